@@ -1,0 +1,71 @@
+/* shirase — turns security advisories received by mail into checked
+ * notices for administrators. This file only parses the global options and
+ * dispatches to one cmd-<verb>.c per verb. */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shr-cli.h"
+
+typedef struct
+{
+  const gchar *name;
+  int (*run) (int argc, char **argv);
+  const gchar *summary;
+} ShrVerb;
+
+static const ShrVerb verbs[] = {
+  { "extract", shr_cmd_extract, "Read advisory mails and print their records" },
+  { NULL, NULL, NULL },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: shirase [--version] [--help] COMMAND [ARGS…]\n"
+           "\n"
+           "Turns security advisories received by mail into checked notices.\n"
+           "\n"
+           "Commands:\n");
+  for (gsize i = 0; verbs[i].name != NULL; i++)
+    fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+  fprintf (out, "\nRun 'shirase COMMAND --help' for the options of a command.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_mime_init ();
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-V") == 0)
+    {
+      printf ("shirase %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  for (gsize i = 0; verbs[i].name != NULL; i++)
+    if (strcmp (argv[1], verbs[i].name) == 0)
+      {
+        int status = verbs[i].run (argc - 1, argv + 1);
+        g_mime_shutdown ();
+        return status;
+      }
+  fprintf (stderr, "shirase: unknown command '%s'\n\n", argv[1]);
+  print_usage (stderr);
+  return 2;
+}

@@ -1,0 +1,90 @@
+/* shr-lexicon.h — the word lists of data/: products, threat actors,
+ * sectors, regions. Loaded once; read-only afterwards, so one lexicon can
+ * be shared by every stage and thread.
+ *
+ * Data file formats (UTF-8, '#' starts a comment line, fields by TAB):
+ *   products.tsv  vendor  product  aliases ('|'-separated; spellings,
+ *                 Japanese names, package names, "cpe:vendor:product")
+ *   actors.tsv    canonical-name  aliases ('|'-separated)  country-or-empty
+ *   sectors.tsv   key  label_ja  label_en  words ('|'-separated, en and ja)
+ *   regions.tsv   code  label_ja  label_en  words ('|'-separated, en and ja)
+ * Matching is case- and width-insensitive (NFKC + casefold) and, for words
+ * in Latin script, only at word boundaries. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ShrLexicon ShrLexicon;
+
+typedef struct
+{
+  const gchar *vendor;
+  const gchar *product;
+  const gchar *const *aliases; /* NULL-terminated, as written in the file */
+} ShrProductEntry;
+
+typedef struct
+{
+  const gchar *key;       /* English key: "energy", or region code "JP" */
+  const gchar *label_ja;
+  const gchar *label_en;
+} ShrLabelEntry;
+
+typedef struct
+{
+  const gchar *name;      /* canonical: "APT41" */
+  const gchar *country;   /* "CN" or NULL */
+} ShrActorEntry;
+
+/* What a scan found: the entry and where in the text (byte offsets). */
+typedef enum
+{
+  SHR_LEXICON_PRODUCT,
+  SHR_LEXICON_ACTOR,
+  SHR_LEXICON_SECTOR,
+  SHR_LEXICON_REGION,
+} ShrLexiconKind;
+
+typedef struct
+{
+  ShrLexiconKind kind;
+  gconstpointer entry;    /* ShrProductEntry*, ShrActorEntry* or ShrLabelEntry* */
+  gsize start;
+  gsize end;
+} ShrLexiconHit;
+
+/* (transfer full) Loads the four files from @datadir. Errors name the file
+ * and line (SHR_LEXICON_ERROR). */
+ShrLexicon *shr_lexicon_load (const gchar *datadir, GError **error);
+
+/* (transfer none) The lexicon from $SHIRASE_DATADIR, else the installed
+ * data dir; loaded on first use and kept for the process. */
+ShrLexicon *shr_lexicon_get_default (GError **error);
+
+void shr_lexicon_free (ShrLexicon *lexicon);
+
+/* Every hit of @kind in @text, leftmost-longest, non-overlapping.
+ * (transfer container): free with g_array_unref. */
+GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind,
+                          const gchar *text);
+
+/* The product whose name or alias equals @name after normalisation
+ * (transfer none), or NULL. Vendor-prefixed forms ("Microsoft Exchange
+ * Server") are found too. */
+const ShrProductEntry *shr_lexicon_find_product (const ShrLexicon *lexicon,
+                                                 const gchar *name);
+
+/* Sector or region labels by key (transfer none), or NULL. */
+const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon,
+                                              const gchar *key);
+const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon,
+                                              const gchar *key);
+
+/* (transfer full) NFKC + casefold: the form all matching compares. */
+gchar *shr_lexicon_normalize (const gchar *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrLexicon, shr_lexicon_free)
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* shr-limits.h — every cap on what mail input can make us hold.
+ *
+ * Mail is hostile input: each buffer it fills has a limit here, and going
+ * past one is reported (an error or a record warning), never a crash and
+ * never a silent truncation. The defaults are sized for real advisories
+ * (the largest real ones, Microsoft monthly roll-ups and CISA newsletters,
+ * are under 2 MB) with a wide margin. */
+#pragma once
+
+/* A whole message as read from a file or IMAP. Larger ones are refused with
+ * SHR_READ_ERROR_TOO_BIG and kept in the mailbox for a person to look at. */
+#define SHR_MAX_MESSAGE_BYTES (64 * 1024 * 1024)
+
+/* Decoded text taken from one MIME part; the rest of a larger part is
+ * dropped with a warning (a 50 MB attachment is not an advisory text). */
+#define SHR_MAX_PART_TEXT_BYTES (2 * 1024 * 1024)
+
+/* All text gathered from one message, over every part and forward. */
+#define SHR_MAX_TOTAL_TEXT_BYTES (4 * 1024 * 1024)
+
+/* message/rfc822 and inline forwards unwrapped inside one another. */
+#define SHR_MAX_FORWARD_DEPTH 16
+
+/* MIME parts visited in one message. */
+#define SHR_MAX_MIME_PARTS 512
+
+/* Distinct CVE ids kept in one record (a monthly roll-up has ~150). */
+#define SHR_MAX_CVES 2000
+
+/* Products, references and mitigations kept in one record. */
+#define SHR_MAX_PRODUCTS 200
+#define SHR_MAX_REFERENCES 200
+#define SHR_MAX_MITIGATIONS 20
+
+/* Length of one evidence sentence, in bytes (cut at a character boundary). */
+#define SHR_MAX_EVIDENCE_BYTES 400

@@ -1,0 +1,418 @@
+#include "shr-record.h"
+
+#include <string.h>
+
+#include "shr-limits.h"
+
+ShrCve *
+shr_cve_new (const gchar *id)
+{
+  ShrCve *cve = g_new0 (ShrCve, 1);
+  cve->id = g_strdup (id);
+  cve->cvss = -1;
+  return cve;
+}
+
+void
+shr_cve_free (ShrCve *cve)
+{
+  if (cve == NULL)
+    return;
+  g_free (cve->id);
+  g_free (cve->vector);
+  g_free (cve->severity);
+  g_free (cve);
+}
+
+ShrProduct *
+shr_product_new (const gchar *vendor, const gchar *product)
+{
+  ShrProduct *p = g_new0 (ShrProduct, 1);
+  p->vendor = g_strdup (vendor);
+  p->product = g_strdup (product);
+  p->affected = g_ptr_array_new_with_free_func (g_free);
+  p->fixed = g_ptr_array_new_with_free_func (g_free);
+  return p;
+}
+
+void
+shr_product_free (ShrProduct *product)
+{
+  if (product == NULL)
+    return;
+  g_free (product->vendor);
+  g_free (product->product);
+  g_ptr_array_unref (product->affected);
+  g_ptr_array_unref (product->fixed);
+  g_free (product);
+}
+
+ShrRecord *
+shr_record_new (void)
+{
+  ShrRecord *r = g_new0 (ShrRecord, 1);
+  r->cves = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_cve_free);
+  r->products = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_product_free);
+  r->threat_actors = g_ptr_array_new_with_free_func (g_free);
+  r->sectors = g_ptr_array_new_with_free_func (g_free);
+  r->regions = g_ptr_array_new_with_free_func (g_free);
+  r->mitigations = g_ptr_array_new_with_free_func (g_free);
+  r->references = g_ptr_array_new_with_free_func (g_free);
+  r->warnings = g_ptr_array_new_with_free_func (g_free);
+  r->evidence = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  r->cvss_max = -1;
+  return r;
+}
+
+void
+shr_record_free (ShrRecord *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->id);
+  g_free (r->source_kind);
+  g_free (r->source_name);
+  g_free (r->advisory_id);
+  g_free (r->source_url);
+  g_free (r->message_id);
+  g_free (r->date);
+  g_free (r->from);
+  g_free (r->forwarded_by);
+  g_free (r->lang);
+  g_free (r->title);
+  g_free (r->summary);
+  g_free (r->category);
+  g_ptr_array_unref (r->cves);
+  g_free (r->severity);
+  g_ptr_array_unref (r->products);
+  g_free (r->exploited_evidence);
+  g_ptr_array_unref (r->threat_actors);
+  g_ptr_array_unref (r->sectors);
+  g_ptr_array_unref (r->regions);
+  g_ptr_array_unref (r->mitigations);
+  g_ptr_array_unref (r->references);
+  g_hash_table_unref (r->evidence);
+  g_ptr_array_unref (r->warnings);
+  g_free (r);
+}
+
+ShrCve *
+shr_record_find_cve (const ShrRecord *record, const gchar *id)
+{
+  for (guint i = 0; i < record->cves->len; i++)
+    {
+      ShrCve *cve = g_ptr_array_index (record->cves, i);
+      if (g_ascii_strcasecmp (cve->id, id) == 0)
+        return cve;
+    }
+  return NULL;
+}
+
+ShrCve *
+shr_record_add_cve (ShrRecord *record, const gchar *id)
+{
+  ShrCve *cve = shr_record_find_cve (record, id);
+  if (cve != NULL)
+    return cve;
+  if (record->cves->len >= SHR_MAX_CVES)
+    {
+      static const gchar note[] = "more than %d CVE ids: the rest were not kept";
+      g_autofree gchar *w = g_strdup_printf (note, SHR_MAX_CVES);
+      shr_strv_add_unique (record->warnings, w);
+      return NULL;
+    }
+  cve = shr_cve_new (id);
+  g_ptr_array_add (record->cves, cve);
+  return cve;
+}
+
+ShrProduct *
+shr_record_add_product (ShrRecord *record, const gchar *vendor,
+                        const gchar *product)
+{
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (record->products, i);
+      if (g_strcmp0 (p->vendor, vendor) == 0
+          && g_ascii_strcasecmp (p->product, product) == 0)
+        return p;
+    }
+  if (record->products->len >= SHR_MAX_PRODUCTS)
+    return NULL;
+  ShrProduct *p = shr_product_new (vendor, product);
+  g_ptr_array_add (record->products, p);
+  return p;
+}
+
+gboolean
+shr_strv_add_unique (GPtrArray *array, const gchar *value)
+{
+  if (value == NULL || *value == '\0')
+    return FALSE;
+  for (guint i = 0; i < array->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (array, i), value) == 0)
+      return FALSE;
+  g_ptr_array_add (array, g_strdup (value));
+  return TRUE;
+}
+
+void
+shr_record_set_evidence (ShrRecord *record, const gchar *field,
+                         const gchar *sentence)
+{
+  if (sentence == NULL || g_hash_table_contains (record->evidence, field))
+    return;
+  g_autofree gchar *stripped = g_strstrip (g_strdup (sentence));
+  /* Evidence comes from many lines of a wrapped paragraph; show it as one. */
+  for (gchar *p = stripped; *p; p++)
+    if (*p == '\n' || *p == '\r' || *p == '\t')
+      *p = ' ';
+  gsize len = strlen (stripped);
+  gchar *value;
+  if (len <= SHR_MAX_EVIDENCE_BYTES)
+    value = g_steal_pointer (&stripped);
+  else
+    {
+      const gchar *end = g_utf8_find_prev_char (stripped, stripped + SHR_MAX_EVIDENCE_BYTES + 1);
+      g_autofree gchar *head = g_strndup (stripped, end ? (gsize) (end - stripped) : 0);
+      value = g_strconcat (head, "…", NULL);
+    }
+  g_hash_table_insert (record->evidence, g_strdup (field), value);
+}
+
+void
+shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree gchar *w = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  shr_strv_add_unique (record->warnings, w);
+}
+
+static gint
+compare_cve_ids (gconstpointer a, gconstpointer b)
+{
+  const ShrCve *x = *(ShrCve *const *) a;
+  const ShrCve *y = *(ShrCve *const *) b;
+  return strcmp (x->id, y->id);
+}
+
+const gchar *
+shr_severity_normalize (const gchar *word)
+{
+  static const struct { const gchar *word; const gchar *norm; } table[] = {
+    { "critical", "critical" }, { "緊急", "critical" }, { "重大", "critical" },
+    { "high", "high" }, { "important", "high" }, { "重要", "high" }, { "高", "high" },
+    { "moderate", "medium" }, { "medium", "medium" }, { "normal", "medium" },
+    { "警告", "medium" }, { "中", "medium" },
+    { "low", "low" }, { "注意", "low" }, { "低", "low" },
+  };
+  if (word == NULL)
+    return NULL;
+  g_autofree gchar *w = g_utf8_casefold (word, -1);
+  g_strstrip (w);
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    if (strcmp (w, table[i].word) == 0)
+      return table[i].norm;
+  return NULL;
+}
+
+gint
+shr_severity_rank (const gchar *severity)
+{
+  if (g_strcmp0 (severity, "critical") == 0)
+    return 4;
+  if (g_strcmp0 (severity, "high") == 0)
+    return 3;
+  if (g_strcmp0 (severity, "medium") == 0)
+    return 2;
+  if (g_strcmp0 (severity, "low") == 0)
+    return 1;
+  return 0;
+}
+
+static const gchar *
+severity_from_cvss (gdouble score)
+{
+  /* CVSS v3 qualitative rating scale (FIRST). */
+  if (score >= 9.0)
+    return "critical";
+  if (score >= 7.0)
+    return "high";
+  if (score >= 4.0)
+    return "medium";
+  if (score > 0.0)
+    return "low";
+  return NULL;
+}
+
+void
+shr_record_finish (ShrRecord *record)
+{
+  g_ptr_array_sort (record->cves, compare_cve_ids);
+  for (guint i = 0; i < record->cves->len; i++)
+    {
+      ShrCve *cve = g_ptr_array_index (record->cves, i);
+      if (cve->cvss > record->cvss_max)
+        record->cvss_max = cve->cvss;
+      if (cve->severity == NULL && cve->cvss >= 0)
+        cve->severity = g_strdup (severity_from_cvss (cve->cvss));
+    }
+
+  if (record->id == NULL)
+    {
+      if (record->advisory_id != NULL)
+        record->id = g_strdup_printf ("%s:%s", record->source_kind ? record->source_kind : "other",
+                                      record->advisory_id);
+      else
+        {
+          /* No id of its own: hash what identifies the content, so the same
+           * article forwarded twice gets the same id. */
+          g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+          if (record->title)
+            g_checksum_update (sum, (const guchar *) record->title, -1);
+          for (guint i = 0; i < record->cves->len; i++)
+            {
+              ShrCve *cve = g_ptr_array_index (record->cves, i);
+              g_checksum_update (sum, (const guchar *) cve->id, -1);
+            }
+          if (record->source_url)
+            g_checksum_update (sum, (const guchar *) record->source_url, -1);
+          g_autofree gchar *hex = g_strndup (g_checksum_get_string (sum), 16);
+          record->id = g_strdup_printf ("%s:%s", record->source_kind ? record->source_kind : "other", hex);
+        }
+    }
+}
+
+static void
+add_string_or_null (JsonBuilder *b, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_number_or_null (JsonBuilder *b, const gchar *name, gdouble value)
+{
+  json_builder_set_member_name (b, name);
+  if (value >= 0)
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_strv (JsonBuilder *b, const gchar *name, GPtrArray *array)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < array->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (array, i));
+  json_builder_end_array (b);
+}
+
+JsonNode *
+shr_record_to_json (const ShrRecord *r)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_string_or_null (b, "id", r->id);
+
+  json_builder_set_member_name (b, "source");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "kind", r->source_kind ? r->source_kind : "other");
+  add_string_or_null (b, "name", r->source_name);
+  add_string_or_null (b, "advisory_id", r->advisory_id);
+  add_string_or_null (b, "url", r->source_url);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "received");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "message_id", r->message_id);
+  add_string_or_null (b, "date", r->date);
+  add_string_or_null (b, "from", r->from);
+  add_string_or_null (b, "forwarded_by", r->forwarded_by);
+  json_builder_end_object (b);
+
+  add_string_or_null (b, "lang", r->lang);
+  add_string_or_null (b, "title", r->title);
+  add_string_or_null (b, "summary", r->summary);
+  add_string_or_null (b, "category", r->category);
+
+  json_builder_set_member_name (b, "cves");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->cves->len; i++)
+    {
+      ShrCve *cve = g_ptr_array_index (r->cves, i);
+      json_builder_begin_object (b);
+      add_string_or_null (b, "id", cve->id);
+      add_number_or_null (b, "cvss", cve->cvss);
+      add_string_or_null (b, "vector", cve->vector);
+      add_string_or_null (b, "severity", cve->severity);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_number_or_null (b, "cvss_max", r->cvss_max);
+  add_string_or_null (b, "severity", r->severity);
+
+  json_builder_set_member_name (b, "products");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (r->products, i);
+      json_builder_begin_object (b);
+      add_string_or_null (b, "vendor", p->vendor);
+      add_string_or_null (b, "product", p->product);
+      add_strv (b, "affected", p->affected);
+      add_strv (b, "fixed", p->fixed);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "exploited");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "value");
+  if (r->exploited == SHR_TRISTATE_UNKNOWN)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_boolean_value (b, r->exploited == SHR_TRISTATE_TRUE);
+  add_string_or_null (b, "evidence", r->exploited_evidence);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "kev");
+  json_builder_add_boolean_value (b, r->kev);
+
+  add_strv (b, "threat_actors", r->threat_actors);
+  add_strv (b, "sectors", r->sectors);
+  add_strv (b, "regions", r->regions);
+  add_strv (b, "mitigations", r->mitigations);
+  add_strv (b, "references", r->references);
+
+  json_builder_set_member_name (b, "evidence");
+  json_builder_begin_object (b);
+  g_autoptr (GList) keys = g_hash_table_get_keys (r->evidence);
+  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      json_builder_set_member_name (b, l->data);
+      json_builder_add_string_value (b, g_hash_table_lookup (r->evidence, l->data));
+    }
+  json_builder_end_object (b);
+
+  add_strv (b, "warnings", r->warnings);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+gchar *
+shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
+{
+  g_autoptr (JsonNode) node = shr_record_to_json (record);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}

@@ -1,0 +1,127 @@
+/* shr-record.h — the advisory record that passes between the stages.
+ *
+ * A plain struct with public fields: extract fills it, match/render read it.
+ * Every string is UTF-8 and owned by the record; every GPtrArray owns its
+ * elements (strings, ShrCve or ShrProduct). Unknown numbers are negative,
+ * unknown strings NULL. See DESIGN.md "Advisory record" for the meaning of
+ * each field and shr_record_to_json() for the JSON contract. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SHR_TRISTATE_UNKNOWN = 0,
+  SHR_TRISTATE_FALSE,
+  SHR_TRISTATE_TRUE,
+} ShrTristate;
+
+typedef struct
+{
+  gchar *id;          /* "CVE-2024-3400" */
+  gdouble cvss;       /* < 0 when the text gives no score */
+  gchar *vector;      /* "CVSS:3.1/AV:N/..." or NULL */
+  gchar *severity;    /* critical|high|medium|low or NULL */
+} ShrCve;
+
+typedef struct
+{
+  gchar *vendor;      /* canonical vendor name, or NULL */
+  gchar *product;     /* canonical product name */
+  GPtrArray *affected; /* (element-type utf8) version phrases as written */
+  GPtrArray *fixed;    /* (element-type utf8) versions given as fixed */
+} ShrProduct;
+
+typedef struct
+{
+  gchar *id;
+
+  gchar *source_kind;   /* dsa|usn|rhsa|cisa|jpcert|ipa|jvn|msrc|psirt|news|other */
+  gchar *source_name;
+  gchar *advisory_id;
+  gchar *source_url;
+
+  gchar *message_id;    /* of the original advisory mail when recovered */
+  gchar *date;          /* ISO 8601 */
+  gchar *from;
+  gchar *forwarded_by;  /* NULL when the mail came straight from the source */
+
+  gchar *lang;          /* en|ja */
+  gchar *title;
+  gchar *summary;
+  gchar *category;      /* vulnerability|campaign|incident|patch|information */
+
+  GPtrArray *cves;      /* (element-type ShrCve) sorted by id, unique */
+  gdouble cvss_max;     /* < 0 when unknown */
+  gchar *severity;      /* critical|high|medium|low or NULL */
+  GPtrArray *products;  /* (element-type ShrProduct) */
+
+  ShrTristate exploited;
+  gchar *exploited_evidence;
+  gboolean kev;
+
+  GPtrArray *threat_actors; /* (element-type utf8) canonical names */
+  GPtrArray *sectors;       /* (element-type utf8) English keys */
+  GPtrArray *regions;       /* (element-type utf8) ISO 3166 alpha-2 codes */
+  GPtrArray *mitigations;   /* (element-type utf8) */
+  GPtrArray *references;    /* (element-type utf8) URLs */
+
+  GHashTable *evidence;     /* field name -> sentence (both utf8, owned) */
+  GPtrArray *warnings;      /* (element-type utf8) what could not be read */
+} ShrRecord;
+
+ShrCve *shr_cve_new (const gchar *id);
+void shr_cve_free (ShrCve *cve);
+ShrProduct *shr_product_new (const gchar *vendor, const gchar *product);
+void shr_product_free (ShrProduct *product);
+
+/* (transfer full): an empty record, every array allocated. */
+ShrRecord *shr_record_new (void);
+void shr_record_free (ShrRecord *record);
+
+/* Returns the existing entry for @id or adds one (borrowed pointer).
+ * Returns NULL when SHR_MAX_CVES is reached (a warning is added once). */
+ShrCve *shr_record_add_cve (ShrRecord *record, const gchar *id);
+ShrCve *shr_record_find_cve (const ShrRecord *record, const gchar *id);
+
+/* Returns the product with the same (vendor, product), adding it if new
+ * (borrowed pointer), or NULL past SHR_MAX_PRODUCTS. */
+ShrProduct *shr_record_add_product (ShrRecord *record, const gchar *vendor,
+                                    const gchar *product);
+
+/* Adds @value to a string array unless an equal string is already there. */
+gboolean shr_strv_add_unique (GPtrArray *array, const gchar *value);
+
+/* Keeps the first sentence given for @field; cut to SHR_MAX_EVIDENCE_BYTES. */
+void shr_record_set_evidence (ShrRecord *record, const gchar *field,
+                              const gchar *sentence);
+
+void shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
+  G_GNUC_PRINTF (2, 3);
+
+/* Sorts CVEs by id, recomputes cvss_max and severity from the CVEs where
+ * the text gave none for the whole advisory, and computes the id. */
+void shr_record_finish (ShrRecord *record);
+
+/* (transfer full): the record as the JSON object of the contract. */
+JsonNode *shr_record_to_json (const ShrRecord *record);
+
+/* (transfer full): the JSON on one line. */
+gchar *shr_record_to_json_string (const ShrRecord *record, gboolean pretty);
+
+/* Normalises a severity word in English or Japanese (Critical, 緊急, 重大,
+ * Important, 重要, Moderate, 警告, Low, 注意 …) to critical|high|medium|low;
+ * NULL when the word is not one. (transfer none) */
+const gchar *shr_severity_normalize (const gchar *word);
+
+/* Rank for comparing severities: critical 4 … low 1, NULL 0. */
+gint shr_severity_rank (const gchar *severity);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrCve, shr_cve_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrProduct, shr_product_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRecord, shr_record_free)
+
+G_END_DECLS

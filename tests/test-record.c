@@ -1,0 +1,88 @@
+/* Tests of the record: CVE set handling, severity words, JSON contract. */
+#include <string.h>
+
+#include "shr-limits.h"
+#include "shr-record.h"
+
+static void
+test_cves_sorted_unique (void)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  shr_record_add_cve (r, "CVE-2024-3400");
+  shr_record_add_cve (r, "CVE-2023-46805");
+  shr_record_add_cve (r, "CVE-2024-3400");
+  ShrCve *c = shr_record_find_cve (r, "CVE-2024-3400");
+  c->cvss = 10.0;
+  shr_record_finish (r);
+  g_assert_cmpuint (r->cves->len, ==, 2);
+  g_assert_cmpstr (((ShrCve *) r->cves->pdata[0])->id, ==, "CVE-2023-46805");
+  g_assert_cmpfloat (r->cvss_max, ==, 10.0);
+  g_assert_cmpstr (c->severity, ==, "critical");
+}
+
+static void
+test_cve_cap (void)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  for (int i = 0; i < SHR_MAX_CVES + 10; i++)
+    {
+      g_autofree gchar *id = g_strdup_printf ("CVE-2024-%05d", i);
+      shr_record_add_cve (r, id);
+    }
+  g_assert_cmpuint (r->cves->len, ==, SHR_MAX_CVES);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+}
+
+static void
+test_severity_words (void)
+{
+  g_assert_cmpstr (shr_severity_normalize ("緊急"), ==, "critical");
+  g_assert_cmpstr (shr_severity_normalize ("重要"), ==, "high");
+  g_assert_cmpstr (shr_severity_normalize ("Important"), ==, "high");
+  g_assert_cmpstr (shr_severity_normalize ("警告"), ==, "medium");
+  g_assert_cmpstr (shr_severity_normalize ("Moderate"), ==, "medium");
+  g_assert_cmpstr (shr_severity_normalize ("注意"), ==, "low");
+  g_assert_cmpstr (shr_severity_normalize ("LOW"), ==, "low");
+  g_assert_null (shr_severity_normalize ("banana"));
+}
+
+static void
+test_json_contract (void)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  r->source_kind = g_strdup ("dsa");
+  r->advisory_id = g_strdup ("DSA-5647-1");
+  r->title = g_strdup ("DSA-5647-1 samba security update");
+  r->exploited = SHR_TRISTATE_UNKNOWN;
+  shr_record_finish (r);
+  g_autofree gchar *json = shr_record_to_json_string (r, FALSE);
+  g_assert_nonnull (strstr (json, "\"id\":\"dsa:DSA-5647-1\""));
+  g_assert_nonnull (strstr (json, "\"exploited\":{\"value\":null,\"evidence\":null}"));
+  g_assert_nonnull (strstr (json, "\"cvss_max\":null"));
+  g_assert_nonnull (strstr (json, "\"forwarded_by\":null"));
+}
+
+static void
+test_evidence_cut_at_character (void)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (int i = 0; i < 300; i++)
+    g_string_append (s, "脆");
+  shr_record_set_evidence (r, "title", s->str);
+  const gchar *e = g_hash_table_lookup (r->evidence, "title");
+  g_assert_true (g_utf8_validate (e, -1, NULL));
+  g_assert_cmpuint (strlen (e), <=, SHR_MAX_EVIDENCE_BYTES + 3);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/record/cves/sorted-unique", test_cves_sorted_unique);
+  g_test_add_func ("/record/cves/cap", test_cve_cap);
+  g_test_add_func ("/record/severity/words", test_severity_words);
+  g_test_add_func ("/record/json/contract", test_json_contract);
+  g_test_add_func ("/record/evidence/utf8-cut", test_evidence_cut_at_character);
+  return g_test_run ();
+}
