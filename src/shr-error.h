@@ -9,10 +9,12 @@ G_BEGIN_DECLS
 #define SHR_READ_ERROR (shr_read_error_quark ())
 #define SHR_LEXICON_ERROR (shr_lexicon_error_quark ())
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
+#define SHR_VERSION_ERROR (shr_version_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
+GQuark shr_version_error_quark (void);
 
 typedef enum
 {
@@ -37,6 +39,13 @@ typedef enum
   SHR_CONFIG_ERROR_MISSING_KEY,
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
+  SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
 } ShrConfigError;
+
+typedef enum
+{
+  SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
+  SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
+} ShrVersionError;
 
 G_END_DECLS
