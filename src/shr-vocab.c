@@ -232,9 +232,9 @@ region_row (ShrWordTables *t, gchar **f, GError **error)
 }
 
 ShrWordTables *
-shr_word_tables_load (const gchar *dir, GError **error)
+shr_word_tables_load_files (const gchar *products, const gchar *sectors,
+                            const gchar *regions, GError **error)
 {
-  g_return_val_if_fail (dir != NULL, NULL);
   g_autoptr (ShrWordTables) t = g_new0 (ShrWordTables, 1);
   t->products = g_ptr_array_new_with_free_func (product_row_free);
   t->sectors = g_ptr_array_new_with_free_func (label_row_free);
@@ -242,15 +242,21 @@ shr_word_tables_load (const gchar *dir, GError **error)
   t->product_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t->sector_by_key = g_hash_table_new (g_str_hash, g_str_equal);
   t->region_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  if ((products != NULL && !read_tsv (products, 2, product_row, t, error))
+      || (sectors != NULL && !read_tsv (sectors, 3, sector_row, t, error))
+      || (regions != NULL && !read_tsv (regions, 3, region_row, t, error)))
+    return NULL;
+  return g_steal_pointer (&t);
+}
 
+ShrWordTables *
+shr_word_tables_load (const gchar *dir, GError **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
   g_autofree gchar *products = g_build_filename (dir, "products.tsv", NULL);
   g_autofree gchar *sectors = g_build_filename (dir, "sectors.tsv", NULL);
   g_autofree gchar *regions = g_build_filename (dir, "regions.tsv", NULL);
-  if (!read_tsv (products, 2, product_row, t, error)
-      || !read_tsv (sectors, 3, sector_row, t, error)
-      || !read_tsv (regions, 3, region_row, t, error))
-    return NULL;
-  return g_steal_pointer (&t);
+  return shr_word_tables_load_files (products, sectors, regions, error);
 }
 
 static const ShrProductEntry *

@@ -48,6 +48,11 @@ typedef struct _ShrWordTables ShrWordTables;
  * @dir; a file that is missing leaves its table empty. Errors (a malformed
  * line) name the file and line: SHR_LEXICON_ERROR_PARSE. */
 ShrWordTables *shr_word_tables_load (const gchar *dir, GError **error);
+
+/* (transfer full) The same from three paths, any of which may be NULL. */
+ShrWordTables *shr_word_tables_load_files (const gchar *products,
+                                           const gchar *sectors,
+                                           const gchar *regions, GError **error);
 void shr_word_tables_free (ShrWordTables *tables);
 
 /* A vocabulary backed by @tables, which must outlive it. */
