@@ -141,12 +141,7 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
                const ShrProduct *p)
 {
   const gchar *vendor = p->vendor, *product = p->product;
-  g_autofree gchar *full = vendor != NULL ? g_strdup_printf ("%s %s", vendor, product)
-                                          : NULL;
-  const ShrProductEntry *e = full != NULL ? shr_vocabulary_find_product (vocab, full)
-                                          : NULL;
-  if (e == NULL)
-    e = shr_vocabulary_find_product (vocab, product);
+  const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
   g_autofree gchar *name = e != NULL ? display_name (e->vendor, e->product)
                                      : display_name (vendor, product);
 

@@ -124,24 +124,9 @@ index_add (GHashTable *index, gchar *key /* transfer full */, ShrAsset *asset)
 static const ShrProductEntry *
 asset_entry (const ShrAsset *a, const ShrVocabulary *vocab)
 {
-  const ShrProductEntry *e = NULL;
-  if (vocab == NULL)
-    return NULL;
-  if (a->vendor != NULL)
-    {
-      g_autofree gchar *full = g_strdup_printf ("%s %s", a->vendor, a->product);
-      e = shr_vocabulary_find_product (vocab, full);
-    }
-  if (e == NULL)
-    e = shr_vocabulary_find_product (vocab, a->product);
-  if (e == NULL && a->scheme != SHR_VERSION_SCHEME_GENERIC)
-    {
-      /* Packages are listed in the vocabulary as "pkg:NAME". */
-      g_autofree gchar *pkg = g_strconcat ("pkg:", a->product, NULL);
-      e = shr_vocabulary_find_product (vocab, pkg);
-    }
+  const ShrProductEntry *e = shr_vocabulary_find_named (vocab, a->vendor, a->product);
   for (guint i = 0; e == NULL && i < a->aliases->len; i++)
-    e = shr_vocabulary_find_product (vocab, a->aliases->pdata[i]);
+    e = shr_vocabulary_find_named (vocab, a->vendor, a->aliases->pdata[i]);
   return e;
 }
 
@@ -169,21 +154,6 @@ shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab)
     }
 }
 
-/* Two vendor names that cannot be the same company ("Apache" and "IBM");
- * one containing the other ("Microsoft", "Microsoft Corporation") is the
- * same. */
-static gboolean
-vendors_conflict (const gchar *a, const gchar *b)
-{
-  if (a == NULL || b == NULL)
-    return FALSE;
-  g_autofree gchar *na = shr_vocab_normalize (a);
-  g_autofree gchar *nb = shr_vocab_normalize (b);
-  if (*na == '\0' || *nb == '\0')
-    return FALSE;
-  return strstr (na, nb) == NULL && strstr (nb, na) == NULL;
-}
-
 static void
 collect (GPtrArray *out, GHashTable *seen, const GPtrArray *list,
          const gchar *vendor, gboolean check_vendor)
@@ -193,7 +163,7 @@ collect (GPtrArray *out, GHashTable *seen, const GPtrArray *list,
   for (guint i = 0; i < list->len; i++)
     {
       ShrAsset *a = list->pdata[i];
-      if (check_vendor && vendors_conflict (a->vendor, vendor))
+      if (check_vendor && shr_vendors_conflict (a->vendor, vendor))
         continue;
       if (g_hash_table_add (seen, a))
         g_ptr_array_add (out, a);
@@ -220,11 +190,7 @@ shr_profile_find_assets (const ShrProfile *profile, const ShrVocabulary *vocab,
                              ? g_strdup_printf ("%s %s", vendor, product)
                              : NULL;
 
-  const ShrProductEntry *e = NULL;
-  if (full != NULL)
-    e = shr_vocabulary_find_product (vocab, full);
-  if (e == NULL)
-    e = shr_vocabulary_find_product (vocab, product);
+  const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
   if (e != NULL)
     {
       /* A known product: every asset known under the same identity, and

@@ -57,6 +57,43 @@ shr_vocabulary_find_region (const ShrVocabulary *vocab, const gchar *key)
   return vocab->find_region (vocab->data, key);
 }
 
+gboolean
+shr_vendors_conflict (const gchar *a, const gchar *b)
+{
+  if (a == NULL || b == NULL)
+    return FALSE;
+  g_autofree gchar *na = shr_vocab_normalize (a);
+  g_autofree gchar *nb = shr_vocab_normalize (b);
+  if (*na == '\0' || *nb == '\0')
+    return FALSE;
+  return strstr (na, nb) == NULL && strstr (nb, na) == NULL;
+}
+
+const ShrProductEntry *
+shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor,
+                           const gchar *product)
+{
+  if (vocab == NULL || product == NULL || *product == '\0')
+    return NULL;
+  const ShrProductEntry *e = NULL;
+  if (vendor != NULL && *vendor != '\0')
+    {
+      g_autofree gchar *full = g_strdup_printf ("%s %s", vendor, product);
+      e = shr_vocabulary_find_product (vocab, full);
+      if (e != NULL)
+        return e;
+    }
+  e = shr_vocabulary_find_product (vocab, product);
+  if (e == NULL && strchr (product, ' ') == NULL)
+    {
+      g_autofree gchar *pkg = g_strconcat ("pkg:", product, NULL);
+      e = shr_vocabulary_find_product (vocab, pkg);
+    }
+  if (e != NULL && shr_vendors_conflict (e->vendor, vendor))
+    return NULL;
+  return e;
+}
+
 GPtrArray *
 shr_vocabulary_sector_keys (const ShrVocabulary *vocab)
 {

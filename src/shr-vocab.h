@@ -38,6 +38,19 @@ const ShrLabelEntry *shr_vocabulary_find_sector (const ShrVocabulary *vocab,
 const ShrLabelEntry *shr_vocabulary_find_region (const ShrVocabulary *vocab,
                                                  const gchar *key);
 
+/* The product an advisory or an asset calls @vendor @product (@vendor may
+ * be NULL): tried as "vendor product", then as @product alone unless the
+ * entry's vendor is plainly another company ("IBM" "HTTP Server" is not
+ * Apache's), then as a package name ("pkg:apache2"). (transfer none) */
+const ShrProductEntry *shr_vocabulary_find_named (const ShrVocabulary *vocab,
+                                                  const gchar *vendor,
+                                                  const gchar *product);
+
+/* TRUE when two vendor names cannot be the same company: neither contains
+ * the other after normalisation ("Microsoft" / "Microsoft Corporation"
+ * agree). NULL or empty agrees with anything. */
+gboolean shr_vendors_conflict (const gchar *a, const gchar *b);
+
 /* Every sector key the vocabulary knows, for error messages (transfer
  * container; NULL when the vocabulary cannot list them). */
 GPtrArray *shr_vocabulary_sector_keys (const ShrVocabulary *vocab);
