@@ -297,6 +297,8 @@ def forward_inline(b, variant, who, subject_prefix, note, block, charset="UTF-8"
         body = multipart("alternative", bnd, [part(charset, cte, text),
                                               part(charset, cte, gm, "html")])
     else:
+        if cte == "8bit" and is_ascii(text):
+            cte = "7bit"
         h += leaf_headers(charset, cte)
         body = encode_body(text, charset, cte)
     write(b.name + "__v-" + variant, mail(h, body), variant_expect(b, variant, address))
