@@ -39,6 +39,8 @@ struct _Node
   gchar *indent;       /* PARTIAL/PARENT/BLOCK standing alone on its line:
                         * the whitespace before it; otherwise NULL */
   GPtrArray *children; /* SECTION, INVERTED, PARENT, BLOCK: (element-type Node) */
+  gchar *content_indent; /* BLOCK: leading whitespace of its content's first
+                          * line when the tag stands alone, else "" */
 };
 
 struct _ShrMustacheTemplate
@@ -65,12 +67,41 @@ node_free (gpointer data)
   g_free (n->text);
   g_strfreev (n->path);
   g_free (n->indent);
+  g_free (n->content_indent);
   if (n->children != NULL)
     g_ptr_array_unref (n->children);
   g_free (n);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
+
+/* Parsing runs in three passes: the text is cut into text and tag tokens
+ * (set-delimiter tags change how the rest is cut); then every line that
+ * holds nothing but whitespace and non-interpolation tags is marked
+ * standalone and loses its whitespace and newline; then the tokens are
+ * built into a tree. The middle pass needs whole lines, which is why it is
+ * not folded into the first. */
+
+typedef struct
+{
+  gboolean is_tag;
+  gchar sigil;      /* tags: 0 for {{x}}, else one of # ^ / ! > < $ & { = */
+  gchar closes;     /* '/' tags: the sigil of the section it closes */
+  gsize start, end; /* the token in the source */
+  gsize keep_start, keep_end; /* text: the part kept after standalone trims */
+  gchar *inner;     /* tags: the name (stripped) */
+  guint line;
+  gboolean standalone;
+  gsize indent_len; /* standalone: whitespace before the line's first tag */
+  gsize indent_start;
+} Token;
+
+static void
+token_clear (gpointer data)
+{
+  Token *t = data;
+  g_free (t->inner);
+}
 
 typedef struct
 {
@@ -79,47 +110,16 @@ typedef struct
   const gchar *name;
   gchar *otag;
   gchar *ctag;
-  GPtrArray *root;  /* (element-type Node) */
-  GPtrArray *stack; /* open sections, innermost last (borrowed) */
+  GArray *tokens; /* (element-type Token) */
 } Parser;
 
 static guint
-line_at (const gchar *src, gsize pos)
+count_lines (const gchar *src, gsize from, gsize to, guint line)
 {
-  guint line = 1;
-  for (gsize i = 0; i < pos; i++)
+  for (gsize i = from; i < to; i++)
     if (src[i] == '\n')
       line++;
   return line;
-}
-
-static GPtrArray *
-parser_children (Parser *p)
-{
-  if (p->stack->len == 0)
-    return p->root;
-  Node *top = p->stack->pdata[p->stack->len - 1];
-  return top->children;
-}
-
-static void
-parser_add_text (Parser *p, gsize start, gsize end)
-{
-  if (end <= start)
-    return;
-  Node *n = g_new0 (Node, 1);
-  n->kind = NODE_TEXT;
-  n->text = g_strndup (p->src + start, end - start);
-  n->len = end - start;
-  g_ptr_array_add (parser_children (p), n);
-}
-
-static gchar **
-split_name (const gchar *name)
-{
-  if (strcmp (name, ".") == 0)
-    return NULL;
-  return g_strsplit (name, ".", -1);
 }
 
 /* A short quote of the tag at POS for error messages: up to the end of the
@@ -169,25 +169,40 @@ parse_delimiters (Parser *p, const gchar *inner, guint line, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse (Parser *p, GError **error)
+static void
+add_text_token (Parser *p, gsize start, gsize end)
 {
-  gsize text_start = 0;
+  if (end <= start)
+    return;
+  Token t = { .start = start, .end = end, .keep_start = start, .keep_end = end };
+  g_array_append_val (p->tokens, t);
+}
+
+/* Pass 1: tokens. Checks tag syntax and section nesting, so every error
+ * is reported with the line of the tag at fault. */
+static gboolean
+tokenize (Parser *p, GError **error)
+{
+  gsize pos = 0;
+  guint line = 1;
+  g_autoptr (GArray) open = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (;;)
     {
-      const gchar *open = strstr (p->src + text_start, p->otag);
-      if (open == NULL)
+      const gchar *o = strstr (p->src + pos, p->otag);
+      if (o == NULL)
         {
-          parser_add_text (p, text_start, p->len);
+          add_text_token (p, pos, p->len);
           break;
         }
-      gsize tag_start = open - p->src;
+      gsize tag_start = o - p->src;
+      line = count_lines (p->src, pos, tag_start, line);
+      add_text_token (p, pos, tag_start);
+
       gsize after_open = tag_start + strlen (p->otag);
       gchar sigil = p->src[after_open];
       g_autofree gchar *closer = NULL;
       gsize inner_start = after_open + 1;
-
       switch (sigil)
         {
         case '{':
@@ -205,149 +220,283 @@ parse (Parser *p, GError **error)
           inner_start = after_open;
           break;
         }
-
       const gchar *close = strstr (p->src + inner_start, closer);
       if (close == NULL)
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_TAG,
                        "%s:%u: unclosed tag “%s”: no “%s” follows",
-                       p->name, line_at (p->src, tag_start), q, closer);
+                       p->name, line, q, closer);
           return FALSE;
         }
-      g_autofree gchar *inner =
-        g_strstrip (g_strndup (p->src + inner_start, close - (p->src + inner_start)));
-      gsize tag_end = (close - p->src) + strlen (closer);
-      guint line = line_at (p->src, tag_start);
-
-      /* A tag other than an interpolation that is alone on its line (but
-       * for spaces and tabs) takes the whole line with it, newline
-       * included; the spaces before it are a partial's indentation. */
-      gsize text_end = tag_start;
-      gsize next = tag_end;
-      gboolean standalone = FALSE;
-      if (sigil != 0 && sigil != '{' && sigil != '&')
-        {
-          gsize l = tag_start;
-          while (l > text_start && (p->src[l - 1] == ' ' || p->src[l - 1] == '\t'))
-            l--;
-          if (l == 0 || p->src[l - 1] == '\n')
-            {
-              gsize r = tag_end;
-              while (r < p->len && (p->src[r] == ' ' || p->src[r] == '\t'))
-                r++;
-              standalone = TRUE;
-              if (r == p->len)
-                next = r;
-              else if (p->src[r] == '\n')
-                next = r + 1;
-              else if (p->src[r] == '\r' && p->src[r + 1] == '\n')
-                next = r + 2;
-              else
-                standalone = FALSE;
-              if (standalone)
-                text_end = l;
-            }
-        }
-      parser_add_text (p, text_start, text_end);
-      text_start = next;
+      Token t = {
+        .is_tag = TRUE,
+        .sigil = sigil,
+        .start = tag_start,
+        .end = (close - p->src) + strlen (closer),
+        .inner = g_strstrip (g_strndup (p->src + inner_start,
+                                        close - (p->src + inner_start))),
+        .line = line,
+      };
+      g_array_append_val (p->tokens, t);
+      pos = t.end;
 
       if (sigil == '!')
-        continue;
-      if (sigil == '=')
+        ;
+      else if (sigil == '=')
         {
-          if (!parse_delimiters (p, inner, line, error))
+          if (!parse_delimiters (p, t.inner, line, error))
             return FALSE;
-          continue;
         }
-      if (inner[0] == '\0')
+      else if (t.inner[0] == '\0')
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_SYNTAX,
                        "%s:%u: empty tag “%s”", p->name, line, q);
           return FALSE;
         }
-
-      if (sigil == '/')
+      else if (sigil == '#' || sigil == '^' || sigil == '<' || sigil == '$')
         {
-          if (p->stack->len == 0)
-            {
-              g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
-                           "%s:%u: “%s” closes a section that was never opened",
-                           p->name, line, inner);
-              return FALSE;
-            }
-          Node *top = p->stack->pdata[p->stack->len - 1];
-          if (strcmp (top->text, inner) != 0)
-            {
-              g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
-                           "%s:%u: “%s” closes section “%s” opened on line %u",
-                           p->name, line, inner, top->text, top->line);
-              return FALSE;
-            }
-          g_ptr_array_remove_index (p->stack, p->stack->len - 1);
-          continue;
-        }
-
-      Node *n = g_new0 (Node, 1);
-      n->line = line;
-      n->text = g_strdup (inner);
-      switch (sigil)
-        {
-        case 0:
-          n->kind = NODE_VAR;
-          break;
-        case '{': case '&':
-          n->kind = NODE_RAW;
-          break;
-        case '#':
-          n->kind = NODE_SECTION;
-          break;
-        case '^':
-          n->kind = NODE_INVERTED;
-          break;
-        case '>':
-          n->kind = NODE_PARTIAL;
-          break;
-        case '<':
-          n->kind = NODE_PARENT;
-          break;
-        case '$':
-          n->kind = NODE_BLOCK;
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      if (n->kind <= NODE_INVERTED)
-        n->path = split_name (inner);
-      if (n->kind == NODE_PARTIAL || n->kind == NODE_PARENT || n->kind == NODE_BLOCK)
-        if (standalone)
-          n->indent = g_strndup (p->src + text_end, tag_start - text_end);
-      g_ptr_array_add (parser_children (p), n);
-      if (n->kind == NODE_SECTION || n->kind == NODE_INVERTED
-          || n->kind == NODE_PARENT || n->kind == NODE_BLOCK)
-        {
-          if (p->stack->len >= SHR_MAX_MUSTACHE_NESTING)
+          if (open->len >= SHR_MAX_MUSTACHE_NESTING)
             {
               g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_SYNTAX,
                            "%s:%u: sections nested more than %d deep",
                            p->name, line, SHR_MAX_MUSTACHE_NESTING);
               return FALSE;
             }
-          n->children = g_ptr_array_new_with_free_func (node_free);
-          g_ptr_array_add (p->stack, n);
+          guint idx = p->tokens->len - 1;
+          g_array_append_val (open, idx);
         }
+      else if (sigil == '/')
+        {
+          if (open->len == 0)
+            {
+              g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
+                           "%s:%u: “%s” closes a section that was never opened",
+                           p->name, line, t.inner);
+              return FALSE;
+            }
+          Token *top = &g_array_index (p->tokens, Token,
+                                       g_array_index (open, guint, open->len - 1));
+          if (strcmp (top->inner, t.inner) != 0)
+            {
+              g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
+                           "%s:%u: “%s” closes section “%s” opened on line %u",
+                           p->name, line, t.inner, top->inner, top->line);
+              return FALSE;
+            }
+          g_array_index (p->tokens, Token, p->tokens->len - 1).closes = top->sigil;
+          g_array_set_size (open, open->len - 1);
+        }
+      line = count_lines (p->src, tag_start, pos, line);
     }
 
-  if (p->stack->len > 0)
+  if (open->len > 0)
     {
-      Node *top = p->stack->pdata[p->stack->len - 1];
+      Token *top = &g_array_index (p->tokens, Token,
+                                   g_array_index (open, guint, open->len - 1));
       g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_SECTION,
                    "%s:%u: unclosed section “%s”: no “%s/%s%s” follows",
-                   p->name, top->line, top->text, p->otag, top->text, p->ctag);
+                   p->name, top->line, top->inner, p->otag, top->inner, p->ctag);
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+is_blank (const gchar *s, gsize from, gsize to)
+{
+  for (gsize i = from; i < to; i++)
+    if (s[i] != ' ' && s[i] != '\t')
+      return FALSE;
+  return TRUE;
+}
+
+/* Pass 2: standalone lines. A line holding one tag other than an
+ * interpolation, and otherwise only spaces and tabs, is removed with its
+ * newline (the spec's "standalone" rule). A parent or block tag may share
+ * its line with other such tags ("{{<parent}}{{$block}}"): the spec has
+ * parents and blocks standalone then too, so such lines go as a whole. */
+static void
+mark_standalone (Parser *p)
+{
+  Token *tok = (Token *) (gpointer) p->tokens->data;
+  guint n = p->tokens->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!tok[i].is_tag || tok[i].standalone)
+        continue;
+
+      /* Walk left to the start of the line. */
+      gboolean ok = TRUE;
+      gint first = (gint) i;  /* first token of the line's tag run */
+      gsize line_start = 0;
+      gint left_text = -1;    /* the text token holding the line start */
+      for (gint j = (gint) i - 1; j >= 0 && ok; j--)
+        {
+          if (tok[j].is_tag)
+            {
+              first = j;
+              continue;
+            }
+          const gchar *nl = g_strrstr_len (p->src + tok[j].start,
+                                           tok[j].end - tok[j].start, "\n");
+          gsize from = nl != NULL ? (gsize) (nl - p->src) + 1 : tok[j].start;
+          if (!is_blank (p->src, from, tok[j].end))
+            ok = FALSE;
+          else if (nl != NULL)
+            {
+              line_start = from;
+              left_text = j;
+              break;
+            }
+        }
+      if (!ok)
+        continue;
+
+      /* Walk right to the end of the line. */
+      gint last = (gint) i;
+      gsize line_end = p->len;
+      gint right_text = -1;
+      for (guint k = i + 1; k < n && ok; k++)
+        {
+          if (tok[k].is_tag)
+            {
+              last = (gint) k;
+              continue;
+            }
+          const gchar *nl = memchr (p->src + tok[k].start, '\n', tok[k].end - tok[k].start);
+          gsize to = nl != NULL ? (gsize) (nl - p->src) : tok[k].end;
+          if (nl != NULL && to > tok[k].start && p->src[to - 1] == '\r')
+            to--;
+          if (!is_blank (p->src, tok[k].start, to))
+            ok = FALSE;
+          else if (nl != NULL)
+            {
+              line_end = (gsize) (nl - p->src) + 1;
+              right_text = (gint) k;
+              break;
+            }
+        }
+      if (!ok)
+        continue;
+
+      guint tags = 0;
+      gboolean inheritance = FALSE;
+      for (gint k = first; k <= last; k++)
+        {
+          if (!tok[k].is_tag)
+            continue;
+          tags++;
+          gchar s = tok[k].sigil == '/' ? tok[k].closes : tok[k].sigil;
+          if (s == 0 || s == '{' || s == '&')
+            ok = FALSE;
+          if (s == '<' || s == '$')
+            inheritance = TRUE;
+        }
+      if (!ok || (tags > 1 && !inheritance))
+        continue;
+
+      /* The whole line goes: the indentation before the first tag, blank
+       * text between tags, and what follows the last one up to and
+       * including the newline. */
+      gsize indent_start = left_text >= 0 ? line_start : (first > 0 ? tok[first - 1].start : 0);
+      if (left_text >= 0)
+        tok[left_text].keep_end = MIN (tok[left_text].keep_end, line_start);
+      for (gint k = left_text + 1; k < (right_text >= 0 ? right_text : (gint) n); k++)
+        {
+          if (!tok[k].is_tag)
+            {
+              tok[k].keep_end = tok[k].keep_start;
+              continue;
+            }
+          tok[k].standalone = TRUE;
+          tok[k].indent_start = indent_start;
+          tok[k].indent_len = tok[first].start - indent_start;
+        }
+      if (right_text >= 0)
+        tok[right_text].keep_start = MAX (tok[right_text].keep_start, line_end);
+    }
+}
+
+/* Pass 3: the tree. */
+static Node *
+build_node (Parser *p, guint *i)
+{
+  Token *t = &g_array_index (p->tokens, Token, *i);
+  (*i)++;
+  Node *n = g_new0 (Node, 1);
+  n->line = t->line;
+  n->text = g_strdup (t->inner);
+  switch (t->sigil)
+    {
+    case 0: n->kind = NODE_VAR; break;
+    case '{': case '&': n->kind = NODE_RAW; break;
+    case '#': n->kind = NODE_SECTION; break;
+    case '^': n->kind = NODE_INVERTED; break;
+    case '>': n->kind = NODE_PARTIAL; break;
+    case '<': n->kind = NODE_PARENT; break;
+    case '$': n->kind = NODE_BLOCK; break;
+    default: g_assert_not_reached ();
+    }
+  if (n->kind <= NODE_INVERTED && strcmp (t->inner, ".") != 0)
+    n->path = g_strsplit (t->inner, ".", -1);
+  if (t->standalone && (n->kind == NODE_PARTIAL || n->kind == NODE_PARENT || n->kind == NODE_BLOCK))
+    n->indent = g_strndup (p->src + t->indent_start, t->indent_len);
+  return n;
+}
+
+static void
+build_tree (Parser *p, guint *i, GPtrArray *into)
+{
+  while (*i < p->tokens->len)
+    {
+      Token *t = &g_array_index (p->tokens, Token, *i);
+      if (!t->is_tag)
+        {
+          (*i)++;
+          if (t->keep_end > t->keep_start)
+            {
+              Node *n = g_new0 (Node, 1);
+              n->kind = NODE_TEXT;
+              n->len = t->keep_end - t->keep_start;
+              n->text = g_strndup (p->src + t->keep_start, n->len);
+              g_ptr_array_add (into, n);
+            }
+          continue;
+        }
+      if (t->sigil == '/')
+        {
+          (*i)++;
+          return; /* tokenize() checked that it matches */
+        }
+      if (t->sigil == '!' || t->sigil == '=')
+        {
+          (*i)++;
+          continue;
+        }
+      gchar sigil = t->sigil;
+      gboolean standalone = t->standalone;
+      Node *n = build_node (p, i);
+      g_ptr_array_add (into, n);
+      if (sigil == '#' || sigil == '^' || sigil == '<' || sigil == '$')
+        {
+          n->children = g_ptr_array_new_with_free_func (node_free);
+          build_tree (p, i, n->children);
+          /* A block remembers how far its content is indented, so an
+           * argument written at another indentation can be moved there. */
+          if (n->kind == NODE_BLOCK)
+            {
+              Node *c = n->children->len > 0 ? n->children->pdata[0] : NULL;
+              gsize w = 0;
+              if (standalone && c != NULL && c->kind == NODE_TEXT)
+                while (w < c->len && (c->text[w] == ' ' || c->text[w] == '\t'))
+                  w++;
+              n->content_indent = g_strndup (c != NULL ? c->text : "", w);
+            }
+        }
+    }
 }
 
 ShrMustacheTemplate *
@@ -356,27 +505,29 @@ shr_mustache_template_new (const gchar *source, const gchar *name, GError **erro
   g_return_val_if_fail (source != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_autoptr (GPtrArray) root = g_ptr_array_new_with_free_func (node_free);
-  g_autoptr (GPtrArray) stack = g_ptr_array_new ();
+  g_autoptr (GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
+  g_array_set_clear_func (tokens, token_clear);
   Parser p = {
     .src = source,
     .len = strlen (source),
     .name = name != NULL ? name : "template",
     .otag = g_strdup ("{{"),
     .ctag = g_strdup ("}}"),
-    .root = root,
-    .stack = stack,
+    .tokens = tokens,
   };
-  gboolean ok = parse (&p, error);
+  gboolean ok = tokenize (&p, error);
   g_free (p.otag);
   g_free (p.ctag);
   if (!ok)
     return NULL;
+  mark_standalone (&p);
 
   ShrMustacheTemplate *t = g_new0 (ShrMustacheTemplate, 1);
   g_atomic_ref_count_init (&t->ref);
   t->name = g_strdup (p.name);
-  t->nodes = g_steal_pointer (&root);
+  t->nodes = g_ptr_array_new_with_free_func (node_free);
+  guint i = 0;
+  build_tree (&p, &i, t->nodes);
   return t;
 }
 
@@ -530,6 +681,9 @@ typedef struct
   GPtrArray *overrides;  /* (element-type Node) BLOCK arguments, outermost first */
   GString *indent;       /* written at the start of each template line */
   gboolean line_start;   /* the next template output begins a line */
+  gsize dedent;          /* block arguments: indentation taken off the start
+                          * of each of their lines */
+  gboolean src_line_start; /* the next template text begins a source line */
   const gchar *tmpl_name;
   guint depth;
   guint64 steps;
@@ -552,12 +706,20 @@ emit_template_text (Renderer *r, const gchar *s, gsize len)
 {
   while (len > 0)
     {
+      if (r->src_line_start)
+        {
+          for (gsize k = 0; k < r->dedent && len > 0 && (*s == ' ' || *s == '\t'); k++)
+            s++, len--;
+          r->src_line_start = FALSE;
+          if (len == 0)
+            break;
+        }
       begin_output (r);
       const gchar *nl = memchr (s, '\n', len);
       gsize n = nl != NULL ? (gsize) (nl - s) + 1 : len;
       g_string_append_len (r->out, s, n);
       if (nl != NULL)
-        r->line_start = TRUE;
+        r->line_start = r->src_line_start = TRUE;
       s += n;
       len -= n;
     }
@@ -606,6 +768,7 @@ static void
 emit_value (Renderer *r, JsonNode *v, gboolean escape)
 {
   begin_output (r);
+  r->src_line_start = FALSE;
   if (v == NULL || JSON_NODE_TYPE (v) != JSON_NODE_VALUE)
     return; /* missing, null, objects and arrays print nothing */
   GType t = json_node_get_value_type (v);
@@ -723,13 +886,16 @@ render_template (Renderer *r, const gchar *name, const gchar *indent,
       g_string_append (r->indent, indent);
     }
   const gchar *saved_name = r->tmpl_name;
+  gsize saved_dedent = r->dedent;
   r->tmpl_name = t->name;
+  r->dedent = 0; /* a block argument's dedent is for its own text only */
   r->depth++;
   /* Hold a reference: a partial could in principle be replaced while the
    * tree is being walked. */
   g_autoptr (ShrMustacheTemplate) hold = shr_mustache_template_ref (t);
   gboolean ok = render_nodes (r, t->nodes, error);
   r->depth--;
+  r->dedent = saved_dedent;
   r->tmpl_name = saved_name;
   g_string_truncate (r->indent, indent_len);
   return ok;
@@ -815,13 +981,37 @@ render_node (Renderer *r, Node *n, GError **error)
     case NODE_BLOCK:
       {
         Node *arg = find_override (r, n->text);
-        if (n->indent != NULL && !r->line_start)
-          g_string_append (r->out, n->indent);
+        if (arg == NULL)
+          return render_nodes (r, n->children, error);
+
+        /* An argument is moved from where it was written to where the
+         * block stands: its own indentation is taken off each line and
+         * the block's put on. A block alone on its line stands where its
+         * default content is indented (or where the tag is, if empty). */
         gsize indent_len = r->indent->len;
+        gsize saved_dedent = r->dedent;
         if (n->indent != NULL)
-          g_string_append (r->indent, n->indent);
-        gboolean ok = render_nodes (r, (arg != NULL ? arg : n)->children, error);
+          {
+            const gchar *w = n->content_indent[0] != '\0' ? n->content_indent : n->indent;
+            for (gsize k = 0; k < r->dedent && (*w == ' ' || *w == '\t'); k++)
+              w++;
+            if (!r->line_start)
+              g_string_append (r->out, w);
+            g_string_append (r->indent, w);
+          }
+        r->dedent = strlen (arg->content_indent);
+        r->src_line_start = TRUE;
+        gboolean ok = render_nodes (r, arg->children, error);
+        /* The block's line lost its newline as a standalone line; an
+         * argument that does not end its last line gets it back. */
+        if (ok && n->indent != NULL && !r->line_start)
+          {
+            g_string_append_c (r->out, '\n');
+            r->line_start = TRUE;
+          }
         g_string_truncate (r->indent, indent_len);
+        r->dedent = saved_dedent;
+        r->src_line_start = n->indent != NULL;
         return ok;
       }
 
