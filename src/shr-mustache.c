@@ -229,6 +229,17 @@ tokenize (Parser *p, GError **error)
                        p->name, line, q, closer);
           return FALSE;
         }
+      /* Only comments may run over several lines: anything else is far
+       * more likely a forgotten "}}" than a name with a newline in it. */
+      if (sigil != '!' && sigil != '=' && memchr (p->src + inner_start, '\n',
+                                                  close - (p->src + inner_start)) != NULL)
+        {
+          g_autofree gchar *q = quote_tag (p->src, tag_start);
+          g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_TAG,
+                       "%s:%u: unclosed tag “%s”: no “%s” on its line",
+                       p->name, line, q, closer);
+          return FALSE;
+        }
       Token t = {
         .is_tag = TRUE,
         .sigil = sigil,
@@ -248,11 +259,12 @@ tokenize (Parser *p, GError **error)
           if (!parse_delimiters (p, t.inner, line, error))
             return FALSE;
         }
-      else if (t.inner[0] == '\0')
+      else if (t.inner[0] == '\0' || strpbrk (t.inner, " \t\r") != NULL)
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_SYNTAX,
-                       "%s:%u: empty tag “%s”", p->name, line, q);
+                       "%s:%u: bad tag “%s”: a name is needed, without spaces",
+                       p->name, line, q);
           return FALSE;
         }
       else if (sigil == '#' || sigil == '^' || sigil == '<' || sigil == '$')
