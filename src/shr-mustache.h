@@ -8,7 +8,13 @@
  *
  * The view is a json-glib JsonNode. Truthiness for sections: a missing name,
  * null, false, "" and [] are false; every number is true (a CVSS of 0.0 is a
- * value, not an absence); objects and other strings are true.
+ * value, not an absence); objects and other strings are true. Interpolated,
+ * strings print as they are, integers in decimal, doubles in the shortest
+ * form that reads back the same (9.8 → "9.8", 10.0 → "10"), booleans as
+ * true/false; null, objects and arrays print nothing.
+ *
+ * Stricter than the spec requires, to catch typos: a tag other than a
+ * comment must close on its own line, and a tag name may not contain spaces.
  *
  * A template is compiled once (shr_mustache_template_new) and rendered many
  * times. Parse errors are SHR_MUSTACHE_ERROR GErrors whose message names the
