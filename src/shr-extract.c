@@ -19,8 +19,32 @@ shr_regex (const gchar *pattern)
   GRegex *re = g_hash_table_lookup (cache, pattern);
   if (re == NULL)
     {
+      /* GLib 2.74 (PCRE2) loses later matches of g_match_info_next() when
+       * a match ends in \b right before a multibyte character (Japanese
+       * text after "CVE-2026-2760、"). A \b that ends a word is the same
+       * as "no word character follows", which has no such problem. */
+      GString *fixed = g_string_new (NULL);
+      for (const gchar *p = pattern; *p; p++)
+        {
+          if (p[0] == '\\' && p[1] == 'b'
+              && (p[2] == '\0' || strchr (")| [\"?.:-", p[2]) != NULL
+                  || (p[2] == '\\' && (p[3] == 's' || p[3] == '.'))))
+            {
+              g_string_append (fixed, "(?![A-Za-z0-9_])");
+              p++;
+              continue;
+            }
+          if (p[0] == '\\' && p[1] != '\0')
+            {
+              g_string_append_len (fixed, p, 2);
+              p++;
+              continue;
+            }
+          g_string_append_c (fixed, *p);
+        }
       GError *error = NULL;
-      re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
+      re = g_regex_new (fixed->str, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
+      g_string_free (fixed, TRUE);
       if (re == NULL)
         g_error ("bad built-in regex %s: %s", pattern, error->message);
       g_hash_table_insert (cache, (gpointer) pattern, re);

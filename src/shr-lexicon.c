@@ -351,7 +351,14 @@ shr_lexicon_get_default (GError **error)
   if (lexicon == NULL)
     {
       const gchar *dir = g_getenv ("SHIRASE_DATADIR");
-      lexicon = shr_lexicon_load (dir && *dir ? dir : SHR_DATADIR, error);
+      if (dir == NULL || *dir == '\0')
+        {
+          /* Installed data first; a build that was never installed reads
+           * the data of its source tree. */
+          g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
+          dir = g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
+        }
+      lexicon = shr_lexicon_load (dir, error);
     }
   ShrLexicon *result = lexicon;
   g_mutex_unlock (&lock);

@@ -136,7 +136,7 @@ usn_extract (ShrExtractContext *ctx)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
-      if (matches ("^Ubuntu \\d\\d\\.\\d\\d(?: LTS)?:\\s*$", l))
+      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:\\s*$", l))
         {
           in_release = TRUE;
           continue;
@@ -151,7 +151,7 @@ usn_extract (ShrExtractContext *ctx)
           add_fixed (shr_record_add_product (ctx->record, "Ubuntu", pkg), ver);
           continue;
         }
-      if (*g_strstrip (g_strdup (l)) == '\0')
+      if (strspn (l, " \t") == strlen (l))
         continue;
       if (l[0] != ' ')
         in_release = FALSE;
