@@ -9,10 +9,12 @@ G_BEGIN_DECLS
 #define SHR_READ_ERROR (shr_read_error_quark ())
 #define SHR_LEXICON_ERROR (shr_lexicon_error_quark ())
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
+#define SHR_STORE_ERROR (shr_store_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
+GQuark shr_store_error_quark (void);
 
 typedef enum
 {
@@ -38,5 +40,15 @@ typedef enum
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
 } ShrConfigError;
+
+typedef enum
+{
+  SHR_STORE_ERROR_OPEN,       /* the state dir or database cannot be opened */
+  SHR_STORE_ERROR_SQL,        /* SQLite failed (I/O, corruption, full disk) */
+  SHR_STORE_ERROR_BUSY,       /* locked by another process past busy_timeout */
+  SHR_STORE_ERROR_SCHEMA,     /* written by a newer shirase */
+  SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
+  SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
+} ShrStoreError;
 
 G_END_DECLS
