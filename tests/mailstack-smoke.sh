@@ -20,7 +20,7 @@ ms_since () { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000
 fail () { echo "FAIL: $*"; [ -n "${MAILSTACK_DIR:-}" ] && "$ms" stop "$MAILSTACK_DIR"; exit 1; }
 
 t=$(now)
-envtext=$("$ms" start) || fail "the stack did not start"
+envtext=$(MAILSTACK_OWNER_PID=$$ "$ms" start) || fail "the stack did not start"
 eval "$envtext"
 echo "start: $(ms_since "$t") ms (IMAP $IMAP_PORT, SMTP $SMTP_PORT, $MAILSTACK_DIR)"
 trap '"$ms" stop "$MAILSTACK_DIR"' EXIT

@@ -19,6 +19,8 @@
 # Users: watch approver approver2 admin admin2 shirase, password pw-<user>.
 # Any domain reaches them: admin@example.test is delivered to admin.
 #
+# MAILSTACK_OWNER_PID=PID: stop the stack by itself once PID has exited.
+#
 # Ports: IMAP on a random free even port between 10000 and 32000, SMTP on
 # the next one; MAILSTACK_BASE_PORT=N tries N first.
 #
@@ -273,6 +275,11 @@ kill_group ()
 stop_daemons ()
 {
   local d=$1 pid
+  # The watchdog itself ends up here through exec, as this very process.
+  pid=$(cat "$d/watchdog.pid" 2>/dev/null)
+  if [ -n "$pid" ] && [ "$pid" != "$$" ]; then
+    kill "$pid" 2>/dev/null
+  fi
   if [ -f "$d/postfix/etc/main.cf" ]; then
     pid=$(cat "$d/postfix/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
     postfix -c "$d/postfix/etc" stop </dev/null >>"$d/setup.log" 2>&1
@@ -314,6 +321,22 @@ try_start ()
   return 0
 }
 
+# With MAILSTACK_OWNER_PID set (a test passes its $$), a watchdog stops the
+# stack once that process is gone, so a test killed by a timeout does not
+# leave servers behind.  It runs in its own session so that killing the
+# test's process group does not take it along.
+start_watchdog ()
+{
+  local d=$1 owner=${MAILSTACK_OWNER_PID:-}
+  [ -n "$owner" ] || return 0
+  local self
+  self="$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")"
+  ( cd / && exec setsid bash -c \
+      'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; exec "$2" stop "$3"' \
+      watchdog "$owner" "$self" "$d" ) </dev/null >>"$d/setup.log" 2>&1 &
+  echo $! >"$d/watchdog.pid"
+}
+
 mailstack_start ()
 {
   local d=${1:-} made=0 attempt base imap smtp rc
@@ -345,6 +368,7 @@ mailstack_start ()
     if [ $rc = 0 ]; then
       rm -f "$d.failed.log"
       write_env "$d" "$imap" "$smtp"
+      start_watchdog "$d"
       cat "$d/env"
       return 0
     fi
