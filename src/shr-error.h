@@ -10,11 +10,13 @@ G_BEGIN_DECLS
 #define SHR_LEXICON_ERROR (shr_lexicon_error_quark ())
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
 #define SHR_STORE_ERROR (shr_store_error_quark ())
+#define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
 GQuark shr_store_error_quark (void);
+GQuark shr_mustache_error_quark (void);
 
 typedef enum
 {
@@ -40,6 +42,18 @@ typedef enum
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
 } ShrConfigError;
+
+typedef enum
+{
+  SHR_MUSTACHE_ERROR_UNCLOSED_TAG,     /* "{{" without its "}}" */
+  SHR_MUSTACHE_ERROR_UNCLOSED_SECTION, /* {{#x}} (or ^ < $) never closed */
+  SHR_MUSTACHE_ERROR_MISMATCHED_END,   /* {{/y}} closing {{#x}}, or nothing */
+  SHR_MUSTACHE_ERROR_BAD_DELIMITER,    /* {{=...=}} not two delimiters */
+  SHR_MUSTACHE_ERROR_SYNTAX,           /* empty tag name, nesting too deep */
+  SHR_MUSTACHE_ERROR_DEPTH,            /* partials nested past the cap */
+  SHR_MUSTACHE_ERROR_TOO_BIG,          /* output or work past the cap */
+  SHR_MUSTACHE_ERROR_PARTIAL,          /* a partial could not be loaded */
+} ShrMustacheError;
 
 typedef enum
 {
