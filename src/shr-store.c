@@ -449,6 +449,16 @@ shr_store_open (const gchar *state_dir, GError **error)
                                      : sqlite3_errstr (rc));
       return NULL;
     }
+  /* The state holds the approval secret: owner only, whatever the umask
+   * or the state dir's mode. SQLite gives -wal and -shm the same mode. */
+  if (g_chmod (store->path, 0600) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
+                   "cannot restrict %s to its owner: %s", store->path,
+                   g_strerror (saved));
+      return NULL;
+    }
   if (!configure_db (store, error) || !migrate (store, error))
     return NULL;
   return g_steal_pointer (&store);
@@ -573,26 +583,51 @@ shr_store_transaction (ShrStore *store, ShrStoreTxnFunc func,
 
 /* ---- messages ------------------------------------------------------------ */
 
+static ShrOutcome
+outcome_from_string (const gchar *s)
+{
+  for (gint i = 0; i <= SHR_OUTCOME_REPLY; i++)
+    if (g_strcmp0 (s, shr_outcome_to_string (i)) == 0)
+      return i;
+  /* The schema's CHECK allows nothing else. */
+  g_return_val_if_reached (SHR_OUTCOME_FAILED);
+}
+
 gboolean
-shr_store_message_seen (ShrStore *store, const gchar *message_id,
-                        const gchar *raw_sha256, gboolean *seen,
-                        GError **error)
+shr_store_message_lookup (ShrStore *store, const gchar *message_id,
+                          const gchar *raw_sha256, gboolean *found,
+                          ShrOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (raw_sha256 != NULL, FALSE);
-  g_return_val_if_fail (seen != NULL, FALSE);
+  g_return_val_if_fail (found != NULL, FALSE);
 
+  /* Two indexed lookups; an OR would make SQLite scan. */
   g_auto (ShrStmt) stmt = get_stmt (
       store,
-      "SELECT 1 FROM messages WHERE raw_sha256 = ?2"
-      " UNION ALL SELECT 1 FROM messages WHERE ?1 IS NOT NULL"
+      "SELECT outcome FROM messages WHERE raw_sha256 = ?2"
+      " UNION ALL SELECT outcome FROM messages WHERE ?1 IS NOT NULL"
       " AND message_id = ?1 LIMIT 1",
       error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, message_id != NULL && *message_id ? message_id : NULL);
   bind_text (stmt, 2, raw_sha256);
-  return step_row (store, stmt, "looking up a message", seen, error);
+  if (!step_row (store, stmt, "looking up a message", found, error))
+    return FALSE;
+  if (*found && outcome != NULL)
+    *outcome = outcome_from_string (
+        (const gchar *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
+gboolean
+shr_store_message_seen (ShrStore *store, const gchar *message_id,
+                        const gchar *raw_sha256, gboolean *seen,
+                        GError **error)
+{
+  return shr_store_message_lookup (store, message_id, raw_sha256, seen, NULL,
+                                   error);
 }
 
 gboolean
@@ -1160,9 +1195,8 @@ shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
         const gchar *o = (const gchar *) sqlite3_column_text (stmt, 0);
-        for (gint i = 0; i <= SHR_OUTCOME_REPLY; i++)
-          if (g_strcmp0 (o, shr_outcome_to_string (i)) == 0)
-            status->messages[i] = sqlite3_column_int64 (stmt, 1);
+        status->messages[outcome_from_string (o)]
+            = sqlite3_column_int64 (stmt, 1);
       }
     if (rc != SQLITE_DONE)
       {

@@ -96,6 +96,14 @@ gboolean shr_store_message_seen (ShrStore *store, const gchar *message_id,
                                  const gchar *raw_sha256, gboolean *seen,
                                  GError **error);
 
+/* Like shr_store_message_seen, also giving the recorded outcome (when
+ * found): after a crash between the commit and the IMAP move, the watcher
+ * finds the message again and only has to move it to the folder its
+ * outcome calls for. @outcome may be NULL. */
+gboolean shr_store_message_lookup (ShrStore *store, const gchar *message_id,
+                                   const gchar *raw_sha256, gboolean *found,
+                                   ShrOutcome *outcome, GError **error);
+
 typedef struct
 {
   const gchar *folder;     /* where it was found */

@@ -108,6 +108,8 @@ test_migrate_empty (Fixture *f, gconstpointer data)
   GStatBuf st;
   g_assert_cmpint (g_stat (sub, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (expected, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* Every table of the schema is there and empty. */
   ShrStoreStatus status;
@@ -142,6 +144,9 @@ test_wal_mode (Fixture *f, gconstpointer data)
   g_autofree gchar *wal
       = g_build_filename (f->dir, SHR_STORE_FILE_NAME "-wal", NULL);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  GStatBuf st;
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_clear_pointer (&store, shr_store_close);
 
   /* Header bytes 18 and 19 (write and read format) are 2 in WAL mode, and
@@ -276,6 +281,21 @@ test_dedupe_hash (Fixture *f, gconstpointer data)
   /* A message without Message-ID does not match every other one without. */
   record_msg (store, NULL, SHA_B, SHR_OUTCOME_IGNORED);
   g_assert_false (seen (store, NULL, SHA_C));
+
+  /* The outcome comes back with the lookup. */
+  gboolean found = FALSE;
+  ShrOutcome outcome = SHR_OUTCOME_HANDLED;
+  g_assert_true (shr_store_message_lookup (store, NULL, SHA_A, &found,
+                                           &outcome, &error));
+  g_assert_true (found);
+  g_assert_cmpint (outcome, ==, SHR_OUTCOME_FAILED);
+  g_assert_true (shr_store_message_lookup (store, "x@y", SHA_B, &found,
+                                           &outcome, &error));
+  g_assert_cmpint (outcome, ==, SHR_OUTCOME_IGNORED);
+  g_assert_true (shr_store_message_lookup (store, "x@y", SHA_C, &found,
+                                           &outcome, &error));
+  g_assert_false (found);
+  g_assert_no_error (error);
 
   /* Recording the same bytes twice is refused, not duplicated. */
   ShrStoreMessage m = { .folder = "INBOX", .uid = 9, .raw_sha256 = SHA_A,
