@@ -69,4 +69,7 @@ echo "stop: $(ms_since "$t") ms"
 [ ! -e "$dir" ] || fail "$dir still exists after stop"
 left=$("$ms" pids "$dir")
 [ -z "$left" ] || fail "processes left running after stop: $left"
+# The same by command line, for the daemons' masters.
+left=$(pgrep -f -- "(dovecot|master).*$dir/" 2>/dev/null | tr '\n' ' ')
+[ -z "$left" ] || fail "daemons of $dir still running: $left"
 exit 0
