@@ -9,11 +9,13 @@ G_BEGIN_DECLS
 #define SHR_READ_ERROR (shr_read_error_quark ())
 #define SHR_LEXICON_ERROR (shr_lexicon_error_quark ())
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
+#define SHR_STORE_ERROR (shr_store_error_quark ())
 #define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
+GQuark shr_store_error_quark (void);
 GQuark shr_mustache_error_quark (void);
 
 typedef enum
@@ -52,5 +54,15 @@ typedef enum
   SHR_MUSTACHE_ERROR_TOO_BIG,          /* output or work past the cap */
   SHR_MUSTACHE_ERROR_PARTIAL,          /* a partial could not be loaded */
 } ShrMustacheError;
+
+typedef enum
+{
+  SHR_STORE_ERROR_OPEN,       /* the state dir or database cannot be opened */
+  SHR_STORE_ERROR_SQL,        /* SQLite failed (I/O, corruption, full disk) */
+  SHR_STORE_ERROR_BUSY,       /* locked by another process past busy_timeout */
+  SHR_STORE_ERROR_SCHEMA,     /* written by a newer shirase */
+  SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
+  SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
+} ShrStoreError;
 
 G_END_DECLS
