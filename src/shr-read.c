@@ -622,8 +622,32 @@ is_quoted (const gchar *line)
 /* A reply or forward that quotes the advisory with '>': returns the quoted
  * span with one level of quoting removed, or NULL when quoting is only a
  * small part of the text (an ordinary reply). */
+/* "On Tue, Mar 10, 2026 at 4:00 PM, Fortinet PSIRT <psirt@…> wrote:",
+ * 「2026年3月10日(火) 16:00 Fortinet PSIRT <psirt@…>:」: who and when. */
+static gboolean
+parse_attribution (const gchar *line, ForwardHeaders *h)
+{
+  static GRegex *en, *ja;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (g_regex_match (regex_once (&en, "^\\s*On (.+?),? ([^,]*<[^>]+@[^>]+>) wrote:\\s*$"), line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_unref);
+  if (g_regex_match (regex_once (&ja, "^\\s*(\\d{4}[年/][^ ]*(?: [0-9:]+)?)\\s+(.*<[^>]+@[^>]+>)(?:さん)?(?:は書きました)?\\s*[:：]\\s*$"),
+                     line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static gchar *
-unwrap_quoted (const gchar *text)
+unwrap_quoted (const gchar *text, ForwardHeaders *h)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   gsize nonblank = 0, quoted = 0;
@@ -643,6 +667,9 @@ unwrap_quoted (const gchar *text)
     }
   if (quoted < 5 || quoted * 10 < nonblank * 4)
     return NULL;
+  for (gssize i = first - 1; i >= 0 && i >= first - 2; i--)
+    if (!is_blank (lines[i]) && parse_attribution (lines[i], h))
+      break;
   GString *out = g_string_new (NULL);
   for (gssize i = first; i <= last; i++)
     {
@@ -911,6 +938,15 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_ptr_array_add (m->warnings, g_strdup ("NUL bytes in the message were replaced by spaces"));
     }
 
+  /* The reader is a library call: it cannot rely on main() having set
+   * GMime up (tests, benchmarks, the watcher all call it). */
+  static gsize gmime_ready;
+  if (g_once_init_enter (&gmime_ready))
+    {
+      g_mime_init ();
+      g_once_init_leave (&gmime_ready, 1);
+    }
+
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, len);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   GMimeParserOptions *options = g_mime_parser_options_new ();
@@ -1024,14 +1060,25 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       body = inner;
     }
 
-  gchar *unquoted = unwrap_quoted (body);
+  ForwardHeaders quoted_from = { 0 };
+  gchar *unquoted = unwrap_quoted (body, &quoted_from);
   if (unquoted != NULL)
     {
-      if (m->forwarded_by == NULL && subject_says_forward (m->outer_subject))
-        m->forwarded_by = g_strdup (outer_from);
+      /* Quoting a whole advisory is forwarding it: the attribution line
+       * names the original sender, the mail's own From the forwarder. */
+      if (m->forwarded_by == NULL && (quoted_from.from != NULL || subject_says_forward (m->outer_subject)))
+        m->forwarded_by = g_strdup (m->from);
+      if (quoted_from.from != NULL)
+        {
+          g_free (m->from);
+          m->from = g_strdup (quoted_from.from);
+          g_free (m->date);
+          m->date = parse_loose_date (quoted_from.date);
+        }
       g_free (body);
       body = unquoted;
     }
+  forward_headers_clear (&quoted_from);
 
   m->body = body;
   m->all_text = g_string_free (all, FALSE);
