@@ -1,8 +1,118 @@
-#include "shr-cli.h"
+/* shirase extract [--json] FILE... — read advisory mails, print records. */
 #include <stdio.h>
+#include <string.h>
+
+#include "shr-cli.h"
+#include "shr-extract.h"
+
+static void
+print_summary (const gchar *path, const ShrRecord *r)
+{
+  g_print ("%s\n", path);
+  g_print ("  source:    %s%s%s%s\n", r->source_kind,
+           r->source_name ? " (" : "", r->source_name ? r->source_name : "", r->source_name ? ")" : "");
+  if (r->advisory_id)
+    g_print ("  advisory:  %s\n", r->advisory_id);
+  g_print ("  title:     %s\n", r->title ? r->title : "(none)");
+  g_print ("  lang:      %s   category: %s\n", r->lang, r->category);
+  if (r->forwarded_by)
+    g_print ("  forwarded: by %s\n", r->forwarded_by);
+  if (r->cves->len > 0)
+    {
+      g_print ("  cves:      ");
+      for (guint i = 0; i < r->cves->len && i < 8; i++)
+        g_print ("%s%s", i ? " " : "", ((ShrCve *) g_ptr_array_index (r->cves, i))->id);
+      if (r->cves->len > 8)
+        g_print (" (+%u more)", r->cves->len - 8);
+      g_print ("\n");
+    }
+  if (r->cvss_max >= 0 || r->severity)
+    g_print ("  severity:  %s%s%.1f\n", r->severity ? r->severity : "-", r->cvss_max >= 0 ? ", CVSS " : "",
+             r->cvss_max >= 0 ? r->cvss_max : 0.0);
+  for (guint i = 0; i < r->products->len && i < 6; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (r->products, i);
+      g_print ("  product:   %s%s%s", p->vendor ? p->vendor : "", p->vendor ? " " : "", p->product);
+      if (p->fixed->len > 0)
+        g_print (" (fixed: %s%s)", (gchar *) g_ptr_array_index (p->fixed, 0), p->fixed->len > 1 ? ", …" : "");
+      g_print ("\n");
+    }
+  g_print ("  exploited: %s%s%s\n",
+           r->exploited == SHR_TRISTATE_TRUE ? "yes" : r->exploited == SHR_TRISTATE_FALSE ? "no" : "unknown",
+           r->kev ? " (KEV)" : "", "");
+  if (r->threat_actors->len > 0)
+    g_print ("  actors:    %s\n", (gchar *) g_ptr_array_index (r->threat_actors, 0));
+  if (r->sectors->len > 0)
+    {
+      g_print ("  sectors:  ");
+      for (guint i = 0; i < r->sectors->len; i++)
+        g_print (" %s", (gchar *) g_ptr_array_index (r->sectors, i));
+      g_print ("\n");
+    }
+  for (guint i = 0; i < r->warnings->len; i++)
+    g_print ("  warning:   %s\n", (gchar *) g_ptr_array_index (r->warnings, i));
+}
+
 int
 shr_cmd_extract (int argc, char **argv)
 {
-  fprintf (stderr, "shirase extract: not built yet\n");
-  return 1;
+  gboolean json = FALSE;
+  gboolean pretty = FALSE;
+  g_auto (GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON record per input, one per line", NULL },
+    { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON (with --json and one input)", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE… — read advisory mails ('-' is standard input)");
+  g_option_context_set_summary (context,
+                                "Reads each mail (any charset, HTML, forwards) and prints the advisory record:\n"
+                                "a short summary, or with --json one JSON object per input.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("shirase extract: %s\n", error->message);
+      return 2;
+    }
+  if (files == NULL || files[0] == NULL)
+    {
+      g_printerr ("shirase extract: no FILE given (use '-' for standard input)\n");
+      return 2;
+    }
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  if (lexicon == NULL)
+    {
+      g_printerr ("shirase extract: cannot load the word lists: %s\n", error->message);
+      return 1;
+    }
+  int status = 0;
+  guint n = g_strv_length (files);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
+      if (record == NULL)
+        {
+          /* The other inputs are still read; the status says one failed. */
+          g_printerr ("shirase extract: %s\n", local->message);
+          status = 1;
+          continue;
+        }
+      if (json)
+        {
+          g_autofree gchar *text = shr_record_to_json_string (record, pretty && n == 1);
+          fputs (text, stdout);
+          fputc ('\n', stdout);
+        }
+      else
+        {
+          if (i > 0)
+            g_print ("\n");
+          print_summary (files[i], record);
+        }
+    }
+  fflush (stdout);
+  return status;
 }

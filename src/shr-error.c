@@ -3,4 +3,6 @@
 G_DEFINE_QUARK (shr-read-error-quark, shr_read_error)
 G_DEFINE_QUARK (shr-lexicon-error-quark, shr_lexicon_error)
 G_DEFINE_QUARK (shr-config-error-quark, shr_config_error)
+G_DEFINE_QUARK (shr-store-error-quark, shr_store_error)
+G_DEFINE_QUARK (shr-mustache-error-quark, shr_mustache_error)
 G_DEFINE_QUARK (shr-version-error-quark, shr_version_error)

@@ -9,11 +9,15 @@ G_BEGIN_DECLS
 #define SHR_READ_ERROR (shr_read_error_quark ())
 #define SHR_LEXICON_ERROR (shr_lexicon_error_quark ())
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
+#define SHR_STORE_ERROR (shr_store_error_quark ())
+#define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
 #define SHR_VERSION_ERROR (shr_version_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
+GQuark shr_store_error_quark (void);
+GQuark shr_mustache_error_quark (void);
 GQuark shr_version_error_quark (void);
 
 typedef enum
@@ -41,6 +45,28 @@ typedef enum
   SHR_CONFIG_ERROR_INSECURE,
   SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
 } ShrConfigError;
+
+typedef enum
+{
+  SHR_MUSTACHE_ERROR_UNCLOSED_TAG,     /* "{{" without its "}}" */
+  SHR_MUSTACHE_ERROR_UNCLOSED_SECTION, /* {{#x}} (or ^ < $) never closed */
+  SHR_MUSTACHE_ERROR_MISMATCHED_END,   /* {{/y}} closing {{#x}}, or nothing */
+  SHR_MUSTACHE_ERROR_BAD_DELIMITER,    /* {{=...=}} not two delimiters */
+  SHR_MUSTACHE_ERROR_SYNTAX,           /* empty tag name, nesting too deep */
+  SHR_MUSTACHE_ERROR_DEPTH,            /* partials nested past the cap */
+  SHR_MUSTACHE_ERROR_TOO_BIG,          /* output or work past the cap */
+  SHR_MUSTACHE_ERROR_PARTIAL,          /* a partial could not be loaded */
+} ShrMustacheError;
+
+typedef enum
+{
+  SHR_STORE_ERROR_OPEN,       /* the state dir or database cannot be opened */
+  SHR_STORE_ERROR_SQL,        /* SQLite failed (I/O, corruption, full disk) */
+  SHR_STORE_ERROR_BUSY,       /* locked by another process past busy_timeout */
+  SHR_STORE_ERROR_SCHEMA,     /* written by a newer shirase */
+  SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
+  SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
+} ShrStoreError;
 
 typedef enum
 {

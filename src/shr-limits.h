@@ -34,3 +34,19 @@
 
 /* Length of one evidence sentence, in bytes (cut at a character boundary). */
 #define SHR_MAX_EVIDENCE_BYTES 400
+
+/* Mustache: partials and parents ({{>p}}, {{<p}}) expanded inside one
+ * another. Real templates nest 2 or 3 deep; a partial that includes itself
+ * stops here with SHR_MUSTACHE_ERROR_DEPTH instead of recursing forever. */
+#define SHR_MAX_MUSTACHE_DEPTH 32
+
+/* Mustache: sections nested inside one template (the renderer recurses). */
+#define SHR_MAX_MUSTACHE_NESTING 100
+
+/* Mustache: output of one render, and tags visited in one render (a partial
+ * that includes itself twice grows exponentially even within the depth cap). */
+#define SHR_MAX_MUSTACHE_OUTPUT_BYTES (16 * 1024 * 1024)
+#define SHR_MAX_MUSTACHE_STEPS (10 * 1000 * 1000)
+
+/* Mustache: one template or partial file read from disk. */
+#define SHR_MAX_MUSTACHE_TEMPLATE_BYTES (1024 * 1024)

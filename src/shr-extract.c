@@ -1,0 +1,894 @@
+#include "shr-extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shr-limits.h"
+#include "shr-recognizers.h"
+
+/* ---- helpers shared with the recognisers -------------------------------- */
+
+GRegex *
+shr_regex (const gchar *pattern)
+{
+  static GHashTable *cache;
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  GRegex *re = g_hash_table_lookup (cache, pattern);
+  if (re == NULL)
+    {
+      /* GLib 2.74 (PCRE2) loses later matches of g_match_info_next() when
+       * a match ends in \b right before a multibyte character (Japanese
+       * text after "CVE-2026-2760、"). A \b that ends a word is the same
+       * as "no word character follows", which has no such problem. */
+      GString *fixed = g_string_new (NULL);
+      for (const gchar *p = pattern; *p; p++)
+        {
+          if (p[0] == '\\' && p[1] == 'b'
+              && (p[2] == '\0' || strchr (")| [\"?.:-", p[2]) != NULL
+                  || (p[2] == '\\' && (p[3] == 's' || p[3] == '.'))))
+            {
+              g_string_append (fixed, "(?![A-Za-z0-9_])");
+              p++;
+              continue;
+            }
+          if (p[0] == '\\' && p[1] != '\0')
+            {
+              g_string_append_len (fixed, p, 2);
+              p++;
+              continue;
+            }
+          g_string_append_c (fixed, *p);
+        }
+      GError *error = NULL;
+      re = g_regex_new (fixed->str, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
+      g_string_free (fixed, TRUE);
+      if (re == NULL)
+        g_error ("bad built-in regex %s: %s", pattern, error->message);
+      g_hash_table_insert (cache, (gpointer) pattern, re);
+    }
+  g_mutex_unlock (&lock);
+  return re;
+}
+
+gchar *
+shr_match_group (const gchar *pattern, const gchar *text, gint group)
+{
+  if (text == NULL)
+    return NULL;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (!g_regex_match (shr_regex (pattern), text, 0, &m))
+    return NULL;
+  gchar *s = g_match_info_fetch (m, group);
+  if (s == NULL)
+    return NULL;
+  g_strstrip (s);
+  if (*s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+gchar *
+shr_field_value (const gchar *text, const gchar *key)
+{
+  if (text == NULL)
+    return NULL;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  gsize klen = strlen (key);
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *p = lines[i];
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (g_ascii_strncasecmp (p, key, klen) != 0)
+        continue;
+      p += klen;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p != ':')
+        continue;
+      p++;
+      GString *value = g_string_new (p);
+      /* Continuation lines: indented more than the key, and not a new key. */
+      for (gsize j = i + 1; lines[j] != NULL; j++)
+        {
+          const gchar *c = lines[j];
+          if (c[0] != ' ' && c[0] != '\t')
+            break;
+          const gchar *t = c;
+          while (*t == ' ' || *t == '\t')
+            t++;
+          if (*t == '\0' || strchr (t, ':') != NULL)
+            break;
+          g_string_append_c (value, ' ');
+          g_string_append (value, t);
+        }
+      gchar *s = g_string_free (value, FALSE);
+      g_strstrip (s);
+      if (*s == '\0')
+        {
+          g_free (s);
+          return NULL;
+        }
+      return s;
+    }
+  return NULL;
+}
+
+static gboolean
+is_sentence_end (const gchar *p, const gchar *end)
+{
+  gunichar c = g_utf8_get_char (p);
+  if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F) /* 。！？ */
+    return TRUE;
+  if (c == '.' || c == '!' || c == '?')
+    {
+      const gchar *n = p + 1;
+      return n >= end || *n == ' ' || *n == '\n';
+    }
+  return FALSE;
+}
+
+gchar *
+shr_sentence_at (const gchar *text, gsize offset)
+{
+  gsize len = strlen (text);
+  if (offset > len)
+    offset = len;
+  const gchar *end = text + len;
+  /* Back to the previous sentence end or paragraph break. */
+  const gchar *s = text + offset;
+  while (s > text)
+    {
+      const gchar *prev = g_utf8_prev_char (s);
+      if (*prev == '\n' && prev > text && prev[-1] == '\n')
+        break;
+      if (is_sentence_end (prev, end) && prev < text + offset)
+        break;
+      s = prev;
+    }
+  const gchar *e = text + offset;
+  while (e < end)
+    {
+      if (*e == '\n' && e + 1 < end && e[1] == '\n')
+        break;
+      if (is_sentence_end (e, end))
+        {
+          e = g_utf8_next_char (e);
+          break;
+        }
+      e = g_utf8_next_char (e);
+    }
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const gchar *p = s; p < e; p++)
+    {
+      if (*p == '\n' || *p == ' ' || *p == '\t')
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+guint
+shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
+{
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
+  guint added = 0;
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *e = hit->entry;
+      if (e->product == NULL)
+        continue;
+      guint before = ctx->record->products->len;
+      shr_record_add_product (ctx->record, e->vendor, e->product);
+      if (ctx->record->products->len > before)
+        {
+          added++;
+          if (!g_hash_table_contains (ctx->record->evidence, "products"))
+            {
+              g_autofree gchar *sentence = shr_sentence_at (text, hit->start);
+              shr_record_set_evidence (ctx->record, "products", sentence);
+            }
+        }
+    }
+  return added;
+}
+
+/* ---- sentences ---------------------------------------------------------- */
+
+/* Splits @text into sentences, each with its lines joined. Japanese lines
+ * join without a space; English ones with one. */
+static GPtrArray *
+split_sentences (const gchar *text)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GString *cur = g_string_new (NULL);
+  const gchar *end = text + strlen (text);
+  const gchar *p = text;
+  while (p < end)
+    {
+      if (*p == '\n')
+        {
+          gboolean paragraph = (p + 1 < end && p[1] == '\n');
+          /* A line that starts with a list marker, or a short line (a
+           * heading, a "Key: value"), ends the sentence as well. */
+          const gchar *n = p + 1;
+          while (n < end && (*n == ' ' || *n == '\t'))
+            n++;
+          gboolean list_item = n < end && (*n == '*' || *n == '-' || g_str_has_prefix (n, "・")
+                                           || g_str_has_prefix (n, "●") || g_str_has_prefix (n, "■"));
+          if (paragraph || list_item || cur->len < 60)
+            {
+              if (cur->len > 0)
+                g_ptr_array_add (out, g_strdup (cur->str));
+              g_string_truncate (cur, 0);
+            }
+          else if (cur->len > 0 && (guchar) cur->str[cur->len - 1] < 0x80)
+            g_string_append_c (cur, ' ');
+          p++;
+          continue;
+        }
+      const gchar *next = g_utf8_next_char (p);
+      if (!(cur->len == 0 && (*p == ' ' || *p == '\t')))
+        g_string_append_len (cur, p, next - p);
+      if (is_sentence_end (p, end))
+        {
+          g_strstrip (cur->str);
+          g_string_set_size (cur, strlen (cur->str));
+          if (cur->len > 0)
+            g_ptr_array_add (out, g_strdup (cur->str));
+          g_string_truncate (cur, 0);
+        }
+      p = next;
+    }
+  if (cur->len > 0)
+    g_ptr_array_add (out, g_strdup (cur->str));
+  g_string_free (cur, TRUE);
+  return out;
+}
+
+/* ---- generic passes ----------------------------------------------------- */
+
+static gchar *
+clean_subject (const gchar *subject)
+{
+  if (subject == NULL)
+    return g_strdup ("");
+  gchar *s = g_strdup (subject);
+  g_strstrip (s);
+  /* Repeatedly drop reply/forward prefixes and list tags ("[oss-security]",
+   * "[SECURITY]"), but keep bracketed advisory ids ("[DSA 5647-1]"). */
+  for (;;)
+    {
+      g_autofree gchar *next = g_regex_replace (shr_regex (
+          "^\\s*(?:(?:re|fwd?|fw|tr|wg|aw|転送|返信)\\s*(?:\\[\\d+\\])?\\s*[:：]\\s*|\\[[^\\]\\d]{1,40}\\]\\s*)"),
+          s, -1, 0, "", 0, NULL);
+      if (next == NULL || strcmp (next, s) == 0)
+        break;
+      g_free (s);
+      s = g_steal_pointer (&next);
+    }
+  /* A stray closing bracket left by list software re-tagging. */
+  gsize len = strlen (s);
+  if (len > 0 && s[len - 1] == ']' && strchr (s, '[') == NULL)
+    s[len - 1] = '\0';
+  g_strstrip (s);
+  return s;
+}
+
+static void
+detect_language (ShrExtractContext *ctx)
+{
+  guint kana = 0, han = 0, latin = 0;
+  for (const gchar *p = ctx->body; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c < 0x80)
+        {
+          if (g_ascii_isalpha (c))
+            latin++;
+          continue;
+        }
+      GUnicodeScript script = g_unichar_get_script (c);
+      if (script == G_UNICODE_SCRIPT_HIRAGANA || script == G_UNICODE_SCRIPT_KATAKANA)
+        kana++;
+      else if (script == G_UNICODE_SCRIPT_HAN)
+        han++;
+    }
+  for (const gchar *p = ctx->subject; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeScript script = g_unichar_get_script (g_utf8_get_char (p));
+      if (script == G_UNICODE_SCRIPT_HIRAGANA || script == G_UNICODE_SCRIPT_KATAKANA)
+        kana++;
+    }
+  /* Japanese prose always has kana; an English text may quote a Japanese
+   * name or two, so a few kana are not enough. */
+  gboolean ja = kana >= 20 || (kana >= 3 && (kana + han) * 8 >= latin);
+  ctx->record->lang = g_strdup (ja ? "ja" : "en");
+}
+
+static void
+collect_cves (ShrExtractContext *ctx)
+{
+  const gchar *texts[] = { ctx->message->outer_subject, ctx->message->subject,
+                           ctx->message->all_text, ctx->message->body };
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      if (texts[t] == NULL)
+        continue;
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex ("\\bCVE[-‐‑–]\\s?(\\d{4})[-‐‑–]\\s?(\\d{4,7})\\b"), texts[t], 0, &m);
+      while (g_match_info_matches (m))
+        {
+          g_autofree gchar *year = g_match_info_fetch (m, 1);
+          g_autofree gchar *num = g_match_info_fetch (m, 2);
+          g_autofree gchar *id = g_strdup_printf ("CVE-%s-%s", year, num);
+          if (shr_record_add_cve (ctx->record, id) == NULL)
+            return;
+          g_match_info_next (m, NULL);
+        }
+    }
+}
+
+/* The CVE named in @sentence, if exactly one is, else the record's only
+ * CVE, else NULL. */
+static ShrCve *
+cve_for_sentence (ShrRecord *record, const gchar *sentence)
+{
+  g_autofree gchar *id = shr_match_group ("\\b(CVE-\\d{4}-\\d{4,7})\\b", sentence, 1);
+  if (id != NULL)
+    {
+      g_autofree gchar *upper = g_ascii_strup (id, -1);
+      return shr_record_find_cve (record, upper);
+    }
+  if (record->cves->len == 1)
+    return g_ptr_array_index (record->cves, 0);
+  return NULL;
+}
+
+static void
+collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  static const gchar *const patterns[] = {
+    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
+    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+  };
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strstr (s, "CVSS") == NULL && strstr (s, "cvss") == NULL && strstr (s, "Base Score") == NULL
+          && strstr (s, "基本値") == NULL && strstr (s, "base score") == NULL)
+        continue;
+      for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
+        {
+          g_autoptr (GMatchInfo) m = NULL;
+          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
+          while (g_match_info_matches (m))
+            {
+              g_autofree gchar *num = g_match_info_fetch (m, 1);
+              gdouble score = g_ascii_strtod (num, NULL);
+              gint start = 0, end = 0;
+              g_match_info_fetch_pos (m, 1, &start, &end);
+              /* "CVSSv3.1" and "CVSS 4.0" are versions, not scores. */
+              gboolean version = start > 0 && (s[start - 1] == 'v' || s[start - 1] == 'V'
+                                               || (start >= 4 && g_ascii_strncasecmp (s + start - 4, "CVSS", 4) == 0)
+                                               || (start >= 5 && g_ascii_strncasecmp (s + start - 5, "CVSS ", 5) == 0
+                                                   && s[end] != ')' && strstr ("2.0 3.0 3.1 4.0", num) != NULL));
+              if (!version && score >= 0.0 && score <= 10.0)
+                {
+                  ShrCve *cve = cve_for_sentence (ctx->record, s);
+                  if (cve != NULL && cve->cvss < 0)
+                    cve->cvss = score;
+                  if (score > ctx->record->cvss_max)
+                    {
+                      ctx->record->cvss_max = score;
+                      g_hash_table_remove (ctx->record->evidence, "cvss_max");
+                      shr_record_set_evidence (ctx->record, "cvss_max", s);
+                    }
+                }
+              g_match_info_next (m, NULL);
+            }
+        }
+      g_autofree gchar *vector = shr_match_group ("(CVSS:[234]\\.\\d/AV:[NALP]/[A-Z]{1,3}:[A-Z](?:/[A-Z]{1,3}:[A-Z])*)", s, 1);
+      if (vector != NULL)
+        {
+          ShrCve *cve = cve_for_sentence (ctx->record, s);
+          if (cve != NULL && cve->vector == NULL)
+            cve->vector = g_strdup (vector);
+        }
+    }
+}
+
+/* Tables of "CVE-… 9.8 Critical CVSS:3.1/…" rows, as vendors print them. */
+static void
+collect_cvss_table (ShrExtractContext *ctx)
+{
+  if (strstr (ctx->body, "CVSS") == NULL)
+    return;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ \\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
+                 ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *id = g_match_info_fetch (m, 1);
+      g_autofree gchar *num = g_match_info_fetch (m, 2);
+      g_autofree gchar *word = g_match_info_fetch (m, 3);
+      g_autofree gchar *row = g_match_info_fetch (m, 0);
+      ShrCve *cve = shr_record_find_cve (ctx->record, id);
+      gdouble score = g_ascii_strtod (num, NULL);
+      if (cve != NULL && cve->cvss < 0)
+        {
+          cve->cvss = score;
+          if (word != NULL && *word != '\0' && cve->severity == NULL)
+            cve->severity = g_strdup (shr_severity_normalize (word));
+        }
+      if (score > ctx->record->cvss_max)
+        {
+          ctx->record->cvss_max = score;
+          g_hash_table_remove (ctx->record->evidence, "cvss_max");
+          shr_record_set_evidence (ctx->record, "cvss_max", row);
+        }
+      g_match_info_next (m, NULL);
+    }
+}
+
+static void
+raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
+{
+  const gchar *norm = shr_severity_normalize (word);
+  if (norm == NULL)
+    return;
+  if (shr_severity_rank (norm) > shr_severity_rank (record->severity))
+    {
+      g_free (record->severity);
+      record->severity = g_strdup (norm);
+      g_hash_table_remove (record->evidence, "severity");
+      shr_record_set_evidence (record, "severity", sentence);
+    }
+}
+
+static void
+collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  static const gchar *const patterns[] = {
+    /* "Severity: Low", "Security Impact Rating: High", "Impact: Important",
+     * "Max Severity: Critical", "severity rating of Critical". */
+    "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
+    "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
+    "\\brated\\s+(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
+    "^(critical|important|moderate|low):\\s",
+    "\\b(critical)\\b[^.\\n]{0,40}?\\b(?:flaw|vulnerabilit|bug|zero-day|security update|security hole|RCE|remote code execution)",
+    "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
+    "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
+  };
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
+        {
+          g_autoptr (GMatchInfo) m = NULL;
+          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
+          while (g_match_info_matches (m))
+            {
+              g_autofree gchar *word = g_match_info_fetch (m, 1);
+              raise_severity (ctx->record, word, s);
+              g_match_info_next (m, NULL);
+            }
+        }
+    }
+}
+
+/* Sentence-level reading of exploitation: a sentence that negates it is
+ * read first, so "not aware of any exploitation in the wild" is never a
+ * report of exploitation; conditional wording ("if exploited", 「悪用された
+ * 場合」) says nothing either way. */
+static void
+collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  static const gchar *negative =
+    "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
+    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
+    "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
+    "|\\bexploited\\s*[:：]\\s*no\\b"
+    "|(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません))";
+  static const gchar *positive =
+    "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
+    "|\\b(?:actively|being|been|is being|are being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
+    "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
+    "|\\bexploitation detected|\\bexploited\\s*[:：]\\s*yes\\b"
+    "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
+    "|\\bexploiting (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ])?(?:zero-day|0-day|vulnerabilit|flaw|bug|security hole)"
+    "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
+    "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
+    "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
+    "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
+    "|\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
+    "|\\blimited,? targeted attacks|\\bevidence of active exploitation"
+    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
+    "|悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
+    "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
+    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告))";
+  static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
+  static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
+
+  gchar *neg_sentence = NULL;
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (g_regex_match (shr_regex (negative), s, 0, NULL))
+        {
+          if (neg_sentence == NULL)
+            neg_sentence = g_strdup (s);
+          continue;
+        }
+      g_autoptr (GMatchInfo) m = NULL;
+      if (!g_regex_match (shr_regex (positive), s, 0, &m))
+        continue;
+      gboolean counted = FALSE;
+      while (g_match_info_matches (m) && !counted)
+        {
+          gint start = 0, end = 0;
+          g_match_info_fetch_pos (m, 0, &start, &end);
+          g_autofree gchar *before = g_strndup (s, start);
+          gboolean cond = g_regex_match (shr_regex (conditional_en), before, 0, NULL)
+                          || g_regex_match (shr_regex (conditional_ja_after), s + end, 0, NULL)
+                          || strstr (before, "万が一") != NULL || strstr (before, "仮に") != NULL;
+          if (!cond)
+            counted = TRUE;
+          g_match_info_next (m, NULL);
+        }
+      if (!counted)
+        continue;
+      ctx->record->exploited = SHR_TRISTATE_TRUE;
+      g_free (ctx->record->exploited_evidence);
+      ctx->record->exploited_evidence = g_strdup (s);
+      shr_record_set_evidence (ctx->record, "exploited", s);
+      if (g_regex_match (shr_regex ("known exploited vulnerabilit|\\bKEV\\b"), s, 0, NULL))
+        ctx->record->kev = TRUE;
+      g_free (neg_sentence);
+      return;
+    }
+  if (neg_sentence != NULL)
+    {
+      ctx->record->exploited = SHR_TRISTATE_FALSE;
+      ctx->record->exploited_evidence = neg_sentence;
+      shr_record_set_evidence (ctx->record, "exploited", neg_sentence);
+    }
+}
+
+static void
+collect_actors (ShrExtractContext *ctx, const gchar *text)
+{
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_ACTOR, text);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrActorEntry *e = hit->entry;
+      if (shr_strv_add_unique (ctx->record->threat_actors, e->name))
+        {
+          g_autofree gchar *sentence = shr_sentence_at (text, hit->start);
+          shr_record_set_evidence (ctx->record, "threat_actors", sentence);
+        }
+    }
+}
+
+/* Sectors and regions count only where the sentence speaks of targeting or
+ * victims: a CISA notice that mentions "federal agencies" as its audience
+ * names no targeted sector. */
+static void
+collect_targets (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  static const gchar *cue =
+    "\\b(?:target(?:s|ed|ing)?|against|victims?|breach(?:ed|es)?|compromis\\w*|hacked|stole|stolen"
+    "|attack(?:s|ed)? on|campaigns?|intrusions?|espionage|impacted organizations|affected organizations)\\b"
+    "|標的|狙|攻撃|被害|侵害|不正アクセス";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (!g_regex_match (shr_regex (cue), s, 0, NULL))
+        continue;
+      g_autoptr (GArray) sectors = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_SECTOR, s);
+      for (guint j = 0; j < sectors->len; j++)
+        {
+          const ShrLabelEntry *e = g_array_index (sectors, ShrLexiconHit, j).entry;
+          if (shr_strv_add_unique (ctx->record->sectors, e->key))
+            shr_record_set_evidence (ctx->record, "sectors", s);
+        }
+      g_autoptr (GArray) regions = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_REGION, s);
+      for (guint j = 0; j < regions->len; j++)
+        {
+          const ShrLabelEntry *e = g_array_index (regions, ShrLexiconHit, j).entry;
+          if (shr_strv_add_unique (ctx->record->regions, e->key))
+            shr_record_set_evidence (ctx->record, "regions", s);
+        }
+    }
+}
+
+static gchar *
+trim_url (const gchar *url)
+{
+  gchar *u = g_strdup (url);
+  gsize len = strlen (u);
+  while (len > 0 && strchr (".,;:)>]}'\"", u[len - 1]) != NULL)
+    u[--len] = '\0';
+  return u;
+}
+
+static void
+collect_references (ShrExtractContext *ctx)
+{
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("https?://[^\\s<>\"'）」』】\\]\\[]+"), ctx->body, 0, &m);
+  while (g_match_info_matches (m) && ctx->record->references->len < SHR_MAX_REFERENCES)
+    {
+      g_autofree gchar *raw = g_match_info_fetch (m, 0);
+      g_autofree gchar *url = trim_url (raw);
+      shr_strv_add_unique (ctx->record->references, url);
+      g_match_info_next (m, NULL);
+    }
+  for (guint i = 0; i < ctx->message->links->len && ctx->record->references->len < SHR_MAX_REFERENCES; i++)
+    shr_strv_add_unique (ctx->record->references, g_ptr_array_index (ctx->message->links, i));
+}
+
+static gboolean
+is_url_line (const gchar *line)
+{
+  g_autofree gchar *t = g_strstrip (g_strdup (line));
+  if (g_str_has_prefix (t, "Read more:") || g_str_has_prefix (t, "Source:") || g_str_has_prefix (t, "出典:"))
+    {
+      const gchar *u = strstr (t, "http");
+      return u != NULL && strchr (u, ' ') == NULL;
+    }
+  return (g_str_has_prefix (t, "http://") || g_str_has_prefix (t, "https://")) && strchr (t, ' ') == NULL;
+}
+
+/* The page the advisory or article lives at: a URL standing alone at the
+ * end or right under the title, as newsletters and feeds print it. */
+static void
+find_source_url (ShrExtractContext *ctx)
+{
+  if (ctx->record->source_url != NULL)
+    return;
+  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  GPtrArray *nonblank = g_ptr_array_new ();
+  for (gsize i = 0; lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      g_ptr_array_add (nonblank, lines[i]);
+  const gchar *found = NULL;
+  for (guint i = nonblank->len; i > 0 && i + 3 > nonblank->len && found == NULL; i--)
+    if (is_url_line (g_ptr_array_index (nonblank, i - 1)))
+      found = g_ptr_array_index (nonblank, i - 1);
+  for (guint i = 0; i < nonblank->len && i < 3 && found == NULL; i++)
+    if (is_url_line (g_ptr_array_index (nonblank, i)))
+      found = g_ptr_array_index (nonblank, i);
+  if (found != NULL)
+    {
+      const gchar *u = strstr (found, "http");
+      ctx->record->source_url = trim_url (u);
+    }
+  else if (ctx->message->links->len > 0 && ctx->message->html_title != NULL)
+    ctx->record->source_url = g_strdup (g_ptr_array_index (ctx->message->links,
+                                                           ctx->message->links->len - 1));
+  g_ptr_array_unref (nonblank);
+}
+
+static gboolean
+is_boilerplate_paragraph (const gchar *p, const gchar *title)
+{
+  if (g_regex_match (shr_regex ("^\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
+    return TRUE;
+  /* A block of "Key : value" lines is a header, not prose. */
+  if (g_regex_match (shr_regex ("^[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
+    return TRUE;
+  if (title != NULL && *title != '\0' && strstr (p, title) == p && strlen (p) < strlen (title) + 40)
+    return TRUE;
+  return FALSE;
+}
+
+static void
+find_summary (ShrExtractContext *ctx)
+{
+  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), ctx->body, 0);
+  gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
+  for (gsize i = 0; paragraphs[i] != NULL; i++)
+    {
+      gchar *p = g_strstrip (paragraphs[i]);
+      /* Japanese articles often write one paragraph per line. */
+      g_auto (GStrv) lines = ja ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
+      for (gsize j = 0; lines[j] != NULL; j++)
+        {
+          gchar *l = g_strstrip (lines[j]);
+          gsize chars = g_utf8_strlen (l, -1);
+          if (chars < (ja ? 30u : 60u) || is_boilerplate_paragraph (l, ctx->record->title))
+            continue;
+          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
+            continue;
+          g_autofree gchar *joined = shr_sentence_at (l, 0);
+          GString *s = g_string_new (NULL);
+          gboolean space = FALSE;
+          for (const gchar *c = l; *c; c++)
+            {
+              if (*c == '\n' || *c == ' ' || *c == '\t')
+                space = TRUE;
+              else
+                {
+                  if (space && s->len > 0 && !(ja && (guchar) *c >= 0x80))
+                    g_string_append_c (s, ' ');
+                  space = FALSE;
+                  g_string_append_c (s, *c);
+                }
+            }
+          if (s->len > 1200)
+            {
+              const gchar *cut = g_utf8_find_prev_char (s->str, s->str + 1200);
+              g_string_truncate (s, cut - s->str);
+              g_string_append (s, "…");
+            }
+          ctx->record->summary = g_string_free (s, FALSE);
+          return;
+        }
+    }
+}
+
+static void
+collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  static const gchar *pattern =
+    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
+    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]"
+    "|(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
+  for (guint i = 0; i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (g_utf8_strlen (s, -1) > 400)
+        continue;
+      if (g_regex_match (shr_regex (pattern), s, 0, NULL))
+        shr_strv_add_unique (ctx->record->mitigations, s);
+    }
+}
+
+static void
+decide_category (ShrExtractContext *ctx)
+{
+  ShrRecord *r = ctx->record;
+  if (r->category != NULL)
+    return;
+  const gchar *t = r->title ? r->title : "";
+  if (r->threat_actors->len > 0 && r->sectors->len > 0)
+    r->category = g_strdup ("campaign");
+  else if (g_regex_match (shr_regex ("\\b(?:hacked|breach|stole|stolen|data leak|ransomware attack)\\b|不正アクセス|情報漏え?洩?い|被害"), t, 0, NULL))
+    r->category = g_strdup ("incident");
+  else if (g_regex_match (shr_regex ("\\bcampaign\\b|攻撃キャンペーン"), t, 0, NULL) || r->threat_actors->len > 0)
+    r->category = g_strdup ("campaign");
+  else if (g_regex_match (shr_regex ("monthly|patch tuesday|security updates? (?:release|guide)|月例|セキュリティ更新プログラム"), t, 0, NULL))
+    r->category = g_strdup ("patch");
+  else if (r->cves->len > 0 || g_regex_match (shr_regex ("vulnerabilit|flaw|脆弱性|security (?:update|advisory)|zero-day"), t, 0, NULL))
+    r->category = g_strdup ("vulnerability");
+  else
+    r->category = g_strdup ("information");
+}
+
+static gchar *
+make_head (const gchar *body)
+{
+  GString *head = g_string_new (NULL);
+  guint lines = 0;
+  for (const gchar *p = body; *p && lines < 30; )
+    {
+      const gchar *nl = strchr (p, '\n');
+      gsize len = nl ? (gsize) (nl - p) : strlen (p);
+      gboolean blank = TRUE;
+      for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isspace (p[i]))
+          blank = FALSE;
+      if (!blank)
+        {
+          g_string_append_len (head, p, len);
+          g_string_append_c (head, '\n');
+          lines++;
+        }
+      p = nl ? nl + 1 : p + len;
+    }
+  return g_string_free (head, FALSE);
+}
+
+ShrRecord *
+shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
+{
+  g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
+  ShrRecord *record = shr_record_new ();
+  for (guint i = 0; i < message->warnings->len; i++)
+    shr_strv_add_unique (record->warnings, g_ptr_array_index (message->warnings, i));
+
+  record->message_id = g_strdup (message->message_id);
+  record->date = g_strdup (message->date ? message->date : message->outer_date);
+  record->from = g_strdup (message->from);
+  record->forwarded_by = g_strdup (message->forwarded_by);
+
+  g_autofree gchar *subject = clean_subject (message->subject);
+  if (*subject == '\0' && message->html_title != NULL)
+    {
+      g_free (subject);
+      subject = clean_subject (message->html_title);
+    }
+  ShrExtractContext ctx = {
+    .message = message,
+    .lexicon = lexicon,
+    .record = record,
+    .subject = subject,
+    .from = message->from ? message->from : "",
+    .body = message->body ? message->body : "",
+  };
+  ctx.head = make_head (ctx.body);
+  if (*subject != '\0')
+    {
+      record->title = g_strdup (subject);
+      shr_record_set_evidence (record, "title", message->subject);
+    }
+
+  detect_language (&ctx);
+  collect_cves (&ctx);
+
+  for (const ShrRecognizer *const *r = shr_recognizers (); *r != NULL; r++)
+    if ((*r)->detect (&ctx))
+      {
+        (*r)->extract (&ctx);
+        break;
+      }
+
+  /* The subject is a sentence too: "… Under Active Attack". */
+  g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
+  g_autoptr (GPtrArray) sentences = split_sentences (text);
+
+  collect_cvss (&ctx, sentences);
+  collect_cvss_table (&ctx);
+  collect_severity (&ctx, sentences);
+  if (record->exploited == SHR_TRISTATE_UNKNOWN)
+    collect_exploitation (&ctx, sentences);
+  if (!ctx.products_exact)
+    shr_add_lexicon_products (&ctx, text);
+  collect_actors (&ctx, text);
+  collect_targets (&ctx, sentences);
+  collect_references (&ctx);
+  find_source_url (&ctx);
+  find_summary (&ctx);
+  collect_mitigations (&ctx, sentences);
+
+  shr_record_finish (record);
+  if (record->severity == NULL && record->cvss_max >= 0)
+    {
+      /* A stated CVSS score is a stated severity (FIRST's rating scale). */
+      const gchar *s = record->cvss_max >= 9.0 ? "critical" : record->cvss_max >= 7.0 ? "high"
+                       : record->cvss_max >= 4.0 ? "medium" : record->cvss_max > 0 ? "low" : NULL;
+      record->severity = g_strdup (s);
+    }
+  decide_category (&ctx);
+  if (record->source_kind == NULL)
+    record->source_kind = g_strdup ("other");
+  if (record->title == NULL)
+    shr_record_add_warning (record, "no subject or title found");
+  g_free (ctx.head);
+  return record;
+}
+
+ShrRecord *
+shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GError **error)
+{
+  g_autoptr (ShrMessage) message = shr_message_read_file (path, error);
+  if (message == NULL)
+    return NULL;
+  return shr_extract_message (message, lexicon);
+}

@@ -1,0 +1,461 @@
+#include "shr-lexicon.h"
+
+#include <string.h>
+
+#include "shr-error.h"
+
+typedef struct
+{
+  gchar *norm;            /* normalised alias */
+  gsize len;
+  ShrLexiconKind kind;
+  gconstpointer entry;
+  gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
+} Alias;
+
+struct _ShrLexicon
+{
+  GPtrArray *products;    /* ShrProductEntry* */
+  GPtrArray *actors;      /* ShrActorEntry* */
+  GPtrArray *sectors;     /* ShrLabelEntry* */
+  GPtrArray *regions;     /* ShrLabelEntry* */
+  GStringChunk *strings;
+  GPtrArray *aliases;     /* Alias* (owned) */
+  GHashTable *by_first;   /* first gunichar of alias -> GPtrArray of Alias*, longest first */
+  GHashTable *product_names; /* normalised name -> ShrProductEntry* */
+  GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
+};
+
+static void
+alias_free (Alias *a)
+{
+  g_free (a->norm);
+  g_free (a);
+}
+
+static void
+append_normalized_char (GString *out, const gchar *p, gsize char_len)
+{
+  guchar c = *p;
+  if (c < 0x80)
+    {
+      g_string_append_c (out, g_ascii_tolower (c));
+      return;
+    }
+  g_autofree gchar *nfkc = g_utf8_normalize (p, char_len, G_NORMALIZE_NFKC);
+  if (nfkc == NULL)
+    return;
+  g_autofree gchar *folded = g_utf8_casefold (nfkc, -1);
+  /* NFKC turns "ｱ" into "ア" and "Ａ" into "A" but also some symbols into
+   * sequences with spaces; keep what it gives. */
+  g_string_append (out, folded);
+}
+
+/* Normalises @text and records, for every output byte, the input offset of
+ * the character it came from, so hits can be reported in the caller's
+ * text. */
+static gchar *
+normalize_mapped (const gchar *text, GArray *map)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  const gchar *p = text;
+  while (*p)
+    {
+      const gchar *next = g_utf8_next_char (p);
+      gsize before = out->len;
+      append_normalized_char (out, p, next - p);
+      if (map != NULL)
+        for (gsize i = before; i < out->len; i++)
+          {
+            gsize off = p - text;
+            g_array_append_val (map, off);
+          }
+      p = next;
+    }
+  if (map != NULL)
+    {
+      gsize off = p - text;
+      g_array_append_val (map, off);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+shr_lexicon_normalize (const gchar *text)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree gchar *valid = g_utf8_make_valid (text, -1);
+      return normalize_mapped (valid, NULL);
+    }
+  return normalize_mapped (text, NULL);
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) && c < 0x3000;
+}
+
+static gint
+compare_alias_length (gconstpointer a, gconstpointer b)
+{
+  const Alias *x = *(Alias *const *) a;
+  const Alias *y = *(Alias *const *) b;
+  return (x->len < y->len) - (x->len > y->len);
+}
+
+static void
+add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry)
+{
+  gchar *norm = shr_lexicon_normalize (name);
+  g_strstrip (norm);
+  if (*norm == '\0')
+    {
+      g_free (norm);
+      return;
+    }
+  Alias *a = g_new0 (Alias, 1);
+  a->norm = norm;
+  a->len = strlen (norm);
+  a->kind = kind;
+  a->entry = entry;
+  const gchar *last = g_utf8_prev_char (norm + a->len);
+  a->latin_end = is_word_char (g_utf8_get_char (last));
+  g_ptr_array_add (lex->aliases, a);
+  gunichar first = g_utf8_get_char (norm);
+  GPtrArray *list = g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (first));
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (lex->by_first, GUINT_TO_POINTER (first), list);
+    }
+  g_ptr_array_add (list, a);
+}
+
+/* Reads a TSV data file; calls @row for each non-comment line. */
+static gboolean
+read_tsv (const gchar *path, guint min_fields,
+          void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex, GError **error)
+{
+  g_autofree gchar *contents = NULL;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, &local))
+    {
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (!g_utf8_validate (contents, -1, NULL))
+    {
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                   "%s: not valid UTF-8", path);
+      return FALSE;
+    }
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (guint n = 0; lines[n] != NULL; n++)
+    {
+      gchar *line = lines[n];
+      gsize len = strlen (line);
+      if (len > 0 && line[len - 1] == '\r')
+        line[len - 1] = '\0';
+      if (line[0] == '#' || line[0] == '\0')
+        continue;
+      g_auto (GStrv) fields = g_strsplit (line, "\t", -1);
+      guint count = g_strv_length (fields);
+      if (count < min_fields)
+        {
+          g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                       "%s:%u: %u tab-separated fields expected, %u found",
+                       path, n + 1, min_fields, count);
+          return FALSE;
+        }
+      row (lex, fields, count);
+    }
+  return TRUE;
+}
+
+static const gchar *
+intern (ShrLexicon *lex, const gchar *s)
+{
+  if (s == NULL)
+    return NULL;
+  g_autofree gchar *stripped = g_strstrip (g_strdup (s));
+  if (*stripped == '\0')
+    return NULL;
+  return g_string_chunk_insert_const (lex->strings, stripped);
+}
+
+static void
+product_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  ShrProductEntry *e = g_malloc0 (sizeof *e);
+  e->vendor = intern (lex, f[0]);
+  e->product = intern (lex, f[1]);
+  gchar **aliases = (n > 2 && *f[2]) ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
+  g_ptr_array_add (lex->alias_vectors, aliases);
+  e->aliases = (const gchar *const *) aliases;
+  g_ptr_array_add (lex->products, e);
+
+  if (e->product != NULL)
+    {
+      add_alias (lex, e->product, SHR_LEXICON_PRODUCT, e);
+      if (e->vendor != NULL && !g_str_has_prefix (e->product, e->vendor))
+        {
+          g_autofree gchar *full = g_strdup_printf ("%s %s", e->vendor, e->product);
+          add_alias (lex, full, SHR_LEXICON_PRODUCT, e);
+        }
+    }
+  else if (e->vendor != NULL)
+    add_alias (lex, e->vendor, SHR_LEXICON_PRODUCT, e);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (aliases[i], "cpe:") || g_str_has_prefix (aliases[i], "pkg:"))
+        continue;
+      add_alias (lex, aliases[i], SHR_LEXICON_PRODUCT, e);
+    }
+  /* Lookup by exact name: every spelling, package and CPE name. */
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  if (e->product)
+    g_ptr_array_add (names, g_strdup (e->product));
+  if (e->product && e->vendor)
+    g_ptr_array_add (names, g_strdup_printf ("%s %s", e->vendor, e->product));
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      const gchar *a = aliases[i];
+      if (g_str_has_prefix (a, "pkg:"))
+        a += 4;
+      g_ptr_array_add (names, g_strdup (a));
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      gchar *norm = shr_lexicon_normalize (g_ptr_array_index (names, i));
+      g_strstrip (norm);
+      if (e->product != NULL && !g_hash_table_contains (lex->product_names, norm))
+        g_hash_table_insert (lex->product_names, norm, e);
+      else
+        g_free (norm);
+    }
+  g_ptr_array_unref (names);
+}
+
+static void
+actor_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  ShrActorEntry *e = g_malloc0 (sizeof *e);
+  e->name = intern (lex, f[0]);
+  e->country = n > 2 ? intern (lex, f[2]) : NULL;
+  g_ptr_array_add (lex->actors, e);
+  add_alias (lex, e->name, SHR_LEXICON_ACTOR, e);
+  if (n > 1 && *f[1])
+    {
+      g_auto (GStrv) aliases = g_strsplit (f[1], "|", -1);
+      for (guint i = 0; aliases[i] != NULL; i++)
+        add_alias (lex, aliases[i], SHR_LEXICON_ACTOR, e);
+    }
+}
+
+static void
+label_row (ShrLexicon *lex, gchar **f, guint n, GPtrArray *into, ShrLexiconKind kind)
+{
+  ShrLabelEntry *e = g_malloc0 (sizeof *e);
+  e->key = intern (lex, f[0]);
+  e->label_ja = intern (lex, f[1]);
+  e->label_en = intern (lex, f[2]);
+  g_ptr_array_add (into, e);
+  if (n > 3 && *f[3])
+    {
+      g_auto (GStrv) words = g_strsplit (f[3], "|", -1);
+      for (guint i = 0; words[i] != NULL; i++)
+        add_alias (lex, words[i], kind, e);
+    }
+}
+
+static void
+sector_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
+}
+
+static void
+region_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  label_row (lex, f, n, lex->regions, SHR_LEXICON_REGION);
+}
+
+static void
+sort_list (gpointer key, gpointer value, gpointer data)
+{
+  g_ptr_array_sort (value, compare_alias_length);
+}
+
+ShrLexicon *
+shr_lexicon_load (const gchar *datadir, GError **error)
+{
+  g_autoptr (ShrLexicon) lex = g_new0 (ShrLexicon, 1);
+  lex->products = g_ptr_array_new_with_free_func (g_free);
+  lex->actors = g_ptr_array_new_with_free_func (g_free);
+  lex->sectors = g_ptr_array_new_with_free_func (g_free);
+  lex->regions = g_ptr_array_new_with_free_func (g_free);
+  lex->strings = g_string_chunk_new (4096);
+  lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) alias_free);
+  lex->by_first = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                         (GDestroyNotify) g_ptr_array_unref);
+  lex->product_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  static const struct
+  {
+    const gchar *file;
+    guint min_fields;
+    void (*row) (ShrLexicon *, gchar **, guint);
+  } files[] = {
+    { "products.tsv", 2, product_row },
+    { "actors.tsv", 1, actor_row },
+    { "sectors.tsv", 3, sector_row },
+    { "regions.tsv", 3, region_row },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree gchar *path = g_build_filename (datadir, files[i].file, NULL);
+      if (!read_tsv (path, files[i].min_fields, files[i].row, lex, error))
+        return NULL;
+    }
+  g_hash_table_foreach (lex->by_first, sort_list, NULL);
+  return g_steal_pointer (&lex);
+}
+
+void
+shr_lexicon_free (ShrLexicon *lex)
+{
+  if (lex == NULL)
+    return;
+  g_ptr_array_unref (lex->products);
+  g_ptr_array_unref (lex->actors);
+  g_ptr_array_unref (lex->sectors);
+  g_ptr_array_unref (lex->regions);
+  g_hash_table_unref (lex->by_first);
+  g_ptr_array_unref (lex->aliases);
+  g_hash_table_unref (lex->product_names);
+  g_ptr_array_unref (lex->alias_vectors);
+  g_string_chunk_free (lex->strings);
+  g_free (lex);
+}
+
+ShrLexicon *
+shr_lexicon_get_default (GError **error)
+{
+  static ShrLexicon *lexicon;
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  if (lexicon == NULL)
+    {
+      const gchar *dir = g_getenv ("SHIRASE_DATADIR");
+      if (dir == NULL || *dir == '\0')
+        {
+          /* Installed data first; a build that was never installed reads
+           * the data of its source tree. */
+          g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
+          dir = g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
+        }
+      lexicon = shr_lexicon_load (dir, error);
+    }
+  ShrLexicon *result = lexicon;
+  g_mutex_unlock (&lock);
+  return result;
+}
+
+static GArray *
+scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
+{
+  GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
+  g_autoptr (GArray) map = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autofree gchar *norm = normalize_mapped (text, map);
+  gsize n = strlen (norm);
+  const gchar *p = norm;
+  gunichar prev = 0;
+  while (*p)
+    {
+      gunichar c = g_utf8_get_char (p);
+      const gchar *next = g_utf8_next_char (p);
+      gboolean word_start = !(is_word_char (c) && is_word_char (prev));
+      GPtrArray *list = word_start ? g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (c)) : NULL;
+      const Alias *found = NULL;
+      if (list != NULL)
+        for (guint i = 0; i < list->len && found == NULL; i++)
+          {
+            const Alias *a = g_ptr_array_index (list, i);
+            if (only_kind >= 0 && (gint) a->kind != only_kind)
+              continue;
+            gsize off = p - norm;
+            if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
+              continue;
+            if (a->latin_end && off + a->len < n)
+              {
+                gunichar after = g_utf8_get_char (norm + off + a->len);
+                if (is_word_char (after))
+                  continue;
+              }
+            found = a;
+          }
+      if (found != NULL)
+        {
+          gsize off = p - norm;
+          ShrLexiconHit hit = {
+            found->kind, found->entry,
+            g_array_index (map, gsize, off),
+            g_array_index (map, gsize, off + found->len),
+          };
+          g_array_append_val (hits, hit);
+          const gchar *end = norm + off + found->len;
+          prev = g_utf8_get_char (g_utf8_prev_char (end));
+          p = end;
+          continue;
+        }
+      prev = c;
+      p = next;
+    }
+  return hits;
+}
+
+GArray *
+shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind, const gchar *text)
+{
+  g_return_val_if_fail (lexicon != NULL && text != NULL, NULL);
+  return scan (lexicon, text, kind);
+}
+
+const ShrProductEntry *
+shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name)
+{
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  if (name == NULL)
+    return NULL;
+  g_autofree gchar *norm = shr_lexicon_normalize (name);
+  g_strstrip (norm);
+  return g_hash_table_lookup (lexicon->product_names, norm);
+}
+
+static const ShrLabelEntry *
+find_label (GPtrArray *list, const gchar *key)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const ShrLabelEntry *e = g_ptr_array_index (list, i);
+      if (g_ascii_strcasecmp (e->key, key) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+const ShrLabelEntry *
+shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key)
+{
+  return find_label (lexicon->sectors, key);
+}
+
+const ShrLabelEntry *
+shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key)
+{
+  return find_label (lexicon->regions, key);
+}

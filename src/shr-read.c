@@ -1,0 +1,1132 @@
+#include "config.h"
+
+#include "shr-read.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <gmime/gmime.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shr-error.h"
+#include "shr-html.h"
+#include "shr-limits.h"
+
+/* GMime 3.2 declares no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+
+/* ---- charsets ----------------------------------------------------------- */
+
+/* The iconv name to use for a MIME charset label. Japanese mail labelled
+ * Shift_JIS or EUC-JP is, in practice, Microsoft's superset (circled
+ * digits, NEC extensions), so the superset is what decodes it. */
+static const gchar *
+iconv_name_for (const gchar *label)
+{
+  static const struct { const gchar *label; const gchar *iconv; } map[] = {
+    { "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
+    { "x-sjis", "CP932" }, { "ms_kanji", "CP932" }, { "csshiftjis", "CP932" },
+    { "windows-31j", "CP932" }, { "cp932", "CP932" }, { "x-ms-cp932", "CP932" },
+    { "euc-jp", "EUC-JP-MS" }, { "x-euc-jp", "EUC-JP-MS" }, { "eucjp", "EUC-JP-MS" },
+    { "iso-2022-jp", "ISO-2022-JP" }, { "csiso2022jp", "ISO-2022-JP" },
+    { "iso-8859-1", "CP1252" }, { "latin1", "CP1252" }, { "us-ascii", "UTF-8" },
+    { "ascii", "UTF-8" }, { "utf-8", "UTF-8" }, { "utf8", "UTF-8" },
+    { "ks_c_5601-1987", "CP949" }, { "gb2312", "GB18030" }, { "gbk", "GB18030" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_ascii_strcasecmp (label, map[i].label) == 0)
+      return map[i].iconv;
+  return g_mime_charset_iconv_name (label);
+}
+
+/* Converts with @cd, replacing each undecodable byte by U+FFFD instead of
+ * failing the whole text. Returns FALSE when anything was replaced. */
+static gboolean
+iconv_lossy (GIConv cd, const gchar *data, gsize len, GString *out)
+{
+  gboolean clean = TRUE;
+  gchar buf[4096];
+  gchar *in = (gchar *) data;
+  gsize in_left = len;
+  while (in_left > 0)
+    {
+      gchar *o = buf;
+      gsize o_left = sizeof buf;
+      gsize r = g_iconv (cd, &in, &in_left, &o, &o_left);
+      g_string_append_len (out, buf, o - buf);
+      if (r == (gsize) -1)
+        {
+          if (errno == E2BIG)
+            continue;
+          /* EILSEQ or EINVAL (truncated sequence at the end). */
+          g_string_append (out, "\xEF\xBF\xBD");
+          clean = FALSE;
+          in++;
+          in_left--;
+          g_iconv (cd, NULL, NULL, NULL, NULL);
+        }
+    }
+  gchar *o = buf;
+  gsize o_left = sizeof buf;
+  g_iconv (cd, NULL, NULL, &o, &o_left);
+  g_string_append_len (out, buf, o - buf);
+  return clean;
+}
+
+/* Tries a strict conversion; NULL when @data is not valid in @charset. */
+static gchar *
+convert_strict (const gchar *data, gsize len, const gchar *charset)
+{
+  gsize written = 0;
+  gchar *s = g_convert (data, len, "UTF-8", charset, NULL, &written, NULL);
+  if (s != NULL && memchr (s, '\0', written) != NULL)
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+/* Text whose charset is missing or wrong: guess among what Japanese and
+ * Western mail actually uses. */
+static gchar *
+sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
+{
+  if (g_utf8_validate (data, len, NULL))
+    return g_strndup (data, len);
+  if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
+    {
+      GIConv cd = g_iconv_open ("UTF-8", "ISO-2022-JP");
+      if (cd != (GIConv) -1)
+        {
+          GString *out = g_string_new (NULL);
+          if (!iconv_lossy (cd, data, len, out))
+            *lossy = TRUE;
+          g_iconv_close (cd);
+          return g_string_free (out, FALSE);
+        }
+    }
+  static const gchar *const guesses[] = { "CP932", "EUC-JP-MS", NULL };
+  for (gsize i = 0; guesses[i] != NULL; i++)
+    {
+      gchar *s = convert_strict (data, len, guesses[i]);
+      if (s != NULL)
+        return s;
+    }
+  gchar *s = convert_strict (data, len, "CP1252");
+  if (s != NULL)
+    return s;
+  *lossy = TRUE;
+  return g_utf8_make_valid (data, len);
+}
+
+/* (transfer full) @data in @charset as UTF-8; warnings for what was lost. */
+static gchar *
+to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings,
+         const gchar *where)
+{
+  gboolean lossy = FALSE;
+  gchar *text = NULL;
+  if (charset == NULL || *charset == '\0')
+    text = sniff_to_utf8 (data, len, &lossy);
+  else
+    {
+      const gchar *name = iconv_name_for (charset);
+      if (g_ascii_strcasecmp (name, "UTF-8") == 0)
+        {
+          if (g_utf8_validate (data, len, NULL))
+            text = g_strndup (data, len);
+          else if (g_ascii_strcasecmp (charset, "us-ascii") == 0)
+            text = sniff_to_utf8 (data, len, &lossy);
+          else
+            {
+              text = g_utf8_make_valid (data, len);
+              lossy = TRUE;
+            }
+        }
+      else
+        {
+          GIConv cd = g_iconv_open ("UTF-8", name);
+          if (cd == (GIConv) -1)
+            {
+              g_ptr_array_add (warnings,
+                               g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
+                                                where, charset));
+              text = sniff_to_utf8 (data, len, &lossy);
+            }
+          else
+            {
+              GString *out = g_string_new (NULL);
+              if (!iconv_lossy (cd, data, len, out))
+                lossy = TRUE;
+              g_iconv_close (cd);
+              text = g_string_free (out, FALSE);
+            }
+        }
+    }
+  if (lossy)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
+                                      where, charset ? charset : "(none)"));
+  return text;
+}
+
+/* ---- small text helpers ------------------------------------------------- */
+
+/* '\r\n' and '\r' to '\n'; NUL and other C0 controls but tab and newline
+ * dropped, so that later stages see plain lines. */
+static void
+normalize_text (GString *s)
+{
+  gsize w = 0;
+  for (gsize r = 0; r < s->len; r++)
+    {
+      gchar c = s->str[r];
+      if (c == '\r')
+        {
+          if (r + 1 < s->len && s->str[r + 1] == '\n')
+            continue;
+          c = '\n';
+        }
+      if ((guchar) c < 0x20 && c != '\n' && c != '\t')
+        continue;
+      s->str[w++] = c;
+    }
+  g_string_truncate (s, w);
+}
+
+/* RFC 3676: a line ending in a space continues on the next one. */
+static gchar *
+unflow (const gchar *text, gboolean delsp)
+{
+  GString *out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      gchar *line = lines[i];
+      if (line[0] == ' ')
+        line++; /* space-stuffing */
+      gsize len = strlen (line);
+      gboolean soft = len > 0 && line[len - 1] == ' ' && strcmp (line, "-- ") != 0;
+      if (soft && delsp)
+        len--;
+      g_string_append_len (out, line, len);
+      if (!soft && lines[i + 1] != NULL)
+        g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gchar *
+address_list_string (InternetAddressList *list)
+{
+  if (list == NULL || internet_address_list_length (list) == 0)
+    return NULL;
+  gchar *s = internet_address_list_to_string (list, NULL, FALSE);
+  if (s != NULL && *s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+static gchar *
+iso_date (GDateTime *dt)
+{
+  return dt ? g_date_time_format_iso8601 (dt) : NULL;
+}
+
+/* ---- walking the MIME tree ---------------------------------------------- */
+
+typedef struct
+{
+  GString *text;        /* text of this message level */
+  gchar *html_title;
+  GPtrArray *links;
+  GPtrArray *warnings;
+  GPtrArray *attached;  /* (element-type GMimeMessage) forwarded as message/rfc822 */
+  guint parts;
+  gboolean part_cap_warned;
+} Level;
+
+static void walk (GMimeObject *object, Level *level, guint depth);
+
+static void
+append_text (Level *level, const gchar *text)
+{
+  if (level->text->len >= SHR_MAX_TOTAL_TEXT_BYTES)
+    return;
+  if (level->text->len > 0)
+    g_string_append (level->text, "\n\n");
+  g_string_append (level->text, text);
+}
+
+static void
+read_text_part (GMimePart *part, Level *level)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const gchar *subtype = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  if (content == NULL)
+    return;
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  gsize len = bytes->len;
+  if (len > SHR_MAX_PART_TEXT_BYTES)
+    {
+      g_ptr_array_add (level->warnings,
+                       g_strdup_printf ("a text/%s part of %zu bytes was cut to the first %d bytes",
+                                        subtype, (gsize) bytes->len, SHR_MAX_PART_TEXT_BYTES));
+      len = SHR_MAX_PART_TEXT_BYTES;
+    }
+  const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+  g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
+  g_autofree gchar *utf8 = to_utf8 ((const gchar *) bytes->data, len, charset,
+                                    level->warnings, where);
+  g_autoptr (GString) text = g_string_new (utf8);
+  normalize_text (text);
+
+  if (g_ascii_strcasecmp (subtype, "html") == 0)
+    {
+      gboolean truncated = FALSE;
+      g_autoptr (ShrHtmlText) html = shr_html_to_text (text->str, text->len,
+                                                       SHR_MAX_PART_TEXT_BYTES, &truncated);
+      if (truncated)
+        g_ptr_array_add (level->warnings, g_strdup ("text from an HTML part was cut at the size cap"));
+      if (level->html_title == NULL && html->title != NULL)
+        level->html_title = g_strdup (html->title);
+      for (guint i = 0; i < html->links->len; i++)
+        g_ptr_array_add (level->links, g_strdup (g_ptr_array_index (html->links, i)));
+      append_text (level, html->text);
+      return;
+    }
+  const gchar *format = ct ? g_mime_content_type_get_parameter (ct, "format") : NULL;
+  if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
+    {
+      const gchar *delsp = g_mime_content_type_get_parameter (ct, "delsp");
+      g_autofree gchar *unflowed = unflow (text->str, delsp && g_ascii_strcasecmp (delsp, "yes") == 0);
+      append_text (level, unflowed);
+      return;
+    }
+  append_text (level, text->str);
+}
+
+static gboolean
+is_text_type (GMimeObject *object, const gchar *subtype)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (object);
+  if (ct == NULL)
+    return g_strcmp0 (subtype, "plain") == 0;
+  return g_mime_content_type_is_type (ct, "text", subtype);
+}
+
+/* Chooses the part of a multipart/alternative to read: the plain text when
+ * it has content, the HTML otherwise (newsletters whose text part says only
+ * "view this mail in a browser"). */
+static GMimeObject *
+choose_alternative (GMimeMultipart *mp)
+{
+  GMimeObject *plain = NULL, *html = NULL, *other = NULL;
+  gint n = g_mime_multipart_get_count (mp);
+  for (gint i = 0; i < n; i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (mp, i);
+      if (plain == NULL && is_text_type (child, "plain"))
+        plain = child;
+      else if (html == NULL && is_text_type (child, "html"))
+        html = child;
+      else if (other == NULL && GMIME_IS_MULTIPART (child))
+        other = child;
+    }
+  if (plain != NULL && GMIME_IS_PART (plain))
+    {
+      GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (plain));
+      GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+      gint64 size = stream ? g_mime_stream_length (stream) : 0;
+      if (size > 200 || html == NULL)
+        return plain;
+    }
+  if (html != NULL)
+    return html;
+  if (other != NULL)
+    return other;
+  return plain;
+}
+
+static void
+walk (GMimeObject *object, Level *level, guint depth)
+{
+  if (object == NULL)
+    return;
+  if (++level->parts > SHR_MAX_MIME_PARTS)
+    {
+      if (!level->part_cap_warned)
+        g_ptr_array_add (level->warnings,
+                         g_strdup_printf ("more than %d MIME parts: the rest were not read",
+                                          SHR_MAX_MIME_PARTS));
+      level->part_cap_warned = TRUE;
+      return;
+    }
+  if (GMIME_IS_MESSAGE_PART (object))
+    {
+      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+      if (inner != NULL)
+        g_ptr_array_add (level->attached, g_object_ref (inner));
+      return;
+    }
+  if (GMIME_IS_MULTIPART (object))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (object);
+      GMimeContentType *ct = g_mime_object_get_content_type (object);
+      const gchar *sub = ct ? g_mime_content_type_get_media_subtype (ct) : "mixed";
+      gint n = g_mime_multipart_get_count (mp);
+      if (n == 0)
+        {
+          g_ptr_array_add (level->warnings, g_strdup ("a multipart with no parts (a missing or wrong boundary?)"));
+          return;
+        }
+      if (g_ascii_strcasecmp (sub, "alternative") == 0)
+        {
+          walk (choose_alternative (mp), level, depth + 1);
+          return;
+        }
+      if (g_ascii_strcasecmp (sub, "signed") == 0)
+        {
+          walk (g_mime_multipart_get_part (mp, 0), level, depth + 1);
+          return;
+        }
+      for (gint i = 0; i < n; i++)
+        walk (g_mime_multipart_get_part (mp, i), level, depth + 1);
+      return;
+    }
+  if (GMIME_IS_PART (object))
+    {
+      GMimeContentType *ct = g_mime_object_get_content_type (object);
+      gboolean text = ct == NULL || g_mime_content_type_is_type (ct, "text", "plain")
+                      || g_mime_content_type_is_type (ct, "text", "html");
+      if (text)
+        read_text_part (GMIME_PART (object), level);
+      return;
+    }
+}
+
+/* ---- inline forwards and quoted replies --------------------------------- */
+
+typedef struct
+{
+  gchar *from, *subject, *date;
+} ForwardHeaders;
+
+static void
+forward_headers_clear (ForwardHeaders *h)
+{
+  g_clear_pointer (&h->from, g_free);
+  g_clear_pointer (&h->subject, g_free);
+  g_clear_pointer (&h->date, g_free);
+}
+
+static GRegex *
+regex_once (GRegex **slot, const gchar *pattern)
+{
+  if (g_once_init_enter (slot))
+    {
+      GRegex *re = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+      g_assert (re != NULL);
+      g_once_init_leave (slot, re);
+    }
+  return *slot;
+}
+
+/* A separator line that some mail client writes above a forwarded mail. */
+static gboolean
+is_forward_marker (const gchar *line)
+{
+  static GRegex *re;
+  return g_regex_match (regex_once (&re,
+      "^\\s*(-{2,}\\s*(Forwarded message|Original Message|Forwarded Message|"
+      "転送メッセージ|元のメッセージ|転送されたメッセージ|オリジナルメッセージ)\\s*-*"
+      "|_{10,}|Begin forwarded message:|転送されたメッセージ:|"
+      "-{3,}\\s*Forwarded message from .*-{3,})\\s*$"), line, 0, NULL);
+}
+
+static gboolean
+is_forward_end (const gchar *line)
+{
+  static GRegex *re;
+  return g_regex_match (regex_once (&re,
+      "^\\s*-{3,}\\s*(End forwarded message|End of forwarded message|転送メッセージ終わり)\\s*-{3,}\\s*$"),
+      line, 0, NULL);
+}
+
+/* Parses "Key: value" for the header names forward blocks use, English
+ * and Japanese. Returns the canonical key or NULL. */
+static const gchar *
+forward_header (const gchar *line, const gchar **value)
+{
+  static const struct { const gchar *name; const gchar *key; } names[] = {
+    { "from", "from" }, { "差出人", "from" }, { "送信者", "from" }, { "送信元", "from" },
+    { "subject", "subject" }, { "件名", "subject" },
+    { "date", "date" }, { "sent", "date" }, { "日付", "date" }, { "送信日時", "date" },
+    { "to", "to" }, { "宛先", "to" }, { "cc", "cc" }, { "reply-to", "reply-to" },
+    { "user-agent", "other" }, { "message-id", "other" },
+  };
+  const gchar *p = line;
+  while (*p == ' ' || *p == '\t' || *p == '*')
+    p++;
+  const gchar *colon = strstr (p, ":");
+  const gchar *wide = strstr (p, "：");
+  gsize sep_len = 1;
+  if (wide != NULL && (colon == NULL || wide < colon))
+    {
+      colon = wide;
+      sep_len = strlen ("：");
+    }
+  if (colon == NULL || colon == p || colon - p > 20)
+    return NULL;
+  g_autofree gchar *name = g_strstrip (g_strndup (p, colon - p));
+  /* Bold markers some clients put around the name ("*From:*"). */
+  gsize nlen = strlen (name);
+  while (nlen > 0 && name[nlen - 1] == '*')
+    name[--nlen] = '\0';
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        const gchar *v = colon + sep_len;
+        while (*v == ' ' || *v == '\t' || *v == '*')
+          v++;
+        *value = v;
+        return names[i].key;
+      }
+  return NULL;
+}
+
+static gboolean
+is_blank (const gchar *line)
+{
+  for (const gchar *p = line; *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Parses a forward header block starting at lines[start]. On success
+ * fills @h and returns the index of the first body line. */
+static gssize
+parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
+{
+  gsize i = start;
+  guint blanks = 0;
+  while (lines[i] != NULL && is_blank (lines[i]) && blanks < 2)
+    {
+      i++;
+      blanks++;
+    }
+  guint count = 0;
+  gboolean has_from_or_subject = FALSE;
+  GString *current = NULL;
+  gchar **slot = NULL;
+  for (; lines[i] != NULL; i++)
+    {
+      const gchar *value = NULL;
+      const gchar *key = forward_header (lines[i], &value);
+      if (key != NULL)
+        {
+          count++;
+          slot = NULL;
+          if (strcmp (key, "from") == 0 && h->from == NULL)
+            slot = &h->from;
+          else if (strcmp (key, "subject") == 0 && h->subject == NULL)
+            slot = &h->subject;
+          else if (strcmp (key, "date") == 0 && h->date == NULL)
+            slot = &h->date;
+          if (strcmp (key, "from") == 0 || strcmp (key, "subject") == 0)
+            has_from_or_subject = TRUE;
+          if (slot != NULL)
+            *slot = g_strstrip (g_strdup (value));
+          continue;
+        }
+      if (count > 0 && !is_blank (lines[i]) && (lines[i][0] == ' ' || lines[i][0] == '\t')
+          && slot != NULL)
+        {
+          /* A folded header value. */
+          current = g_string_new (*slot);
+          g_string_append_c (current, ' ');
+          g_string_append (current, g_strstrip (g_strdup (lines[i])));
+          g_free (*slot);
+          *slot = g_string_free (current, FALSE);
+          continue;
+        }
+      break;
+    }
+  if (count < 2 || !has_from_or_subject)
+    {
+      forward_headers_clear (h);
+      return -1;
+    }
+  return (gssize) i;
+}
+
+/* Finds an inline forward in @text. On success returns the forwarded text
+ * (transfer full) and fills @h. */
+static gchar *
+unwrap_inline_forward (const gchar *text, ForwardHeaders *h)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      gssize body = -1;
+      if (is_forward_marker (lines[i]))
+        body = parse_forward_block (lines, i + 1, h);
+      else if ((i == 0 || is_blank (lines[i - 1])))
+        {
+          const gchar *v;
+          const gchar *key = forward_header (lines[i], &v);
+          /* A bare header block (Outlook in Japanese writes no separator):
+           * From then Subject within a few lines. */
+          if (key != NULL && strcmp (key, "from") == 0 && i > 0)
+            {
+              gboolean subject_follows = FALSE;
+              for (gsize j = i + 1; j < i + 6 && lines[j] != NULL && !is_blank (lines[j]); j++)
+                {
+                  const gchar *k2 = forward_header (lines[j], &v);
+                  if (k2 != NULL && strcmp (k2, "subject") == 0)
+                    subject_follows = TRUE;
+                }
+              if (subject_follows)
+                body = parse_forward_block (lines, i, h);
+            }
+        }
+      if (body < 0)
+        continue;
+      GString *out = g_string_new (NULL);
+      for (gsize j = body; lines[j] != NULL; j++)
+        {
+          if (is_forward_end (lines[j]))
+            break;
+          g_string_append (out, lines[j]);
+          g_string_append_c (out, '\n');
+        }
+      return g_string_free (out, FALSE);
+    }
+  return NULL;
+}
+
+static gboolean
+is_quoted (const gchar *line)
+{
+  const gchar *p = line;
+  if (*p == ' ')
+    p++;
+  return *p == '>';
+}
+
+/* A reply or forward that quotes the advisory with '>': returns the quoted
+ * span with one level of quoting removed, or NULL when quoting is only a
+ * small part of the text (an ordinary reply). */
+/* "On Tue, Mar 10, 2026 at 4:00 PM, Fortinet PSIRT <psirt@…> wrote:",
+ * 「2026年3月10日(火) 16:00 Fortinet PSIRT <psirt@…>:」: who and when. */
+static gboolean
+parse_attribution (const gchar *line, ForwardHeaders *h)
+{
+  static GRegex *en, *ja;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (g_regex_match (regex_once (&en, "^\\s*On (.+?),? ([^,]*<[^>]+@[^>]+>) wrote:\\s*$"), line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_unref);
+  if (g_regex_match (regex_once (&ja, "^\\s*(\\d{4}[年/][^ ]*(?: [0-9:]+)?)\\s+(.*<[^>]+@[^>]+>)(?:さん)?(?:は書きました)?\\s*[:：]\\s*$"),
+                     line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gchar *
+unwrap_quoted (const gchar *text, ForwardHeaders *h)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  gsize nonblank = 0, quoted = 0;
+  gssize first = -1, last = -1;
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      if (is_blank (lines[i]))
+        continue;
+      nonblank++;
+      if (is_quoted (lines[i]))
+        {
+          quoted++;
+          if (first < 0)
+            first = i;
+          last = i;
+        }
+    }
+  if (quoted < 5 || quoted * 10 < nonblank * 4)
+    return NULL;
+  for (gssize i = first - 1; i >= 0 && i >= first - 2; i--)
+    if (!is_blank (lines[i]) && parse_attribution (lines[i], h))
+      break;
+  GString *out = g_string_new (NULL);
+  for (gssize i = first; i <= last; i++)
+    {
+      const gchar *p = lines[i];
+      if (is_quoted (p))
+        {
+          if (*p == ' ')
+            p++;
+          p++; /* '>' */
+          if (*p == ' ')
+            p++;
+        }
+      g_string_append (out, p);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+subject_says_forward (const gchar *subject)
+{
+  static GRegex *re;
+  return subject != NULL
+         && g_regex_match (regex_once (&re, "^\\s*(\\[[^\\]]*\\]\\s*)?(fwd?|fw|転送|tr|wg)\\s*[:：]"),
+                           subject, 0, NULL);
+}
+
+/* Dates as forward blocks write them ("Wednesday, September 30, 2026 5:40
+ * PM", "Wed, Sep 30, 2026 at 5:40 PM", 「2024年1月22日(月) 9:00」), as
+ * ISO 8601; RFC 5322 dates with their zone. NULL when not understood. */
+static gchar *
+parse_loose_date (const gchar *value)
+{
+  if (value == NULL)
+    return NULL;
+  g_autoptr (GDateTime) dt = g_mime_utils_header_decode_date (value);
+  if (dt != NULL)
+    return iso_date (dt);
+  static const gchar *const months[] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+  };
+  static GRegex *en, *ja;
+  g_autoptr (GMatchInfo) m = NULL;
+  gint year = 0, month = 0, day = 0, hour = 0, minute = 0;
+  if (g_regex_match (regex_once (&en,
+          "([A-Za-z]{3})[a-z]*\\.? (\\d{1,2}),? (\\d{4})(?:,? (?:at )?(\\d{1,2}):(\\d{2})(?::\\d{2})? ?([AP]M)?)?"),
+          value, 0, &m))
+    {
+      g_autofree gchar *mon = g_match_info_fetch (m, 1);
+      for (gint i = 0; i < 12; i++)
+        if (g_ascii_strncasecmp (mon, months[i], 3) == 0)
+          month = i + 1;
+      g_autofree gchar *d = g_match_info_fetch (m, 2);
+      g_autofree gchar *y = g_match_info_fetch (m, 3);
+      g_autofree gchar *hh = g_match_info_fetch (m, 4);
+      g_autofree gchar *mm = g_match_info_fetch (m, 5);
+      g_autofree gchar *ampm = g_match_info_fetch (m, 6);
+      day = atoi (d);
+      year = atoi (y);
+      hour = hh ? atoi (hh) : 0;
+      minute = mm ? atoi (mm) : 0;
+      if (ampm && g_ascii_strcasecmp (ampm, "PM") == 0 && hour < 12)
+        hour += 12;
+      if (ampm && g_ascii_strcasecmp (ampm, "AM") == 0 && hour == 12)
+        hour = 0;
+    }
+  else
+    {
+      g_clear_pointer (&m, g_match_info_unref);
+      if (g_regex_match (regex_once (&ja,
+              "(\\d{4})[年/-](\\d{1,2})[月/-](\\d{1,2})日?[^0-9]*(?:(\\d{1,2}):(\\d{2}))?"),
+              value, 0, &m))
+        {
+          g_autofree gchar *y = g_match_info_fetch (m, 1);
+          g_autofree gchar *mo = g_match_info_fetch (m, 2);
+          g_autofree gchar *d = g_match_info_fetch (m, 3);
+          g_autofree gchar *hh = g_match_info_fetch (m, 4);
+          g_autofree gchar *mm = g_match_info_fetch (m, 5);
+          year = atoi (y);
+          month = atoi (mo);
+          day = atoi (d);
+          hour = hh && *hh ? atoi (hh) : 0;
+          minute = mm && *mm ? atoi (mm) : 0;
+        }
+    }
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59)
+    return NULL;
+  /* No zone is written: ISO 8601 local time, without an offset. */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:00", year, month, day, hour, minute);
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+static void
+parser_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer user_data)
+{
+  GPtrArray *warnings = user_data;
+  const gchar *what = NULL;
+  switch (code)
+    {
+    case GMIME_WARN_MALFORMED_MULTIPART:
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+      what = "malformed multipart (missing or unclosed boundary)";
+      break;
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      what = "the message is truncated";
+      break;
+    case GMIME_WARN_MALFORMED_MESSAGE:
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+    case GMIME_WARN_PART_WITHOUT_CONTENT:
+      what = "malformed MIME structure";
+      break;
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      what = "MIME nesting too deep: inner parts were not read";
+      break;
+    case GMIME_CRIT_INVALID_HEADER_NAME:
+      what = "invalid header name";
+      break;
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+      what = "invalid RFC 2047 encoded header";
+      break;
+    default:
+      return;
+    }
+  for (guint i = 0; i < warnings->len; i++)
+    if (strcmp (g_ptr_array_index (warnings, i), what) == 0)
+      return;
+  g_ptr_array_add (warnings, g_strdup (what));
+}
+
+/* The first line of a mail is a header field ("Name: value") or an mbox
+ * "From " line; anything else is not mail. */
+static gboolean
+looks_like_mail (const gchar *data, gsize len)
+{
+  gsize i = 0;
+  while (i < len && (data[i] == '\r' || data[i] == '\n'))
+    i++;
+  if (len - i >= 5 && strncmp (data + i, "From ", 5) == 0)
+    return TRUE;
+  gsize start = i;
+  while (i < len && i - start < 100)
+    {
+      guchar c = data[i];
+      if (c == ':')
+        return i > start;
+      if (c <= 32 || c >= 127)
+        return FALSE;
+      i++;
+    }
+  return FALSE;
+}
+
+void
+shr_message_free (ShrMessage *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->subject);
+  g_free (m->from);
+  g_free (m->date);
+  g_free (m->message_id);
+  g_free (m->list_id);
+  g_free (m->forwarded_by);
+  g_free (m->outer_subject);
+  g_free (m->outer_message_id);
+  g_free (m->outer_date);
+  g_free (m->body);
+  g_free (m->all_text);
+  g_free (m->html_title);
+  g_ptr_array_unref (m->links);
+  g_ptr_array_unref (m->warnings);
+  g_free (m);
+}
+
+static void
+level_init (Level *l, GPtrArray *warnings)
+{
+  l->text = g_string_new (NULL);
+  l->html_title = NULL;
+  l->links = g_ptr_array_new_with_free_func (g_free);
+  l->warnings = warnings;
+  l->attached = g_ptr_array_new_with_free_func (g_object_unref);
+  l->parts = 0;
+  l->part_cap_warned = FALSE;
+}
+
+static void
+level_clear (Level *l)
+{
+  g_string_free (l->text, TRUE);
+  g_free (l->html_title);
+  g_ptr_array_unref (l->links);
+  g_ptr_array_unref (l->attached);
+}
+
+static void
+take_headers (ShrMessage *m, GMimeMessage *msg)
+{
+  g_free (m->subject);
+  m->subject = g_strdup (g_mime_message_get_subject (msg));
+  g_free (m->from);
+  m->from = address_list_string (g_mime_message_get_from (msg));
+  g_free (m->date);
+  m->date = iso_date (g_mime_message_get_date (msg));
+  const gchar *mid = g_mime_message_get_message_id (msg);
+  if (mid != NULL)
+    {
+      g_free (m->message_id);
+      m->message_id = g_strdup (mid);
+    }
+}
+
+static void
+merge_links (ShrMessage *m, GPtrArray *links)
+{
+  for (guint i = 0; i < links->len; i++)
+    {
+      const gchar *l = g_ptr_array_index (links, i);
+      gboolean seen = FALSE;
+      for (guint j = 0; j < m->links->len && !seen; j++)
+        seen = strcmp (g_ptr_array_index (m->links, j), l) == 0;
+      if (!seen)
+        g_ptr_array_add (m->links, g_strdup (l));
+    }
+}
+
+ShrMessage *
+shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
+{
+  gsize len = 0;
+  const gchar *raw = g_bytes_get_data (data, &len);
+  if (len == 0)
+    {
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_EMPTY, "%s: empty file", name);
+      return NULL;
+    }
+  if (len > SHR_MAX_MESSAGE_BYTES)
+    {
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
+                   "%s: %zu bytes is larger than the %d bytes a message may have",
+                   name, len, SHR_MAX_MESSAGE_BYTES);
+      return NULL;
+    }
+  if (!looks_like_mail (raw, len))
+    {
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_NOT_MAIL,
+                   "%s: not a mail message (no header line at the start)", name);
+      return NULL;
+    }
+
+  ShrMessage *m = g_new0 (ShrMessage, 1);
+  m->links = g_ptr_array_new_with_free_func (g_free);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+
+  /* GMime stops reading a header at a NUL byte; a NUL has no meaning in
+   * mail text, so it becomes a space and the rest is still read. */
+  g_autofree gchar *copy = NULL;
+  if (memchr (raw, '\0', len) != NULL)
+    {
+      copy = g_memdup2 (raw, len);
+      for (gsize i = 0; i < len; i++)
+        if (copy[i] == '\0')
+          copy[i] = ' ';
+      raw = copy;
+      g_ptr_array_add (m->warnings, g_strdup ("NUL bytes in the message were replaced by spaces"));
+    }
+
+  /* The reader is a library call: it cannot rely on main() having set
+   * GMime up (tests, benchmarks, the watcher all call it). */
+  static gsize gmime_ready;
+  if (g_once_init_enter (&gmime_ready))
+    {
+      g_mime_init ();
+      g_once_init_leave (&gmime_ready, 1);
+    }
+
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, len);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeParserOptions *options = g_mime_parser_options_new ();
+  static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
+  g_mime_parser_options_set_fallback_charsets (options, fallback);
+  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_warning_callback (options, parser_warning, m->warnings);
+  g_autoptr (GMimeMessage) outer = g_mime_parser_construct_message (parser, options);
+  g_mime_parser_options_free (options);
+  if (outer == NULL)
+    {
+      shr_message_free (m);
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_NOT_MAIL,
+                   "%s: not a mail message (MIME parser found no message)", name);
+      return NULL;
+    }
+
+  take_headers (m, outer);
+  m->outer_subject = g_strdup (m->subject);
+  m->outer_message_id = g_strdup (m->message_id);
+  m->outer_date = g_strdup (m->date);
+  const gchar *list_id = g_mime_object_get_header (GMIME_OBJECT (outer), "List-Id");
+  m->list_id = list_id ? g_strdup (list_id) : NULL;
+  g_autofree gchar *outer_from = g_strdup (m->from);
+
+  GString *all = g_string_new (NULL);
+  Level level;
+  level_init (&level, m->warnings);
+  walk (g_mime_message_get_mime_part (outer), &level, 0);
+  g_string_append (all, level.text->str);
+  gchar *body = g_strdup (level.text->str);
+  m->html_title = g_steal_pointer (&level.html_title);
+  merge_links (m, level.links);
+
+  /* Forwarded as attachment (message/rfc822), maybe nested: the innermost
+   * message that carries text is the original advisory. */
+  guint depth = 0;
+  g_autoptr (GPtrArray) pending = g_ptr_array_ref (level.attached);
+  level.attached = g_ptr_array_new_with_free_func (g_object_unref);
+  level_clear (&level);
+  while (pending->len > 0)
+    {
+      if (++depth > SHR_MAX_FORWARD_DEPTH)
+        {
+          g_ptr_array_add (m->warnings,
+                           g_strdup_printf ("forwards nested deeper than %d: the inner ones were not read",
+                                            SHR_MAX_FORWARD_DEPTH));
+          break;
+        }
+      GMimeMessage *inner = g_ptr_array_index (pending, 0);
+      Level sub;
+      level_init (&sub, m->warnings);
+      walk (g_mime_message_get_mime_part (inner), &sub, 0);
+      if (m->forwarded_by == NULL)
+        m->forwarded_by = g_strdup (outer_from);
+      take_headers (m, inner);
+      if (all->len < SHR_MAX_TOTAL_TEXT_BYTES)
+        {
+          g_string_append (all, "\n\n");
+          g_string_append (all, sub.text->str);
+        }
+      if (sub.text->len > 0 || sub.attached->len > 0)
+        {
+          g_free (body);
+          body = g_strdup (sub.text->str);
+        }
+      if (sub.html_title != NULL)
+        {
+          g_free (m->html_title);
+          m->html_title = g_steal_pointer (&sub.html_title);
+        }
+      merge_links (m, sub.links);
+      /* Other attached messages at the outer level are read for CVE ids. */
+      for (guint i = 1; i < pending->len && all->len < SHR_MAX_TOTAL_TEXT_BYTES; i++)
+        {
+          Level extra;
+          level_init (&extra, m->warnings);
+          walk (g_mime_message_get_mime_part (g_ptr_array_index (pending, i)), &extra, 0);
+          g_string_append (all, "\n\n");
+          g_string_append (all, extra.text->str);
+          level_clear (&extra);
+        }
+      g_ptr_array_unref (pending);
+      pending = g_ptr_array_ref (sub.attached);
+      level_clear (&sub);
+    }
+
+  /* Inline forwards, possibly several deep (a forward of a forward). */
+  for (guint d = 0; d < SHR_MAX_FORWARD_DEPTH; d++)
+    {
+      ForwardHeaders h = { 0 };
+      gchar *inner = unwrap_inline_forward (body, &h);
+      if (inner == NULL)
+        break;
+      if (m->forwarded_by == NULL)
+        m->forwarded_by = g_strdup (m->from);
+      if (h.subject)
+        {
+          g_free (m->subject);
+          m->subject = g_strdup (h.subject);
+        }
+      if (h.from)
+        {
+          g_free (m->from);
+          m->from = g_strdup (h.from);
+        }
+      g_free (m->date);
+      m->date = parse_loose_date (h.date);
+      forward_headers_clear (&h);
+      g_free (body);
+      body = inner;
+    }
+
+  ForwardHeaders quoted_from = { 0 };
+  gchar *unquoted = unwrap_quoted (body, &quoted_from);
+  if (unquoted != NULL)
+    {
+      /* Quoting a whole advisory is forwarding it: the attribution line
+       * names the original sender, the mail's own From the forwarder. */
+      if (m->forwarded_by == NULL && (quoted_from.from != NULL || subject_says_forward (m->outer_subject)))
+        m->forwarded_by = g_strdup (m->from);
+      if (quoted_from.from != NULL)
+        {
+          g_free (m->from);
+          m->from = g_strdup (quoted_from.from);
+          g_free (m->date);
+          m->date = parse_loose_date (quoted_from.date);
+        }
+      g_free (body);
+      body = unquoted;
+    }
+  forward_headers_clear (&quoted_from);
+
+  m->body = body;
+  m->all_text = g_string_free (all, FALSE);
+  if (m->body[0] == '\0' && m->all_text[0] == '\0')
+    g_ptr_array_add (m->warnings, g_strdup ("no text part could be read"));
+  return m;
+}
+
+ShrMessage *
+shr_message_read_file (const gchar *path, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GByteArray) buf = g_byte_array_new ();
+      guint8 chunk[65536];
+      gsize n;
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        {
+          if (buf->len + n > SHR_MAX_MESSAGE_BYTES)
+            {
+              g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
+                           "(stdin): larger than the %d bytes a message may have",
+                           SHR_MAX_MESSAGE_BYTES);
+              return NULL;
+            }
+          g_byte_array_append (buf, chunk, n);
+        }
+      bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+      return shr_message_read_bytes (bytes, "(stdin)", error);
+    }
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && st.st_size > SHR_MAX_MESSAGE_BYTES)
+    {
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
+                   "%s: %lld bytes is larger than the %d bytes a message may have",
+                   path, (long long) st.st_size, SHR_MAX_MESSAGE_BYTES);
+      return NULL;
+    }
+  gchar *contents = NULL;
+  gsize len = 0;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &contents, &len, &local))
+    {
+      g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  bytes = g_bytes_new_take (contents, len);
+  return shr_message_read_bytes (bytes, path, error);
+}

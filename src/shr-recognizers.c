@@ -1,0 +1,666 @@
+/* The recognisers of structured advisory sources. Each knows the
+ * identifiers and layout of one family (notes/formats.md); prose that they
+ * leave is read by the generic passes of shr-extract.c. */
+#include "shr-recognizers.h"
+
+#include <string.h>
+
+static gboolean
+matches (const gchar *pattern, const gchar *text)
+{
+  return text != NULL && g_regex_match (shr_regex (pattern), text, 0, NULL);
+}
+
+static void
+set_string (gchar **slot, gchar *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*slot);
+  *slot = value;
+}
+
+static void
+set_source (ShrExtractContext *ctx, const gchar *kind, const gchar *name, gchar *advisory_id)
+{
+  set_string (&ctx->record->source_kind, g_strdup (kind));
+  set_string (&ctx->record->source_name, g_strdup (name));
+  set_string (&ctx->record->advisory_id, advisory_id);
+}
+
+/* The subject and the first lines of the body: where ids stand. */
+static gchar *
+id_text (ShrExtractContext *ctx)
+{
+  return g_strconcat (ctx->subject, "\n", ctx->head, NULL);
+}
+
+/* Splits a list of versions or packages written "a, b and c". */
+static void
+add_fixed (ShrProduct *p, const gchar *version)
+{
+  if (p == NULL || version == NULL)
+    return;
+  g_autofree gchar *v = g_strdup (version);
+  gsize len = strlen (v);
+  while (len > 0 && strchr (".,;:)", v[len - 1]) != NULL)
+    v[--len] = '\0';
+  if (*v != '\0')
+    shr_strv_add_unique (p->fixed, v);
+}
+
+/* ---- Debian DSA / DLA ---------------------------------------------------- */
+
+static gboolean
+dsa_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\b(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\b", t);
+}
+
+static void
+dsa_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  g_autofree gchar *kind = shr_match_group ("\\b(DSA|DLA)[- ](\\d{3,5}-\\d{1,2})\\b", t, 1);
+  g_autofree gchar *num = shr_match_group ("\\b(DSA|DLA)[- ](\\d{3,5}-\\d{1,2})\\b", t, 2);
+  g_autofree gchar *upper = g_ascii_strup (kind, -1);
+  gboolean lts = strcmp (upper, "DLA") == 0;
+  set_source (ctx, "dsa", lts ? "Debian LTS" : "Debian Security", g_strdup_printf ("%s-%s", upper, num));
+
+  g_autofree gchar *package = shr_field_value (ctx->body, "Package");
+  if (package == NULL)
+    package = shr_match_group ("\\]\\s*(\\S+)\\s+(?:security|regression|bug-?fix)\\s+update", ctx->subject, 1);
+  g_autofree gchar *rest = shr_match_group ("\\b(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\]?\\s*(.+)$", ctx->subject, 1);
+  if (rest != NULL)
+    set_string (&ctx->record->title, g_strdup_printf ("%s %s", ctx->record->advisory_id, rest));
+  else if (package != NULL)
+    set_string (&ctx->record->title, g_strdup_printf ("%s %s security update", ctx->record->advisory_id, package));
+
+  if (package != NULL)
+    {
+      g_auto (GStrv) names = g_regex_split (shr_regex ("[\\s,]+"), package, 0);
+      for (gsize i = 0; names[i] != NULL; i++)
+        {
+          if (*names[i] == '\0')
+            continue;
+          ShrProduct *p = shr_record_add_product (ctx->record, "Debian", names[i]);
+          if (p == NULL)
+            continue;
+          g_autoptr (GMatchInfo) m = NULL;
+          g_regex_match (shr_regex ("(?:fixed|corrected|resolved) in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
+          while (g_match_info_matches (m))
+            {
+              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              add_fixed (p, v);
+              g_match_info_next (m, NULL);
+            }
+          g_autofree gchar *version = shr_field_value (ctx->body, "Version");
+          if (version != NULL)
+            add_fixed (p, version);
+        }
+      ctx->products_exact = TRUE;
+    }
+  g_autofree gchar *n = g_ascii_strdown (num, -1);
+  g_autofree gchar *base = shr_match_group ("^(\\d+)", num, 1);
+  (void) n;
+  g_autofree gchar *year = shr_match_group ("\\b((?:19|20)\\d\\d)\\b", ctx->head, 1);
+  if (!lts && base != NULL && year != NULL)
+    ctx->record->source_url = g_strdup_printf ("https://www.debian.org/security/%s/dsa-%s", year, base);
+  else if (lts)
+    ctx->record->source_url = g_strdup_printf ("https://www.debian.org/lts/security/%s", ctx->record->advisory_id);
+}
+
+/* ---- Ubuntu USN ---------------------------------------------------------- */
+
+static gboolean
+usn_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\bUSN-\\d{1,5}-\\d{1,2}\\b", t);
+}
+
+static void
+usn_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  set_source (ctx, "usn", "Ubuntu Security Notice", shr_match_group ("\\b(USN-\\d{1,5}-\\d{1,2})\\b", t, 1));
+  g_autofree gchar *rest = shr_match_group ("\\bUSN-\\d{1,5}-\\d{1,2}\\]?:?\\s*(.+)$", ctx->subject, 1);
+  if (rest != NULL)
+    set_string (&ctx->record->title, g_strdup_printf ("%s: %s", ctx->record->advisory_id, rest));
+  ctx->record->source_url = g_strdup_printf ("https://ubuntu.com/security/notices/%s", ctx->record->advisory_id);
+
+  /* Package versions under "Ubuntu 22.04 LTS:" headings. */
+  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  gboolean in_release = FALSE;
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *l = lines[i];
+      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:\\s*$", l))
+        {
+          in_release = TRUE;
+          continue;
+        }
+      if (!in_release)
+        continue;
+      g_autoptr (GMatchInfo) m = NULL;
+      if (g_regex_match (shr_regex ("^\\s+([a-z0-9][a-z0-9.+-]+)\\s+(\\d[\\w.+~:-]*)\\s*$"), l, 0, &m))
+        {
+          g_autofree gchar *pkg = g_match_info_fetch (m, 1);
+          g_autofree gchar *ver = g_match_info_fetch (m, 2);
+          add_fixed (shr_record_add_product (ctx->record, "Ubuntu", pkg), ver);
+          continue;
+        }
+      if (strspn (l, " \t") == strlen (l))
+        continue;
+      if (l[0] != ' ')
+        in_release = FALSE;
+    }
+  /* "Software Description: - linux: Linux kernel" in the modern layout. */
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("^- ([a-z0-9][a-z0-9.+-]+): "), ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *pkg = g_match_info_fetch (m, 1);
+      shr_record_add_product (ctx->record, "Ubuntu", pkg);
+      g_match_info_next (m, NULL);
+    }
+  if (ctx->record->products->len == 0)
+    {
+      g_autofree gchar *pkg = shr_match_group ("^\\s*(\\S+) (?:vulnerabilit(?:y|ies)|regression|update)\\s*$", ctx->head, 1);
+      if (pkg != NULL)
+        shr_record_add_product (ctx->record, "Ubuntu", pkg);
+    }
+  ctx->products_exact = ctx->record->products->len > 0;
+}
+
+/* ---- Red Hat RHSA -------------------------------------------------------- */
+
+static gboolean
+rhsa_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\bRH[SBE]A-\\d{4}:\\d{3,6}\\b", t);
+}
+
+static void
+rhsa_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  g_autofree gchar *id = shr_match_group ("\\b(RH[SBE]A-\\d{4}:\\d{3,6}(?:-\\d{2})?)\\b", t, 1);
+  set_source (ctx, "rhsa", "Red Hat Security Advisory", g_ascii_strup (id, -1));
+  g_autofree gchar *synopsis = shr_field_value (ctx->body, "Synopsis");
+  if (synopsis != NULL)
+    {
+      /* A quoted advisory wraps the synopsis onto an unindented line. */
+      g_autofree gchar *cont = shr_match_group ("^\\s*Synopsis:[^\\n]*\\n([a-z][^:\\n]{0,40})$", ctx->body, 1);
+      g_autofree gchar *full = cont ? g_strdup_printf ("%s %s", synopsis, cont) : g_strdup (synopsis);
+      set_string (&ctx->record->title, g_strdup_printf ("%s %s", ctx->record->advisory_id, full));
+      g_autofree gchar *sev = shr_match_group ("^(Critical|Important|Moderate|Low):", full, 1);
+      if (sev != NULL)
+        set_string (&ctx->record->severity, g_strdup (shr_severity_normalize (sev)));
+    }
+  g_autofree gchar *product = shr_field_value (ctx->body, "Product");
+  if (product != NULL)
+    shr_record_add_product (ctx->record, "Red Hat", product);
+
+  /* Fixed packages from the RPM file names: name-version-release.arch.rpm */
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(?:src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b"),
+                 ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      g_autofree gchar *ver = g_match_info_fetch (m, 2);
+      g_autofree gchar *rel = g_match_info_fetch (m, 3);
+      ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
+      g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
+      add_fixed (p, nvr);
+      g_match_info_next (m, NULL);
+    }
+  if (ctx->record->products->len <= 1 && synopsis != NULL)
+    {
+      g_autofree gchar *pkg = shr_match_group ("^(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:Updated\\s+)?([a-z0-9][\\w.+-]*)\\s", synopsis, 1);
+      if (pkg != NULL)
+        shr_record_add_product (ctx->record, "Red Hat", pkg);
+    }
+  ctx->products_exact = ctx->record->products->len > 0;
+  ctx->record->source_url = g_strdup_printf ("https://access.redhat.com/errata/%s", ctx->record->advisory_id);
+}
+
+/* ---- FreeBSD ------------------------------------------------------------- */
+
+static gboolean
+freebsd_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\bFreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.\\w+", t);
+}
+
+static void
+freebsd_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  g_autofree gchar *id = shr_match_group ("\\b(FreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.(\\w+))", t, 1);
+  g_autofree gchar *component = shr_match_group ("\\bFreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.(\\w+)", t, 1);
+  set_source (ctx, "other", "FreeBSD", g_strdup (id));
+  g_autofree gchar *topic = shr_field_value (ctx->body, "Topic");
+  if (topic != NULL)
+    set_string (&ctx->record->title, g_strdup_printf ("%s: %s", id, topic));
+  ShrProduct *p = shr_record_add_product (ctx->record, "FreeBSD", "FreeBSD");
+  if (component != NULL)
+    shr_record_add_product (ctx->record, "FreeBSD", component);
+  g_autofree gchar *affects = shr_field_value (ctx->body, "Affects");
+  if (affects != NULL && p != NULL)
+    shr_strv_add_unique (p->affected, affects);
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("\\b(\\d{1,2}\\.\\d-(?:RELEASE-p\\d+|STABLE|RC\\d+-p\\d+))"), ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      add_fixed (p, v);
+      g_match_info_next (m, NULL);
+    }
+  ctx->products_exact = TRUE;
+  g_autofree gchar *sa = shr_match_group ("FreeBSD-(SA|EN)-", id, 1);
+  g_autofree gchar *lower_sa = g_ascii_strdown (sa ? sa : "SA", -1);
+  ctx->record->source_url = g_strdup_printf ("https://security.FreeBSD.org/advisories/%s.asc", id);
+}
+
+/* ---- OpenSSL ------------------------------------------------------------- */
+
+static gboolean
+openssl_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("OpenSSL Security Advisory", t);
+}
+
+static void
+openssl_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory\\s*\\[([^\\]]+)\\]", ctx->head, 1);
+  set_source (ctx, "other", "OpenSSL", date ? g_strdup_printf ("OpenSSL-SA-%s", date) : NULL);
+  /* Issue headings are underlined with '='. */
+  g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  for (gsize i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    if (matches ("^={5,}\\s*$", lines[i + 1]) && !matches ("OpenSSL Security Advisory|General Advisory Notes|^\\s*$", lines[i]))
+      {
+        g_autofree gchar *heading = g_regex_replace (shr_regex ("\\s*\\(CVE-[^)]*\\)\\s*$"), lines[i], -1, 0, "", 0, NULL);
+        g_ptr_array_add (issues, g_strstrip (g_strdup (heading)));
+      }
+  if (date != NULL)
+    {
+      if (issues->len == 1)
+        set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]: %s", date,
+                                                          (gchar *) g_ptr_array_index (issues, 0)));
+      else
+        set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]", date));
+    }
+  ShrProduct *p = shr_record_add_product (ctx->record, "OpenSSL", "OpenSSL");
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("users should upgrade to OpenSSL (\\d+\\.\\d+\\.\\d+[a-z]?)"), ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      add_fixed (p, v);
+      g_match_info_next (m, NULL);
+    }
+  g_autofree gchar *vuln = shr_match_group ("^(OpenSSL [\\d.]+(?:,? (?:and )?[\\d.]+)*) (?:are|is) vulnerable", ctx->body, 1);
+  if (vuln != NULL && p != NULL)
+    shr_strv_add_unique (p->affected, vuln);
+  ctx->products_exact = TRUE;
+  g_autofree gchar *url = shr_match_group ("(https?://(?:www\\.)?openssl\\.org/news/secadv/\\d+\\.txt)", ctx->body, 1);
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+}
+
+/* ---- JPCERT/CC ----------------------------------------------------------- */
+
+static gboolean
+jpcert_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\bJPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4}\\b|JPCERT/CC\\s*WEEKLY REPORT|jpcert\\.or\\.jp", t)
+         || matches ("jpcert\\.or\\.jp", ctx->from)
+         || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject));
+}
+
+static void
+jpcert_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  gchar *id = shr_match_group ("\\b(JPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4})\\b", t, 1);
+  if (id == NULL)
+    {
+      g_autofree gchar *week = shr_match_group ("WEEKLY REPORT\\s*(\\d{4}-\\d{2}-\\d{2})", t, 1);
+      if (week != NULL)
+        id = g_strdup_printf ("JPCERT-WR-%s", week);
+    }
+  set_source (ctx, "jpcert", "JPCERT/CC", id);
+  g_autofree gchar *url = shr_match_group ("(https?://www\\.jpcert\\.or\\.jp/(?:at|wr)/[\\w/.-]+)", ctx->body, 1);
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+  /* 「II. 対象」 lists the affected products exactly. */
+  g_autofree gchar *target = shr_match_group ("^\\s*II\\.\\s*対象\\s*\\n([\\s\\S]*?)^\\s*III\\.", ctx->body, 1);
+  if (target != NULL && shr_add_lexicon_products (ctx, target) > 0)
+    ctx->products_exact = TRUE;
+}
+
+/* ---- JVN ------------------------------------------------------------------ */
+
+static gboolean
+jvn_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("\\bJVN(?:VU|TA)?#\\d{6,8}\\b|\\bJVNDB-\\d{4}-\\d{6}\\b", t);
+}
+
+static void
+jvn_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  set_source (ctx, "jvn", "Japan Vulnerability Notes",
+              shr_match_group ("\\b(JVN(?:VU|TA)?#\\d{6,8}|JVNDB-\\d{4}-\\d{6})\\b", t, 1));
+  g_autofree gchar *url = shr_match_group ("(https?://jvn\\.jp/[\\w/.#-]+)", ctx->body, 1);
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+
+  /* The page starts with the id, then the title: 「ExampleCMS における OS
+   * コマンドインジェクションの脆弱性」, 「Zyxel製NASにおける…」. */
+  g_autofree gchar *title = shr_match_group ("^\\s*JVN(?:VU|TA)?#\\d{6,8}\\s*\\n\\s*(\\S[^\\n]+)$", ctx->body, 1);
+  if (title != NULL)
+    set_string (&ctx->record->title, g_strdup (title));
+  const gchar *heading = ctx->record->title ? ctx->record->title : ctx->subject;
+  g_autofree gchar *subject_part = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
+  /* The vendor as JVN writes it: 「株式会社エグザンプルソフトが提供する」,
+   * else the first line under 「ベンダ情報」. */
+  g_autofree gchar *vendor = shr_match_group ("([^\\s、。「」]{2,40}?)が提供する", ctx->body, 1);
+  if (vendor == NULL)
+    vendor = shr_match_group ("^ベンダ情報\\s*\\n\\s*([^\\n]+)$", ctx->body, 1);
+  if (subject_part != NULL && shr_add_lexicon_products (ctx, subject_part) == 0)
+    {
+      /* "Zyxel製NAS": the maker before 製, the product after it. */
+      g_autofree gchar *maker = shr_match_group ("^(.+?)\\s*製\\s*(.+)$", subject_part, 1);
+      g_autofree gchar *product = shr_match_group ("^.+?\\s*製\\s*(.+)$", subject_part, 1);
+      if (maker != NULL && product != NULL)
+        shr_record_add_product (ctx->record, vendor ? vendor : maker, product);
+      else
+        shr_record_add_product (ctx->record, vendor, subject_part);
+    }
+  /* 「影響を受けるシステム」 lists the exact products and versions. */
+  g_autofree gchar *affected = shr_match_group ("^影響を受けるシステム\\s*\\n([\\s\\S]*?)\\n\\s*\\n", ctx->body, 1);
+  if (affected != NULL && ctx->record->products->len > 0)
+    {
+      ShrProduct *p = g_ptr_array_index (ctx->record->products, 0);
+      g_auto (GStrv) lines = g_strsplit (affected, "\n", -1);
+      for (gsize i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree gchar *l = g_strstrip (g_strdup (lines[i]));
+          const gchar *item = l;
+          if (g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "・"))
+            item = g_utf8_next_char (item);
+          while (*item == ' ')
+            item++;
+          if (*item != '\0')
+            shr_strv_add_unique (p->affected, item);
+        }
+    }
+  ctx->products_exact = ctx->record->products->len > 0;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (ctx->record->products->len > 0
+      && g_regex_match (shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"), ctx->body, 0, &m))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
+    }
+}
+
+/* ---- IPA ------------------------------------------------------------------ */
+
+static gboolean
+ipa_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("ipa\\.go\\.jp", ctx->from) || matches ("ipa\\.go\\.jp/security/security-alert", t)
+         || (matches ("^IPA|情報処理推進機構", ctx->from) && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
+}
+
+static void
+ipa_extract (ShrExtractContext *ctx)
+{
+  set_source (ctx, "ipa", "IPA", NULL);
+  g_autofree gchar *url = shr_match_group ("(https?://www\\.ipa\\.go\\.jp/security/security-alert/[\\w/.-]+)", ctx->body, 1);
+  g_autofree gchar *id = url ? shr_match_group ("(alert\\d{8})", url, 1) : NULL;
+  set_string (&ctx->record->advisory_id, g_steal_pointer (&id));
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+}
+
+/* ---- CISA ----------------------------------------------------------------- */
+
+static gboolean
+cisa_detect (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  return matches ("cisa\\.gov|\\bCISA\\b", ctx->from)
+         || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b", ctx->subject)
+         || matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t);
+}
+
+static void
+kev_products (ShrExtractContext *ctx)
+{
+  /* KEV lines: "CVE-2026-10520 Ivanti Sentry OS Command Injection
+   * Vulnerability". Where the lexicon knows the product it names it; else
+   * the words between a known vendor and the flaw type are the product. */
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("CVE-\\d{4}-\\d{4,7}\\s+(.+?)\\s*$"), ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *line = g_match_info_fetch (m, 1);
+      if (shr_add_lexicon_products (ctx, line) == 0)
+        {
+          g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
+          if (hits->len > 0)
+            {
+              const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, 0);
+              const ShrProductEntry *e = hit->entry;
+              g_autofree gchar *product = shr_match_group (
+                  "^\\s*(.+?)\\s+(?:OS Command Injection|Command Injection|SQL Injection|Code Injection|Use-After-Free|"
+                  "Path Traversal|Directory Traversal|Deserialization|Authentication Bypass|Improper|Missing|Incorrect|"
+                  "Cross-Site|Server-Side|Out-of-Bounds|Buffer Overflow|Heap-Based|Stack-Based|Type Confusion|"
+                  "Arbitrary|Remote Code Execution|Privilege Escalation|Unrestricted|Hard-coded|Insecure|Integer|"
+                  "Race Condition|Memory Corruption|Information Disclosure|Unspecified|Multiple)\\b",
+                  line + hit->end, 1);
+              if (product != NULL && g_utf8_strlen (product, -1) <= 50)
+                shr_record_add_product (ctx->record, e->vendor, product);
+            }
+        }
+      g_match_info_next (m, NULL);
+    }
+}
+
+static void
+cisa_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  set_source (ctx, "cisa", "CISA",
+              shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
+  g_autoptr (GMatchInfo) m = NULL;
+  if (g_regex_match (shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
+                     ctx->body, 0, &m)
+      || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
+    {
+      ctx->record->kev = TRUE;
+      ctx->record->exploited = SHR_TRISTATE_TRUE;
+      g_autofree gchar *sentence = m && g_match_info_matches (m) ? g_match_info_fetch (m, 0) : g_strdup (ctx->subject);
+      g_autofree gchar *clean = shr_sentence_at (sentence, 0);
+      ctx->record->exploited_evidence = g_strdup (clean);
+      shr_record_set_evidence (ctx->record, "exploited", clean);
+      set_string (&ctx->record->category, g_strdup ("vulnerability"));
+      kev_products (ctx);
+      ctx->products_exact = ctx->record->products->len > 0;
+    }
+  g_autofree gchar *url = shr_match_group ("(https?://www\\.cisa\\.gov/(?:news-events|known-exploited)[\\w/.#?=&-]*)", ctx->body, 1);
+  if (url == NULL && ctx->message->links->len > 0)
+    for (guint i = 0; i < ctx->message->links->len && url == NULL; i++)
+      if (matches ("cisa\\.gov/news-events", g_ptr_array_index (ctx->message->links, i)))
+        url = g_strdup (g_ptr_array_index (ctx->message->links, i));
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+}
+
+/* ---- Microsoft ------------------------------------------------------------ */
+
+static gboolean
+msrc_detect (ShrExtractContext *ctx)
+{
+  return matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from)
+         || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)", ctx->head)
+         || matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject);
+}
+
+static void
+msrc_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *t = id_text (ctx);
+  set_source (ctx, "msrc", "Microsoft Security Response Center",
+              shr_match_group ("\\b(MS\\d{2}-\\d{3}|ADV\\d{6})\\b", ctx->subject, 1));
+}
+
+/* ---- vendor PSIRTs -------------------------------------------------------- */
+
+typedef struct
+{
+  const gchar *vendor;
+  const gchar *id_pattern;   /* group 1: the advisory id */
+  const gchar *from_pattern;
+  const gchar *url_pattern;  /* group 1: the advisory page */
+} Psirt;
+
+static const Psirt psirts[] = {
+  { "Cisco", "\\b(cisco-sa-[\\w-]+)", "cisco\\.com|Cisco PSIRT|Cisco Security",
+    "(https?://sec\\.cloudapps\\.cisco\\.com/security/center/content/CiscoSecurityAdvisory/[\\w-]+)" },
+  { "Fortinet", "\\b(FG-IR-\\d{2}-\\d{3,5})\\b", "fortinet\\.com|fortiguard|Fortinet PSIRT",
+    "(https?://(?:www\\.)?fortiguard\\.com/psirt/[\\w-]+)" },
+  { "Palo Alto Networks", "\\b(PAN-SA-\\d{4}-\\d{4})\\b", "paloaltonetworks\\.com",
+    "(https?://security\\.paloaltonetworks\\.com/[\\w-]+)" },
+  { "Ivanti", "\\b(?:Ivanti )?Security Advisory[: ]+(\\S+)", "ivanti\\.com",
+    "(https?://forums\\.ivanti\\.com/[\\w/.?=&-]+)" },
+  { "VMware", "\\b(VMSA-\\d{4}-\\d{4}(?:\\.\\d+)?)\\b", "vmware\\.com|broadcom\\.com",
+    "(https?://support\\.broadcom\\.com/[\\w/.?=&-]+)" },
+  { "Citrix", "\\b(CTX\\d{5,7})\\b", "citrix\\.com|cloud\\.com",
+    "(https?://support\\.citrix\\.com/[\\w/.?=&-]+)" },
+  { "Atlassian", "\\b((?:CONFSERVER|JRASERVER|JSDSERVER|BSERV)-\\d+)\\b", "atlassian\\.com", NULL },
+};
+
+static const Psirt *
+find_psirt (ShrExtractContext *ctx)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (psirts); i++)
+    {
+      const Psirt *p = &psirts[i];
+      if (matches (p->from_pattern, ctx->from))
+        return p;
+      /* An id in the subject, or in the first lines, not a news article
+       * that mentions one further down. */
+      if (strcmp (p->vendor, "Ivanti") != 0 && strcmp (p->vendor, "Citrix") != 0
+          && (matches (p->id_pattern, ctx->subject)
+              || (matches (p->id_pattern, ctx->head) && !matches ("news|newsletter|ニュース", ctx->from))))
+        return p;
+    }
+  return NULL;
+}
+
+static gboolean
+psirt_detect (ShrExtractContext *ctx)
+{
+  return find_psirt (ctx) != NULL;
+}
+
+static void
+psirt_extract (ShrExtractContext *ctx)
+{
+  const Psirt *p = find_psirt (ctx);
+  g_autofree gchar *t = id_text (ctx);
+  g_autofree gchar *name = g_strdup_printf ("%s PSIRT", p->vendor);
+  set_source (ctx, "psirt", name, shr_match_group (p->id_pattern, t, 1));
+  if (p->url_pattern != NULL)
+    {
+      g_autofree gchar *url = shr_match_group (p->url_pattern, ctx->body, 1);
+      set_string (&ctx->record->source_url, g_steal_pointer (&url));
+    }
+  /* Fixed releases as PSIRTs write them: "Upgrade to 7.4.3 or above",
+   * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
+  shr_add_lexicon_products (ctx, ctx->subject);
+  shr_add_lexicon_products (ctx, ctx->body);
+  if (ctx->record->products->len > 0)
+    {
+      ShrProduct *first = g_ptr_array_index (ctx->record->products, 0);
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex ("(?:upgrade to|fixed in|fixed release[s]?\\s*:|first fixed release\\s*:|update to|resolved in)\\s+(?:[A-Za-z-]+\\s+)?(?:version\\s+)?(\\d+(?:\\.\\d+)+(?:-h\\d+|\\.\\w+)?)"),
+                     ctx->body, 0, &m);
+      while (g_match_info_matches (m))
+        {
+          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          add_fixed (first, v);
+          g_match_info_next (m, NULL);
+        }
+    }
+  ctx->products_exact = ctx->record->products->len > 0;
+}
+
+/* ---- news and everything else ---------------------------------------------- */
+
+static gboolean
+news_detect (ShrExtractContext *ctx)
+{
+  if (matches ("news|newsletter|ニュース|NEXT|TECH\\+|ITmedia|Hacker|Bleeping|SecurityWeek|Dark Reading|The Record|Register|ZDNet|CyberScoop|Krebs",
+               ctx->from))
+    return TRUE;
+  /* An article page's address alone on the last lines, or "Read more". */
+  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  guint n = g_strv_length (lines);
+  guint seen = 0;
+  for (guint i = n; i > 0 && seen < 3; i--)
+    {
+      g_autofree gchar *l = g_strstrip (g_strdup (lines[i - 1]));
+      if (*l == '\0')
+        continue;
+      seen++;
+      if (matches ("^(?:Read more:\\s*|Source:\\s*|出典[:：]\\s*)?https?://\\S+$", l))
+        return !matches ("lists?\\.|mailman|listinfo|unsubscribe", l);
+    }
+  return FALSE;
+}
+
+static void
+news_extract (ShrExtractContext *ctx)
+{
+  g_autofree gchar *name = NULL;
+  if (ctx->message->from != NULL)
+    name = shr_match_group ("^\\s*\"?([^\"<]+?)\"?\\s*<", ctx->message->from, 1);
+  set_source (ctx, "news", name ? name : "news", NULL);
+}
+
+static const ShrRecognizer dsa = { "dsa", dsa_detect, dsa_extract };
+static const ShrRecognizer usn = { "usn", usn_detect, usn_extract };
+static const ShrRecognizer rhsa = { "rhsa", rhsa_detect, rhsa_extract };
+static const ShrRecognizer freebsd = { "freebsd", freebsd_detect, freebsd_extract };
+static const ShrRecognizer openssl = { "openssl", openssl_detect, openssl_extract };
+static const ShrRecognizer jpcert = { "jpcert", jpcert_detect, jpcert_extract };
+static const ShrRecognizer jvn = { "jvn", jvn_detect, jvn_extract };
+static const ShrRecognizer ipa = { "ipa", ipa_detect, ipa_extract };
+static const ShrRecognizer cisa = { "cisa", cisa_detect, cisa_extract };
+static const ShrRecognizer msrc = { "msrc", msrc_detect, msrc_extract };
+static const ShrRecognizer psirt = { "psirt", psirt_detect, psirt_extract };
+static const ShrRecognizer news = { "news", news_detect, news_extract };
+
+const ShrRecognizer *const *
+shr_recognizers (void)
+{
+  /* Order: ids that name one source exactly first; a JPCERT/CC or IPA
+   * alert that relays a Microsoft or vendor advisory is still theirs. */
+  static const ShrRecognizer *const all[] = {
+    &dsa, &usn, &rhsa, &freebsd, &openssl, &jpcert, &jvn, &ipa, &cisa,
+    &psirt, &msrc, &news, NULL,
+  };
+  return all;
+}

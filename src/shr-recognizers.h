@@ -1,0 +1,60 @@
+/* shr-recognizers.h — what the extractor shares with the recognisers of
+ * structured sources (internal to extract; not a public stage API).
+ *
+ * A recogniser knows one family of advisories (Debian DSA/DLA, Ubuntu USN,
+ * JPCERT/CC …): detect() says whether a message is one of them from its
+ * identifiers, sender and layout; extract() fills what the layout states
+ * exactly (ids, title, packages, fixed versions). The generic passes of
+ * shr-extract.c then fill the rest from prose. */
+#pragma once
+
+#include "shr-extract.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const ShrMessage *message;
+  const ShrLexicon *lexicon;
+  ShrRecord *record;
+  const gchar *subject;     /* original subject, list tags and Fwd: removed */
+  const gchar *from;        /* original sender, "" when unknown */
+  const gchar *body;        /* original advisory text */
+  gchar *head;              /* first lines of the body, for detection */
+  /* Set by a recogniser whose layout names the affected packages exactly:
+   * the generic product scan is then not run. */
+  gboolean products_exact;
+} ShrExtractContext;
+
+typedef struct
+{
+  const gchar *name;
+  gboolean (*detect) (ShrExtractContext *ctx);
+  void (*extract) (ShrExtractContext *ctx);
+} ShrRecognizer;
+
+/* The recognisers, most specific first, NULL-terminated. */
+const ShrRecognizer *const *shr_recognizers (void);
+
+/* Helpers for recognisers (shr-extract.c). */
+
+/* A compiled case-insensitive, multi-line, UTF-8 regex, kept for the
+ * process. @pattern must be a literal: it is the cache key. */
+GRegex *shr_regex (const gchar *pattern);
+
+/* (transfer full) Group @group of the first match of @pattern in @text,
+ * stripped, or NULL. */
+gchar *shr_match_group (const gchar *pattern, const gchar *text, gint group);
+
+/* (transfer full) The value of a "Key : value" line (any spacing around
+ * the colon), with continuation lines that are indented, or NULL. */
+gchar *shr_field_value (const gchar *text, const gchar *key);
+
+/* (transfer full) The sentence of @text around byte offset @offset. */
+gchar *shr_sentence_at (const gchar *text, gsize offset);
+
+/* Adds the products named in @text according to the lexicon. Returns how
+ * many were added. */
+guint shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text);
+
+G_END_DECLS

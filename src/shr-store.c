@@ -1,0 +1,1248 @@
+/* shr-store.c — the state database (the only file that includes SQLite).
+ *
+ * Why these settings:
+ * - WAL: readers (shirase status) never block the watcher, and a commit is
+ *   one append to the log.
+ * - synchronous=FULL: a message is moved out of the watched folder only
+ *   after its transaction commits; NORMAL could lose that commit on power
+ *   failure and the message would then be neither in the state nor in the
+ *   folder we read.
+ * - BEGIN IMMEDIATE: two processes (watch and a CLI approve) both wanting
+ *   to write wait on busy_timeout instead of failing with SQLITE_BUSY on
+ *   the read-to-write upgrade of a deferred transaction.
+ * - Prepared statements are cached per SQL text: the watcher runs the same
+ *   few statements thousands of times. */
+#include "shr-store.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shr-error.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct _ShrStore
+{
+  sqlite3 *db;
+  gchar *path;
+  gboolean in_txn;
+  gint schema_version;
+  GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt* */
+};
+
+/* The migration table: step i (from 1) takes user_version i-1 to i, in one
+ * transaction. Never edit a step that has shipped; append a new one. */
+static const gchar *const migrations[] = {
+  /* 1: the first schema */
+  "CREATE TABLE records ("
+  "  id TEXT PRIMARY KEY,"
+  "  json TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE TABLE cases ("
+  "  id INTEGER PRIMARY KEY,"
+  "  title TEXT,"
+  "  grade TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  /* A key (CVE id, advisory id) belongs to one case. */
+  "CREATE TABLE case_keys ("
+  "  key TEXT PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases(id));"
+  "CREATE INDEX case_keys_case ON case_keys(case_id);"
+  "CREATE TABLE messages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  folder TEXT NOT NULL,"
+  "  uidvalidity INTEGER NOT NULL,"
+  "  uid INTEGER NOT NULL,"
+  "  message_id TEXT,"
+  "  raw_sha256 TEXT NOT NULL UNIQUE,"
+  "  outcome TEXT NOT NULL"
+  "    CHECK (outcome IN ('handled','failed','ignored','reply')),"
+  "  record_id TEXT REFERENCES records(id),"
+  "  case_id INTEGER REFERENCES cases(id),"
+  "  seen_at INTEGER NOT NULL,"
+  "  error TEXT);"
+  "CREATE INDEX messages_message_id ON messages(message_id);"
+  "CREATE TABLE drafts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+  "  kind TEXT NOT NULL DEFAULT 'new' CHECK (kind IN ('new','update')),"
+  "  status TEXT NOT NULL DEFAULT 'pending'"
+  "    CHECK (status IN ('pending','approved','rejected','expired','sent')),"
+  "  token TEXT UNIQUE,"
+  "  message_id TEXT UNIQUE,"
+  "  subject TEXT,"
+  "  body TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE INDEX drafts_case ON drafts(case_id);"
+  /* One decision per approver and draft, and one per reply: a replayed
+   * reply or a second word from the same approver changes nothing. */
+  "CREATE TABLE decisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  draft_id INTEGER NOT NULL REFERENCES drafts(id),"
+  "  approver TEXT NOT NULL,"
+  "  decision TEXT NOT NULL CHECK (decision IN ('approve','reject')),"
+  "  reason TEXT,"
+  "  reply_message_id TEXT UNIQUE,"
+  "  at INTEGER NOT NULL,"
+  "  UNIQUE (draft_id, approver));"
+  /* One notice per draft, recipient and language. */
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  draft_id INTEGER REFERENCES drafts(id),"
+  "  recipient TEXT NOT NULL,"
+  "  lang TEXT NOT NULL,"
+  "  message_id TEXT NOT NULL UNIQUE,"
+  "  status TEXT NOT NULL DEFAULT 'queued'"
+  "    CHECK (status IN ('queued','sending','sent','failed')),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  UNIQUE (draft_id, recipient, lang));"
+  "CREATE INDEX outbox_status ON outbox(status, next_attempt_at);"
+  "CREATE TABLE sync ("
+  "  folder TEXT PRIMARY KEY,"
+  "  uidvalidity INTEGER NOT NULL,"
+  "  last_uid INTEGER NOT NULL,"
+  "  last_sync_at INTEGER NOT NULL);"
+  "CREATE TABLE settings ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
+
+/* ---- the test abort switch ---------------------------------------------- */
+
+static gsize abort_after_once; /* N + 1 once read (g_once needs non-zero) */
+static gint commits_done;
+
+static void
+count_commit (void)
+{
+  if (g_once_init_enter (&abort_after_once))
+    {
+      const gchar *v = g_getenv ("SHIRASE_TEST_ABORT_AFTER");
+      gint64 n = v != NULL ? g_ascii_strtoll (v, NULL, 10) : 0;
+      g_once_init_leave (&abort_after_once, (gsize) CLAMP (n, 0, G_MAXINT) + 1);
+    }
+  gsize abort_after = abort_after_once - 1;
+  gint done = g_atomic_int_add (&commits_done, 1) + 1;
+  if (abort_after > 0 && (gsize) done == abort_after)
+    {
+      g_printerr ("shirase: SHIRASE_TEST_ABORT_AFTER=%" G_GSIZE_FORMAT
+                  " reached, aborting\n",
+                  abort_after);
+      abort ();
+    }
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+set_db_error (ShrStore *store, GError **error, const gchar *what)
+{
+  gint rc = sqlite3_extended_errcode (store->db);
+  gint code;
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = SHR_STORE_ERROR_BUSY;
+      break;
+    case SQLITE_CONSTRAINT:
+      code = SHR_STORE_ERROR_CONSTRAINT;
+      break;
+    default:
+      code = SHR_STORE_ERROR_SQL;
+      break;
+    }
+  g_set_error (error, SHR_STORE_ERROR, code, "%s: %s: %s", store->path, what,
+               sqlite3_errmsg (store->db));
+}
+
+/* A cached statement, reset and unbound when its g_auto variable goes out
+ * of scope, so an early return never leaves it mid-step. */
+typedef sqlite3_stmt *ShrStmt;
+
+static void
+stmt_release (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (ShrStmt, stmt_release, NULL)
+
+static void
+stmt_finalize (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static sqlite3_stmt *
+get_stmt (ShrStore *store, const gchar *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->stmts, sql);
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                          &stmt, NULL)
+      != SQLITE_OK)
+    {
+      set_db_error (store, error, "prepare");
+      return NULL;
+    }
+  g_hash_table_insert (store->stmts, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, gint index, const gchar *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Binds 0 as NULL: our ids start at 1, and 0 means "none". */
+static void
+bind_id (sqlite3_stmt *stmt, gint index, gint64 id)
+{
+  if (id <= 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, id);
+}
+
+static gchar *
+column_dup (sqlite3_stmt *stmt, gint col)
+{
+  const guchar *t = sqlite3_column_text (stmt, col);
+  return t != NULL ? g_strdup ((const gchar *) t) : NULL;
+}
+
+/* Steps a statement that returns no rows. */
+static gboolean
+step_done (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
+           GError **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Steps a query expected to return at most one row: TRUE with *found set,
+ * the row left current for the caller to read. */
+static gboolean
+step_row (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
+          gboolean *found, GError **error)
+{
+  gint rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  *found = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+exec_sql (ShrStore *store, const gchar *sql, const gchar *what,
+          GError **error)
+{
+  if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Query returning one integer (0 when no row). */
+static gboolean
+query_int64 (ShrStore *store, const gchar *sql, gint64 *value,
+             GError **error)
+{
+  g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
+  gboolean found;
+  if (stmt == NULL || !step_row (store, stmt, "query", &found, error))
+    return FALSE;
+  *value = found ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Write functions run inside the caller's transaction when there is one,
+ * else in their own. */
+static gboolean
+own_begin (ShrStore *store, gboolean *own, GError **error)
+{
+  *own = !store->in_txn;
+  return !*own || shr_store_begin (store, error);
+}
+
+static gboolean
+own_end (ShrStore *store, gboolean own, gboolean ok, GError **error)
+{
+  if (!own)
+    return ok;
+  if (!ok)
+    {
+      shr_store_rollback (store);
+      return FALSE;
+    }
+  return shr_store_commit (store, error);
+}
+
+/* ---- open, close, migrate ------------------------------------------------ */
+
+const gchar *
+shr_outcome_to_string (ShrOutcome outcome)
+{
+  static const gchar *const names[] = { "handled", "failed", "ignored",
+                                        "reply" };
+  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (names), NULL);
+  return names[outcome];
+}
+
+static gboolean
+read_user_version (ShrStore *store, gint *version, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL)
+          != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (store, error, "reading the schema version");
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  *version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean
+migrate (ShrStore *store, GError **error)
+{
+  gint version;
+  if (!read_user_version (store, &version, error))
+    return FALSE;
+  if (version > SHR_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SCHEMA,
+                   "%s: schema version %d is newer than this shirase knows "
+                   "(%d); use a newer shirase",
+                   store->path, version, SHR_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  for (gint step = version + 1; step <= SHR_STORE_SCHEMA_VERSION; step++)
+    {
+      if (!shr_store_begin (store, error))
+        return FALSE;
+      /* Another process may have migrated while we waited for the lock. */
+      gint now;
+      if (!read_user_version (store, &now, error))
+        {
+          shr_store_rollback (store);
+          return FALSE;
+        }
+      if (now >= step)
+        {
+          shr_store_rollback (store);
+          continue;
+        }
+      g_autofree gchar *what = g_strdup_printf ("schema migration %d", step);
+      g_autofree gchar *set_version
+          = g_strdup_printf ("PRAGMA user_version = %d", step);
+      if (!exec_sql (store, migrations[step - 1], what, error)
+          || !exec_sql (store, set_version, what, error))
+        {
+          shr_store_rollback (store);
+          return FALSE;
+        }
+      if (!shr_store_commit (store, error))
+        return FALSE;
+    }
+  return read_user_version (store, &store->schema_version, error);
+}
+
+static gboolean
+configure_db (ShrStore *store, GError **error)
+{
+  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (store->db, 1);
+
+  /* journal_mode answers with the mode in force: a file system that cannot
+   * do WAL (some network mounts) says so instead of failing. */
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA journal_mode = WAL", -1, &stmt,
+                          NULL)
+          != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (store, error, "setting WAL mode");
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  g_autofree gchar *mode = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (g_strcmp0 (mode, "wal") != 0)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
+                   "%s: the file system does not support WAL mode (got %s)",
+                   store->path, mode != NULL ? mode : "nothing");
+      return FALSE;
+    }
+  return exec_sql (store,
+                   "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                   "setting pragmas", error);
+}
+
+ShrStore *
+shr_store_open (const gchar *state_dir, GError **error)
+{
+  g_return_val_if_fail (state_dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_mkdir_with_parents (state_dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
+                   "cannot create the state dir %s: %s", state_dir,
+                   g_strerror (saved));
+      return NULL;
+    }
+
+  g_autoptr (ShrStore) store = g_new0 (ShrStore, 1);
+  store->path = g_build_filename (state_dir, SHR_STORE_FILE_NAME, NULL);
+  store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                        stmt_finalize);
+
+  gint rc = sqlite3_open_v2 (store->path, &store->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
+                   "cannot open %s: %s", store->path,
+                   store->db != NULL ? sqlite3_errmsg (store->db)
+                                     : sqlite3_errstr (rc));
+      return NULL;
+    }
+  /* The state holds the approval secret: owner only, whatever the umask
+   * or the state dir's mode. SQLite gives -wal and -shm the same mode. */
+  if (g_chmod (store->path, 0600) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
+                   "cannot restrict %s to its owner: %s", store->path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (!configure_db (store, error) || !migrate (store, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
+void
+shr_store_close (ShrStore *store)
+{
+  if (store == NULL)
+    return;
+  if (store->in_txn)
+    shr_store_rollback (store);
+  /* Statements first: sqlite3_close refuses while any is alive. */
+  g_clear_pointer (&store->stmts, g_hash_table_destroy);
+  if (store->db != NULL)
+    sqlite3_close (store->db);
+  g_free (store->path);
+  g_free (store);
+}
+
+const gchar *
+shr_store_get_path (ShrStore *store)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return store->path;
+}
+
+gint
+shr_store_get_schema_version (ShrStore *store)
+{
+  g_return_val_if_fail (store != NULL, -1);
+  return store->schema_version;
+}
+
+gboolean
+shr_store_check_integrity (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA integrity_check(1)", -1, &stmt,
+                          NULL)
+          != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (store, error, "integrity check");
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  g_autofree gchar *result = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (g_strcmp0 (result, "ok") != 0)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL,
+                   "%s: integrity check failed: %s", store->path,
+                   result != NULL ? result : "no answer");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+gboolean
+shr_store_begin (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (!store->in_txn, FALSE);
+  if (!exec_sql (store, "BEGIN IMMEDIATE", "begin", error))
+    return FALSE;
+  store->in_txn = TRUE;
+  return TRUE;
+}
+
+gboolean
+shr_store_commit (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (store->in_txn, FALSE);
+  if (!exec_sql (store, "COMMIT", "commit", error))
+    {
+      /* A failed COMMIT (disk full, I/O) may leave the transaction open;
+       * roll it back so the next step starts clean. */
+      shr_store_rollback (store);
+      return FALSE;
+    }
+  store->in_txn = FALSE;
+  count_commit ();
+  return TRUE;
+}
+
+void
+shr_store_rollback (ShrStore *store)
+{
+  g_return_if_fail (store != NULL);
+  if (!sqlite3_get_autocommit (store->db))
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  store->in_txn = FALSE;
+}
+
+gboolean
+shr_store_in_transaction (ShrStore *store)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  return store->in_txn;
+}
+
+gboolean
+shr_store_transaction (ShrStore *store, ShrStoreTxnFunc func,
+                       gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (!shr_store_begin (store, error))
+    return FALSE;
+  if (!func (store, user_data, error))
+    {
+      shr_store_rollback (store);
+      return FALSE;
+    }
+  return shr_store_commit (store, error);
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+static ShrOutcome
+outcome_from_string (const gchar *s)
+{
+  for (gint i = 0; i <= SHR_OUTCOME_REPLY; i++)
+    if (g_strcmp0 (s, shr_outcome_to_string (i)) == 0)
+      return i;
+  /* The schema's CHECK allows nothing else. */
+  g_return_val_if_reached (SHR_OUTCOME_FAILED);
+}
+
+gboolean
+shr_store_message_lookup (ShrStore *store, const gchar *message_id,
+                          const gchar *raw_sha256, gboolean *found,
+                          ShrOutcome *outcome, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (raw_sha256 != NULL, FALSE);
+  g_return_val_if_fail (found != NULL, FALSE);
+
+  /* Two indexed lookups; an OR would make SQLite scan. */
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT outcome FROM messages WHERE raw_sha256 = ?2"
+      " UNION ALL SELECT outcome FROM messages WHERE ?1 IS NOT NULL"
+      " AND message_id = ?1 LIMIT 1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, message_id != NULL && *message_id ? message_id : NULL);
+  bind_text (stmt, 2, raw_sha256);
+  if (!step_row (store, stmt, "looking up a message", found, error))
+    return FALSE;
+  if (*found && outcome != NULL)
+    *outcome = outcome_from_string (
+        (const gchar *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
+gboolean
+shr_store_message_seen (ShrStore *store, const gchar *message_id,
+                        const gchar *raw_sha256, gboolean *seen,
+                        GError **error)
+{
+  return shr_store_message_lookup (store, message_id, raw_sha256, seen, NULL,
+                                   error);
+}
+
+gboolean
+shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (msg != NULL, FALSE);
+  g_return_val_if_fail (msg->folder != NULL, FALSE);
+  g_return_val_if_fail (msg->raw_sha256 != NULL, FALSE);
+  g_return_val_if_fail (msg->outcome <= SHR_OUTCOME_REPLY, FALSE);
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO messages (folder, uidvalidity, uid, message_id,"
+      " raw_sha256, outcome, record_id, case_id, seen_at, error)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, msg->folder);
+  sqlite3_bind_int64 (stmt, 2, msg->uidvalidity);
+  sqlite3_bind_int64 (stmt, 3, msg->uid);
+  bind_text (stmt, 4,
+             msg->message_id != NULL && *msg->message_id ? msg->message_id
+                                                         : NULL);
+  bind_text (stmt, 5, msg->raw_sha256);
+  bind_text (stmt, 6, shr_outcome_to_string (msg->outcome));
+  bind_text (stmt, 7, msg->record_id);
+  bind_id (stmt, 8, msg->case_id);
+  sqlite3_bind_int64 (stmt, 9, now_seconds ());
+  bind_text (stmt, 10, msg->error);
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "recording a message", error);
+  return own_end (store, own, ok, error);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+gboolean
+shr_store_put_record (ShrStore *store, const gchar *record_id,
+                      const gchar *json, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (record_id != NULL, FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO records (id, json, created_at, updated_at)"
+      " VALUES (?1, ?2, ?3, ?3)"
+      " ON CONFLICT (id) DO UPDATE SET json = excluded.json,"
+      " updated_at = excluded.updated_at",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  bind_text (stmt, 2, json);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "storing a record", error);
+  return own_end (store, own, ok, error);
+}
+
+gchar *
+shr_store_get_record (ShrStore *store, const gchar *record_id,
+                      GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
+
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "SELECT json FROM records WHERE id = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, record_id);
+  if (!step_row (store, stmt, "reading a record", &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no record %s", record_id);
+      return NULL;
+    }
+  return column_dup (stmt, 0);
+}
+
+/* ---- cases --------------------------------------------------------------- */
+
+GStrv
+shr_store_record_keys (const ShrRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (guint i = 0; i < record->cves->len; i++)
+    {
+      const ShrCve *cve = record->cves->pdata[i];
+      if (cve->id != NULL)
+        g_strv_builder_add (b, cve->id);
+    }
+  if (record->advisory_id != NULL && *record->advisory_id)
+    g_strv_builder_add (b, record->advisory_id);
+  return g_strv_builder_end (b);
+}
+
+static gboolean
+case_for_keys_locked (ShrStore *store, const gchar *const *keys,
+                      const gchar *title, gint64 *case_id, gboolean *is_new,
+                      GError **error)
+{
+  gint64 found = 0;
+  gint64 now = now_seconds ();
+
+  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store, "SELECT case_id FROM case_keys WHERE key = ?", error);
+      gboolean row;
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, keys[i]);
+      if (!step_row (store, stmt, "looking up a case key", &row, error))
+        return FALSE;
+      if (row)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          /* The oldest case wins when the keys span several. */
+          if (found == 0 || id < found)
+            found = id;
+        }
+    }
+
+  *is_new = found == 0;
+  if (found == 0)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store,
+          "INSERT INTO cases (title, created_at, updated_at)"
+          " VALUES (?1, ?2, ?2)",
+          error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, title);
+      sqlite3_bind_int64 (stmt, 2, now);
+      if (!step_done (store, stmt, "creating a case", error))
+        return FALSE;
+      found = sqlite3_last_insert_rowid (store->db);
+    }
+  else
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store, "UPDATE cases SET updated_at = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, found);
+      if (!step_done (store, stmt, "updating a case", error))
+        return FALSE;
+    }
+
+  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store,
+          "INSERT INTO case_keys (key, case_id) VALUES (?, ?)"
+          " ON CONFLICT (key) DO NOTHING",
+          error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, keys[i]);
+      sqlite3_bind_int64 (stmt, 2, found);
+      if (!step_done (store, stmt, "adding a case key", error))
+        return FALSE;
+    }
+  *case_id = found;
+  return TRUE;
+}
+
+gboolean
+shr_store_case_for_keys (ShrStore *store, const gchar *const *keys,
+                         const gchar *title, gint64 *case_id,
+                         gboolean *is_new, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (case_id != NULL, FALSE);
+
+  gboolean own, created = FALSE;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = case_for_keys_locked (store, keys, title, case_id, &created,
+                                      error);
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (is_new != NULL)
+    *is_new = created;
+  return TRUE;
+}
+
+gboolean
+shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title,
+                    gchar **grade, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT title, grade FROM cases WHERE id = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (!step_row (store, stmt, "reading a case", &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no case %" G_GINT64_FORMAT, case_id);
+      return FALSE;
+    }
+  if (title != NULL)
+    *title = column_dup (stmt, 0);
+  if (grade != NULL)
+    *grade = column_dup (stmt, 1);
+  return TRUE;
+}
+
+/* Runs an UPDATE on one row by id; NOT_FOUND when no row changed. */
+static gboolean
+update_one (ShrStore *store, const gchar *sql, const gchar *value, gint64 id,
+            const gchar *what, GError **error)
+{
+  g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, value);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 3, id);
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, what, error);
+  if (ok && sqlite3_changes (store->db) == 0)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "%s: no row %" G_GINT64_FORMAT, what, id);
+      ok = FALSE;
+    }
+  return own_end (store, own, ok, error);
+}
+
+gboolean
+shr_store_case_set_grade (ShrStore *store, gint64 case_id, const gchar *grade,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  return update_one (store,
+                     "UPDATE cases SET grade = ?1, updated_at = ?2"
+                     " WHERE id = ?3",
+                     grade, case_id, "setting a case's grade", error);
+}
+
+/* ---- drafts and decisions ------------------------------------------------ */
+
+gboolean
+shr_store_add_draft (ShrStore *store, gint64 case_id, const gchar *kind,
+                     const gchar *token, const gchar *message_id,
+                     const gchar *subject, const gchar *body,
+                     gint64 *draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (case_id > 0, FALSE);
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO drafts (case_id, kind, token, message_id, subject, body,"
+      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  bind_text (stmt, 2, kind != NULL ? kind : "new");
+  bind_text (stmt, 3, token);
+  bind_text (stmt, 4, message_id);
+  bind_text (stmt, 5, subject);
+  bind_text (stmt, 6, body);
+  sqlite3_bind_int64 (stmt, 7, now_seconds ());
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "adding a draft", error);
+  if (ok && draft_id != NULL)
+    *draft_id = sqlite3_last_insert_rowid (store->db);
+  return own_end (store, own, ok, error);
+}
+
+gboolean
+shr_store_count_drafts (ShrStore *store, gint64 case_id, gint64 *count,
+                        GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (count != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT count(*) FROM drafts WHERE case_id = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (!step_row (store, stmt, "counting drafts", &found, error))
+    return FALSE;
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status,
+                            GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "SELECT status FROM drafts WHERE id = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  if (!step_row (store, stmt, "reading a draft", &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no draft %" G_GINT64_FORMAT, draft_id);
+      return FALSE;
+    }
+  *status = column_dup (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_draft_set_status (ShrStore *store, gint64 draft_id,
+                            const gchar *status, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+  return update_one (store,
+                     "UPDATE drafts SET status = ?1, updated_at = ?2"
+                     " WHERE id = ?3",
+                     status, draft_id, "setting a draft's status", error);
+}
+
+gboolean
+shr_store_add_decision (ShrStore *store, gint64 draft_id,
+                        const gchar *approver, const gchar *decision,
+                        const gchar *reason, const gchar *reply_message_id,
+                        gboolean *applied, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (approver != NULL, FALSE);
+  g_return_val_if_fail (decision != NULL, FALSE);
+
+  /* One statement: the pending check and the insert cannot be separated
+   * by another process's decision. OR IGNORE turns a replay into a no-op. */
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, reason,"
+      " reply_message_id, at)"
+      " SELECT id, ?2, ?3, ?4, ?5, ?6 FROM drafts"
+      " WHERE id = ?1 AND status = 'pending'",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  bind_text (stmt, 3, decision);
+  bind_text (stmt, 4, reason);
+  bind_text (stmt, 5, reply_message_id);
+  sqlite3_bind_int64 (stmt, 6, now_seconds ());
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "recording a decision", error);
+  gboolean changed = ok && sqlite3_changes (store->db) > 0;
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (applied != NULL)
+    *applied = changed;
+  return TRUE;
+}
+
+gboolean
+shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
+                           GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (count != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT count(*) FROM decisions WHERE draft_id = ?"
+      " AND decision = 'approve'",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  if (!step_row (store, stmt, "counting approvals", &found, error))
+    return FALSE;
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_add (ShrStore *store, gint64 draft_id,
+                      const gchar *recipient, const gchar *lang,
+                      const gchar *message_id, gboolean *queued,
+                      GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (recipient != NULL, FALSE);
+  g_return_val_if_fail (lang != NULL, FALSE);
+  g_return_val_if_fail (message_id != NULL, FALSE);
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO outbox (draft_id, recipient, lang, message_id,"
+      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+      " ON CONFLICT (draft_id, recipient, lang) DO NOTHING",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_id (stmt, 1, draft_id);
+  bind_text (stmt, 2, recipient);
+  bind_text (stmt, 3, lang);
+  bind_text (stmt, 4, message_id);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "queueing a notice", error);
+  gboolean changed = ok && sqlite3_changes (store->db) > 0;
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (queued != NULL)
+    *queued = changed;
+  return TRUE;
+}
+
+/* ---- sync ---------------------------------------------------------------- */
+
+gboolean
+shr_store_sync_get (ShrStore *store, const gchar *folder, gint64 *uidvalidity,
+                    gint64 *last_uid, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT uidvalidity, last_uid FROM sync WHERE folder = ?",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, folder);
+  if (!step_row (store, stmt, "reading the sync state", &found, error))
+    return FALSE;
+  if (uidvalidity != NULL)
+    *uidvalidity = found ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (last_uid != NULL)
+    *last_uid = found ? sqlite3_column_int64 (stmt, 1) : 0;
+  return TRUE;
+}
+
+gboolean
+shr_store_sync_set (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                    gint64 last_uid, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO sync (folder, uidvalidity, last_uid, last_sync_at)"
+      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (folder) DO UPDATE SET"
+      " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,"
+      " last_sync_at = excluded.last_sync_at",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, folder);
+  sqlite3_bind_int64 (stmt, 2, uidvalidity);
+  sqlite3_bind_int64 (stmt, 3, last_uid);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "saving the sync state", error);
+  return own_end (store, own, ok, error);
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+gchar *
+shr_store_setting_get (ShrStore *store, const gchar *key, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "SELECT value FROM settings WHERE key = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (!step_row (store, stmt, "reading a setting", &found, error))
+    return NULL;
+  return found ? column_dup (stmt, 0) : NULL;
+}
+
+gboolean
+shr_store_setting_set (ShrStore *store, const gchar *key, const gchar *value,
+                       GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO settings (key, value) VALUES (?, ?)"
+      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "saving a setting", error);
+  return own_end (store, own, ok, error);
+}
+
+/* ---- status -------------------------------------------------------------- */
+
+gboolean
+shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+  memset (status, 0, sizeof *status);
+
+  {
+    g_auto (ShrStmt) stmt = get_stmt (
+        store, "SELECT outcome, count(*) FROM messages GROUP BY outcome",
+        error);
+    if (stmt == NULL)
+      return FALSE;
+    gint rc;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        const gchar *o = (const gchar *) sqlite3_column_text (stmt, 0);
+        status->messages[outcome_from_string (o)]
+            = sqlite3_column_int64 (stmt, 1);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        set_db_error (store, error, "counting messages");
+        return FALSE;
+      }
+  }
+
+  if (!query_int64 (store, "SELECT count(*) FROM records", &status->records,
+                    error)
+      || !query_int64 (store, "SELECT count(*) FROM cases", &status->cases,
+                       error)
+      || !query_int64 (store,
+                       "SELECT count(*) FROM drafts WHERE status = 'pending'",
+                       &status->drafts_pending, error)
+      || !query_int64 (store,
+                       "SELECT count(*) FROM outbox"
+                       " WHERE status IN ('queued', 'sending')",
+                       &status->outbox_backlog, error)
+      || !query_int64 (store,
+                       "SELECT count(*) FROM outbox WHERE status = 'failed'",
+                       &status->outbox_failed, error)
+      || !query_int64 (store, "SELECT max(last_sync_at) FROM sync",
+                       &status->last_sync_at, error))
+    return FALSE;
+
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT error FROM (SELECT error, seen_at AS at FROM messages"
+      "  WHERE error IS NOT NULL"
+      " UNION ALL SELECT last_error, updated_at FROM outbox"
+      "  WHERE last_error IS NOT NULL)"
+      " ORDER BY at DESC LIMIT 1",
+      error);
+  gboolean found;
+  if (stmt == NULL
+      || !step_row (store, stmt, "finding the last error", &found, error))
+    return FALSE;
+  status->last_error = found ? column_dup (stmt, 0) : NULL;
+  return TRUE;
+}
+
+void
+shr_store_status_clear (ShrStoreStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_clear_pointer (&status->last_error, g_free);
+}

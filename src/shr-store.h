@@ -1,0 +1,243 @@
+/* shr-store.h — the durable state: one SQLite database in the state dir.
+ *
+ * Everything shirase must not forget lives here: which messages were seen
+ * (and what became of them), the records and the cases they joined, drafts
+ * and the approvers' decisions, the outbox, and how far each folder was
+ * read. shr-store.c is the only file that includes sqlite3.h.
+ *
+ * Transactions: each stage step is one transaction (shr_store_begin/commit,
+ * or shr_store_transaction). A write function called outside a transaction
+ * runs in one of its own; inside one, a failure leaves the caller to roll
+ * back the whole step. A committed transaction survives a crash
+ * (WAL, synchronous=FULL).
+ *
+ * Test switch: when SHIRASE_TEST_ABORT_AFTER=N is set in the environment
+ * (read once per process), the process calls abort() right after its Nth
+ * committed transaction, counting every commit the store makes in this
+ * process, schema migrations included. Crash-safety tests loop over N.
+ *
+ * Times are Unix seconds. Strings are UTF-8. A ShrStore is not thread-safe:
+ * use it from one thread. */
+#pragma once
+
+#include <glib.h>
+
+#include "shr-record.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this build writes; a newer database is refused. */
+#define SHR_STORE_SCHEMA_VERSION 1
+
+/* The database's file name inside the state dir. */
+#define SHR_STORE_FILE_NAME "shirase.db"
+
+typedef struct _ShrStore ShrStore;
+
+typedef enum
+{
+  SHR_OUTCOME_HANDLED, /* read, extracted and taken through the pipeline */
+  SHR_OUTCOME_FAILED,  /* could not be understood; moved to failed_folder */
+  SHR_OUTCOME_IGNORED, /* ours, an automatic reply, or not an advisory */
+  SHR_OUTCOME_REPLY,   /* a reply to a draft, left for the approval step */
+} ShrOutcome;
+
+/* "handled", "failed", "ignored", "reply" (transfer none). */
+const gchar *shr_outcome_to_string (ShrOutcome outcome);
+
+/* Opens (creating it and @state_dir, mode 0700, when missing) the database
+ * @state_dir/shirase.db and brings its schema up to date, one transaction
+ * per migration step. Errors: SHR_STORE_ERROR_OPEN, _SCHEMA (written by a
+ * newer shirase), _BUSY, _SQL. (transfer full) */
+ShrStore *shr_store_open (const gchar *state_dir, GError **error)
+  G_GNUC_WARN_UNUSED_RESULT;
+
+/* Closes the database and frees @store; NULL is allowed. An open
+ * transaction is rolled back. */
+void shr_store_close (ShrStore *store);
+
+/* The database file's path (transfer none). */
+const gchar *shr_store_get_path (ShrStore *store);
+
+/* The schema version found in the file (after migration, the current one). */
+gint shr_store_get_schema_version (ShrStore *store);
+
+/* Runs SQLite's integrity check: FALSE with SHR_STORE_ERROR_SQL quoting
+ * the first problem found. */
+gboolean shr_store_check_integrity (ShrStore *store, GError **error);
+
+/* ---- transactions ------------------------------------------------------ */
+
+/* BEGIN IMMEDIATE: takes the write lock at once, so two processes never
+ * deadlock upgrading a read. Calling it inside a transaction is a
+ * programming error. Errors: SHR_STORE_ERROR_BUSY, _SQL. */
+gboolean shr_store_begin (ShrStore *store, GError **error);
+gboolean shr_store_commit (ShrStore *store, GError **error);
+/* Rolls back the open transaction, if any. */
+void shr_store_rollback (ShrStore *store);
+gboolean shr_store_in_transaction (ShrStore *store);
+
+typedef gboolean (*ShrStoreTxnFunc) (ShrStore *store, gpointer user_data,
+                                     GError **error);
+
+/* Runs @func inside one transaction: committed when it returns TRUE,
+ * rolled back (and its error passed on) when it returns FALSE. */
+gboolean shr_store_transaction (ShrStore *store, ShrStoreTxnFunc func,
+                                gpointer user_data, GError **error);
+
+/* ---- messages seen ----------------------------------------------------- */
+
+/* Whether a message was already seen: the same Message-ID (when
+ * @message_id is not NULL), or the same SHA-256 of the raw bytes (lower-case
+ * hex). A message keeps its Message-ID when moved between folders or
+ * re-delivered, and its hash when it has no Message-ID, so neither a
+ * UIDVALIDITY change nor a second copy is processed twice. */
+gboolean shr_store_message_seen (ShrStore *store, const gchar *message_id,
+                                 const gchar *raw_sha256, gboolean *seen,
+                                 GError **error);
+
+/* Like shr_store_message_seen, also giving the recorded outcome (when
+ * found): after a crash between the commit and the IMAP move, the watcher
+ * finds the message again and only has to move it to the folder its
+ * outcome calls for. @outcome may be NULL. */
+gboolean shr_store_message_lookup (ShrStore *store, const gchar *message_id,
+                                   const gchar *raw_sha256, gboolean *found,
+                                   ShrOutcome *outcome, GError **error);
+
+typedef struct
+{
+  const gchar *folder;     /* where it was found */
+  gint64 uidvalidity;
+  gint64 uid;
+  const gchar *message_id; /* without <>, or NULL */
+  const gchar *raw_sha256; /* lower-case hex, required */
+  ShrOutcome outcome;
+  const gchar *record_id;  /* or NULL; the record must be stored already */
+  gint64 case_id;          /* or 0 */
+  const gchar *error;      /* why it failed, or NULL */
+} ShrStoreMessage;
+
+/* Records a message and its outcome. The same raw message twice is
+ * SHR_STORE_ERROR_CONSTRAINT (check shr_store_message_seen first). */
+gboolean shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
+                                   GError **error);
+
+/* ---- records and cases ------------------------------------------------- */
+
+/* Stores @json under @record_id, replacing an earlier version. */
+gboolean shr_store_put_record (ShrStore *store, const gchar *record_id,
+                               const gchar *json, GError **error);
+
+/* (transfer full) the JSON, or NULL and SHR_STORE_ERROR_NOT_FOUND. */
+gchar *shr_store_get_record (ShrStore *store, const gchar *record_id,
+                             GError **error);
+
+/* The correlation keys of @record: its CVE ids, then its advisory id
+ * (when it has one). (transfer full) NULL-terminated; may be empty. */
+GStrv shr_store_record_keys (const ShrRecord *record);
+
+/* Finds the case that any of @keys (NULL-terminated; CVE ids, advisory ids)
+ * already belongs to, or creates one titled @title. Records sharing a CVE or
+ * an advisory id thus join one case. The keys not yet known are added to the
+ * case found. When @keys touch several cases, the oldest is chosen and keys
+ * already owned by another case stay there (cases are never merged: each may
+ * have its own drafts). No keys at all: always a new case.
+ * @is_new (may be NULL) tells whether the case was created. */
+gboolean shr_store_case_for_keys (ShrStore *store, const gchar *const *keys,
+                                  const gchar *title, gint64 *case_id,
+                                  gboolean *is_new, GError **error);
+
+/* The case's title and grade (each may be NULL; caller frees).
+ * SHR_STORE_ERROR_NOT_FOUND when there is no such case. */
+gboolean shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title,
+                             gchar **grade, GError **error);
+
+/* Sets the case's grade ("A", "B", "C", "-"). */
+gboolean shr_store_case_set_grade (ShrStore *store, gint64 case_id,
+                                   const gchar *grade, GError **error);
+
+/* ---- drafts, decisions, outbox ----------------------------------------- */
+
+/* Queues a pending draft for @case_id. @token and @message_id are unique
+ * among drafts (SHR_STORE_ERROR_CONSTRAINT otherwise). @kind is "new" or
+ * "update". */
+gboolean shr_store_add_draft (ShrStore *store, gint64 case_id,
+                              const gchar *kind, const gchar *token,
+                              const gchar *message_id, const gchar *subject,
+                              const gchar *body, gint64 *draft_id,
+                              GError **error);
+
+/* Number of drafts of @case_id, whatever their status. */
+gboolean shr_store_count_drafts (ShrStore *store, gint64 case_id,
+                                 gint64 *count, GError **error);
+
+/* The draft's status: pending|approved|rejected|expired|sent (caller
+ * frees); SHR_STORE_ERROR_NOT_FOUND when there is no such draft. */
+gboolean shr_store_draft_get_status (ShrStore *store, gint64 draft_id,
+                                     gchar **status, GError **error);
+gboolean shr_store_draft_set_status (ShrStore *store, gint64 draft_id,
+                                     const gchar *status, GError **error);
+
+/* Records @approver's @decision ("approve" or "reject") on a pending draft.
+ * Each approver decides once per draft and each reply counts once: a replay
+ * (the same reply, or a second reply from the same approver) and a decision
+ * on a draft no longer pending change nothing and set @applied to FALSE. */
+gboolean shr_store_add_decision (ShrStore *store, gint64 draft_id,
+                                 const gchar *approver, const gchar *decision,
+                                 const gchar *reason,
+                                 const gchar *reply_message_id,
+                                 gboolean *applied, GError **error);
+
+/* Number of approvals recorded for @draft_id (for the quorum). */
+gboolean shr_store_count_approvals (ShrStore *store, gint64 draft_id,
+                                    gint64 *count, GError **error);
+
+/* Queues one notice. The Message-ID is fixed now, so a retry after a crash
+ * carries the same one. The same (draft, recipient, lang) twice changes
+ * nothing and sets @queued to FALSE. @draft_id may be 0 (not tied to one). */
+gboolean shr_store_outbox_add (ShrStore *store, gint64 draft_id,
+                               const gchar *recipient, const gchar *lang,
+                               const gchar *message_id, gboolean *queued,
+                               GError **error);
+
+/* ---- folder sync state ------------------------------------------------- */
+
+/* UIDVALIDITY and the highest UID handled in @folder; both 0 when the
+ * folder was never read. */
+gboolean shr_store_sync_get (ShrStore *store, const gchar *folder,
+                             gint64 *uidvalidity, gint64 *last_uid,
+                             GError **error);
+gboolean shr_store_sync_set (ShrStore *store, const gchar *folder,
+                             gint64 uidvalidity, gint64 last_uid,
+                             GError **error);
+
+/* ---- settings ---------------------------------------------------------- */
+
+/* (transfer full) the value, or NULL when unset (no error). */
+gchar *shr_store_setting_get (ShrStore *store, const gchar *key,
+                              GError **error);
+gboolean shr_store_setting_set (ShrStore *store, const gchar *key,
+                                const gchar *value, GError **error);
+
+/* ---- status ------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64 messages[SHR_OUTCOME_REPLY + 1]; /* indexed by ShrOutcome */
+  gint64 records;
+  gint64 cases;
+  gint64 drafts_pending;
+  gint64 outbox_backlog;  /* queued or sending */
+  gint64 outbox_failed;
+  gint64 last_sync_at;    /* 0: never */
+  gchar *last_error;      /* the latest message or outbox error, or NULL */
+} ShrStoreStatus;
+
+/* Fills @status (free its contents with shr_store_status_clear). */
+gboolean shr_store_get_status (ShrStore *store, ShrStoreStatus *status,
+                               GError **error);
+void shr_store_status_clear (ShrStoreStatus *status);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStore, shr_store_close)
+
+G_END_DECLS

@@ -1,0 +1,770 @@
+/* Tests of the state database: schema, dedupe, correlation, decisions,
+ * transactions and the crash switch. Each test works in its own temp dir. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shr-error.h"
+#include "shr-store.h"
+
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SHA_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+typedef struct
+{
+  gchar *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("shr-store-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_dir (const gchar *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree gchar *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_dir (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static ShrStore *
+open_store (const gchar *dir)
+{
+  g_autoptr (GError) error = NULL;
+  ShrStore *store = shr_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+record_msg (ShrStore *store, const gchar *message_id, const gchar *sha,
+            ShrOutcome outcome)
+{
+  g_autoptr (GError) error = NULL;
+  ShrStoreMessage m = { .folder = "INBOX", .uidvalidity = 7, .uid = 1,
+                        .message_id = message_id, .raw_sha256 = sha,
+                        .outcome = outcome };
+  g_assert_true (shr_store_record_message (store, &m, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+seen (ShrStore *store, const gchar *message_id, const gchar *sha)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean s = 99;
+  g_assert_true (shr_store_message_seen (store, message_id, sha, &s, &error));
+  g_assert_no_error (error);
+  return s;
+}
+
+/* Reads bytes of the database file's header (SQLite file format). */
+static guchar *
+read_header (const gchar *dir, gsize *len)
+{
+  g_autofree gchar *path = g_build_filename (dir, SHR_STORE_FILE_NAME, NULL);
+  gchar *data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &data, len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (*len, >=, 100);
+  return (guchar *) data;
+}
+
+static void
+test_migrate_empty (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *sub = g_build_filename (f->dir, "state", "lib", NULL);
+  g_autoptr (ShrStore) store = open_store (sub);
+  g_assert_cmpint (shr_store_get_schema_version (store), ==,
+                   SHR_STORE_SCHEMA_VERSION);
+  g_autofree gchar *expected
+      = g_build_filename (sub, SHR_STORE_FILE_NAME, NULL);
+  g_assert_cmpstr (shr_store_get_path (store), ==, expected);
+
+  GStatBuf st;
+  g_assert_cmpint (g_stat (sub, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (expected, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Every table of the schema is there and empty. */
+  ShrStoreStatus status;
+  g_assert_true (shr_store_get_status (store, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_HANDLED], ==, 0);
+  g_assert_cmpint (status.records, ==, 0);
+  g_assert_cmpint (status.cases, ==, 0);
+  g_assert_cmpint (status.drafts_pending, ==, 0);
+  g_assert_cmpint (status.outbox_backlog, ==, 0);
+  g_assert_cmpint (status.last_sync_at, ==, 0);
+  g_assert_null (status.last_error);
+  shr_store_status_clear (&status);
+  g_assert_true (shr_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+
+  /* Opening again migrates nothing and keeps the version. */
+  g_clear_pointer (&store, shr_store_close);
+  store = open_store (sub);
+  g_assert_cmpint (shr_store_get_schema_version (store), ==,
+                   SHR_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_wal_mode (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_setting_set (store, "k", "v", &error));
+  g_assert_no_error (error);
+  /* While open and written, the write-ahead log exists. */
+  g_autofree gchar *wal
+      = g_build_filename (f->dir, SHR_STORE_FILE_NAME "-wal", NULL);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  GStatBuf st;
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&store, shr_store_close);
+
+  /* Header bytes 18 and 19 (write and read format) are 2 in WAL mode, and
+   * stay so on disk: the mode is persistent. Bytes 60..63: user_version. */
+  gsize len;
+  g_autofree guchar *h = read_header (f->dir, &len);
+  g_assert_cmpuint (h[18], ==, 2);
+  g_assert_cmpuint (h[19], ==, 2);
+  g_assert_cmpuint ((guint) h[60] << 24 | h[61] << 16 | h[62] << 8 | h[63],
+                    ==, SHR_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_newer_schema_refused (Fixture *f, gconstpointer data)
+{
+  shr_store_close (open_store (f->dir));
+  /* Pretend a newer shirase wrote the file: user_version = 99. */
+  gsize len;
+  g_autofree guchar *h = read_header (f->dir, &len);
+  h[60] = h[61] = h[62] = 0;
+  h[63] = 99;
+  g_autofree gchar *path
+      = g_build_filename (f->dir, SHR_STORE_FILE_NAME, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_set_contents (path, (gchar *) h, len, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SCHEMA);
+  g_autofree gchar *msg = g_strdup_printf (
+      "%s: schema version 99 is newer than this shirase knows (%d); use a "
+      "newer shirase",
+      path, SHR_STORE_SCHEMA_VERSION);
+  g_assert_cmpstr (error->message, ==, msg);
+}
+
+static void
+test_open_error (Fixture *f, gconstpointer data)
+{
+  /* The state dir path is taken by a file. */
+  g_autofree gchar *file = g_build_filename (f->dir, "file", NULL);
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_autofree gchar *sub = g_build_filename (file, "state", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (sub, &error);
+  g_assert_null (store);
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN);
+  g_autofree gchar *msg = g_strdup_printf (
+      "cannot create the state dir %s: %s", sub, g_strerror (ENOTDIR));
+  g_assert_cmpstr (error->message, ==, msg);
+}
+
+static void
+test_reopen_keeps_data (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 case_id = 0;
+  {
+    g_autoptr (ShrStore) store = open_store (f->dir);
+    g_assert_true (shr_store_put_record (store, "dsa:DSA-1-1", "{\"a\":1}",
+                                         &error));
+    g_assert_true (shr_store_sync_set (store, "INBOX", 1234, 56, &error));
+    g_assert_true (shr_store_setting_set (store, "hmac", "s3cr3t", &error));
+    const gchar *keys[] = { "CVE-2024-0001", NULL };
+    g_assert_true (shr_store_case_for_keys (store, keys, "T", &case_id, NULL,
+                                            &error));
+    g_assert_no_error (error);
+    record_msg (store, "m1@example.test", SHA_A, SHR_OUTCOME_HANDLED);
+  }
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autofree gchar *json = shr_store_get_record (store, "dsa:DSA-1-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json, ==, "{\"a\":1}");
+  gint64 uidvalidity = -1, last_uid = -1;
+  g_assert_true (shr_store_sync_get (store, "INBOX", &uidvalidity, &last_uid,
+                                     &error));
+  g_assert_cmpint (uidvalidity, ==, 1234);
+  g_assert_cmpint (last_uid, ==, 56);
+  g_assert_true (shr_store_sync_get (store, "Other", &uidvalidity, &last_uid,
+                                     &error));
+  g_assert_cmpint (uidvalidity, ==, 0);
+  g_assert_cmpint (last_uid, ==, 0);
+  g_autofree gchar *secret = shr_store_setting_get (store, "hmac", &error);
+  g_assert_cmpstr (secret, ==, "s3cr3t");
+  g_autofree gchar *unset = shr_store_setting_get (store, "nope", &error);
+  g_assert_null (unset);
+  g_assert_no_error (error);
+  g_assert_true (seen (store, "m1@example.test", SHA_B));
+  const gchar *keys[] = { "CVE-2024-0001", NULL };
+  gint64 again = 0;
+  gboolean is_new = TRUE;
+  g_assert_true (shr_store_case_for_keys (store, keys, "T2", &again, &is_new,
+                                          &error));
+  g_assert_cmpint (again, ==, case_id);
+  g_assert_false (is_new);
+
+  /* A record replaced keeps one row. */
+  g_assert_true (shr_store_put_record (store, "dsa:DSA-1-1", "{\"a\":2}",
+                                       &error));
+  g_autofree gchar *json2 = shr_store_get_record (store, "dsa:DSA-1-1", &error);
+  g_assert_cmpstr (json2, ==, "{\"a\":2}");
+  g_autofree gchar *none = shr_store_get_record (store, "x:none", &error);
+  g_assert_null (none);
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "no record x:none");
+}
+
+static void
+test_dedupe_message_id (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_assert_false (seen (store, "adv-1@example.test", SHA_A));
+  record_msg (store, "adv-1@example.test", SHA_A, SHR_OUTCOME_HANDLED);
+  /* The same Message-ID with other bytes (re-delivered with new Received
+   * headers, or moved and fetched again): seen. */
+  g_assert_true (seen (store, "adv-1@example.test", SHA_B));
+  /* Another Message-ID with other bytes: new. */
+  g_assert_false (seen (store, "adv-2@example.test", SHA_B));
+  /* An empty Message-ID counts as none. */
+  g_assert_false (seen (store, "", SHA_B));
+}
+
+static void
+test_dedupe_hash (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  record_msg (store, NULL, SHA_A, SHR_OUTCOME_FAILED);
+  g_assert_true (seen (store, NULL, SHA_A));
+  g_assert_false (seen (store, NULL, SHA_B));
+  /* A message without Message-ID does not match every other one without. */
+  record_msg (store, NULL, SHA_B, SHR_OUTCOME_IGNORED);
+  g_assert_false (seen (store, NULL, SHA_C));
+
+  /* The outcome comes back with the lookup. */
+  gboolean found = FALSE;
+  ShrOutcome outcome = SHR_OUTCOME_HANDLED;
+  g_assert_true (shr_store_message_lookup (store, NULL, SHA_A, &found,
+                                           &outcome, &error));
+  g_assert_true (found);
+  g_assert_cmpint (outcome, ==, SHR_OUTCOME_FAILED);
+  g_assert_true (shr_store_message_lookup (store, "x@y", SHA_B, &found,
+                                           &outcome, &error));
+  g_assert_cmpint (outcome, ==, SHR_OUTCOME_IGNORED);
+  g_assert_true (shr_store_message_lookup (store, "x@y", SHA_C, &found,
+                                           &outcome, &error));
+  g_assert_false (found);
+  g_assert_no_error (error);
+
+  /* Recording the same bytes twice is refused, not duplicated. */
+  ShrStoreMessage m = { .folder = "INBOX", .uid = 9, .raw_sha256 = SHA_A,
+                        .outcome = SHR_OUTCOME_HANDLED };
+  g_assert_false (shr_store_record_message (store, &m, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+  g_assert_false (shr_store_in_transaction (store));
+
+  ShrStoreStatus status;
+  g_clear_error (&error);
+  g_assert_true (shr_store_get_status (store, &status, &error));
+  g_assert_cmpint (status.messages[SHR_OUTCOME_HANDLED], ==, 0);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_FAILED], ==, 1);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_IGNORED], ==, 1);
+  shr_store_status_clear (&status);
+}
+
+static void
+test_foreign_keys (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  ShrStoreMessage m = { .folder = "INBOX", .raw_sha256 = SHA_A,
+                        .outcome = SHR_OUTCOME_HANDLED, .case_id = 999 };
+  g_assert_false (shr_store_record_message (store, &m, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  m.case_id = 0;
+  m.record_id = "no:such-record";
+  g_assert_false (shr_store_record_message (store, &m, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+}
+
+static gint64
+case_of (ShrStore *store, ShrRecord *r, gboolean *is_new)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) keys = shr_store_record_keys (r);
+  gint64 id = 0;
+  g_assert_true (shr_store_case_for_keys (store, (const gchar *const *) keys,
+                                          r->title, &id, is_new, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static void
+test_case_correlation (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  gboolean is_new = FALSE;
+
+  /* A vendor advisory with two CVEs opens a case. */
+  g_autoptr (ShrRecord) vendor = shr_record_new ();
+  vendor->advisory_id = g_strdup ("PAN-SA-2024-0015");
+  vendor->title = g_strdup ("PAN-OS: command injection in GlobalProtect");
+  shr_record_add_cve (vendor, "CVE-2024-3400");
+  shr_record_add_cve (vendor, "CVE-2024-3401");
+  g_auto (GStrv) keys = shr_store_record_keys (vendor);
+  g_assert_cmpuint (g_strv_length (keys), ==, 3);
+  g_assert_cmpstr (keys[0], ==, "CVE-2024-3400");
+  g_assert_cmpstr (keys[2], ==, "PAN-SA-2024-0015");
+  gint64 first = case_of (store, vendor, &is_new);
+  g_assert_true (is_new);
+
+  /* CISA names one of them: same case, no new one. */
+  g_autoptr (ShrRecord) cisa = shr_record_new ();
+  cisa->title = g_strdup ("CISA adds one KEV");
+  shr_record_add_cve (cisa, "CVE-2024-3401");
+  shr_record_add_cve (cisa, "CVE-2024-9999");
+  g_assert_cmpint (case_of (store, cisa, &is_new), ==, first);
+  g_assert_false (is_new);
+
+  /* A news item naming only the CVE CISA added joins through it. */
+  g_autoptr (ShrRecord) news = shr_record_new ();
+  shr_record_add_cve (news, "CVE-2024-9999");
+  g_assert_cmpint (case_of (store, news, &is_new), ==, first);
+  g_assert_false (is_new);
+
+  /* The same advisory id without CVEs joins too. */
+  g_autoptr (ShrRecord) again = shr_record_new ();
+  again->advisory_id = g_strdup ("PAN-SA-2024-0015");
+  g_assert_cmpint (case_of (store, again, &is_new), ==, first);
+
+  /* Unrelated: a new case, keeping its title. */
+  g_autoptr (ShrRecord) other = shr_record_new ();
+  other->advisory_id = g_strdup ("JVNVU#99999999");
+  other->title = g_strdup ("別の脆弱性");
+  gint64 second = case_of (store, other, &is_new);
+  g_assert_true (is_new);
+  g_assert_cmpint (second, !=, first);
+  g_autofree gchar *title = NULL, *grade = NULL;
+  g_assert_true (shr_store_case_get (store, second, &title, &grade, &error));
+  g_assert_cmpstr (title, ==, "別の脆弱性");
+  g_assert_null (grade);
+
+  /* A record bridging both joins the older case; keys of the other stay. */
+  g_autoptr (ShrRecord) bridge = shr_record_new ();
+  bridge->advisory_id = g_strdup ("JVNVU#99999999");
+  shr_record_add_cve (bridge, "CVE-2024-3400");
+  shr_record_add_cve (bridge, "CVE-2025-0001");
+  g_assert_cmpint (case_of (store, bridge, &is_new), ==, first);
+  g_assert_cmpint (case_of (store, other, &is_new), ==, second);
+
+  /* No keys at all: never joined to anything. */
+  g_autoptr (ShrRecord) bare = shr_record_new ();
+  gint64 b1 = case_of (store, bare, &is_new);
+  g_assert_true (is_new);
+  gint64 b2 = case_of (store, bare, &is_new);
+  g_assert_true (is_new);
+  g_assert_cmpint (b1, !=, b2);
+
+  g_assert_true (shr_store_case_set_grade (store, first, "A", &error));
+  g_autofree gchar *g = NULL;
+  g_assert_true (shr_store_case_get (store, first, NULL, &g, &error));
+  g_assert_cmpstr (g, ==, "A");
+  g_assert_false (shr_store_case_set_grade (store, 4242, "A", &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (shr_store_case_get (store, 4242, NULL, NULL, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "no case 4242");
+}
+
+static void
+test_decision_unique (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *keys[] = { "CVE-2024-1111", NULL };
+  gint64 case_id, draft;
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
+                                          &error));
+  g_assert_true (shr_store_add_draft (store, case_id, "new", "K7Q2M9F3XA",
+                                      "draft.1@shirase.test", "subj", "body",
+                                      &draft, &error));
+  g_assert_no_error (error);
+  gint64 n = -1;
+  g_assert_true (shr_store_count_drafts (store, case_id, &n, &error));
+  g_assert_cmpint (n, ==, 1);
+
+  /* The same token twice is refused. */
+  gint64 dup;
+  g_assert_false (shr_store_add_draft (store, case_id, "new", "K7Q2M9F3XA",
+                                       "draft.2@shirase.test", NULL, NULL,
+                                       &dup, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  gboolean applied = FALSE;
+  g_assert_true (shr_store_add_decision (store, draft, "a@example.test",
+                                         "approve", NULL, "r1@example.test",
+                                         &applied, &error));
+  g_assert_true (applied);
+  /* The same reply read twice. */
+  g_assert_true (shr_store_add_decision (store, draft, "a@example.test",
+                                         "approve", NULL, "r1@example.test",
+                                         &applied, &error));
+  g_assert_false (applied);
+  /* A second reply from the same approver, even changing its mind. */
+  g_assert_true (shr_store_add_decision (store, draft, "a@example.test",
+                                         "reject", "no", "r2@example.test",
+                                         &applied, &error));
+  g_assert_false (applied);
+  /* Someone else's reply reusing a Message-ID already counted. */
+  g_assert_true (shr_store_add_decision (store, draft, "b@example.test",
+                                         "approve", NULL, "r1@example.test",
+                                         &applied, &error));
+  g_assert_false (applied);
+  /* A second approver: counts (quorum 2). */
+  g_assert_true (shr_store_add_decision (store, draft, "b@example.test",
+                                         "approve", NULL, "r3@example.test",
+                                         &applied, &error));
+  g_assert_true (applied);
+  g_assert_true (shr_store_count_approvals (store, draft, &n, &error));
+  g_assert_cmpint (n, ==, 2);
+
+  /* Once the draft is no longer pending nothing counts. */
+  g_assert_true (shr_store_draft_set_status (store, draft, "sent", &error));
+  g_autofree gchar *status = NULL;
+  g_assert_true (shr_store_draft_get_status (store, draft, &status, &error));
+  g_assert_cmpstr (status, ==, "sent");
+  g_assert_true (shr_store_add_decision (store, draft, "c@example.test",
+                                         "reject", NULL, "r4@example.test",
+                                         &applied, &error));
+  g_assert_false (applied);
+  g_assert_true (shr_store_add_decision (store, 777, "c@example.test",
+                                         "approve", NULL, "r5@example.test",
+                                         &applied, &error));
+  g_assert_false (applied);
+  g_assert_true (shr_store_count_approvals (store, draft, &n, &error));
+  g_assert_cmpint (n, ==, 2);
+  g_assert_no_error (error);
+
+  /* An unknown status is refused by the schema. */
+  g_assert_false (shr_store_draft_set_status (store, draft, "lost", &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+}
+
+static void
+test_outbox_once (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *keys[] = { "CVE-2024-2222", NULL };
+  gint64 case_id, draft;
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
+                                          &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T1", "d@x",
+                                      NULL, NULL, &draft, &error));
+  gboolean queued = FALSE;
+  g_assert_true (shr_store_outbox_add (store, draft, "admin@example.test",
+                                       "ja", "n1@x", &queued, &error));
+  g_assert_true (queued);
+  g_assert_true (shr_store_outbox_add (store, draft, "admin@example.test",
+                                       "ja", "n2@x", &queued, &error));
+  g_assert_false (queued);
+  g_assert_true (shr_store_outbox_add (store, draft, "admin@example.test",
+                                       "en", "n3@x", &queued, &error));
+  g_assert_true (queued);
+  g_assert_no_error (error);
+  ShrStoreStatus status;
+  g_assert_true (shr_store_get_status (store, &status, &error));
+  g_assert_cmpint (status.outbox_backlog, ==, 2);
+  g_assert_cmpint (status.drafts_pending, ==, 1);
+  g_assert_cmpint (status.cases, ==, 1);
+  shr_store_status_clear (&status);
+}
+
+static gboolean
+write_then_fail (ShrStore *store, gpointer data, GError **error)
+{
+  if (!shr_store_setting_set (store, "half", "done", error))
+    return FALSE;
+  record_msg (store, "half@example.test", SHA_A, SHR_OUTCOME_HANDLED);
+  g_set_error_literal (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL,
+                       "simulated failure");
+  return FALSE;
+}
+
+static gboolean
+write_ok (ShrStore *store, gpointer data, GError **error)
+{
+  return shr_store_setting_set (store, "whole", data, error)
+         && shr_store_sync_set (store, "INBOX", 1, 10, error);
+}
+
+static void
+test_transaction (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (shr_store_transaction (store, write_then_fail, NULL,
+                                         &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL);
+  g_assert_cmpstr (error->message, ==, "simulated failure");
+  g_clear_error (&error);
+  g_assert_false (shr_store_in_transaction (store));
+  g_autofree gchar *half = shr_store_setting_get (store, "half", &error);
+  g_assert_null (half);
+  g_assert_false (seen (store, "half@example.test", SHA_A));
+
+  g_assert_true (shr_store_transaction (store, write_ok, "yes", &error));
+  g_assert_no_error (error);
+  g_autofree gchar *whole = shr_store_setting_get (store, "whole", &error);
+  g_assert_cmpstr (whole, ==, "yes");
+
+  /* begin/rollback by hand. */
+  g_assert_true (shr_store_begin (store, &error));
+  g_assert_true (shr_store_in_transaction (store));
+  g_assert_true (shr_store_setting_set (store, "whole", "no", &error));
+  shr_store_rollback (store);
+  g_free (whole);
+  whole = shr_store_setting_get (store, "whole", &error);
+  g_assert_cmpstr (whole, ==, "yes");
+}
+
+typedef struct
+{
+  ShrStore *store;
+  gint64 waited_us;
+  gboolean ok;
+} Writer;
+
+static gpointer
+second_writer (gpointer data)
+{
+  Writer *w = data;
+  gint64 t0 = g_get_monotonic_time ();
+  w->ok = shr_store_setting_set (w->store, "k", "b", NULL);
+  w->waited_us = g_get_monotonic_time () - t0;
+  return NULL;
+}
+
+static void
+test_concurrent_writer_waits (Fixture *f, gconstpointer data)
+{
+  /* Two connections, as two processes (watch and a CLI approve) would
+   * have: while one holds a write transaction the other waits for it
+   * (busy_timeout) instead of failing with "database is locked". */
+  g_autoptr (ShrStore) a = open_store (f->dir);
+  g_autoptr (ShrStore) b = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_begin (a, &error));
+  g_assert_true (shr_store_setting_set (a, "k", "a", &error));
+  Writer w = { .store = b };
+  GThread *thread = g_thread_new ("writer", second_writer, &w);
+  g_usleep (150 * 1000);
+  g_assert_true (shr_store_commit (a, &error));
+  g_thread_join (thread);
+  g_assert_true (w.ok);
+  g_assert_cmpint (w.waited_us, >=, 100 * 1000);
+  g_autofree gchar *v = shr_store_setting_get (a, "k", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (v, ==, "b");
+}
+
+static void
+test_status (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_put_record (store, "r1", "{}", &error));
+  ShrStoreMessage m = { .folder = "INBOX", .uidvalidity = 1, .uid = 3,
+                        .message_id = "x@y", .raw_sha256 = SHA_A,
+                        .outcome = SHR_OUTCOME_HANDLED, .record_id = "r1" };
+  g_assert_true (shr_store_record_message (store, &m, &error));
+  ShrStoreMessage bad = { .folder = "INBOX", .uidvalidity = 1, .uid = 4,
+                          .raw_sha256 = SHA_B, .outcome = SHR_OUTCOME_FAILED,
+                          .error = "no header block" };
+  g_assert_true (shr_store_record_message (store, &bad, &error));
+  record_msg (store, "reply@y", SHA_C, SHR_OUTCOME_REPLY);
+  g_assert_true (shr_store_sync_set (store, "INBOX", 1, 4, &error));
+  g_assert_no_error (error);
+
+  ShrStoreStatus status;
+  g_assert_true (shr_store_get_status (store, &status, &error));
+  g_assert_cmpint (status.messages[SHR_OUTCOME_HANDLED], ==, 1);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_FAILED], ==, 1);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_IGNORED], ==, 0);
+  g_assert_cmpint (status.messages[SHR_OUTCOME_REPLY], ==, 1);
+  g_assert_cmpint (status.records, ==, 1);
+  g_assert_cmpint (status.last_sync_at, >, 1700000000);
+  g_assert_cmpstr (status.last_error, ==, "no header block");
+  shr_store_status_clear (&status);
+  g_assert_cmpstr (shr_outcome_to_string (SHR_OUTCOME_REPLY), ==, "reply");
+}
+
+/* ---- the abort switch ------------------------------------------------------ */
+
+#define ABORT_DIR_ENV "SHR_TEST_STORE_DIR"
+
+/* The child: 10 transactions, each storing setting kI and message I. */
+static void
+abort_child (void)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("only run as the subprocess of /store/abort/after-n");
+      return;
+    }
+  g_autoptr (ShrStore) store = open_store (g_getenv (ABORT_DIR_ENV));
+  g_autoptr (GError) error = NULL;
+  for (gint i = 1; i <= 10; i++)
+    {
+      g_autofree gchar *key = g_strdup_printf ("k%d", i);
+      g_autofree gchar *mid = g_strdup_printf ("m%d@example.test", i);
+      g_autofree gchar *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                             mid, -1);
+      g_assert_true (shr_store_begin (store, &error));
+      g_assert_true (shr_store_setting_set (store, key, "v", &error));
+      record_msg (store, mid, sha, SHR_OUTCOME_HANDLED);
+      g_assert_true (shr_store_sync_set (store, "INBOX", 1, i, &error));
+      g_assert_true (shr_store_commit (store, &error));
+      g_assert_no_error (error);
+    }
+  /* Not reached with N <= 10; returning passes, which the parent reports
+   * as a failure. */
+}
+
+static void
+run_abort_child (const gchar *dir, gint n)
+{
+  g_autofree gchar *value = g_strdup_printf ("%d", n);
+  g_setenv ("SHIRASE_TEST_ABORT_AFTER", value, TRUE);
+  g_setenv (ABORT_DIR_ENV, dir, TRUE);
+  g_test_trap_subprocess ("/store/abort/child", 0,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("SHIRASE_TEST_ABORT_AFTER");
+  g_unsetenv (ABORT_DIR_ENV);
+  g_test_trap_assert_failed ();
+  g_autofree gchar *pattern = g_strdup_printf (
+      "*shirase: SHIRASE_TEST_ABORT_AFTER=%d reached, aborting*", n);
+  g_test_trap_assert_stderr (pattern);
+}
+
+static void
+test_abort_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  /* The database exists already, so the child's commits are its own. */
+  shr_store_close (open_store (f->dir));
+
+  for (gint n = 1; n <= 4; n++)
+    {
+      g_autofree gchar *dir = g_strdup_printf ("%s/n%d", f->dir, n);
+      shr_store_close (open_store (dir));
+      run_abort_child (dir, n);
+
+      /* Exactly the first N transactions are there, whole. */
+      g_autoptr (ShrStore) store = open_store (dir);
+      g_assert_true (shr_store_check_integrity (store, &error));
+      g_assert_no_error (error);
+      for (gint i = 1; i <= 10; i++)
+        {
+          g_autofree gchar *key = g_strdup_printf ("k%d", i);
+          g_autofree gchar *v = shr_store_setting_get (store, key, &error);
+          g_assert_no_error (error);
+          if (i <= n)
+            g_assert_cmpstr (v, ==, "v");
+          else
+            g_assert_null (v);
+        }
+      ShrStoreStatus status;
+      g_assert_true (shr_store_get_status (store, &status, &error));
+      g_assert_cmpint (status.messages[SHR_OUTCOME_HANDLED], ==, n);
+      shr_store_status_clear (&status);
+      gint64 uidvalidity, last_uid;
+      g_assert_true (shr_store_sync_get (store, "INBOX", &uidvalidity,
+                                         &last_uid, &error));
+      g_assert_cmpint (last_uid, ==, n);
+    }
+
+  /* On a fresh dir the migration is the first commit: N=1 aborts right
+   * after it, and the schema is complete on the next open. */
+  g_autofree gchar *fresh = g_build_filename (f->dir, "fresh", NULL);
+  run_abort_child (fresh, 1);
+  g_autoptr (ShrStore) store = open_store (fresh);
+  g_assert_cmpint (shr_store_get_schema_version (store), ==,
+                   SHR_STORE_SCHEMA_VERSION);
+  g_autofree gchar *v = shr_store_setting_get (store, "k1", &error);
+  g_assert_null (v);
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/store/migrate/empty", test_migrate_empty);
+  ADD ("/store/migrate/newer-refused", test_newer_schema_refused);
+  ADD ("/store/open/error", test_open_error);
+  ADD ("/store/wal", test_wal_mode);
+  ADD ("/store/reopen/keeps-data", test_reopen_keeps_data);
+  ADD ("/store/dedupe/message-id", test_dedupe_message_id);
+  ADD ("/store/dedupe/hash", test_dedupe_hash);
+  ADD ("/store/foreign-keys", test_foreign_keys);
+  ADD ("/store/case/correlation", test_case_correlation);
+  ADD ("/store/decision/unique", test_decision_unique);
+  ADD ("/store/outbox/once", test_outbox_once);
+  ADD ("/store/transaction/rollback", test_transaction);
+  ADD ("/store/transaction/second-writer", test_concurrent_writer_waits);
+  ADD ("/store/status", test_status);
+  ADD ("/store/abort/after-n", test_abort_after);
+#undef ADD
+  g_test_add_func ("/store/abort/child", abort_child);
+  return g_test_run ();
+}
