@@ -19,6 +19,9 @@ typedef struct
 
 static const ShrVerb verbs[] = {
   { "extract", shr_cmd_extract, "Read advisory mails and print their records" },
+  { "match", shr_cmd_match, "Judge advisory mails against the organisation profile" },
+  { "check-config", shr_cmd_check_config, "Check the configuration file" },
+  { "assets", shr_cmd_assets, "Import an inventory (dpkg, rpm, CSV) as asset groups" },
   { NULL, NULL, NULL },
 };
 

@@ -295,7 +295,7 @@ join_sector_keys (const ShrVocabulary *vocab)
 {
   g_autoptr (GPtrArray) keys = shr_vocabulary_sector_keys (vocab);
   if (keys == NULL || keys->len == 0)
-    return g_strdup ("none");
+    return NULL;
   g_ptr_array_add (keys, NULL);
   return g_strjoinv (", ", (gchar **) keys->pdata);
 }
@@ -449,9 +449,12 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
           if (shr_vocabulary_find_sector (l->vocab, items->pdata[i]) == NULL)
             {
               g_autofree gchar *known = join_sector_keys (l->vocab);
+              g_autofree gchar *hint = known != NULL
+                                         ? g_strdup_printf (" (known: %s)", known)
+                                         : g_strdup ("");
               add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                           WHERE_FMT "unknown sector \"%s\" (known: %s)",
-                           WHERE_ARGS (w), (gchar *) items->pdata[i], known);
+                           WHERE_FMT "unknown sector \"%s\"%s",
+                           WHERE_ARGS (w), (gchar *) items->pdata[i], hint);
               return FALSE;
             }
         return TRUE;

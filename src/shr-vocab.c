@@ -102,6 +102,34 @@ shr_vocabulary_sector_keys (const ShrVocabulary *vocab)
   return vocab->list_sectors (vocab->data);
 }
 
+/* ---- the lexicon ---------------------------------------------------------- */
+
+static const ShrProductEntry *
+lexicon_find_product (gconstpointer data, const gchar *name)
+{
+  return shr_lexicon_find_product (data, name);
+}
+
+static const ShrLabelEntry *
+lexicon_find_sector (gconstpointer data, const gchar *key)
+{
+  return shr_lexicon_find_sector (data, key);
+}
+
+static const ShrLabelEntry *
+lexicon_find_region (gconstpointer data, const gchar *key)
+{
+  return shr_lexicon_find_region (data, key);
+}
+
+ShrVocabulary
+shr_vocabulary_for_lexicon (const ShrLexicon *lexicon)
+{
+  ShrVocabulary v = { lexicon_find_product, lexicon_find_sector,
+                      lexicon_find_region, NULL, lexicon };
+  return v;
+}
+
 /* ---- word tables -------------------------------------------------------- */
 
 typedef struct

@@ -55,6 +55,10 @@ gboolean shr_vendors_conflict (const gchar *a, const gchar *b);
  * container; NULL when the vocabulary cannot list them). */
 GPtrArray *shr_vocabulary_sector_keys (const ShrVocabulary *vocab);
 
+/* A vocabulary backed by the lexicon (which must outlive it). It cannot
+ * list sector keys (error messages then name none). */
+ShrVocabulary shr_vocabulary_for_lexicon (const ShrLexicon *lexicon);
+
 typedef struct _ShrWordTables ShrWordTables;
 
 /* (transfer full) Reads products.tsv, sectors.tsv and regions.tsv from
