@@ -252,6 +252,8 @@ shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source
       for (guint j = 0; f[j] != NULL; j++)
         if (*g_strstrip (f[j]) != '\0' || format == SHR_ASSETS_DPKG)
           g_ptr_array_add (fields, f[j]);
+      if (format == SHR_ASSETS_DPKG && fields->len == 1)
+        continue; /* "name<TAB>" (the TAB stripped): known, not installed */
       if (fields->len < 2 || fields->len > 3)
         {
           g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
