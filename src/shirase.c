@@ -35,7 +35,7 @@ print_usage (FILE *out)
            "\n"
            "Commands:\n");
   for (gsize i = 0; verbs[i].name != NULL; i++)
-    fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf (out, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (out, "\nRun 'shirase COMMAND --help' for the options of a command.\n");
 }
 

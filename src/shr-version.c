@@ -784,6 +784,29 @@ find_tokens (const gchar *t)
         e++;
       while (e > s && strchr (".+~^:_-", t[e - 1]) != NULL && t[e - 1] != '+')
         e--;
+      /* "7.2.0-7.2.4" is a range, while "2.4.58-1.1" is a version with a
+       * Debian revision: split at a hyphen only between two dotted
+       * versions of the same major number, the second as precise. */
+      for (gsize h = s + 1; h + 1 < e; h++)
+        {
+          if (t[h] != '-' || !is_digit (t[h + 1]))
+            continue;
+          guint dots_l = 0, dots_r = 0;
+          for (gsize k = s; k < h; k++)
+            dots_l += t[k] == '.';
+          for (gsize k = h + 1; k < e; k++)
+            dots_r += t[k] == '.';
+          gsize ml = strspn (t + s, "0123456789");
+          gsize mr = strspn (t + h + 1, "0123456789");
+          if (dots_l >= 1 && dots_r >= dots_l && ml == mr
+              && memcmp (t + s, t + h + 1, ml) == 0)
+            {
+              Token left = { s, h, h, FALSE };
+              g_array_append_val (tokens, left);
+              s = h + 1;
+              break;
+            }
+        }
       Token tok = { s, e, e, FALSE };
       if (e - s >= 2 && t[e - 2] == '.' && (t[e - 1] == 'x' || t[e - 1] == '*'))
         {
