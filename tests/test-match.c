@@ -526,6 +526,27 @@ test_index_many_assets (Fixture *f, gconstpointer data)
   g_assert_cmpuint (c->len, ==, 0);
 }
 
+static void
+test_lexicon_vocabulary (Fixture *f, gconstpointer data)
+{
+  /* The real word lists through the lexicon, as the CLI uses them. */
+  g_autofree gchar *dir = g_build_filename (test_srcdir (), "data", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrLexicon) lexicon = shr_lexicon_load (dir, &error);
+  g_assert_no_error (error);
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  g_autoptr (ShrProfile) p = shr_profile_new ("X");
+  g_ptr_array_add (p->sectors, g_strdup ("energy"));
+  add_asset (p, "mail", "Microsoft", "Exchange 2019", NULL, "a@example.jp");
+  shr_profile_build_index (p, &vocab);
+  g_autoptr (ShrRecord) r = reference_record ();
+  g_autoptr (ShrMatch) m = shr_match_record (p, &vocab, r, f->now);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
+  g_assert_cmpstr (row (m, 0)->text_en, ==, "We run Microsoft Exchange Server");
+  g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "mail");
+  g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,5 +570,6 @@ main (int argc, char **argv)
   ADD ("/match/reference/concerned", test_reference_concerned);
   ADD ("/match/reference/not-concerned", test_reference_not_concerned);
   ADD ("/match/index/many-assets", test_index_many_assets);
+  ADD ("/match/product/lexicon", test_lexicon_vocabulary);
   return g_test_run ();
 }
