@@ -760,6 +760,75 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Fixed versions as prose and lists give them: "upgrade to 7.4.6 or
+ * later", "fixed in PAN-OS 11.2.6", 「22.7R2.6 で修正」, a list under
+ * 「修正済みバージョン」/"Fixed versions". A version written as affected
+ * ("7.4.5 and earlier", 「…およびそれ以前」) is not taken. */
+static void
+collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  if (r->products->len == 0)
+    return;
+  for (guint i = 0; i < r->products->len; i++)
+    if (((ShrProduct *) g_ptr_array_index (r->products, i))->fixed->len > 0)
+      return;
+  /* Cues the fixed versions follow, and (Japanese) cues they precede. */
+  static const gchar *cue_before =
+    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release"
+    "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
+  static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
+  static const gchar *version =
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
+  static const gchar *affected_after =
+    "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      gint cue_start = -1, cue_end = -1;
+      gboolean versions_precede = FALSE;
+      g_autoptr (GMatchInfo) cm = NULL;
+      if (g_regex_match (shr_regex (cue_before), s, 0, &cm))
+        g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
+      else
+        {
+          g_clear_pointer (&cm, g_match_info_unref);
+          if (!g_regex_match (shr_regex (cue_after), s, 0, &cm))
+            continue;
+          g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
+          versions_precede = TRUE;
+        }
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (version), s, 0, &m);
+      while (g_match_info_matches (m))
+        {
+          gint start, end;
+          g_match_info_fetch_pos (m, 1, &start, &end);
+          gboolean placed = versions_precede ? end <= cue_start : start >= cue_end;
+          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+            {
+              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              /* The product named closest before the version. */
+              ShrProduct *target = g_ptr_array_index (r->products, 0);
+              gsize best = 0;
+              for (guint j = 0; j < r->products->len; j++)
+                {
+                  ShrProduct *p = g_ptr_array_index (r->products, j);
+                  const gchar *at = strstr (s, p->product);
+                  if (at != NULL && at < s + start && (gsize) (at - s) >= best)
+                    {
+                      best = at - s;
+                      target = p;
+                    }
+                }
+              if (target->fixed->len < 20)
+                shr_strv_add_unique (target->fixed, v);
+            }
+          g_match_info_next (m, NULL);
+        }
+    }
+}
+
 static void
 decide_category (ShrExtractContext *ctx)
 {
@@ -866,6 +935,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
+  collect_fixed_versions (&ctx, sentences);
 
   shr_record_finish (record);
   if (record->severity == NULL && record->cvss_max >= 0)

@@ -866,11 +866,124 @@ level_clear (Level *l)
   g_ptr_array_unref (l->attached);
 }
 
+/* RFC 2047 decoding of an unstructured header, by our own rules: the
+ * bytes of adjacent encoded words in one charset are joined before they
+ * are converted, because Japanese mailers split ISO-2022-JP and Shift_JIS
+ * text between words (GMime 3.2 loses everything after the first such
+ * word), and undecodable bytes become U+FFFD instead of ending the text. */
+static gchar *
+decode_rfc2047 (const gchar *raw)
+{
+  static GRegex *word;
+  GString *out = g_string_new (NULL);
+  GByteArray *pending = g_byte_array_new ();
+  gchar *pending_charset = NULL;
+  g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+  const gchar *p = raw;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (regex_once (&word, "=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?="), raw, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start, end;
+      g_match_info_fetch_pos (m, 0, &start, &end);
+      /* Text between two encoded words that is only white space vanishes. */
+      gboolean only_space = TRUE;
+      for (const gchar *q = p; q < raw + start; q++)
+        if (!g_ascii_isspace (*q))
+          only_space = FALSE;
+      g_autofree gchar *charset = g_match_info_fetch (m, 1);
+      gchar *star = strchr (charset, '*'); /* RFC 2231 language suffix */
+      if (star)
+        *star = '\0';
+      if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
+        {
+          g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
+                                            ignored, "Subject");
+          g_string_append (out, text);
+          g_byte_array_set_size (pending, 0);
+          g_clear_pointer (&pending_charset, g_free);
+        }
+      if (!(only_space && p != raw))
+        g_string_append_len (out, p, raw + start - p);
+      g_autofree gchar *enc = g_match_info_fetch (m, 2);
+      g_autofree gchar *data = g_match_info_fetch (m, 3);
+      if (g_ascii_tolower (enc[0]) == 'b')
+        {
+          gsize len = 0;
+          g_autofree guchar *bytes = g_base64_decode (data, &len);
+          g_byte_array_append (pending, bytes, len);
+        }
+      else
+        for (const gchar *q = data; *q; q++)
+          {
+            guint8 b = *q;
+            if (*q == '_')
+              b = ' ';
+            else if (*q == '=' && g_ascii_isxdigit (q[1]) && g_ascii_isxdigit (q[2]))
+              {
+                b = g_ascii_xdigit_value (q[1]) * 16 + g_ascii_xdigit_value (q[2]);
+                q += 2;
+              }
+            g_byte_array_append (pending, &b, 1);
+          }
+      if (pending_charset == NULL)
+        pending_charset = g_strdup (charset);
+      p = raw + end;
+      g_match_info_next (m, NULL);
+    }
+  if (pending_charset != NULL)
+    {
+      g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
+                                        ignored, "Subject");
+      g_string_append (out, text);
+    }
+  g_free (pending_charset);
+  g_byte_array_unref (pending);
+  g_string_append (out, p);
+  /* Folding white space and any control character (an encoded CR/LF)
+   * become one space: a subject is one line. */
+  GString *clean = g_string_new (NULL);
+  gboolean space = FALSE;
+  g_autofree gchar *valid = g_utf8_make_valid (out->str, out->len);
+  g_string_free (out, TRUE);
+  for (const gchar *q = valid; *q; q++)
+    {
+      if ((guchar) *q < 0x20 || *q == ' ' || *q == 0x7f)
+        space = clean->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (clean, ' ');
+          space = FALSE;
+          g_string_append_c (clean, *q);
+        }
+    }
+  return g_string_free (clean, FALSE);
+}
+
+static gchar *
+message_subject (GMimeMessage *msg)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, "Subject") : NULL;
+  const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
+  if (raw == NULL)
+    return NULL;
+  if (!g_utf8_validate (raw, -1, NULL))
+    {
+      /* Unencoded 8-bit subject: guess as for a body without a charset. */
+      gboolean lossy = FALSE;
+      g_autofree gchar *guessed = sniff_to_utf8 (raw, strlen (raw), &lossy);
+      return decode_rfc2047 (guessed);
+    }
+  return decode_rfc2047 (raw);
+}
+
 static void
 take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
-  m->subject = g_strdup (g_mime_message_get_subject (msg));
+  m->subject = message_subject (msg);
   g_free (m->from);
   m->from = address_list_string (g_mime_message_get_from (msg));
   g_free (m->date);
@@ -984,7 +1097,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
   /* Forwarded as attachment (message/rfc822), maybe nested: the innermost
    * message that carries text is the original advisory. */
   guint depth = 0;
-  g_autoptr (GPtrArray) pending = g_ptr_array_ref (level.attached);
+  g_autoptr (GPtrArray) pending = g_steal_pointer (&level.attached);
   level.attached = g_ptr_array_new_with_free_func (g_object_unref);
   level_clear (&level);
   while (pending->len > 0)

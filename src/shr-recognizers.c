@@ -136,7 +136,7 @@ usn_extract (ShrExtractContext *ctx)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
-      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:\\s*$", l))
+      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
           continue;
