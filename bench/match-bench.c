@@ -22,7 +22,7 @@
 static gint
 cmp_double (gconstpointer a, gconstpointer b)
 {
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
   return (x > y) - (x < y);
 }
 
@@ -32,7 +32,7 @@ percentile (GArray *v, gdouble p)
   g_array_sort (v, cmp_double);
   if (v->len == 0)
     return 0;
-  guint i = (guint) (p * (v->len - 1) + 0.5);
+  guint i = (guint)(p * (v->len - 1) + 0.5);
   return g_array_index (v, gdouble, i);
 }
 
@@ -54,8 +54,8 @@ add_products (ShrProfile *profile, const gchar *datadir, guint *count, guint max
       g_autofree gchar *name = g_strdup_printf ("p%u", *count);
       ShrAsset *a = shr_asset_new (name, f[1]);
       a->vendor = g_strdup (f[0]);
-      a->version = g_strdup_printf ("%u.%u.%u", g_random_int_range (1, 20),
-                                    g_random_int_range (0, 10), g_random_int_range (0, 30));
+      a->version = g_strdup_printf ("%u.%u.%u", g_random_int_range (1, 20), g_random_int_range (0, 10),
+                                    g_random_int_range (0, 30));
       g_ptr_array_add (a->owners, g_strdup ("owner@example.co.jp"));
       shr_profile_add_asset (profile, a);
       (*count)++;
@@ -73,7 +73,7 @@ collect_records (const gchar *dir, const ShrLexicon *lexicon, GPtrArray *records
   while ((name = g_dir_read_name (d)) != NULL)
     if (g_str_has_suffix (name, ".eml"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree gchar *path = g_build_filename (dir, names->pdata[i], NULL);
@@ -141,20 +141,20 @@ main (int argc, char **argv)
   guint count = 0;
   add_products (profile, datadir != NULL ? datadir : srcdata, &count, n_assets);
   guint from_list = count;
-  for (; count < (guint) n_assets; count++)
+  for (; count < (guint)n_assets; count++)
     {
       g_autofree gchar *name = g_strdup_printf ("dpkg-lib%u", count);
       ShrAsset *a = shr_asset_new (name, name + 5);
       a->scheme = SHR_VERSION_SCHEME_DPKG;
-      a->version = g_strdup_printf ("%u.%u-%u", g_random_int_range (0, 9),
-                                    g_random_int_range (0, 99), g_random_int_range (1, 5));
+      a->version = g_strdup_printf ("%u.%u-%u", g_random_int_range (0, 9), g_random_int_range (0, 99),
+                                    g_random_int_range (1, 5));
       shr_profile_add_asset (profile, a);
     }
   gint64 t0 = g_get_monotonic_time ();
   shr_profile_build_index (profile, &vocab);
   gint64 t1 = g_get_monotonic_time ();
 
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_record_free);
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
   if (dirs != NULL)
     for (guint i = 0; dirs[i] != NULL; i++)
       collect_records (dirs[i], lexicon, records);
@@ -182,7 +182,7 @@ main (int argc, char **argv)
         gint64 a = g_get_monotonic_time ();
         ShrMatch *m = shr_match_record (profile, &vocab, r, now);
         gint64 b = g_get_monotonic_time ();
-        gdouble us = (gdouble) (b - a);
+        gdouble us = (gdouble)(b - a);
         g_array_append_val (times, us);
         if (round == 0)
           {
@@ -201,19 +201,18 @@ main (int argc, char **argv)
         gint64 a = g_get_monotonic_time ();
         sink += naive_match (profile, records->pdata[i]);
         gint64 b = g_get_monotonic_time ();
-        gdouble us = (gdouble) (b - a);
+        gdouble us = (gdouble)(b - a);
         g_array_append_val (naive, us);
       }
 
-  printf ("assets: %u (%u named products, %u packages); index built in %.1f ms\n",
-          profile->assets->len, from_list, profile->assets->len - from_list,
-          (t1 - t0) / 1000.0);
+  printf ("assets: %u (%u named products, %u packages); index built in %.1f ms\n", profile->assets->len,
+          from_list, profile->assets->len - from_list, (t1 - t0) / 1000.0);
   printf ("advisories: %u (%u products named); verdicts: %u applicable, %u check, "
           "%u not applicable\n",
-          records->len, products, verdicts[SHR_VERDICT_APPLICABLE],
-          verdicts[SHR_VERDICT_CHECK], verdicts[SHR_VERDICT_NOT_APPLICABLE]);
-  printf ("match (indexed): median %.1f us, p99 %.1f us per advisory (%u runs)\n",
-          percentile (times, 0.5), percentile (times, 0.99), times->len);
+          records->len, products, verdicts[SHR_VERDICT_APPLICABLE], verdicts[SHR_VERDICT_CHECK],
+          verdicts[SHR_VERDICT_NOT_APPLICABLE]);
+  printf ("match (indexed): median %.1f us, p99 %.1f us per advisory (%u runs)\n", percentile (times, 0.5),
+          percentile (times, 0.99), times->len);
   printf ("naive scan:      median %.1f us, p99 %.1f us per advisory (%u runs, %u hits)\n",
           percentile (naive, 0.5), percentile (naive, 0.99), naive->len, sink);
   return 0;

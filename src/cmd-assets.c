@@ -18,14 +18,21 @@ import (int argc, char **argv)
   g_autofree gchar *exposure_word = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_word, "dpkg (dpkg-query -W), rpm (rpm -qa --qf '%{NAME} %{EPOCH}:%{VERSION}-%{RELEASE}\\n') or csv (vendor,product,version,exposure,owners)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the assets file here (default: standard output)", "OUT" },
-    { "owners", 0, 0, G_OPTION_ARG_STRING, &owners, "Owners (mail addresses, ';'-separated) of every asset without its own", "ADDRS" },
-    { "exposure", 0, 0, G_OPTION_ARG_STRING, &exposure_word, "Exposure of every asset without its own (internet, internal, isolated)", "E" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_word,
+      "dpkg (dpkg-query -W), rpm (rpm -qa --qf '%{NAME} %{EPOCH}:%{VERSION}-%{RELEASE}\\n') or csv "
+      "(vendor,product,version,exposure,owners)",
+      "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the assets file here (default: standard output)",
+      "OUT" },
+    { "owners", 0, 0, G_OPTION_ARG_STRING, &owners,
+      "Owners (mail addresses, ';'-separated) of every asset without its own", "ADDRS" },
+    { "exposure", 0, 0, G_OPTION_ARG_STRING, &exposure_word,
+      "Exposure of every asset without its own (internet, internal, isolated)", "E" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("FILE — import an inventory ('-' is standard input)");
+  g_autoptr (GOptionContext) context
+      = g_option_context_new ("FILE — import an inventory ('-' is standard input)");
   g_option_context_set_summary (context,
                                 "Writes one [asset NAME] group per package or row; point the configuration\n"
                                 "at the result with [organization] assets_file = OUT.");
@@ -99,10 +106,10 @@ import (int argc, char **argv)
         a->exposure = exposure;
     }
 
-  g_autofree gchar *comment = g_strdup_printf (
-    "Written by shirase assets import --format %s from %s (%u assets).\n"
-    "Include it with [organization] assets_file = THIS FILE.", format_word, path,
-    assets->len);
+  g_autofree gchar *comment
+      = g_strdup_printf ("Written by shirase assets import --format %s from %s (%u assets).\n"
+                         "Include it with [organization] assets_file = THIS FILE.",
+                         format_word, path, assets->len);
   g_autofree gchar *result = shr_assets_to_keyfile (assets, comment);
   if (out == NULL)
     {

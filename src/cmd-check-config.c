@@ -13,7 +13,8 @@ shr_cmd_check_config (int argc, char **argv)
 {
   g_autofree gchar *conf = NULL;
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")", "CONF" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
+      "CONF" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— check the configuration file");
@@ -39,11 +40,10 @@ shr_cmd_check_config (int argc, char **argv)
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
   g_autoptr (GPtrArray) problems = shr_config_check (path, &vocab);
   for (guint i = 0; i < problems->len; i++)
-    g_printerr ("%s\n", ((ShrConfigProblem *) problems->pdata[i])->message);
+    g_printerr ("%s\n", ((ShrConfigProblem *)problems->pdata[i])->message);
   if (problems->len > 0)
     {
-      g_printerr ("shirase check-config: %u problem%s\n", problems->len,
-                  problems->len == 1 ? "" : "s");
+      g_printerr ("shirase check-config: %u problem%s\n", problems->len, problems->len == 1 ? "" : "s");
       return 1;
     }
   g_autoptr (ShrConfig) config = shr_config_load (path, &vocab, NULL);

@@ -17,17 +17,18 @@ shr_cmd_match (int argc, char **argv)
   gboolean json = FALSE;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")", "CONF" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
+      "CONF" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per input, one per line", NULL },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Judge as at this ISO 8601 time (default: now)", "TIME" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE… — does an advisory concern us?");
-  g_option_context_set_summary (context,
-                                "Reads each advisory mail ('-' is standard input), applies the organisation\n"
-                                "profile and prints the verdict, grade, deadline and checklist: a summary in\n"
-                                "Japanese and English, or with --json one JSON object per input.");
+  g_option_context_set_summary (
+      context, "Reads each advisory mail ('-' is standard input), applies the organisation\n"
+               "profile and prints the verdict, grade, deadline and checklist: a summary in\n"
+               "Japanese and English, or with --json one JSON object per input.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -61,8 +62,7 @@ shr_cmd_match (int argc, char **argv)
       return 1;
     }
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  g_autoptr (ShrConfig) config = shr_config_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG,
-                                                  &vocab, &error);
+  g_autoptr (ShrConfig) config = shr_config_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, &error);
   if (config == NULL)
     {
       g_printerr ("shirase match: %s\n", error->message);

@@ -65,8 +65,8 @@ check_version (ShrAsset *a, const gchar *source, guint line, GError **error)
   g_autoptr (GError) local = NULL;
   if (shr_version_validate (a->scheme, a->version, &local))
     return TRUE;
-  g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE, "%s:%u: %s",
-               source, line, local->message);
+  g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE, "%s:%u: %s", source, line,
+               local->message);
   return FALSE;
 }
 
@@ -146,7 +146,7 @@ add_list (GPtrArray *into, const gchar *value)
 static GPtrArray *
 parse_csv (const gchar *text, const gchar *source, GError **error)
 {
-  g_autoptr (GPtrArray) assets = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_asset_free);
+  g_autoptr (GPtrArray) assets = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_asset_free);
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const gchar *p = text;
   guint line = 0;
@@ -158,53 +158,52 @@ parse_csv (const gchar *text, const gchar *source, GError **error)
       line++;
       if (bad_quote)
         {
-          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
-                       "%s:%u: a quoted field never ends", source, line);
+          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE, "%s:%u: a quoted field never ends",
+                       source, line);
           return NULL;
         }
       if (line > SHR_MAX_IMPORT_LINES)
         {
-          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
-                       "%s: more than %u lines", source, SHR_MAX_IMPORT_LINES);
+          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE, "%s: more than %u lines", source,
+                       SHR_MAX_IMPORT_LINES);
           return NULL;
         }
-      if (fields->len == 1 && *(gchar *) fields->pdata[0] == '\0')
+      if (fields->len == 1 && *(gchar *)fields->pdata[0] == '\0')
         continue; /* blank line */
-      if (*(gchar *) fields->pdata[0] == '#')
+      if (*(gchar *)fields->pdata[0] == '#')
         continue;
       if (line == 1 && g_ascii_strcasecmp (fields->pdata[0], "vendor") == 0)
         continue; /* header */
       if (fields->len < 2 || fields->len > 5)
         {
           g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
-                       "%s:%u: expected vendor,product,version,exposure,owners", source,
-                       line);
+                       "%s:%u: expected vendor,product,version,exposure,owners", source, line);
           return NULL;
         }
       const gchar *product = fields->pdata[1];
       if (*product == '\0')
         {
-          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
-                       "%s:%u: the product is empty", source, line);
+          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE, "%s:%u: the product is empty",
+                       source, line);
           return NULL;
         }
       g_autofree gchar *base = slug ("", product);
       g_autofree gchar *name = unique_name (names, base);
       g_autoptr (ShrAsset) a = shr_asset_new (name, product);
-      if (*(gchar *) fields->pdata[0])
+      if (*(gchar *)fields->pdata[0])
         a->vendor = g_strdup (fields->pdata[0]);
-      if (fields->len > 2 && *(gchar *) fields->pdata[2])
+      if (fields->len > 2 && *(gchar *)fields->pdata[2])
         {
           a->version = g_strdup (fields->pdata[2]);
           if (!check_version (a, source, line, error))
             return NULL;
         }
-      if (fields->len > 3 && *(gchar *) fields->pdata[3]
+      if (fields->len > 3 && *(gchar *)fields->pdata[3]
           && !shr_exposure_parse (fields->pdata[3], &a->exposure))
         {
           g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
-                       "%s:%u: \"%s\" is not one of internet, internal, isolated, unknown",
-                       source, line, (gchar *) fields->pdata[3]);
+                       "%s:%u: \"%s\" is not one of internet, internal, isolated, unknown", source, line,
+                       (gchar *)fields->pdata[3]);
           return NULL;
         }
       if (fields->len > 4)
@@ -215,20 +214,18 @@ parse_csv (const gchar *text, const gchar *source, GError **error)
 }
 
 GPtrArray *
-shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source,
-                  GError **error)
+shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source, GError **error)
 {
   g_return_val_if_fail (text != NULL && source != NULL, NULL);
   if (!g_utf8_validate (text, -1, NULL))
     {
-      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE, "%s: not UTF-8 text",
-                   source);
+      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE, "%s: not UTF-8 text", source);
       return NULL;
     }
   if (format == SHR_ASSETS_CSV)
     return parse_csv (text, source, error);
 
-  g_autoptr (GPtrArray) assets = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_asset_free);
+  g_autoptr (GPtrArray) assets = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_asset_free);
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* name+version already taken: multi-arch lists one package per arch. */
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -238,15 +235,15 @@ shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source
       guint lineno = i + 1;
       if (lineno > SHR_MAX_IMPORT_LINES)
         {
-          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
-                       "%s: more than %u lines", source, SHR_MAX_IMPORT_LINES);
+          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE, "%s: more than %u lines", source,
+                       SHR_MAX_IMPORT_LINES);
           return NULL;
         }
       gchar *line = g_strstrip (lines[i]);
       if (*line == '\0' || *line == '#')
         continue;
-      g_auto (GStrv) f = format == SHR_ASSETS_DPKG ? g_strsplit (line, "\t", -1)
-                                                   : g_strsplit_set (line, " \t", -1);
+      g_auto (GStrv) f
+          = format == SHR_ASSETS_DPKG ? g_strsplit (line, "\t", -1) : g_strsplit_set (line, " \t", -1);
       /* rpm: collapse runs of blanks */
       g_autoptr (GPtrArray) fields = g_ptr_array_new ();
       for (guint j = 0; f[j] != NULL; j++)
@@ -257,9 +254,8 @@ shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source
       if (fields->len < 2 || fields->len > 3)
         {
           g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_PARSE,
-                       format == SHR_ASSETS_DPKG
-                         ? "%s:%u: expected \"PACKAGE<TAB>VERSION\" (dpkg-query -W)"
-                         : "%s:%u: expected \"NAME EPOCH:VERSION-RELEASE\"",
+                       format == SHR_ASSETS_DPKG ? "%s:%u: expected \"PACKAGE<TAB>VERSION\" (dpkg-query -W)"
+                                                 : "%s:%u: expected \"NAME EPOCH:VERSION-RELEASE\"",
                        source, lineno);
           return NULL;
         }
@@ -291,7 +287,7 @@ shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source
       a->scheme = format == SHR_ASSETS_DPKG ? SHR_VERSION_SCHEME_DPKG : SHR_VERSION_SCHEME_RPM;
       if (!check_version (a, source, lineno, error))
         return NULL;
-      if (fields->len == 3 && *(gchar *) fields->pdata[2] != '\0')
+      if (fields->len == 3 && *(gchar *)fields->pdata[2] != '\0')
         {
           /* dpkg's ${source:Package}: what DSAs name. */
           g_autofree gchar *src = g_strdup (fields->pdata[2]);
@@ -313,7 +309,7 @@ set_list (GKeyFile *kf, const gchar *group, const gchar *key, const GPtrArray *a
     return;
   g_autoptr (GString) s = g_string_new (NULL);
   for (guint i = 0; i < a->len; i++)
-    g_string_append_printf (s, "%s%s", i ? ";" : "", (gchar *) a->pdata[i]);
+    g_string_append_printf (s, "%s%s", i ? ";" : "", (gchar *)a->pdata[i]);
   g_key_file_set_string (kf, group, key, s->str);
 }
 

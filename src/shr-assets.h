@@ -31,8 +31,7 @@ gboolean shr_assets_format_parse (const gchar *word, ShrAssetsFormat *format);
  * vendor,product,version,exposure,owners with RFC 4180 quoting and an
  * optional header row, owners separated by ';' or spaces. Asset names are
  * "dpkg-NAME", "rpm-NAME" or the product's slug, made unique. */
-GPtrArray *shr_assets_parse (ShrAssetsFormat format, const gchar *text,
-                             const gchar *source, GError **error);
+GPtrArray *shr_assets_parse (ShrAssetsFormat format, const gchar *text, const gchar *source, GError **error);
 
 /* (transfer full) The assets as a key file text, one [asset NAME] group
  * each, after @comment (each line prefixed with "# "). */

@@ -22,8 +22,8 @@ typedef enum
   T_DOUBLE,
   T_BOOL,
   T_ENUM,
-  T_TIME,      /* HH:MM */
-  T_SECRET,    /* refused in a file others can read */
+  T_TIME,   /* HH:MM */
+  T_SECRET, /* refused in a file others can read */
   T_VERSION,
   T_SECTORS,
   T_REGIONS,
@@ -32,7 +32,7 @@ typedef enum
 
 typedef struct
 {
-  const gchar *group;  /* "asset" stands for every [asset NAME] */
+  const gchar *group; /* "asset" stands for every [asset NAME] */
   const gchar *key;
   KeyType type;
   gboolean required;
@@ -112,8 +112,7 @@ static const KeySpec key_specs[] = {
 };
 
 static const gchar *const known_groups[] = {
-  "organization", "policy", "imap", "smtp", "approval",
-  "recipients", "state", "templates", "digest", NULL,
+  "organization", "policy", "imap", "smtp", "approval", "recipients", "state", "templates", "digest", NULL,
 };
 
 /* ---- where things are --------------------------------------------------- */
@@ -126,23 +125,23 @@ typedef struct
 
 typedef struct
 {
-  gchar *name;        /* as written between the brackets */
+  gchar *name; /* as written between the brackets */
   guint line;
-  GArray *keys;       /* KeyLine, in file order */
+  GArray *keys; /* KeyLine, in file order */
 } GroupLines;
 
 typedef struct
 {
   gchar *path;
   gboolean assets_only;
-  GPtrArray *groups;  /* GroupLines*, in file order (duplicates kept) */
+  GPtrArray *groups; /* GroupLines*, in file order (duplicates kept) */
   GKeyFile *keyfile;
 } ConfFile;
 
 static void
 key_line_clear (gpointer data)
 {
-  g_free (((KeyLine *) data)->key);
+  g_free (((KeyLine *)data)->key);
 }
 
 static void
@@ -170,10 +169,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfFile, conf_file_free)
 
 typedef struct
 {
-  GPtrArray *problems;          /* ShrConfigProblem* */
+  GPtrArray *problems; /* ShrConfigProblem* */
   const ShrVocabulary *vocab;
   ShrProfile *profile;
-  GHashTable *asset_where;      /* asset name → "FILE:LINE" */
+  GHashTable *asset_where; /* asset name → "FILE:LINE" */
   gboolean have_organization;
 } Loader;
 
@@ -185,8 +184,7 @@ problem_free (gpointer data)
   g_free (p);
 }
 
-static void G_GNUC_PRINTF (3, 4)
-add_problem (Loader *l, ShrConfigError code, const gchar *format, ...)
+static void G_GNUC_PRINTF (3, 4) add_problem (Loader *l, ShrConfigError code, const gchar *format, ...)
 {
   va_list ap;
   va_start (ap, format);
@@ -220,8 +218,7 @@ scan_lines (Loader *l, ConfFile *f, const gchar *text)
           gchar *close = strrchr (line, ']');
           if (close == NULL || close[1] != '\0')
             {
-              add_problem (l, SHR_CONFIG_ERROR_PARSE,
-                           "%s:%u: a group header must be \"[name]\"", f->path,
+              add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a group header must be \"[name]\"", f->path,
                            lineno);
               ok = FALSE;
               continue;
@@ -237,24 +234,21 @@ scan_lines (Loader *l, ConfFile *f, const gchar *text)
       gchar *eq = strchr (line, '=');
       if (eq == NULL)
         {
-          add_problem (l, SHR_CONFIG_ERROR_PARSE,
-                       "%s:%u: not a group, a \"key = value\" line or a comment",
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: not a group, a \"key = value\" line or a comment",
                        f->path, lineno);
           ok = FALSE;
           continue;
         }
       if (cur == NULL)
         {
-          add_problem (l, SHR_CONFIG_ERROR_PARSE,
-                       "%s:%u: a key before the first [group]", f->path, lineno);
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a key before the first [group]", f->path, lineno);
           ok = FALSE;
           continue;
         }
       KeyLine kl = { g_strstrip (g_strndup (line, eq - line)), lineno };
       if (*kl.key == '\0')
         {
-          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a value without a key",
-                       f->path, lineno);
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a value without a key", f->path, lineno);
           g_free (kl.key);
           ok = FALSE;
           continue;
@@ -297,7 +291,7 @@ join_sector_keys (const ShrVocabulary *vocab)
   if (keys == NULL || keys->len == 0)
     return NULL;
   g_ptr_array_add (keys, NULL);
-  return g_strjoinv (", ", (gchar **) keys->pdata);
+  return g_strjoinv (", ", (gchar **)keys->pdata);
 }
 
 static gboolean
@@ -326,8 +320,7 @@ typedef struct
 /* Checks one value against its type; TRUE when valid. Values of the
  * profile's own keys are applied by the caller. */
 static gboolean
-check_value (const Where *w, const KeySpec *spec, const gchar *value,
-             ShrVersionScheme scheme)
+check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersionScheme scheme)
 {
   Loader *l = w->l;
   switch (spec->type)
@@ -337,8 +330,7 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
     case T_SECRET:
       if (*value == '\0')
         {
-          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "empty value",
-                       WHERE_ARGS (w));
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "empty value", WHERE_ARGS (w));
           return FALSE;
         }
       return TRUE;
@@ -353,8 +345,7 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
             const gchar *at = strchr (a, '@');
             if (at == NULL || at == a || at[1] == '\0' || strchr (a, ' ') != NULL)
               {
-                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                             WHERE_FMT "\"%s\" is not a mail address",
+                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not a mail address",
                              WHERE_ARGS (w), a);
                 return FALSE;
               }
@@ -364,12 +355,11 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
     case T_INT:
       {
         gint64 n;
-        if (!g_ascii_string_to_signed (value, 10, (gint64) spec->min,
-                                       (gint64) spec->max, &n, NULL))
+        if (!g_ascii_string_to_signed (value, 10, (gint64)spec->min, (gint64)spec->max, &n, NULL))
           {
             add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "\"%s\" is not a whole number from %.0f to %.0f",
-                         WHERE_ARGS (w), value, spec->min, spec->max);
+                         WHERE_FMT "\"%s\" is not a whole number from %.0f to %.0f", WHERE_ARGS (w), value,
+                         spec->min, spec->max);
             return FALSE;
           }
         return TRUE;
@@ -378,12 +368,11 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
       {
         gchar *end = NULL;
         gdouble d = g_ascii_strtod (value, &end);
-        if (*value == '\0' || end == NULL || *end != '\0' || d < spec->min
-            || d > spec->max || d != d)
+        if (*value == '\0' || end == NULL || *end != '\0' || d < spec->min || d > spec->max || d != d)
           {
             add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "\"%s\" is not a number from %.1f to %.1f",
-                         WHERE_ARGS (w), value, spec->min, spec->max);
+                         WHERE_FMT "\"%s\" is not a number from %.1f to %.1f", WHERE_ARGS (w), value,
+                         spec->min, spec->max);
             return FALSE;
           }
         return TRUE;
@@ -391,21 +380,19 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
     case T_BOOL:
       if (strcmp (value, "true") != 0 && strcmp (value, "false") != 0)
         {
-          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                       WHERE_FMT "\"%s\" is not true or false", WHERE_ARGS (w),
-                       value);
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not true or false",
+                       WHERE_ARGS (w), value);
           return FALSE;
         }
       return TRUE;
     case T_ENUM:
       {
         g_auto (GStrv) choices = g_strsplit (spec->choices, "|", -1);
-        if (!g_strv_contains ((const gchar *const *) choices, value))
+        if (!g_strv_contains ((const gchar *const *)choices, value))
           {
             g_autofree gchar *list = g_strjoinv (", ", choices);
-            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "\"%s\" is not one of %s", WHERE_ARGS (w),
-                         value, list);
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not one of %s",
+                         WHERE_ARGS (w), value, list);
             return FALSE;
           }
         return TRUE;
@@ -413,9 +400,8 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
     case T_TIME:
       {
         guint h = 0, m = 0;
-        gboolean ok = strlen (value) == 5 && g_ascii_isdigit (value[0])
-                      && g_ascii_isdigit (value[1]) && value[2] == ':'
-                      && g_ascii_isdigit (value[3]) && g_ascii_isdigit (value[4]);
+        gboolean ok = strlen (value) == 5 && g_ascii_isdigit (value[0]) && g_ascii_isdigit (value[1])
+                      && value[2] == ':' && g_ascii_isdigit (value[3]) && g_ascii_isdigit (value[4]);
         if (ok)
           {
             h = (value[0] - '0') * 10 + (value[1] - '0');
@@ -423,8 +409,7 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
           }
         if (!ok || h > 23 || m > 59)
           {
-            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "\"%s\" is not a time of day (HH:MM)",
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not a time of day (HH:MM)",
                          WHERE_ARGS (w), value);
             return FALSE;
           }
@@ -435,8 +420,7 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
         g_autoptr (GError) error = NULL;
         if (!shr_version_validate (scheme, value, &error))
           {
-            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "%s (scheme %s)", WHERE_ARGS (w),
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "%s (scheme %s)", WHERE_ARGS (w),
                          error->message, shr_version_scheme_to_string (scheme));
             return FALSE;
           }
@@ -449,12 +433,10 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
           if (shr_vocabulary_find_sector (l->vocab, items->pdata[i]) == NULL)
             {
               g_autofree gchar *known = join_sector_keys (l->vocab);
-              g_autofree gchar *hint = known != NULL
-                                         ? g_strdup_printf (" (known: %s)", known)
-                                         : g_strdup ("");
-              add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                           WHERE_FMT "unknown sector \"%s\"%s",
-                           WHERE_ARGS (w), (gchar *) items->pdata[i], hint);
+              g_autofree gchar *hint
+                  = known != NULL ? g_strdup_printf (" (known: %s)", known) : g_strdup ("");
+              add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown sector \"%s\"%s",
+                           WHERE_ARGS (w), (gchar *)items->pdata[i], hint);
               return FALSE;
             }
         return TRUE;
@@ -466,13 +448,12 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
           {
             g_autofree gchar *code = g_ascii_strup (items->pdata[i], -1);
             gboolean known = l->vocab != NULL && l->vocab->find_region != NULL
-                               ? shr_vocabulary_find_region (l->vocab, code) != NULL
-                               : is_region_code (code);
+                                 ? shr_vocabulary_find_region (l->vocab, code) != NULL
+                                 : is_region_code (code);
             if (!known)
               {
-                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                             WHERE_FMT "unknown region \"%s\"", WHERE_ARGS (w),
-                             (gchar *) items->pdata[i]);
+                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown region \"%s\"",
+                             WHERE_ARGS (w), (gchar *)items->pdata[i]);
                 return FALSE;
               }
           }
@@ -483,9 +464,8 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value,
         GTimeZone *tz = g_time_zone_new_identifier (value);
         if (tz == NULL)
           {
-            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "unknown time zone \"%s\"", WHERE_ARGS (w),
-                         value);
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown time zone \"%s\"",
+                         WHERE_ARGS (w), value);
             return FALSE;
           }
         g_time_zone_unref (tz);
@@ -505,16 +485,15 @@ readable_by_others (const gchar *path)
   return (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
 }
 
-static gboolean load_file (Loader *l, const gchar *path, gboolean assets_only,
-                           const gchar *from_where, ConfFile **out);
+static gboolean load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from_where,
+                           ConfFile **out);
 
 static void
 apply_assets_file (Loader *l, const Where *w, const gchar *value)
 {
   g_autofree gchar *dir = g_path_get_dirname (w->f->path);
-  g_autofree gchar *path = g_path_is_absolute (value)
-                             ? g_strdup (value)
-                             : g_build_filename (dir, value, NULL);
+  g_autofree gchar *path
+      = g_path_is_absolute (value) ? g_strdup (value) : g_build_filename (dir, value, NULL);
   g_autofree gchar *where = g_strdup_printf (WHERE_FMT, WHERE_ARGS (w));
   g_autoptr (ConfFile) sub = NULL;
   load_file (l, path, TRUE, where, &sub);
@@ -552,8 +531,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
     }
   else if (!g_strv_contains (known_groups, g->name))
     {
-      add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_GROUP, "%s:%u: unknown group [%s]",
-                   f->path, g->line, g->name);
+      add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_GROUP, "%s:%u: unknown group [%s]", f->path, g->line, g->name);
       return;
     }
 
@@ -561,8 +539,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
   guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen_groups, g->name));
   if (first != 0)
     {
-      add_problem (l, SHR_CONFIG_ERROR_DUPLICATE,
-                   "%s:%u: [%s]: duplicate group (first at line %u)", f->path,
+      add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, "%s:%u: [%s]: duplicate group (first at line %u)", f->path,
                    g->line, g->name, first);
       return;
     }
@@ -572,8 +549,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
       const gchar *prev = g_hash_table_lookup (l->asset_where, asset_name);
       if (prev != NULL)
         {
-          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE,
-                       "%s:%u: [%s]: duplicate asset (first at %s)", f->path,
+          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, "%s:%u: [%s]: duplicate asset (first at %s)", f->path,
                        g->line, g->name, prev);
           return;
         }
@@ -585,13 +561,11 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
 
   /* The scheme decides how the version is read, wherever it is written. */
   ShrVersionScheme scheme = SHR_VERSION_SCHEME_GENERIC;
-  g_autofree gchar *scheme_word = g_key_file_get_string (f->keyfile, g->name,
-                                                         "scheme", NULL);
+  g_autofree gchar *scheme_word = g_key_file_get_string (f->keyfile, g->name, "scheme", NULL);
   if (scheme_word != NULL)
     shr_version_scheme_parse (g_strstrip (scheme_word), &scheme);
 
-  g_autoptr (ShrAsset) asset = asset_name != NULL ? shr_asset_new (asset_name, NULL)
-                                                  : NULL;
+  g_autoptr (ShrAsset) asset = asset_name != NULL ? shr_asset_new (asset_name, NULL) : NULL;
   if (asset != NULL)
     asset->scheme = scheme;
   g_autoptr (GHashTable) seen_keys = g_hash_table_new (g_str_hash, g_str_equal);
@@ -604,16 +578,14 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
       const KeySpec *spec = find_spec (kind, kl->key);
       if (spec == NULL)
         {
-          add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_KEY, WHERE_FMT "unknown key",
-                       WHERE_ARGS (&w));
+          add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_KEY, WHERE_FMT "unknown key", WHERE_ARGS (&w));
           asset_ok = FALSE;
           continue;
         }
       guint prev = GPOINTER_TO_UINT (g_hash_table_lookup (seen_keys, kl->key));
       if (prev != 0)
         {
-          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE,
-                       WHERE_FMT "duplicate key (first at line %u)",
+          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, WHERE_FMT "duplicate key (first at line %u)",
                        WHERE_ARGS (&w), prev);
           asset_ok = FALSE;
           continue;
@@ -621,12 +593,10 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
       g_hash_table_insert (seen_keys, kl->key, GUINT_TO_POINTER (kl->line));
 
       g_autoptr (GError) error = NULL;
-      g_autofree gchar *raw = g_key_file_get_string (f->keyfile, g->name,
-                                                     kl->key, &error);
+      g_autofree gchar *raw = g_key_file_get_string (f->keyfile, g->name, kl->key, &error);
       if (raw == NULL)
         {
-          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "%s",
-                       WHERE_ARGS (&w), error->message);
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "%s", WHERE_ARGS (&w), error->message);
           asset_ok = FALSE;
           continue;
         }
@@ -635,7 +605,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
         {
           add_problem (l, SHR_CONFIG_ERROR_INSECURE,
                        WHERE_FMT "refusing a password in a file that group or "
-                       "others can read (chmod 600 %s, or use password_file)",
+                                 "others can read (chmod 600 %s, or use password_file)",
                        WHERE_ARGS (&w), f->path);
           continue;
         }
@@ -683,7 +653,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
           else
             {
               gint idx = kl->key[9] - 'a'; /* deadline_X_days */
-              p->policy.deadline_days[idx] = (gint) g_ascii_strtoll (value, NULL, 10);
+              p->policy.deadline_days[idx] = (gint)g_ascii_strtoll (value, NULL, 10);
             }
         }
       else if (asset != NULL)
@@ -706,20 +676,16 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
         }
     }
 
-  if (strcmp (kind, "policy") == 0
-      && l->profile->policy.grade_b_cvss > l->profile->policy.grade_a_cvss)
+  if (strcmp (kind, "policy") == 0 && l->profile->policy.grade_b_cvss > l->profile->policy.grade_a_cvss)
     add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                 "%s:%u: [%s]: grade_b_cvss (%.1f) is above grade_a_cvss (%.1f)",
-                 f->path, g->line, g->name, l->profile->policy.grade_b_cvss,
-                 l->profile->policy.grade_a_cvss);
+                 "%s:%u: [%s]: grade_b_cvss (%.1f) is above grade_a_cvss (%.1f)", f->path, g->line, g->name,
+                 l->profile->policy.grade_b_cvss, l->profile->policy.grade_a_cvss);
 
   /* Required keys, reported at the group's line. */
   for (const KeySpec *s = key_specs; s->group != NULL; s++)
-    if (s->required && strcmp (s->group, kind) == 0
-        && !g_hash_table_contains (seen_keys, s->key))
+    if (s->required && strcmp (s->group, kind) == 0 && !g_hash_table_contains (seen_keys, s->key))
       {
-        add_problem (l, SHR_CONFIG_ERROR_MISSING_KEY,
-                     "%s:%u: [%s]: missing required key \"%s\"", f->path,
+        add_problem (l, SHR_CONFIG_ERROR_MISSING_KEY, "%s:%u: [%s]: missing required key \"%s\"", f->path,
                      g->line, g->name, s->key);
         asset_ok = FALSE;
       }
@@ -729,8 +695,7 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
 }
 
 static gboolean
-load_file (Loader *l, const gchar *path, gboolean assets_only,
-           const gchar *from_where, ConfFile **out)
+load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from_where, ConfFile **out)
 {
   g_autoptr (ConfFile) f = g_new0 (ConfFile, 1);
   f->path = g_strdup (path);
@@ -743,17 +708,16 @@ load_file (Loader *l, const gchar *path, gboolean assets_only,
   if (!g_file_get_contents (path, &text, &len, &error))
     {
       if (from_where != NULL)
-        add_problem (l, SHR_CONFIG_ERROR_IO, "%scannot read %s: %s", from_where,
-                     path, g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                             ? "no such file" : error->message);
+        add_problem (l, SHR_CONFIG_ERROR_IO, "%scannot read %s: %s", from_where, path,
+                     g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "no such file"
+                                                                               : error->message);
       else
         add_problem (l, SHR_CONFIG_ERROR_IO, "%s", error->message);
       return FALSE;
     }
   if (len > SHR_MAX_CONFIG_BYTES)
     {
-      add_problem (l, SHR_CONFIG_ERROR_IO, "%s: larger than %u bytes", path,
-                   (guint) SHR_MAX_CONFIG_BYTES);
+      add_problem (l, SHR_CONFIG_ERROR_IO, "%s: larger than %u bytes", path, (guint)SHR_MAX_CONFIG_BYTES);
       return FALSE;
     }
   if (memchr (text, '\0', len) != NULL || !g_utf8_validate (text, len, NULL))
@@ -783,13 +747,11 @@ static ShrConfig *
 load (const gchar *path, const ShrVocabulary *vocab, GPtrArray *problems)
 {
   Loader l = { problems, vocab, shr_profile_new (NULL),
-               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
-               FALSE };
+               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), FALSE };
   ConfFile *f = NULL;
   gboolean read = load_file (&l, path, FALSE, NULL, &f);
   if (read && !l.have_organization)
-    add_problem (&l, SHR_CONFIG_ERROR_MISSING_KEY,
-                 "%s: missing required group [organization]", path);
+    add_problem (&l, SHR_CONFIG_ERROR_MISSING_KEY, "%s: missing required group [organization]", path);
   g_hash_table_unref (l.asset_where);
   if (problems->len > 0 || f == NULL)
     {

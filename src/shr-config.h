@@ -26,22 +26,21 @@ G_BEGIN_DECLS
 typedef struct
 {
   gchar *path;
-  GKeyFile *keyfile;     /* the main file, for the stages' own groups */
-  ShrProfile *profile;   /* index built */
+  GKeyFile *keyfile;   /* the main file, for the stages' own groups */
+  ShrProfile *profile; /* index built */
 } ShrConfig;
 
 typedef struct
 {
   ShrConfigError code;
-  gchar *message;        /* "FILE:LINE: [group] key: what is wrong" */
+  gchar *message; /* "FILE:LINE: [group] key: what is wrong" */
 } ShrConfigProblem;
 
 /* (transfer full) Loads and validates @path; on the first problem (in file
  * order) returns NULL with that problem as a SHR_CONFIG_ERROR. @vocab
  * gives the known sectors, regions and products (may be NULL: then any
  * sector or region is refused as unknown). */
-ShrConfig *shr_config_load (const gchar *path, const ShrVocabulary *vocab,
-                            GError **error);
+ShrConfig *shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error);
 
 /* Every problem in @path, in file order (transfer full; element-type
  * ShrConfigProblem); empty when the file is valid. */

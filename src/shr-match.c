@@ -42,8 +42,7 @@ shr_match_free (ShrMatch *m)
   g_free (m);
 }
 
-static void G_GNUC_PRINTF (3, 4)
-reason (ShrMatch *m, const gchar *ja, const gchar *en_format, ...)
+static void G_GNUC_PRINTF (3, 4) reason (ShrMatch *m, const gchar *ja, const gchar *en_format, ...)
 {
   va_list ap;
   va_start (ap, en_format);
@@ -57,8 +56,7 @@ reason (ShrMatch *m, const gchar *ja, const gchar *en_format, ...)
 static gchar *
 display_name (const gchar *vendor, const gchar *product)
 {
-  if (vendor == NULL || *vendor == '\0'
-      || g_ascii_strncasecmp (product, vendor, strlen (vendor)) == 0)
+  if (vendor == NULL || *vendor == '\0' || g_ascii_strncasecmp (product, vendor, strlen (vendor)) == 0)
     return g_strdup (product);
   return g_strdup_printf ("%s %s", vendor, product);
 }
@@ -137,13 +135,11 @@ add_owners (ShrMatch *m, const ShrAsset *a)
 }
 
 static ShrTristate
-match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab,
-               const ShrProduct *p)
+match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrProduct *p)
 {
   const gchar *vendor = p->vendor, *product = p->product;
   const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
-  g_autofree gchar *name = e != NULL ? display_name (e->vendor, e->product)
-                                     : display_name (vendor, product);
+  g_autofree gchar *name = e != NULL ? display_name (e->vendor, e->product) : display_name (vendor, product);
 
   ShrCriterion *c = criterion_new (SHR_CRITERION_PRODUCT, name);
   g_autofree gchar *vja = NULL, *ven = NULL;
@@ -155,8 +151,7 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
     }
   else
     {
-      c->text_ja = g_strdup_printf ("自社で『%s』の影響を受けるバージョン（%s）を運用している",
-                                    name, vja);
+      c->text_ja = g_strdup_printf ("自社で『%s』の影響を受けるバージョン（%s）を運用している", name, vja);
       c->text_en = g_strdup_printf ("We run an affected version of %s (%s)", name, ven);
     }
   g_ptr_array_add (m->checklist, c);
@@ -175,42 +170,36 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       g_autofree gchar *ja = NULL;
       if (t == SHR_TRISTATE_TRUE && ven == NULL)
         {
-          ja = g_strdup_printf ("%s: 『%s』を運用しており、勧告は影響バージョンを限定していない",
-                                a->name, name);
-          reason (m, ja, "%s: runs %s and the advisory does not limit the affected versions",
-                  a->name, name);
+          ja = g_strdup_printf ("%s: 『%s』を運用しており、勧告は影響バージョンを限定していない", a->name,
+                                name);
+          reason (m, ja, "%s: runs %s and the advisory does not limit the affected versions", a->name, name);
         }
       else if (t == SHR_TRISTATE_TRUE)
         {
-          ja = g_strdup_printf ("%s: 『%s』%s は影響を受ける（%s）", a->name, name,
-                                a->version, vja);
+          ja = g_strdup_printf ("%s: 『%s』%s は影響を受ける（%s）", a->name, name, a->version, vja);
           reason (m, ja, "%s: %s %s is affected (%s)", a->name, name, a->version, ven);
         }
       else if (t == SHR_TRISTATE_FALSE)
         {
-          ja = g_strdup_printf ("%s: 『%s』%s は影響を受けない（%s）", a->name, name,
-                                a->version, vja);
+          ja = g_strdup_printf ("%s: 『%s』%s は影響を受けない（%s）", a->name, name, a->version, vja);
           reason (m, ja, "%s: %s %s is not affected (%s)", a->name, name, a->version, ven);
         }
       else if (a->version == NULL)
         {
-          ja = g_strdup_printf ("%s: 『%s』のバージョンが不明のため要確認（%s）", a->name,
-                                name, vja);
-          reason (m, ja, "%s: the version of %s is unknown; check whether it is affected (%s)",
-                  a->name, name, ven);
+          ja = g_strdup_printf ("%s: 『%s』のバージョンが不明のため要確認（%s）", a->name, name, vja);
+          reason (m, ja, "%s: the version of %s is unknown; check whether it is affected (%s)", a->name, name,
+                  ven);
         }
       else
         {
-          ja = g_strdup_printf ("%s: 『%s』%s を勧告の表記（%s）と比較できないため要確認",
-                                a->name, name, a->version, vja);
-          reason (m, ja, "%s: %s %s cannot be compared with \"%s\"; check it",
-                  a->name, name, a->version, ven);
+          ja = g_strdup_printf ("%s: 『%s』%s を勧告の表記（%s）と比較できないため要確認", a->name, name,
+                                a->version, vja);
+          reason (m, ja, "%s: %s %s cannot be compared with \"%s\"; check it", a->name, name, a->version,
+                  ven);
         }
     }
 
-  ShrTristate want = any_true ? SHR_TRISTATE_TRUE
-                     : any_unknown ? SHR_TRISTATE_UNKNOWN
-                                   : SHR_TRISTATE_FALSE;
+  ShrTristate want = any_true ? SHR_TRISTATE_TRUE : any_unknown ? SHR_TRISTATE_UNKNOWN : SHR_TRISTATE_FALSE;
   c->matched = want;
   for (guint i = 0; i < assets->len; i++)
     {
@@ -225,12 +214,11 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
 }
 
 static gboolean
-match_label (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab,
-             ShrCriterionKind kind, const gchar *key)
+match_label (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, ShrCriterionKind kind,
+             const gchar *key)
 {
-  const ShrLabelEntry *e = kind == SHR_CRITERION_SECTOR
-                             ? shr_vocabulary_find_sector (vocab, key)
-                             : shr_vocabulary_find_region (vocab, key);
+  const ShrLabelEntry *e = kind == SHR_CRITERION_SECTOR ? shr_vocabulary_find_sector (vocab, key)
+                                                        : shr_vocabulary_find_region (vocab, key);
   const gchar *ja = e != NULL ? e->label_ja : key;
   const gchar *en = e != NULL ? e->label_en : key;
   ShrCriterion *c = criterion_new (kind, key);
@@ -301,8 +289,8 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
         {
           ja = g_strdup_printf ("A: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
                                 profile->policy.grade_a_cvss);
-          reason (m, ja, "Grade A: applicable and CVSS %.1f (at least %.1f)",
-                  r->cvss_max, profile->policy.grade_a_cvss);
+          reason (m, ja, "Grade A: applicable and CVSS %.1f (at least %.1f)", r->cvss_max,
+                  profile->policy.grade_a_cvss);
         }
       break;
     case SHR_GRADE_B:
@@ -312,8 +300,8 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
         {
           ja = g_strdup_printf ("B: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
                                 profile->policy.grade_b_cvss);
-          reason (m, ja, "Grade B: applicable and CVSS %.1f (at least %.1f)",
-                  r->cvss_max, profile->policy.grade_b_cvss);
+          reason (m, ja, "Grade B: applicable and CVSS %.1f (at least %.1f)", r->cvss_max,
+                  profile->policy.grade_b_cvss);
         }
       else
         {
@@ -332,8 +320,8 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
 }
 
 ShrMatch *
-shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab,
-                  const ShrRecord *record, GDateTime *now)
+shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+                  GDateTime *now)
 {
   g_return_val_if_fail (profile != NULL && record != NULL && now != NULL, NULL);
   ShrMatch *m = g_new0 (ShrMatch, 1);
@@ -355,14 +343,11 @@ shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab,
 
   gboolean sector_hit = FALSE, region_hit = FALSE;
   for (guint i = 0; i < record->sectors->len; i++)
-    sector_hit |= match_label (m, profile, vocab, SHR_CRITERION_SECTOR,
-                               record->sectors->pdata[i]);
+    sector_hit |= match_label (m, profile, vocab, SHR_CRITERION_SECTOR, record->sectors->pdata[i]);
   for (guint i = 0; i < record->regions->len; i++)
-    region_hit |= match_label (m, profile, vocab, SHR_CRITERION_REGION,
-                               record->regions->pdata[i]);
+    region_hit |= match_label (m, profile, vocab, SHR_CRITERION_REGION, record->regions->pdata[i]);
   gboolean names_targets = record->sectors->len > 0 || record->regions->len > 0;
-  gboolean targeted = names_targets
-                      && (record->sectors->len == 0 || sector_hit)
+  gboolean targeted = names_targets && (record->sectors->len == 0 || sector_hit)
                       && (record->regions->len == 0 || region_hit);
 
   if (any_true)
@@ -378,8 +363,7 @@ shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab,
   if (m->verdict == SHR_VERDICT_NOT_APPLICABLE)
     {
       if (m->checklist->len == 0)
-        reason (m, "勧告は製品・業界・地域を挙げていない",
-                "The advisory names no product, sector or region");
+        reason (m, "勧告は製品・業界・地域を挙げていない", "The advisory names no product, sector or region");
       else
         reason (m, "勧告が挙げる製品・業界・地域のいずれにも該当しない",
                 "None of the products, sectors or regions the advisory names concerns us");
@@ -403,49 +387,49 @@ const gchar *
 shr_verdict_to_string (ShrVerdict v)
 {
   static const gchar *const w[] = { "not_applicable", "check", "applicable" };
-  return (guint) v < G_N_ELEMENTS (w) ? w[v] : "not_applicable";
+  return (guint)v < G_N_ELEMENTS (w) ? w[v] : "not_applicable";
 }
 
 const gchar *
 shr_verdict_label_ja (ShrVerdict v)
 {
   static const gchar *const w[] = { "静観", "要確認", "該当" };
-  return (guint) v < G_N_ELEMENTS (w) ? w[v] : "静観";
+  return (guint)v < G_N_ELEMENTS (w) ? w[v] : "静観";
 }
 
 const gchar *
 shr_grade_to_string (ShrGrade g)
 {
   static const gchar *const w[] = { "none", "C", "B", "A" };
-  return (guint) g < G_N_ELEMENTS (w) ? w[g] : "none";
+  return (guint)g < G_N_ELEMENTS (w) ? w[g] : "none";
 }
 
 const gchar *
 shr_grade_priority_ja (ShrGrade g)
 {
   static const gchar *const w[] = { "静観", "中", "高", "緊急" };
-  return (guint) g < G_N_ELEMENTS (w) ? w[g] : "静観";
+  return (guint)g < G_N_ELEMENTS (w) ? w[g] : "静観";
 }
 
 const gchar *
 shr_grade_priority_en (ShrGrade g)
 {
   static const gchar *const w[] = { "No action", "Medium", "High", "Critical" };
-  return (guint) g < G_N_ELEMENTS (w) ? w[g] : "No action";
+  return (guint)g < G_N_ELEMENTS (w) ? w[g] : "No action";
 }
 
 const gchar *
 shr_grade_deadline_ja (ShrGrade g)
 {
   static const gchar *const w[] = { NULL, "今月中", "今週中", "即日" };
-  return (guint) g < G_N_ELEMENTS (w) ? w[g] : NULL;
+  return (guint)g < G_N_ELEMENTS (w) ? w[g] : NULL;
 }
 
 const gchar *
 shr_grade_deadline_en (ShrGrade g)
 {
   static const gchar *const w[] = { NULL, "within 30 days", "within 7 days", "same day" };
-  return (guint) g < G_N_ELEMENTS (w) ? w[g] : NULL;
+  return (guint)g < G_N_ELEMENTS (w) ? w[g] : NULL;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -463,9 +447,7 @@ add_strings (JsonBuilder *b, const gchar *name, const GPtrArray *a)
 static const gchar *
 criterion_kind (ShrCriterionKind k)
 {
-  return k == SHR_CRITERION_PRODUCT ? "product"
-         : k == SHR_CRITERION_SECTOR ? "sector"
-                                     : "region";
+  return k == SHR_CRITERION_PRODUCT ? "product" : k == SHR_CRITERION_SECTOR ? "sector" : "region";
 }
 
 JsonNode *
@@ -544,10 +526,8 @@ shr_match_summary (const ShrMatch *m, const ShrRecord *record)
 
   g_string_append_printf (s, "%s\n", title);
   if (m->grade != SHR_GRADE_NONE)
-    g_string_append_printf (s, "判定: %s — 優先度 %s %s（%s、期限 %s）\n",
-                            shr_verdict_label_ja (m->verdict),
-                            shr_grade_to_string (m->grade),
-                            shr_grade_deadline_ja (m->grade),
+    g_string_append_printf (s, "判定: %s — 優先度 %s %s（%s、期限 %s）\n", shr_verdict_label_ja (m->verdict),
+                            shr_grade_to_string (m->grade), shr_grade_deadline_ja (m->grade),
                             shr_grade_priority_ja (m->grade), m->deadline);
   else
     g_string_append (s, "判定: 静観\n");
@@ -560,14 +540,14 @@ shr_match_summary (const ShrMatch *m, const ShrRecord *record)
                                                              : "?";
       g_string_append_printf (s, "  %s %s", mark, c->text_ja);
       if (c->assets->len > 0)
-        g_string_append_printf (s, " [%s]", (gchar *) c->assets->pdata[0]);
+        g_string_append_printf (s, " [%s]", (gchar *)c->assets->pdata[0]);
       g_string_append_c (s, '\n');
     }
   if (m->verdict == SHR_VERDICT_NOT_APPLICABLE)
     g_string_append (s, "  上記いずれにも該当しない → 静観でOK\n");
   g_string_append (s, "理由:\n");
   for (guint i = 0; i < m->reasons_ja->len; i++)
-    g_string_append_printf (s, "  - %s\n", (gchar *) m->reasons_ja->pdata[i]);
+    g_string_append_printf (s, "  - %s\n", (gchar *)m->reasons_ja->pdata[i]);
   if (m->owners->len > 0)
     {
       g_autofree gchar *o = join (m->owners, ", ");
@@ -577,10 +557,8 @@ shr_match_summary (const ShrMatch *m, const ShrRecord *record)
   g_string_append_c (s, '\n');
   if (m->grade != SHR_GRADE_NONE)
     g_string_append_printf (s, "Verdict: %s — priority %s, %s (%s, due %s)\n",
-                            shr_verdict_to_string (m->verdict),
-                            shr_grade_to_string (m->grade),
-                            shr_grade_deadline_en (m->grade),
-                            shr_grade_priority_en (m->grade), m->deadline);
+                            shr_verdict_to_string (m->verdict), shr_grade_to_string (m->grade),
+                            shr_grade_deadline_en (m->grade), shr_grade_priority_en (m->grade), m->deadline);
   else
     g_string_append (s, "Verdict: not applicable — no action\n");
   g_string_append (s, "Applicability:\n");
@@ -592,14 +570,14 @@ shr_match_summary (const ShrMatch *m, const ShrRecord *record)
                                                              : "[?]";
       g_string_append_printf (s, "  %s %s", mark, c->text_en);
       if (c->assets->len > 0)
-        g_string_append_printf (s, " (%s)", (gchar *) c->assets->pdata[0]);
+        g_string_append_printf (s, " (%s)", (gchar *)c->assets->pdata[0]);
       g_string_append_c (s, '\n');
     }
   if (m->verdict == SHR_VERDICT_NOT_APPLICABLE)
     g_string_append (s, "  None of the above applies → no action needed\n");
   g_string_append (s, "Reasons:\n");
   for (guint i = 0; i < m->reasons_en->len; i++)
-    g_string_append_printf (s, "  - %s\n", (gchar *) m->reasons_en->pdata[i]);
+    g_string_append_printf (s, "  - %s\n", (gchar *)m->reasons_en->pdata[i]);
   if (m->owners->len > 0)
     {
       g_autofree gchar *o = join (m->owners, ", ");

@@ -61,18 +61,18 @@ typedef struct
 {
   ShrVerdict verdict;
   ShrGrade grade;
-  gchar *deadline;            /* YYYY-MM-DD, NULL when not applicable */
-  GPtrArray *checklist;       /* (element-type ShrCriterion) */
-  GPtrArray *owners;          /* (element-type utf8) of the assets concerned */
-  GPtrArray *reasons_ja;      /* (element-type utf8) */
-  GPtrArray *reasons_en;      /* (element-type utf8) same order as _ja */
+  gchar *deadline;       /* YYYY-MM-DD, NULL when not applicable */
+  GPtrArray *checklist;  /* (element-type ShrCriterion) */
+  GPtrArray *owners;     /* (element-type utf8) of the assets concerned */
+  GPtrArray *reasons_ja; /* (element-type utf8) */
+  GPtrArray *reasons_en; /* (element-type utf8) same order as _ja */
 } ShrMatch;
 
 /* (transfer full) Never NULL. @now is the time of the decision (its date
  * in the profile's time zone starts the deadline). @vocab may be NULL
  * (then products match by their written names only). */
-ShrMatch *shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab,
-                            const ShrRecord *record, GDateTime *now);
+ShrMatch *shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+                            GDateTime *now);
 
 void shr_match_free (ShrMatch *match);
 

@@ -38,9 +38,8 @@ shr_profile_new (const gchar *name)
   p->name = g_strdup (name);
   p->sectors = g_ptr_array_new_with_free_func (g_free);
   p->regions = g_ptr_array_new_with_free_func (g_free);
-  p->assets = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_asset_free);
-  p->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                    (GDestroyNotify) g_ptr_array_unref);
+  p->assets = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_asset_free);
+  p->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   p->policy.grade_a_cvss = 9.0;
   p->policy.grade_b_cvss = 7.0;
   p->policy.deadline_days[0] = 0;
@@ -155,8 +154,7 @@ shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab)
 }
 
 static void
-collect (GPtrArray *out, GHashTable *seen, const GPtrArray *list,
-         const gchar *vendor, gboolean check_vendor)
+collect (GPtrArray *out, GHashTable *seen, const GPtrArray *list, const gchar *vendor, gboolean check_vendor)
 {
   if (list == NULL)
     return;
@@ -178,17 +176,15 @@ lookup_name (const ShrProfile *p, const gchar *name)
 }
 
 GPtrArray *
-shr_profile_find_assets (const ShrProfile *profile, const ShrVocabulary *vocab,
-                         const gchar *vendor, const gchar *product)
+shr_profile_find_assets (const ShrProfile *profile, const ShrVocabulary *vocab, const gchar *vendor,
+                         const gchar *product)
 {
   g_return_val_if_fail (profile != NULL, NULL);
   GPtrArray *out = g_ptr_array_new ();
   if (product == NULL || *product == '\0')
     return out;
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
-  g_autofree gchar *full = vendor != NULL
-                             ? g_strdup_printf ("%s %s", vendor, product)
-                             : NULL;
+  g_autofree gchar *full = vendor != NULL ? g_strdup_printf ("%s %s", vendor, product) : NULL;
 
   const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
   if (e != NULL)
@@ -214,8 +210,7 @@ static gboolean
 array_has (const GPtrArray *a, const gchar *s, gboolean fold)
 {
   for (guint i = 0; i < a->len; i++)
-    if (fold ? g_ascii_strcasecmp (a->pdata[i], s) == 0
-             : strcmp (a->pdata[i], s) == 0)
+    if (fold ? g_ascii_strcasecmp (a->pdata[i], s) == 0 : strcmp (a->pdata[i], s) == 0)
       return TRUE;
   return FALSE;
 }
@@ -234,8 +229,7 @@ shr_profile_has_region (const ShrProfile *profile, const gchar *code)
   return array_has (profile->regions, code, TRUE);
 }
 
-static const gchar *const exposure_words[] = { "unknown", "internet",
-                                               "internal", "isolated", NULL };
+static const gchar *const exposure_words[] = { "unknown", "internet", "internal", "isolated", NULL };
 
 gboolean
 shr_exposure_parse (const gchar *word, ShrExposure *exposure)
@@ -244,7 +238,7 @@ shr_exposure_parse (const gchar *word, ShrExposure *exposure)
   for (gint i = 0; word != NULL && exposure_words[i] != NULL; i++)
     if (g_ascii_strcasecmp (word, exposure_words[i]) == 0)
       {
-        *exposure = (ShrExposure) i;
+        *exposure = (ShrExposure)i;
         return TRUE;
       }
   return FALSE;
@@ -253,7 +247,7 @@ shr_exposure_parse (const gchar *word, ShrExposure *exposure)
 const gchar *
 shr_exposure_to_string (ShrExposure exposure)
 {
-  if ((guint) exposure >= G_N_ELEMENTS (exposure_words) - 1)
+  if ((guint)exposure >= G_N_ELEMENTS (exposure_words) - 1)
     return "unknown";
   return exposure_words[exposure];
 }

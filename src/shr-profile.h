@@ -23,34 +23,34 @@ typedef enum
 
 typedef struct
 {
-  gchar *name;              /* the NAME of [asset NAME] */
-  gchar *vendor;            /* or NULL */
+  gchar *name;   /* the NAME of [asset NAME] */
+  gchar *vendor; /* or NULL */
   gchar *product;
-  gchar *version;           /* NULL when unknown */
+  gchar *version; /* NULL when unknown */
   ShrVersionScheme scheme;
   ShrExposure exposure;
-  GPtrArray *owners;        /* (element-type utf8) mail addresses */
-  GPtrArray *aliases;       /* (element-type utf8) other names: a source
-                             * package, "cpe:vendor:product" */
+  GPtrArray *owners;  /* (element-type utf8) mail addresses */
+  GPtrArray *aliases; /* (element-type utf8) other names: a source
+                       * package, "cpe:vendor:product" */
 } ShrAsset;
 
 typedef struct
 {
-  gdouble grade_a_cvss;     /* default 9.0 */
-  gdouble grade_b_cvss;     /* default 7.0 */
-  gint deadline_days[3];    /* A, B, C: default 0, 7, 30 */
+  gdouble grade_a_cvss;  /* default 9.0 */
+  gdouble grade_b_cvss;  /* default 7.0 */
+  gint deadline_days[3]; /* A, B, C: default 0, 7, 30 */
 } ShrPolicy;
 
 typedef struct
 {
   gchar *name;
-  GPtrArray *sectors;       /* (element-type utf8) English keys */
-  GPtrArray *regions;       /* (element-type utf8) region codes */
-  gchar *timezone_id;       /* "Asia/Tokyo" */
+  GPtrArray *sectors; /* (element-type utf8) English keys */
+  GPtrArray *regions; /* (element-type utf8) region codes */
+  gchar *timezone_id; /* "Asia/Tokyo" */
   GTimeZone *timezone;
   ShrPolicy policy;
-  GPtrArray *assets;        /* (element-type ShrAsset) owned */
-  GHashTable *index;        /* key → GPtrArray of ShrAsset* (borrowed) */
+  GPtrArray *assets; /* (element-type ShrAsset) owned */
+  GHashTable *index; /* key → GPtrArray of ShrAsset* (borrowed) */
 } ShrProfile;
 
 ShrAsset *shr_asset_new (const gchar *name, const gchar *product);
@@ -75,8 +75,7 @@ void shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab);
 /* The assets that run the product an advisory calls @vendor @product
  * (@vendor may be NULL), without scanning the asset list: a few hash
  * lookups. (transfer container) possibly empty, each asset once. */
-GPtrArray *shr_profile_find_assets (const ShrProfile *profile,
-                                    const ShrVocabulary *vocab,
+GPtrArray *shr_profile_find_assets (const ShrProfile *profile, const ShrVocabulary *vocab,
                                     const gchar *vendor, const gchar *product);
 
 gboolean shr_profile_has_sector (const ShrProfile *profile, const gchar *key);

@@ -35,8 +35,7 @@ shr_version_scheme_parse (const gchar *word, ShrVersionScheme *scheme)
     return FALSE;
   if (g_ascii_strcasecmp (word, "generic") == 0)
     *scheme = SHR_VERSION_SCHEME_GENERIC;
-  else if (g_ascii_strcasecmp (word, "dpkg") == 0
-           || g_ascii_strcasecmp (word, "deb") == 0)
+  else if (g_ascii_strcasecmp (word, "dpkg") == 0 || g_ascii_strcasecmp (word, "deb") == 0)
     *scheme = SHR_VERSION_SCHEME_DPKG;
   else if (g_ascii_strcasecmp (word, "rpm") == 0)
     *scheme = SHR_VERSION_SCHEME_RPM;
@@ -91,8 +90,8 @@ shr_dpkg_verrevcmp (const gchar *a, const gchar *b)
 
       while ((*a && !is_digit (*a)) || (*b && !is_digit (*b)))
         {
-          int ac = dpkg_order ((unsigned char) *a);
-          int bc = dpkg_order ((unsigned char) *b);
+          int ac = dpkg_order ((unsigned char)*a);
+          int bc = dpkg_order ((unsigned char)*b);
           if (ac != bc)
             return ac - bc;
           a++;
@@ -121,10 +120,10 @@ shr_dpkg_verrevcmp (const gchar *a, const gchar *b)
 
 typedef struct
 {
-  gchar *buf;       /* owned copy, cut in place */
+  gchar *buf;                /* owned copy, cut in place */
   const gchar *epoch_digits; /* NULL = 0 */
   const gchar *upstream;
-  const gchar *revision;     /* "" when absent (dpkg's rule) */
+  const gchar *revision; /* "" when absent (dpkg's rule) */
 } SplitVersion;
 
 /* Epoch before the first ':', revision after the last '-' (dpkg and rpm
@@ -346,11 +345,9 @@ next_segment (const gchar **pos, Segment *seg)
 static gint
 prerelease_rank (const Segment *s)
 {
-  static const gchar *const words[] = { "dev", "snapshot", "alpha", "beta",
-                                        "pre", "preview", "rc", NULL };
+  static const gchar *const words[] = { "dev", "snapshot", "alpha", "beta", "pre", "preview", "rc", NULL };
   for (gint i = 0; words[i] != NULL; i++)
-    if (strlen (words[i]) == s->len
-        && g_ascii_strncasecmp (words[i], s->p, s->len) == 0)
+    if (strlen (words[i]) == s->len && g_ascii_strncasecmp (words[i], s->p, s->len) == 0)
       return i + 1;
   return 0;
 }
@@ -468,14 +465,13 @@ all_digits (const gchar *s)
 static gboolean
 invalid (GError **error, const gchar *version, const gchar *why)
 {
-  g_set_error (error, SHR_VERSION_ERROR, SHR_VERSION_ERROR_INVALID,
-               "\"%s\" is not a version: %s", version, why);
+  g_set_error (error, SHR_VERSION_ERROR, SHR_VERSION_ERROR_INVALID, "\"%s\" is not a version: %s", version,
+               why);
   return FALSE;
 }
 
 gboolean
-shr_version_validate (ShrVersionScheme scheme, const gchar *version,
-                      GError **error)
+shr_version_validate (ShrVersionScheme scheme, const gchar *version, GError **error)
 {
   g_return_val_if_fail (version != NULL, FALSE);
   if (!*version)
@@ -502,8 +498,7 @@ shr_version_validate (ShrVersionScheme scheme, const gchar *version,
   g_autofree gchar *buf = v.buf;
   if (v.epoch_digits != NULL)
     {
-      gboolean none = scheme == SHR_VERSION_SCHEME_RPM
-                      && strcmp (v.epoch_digits, "(none)") == 0;
+      gboolean none = scheme == SHR_VERSION_SCHEME_RPM && strcmp (v.epoch_digits, "(none)") == 0;
       if (!none && !all_digits (v.epoch_digits))
         return invalid (error, version, "epoch is not a number");
       if (!none && strlen (v.epoch_digits) > 9)
@@ -603,59 +598,79 @@ static const Keyword suffix_words[] = {
   { "and newer", ROLE_LOWER_INCL },    { "or newer", ROLE_LOWER_INCL },
   { "and higher", ROLE_LOWER_INCL },   { "or higher", ROLE_LOWER_INCL },
   { "and up", ROLE_LOWER_INCL },       { "onwards", ROLE_LOWER_INCL },
-  { "onward", ROLE_LOWER_INCL },
-  { "およびそれ以前", ROLE_UPPER_INCL }, { "及びそれ以前", ROLE_UPPER_INCL },
-  { "およびそれ以降", ROLE_LOWER_INCL }, { "及びそれ以降", ROLE_LOWER_INCL },
-  { "以前", ROLE_UPPER_INCL },          { "以下", ROLE_UPPER_INCL },
-  { "までの", ROLE_UPPER_INCL },        { "まで", ROLE_UPPER_INCL },
-  { "よりも前", ROLE_UPPER_EXCL },      { "より前", ROLE_UPPER_EXCL },
-  { "より以前", ROLE_UPPER_EXCL },      { "未満", ROLE_UPPER_EXCL },
-  { "より古い", ROLE_UPPER_EXCL },
-  { "で修正", ROLE_UPPER_EXCL },        { "にて修正", ROLE_UPPER_EXCL },
-  { "で解決", ROLE_UPPER_EXCL },        { "で対策", ROLE_UPPER_EXCL },
-  { "以降", ROLE_LOWER_INCL },          { "以上", ROLE_LOWER_INCL },
-  { "から", ROLE_LOWER_INCL },          { "より後", ROLE_LOWER_EXCL },
-  { "より新しい", ROLE_LOWER_EXCL },    { "を超える", ROLE_LOWER_EXCL },
-  { "超", ROLE_LOWER_EXCL },
-  { ":", ROLE_BRANCH },
-  { "through", ROLE_CONNECT_LOW },      { "thru", ROLE_CONNECT_LOW },
-  { "to", ROLE_CONNECT_LOW },           { "until", ROLE_CONNECT_LOW },
-  { "-", ROLE_CONNECT_LOW },            { "〜", ROLE_CONNECT_LOW },
-  { "~", ROLE_CONNECT_LOW },            { "–", ROLE_CONNECT_LOW },
-  { "—", ROLE_CONNECT_LOW },
-  { NULL, ROLE_NONE },
+  { "onward", ROLE_LOWER_INCL },       { "およびそれ以前", ROLE_UPPER_INCL },
+  { "及びそれ以前", ROLE_UPPER_INCL }, { "およびそれ以降", ROLE_LOWER_INCL },
+  { "及びそれ以降", ROLE_LOWER_INCL }, { "以前", ROLE_UPPER_INCL },
+  { "以下", ROLE_UPPER_INCL },         { "までの", ROLE_UPPER_INCL },
+  { "まで", ROLE_UPPER_INCL },         { "よりも前", ROLE_UPPER_EXCL },
+  { "より前", ROLE_UPPER_EXCL },       { "より以前", ROLE_UPPER_EXCL },
+  { "未満", ROLE_UPPER_EXCL },         { "より古い", ROLE_UPPER_EXCL },
+  { "で修正", ROLE_UPPER_EXCL },       { "にて修正", ROLE_UPPER_EXCL },
+  { "で解決", ROLE_UPPER_EXCL },       { "で対策", ROLE_UPPER_EXCL },
+  { "以降", ROLE_LOWER_INCL },         { "以上", ROLE_LOWER_INCL },
+  { "から", ROLE_LOWER_INCL },         { "より後", ROLE_LOWER_EXCL },
+  { "より新しい", ROLE_LOWER_EXCL },   { "を超える", ROLE_LOWER_EXCL },
+  { "超", ROLE_LOWER_EXCL },           { ":", ROLE_BRANCH },
+  { "through", ROLE_CONNECT_LOW },     { "thru", ROLE_CONNECT_LOW },
+  { "to", ROLE_CONNECT_LOW },          { "until", ROLE_CONNECT_LOW },
+  { "-", ROLE_CONNECT_LOW },           { "〜", ROLE_CONNECT_LOW },
+  { "~", ROLE_CONNECT_LOW },           { "–", ROLE_CONNECT_LOW },
+  { "—", ROLE_CONNECT_LOW },           { NULL, ROLE_NONE },
 };
 
 /* Words before a version ("prior to 2.4.58", "<= 3.1"). */
 static const Keyword prefix_words[] = {
   { "up to and including", ROLE_UPPER_INCL },
-  { "up to", ROLE_UPPER_INCL },        { "<=", ROLE_UPPER_INCL },
-  { "=<", ROLE_UPPER_INCL },           { "≤", ROLE_UPPER_INCL },
-  { "through", ROLE_UPPER_INCL },      { "thru", ROLE_UPPER_INCL },
-  { "prior to", ROLE_UPPER_EXCL },     { "before", ROLE_UPPER_EXCL },
-  { "earlier than", ROLE_UPPER_EXCL }, { "older than", ROLE_UPPER_EXCL },
-  { "lower than", ROLE_UPPER_EXCL },   { "less than", ROLE_UPPER_EXCL },
-  { "below", ROLE_UPPER_EXCL },        { "until", ROLE_UPPER_EXCL },
+  { "up to", ROLE_UPPER_INCL },
+  { "<=", ROLE_UPPER_INCL },
+  { "=<", ROLE_UPPER_INCL },
+  { "≤", ROLE_UPPER_INCL },
+  { "through", ROLE_UPPER_INCL },
+  { "thru", ROLE_UPPER_INCL },
+  { "prior to", ROLE_UPPER_EXCL },
+  { "before", ROLE_UPPER_EXCL },
+  { "earlier than", ROLE_UPPER_EXCL },
+  { "older than", ROLE_UPPER_EXCL },
+  { "lower than", ROLE_UPPER_EXCL },
+  { "less than", ROLE_UPPER_EXCL },
+  { "below", ROLE_UPPER_EXCL },
+  { "until", ROLE_UPPER_EXCL },
   { "<", ROLE_UPPER_EXCL },
-  { "fixed in", ROLE_UPPER_EXCL },     { "fixed:", ROLE_UPPER_EXCL },
-  { "fixed", ROLE_UPPER_EXCL },        { "patched in", ROLE_UPPER_EXCL },
-  { "resolved in", ROLE_UPPER_EXCL },  { "corrected in", ROLE_UPPER_EXCL },
-  { "addressed in", ROLE_UPPER_EXCL }, { "upgrade to", ROLE_UPPER_EXCL },
-  { "update to", ROLE_UPPER_EXCL },    { "updated to", ROLE_UPPER_EXCL },
-  { ">=", ROLE_LOWER_INCL },           { "=>", ROLE_LOWER_INCL },
-  { "≥", ROLE_LOWER_INCL },            { "from", ROLE_LOWER_INCL },
-  { "since", ROLE_LOWER_INCL },        { "starting with", ROLE_LOWER_INCL },
-  { "starting from", ROLE_LOWER_INCL },{ "starting in", ROLE_LOWER_INCL },
+  { "fixed in", ROLE_UPPER_EXCL },
+  { "fixed:", ROLE_UPPER_EXCL },
+  { "fixed", ROLE_UPPER_EXCL },
+  { "patched in", ROLE_UPPER_EXCL },
+  { "resolved in", ROLE_UPPER_EXCL },
+  { "corrected in", ROLE_UPPER_EXCL },
+  { "addressed in", ROLE_UPPER_EXCL },
+  { "upgrade to", ROLE_UPPER_EXCL },
+  { "update to", ROLE_UPPER_EXCL },
+  { "updated to", ROLE_UPPER_EXCL },
+  { ">=", ROLE_LOWER_INCL },
+  { "=>", ROLE_LOWER_INCL },
+  { "≥", ROLE_LOWER_INCL },
+  { "from", ROLE_LOWER_INCL },
+  { "since", ROLE_LOWER_INCL },
+  { "starting with", ROLE_LOWER_INCL },
+  { "starting from", ROLE_LOWER_INCL },
+  { "starting in", ROLE_LOWER_INCL },
   { "between", ROLE_LOWER_INCL },
-  { "later than", ROLE_LOWER_EXCL },   { "newer than", ROLE_LOWER_EXCL },
-  { "greater than", ROLE_LOWER_EXCL }, { "higher than", ROLE_LOWER_EXCL },
-  { "after", ROLE_LOWER_EXCL },        { "above", ROLE_LOWER_EXCL },
+  { "later than", ROLE_LOWER_EXCL },
+  { "newer than", ROLE_LOWER_EXCL },
+  { "greater than", ROLE_LOWER_EXCL },
+  { "higher than", ROLE_LOWER_EXCL },
+  { "after", ROLE_LOWER_EXCL },
+  { "above", ROLE_LOWER_EXCL },
   { ">", ROLE_LOWER_EXCL },
-  { "to", ROLE_CONNECT_HIGH },         { "and", ROLE_CONNECT_HIGH },
-  { "-", ROLE_CONNECT_HIGH },          { "〜", ROLE_CONNECT_HIGH },
-  { "~", ROLE_CONNECT_HIGH },          { "–", ROLE_CONNECT_HIGH },
+  { "to", ROLE_CONNECT_HIGH },
+  { "and", ROLE_CONNECT_HIGH },
+  { "-", ROLE_CONNECT_HIGH },
+  { "〜", ROLE_CONNECT_HIGH },
+  { "~", ROLE_CONNECT_HIGH },
+  { "–", ROLE_CONNECT_HIGH },
   { "—", ROLE_CONNECT_HIGH },
-  { "=", ROLE_EXACT },                 { "==", ROLE_EXACT },
+  { "=", ROLE_EXACT },
+  { "==", ROLE_EXACT },
   { NULL, ROLE_NONE },
 };
 
@@ -692,11 +707,10 @@ ends_with_word (const gchar *text, gsize len, const gchar *word)
 static void
 trim (const gchar **text, gsize *len)
 {
-  while (*len > 0 && (g_ascii_isspace (**text) || **text == ','
-                      || **text == '(' || **text == ')'))
+  while (*len > 0 && (g_ascii_isspace (**text) || **text == ',' || **text == '(' || **text == ')'))
     (*text)++, (*len)--;
-  while (*len > 0 && (g_ascii_isspace ((*text)[*len - 1])
-                      || (*text)[*len - 1] == '(' || (*text)[*len - 1] == ':'))
+  while (*len > 0
+         && (g_ascii_isspace ((*text)[*len - 1]) || (*text)[*len - 1] == '(' || (*text)[*len - 1] == ':'))
     (*len)--;
 }
 
@@ -705,9 +719,8 @@ trim (const gchar **text, gsize *len)
 static void
 trim_version_word (const gchar *text, gsize *len)
 {
-  static const gchar *const words[] = { "versions", "version", "ver.", "ver",
-                                        "バージョン", "release", "build",
-                                        NULL };
+  static const gchar *const words[]
+      = { "versions", "version", "ver.", "ver", "バージョン", "release", "build", NULL };
   for (gint i = 0; words[i] != NULL; i++)
     if (ends_with_word (text, *len, words[i]))
       {
@@ -763,8 +776,7 @@ find_tokens (const gchar *t)
   gsize i = 0;
   while (i < n && tokens->len < SHR_MAX_RANGE_INTERVALS * 2)
     {
-      gboolean boundary = i == 0 || !(is_alnum (t[i - 1]) || t[i - 1] == '.'
-                                      || t[i - 1] == '_');
+      gboolean boundary = i == 0 || !(is_alnum (t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_');
       gsize s = i;
       if (boundary && t[i] == 'v' && i + 1 < n && is_digit (t[i + 1]))
         s = i + 1;
@@ -798,8 +810,7 @@ find_tokens (const gchar *t)
             dots_r += t[k] == '.';
           gsize ml = strspn (t + s, "0123456789");
           gsize mr = strspn (t + h + 1, "0123456789");
-          if (dots_l >= 1 && dots_r >= dots_l && ml == mr
-              && memcmp (t + s, t + h + 1, ml) == 0)
+          if (dots_l >= 1 && dots_r >= dots_l && ml == mr && memcmp (t + s, t + h + 1, ml) == 0)
             {
               Token left = { s, h, h, FALSE };
               g_array_append_val (tokens, left);
@@ -932,10 +943,13 @@ builder_add (Builder *b, Role role, const gchar *v, gboolean wildcard)
 static gboolean
 says_all_versions (const gchar *t)
 {
-  static const gchar *const phrases[] = { "all versions", "all supported versions",
-                                          "all releases", "全バージョン",
+  static const gchar *const phrases[] = { "all versions",
+                                          "all supported versions",
+                                          "all releases",
+                                          "全バージョン",
                                           "すべてのバージョン",
-                                          "全てのバージョン", NULL };
+                                          "全てのバージョン",
+                                          NULL };
   for (gint i = 0; phrases[i] != NULL; i++)
     if (strstr (t, phrases[i]) != NULL)
       return TRUE;
@@ -946,8 +960,7 @@ ShrRange *
 shr_range_parse (const gchar *phrase, GError **error)
 {
   g_return_val_if_fail (phrase != NULL, NULL);
-  if (!g_utf8_validate (phrase, -1, NULL)
-      || strlen (phrase) > SHR_MAX_RANGE_PHRASE_BYTES)
+  if (!g_utf8_validate (phrase, -1, NULL) || strlen (phrase) > SHR_MAX_RANGE_PHRASE_BYTES)
     {
       g_set_error (error, SHR_VERSION_ERROR, SHR_VERSION_ERROR_NO_RANGE,
                    "not a version range: too long or not UTF-8");
@@ -970,9 +983,7 @@ shr_range_parse (const gchar *phrase, GError **error)
     {
       const Token *tok = &g_array_index (tokens, Token, k);
       gsize prev_end = k == 0 ? 0 : g_array_index (tokens, Token, k - 1).end;
-      gsize next_start = k + 1 < tokens->len
-                           ? g_array_index (tokens, Token, k + 1).start
-                           : strlen (low);
+      gsize next_start = k + 1 < tokens->len ? g_array_index (tokens, Token, k + 1).start : strlen (low);
       gsize tok_end = MIN (tok->full_end, next_start);
       /* The 'v' of "v1.2" belongs to the token, not to the prefix. */
       gsize pre_end = tok->start;
@@ -989,8 +1000,7 @@ shr_range_parse (const gchar *phrase, GError **error)
         role = pr;
       else if (sr == ROLE_CONNECT_LOW && has_next)
         role = ROLE_CONNECT_LOW;
-      else if (pr == ROLE_CONNECT_HIGH && b.cur != NULL && b.cur->low != NULL
-               && b.cur->high == NULL)
+      else if (pr == ROLE_CONNECT_HIGH && b.cur != NULL && b.cur->low != NULL && b.cur->high == NULL)
         role = ROLE_CONNECT_HIGH;
       else
         role = ROLE_EXACT;
@@ -1005,8 +1015,7 @@ shr_range_parse (const gchar *phrase, GError **error)
     g_ptr_array_add (range->intervals, g_new0 (ShrInterval, 1));
   if (range->intervals->len == 0)
     {
-      g_set_error (error, SHR_VERSION_ERROR, SHR_VERSION_ERROR_NO_RANGE,
-                   "no version in \"%s\"", phrase);
+      g_set_error (error, SHR_VERSION_ERROR, SHR_VERSION_ERROR_NO_RANGE, "no version in \"%s\"", phrase);
       return NULL;
     }
   return g_steal_pointer (&range);
@@ -1024,19 +1033,17 @@ shr_range_to_string (const ShrRange *range)
         g_string_append (s, " || ");
       if (iv->low == NULL && iv->high == NULL)
         g_string_append (s, "*");
-      else if (iv->low != NULL && iv->high != NULL && iv->low_inclusive
-               && iv->high_inclusive && strcmp (iv->low, iv->high) == 0)
+      else if (iv->low != NULL && iv->high != NULL && iv->low_inclusive && iv->high_inclusive
+               && strcmp (iv->low, iv->high) == 0)
         g_string_append_printf (s, "= %s", iv->low);
       else
         {
           if (iv->low != NULL)
-            g_string_append_printf (s, "%s %s", iv->low_inclusive ? ">=" : ">",
-                                    iv->low);
+            g_string_append_printf (s, "%s %s", iv->low_inclusive ? ">=" : ">", iv->low);
           if (iv->low != NULL && iv->high != NULL)
             g_string_append (s, ", ");
           if (iv->high != NULL)
-            g_string_append_printf (s, "%s %s",
-                                    iv->high_inclusive ? "<=" : "<", iv->high);
+            g_string_append_printf (s, "%s %s", iv->high_inclusive ? "<=" : "<", iv->high);
         }
     }
   return g_string_free (s, FALSE);
@@ -1051,8 +1058,7 @@ comparable (ShrVersionScheme scheme, const gchar *v)
 }
 
 ShrTristate
-shr_range_contains (const ShrRange *range, ShrVersionScheme scheme,
-                    const gchar *version)
+shr_range_contains (const ShrRange *range, ShrVersionScheme scheme, const gchar *version)
 {
   g_return_val_if_fail (range != NULL, SHR_TRISTATE_UNKNOWN);
   if (version == NULL || !shr_version_validate (scheme, version, NULL))
@@ -1095,8 +1101,7 @@ shared_components (ShrVersionScheme scheme, const gchar *a, const gchar *b)
       split_version (b, &vb);
       guint n = 0;
       if (cmp_epoch (va.epoch_digits, vb.epoch_digits) == 0)
-        n = 1 + shared_components (SHR_VERSION_SCHEME_GENERIC, va.upstream,
-                                   vb.upstream);
+        n = 1 + shared_components (SHR_VERSION_SCHEME_GENERIC, va.upstream, vb.upstream);
       g_free (va.buf);
       g_free (vb.buf);
       return n;
@@ -1106,8 +1111,7 @@ shared_components (ShrVersionScheme scheme, const gchar *a, const gchar *b)
   for (;;)
     {
       Segment sa, sb;
-      if (!next_segment (&pa, &sa) || !next_segment (&pb, &sb)
-          || !sa.numeric || !sb.numeric
+      if (!next_segment (&pa, &sa) || !next_segment (&pb, &sb) || !sa.numeric || !sb.numeric
           || cmp_digits (sa.p, sa.len, sb.p, sb.len) != 0)
         return n;
       n++;
@@ -1131,8 +1135,7 @@ fixed_version (ShrVersionScheme scheme, const gchar *written)
 }
 
 ShrTristate
-shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme,
-                               const gchar *version)
+shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme, const gchar *version)
 {
   g_return_val_if_fail (fixed != NULL, SHR_TRISTATE_UNKNOWN);
   if (version == NULL || !shr_version_validate (scheme, version, NULL))
@@ -1145,9 +1148,7 @@ shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme,
       if (f == NULL)
         continue;
       gint shared = shared_components (scheme, version, f);
-      if (shared > best_shared
-          || (shared == best_shared
-              && shr_version_compare (scheme, f, best) < 0))
+      if (shared > best_shared || (shared == best_shared && shr_version_compare (scheme, f, best) < 0))
         {
           g_free (best);
           best = g_steal_pointer (&f);
@@ -1156,6 +1157,5 @@ shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme,
     }
   if (best == NULL)
     return SHR_TRISTATE_UNKNOWN;
-  return shr_version_compare (scheme, version, best) < 0 ? SHR_TRISTATE_TRUE
-                                                         : SHR_TRISTATE_FALSE;
+  return shr_version_compare (scheme, version, best) < 0 ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
 }

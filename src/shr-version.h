@@ -57,13 +57,11 @@ gint shr_rpm_compare (const gchar *a, const gchar *b);
 gint shr_version_compare_generic (const gchar *a, const gchar *b);
 
 /* Compares under @scheme: <0, 0, >0. Both strings must be non-NULL. */
-gint shr_version_compare (ShrVersionScheme scheme, const gchar *a,
-                          const gchar *b);
+gint shr_version_compare (ShrVersionScheme scheme, const gchar *a, const gchar *b);
 
 /* TRUE when @version is a well-formed version under @scheme; otherwise
  * SHR_VERSION_ERROR_INVALID with a message that says what is wrong. */
-gboolean shr_version_validate (ShrVersionScheme scheme, const gchar *version,
-                               GError **error);
+gboolean shr_version_validate (ShrVersionScheme scheme, const gchar *version, GError **error);
 
 /* One interval; a NULL bound is unbounded on that side. */
 typedef struct
@@ -92,16 +90,14 @@ gchar *shr_range_to_string (const ShrRange *range);
 
 /* Whether @version lies in @range under @scheme: TRUE or FALSE, UNKNOWN
  * when @version or a bound is not a valid version under @scheme. */
-ShrTristate shr_range_contains (const ShrRange *range, ShrVersionScheme scheme,
-                                const gchar *version);
+ShrTristate shr_range_contains (const ShrRange *range, ShrVersionScheme scheme, const gchar *version);
 
 /* Whether @version is affected given only the versions an advisory calls
  * fixed (one per branch, typically): the fixed version sharing the longest
  * run of leading numeric components with @version decides (ties: the
  * lowest), and @version is affected when it is below it. UNKNOWN when no
  * fixed version is valid under @scheme. */
-ShrTristate shr_version_affected_by_fixed (const GPtrArray *fixed,
-                                           ShrVersionScheme scheme,
+ShrTristate shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme,
                                            const gchar *version);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRange, shr_range_free)

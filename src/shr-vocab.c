@@ -70,8 +70,7 @@ shr_vendors_conflict (const gchar *a, const gchar *b)
 }
 
 const ShrProductEntry *
-shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor,
-                           const gchar *product)
+shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product)
 {
   if (vocab == NULL || product == NULL || *product == '\0')
     return NULL;
@@ -125,8 +124,7 @@ lexicon_find_region (gconstpointer data, const gchar *key)
 ShrVocabulary
 shr_vocabulary_for_lexicon (const ShrLexicon *lexicon)
 {
-  ShrVocabulary v = { lexicon_find_product, lexicon_find_sector,
-                      lexicon_find_region, NULL, lexicon };
+  ShrVocabulary v = { lexicon_find_product, lexicon_find_sector, lexicon_find_region, NULL, lexicon };
   return v;
 }
 
@@ -146,9 +144,9 @@ typedef struct
 
 struct _ShrWordTables
 {
-  GPtrArray *products;     /* ProductRow* */
+  GPtrArray *products;         /* ProductRow* */
   GHashTable *product_by_name; /* normalised name → ProductRow* (borrowed) */
-  GPtrArray *sectors;      /* LabelRow* */
+  GPtrArray *sectors;          /* LabelRow* */
   GHashTable *sector_by_key;
   GPtrArray *regions;
   GHashTable *region_by_key;
@@ -158,8 +156,8 @@ static void
 product_row_free (gpointer data)
 {
   ProductRow *row = data;
-  g_free ((gchar *) row->entry.vendor);
-  g_free ((gchar *) row->entry.product);
+  g_free ((gchar *)row->entry.vendor);
+  g_free ((gchar *)row->entry.product);
   g_strfreev (row->aliases);
   g_free (row);
 }
@@ -190,8 +188,7 @@ shr_word_tables_free (ShrWordTables *t)
 /* Reads @path line by line into fields split by TAB; calls @row for each
  * data line. A missing file is not an error (its table stays empty). */
 static gboolean
-read_tsv (const gchar *path, guint min_fields,
-          gboolean (*row) (ShrWordTables *, gchar **, GError **),
+read_tsv (const gchar *path, guint min_fields, gboolean (*row) (ShrWordTables *, gchar **, GError **),
           ShrWordTables *t, GError **error)
 {
   g_autofree gchar *text = NULL;
@@ -200,14 +197,12 @@ read_tsv (const gchar *path, guint min_fields,
     {
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s: %s",
-                   path, local->message);
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s: %s", path, local->message);
       return FALSE;
     }
   if (!g_utf8_validate (text, -1, NULL))
     {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                   "%s: not UTF-8", path);
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE, "%s: not UTF-8", path);
       return FALSE;
     }
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
@@ -220,8 +215,7 @@ read_tsv (const gchar *path, guint min_fields,
       if (g_strv_length (f) < min_fields)
         {
           g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: expected %u TAB-separated fields", path, i + 1,
-                       min_fields);
+                       "%s:%u: expected %u TAB-separated fields", path, i + 1, min_fields);
           return FALSE;
         }
       if (!row (t, f, error))
@@ -253,16 +247,14 @@ product_row (ShrWordTables *t, gchar **f, GError **error)
   ProductRow *row = g_new0 (ProductRow, 1);
   row->entry.vendor = f[0][0] ? g_strdup (f[0]) : NULL;
   row->entry.product = g_strdup (f[1]);
-  row->aliases = f[2] != NULL && f[2][0] ? g_strsplit (f[2], "|", -1)
-                                         : g_new0 (gchar *, 1);
-  row->entry.aliases = (const gchar *const *) row->aliases;
+  row->aliases = f[2] != NULL && f[2][0] ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
+  row->entry.aliases = (const gchar *const *)row->aliases;
   g_ptr_array_add (t->products, row);
 
   index_name (t->product_by_name, row->entry.product, row);
   if (row->entry.vendor != NULL)
     {
-      g_autofree gchar *full = g_strdup_printf ("%s %s", row->entry.vendor,
-                                                row->entry.product);
+      g_autofree gchar *full = g_strdup_printf ("%s %s", row->entry.vendor, row->entry.product);
       index_name (t->product_by_name, full, row);
     }
   for (gchar **a = row->aliases; *a != NULL; a++)
@@ -297,8 +289,7 @@ region_row (ShrWordTables *t, gchar **f, GError **error)
 }
 
 ShrWordTables *
-shr_word_tables_load_files (const gchar *products, const gchar *sectors,
-                            const gchar *regions, GError **error)
+shr_word_tables_load_files (const gchar *products, const gchar *sectors, const gchar *regions, GError **error)
 {
   g_autoptr (ShrWordTables) t = g_new0 (ShrWordTables, 1);
   t->products = g_ptr_array_new_with_free_func (product_row_free);
@@ -355,14 +346,14 @@ tables_list_sectors (gconstpointer data)
   const ShrWordTables *t = data;
   GPtrArray *keys = g_ptr_array_new ();
   for (guint i = 0; i < t->sectors->len; i++)
-    g_ptr_array_add (keys, ((LabelRow *) t->sectors->pdata[i])->fields[0]);
+    g_ptr_array_add (keys, ((LabelRow *)t->sectors->pdata[i])->fields[0]);
   return keys;
 }
 
 ShrVocabulary
 shr_word_tables_vocabulary (const ShrWordTables *tables)
 {
-  ShrVocabulary v = { tables_find_product, tables_find_sector,
-                      tables_find_region, tables_list_sectors, tables };
+  ShrVocabulary v
+      = { tables_find_product, tables_find_sector, tables_find_region, tables_list_sectors, tables };
   return v;
 }

@@ -31,19 +31,15 @@ typedef struct
  * trimmed: the form every name comparison uses. */
 gchar *shr_vocab_normalize (const gchar *text);
 
-const ShrProductEntry *shr_vocabulary_find_product (const ShrVocabulary *vocab,
-                                                    const gchar *name);
-const ShrLabelEntry *shr_vocabulary_find_sector (const ShrVocabulary *vocab,
-                                                 const gchar *key);
-const ShrLabelEntry *shr_vocabulary_find_region (const ShrVocabulary *vocab,
-                                                 const gchar *key);
+const ShrProductEntry *shr_vocabulary_find_product (const ShrVocabulary *vocab, const gchar *name);
+const ShrLabelEntry *shr_vocabulary_find_sector (const ShrVocabulary *vocab, const gchar *key);
+const ShrLabelEntry *shr_vocabulary_find_region (const ShrVocabulary *vocab, const gchar *key);
 
 /* The product an advisory or an asset calls @vendor @product (@vendor may
  * be NULL): tried as "vendor product", then as @product alone unless the
  * entry's vendor is plainly another company ("IBM" "HTTP Server" is not
  * Apache's), then as a package name ("pkg:apache2"). (transfer none) */
-const ShrProductEntry *shr_vocabulary_find_named (const ShrVocabulary *vocab,
-                                                  const gchar *vendor,
+const ShrProductEntry *shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor,
                                                   const gchar *product);
 
 /* TRUE when two vendor names cannot be the same company: neither contains
@@ -67,9 +63,8 @@ typedef struct _ShrWordTables ShrWordTables;
 ShrWordTables *shr_word_tables_load (const gchar *dir, GError **error);
 
 /* (transfer full) The same from three paths, any of which may be NULL. */
-ShrWordTables *shr_word_tables_load_files (const gchar *products,
-                                           const gchar *sectors,
-                                           const gchar *regions, GError **error);
+ShrWordTables *shr_word_tables_load_files (const gchar *products, const gchar *sectors, const gchar *regions,
+                                           GError **error);
 void shr_word_tables_free (ShrWordTables *tables);
 
 /* A vocabulary backed by @tables, which must outlive it. */

@@ -44,6 +44,14 @@ expect_contains "Exchange row matched" "$tmp/out.json" '"text_ja":"自社で『M
 expect_contains "energy row matched" "$tmp/out.json" '"text_ja":"自社が『エネルギー・石油・ガス』業界に関連する事業を行っている","text_en":"We operate in the energy, oil and gas sector","matched":true'
 expect_contains "owners" "$tmp/out.json" '"owners":["infra@example.co.jp"]'
 
+# The same story forwarded from Gmail (an extract fixture): same verdict.
+fwd="$data/mail/news_en_exchange_oilgas_silk_typhoon__v-gmail-inline-forward.eml"
+if [ -f "$fwd" ]; then
+  "$shirase" match -c "$tmp/concerned.conf" --now "$now" --json "$fwd" > "$tmp/fwd.json"
+  expect_contains "forwarded article applicable" "$tmp/fwd.json" '"verdict":"applicable","grade":"A"'
+  expect_contains "forwarded article energy row" "$tmp/fwd.json" '"text_en":"We operate in the energy, oil and gas sector","matched":true'
+fi
+
 # 2. The same article, an organisation running neither → 静観.
 cat > "$tmp/other.conf" <<'CONF'
 [organization]

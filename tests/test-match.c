@@ -15,8 +15,8 @@ typedef struct
 } Fixture;
 
 static ShrAsset *
-add_asset (ShrProfile *p, const gchar *name, const gchar *vendor,
-           const gchar *product, const gchar *version, const gchar *owner)
+add_asset (ShrProfile *p, const gchar *name, const gchar *vendor, const gchar *product, const gchar *version,
+           const gchar *owner)
 {
   ShrAsset *a = shr_asset_new (name, product);
   a->vendor = g_strdup (vendor);
@@ -35,8 +35,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->profile = shr_profile_new ("株式会社サンプル");
   g_ptr_array_add (f->profile->sectors, g_strdup ("energy"));
   g_ptr_array_add (f->profile->regions, g_strdup ("JP"));
-  add_asset (f->profile, "exchange", "Microsoft", "Exchange Server", "15.2.1544.4",
-             "infra@example.co.jp");
+  add_asset (f->profile, "exchange", "Microsoft", "Exchange Server", "15.2.1544.4", "infra@example.co.jp");
   add_asset (f->profile, "web", "Apache", "HTTP Server", "2.4.58", "web@example.co.jp");
   add_asset (f->profile, "fw", "Palo Alto Networks", "PAN-OS", NULL, "net@example.co.jp");
   shr_profile_build_index (f->profile, &f->vocab);
@@ -143,8 +142,7 @@ test_check_targeted (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
   g_assert_cmpuint (m->checklist->len, ==, 3);
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_FALSE);
-  g_assert_cmpstr (row (m, 1)->text_ja, ==,
-                   "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
+  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
   g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpstr (row (m, 2)->text_ja, ==, "自社が『日本』で事業を行っている");
@@ -197,8 +195,7 @@ test_not_applicable_nothing (Fixture *f, gconstpointer data)
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
   g_assert_cmpuint (m->checklist->len, ==, 0);
-  g_assert_cmpstr (m->reasons_en->pdata[0], ==,
-                   "The advisory names no product, sector or region");
+  g_assert_cmpstr (m->reasons_en->pdata[0], ==, "The advisory names no product, sector or region");
 }
 
 /* ---- priority table ---------------------------------------------------- */
@@ -206,7 +203,7 @@ test_not_applicable_nothing (Fixture *f, gconstpointer data)
 typedef struct
 {
   const gchar *name;
-  gboolean applicable;   /* else: check (unknown version) */
+  gboolean applicable; /* else: check (unknown version) */
   ShrTristate exploited;
   gboolean kev;
   gdouble cvss;
@@ -230,7 +227,8 @@ test_priority_table (Fixture *f, gconstpointer data)
     { "B: check + exploited", FALSE, SHR_TRISTATE_TRUE, FALSE, 9.8, NULL, SHR_GRADE_B, "2026-05-21" },
     { "B: check + KEV", FALSE, SHR_TRISTATE_UNKNOWN, TRUE, -1, NULL, SHR_GRADE_B, "2026-05-21" },
     { "C: applicable, medium", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 5.3, "medium", SHR_GRADE_C, "2026-06-13" },
-    { "C: applicable, nothing stated", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, NULL, SHR_GRADE_C, "2026-06-13" },
+    { "C: applicable, nothing stated", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, NULL, SHR_GRADE_C,
+      "2026-06-13" },
     { "C: check, CVSS 9.8", FALSE, SHR_TRISTATE_UNKNOWN, FALSE, 9.8, "critical", SHR_GRADE_C, "2026-06-13" },
     { NULL, FALSE, 0, FALSE, 0, NULL, 0, NULL },
   };
@@ -244,15 +242,13 @@ test_priority_table (Fixture *f, gconstpointer data)
       if (rows[i].applicable)
         add_product (r, "Microsoft", "Exchange Server");
       else
-        g_ptr_array_add (add_product (r, "Palo Alto Networks", "PAN-OS")->fixed,
-                         g_strdup ("11.1.2-h3"));
+        g_ptr_array_add (add_product (r, "Palo Alto Networks", "PAN-OS")->fixed, g_strdup ("11.1.2-h3"));
       r->exploited = rows[i].exploited;
       r->kev = rows[i].kev;
       r->cvss_max = rows[i].cvss;
       r->severity = g_strdup (rows[i].severity);
       g_autoptr (ShrMatch) m = run (f, r);
-      g_assert_cmpint (m->verdict, ==,
-                       rows[i].applicable ? SHR_VERDICT_APPLICABLE : SHR_VERDICT_CHECK);
+      g_assert_cmpint (m->verdict, ==, rows[i].applicable ? SHR_VERDICT_APPLICABLE : SHR_VERDICT_CHECK);
       g_assert_cmpint (m->grade, ==, rows[i].grade);
       g_assert_cmpstr (m->deadline, ==, rows[i].deadline);
     }
@@ -331,9 +327,8 @@ test_deadline_timezone (Fixture *f, gconstpointer data)
 static void
 test_owners_routing (Fixture *f, gconstpointer data)
 {
-  ShrAsset *a2 = add_asset (f->profile, "web2", "Apache", "HTTP Server", "2.4.59",
-                            "web2@example.co.jp");
-  (void) a2;
+  ShrAsset *a2 = add_asset (f->profile, "web2", "Apache", "HTTP Server", "2.4.59", "web2@example.co.jp");
+  (void)a2;
   ShrAsset *a3 = add_asset (f->profile, "web3", NULL, "httpd", NULL, "web@example.co.jp");
   g_ptr_array_add (a3->owners, g_strdup ("ops@example.co.jp"));
   shr_profile_build_index (f->profile, &f->vocab);
@@ -368,18 +363,15 @@ test_product_aliases (Fixture *f, gconstpointer data)
   pkg->scheme = SHR_VERSION_SCHEME_DPKG;
   shr_profile_build_index (p, &f->vocab);
 
-  g_autoptr (GPtrArray) ex = shr_profile_find_assets (p, &f->vocab, "Microsoft",
-                                                      "Exchange Server");
+  g_autoptr (GPtrArray) ex = shr_profile_find_assets (p, &f->vocab, "Microsoft", "Exchange Server");
   g_assert_cmpuint (ex->len, ==, 2);
-  g_autoptr (GPtrArray) ex2 = shr_profile_find_assets (p, &f->vocab, NULL,
-                                                       "microsoft exchange");
+  g_autoptr (GPtrArray) ex2 = shr_profile_find_assets (p, &f->vocab, NULL, "microsoft exchange");
   g_assert_cmpuint (ex2->len, ==, 2);
 
   /* IBM HTTP Server is not Apache's; the Debian package apache2 is. */
-  g_autoptr (GPtrArray) ap = shr_profile_find_assets (p, &f->vocab, "Apache",
-                                                      "HTTP Server");
+  g_autoptr (GPtrArray) ap = shr_profile_find_assets (p, &f->vocab, "Apache", "HTTP Server");
   g_assert_cmpuint (ap->len, ==, 1);
-  g_assert_cmpstr (((ShrAsset *) ap->pdata[0])->name, ==, "dpkg-apache2");
+  g_assert_cmpstr (((ShrAsset *)ap->pdata[0])->name, ==, "dpkg-apache2");
 
   /* A DSA names the source package with a dpkg version. */
   g_autoptr (ShrRecord) r = shr_record_new ();
@@ -403,8 +395,9 @@ test_product_without_vocabulary (Fixture *f, gconstpointer data)
   g_ptr_array_add (prod->affected, g_strdup ("3.0 から 3.2 まで"));
   g_autoptr (ShrMatch) m = shr_match_record (p, NULL, r, f->now);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
-  g_assert_cmpstr (row (m, 0)->text_ja, ==,
-                   "自社で『ACME widget  server』の影響を受けるバージョン（3.0 から 3.2 まで）を運用している");
+  g_assert_cmpstr (
+      row (m, 0)->text_ja, ==,
+      "自社で『ACME widget  server』の影響を受けるバージョン（3.0 から 3.2 まで）を運用している");
 }
 
 /* ---- the reference scenario -------------------------------------------- */
@@ -437,8 +430,7 @@ test_reference_concerned (Fixture *f, gconstpointer data)
 {
   g_autoptr (ShrProfile) p = shr_profile_new ("株式会社サンプル");
   g_ptr_array_add (p->sectors, g_strdup ("energy"));
-  add_asset (p, "exchange", "Microsoft", "Exchange Server", "15.2.1544.4",
-             "infra@example.co.jp");
+  add_asset (p, "exchange", "Microsoft", "Exchange Server", "15.2.1544.4", "infra@example.co.jp");
   shr_profile_build_index (p, &f->vocab);
   g_autoptr (ShrRecord) r = reference_record ();
   g_autoptr (ShrMatch) m = shr_match_record (p, &f->vocab, r, f->now);
@@ -451,8 +443,7 @@ test_reference_concerned (Fixture *f, gconstpointer data)
   g_assert_cmpstr (row (m, 0)->text_en, ==, "We run Microsoft Exchange Server");
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "exchange");
-  g_assert_cmpstr (row (m, 1)->text_ja, ==,
-                   "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
+  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
   g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpuint (m->owners->len, ==, 1);
@@ -518,9 +509,8 @@ test_index_many_assets (Fixture *f, gconstpointer data)
   shr_profile_build_index (p, &f->vocab);
   g_autoptr (GPtrArray) a = shr_profile_find_assets (p, &f->vocab, NULL, "libthing4321");
   g_assert_cmpuint (a->len, ==, 1);
-  g_assert_cmpstr (((ShrAsset *) a->pdata[0])->name, ==, "pkg4321");
-  g_autoptr (GPtrArray) b = shr_profile_find_assets (p, &f->vocab, "Microsoft",
-                                                     "Exchange Server");
+  g_assert_cmpstr (((ShrAsset *)a->pdata[0])->name, ==, "pkg4321");
+  g_autoptr (GPtrArray) b = shr_profile_find_assets (p, &f->vocab, "Microsoft", "Exchange Server");
   g_assert_cmpuint (b->len, ==, 1);
   g_autoptr (GPtrArray) c = shr_profile_find_assets (p, &f->vocab, NULL, "libthing");
   g_assert_cmpuint (c->len, ==, 0);

@@ -26,8 +26,7 @@ check_pairs (ShrVersionScheme scheme, const Pair *pairs)
     {
       gint got = sign (shr_version_compare (scheme, pairs[i].a, pairs[i].b));
       if (got != pairs[i].expect)
-        g_test_message ("%s: %s vs %s: got %d, want %d",
-                        shr_version_scheme_to_string (scheme), pairs[i].a,
+        g_test_message ("%s: %s vs %s: got %d, want %d", shr_version_scheme_to_string (scheme), pairs[i].a,
                         pairs[i].b, got, pairs[i].expect);
       g_assert_cmpint (got, ==, pairs[i].expect);
       /* Every ordering is antisymmetric. */
@@ -42,13 +41,8 @@ static void
 test_dpkg_epoch (void)
 {
   static const Pair pairs[] = {
-    { "1:1.0", "2.0", 1 },
-    { "0:1.0", "1.0", 0 },
-    { "1:0.1", "0:9.9", 1 },
-    { "2:1.0-1", "1:9.9-9", 1 },
-    { "1:1.0", "1:1.0", 0 },
-    { "00:1.0", "0:1.0", 0 },
-    { NULL, NULL, 0 },
+    { "1:1.0", "2.0", 1 },   { "0:1.0", "1.0", 0 },    { "1:0.1", "0:9.9", 1 }, { "2:1.0-1", "1:9.9-9", 1 },
+    { "1:1.0", "1:1.0", 0 }, { "00:1.0", "0:1.0", 0 }, { NULL, NULL, 0 },
   };
   check_pairs (SHR_VERSION_SCHEME_DPKG, pairs);
 }
@@ -128,34 +122,51 @@ static void
 test_rpm_vercmp_table (void)
 {
   static const Pair pairs[] = {
-    { "1.0", "1.0", 0 },           { "1.0", "2.0", -1 },
-    { "2.0.1", "2.0.1", 0 },       { "2.0", "2.0.1", -1 },
-    { "2.0.1a", "2.0.1a", 0 },     { "2.0.1a", "2.0.1", 1 },
-    { "5.5p1", "5.5p1", 0 },       { "5.5p1", "5.5p2", -1 },
-    { "5.5p10", "5.5p10", 0 },     { "5.5p1", "5.5p10", -1 },
-    { "10xyz", "10.1xyz", -1 },    { "xyz10", "xyz10", 0 },
-    { "xyz10", "xyz10.1", -1 },    { "xyz.4", "xyz.4", 0 },
-    { "xyz.4", "8", -1 },          { "xyz.4", "2", -1 },
-    { "5.5p2", "5.6p1", -1 },      { "5.6p1", "6.5p1", -1 },
-    { "6.0.rc1", "6.0", 1 },       { "10b2", "10a1", 1 },
-    { "10a2", "10b2", -1 },        { "1.0aa", "1.0aa", 0 },
-    { "1.0a", "1.0aa", -1 },       { "10.0001", "10.0001", 0 },
-    { "10.0001", "10.1", 0 },      { "10.0001", "10.0039", -1 },
-    { "4.999.9", "5.0", -1 },      { "20101121", "20101122", -1 },
-    { "2_0", "2_0", 0 },           { "2.0", "2_0", 0 },
-    { "a", "a", 0 },               { "a+", "a+", 0 },
-    { "a+", "a_", 0 },             { "+a", "+a", 0 },
-    { "+a", "_a", 0 },             { "+_", "+_", 0 },
-    { "_+", "+_", 0 },             { "_+", "_", 0 },
+    { "1.0", "1.0", 0 },
+    { "1.0", "2.0", -1 },
+    { "2.0.1", "2.0.1", 0 },
+    { "2.0", "2.0.1", -1 },
+    { "2.0.1a", "2.0.1a", 0 },
+    { "2.0.1a", "2.0.1", 1 },
+    { "5.5p1", "5.5p1", 0 },
+    { "5.5p1", "5.5p2", -1 },
+    { "5.5p10", "5.5p10", 0 },
+    { "5.5p1", "5.5p10", -1 },
+    { "10xyz", "10.1xyz", -1 },
+    { "xyz10", "xyz10", 0 },
+    { "xyz10", "xyz10.1", -1 },
+    { "xyz.4", "xyz.4", 0 },
+    { "xyz.4", "8", -1 },
+    { "xyz.4", "2", -1 },
+    { "5.5p2", "5.6p1", -1 },
+    { "5.6p1", "6.5p1", -1 },
+    { "6.0.rc1", "6.0", 1 },
+    { "10b2", "10a1", 1 },
+    { "10a2", "10b2", -1 },
+    { "1.0aa", "1.0aa", 0 },
+    { "1.0a", "1.0aa", -1 },
+    { "10.0001", "10.0001", 0 },
+    { "10.0001", "10.1", 0 },
+    { "10.0001", "10.0039", -1 },
+    { "4.999.9", "5.0", -1 },
+    { "20101121", "20101122", -1 },
+    { "2_0", "2_0", 0 },
+    { "2.0", "2_0", 0 },
+    { "a", "a", 0 },
+    { "a+", "a+", 0 },
+    { "a+", "a_", 0 },
+    { "+a", "+a", 0 },
+    { "+a", "_a", 0 },
+    { "+_", "+_", 0 },
+    { "_+", "+_", 0 },
+    { "_+", "_", 0 },
     { "+", "_", 0 },
     { NULL, NULL, 0 },
   };
   for (gsize i = 0; pairs[i].a != NULL; i++)
     {
-      g_assert_cmpint (shr_rpmvercmp (pairs[i].a, pairs[i].b), ==,
-                       pairs[i].expect);
-      g_assert_cmpint (shr_rpmvercmp (pairs[i].b, pairs[i].a), ==,
-                       -pairs[i].expect);
+      g_assert_cmpint (shr_rpmvercmp (pairs[i].a, pairs[i].b), ==, pairs[i].expect);
+      g_assert_cmpint (shr_rpmvercmp (pairs[i].b, pairs[i].a), ==, -pairs[i].expect);
     }
 }
 
@@ -163,12 +174,9 @@ static void
 test_rpm_tilde (void)
 {
   static const Pair pairs[] = {
-    { "1.0~rc1", "1.0~rc1", 0 },
-    { "1.0~rc1", "1.0", -1 },
-    { "1.0~rc1", "1.0~rc2", -1 },
-    { "1.0~rc1~git123", "1.0~rc1~git123", 0 },
-    { "1.0~rc1~git123", "1.0~rc1", -1 },
-    { NULL, NULL, 0 },
+    { "1.0~rc1", "1.0~rc1", 0 },         { "1.0~rc1", "1.0", -1 },
+    { "1.0~rc1", "1.0~rc2", -1 },        { "1.0~rc1~git123", "1.0~rc1~git123", 0 },
+    { "1.0~rc1~git123", "1.0~rc1", -1 }, { NULL, NULL, 0 },
   };
   for (gsize i = 0; pairs[i].a != NULL; i++)
     {
@@ -295,8 +303,8 @@ typedef struct
 {
   const gchar *phrase;
   const gchar *canonical;
-  const gchar *inside;   /* a version in the range, or NULL */
-  const gchar *outside;  /* one outside, or NULL */
+  const gchar *inside;  /* a version in the range, or NULL */
+  const gchar *outside; /* one outside, or NULL */
 } RangeCase;
 
 static void
@@ -312,13 +320,11 @@ check_ranges (const RangeCase *cases)
       g_test_message ("%s → %s", cases[i].phrase, s);
       g_assert_cmpstr (s, ==, cases[i].canonical);
       if (cases[i].inside != NULL)
-        g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_GENERIC,
-                                             cases[i].inside),
-                         ==, SHR_TRISTATE_TRUE);
+        g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_GENERIC, cases[i].inside), ==,
+                         SHR_TRISTATE_TRUE);
       if (cases[i].outside != NULL)
-        g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_GENERIC,
-                                             cases[i].outside),
-                         ==, SHR_TRISTATE_FALSE);
+        g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_GENERIC, cases[i].outside), ==,
+                         SHR_TRISTATE_FALSE);
     }
 }
 
@@ -361,8 +367,7 @@ test_range_english (void)
     { "prior to 2.0 and 3.0 through 3.2", "< 2.0 || >= 3.0, <= 3.2", "3.1", "2.5" },
     { "1.0, 1.1 and 1.2", "= 1.0 || = 1.1 || = 1.2", "1.1", "1.3" },
     { "all versions", "*", "0.1", NULL },
-    { "PAN-OS 10.2 (CVE-2024-3400) before 10.2.9-h1",
-      "= 10.2 || < 10.2.9-h1", "10.2.8", "10.2.9-h1" },
+    { "PAN-OS 10.2 (CVE-2024-3400) before 10.2.9-h1", "= 10.2 || < 10.2.9-h1", "10.2.8", "10.2.9-h1" },
     { NULL, NULL, NULL, NULL },
   };
   check_ranges (cases);
@@ -408,7 +413,8 @@ test_range_schemes (void)
 {
   g_autoptr (ShrRange) r = shr_range_parse ("prior to 2.4.62-1~deb12u1", NULL);
   g_assert_nonnull (r);
-  g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_DPKG, "2.4.62-1~deb12u0"), ==, SHR_TRISTATE_TRUE);
+  g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_DPKG, "2.4.62-1~deb12u0"), ==,
+                   SHR_TRISTATE_TRUE);
   g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_DPKG, "2.4.62-1"), ==, SHR_TRISTATE_FALSE);
   g_assert_cmpint (shr_range_contains (r, SHR_VERSION_SCHEME_DPKG, "1:2.0"), ==, SHR_TRISTATE_FALSE);
   /* An asset version that is not a version: can't tell. */
