@@ -780,7 +780,9 @@ find_tokens (const gchar *t)
       gsize s = i;
       if (boundary && t[i] == 'v' && i + 1 < n && is_digit (t[i + 1]))
         s = i + 1;
-      if (boundary && i >= 4 && g_ascii_strncasecmp (t + i - 4, "cve-", 4) == 0)
+      /* The digits of a CVE id are no version; skip them whole (and only
+       * digits: anything else after "cve-" is read normally). */
+      if (boundary && i >= 4 && is_digit (t[i]) && g_ascii_strncasecmp (t + i - 4, "cve-", 4) == 0)
         {
           while (i < n && (is_digit (t[i]) || t[i] == '-'))
             i++;
