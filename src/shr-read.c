@@ -948,7 +948,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
   /* Forwarded as attachment (message/rfc822), maybe nested: the innermost
    * message that carries text is the original advisory. */
   guint depth = 0;
-  g_autoptr (GPtrArray) pending = g_ptr_array_ref (level.attached);
+  g_autoptr (GPtrArray) pending = g_steal_pointer (&level.attached);
   level.attached = g_ptr_array_new_with_free_func (g_object_unref);
   level_clear (&level);
   while (pending->len > 0)
