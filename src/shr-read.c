@@ -859,13 +859,15 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
 static void
 merge_links (ShrMessage *m, GPtrArray *links)
 {
+  /* A set, not a scan of m->links per link: 512 HTML parts of 500 links
+   * each made the pairwise comparison take minutes. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint j = 0; j < m->links->len; j++)
+    g_hash_table_add (seen, g_ptr_array_index (m->links, j));
   for (guint i = 0; i < links->len; i++)
     {
-      const gchar *l = g_ptr_array_index (links, i);
-      gboolean seen = FALSE;
-      for (guint j = 0; j < m->links->len && !seen; j++)
-        seen = strcmp (g_ptr_array_index (m->links, j), l) == 0;
-      if (!seen)
+      gchar *l = g_ptr_array_index (links, i);
+      if (g_hash_table_add (seen, l))
         g_ptr_array_add (m->links, g_strdup (l));
     }
 }

@@ -654,6 +654,29 @@ test_hostile_html (void)
   g_assert_cmpstr (r->title, ==, "Security advisory");
 }
 
+static void
+test_many_links (void)
+{
+  /* SHR_MAX_MIME_PARTS HTML parts of 500 distinct links each (about 11 MB):
+   * links are merged in linear time and references stay capped. */
+  g_autoptr (GString) mail = g_string_new (NULL);
+  append_headers (mail, "Security advisory: links", "multipart/mixed; boundary=\"L\"");
+  for (guint p = 0; p < SHR_MAX_MIME_PARTS; p++)
+    {
+      g_string_append (mail, "--L\r\nContent-Type: text/html\r\n\r\n<p>CVE-2026-11111</p>");
+      for (guint i = 0; i < 500; i++)
+        g_string_append_printf (mail, "<a href=\"https://example.org/%u/%u\">x</a>", p, i);
+      g_string_append (mail, "\r\n");
+    }
+  g_string_append (mail, "--L--\r\n");
+  g_autoptr (ShrMessage) message = NULL;
+  g_autoptr (ShrRecord) r = run_string (mail, &message);
+  assert_cve (r, "CVE-2026-11111");
+  g_assert_cmpuint (r->references->len, <=, SHR_MAX_REFERENCES);
+  g_assert_cmpuint (r->references->len, >, 0);
+  g_assert_cmpstr (g_ptr_array_index (message->links, 0), ==, "https://example.org/0/0");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -680,7 +703,8 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/size/long-header", test_long_header);
   g_test_add_func ("/hostile/count/10000-cves", test_many_cves);
   g_test_add_func ("/hostile/header-injection", test_header_injection);
-  g_test_add_func ("/hostile/html", test_hostile_html);
+  g_test_add_func ("/hostile/html/active-content", test_hostile_html);
+  g_test_add_func ("/hostile/html/many-links", test_many_links);
 
   int status = g_test_run ();
   g_mime_shutdown ();
