@@ -65,10 +65,12 @@ shr_cmd_extract (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("FILE… — read advisory mails ('-' is standard input)");
+  g_set_prgname ("shirase extract");
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                "Reads each mail (any charset, HTML, forwards) and prints the advisory record:\n"
-                                "a short summary, or with --json one JSON object per input.");
+                                "Reads each mail (any charset, HTML, forwards; '-' is standard input) and\n"
+                                "prints the advisory record: a short summary, or with --json one JSON\n"
+                                "object per input, one per line. Exit status 1 when an input is not mail.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))

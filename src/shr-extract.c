@@ -362,6 +362,9 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const patterns[] = {
     "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
     "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
+    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
   };
   for (guint i = 0; i < sentences->len; i++)
     {
@@ -377,7 +380,14 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
             {
               g_autofree gchar *num = g_match_info_fetch (m, 1);
               gdouble score = g_ascii_strtod (num, NULL);
-              if (score >= 0.0 && score <= 10.0)
+              gint start = 0, end = 0;
+              g_match_info_fetch_pos (m, 1, &start, &end);
+              /* "CVSSv3.1" and "CVSS 4.0" are versions, not scores. */
+              gboolean version = start > 0 && (s[start - 1] == 'v' || s[start - 1] == 'V'
+                                               || (start >= 4 && g_ascii_strncasecmp (s + start - 4, "CVSS", 4) == 0)
+                                               || (start >= 5 && g_ascii_strncasecmp (s + start - 5, "CVSS ", 5) == 0
+                                                   && s[end] != ')' && strstr ("2.0 3.0 3.1 4.0", num) != NULL));
+              if (!version && score >= 0.0 && score <= 10.0)
                 {
                   ShrCve *cve = cve_for_sentence (ctx->record, s);
                   if (cve != NULL && cve->cvss < 0)
@@ -402,6 +412,39 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Tables of "CVE-… 9.8 Critical CVSS:3.1/…" rows, as vendors print them. */
+static void
+collect_cvss_table (ShrExtractContext *ctx)
+{
+  if (strstr (ctx->body, "CVSS") == NULL)
+    return;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ \\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
+                 ctx->body, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      g_autofree gchar *id = g_match_info_fetch (m, 1);
+      g_autofree gchar *num = g_match_info_fetch (m, 2);
+      g_autofree gchar *word = g_match_info_fetch (m, 3);
+      g_autofree gchar *row = g_match_info_fetch (m, 0);
+      ShrCve *cve = shr_record_find_cve (ctx->record, id);
+      gdouble score = g_ascii_strtod (num, NULL);
+      if (cve != NULL && cve->cvss < 0)
+        {
+          cve->cvss = score;
+          if (word != NULL && *word != '\0' && cve->severity == NULL)
+            cve->severity = g_strdup (shr_severity_normalize (word));
+        }
+      if (score > ctx->record->cvss_max)
+        {
+          ctx->record->cvss_max = score;
+          g_hash_table_remove (ctx->record->evidence, "cvss_max");
+          shr_record_set_evidence (ctx->record, "cvss_max", row);
+        }
+      g_match_info_next (m, NULL);
+    }
+}
+
 static void
 raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
 {
@@ -423,7 +466,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const patterns[] = {
     /* "Severity: Low", "Security Impact Rating: High", "Impact: Important",
      * "Max Severity: Critical", "severity rating of Critical". */
-    "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*[\"“]?(critical|important|high|moderate|medium|low)\\b",
+    "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
     "\\brated\\s+(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
@@ -460,8 +503,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
     "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
     "|\\bexploited\\s*[:：]\\s*no\\b"
-    "|悪用[^。]{0,12}(?:確認されていない|確認されておりません|確認されていません|確認していない|確認しておりません|報告されていない|報告されていません|観測されていない|確認されてない|認識していない|把握していない)"
-    "|攻撃[^。]{0,12}(?:確認されていない|確認されておりません|確認されていません|観測されていない|報告されていない))";
+    "|(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません))";
   static const gchar *positive =
     "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
     "|\\b(?:actively|being|been|is being|are being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
@@ -470,7 +512,9 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
     "|\\bexploiting (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ])?(?:zero-day|0-day|vulnerabilit|flaw|bug|security hole)"
     "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
-    "|\\b(?:attackers|threat actors|hackers|adversaries|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
+    "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
+    "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
+    "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
     "|\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
     "|\\blimited,? targeted attacks|\\bevidence of active exploitation"
     "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
@@ -716,6 +760,75 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Fixed versions as prose and lists give them: "upgrade to 7.4.6 or
+ * later", "fixed in PAN-OS 11.2.6", 「22.7R2.6 で修正」, a list under
+ * 「修正済みバージョン」/"Fixed versions". A version written as affected
+ * ("7.4.5 and earlier", 「…およびそれ以前」) is not taken. */
+static void
+collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  if (r->products->len == 0)
+    return;
+  for (guint i = 0; i < r->products->len; i++)
+    if (((ShrProduct *) g_ptr_array_index (r->products, i))->fixed->len > 0)
+      return;
+  /* Cues the fixed versions follow, and (Japanese) cues they precede. */
+  static const gchar *cue_before =
+    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release"
+    "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
+  static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
+  static const gchar *version =
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
+  static const gchar *affected_after =
+    "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      gint cue_start = -1, cue_end = -1;
+      gboolean versions_precede = FALSE;
+      g_autoptr (GMatchInfo) cm = NULL;
+      if (g_regex_match (shr_regex (cue_before), s, 0, &cm))
+        g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
+      else
+        {
+          g_clear_pointer (&cm, g_match_info_unref);
+          if (!g_regex_match (shr_regex (cue_after), s, 0, &cm))
+            continue;
+          g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
+          versions_precede = TRUE;
+        }
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (version), s, 0, &m);
+      while (g_match_info_matches (m))
+        {
+          gint start, end;
+          g_match_info_fetch_pos (m, 1, &start, &end);
+          gboolean placed = versions_precede ? end <= cue_start : start >= cue_end;
+          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+            {
+              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              /* The product named closest before the version. */
+              ShrProduct *target = g_ptr_array_index (r->products, 0);
+              gsize best = 0;
+              for (guint j = 0; j < r->products->len; j++)
+                {
+                  ShrProduct *p = g_ptr_array_index (r->products, j);
+                  const gchar *at = strstr (s, p->product);
+                  if (at != NULL && at < s + start && (gsize) (at - s) >= best)
+                    {
+                      best = at - s;
+                      target = p;
+                    }
+                }
+              if (target->fixed->len < 20)
+                shr_strv_add_unique (target->fixed, v);
+            }
+          g_match_info_next (m, NULL);
+        }
+    }
+}
+
 static void
 decide_category (ShrExtractContext *ctx)
 {
@@ -810,6 +923,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_autoptr (GPtrArray) sentences = split_sentences (text);
 
   collect_cvss (&ctx, sentences);
+  collect_cvss_table (&ctx);
   collect_severity (&ctx, sentences);
   if (record->exploited == SHR_TRISTATE_UNKNOWN)
     collect_exploitation (&ctx, sentences);
@@ -821,6 +935,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
+  collect_fixed_versions (&ctx, sentences);
 
   shr_record_finish (record);
   if (record->severity == NULL && record->cvss_max >= 0)

@@ -622,8 +622,32 @@ is_quoted (const gchar *line)
 /* A reply or forward that quotes the advisory with '>': returns the quoted
  * span with one level of quoting removed, or NULL when quoting is only a
  * small part of the text (an ordinary reply). */
+/* "On Tue, Mar 10, 2026 at 4:00 PM, Fortinet PSIRT <psirt@…> wrote:",
+ * 「2026年3月10日(火) 16:00 Fortinet PSIRT <psirt@…>:」: who and when. */
+static gboolean
+parse_attribution (const gchar *line, ForwardHeaders *h)
+{
+  static GRegex *en, *ja;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (g_regex_match (regex_once (&en, "^\\s*On (.+?),? ([^,]*<[^>]+@[^>]+>) wrote:\\s*$"), line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_unref);
+  if (g_regex_match (regex_once (&ja, "^\\s*(\\d{4}[年/][^ ]*(?: [0-9:]+)?)\\s+(.*<[^>]+@[^>]+>)(?:さん)?(?:は書きました)?\\s*[:：]\\s*$"),
+                     line, 0, &m))
+    {
+      h->date = g_match_info_fetch (m, 1);
+      h->from = g_match_info_fetch (m, 2);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static gchar *
-unwrap_quoted (const gchar *text)
+unwrap_quoted (const gchar *text, ForwardHeaders *h)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   gsize nonblank = 0, quoted = 0;
@@ -643,6 +667,9 @@ unwrap_quoted (const gchar *text)
     }
   if (quoted < 5 || quoted * 10 < nonblank * 4)
     return NULL;
+  for (gssize i = first - 1; i >= 0 && i >= first - 2; i--)
+    if (!is_blank (lines[i]) && parse_attribution (lines[i], h))
+      break;
   GString *out = g_string_new (NULL);
   for (gssize i = first; i <= last; i++)
     {
@@ -839,11 +866,124 @@ level_clear (Level *l)
   g_ptr_array_unref (l->attached);
 }
 
+/* RFC 2047 decoding of an unstructured header, by our own rules: the
+ * bytes of adjacent encoded words in one charset are joined before they
+ * are converted, because Japanese mailers split ISO-2022-JP and Shift_JIS
+ * text between words (GMime 3.2 loses everything after the first such
+ * word), and undecodable bytes become U+FFFD instead of ending the text. */
+static gchar *
+decode_rfc2047 (const gchar *raw)
+{
+  static GRegex *word;
+  GString *out = g_string_new (NULL);
+  GByteArray *pending = g_byte_array_new ();
+  gchar *pending_charset = NULL;
+  g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+  const gchar *p = raw;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (regex_once (&word, "=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?="), raw, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start, end;
+      g_match_info_fetch_pos (m, 0, &start, &end);
+      /* Text between two encoded words that is only white space vanishes. */
+      gboolean only_space = TRUE;
+      for (const gchar *q = p; q < raw + start; q++)
+        if (!g_ascii_isspace (*q))
+          only_space = FALSE;
+      g_autofree gchar *charset = g_match_info_fetch (m, 1);
+      gchar *star = strchr (charset, '*'); /* RFC 2231 language suffix */
+      if (star)
+        *star = '\0';
+      if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
+        {
+          g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
+                                            ignored, "Subject");
+          g_string_append (out, text);
+          g_byte_array_set_size (pending, 0);
+          g_clear_pointer (&pending_charset, g_free);
+        }
+      if (!(only_space && p != raw))
+        g_string_append_len (out, p, raw + start - p);
+      g_autofree gchar *enc = g_match_info_fetch (m, 2);
+      g_autofree gchar *data = g_match_info_fetch (m, 3);
+      if (g_ascii_tolower (enc[0]) == 'b')
+        {
+          gsize len = 0;
+          g_autofree guchar *bytes = g_base64_decode (data, &len);
+          g_byte_array_append (pending, bytes, len);
+        }
+      else
+        for (const gchar *q = data; *q; q++)
+          {
+            guint8 b = *q;
+            if (*q == '_')
+              b = ' ';
+            else if (*q == '=' && g_ascii_isxdigit (q[1]) && g_ascii_isxdigit (q[2]))
+              {
+                b = g_ascii_xdigit_value (q[1]) * 16 + g_ascii_xdigit_value (q[2]);
+                q += 2;
+              }
+            g_byte_array_append (pending, &b, 1);
+          }
+      if (pending_charset == NULL)
+        pending_charset = g_strdup (charset);
+      p = raw + end;
+      g_match_info_next (m, NULL);
+    }
+  if (pending_charset != NULL)
+    {
+      g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
+                                        ignored, "Subject");
+      g_string_append (out, text);
+    }
+  g_free (pending_charset);
+  g_byte_array_unref (pending);
+  g_string_append (out, p);
+  /* Folding white space and any control character (an encoded CR/LF)
+   * become one space: a subject is one line. */
+  GString *clean = g_string_new (NULL);
+  gboolean space = FALSE;
+  g_autofree gchar *valid = g_utf8_make_valid (out->str, out->len);
+  g_string_free (out, TRUE);
+  for (const gchar *q = valid; *q; q++)
+    {
+      if ((guchar) *q < 0x20 || *q == ' ' || *q == 0x7f)
+        space = clean->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (clean, ' ');
+          space = FALSE;
+          g_string_append_c (clean, *q);
+        }
+    }
+  return g_string_free (clean, FALSE);
+}
+
+static gchar *
+message_subject (GMimeMessage *msg)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, "Subject") : NULL;
+  const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
+  if (raw == NULL)
+    return NULL;
+  if (!g_utf8_validate (raw, -1, NULL))
+    {
+      /* Unencoded 8-bit subject: guess as for a body without a charset. */
+      gboolean lossy = FALSE;
+      g_autofree gchar *guessed = sniff_to_utf8 (raw, strlen (raw), &lossy);
+      return decode_rfc2047 (guessed);
+    }
+  return decode_rfc2047 (raw);
+}
+
 static void
 take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
-  m->subject = g_strdup (g_mime_message_get_subject (msg));
+  m->subject = message_subject (msg);
   g_free (m->from);
   m->from = address_list_string (g_mime_message_get_from (msg));
   g_free (m->date);
@@ -911,6 +1051,15 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
           copy[i] = ' ';
       raw = copy;
       g_ptr_array_add (m->warnings, g_strdup ("NUL bytes in the message were replaced by spaces"));
+    }
+
+  /* The reader is a library call: it cannot rely on main() having set
+   * GMime up (tests, benchmarks, the watcher all call it). */
+  static gsize gmime_ready;
+  if (g_once_init_enter (&gmime_ready))
+    {
+      g_mime_init ();
+      g_once_init_leave (&gmime_ready, 1);
     }
 
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, len);
@@ -1026,14 +1175,25 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       body = inner;
     }
 
-  gchar *unquoted = unwrap_quoted (body);
+  ForwardHeaders quoted_from = { 0 };
+  gchar *unquoted = unwrap_quoted (body, &quoted_from);
   if (unquoted != NULL)
     {
-      if (m->forwarded_by == NULL && subject_says_forward (m->outer_subject))
-        m->forwarded_by = g_strdup (outer_from);
+      /* Quoting a whole advisory is forwarding it: the attribution line
+       * names the original sender, the mail's own From the forwarder. */
+      if (m->forwarded_by == NULL && (quoted_from.from != NULL || subject_says_forward (m->outer_subject)))
+        m->forwarded_by = g_strdup (m->from);
+      if (quoted_from.from != NULL)
+        {
+          g_free (m->from);
+          m->from = g_strdup (quoted_from.from);
+          g_free (m->date);
+          m->date = parse_loose_date (quoted_from.date);
+        }
       g_free (body);
       body = unquoted;
     }
+  forward_headers_clear (&quoted_from);
 
   m->body = body;
   m->all_text = g_string_free (all, FALSE);

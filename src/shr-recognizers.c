@@ -136,7 +136,7 @@ usn_extract (ShrExtractContext *ctx)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
-      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:\\s*$", l))
+      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
           continue;
@@ -363,6 +363,55 @@ jvn_extract (ShrExtractContext *ctx)
               shr_match_group ("\\b(JVN(?:VU|TA)?#\\d{6,8}|JVNDB-\\d{4}-\\d{6})\\b", t, 1));
   g_autofree gchar *url = shr_match_group ("(https?://jvn\\.jp/[\\w/.#-]+)", ctx->body, 1);
   set_string (&ctx->record->source_url, g_steal_pointer (&url));
+
+  /* The page starts with the id, then the title: 「ExampleCMS における OS
+   * コマンドインジェクションの脆弱性」, 「Zyxel製NASにおける…」. */
+  g_autofree gchar *title = shr_match_group ("^\\s*JVN(?:VU|TA)?#\\d{6,8}\\s*\\n\\s*(\\S[^\\n]+)$", ctx->body, 1);
+  if (title != NULL)
+    set_string (&ctx->record->title, g_strdup (title));
+  const gchar *heading = ctx->record->title ? ctx->record->title : ctx->subject;
+  g_autofree gchar *subject_part = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
+  /* The vendor as JVN writes it: 「株式会社エグザンプルソフトが提供する」,
+   * else the first line under 「ベンダ情報」. */
+  g_autofree gchar *vendor = shr_match_group ("([^\\s、。「」]{2,40}?)が提供する", ctx->body, 1);
+  if (vendor == NULL)
+    vendor = shr_match_group ("^ベンダ情報\\s*\\n\\s*([^\\n]+)$", ctx->body, 1);
+  if (subject_part != NULL && shr_add_lexicon_products (ctx, subject_part) == 0)
+    {
+      /* "Zyxel製NAS": the maker before 製, the product after it. */
+      g_autofree gchar *maker = shr_match_group ("^(.+?)\\s*製\\s*(.+)$", subject_part, 1);
+      g_autofree gchar *product = shr_match_group ("^.+?\\s*製\\s*(.+)$", subject_part, 1);
+      if (maker != NULL && product != NULL)
+        shr_record_add_product (ctx->record, vendor ? vendor : maker, product);
+      else
+        shr_record_add_product (ctx->record, vendor, subject_part);
+    }
+  /* 「影響を受けるシステム」 lists the exact products and versions. */
+  g_autofree gchar *affected = shr_match_group ("^影響を受けるシステム\\s*\\n([\\s\\S]*?)\\n\\s*\\n", ctx->body, 1);
+  if (affected != NULL && ctx->record->products->len > 0)
+    {
+      ShrProduct *p = g_ptr_array_index (ctx->record->products, 0);
+      g_auto (GStrv) lines = g_strsplit (affected, "\n", -1);
+      for (gsize i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree gchar *l = g_strstrip (g_strdup (lines[i]));
+          const gchar *item = l;
+          if (g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "・"))
+            item = g_utf8_next_char (item);
+          while (*item == ' ')
+            item++;
+          if (*item != '\0')
+            shr_strv_add_unique (p->affected, item);
+        }
+    }
+  ctx->products_exact = ctx->record->products->len > 0;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (ctx->record->products->len > 0
+      && g_regex_match (shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"), ctx->body, 0, &m))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
+    }
 }
 
 /* ---- IPA ------------------------------------------------------------------ */

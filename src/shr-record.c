@@ -407,6 +407,15 @@ shr_record_to_json (const ShrRecord *r)
   return json_builder_get_root (b);
 }
 
+static gboolean
+round_score (const GMatchInfo *m, GString *out, gpointer data)
+{
+  g_autofree gchar *number = g_match_info_fetch (m, 1);
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.1f", g_ascii_strtod (number, NULL)));
+  return FALSE;
+}
+
 gchar *
 shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
 {
@@ -414,5 +423,12 @@ shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   json_generator_set_pretty (gen, pretty);
   json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  g_autofree gchar *text = json_generator_to_data (gen, NULL);
+  /* json-glib prints doubles with 17 significant digits (8.1 comes out as
+   * 8.0999999999999996); every number in a record is a CVSS score with
+   * one decimal, so print it as the advisory wrote it. */
+  static GRegex *long_number;
+  if (g_once_init_enter (&long_number))
+    g_once_init_leave (&long_number, g_regex_new ("(?<=[:\\s\\[])(\\d{1,2}\\.\\d{10,})(?=[,\\s}\\]])", G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_replace_eval (long_number, text, -1, 0, 0, round_score, NULL, NULL);
 }

@@ -1,0 +1,197 @@
+/* Each fixture mail in tests/data/mail/ is one named case
+ * (/extract/<kind>/<file>): what a careful reader finds in it, as written in
+ * its .expect.json, must be what shirase extracts. The fixtures are mails
+ * written in the shape of each real format, encoding and forward style. */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "shr-extract.h"
+
+static const gchar *
+dir_of_fixtures (void)
+{
+  static gchar *dir;
+  if (dir == NULL)
+    dir = g_build_filename (g_getenv ("SHR_TOP_SRCDIR") ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR,
+                            "tests", "data", "mail", NULL);
+  return dir;
+}
+
+static const gchar *
+member_string (JsonObject *o, const gchar *name)
+{
+  if (!json_object_has_member (o, name) || JSON_NODE_HOLDS_NULL (json_object_get_member (o, name)))
+    return NULL;
+  return json_object_get_string_member (o, name);
+}
+
+/* Lower-case, with every run of non-alphanumerics one space: how titles and
+ * names are compared (punctuation and case differ between sources). */
+static gchar *
+loose (const gchar *s)
+{
+  g_autofree gchar *norm = shr_lexicon_normalize (s ? s : "");
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const gchar *p = norm; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isalnum (c))
+        {
+          if (space && out->len > 0)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_unichar (out, c);
+        }
+      else
+        space = TRUE;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+related (const gchar *a, const gchar *b)
+{
+  g_autofree gchar *x = loose (a);
+  g_autofree gchar *y = loose (b);
+  return *x && *y && (strstr (x, y) != NULL || strstr (y, x) != NULL);
+}
+
+static void
+check_fixture (gconstpointer data)
+{
+  const gchar *name = data;
+  g_autofree gchar *eml = g_build_filename (dir_of_fixtures (), name, NULL);
+  g_autofree gchar *base = g_strndup (name, strlen (name) - 4);
+  g_autofree gchar *expect_path = g_strdup_printf ("%s/%s.expect.json", dir_of_fixtures (), base);
+
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, expect_path, &error);
+  g_assert_no_error (error);
+  JsonObject *expect = json_node_get_object (json_parser_get_root (parser));
+
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  g_assert_no_error (error);
+  g_autoptr (ShrRecord) r = shr_extract_file (eml, lexicon, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+
+  g_assert_cmpstr (r->source_kind, ==, member_string (expect, "kind"));
+  g_assert_cmpstr (r->lang, ==, member_string (expect, "lang"));
+  if (member_string (expect, "advisory_id") != NULL)
+    g_assert_cmpstr (r->advisory_id, ==, member_string (expect, "advisory_id"));
+
+  /* The CVE set is exact. */
+  JsonArray *cves = json_object_get_array_member (expect, "cves");
+  g_assert_cmpuint (r->cves->len, ==, json_array_get_length (cves));
+  for (guint i = 0; i < json_array_get_length (cves); i++)
+    g_assert_cmpstr (((ShrCve *) g_ptr_array_index (r->cves, i))->id, ==,
+                     json_array_get_string_element (cves, i));
+
+  /* Title: the advisory's own, allowing for punctuation and list tags. */
+  const gchar *title = member_string (expect, "title");
+  if (!related (r->title, title))
+    g_test_message ("title: expected \"%s\", got \"%s\"", title, r->title);
+  g_assert_true (related (r->title, title));
+
+  JsonNode *cvss = json_object_get_member (expect, "cvss_max");
+  if (JSON_NODE_HOLDS_NULL (cvss))
+    g_assert_cmpfloat (r->cvss_max, <, 0);
+  else
+    g_assert_cmpfloat_with_epsilon (r->cvss_max, json_node_get_double (cvss), 0.01);
+  g_assert_cmpstr (r->severity, ==, member_string (expect, "severity"));
+
+  JsonNode *exploited = json_object_get_member (expect, "exploited");
+  ShrTristate want = JSON_NODE_HOLDS_NULL (exploited) ? SHR_TRISTATE_UNKNOWN
+                     : json_node_get_boolean (exploited) ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
+  g_assert_cmpint (r->exploited, ==, want);
+  if (want != SHR_TRISTATE_UNKNOWN)
+    g_assert_nonnull (r->exploited_evidence);
+
+  /* Every expected product is named by the record (spellings vary). */
+  JsonArray *products = json_object_get_array_member (expect, "products");
+  for (guint i = 0; i < json_array_get_length (products); i++)
+    {
+      const gchar *want_product = json_array_get_string_element (products, i);
+      gboolean found = FALSE;
+      for (guint j = 0; j < r->products->len && !found; j++)
+        {
+          ShrProduct *p = g_ptr_array_index (r->products, j);
+          g_autofree gchar *full = g_strdup_printf ("%s %s", p->vendor ? p->vendor : "", p->product);
+          found = related (p->product, want_product) || related (full, want_product);
+        }
+      if (!found)
+        g_test_message ("product \"%s\" not found", want_product);
+      g_assert_true (found);
+    }
+
+  /* Forwards: who forwarded it, and the original sender recovered. */
+  const gchar *forwarded_by = member_string (expect, "forwarded_by");
+  if (forwarded_by != NULL)
+    {
+      if (r->forwarded_by == NULL || strstr (r->forwarded_by, forwarded_by) == NULL)
+        g_test_message ("forwarded_by: expected %s, got %s", forwarded_by, r->forwarded_by);
+      g_assert_true (r->forwarded_by != NULL && strstr (r->forwarded_by, forwarded_by) != NULL);
+    }
+  else
+    g_assert_null (r->forwarded_by);
+  const gchar *original_from = member_string (expect, "original_from");
+  if (original_from != NULL)
+    {
+      if (r->from == NULL || strstr (r->from, original_from) == NULL)
+        g_test_message ("from: expected %s, got %s", original_from, r->from);
+      g_assert_true (r->from != NULL && strstr (r->from, original_from) != NULL);
+    }
+
+  if (json_object_has_member (expect, "references_include"))
+    {
+      JsonArray *refs = json_object_get_array_member (expect, "references_include");
+      for (guint i = 0; i < json_array_get_length (refs); i++)
+        {
+          const gchar *url = json_array_get_string_element (refs, i);
+          gboolean found = g_strcmp0 (r->source_url, url) == 0;
+          for (guint j = 0; j < r->references->len && !found; j++)
+            found = strcmp (g_ptr_array_index (r->references, j), url) == 0;
+          if (!found)
+            g_test_message ("reference %s not found", url);
+          g_assert_true (found);
+        }
+    }
+
+  /* Nothing in the record may carry a line break into a mail header. */
+  g_assert_true (r->title != NULL && strpbrk (r->title, "\r\n") == NULL);
+  g_autofree gchar *json = shr_record_to_json_string (r, FALSE);
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  /* Every fixture reports every field that is wrong, not just the first. */
+  g_test_set_nonfatal_assertions ();
+  g_autoptr (GDir) dir = g_dir_open (dir_of_fixtures (), 0, NULL);
+  g_assert_nonnull (dir);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const gchar *entry;
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (entry, ".eml"))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const gchar *name = g_ptr_array_index (names, i);
+      g_autofree gchar *base = g_strndup (name, strlen (name) - 4);
+      g_autofree gchar *expect = g_strdup_printf ("%s/%s.expect.json", dir_of_fixtures (), base);
+      g_autofree gchar *contents = NULL;
+      g_assert_true (g_file_get_contents (expect, &contents, NULL, NULL));
+      g_autofree gchar *kind = NULL;
+      /* Group the cases by source kind and variant in their names. */
+      const gchar *k = strstr (contents, "\"kind\"");
+      kind = k ? g_strndup (strchr (k + 6, '"') + 1, strcspn (strchr (k + 6, '"') + 1, "\"")) : g_strdup ("unknown");
+      g_autofree gchar *path = g_strdup_printf ("/extract/%s/%s", kind, base);
+      g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
+    }
+  return g_test_run ();
+}
