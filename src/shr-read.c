@@ -1150,12 +1150,21 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
     }
 
   /* Inline forwards, possibly several deep (a forward of a forward). */
-  for (guint d = 0; d < SHR_MAX_FORWARD_DEPTH; d++)
+  for (guint d = 0;; d++)
     {
       ForwardHeaders h = { 0 };
       gchar *inner = unwrap_inline_forward (body, &h);
       if (inner == NULL)
         break;
+      if (d == SHR_MAX_FORWARD_DEPTH)
+        {
+          g_ptr_array_add (m->warnings,
+                           g_strdup_printf ("inline forwards nested deeper than %d: the inner ones were not unwrapped",
+                                            SHR_MAX_FORWARD_DEPTH));
+          forward_headers_clear (&h);
+          g_free (inner);
+          break;
+        }
       if (m->forwarded_by == NULL)
         m->forwarded_by = g_strdup (m->from);
       if (h.subject)
