@@ -19,6 +19,9 @@ typedef struct
 
 static const ShrVerb verbs[] = {
   { "extract", shr_cmd_extract, "Read advisory mails and print their records" },
+  { "match", shr_cmd_match, "Judge advisory mails against the organisation profile" },
+  { "check-config", shr_cmd_check_config, "Check the configuration file" },
+  { "assets", shr_cmd_assets, "Import an inventory (dpkg, rpm, CSV) as asset groups" },
   { NULL, NULL, NULL },
 };
 
@@ -32,7 +35,7 @@ print_usage (FILE *out)
            "\n"
            "Commands:\n");
   for (gsize i = 0; verbs[i].name != NULL; i++)
-    fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf (out, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (out, "\nRun 'shirase COMMAND --help' for the options of a command.\n");
 }
 

@@ -11,12 +11,14 @@ G_BEGIN_DECLS
 #define SHR_CONFIG_ERROR (shr_config_error_quark ())
 #define SHR_STORE_ERROR (shr_store_error_quark ())
 #define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
+#define SHR_VERSION_ERROR (shr_version_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
 GQuark shr_config_error_quark (void);
 GQuark shr_store_error_quark (void);
 GQuark shr_mustache_error_quark (void);
+GQuark shr_version_error_quark (void);
 
 typedef enum
 {
@@ -41,6 +43,7 @@ typedef enum
   SHR_CONFIG_ERROR_MISSING_KEY,
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
+  SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
 } ShrConfigError;
 
 typedef enum
@@ -64,5 +67,11 @@ typedef enum
   SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
   SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
 } ShrStoreError;
+
+typedef enum
+{
+  SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
+  SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
+} ShrVersionError;
 
 G_END_DECLS

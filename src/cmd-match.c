@@ -1,0 +1,101 @@
+/* shirase match -c CONF [--json] FILE.eml… — extract each advisory and
+ * judge it against the organisation profile. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "shr-cli.h"
+#include "shr-config.h"
+#include "shr-extract.h"
+#include "shr-match.h"
+
+int
+shr_cmd_match (int argc, char **argv)
+{
+  g_autofree gchar *conf = NULL;
+  g_autofree gchar *now_text = NULL;
+  gboolean json = FALSE;
+  g_auto (GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
+      "CONF" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per input, one per line", NULL },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Judge as at this ISO 8601 time (default: now)", "TIME" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE… — does an advisory concern us?");
+  g_option_context_set_summary (
+      context, "Reads each advisory mail ('-' is standard input), applies the organisation\n"
+               "profile and prints the verdict, grade, deadline and checklist: a summary in\n"
+               "Japanese and English, or with --json one JSON object per input.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("shirase match: %s\n", error->message);
+      return 2;
+    }
+  if (files == NULL || files[0] == NULL)
+    {
+      g_printerr ("shirase match: no input file (see shirase match --help)\n");
+      return 2;
+    }
+  g_autoptr (GDateTime) now = NULL;
+  if (now_text != NULL)
+    {
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+      now = g_date_time_new_from_iso8601 (now_text, utc);
+      if (now == NULL)
+        {
+          g_printerr ("shirase match: --now: \"%s\" is not an ISO 8601 time\n", now_text);
+          return 2;
+        }
+    }
+  else
+    now = g_date_time_new_now_utc ();
+
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  if (lexicon == NULL)
+    {
+      g_printerr ("shirase match: %s\n", error->message);
+      return 1;
+    }
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  g_autoptr (ShrConfig) config = shr_config_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, &error);
+  if (config == NULL)
+    {
+      g_printerr ("shirase match: %s\n", error->message);
+      return 1;
+    }
+
+  int status = 0;
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
+      if (record == NULL)
+        {
+          g_printerr ("shirase match: %s: %s\n", files[i], local->message);
+          status = 1;
+          continue;
+        }
+      g_autoptr (ShrMatch) m = shr_match_record (config->profile, &vocab, record, now);
+      if (json)
+        {
+          g_autoptr (JsonNode) node = shr_match_to_json (m, record);
+          g_autoptr (JsonGenerator) gen = json_generator_new ();
+          json_generator_set_root (gen, node);
+          g_autofree gchar *text = json_generator_to_data (gen, NULL);
+          g_print ("%s\n", text);
+        }
+      else
+        {
+          g_autofree gchar *text = shr_match_summary (m, record);
+          if (files[1] != NULL)
+            g_print ("== %s\n", files[i]);
+          g_print ("%s%s", text, files[i + 1] != NULL ? "\n" : "");
+        }
+    }
+  return status;
+}

@@ -1,0 +1,811 @@
+/* shr-config.c — reading and validating the configuration file.
+ *
+ * GKeyFile parses the values but reports no line numbers, so the file text
+ * is first scanned here (with GKeyFile's own line rules) to find the line
+ * of every group and key; every problem is then reported against the line
+ * that holds it. */
+#include "config.h"
+
+#include "shr-config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef enum
+{
+  T_STRING,
+  T_PATH,
+  T_LIST,
+  T_ADDRESSES, /* list of mail addresses */
+  T_INT,
+  T_DOUBLE,
+  T_BOOL,
+  T_ENUM,
+  T_TIME,   /* HH:MM */
+  T_SECRET, /* refused in a file others can read */
+  T_VERSION,
+  T_SECTORS,
+  T_REGIONS,
+  T_TIMEZONE,
+} KeyType;
+
+typedef struct
+{
+  const gchar *group; /* "asset" stands for every [asset NAME] */
+  const gchar *key;
+  KeyType type;
+  gboolean required;
+  const gchar *choices; /* T_ENUM: '|'-separated */
+  gdouble min, max;     /* T_INT, T_DOUBLE */
+} KeySpec;
+
+/* Every key shirase reads. Groups whose stage is not built yet are listed
+ * with the keys their issue specifies, so that a config written for them
+ * is checked now and a typo is caught before the stage exists. */
+static const KeySpec key_specs[] = {
+  { "organization", "name", T_STRING, TRUE, NULL, 0, 0 },
+  { "organization", "sectors", T_SECTORS, FALSE, NULL, 0, 0 },
+  { "organization", "regions", T_REGIONS, FALSE, NULL, 0, 0 },
+  { "organization", "timezone", T_TIMEZONE, FALSE, NULL, 0, 0 },
+  { "organization", "assets_file", T_PATH, FALSE, NULL, 0, 0 },
+
+  { "asset", "vendor", T_STRING, FALSE, NULL, 0, 0 },
+  { "asset", "product", T_STRING, TRUE, NULL, 0, 0 },
+  { "asset", "version", T_VERSION, FALSE, NULL, 0, 0 },
+  { "asset", "scheme", T_ENUM, FALSE, "generic|dpkg|rpm", 0, 0 },
+  { "asset", "exposure", T_ENUM, FALSE, "internet|internal|isolated|unknown", 0, 0 },
+  { "asset", "owners", T_ADDRESSES, FALSE, NULL, 0, 0 },
+  { "asset", "aliases", T_LIST, FALSE, NULL, 0, 0 },
+  { "asset", "notes", T_STRING, FALSE, NULL, 0, 0 },
+
+  { "policy", "grade_a_cvss", T_DOUBLE, FALSE, NULL, 0, 10 },
+  { "policy", "grade_b_cvss", T_DOUBLE, FALSE, NULL, 0, 10 },
+  { "policy", "deadline_a_days", T_INT, FALSE, NULL, 0, 365 },
+  { "policy", "deadline_b_days", T_INT, FALSE, NULL, 0, 365 },
+  { "policy", "deadline_c_days", T_INT, FALSE, NULL, 0, 365 },
+
+  { "imap", "host", T_STRING, TRUE, NULL, 0, 0 },
+  { "imap", "port", T_INT, FALSE, NULL, 1, 65535 },
+  { "imap", "security", T_ENUM, FALSE, "tls|starttls|none", 0, 0 },
+  { "imap", "ca_file", T_PATH, FALSE, NULL, 0, 0 },
+  { "imap", "user", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "password", T_SECRET, FALSE, NULL, 0, 0 },
+  { "imap", "password_file", T_PATH, FALSE, NULL, 0, 0 },
+  { "imap", "password_command", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "oauth2_token_command", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "folder", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "done_folder", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "failed_folder", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "idle", T_BOOL, FALSE, NULL, 0, 0 },
+  { "imap", "poll_seconds", T_INT, FALSE, NULL, 1, 86400 },
+
+  { "smtp", "url", T_STRING, TRUE, NULL, 0, 0 },
+  { "smtp", "security", T_ENUM, FALSE, "starttls|tls|none", 0, 0 },
+  { "smtp", "ca_file", T_PATH, FALSE, NULL, 0, 0 },
+  { "smtp", "user", T_STRING, FALSE, NULL, 0, 0 },
+  { "smtp", "password", T_SECRET, FALSE, NULL, 0, 0 },
+  { "smtp", "password_file", T_PATH, FALSE, NULL, 0, 0 },
+  { "smtp", "password_command", T_STRING, FALSE, NULL, 0, 0 },
+  { "smtp", "oauth2_token_command", T_STRING, FALSE, NULL, 0, 0 },
+  { "smtp", "from", T_STRING, FALSE, NULL, 0, 0 },
+
+  { "approval", "approvers", T_ADDRESSES, TRUE, NULL, 0, 0 },
+  { "approval", "quorum", T_INT, FALSE, NULL, 1, 100 },
+  { "approval", "require_auth_results", T_BOOL, FALSE, NULL, 0, 0 },
+  { "approval", "trusted_authserv_id", T_STRING, FALSE, NULL, 0, 0 },
+  { "approval", "remind_hours", T_INT, FALSE, NULL, 1, 8760 },
+  { "approval", "expire_hours", T_INT, FALSE, NULL, 1, 8760 },
+
+  { "recipients", "default", T_ADDRESSES, FALSE, NULL, 0, 0 },
+  { "recipients", "lang", T_ENUM, FALSE, "ja|en|both", 0, 0 },
+  { "recipients", "hourly_cap", T_INT, FALSE, NULL, 1, 100000 },
+
+  { "state", "dir", T_PATH, FALSE, NULL, 0, 0 },
+
+  { "templates", "dir", T_PATH, FALSE, NULL, 0, 0 },
+  { "templates", "charset", T_ENUM, FALSE, "utf-8|iso-2022-jp", 0, 0 },
+
+  { "digest", "time", T_TIME, FALSE, NULL, 0, 0 },
+  { "digest", "enabled", T_BOOL, FALSE, NULL, 0, 0 },
+  { NULL, NULL, 0, FALSE, NULL, 0, 0 },
+};
+
+static const gchar *const known_groups[] = {
+  "organization", "policy", "imap", "smtp", "approval", "recipients", "state", "templates", "digest", NULL,
+};
+
+/* ---- where things are --------------------------------------------------- */
+
+typedef struct
+{
+  gchar *key;
+  guint line;
+} KeyLine;
+
+typedef struct
+{
+  gchar *name; /* as written between the brackets */
+  guint line;
+  GArray *keys; /* KeyLine, in file order */
+} GroupLines;
+
+typedef struct
+{
+  gchar *path;
+  gboolean assets_only;
+  GPtrArray *groups; /* GroupLines*, in file order (duplicates kept) */
+  GKeyFile *keyfile;
+} ConfFile;
+
+static void
+key_line_clear (gpointer data)
+{
+  g_free (((KeyLine *)data)->key);
+}
+
+static void
+group_lines_free (gpointer data)
+{
+  GroupLines *g = data;
+  g_free (g->name);
+  g_array_unref (g->keys);
+  g_free (g);
+}
+
+static void
+conf_file_free (ConfFile *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->path);
+  g_ptr_array_unref (f->groups);
+  if (f->keyfile != NULL)
+    g_key_file_unref (f->keyfile);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfFile, conf_file_free)
+
+typedef struct
+{
+  GPtrArray *problems; /* ShrConfigProblem* */
+  const ShrVocabulary *vocab;
+  ShrProfile *profile;
+  GHashTable *asset_where; /* asset name → "FILE:LINE" */
+  gboolean have_organization;
+} Loader;
+
+static void
+problem_free (gpointer data)
+{
+  ShrConfigProblem *p = data;
+  g_free (p->message);
+  g_free (p);
+}
+
+static void G_GNUC_PRINTF (3, 4) add_problem (Loader *l, ShrConfigError code, const gchar *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  ShrConfigProblem *p = g_new0 (ShrConfigProblem, 1);
+  p->code = code;
+  p->message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_ptr_array_add (l->problems, p);
+}
+
+/* ---- scanning lines ----------------------------------------------------- */
+
+/* GKeyFile's line rules: leading white space ignored; '#' or nothing is a
+ * comment; "[name]" (only white space after ']') a group; anything with
+ * '=' a key. Returns FALSE, with problems added, on a line that is none of
+ * these, which GKeyFile would refuse without saying where. */
+static gboolean
+scan_lines (Loader *l, ConfFile *f, const gchar *text)
+{
+  gboolean ok = TRUE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GroupLines *cur = NULL;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint lineno = i + 1;
+      gchar *line = g_strstrip (lines[i]);
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '[')
+        {
+          gchar *close = strrchr (line, ']');
+          if (close == NULL || close[1] != '\0')
+            {
+              add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a group header must be \"[name]\"", f->path,
+                           lineno);
+              ok = FALSE;
+              continue;
+            }
+          cur = g_new0 (GroupLines, 1);
+          cur->name = g_strndup (line + 1, close - line - 1);
+          cur->line = lineno;
+          cur->keys = g_array_new (FALSE, FALSE, sizeof (KeyLine));
+          g_array_set_clear_func (cur->keys, key_line_clear);
+          g_ptr_array_add (f->groups, cur);
+          continue;
+        }
+      gchar *eq = strchr (line, '=');
+      if (eq == NULL)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: not a group, a \"key = value\" line or a comment",
+                       f->path, lineno);
+          ok = FALSE;
+          continue;
+        }
+      if (cur == NULL)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a key before the first [group]", f->path, lineno);
+          ok = FALSE;
+          continue;
+        }
+      KeyLine kl = { g_strstrip (g_strndup (line, eq - line)), lineno };
+      if (*kl.key == '\0')
+        {
+          add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s:%u: a value without a key", f->path, lineno);
+          g_free (kl.key);
+          ok = FALSE;
+          continue;
+        }
+      g_array_append_val (cur->keys, kl);
+    }
+  return ok;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static const KeySpec *
+find_spec (const gchar *group_kind, const gchar *key)
+{
+  for (const KeySpec *s = key_specs; s->group != NULL; s++)
+    if (strcmp (s->group, group_kind) == 0 && strcmp (s->key, key) == 0)
+      return s;
+  return NULL;
+}
+
+/* Items of a list value: ';' as GKeyFile writes lists, ',' as people do. */
+static GPtrArray *
+split_list (const gchar *value)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) parts = g_strsplit_set (value, ";,", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gchar *item = g_strstrip (parts[i]);
+      if (*item != '\0')
+        g_ptr_array_add (items, g_strdup (item));
+    }
+  return items;
+}
+
+static gchar *
+join_sector_keys (const ShrVocabulary *vocab)
+{
+  g_autoptr (GPtrArray) keys = shr_vocabulary_sector_keys (vocab);
+  if (keys == NULL || keys->len == 0)
+    return NULL;
+  g_ptr_array_add (keys, NULL);
+  return g_strjoinv (", ", (gchar **)keys->pdata);
+}
+
+static gboolean
+is_region_code (const gchar *s)
+{
+  gsize n = strlen (s);
+  if (n < 2 || n > 4)
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isalpha (*s))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  Loader *l;
+  ConfFile *f;
+  const GroupLines *g;
+  const KeyLine *kl;
+} Where;
+
+#define WHERE_FMT "%s:%u: [%s] %s: "
+#define WHERE_ARGS(w) (w)->f->path, (w)->kl->line, (w)->g->name, (w)->kl->key
+
+/* Checks one value against its type; TRUE when valid. Values of the
+ * profile's own keys are applied by the caller. */
+static gboolean
+check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersionScheme scheme)
+{
+  Loader *l = w->l;
+  switch (spec->type)
+    {
+    case T_STRING:
+    case T_PATH:
+    case T_SECRET:
+      if (*value == '\0')
+        {
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "empty value", WHERE_ARGS (w));
+          return FALSE;
+        }
+      return TRUE;
+    case T_LIST:
+      return TRUE;
+    case T_ADDRESSES:
+      {
+        g_autoptr (GPtrArray) items = split_list (value);
+        for (guint i = 0; i < items->len; i++)
+          {
+            const gchar *a = items->pdata[i];
+            const gchar *at = strchr (a, '@');
+            if (at == NULL || at == a || at[1] == '\0' || strchr (a, ' ') != NULL)
+              {
+                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not a mail address",
+                             WHERE_ARGS (w), a);
+                return FALSE;
+              }
+          }
+        return TRUE;
+      }
+    case T_INT:
+      {
+        gint64 n;
+        if (!g_ascii_string_to_signed (value, 10, (gint64)spec->min, (gint64)spec->max, &n, NULL))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "\"%s\" is not a whole number from %.0f to %.0f", WHERE_ARGS (w), value,
+                         spec->min, spec->max);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case T_DOUBLE:
+      {
+        gchar *end = NULL;
+        gdouble d = g_ascii_strtod (value, &end);
+        if (*value == '\0' || end == NULL || *end != '\0' || d < spec->min || d > spec->max || d != d)
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "\"%s\" is not a number from %.1f to %.1f", WHERE_ARGS (w), value,
+                         spec->min, spec->max);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case T_BOOL:
+      if (strcmp (value, "true") != 0 && strcmp (value, "false") != 0)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not true or false",
+                       WHERE_ARGS (w), value);
+          return FALSE;
+        }
+      return TRUE;
+    case T_ENUM:
+      {
+        g_auto (GStrv) choices = g_strsplit (spec->choices, "|", -1);
+        if (!g_strv_contains ((const gchar *const *)choices, value))
+          {
+            g_autofree gchar *list = g_strjoinv (", ", choices);
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not one of %s",
+                         WHERE_ARGS (w), value, list);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case T_TIME:
+      {
+        guint h = 0, m = 0;
+        gboolean ok = strlen (value) == 5 && g_ascii_isdigit (value[0]) && g_ascii_isdigit (value[1])
+                      && value[2] == ':' && g_ascii_isdigit (value[3]) && g_ascii_isdigit (value[4]);
+        if (ok)
+          {
+            h = (value[0] - '0') * 10 + (value[1] - '0');
+            m = (value[3] - '0') * 10 + (value[4] - '0');
+          }
+        if (!ok || h > 23 || m > 59)
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not a time of day (HH:MM)",
+                         WHERE_ARGS (w), value);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case T_VERSION:
+      {
+        g_autoptr (GError) error = NULL;
+        if (!shr_version_validate (scheme, value, &error))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "%s (scheme %s)", WHERE_ARGS (w),
+                         error->message, shr_version_scheme_to_string (scheme));
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case T_SECTORS:
+      {
+        g_autoptr (GPtrArray) items = split_list (value);
+        for (guint i = 0; i < items->len; i++)
+          if (shr_vocabulary_find_sector (l->vocab, items->pdata[i]) == NULL)
+            {
+              g_autofree gchar *known = join_sector_keys (l->vocab);
+              g_autofree gchar *hint
+                  = known != NULL ? g_strdup_printf (" (known: %s)", known) : g_strdup ("");
+              add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown sector \"%s\"%s",
+                           WHERE_ARGS (w), (gchar *)items->pdata[i], hint);
+              return FALSE;
+            }
+        return TRUE;
+      }
+    case T_REGIONS:
+      {
+        g_autoptr (GPtrArray) items = split_list (value);
+        for (guint i = 0; i < items->len; i++)
+          {
+            g_autofree gchar *code = g_ascii_strup (items->pdata[i], -1);
+            gboolean known = l->vocab != NULL && l->vocab->find_region != NULL
+                                 ? shr_vocabulary_find_region (l->vocab, code) != NULL
+                                 : is_region_code (code);
+            if (!known)
+              {
+                add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown region \"%s\"",
+                             WHERE_ARGS (w), (gchar *)items->pdata[i]);
+                return FALSE;
+              }
+          }
+        return TRUE;
+      }
+    case T_TIMEZONE:
+      {
+        GTimeZone *tz = g_time_zone_new_identifier (value);
+        if (tz == NULL)
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "unknown time zone \"%s\"",
+                         WHERE_ARGS (w), value);
+            return FALSE;
+          }
+        g_time_zone_unref (tz);
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+readable_by_others (const gchar *path)
+{
+  GStatBuf st;
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+  return (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
+}
+
+static gboolean load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from_where,
+                           ConfFile **out);
+
+static void
+apply_assets_file (Loader *l, const Where *w, const gchar *value)
+{
+  g_autofree gchar *dir = g_path_get_dirname (w->f->path);
+  g_autofree gchar *path
+      = g_path_is_absolute (value) ? g_strdup (value) : g_build_filename (dir, value, NULL);
+  g_autofree gchar *where = g_strdup_printf (WHERE_FMT, WHERE_ARGS (w));
+  g_autoptr (ConfFile) sub = NULL;
+  load_file (l, path, TRUE, where, &sub);
+}
+
+/* Validates every key of one group and applies it to the profile. */
+static void
+check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_groups)
+{
+  const gchar *kind = g->name;
+  g_autofree gchar *asset_name = NULL;
+  if (g_str_has_prefix (g->name, "asset ") || strcmp (g->name, "asset") == 0)
+    {
+      kind = "asset";
+      asset_name = g_strstrip (g_strdup (g->name + 5));
+      gboolean ok = *asset_name != '\0';
+      for (const gchar *p = asset_name; *p; p++)
+        ok &= g_ascii_isalnum (*p) || strchr ("._+-", *p) != NULL;
+      if (!ok)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                       "%s:%u: [%s]: an asset name is letters, digits and . _ + - "
+                       "(\"[asset NAME]\")",
+                       f->path, g->line, g->name);
+          return;
+        }
+    }
+  else if (f->assets_only)
+    {
+      add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_GROUP,
+                   "%s:%u: unknown group [%s] (an assets file holds only "
+                   "[asset NAME] groups)",
+                   f->path, g->line, g->name);
+      return;
+    }
+  else if (!g_strv_contains (known_groups, g->name))
+    {
+      add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_GROUP, "%s:%u: unknown group [%s]", f->path, g->line, g->name);
+      return;
+    }
+
+  /* Duplicates: GKeyFile would merge them silently. */
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen_groups, g->name));
+  if (first != 0)
+    {
+      add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, "%s:%u: [%s]: duplicate group (first at line %u)", f->path,
+                   g->line, g->name, first);
+      return;
+    }
+  g_hash_table_insert (seen_groups, g->name, GUINT_TO_POINTER (g->line));
+  if (asset_name != NULL)
+    {
+      const gchar *prev = g_hash_table_lookup (l->asset_where, asset_name);
+      if (prev != NULL)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, "%s:%u: [%s]: duplicate asset (first at %s)", f->path,
+                       g->line, g->name, prev);
+          return;
+        }
+      g_hash_table_insert (l->asset_where, g_strdup (asset_name),
+                           g_strdup_printf ("%s:%u", f->path, g->line));
+    }
+  if (strcmp (kind, "organization") == 0)
+    l->have_organization = TRUE;
+
+  /* The scheme decides how the version is read, wherever it is written. */
+  ShrVersionScheme scheme = SHR_VERSION_SCHEME_GENERIC;
+  g_autofree gchar *scheme_word = g_key_file_get_string (f->keyfile, g->name, "scheme", NULL);
+  if (scheme_word != NULL)
+    shr_version_scheme_parse (g_strstrip (scheme_word), &scheme);
+
+  g_autoptr (ShrAsset) asset = asset_name != NULL ? shr_asset_new (asset_name, NULL) : NULL;
+  if (asset != NULL)
+    asset->scheme = scheme;
+  g_autoptr (GHashTable) seen_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean asset_ok = TRUE;
+
+  for (guint i = 0; i < g->keys->len; i++)
+    {
+      const KeyLine *kl = &g_array_index (g->keys, KeyLine, i);
+      Where w = { l, f, g, kl };
+      const KeySpec *spec = find_spec (kind, kl->key);
+      if (spec == NULL)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_UNKNOWN_KEY, WHERE_FMT "unknown key", WHERE_ARGS (&w));
+          asset_ok = FALSE;
+          continue;
+        }
+      guint prev = GPOINTER_TO_UINT (g_hash_table_lookup (seen_keys, kl->key));
+      if (prev != 0)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_DUPLICATE, WHERE_FMT "duplicate key (first at line %u)",
+                       WHERE_ARGS (&w), prev);
+          asset_ok = FALSE;
+          continue;
+        }
+      g_hash_table_insert (seen_keys, kl->key, GUINT_TO_POINTER (kl->line));
+
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *raw = g_key_file_get_string (f->keyfile, g->name, kl->key, &error);
+      if (raw == NULL)
+        {
+          add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "%s", WHERE_ARGS (&w), error->message);
+          asset_ok = FALSE;
+          continue;
+        }
+      const gchar *value = g_strstrip (raw);
+      if (spec->type == T_SECRET && readable_by_others (f->path))
+        {
+          add_problem (l, SHR_CONFIG_ERROR_INSECURE,
+                       WHERE_FMT "refusing a password in a file that group or "
+                                 "others can read (chmod 600 %s, or use password_file)",
+                       WHERE_ARGS (&w), f->path);
+          continue;
+        }
+      if (!check_value (&w, spec, value, scheme))
+        {
+          asset_ok = FALSE;
+          continue;
+        }
+
+      /* Apply what the profile needs. */
+      ShrProfile *p = l->profile;
+      if (strcmp (kind, "organization") == 0)
+        {
+          if (strcmp (kl->key, "name") == 0)
+            {
+              g_free (p->name);
+              p->name = g_strdup (value);
+            }
+          else if (strcmp (kl->key, "sectors") == 0)
+            {
+              g_autoptr (GPtrArray) items = split_list (value);
+              for (guint j = 0; j < items->len; j++)
+                shr_strv_add_unique (p->sectors, items->pdata[j]);
+            }
+          else if (strcmp (kl->key, "regions") == 0)
+            {
+              g_autoptr (GPtrArray) items = split_list (value);
+              for (guint j = 0; j < items->len; j++)
+                {
+                  g_autofree gchar *code = g_ascii_strup (items->pdata[j], -1);
+                  shr_strv_add_unique (p->regions, code);
+                }
+            }
+          else if (strcmp (kl->key, "timezone") == 0)
+            shr_profile_set_timezone (p, value);
+          else if (strcmp (kl->key, "assets_file") == 0)
+            apply_assets_file (l, &w, value);
+        }
+      else if (strcmp (kind, "policy") == 0)
+        {
+          if (strcmp (kl->key, "grade_a_cvss") == 0)
+            p->policy.grade_a_cvss = g_ascii_strtod (value, NULL);
+          else if (strcmp (kl->key, "grade_b_cvss") == 0)
+            p->policy.grade_b_cvss = g_ascii_strtod (value, NULL);
+          else
+            {
+              gint idx = kl->key[9] - 'a'; /* deadline_X_days */
+              p->policy.deadline_days[idx] = (gint)g_ascii_strtoll (value, NULL, 10);
+            }
+        }
+      else if (asset != NULL)
+        {
+          if (strcmp (kl->key, "vendor") == 0)
+            asset->vendor = g_strdup (value);
+          else if (strcmp (kl->key, "product") == 0)
+            asset->product = g_strdup (value);
+          else if (strcmp (kl->key, "version") == 0)
+            asset->version = g_strdup (value);
+          else if (strcmp (kl->key, "exposure") == 0)
+            shr_exposure_parse (value, &asset->exposure);
+          else if (strcmp (kl->key, "owners") == 0 || strcmp (kl->key, "aliases") == 0)
+            {
+              GPtrArray *into = kl->key[0] == 'o' ? asset->owners : asset->aliases;
+              g_autoptr (GPtrArray) items = split_list (value);
+              for (guint j = 0; j < items->len; j++)
+                shr_strv_add_unique (into, items->pdata[j]);
+            }
+        }
+    }
+
+  if (strcmp (kind, "policy") == 0 && l->profile->policy.grade_b_cvss > l->profile->policy.grade_a_cvss)
+    add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                 "%s:%u: [%s]: grade_b_cvss (%.1f) is above grade_a_cvss (%.1f)", f->path, g->line, g->name,
+                 l->profile->policy.grade_b_cvss, l->profile->policy.grade_a_cvss);
+
+  /* Required keys, reported at the group's line. */
+  for (const KeySpec *s = key_specs; s->group != NULL; s++)
+    if (s->required && strcmp (s->group, kind) == 0 && !g_hash_table_contains (seen_keys, s->key))
+      {
+        add_problem (l, SHR_CONFIG_ERROR_MISSING_KEY, "%s:%u: [%s]: missing required key \"%s\"", f->path,
+                     g->line, g->name, s->key);
+        asset_ok = FALSE;
+      }
+
+  if (asset != NULL && asset_ok)
+    shr_profile_add_asset (l->profile, g_steal_pointer (&asset));
+}
+
+static gboolean
+load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from_where, ConfFile **out)
+{
+  g_autoptr (ConfFile) f = g_new0 (ConfFile, 1);
+  f->path = g_strdup (path);
+  f->assets_only = assets_only;
+  f->groups = g_ptr_array_new_with_free_func (group_lines_free);
+
+  g_autofree gchar *text = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_file_get_contents (path, &text, &len, &error))
+    {
+      if (from_where != NULL)
+        add_problem (l, SHR_CONFIG_ERROR_IO, "%scannot read %s: %s", from_where, path,
+                     g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "no such file"
+                                                                               : error->message);
+      else
+        add_problem (l, SHR_CONFIG_ERROR_IO, "%s", error->message);
+      return FALSE;
+    }
+  if (len > SHR_MAX_CONFIG_BYTES)
+    {
+      add_problem (l, SHR_CONFIG_ERROR_IO, "%s: larger than %u bytes", path, (guint)SHR_MAX_CONFIG_BYTES);
+      return FALSE;
+    }
+  if (memchr (text, '\0', len) != NULL || !g_utf8_validate (text, len, NULL))
+    {
+      add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s: not UTF-8 text", path);
+      return FALSE;
+    }
+  if (!scan_lines (l, f, text))
+    return FALSE;
+
+  f->keyfile = g_key_file_new ();
+  if (!g_key_file_load_from_data (f->keyfile, text, len, G_KEY_FILE_NONE, &error))
+    {
+      add_problem (l, SHR_CONFIG_ERROR_PARSE, "%s: %s", path, error->message);
+      return FALSE;
+    }
+
+  g_autoptr (GHashTable) seen_groups = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < f->groups->len; i++)
+    check_group (l, f, f->groups->pdata[i], seen_groups);
+  if (out != NULL)
+    *out = g_steal_pointer (&f);
+  return TRUE;
+}
+
+static ShrConfig *
+load (const gchar *path, const ShrVocabulary *vocab, GPtrArray *problems)
+{
+  Loader l = { problems, vocab, shr_profile_new (NULL),
+               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), FALSE };
+  ConfFile *f = NULL;
+  gboolean read = load_file (&l, path, FALSE, NULL, &f);
+  if (read && !l.have_organization)
+    add_problem (&l, SHR_CONFIG_ERROR_MISSING_KEY, "%s: missing required group [organization]", path);
+  g_hash_table_unref (l.asset_where);
+  if (problems->len > 0 || f == NULL)
+    {
+      conf_file_free (f);
+      shr_profile_free (l.profile);
+      return NULL;
+    }
+  shr_profile_build_index (l.profile, vocab);
+  ShrConfig *c = g_new0 (ShrConfig, 1);
+  c->path = g_strdup (path);
+  c->keyfile = g_key_file_ref (f->keyfile);
+  c->profile = l.profile;
+  conf_file_free (f);
+  return c;
+}
+
+ShrConfig *
+shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (problem_free);
+  ShrConfig *c = load (path, vocab, problems);
+  if (c == NULL)
+    {
+      const ShrConfigProblem *p = problems->pdata[0];
+      g_set_error_literal (error, SHR_CONFIG_ERROR, p->code, p->message);
+    }
+  return c;
+}
+
+GPtrArray *
+shr_config_check (const gchar *path, const ShrVocabulary *vocab)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  GPtrArray *problems = g_ptr_array_new_with_free_func (problem_free);
+  ShrConfig *c = load (path, vocab, problems);
+  shr_config_free (c);
+  return problems;
+}
+
+void
+shr_config_free (ShrConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->path);
+  if (config->keyfile != NULL)
+    g_key_file_unref (config->keyfile);
+  shr_profile_free (config->profile);
+  g_free (config);
+}
+
+gchar *
+shr_config_asset_group (const gchar *name)
+{
+  return g_strdup_printf ("asset %s", name);
+}
