@@ -984,6 +984,12 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
   m->subject = message_subject (msg);
+  if (m->subject != NULL && strlen (m->subject) > SHR_MAX_SUBJECT_BYTES)
+    {
+      const gchar *end = g_utf8_find_prev_char (m->subject, m->subject + SHR_MAX_SUBJECT_BYTES + 1);
+      m->subject[end ? end - m->subject : 0] = '\0';
+      g_ptr_array_add (m->warnings, g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
+    }
   g_free (m->from);
   m->from = address_list_string (g_mime_message_get_from (msg));
   g_free (m->date);

@@ -550,7 +550,9 @@ test_long_header (void)
   g_autoptr (ShrRecord) r = run_string (mail, NULL);
   g_assert_nonnull (r->title);
   g_assert_true (g_str_has_prefix (r->title, "Advisory long"));
-  g_test_message ("title of %zu bytes", strlen (r->title));
+  /* Cut to the cap, and the cut is reported. */
+  g_assert_cmpuint (strlen (r->title), <=, SHR_MAX_SUBJECT_BYTES);
+  g_assert_nonnull (find_warning (r, "Subject", "cut", NULL));
   assert_cve (r, "CVE-2026-11111");
 }
 
