@@ -14,8 +14,10 @@ shr_regex (const gchar *pattern)
   static GHashTable *cache;
   static GMutex lock;
   g_mutex_lock (&lock);
+  /* Keyed by the literal's address: hashing a long pattern on every call
+   * cost more than many of the matches. */
   if (cache == NULL)
-    cache = g_hash_table_new (g_str_hash, g_str_equal);
+    cache = g_hash_table_new (g_direct_hash, g_direct_equal);
   GRegex *re = g_hash_table_lookup (cache, pattern);
   if (re == NULL)
     {

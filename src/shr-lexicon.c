@@ -42,6 +42,15 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
       g_string_append_c (out, g_ascii_tolower (c));
       return;
     }
+  /* Kana, kanji and Japanese punctuation are their own NFKC casefold
+   * (U+3000, the ideographic space, is not): the bulk of Japanese text
+   * needs no Unicode tables. */
+  gunichar u = g_utf8_get_char (p);
+  if ((u > 0x3000 && u <= 0x30FF && u != 0x309B && u != 0x309C) || (u >= 0x4E00 && u <= 0x9FFF))
+    {
+      g_string_append_len (out, p, char_len);
+      return;
+    }
   g_autofree gchar *nfkc = g_utf8_normalize (p, char_len, G_NORMALIZE_NFKC);
   if (nfkc == NULL)
     return;

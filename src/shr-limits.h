@@ -50,3 +50,6 @@
 
 /* Mustache: one template or partial file read from disk. */
 #define SHR_MAX_MUSTACHE_TEMPLATE_BYTES (1024 * 1024)
+
+/* A Subject (and so a title), in bytes; longer ones are cut with a warning. */
+#define SHR_MAX_SUBJECT_BYTES 2048

@@ -984,6 +984,12 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
   m->subject = message_subject (msg);
+  if (m->subject != NULL && strlen (m->subject) > SHR_MAX_SUBJECT_BYTES)
+    {
+      const gchar *end = g_utf8_find_prev_char (m->subject, m->subject + SHR_MAX_SUBJECT_BYTES + 1);
+      m->subject[end ? end - m->subject : 0] = '\0';
+      g_ptr_array_add (m->warnings, g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
+    }
   g_free (m->from);
   m->from = address_list_string (g_mime_message_get_from (msg));
   g_free (m->date);
@@ -999,13 +1005,15 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
 static void
 merge_links (ShrMessage *m, GPtrArray *links)
 {
+  /* A set, not a scan of m->links per link: 512 HTML parts of 500 links
+   * each made the pairwise comparison take minutes. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint j = 0; j < m->links->len; j++)
+    g_hash_table_add (seen, g_ptr_array_index (m->links, j));
   for (guint i = 0; i < links->len; i++)
     {
-      const gchar *l = g_ptr_array_index (links, i);
-      gboolean seen = FALSE;
-      for (guint j = 0; j < m->links->len && !seen; j++)
-        seen = strcmp (g_ptr_array_index (m->links, j), l) == 0;
-      if (!seen)
+      gchar *l = g_ptr_array_index (links, i);
+      if (g_hash_table_add (seen, l))
         g_ptr_array_add (m->links, g_strdup (l));
     }
 }
@@ -1148,12 +1156,21 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
     }
 
   /* Inline forwards, possibly several deep (a forward of a forward). */
-  for (guint d = 0; d < SHR_MAX_FORWARD_DEPTH; d++)
+  for (guint d = 0;; d++)
     {
       ForwardHeaders h = { 0 };
       gchar *inner = unwrap_inline_forward (body, &h);
       if (inner == NULL)
         break;
+      if (d == SHR_MAX_FORWARD_DEPTH)
+        {
+          g_ptr_array_add (m->warnings,
+                           g_strdup_printf ("inline forwards nested deeper than %d: the inner ones were not unwrapped",
+                                            SHR_MAX_FORWARD_DEPTH));
+          forward_headers_clear (&h);
+          g_free (inner);
+          break;
+        }
       if (m->forwarded_by == NULL)
         m->forwarded_by = g_strdup (m->from);
       if (h.subject)
