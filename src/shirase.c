@@ -22,6 +22,9 @@ static const ShrVerb verbs[] = {
   { "match", shr_cmd_match, "Judge advisory mails against the organisation profile" },
   { "check-config", shr_cmd_check_config, "Check the configuration file" },
   { "assets", shr_cmd_assets, "Import an inventory (dpkg, rpm, CSV) as asset groups" },
+  { "once", shr_cmd_once, "Handle the mail waiting in the watched mailbox, then exit" },
+  { "watch", shr_cmd_watch, "Watch the mailbox and handle advisories as they arrive" },
+  { "status", shr_cmd_status, "Show what the state holds: counts, last sync, backlog, last error" },
   { NULL, NULL, NULL },
 };
 

@@ -949,6 +949,44 @@ shr_store_count_drafts (ShrStore *store, gint64 case_id, gint64 *count,
   return TRUE;
 }
 
+/* Shared by the two draft look-ups below: *draft_id = 0 when none. */
+static gboolean
+find_draft (ShrStore *store, const gchar *sql, const gchar *value,
+            gint64 *draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (draft_id != NULL, FALSE);
+  *draft_id = 0;
+  if (value == NULL || *value == '\0')
+    return TRUE;
+  g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, value);
+  if (!step_row (store, stmt, "finding a draft", &found, error))
+    return FALSE;
+  if (found)
+    *draft_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_find_draft_by_message_id (ShrStore *store, const gchar *message_id,
+                                    gint64 *draft_id, GError **error)
+{
+  return find_draft (store, "SELECT id FROM drafts WHERE message_id = ?",
+                     message_id, draft_id, error);
+}
+
+gboolean
+shr_store_find_draft_by_token (ShrStore *store, const gchar *token,
+                               gint64 *draft_id, GError **error)
+{
+  return find_draft (store, "SELECT id FROM drafts WHERE token = ?", token,
+                     draft_id, error);
+}
+
 gboolean
 shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status,
                             GError **error)

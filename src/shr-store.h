@@ -171,6 +171,14 @@ gboolean shr_store_add_draft (ShrStore *store, gint64 case_id,
 gboolean shr_store_count_drafts (ShrStore *store, gint64 case_id,
                                  gint64 *count, GError **error);
 
+/* The draft whose Message-ID (without <>) or Subject token is the one
+ * given; *draft_id = 0 when there is none (not an error). */
+gboolean shr_store_find_draft_by_message_id (ShrStore *store,
+                                             const gchar *message_id,
+                                             gint64 *draft_id, GError **error);
+gboolean shr_store_find_draft_by_token (ShrStore *store, const gchar *token,
+                                        gint64 *draft_id, GError **error);
+
 /* The draft's status: pending|approved|rejected|expired|sent (caller
  * frees); SHR_STORE_ERROR_NOT_FOUND when there is no such draft. */
 gboolean shr_store_draft_get_status (ShrStore *store, gint64 draft_id,

@@ -1,0 +1,399 @@
+/* shirase once -c CONF — handle what waits in the watched mailbox, exit.
+ * shirase watch -c CONF — the daemon: handle mail as it arrives.
+ *
+ * Both run the watcher (shr-watch) with the pipeline (shr-pipeline) as its
+ * handler. watch runs the watcher in a worker thread while the main thread
+ * runs a GMainLoop for the signals: SIGTERM/SIGINT let the current message
+ * finish and exit 0; SIGHUP reloads the configuration (an invalid one is
+ * refused with the reason logged, and the old one stays). */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shr-cli.h"
+#include "shr-log.h"
+#include "shr-pipeline.h"
+#include "shr-service.h"
+#include "shr-store.h"
+
+/* ---- what one run needs ----------------------------------------------------- */
+
+typedef struct
+{
+  ShrService *service;
+  ShrStore *store;
+  ShrPipeline *pipeline;
+  ShrWatch *watch;
+  gboolean batch_txn;  /* one transaction per fetched batch */
+  guint counts[SHR_OUTCOME_REPLY + 1];
+  guint duplicates;
+} Run;
+
+static void
+run_free (Run *r)
+{
+  if (r == NULL)
+    return;
+  shr_watch_free (r->watch);
+  shr_pipeline_free (r->pipeline);
+  shr_store_close (r->store);
+  shr_service_free (r->service);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static ShrVocabulary vocab;
+static ShrLexicon *lexicon;
+
+static gboolean
+init_lexicon (GError **error)
+{
+  if (lexicon != NULL)
+    return TRUE;
+  lexicon = shr_lexicon_get_default (error);
+  if (lexicon == NULL)
+    return FALSE;
+  vocab = shr_vocabulary_for_lexicon (lexicon);
+  return TRUE;
+}
+
+/* (transfer full) Loads @conf and opens the state; NULL + error. @store may
+ * be reused from a previous run (same state dir) and is then taken. */
+static Run *
+run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **error)
+{
+  g_autoptr (Run) r = g_new0 (Run, 1);
+  r->service = shr_service_load (conf, &vocab, TRUE, error);
+  if (r->service == NULL)
+    return NULL;
+  if (reuse != NULL && *reuse != NULL && g_strcmp0 (reuse_dir, r->service->state_dir) == 0)
+    r->store = g_steal_pointer (reuse);
+  else
+    {
+      r->store = shr_store_open (r->service->state_dir, error);
+      if (r->store == NULL)
+        return NULL;
+    }
+  r->pipeline = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
+  r->watch = shr_watch_new (r->service->imap);
+  const gchar *batch = g_getenv ("SHIRASE_BATCH");
+  if (batch != NULL && atoi (batch) > 0)
+    shr_watch_set_batch_size (r->watch, (guint) atoi (batch));
+  if (g_getenv ("SHIRASE_TEST_NO_MOVE") != NULL)
+    shr_watch_set_disable_move (r->watch, TRUE);
+  const gchar *txn = g_getenv ("SHIRASE_TXN");
+  r->batch_txn = txn != NULL && strcmp (txn, "batch") == 0;
+  return g_steal_pointer (&r);
+}
+
+static ShrWatchDisposition
+disposition_for (ShrOutcome outcome)
+{
+  switch (outcome)
+    {
+    case SHR_OUTCOME_FAILED:
+      return SHR_WATCH_FAILED;
+    case SHR_OUTCOME_REPLY:
+      return SHR_WATCH_KEEP; /* for the approval step */
+    case SHR_OUTCOME_HANDLED:
+    case SHR_OUTCOME_IGNORED:
+    default:
+      return SHR_WATCH_DONE;
+    }
+}
+
+static void
+log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
+{
+  g_autofree gchar *uid = g_strdup_printf ("%u", m->uid);
+  g_autofree gchar *case_id = g_strdup_printf ("%" G_GINT64_FORMAT, res->case_id);
+  const gchar *outcome = shr_outcome_to_string (res->outcome);
+  g_autofree gchar *what = NULL;
+  if (res->duplicate)
+    what = g_strdup_printf ("seen before (%s); moved by its recorded outcome", outcome);
+  else if (res->outcome == SHR_OUTCOME_HANDLED)
+    what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
+                            res->case_id, res->joined ? " (joined)" : " (new)",
+                            res->draft_id > 0 ? ", draft queued" : "");
+  else
+    what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
+  g_log_structured (G_LOG_DOMAIN, res->outcome == SHR_OUTCOME_FAILED ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO,
+                    "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome, "SHR_CASE", case_id,
+                    "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
+}
+
+/* The watcher's handler: each message through the pipeline, one
+ * transaction each (or one for the batch with SHIRASE_TXN=batch); stops
+ * between messages once a stop is requested. */
+static gboolean
+handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, guint *n_done, gpointer data,
+              GError **error)
+{
+  Run *r = data;
+  *n_done = 0;
+  if (r->batch_txn && !shr_store_begin (r->store, error))
+    return FALSE;
+  guint i;
+  guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
+  guint dups = 0;
+  for (i = 0; i < n; i++)
+    {
+      if (i > 0 && shr_watch_stop_requested (r->watch))
+        break;
+      ShrPipelineResult res = { 0 };
+      if (!shr_pipeline_handle (r->pipeline, msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid, msgs[i].raw, &res,
+                                error))
+        {
+          if (r->batch_txn)
+            shr_store_rollback (r->store);
+          else
+            *n_done = i;
+          return FALSE;
+        }
+      disp[i] = disposition_for (res.outcome);
+      log_result (&msgs[i], &res);
+      if (res.duplicate)
+        dups++;
+      else
+        counts[res.outcome]++;
+      shr_pipeline_result_clear (&res);
+      if (!r->batch_txn)
+        *n_done = i + 1;
+    }
+  if (r->batch_txn)
+    {
+      if (!shr_store_commit (r->store, error))
+        {
+          shr_store_rollback (r->store);
+          return FALSE;
+        }
+      *n_done = i;
+    }
+  for (guint k = 0; k <= SHR_OUTCOME_REPLY; k++)
+    r->counts[k] += counts[k];
+  r->duplicates += dups;
+  return TRUE;
+}
+
+/* ---- options ------------------------------------------------------------------ */
+
+typedef struct
+{
+  gchar *conf;
+  gchar *log_level;
+} Options;
+
+static int
+parse_options (const gchar *verb, const gchar *summary, int *argc, char ***argv, Options *o)
+{
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
+      "CONF" },
+    { "log-level", 'l', 0, G_OPTION_ARG_STRING, &o->log_level,
+      "Least severe entries logged: error, warning, message, info, debug (default: info)", "LEVEL" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("shirase %s: %s\n", verb, error->message);
+      return 2;
+    }
+  if (*argc > 1)
+    {
+      g_printerr ("shirase %s: unexpected argument '%s'\n", verb, (*argv)[1]);
+      return 2;
+    }
+  GLogLevelFlags level = G_LOG_LEVEL_INFO;
+  if (o->log_level != NULL && !shr_log_parse_level (o->log_level, &level))
+    {
+      g_printerr ("shirase %s: --log-level: unknown level \"%s\" (error, warning, message, info, debug)\n", verb,
+                  o->log_level);
+      return 2;
+    }
+  shr_log_setup (level);
+  if (o->conf == NULL)
+    o->conf = g_strdup (SHR_DEFAULT_CONFIG);
+  return 0;
+}
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->conf);
+  g_free (o->log_level);
+}
+
+/* ---- once ----------------------------------------------------------------------- */
+
+int
+shr_cmd_once (int argc, char **argv)
+{
+  Options o = { 0 };
+  int status = parse_options ("once", "Handles every message waiting in the watched folder, then exits.\n"
+                                      "Exit status: 0 done, 1 an error (logged), 2 usage.",
+                              &argc, &argv, &o);
+  if (status != 0)
+    {
+      options_clear (&o);
+      return status;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Run) r = init_lexicon (&error) ? run_new (o.conf, NULL, NULL, &error) : NULL;
+  options_clear (&o);
+  if (r == NULL)
+    {
+      g_printerr ("shirase once: %s\n", error->message);
+      return 1;
+    }
+  guint handled = 0;
+  gboolean ok = shr_watch_run (r->watch, TRUE, handle_batch, r, &handled, &error);
+  g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before\n", handled,
+           r->counts[SHR_OUTCOME_HANDLED], r->counts[SHR_OUTCOME_FAILED], r->counts[SHR_OUTCOME_IGNORED],
+           r->counts[SHR_OUTCOME_REPLY], r->duplicates);
+  if (!ok)
+    {
+      g_printerr ("shirase once: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+/* ---- watch ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GMutex lock;
+  GMainLoop *loop;
+  gchar *conf;
+  Run *current;      /* owned by the worker; read under lock */
+  Run *pending;      /* a reloaded configuration waiting to be taken */
+  gboolean quitting; /* a stop signal came */
+  int status;
+} Daemon;
+
+static gboolean
+on_stop (gpointer data)
+{
+  Daemon *d = data;
+  g_message ("stop requested; finishing the current message");
+  g_mutex_lock (&d->lock);
+  d->quitting = TRUE;
+  if (d->current != NULL)
+    shr_watch_request_stop (d->current->watch);
+  g_mutex_unlock (&d->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reload (gpointer data)
+{
+  Daemon *d = data;
+  g_autoptr (GError) error = NULL;
+  /* The new configuration is validated in full, state included, before
+   * the running one is let go. */
+  Run *r = run_new (d->conf, NULL, NULL, &error);
+  if (r == NULL)
+    {
+      g_warning ("reload: %s; keeping the previous configuration", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  g_message ("reload: %s is valid; switching to it", d->conf);
+  g_mutex_lock (&d->lock);
+  run_free (d->pending);
+  d->pending = r;
+  if (d->current != NULL)
+    shr_watch_request_stop (d->current->watch);
+  g_mutex_unlock (&d->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (((Daemon *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker (gpointer data)
+{
+  Daemon *d = data;
+  for (;;)
+    {
+      g_mutex_lock (&d->lock);
+      Run *r = d->current;
+      gboolean quitting = d->quitting;
+      g_mutex_unlock (&d->lock);
+      if (quitting)
+        break;
+      g_autoptr (GError) error = NULL;
+      shr_watch_run (r->watch, FALSE, handle_batch, r, NULL, &error);
+      g_mutex_lock (&d->lock);
+      if (!d->quitting && d->pending != NULL)
+        {
+          d->current = g_steal_pointer (&d->pending);
+          g_mutex_unlock (&d->lock);
+          run_free (r);
+          continue;
+        }
+      g_mutex_unlock (&d->lock);
+      break;
+    }
+  g_main_context_invoke (NULL, quit_loop, d);
+  return NULL;
+}
+
+int
+shr_cmd_watch (int argc, char **argv)
+{
+  Options o = { 0 };
+  int status = parse_options ("watch",
+                              "Watches the mailbox and handles each advisory as it arrives (IDLE, or polling).\n"
+                              "SIGTERM or SIGINT: finish the current message and exit 0.\n"
+                              "SIGHUP: reload the configuration (an invalid one is refused and logged).",
+                              &argc, &argv, &o);
+  if (status != 0)
+    {
+      options_clear (&o);
+      return status;
+    }
+  Daemon d = { 0 };
+  g_mutex_init (&d.lock);
+  d.conf = g_steal_pointer (&o.conf);
+  options_clear (&o);
+  g_autoptr (GError) error = NULL;
+  d.current = init_lexicon (&error) ? run_new (d.conf, NULL, NULL, &error) : NULL;
+  if (d.current == NULL)
+    {
+      g_printerr ("shirase watch: %s\n", error->message);
+      g_free (d.conf);
+      return 1;
+    }
+  d.loop = g_main_loop_new (NULL, FALSE);
+  guint s1 = g_unix_signal_add (SIGTERM, on_stop, &d);
+  guint s2 = g_unix_signal_add (SIGINT, on_stop, &d);
+  guint s3 = g_unix_signal_add (SIGHUP, on_reload, &d);
+  g_message ("watching %s on %s:%u (state in %s)", d.current->service->imap->folder, d.current->service->imap->host,
+             d.current->service->imap->port, d.current->service->state_dir);
+  GThread *t = g_thread_new ("watch", worker, &d);
+  g_main_loop_run (d.loop);
+  g_thread_join (t);
+  g_source_remove (s1);
+  g_source_remove (s2);
+  g_source_remove (s3);
+  g_message ("stopped");
+  run_free (d.current);
+  run_free (d.pending);
+  g_main_loop_unref (d.loop);
+  g_free (d.conf);
+  g_mutex_clear (&d.lock);
+  return 0;
+}

@@ -1,0 +1,72 @@
+/* shr-pipeline.h — the driver: one mail as received, taken through the
+ * stages into the state.
+ *
+ * For each message: de-duplicate (Message-ID, else SHA-256 of the raw
+ * bytes) → recognise our own mail and automatic replies (ignored) and
+ * replies to our drafts (left for the approval step) → read → extract →
+ * correlate into a case (CVE ids and advisory id as keys) → match against
+ * the profile → for applicable/check, queue a draft unless the case
+ * already has one (a later source joins the case); not applicable: the
+ * case is graded "-" and the message recorded, which is what the digest
+ * reads. Everything a message changes is written in one store transaction
+ * (the caller's, when one is open; else its own), so a crash leaves either
+ * all of it or nothing.
+ *
+ * The pipeline never touches the network: the watcher hands it bytes and
+ * moves the message by the outcome once the transaction is committed. */
+#pragma once
+
+#include <glib.h>
+
+#include "shr-lexicon.h"
+#include "shr-match.h"
+#include "shr-profile.h"
+#include "shr-store.h"
+#include "shr-vocab.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ShrPipeline ShrPipeline;
+
+typedef struct
+{
+  ShrOutcome outcome;
+  gboolean duplicate; /* seen before: nothing written now; outcome is the
+                       * one recorded then */
+  gint64 case_id;     /* 0 when none */
+  gboolean joined;    /* the case existed before this message */
+  gint64 draft_id;    /* queued by this message, else 0 */
+  ShrVerdict verdict; /* for handled messages */
+  gchar *record_id;   /* for handled messages */
+  gchar *reason;      /* why it was ignored, or why it failed; else NULL */
+} ShrPipelineResult;
+
+void shr_pipeline_result_clear (ShrPipelineResult *result);
+
+/* (transfer full) Borrows @store, @lexicon, @profile and @vocab (which must
+ * outlive it). @own_address ([smtp] from; may be NULL): mail from it is
+ * ours and ignored. */
+ShrPipeline *shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile,
+                               const ShrVocabulary *vocab, const gchar *own_address);
+void shr_pipeline_free (ShrPipeline *pipeline);
+
+/* Handles one message found in @folder at @uidvalidity/@uid. FALSE only
+ * when the state could not be written (SHR_STORE_ERROR_*): then nothing of
+ * this message was kept and it must stay where it is. A message that is
+ * not mail is not an error: outcome FAILED, with the reason. */
+gboolean shr_pipeline_handle (ShrPipeline *pipeline, const gchar *folder, gint64 uidvalidity, gint64 uid,
+                              GBytes *raw, ShrPipelineResult *result, GError **error);
+
+/* ---- exposed for tests ---------------------------------------------------- */
+
+/* Why a message with these raw headers is ours or automatic, or NULL when
+ * it is neither (transfer none: a static string). */
+const gchar *shr_pipeline_auto_reason (const gchar *raw, gsize len, const gchar *own_address);
+
+/* (transfer full) The unfolded value of the first header @name in the
+ * header block of @raw, or NULL. */
+gchar *shr_pipeline_header (const gchar *raw, gsize len, const gchar *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPipeline, shr_pipeline_free)
+
+G_END_DECLS

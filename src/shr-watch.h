@@ -1,0 +1,142 @@
+/* shr-watch.h — the watched IMAP mailbox (DESIGN.md "watch").
+ *
+ * Connects (IMAPS, STARTTLS, or plain towards loopback only), verifies the
+ * server certificate against [imap] ca_file or the system store with the
+ * host name checked, logs in (password, password_file, password_command,
+ * or XOAUTH2 with oauth2_token_command), selects the folder and hands every
+ * message not yet dealt with to a handler, in UID order, in batches (one
+ * UID FETCH of BODY.PEEK[] per batch). The handler says what became of each
+ * message; once a batch is handled (and so durably recorded by the caller),
+ * the watcher moves the messages: DONE to done_folder, FAILED to
+ * failed_folder (both created when missing), KEEP stays and is marked with
+ * the keyword $ShiraseKept so it is not fetched again. UID MOVE when the
+ * server has it, else UID COPY + \Deleted (+ UID EXPUNGE of exactly the
+ * copied UIDs where UIDPLUS allows; never a plain EXPUNGE). Nothing is ever
+ * deleted otherwise.
+ *
+ * Then it waits: IDLE (re-issued every 28 minutes) where the server offers
+ * it and [imap] idle is true, else polling every poll_seconds. Lost
+ * connections are re-made with exponential backoff (1 s doubling to 5
+ * minutes). Errors quote the server's reply; secrets are never logged and
+ * are wiped after use.
+ *
+ * shr-watch.c is the only file that includes libetpan. A ShrWatch is used
+ * from one thread; shr_watch_request_stop may be called from any thread or
+ * a signal handler. */
+#pragma once
+
+#include <glib.h>
+
+#include "shr-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SHR_IMAP_SECURITY_TLS,
+  SHR_IMAP_SECURITY_STARTTLS,
+  SHR_IMAP_SECURITY_NONE, /* only towards a loopback address */
+} ShrImapSecurity;
+
+typedef struct
+{
+  gchar *host;
+  guint port;                 /* default 993 (tls) or 143 */
+  ShrImapSecurity security;   /* default tls */
+  gchar *ca_file;             /* NULL: the system store */
+  gchar *user;
+  gchar *password;            /* inline (the config file is private) */
+  gchar *password_file;
+  gchar *password_command;
+  gchar *oauth2_token_command;
+  gchar *folder;              /* default INBOX */
+  gchar *done_folder;         /* default shirase/done */
+  gchar *failed_folder;       /* default shirase/failed */
+  gboolean idle;              /* default TRUE */
+  guint poll_seconds;         /* default 60 */
+  guint timeout_seconds;      /* network timeout, default 60 */
+} ShrWatchConfig;
+
+/* (transfer full) The [imap] group of @keyfile with defaults applied.
+ * Relative paths are taken from @config_dir. Errors: SHR_WATCH_ERROR_CONFIG
+ * (no host, security none towards a non-loopback host, no or several
+ * password sources). */
+ShrWatchConfig *shr_watch_config_new (GKeyFile *keyfile, const gchar *config_dir, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+void shr_watch_config_free (ShrWatchConfig *config);
+
+typedef enum
+{
+  SHR_WATCH_KEEP,   /* stays in the folder (marked $ShiraseKept) */
+  SHR_WATCH_DONE,   /* to done_folder */
+  SHR_WATCH_FAILED, /* to failed_folder */
+} ShrWatchDisposition;
+
+typedef struct
+{
+  const gchar *folder;
+  guint32 uidvalidity;
+  guint32 uid;
+  GBytes *raw; /* the whole message as stored on the server */
+} ShrWatchMessage;
+
+/* Handles @n messages (UID order) and fills @dispositions[0..n-1]. It must
+ * have recorded them durably when it returns TRUE: only then are they moved.
+ * FALSE (with @error) stops the pass; messages not given a disposition are
+ * left untouched. @n_done (set by the handler) tells how many of the first
+ * messages were recorded before the failure, so those are still moved. */
+typedef gboolean (*ShrWatchHandler) (const ShrWatchMessage *messages, guint n, ShrWatchDisposition *dispositions,
+                                     guint *n_done, gpointer user_data, GError **error);
+
+typedef struct _ShrWatch ShrWatch;
+
+/* (transfer full) @config is copied. */
+ShrWatch *shr_watch_new (const ShrWatchConfig *config);
+void shr_watch_free (ShrWatch *watch);
+
+/* Messages fetched per UID FETCH (default 200; at most 32 MB per batch). */
+void shr_watch_set_batch_size (ShrWatch *watch, guint batch);
+
+/* Connects, secures, verifies, logs in, creates done/failed folders when
+ * missing and selects the folder. Errors (SHR_WATCH_ERROR_*): CONNECT
+ * (host unreachable), TLS (handshake or certificate), AUTH (login refused,
+ * quoting the server; password source failed), PROTOCOL (other refusals). */
+gboolean shr_watch_connect (ShrWatch *watch, GError **error);
+void shr_watch_disconnect (ShrWatch *watch);
+
+/* Fetches what is new since the last pass (on a new connection: every
+ * message of the folder not marked $ShiraseKept or \Deleted), hands it to
+ * @handler batch by batch and moves it. Stops early (TRUE) when a stop is
+ * requested, after the current message's batch is handled and moved.
+ * @handled (may be NULL) is increased by the number of messages handled. */
+gboolean shr_watch_sync (ShrWatch *watch, ShrWatchHandler handler, gpointer user_data, guint *handled,
+                         GError **error);
+
+/* Waits for new mail (IDLE or polling), at most @max_seconds (0: the IDLE
+ * refresh interval or poll_seconds). Returns TRUE on new mail, timeout or a
+ * stop request; FALSE when the connection failed. */
+gboolean shr_watch_wait (ShrWatch *watch, guint max_seconds, GError **error);
+
+/* The daemon loop: connect, sync, wait, repeat; on an error, log it,
+ * disconnect and retry after the backoff. Returns when a stop is requested
+ * (TRUE). With @once: one connection, one pass, then returns; an error is
+ * returned (FALSE) instead of retried. */
+gboolean shr_watch_run (ShrWatch *watch, gboolean once, ShrWatchHandler handler, gpointer user_data,
+                        guint *handled, GError **error);
+
+/* Thread- and async-signal-safe: makes a wait or backoff return at once and
+ * the current sync stop after its batch. */
+void shr_watch_request_stop (ShrWatch *watch);
+gboolean shr_watch_stop_requested (ShrWatch *watch);
+
+/* Test hook: when TRUE, behave as if the server lacked MOVE. */
+void shr_watch_set_disable_move (ShrWatch *watch, gboolean disable);
+
+/* Milliseconds since the epoch of the last new-mail wakeup (IDLE EXISTS),
+ * 0 if none: lets the latency benchmark see when the server told us. */
+gint64 shr_watch_last_wakeup_ms (ShrWatch *watch);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrWatchConfig, shr_watch_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrWatch, shr_watch_free)
+
+G_END_DECLS

@@ -1,0 +1,104 @@
+# watch-lib.sh — sourced by the tests/watch-*.sh end-to-end tests: starts
+# the real mail stack (skipping with 77 where it cannot run), writes a
+# configuration for the "watch" user and offers small helpers.
+[ -n "${BASH_VERSION:-}" ] || { echo "watch-lib.sh needs bash" >&2; exit 99; }
+set -u
+
+top_src=${SHR_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top_build=${SHR_TOP_BUILDDIR:-$top_src}
+ms=$top_src/tests/mailstack/mailstack.sh
+mail=$top_src/tests/data/mail
+shirase=$top_build/shirase
+export SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_src/data}
+
+"$ms" check || exit 77
+[ -x "$shirase" ] || { echo "FAIL: $shirase not built"; exit 1; }
+
+fail () { echo "FAIL: $*"; exit 1; }
+now () { date +%s.%N; }
+ms_since () { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+
+envtext=$(MAILSTACK_OWNER_PID=$$ "$ms" start) || fail "the mail stack did not start"
+eval "$envtext"
+work=$MAILSTACK_DIR/shirase
+mkdir -p "$work"
+cleanup_hooks=""
+cleanup () { eval "$cleanup_hooks"; "$ms" stop "$MAILSTACK_DIR"; }
+trap cleanup EXIT
+
+printf 'pw-watch\n' >"$work/pw"
+chmod 600 "$work/pw"
+
+# write_conf [EXTRA_IMAP_LINES]: the configuration used by every test.
+conf=$work/shirase.conf
+write_conf ()
+{
+  cat >"$conf" <<CONF
+[organization]
+name = Example Corp
+sectors = energy
+regions = JP
+
+[asset edge-router]
+vendor = Cisco
+product = IOS XE
+version = 17.9.4
+exposure = internet
+owners = netops@example.test
+
+[imap]
+host = 127.0.0.1
+port = $IMAP_PORT
+security = starttls
+ca_file = $CA_FILE
+user = watch
+password_file = pw
+done_folder = shirase/done
+failed_folder = shirase/failed
+${1:-}
+
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT/localhost
+from = Shirase <shirase@example.test>
+
+[state]
+dir = state
+CONF
+}
+write_conf
+
+count () { "$top_src/tests/mailstack/count.sh" watch "${1:-INBOX}"; }
+total () { echo $(( $(count INBOX) + $(count shirase/done) + $(count shirase/failed) )); }
+deliver () { "$top_src/tests/mailstack/deliver.sh" watch "$@" >/dev/null || fail "deliver $*"; }
+
+# drop_many N PREFIX: N distinct advisories straight into the Maildir (far
+# quicker than one doveadm call each); Dovecot assigns their UIDs on the
+# next access.
+drop_many ()
+{
+  local n=$1 prefix=$2 dir=$MAILSTACK_DIR/mail/watch/Maildir
+  mkdir -p "$dir/new" "$dir/cur" "$dir/tmp"
+  python3 - "$n" "$prefix" "$dir/new" "$mail" <<'PY'
+import os, sys, time
+n, prefix, out, mail = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+bases = ["dsa_5901_1_libxml2.eml", "jpcert_at_2026_0012.eml", "cisa_kev_2026_03_10.eml",
+         "panos_cve_2026_0300.eml", "usn_7301_1_openssh.eml", "rhsa_2026_1234_kernel.eml"]
+raws = [open(os.path.join(mail, b), "rb").read() for b in bases]
+for i in range(n):
+    raw = raws[i % len(raws)]
+    head, sep, body = raw.partition(b"\n\n")
+    lines = [l for l in head.split(b"\n") if not l.lower().startswith(b"message-id:")]
+    lines.insert(0, b"Message-ID: <%s.%d@bench.example.test>" % (prefix.encode(), i))
+    data = b"\n".join(lines) + sep + body
+    name = "%d.%s_%d.bench" % (int(time.time()), prefix, i)
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+PY
+  chown -R nobody:nogroup "$dir"
+}
+
+# The state's view, through the sqlite3 tool when present.
+db () { sqlite3 "$work/state/shirase.db" "$1"; }
+
+run_once () { (cd "$work" && "$shirase" once -c "$conf" "$@"); }
+status () { (cd "$work" && "$shirase" status -c "$conf"); }
