@@ -497,10 +497,10 @@ verify_certificate (ShrWatch *w, GError **error)
               gnutls_datum_t out = { NULL, 0 };
               if (r >= 0)
                 gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0);
+              g_autofree gchar *why = g_strdup (r < 0 ? gnutls_strerror (r) : (const char *) out.data);
               g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS,
                            "the certificate of %s:%u does not verify against %s: %s", c->host, c->port,
-                           c->ca_file != NULL ? c->ca_file : "the system trust store",
-                           r < 0 ? gnutls_strerror (r) : (const char *) out.data);
+                           c->ca_file != NULL ? c->ca_file : "the system trust store", g_strstrip (why));
               gnutls_free (out.data);
               ok = FALSE;
             }

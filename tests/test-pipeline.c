@@ -1,0 +1,390 @@
+/* test-pipeline.c — the driver without a server: bytes in, state out.
+ * De-duplication, our own mail and automatic replies, replies to drafts,
+ * mail that is not mail, correlation of a second source into the first's
+ * case (one draft), not-applicable advisories (no draft), and the watcher's
+ * configuration rules. */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "shr-config.h"
+#include "shr-pipeline.h"
+#include "shr-watch.h"
+#include "test-util.h"
+
+typedef struct
+{
+  gchar *dir;
+  ShrStore *store;
+  ShrConfig *config;
+  ShrVocabulary vocab;
+  ShrPipeline *pipeline;
+} Fixture;
+
+static const ShrLexicon *
+lexicon (void)
+{
+  g_autoptr (GError) error = NULL;
+  ShrLexicon *l = shr_lexicon_get_default (&error);
+  g_assert_no_error (error);
+  return l;
+}
+
+static void
+remove_dir (const gchar *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree gchar *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_dir (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("shr-pipeline-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree gchar *conf = test_write_file (f->dir, "c.conf",
+                                            "[organization]\nname = Example\n\n"
+                                            "[asset edge]\nvendor = Cisco\nproduct = IOS XE\nversion = 17.9.4\n",
+                                            0600);
+  f->vocab = shr_vocabulary_for_lexicon (lexicon ());
+  f->config = shr_config_load (conf, &f->vocab, &error);
+  g_assert_no_error (error);
+  g_autofree gchar *state = g_build_filename (f->dir, "state", NULL);
+  f->store = shr_store_open (state, &error);
+  g_assert_no_error (error);
+  f->pipeline = shr_pipeline_new (f->store, lexicon (), f->config->profile, &f->vocab, "shirase@example.test");
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  shr_pipeline_free (f->pipeline);
+  shr_store_close (f->store);
+  shr_config_free (f->config);
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static GBytes *
+fixture_mail (const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "mail", name, NULL);
+  gchar *text = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &text, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (text, len);
+}
+
+static GBytes *
+text_mail (const gchar *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+handle (Fixture *f, guint uid, GBytes *raw, ShrPipelineResult *r)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = shr_pipeline_handle (f->pipeline, "INBOX", 7, uid, raw, r, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/* ---- headers and automatic mail ------------------------------------------------ */
+
+static void
+test_header_unfold (void)
+{
+  const gchar *raw = "From: a@example.test\r\nSubject: one\r\n two\r\n\tthree\r\nX-A: 1\r\n\r\nSubject: body\r\n";
+  g_autofree gchar *s = shr_pipeline_header (raw, strlen (raw), "subject");
+  g_assert_cmpstr (s, ==, "one two\tthree");
+  g_autofree gchar *none = shr_pipeline_header (raw, strlen (raw), "X-B");
+  g_assert_null (none);
+}
+
+static void
+test_auto_rules (void)
+{
+  static const struct
+  {
+    const gchar *headers;
+    const gchar *reason;
+  } cases[] = {
+    { "From: a@x\nAuto-Submitted: auto-replied\n", "automatic reply (Auto-Submitted)" },
+    { "From: a@x\nAuto-Submitted: auto-generated; owner-email=x\n", "automatic reply (Auto-Submitted)" },
+    { "From: a@x\nAuto-Submitted: no\n", NULL },
+    { "From: a@x\nX-Autoreply: yes\n", "automatic reply (X-Autoreply)" },
+    { "From: a@x\nPrecedence: junk\nList-Id: <l.x>\n", "automatic reply (Precedence: junk)" },
+    { "From: a@x\nPrecedence: bulk\n", "automatic reply (Precedence without List-Id)" },
+    { "From: a@x\nPrecedence: list\n", "automatic reply (Precedence without List-Id)" },
+    /* oss-security and friends: bulk, but a list. */
+    { "From: a@x\nPrecedence: bulk\nList-Id: <oss-security.lists.openwall.com>\n", NULL },
+    { "From: a@x\nX-Shirase-Draft: 12\n", "our own mail (X-Shirase- header)" },
+    { "From: Shirase <SHIRASE@example.test>\n", "our own mail (From is [smtp] from)" },
+    { "From: security@vendor.example\nSubject: DSA-1\n", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *raw = g_strdup_printf ("%s\nbody\n", cases[i].headers);
+      g_assert_cmpstr (shr_pipeline_auto_reason (raw, strlen (raw), "shirase@example.test"), ==, cases[i].reason);
+    }
+}
+
+/* ---- the pipeline ---------------------------------------------------------------- */
+
+static void
+test_dedupe_message_id (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) raw = fixture_mail ("dsa_5901_1_libxml2.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_false (r.duplicate);
+  shr_pipeline_result_clear (&r);
+  /* The same mail again, at another UID (a new UIDVALIDITY, a copy). */
+  handle (f, 9, raw, &r);
+  g_assert_true (r.duplicate);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  shr_pipeline_result_clear (&r);
+  /* The same Message-ID with other bytes (re-delivered with new Received
+   * headers) is the same message. */
+  gsize len;
+  const gchar *text = g_bytes_get_data (raw, &len);
+  g_autofree gchar *more = g_strconcat ("Received: from relay by mx; Thu, 1 Jan 2026 00:00:00 +0000\n", text, NULL);
+  g_autoptr (GBytes) raw2 = text_mail (more);
+  handle (f, 10, raw2, &r);
+  g_assert_true (r.duplicate);
+  shr_pipeline_result_clear (&r);
+  ShrStoreStatus st = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_get_status (f->store, &st, &error));
+  g_assert_cmpint (st.messages[SHR_OUTCOME_HANDLED], ==, 1);
+  shr_store_status_clear (&st);
+}
+
+static void
+test_dedupe_hash (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) raw = text_mail ("From: a@example.test\nSubject: no id\n\nCVE-2026-1111 in foo\n");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_false (r.duplicate);
+  shr_pipeline_result_clear (&r);
+  handle (f, 2, raw, &r);
+  g_assert_true (r.duplicate);
+  shr_pipeline_result_clear (&r);
+  g_autoptr (GBytes) other = text_mail ("From: a@example.test\nSubject: no id\n\nCVE-2026-1112 in foo\n");
+  handle (f, 3, other, &r);
+  g_assert_false (r.duplicate);
+  shr_pipeline_result_clear (&r);
+}
+
+static void
+test_not_mail (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) raw = text_mail ("this is not a mail message\n");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_FAILED);
+  g_assert_cmpstr (r.reason, ==, "IMAP message: not a mail message (no header line at the start)");
+  shr_pipeline_result_clear (&r);
+  ShrStoreStatus st = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_get_status (f->store, &st, &error));
+  g_assert_cmpint (st.messages[SHR_OUTCOME_FAILED], ==, 1);
+  g_assert_cmpstr (st.last_error, ==, "IMAP message: not a mail message (no header line at the start)");
+  shr_store_status_clear (&st);
+}
+
+static void
+test_ignored (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) raw = text_mail ("From: boss@example.test\nSubject: Out of office\nAuto-Submitted: auto-replied\n"
+                                      "Message-ID: <ooo@example.test>\n\nAway. Re: CVE-2026-20198\n");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_IGNORED);
+  g_assert_cmpstr (r.reason, ==, "automatic reply (Auto-Submitted)");
+  g_assert_cmpint (r.case_id, ==, 0);
+  shr_pipeline_result_clear (&r);
+}
+
+static void
+test_second_source_joins (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) cisco = fixture_mail ("cisco_sa_iosxe_webui_privesc.eml");
+  g_autoptr (GBytes) cisa = fixture_mail ("cisa_aa26_071a_volt_typhoon.eml");
+  ShrPipelineResult r1 = { 0 }, r2 = { 0 };
+  handle (f, 1, cisco, &r1);
+  handle (f, 2, cisa, &r2);
+  g_assert_cmpint (r1.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_cmpint (r1.verdict, ==, SHR_VERDICT_APPLICABLE);
+  g_assert_false (r1.joined);
+  g_assert_cmpint (r1.draft_id, >, 0);
+  g_assert_cmpint (r2.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_true (r2.joined);
+  g_assert_cmpint (r2.case_id, ==, r1.case_id);
+  g_assert_cmpint (r2.draft_id, ==, 0);
+  gint64 drafts = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_count_drafts (f->store, r1.case_id, &drafts, &error));
+  g_assert_cmpint (drafts, ==, 1);
+  g_autofree gchar *grade = NULL;
+  g_assert_true (shr_store_case_get (f->store, r1.case_id, NULL, &grade, &error));
+  g_assert_cmpstr (grade, ==, "A");
+  shr_pipeline_result_clear (&r1);
+  shr_pipeline_result_clear (&r2);
+}
+
+static void
+test_not_applicable (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GBytes) raw = fixture_mail ("panos_cve_2026_0300.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_cmpint (r.verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+  g_assert_cmpint (r.draft_id, ==, 0);
+  g_autofree gchar *grade = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_case_get (f->store, r.case_id, NULL, &grade, &error));
+  g_assert_cmpstr (grade, ==, "-");
+  shr_pipeline_result_clear (&r);
+}
+
+static void
+test_reply_to_draft (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  gint64 case_id = 0, draft_id = 0;
+  const gchar *keys[] = { "CVE-2026-20198", NULL };
+  g_assert_true (shr_store_case_for_keys (f->store, keys, "Cisco", &case_id, NULL, &error));
+  g_assert_true (shr_store_add_draft (f->store, case_id, "new", "K7Q2M9F3XA", "draft-1.abc@shirase.example.test",
+                                      "[承認依頼 #K7Q2M9F3XA] Cisco", "{}", &draft_id, &error));
+  /* By In-Reply-To. */
+  g_autoptr (GBytes) a = text_mail ("From: approver@example.test\nSubject: Re: Cisco\n"
+                                    "In-Reply-To: <draft-1.abc@shirase.example.test>\nMessage-ID: <r1@x>\n\n承認\n");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, a, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_REPLY);
+  g_autofree gchar *want = g_strdup_printf ("reply to draft %" G_GINT64_FORMAT, draft_id);
+  g_assert_cmpstr (r.reason, ==, want);
+  shr_pipeline_result_clear (&r);
+  /* By the Subject token alone, RFC 2047 encoded. */
+  g_autofree gchar *subject = g_mime_utils_header_encode_text (NULL, "Re: [承認依頼 #K7Q2M9F3XA] Cisco", "utf-8");
+  g_autofree gchar *text
+      = g_strdup_printf ("From: approver@example.test\nSubject: %s\nMessage-ID: <r2@x>\n\nok\n", subject);
+  g_autoptr (GBytes) b = text_mail (text);
+  handle (f, 2, b, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_REPLY);
+  g_assert_cmpstr (r.reason, ==, want);
+  shr_pipeline_result_clear (&r);
+  /* A bracketed "#1234" that is no draft token is an ordinary mail. */
+  g_autoptr (GBytes) c = text_mail ("From: x@example.test\nSubject: [Bug #1234] CVE-2026-7777 crash\n"
+                                    "Message-ID: <r3@x>\n\nCVE-2026-7777\n");
+  handle (f, 3, c, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  shr_pipeline_result_clear (&r);
+}
+
+/* ---- the watcher's configuration ------------------------------------------------ */
+
+static ShrWatchConfig *
+watch_config (const gchar *imap, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree gchar *text = g_strdup_printf ("[imap]\n%s", imap);
+  g_assert_true (g_key_file_load_from_data (kf, text, (gsize) -1, G_KEY_FILE_NONE, NULL));
+  return shr_watch_config_new (kf, "/etc/shirase", error);
+}
+
+static void
+test_watch_config (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrWatchConfig) c = watch_config ("host = imap.example.test\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->port, ==, 993);
+  g_assert_cmpint (c->security, ==, SHR_IMAP_SECURITY_TLS);
+  g_assert_cmpstr (c->password_file, ==, "/etc/shirase/pw");
+  g_assert_cmpstr (c->folder, ==, "INBOX");
+  g_assert_cmpstr (c->done_folder, ==, "shirase/done");
+  g_assert_cmpstr (c->failed_folder, ==, "shirase/failed");
+  g_assert_true (c->idle);
+  g_assert_cmpuint (c->poll_seconds, ==, 60);
+
+  g_autoptr (ShrWatchConfig) s
+      = watch_config ("host = imap.example.test\nsecurity = starttls\nuser = u\npassword_command = pass x\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->port, ==, 143);
+
+  static const struct
+  {
+    const gchar *imap;
+    const gchar *message;
+  } bad[] = {
+    { "user = u\npassword_file = pw\n", "[imap] host: missing" },
+    { "host = imap.example.test\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address, not \"imap.example.test\"" },
+    { "host = h\nuser = u\n",
+      "[imap]: give exactly one of password_file, password_command, oauth2_token_command (or password), not 0" },
+    { "host = h\nuser = u\npassword_file = a\noauth2_token_command = b\n",
+      "[imap]: give exactly one of password_file, password_command, oauth2_token_command (or password), not 2" },
+    { "host = h\nuser = u\npassword_file = a\ndone_folder = INBOX\n",
+      "[imap] done_folder and failed_folder must differ from folder \"INBOX\"" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) e = NULL;
+      g_autoptr (ShrWatchConfig) x = watch_config (bad[i].imap, &e);
+      g_assert_null (x);
+      g_assert_error (e, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG);
+      g_assert_cmpstr (e->message, ==, bad[i].message);
+    }
+  g_autoptr (ShrWatchConfig) lo
+      = watch_config ("host = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lo->port, ==, 143);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_mime_init ();
+  g_test_add_func ("/pipeline/header/unfold", test_header_unfold);
+  g_test_add_func ("/pipeline/auto/rules", test_auto_rules);
+  g_test_add ("/pipeline/dedupe/message-id", Fixture, NULL, setup, test_dedupe_message_id, teardown);
+  g_test_add ("/pipeline/dedupe/hash", Fixture, NULL, setup, test_dedupe_hash, teardown);
+  g_test_add ("/pipeline/failed/not-mail", Fixture, NULL, setup, test_not_mail, teardown);
+  g_test_add ("/pipeline/ignored/auto-submitted", Fixture, NULL, setup, test_ignored, teardown);
+  g_test_add ("/pipeline/case/second-source-joins", Fixture, NULL, setup, test_second_source_joins, teardown);
+  g_test_add ("/pipeline/case/not-applicable", Fixture, NULL, setup, test_not_applicable, teardown);
+  g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
+  g_test_add_func ("/watch/config", test_watch_config);
+  int status = g_test_run ();
+  g_mime_shutdown ();
+  return status;
+}
