@@ -10,6 +10,7 @@
 
 #include <glib-unix.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,9 +122,58 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
                             res->draft_id > 0 ? ", draft queued" : "");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
-  g_log_structured (G_LOG_DOMAIN, res->outcome == SHR_OUTCOME_FAILED ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO,
+  g_log_structured (G_LOG_DOMAIN,
+                    res->outcome == SHR_OUTCOME_FAILED && !res->duplicate ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO,
                     "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome, "SHR_CASE", case_id,
                     "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
+}
+
+/* Prepares @n messages on up to @threads threads (the caller's included):
+ * reading, extracting and matching need no state and are nearly all of the
+ * CPU time. */
+typedef struct
+{
+  ShrPipeline *pipeline;
+  const ShrWatchMessage *msgs;
+  ShrPrepared **out;
+  gint n;
+  gint next; /* atomic */
+} PrepJob;
+
+static gpointer
+prep_worker (gpointer data)
+{
+  PrepJob *j = data;
+  for (;;)
+    {
+      gint i = g_atomic_int_add (&j->next, 1);
+      if (i >= j->n)
+        break;
+      j->out[i] = shr_pipeline_prepare (j->pipeline, j->msgs[i].raw);
+    }
+  return NULL;
+}
+
+static guint
+prep_threads (void)
+{
+  const gchar *v = g_getenv ("SHIRASE_THREADS");
+  if (v != NULL && atoi (v) > 0)
+    return (guint) MIN (atoi (v), 64);
+  return MIN (g_get_num_processors (), 8);
+}
+
+static void
+prepare_all (ShrPipeline *pipeline, const ShrWatchMessage *msgs, guint n, ShrPrepared **out)
+{
+  PrepJob job = { pipeline, msgs, out, (gint) n, 0 };
+  guint extra = MIN (prep_threads (), n) - 1;
+  g_autofree GThread **threads = g_new0 (GThread *, extra + 1);
+  for (guint t = 0; t < extra; t++)
+    threads[t] = g_thread_new ("prepare", prep_worker, &job);
+  prep_worker (&job);
+  for (guint t = 0; t < extra; t++)
+    g_thread_join (threads[t]);
 }
 
 /* The watcher's handler: each message through the pipeline, one
@@ -140,19 +190,18 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
   guint i;
   guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
   guint dups = 0;
-  for (i = 0; i < n; i++)
+  g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
+  prepare_all (r->pipeline, msgs, n, prep);
+  gboolean ok = TRUE;
+  for (i = 0; i < n && ok; i++)
     {
       if (i > 0 && shr_watch_stop_requested (r->watch))
         break;
       ShrPipelineResult res = { 0 };
-      if (!shr_pipeline_handle (r->pipeline, msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid, msgs[i].raw, &res,
-                                error))
+      if (!shr_pipeline_apply (r->pipeline, prep[i], msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid, &res, error))
         {
-          if (r->batch_txn)
-            shr_store_rollback (r->store);
-          else
-            *n_done = i;
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       disp[i] = disposition_for (res.outcome);
       log_result (&msgs[i], &res);
@@ -163,6 +212,14 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       shr_pipeline_result_clear (&res);
       if (!r->batch_txn)
         *n_done = i + 1;
+    }
+  for (guint k = 0; k < n; k++)
+    shr_prepared_free (prep[k]);
+  if (!ok)
+    {
+      if (r->batch_txn)
+        shr_store_rollback (r->store);
+      return FALSE;
     }
   if (r->batch_txn)
     {

@@ -375,27 +375,93 @@ store_grade (ShrGrade grade)
     }
 }
 
-/* ---- the step -------------------------------------------------------------------- */
+/* ---- prepare: everything that needs no state ---------------------------------- */
+
+struct _ShrPrepared
+{
+  GBytes *raw;
+  gchar *sha256;
+  Headers h;
+  gchar *message_id;   /* without <>, or NULL */
+  const gchar *auto_why; /* static, or NULL */
+  gchar *read_error;   /* not mail: why */
+  ShrRecord *record;
+  ShrMatch *match;
+  gchar *record_json;
+  gchar *match_json;   /* only when a draft may be queued */
+};
+
+void
+shr_prepared_free (ShrPrepared *prep)
+{
+  if (prep == NULL)
+    return;
+  g_bytes_unref (prep->raw);
+  g_free (prep->sha256);
+  headers_clear (&prep->h);
+  g_free (prep->message_id);
+  g_free (prep->read_error);
+  shr_record_free (prep->record);
+  shr_match_free (prep->match);
+  g_free (prep->record_json);
+  g_free (prep->match_json);
+  g_free (prep);
+}
+
+ShrPrepared *
+shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
+{
+  g_return_val_if_fail (p != NULL && raw != NULL, NULL);
+  ShrPrepared *prep = g_new0 (ShrPrepared, 1);
+  prep->raw = g_bytes_ref (raw);
+  prep->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  gsize len = 0;
+  const gchar *text = g_bytes_get_data (raw, &len);
+  if (text != NULL)
+    foreach_header (text, len, collect_header, &prep->h);
+  prep->message_id = strip_message_id (prep->h.message_id);
+  prep->auto_why = auto_reason (&prep->h, p->own_address);
+  if (prep->auto_why != NULL)
+    return prep;
+  g_autoptr (GError) read_error = NULL;
+  g_autoptr (ShrMessage) msg = shr_message_read_bytes (raw, "IMAP message", &read_error);
+  if (msg == NULL)
+    {
+      prep->read_error = g_strdup (read_error->message);
+      return prep;
+    }
+  prep->record = shr_extract_message (msg, p->lexicon);
+  prep->record_json = shr_record_to_json_string (prep->record, FALSE);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  prep->match = shr_match_record (p->profile, p->vocab, prep->record, now);
+  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
+    {
+      g_autoptr (JsonNode) node = shr_match_to_json (prep->match, prep->record);
+      prep->match_json = json_to_string (node, FALSE);
+    }
+  return prep;
+}
+
+/* ---- apply: the state, in one transaction ----------------------------------------- */
 
 typedef struct
 {
   ShrPipeline *p;
   const gchar *folder;
   gint64 uidvalidity, uid;
-  GBytes *raw;
-  const gchar *sha256;
+  ShrPrepared *prep;
   ShrPipelineResult *r;
 } Step;
 
 static gboolean
-record_outcome (Step *s, const gchar *message_id, const gchar *record_id, const gchar *error, GError **gerror)
+record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **gerror)
 {
   ShrStoreMessage m = {
     .folder = s->folder,
     .uidvalidity = s->uidvalidity,
     .uid = s->uid,
-    .message_id = message_id,
-    .raw_sha256 = s->sha256,
+    .message_id = s->prep->message_id,
+    .raw_sha256 = s->prep->sha256,
     .outcome = s->r->outcome,
     .record_id = record_id,
     .case_id = s->r->case_id,
@@ -416,17 +482,12 @@ step_run (ShrStore *store, gpointer data, GError **error)
 {
   Step *s = data;
   ShrPipeline *p = s->p;
+  ShrPrepared *prep = s->prep;
   ShrPipelineResult *r = s->r;
-  gsize len = 0;
-  const gchar *raw = g_bytes_get_data (s->raw, &len);
-  g_auto (Headers) h = { 0 };
-  if (raw != NULL)
-    foreach_header (raw, len, collect_header, &h);
-  g_autofree gchar *message_id = strip_message_id (h.message_id);
 
   gboolean found = FALSE;
   ShrOutcome outcome = SHR_OUTCOME_HANDLED;
-  if (!shr_store_message_lookup (store, message_id, s->sha256, &found, &outcome, error))
+  if (!shr_store_message_lookup (store, prep->message_id, prep->sha256, &found, &outcome, error))
     return FALSE;
   if (found)
     {
@@ -435,36 +496,32 @@ step_run (ShrStore *store, gpointer data, GError **error)
       return TRUE;
     }
 
-  const gchar *why = auto_reason (&h, p->own_address);
-  if (why != NULL)
+  if (prep->auto_why != NULL)
     {
       r->outcome = SHR_OUTCOME_IGNORED;
-      r->reason = g_strdup (why);
-      return record_outcome (s, message_id, NULL, NULL, error);
+      r->reason = g_strdup (prep->auto_why);
+      return record_outcome (s, NULL, NULL, error);
     }
 
   gint64 draft_id = 0;
-  if (!is_reply (p, &h, &draft_id, error))
+  if (!is_reply (p, &prep->h, &draft_id, error))
     return FALSE;
   if (draft_id != 0)
     {
       r->outcome = SHR_OUTCOME_REPLY;
       r->reason = draft_id > 0 ? g_strdup_printf ("reply to draft %" G_GINT64_FORMAT, draft_id)
                                : g_strdup ("reply to an unknown draft token");
-      return record_outcome (s, message_id, NULL, NULL, error);
+      return record_outcome (s, NULL, NULL, error);
     }
 
-  g_autoptr (GError) read_error = NULL;
-  g_autoptr (ShrMessage) msg = shr_message_read_bytes (s->raw, "IMAP message", &read_error);
-  if (msg == NULL)
+  if (prep->read_error != NULL)
     {
       r->outcome = SHR_OUTCOME_FAILED;
-      r->reason = g_strdup (read_error->message);
-      return record_outcome (s, message_id, NULL, read_error->message, error);
+      r->reason = g_strdup (prep->read_error);
+      return record_outcome (s, NULL, prep->read_error, error);
     }
-  g_autoptr (ShrRecord) record = shr_extract_message (msg, p->lexicon);
-  g_autofree gchar *json = shr_record_to_json_string (record, FALSE);
-  if (!shr_store_put_record (store, record->id, json, error))
+  ShrRecord *record = prep->record;
+  if (!shr_store_put_record (store, record->id, prep->record_json, error))
     return FALSE;
 
   g_auto (GStrv) keys = shr_store_record_keys (record);
@@ -472,49 +529,41 @@ step_run (ShrStore *store, gpointer data, GError **error)
   if (!shr_store_case_for_keys (store, (const gchar *const *) keys, record->title, &r->case_id, &is_new, error))
     return FALSE;
   r->joined = !is_new;
-
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (ShrMatch) match = shr_match_record (p->profile, p->vocab, record, now);
-  r->verdict = match->verdict;
+  r->verdict = prep->match->verdict;
   r->record_id = g_strdup (record->id);
 
   /* The case's grade is the highest any of its sources gave. */
   g_autofree gchar *old_grade = NULL;
   if (!shr_store_case_get (store, r->case_id, NULL, &old_grade, error))
     return FALSE;
-  const gchar *grade = store_grade (match->grade);
-  if (grade_rank (grade) > grade_rank (old_grade)
-      && !shr_store_case_set_grade (store, r->case_id, grade, error))
+  const gchar *grade = store_grade (prep->match->grade);
+  if (grade_rank (grade) > grade_rank (old_grade) && !shr_store_case_set_grade (store, r->case_id, grade, error))
     return FALSE;
 
-  if (match->verdict != SHR_VERDICT_NOT_APPLICABLE)
+  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
     {
       gint64 drafts = 0;
       if (!shr_store_count_drafts (store, r->case_id, &drafts, error))
         return FALSE;
-      if (drafts == 0)
-        {
-          /* The notice is rendered from this later (the render stage);
-           * the draft holds what it needs: the match JSON, record
-           * included. Token and Message-ID are set when it is sent. */
-          g_autoptr (JsonNode) node = shr_match_to_json (match, record);
-          g_autofree gchar *body = json_to_string (node, FALSE);
-          if (!shr_store_add_draft (store, r->case_id, "new", NULL, NULL, record->title, body, &r->draft_id, error))
-            return FALSE;
-        }
+      /* A later source joins the case: no second draft. The notice is
+       * rendered from the match JSON (record included) by the render
+       * stage; token and Message-ID are set when the draft is sent. */
+      if (drafts == 0
+          && !shr_store_add_draft (store, r->case_id, "new", NULL, NULL, record->title, prep->match_json,
+                                   &r->draft_id, error))
+        return FALSE;
     }
   r->outcome = SHR_OUTCOME_HANDLED;
-  return record_outcome (s, message_id, record->id, NULL, error);
+  return record_outcome (s, record->id, NULL, error);
 }
 
 gboolean
-shr_pipeline_handle (ShrPipeline *p, const gchar *folder, gint64 uidvalidity, gint64 uid, GBytes *raw,
-                     ShrPipelineResult *result, GError **error)
+shr_pipeline_apply (ShrPipeline *p, ShrPrepared *prep, const gchar *folder, gint64 uidvalidity, gint64 uid,
+                    ShrPipelineResult *result, GError **error)
 {
-  g_return_val_if_fail (p != NULL && folder != NULL && raw != NULL && result != NULL, FALSE);
+  g_return_val_if_fail (p != NULL && prep != NULL && folder != NULL && result != NULL, FALSE);
   memset (result, 0, sizeof *result);
-  g_autofree gchar *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
-  Step s = { p, folder, uidvalidity, uid, raw, sha, result };
+  Step s = { p, folder, uidvalidity, uid, prep, result };
   gboolean ok;
   if (shr_store_in_transaction (p->store))
     ok = step_run (p->store, &s, error);
@@ -523,4 +572,13 @@ shr_pipeline_handle (ShrPipeline *p, const gchar *folder, gint64 uidvalidity, gi
   if (!ok)
     shr_pipeline_result_clear (result);
   return ok;
+}
+
+gboolean
+shr_pipeline_handle (ShrPipeline *p, const gchar *folder, gint64 uidvalidity, gint64 uid, GBytes *raw,
+                     ShrPipelineResult *result, GError **error)
+{
+  g_return_val_if_fail (p != NULL && raw != NULL, FALSE);
+  g_autoptr (ShrPrepared) prep = shr_pipeline_prepare (p, raw);
+  return shr_pipeline_apply (p, prep, folder, uidvalidity, uid, result, error);
 }

@@ -57,6 +57,21 @@ void shr_pipeline_free (ShrPipeline *pipeline);
 gboolean shr_pipeline_handle (ShrPipeline *pipeline, const gchar *folder, gint64 uidvalidity, gint64 uid,
                               GBytes *raw, ShrPipelineResult *result, GError **error);
 
+/* The same in two steps, so that the work that needs no state (hashing,
+ * reading, extracting, matching: nearly all of the CPU time) can run on
+ * several threads while the state is written by one.
+ * shr_pipeline_prepare is thread-safe; shr_pipeline_apply is not (it
+ * writes the store) and applies in the order it is called. */
+typedef struct _ShrPrepared ShrPrepared;
+
+/* (transfer full) Never NULL. */
+ShrPrepared *shr_pipeline_prepare (ShrPipeline *pipeline, GBytes *raw);
+void shr_prepared_free (ShrPrepared *prepared);
+gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const gchar *folder, gint64 uidvalidity,
+                             gint64 uid, ShrPipelineResult *result, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPrepared, shr_prepared_free)
+
 /* ---- exposed for tests ---------------------------------------------------- */
 
 /* Why a message with these raw headers is ours or automatic, or NULL when

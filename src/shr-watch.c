@@ -1021,7 +1021,10 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
         }
     }
   if (has_data)
-    w->last_wakeup_ms = g_get_real_time () / 1000;
+    {
+      w->last_wakeup_ms = g_get_real_time () / 1000;
+      g_debug ("IMAP: the server announced a change in %s", c->folder);
+    }
   r = mailimap_idle_done (w->imap);
   if (r != MAILIMAP_NO_ERROR)
     {
