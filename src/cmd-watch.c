@@ -86,8 +86,14 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
     shr_watch_set_batch_size (r->watch, (guint) atoi (batch));
   if (g_getenv ("SHIRASE_TEST_NO_MOVE") != NULL)
     shr_watch_set_disable_move (r->watch, TRUE);
+  /* [state] commit = batch: one transaction per fetched batch instead of
+   * one per message (as safe: nothing is moved before its commit; faster
+   * where fsync is slow). SHIRASE_TXN overrides it for tests and bench. */
+  g_autofree gchar *commit = g_key_file_get_string (r->service->config->keyfile, "state", "commit", NULL);
   const gchar *txn = g_getenv ("SHIRASE_TXN");
-  r->batch_txn = txn != NULL && strcmp (txn, "batch") == 0;
+  if (txn == NULL)
+    txn = commit != NULL ? g_strstrip (commit) : "message";
+  r->batch_txn = strcmp (txn, "batch") == 0;
   return g_steal_pointer (&r);
 }
 

@@ -102,6 +102,7 @@ static const KeySpec key_specs[] = {
   { "recipients", "hourly_cap", T_INT, FALSE, NULL, 1, 100000 },
 
   { "state", "dir", T_PATH, FALSE, NULL, 0, 0 },
+  { "state", "commit", T_ENUM, FALSE, "message|batch", 0, 0 },
 
   { "templates", "dir", T_PATH, FALSE, NULL, 0, 0 },
   { "templates", "charset", T_ENUM, FALSE, "utf-8|iso-2022-jp", 0, 0 },

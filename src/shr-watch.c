@@ -11,6 +11,7 @@
 #include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -989,7 +990,12 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
         }
       return TRUE;
     }
-  guint seconds = max_seconds > 0 ? MIN (max_seconds, IDLE_REFRESH_SECONDS) : IDLE_REFRESH_SECONDS;
+  guint refresh = IDLE_REFRESH_SECONDS;
+  const gchar *test_refresh = g_getenv ("SHIRASE_TEST_IDLE_SECONDS");
+  if (test_refresh != NULL && atoi (test_refresh) > 0)
+    refresh = (guint) atoi (test_refresh);
+  guint seconds = max_seconds > 0 ? MIN (max_seconds, refresh) : refresh;
+  g_debug ("IMAP: IDLE in %s (re-issued after %u s)", c->folder, seconds);
   int r = mailimap_idle (w->imap);
   if (r != MAILIMAP_NO_ERROR)
     {

@@ -14,7 +14,8 @@
  * copied UIDs where UIDPLUS allows; never a plain EXPUNGE). Nothing is ever
  * deleted otherwise.
  *
- * Then it waits: IDLE (re-issued every 28 minutes) where the server offers
+ * Then it waits: IDLE (re-issued every 28 minutes; SHIRASE_TEST_IDLE_SECONDS
+ * shortens that for tests) where the server offers
  * it and [imap] idle is true, else polling every poll_seconds. Lost
  * connections are re-made with exponential backoff (1 s doubling to 5
  * minutes). Errors quote the server's reply; secrets are never logged and

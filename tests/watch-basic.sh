@@ -10,7 +10,9 @@
 . "${SHR_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/tests/watch-lib.sh"
 
 log=$work/watch.log
-(cd "$work" && exec "$shirase" watch -c "$conf" --log-level debug) >"$log" 2>&1 &
+# IDLE re-issued every second here (28 minutes in service), so that the
+# mail below also arrives across re-issues.
+(cd "$work" && SHIRASE_TEST_IDLE_SECONDS=1 exec "$shirase" watch -c "$conf" --log-level debug) >"$log" 2>&1 &
 pid=$!
 cleanup_hooks="kill $pid 2>/dev/null;"
 
@@ -75,6 +77,8 @@ wait_for 5 eval '[ "$(grep -c "INBOX selected" "$log")" -ge 2 ]' || fail "no new
 sleep 0.3
 deliver "$mail/dsa_5901_1_libxml2.eml"
 wait_for 3 has shirase/done 5 || { cat "$log"; fail "nothing handled after the reload"; }
+
+[ "$(grep -c "IMAP: IDLE in INBOX" "$log")" -ge 3 ] || fail "IDLE was not re-issued"
 
 # 6. SIGTERM: exit 0.
 kill -TERM $pid

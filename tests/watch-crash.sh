@@ -50,6 +50,34 @@ for txn in message batch; do
 done
 echo "abort after N: N = 1..$((n + 2)), per message and per batch: every message once"
 
+# ---- UIDVALIDITY changes after a crash between commit and move -------------------
+reset
+SHIRASE_TEST_ABORT_AFTER=4 run_once --log-level error >/dev/null 2>&1 # 3 recorded, none moved
+[ "$(count INBOX)" = $n ] || fail "the abort moved something"
+old=$(doveadm -c "$DOVECOT_CONF" -f flow mailbox status -u watch uidvalidity INBOX | sed 's/.*=//')
+doveadm -c "$DOVECOT_CONF" mailbox update -u watch --uid-validity $((old + 7)) INBOX || fail "doveadm mailbox update"
+out=$(run_once --log-level warning 2>&1) || { echo "$out"; fail "the run after the UIDVALIDITY change failed"; }
+echo "$out" | grep -q "^shirase once: $n messages: 5 handled, 1 failed, 1 ignored, 0 replies, 3 seen before" || { echo "$out"; fail "UIDVALIDITY change: messages reprocessed"; }
+check $n 1 "UIDVALIDITY change"
+echo "UIDVALIDITY change: 3 recorded before it recognised by Message-ID, not reprocessed"
+
+# ---- SIGTERM in the middle of a backlog: the folders and the state agree ---------
+reset
+doveadm -c "$DOVECOT_CONF" expunge -u watch mailbox INBOX all
+drop_many 200 term
+(cd "$work" && SHIRASE_BATCH=20 exec "$shirase" watch -c "$conf" --log-level info) >"$work/term.log" 2>&1 &
+p=$!
+for _ in $(seq 200); do grep -q "UID .* handled" "$work/term.log" && break; sleep 0.01; done
+kill -TERM $p
+wait $p; rc=$?
+[ "$rc" = 0 ] || { cat "$work/term.log"; fail "watch exited $rc on SIGTERM"; }
+moved=$(count shirase/done)
+[ "$(db 'SELECT count(*) FROM messages')" = "$moved" ] || fail "after SIGTERM: $(db 'SELECT count(*) FROM messages') recorded but $moved moved"
+[ $(( moved + $(count INBOX) )) = 200 ] || fail "after SIGTERM: messages lost"
+run_once --log-level warning >/dev/null 2>&1 || fail "the run after SIGTERM failed"
+check 200 0 "after SIGTERM"
+echo "SIGTERM mid-backlog: $moved of 200 handled and moved, exit 0, the rest on the next run"
+
 # ---- 2. kill -9 at random moments -----------------------------------------------
 reset
 doveadm -c "$DOVECOT_CONF" expunge -u watch mailbox INBOX all
