@@ -92,4 +92,18 @@ echo "$out" | grep -q "^shirase once: 1 messages: 1 handled" || { echo "$out"; f
 sed -i 's/^security = .*/security = none/; s/^host = .*/host = imap.example.test/' "$conf"
 out=$(run_once 2>&1) && fail "security = none towards a remote host was accepted"
 echo "$out" | grep -q "security = none is allowed only towards a loopback address" || { echo "$out"; fail "unclear error for security = none"; }
+sed -i 's/^security = .*/security = starttls/; s/^host = .*/host = 127.0.0.1/' "$conf"
+
+# ---- 6. a trusted certificate for another name --------------------------------------
+# Dovecot restarted with a certificate for other.example.test only; the
+# client trusts exactly that certificate but connects to 127.0.0.1.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=other.example.test \
+  -addext subjectAltName=DNS:other.example.test -keyout "$MAILSTACK_DIR/tls/key.pem" \
+  -out "$MAILSTACK_DIR/tls/cert.pem" 2>/dev/null || fail "openssl"
+dpid=$(cat "$MAILSTACK_DIR/dovecot/run/master.pid")
+kill -KILL -- -"$dpid"; rm -f "$MAILSTACK_DIR/dovecot/run/master.pid"; sleep 0.2
+dovecot -c "$DOVECOT_CONF" </dev/null >>"$MAILSTACK_DIR/setup.log" 2>&1 || fail "Dovecot did not restart"
+out=$(run_once 2>&1) && fail "once accepted a certificate for another host name"
+echo "$out" | grep -q "does not verify.*name in the certificate does not match" || { echo "$out"; fail "unclear host name error"; }
+echo "wrong host name: $(echo "$out" | tail -1)"
 echo PASS
