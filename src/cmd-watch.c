@@ -134,28 +134,36 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
                     "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
 }
 
-/* Prepares @n messages on up to @threads threads (the caller's included):
- * reading, extracting and matching need no state and are nearly all of the
- * CPU time. */
+/* Prepares a batch on worker threads (reading, extracting and matching
+ * need no state and are nearly all of the CPU time) while the calling
+ * thread applies the prepared messages to the state in UID order as they
+ * become ready. */
 typedef struct
 {
   ShrPipeline *pipeline;
   const ShrWatchMessage *msgs;
   ShrPrepared **out;
   gint n;
-  gint next; /* atomic */
+  gint next;   /* atomic: the next index to claim */
+  gint cancel; /* atomic: stop claiming */
+  GMutex lock;
+  GCond ready;
 } PrepJob;
 
 static gpointer
 prep_worker (gpointer data)
 {
   PrepJob *j = data;
-  for (;;)
+  while (!g_atomic_int_get (&j->cancel))
     {
       gint i = g_atomic_int_add (&j->next, 1);
       if (i >= j->n)
         break;
-      j->out[i] = shr_pipeline_prepare (j->pipeline, j->msgs[i].raw);
+      ShrPrepared *p = shr_pipeline_prepare (j->pipeline, j->msgs[i].raw);
+      g_mutex_lock (&j->lock);
+      j->out[i] = p;
+      g_cond_broadcast (&j->ready);
+      g_mutex_unlock (&j->lock);
     }
   return NULL;
 }
@@ -169,17 +177,17 @@ prep_threads (void)
   return MIN (g_get_num_processors (), 8);
 }
 
-static void
-prepare_all (ShrPipeline *pipeline, const ShrWatchMessage *msgs, guint n, ShrPrepared **out)
+/* The prepared message @i, waiting for a worker when needed (transfer
+ * none). */
+static ShrPrepared *
+prep_get (PrepJob *j, guint i)
 {
-  PrepJob job = { pipeline, msgs, out, (gint) n, 0 };
-  guint extra = MIN (prep_threads (), n) - 1;
-  g_autofree GThread **threads = g_new0 (GThread *, extra + 1);
-  for (guint t = 0; t < extra; t++)
-    threads[t] = g_thread_new ("prepare", prep_worker, &job);
-  prep_worker (&job);
-  for (guint t = 0; t < extra; t++)
-    g_thread_join (threads[t]);
+  g_mutex_lock (&j->lock);
+  while (j->out[i] == NULL)
+    g_cond_wait (&j->ready, &j->lock);
+  ShrPrepared *p = j->out[i];
+  g_mutex_unlock (&j->lock);
+  return p;
 }
 
 /* The watcher's handler: each message through the pipeline, one
@@ -197,14 +205,24 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
   guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
   guint dups = 0;
   g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
-  prepare_all (r->pipeline, msgs, n, prep);
+  PrepJob job = { r->pipeline, msgs, prep, (gint) n, 0, 0, { 0 }, { 0 } };
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.ready);
+  /* One message (the IDLE case) is prepared right here: no thread. */
+  guint workers = n > 1 ? MIN (prep_threads (), n) : 0;
+  g_autofree GThread **threads = g_new0 (GThread *, workers + 1);
+  for (guint t = 0; t < workers; t++)
+    threads[t] = g_thread_new ("prepare", prep_worker, &job);
+  if (workers == 0)
+    prep_worker (&job);
   gboolean ok = TRUE;
   for (i = 0; i < n && ok; i++)
     {
       if (i > 0 && shr_watch_stop_requested (r->watch))
         break;
       ShrPipelineResult res = { 0 };
-      if (!shr_pipeline_apply (r->pipeline, prep[i], msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid, &res, error))
+      if (!shr_pipeline_apply (r->pipeline, prep_get (&job, i), msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid,
+                               &res, error))
         {
           ok = FALSE;
           break;
@@ -219,6 +237,11 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       if (!r->batch_txn)
         *n_done = i + 1;
     }
+  g_atomic_int_set (&job.cancel, 1);
+  for (guint t = 0; t < workers; t++)
+    g_thread_join (threads[t]);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.ready);
   for (guint k = 0; k < n; k++)
     shr_prepared_free (prep[k]);
   if (!ok)
