@@ -94,7 +94,56 @@ out=$(run_once 2>&1) && fail "security = none towards a remote host was accepted
 echo "$out" | grep -q "security = none is allowed only towards a loopback address" || { echo "$out"; fail "unclear error for security = none"; }
 sed -i 's/^security = .*/security = starttls/; s/^host = .*/host = 127.0.0.1/' "$conf"
 
-# ---- 6. a trusted certificate for another name --------------------------------------
+# ---- 6. IMAPS (security = tls) through a TLS front to Dovecot's IMAP port, and
+# polling instead of IDLE ----------------------------------------------------------
+command -v python3 >/dev/null || fail "python3 is needed for the TLS front"
+tls_port=$((IMAP_PORT + 3))
+python3 - "$tls_port" "$IMAP_PORT" "$MAILSTACK_DIR/tls/cert.pem" "$MAILSTACK_DIR/tls/key.pem" <<'PY' &
+import socket, ssl, sys, threading
+port, back, cert, key = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port)); srv.listen(8)
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d: break
+            b.sendall(d)
+    except OSError: pass
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+while True:
+    c, _ = srv.accept()
+    try: t = ctx.wrap_socket(c, server_side=True)
+    except (ssl.SSLError, OSError): c.close(); continue
+    u = socket.create_connection(("127.0.0.1", back))
+    threading.Thread(target=pipe, args=(t, u), daemon=True).start()
+    threading.Thread(target=pipe, args=(u, t), daemon=True).start()
+PY
+front=$!
+cleanup_hooks="kill $front 2>/dev/null;"
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null && break; sleep 0.05; done
+sed -i "s/^security = .*/security = tls/; s/^port = .*/port = $tls_port/; s/^password_command = .*/password_file = pw/" "$conf"
+sed -i 's/^\[imap\]$/[imap]\nidle = false\npoll_seconds = 1/' "$conf"
+log3=$work/watch-poll.log
+(cd "$work" && exec "$shirase" watch -c "$conf" --log-level debug) >"$log3" 2>&1 &
+pid=$!
+cleanup_hooks="kill $front $pid 2>/dev/null;"
+wait_for 5 grep -q "INBOX selected" "$log3" || { cat "$log3"; fail "no IMAPS session"; }
+before=$(count shirase/done)
+t=$(now)
+drop_many 1 poll
+wait_for 4 has shirase/done $((before + 1)) || { cat "$log3"; fail "polling (idle = false) did not pick the mail up"; }
+echo "IMAPS + polling every 1 s: handled in $(ms_since "$t") ms"
+grep -q "IMAP: IDLE" "$log3" && fail "IDLE used although idle = false"
+kill -TERM $pid; wait $pid
+kill $front; wait $front 2>/dev/null
+cleanup_hooks=""
+sed -i "s/^security = .*/security = starttls/; s/^port = .*/port = $IMAP_PORT/; /^idle = false$/d; /^poll_seconds = 1$/d" "$conf"
+
+# ---- 7. a trusted certificate for another name --------------------------------------
 # Dovecot restarted with a certificate for other.example.test only; the
 # client trusts exactly that certificate but connects to 127.0.0.1.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=other.example.test \
