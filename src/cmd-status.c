@@ -19,9 +19,10 @@ shr_cmd_status (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, "Prints what the state holds: messages by outcome, last sync, pending\n"
-                                         "drafts, outbox backlog and the last error. Exit status 1 when the state\n"
-                                         "cannot be read.");
+  g_option_context_set_summary (context,
+                                "Prints what the state holds: messages by outcome, last sync, pending\n"
+                                "drafts, outbox backlog and the last error. Exit status 1 when the state\n"
+                                "cannot be read.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -36,7 +37,8 @@ shr_cmd_status (int argc, char **argv)
       return 1;
     }
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  g_autoptr (ShrService) service = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
+  g_autoptr (ShrService) service
+      = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
   if (service == NULL)
     {
       g_printerr ("shirase status: %s\n", error->message);

@@ -28,7 +28,7 @@ typedef struct
   ShrStore *store;
   ShrPipeline *pipeline;
   ShrWatch *watch;
-  gboolean batch_txn;  /* one transaction per fetched batch */
+  gboolean batch_txn; /* one transaction per fetched batch */
   guint counts[SHR_OUTCOME_REPLY + 1];
   guint duplicates;
 } Run;
@@ -79,11 +79,12 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
       if (r->store == NULL)
         return NULL;
     }
-  r->pipeline = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
+  r->pipeline
+      = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
   r->watch = shr_watch_new (r->service->imap);
   const gchar *batch = g_getenv ("SHIRASE_BATCH");
   if (batch != NULL && atoi (batch) > 0)
-    shr_watch_set_batch_size (r->watch, (guint) atoi (batch));
+    shr_watch_set_batch_size (r->watch, (guint)atoi (batch));
   if (g_getenv ("SHIRASE_TEST_NO_MOVE") != NULL)
     shr_watch_set_disable_move (r->watch, TRUE);
   /* [state] commit = batch: one transaction per fetched batch instead of
@@ -123,13 +124,14 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
   if (res->duplicate)
     what = g_strdup_printf ("seen before (%s); moved by its recorded outcome", outcome);
   else if (res->outcome == SHR_OUTCOME_HANDLED)
-    what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
-                            res->case_id, res->joined ? " (joined)" : " (new)",
-                            res->draft_id > 0 ? ", draft queued" : "");
+    what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
+                            shr_verdict_to_string (res->verdict), res->case_id,
+                            res->joined ? " (joined)" : " (new)", res->draft_id > 0 ? ", draft queued" : "");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
   g_log_structured (G_LOG_DOMAIN,
-                    res->outcome == SHR_OUTCOME_FAILED && !res->duplicate ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO,
+                    res->outcome == SHR_OUTCOME_FAILED && !res->duplicate ? G_LOG_LEVEL_WARNING
+                                                                          : G_LOG_LEVEL_INFO,
                     "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome, "SHR_CASE", case_id,
                     "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
 }
@@ -173,7 +175,7 @@ prep_threads (void)
 {
   const gchar *v = g_getenv ("SHIRASE_THREADS");
   if (v != NULL && atoi (v) > 0)
-    return (guint) MIN (atoi (v), 64);
+    return (guint)MIN (atoi (v), 64);
   return MIN (g_get_num_processors (), 8);
 }
 
@@ -205,7 +207,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
   guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
   guint dups = 0;
   g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
-  PrepJob job = { r->pipeline, msgs, prep, (gint) n, 0, 0, { 0 }, { 0 } };
+  PrepJob job = { r->pipeline, msgs, prep, (gint)n, 0, 0, { 0 }, { 0 } };
   g_mutex_init (&job.lock);
   g_cond_init (&job.ready);
   /* One message (the IDLE case) is prepared right here: no thread. */
@@ -221,8 +223,8 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       if (i > 0 && shr_watch_stop_requested (r->watch))
         break;
       ShrPipelineResult res = { 0 };
-      if (!shr_pipeline_apply (r->pipeline, prep_get (&job, i), msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid,
-                               &res, error))
+      if (!shr_pipeline_apply (r->pipeline, prep_get (&job, i), msgs[i].folder, msgs[i].uidvalidity,
+                               msgs[i].uid, &res, error))
         {
           ok = FALSE;
           break;
@@ -277,8 +279,8 @@ static int
 parse_options (const gchar *verb, const gchar *summary, int *argc, char ***argv, Options *o)
 {
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
-      "CONF" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->conf,
+      "Configuration file (default " SHR_DEFAULT_CONFIG ")", "CONF" },
     { "log-level", 'l', 0, G_OPTION_ARG_STRING, &o->log_level,
       "Least severe entries logged: error, warning, message, info, debug (default: info)", "LEVEL" },
     { NULL },
@@ -300,8 +302,8 @@ parse_options (const gchar *verb, const gchar *summary, int *argc, char ***argv,
   GLogLevelFlags level = G_LOG_LEVEL_INFO;
   if (o->log_level != NULL && !shr_log_parse_level (o->log_level, &level))
     {
-      g_printerr ("shirase %s: --log-level: unknown level \"%s\" (error, warning, message, info, debug)\n", verb,
-                  o->log_level);
+      g_printerr ("shirase %s: --log-level: unknown level \"%s\" (error, warning, message, info, debug)\n",
+                  verb, o->log_level);
       return 2;
     }
   shr_log_setup (level);
@@ -323,8 +325,9 @@ int
 shr_cmd_once (int argc, char **argv)
 {
   Options o = { 0 };
-  int status = parse_options ("once", "Handles every message waiting in the watched folder, then exits.\n"
-                                      "Exit status: 0 done, 1 an error (logged), 2 usage.",
+  int status = parse_options ("once",
+                              "Handles every message waiting in the watched folder, then exits.\n"
+                              "Exit status: 0 done, 1 an error (logged), 2 usage.",
                               &argc, &argv, &o);
   if (status != 0)
     {
@@ -341,9 +344,9 @@ shr_cmd_once (int argc, char **argv)
     }
   guint handled = 0;
   gboolean ok = shr_watch_run (r->watch, TRUE, handle_batch, r, &handled, &error);
-  g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before\n", handled,
-           r->counts[SHR_OUTCOME_HANDLED], r->counts[SHR_OUTCOME_FAILED], r->counts[SHR_OUTCOME_IGNORED],
-           r->counts[SHR_OUTCOME_REPLY], r->duplicates);
+  g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before\n",
+           handled, r->counts[SHR_OUTCOME_HANDLED], r->counts[SHR_OUTCOME_FAILED],
+           r->counts[SHR_OUTCOME_IGNORED], r->counts[SHR_OUTCOME_REPLY], r->duplicates);
   if (!ok)
     {
       g_printerr ("shirase once: %s\n", error->message);
@@ -404,7 +407,7 @@ on_reload (gpointer data)
 static gboolean
 quit_loop (gpointer data)
 {
-  g_main_loop_quit (((Daemon *) data)->loop);
+  g_main_loop_quit (((Daemon *)data)->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -441,11 +444,12 @@ int
 shr_cmd_watch (int argc, char **argv)
 {
   Options o = { 0 };
-  int status = parse_options ("watch",
-                              "Watches the mailbox and handles each advisory as it arrives (IDLE, or polling).\n"
-                              "SIGTERM or SIGINT: finish the current message and exit 0.\n"
-                              "SIGHUP: reload the configuration (an invalid one is refused and logged).",
-                              &argc, &argv, &o);
+  int status
+      = parse_options ("watch",
+                       "Watches the mailbox and handles each advisory as it arrives (IDLE, or polling).\n"
+                       "SIGTERM or SIGINT: finish the current message and exit 0.\n"
+                       "SIGHUP: reload the configuration (an invalid one is refused and logged).",
+                       &argc, &argv, &o);
   if (status != 0)
     {
       options_clear (&o);
@@ -467,8 +471,8 @@ shr_cmd_watch (int argc, char **argv)
   guint s1 = g_unix_signal_add (SIGTERM, on_stop, &d);
   guint s2 = g_unix_signal_add (SIGINT, on_stop, &d);
   guint s3 = g_unix_signal_add (SIGHUP, on_reload, &d);
-  g_message ("watching %s on %s:%u (state in %s)", d.current->service->imap->folder, d.current->service->imap->host,
-             d.current->service->imap->port, d.current->service->state_dir);
+  g_message ("watching %s on %s:%u (state in %s)", d.current->service->imap->folder,
+             d.current->service->imap->host, d.current->service->imap->port, d.current->service->state_dir);
   GThread *t = g_thread_new ("watch", worker, &d);
   g_main_loop_run (d.loop);
   g_thread_join (t);

@@ -17,8 +17,9 @@ shr_log_parse_level (const gchar *name, GLogLevelFlags *level)
     const gchar *name;
     GLogLevelFlags level;
   } levels[] = {
-    { "error", G_LOG_LEVEL_CRITICAL }, { "critical", G_LOG_LEVEL_CRITICAL }, { "warning", G_LOG_LEVEL_WARNING },
-    { "message", G_LOG_LEVEL_MESSAGE }, { "notice", G_LOG_LEVEL_MESSAGE },  { "info", G_LOG_LEVEL_INFO },
+    { "error", G_LOG_LEVEL_CRITICAL },  { "critical", G_LOG_LEVEL_CRITICAL },
+    { "warning", G_LOG_LEVEL_WARNING }, { "message", G_LOG_LEVEL_MESSAGE },
+    { "notice", G_LOG_LEVEL_MESSAGE },  { "info", G_LOG_LEVEL_INFO },
     { "debug", G_LOG_LEVEL_DEBUG },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
@@ -57,14 +58,14 @@ severity (GLogLevelFlags level)
 static GLogWriterOutput
 writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
-  (void) user_data;
-  if (severity (level) > (guint) g_atomic_int_get (&threshold))
+  (void)user_data;
+  if (severity (level) > (guint)g_atomic_int_get (&threshold))
     return G_LOG_WRITER_HANDLED;
   if (g_log_writer_is_journald (fileno (stderr))
       && g_log_writer_journald (level, fields, n_fields, NULL) == G_LOG_WRITER_HANDLED)
     return G_LOG_WRITER_HANDLED;
   g_autoptr (GString) line = g_string_new (NULL);
-  g_string_append_printf (line, "shirase[%d]: %s: ", (int) getpid (), level_name (level));
+  g_string_append_printf (line, "shirase[%d]: %s: ", (int)getpid (), level_name (level));
   const gchar *message = NULL;
   g_autoptr (GString) extra = g_string_new (NULL);
   for (gsize i = 0; i < n_fields; i++)
@@ -73,7 +74,7 @@ writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer 
         message = fields[i].value;
       else if (g_str_has_prefix (fields[i].key, "SHR_") && fields[i].length < 0)
         g_string_append_printf (extra, "%s%s=%s", extra->len ? " " : "", fields[i].key + 4,
-                                (const gchar *) fields[i].value);
+                                (const gchar *)fields[i].value);
     }
   g_string_append (line, message != NULL ? message : "(no message)");
   if (extra->len > 0)
@@ -88,7 +89,7 @@ void
 shr_log_setup (GLogLevelFlags level)
 {
   static gsize installed = 0;
-  g_atomic_int_set (&threshold, (gint) severity (level));
+  g_atomic_int_set (&threshold, (gint)severity (level));
   if (g_once_init_enter (&installed))
     {
       g_log_set_writer_func (writer, NULL, NULL);

@@ -34,8 +34,8 @@ shr_pipeline_result_clear (ShrPipelineResult *r)
 }
 
 ShrPipeline *
-shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile, const ShrVocabulary *vocab,
-                  const gchar *own_address)
+shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile,
+                  const ShrVocabulary *vocab, const gchar *own_address)
 {
   g_return_val_if_fail (store != NULL && lexicon != NULL && profile != NULL, NULL);
   ShrPipeline *p = g_new0 (ShrPipeline, 1);
@@ -93,9 +93,9 @@ foreach_header (const gchar *raw, gsize len, HeaderFunc fn, gpointer data)
       const gchar *colon = memchr (line, ':', line_len);
       if (colon == NULL)
         continue;
-      gsize name_len = (gsize) (colon - line);
+      gsize name_len = (gsize)(colon - line);
       g_string_truncate (value, 0);
-      g_string_append_len (value, colon + 1, (gssize) (line_len - name_len - 1));
+      g_string_append_len (value, colon + 1, (gssize)(line_len - name_len - 1));
       /* Unfold the continuation lines that follow. */
       while (i < end && (raw[i] == ' ' || raw[i] == '\t'))
         {
@@ -105,7 +105,7 @@ foreach_header (const gchar *raw, gsize len, HeaderFunc fn, gpointer data)
           gsize l = e - i;
           if (l > 0 && raw[i + l - 1] == '\r')
             l--;
-          g_string_append_len (value, raw + i, (gssize) l);
+          g_string_append_len (value, raw + i, (gssize)l);
           i = e + 1;
         }
       g_strstrip (value->str);
@@ -172,12 +172,12 @@ collect_header (const gchar *name, gsize n, GString *value, gpointer data)
 {
   Headers *h = data;
 #define IS(lit) (n == sizeof (lit) - 1 && g_ascii_strncasecmp (name, lit, n) == 0)
-#define KEEP_FIRST(field)                                                                                           \
-  do                                                                                                                \
-    {                                                                                                               \
-      if (h->field == NULL)                                                                                         \
-        h->field = g_strdup (value->str);                                                                           \
-    }                                                                                                               \
+#define KEEP_FIRST(field)                                                                                    \
+  do                                                                                                         \
+    {                                                                                                        \
+      if (h->field == NULL)                                                                                  \
+        h->field = g_strdup (value->str);                                                                    \
+    }                                                                                                        \
   while (0)
   if (IS ("Message-ID"))
     KEEP_FIRST (message_id);
@@ -212,7 +212,8 @@ strip_message_id (const gchar *text)
     return NULL;
   const gchar *lt = strchr (text, '<');
   const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *id = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize) (gt - lt - 1)) : g_strdup (text);
+  g_autofree gchar *id
+      = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (text);
   g_strstrip (id);
   return *id ? g_steal_pointer (&id) : NULL;
 }
@@ -278,7 +279,7 @@ subject_token (const gchar *subject, gboolean *labelled)
       const gchar *e = hash + 1;
       while (g_ascii_isalnum (*e))
         e++;
-      gsize n = (gsize) (e - hash - 1);
+      gsize n = (gsize)(e - hash - 1);
       if (*e != ']' || n < 4 || n > 32)
         continue;
       /* The tag opens at the nearest '[' before the '#'. */
@@ -290,8 +291,9 @@ subject_token (const gchar *subject, gboolean *labelled)
           open = NULL;
       if (open == NULL)
         continue;
-      g_autofree gchar *label = g_strndup (open + 1, (gsize) (hash - open - 1));
-      *labelled = strstr (label, "承認依頼") != NULL || g_ascii_strncasecmp (g_strstrip (label), "approval", 8) == 0;
+      g_autofree gchar *label = g_strndup (open + 1, (gsize)(hash - open - 1));
+      *labelled = strstr (label, "承認依頼") != NULL
+                  || g_ascii_strncasecmp (g_strstrip (label), "approval", 8) == 0;
       return g_strndup (hash + 1, n);
     }
   return NULL;
@@ -317,7 +319,7 @@ is_reply (ShrPipeline *p, const Headers *h, gint64 *draft_id, GError **error)
       const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
       if (gt == NULL)
         break;
-      g_autofree gchar *id = g_strndup (lt + 1, (gsize) (gt - lt - 1));
+      g_autofree gchar *id = g_strndup (lt + 1, (gsize)(gt - lt - 1));
       if (!shr_store_find_draft_by_message_id (p->store, id, draft_id, error))
         return FALSE;
       if (*draft_id != 0)
@@ -382,13 +384,13 @@ struct _ShrPrepared
   GBytes *raw;
   gchar *sha256;
   Headers h;
-  gchar *message_id;   /* without <>, or NULL */
+  gchar *message_id;     /* without <>, or NULL */
   const gchar *auto_why; /* static, or NULL */
-  gchar *read_error;   /* not mail: why */
+  gchar *read_error;     /* not mail: why */
   ShrRecord *record;
   ShrMatch *match;
   gchar *record_json;
-  gchar *match_json;   /* only when a draft may be queued */
+  gchar *match_json; /* only when a draft may be queued */
 };
 
 void
@@ -526,7 +528,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
 
   g_auto (GStrv) keys = shr_store_record_keys (record);
   gboolean is_new = FALSE;
-  if (!shr_store_case_for_keys (store, (const gchar *const *) keys, record->title, &r->case_id, &is_new, error))
+  if (!shr_store_case_for_keys (store, (const gchar *const *)keys, record->title, &r->case_id, &is_new,
+                                error))
     return FALSE;
   r->joined = !is_new;
   r->verdict = prep->match->verdict;
@@ -537,7 +540,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
   if (!shr_store_case_get (store, r->case_id, NULL, &old_grade, error))
     return FALSE;
   const gchar *grade = store_grade (prep->match->grade);
-  if (grade_rank (grade) > grade_rank (old_grade) && !shr_store_case_set_grade (store, r->case_id, grade, error))
+  if (grade_rank (grade) > grade_rank (old_grade)
+      && !shr_store_case_set_grade (store, r->case_id, grade, error))
     return FALSE;
 
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)

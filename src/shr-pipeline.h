@@ -67,8 +67,8 @@ typedef struct _ShrPrepared ShrPrepared;
 /* (transfer full) Never NULL. */
 ShrPrepared *shr_pipeline_prepare (ShrPipeline *pipeline, GBytes *raw);
 void shr_prepared_free (ShrPrepared *prepared);
-gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const gchar *folder, gint64 uidvalidity,
-                             gint64 uid, ShrPipelineResult *result, GError **error);
+gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const gchar *folder,
+                             gint64 uidvalidity, gint64 uid, ShrPipelineResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPrepared, shr_prepared_free)
 

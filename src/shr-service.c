@@ -27,7 +27,7 @@ address_of (const gchar *from)
 {
   const gchar *lt = strrchr (from, '<');
   const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize) (gt - lt - 1)) : g_strdup (from);
+  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (from);
   g_strstrip (a);
   return *a ? g_steal_pointer (&a) : NULL;
 }

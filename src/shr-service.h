@@ -20,7 +20,8 @@ typedef struct
 
 /* (transfer full) Loads @path; with @need_imap, [imap] must be usable too.
  * Errors: SHR_CONFIG_ERROR_*, SHR_WATCH_ERROR_CONFIG. */
-ShrService *shr_service_load (const gchar *path, const ShrVocabulary *vocab, gboolean need_imap, GError **error);
+ShrService *shr_service_load (const gchar *path, const ShrVocabulary *vocab, gboolean need_imap,
+                              GError **error);
 void shr_service_free (ShrService *service);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrService, shr_service_free)

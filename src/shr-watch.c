@@ -156,7 +156,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] port: %d is out of range", port);
       return NULL;
     }
-  c->port = (guint) port;
+  c->port = (guint)port;
   c->ca_file = get_path (kf, "ca_file", config_dir);
   c->user = get_string (kf, "user", NULL);
   if (c->user == NULL)
@@ -193,7 +193,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
     c->idle = idle;
   g_clear_error (&local);
   gint poll = g_key_file_get_integer (kf, "imap", "poll_seconds", &local);
-  c->poll_seconds = local == NULL && poll > 0 ? (guint) poll : 60;
+  c->poll_seconds = local == NULL && poll > 0 ? (guint)poll : 60;
   g_clear_error (&local);
   c->timeout_seconds = 60;
   return g_steal_pointer (&c);
@@ -228,7 +228,7 @@ run_secret_command (const gchar *key, const gchar *command, GError **error)
   g_autofree gchar *err = NULL;
   gint status = 0;
   g_autoptr (GError) local = NULL;
-  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &local))
+  if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &local))
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] %s: %s", key, local->message);
       return NULL;
@@ -272,15 +272,15 @@ get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
   struct stat st;
   if (stat (c->password_file, &st) != 0)
     {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] password_file %s: %s", c->password_file,
-                   g_strerror (errno));
+      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] password_file %s: %s",
+                   c->password_file, g_strerror (errno));
       return NULL;
     }
   if ((st.st_mode & 0077) != 0)
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH,
                    "[imap] password_file %s: readable by others (mode %03o); chmod 600 it", c->password_file,
-                   (guint) (st.st_mode & 0777));
+                   (guint)(st.st_mode & 0777));
       return NULL;
     }
   gchar *text = NULL;
@@ -294,8 +294,8 @@ get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
   if (len > SECRET_MAX_BYTES)
     {
       secret_free (text);
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] password_file %s: larger than %d bytes",
-                   c->password_file, SECRET_MAX_BYTES);
+      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH,
+                   "[imap] password_file %s: larger than %d bytes", c->password_file, SECRET_MAX_BYTES);
       return NULL;
     }
   first_line (text);
@@ -357,7 +357,7 @@ shr_watch_request_stop (ShrWatch *w)
   g_atomic_int_set (&w->stop, 1);
   /* write(2) is async-signal-safe; a full pipe already wakes the reader. */
   ssize_t r = write (w->wake_fds[1], "x", 1);
-  (void) r;
+  (void)r;
 }
 
 gboolean
@@ -371,13 +371,13 @@ static gboolean
 sleep_interruptible (ShrWatch *w, guint seconds)
 {
   struct pollfd p = { .fd = w->wake_fds[0], .events = POLLIN };
-  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  gint64 end = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
   while (!shr_watch_stop_requested (w))
     {
       gint64 left = end - g_get_monotonic_time ();
       if (left <= 0)
         return FALSE;
-      poll (&p, 1, (int) MIN (left / 1000 + 1, G_MAXINT));
+      poll (&p, 1, (int)MIN (left / 1000 + 1, G_MAXINT));
     }
   return TRUE;
 }
@@ -419,8 +419,8 @@ static void
 set_command_error (ShrWatch *w, GError **error, int r, const gchar *what)
 {
   if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_MEMORY)
-    g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONNECT, "IMAP %s on %s:%u: %s", what, w->config->host,
-                 w->config->port, etpan_error_text (r));
+    g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONNECT, "IMAP %s on %s:%u: %s", what,
+                 w->config->host, w->config->port, etpan_error_text (r));
   else
     g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL, "IMAP %s on %s:%u refused: \"%s\"", what,
                  w->config->host, w->config->port, server_reply (w));
@@ -432,7 +432,7 @@ static void
 tls_context_cb (struct mailstream_ssl_context *ctx, void *data)
 {
   /* SNI: virtual hosting picks the right certificate by it. */
-  mailstream_ssl_set_server_name (ctx, (char *) data);
+  mailstream_ssl_set_server_name (ctx, (char *)data);
 }
 
 /* libetpan does no certificate check: verify the chain it got against the
@@ -447,7 +447,8 @@ verify_certificate (ShrWatch *w, GError **error)
     {
       if (chain != NULL)
         mailstream_certificate_chain_free (chain);
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "%s:%u sent no certificate", c->host, c->port);
+      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "%s:%u sent no certificate", c->host,
+                   c->port);
       return FALSE;
     }
   guint n = carray_count (chain);
@@ -457,7 +458,7 @@ verify_certificate (ShrWatch *w, GError **error)
   for (guint i = 0; i < n && ok; i++)
     {
       MMAPString *der = carray_get (chain, i);
-      gnutls_datum_t d = { (unsigned char *) der->str, (unsigned int) der->len };
+      gnutls_datum_t d = { (unsigned char *)der->str, (unsigned int)der->len };
       if (gnutls_x509_crt_init (&certs[i]) < 0)
         ok = FALSE;
       else
@@ -473,24 +474,25 @@ verify_certificate (ShrWatch *w, GError **error)
     ok = FALSE;
   if (!ok)
     {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "%s:%u sent a certificate that cannot be parsed",
-                   c->host, c->port);
+      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS,
+                   "%s:%u sent a certificate that cannot be parsed", c->host, c->port);
     }
   else
     {
-      int added = c->ca_file != NULL
-                      ? gnutls_x509_trust_list_add_trust_file (tl, c->ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0)
-                      : gnutls_x509_trust_list_add_system_trust (tl, 0, 0);
+      int added = c->ca_file != NULL ? gnutls_x509_trust_list_add_trust_file (tl, c->ca_file, NULL,
+                                                                              GNUTLS_X509_FMT_PEM, 0, 0)
+                                     : gnutls_x509_trust_list_add_system_trust (tl, 0, 0);
       if (added <= 0)
         {
           ok = FALSE;
-          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "%s: no CA certificate could be loaded%s%s",
+          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS,
+                       "%s: no CA certificate could be loaded%s%s",
                        c->ca_file != NULL ? c->ca_file : "system trust store", added < 0 ? ": " : "",
                        added < 0 ? gnutls_strerror (added) : "");
         }
       else
         {
-          gnutls_typed_vdata_st vdata = { GNUTLS_DT_DNS_HOSTNAME, (unsigned char *) c->host, 0 };
+          gnutls_typed_vdata_st vdata = { GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)c->host, 0 };
           unsigned int status = 0;
           int r = gnutls_x509_trust_list_verify_crt2 (tl, certs, n, &vdata, 1, 0, &status, NULL);
           if (r < 0 || status != 0)
@@ -498,7 +500,7 @@ verify_certificate (ShrWatch *w, GError **error)
               gnutls_datum_t out = { NULL, 0 };
               if (r >= 0)
                 gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0);
-              g_autofree gchar *why = g_strdup (r < 0 ? gnutls_strerror (r) : (const char *) out.data);
+              g_autofree gchar *why = g_strdup (r < 0 ? gnutls_strerror (r) : (const char *)out.data);
               g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS,
                            "the certificate of %s:%u does not verify against %s: %s", c->host, c->port,
                            c->ca_file != NULL ? c->ca_file : "the system trust store", g_strstrip (why));
@@ -566,12 +568,14 @@ shr_watch_connect (ShrWatch *w, GError **error)
   mailimap_set_timeout (w->imap, c->timeout_seconds);
   int r;
   if (c->security == SHR_IMAP_SECURITY_TLS)
-    r = mailimap_ssl_connect_with_callback (w->imap, c->host, (uint16_t) c->port, tls_context_cb, c->host);
+    r = mailimap_ssl_connect_with_callback (w->imap, c->host, (uint16_t)c->port, tls_context_cb, c->host);
   else
-    r = mailimap_socket_connect (w->imap, c->host, (uint16_t) c->port);
-  if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
+    r = mailimap_socket_connect (w->imap, c->host, (uint16_t)c->port);
+  if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED
+      && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
     {
-      g_set_error (error, SHR_WATCH_ERROR, r == MAILIMAP_ERROR_SSL ? SHR_WATCH_ERROR_TLS : SHR_WATCH_ERROR_CONNECT,
+      g_set_error (error, SHR_WATCH_ERROR,
+                   r == MAILIMAP_ERROR_SSL ? SHR_WATCH_ERROR_TLS : SHR_WATCH_ERROR_CONNECT,
                    "cannot connect to IMAP server %s:%u: %s", c->host, c->port, etpan_error_text (r));
       shr_watch_disconnect (w);
       return FALSE;
@@ -581,9 +585,9 @@ shr_watch_connect (ShrWatch *w, GError **error)
       r = mailimap_socket_starttls_with_callback (w->imap, tls_context_cb, c->host);
       if (r != MAILIMAP_NO_ERROR)
         {
-          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "STARTTLS with %s:%u failed: %s%s%s%s", c->host,
-                       c->port, etpan_error_text (r), *server_reply (w) ? " (\"" : "", server_reply (w),
-                       *server_reply (w) ? "\")" : "");
+          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_TLS, "STARTTLS with %s:%u failed: %s%s%s%s",
+                       c->host, c->port, etpan_error_text (r), *server_reply (w) ? " (\"" : "",
+                       server_reply (w), *server_reply (w) ? "\")" : "");
           shr_watch_disconnect (w);
           return FALSE;
         }
@@ -608,11 +612,12 @@ shr_watch_connect (ShrWatch *w, GError **error)
   if (r != MAILIMAP_NO_ERROR)
     {
       if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE)
-        g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONNECT, "IMAP login on %s:%u: %s", c->host, c->port,
-                     etpan_error_text (r));
+        g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONNECT, "IMAP login on %s:%u: %s", c->host,
+                     c->port, etpan_error_text (r));
       else
-        g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "IMAP server %s:%u refused %s as %s: \"%s\"",
-                     c->host, c->port, is_token ? "XOAUTH2" : "LOGIN", c->user, server_reply (w));
+        g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH,
+                     "IMAP server %s:%u refused %s as %s: \"%s\"", c->host, c->port,
+                     is_token ? "XOAUTH2" : "LOGIN", c->user, server_reply (w));
       shr_watch_disconnect (w);
       return FALSE;
     }
@@ -622,7 +627,7 @@ shr_watch_connect (ShrWatch *w, GError **error)
   if (mailimap_capability (w->imap, &caps) == MAILIMAP_NO_ERROR)
     mailimap_capability_data_free (caps);
   w->has_idle = mailimap_has_idle (w->imap);
-  w->has_move = mailimap_has_extension (w->imap, (char *) "MOVE");
+  w->has_move = mailimap_has_extension (w->imap, (char *)"MOVE");
   w->has_uidplus = mailimap_has_uidplus (w->imap);
 
   GError *local = NULL;
@@ -649,8 +654,8 @@ shr_watch_connect (ShrWatch *w, GError **error)
   w->last_uid = 0;
   w->fresh = TRUE;
   g_info ("IMAP: logged in to %s:%u as %s, %s selected (%u messages, UIDVALIDITY %u)%s%s", c->host, c->port,
-          c->user, c->folder, w->imap->imap_selection_info->sel_exists, uidvalidity, w->has_idle ? ", IDLE" : "",
-          w->has_move ? ", MOVE" : "");
+          c->user, c->folder, w->imap->imap_selection_info->sel_exists, uidvalidity,
+          w->has_idle ? ", IDLE" : "", w->has_move ? ", MOVE" : "");
   return TRUE;
 }
 
@@ -665,7 +670,7 @@ typedef struct
 static gint
 entry_cmp (gconstpointer a, gconstpointer b)
 {
-  guint32 x = ((const Entry *) a)->uid, y = ((const Entry *) b)->uid;
+  guint32 x = ((const Entry *)a)->uid, y = ((const Entry *)b)->uid;
   return x < y ? -1 : x > y;
 }
 
@@ -704,9 +709,11 @@ list_messages (ShrWatch *w, guint32 lo, GError **error)
               else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
                 e.size = st->att_data.att_rfc822_size;
             }
-          else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC && item->att_data.att_dyn->att_list != NULL)
+          else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC
+                   && item->att_data.att_dyn->att_list != NULL)
             {
-              for (clistiter *k = clist_begin (item->att_data.att_dyn->att_list); k != NULL; k = clist_next (k))
+              for (clistiter *k = clist_begin (item->att_data.att_dyn->att_list); k != NULL;
+                   k = clist_next (k))
                 {
                   struct mailimap_flag_fetch *ff = clist_content (k);
                   if (ff->fl_flag == NULL)
@@ -735,7 +742,7 @@ list_messages (ShrWatch *w, guint32 lo, GError **error)
 static gint
 message_cmp (gconstpointer a, gconstpointer b)
 {
-  guint32 x = ((const ShrWatchMessage *) a)->uid, y = ((const ShrWatchMessage *) b)->uid;
+  guint32 x = ((const ShrWatchMessage *)a)->uid, y = ((const ShrWatchMessage *)b)->uid;
   return x < y ? -1 : x > y;
 }
 
@@ -756,7 +763,8 @@ fetch_bodies (ShrWatch *w, const guint32 *uids, guint n, GError **error)
     mailimap_set_add_single (set, uids[i]);
   struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty ();
   mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_uid ());
-  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
+  mailimap_fetch_type_new_fetch_att_list_add (
+      ft, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
   clist *result = NULL;
   int r = mailimap_uid_fetch (w->imap, set, ft, &result);
   mailimap_set_free (set);
@@ -883,9 +891,12 @@ dispose (ShrWatch *w, const ShrWatchMessage *msgs, const ShrWatchDisposition *di
   g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < n; i++)
-    g_array_append_val (disp[i] == SHR_WATCH_DONE ? done : disp[i] == SHR_WATCH_FAILED ? failed : kept, msgs[i].uid);
-  return move_uids (w, done, w->config->done_folder, error) && move_uids (w, failed, w->config->failed_folder, error)
-         && mark_kept (w, kept, error);
+    g_array_append_val (disp[i] == SHR_WATCH_DONE     ? done
+                        : disp[i] == SHR_WATCH_FAILED ? failed
+                                                      : kept,
+                        msgs[i].uid);
+  return move_uids (w, done, w->config->done_folder, error)
+         && move_uids (w, failed, w->config->failed_folder, error) && mark_kept (w, kept, error);
 }
 
 gboolean
@@ -931,7 +942,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
         }
       if (uids->len == 0)
         continue;
-      g_autoptr (GArray) msgs = fetch_bodies (w, (const guint32 *) (void *) uids->data, uids->len, error);
+      g_autoptr (GArray) msgs = fetch_bodies (w, (const guint32 *)(void *)uids->data, uids->len, error);
       if (msgs == NULL)
         return FALSE;
       if (msgs->len == 0)
@@ -939,13 +950,14 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
       g_autofree ShrWatchDisposition *disp = g_new0 (ShrWatchDisposition, msgs->len);
       guint n_done = 0;
       GError *local = NULL;
-      gboolean ok = handler ((const ShrWatchMessage *) (void *) msgs->data, msgs->len, disp, &n_done, user_data,
+      gboolean ok = handler ((const ShrWatchMessage *)(void *)msgs->data, msgs->len, disp, &n_done, user_data,
                              &local);
       n_done = MIN (n_done, msgs->len);
       if (handled != NULL)
         *handled += n_done;
       /* What was recorded is moved even when the rest failed. */
-      if (!dispose (w, (const ShrWatchMessage *) (void *) msgs->data, disp, n_done, local == NULL ? error : NULL))
+      if (!dispose (w, (const ShrWatchMessage *)(void *)msgs->data, disp, n_done,
+                    local == NULL ? error : NULL))
         {
           if (local != NULL)
             g_propagate_error (error, local);
@@ -993,7 +1005,7 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
   guint refresh = IDLE_REFRESH_SECONDS;
   const gchar *test_refresh = g_getenv ("SHIRASE_TEST_IDLE_SECONDS");
   if (test_refresh != NULL && atoi (test_refresh) > 0)
-    refresh = (guint) atoi (test_refresh);
+    refresh = (guint)atoi (test_refresh);
   guint seconds = max_seconds > 0 ? MIN (max_seconds, refresh) : refresh;
   g_debug ("IMAP: IDLE in %s (re-issued after %u s)", c->folder, seconds);
   int r = mailimap_idle (w->imap);
@@ -1010,13 +1022,13 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
         { .fd = mailimap_idle_get_fd (w->imap), .events = POLLIN },
         { .fd = w->wake_fds[0], .events = POLLIN },
       };
-      gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+      gint64 end = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
       while (!shr_watch_stop_requested (w))
         {
           gint64 left = end - g_get_monotonic_time ();
           if (left <= 0)
             break;
-          int pr = poll (p, 2, (int) MIN (left / 1000 + 1, G_MAXINT));
+          int pr = poll (p, 2, (int)MIN (left / 1000 + 1, G_MAXINT));
           if (pr > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)))
             {
               has_data = TRUE;

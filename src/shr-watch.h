@@ -42,28 +42,28 @@ typedef enum
 typedef struct
 {
   gchar *host;
-  guint port;                 /* default 993 (tls) or 143 */
-  ShrImapSecurity security;   /* default tls */
-  gchar *ca_file;             /* NULL: the system store */
+  guint port;               /* default 993 (tls) or 143 */
+  ShrImapSecurity security; /* default tls */
+  gchar *ca_file;           /* NULL: the system store */
   gchar *user;
-  gchar *password;            /* inline (the config file is private) */
+  gchar *password; /* inline (the config file is private) */
   gchar *password_file;
   gchar *password_command;
   gchar *oauth2_token_command;
-  gchar *folder;              /* default INBOX */
-  gchar *done_folder;         /* default shirase/done */
-  gchar *failed_folder;       /* default shirase/failed */
-  gboolean idle;              /* default TRUE */
-  guint poll_seconds;         /* default 60 */
-  guint timeout_seconds;      /* network timeout, default 60 */
+  gchar *folder;         /* default INBOX */
+  gchar *done_folder;    /* default shirase/done */
+  gchar *failed_folder;  /* default shirase/failed */
+  gboolean idle;         /* default TRUE */
+  guint poll_seconds;    /* default 60 */
+  guint timeout_seconds; /* network timeout, default 60 */
 } ShrWatchConfig;
 
 /* (transfer full) The [imap] group of @keyfile with defaults applied.
  * Relative paths are taken from @config_dir. Errors: SHR_WATCH_ERROR_CONFIG
  * (no host, security none towards a non-loopback host, no or several
  * password sources). */
-ShrWatchConfig *shr_watch_config_new (GKeyFile *keyfile, const gchar *config_dir, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+ShrWatchConfig *shr_watch_config_new (GKeyFile *keyfile, const gchar *config_dir,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void shr_watch_config_free (ShrWatchConfig *config);
 
 typedef enum
@@ -86,8 +86,9 @@ typedef struct
  * FALSE (with @error) stops the pass; messages not given a disposition are
  * left untouched. @n_done (set by the handler) tells how many of the first
  * messages were recorded before the failure, so those are still moved. */
-typedef gboolean (*ShrWatchHandler) (const ShrWatchMessage *messages, guint n, ShrWatchDisposition *dispositions,
-                                     guint *n_done, gpointer user_data, GError **error);
+typedef gboolean (*ShrWatchHandler) (const ShrWatchMessage *messages, guint n,
+                                     ShrWatchDisposition *dispositions, guint *n_done, gpointer user_data,
+                                     GError **error);
 
 typedef struct _ShrWatch ShrWatch;
 

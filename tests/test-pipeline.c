@@ -50,27 +50,29 @@ remove_dir (const gchar *dir)
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GError) error = NULL;
   f->dir = g_dir_make_tmp ("shr-pipeline-XXXXXX", &error);
   g_assert_no_error (error);
-  g_autofree gchar *conf = test_write_file (f->dir, "c.conf",
-                                            "[organization]\nname = Example\n\n"
-                                            "[asset edge]\nvendor = Cisco\nproduct = IOS XE\nversion = 17.9.4\n",
-                                            0600);
+  g_autofree gchar *conf
+      = test_write_file (f->dir, "c.conf",
+                         "[organization]\nname = Example\n\n"
+                         "[asset edge]\nvendor = Cisco\nproduct = IOS XE\nversion = 17.9.4\n",
+                         0600);
   f->vocab = shr_vocabulary_for_lexicon (lexicon ());
   f->config = shr_config_load (conf, &f->vocab, &error);
   g_assert_no_error (error);
   g_autofree gchar *state = g_build_filename (f->dir, "state", NULL);
   f->store = shr_store_open (state, &error);
   g_assert_no_error (error);
-  f->pipeline = shr_pipeline_new (f->store, lexicon (), f->config->profile, &f->vocab, "shirase@example.test");
+  f->pipeline
+      = shr_pipeline_new (f->store, lexicon (), f->config->profile, &f->vocab, "shirase@example.test");
 }
 
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   shr_pipeline_free (f->pipeline);
   shr_store_close (f->store);
   shr_config_free (f->config);
@@ -110,7 +112,8 @@ handle (Fixture *f, guint uid, GBytes *raw, ShrPipelineResult *r)
 static void
 test_header_unfold (void)
 {
-  const gchar *raw = "From: a@example.test\r\nSubject: one\r\n two\r\n\tthree\r\nX-A: 1\r\n\r\nSubject: body\r\n";
+  const gchar *raw
+      = "From: a@example.test\r\nSubject: one\r\n two\r\n\tthree\r\nX-A: 1\r\n\r\nSubject: body\r\n";
   g_autofree gchar *s = shr_pipeline_header (raw, strlen (raw), "subject");
   g_assert_cmpstr (s, ==, "one two\tthree");
   g_autofree gchar *none = shr_pipeline_header (raw, strlen (raw), "X-B");
@@ -141,7 +144,8 @@ test_auto_rules (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree gchar *raw = g_strdup_printf ("%s\nbody\n", cases[i].headers);
-      g_assert_cmpstr (shr_pipeline_auto_reason (raw, strlen (raw), "shirase@example.test"), ==, cases[i].reason);
+      g_assert_cmpstr (shr_pipeline_auto_reason (raw, strlen (raw), "shirase@example.test"), ==,
+                       cases[i].reason);
     }
 }
 
@@ -150,7 +154,7 @@ test_auto_rules (void)
 static void
 test_dedupe_message_id (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GBytes) raw = fixture_mail ("dsa_5901_1_libxml2.eml");
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
@@ -166,7 +170,8 @@ test_dedupe_message_id (Fixture *f, gconstpointer data)
    * headers) is the same message. */
   gsize len;
   const gchar *text = g_bytes_get_data (raw, &len);
-  g_autofree gchar *more = g_strconcat ("Received: from relay by mx; Thu, 1 Jan 2026 00:00:00 +0000\n", text, NULL);
+  g_autofree gchar *more
+      = g_strconcat ("Received: from relay by mx; Thu, 1 Jan 2026 00:00:00 +0000\n", text, NULL);
   g_autoptr (GBytes) raw2 = text_mail (more);
   handle (f, 10, raw2, &r);
   g_assert_true (r.duplicate);
@@ -181,7 +186,7 @@ test_dedupe_message_id (Fixture *f, gconstpointer data)
 static void
 test_dedupe_hash (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GBytes) raw = text_mail ("From: a@example.test\nSubject: no id\n\nCVE-2026-1111 in foo\n");
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
@@ -199,7 +204,7 @@ test_dedupe_hash (Fixture *f, gconstpointer data)
 static void
 test_not_mail (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GBytes) raw = text_mail ("this is not a mail message\n");
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
@@ -217,9 +222,10 @@ test_not_mail (Fixture *f, gconstpointer data)
 static void
 test_ignored (Fixture *f, gconstpointer data)
 {
-  (void) data;
-  g_autoptr (GBytes) raw = text_mail ("From: boss@example.test\nSubject: Out of office\nAuto-Submitted: auto-replied\n"
-                                      "Message-ID: <ooo@example.test>\n\nAway. Re: CVE-2026-20198\n");
+  (void)data;
+  g_autoptr (GBytes) raw
+      = text_mail ("From: boss@example.test\nSubject: Out of office\nAuto-Submitted: auto-replied\n"
+                   "Message-ID: <ooo@example.test>\n\nAway. Re: CVE-2026-20198\n");
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
   g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_IGNORED);
@@ -231,7 +237,7 @@ test_ignored (Fixture *f, gconstpointer data)
 static void
 test_second_source_joins (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GBytes) cisco = fixture_mail ("cisco_sa_iosxe_webui_privesc.eml");
   g_autoptr (GBytes) cisa = fixture_mail ("cisa_aa26_071a_volt_typhoon.eml");
   ShrPipelineResult r1 = { 0 }, r2 = { 0 };
@@ -259,7 +265,7 @@ test_second_source_joins (Fixture *f, gconstpointer data)
 static void
 test_not_applicable (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GBytes) raw = fixture_mail ("panos_cve_2026_0300.eml");
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
@@ -276,16 +282,18 @@ test_not_applicable (Fixture *f, gconstpointer data)
 static void
 test_reply_to_draft (Fixture *f, gconstpointer data)
 {
-  (void) data;
+  (void)data;
   g_autoptr (GError) error = NULL;
   gint64 case_id = 0, draft_id = 0;
   const gchar *keys[] = { "CVE-2026-20198", NULL };
   g_assert_true (shr_store_case_for_keys (f->store, keys, "Cisco", &case_id, NULL, &error));
-  g_assert_true (shr_store_add_draft (f->store, case_id, "new", "K7Q2M9F3XA", "draft-1.abc@shirase.example.test",
-                                      "[承認依頼 #K7Q2M9F3XA] Cisco", "{}", &draft_id, &error));
+  g_assert_true (shr_store_add_draft (f->store, case_id, "new", "K7Q2M9F3XA",
+                                      "draft-1.abc@shirase.example.test", "[承認依頼 #K7Q2M9F3XA] Cisco",
+                                      "{}", &draft_id, &error));
   /* By In-Reply-To. */
-  g_autoptr (GBytes) a = text_mail ("From: approver@example.test\nSubject: Re: Cisco\n"
-                                    "In-Reply-To: <draft-1.abc@shirase.example.test>\nMessage-ID: <r1@x>\n\n承認\n");
+  g_autoptr (GBytes) a
+      = text_mail ("From: approver@example.test\nSubject: Re: Cisco\n"
+                   "In-Reply-To: <draft-1.abc@shirase.example.test>\nMessage-ID: <r1@x>\n\n承認\n");
   ShrPipelineResult r = { 0 };
   handle (f, 1, a, &r);
   g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_REPLY);
@@ -293,7 +301,8 @@ test_reply_to_draft (Fixture *f, gconstpointer data)
   g_assert_cmpstr (r.reason, ==, want);
   shr_pipeline_result_clear (&r);
   /* By the Subject token alone, RFC 2047 encoded. */
-  g_autofree gchar *subject = g_mime_utils_header_encode_text (NULL, "Re: [承認依頼 #K7Q2M9F3XA] Cisco", "utf-8");
+  g_autofree gchar *subject
+      = g_mime_utils_header_encode_text (NULL, "Re: [承認依頼 #K7Q2M9F3XA] Cisco", "utf-8");
   g_autofree gchar *text
       = g_strdup_printf ("From: approver@example.test\nSubject: %s\nMessage-ID: <r2@x>\n\nok\n", subject);
   g_autoptr (GBytes) b = text_mail (text);
@@ -316,7 +325,7 @@ watch_config (const gchar *imap, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree gchar *text = g_strdup_printf ("[imap]\n%s", imap);
-  g_assert_true (g_key_file_load_from_data (kf, text, (gsize) -1, G_KEY_FILE_NONE, NULL));
+  g_assert_true (g_key_file_load_from_data (kf, text, (gsize)-1, G_KEY_FILE_NONE, NULL));
   return shr_watch_config_new (kf, "/etc/shirase", error);
 }
 
@@ -324,7 +333,8 @@ static void
 test_watch_config (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrWatchConfig) c = watch_config ("host = imap.example.test\nuser = u\npassword_file = pw\n", &error);
+  g_autoptr (ShrWatchConfig) c
+      = watch_config ("host = imap.example.test\nuser = u\npassword_file = pw\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (c->port, ==, 993);
   g_assert_cmpint (c->security, ==, SHR_IMAP_SECURITY_TLS);
@@ -335,8 +345,8 @@ test_watch_config (void)
   g_assert_true (c->idle);
   g_assert_cmpuint (c->poll_seconds, ==, 60);
 
-  g_autoptr (ShrWatchConfig) s
-      = watch_config ("host = imap.example.test\nsecurity = starttls\nuser = u\npassword_command = pass x\n", &error);
+  g_autoptr (ShrWatchConfig) s = watch_config (
+      "host = imap.example.test\nsecurity = starttls\nuser = u\npassword_command = pass x\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->port, ==, 143);
 
@@ -348,10 +358,11 @@ test_watch_config (void)
     { "user = u\npassword_file = pw\n", "[imap] host: missing" },
     { "host = imap.example.test\nsecurity = none\nuser = u\npassword_file = pw\n",
       "[imap] security = none is allowed only towards a loopback address, not \"imap.example.test\"" },
-    { "host = h\nuser = u\n",
-      "[imap]: give exactly one of password_file, password_command, oauth2_token_command (or password), not 0" },
+    { "host = h\nuser = u\n", "[imap]: give exactly one of password_file, password_command, "
+                              "oauth2_token_command (or password), not 0" },
     { "host = h\nuser = u\npassword_file = a\noauth2_token_command = b\n",
-      "[imap]: give exactly one of password_file, password_command, oauth2_token_command (or password), not 2" },
+      "[imap]: give exactly one of password_file, password_command, oauth2_token_command (or password), not "
+      "2" },
     { "host = h\nuser = u\npassword_file = a\ndone_folder = INBOX\n",
       "[imap] done_folder and failed_folder must differ from folder \"INBOX\"" },
   };

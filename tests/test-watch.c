@@ -24,8 +24,8 @@ typedef struct
   int listen_fd;
   guint port;
   const Step *steps;
-  GPtrArray *seen;  /* every command received, tag removed */
-  gchar *mismatch;  /* the first unexpected command, or NULL */
+  GPtrArray *seen; /* every command received, tag removed */
+  gchar *mismatch; /* the first unexpected command, or NULL */
   GThread *thread;
 } Peer;
 
@@ -58,7 +58,7 @@ send_text (int fd, const gchar *text)
       if (w <= 0)
         return;
       text += w;
-      len -= (gsize) w;
+      len -= (gsize)w;
     }
 }
 
@@ -76,7 +76,7 @@ peer_run (gpointer data)
       if (line == NULL)
         break;
       const gchar *sp = strchr (line, ' ');
-      g_autofree gchar *tag = sp != NULL ? g_strndup (line, (gsize) (sp - line)) : g_strdup (line);
+      g_autofree gchar *tag = sp != NULL ? g_strndup (line, (gsize)(sp - line)) : g_strdup (line);
       const gchar *cmd = sp != NULL ? sp + 1 : "";
       g_ptr_array_add (p->seen, g_strdup (cmd));
       if (g_getenv ("PEER_DEBUG") != NULL)
@@ -105,10 +105,10 @@ peer_start (const Step *steps)
   struct sockaddr_in a = { 0 };
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (p->listen_fd, (struct sockaddr *) &a, sizeof a), ==, 0);
+  g_assert_cmpint (bind (p->listen_fd, (struct sockaddr *)&a, sizeof a), ==, 0);
   g_assert_cmpint (listen (p->listen_fd, 1), ==, 0);
   socklen_t len = sizeof a;
-  g_assert_cmpint (getsockname (p->listen_fd, (struct sockaddr *) &a, &len), ==, 0);
+  g_assert_cmpint (getsockname (p->listen_fd, (struct sockaddr *)&a, &len), ==, 0);
   p->port = ntohs (a.sin_port);
   p->thread = g_thread_new ("peer", peer_run, p);
   return p;
@@ -137,10 +137,11 @@ static ShrWatchConfig *
 config_for (guint port, const gchar *secret_line)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree gchar *text = g_strdup_printf ("[imap]\nhost = 127.0.0.1\nport = %u\nsecurity = none\nuser = u@example.test\n"
-                                            "%s\n",
-                                            port, secret_line);
-  g_assert_true (g_key_file_load_from_data (kf, text, (gsize) -1, G_KEY_FILE_NONE, NULL));
+  g_autofree gchar *text
+      = g_strdup_printf ("[imap]\nhost = 127.0.0.1\nport = %u\nsecurity = none\nuser = u@example.test\n"
+                         "%s\n",
+                         port, secret_line);
+  g_assert_true (g_key_file_load_from_data (kf, text, (gsize)-1, G_KEY_FILE_NONE, NULL));
   g_autoptr (GError) error = NULL;
   ShrWatchConfig *c = shr_watch_config_new (kf, NULL, &error);
   g_assert_no_error (error);
@@ -153,8 +154,8 @@ static gboolean
 take_all (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, guint *n_done, gpointer data,
           GError **error)
 {
-  (void) data;
-  (void) error;
+  (void)data;
+  (void)error;
   for (guint i = 0; i < n; i++)
     {
       gsize len;
@@ -175,7 +176,7 @@ test_xoauth2_no_move (void)
 {
   /* base64 ("user=u@example.test\1auth=Bearer tok-123\1\1") */
   const gchar *plain = "user=u@example.test\001auth=Bearer tok-123\001\001";
-  g_autofree gchar *sasl = g_base64_encode ((const guchar *) plain, strlen (plain));
+  g_autofree gchar *sasl = g_base64_encode ((const guchar *)plain, strlen (plain));
   g_autofree gchar *auth = g_strdup_printf ("AUTHENTICATE XOAUTH2 %s", sasl);
   const Step steps[] = {
     { auth, "$T OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n" },
@@ -184,7 +185,8 @@ test_xoauth2_no_move (void)
     { "LIST \"\" \"shirase/failed\"", "$T OK done\r\n" },
     { "CREATE \"shirase/failed\"", "$T OK created\r\n" },
     { "SELECT INBOX", "* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n$T OK [READ-WRITE] selected\r\n" },
-    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)", "* 1 FETCH (UID 7 FLAGS () RFC822.SIZE 21)\r\n$T OK done\r\n" },
+    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)",
+      "* 1 FETCH (UID 7 FLAGS () RFC822.SIZE 21)\r\n$T OK done\r\n" },
     { "UID FETCH 7 (UID BODY.PEEK[])",
       "* 1 FETCH (UID 7 BODY[] {21}\r\nSubject: x\r\n\r\nhello\r\n)\r\n$T OK done\r\n" },
     { "UID COPY 7 \"shirase/done\"", "$T OK copied\r\n" },
@@ -246,8 +248,8 @@ test_select_refused (void)
   g_autoptr (GError) error = NULL;
   g_assert_false (shr_watch_connect (w, &error));
   g_assert_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL);
-  g_autofree gchar *want
-      = g_strdup_printf ("IMAP SELECT INBOX on 127.0.0.1:%u refused: \"Mailbox is being rebuilt, try later\"", p->port);
+  g_autofree gchar *want = g_strdup_printf (
+      "IMAP SELECT INBOX on 127.0.0.1:%u refused: \"Mailbox is being rebuilt, try later\"", p->port);
   g_assert_cmpstr (error->message, ==, want);
   peer_finish (p);
   g_assert_cmpstr (strstr (error->message, "s3cret"), ==, NULL);
