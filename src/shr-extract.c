@@ -180,14 +180,15 @@ shr_sentence_at (const gchar *text, gsize offset)
   return g_string_free (out, FALSE);
 }
 
-guint
-shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
+static guint
+add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
-  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
   guint added = 0;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_PRODUCT)
+        continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
         continue;
@@ -204,6 +205,13 @@ shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
         }
     }
   return added;
+}
+
+guint
+shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
+{
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
+  return add_product_hits (ctx, text, hits);
 }
 
 /* ---- sentences ---------------------------------------------------------- */
@@ -257,6 +265,57 @@ split_sentences (const gchar *text)
     g_ptr_array_add (out, g_strdup (cur->str));
   g_string_free (cur, TRUE);
   return out;
+}
+
+/* Which sentences may hold a match: those that contain one of @words (in
+ * lower case; each pattern's alternatives all contain one of its words).
+ * strstr() over all the sentences at once is far cheaper than running a
+ * large alternation of case-insensitive patterns at every position of the
+ * text, which dominated extraction. The caller then runs the pattern on
+ * the candidate sentences alone. Returns NULL when no sentence qualifies. */
+static gboolean *
+candidate_sentences (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+{
+  gboolean *mask = NULL;
+  const GArray *starts = ctx->sentence_starts;
+  for (gsize w = 0; words[w] != NULL; w++)
+    {
+      for (const gchar *hit = strstr (ctx->sentence_lower, words[w]); hit != NULL;
+           hit = strstr (hit + 1, words[w]))
+        {
+          gsize at = hit - ctx->sentence_lower;
+          guint lo = 0, hi = starts->len;
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (g_array_index (starts, gsize, mid) <= at)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          if (mask == NULL)
+            mask = g_new0 (gboolean, n);
+          if (lo < n)
+            mask[lo] = TRUE;
+        }
+    }
+  return mask;
+}
+
+static void
+join_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  GString *text = g_string_new (NULL);
+  ctx->sentence_starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize), sentences->len);
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      gsize at = text->len;
+      g_array_append_val (ctx->sentence_starts, at);
+      g_string_append (text, g_ptr_array_index (sentences, i));
+      g_string_append_c (text, '\n');
+    }
+  ctx->sentence_text = g_string_free (text, FALSE);
+  ctx->sentence_lower = g_ascii_strdown (ctx->sentence_text, -1);
 }
 
 /* ---- generic passes ----------------------------------------------------- */
@@ -368,6 +427,10 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
   };
+  if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
+      && strstr (ctx->sentence_text, "Base Score") == NULL && strstr (ctx->sentence_text, "base score") == NULL
+      && strstr (ctx->sentence_text, "基本値") == NULL)
+    return;
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -476,11 +539,25 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
     "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
   };
-  for (guint i = 0; i < sentences->len; i++)
+  /* For each pattern, words every one of its matches contains. */
+  static const gchar *const words[][8] = {
+    { "severity", "impact", NULL },
+    { "severity", NULL },
+    { "rated", NULL },
+    { "critical:", "important:", "moderate:", "low:", NULL },
+    { "critical", NULL },
+    { "深刻度", "重要度", "危険度", NULL },
+    { "基本値", NULL },
+  };
+  G_STATIC_ASSERT (G_N_ELEMENTS (words) == G_N_ELEMENTS (patterns));
+  for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
     {
-      const gchar *s = g_ptr_array_index (sentences, i);
-      for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
+      g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words[p]);
+      for (guint i = 0; candidates != NULL && i < sentences->len; i++)
         {
+          if (!candidates[i])
+            continue;
+          const gchar *s = g_ptr_array_index (sentences, i);
           g_autoptr (GMatchInfo) m = NULL;
           g_regex_match (shr_regex (patterns[p]), s, 0, &m);
           while (g_match_info_matches (m))
@@ -526,18 +603,32 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
   static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
 
+  static const gchar *const negative_words[] = {
+    "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL
+  };
+  static const gchar *const positive_words[] = {
+    "exploit", "attack", "abused", "weaponiz", "leverag", "in the wild", "in-the-wild", "悪用", "攻撃", NULL
+  };
+  g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
+  g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
+  if (neg_candidates == NULL && pos_candidates == NULL)
+    return;
   gchar *neg_sentence = NULL;
   for (guint i = 0; i < sentences->len; i++)
     {
+      gboolean maybe_negative = neg_candidates != NULL && neg_candidates[i];
+      gboolean maybe_positive = pos_candidates != NULL && pos_candidates[i];
+      if (!maybe_negative && !maybe_positive)
+        continue;
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (g_regex_match (shr_regex (negative), s, 0, NULL))
+      if (maybe_negative && g_regex_match (shr_regex (negative), s, 0, NULL))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
           continue;
         }
       g_autoptr (GMatchInfo) m = NULL;
-      if (!g_regex_match (shr_regex (positive), s, 0, &m))
+      if (!maybe_positive || !g_regex_match (shr_regex (positive), s, 0, &m))
         continue;
       gboolean counted = FALSE;
       while (g_match_info_matches (m) && !counted)
@@ -572,12 +663,13 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 }
 
 static void
-collect_actors (ShrExtractContext *ctx, const gchar *text)
+collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
-  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_ACTOR, text);
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_ACTOR)
+        continue;
       const ShrActorEntry *e = hit->entry;
       if (shr_strv_add_unique (ctx->record->threat_actors, e->name))
         {
@@ -591,31 +683,24 @@ collect_actors (ShrExtractContext *ctx, const gchar *text)
  * victims: a CISA notice that mentions "federal agencies" as its audience
  * names no targeted sector. */
 static void
-collect_targets (ShrExtractContext *ctx, GPtrArray *sentences)
+collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   static const gchar *cue =
     "\\b(?:target(?:s|ed|ing)?|against|victims?|breach(?:ed|es)?|compromis\\w*|hacked|stole|stolen"
     "|attack(?:s|ed)? on|campaigns?|intrusions?|espionage|impacted organizations|affected organizations)\\b"
     "|標的|狙|攻撃|被害|侵害|不正アクセス";
-  for (guint i = 0; i < sentences->len; i++)
+  for (guint i = 0; i < hits->len; i++)
     {
-      const gchar *s = g_ptr_array_index (sentences, i);
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_SECTOR && hit->kind != SHR_LEXICON_REGION)
+        continue;
+      g_autofree gchar *s = shr_sentence_at (text, hit->start);
       if (!g_regex_match (shr_regex (cue), s, 0, NULL))
         continue;
-      g_autoptr (GArray) sectors = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_SECTOR, s);
-      for (guint j = 0; j < sectors->len; j++)
-        {
-          const ShrLabelEntry *e = g_array_index (sectors, ShrLexiconHit, j).entry;
-          if (shr_strv_add_unique (ctx->record->sectors, e->key))
-            shr_record_set_evidence (ctx->record, "sectors", s);
-        }
-      g_autoptr (GArray) regions = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_REGION, s);
-      for (guint j = 0; j < regions->len; j++)
-        {
-          const ShrLabelEntry *e = g_array_index (regions, ShrLexiconHit, j).entry;
-          if (shr_strv_add_unique (ctx->record->regions, e->key))
-            shr_record_set_evidence (ctx->record, "regions", s);
-        }
+      const ShrLabelEntry *e = hit->entry;
+      gboolean sector = hit->kind == SHR_LEXICON_SECTOR;
+      if (shr_strv_add_unique (sector ? ctx->record->sectors : ctx->record->regions, e->key))
+        shr_record_set_evidence (ctx->record, sector ? "sectors" : "regions", s);
     }
 }
 
@@ -752,8 +837,16 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
     "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
     "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]"
     "|(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
-  for (guint i = 0; i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
+  static const gchar *const words[] = {
+    "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
+    "solution", "remediation", "アップデート", "更新", "適用", "対策", "回避策", "無効化", "緩和策",
+    "バージョンアップ", "修正", NULL
+  };
+  g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words);
+  for (guint i = 0; candidates != NULL && i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
     {
+      if (!candidates[i])
+        continue;
       const gchar *s = g_ptr_array_index (sentences, i);
       if (g_utf8_strlen (s, -1) > 400)
         continue;
@@ -784,8 +877,17 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
     "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
-  for (guint i = 0; i < sentences->len; i++)
+  static const gchar *const before_words[] = {
+    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in",
+    "修正", "対策済み", NULL
+  };
+  static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
+  g_autofree gboolean *before = candidate_sentences (ctx, sentences->len, before_words);
+  g_autofree gboolean *after = candidate_sentences (ctx, sentences->len, after_words);
+  for (guint i = 0; (before != NULL || after != NULL) && i < sentences->len; i++)
     {
+      if (!(before != NULL && before[i]) && !(after != NULL && after[i]))
+        continue;
       const gchar *s = g_ptr_array_index (sentences, i);
       gint cue_start = -1, cue_end = -1;
       gboolean versions_precede = FALSE;
@@ -923,16 +1025,18 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   /* The subject is a sentence too: "… Under Active Attack". */
   g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
   g_autoptr (GPtrArray) sentences = split_sentences (text);
+  join_sentences (&ctx, sentences);
 
   collect_cvss (&ctx, sentences);
   collect_cvss_table (&ctx);
   collect_severity (&ctx, sentences);
   if (record->exploited == SHR_TRISTATE_UNKNOWN)
     collect_exploitation (&ctx, sentences);
+  g_autoptr (GArray) hits = shr_lexicon_scan_all (lexicon, text);
   if (!ctx.products_exact)
-    shr_add_lexicon_products (&ctx, text);
-  collect_actors (&ctx, text);
-  collect_targets (&ctx, sentences);
+    add_product_hits (&ctx, text, hits);
+  collect_actors (&ctx, text, hits);
+  collect_targets (&ctx, text, hits);
   collect_references (&ctx);
   find_source_url (&ctx);
   find_summary (&ctx);
@@ -953,6 +1057,9 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   if (record->title == NULL)
     shr_record_add_warning (record, "no subject or title found");
   g_free (ctx.head);
+  g_free (ctx.sentence_text);
+  g_free (ctx.sentence_lower);
+  g_array_unref (ctx.sentence_starts);
   return record;
 }
 

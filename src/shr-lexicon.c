@@ -22,6 +22,7 @@ struct _ShrLexicon
   GStringChunk *strings;
   GPtrArray *aliases;     /* Alias* (owned) */
   GHashTable *by_first;   /* first gunichar of alias -> GPtrArray of Alias*, longest first */
+  GPtrArray *by_ascii[128]; /* the same lists for ASCII first characters (borrowed) */
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
 };
@@ -66,19 +67,38 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
 static gchar *
 normalize_mapped (const gchar *text, GArray *map)
 {
-  GString *out = g_string_sized_new (strlen (text) + 16);
+  gsize len = strlen (text);
+  GString *out = g_string_sized_new (len + 16);
+  if (map != NULL)
+    g_array_set_size (map, 0);
   const gchar *p = text;
   while (*p)
     {
+      guchar c = *p;
+      /* ASCII, the bulk of most advisories: one byte in, one byte out. */
+      if (c < 0x80)
+        {
+          g_string_append_c (out, g_ascii_tolower (c));
+          if (map != NULL)
+            {
+              gsize off = p - text;
+              g_array_append_val (map, off);
+            }
+          p++;
+          continue;
+        }
       const gchar *next = g_utf8_next_char (p);
       gsize before = out->len;
       append_normalized_char (out, p, next - p);
       if (map != NULL)
-        for (gsize i = before; i < out->len; i++)
-          {
-            gsize off = p - text;
-            g_array_append_val (map, off);
-          }
+        {
+          gsize off = p - text;
+          gsize added = out->len - before;
+          gsize at = map->len;
+          g_array_set_size (map, at + added);
+          for (gsize i = 0; i < added; i++)
+            g_array_index (map, gsize, at + i) = off;
+        }
       p = next;
     }
   if (map != NULL)
@@ -103,7 +123,9 @@ shr_lexicon_normalize (const gchar *text)
 static gboolean
 is_word_char (gunichar c)
 {
-  return g_unichar_isalnum (c) && c < 0x3000;
+  if (c < 0x80)
+    return g_ascii_isalnum (c);
+  return c < 0x3000 && g_unichar_isalnum (c);
 }
 
 static gint
@@ -331,6 +353,8 @@ shr_lexicon_load (const gchar *datadir, GError **error)
         return NULL;
     }
   g_hash_table_foreach (lex->by_first, sort_list, NULL);
+  for (gunichar c = 0; c < 128; c++)
+    lex->by_ascii[c] = g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (c));
   return g_steal_pointer (&lex);
 }
 
@@ -378,7 +402,7 @@ static GArray *
 scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
-  g_autoptr (GArray) map = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GArray) map = g_array_sized_new (FALSE, FALSE, sizeof (gsize), strlen (text) + 1);
   g_autofree gchar *norm = normalize_mapped (text, map);
   gsize n = strlen (norm);
   const gchar *p = norm;
@@ -388,7 +412,9 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       gunichar c = g_utf8_get_char (p);
       const gchar *next = g_utf8_next_char (p);
       gboolean word_start = !(is_word_char (c) && is_word_char (prev));
-      GPtrArray *list = word_start ? g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (c)) : NULL;
+      GPtrArray *list = !word_start ? NULL
+                        : c < 128 ? lex->by_ascii[c]
+                        : g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (c));
       const Alias *found = NULL;
       if (list != NULL)
         for (guint i = 0; i < list->len && found == NULL; i++)
@@ -432,6 +458,13 @@ shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind, const gchar *t
 {
   g_return_val_if_fail (lexicon != NULL && text != NULL, NULL);
   return scan (lexicon, text, kind);
+}
+
+GArray *
+shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text)
+{
+  g_return_val_if_fail (lexicon != NULL && text != NULL, NULL);
+  return scan (lexicon, text, -1);
 }
 
 const ShrProductEntry *
