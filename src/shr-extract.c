@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "shr-extract.h"
 
 #include <stdlib.h>
@@ -119,17 +121,20 @@ shr_field_value (const gchar *text, const gchar *key)
   return NULL;
 }
 
-static gboolean
+static inline gboolean
 is_sentence_end (const gchar *p, const gchar *end)
 {
-  gunichar c = g_utf8_get_char (p);
-  if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F) /* 。！？ */
-    return TRUE;
+  /* Byte tests, not Unicode decoding: this runs for every character. */
+  guchar c = *p;
   if (c == '.' || c == '!' || c == '?')
     {
       const gchar *n = p + 1;
       return n >= end || *n == ' ' || *n == '\n';
     }
+  if (c == 0xE3) /* 。 U+3002 */
+    return (guchar) p[1] == 0x80 && (guchar) p[2] == 0x82;
+  if (c == 0xEF) /* ！ U+FF01, ？ U+FF1F */
+    return (guchar) p[1] == 0xBC && ((guchar) p[2] == 0x81 || (guchar) p[2] == 0x9F);
   return FALSE;
 }
 
@@ -248,10 +253,20 @@ split_sentences (const gchar *text)
           p++;
           continue;
         }
-      const gchar *next = g_utf8_next_char (p);
-      if (!(cur->len == 0 && (*p == ' ' || *p == '\t')))
-        g_string_append_len (cur, p, next - p);
-      if (is_sentence_end (p, end))
+      if (cur->len == 0 && (*p == ' ' || *p == '\t'))
+        {
+          p++;
+          continue;
+        }
+      /* Copy the run up to the next line end or sentence end at once. */
+      const gchar *run = p;
+      while (p < end && *p != '\n' && !is_sentence_end (p, end))
+        p = g_utf8_next_char (p);
+      gboolean sentence_end = p < end && *p != '\n';
+      if (sentence_end)
+        p = g_utf8_next_char (p);
+      g_string_append_len (cur, run, p - run);
+      if (sentence_end)
         {
           g_strstrip (cur->str);
           g_string_set_size (cur, strlen (cur->str));
@@ -259,7 +274,6 @@ split_sentences (const gchar *text)
             g_ptr_array_add (out, g_strdup (cur->str));
           g_string_truncate (cur, 0);
         }
-      p = next;
     }
   if (cur->len > 0)
     g_ptr_array_add (out, g_strdup (cur->str));
@@ -492,7 +506,8 @@ collect_cvss_table (ShrExtractContext *ctx)
       g_autofree gchar *num = g_match_info_fetch (m, 2);
       g_autofree gchar *word = g_match_info_fetch (m, 3);
       g_autofree gchar *row = g_match_info_fetch (m, 0);
-      ShrCve *cve = shr_record_find_cve (ctx->record, id);
+      g_autofree gchar *upper = g_ascii_strup (id, -1);
+      ShrCve *cve = shr_record_find_cve (ctx->record, upper);
       gdouble score = g_ascii_strtod (num, NULL);
       if (cve != NULL && cve->cvss < 0)
         {
@@ -577,13 +592,14 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
 static void
 collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 {
-  static const gchar *negative =
+  static const gchar *negative_en =
     "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
     "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
     "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
-    "|\\bexploited\\s*[:：]\\s*no\\b"
-    "|(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません))";
-  static const gchar *positive =
+    "|\\bexploited\\s*[:：]\\s*no\\b)";
+  static const gchar *negative_ja =
+    "(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません)";
+  static const gchar *positive_en =
     "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
     "|\\b(?:actively|being|been|is being|are being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
     "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
@@ -596,8 +612,9 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
     "|\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
     "|\\blimited,? targeted attacks|\\bevidence of active exploitation"
-    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
-    "|悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
+    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+  static const gchar *positive_ja =
+    "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
     "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
     "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告))";
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
@@ -621,15 +638,30 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       if (!maybe_negative && !maybe_positive)
         continue;
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (maybe_negative && g_regex_match (shr_regex (negative), s, 0, NULL))
+      /* Japanese and English wording are separate patterns: a sentence is
+       * matched only against the language it is in, which halves the cost
+       * of the largest patterns of the extractor. */
+      gboolean ja = strstr (s, "悪用") != NULL || strstr (s, "攻撃") != NULL;
+      gboolean en = strcasestr (s, "exploit") != NULL || strcasestr (s, "attack") != NULL
+                    || strcasestr (s, "in the wild") != NULL || strcasestr (s, "in-the-wild") != NULL
+                    || strcasestr (s, "abused") != NULL || strcasestr (s, "weaponiz") != NULL
+                    || strcasestr (s, "leverag") != NULL || strcasestr (s, "malicious") != NULL;
+      if (maybe_negative && ((en && g_regex_match (shr_regex (negative_en), s, 0, NULL))
+                             || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
           continue;
         }
       g_autoptr (GMatchInfo) m = NULL;
-      if (!maybe_positive || !g_regex_match (shr_regex (positive), s, 0, &m))
+      if (!maybe_positive)
         continue;
+      if (!(en && g_regex_match (shr_regex (positive_en), s, 0, &m)))
+        {
+          g_clear_pointer (&m, g_match_info_unref);
+          if (!(ja && g_regex_match (shr_regex (positive_ja), s, 0, &m)))
+            continue;
+        }
       gboolean counted = FALSE;
       while (g_match_info_matches (m) && !counted)
         {
@@ -833,10 +865,11 @@ find_summary (ShrExtractContext *ctx)
 static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
-  static const gchar *pattern =
+  static const gchar *pattern_en =
     "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
-    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]"
-    "|(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
+    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]";
+  static const gchar *pattern_ja =
+    "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
   static const gchar *const words[] = {
     "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
     "solution", "remediation", "アップデート", "更新", "適用", "対策", "回避策", "無効化", "緩和策",
@@ -850,7 +883,11 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
       const gchar *s = g_ptr_array_index (sentences, i);
       if (g_utf8_strlen (s, -1) > 400)
         continue;
-      if (g_regex_match (shr_regex (pattern), s, 0, NULL))
+      gboolean ascii_only = TRUE;
+      for (const guchar *c = (const guchar *) s; *c && ascii_only; c++)
+        ascii_only = *c < 0x80;
+      if (g_regex_match (shr_regex (pattern_en), s, 0, NULL)
+          || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
         shr_strv_add_unique (ctx->record->mitigations, s);
     }
 }

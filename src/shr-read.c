@@ -440,6 +440,13 @@ regex_once (GRegex **slot, const gchar *pattern)
 static gboolean
 is_forward_marker (const gchar *line)
 {
+  /* Every marker starts with '-', '_', "Begin" or 転送 (E8 BB A2) after
+   * white space: other lines, nearly all of them, skip the regex. */
+  const gchar *p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p != '-' && *p != '_' && *p != 'B' && *p != 'b' && (guchar) *p != 0xE8)
+    return FALSE;
   static GRegex *re;
   return g_regex_match (regex_once (&re,
       "^\\s*(-{2,}\\s*(Forwarded message|Original Message|Forwarded Message|"
