@@ -13,13 +13,16 @@
 GRegex *
 shr_regex (const gchar *pattern)
 {
-  static GHashTable *cache;
-  static GMutex lock;
-  g_mutex_lock (&lock);
-  /* Keyed by the literal's address: hashing a long pattern on every call
+  /* One cache per thread, so looking a pattern up takes no lock; keyed by
+   * the literal's address, because hashing a long pattern on every call
    * cost more than many of the matches. */
+  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+  GHashTable *cache = g_private_get (&cache_key);
   if (cache == NULL)
-    cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+    {
+      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_regex_unref);
+      g_private_set (&cache_key, cache);
+    }
   GRegex *re = g_hash_table_lookup (cache, pattern);
   if (re == NULL)
     {
@@ -53,7 +56,6 @@ shr_regex (const gchar *pattern)
         g_error ("bad built-in regex %s: %s", pattern, error->message);
       g_hash_table_insert (cache, (gpointer) pattern, re);
     }
-  g_mutex_unlock (&lock);
   return re;
 }
 
@@ -376,7 +378,11 @@ detect_language (ShrExtractContext *ctx)
         }
       GUnicodeScript script = g_unichar_get_script (c);
       if (script == G_UNICODE_SCRIPT_HIRAGANA || script == G_UNICODE_SCRIPT_KATAKANA)
-        kana++;
+        {
+          /* Enough kana decides it; no need to read the rest. */
+          if (++kana >= 20)
+            break;
+        }
       else if (script == G_UNICODE_SCRIPT_HAN)
         han++;
     }
@@ -642,10 +648,15 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
        * matched only against the language it is in, which halves the cost
        * of the largest patterns of the extractor. */
       gboolean ja = strstr (s, "悪用") != NULL || strstr (s, "攻撃") != NULL;
-      gboolean en = strcasestr (s, "exploit") != NULL || strcasestr (s, "attack") != NULL
-                    || strcasestr (s, "in the wild") != NULL || strcasestr (s, "in-the-wild") != NULL
-                    || strcasestr (s, "abused") != NULL || strcasestr (s, "weaponiz") != NULL
-                    || strcasestr (s, "leverag") != NULL || strcasestr (s, "malicious") != NULL;
+      /* The sentence's lower-cased copy is its line in sentence_lower. */
+      const gchar *lower = ctx->sentence_lower + g_array_index (ctx->sentence_starts, gsize, i);
+      gsize lower_len = strlen (s);
+      static const gchar *const en_words[] = {
+        "exploit", "attack", "in the wild", "in-the-wild", "abused", "weaponiz", "leverag", "malicious", NULL
+      };
+      gboolean en = FALSE;
+      for (gsize w = 0; en_words[w] != NULL && !en; w++)
+        en = memmem (lower, lower_len, en_words[w], strlen (en_words[w])) != NULL;
       if (maybe_negative && ((en && g_regex_match (shr_regex (negative_en), s, 0, NULL))
                              || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
         {
@@ -1043,6 +1054,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     .body = message->body ? message->body : "",
   };
   ctx.head = make_head (ctx.body);
+  ctx.ids = g_strconcat (ctx.subject, "\n", ctx.head, NULL);
+  ctx.ids_lower = g_ascii_strdown (ctx.ids, -1);
   if (*subject != '\0')
     {
       record->title = g_strdup (subject);
@@ -1094,6 +1107,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   if (record->title == NULL)
     shr_record_add_warning (record, "no subject or title found");
   g_free (ctx.head);
+  g_free (ctx.ids);
+  g_free (ctx.ids_lower);
   g_free (ctx.sentence_text);
   g_free (ctx.sentence_lower);
   g_array_unref (ctx.sentence_starts);

@@ -76,12 +76,54 @@ iconv_lossy (GIConv cd, const gchar *data, gsize len, GString *out)
   return clean;
 }
 
+static void
+iconv_cache_free (gpointer table)
+{
+  g_hash_table_unref (table);
+}
+
+static void
+iconv_close_one (gpointer cd)
+{
+  g_iconv_close ((GIConv) cd);
+}
+
+/* A converter from @charset to UTF-8, kept open for this thread. Opening
+ * one loads (dlopen) and closing the last unloads a glibc gconv module:
+ * per message, that cost more than reading the mail. (transfer none);
+ * (GIConv) -1 when the charset is unknown. */
+static GIConv
+iconv_to_utf8 (const gchar *charset)
+{
+  static GPrivate cache_key = G_PRIVATE_INIT (iconv_cache_free);
+  GHashTable *cache = g_private_get (&cache_key);
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, iconv_close_one);
+      g_private_set (&cache_key, cache);
+    }
+  gpointer cd = NULL;
+  if (g_hash_table_lookup_extended (cache, charset, NULL, &cd))
+    {
+      g_iconv ((GIConv) cd, NULL, NULL, NULL, NULL); /* back to the initial state */
+      return (GIConv) cd;
+    }
+  GIConv fresh = g_iconv_open ("UTF-8", charset);
+  if (fresh == (GIConv) -1)
+    return fresh;
+  g_hash_table_insert (cache, g_strdup (charset), fresh);
+  return fresh;
+}
+
 /* Tries a strict conversion; NULL when @data is not valid in @charset. */
 static gchar *
 convert_strict (const gchar *data, gsize len, const gchar *charset)
 {
+  GIConv cd = iconv_to_utf8 (charset);
+  if (cd == (GIConv) -1)
+    return NULL;
   gsize written = 0;
-  gchar *s = g_convert (data, len, "UTF-8", charset, NULL, &written, NULL);
+  gchar *s = g_convert_with_iconv (data, len, cd, NULL, &written, NULL);
   if (s != NULL && memchr (s, '\0', written) != NULL)
     g_clear_pointer (&s, g_free);
   return s;
@@ -96,13 +138,12 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
     return g_strndup (data, len);
   if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
     {
-      GIConv cd = g_iconv_open ("UTF-8", "ISO-2022-JP");
+      GIConv cd = iconv_to_utf8 ("ISO-2022-JP");
       if (cd != (GIConv) -1)
         {
           GString *out = g_string_new (NULL);
           if (!iconv_lossy (cd, data, len, out))
             *lossy = TRUE;
-          g_iconv_close (cd);
           return g_string_free (out, FALSE);
         }
     }
@@ -146,7 +187,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
         }
       else
         {
-          GIConv cd = g_iconv_open ("UTF-8", name);
+          GIConv cd = iconv_to_utf8 (name);
           if (cd == (GIConv) -1)
             {
               g_ptr_array_add (warnings,
@@ -159,7 +200,6 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
               GString *out = g_string_new (NULL);
               if (!iconv_lossy (cd, data, len, out))
                 lossy = TRUE;
-              g_iconv_close (cd);
               text = g_string_free (out, FALSE);
             }
         }

@@ -21,6 +21,8 @@ typedef struct
   const gchar *from;        /* original sender, "" when unknown */
   const gchar *body;        /* original advisory text */
   gchar *head;              /* first lines of the body, for detection */
+  gchar *ids;               /* subject and head: where advisory ids stand */
+  gchar *ids_lower;         /* the same, ASCII letters lower-cased */
   /* Set by a recogniser whose layout names the affected packages exactly:
    * the generic product scan is then not run. */
   gboolean products_exact;
