@@ -258,17 +258,6 @@ unflow (const gchar *text, gboolean delsp)
 }
 
 static gchar *
-address_list_string (InternetAddressList *list)
-{
-  if (list == NULL || internet_address_list_length (list) == 0)
-    return NULL;
-  gchar *s = internet_address_list_to_string (list, NULL, FALSE);
-  if (s != NULL && *s == '\0')
-    g_clear_pointer (&s, g_free);
-  return s;
-}
-
-static gchar *
 iso_date (GDateTime *dt)
 {
   return dt ? g_date_time_format_iso8601 (dt) : NULL;
@@ -808,6 +797,54 @@ parse_loose_date (const gchar *value)
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:00", year, month, day, hour, minute);
 }
 
+/* A clear-signed advisory (DSA, FreeBSD, OpenSSL…): the armor lines and
+ * the signature are not text, and the signed text is dash-escaped (RFC
+ * 4880 §7.1: a line "- -----" stands for "-----"). Returns NULL when
+ * there is no armor. */
+static gchar *
+strip_pgp_armor (const gchar *text)
+{
+  if (strstr (text, "-----BEGIN PGP ") == NULL)
+    return NULL;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean in_signed = FALSE, in_signature = FALSE, skip_headers = FALSE;
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *l = lines[i];
+      if (g_str_has_prefix (l, "-----BEGIN PGP SIGNED MESSAGE-----"))
+        {
+          in_signed = TRUE;
+          skip_headers = TRUE; /* "Hash: SHA256" up to the blank line */
+          continue;
+        }
+      if (skip_headers)
+        {
+          if (*l == '\0' || *l == '\r')
+            skip_headers = FALSE;
+          continue;
+        }
+      if (g_str_has_prefix (l, "-----BEGIN PGP SIGNATURE-----"))
+        {
+          in_signature = TRUE;
+          in_signed = FALSE;
+          continue;
+        }
+      if (in_signature)
+        {
+          if (g_str_has_prefix (l, "-----END PGP SIGNATURE-----"))
+            in_signature = FALSE;
+          continue;
+        }
+      if (in_signed && g_str_has_prefix (l, "- "))
+        l += 2;
+      g_string_append (out, l);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- the reader --------------------------------------------------------- */
 
 static void
@@ -1008,11 +1045,14 @@ decode_rfc2047 (const gchar *raw)
   return g_string_free (clean, FALSE);
 }
 
+/* An unstructured header as text. The From line is read this way too: as
+ * written, display name decoded, without GMime's address parsing (which
+ * also converts IDN domains, and cost more than the rest of reading). */
 static gchar *
-message_subject (GMimeMessage *msg)
+message_header_text (GMimeMessage *msg, const gchar *name)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
-  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, "Subject") : NULL;
+  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, name) : NULL;
   const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
   if (raw == NULL)
     return NULL;
@@ -1030,7 +1070,7 @@ static void
 take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
-  m->subject = message_subject (msg);
+  m->subject = message_header_text (msg, "Subject");
   if (m->subject != NULL && strlen (m->subject) > SHR_MAX_SUBJECT_BYTES)
     {
       const gchar *end = g_utf8_find_prev_char (m->subject, m->subject + SHR_MAX_SUBJECT_BYTES + 1);
@@ -1038,7 +1078,9 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
       g_ptr_array_add (m->warnings, g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
     }
   g_free (m->from);
-  m->from = address_list_string (g_mime_message_get_from (msg));
+  m->from = message_header_text (msg, "From");
+  if (m->from != NULL && *m->from == '\0')
+    g_clear_pointer (&m->from, g_free);
   g_free (m->date);
   m->date = iso_date (g_mime_message_get_date (msg));
   const gchar *mid = g_mime_message_get_message_id (msg);
@@ -1257,6 +1299,12 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
     }
   forward_headers_clear (&quoted_from);
 
+  gchar *unarmored = strip_pgp_armor (body);
+  if (unarmored != NULL)
+    {
+      g_free (body);
+      body = unarmored;
+    }
   m->body = body;
   m->all_text = g_string_free (all, FALSE);
   if (m->body[0] == '\0' && m->all_text[0] == '\0')
