@@ -131,7 +131,7 @@ is_sentence_end (const gchar *p, const gchar *end)
   if (c == '.' || c == '!' || c == '?')
     {
       const gchar *n = p + 1;
-      return n >= end || *n == ' ' || *n == '\n';
+      return (end != NULL && n >= end) || *n == '\0' || *n == ' ' || *n == '\n';
     }
   if (c == 0xE3) /* 。 U+3002 */
     return (guchar) p[1] == 0x80 && (guchar) p[2] == 0x82;
@@ -143,10 +143,9 @@ is_sentence_end (const gchar *p, const gchar *end)
 gchar *
 shr_sentence_at (const gchar *text, gsize offset)
 {
-  gsize len = strlen (text);
-  if (offset > len)
-    offset = len;
-  const gchar *end = text + len;
+  /* Called for every hit in a long text: never measure the whole of it. */
+  offset = strnlen (text, offset);
+  const gchar *end = NULL;
   /* Back to the previous sentence end or paragraph break. */
   const gchar *s = text + offset;
   while (s > text)
@@ -159,9 +158,9 @@ shr_sentence_at (const gchar *text, gsize offset)
       s = prev;
     }
   const gchar *e = text + offset;
-  while (e < end)
+  while (*e != '\0')
     {
-      if (*e == '\n' && e + 1 < end && e[1] == '\n')
+      if (*e == '\n' && e[1] == '\n')
         break;
       if (is_sentence_end (e, end))
         {
@@ -219,6 +218,22 @@ shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
 {
   g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
   return add_product_hits (ctx, text, hits);
+}
+
+/* (transfer full) @s with ASCII letters lower-cased, byte for byte (the
+ * offsets of the copy are those of @s). g_ascii_strdown() calls a function
+ * per byte; this runs over every advisory twice. */
+static gchar *
+ascii_lower (const gchar *s)
+{
+  gsize len = strlen (s);
+  gchar *out = g_malloc (len + 1);
+  for (gsize i = 0; i <= len; i++)
+    {
+      gchar c = s[i];
+      out[i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    }
+  return out;
 }
 
 /* ---- sentences ---------------------------------------------------------- */
@@ -331,7 +346,7 @@ join_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
       g_string_append_c (text, '\n');
     }
   ctx->sentence_text = g_string_free (text, FALSE);
-  ctx->sentence_lower = g_ascii_strdown (ctx->sentence_text, -1);
+  ctx->sentence_lower = ascii_lower (ctx->sentence_text);
 }
 
 /* ---- generic passes ----------------------------------------------------- */
@@ -591,6 +606,51 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Runs @re only around the places where one of @words (lower case) occurs
+ * in the sentence @s (@lower is its lower-cased copy): every match of the
+ * large English patterns contains one of their words, at most @before
+ * bytes after the match starts and @after bytes before it ends. Scanning
+ * a few windows instead of the whole sentence is what makes these
+ * patterns affordable. */
+static gboolean
+match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *const *words,
+                  gsize before, gsize after, GMatchInfo **match)
+{
+  gsize len = strlen (s);
+  gsize starts[32], ends[32];
+  guint n = 0;
+  for (gsize w = 0; words[w] != NULL; w++)
+    {
+      gsize wlen = strlen (words[w]);
+      for (const gchar *hit = memmem (lower, len, words[w], wlen); hit != NULL && n < G_N_ELEMENTS (starts);
+           hit = memmem (hit + 1, len - (hit + 1 - lower), words[w], wlen))
+        {
+          gsize at = hit - lower;
+          starts[n] = at > before ? at - before : 0;
+          ends[n] = MIN (len, at + wlen + after);
+          n++;
+        }
+    }
+  if (n == G_N_ELEMENTS (starts))
+    {
+      /* Too many to bother: the whole sentence. */
+      n = 1;
+      starts[0] = 0;
+      ends[0] = len;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GMatchInfo) m = NULL;
+      if (g_regex_match_full (re, s, ends[i], starts[i], 0, &m, NULL))
+        {
+          if (match != NULL)
+            *match = g_steal_pointer (&m);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Sentence-level reading of exploitation: a sentence that negates it is
  * read first, so "not aware of any exploitation in the wild" is never a
  * report of exploitation; conditional wording ("if exploited", 「悪用された
@@ -616,8 +676,11 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
     "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
     "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
-    "|\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-    "|\\blimited,? targeted attacks|\\bevidence of active exploitation"
+    "|\\blimited,? targeted attacks|\\bevidence of active exploitation)";
+  /* The two wordings whose keyword can stand far from where they start;
+   * they begin with a literal word, so they are cheap over a sentence. */
+  static const gchar *positive_en_far =
+    "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
     "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
   static const gchar *positive_ja =
     "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
@@ -657,7 +720,10 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       gboolean en = FALSE;
       for (gsize w = 0; en_words[w] != NULL && !en; w++)
         en = memmem (lower, lower_len, en_words[w], strlen (en_words[w])) != NULL;
-      if (maybe_negative && ((en && g_regex_match (shr_regex (negative_en), s, 0, NULL))
+      static const gchar *const neg_en_words[] = {
+        "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL
+      };
+      if (maybe_negative && ((en && match_near_words (shr_regex (negative_en), s, lower, neg_en_words, 170, 40, NULL))
                              || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
         {
           if (neg_sentence == NULL)
@@ -667,7 +733,17 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_autoptr (GMatchInfo) m = NULL;
       if (!maybe_positive)
         continue;
-      if (!(en && g_regex_match (shr_regex (positive_en), s, 0, &m)))
+      gboolean positive = FALSE;
+      if (en)
+        {
+          positive = match_near_words (shr_regex (positive_en), s, lower, en_words, 60, 60, &m);
+          if (!positive)
+            {
+              g_clear_pointer (&m, g_match_info_unref);
+              positive = g_regex_match (shr_regex (positive_en_far), s, 0, &m);
+            }
+        }
+      if (!positive)
         {
           g_clear_pointer (&m, g_match_info_unref);
           if (!(ja && g_regex_match (shr_regex (positive_ja), s, 0, &m)))
@@ -841,12 +917,12 @@ find_summary (ShrExtractContext *ctx)
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
-          gsize chars = g_utf8_strlen (l, -1);
-          if (chars < (ja ? 30u : 60u) || is_boilerplate_paragraph (l, ctx->record->title))
+          gsize min_chars = ja ? 30u : 60u;
+          if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong) min_chars
+              || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
           if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
             continue;
-          g_autofree gchar *joined = shr_sentence_at (l, 0);
           GString *s = g_string_new (NULL);
           gboolean space = FALSE;
           for (const gchar *c = l; *c; c++)
@@ -892,12 +968,19 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
       if (!candidates[i])
         continue;
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (g_utf8_strlen (s, -1) > 400)
+      gsize bytes = strlen (s);
+      if (bytes > 1200 || (bytes > 400 && g_utf8_strlen (s, -1) > 400))
         continue;
       gboolean ascii_only = TRUE;
       for (const guchar *c = (const guchar *) s; *c && ascii_only; c++)
         ascii_only = *c < 0x80;
-      if (g_regex_match (shr_regex (pattern_en), s, 0, NULL)
+      /* The English pattern's matches start at one of these words. */
+      static const gchar *const en_starts[] = {
+        "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
+        "solution", "remediation", NULL
+      };
+      g_autofree gchar *lower = ascii_lower (s);
+      if (match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
           || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
         shr_strv_add_unique (ctx->record->mitigations, s);
     }
@@ -1055,7 +1138,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   };
   ctx.head = make_head (ctx.body);
   ctx.ids = g_strconcat (ctx.subject, "\n", ctx.head, NULL);
-  ctx.ids_lower = g_ascii_strdown (ctx.ids, -1);
+  ctx.ids_lower = ascii_lower (ctx.ids);
   if (*subject != '\0')
     {
       record->title = g_strdup (subject);
