@@ -13,7 +13,19 @@
 #include "shr-html.h"
 #include "shr-limits.h"
 
+/* A GByteArray over bytes it does not own: freeing it leaves the bytes. */
+typedef GByteArray ShrBorrowedBytes;
+
+static void
+borrowed_bytes_release (ShrBorrowedBytes *bytes)
+{
+  g_byte_array_free (bytes, FALSE);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrBorrowedBytes, borrowed_bytes_release)
+
 /* GMime 3.2 declares no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
@@ -296,17 +308,34 @@ read_text_part (GMimePart *part, Level *level)
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   if (content == NULL)
     return;
-  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new ();
-  g_mime_data_wrapper_write_to_stream (content, mem);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  gsize len = bytes->len;
-  if (len > SHR_MAX_PART_TEXT_BYTES)
+  /* Decode through a filter and stop at the cap: a 50 MB part must not
+   * become 50 MB of decoded text in memory first. */
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+  if (encoded == NULL)
+    return;
+  g_mime_stream_reset (encoded);
+  g_autoptr (GMimeStream) decoded = g_mime_stream_filter_new (encoded);
+  g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), decoder);
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  gchar chunk[16384];
+  gssize n;
+  gboolean cut = FALSE;
+  while ((n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
     {
-      g_ptr_array_add (level->warnings,
-                       g_strdup_printf ("a text/%s part of %zu bytes was cut to the first %d bytes",
-                                        subtype, (gsize) bytes->len, SHR_MAX_PART_TEXT_BYTES));
-      len = SHR_MAX_PART_TEXT_BYTES;
+      if (bytes->len + n > SHR_MAX_PART_TEXT_BYTES)
+        {
+          g_byte_array_append (bytes, (const guint8 *) chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
+          cut = TRUE;
+          break;
+        }
+      g_byte_array_append (bytes, (const guint8 *) chunk, n);
     }
+  gsize len = bytes->len;
+  if (cut)
+    g_ptr_array_add (level->warnings,
+                     g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)",
+                                      subtype, SHR_MAX_PART_TEXT_BYTES));
   const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
   g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
   g_autofree gchar *utf8 = to_utf8 ((const gchar *) bytes->data, len, charset,
@@ -1157,7 +1186,14 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_once_init_leave (&gmime_ready, 1);
     }
 
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, len);
+  /* The stream reads the caller's bytes in place (not owned, not copied):
+   * the parser's parts are substreams of it, so a large message is held
+   * once. @data outlives the stream and every object made from it here. */
+  g_autoptr (ShrBorrowedBytes) view = g_byte_array_new ();
+  view->data = (guint8 *) raw;
+  view->len = len;
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   GMimeParserOptions *options = g_mime_parser_options_new ();
   static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
