@@ -1085,6 +1085,37 @@ decide_category (ShrExtractContext *ctx)
     r->category = g_strdup ("information");
 }
 
+/* Whatever a recogniser took from the body, a title or an id is one line
+ * (it goes into mail headers later): controls and runs of white space
+ * become one space, and it is cut to a sane length. */
+static void
+make_one_line (gchar **field, gsize max_bytes)
+{
+  if (*field == NULL)
+    return;
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const guchar *p = (const guchar *) *field; *p; p++)
+    {
+      if (*p < 0x20 || *p == ' ' || *p == 0x7f)
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  if (out->len > max_bytes)
+    {
+      const gchar *end = g_utf8_find_prev_char (out->str, out->str + max_bytes + 1);
+      g_string_truncate (out, end ? (gsize) (end - out->str) : 0);
+    }
+  g_free (*field);
+  *field = g_string_free (out, FALSE);
+}
+
 static gchar *
 make_head (const gchar *body)
 {
@@ -1176,6 +1207,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   collect_mitigations (&ctx, sentences);
   collect_fixed_versions (&ctx, sentences);
 
+  make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
+  make_one_line (&record->advisory_id, 128);
+  make_one_line (&record->source_name, 200);
+  if (record->source_url != NULL && strpbrk (record->source_url, " \t\r\n") != NULL)
+    *strpbrk (record->source_url, " \t\r\n") = '\0';
   shr_record_finish (record);
   if (record->severity == NULL && record->cvss_max >= 0)
     {
