@@ -486,7 +486,8 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_array (v, "products", products);
 
   JsonArray *flaws = flaws_of (r);
-  set_bool (v, "has_flaws", json_array_get_length (flaws) > 0);
+  guint n_flaws = json_array_get_length (flaws);
+  set_bool (v, "has_flaws", n_flaws > 0);
   set_array (v, "flaws", flaws);
 
   guint n_cves = r->cves->len;
@@ -518,6 +519,9 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   g_autofree gchar *evidence = shr_notice_one_line (r->exploited_evidence);
   set_str (v, "exploited_evidence", evidence);
 
+  /* The sentence speaks of a vulnerability only when the record does. */
+  set_bool (v, "vulnerability", g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
+                                    || n_cves > 0 || n_flaws > 0);
   set_bool (v, "campaign", g_strcmp0 (r->category, "campaign") == 0 || r->threat_actors->len > 0);
   set_bool (v, "has_actors", r->threat_actors->len > 0);
   set_bool (v, "has_sectors", r->sectors->len > 0);
