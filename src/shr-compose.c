@@ -127,27 +127,75 @@ shr_compose_encode_header (const gchar *value, const gchar *charset, gsize used)
   const gchar *start = v;
   while (*start != '\0')
     {
-      /* Grow the chunk one character at a time while its word fits. */
-      const gchar *end = g_utf8_next_char (start);
-      for (;;)
+      /* The longest chunk whose B word fits and whose bytes are a multiple
+       * of 3, so the word needs no base64 padding: GMime 3.2 (and other
+       * decoders that join adjacent words of one charset before decoding)
+       * drops whatever follows a padded word. Only the last word may be
+       * padded. */
+      const gchar *best = NULL, *longest = NULL;
+      for (const gchar *end = g_utf8_next_char (start);; end = g_utf8_next_char (end))
         {
-          if (*end == '\0')
-            break;
-          const gchar *next = g_utf8_next_char (end);
           gsize n = 0;
-          g_autofree gchar *bytes = chunk_bytes (start, next - start, jis, &n);
+          g_autofree gchar *bytes = chunk_bytes (start, end - start, jis, &n);
           if (bytes == NULL || overhead + b64_len (n) > budget)
             break;
-          end = next;
+          longest = end;
+          if (n % 3 == 0 || *end == '\0')
+            best = end;
+          if (*end == '\0')
+            break;
         }
-      gsize n = 0;
-      g_autofree gchar *bytes = chunk_bytes (start, end - start, jis, &n);
-      g_autofree gchar *b64 = g_base64_encode ((const guchar *) bytes, n);
       if (out->len > 0 && out->str[out->len - 1] != ' ')
         g_string_append (out, "\n ");
-      g_string_append_printf (out, "%s%s?=", prefix, b64);
+      if (best != NULL)
+        {
+          gsize n = 0;
+          g_autofree gchar *bytes = chunk_bytes (start, best - start, jis, &n);
+          g_autofree gchar *b64 = g_base64_encode ((const guchar *) bytes, n);
+          g_string_append_printf (out, "%s%s?=", prefix, b64);
+          start = best;
+        }
+      else
+        {
+          /* No boundary gives a multiple of 3 ("a" then kana): this word
+           * is Q-encoded, which has no padding. */
+          const gchar *qprefix = jis ? "=?ISO-2022-JP?Q?" : "=?UTF-8?Q?";
+          const gchar *end = g_utf8_next_char (start), *fit = end;
+          GString *q = NULL;
+          for (;;)
+            {
+              gsize n = 0;
+              g_autofree gchar *bytes = chunk_bytes (start, end - start, jis, &n);
+              GString *t = g_string_new (NULL);
+              for (gsize i = 0; bytes != NULL && i < n; i++)
+                {
+                  guchar c = bytes[i];
+                  if (g_ascii_isalnum (c))
+                    g_string_append_c (t, c);
+                  else if (c == ' ')
+                    g_string_append_c (t, '_');
+                  else
+                    g_string_append_printf (t, "=%02X", c);
+                }
+              gboolean fits = bytes != NULL && strlen (qprefix) + 2 + t->len <= budget;
+              if (!fits && q != NULL)
+                {
+                  g_string_free (t, TRUE);
+                  break;
+                }
+              if (q != NULL)
+                g_string_free (q, TRUE);
+              q = t; /* a single character always goes, fitting or not */
+              fit = end;
+              if (!fits || *end == '\0' || longest == NULL || end >= longest)
+                break;
+              end = g_utf8_next_char (end);
+            }
+          g_string_append_printf (out, "%s%s?=", qprefix, q->str);
+          g_string_free (q, TRUE);
+          start = fit;
+        }
       budget = WORD_MAX;
-      start = end;
     }
   return g_string_free (out, FALSE);
 }
@@ -241,14 +289,16 @@ add_addresses (GMimeMessage *m, GMimeAddressType type, const gchar *field, const
   return TRUE;
 }
 
-/* Header values we make from data: one line, printable ASCII only. */
+/* Header values we make from data (grade, case id, message ids): one
+ * token of printable ASCII without spaces, quotes or angle brackets, at
+ * most @max bytes, so the line never needs folding. */
 static gchar *
-token_value (const gchar *value)
+token_value (const gchar *value, gsize max)
 {
   g_autofree gchar *line = shr_notice_one_line (value);
   GString *s = g_string_new (NULL);
-  for (const guchar *p = (const guchar *) line; *p && s->len < 200; p++)
-    if (*p > 0x20 && *p < 0x7f)
+  for (const guchar *p = (const guchar *) line; *p && s->len < max; p++)
+    if (*p > 0x20 && *p < 0x7f && strchr ("<>\"\\()[],;", *p) == NULL)
       g_string_append_c (s, *p);
   return g_string_free (s, FALSE);
 }
@@ -301,7 +351,7 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   g_mime_message_set_date (m, o->date != NULL ? o->date : now);
   if (o->message_id != NULL)
     {
-      g_autofree gchar *id = token_value (o->message_id);
+      g_autofree gchar *id = token_value (o->message_id, 200);
       g_mime_message_set_message_id (m, id);
     }
   else
@@ -312,7 +362,7 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   GMimeObject *mo = GMIME_OBJECT (m);
   if (o->in_reply_to != NULL)
     {
-      g_autofree gchar *id = token_value (o->in_reply_to);
+      g_autofree gchar *id = token_value (o->in_reply_to, 200);
       g_autofree gchar *ref = g_strdup_printf ("<%s>", id);
       g_mime_object_set_header (mo, "In-Reply-To", ref, NULL);
       g_mime_object_set_header (mo, "References", ref, NULL);
@@ -320,12 +370,12 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   g_mime_object_set_header (mo, "Auto-Submitted", "auto-generated", NULL);
   if (o->grade != NULL)
     {
-      g_autofree gchar *v = token_value (o->grade);
+      g_autofree gchar *v = token_value (o->grade, 8);
       g_mime_object_set_header (mo, "X-Shirase-Grade", v, NULL);
     }
   if (o->case_id != NULL)
     {
-      g_autofree gchar *v = token_value (o->case_id);
+      g_autofree gchar *v = token_value (o->case_id, 60);
       g_mime_object_set_header (mo, "X-Shirase-Case", v, NULL);
     }
 
