@@ -53,6 +53,17 @@ expect_contains "--mail: encoded Subject" "$tmp/mail.eml" "Subject: =?UTF-8?B?"
 expect_status "the composed mail parses" 0 $?
 expect_contains "Subject decodes back" "$tmp/back.json" '"title":"【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)"'
 
+# [templates] charset = iso-2022-jp: the whole notice fits JIS X 0208 (check
+# marks as ○/×), so the text part is ISO-2022-JP and reads back.
+sed 's/^\[recipients\]/[templates]\ncharset = iso-2022-jp\n\n[recipients]/' "$conf" > "$tmp/jis.conf"
+"$shirase" render -c "$tmp/jis.conf" --now "$now" --mail "$news" > "$tmp/jis.eml" 2> "$tmp/err"
+expect_status "render --mail, iso-2022-jp" 0 $?
+expect_contains "iso-2022-jp text part" "$tmp/jis.eml" "Content-Type: text/plain; charset=iso-2022-jp"
+expect_contains "iso-2022-jp Subject" "$tmp/jis.eml" "Subject: =?ISO-2022-JP?B?"
+if grep -q "cannot carry" "$tmp/err"; then fail "iso-2022-jp fell back to UTF-8"; cat "$tmp/err"; else ok "no fallback"; fi
+"$shirase" extract --json "$tmp/jis.eml" > "$tmp/jis.json"
+expect_contains "iso-2022-jp Subject decodes back" "$tmp/jis.json" '"title":"【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)"'
+
 "$shirase" render -c "$conf" --now "$now" --draft --token K7Q2M9F3XA "$news" > "$tmp/draft.txt"
 expect_contains "--draft: token" "$tmp/draft.txt" "[承認依頼 #K7Q2M9F3XA]"
 expect_contains "--draft: how to reply" "$tmp/draft.txt" "却下 理由 (reject REASON)"
