@@ -230,13 +230,15 @@ flaws_of (const ShrRecord *r)
   for (guint i = 0; i < table->len; i++)
     {
       const FlawEntry *e = table->pdata[i];
+      /* Every occurrence of the entry's words is claimed, so a later,
+       * shorter entry cannot count any of them again. */
       gboolean found = FALSE;
-      for (guint w = 0; e->words[w] != NULL && !found; w++)
+      for (guint w = 0; e->words[w] != NULL; w++)
         {
           gsize wl = strlen (e->words[w]);
           if (wl == 0)
             continue;
-          for (const gchar *p = strstr (text, e->words[w]); p != NULL && !found; p = strstr (p + 1, e->words[w]))
+          for (const gchar *p = strstr (text, e->words[w]); p != NULL; p = strstr (p + 1, e->words[w]))
             {
               gsize start = p - text, end = start + wl;
               /* Latin words only at word boundaries ("xss" in "exss…"). */

@@ -41,7 +41,9 @@ const gchar *shr_render_default_dir (void);
  * default. @keyfile and @config_path may be NULL. */
 gchar *shr_render_dir_for_config (GKeyFile *keyfile, const gchar *config_path);
 
-/* (transfer full) A renderer on @dir (NULL: the default). Errors: G_FILE_ERROR
+/* A renderer caches compiled templates: use one per thread.
+ *
+ * (transfer full) A renderer on @dir (NULL: the default). Errors: G_FILE_ERROR
  * when @dir has no notice-ja.txt (it is not a template directory). */
 ShrRenderer *shr_renderer_new (const gchar *dir, GError **error);
 void shr_renderer_free (ShrRenderer *renderer);

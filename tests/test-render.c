@@ -310,6 +310,7 @@ test_flaws (Fixture *f, gconstpointer data)
   g_autoptr (ShrRecord) r = shr_record_new ();
   r->lang = g_strdup ("en");
   r->title = g_strdup ("Remote code execution and SQL injection in Example CMS");
+  r->summary = g_strdup ("A remote code execution flaw lets attackers run code.");
   r->category = g_strdup ("vulnerability");
   shr_record_add_product (r, NULL, "Example CMS");
   shr_record_add_cve (r, "CVE-2026-1")->cvss = 9.8;
@@ -325,6 +326,9 @@ test_flaws (Fixture *f, gconstpointer data)
                    "（CVE-2026-1、CVE-2026-2、CVE-2026-3 ほか1件、CVSS 9.8）が公表されました。"
                    "現時点で悪用は確認されていないとされています。");
   g_assert_cmpstr (ja->subject, ==, "【共有】Example CMS: CVE-2026-1 ほか3件");
+  /* A source without a name: its language alone. */
+  g_autofree gchar *header = line_after (ja->text, "【");
+  g_assert_cmpstr (header, ==, "静観】脆弱性｜英語ソース｜2026年3月16日(月)");
 }
 
 /* ---- HTML ------------------------------------------------------------------ */
