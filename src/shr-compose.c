@@ -205,12 +205,18 @@ shr_compose_encode_header (const gchar *value, const gchar *charset, gsize used)
 static GMimeObject *
 utf8_part (const gchar *subtype, const gchar *text)
 {
-  GMimeTextPart *tp = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (tp, text);
-  g_mime_text_part_set_charset (tp, "utf-8");
-  /* base64: 7-bit safe through any relay, and compact for Japanese. */
-  g_mime_part_set_content_encoding (GMIME_PART (tp), GMIME_CONTENT_ENCODING_BASE64);
-  return GMIME_OBJECT (tp);
+  /* The content is known to be UTF-8: set it as is (set_text would scan
+   * it to pick a charset), base64 so it is 7-bit safe through any relay
+   * and compact for Japanese. */
+  GMimePart *part = g_mime_part_new_with_type ("text", subtype);
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "utf-8");
+  GMimeStream *mem = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream (mem, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (part, w);
+  g_object_unref (w);
+  g_object_unref (mem);
+  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+  return GMIME_OBJECT (part);
 }
 
 /* JIS X 0208 has no check marks; Japanese forms write ○ and × for the same
@@ -347,8 +353,13 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   GMimeHeader *h = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (m)), "Subject");
   g_mime_header_set_raw_value (h, raw);
 
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_mime_message_set_date (m, o->date != NULL ? o->date : now);
+  if (o->date != NULL)
+    g_mime_message_set_date (m, o->date);
+  else
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_mime_message_set_date (m, now);
+    }
   if (o->message_id != NULL)
     {
       g_autofree gchar *id = token_value (o->message_id, 200);
