@@ -74,6 +74,11 @@ void shr_lexicon_free (ShrLexicon *lexicon);
 GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind,
                           const gchar *text);
 
+/* Every hit of every kind in one pass over @text (the extractor needs
+ * them all, and normalising the text is most of a scan's cost).
+ * (transfer container): free with g_array_unref. */
+GArray *shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text);
+
 /* The product whose name or alias equals @name after normalisation
  * (transfer none), or NULL. Vendor-prefixed forms ("Microsoft Exchange
  * Server") are found too. */
