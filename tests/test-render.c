@@ -112,7 +112,20 @@ assert_golden (const gchar *text, const gchar *expected_name)
   g_autoptr (GError) error = NULL;
   g_file_get_contents (path, &expected, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (text, ==, expected);
+  if (g_strcmp0 (text, expected) != 0)
+    {
+      /* Name the first line that differs: the whole texts in octal
+       * escapes are unreadable. */
+      g_auto (GStrv) got = g_strsplit (text, "\n", -1);
+      g_auto (GStrv) want = g_strsplit (expected, "\n", -1);
+      guint i = 0;
+      while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
+        i++;
+      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name, i + 1);
+      g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
+      g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
+      g_test_fail ();
+    }
 }
 
 static void
