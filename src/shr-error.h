@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define SHR_STORE_ERROR (shr_store_error_quark ())
 #define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
 #define SHR_VERSION_ERROR (shr_version_error_quark ())
+#define SHR_COMPOSE_ERROR (shr_compose_error_quark ())
 #define SHR_WATCH_ERROR (shr_watch_error_quark ())
 
 GQuark shr_read_error_quark (void);
@@ -20,6 +21,7 @@ GQuark shr_config_error_quark (void);
 GQuark shr_store_error_quark (void);
 GQuark shr_mustache_error_quark (void);
 GQuark shr_version_error_quark (void);
+GQuark shr_compose_error_quark (void);
 GQuark shr_watch_error_quark (void);
 
 typedef enum
@@ -75,6 +77,12 @@ typedef enum
   SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
   SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
 } ShrVersionError;
+
+typedef enum
+{
+  SHR_COMPOSE_ERROR_ADDRESS, /* From/To/Reply-To not a mail address */
+  SHR_COMPOSE_ERROR_CHARSET, /* the charset option is not one we write */
+} ShrComposeError;
 
 typedef enum
 {

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "shr-extract.h"
 
 #include <stdlib.h>
@@ -11,13 +13,16 @@
 GRegex *
 shr_regex (const gchar *pattern)
 {
-  static GHashTable *cache;
-  static GMutex lock;
-  g_mutex_lock (&lock);
-  /* Keyed by the literal's address: hashing a long pattern on every call
+  /* One cache per thread, so looking a pattern up takes no lock; keyed by
+   * the literal's address, because hashing a long pattern on every call
    * cost more than many of the matches. */
+  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+  GHashTable *cache = g_private_get (&cache_key);
   if (cache == NULL)
-    cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+    {
+      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_regex_unref);
+      g_private_set (&cache_key, cache);
+    }
   GRegex *re = g_hash_table_lookup (cache, pattern);
   if (re == NULL)
     {
@@ -51,7 +56,6 @@ shr_regex (const gchar *pattern)
         g_error ("bad built-in regex %s: %s", pattern, error->message);
       g_hash_table_insert (cache, (gpointer) pattern, re);
     }
-  g_mutex_unlock (&lock);
   return re;
 }
 
@@ -119,27 +123,29 @@ shr_field_value (const gchar *text, const gchar *key)
   return NULL;
 }
 
-static gboolean
+static inline gboolean
 is_sentence_end (const gchar *p, const gchar *end)
 {
-  gunichar c = g_utf8_get_char (p);
-  if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F) /* 。！？ */
-    return TRUE;
+  /* Byte tests, not Unicode decoding: this runs for every character. */
+  guchar c = *p;
   if (c == '.' || c == '!' || c == '?')
     {
       const gchar *n = p + 1;
-      return n >= end || *n == ' ' || *n == '\n';
+      return (end != NULL && n >= end) || *n == '\0' || *n == ' ' || *n == '\n';
     }
+  if (c == 0xE3) /* 。 U+3002 */
+    return (guchar) p[1] == 0x80 && (guchar) p[2] == 0x82;
+  if (c == 0xEF) /* ！ U+FF01, ？ U+FF1F */
+    return (guchar) p[1] == 0xBC && ((guchar) p[2] == 0x81 || (guchar) p[2] == 0x9F);
   return FALSE;
 }
 
 gchar *
 shr_sentence_at (const gchar *text, gsize offset)
 {
-  gsize len = strlen (text);
-  if (offset > len)
-    offset = len;
-  const gchar *end = text + len;
+  /* Called for every hit in a long text: never measure the whole of it. */
+  offset = strnlen (text, offset);
+  const gchar *end = NULL;
   /* Back to the previous sentence end or paragraph break. */
   const gchar *s = text + offset;
   while (s > text)
@@ -152,9 +158,9 @@ shr_sentence_at (const gchar *text, gsize offset)
       s = prev;
     }
   const gchar *e = text + offset;
-  while (e < end)
+  while (*e != '\0')
     {
-      if (*e == '\n' && e + 1 < end && e[1] == '\n')
+      if (*e == '\n' && e[1] == '\n')
         break;
       if (is_sentence_end (e, end))
         {
@@ -180,14 +186,15 @@ shr_sentence_at (const gchar *text, gsize offset)
   return g_string_free (out, FALSE);
 }
 
-guint
-shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
+static guint
+add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
-  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
   guint added = 0;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_PRODUCT)
+        continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
         continue;
@@ -206,6 +213,29 @@ shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
   return added;
 }
 
+guint
+shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
+{
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
+  return add_product_hits (ctx, text, hits);
+}
+
+/* (transfer full) @s with ASCII letters lower-cased, byte for byte (the
+ * offsets of the copy are those of @s). g_ascii_strdown() calls a function
+ * per byte; this runs over every advisory twice. */
+static gchar *
+ascii_lower (const gchar *s)
+{
+  gsize len = strlen (s);
+  gchar *out = g_malloc (len + 1);
+  for (gsize i = 0; i <= len; i++)
+    {
+      gchar c = s[i];
+      out[i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    }
+  return out;
+}
+
 /* ---- sentences ---------------------------------------------------------- */
 
 /* Splits @text into sentences, each with its lines joined. Japanese lines
@@ -217,11 +247,17 @@ split_sentences (const gchar *text)
   GString *cur = g_string_new (NULL);
   const gchar *end = text + strlen (text);
   const gchar *p = text;
+  const gchar *line_start = text;
   while (p < end)
     {
       if (*p == '\n')
         {
           gboolean paragraph = (p + 1 < end && p[1] == '\n');
+          /* The whole line's length, not what is left of it after a
+           * sentence ended on it: a wrapped sentence's first fragment is
+           * no heading. */
+          gsize line_len = p - line_start;
+          line_start = p + 1;
           /* A line that starts with a list marker, or a short line (a
            * heading, a "Key: value"), ends the sentence as well. */
           const gchar *n = p + 1;
@@ -229,7 +265,7 @@ split_sentences (const gchar *text)
             n++;
           gboolean list_item = n < end && (*n == '*' || *n == '-' || g_str_has_prefix (n, "・")
                                            || g_str_has_prefix (n, "●") || g_str_has_prefix (n, "■"));
-          if (paragraph || list_item || cur->len < 60)
+          if (paragraph || list_item || line_len < 60)
             {
               if (cur->len > 0)
                 g_ptr_array_add (out, g_strdup (cur->str));
@@ -240,10 +276,20 @@ split_sentences (const gchar *text)
           p++;
           continue;
         }
-      const gchar *next = g_utf8_next_char (p);
-      if (!(cur->len == 0 && (*p == ' ' || *p == '\t')))
-        g_string_append_len (cur, p, next - p);
-      if (is_sentence_end (p, end))
+      if (cur->len == 0 && (*p == ' ' || *p == '\t'))
+        {
+          p++;
+          continue;
+        }
+      /* Copy the run up to the next line end or sentence end at once. */
+      const gchar *run = p;
+      while (p < end && *p != '\n' && !is_sentence_end (p, end))
+        p = g_utf8_next_char (p);
+      gboolean sentence_end = p < end && *p != '\n';
+      if (sentence_end)
+        p = g_utf8_next_char (p);
+      g_string_append_len (cur, run, p - run);
+      if (sentence_end)
         {
           g_strstrip (cur->str);
           g_string_set_size (cur, strlen (cur->str));
@@ -251,12 +297,62 @@ split_sentences (const gchar *text)
             g_ptr_array_add (out, g_strdup (cur->str));
           g_string_truncate (cur, 0);
         }
-      p = next;
     }
   if (cur->len > 0)
     g_ptr_array_add (out, g_strdup (cur->str));
   g_string_free (cur, TRUE);
   return out;
+}
+
+/* Which sentences may hold a match: those that contain one of @words (in
+ * lower case; each pattern's alternatives all contain one of its words).
+ * strstr() over all the sentences at once is far cheaper than running a
+ * large alternation of case-insensitive patterns at every position of the
+ * text, which dominated extraction. The caller then runs the pattern on
+ * the candidate sentences alone. Returns NULL when no sentence qualifies. */
+static gboolean *
+candidate_sentences (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+{
+  gboolean *mask = NULL;
+  const GArray *starts = ctx->sentence_starts;
+  for (gsize w = 0; words[w] != NULL; w++)
+    {
+      for (const gchar *hit = strstr (ctx->sentence_lower, words[w]); hit != NULL;
+           hit = strstr (hit + 1, words[w]))
+        {
+          gsize at = hit - ctx->sentence_lower;
+          guint lo = 0, hi = starts->len;
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (g_array_index (starts, gsize, mid) <= at)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          if (mask == NULL)
+            mask = g_new0 (gboolean, n);
+          if (lo < n)
+            mask[lo] = TRUE;
+        }
+    }
+  return mask;
+}
+
+static void
+join_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  GString *text = g_string_new (NULL);
+  ctx->sentence_starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize), sentences->len);
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      gsize at = text->len;
+      g_array_append_val (ctx->sentence_starts, at);
+      g_string_append (text, g_ptr_array_index (sentences, i));
+      g_string_append_c (text, '\n');
+    }
+  ctx->sentence_text = g_string_free (text, FALSE);
+  ctx->sentence_lower = ascii_lower (ctx->sentence_text);
 }
 
 /* ---- generic passes ----------------------------------------------------- */
@@ -303,7 +399,11 @@ detect_language (ShrExtractContext *ctx)
         }
       GUnicodeScript script = g_unichar_get_script (c);
       if (script == G_UNICODE_SCRIPT_HIRAGANA || script == G_UNICODE_SCRIPT_KATAKANA)
-        kana++;
+        {
+          /* Enough kana decides it; no need to read the rest. */
+          if (++kana >= 20)
+            break;
+        }
       else if (script == G_UNICODE_SCRIPT_HAN)
         han++;
     }
@@ -368,6 +468,10 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
   };
+  if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
+      && strstr (ctx->sentence_text, "Base Score") == NULL && strstr (ctx->sentence_text, "base score") == NULL
+      && strstr (ctx->sentence_text, "基本値") == NULL)
+    return;
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -429,7 +533,8 @@ collect_cvss_table (ShrExtractContext *ctx)
       g_autofree gchar *num = g_match_info_fetch (m, 2);
       g_autofree gchar *word = g_match_info_fetch (m, 3);
       g_autofree gchar *row = g_match_info_fetch (m, 0);
-      ShrCve *cve = shr_record_find_cve (ctx->record, id);
+      g_autofree gchar *upper = g_ascii_strup (id, -1);
+      ShrCve *cve = shr_record_find_cve (ctx->record, upper);
       gdouble score = g_ascii_strtod (num, NULL);
       if (cve != NULL && cve->cvss < 0)
         {
@@ -476,11 +581,25 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
     "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
   };
-  for (guint i = 0; i < sentences->len; i++)
+  /* For each pattern, words every one of its matches contains. */
+  static const gchar *const words[][8] = {
+    { "severity", "impact", NULL },
+    { "severity", NULL },
+    { "rated", NULL },
+    { "critical:", "important:", "moderate:", "low:", NULL },
+    { "critical", NULL },
+    { "深刻度", "重要度", "危険度", NULL },
+    { "基本値", NULL },
+  };
+  G_STATIC_ASSERT (G_N_ELEMENTS (words) == G_N_ELEMENTS (patterns));
+  for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
     {
-      const gchar *s = g_ptr_array_index (sentences, i);
-      for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
+      g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words[p]);
+      for (guint i = 0; candidates != NULL && i < sentences->len; i++)
         {
+          if (!candidates[i])
+            continue;
+          const gchar *s = g_ptr_array_index (sentences, i);
           g_autoptr (GMatchInfo) m = NULL;
           g_regex_match (shr_regex (patterns[p]), s, 0, &m);
           while (g_match_info_matches (m))
@@ -493,6 +612,51 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Runs @re only around the places where one of @words (lower case) occurs
+ * in the sentence @s (@lower is its lower-cased copy): every match of the
+ * large English patterns contains one of their words, at most @before
+ * bytes after the match starts and @after bytes before it ends. Scanning
+ * a few windows instead of the whole sentence is what makes these
+ * patterns affordable. */
+static gboolean
+match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *const *words,
+                  gsize before, gsize after, GMatchInfo **match)
+{
+  gsize len = strlen (s);
+  gsize starts[32], ends[32];
+  guint n = 0;
+  for (gsize w = 0; words[w] != NULL; w++)
+    {
+      gsize wlen = strlen (words[w]);
+      for (const gchar *hit = memmem (lower, len, words[w], wlen); hit != NULL && n < G_N_ELEMENTS (starts);
+           hit = memmem (hit + 1, len - (hit + 1 - lower), words[w], wlen))
+        {
+          gsize at = hit - lower;
+          starts[n] = at > before ? at - before : 0;
+          ends[n] = MIN (len, at + wlen + after);
+          n++;
+        }
+    }
+  if (n == G_N_ELEMENTS (starts))
+    {
+      /* Too many to bother: the whole sentence. */
+      n = 1;
+      starts[0] = 0;
+      ends[0] = len;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GMatchInfo) m = NULL;
+      if (g_regex_match_full (re, s, ends[i], starts[i], 0, &m, NULL))
+        {
+          if (match != NULL)
+            *match = g_steal_pointer (&m);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Sentence-level reading of exploitation: a sentence that negates it is
  * read first, so "not aware of any exploitation in the wild" is never a
  * report of exploitation; conditional wording ("if exploited", 「悪用された
@@ -500,13 +664,14 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
 static void
 collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 {
-  static const gchar *negative =
+  static const gchar *negative_en =
     "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
     "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
     "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
-    "|\\bexploited\\s*[:：]\\s*no\\b"
-    "|(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません))";
-  static const gchar *positive =
+    "|\\bexploited\\s*[:：]\\s*no\\b)";
+  static const gchar *negative_ja =
+    "(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません)";
+  static const gchar *positive_en =
     "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
     "|\\b(?:actively|being|been|is being|are being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
     "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
@@ -517,28 +682,79 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
     "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
     "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
-    "|\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-    "|\\blimited,? targeted attacks|\\bevidence of active exploitation"
-    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
-    "|悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
+    "|\\blimited,? targeted attacks|\\bevidence of active exploitation)";
+  /* The two wordings whose keyword can stand far from where they start;
+   * they begin with a literal word, so they are cheap over a sentence. */
+  static const gchar *positive_en_far =
+    "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
+    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+  static const gchar *positive_ja =
+    "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
     "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
     "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告))";
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
   static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
 
+  static const gchar *const negative_words[] = {
+    "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL
+  };
+  static const gchar *const positive_words[] = {
+    "exploit", "attack", "abused", "weaponiz", "leverag", "in the wild", "in-the-wild", "悪用", "攻撃", NULL
+  };
+  g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
+  g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
+  if (neg_candidates == NULL && pos_candidates == NULL)
+    return;
   gchar *neg_sentence = NULL;
   for (guint i = 0; i < sentences->len; i++)
     {
+      gboolean maybe_negative = neg_candidates != NULL && neg_candidates[i];
+      gboolean maybe_positive = pos_candidates != NULL && pos_candidates[i];
+      if (!maybe_negative && !maybe_positive)
+        continue;
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (g_regex_match (shr_regex (negative), s, 0, NULL))
+      /* Japanese and English wording are separate patterns: a sentence is
+       * matched only against the language it is in, which halves the cost
+       * of the largest patterns of the extractor. */
+      gboolean ja = strstr (s, "悪用") != NULL || strstr (s, "攻撃") != NULL;
+      /* The sentence's lower-cased copy is its line in sentence_lower. */
+      const gchar *lower = ctx->sentence_lower + g_array_index (ctx->sentence_starts, gsize, i);
+      gsize lower_len = strlen (s);
+      static const gchar *const en_words[] = {
+        "exploit", "attack", "in the wild", "in-the-wild", "abused", "weaponiz", "leverag", "malicious", NULL
+      };
+      gboolean en = FALSE;
+      for (gsize w = 0; en_words[w] != NULL && !en; w++)
+        en = memmem (lower, lower_len, en_words[w], strlen (en_words[w])) != NULL;
+      static const gchar *const neg_en_words[] = {
+        "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL
+      };
+      if (maybe_negative && ((en && match_near_words (shr_regex (negative_en), s, lower, neg_en_words, 170, 40, NULL))
+                             || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
           continue;
         }
       g_autoptr (GMatchInfo) m = NULL;
-      if (!g_regex_match (shr_regex (positive), s, 0, &m))
+      if (!maybe_positive)
         continue;
+      gboolean positive = FALSE;
+      if (en)
+        {
+          positive = match_near_words (shr_regex (positive_en), s, lower, en_words, 60, 60, &m);
+          if (!positive)
+            {
+              g_clear_pointer (&m, g_match_info_unref);
+              positive = g_regex_match (shr_regex (positive_en_far), s, 0, &m);
+            }
+        }
+      if (!positive)
+        {
+          g_clear_pointer (&m, g_match_info_unref);
+          if (!(ja && g_regex_match (shr_regex (positive_ja), s, 0, &m)))
+            continue;
+        }
       gboolean counted = FALSE;
       while (g_match_info_matches (m) && !counted)
         {
@@ -572,12 +788,13 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 }
 
 static void
-collect_actors (ShrExtractContext *ctx, const gchar *text)
+collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
-  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_ACTOR, text);
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_ACTOR)
+        continue;
       const ShrActorEntry *e = hit->entry;
       if (shr_strv_add_unique (ctx->record->threat_actors, e->name))
         {
@@ -591,31 +808,24 @@ collect_actors (ShrExtractContext *ctx, const gchar *text)
  * victims: a CISA notice that mentions "federal agencies" as its audience
  * names no targeted sector. */
 static void
-collect_targets (ShrExtractContext *ctx, GPtrArray *sentences)
+collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   static const gchar *cue =
     "\\b(?:target(?:s|ed|ing)?|against|victims?|breach(?:ed|es)?|compromis\\w*|hacked|stole|stolen"
     "|attack(?:s|ed)? on|campaigns?|intrusions?|espionage|impacted organizations|affected organizations)\\b"
     "|標的|狙|攻撃|被害|侵害|不正アクセス";
-  for (guint i = 0; i < sentences->len; i++)
+  for (guint i = 0; i < hits->len; i++)
     {
-      const gchar *s = g_ptr_array_index (sentences, i);
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      if (hit->kind != SHR_LEXICON_SECTOR && hit->kind != SHR_LEXICON_REGION)
+        continue;
+      g_autofree gchar *s = shr_sentence_at (text, hit->start);
       if (!g_regex_match (shr_regex (cue), s, 0, NULL))
         continue;
-      g_autoptr (GArray) sectors = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_SECTOR, s);
-      for (guint j = 0; j < sectors->len; j++)
-        {
-          const ShrLabelEntry *e = g_array_index (sectors, ShrLexiconHit, j).entry;
-          if (shr_strv_add_unique (ctx->record->sectors, e->key))
-            shr_record_set_evidence (ctx->record, "sectors", s);
-        }
-      g_autoptr (GArray) regions = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_REGION, s);
-      for (guint j = 0; j < regions->len; j++)
-        {
-          const ShrLabelEntry *e = g_array_index (regions, ShrLexiconHit, j).entry;
-          if (shr_strv_add_unique (ctx->record->regions, e->key))
-            shr_record_set_evidence (ctx->record, "regions", s);
-        }
+      const ShrLabelEntry *e = hit->entry;
+      gboolean sector = hit->kind == SHR_LEXICON_SECTOR;
+      if (shr_strv_add_unique (sector ? ctx->record->sectors : ctx->record->regions, e->key))
+        shr_record_set_evidence (ctx->record, sector ? "sectors" : "regions", s);
     }
 }
 
@@ -708,17 +918,32 @@ find_summary (ShrExtractContext *ctx)
   for (gsize i = 0; paragraphs[i] != NULL; i++)
     {
       gchar *p = g_strstrip (paragraphs[i]);
-      /* Japanese articles often write one paragraph per line. */
-      g_auto (GStrv) lines = ja ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
+      /* Japanese articles often write one paragraph per line (each line
+       * ends a sentence); CERT alerts wrap paragraphs at a fixed width
+       * (lines end anywhere), and then the lines are one paragraph. */
+      gboolean line_per_paragraph = FALSE;
+      if (ja && strchr (p, '\n') != NULL)
+        {
+          line_per_paragraph = TRUE;
+          g_auto (GStrv) probe = g_strsplit (p, "\n", -1);
+          for (gsize j = 0; probe[j] != NULL && probe[j + 1] != NULL; j++)
+            {
+              g_autofree gchar *t = g_strstrip (g_strdup (probe[j]));
+              if (*t != '\0' && !g_str_has_suffix (t, "。") && !g_str_has_suffix (t, "」")
+                  && !g_str_has_suffix (t, "）") && !g_str_has_suffix (t, ")"))
+                line_per_paragraph = FALSE;
+            }
+        }
+      g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
-          gsize chars = g_utf8_strlen (l, -1);
-          if (chars < (ja ? 30u : 60u) || is_boilerplate_paragraph (l, ctx->record->title))
+          gsize min_chars = ja ? 30u : 60u;
+          if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong) min_chars
+              || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
           if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
             continue;
-          g_autofree gchar *joined = shr_sentence_at (l, 0);
           GString *s = g_string_new (NULL);
           gboolean space = FALSE;
           for (const gchar *c = l; *c; c++)
@@ -748,18 +973,76 @@ find_summary (ShrExtractContext *ctx)
 static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
-  static const gchar *pattern =
+  static const gchar *pattern_en =
     "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
-    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]"
-    "|(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
-  for (guint i = 0; i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
+    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]";
+  static const gchar *pattern_ja =
+    "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
+  static const gchar *const words[] = {
+    "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
+    "solution", "remediation", "アップデート", "更新", "適用", "対策", "回避策", "無効化", "緩和策",
+    "バージョンアップ", "修正", NULL
+  };
+  g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words);
+  for (guint i = 0; candidates != NULL && i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
     {
-      const gchar *s = g_ptr_array_index (sentences, i);
-      if (g_utf8_strlen (s, -1) > 400)
+      if (!candidates[i])
         continue;
-      if (g_regex_match (shr_regex (pattern), s, 0, NULL))
+      const gchar *s = g_ptr_array_index (sentences, i);
+      gsize bytes = strlen (s);
+      if (bytes > 1200 || (bytes > 400 && g_utf8_strlen (s, -1) > 400))
+        continue;
+      gboolean ascii_only = TRUE;
+      for (const guchar *c = (const guchar *) s; *c && ascii_only; c++)
+        ascii_only = *c < 0x80;
+      /* The English pattern's matches start at one of these words. */
+      static const gchar *const en_starts[] = {
+        "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
+        "solution", "remediation", NULL
+      };
+      g_autofree gchar *lower = ascii_lower (s);
+      if (match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
+          || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
         shr_strv_add_unique (ctx->record->mitigations, s);
     }
+}
+
+/* Adds the versions of @s that lie after byte @after (-1: anywhere) and end
+ * before byte @before (-1: anywhere), unless written as affected ("… and
+ * earlier"), to the product named closest before each. Returns how many. */
+static guint
+add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *affected_after,
+              gint after, gint before)
+{
+  guint found = 0;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (version), s, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start, end;
+      g_match_info_fetch_pos (m, 1, &start, &end);
+      gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
+      if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+        {
+          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          ShrProduct *target = g_ptr_array_index (r->products, 0);
+          gsize best = 0;
+          for (guint j = 0; j < r->products->len; j++)
+            {
+              ShrProduct *p = g_ptr_array_index (r->products, j);
+              const gchar *at = strstr (s, p->product);
+              if (at != NULL && at < s + start && (gsize) (at - s) >= best)
+                {
+                  best = at - s;
+                  target = p;
+                }
+            }
+          if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, v))
+            found++;
+        }
+      g_match_info_next (m, NULL);
+    }
+  return found;
 }
 
 /* Fixed versions as prose and lists give them: "upgrade to 7.4.6 or
@@ -784,8 +1067,17 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
     "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
-  for (guint i = 0; i < sentences->len; i++)
+  static const gchar *const before_words[] = {
+    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in",
+    "修正", "対策済み", NULL
+  };
+  static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
+  g_autofree gboolean *before = candidate_sentences (ctx, sentences->len, before_words);
+  g_autofree gboolean *after = candidate_sentences (ctx, sentences->len, after_words);
+  for (guint i = 0; (before != NULL || after != NULL) && i < sentences->len; i++)
     {
+      if (!(before != NULL && before[i]) && !(after != NULL && after[i]))
+        continue;
       const gchar *s = g_ptr_array_index (sentences, i);
       gint cue_start = -1, cue_end = -1;
       gboolean versions_precede = FALSE;
@@ -800,34 +1092,19 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
           g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
           versions_precede = TRUE;
         }
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (version), s, 0, &m);
-      while (g_match_info_matches (m))
-        {
-          gint start, end;
-          g_match_info_fetch_pos (m, 1, &start, &end);
-          gboolean placed = versions_precede ? end <= cue_start : start >= cue_end;
-          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
-            {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
-              /* The product named closest before the version. */
-              ShrProduct *target = g_ptr_array_index (r->products, 0);
-              gsize best = 0;
-              for (guint j = 0; j < r->products->len; j++)
-                {
-                  ShrProduct *p = g_ptr_array_index (r->products, j);
-                  const gchar *at = strstr (s, p->product);
-                  if (at != NULL && at < s + start && (gsize) (at - s) >= best)
-                    {
-                      best = at - s;
-                      target = p;
-                    }
-                }
-              if (target->fixed->len < 20)
-                shr_strv_add_unique (target->fixed, v);
-            }
-          g_match_info_next (m, NULL);
-        }
+      guint found = add_fixed_in (r, s, version, affected_after, versions_precede ? -1 : cue_end,
+                                  versions_precede ? cue_start : -1);
+      /* "… update to the following fixed versions:" then a list, one
+       * product and version per item. */
+      if (found == 0 && !versions_precede)
+        for (guint j = i + 1; j < sentences->len; j++)
+          {
+            const gchar *item = g_ptr_array_index (sentences, j);
+            if (!(g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "* ") || g_str_has_prefix (item, "・")
+                  || g_str_has_prefix (item, "•")))
+              break;
+            add_fixed_in (r, item, version, affected_after, 0, -1);
+          }
     }
 }
 
@@ -850,6 +1127,37 @@ decide_category (ShrExtractContext *ctx)
     r->category = g_strdup ("vulnerability");
   else
     r->category = g_strdup ("information");
+}
+
+/* Whatever a recogniser took from the body, a title or an id is one line
+ * (it goes into mail headers later): controls and runs of white space
+ * become one space, and it is cut to a sane length. */
+static void
+make_one_line (gchar **field, gsize max_bytes)
+{
+  if (*field == NULL)
+    return;
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const guchar *p = (const guchar *) *field; *p; p++)
+    {
+      if (*p < 0x20 || *p == ' ' || *p == 0x7f)
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  if (out->len > max_bytes)
+    {
+      const gchar *end = g_utf8_find_prev_char (out->str, out->str + max_bytes + 1);
+      g_string_truncate (out, end ? (gsize) (end - out->str) : 0);
+    }
+  g_free (*field);
+  *field = g_string_free (out, FALSE);
 }
 
 static gchar *
@@ -904,6 +1212,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     .body = message->body ? message->body : "",
   };
   ctx.head = make_head (ctx.body);
+  ctx.ids = g_strconcat (ctx.subject, "\n", ctx.head, NULL);
+  ctx.ids_lower = ascii_lower (ctx.ids);
   if (*subject != '\0')
     {
       record->title = g_strdup (subject);
@@ -923,22 +1233,29 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   /* The subject is a sentence too: "… Under Active Attack". */
   g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
   g_autoptr (GPtrArray) sentences = split_sentences (text);
+  join_sentences (&ctx, sentences);
 
   collect_cvss (&ctx, sentences);
   collect_cvss_table (&ctx);
   collect_severity (&ctx, sentences);
   if (record->exploited == SHR_TRISTATE_UNKNOWN)
     collect_exploitation (&ctx, sentences);
+  g_autoptr (GArray) hits = shr_lexicon_scan_all (lexicon, text);
   if (!ctx.products_exact)
-    shr_add_lexicon_products (&ctx, text);
-  collect_actors (&ctx, text);
-  collect_targets (&ctx, sentences);
+    add_product_hits (&ctx, text, hits);
+  collect_actors (&ctx, text, hits);
+  collect_targets (&ctx, text, hits);
   collect_references (&ctx);
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
   collect_fixed_versions (&ctx, sentences);
 
+  make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
+  make_one_line (&record->advisory_id, 128);
+  make_one_line (&record->source_name, 200);
+  if (record->source_url != NULL && strpbrk (record->source_url, " \t\r\n") != NULL)
+    *strpbrk (record->source_url, " \t\r\n") = '\0';
   shr_record_finish (record);
   if (record->severity == NULL && record->cvss_max >= 0)
     {
@@ -953,6 +1270,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   if (record->title == NULL)
     shr_record_add_warning (record, "no subject or title found");
   g_free (ctx.head);
+  g_free (ctx.ids);
+  g_free (ctx.ids_lower);
+  g_free (ctx.sentence_text);
+  g_free (ctx.sentence_lower);
+  g_array_unref (ctx.sentence_starts);
   return record;
 }
 

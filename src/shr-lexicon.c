@@ -21,7 +21,13 @@ struct _ShrLexicon
   GPtrArray *regions;     /* ShrLabelEntry* */
   GStringChunk *strings;
   GPtrArray *aliases;     /* Alias* (owned) */
-  GHashTable *by_first;   /* first gunichar of alias -> GPtrArray of Alias*, longest first */
+  /* Aliases by their first three bytes (longest first), so a word of the
+   * text is compared only with the few aliases that can match it; aliases
+   * of one or two bytes by their first byte. A bitmap of first byte pairs
+   * spares the hash lookup at most places. */
+  GHashTable *by_prefix;  /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
+  GPtrArray *short_by_byte[256];
+  guint8 pair_bits[65536 / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
 };
@@ -51,6 +57,19 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
       g_string_append_len (out, p, char_len);
       return;
     }
+  /* Full-width ASCII (Ａ, ０, （) and the ideographic space are, under NFKC,
+   * their ASCII counterparts. */
+  if (u >= 0xFF01 && u <= 0xFF5E)
+    {
+      gchar a = (gchar) (u - 0xFEE0);
+      g_string_append_c (out, (a >= 'A' && a <= 'Z') ? a + 32 : a);
+      return;
+    }
+  if (u == 0x3000)
+    {
+      g_string_append_c (out, ' ');
+      return;
+    }
   g_autofree gchar *nfkc = g_utf8_normalize (p, char_len, G_NORMALIZE_NFKC);
   if (nfkc == NULL)
     return;
@@ -66,27 +85,83 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
 static gchar *
 normalize_mapped (const gchar *text, GArray *map)
 {
-  GString *out = g_string_sized_new (strlen (text) + 16);
-  const gchar *p = text;
+  /* Runs over every advisory's whole text: the common characters (ASCII,
+   * kana, kanji) are copied into a raw buffer, with the offset map written
+   * alongside; only the rest goes through the Unicode tables. */
+  gsize len = strlen (text);
+  gsize cap = len + 64;
+  gchar *out = g_malloc (cap);
+  gsize *offsets = map != NULL ? g_new (gsize, cap) : NULL;
+  gsize used = 0;
+  GString *scratch = NULL;
+  const guchar *p = (const guchar *) text;
   while (*p)
     {
-      const gchar *next = g_utf8_next_char (p);
-      gsize before = out->len;
-      append_normalized_char (out, p, next - p);
-      if (map != NULL)
-        for (gsize i = before; i < out->len; i++)
-          {
-            gsize off = p - text;
-            g_array_append_val (map, off);
-          }
+      gsize off = (const gchar *) p - text;
+      const guchar *next;
+      const gchar *piece;
+      gsize piece_len;
+      gchar one;
+      if (*p < 0x80)
+        {
+          one = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
+          piece = &one;
+          piece_len = 1;
+          next = p + 1;
+        }
+      else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80
+               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u < 0x30FFu - 0x3001u + 1
+                   || (p[0] >= 0xE4 && p[0] <= 0xE9)))
+        {
+          /* Kana, CJK punctuation (U+3001–U+30FF) and kanji (U+4E00–U+9FFF,
+           * lead bytes E4–E9) are their own NFKC casefold, with the two
+           * spacing sound marks of U+309B/C, which append_normalized_char
+           * handles, as the exception. */
+          guint u = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+          if (u == 0x309B || u == 0x309C)
+            goto slow;
+          piece = (const gchar *) p;
+          piece_len = 3;
+          next = p + 3;
+        }
+      else
+        {
+        slow:
+          next = (const guchar *) g_utf8_next_char (p);
+          if (scratch == NULL)
+            scratch = g_string_sized_new (16);
+          g_string_truncate (scratch, 0);
+          append_normalized_char (scratch, (const gchar *) p, next - p);
+          piece = scratch->str;
+          piece_len = scratch->len;
+        }
+      if (used + piece_len + 1 > cap)
+        {
+          cap = MAX (cap * 2, used + piece_len + 1);
+          out = g_realloc (out, cap);
+          if (offsets != NULL)
+            offsets = g_renew (gsize, offsets, cap);
+        }
+      for (gsize i = 0; i < piece_len; i++)
+        {
+          out[used] = piece[i];
+          if (offsets != NULL)
+            offsets[used] = off;
+          used++;
+        }
       p = next;
     }
-  if (map != NULL)
+  out[used] = '\0';
+  if (offsets != NULL)
     {
-      gsize off = p - text;
-      g_array_append_val (map, off);
+      offsets[used] = (const gchar *) p - text;
+      g_array_set_size (map, 0);
+      g_array_append_vals (map, offsets, used + 1);
+      g_free (offsets);
     }
-  return g_string_free (out, FALSE);
+  if (scratch != NULL)
+    g_string_free (scratch, TRUE);
+  return out;
 }
 
 gchar *
@@ -103,7 +178,9 @@ shr_lexicon_normalize (const gchar *text)
 static gboolean
 is_word_char (gunichar c)
 {
-  return g_unichar_isalnum (c) && c < 0x3000;
+  if (c < 0x80)
+    return g_ascii_isalnum (c);
+  return c < 0x3000 && g_unichar_isalnum (c);
 }
 
 static gint
@@ -132,12 +209,22 @@ add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointe
   const gchar *last = g_utf8_prev_char (norm + a->len);
   a->latin_end = is_word_char (g_utf8_get_char (last));
   g_ptr_array_add (lex->aliases, a);
-  gunichar first = g_utf8_get_char (norm);
-  GPtrArray *list = g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (first));
+  const guchar *b = (const guchar *) norm;
+  if (a->len < 3)
+    {
+      if (lex->short_by_byte[b[0]] == NULL)
+        lex->short_by_byte[b[0]] = g_ptr_array_new ();
+      g_ptr_array_add (lex->short_by_byte[b[0]], a);
+      return;
+    }
+  guint pair = (b[0] << 8) | b[1];
+  lex->pair_bits[pair / 8] |= 1 << (pair % 8);
+  guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
+  GPtrArray *list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
   if (list == NULL)
     {
       list = g_ptr_array_new ();
-      g_hash_table_insert (lex->by_first, GUINT_TO_POINTER (first), list);
+      g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
     }
   g_ptr_array_add (list, a);
 }
@@ -308,7 +395,7 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->regions = g_ptr_array_new_with_free_func (g_free);
   lex->strings = g_string_chunk_new (4096);
   lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) alias_free);
-  lex->by_first = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+  lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify) g_ptr_array_unref);
   lex->product_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
@@ -330,7 +417,10 @@ shr_lexicon_load (const gchar *datadir, GError **error)
       if (!read_tsv (path, files[i].min_fields, files[i].row, lex, error))
         return NULL;
     }
-  g_hash_table_foreach (lex->by_first, sort_list, NULL);
+  g_hash_table_foreach (lex->by_prefix, sort_list, NULL);
+  for (guint i = 0; i < 256; i++)
+    if (lex->short_by_byte[i] != NULL)
+      g_ptr_array_sort (lex->short_by_byte[i], compare_alias_length);
   return g_steal_pointer (&lex);
 }
 
@@ -343,12 +433,27 @@ shr_lexicon_free (ShrLexicon *lex)
   g_ptr_array_unref (lex->actors);
   g_ptr_array_unref (lex->sectors);
   g_ptr_array_unref (lex->regions);
-  g_hash_table_unref (lex->by_first);
+  g_hash_table_unref (lex->by_prefix);
+  for (guint i = 0; i < 256; i++)
+    if (lex->short_by_byte[i] != NULL)
+      g_ptr_array_unref (lex->short_by_byte[i]);
   g_ptr_array_unref (lex->aliases);
   g_hash_table_unref (lex->product_names);
   g_ptr_array_unref (lex->alias_vectors);
   g_string_chunk_free (lex->strings);
   g_free (lex);
+}
+
+const gchar *
+shr_lexicon_default_dir (void)
+{
+  const gchar *dir = g_getenv ("SHIRASE_DATADIR");
+  if (dir != NULL && *dir != '\0')
+    return dir;
+  /* Installed data first; a build that was never installed reads the data
+   * of its source tree. */
+  g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
+  return g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
 }
 
 ShrLexicon *
@@ -359,15 +464,7 @@ shr_lexicon_get_default (GError **error)
   g_mutex_lock (&lock);
   if (lexicon == NULL)
     {
-      const gchar *dir = g_getenv ("SHIRASE_DATADIR");
-      if (dir == NULL || *dir == '\0')
-        {
-          /* Installed data first; a build that was never installed reads
-           * the data of its source tree. */
-          g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
-          dir = g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
-        }
-      lexicon = shr_lexicon_load (dir, error);
+      lexicon = shr_lexicon_load (shr_lexicon_default_dir (), error);
     }
   ShrLexicon *result = lexicon;
   g_mutex_unlock (&lock);
@@ -378,35 +475,48 @@ static GArray *
 scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
-  g_autoptr (GArray) map = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GArray) map = g_array_sized_new (FALSE, FALSE, sizeof (gsize), strlen (text) + 1);
   g_autofree gchar *norm = normalize_mapped (text, map);
   gsize n = strlen (norm);
   const gchar *p = norm;
-  gunichar prev = 0;
+  gboolean prev_word = FALSE;
   while (*p)
     {
-      gunichar c = g_utf8_get_char (p);
-      const gchar *next = g_utf8_next_char (p);
-      gboolean word_start = !(is_word_char (c) && is_word_char (prev));
-      GPtrArray *list = word_start ? g_hash_table_lookup (lex->by_first, GUINT_TO_POINTER (c)) : NULL;
+      /* Runs once per character of every advisory: ASCII and characters
+       * no alias starts with are dismissed without Unicode decoding or a
+       * hash lookup. */
+      gboolean ascii = (guchar) *p < 0x80;
+      gunichar c = ascii ? (guchar) *p : g_utf8_get_char (p);
+      const gchar *next = ascii ? p + 1 : g_utf8_next_char (p);
+      gboolean word = is_word_char (c);
+      gboolean word_start = !(word && prev_word);
       const Alias *found = NULL;
-      if (list != NULL)
-        for (guint i = 0; i < list->len && found == NULL; i++)
-          {
-            const Alias *a = g_ptr_array_index (list, i);
-            if (only_kind >= 0 && (gint) a->kind != only_kind)
-              continue;
-            gsize off = p - norm;
-            if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
-              continue;
-            if (a->latin_end && off + a->len < n)
+      if (word_start)
+        {
+          const guchar *b = (const guchar *) p;
+          guint pair = (b[0] << 8) | b[1];
+          GPtrArray *lists[2] = { NULL, lex->short_by_byte[b[0]] };
+          if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
+            lists[0] = g_hash_table_lookup (lex->by_prefix,
+                                            GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
+          for (guint l = 0; l < 2 && found == NULL; l++)
+            for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
-                gunichar after = g_utf8_get_char (norm + off + a->len);
-                if (is_word_char (after))
+                const Alias *a = g_ptr_array_index (lists[l], i);
+                if (only_kind >= 0 && (gint) a->kind != only_kind)
                   continue;
+                gsize off = p - norm;
+                if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
+                  continue;
+                if (a->latin_end && off + a->len < n)
+                  {
+                    gunichar after = g_utf8_get_char (norm + off + a->len);
+                    if (is_word_char (after))
+                      continue;
+                  }
+                found = a;
               }
-            found = a;
-          }
+        }
       if (found != NULL)
         {
           gsize off = p - norm;
@@ -417,11 +527,11 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
           };
           g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;
-          prev = g_utf8_get_char (g_utf8_prev_char (end));
+          prev_word = is_word_char (g_utf8_get_char (g_utf8_prev_char (end)));
           p = end;
           continue;
         }
-      prev = c;
+      prev_word = word;
       p = next;
     }
   return hits;
@@ -432,6 +542,13 @@ shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind, const gchar *t
 {
   g_return_val_if_fail (lexicon != NULL && text != NULL, NULL);
   return scan (lexicon, text, kind);
+}
+
+GArray *
+shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text)
+{
+  g_return_val_if_fail (lexicon != NULL && text != NULL, NULL);
+  return scan (lexicon, text, -1);
 }
 
 const ShrProductEntry *

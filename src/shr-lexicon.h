@@ -63,12 +63,21 @@ ShrLexicon *shr_lexicon_load (const gchar *datadir, GError **error);
  * data dir; loaded on first use and kept for the process. */
 ShrLexicon *shr_lexicon_get_default (GError **error);
 
+/* (transfer none) The data directory: $SHIRASE_DATADIR, else the installed
+ * one, else (a build never installed) the source tree's data/. */
+const gchar *shr_lexicon_default_dir (void);
+
 void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.
  * (transfer container): free with g_array_unref. */
 GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind,
                           const gchar *text);
+
+/* Every hit of every kind in one pass over @text (the extractor needs
+ * them all, and normalising the text is most of a scan's cost).
+ * (transfer container): free with g_array_unref. */
+GArray *shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text);
 
 /* The product whose name or alias equals @name after normalisation
  * (transfer none), or NULL. Vendor-prefixed forms ("Microsoft Exchange

@@ -13,7 +13,19 @@
 #include "shr-html.h"
 #include "shr-limits.h"
 
+/* A GByteArray over bytes it does not own: freeing it leaves the bytes. */
+typedef GByteArray ShrBorrowedBytes;
+
+static void
+borrowed_bytes_release (ShrBorrowedBytes *bytes)
+{
+  g_byte_array_free (bytes, FALSE);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrBorrowedBytes, borrowed_bytes_release)
+
 /* GMime 3.2 declares no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
@@ -76,12 +88,54 @@ iconv_lossy (GIConv cd, const gchar *data, gsize len, GString *out)
   return clean;
 }
 
+static void
+iconv_cache_free (gpointer table)
+{
+  g_hash_table_unref (table);
+}
+
+static void
+iconv_close_one (gpointer cd)
+{
+  g_iconv_close ((GIConv) cd);
+}
+
+/* A converter from @charset to UTF-8, kept open for this thread. Opening
+ * one loads (dlopen) and closing the last unloads a glibc gconv module:
+ * per message, that cost more than reading the mail. (transfer none);
+ * (GIConv) -1 when the charset is unknown. */
+static GIConv
+iconv_to_utf8 (const gchar *charset)
+{
+  static GPrivate cache_key = G_PRIVATE_INIT (iconv_cache_free);
+  GHashTable *cache = g_private_get (&cache_key);
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, iconv_close_one);
+      g_private_set (&cache_key, cache);
+    }
+  gpointer cd = NULL;
+  if (g_hash_table_lookup_extended (cache, charset, NULL, &cd))
+    {
+      g_iconv ((GIConv) cd, NULL, NULL, NULL, NULL); /* back to the initial state */
+      return (GIConv) cd;
+    }
+  GIConv fresh = g_iconv_open ("UTF-8", charset);
+  if (fresh == (GIConv) -1)
+    return fresh;
+  g_hash_table_insert (cache, g_strdup (charset), fresh);
+  return fresh;
+}
+
 /* Tries a strict conversion; NULL when @data is not valid in @charset. */
 static gchar *
 convert_strict (const gchar *data, gsize len, const gchar *charset)
 {
+  GIConv cd = iconv_to_utf8 (charset);
+  if (cd == (GIConv) -1)
+    return NULL;
   gsize written = 0;
-  gchar *s = g_convert (data, len, "UTF-8", charset, NULL, &written, NULL);
+  gchar *s = g_convert_with_iconv (data, len, cd, NULL, &written, NULL);
   if (s != NULL && memchr (s, '\0', written) != NULL)
     g_clear_pointer (&s, g_free);
   return s;
@@ -96,13 +150,12 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
     return g_strndup (data, len);
   if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
     {
-      GIConv cd = g_iconv_open ("UTF-8", "ISO-2022-JP");
+      GIConv cd = iconv_to_utf8 ("ISO-2022-JP");
       if (cd != (GIConv) -1)
         {
           GString *out = g_string_new (NULL);
           if (!iconv_lossy (cd, data, len, out))
             *lossy = TRUE;
-          g_iconv_close (cd);
           return g_string_free (out, FALSE);
         }
     }
@@ -146,7 +199,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
         }
       else
         {
-          GIConv cd = g_iconv_open ("UTF-8", name);
+          GIConv cd = iconv_to_utf8 (name);
           if (cd == (GIConv) -1)
             {
               g_ptr_array_add (warnings,
@@ -159,7 +212,6 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
               GString *out = g_string_new (NULL);
               if (!iconv_lossy (cd, data, len, out))
                 lossy = TRUE;
-              g_iconv_close (cd);
               text = g_string_free (out, FALSE);
             }
         }
@@ -218,17 +270,6 @@ unflow (const gchar *text, gboolean delsp)
 }
 
 static gchar *
-address_list_string (InternetAddressList *list)
-{
-  if (list == NULL || internet_address_list_length (list) == 0)
-    return NULL;
-  gchar *s = internet_address_list_to_string (list, NULL, FALSE);
-  if (s != NULL && *s == '\0')
-    g_clear_pointer (&s, g_free);
-  return s;
-}
-
-static gchar *
 iso_date (GDateTime *dt)
 {
   return dt ? g_date_time_format_iso8601 (dt) : NULL;
@@ -267,17 +308,34 @@ read_text_part (GMimePart *part, Level *level)
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   if (content == NULL)
     return;
-  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new ();
-  g_mime_data_wrapper_write_to_stream (content, mem);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  gsize len = bytes->len;
-  if (len > SHR_MAX_PART_TEXT_BYTES)
+  /* Decode through a filter and stop at the cap: a 50 MB part must not
+   * become 50 MB of decoded text in memory first. */
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+  if (encoded == NULL)
+    return;
+  g_mime_stream_reset (encoded);
+  g_autoptr (GMimeStream) decoded = g_mime_stream_filter_new (encoded);
+  g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), decoder);
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  gchar chunk[16384];
+  gssize n;
+  gboolean cut = FALSE;
+  while ((n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
     {
-      g_ptr_array_add (level->warnings,
-                       g_strdup_printf ("a text/%s part of %zu bytes was cut to the first %d bytes",
-                                        subtype, (gsize) bytes->len, SHR_MAX_PART_TEXT_BYTES));
-      len = SHR_MAX_PART_TEXT_BYTES;
+      if (bytes->len + n > SHR_MAX_PART_TEXT_BYTES)
+        {
+          g_byte_array_append (bytes, (const guint8 *) chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
+          cut = TRUE;
+          break;
+        }
+      g_byte_array_append (bytes, (const guint8 *) chunk, n);
     }
+  gsize len = bytes->len;
+  if (cut)
+    g_ptr_array_add (level->warnings,
+                     g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)",
+                                      subtype, SHR_MAX_PART_TEXT_BYTES));
   const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
   g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
   g_autofree gchar *utf8 = to_utf8 ((const gchar *) bytes->data, len, charset,
@@ -440,6 +498,13 @@ regex_once (GRegex **slot, const gchar *pattern)
 static gboolean
 is_forward_marker (const gchar *line)
 {
+  /* Every marker starts with '-', '_', "Begin" or 転送 (E8 BB A2) after
+   * white space: other lines, nearly all of them, skip the regex. */
+  const gchar *p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p != '-' && *p != '_' && *p != 'B' && *p != 'b' && (guchar) *p != 0xE8)
+    return FALSE;
   static GRegex *re;
   return g_regex_match (regex_once (&re,
       "^\\s*(-{2,}\\s*(Forwarded message|Original Message|Forwarded Message|"
@@ -548,9 +613,10 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
           && slot != NULL)
         {
           /* A folded header value. */
+          g_autofree gchar *folded = g_strstrip (g_strdup (lines[i]));
           current = g_string_new (*slot);
           g_string_append_c (current, ' ');
-          g_string_append (current, g_strstrip (g_strdup (lines[i])));
+          g_string_append (current, folded);
           g_free (*slot);
           *slot = g_string_free (current, FALSE);
           continue;
@@ -761,6 +827,54 @@ parse_loose_date (const gchar *value)
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:00", year, month, day, hour, minute);
 }
 
+/* A clear-signed advisory (DSA, FreeBSD, OpenSSL…): the armor lines and
+ * the signature are not text, and the signed text is dash-escaped (RFC
+ * 4880 §7.1: a line "- -----" stands for "-----"). Returns NULL when
+ * there is no armor. */
+static gchar *
+strip_pgp_armor (const gchar *text)
+{
+  if (strstr (text, "-----BEGIN PGP ") == NULL)
+    return NULL;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean in_signed = FALSE, in_signature = FALSE, skip_headers = FALSE;
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *l = lines[i];
+      if (g_str_has_prefix (l, "-----BEGIN PGP SIGNED MESSAGE-----"))
+        {
+          in_signed = TRUE;
+          skip_headers = TRUE; /* "Hash: SHA256" up to the blank line */
+          continue;
+        }
+      if (skip_headers)
+        {
+          if (*l == '\0' || *l == '\r')
+            skip_headers = FALSE;
+          continue;
+        }
+      if (g_str_has_prefix (l, "-----BEGIN PGP SIGNATURE-----"))
+        {
+          in_signature = TRUE;
+          in_signed = FALSE;
+          continue;
+        }
+      if (in_signature)
+        {
+          if (g_str_has_prefix (l, "-----END PGP SIGNATURE-----"))
+            in_signature = FALSE;
+          continue;
+        }
+      if (in_signed && g_str_has_prefix (l, "- "))
+        l += 2;
+      g_string_append (out, l);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- the reader --------------------------------------------------------- */
 
 static void
@@ -961,11 +1075,14 @@ decode_rfc2047 (const gchar *raw)
   return g_string_free (clean, FALSE);
 }
 
+/* An unstructured header as text. The From line is read this way too: as
+ * written, display name decoded, without GMime's address parsing (which
+ * also converts IDN domains, and cost more than the rest of reading). */
 static gchar *
-message_subject (GMimeMessage *msg)
+message_header_text (GMimeMessage *msg, const gchar *name)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
-  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, "Subject") : NULL;
+  GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, name) : NULL;
   const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
   if (raw == NULL)
     return NULL;
@@ -983,7 +1100,7 @@ static void
 take_headers (ShrMessage *m, GMimeMessage *msg)
 {
   g_free (m->subject);
-  m->subject = message_subject (msg);
+  m->subject = message_header_text (msg, "Subject");
   if (m->subject != NULL && strlen (m->subject) > SHR_MAX_SUBJECT_BYTES)
     {
       const gchar *end = g_utf8_find_prev_char (m->subject, m->subject + SHR_MAX_SUBJECT_BYTES + 1);
@@ -991,7 +1108,9 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
       g_ptr_array_add (m->warnings, g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
     }
   g_free (m->from);
-  m->from = address_list_string (g_mime_message_get_from (msg));
+  m->from = message_header_text (msg, "From");
+  if (m->from != NULL && *m->from == '\0')
+    g_clear_pointer (&m->from, g_free);
   g_free (m->date);
   m->date = iso_date (g_mime_message_get_date (msg));
   const gchar *mid = g_mime_message_get_message_id (msg);
@@ -1068,7 +1187,14 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_once_init_leave (&gmime_ready, 1);
     }
 
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, len);
+  /* The stream reads the caller's bytes in place (not owned, not copied):
+   * the parser's parts are substreams of it, so a large message is held
+   * once. @data outlives the stream and every object made from it here. */
+  g_autoptr (ShrBorrowedBytes) view = g_byte_array_new ();
+  view->data = (guint8 *) raw;
+  view->len = len;
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   GMimeParserOptions *options = g_mime_parser_options_new ();
   static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
@@ -1210,6 +1336,12 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
     }
   forward_headers_clear (&quoted_from);
 
+  gchar *unarmored = strip_pgp_armor (body);
+  if (unarmored != NULL)
+    {
+      g_free (body);
+      body = unarmored;
+    }
   m->body = body;
   m->all_text = g_string_free (all, FALSE);
   if (m->body[0] == '\0' && m->all_text[0] == '\0')

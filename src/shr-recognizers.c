@@ -1,6 +1,8 @@
 /* The recognisers of structured advisory sources. Each knows the
  * identifiers and layout of one family (notes/formats.md); prose that they
  * leave is read by the generic passes of shr-extract.c. */
+#include "config.h"
+
 #include "shr-recognizers.h"
 
 #include <string.h>
@@ -28,13 +30,29 @@ set_source (ShrExtractContext *ctx, const gchar *kind, const gchar *name, gchar 
   set_string (&ctx->record->advisory_id, advisory_id);
 }
 
-/* The subject and the first lines of the body: where ids stand. */
-static gchar *
-id_text (ShrExtractContext *ctx)
+/* Whether @haystack contains any of @needles, ignoring ASCII case: a cheap
+ * test that spares a recogniser's patterns on most mails. */
+static gboolean
+contains_any (const gchar *haystack, const gchar *const *needles)
 {
-  return g_strconcat (ctx->subject, "\n", ctx->head, NULL);
+  if (haystack == NULL)
+    return FALSE;
+  for (gsize i = 0; needles[i] != NULL; i++)
+    if (strcasestr (haystack, needles[i]) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
+/* The same test on the subject and head, which are long: through their
+ * lower-cased copy and strstr(), much faster than strcasestr(). */
+static gboolean
+ids_contain_any (ShrExtractContext *ctx, const gchar *const *needles)
+{
+  for (gsize i = 0; needles[i] != NULL; i++)
+    if (strstr (ctx->ids_lower, needles[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
 /* Splits a list of versions or packages written "a, b and c". */
 static void
 add_fixed (ShrProduct *p, const gchar *version)
@@ -54,14 +72,14 @@ add_fixed (ShrProduct *p, const gchar *version)
 static gboolean
 dsa_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\b(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\b", t);
 }
 
 static void
 dsa_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   g_autofree gchar *kind = shr_match_group ("\\b(DSA|DLA)[- ](\\d{3,5}-\\d{1,2})\\b", t, 1);
   g_autofree gchar *num = shr_match_group ("\\b(DSA|DLA)[- ](\\d{3,5}-\\d{1,2})\\b", t, 2);
   g_autofree gchar *upper = g_ascii_strup (kind, -1);
@@ -116,14 +134,14 @@ dsa_extract (ShrExtractContext *ctx)
 static gboolean
 usn_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\bUSN-\\d{1,5}-\\d{1,2}\\b", t);
 }
 
 static void
 usn_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   set_source (ctx, "usn", "Ubuntu Security Notice", shr_match_group ("\\b(USN-\\d{1,5}-\\d{1,2})\\b", t, 1));
   g_autofree gchar *rest = shr_match_group ("\\bUSN-\\d{1,5}-\\d{1,2}\\]?:?\\s*(.+)$", ctx->subject, 1);
   if (rest != NULL)
@@ -179,14 +197,14 @@ usn_extract (ShrExtractContext *ctx)
 static gboolean
 rhsa_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\bRH[SBE]A-\\d{4}:\\d{3,6}\\b", t);
 }
 
 static void
 rhsa_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   g_autofree gchar *id = shr_match_group ("\\b(RH[SBE]A-\\d{4}:\\d{3,6}(?:-\\d{2})?)\\b", t, 1);
   set_source (ctx, "rhsa", "Red Hat Security Advisory", g_ascii_strup (id, -1));
   g_autofree gchar *synopsis = shr_field_value (ctx->body, "Synopsis");
@@ -233,14 +251,14 @@ rhsa_extract (ShrExtractContext *ctx)
 static gboolean
 freebsd_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\bFreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.\\w+", t);
 }
 
 static void
 freebsd_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   g_autofree gchar *id = shr_match_group ("\\b(FreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.(\\w+))", t, 1);
   g_autofree gchar *component = shr_match_group ("\\bFreeBSD-(?:SA|EN)-\\d{2}:\\d{2}\\.(\\w+)", t, 1);
   set_source (ctx, "other", "FreeBSD", g_strdup (id));
@@ -272,14 +290,14 @@ freebsd_extract (ShrExtractContext *ctx)
 static gboolean
 openssl_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("OpenSSL Security Advisory", t);
 }
 
 static void
 openssl_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory\\s*\\[([^\\]]+)\\]", ctx->head, 1);
+  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory[ \\t]*\\[([^\\]\\n]{1,40})\\]", ctx->head, 1);
   set_source (ctx, "other", "OpenSSL", date ? g_strdup_printf ("OpenSSL-SA-%s", date) : NULL);
   /* Issue headings are underlined with '='. */
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func (g_free);
@@ -320,7 +338,7 @@ openssl_extract (ShrExtractContext *ctx)
 static gboolean
 jpcert_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\bJPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4}\\b|JPCERT/CC\\s*WEEKLY REPORT|jpcert\\.or\\.jp", t)
          || matches ("jpcert\\.or\\.jp", ctx->from)
          || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject));
@@ -329,7 +347,7 @@ jpcert_detect (ShrExtractContext *ctx)
 static void
 jpcert_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   gchar *id = shr_match_group ("\\b(JPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4})\\b", t, 1);
   if (id == NULL)
     {
@@ -351,14 +369,14 @@ jpcert_extract (ShrExtractContext *ctx)
 static gboolean
 jvn_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("\\bJVN(?:VU|TA)?#\\d{6,8}\\b|\\bJVNDB-\\d{4}-\\d{6}\\b", t);
 }
 
 static void
 jvn_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   set_source (ctx, "jvn", "Japan Vulnerability Notes",
               shr_match_group ("\\b(JVN(?:VU|TA)?#\\d{6,8}|JVNDB-\\d{4}-\\d{6})\\b", t, 1));
   g_autofree gchar *url = shr_match_group ("(https?://jvn\\.jp/[\\w/.#-]+)", ctx->body, 1);
@@ -419,7 +437,7 @@ jvn_extract (ShrExtractContext *ctx)
 static gboolean
 ipa_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   return matches ("ipa\\.go\\.jp", ctx->from) || matches ("ipa\\.go\\.jp/security/security-alert", t)
          || (matches ("^IPA|情報処理推進機構", ctx->from) && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
 }
@@ -439,7 +457,10 @@ ipa_extract (ShrExtractContext *ctx)
 static gboolean
 cisa_detect (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  static const gchar *const words[] = { "cisa", "aa", "icsa", "alert code", "advisory id", NULL };
+  if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
+    return FALSE;
+  const gchar *t = ctx->ids;
   return matches ("cisa\\.gov|\\bCISA\\b", ctx->from)
          || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b", ctx->subject)
          || matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t);
@@ -481,7 +502,7 @@ kev_products (ShrExtractContext *ctx)
 static void
 cisa_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   set_source (ctx, "cisa", "CISA",
               shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
   g_autoptr (GMatchInfo) m = NULL;
@@ -512,6 +533,9 @@ cisa_extract (ShrExtractContext *ctx)
 static gboolean
 msrc_detect (ShrExtractContext *ctx)
 {
+  static const gchar *const words[] = { "microsoft", "msrc", "マイクロソフト", "ms", "adv", NULL };
+  if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
+    return FALSE;
   return matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from)
          || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)", ctx->head)
          || matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject);
@@ -520,7 +544,6 @@ msrc_detect (ShrExtractContext *ctx)
 static void
 msrc_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *t = id_text (ctx);
   set_source (ctx, "msrc", "Microsoft Security Response Center",
               shr_match_group ("\\b(MS\\d{2}-\\d{3}|ADV\\d{6})\\b", ctx->subject, 1));
 }
@@ -554,6 +577,15 @@ static const Psirt psirts[] = {
 static const Psirt *
 find_psirt (ShrExtractContext *ctx)
 {
+  static const gchar *const from_words[] = {
+    "cisco", "fortinet", "fortiguard", "paloalto", "ivanti", "vmware", "broadcom", "citrix",
+    "cloud.com", "atlassian", NULL
+  };
+  static const gchar *const id_words[] = {
+    "cisco-sa-", "fg-ir-", "pan-sa-", "vmsa-", "confserver-", "jraserver-", "jsdserver-", "bserv-", NULL
+  };
+  if (!contains_any (ctx->from, from_words) && !ids_contain_any (ctx, id_words))
+    return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS (psirts); i++)
     {
       const Psirt *p = &psirts[i];
@@ -579,7 +611,7 @@ static void
 psirt_extract (ShrExtractContext *ctx)
 {
   const Psirt *p = find_psirt (ctx);
-  g_autofree gchar *t = id_text (ctx);
+  const gchar *t = ctx->ids;
   g_autofree gchar *name = g_strdup_printf ("%s PSIRT", p->vendor);
   set_source (ctx, "psirt", name, shr_match_group (p->id_pattern, t, 1));
   if (p->url_pattern != NULL)

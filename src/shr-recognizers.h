@@ -21,9 +21,17 @@ typedef struct
   const gchar *from;        /* original sender, "" when unknown */
   const gchar *body;        /* original advisory text */
   gchar *head;              /* first lines of the body, for detection */
+  gchar *ids;               /* subject and head: where advisory ids stand */
+  gchar *ids_lower;         /* the same, ASCII letters lower-cased */
   /* Set by a recogniser whose layout names the affected packages exactly:
    * the generic product scan is then not run. */
   gboolean products_exact;
+  /* The sentences of the subject and body, one per line, and where each
+   * starts: a pattern is run once over all of them to find the few
+   * sentences worth a closer look. */
+  gchar *sentence_text;
+  gchar *sentence_lower;   /* the same, ASCII letters lower-cased */
+  GArray *sentence_starts; /* (element-type gsize) */
 } ShrExtractContext;
 
 typedef struct

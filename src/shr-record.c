@@ -102,7 +102,8 @@ shr_record_find_cve (const ShrRecord *record, const gchar *id)
   for (guint i = 0; i < record->cves->len; i++)
     {
       ShrCve *cve = g_ptr_array_index (record->cves, i);
-      if (g_ascii_strcasecmp (cve->id, id) == 0)
+      /* Ids are stored as the extractor writes them: "CVE-" upper case. */
+      if (strcmp (cve->id, id) == 0)
         return cve;
     }
   return NULL;
