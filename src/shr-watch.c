@@ -899,28 +899,20 @@ dispose (ShrWatch *w, const ShrWatchMessage *msgs, const ShrWatchDisposition *di
          && move_uids (w, failed, w->config->failed_folder, error) && mark_kept (w, kept, error);
 }
 
-gboolean
-shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint *handled, GError **error)
+/* The next batch from @entries (from *@i on): fetched, or NULL when none is
+ * left (no error) or on an error. Messages over the size cap are marked
+ * kept on the way. */
+static GArray *
+next_batch (ShrWatch *w, GArray *entries, guint *i, GError **error)
 {
-  g_return_val_if_fail (w->imap != NULL, FALSE);
-  guint32 lo = w->fresh ? 1 : w->last_uid + 1;
-  g_autoptr (GArray) entries = list_messages (w, lo, error);
-  if (entries == NULL)
-    return FALSE;
-  w->fresh = FALSE;
-  if (entries->len > 0)
-    g_debug ("IMAP: %u new messages from UID %u", entries->len, lo);
-
   g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr (GArray) too_big = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint i = 0;
-  while (i < entries->len && !shr_watch_stop_requested (w))
+  while (*i < entries->len && !shr_watch_stop_requested (w))
     {
-      g_array_set_size (uids, 0);
       guint64 bytes = 0;
-      for (; i < entries->len && uids->len < w->batch; i++)
+      for (; *i < entries->len && uids->len < w->batch; (*i)++)
         {
-          const Entry *e = &g_array_index (entries, Entry, i);
+          const Entry *e = &g_array_index (entries, Entry, *i);
           if (e->size > SHR_MAX_MESSAGE_BYTES)
             {
               /* Not fetched: kept for a person to look at. */
@@ -937,47 +929,160 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
       if (too_big->len > 0)
         {
           if (!mark_kept (w, too_big, error))
-            return FALSE;
+            return NULL;
           g_array_set_size (too_big, 0);
         }
       if (uids->len == 0)
         continue;
-      g_autoptr (GArray) msgs = fetch_bodies (w, (const guint32 *)(void *)uids->data, uids->len, error);
-      if (msgs == NULL)
-        return FALSE;
-      if (msgs->len == 0)
-        continue;
-      g_autofree ShrWatchDisposition *disp = g_new0 (ShrWatchDisposition, msgs->len);
-      guint n_done = 0;
-      GError *local = NULL;
-      gboolean ok = handler ((const ShrWatchMessage *)(void *)msgs->data, msgs->len, disp, &n_done, user_data,
-                             &local);
-      n_done = MIN (n_done, msgs->len);
+      GArray *msgs = fetch_bodies (w, (const guint32 *)(void *)uids->data, uids->len, error);
+      if (msgs == NULL || msgs->len > 0)
+        return msgs;
+      g_array_unref (msgs); /* all expunged meanwhile */
+      g_array_set_size (uids, 0);
+    }
+  return NULL;
+}
+
+/* One fetched batch on its way through the handler (on a thread of its
+ * own, so that the previous batch is moved and the next one fetched while
+ * this one is handled: the IMAP work is the server's, the handling ours). */
+typedef struct
+{
+  GArray *msgs; /* (element-type ShrWatchMessage) */
+  ShrWatchDisposition *disp;
+  guint n_done;
+  gboolean ok;
+  GError *error;
+  ShrWatchHandler handler;
+  gpointer user_data;
+  GThread *thread;
+} Batch;
+
+static void
+batch_free (Batch *b)
+{
+  if (b == NULL)
+    return;
+  g_array_unref (b->msgs);
+  g_free (b->disp);
+  g_clear_error (&b->error);
+  g_free (b);
+}
+
+static gpointer
+batch_run (gpointer data)
+{
+  Batch *b = data;
+  b->ok = b->handler ((const ShrWatchMessage *)(void *)b->msgs->data, b->msgs->len, b->disp, &b->n_done,
+                      b->user_data, &b->error);
+  b->n_done = MIN (b->n_done, b->msgs->len);
+  if (!b->ok && b->error == NULL)
+    g_set_error (&b->error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL, "the handler failed");
+  return NULL;
+}
+
+static void
+batch_join (Batch *b)
+{
+  if (b != NULL && b->thread != NULL)
+    {
+      g_thread_join (b->thread);
+      b->thread = NULL;
+    }
+}
+
+gboolean
+shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint *handled, GError **error)
+{
+  g_return_val_if_fail (w->imap != NULL, FALSE);
+  guint32 lo = w->fresh ? 1 : w->last_uid + 1;
+  g_autoptr (GArray) entries = list_messages (w, lo, error);
+  if (entries == NULL)
+    return FALSE;
+  /* Until this pass ends well, the next one lists the whole folder again. */
+  w->fresh = TRUE;
+  if (entries->len > 0)
+    g_debug ("IMAP: %u new messages from UID %u", entries->len, lo);
+
+  guint i = 0;
+  gint64 t_fetch = 0, t_move = 0, t0 = g_get_monotonic_time (), start = t0;
+  GError *local = NULL;
+  GArray *next = next_batch (w, entries, &i, &local);
+  t_fetch += g_get_monotonic_time () - t0;
+  Batch *prev = NULL; /* handled, not yet moved */
+  gboolean ok = local == NULL, stopped = FALSE;
+  while (ok && (next != NULL || prev != NULL))
+    {
+      Batch *cur = NULL;
+      if (next != NULL)
+        {
+          cur = g_new0 (Batch, 1);
+          cur->msgs = g_steal_pointer (&next);
+          cur->disp = g_new0 (ShrWatchDisposition, cur->msgs->len);
+          cur->handler = handler;
+          cur->user_data = user_data;
+          cur->thread = g_thread_new ("handle", batch_run, cur);
+        }
+      /* While it runs: move what the previous batch recorded, fetch the
+       * next batch. */
+      if (prev != NULL)
+        {
+          t0 = g_get_monotonic_time ();
+          ok = dispose (w, (const ShrWatchMessage *)(void *)prev->msgs->data, prev->disp, prev->n_done,
+                        &local);
+          t_move += g_get_monotonic_time () - t0;
+          g_clear_pointer (&prev, batch_free);
+        }
+      if (ok && cur != NULL && !shr_watch_stop_requested (w))
+        {
+          t0 = g_get_monotonic_time ();
+          next = next_batch (w, entries, &i, &local);
+          t_fetch += g_get_monotonic_time () - t0;
+          ok = local == NULL;
+        }
+      if (cur == NULL)
+        break;
+      batch_join (cur);
       if (handled != NULL)
-        *handled += n_done;
-      /* What was recorded is moved even when the rest failed. */
-      if (!dispose (w, (const ShrWatchMessage *)(void *)msgs->data, disp, n_done,
-                    local == NULL ? error : NULL))
+        *handled += cur->n_done;
+      if (!cur->ok || cur->n_done < cur->msgs->len)
         {
-          if (local != NULL)
-            g_propagate_error (error, local);
-          w->fresh = TRUE;
-          return FALSE;
-        }
-      if (!ok)
-        {
-          g_propagate_error (error, local);
-          w->fresh = TRUE; /* list again: the rest is still there */
-          return FALSE;
-        }
-      if (n_done < msgs->len)
-        {
-          w->fresh = TRUE; /* stopped early */
+          /* What was recorded is moved even when the rest failed or a
+           * stop came; the rest stays for the next pass. */
+          GError *move_error = NULL;
+          if (ok)
+            ok = dispose (w, (const ShrWatchMessage *)(void *)cur->msgs->data, cur->disp, cur->n_done,
+                          &move_error);
+          if (!cur->ok)
+            {
+              g_clear_error (&move_error);
+              if (local == NULL)
+                local = g_steal_pointer (&cur->error);
+              ok = FALSE;
+            }
+          else if (move_error != NULL && local == NULL)
+            local = move_error;
+          else
+            g_clear_error (&move_error);
+          stopped = TRUE;
+          batch_free (cur);
           break;
         }
+      prev = cur;
     }
-  if (i < entries->len)
-    w->fresh = TRUE;
+  batch_free (prev); /* only on an error: recorded, moved on a later pass */
+  if (next != NULL)
+    g_array_unref (next);
+  if (!ok)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!stopped && i >= entries->len && !shr_watch_stop_requested (w))
+    w->fresh = FALSE;
+  if (entries->len > 0)
+    g_debug ("IMAP: pass over %u messages in %.3f s (fetch %.3f s, move %.3f s, overlapping the handling)",
+             entries->len, (g_get_monotonic_time () - start) / 1e6, t_fetch / 1e6, t_move / 1e6);
   return TRUE;
 }
 
