@@ -73,6 +73,9 @@ shr_cmd_status (int argc, char **argv)
           st.outbox_failed);
   printf ("last sync:      %s\n", last_sync != NULL ? last_sync : "never");
   printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
+  g_autofree gchar *imap_error = shr_store_setting_get (store, "imap.last_error", NULL);
+  printf ("IMAP:           %s\n",
+          imap_error != NULL && *imap_error ? imap_error : "no error since the last login");
   shr_store_status_clear (&st);
   return 0;
 }

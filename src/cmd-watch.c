@@ -62,6 +62,8 @@ init_lexicon (GError **error)
   return TRUE;
 }
 
+static void on_watch_event (const GError *error, gpointer data);
+
 /* (transfer full) Loads @conf and opens the state; NULL + error. @store may
  * be reused from a previous run (same state dir) and is then taken. */
 static Run *
@@ -82,6 +84,7 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
   r->pipeline
       = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
   r->watch = shr_watch_new (r->service->imap);
+  shr_watch_set_event_func (r->watch, on_watch_event, r);
   const gchar *batch = g_getenv ("SHIRASE_BATCH");
   if (batch != NULL && atoi (batch) > 0)
     shr_watch_set_batch_size (r->watch, (guint)atoi (batch));
@@ -96,6 +99,30 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
     txn = commit != NULL ? g_strstrip (commit) : "message";
   r->batch_txn = strcmp (txn, "batch") == 0;
   return g_steal_pointer (&r);
+}
+
+/* The state keeps the last connection error (with its time) for shirase
+ * status, until a login succeeds again. Written only when it changes, so a
+ * healthy run adds no transaction. */
+#define IMAP_ERROR_SETTING "imap.last_error"
+
+static void
+on_watch_event (const GError *error, gpointer data)
+{
+  Run *r = data;
+  g_autoptr (GError) local = NULL;
+  g_autofree gchar *old = shr_store_setting_get (r->store, IMAP_ERROR_SETTING, &local);
+  if (error == NULL && (old == NULL || *old == '\0'))
+    return;
+  g_autofree gchar *value = NULL;
+  if (error != NULL)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree gchar *when = g_date_time_format_iso8601 (now);
+      value = g_strdup_printf ("%s %s", when, error->message);
+    }
+  if (!shr_store_setting_set (r->store, IMAP_ERROR_SETTING, value != NULL ? value : "", &local))
+    g_warning ("cannot record the IMAP error in the state: %s", local->message);
 }
 
 static ShrWatchDisposition

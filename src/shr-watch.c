@@ -38,6 +38,8 @@ struct _ShrWatch
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
   gint64 last_wakeup_ms;
+  ShrWatchEventFunc event_func;
+  gpointer event_data;
 };
 
 /* ---- configuration ------------------------------------------------------ */
@@ -343,6 +345,14 @@ shr_watch_set_disable_move (ShrWatch *w, gboolean disable)
 {
   g_return_if_fail (w != NULL);
   w->disable_move = disable;
+}
+
+void
+shr_watch_set_event_func (ShrWatch *w, ShrWatchEventFunc func, gpointer data)
+{
+  g_return_if_fail (w != NULL);
+  w->event_func = func;
+  w->event_data = data;
 }
 
 gint64
@@ -1168,6 +1178,8 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
     {
       GError *local = NULL;
       gboolean ok = shr_watch_connect (w, &local);
+      if (ok && w->event_func != NULL)
+        w->event_func (NULL, w->event_data);
       if (ok)
         {
           backoff = 1;
@@ -1179,6 +1191,8 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
               ok = shr_watch_wait (w, 0, &local);
             }
         }
+      if (!ok && w->event_func != NULL)
+        w->event_func (local, w->event_data);
       if (once)
         {
           shr_watch_disconnect (w);

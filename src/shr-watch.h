@@ -126,6 +126,12 @@ gboolean shr_watch_wait (ShrWatch *watch, guint max_seconds, GError **error);
 gboolean shr_watch_run (ShrWatch *watch, gboolean once, ShrWatchHandler handler, gpointer user_data,
                         guint *handled, GError **error);
 
+/* Called by shr_watch_run on the loop's thread, never while a handler
+ * runs: with @error NULL after each successful login, else with the error
+ * that ended a connection (before the backoff). */
+typedef void (*ShrWatchEventFunc) (const GError *error, gpointer user_data);
+void shr_watch_set_event_func (ShrWatch *watch, ShrWatchEventFunc func, gpointer user_data);
+
 /* Thread- and async-signal-safe: makes a wait or backoff return at once and
  * the current sync stop after its batch. */
 void shr_watch_request_stop (ShrWatch *watch);

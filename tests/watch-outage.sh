@@ -47,6 +47,7 @@ sed -i 's/^password_file = .*/password_file = badpw/' "$conf"
 out=$(run_once 2>&1) && fail "once succeeded with a wrong password"
 echo "$out" | grep -q 'refused LOGIN as watch: "Authentication failed' || { echo "$out"; fail "the error does not quote the server"; }
 echo "wrong password: $(echo "$out" | tail -1)"
+status | grep -q '^IMAP: .*refused LOGIN as watch: "Authentication failed' || { status; fail "status does not report the login failure"; }
 # The daemon retries with backoff (1, 2, 4 s …), not in a busy loop.
 log2=$work/watch-badpw.log
 (cd "$work" && exec "$shirase" watch -c "$conf" --log-level debug) >"$log2" 2>&1 &
@@ -89,6 +90,7 @@ sed -i 's/^password_file = .*/password_command = cat pw/' "$conf"
 drop_many 1 cmd
 out=$(run_once 2>&1) || { echo "$out"; fail "password_command did not work"; }
 echo "$out" | grep -q "^shirase once: 1 messages: 1 handled" || { echo "$out"; fail "password_command: nothing handled"; }
+status | grep -q '^IMAP: *no error since the last login' || { status; fail "status still reports an old IMAP error"; }
 sed -i 's/^security = .*/security = none/; s/^host = .*/host = imap.example.test/' "$conf"
 out=$(run_once 2>&1) && fail "security = none towards a remote host was accepted"
 echo "$out" | grep -q "security = none is allowed only towards a loopback address" || { echo "$out"; fail "unclear error for security = none"; }
