@@ -305,6 +305,9 @@ typedef struct
 static int
 parse_options (const gchar *verb, const gchar *summary, int *argc, char ***argv, Options *o)
 {
+  /* A write on a connection the server (or shr_watch_abort_io) closed must
+   * be an error to handle, not SIGPIPE killing the process. */
+  signal (SIGPIPE, SIG_IGN);
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->conf,
       "Configuration file (default " SHR_DEFAULT_CONFIG ")", "CONF" },
@@ -395,12 +398,31 @@ typedef struct
   int status;
 } Daemon;
 
+/* A server that stops answering would hold a stop up for the network
+ * timeout: after this grace the connection is cut. */
+#define STOP_GRACE_SECONDS 10
+
+static gboolean
+on_stop_overdue (gpointer data)
+{
+  Daemon *d = data;
+  g_warning ("the current IMAP command did not finish within %d s of the stop; cutting the connection",
+             STOP_GRACE_SECONDS);
+  g_mutex_lock (&d->lock);
+  if (d->current != NULL)
+    shr_watch_abort_io (d->current->watch);
+  g_mutex_unlock (&d->lock);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_stop (gpointer data)
 {
   Daemon *d = data;
   g_message ("stop requested; finishing the current message");
   g_mutex_lock (&d->lock);
+  if (!d->quitting)
+    g_timeout_add_seconds (STOP_GRACE_SECONDS, on_stop_overdue, d);
   d->quitting = TRUE;
   if (d->current != NULL)
     shr_watch_request_stop (d->current->watch);

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ struct _ShrWatch
   gint64 last_wakeup_ms;
   ShrWatchEventFunc event_func;
   gpointer event_data;
+  GMutex io_lock;
+  int io_fd; /* the connection's socket, -1 when none; under io_lock */
 };
 
 /* ---- configuration ------------------------------------------------------ */
@@ -314,6 +317,8 @@ shr_watch_new (const ShrWatchConfig *config)
   w->config = config_copy (config);
   w->batch = 200;
   w->fresh = TRUE;
+  g_mutex_init (&w->io_lock);
+  w->io_fd = -1;
   if (!g_unix_open_pipe (w->wake_fds, FD_CLOEXEC, NULL))
     g_error ("shr_watch_new: cannot create a pipe: %s", g_strerror (errno));
   fcntl (w->wake_fds[0], F_SETFL, O_NONBLOCK);
@@ -329,6 +334,7 @@ shr_watch_free (ShrWatch *w)
   shr_watch_disconnect (w);
   close (w->wake_fds[0]);
   close (w->wake_fds[1]);
+  g_mutex_clear (&w->io_lock);
   shr_watch_config_free (w->config);
   g_free (w);
 }
@@ -368,6 +374,17 @@ shr_watch_request_stop (ShrWatch *w)
   /* write(2) is async-signal-safe; a full pipe already wakes the reader. */
   ssize_t r = write (w->wake_fds[1], "x", 1);
   (void)r;
+}
+
+void
+shr_watch_abort_io (ShrWatch *w)
+{
+  g_mutex_lock (&w->io_lock);
+  /* shutdown, not close: the fd stays ours until disconnect frees it, and
+   * the blocked read or write returns at once with an error. */
+  if (w->io_fd >= 0)
+    shutdown (w->io_fd, SHUT_RDWR);
+  g_mutex_unlock (&w->io_lock);
 }
 
 gboolean
@@ -533,6 +550,9 @@ shr_watch_disconnect (ShrWatch *w)
 {
   if (w->imap == NULL)
     return;
+  g_mutex_lock (&w->io_lock);
+  w->io_fd = -1;
+  g_mutex_unlock (&w->io_lock);
   if (w->imap->imap_stream != NULL && w->imap->imap_state >= MAILIMAP_STATE_AUTHENTICATED)
     {
       /* A short timeout: a dead server must not hold up a reconnect. */
@@ -590,6 +610,9 @@ shr_watch_connect (ShrWatch *w, GError **error)
       shr_watch_disconnect (w);
       return FALSE;
     }
+  g_mutex_lock (&w->io_lock);
+  w->io_fd = mailimap_idle_get_fd (w->imap);
+  g_mutex_unlock (&w->io_lock);
   if (c->security == SHR_IMAP_SECURITY_STARTTLS)
     {
       r = mailimap_socket_starttls_with_callback (w->imap, tls_context_cb, c->host);
@@ -1191,7 +1214,7 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
               ok = shr_watch_wait (w, 0, &local);
             }
         }
-      if (!ok && w->event_func != NULL)
+      if (!ok && w->event_func != NULL && !shr_watch_stop_requested (w))
         w->event_func (local, w->event_data);
       if (once)
         {
@@ -1200,8 +1223,12 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
             g_propagate_error (error, local);
           return ok;
         }
-      if (ok)
-        break; /* stop requested */
+      if (ok || shr_watch_stop_requested (w))
+        {
+          /* Stopped (an error then is the aborted connection's). */
+          g_clear_error (&local);
+          break;
+        }
       g_warning ("%s; retrying in %u s", local->message, backoff);
       g_clear_error (&local);
       shr_watch_disconnect (w);

@@ -137,6 +137,12 @@ void shr_watch_set_event_func (ShrWatch *watch, ShrWatchEventFunc func, gpointer
 void shr_watch_request_stop (ShrWatch *watch);
 gboolean shr_watch_stop_requested (ShrWatch *watch);
 
+/* Thread-safe: breaks the connection under a command blocked on a server
+ * that does not answer (it then fails at once instead of after the network
+ * timeout). What was committed but not yet moved is moved on the next run
+ * (it is recognised as seen). For a stop that did not finish in time. */
+void shr_watch_abort_io (ShrWatch *watch);
+
 /* Test hook: when TRUE, behave as if the server lacked MOVE. */
 void shr_watch_set_disable_move (ShrWatch *watch, gboolean disable);
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -285,12 +286,67 @@ test_password_file_mode (void)
   g_rmdir (dir);
 }
 
+/* A server that stops answering mid-command: a stop plus shr_watch_abort_io
+ * from another thread ends the blocked UID FETCH at once, not after the
+ * 60-second network timeout. */
+static gpointer
+stop_later (gpointer data)
+{
+  g_usleep (200 * 1000);
+  shr_watch_request_stop (data);
+  shr_watch_abort_io (data);
+  return NULL;
+}
+
+static void
+test_abort_io (void)
+{
+  const Step steps[] = {
+    { "LOGIN", "$T OK logged in\r\n" },
+    { "CAPABILITY", "* CAPABILITY IMAP4rev1 MOVE UIDPLUS IDLE\r\n$T OK done\r\n" },
+    { "LIST \"\" \"shirase/done\"", "* LIST () \"/\" shirase/done\r\n$T OK done\r\n" },
+    { "LIST \"\" \"shirase/failed\"", "* LIST () \"/\" shirase/failed\r\n$T OK done\r\n" },
+    { "SELECT INBOX", "* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n$T OK [READ-WRITE] selected\r\n" },
+    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)",
+      "* 1 FETCH (UID 7 FLAGS () RFC822.SIZE 21)\r\n$T OK done\r\n" },
+    { "UID FETCH 7 (UID BODY.PEEK[])", "" }, /* and then silence */
+    { "LOGOUT", "" },
+    { NULL, NULL },
+  };
+  Peer *p = peer_start (steps);
+  g_autofree gchar *dir = g_dir_make_tmp ("shr-watch-XXXXXX", NULL);
+  g_autofree gchar *pw = g_build_filename (dir, "pw", NULL);
+  g_assert_true (g_file_set_contents (pw, "s3cret\n", -1, NULL));
+  g_assert_cmpint (g_chmod (pw, 0600), ==, 0);
+  g_autofree gchar *line = g_strdup_printf ("password_file = %s", pw);
+  g_autoptr (ShrWatchConfig) c = config_for (p->port, line);
+  g_autoptr (ShrWatch) w = shr_watch_new (c);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_watch_connect (w, &error));
+  g_assert_no_error (error);
+  GThread *t = g_thread_new ("stop", stop_later, w);
+  gint64 start = g_get_monotonic_time ();
+  guint handled = 0;
+  g_assert_false (shr_watch_sync (w, take_all, NULL, &handled, &error));
+  gint64 took = g_get_monotonic_time () - start;
+  g_thread_join (t);
+  g_assert_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONNECT);
+  g_assert_cmpuint (handled, ==, 0);
+  g_assert_cmpint (took, <, 5 * G_USEC_PER_SEC);
+  shr_watch_disconnect (w);
+  peer_finish (p);
+  g_unlink (pw);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  signal (SIGPIPE, SIG_IGN); /* as shirase once/watch do */
   g_test_add_func ("/watch/peer/xoauth2-no-move", test_xoauth2_no_move);
   g_test_add_func ("/watch/peer/select-refused", test_select_refused);
   g_test_add_func ("/watch/peer/password-file-mode", test_password_file_mode);
+  g_test_add_func ("/watch/peer/abort-io", test_abort_io);
   return g_test_run ();
 }
