@@ -1225,7 +1225,9 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
         }
       if (ok || shr_watch_stop_requested (w))
         {
-          /* Stopped (an error then is the aborted connection's). */
+          /* Stopped: an error now may be the cut connection's own. */
+          if (local != NULL)
+            g_message ("%s; stopping", local->message);
           g_clear_error (&local);
           break;
         }

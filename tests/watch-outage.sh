@@ -73,6 +73,17 @@ t=$(now)
 out=$(run_once 2>&1) && fail "once succeeded against a closed port"
 echo "$out" | grep -q "cannot connect to IMAP server 127.0.0.1:1: connection refused" || { echo "$out"; fail "unclear error for a closed port"; }
 echo "closed port: $(echo "$out" | tail -1) ($(ms_since "$t") ms)"
+# The daemon against the closed port: attempts at 0, 1, 3 s (backoff 1, 2, 4 s).
+log4=$work/watch-closed.log
+(cd "$work" && exec "$shirase" watch -c "$conf") >"$log4" 2>&1 &
+pid=$!
+cleanup_hooks="kill $pid 2>/dev/null;"
+sleep 4.5
+kill -TERM $pid; wait $pid
+cleanup_hooks=""
+tries=$(grep -c "connection refused; retrying" "$log4")
+echo "closed port, 4.5 s of watch: $tries attempts ($(grep -o 'retrying in [0-9]* s' "$log4" | tr '\n' ' '))"
+[ "$tries" = 3 ] || { cat "$log4"; fail "$tries attempts in 4.5 s, expected 3 (backoff 1, 2, 4 s)"; }
 sed -i "s/^port = .*/port = $IMAP_PORT/" "$conf"
 
 # ---- 4. a certificate that does not verify -------------------------------------
