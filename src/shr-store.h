@@ -27,7 +27,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 1
+#define SHR_STORE_SCHEMA_VERSION 2
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -199,6 +199,71 @@ gboolean shr_store_outbox_add (ShrStore *store, gint64 draft_id,
                                const gchar *recipient, const gchar *lang,
                                const gchar *message_id, gboolean *queued,
                                GError **error);
+
+/* ---- outbox: messages with their bytes, delivery per recipient ---------- */
+
+/* Queues @bytes (a whole RFC 5322 message, CRLF line ends, whose
+ * Message-ID header is @message_id) from envelope sender @sender to each
+ * of @recipients (NULL-terminated), one outbox row per recipient, in one
+ * transaction. @kind names what it is ("notice", "draft", "confirmation",
+ * "reminder", "digest", "report"); for "notice" the same (draft,
+ * recipient, lang) twice is ignored, and for any kind the same
+ * (Message-ID, recipient). @queued (may be NULL) gets the number of rows
+ * added. @draft_id may be 0. */
+gboolean shr_store_outbox_add_message (ShrStore *store, gint64 draft_id,
+                                       const gchar *kind, const gchar *lang,
+                                       const gchar *message_id,
+                                       const gchar *sender,
+                                       const gchar *const *recipients,
+                                       GBytes *bytes, guint *queued,
+                                       GError **error);
+
+typedef struct
+{
+  gint64 id;
+  gint64 draft_id;   /* 0: none */
+  gchar *kind;
+  gchar *recipient;
+  gchar *lang;
+  gchar *message_id;
+  gint64 message_ref; /* 0: queued without its bytes (shr_store_outbox_add) */
+  gchar *status;      /* queued|sending|sent|failed */
+  gint64 attempts;
+  gint64 next_attempt_at;
+  gchar *last_error;
+} ShrOutboxRow;
+
+void shr_outbox_row_free (ShrOutboxRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrOutboxRow, shr_outbox_row_free)
+
+/* Claims at most @max rows that have their bytes and are due (queued, or
+ * sending with an expired lease, both with next_attempt_at <= @now): in one
+ * transaction they become 'sending' with next_attempt_at = @lease_until,
+ * so that a second sender does not take them and a crashed one's rows come
+ * back after the lease. @rows gets them ordered by message (transfer full;
+ * element-type ShrOutboxRow). */
+gboolean shr_store_outbox_claim (ShrStore *store, gint64 now,
+                                 gint64 lease_until, guint max,
+                                 GPtrArray **rows, GError **error);
+
+/* The envelope sender and bytes of an outbox message (transfer full). */
+gboolean shr_store_outbox_message (ShrStore *store, gint64 message_ref,
+                                   gchar **sender, GBytes **bytes,
+                                   GError **error);
+
+/* Ends one attempt at row @id: @status "sent", "failed" or "queued" (a
+ * retry at @next_attempt_at), @attempts the new count, @last_error the
+ * reason or NULL. Only a row still 'sending' changes. Call inside a
+ * transaction to end several rows at once. */
+gboolean shr_store_outbox_finish (ShrStore *store, gint64 id,
+                                  const gchar *status, gint64 attempts,
+                                  gint64 next_attempt_at,
+                                  const gchar *last_error, GError **error);
+
+/* Every outbox row, oldest first (transfer full; element-type
+ * ShrOutboxRow). For status views and tests. */
+gboolean shr_store_outbox_list (ShrStore *store, GPtrArray **rows,
+                                GError **error);
 
 /* ---- folder sync state ------------------------------------------------- */
 
