@@ -755,7 +755,24 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
   curl_easy_setopt (s->curl, CURLOPT_INFILESIZE_LARGE,
                     (curl_off_t) g_bytes_get_size (s->message));
 
+  guint connections_before = s->connections;
   CURLcode rc = curl_easy_perform (s->curl);
+  /* A kept connection the server has since dropped (its idle timeout, a
+   * restart) fails before MAIL FROM was answered: nothing was sent, so one
+   * more try on a new connection is safe. */
+  if (rc != CURLE_OK && s->connections == connections_before
+      && connections_before > 0 && s->mail_code == 0)
+    {
+      GBytes *keep = g_bytes_ref (s->message);
+      clear_transaction (s);
+      s->message = keep;
+      s->recipients = recipients;
+      s->n_recipients = n;
+      s->rcpt_code = g_new0 (guint, n);
+      s->rcpt_reply = g_new0 (gchar *, n);
+      curl_easy_setopt (s->curl, CURLOPT_FRESH_CONNECT, 1L);
+      rc = curl_easy_perform (s->curl);
+    }
   curl_easy_setopt (s->curl, CURLOPT_MAIL_RCPT, NULL);
   curl_slist_free_all (rcpt);
 
