@@ -3,7 +3,7 @@
 # (Postfix with STARTTLS and AUTH, delivering into Dovecot): 1,000 notices
 # over one reused connection, each delivered once; a 5xx for one recipient;
 # the SMTP server down and back; a wrong password. The checks are in the
-# GTest program tests/send-smtp; this script starts and stops the stack
+# GTest program tests/send-smtp-cases; this script starts and stops the stack
 # around it, and stops and restarts Postfix when it asks (postfix-stop,
 # postfix-start). Skips (77) without root or the servers.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -40,7 +40,7 @@ case "${1:-}" in
 esac
 
 "$ms" check || exit 77
-prog=${SHR_TOP_BUILDDIR:-.}/tests/send-smtp
+prog=${SHR_TOP_BUILDDIR:-.}/tests/send-smtp-cases
 [ -x "$prog" ] || { echo "FAIL: $prog not built"; exit 1; }
 
 envtext=$(MAILSTACK_OWNER_PID=$$ \

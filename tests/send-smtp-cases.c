@@ -1,4 +1,4 @@
-/* send-smtp.c — shr-send and the outbox against the real Postfix and
+/* send-smtp-cases.c — shr-send and the outbox against the real Postfix and
  * Dovecot started by tests/send-smtp.sh (which exports the stack's
  * variables). Run by hand without them, every case skips. */
 #include <glib.h>
