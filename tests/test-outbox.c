@@ -4,6 +4,8 @@
  * the real Postfix is in tests/send-smtp.sh. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shr-outbox.h"
@@ -402,6 +404,145 @@ test_batches (Fixture *f, gconstpointer data)
   shr_outbox_report_clear (&rep);
 }
 
+/* ---- crashes ------------------------------------------------------------------ */
+
+/* A sender that writes each delivery to the file named by
+ * SHR_TEST_DELIVERIES ("<message-id> recipient" per line) and, with
+ * SHR_TEST_CRASH_IN_SEND set, dies right after the server "accepted": the
+ * window DESIGN.md allows a resend in. */
+static gboolean
+file_send (gpointer data, const gchar *from, const gchar *const *rcpts,
+           GBytes *message, GPtrArray **results, GError **error)
+{
+  g_autofree gchar *mid = header_value (message, "Message-ID");
+  FILE *fp = fopen (g_getenv ("SHR_TEST_DELIVERIES"), "a");
+  g_assert_nonnull (fp);
+  GPtrArray *res
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_send_result_free);
+  for (guint i = 0; rcpts[i] != NULL; i++)
+    {
+      fprintf (fp, "%s %s\n", mid, rcpts[i]);
+      ShrSendResult *r = g_new0 (ShrSendResult, 1);
+      r->recipient = g_strdup (rcpts[i]);
+      r->outcome = SHR_SEND_ACCEPTED;
+      r->code = 250;
+      r->reply = g_strdup ("250 ok");
+      g_ptr_array_add (res, r);
+    }
+  fclose (fp);
+  if (g_getenv ("SHR_TEST_CRASH_IN_SEND") != NULL)
+    {
+      g_printerr ("crashing after the server accepted\n");
+      abort ();
+    }
+  *results = res;
+  return TRUE;
+}
+
+static void
+crash_child (void)
+{
+  const gchar *dir = g_getenv ("SHR_TEST_OUTBOX_DIR");
+  if (dir == NULL)
+    {
+      g_test_skip ("only run as the subprocess of /outbox/crash/points");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+  g_assert_no_error (error);
+  shr_outbox_run_with (store, file_send, NULL, T0, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gchar *
+read_deliveries (const gchar *path)
+{
+  gchar *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+static void
+test_crash_points (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const gchar *name;
+    const gchar *abort_after; /* commits, or NULL */
+    gboolean in_send;
+    const gchar *child_sent;  /* deliveries made by the crashed process */
+    const gchar *after;       /* all deliveries once the next run is done */
+  } points[] = {
+    /* Died after claiming, before sending: sent once, after the lease. */
+    { "after-claim", "1", FALSE, "",
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
+    /* Died after the server accepted, before recording it: sent again,
+     * with the same Message-ID (the only duplicate DESIGN.md allows). */
+    { "in-send", NULL, TRUE,
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n"
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
+    /* Died after recording it: never sent again. */
+    { "after-finish", "2", FALSE,
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
+      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      g_test_message ("crash point %s", points[i].name);
+      g_autofree gchar *dir = g_build_filename (f->dir, points[i].name, NULL);
+      g_autofree gchar *file = g_build_filename (f->dir, "deliveries", NULL);
+      g_unlink (file);
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+        g_assert_no_error (error);
+        ShrStore *keep = f->store;
+        f->store = store;
+        queue (f, "n.c@x", "notice", 0, "ja", admins, 2);
+        f->store = keep;
+      }
+      g_setenv ("SHR_TEST_OUTBOX_DIR", dir, TRUE);
+      g_setenv ("SHR_TEST_DELIVERIES", file, TRUE);
+      if (points[i].abort_after != NULL)
+        g_setenv ("SHIRASE_TEST_ABORT_AFTER", points[i].abort_after, TRUE);
+      if (points[i].in_send)
+        g_setenv ("SHR_TEST_CRASH_IN_SEND", "1", TRUE);
+      g_test_trap_subprocess ("/outbox/crash/child", 0,
+                              G_TEST_SUBPROCESS_DEFAULT);
+      g_unsetenv ("SHIRASE_TEST_ABORT_AFTER");
+      g_unsetenv ("SHR_TEST_CRASH_IN_SEND");
+      g_unsetenv ("SHR_TEST_OUTBOX_DIR");
+      g_test_trap_assert_failed ();
+      g_autofree gchar *child = read_deliveries (file);
+      g_assert_cmpstr (child, ==, points[i].child_sent);
+
+      /* The next run, once the crashed sender's lease is over. */
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+      g_assert_no_error (error);
+      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 899,
+                                          NULL, NULL, &error));
+      g_autofree gchar *during = read_deliveries (file);
+      g_assert_cmpstr (during, ==, points[i].child_sent);
+      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 900,
+                                          NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_autofree gchar *after = read_deliveries (file);
+      g_assert_cmpstr (after, ==, points[i].after);
+      g_autoptr (GPtrArray) rows = NULL;
+      g_assert_true (shr_store_outbox_list (store, &rows, &error));
+      for (guint k = 0; k < rows->len; k++)
+        g_assert_cmpstr (((ShrOutboxRow *) rows->pdata[k])->status, ==, "sent");
+      g_unsetenv ("SHR_TEST_DELIVERIES");
+      g_unlink (file);
+      shr_store_close (g_steal_pointer (&store));
+      rm_rf (dir);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -414,5 +555,7 @@ main (int argc, char **argv)
   ADD ("/outbox/crash-lease", test_crash_lease);
   ADD ("/outbox/give-up", test_give_up);
   ADD ("/outbox/batches", test_batches);
+  ADD ("/outbox/crash/points", test_crash_points);
+  g_test_add_func ("/outbox/crash/child", crash_child);
   return g_test_run ();
 }
