@@ -227,7 +227,14 @@ shr_approve_subject_token (const gchar *subject)
       while (n < SHR_APPROVE_TOKEN_LEN && crockford_value (p[1 + n]) >= 0)
         n++;
       if (n == SHR_APPROVE_TOKEN_LEN && !g_ascii_isalnum (p[1 + n]))
-        return g_ascii_strup (p + 1, SHR_APPROVE_TOKEN_LEN);
+        {
+          /* Canonical form (upper case, look-alikes mapped), as stored. */
+          gchar *t = g_malloc (SHR_APPROVE_TOKEN_LEN + 1);
+          for (int i = 0; i < SHR_APPROVE_TOKEN_LEN; i++)
+            t[i] = crockford[crockford_value (p[1 + i])];
+          t[SHR_APPROVE_TOKEN_LEN] = '\0';
+          return t;
+        }
     }
   return NULL;
 }
@@ -1046,5 +1053,56 @@ shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver,
     return FALSE;
   if (outcome != NULL)
     *outcome = d.outcome;
+  return TRUE;
+}
+
+/* ---- store glue --------------------------------------------------------------------- */
+
+void
+shr_draft_ref_from_store (const ShrStoreDraft *draft, ShrDraftRef *ref)
+{
+  g_return_if_fail (draft != NULL && ref != NULL);
+  ref->id = draft->id;
+  ref->message_id = draft->message_id;
+  ref->token = draft->token;
+  ref->status = draft->status;
+  ref->created_at = draft->created_at;
+}
+
+typedef struct
+{
+  gint64 before;
+  GArray *ids;
+} Expire;
+
+static gboolean
+expire_txn (ShrStore *store, gpointer data, GError **error)
+{
+  Expire *e = data;
+  if (!shr_store_drafts_pending (store, e->before, FALSE, &e->ids, error))
+    return FALSE;
+  for (guint i = 0; i < e->ids->len; i++)
+    if (!shr_store_draft_set_status (store, g_array_index (e->ids, gint64, i),
+                                     "expired", error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours,
+                    GArray **expired, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (expire_hours > 0, FALSE);
+  Expire e = { now - (gint64) expire_hours * 3600, NULL };
+  if (!shr_store_transaction (store, expire_txn, &e, error))
+    {
+      g_clear_pointer (&e.ids, g_array_unref);
+      return FALSE;
+    }
+  if (expired != NULL)
+    *expired = e.ids;
+  else
+    g_array_unref (e.ids);
   return TRUE;
 }

@@ -41,7 +41,8 @@ gboolean shr_approve_token_equal (const gchar *a, const gchar *b);
 
 /* The token a Subject carries: the 10 characters after '#' in
  * "[承認依頼 #K7Q2M9F3XA]" (or the first "#" followed by 10 base32
- * characters). (transfer full) or NULL. */
+ * characters), in canonical form (upper case, O as 0, I and L as 1), as
+ * shr_approve_token makes them. (transfer full) or NULL. */
 gchar *shr_approve_subject_token (const gchar *subject);
 
 /* ---- the reply's command ---------------------------------------------------- */
@@ -183,6 +184,19 @@ gboolean shr_approve_decide (ShrStore *store, gint64 draft_id,
                              ShrStoreTxnFunc on_approved,
                              gpointer on_approved_data,
                              ShrDecisionOutcome *outcome, GError **error);
+
+/* ---- store glue ------------------------------------------------------------ */
+
+/* Points @ref at @draft's fields (valid while @draft lives). */
+void shr_draft_ref_from_store (const ShrStoreDraft *draft, ShrDraftRef *ref);
+
+/* Moves every draft still pending @expire_hours after its creation to
+ * expired, in one transaction (a decision racing it either comes first
+ * and counts, or finds the draft expired). @expired (may be NULL; transfer
+ * full; element-type gint64) gets their ids, for the notes to the
+ * approvers. */
+gboolean shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours,
+                             GArray **expired, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrReply, shr_reply_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrApprovalConfig, shr_approval_config_free)

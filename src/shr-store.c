@@ -152,7 +152,9 @@ static const gchar *const migrations[] = {
   "CREATE UNIQUE INDEX outbox_notice_once ON outbox(draft_id, recipient, lang)"
   "  WHERE kind = 'notice';"
   "CREATE INDEX outbox_status ON outbox(status, next_attempt_at);"
-  "CREATE INDEX outbox_message ON outbox(message_ref);",
+  "CREATE INDEX outbox_message ON outbox(message_ref);"
+  /* When the approvers were reminded of a pending draft (NULL: not yet). */
+  "ALTER TABLE drafts ADD COLUMN reminded_at INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -1120,6 +1122,143 @@ shr_store_outbox_add (ShrStore *store, gint64 draft_id,
   if (queued != NULL)
     *queued = changed;
   return TRUE;
+}
+
+/* ---- draft lookup, reminders, expiry -------------------------------------------- */
+
+void
+shr_store_draft_free (ShrStoreDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_free (draft->kind);
+  g_free (draft->status);
+  g_free (draft->token);
+  g_free (draft->message_id);
+  g_free (draft->subject);
+  g_free (draft);
+}
+
+ShrStoreDraft *
+shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id, case_id, kind, status, token, message_id, subject,"
+      " created_at, reminded_at FROM drafts WHERE id = ?",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  if (!step_row (store, stmt, "reading a draft", &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no draft %" G_GINT64_FORMAT, draft_id);
+      return NULL;
+    }
+  ShrStoreDraft *d = g_new0 (ShrStoreDraft, 1);
+  d->id = sqlite3_column_int64 (stmt, 0);
+  d->case_id = sqlite3_column_int64 (stmt, 1);
+  d->kind = column_dup (stmt, 2);
+  d->status = column_dup (stmt, 3);
+  d->token = column_dup (stmt, 4);
+  d->message_id = column_dup (stmt, 5);
+  d->subject = column_dup (stmt, 6);
+  d->created_at = sqlite3_column_int64 (stmt, 7);
+  d->reminded_at = sqlite3_column_int64 (stmt, 8);
+  return d;
+}
+
+gboolean
+shr_store_draft_find (ShrStore *store, const gchar *const *message_ids,
+                      const gchar *token, gint64 *draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (draft_id != NULL, FALSE);
+  *draft_id = 0;
+  for (const gchar *const *m = message_ids; m != NULL && *m != NULL; m++)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store, "SELECT id FROM drafts WHERE message_id = ?", error);
+      gboolean found;
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, *m);
+      if (!step_row (store, stmt, "finding a draft", &found, error))
+        return FALSE;
+      if (found)
+        {
+          *draft_id = sqlite3_column_int64 (stmt, 0);
+          return TRUE;
+        }
+    }
+  if (token == NULL)
+    return TRUE;
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "SELECT id FROM drafts WHERE token = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token);
+  if (!step_row (store, stmt, "finding a draft", &found, error))
+    return FALSE;
+  if (found)
+    *draft_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_drafts_pending (ShrStore *store, gint64 created_before,
+                          gboolean unreminded_only, GArray **ids,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id FROM drafts WHERE status = 'pending' AND created_at <= ?1"
+      " AND (?2 = 0 OR reminded_at IS NULL) ORDER BY id",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, created_before);
+  sqlite3_bind_int (stmt, 2, unreminded_only ? 1 : 0);
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (got, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing pending drafts");
+      return FALSE;
+    }
+  *ids = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
+                              GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "UPDATE drafts SET reminded_at = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_int64 (stmt, 2, draft_id);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "marking a draft reminded", error);
+  return own_end (store, own, ok, error);
 }
 
 /* ---- outbox with bytes ----------------------------------------------------- */

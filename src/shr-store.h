@@ -200,6 +200,48 @@ gboolean shr_store_outbox_add (ShrStore *store, gint64 draft_id,
                                const gchar *message_id, gboolean *queued,
                                GError **error);
 
+/* ---- draft lookup, reminders, expiry ------------------------------------ */
+
+typedef struct
+{
+  gint64 id;
+  gint64 case_id;
+  gchar *kind;       /* new|update */
+  gchar *status;     /* pending|approved|rejected|expired|sent */
+  gchar *token;
+  gchar *message_id;
+  gchar *subject;
+  gint64 created_at;
+  gint64 reminded_at; /* 0: not reminded */
+} ShrStoreDraft;
+
+void shr_store_draft_free (ShrStoreDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStoreDraft, shr_store_draft_free)
+
+/* (transfer full) the draft, or NULL with SHR_STORE_ERROR_NOT_FOUND. */
+ShrStoreDraft *shr_store_draft_get (ShrStore *store, gint64 draft_id,
+                                    GError **error);
+
+/* The draft a reply refers to: the first of @message_ids (its In-Reply-To,
+ * then References; without <>) that is a draft's Message-ID, else the
+ * draft whose token is @token (canonical form, may be NULL). @draft_id is
+ * 0 when none matches (no error). */
+gboolean shr_store_draft_find (ShrStore *store,
+                               const gchar *const *message_ids,
+                               const gchar *token, gint64 *draft_id,
+                               GError **error);
+
+/* Ids of pending drafts created at or before @created_before, oldest
+ * first; with @unreminded_only, only those not yet reminded. (transfer
+ * full; element-type gint64) */
+gboolean shr_store_drafts_pending (ShrStore *store, gint64 created_before,
+                                   gboolean unreminded_only, GArray **ids,
+                                   GError **error);
+
+/* Records that the approvers were reminded of @draft_id at @at. */
+gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
+                                       gint64 at, GError **error);
+
 /* ---- outbox: messages with their bytes, delivery per recipient ---------- */
 
 /* Queues @bytes (a whole RFC 5322 message, CRLF line ends, whose

@@ -104,6 +104,9 @@ test_subject_token (void)
   g_assert_cmpstr (b, ==, "K7Q2M9F3XA");
   g_autofree gchar *c = shr_approve_subject_token ("Re: #1 issue #K7Q2");
   g_assert_null (c);
+  /* Canonical form: look-alikes typed by hand map to the real digits. */
+  g_autofree gchar *e = shr_approve_subject_token ("Re: #k7q2m9f3xO");
+  g_assert_cmpstr (e, ==, "K7Q2M9F3X0");
   g_autofree gchar *d = shr_approve_subject_token ("#K7Q2M9F3XAB too long");
   g_assert_null (d);
   g_assert_null (shr_approve_subject_token (NULL));
@@ -807,6 +810,128 @@ test_decide_concurrent (Fixture *f, gconstpointer data)
   g_assert_cmpuint (outbox_rows (store), ==, 40);
 }
 
+/* The reply finds its draft by Message-ID (In-Reply-To, References), else
+ * by the Subject's token; then the checks run on the stored draft. */
+static void
+test_store_find (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) secret = shr_approve_load_or_create_secret (f->dir, &error);
+  g_assert_no_error (error);
+  const gchar *keys[] = { "CVE-2026-3001", NULL };
+  gint64 case_id, d1, d2;
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
+                                          &error));
+  /* The token is made from the id, so the draft is added first. */
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s",
+                                      "b", &d1, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s",
+                                      "b", &d2, &error));
+  g_assert_no_error (error);
+  /* (The integration sets token and Message-ID right after adding; here
+   * drafts made with them directly.) */
+  g_autofree gchar *tok = shr_approve_token (secret, 3);
+  gint64 d3;
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, tok,
+                                      "draft.3@shirase.test", "s", "b", &d3,
+                                      &error));
+  g_assert_cmpint (d3, ==, 3);
+
+  g_autoptr (ShrReply) r = shr_reply_new ();
+  shr_reply_add_header (r, "From", "boss@example.test");
+  shr_reply_add_header (r, "In-Reply-To", "<nothing@x>");
+  shr_reply_add_header (r, "References", "<a@x> <draft.3@shirase.test>");
+  shr_reply_add_header (r, "Subject", "Re: no token");
+  g_ptr_array_add (r->refs, NULL);
+  gint64 found = -1;
+  g_assert_true (shr_store_draft_find (store,
+                                       (const gchar *const *) r->refs->pdata,
+                                       NULL, &found, &error));
+  g_ptr_array_set_size (r->refs, r->refs->len - 1);
+  g_assert_cmpint (found, ==, 3);
+
+  g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (store, found, &error);
+  g_assert_no_error (error);
+  ShrDraftRef ref;
+  shr_draft_ref_from_store (draft, &ref);
+  g_autoptr (ShrApprovalConfig) c = approval_config (FALSE);
+  ASSERT_VERDICT (shr_approve_verify (r, c, &ref, draft->created_at, NULL),
+                  SHR_REPLY_ACCEPT);
+
+  /* By token only, typed in lower case. */
+  g_autofree gchar *subject = g_strdup_printf ("Re: [承認依頼 #%s]", tok);
+  g_autofree gchar *lower = g_ascii_strdown (subject, -1);
+  g_autofree gchar *t = shr_approve_subject_token (lower);
+  const gchar *none[] = { "x@y", NULL };
+  g_assert_true (shr_store_draft_find (store, none, t, &found, &error));
+  g_assert_cmpint (found, ==, 3);
+  /* Nothing known: 0, no error. */
+  g_assert_true (shr_store_draft_find (store, none, "0000000000", &found,
+                                       &error));
+  g_assert_cmpint (found, ==, 0);
+  g_assert_no_error (error);
+}
+
+static void
+test_expire_remind (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  gint64 d1 = add_draft (store, "CVE-2026-4001");
+  gint64 d2 = add_draft (store, "CVE-2026-4002");
+  Queue q = { d2, 0 };
+  ASSERT_OUTCOME (decide (store, d2, "boss@example.test", SHR_COMMAND_APPROVE,
+                          "r@x", 1, &q),
+                  SHR_DECISION_APPROVED);
+  g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (store, d1, &error);
+  g_assert_no_error (error);
+  gint64 t = draft->created_at;
+
+  /* Reminders: due remind_hours (24) after creation, once. At now, the
+   * drafts due are those created at or before now - 24 h. */
+  const gint64 remind = 24 * 3600;
+  g_autoptr (GArray) none = NULL;
+  g_assert_true (shr_store_drafts_pending (store, (t + remind - 1) - remind,
+                                           TRUE, &none, &error));
+  g_assert_cmpuint (none->len, ==, 0);
+  g_autoptr (GArray) due = NULL;
+  g_assert_true (shr_store_drafts_pending (store, (t + remind) - remind, TRUE,
+                                           &due, &error));
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (g_array_index (due, gint64, 0), ==, d1);
+  g_assert_true (shr_store_draft_set_reminded (store, d1, t + 24 * 3600,
+                                               &error));
+  g_autoptr (GArray) again = NULL;
+  g_assert_true (shr_store_drafts_pending (store, (t + 2 * remind) - remind,
+                                           TRUE, &again, &error));
+  g_assert_cmpuint (again->len, ==, 0);
+
+  /* Expiry: not before expire_hours; then the pending one only. */
+  g_autoptr (GArray) early = NULL;
+  g_assert_true (shr_approve_expire (store, t + 72 * 3600 - 1, 72, &early,
+                                     &error));
+  g_assert_cmpuint (early->len, ==, 0);
+  g_autoptr (GArray) expired = NULL;
+  g_assert_true (shr_approve_expire (store, t + 72 * 3600, 72, &expired,
+                                     &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (expired->len, ==, 1);
+  g_assert_cmpint (g_array_index (expired, gint64, 0), ==, d1);
+  g_autofree gchar *s1 = draft_status (store, d1);
+  g_assert_cmpstr (s1, ==, "expired");
+  g_autofree gchar *s2 = draft_status (store, d2);
+  g_assert_cmpstr (s2, ==, "approved");
+  /* A late approval changes nothing. */
+  Queue q1 = { d1, 0 };
+  ASSERT_OUTCOME (decide (store, d1, "boss@example.test", SHR_COMMAND_APPROVE,
+                          "late@x", 1, &q1),
+                  SHR_DECISION_NOT_PENDING);
+  g_assert_cmpint (q1.calls, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -836,5 +961,7 @@ main (int argc, char **argv)
   ADD ("/approve/decide/reject", test_decide_reject);
   ADD ("/approve/decide/atomic", test_decide_atomic);
   ADD ("/approve/decide/concurrent", test_decide_concurrent);
+  ADD ("/approve/store/find", test_store_find);
+  ADD ("/approve/store/expire-remind", test_expire_remind);
   return g_test_run ();
 }
