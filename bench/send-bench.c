@@ -36,12 +36,10 @@ run_out (const gchar *const *argv, gchar **const envp)
   gchar *out = NULL;
   gint status = 0;
   g_autoptr (GError) error = NULL;
-  if (!g_spawn_sync (NULL, (gchar **) argv, envp, G_SPAWN_SEARCH_PATH, NULL,
-                     NULL, &out, NULL, &status, &error)
+  if (!g_spawn_sync (NULL, (gchar **)argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error)
       || !g_spawn_check_wait_status (status, &error))
     {
-      g_printerr ("send-bench: %s: %s\n", argv[1],
-                  error != NULL ? error->message : "failed");
+      g_printerr ("send-bench: %s: %s\n", argv[1], error != NULL ? error->message : "failed");
       exit (1);
     }
   return out;
@@ -63,22 +61,20 @@ parse_env (const gchar *text)
           val[n - 1] = '\0';
           memmove (val, val + 1, n - 1);
         }
-      g_hash_table_insert (stack_env, g_strndup (lines[i], eq - lines[i]),
-                           g_steal_pointer (&val));
+      g_hash_table_insert (stack_env, g_strndup (lines[i], eq - lines[i]), g_steal_pointer (&val));
     }
 }
 
 static guint
 count (const gchar *user)
 {
-  g_autofree gchar *script
-      = g_build_filename (srcdir, "tests", "mailstack", "count.sh", NULL);
+  g_autofree gchar *script = g_build_filename (srcdir, "tests", "mailstack", "count.sh", NULL);
   const gchar *argv[] = { "/bin/bash", script, user, NULL };
   g_auto (GStrv) envp = g_get_environ ();
   envp = g_environ_setenv (envp, "DOVECOT_CONF", senv ("DOVECOT_CONF"), TRUE);
   envp = g_environ_setenv (envp, "PATH", "/usr/sbin:/usr/bin:/sbin:/bin", TRUE);
   g_autofree gchar *out = run_out (argv, envp);
-  return (guint) g_ascii_strtoull (out, NULL, 10);
+  return (guint)g_ascii_strtoull (out, NULL, 10);
 }
 
 static gdouble
@@ -89,8 +85,7 @@ wait_count (const gchar *user, guint n, gint64 since)
     {
       if (g_get_monotonic_time () > end)
         {
-          g_printerr ("send-bench: %s has %u of %u after 120 s\n", user,
-                      count (user), n);
+          g_printerr ("send-bench: %s has %u of %u after 120 s\n", user, count (user), n);
           exit (1);
         }
       g_usleep (20000);
@@ -101,15 +96,14 @@ wait_count (const gchar *user, guint n, gint64 since)
 static GBytes *
 compose (const gchar *mid, const gchar *to)
 {
-  g_autofree gchar *text = g_strdup_printf (
-      "From: shirase <shirase@example.test>\r\nTo: %s\r\n"
-      "Subject: =?UTF-8?B?44CQ5YWx5pyJ44CR44OZ44Oz44OB?=\r\n"
-      "Date: Thu, 26 Nov 2026 09:00:00 +0900\r\nMessage-ID: <%s>\r\n"
-      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-      "Content-Transfer-Encoding: 8bit\r\n\r\n"
-      "■ 概要\r\nベンチマーク用の通知です。\r\n"
-      "■ 対応手順\r\n1. 何もしない\r\n",
-      to, mid);
+  g_autofree gchar *text = g_strdup_printf ("From: shirase <shirase@example.test>\r\nTo: %s\r\n"
+                                            "Subject: =?UTF-8?B?44CQ5YWx5pyJ44CR44OZ44Oz44OB?=\r\n"
+                                            "Date: Thu, 26 Nov 2026 09:00:00 +0900\r\nMessage-ID: <%s>\r\n"
+                                            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+                                            "■ 概要\r\nベンチマーク用の通知です。\r\n"
+                                            "■ 対応手順\r\n1. 何もしない\r\n",
+                                            to, mid);
   return g_bytes_new (text, strlen (text));
 }
 
@@ -183,8 +177,7 @@ run_outbox (const gchar *user, guint n)
     {
       g_autofree gchar *mid = g_strdup_printf ("bench.outbox.%u@shirase.test", i);
       g_autoptr (GBytes) msg = compose (mid, to);
-      if (!shr_store_outbox_add_message (store, 0, "notice", "ja", mid,
-                                         "shirase@example.test", rcpt, msg,
+      if (!shr_store_outbox_add_message (store, 0, "notice", "ja", mid, "shirase@example.test", rcpt, msg,
                                          NULL, &error))
         {
           g_printerr ("send-bench: %s\n", error->message);
@@ -195,9 +188,7 @@ run_outbox (const gchar *user, guint n)
   guint before = count (user);
   gint64 t0 = g_get_monotonic_time ();
   ShrOutboxReport rep = { 0 };
-  if (!shr_outbox_run (store, s, g_get_real_time () / G_USEC_PER_SEC, NULL,
-                       &rep, &error)
-      || rep.sent != n)
+  if (!shr_outbox_run (store, s, g_get_real_time () / G_USEC_PER_SEC, NULL, &rep, &error) || rep.sent != n)
     {
       g_printerr ("send-bench: outbox sent %u of %u: %s\n", rep.sent, n,
                   error != NULL ? error->message : rep.last_error);
@@ -224,18 +215,14 @@ print (const gchar *what, guint n, Figures f)
 {
   g_print ("%-34s %6.2f s %7.0f/s accepted   %6.2f s %7.0f/s in Dovecot   "
            "%u connection(s)\n",
-           what, f.accepted, n / f.accepted, f.delivered, n / f.delivered,
-           f.connections);
+           what, f.accepted, n / f.accepted, f.delivered, n / f.delivered, f.connections);
 }
 
 int
 main (int argc, char **argv)
 {
   gint n = 1000;
-  GOptionEntry entries[] = {
-    { "count", 'n', 0, G_OPTION_ARG_INT, &n, "notices per run", "N" },
-    { NULL }
-  };
+  GOptionEntry entries[] = { { "count", 'n', 0, G_OPTION_ARG_INT, &n, "notices per run", "N" }, { NULL } };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_autoptr (GError) error = NULL;
@@ -244,16 +231,13 @@ main (int argc, char **argv)
       g_printerr ("send-bench: %s\n", error != NULL ? error->message : "bad -n");
       return 2;
     }
-  srcdir = g_strdup (g_getenv ("SHR_TOP_SRCDIR") != NULL
-                         ? g_getenv ("SHR_TOP_SRCDIR")
-                         : SHR_SRCDIR);
+  srcdir = g_strdup (g_getenv ("SHR_TOP_SRCDIR") != NULL ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR);
   stack_env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree gchar *ms
-      = g_build_filename (srcdir, "tests", "mailstack", "mailstack.sh", NULL);
+  g_autofree gchar *ms = g_build_filename (srcdir, "tests", "mailstack", "mailstack.sh", NULL);
   gboolean started = FALSE;
   if (g_getenv ("MAILSTACK_DIR") == NULL)
     {
-      g_autofree gchar *pid = g_strdup_printf ("%d", (int) getpid ());
+      g_autofree gchar *pid = g_strdup_printf ("%d", (int)getpid ());
       g_auto (GStrv) envp = g_get_environ ();
       envp = g_environ_setenv (envp, "MAILSTACK_OWNER_PID", pid, TRUE);
       const gchar *start[] = { "/bin/bash", ms, "start", NULL };
@@ -271,13 +255,12 @@ main (int argc, char **argv)
   print ("one connection per message", n, fresh);
   Figures outbox = run_outbox ("approver", n);
   print ("outbox (state + one connection)", n, outbox);
-  g_print ("ratio reused/new (accepted): %.1fx; (in Dovecot): %.1fx\n",
-           fresh.accepted / reuse.accepted, fresh.delivered / reuse.delivered);
+  g_print ("ratio reused/new (accepted): %.1fx; (in Dovecot): %.1fx\n", fresh.accepted / reuse.accepted,
+           fresh.delivered / reuse.delivered);
 
   if (started)
     {
-      const gchar *stop[] = { "/bin/bash", ms, "stop", senv ("MAILSTACK_DIR"),
-                              NULL };
+      const gchar *stop[] = { "/bin/bash", ms, "stop", senv ("MAILSTACK_DIR"), NULL };
       g_autofree gchar *out = run_out (stop, NULL);
     }
   g_hash_table_unref (stack_env);

@@ -21,8 +21,7 @@ read_secret_fd (int fd, const gchar *path, guint8 *out, GError **error)
   if (fstat (fd, &st) != 0)
     {
       int saved = errno;
-      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                   "%s: %s", path, g_strerror (saved));
+      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "%s: %s", path, g_strerror (saved));
       return FALSE;
     }
   /* Whoever reads the secret can forge approval tokens. */
@@ -32,13 +31,13 @@ read_secret_fd (int fd, const gchar *path, guint8 *out, GError **error)
                    "%s: readable by others (mode %03o); chmod 600 it (and "
                    "consider it known: remove it to make a new one, which "
                    "voids the tokens of pending drafts)",
-                   path, (guint) (st.st_mode & 0777));
+                   path, (guint)(st.st_mode & 0777));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode) || st.st_size != SHR_APPROVE_SECRET_BYTES)
     {
-      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                   "%s: not a %d-byte secret", path, SHR_APPROVE_SECRET_BYTES);
+      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "%s: not a %d-byte secret", path,
+                   SHR_APPROVE_SECRET_BYTES);
       return FALSE;
     }
   gsize got = 0;
@@ -50,8 +49,7 @@ read_secret_fd (int fd, const gchar *path, guint8 *out, GError **error)
       if (n <= 0)
         {
           int saved = errno;
-          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                       "%s: %s", path,
+          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "%s: %s", path,
                        n == 0 ? "short read" : g_strerror (saved));
           return FALSE;
         }
@@ -83,13 +81,11 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
   if (g_mkdir_with_parents (state_dir, 0700) != 0)
     {
       int saved = errno;
-      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                   "cannot create the state dir %s: %s", state_dir,
-                   g_strerror (saved));
+      g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "cannot create the state dir %s: %s",
+                   state_dir, g_strerror (saved));
       return NULL;
     }
-  g_autofree gchar *path
-      = g_build_filename (state_dir, SHR_APPROVE_SECRET_FILE, NULL);
+  g_autofree gchar *path = g_build_filename (state_dir, SHR_APPROVE_SECRET_FILE, NULL);
   guint8 key[SHR_APPROVE_SECRET_BYTES];
 
   for (int attempt = 0; attempt < 2; attempt++)
@@ -108,24 +104,23 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
       if (errno != ENOENT)
         {
           int saved = errno;
-          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                       "%s: %s", path, g_strerror (saved));
+          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "%s: %s", path,
+                       g_strerror (saved));
           return NULL;
         }
       /* Written whole under a temporary name, then linked into place:
        * link() fails when another process got there first, and then we
        * read theirs, so both use one secret. */
-      if (getrandom (key, sizeof key, 0) != (ssize_t) sizeof key)
+      if (getrandom (key, sizeof key, 0) != (ssize_t)sizeof key)
         {
           int saved = errno;
-          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                       "no random bytes for %s: %s", path, g_strerror (saved));
+          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "no random bytes for %s: %s", path,
+                       g_strerror (saved));
           return NULL;
         }
-      g_autofree gchar *tmp = g_strdup_printf ("%s.%d.tmp", path, (int) getpid ());
+      g_autofree gchar *tmp = g_strdup_printf ("%s.%d.tmp", path, (int)getpid ());
       int tfd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      gboolean ok = tfd >= 0 && write_all (tfd, key, sizeof key)
-                    && fsync (tfd) == 0;
+      gboolean ok = tfd >= 0 && write_all (tfd, key, sizeof key) && fsync (tfd) == 0;
       int saved = errno;
       if (tfd >= 0)
         close (tfd);
@@ -133,8 +128,8 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
       if (!ok)
         {
           g_unlink (tmp);
-          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                       "cannot write %s: %s", tmp, g_strerror (saved));
+          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "cannot write %s: %s", tmp,
+                       g_strerror (saved));
           return NULL;
         }
       int lrc = link (tmp, path);
@@ -142,14 +137,13 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
       g_unlink (tmp);
       if (lrc != 0 && saved != EEXIST)
         {
-          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-                       "cannot create %s: %s", path, g_strerror (saved));
+          g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "cannot create %s: %s", path,
+                       g_strerror (saved));
           return NULL;
         }
       /* Loop: read what is now in place (ours or the other's). */
     }
-  g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET,
-               "%s: vanished while being created", path);
+  g_set_error (error, SHR_APPROVE_ERROR, SHR_APPROVE_ERROR_SECRET, "%s: vanished while being created", path);
   return NULL;
 }
 
@@ -162,9 +156,8 @@ shr_approve_token (GBytes *secret, gint64 draft_id)
   gsize klen;
   const guint8 *k = g_bytes_get_data (secret, &klen);
   g_autoptr (GHmac) h = g_hmac_new (G_CHECKSUM_SHA256, k, klen);
-  g_autofree gchar *msg
-      = g_strdup_printf ("shirase-draft:%" G_GINT64_FORMAT, draft_id);
-  g_hmac_update (h, (const guchar *) msg, strlen (msg));
+  g_autofree gchar *msg = g_strdup_printf ("shirase-draft:%" G_GINT64_FORMAT, draft_id);
+  g_hmac_update (h, (const guchar *)msg, strlen (msg));
   guint8 digest[32];
   gsize dlen = sizeof digest;
   g_hmac_get_digest (h, digest, &dlen);
@@ -194,14 +187,13 @@ crockford_value (gchar c)
   else if (c == 'I' || c == 'L')
     c = '1';
   const gchar *p = c != '\0' ? strchr (crockford, c) : NULL;
-  return p != NULL ? (gint) (p - crockford) : -1;
+  return p != NULL ? (gint)(p - crockford) : -1;
 }
 
 gboolean
 shr_approve_token_equal (const gchar *a, const gchar *b)
 {
-  if (a == NULL || b == NULL || strlen (a) != SHR_APPROVE_TOKEN_LEN
-      || strlen (b) != SHR_APPROVE_TOKEN_LEN)
+  if (a == NULL || b == NULL || strlen (a) != SHR_APPROVE_TOKEN_LEN || strlen (b) != SHR_APPROVE_TOKEN_LEN)
     return FALSE;
   /* Every character is looked at whatever the earlier ones were, so the
    * time taken tells nothing about how much of a guess was right. */
@@ -209,8 +201,8 @@ shr_approve_token_equal (const gchar *a, const gchar *b)
   for (int i = 0; i < SHR_APPROVE_TOKEN_LEN; i++)
     {
       gint x = crockford_value (a[i]), y = crockford_value (b[i]);
-      bad |= (guint) (x < 0) | (guint) (y < 0);
-      diff |= (guint) (x ^ y);
+      bad |= (guint)(x < 0) | (guint)(y < 0);
+      diff |= (guint)(x ^ y);
     }
   return (diff | bad) == 0;
 }
@@ -220,8 +212,7 @@ shr_approve_subject_token (const gchar *subject)
 {
   if (subject == NULL)
     return NULL;
-  for (const gchar *p = strchr (subject, '#'); p != NULL;
-       p = strchr (p + 1, '#'))
+  for (const gchar *p = strchr (subject, '#'); p != NULL; p = strchr (p + 1, '#'))
     {
       int n = 0;
       while (n < SHR_APPROVE_TOKEN_LEN && crockford_value (p[1 + n]) >= 0)
@@ -245,7 +236,7 @@ const gchar *
 shr_command_to_string (ShrCommand command)
 {
   static const gchar *const names[] = { "none", "approve", "reject", "hold" };
-  g_return_val_if_fail ((guint) command < G_N_ELEMENTS (names), NULL);
+  g_return_val_if_fail ((guint)command < G_N_ELEMENTS (names), NULL);
   return names[command];
 }
 
@@ -261,8 +252,8 @@ static gboolean
 is_separator (gunichar c)
 {
   return is_space_char (c) || g_unichar_ispunct (c) || c == 0x3001 /* 、 */
-         || c == 0x3002 /* 。 */ || c == 0xff0c || c == 0xff0e
-         || c == '~' || c == 0x301c /* 〜 */ || c == 0x266a /* ♪ */;
+         || c == 0x3002 /* 。 */ || c == 0xff0c || c == 0xff0e || c == '~'
+         || c == 0x301c /* 〜 */ || c == 0x266a /* ♪ */;
 }
 
 static const gchar *
@@ -295,16 +286,21 @@ static gboolean
 is_attribution (const gchar *line)
 {
   g_autofree gchar *low = g_utf8_casefold (line, -1);
-  static const gchar *const ends[] = { "wrote:", "書きました:",
-                                       "のメッセージ:", "schrieb:",
-                                       "a écrit :", "a écrit:" };
+  static const gchar *const ends[]
+      = { "wrote:", "書きました:", "のメッセージ:", "schrieb:", "a écrit :", "a écrit:" };
   for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
     if (g_str_has_suffix (low, ends[i]))
       return TRUE;
   static const gchar *const starts[] = {
-    "-----original message-----", "----- original message -----",
-    "-----元のメッセージ-----", "________________", "from:", "差出人:",
-    "送信者:", "-------- forwarded message", "-------- original message",
+    "-----original message-----",
+    "----- original message -----",
+    "-----元のメッセージ-----",
+    "________________",
+    "from:",
+    "差出人:",
+    "送信者:",
+    "-------- forwarded message",
+    "-------- original message",
   };
   for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
     if (g_str_has_prefix (low, starts[i]))
@@ -317,9 +313,21 @@ static const gchar *
 skip_politeness (const gchar *s)
 {
   static const gchar *const words[] = {
-    "でお願いいたします", "でお願い致します", "でお願いします",
-    "いたしました", "致しました", "いたします", "致します", "お願いします",
-    "しました", "します", "でした", "です", "で", "済み", "済",
+    "でお願いいたします",
+    "でお願い致します",
+    "でお願いします",
+    "いたしました",
+    "致しました",
+    "いたします",
+    "致します",
+    "お願いします",
+    "しました",
+    "します",
+    "でした",
+    "です",
+    "で",
+    "済み",
+    "済",
   };
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     if (g_str_has_prefix (s, words[i]))
@@ -335,8 +343,7 @@ reason_from (const gchar *rest)
   const gchar *s = skip_separators (rest);
   if (g_str_has_prefix (s, "理由"))
     s = skip_separators (s + strlen ("理由"));
-  else if (g_ascii_strncasecmp (s, "reason", 6) == 0
-           && !g_ascii_isalpha (s[6]))
+  else if (g_ascii_strncasecmp (s, "reason", 6) == 0 && !g_ascii_isalpha (s[6]))
     s = skip_separators (s + 6);
   g_autofree gchar *r = trimmed (s);
   return *r != '\0' ? g_steal_pointer (&r) : NULL;
@@ -372,11 +379,9 @@ command_of_line (const gchar *line, gchar **reason)
     const gchar *word;
     ShrCommand command;
   } english[] = {
-    { "approve", SHR_COMMAND_APPROVE },  { "approved", SHR_COMMAND_APPROVE },
-    { "ok", SHR_COMMAND_APPROVE },       { "okay", SHR_COMMAND_APPROVE },
-    { "yes", SHR_COMMAND_APPROVE },      { "reject", SHR_COMMAND_REJECT },
-    { "rejected", SHR_COMMAND_REJECT },  { "no", SHR_COMMAND_REJECT },
-    { "hold", SHR_COMMAND_HOLD },
+    { "approve", SHR_COMMAND_APPROVE }, { "approved", SHR_COMMAND_APPROVE }, { "ok", SHR_COMMAND_APPROVE },
+    { "okay", SHR_COMMAND_APPROVE },    { "yes", SHR_COMMAND_APPROVE },      { "reject", SHR_COMMAND_REJECT },
+    { "rejected", SHR_COMMAND_REJECT }, { "no", SHR_COMMAND_REJECT },        { "hold", SHR_COMMAND_HOLD },
   };
   gsize n = 0;
   while (g_ascii_isalpha (line[n]))
@@ -388,8 +393,7 @@ command_of_line (const gchar *line, gchar **reason)
     return SHR_COMMAND_NONE;
   for (guint i = 0; i < G_N_ELEMENTS (english); i++)
     {
-      if (strlen (english[i].word) != n
-          || g_ascii_strncasecmp (line, english[i].word, n) != 0)
+      if (strlen (english[i].word) != n || g_ascii_strncasecmp (line, english[i].word, n) != 0)
         continue;
       if (english[i].command == SHR_COMMAND_REJECT && reason != NULL)
         *reason = reason_from (line + n);
@@ -413,8 +417,7 @@ shr_approve_parse_command (const gchar *body, gchar **reason)
       if (g_str_equal (lines[i], "-- ") || g_str_equal (lines[i], "-- \r"))
         return SHR_COMMAND_NONE;
       /* NFKC: full-width letters, digits and punctuation become ASCII. */
-      g_autofree gchar *norm
-          = g_utf8_normalize (lines[i], -1, G_NORMALIZE_NFKC);
+      g_autofree gchar *norm = g_utf8_normalize (lines[i], -1, G_NORMALIZE_NFKC);
       if (norm == NULL)
         continue;
       g_autofree gchar *line = trimmed (norm);
@@ -479,7 +482,7 @@ bare_address (const gchar *value)
   if (lt != NULL)
     {
       const gchar *gt = strchr (lt, '>');
-      a = g_strndup (lt + 1, gt != NULL ? (gsize) (gt - lt - 1) : strlen (lt + 1));
+      a = g_strndup (lt + 1, gt != NULL ? (gsize)(gt - lt - 1) : strlen (lt + 1));
     }
   else
     a = g_strdup (value);
@@ -513,11 +516,9 @@ shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value)
       g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
       add_ids (ids, value);
       g_free (reply->message_id);
-      reply->message_id = ids->len > 0 ? g_strdup (ids->pdata[0])
-                                       : g_strstrip (g_strdup (value));
+      reply->message_id = ids->len > 0 ? g_strdup (ids->pdata[0]) : g_strstrip (g_strdup (value));
     }
-  else if (g_ascii_strcasecmp (name, "In-Reply-To") == 0
-           || g_ascii_strcasecmp (name, "References") == 0)
+  else if (g_ascii_strcasecmp (name, "In-Reply-To") == 0 || g_ascii_strcasecmp (name, "References") == 0)
     add_ids (reply->refs, value);
   else if (g_ascii_strcasecmp (name, "Subject") == 0)
     {
@@ -537,8 +538,8 @@ shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value)
                || g_ascii_strcasecmp (name, "X-Auto-Reply") == 0)
         automatic = TRUE;
       else if (g_ascii_strcasecmp (name, "Precedence") == 0)
-        automatic = g_str_equal (w, "bulk") || g_str_equal (w, "list")
-                    || g_str_equal (w, "junk") || g_str_equal (w, "auto_reply");
+        automatic = g_str_equal (w, "bulk") || g_str_equal (w, "list") || g_str_equal (w, "junk")
+                    || g_str_equal (w, "auto_reply");
       if (automatic)
         reply->automatic = g_strdup_printf ("%s: %s", name, w);
     }
@@ -557,8 +558,7 @@ shr_approval_config_free (ShrApprovalConfig *config)
 }
 
 static gboolean
-get_uint (GKeyFile *kf, const gchar *path, const gchar *key, guint def,
-          guint *out, GError **error)
+get_uint (GKeyFile *kf, const gchar *path, const gchar *key, guint def, guint *out, GError **error)
 {
   if (!g_key_file_has_key (kf, "approval", key, NULL))
     {
@@ -578,18 +578,16 @@ get_uint (GKeyFile *kf, const gchar *path, const gchar *key, guint def,
 }
 
 ShrApprovalConfig *
-shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
-                                  GError **error)
+shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error)
 {
   g_return_val_if_fail (keyfile != NULL, NULL);
   const gchar *where = path != NULL ? path : "config";
   g_autoptr (ShrApprovalConfig) c = g_new0 (ShrApprovalConfig, 1);
-  g_autofree gchar *approvers
-      = g_key_file_get_string (keyfile, "approval", "approvers", NULL);
+  g_autofree gchar *approvers = g_key_file_get_string (keyfile, "approval", "approvers", NULL);
   if (approvers == NULL)
     {
-      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_MISSING_KEY,
-                   "%s: [approval] approvers: missing", where);
+      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_MISSING_KEY, "%s: [approval] approvers: missing",
+                   where);
       return NULL;
     }
   g_auto (GStrv) parts = g_strsplit_set (approvers, ",;", -1);
@@ -601,18 +599,14 @@ shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
         g_ptr_array_add (list, g_ascii_strdown (parts[i], -1));
     }
   g_ptr_array_add (list, NULL);
-  c->approvers = (gchar **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
-  c->require_auth_results = g_key_file_get_boolean (
-      keyfile, "approval", "require_auth_results", NULL);
-  c->trusted_authserv_id = g_key_file_get_string (
-      keyfile, "approval", "trusted_authserv_id", NULL);
+  c->approvers = (gchar **)g_ptr_array_free (g_steal_pointer (&list), FALSE);
+  c->require_auth_results = g_key_file_get_boolean (keyfile, "approval", "require_auth_results", NULL);
+  c->trusted_authserv_id = g_key_file_get_string (keyfile, "approval", "trusted_authserv_id", NULL);
   if (c->trusted_authserv_id != NULL)
     g_strstrip (c->trusted_authserv_id);
   if (!get_uint (keyfile, where, "quorum", 1, &c->quorum, error)
-      || !get_uint (keyfile, where, "remind_hours", 24, &c->remind_hours,
-                    error)
-      || !get_uint (keyfile, where, "expire_hours", 72, &c->expire_hours,
-                    error))
+      || !get_uint (keyfile, where, "remind_hours", 24, &c->remind_hours, error)
+      || !get_uint (keyfile, where, "expire_hours", 72, &c->expire_hours, error))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -762,8 +756,8 @@ domain_matches (const gchar *value, const gchar *domain)
 }
 
 gboolean
-shr_approve_auth_results_pass (const gchar *value, const gchar *authserv_id,
-                               const gchar *domain, gboolean *from_trusted)
+shr_approve_auth_results_pass (const gchar *value, const gchar *authserv_id, const gchar *domain,
+                               gboolean *from_trusted)
 {
   if (from_trusted != NULL)
     *from_trusted = FALSE;
@@ -776,8 +770,7 @@ shr_approve_auth_results_pass (const gchar *value, const gchar *authserv_id,
   /* authserv-id, then an optional version number. */
   const gchar *head = parts->pdata[0];
   gsize idl = strcspn (head, " \t");
-  if (authserv_id == NULL || idl != strlen (authserv_id)
-      || g_ascii_strncasecmp (head, authserv_id, idl) != 0)
+  if (authserv_id == NULL || idl != strlen (authserv_id) || g_ascii_strncasecmp (head, authserv_id, idl) != 0)
     return FALSE;
   if (from_trusted != NULL)
     *from_trusted = TRUE;
@@ -815,11 +808,10 @@ const gchar *
 shr_reply_verdict_to_string (ShrReplyVerdict verdict)
 {
   static const gchar *const names[] = {
-    "accept",       "automatic",    "not-approver", "no-reference",
-    "wrong-token",  "auth-missing", "auth-failed",  "not-pending",
-    "expired",
+    "accept",       "automatic",   "not-approver", "no-reference", "wrong-token",
+    "auth-missing", "auth-failed", "not-pending",  "expired",
   };
-  g_return_val_if_fail ((guint) verdict < G_N_ELEMENTS (names), NULL);
+  g_return_val_if_fail ((guint)verdict < G_N_ELEMENTS (names), NULL);
   return names[verdict];
 }
 
@@ -846,9 +838,9 @@ out_of_office_subject (const gchar *subject)
     return NULL;
   g_autofree gchar *low = g_utf8_casefold (n, -1);
   static const gchar *const marks[] = {
-    "out of office", "out of the office", "automatic reply", "auto reply",
-    "autoreply", "auto-reply", "auto:", "autosvar", "abwesenheit",
-    "absence", "不在", "自動応答", "自動返信", "自動送信",
+    "out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
+    "auto:",         "autosvar",          "abwesenheit",     "absence",    "不在",      "自動応答",
+    "自動返信",      "自動送信",
   };
   for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
     if (strstr (low, marks[i]) != NULL)
@@ -856,9 +848,8 @@ out_of_office_subject (const gchar *subject)
   return NULL;
 }
 
-static ShrReplyVerdict
-verdict (ShrReplyVerdict v, gchar **message, const gchar *fmt, ...)
-  G_GNUC_PRINTF (3, 4);
+static ShrReplyVerdict verdict (ShrReplyVerdict v, gchar **message, const gchar *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
 
 static ShrReplyVerdict
 verdict (ShrReplyVerdict v, gchar **message, const gchar *fmt, ...)
@@ -874,8 +865,8 @@ verdict (ShrReplyVerdict v, gchar **message, const gchar *fmt, ...)
 }
 
 ShrReplyVerdict
-shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
-                    const ShrDraftRef *draft, gint64 now, gchar **message)
+shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, const ShrDraftRef *draft,
+                    gint64 now, gchar **message)
 {
   g_return_val_if_fail (reply != NULL, SHR_REPLY_NO_REFERENCE);
   g_return_val_if_fail (config != NULL, SHR_REPLY_NO_REFERENCE);
@@ -887,18 +878,14 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
   /* Automatic replies first: they are never answered, even from an
    * approver (an out-of-office must not start a mail loop). */
   if (reply->automatic != NULL)
-    return verdict (SHR_REPLY_AUTOMATIC, message,
-                    "automatic reply from %s (%s)", from, reply->automatic);
+    return verdict (SHR_REPLY_AUTOMATIC, message, "automatic reply from %s (%s)", from, reply->automatic);
   const gchar *ooo = out_of_office_subject (reply->subject);
   if (ooo != NULL)
-    return verdict (SHR_REPLY_AUTOMATIC, message,
-                    "automatic reply from %s (Subject says \"%s\")", from,
-                    ooo);
+    return verdict (SHR_REPLY_AUTOMATIC, message, "automatic reply from %s (Subject says \"%s\")", from, ooo);
 
-  if (config->approvers == NULL
-      || !g_strv_contains ((const gchar *const *) config->approvers, from))
-    return verdict (SHR_REPLY_NOT_APPROVER, message,
-                    "%s is not an approver", *from != '\0' ? from : "(no From)");
+  if (config->approvers == NULL || !g_strv_contains ((const gchar *const *)config->approvers, from))
+    return verdict (SHR_REPLY_NOT_APPROVER, message, "%s is not an approver",
+                    *from != '\0' ? from : "(no From)");
 
   g_autofree gchar *draft_mid = strip_brackets (draft->message_id);
   gboolean referenced = FALSE;
@@ -914,9 +901,8 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
                         from, draft->id);
       if (!shr_approve_token_equal (token, draft->token))
         return verdict (SHR_REPLY_WRONG_TOKEN, message,
-                        "reply from %s carries token %s, not draft %"
-                        G_GINT64_FORMAT "'s",
-                        from, token, draft->id);
+                        "reply from %s carries token %s, not draft %" G_GINT64_FORMAT "'s", from, token,
+                        draft->id);
     }
 
   if (config->require_auth_results)
@@ -927,9 +913,8 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
       for (guint i = 0; i < reply->auth_results->len && !pass; i++)
         {
           gboolean trusted;
-          pass = shr_approve_auth_results_pass (
-              reply->auth_results->pdata[i], config->trusted_authserv_id,
-              domain, &trusted);
+          pass = shr_approve_auth_results_pass (reply->auth_results->pdata[i], config->trusted_authserv_id,
+                                                domain, &trusted);
           any_trusted |= trusted;
         }
       if (!any_trusted)
@@ -937,28 +922,22 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
                         "reply from %s has no Authentication-Results from "
                         "the trusted server %s",
                         from,
-                        config->trusted_authserv_id != NULL
-                            ? config->trusted_authserv_id
-                            : "(trusted_authserv_id is not set)");
+                        config->trusted_authserv_id != NULL ? config->trusted_authserv_id
+                                                            : "(trusted_authserv_id is not set)");
       if (!pass)
         return verdict (SHR_REPLY_AUTH_FAILED, message,
                         "reply from %s: Authentication-Results from %s shows "
                         "no DKIM or SPF pass for %s",
-                        from, config->trusted_authserv_id,
-                        domain != NULL ? domain : "(no domain)");
+                        from, config->trusted_authserv_id, domain != NULL ? domain : "(no domain)");
     }
 
   if (g_strcmp0 (draft->status, "pending") != 0)
-    return verdict (SHR_REPLY_NOT_PENDING, message,
-                    "draft %" G_GINT64_FORMAT " is %s, no longer pending",
+    return verdict (SHR_REPLY_NOT_PENDING, message, "draft %" G_GINT64_FORMAT " is %s, no longer pending",
                     draft->id, draft->status != NULL ? draft->status : "gone");
-  if (config->expire_hours > 0
-      && now >= draft->created_at + (gint64) config->expire_hours * 3600)
-    return verdict (SHR_REPLY_EXPIRED, message,
-                    "draft %" G_GINT64_FORMAT " expired (older than %u h)",
+  if (config->expire_hours > 0 && now >= draft->created_at + (gint64)config->expire_hours * 3600)
+    return verdict (SHR_REPLY_EXPIRED, message, "draft %" G_GINT64_FORMAT " expired (older than %u h)",
                     draft->id, config->expire_hours);
-  return verdict (SHR_REPLY_ACCEPT, message,
-                  "reply from %s counts for draft %" G_GINT64_FORMAT, from,
+  return verdict (SHR_REPLY_ACCEPT, message, "reply from %s counts for draft %" G_GINT64_FORMAT, from,
                   draft->id);
 }
 
@@ -967,9 +946,8 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
 const gchar *
 shr_decision_outcome_to_string (ShrDecisionOutcome outcome)
 {
-  static const gchar *const names[] = { "recorded", "approved", "rejected",
-                                        "held",     "replay",   "not-pending" };
-  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (names), NULL);
+  static const gchar *const names[] = { "recorded", "approved", "rejected", "held", "replay", "not-pending" };
+  g_return_val_if_fail ((guint)outcome < G_N_ELEMENTS (names), NULL);
   return names[outcome];
 }
 
@@ -1005,8 +983,7 @@ decide_txn (ShrStore *store, gpointer data, GError **error)
     }
   gboolean approve = d->command == SHR_COMMAND_APPROVE;
   gboolean applied = FALSE;
-  if (!shr_store_add_decision (store, d->draft_id, d->approver,
-                               approve ? "approve" : "reject", d->reason,
+  if (!shr_store_add_decision (store, d->draft_id, d->approver, approve ? "approve" : "reject", d->reason,
                                d->reply_message_id, &applied, error))
     return FALSE;
   if (!applied)
@@ -1017,13 +994,12 @@ decide_txn (ShrStore *store, gpointer data, GError **error)
   if (!approve)
     {
       d->outcome = SHR_DECISION_REJECTED;
-      return shr_store_draft_set_status (store, d->draft_id, "rejected",
-                                         error);
+      return shr_store_draft_set_status (store, d->draft_id, "rejected", error);
     }
   gint64 approvals = 0;
   if (!shr_store_count_approvals (store, d->draft_id, &approvals, error))
     return FALSE;
-  if (approvals < (gint64) MAX (d->quorum, 1))
+  if (approvals < (gint64)MAX (d->quorum, 1))
     {
       d->outcome = SHR_DECISION_RECORDED;
       return TRUE;
@@ -1031,24 +1007,22 @@ decide_txn (ShrStore *store, gpointer data, GError **error)
   d->outcome = SHR_DECISION_APPROVED;
   if (!shr_store_draft_set_status (store, d->draft_id, "approved", error))
     return FALSE;
-  return d->on_approved == NULL
-         || d->on_approved (store, d->on_approved_data, error);
+  return d->on_approved == NULL || d->on_approved (store, d->on_approved_data, error);
 }
 
 gboolean
-shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver,
-                    ShrCommand command, const gchar *reason,
-                    const gchar *reply_message_id, guint quorum,
-                    ShrStoreTxnFunc on_approved, gpointer on_approved_data,
-                    ShrDecisionOutcome *outcome, GError **error)
+shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
+                    const gchar *reason, const gchar *reply_message_id, guint quorum,
+                    ShrStoreTxnFunc on_approved, gpointer on_approved_data, ShrDecisionOutcome *outcome,
+                    GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
   g_return_val_if_fail (command != SHR_COMMAND_NONE, FALSE);
   g_return_val_if_fail (!shr_store_in_transaction (store), FALSE);
-  Decide d = { draft_id,        approver, command,     reason,
-               reply_message_id, quorum,  on_approved, on_approved_data,
-               SHR_DECISION_NOT_PENDING };
+  Decide d = { draft_id,    approver,         command,
+               reason,      reply_message_id, quorum,
+               on_approved, on_approved_data, SHR_DECISION_NOT_PENDING };
   if (!shr_store_transaction (store, decide_txn, &d, error))
     return FALSE;
   if (outcome != NULL)
@@ -1082,19 +1056,17 @@ expire_txn (ShrStore *store, gpointer data, GError **error)
   if (!shr_store_drafts_pending (store, e->before, FALSE, &e->ids, error))
     return FALSE;
   for (guint i = 0; i < e->ids->len; i++)
-    if (!shr_store_draft_set_status (store, g_array_index (e->ids, gint64, i),
-                                     "expired", error))
+    if (!shr_store_draft_set_status (store, g_array_index (e->ids, gint64, i), "expired", error))
       return FALSE;
   return TRUE;
 }
 
 gboolean
-shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours,
-                    GArray **expired, GError **error)
+shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours, GArray **expired, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (expire_hours > 0, FALSE);
-  Expire e = { now - (gint64) expire_hours * 3600, NULL };
+  Expire e = { now - (gint64)expire_hours * 3600, NULL };
   if (!shr_store_transaction (store, expire_txn, &e, error))
     {
       g_clear_pointer (&e.ids, g_array_unref);

@@ -25,9 +25,7 @@ G_BEGIN_DECLS
  * created (mode 0600) when missing; two processes creating it at once end
  * up with the same one. A file that others can read, or of the wrong size,
  * is refused with SHR_APPROVE_ERROR_SECRET. (transfer full) */
-GBytes *shr_approve_load_or_create_secret (const gchar *state_dir,
-                                           GError **error)
-  G_GNUC_WARN_UNUSED_RESULT;
+GBytes *shr_approve_load_or_create_secret (const gchar *state_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The token of draft @draft_id: HMAC-SHA256 of "shirase-draft:<id>" under
  * @secret, its first 50 bits as 10 upper-case Crockford base32 characters
@@ -71,13 +69,13 @@ ShrCommand shr_approve_parse_command (const gchar *body, gchar **reason);
 
 typedef struct
 {
-  gchar *from;        /* the bare address, lower-case */
-  gchar *message_id;  /* without <>, or NULL */
-  GPtrArray *refs;    /* In-Reply-To and References ids, without <> */
-  gchar *subject;     /* decoded, or NULL */
-  gchar *automatic;   /* why it is an automatic reply, or NULL */
+  gchar *from;             /* the bare address, lower-case */
+  gchar *message_id;       /* without <>, or NULL */
+  GPtrArray *refs;         /* In-Reply-To and References ids, without <> */
+  gchar *subject;          /* decoded, or NULL */
+  gchar *automatic;        /* why it is an automatic reply, or NULL */
   GPtrArray *auth_results; /* Authentication-Results values, in order */
-  gchar *body;        /* the text/plain body, or NULL */
+  gchar *body;             /* the text/plain body, or NULL */
 } ShrReply;
 
 /* (transfer full) */
@@ -89,25 +87,22 @@ void shr_reply_free (ShrReply *reply);
  * automatic reply (Auto-Submitted other than "no", X-Autoreply,
  * X-Autorespond, Precedence bulk/list/junk/auto_reply). Others are
  * ignored. */
-void shr_reply_add_header (ShrReply *reply, const gchar *name,
-                           const gchar *value);
+void shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value);
 
 /* The [approval] group. */
 typedef struct
 {
-  gchar **approvers;   /* lower-case addresses */
+  gchar **approvers; /* lower-case addresses */
   gboolean require_auth_results;
   gchar *trusted_authserv_id;
-  guint quorum;        /* default 1 */
-  guint remind_hours;  /* default 24 */
-  guint expire_hours;  /* default 72 */
+  guint quorum;       /* default 1 */
+  guint remind_hours; /* default 24 */
+  guint expire_hours; /* default 72 */
 } ShrApprovalConfig;
 
 /* (transfer full) From @keyfile's [approval]; SHR_CONFIG_ERROR on a
  * missing approvers key or a bad number. */
-ShrApprovalConfig *shr_approval_config_from_keyfile (GKeyFile *keyfile,
-                                                     const gchar *path,
-                                                     GError **error);
+ShrApprovalConfig *shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error);
 void shr_approval_config_free (ShrApprovalConfig *config);
 
 /* What the verifier needs of a draft (strings not owned). */
@@ -116,21 +111,21 @@ typedef struct
   gint64 id;
   const gchar *message_id; /* with or without <> */
   const gchar *token;
-  const gchar *status;     /* pending|approved|rejected|expired|sent */
+  const gchar *status; /* pending|approved|rejected|expired|sent */
   gint64 created_at;
 } ShrDraftRef;
 
 typedef enum
 {
   SHR_REPLY_ACCEPT,
-  SHR_REPLY_AUTOMATIC,     /* auto-reply headers or an out-of-office subject */
-  SHR_REPLY_NOT_APPROVER,  /* From is not in [approval] approvers */
-  SHR_REPLY_NO_REFERENCE,  /* neither In-Reply-To/References nor a token */
-  SHR_REPLY_WRONG_TOKEN,   /* the Subject's token is not this draft's */
-  SHR_REPLY_AUTH_MISSING,  /* no Authentication-Results from the trusted id */
-  SHR_REPLY_AUTH_FAILED,   /* no DKIM or SPF pass for the From domain */
-  SHR_REPLY_NOT_PENDING,   /* already approved, rejected, expired or sent */
-  SHR_REPLY_EXPIRED,       /* older than expire_hours */
+  SHR_REPLY_AUTOMATIC,    /* auto-reply headers or an out-of-office subject */
+  SHR_REPLY_NOT_APPROVER, /* From is not in [approval] approvers */
+  SHR_REPLY_NO_REFERENCE, /* neither In-Reply-To/References nor a token */
+  SHR_REPLY_WRONG_TOKEN,  /* the Subject's token is not this draft's */
+  SHR_REPLY_AUTH_MISSING, /* no Authentication-Results from the trusted id */
+  SHR_REPLY_AUTH_FAILED,  /* no DKIM or SPF pass for the From domain */
+  SHR_REPLY_NOT_PENDING,  /* already approved, rejected, expired or sent */
+  SHR_REPLY_EXPIRED,      /* older than expire_hours */
 } ShrReplyVerdict;
 
 const gchar *shr_reply_verdict_to_string (ShrReplyVerdict verdict);
@@ -139,19 +134,15 @@ const gchar *shr_reply_verdict_to_string (ShrReplyVerdict verdict);
  * order, the first failing one given: automatic, approver, reference,
  * Authentication-Results (when required), pending, expiry. @message (may
  * be NULL; transfer full) says why in one sentence for the log. */
-ShrReplyVerdict shr_approve_verify (const ShrReply *reply,
-                                    const ShrApprovalConfig *config,
-                                    const ShrDraftRef *draft, gint64 now,
-                                    gchar **message);
+ShrReplyVerdict shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
+                                    const ShrDraftRef *draft, gint64 now, gchar **message);
 
 /* RFC 8601: whether @value (one Authentication-Results header) comes from
  * @authserv_id (case-insensitive) and shows dkim=pass with header.d (or
  * header.i's domain) equal to @domain, or spf=pass with smtp.mailfrom's
  * domain equal to @domain. @from_trusted (may be NULL) tells whether the
  * authserv-id matched. */
-gboolean shr_approve_auth_results_pass (const gchar *value,
-                                        const gchar *authserv_id,
-                                        const gchar *domain,
+gboolean shr_approve_auth_results_pass (const gchar *value, const gchar *authserv_id, const gchar *domain,
                                         gboolean *from_trusted);
 
 /* ---- the decision ------------------------------------------------------------ */
@@ -177,12 +168,9 @@ const gchar *shr_decision_outcome_to_string (ShrDecisionOutcome outcome);
  * commit with the approval or not at all: two approvers at once, or one
  * reply read twice, queue them exactly once. @outcome says what happened.
  * Must be called outside a transaction. */
-gboolean shr_approve_decide (ShrStore *store, gint64 draft_id,
-                             const gchar *approver, ShrCommand command,
-                             const gchar *reason,
-                             const gchar *reply_message_id, guint quorum,
-                             ShrStoreTxnFunc on_approved,
-                             gpointer on_approved_data,
+gboolean shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
+                             const gchar *reason, const gchar *reply_message_id, guint quorum,
+                             ShrStoreTxnFunc on_approved, gpointer on_approved_data,
                              ShrDecisionOutcome *outcome, GError **error);
 
 /* ---- store glue ------------------------------------------------------------ */
@@ -195,8 +183,8 @@ void shr_draft_ref_from_store (const ShrStoreDraft *draft, ShrDraftRef *ref);
  * and counts, or finds the draft expired). @expired (may be NULL; transfer
  * full; element-type gint64) gets their ids, for the notes to the
  * approvers. */
-gboolean shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours,
-                             GArray **expired, GError **error);
+gboolean shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours, GArray **expired,
+                             GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrReply, shr_reply_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrApprovalConfig, shr_approval_config_free)

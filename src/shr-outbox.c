@@ -60,9 +60,9 @@ shr_outbox_backoff (const ShrOutboxOptions *options, gint64 attempts)
 
 typedef struct
 {
-  GPtrArray *rows;     /* ShrOutboxRow, of one message */
-  GPtrArray *results;  /* ShrSendResult per row, or NULL */
-  const gchar *whole;  /* the reason for every row, when no results */
+  GPtrArray *rows;    /* ShrOutboxRow, of one message */
+  GPtrArray *results; /* ShrSendResult per row, or NULL */
+  const gchar *whole; /* the reason for every row, when no results */
   gboolean whole_temporary;
   gint64 now;
   const ShrOutboxOptions *options;
@@ -70,14 +70,12 @@ typedef struct
 } Finish;
 
 static void
-note_failure (ShrOutboxReport *report, const ShrOutboxRow *row,
-              const gchar *error)
+note_failure (ShrOutboxReport *report, const ShrOutboxRow *row, const gchar *error)
 {
   if (report == NULL)
     return;
   if (report->failures == NULL)
-    report->failures = g_ptr_array_new_with_free_func (
-        (GDestroyNotify) failure_free);
+    report->failures = g_ptr_array_new_with_free_func ((GDestroyNotify)failure_free);
   ShrOutboxFailure *f = g_new0 (ShrOutboxFailure, 1);
   f->row_id = row->id;
   f->draft_id = row->draft_id;
@@ -117,12 +115,11 @@ finish_rows (ShrStore *store, gpointer data, GError **error)
         }
       else if (outcome == SHR_SEND_PERMANENT)
         status = "failed";
-      else if (attempts >= (gint64) fin->options->max_attempts)
+      else if (attempts >= (gint64)fin->options->max_attempts)
         {
           status = "failed";
-          gave_up = g_strdup_printf ("gave up after %" G_GINT64_FORMAT
-                                     " attempts: %s",
-                                     attempts, why != NULL ? why : "");
+          gave_up = g_strdup_printf ("gave up after %" G_GINT64_FORMAT " attempts: %s", attempts,
+                                     why != NULL ? why : "");
           why = gave_up;
         }
       else
@@ -130,8 +127,7 @@ finish_rows (ShrStore *store, gpointer data, GError **error)
           status = "queued";
           next = fin->now + shr_outbox_backoff (fin->options, row->attempts);
         }
-      if (!shr_store_outbox_finish (store, row->id, status, attempts, next, why,
-                                    error))
+      if (!shr_store_outbox_finish (store, row->id, status, attempts, next, why, error))
         return FALSE;
       if (fin->report == NULL)
         continue;
@@ -161,10 +157,8 @@ release_rows (ShrStore *store, gpointer data, GError **error)
   for (guint i = 0; i < fin->rows->len; i++)
     {
       ShrOutboxRow *row = fin->rows->pdata[i];
-      gint64 next
-          = fin->now + shr_outbox_backoff (fin->options, row->attempts);
-      if (!shr_store_outbox_finish (store, row->id, "queued", row->attempts,
-                                    next, fin->whole, error))
+      gint64 next = fin->now + shr_outbox_backoff (fin->options, row->attempts);
+      if (!shr_store_outbox_finish (store, row->id, "queued", row->attempts, next, fin->whole, error))
         return FALSE;
       if (fin->report != NULL)
         fin->report->retry++;
@@ -173,10 +167,8 @@ release_rows (ShrStore *store, gpointer data, GError **error)
 }
 
 gboolean
-shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
-                     gpointer send_data, gint64 now,
-                     const ShrOutboxOptions *options, ShrOutboxReport *report,
-                     GError **error)
+shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data, gint64 now,
+                     const ShrOutboxOptions *options, ShrOutboxReport *report, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (send != NULL, FALSE);
@@ -185,8 +177,7 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
   for (;;)
     {
       g_autoptr (GPtrArray) rows = NULL;
-      if (!shr_store_outbox_claim (store, now, now + o.lease_seconds, o.batch,
-                                   &rows, error))
+      if (!shr_store_outbox_claim (store, now, now + o.lease_seconds, o.batch, &rows, error))
         return FALSE;
       if (rows->len == 0)
         return TRUE;
@@ -195,10 +186,9 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
       while (i < rows->len)
         {
           /* The rows of one message are adjacent (claimed by message). */
-          gint64 ref = ((ShrOutboxRow *) rows->pdata[i])->message_ref;
+          gint64 ref = ((ShrOutboxRow *)rows->pdata[i])->message_ref;
           g_autoptr (GPtrArray) group = g_ptr_array_new ();
-          while (i < rows->len
-                 && ((ShrOutboxRow *) rows->pdata[i])->message_ref == ref)
+          while (i < rows->len && ((ShrOutboxRow *)rows->pdata[i])->message_ref == ref)
             g_ptr_array_add (group, rows->pdata[i++]);
 
           g_autofree gchar *sender = NULL;
@@ -207,34 +197,29 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
             return FALSE;
           g_autoptr (GPtrArray) rcpts = g_ptr_array_new ();
           for (guint k = 0; k < group->len; k++)
-            g_ptr_array_add (rcpts,
-                             ((ShrOutboxRow *) group->pdata[k])->recipient);
+            g_ptr_array_add (rcpts, ((ShrOutboxRow *)group->pdata[k])->recipient);
           g_ptr_array_add (rcpts, NULL);
 
           g_autoptr (GPtrArray) results = NULL;
           g_autoptr (GError) send_error = NULL;
-          gboolean sent = send (send_data, sender,
-                                (const gchar *const *) rcpts->pdata, bytes,
-                                &results, &send_error);
+          gboolean sent
+              = send (send_data, sender, (const gchar *const *)rcpts->pdata, bytes, &results, &send_error);
           if (report != NULL)
             report->messages++;
           Finish fin = { group, results, NULL, TRUE, now, &o, report };
           if (results == NULL || results->len != group->len)
             {
               fin.results = NULL;
-              fin.whole = send_error != NULL ? send_error->message
-                                             : "the sender gave no outcome";
+              fin.whole = send_error != NULL ? send_error->message : "the sender gave no outcome";
             }
           if (!shr_store_transaction (store, finish_rows, &fin, error))
             return FALSE;
 
-          gboolean stop = !sent && send_error != NULL
-                          && (send_error->domain != SHR_SEND_ERROR
-                              || send_error->code == SHR_SEND_ERROR_CONNECT
-                              || send_error->code == SHR_SEND_ERROR_AUTH
-                              || send_error->code == SHR_SEND_ERROR_CONFIG
-                              || send_error->code
-                                     == SHR_SEND_ERROR_CREDENTIALS);
+          gboolean stop
+              = !sent && send_error != NULL
+                && (send_error->domain != SHR_SEND_ERROR || send_error->code == SHR_SEND_ERROR_CONNECT
+                    || send_error->code == SHR_SEND_ERROR_AUTH || send_error->code == SHR_SEND_ERROR_CONFIG
+                    || send_error->code == SHR_SEND_ERROR_CREDENTIALS);
           if (stop)
             {
               /* The server is unreachable or refuses us: the rest waits
@@ -242,10 +227,8 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
               g_autoptr (GPtrArray) rest = g_ptr_array_new ();
               while (i < rows->len)
                 g_ptr_array_add (rest, rows->pdata[i++]);
-              Finish rel = { rest, NULL, send_error->message, TRUE, now, &o,
-                             report };
-              if (rest->len > 0
-                  && !shr_store_transaction (store, release_rows, &rel, error))
+              Finish rel = { rest, NULL, send_error->message, TRUE, now, &o, report };
+              if (rest->len > 0 && !shr_store_transaction (store, release_rows, &rel, error))
                 return FALSE;
               return TRUE;
             }
@@ -254,20 +237,16 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
 }
 
 static gboolean
-sender_send (gpointer data, const gchar *envelope_from,
-             const gchar *const *recipients, GBytes *message,
+sender_send (gpointer data, const gchar *envelope_from, const gchar *const *recipients, GBytes *message,
              GPtrArray **results, GError **error)
 {
-  return shr_sender_send (data, envelope_from, recipients, message, results,
-                          error);
+  return shr_sender_send (data, envelope_from, recipients, message, results, error);
 }
 
 gboolean
-shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now,
-                const ShrOutboxOptions *options, ShrOutboxReport *report,
-                GError **error)
+shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now, const ShrOutboxOptions *options,
+                ShrOutboxReport *report, GError **error)
 {
   g_return_val_if_fail (sender != NULL, FALSE);
-  return shr_outbox_run_with (store, sender_send, sender, now, options,
-                              report, error);
+  return shr_outbox_run_with (store, sender_send, sender, now, options, report, error);
 }

@@ -24,20 +24,18 @@
 G_BEGIN_DECLS
 
 /* Same contract as shr_sender_send. */
-typedef gboolean (*ShrOutboxSendFunc) (gpointer user_data,
-                                       const gchar *envelope_from,
-                                       const gchar *const *recipients,
-                                       GBytes *message, GPtrArray **results,
+typedef gboolean (*ShrOutboxSendFunc) (gpointer user_data, const gchar *envelope_from,
+                                       const gchar *const *recipients, GBytes *message, GPtrArray **results,
                                        GError **error);
 
 typedef struct
 {
-  guint batch;           /* rows claimed at a time; 0: 200 */
-  gint64 lease_seconds;  /* how long a claimed row is ours; 0: 900 */
-  gint64 backoff_base;   /* first retry delay, seconds; 0: 60 */
-  gint64 backoff_cap;    /* longest retry delay; 0: 3600 */
-  guint max_attempts;    /* temporary failures before giving up; 0: 72
-                          * (about three days at the cap) */
+  guint batch;          /* rows claimed at a time; 0: 200 */
+  gint64 lease_seconds; /* how long a claimed row is ours; 0: 900 */
+  gint64 backoff_base;  /* first retry delay, seconds; 0: 60 */
+  gint64 backoff_cap;   /* longest retry delay; 0: 3600 */
+  guint max_attempts;   /* temporary failures before giving up; 0: 72
+                         * (about three days at the cap) */
 } ShrOutboxOptions;
 
 /* One row that failed for good, for the report to the approvers. */
@@ -53,10 +51,10 @@ typedef struct
 
 typedef struct
 {
-  guint messages;  /* SMTP transactions attempted */
-  guint sent;      /* rows now sent */
-  guint failed;    /* rows now failed for good */
-  guint retry;     /* rows back in the queue for later */
+  guint messages;      /* SMTP transactions attempted */
+  guint sent;          /* rows now sent */
+  guint failed;        /* rows now failed for good */
+  guint retry;         /* rows back in the queue for later */
   GPtrArray *failures; /* element-type ShrOutboxFailure */
   gchar *last_error;   /* the latest temporary error, or NULL */
 } ShrOutboxReport;
@@ -71,14 +69,11 @@ gint64 shr_outbox_backoff (const ShrOutboxOptions *options, gint64 attempts);
  * next run tries again. Returns FALSE only on a state (SQLite) error.
  * @report (may be NULL) is filled; clear it with shr_outbox_report_clear.
  * @options may be NULL (defaults). */
-gboolean shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send,
-                              gpointer send_data, gint64 now,
-                              const ShrOutboxOptions *options,
-                              ShrOutboxReport *report, GError **error);
+gboolean shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data, gint64 now,
+                              const ShrOutboxOptions *options, ShrOutboxReport *report, GError **error);
 
 /* shr_outbox_run_with through @sender (one connection for the run). */
-gboolean shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now,
-                         const ShrOutboxOptions *options,
+gboolean shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now, const ShrOutboxOptions *options,
                          ShrOutboxReport *report, GError **error);
 
 G_END_DECLS

@@ -59,9 +59,9 @@ struct _ShrSender
   gsize offset;
   const gchar *const *recipients;
   guint n_recipients;
-  guint *rcpt_code;   /* per recipient, 0: no reply seen */
+  guint *rcpt_code; /* per recipient, 0: no reply seen */
   gchar **rcpt_reply;
-  gint current_rcpt;  /* index of the last RCPT TO sent, -1 */
+  gint current_rcpt; /* index of the last RCPT TO sent, -1 */
   Phase phase;
   guint mail_code, data_code, final_code;
   gchar *mail_reply, *data_reply, *final_reply;
@@ -74,7 +74,7 @@ const gchar *
 shr_send_outcome_to_string (ShrSendOutcome outcome)
 {
   static const gchar *const names[] = { "accepted", "temporary", "permanent" };
-  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (names), NULL);
+  g_return_val_if_fail ((guint)outcome < G_N_ELEMENTS (names), NULL);
   return names[outcome];
 }
 
@@ -124,8 +124,7 @@ get_opt (GKeyFile *kf, const gchar *key)
 }
 
 ShrSmtpConfig *
-shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
-                              GError **error)
+shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error)
 {
   g_return_val_if_fail (keyfile != NULL, NULL);
   const gchar *where = path != NULL ? path : "config";
@@ -133,8 +132,7 @@ shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
   c->url = get_opt (keyfile, "url");
   if (c->url == NULL)
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
-                   "%s: [smtp] url: missing", where);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG, "%s: [smtp] url: missing", where);
       return NULL;
     }
   g_autofree gchar *security = get_opt (keyfile, "security");
@@ -172,7 +170,7 @@ static gchar *
 first_line (const gchar *text, gsize len)
 {
   const gchar *end = memchr (text, '\n', len);
-  gsize n = end != NULL ? (gsize) (end - text) : len;
+  gsize n = end != NULL ? (gsize)(end - text) : len;
   if (n > 0 && text[n - 1] == '\r')
     n--;
   return g_strndup (text, n);
@@ -185,8 +183,8 @@ read_secret_file (const gchar *path, GError **error)
   if (g_stat (path, &st) != 0)
     {
       int saved = errno;
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] password_file %s: %s", path, g_strerror (saved));
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] password_file %s: %s", path,
+                   g_strerror (saved));
       return NULL;
     }
   /* Like msmtp: a password others can read is no longer a secret. */
@@ -195,7 +193,7 @@ read_secret_file (const gchar *path, GError **error)
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
                    "[smtp] password_file %s: readable by others (mode %03o); "
                    "chmod 600 it",
-                   path, (guint) (st.st_mode & 0777));
+                   path, (guint)(st.st_mode & 0777));
       return NULL;
     }
   gchar *text = NULL;
@@ -203,8 +201,8 @@ read_secret_file (const gchar *path, GError **error)
   g_autoptr (GError) local = NULL;
   if (!g_file_get_contents (path, &text, &len, &local))
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] password_file: %s", local->message);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] password_file: %s",
+                   local->message);
       return NULL;
     }
   if (len > MAX_SECRET_BYTES)
@@ -212,8 +210,7 @@ read_secret_file (const gchar *path, GError **error)
       explicit_bzero (text, len);
       g_free (text);
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] password_file %s: larger than %d bytes", path,
-                   MAX_SECRET_BYTES);
+                   "[smtp] password_file %s: larger than %d bytes", path, MAX_SECRET_BYTES);
       return NULL;
     }
   gchar *secret = first_line (text, len);
@@ -230,25 +227,21 @@ run_secret_command (const gchar *key, const gchar *command, GError **error)
   g_autofree gchar *err = NULL;
   gint status = 0;
   g_autoptr (GError) local = NULL;
-  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                     &out, &err, &status, &local))
+  if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &local))
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] %s: %s", key, local->message);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] %s: %s", key, local->message);
       return NULL;
     }
   gsize len = strlen (out);
-  if (!g_spawn_check_wait_status (status, NULL) || len == 0
-      || len > MAX_SECRET_BYTES)
+  if (!g_spawn_check_wait_status (status, NULL) || len == 0 || len > MAX_SECRET_BYTES)
     {
       explicit_bzero (out, len);
       g_free (out);
       /* The command's stderr is its own diagnostic; its stdout (the
        * secret) is never shown. */
       g_strstrip (err);
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] %s failed%s%s", key, *err != '\0' ? ": " : "",
-                   err);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] %s failed%s%s", key,
+                   *err != '\0' ? ": " : "", err);
       return NULL;
     }
   gchar *secret = first_line (out, len);
@@ -264,14 +257,13 @@ host_is_loopback (const gchar *host)
 {
   if (host == NULL)
     return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "::1")
-      || g_str_equal (host, "[::1]"))
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "::1") || g_str_equal (host, "[::1]"))
     return TRUE;
   /* 127.0.0.0/8, written as a dotted quad. */
   guint a, b, c, d;
   gchar tail;
-  return sscanf (host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4
-         && a == 127 && b < 256 && c < 256 && d < 256;
+  return sscanf (host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256
+         && d < 256;
 }
 
 static void
@@ -369,7 +361,7 @@ reply_dup (const gchar *text, gsize len)
   end = g_utf8_find_prev_char (cut, end);
   if (end == NULL)
     end = cut;
-  return g_strdup_printf ("%.*s…", (int) (end - cut), cut);
+  return g_strdup_printf ("%.*s…", (int)(end - cut), cut);
 }
 
 /* One complete reply line from the server. Continuation lines ("250-…")
@@ -377,8 +369,7 @@ reply_dup (const gchar *text, gsize len)
 static void
 on_reply_line (ShrSender *s, const gchar *line, gsize len)
 {
-  if (len < 3 || !g_ascii_isdigit (line[0]) || !g_ascii_isdigit (line[1])
-      || !g_ascii_isdigit (line[2]))
+  if (len < 3 || !g_ascii_isdigit (line[0]) || !g_ascii_isdigit (line[1]) || !g_ascii_isdigit (line[2]))
     return;
   guint code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
   g_free (s->last_reply);
@@ -445,10 +436,9 @@ on_rcpt_command (ShrSender *s, const gchar *cmd, gsize len)
 }
 
 static int
-debug_cb (CURL *handle, curl_infotype type, char *data, size_t size,
-          void *user)
+debug_cb (CURL *handle, curl_infotype type, char *data, size_t size, void *user)
 {
-  (void) handle;
+  (void)handle;
   ShrSender *s = user;
   if (type == CURLINFO_HEADER_OUT)
     {
@@ -497,8 +487,8 @@ read_cb (char *buffer, size_t size, size_t nitems, void *user)
 static int
 sockopt_cb (void *user, curl_socket_t fd, curlsocktype purpose)
 {
-  (void) fd;
-  (void) purpose;
+  (void)fd;
+  (void)purpose;
   ShrSender *s = user;
   s->connections++;
   return CURL_SOCKOPT_OK;
@@ -521,8 +511,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
     }
   ShrSmtpSecurity security = config->security_set
                                  ? config->security
-                                 : (smtps ? SHR_SMTP_SECURITY_TLS
-                                          : SHR_SMTP_SECURITY_STARTTLS);
+                                 : (smtps ? SHR_SMTP_SECURITY_TLS : SHR_SMTP_SECURITY_STARTTLS);
   if (smtps != (security == SHR_SMTP_SECURITY_TLS))
     {
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
@@ -547,8 +536,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   curl_url_cleanup (u);
   if (host == NULL)
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
-                   "[smtp] url: cannot parse \"%s\"", url);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG, "[smtp] url: cannot parse \"%s\"", url);
       return NULL;
     }
   /* Clear text would carry the password and the notices over the
@@ -564,8 +552,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
     }
 
   guint secrets = (config->password != NULL) + (config->password_file != NULL)
-                  + (config->password_command != NULL)
-                  + (config->oauth2_token_command != NULL);
+                  + (config->password_command != NULL) + (config->oauth2_token_command != NULL);
   if (secrets > 1)
     {
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
@@ -592,12 +579,10 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   else if (config->password_file != NULL)
     s->secret = read_secret_file (config->password_file, error);
   else if (config->password_command != NULL)
-    s->secret = run_secret_command ("password_command",
-                                    config->password_command, error);
+    s->secret = run_secret_command ("password_command", config->password_command, error);
   else if (config->oauth2_token_command != NULL)
     {
-      s->secret = run_secret_command ("oauth2_token_command",
-                                      config->oauth2_token_command, error);
+      s->secret = run_secret_command ("oauth2_token_command", config->oauth2_token_command, error);
       oauth = TRUE;
     }
   if (secrets == 1 && s->secret == NULL)
@@ -606,8 +591,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   s->curl = curl_easy_init ();
   if (s->curl == NULL)
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
-                   "cannot initialise libcurl");
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG, "cannot initialise libcurl");
       return NULL;
     }
   CURL *c = s->curl;
@@ -620,8 +604,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, timeout);
   curl_easy_setopt (c, CURLOPT_USE_SSL,
-                    security == SHR_SMTP_SECURITY_NONE ? (long) CURLUSESSL_NONE
-                                                       : (long) CURLUSESSL_ALL);
+                    security == SHR_SMTP_SECURITY_NONE ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
   /* GnuTLS would load the whole CA directory on each new connection
    * (25 ms CPU); the CA file alone is enough. */
   curl_easy_setopt (c, CURLOPT_CAPATH, NULL);
@@ -691,8 +674,7 @@ to_crlf (GBytes *message)
 }
 
 static void
-fill_all (GPtrArray *results, ShrSendOutcome outcome, guint code,
-          const gchar *reply)
+fill_all (GPtrArray *results, ShrSendOutcome outcome, guint code, const gchar *reply)
 {
   for (guint i = 0; i < results->len; i++)
     {
@@ -705,9 +687,8 @@ fill_all (GPtrArray *results, ShrSendOutcome outcome, guint code,
 }
 
 gboolean
-shr_sender_send (ShrSender *sender, const gchar *envelope_from,
-                 const gchar *const *recipients, GBytes *message,
-                 GPtrArray **results, GError **error)
+shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *const *recipients,
+                 GBytes *message, GPtrArray **results, GError **error)
 {
   g_return_val_if_fail (sender != NULL, FALSE);
   g_return_val_if_fail (recipients != NULL && recipients[0] != NULL, FALSE);
@@ -715,9 +696,8 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
   g_return_val_if_fail (results != NULL, FALSE);
 
   ShrSender *s = sender;
-  g_autoptr (GPtrArray) res
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_send_result_free);
-  guint n = g_strv_length ((gchar **) recipients);
+  g_autoptr (GPtrArray) res = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_send_result_free);
+  guint n = g_strv_length ((gchar **)recipients);
   for (guint i = 0; i < n; i++)
     {
       ShrSendResult *r = g_new0 (ShrSendResult, 1);
@@ -752,16 +732,14 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
     }
   curl_easy_setopt (s->curl, CURLOPT_MAIL_FROM, mail_from);
   curl_easy_setopt (s->curl, CURLOPT_MAIL_RCPT, rcpt);
-  curl_easy_setopt (s->curl, CURLOPT_INFILESIZE_LARGE,
-                    (curl_off_t) g_bytes_get_size (s->message));
+  curl_easy_setopt (s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)g_bytes_get_size (s->message));
 
   guint connections_before = s->connections;
   CURLcode rc = curl_easy_perform (s->curl);
   /* A kept connection the server has since dropped (its idle timeout, a
    * restart) fails before MAIL FROM was answered: nothing was sent, so one
    * more try on a new connection is safe. */
-  if (rc != CURLE_OK && s->connections == connections_before
-      && connections_before > 0 && s->mail_code == 0)
+  if (rc != CURLE_OK && s->connections == connections_before && connections_before > 0 && s->mail_code == 0)
     {
       GBytes *keep = g_bytes_ref (s->message);
       clear_transaction (s);
@@ -813,10 +791,8 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
         {
           ok = FALSE;
           g_set_error (error, SHR_SEND_ERROR,
-                       o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED
-                                               : SHR_SEND_ERROR_TEMPORARY,
-                       "%s refused the message after DATA: %s", s->url,
-                       s->final_reply);
+                       o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY,
+                       "%s refused the message after DATA: %s", s->url, s->final_reply);
         }
     }
   else if (rc == CURLE_OK && accepted > 0)
@@ -824,20 +800,15 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
       /* Accepted without a final reply seen: cannot happen with libcurl's
        * state machine; trust curl's success. */
     }
-  else if (answered == n && accepted == 0 && s->mail_code >= 200
-           && s->mail_code < 300)
+  else if (answered == n && accepted == 0 && s->mail_code >= 200 && s->mail_code < 300)
     {
       /* Every recipient refused: each has its own reply. */
       gboolean all_permanent = TRUE;
       for (guint i = 0; i < n; i++)
-        all_permanent &= ((ShrSendResult *) res->pdata[i])->outcome
-                         == SHR_SEND_PERMANENT;
+        all_permanent &= ((ShrSendResult *)res->pdata[i])->outcome == SHR_SEND_PERMANENT;
       ok = FALSE;
-      g_set_error (error, SHR_SEND_ERROR,
-                   all_permanent ? SHR_SEND_ERROR_REFUSED
-                                 : SHR_SEND_ERROR_TEMPORARY,
-                   "%s refused every recipient: %s", s->url,
-                   ((ShrSendResult *) res->pdata[0])->reply);
+      g_set_error (error, SHR_SEND_ERROR, all_permanent ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY,
+                   "%s refused every recipient: %s", s->url, ((ShrSendResult *)res->pdata[0])->reply);
     }
   else
     {
@@ -850,31 +821,26 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from,
       if (rc == CURLE_LOGIN_DENIED)
         {
           code = SHR_SEND_ERROR_AUTH;
-          why = g_strdup_printf ("%s: login as the configured user refused%s%s",
-                                 s->url, reply != NULL ? ": " : "",
-                                 reply != NULL ? reply : "");
+          why = g_strdup_printf ("%s: login as the configured user refused%s%s", s->url,
+                                 reply != NULL ? ": " : "", reply != NULL ? reply : "");
         }
       else if (s->mail_code >= 400)
         {
           o = outcome_of_code (s->mail_code);
-          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED
-                                         : SHR_SEND_ERROR_TEMPORARY;
+          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY;
           reply = s->mail_reply;
-          why = g_strdup_printf ("%s refused MAIL FROM:<%s>: %s", s->url, from,
-                                 reply);
+          why = g_strdup_printf ("%s refused MAIL FROM:<%s>: %s", s->url, from, reply);
         }
       else if (s->data_code >= 400)
         {
           o = outcome_of_code (s->data_code);
-          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED
-                                         : SHR_SEND_ERROR_TEMPORARY;
+          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY;
           reply = s->data_reply;
           why = g_strdup_printf ("%s refused DATA: %s", s->url, reply);
         }
       else
         why = g_strdup_printf ("%s: %s%s%s", s->url, curl_easy_strerror (rc),
-                               reply != NULL ? "; last reply: " : "",
-                               reply != NULL ? reply : "");
+                               reply != NULL ? "; last reply: " : "", reply != NULL ? reply : "");
       fill_all (res, o, reply != NULL ? s->last_code : 0, why);
       g_set_error_literal (error, SHR_SEND_ERROR, code, why);
       /* A connection left in an unknown state is not reused. */

@@ -35,17 +35,17 @@ typedef enum
  * may be set (or none: no AUTH). */
 typedef struct
 {
-  gchar *url;          /* smtp://host[:port][/ehlo-name] or smtps://… */
+  gchar *url; /* smtp://host[:port][/ehlo-name] or smtps://… */
   ShrSmtpSecurity security;
   gboolean security_set; /* FALSE: from the scheme (smtps: tls, else starttls) */
   gchar *ca_file;
   gchar *user;
-  gchar *password;     /* given in clear (the config refuses it in a file
-                        * others can read) */
+  gchar *password; /* given in clear (the config refuses it in a file
+                    * others can read) */
   gchar *password_file;
   gchar *password_command;
   gchar *oauth2_token_command;
-  gchar *from;         /* envelope sender and From address */
+  gchar *from;           /* envelope sender and From address */
   guint timeout_seconds; /* connect and per-reply timeout; 0: 60 s */
 } ShrSmtpConfig;
 
@@ -57,10 +57,8 @@ void shr_smtp_config_free (ShrSmtpConfig *config);
  * errors). Errors: SHR_SEND_ERROR_CONFIG (missing url, unknown security,
  * two secret sources). The values' syntax is also checked by
  * shr_config_check. */
-ShrSmtpConfig *shr_smtp_config_from_keyfile (GKeyFile *keyfile,
-                                             const gchar *path,
-                                             GError **error)
-  G_GNUC_WARN_UNUSED_RESULT;
+ShrSmtpConfig *shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
+                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 typedef struct _ShrSender ShrSender;
 
@@ -69,8 +67,7 @@ typedef struct _ShrSender ShrSender;
  * (password file: refused when others can read it; command: its first line
  * of output, exit status 0). Does not connect yet. Errors:
  * SHR_SEND_ERROR_CONFIG, SHR_SEND_ERROR_CREDENTIALS. */
-ShrSender *shr_sender_new (const ShrSmtpConfig *config, GError **error)
-  G_GNUC_WARN_UNUSED_RESULT;
+ShrSender *shr_sender_new (const ShrSmtpConfig *config, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Sends QUIT (when connected) and frees @sender; NULL is allowed. */
 void shr_sender_free (ShrSender *sender);
@@ -116,9 +113,8 @@ void shr_send_result_free (ShrSendResult *result);
  * TLS, timeout: temporary), _AUTH (login refused: temporary, the config
  * needs fixing), _TEMPORARY (4xx to MAIL FROM or DATA), _REFUSED (5xx to
  * MAIL FROM or DATA, or every recipient refused), _CONFIG. */
-gboolean shr_sender_send (ShrSender *sender, const gchar *envelope_from,
-                          const gchar *const *recipients, GBytes *message,
-                          GPtrArray **results, GError **error);
+gboolean shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *const *recipients,
+                          GBytes *message, GPtrArray **results, GError **error);
 
 /* "accepted", "temporary", "permanent" (transfer none). */
 const gchar *shr_send_outcome_to_string (ShrSendOutcome outcome);

@@ -18,8 +18,8 @@ env (const gchar *name)
 static gboolean
 have_stack (void)
 {
-  if (env ("MAILSTACK_DIR") != NULL && env ("SMTP_PORT") != NULL
-      && env ("CA_FILE") != NULL && env ("SEND_SMTP_SCRIPT") != NULL)
+  if (env ("MAILSTACK_DIR") != NULL && env ("SMTP_PORT") != NULL && env ("CA_FILE") != NULL
+      && env ("SEND_SMTP_SCRIPT") != NULL)
     return TRUE;
   g_test_skip ("no mail stack (run through tests/send-smtp.sh)");
   return FALSE;
@@ -44,10 +44,8 @@ run_out (const gchar *const *argv)
   gchar *out = NULL;
   gint status = 0;
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (gchar **) argv, NULL,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &out,
-                               NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   return out;
@@ -58,7 +56,7 @@ count (const gchar *user)
 {
   const gchar *argv[] = { "/bin/bash", env ("MAILSTACK_COUNT"), user, NULL };
   g_autofree gchar *out = run_out (argv);
-  return (guint) g_ascii_strtoull (out, NULL, 10);
+  return (guint)g_ascii_strtoull (out, NULL, 10);
 }
 
 /* Waits (up to @seconds) for @user's INBOX to hold @n messages, then a
@@ -78,12 +76,11 @@ wait_count (const gchar *user, guint n, gint seconds)
 static GHashTable *
 mailbox_ids (const gchar *user)
 {
-  const gchar *argv[] = { "doveadm", "-c", env ("DOVECOT_CONF"), "-f", "flow",
-                          "fetch", "-u", user, "hdr.message-id",
-                          "mailbox", "INBOX", "all", NULL };
+  const gchar *argv[] = { "doveadm", "-c", env ("DOVECOT_CONF"), "-f",      "flow",  "fetch",
+                          "-u",      user, "hdr.message-id",     "mailbox", "INBOX", "all",
+                          NULL };
   g_autofree gchar *out = run_out (argv);
-  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           NULL);
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -108,19 +105,18 @@ script (const gchar *what)
 static GBytes *
 compose (const gchar *mid, const gchar *to, const gchar *subject)
 {
-  g_autofree gchar *text = g_strdup_printf (
-      "From: shirase <shirase@example.test>\r\n"
-      "To: %s\r\n"
-      "Subject: %s\r\n"
-      "Date: Thu, 26 Nov 2026 09:00:00 +0900\r\n"
-      "Message-ID: <%s>\r\n"
-      "MIME-Version: 1.0\r\n"
-      "Content-Type: text/plain; charset=utf-8\r\n"
-      "Content-Transfer-Encoding: 8bit\r\n"
-      "\r\n"
-      "【共有】テスト通知です。\r\n"
-      ".a line starting with a dot\r\n",
-      to, subject, mid);
+  g_autofree gchar *text = g_strdup_printf ("From: shirase <shirase@example.test>\r\n"
+                                            "To: %s\r\n"
+                                            "Subject: %s\r\n"
+                                            "Date: Thu, 26 Nov 2026 09:00:00 +0900\r\n"
+                                            "Message-ID: <%s>\r\n"
+                                            "MIME-Version: 1.0\r\n"
+                                            "Content-Type: text/plain; charset=utf-8\r\n"
+                                            "Content-Transfer-Encoding: 8bit\r\n"
+                                            "\r\n"
+                                            "【共有】テスト通知です。\r\n"
+                                            ".a line starting with a dot\r\n",
+                                            to, subject, mid);
   return g_bytes_new (text, strlen (text));
 }
 
@@ -152,11 +148,10 @@ queue_notice (ShrStore *store, const gchar *mid, const gchar *const *rcpts)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) msg = compose (mid, rcpts[0], mid);
   guint n = 0;
-  g_assert_true (shr_store_outbox_add_message (store, 0, "notice", "ja", mid,
-                                               "shirase@example.test", rcpts,
+  g_assert_true (shr_store_outbox_add_message (store, 0, "notice", "ja", mid, "shirase@example.test", rcpts,
                                                msg, &n, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, g_strv_length ((gchar **) rcpts));
+  g_assert_cmpuint (n, ==, g_strv_length ((gchar **)rcpts));
 }
 
 /* ---- cases ---------------------------------------------------------------- */
@@ -181,12 +176,11 @@ test_batch_1000 (void)
   g_assert_no_error (error);
   ShrOutboxReport rep = { 0 };
   gint64 t0 = g_get_monotonic_time ();
-  g_assert_true (shr_outbox_run (store, sender, g_get_real_time () / G_USEC_PER_SEC,
-                                 NULL, &rep, &error));
+  g_assert_true (shr_outbox_run (store, sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &rep, &error));
   g_assert_no_error (error);
   gdouble secs = (g_get_monotonic_time () - t0) / 1e6;
-  g_test_message ("1000 notices accepted in %.2f s (%.0f/s), %u connection(s)",
-                  secs, 1000 / secs, shr_sender_get_connections (sender));
+  g_test_message ("1000 notices accepted in %.2f s (%.0f/s), %u connection(s)", secs, 1000 / secs,
+                  shr_sender_get_connections (sender));
   g_assert_cmpuint (rep.sent, ==, 1000);
   g_assert_cmpuint (rep.failed, ==, 0);
   g_assert_cmpuint (rep.retry, ==, 0);
@@ -200,8 +194,7 @@ test_batch_1000 (void)
   for (int i = 0; i < 1000; i++)
     {
       g_autofree gchar *mid = g_strdup_printf ("batch.%d@shirase.test", i);
-      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==,
-                        1);
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==, 1);
     }
   rm_rf (dir);
 }
@@ -217,15 +210,13 @@ test_one_refused (void)
   g_assert_no_error (error);
 
   /* Directly: the outcome of each recipient, with the server's words. */
-  const gchar *const rcpts[] = { "admin2@example.test", "gone@example.test",
-                                 "approver@example.test", NULL };
+  const gchar *const rcpts[] = { "admin2@example.test", "gone@example.test", "approver@example.test", NULL };
   g_autoptr (GBytes) msg = compose ("refused.1@shirase.test", rcpts[0], "r1");
   g_autoptr (GPtrArray) results = NULL;
   g_assert_true (shr_sender_send (sender, NULL, rcpts, msg, &results, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (results->len, ==, 3);
-  ShrSendResult *r0 = results->pdata[0], *r1 = results->pdata[1],
-                *r2 = results->pdata[2];
+  ShrSendResult *r0 = results->pdata[0], *r1 = results->pdata[1], *r2 = results->pdata[2];
   g_assert_cmpstr (r0->recipient, ==, "admin2@example.test");
   g_assert_cmpint (r0->outcome, ==, SHR_SEND_ACCEPTED);
   g_assert_cmpuint (r0->code, ==, 250);
@@ -245,8 +236,7 @@ test_one_refused (void)
   g_assert_no_error (error);
   queue_notice (store, "refused.2@shirase.test", rcpts);
   ShrOutboxReport rep = { 0 };
-  g_assert_true (shr_outbox_run (store, sender, g_get_real_time () / G_USEC_PER_SEC,
-                                 NULL, &rep, &error));
+  g_assert_true (shr_outbox_run (store, sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &rep, &error));
   g_assert_cmpuint (rep.sent, ==, 2);
   g_assert_cmpuint (rep.failed, ==, 1);
   ShrOutboxFailure *f = rep.failures->pdata[0];
@@ -317,8 +307,7 @@ test_server_down (void)
   for (int i = 0; i <= 3; i++)
     {
       g_autofree gchar *mid = g_strdup_printf ("down.%d@shirase.test", i);
-      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==,
-                        1);
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==, 1);
     }
 
   /* The server restarts between two messages: the kept connection is dead,
@@ -341,8 +330,7 @@ test_wrong_password (void)
   if (!have_stack ())
     return;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrSmtpConfig) c
-      = smtp_config ("shirase", "Wr0ng-Secret-Do-Not-Print");
+  g_autoptr (ShrSmtpConfig) c = smtp_config ("shirase", "Wr0ng-Secret-Do-Not-Print");
   g_autoptr (ShrSender) sender = shr_sender_new (c, &error);
   g_assert_no_error (error);
   const gchar *const rcpt[] = { "watch@example.test", NULL };
@@ -397,8 +385,7 @@ test_wrong_password (void)
   g_autoptr (ShrSender) s5 = shr_sender_new (c5, &error);
   g_assert_null (s5);
   g_assert_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS);
-  g_assert_cmpstr (error->message, ==,
-                   "[smtp] password_command failed: vault locked");
+  g_assert_cmpstr (error->message, ==, "[smtp] password_command failed: vault locked");
   g_clear_error (&error);
   g_unlink (pwfile);
   rm_rf (dir);

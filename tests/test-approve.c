@@ -33,8 +33,7 @@ test_token_format (void)
     {
       g_autofree gchar *t = shr_approve_token (secret, id);
       g_assert_cmpuint (strlen (t), ==, SHR_APPROVE_TOKEN_LEN);
-      g_assert_cmpuint (strspn (t, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), ==,
-                        SHR_APPROVE_TOKEN_LEN);
+      g_assert_cmpuint (strspn (t, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), ==, SHR_APPROVE_TOKEN_LEN);
     }
   /* Another secret, other tokens. */
   guint8 other[32] = { 1 };
@@ -74,8 +73,8 @@ best_time (const gchar *guess, const gchar *token)
       volatile gboolean sink = FALSE;
       for (int i = 0; i < 20000; i++)
         sink ^= shr_approve_token_equal (guess, token);
-      (void) sink;
-      best = MIN (best, (gdouble) (g_get_monotonic_time () - t0));
+      (void)sink;
+      best = MIN (best, (gdouble)(g_get_monotonic_time () - t0));
     }
   return best;
 }
@@ -87,8 +86,7 @@ test_token_constant_time (void)
   gdouble first = best_time ("Z7Q2M9F3XA", token);
   gdouble last = best_time ("K7Q2M9F3XZ", token);
   gdouble same = best_time ("K7Q2M9F3XA", token);
-  g_test_message ("first %.0f us, last %.0f us, equal %.0f us", first, last,
-                  same);
+  g_test_message ("first %.0f us, last %.0f us, equal %.0f us", first, last, same);
   g_assert_cmpfloat (first / last, <, 2.0);
   g_assert_cmpfloat (last / first, <, 2.0);
   g_assert_cmpfloat (same / first, <, 2.0);
@@ -97,8 +95,7 @@ test_token_constant_time (void)
 static void
 test_subject_token (void)
 {
-  g_autofree gchar *a
-      = shr_approve_subject_token ("Re: [承認依頼 #K7Q2M9F3XA] 【要対応】Exchange");
+  g_autofree gchar *a = shr_approve_subject_token ("Re: [承認依頼 #K7Q2M9F3XA] 【要対応】Exchange");
   g_assert_cmpstr (a, ==, "K7Q2M9F3XA");
   g_autofree gchar *b = shr_approve_subject_token ("RE: #k7q2m9f3xa");
   g_assert_cmpstr (b, ==, "K7Q2M9F3XA");
@@ -188,13 +185,11 @@ static const CommandCase command_cases[] = {
   { "\n\n  \nok\n", SHR_COMMAND_APPROVE, NULL },
   { "却下", SHR_COMMAND_REJECT, NULL },
   { "却下します。", SHR_COMMAND_REJECT, NULL },
-  { "却下します。理由: 対象製品を使っていません", SHR_COMMAND_REJECT,
-    "対象製品を使っていません" },
+  { "却下します。理由: 対象製品を使っていません", SHR_COMMAND_REJECT, "対象製品を使っていません" },
   { "却下　理由：重複", SHR_COMMAND_REJECT, "重複" },
   { "却下、重複です", SHR_COMMAND_REJECT, "重複です" },
   { "reject", SHR_COMMAND_REJECT, NULL },
-  { "Reject: duplicate of yesterday's notice", SHR_COMMAND_REJECT,
-    "duplicate of yesterday's notice" },
+  { "Reject: duplicate of yesterday's notice", SHR_COMMAND_REJECT, "duplicate of yesterday's notice" },
   { "REJECT reason: not our product", SHR_COMMAND_REJECT, "not our product" },
   { "no", SHR_COMMAND_REJECT, NULL },
   { "No, we don't run it", SHR_COMMAND_REJECT, "we don't run it" },
@@ -215,8 +210,7 @@ static const CommandCase command_cases[] = {
    * or end the search. */
   { "> 承認\nreject", SHR_COMMAND_REJECT, NULL },
   { "  > > approve\n\n承認します", SHR_COMMAND_APPROVE, NULL },
-  { "承認します\n\nOn Tue, 3 Mar 2026 at 10:00, shirase wrote:\n> draft",
-    SHR_COMMAND_APPROVE, NULL },
+  { "承認します\n\nOn Tue, 3 Mar 2026 at 10:00, shirase wrote:\n> draft", SHR_COMMAND_APPROVE, NULL },
   /* The quoted draft is the only place 承認 appears. */
   { "\nOn Tue, 3 Mar 2026 at 10:00, shirase <shirase@example.test> wrote:\n"
     "> [承認依頼 #K7Q2M9F3XA]\n> 承認\n> approve\n",
@@ -224,8 +218,7 @@ static const CommandCase command_cases[] = {
   { "2026年3月3日(火) 10:00 shirase <shirase@example.test>さんは書きました:\n"
     "> 承認 / approve で送信します\n",
     SHR_COMMAND_NONE, NULL },
-  { "-----Original Message-----\nFrom: shirase\n承認\n", SHR_COMMAND_NONE,
-    NULL },
+  { "-----Original Message-----\nFrom: shirase\n承認\n", SHR_COMMAND_NONE, NULL },
   { "-- \nTaro\n承認", SHR_COMMAND_NONE, NULL },
   { "差出人: shirase\n件名: 承認依頼\n承認\n", SHR_COMMAND_NONE, NULL },
 };
@@ -239,10 +232,8 @@ test_commands (void)
       g_autofree gchar *reason = NULL;
       ShrCommand got = shr_approve_parse_command (c->body, &reason);
       if (got != c->command || g_strcmp0 (reason, c->reason) != 0)
-        g_test_message ("case %u: \"%s\" -> %s \"%s\"", i, c->body,
-                        shr_command_to_string (got), reason);
-      g_assert_cmpstr (shr_command_to_string (got), ==,
-                       shr_command_to_string (c->command));
+        g_test_message ("case %u: \"%s\" -> %s \"%s\"", i, c->body, shr_command_to_string (got), reason);
+      g_assert_cmpstr (shr_command_to_string (got), ==, shr_command_to_string (c->command));
       g_assert_cmpstr (reason, ==, c->reason);
     }
 }
@@ -258,11 +249,11 @@ static ShrApprovalConfig *
 approval_config (gboolean require_auth)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree gchar *text = g_strdup_printf (
-      "[approval]\napprovers = boss@example.test, Second@Example.test\n"
-      "require_auth_results = %s\ntrusted_authserv_id = mx.example.test\n"
-      "expire_hours = 72\n",
-      require_auth ? "true" : "false");
+  g_autofree gchar *text
+      = g_strdup_printf ("[approval]\napprovers = boss@example.test, Second@Example.test\n"
+                         "require_auth_results = %s\ntrusted_authserv_id = mx.example.test\n"
+                         "expire_hours = 72\n",
+                         require_auth ? "true" : "false");
   g_assert_true (g_key_file_load_from_data (kf, text, -1, 0, NULL));
   g_autoptr (GError) error = NULL;
   ShrApprovalConfig *c = shr_approval_config_from_keyfile (kf, "t.conf", &error);
@@ -288,12 +279,10 @@ good_reply (void)
   return r;
 }
 
-static const ShrDraftRef draft_ref = { 7, "<" DRAFT_MID ">", DRAFT_TOKEN,
-                                       "pending", T0 };
+static const ShrDraftRef draft_ref = { 7, "<" DRAFT_MID ">", DRAFT_TOKEN, "pending", T0 };
 
 static ShrReplyVerdict
-check (const ShrReply *r, gboolean require_auth, const ShrDraftRef *draft,
-       gint64 now)
+check (const ShrReply *r, gboolean require_auth, const ShrDraftRef *draft, gint64 now)
 {
   g_autoptr (ShrApprovalConfig) c = approval_config (require_auth);
   g_autofree gchar *msg = NULL;
@@ -303,9 +292,8 @@ check (const ShrReply *r, gboolean require_auth, const ShrDraftRef *draft,
   return v;
 }
 
-#define ASSERT_VERDICT(got, want)                                             \
-  g_assert_cmpstr (shr_reply_verdict_to_string (got), ==,                     \
-                   shr_reply_verdict_to_string (want))
+#define ASSERT_VERDICT(got, want)                                                                            \
+  g_assert_cmpstr (shr_reply_verdict_to_string (got), ==, shr_reply_verdict_to_string (want))
 
 static void
 test_verify_accept (void)
@@ -319,8 +307,7 @@ test_verify_accept (void)
   /* The reference may be in References only, among others. */
   g_autoptr (ShrReply) r2 = good_reply ();
   g_ptr_array_set_size (r2->refs, 0);
-  shr_reply_add_header (r2, "References",
-                        "<a@x> <" DRAFT_MID ">\r\n <b@y>");
+  shr_reply_add_header (r2, "References", "<a@x> <" DRAFT_MID ">\r\n <b@y>");
   ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 
   /* Or only the token in the Subject (a client that drops In-Reply-To). */
@@ -421,8 +408,7 @@ test_verify_auth_missing (void)
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* A pass from a server we do not trust (the sender can write that
    * header himself) is as good as none. */
-  shr_reply_add_header (r, "Authentication-Results",
-                        "evil.test; dkim=pass header.d=example.test");
+  shr_reply_add_header (r, "Authentication-Results", "evil.test; dkim=pass header.d=example.test");
   ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
 }
 
@@ -452,29 +438,24 @@ test_auth_results_parse (void)
 {
   gboolean trusted;
   /* RFC 8601 appendix-style values. */
-  g_assert_true (shr_approve_auth_results_pass (
-      "MX.Example.Test 1; (comment; with semicolon) dkim/1 = pass "
-      "(good signature) header.d=\"example.test\"",
-      "mx.example.test", "example.test", &trusted));
+  g_assert_true (shr_approve_auth_results_pass ("MX.Example.Test 1; (comment; with semicolon) dkim/1 = pass "
+                                                "(good signature) header.d=\"example.test\"",
+                                                "mx.example.test", "example.test", &trusted));
   g_assert_true (trusted);
-  g_assert_true (shr_approve_auth_results_pass (
-      "mx.example.test; dkim=pass header.i=@example.test",
-      "mx.example.test", "example.test", NULL));
-  g_assert_true (shr_approve_auth_results_pass (
-      "mx.example.test;\r\n\tspf=pass smtp.mailfrom=boss@example.test",
-      "mx.example.test", "example.test", NULL));
-  g_assert_false (shr_approve_auth_results_pass (
-      "mx.example.test; spf=pass smtp.helo=example.test", "mx.example.test",
-      "example.test", &trusted));
+  g_assert_true (shr_approve_auth_results_pass ("mx.example.test; dkim=pass header.i=@example.test",
+                                                "mx.example.test", "example.test", NULL));
+  g_assert_true (
+      shr_approve_auth_results_pass ("mx.example.test;\r\n\tspf=pass smtp.mailfrom=boss@example.test",
+                                     "mx.example.test", "example.test", NULL));
+  g_assert_false (shr_approve_auth_results_pass ("mx.example.test; spf=pass smtp.helo=example.test",
+                                                 "mx.example.test", "example.test", &trusted));
   g_assert_true (trusted);
-  g_assert_false (shr_approve_auth_results_pass (
-      "mx.example.testing; dkim=pass header.d=example.test",
-      "mx.example.test", "example.test", &trusted));
+  g_assert_false (shr_approve_auth_results_pass ("mx.example.testing; dkim=pass header.d=example.test",
+                                                 "mx.example.test", "example.test", &trusted));
   g_assert_false (trusted);
   /* A subdomain is not the From domain. */
-  g_assert_false (shr_approve_auth_results_pass (
-      "mx.example.test; dkim=pass header.d=mail.example.test",
-      "mx.example.test", "example.test", NULL));
+  g_assert_false (shr_approve_auth_results_pass ("mx.example.test; dkim=pass header.d=mail.example.test",
+                                                 "mx.example.test", "example.test", NULL));
 }
 
 static void
@@ -492,10 +473,8 @@ static void
 test_verify_expired (void)
 {
   g_autoptr (ShrReply) r = good_reply ();
-  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0 + 72 * 3600 - 1),
-                  SHR_REPLY_ACCEPT);
-  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0 + 72 * 3600),
-                  SHR_REPLY_EXPIRED);
+  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0 + 72 * 3600 - 1), SHR_REPLY_ACCEPT);
+  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0 + 72 * 3600), SHR_REPLY_EXPIRED);
 }
 
 /* ---- decisions over the store --------------------------------------------------- */
@@ -542,12 +521,10 @@ add_draft (ShrStore *store, const gchar *key)
   g_autoptr (GError) error = NULL;
   const gchar *keys[] = { key, NULL };
   gint64 case_id, draft;
-  g_assert_true (shr_store_case_for_keys (store, keys, key, &case_id, NULL,
-                                          &error));
+  g_assert_true (shr_store_case_for_keys (store, keys, key, &case_id, NULL, &error));
   g_autofree gchar *token = g_strdup_printf ("T-%s", key);
   g_autofree gchar *mid = g_strdup_printf ("draft.%s@x", key);
-  g_assert_true (shr_store_add_draft (store, case_id, NULL, token, mid, "s",
-                                      "b", &draft, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, token, mid, "s", "b", &draft, &error));
   g_assert_no_error (error);
   return draft;
 }
@@ -568,32 +545,29 @@ queue_notices (ShrStore *store, gpointer data, GError **error)
   g_autoptr (GBytes) bytes = g_bytes_new_static ("Subject: n\r\n\r\nx\r\n", 18);
   for (int lang = 0; lang < 2; lang++)
     {
-      g_autofree gchar *mid = g_strdup_printf (
-          "notice.%" G_GINT64_FORMAT ".%s@x", q->draft_id, lang ? "en" : "ja");
-      if (!shr_store_outbox_add_message (store, q->draft_id, "notice",
-                                         lang ? "en" : "ja", mid,
-                                         "shirase@example.test", rcpts, bytes,
-                                         NULL, error))
+      g_autofree gchar *mid
+          = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s@x", q->draft_id, lang ? "en" : "ja");
+      if (!shr_store_outbox_add_message (store, q->draft_id, "notice", lang ? "en" : "ja", mid,
+                                         "shirase@example.test", rcpts, bytes, NULL, error))
         return FALSE;
     }
   return TRUE;
 }
 
 static ShrDecisionOutcome
-decide (ShrStore *store, gint64 draft, const gchar *who, ShrCommand cmd,
-        const gchar *reply_mid, guint quorum, Queue *q)
+decide (ShrStore *store, gint64 draft, const gchar *who, ShrCommand cmd, const gchar *reply_mid, guint quorum,
+        Queue *q)
 {
   g_autoptr (GError) error = NULL;
   ShrDecisionOutcome o;
-  g_assert_true (shr_approve_decide (store, draft, who, cmd, NULL, reply_mid,
-                                     quorum, queue_notices, q, &o, &error));
+  g_assert_true (
+      shr_approve_decide (store, draft, who, cmd, NULL, reply_mid, quorum, queue_notices, q, &o, &error));
   g_assert_no_error (error);
   return o;
 }
 
-#define ASSERT_OUTCOME(got, want)                                             \
-  g_assert_cmpstr (shr_decision_outcome_to_string (got), ==,                  \
-                   shr_decision_outcome_to_string (want))
+#define ASSERT_OUTCOME(got, want)                                                                            \
+  g_assert_cmpstr (shr_decision_outcome_to_string (got), ==, shr_decision_outcome_to_string (want))
 
 static gchar *
 draft_status (ShrStore *store, gint64 draft)
@@ -621,8 +595,7 @@ test_decide_quorum1_replay (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   gint64 d = add_draft (store, "CVE-2026-0001");
   Queue q = { d, 0 };
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 1, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 1, &q),
                   SHR_DECISION_APPROVED);
   g_autofree gchar *st = draft_status (store, d);
   g_assert_cmpstr (st, ==, "approved");
@@ -630,11 +603,9 @@ test_decide_quorum1_replay (Fixture *f, gconstpointer data)
   g_assert_cmpuint (outbox_rows (store), ==, 4);
   /* The same reply read again, and a second approver after the fact:
    * nothing changes, nothing more is queued. */
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 1, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 1, &q),
                   SHR_DECISION_NOT_PENDING);
-  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_APPROVE,
-                          "r2@x", 1, &q),
+  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_APPROVE, "r2@x", 1, &q),
                   SHR_DECISION_NOT_PENDING);
   g_assert_cmpint (q.calls, ==, 1);
   g_assert_cmpuint (outbox_rows (store), ==, 4);
@@ -648,30 +619,25 @@ test_decide_quorum2 (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   gint64 d = add_draft (store, "CVE-2026-0002");
   Queue q = { d, 0 };
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 2, &q),
                   SHR_DECISION_RECORDED);
   g_autofree gchar *st1 = draft_status (store, d);
   g_assert_cmpstr (st1, ==, "pending");
   /* A replay of the approval already used, and a second reply from the
    * same approver: still one approval. */
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 2, &q),
                   SHR_DECISION_REPLAY);
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1-again@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1-again@x", 2, &q),
                   SHR_DECISION_REPLAY);
   /* Hold from the other approver changes nothing either. */
-  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_HOLD,
-                          "r2h@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_HOLD, "r2h@x", 2, &q),
                   SHR_DECISION_HELD);
   g_assert_cmpint (q.calls, ==, 0);
   g_assert_cmpuint (outbox_rows (store), ==, 0);
   g_autofree gchar *st2 = draft_status (store, d);
   g_assert_cmpstr (st2, ==, "pending");
   /* The second distinct approver reaches the quorum. */
-  ASSERT_OUTCOME (decide (store, d, "second@example.test",
-                          SHR_COMMAND_APPROVE, "r2@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_APPROVE, "r2@x", 2, &q),
                   SHR_DECISION_APPROVED);
   g_autofree gchar *st3 = draft_status (store, d);
   g_assert_cmpstr (st3, ==, "approved");
@@ -687,17 +653,14 @@ test_decide_reject (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   gint64 d = add_draft (store, "CVE-2026-0003");
   Queue q = { d, 0 };
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 2, &q),
                   SHR_DECISION_RECORDED);
   /* One rejection drops it, whatever the approvals so far. */
-  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_REJECT,
-                          "r2@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_REJECT, "r2@x", 2, &q),
                   SHR_DECISION_REJECTED);
   g_autofree gchar *st = draft_status (store, d);
   g_assert_cmpstr (st, ==, "rejected");
-  ASSERT_OUTCOME (decide (store, d, "third@example.test", SHR_COMMAND_APPROVE,
-                          "r3@x", 2, &q),
+  ASSERT_OUTCOME (decide (store, d, "third@example.test", SHR_COMMAND_APPROVE, "r3@x", 2, &q),
                   SHR_DECISION_NOT_PENDING);
   g_assert_cmpint (q.calls, ==, 0);
   g_assert_cmpuint (outbox_rows (store), ==, 0);
@@ -720,8 +683,7 @@ test_decide_atomic (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   gint64 d = add_draft (store, "CVE-2026-0004");
   ShrDecisionOutcome o;
-  g_assert_false (shr_approve_decide (store, d, "boss@example.test",
-                                      SHR_COMMAND_APPROVE, NULL, "r1@x", 1,
+  g_assert_false (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, NULL, "r1@x", 1,
                                       queue_fails, NULL, &o, &error));
   g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL);
   g_clear_error (&error);
@@ -732,8 +694,7 @@ test_decide_atomic (Fixture *f, gconstpointer data)
   g_assert_cmpint (n, ==, 0);
   /* The same reply, read again once the disk has room, counts. */
   Queue q = { d, 0 };
-  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r1@x", 1, &q),
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "r1@x", 1, &q),
                   SHR_DECISION_APPROVED);
 }
 
@@ -759,10 +720,8 @@ racer (gpointer data)
   g_assert_no_error (error);
   while (!g_atomic_int_get (r->go))
     g_thread_yield ();
-  g_assert_true (shr_approve_decide (store, r->draft, r->who,
-                                     SHR_COMMAND_APPROVE, NULL, r->reply, 1,
-                                     queue_notices, r->queue, &r->outcome,
-                                     &error));
+  g_assert_true (shr_approve_decide (store, r->draft, r->who, SHR_COMMAND_APPROVE, NULL, r->reply, 1,
+                                     queue_notices, r->queue, &r->outcome, &error));
   g_assert_no_error (error);
   return NULL;
 }
@@ -798,11 +757,9 @@ test_decide_concurrent (Fixture *f, gconstpointer data)
       g_atomic_int_set (&go, 1);
       g_thread_join (ta);
       g_thread_join (tb);
-      guint approved = (a.outcome == SHR_DECISION_APPROVED)
-                       + (b.outcome == SHR_DECISION_APPROVED);
+      guint approved = (a.outcome == SHR_DECISION_APPROVED) + (b.outcome == SHR_DECISION_APPROVED);
       g_assert_cmpuint (approved, ==, 1);
-      ShrDecisionOutcome other
-          = a.outcome == SHR_DECISION_APPROVED ? b.outcome : a.outcome;
+      ShrDecisionOutcome other = a.outcome == SHR_DECISION_APPROVED ? b.outcome : a.outcome;
       ASSERT_OUTCOME (other, SHR_DECISION_NOT_PENDING);
       g_assert_cmpint (q.calls, ==, 1);
     }
@@ -822,21 +779,17 @@ test_store_find (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   const gchar *keys[] = { "CVE-2026-3001", NULL };
   gint64 case_id, d1, d2;
-  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
-                                          &error));
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL, &error));
   /* The token is made from the id, so the draft is added first. */
-  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s",
-                                      "b", &d1, &error));
-  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s",
-                                      "b", &d2, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s", "b", &d1, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, "s", "b", &d2, &error));
   g_assert_no_error (error);
   /* (The integration sets token and Message-ID right after adding; here
    * drafts made with them directly.) */
   g_autofree gchar *tok = shr_approve_token (secret, 3);
   gint64 d3;
-  g_assert_true (shr_store_add_draft (store, case_id, NULL, tok,
-                                      "draft.3@shirase.test", "s", "b", &d3,
-                                      &error));
+  g_assert_true (
+      shr_store_add_draft (store, case_id, NULL, tok, "draft.3@shirase.test", "s", "b", &d3, &error));
   g_assert_cmpint (d3, ==, 3);
 
   g_autoptr (ShrReply) r = shr_reply_new ();
@@ -846,9 +799,7 @@ test_store_find (Fixture *f, gconstpointer data)
   shr_reply_add_header (r, "Subject", "Re: no token");
   g_ptr_array_add (r->refs, NULL);
   gint64 found = -1;
-  g_assert_true (shr_store_draft_find (store,
-                                       (const gchar *const *) r->refs->pdata,
-                                       NULL, &found, &error));
+  g_assert_true (shr_store_draft_find (store, (const gchar *const *)r->refs->pdata, NULL, &found, &error));
   g_ptr_array_set_size (r->refs, r->refs->len - 1);
   g_assert_cmpint (found, ==, 3);
 
@@ -857,8 +808,7 @@ test_store_find (Fixture *f, gconstpointer data)
   ShrDraftRef ref;
   shr_draft_ref_from_store (draft, &ref);
   g_autoptr (ShrApprovalConfig) c = approval_config (FALSE);
-  ASSERT_VERDICT (shr_approve_verify (r, c, &ref, draft->created_at, NULL),
-                  SHR_REPLY_ACCEPT);
+  ASSERT_VERDICT (shr_approve_verify (r, c, &ref, draft->created_at, NULL), SHR_REPLY_ACCEPT);
 
   /* By token only, typed in lower case. */
   g_autofree gchar *subject = g_strdup_printf ("Re: [承認依頼 #%s]", tok);
@@ -868,8 +818,7 @@ test_store_find (Fixture *f, gconstpointer data)
   g_assert_true (shr_store_draft_find (store, none, t, &found, &error));
   g_assert_cmpint (found, ==, 3);
   /* Nothing known: 0, no error. */
-  g_assert_true (shr_store_draft_find (store, none, "0000000000", &found,
-                                       &error));
+  g_assert_true (shr_store_draft_find (store, none, "0000000000", &found, &error));
   g_assert_cmpint (found, ==, 0);
   g_assert_no_error (error);
 }
@@ -883,8 +832,7 @@ test_expire_remind (Fixture *f, gconstpointer data)
   gint64 d1 = add_draft (store, "CVE-2026-4001");
   gint64 d2 = add_draft (store, "CVE-2026-4002");
   Queue q = { d2, 0 };
-  ASSERT_OUTCOME (decide (store, d2, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "r@x", 1, &q),
+  ASSERT_OUTCOME (decide (store, d2, "boss@example.test", SHR_COMMAND_APPROVE, "r@x", 1, &q),
                   SHR_DECISION_APPROVED);
   g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (store, d1, &error);
   g_assert_no_error (error);
@@ -894,29 +842,23 @@ test_expire_remind (Fixture *f, gconstpointer data)
    * drafts due are those created at or before now - 24 h. */
   const gint64 remind = 24 * 3600;
   g_autoptr (GArray) none = NULL;
-  g_assert_true (shr_store_drafts_pending (store, (t + remind - 1) - remind,
-                                           TRUE, &none, &error));
+  g_assert_true (shr_store_drafts_pending (store, (t + remind - 1) - remind, TRUE, &none, &error));
   g_assert_cmpuint (none->len, ==, 0);
   g_autoptr (GArray) due = NULL;
-  g_assert_true (shr_store_drafts_pending (store, (t + remind) - remind, TRUE,
-                                           &due, &error));
+  g_assert_true (shr_store_drafts_pending (store, (t + remind) - remind, TRUE, &due, &error));
   g_assert_cmpuint (due->len, ==, 1);
   g_assert_cmpint (g_array_index (due, gint64, 0), ==, d1);
-  g_assert_true (shr_store_draft_set_reminded (store, d1, t + 24 * 3600,
-                                               &error));
+  g_assert_true (shr_store_draft_set_reminded (store, d1, t + 24 * 3600, &error));
   g_autoptr (GArray) again = NULL;
-  g_assert_true (shr_store_drafts_pending (store, (t + 2 * remind) - remind,
-                                           TRUE, &again, &error));
+  g_assert_true (shr_store_drafts_pending (store, (t + 2 * remind) - remind, TRUE, &again, &error));
   g_assert_cmpuint (again->len, ==, 0);
 
   /* Expiry: not before expire_hours; then the pending one only. */
   g_autoptr (GArray) early = NULL;
-  g_assert_true (shr_approve_expire (store, t + 72 * 3600 - 1, 72, &early,
-                                     &error));
+  g_assert_true (shr_approve_expire (store, t + 72 * 3600 - 1, 72, &early, &error));
   g_assert_cmpuint (early->len, ==, 0);
   g_autoptr (GArray) expired = NULL;
-  g_assert_true (shr_approve_expire (store, t + 72 * 3600, 72, &expired,
-                                     &error));
+  g_assert_true (shr_approve_expire (store, t + 72 * 3600, 72, &expired, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (expired->len, ==, 1);
   g_assert_cmpint (g_array_index (expired, gint64, 0), ==, d1);
@@ -926,8 +868,7 @@ test_expire_remind (Fixture *f, gconstpointer data)
   g_assert_cmpstr (s2, ==, "approved");
   /* A late approval changes nothing. */
   Queue q1 = { d1, 0 };
-  ASSERT_OUTCOME (decide (store, d1, "boss@example.test", SHR_COMMAND_APPROVE,
-                          "late@x", 1, &q1),
+  ASSERT_OUTCOME (decide (store, d1, "boss@example.test", SHR_COMMAND_APPROVE, "late@x", 1, &q1),
                   SHR_DECISION_NOT_PENDING);
   g_assert_cmpint (q1.calls, ==, 0);
 }
@@ -946,16 +887,14 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/verify/not-approver", test_verify_not_approver);
   g_test_add_func ("/approve/verify/no-reference", test_verify_no_reference);
   g_test_add_func ("/approve/verify/wrong-token", test_verify_wrong_token);
-  g_test_add_func ("/approve/verify/other-drafts-token",
-                   test_verify_other_drafts_token);
+  g_test_add_func ("/approve/verify/other-drafts-token", test_verify_other_drafts_token);
   g_test_add_func ("/approve/verify/automatic", test_verify_automatic);
   g_test_add_func ("/approve/verify/auth-missing", test_verify_auth_missing);
   g_test_add_func ("/approve/verify/auth-failed", test_verify_auth_failed);
   g_test_add_func ("/approve/verify/not-pending", test_verify_not_pending);
   g_test_add_func ("/approve/verify/expired", test_verify_expired);
   g_test_add_func ("/approve/auth-results/parse", test_auth_results_parse);
-#define ADD(path, fn)                                                         \
-  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/approve/decide/quorum1-replay", test_decide_quorum1_replay);
   ADD ("/approve/decide/quorum2", test_decide_quorum2);
   ADD ("/approve/decide/reject", test_decide_reject);

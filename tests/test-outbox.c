@@ -18,11 +18,11 @@ typedef struct
   gchar *dir;
   ShrStore *store;
   /* The scripted server. */
-  gboolean down;               /* every transaction fails to connect */
-  GHashTable *refuse;          /* recipient -> "5xx text" or "4xx text" */
-  GHashTable *delivered;       /* "message-id recipient" -> count */
+  gboolean down;         /* every transaction fails to connect */
+  GHashTable *refuse;    /* recipient -> "5xx text" or "4xx text" */
+  GHashTable *delivered; /* "message-id recipient" -> count */
   guint calls;
-  GPtrArray *call_rcpts;       /* one joined string per call */
+  GPtrArray *call_rcpts; /* one joined string per call */
 } Fixture;
 
 static void
@@ -65,8 +65,7 @@ tear_down (Fixture *f, gconstpointer data)
 static gchar *
 header_value (GBytes *message, const gchar *name)
 {
-  g_autofree gchar *text = g_strndup (g_bytes_get_data (message, NULL),
-                                      g_bytes_get_size (message));
+  g_autofree gchar *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
   g_autofree gchar *key = g_strdup_printf ("%s: ", name);
   const gchar *p = strstr (text, key);
   if (p == NULL)
@@ -77,17 +76,16 @@ header_value (GBytes *message, const gchar *name)
 
 /* A ShrOutboxSendFunc with the contract of shr_sender_send. */
 static gboolean
-fake_send (gpointer data, const gchar *from, const gchar *const *rcpts,
-           GBytes *message, GPtrArray **results, GError **error)
+fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *message, GPtrArray **results,
+           GError **error)
 {
   Fixture *f = data;
   f->calls++;
-  g_ptr_array_add (f->call_rcpts, g_strjoinv (",", (gchar **) rcpts));
+  g_ptr_array_add (f->call_rcpts, g_strjoinv (",", (gchar **)rcpts));
   g_assert_cmpstr (from, ==, "shirase@example.test");
   g_autofree gchar *mid = header_value (message, "Message-ID");
   g_assert_nonnull (mid);
-  GPtrArray *res
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_send_result_free);
+  GPtrArray *res = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_send_result_free);
   for (guint i = 0; rcpts[i] != NULL; i++)
     {
       ShrSendResult *r = g_new0 (ShrSendResult, 1);
@@ -102,8 +100,7 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts,
       else if (refusal != NULL)
         {
           r->code = g_ascii_strtoull (refusal, NULL, 10);
-          r->outcome
-              = r->code >= 500 ? SHR_SEND_PERMANENT : SHR_SEND_TEMPORARY;
+          r->outcome = r->code >= 500 ? SHR_SEND_PERMANENT : SHR_SEND_TEMPORARY;
           r->reply = g_strdup (refusal);
         }
       else
@@ -113,8 +110,7 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts,
           r->reply = g_strdup ("250 2.0.0 Ok: queued");
           g_autofree gchar *k = g_strdup_printf ("%s %s", mid, rcpts[i]);
           guint n = GPOINTER_TO_UINT (g_hash_table_lookup (f->delivered, k));
-          g_hash_table_insert (f->delivered, g_steal_pointer (&k),
-                               GUINT_TO_POINTER (n + 1));
+          g_hash_table_insert (f->delivered, g_steal_pointer (&k), GUINT_TO_POINTER (n + 1));
         }
       g_ptr_array_add (res, r);
     }
@@ -129,18 +125,17 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts,
 }
 
 static void
-queue (Fixture *f, const gchar *mid, const gchar *kind, gint64 draft,
-       const gchar *lang, const gchar *const *rcpts, guint expect_rows)
+queue (Fixture *f, const gchar *mid, const gchar *kind, gint64 draft, const gchar *lang,
+       const gchar *const *rcpts, guint expect_rows)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = g_strdup_printf (
-      "From: shirase@example.test\r\nMessage-ID: <%s>\r\nSubject: t\r\n\r\n"
-      "body\r\n",
-      mid);
+  g_autofree gchar *text
+      = g_strdup_printf ("From: shirase@example.test\r\nMessage-ID: <%s>\r\nSubject: t\r\n\r\n"
+                         "body\r\n",
+                         mid);
   g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
   guint n = 99;
-  g_assert_true (shr_store_outbox_add_message (f->store, draft, kind, lang,
-                                               mid, "shirase@example.test",
+  g_assert_true (shr_store_outbox_add_message (f->store, draft, kind, lang, mid, "shirase@example.test",
                                                rcpts, bytes, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, expect_rows);
@@ -150,8 +145,7 @@ static gboolean
 run (Fixture *f, gint64 now, const ShrOutboxOptions *o, ShrOutboxReport *rep)
 {
   g_autoptr (GError) error = NULL;
-  gboolean ok = shr_outbox_run_with (f->store, fake_send, f, now, o, rep,
-                                     &error);
+  gboolean ok = shr_outbox_run_with (f->store, fake_send, f, now, o, rep, &error);
   g_assert_no_error (error);
   return ok;
 }
@@ -167,13 +161,10 @@ rows_summary (Fixture *f)
   for (guint i = 0; i < rows->len; i++)
     {
       ShrOutboxRow *r = rows->pdata[i];
-      g_string_append_printf (s, "%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "%s%s\n",
-                              r->message_id, r->recipient, r->status,
-                              r->attempts,
-                              r->next_attempt_at > 0 ? r->next_attempt_at - T0
-                                                     : 0,
-                              r->last_error != NULL ? " " : "",
-                              r->last_error != NULL ? r->last_error : "");
+      g_string_append_printf (s, "%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "%s%s\n", r->message_id,
+                              r->recipient, r->status, r->attempts,
+                              r->next_attempt_at > 0 ? r->next_attempt_at - T0 : 0,
+                              r->last_error != NULL ? " " : "", r->last_error != NULL ? r->last_error : "");
     }
   return g_string_free (s, FALSE);
 }
@@ -185,10 +176,8 @@ delivered (Fixture *f, const gchar *mid, const gchar *rcpt)
   return GPOINTER_TO_UINT (g_hash_table_lookup (f->delivered, k));
 }
 
-static const gchar *const admins[] = { "admin@example.test",
-                                       "admin2@example.test", NULL };
-static const gchar *const approvers[] = { "approver@example.test",
-                                          "approver2@example.test", NULL };
+static const gchar *const admins[] = { "admin@example.test", "admin2@example.test", NULL };
+static const gchar *const approvers[] = { "approver@example.test", "approver2@example.test", NULL };
 
 static void
 test_grouped (Fixture *f, gconstpointer data)
@@ -202,8 +191,7 @@ test_grouped (Fixture *f, gconstpointer data)
   g_assert_true (run (f, T0, NULL, &rep));
   /* One SMTP transaction per message, all its recipients at once. */
   g_assert_cmpuint (f->calls, ==, 3);
-  g_assert_cmpstr (f->call_rcpts->pdata[0], ==,
-                   "approver@example.test,approver2@example.test");
+  g_assert_cmpstr (f->call_rcpts->pdata[0], ==, "approver@example.test,approver2@example.test");
   g_assert_cmpuint (rep.messages, ==, 3);
   g_assert_cmpuint (rep.sent, ==, 6);
   g_assert_cmpuint (rep.failed, ==, 0);
@@ -259,8 +247,7 @@ test_backoff (Fixture *f, gconstpointer data)
   g_assert_cmpint (shr_outbox_backoff (NULL, 6), ==, 3600);
   g_assert_cmpint (shr_outbox_backoff (NULL, 1000), ==, 3600);
 
-  g_hash_table_insert (f->refuse, "admin2@example.test",
-                       "452 4.2.2 Mailbox full");
+  g_hash_table_insert (f->refuse, "admin2@example.test", "452 4.2.2 Mailbox full");
   queue (f, "n.3@x", "notice", 0, "ja", admins, 2);
   g_assert_true (run (f, T0, NULL, NULL));
   g_autofree gchar *s1 = rows_summary (f);
@@ -306,8 +293,7 @@ test_server_down (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->calls, ==, 1);
   g_assert_cmpuint (rep.retry, ==, 10);
   g_assert_cmpuint (rep.sent, ==, 0);
-  g_assert_cmpstr (rep.last_error, ==,
-                   "smtp://127.0.0.1:1: Couldn't connect to server");
+  g_assert_cmpstr (rep.last_error, ==, "smtp://127.0.0.1:1: Couldn't connect to server");
   shr_outbox_report_clear (&rep);
   g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GError) error = NULL;
@@ -343,8 +329,7 @@ test_crash_lease (Fixture *f, gconstpointer data)
   /* A sender claims the rows and dies before finishing them. */
   g_autoptr (GPtrArray) claimed = NULL;
   g_autoptr (GError) error = NULL;
-  g_assert_true (shr_store_outbox_claim (f->store, T0, T0 + 900, 10, &claimed,
-                                         &error));
+  g_assert_true (shr_store_outbox_claim (f->store, T0, T0 + 900, 10, &claimed, &error));
   g_assert_cmpuint (claimed->len, ==, 2);
   /* Another run during the lease leaves them alone... */
   g_assert_true (run (f, T0 + 899, NULL, NULL));
@@ -358,9 +343,8 @@ test_crash_lease (Fixture *f, gconstpointer data)
                    "n.4@x admin@example.test sent 1 900\n"
                    "n.4@x admin2@example.test sent 1 900\n");
   /* The dead sender's late finish changes nothing now. */
-  g_assert_true (shr_store_outbox_finish (
-      f->store, ((ShrOutboxRow *) claimed->pdata[0])->id, "queued", 1,
-      T0 + 2000, "late", &error));
+  g_assert_true (shr_store_outbox_finish (f->store, ((ShrOutboxRow *)claimed->pdata[0])->id, "queued", 1,
+                                          T0 + 2000, "late", &error));
   g_autofree gchar *s2 = rows_summary (f);
   g_assert_cmpstr (s2, ==, s);
 }
@@ -368,8 +352,7 @@ test_crash_lease (Fixture *f, gconstpointer data)
 static void
 test_give_up (Fixture *f, gconstpointer data)
 {
-  g_hash_table_insert (f->refuse, "admin@example.test",
-                       "421 4.3.2 Service shutting down");
+  g_hash_table_insert (f->refuse, "admin@example.test", "421 4.3.2 Service shutting down");
   const gchar *const one[] = { "admin@example.test", NULL };
   queue (f, "n.5@x", "notice", 0, "ja", one, 1);
   ShrOutboxOptions o = { .max_attempts = 3, .backoff_base = 10 };
@@ -411,14 +394,13 @@ test_batches (Fixture *f, gconstpointer data)
  * SHR_TEST_CRASH_IN_SEND set, dies right after the server "accepted": the
  * window DESIGN.md allows a resend in. */
 static gboolean
-file_send (gpointer data, const gchar *from, const gchar *const *rcpts,
-           GBytes *message, GPtrArray **results, GError **error)
+file_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *message, GPtrArray **results,
+           GError **error)
 {
   g_autofree gchar *mid = header_value (message, "Message-ID");
   FILE *fp = fopen (g_getenv ("SHR_TEST_DELIVERIES"), "a");
   g_assert_nonnull (fp);
-  GPtrArray *res
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_send_result_free);
+  GPtrArray *res = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_send_result_free);
   for (guint i = 0; rcpts[i] != NULL; i++)
     {
       fprintf (fp, "%s %s\n", mid, rcpts[i]);
@@ -472,21 +454,18 @@ test_crash_points (Fixture *f, gconstpointer data)
     const gchar *name;
     const gchar *abort_after; /* commits, or NULL */
     gboolean in_send;
-    const gchar *child_sent;  /* deliveries made by the crashed process */
-    const gchar *after;       /* all deliveries once the next run is done */
+    const gchar *child_sent; /* deliveries made by the crashed process */
+    const gchar *after;      /* all deliveries once the next run is done */
   } points[] = {
     /* Died after claiming, before sending: sent once, after the lease. */
-    { "after-claim", "1", FALSE, "",
-      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
+    { "after-claim", "1", FALSE, "", "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
     /* Died after the server accepted, before recording it: sent again,
      * with the same Message-ID (the only duplicate DESIGN.md allows). */
-    { "in-send", NULL, TRUE,
-      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
+    { "in-send", NULL, TRUE, "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
       "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n"
       "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
     /* Died after recording it: never sent again. */
-    { "after-finish", "2", FALSE,
-      "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
+    { "after-finish", "2", FALSE, "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n",
       "<n.c@x> admin@example.test\n<n.c@x> admin2@example.test\n" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
@@ -510,8 +489,7 @@ test_crash_points (Fixture *f, gconstpointer data)
         g_setenv ("SHIRASE_TEST_ABORT_AFTER", points[i].abort_after, TRUE);
       if (points[i].in_send)
         g_setenv ("SHR_TEST_CRASH_IN_SEND", "1", TRUE);
-      g_test_trap_subprocess ("/outbox/crash/child", 0,
-                              G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_subprocess ("/outbox/crash/child", 0, G_TEST_SUBPROCESS_DEFAULT);
       g_unsetenv ("SHIRASE_TEST_ABORT_AFTER");
       g_unsetenv ("SHR_TEST_CRASH_IN_SEND");
       g_unsetenv ("SHR_TEST_OUTBOX_DIR");
@@ -523,19 +501,17 @@ test_crash_points (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
       g_autoptr (ShrStore) store = shr_store_open (dir, &error);
       g_assert_no_error (error);
-      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 899,
-                                          NULL, NULL, &error));
+      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 899, NULL, NULL, &error));
       g_autofree gchar *during = read_deliveries (file);
       g_assert_cmpstr (during, ==, points[i].child_sent);
-      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 900,
-                                          NULL, NULL, &error));
+      g_assert_true (shr_outbox_run_with (store, file_send, NULL, T0 + 900, NULL, NULL, &error));
       g_assert_no_error (error);
       g_autofree gchar *after = read_deliveries (file);
       g_assert_cmpstr (after, ==, points[i].after);
       g_autoptr (GPtrArray) rows = NULL;
       g_assert_true (shr_store_outbox_list (store, &rows, &error));
       for (guint k = 0; k < rows->len; k++)
-        g_assert_cmpstr (((ShrOutboxRow *) rows->pdata[k])->status, ==, "sent");
+        g_assert_cmpstr (((ShrOutboxRow *)rows->pdata[k])->status, ==, "sent");
       g_unsetenv ("SHR_TEST_DELIVERIES");
       g_unlink (file);
       shr_store_close (g_steal_pointer (&store));
