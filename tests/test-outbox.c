@@ -33,7 +33,10 @@ rm_rf (const gchar *dir)
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        rm_rf (p);
+      else
+        g_unlink (p);
     }
   g_rmdir (dir);
 }
@@ -519,6 +522,87 @@ test_crash_points (Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- schema step 2 on a database with v1 outbox rows ---------------------------- */
+
+static void
+v1_child (void)
+{
+  const gchar *dir = g_getenv ("SHR_TEST_OUTBOX_DIR");
+  if (dir == NULL)
+    {
+      g_test_skip ("only run as the subprocess of /outbox/migrate/v1");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  /* SHIRASE_TEST_ABORT_AFTER=1: dies right after schema step 1. */
+  g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+}
+
+static void
+test_migrate_v1 (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *sqlite = g_find_program_in_path ("sqlite3");
+  if (sqlite == NULL)
+    {
+      g_test_skip ("the sqlite3 command is not installed");
+      return;
+    }
+  g_autofree gchar *dir = g_build_filename (f->dir, "v1", NULL);
+  g_setenv ("SHR_TEST_OUTBOX_DIR", dir, TRUE);
+  g_setenv ("SHIRASE_TEST_ABORT_AFTER", "1", TRUE);
+  g_test_trap_subprocess ("/outbox/migrate/v1-child", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("SHIRASE_TEST_ABORT_AFTER");
+  g_unsetenv ("SHR_TEST_OUTBOX_DIR");
+  g_test_trap_assert_failed ();
+
+  /* A version-1 state with one queued notice, written as version 1 did. */
+  g_autofree gchar *db = g_build_filename (dir, SHR_STORE_FILE_NAME, NULL);
+  const gchar *argv[] = { sqlite, db,
+                          "PRAGMA user_version;"
+                          "INSERT INTO cases (id, title, created_at, updated_at)"
+                          " VALUES (1, 't', 1, 1);"
+                          "INSERT INTO drafts (id, case_id, token, message_id, created_at,"
+                          " updated_at) VALUES (1, 1, 'T', 'd@x', 1, 1);"
+                          "INSERT INTO outbox (draft_id, recipient, lang, message_id, attempts,"
+                          " next_attempt_at, last_error, created_at, updated_at)"
+                          " VALUES (1, 'admin@example.test', 'ja', 'old@x', 2, 5, '451 later',"
+                          " 1, 1);",
+                          NULL };
+  gchar *out = NULL;
+  gint status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (
+      g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "1\n");
+  g_free (out);
+
+  g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (shr_store_get_schema_version (store), ==, SHR_STORE_SCHEMA_VERSION);
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (shr_store_outbox_list (store, &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 1);
+  ShrOutboxRow *r = rows->pdata[0];
+  g_assert_cmpstr (r->kind, ==, "notice");
+  g_assert_cmpstr (r->status, ==, "queued");
+  g_assert_cmpint (r->attempts, ==, 2);
+  g_assert_cmpstr (r->last_error, ==, "451 later");
+  g_assert_cmpint (r->message_ref, ==, 0);
+  /* Still once per (draft, recipient, lang). */
+  gboolean queued = TRUE;
+  g_assert_true (shr_store_outbox_add (store, 1, "admin@example.test", "ja", "new@x", &queued, &error));
+  g_assert_false (queued);
+  /* A row without its bytes is never claimed. */
+  shr_store_close (f->store);
+  f->store = g_steal_pointer (&store);
+  g_assert_true (run (f, T0, NULL, NULL));
+  g_assert_cmpuint (f->calls, ==, 0);
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->reminded_at, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,5 +617,7 @@ main (int argc, char **argv)
   ADD ("/outbox/batches", test_batches);
   ADD ("/outbox/crash/points", test_crash_points);
   g_test_add_func ("/outbox/crash/child", crash_child);
+  ADD ("/outbox/migrate/v1", test_migrate_v1);
+  g_test_add_func ("/outbox/migrate/v1-child", v1_child);
   return g_test_run ();
 }
