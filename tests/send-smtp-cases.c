@@ -446,12 +446,54 @@ test_security (void)
   g_assert_cmpuint (wait_count ("shirase", 1, 10), ==, 1);
 }
 
+/* The server takes every RCPT and refuses the message at the end of DATA:
+ * every recipient is refused, with the server's words, and the connection
+ * stays usable. */
+static void
+test_refused_after_data (void)
+{
+  if (!have_stack ())
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrSmtpConfig) c = smtp_config ("shirase", "pw-shirase");
+  g_autoptr (ShrSender) sender = shr_sender_new (c, &error);
+  g_assert_no_error (error);
+  const gchar *const rcpts[] = { "admin@example.test", "admin2@example.test", NULL };
+  guint before = count ("admin2");
+  g_autoptr (GBytes) bad = compose ("data.1@shirase.test", rcpts[0], "please REJECTME");
+  g_autoptr (GPtrArray) results = NULL;
+  g_assert_false (shr_sender_send (sender, NULL, rcpts, bad, &results, &error));
+  g_assert_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_REFUSED);
+  g_test_message ("%s", error->message);
+  g_autofree gchar *want
+      = g_strdup_printf ("smtp://127.0.0.1:%s/localhost refused the message after DATA: 550 "
+                         "5.7.1 refused by header_checks",
+                         env ("SMTP_PORT"));
+  g_assert_cmpstr (error->message, ==, want);
+  g_clear_error (&error);
+  for (guint i = 0; i < 2; i++)
+    {
+      ShrSendResult *r = results->pdata[i];
+      g_assert_cmpint (r->outcome, ==, SHR_SEND_PERMANENT);
+      g_assert_cmpuint (r->code, ==, 550);
+      g_assert_cmpstr (r->reply, ==, "550 5.7.1 refused by header_checks");
+    }
+  g_autoptr (GBytes) good = compose ("data.2@shirase.test", rcpts[0], "fine");
+  g_autoptr (GPtrArray) res2 = NULL;
+  g_assert_true (shr_sender_send (sender, NULL, rcpts, good, &res2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (((ShrSendResult *)res2->pdata[1])->outcome, ==, SHR_SEND_ACCEPTED);
+  g_assert_cmpuint (shr_sender_get_connections (sender), ==, 1);
+  g_assert_cmpuint (wait_count ("admin2", before + 1, 10), ==, before + 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/send-smtp/batch-1000-one-connection", test_batch_1000);
   g_test_add_func ("/send-smtp/one-recipient-refused", test_one_refused);
+  g_test_add_func ("/send-smtp/refused-after-data", test_refused_after_data);
   g_test_add_func ("/send-smtp/server-down-then-back", test_server_down);
   g_test_add_func ("/send-smtp/wrong-password", test_wrong_password);
   g_test_add_func ("/send-smtp/security", test_security);

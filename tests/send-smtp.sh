@@ -45,6 +45,7 @@ prog=${SHR_TOP_BUILDDIR:-.}/tests/send-smtp-cases
 
 envtext=$(MAILSTACK_OWNER_PID=$$ \
   MAILSTACK_RCPT_ACCESS="gone@example.test 550 5.1.1 <gone@example.test>: no such user here" \
+  MAILSTACK_HEADER_REJECT="^Subject: .*REJECTME" \
   "$ms" start) || { echo "FAIL: the stack did not start"; exit 1; }
 eval "$envtext"
 trap '"$ms" stop "$MAILSTACK_DIR"' EXIT
