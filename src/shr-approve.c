@@ -409,21 +409,32 @@ shr_approve_parse_command (const gchar *body, gchar **reason)
     *reason = NULL;
   if (body == NULL)
     return SHR_COMMAND_NONE;
-  g_autofree gchar *valid = g_utf8_make_valid (body, -1);
-  g_auto (GStrv) lines = g_strsplit (valid, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  /* Line by line, without copying the body: a long quoted draft below
+   * the command costs one scan. */
+  const gchar *end = body + strlen (body);
+  for (const gchar *p = body; p < end;)
     {
+      const gchar *nl = memchr (p, '\n', end - p);
+      gsize len = nl != NULL ? (gsize)(nl - p) : (gsize)(end - p);
+      const gchar *next = nl != NULL ? nl + 1 : end;
       /* The signature separator is "-- " exactly, before any trimming. */
-      if (g_str_equal (lines[i], "-- ") || g_str_equal (lines[i], "-- \r"))
+      if ((len == 3 && memcmp (p, "-- ", 3) == 0) || (len == 4 && memcmp (p, "-- \r", 4) == 0))
         return SHR_COMMAND_NONE;
+      const gchar *q = p;
+      while (q < p + len && (*q == ' ' || *q == '\t' || *q == '\r'))
+        q++;
+      if (q == p + len || *q == '>')
+        {
+          p = next;
+          continue;
+        }
+      /* A command is a few words; the rest of a long line is not read. */
+      g_autofree gchar *raw = g_utf8_make_valid (p, MIN (len, SHR_MAX_COMMAND_LINE_BYTES));
       /* NFKC: full-width letters, digits and punctuation become ASCII. */
-      g_autofree gchar *norm = g_utf8_normalize (lines[i], -1, G_NORMALIZE_NFKC);
-      if (norm == NULL)
-        continue;
-      g_autofree gchar *line = trimmed (norm);
-      if (*line == '\0')
-        continue;
-      if (line[0] == '>')
+      g_autofree gchar *norm = g_utf8_normalize (raw, -1, G_NORMALIZE_NFKC);
+      g_autofree gchar *line = trimmed (norm != NULL ? norm : raw);
+      p = next;
+      if (*line == '\0' || line[0] == '>')
         continue;
       if (is_attribution (line))
         return SHR_COMMAND_NONE;
@@ -468,7 +479,7 @@ add_ids (GPtrArray *out, const gchar *value)
       const gchar *q = strchr (p, '>');
       if (q == NULL)
         break;
-      if (q > p + 1)
+      if (q > p + 1 && out->len < SHR_MAX_REPLY_REFS)
         g_ptr_array_add (out, g_strndup (p + 1, q - p - 1));
       p = q + 1;
     }
@@ -526,7 +537,10 @@ shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value)
       reply->subject = g_strdup (value);
     }
   else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0)
-    g_ptr_array_add (reply->auth_results, g_strdup (value));
+    {
+      if (reply->auth_results->len < SHR_MAX_REPLY_AUTH_RESULTS)
+        g_ptr_array_add (reply->auth_results, g_strdup (value));
+    }
   else if (reply->automatic == NULL)
     {
       g_autofree gchar *w = first_word_lower (value);
@@ -909,14 +923,13 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, cons
     {
       const gchar *at = strrchr (from, '@');
       const gchar *domain = at != NULL ? at + 1 : NULL;
+      /* Only the topmost header from our server counts: it is the one
+       * our server added; one further down with the same authserv-id came
+       * with the message (a forgery our server failed to remove). */
       gboolean any_trusted = FALSE, pass = FALSE;
-      for (guint i = 0; i < reply->auth_results->len && !pass; i++)
-        {
-          gboolean trusted;
-          pass = shr_approve_auth_results_pass (reply->auth_results->pdata[i], config->trusted_authserv_id,
-                                                domain, &trusted);
-          any_trusted |= trusted;
-        }
+      for (guint i = 0; i < reply->auth_results->len && !any_trusted; i++)
+        pass = shr_approve_auth_results_pass (reply->auth_results->pdata[i], config->trusted_authserv_id,
+                                              domain, &any_trusted);
       if (!any_trusted)
         return verdict (SHR_REPLY_AUTH_MISSING, message,
                         "reply from %s has no Authentication-Results from "

@@ -43,6 +43,15 @@ gboolean shr_approve_token_equal (const gchar *a, const gchar *b);
  * shr_approve_token makes them. (transfer full) or NULL. */
 gchar *shr_approve_subject_token (const gchar *subject);
 
+/* Caps on what a reply can make us hold: the part of a line read for a
+ * command, the Message-IDs kept from In-Reply-To and References (a longer
+ * thread still matches by its first ones, or by the token), and the
+ * Authentication-Results headers looked at (the receiving server's own
+ * is on top). */
+#define SHR_MAX_COMMAND_LINE_BYTES 1024
+#define SHR_MAX_REPLY_REFS 200
+#define SHR_MAX_REPLY_AUTH_RESULTS 50
+
 /* ---- the reply's command ---------------------------------------------------- */
 
 typedef enum

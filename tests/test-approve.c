@@ -223,6 +223,36 @@ static const CommandCase command_cases[] = {
   { "差出人: shirase\n件名: 承認依頼\n承認\n", SHR_COMMAND_NONE, NULL },
 };
 
+/* Hostile bodies: huge quoted drafts, a huge first line, invalid UTF-8. */
+static void
+test_commands_hostile (void)
+{
+  GString *b = g_string_new (NULL);
+  for (int i = 0; i < 100000; i++)
+    g_string_append (b, "> 承認 quoted line of the draft\n");
+  g_string_append (b, "承認します\n");
+  g_assert_cmpint (shr_approve_parse_command (b->str, NULL), ==, SHR_COMMAND_APPROVE);
+  g_string_truncate (b, 0);
+  g_string_append (b, "reject ");
+  for (int i = 0; i < 100000; i++)
+    g_string_append (b, "x");
+  g_autofree gchar *reason = NULL;
+  g_assert_cmpint (shr_approve_parse_command (b->str, &reason), ==, SHR_COMMAND_REJECT);
+  /* The reason is what fits in the line cap. */
+  g_assert_cmpuint (strlen (reason), ==, SHR_MAX_COMMAND_LINE_BYTES - strlen ("reject "));
+  g_string_free (b, TRUE);
+  g_assert_cmpint (shr_approve_parse_command ("\xff\xfe approve", NULL), ==, SHR_COMMAND_NONE);
+  g_assert_cmpint (shr_approve_parse_command ("approve\xff", NULL), ==, SHR_COMMAND_APPROVE);
+  /* Thousands of References: capped, no crash. */
+  g_autoptr (ShrReply) r = shr_reply_new ();
+  GString *refs = g_string_new (NULL);
+  for (int i = 0; i < 10000; i++)
+    g_string_append_printf (refs, "<r%d@x> ", i);
+  shr_reply_add_header (r, "References", refs->str);
+  g_string_free (refs, TRUE);
+  g_assert_cmpuint (r->refs->len, ==, SHR_MAX_REPLY_REFS);
+}
+
 static void
 test_commands (void)
 {
@@ -431,6 +461,25 @@ test_verify_auth_failed (void)
       shr_reply_add_header (r, "Authentication-Results", values[i]);
       ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_FAILED);
     }
+}
+
+/* A pass forged below our server's own header (as the sender wrote it)
+ * does not count: only the topmost header from the trusted id does. */
+static void
+test_verify_auth_forged_below (void)
+{
+  g_autoptr (ShrReply) r = good_reply ();
+  g_ptr_array_set_size (r->auth_results, 0);
+  shr_reply_add_header (r, "Authentication-Results",
+                        "mx.example.test; dkim=none; spf=fail smtp.mailfrom=example.test");
+  shr_reply_add_header (r, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_FAILED);
+  /* Headers of other servers above ours are skipped. */
+  g_autoptr (ShrReply) r2 = good_reply ();
+  g_ptr_array_set_size (r2->auth_results, 0);
+  shr_reply_add_header (r2, "Authentication-Results", "relay.example.test; dkim=fail");
+  shr_reply_add_header (r2, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 }
 
 static void
@@ -883,6 +932,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/token/subject", test_subject_token);
   g_test_add_func ("/approve/secret", test_secret);
   g_test_add_func ("/approve/command/wordings", test_commands);
+  g_test_add_func ("/approve/command/hostile", test_commands_hostile);
   g_test_add_func ("/approve/verify/accept", test_verify_accept);
   g_test_add_func ("/approve/verify/not-approver", test_verify_not_approver);
   g_test_add_func ("/approve/verify/no-reference", test_verify_no_reference);
@@ -891,6 +941,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/verify/automatic", test_verify_automatic);
   g_test_add_func ("/approve/verify/auth-missing", test_verify_auth_missing);
   g_test_add_func ("/approve/verify/auth-failed", test_verify_auth_failed);
+  g_test_add_func ("/approve/verify/auth-forged-below", test_verify_auth_forged_below);
   g_test_add_func ("/approve/verify/not-pending", test_verify_not_pending);
   g_test_add_func ("/approve/verify/expired", test_verify_expired);
   g_test_add_func ("/approve/auth-results/parse", test_auth_results_parse);
