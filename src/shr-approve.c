@@ -909,14 +909,20 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, cons
     {
       g_autofree gchar *token = shr_approve_subject_token (reply->subject);
       if (token == NULL)
-        return verdict (SHR_REPLY_NO_REFERENCE, message,
-                        "reply from %s refers to draft %" G_GINT64_FORMAT
-                        " neither by In-Reply-To/References nor by its token",
-                        from, draft->id);
+        return draft->id > 0 ? verdict (SHR_REPLY_NO_REFERENCE, message,
+                                        "reply from %s refers to draft %" G_GINT64_FORMAT
+                                        " neither by In-Reply-To/References nor by its token",
+                                        from, draft->id)
+                             : verdict (SHR_REPLY_NO_REFERENCE, message,
+                                        "reply from %s refers to no draft (no known Message-ID in "
+                                        "In-Reply-To/References, no token in the Subject)",
+                                        from);
       if (!shr_approve_token_equal (token, draft->token))
-        return verdict (SHR_REPLY_WRONG_TOKEN, message,
-                        "reply from %s carries token %s, not draft %" G_GINT64_FORMAT "'s", from, token,
-                        draft->id);
+        return draft->id > 0 ? verdict (SHR_REPLY_WRONG_TOKEN, message,
+                                        "reply from %s carries token %s, not draft %" G_GINT64_FORMAT "'s",
+                                        from, token, draft->id)
+                             : verdict (SHR_REPLY_WRONG_TOKEN, message,
+                                        "reply from %s carries token %s, which is no draft's", from, token);
     }
 
   if (config->require_auth_results)
@@ -1089,5 +1095,72 @@ shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours, GArray **ex
     *expired = e.ids;
   else
     g_array_unref (e.ids);
+  return TRUE;
+}
+
+/* ---- a reply, start to end ------------------------------------------------------- */
+
+void
+shr_reply_result_clear (ShrReplyResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->reason);
+  g_free (result->message);
+  memset (result, 0, sizeof *result);
+}
+
+gboolean
+shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, const ShrReply *reply, gint64 now,
+                          ShrStoreTxnFunc on_approved, gpointer on_approved_data, ShrReplyResult *result,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL && config != NULL && reply != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  memset (result, 0, sizeof *result);
+
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  for (guint i = 0; i < reply->refs->len; i++)
+    g_ptr_array_add (ids, reply->refs->pdata[i]);
+  g_ptr_array_add (ids, NULL);
+  g_autofree gchar *token = shr_approve_subject_token (reply->subject);
+  if (!shr_store_draft_find (store, (const gchar *const *)ids->pdata, token, &result->draft_id, error))
+    return FALSE;
+
+  g_autoptr (ShrStoreDraft) draft = NULL;
+  ShrDraftRef ref = { 0, NULL, NULL, "pending", now };
+  if (result->draft_id != 0)
+    {
+      draft = shr_store_draft_get (store, result->draft_id, error);
+      if (draft == NULL)
+        return FALSE;
+      shr_draft_ref_from_store (draft, &ref);
+    }
+  /* No draft found: the same checks in the same order still tell a
+   * stranger or an auto-reply (not answered) from an approver whose reply
+   * has no usable reference (answered). */
+  result->verdict = shr_approve_verify (reply, config, &ref, now, &result->message);
+  result->answer = result->verdict != SHR_REPLY_AUTOMATIC && result->verdict != SHR_REPLY_NOT_APPROVER;
+  if (result->verdict != SHR_REPLY_ACCEPT)
+    return TRUE;
+
+  result->command = shr_approve_parse_command (reply->body, &result->reason);
+  if (result->command == SHR_COMMAND_NONE)
+    {
+      g_free (result->message);
+      result->message
+          = g_strdup_printf ("reply from %s to draft %" G_GINT64_FORMAT " has no command in its first line",
+                             reply->from, result->draft_id);
+      return TRUE;
+    }
+  if (!shr_approve_decide (store, result->draft_id, reply->from, result->command, result->reason,
+                           reply->message_id, config->quorum, on_approved, on_approved_data, &result->outcome,
+                           error))
+    return FALSE;
+  result->decided = TRUE;
+  g_free (result->message);
+  result->message = g_strdup_printf ("%s from %s on draft %" G_GINT64_FORMAT ": %s",
+                                     shr_command_to_string (result->command), reply->from, result->draft_id,
+                                     shr_decision_outcome_to_string (result->outcome));
   return TRUE;
 }

@@ -195,6 +195,34 @@ void shr_draft_ref_from_store (const ShrStoreDraft *draft, ShrDraftRef *ref);
 gboolean shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours, GArray **expired,
                              GError **error);
 
+/* ---- a reply, start to end ----------------------------------------------------- */
+
+typedef struct
+{
+  gint64 draft_id;            /* the draft it refers to, 0: none found */
+  ShrReplyVerdict verdict;    /* whether it counts */
+  ShrCommand command;         /* when it counts: what it says */
+  gchar *reason;              /* a rejection's reason, or NULL */
+  ShrDecisionOutcome outcome; /* when it counts and has a command */
+  gboolean decided;           /* outcome is set */
+  gboolean answer;            /* the sender is an approver and a person:
+                               * confirm or explain; never answer others
+                               * (no backscatter) */
+  gchar *message;             /* one line for the log */
+} ShrReplyResult;
+
+void shr_reply_result_clear (ShrReplyResult *result);
+
+/* What the watcher calls for a reply: finds the draft (In-Reply-To and
+ * References, else the Subject's token), verifies the reply at @now, reads
+ * its command and, when it counts, decides (shr_approve_decide with
+ * [approval] quorum and @on_approved). A reply that does not count changes
+ * nothing. FALSE only on a state error. Clear @result with
+ * shr_reply_result_clear. */
+gboolean shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, const ShrReply *reply,
+                                   gint64 now, ShrStoreTxnFunc on_approved, gpointer on_approved_data,
+                                   ShrReplyResult *result, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrReply, shr_reply_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrApprovalConfig, shr_approval_config_free)
 

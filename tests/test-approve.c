@@ -922,6 +922,89 @@ test_expire_remind (Fixture *f, gconstpointer data)
   g_assert_cmpint (q1.calls, ==, 0);
 }
 
+/* A reply from start to end, as the watcher will hand it over. */
+static ShrReply *
+reply_to (const gchar *from, const gchar *mid, const gchar *in_reply_to, const gchar *subject,
+          const gchar *body)
+{
+  ShrReply *r = shr_reply_new ();
+  shr_reply_add_header (r, "From", from);
+  shr_reply_add_header (r, "Message-ID", mid);
+  if (in_reply_to != NULL)
+    shr_reply_add_header (r, "In-Reply-To", in_reply_to);
+  shr_reply_add_header (r, "Subject", subject);
+  r->body = g_strdup (body);
+  return r;
+}
+
+static void
+test_handle_reply (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  gint64 d = add_draft (store, "CVE-2026-5001"); /* token T-CVE…, id draft.CVE…@x */
+  g_assert_cmpint (d, ==, 1);
+  g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (store, d, &error);
+  gint64 now = draft->created_at + 60;
+  g_autoptr (ShrApprovalConfig) c = approval_config (FALSE);
+  Queue q = { d, 0 };
+  const gchar *quoted = "\nOn Tue, shirase wrote:\n> 承認 / approve\n";
+
+  struct
+  {
+    const gchar *from, *mid, *irt, *subject, *body;
+    ShrReplyVerdict verdict;
+    ShrCommand command;
+    gboolean answer, decided;
+    ShrDecisionOutcome outcome;
+  } steps[] = {
+    /* A stranger: refused, not answered. */
+    { "mallory@evil.test", "<m1@x>", "<draft.CVE-2026-5001@x>", "Re: x", "承認", SHR_REPLY_NOT_APPROVER,
+      SHR_COMMAND_NONE, FALSE, FALSE, 0 },
+    /* The approver's out-of-office: ignored, not answered. */
+    { "boss@example.test", "<m2@x>", "<draft.CVE-2026-5001@x>", "Out of Office: x", "承認",
+      SHR_REPLY_AUTOMATIC, SHR_COMMAND_NONE, FALSE, FALSE, 0 },
+    /* The approver, referring to nothing known: explained. */
+    { "boss@example.test", "<m3@x>", "<other@x>", "Re: x", "承認", SHR_REPLY_NO_REFERENCE, SHR_COMMAND_NONE,
+      TRUE, FALSE, 0 },
+    { "boss@example.test", "<m4@x>", NULL, "Re: [承認依頼 #0000000000]", "承認", SHR_REPLY_WRONG_TOKEN,
+      SHR_COMMAND_NONE, TRUE, FALSE, 0 },
+    /* The only 承認 is in the quoted draft: no command, still pending. */
+    { "boss@example.test", "<m5@x>", "<draft.CVE-2026-5001@x>", "Re: x", quoted, SHR_REPLY_ACCEPT,
+      SHR_COMMAND_NONE, TRUE, FALSE, 0 },
+    /* 「承認します」: approved, notices queued. */
+    { "Boss <boss@example.test>", "<m6@x>", "<draft.CVE-2026-5001@x>", "Re: x",
+      "承認します。\n\nOn Tue, shirase wrote:\n> draft", SHR_REPLY_ACCEPT, SHR_COMMAND_APPROVE, TRUE, TRUE,
+      SHR_DECISION_APPROVED },
+    /* The same reply read again, and the second approver late: nothing. */
+    { "Boss <boss@example.test>", "<m6@x>", "<draft.CVE-2026-5001@x>", "Re: x", "承認します。",
+      SHR_REPLY_NOT_PENDING, SHR_COMMAND_NONE, TRUE, FALSE, 0 },
+    { "second@example.test", "<m7@x>", "<draft.CVE-2026-5001@x>", "Re: x", "reject: late",
+      SHR_REPLY_NOT_PENDING, SHR_COMMAND_NONE, TRUE, FALSE, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr (ShrReply) r
+          = reply_to (steps[i].from, steps[i].mid, steps[i].irt, steps[i].subject, steps[i].body);
+      ShrReplyResult res;
+      g_assert_true (shr_approve_handle_reply (store, c, r, now, queue_notices, &q, &res, &error));
+      g_assert_no_error (error);
+      g_test_message ("step %u: %s", i, res.message);
+      ASSERT_VERDICT (res.verdict, steps[i].verdict);
+      g_assert_cmpstr (shr_command_to_string (res.command), ==, shr_command_to_string (steps[i].command));
+      g_assert_cmpint (res.answer, ==, steps[i].answer);
+      g_assert_cmpint (res.decided, ==, steps[i].decided);
+      if (res.decided)
+        ASSERT_OUTCOME (res.outcome, steps[i].outcome);
+      shr_reply_result_clear (&res);
+    }
+  g_assert_cmpint (q.calls, ==, 1);
+  g_assert_cmpuint (outbox_rows (store), ==, 4);
+  g_autofree gchar *st = draft_status (store, d);
+  g_assert_cmpstr (st, ==, "approved");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -952,6 +1035,7 @@ main (int argc, char **argv)
   ADD ("/approve/decide/atomic", test_decide_atomic);
   ADD ("/approve/decide/concurrent", test_decide_concurrent);
   ADD ("/approve/store/find", test_store_find);
+  ADD ("/approve/handle-reply", test_handle_reply);
   ADD ("/approve/store/expire-remind", test_expire_remind);
   return g_test_run ();
 }
