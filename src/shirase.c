@@ -22,6 +22,7 @@ static const ShrVerb verbs[] = {
   { "match", shr_cmd_match, "Judge advisory mails against the organisation profile" },
   { "check-config", shr_cmd_check_config, "Check the configuration file" },
   { "assets", shr_cmd_assets, "Import an inventory (dpkg, rpm, CSV) as asset groups" },
+  { "render", shr_cmd_render, "Render the notice (text, HTML or mail) for an advisory mail" },
   { NULL, NULL, NULL },
 };
 

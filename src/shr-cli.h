@@ -11,6 +11,7 @@ int shr_cmd_extract (int argc, char **argv);
 int shr_cmd_match (int argc, char **argv);
 int shr_cmd_check_config (int argc, char **argv);
 int shr_cmd_assets (int argc, char **argv);
+int shr_cmd_render (int argc, char **argv);
 
 /* The configuration file when -c is not given. */
 #define SHR_DEFAULT_CONFIG "/etc/shirase/shirase.conf"

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define SHR_VERSION_ERROR (shr_version_error_quark ())
 #define SHR_SEND_ERROR (shr_send_error_quark ())
 #define SHR_APPROVE_ERROR (shr_approve_error_quark ())
+#define SHR_COMPOSE_ERROR (shr_compose_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
@@ -23,6 +24,7 @@ GQuark shr_mustache_error_quark (void);
 GQuark shr_version_error_quark (void);
 GQuark shr_send_error_quark (void);
 GQuark shr_approve_error_quark (void);
+GQuark shr_compose_error_quark (void);
 
 typedef enum
 {
@@ -93,5 +95,11 @@ typedef enum
   SHR_APPROVE_ERROR_SECRET,   /* the secret file is unsafe or unreadable */
   SHR_APPROVE_ERROR_NOT_FOUND, /* no such draft */
 } ShrApproveError;
+
+typedef enum
+{
+  SHR_COMPOSE_ERROR_ADDRESS, /* From/To/Reply-To not a mail address */
+  SHR_COMPOSE_ERROR_CHARSET, /* the charset option is not one we write */
+} ShrComposeError;
 
 G_END_DECLS

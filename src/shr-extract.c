@@ -247,11 +247,17 @@ split_sentences (const gchar *text)
   GString *cur = g_string_new (NULL);
   const gchar *end = text + strlen (text);
   const gchar *p = text;
+  const gchar *line_start = text;
   while (p < end)
     {
       if (*p == '\n')
         {
           gboolean paragraph = (p + 1 < end && p[1] == '\n');
+          /* The whole line's length, not what is left of it after a
+           * sentence ended on it: a wrapped sentence's first fragment is
+           * no heading. */
+          gsize line_len = p - line_start;
+          line_start = p + 1;
           /* A line that starts with a list marker, or a short line (a
            * heading, a "Key: value"), ends the sentence as well. */
           const gchar *n = p + 1;
@@ -259,7 +265,7 @@ split_sentences (const gchar *text)
             n++;
           gboolean list_item = n < end && (*n == '*' || *n == '-' || g_str_has_prefix (n, "・")
                                            || g_str_has_prefix (n, "●") || g_str_has_prefix (n, "■"));
-          if (paragraph || list_item || cur->len < 60)
+          if (paragraph || list_item || line_len < 60)
             {
               if (cur->len > 0)
                 g_ptr_array_add (out, g_strdup (cur->str));
@@ -912,8 +918,23 @@ find_summary (ShrExtractContext *ctx)
   for (gsize i = 0; paragraphs[i] != NULL; i++)
     {
       gchar *p = g_strstrip (paragraphs[i]);
-      /* Japanese articles often write one paragraph per line. */
-      g_auto (GStrv) lines = ja ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
+      /* Japanese articles often write one paragraph per line (each line
+       * ends a sentence); CERT alerts wrap paragraphs at a fixed width
+       * (lines end anywhere), and then the lines are one paragraph. */
+      gboolean line_per_paragraph = FALSE;
+      if (ja && strchr (p, '\n') != NULL)
+        {
+          line_per_paragraph = TRUE;
+          g_auto (GStrv) probe = g_strsplit (p, "\n", -1);
+          for (gsize j = 0; probe[j] != NULL && probe[j + 1] != NULL; j++)
+            {
+              g_autofree gchar *t = g_strstrip (g_strdup (probe[j]));
+              if (*t != '\0' && !g_str_has_suffix (t, "。") && !g_str_has_suffix (t, "」")
+                  && !g_str_has_suffix (t, "）") && !g_str_has_suffix (t, ")"))
+                line_per_paragraph = FALSE;
+            }
+        }
+      g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
@@ -986,6 +1007,59 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Adds the versions of @s that lie after byte @after (-1: anywhere) and end
+ * before byte @before (-1: anywhere), unless written as affected ("… and
+ * earlier"), to the product named closest before each. Returns how many. */
+static guint
+add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *affected_after,
+              gint after, gint before)
+{
+  guint found = 0;
+  /* Versions, and releases named the way some vendors name their fixes
+   * ("Exchange Server 2019 CU15 SU3"); data/builds.tsv places the latter. */
+  static const gchar *named =
+    "(?<![\\w.])((?:(?-i:[A-Z])[\\w.]*\\s+){1,4}?(?:\\d{4}|SE|Subscription Edition)\\s+(?:CU\\d+|RTM)(?:\\s+SU\\s?\\d+)?)(?![\\w])";
+  const gchar *patterns[] = { version, named };
+  for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
+  {
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (patterns[k]), s, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start, end;
+      g_match_info_fetch_pos (m, 1, &start, &end);
+      gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
+      if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+        {
+          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          ShrProduct *target = g_ptr_array_index (r->products, 0);
+          gsize best = 0;
+          for (guint j = 0; j < r->products->len; j++)
+            {
+              ShrProduct *p = g_ptr_array_index (r->products, j);
+              const gchar *at = strstr (s, p->product);
+              if (at != NULL && at < s + start && (gsize) (at - s) >= best)
+                {
+                  best = at - s;
+                  target = p;
+                }
+            }
+          /* "Exchange Server 2019 CU15 SU3" of the product Exchange Server
+           * is its release "2019 CU15 SU3": notices print the product
+           * name before each fixed version. */
+          const gchar *kept = v;
+          gsize plen = strlen (target->product);
+          if (k == 1 && g_ascii_strncasecmp (v, target->product, plen) == 0 && v[plen] == ' ')
+            kept = v + plen + 1;
+          if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
+            found++;
+        }
+      g_match_info_next (m, NULL);
+    }
+  }
+  return found;
+}
+
 /* Fixed versions as prose and lists give them: "upgrade to 7.4.6 or
  * later", "fixed in PAN-OS 11.2.6", 「22.7R2.6 で修正」, a list under
  * 「修正済みバージョン」/"Fixed versions". A version written as affected
@@ -1001,7 +1075,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
   static const gchar *cue_before =
-    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release"
+    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release|install the"
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
@@ -1009,7 +1083,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {
-    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in",
+    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
     "修正", "対策済み", NULL
   };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
@@ -1033,34 +1107,19 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
           g_match_info_fetch_pos (cm, 0, &cue_start, &cue_end);
           versions_precede = TRUE;
         }
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (version), s, 0, &m);
-      while (g_match_info_matches (m))
-        {
-          gint start, end;
-          g_match_info_fetch_pos (m, 1, &start, &end);
-          gboolean placed = versions_precede ? end <= cue_start : start >= cue_end;
-          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
-            {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
-              /* The product named closest before the version. */
-              ShrProduct *target = g_ptr_array_index (r->products, 0);
-              gsize best = 0;
-              for (guint j = 0; j < r->products->len; j++)
-                {
-                  ShrProduct *p = g_ptr_array_index (r->products, j);
-                  const gchar *at = strstr (s, p->product);
-                  if (at != NULL && at < s + start && (gsize) (at - s) >= best)
-                    {
-                      best = at - s;
-                      target = p;
-                    }
-                }
-              if (target->fixed->len < 20)
-                shr_strv_add_unique (target->fixed, v);
-            }
-          g_match_info_next (m, NULL);
-        }
+      guint found = add_fixed_in (r, s, version, affected_after, versions_precede ? -1 : cue_end,
+                                  versions_precede ? cue_start : -1);
+      /* "… update to the following fixed versions:" then a list, one
+       * product and version per item. */
+      if (found == 0 && !versions_precede)
+        for (guint j = i + 1; j < sentences->len; j++)
+          {
+            const gchar *item = g_ptr_array_index (sentences, j);
+            if (!(g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "* ") || g_str_has_prefix (item, "・")
+                  || g_str_has_prefix (item, "•")))
+              break;
+            add_fixed_in (r, item, version, affected_after, 0, -1);
+          }
     }
 }
 
@@ -1083,6 +1142,37 @@ decide_category (ShrExtractContext *ctx)
     r->category = g_strdup ("vulnerability");
   else
     r->category = g_strdup ("information");
+}
+
+/* Whatever a recogniser took from the body, a title or an id is one line
+ * (it goes into mail headers later): controls and runs of white space
+ * become one space, and it is cut to a sane length. */
+static void
+make_one_line (gchar **field, gsize max_bytes)
+{
+  if (*field == NULL)
+    return;
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const guchar *p = (const guchar *) *field; *p; p++)
+    {
+      if (*p < 0x20 || *p == ' ' || *p == 0x7f)
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  if (out->len > max_bytes)
+    {
+      const gchar *end = g_utf8_find_prev_char (out->str, out->str + max_bytes + 1);
+      g_string_truncate (out, end ? (gsize) (end - out->str) : 0);
+    }
+  g_free (*field);
+  *field = g_string_free (out, FALSE);
 }
 
 static gchar *
@@ -1176,6 +1266,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   collect_mitigations (&ctx, sentences);
   collect_fixed_versions (&ctx, sentences);
 
+  make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
+  make_one_line (&record->advisory_id, 128);
+  make_one_line (&record->source_name, 200);
+  if (record->source_url != NULL && strpbrk (record->source_url, " \t\r\n") != NULL)
+    *strpbrk (record->source_url, " \t\r\n") = '\0';
   shr_record_finish (record);
   if (record->severity == NULL && record->cvss_max >= 0)
     {

@@ -444,6 +444,18 @@ shr_lexicon_free (ShrLexicon *lex)
   g_free (lex);
 }
 
+const gchar *
+shr_lexicon_default_dir (void)
+{
+  const gchar *dir = g_getenv ("SHIRASE_DATADIR");
+  if (dir != NULL && *dir != '\0')
+    return dir;
+  /* Installed data first; a build that was never installed reads the data
+   * of its source tree. */
+  g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
+  return g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
+}
+
 ShrLexicon *
 shr_lexicon_get_default (GError **error)
 {
@@ -452,15 +464,7 @@ shr_lexicon_get_default (GError **error)
   g_mutex_lock (&lock);
   if (lexicon == NULL)
     {
-      const gchar *dir = g_getenv ("SHIRASE_DATADIR");
-      if (dir == NULL || *dir == '\0')
-        {
-          /* Installed data first; a build that was never installed reads
-           * the data of its source tree. */
-          g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
-          dir = g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
-        }
-      lexicon = shr_lexicon_load (dir, error);
+      lexicon = shr_lexicon_load (shr_lexicon_default_dir (), error);
     }
   ShrLexicon *result = lexicon;
   g_mutex_unlock (&lock);

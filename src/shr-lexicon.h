@@ -63,6 +63,10 @@ ShrLexicon *shr_lexicon_load (const gchar *datadir, GError **error);
  * data dir; loaded on first use and kept for the process. */
 ShrLexicon *shr_lexicon_get_default (GError **error);
 
+/* (transfer none) The data directory: $SHIRASE_DATADIR, else the installed
+ * one, else (a build never installed) the source tree's data/. */
+const gchar *shr_lexicon_default_dir (void);
+
 void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.

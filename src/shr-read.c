@@ -613,9 +613,10 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
           && slot != NULL)
         {
           /* A folded header value. */
+          g_autofree gchar *folded = g_strstrip (g_strdup (lines[i]));
           current = g_string_new (*slot);
           g_string_append_c (current, ' ');
-          g_string_append (current, g_strstrip (g_strdup (lines[i])));
+          g_string_append (current, folded);
           g_free (*slot);
           *slot = g_string_free (current, FALSE);
           continue;

@@ -297,7 +297,7 @@ openssl_detect (ShrExtractContext *ctx)
 static void
 openssl_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory\\s*\\[([^\\]]+)\\]", ctx->head, 1);
+  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory[ \\t]*\\[([^\\]\\n]{1,40})\\]", ctx->head, 1);
   set_source (ctx, "other", "OpenSSL", date ? g_strdup_printf ("OpenSSL-SA-%s", date) : NULL);
   /* Issue headings are underlined with '='. */
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func (g_free);

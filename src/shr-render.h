@@ -1,0 +1,80 @@
+/* shr-render.h — notices, drafts and digests from the templates.
+ *
+ * Templates live in one directory: the [templates] dir key of the config,
+ * else the installed $(pkgdatadir)/templates, else (a build never
+ * installed) the source tree's templates/. A top-level template NAME is
+ * the file NAME (notice-ja.txt, notice-en.html, draft.txt, …); partials
+ * are NAME.mustache in the same directory. Files ending in .html render in
+ * Mustache's HTML mode (every value escaped), the others as plain text.
+ * templates/README.md lists the files and the view's keys. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SHR_RENDER_LANG_JA,
+  SHR_RENDER_LANG_EN,
+  SHR_RENDER_LANG_BOTH,
+} ShrRenderLang;
+
+typedef struct _ShrRenderer ShrRenderer;
+
+/* One rendered mail: the Subject (one line, no control characters), the
+ * plain text and the HTML (caller frees with shr_rendered_free). */
+typedef struct
+{
+  gchar *subject;
+  gchar *text;
+  gchar *html; /* NULL for a text-only mail (drafts, digests) */
+} ShrRendered;
+
+/* (transfer none) The default directory: installed, else the source
+ * tree's templates/. */
+const gchar *shr_render_default_dir (void);
+
+/* (transfer full) The directory for @keyfile ([templates] dir, relative to
+ * the config file's directory @config_path when not absolute), else the
+ * default. @keyfile and @config_path may be NULL. */
+gchar *shr_render_dir_for_config (GKeyFile *keyfile, const gchar *config_path);
+
+/* A renderer caches compiled templates: use one per thread.
+ *
+ * (transfer full) A renderer on @dir (NULL: the default). Errors: G_FILE_ERROR
+ * when @dir has no notice-ja.txt (it is not a template directory). */
+ShrRenderer *shr_renderer_new (const gchar *dir, GError **error);
+void shr_renderer_free (ShrRenderer *renderer);
+
+const gchar *shr_renderer_get_dir (ShrRenderer *renderer);
+
+/* Renders template @name against @view (compiled once and cached).
+ * Errors: G_FILE_ERROR, SHR_MUSTACHE_ERROR. (transfer full) */
+gchar *shr_renderer_render (ShrRenderer *renderer, const gchar *name, JsonNode *view, GError **error);
+
+/* Adds subject_ja and subject_en to a notice view (from subject-ja.txt and
+ * subject-en.txt, made one line), so that the notice bodies can quote the
+ * Subject their mail will carry. Called by the functions below; idempotent. */
+gboolean shr_renderer_add_subjects (ShrRenderer *renderer, JsonNode *view, GError **error);
+
+/* The notice in @lang: subject (Japanese for ja and both), text and HTML.
+ * (transfer full) */
+ShrRendered *shr_renderer_notice (ShrRenderer *renderer, JsonNode *view, ShrRenderLang lang, GError **error);
+
+/* The approver's draft for the notice of @view: both languages, how to
+ * reply, @token in the Subject ([承認依頼 #TOKEN]). The text is draft.txt,
+ * which quotes the notices as they will go out. (transfer full) */
+ShrRendered *shr_renderer_draft (ShrRenderer *renderer, JsonNode *view, const gchar *token,
+                                 const gchar *draft_id, GError **error);
+
+/* The digest (view from shr_notice_digest_view_new). (transfer full) */
+ShrRendered *shr_renderer_digest (ShrRenderer *renderer, JsonNode *view, GError **error);
+
+void shr_rendered_free (ShrRendered *rendered);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRenderer, shr_renderer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRendered, shr_rendered_free)
+
+G_END_DECLS
