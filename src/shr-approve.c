@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <gmime/gmime.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -1163,4 +1164,63 @@ shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, cons
                                      shr_command_to_string (result->command), reply->from, result->draft_id,
                                      shr_decision_outcome_to_string (result->outcome));
   return TRUE;
+}
+
+/* ---- from a parsed message ------------------------------------------------------- */
+
+static GMimeTextPart *
+first_text_plain (GMimeObject *part, int depth)
+{
+  if (part == NULL || depth > 16)
+    return NULL;
+  if (GMIME_IS_TEXT_PART (part))
+    {
+      GMimeContentType *ct = g_mime_object_get_content_type (part);
+      /* A text/plain attachment is not the reply. */
+      if (g_mime_content_type_is_type (ct, "text", "plain")
+          && g_mime_part_get_filename (GMIME_PART (part)) == NULL)
+        return GMIME_TEXT_PART (part);
+      return NULL;
+    }
+  if (GMIME_IS_MULTIPART (part))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (part);
+      int n = g_mime_multipart_get_count (mp);
+      for (int i = 0; i < n; i++)
+        {
+          GMimeTextPart *t = first_text_plain (g_mime_multipart_get_part (mp, i), depth + 1);
+          if (t != NULL)
+            return t;
+        }
+    }
+  return NULL;
+}
+
+ShrReply *
+shr_reply_new_from_message (gpointer message)
+{
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+  GMimeMessage *m = message;
+  ShrReply *r = shr_reply_new ();
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (m));
+  int n = g_mime_header_list_get_count (headers);
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+      const char *value = g_mime_header_get_value (h);
+      if (value != NULL)
+        shr_reply_add_header (r, g_mime_header_get_name (h), value);
+    }
+  GMimeTextPart *text = first_text_plain (g_mime_message_get_mime_part (m), 0);
+  if (text != NULL)
+    {
+      g_autofree gchar *body = g_mime_text_part_get_text (text);
+      if (body != NULL && strlen (body) > SHR_MAX_REPLY_BODY_BYTES)
+        {
+          const gchar *end = g_utf8_find_prev_char (body, body + SHR_MAX_REPLY_BODY_BYTES + 1);
+          body[end != NULL ? end - body : 0] = '\0';
+        }
+      r->body = g_steal_pointer (&body);
+    }
+  return r;
 }

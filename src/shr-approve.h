@@ -91,6 +91,16 @@ typedef struct
 ShrReply *shr_reply_new (void);
 void shr_reply_free (ShrReply *reply);
 
+/* (transfer full) The reply's fields from a parsed message: every header
+ * through shr_reply_add_header (decoded, in order, so the topmost
+ * Authentication-Results comes first) and the first text/plain part as the
+ * body (at most SHR_MAX_REPLY_BODY_BYTES; a longer one is cut at a
+ * character boundary: the command is in its first lines). @message is a
+ * GMimeMessage (gpointer keeps GMime out of this header). */
+ShrReply *shr_reply_new_from_message (gpointer message);
+
+#define SHR_MAX_REPLY_BODY_BYTES (256 * 1024)
+
 /* Feeds one (decoded) header of the reply: From, Message-ID, In-Reply-To,
  * References, Subject, Authentication-Results, and those that mark an
  * automatic reply (Auto-Submitted other than "no", X-Autoreply,

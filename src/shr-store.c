@@ -1244,6 +1244,36 @@ shr_store_drafts_pending (ShrStore *store, gint64 created_before,
 }
 
 gboolean
+shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
+                         const gchar *message_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (token != NULL && message_id != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE drafts SET token = ?1, message_id = ?2, updated_at = ?3"
+      " WHERE id = ?4",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token);
+  bind_text (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  sqlite3_bind_int64 (stmt, 4, draft_id);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "setting a draft's token", error);
+  if (ok && sqlite3_changes (store->db) == 0)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no draft %" G_GINT64_FORMAT, draft_id);
+      ok = FALSE;
+    }
+  return own_end (store, own, ok, error);
+}
+
+gboolean
 shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
                               GError **error)
 {

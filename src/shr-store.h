@@ -238,6 +238,13 @@ gboolean shr_store_drafts_pending (ShrStore *store, gint64 created_before,
                                    gboolean unreminded_only, GArray **ids,
                                    GError **error);
 
+/* Sets the token and Message-ID of a draft added without them: both are
+ * made from its id (shr_approve_token), known only once it is added. Call
+ * in the transaction that added it. Unique like in shr_store_add_draft. */
+gboolean shr_store_draft_set_ids (ShrStore *store, gint64 draft_id,
+                                  const gchar *token, const gchar *message_id,
+                                  GError **error);
+
 /* Records that the approvers were reminded of @draft_id at @at. */
 gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
                                        gint64 at, GError **error);

@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "shr-approve.h"
+#include "shr-compose.h"
 #include "shr-outbox.h"
 #include "shr-send.h"
 #include "shr-store.h"
@@ -329,11 +331,12 @@ test_wrong_password (void)
 {
   if (!have_stack ())
     return;
+  guint before = count ("admin2");
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrSmtpConfig) c = smtp_config ("shirase", "Wr0ng-Secret-Do-Not-Print");
   g_autoptr (ShrSender) sender = shr_sender_new (c, &error);
   g_assert_no_error (error);
-  const gchar *const rcpt[] = { "watch@example.test", NULL };
+  const gchar *const rcpt[] = { "admin2@example.test", NULL };
   g_autoptr (GBytes) msg = compose ("pw.1@shirase.test", rcpt[0], "pw");
   g_autoptr (GPtrArray) results = NULL;
   g_assert_false (shr_sender_send (sender, NULL, rcpt, msg, &results, &error));
@@ -370,7 +373,7 @@ test_wrong_password (void)
   g_autoptr (GBytes) msg3 = compose ("pw.3@shirase.test", rcpt[0], "pw3");
   g_assert_true (shr_sender_send (s3, NULL, rcpt, msg3, &res3, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (wait_count ("watch", 2, 10), ==, 2);
+  g_assert_cmpuint (wait_count ("admin2", before + 2, 10), ==, before + 2);
 
   g_assert_cmpint (g_chmod (pwfile, 0644), ==, 0);
   g_autoptr (ShrSender) s4 = shr_sender_new (c2, &error);
@@ -487,15 +490,226 @@ test_refused_after_data (void)
   g_assert_cmpuint (wait_count ("admin2", before + 1, 10), ==, before + 1);
 }
 
+/* ---- the approval loop over the real servers --------------------------------- */
+
+#define FROM "shirase <shirase@example.test>"
+
+/* (transfer full) CRLF bytes of a composed message. */
+static GBytes *
+composed (const ShrComposeOptions *o, const gchar *subject, const gchar *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeMessage) m = shr_compose_message (o, subject, text, NULL, &error);
+  g_assert_no_error (error);
+  gchar *s = shr_compose_to_string (m, TRUE);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+typedef struct
+{
+  gint64 draft_id;
+  gint calls;
+} Notices;
+
+/* on_approved: the Japanese and English notices to the administrators,
+ * queued in the transaction that approves. */
+static gboolean
+queue_notices (ShrStore *store, gpointer data, GError **error)
+{
+  Notices *n = data;
+  n->calls++;
+  const gchar *const admins[] = { "admin@example.test", "admin2@example.test", NULL };
+  static const gchar *const langs[][3] = {
+    { "ja", "【要対応・A 即日】Exchange Server: CVE-2026-21001 (悪用確認済み)",
+      "■ 概要\n認証なしでコードが実行される脆弱性です。\n" },
+    { "en", "[Action Required - A today] Exchange Server: CVE-2026-21001 (exploited)",
+      "Overview\nUnauthenticated remote code execution.\n" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree gchar *mid
+          = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s@shirase.test", n->draft_id, langs[i][0]);
+      ShrComposeOptions o = { .from = FROM, .to = admins, .message_id = mid };
+      g_autoptr (GBytes) bytes = composed (&o, langs[i][1], langs[i][2]);
+      if (!shr_store_outbox_add_message (store, n->draft_id, "notice", langs[i][0], mid,
+                                         "shirase@example.test", admins, bytes, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The messages in @user's Maildir (new/), as parsed replies. */
+static GPtrArray *
+maildir_replies (const gchar *user)
+{
+  g_autofree gchar *dir = g_build_filename (env ("MAILSTACK_DIR"), "mail", user, "Maildir", "new", NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_reply_free);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      GMimeStream *stream = g_mime_stream_file_open (path, "r", NULL);
+      g_assert_nonnull (stream);
+      GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+      g_autoptr (GMimeMessage) m = g_mime_parser_construct_message (parser, NULL);
+      g_object_unref (parser);
+      g_object_unref (stream);
+      g_assert_nonnull (m);
+      g_ptr_array_add (out, shr_reply_new_from_message (m));
+    }
+  return out;
+}
+
+/* A reply as a person's mail client writes it (no Auto-Submitted, which
+ * every message shr_compose makes carries, rightly). */
+static GBytes *
+human_reply (const gchar *from, const gchar *mid, const gchar *in_reply_to, const gchar *subject,
+             const gchar *body)
+{
+  g_autofree gchar *subj = shr_compose_encode_header (subject, NULL, 9);
+  g_autofree gchar *subj_crlf = NULL;
+  {
+    g_auto (GStrv) parts = g_strsplit (subj, "\n", -1);
+    subj_crlf = g_strjoinv ("\r\n", parts);
+  }
+  gchar *t = g_strdup_printf ("From: %s\r\nTo: watch@example.test\r\nSubject: %s\r\n"
+                              "Date: Thu, 26 Nov 2026 10:00:00 +0900\r\nMessage-ID: <%s>\r\n"
+                              "In-Reply-To: <%s>\r\nReferences: <%s>\r\nMIME-Version: 1.0\r\n"
+                              "Content-Type: text/plain; charset=utf-8\r\n"
+                              "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
+                              from, subj_crlf, mid, in_reply_to, in_reply_to, body);
+  return g_bytes_new_take (t, strlen (t));
+}
+
+static void
+test_approval_loop (void)
+{
+  if (!have_stack ())
+    return;
+  g_autofree gchar *dir = state_dir ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) secret = shr_approve_load_or_create_secret (dir, &error);
+  g_assert_no_error (error);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_data (
+      kf, "[approval]\napprovers = approver@example.test, approver2@example.test\n", -1, 0, NULL));
+  g_autoptr (ShrApprovalConfig) approval = shr_approval_config_from_keyfile (kf, "t.conf", &error);
+  g_assert_no_error (error);
+  g_autoptr (ShrSmtpConfig) c = smtp_config ("shirase", "pw-shirase");
+  g_autoptr (ShrSender) sender = shr_sender_new (c, &error);
+  g_assert_no_error (error);
+
+  /* 1. The draft: added, given its token and Message-ID from its id, and
+   *    queued to both approvers, in one transaction. */
+  const gchar *keys[] = { "CVE-2026-21001", NULL };
+  gint64 case_id, draft_id;
+  g_assert_true (shr_store_case_for_keys (store, keys, "Exchange", &case_id, NULL, &error));
+  g_assert_true (shr_store_begin (store, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, NULL, NULL, &draft_id, &error));
+  g_autofree gchar *token = shr_approve_token (secret, draft_id);
+  g_autofree gchar *draft_mid
+      = g_strdup_printf ("draft.%" G_GINT64_FORMAT ".%s@shirase.test", draft_id, token);
+  g_assert_true (shr_store_draft_set_ids (store, draft_id, token, draft_mid, &error));
+  const gchar *const approvers[] = { "approver@example.test", "approver2@example.test", NULL };
+  g_autofree gchar *draft_subject
+      = g_strdup_printf ("[承認依頼 #%s] 【要対応・A 即日】Exchange Server: CVE-2026-21001", token);
+  ShrComposeOptions o
+      = { .from = FROM, .to = approvers, .reply_to = "watch@example.test", .message_id = draft_mid };
+  g_autoptr (GBytes) draft = composed (&o, draft_subject,
+                                       "この通知を送ってよければ「承認」と返信してください。\n"
+                                       "承認 / approve で送信、却下 / reject で破棄します。\n");
+  g_assert_true (shr_store_outbox_add_message (store, draft_id, "draft", "ja", draft_mid,
+                                               "shirase@example.test", approvers, draft, NULL, &error));
+  g_assert_true (shr_store_commit (store, &error));
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_true (shr_outbox_run (store, sender, now, NULL, NULL, &error));
+  guint approver_before = count ("approver");
+  g_assert_cmpuint (wait_count ("approver2", 1, 10), >=, 1);
+
+  /* 2. The approver replies 「承認します」 above the quoted draft, and a
+   *    stranger replies too; both reach the watched mailbox. */
+  g_autoptr (ShrSmtpConfig) ca = smtp_config ("approver", "pw-approver");
+  g_free (ca->from);
+  ca->from = g_strdup ("approver@example.test");
+  g_autoptr (ShrSender) as = shr_sender_new (ca, &error);
+  g_assert_no_error (error);
+  const gchar *const watch[] = { "watch@example.test", NULL };
+  g_autofree gchar *re = g_strdup_printf ("Re: %s", draft_subject);
+  g_autoptr (GBytes) reply
+      = human_reply ("Approver <approver@example.test>", "reply.1@example.test", draft_mid, re,
+                     "承認します。\r\n\r\n"
+                     "2026年3月3日 10:00 shirase <shirase@example.test>さんは書きました:\r\n"
+                     "> 承認 / approve で送信、却下 / reject で破棄します。\r\n");
+  g_autoptr (GPtrArray) res = NULL;
+  g_assert_true (shr_sender_send (as, NULL, watch, reply, &res, &error));
+  g_autoptr (GBytes) stranger
+      = human_reply ("Mallory <admin2@example.test>", "reply.2@example.test", draft_mid, re, "承認\r\n");
+  g_autoptr (GPtrArray) res2 = NULL;
+  g_assert_true (shr_sender_send (sender, NULL, watch, stranger, &res2, &error));
+  g_assert_cmpuint (wait_count ("watch", 2, 10), ==, 2);
+
+  /* 3. The watcher's step, twice over (a reply read twice): one approval,
+   *    the notices queued once, the stranger refused and not answered. */
+  Notices n = { draft_id, 0 };
+  guint approved = 0, refused = 0;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (GPtrArray) replies = maildir_replies ("watch");
+      g_assert_cmpuint (replies->len, ==, 2);
+      for (guint i = 0; i < replies->len; i++)
+        {
+          ShrReplyResult r;
+          g_assert_true (shr_approve_handle_reply (store, approval, replies->pdata[i], now, queue_notices, &n,
+                                                   &r, &error));
+          g_assert_no_error (error);
+          g_test_message ("pass %d: %s", pass, r.message);
+          approved += r.decided && r.outcome == SHR_DECISION_APPROVED;
+          if (r.verdict == SHR_REPLY_NOT_APPROVER)
+            {
+              refused++;
+              g_assert_false (r.answer);
+            }
+          shr_reply_result_clear (&r);
+        }
+    }
+  g_assert_cmpuint (approved, ==, 1);
+  g_assert_cmpuint (refused, ==, 2);
+  g_assert_cmpint (n.calls, ==, 1);
+
+  /* 4. The notices go out: each administrator gets the Japanese and the
+   *    English one, once. */
+  guint admin_before = count ("admin"), admin2_before = count ("admin2");
+  ShrOutboxReport rep = { 0 };
+  g_assert_true (shr_outbox_run (store, sender, now, NULL, &rep, &error));
+  g_assert_cmpuint (rep.sent, ==, 4);
+  shr_outbox_report_clear (&rep);
+  g_assert_true (shr_outbox_run (store, sender, now + 3600, NULL, &rep, &error));
+  g_assert_cmpuint (rep.messages, ==, 0);
+  g_assert_cmpuint (wait_count ("admin", admin_before + 2, 10), ==, admin_before + 2);
+  g_assert_cmpuint (wait_count ("admin2", admin2_before + 2, 10), ==, admin2_before + 2);
+  g_autoptr (GHashTable) ids = mailbox_ids ("admin");
+  g_autofree gchar *ja = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".ja@shirase.test", draft_id);
+  g_autofree gchar *en = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".en@shirase.test", draft_id);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, ja)), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, en)), ==, 1);
+  g_assert_cmpuint (count ("approver"), ==, approver_before);
+  rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_mime_init ();
   g_test_add_func ("/send-smtp/batch-1000-one-connection", test_batch_1000);
   g_test_add_func ("/send-smtp/one-recipient-refused", test_one_refused);
   g_test_add_func ("/send-smtp/refused-after-data", test_refused_after_data);
   g_test_add_func ("/send-smtp/server-down-then-back", test_server_down);
   g_test_add_func ("/send-smtp/wrong-password", test_wrong_password);
   g_test_add_func ("/send-smtp/security", test_security);
+  g_test_add_func ("/send-smtp/approval-loop", test_approval_loop);
   return g_test_run ();
 }

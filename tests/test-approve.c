@@ -2,6 +2,7 @@
  * command, each reason a reply is refused, and the decision rule with its
  * quorum under concurrency. */
 #include <glib.h>
+#include <gmime/gmime.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -1005,10 +1006,53 @@ test_handle_reply (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st, ==, "approved");
 }
 
+/* From a parsed message: headers decoded and in order, the first
+ * text/plain part (not an attached .txt) as the body. */
+static void
+test_reply_from_message (void)
+{
+  const gchar *raw
+      = "Authentication-Results: mx.example.test; dkim=pass header.d=example.test\r\n"
+        "Authentication-Results: relay.example.test; none\r\n"
+        "From: =?UTF-8?B?5LiK5Y+4?= <Boss@Example.test>\r\n"
+        "Subject: =?UTF-8?B?UmU6IFvmib/oqo3kvp3poLwgI0s3UTJNOUYzWEFd?=\r\n"
+        "Message-ID: <r@x>\r\nIn-Reply-To: <d@x>\r\nReferences: <a@x>\r\n <d@x>\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        "--b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n"
+        "--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>reject</p>\r\n"
+        "--b2\r\nContent-Type: text/plain; charset=iso-2022-jp\r\n"
+        "Content-Transfer-Encoding: 7bit\r\n\r\n"
+        "\x1b$B>5G'\x1b(B\r\n"
+        "--b2--\r\n"
+        "--b1\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=x.txt\r\n\r\n"
+        "reject\r\n--b1--\r\n";
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
+  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
+  g_object_unref (parser);
+  g_object_unref (stream);
+  g_assert_nonnull (m);
+  g_autoptr (ShrReply) r = shr_reply_new_from_message (m);
+  g_object_unref (m);
+  g_assert_cmpstr (r->from, ==, "boss@example.test");
+  g_assert_cmpstr (r->subject, ==, "Re: [承認依頼 #K7Q2M9F3XA]");
+  g_assert_cmpstr (r->message_id, ==, "r@x");
+  g_assert_cmpuint (r->refs->len, ==, 3);
+  g_assert_cmpstr (r->refs->pdata[0], ==, "d@x");
+  g_assert_cmpstr (r->refs->pdata[2], ==, "d@x");
+  g_assert_cmpuint (r->auth_results->len, ==, 2);
+  g_assert_cmpstr (r->auth_results->pdata[0], ==, "mx.example.test; dkim=pass header.d=example.test");
+  g_assert_null (r->automatic);
+  g_assert_cmpstr (r->body, ==, "承認"); /* the CRLF before a boundary is the boundary's */
+  g_assert_cmpint (shr_approve_parse_command (r->body, NULL), ==, SHR_COMMAND_APPROVE);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_mime_init ();
   g_test_add_func ("/approve/token/format", test_token_format);
   g_test_add_func ("/approve/token/equal", test_token_equal);
   g_test_add_func ("/approve/token/constant-time", test_token_constant_time);
@@ -1028,6 +1072,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/verify/not-pending", test_verify_not_pending);
   g_test_add_func ("/approve/verify/expired", test_verify_expired);
   g_test_add_func ("/approve/auth-results/parse", test_auth_results_parse);
+  g_test_add_func ("/approve/reply/from-message", test_reply_from_message);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/approve/decide/quorum1-replay", test_decide_quorum1_replay);
   ADD ("/approve/decide/quorum2", test_decide_quorum2);
