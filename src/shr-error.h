@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 #define SHR_STORE_ERROR (shr_store_error_quark ())
 #define SHR_MUSTACHE_ERROR (shr_mustache_error_quark ())
 #define SHR_VERSION_ERROR (shr_version_error_quark ())
+#define SHR_SEND_ERROR (shr_send_error_quark ())
+#define SHR_APPROVE_ERROR (shr_approve_error_quark ())
 #define SHR_COMPOSE_ERROR (shr_compose_error_quark ())
 #define SHR_WATCH_ERROR (shr_watch_error_quark ())
 
@@ -21,6 +23,8 @@ GQuark shr_config_error_quark (void);
 GQuark shr_store_error_quark (void);
 GQuark shr_mustache_error_quark (void);
 GQuark shr_version_error_quark (void);
+GQuark shr_send_error_quark (void);
+GQuark shr_approve_error_quark (void);
 GQuark shr_compose_error_quark (void);
 GQuark shr_watch_error_quark (void);
 
@@ -77,6 +81,22 @@ typedef enum
   SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
   SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
 } ShrVersionError;
+
+typedef enum
+{
+  SHR_SEND_ERROR_CONFIG,      /* [smtp] unusable (scheme, security, from) */
+  SHR_SEND_ERROR_CREDENTIALS, /* the password file or command failed */
+  SHR_SEND_ERROR_CONNECT,     /* network, TLS or timeout (temporary) */
+  SHR_SEND_ERROR_AUTH,        /* the server refused our login */
+  SHR_SEND_ERROR_TEMPORARY,   /* 4xx to MAIL FROM or DATA */
+  SHR_SEND_ERROR_REFUSED,     /* 5xx to MAIL FROM or DATA, or every RCPT */
+} ShrSendError;
+
+typedef enum
+{
+  SHR_APPROVE_ERROR_SECRET,   /* the secret file is unsafe or unreadable */
+  SHR_APPROVE_ERROR_NOT_FOUND, /* no such draft */
+} ShrApproveError;
 
 typedef enum
 {

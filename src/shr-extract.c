@@ -1015,8 +1015,15 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
               gint after, gint before)
 {
   guint found = 0;
+  /* Versions, and releases named the way some vendors name their fixes
+   * ("Exchange Server 2019 CU15 SU3"); data/builds.tsv places the latter. */
+  static const gchar *named =
+    "(?<![\\w.])((?:(?-i:[A-Z])[\\w.]*\\s+){1,4}?(?:\\d{4}|SE|Subscription Edition)\\s+(?:CU\\d+|RTM)(?:\\s+SU\\s?\\d+)?)(?![\\w])";
+  const gchar *patterns[] = { version, named };
+  for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
+  {
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (version), s, 0, &m);
+  g_regex_match (shr_regex (patterns[k]), s, 0, &m);
   while (g_match_info_matches (m))
     {
       gint start, end;
@@ -1037,11 +1044,19 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
                   target = p;
                 }
             }
-          if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, v))
+          /* "Exchange Server 2019 CU15 SU3" of the product Exchange Server
+           * is its release "2019 CU15 SU3": notices print the product
+           * name before each fixed version. */
+          const gchar *kept = v;
+          gsize plen = strlen (target->product);
+          if (k == 1 && g_ascii_strncasecmp (v, target->product, plen) == 0 && v[plen] == ' ')
+            kept = v + plen + 1;
+          if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
             found++;
         }
       g_match_info_next (m, NULL);
     }
+  }
   return found;
 }
 
@@ -1060,7 +1075,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
   static const gchar *cue_before =
-    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release"
+    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release|install the"
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
@@ -1068,7 +1083,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {
-    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in",
+    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
     "修正", "対策済み", NULL
   };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };

@@ -3,6 +3,8 @@
 
 #include "shr-match.h"
 
+#include "shr-builds.h"
+
 #include <string.h>
 
 #include "shr-version.h"
@@ -121,9 +123,16 @@ asset_affected (const ShrAsset *a, const ShrProduct *p)
       if (any_false)
         result = SHR_TRISTATE_FALSE;
     }
-  /* The fixed versions decide when the affected phrases could not. */
+  /* The fixed versions decide when the affected phrases could not; fixes
+   * written as release names ("2019 CU15 SU3") are placed by their builds. */
   if (result == SHR_TRISTATE_UNKNOWN && has_fixed)
-    result = shr_version_affected_by_fixed (p->fixed, a->scheme, a->version);
+    {
+      const ShrBuilds *builds = shr_builds_get_default ();
+      if (a->scheme == SHR_VERSION_SCHEME_GENERIC && shr_builds_names_release (builds, p->product, p->fixed))
+        result = shr_builds_affected (builds, p->product, p->fixed, a->version);
+      else
+        result = shr_version_affected_by_fixed (p->fixed, a->scheme, a->version);
+    }
   return result;
 }
 

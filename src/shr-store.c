@@ -115,6 +115,46 @@ static const gchar *const migrations[] = {
   "CREATE TABLE settings ("
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL);",
+  /* 2: the outbox keeps the bytes it sends. One message (a draft to every
+   * approver, say) may go to several recipients under one Message-ID, so
+   * the delivery state stays per recipient and the Message-ID is unique
+   * per (message, recipient) only; notices stay once per (draft,
+   * recipient, language). next_attempt_at doubles as the lease of a row
+   * being sent: a sender that died leaves it 'sending' until then. */
+  "CREATE TABLE outbox_messages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  message_id TEXT NOT NULL UNIQUE,"
+  "  sender TEXT NOT NULL,"
+  "  bytes BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE outbox_v2 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  draft_id INTEGER REFERENCES drafts(id),"
+  "  kind TEXT NOT NULL DEFAULT 'notice',"
+  "  recipient TEXT NOT NULL,"
+  "  lang TEXT NOT NULL,"
+  "  message_id TEXT NOT NULL,"
+  "  message_ref INTEGER REFERENCES outbox_messages(id),"
+  "  status TEXT NOT NULL DEFAULT 'queued'"
+  "    CHECK (status IN ('queued','sending','sent','failed')),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  UNIQUE (message_id, recipient));"
+  "INSERT INTO outbox_v2 (id, draft_id, recipient, lang, message_id, status,"
+  "  attempts, next_attempt_at, last_error, created_at, updated_at)"
+  "  SELECT id, draft_id, recipient, lang, message_id, status, attempts,"
+  "  next_attempt_at, last_error, created_at, updated_at FROM outbox;"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_v2 RENAME TO outbox;"
+  "CREATE UNIQUE INDEX outbox_notice_once ON outbox(draft_id, recipient, lang)"
+  "  WHERE kind = 'notice';"
+  "CREATE INDEX outbox_status ON outbox(status, next_attempt_at);"
+  "CREATE INDEX outbox_message ON outbox(message_ref);"
+  /* When the approvers were reminded of a pending draft (NULL: not yet). */
+  "ALTER TABLE drafts ADD COLUMN reminded_at INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -1099,7 +1139,8 @@ shr_store_outbox_add (ShrStore *store, gint64 draft_id,
       store,
       "INSERT INTO outbox (draft_id, recipient, lang, message_id,"
       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
-      " ON CONFLICT (draft_id, recipient, lang) DO NOTHING",
+      " ON CONFLICT (draft_id, recipient, lang) WHERE kind = 'notice'"
+      " DO NOTHING",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -1118,6 +1159,465 @@ shr_store_outbox_add (ShrStore *store, gint64 draft_id,
     return FALSE;
   if (queued != NULL)
     *queued = changed;
+  return TRUE;
+}
+
+/* ---- draft lookup, reminders, expiry -------------------------------------------- */
+
+void
+shr_store_draft_free (ShrStoreDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_free (draft->kind);
+  g_free (draft->status);
+  g_free (draft->token);
+  g_free (draft->message_id);
+  g_free (draft->subject);
+  g_free (draft);
+}
+
+ShrStoreDraft *
+shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id, case_id, kind, status, token, message_id, subject,"
+      " created_at, reminded_at FROM drafts WHERE id = ?",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  if (!step_row (store, stmt, "reading a draft", &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no draft %" G_GINT64_FORMAT, draft_id);
+      return NULL;
+    }
+  ShrStoreDraft *d = g_new0 (ShrStoreDraft, 1);
+  d->id = sqlite3_column_int64 (stmt, 0);
+  d->case_id = sqlite3_column_int64 (stmt, 1);
+  d->kind = column_dup (stmt, 2);
+  d->status = column_dup (stmt, 3);
+  d->token = column_dup (stmt, 4);
+  d->message_id = column_dup (stmt, 5);
+  d->subject = column_dup (stmt, 6);
+  d->created_at = sqlite3_column_int64 (stmt, 7);
+  d->reminded_at = sqlite3_column_int64 (stmt, 8);
+  return d;
+}
+
+gboolean
+shr_store_draft_find (ShrStore *store, const gchar *const *message_ids,
+                      const gchar *token, gint64 *draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (draft_id != NULL, FALSE);
+  *draft_id = 0;
+  for (const gchar *const *m = message_ids; m != NULL && *m != NULL; m++)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (
+          store, "SELECT id FROM drafts WHERE message_id = ?", error);
+      gboolean found;
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, *m);
+      if (!step_row (store, stmt, "finding a draft", &found, error))
+        return FALSE;
+      if (found)
+        {
+          *draft_id = sqlite3_column_int64 (stmt, 0);
+          return TRUE;
+        }
+    }
+  if (token == NULL)
+    return TRUE;
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "SELECT id FROM drafts WHERE token = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token);
+  if (!step_row (store, stmt, "finding a draft", &found, error))
+    return FALSE;
+  if (found)
+    *draft_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_drafts_pending (ShrStore *store, gint64 created_before,
+                          gboolean unreminded_only, GArray **ids,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id FROM drafts WHERE status = 'pending' AND created_at <= ?1"
+      " AND (?2 = 0 OR reminded_at IS NULL) ORDER BY id",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, created_before);
+  sqlite3_bind_int (stmt, 2, unreminded_only ? 1 : 0);
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (got, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing pending drafts");
+      return FALSE;
+    }
+  *ids = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
+                         const gchar *message_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (token != NULL && message_id != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE drafts SET token = ?1, message_id = ?2, updated_at = ?3"
+      " WHERE id = ?4",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token);
+  bind_text (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  sqlite3_bind_int64 (stmt, 4, draft_id);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "setting a draft's token", error);
+  if (ok && sqlite3_changes (store->db) == 0)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no draft %" G_GINT64_FORMAT, draft_id);
+      ok = FALSE;
+    }
+  return own_end (store, own, ok, error);
+}
+
+gboolean
+shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
+                              GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "UPDATE drafts SET reminded_at = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_int64 (stmt, 2, draft_id);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "marking a draft reminded", error);
+  return own_end (store, own, ok, error);
+}
+
+/* ---- outbox with bytes ----------------------------------------------------- */
+
+void
+shr_outbox_row_free (ShrOutboxRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->kind);
+  g_free (row->recipient);
+  g_free (row->lang);
+  g_free (row->message_id);
+  g_free (row->status);
+  g_free (row->last_error);
+  g_free (row);
+}
+
+#define OUTBOX_COLUMNS                                                        \
+  "id, draft_id, kind, recipient, lang, message_id, message_ref, status,"     \
+  " attempts, next_attempt_at, last_error"
+
+static ShrOutboxRow *
+outbox_row_from_stmt (sqlite3_stmt *stmt)
+{
+  ShrOutboxRow *row = g_new0 (ShrOutboxRow, 1);
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->draft_id = sqlite3_column_int64 (stmt, 1);
+  row->kind = column_dup (stmt, 2);
+  row->recipient = column_dup (stmt, 3);
+  row->lang = column_dup (stmt, 4);
+  row->message_id = column_dup (stmt, 5);
+  row->message_ref = sqlite3_column_int64 (stmt, 6);
+  row->status = column_dup (stmt, 7);
+  row->attempts = sqlite3_column_int64 (stmt, 8);
+  row->next_attempt_at = sqlite3_column_int64 (stmt, 9);
+  row->last_error = column_dup (stmt, 10);
+  return row;
+}
+
+static gboolean
+outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
+                           const gchar *kind, const gchar *lang,
+                           const gchar *message_id, const gchar *sender,
+                           const gchar *const *recipients, GBytes *bytes,
+                           guint *queued, GError **error)
+{
+  gint64 now = now_seconds ();
+  gint64 ref = 0;
+  gboolean new_message = FALSE;
+  {
+    g_auto (ShrStmt) find = get_stmt (
+        store, "SELECT id FROM outbox_messages WHERE message_id = ?", error);
+    gboolean found;
+    if (find == NULL)
+      return FALSE;
+    bind_text (find, 1, message_id);
+    if (!step_row (store, find, "finding an outbox message", &found, error))
+      return FALSE;
+    if (found)
+      ref = sqlite3_column_int64 (find, 0);
+  }
+  if (ref == 0)
+    {
+      g_auto (ShrStmt) ins = get_stmt (
+          store,
+          "INSERT INTO outbox_messages (message_id, sender, bytes, created_at)"
+          " VALUES (?1, ?2, ?3, ?4)",
+          error);
+      if (ins == NULL)
+        return FALSE;
+      gsize len;
+      gconstpointer data = g_bytes_get_data (bytes, &len);
+      bind_text (ins, 1, message_id);
+      bind_text (ins, 2, sender);
+      sqlite3_bind_blob64 (ins, 3, len > 0 ? data : "", len,
+                           SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (ins, 4, now);
+      if (!step_done (store, ins, "storing an outbox message", error))
+        return FALSE;
+      ref = sqlite3_last_insert_rowid (store->db);
+      new_message = TRUE;
+    }
+
+  guint added = 0;
+  for (const gchar *const *r = recipients; *r != NULL; r++)
+    {
+      g_auto (ShrStmt) row = get_stmt (
+          store,
+          "INSERT OR IGNORE INTO outbox (draft_id, kind, recipient, lang,"
+          " message_id, message_ref, created_at, updated_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+          error);
+      if (row == NULL)
+        return FALSE;
+      bind_id (row, 1, draft_id);
+      bind_text (row, 2, kind);
+      bind_text (row, 3, *r);
+      bind_text (row, 4, lang);
+      bind_text (row, 5, message_id);
+      sqlite3_bind_int64 (row, 6, ref);
+      sqlite3_bind_int64 (row, 7, now);
+      if (!step_done (store, row, "queueing a message", error))
+        return FALSE;
+      added += sqlite3_changes (store->db) > 0;
+    }
+  /* A replayed queueing (every row already there) leaves no orphan bytes. */
+  if (added == 0 && new_message)
+    {
+      g_auto (ShrStmt) del = get_stmt (
+          store, "DELETE FROM outbox_messages WHERE id = ?", error);
+      if (del == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (del, 1, ref);
+      if (!step_done (store, del, "dropping an unused message", error))
+        return FALSE;
+    }
+  if (queued != NULL)
+    *queued = added;
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_add_message (ShrStore *store, gint64 draft_id,
+                              const gchar *kind, const gchar *lang,
+                              const gchar *message_id, const gchar *sender,
+                              const gchar *const *recipients, GBytes *bytes,
+                              guint *queued, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (message_id != NULL, FALSE);
+  g_return_val_if_fail (sender != NULL, FALSE);
+  g_return_val_if_fail (recipients != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = outbox_add_message_in_txn (
+      store, draft_id, kind, lang != NULL ? lang : "", message_id, sender,
+      recipients, bytes, queued, error);
+  return own_end (store, own, ok, error);
+}
+
+static gboolean
+outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until,
+                     guint max, GPtrArray *rows, GError **error)
+{
+  {
+    g_auto (ShrStmt) sel = get_stmt (
+        store,
+        "SELECT " OUTBOX_COLUMNS " FROM outbox"
+        " WHERE status IN ('queued','sending') AND next_attempt_at <= ?1"
+        " AND message_ref IS NOT NULL"
+        " ORDER BY message_ref, id LIMIT ?2",
+        error);
+    if (sel == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (sel, 1, now);
+    sqlite3_bind_int64 (sel, 2, max);
+    gint rc;
+    while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+      g_ptr_array_add (rows, outbox_row_from_stmt (sel));
+    if (rc != SQLITE_DONE)
+      {
+        set_db_error (store, error, "claiming outbox rows");
+        return FALSE;
+      }
+  }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ShrOutboxRow *row = rows->pdata[i];
+      g_auto (ShrStmt) up = get_stmt (
+          store,
+          "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
+          " updated_at = ?2 WHERE id = ?3",
+          error);
+      if (up == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (up, 1, lease_until);
+      sqlite3_bind_int64 (up, 2, now);
+      sqlite3_bind_int64 (up, 3, row->id);
+      if (!step_done (store, up, "claiming an outbox row", error))
+        return FALSE;
+      g_free (row->status);
+      row->status = g_strdup ("sending");
+      row->next_attempt_at = lease_until;
+    }
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_claim (ShrStore *store, gint64 now, gint64 lease_until,
+                        guint max, GPtrArray **rows, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (rows != NULL, FALSE);
+  g_return_val_if_fail (!store->in_txn, FALSE);
+
+  g_autoptr (GPtrArray) got
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_outbox_row_free);
+  if (!shr_store_begin (store, error))
+    return FALSE;
+  if (!outbox_claim_in_txn (store, now, lease_until, max, got, error))
+    {
+      shr_store_rollback (store);
+      return FALSE;
+    }
+  if (!shr_store_commit (store, error))
+    return FALSE;
+  *rows = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_message (ShrStore *store, gint64 message_ref,
+                          gchar **sender, GBytes **bytes, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT sender, bytes FROM outbox_messages WHERE id = ?", error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_ref);
+  if (!step_row (store, stmt, "reading an outbox message", &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "no outbox message %" G_GINT64_FORMAT, message_ref);
+      return FALSE;
+    }
+  if (sender != NULL)
+    *sender = column_dup (stmt, 0);
+  if (bytes != NULL)
+    *bytes = g_bytes_new (sqlite3_column_blob (stmt, 1),
+                          sqlite3_column_bytes (stmt, 1));
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_finish (ShrStore *store, gint64 id, const gchar *status,
+                         gint64 attempts, gint64 next_attempt_at,
+                         const gchar *last_error, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3,"
+      " last_error = ?4, updated_at = ?5"
+      " WHERE id = ?6 AND status = 'sending'",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, status);
+  sqlite3_bind_int64 (stmt, 2, attempts);
+  sqlite3_bind_int64 (stmt, 3, next_attempt_at);
+  bind_text (stmt, 4, last_error);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 6, id);
+
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "ending a send attempt", error);
+  return own_end (store, own, ok, error);
+}
+
+gboolean
+shr_store_outbox_list (ShrStore *store, GPtrArray **rows, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (rows != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) got
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_outbox_row_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (got, outbox_row_from_stmt (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing the outbox");
+      return FALSE;
+    }
+  *rows = g_steal_pointer (&got);
   return TRUE;
 }
 

@@ -27,7 +27,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 1
+#define SHR_STORE_SCHEMA_VERSION 2
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -207,6 +207,120 @@ gboolean shr_store_outbox_add (ShrStore *store, gint64 draft_id,
                                const gchar *recipient, const gchar *lang,
                                const gchar *message_id, gboolean *queued,
                                GError **error);
+
+/* ---- draft lookup, reminders, expiry ------------------------------------ */
+
+typedef struct
+{
+  gint64 id;
+  gint64 case_id;
+  gchar *kind;       /* new|update */
+  gchar *status;     /* pending|approved|rejected|expired|sent */
+  gchar *token;
+  gchar *message_id;
+  gchar *subject;
+  gint64 created_at;
+  gint64 reminded_at; /* 0: not reminded */
+} ShrStoreDraft;
+
+void shr_store_draft_free (ShrStoreDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStoreDraft, shr_store_draft_free)
+
+/* (transfer full) the draft, or NULL with SHR_STORE_ERROR_NOT_FOUND. */
+ShrStoreDraft *shr_store_draft_get (ShrStore *store, gint64 draft_id,
+                                    GError **error);
+
+/* The draft a reply refers to: the first of @message_ids (its In-Reply-To,
+ * then References; without <>) that is a draft's Message-ID, else the
+ * draft whose token is @token (canonical form, may be NULL). @draft_id is
+ * 0 when none matches (no error). */
+gboolean shr_store_draft_find (ShrStore *store,
+                               const gchar *const *message_ids,
+                               const gchar *token, gint64 *draft_id,
+                               GError **error);
+
+/* Ids of pending drafts created at or before @created_before, oldest
+ * first; with @unreminded_only, only those not yet reminded. (transfer
+ * full; element-type gint64) */
+gboolean shr_store_drafts_pending (ShrStore *store, gint64 created_before,
+                                   gboolean unreminded_only, GArray **ids,
+                                   GError **error);
+
+/* Sets the token and Message-ID of a draft added without them: both are
+ * made from its id (shr_approve_token), known only once it is added. Call
+ * in the transaction that added it. Unique like in shr_store_add_draft. */
+gboolean shr_store_draft_set_ids (ShrStore *store, gint64 draft_id,
+                                  const gchar *token, const gchar *message_id,
+                                  GError **error);
+
+/* Records that the approvers were reminded of @draft_id at @at. */
+gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
+                                       gint64 at, GError **error);
+
+/* ---- outbox: messages with their bytes, delivery per recipient ---------- */
+
+/* Queues @bytes (a whole RFC 5322 message, CRLF line ends, whose
+ * Message-ID header is @message_id) from envelope sender @sender to each
+ * of @recipients (NULL-terminated), one outbox row per recipient, in one
+ * transaction. @kind names what it is ("notice", "draft", "confirmation",
+ * "reminder", "digest", "report"); for "notice" the same (draft,
+ * recipient, lang) twice is ignored, and for any kind the same
+ * (Message-ID, recipient). @queued (may be NULL) gets the number of rows
+ * added. @draft_id may be 0. */
+gboolean shr_store_outbox_add_message (ShrStore *store, gint64 draft_id,
+                                       const gchar *kind, const gchar *lang,
+                                       const gchar *message_id,
+                                       const gchar *sender,
+                                       const gchar *const *recipients,
+                                       GBytes *bytes, guint *queued,
+                                       GError **error);
+
+typedef struct
+{
+  gint64 id;
+  gint64 draft_id;   /* 0: none */
+  gchar *kind;
+  gchar *recipient;
+  gchar *lang;
+  gchar *message_id;
+  gint64 message_ref; /* 0: queued without its bytes (shr_store_outbox_add) */
+  gchar *status;      /* queued|sending|sent|failed */
+  gint64 attempts;
+  gint64 next_attempt_at;
+  gchar *last_error;
+} ShrOutboxRow;
+
+void shr_outbox_row_free (ShrOutboxRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrOutboxRow, shr_outbox_row_free)
+
+/* Claims at most @max rows that have their bytes and are due (queued, or
+ * sending with an expired lease, both with next_attempt_at <= @now): in one
+ * transaction they become 'sending' with next_attempt_at = @lease_until,
+ * so that a second sender does not take them and a crashed one's rows come
+ * back after the lease. @rows gets them ordered by message (transfer full;
+ * element-type ShrOutboxRow). */
+gboolean shr_store_outbox_claim (ShrStore *store, gint64 now,
+                                 gint64 lease_until, guint max,
+                                 GPtrArray **rows, GError **error);
+
+/* The envelope sender and bytes of an outbox message (transfer full). */
+gboolean shr_store_outbox_message (ShrStore *store, gint64 message_ref,
+                                   gchar **sender, GBytes **bytes,
+                                   GError **error);
+
+/* Ends one attempt at row @id: @status "sent", "failed" or "queued" (a
+ * retry at @next_attempt_at), @attempts the new count, @last_error the
+ * reason or NULL. Only a row still 'sending' changes. Call inside a
+ * transaction to end several rows at once. */
+gboolean shr_store_outbox_finish (ShrStore *store, gint64 id,
+                                  const gchar *status, gint64 attempts,
+                                  gint64 next_attempt_at,
+                                  const gchar *last_error, GError **error);
+
+/* Every outbox row, oldest first (transfer full; element-type
+ * ShrOutboxRow). For status views and tests. */
+gboolean shr_store_outbox_list (ShrStore *store, GPtrArray **rows,
+                                GError **error);
 
 /* ---- folder sync state ------------------------------------------------- */
 

@@ -131,6 +131,29 @@ test_check_uncomparable (Fixture *f, gconstpointer data)
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
 }
 
+/* Exchange advisories name their fixes by release ("2019 CU15 SU3");
+ * data/builds.tsv places the asset's build against them. */
+static void
+test_release_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  ShrProduct *p = add_product (r, "Microsoft", "Exchange Server");
+  g_ptr_array_add (p->fixed, g_strdup ("2019 CU15 SU3"));
+  g_ptr_array_add (p->fixed, g_strdup ("Subscription Edition RTM SU2"));
+  /* 15.2.1544.4 is CU14: a release the advisory does not fix. */
+  g_autoptr (ShrMatch) m = run (f, r);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
+  g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
+
+  /* A build with some update on CU15: which one cannot be told. */
+  ShrAsset *a = f->profile->assets->pdata[0];
+  g_free (a->version);
+  a->version = g_strdup ("15.2.1748.30");
+  g_autoptr (ShrMatch) later = run (f, r);
+  g_assert_cmpint (later->verdict, ==, SHR_VERDICT_CHECK);
+  g_assert_cmpint (row (later, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
+}
+
 static void
 test_check_targeted (Fixture *f, gconstpointer data)
 {
@@ -546,6 +569,7 @@ main (int argc, char **argv)
   ADD ("/match/verdict/applicable-no-version", test_applicable_no_version);
   ADD ("/match/verdict/check-unknown-version", test_check_unknown_version);
   ADD ("/match/verdict/check-uncomparable", test_check_uncomparable);
+  ADD ("/match/verdict/release-names", test_release_names);
   ADD ("/match/verdict/check-targeted", test_check_targeted);
   ADD ("/match/verdict/targets-all-kinds", test_targets_all_kinds_needed);
   ADD ("/match/verdict/not-applicable-patched", test_not_applicable_patched);

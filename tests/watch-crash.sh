@@ -39,20 +39,23 @@ printf 'not mail\n' >"$work/bad.eml"; deliver "$work/bad.eml"
 printf 'From: a@example.test\nSubject: Auto: away\nAuto-Submitted: auto-replied\nMessage-ID: <away@example.test>\n\naway\n' >"$work/away.eml"
 deliver "$work/away.eml"
 n=10
-# 1 migration + one commit per message.
+# The commits: one per schema migration, then one per message (or batch).
+rm -rf "$work/state"; status >/dev/null || fail "shirase status on a fresh state"
+migrations=$(db 'PRAGMA user_version')
 for txn in message batch; do
-  for N in $(seq 1 $((n + 2))); do
+  for N in $(seq 1 $((migrations + n + 1))); do
     reset
     SHIRASE_TXN=$txn SHIRASE_BATCH=4 SHIRASE_TEST_ABORT_AFTER=$N run_once --log-level error >/dev/null 2>&1
     SHIRASE_TXN=$txn SHIRASE_BATCH=4 run_once --log-level warning >"$work/once.out" 2>&1 || { cat "$work/once.out"; fail "the run after abort $N failed"; }
     check $n 1 "txn=$txn abort after $N"
   done
 done
-echo "abort after N: N = 1..$((n + 2)), per message and per batch: every message once"
+echo "abort after N: N = 1..$((migrations + n + 1)) ($migrations migrations), per message and per batch: every message once"
 
 # ---- UIDVALIDITY changes after a crash between commit and move -------------------
 reset
-SHIRASE_TEST_ABORT_AFTER=4 run_once --log-level error >/dev/null 2>&1 # 3 recorded, none moved
+status >/dev/null # the schema now, so that the commits below are messages
+SHIRASE_TEST_ABORT_AFTER=3 run_once --log-level error >/dev/null 2>&1 # 3 recorded, none moved
 [ "$(count INBOX)" = $n ] || fail "the abort moved something"
 old=$(doveadm -c "$DOVECOT_CONF" -f flow mailbox status -u watch uidvalidity INBOX | sed 's/.*=//')
 doveadm -c "$DOVECOT_CONF" mailbox update -u watch --uid-validity $((old + 7)) INBOX || fail "doveadm mailbox update"

@@ -20,6 +20,10 @@
 # Any domain reaches them: admin@example.test is delivered to admin.
 #
 # MAILSTACK_OWNER_PID=PID: stop the stack by itself once PID has exited.
+# MAILSTACK_RCPT_ACCESS="addr action;...": Postfix answers RCPT TO for addr
+# with action (e.g. "550 5.1.1 no such user here").
+# MAILSTACK_HEADER_REJECT=REGEX: Postfix refuses, at the end of DATA, a
+# message with a header line matching REGEX.
 #
 # Ports: IMAP on a random free even port between 10000 and 32000, SMTP on
 # the next one; MAILSTACK_BASE_PORT=N tries N first.
@@ -181,7 +185,18 @@ smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $d/dovecot/run/auth-smtp
 smtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:$d/postfix/etc/rcpt_access
+header_checks = regexp:$d/postfix/etc/header_checks
 EOF
+  # MAILSTACK_RCPT_ACCESS="addr action[;addr action...]": answers to RCPT
+  # TO, e.g. "gone@example.test 550 5.1.1 no such user here" (tests of a
+  # refusal for one recipient; otherwise Postfix accepts all, bounces later).
+  printf '%s\n' "${MAILSTACK_RCPT_ACCESS:-}" | tr ';' '\n' >"$d/postfix/etc/rcpt_access"
+  # MAILSTACK_HEADER_REJECT=REGEX: a message with a header line matching
+  # REGEX is refused at the end of DATA (550 5.7.1 ...).
+  if [ -n "${MAILSTACK_HEADER_REJECT:-}" ]; then
+    printf '/%s/ REJECT refused by header_checks\n' "$MAILSTACK_HEADER_REJECT"
+  fi >"$d/postfix/etc/header_checks"
 
   # Our own master.cf rather than a copy of /etc/postfix's: nothing chrooted
   # (the chroot would lack our sockets), and only the services delivery needs.

@@ -1,0 +1,239 @@
+/* shr-approve.h — approval by reply: tokens, reply commands, the checks a
+ * reply must pass, and the decision rule (DESIGN.md "Approval by reply").
+ *
+ * Everything here but the secret file and shr_approve_decide is pure: the
+ * watcher parses the reply (GMime) into a ShrReply, looks the draft up in
+ * the store, and asks shr_approve_verify whether the reply counts and
+ * shr_approve_parse_command what it says; shr_approve_decide then records
+ * the decision in one transaction. */
+#pragma once
+
+#include <glib.h>
+
+#include "shr-error.h"
+#include "shr-store.h"
+
+G_BEGIN_DECLS
+
+/* ---- the draft token ------------------------------------------------------ */
+
+#define SHR_APPROVE_TOKEN_LEN 10
+#define SHR_APPROVE_SECRET_BYTES 32
+#define SHR_APPROVE_SECRET_FILE "approval.key"
+
+/* The secret behind the tokens: @state_dir/approval.key, 32 random bytes,
+ * created (mode 0600) when missing; two processes creating it at once end
+ * up with the same one. A file that others can read, or of the wrong size,
+ * is refused with SHR_APPROVE_ERROR_SECRET. (transfer full) */
+GBytes *shr_approve_load_or_create_secret (const gchar *state_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The token of draft @draft_id: HMAC-SHA256 of "shirase-draft:<id>" under
+ * @secret, its first 50 bits as 10 upper-case Crockford base32 characters
+ * (0-9 A-Z without I L O U), e.g. "K7Q2M9F3XA". (transfer full) */
+gchar *shr_approve_token (GBytes *secret, gint64 draft_id);
+
+/* Whether @a and @b are the same token, in time independent of where they
+ * differ. Case, and Crockford's look-alikes (O for 0, I and L for 1), do not
+ * matter; anything but 10 base32 characters never matches. */
+gboolean shr_approve_token_equal (const gchar *a, const gchar *b);
+
+/* The token a Subject carries: the 10 characters after '#' in
+ * "[承認依頼 #K7Q2M9F3XA]" (or the first "#" followed by 10 base32
+ * characters), in canonical form (upper case, O as 0, I and L as 1), as
+ * shr_approve_token makes them. (transfer full) or NULL. */
+gchar *shr_approve_subject_token (const gchar *subject);
+
+/* Caps on what a reply can make us hold: the part of a line read for a
+ * command, the Message-IDs kept from In-Reply-To and References (a longer
+ * thread still matches by its first ones, or by the token), and the
+ * Authentication-Results headers looked at (the receiving server's own
+ * is on top). */
+#define SHR_MAX_COMMAND_LINE_BYTES 1024
+#define SHR_MAX_REPLY_REFS 200
+#define SHR_MAX_REPLY_AUTH_RESULTS 50
+
+/* ---- the reply's command ---------------------------------------------------- */
+
+typedef enum
+{
+  SHR_COMMAND_NONE,
+  SHR_COMMAND_APPROVE, /* 承認 approve ok yes */
+  SHR_COMMAND_REJECT,  /* 却下 reject no, plus a reason */
+  SHR_COMMAND_HOLD,    /* 保留 hold */
+} ShrCommand;
+
+const gchar *shr_command_to_string (ShrCommand command);
+
+/* The command of a reply body (UTF-8 text): the first line that is not
+ * quoted ('>' after optional spaces) and not empty; an attribution line
+ * ("On … wrote:", "…さんは書きました:", "-----Original Message-----",
+ * "From:", "差出人:", "-- ") ends the search. Width (NFKC), case, trailing
+ * punctuation and politeness do not matter: 「承認します。」, "Approved.",
+ * "OK!", "approve, thanks" approve; 「承認しない」 is no command. For a
+ * rejection, @reason (may be NULL; transfer full) gets the rest of the
+ * line without a leading "理由:" / "reason:", or NULL when empty. */
+ShrCommand shr_approve_parse_command (const gchar *body, gchar **reason);
+
+/* ---- the reply and its checks ------------------------------------------------ */
+
+typedef struct
+{
+  gchar *from;             /* the bare address, lower-case */
+  gchar *message_id;       /* without <>, or NULL */
+  GPtrArray *refs;         /* In-Reply-To and References ids, without <> */
+  gchar *subject;          /* decoded, or NULL */
+  gchar *automatic;        /* why it is an automatic reply, or NULL */
+  GPtrArray *auth_results; /* Authentication-Results values, in order */
+  gchar *body;             /* the text/plain body, or NULL */
+} ShrReply;
+
+/* (transfer full) */
+ShrReply *shr_reply_new (void);
+void shr_reply_free (ShrReply *reply);
+
+/* (transfer full) The reply's fields from a parsed message: every header
+ * through shr_reply_add_header (decoded, in order, so the topmost
+ * Authentication-Results comes first) and the first text/plain part as the
+ * body (at most SHR_MAX_REPLY_BODY_BYTES; a longer one is cut at a
+ * character boundary: the command is in its first lines). @message is a
+ * GMimeMessage (gpointer keeps GMime out of this header). */
+ShrReply *shr_reply_new_from_message (gpointer message);
+
+#define SHR_MAX_REPLY_BODY_BYTES (256 * 1024)
+
+/* Feeds one (decoded) header of the reply: From, Message-ID, In-Reply-To,
+ * References, Subject, Authentication-Results, and those that mark an
+ * automatic reply (Auto-Submitted other than "no", X-Autoreply,
+ * X-Autorespond, Precedence bulk/list/junk/auto_reply). Others are
+ * ignored. */
+void shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value);
+
+/* The [approval] group. */
+typedef struct
+{
+  gchar **approvers; /* lower-case addresses */
+  gboolean require_auth_results;
+  gchar *trusted_authserv_id;
+  guint quorum;       /* default 1 */
+  guint remind_hours; /* default 24 */
+  guint expire_hours; /* default 72 */
+} ShrApprovalConfig;
+
+/* (transfer full) From @keyfile's [approval]; SHR_CONFIG_ERROR on a
+ * missing approvers key or a bad number. */
+ShrApprovalConfig *shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error);
+void shr_approval_config_free (ShrApprovalConfig *config);
+
+/* What the verifier needs of a draft (strings not owned). */
+typedef struct
+{
+  gint64 id;
+  const gchar *message_id; /* with or without <> */
+  const gchar *token;
+  const gchar *status; /* pending|approved|rejected|expired|sent */
+  gint64 created_at;
+} ShrDraftRef;
+
+typedef enum
+{
+  SHR_REPLY_ACCEPT,
+  SHR_REPLY_AUTOMATIC,    /* auto-reply headers or an out-of-office subject */
+  SHR_REPLY_NOT_APPROVER, /* From is not in [approval] approvers */
+  SHR_REPLY_NO_REFERENCE, /* neither In-Reply-To/References nor a token */
+  SHR_REPLY_WRONG_TOKEN,  /* the Subject's token is not this draft's */
+  SHR_REPLY_AUTH_MISSING, /* no Authentication-Results from the trusted id */
+  SHR_REPLY_AUTH_FAILED,  /* no DKIM or SPF pass for the From domain */
+  SHR_REPLY_NOT_PENDING,  /* already approved, rejected, expired or sent */
+  SHR_REPLY_EXPIRED,      /* older than expire_hours */
+} ShrReplyVerdict;
+
+const gchar *shr_reply_verdict_to_string (ShrReplyVerdict verdict);
+
+/* Whether @reply counts for @draft at @now (Unix seconds). Checked in this
+ * order, the first failing one given: automatic, approver, reference,
+ * Authentication-Results (when required), pending, expiry. @message (may
+ * be NULL; transfer full) says why in one sentence for the log. */
+ShrReplyVerdict shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config,
+                                    const ShrDraftRef *draft, gint64 now, gchar **message);
+
+/* RFC 8601: whether @value (one Authentication-Results header) comes from
+ * @authserv_id (case-insensitive) and shows dkim=pass with header.d (or
+ * header.i's domain) equal to @domain, or spf=pass with smtp.mailfrom's
+ * domain equal to @domain. @from_trusted (may be NULL) tells whether the
+ * authserv-id matched. */
+gboolean shr_approve_auth_results_pass (const gchar *value, const gchar *authserv_id, const gchar *domain,
+                                        gboolean *from_trusted);
+
+/* ---- the decision ------------------------------------------------------------ */
+
+typedef enum
+{
+  SHR_DECISION_RECORDED,    /* an approval counted; quorum not reached yet */
+  SHR_DECISION_APPROVED,    /* this approval reached the quorum (once) */
+  SHR_DECISION_REJECTED,    /* this rejection dropped the draft (once) */
+  SHR_DECISION_HELD,        /* hold: nothing changes, the draft stays pending */
+  SHR_DECISION_REPLAY,      /* this approver (or this reply) already counted */
+  SHR_DECISION_NOT_PENDING, /* the draft was decided before */
+} ShrDecisionOutcome;
+
+const gchar *shr_decision_outcome_to_string (ShrDecisionOutcome outcome);
+
+/* Applies @command from @approver to draft @draft_id in one transaction
+ * (BEGIN IMMEDIATE): the draft must be pending; an approval is recorded
+ * once per (draft, approver) and per reply Message-ID, and moves the draft
+ * to approved when @quorum distinct approvers have approved; one rejection
+ * moves it to rejected. When the draft becomes approved, @on_approved (may
+ * be NULL) runs inside the same transaction, so the notices it queues
+ * commit with the approval or not at all: two approvers at once, or one
+ * reply read twice, queue them exactly once. @outcome says what happened.
+ * Must be called outside a transaction. */
+gboolean shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
+                             const gchar *reason, const gchar *reply_message_id, guint quorum,
+                             ShrStoreTxnFunc on_approved, gpointer on_approved_data,
+                             ShrDecisionOutcome *outcome, GError **error);
+
+/* ---- store glue ------------------------------------------------------------ */
+
+/* Points @ref at @draft's fields (valid while @draft lives). */
+void shr_draft_ref_from_store (const ShrStoreDraft *draft, ShrDraftRef *ref);
+
+/* Moves every draft still pending @expire_hours after its creation to
+ * expired, in one transaction (a decision racing it either comes first
+ * and counts, or finds the draft expired). @expired (may be NULL; transfer
+ * full; element-type gint64) gets their ids, for the notes to the
+ * approvers. */
+gboolean shr_approve_expire (ShrStore *store, gint64 now, guint expire_hours, GArray **expired,
+                             GError **error);
+
+/* ---- a reply, start to end ----------------------------------------------------- */
+
+typedef struct
+{
+  gint64 draft_id;            /* the draft it refers to, 0: none found */
+  ShrReplyVerdict verdict;    /* whether it counts */
+  ShrCommand command;         /* when it counts: what it says */
+  gchar *reason;              /* a rejection's reason, or NULL */
+  ShrDecisionOutcome outcome; /* when it counts and has a command */
+  gboolean decided;           /* outcome is set */
+  gboolean answer;            /* the sender is an approver and a person:
+                               * confirm or explain; never answer others
+                               * (no backscatter) */
+  gchar *message;             /* one line for the log */
+} ShrReplyResult;
+
+void shr_reply_result_clear (ShrReplyResult *result);
+
+/* What the watcher calls for a reply: finds the draft (In-Reply-To and
+ * References, else the Subject's token), verifies the reply at @now, reads
+ * its command and, when it counts, decides (shr_approve_decide with
+ * [approval] quorum and @on_approved). A reply that does not count changes
+ * nothing. FALSE only on a state error. Clear @result with
+ * shr_reply_result_clear. */
+gboolean shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, const ShrReply *reply,
+                                   gint64 now, ShrStoreTxnFunc on_approved, gpointer on_approved_data,
+                                   ShrReplyResult *result, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrReply, shr_reply_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrApprovalConfig, shr_approval_config_free)
+
+G_END_DECLS
