@@ -38,7 +38,6 @@ struct _ShrWatch
   gboolean fresh;   /* a new session: list the whole folder */
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
-  gint64 last_wakeup_ms;
   ShrWatchEventFunc event_func;
   gpointer event_data;
   GMutex io_lock;
@@ -359,12 +358,6 @@ shr_watch_set_event_func (ShrWatch *w, ShrWatchEventFunc func, gpointer data)
   g_return_if_fail (w != NULL);
   w->event_func = func;
   w->event_data = data;
-}
-
-gint64
-shr_watch_last_wakeup_ms (ShrWatch *w)
-{
-  return w->last_wakeup_ms;
 }
 
 void
@@ -1178,7 +1171,6 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
     }
   if (has_data)
     {
-      w->last_wakeup_ms = g_get_real_time () / 1000;
       g_debug ("IMAP: the server announced a change in %s", c->folder);
     }
   r = mailimap_idle_done (w->imap);

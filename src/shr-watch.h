@@ -146,10 +146,6 @@ void shr_watch_abort_io (ShrWatch *watch);
 /* Test hook: when TRUE, behave as if the server lacked MOVE. */
 void shr_watch_set_disable_move (ShrWatch *watch, gboolean disable);
 
-/* Milliseconds since the epoch of the last new-mail wakeup (IDLE EXISTS),
- * 0 if none: lets the latency benchmark see when the server told us. */
-gint64 shr_watch_last_wakeup_ms (ShrWatch *watch);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrWatchConfig, shr_watch_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrWatch, shr_watch_free)
 
