@@ -314,7 +314,10 @@ shr_watch_new (const ShrWatchConfig *config)
   g_return_val_if_fail (config != NULL, NULL);
   ShrWatch *w = g_new0 (ShrWatch, 1);
   w->config = config_copy (config);
-  w->batch = 200;
+  /* Messages per UID FETCH (and per commit by default); BATCH_MAX_BYTES
+   * caps the bytes. 500 measured faster than 200 on a 10,000 backlog
+   * (4,480 against 3,920 messages/s) with the same peak memory. */
+  w->batch = 500;
   w->fresh = TRUE;
   g_mutex_init (&w->io_lock);
   w->io_fd = -1;
