@@ -16,6 +16,7 @@
 
 #include "shr-cli.h"
 #include "shr-log.h"
+#include "shr-notify.h"
 #include "shr-pipeline.h"
 #include "shr-service.h"
 #include "shr-store.h"
@@ -28,6 +29,7 @@ typedef struct
   ShrStore *store;
   ShrPipeline *pipeline;
   ShrWatch *watch;
+  ShrNotify *notify;  /* NULL without [smtp] and [approval]: ingest only */
   gboolean batch_txn; /* one transaction per fetched batch */
   guint counts[SHR_OUTCOME_REPLY + 1];
   guint duplicates;
@@ -39,6 +41,7 @@ run_free (Run *r)
   if (r == NULL)
     return;
   shr_watch_free (r->watch);
+  shr_notify_free (r->notify);
   shr_pipeline_free (r->pipeline);
   shr_store_close (r->store);
   shr_service_free (r->service);
@@ -83,6 +86,12 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
     }
   r->pipeline
       = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
+  if (shr_notify_configured (r->service->config->keyfile))
+    {
+      r->notify = shr_notify_new (r->store, r->service->config->keyfile, conf, r->service->state_dir, error);
+      if (r->notify == NULL)
+        return NULL;
+    }
   r->watch = shr_watch_new (r->service->imap);
   shr_watch_set_event_func (r->watch, on_watch_event, r);
   const gchar *batch = g_getenv ("SHIRASE_BATCH");
@@ -237,6 +246,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
   guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
   guint dups = 0;
   g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
+  g_autofree gboolean *is_reply = g_new0 (gboolean, n);
   PrepJob job = { r->pipeline, msgs, prep, (gint)n, 0, 0, { 0 }, { 0 } };
   g_mutex_init (&job.lock);
   g_cond_init (&job.ready);
@@ -260,6 +270,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
           break;
         }
       disp[i] = disposition_for (res.outcome);
+      is_reply[i] = res.outcome == SHR_OUTCOME_REPLY;
       log_result (&msgs[i], &res);
       if (res.duplicate)
         dups++;
@@ -290,6 +301,30 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
           return FALSE;
         }
       *n_done = i;
+    }
+  /* Replies are decided after the batch is committed (a decision is its
+   * own transaction); seen-before replies too, in case we stopped between
+   * the two: a decision already made is a replay and changes nothing.
+   * Only a reply whose decision is committed leaves the folder. */
+  for (guint k = 0; k < *n_done && r->notify != NULL; k++)
+    {
+      if (!is_reply[k])
+        continue;
+      g_autoptr (GError) local = NULL;
+      if (shr_notify_reply (r->notify, msgs[k].raw, &local))
+        disp[k] = SHR_WATCH_DONE;
+      else
+        g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder", msgs[k].folder,
+                   msgs[k].uid, local->message);
+    }
+  if (r->notify != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      guint queued = 0, sent = 0;
+      if (!shr_notify_run (r->notify, &queued, &sent, &local))
+        g_warning ("sending drafts and notices: %s", local->message);
+      else if (queued > 0 || sent > 0)
+        g_message ("%u drafts queued, %u mails sent", queued, sent);
     }
   for (guint k = 0; k <= SHR_OUTCOME_REPLY; k++)
     r->counts[k] += counts[k];
@@ -377,6 +412,14 @@ shr_cmd_once (int argc, char **argv)
     }
   guint handled = 0;
   gboolean ok = shr_watch_run (r->watch, TRUE, handle_batch, r, &handled, &error);
+  /* What an earlier run left in the outbox (a retry) goes out even when no
+   * mail came. */
+  if (ok && r->notify != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      if (!shr_notify_run (r->notify, NULL, NULL, &local))
+        g_warning ("sending drafts and notices: %s", local->message);
+    }
   g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before\n",
            handled, r->counts[SHR_OUTCOME_HANDLED], r->counts[SHR_OUTCOME_FAILED],
            r->counts[SHR_OUTCOME_IGNORED], r->counts[SHR_OUTCOME_REPLY], r->duplicates);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "shr-extract.h"
+#include "shr-notice.h"
 #include "shr-read.h"
 
 /* Only the header block is scanned for these checks; a header block larger
@@ -438,7 +439,17 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
   prep->match = shr_match_record (p->profile, p->vocab, prep->record, now);
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
     {
-      g_autoptr (JsonNode) node = shr_match_to_json (prep->match, prep->record);
+      /* The draft keeps the match (record included) and the notice's view:
+       * the notify step renders the draft and, once approved, the notices
+       * from that view, so no record has to be rebuilt from JSON. */
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "match");
+      json_builder_add_value (b, shr_match_to_json (prep->match, prep->record));
+      json_builder_set_member_name (b, "view");
+      json_builder_add_value (b, shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) node = json_builder_get_root (b);
       prep->match_json = json_to_string (node, FALSE);
     }
   return prep;

@@ -1174,6 +1174,7 @@ shr_store_draft_free (ShrStoreDraft *draft)
   g_free (draft->token);
   g_free (draft->message_id);
   g_free (draft->subject);
+  g_free (draft->body);
   g_free (draft);
 }
 
@@ -1184,7 +1185,7 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
   g_auto (ShrStmt) stmt = get_stmt (
       store,
       "SELECT id, case_id, kind, status, token, message_id, subject,"
-      " created_at, reminded_at FROM drafts WHERE id = ?",
+      " created_at, reminded_at, body FROM drafts WHERE id = ?",
       error);
   gboolean found;
   if (stmt == NULL)
@@ -1208,6 +1209,7 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
   d->subject = column_dup (stmt, 6);
   d->created_at = sqlite3_column_int64 (stmt, 7);
   d->reminded_at = sqlite3_column_int64 (stmt, 8);
+  d->body = column_dup (stmt, 9);
   return d;
 }
 

@@ -221,6 +221,7 @@ typedef struct
   gchar *subject;
   gint64 created_at;
   gint64 reminded_at; /* 0: not reminded */
+  gchar *body;        /* what the pipeline queued (JSON), or NULL */
 } ShrStoreDraft;
 
 void shr_store_draft_free (ShrStoreDraft *draft);

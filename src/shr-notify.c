@@ -1,0 +1,370 @@
+/* shr-notify.c — drafts out, replies in, notices out. See shr-notify.h. */
+#include "config.h"
+
+#include "shr-notify.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "shr-approve.h"
+#include "shr-compose.h"
+#include "shr-outbox.h"
+#include "shr-render.h"
+#include "shr-send.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+
+struct _ShrNotify
+{
+  ShrStore *store;
+  ShrApprovalConfig *approval;
+  ShrSmtpConfig *smtp;
+  ShrSender *sender;
+  ShrRenderer *renderer;
+  GBytes *secret;
+  gchar *from;         /* [smtp] from as written (From header) */
+  gchar *from_address; /* its bare address (envelope sender) */
+  gchar *domain;       /* of our Message-IDs */
+  gchar **recipients;  /* [recipients] default */
+  gchar *lang;         /* ja|en|both */
+  gchar *charset;      /* [templates] charset, or NULL */
+};
+
+void
+shr_notify_free (ShrNotify *n)
+{
+  if (n == NULL)
+    return;
+  shr_approval_config_free (n->approval);
+  shr_sender_free (n->sender);
+  shr_smtp_config_free (n->smtp);
+  shr_renderer_free (n->renderer);
+  if (n->secret != NULL)
+    g_bytes_unref (n->secret);
+  g_free (n->from);
+  g_free (n->from_address);
+  g_free (n->domain);
+  g_strfreev (n->recipients);
+  g_free (n->lang);
+  g_free (n->charset);
+  g_free (n);
+}
+
+gboolean
+shr_notify_configured (GKeyFile *kf)
+{
+  g_return_val_if_fail (kf != NULL, FALSE);
+  return g_key_file_has_key (kf, "smtp", "url", NULL) && g_key_file_has_key (kf, "approval", "approvers", NULL);
+}
+
+/* "Name <addr>" or "addr" -> "addr" (lower case), or NULL. */
+static gchar *
+address_of (const gchar *text)
+{
+  const gchar *lt = strrchr (text, '<');
+  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
+  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (text);
+  g_strstrip (a);
+  if (strchr (a, '@') == NULL)
+    return NULL;
+  return g_ascii_strdown (a, -1);
+}
+
+/* Adds the addresses of the comma/semicolon list @text to @out, once each. */
+static void
+add_addresses (GPtrArray *out, const gchar *text)
+{
+  if (text == NULL)
+    return;
+  g_auto (GStrv) parts = g_strsplit_set (text, ",;", -1);
+  for (gchar **p = parts; *p != NULL; p++)
+    {
+      g_autofree gchar *a = address_of (*p);
+      if (a == NULL)
+        continue;
+      gboolean seen = FALSE;
+      for (guint i = 0; i < out->len && !seen; i++)
+        seen = strcmp (out->pdata[i], a) == 0;
+      if (!seen)
+        g_ptr_array_add (out, g_steal_pointer (&a));
+    }
+}
+
+ShrNotify *
+shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const gchar *state_dir, GError **error)
+{
+  g_return_val_if_fail (store != NULL && kf != NULL && config_path != NULL && state_dir != NULL, NULL);
+  g_autoptr (ShrNotify) n = g_new0 (ShrNotify, 1);
+  n->store = store;
+  n->approval = shr_approval_config_from_keyfile (kf, config_path, error);
+  if (n->approval == NULL)
+    return NULL;
+  n->smtp = shr_smtp_config_from_keyfile (kf, config_path, error);
+  if (n->smtp == NULL)
+    return NULL;
+  n->from = g_strdup (n->smtp->from);
+  n->from_address = n->from != NULL ? address_of (n->from) : NULL;
+  if (n->from_address == NULL)
+    {
+      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_MISSING_KEY,
+                   "%s: [smtp] from: an address is needed to send drafts and notices", config_path);
+      return NULL;
+    }
+  n->domain = g_strdup (strchr (n->from_address, '@') + 1);
+  n->sender = shr_sender_new (n->smtp, error);
+  if (n->sender == NULL)
+    return NULL;
+  g_autofree gchar *dir = shr_render_dir_for_config (kf, config_path);
+  n->renderer = shr_renderer_new (dir, error);
+  if (n->renderer == NULL)
+    return NULL;
+  n->secret = shr_approve_load_or_create_secret (state_dir, error);
+  if (n->secret == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) rcpt = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *def = g_key_file_get_string (kf, "recipients", "default", NULL);
+  add_addresses (rcpt, def);
+  g_ptr_array_add (rcpt, NULL);
+  n->recipients = (gchar **)g_ptr_array_free (g_steal_pointer (&rcpt), FALSE);
+  n->lang = g_key_file_get_string (kf, "recipients", "lang", NULL);
+  if (n->lang == NULL)
+    n->lang = g_strdup ("both");
+  g_strstrip (n->lang);
+  n->charset = g_key_file_get_string (kf, "templates", "charset", NULL);
+  return g_steal_pointer (&n);
+}
+
+/* ---- the draft's stored JSON ------------------------------------------------- */
+
+/* (transfer full) The notice view the pipeline stored with draft @d. */
+static JsonNode *
+draft_view (const ShrStoreDraft *d, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (d->body == NULL || !json_parser_load_from_data (parser, d->body, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+      || !json_object_has_member (json_node_get_object (json_parser_get_root (parser)), "view"))
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
+                   "draft %" G_GINT64_FORMAT " has no notice view stored", d->id);
+      return NULL;
+    }
+  return json_node_copy (json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "view"));
+}
+
+/* The grade letter of @view ("A", "B", "C", "none"), or NULL. */
+static const gchar *
+view_grade (JsonNode *view)
+{
+  JsonObject *o = json_node_get_object (view);
+  JsonObject *g = json_object_has_member (o, "grade") ? json_object_get_object_member (o, "grade") : NULL;
+  return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter") : NULL;
+}
+
+/* Composes one mail and queues it to @to (in the caller's transaction). */
+static gboolean
+queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
+            const gchar *message_id, const gchar *const *to, const ShrRendered *rendered, const gchar *grade,
+            GError **error)
+{
+  g_autofree gchar *case_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_id);
+  ShrComposeOptions opts = {
+    .from = n->from,
+    .to = to,
+    .reply_to = n->from,
+    .charset = n->charset,
+    .message_id = message_id,
+    .grade = grade,
+    .case_id = case_text,
+  };
+  g_autoptr (GMimeMessage) msg = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html,
+                                                      error);
+  if (msg == NULL)
+    return FALSE;
+  g_autofree gchar *text = shr_compose_to_string (msg, TRUE);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+  return shr_store_outbox_add_message (n->store, draft_id, kind, lang, message_id, n->from_address, to, bytes,
+                                       NULL, error);
+}
+
+/* ---- drafts out ---------------------------------------------------------------- */
+
+typedef struct
+{
+  ShrNotify *n;
+  const ShrStoreDraft *draft;
+  const gchar *token;
+  const gchar *message_id;
+  const ShrRendered *rendered;
+  const gchar *grade;
+} DraftTxn;
+
+static gboolean
+draft_txn (ShrStore *store, gpointer data, GError **error)
+{
+  DraftTxn *t = data;
+  /* Read again inside the transaction: another process may have queued it. */
+  g_autoptr (ShrStoreDraft) now = shr_store_draft_get (store, t->draft->id, error);
+  if (now == NULL)
+    return FALSE;
+  if (now->token != NULL)
+    return TRUE;
+  return shr_store_draft_set_ids (store, t->draft->id, t->token, t->message_id, error)
+         && queue_mail (t->n, t->draft->id, t->draft->case_id, "draft", NULL, t->message_id,
+                        (const gchar *const *)t->n->approval->approvers, t->rendered, t->grade, error);
+}
+
+static gboolean
+queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
+{
+  g_autoptr (JsonNode) view = draft_view (d, error);
+  if (view == NULL)
+    return FALSE;
+  g_autofree gchar *token = shr_approve_token (n->secret, d->id);
+  g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
+  g_autofree gchar *message_id = g_strdup_printf ("draft.%s.%s@%s", id_text, token, n->domain);
+  g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
+  if (rendered == NULL)
+    return FALSE;
+  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view) };
+  return shr_store_transaction (n->store, draft_txn, &t, error);
+}
+
+/* ---- approved: the notices ------------------------------------------------------- */
+
+typedef struct
+{
+  ShrNotify *n;
+  gint64 draft_id;
+} ApprovedTxn;
+
+/* Runs inside the approving transaction: the notices commit with it. */
+static gboolean
+on_approved (ShrStore *store, gpointer data, GError **error)
+{
+  ApprovedTxn *t = data;
+  ShrNotify *n = t->n;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, t->draft_id, error);
+  if (d == NULL)
+    return FALSE;
+  g_autoptr (JsonNode) view = draft_view (d, error);
+  if (view == NULL)
+    return FALSE;
+  /* [recipients] default plus the owners of the matched assets. */
+  g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+  for (gchar **r = n->recipients; *r != NULL; r++)
+    add_addresses (to, *r);
+  JsonObject *o = json_node_get_object (view);
+  JsonArray *owners = json_object_has_member (o, "owners") ? json_object_get_array_member (o, "owners") : NULL;
+  for (guint i = 0; owners != NULL && i < json_array_get_length (owners); i++)
+    {
+      JsonObject *owner = json_array_get_object_element (owners, i);
+      if (owner != NULL && json_object_has_member (owner, "v"))
+        add_addresses (to, json_object_get_string_member (owner, "v"));
+    }
+  if (to->len == 0)
+    {
+      g_warning ("draft %" G_GINT64_FORMAT " approved but [recipients] default and the asset owners are empty: "
+                 "no notice to send",
+                 t->draft_id);
+      return TRUE;
+    }
+  g_ptr_array_add (to, NULL);
+  static const struct
+  {
+    const gchar *lang;
+    ShrRenderLang render;
+  } langs[] = { { "ja", SHR_RENDER_LANG_JA }, { "en", SHR_RENDER_LANG_EN } };
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      if (strcmp (n->lang, "both") != 0 && strcmp (n->lang, langs[i].lang) != 0)
+        continue;
+      g_autoptr (ShrRendered) rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error);
+      if (rendered == NULL)
+        return FALSE;
+      g_autofree gchar *message_id
+          = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, langs[i].lang, d->token, n->domain);
+      if (!queue_mail (n, d->id, d->case_id, "notice", langs[i].lang, message_id, (const gchar *const *)to->pdata,
+                       rendered, view_grade (view), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- replies in -------------------------------------------------------------------- */
+
+gboolean
+shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
+{
+  g_return_val_if_fail (n != NULL && raw != NULL, FALSE);
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (raw, &len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_autoptr (GMimeMessage) msg = g_mime_parser_construct_message (parser, NULL);
+  if (msg == NULL)
+    {
+      g_message ("a reply to a draft that does not parse as mail: ignored");
+      return TRUE;
+    }
+  g_autoptr (ShrReply) reply = shr_reply_new_from_message (msg);
+  if (reply->from == NULL)
+    {
+      g_message ("a reply to a draft without From: ignored");
+      return TRUE;
+    }
+  /* The same lookup as shr_approve_handle_reply, for the notices' draft. */
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  for (guint i = 0; i < reply->refs->len; i++)
+    g_ptr_array_add (ids, reply->refs->pdata[i]);
+  g_ptr_array_add (ids, NULL);
+  g_autofree gchar *token = shr_approve_subject_token (reply->subject);
+  ApprovedTxn t = { n, 0 };
+  if (!shr_store_draft_find (n->store, (const gchar *const *)ids->pdata, token, &t.draft_id, error))
+    return FALSE;
+  ShrReplyResult result = { 0 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
+    return FALSE;
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", "%" G_GINT64_FORMAT, result.draft_id,
+                    "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
+                    shr_reply_verdict_to_string (result.verdict));
+  shr_reply_result_clear (&result);
+  return TRUE;
+}
+
+/* ---- the cycle's end --------------------------------------------------------------- */
+
+gboolean
+shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
+{
+  g_return_val_if_fail (n != NULL, FALSE);
+  if (queued != NULL)
+    *queued = 0;
+  if (sent != NULL)
+    *sent = 0;
+  g_autoptr (GArray) ids = NULL;
+  if (!shr_store_drafts_pending (n->store, G_MAXINT64, FALSE, &ids, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (n->store, g_array_index (ids, gint64, i), error);
+      if (d == NULL)
+        return FALSE;
+      if (d->token != NULL)
+        continue;
+      if (!queue_draft (n, d, error))
+        return FALSE;
+      if (queued != NULL)
+        (*queued)++;
+    }
+  ShrOutboxReport report = { 0 };
+  gboolean ok = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
+  if (ok && report.last_error != NULL)
+    g_warning ("outbox: %s (will retry)", report.last_error);
+  if (ok && sent != NULL)
+    *sent = report.sent;
+  shr_outbox_report_clear (&report);
+  return ok;
+}

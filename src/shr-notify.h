@@ -1,0 +1,52 @@
+/* shr-notify.h — the approval loop of the once/watch cycle.
+ *
+ * One job: turn the drafts the pipeline queued into mails to the
+ * approvers, the approvers' replies into decisions, an approved draft into
+ * its notices, and send what the outbox holds. Everything goes through the
+ * store: a draft mail is queued in the transaction that gives the draft its
+ * token and Message-ID, the notices in the transaction that approves the
+ * draft (shr_approve_decide), and the outbox runner sends each row once
+ * (DESIGN.md "Approval by reply", "State and delivery guarantees").
+ *
+ * Active only when the config has both [smtp] url and [approval]
+ * approvers (shr_notify_configured); without them once/watch only ingest. */
+#pragma once
+
+#include <glib.h>
+
+#include "shr-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ShrNotify ShrNotify;
+
+/* Whether @keyfile has [smtp] url and [approval] approvers. */
+gboolean shr_notify_configured (GKeyFile *keyfile);
+
+/* (transfer full) Reads [smtp], [approval], [recipients] and [templates]
+ * of @keyfile (@config_path names it in errors and anchors a relative
+ * template dir), loads or creates the approval secret in @state_dir and
+ * fetches the SMTP secret (no connection yet). Borrows @store, which must
+ * outlive it. Errors: SHR_CONFIG_ERROR, SHR_SEND_ERROR_*,
+ * SHR_APPROVE_ERROR_SECRET, G_FILE_ERROR (templates). */
+ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *config_path, const gchar *state_dir,
+                           GError **error);
+void shr_notify_free (ShrNotify *notify);
+
+/* Handles one reply to a draft (@raw: the whole message as received):
+ * verifies it and, when it counts, records the decision; the approval
+ * that reaches the quorum queues the notices in the same transaction.
+ * Must be called outside a transaction. FALSE only on a state error
+ * (nothing was decided: keep the message and try again). */
+gboolean shr_notify_reply (ShrNotify *notify, GBytes *raw, GError **error);
+
+/* Queues the mail of every pending draft that has none yet, then sends
+ * what is due in the outbox. @queued and @sent (may be NULL) get the
+ * drafts queued and the outbox rows sent. A failing SMTP server is not an
+ * error (the rows wait for their retry); FALSE only on a state or
+ * rendering error. Must be called outside a transaction. */
+gboolean shr_notify_run (ShrNotify *notify, guint *queued, guint *sent, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrNotify, shr_notify_free)
+
+G_END_DECLS
