@@ -327,8 +327,8 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
     return FALSE;
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", "%" G_GINT64_FORMAT, result.draft_id,
-                    "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
+  g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
                     shr_reply_verdict_to_string (result.verdict));
   shr_reply_result_clear (&result);
   return TRUE;

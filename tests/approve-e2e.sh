@@ -1,0 +1,111 @@
+#!/bin/bash
+# approve-e2e.sh — approval by reply, end to end on the real mail stack
+# (Dovecot + Postfix; skipped with 77 where it cannot run): an advisory in
+# the watched INBOX → `shirase once` sends the draft to the approver →
+# the approver's reply 「承認します。」 in the watched INBOX → `shirase once`
+# sends the Japanese and the English notice to [recipients] default, once;
+# a third `shirase once` sends nothing more.
+. "$(dirname "$0")/watch-lib.sh"
+
+printf 'pw-shirase\n' >"$work/smtp-pw"
+chmod 600 "$work/smtp-pw"
+write_conf
+# The [smtp] group of watch-lib's config, completed, and the approval.
+sed -i '/^\[smtp\]/,/^$/d' "$conf"
+cat >>"$conf" <<CONF
+
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT/localhost
+security = starttls
+ca_file = $CA_FILE
+user = shirase
+password_file = smtp-pw
+from = Shirase <shirase@example.test>
+
+[approval]
+approvers = approver@example.test
+quorum = 1
+require_auth_results = false
+
+[recipients]
+default = admin@example.test
+lang = both
+CONF
+
+dove () { doveadm -c "$DOVECOT_CONF" "$@"; }
+# wait_count USER N: up to 10 s for USER's INBOX to hold N messages.
+wait_count ()
+{
+  local i
+  for i in $(seq 1 100); do
+    [ "$("$top_src/tests/mailstack/count.sh" "$1")" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# 1. The advisory → a draft to the approver.
+deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
+out=$(run_once 2>&1) || { echo "$out"; fail "first shirase once failed"; }
+wait_count approver 1 || { echo "$out"; fail "no draft reached the approver"; }
+# header USER NAME: the decoded header NAME of each message in USER's INBOX.
+header ()
+{
+  local uid
+  for uid in $(dove fetch -u "$1" uid mailbox INBOX all | sed -n 's/^uid: //p'); do
+    dove fetch -u "$1" hdr mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
+import email, email.header, sys
+m = email.message_from_string(sys.stdin.read())
+v = m.get(sys.argv[1], "")
+print(str(email.header.make_header(email.header.decode_header(v))).replace("\n", " "))' "$2"
+  done
+}
+subject=$(header approver Subject)
+msgid=$(header approver Message-ID | tr -d ' ')
+echo "draft: $subject $msgid"
+echo "$subject" | grep -q '\[承認依頼 #[0-9A-Z]\{10\}\]' || fail "the draft's Subject has no token: $subject"
+case "$msgid" in "<draft."*) ;; *) fail "unexpected draft Message-ID: $msgid" ;; esac
+[ "$(count INBOX)" = 0 ] || fail "the advisory stayed in INBOX"
+[ "$("$top_src/tests/mailstack/count.sh" admin)" = 0 ] || fail "a notice went out before the approval"
+
+# 2. The approver's reply → the notices.
+{
+  printf 'From: Approver <approver@example.test>\n'
+  printf 'To: Shirase <shirase@example.test>\n'
+  printf 'Subject: Re: %s\n' "$subject"
+  printf 'Message-ID: <reply-1@example.test>\n'
+  printf 'In-Reply-To: %s\n' "$msgid"
+  printf 'References: %s\n' "$msgid"
+  printf 'Date: %s\n' "$(date -R)"
+  printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n'
+  printf '承認します。\n\n'
+  dove fetch -u approver body mailbox INBOX all | sed -n '2,$p' | sed 's/^/> /'
+} >"$work/reply.eml"
+deliver "$work/reply.eml"
+out=$(run_once 2>&1) || { echo "$out"; fail "second shirase once failed"; }
+echo "$out" | grep -q "1 replies" || { echo "$out"; fail "the reply was not seen as one"; }
+wait_count admin 2 || { echo "$out"; fail "the notices did not reach admin"; }
+sleep 1
+subjects=$(header admin Subject)
+echo "notices:"
+echo "$subjects"
+[ "$("$top_src/tests/mailstack/count.sh" admin)" = 2 ] || fail "admin got $("$top_src/tests/mailstack/count.sh" admin) mails, 2 expected"
+# One Subject in Japanese (non-ASCII), one in English (ASCII only).
+[ "$(echo "$subjects" | LC_ALL=C grep -c '[^ -~]')" = 1 ] || fail "expected one Japanese Subject"
+[ "$(echo "$subjects" | LC_ALL=C grep -c '^[ -~]*$')" = 1 ] || fail "expected one English Subject"
+langs=$(header admin Message-ID | sed -n 's/^<notice\.[0-9]*\.\([a-z]*\)\..*/\1/p' | sort | tr '\n' ' ')
+[ "$langs" = "en ja " ] || fail "notice Message-IDs name languages '$langs', expected 'en ja '"
+# The reply is kept (moved to done once decided), never deleted.
+[ "$(count INBOX)" = 0 ] || fail "the decided reply stayed in INBOX"
+[ "$(count shirase/done)" = 2 ] || fail "$(count shirase/done) messages in done, 2 expected (advisory, reply)"
+[ "$(db "SELECT status FROM drafts")" = approved ] || fail "draft status: $(db "SELECT status FROM drafts")"
+
+# 3. Nothing more: the same reply again, and another pass.
+deliver "$work/reply.eml"
+out=$(run_once 2>&1) || { echo "$out"; fail "third shirase once failed"; }
+out=$(run_once 2>&1) || { echo "$out"; fail "fourth shirase once failed"; }
+sleep 2
+[ "$("$top_src/tests/mailstack/count.sh" admin)" = 2 ] || fail "admin got more notices: $("$top_src/tests/mailstack/count.sh" admin)"
+[ "$("$top_src/tests/mailstack/count.sh" approver)" = 1 ] || fail "the approver got more drafts"
+[ "$(db "SELECT count(*) FROM outbox WHERE status <> 'sent'")" = 0 ] || fail "outbox rows not sent"
+echo "approve-e2e: ok"
