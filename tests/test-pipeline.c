@@ -255,6 +255,20 @@ test_second_source_joins (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_assert_true (shr_store_count_drafts (f->store, r1.case_id, &drafts, &error));
   g_assert_cmpint (drafts, ==, 1);
+  /* The draft keeps the match and the notice's view (what shr-notify
+   * renders the draft and the notices from). */
+  g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (f->store, r1.draft_id, &error);
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) body = json_from_string (draft->body, &error);
+  g_assert_no_error (error);
+  JsonObject *o = json_node_get_object (body);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "match"), "verdict"), ==,
+                   "applicable");
+  JsonObject *view = json_object_get_object_member (o, "view");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter"), ==,
+                   "A");
+  g_assert_cmpstr (draft->status, ==, "pending");
+  g_assert_null (draft->token);
   g_autofree gchar *grade = NULL;
   g_assert_true (shr_store_case_get (f->store, r1.case_id, NULL, &grade, &error));
   g_assert_cmpstr (grade, ==, "A");
