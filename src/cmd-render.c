@@ -69,19 +69,9 @@ shr_cmd_render (int argc, char **argv)
           return 2;
         }
     }
-  g_autoptr (GDateTime) now = NULL;
-  if (now_text != NULL)
-    {
-      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-      now = g_date_time_new_from_iso8601 (now_text, utc);
-      if (now == NULL)
-        {
-          g_printerr ("shirase render: --now: \"%s\" is not an ISO 8601 time\n", now_text);
-          return 2;
-        }
-    }
-  else
-    now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = shr_cli_now ("render", now_text);
+  if (now == NULL)
+    return 2;
 
   ShrLexicon *lexicon = shr_lexicon_get_default (&error);
   if (lexicon == NULL)

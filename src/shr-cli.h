@@ -19,4 +19,9 @@ int shr_cmd_status (int argc, char **argv);
 /* The configuration file when -c is not given. */
 #define SHR_DEFAULT_CONFIG "/etc/shirase/shirase.conf"
 
+/* The time a verb judges at: --now (ISO 8601, UTC when no zone is given,
+ * for reproducible output) or the current time. NULL after printing an
+ * error naming @verb when --now does not parse. (transfer full) */
+GDateTime *shr_cli_now (const gchar *verb, const gchar *now_text);
+
 G_END_DECLS
