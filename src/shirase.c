@@ -26,6 +26,9 @@ static const ShrVerb verbs[] = {
   { "once", shr_cmd_once, "Handle the mail waiting in the watched mailbox, then exit" },
   { "watch", shr_cmd_watch, "Watch the mailbox and handle advisories as they arrive" },
   { "status", shr_cmd_status, "Show what the state holds: counts, last sync, backlog, last error" },
+  { "drafts", shr_cmd_drafts, "List the drafts waiting for a decision" },
+  { "approve", shr_cmd_drafts, "Approve a draft from a shell (ID)" },
+  { "reject", shr_cmd_drafts, "Reject a draft from a shell (ID --reason TEXT)" },
   { NULL, NULL, NULL },
 };
 

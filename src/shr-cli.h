@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 int shr_cmd_extract (int argc, char **argv);
+int shr_cmd_drafts (int argc, char **argv); /* drafts, approve, reject */
 int shr_cmd_match (int argc, char **argv);
 int shr_cmd_check_config (int argc, char **argv);
 int shr_cmd_assets (int argc, char **argv);

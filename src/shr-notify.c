@@ -292,6 +292,16 @@ on_approved (ShrStore *store, gpointer data, GError **error)
   return TRUE;
 }
 
+gboolean
+shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand command, const gchar *reason,
+                   ShrDecisionOutcome *outcome, GError **error)
+{
+  g_return_val_if_fail (n != NULL && who != NULL && outcome != NULL, FALSE);
+  ApprovedTxn t = { n, draft_id };
+  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_approved, &t,
+                             outcome, error);
+}
+
 /* ---- replies in -------------------------------------------------------------------- */
 
 gboolean

@@ -14,6 +14,8 @@
 
 #include <glib.h>
 
+#include "shr-approve.h"
+
 #include "shr-store.h"
 
 G_BEGIN_DECLS
@@ -46,6 +48,13 @@ gboolean shr_notify_reply (ShrNotify *notify, GBytes *raw, GError **error);
  * error (the rows wait for their retry); FALSE only on a state or
  * rendering error. Must be called outside a transaction. */
 gboolean shr_notify_run (ShrNotify *notify, guint *queued, guint *sent, GError **error);
+
+/* A decision taken from a shell (shirase approve / reject): @who counts as
+ * one approver, exactly as a reply would (quorum, one decision per
+ * approver, a draft no longer pending unchanged); on approval the notices
+ * are queued in the same transaction. @outcome says what happened. */
+gboolean shr_notify_decide (ShrNotify *notify, gint64 draft_id, const gchar *who, ShrCommand command,
+                            const gchar *reason, ShrDecisionOutcome *outcome, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrNotify, shr_notify_free)
 
