@@ -237,7 +237,66 @@ typedef struct
 {
   ShrNotify *n;
   gint64 draft_id;
+  const gchar *approver; /* the deciding address, or NULL (a shell) */
 } ApprovedTxn;
+
+/* The confirmation to the approver (DESIGN.md: each decision is confirmed
+ * by mail): what was decided, and for an approval who receives what. */
+static gboolean
+queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver, ShrDecisionOutcome outcome,
+                    const gchar *reason, const gchar *const *recipients, GError **error)
+{
+  const gchar *what = outcome == SHR_DECISION_APPROVED ? "approved"
+                      : outcome == SHR_DECISION_REJECTED ? "rejected"
+                      : outcome == SHR_DECISION_HELD ? "held" : NULL;
+  if (approver == NULL || what == NULL)
+    return TRUE;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, what);
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "approver");
+  json_builder_add_string_value (b, approver);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
+  json_builder_set_member_name (b, "draft_id");
+  json_builder_add_int_value (b, d->id);
+  if (reason != NULL && *reason != '\0')
+    {
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, reason);
+    }
+  json_builder_set_member_name (b, "recipients");
+  json_builder_begin_array (b);
+  for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "address");
+      json_builder_add_string_value (b, recipients[i]);
+      json_builder_set_member_name (b, "langs");
+      json_builder_add_string_value (b, strcmp (n->lang, "both") == 0 ? "日本語・English"
+                                        : strcmp (n->lang, "ja") == 0 ? "日本語" : "English");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) view = json_builder_get_root (b);
+  g_autofree gchar *subject = shr_renderer_render (n->renderer, "confirmation-subject.txt", view, error);
+  if (subject == NULL)
+    return FALSE;
+  g_autofree gchar *text = shr_renderer_render (n->renderer, "confirmation.txt", view, error);
+  if (text == NULL)
+    return FALSE;
+  g_strstrip (subject);
+  ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
+  /* One confirmation per (draft, approver, decision): a replayed reply
+   * queues the same Message-ID, which the outbox takes once. */
+  g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, approver, -1);
+  g_autofree gchar *message_id = g_strdup_printf ("confirm.%" G_GINT64_FORMAT ".%s.%.12s@%s", d->id, what, hash,
+                                                  n->domain);
+  const gchar *to[] = { approver, NULL };
+  return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
+}
 
 /* Runs inside the approving transaction: the notices commit with it. */
 static gboolean
@@ -289,7 +348,8 @@ on_approved (ShrStore *store, gpointer data, GError **error)
                        rendered, view_grade (view), error))
         return FALSE;
     }
-  return TRUE;
+  return queue_confirmation (n, d, t->approver, SHR_DECISION_APPROVED, NULL, (const gchar *const *)to->pdata,
+                             error);
 }
 
 gboolean
@@ -297,9 +357,29 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
                    ShrDecisionOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (n != NULL && who != NULL && outcome != NULL, FALSE);
-  ApprovedTxn t = { n, draft_id };
+  /* From a shell there is no address to confirm to: the command prints. */
+  ApprovedTxn t = { n, draft_id, NULL };
   return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_approved, &t,
                              outcome, error);
+}
+
+typedef struct
+{
+  ShrNotify *n;
+  gint64 draft_id;
+  const gchar *approver;
+  ShrDecisionOutcome outcome;
+  const gchar *reason;
+} ConfirmTxn;
+
+static gboolean
+confirm_txn (ShrStore *store, gpointer data, GError **error)
+{
+  ConfirmTxn *c = data;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, c->draft_id, error);
+  if (d == NULL)
+    return FALSE;
+  return queue_confirmation (c->n, d, c->approver, c->outcome, c->reason, NULL, error);
 }
 
 /* ---- replies in -------------------------------------------------------------------- */
@@ -330,13 +410,25 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
     g_ptr_array_add (ids, reply->refs->pdata[i]);
   g_ptr_array_add (ids, NULL);
   g_autofree gchar *token = shr_approve_subject_token (reply->subject);
-  ApprovedTxn t = { n, 0 };
+  ApprovedTxn t = { n, 0, reply->from };
   if (!shr_store_draft_find (n->store, (const gchar *const *)ids->pdata, token, &t.draft_id, error))
     return FALSE;
   ShrReplyResult result = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
     return FALSE;
+  /* A rejection or a hold is confirmed too (an approval was, with the
+   * notices); only to an approver who wrote in person (result.answer). */
+  if (result.decided && result.answer
+      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD))
+    {
+      ConfirmTxn c = { n, result.draft_id, reply->from, result.outcome, result.reason };
+      if (!shr_store_transaction (n->store, confirm_txn, &c, error))
+        {
+          shr_reply_result_clear (&result);
+          return FALSE;
+        }
+    }
   g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
                     shr_reply_verdict_to_string (result.verdict));

@@ -99,6 +99,17 @@ langs=$(header admin Message-ID | sed -n 's/^<notice\.[0-9]*\.\([a-z]*\)\..*/\1/
 [ "$(count INBOX)" = 0 ] || fail "the decided reply stayed in INBOX"
 [ "$(count shirase/done)" = 2 ] || fail "$(count shirase/done) messages in done, 2 expected (advisory, reply)"
 [ "$(db "SELECT status FROM drafts")" = approved ] || fail "draft status: $(db "SELECT status FROM drafts")"
+# The approver is told what was decided and who receives what.
+wait_count approver 2 || fail "no confirmation reached the approver"
+confirm=$(header approver Subject | grep '^\[承認済み / Approved\]') || fail "no [承認済み / Approved] confirmation: $(header approver Subject)"
+echo "confirmation: $confirm"
+bodies=$(for uid in $(dove fetch -u approver uid mailbox INBOX all | sed -n 's/^uid: //p'); do
+  dove fetch -u approver text mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
+import email, email.policy, sys
+m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+print(m.get_body(preferencelist=("plain",)).get_content())'
+done)
+echo "$bodies" | grep -q "admin@example.test … 日本語・English" || { echo "$bodies" | tail -20; fail "the confirmation does not list the recipients"; }
 
 # 3. Nothing more: the same reply again, and another pass.
 deliver "$work/reply.eml"
@@ -106,6 +117,6 @@ out=$(run_once 2>&1) || { echo "$out"; fail "third shirase once failed"; }
 out=$(run_once 2>&1) || { echo "$out"; fail "fourth shirase once failed"; }
 sleep 2
 [ "$("$top_src/tests/mailstack/count.sh" admin)" = 2 ] || fail "admin got more notices: $("$top_src/tests/mailstack/count.sh" admin)"
-[ "$("$top_src/tests/mailstack/count.sh" approver)" = 1 ] || fail "the approver got more drafts"
+[ "$("$top_src/tests/mailstack/count.sh" approver)" = 2 ] || fail "the approver got more than the draft and one confirmation"
 [ "$(db "SELECT count(*) FROM outbox WHERE status <> 'sent'")" = 0 ] || fail "outbox rows not sent"
 echo "approve-e2e: ok"
