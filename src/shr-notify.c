@@ -29,6 +29,7 @@ struct _ShrNotify
   gchar **recipients;  /* [recipients] default */
   gchar *lang;         /* ja|en|both */
   gchar *charset;      /* [templates] charset, or NULL */
+  gchar *org_name;     /* [organization] name, for notes to the approvers */
 };
 
 void
@@ -48,6 +49,7 @@ shr_notify_free (ShrNotify *n)
   g_strfreev (n->recipients);
   g_free (n->lang);
   g_free (n->charset);
+  g_free (n->org_name);
   g_free (n);
 }
 
@@ -132,6 +134,7 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
     n->lang = g_strdup ("both");
   g_strstrip (n->lang);
   n->charset = g_key_file_get_string (kf, "templates", "charset", NULL);
+  n->org_name = g_key_file_get_string (kf, "organization", "name", NULL);
   return g_steal_pointer (&n);
 }
 
@@ -436,6 +439,136 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   return TRUE;
 }
 
+/* ---- notes to the approvers: reminders, expiry, delivery failures ------------ */
+
+/* Renders templates/note*.txt with @view and queues it to the approvers
+ * (in the caller's transaction). @message_id makes it once only. */
+static gboolean
+queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+{
+  JsonObject *o = json_node_get_object (view);
+  json_object_set_string_member (o, "org", n->org_name != NULL ? n->org_name : "");
+  g_autofree gchar *subject = shr_renderer_render (n->renderer, "note-subject.txt", view, error);
+  if (subject == NULL)
+    return FALSE;
+  g_autofree gchar *text = shr_renderer_render (n->renderer, "note.txt", view, error);
+  if (text == NULL)
+    return FALSE;
+  g_strstrip (subject);
+  ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
+  return queue_mail (n, draft_id, case_id, "report", NULL, message_id,
+                     (const gchar *const *)n->approval->approvers, &rendered, NULL, error);
+}
+
+static JsonNode *
+note_view (const ShrStoreDraft *d, const gchar *flag)
+{
+  JsonObject *o = json_object_new ();
+  json_object_set_boolean_member (o, flag, TRUE);
+  json_object_set_string_member (o, "title", d != NULL && d->subject != NULL ? d->subject : "");
+  if (d != NULL)
+    {
+      json_object_set_int_member (o, "draft_id", d->id);
+      if (d->token != NULL)
+        json_object_set_string_member (o, "token", d->token);
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (d->created_at);
+      g_autofree gchar *created = g_date_time_format (t, "%Y-%m-%d %H:%M UTC");
+      json_object_set_string_member (o, "created", created);
+    }
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, o);
+  return node;
+}
+
+typedef struct
+{
+  ShrNotify *n;
+  gint64 draft_id;
+  gint64 now;
+} ReminderTxn;
+
+static gboolean
+reminder_txn (ShrStore *store, gpointer data, GError **error)
+{
+  ReminderTxn *r = data;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, r->draft_id, error);
+  if (d == NULL)
+    return FALSE;
+  if (g_strcmp0 (d->status, "pending") != 0 || d->reminded_at != 0 || d->token == NULL)
+    return TRUE;
+  g_autoptr (JsonNode) view = note_view (d, "reminder");
+  g_autofree gchar *message_id = g_strdup_printf ("remind.%" G_GINT64_FORMAT ".%s@%s", d->id, d->token, r->n->domain);
+  return queue_note (r->n, d->id, d->case_id, view, message_id, error)
+         && shr_store_draft_set_reminded (store, d->id, r->now, error);
+}
+
+/* Pending drafts past [approval] remind_hours get one reminder; past
+ * expire_hours they expire (and are never sent), with a note saying so. */
+static gboolean
+remind_and_expire (ShrNotify *n, gint64 now, GError **error)
+{
+  g_autoptr (GArray) expired = NULL;
+  if (!shr_approve_expire (n->store, now, n->approval->expire_hours, &expired, error))
+    return FALSE;
+  for (guint i = 0; expired != NULL && i < expired->len; i++)
+    {
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (n->store, g_array_index (expired, gint64, i), error);
+      if (d == NULL)
+        return FALSE;
+      g_autoptr (JsonNode) view = note_view (d, "expired");
+      json_object_set_int_member (json_node_get_object (view), "hours", n->approval->expire_hours);
+      g_autofree gchar *message_id = g_strdup_printf ("expired.%" G_GINT64_FORMAT "@%s", d->id, n->domain);
+      if (!queue_note (n, d->id, d->case_id, view, message_id, error))
+        return FALSE;
+    }
+  g_autoptr (GArray) due = NULL;
+  if (!shr_store_drafts_pending (n->store, now - (gint64)n->approval->remind_hours * 3600, TRUE, &due, error))
+    return FALSE;
+  for (guint i = 0; i < due->len; i++)
+    {
+      ReminderTxn r = { n, g_array_index (due, gint64, i), now };
+      if (!shr_store_transaction (n->store, reminder_txn, &r, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A mail that failed for good is reported to the approvers (but a failed
+ * report is not reported again: no loop). */
+static gboolean
+report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
+{
+  for (guint i = 0; report->failures != NULL && i < report->failures->len; i++)
+    {
+      const ShrOutboxFailure *f = g_ptr_array_index (report->failures, i);
+      if (g_strcmp0 (f->kind, "report") == 0)
+        continue;
+      g_autoptr (ShrStoreDraft) d = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
+      g_autoptr (JsonNode) view = note_view (d, "failed");
+      JsonObject *o = json_node_get_object (view);
+      json_object_set_string_member (o, "recipient", f->recipient);
+      json_object_set_string_member (o, "kind", f->kind);
+      json_object_set_string_member (o, "error", f->error != NULL ? f->error : "");
+      g_autofree gchar *message_id = g_strdup_printf ("failed.%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
+      if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  ShrNotify *n;
+  const ShrOutboxReport *report;
+} ReportTxn;
+
+static gboolean
+report_failures_txn (ShrStore *store, gpointer data, GError **error)
+{
+  ReportTxn *r = data;
+  return report_failures (r->n, r->report, error);
+}
+
 /* ---- the cycle's end --------------------------------------------------------------- */
 
 gboolean
@@ -446,6 +579,14 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     *queued = 0;
   if (sent != NULL)
     *sent = 0;
+  /* SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the clock of reminders and
+   * expiry forward: tests cannot wait for hours. */
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gchar *offset = g_getenv ("SHIRASE_TEST_CLOCK_OFFSET");
+  if (offset != NULL)
+    now += g_ascii_strtoll (offset, NULL, 10);
+  if (!remind_and_expire (n, now, error))
+    return FALSE;
   g_autoptr (GArray) ids = NULL;
   if (!shr_store_drafts_pending (n->store, G_MAXINT64, FALSE, &ids, error))
     return FALSE;
@@ -465,6 +606,8 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
   gboolean ok = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
   if (ok && report.last_error != NULL)
     g_warning ("outbox: %s (will retry)", report.last_error);
+  if (ok && report.failures != NULL && report.failures->len > 0)
+    ok = shr_store_transaction (n->store, report_failures_txn, &(ReportTxn){ n, &report }, error);
   if (ok && sent != NULL)
     *sent = report.sent;
   shr_outbox_report_clear (&report);
