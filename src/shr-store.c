@@ -354,6 +354,23 @@ own_end (ShrStore *store, gboolean own, gboolean ok, GError **error)
   return shr_store_commit (store, error);
 }
 
+/* One write statement, in a transaction of its own unless the caller has
+ * one open; @changed (may be NULL) tells whether it changed a row. */
+static gboolean
+write_one (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, gboolean *changed, GError **error)
+{
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, what, error);
+  gboolean did = ok && sqlite3_changes (store->db) > 0;
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (changed != NULL)
+    *changed = did;
+  return TRUE;
+}
+
 /* ---- open, close, migrate ------------------------------------------------ */
 
 const gchar *
@@ -701,11 +718,7 @@ shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
   sqlite3_bind_int64 (stmt, 9, now_seconds ());
   bind_text (stmt, 10, msg->error);
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "recording a message", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "recording a message", NULL, error);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -731,11 +744,7 @@ shr_store_put_record (ShrStore *store, const gchar *record_id,
   bind_text (stmt, 2, json);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "storing a record", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "storing a record", NULL, error);
 }
 
 gchar *
@@ -1091,16 +1100,7 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id,
   bind_text (stmt, 5, reply_message_id);
   sqlite3_bind_int64 (stmt, 6, now_seconds ());
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "recording a decision", error);
-  gboolean changed = ok && sqlite3_changes (store->db) > 0;
-  if (!own_end (store, own, ok, error))
-    return FALSE;
-  if (applied != NULL)
-    *applied = changed;
-  return TRUE;
+  return write_one (store, stmt, "recording a decision", applied, error);
 }
 
 gboolean
@@ -1150,16 +1150,7 @@ shr_store_outbox_add (ShrStore *store, gint64 draft_id,
   bind_text (stmt, 4, message_id);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "queueing a notice", error);
-  gboolean changed = ok && sqlite3_changes (store->db) > 0;
-  if (!own_end (store, own, ok, error))
-    return FALSE;
-  if (queued != NULL)
-    *queued = changed;
-  return TRUE;
+  return write_one (store, stmt, "queueing a notice", queued, error);
 }
 
 /* ---- draft lookup, reminders, expiry -------------------------------------------- */
@@ -1324,11 +1315,7 @@ shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, at);
   sqlite3_bind_int64 (stmt, 2, draft_id);
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "marking a draft reminded", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "marking a draft reminded", NULL, error);
 }
 
 /* ---- outbox with bytes ----------------------------------------------------- */
@@ -1593,11 +1580,7 @@ shr_store_outbox_finish (ShrStore *store, gint64 id, const gchar *status,
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   sqlite3_bind_int64 (stmt, 6, id);
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "ending a send attempt", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "ending a send attempt", NULL, error);
 }
 
 gboolean
@@ -1667,11 +1650,7 @@ shr_store_sync_set (ShrStore *store, const gchar *folder, gint64 uidvalidity,
   sqlite3_bind_int64 (stmt, 3, last_uid);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "saving the sync state", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "saving the sync state", NULL, error);
 }
 
 /* ---- settings ------------------------------------------------------------ */
@@ -1709,11 +1688,7 @@ shr_store_setting_set (ShrStore *store, const gchar *key, const gchar *value,
   bind_text (stmt, 1, key);
   bind_text (stmt, 2, value);
 
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "saving a setting", error);
-  return own_end (store, own, ok, error);
+  return write_one (store, stmt, "saving a setting", NULL, error);
 }
 
 /* ---- status -------------------------------------------------------------- */

@@ -7,59 +7,15 @@
 # a third `shirase once` sends nothing more.
 . "$(dirname "$0")/watch-lib.sh"
 
-printf 'pw-shirase\n' >"$work/smtp-pw"
-chmod 600 "$work/smtp-pw"
-write_conf
-# The [smtp] group of watch-lib's config, completed, and the approval.
-sed -i '/^\[smtp\]/,/^$/d' "$conf"
-cat >>"$conf" <<CONF
-
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT/localhost
-security = starttls
-ca_file = $CA_FILE
-user = shirase
-password_file = smtp-pw
-from = Shirase <shirase@example.test>
-
-[approval]
-approvers = approver@example.test
-quorum = 1
-require_auth_results = false
-
-[recipients]
-default = admin@example.test
-lang = both
-CONF
+with_approval "quorum = 1
+require_auth_results = false"
 
 dove () { doveadm -c "$DOVECOT_CONF" "$@"; }
-# wait_count USER N: up to 10 s for USER's INBOX to hold N messages.
-wait_count ()
-{
-  local i
-  for i in $(seq 1 100); do
-    [ "$("$top_src/tests/mailstack/count.sh" "$1")" -ge "$2" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # 1. The advisory → a draft to the approver.
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
 out=$(run_once 2>&1) || { echo "$out"; fail "first shirase once failed"; }
 wait_count approver 1 || { echo "$out"; fail "no draft reached the approver"; }
-# header USER NAME: the decoded header NAME of each message in USER's INBOX.
-header ()
-{
-  local uid
-  for uid in $(dove fetch -u "$1" uid mailbox INBOX all | sed -n 's/^uid: //p'); do
-    dove fetch -u "$1" hdr mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
-import email, email.header, sys
-m = email.message_from_string(sys.stdin.read())
-v = m.get(sys.argv[1], "")
-print(str(email.header.make_header(email.header.decode_header(v))).replace("\n", " "))' "$2"
-  done
-}
 subject=$(header approver Subject)
 msgid=$(header approver Message-ID | tr -d ' ')
 echo "draft: $subject $msgid"

@@ -6,59 +6,29 @@
 # SHIRASE_TEST_CLOCK_OFFSET moves the reminders' clock forward.
 . "$(dirname "$0")/watch-lib.sh"
 
-printf 'pw-shirase\n' >"$work/smtp-pw"
-chmod 600 "$work/smtp-pw"
-sed -i '/^\[smtp\]/,/^$/d' "$conf"
-cat >>"$conf" <<CONF
-
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT/localhost
-security = starttls
-ca_file = $CA_FILE
-user = shirase
-password_file = smtp-pw
-from = Shirase <shirase@example.test>
-
-[approval]
-approvers = approver@example.test
-remind_hours = 1
-expire_hours = 2
-
-[recipients]
-default = admin@example.test
-CONF
-n_of () { "$top_src/tests/mailstack/count.sh" "$1"; }
-wait_for () { local i; for i in $(seq 100); do [ "$(n_of "$1")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
-subjects ()
-{
-  local uid
-  for uid in $(doveadm -c "$DOVECOT_CONF" fetch -u approver uid mailbox INBOX all | sed -n 's/^uid: //p'); do
-    doveadm -c "$DOVECOT_CONF" fetch -u approver hdr mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
-import email, email.header, sys
-m = email.message_from_string(sys.stdin.read())
-print(str(email.header.make_header(email.header.decode_header(m["Subject"]))).replace("\n", " "))'
-  done
-}
+with_approval "remind_hours = 1
+expire_hours = 2"
+subjects () { header approver Subject; }
 
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
 run_once >/dev/null 2>&1 || fail "shirase once failed"
-wait_for approver 1 || fail "no draft"
+wait_count approver 1 || fail "no draft"
 token=$(db "SELECT token FROM drafts")
 
 SHIRASE_TEST_CLOCK_OFFSET=1800 run_once >/dev/null 2>&1 || fail "once +30 min failed"
 sleep 1
-[ "$(n_of approver)" = 1 ] || fail "a reminder before remind_hours"
+[ "$(mailbox_count approver)" = 1 ] || fail "a reminder before remind_hours"
 
 SHIRASE_TEST_CLOCK_OFFSET=3700 run_once >/dev/null 2>&1 || fail "once +1 h failed"
-wait_for approver 2 || fail "no reminder after remind_hours"
+wait_count approver 2 || fail "no reminder after remind_hours"
 subjects | grep -q "^\[承認依頼 #$token\] (再通知 / reminder)" || { subjects; fail "the reminder does not keep the token"; }
 SHIRASE_TEST_CLOCK_OFFSET=3900 run_once >/dev/null 2>&1 || fail "once +65 min failed"
 sleep 1
-[ "$(n_of approver)" = 2 ] || fail "a second reminder"
+[ "$(mailbox_count approver)" = 2 ] || fail "a second reminder"
 echo "reminder: $(subjects | tail -1)"
 
 SHIRASE_TEST_CLOCK_OFFSET=7300 run_once >/dev/null 2>&1 || fail "once +2 h failed"
-wait_for approver 3 || fail "no expiry note"
+wait_count approver 3 || fail "no expiry note"
 subjects | grep -q '^\[期限切れ / Expired\]' || { subjects; fail "no [期限切れ / Expired] note"; }
 [ "$(db "SELECT status FROM drafts")" = expired ] || fail "draft status: $(db "SELECT status FROM drafts")"
 echo "expired: $(subjects | tail -1)"
@@ -68,5 +38,5 @@ out=$( (cd "$work" && "$shirase" approve -c "$conf" 1) 2>&1 ); rc=$?
 [ $rc = 1 ] || fail "approve after expiry: rc=$rc $out"
 run_once >/dev/null 2>&1 || fail "shirase once failed"
 sleep 1
-[ "$(n_of admin)" = 0 ] || fail "a notice went out after expiry"
+[ "$(mailbox_count admin)" = 0 ] || fail "a notice went out after expiry"
 echo "approve-remind: ok"

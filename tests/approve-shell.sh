@@ -6,29 +6,9 @@
 # approve changes nothing.
 . "$(dirname "$0")/watch-lib.sh"
 
-printf 'pw-shirase\n' >"$work/smtp-pw"
-chmod 600 "$work/smtp-pw"
-sed -i '/^\[smtp\]/,/^$/d' "$conf"
-cat >>"$conf" <<CONF
-
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT/localhost
-security = starttls
-ca_file = $CA_FILE
-user = shirase
-password_file = smtp-pw
-from = Shirase <shirase@example.test>
-
-[approval]
-approvers = approver@example.test
-quorum = 1
-
-[recipients]
-default = admin@example.test
-lang = both
-CONF
+with_approval "quorum = 1"
 sh () { (cd "$work" && "$shirase" "$@" -c "$conf"); }
-admin_count () { "$top_src/tests/mailstack/count.sh" admin; }
+admin_count () { mailbox_count admin; }
 
 [ "$(sh drafts)" = "no draft is waiting for a decision" ] || fail "drafts on an empty state: $(sh drafts)"
 

@@ -102,3 +102,56 @@ db () { sqlite3 "$work/state/shirase.db" "$1"; }
 
 run_once () { (cd "$work" && "$shirase" once -c "$conf" "$@"); }
 status () { (cd "$work" && "$shirase" status -c "$conf"); }
+
+# with_approval [LINES]: the configuration of the approval tests — [smtp]
+# completed (STARTTLS, AUTH as the shirase user), [approval] with
+# approver@example.test plus LINES (one key per line), and [recipients].
+with_approval ()
+{
+  printf 'pw-shirase\n' >"$work/smtp-pw"
+  chmod 600 "$work/smtp-pw"
+  sed -i '/^\[smtp\]/,/^$/d' "$conf"
+  cat >>"$conf" <<CONF
+
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT/localhost
+security = starttls
+ca_file = $CA_FILE
+user = shirase
+password_file = smtp-pw
+from = Shirase <shirase@example.test>
+
+[approval]
+approvers = approver@example.test
+${1:-}
+
+[recipients]
+default = admin@example.test
+lang = both
+CONF
+}
+
+# mailbox_count USER; wait_count USER N: up to 10 s for N messages.
+mailbox_count () { "$top_src/tests/mailstack/count.sh" "$1"; }
+wait_count ()
+{
+  local i
+  for i in $(seq 1 100); do
+    [ "$(mailbox_count "$1")" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# header USER NAME: the decoded header NAME of each message in USER's INBOX.
+header ()
+{
+  local uid
+  for uid in $(doveadm -c "$DOVECOT_CONF" fetch -u "$1" uid mailbox INBOX all | sed -n 's/^uid: //p'); do
+    doveadm -c "$DOVECOT_CONF" fetch -u "$1" hdr mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
+import email, email.header, sys
+m = email.message_from_string(sys.stdin.read())
+v = m.get(sys.argv[1], "")
+print(str(email.header.make_header(email.header.decode_header(v))).replace("\n", " "))' "$2"
+  done
+}
