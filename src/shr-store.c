@@ -155,6 +155,32 @@ static const gchar *const migrations[] = {
   "CREATE INDEX outbox_message ON outbox(message_ref);"
   /* When the approvers were reminded of a pending draft (NULL: not yet). */
   "ALTER TABLE drafts ADD COLUMN reminded_at INTEGER;",
+  /* 3: what the daily digest will carry. A not-applicable advisory (no
+   * draft) is listed to the approvers once while undigested, however many
+   * copies of it arrive; a notice held back by the hourly cap is folded
+   * once per (draft, recipient). view is the JSON the digest renders.
+   * The outbox index answers "notices to this recipient in the last hour"
+   * without a scan. */
+  "CREATE TABLE digest_items ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('not_applicable','folded')),"
+  "  case_id INTEGER REFERENCES cases(id),"
+  "  record_id TEXT REFERENCES records(id),"
+  "  draft_id INTEGER REFERENCES drafts(id),"
+  "  recipient TEXT,"
+  "  lang TEXT,"
+  "  view TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  digested_at INTEGER,"
+  "  CHECK ((kind = 'folded') = (recipient IS NOT NULL)));"
+  "CREATE UNIQUE INDEX digest_not_applicable_once ON digest_items(record_id)"
+  "  WHERE kind = 'not_applicable' AND digested_at IS NULL;"
+  "CREATE UNIQUE INDEX digest_folded_once ON digest_items(draft_id, recipient)"
+  "  WHERE kind = 'folded';"
+  "CREATE INDEX digest_items_pending ON digest_items(id)"
+  "  WHERE digested_at IS NULL;"
+  "CREATE INDEX outbox_notice_recipient ON outbox(recipient, created_at)"
+  "  WHERE kind = 'notice';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -1651,6 +1677,143 @@ shr_store_sync_set (ShrStore *store, const gchar *folder, gint64 uidvalidity,
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
 
   return write_one (store, stmt, "saving the sync state", NULL, error);
+}
+
+/* ---- the daily digest ------------------------------------------------------ */
+
+const gchar *
+shr_digest_kind_to_string (ShrDigestKind kind)
+{
+  static const gchar *const names[] = { "not_applicable", "folded" };
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
+  return names[kind];
+}
+
+gboolean
+shr_store_digest_add (ShrStore *store, ShrDigestKind kind, gint64 case_id,
+                      const gchar *record_id, gint64 draft_id,
+                      const gchar *recipient, const gchar *lang,
+                      const gchar *view, gboolean *added, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (view != NULL, FALSE);
+  g_return_val_if_fail ((kind == SHR_DIGEST_FOLDED) == (recipient != NULL),
+                        FALSE);
+  /* DO NOTHING without a target covers only the two partial unique
+   * indexes (once per waiting record, once per draft and recipient);
+   * OR IGNORE would also hide a CHECK or NOT NULL failure. */
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "INSERT INTO digest_items (kind, case_id, record_id, draft_id,"
+      " recipient, lang, view, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, shr_digest_kind_to_string (kind));
+  bind_id (stmt, 2, case_id);
+  bind_text (stmt, 3, record_id);
+  bind_id (stmt, 4, draft_id);
+  bind_text (stmt, 5, recipient);
+  bind_text (stmt, 6, lang);
+  bind_text (stmt, 7, view);
+  sqlite3_bind_int64 (stmt, 8, now_seconds ());
+  return write_one (store, stmt, "adding a digest item", added, error);
+}
+
+void
+shr_digest_item_free (ShrDigestItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->record_id);
+  g_free (item->recipient);
+  g_free (item->lang);
+  g_free (item->view);
+  g_free (item);
+}
+
+gboolean
+shr_store_digest_pending (ShrStore *store, GPtrArray **items, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id, kind, case_id, record_id, draft_id, recipient, lang, view,"
+      " created_at FROM digest_items WHERE digested_at IS NULL ORDER BY id",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) got
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_digest_item_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ShrDigestItem *item = g_new0 (ShrDigestItem, 1);
+      item->id = sqlite3_column_int64 (stmt, 0);
+      item->kind = g_strcmp0 ((const gchar *) sqlite3_column_text (stmt, 1),
+                              "folded")
+                           == 0
+                       ? SHR_DIGEST_FOLDED
+                       : SHR_DIGEST_NOT_APPLICABLE;
+      item->case_id = sqlite3_column_int64 (stmt, 2);
+      item->record_id = column_dup (stmt, 3);
+      item->draft_id = sqlite3_column_int64 (stmt, 4);
+      item->recipient = column_dup (stmt, 5);
+      item->lang = column_dup (stmt, 6);
+      item->view = column_dup (stmt, 7);
+      item->created_at = sqlite3_column_int64 (stmt, 8);
+      g_ptr_array_add (got, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing the digest's items");
+      return FALSE;
+    }
+  *items = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_digest_mark (ShrStore *store, gint64 last_id, gint64 at,
+                       GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE digest_items SET digested_at = ?1"
+      " WHERE digested_at IS NULL AND id <= ?2",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_int64 (stmt, 2, last_id);
+  return write_one (store, stmt, "marking digest items sent", NULL, error);
+}
+
+gboolean
+shr_store_notices_to_recipient_since (ShrStore *store, const gchar *recipient,
+                                      gint64 since, gint64 *count,
+                                      GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (recipient != NULL && count != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT count(DISTINCT draft_id) FROM outbox WHERE kind = 'notice'"
+      " AND recipient = ?1 AND created_at >= ?2",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, recipient);
+  sqlite3_bind_int64 (stmt, 2, since);
+  if (!step_row (store, stmt, "counting a recipient's notices", &found,
+                 error))
+    return FALSE;
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
 }
 
 /* ---- settings ------------------------------------------------------------ */

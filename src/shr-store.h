@@ -2,8 +2,8 @@
  *
  * Everything shirase must not forget lives here: which messages were seen
  * (and what became of them), the records and the cases they joined, drafts
- * and the approvers' decisions, the outbox, and how far each folder was
- * read. shr-store.c is the only file that includes sqlite3.h.
+ * and the approvers' decisions, the outbox, what the next digest carries,
+ * and how far each folder was read. shr-store.c is the only file that includes sqlite3.h.
  *
  * Transactions: each stage step is one transaction (shr_store_begin/commit,
  * or shr_store_transaction). A write function called outside a transaction
@@ -27,7 +27,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 2
+#define SHR_STORE_SCHEMA_VERSION 3
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -333,6 +333,66 @@ gboolean shr_store_sync_get (ShrStore *store, const gchar *folder,
 gboolean shr_store_sync_set (ShrStore *store, const gchar *folder,
                              gint64 uidvalidity, gint64 last_uid,
                              GError **error);
+
+/* ---- the daily digest ---------------------------------------------------- */
+
+typedef enum
+{
+  SHR_DIGEST_NOT_APPLICABLE, /* an advisory judged not to concern us */
+  SHR_DIGEST_FOLDED,         /* a notice held back from one recipient by
+                              * [recipients] hourly_cap */
+} ShrDigestKind;
+
+/* "not_applicable", "folded" (transfer none). */
+const gchar *shr_digest_kind_to_string (ShrDigestKind kind);
+
+/* Adds an item for the next digest (undigested until
+ * shr_store_digest_mark). @view is the JSON the digest renders; @case_id
+ * and @draft_id may be 0, @record_id and @lang NULL. A FOLDED item names
+ * its @recipient, a NOT_APPLICABLE one must not (programming error).
+ * Once only: a NOT_APPLICABLE item for a @record_id that is already
+ * waiting, or a FOLDED one for the same (@draft_id, @recipient), changes
+ * nothing and sets @added (may be NULL) to FALSE. */
+gboolean shr_store_digest_add (ShrStore *store, ShrDigestKind kind,
+                               gint64 case_id, const gchar *record_id,
+                               gint64 draft_id, const gchar *recipient,
+                               const gchar *lang, const gchar *view,
+                               gboolean *added, GError **error);
+
+typedef struct
+{
+  gint64 id;
+  ShrDigestKind kind;
+  gint64 case_id;   /* 0: none */
+  gchar *record_id; /* or NULL */
+  gint64 draft_id;  /* 0: none */
+  gchar *recipient; /* FOLDED: whom the notice was held back from */
+  gchar *lang;      /* or NULL */
+  gchar *view;      /* JSON */
+  gint64 created_at;
+} ShrDigestItem;
+
+void shr_digest_item_free (ShrDigestItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrDigestItem, shr_digest_item_free)
+
+/* Every item no digest has carried yet, oldest first (transfer full;
+ * element-type ShrDigestItem). */
+gboolean shr_store_digest_pending (ShrStore *store, GPtrArray **items,
+                                   GError **error);
+
+/* Marks digested, at @at, every undigested item whose id is at most
+ * @last_id: call it in the transaction that queued the digest, with the
+ * last id shr_store_digest_pending gave, so an item added meanwhile by
+ * another process waits for the next digest. */
+gboolean shr_store_digest_mark (ShrStore *store, gint64 last_id, gint64 at,
+                                GError **error);
+
+/* How many notices (distinct drafts, whatever the languages) were queued
+ * to @recipient at or after @since: what [recipients] hourly_cap counts. */
+gboolean shr_store_notices_to_recipient_since (ShrStore *store,
+                                              const gchar *recipient,
+                                              gint64 since, gint64 *count,
+                                              GError **error);
 
 /* ---- settings ---------------------------------------------------------- */
 

@@ -526,6 +526,142 @@ test_outbox_once (Fixture *f, gconstpointer data)
   shr_store_status_clear (&status);
 }
 
+static void
+digest_add (ShrStore *store, ShrDigestKind kind, gint64 case_id,
+            const gchar *record_id, gint64 draft_id, const gchar *recipient,
+            const gchar *view, gboolean expect_added)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean added = !expect_added;
+  g_assert_true (shr_store_digest_add (store, kind, case_id, record_id,
+                                       draft_id, recipient,
+                                       recipient != NULL ? "both" : NULL,
+                                       view, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (added, ==, expect_added);
+}
+
+static GPtrArray *
+digest_pending (ShrStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *items = NULL;
+  g_assert_true (shr_store_digest_pending (store, &items, &error));
+  g_assert_no_error (error);
+  return items;
+}
+
+static void
+test_digest_items (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *keys[] = { "CVE-2024-3333", NULL };
+  gint64 case_id, draft;
+  g_assert_true (shr_store_put_record (store, "dsa:DSA-1", "{}", &error));
+  g_assert_true (shr_store_put_record (store, "dsa:DSA-2", "{}", &error));
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
+                                          &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T1", "d@x",
+                                      NULL, NULL, &draft, &error));
+  g_assert_no_error (error);
+
+  /* A record waits once, however many copies of it arrive. */
+  digest_add (store, SHR_DIGEST_NOT_APPLICABLE, case_id, "dsa:DSA-1", 0,
+              NULL, "{\"title\":\"one\"}", TRUE);
+  digest_add (store, SHR_DIGEST_NOT_APPLICABLE, case_id, "dsa:DSA-1", 0,
+              NULL, "{\"title\":\"one again\"}", FALSE);
+  digest_add (store, SHR_DIGEST_NOT_APPLICABLE, case_id, "dsa:DSA-2", 0,
+              NULL, "{\"title\":\"two\"}", TRUE);
+  /* A notice is folded once per recipient. */
+  digest_add (store, SHR_DIGEST_FOLDED, case_id, NULL, draft,
+              "admin@example.test", "{\"title\":\"held\"}", TRUE);
+  digest_add (store, SHR_DIGEST_FOLDED, case_id, NULL, draft,
+              "admin@example.test", "{\"title\":\"held\"}", FALSE);
+  digest_add (store, SHR_DIGEST_FOLDED, case_id, NULL, draft,
+              "admin2@example.test", "{\"title\":\"held\"}", TRUE);
+
+  g_autoptr (GPtrArray) items = digest_pending (store);
+  g_assert_cmpuint (items->len, ==, 4);
+  const ShrDigestItem *a = items->pdata[0], *c = items->pdata[2];
+  g_assert_cmpint (a->kind, ==, SHR_DIGEST_NOT_APPLICABLE);
+  g_assert_cmpstr (a->record_id, ==, "dsa:DSA-1");
+  g_assert_cmpstr (a->view, ==, "{\"title\":\"one\"}");
+  g_assert_cmpint (a->case_id, ==, case_id);
+  g_assert_cmpint (a->draft_id, ==, 0);
+  g_assert_null (a->recipient);
+  g_assert_null (a->lang);
+  g_assert_cmpint (c->kind, ==, SHR_DIGEST_FOLDED);
+  g_assert_cmpstr (c->recipient, ==, "admin@example.test");
+  g_assert_cmpstr (c->lang, ==, "both");
+  g_assert_cmpint (c->draft_id, ==, draft);
+
+  /* An item added after the listing waits for the next digest. */
+  gint64 last = ((const ShrDigestItem *) items->pdata[3])->id;
+  digest_add (store, SHR_DIGEST_NOT_APPLICABLE, 0, NULL, 0, NULL,
+              "{\"title\":\"late\"}", TRUE);
+  g_assert_true (shr_store_digest_mark (store, last, 1000, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = digest_pending (store);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((const ShrDigestItem *) items->pdata[0])->view, ==,
+                   "{\"title\":\"late\"}");
+
+  /* Once digested, the same record may wait again (it came again); a
+   * folded notice never does. */
+  digest_add (store, SHR_DIGEST_NOT_APPLICABLE, case_id, "dsa:DSA-1", 0,
+              NULL, "{}", TRUE);
+  digest_add (store, SHR_DIGEST_FOLDED, case_id, NULL, draft,
+              "admin@example.test", "{}", FALSE);
+}
+
+static void
+test_notices_since (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *keys[] = { "CVE-2024-4444", NULL };
+  gint64 case_id, d1, d2, count = -1;
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL,
+                                          &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T1", "d1@x",
+                                      NULL, NULL, &d1, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T2", "d2@x",
+                                      NULL, NULL, &d2, &error));
+  gint64 start = g_get_real_time () / G_USEC_PER_SEC;
+  /* Two languages of one notice count once; another kind not at all. */
+  g_assert_true (shr_store_outbox_add (store, d1, "admin@example.test", "ja",
+                                       "n1@x", NULL, &error));
+  g_assert_true (shr_store_outbox_add (store, d1, "admin@example.test", "en",
+                                       "n2@x", NULL, &error));
+  g_assert_true (shr_store_outbox_add (store, d2, "admin@example.test", "ja",
+                                       "n3@x", NULL, &error));
+  g_assert_true (shr_store_outbox_add (store, d2, "admin2@example.test",
+                                       "ja", "n4@x", NULL, &error));
+  const gchar *to[] = { "admin@example.test", NULL };
+  g_autoptr (GBytes) bytes = g_bytes_new_static ("x", 1);
+  g_assert_true (shr_store_outbox_add_message (store, d1, "confirmation",
+                                               NULL, "c1@x", "s@x", to,
+                                               bytes, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (shr_store_notices_to_recipient_since (
+      store, "admin@example.test", start - 3600, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 2);
+  g_assert_true (shr_store_notices_to_recipient_since (
+      store, "admin2@example.test", start - 3600, &count, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_true (shr_store_notices_to_recipient_since (
+      store, "nobody@example.test", start - 3600, &count, &error));
+  g_assert_cmpint (count, ==, 0);
+  /* Queued before @since: not counted. */
+  g_assert_true (shr_store_notices_to_recipient_since (
+      store, "admin@example.test", start + 3600, &count, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_no_error (error);
+}
+
 static gboolean
 write_then_fail (ShrStore *store, gpointer data, GError **error)
 {
@@ -760,6 +896,8 @@ main (int argc, char **argv)
   ADD ("/store/case/correlation", test_case_correlation);
   ADD ("/store/decision/unique", test_decision_unique);
   ADD ("/store/outbox/once", test_outbox_once);
+  ADD ("/store/digest/items", test_digest_items);
+  ADD ("/store/digest/notices-since", test_notices_since);
   ADD ("/store/transaction/rollback", test_transaction);
   ADD ("/store/transaction/second-writer", test_concurrent_writer_waits);
   ADD ("/store/status", test_status);
