@@ -393,6 +393,31 @@ numbered (const GPtrArray *strings, const gchar *key, guint max)
   return a;
 }
 
+static JsonObject *
+source_object (const ShrRecord *r)
+{
+  JsonObject *src = json_object_new ();
+  set_str (src, "kind", r->source_kind);
+  g_autofree gchar *src_name = shr_notice_one_line (r->source_name);
+  set_str (src, "name", src_name);
+  set_str (src, "advisory_id", r->advisory_id);
+  set_str (src, "url", r->source_url);
+  set_str (src, "lang", r->lang);
+  set_bool (src, "lang_en", g_strcmp0 (r->lang, "en") == 0);
+  set_bool (src, "lang_ja", g_strcmp0 (r->lang, "ja") == 0);
+  set_str (src, "forwarded_by", r->forwarded_by);
+  return src;
+}
+
+/* The advisory's date in @tz, else @now's. */
+static JsonObject *
+record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
+{
+  g_autoptr (GDateTime) when = parse_record_date (r->date);
+  g_autoptr (GDateTime) when_local = g_date_time_to_timezone (when != NULL ? when : now, tz);
+  return date_object (when_local);
+}
+
 JsonNode *
 shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile, const ShrLexicon *lexicon,
                      GDateTime *now)
@@ -438,21 +463,8 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
     set_bool (cat, r->category, TRUE);
   json_object_set_object_member (v, "category", cat);
 
-  JsonObject *src = json_object_new ();
-  set_str (src, "kind", r->source_kind);
-  g_autofree gchar *src_name = shr_notice_one_line (r->source_name);
-  set_str (src, "name", src_name);
-  set_str (src, "advisory_id", r->advisory_id);
-  set_str (src, "url", r->source_url);
-  set_str (src, "lang", r->lang);
-  set_bool (src, "lang_en", g_strcmp0 (r->lang, "en") == 0);
-  set_bool (src, "lang_ja", g_strcmp0 (r->lang, "ja") == 0);
-  set_str (src, "forwarded_by", r->forwarded_by);
-  json_object_set_object_member (v, "source", src);
-
-  g_autoptr (GDateTime) when = parse_record_date (r->date);
-  g_autoptr (GDateTime) when_local = g_date_time_to_timezone (when != NULL ? when : now, tz);
-  json_object_set_object_member (v, "date", date_object (when_local));
+  json_object_set_object_member (v, "source", source_object (r));
+  json_object_set_object_member (v, "date", record_date_object (r, now, tz));
   g_autoptr (GDateTime) now_local = g_date_time_to_timezone (now, tz);
   json_object_set_object_member (v, "now", date_object (now_local));
 
@@ -569,6 +581,37 @@ shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTi
   json_object_set_array_member (v, "items", json_array_ref (items));
   json_object_set_int_member (v, "count", n);
   set_bool (v, "empty", n == 0);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, v);
+  return node;
+}
+
+JsonNode *
+shr_notice_digest_item_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile, GDateTime *now)
+{
+  g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
+  /* The keys digest.txt reads, built the same way as in a notice's view,
+   * and nothing else: one is made for every not-applicable mail received,
+   * which is most of them, so it must cost little to build and to keep. */
+  JsonObject *v = json_object_new ();
+  g_autofree gchar *title = shr_notice_one_line (r->title);
+  set_str (v, "title", title);
+  json_object_set_object_member (v, "source", source_object (r));
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  json_object_set_object_member (
+      v, "date", record_date_object (r, now, profile->timezone != NULL ? profile->timezone : utc));
+  guint n_cves = r->cves->len;
+  if (n_cves > 0)
+    {
+      set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
+      json_object_set_int_member (v, "cve_count", n_cves);
+    }
+  if (n_cves > 1)
+    json_object_set_int_member (v, "cves_others", n_cves - 1);
+  set_bool (v, "exploited", r->exploited == SHR_TRISTATE_TRUE);
+  set_bool (v, "kev", r->kev);
+  set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
+  set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, v);
   return node;

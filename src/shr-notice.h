@@ -56,9 +56,17 @@ G_BEGIN_DECLS
 JsonNode *shr_notice_view_new (const ShrRecord *record, const ShrMatch *match, const ShrProfile *profile,
                                const ShrLexicon *lexicon, GDateTime *now);
 
+/* (transfer full) One not-applicable advisory as the digest lists it:
+ * the keys of a notice's view that digest.txt reads (title, source, date,
+ * cve_first, cve_count, cves_others, exploited, kev, reasons_ja,
+ * reasons_en), each made as in shr_notice_view_new. Made for every
+ * not-applicable mail, so it is far cheaper than the whole view. */
+JsonNode *shr_notice_digest_item_new (const ShrRecord *record, const ShrMatch *match,
+                                      const ShrProfile *profile, GDateTime *now);
+
 /* (transfer full) The view of the digest: @items is a JSON array of
- * notice views (each as made above), @now the time of the digest.
- * Keys: org, now, items, count, empty. */
+ * notice views or digest items (each as made above), @now the time of the
+ * digest. Keys: org, now, items, count, empty. */
 JsonNode *shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTime *now);
 
 /* "2026年5月14日(木)" and "Thu 14 May 2026" for @dt in its own time zone

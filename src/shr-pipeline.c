@@ -392,6 +392,7 @@ struct _ShrPrepared
   ShrMatch *match;
   gchar *record_json;
   gchar *match_json; /* only when a draft may be queued */
+  gchar *digest_json; /* not applicable: the digest's item */
 };
 
 void
@@ -408,6 +409,7 @@ shr_prepared_free (ShrPrepared *prep)
   shr_match_free (prep->match);
   g_free (prep->record_json);
   g_free (prep->match_json);
+  g_free (prep->digest_json);
   g_free (prep);
 }
 
@@ -452,6 +454,12 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       g_autoptr (JsonNode) node = json_builder_get_root (b);
       prep->match_json = json_to_string (node, FALSE);
     }
+  if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE)
+    {
+      /* What the approvers' digest will list (no draft is made). */
+      g_autoptr (JsonNode) item = shr_notice_digest_item_new (prep->record, prep->match, p->profile, now);
+      prep->digest_json = json_to_string (item, FALSE);
+    }
   return prep;
 }
 
@@ -488,6 +496,23 @@ record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **ge
   if (validity != s->uidvalidity)
     last = 0;
   return shr_store_sync_set (s->p->store, s->folder, s->uidvalidity, MAX (last, s->uid), gerror);
+}
+
+/* A not-applicable advisory gets no draft: it waits for the approvers'
+ * digest instead (DESIGN.md "Not-applicable advisories get no draft; they
+ * go into the digest"), so nothing disappears silently. Not when its case
+ * has a draft: another source made it applicable, and the approvers hear
+ * of it there. */
+static gboolean
+add_not_applicable (Step *s, GError **error)
+{
+  gint64 drafts = 0;
+  if (!shr_store_count_drafts (s->p->store, s->r->case_id, &drafts, error))
+    return FALSE;
+  if (drafts > 0)
+    return TRUE;
+  return shr_store_digest_add (s->p->store, SHR_DIGEST_NOT_APPLICABLE, s->r->case_id, s->r->record_id, 0,
+                               NULL, NULL, s->prep->digest_json, NULL, error);
 }
 
 static gboolean
@@ -568,6 +593,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
                                    &r->draft_id, error))
         return FALSE;
     }
+  if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
+    return FALSE;
   r->outcome = SHR_OUTCOME_HANDLED;
   return record_outcome (s, record->id, NULL, error);
 }

@@ -7,8 +7,9 @@
  * correlate into a case (CVE ids and advisory id as keys) → match against
  * the profile → for applicable/check, queue a draft unless the case
  * already has one (a later source joins the case); not applicable: the
- * case is graded "-" and the message recorded, which is what the digest
- * reads. Everything a message changes is written in one store transaction
+ * case is graded "-" and, unless the case has a draft, the advisory waits
+ * for the approvers' daily digest (a digest item, once per record).
+ * Everything a message changes is written in one store transaction
  * (the caller's, when one is open; else its own), so a crash leaves either
  * all of it or nothing.
  *

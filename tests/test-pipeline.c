@@ -98,6 +98,20 @@ text_mail (const gchar *text)
   return g_bytes_new (text, strlen (text));
 }
 
+/* @raw with its Message-ID replaced by @message_id: another copy. */
+static GBytes *
+text_mail_with_id (GBytes *raw, const gchar *message_id)
+{
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (raw, &len);
+  g_autofree gchar *text = g_strndup (data, len);
+  g_autoptr (GRegex) re = g_regex_new ("^Message-ID:.*$", G_REGEX_MULTILINE | G_REGEX_CASELESS, 0, NULL);
+  g_autofree gchar *header = g_strdup_printf ("Message-ID: %s", message_id);
+  g_autofree gchar *out = g_regex_replace_literal (re, text, -1, 0, header, G_REGEX_MATCH_DEFAULT, NULL);
+  g_assert_cmpstr (out, !=, text);
+  return g_bytes_new (out, strlen (out));
+}
+
 static void
 handle (Fixture *f, guint uid, GBytes *raw, ShrPipelineResult *r)
 {
@@ -291,6 +305,62 @@ test_not_applicable (Fixture *f, gconstpointer data)
   g_assert_true (shr_store_case_get (f->store, r.case_id, NULL, &grade, &error));
   g_assert_cmpstr (grade, ==, "-");
   shr_pipeline_result_clear (&r);
+
+  /* It waits for the approvers' digest, with what digest.txt shows. */
+  g_autoptr (GPtrArray) items = NULL;
+  g_assert_true (shr_store_digest_pending (f->store, &items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  const ShrDigestItem *item = items->pdata[0];
+  g_assert_cmpint (item->kind, ==, SHR_DIGEST_NOT_APPLICABLE);
+  g_assert_cmpstr (item->record_id, ==, "psirt:PAN-SA-2026-0004");
+  g_assert_null (item->recipient);
+  g_autoptr (JsonNode) view = json_from_string (item->view, &error);
+  g_assert_no_error (error);
+  JsonObject *o = json_node_get_object (view);
+  g_assert_cmpstr (json_object_get_string_member (o, "cve_first"), ==, "CVE-2026-0300");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "source"), "advisory_id"),
+                   ==, "PAN-SA-2026-0004");
+  g_assert_true (json_object_has_member (json_object_get_object_member (o, "date"), "ja"));
+  JsonArray *reasons = json_object_get_array_member (o, "reasons_en");
+  g_assert_cmpuint (json_array_get_length (reasons), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (reasons, 0), "v"), ==,
+                   "None of the products, sectors or regions the advisory names concerns us");
+  /* Only the digest's keys: not the whole notice view. */
+  g_assert_false (json_object_has_member (o, "checklist"));
+
+  /* A second copy of the advisory (another Message-ID) is listed once. */
+  g_autoptr (GBytes) copy = text_mail_with_id (raw, "<copy-1@example.test>");
+  handle (f, 2, copy, &r);
+  g_assert_false (r.duplicate);
+  shr_pipeline_result_clear (&r);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_assert_true (shr_store_digest_pending (f->store, &items, &error));
+  g_assert_cmpuint (items->len, ==, 1);
+}
+
+/* A not-applicable source of a case that has a draft adds no digest item:
+ * the approvers hear of the case through its draft. */
+static void
+test_not_applicable_with_draft (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr (GError) error = NULL;
+  gint64 case_id = 0, draft_id = 0;
+  const gchar *keys[] = { "CVE-2026-0300", NULL };
+  g_assert_true (shr_store_case_for_keys (f->store, keys, "PAN-OS", &case_id, NULL, &error));
+  g_assert_true (
+      shr_store_add_draft (f->store, case_id, "new", NULL, NULL, "PAN-OS", "{}", &draft_id, &error));
+  g_autoptr (GBytes) raw = fixture_mail ("panos_cve_2026_0300.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+  g_assert_cmpint (r.case_id, ==, case_id);
+  shr_pipeline_result_clear (&r);
+  g_autoptr (GPtrArray) items = NULL;
+  g_assert_true (shr_store_digest_pending (f->store, &items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 0);
 }
 
 static void
@@ -407,6 +477,8 @@ main (int argc, char **argv)
   g_test_add ("/pipeline/ignored/auto-submitted", Fixture, NULL, setup, test_ignored, teardown);
   g_test_add ("/pipeline/case/second-source-joins", Fixture, NULL, setup, test_second_source_joins, teardown);
   g_test_add ("/pipeline/case/not-applicable", Fixture, NULL, setup, test_not_applicable, teardown);
+  g_test_add ("/pipeline/case/not-applicable-with-draft", Fixture, NULL, setup,
+              test_not_applicable_with_draft, teardown);
   g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
   g_test_add_func ("/watch/config", test_watch_config);
   int status = g_test_run ();

@@ -421,6 +421,34 @@ test_digest (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (e->text, "該当なし / None."));
 }
 
+/* The pipeline keeps only a digest item per not-applicable advisory: the
+ * digest reads the same from it as from the whole notice view. */
+static void
+test_digest_item (Fixture *f, gconstpointer data)
+{
+  static const gchar *const names[]
+      = { "dsa_5901_1_libxml2", "panos_cve_2026_0300", "cisa_kev_2026_03_10", "jpcert_at_2026_0012" };
+  g_autoptr (JsonArray) full = json_array_new ();
+  g_autoptr (JsonArray) compact = json_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr (ShrRecord) r = record_for_fixture (f, names[i]);
+      g_autoptr (ShrMatch) m = NULL;
+      json_array_add_element (full, view_for (f, r, &m));
+      json_array_add_element (compact, shr_notice_digest_item_new (r, m, f->config->profile, f->now));
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) a = shr_notice_digest_view_new (f->config->profile, full, f->now);
+  g_autoptr (ShrRendered) da = shr_renderer_digest (f->renderer, a, &error);
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) b = shr_notice_digest_view_new (f->config->profile, compact, f->now);
+  g_autoptr (ShrRendered) db = shr_renderer_digest (f->renderer, b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (db->subject, ==, da->subject);
+  g_assert_cmpstr (db->text, ==, da->text);
+  g_assert_nonnull (strstr (db->text, "\n1. DSA-5901-1 libxml2 security update\n"));
+}
+
 /* ---- dates, one-line values, the templates directory ----------------------- */
 
 static void
@@ -516,6 +544,7 @@ main (int argc, char **argv)
   g_test_add ("/render/html/escaped", Fixture, NULL, fixture_setup, test_html_escaped, fixture_teardown);
   g_test_add ("/render/draft", Fixture, NULL, fixture_setup, test_draft, fixture_teardown);
   g_test_add ("/render/digest", Fixture, NULL, fixture_setup, test_digest, fixture_teardown);
+  g_test_add ("/render/digest/item", Fixture, NULL, fixture_setup, test_digest_item, fixture_teardown);
   g_test_add ("/render/templates-dir", Fixture, NULL, fixture_setup, test_templates_dir, fixture_teardown);
   g_test_add_func ("/render/dates", test_dates);
   g_test_add_func ("/render/one-line", test_one_line);
