@@ -53,3 +53,11 @@
 
 /* A Subject (and so a title), in bytes; longer ones are cut with a warning. */
 #define SHR_MAX_SUBJECT_BYTES 2048
+
+/* The daily digest: advisories (and folded notices) listed in one digest;
+ * the rest are counted ("and N more") and marked digested all the same,
+ * so a backlog never makes a mail of megabytes nor carries over. */
+#define SHR_MAX_DIGEST_ITEMS 500
+
+/* A recipient's digest: notices quoted in full; past this, their Subjects. */
+#define SHR_MAX_DIGEST_NOTICES 50

@@ -4,11 +4,15 @@
 #include "shr-notify.h"
 
 #include <gmime/gmime.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "shr-approve.h"
 #include "shr-compose.h"
+#include "shr-limits.h"
+#include "shr-notice.h"
 #include "shr-outbox.h"
+#include "shr-profile.h"
 #include "shr-render.h"
 #include "shr-send.h"
 
@@ -30,6 +34,11 @@ struct _ShrNotify
   gchar *lang;         /* ja|en|both */
   gchar *charset;      /* [templates] charset, or NULL */
   gchar *org_name;     /* [organization] name, for notes to the approvers */
+  ShrProfile *org;     /* the same name and [organization] timezone: the
+                        * digest's day and heading (no assets) */
+  gboolean digest;     /* [digest] enabled (default true) */
+  gint digest_minute;  /* [digest] time, minutes after midnight (9:00) */
+  gint hourly_cap;     /* [recipients] hourly_cap; 0: no cap */
 };
 
 void
@@ -50,6 +59,7 @@ shr_notify_free (ShrNotify *n)
   g_free (n->lang);
   g_free (n->charset);
   g_free (n->org_name);
+  shr_profile_free (n->org);
   g_free (n);
 }
 
@@ -91,6 +101,32 @@ add_addresses (GPtrArray *out, const gchar *text)
       if (!seen)
         g_ptr_array_add (out, g_steal_pointer (&a));
     }
+}
+
+/* [digest] and [recipients] hourly_cap (shr-config.c has checked their
+ * form already; FALSE only on a value it would have refused). */
+static gboolean
+digest_config (ShrNotify *n, GKeyFile *kf)
+{
+  n->org = shr_profile_new (n->org_name != NULL ? n->org_name : "");
+  g_autofree gchar *tz = g_key_file_get_string (kf, "organization", "timezone", NULL);
+  if (tz != NULL && !shr_profile_set_timezone (n->org, g_strstrip (tz)))
+    return FALSE;
+  g_autoptr (GError) local = NULL;
+  n->digest = g_key_file_get_boolean (kf, "digest", "enabled", &local);
+  if (local != NULL)
+    n->digest = TRUE;
+  n->digest_minute = 9 * 60;
+  g_autofree gchar *time = g_key_file_get_string (kf, "digest", "time", NULL);
+  if (time != NULL)
+    {
+      guint h = 0, m = 0;
+      if (sscanf (g_strstrip (time), "%2u:%2u", &h, &m) != 2 || h > 23 || m > 59)
+        return FALSE;
+      n->digest_minute = (gint)(h * 60 + m);
+    }
+  n->hourly_cap = g_key_file_get_integer (kf, "recipients", "hourly_cap", NULL);
+  return n->hourly_cap >= 0;
 }
 
 ShrNotify *
@@ -135,7 +171,27 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
   g_strstrip (n->lang);
   n->charset = g_key_file_get_string (kf, "templates", "charset", NULL);
   n->org_name = g_key_file_get_string (kf, "organization", "name", NULL);
+  if (!digest_config (n, kf))
+    {
+      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
+                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)",
+                   config_path);
+      return NULL;
+    }
   return g_steal_pointer (&n);
+}
+
+/* Now, in Unix seconds. SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the
+ * clock of reminders, expiry, the digest and the hourly cap forward:
+ * tests cannot wait for hours. */
+static gint64
+notify_now (void)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gchar *offset = g_getenv ("SHIRASE_TEST_CLOCK_OFFSET");
+  if (offset != NULL)
+    now += g_ascii_strtoll (offset, NULL, 10);
+  return now;
 }
 
 /* ---- the draft's stored JSON ------------------------------------------------- */
@@ -179,7 +235,7 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
     .charset = n->charset,
     .message_id = message_id,
     .grade = grade,
-    .case_id = case_text,
+    .case_id = case_id > 0 ? case_text : NULL, /* a digest belongs to no case */
   };
   g_autoptr (GMimeMessage) msg = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html,
                                                       error);
@@ -245,9 +301,33 @@ typedef struct
 
 /* The confirmation to the approver (DESIGN.md: each decision is confirmed
  * by mail): what was decided, and for an approval who receives what. */
+/* Adds member @name: [{address, langs}] for @addresses (NULL-terminated,
+ * may be NULL). */
+static void
+add_recipient_list (ShrNotify *n, JsonBuilder *b, const gchar *name, const gchar *const *addresses)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "address");
+      json_builder_add_string_value (b, addresses[i]);
+      json_builder_set_member_name (b, "langs");
+      json_builder_add_string_value (b, strcmp (n->lang, "both") == 0 ? "日本語・English"
+                                        : strcmp (n->lang, "ja") == 0 ? "日本語"
+                                                                      : "English");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* @folded (may be NULL): the recipients who get it in the next digest
+ * instead ([recipients] hourly_cap). */
 static gboolean
 queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver, ShrDecisionOutcome outcome,
-                    const gchar *reason, const gchar *const *recipients, GError **error)
+                    const gchar *reason, const gchar *const *recipients, const gchar *const *folded,
+                    GError **error)
 {
   const gchar *what = outcome == SHR_DECISION_APPROVED ? "approved"
                       : outcome == SHR_DECISION_REJECTED ? "rejected"
@@ -269,19 +349,12 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
       json_builder_set_member_name (b, "reason");
       json_builder_add_string_value (b, reason);
     }
-  json_builder_set_member_name (b, "recipients");
-  json_builder_begin_array (b);
-  for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, recipients[i]);
-      json_builder_set_member_name (b, "langs");
-      json_builder_add_string_value (b, strcmp (n->lang, "both") == 0 ? "日本語・English"
-                                        : strcmp (n->lang, "ja") == 0 ? "日本語" : "English");
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  add_recipient_list (n, b, "recipients", recipients);
+  add_recipient_list (n, b, "folded", folded);
+  json_builder_set_member_name (b, "has_folded");
+  json_builder_add_boolean_value (b, folded != NULL && folded[0] != NULL);
+  json_builder_set_member_name (b, "cap");
+  json_builder_add_int_value (b, n->hourly_cap);
   json_builder_end_object (b);
   g_autoptr (JsonNode) view = json_builder_get_root (b);
   g_autofree gchar *subject = shr_renderer_render (n->renderer, "confirmation-subject.txt", view, error);
@@ -299,6 +372,51 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
                                                   n->domain);
   const gchar *to[] = { approver, NULL };
   return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
+}
+
+/* Flood control (DESIGN.md, send): a recipient who was already queued
+ * [recipients] hourly_cap notices in the last hour gets a grade C or
+ * informational notice in the next digest instead; grade A and B always
+ * go at once. Moves those recipients from @to (NULL-terminated) to
+ * @folded (transfer full, NULL-terminated) and adds a digest item for each,
+ * in the caller's transaction. */
+static gboolean
+fold_over_cap (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, GPtrArray *to, GPtrArray **folded,
+               GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *o = json_node_get_object (view);
+  JsonObject *g = json_object_has_member (o, "grade") ? json_object_get_object_member (o, "grade") : NULL;
+  gboolean foldable = g != NULL
+                      && (json_object_get_boolean_member_with_default (g, "c", FALSE)
+                          || json_object_get_boolean_member_with_default (g, "none", FALSE));
+  if (n->hourly_cap > 0 && foldable)
+    {
+      gint64 since = notify_now () - 3600;
+      g_autofree gchar *view_json = NULL;
+      for (guint i = 0; i + 1 < to->len;)
+        {
+          const gchar *r = to->pdata[i];
+          gint64 count = 0;
+          if (!shr_store_notices_to_recipient_since (n->store, r, since, &count, error))
+            return FALSE;
+          if (count < n->hourly_cap)
+            {
+              i++;
+              continue;
+            }
+          /* The view as approved: the digest renders this very notice. */
+          if (view_json == NULL)
+            view_json = json_to_string (view, FALSE);
+          if (!shr_store_digest_add (n->store, SHR_DIGEST_FOLDED, d->case_id, NULL, d->id, r, n->lang,
+                                     view_json, NULL, error))
+            return FALSE;
+          g_ptr_array_add (out, g_ptr_array_steal_index (to, i));
+        }
+    }
+  g_ptr_array_add (out, NULL);
+  *folded = g_steal_pointer (&out);
+  return TRUE;
 }
 
 /* Runs inside the approving transaction: the notices commit with it. */
@@ -333,6 +451,12 @@ on_approved (ShrStore *store, gpointer data, GError **error)
       return TRUE;
     }
   g_ptr_array_add (to, NULL);
+  g_autoptr (GPtrArray) folded = NULL;
+  if (!fold_over_cap (n, d, view, to, &folded, error))
+    return FALSE;
+  if (to->len == 1) /* every recipient is over the cap */
+    return queue_confirmation (n, d, t->approver, SHR_DECISION_APPROVED, NULL, NULL,
+                               (const gchar *const *)folded->pdata, error);
   static const struct
   {
     const gchar *lang;
@@ -352,7 +476,7 @@ on_approved (ShrStore *store, gpointer data, GError **error)
         return FALSE;
     }
   return queue_confirmation (n, d, t->approver, SHR_DECISION_APPROVED, NULL, (const gchar *const *)to->pdata,
-                             error);
+                             (const gchar *const *)folded->pdata, error);
 }
 
 gboolean
@@ -382,7 +506,7 @@ confirm_txn (ShrStore *store, gpointer data, GError **error)
   g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, c->draft_id, error);
   if (d == NULL)
     return FALSE;
-  return queue_confirmation (c->n, d, c->approver, c->outcome, c->reason, NULL, error);
+  return queue_confirmation (c->n, d, c->approver, c->outcome, c->reason, NULL, NULL, error);
 }
 
 /* ---- replies in -------------------------------------------------------------------- */
@@ -569,6 +693,233 @@ report_failures_txn (ShrStore *store, gpointer data, GError **error)
   return report_failures (r->n, r->report, error);
 }
 
+/* ---- the daily digest -------------------------------------------------------------- */
+
+/* The organisation's date ("2026-03-16") of the last digest queued. */
+#define DIGEST_LAST_DATE "digest.last_date"
+
+typedef struct
+{
+  ShrNotify *n;
+  gint64 now;
+  GDateTime *local; /* @now in the organisation's time zone */
+  gboolean due;     /* [digest] time has passed on that day */
+} DigestTxn;
+
+/* The organisation's date of @local shifted by @days (caller frees). */
+static gchar *
+local_date (GDateTime *local, gint days)
+{
+  g_autoptr (GDateTime) d = g_date_time_add_days (local, days);
+  return g_date_time_format (d, "%Y-%m-%d");
+}
+
+/* Renders @subject_name and @text_name with @view and queues the result
+ * to @to as a digest (in the caller's transaction). */
+static gboolean
+queue_digest_mail (ShrNotify *n, const gchar *subject_name, const gchar *text_name, JsonNode *view,
+                   const gchar *message_id, const gchar *const *to, GError **error)
+{
+  g_autofree gchar *raw_subject = shr_renderer_render (n->renderer, subject_name, view, error);
+  if (raw_subject == NULL)
+    return FALSE;
+  g_autofree gchar *subject = shr_notice_one_line (raw_subject);
+  g_autofree gchar *text = shr_renderer_render (n->renderer, text_name, view, error);
+  if (text == NULL)
+    return FALSE;
+  ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
+  return queue_mail (n, 0, 0, "digest", NULL, message_id, to, &rendered, NULL, error);
+}
+
+/* Deterministic per day and audience: a digest queued again after a crash
+ * (the transaction rolled back) carries the same Message-ID. */
+static gchar *
+digest_message_id (ShrNotify *n, const gchar *date, const gchar *audience)
+{
+  g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, audience, -1);
+  return g_strdup_printf ("digest.%s.%.12s@%s", date, hash, n->domain);
+}
+
+/* One recipient's digest: the notices held back from them, each as it
+ * would have gone out, in the languages it would have gone out in. */
+static gboolean
+queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *views, GPtrArray *langs,
+                        GDateTime *now, const gchar *date, GError **error)
+{
+  g_autoptr (JsonArray) notices = json_array_new ();
+  for (guint i = 0; i < views->len; i++)
+    {
+      JsonNode *view = views->pdata[i];
+      const gchar *lang = langs->pdata[i];
+      gboolean ja = g_strcmp0 (lang, "en") != 0, en = g_strcmp0 (lang, "ja") != 0;
+      JsonObject *entry = json_object_new ();
+      json_object_set_int_member (entry, "n", i + 1);
+      json_array_add_object_element (notices, entry);
+      if (!shr_renderer_add_subjects (n->renderer, view, error))
+        return FALSE;
+      JsonObject *o = json_node_get_object (view);
+      json_object_set_string_member (entry, "subject",
+                                     json_object_get_string_member (o, ja ? "subject_ja" : "subject_en"));
+      /* Past the cap, the Subjects only: one mail must stay readable. */
+      if (i >= SHR_MAX_DIGEST_NOTICES)
+        continue;
+      for (guint l = 0; l < 2; l++)
+        {
+          if (!(l == 0 ? ja : en))
+            continue;
+          g_autoptr (ShrRendered) r = shr_renderer_notice (
+              n->renderer, view, l == 0 ? SHR_RENDER_LANG_JA : SHR_RENDER_LANG_EN, error);
+          if (r == NULL)
+            return FALSE;
+          json_object_set_string_member (entry, l == 0 ? "notice_ja" : "notice_en", r->text);
+        }
+    }
+  g_autoptr (JsonNode) view = shr_notice_digest_view_new (n->org, notices, now);
+  JsonObject *o = json_node_get_object (view);
+  json_object_set_string_member (o, "recipient", recipient);
+  json_object_set_int_member (o, "cap", n->hourly_cap);
+  if (views->len > SHR_MAX_DIGEST_NOTICES)
+    json_object_set_int_member (o, "more", views->len - SHR_MAX_DIGEST_NOTICES);
+  g_autofree gchar *message_id = digest_message_id (n, date, recipient);
+  const gchar *to[] = { recipient, NULL };
+  return queue_digest_mail (n, "digest-recipient-subject.txt", "digest-recipient.txt", view, message_id, to,
+                            error);
+}
+
+/* Everything waiting goes out in one transaction: the approvers' digest
+ * (the advisories judged not applicable and why, and which notices were
+ * folded for whom), each folded-for recipient's own digest, the items
+ * marked and the date set. A crash before the commit leaves all of it to
+ * be done again; after it, none. */
+static gboolean
+digest_txn (ShrStore *store, gpointer data, GError **error)
+{
+  DigestTxn *t = data;
+  ShrNotify *n = t->n;
+  g_autofree gchar *today = local_date (t->local, 0);
+  g_autoptr (GError) local = NULL;
+  g_autofree gchar *last = shr_store_setting_get (store, DIGEST_LAST_DATE, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (last == NULL)
+    {
+      /* The first run: the first digest goes at the next [digest] time,
+       * not at once (no mail out of the blue when shirase is installed
+       * in the afternoon); what arrives meanwhile waits for it. */
+      g_autofree gchar *start = local_date (t->local, t->due ? 0 : -1);
+      return shr_store_setting_set (store, DIGEST_LAST_DATE, start, error);
+    }
+  if (!t->due || strcmp (last, today) >= 0)
+    return TRUE; /* another process sent it meanwhile */
+
+  g_autoptr (GPtrArray) items = NULL;
+  if (!shr_store_digest_pending (store, &items, error))
+    return FALSE;
+  g_autoptr (JsonArray) not_applicable = json_array_new ();
+  g_autoptr (JsonArray) folded = json_array_new ();
+  guint n_not_applicable = 0, n_folded = 0;
+  /* recipient -> their folded views and languages, in order of arrival */
+  g_autoptr (GPtrArray) recipients = g_ptr_array_new ();
+  g_autoptr (GHashTable) views
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr (GHashTable) langs
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  gint64 last_id = 0;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const ShrDigestItem *item = items->pdata[i];
+      last_id = item->id;
+      g_autoptr (GError) bad = NULL;
+      g_autoptr (JsonNode) view = json_from_string (item->view, &bad);
+      if (view == NULL || !JSON_NODE_HOLDS_OBJECT (view))
+        {
+          g_warning ("digest item %" G_GINT64_FORMAT " has no usable view: left out (%s)", item->id,
+                     bad != NULL ? bad->message : "not an object");
+          continue;
+        }
+      if (item->kind == SHR_DIGEST_NOT_APPLICABLE)
+        {
+          if (n_not_applicable++ < SHR_MAX_DIGEST_ITEMS)
+            json_array_add_element (not_applicable, g_steal_pointer (&view));
+          continue;
+        }
+      GPtrArray *mine = g_hash_table_lookup (views, item->recipient);
+      if (mine == NULL)
+        {
+          g_ptr_array_add (recipients, item->recipient);
+          mine = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+          g_hash_table_insert (views, item->recipient, mine);
+          g_hash_table_insert (langs, item->recipient, g_ptr_array_new ());
+        }
+      g_ptr_array_add (g_hash_table_lookup (langs, item->recipient), item->lang);
+      if (n_folded++ < SHR_MAX_DIGEST_ITEMS)
+        {
+          JsonObject *f = json_object_new ();
+          json_object_set_string_member (f, "recipient", item->recipient);
+          json_object_set_member (f, "notice", json_node_copy (view));
+          json_array_add_object_element (folded, f);
+        }
+      g_ptr_array_add (mine, g_steal_pointer (&view));
+    }
+
+  g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (t->now);
+  g_autoptr (JsonNode) view = shr_notice_digest_view_new (n->org, not_applicable, now);
+  JsonObject *o = json_node_get_object (view);
+  /* count: all of them, also those past the cap that are not listed. */
+  json_object_set_int_member (o, "count", n_not_applicable);
+  if (n_not_applicable > SHR_MAX_DIGEST_ITEMS)
+    json_object_set_int_member (o, "more", n_not_applicable - SHR_MAX_DIGEST_ITEMS);
+  json_object_set_array_member (o, "folded", json_array_ref (folded));
+  json_object_set_int_member (o, "folded_count", n_folded);
+  json_object_set_boolean_member (o, "has_folded", n_folded > 0);
+  if (n_folded > SHR_MAX_DIGEST_ITEMS)
+    json_object_set_int_member (o, "folded_more", n_folded - SHR_MAX_DIGEST_ITEMS);
+  json_object_set_int_member (o, "cap", n->hourly_cap);
+  g_autofree gchar *message_id = digest_message_id (n, today, "approvers");
+  if (!queue_digest_mail (n, "digest-subject.txt", "digest.txt", view, message_id,
+                          (const gchar *const *)n->approval->approvers, error))
+    return FALSE;
+  for (guint i = 0; i < recipients->len; i++)
+    {
+      const gchar *r = recipients->pdata[i];
+      if (!queue_recipient_digest (n, r, g_hash_table_lookup (views, r), g_hash_table_lookup (langs, r), now,
+                                   today, error))
+        return FALSE;
+    }
+  return (last_id == 0 || shr_store_digest_mark (store, last_id, t->now, error))
+         && shr_store_setting_set (store, DIGEST_LAST_DATE, today, error);
+}
+
+/* Once a day, at [digest] time in the organisation's time zone: the
+ * approvers' digest goes even when it lists nothing (a daily sign that
+ * shirase runs). */
+static gboolean
+digest_if_due (ShrNotify *n, gint64 now, GError **error)
+{
+  if (!n->digest)
+    return TRUE;
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) local_time = g_date_time_to_timezone (utc, n->org->timezone);
+  DigestTxn t
+      = { n, now, local_time,
+          g_date_time_get_hour (local_time) * 60 + g_date_time_get_minute (local_time) >= n->digest_minute };
+  /* Most cycles: a read, no write transaction. */
+  g_autoptr (GError) local = NULL;
+  g_autofree gchar *last = shr_store_setting_get (n->store, DIGEST_LAST_DATE, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree gchar *today = local_date (local_time, 0);
+  if (last != NULL && (!t.due || strcmp (last, today) >= 0))
+    return TRUE;
+  return shr_store_transaction (n->store, digest_txn, &t, error);
+}
+
 /* ---- the cycle's end --------------------------------------------------------------- */
 
 gboolean
@@ -579,13 +930,10 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     *queued = 0;
   if (sent != NULL)
     *sent = 0;
-  /* SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the clock of reminders and
-   * expiry forward: tests cannot wait for hours. */
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const gchar *offset = g_getenv ("SHIRASE_TEST_CLOCK_OFFSET");
-  if (offset != NULL)
-    now += g_ascii_strtoll (offset, NULL, 10);
+  gint64 now = notify_now ();
   if (!remind_and_expire (n, now, error))
+    return FALSE;
+  if (!digest_if_due (n, now, error))
     return FALSE;
   g_autoptr (GArray) ids = NULL;
   if (!shr_store_drafts_pending (n->store, G_MAXINT64, FALSE, &ids, error))

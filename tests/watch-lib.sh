@@ -103,9 +103,11 @@ db () { sqlite3 "$work/state/shirase.db" "$1"; }
 run_once () { (cd "$work" && "$shirase" once -c "$conf" "$@"); }
 status () { (cd "$work" && "$shirase" status -c "$conf"); }
 
-# with_approval [LINES]: the configuration of the approval tests — [smtp]
-# completed (STARTTLS, AUTH as the shirase user), [approval] with
-# approver@example.test plus LINES (one key per line), and [recipients].
+# with_approval [LINES [DIGEST_LINES]]: the configuration of the approval
+# tests — [smtp] completed (STARTTLS, AUTH as the shirase user), [approval]
+# with approver@example.test plus LINES (one key per line), [recipients],
+# and [digest] with DIGEST_LINES, by default "enabled = false": a daily
+# digest falling due mid-test would add a mail to the approver's count.
 with_approval ()
 {
   printf 'pw-shirase\n' >"$work/smtp-pw"
@@ -128,6 +130,9 @@ ${1:-}
 [recipients]
 default = admin@example.test
 lang = both
+
+[digest]
+${2:-enabled = false}
 CONF
 }
 
