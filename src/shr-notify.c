@@ -933,8 +933,6 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
   gint64 now = notify_now ();
   if (!remind_and_expire (n, now, error))
     return FALSE;
-  if (!digest_if_due (n, now, error))
-    return FALSE;
   g_autoptr (GArray) ids = NULL;
   if (!shr_store_drafts_pending (n->store, G_MAXINT64, FALSE, &ids, error))
     return FALSE;
@@ -950,6 +948,13 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
       if (queued != NULL)
         (*queued)++;
     }
+  /* A digest that cannot be made (a [templates] dir copied before the
+   * digest's templates existed, say) must not hold back drafts and
+   * notices: it is logged and tried again on the next cycle (none of it
+   * was committed). */
+  g_autoptr (GError) digest_error = NULL;
+  if (!digest_if_due (n, now, &digest_error))
+    g_warning ("digest: %s (will retry)", digest_error->message);
   ShrOutboxReport report = { 0 };
   gboolean ok = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
   if (ok && report.last_error != NULL)

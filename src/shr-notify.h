@@ -8,6 +8,13 @@
  * draft (shr_approve_decide), and the outbox runner sends each row once
  * (DESIGN.md "Approval by reply", "State and delivery guarantees").
  *
+ * Flood control: with [recipients] hourly_cap, a grade C or informational
+ * notice to a recipient who was queued that many notices in the last hour
+ * is folded into their next digest instead (grade A and B always go at
+ * once). The daily digest carries, to the approvers, the advisories the
+ * pipeline judged not applicable and the notices folded for whom; to each
+ * such recipient, their folded notices.
+ *
  * Active only when the config has both [smtp] url and [approval]
  * approvers (shr_notify_configured); without them once/watch only ingest. */
 #pragma once
@@ -42,11 +49,15 @@ void shr_notify_free (ShrNotify *notify);
  * (nothing was decided: keep the message and try again). */
 gboolean shr_notify_reply (ShrNotify *notify, GBytes *raw, GError **error);
 
-/* Queues the mail of every pending draft that has none yet, then sends
- * what is due in the outbox. @queued and @sent (may be NULL) get the
- * drafts queued and the outbox rows sent. A failing SMTP server is not an
- * error (the rows wait for their retry); FALSE only on a state or
- * rendering error. Must be called outside a transaction. */
+/* Reminds and expires pending drafts, queues the mail of every pending
+ * draft that has none yet, queues the daily digests when they are due
+ * ([digest] time in the organisation's time zone, once a day; the first
+ * run only starts the count), then sends what is due in the outbox.
+ * @queued and @sent (may be NULL) get the drafts queued and the outbox
+ * rows sent. A failing SMTP server is not an error (the rows wait for
+ * their retry), nor is a digest that cannot be made (logged, tried again
+ * next time); FALSE only on a state or rendering error of the drafts or
+ * the outbox. Must be called outside a transaction. */
 gboolean shr_notify_run (ShrNotify *notify, guint *queued, guint *sent, GError **error);
 
 /* A decision taken from a shell (shirase approve / reject): @who counts as

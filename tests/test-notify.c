@@ -262,6 +262,52 @@ test_digest_disabled (Fixture *f, gconstpointer data)
   g_assert_null (v);
 }
 
+/* A digest that cannot be rendered (here a [templates] dir without
+ * digest.txt) holds back neither drafts nor anything else, and is tried
+ * again on the next run. */
+static void
+test_digest_broken_template (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *tpl = g_build_filename (f->dir, "tpl", NULL);
+  g_assert_cmpint (g_mkdir (tpl, 0700), ==, 0);
+  g_autofree gchar *src = g_build_filename (test_srcdir (), "templates", NULL);
+  g_autoptr (GDir) d = g_dir_open (src, 0, NULL);
+  g_assert_nonnull (d);
+  const gchar *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      if (strcmp (name, "digest.txt") == 0)
+        continue;
+      g_autofree gchar *from = g_build_filename (src, name, NULL);
+      g_autofree gchar *to = g_build_filename (tpl, name, NULL);
+      g_autofree gchar *text = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (from, &text, &len, NULL));
+      g_assert_true (g_file_set_contents (to, text, (gssize)len, NULL));
+    }
+  open_notify (f, "[digest]\ntime = 09:00\n\n[templates]\ndir = tpl\n");
+  run_at (f, "2026-03-16T08:00:00+09:00");
+  const gchar *keys[] = { "CVE-2026-1", NULL };
+  gint64 case_id = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_case_for_keys (f->store, keys, "t", &case_id, NULL, &error));
+  g_assert_true (shr_store_add_draft (
+      f->store, case_id, "new", NULL, NULL, "Pending",
+      "{\"view\":{\"title\":\"Pending\",\"grade\":{\"letter\":\"C\",\"c\":true}}}", NULL, &error));
+  g_assert_no_error (error);
+  set_clock ("2026-03-16T09:00:00+09:00");
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "digest: *digest.txt*(will retry)");
+  guint queued = 0;
+  g_assert_true (shr_notify_run (f->notify, &queued, NULL, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (queued, ==, 1);
+  g_assert_cmpuint (count_rows (f, "draft"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "digest"), ==, 0);
+  g_autofree gchar *last = setting (f);
+  g_assert_cmpstr (last, ==, "2026-03-15");
+}
+
 /* ---- the hourly cap --------------------------------------------------------------- */
 
 /* A pending draft whose notice view has grade @letter (NULL: informational). */
@@ -444,6 +490,7 @@ main (int argc, char **argv)
   ADD ("/notify/digest/daily", test_digest_daily);
   ADD ("/notify/digest/first-run-late", test_digest_first_run_late);
   ADD ("/notify/digest/disabled", test_digest_disabled);
+  ADD ("/notify/digest/broken-template", test_digest_broken_template);
   ADD ("/notify/cap/fold", test_hourly_cap);
   ADD ("/notify/cap/none", test_no_cap);
 #undef ADD
