@@ -165,7 +165,8 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
   else if (res->outcome == SHR_OUTCOME_HANDLED)
     what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
                             shr_verdict_to_string (res->verdict), res->case_id,
-                            res->joined ? " (joined)" : " (new)", res->draft_id > 0 ? ", draft queued" : "");
+                            res->joined ? " (joined)" : " (new)",
+                            res->draft_id == 0 ? "" : res->update ? ", update draft queued" : ", draft queued");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
   g_log_structured (G_LOG_DOMAIN,

@@ -165,11 +165,12 @@ view_grade (JsonNode *view)
   return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter") : NULL;
 }
 
-/* Composes one mail and queues it to @to (in the caller's transaction). */
+/* Composes one mail and queues it to @to (in the caller's transaction).
+ * @in_reply_to (may be NULL) threads it under an earlier mail of ours. */
 static gboolean
-queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
-            const gchar *message_id, const gchar *const *to, const ShrRendered *rendered, const gchar *grade,
-            GError **error)
+queue_reply_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
+                  const gchar *message_id, const gchar *in_reply_to, const gchar *const *to,
+                  const ShrRendered *rendered, const gchar *grade, GError **error)
 {
   g_autofree gchar *case_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_id);
   ShrComposeOptions opts = {
@@ -178,6 +179,7 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
     .reply_to = n->from,
     .charset = n->charset,
     .message_id = message_id,
+    .in_reply_to = in_reply_to,
     .grade = grade,
     .case_id = case_text,
   };
@@ -189,6 +191,57 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
   g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
   return shr_store_outbox_add_message (n->store, draft_id, kind, lang, message_id, n->from_address, to, bytes,
                                        NULL, error);
+}
+
+static gboolean
+queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
+            const gchar *message_id, const gchar *const *to, const ShrRendered *rendered, const gchar *grade,
+            GError **error)
+{
+  return queue_reply_mail (n, draft_id, case_id, kind, lang, message_id, NULL, to, rendered, grade, error);
+}
+
+/* The Message-ID of draft @d's notice in @lang (fixed by its id and token,
+ * so an update can refer to it without reading the outbox). */
+static gchar *
+notice_message_id (ShrNotify *n, const ShrStoreDraft *d, const gchar *lang)
+{
+  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang, d->token, n->domain);
+}
+
+/* For an update draft (続報): adds update.earlier (the Subjects and grade of
+ * the case's first approved notice) to @view, which the templates show
+ * and whose Subject gains 【続報】 / [Update], and gives that draft in
+ * @earlier (transfer full; NULL for a first notice) so its notices can be
+ * threaded under the first ones. */
+static gboolean
+add_update (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, ShrStoreDraft **earlier, GError **error)
+{
+  *earlier = NULL;
+  if (g_strcmp0 (d->kind, "update") != 0)
+    return TRUE;
+  gint64 first_id = 0;
+  if (!shr_store_case_notified_draft (n->store, d->case_id, d->id, &first_id, error))
+    return FALSE;
+  if (first_id == 0)
+    return TRUE;
+  g_autoptr (ShrStoreDraft) first = shr_store_draft_get (n->store, first_id, error);
+  if (first == NULL)
+    return FALSE;
+  g_autoptr (JsonNode) first_view = draft_view (first, error);
+  if (first_view == NULL || !shr_renderer_add_subjects (n->renderer, first_view, error))
+    return FALSE;
+  JsonObject *fo = json_node_get_object (first_view);
+  JsonObject *e = json_object_new ();
+  json_object_set_string_member (e, "subject_ja", json_object_get_string_member (fo, "subject_ja"));
+  json_object_set_string_member (e, "subject_en", json_object_get_string_member (fo, "subject_en"));
+  if (json_object_has_member (fo, "grade"))
+    json_object_set_member (e, "grade", json_node_copy (json_object_get_member (fo, "grade")));
+  JsonObject *u = json_object_new ();
+  json_object_set_object_member (u, "earlier", e);
+  json_object_set_object_member (json_node_get_object (view), "update", u);
+  *earlier = g_steal_pointer (&first);
+  return TRUE;
 }
 
 /* ---- drafts out ---------------------------------------------------------------- */
@@ -222,7 +275,8 @@ static gboolean
 queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
 {
   g_autoptr (JsonNode) view = draft_view (d, error);
-  if (view == NULL)
+  g_autoptr (ShrStoreDraft) earlier = NULL;
+  if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
   g_autofree gchar *token = shr_approve_token (n->secret, d->id);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
@@ -311,7 +365,8 @@ on_approved (ShrStore *store, gpointer data, GError **error)
   if (d == NULL)
     return FALSE;
   g_autoptr (JsonNode) view = draft_view (d, error);
-  if (view == NULL)
+  g_autoptr (ShrStoreDraft) earlier = NULL;
+  if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
   /* [recipients] default plus the owners of the matched assets. */
   g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
@@ -345,10 +400,10 @@ on_approved (ShrStore *store, gpointer data, GError **error)
       g_autoptr (ShrRendered) rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error);
       if (rendered == NULL)
         return FALSE;
-      g_autofree gchar *message_id
-          = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, langs[i].lang, d->token, n->domain);
-      if (!queue_mail (n, d->id, d->case_id, "notice", langs[i].lang, message_id, (const gchar *const *)to->pdata,
-                       rendered, view_grade (view), error))
+      g_autofree gchar *message_id = notice_message_id (n, d, langs[i].lang);
+      g_autofree gchar *in_reply_to = earlier != NULL ? notice_message_id (n, earlier, langs[i].lang) : NULL;
+      if (!queue_reply_mail (n, d->id, d->case_id, "notice", langs[i].lang, message_id, in_reply_to,
+                             (const gchar *const *)to->pdata, rendered, view_grade (view), error))
         return FALSE;
     }
   return queue_confirmation (n, d, t->approver, SHR_DECISION_APPROVED, NULL, (const gchar *const *)to->pdata,
@@ -608,6 +663,8 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     g_warning ("outbox: %s (will retry)", report.last_error);
   if (ok && report.failures != NULL && report.failures->len > 0)
     ok = shr_store_transaction (n->store, report_failures_txn, &(ReportTxn){ n, &report }, error);
+  if (ok && report.sent > 0)
+    ok = shr_store_drafts_mark_sent (n->store, NULL, error);
   if (ok && sent != NULL)
     *sent = report.sent;
   shr_outbox_report_clear (&report);

@@ -490,6 +490,39 @@ record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **ge
   return shr_store_sync_set (s->p->store, s->folder, s->uidvalidity, MAX (last, s->uid), gerror);
 }
 
+/* The draft a source that applies to us leaves (DESIGN.md "Correlation"):
+ * the case's first source queues one; a later source adds nothing unless
+ * it raises the case's grade (@raised). Then the case's newest draft, if
+ * the approvers have not seen it yet, takes the later source's content;
+ * else a new draft goes out: an update (続報) when a notice of the case was
+ * approved, or a fresh draft when none was (an earlier draft still
+ * pending, rejected or expired stays as it is). The notice is rendered
+ * from @match_json by the notify step; token and Message-ID are set when
+ * the draft is mailed. */
+static gboolean
+queue_case_draft (ShrStore *store, ShrPipelineResult *r, const gchar *title, const gchar *match_json,
+                  gboolean raised, GError **error)
+{
+  gint64 drafts = 0;
+  if (!shr_store_count_drafts (store, r->case_id, &drafts, error))
+    return FALSE;
+  if (drafts == 0)
+    return shr_store_add_draft (store, r->case_id, "new", NULL, NULL, title, match_json, &r->draft_id, error);
+  if (!raised)
+    return TRUE;
+  gboolean refreshed = FALSE;
+  if (!shr_store_draft_refresh_unmailed (store, r->case_id, title, match_json, &refreshed, error))
+    return FALSE;
+  if (refreshed)
+    return TRUE;
+  gint64 notified = 0;
+  if (!shr_store_case_notified_draft (store, r->case_id, G_MAXINT64, &notified, error))
+    return FALSE;
+  r->update = notified != 0;
+  return shr_store_add_draft (store, r->case_id, r->update ? "update" : "new", NULL, NULL, title, match_json,
+                              &r->draft_id, error);
+}
+
 static gboolean
 step_run (ShrStore *store, gpointer data, GError **error)
 {
@@ -555,19 +588,10 @@ step_run (ShrStore *store, gpointer data, GError **error)
       && !shr_store_case_set_grade (store, r->case_id, grade, error))
     return FALSE;
 
-  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
-    {
-      gint64 drafts = 0;
-      if (!shr_store_count_drafts (store, r->case_id, &drafts, error))
-        return FALSE;
-      /* A later source joins the case: no second draft. The notice is
-       * rendered from the match JSON (record included) by the render
-       * stage; token and Message-ID are set when the draft is sent. */
-      if (drafts == 0
-          && !shr_store_add_draft (store, r->case_id, "new", NULL, NULL, record->title, prep->match_json,
-                                   &r->draft_id, error))
-        return FALSE;
-    }
+  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
+      && !queue_case_draft (store, r, record->title, prep->match_json, grade_rank (grade) > grade_rank (old_grade),
+                            error))
+    return FALSE;
   r->outcome = SHR_OUTCOME_HANDLED;
   return record_outcome (s, record->id, NULL, error);
 }

@@ -258,6 +258,30 @@ gboolean shr_store_draft_set_ids (ShrStore *store, gint64 draft_id,
 gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
                                        gint64 at, GError **error);
 
+/* ---- a case's later sources: refreshed drafts and updates ---------------- */
+
+/* When a later source raises a case's grade before the case's newest draft
+ * went to the approvers (pending, no token yet), the draft takes the new
+ * @subject and @body: nobody has seen the old text. @refreshed tells
+ * whether such a draft was found and changed. */
+gboolean shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
+                                           const gchar *subject,
+                                           const gchar *body,
+                                           gboolean *refreshed,
+                                           GError **error);
+
+/* The first draft of @case_id that was approved (its notices queued or
+ * sent), among drafts with an id below @before_id; *draft_id = 0 when the
+ * case was never notified. An update refers to that draft's notices. */
+gboolean shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
+                                        gint64 before_id, gint64 *draft_id,
+                                        GError **error);
+
+/* Approved drafts whose notices have all left the outbox, at least one of
+ * them delivered, become 'sent'. @count (may be NULL) gets how many. */
+gboolean shr_store_drafts_mark_sent (ShrStore *store, guint *count,
+                                     GError **error);
+
 /* ---- outbox: messages with their bytes, delivery per recipient ---------- */
 
 /* Queues @bytes (a whole RFC 5322 message, CRLF line ends, whose

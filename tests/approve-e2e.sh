@@ -54,7 +54,8 @@ langs=$(header admin Message-ID | sed -n 's/^<notice\.[0-9]*\.\([a-z]*\)\..*/\1/
 # The reply is kept (moved to done once decided), never deleted.
 [ "$(count INBOX)" = 0 ] || fail "the decided reply stayed in INBOX"
 [ "$(count shirase/done)" = 2 ] || fail "$(count shirase/done) messages in done, 2 expected (advisory, reply)"
-[ "$(db "SELECT status FROM drafts")" = approved ] || fail "draft status: $(db "SELECT status FROM drafts")"
+# Approved, and once its notices are delivered, sent.
+[ "$(db "SELECT status FROM drafts")" = sent ] || fail "draft status: $(db "SELECT status FROM drafts")"
 # The approver is told what was decided and who receives what.
 wait_count approver 2 || fail "no confirmation reached the approver"
 confirm=$(header approver Subject | grep '^\[承認済み / Approved\]') || fail "no [承認済み / Approved] confirmation: $(header approver Subject)"
