@@ -604,7 +604,13 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
       json_object_set_string_member (o, "recipient", f->recipient);
       json_object_set_string_member (o, "kind", f->kind);
       json_object_set_string_member (o, "error", f->error != NULL ? f->error : "");
-      g_autofree gchar *message_id = g_strdup_printf ("failed.%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
+      /* One report per draft, kind and recipient: the Japanese and the
+       * English notice refused to one address make one report, not two. */
+      g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
+      g_autofree gchar *message_id = f->draft_id > 0
+                                         ? g_strdup_printf ("failed.%" G_GINT64_FORMAT ".%s.%.12s@%s", f->draft_id,
+                                                            f->kind, hash, n->domain)
+                                         : g_strdup_printf ("failed.row%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
