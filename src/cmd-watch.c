@@ -91,6 +91,7 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
       r->notify = shr_notify_new (r->store, r->service->config->keyfile, conf, r->service->state_dir, error);
       if (r->notify == NULL)
         return NULL;
+      shr_pipeline_set_approvers (r->pipeline, shr_notify_get_approvers (r->notify));
     }
   r->watch = shr_watch_new (r->service->imap);
   shr_watch_set_event_func (r->watch, on_watch_event, r);

@@ -53,6 +53,13 @@ shr_notify_free (ShrNotify *n)
   g_free (n);
 }
 
+const gchar *const *
+shr_notify_get_approvers (ShrNotify *n)
+{
+  g_return_val_if_fail (n != NULL, NULL);
+  return (const gchar *const *)n->approval->approvers;
+}
+
 gboolean
 shr_notify_configured (GKeyFile *kf)
 {
@@ -303,9 +310,11 @@ static gboolean
 queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver, ShrDecisionOutcome outcome,
                     const gchar *reason, const gchar *const *recipients, GError **error)
 {
-  const gchar *what = outcome == SHR_DECISION_APPROVED ? "approved"
+  const gchar *what = outcome == SHR_DECISION_APPROVED   ? "approved"
                       : outcome == SHR_DECISION_REJECTED ? "rejected"
-                      : outcome == SHR_DECISION_HELD ? "held" : NULL;
+                      : outcome == SHR_DECISION_HELD     ? "held"
+                      : outcome == SHR_DECISION_RECORDED ? "recorded"
+                                                         : NULL;
   if (approver == NULL || what == NULL)
     return TRUE;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -318,6 +327,14 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
   json_builder_set_member_name (b, "draft_id");
   json_builder_add_int_value (b, d->id);
+  if (outcome == SHR_DECISION_RECORDED)
+    {
+      gint64 approvals = 0;
+      if (!shr_store_count_approvals (n->store, d->id, &approvals, error))
+        return FALSE;
+      json_builder_set_member_name (b, "missing");
+      json_builder_add_int_value (b, MAX ((gint64)n->approval->quorum - approvals, 1));
+    }
   if (reason != NULL && *reason != '\0')
     {
       json_builder_set_member_name (b, "reason");
@@ -442,6 +459,9 @@ confirm_txn (ShrStore *store, gpointer data, GError **error)
 
 /* ---- replies in -------------------------------------------------------------------- */
 
+static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
+                                 GError **error);
+
 gboolean
 shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
 {
@@ -475,17 +495,26 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
     return FALSE;
-  /* A rejection or a hold is confirmed too (an approval was, with the
-   * notices); only to an approver who wrote in person (result.answer). */
+  /* Every other decision is confirmed too (an approval reaching the
+   * quorum was, with the notices), and a reply that decided nothing is
+   * explained; both only to an approver who wrote in person
+   * (result.answer: never to strangers or auto-replies). */
+  gboolean ok = TRUE;
   if (result.decided && result.answer
-      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD))
+      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD
+          || result.outcome == SHR_DECISION_RECORDED))
     {
       ConfirmTxn c = { n, result.draft_id, reply->from, result.outcome, result.reason };
-      if (!shr_store_transaction (n->store, confirm_txn, &c, error))
-        {
-          shr_reply_result_clear (&result);
-          return FALSE;
-        }
+      ok = shr_store_transaction (n->store, confirm_txn, &c, error);
+    }
+  else if (result.answer
+           && (!result.decided || result.outcome == SHR_DECISION_REPLAY
+               || result.outcome == SHR_DECISION_NOT_PENDING))
+    ok = explain_refused (n, reply, raw, &result, error);
+  if (!ok)
+    {
+      shr_reply_result_clear (&result);
+      return FALSE;
     }
   g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
@@ -496,10 +525,11 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
 
 /* ---- notes to the approvers: reminders, expiry, delivery failures ------------ */
 
-/* Renders templates/note*.txt with @view and queues it to the approvers
- * (in the caller's transaction). @message_id makes it once only. */
+/* Renders templates/note*.txt with @view and queues it to @to (NULL: the
+ * approvers), in the caller's transaction. @message_id makes it once only. */
 static gboolean
-queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+queue_note_to (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id,
+               const gchar *const *to, GError **error)
 {
   JsonObject *o = json_node_get_object (view);
   json_object_set_string_member (o, "org", n->org_name != NULL ? n->org_name : "");
@@ -512,7 +542,13 @@ queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const
   g_strstrip (subject);
   ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
   return queue_mail (n, draft_id, case_id, "report", NULL, message_id,
-                     (const gchar *const *)n->approval->approvers, &rendered, NULL, error);
+                     to != NULL ? to : (const gchar *const *)n->approval->approvers, &rendered, NULL, error);
+}
+
+static gboolean
+queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+{
+  return queue_note_to (n, draft_id, case_id, view, message_id, NULL, error);
 }
 
 static JsonNode *
@@ -533,6 +569,61 @@ note_view (const ShrStoreDraft *d, const gchar *flag)
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   return node;
+}
+
+typedef struct
+{
+  ShrNotify *n;
+  const ShrReplyResult *result;
+  const gchar *to;
+  const gchar *key; /* why.KEY in note.txt */
+  const gchar *message_id;
+} RefusedTxn;
+
+static gboolean
+refused_txn (ShrStore *store, gpointer data, GError **error)
+{
+  RefusedTxn *t = data;
+  g_autoptr (ShrStoreDraft) d = NULL;
+  if (t->result->draft_id > 0 && (d = shr_store_draft_get (store, t->result->draft_id, error)) == NULL)
+    return FALSE;
+  g_autoptr (JsonNode) view = note_view (d, "refused");
+  JsonObject *o = json_node_get_object (view);
+  JsonObject *why = json_object_new ();
+  json_object_set_boolean_member (why, t->key, TRUE);
+  json_object_set_object_member (o, "why", why);
+  json_object_set_string_member (o, "to", t->to);
+  if (d != NULL)
+    json_object_set_string_member (o, "status", d->status);
+  const gchar *to[] = { t->to, NULL };
+  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to, error);
+}
+
+/* An approver's reply that decided nothing is answered with the reason
+ * (DESIGN.md "Approval by reply"), once per reply: the same reply read
+ * again (delivered twice, or after a crash) gets no second answer, and
+ * neither does one whose decision was recorded (it was confirmed). */
+static gboolean
+explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result, GError **error)
+{
+  gboolean decided_before = FALSE;
+  if (!shr_store_decision_from_reply (n->store, reply->message_id, &decided_before, error))
+    return FALSE;
+  if (decided_before)
+    return TRUE;
+  g_autofree gchar *key = NULL;
+  if (result->decided)
+    key = g_strdup (result->outcome == SHR_DECISION_REPLAY ? "already_decided" : "not_pending");
+  else if (result->verdict == SHR_REPLY_ACCEPT)
+    key = g_strdup ("no_command");
+  else
+    key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
+  g_autofree gchar *hash = reply->message_id != NULL
+                               ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, reply->message_id, -1)
+                               : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  g_autofree gchar *message_id = g_strdup_printf ("refused.%.16s@%s", hash, n->domain);
+  RefusedTxn t = { n, result, reply->from, key, message_id };
+  return shr_store_transaction (n->store, refused_txn, &t, error);
 }
 
 typedef struct

@@ -24,6 +24,7 @@ struct _ShrPipeline
   const ShrProfile *profile;
   const ShrVocabulary *vocab;
   gchar *own_address; /* lower case, or NULL */
+  gchar **approvers;  /* lower case, or NULL */
 };
 
 void
@@ -54,7 +55,23 @@ shr_pipeline_free (ShrPipeline *p)
   if (p == NULL)
     return;
   g_free (p->own_address);
+  g_strfreev (p->approvers);
   g_free (p);
+}
+
+void
+shr_pipeline_set_approvers (ShrPipeline *p, const gchar *const *approvers)
+{
+  g_return_if_fail (p != NULL);
+  g_strfreev (p->approvers);
+  p->approvers = NULL;
+  if (approvers == NULL)
+    return;
+  GPtrArray *lower = g_ptr_array_new ();
+  for (const gchar *const *a = approvers; *a != NULL; a++)
+    g_ptr_array_add (lower, g_ascii_strdown (*a, -1));
+  g_ptr_array_add (lower, NULL);
+  p->approvers = (gchar **)g_ptr_array_free (lower, FALSE);
 }
 
 /* ---- raw headers ------------------------------------------------------------ */
@@ -300,6 +317,36 @@ subject_token (const gchar *subject, gboolean *labelled)
   return NULL;
 }
 
+static gboolean
+from_approver (ShrPipeline *p, const Headers *h)
+{
+  if (p->approvers == NULL || h->from == NULL)
+    return FALSE;
+  /* "Name <addr>" or "addr"; the whole address must be an approver's. */
+  const gchar *lt = strrchr (h->from, '<');
+  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
+  g_autofree gchar *addr = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (h->from);
+  g_strstrip (addr);
+  g_autofree gchar *lower = g_ascii_strdown (addr, -1);
+  return g_strv_contains ((const gchar *const *)p->approvers, lower);
+}
+
+/* Whether @subject opens with a reply prefix (mail clients' own words). */
+static gboolean
+says_reply (const gchar *subject)
+{
+  static const gchar *const prefixes[] = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
+  while (g_ascii_isspace (*subject))
+    subject++;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      gsize n = strlen (prefixes[i]);
+      if (g_ascii_strncasecmp (subject, prefixes[i], n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether the mail refers to one of our drafts: its In-Reply-To or
  * References name a draft's Message-ID, or its Subject carries a draft's
  * token (or the approval label with any token: the approval step judges
@@ -332,12 +379,10 @@ is_reply (ShrPipeline *p, const Headers *h, gint64 *draft_id, GError **error)
   g_autofree gchar *subject = g_mime_utils_header_decode_text (NULL, h->subject);
   gboolean labelled = FALSE;
   g_autofree gchar *token = subject_token (subject, &labelled);
-  if (token == NULL)
-    return TRUE;
-  if (!shr_store_find_draft_by_token (p->store, token, draft_id, error))
+  if (token != NULL && !shr_store_find_draft_by_token (p->store, token, draft_id, error))
     return FALSE;
-  if (*draft_id == 0 && labelled)
-    *draft_id = -1; /* labelled, unknown token: still a reply */
+  if (*draft_id == 0 && (labelled || (from_approver (p, h) && says_reply (subject))))
+    *draft_id = -1; /* a reply, to no draft we know: the approval step answers it */
   return TRUE;
 }
 

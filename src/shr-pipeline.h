@@ -51,6 +51,13 @@ ShrPipeline *shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const
                                const ShrVocabulary *vocab, const gchar *own_address);
 void shr_pipeline_free (ShrPipeline *pipeline);
 
+/* The addresses of [approval] approvers (NULL-terminated; copied). A mail
+ * from one of them whose Subject says it is a reply ("Re:", "返信:", …) is
+ * taken as a reply to a draft even when it names none: the approval step
+ * tells the approver it refers to no draft, and it is never read as a new
+ * advisory. */
+void shr_pipeline_set_approvers (ShrPipeline *pipeline, const gchar *const *approvers);
+
 /* Handles one message found in @folder at @uidvalidity/@uid. FALSE only
  * when the state could not be written (SHR_STORE_ERROR_*): then nothing of
  * this message was kept and it must stay where it is. A message that is

@@ -1104,6 +1104,22 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id,
 }
 
 gboolean
+shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id,
+                               gboolean *found, GError **error)
+{
+  g_return_val_if_fail (store != NULL && found != NULL, FALSE);
+  *found = FALSE;
+  if (reply_message_id == NULL)
+    return TRUE;
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT 1 FROM decisions WHERE reply_message_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reply_message_id);
+  return step_row (store, stmt, "looking up a decision", found, error);
+}
+
+gboolean
 shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
                            GError **error)
 {

@@ -196,6 +196,13 @@ gboolean shr_store_add_decision (ShrStore *store, gint64 draft_id,
                                  const gchar *reply_message_id,
                                  gboolean *applied, GError **error);
 
+/* Whether a decision was recorded from the reply whose Message-ID is
+ * @reply_message_id (as given to shr_store_add_decision): a reply read
+ * again after a crash, or delivered twice, is then not answered again. */
+gboolean shr_store_decision_from_reply (ShrStore *store,
+                                        const gchar *reply_message_id,
+                                        gboolean *found, GError **error);
+
 /* Number of approvals recorded for @draft_id (for the quorum). */
 gboolean shr_store_count_approvals (ShrStore *store, gint64 draft_id,
                                     gint64 *count, GError **error);
