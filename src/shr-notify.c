@@ -25,6 +25,8 @@ struct _ShrNotify
   GBytes *secret;
   gchar *from;         /* [smtp] from as written (From header) */
   gchar *from_address; /* its bare address (envelope sender) */
+  gchar *watched;      /* [imap] address, else [smtp] from: where replies must come back */
+  gchar *approvers_list; /* "a@x, b@y": the Reply-To of notices */
   gchar *domain;       /* of our Message-IDs */
   gchar **recipients;  /* [recipients] default */
   gchar *lang;         /* ja|en|both */
@@ -45,6 +47,8 @@ shr_notify_free (ShrNotify *n)
     g_bytes_unref (n->secret);
   g_free (n->from);
   g_free (n->from_address);
+  g_free (n->watched);
+  g_free (n->approvers_list);
   g_free (n->domain);
   g_strfreev (n->recipients);
   g_free (n->lang);
@@ -121,6 +125,18 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
       return NULL;
     }
   n->domain = g_strdup (strchr (n->from_address, '@') + 1);
+  /* Approvers answer drafts by replying: their replies must reach the
+   * watched mailbox. Administrators with a question about a notice reach
+   * the approvers. */
+  n->watched = g_key_file_get_string (kf, "imap", "address", NULL);
+  if (n->watched != NULL)
+    g_strstrip (n->watched);
+  if (n->watched == NULL || *n->watched == '\0')
+    {
+      g_free (n->watched);
+      n->watched = g_strdup (n->from);
+    }
+  n->approvers_list = g_strjoinv (", ", n->approval->approvers);
   n->sender = shr_sender_new (n->smtp, error);
   if (n->sender == NULL)
     return NULL;
@@ -183,7 +199,7 @@ queue_reply_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *ki
   ShrComposeOptions opts = {
     .from = n->from,
     .to = to,
-    .reply_to = n->from,
+    .reply_to = g_strcmp0 (kind, "notice") == 0 ? n->approvers_list : n->watched,
     .charset = n->charset,
     .message_id = message_id,
     .in_reply_to = in_reply_to,

@@ -37,7 +37,13 @@ case "$msgid" in "<draft."*) ;; *) fail "unexpected draft Message-ID: $msgid" ;;
   printf '承認します。\n\n'
   dove fetch -u approver body mailbox INBOX all | sed -n '2,$p' | sed 's/^/> /'
 } >"$work/reply.eml"
-deliver "$work/reply.eml"
+# The approver's client sends the reply to the draft's Reply-To, through
+# Postfix: it must come back to the watched mailbox.
+reply_to=$(header approver Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+[ "$reply_to" = watch@example.test ] || fail "the draft's Reply-To is '$reply_to', not the watched mailbox"
+"$top_src/tests/mailstack/send.sh" approver "$reply_to" "$work/reply.eml" >/dev/null || fail "could not send the reply"
+for _ in $(seq 100); do [ "$(count INBOX)" -ge 1 ] && break; sleep 0.1; done
+[ "$(count INBOX)" = 1 ] || fail "the reply did not reach the watched INBOX"
 out=$(run_once 2>&1) || { echo "$out"; fail "second shirase once failed"; }
 echo "$out" | grep -q "1 replies" || { echo "$out"; fail "the reply was not seen as one"; }
 wait_count admin 2 || { echo "$out"; fail "the notices did not reach admin"; }
@@ -49,6 +55,7 @@ echo "$subjects"
 # One Subject in Japanese (non-ASCII), one in English (ASCII only).
 [ "$(echo "$subjects" | LC_ALL=C grep -c '[^ -~]')" = 1 ] || fail "expected one Japanese Subject"
 [ "$(echo "$subjects" | LC_ALL=C grep -c '^[ -~]*$')" = 1 ] || fail "expected one English Subject"
+[ "$(header admin Reply-To | sort -u)" = approver@example.test ] || fail "the notices' Reply-To is not the approvers: $(header admin Reply-To)"
 langs=$(header admin Message-ID | sed -n 's/^<notice\.[0-9]*\.\([a-z]*\)\..*/\1/p' | sort | tr '\n' ' ')
 [ "$langs" = "en ja " ] || fail "notice Message-IDs name languages '$langs', expected 'en ja '"
 # The reply is kept (moved to done once decided), never deleted.

@@ -52,6 +52,7 @@ port = $IMAP_PORT
 security = starttls
 ca_file = $CA_FILE
 user = watch
+address = watch@example.test
 password_file = pw
 done_folder = shirase/done
 failed_folder = shirase/failed
