@@ -229,7 +229,9 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
 static gchar *
 notice_message_id (ShrNotify *n, const ShrStoreDraft *d, const gchar *lang)
 {
-  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang, d->token, n->domain);
+  /* A draft approved from a shell before it was mailed has no token yet. */
+  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang, d->token != NULL ? d->token : "unmailed",
+                          n->domain);
 }
 
 /* For an update draft (続報): adds update.earlier (the Subjects and grade of
@@ -277,6 +279,7 @@ typedef struct
   const gchar *message_id;
   const ShrRendered *rendered;
   const gchar *grade;
+  const gchar *body; /* the draft's JSON with the notices as shown */
 } DraftTxn;
 
 static gboolean
@@ -290,6 +293,7 @@ draft_txn (ShrStore *store, gpointer data, GError **error)
   if (now->token != NULL)
     return TRUE;
   return shr_store_draft_set_ids (store, t->draft->id, t->token, t->message_id, error)
+         && shr_store_draft_set_body (store, t->draft->id, t->body, error)
          && queue_mail (t->n, t->draft->id, t->draft->case_id, "draft", NULL, t->message_id,
                         (const gchar *const *)t->n->approval->approvers, t->rendered, t->grade, error);
 }
@@ -304,11 +308,60 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autofree gchar *token = shr_approve_token (n->secret, d->id);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
   g_autofree gchar *message_id = g_strdup_printf ("draft.%s.%s@%s", id_text, token, n->domain);
+  /* The notices are kept as rendered now, with the draft that shows them:
+   * an approval sends this text even if the templates change meanwhile. */
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, d->body, -1, error))
+    return FALSE;
+  JsonObject *body = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *notices = json_object_new ();
+  json_object_set_object_member (body, "notices", notices);
+  static const struct
+  {
+    const gchar *lang;
+    ShrRenderLang render;
+  } langs[] = { { "ja", SHR_RENDER_LANG_JA }, { "en", SHR_RENDER_LANG_EN } };
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autoptr (ShrRendered) notice = shr_renderer_notice (n->renderer, view, langs[i].render, error);
+      if (notice == NULL)
+        return FALSE;
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "subject", notice->subject);
+      json_object_set_string_member (o, "text", notice->text);
+      json_object_set_string_member (o, "html", notice->html);
+      json_object_set_object_member (notices, langs[i].lang, o);
+    }
+  g_autofree gchar *body_text = json_to_string (json_parser_get_root (parser), FALSE);
   g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
   if (rendered == NULL)
     return FALSE;
-  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view) };
+  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text };
   return shr_store_transaction (n->store, draft_txn, &t, error);
+}
+
+/* (transfer full) The notice in @lang as draft @d showed it, or NULL for a
+ * draft mailed before notices were kept with it (then rendered anew). */
+static ShrRendered *
+shown_notice (const ShrStoreDraft *d, const gchar *lang)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (d->body == NULL || !json_parser_load_from_data (parser, d->body, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *notices = body != NULL && json_object_has_member (body, "notices")
+                            ? json_object_get_object_member (body, "notices") : NULL;
+  JsonObject *o = notices != NULL && json_object_has_member (notices, lang)
+                      ? json_object_get_object_member (notices, lang) : NULL;
+  if (o == NULL)
+    return NULL;
+  ShrRendered *r = g_new0 (ShrRendered, 1);
+  r->subject = g_strdup (json_object_get_string_member_with_default (o, "subject", ""));
+  r->text = g_strdup (json_object_get_string_member_with_default (o, "text", ""));
+  const gchar *html = json_object_get_string_member_with_default (o, "html", NULL);
+  r->html = html != NULL ? g_strdup (html) : NULL;
+  return r;
 }
 
 /* ---- approved: the notices ------------------------------------------------------- */
@@ -430,8 +483,8 @@ on_approved (ShrStore *store, gpointer data, GError **error)
     {
       if (strcmp (n->lang, "both") != 0 && strcmp (n->lang, langs[i].lang) != 0)
         continue;
-      g_autoptr (ShrRendered) rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error);
-      if (rendered == NULL)
+      g_autoptr (ShrRendered) rendered = shown_notice (d, langs[i].lang);
+      if (rendered == NULL && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
         return FALSE;
       g_autofree gchar *message_id = notice_message_id (n, d, langs[i].lang);
       g_autofree gchar *in_reply_to = earlier != NULL ? notice_message_id (n, earlier, langs[i].lang) : NULL;

@@ -1321,6 +1321,16 @@ shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
 }
 
 gboolean
+shr_store_draft_set_body (ShrStore *store, gint64 draft_id, const gchar *body,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL && body != NULL, FALSE);
+  return update_one (store,
+                     "UPDATE drafts SET body = ?1, updated_at = ?2 WHERE id = ?3",
+                     body, draft_id, "storing a draft's notices", error);
+}
+
+gboolean
 shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
                               GError **error)
 {

@@ -261,6 +261,12 @@ gboolean shr_store_draft_set_ids (ShrStore *store, gint64 draft_id,
                                   const gchar *token, const gchar *message_id,
                                   GError **error);
 
+/* Replaces the body (JSON) of @draft_id: the notices as the draft showed
+ * them are kept with it when it is mailed, so that an approval sends
+ * exactly that text. */
+gboolean shr_store_draft_set_body (ShrStore *store, gint64 draft_id,
+                                   const gchar *body, GError **error);
+
 /* Records that the approvers were reminded of @draft_id at @at. */
 gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
                                        gint64 at, GError **error);
