@@ -9,8 +9,7 @@ export MAILSTACK_RCPT_ACCESS="gone@example.test 550 5.1.1 no such user here"
 . "$(dirname "$0")/watch-lib.sh"
 
 with_approval "quorum = 1"
-sed -i 's/^default = admin@example.test$/default = admin@example.test, gone@example.test/' "$conf"
-grep -q '^default = admin@example.test, gone@example.test$' "$conf" || fail "could not set [recipients] default"
+set_key default "admin@example.test, gone@example.test"
 
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
 run_once >/dev/null 2>&1 || fail "first shirase once failed"

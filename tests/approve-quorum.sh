@@ -9,8 +9,7 @@
 . "$(dirname "$0")/watch-lib.sh"
 
 with_approval "quorum = 1"
-sed -i 's/^approvers = approver@example.test$/approvers = approver@example.test, approver2@example.test/' "$conf"
-grep -q '^approvers = approver@example.test, approver2@example.test$' "$conf" || fail "could not set two approvers"
+set_key approvers "approver@example.test, approver2@example.test"
 
 # 1. Quorum 1, two approvers at once, one reply twice.
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
@@ -36,7 +35,7 @@ echo "race: admin got $(mails admin | cut -f3 | tr '\n' '|')"
 echo "race: decided by $(db "SELECT approver FROM decisions")"
 
 # 2. Quorum 2.
-sed -i 's/^quorum = 1$/quorum = 2/' "$conf"
+set_key quorum 2
 deliver "$top_src/tests/data/update/cisco-snmp-first.eml"
 a_before=$(mailbox_count approver)
 run_once >/dev/null 2>&1 || fail "shirase once on the second advisory failed"

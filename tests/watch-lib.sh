@@ -203,3 +203,10 @@ reply_to_draft ()
   } >"$file"
   deliver "$file"
 }
+
+# set_key KEY VALUE: changes the one line "KEY = …" of the configuration.
+set_key ()
+{
+  [ "$(grep -c "^$1 = " "$conf")" = 1 ] || fail "set_key: no single '$1 = ' line in the configuration"
+  sed -i "s|^$1 = .*|$1 = $2|" "$conf"
+}
