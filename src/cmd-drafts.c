@@ -80,8 +80,8 @@ list_drafts (const gchar *conf)
         }
       g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (d->created_at);
       g_autofree gchar *when = g_date_time_format_iso8601 (t);
-      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\n", d->id, d->status, when, d->token ? d->token : "-",
-              d->subject ? d->subject : "");
+      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s%s\n", d->id, d->status, when, d->token ? d->token : "-",
+              g_strcmp0 (d->kind, "update") == 0 ? "[続報 / update] " : "", d->subject ? d->subject : "");
     }
   close_state (&o);
   return 0;
@@ -144,7 +144,8 @@ shr_cmd_drafts (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
                                 "shirase drafts: the drafts waiting for a decision (id, status, created,\n"
-                                "token, subject). shirase approve ID / shirase reject ID --reason TEXT:\n"
+                                "token, subject; an update of a case already notified is marked [続報 / update]).\n"
+                                "shirase approve ID / shirase reject ID --reason TEXT:\n"
                                 "decide one from a shell, as an approver's reply would.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;

@@ -91,6 +91,7 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
       r->notify = shr_notify_new (r->store, r->service->config->keyfile, conf, r->service->state_dir, error);
       if (r->notify == NULL)
         return NULL;
+      shr_pipeline_set_approvers (r->pipeline, shr_notify_get_approvers (r->notify));
     }
   r->watch = shr_watch_new (r->service->imap);
   shr_watch_set_event_func (r->watch, on_watch_event, r);
@@ -165,7 +166,8 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
   else if (res->outcome == SHR_OUTCOME_HANDLED)
     what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
                             shr_verdict_to_string (res->verdict), res->case_id,
-                            res->joined ? " (joined)" : " (new)", res->draft_id > 0 ? ", draft queued" : "");
+                            res->joined ? " (joined)" : " (new)",
+                            res->draft_id == 0 ? "" : res->update ? ", update draft queued" : ", draft queued");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
   g_log_structured (G_LOG_DOMAIN,

@@ -906,9 +906,12 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, cons
   gboolean referenced = FALSE;
   for (guint i = 0; i < reply->refs->len && draft_mid != NULL; i++)
     referenced |= g_str_equal (reply->refs->pdata[i], draft_mid);
-  if (!referenced)
+  /* A token in the Subject must be the draft's even when the reply's
+   * references name the draft: a reply to one draft carrying another's
+   * token is ambiguous, and an ambiguous approval must not count. */
+  g_autofree gchar *token = shr_approve_subject_token (reply->subject);
+  if (!referenced || token != NULL)
     {
-      g_autofree gchar *token = shr_approve_subject_token (reply->subject);
       if (token == NULL)
         return draft->id > 0 ? verdict (SHR_REPLY_NO_REFERENCE, message,
                                         "reply from %s refers to draft %" G_GINT64_FORMAT

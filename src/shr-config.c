@@ -74,6 +74,7 @@ static const KeySpec key_specs[] = {
   { "imap", "password_file", T_PATH, FALSE, NULL, 0, 0 },
   { "imap", "password_command", T_STRING, FALSE, NULL, 0, 0 },
   { "imap", "oauth2_token_command", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "address", T_ADDRESSES, FALSE, NULL, 0, 0 },
   { "imap", "folder", T_STRING, FALSE, NULL, 0, 0 },
   { "imap", "done_folder", T_STRING, FALSE, NULL, 0, 0 },
   { "imap", "failed_folder", T_STRING, FALSE, NULL, 0, 0 },

@@ -29,6 +29,8 @@ struct _ShrNotify
   GBytes *secret;
   gchar *from;         /* [smtp] from as written (From header) */
   gchar *from_address; /* its bare address (envelope sender) */
+  gchar *watched;      /* [imap] address, else [smtp] from: where replies must come back */
+  gchar *approvers_list; /* "a@x, b@y": the Reply-To of notices */
   gchar *domain;       /* of our Message-IDs */
   gchar **recipients;  /* [recipients] default */
   gchar *lang;         /* ja|en|both */
@@ -54,6 +56,8 @@ shr_notify_free (ShrNotify *n)
     g_bytes_unref (n->secret);
   g_free (n->from);
   g_free (n->from_address);
+  g_free (n->watched);
+  g_free (n->approvers_list);
   g_free (n->domain);
   g_strfreev (n->recipients);
   g_free (n->lang);
@@ -61,6 +65,13 @@ shr_notify_free (ShrNotify *n)
   g_free (n->org_name);
   shr_profile_free (n->org);
   g_free (n);
+}
+
+const gchar *const *
+shr_notify_get_approvers (ShrNotify *n)
+{
+  g_return_val_if_fail (n != NULL, NULL);
+  return (const gchar *const *)n->approval->approvers;
 }
 
 gboolean
@@ -150,6 +161,18 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
       return NULL;
     }
   n->domain = g_strdup (strchr (n->from_address, '@') + 1);
+  /* Approvers answer drafts by replying: their replies must reach the
+   * watched mailbox. Administrators with a question about a notice or a
+   * digest reach the approvers. */
+  n->watched = g_key_file_get_string (kf, "imap", "address", NULL);
+  if (n->watched != NULL)
+    g_strstrip (n->watched);
+  if (n->watched == NULL || *n->watched == '\0')
+    {
+      g_free (n->watched);
+      n->watched = g_strdup (n->from);
+    }
+  n->approvers_list = g_strjoinv (", ", n->approval->approvers);
   n->sender = shr_sender_new (n->smtp, error);
   if (n->sender == NULL)
     return NULL;
@@ -221,19 +244,23 @@ view_grade (JsonNode *view)
   return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter") : NULL;
 }
 
-/* Composes one mail and queues it to @to (in the caller's transaction). */
+/* Composes one mail and queues it to @to (in the caller's transaction).
+ * @in_reply_to (may be NULL) threads it under an earlier mail of ours. */
 static gboolean
-queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
-            const gchar *message_id, const gchar *const *to, const ShrRendered *rendered, const gchar *grade,
-            GError **error)
+queue_reply_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
+                  const gchar *message_id, const gchar *in_reply_to, const gchar *const *to,
+                  const ShrRendered *rendered, const gchar *grade, GError **error)
 {
   g_autofree gchar *case_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_id);
   ShrComposeOptions opts = {
     .from = n->from,
     .to = to,
-    .reply_to = n->from,
+    /* notices and digests go to people whose questions are for the approvers */
+    .reply_to = g_strcmp0 (kind, "notice") == 0 || g_strcmp0 (kind, "digest") == 0 ? n->approvers_list
+                                                                                    : n->watched,
     .charset = n->charset,
     .message_id = message_id,
+    .in_reply_to = in_reply_to,
     .grade = grade,
     .case_id = case_id > 0 ? case_text : NULL, /* a digest belongs to no case */
   };
@@ -247,6 +274,59 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
                                        NULL, error);
 }
 
+static gboolean
+queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, const gchar *lang,
+            const gchar *message_id, const gchar *const *to, const ShrRendered *rendered, const gchar *grade,
+            GError **error)
+{
+  return queue_reply_mail (n, draft_id, case_id, kind, lang, message_id, NULL, to, rendered, grade, error);
+}
+
+/* The Message-ID of draft @d's notice in @lang (fixed by its id and token,
+ * so an update can refer to it without reading the outbox). */
+static gchar *
+notice_message_id (ShrNotify *n, const ShrStoreDraft *d, const gchar *lang)
+{
+  /* A draft approved from a shell before it was mailed has no token yet. */
+  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang, d->token != NULL ? d->token : "unmailed",
+                          n->domain);
+}
+
+/* For an update draft (続報): adds update.earlier (the Subjects and grade of
+ * the case's first approved notice) to @view, which the templates show
+ * and whose Subject gains 【続報】 / [Update], and gives that draft in
+ * @earlier (transfer full; NULL for a first notice) so its notices can be
+ * threaded under the first ones. */
+static gboolean
+add_update (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, ShrStoreDraft **earlier, GError **error)
+{
+  *earlier = NULL;
+  if (g_strcmp0 (d->kind, "update") != 0)
+    return TRUE;
+  gint64 first_id = 0;
+  if (!shr_store_case_notified_draft (n->store, d->case_id, d->id, &first_id, error))
+    return FALSE;
+  if (first_id == 0)
+    return TRUE;
+  g_autoptr (ShrStoreDraft) first = shr_store_draft_get (n->store, first_id, error);
+  if (first == NULL)
+    return FALSE;
+  g_autoptr (JsonNode) first_view = draft_view (first, error);
+  if (first_view == NULL || !shr_renderer_add_subjects (n->renderer, first_view, error))
+    return FALSE;
+  JsonObject *fo = json_node_get_object (first_view);
+  JsonObject *e = json_object_new ();
+  json_object_set_string_member (e, "subject_ja", json_object_get_string_member (fo, "subject_ja"));
+  json_object_set_string_member (e, "subject_en", json_object_get_string_member (fo, "subject_en"));
+  if (json_object_has_member (fo, "grade"))
+    json_object_set_member (e, "grade", json_node_copy (json_object_get_member (fo, "grade")));
+  JsonObject *u = json_object_new ();
+  json_object_set_object_member (u, "earlier", e);
+  json_object_set_object_member (json_node_get_object (view), "update", u);
+  *earlier = g_steal_pointer (&first);
+  return TRUE;
+}
+
 /* ---- drafts out ---------------------------------------------------------------- */
 
 typedef struct
@@ -257,6 +337,7 @@ typedef struct
   const gchar *message_id;
   const ShrRendered *rendered;
   const gchar *grade;
+  const gchar *body; /* the draft's JSON with the notices as shown */
 } DraftTxn;
 
 static gboolean
@@ -270,6 +351,7 @@ draft_txn (ShrStore *store, gpointer data, GError **error)
   if (now->token != NULL)
     return TRUE;
   return shr_store_draft_set_ids (store, t->draft->id, t->token, t->message_id, error)
+         && shr_store_draft_set_body (store, t->draft->id, t->body, error)
          && queue_mail (t->n, t->draft->id, t->draft->case_id, "draft", NULL, t->message_id,
                         (const gchar *const *)t->n->approval->approvers, t->rendered, t->grade, error);
 }
@@ -278,16 +360,66 @@ static gboolean
 queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
 {
   g_autoptr (JsonNode) view = draft_view (d, error);
-  if (view == NULL)
+  g_autoptr (ShrStoreDraft) earlier = NULL;
+  if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
   g_autofree gchar *token = shr_approve_token (n->secret, d->id);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
   g_autofree gchar *message_id = g_strdup_printf ("draft.%s.%s@%s", id_text, token, n->domain);
+  /* The notices are kept as rendered now, with the draft that shows them:
+   * an approval sends this text even if the templates change meanwhile. */
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, d->body, -1, error))
+    return FALSE;
+  JsonObject *body = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *notices = json_object_new ();
+  json_object_set_object_member (body, "notices", notices);
+  static const struct
+  {
+    const gchar *lang;
+    ShrRenderLang render;
+  } langs[] = { { "ja", SHR_RENDER_LANG_JA }, { "en", SHR_RENDER_LANG_EN } };
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autoptr (ShrRendered) notice = shr_renderer_notice (n->renderer, view, langs[i].render, error);
+      if (notice == NULL)
+        return FALSE;
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "subject", notice->subject);
+      json_object_set_string_member (o, "text", notice->text);
+      json_object_set_string_member (o, "html", notice->html);
+      json_object_set_object_member (notices, langs[i].lang, o);
+    }
+  g_autofree gchar *body_text = json_to_string (json_parser_get_root (parser), FALSE);
   g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
   if (rendered == NULL)
     return FALSE;
-  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view) };
+  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text };
   return shr_store_transaction (n->store, draft_txn, &t, error);
+}
+
+/* (transfer full) The notice in @lang as draft @d showed it, or NULL for a
+ * draft mailed before notices were kept with it (then rendered anew). */
+static ShrRendered *
+shown_notice (const ShrStoreDraft *d, const gchar *lang)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (d->body == NULL || !json_parser_load_from_data (parser, d->body, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *notices = body != NULL && json_object_has_member (body, "notices")
+                            ? json_object_get_object_member (body, "notices") : NULL;
+  JsonObject *o = notices != NULL && json_object_has_member (notices, lang)
+                      ? json_object_get_object_member (notices, lang) : NULL;
+  if (o == NULL)
+    return NULL;
+  ShrRendered *r = g_new0 (ShrRendered, 1);
+  r->subject = g_strdup (json_object_get_string_member_with_default (o, "subject", ""));
+  r->text = g_strdup (json_object_get_string_member_with_default (o, "text", ""));
+  const gchar *html = json_object_get_string_member_with_default (o, "html", NULL);
+  r->html = html != NULL ? g_strdup (html) : NULL;
+  return r;
 }
 
 /* ---- approved: the notices ------------------------------------------------------- */
@@ -329,9 +461,11 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
                     const gchar *reason, const gchar *const *recipients, const gchar *const *folded,
                     GError **error)
 {
-  const gchar *what = outcome == SHR_DECISION_APPROVED ? "approved"
+  const gchar *what = outcome == SHR_DECISION_APPROVED   ? "approved"
                       : outcome == SHR_DECISION_REJECTED ? "rejected"
-                      : outcome == SHR_DECISION_HELD ? "held" : NULL;
+                      : outcome == SHR_DECISION_HELD     ? "held"
+                      : outcome == SHR_DECISION_RECORDED ? "recorded"
+                                                         : NULL;
   if (approver == NULL || what == NULL)
     return TRUE;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -344,6 +478,14 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
   json_builder_set_member_name (b, "draft_id");
   json_builder_add_int_value (b, d->id);
+  if (outcome == SHR_DECISION_RECORDED)
+    {
+      gint64 approvals = 0;
+      if (!shr_store_count_approvals (n->store, d->id, &approvals, error))
+        return FALSE;
+      json_builder_set_member_name (b, "missing");
+      json_builder_add_int_value (b, MAX ((gint64)n->approval->quorum - approvals, 1));
+    }
   if (reason != NULL && *reason != '\0')
     {
       json_builder_set_member_name (b, "reason");
@@ -429,7 +571,8 @@ on_approved (ShrStore *store, gpointer data, GError **error)
   if (d == NULL)
     return FALSE;
   g_autoptr (JsonNode) view = draft_view (d, error);
-  if (view == NULL)
+  g_autoptr (ShrStoreDraft) earlier = NULL;
+  if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
   /* [recipients] default plus the owners of the matched assets. */
   g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
@@ -466,13 +609,13 @@ on_approved (ShrStore *store, gpointer data, GError **error)
     {
       if (strcmp (n->lang, "both") != 0 && strcmp (n->lang, langs[i].lang) != 0)
         continue;
-      g_autoptr (ShrRendered) rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error);
-      if (rendered == NULL)
+      g_autoptr (ShrRendered) rendered = shown_notice (d, langs[i].lang);
+      if (rendered == NULL && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
         return FALSE;
-      g_autofree gchar *message_id
-          = g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, langs[i].lang, d->token, n->domain);
-      if (!queue_mail (n, d->id, d->case_id, "notice", langs[i].lang, message_id, (const gchar *const *)to->pdata,
-                       rendered, view_grade (view), error))
+      g_autofree gchar *message_id = notice_message_id (n, d, langs[i].lang);
+      g_autofree gchar *in_reply_to = earlier != NULL ? notice_message_id (n, earlier, langs[i].lang) : NULL;
+      if (!queue_reply_mail (n, d->id, d->case_id, "notice", langs[i].lang, message_id, in_reply_to,
+                             (const gchar *const *)to->pdata, rendered, view_grade (view), error))
         return FALSE;
     }
   return queue_confirmation (n, d, t->approver, SHR_DECISION_APPROVED, NULL, (const gchar *const *)to->pdata,
@@ -511,6 +654,9 @@ confirm_txn (ShrStore *store, gpointer data, GError **error)
 
 /* ---- replies in -------------------------------------------------------------------- */
 
+static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
+                                 GError **error);
+
 gboolean
 shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
 {
@@ -544,17 +690,26 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
     return FALSE;
-  /* A rejection or a hold is confirmed too (an approval was, with the
-   * notices); only to an approver who wrote in person (result.answer). */
+  /* Every other decision is confirmed too (an approval reaching the
+   * quorum was, with the notices), and a reply that decided nothing is
+   * explained; both only to an approver who wrote in person
+   * (result.answer: never to strangers or auto-replies). */
+  gboolean ok = TRUE;
   if (result.decided && result.answer
-      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD))
+      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD
+          || result.outcome == SHR_DECISION_RECORDED))
     {
       ConfirmTxn c = { n, result.draft_id, reply->from, result.outcome, result.reason };
-      if (!shr_store_transaction (n->store, confirm_txn, &c, error))
-        {
-          shr_reply_result_clear (&result);
-          return FALSE;
-        }
+      ok = shr_store_transaction (n->store, confirm_txn, &c, error);
+    }
+  else if (result.answer
+           && (!result.decided || result.outcome == SHR_DECISION_REPLAY
+               || result.outcome == SHR_DECISION_NOT_PENDING))
+    ok = explain_refused (n, reply, raw, &result, error);
+  if (!ok)
+    {
+      shr_reply_result_clear (&result);
+      return FALSE;
     }
   g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
@@ -565,10 +720,11 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
 
 /* ---- notes to the approvers: reminders, expiry, delivery failures ------------ */
 
-/* Renders templates/note*.txt with @view and queues it to the approvers
- * (in the caller's transaction). @message_id makes it once only. */
+/* Renders templates/note*.txt with @view and queues it to @to (NULL: the
+ * approvers), in the caller's transaction. @message_id makes it once only. */
 static gboolean
-queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+queue_note_to (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id,
+               const gchar *const *to, GError **error)
 {
   JsonObject *o = json_node_get_object (view);
   json_object_set_string_member (o, "org", n->org_name != NULL ? n->org_name : "");
@@ -581,7 +737,13 @@ queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const
   g_strstrip (subject);
   ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
   return queue_mail (n, draft_id, case_id, "report", NULL, message_id,
-                     (const gchar *const *)n->approval->approvers, &rendered, NULL, error);
+                     to != NULL ? to : (const gchar *const *)n->approval->approvers, &rendered, NULL, error);
+}
+
+static gboolean
+queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+{
+  return queue_note_to (n, draft_id, case_id, view, message_id, NULL, error);
 }
 
 static JsonNode *
@@ -602,6 +764,61 @@ note_view (const ShrStoreDraft *d, const gchar *flag)
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   return node;
+}
+
+typedef struct
+{
+  ShrNotify *n;
+  const ShrReplyResult *result;
+  const gchar *to;
+  const gchar *key; /* why.KEY in note.txt */
+  const gchar *message_id;
+} RefusedTxn;
+
+static gboolean
+refused_txn (ShrStore *store, gpointer data, GError **error)
+{
+  RefusedTxn *t = data;
+  g_autoptr (ShrStoreDraft) d = NULL;
+  if (t->result->draft_id > 0 && (d = shr_store_draft_get (store, t->result->draft_id, error)) == NULL)
+    return FALSE;
+  g_autoptr (JsonNode) view = note_view (d, "refused");
+  JsonObject *o = json_node_get_object (view);
+  JsonObject *why = json_object_new ();
+  json_object_set_boolean_member (why, t->key, TRUE);
+  json_object_set_object_member (o, "why", why);
+  json_object_set_string_member (o, "to", t->to);
+  if (d != NULL)
+    json_object_set_string_member (o, "status", d->status);
+  const gchar *to[] = { t->to, NULL };
+  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to, error);
+}
+
+/* An approver's reply that decided nothing is answered with the reason
+ * (DESIGN.md "Approval by reply"), once per reply: the same reply read
+ * again (delivered twice, or after a crash) gets no second answer, and
+ * neither does one whose decision was recorded (it was confirmed). */
+static gboolean
+explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result, GError **error)
+{
+  gboolean decided_before = FALSE;
+  if (!shr_store_decision_from_reply (n->store, reply->message_id, &decided_before, error))
+    return FALSE;
+  if (decided_before)
+    return TRUE;
+  g_autofree gchar *key = NULL;
+  if (result->decided)
+    key = g_strdup (result->outcome == SHR_DECISION_REPLAY ? "already_decided" : "not_pending");
+  else if (result->verdict == SHR_REPLY_ACCEPT)
+    key = g_strdup ("no_command");
+  else
+    key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
+  g_autofree gchar *hash = reply->message_id != NULL
+                               ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, reply->message_id, -1)
+                               : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  g_autofree gchar *message_id = g_strdup_printf ("refused.%.16s@%s", hash, n->domain);
+  RefusedTxn t = { n, result, reply->from, key, message_id };
+  return shr_store_transaction (n->store, refused_txn, &t, error);
 }
 
 typedef struct
@@ -673,7 +890,13 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
       json_object_set_string_member (o, "recipient", f->recipient);
       json_object_set_string_member (o, "kind", f->kind);
       json_object_set_string_member (o, "error", f->error != NULL ? f->error : "");
-      g_autofree gchar *message_id = g_strdup_printf ("failed.%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
+      /* One report per draft, kind and recipient: the Japanese and the
+       * English notice refused to one address make one report, not two. */
+      g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
+      g_autofree gchar *message_id = f->draft_id > 0
+                                         ? g_strdup_printf ("failed.%" G_GINT64_FORMAT ".%s.%.12s@%s", f->draft_id,
+                                                            f->kind, hash, n->domain)
+                                         : g_strdup_printf ("failed.row%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
@@ -740,46 +963,52 @@ digest_message_id (ShrNotify *n, const gchar *date, const gchar *audience)
   return g_strdup_printf ("digest.%s.%.12s@%s", date, hash, n->domain);
 }
 
-/* One recipient's digest: the notices held back from them, each as it
- * would have gone out, in the languages it would have gone out in. */
+/* One recipient's digest: the notices held back from them (@items, each
+ * a FOLDED ShrDigestItem), each exactly as the approver saw it in the
+ * draft (else rendered from the view approved), in the languages it would
+ * have gone out in. */
 static gboolean
-queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *views, GPtrArray *langs,
-                        GDateTime *now, const gchar *date, GError **error)
+queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *items, GDateTime *now,
+                        const gchar *date, GError **error)
 {
   g_autoptr (JsonArray) notices = json_array_new ();
-  for (guint i = 0; i < views->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      JsonNode *view = views->pdata[i];
-      const gchar *lang = langs->pdata[i];
-      gboolean ja = g_strcmp0 (lang, "en") != 0, en = g_strcmp0 (lang, "ja") != 0;
+      const ShrDigestItem *item = items->pdata[i];
+      gboolean ja = g_strcmp0 (item->lang, "en") != 0, en = g_strcmp0 (item->lang, "ja") != 0;
+      g_autoptr (JsonNode) view = json_from_string (item->view, error);
+      if (view == NULL)
+        return FALSE;
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (n->store, item->draft_id, error);
+      if (d == NULL)
+        return FALSE;
       JsonObject *entry = json_object_new ();
       json_object_set_int_member (entry, "n", i + 1);
       json_array_add_object_element (notices, entry);
-      if (!shr_renderer_add_subjects (n->renderer, view, error))
-        return FALSE;
-      JsonObject *o = json_node_get_object (view);
-      json_object_set_string_member (entry, "subject",
-                                     json_object_get_string_member (o, ja ? "subject_ja" : "subject_en"));
-      /* Past the cap, the Subjects only: one mail must stay readable. */
-      if (i >= SHR_MAX_DIGEST_NOTICES)
-        continue;
       for (guint l = 0; l < 2; l++)
         {
           if (!(l == 0 ? ja : en))
             continue;
-          g_autoptr (ShrRendered) r = shr_renderer_notice (
-              n->renderer, view, l == 0 ? SHR_RENDER_LANG_JA : SHR_RENDER_LANG_EN, error);
-          if (r == NULL)
+          const gchar *lang = l == 0 ? "ja" : "en";
+          g_autoptr (ShrRendered) r = shown_notice (d, lang);
+          if (r == NULL
+              && (r = shr_renderer_notice (n->renderer, view,
+                                           l == 0 ? SHR_RENDER_LANG_JA : SHR_RENDER_LANG_EN, error))
+                     == NULL)
             return FALSE;
-          json_object_set_string_member (entry, l == 0 ? "notice_ja" : "notice_en", r->text);
+          if (!json_object_has_member (entry, "subject"))
+            json_object_set_string_member (entry, "subject", r->subject);
+          /* Past the cap, the Subjects only: one mail must stay readable. */
+          if (i < SHR_MAX_DIGEST_NOTICES)
+            json_object_set_string_member (entry, l == 0 ? "notice_ja" : "notice_en", r->text);
         }
     }
   g_autoptr (JsonNode) view = shr_notice_digest_view_new (n->org, notices, now);
   JsonObject *o = json_node_get_object (view);
   json_object_set_string_member (o, "recipient", recipient);
   json_object_set_int_member (o, "cap", n->hourly_cap);
-  if (views->len > SHR_MAX_DIGEST_NOTICES)
-    json_object_set_int_member (o, "more", views->len - SHR_MAX_DIGEST_NOTICES);
+  if (items->len > SHR_MAX_DIGEST_NOTICES)
+    json_object_set_int_member (o, "more", items->len - SHR_MAX_DIGEST_NOTICES);
   g_autofree gchar *message_id = digest_message_id (n, date, recipient);
   const gchar *to[] = { recipient, NULL };
   return queue_digest_mail (n, "digest-recipient-subject.txt", "digest-recipient.txt", view, message_id, to,
@@ -821,11 +1050,9 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
   g_autoptr (JsonArray) not_applicable = json_array_new ();
   g_autoptr (JsonArray) folded = json_array_new ();
   guint n_not_applicable = 0, n_folded = 0;
-  /* recipient -> their folded views and languages, in order of arrival */
+  /* recipient -> their folded items (borrowed), in order of arrival */
   g_autoptr (GPtrArray) recipients = g_ptr_array_new ();
-  g_autoptr (GHashTable) views
-      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  g_autoptr (GHashTable) langs
+  g_autoptr (GHashTable) folded_for
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   gint64 last_id = 0;
   for (guint i = 0; i < items->len; i++)
@@ -846,15 +1073,14 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
             json_array_add_element (not_applicable, g_steal_pointer (&view));
           continue;
         }
-      GPtrArray *mine = g_hash_table_lookup (views, item->recipient);
+      GPtrArray *mine = g_hash_table_lookup (folded_for, item->recipient);
       if (mine == NULL)
         {
           g_ptr_array_add (recipients, item->recipient);
-          mine = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-          g_hash_table_insert (views, item->recipient, mine);
-          g_hash_table_insert (langs, item->recipient, g_ptr_array_new ());
+          mine = g_ptr_array_new ();
+          g_hash_table_insert (folded_for, item->recipient, mine);
         }
-      g_ptr_array_add (g_hash_table_lookup (langs, item->recipient), item->lang);
+      g_ptr_array_add (mine, (gpointer)item);
       if (n_folded++ < SHR_MAX_DIGEST_ITEMS)
         {
           JsonObject *f = json_object_new ();
@@ -862,7 +1088,6 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
           json_object_set_member (f, "notice", json_node_copy (view));
           json_array_add_object_element (folded, f);
         }
-      g_ptr_array_add (mine, g_steal_pointer (&view));
     }
 
   g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (t->now);
@@ -885,8 +1110,7 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
   for (guint i = 0; i < recipients->len; i++)
     {
       const gchar *r = recipients->pdata[i];
-      if (!queue_recipient_digest (n, r, g_hash_table_lookup (views, r), g_hash_table_lookup (langs, r), now,
-                                   today, error))
+      if (!queue_recipient_digest (n, r, g_hash_table_lookup (folded_for, r), now, today, error))
         return FALSE;
     }
   return (last_id == 0 || shr_store_digest_mark (store, last_id, t->now, error))
@@ -961,6 +1185,8 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     g_warning ("outbox: %s (will retry)", report.last_error);
   if (ok && report.failures != NULL && report.failures->len > 0)
     ok = shr_store_transaction (n->store, report_failures_txn, &(ReportTxn){ n, &report }, error);
+  if (ok && report.sent > 0)
+    ok = shr_store_drafts_mark_sent (n->store, NULL, error);
   if (ok && sent != NULL)
     *sent = report.sent;
   shr_outbox_report_clear (&report);

@@ -42,6 +42,9 @@ ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *conf
                            GError **error);
 void shr_notify_free (ShrNotify *notify);
 
+/* [approval] approvers, bare addresses (transfer none). */
+const gchar *const *shr_notify_get_approvers (ShrNotify *notify);
+
 /* Handles one reply to a draft (@raw: the whole message as received):
  * verifies it and, when it counts, records the decision; the approval
  * that reaches the quorum queues the notices in the same transaction.

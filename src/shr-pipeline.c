@@ -24,6 +24,7 @@ struct _ShrPipeline
   const ShrProfile *profile;
   const ShrVocabulary *vocab;
   gchar *own_address; /* lower case, or NULL */
+  gchar **approvers;  /* lower case, or NULL */
 };
 
 void
@@ -54,7 +55,23 @@ shr_pipeline_free (ShrPipeline *p)
   if (p == NULL)
     return;
   g_free (p->own_address);
+  g_strfreev (p->approvers);
   g_free (p);
+}
+
+void
+shr_pipeline_set_approvers (ShrPipeline *p, const gchar *const *approvers)
+{
+  g_return_if_fail (p != NULL);
+  g_strfreev (p->approvers);
+  p->approvers = NULL;
+  if (approvers == NULL)
+    return;
+  GPtrArray *lower = g_ptr_array_new ();
+  for (const gchar *const *a = approvers; *a != NULL; a++)
+    g_ptr_array_add (lower, g_ascii_strdown (*a, -1));
+  g_ptr_array_add (lower, NULL);
+  p->approvers = (gchar **)g_ptr_array_free (lower, FALSE);
 }
 
 /* ---- raw headers ------------------------------------------------------------ */
@@ -300,6 +317,36 @@ subject_token (const gchar *subject, gboolean *labelled)
   return NULL;
 }
 
+static gboolean
+from_approver (ShrPipeline *p, const Headers *h)
+{
+  if (p->approvers == NULL || h->from == NULL)
+    return FALSE;
+  /* "Name <addr>" or "addr"; the whole address must be an approver's. */
+  const gchar *lt = strrchr (h->from, '<');
+  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
+  g_autofree gchar *addr = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (h->from);
+  g_strstrip (addr);
+  g_autofree gchar *lower = g_ascii_strdown (addr, -1);
+  return g_strv_contains ((const gchar *const *)p->approvers, lower);
+}
+
+/* Whether @subject opens with a reply prefix (mail clients' own words). */
+static gboolean
+says_reply (const gchar *subject)
+{
+  static const gchar *const prefixes[] = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
+  while (g_ascii_isspace (*subject))
+    subject++;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      gsize n = strlen (prefixes[i]);
+      if (g_ascii_strncasecmp (subject, prefixes[i], n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether the mail refers to one of our drafts: its In-Reply-To or
  * References name a draft's Message-ID, or its Subject carries a draft's
  * token (or the approval label with any token: the approval step judges
@@ -332,12 +379,10 @@ is_reply (ShrPipeline *p, const Headers *h, gint64 *draft_id, GError **error)
   g_autofree gchar *subject = g_mime_utils_header_decode_text (NULL, h->subject);
   gboolean labelled = FALSE;
   g_autofree gchar *token = subject_token (subject, &labelled);
-  if (token == NULL)
-    return TRUE;
-  if (!shr_store_find_draft_by_token (p->store, token, draft_id, error))
+  if (token != NULL && !shr_store_find_draft_by_token (p->store, token, draft_id, error))
     return FALSE;
-  if (*draft_id == 0 && labelled)
-    *draft_id = -1; /* labelled, unknown token: still a reply */
+  if (*draft_id == 0 && (labelled || (from_approver (p, h) && says_reply (subject))))
+    *draft_id = -1; /* a reply, to no draft we know: the approval step answers it */
   return TRUE;
 }
 
@@ -515,6 +560,39 @@ add_not_applicable (Step *s, GError **error)
                                NULL, NULL, s->prep->digest_json, NULL, error);
 }
 
+/* The draft a source that applies to us leaves (DESIGN.md "Correlation"):
+ * the case's first source queues one; a later source adds nothing unless
+ * it raises the case's grade (@raised). Then the case's newest draft, if
+ * the approvers have not seen it yet, takes the later source's content;
+ * else a new draft goes out: an update (続報) when a notice of the case was
+ * approved, or a fresh draft when none was (an earlier draft still
+ * pending, rejected or expired stays as it is). The notice is rendered
+ * from @match_json by the notify step; token and Message-ID are set when
+ * the draft is mailed. */
+static gboolean
+queue_case_draft (ShrStore *store, ShrPipelineResult *r, const gchar *title, const gchar *match_json,
+                  gboolean raised, GError **error)
+{
+  gint64 drafts = 0;
+  if (!shr_store_count_drafts (store, r->case_id, &drafts, error))
+    return FALSE;
+  if (drafts == 0)
+    return shr_store_add_draft (store, r->case_id, "new", NULL, NULL, title, match_json, &r->draft_id, error);
+  if (!raised)
+    return TRUE;
+  gboolean refreshed = FALSE;
+  if (!shr_store_draft_refresh_unmailed (store, r->case_id, title, match_json, &refreshed, error))
+    return FALSE;
+  if (refreshed)
+    return TRUE;
+  gint64 notified = 0;
+  if (!shr_store_case_notified_draft (store, r->case_id, G_MAXINT64, &notified, error))
+    return FALSE;
+  r->update = notified != 0;
+  return shr_store_add_draft (store, r->case_id, r->update ? "update" : "new", NULL, NULL, title, match_json,
+                              &r->draft_id, error);
+}
+
 static gboolean
 step_run (ShrStore *store, gpointer data, GError **error)
 {
@@ -580,19 +658,10 @@ step_run (ShrStore *store, gpointer data, GError **error)
       && !shr_store_case_set_grade (store, r->case_id, grade, error))
     return FALSE;
 
-  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
-    {
-      gint64 drafts = 0;
-      if (!shr_store_count_drafts (store, r->case_id, &drafts, error))
-        return FALSE;
-      /* A later source joins the case: no second draft. The notice is
-       * rendered from the match JSON (record included) by the render
-       * stage; token and Message-ID are set when the draft is sent. */
-      if (drafts == 0
-          && !shr_store_add_draft (store, r->case_id, "new", NULL, NULL, record->title, prep->match_json,
-                                   &r->draft_id, error))
-        return FALSE;
-    }
+  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
+      && !queue_case_draft (store, r, record->title, prep->match_json, grade_rank (grade) > grade_rank (old_grade),
+                            error))
+    return FALSE;
   if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
     return FALSE;
   r->outcome = SHR_OUTCOME_HANDLED;

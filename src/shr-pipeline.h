@@ -37,6 +37,7 @@ typedef struct
   gint64 case_id;     /* 0 when none */
   gboolean joined;    /* the case existed before this message */
   gint64 draft_id;    /* queued by this message, else 0 */
+  gboolean update;    /* that draft is an update (続報) of a notified case */
   ShrVerdict verdict; /* for handled messages */
   gchar *record_id;   /* for handled messages */
   gchar *reason;      /* why it was ignored, or why it failed; else NULL */
@@ -50,6 +51,13 @@ void shr_pipeline_result_clear (ShrPipelineResult *result);
 ShrPipeline *shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile,
                                const ShrVocabulary *vocab, const gchar *own_address);
 void shr_pipeline_free (ShrPipeline *pipeline);
+
+/* The addresses of [approval] approvers (NULL-terminated; copied). A mail
+ * from one of them whose Subject says it is a reply ("Re:", "返信:", …) is
+ * taken as a reply to a draft even when it names none: the approval step
+ * tells the approver it refers to no draft, and it is never read as a new
+ * advisory. */
+void shr_pipeline_set_approvers (ShrPipeline *pipeline, const gchar *const *approvers);
 
 /* Handles one message found in @folder at @uidvalidity/@uid. FALSE only
  * when the state could not be written (SHR_STORE_ERROR_*): then nothing of

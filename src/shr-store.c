@@ -1130,6 +1130,22 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id,
 }
 
 gboolean
+shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id,
+                               gboolean *found, GError **error)
+{
+  g_return_val_if_fail (store != NULL && found != NULL, FALSE);
+  *found = FALSE;
+  if (reply_message_id == NULL)
+    return TRUE;
+  g_auto (ShrStmt) stmt = get_stmt (
+      store, "SELECT 1 FROM decisions WHERE reply_message_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reply_message_id);
+  return step_row (store, stmt, "looking up a decision", found, error);
+}
+
+gboolean
 shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
                            GError **error)
 {
@@ -1331,6 +1347,16 @@ shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
 }
 
 gboolean
+shr_store_draft_set_body (ShrStore *store, gint64 draft_id, const gchar *body,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL && body != NULL, FALSE);
+  return update_one (store,
+                     "UPDATE drafts SET body = ?1, updated_at = ?2 WHERE id = ?3",
+                     body, draft_id, "storing a draft's notices", error);
+}
+
+gboolean
 shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
                               GError **error)
 {
@@ -1342,6 +1368,81 @@ shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
   sqlite3_bind_int64 (stmt, 1, at);
   sqlite3_bind_int64 (stmt, 2, draft_id);
   return write_one (store, stmt, "marking a draft reminded", NULL, error);
+}
+
+/* ---- a case's later sources ------------------------------------------------- */
+
+gboolean
+shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
+                                  const gchar *subject, const gchar *body,
+                                  gboolean *refreshed, GError **error)
+{
+  g_return_val_if_fail (store != NULL && refreshed != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE drafts SET subject = ?1, body = ?2, updated_at = ?3"
+      " WHERE id = (SELECT max(id) FROM drafts WHERE case_id = ?4)"
+      " AND status = 'pending' AND token IS NULL",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, subject);
+  bind_text (stmt, 2, body);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  sqlite3_bind_int64 (stmt, 4, case_id);
+  return write_one (store, stmt, "refreshing a draft", refreshed, error);
+}
+
+gboolean
+shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
+                               gint64 before_id, gint64 *draft_id,
+                               GError **error)
+{
+  g_return_val_if_fail (store != NULL && draft_id != NULL, FALSE);
+  *draft_id = 0;
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT min(id) FROM drafts WHERE case_id = ?1 AND id < ?2"
+      " AND status IN ('approved','sent')",
+      error);
+  gboolean found;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  sqlite3_bind_int64 (stmt, 2, before_id);
+  if (!step_row (store, stmt, "finding a case's first notice", &found, error))
+    return FALSE;
+  if (found)
+    *draft_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_drafts_mark_sent (ShrStore *store, guint *count, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE drafts SET status = 'sent', updated_at = ?1"
+      " WHERE status = 'approved'"
+      " AND EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
+      "   AND o.kind = 'notice' AND o.status = 'sent')"
+      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
+      "   AND o.kind = 'notice' AND o.status IN ('queued','sending'))",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "marking drafts sent", error);
+  guint changed = ok ? (guint)sqlite3_changes (store->db) : 0;
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (count != NULL)
+    *count = changed;
+  return TRUE;
 }
 
 /* ---- outbox with bytes ----------------------------------------------------- */

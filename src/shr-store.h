@@ -196,6 +196,13 @@ gboolean shr_store_add_decision (ShrStore *store, gint64 draft_id,
                                  const gchar *reply_message_id,
                                  gboolean *applied, GError **error);
 
+/* Whether a decision was recorded from the reply whose Message-ID is
+ * @reply_message_id (as given to shr_store_add_decision): a reply read
+ * again after a crash, or delivered twice, is then not answered again. */
+gboolean shr_store_decision_from_reply (ShrStore *store,
+                                        const gchar *reply_message_id,
+                                        gboolean *found, GError **error);
+
 /* Number of approvals recorded for @draft_id (for the quorum). */
 gboolean shr_store_count_approvals (ShrStore *store, gint64 draft_id,
                                     gint64 *count, GError **error);
@@ -254,9 +261,39 @@ gboolean shr_store_draft_set_ids (ShrStore *store, gint64 draft_id,
                                   const gchar *token, const gchar *message_id,
                                   GError **error);
 
+/* Replaces the body (JSON) of @draft_id: the notices as the draft showed
+ * them are kept with it when it is mailed, so that an approval sends
+ * exactly that text. */
+gboolean shr_store_draft_set_body (ShrStore *store, gint64 draft_id,
+                                   const gchar *body, GError **error);
+
 /* Records that the approvers were reminded of @draft_id at @at. */
 gboolean shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id,
                                        gint64 at, GError **error);
+
+/* ---- a case's later sources: refreshed drafts and updates ---------------- */
+
+/* When a later source raises a case's grade before the case's newest draft
+ * went to the approvers (pending, no token yet), the draft takes the new
+ * @subject and @body: nobody has seen the old text. @refreshed tells
+ * whether such a draft was found and changed. */
+gboolean shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
+                                           const gchar *subject,
+                                           const gchar *body,
+                                           gboolean *refreshed,
+                                           GError **error);
+
+/* The first draft of @case_id that was approved (its notices queued or
+ * sent), among drafts with an id below @before_id; *draft_id = 0 when the
+ * case was never notified. An update refers to that draft's notices. */
+gboolean shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
+                                        gint64 before_id, gint64 *draft_id,
+                                        GError **error);
+
+/* Approved drafts whose notices have all left the outbox, at least one of
+ * them delivered, become 'sent'. @count (may be NULL) gets how many. */
+gboolean shr_store_drafts_mark_sent (ShrStore *store, guint *count,
+                                     GError **error);
 
 /* ---- outbox: messages with their bytes, delivery per recipient ---------- */
 

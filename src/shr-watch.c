@@ -846,8 +846,52 @@ set_of (GArray *uids)
   return set;
 }
 
+/* Which of @uids are still in the folder (UID SEARCH): (transfer full),
+ * or NULL when the search itself failed. */
+static GArray *
+still_there (ShrWatch *w, GArray *uids)
+{
+  struct mailimap_set *set = set_of (uids);
+  struct mailimap_search_key *key = mailimap_search_key_new_uid (set);
+  clist *found = NULL;
+  int r = mailimap_uid_search (w->imap, NULL, key, &found);
+  mailimap_search_key_free (key);
+  if (r != MAILIMAP_NO_ERROR)
+    return NULL;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (clistiter *it = clist_begin (found); it != NULL; it = clist_next (it))
+    {
+      guint32 uid = *(uint32_t *)clist_content (it);
+      g_array_append_val (out, uid);
+    }
+  mailimap_search_result_free (found);
+  return out;
+}
+
+static gboolean move_uids_once (ShrWatch *w, GArray *uids, const gchar *dest, GError **error);
+
+/* Moves @uids to @dest. When the server refuses because some are gone
+ * (another shirase, or a person, moved them after our commit), the rest
+ * are moved and the gone ones are no error: their state is recorded. */
 static gboolean
 move_uids (ShrWatch *w, GArray *uids, const gchar *dest, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (move_uids_once (w, uids, dest, &local))
+    return TRUE;
+  g_autoptr (GArray) left = local->code == SHR_WATCH_ERROR_PROTOCOL ? still_there (w, uids) : NULL;
+  if (left == NULL || left->len == uids->len)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_message ("IMAP: %u of %u messages were moved away meanwhile; moving the rest to %s", uids->len - left->len,
+             uids->len, dest);
+  return move_uids_once (w, left, dest, error);
+}
+
+static gboolean
+move_uids_once (ShrWatch *w, GArray *uids, const gchar *dest, GError **error)
 {
   if (uids->len == 0)
     return TRUE;

@@ -11,6 +11,10 @@ with_approval "quorum = 1
 require_auth_results = false"
 
 dove () { doveadm -c "$DOVECOT_CONF" "$@"; }
+# Our own copy of the templates, changed after the draft went out (below).
+cp -r "$top_src/templates" "$work/templates"
+chmod -R u+w "$work/templates"
+printf '\n[templates]\ndir = templates\n' >>"$conf"
 
 # 1. The advisory → a draft to the approver.
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
@@ -23,6 +27,9 @@ echo "$subject" | grep -q '\[承認依頼 #[0-9A-Z]\{10\}\]' || fail "the draft'
 case "$msgid" in "<draft."*) ;; *) fail "unexpected draft Message-ID: $msgid" ;; esac
 [ "$(count INBOX)" = 0 ] || fail "the advisory stayed in INBOX"
 [ "$("$top_src/tests/mailstack/count.sh" admin)" = 0 ] || fail "a notice went out before the approval"
+
+# Editing the templates now must not change what the approver approves.
+printf '\n（下書きの後に変更 / changed after the draft）\n' >>"$work/templates/mail-ja.mustache"
 
 # 2. The approver's reply → the notices.
 {
@@ -37,7 +44,13 @@ case "$msgid" in "<draft."*) ;; *) fail "unexpected draft Message-ID: $msgid" ;;
   printf '承認します。\n\n'
   dove fetch -u approver body mailbox INBOX all | sed -n '2,$p' | sed 's/^/> /'
 } >"$work/reply.eml"
-deliver "$work/reply.eml"
+# The approver's client sends the reply to the draft's Reply-To, through
+# Postfix: it must come back to the watched mailbox.
+reply_to=$(header approver Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+[ "$reply_to" = watch@example.test ] || fail "the draft's Reply-To is '$reply_to', not the watched mailbox"
+"$top_src/tests/mailstack/send.sh" approver "$reply_to" "$work/reply.eml" >/dev/null || fail "could not send the reply"
+for _ in $(seq 100); do [ "$(count INBOX)" -ge 1 ] && break; sleep 0.1; done
+[ "$(count INBOX)" = 1 ] || fail "the reply did not reach the watched INBOX"
 out=$(run_once 2>&1) || { echo "$out"; fail "second shirase once failed"; }
 echo "$out" | grep -q "1 replies" || { echo "$out"; fail "the reply was not seen as one"; }
 wait_count admin 2 || { echo "$out"; fail "the notices did not reach admin"; }
@@ -49,12 +62,30 @@ echo "$subjects"
 # One Subject in Japanese (non-ASCII), one in English (ASCII only).
 [ "$(echo "$subjects" | LC_ALL=C grep -c '[^ -~]')" = 1 ] || fail "expected one Japanese Subject"
 [ "$(echo "$subjects" | LC_ALL=C grep -c '^[ -~]*$')" = 1 ] || fail "expected one English Subject"
+[ "$(header admin Reply-To | sort -u)" = approver@example.test ] || fail "the notices' Reply-To is not the approvers: $(header admin Reply-To)"
 langs=$(header admin Message-ID | sed -n 's/^<notice\.[0-9]*\.\([a-z]*\)\..*/\1/p' | sort | tr '\n' ' ')
 [ "$langs" = "en ja " ] || fail "notice Message-IDs name languages '$langs', expected 'en ja '"
+# What went out is what the draft showed, word for word, in each language.
+draft_mid=$(echo "$msgid" | tr -d '<>')
+draft_text=$(body approver "$draft_mid")
+for lang in ja en; do
+  notice_mid=$(header admin Message-ID | tr -d ' <>' | grep "^notice\.[0-9]*\.$lang\.")
+  body admin "$notice_mid" >"$work/notice-$lang.txt"
+  case $lang in
+    ja) printf '%s\n' "$draft_text" | sed -n '/^==== 送信される通知（日本語）/,/^==== 送信される通知（英語）/p' | sed '1d;$d' ;;
+    en) printf '%s\n' "$draft_text" | sed -n '/^==== 送信される通知（英語）/,$p' | sed '1d' ;;
+  esac >"$work/draft-$lang.txt"
+  [ -s "$work/draft-$lang.txt" ] || fail "the draft shows no $lang notice"
+  diff <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/draft-$lang.txt") \
+       <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/notice-$lang.txt") >"$work/diff-$lang.txt" \
+    || { head -20 "$work/diff-$lang.txt"; fail "the $lang notice sent differs from the draft"; }
+  echo "$lang notice: $(wc -l <"$work/notice-$lang.txt") lines, the same as the draft showed"
+done
 # The reply is kept (moved to done once decided), never deleted.
 [ "$(count INBOX)" = 0 ] || fail "the decided reply stayed in INBOX"
 [ "$(count shirase/done)" = 2 ] || fail "$(count shirase/done) messages in done, 2 expected (advisory, reply)"
-[ "$(db "SELECT status FROM drafts")" = approved ] || fail "draft status: $(db "SELECT status FROM drafts")"
+# Approved, and once its notices are delivered, sent.
+[ "$(db "SELECT status FROM drafts")" = sent ] || fail "draft status: $(db "SELECT status FROM drafts")"
 # The approver is told what was decided and who receives what.
 wait_count approver 2 || fail "no confirmation reached the approver"
 confirm=$(header approver Subject | grep '^\[承認済み / Approved\]') || fail "no [承認済み / Approved] confirmation: $(header approver Subject)"

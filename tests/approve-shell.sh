@@ -37,6 +37,7 @@ run_once >/dev/null 2>&1 || fail "shirase once after approve failed"
 for _ in $(seq 100); do [ "$(admin_count)" -ge 2 ] && break; sleep 0.1; done
 sleep 1
 [ "$(admin_count)" = 2 ] || fail "admin got $(admin_count) notices, 2 expected"
+[ "$(db "SELECT status FROM drafts WHERE id = $id")" = sent ] || fail "draft status after sending: $(db "SELECT status FROM drafts")"
 
 out=$(sh approve "$id" 2>&1); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q "not" || fail "a second approve: rc=$rc $out"

@@ -357,6 +357,13 @@ test_verify_other_drafts_token (void)
   g_ptr_array_set_size (r->refs, 0);
   shr_reply_add_header (r, "Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_WRONG_TOKEN);
+  /* Still refused when its In-Reply-To names this draft: ambiguous. */
+  g_autoptr (ShrReply) both = shr_reply_new ();
+  shr_reply_add_header (both, "From", "Boss <Boss@Example.test>");
+  shr_reply_add_header (both, "Message-ID", "<reply.2@mail.example.test>");
+  shr_reply_add_header (both, "In-Reply-To", "<" DRAFT_MID ">");
+  shr_reply_add_header (both, "Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
+  ASSERT_VERDICT (check (both, FALSE, &draft_ref, T0), SHR_REPLY_WRONG_TOKEN);
 }
 
 static void

@@ -81,15 +81,21 @@ teardown (Fixture *f, gconstpointer data)
 }
 
 static GBytes *
-fixture_mail (const gchar *name)
+data_mail (const gchar *dir, const gchar *name)
 {
-  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "mail", name, NULL);
+  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", dir, name, NULL);
   gchar *text = NULL;
   gsize len = 0;
   g_autoptr (GError) error = NULL;
   g_file_get_contents (path, &text, &len, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (text, len);
+}
+
+static GBytes *
+fixture_mail (const gchar *name)
+{
+  return data_mail ("mail", name);
 }
 
 static GBytes *
@@ -290,6 +296,131 @@ test_second_source_joins (Fixture *f, gconstpointer data)
   shr_pipeline_result_clear (&r2);
 }
 
+/* ---- a later source raising the grade ------------------------------------------- */
+
+/* The case's drafts, oldest first, as "kind/status/grade" words. */
+static gchar *
+case_drafts (Fixture *f, gint64 case_id)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  for (gint64 id = 1;; id++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, id, &error);
+      if (d == NULL)
+        break;
+      if (d->case_id != case_id)
+        continue;
+      g_autoptr (JsonNode) body = json_from_string (d->body, &error);
+      g_assert_no_error (error);
+      JsonObject *view = json_object_get_object_member (json_node_get_object (body), "view");
+      const gchar *letter = json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter");
+      g_string_append_printf (out, "%s%s/%s/%s", out->len > 0 ? " " : "", d->kind, d->status, letter);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The first source (Cisco, CVSS 6.8: grade C) gives a draft; what the
+ * second (CISA KEV, same CVE: grade A) does depends on that draft. */
+static gint64
+first_source (Fixture *f)
+{
+  g_autoptr (GBytes) first = data_mail ("update", "cisco-snmp-first.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, first, &r);
+  g_assert_cmpint (r.draft_id, >, 0);
+  g_assert_false (r.update);
+  gint64 case_id = r.case_id;
+  g_autofree gchar *drafts = case_drafts (f, case_id);
+  g_assert_cmpstr (drafts, ==, "new/pending/C");
+  shr_pipeline_result_clear (&r);
+  return case_id;
+}
+
+static void
+second_source (Fixture *f, gint64 case_id, ShrPipelineResult *r)
+{
+  g_autoptr (GBytes) kev = data_mail ("update", "cisa-kev-later.eml");
+  handle (f, 2, kev, r);
+  g_assert_true (r->joined);
+  g_assert_cmpint (r->case_id, ==, case_id);
+  g_autofree gchar *grade = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_case_get (f->store, case_id, NULL, &grade, &error));
+  g_assert_cmpstr (grade, ==, "A");
+}
+
+static void
+set_ids (Fixture *f, gint64 draft_id, const gchar *status)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_draft_set_ids (f->store, draft_id, "TOKEN00001", "draft.1@example.test", &error));
+  if (status != NULL)
+    g_assert_true (shr_store_draft_set_status (f->store, draft_id, status, &error));
+  g_assert_no_error (error);
+}
+
+/* Notified at C, now exploited (A): an update draft. */
+static void
+test_update_after_notice (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  gint64 case_id = first_source (f);
+  set_ids (f, 1, "approved");
+  ShrPipelineResult r = { 0 };
+  second_source (f, case_id, &r);
+  g_assert_cmpint (r.draft_id, ==, 2);
+  g_assert_true (r.update);
+  g_autofree gchar *drafts = case_drafts (f, case_id);
+  g_assert_cmpstr (drafts, ==, "new/approved/C update/pending/A");
+  shr_pipeline_result_clear (&r);
+  /* A third source at the same grade adds nothing. */
+  g_autoptr (GBytes) kev = data_mail ("update", "cisa-kev-later.eml");
+  g_autofree gchar *text = g_strndup (g_bytes_get_data (kev, NULL), g_bytes_get_size (kev));
+  g_auto (GStrv) parts = g_strsplit (text, "20261124.kev.1@", 2);
+  g_autofree gchar *other = g_strjoinv ("20261125.kev.1@", parts);
+  g_autoptr (GBytes) third = text_mail (other);
+  ShrPipelineResult r3 = { 0 };
+  handle (f, 3, third, &r3);
+  g_assert_true (r3.joined);
+  g_assert_cmpint (r3.draft_id, ==, 0);
+  g_autofree gchar *after = case_drafts (f, case_id);
+  g_assert_cmpstr (after, ==, "new/approved/C update/pending/A");
+  shr_pipeline_result_clear (&r3);
+}
+
+/* The draft has not reached the approvers yet: it takes the new content. */
+static void
+test_update_refreshes_unmailed (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  gint64 case_id = first_source (f);
+  ShrPipelineResult r = { 0 };
+  second_source (f, case_id, &r);
+  g_assert_cmpint (r.draft_id, ==, 0);
+  g_autofree gchar *drafts = case_drafts (f, case_id);
+  g_assert_cmpstr (drafts, ==, "new/pending/A");
+  shr_pipeline_result_clear (&r);
+}
+
+/* The approvers have the C draft and have not answered, or rejected it:
+ * a new draft at A (not an update: nothing was notified). */
+static void
+test_update_without_notice (Fixture *f, gconstpointer data)
+{
+  const gchar *status = data;
+  gint64 case_id = first_source (f);
+  set_ids (f, 1, status);
+  ShrPipelineResult r = { 0 };
+  second_source (f, case_id, &r);
+  g_assert_cmpint (r.draft_id, ==, 2);
+  g_assert_false (r.update);
+  g_autofree gchar *drafts = case_drafts (f, case_id);
+  g_autofree gchar *expected = g_strdup_printf ("new/%s/C new/pending/A", status != NULL ? status : "pending");
+  g_assert_cmpstr (drafts, ==, expected);
+  shr_pipeline_result_clear (&r);
+}
+
 static void
 test_not_applicable (Fixture *f, gconstpointer data)
 {
@@ -479,6 +610,10 @@ main (int argc, char **argv)
   g_test_add ("/pipeline/case/not-applicable", Fixture, NULL, setup, test_not_applicable, teardown);
   g_test_add ("/pipeline/case/not-applicable-with-draft", Fixture, NULL, setup,
               test_not_applicable_with_draft, teardown);
+  g_test_add ("/pipeline/update/after-notice", Fixture, NULL, setup, test_update_after_notice, teardown);
+  g_test_add ("/pipeline/update/refreshes-unmailed", Fixture, NULL, setup, test_update_refreshes_unmailed, teardown);
+  g_test_add ("/pipeline/update/pending", Fixture, NULL, setup, test_update_without_notice, teardown);
+  g_test_add ("/pipeline/update/rejected", Fixture, "rejected", setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
   g_test_add_func ("/watch/config", test_watch_config);
   int status = g_test_run ();

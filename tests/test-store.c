@@ -662,6 +662,78 @@ test_notices_since (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The status of draft @id (for the assertions below). */
+static gchar *
+draft_status (ShrStore *store, gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *status = NULL;
+  g_assert_true (shr_store_draft_get_status (store, id, &status, &error));
+  return status;
+}
+
+/* Claims every due row and ends each with the status its recipient's
+ * local part names ("ok…" sent, "bad…" failed, else left queued). */
+static void
+finish_rows (ShrStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (shr_store_outbox_claim (store, G_MAXINT32, G_MAXINT32 + 900LL, 100, &rows, &error));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ShrOutboxRow *row = rows->pdata[i];
+      const gchar *status = g_str_has_prefix (row->recipient, "ok") ? "sent"
+                            : g_str_has_prefix (row->recipient, "bad") ? "failed" : "queued";
+      g_assert_true (shr_store_outbox_finish (store, row->id, status, 1, 0, NULL, &error));
+    }
+  g_assert_no_error (error);
+}
+
+/* An approved draft becomes 'sent' once none of its notices is waiting
+ * and at least one was delivered; a draft whose every notice failed stays
+ * 'approved'. */
+static void
+test_drafts_mark_sent (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *keys[] = { "CVE-2024-3333", NULL };
+  gint64 case_id, d1, d2;
+  g_assert_true (shr_store_case_for_keys (store, keys, "t", &case_id, NULL, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T1", "d1@x", NULL, NULL, &d1, &error));
+  g_assert_true (shr_store_add_draft (store, case_id, NULL, "T2", "d2@x", NULL, NULL, &d2, &error));
+  g_assert_true (shr_store_draft_set_status (store, d1, "approved", &error));
+  g_assert_true (shr_store_draft_set_status (store, d2, "approved", &error));
+  g_autoptr (GBytes) bytes = g_bytes_new_static ("x", 1);
+  const gchar *to1[] = { "ok@example.test", "later@example.test", NULL };
+  const gchar *to2[] = { "bad@example.test", NULL };
+  g_assert_true (shr_store_outbox_add_message (store, d1, "notice", "ja", "n1@x", "s@x", to1, bytes, NULL, &error));
+  g_assert_true (shr_store_outbox_add_message (store, d2, "notice", "ja", "n2@x", "s@x", to2, bytes, NULL, &error));
+  g_assert_no_error (error);
+
+  guint count = 99;
+  g_assert_true (shr_store_drafts_mark_sent (store, &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+  finish_rows (store); /* ok: sent, later: queued again, bad: failed */
+  g_assert_true (shr_store_drafts_mark_sent (store, &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+  g_autofree gchar *s1 = draft_status (store, d1);
+  g_assert_cmpstr (s1, ==, "approved");
+
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (shr_store_outbox_claim (store, G_MAXINT32, G_MAXINT32 + 900LL, 100, &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_true (shr_store_outbox_finish (store, ((ShrOutboxRow *)rows->pdata[0])->id, "sent", 2, 0, NULL, &error));
+  g_assert_true (shr_store_drafts_mark_sent (store, &count, &error));
+  g_assert_cmpuint (count, ==, 1);
+  g_autofree gchar *s1_after = draft_status (store, d1);
+  g_autofree gchar *s2_after = draft_status (store, d2);
+  g_assert_cmpstr (s1_after, ==, "sent");
+  g_assert_cmpstr (s2_after, ==, "approved");
+}
+
 static gboolean
 write_then_fail (ShrStore *store, gpointer data, GError **error)
 {
@@ -898,6 +970,7 @@ main (int argc, char **argv)
   ADD ("/store/outbox/once", test_outbox_once);
   ADD ("/store/digest/items", test_digest_items);
   ADD ("/store/digest/notices-since", test_notices_since);
+  ADD ("/store/drafts/mark-sent", test_drafts_mark_sent);
   ADD ("/store/transaction/rollback", test_transaction);
   ADD ("/store/transaction/second-writer", test_concurrent_writer_waits);
   ADD ("/store/status", test_status);

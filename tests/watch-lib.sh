@@ -52,6 +52,7 @@ port = $IMAP_PORT
 security = starttls
 ca_file = $CA_FILE
 user = watch
+address = watch@example.test
 password_file = pw
 done_folder = shirase/done
 failed_folder = shirase/failed
@@ -159,4 +160,58 @@ m = email.message_from_string(sys.stdin.read())
 v = m.get(sys.argv[1], "")
 print(str(email.header.make_header(email.header.decode_header(v))).replace("\n", " "))' "$2"
   done
+}
+
+# mails USER: one line per message in USER's INBOX, oldest first:
+# Message-ID, In-Reply-To, Subject (decoded), tab-separated.
+mails ()
+{
+  local uid
+  for uid in $(doveadm -c "$DOVECOT_CONF" fetch -u "$1" uid mailbox INBOX all | sed -n 's/^uid: //p'); do
+    doveadm -c "$DOVECOT_CONF" fetch -u "$1" hdr mailbox INBOX uid "$uid" | sed '1d' | python3 -c '
+import email, email.header, sys
+m = email.message_from_string(sys.stdin.read())
+def h(n):
+    return str(email.header.make_header(email.header.decode_header(m.get(n, "")))).replace("\n", " ")
+print("\t".join((h("Message-ID").strip(), h("In-Reply-To").strip(), h("Subject"))))'
+  done
+}
+
+# body USER MESSAGE-ID: the plain-text body of that message in USER's INBOX.
+body ()
+{
+  doveadm -c "$DOVECOT_CONF" fetch -u "$1" text mailbox INBOX header message-id "$2" | sed '1d' | python3 -c '
+import email, email.policy, sys
+m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+print(m.get_body(preferencelist=("plain",)).get_content())'
+}
+
+# reply_to_draft FILE TEXT [APPROVER]: the approver's reply saying TEXT to
+# the newest draft ([承認依頼 …], not a reminder) in their INBOX, written to
+# FILE and delivered to the watched INBOX.
+reply_to_draft ()
+{
+  local file=$1 text=$2 who=${3:-approver} line msgid subject
+  line=$(mails "$who" | awk -F'\t' '$3 ~ /^\[承認依頼 #/ && $3 !~ /再通知/' | tail -1)
+  [ -n "$line" ] || fail "no draft in $who's INBOX"
+  msgid=$(printf '%s' "$line" | cut -f1)
+  subject=$(printf '%s' "$line" | cut -f3)
+  {
+    printf 'From: %s <%s@example.test>\n' "$who" "$who"
+    printf 'To: Shirase <shirase@example.test>\n'
+    printf 'Subject: Re: %s\n' "$subject"
+    printf 'Message-ID: <reply.%s.%s@example.test>\n' "$(date +%s%N)" "$who"
+    printf 'In-Reply-To: %s\nReferences: %s\n' "$msgid" "$msgid"
+    printf 'Date: %s\n' "$(date -R)"
+    printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n'
+    printf '%s\n' "$text"
+  } >"$file"
+  deliver "$file"
+}
+
+# set_key KEY VALUE: changes the one line "KEY = …" of the configuration.
+set_key ()
+{
+  [ "$(grep -c "^$1 = " "$conf")" = 1 ] || fail "set_key: no single '$1 = ' line in the configuration"
+  sed -i "s|^$1 = .*|$1 = $2|" "$conf"
 }
