@@ -71,6 +71,10 @@ shr_cmd_status (int argc, char **argv)
   printf ("drafts pending: %" G_GINT64_FORMAT "\n", st.drafts_pending);
   printf ("outbox:         %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed\n", st.outbox_backlog,
           st.outbox_failed);
+  g_autofree gchar *last_digest = shr_store_setting_get (store, "digest.last_date", NULL);
+  printf ("next digest:    %" G_GINT64_FORMAT " not-applicable advisories, %" G_GINT64_FORMAT
+          " held-back notices (digest done for: %s)\n",
+          st.digest_waiting, st.digest_folded, last_digest != NULL && *last_digest ? last_digest : "never");
   printf ("last sync:      %s\n", last_sync != NULL ? last_sync : "never");
   printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
   g_autofree gchar *imap_error = shr_store_setting_get (store, "imap.last_error", NULL);

@@ -1998,6 +1998,14 @@ shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
       || !query_int64 (store,
                        "SELECT count(*) FROM outbox WHERE status = 'failed'",
                        &status->outbox_failed, error)
+      || !query_int64 (store,
+                       "SELECT count(*) FROM digest_items"
+                       " WHERE kind = 'not_applicable' AND digested_at IS NULL",
+                       &status->digest_waiting, error)
+      || !query_int64 (store,
+                       "SELECT count(*) FROM digest_items"
+                       " WHERE kind = 'folded' AND digested_at IS NULL",
+                       &status->digest_folded, error)
       || !query_int64 (store, "SELECT max(last_sync_at) FROM sync",
                        &status->last_sync_at, error))
     return FALSE;

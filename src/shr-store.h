@@ -449,6 +449,8 @@ typedef struct
   gint64 drafts_pending;
   gint64 outbox_backlog;  /* queued or sending */
   gint64 outbox_failed;
+  gint64 digest_waiting;  /* not-applicable advisories for the next digest */
+  gint64 digest_folded;   /* notices held back for recipients' next digest */
   gint64 last_sync_at;    /* 0: never */
   gchar *last_error;      /* the latest message or outbox error, or NULL */
 } ShrStoreStatus;

@@ -102,6 +102,9 @@ sleep 1
 [ "$(notices_of "$a_id")" = 2 ] || fail "the A notice is not in admin's mailbox"
 [ "$(notices_of "$c2")" = 0 ] && ! header admin Subject | grep -qF "$c2_subject" || fail "the folded notice went out at once"
 
+st=$(status) || fail "shirase status failed"
+echo "$st" | grep -q '^next digest: *1 not-applicable advisories, 1 held-back notices' || { echo "$st"; fail "status does not show what waits for the digest"; }
+
 # ---- day 1: the digests -----------------------------------------------------------
 out=$(day 1) || { echo "$out"; fail "shirase once (day 1) failed"; }
 for _ in $(seq 100); do [ "$(approver_digests)" -ge 1 ] && [ "$(mailbox_count admin)" -ge 5 ] && break; sleep 0.1; done
@@ -127,6 +130,8 @@ echo "$mine" | grep -q '======== 1/1 日本語 ========' || fail "the Japanese n
 echo "$mine" | grep -q '======== 1/1 English ========' || fail "the English notice is not in admin's digest"
 echo "$mine" | grep -qF "件名: $c2_subject" || { echo "$mine"; fail "the folded notice's text is not in admin's digest"; }
 [ "$(db "SELECT count(*) FROM digest_items WHERE digested_at IS NULL")" = 0 ] || fail "items left undigested"
+
+status | grep -q '^next digest: *0 not-applicable advisories, 0 held-back notices' || fail "status still shows items waiting"
 
 # The same day again: nothing more.
 day 1 >/dev/null || fail "shirase once (day 1, again) failed"
