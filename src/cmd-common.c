@@ -1,5 +1,8 @@
 /* Small pieces shared by the CLI verbs. */
+#include "config.h"
+
 #include "shr-cli.h"
+#include "shr-lexicon.h"
 
 GDateTime *
 shr_cli_now (const gchar *verb, const gchar *now_text)
@@ -11,4 +14,32 @@ shr_cli_now (const gchar *verb, const gchar *now_text)
   if (now == NULL)
     g_printerr ("shirase %s: --now: \"%s\" is not an ISO 8601 time\n", verb, now_text);
   return now;
+}
+
+gboolean
+shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, ShrStore **store)
+{
+  g_autoptr (GError) error = NULL;
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  if (lexicon == NULL)
+    {
+      g_printerr ("shirase %s: %s\n", verb, error->message);
+      return FALSE;
+    }
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  g_autoptr (ShrService) s = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
+  if (s == NULL)
+    {
+      g_printerr ("shirase %s: %s\n", verb, error->message);
+      return FALSE;
+    }
+  ShrStore *st = shr_store_open (s->state_dir, &error);
+  if (st == NULL)
+    {
+      g_printerr ("shirase %s: %s\n", verb, error->message);
+      return FALSE;
+    }
+  *service = g_steal_pointer (&s);
+  *store = st;
+  return TRUE;
 }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "shr-cli.h"
-#include "shr-lexicon.h"
 #include "shr-notify.h"
 #include "shr-service.h"
 #include "shr-store.h"
@@ -21,28 +20,7 @@ typedef struct
 static gboolean
 open_state (const gchar *verb, const gchar *conf, Opened *o)
 {
-  g_autoptr (GError) error = NULL;
-  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
-  if (lexicon == NULL)
-    {
-      g_printerr ("shirase %s: %s\n", verb, error->message);
-      return FALSE;
-    }
-  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  o->service = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
-  if (o->service == NULL)
-    {
-      g_printerr ("shirase %s: %s\n", verb, error->message);
-      return FALSE;
-    }
-  o->store = shr_store_open (o->service->state_dir, &error);
-  if (o->store == NULL)
-    {
-      g_printerr ("shirase %s: %s\n", verb, error->message);
-      shr_service_free (o->service);
-      return FALSE;
-    }
-  return TRUE;
+  return shr_cli_open_state (verb, conf, &o->service, &o->store);
 }
 
 static void

@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "shr-cli.h"
-#include "shr-lexicon.h"
 #include "shr-service.h"
 #include "shr-store.h"
 
@@ -30,26 +29,10 @@ shr_cmd_status (int argc, char **argv)
       g_printerr ("shirase status: %s\n", error->message);
       return 2;
     }
-  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
-  if (lexicon == NULL)
-    {
-      g_printerr ("shirase status: %s\n", error->message);
-      return 1;
-    }
-  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  g_autoptr (ShrService) service
-      = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
-  if (service == NULL)
-    {
-      g_printerr ("shirase status: %s\n", error->message);
-      return 1;
-    }
-  g_autoptr (ShrStore) store = shr_store_open (service->state_dir, &error);
-  if (store == NULL)
-    {
-      g_printerr ("shirase status: %s\n", error->message);
-      return 1;
-    }
+  g_autoptr (ShrService) service = NULL;
+  g_autoptr (ShrStore) store = NULL;
+  if (!shr_cli_open_state ("status", conf, &service, &store))
+    return 1;
   ShrStoreStatus st = { 0 };
   if (!shr_store_get_status (store, &st, &error))
     {

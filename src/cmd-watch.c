@@ -139,14 +139,16 @@ on_watch_event (const GError *error, gpointer data)
 }
 
 static ShrWatchDisposition
-disposition_for (ShrOutcome outcome)
+disposition_for (ShrOutcome outcome, gboolean approving)
 {
   switch (outcome)
     {
     case SHR_OUTCOME_FAILED:
       return SHR_WATCH_FAILED;
     case SHR_OUTCOME_REPLY:
-      return SHR_WATCH_KEEP; /* for the approval step */
+      /* Until its decision commits, a reply is read again on every pass;
+       * without an approval step configured it is kept for a person. */
+      return approving ? SHR_WATCH_RETRY : SHR_WATCH_KEEP;
     case SHR_OUTCOME_HANDLED:
     case SHR_OUTCOME_IGNORED:
     default:
@@ -271,7 +273,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
           ok = FALSE;
           break;
         }
-      disp[i] = disposition_for (res.outcome);
+      disp[i] = disposition_for (res.outcome, r->notify != NULL);
       is_reply[i] = res.outcome == SHR_OUTCOME_REPLY;
       log_result (&msgs[i], &res);
       if (res.duplicate)
@@ -316,8 +318,8 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       if (shr_notify_reply (r->notify, msgs[k].raw, &local))
         disp[k] = SHR_WATCH_DONE;
       else
-        g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder", msgs[k].folder,
-                   msgs[k].uid, local->message);
+        g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder, read again on the next pass",
+                   msgs[k].folder, msgs[k].uid, local->message);
     }
   if (r->notify != NULL)
     {

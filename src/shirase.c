@@ -29,6 +29,7 @@ static const ShrVerb verbs[] = {
   { "drafts", shr_cmd_drafts, "List the drafts waiting for a decision" },
   { "approve", shr_cmd_drafts, "Approve a draft from a shell (ID)" },
   { "reject", shr_cmd_drafts, "Reject a draft from a shell (ID --reason TEXT)" },
+  { "outbox", shr_cmd_outbox, "Mail not yet delivered; --retry-failed queues failed mail again" },
   { NULL, NULL, NULL },
 };
 

@@ -982,15 +982,29 @@ typedef struct
   const gchar *reason;
   const gchar *reply_message_id;
   guint quorum;
-  ShrStoreTxnFunc on_approved;
-  gpointer on_approved_data;
+  ShrDecidedFunc on_decided;
+  gpointer on_decided_data;
   ShrDecisionOutcome outcome;
 } Decide;
+
+static gboolean decide_step (ShrStore *store, Decide *d, GError **error);
 
 static gboolean
 decide_txn (ShrStore *store, gpointer data, GError **error)
 {
   Decide *d = data;
+  if (!decide_step (store, d, error))
+    return FALSE;
+  gboolean decided = d->outcome == SHR_DECISION_APPROVED || d->outcome == SHR_DECISION_REJECTED
+                     || d->outcome == SHR_DECISION_RECORDED || d->outcome == SHR_DECISION_HELD;
+  return !decided || d->on_decided == NULL
+         || d->on_decided (store, d->outcome, d->command == SHR_COMMAND_REJECT ? d->reason : NULL,
+                           d->on_decided_data, error);
+}
+
+static gboolean
+decide_step (ShrStore *store, Decide *d, GError **error)
+{
   g_autofree gchar *status = NULL;
   if (!shr_store_draft_get_status (store, d->draft_id, &status, error))
     return FALSE;
@@ -1028,16 +1042,13 @@ decide_txn (ShrStore *store, gpointer data, GError **error)
       return TRUE;
     }
   d->outcome = SHR_DECISION_APPROVED;
-  if (!shr_store_draft_set_status (store, d->draft_id, "approved", error))
-    return FALSE;
-  return d->on_approved == NULL || d->on_approved (store, d->on_approved_data, error);
+  return shr_store_draft_set_status (store, d->draft_id, "approved", error);
 }
 
 gboolean
 shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
-                    const gchar *reason, const gchar *reply_message_id, guint quorum,
-                    ShrStoreTxnFunc on_approved, gpointer on_approved_data, ShrDecisionOutcome *outcome,
-                    GError **error)
+                    const gchar *reason, const gchar *reply_message_id, guint quorum, ShrDecidedFunc on_decided,
+                    gpointer on_decided_data, ShrDecisionOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
@@ -1045,7 +1056,7 @@ shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, Shr
   g_return_val_if_fail (!shr_store_in_transaction (store), FALSE);
   Decide d = { draft_id,    approver,         command,
                reason,      reply_message_id, quorum,
-               on_approved, on_approved_data, SHR_DECISION_NOT_PENDING };
+               on_decided,  on_decided_data,  SHR_DECISION_NOT_PENDING };
   if (!shr_store_transaction (store, decide_txn, &d, error))
     return FALSE;
   if (outcome != NULL)
@@ -1116,7 +1127,7 @@ shr_reply_result_clear (ShrReplyResult *result)
 
 gboolean
 shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, const ShrReply *reply, gint64 now,
-                          ShrStoreTxnFunc on_approved, gpointer on_approved_data, ShrReplyResult *result,
+                          ShrDecidedFunc on_decided, gpointer on_decided_data, ShrReplyResult *result,
                           GError **error)
 {
   g_return_val_if_fail (store != NULL && config != NULL && reply != NULL, FALSE);
@@ -1158,7 +1169,7 @@ shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, cons
       return TRUE;
     }
   if (!shr_approve_decide (store, result->draft_id, reply->from, result->command, result->reason,
-                           reply->message_id, config->quorum, on_approved, on_approved_data, &result->outcome,
+                           reply->message_id, config->quorum, on_decided, on_decided_data, &result->outcome,
                            error))
     return FALSE;
   result->decided = TRUE;

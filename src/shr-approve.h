@@ -178,19 +178,26 @@ typedef enum
 
 const gchar *shr_decision_outcome_to_string (ShrDecisionOutcome outcome);
 
+/* Runs inside the deciding transaction when a decision was taken (outcome
+ * APPROVED, REJECTED, RECORDED or HELD; not for a replay or a draft no
+ * longer pending), so that what it queues — the notices, the approver's
+ * confirmation — commits with the decision or not at all. @reason: a
+ * rejection's reason, or NULL. */
+typedef gboolean (*ShrDecidedFunc) (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason,
+                                    gpointer user_data, GError **error);
+
 /* Applies @command from @approver to draft @draft_id in one transaction
  * (BEGIN IMMEDIATE): the draft must be pending; an approval is recorded
  * once per (draft, approver) and per reply Message-ID, and moves the draft
  * to approved when @quorum distinct approvers have approved; one rejection
- * moves it to rejected. When the draft becomes approved, @on_approved (may
- * be NULL) runs inside the same transaction, so the notices it queues
- * commit with the approval or not at all: two approvers at once, or one
- * reply read twice, queue them exactly once. @outcome says what happened.
- * Must be called outside a transaction. */
+ * moves it to rejected. @on_decided (may be NULL) runs inside the same
+ * transaction: two approvers at once, or one reply read twice, queue the
+ * notices exactly once, and a crash never leaves a decision unconfirmed.
+ * @outcome says what happened. Must be called outside a transaction. */
 gboolean shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
                              const gchar *reason, const gchar *reply_message_id, guint quorum,
-                             ShrStoreTxnFunc on_approved, gpointer on_approved_data,
-                             ShrDecisionOutcome *outcome, GError **error);
+                             ShrDecidedFunc on_decided, gpointer on_decided_data, ShrDecisionOutcome *outcome,
+                             GError **error);
 
 /* ---- store glue ------------------------------------------------------------ */
 
@@ -226,11 +233,11 @@ void shr_reply_result_clear (ShrReplyResult *result);
 /* What the watcher calls for a reply: finds the draft (In-Reply-To and
  * References, else the Subject's token), verifies the reply at @now, reads
  * its command and, when it counts, decides (shr_approve_decide with
- * [approval] quorum and @on_approved). A reply that does not count changes
+ * [approval] quorum and @on_decided). A reply that does not count changes
  * nothing. FALSE only on a state error. Clear @result with
  * shr_reply_result_clear. */
 gboolean shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, const ShrReply *reply,
-                                   gint64 now, ShrStoreTxnFunc on_approved, gpointer on_approved_data,
+                                   gint64 now, ShrDecidedFunc on_decided, gpointer on_decided_data,
                                    ShrReplyResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrReply, shr_reply_free)

@@ -5,6 +5,9 @@
 
 #include <glib.h>
 
+#include "shr-service.h"
+#include "shr-store.h"
+
 G_BEGIN_DECLS
 
 int shr_cmd_extract (int argc, char **argv);
@@ -16,6 +19,7 @@ int shr_cmd_render (int argc, char **argv);
 int shr_cmd_once (int argc, char **argv);
 int shr_cmd_watch (int argc, char **argv);
 int shr_cmd_status (int argc, char **argv);
+int shr_cmd_outbox (int argc, char **argv);
 
 /* The configuration file when -c is not given. */
 #define SHR_DEFAULT_CONFIG "/etc/shirase/shirase.conf"
@@ -24,5 +28,10 @@ int shr_cmd_status (int argc, char **argv);
  * for reproducible output) or the current time. NULL after printing an
  * error naming @verb when --now does not parse. (transfer full) */
 GDateTime *shr_cli_now (const gchar *verb, const gchar *now_text);
+
+/* Loads @conf (NULL: the default) and opens its state, printing an error
+ * naming @verb when either fails. @service and @store (transfer full) are
+ * set only on success. */
+gboolean shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, ShrStore **store);
 
 G_END_DECLS

@@ -89,7 +89,11 @@ typedef enum
   SHR_SEND_ERROR_CONNECT,     /* network, TLS or timeout (temporary) */
   SHR_SEND_ERROR_AUTH,        /* the server refused our login */
   SHR_SEND_ERROR_TEMPORARY,   /* 4xx to MAIL FROM or DATA */
-  SHR_SEND_ERROR_REFUSED,     /* 5xx to MAIL FROM or DATA, or every RCPT */
+  SHR_SEND_ERROR_REFUSED,     /* 5xx at the end of DATA, or to every RCPT */
+  SHR_SEND_ERROR_SENDER,      /* MAIL FROM or the DATA command refused: the
+                               * server will not take mail from us at all
+                               * (temporary for the messages: the config or
+                               * the account needs fixing) */
 } ShrSendError;
 
 typedef enum

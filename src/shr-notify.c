@@ -563,9 +563,8 @@ fold_over_cap (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, GPtrArray *
 
 /* Runs inside the approving transaction: the notices commit with it. */
 static gboolean
-on_approved (ShrStore *store, gpointer data, GError **error)
+on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
 {
-  ApprovedTxn *t = data;
   ShrNotify *n = t->n;
   g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, t->draft_id, error);
   if (d == NULL)
@@ -622,6 +621,21 @@ on_approved (ShrStore *store, gpointer data, GError **error)
                              (const gchar *const *)folded->pdata, error);
 }
 
+/* Runs inside the deciding transaction (ShrDecidedFunc): an approval
+ * queues the notices and its confirmation, any other decision its
+ * confirmation, so a crash never leaves a decision unconfirmed. */
+static gboolean
+on_decided (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+{
+  ApprovedTxn *t = data;
+  if (outcome == SHR_DECISION_APPROVED)
+    return on_approved (store, t, error);
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, t->draft_id, error);
+  if (d == NULL)
+    return FALSE;
+  return queue_confirmation (t->n, d, t->approver, outcome, reason, NULL, NULL, error);
+}
+
 gboolean
 shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand command, const gchar *reason,
                    ShrDecisionOutcome *outcome, GError **error)
@@ -629,27 +643,8 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
   g_return_val_if_fail (n != NULL && who != NULL && outcome != NULL, FALSE);
   /* From a shell there is no address to confirm to: the command prints. */
   ApprovedTxn t = { n, draft_id, NULL };
-  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_approved, &t,
+  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_decided, &t,
                              outcome, error);
-}
-
-typedef struct
-{
-  ShrNotify *n;
-  gint64 draft_id;
-  const gchar *approver;
-  ShrDecisionOutcome outcome;
-  const gchar *reason;
-} ConfirmTxn;
-
-static gboolean
-confirm_txn (ShrStore *store, gpointer data, GError **error)
-{
-  ConfirmTxn *c = data;
-  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (store, c->draft_id, error);
-  if (d == NULL)
-    return FALSE;
-  return queue_confirmation (c->n, d, c->approver, c->outcome, c->reason, NULL, NULL, error);
 }
 
 /* ---- replies in -------------------------------------------------------------------- */
@@ -688,23 +683,14 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
     return FALSE;
   ShrReplyResult result = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_approved, &t, &result, error))
+  if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_decided, &t, &result, error))
     return FALSE;
-  /* Every other decision is confirmed too (an approval reaching the
-   * quorum was, with the notices), and a reply that decided nothing is
-   * explained; both only to an approver who wrote in person
-   * (result.answer: never to strangers or auto-replies). */
+  /* Decisions were confirmed in their own transaction (on_decided); a
+   * reply that decided nothing is explained, only to an approver who
+   * wrote in person (result.answer: never to strangers or auto-replies). */
   gboolean ok = TRUE;
-  if (result.decided && result.answer
-      && (result.outcome == SHR_DECISION_REJECTED || result.outcome == SHR_DECISION_HELD
-          || result.outcome == SHR_DECISION_RECORDED))
-    {
-      ConfirmTxn c = { n, result.draft_id, reply->from, result.outcome, result.reason };
-      ok = shr_store_transaction (n->store, confirm_txn, &c, error);
-    }
-  else if (result.answer
-           && (!result.decided || result.outcome == SHR_DECISION_REPLAY
-               || result.outcome == SHR_DECISION_NOT_PENDING))
+  if (result.answer
+      && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING))
     ok = explain_refused (n, reply, raw, &result, error);
   if (!ok)
     {
@@ -1155,8 +1141,16 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
   if (sent != NULL)
     *sent = 0;
   gint64 now = notify_now ();
-  if (!remind_and_expire (n, now, error))
-    return FALSE;
+  /* Nothing that fails before the outbox may hold it back: a draft that
+   * cannot be rendered (a template missing from a copied [templates] dir,
+   * say) must not stop the notices already approved. Each failure is
+   * logged; none of it was committed, so it is tried again next cycle. */
+  g_autoptr (GError) step_error = NULL;
+  if (!remind_and_expire (n, now, &step_error))
+    {
+      g_warning ("reminders and expiry: %s (will retry)", step_error->message);
+      g_clear_error (&step_error);
+    }
   g_autoptr (GArray) ids = NULL;
   if (!shr_store_drafts_pending (n->store, G_MAXINT64, FALSE, &ids, error))
     return FALSE;
@@ -1167,15 +1161,16 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
         return FALSE;
       if (d->token != NULL)
         continue;
-      if (!queue_draft (n, d, error))
-        return FALSE;
+      if (!queue_draft (n, d, &step_error))
+        {
+          g_warning ("draft %" G_GINT64_FORMAT ": %s (will retry)", d->id, step_error->message);
+          g_clear_error (&step_error);
+          continue;
+        }
       if (queued != NULL)
         (*queued)++;
     }
-  /* A digest that cannot be made (a [templates] dir copied before the
-   * digest's templates existed, say) must not hold back drafts and
-   * notices: it is logged and tried again on the next cycle (none of it
-   * was committed). */
+  /* The digest likewise. */
   g_autoptr (GError) digest_error = NULL;
   if (!digest_if_due (n, now, &digest_error))
     g_warning ("digest: %s (will retry)", digest_error->message);

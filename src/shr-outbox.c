@@ -218,7 +218,8 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
           gboolean stop
               = !sent && send_error != NULL
                 && (send_error->domain != SHR_SEND_ERROR || send_error->code == SHR_SEND_ERROR_CONNECT
-                    || send_error->code == SHR_SEND_ERROR_AUTH || send_error->code == SHR_SEND_ERROR_CONFIG
+                    || send_error->code == SHR_SEND_ERROR_AUTH || send_error->code == SHR_SEND_ERROR_SENDER
+                    || send_error->code == SHR_SEND_ERROR_CONFIG
                     || send_error->code == SHR_SEND_ERROR_CREDENTIALS);
           if (stop)
             {

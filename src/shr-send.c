@@ -824,17 +824,21 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *con
           why = g_strdup_printf ("%s: login as the configured user refused%s%s", s->url,
                                  reply != NULL ? ": " : "", reply != NULL ? reply : "");
         }
+      /* A refused MAIL FROM or DATA command is about us (the sender, the
+       * account), not about this message or its recipients: even a 5xx
+       * leaves the messages to retry once the config is fixed, and stops
+       * the run instead of failing every message in turn. */
       else if (s->mail_code >= 400)
         {
-          o = outcome_of_code (s->mail_code);
-          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY;
+          code = outcome_of_code (s->mail_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
+                                                                     : SHR_SEND_ERROR_TEMPORARY;
           reply = s->mail_reply;
           why = g_strdup_printf ("%s refused MAIL FROM:<%s>: %s", s->url, from, reply);
         }
       else if (s->data_code >= 400)
         {
-          o = outcome_of_code (s->data_code);
-          code = o == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_REFUSED : SHR_SEND_ERROR_TEMPORARY;
+          code = outcome_of_code (s->data_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
+                                                                     : SHR_SEND_ERROR_TEMPORARY;
           reply = s->data_reply;
           why = g_strdup_printf ("%s refused DATA: %s", s->url, reply);
         }

@@ -111,8 +111,10 @@ void shr_send_result_free (ShrSendResult *result);
  * whole transaction failed, with every result TEMPORARY or PERMANENT
  * accordingly and the reason in @error: SHR_SEND_ERROR_CONNECT (network,
  * TLS, timeout: temporary), _AUTH (login refused: temporary, the config
- * needs fixing), _TEMPORARY (4xx to MAIL FROM or DATA), _REFUSED (5xx to
- * MAIL FROM or DATA, or every recipient refused), _CONFIG. */
+ * needs fixing), _SENDER (5xx to MAIL FROM or to the DATA command:
+ * temporary, the config or account needs fixing), _TEMPORARY (4xx to MAIL
+ * FROM or DATA), _REFUSED (5xx at the end of DATA: permanent for this
+ * message; or every recipient refused), _CONFIG. */
 gboolean shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *const *recipients,
                           GBytes *message, GPtrArray **results, GError **error);
 

@@ -397,6 +397,22 @@ write_one (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, gboolean *cha
   return TRUE;
 }
 
+/* Like write_one, giving the number of rows changed (@count may be NULL). */
+static gboolean
+write_count (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, guint *count, GError **error)
+{
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, what, error);
+  guint changed = ok ? (guint)sqlite3_changes (store->db) : 0;
+  if (!own_end (store, own, ok, error))
+    return FALSE;
+  if (count != NULL)
+    *count = changed;
+  return TRUE;
+}
+
 /* ---- open, close, migrate ------------------------------------------------ */
 
 const gchar *
@@ -1418,6 +1434,21 @@ shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
 }
 
 gboolean
+shr_store_outbox_requeue_failed (ShrStore *store, guint *count, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = 0,"
+      " updated_at = ?1 WHERE status = 'failed' AND message_ref IS NOT NULL",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  return write_count (store, stmt, "putting failed mail back in the queue", count, error);
+}
+
+gboolean
 shr_store_drafts_mark_sent (ShrStore *store, guint *count, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
@@ -1433,16 +1464,7 @@ shr_store_drafts_mark_sent (ShrStore *store, guint *count, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  gboolean own;
-  if (!own_begin (store, &own, error))
-    return FALSE;
-  gboolean ok = step_done (store, stmt, "marking drafts sent", error);
-  guint changed = ok ? (guint)sqlite3_changes (store->db) : 0;
-  if (!own_end (store, own, ok, error))
-    return FALSE;
-  if (count != NULL)
-    *count = changed;
-  return TRUE;
+  return write_count (store, stmt, "marking drafts sent", count, error);
 }
 
 /* ---- outbox with bytes ----------------------------------------------------- */

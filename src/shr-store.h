@@ -355,6 +355,13 @@ gboolean shr_store_outbox_finish (ShrStore *store, gint64 id,
                                   gint64 next_attempt_at,
                                   const gchar *last_error, GError **error);
 
+/* Puts every failed row that has its bytes back in the queue, as if new
+ * (attempts 0, due now): after the cause was fixed (the server refused a
+ * recipient that exists now, or a content filter), `shirase outbox
+ * --retry-failed`. @count (may be NULL) gets how many. */
+gboolean shr_store_outbox_requeue_failed (ShrStore *store, guint *count,
+                                          GError **error);
+
 /* Every outbox row, oldest first (transfer full; element-type
  * ShrOutboxRow). For status views and tests. */
 gboolean shr_store_outbox_list (ShrStore *store, GPtrArray **rows,

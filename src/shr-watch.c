@@ -35,6 +35,7 @@ struct _ShrWatch
   gint stop; /* atomic */
   guint32 uidvalidity;
   guint32 last_uid; /* highest UID listed in this session */
+  gboolean retry;   /* a message was left to be read again: list all next time */
   gboolean fresh;   /* a new session: list the whole folder */
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
@@ -964,10 +965,17 @@ dispose (ShrWatch *w, const ShrWatchMessage *msgs, const ShrWatchDisposition *di
   g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < n; i++)
-    g_array_append_val (disp[i] == SHR_WATCH_DONE     ? done
-                        : disp[i] == SHR_WATCH_FAILED ? failed
-                                                      : kept,
-                        msgs[i].uid);
+    {
+      if (disp[i] == SHR_WATCH_RETRY)
+        {
+          w->retry = TRUE;
+          continue;
+        }
+      g_array_append_val (disp[i] == SHR_WATCH_DONE     ? done
+                          : disp[i] == SHR_WATCH_FAILED ? failed
+                                                        : kept,
+                          msgs[i].uid);
+    }
   return move_uids (w, done, w->config->done_folder, error)
          && move_uids (w, failed, w->config->failed_folder, error) && mark_kept (w, kept, error);
 }
@@ -1069,6 +1077,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
 {
   g_return_val_if_fail (w->imap != NULL, FALSE);
   guint32 lo = w->fresh ? 1 : w->last_uid + 1;
+  w->retry = FALSE;
   g_autoptr (GArray) entries = list_messages (w, lo, error);
   if (entries == NULL)
     return FALSE;
@@ -1151,7 +1160,9 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
       g_propagate_error (error, local);
       return FALSE;
     }
-  if (!stopped && i >= entries->len && !shr_watch_stop_requested (w))
+  /* A message left to be read again is below last_uid: only a pass over
+   * the whole folder finds it. */
+  if (!stopped && i >= entries->len && !shr_watch_stop_requested (w) && !w->retry)
     w->fresh = FALSE;
   if (entries->len > 0)
     g_debug ("IMAP: pass over %u messages in %.3f s (fetch %.3f s, move %.3f s, overlapping the handling)",

@@ -71,6 +71,8 @@ typedef enum
   SHR_WATCH_KEEP,   /* stays in the folder (marked $ShiraseKept) */
   SHR_WATCH_DONE,   /* to done_folder */
   SHR_WATCH_FAILED, /* to failed_folder */
+  SHR_WATCH_RETRY,  /* stays in the folder unmarked, read again on the next
+                     * pass (a reply whose decision could not be made yet) */
 } ShrWatchDisposition;
 
 typedef struct

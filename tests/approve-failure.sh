@@ -35,4 +35,19 @@ echo "$text" | grep -q '550 5.1.1' || { echo "$text"; fail "the report does not 
 [ "$(mailbox_count admin)" = 2 ] || fail "admin got $(mailbox_count admin) mails, 2 expected"
 [ "$(db "SELECT count(*) FROM outbox WHERE recipient = 'gone@example.test' AND attempts > 1")" = 0 ] || fail "a 5xx was retried"
 [ "$(db "SELECT status FROM drafts")" = sent ] || fail "draft status: $(db "SELECT status FROM drafts")"
+out=$( (cd "$work" && "$shirase" outbox -c "$conf") 2>&1) || fail "shirase outbox failed: $out"
+echo "$out" | grep -q $'\tnotice\tfailed\t1\tgone@example.test\t.*550 5.1.1' || { echo "$out"; fail "shirase outbox does not list the failed notices"; }
+
+# The address exists now: the failed notices go again, on request, once.
+: >"$POSTFIX_CONF_DIR/rcpt_access"
+postfix -c "$POSTFIX_CONF_DIR" reload >/dev/null 2>&1 || fail "postfix reload failed"
+sleep 1
+out=$( (cd "$work" && "$shirase" outbox -c "$conf" --retry-failed) 2>&1) || fail "shirase outbox --retry-failed failed: $out"
+echo "$out" | head -1
+echo "$out" | grep -q '^2 failed mail(s) queued again' || fail "retry-failed: $out"
+run_once >/dev/null 2>&1 || fail "shirase once after --retry-failed failed"
+[ "$(db "SELECT group_concat(status) FROM outbox WHERE recipient = 'gone@example.test'")" = sent,sent ] \
+  || fail "gone's notices after the retry: $(db "SELECT status, last_error FROM outbox WHERE recipient = 'gone@example.test'")"
+(cd "$work" && "$shirase" outbox -c "$conf") | grep -q '^nothing waits' || fail "shirase outbox still lists mail"
+[ "$(mailbox_count admin)" = 2 ] || fail "admin got the notices again"
 echo "approve-failure: ok"

@@ -514,9 +514,12 @@ typedef struct
 /* on_approved: the Japanese and English notices to the administrators,
  * queued in the transaction that approves. */
 static gboolean
-queue_notices (ShrStore *store, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
 {
   Notices *n = data;
+  (void)reason;
+  if (outcome != SHR_DECISION_APPROVED)
+    return TRUE;
   n->calls++;
   const gchar *const admins[] = { "admin@example.test", "admin2@example.test", NULL };
   static const gchar *const langs[][3] = {

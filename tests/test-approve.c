@@ -561,9 +561,12 @@ typedef struct
 } Queue;
 
 static gboolean
-queue_notices (ShrStore *store, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
 {
   Queue *q = data;
+  (void)reason;
+  if (outcome != SHR_DECISION_APPROVED)
+    return TRUE;
   g_atomic_int_inc (&q->calls);
   const gchar *rcpts[] = { "admin@example.test", "admin2@example.test", NULL };
   g_autoptr (GBytes) bytes = g_bytes_new_static ("Subject: n\r\n\r\nx\r\n", 18);
@@ -693,8 +696,10 @@ test_decide_reject (Fixture *f, gconstpointer data)
 /* A failing on_approved rolls the approval back: no approval without its
  * notices. */
 static gboolean
-queue_fails (ShrStore *store, gpointer data, GError **error)
+queue_fails (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
 {
+  (void)outcome;
+  (void)reason;
   g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL, "disk full");
   return FALSE;
 }

@@ -19,6 +19,7 @@ typedef struct
   ShrStore *store;
   /* The scripted server. */
   gboolean down;         /* every transaction fails to connect */
+  const gchar *refused_sender; /* MAIL FROM refused with this reply */
   GHashTable *refuse;    /* recipient -> "5xx text" or "4xx text" */
   GHashTable *delivered; /* "message-id recipient" -> count */
   guint calls;
@@ -94,11 +95,11 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *
       ShrSendResult *r = g_new0 (ShrSendResult, 1);
       r->recipient = g_strdup (rcpts[i]);
       const gchar *refusal = g_hash_table_lookup (f->refuse, rcpts[i]);
-      if (f->down)
+      if (f->down || f->refused_sender != NULL)
         {
           r->outcome = SHR_SEND_TEMPORARY;
           /* As shr_sender_send: the whole failure's text in each. */
-          r->reply = g_strdup ("smtp://127.0.0.1:1: Couldn't connect to server");
+          r->reply = g_strdup (f->down ? "smtp://127.0.0.1:1: Couldn't connect to server" : f->refused_sender);
         }
       else if (refusal != NULL)
         {
@@ -118,6 +119,12 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *
       g_ptr_array_add (res, r);
     }
   *results = res;
+  if (f->refused_sender != NULL)
+    {
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_SENDER, "smtp://127.0.0.1:1 refused MAIL FROM:<%s>: %s",
+                   from, f->refused_sender);
+      return FALSE;
+    }
   if (f->down)
     {
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONNECT,
@@ -350,6 +357,33 @@ test_crash_lease (Fixture *f, gconstpointer data)
                                           T0 + 2000, "late", &error));
   g_autofree gchar *s2 = rows_summary (f);
   g_assert_cmpstr (s2, ==, s);
+}
+
+/* The server refuses us as a sender (553 to MAIL FROM: an [smtp] from the
+ * account may not use): nothing is failed for good, the run stops at the
+ * first message, and all of it goes once the config is fixed. */
+static void
+test_sender_refused (Fixture *f, gconstpointer data)
+{
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree gchar *mid = g_strdup_printf ("n.sender.%d@x", i);
+      queue (f, mid, "notice", 0, "ja", admins, 2);
+    }
+  f->refused_sender = "553 5.7.1 <shirase@example.test>: Sender address rejected: not owned by user shirase";
+  ShrOutboxReport rep = { 0 };
+  g_assert_true (run (f, T0, NULL, &rep));
+  g_assert_cmpuint (f->calls, ==, 1);
+  g_assert_cmpuint (rep.failed, ==, 0);
+  g_assert_cmpuint (rep.retry, ==, 10);
+  g_assert_nonnull (strstr (rep.last_error, "Sender address rejected"));
+  shr_outbox_report_clear (&rep);
+  f->refused_sender = NULL;
+  g_assert_true (run (f, T0 + 600, NULL, &rep));
+  g_assert_cmpuint (rep.sent, ==, 10);
+  g_assert_cmpuint (rep.failed, ==, 0);
+  shr_outbox_report_clear (&rep);
+  g_assert_cmpuint (g_hash_table_size (f->delivered), ==, 10);
 }
 
 static void
@@ -614,6 +648,7 @@ main (int argc, char **argv)
   ADD ("/outbox/server-down", test_server_down);
   ADD ("/outbox/crash-lease", test_crash_lease);
   ADD ("/outbox/give-up", test_give_up);
+  ADD ("/outbox/sender-refused", test_sender_refused);
   ADD ("/outbox/batches", test_batches);
   ADD ("/outbox/crash/points", test_crash_points);
   g_test_add_func ("/outbox/crash/child", crash_child);
