@@ -166,6 +166,20 @@ release_rows (ShrStore *store, gpointer data, GError **error)
   return TRUE;
 }
 
+/* Gives claimed rows back as they were, due at once, for a fresh claim. */
+static gboolean
+requeue_rows (ShrStore *store, gpointer data, GError **error)
+{
+  GPtrArray *rows = data;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ShrOutboxRow *row = rows->pdata[i];
+      if (!shr_store_outbox_finish (store, row->id, "queued", row->attempts, 0, row->last_error, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data, gint64 now,
                      const ShrOutboxOptions *options, ShrOutboxReport *report, GError **error)
@@ -173,11 +187,20 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (send != NULL, FALSE);
   ShrOutboxOptions o = options_or_defaults (options);
+  /* @now is the run's start; a run may last long (a slow server, a large
+   * backlog), so each claim takes its lease from the time it is made, and
+   * rows still unsent when half their lease is gone are given back and
+   * claimed anew: another process never finds a row of ours free while we
+   * still mean to send it. */
+  gint64 started = g_get_monotonic_time ();
+#define ELAPSED ((g_get_monotonic_time () - started) / G_USEC_PER_SEC)
 
   for (;;)
     {
       g_autoptr (GPtrArray) rows = NULL;
-      if (!shr_store_outbox_claim (store, now, now + o.lease_seconds, o.batch, &rows, error))
+      gint64 claimed_at = now + ELAPSED;
+      gint64 claimed_us = g_get_monotonic_time ();
+      if (!shr_store_outbox_claim (store, claimed_at, claimed_at + o.lease_seconds, o.batch, &rows, error))
         return FALSE;
       if (rows->len == 0)
         return TRUE;
@@ -185,6 +208,17 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
       guint i = 0;
       while (i < rows->len)
         {
+          /* Times are whole seconds: the lease may end up to one second
+           * sooner than it seems. */
+          if (g_get_monotonic_time () - claimed_us > (o.lease_seconds / 2 - 1) * G_USEC_PER_SEC)
+            {
+              g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+              while (i < rows->len)
+                g_ptr_array_add (rest, rows->pdata[i++]);
+              if (!shr_store_transaction (store, requeue_rows, rest, error))
+                return FALSE;
+              break;
+            }
           /* The rows of one message are adjacent (claimed by message). */
           gint64 ref = ((ShrOutboxRow *)rows->pdata[i])->message_ref;
           g_autoptr (GPtrArray) group = g_ptr_array_new ();
@@ -206,7 +240,7 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
               = send (send_data, sender, (const gchar *const *)rcpts->pdata, bytes, &results, &send_error);
           if (report != NULL)
             report->messages++;
-          Finish fin = { group, results, NULL, TRUE, now, &o, report };
+          Finish fin = { group, results, NULL, TRUE, now + ELAPSED, &o, report };
           if (results == NULL || results->len != group->len)
             {
               fin.results = NULL;
@@ -228,13 +262,14 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
               g_autoptr (GPtrArray) rest = g_ptr_array_new ();
               while (i < rows->len)
                 g_ptr_array_add (rest, rows->pdata[i++]);
-              Finish rel = { rest, NULL, send_error->message, TRUE, now, &o, report };
+              Finish rel = { rest, NULL, send_error->message, TRUE, now + ELAPSED, &o, report };
               if (rest->len > 0 && !shr_store_transaction (store, release_rows, &rel, error))
                 return FALSE;
               return TRUE;
             }
         }
     }
+#undef ELAPSED
 }
 
 static gboolean

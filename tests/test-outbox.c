@@ -20,6 +20,9 @@ typedef struct
   /* The scripted server. */
   gboolean down;         /* every transaction fails to connect */
   const gchar *refused_sender; /* MAIL FROM refused with this reply */
+  gulong slow_us;        /* each transaction takes this long */
+  gint64 run_start;      /* monotonic time the run began (slow runs) */
+  guint rival_claims;    /* rows a second sender managed to claim meanwhile */
   GHashTable *refuse;    /* recipient -> "5xx text" or "4xx text" */
   GHashTable *delivered; /* "message-id recipient" -> count */
   guint calls;
@@ -85,6 +88,16 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *
 {
   Fixture *f = data;
   f->calls++;
+  if (f->slow_us > 0)
+    {
+      g_usleep (f->slow_us);
+      /* A second sender looks for due rows at the same clock. */
+      gint64 at = T0 + (g_get_monotonic_time () - f->run_start) / G_USEC_PER_SEC;
+      g_autoptr (GPtrArray) rival = NULL;
+      g_autoptr (GError) claim_error = NULL;
+      g_assert_true (shr_store_outbox_claim (f->store, at, at + 900, 100, &rival, &claim_error));
+      f->rival_claims += rival->len;
+    }
   g_ptr_array_add (f->call_rcpts, g_strjoinv (",", (gchar **)rcpts));
   g_assert_cmpstr (from, ==, "shirase@example.test");
   g_autofree gchar *mid = header_value (message, "Message-ID");
@@ -386,6 +399,34 @@ test_sender_refused (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (f->delivered), ==, 10);
 }
 
+/* A run that outlasts its lease: a 4-second lease, 0.7 s per message.
+ * The rows not yet sent are given back and claimed again before half the
+ * lease is gone, so a second sender never takes one of them; each goes
+ * once. */
+static void
+test_long_run_lease (Fixture *f, gconstpointer data)
+{
+  for (int i = 0; i < 8; i++)
+    {
+      g_autofree gchar *mid = g_strdup_printf ("n.slow.%d@x", i);
+      queue (f, mid, "notice", 0, "ja", admins, 2);
+    }
+  f->slow_us = 700000;
+  f->run_start = g_get_monotonic_time ();
+  ShrOutboxOptions o = { .lease_seconds = 4 };
+  ShrOutboxReport rep = { 0 };
+  g_assert_true (run (f, T0, &o, &rep));
+  g_assert_cmpuint (rep.sent, ==, 16);
+  shr_outbox_report_clear (&rep);
+  g_assert_cmpuint (f->rival_claims, ==, 0);
+  g_assert_cmpuint (f->calls, ==, 8);
+  for (int i = 0; i < 8; i++)
+    {
+      g_autofree gchar *mid = g_strdup_printf ("n.slow.%d@x", i);
+      g_assert_cmpuint (delivered (f, mid, "admin@example.test"), ==, 1);
+    }
+}
+
 static void
 test_give_up (Fixture *f, gconstpointer data)
 {
@@ -649,6 +690,7 @@ main (int argc, char **argv)
   ADD ("/outbox/crash-lease", test_crash_lease);
   ADD ("/outbox/give-up", test_give_up);
   ADD ("/outbox/sender-refused", test_sender_refused);
+  ADD ("/outbox/long-run-lease", test_long_run_lease);
   ADD ("/outbox/batches", test_batches);
   ADD ("/outbox/crash/points", test_crash_points);
   g_test_add_func ("/outbox/crash/child", crash_child);
