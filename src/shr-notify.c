@@ -391,6 +391,17 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
       json_object_set_object_member (notices, langs[i].lang, o);
     }
   g_autofree gchar *body_text = json_to_string (json_parser_get_root (parser), FALSE);
+  /* A draft that replaces an older one (the case's grade rose before the
+   * approvers answered) says which: that one can no longer be approved. */
+  gint64 replaces = json_object_get_int_member_with_default (body, "replaces", 0);
+  g_autoptr (ShrStoreDraft) old = replaces > 0 ? shr_store_draft_get (n->store, replaces, NULL) : NULL;
+  if (old != NULL && old->token != NULL)
+    {
+      JsonObject *r = json_object_new ();
+      json_object_set_int_member (r, "id", old->id);
+      json_object_set_string_member (r, "token", old->token);
+      json_object_set_object_member (json_node_get_object (view), "replaces", r);
+    }
   g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
   if (rendered == NULL)
     return FALSE;

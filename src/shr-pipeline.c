@@ -560,13 +560,25 @@ add_not_applicable (Step *s, GError **error)
                                NULL, NULL, s->prep->digest_json, NULL, error);
 }
 
+/* (transfer full) @match_json with "replaces": @draft_id added. */
+static gchar *
+body_replacing (const gchar *match_json, gint64 draft_id)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, match_json, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  json_object_set_int_member (json_node_get_object (json_parser_get_root (parser)), "replaces", draft_id);
+  return json_to_string (json_parser_get_root (parser), FALSE);
+}
+
 /* The draft a source that applies to us leaves (DESIGN.md "Correlation"):
  * the case's first source queues one; a later source adds nothing unless
  * it raises the case's grade (@raised). Then the case's newest draft, if
  * the approvers have not seen it yet, takes the later source's content;
  * else a new draft goes out: an update (続報) when a notice of the case was
- * approved, or a fresh draft when none was (an earlier draft still
- * pending, rejected or expired stays as it is). The notice is rendered
+ * approved, or a fresh draft when none was; either replaces a draft of the
+ * case the approvers still have pending. The notice is rendered
  * from @match_json by the notify step; token and Message-ID are set when
  * the draft is mailed. */
 static gboolean
@@ -589,8 +601,14 @@ queue_case_draft (ShrStore *store, ShrPipelineResult *r, const gchar *title, con
   if (!shr_store_case_notified_draft (store, r->case_id, G_MAXINT64, &notified, error))
     return FALSE;
   r->update = notified != 0;
-  return shr_store_add_draft (store, r->case_id, r->update ? "update" : "new", NULL, NULL, title, match_json,
-                              &r->draft_id, error);
+  /* The approvers' pending draft of the case is outdated: it can no
+   * longer be approved, and the new one says which it replaces, so that
+   * the lower grade never goes out beside the higher one. */
+  if (!shr_store_case_supersede_pending (store, r->case_id, &r->replaced, error))
+    return FALSE;
+  g_autofree gchar *body = r->replaced > 0 ? body_replacing (match_json, r->replaced) : NULL;
+  return shr_store_add_draft (store, r->case_id, r->update ? "update" : "new", NULL, NULL, title,
+                              body != NULL ? body : match_json, &r->draft_id, error);
 }
 
 static gboolean

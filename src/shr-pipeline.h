@@ -38,6 +38,7 @@ typedef struct
   gboolean joined;    /* the case existed before this message */
   gint64 draft_id;    /* queued by this message, else 0 */
   gboolean update;    /* that draft is an update (続報) of a notified case */
+  gint64 replaced;    /* the pending draft it replaces, else 0 */
   ShrVerdict verdict; /* for handled messages */
   gchar *record_id;   /* for handled messages */
   gchar *reason;      /* why it was ignored, or why it failed; else NULL */

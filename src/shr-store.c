@@ -1410,6 +1410,41 @@ shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
 }
 
 gboolean
+shr_store_case_supersede_pending (ShrStore *store, gint64 case_id,
+                                  gint64 *replaced, GError **error)
+{
+  g_return_val_if_fail (store != NULL && replaced != NULL, FALSE);
+  *replaced = 0;
+  g_auto (ShrStmt) find = get_stmt (
+      store,
+      "SELECT max(id) FROM drafts WHERE case_id = ? AND status = 'pending'"
+      " AND token IS NOT NULL",
+      error);
+  gboolean found;
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (find, 1, case_id);
+  if (!step_row (store, find, "finding a case's pending drafts", &found, error))
+    return FALSE;
+  gint64 newest = found ? sqlite3_column_int64 (find, 0) : 0;
+  if (newest == 0)
+    return TRUE;
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE drafts SET status = 'expired', updated_at = ?1"
+      " WHERE case_id = ?2 AND status = 'pending' AND token IS NOT NULL",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  sqlite3_bind_int64 (stmt, 2, case_id);
+  if (!write_one (store, stmt, "replacing a case's pending drafts", NULL, error))
+    return FALSE;
+  *replaced = newest;
+  return TRUE;
+}
+
+gboolean
 shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
                                gint64 before_id, gint64 *draft_id,
                                GError **error)

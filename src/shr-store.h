@@ -283,6 +283,12 @@ gboolean shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
                                            gboolean *refreshed,
                                            GError **error);
 
+/* A new draft for @case_id replaces the case's drafts still pending that
+ * the approvers already have: they become 'expired' (no longer
+ * approvable), and @replaced gets the newest of them, or 0. */
+gboolean shr_store_case_supersede_pending (ShrStore *store, gint64 case_id,
+                                           gint64 *replaced, GError **error);
+
 /* The first draft of @case_id that was approved (its notices queued or
  * sent), among drafts with an id below @before_id; *draft_id = 0 when the
  * case was never notified. An update refers to that draft's notices. */

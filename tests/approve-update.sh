@@ -71,4 +71,47 @@ run_once >/dev/null 2>&1 || fail "shirase once on the repeated KEV mail failed"
 sleep 1
 [ "$(db "SELECT count(*) FROM drafts")" = 2 ] || fail "a source at the same grade queued a draft"
 [ "$(mailbox_count admin)" = 4 ] || fail "a source at the same grade sent notices"
+# 5. Another case whose grade rises before the approvers answer: the new
+# draft replaces the pending one, which can no longer be approved; only
+# the higher grade goes out, as a first notice.
+sed -e 's/CVE-2026-20412/CVE-2026-20413/g' -e 's/Qw3r7Z/Qw3r7Y/g' \
+  "$updates/cisco-snmp-first.eml" >"$work/first-b.eml"
+sed -e 's/CVE-2026-20412/CVE-2026-20413/g' -e 's/20261124\.kev\.1@/20261126.kev.1@/' \
+  "$updates/cisa-kev-later.eml" >"$work/kev-b.eml"
+approver_before=$(mailbox_count approver)
+deliver "$work/first-b.eml"
+run_once >/dev/null 2>&1 || fail "shirase once on the second case failed"
+wait_count approver $((approver_before + 1)) || fail "no draft for the second case"
+old_line=$(mails approver | tail -1)
+old_token=$(echo "$old_line" | cut -f3 | sed -n 's/^\[承認依頼 #\([0-9A-Z]*\)\].*/\1/p')
+deliver "$work/kev-b.eml"
+run_once >/dev/null 2>&1 || fail "shirase once on the second case's KEV mail failed"
+wait_count approver $((approver_before + 2)) || fail "no replacing draft"
+new_line=$(mails approver | tail -1)
+echo "$new_line" | cut -f3 | grep -q '【要対応・A 即日】' || fail "the replacing draft is not grade A: $(echo "$new_line" | cut -f3)"
+echo "$new_line" | cut -f3 | grep -q '続報' && fail "the replacing draft is marked as an update, but nothing was notified"
+text=$(body approver "$(echo "$new_line" | cut -f1 | tr -d '<>')")
+echo "$text" | grep -qF "先の下書き [承認依頼 #$old_token]" || { echo "$text" | head -20; fail "the replacing draft does not name the one it replaces"; }
+echo "replacing draft: $(echo "$new_line" | cut -f3)"
+# Approving the replaced draft changes nothing, and the approver is told.
+admin_before=$(mailbox_count admin)
+{
+  printf 'From: Approver <approver@example.test>\nTo: Shirase <shirase@example.test>\n'
+  printf 'Subject: Re: %s\nMessage-ID: <reply-old-b@example.test>\n' "$(echo "$old_line" | cut -f3)"
+  printf 'In-Reply-To: %s\nReferences: %s\n' "$(echo "$old_line" | cut -f1)" "$(echo "$old_line" | cut -f1)"
+  printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n承認\n'
+} >"$work/reply-old-b.eml"
+deliver "$work/reply-old-b.eml"
+run_once >/dev/null 2>&1 || fail "shirase once on the reply to the replaced draft failed"
+wait_count approver $((approver_before + 3)) || fail "the approver was not told the old draft is replaced"
+mails approver | tail -1 | cut -f3 | grep -q '^\[受け付けできません / Not accepted\]' || fail "no refusal for the replaced draft"
+sleep 1
+[ "$(mailbox_count admin)" = "$admin_before" ] || fail "approving the replaced draft sent notices"
+reply_to_draft "$work/reply-new-b.eml" "承認"
+run_once >/dev/null 2>&1 || fail "shirase once on the approval of the replacing draft failed"
+wait_count admin $((admin_before + 2)) || fail "the replacing draft's notices did not arrive"
+sleep 1
+new_notices=$(mails admin | tail -2 | cut -f3)
+echo "$new_notices" | grep -q 'C 今月中\|C within' && fail "the replaced grade C notice went out"
+[ "$(echo "$new_notices" | grep -c 'A 即日\|A same day')" = 2 ] || fail "expected the two grade A notices: $new_notices"
 echo "approve-update: ok"

@@ -403,8 +403,8 @@ test_update_refreshes_unmailed (Fixture *f, gconstpointer data)
   shr_pipeline_result_clear (&r);
 }
 
-/* The approvers have the C draft and have not answered, or rejected it:
- * a new draft at A (not an update: nothing was notified). */
+/* The approvers have the C draft and have not answered (it is replaced),
+ * or rejected it: a new draft at A (not an update: nothing was notified). */
 static void
 test_update_without_notice (Fixture *f, gconstpointer data)
 {
@@ -416,8 +416,17 @@ test_update_without_notice (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.draft_id, ==, 2);
   g_assert_false (r.update);
   g_autofree gchar *drafts = case_drafts (f, case_id);
-  g_autofree gchar *expected = g_strdup_printf ("new/%s/C new/pending/A", status != NULL ? status : "pending");
+  /* A draft still pending with the approvers is replaced: it cannot be
+   * approved any more, and the new one names it. */
+  g_autofree gchar *expected = g_strdup_printf ("new/%s/C new/pending/A", status != NULL ? status : "expired");
   g_assert_cmpstr (drafts, ==, expected);
+  g_assert_cmpint (r.replaced, ==, status != NULL ? 0 : 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, 2, &error);
+  g_autoptr (JsonNode) body = json_from_string (d->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member_with_default (json_node_get_object (body), "replaces", 0), ==,
+                   status != NULL ? 0 : 1);
   shr_pipeline_result_clear (&r);
 }
 
