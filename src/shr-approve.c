@@ -350,6 +350,35 @@ reason_from (const gchar *rest)
   return *r != '\0' ? g_steal_pointer (&r) : NULL;
 }
 
+/* Whether @rest (what follows an approval or a hold on its line) is only
+ * punctuation and courtesy: "承認します。よろしくお願いします。" and "OK,
+ * thanks!" approve; "OK, but do not send yet", "ok to reject" and
+ * "承認します。ただし来週" do not (they are answered: no command). An
+ * approval must not be read into a sentence that may say otherwise. */
+static gboolean
+only_courtesy (const gchar *rest)
+{
+  static const gchar *const phrases[] = {
+    "よろしくお願いいたします", "よろしくお願い致します", "よろしくお願いします", "宜しくお願いします",
+    "お願いいたします", "お願い致します", "お願いします", "ありがとうございます", "ありがとうございました",
+    "thank you", "thanks", "thx", "please send", "please", "go ahead", "send it", "cheers",
+  };
+  for (const gchar *s = skip_separators (rest); *s != '\0'; s = skip_separators (s))
+    {
+      gsize matched = 0;
+      for (guint i = 0; i < G_N_ELEMENTS (phrases) && matched == 0; i++)
+        {
+          gsize n = strlen (phrases[i]);
+          if (g_ascii_strncasecmp (s, phrases[i], n) == 0 && !g_ascii_isalnum (s[n]))
+            matched = n;
+        }
+      if (matched == 0)
+        return FALSE;
+      s += matched;
+    }
+  return TRUE;
+}
+
 static ShrCommand
 command_of_line (const gchar *line, gchar **reason)
 {
@@ -370,9 +399,13 @@ command_of_line (const gchar *line, gchar **reason)
       /* 「承認しない」「却下できません」: the word is not the command. */
       if (*rest != '\0' && !is_separator (g_utf8_get_char (rest)))
         return SHR_COMMAND_NONE;
-      if (japanese[i].command == SHR_COMMAND_REJECT && reason != NULL)
-        *reason = reason_from (rest);
-      return japanese[i].command;
+      if (japanese[i].command == SHR_COMMAND_REJECT)
+        {
+          if (reason != NULL)
+            *reason = reason_from (rest);
+          return SHR_COMMAND_REJECT;
+        }
+      return only_courtesy (rest) ? japanese[i].command : SHR_COMMAND_NONE;
     }
 
   static const struct
@@ -396,9 +429,15 @@ command_of_line (const gchar *line, gchar **reason)
     {
       if (strlen (english[i].word) != n || g_ascii_strncasecmp (line, english[i].word, n) != 0)
         continue;
-      if (english[i].command == SHR_COMMAND_REJECT && reason != NULL)
+      if (english[i].command != SHR_COMMAND_REJECT)
+        return only_courtesy (line + n) ? english[i].command : SHR_COMMAND_NONE;
+      /* "no" rejects alone, or with a reason after punctuation ("No, we
+       * don't run it"); "No problem, go ahead." is not a rejection. */
+      if (n == 2 && line[n] != '\0' && !g_unichar_ispunct (g_utf8_get_char (line + n)))
+        return SHR_COMMAND_NONE;
+      if (reason != NULL)
         *reason = reason_from (line + n);
-      return english[i].command;
+      return SHR_COMMAND_REJECT;
     }
   return SHR_COMMAND_NONE;
 }

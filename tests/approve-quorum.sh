@@ -46,7 +46,7 @@ wait_count approver $((a_before + 2)) || fail "the first approval was not confir
 mails approver | tail -1 | cut -f3 | grep -q '^\[承認を記録 / Approval recorded\]' || fail "confirmation: $(mails approver | tail -1 | cut -f3)"
 sleep 1
 [ "$(mailbox_count admin)" = 2 ] || fail "sent after one approval of two"
-reply_to_draft "$work/a3.eml" "承認（再送）" approver
+reply_to_draft "$work/a3.eml" "承認" approver
 run_once >/dev/null 2>&1 || fail "shirase once after the same approver's second reply failed"
 sleep 1
 [ "$(mailbox_count admin)" = 2 ] || fail "sent after the same approver approved twice"

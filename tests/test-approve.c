@@ -174,6 +174,17 @@ static const CommandCase command_cases[] = {
   { "nope", SHR_COMMAND_NONE, NULL },
   { "Thanks, I'll look at it.\napprove", SHR_COMMAND_NONE, NULL },
   { "ok2", SHR_COMMAND_NONE, NULL },
+  /* An approval or a hold is the word and courtesy only: a sentence that
+   * may say otherwise is no command (the approver is told so). */
+  { "OK, but do not send yet", SHR_COMMAND_NONE, NULL },
+  { "ok to reject", SHR_COMMAND_NONE, NULL },
+  { "承認します。ただし来週送ってください", SHR_COMMAND_NONE, NULL },
+  { "hold on, approve it", SHR_COMMAND_NONE, NULL },
+  { "No problem, go ahead.", SHR_COMMAND_NONE, NULL },
+  { "承認します。よろしくお願いいたします。", SHR_COMMAND_APPROVE, NULL },
+  { "Approved. Please send, thanks!", SHR_COMMAND_APPROVE, NULL },
+  { "OK, thank you", SHR_COMMAND_APPROVE, NULL },
+  { "保留でお願いします。", SHR_COMMAND_HOLD, NULL },
   /* The first unquoted line decides; quotes and attributions are skipped
    * or end the search. */
   { "> 承認\nreject", SHR_COMMAND_REJECT, NULL },
