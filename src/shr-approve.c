@@ -1062,6 +1062,14 @@ decide_step (ShrStore *store, Decide *d, GError **error)
   if (!shr_store_add_decision (store, d->draft_id, d->approver, approve ? "approve" : "reject", d->reason,
                                d->reply_message_id, &applied, error))
     return FALSE;
+  if (!applied && !approve)
+    {
+      /* An approver who approved (the quorum not yet reached) and now
+       * rejects: one rejection drops the draft, theirs included. */
+      if (!shr_store_decision_withdraw (store, d->draft_id, d->approver, d->reason, d->reply_message_id, &applied,
+                                        error))
+        return FALSE;
+    }
   if (!applied)
     {
       d->outcome = SHR_DECISION_REPLAY;

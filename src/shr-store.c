@@ -1162,6 +1162,30 @@ shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id,
 }
 
 gboolean
+shr_store_decision_withdraw (ShrStore *store, gint64 draft_id,
+                             const gchar *approver, const gchar *reason,
+                             const gchar *reply_message_id, gboolean *changed,
+                             GError **error)
+{
+  g_return_val_if_fail (store != NULL && approver != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "UPDATE OR IGNORE decisions SET decision = 'reject', reason = ?3,"
+      " reply_message_id = ?4, at = ?5"
+      " WHERE draft_id = ?1 AND approver = ?2 AND decision = 'approve'"
+      " AND (SELECT status FROM drafts WHERE id = ?1) = 'pending'",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  bind_text (stmt, 3, reason);
+  bind_text (stmt, 4, reply_message_id);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  return write_one (store, stmt, "withdrawing an approval", changed, error);
+}
+
+gboolean
 shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
                            GError **error)
 {

@@ -203,6 +203,16 @@ gboolean shr_store_decision_from_reply (ShrStore *store,
                                         const gchar *reply_message_id,
                                         gboolean *found, GError **error);
 
+/* @approver, who approved pending draft @draft_id, now rejects it (one
+ * rejection drops a draft, DESIGN.md): their decision becomes the
+ * rejection, with @reason and @reply_message_id. @changed is FALSE when
+ * they had not approved it (nothing changes). */
+gboolean shr_store_decision_withdraw (ShrStore *store, gint64 draft_id,
+                                      const gchar *approver,
+                                      const gchar *reason,
+                                      const gchar *reply_message_id,
+                                      gboolean *changed, GError **error);
+
 /* Number of approvals recorded for @draft_id (for the quorum). */
 gboolean shr_store_count_approvals (ShrStore *store, gint64 draft_id,
                                     gint64 *count, GError **error);

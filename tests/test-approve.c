@@ -683,6 +683,35 @@ test_decide_quorum2 (Fixture *f, gconstpointer data)
   g_assert_cmpuint (outbox_rows (store), ==, 4);
 }
 
+/* Quorum 2: an approver who approved and then rejects drops the draft
+ * (one rejection drops it); the other approver's approval then sends
+ * nothing. */
+static void
+test_decide_withdraw (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  gint64 d = add_draft (store, "CVE-2026-0005");
+  Queue q = { d, 0 };
+  ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "w1@x", 2, &q),
+                  SHR_DECISION_RECORDED);
+  ShrDecisionOutcome o;
+  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product", "w2@x", 2,
+                                     queue_notices, &q, &o, &error));
+  g_assert_no_error (error);
+  ASSERT_OUTCOME (o, SHR_DECISION_REJECTED);
+  g_autofree gchar *st = draft_status (store, d);
+  g_assert_cmpstr (st, ==, "rejected");
+  ASSERT_OUTCOME (decide (store, d, "second@example.test", SHR_COMMAND_APPROVE, "w3@x", 2, &q),
+                  SHR_DECISION_NOT_PENDING);
+  gint64 approvals = -1;
+  g_assert_true (shr_store_count_approvals (store, d, &approvals, &error));
+  g_assert_cmpint (approvals, ==, 0);
+  g_assert_cmpint (q.calls, ==, 0);
+  g_assert_cmpuint (outbox_rows (store), ==, 0);
+}
+
 static void
 test_decide_reject (Fixture *f, gconstpointer data)
 {
@@ -1066,6 +1095,7 @@ main (int argc, char **argv)
   ADD ("/approve/decide/quorum1-replay", test_decide_quorum1_replay);
   ADD ("/approve/decide/quorum2", test_decide_quorum2);
   ADD ("/approve/decide/reject", test_decide_reject);
+  ADD ("/approve/decide/withdraw", test_decide_withdraw);
   ADD ("/approve/decide/atomic", test_decide_atomic);
   ADD ("/approve/decide/concurrent", test_decide_concurrent);
   ADD ("/approve/store/find", test_store_find);
