@@ -891,6 +891,13 @@ out_of_office_subject (const gchar *subject)
   if (n == NULL)
     return NULL;
   g_autofree gchar *low = g_utf8_casefold (n, -1);
+  /* Only what a mail client put before our draft's tag: the title after
+   * it is the advisory's ("Absence Manager", "不在通知機能"). */
+  gchar *tag = strstr (low, "[承認依頼");
+  if (tag == NULL)
+    tag = strstr (low, "[approval");
+  if (tag != NULL)
+    *tag = '\0';
   static const gchar *const marks[] = {
     "out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
     "auto:",         "autosvar",          "abwesenheit",     "absence",    "不在",      "自動応答",

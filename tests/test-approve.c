@@ -407,6 +407,11 @@ test_verify_automatic (void)
       shr_reply_add_header (r, "Subject", subjects[i]);
       ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_AUTOMATIC);
     }
+  /* The advisory's title after our tag is not the client's: a product
+   * named "Absence Manager" is no out-of-office. */
+  g_autoptr (ShrReply) title = good_reply ();
+  shr_reply_add_header (title, "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
+  ASSERT_VERDICT (check (title, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* Auto-Submitted: no is a person. */
   g_autoptr (ShrReply) r = good_reply ();
   shr_reply_add_header (r, "Auto-Submitted", "no");
