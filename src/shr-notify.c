@@ -205,7 +205,7 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
 }
 
 /* Now, in Unix seconds. SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the
- * clock of reminders, expiry, the digest and the hourly cap forward:
+ * clock of replies, reminders, expiry, the digest and the hourly cap forward:
  * tests cannot wait for hours. */
 static gint64
 notify_now (void)
@@ -693,7 +693,7 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   if (!shr_store_draft_find (n->store, (const gchar *const *)ids->pdata, token, &t.draft_id, error))
     return FALSE;
   ShrReplyResult result = { 0 };
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = notify_now ();
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_decided, &t, &result, error))
     return FALSE;
   /* Decisions were confirmed in their own transaction (on_decided); a
