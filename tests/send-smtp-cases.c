@@ -10,6 +10,7 @@
 #include "shr-outbox.h"
 #include "shr-send.h"
 #include "shr-store.h"
+#include "test-util.h"
 
 static const gchar *
 env (const gchar *name)
@@ -132,19 +133,6 @@ state_dir (void)
 }
 
 static void
-rm_rf (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 queue_notice (ShrStore *store, const gchar *mid, const gchar *const *rcpts)
 {
   g_autoptr (GError) error = NULL;
@@ -198,7 +186,7 @@ test_batch_1000 (void)
       g_autofree gchar *mid = g_strdup_printf ("batch.%d@shirase.test", i);
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==, 1);
     }
-  rm_rf (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -249,7 +237,7 @@ test_one_refused (void)
   g_assert_cmpuint (wait_count ("approver", 2, 10), ==, 2);
   /* Both messages over the one connection. */
   g_assert_cmpuint (shr_sender_get_connections (sender), ==, 1);
-  rm_rf (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -323,7 +311,7 @@ test_server_down (void)
   g_assert_no_error (error);
   g_assert_cmpuint (shr_sender_get_connections (sender), ==, conns + 1);
   g_assert_cmpuint (wait_count ("approver2", 5, 20), ==, 5);
-  rm_rf (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -391,7 +379,7 @@ test_wrong_password (void)
   g_assert_cmpstr (error->message, ==, "[smtp] password_command failed: vault locked");
   g_clear_error (&error);
   g_unlink (pwfile);
-  rm_rf (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -699,7 +687,7 @@ test_approval_loop (void)
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, ja)), ==, 1);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, en)), ==, 1);
   g_assert_cmpuint (count ("approver"), ==, approver_before);
-  rm_rf (dir);
+  test_remove_tree (dir);
 }
 
 int

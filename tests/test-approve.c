@@ -8,6 +8,7 @@
 
 #include "shr-approve.h"
 #include "shr-store.h"
+#include "test-util.h"
 
 /* ---- tokens -------------------------------------------------------------- */
 
@@ -533,25 +534,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        rm_rf (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  rm_rf (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -23,22 +23,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_dir (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_dir (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
   shr_word_tables_free (f->tables);
 }

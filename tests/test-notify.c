@@ -19,22 +19,6 @@ typedef struct
   ShrNotify *notify;
 } Fixture;
 
-static void
-remove_dir (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_dir (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 /* The outbox cannot reach the closed port: that warning is expected here
  * (kept quiet, and not fatal); any other goes to the default handler. */
 static gboolean
@@ -88,7 +72,7 @@ teardown (Fixture *f, gconstpointer data)
 {
   shr_notify_free (f->notify);
   shr_store_close (f->store);
-  remove_dir (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
   g_unsetenv ("SHIRASE_TEST_CLOCK_OFFSET");
 }

@@ -10,6 +10,7 @@
 
 #include "shr-outbox.h"
 #include "shr-store.h"
+#include "test-util.h"
 
 #define T0 1772500000
 
@@ -28,22 +29,6 @@ typedef struct
   guint calls;
   GPtrArray *call_rcpts; /* one joined string per call */
 } Fixture;
-
-static void
-rm_rf (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        rm_rf (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
 
 static void
 set_up (Fixture *f, gconstpointer data)
@@ -65,7 +50,7 @@ tear_down (Fixture *f, gconstpointer data)
   g_hash_table_unref (f->refuse);
   g_hash_table_unref (f->delivered);
   g_ptr_array_unref (f->call_rcpts);
-  rm_rf (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -593,7 +578,7 @@ test_crash_points (Fixture *f, gconstpointer data)
       g_unsetenv ("SHR_TEST_DELIVERIES");
       g_unlink (file);
       shr_store_close (g_steal_pointer (&store));
-      rm_rf (dir);
+      test_remove_tree (dir);
     }
 }
 

@@ -32,22 +32,6 @@ lexicon (void)
 }
 
 static void
-remove_dir (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree gchar *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_dir (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 setup (Fixture *f, gconstpointer data)
 {
   (void)data;
@@ -76,7 +60,7 @@ teardown (Fixture *f, gconstpointer data)
   shr_pipeline_free (f->pipeline);
   shr_store_close (f->store);
   shr_config_free (f->config);
-  remove_dir (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -1,6 +1,6 @@
-/* test-util.h — shared by the match and config tests: the test word lists
- * (tests/data/vocab: a few products and regions; data/sectors.tsv: the
- * real sectors) and a scratch directory for config files. */
+/* test-util.h — shared by the tests: the test word lists (tests/data/vocab:
+ * a few products and regions; data/sectors.tsv: the real sectors), files
+ * in a scratch directory, and removing that directory afterwards. */
 #pragma once
 
 #include <glib.h>
@@ -39,4 +39,21 @@ test_write_file (const gchar *dir, const gchar *name, const gchar *text, int mod
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (path, mode), ==, 0);
   return path;
+}
+
+/* Removes @dir and everything below it (a test's scratch directory). */
+static inline void
+test_remove_tree (const gchar *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree gchar *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+        test_remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
 }
