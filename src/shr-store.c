@@ -358,6 +358,28 @@ query_int64 (ShrStore *store, const gchar *sql, gint64 *value,
   return TRUE;
 }
 
+/* The one row of @sql (its one parameter bound to @id), stepped onto, to
+ * hold in a g_auto (ShrStmt); NULL with SHR_STORE_ERROR_NOT_FOUND ("no
+ * @noun ID") when there is none. */
+static sqlite3_stmt *
+row_by_id (ShrStore *store, const gchar *sql, gint64 id, const gchar *noun, GError **error)
+{
+  g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_autofree gchar *what = g_strdup_printf ("reading %s %" G_GINT64_FORMAT, noun, id);
+  gboolean found;
+  if (!step_row (store, stmt, what, &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, noun, id);
+      return NULL;
+    }
+  return g_steal_pointer (&stmt);
+}
+
 /* Write functions run inside the caller's transaction when there is one,
  * else in their own. */
 static gboolean
@@ -930,20 +952,10 @@ shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title,
 {
   g_return_val_if_fail (store != NULL, FALSE);
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT title, grade FROM cases WHERE id = ?", error);
-  gboolean found;
+  g_auto (ShrStmt) stmt = row_by_id (
+      store, "SELECT title, grade FROM cases WHERE id = ?", case_id, "case", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  if (!step_row (store, stmt, "reading a case", &found, error))
-    return FALSE;
-  if (!found)
-    {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no case %" G_GINT64_FORMAT, case_id);
-      return FALSE;
-    }
   if (title != NULL)
     *title = column_dup (stmt, 0);
   if (grade != NULL)
@@ -1084,20 +1096,10 @@ shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status,
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "SELECT status FROM drafts WHERE id = ?", error);
-  gboolean found;
+  g_auto (ShrStmt) stmt = row_by_id (
+      store, "SELECT status FROM drafts WHERE id = ?", draft_id, "draft", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, draft_id);
-  if (!step_row (store, stmt, "reading a draft", &found, error))
-    return FALSE;
-  if (!found)
-    {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no draft %" G_GINT64_FORMAT, draft_id);
-      return FALSE;
-    }
   *status = column_dup (stmt, 0);
   return TRUE;
 }
@@ -1255,23 +1257,13 @@ ShrStoreDraft *
 shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
-  g_auto (ShrStmt) stmt = get_stmt (
+  g_auto (ShrStmt) stmt = row_by_id (
       store,
       "SELECT id, case_id, kind, status, token, message_id, subject,"
       " created_at, reminded_at, body FROM drafts WHERE id = ?",
-      error);
-  gboolean found;
+      draft_id, "draft", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, draft_id);
-  if (!step_row (store, stmt, "reading a draft", &found, error))
-    return NULL;
-  if (!found)
-    {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no draft %" G_GINT64_FORMAT, draft_id);
-      return NULL;
-    }
   ShrStoreDraft *d = g_new0 (ShrStoreDraft, 1);
   d->id = sqlite3_column_int64 (stmt, 0);
   d->case_id = sqlite3_column_int64 (stmt, 1);
@@ -1744,20 +1736,10 @@ shr_store_outbox_message (ShrStore *store, gint64 message_ref,
                           gchar **sender, GBytes **bytes, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT sender, bytes FROM outbox_messages WHERE id = ?", error);
-  gboolean found;
+  g_auto (ShrStmt) stmt = row_by_id (
+      store, "SELECT sender, bytes FROM outbox_messages WHERE id = ?", message_ref, "outbox message", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, message_ref);
-  if (!step_row (store, stmt, "reading an outbox message", &found, error))
-    return FALSE;
-  if (!found)
-    {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no outbox message %" G_GINT64_FORMAT, message_ref);
-      return FALSE;
-    }
   if (sender != NULL)
     *sender = column_dup (stmt, 0);
   if (bytes != NULL)
