@@ -52,7 +52,7 @@ add_products (ShrProfile *profile, const gchar *datadir, guint *count, guint max
       if (g_strv_length (f) < 2 || f[1][0] == '\0')
         continue;
       g_autofree gchar *name = g_strdup_printf ("p%u", *count);
-      ShrAsset *a = shr_asset_new (name, f[1]);
+      ShrAsset *a = shr_asset_new (name, f[1][0] == '~' ? f[1] + 1 : f[1]);
       a->vendor = g_strdup (f[0]);
       a->version = g_strdup_printf ("%u.%u.%u", g_random_int_range (1, 20), g_random_int_range (0, 10),
                                     g_random_int_range (0, 30));

@@ -186,6 +186,32 @@ shr_sentence_at (const gchar *text, gsize offset)
   return g_string_free (out, FALSE);
 }
 
+/* Whether @vendor is named in the subject or body by something other
+ * than an everyday word ("Microsoft", "Microsoft Teams", "Apache httpd"). */
+static gboolean
+vendor_named (ShrExtractContext *ctx, const gchar *vendor)
+{
+  if (vendor == NULL)
+    return FALSE;
+  if (ctx->named_vendors == NULL)
+    {
+      ctx->named_vendors = g_hash_table_new (g_str_hash, g_str_equal);
+      const gchar *texts[] = { ctx->subject, ctx->body };
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        {
+          g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, texts[t]);
+          for (guint i = 0; i < hits->len; i++)
+            {
+              const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+              const ShrProductEntry *e = hit->entry;
+              if (!hit->needs_vendor && e->vendor != NULL)
+                g_hash_table_add (ctx->named_vendors, (gpointer)e->vendor);
+            }
+        }
+    }
+  return g_hash_table_contains (ctx->named_vendors, vendor);
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -197,6 +223,9 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
+        continue;
+      /* "our office in Tokyo", "the HTTP Server feature" of a Cisco box. */
+      if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
         continue;
       guint before = ctx->record->products->len;
       shr_record_add_product (ctx->record, e->vendor, e->product);
@@ -1290,6 +1319,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_free (ctx.sentence_text);
   g_free (ctx.sentence_lower);
   g_array_unref (ctx.sentence_starts);
+  if (ctx.named_vendors != NULL)
+    g_hash_table_unref (ctx.named_vendors);
   return record;
 }
 

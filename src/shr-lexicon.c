@@ -11,6 +11,7 @@ typedef struct
   ShrLexiconKind kind;
   gconstpointer entry;
   gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
+  gboolean needs_vendor;  /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
 } Alias;
 
 struct _ShrLexicon
@@ -192,7 +193,8 @@ compare_alias_length (gconstpointer a, gconstpointer b)
 }
 
 static void
-add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry)
+add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry,
+                gboolean needs_vendor)
 {
   gchar *norm = shr_lexicon_normalize (name);
   g_strstrip (norm);
@@ -206,6 +208,7 @@ add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointe
   a->len = strlen (norm);
   a->kind = kind;
   a->entry = entry;
+  a->needs_vendor = needs_vendor;
   const gchar *last = g_utf8_prev_char (norm + a->len);
   a->latin_end = is_word_char (g_utf8_get_char (last));
   g_ptr_array_add (lex->aliases, a);
@@ -271,6 +274,22 @@ read_tsv (const gchar *path, guint min_fields,
   return TRUE;
 }
 
+static void
+add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry)
+{
+  add_alias_full (lex, name, kind, entry, FALSE);
+}
+
+/* A leading '~' on a product name or alias in products.tsv marks a word
+ * that is also everyday English ("~Office", "~Edge", "~HTTP Server"): it
+ * names the product only where its vendor is named too. */
+static const gchar *
+strip_everyday_mark (const gchar *s, gboolean *marked)
+{
+  *marked = s != NULL && s[0] == '~';
+  return *marked ? s + 1 : s;
+}
+
 static const gchar *
 intern (ShrLexicon *lex, const gchar *s)
 {
@@ -287,7 +306,8 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
 {
   ShrProductEntry *e = g_malloc0 (sizeof *e);
   e->vendor = intern (lex, f[0]);
-  e->product = intern (lex, f[1]);
+  gboolean everyday = FALSE;
+  e->product = intern (lex, strip_everyday_mark (f[1], &everyday));
   gchar **aliases = (n > 2 && *f[2]) ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (lex->alias_vectors, aliases);
   e->aliases = (const gchar *const *) aliases;
@@ -295,7 +315,7 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
 
   if (e->product != NULL)
     {
-      add_alias (lex, e->product, SHR_LEXICON_PRODUCT, e);
+      add_alias_full (lex, e->product, SHR_LEXICON_PRODUCT, e, everyday);
       if (e->vendor != NULL && !g_str_has_prefix (e->product, e->vendor))
         {
           g_autofree gchar *full = g_strdup_printf ("%s %s", e->vendor, e->product);
@@ -308,7 +328,9 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
     {
       if (g_str_has_prefix (aliases[i], "cpe:") || g_str_has_prefix (aliases[i], "pkg:"))
         continue;
-      add_alias (lex, aliases[i], SHR_LEXICON_PRODUCT, e);
+      gboolean alias_everyday = FALSE;
+      const gchar *alias = strip_everyday_mark (aliases[i], &alias_everyday);
+      add_alias_full (lex, alias, SHR_LEXICON_PRODUCT, e, alias_everyday);
     }
   /* Lookup by exact name: every spelling, package and CPE name. */
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
@@ -318,7 +340,8 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
     g_ptr_array_add (names, g_strdup_printf ("%s %s", e->vendor, e->product));
   for (guint i = 0; aliases[i] != NULL; i++)
     {
-      const gchar *a = aliases[i];
+      gboolean unused;
+      const gchar *a = strip_everyday_mark (aliases[i], &unused);
       if (g_str_has_prefix (a, "pkg:"))
         a += 4;
       g_ptr_array_add (names, g_strdup (a));
@@ -524,6 +547,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
             found->kind, found->entry,
             g_array_index (map, gsize, off),
             g_array_index (map, gsize, off + found->len),
+            found->needs_vendor,
           };
           g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;

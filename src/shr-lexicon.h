@@ -4,7 +4,9 @@
  *
  * Data file formats (UTF-8, '#' starts a comment line, fields by TAB):
  *   products.tsv  vendor  product  aliases ('|'-separated; spellings,
- *                 Japanese names, package names, "cpe:vendor:product")
+ *                 Japanese names, package names, "cpe:vendor:product";
+ *                 a leading '~' on the product or an alias: an everyday
+ *                 word, counted only with the vendor named)
  *   actors.tsv    canonical-name  aliases ('|'-separated)  country-or-empty
  *   sectors.tsv   key  label_ja  label_en  words ('|'-separated, en and ja)
  *   regions.tsv   code  label_ja  label_en  words ('|'-separated, en and ja)
@@ -53,6 +55,9 @@ typedef struct
   gconstpointer entry;    /* ShrProductEntry*, ShrActorEntry* or ShrLabelEntry* */
   gsize start;
   gsize end;
+  /* The words are also everyday English ("office", "edge", "HTTP server"):
+   * they name the product only where its vendor is named too. */
+  gboolean needs_vendor;
 } ShrLexiconHit;
 
 /* (transfer full) Loads the four files from @datadir. Errors name the file

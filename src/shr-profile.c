@@ -196,7 +196,9 @@ shr_profile_find_assets (const ShrProfile *profile, const ShrVocabulary *vocab, 
       collect (out, seen, lookup_name (profile, e->product), e->vendor, TRUE);
       for (const gchar *const *al = e->aliases; al != NULL && *al != NULL; al++)
         {
-          const gchar *name = g_str_has_prefix (*al, "pkg:") ? *al + 4 : *al;
+          const gchar *name = *al[0] == '~' ? *al + 1 : *al; /* an everyday word (products.tsv) */
+          if (g_str_has_prefix (name, "pkg:"))
+            name += 4;
           collect (out, seen, lookup_name (profile, name), e->vendor, TRUE);
         }
     }

@@ -32,6 +32,10 @@ typedef struct
   gchar *sentence_text;
   gchar *sentence_lower;   /* the same, ASCII letters lower-cased */
   GArray *sentence_starts; /* (element-type gsize) */
+  /* The vendors named anywhere in the subject or body (interned strings),
+   * made on first need: an everyday product word counts only with its
+   * vendor named. */
+  GHashTable *named_vendors;
 } ShrExtractContext;
 
 typedef struct

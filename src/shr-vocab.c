@@ -246,7 +246,8 @@ product_row (ShrWordTables *t, gchar **f, GError **error)
     return TRUE; /* a vendor-only row names no product */
   ProductRow *row = g_new0 (ProductRow, 1);
   row->entry.vendor = f[0][0] ? g_strdup (f[0]) : NULL;
-  row->entry.product = g_strdup (f[1]);
+  /* '~' marks an everyday word for the extractor (shr-lexicon.h). */
+  row->entry.product = g_strdup (f[1][0] == '~' ? f[1] + 1 : f[1]);
   row->aliases = f[2] != NULL && f[2][0] ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
   row->entry.aliases = (const gchar *const *)row->aliases;
   g_ptr_array_add (t->products, row);
@@ -258,7 +259,7 @@ product_row (ShrWordTables *t, gchar **f, GError **error)
       index_name (t->product_by_name, full, row);
     }
   for (gchar **a = row->aliases; *a != NULL; a++)
-    index_name (t->product_by_name, *a, row);
+    index_name (t->product_by_name, *a[0] == '~' ? *a + 1 : *a, row);
   return TRUE;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shr-extract.h"
+#include "shr-read.h"
 
 static const gchar *
 dir_of_fixtures (void)
@@ -55,6 +56,45 @@ related (const gchar *a, const gchar *b)
   g_autofree gchar *x = loose (a);
   g_autofree gchar *y = loose (b);
   return *x && *y && (strstr (x, y) != NULL || strstr (y, x) != NULL);
+}
+
+/* Everyday words that are also product names count only with the
+ * vendor named: "our office", "edge of the network", "teams" are nobody's
+ * products; "Microsoft … Office, Edge and Teams" are. */
+static void
+test_everyday_words (void)
+{
+  static const struct
+  {
+    const gchar *mail;
+    const gchar *products;
+  } cases[] = {
+    { "Subject: Notice from our office\n\nOur office in Tokyo runs an HTTP server. Teams of engineers work at "
+      "the edge of the network. Commerce and the Sentry service. CVE-2026-1111.\n",
+      "" },
+    { "Subject: Microsoft fixes flaws\n\nMicrosoft released updates for Office, Edge and Teams. "
+      "CVE-2026-1112.\n",
+      "Office,Edge,Teams" },
+    { "Subject: Apache fixes the HTTP Server\n\nThe Apache Software Foundation fixed HTTP Server 2.4.63. "
+      "CVE-2026-1113.\n",
+      "HTTP Server" },
+  };
+  ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
+  g_assert_nonnull (lexicon);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *raw = g_strdup_printf ("From: a@example.test\nMessage-ID: <e%u@example.test>\n%s", i,
+                                               cases[i].mail);
+      g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
+      g_assert_no_error (error);
+      g_autoptr (ShrRecord) r = shr_extract_message (m, lexicon);
+      g_autoptr (GString) got = g_string_new (NULL);
+      for (guint j = 0; j < r->products->len; j++)
+        g_string_append_printf (got, "%s%s", j > 0 ? "," : "", ((ShrProduct *)r->products->pdata[j])->product);
+      g_assert_cmpstr (got->str, ==, cases[i].products);
+    }
 }
 
 static void
@@ -126,6 +166,23 @@ check_fixture (gconstpointer data)
       g_assert_true (found);
     }
 
+  /* Products a careless reader would see in everyday words ("the HTTP
+   * Server feature" of a Cisco router is not Apache's). */
+  JsonArray *not_products = json_object_has_member (expect, "not_products")
+                                ? json_object_get_array_member (expect, "not_products")
+                                : NULL;
+  for (guint i = 0; not_products != NULL && i < json_array_get_length (not_products); i++)
+    {
+      const gchar *wrong = json_array_get_string_element (not_products, i);
+      for (guint j = 0; j < r->products->len; j++)
+        {
+          ShrProduct *p = g_ptr_array_index (r->products, j);
+          if (related (p->product, wrong))
+            g_test_message ("product \"%s %s\" is not in this advisory", p->vendor ? p->vendor : "", p->product);
+          g_assert_false (related (p->product, wrong));
+        }
+    }
+
   /* Forwards: who forwarded it, and the original sender recovered. */
   const gchar *forwarded_by = member_string (expect, "forwarded_by");
   if (forwarded_by != NULL)
@@ -193,5 +250,6 @@ main (int argc, char **argv)
       g_autofree gchar *path = g_strdup_printf ("/extract/%s/%s", kind, base);
       g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
     }
+  g_test_add_func ("/extract/everyday-words", test_everyday_words);
   return g_test_run ();
 }
