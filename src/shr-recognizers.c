@@ -601,6 +601,34 @@ find_psirt (ShrExtractContext *ctx)
   return NULL;
 }
 
+/* Cisco's table: under a header naming the "First Fixed Release", one row
+ * per release train ("17.9    17.9.6a", "17.6 and earlier    Migrate …"),
+ * the columns two or more spaces apart; a row whose fix is words
+ * ("Not vulnerable", "Migrate to a fixed release") adds nothing. The
+ * table ends at the first line that is not a row. */
+static void
+add_fixed_table (ShrProduct *p, const gchar *body)
+{
+  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  gboolean in_table = FALSE;
+  for (gchar **l = lines; *l != NULL; l++)
+    {
+      if (!in_table)
+        {
+          in_table = matches ("first fixed release\\s*$", *l);
+          continue;
+        }
+      g_autofree gchar *fix = shr_match_group ("^\\s*\\d[\\w.()-]*(?: \\S+)*\\s{2,}(.+?)\\s*$", *l, 1);
+      if (fix == NULL)
+        {
+          in_table = FALSE;
+          continue;
+        }
+      g_autofree gchar *v = shr_match_group ("^(\\d+(?:\\.\\d+)+[\\w.()-]*)$", fix, 1);
+      add_fixed (p, v);
+    }
+}
+
 static gboolean
 psirt_detect (ShrExtractContext *ctx)
 {
@@ -635,6 +663,7 @@ psirt_extract (ShrExtractContext *ctx)
           add_fixed (first, v);
           g_match_info_next (m, NULL);
         }
+      add_fixed_table (first, ctx->body);
     }
   ctx->products_exact = ctx->record->products->len > 0;
 }

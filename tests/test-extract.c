@@ -97,6 +97,37 @@ test_everyday_words (void)
     }
 }
 
+/* Cisco names its fixes in a table, one release train a row; a row whose
+ * fix is words adds nothing, and the table ends at the first other line. */
+static void
+test_cisco_fixed_table (void)
+{
+  static const gchar raw[]
+      = "From: Cisco Systems Product Security Incident Response Team <psirt@cisco.com>\n"
+        "Subject: Cisco Security Advisory: Cisco IOS XE Software DHCP Denial of Service Vulnerability\n"
+        "Message-ID: <t1@cisco.example.invalid>\n\n"
+        "Advisory ID: cisco-sa-iosxe-dhcp-dos-T3st\nCVE Names: CVE-2026-20999\nCVSS Base Score: 8.6\n\n"
+        "Fixed Software\n==============\n\n"
+        "Cisco IOS XE Software Release  First Fixed Release\n"
+        "17.6 and earlier               Migrate to a fixed release.\n"
+        "17.9                           17.9.7\n"
+        "17.12                          17.12.4b\n"
+        "17.15                          Not vulnerable.\n"
+        "\n"
+        "Release 18.1 is planned.\n";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (raw, sizeof raw - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
+  g_assert_no_error (error);
+  g_autoptr (ShrRecord) r = shr_extract_message (m, shr_lexicon_get_default (NULL));
+  g_assert_cmpuint (r->products->len, ==, 1);
+  ShrProduct *p = r->products->pdata[0];
+  g_assert_cmpstr (p->product, ==, "IOS XE");
+  g_assert_cmpuint (p->fixed->len, ==, 2);
+  g_assert_cmpstr ((gchar *)p->fixed->pdata[0], ==, "17.9.7");
+  g_assert_cmpstr ((gchar *)p->fixed->pdata[1], ==, "17.12.4b");
+}
+
 static void
 check_fixture (gconstpointer data)
 {
@@ -251,5 +282,6 @@ main (int argc, char **argv)
       g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
+  g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   return g_test_run ();
 }
