@@ -224,9 +224,15 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
         continue;
-      /* "our office in Tokyo", "the HTTP Server feature" of a Cisco box. */
+      /* "our office in Tokyo", "the HTTP Server feature" of a Cisco box;
+       * "iOS" in an Apple advisory is not Cisco's IOS. */
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
-        continue;
+        {
+          const ShrProductEntry *other = hit->homonym;
+          if (other == NULL || !vendor_named (ctx, other->vendor))
+            continue;
+          e = other;
+        }
       guint before = ctx->record->products->len;
       shr_record_add_product (ctx->record, e->vendor, e->product);
       if (ctx->record->products->len > before)

@@ -12,6 +12,7 @@ typedef struct
   gconstpointer entry;
   gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
   gboolean needs_vendor;  /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
+  gconstpointer homonym;  /* another product written the same (Cisco IOS, Apple iOS) */
 } Alias;
 
 struct _ShrLexicon
@@ -213,21 +214,37 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
   a->latin_end = is_word_char (g_utf8_get_char (last));
   g_ptr_array_add (lex->aliases, a);
   const guchar *b = (const guchar *) norm;
+  GPtrArray *list;
   if (a->len < 3)
     {
       if (lex->short_by_byte[b[0]] == NULL)
         lex->short_by_byte[b[0]] = g_ptr_array_new ();
-      g_ptr_array_add (lex->short_by_byte[b[0]], a);
-      return;
+      list = lex->short_by_byte[b[0]];
     }
-  guint pair = (b[0] << 8) | b[1];
-  lex->pair_bits[pair / 8] |= 1 << (pair % 8);
-  guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
-  GPtrArray *list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
-  if (list == NULL)
+  else
     {
-      list = g_ptr_array_new ();
-      g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
+      guint pair = (b[0] << 8) | b[1];
+      lex->pair_bits[pair / 8] |= 1 << (pair % 8);
+      guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
+      list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
+        }
+    }
+  /* The same words for another product ("IOS" of Cisco, "iOS" of Apple):
+   * one alias carries both, and the vendor named in the mail decides. */
+  for (guint i = 0; i < list->len; i++)
+    {
+      Alias *same = g_ptr_array_index (list, i);
+      if (same->kind == kind && same->entry != entry && strcmp (same->norm, norm) == 0)
+        {
+          if (same->homonym == NULL)
+            same->homonym = entry;
+          same->needs_vendor |= needs_vendor;
+          return;
+        }
     }
   g_ptr_array_add (list, a);
 }
@@ -548,6 +565,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
             g_array_index (map, gsize, off),
             g_array_index (map, gsize, off + found->len),
             found->needs_vendor,
+            found->homonym,
           };
           g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;

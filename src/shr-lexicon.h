@@ -58,6 +58,9 @@ typedef struct
   /* The words are also everyday English ("office", "edge", "HTTP server"):
    * they name the product only where its vendor is named too. */
   gboolean needs_vendor;
+  /* Another product written the same way (ShrProductEntry*), or NULL:
+   * "iOS" is Apple's where Apple is named, "IOS" Cisco's where Cisco is. */
+  gconstpointer homonym;
 } ShrLexiconHit;
 
 /* (transfer full) Loads the four files from @datadir. Errors name the file

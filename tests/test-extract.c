@@ -60,7 +60,8 @@ related (const gchar *a, const gchar *b)
 
 /* Everyday words that are also product names count only with the
  * vendor named: "our office", "edge of the network", "teams" are nobody's
- * products; "Microsoft … Office, Edge and Teams" are. */
+ * products; "Microsoft … Office, Edge and Teams" are. A word two vendors
+ * use (Cisco IOS, Apple iOS) is the product of the vendor named. */
 static void
 test_everyday_words (void)
 {
@@ -78,6 +79,9 @@ test_everyday_words (void)
     { "Subject: Apache fixes the HTTP Server\n\nThe Apache Software Foundation fixed HTTP Server 2.4.63. "
       "CVE-2026-1113.\n",
       "HTTP Server" },
+    /* One word, two vendors' products: the vendor named decides. */
+    { "Subject: APPLE-SA-2026-11-01-1 iOS 18.1\n\nApple: iOS 18.1 addresses CVE-2026-1200.\n", "iOS" },
+    { "Subject: Routers hit\n\nAttackers target IOS 15.2 routers from Cisco. CVE-2026-1202.\n", "IOS" },
   };
   ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
   g_assert_nonnull (lexicon);
