@@ -35,6 +35,10 @@
 /* Length of one evidence sentence, in bytes (cut at a character boundary). */
 #define SHR_MAX_EVIDENCE_BYTES 400
 
+/* A password or token read from a file or a command: an OAuth2 access
+ * token (a JWT) runs to a few kilobytes. */
+#define SHR_MAX_SECRET_BYTES (64 * 1024)
+
 /* Mustache: partials and parents ({{>p}}, {{<p}}) expanded inside one
  * another. Real templates nest 2 or 3 deep; a partial that includes itself
  * stops here with SHR_MUSTACHE_ERROR_DEPTH instead of recursing forever. */

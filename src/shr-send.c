@@ -22,9 +22,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "shr-secret.h"
 
 #if LIBCURL_VERSION_NUM >= 0x080200
 #define SHR_RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLOWFAILS
@@ -33,8 +33,6 @@
 #define SHR_RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLLOWFAILS
 #endif
 
-/* Longest secret read from a file or a command. */
-#define MAX_SECRET_BYTES 8192
 
 typedef enum
 {
@@ -80,15 +78,6 @@ shr_send_outcome_to_string (ShrSendOutcome outcome)
 
 /* ---- config ----------------------------------------------------------------- */
 
-static void
-wipe_free (gchar *s)
-{
-  if (s == NULL)
-    return;
-  explicit_bzero (s, strlen (s));
-  g_free (s);
-}
-
 ShrSmtpConfig *
 shr_smtp_config_new (void)
 {
@@ -103,7 +92,7 @@ shr_smtp_config_free (ShrSmtpConfig *config)
   g_free (config->url);
   g_free (config->ca_file);
   g_free (config->user);
-  wipe_free (config->password);
+  shr_secret_free (config->password);
   g_free (config->password_file);
   g_free (config->password_command);
   g_free (config->oauth2_token_command);
@@ -162,92 +151,6 @@ shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **err
   c->oauth2_token_command = get_opt (keyfile, "oauth2_token_command");
   c->from = get_opt (keyfile, "from");
   return g_steal_pointer (&c);
-}
-
-/* ---- secrets ------------------------------------------------------------------ */
-
-static gchar *
-first_line (const gchar *text, gsize len)
-{
-  const gchar *end = memchr (text, '\n', len);
-  gsize n = end != NULL ? (gsize)(end - text) : len;
-  if (n > 0 && text[n - 1] == '\r')
-    n--;
-  return g_strndup (text, n);
-}
-
-static gchar *
-read_secret_file (const gchar *path, GError **error)
-{
-  GStatBuf st;
-  if (g_stat (path, &st) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] password_file %s: %s", path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  /* Like msmtp: a password others can read is no longer a secret. */
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] password_file %s: readable by others (mode %03o); "
-                   "chmod 600 it",
-                   path, (guint)(st.st_mode & 0777));
-      return NULL;
-    }
-  gchar *text = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &text, &len, &local))
-    {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] password_file: %s",
-                   local->message);
-      return NULL;
-    }
-  if (len > MAX_SECRET_BYTES)
-    {
-      explicit_bzero (text, len);
-      g_free (text);
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS,
-                   "[smtp] password_file %s: larger than %d bytes", path, MAX_SECRET_BYTES);
-      return NULL;
-    }
-  gchar *secret = first_line (text, len);
-  explicit_bzero (text, len);
-  g_free (text);
-  return secret;
-}
-
-static gchar *
-run_secret_command (const gchar *key, const gchar *command, GError **error)
-{
-  const gchar *argv[] = { "/bin/sh", "-c", command, NULL };
-  gchar *out = NULL;
-  g_autofree gchar *err = NULL;
-  gint status = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &local))
-    {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] %s: %s", key, local->message);
-      return NULL;
-    }
-  gsize len = strlen (out);
-  if (!g_spawn_check_wait_status (status, NULL) || len == 0 || len > MAX_SECRET_BYTES)
-    {
-      explicit_bzero (out, len);
-      g_free (out);
-      /* The command's stderr is its own diagnostic; its stdout (the
-       * secret) is never shown. */
-      g_strstrip (err);
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, "[smtp] %s failed%s%s", key,
-                   *err != '\0' ? ": " : "", err);
-      return NULL;
-    }
-  gchar *secret = first_line (out, len);
-  explicit_bzero (out, len);
-  g_free (out);
-  return secret;
 }
 
 /* ---- sender ------------------------------------------------------------------ */
@@ -310,7 +213,7 @@ shr_sender_free (ShrSender *sender)
     curl_easy_cleanup (sender->curl); /* sends QUIT */
   g_free (sender->url);
   g_free (sender->from);
-  wipe_free (sender->secret);
+  shr_secret_free (sender->secret);
   if (sender->line != NULL)
     g_string_free (sender->line, TRUE);
   g_free (sender);
@@ -577,12 +480,14 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   if (config->password != NULL)
     s->secret = g_strdup (config->password);
   else if (config->password_file != NULL)
-    s->secret = read_secret_file (config->password_file, error);
+    s->secret = shr_secret_from_file ("smtp", config->password_file, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, error);
   else if (config->password_command != NULL)
-    s->secret = run_secret_command ("password_command", config->password_command, error);
+    s->secret = shr_secret_from_command ("smtp", "password_command", config->password_command, SHR_SEND_ERROR,
+                                         SHR_SEND_ERROR_CREDENTIALS, error);
   else if (config->oauth2_token_command != NULL)
     {
-      s->secret = run_secret_command ("oauth2_token_command", config->oauth2_token_command, error);
+      s->secret = shr_secret_from_command ("smtp", "oauth2_token_command", config->oauth2_token_command,
+                                           SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, error);
       oauth = TRUE;
     }
   if (secrets == 1 && s->secret == NULL)

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "shr-limits.h"
+#include "shr-secret.h"
 
 /* RFC 2177: a server may drop an IDLE after 30 minutes; re-issue before. */
 #define IDLE_REFRESH_SECONDS (28 * 60)
 #define BACKOFF_MAX_SECONDS (5 * 60)
 #define BATCH_MAX_BYTES (32 * 1024 * 1024)
-#define SECRET_MAX_BYTES (64 * 1024)
 #define KEPT_KEYWORD "$ShiraseKept"
 
 struct _ShrWatch
@@ -206,60 +206,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
 
 /* ---- secrets ------------------------------------------------------------- */
 
-static void
-secret_free (gchar *s)
-{
-  if (s == NULL)
-    return;
-  explicit_bzero (s, strlen (s));
-  g_free (s);
-}
-
-typedef gchar ShrSecret;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrSecret, secret_free)
-
-/* The first line of @text, in place. */
-static void
-first_line (gchar *text)
-{
-  text[strcspn (text, "\r\n")] = '\0';
-}
-
-static gchar *
-run_secret_command (const gchar *key, const gchar *command, GError **error)
-{
-  const gchar *argv[] = { "/bin/sh", "-c", command, NULL };
-  gchar *out = NULL;
-  g_autofree gchar *err = NULL;
-  gint status = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &local))
-    {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] %s: %s", key, local->message);
-      return NULL;
-    }
-  if (!g_spawn_check_wait_status (status, &local))
-    {
-      secret_free (out);
-      if (err != NULL)
-        first_line (err);
-      /* stderr is the command's own complaint; stdout (the secret) is never
-       * quoted. */
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] %s: %s%s%s", key, local->message,
-                   err != NULL && *err ? ": " : "", err != NULL ? err : "");
-      return NULL;
-    }
-  first_line (out);
-  if (*out == '\0')
-    {
-      secret_free (out);
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] %s printed nothing", key);
-      return NULL;
-    }
-  return out;
-}
-
-/* (transfer full, free with secret_free) The password or token, read anew
+/* (transfer full, free with shr_secret_free) The password or token, read anew
  * for each login so that a rotated one is picked up. */
 static gchar *
 get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
@@ -268,43 +215,15 @@ get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
   if (c->password != NULL)
     return g_strdup (c->password);
   if (c->password_command != NULL)
-    return run_secret_command ("password_command", c->password_command, error);
+    return shr_secret_from_command ("imap", "password_command", c->password_command, SHR_WATCH_ERROR,
+                                    SHR_WATCH_ERROR_AUTH, error);
   if (c->oauth2_token_command != NULL)
     {
       *is_token = TRUE;
-      return run_secret_command ("oauth2_token_command", c->oauth2_token_command, error);
+      return shr_secret_from_command ("imap", "oauth2_token_command", c->oauth2_token_command, SHR_WATCH_ERROR,
+                                      SHR_WATCH_ERROR_AUTH, error);
     }
-  struct stat st;
-  if (stat (c->password_file, &st) != 0)
-    {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] password_file %s: %s",
-                   c->password_file, g_strerror (errno));
-      return NULL;
-    }
-  if ((st.st_mode & 0077) != 0)
-    {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH,
-                   "[imap] password_file %s: readable by others (mode %03o); chmod 600 it", c->password_file,
-                   (guint)(st.st_mode & 0777));
-      return NULL;
-    }
-  gchar *text = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (c->password_file, &text, &len, &local))
-    {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, "[imap] password_file: %s", local->message);
-      return NULL;
-    }
-  if (len > SECRET_MAX_BYTES)
-    {
-      secret_free (text);
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH,
-                   "[imap] password_file %s: larger than %d bytes", c->password_file, SECRET_MAX_BYTES);
-      return NULL;
-    }
-  first_line (text);
-  return text;
+  return shr_secret_from_file ("imap", c->password_file, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, error);
 }
 
 /* ---- object -------------------------------------------------------------- */
