@@ -40,7 +40,7 @@ echo "update draft: $(echo "$draft" | cut -f3)"
 echo "$draft" | cut -f3 | grep -q '^\[承認依頼 #[0-9A-Z]*\] 【続報】【要対応・A 即日】' || fail "the update draft's Subject: $(echo "$draft" | cut -f3)"
 text=$(body approver "$(echo "$draft" | cut -f1 | tr -d '<>')")
 echo "$text" | grep -qF "「$first_subject_ja」の続報です" || { echo "$text" | head -30; fail "the update draft does not name the first notice"; }
-echo "$text" | grep -q 'C（中） から A（緊急） に上がりました' || { echo "$text" | head -30; fail "the update draft does not say the grade rose"; }
+echo "$text" | grep -q 'CISA（英語ソース）の新しい情報により、対応優先度が C（中）から A（緊急）に上がりました' || { echo "$text" | head -30; fail "the update draft does not say the grade rose"; }
 [ "$(mailbox_count admin)" = 2 ] || fail "notices went out before the update was approved"
 listed=$( (cd "$work" && "$shirase" drafts -c "$conf") 2>&1) || fail "shirase drafts failed: $listed"
 echo "$listed" | grep -q '\[続報 / update\] CISA Adds' || fail "shirase drafts does not mark the update: $listed"
