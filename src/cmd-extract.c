@@ -58,10 +58,14 @@ shr_cmd_extract (int argc, char **argv)
 {
   gboolean json = FALSE;
   gboolean pretty = FALSE;
+  gboolean as_text = FALSE;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON record per input, one per line", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON (with --json and one input)", NULL },
+    { "text", 0, 0, G_OPTION_ARG_NONE, &as_text,
+      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the record",
+      NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },
   };
@@ -94,6 +98,21 @@ shr_cmd_extract (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GError) local = NULL;
+      if (as_text)
+        {
+          /* What every extraction rule reads: the first thing to look at
+           * when a fact was missed. */
+          g_autoptr (ShrMessage) message = shr_message_read_file (files[i], &local);
+          if (message == NULL)
+            {
+              g_printerr ("shirase extract: %s\n", local->message);
+              status = 1;
+              continue;
+            }
+          g_print ("Subject: %s\nFrom: %s\n\n%s\n", message->subject ? message->subject : "",
+                   message->from ? message->from : "", message->body ? message->body : "");
+          continue;
+        }
       g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
       if (record == NULL)
         {
