@@ -536,9 +536,11 @@ split_cells (const gchar *text, const Line *l)
   glong col = 0;
   while (*p)
     {
-      /* Skip separators. */
-      while (*p == ' ' || *p == '\t' || (pipes && *p == '|') || *p == '\r')
+      /* Skip separators: one pipe per cell boundary. */
+      gboolean pipe_seen = FALSE;
+      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen))
         {
+          pipe_seen |= *p == '|';
           p++;
           col++;
         }
@@ -555,7 +557,9 @@ split_cells (const gchar *text, const Line *l)
         }
       gchar *cell = g_strndup (s, p - s);
       g_strstrip (cell);
-      if (*cell == '\0')
+      /* Between pipes an empty cell keeps its column; elsewhere a gap is
+       * one gap however wide. */
+      if (*cell == '\0' && !(pipes && *p == '|' && cells->len > 0))
         {
           g_free (cell);
           continue;
@@ -798,6 +802,14 @@ shr_document_parse (const gchar *text)
       gboolean next_rule = i + 1 < n && line_is_rule (text, &L[i + 1]) && !line_is_rule (text, l)
                            && !line_has_cells (text, &L[i + 1]);
       gboolean row = !blank && line_has_cells (text, l);
+      if (row)
+        {
+          /* "IR Number:    FG-IR-26-999" is a field written in columns. */
+          g_autofree gchar *probe = g_strstrip (g_strndup (text + l->start, l->end - l->start));
+          g_autofree gchar *pk = NULL, *pv = NULL;
+          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL && strchr (pv, '|') == NULL)
+            row = FALSE;
+        }
 
       /* Tables: runs of two or more row lines (rules between them). */
       gboolean table_line = row || (table_first != G_MAXUINT && line_is_table_rule (text, l) && !blank);
@@ -869,8 +881,9 @@ shr_document_parse (const gchar *text)
         }
       else if (!row && (markdown || next_rule))
         heading = TRUE;
-      else if (!row && prev_blank && i + 1 < n && !line_blank (text, &L[i + 1])
-               && looks_like_heading (core, l->end - l->start))
+      else if (!row && prev_blank && looks_like_heading (core, l->end - l->start)
+               && ((i + 1 < n && !line_blank (text, &L[i + 1]))
+                   || (i + 2 < n && line_blank (text, &L[i + 1]) && !line_blank (text, &L[i + 2]))))
         heading = TRUE;
 
       if (!heading)
@@ -901,6 +914,10 @@ shr_document_parse (const gchar *text)
       gsize start = next_rule ? L[i + 1].end : l->end;
       if (start < len)
         start++;
+      /* A sub-heading stays in its section's text ("Managed firewalls",
+       * "Acme Gateway 5.0.8" under Fixed Versions): it may be content. */
+      if (!known && role != SHR_ROLE_NONE && !next_rule && !markdown)
+        start = l->start;
       open_section (doc, role, core, l->start, start);
       if (next_rule)
         i++;
