@@ -382,65 +382,113 @@ find_build (const gchar *text, gboolean whole, WinBuild *out)
   return FALSE;
 }
 
-/* The words of a product name: NFKC, case folded, split at whatever is not
- * a letter or digit; "Windows10" and "Win10" are "windows 10". */
-static GPtrArray *
-name_words (const gchar *text)
+/* The words of a product name (and of a version written as a release,
+ * "22H2"): NFKC, case folded, split at whatever is not a letter or digit;
+ * "Windows10" and "Win10" are "windows 10". The words point into texts. */
+#define WORDS_MAX 256
+typedef struct
 {
-  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
-  g_autofree gchar *norm = shr_lexicon_normalize (text);
-  const gchar *p = norm;
-  while (*p)
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (!g_unichar_isalnum (c))
-        {
-          p = g_utf8_next_char (p);
-          continue;
-        }
-      const gchar *start = p;
-      while (*p && g_unichar_isalnum (g_utf8_get_char (p)))
-        p = g_utf8_next_char (p);
-      g_autofree gchar *word = g_strndup (start, p - start);
-      const gchar *rest = NULL;
-      if (g_str_has_prefix (word, "windows"))
-        rest = word + strlen ("windows");
-      else if (g_str_has_prefix (word, "win") && (word[3] == '\0' || g_ascii_isdigit (word[3])))
-        rest = word + strlen ("win");
-      if (rest != NULL && (*rest == '\0' || (strspn (rest, "0123456789") == strlen (rest))))
-        {
-          g_ptr_array_add (words, g_strdup ("windows"));
-          if (*rest != '\0')
-            g_ptr_array_add (words, g_strdup (rest));
-        }
-      else
-        g_ptr_array_add (words, g_steal_pointer (&word));
-    }
-  return words;
+  gchar *texts[2];
+  guint n_texts;
+  const gchar *word[WORDS_MAX];
+  guint len;
+} Words;
+
+static void
+words_clear (Words *w)
+{
+  for (guint i = 0; i < w->n_texts; i++)
+    g_free (w->texts[i]);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Words, words_clear)
+
+static gboolean
+is_ascii (const gchar *text)
+{
+  for (const guchar *p = (const guchar *)text; *p; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
 }
 
-/* Whether @key's words occur in @words in that order. */
+static void
+words_add (Words *w, const gchar *text)
+{
+  g_return_if_fail (w->n_texts < G_N_ELEMENTS (w->texts));
+  /* Product names are nearly always ASCII, whose NFKC case fold is lower
+   * case; this runs for every asset an advisory may concern. */
+  gchar *norm = is_ascii (text) ? g_ascii_strdown (text, -1) : shr_lexicon_normalize (text);
+  w->texts[w->n_texts++] = norm;
+  gchar *p = norm;
+  while (*p && w->len < WORDS_MAX)
+    {
+      if (!g_unichar_isalnum (g_utf8_get_char (p)))
+        {
+          gchar *next = g_utf8_next_char (p);
+          memset (p, '\0', next - p);
+          p = next;
+          continue;
+        }
+      gchar *start = p;
+      while (*p && g_unichar_isalnum (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      gsize len = p - start;
+      if (*p)
+        {
+          gchar *next = g_utf8_next_char (p);
+          memset (p, '\0', next - p);
+          p = next;
+        }
+      gsize prefix = 0;
+      if (len >= 7 && strncmp (start, "windows", 7) == 0)
+        prefix = 7;
+      else if (len >= 3 && strncmp (start, "win", 3) == 0 && (len == 3 || g_ascii_isdigit (start[3])))
+        prefix = 3;
+      if (prefix > 0 && strspn (start + prefix, "0123456789") == len - prefix)
+        {
+          w->word[w->len++] = "windows";
+          if (len > prefix && w->len < WORDS_MAX)
+            w->word[w->len++] = start + prefix;
+        }
+      else
+        w->word[w->len++] = start;
+    }
+}
+
+/* Whether @key's words occur in @w in that order. */
 static gboolean
-words_hold (const GPtrArray *words, const gchar *const *key)
+words_hold (const Words *w, const gchar *const *key)
 {
   guint at = 0;
   for (; *key != NULL; key++)
     {
-      while (at < words->len && strcmp (g_ptr_array_index (words, at), *key) != 0)
+      while (at < w->len && strcmp (w->word[at], *key) != 0)
         at++;
-      if (at == words->len)
+      if (at == w->len)
         return FALSE;
       at++;
     }
   return TRUE;
 }
 
+/* (transfer full) The words of @text as a string vector: keys, exclusions. */
+static GStrv
+words_strv (const gchar *text)
+{
+  g_auto (Words) w = { 0 };
+  words_add (&w, text);
+  GStrv v = g_new0 (gchar *, w.len + 1);
+  for (guint i = 0; i < w.len; i++)
+    v[i] = g_strdup (w.word[i]);
+  return v;
+}
+
 static gboolean
-line_named_by (const ShrWindowsLine *line, const GPtrArray *words)
+line_named_by (const ShrWindowsLine *line, const Words *words)
 {
   for (guint i = 0; line->exclude != NULL && line->exclude[i] != NULL; i++)
     for (guint w = 0; w < words->len; w++)
-      if (strcmp (g_ptr_array_index (words, w), line->exclude[i]) == 0)
+      if (strcmp (words->word[w], line->exclude[i]) == 0)
         return FALSE;
   for (guint k = 0; k < line->keys->len; k++)
     if (words_hold (words, g_ptr_array_index (line->keys, k)))
@@ -452,7 +500,7 @@ line_named_by (const ShrWindowsLine *line, const GPtrArray *words)
  * 10", "Windows 11", without a release), is one of @line's: the first two
  * words of its keys. */
 static gboolean
-family_fits (const ShrWindowsLine *line, const GPtrArray *words)
+family_fits (const ShrWindowsLine *line, const Words *words)
 {
   static const gchar *const families[][3] = {
     { "windows", "server", NULL },
@@ -591,11 +639,11 @@ parse_line_record (gchar **f, guint n, GPtrArray *lines, GPtrArray *known, const
   g_auto (GStrv) keys = g_strsplit (f[4], "|", -1);
   for (guint k = 0; keys[k] != NULL; k++)
     {
-      g_autoptr (GPtrArray) words = name_words (keys[k]);
-      if (words->len == 0)
-        continue;
-      g_ptr_array_add (words, NULL);
-      g_ptr_array_add (line->keys, g_ptr_array_steal (words, NULL));
+      GStrv words = words_strv (keys[k]);
+      if (words[0] == NULL)
+        g_strfreev (words);
+      else
+        g_ptr_array_add (line->keys, words);
     }
   if (line->name[0] == '\0' || line->keys->len == 0)
     {
@@ -605,9 +653,7 @@ parse_line_record (gchar **f, guint n, GPtrArray *lines, GPtrArray *known, const
     }
   if (n == 6)
     {
-      g_autoptr (GPtrArray) words = name_words (f[5]);
-      g_ptr_array_add (words, NULL);
-      line->exclude = (GStrv)g_ptr_array_steal (words, NULL);
+      line->exclude = words_strv (f[5]);
     }
   return line;
 }
@@ -839,14 +885,35 @@ place (const ShrBuilds *builds, const gchar *product, const gchar *version, Plac
   WinBuild b;
   gboolean have_build = (version != NULL && find_build (version, FALSE, &b))
                         || (product != NULL && find_build (product, FALSE, &b));
-  g_autoptr (GPtrArray) words = name_words (product != NULL ? product : "");
-  if (!have_build && version != NULL)
+  if (have_build)
     {
-      /* "22H2", "1809": a release written where the version goes. */
-      g_autoptr (GPtrArray) more = name_words (version);
-      for (guint i = 0; i < more->len; i++)
-        g_ptr_array_add (words, g_strdup (g_ptr_array_index (more, i)));
+      /* Most builds are one line's: no need to read the name (this runs for
+       * every asset an advisory may concern). */
+      const ShrWindowsLine *only = NULL;
+      guint n_build = 0;
+      for (guint i = 0; i < builds->windows->len; i++)
+        {
+          const ShrWindowsLine *line = g_ptr_array_index (builds->windows, i);
+          if (line->build == b.build && line->major == b.major && line->minor == b.minor)
+            {
+              only = line;
+              n_build++;
+            }
+        }
+      if (n_build <= 1)
+        {
+          out->n = n_build;
+          out->lines[0] = only;
+          out->ubr = b.ubr;
+          out->has_ubr = b.has_ubr && n_build == 1;
+          return;
+        }
     }
+  g_auto (Words) w = { 0 };
+  const Words *words = &w;
+  words_add (&w, product != NULL ? product : "");
+  if (!have_build && version != NULL)
+    words_add (&w, version); /* "22H2", "1809": a release where the version goes */
   const ShrWindowsLine *named[G_N_ELEMENTS (out->lines)];
   guint n_named = 0;
   for (guint i = 0; i < builds->windows->len && n_named < G_N_ELEMENTS (named); i++)
@@ -902,12 +969,13 @@ shr_builds_windows_product_line (const ShrBuilds *builds, const gchar *product)
 {
   if (builds == NULL || !usable_text (product, SHR_MAX_WINDOWS_NAME_BYTES))
     return NULL;
-  g_autoptr (GPtrArray) words = name_words (product);
+  g_auto (Words) words = { 0 };
+  words_add (&words, product);
   const ShrWindowsLine *found = NULL;
   for (guint i = 0; i < builds->windows->len; i++)
     {
       const ShrWindowsLine *line = g_ptr_array_index (builds->windows, i);
-      if (!line_named_by (line, words))
+      if (!line_named_by (line, &words))
         continue;
       if (found != NULL)
         return NULL; /* "Windows Server 2016 and 2019": not one line */
@@ -922,8 +990,9 @@ shr_builds_windows_names_line (const ShrBuilds *builds, const gchar *advisory_pr
 {
   if (builds == NULL || line == NULL || !usable_text (advisory_product, SHR_MAX_WINDOWS_NAME_BYTES))
     return FALSE;
-  g_autoptr (GPtrArray) words = name_words (advisory_product);
-  return line_named_by (line, words);
+  g_auto (Words) words = { 0 };
+  words_add (&words, advisory_product);
+  return line_named_by (line, &words);
 }
 
 ShrTristate
@@ -934,15 +1003,16 @@ shr_builds_windows_runs (const ShrBuilds *builds, const gchar *asset_product, co
   place (builds, asset_product, asset_version, &p);
   if (p.n == 0 || builds == NULL || !usable_text (advisory_product, SHR_MAX_WINDOWS_NAME_BYTES))
     return SHR_TRISTATE_UNKNOWN;
-  g_autoptr (GPtrArray) words = name_words (advisory_product);
+  g_auto (Words) words = { 0 };
+  words_add (&words, advisory_product);
   gboolean any_named = FALSE;
   for (guint i = 0; i < builds->windows->len; i++)
-    any_named |= line_named_by (g_ptr_array_index (builds->windows, i), words);
+    any_named |= line_named_by (g_ptr_array_index (builds->windows, i), &words);
   if (!any_named)
     return SHR_TRISTATE_UNKNOWN;
   guint hits = 0;
   for (guint i = 0; i < p.n; i++)
-    hits += line_named_by (p.lines[i], words);
+    hits += line_named_by (p.lines[i], &words);
   if (hits == p.n)
     return SHR_TRISTATE_TRUE;
   return hits == 0 ? SHR_TRISTATE_FALSE : SHR_TRISTATE_UNKNOWN;
