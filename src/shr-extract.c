@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shr-affected.h"
 #include "shr-limits.h"
 #include "shr-recognizers.h"
 
@@ -212,6 +213,27 @@ vendor_named (ShrExtractContext *ctx, const gchar *vendor)
   return g_hash_table_contains (ctx->named_vendors, vendor);
 }
 
+/* Whether a hit in the scanned text stands in a part of the advisory that
+ * names things without being about them: references, credits, history,
+ * contact and legal text ("Windows sandbox escape" in a Firefox
+ * advisory's reference list). */
+static gboolean
+in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
+{
+  if (ctx->doc == NULL)
+    return FALSE;
+  gsize body_at;
+  if (text == ctx->body)
+    body_at = at;
+  else if (text == ctx->scan_text && at >= ctx->body_offset)
+    body_at = at - ctx->body_offset;
+  else
+    return FALSE;
+  ShrRole role = shr_document_role_at (ctx->doc, body_at);
+  return role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
+         || role == SHR_ROLE_CONTACT;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -220,6 +242,8 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
+        continue;
+      if (in_aside (ctx, text, hit->start))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -1272,6 +1296,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   detect_language (&ctx);
   collect_cves (&ctx);
+  ctx.doc = shr_document_parse (ctx.body);
 
   for (const ShrRecognizer *const *r = shr_recognizers (); *r != NULL; r++)
     if ((*r)->detect (&ctx))
@@ -1282,6 +1307,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   /* The subject is a sentence too: "… Under Active Attack". */
   g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
+  ctx.scan_text = text;
+  ctx.body_offset = strlen (subject) + 2;
   g_autoptr (GPtrArray) sentences = split_sentences (text);
   join_sentences (&ctx, sentences);
 
@@ -1299,7 +1326,17 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
+  gboolean packages = FALSE;
+  for (guint i = 0; i < record->products->len; i++)
+    packages |= ((ShrProduct *) g_ptr_array_index (record->products, i))->ecosystem != NULL;
+  if (!packages && g_strcmp0 (record->source_kind, "dsa") != 0 && g_strcmp0 (record->source_kind, "usn") != 0
+      && g_strcmp0 (record->source_kind, "rhsa") != 0)
+    {
+      shr_affected_from_structure (&ctx, ctx.doc);
+      shr_affected_from_prose (&ctx, ctx.doc);
+    }
   collect_fixed_versions (&ctx, sentences);
+  shr_affected_derive_ranges (record);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);
@@ -1327,6 +1364,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_array_unref (ctx.sentence_starts);
   if (ctx.named_vendors != NULL)
     g_hash_table_unref (ctx.named_vendors);
+  shr_document_free (ctx.doc);
   return record;
 }
 
