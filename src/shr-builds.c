@@ -51,14 +51,9 @@ shr_builds_new (void)
 ShrBuilds *
 shr_builds_load (const gchar *path, GError **error)
 {
-  g_autofree gchar *contents = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return NULL;
-    }
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return NULL;
   g_autoptr (ShrBuilds) builds = shr_builds_new ();
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   for (guint n = 0; lines[n] != NULL; n++)
@@ -760,16 +755,9 @@ gboolean
 shr_builds_load_windows (ShrBuilds *builds, const gchar *path, GError **error)
 {
   g_return_val_if_fail (builds != NULL && path != NULL, FALSE);
-  g_autofree gchar *contents = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  if (!g_utf8_validate (contents, -1, NULL))
-    return windows_fail (error, path, 0, "not UTF-8");
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return FALSE;
   g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify)windows_line_free);
   g_auto (GStrv) text = g_strsplit (contents, "\n", -1);
   typedef struct
