@@ -870,9 +870,15 @@ place (const ShrBuilds *builds, const gchar *product, const gchar *version, Plac
     return;
   if (version != NULL && !usable_text (version, SHR_MAX_VERSION_BYTES))
     return;
+  /* Full-width digits and dots ("１０．０．１９０４４") are digits and dots. */
+  g_autofree gchar *version_nfkc
+      = version != NULL && !is_ascii (version) ? g_utf8_normalize (version, -1, G_NORMALIZE_NFKC) : NULL;
+  g_autofree gchar *product_nfkc
+      = product != NULL && !is_ascii (product) ? g_utf8_normalize (product, -1, G_NORMALIZE_NFKC) : NULL;
   WinBuild b;
-  gboolean have_build = (version != NULL && find_build (version, FALSE, &b))
-                        || (product != NULL && find_build (product, FALSE, &b));
+  gboolean have_build
+      = (version != NULL && find_build (version_nfkc != NULL ? version_nfkc : version, FALSE, &b))
+        || (product != NULL && find_build (product_nfkc != NULL ? product_nfkc : product, FALSE, &b));
   if (have_build)
     {
       /* Most builds are one line's: no need to read the name (this runs for
@@ -1124,7 +1130,8 @@ parse_fix (const gchar *text, Fix *fix)
   *fix = (Fix){ FIX_NONE };
   if (!usable_text (text, SHR_MAX_VERSION_BYTES))
     return;
-  g_autofree gchar *t = g_strstrip (g_strdup (text));
+  g_autofree gchar *t
+      = g_strstrip (is_ascii (text) ? g_strdup (text) : g_utf8_normalize (text, -1, G_NORMALIZE_NFKC));
   gint month;
   if (parse_month (t, &month))
     {

@@ -139,6 +139,8 @@ test_windows_line (void)
   g_assert_cmpstr (line_id (b, NULL, "Microsoft Windows [Version 10.0.19045.3803]"), ==, "win10-22h2");
   g_assert_cmpstr (line_id (b, "Windows 10 Enterprise (OS Build 19044.2965)", NULL), ==, "win10-21h2");
   g_assert_cmpstr (line_id (b, NULL, "10.0.20348"), ==, "ws2022");
+  g_assert_cmpstr (line_id (b, "Ｗｉｎｄｏｗｓ　Ｓｅｒｖｅｒ　２０１６", "１０．０．１７７６３．５１２２"),
+                   ==, "ws2019");
   /* A build of a release the table does not cover places nothing, even
    * when the name says otherwise. */
   g_assert_null (line_id (b, "Windows 10 Version 21H2", "10.0.19043.2364"));
@@ -329,6 +331,8 @@ test_windows_contains_kb_build (void)
   g_assert_cmpint (contains (b, NULL, "10.0.19044.1645", "KB5012599"), ==, SHR_TRISTATE_TRUE);
   g_assert_cmpint (contains (b, NULL, "10.0.19044.1644", "KB5012599"), ==, SHR_TRISTATE_FALSE);
   g_assert_cmpint (contains (b, "Windows Server 2016", "10.0.14393.953", "kb 4013429"), ==,
+                   SHR_TRISTATE_TRUE);
+  g_assert_cmpint (contains (b, "Windows Server 2016", "10.0.14393.953", "ＫＢ４０１３４２９"), ==,
                    SHR_TRISTATE_TRUE);
   /* Another line's KB, or one the table lacks: no answer. */
   g_assert_cmpint (contains (b, NULL, "10.0.19044.1645", "KB5046616"), ==, SHR_TRISTATE_UNKNOWN);
