@@ -738,7 +738,8 @@ split_field (const gchar *line, gchar **key, gchar **value)
           colon = p;
           break;
         }
-      if (c == '.' || c == ',' || c == 0x3002 || c == 0x3001 || c == '(' || c == '"' || (c == '/' && p[1] == '/'))
+      /* A sentence's full stop, not the dot of "v4.0". */
+      if ((c == '.' && (p[1] == ' ' || p[1] == '\0')) || c == ',' || c == 0x3002 || c == 0x3001 || c == '(' || c == '"' || (c == '/' && p[1] == '/'))
         return FALSE;
       if (p - line > 60)
         return FALSE;
@@ -802,6 +803,7 @@ shr_document_parse (const gchar *text)
       gboolean next_rule = i + 1 < n && line_is_rule (text, &L[i + 1]) && !line_is_rule (text, l)
                            && !line_has_cells (text, &L[i + 1]);
       gboolean row = !blank && line_has_cells (text, l);
+      gboolean column_field = FALSE;
       if (row)
         {
           /* "IR Number:    FG-IR-26-999" is a field written in columns. */
@@ -809,6 +811,29 @@ shr_document_parse (const gchar *text)
           g_autofree gchar *pk = NULL, *pv = NULL;
           if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL && strchr (pv, '|') == NULL)
             row = FALSE;
+          else
+            {
+              /* "Severity        Critical": a known key, a gap, a value. */
+              GArray *cells = split_cells (text, l);
+              if (cells->len == 2 && strchr (probe, '|') == NULL)
+                {
+                  const gchar *k = g_array_index (cells, Cell, 0).text;
+                  ShrRole kr = core_role (table, k);
+                  if (kr != SHR_ROLE_NONE)
+                    {
+                      ShrField *f = g_new0 (ShrField, 1);
+                      f->role = kr;
+                      f->key = g_strdup (k);
+                      f->value = g_strdup (g_array_index (cells, Cell, 1).text);
+                      f->offset = l->start;
+                      f->section = doc->sections->len - 1;
+                      g_ptr_array_add (doc->fields, f);
+                      column_field = TRUE;
+                      row = FALSE;
+                    }
+                }
+              cells_free (cells);
+            }
         }
 
       /* Tables: runs of two or more row lines (rules between them). */
@@ -821,7 +846,7 @@ shr_document_parse (const gchar *text)
             g_ptr_array_add (doc->tables, make_table (text, L, table_first, i - 1, doc->sections->len - 1));
           table_first = G_MAXUINT;
         }
-      if (blank || line_is_rule (text, l))
+      if (blank || line_is_rule (text, l) || column_field)
         continue;
 
       guint depth = 0;
