@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shr-builds.h"
+#include "shr-family.h"
 #include "shr-extract.h"
 #include "shr-recognizers.h"
 #include "shr-version.h"
@@ -490,12 +491,83 @@ decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *
   return SHR_TRISTATE_UNKNOWN;
 }
 
+/* Windows: an asset's build against the monthly cumulative updates. The
+ * update a fix is in (a KB or a build the advisory names), else the
+ * advisory's own date, decides: a build that already has a later month's
+ * update has the fix; one whose last update is older than the advisory
+ * lacks it, as far as the text tells. */
+static ShrTristate
+decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record, gchar **why_en, gchar **why_ja)
+{
+  const ShrBuilds *builds = shr_builds_get_default ();
+  const ShrWindowsLine *line = shr_builds_windows_line (builds, a->product, a->version);
+  if (line == NULL)
+    return SHR_TRISTATE_UNKNOWN;
+  if (shr_builds_windows_runs (builds, a->product, a->version, p->product) == SHR_TRISTATE_FALSE)
+    {
+      *why_en = g_strdup_printf ("%s is %s, not the %s the advisory names", a->version ? a->version : a->product,
+                                 shr_windows_line_name (line), p->product);
+      *why_ja = g_strdup_printf ("%s は %s で、勧告が挙げる %s ではない", a->version ? a->version : a->product,
+                                 shr_windows_line_name (line), p->product);
+      return SHR_TRISTATE_FALSE;
+    }
+  g_autofree gchar *month = shr_builds_windows_month (builds, a->product, a->version);
+  for (guint i = 0; i < p->fixed->len; i++)
+    {
+      const gchar *fix = p->fixed->pdata[i];
+      ShrTristate has = shr_builds_windows_contains (builds, a->product, a->version, fix);
+      if (has == SHR_TRISTATE_UNKNOWN)
+        continue;
+      *why_en = g_strdup_printf (has == SHR_TRISTATE_TRUE ? "build %s already has the update %s"
+                                                          : "build %s does not have the update %s",
+                                 a->version, fix);
+      *why_ja = g_strdup_printf (has == SHR_TRISTATE_TRUE ? "ビルド %s は更新プログラム %s を適用済み"
+                                                          : "ビルド %s には更新プログラム %s が適用されていない",
+                                 a->version, fix);
+      return has == SHR_TRISTATE_TRUE ? SHR_TRISTATE_FALSE : SHR_TRISTATE_TRUE;
+    }
+  if (record->date == NULL || strlen (record->date) < 10 || month == NULL)
+    return SHR_TRISTATE_UNKNOWN;
+  g_autofree gchar *day = g_strndup (record->date, 10);
+  ShrTristate later = shr_builds_windows_contains (builds, a->product, a->version, day);
+  if (later == SHR_TRISTATE_TRUE)
+    {
+      *why_en = g_strdup_printf ("build %s has the %s cumulative update, later than the advisory (%s)", a->version,
+                                 month, day);
+      *why_ja = g_strdup_printf ("ビルド %s は勧告（%s）より後の %s の累積更新プログラムを適用済み", a->version, day,
+                                 month);
+      return SHR_TRISTATE_FALSE;
+    }
+  if (later == SHR_TRISTATE_FALSE)
+    {
+      *why_en = g_strdup_printf ("build %s has no update later than %s, older than the advisory (%s)", a->version,
+                                 month, day);
+      *why_ja = g_strdup_printf ("ビルド %s の累積更新プログラムは %s までで、勧告（%s）より古い", a->version, month, day);
+      return SHR_TRISTATE_TRUE;
+    }
+  return SHR_TRISTATE_UNKNOWN;
+}
+
+static gboolean
+is_windows (const ShrProduct *p)
+{
+  const ShrFamilyMember *m = shr_families_find (shr_families_get_default (), p->vendor, p->product);
+  return m != NULL && strcmp (m->family, "Windows") == 0;
+}
+
 ShrTristate
 shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
                   gchar **why_en, gchar **why_ja)
 {
   g_return_val_if_fail (a != NULL && p != NULL && why_en != NULL && why_ja != NULL, SHR_TRISTATE_UNKNOWN);
-  (void) record;
+  if (record != NULL && is_windows (p))
+    {
+      ShrTristate t = decide_windows (a, p, record, why_en, why_ja);
+      if (t != SHR_TRISTATE_UNKNOWN)
+        return t;
+      g_clear_pointer (why_en, g_free);
+      g_clear_pointer (why_ja, g_free);
+    }
   gboolean says_versions = p->ranges->len > 0 || p->affected->len > 0 || p->fixed->len > 0;
   if (p->ecosystem != NULL && says_versions)
     return decide_package (profile, a, p, why_en, why_ja);
