@@ -79,7 +79,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
     "複数の製品", "当該製品", "対象製品", "同製品", "本製品", "各製品", "以下の製品", "モデル", "シリーズ", "機能", "サービス",
     NULL
   };
-  if (g_strv_contains (generic, lower))
+  if (g_strv_contains (generic, lower) || strstr (name, "対象") != NULL || strstr (name, "以下") != NULL)
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
   g_auto (GStrv) parts = g_strsplit (name, " ", -1);
@@ -97,7 +97,8 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
     if (g_str_has_prefix (lower, starts[i]))
       return FALSE;
   /* A Japanese fragment ends with a particle or starts with one. */
-  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
+  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", "および", "及び",
+                                            "など", "または", "ならびに", "製品", NULL };
   for (guint i = 0; particles[i] != NULL; i++)
     if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
       return FALSE;
@@ -509,7 +510,8 @@ is_prose (const gchar *item)
         words++;
       in = w;
     }
-  return words > 10 || ((g_str_has_suffix (item, ".") || g_str_has_suffix (item, "。")) && words > 4)
+  /* Japanese has no spaces between words: a sentence ends with 。. */
+  return words > 10 || (g_str_has_suffix (item, ".") && words > 4) || g_str_has_suffix (item, "。")
          || g_utf8_strlen (item, -1) > 120;
 }
 

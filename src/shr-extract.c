@@ -1077,20 +1077,47 @@ find_source_url (ShrExtractContext *ctx)
 static gboolean
 is_boilerplate_paragraph (const gchar *p, const gchar *title)
 {
-  if (g_regex_match (shr_regex ("^\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
     return TRUE;
   /* A block of "Key : value" lines is a header, not prose. */
-  if (g_regex_match (shr_regex ("^[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
     return TRUE;
   if (title != NULL && *title != '\0' && strstr (p, title) == p && strlen (p) < strlen (title) + 40)
     return TRUE;
-  return FALSE;
+  /* Bylines, datelines, navigation, subscription and audience notes: the
+   * page around an article, not its lead. */
+  if (g_regex_match (shr_regex ("\\A(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                                "|\\A(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                                "|please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                                "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
+                                "|\\A(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z|記事一覧|ログイン|会員登録|この記事をシェア"),
+                      p, 0, NULL))
+    return TRUE;
+  /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
+  guint seps = 0;
+  for (const gchar *c = p; *c; c++)
+    seps += *c == '|' || (c[0] == '\xc2' && c[1] == '\xb7');
+  if (seps >= 2)
+    return TRUE;
+  /* A list of ids ("* CVE-2024-1 * CVE-2024-2"): fewer words than ids. */
+  guint ids = 0, words = 0;
+  g_auto (GStrv) w = g_strsplit (p, " ", -1);
+  for (guint i = 0; w[i] != NULL; i++)
+    {
+      if (*w[i] == '\0' || strcmp (w[i], "*") == 0 || strcmp (w[i], "-") == 0)
+        continue;
+      words++;
+      ids += g_str_has_prefix (w[i], "CVE-");
+    }
+  return ids >= 2 && ids * 2 >= words;
 }
 
-static void
-find_summary (ShrExtractContext *ctx)
+/* The first paragraph of @text that reads as the advisory's lead: prose,
+ * long enough, and not page furniture. */
+static gchar *
+lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize min_ja)
 {
-  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), ctx->body, 0);
+  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), text, 0);
   gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
   for (gsize i = 0; paragraphs[i] != NULL; i++)
     {
@@ -1111,15 +1138,29 @@ find_summary (ShrExtractContext *ctx)
                 line_per_paragraph = FALSE;
             }
         }
+      /* A lead ends where a list starts ("…以下の通りです。\n・Windows 11"). */
+      if (!line_per_paragraph)
+        {
+          g_autoptr (GMatchInfo) lm = NULL;
+          if (g_regex_match (shr_regex ("\\n\\s*(?:[-*•・●■]|\\d{1,2}[.)])\\s*\\S"), p, 0, &lm))
+            {
+              gint at = 0;
+              g_match_info_fetch_pos (lm, 0, &at, NULL);
+              if (at > 0)
+                p[at] = '\0';
+            }
+        }
       g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
-          gsize min_chars = ja ? 30u : 60u;
+          gsize min_chars = ja ? min_ja : min_en;
           if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong) min_chars
               || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
-          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
+          /* Prose has a sentence in it. */
+          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL)
+                   : (strstr (l, ". ") != NULL || g_str_has_suffix (l, ".") || strstr (l, ", ") != NULL)))
             continue;
           GString *s = g_string_new (NULL);
           gboolean space = FALSE;
@@ -1141,18 +1182,157 @@ find_summary (ShrExtractContext *ctx)
               g_string_truncate (s, cut - s->str);
               g_string_append (s, "…");
             }
-          ctx->record->summary = g_string_free (s, FALSE);
-          return;
+          return g_string_free (s, FALSE);
         }
+    }
+  return NULL;
+}
+
+/* The advisory's own first description (quoted in notices as 原文): its
+ * Summary or Description section where it has one, else its lead. */
+static void
+find_summary (ShrExtractContext *ctx)
+{
+  /* A Summary section, else the lead before any heading (an article's or
+   * an alert's first paragraph), else a Description section, else the
+   * first prose anywhere. */
+  g_autofree gchar *summary = shr_document_role_text (ctx->doc, SHR_ROLE_SUMMARY);
+  if (summary != NULL)
+    ctx->record->summary = lead_paragraph (ctx, summary, 40, 20);
+  if (ctx->record->summary == NULL && ctx->doc->sections->len > 0)
+    {
+      g_autofree gchar *lead = shr_document_section_text (ctx->doc, 0);
+      ctx->record->summary = lead_paragraph (ctx, lead, 60, 30);
+    }
+  if (ctx->record->summary == NULL)
+    {
+      g_autofree gchar *description = shr_document_role_text (ctx->doc, SHR_ROLE_DESCRIPTION);
+      if (description != NULL)
+        ctx->record->summary = lead_paragraph (ctx, description, 40, 20);
+    }
+  if (ctx->record->summary == NULL)
+    ctx->record->summary = lead_paragraph (ctx, ctx->body, 60, 30);
+}
+
+/* An item of a Solution or Workaround section that is a step: a sentence
+ * that says to do something, not a heading, a link or "no workaround". */
+static gboolean
+is_step (const gchar *item)
+{
+  gsize len = strlen (item);
+  if (len < 12 || len > 600)
+    return FALSE;
+  /* A line that is mostly an address ("alpha: ftp://…/foo.rpm") is a link. */
+  const gchar *url = strstr (item, "://");
+  if (url != NULL)
+    {
+      guint words = 0;
+      for (const gchar *c = item; *c; c++)
+        words += *c == ' ';
+      if (words < 6)
+        return FALSE;
+    }
+  if (g_regex_match (shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
+                                "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+                                "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release notes)\\b"),
+                     item, 0, NULL))
+    return FALSE;
+  return g_regex_match (shr_regex ("\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
+                                   "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
+                                   "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
+                                   "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
+                        item, 0, NULL);
+}
+
+/* Adds a step unless the same one is there, written with or without its
+ * final colon or full stop. */
+static void
+add_step (ShrRecord *r, const gchar *step)
+{
+  if (r->mitigations->len >= SHR_MAX_MITIGATIONS)
+    return;
+  g_autofree gchar *s = g_strstrip (g_strdup (step));
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ':' || s[len - 1] == '.'))
+    s[--len] = '\0';
+  for (guint i = 0; i < r->mitigations->len; i++)
+    {
+      /* The same step, or one a longer step already says. */
+      const gchar *m = r->mitigations->pdata[i];
+      if (strstr (m, s) != NULL)
+        return;
+    }
+  g_ptr_array_add (r->mitigations, g_strdup (step));
+}
+
+/* Steps from the Solution and Workaround sections: each list item, or each
+ * sentence of a paragraph; a sentence that ends with ':' takes the command
+ * lines under it ("… upgrade to the latest version: emerge --sync"). */
+static void
+mitigations_from_structure (ShrExtractContext *ctx)
+{
+  static const ShrRole roles[] = { SHR_ROLE_SOLUTION, SHR_ROLE_WORKAROUND, SHR_ROLE_FIXED };
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autofree gchar *text = shr_document_role_text (ctx->doc, roles[r]);
+      if (text == NULL)
+        continue;
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      GString *cur = g_string_new (NULL);
+      gboolean open_colon = FALSE;
+      for (guint i = 0;; i++)
+        {
+          const gchar *raw = lines[i];
+          g_autofree gchar *t = raw ? g_strstrip (g_strdup (raw)) : NULL;
+          gboolean end = raw == NULL;
+          gboolean blank = !end && *t == '\0';
+          gboolean bullet = !end && (g_regex_match (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
+          gboolean command = !end && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ") || g_str_has_prefix (t, "(global)#"));
+          if (command && open_colon)
+            {
+              const gchar *cmd = t + (t[0] == '(' ? strlen ("(global)#") : 2);
+              g_string_append_printf (cur, "%s %s", cur->str[cur->len - 1] == ':' ? "" : ";", cmd);
+              continue;
+            }
+          /* Commands may stand under their sentence after a blank line. */
+          if (blank && open_colon)
+            continue;
+          if (end || blank || bullet || (cur->len > 0 && (g_str_has_suffix (cur->str, ".") || g_str_has_suffix (cur->str, "。"))))
+            {
+              if (cur->len > 0)
+                {
+                  gchar *step = g_strstrip (g_string_free (cur, FALSE));
+                  /* "1. Upgrade …": the number is the list's, not the step's. */
+                  g_autofree gchar *clean = g_regex_replace (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*"),
+                                                             step, -1, 0, "", 0, NULL);
+                  if (g_str_has_suffix (clean, ":"))
+                    clean[strlen (clean) - 1] = '\0';
+                  if (is_step (clean))
+                    add_step (ctx->record, clean);
+                  g_free (step);
+                  cur = g_string_new (NULL);
+                }
+              open_colon = FALSE;
+              if (end)
+                break;
+              if (blank)
+                continue;
+            }
+          if (cur->len > 0 && (guchar) t[0] < 0x80)
+            g_string_append_c (cur, ' ');
+          g_string_append (cur, t);
+          open_colon = g_str_has_suffix (t, ":");
+        }
+      g_string_free (cur, TRUE);
     }
 }
 
 static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
+  mitigations_from_structure (ctx);
   static const gchar *pattern_en =
-    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
-    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]";
+    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)";
   static const gchar *pattern_ja =
     "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
   static const gchar *const words[] = {
@@ -1178,9 +1358,10 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
         "solution", "remediation", NULL
       };
       g_autofree gchar *lower = ascii_lower (s);
-      if (match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
-          || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
-        shr_strv_add_unique (ctx->record->mitigations, s);
+      if ((match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
+           || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
+          && is_step (s))
+        add_step (ctx->record, s);
     }
 }
 
