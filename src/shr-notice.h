@@ -69,6 +69,21 @@ JsonNode *shr_notice_digest_item_new (const ShrRecord *record, const ShrMatch *m
  * digest. Keys: org, now, items, count, empty. */
 JsonNode *shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTime *now);
 
+/* One line of a data file of data/ (the directory of
+ * shr_lexicon_default_dir), split at TABs. */
+typedef struct
+{
+  const gchar *path;
+  guint line;
+  gchar **fields;
+  guint n_fields;
+} ShrDataRow;
+
+/* (transfer none) The rows of data file @name (comment and empty lines
+ * left out), read once and kept for the process. A file that cannot be
+ * read is logged (g_warning) and has no rows. */
+const GPtrArray *shr_notice_data_rows (const gchar *name);
+
 /* "2026年5月14日(木)" and "Thu 14 May 2026" for @dt in its own time zone
  * (caller frees). Fixed tables, not the locale: a notice reads the same
  * whatever LANG the daemon runs under. */

@@ -55,6 +55,8 @@ shr_profile_free (ShrProfile *p)
   if (p == NULL)
     return;
   g_free (p->name);
+  g_free (p->self_ja);
+  g_free (p->self_en);
   g_ptr_array_unref (p->sectors);
   g_ptr_array_unref (p->regions);
   g_free (p->timezone_id);

@@ -44,6 +44,10 @@ typedef struct
 typedef struct
 {
   gchar *name;
+  /* How notices name the organisation in a sentence ("当院", "our
+   * hospital"); NULL: the templates' default (自組織 / our organisation). */
+  gchar *self_ja;
+  gchar *self_en;
   GPtrArray *sectors; /* (element-type utf8) English keys */
   GPtrArray *regions; /* (element-type utf8) region codes */
   gchar *timezone_id; /* "Asia/Tokyo" */
