@@ -126,6 +126,19 @@ closes (gunichar c)
   return c != 0 && g_utf8_strchr ("」』）】〕］｝〉》、。，．", -1, c) != NULL;
 }
 
+/* A particle or joining word the templates put after a value ("X の",
+ * "X による", "A および B"): after a Japanese character, the space before
+ * it is the template's, not the value's. */
+static gboolean
+particle_at (const gchar *p)
+{
+  static const gchar *const words[] = { "の", "に", "を", "が", "で", "と", "は", "も", "へ", "から", "および", "ほか", NULL };
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (p, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
 gchar *
 shr_render_tidy_spaces (const gchar *text)
 {
@@ -141,7 +154,8 @@ shr_render_tidy_spaces (const gchar *text)
             q++;
           gunichar next = g_utf8_get_char (q);
           gboolean drop = next != '\0' && next != '\n'
-                          && ((is_wide_text (prev) && is_wide_text (next)) || opens (prev) || closes (next));
+                          && ((is_wide_text (prev) && (particle_at (q) || (g_str_has_suffix (s->str, "および") && is_wide_text (next))))
+                              || opens (prev) || closes (next));
           if (!drop)
             g_string_append_len (s, p, q - p);
           p = q;
@@ -217,7 +231,7 @@ hanging_indent (const gchar *line, guint *columns)
   static gsize done;
   if (g_once_init_enter (&done))
     {
-      marker = g_regex_new ("^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗？?] |(?:件名|原題|Subject|Original title): )?",
+      marker = g_regex_new ("^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
                             G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }
@@ -464,8 +478,10 @@ shr_renderer_digest (ShrRenderer *r, JsonNode *view, GError **error)
   out->subject = render_line (r, "digest-subject.txt", view, error);
   if (out->subject == NULL)
     return NULL;
-  out->text = shr_renderer_render (r, "digest.txt", view, error);
-  if (out->text == NULL)
+  g_autofree gchar *text = shr_renderer_render (r, "digest.txt", view, error);
+  if (text == NULL)
     return NULL;
+  g_autofree gchar *tidy = shr_render_tidy_spaces (text);
+  out->text = shr_render_wrap (tidy, SHR_RENDER_TEXT_WIDTH);
   return g_steal_pointer (&out);
 }

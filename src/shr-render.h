@@ -87,10 +87,12 @@ void shr_rendered_free (ShrRendered *rendered);
 #define SHR_RENDER_TEXT_WIDTH 76
 
 /* (transfer full) @text with the ASCII spaces Japanese typography has no
- * place for taken out: between two Japanese characters, after an opening
- * full-width bracket, before a closing one or 、。 — so that a template
- * may put a space after every value ("Fortinet FortiOS の") whatever the
- * value turns out to be. Indentation is kept. */
+ * place for taken out: after an opening full-width bracket, before a
+ * closing one or 、。, and between a Japanese character and a particle or
+ * joining word after it (の, に, を, が, で, と, は, も, へ, から, および,
+ * ほか) or after および — so that a template may write "{{product}} の"
+ * whatever the value ends with. Spaces inside a name ("さくら会 さくら総合
+ * 病院") and indentation are kept. */
 gchar *shr_render_tidy_spaces (const gchar *text);
 
 /* Display columns of @text (@len bytes, or -1 up to its NUL): two for

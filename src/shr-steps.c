@@ -72,9 +72,8 @@ patterns (void)
                                "actions?|fix(?:es)?|対策|回避策|解決策|推奨(?:事項|される対策)?|対処方法)\\s*[:：]\\s*",
                                f | G_REGEX_CASELESS, 0, NULL);
       p.url = g_regex_new ("(?:https?|ftp)://\\S+", f, 0, NULL);
-      p.pointer = g_regex_new ("^[\\s\\p{P}]*(?:(?:please\\s+)?(?:see|refer\\s+to|visit|read)|for\\s+(?:more\\s+)?(?:details|"
-                               "information|more)|(?:more\\s+)?(?:details|information)|link|here|詳細は|詳しくは|参照|以下|"
-                               "下記)?[\\s\\p{P}]*(?:here|を参照(?:してください)?|をご覧ください)?[\\s\\p{P}]*$",
+      p.pointer = g_regex_new ("^(?:[\\s\\p{P}]*(?:please|see|refer\\s+to|visit|read|for|more|details|information|link|"
+                               "here|the|詳細は|詳しくは|を?参照(?:してください)?|をご覧ください|以下|下記))*[\\s\\p{P}]*$",
                                f | G_REGEX_CASELESS, 0, NULL);
       p.none = g_regex_new ("^(?:there\\s+(?:are|is)\\s+)?no\\s+(?:known\\s+)?(?:workarounds?|mitigations?|fix(?:es)?)\\b"
                             "|^(?:回避策|緩和策)(?:は|が)(?:ありません|存在しません|ない)",
