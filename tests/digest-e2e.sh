@@ -62,7 +62,6 @@ a_id=$(db "SELECT d.id FROM drafts d JOIN cases c ON c.id = d.case_id WHERE c.gr
 c1=$(echo "$c_ids" | sed -n 1p)
 c2=$(echo "$c_ids" | sed -n 2p)
 [ -n "$c1" ] && [ -n "$c2" ] && [ -n "$a_id" ] || fail "expected two grade C drafts and one grade A: $(db "SELECT d.id, c.grade FROM drafts d JOIN cases c ON c.id = d.case_id")"
-c2_title=$(db "SELECT subject FROM drafts WHERE id = $c2")
 # The draft's Subject is the notice's Japanese Subject after the tag.
 subject=$(header approver Subject | grep -F "#$(db "SELECT token FROM drafts WHERE id = $c2")]")
 c2_subject=${subject#*] }
@@ -117,7 +116,9 @@ echo "$digest" | grep -q '^1\. Debian libxml2 の' && echo "$digest" | grep -q '
   || { echo "$digest"; fail "the not-applicable advisory is not listed"; }
 echo "$digest" | grep -q '・勧告が挙げる製品・業界・地域のいずれにも該当しない' || { echo "$digest"; fail "its reason is not given"; }
 echo "$digest" | grep -q -- '- None of the products, sectors or regions the advisory names concerns us' || fail "no English reason"
-echo "$digest" | grep -qF "admin@example.test … 【C】$c2_title" || { echo "$digest"; fail "the folded notice is not listed to the approver"; }
+# By its Japanese title (the draft's Subject after 【要対応・C 今月中】), wrapped.
+echo "$digest" | tr -d ' \n' | grep -qF "$(echo "admin@example.test … 【C】${c2_subject#*】}" | tr -d ' \n')" \
+  || { echo "$digest"; fail "the folded notice is not listed to the approver"; }
 msgid=$(header approver Message-ID | grep '^<digest\.' | tr -d ' ')
 case "$msgid" in "<digest.$(TZ=Asia/Tokyo date -d @$(($(date +%s) + 86400)) +%F)."*"@example.test>") ;; *) fail "unexpected digest Message-ID: $msgid" ;; esac
 
