@@ -314,7 +314,7 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
         }
       else
         {
-          ja = g_strdup_printf ("B: 該当し、深刻度 %s", r->severity);
+          ja = g_strdup_printf ("B: 該当し、深刻度「%s」", shr_severity_label_ja (r->severity));
           reason (m, ja, "Grade B: applicable and severity %s", r->severity);
         }
       break;

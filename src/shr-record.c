@@ -219,6 +219,13 @@ shr_severity_normalize (const gchar *word)
   return NULL;
 }
 
+const gchar *
+shr_severity_label_ja (const gchar *severity)
+{
+  static const gchar *const labels[] = { NULL, "注意", "警告", "重要", "緊急" };
+  return labels[shr_severity_rank (severity)];
+}
+
 gint
 shr_severity_rank (const gchar *severity)
 {

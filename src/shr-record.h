@@ -117,6 +117,11 @@ gchar *shr_record_to_json_string (const ShrRecord *record, gboolean pretty);
  * NULL when the word is not one. (transfer none) */
 const gchar *shr_severity_normalize (const gchar *word);
 
+/* The Japanese word for a normalised severity, as JVN and IPA write it:
+ * critical 緊急, high 重要, medium 警告, low 注意; NULL for anything else.
+ * (transfer none) */
+const gchar *shr_severity_label_ja (const gchar *severity);
+
 /* Rank for comparing severities: critical 4 … low 1, NULL 0. */
 gint shr_severity_rank (const gchar *severity);
 

@@ -729,6 +729,20 @@ test_shared_score_and_versions (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (en->text, "  Affected: 7.4.0 to 7.4.7, 7.2.10 and earlier\n"));
 }
 
+/* Grade B by the stated severity: the reason says 深刻度「重要」, not
+ * "critical" or "high" inside a Japanese sentence. */
+static void
+test_severity_words (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = exchange_record (-1, SHR_TRISTATE_UNKNOWN, TRUE);
+  g_free (r->severity);
+  r->severity = g_strdup ("high");
+  g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
+  g_assert_nonnull (strstr (ja->text, "・B: 該当し、深刻度「重要」\n"));
+  g_autofree gchar *defects = notice_defects (ja->text, FALSE, TRUE);
+  assert_text (defects, "empty");
+}
+
 /* The organisation's word for itself replaces 自社 everywhere. */
 static void
 test_self_word (Fixture *f, gconstpointer data)
@@ -1160,6 +1174,7 @@ main (int argc, char **argv)
   g_test_add ("/render/shared-score-and-versions", Fixture, NULL, fixture_setup, test_shared_score_and_versions,
               fixture_teardown);
   g_test_add ("/render/self-word", Fixture, NULL, fixture_setup, test_self_word, fixture_teardown);
+  g_test_add ("/render/severity-words", Fixture, NULL, fixture_setup, test_severity_words, fixture_teardown);
   g_test_add_func ("/render/steps/from-source", test_steps_from_source);
   g_test_add ("/render/steps/standard", Fixture, NULL, fixture_setup, test_standard_steps, fixture_teardown);
   g_test_add ("/render/html/escaped", Fixture, NULL, fixture_setup, test_html_escaped, fixture_teardown);
