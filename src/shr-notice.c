@@ -549,14 +549,108 @@ grade_object (ShrGrade grade)
   return o;
 }
 
-/* The affected versions of @p: [{ja, en}], each phrase in the notice's
- * words where version_phrase knows its shape, else as written (both). Sets
- * @all_known when every phrase was understood (only then does 一言でいうと
- * name the versions: a sentence cannot carry a phrase in another language). */
+/* One release train's range in both languages' words, or FALSE when the
+ * range says nothing to show (an empty one). */
+static gboolean
+range_words (const ShrProductRange *g, gboolean vendor_trains, gchar **ja, gchar **en)
+{
+  gboolean from = g->introduced != NULL && strcmp (g->introduced, "0") != 0;
+  /* "before 17.9.6a" alone would take in 16.x too: name the train. */
+  if (!from && vendor_trains && g->train != NULL && (g->fixed != NULL || g->last_affected != NULL))
+    {
+      gboolean upto = g->last_affected != NULL;
+      *ja = g_strdup_printf ("%s 系の %s %s", g->train, upto ? g->last_affected : g->fixed, upto ? "以前" : "より前");
+      *en = g_strdup_printf ("%s.x %s %s", g->train, upto ? "up to" : "before", upto ? g->last_affected : g->fixed);
+      return TRUE;
+    }
+  if (from && g->last_affected != NULL)
+    {
+      *ja = g_strdup_printf ("%s〜%s", g->introduced, g->last_affected);
+      *en = g_strdup_printf ("%s to %s", g->introduced, g->last_affected);
+    }
+  else if (from && g->fixed != NULL)
+    {
+      *ja = g_strdup_printf ("%s 以上 %s 未満", g->introduced, g->fixed);
+      *en = g_strdup_printf ("%s and later before %s", g->introduced, g->fixed);
+    }
+  else if (g->last_affected != NULL)
+    {
+      *ja = g_strdup_printf ("%s 以前", g->last_affected);
+      *en = g_strdup_printf ("%s and earlier", g->last_affected);
+    }
+  else if (g->fixed != NULL)
+    {
+      *ja = g_strdup_printf ("%s より前", g->fixed);
+      *en = g_strdup_printf ("before %s", g->fixed);
+    }
+  else if (from)
+    {
+      *ja = g_strdup_printf ("%s 以降", g->introduced);
+      *en = g_strdup_printf ("%s and later", g->introduced);
+    }
+  else if (g->train != NULL)
+    {
+      *ja = g_strdup_printf ("%s 系の全バージョン", g->train);
+      *en = g_strdup_printf ("all %s versions", g->train);
+    }
+  else
+    {
+      *ja = g_strdup ("全バージョン");
+      *en = g_strdup ("all versions");
+    }
+  return TRUE;
+}
+
+/* Adds {v, ja, en} to @a unless the same words are there already (two
+ * phrases of one range: "ExampleCMS 4.2.0 以前" and "4.2.0 以前"). */
+static void
+add_words (JsonArray *a, const gchar *ja, const gchar *en)
+{
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (a, i), "ja"), ja) == 0)
+      return;
+  JsonObject *o = json_object_new ();
+  set_str (o, "v", ja); /* the shape "affected: [{v}]" of before */
+  set_str (o, "ja", ja);
+  set_str (o, "en", en);
+  json_array_add_object_element (a, o);
+}
+
+/* The affected versions of @p: [{ja, en}] — from its release trains'
+ * ranges where extract read them, else each phrase as written, in the
+ * notice's words where version_phrase knows its shape. Sets @all_known
+ * when every one was understood (only then does 一言でいうと name the
+ * versions: a sentence cannot carry a phrase in another language). The
+ * trains the source says are not affected go to @unaffected. */
 static JsonArray *
-affected_of (const ShrProduct *p, gboolean *all_known)
+affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
 {
   JsonArray *a = json_array_new ();
+  for (guint i = 0; p->ranges != NULL && i < p->ranges->len; i++)
+    {
+      const ShrProductRange *g = p->ranges->pdata[i];
+      g_autofree gchar *ja = NULL, *en = NULL;
+      if (g->unaffected)
+        {
+          if (g->train != NULL)
+            {
+              g_autofree gchar *tja = g_strdup_printf ("%s 系", g->train);
+              g_autofree gchar *ten = g_strdup_printf ("%s", g->train);
+              add_words (unaffected, tja, ten);
+            }
+          continue;
+        }
+      /* Several trains of the vendor's releases: each bound is of its train. */
+      if (range_words (g, p->ecosystem == NULL && p->ranges->len > 1, &ja, &en))
+        add_words (a, ja, en);
+    }
+  if (json_array_get_length (a) > 0)
+    {
+      *all_known = TRUE;
+      mark_ends (a);
+      mark_ends (unaffected);
+      return a;
+    }
   *all_known = p->affected != NULL && p->affected->len > 0;
   for (guint i = 0; p->affected != NULL && i < p->affected->len; i++)
     {
@@ -567,13 +661,10 @@ affected_of (const ShrProduct *p, gboolean *all_known)
           ja = shr_notice_one_line (p->affected->pdata[i]);
           en = g_strdup (ja);
         }
-      JsonObject *o = json_object_new ();
-      set_str (o, "v", ja); /* the shape "affected: [{v}]" of before */
-      set_str (o, "ja", ja);
-      set_str (o, "en", en);
-      json_array_add_object_element (a, o);
+      add_words (a, ja, en);
     }
   mark_ends (a);
+  mark_ends (unaffected);
   return a;
 }
 
@@ -592,8 +683,11 @@ products_of (const ShrRecord *r)
       set_str (o, "vendor", p->vendor);
       set_str (o, "product", p->product);
       gboolean versions_known = FALSE;
-      set_array (o, "affected", affected_of (p, &versions_known));
+      JsonArray *unaffected = json_array_new ();
+      set_array (o, "affected", affected_of (p, &versions_known, unaffected));
+      set_array (o, "unaffected", unaffected);
       set_bool (o, "versions_known", versions_known);
+      set_array (o, "conditions", string_list (p->conditions, G_MAXUINT));
       set_array (o, "fixed", string_list (p->fixed, G_MAXUINT));
       set_bool (o, "has_fixed", p->fixed != NULL && p->fixed->len > 0);
       json_array_add_object_element (a, o);
