@@ -668,11 +668,13 @@ affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
   return a;
 }
 
+/* The first @max products: [{name}] with @names_only (what a title
+ * needs), else all a notice shows of each. */
 static JsonArray *
-products_of (const ShrRecord *r)
+products_of (const ShrRecord *r, guint max, gboolean names_only)
 {
   JsonArray *a = json_array_new ();
-  for (guint i = 0; i < r->products->len && i < SHR_MAX_PRODUCTS; i++)
+  for (guint i = 0; i < r->products->len && i < max; i++)
     {
       const ShrProduct *p = r->products->pdata[i];
       if (p->product == NULL)
@@ -680,6 +682,9 @@ products_of (const ShrRecord *r)
       JsonObject *o = json_object_new ();
       g_autofree gchar *name = display_name (p->vendor, p->product);
       set_str (o, "name", name);
+      json_array_add_object_element (a, o);
+      if (names_only)
+        continue;
       set_str (o, "vendor", p->vendor);
       set_str (o, "product", p->product);
       gboolean versions_known = FALSE;
@@ -690,7 +695,6 @@ products_of (const ShrRecord *r)
       set_array (o, "conditions", string_list (p->conditions, G_MAXUINT));
       set_array (o, "fixed", string_list (p->fixed, G_MAXUINT));
       set_bool (o, "has_fixed", p->fixed != NULL && p->fixed->len > 0);
-      json_array_add_object_element (a, o);
     }
   mark_ends (a);
   return a;
@@ -1110,7 +1114,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_str (v, "summary", summary);
   set_bool (v, "quote_original", summary != NULL && *summary != '\0' && g_strcmp0 (r->lang, "ja") != 0);
 
-  JsonArray *products = products_of (r);
+  JsonArray *products = products_of (r, SHR_MAX_PRODUCTS, FALSE);
   guint n_products = json_array_get_length (products);
   add_title_keys (v, r, lexicon, products);
   gboolean has_fixed = FALSE, versions_known = n_products > 0;
@@ -1228,18 +1232,8 @@ shr_notice_digest_item_new (const ShrRecord *r, const ShrMatch *m, const ShrProf
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   json_object_set_object_member (
       v, "date", record_date_object (r, now, profile->timezone != NULL ? profile->timezone : utc));
-  /* The title partials need the products' names only. */
-  g_autoptr (JsonArray) products = json_array_new ();
-  for (guint i = 0; i < r->products->len && i < 2; i++)
-    {
-      const ShrProduct *p = r->products->pdata[i];
-      if (p->product == NULL)
-        continue;
-      JsonObject *o = json_object_new ();
-      g_autofree gchar *name = display_name (p->vendor, p->product);
-      set_str (o, "name", name);
-      json_array_add_object_element (products, o);
-    }
+  /* The title partials need the first products' names only. */
+  g_autoptr (JsonArray) products = products_of (r, 2, TRUE);
   add_title_keys (v, r, shr_lexicon_get_default (NULL), products);
   set_array (v, "reasons_ja", reasons_ja_of (m, self_ja_of (profile)));
   set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
