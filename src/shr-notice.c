@@ -129,12 +129,14 @@ date_object (GDateTime *dt)
   g_autofree gchar *iso = g_date_time_format (dt, "%Y-%m-%d");
   g_autofree gchar *ja = shr_notice_format_date_ja (dt);
   g_autofree gchar *en = shr_notice_format_date_en (dt);
-  g_autofree gchar *ja_day = g_strdup_printf ("%d年%d月%d日", g_date_time_get_year (dt), g_date_time_get_month (dt),
-                                              g_date_time_get_day_of_month (dt));
-  static const gchar *const month[] = { "January", "February", "March",     "April",   "May",      "June",
-                                        "July",    "August",   "September", "October", "November", "December" };
-  g_autofree gchar *en_day = g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (dt),
-                                              month[g_date_time_get_month (dt) - 1], g_date_time_get_year (dt));
+  g_autofree gchar *ja_day = g_strdup_printf ("%d年%d月%d日", g_date_time_get_year (dt),
+                                              g_date_time_get_month (dt), g_date_time_get_day_of_month (dt));
+  static const gchar *const month[]
+      = { "January", "February", "March",     "April",   "May",      "June",
+          "July",    "August",   "September", "October", "November", "December" };
+  g_autofree gchar *en_day
+      = g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (dt), month[g_date_time_get_month (dt) - 1],
+                         g_date_time_get_year (dt));
   set_str (o, "iso", iso);
   set_str (o, "ja", ja);
   set_str (o, "en", en);
@@ -267,8 +269,8 @@ static JsonArray *
 flaws_of (const ShrRecord *r)
 {
   GPtrArray *table = flaw_table ();
-  g_autofree gchar *joined = g_strjoin ("\n", r->title != NULL ? r->title : "",
-                                        r->summary != NULL ? r->summary : "", NULL);
+  g_autofree gchar *joined
+      = g_strjoin ("\n", r->title != NULL ? r->title : "", r->summary != NULL ? r->summary : "", NULL);
   g_autofree gchar *text = g_utf8_casefold (joined, -1);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
   JsonArray *a = json_array_new ();
@@ -356,8 +358,9 @@ clean_title (const gchar *title, gboolean japanese)
   static gsize done;
   if (g_once_init_enter (&done))
     {
-      prefix = g_regex_new ("^(?:\\s*(?:(?:re|fw|fwd|aw|wg|転送|返信)\\s*[:：]|【[^】]{1,20}】|\\[[^\\]]{1,40}\\]))+\\s*",
-                            G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      prefix = g_regex_new (
+          "^(?:\\s*(?:(?:re|fw|fwd|aw|wg|転送|返信)\\s*[:：]|【[^】]{1,20}】|\\[[^\\]]{1,40}\\]))+\\s*",
+          G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }
   g_autofree gchar *line = shr_notice_one_line (title);
@@ -401,17 +404,23 @@ version_patterns (void)
   if (g_once_init_enter (&done))
     {
       GRegexCompileFlags f = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
-      p.range = g_regex_new ("^(?:from\\s+)?" V "\\s*(?:through|to|thru|-|–|~)\\s*" V "(?:\\s+inclusive)?$", f, 0, NULL);
-      p.before = g_regex_new ("^(?:before|prior\\s+to|earlier\\s+than|older\\s+than|below|<)\\s*" V "$", f, 0, NULL);
-      p.up_to = g_regex_new ("^(?:" V "\\s*(?:and|or)\\s*(?:earlier|prior|older|below|before)|(?:<=|up\\s+to(?:\\s+and\\s+"
-                             "including)?|through)\\s*" V ")$",
+      p.range = g_regex_new ("^(?:from\\s+)?" V "\\s*(?:through|to|thru|-|–|~)\\s*" V "(?:\\s+inclusive)?$",
                              f, 0, NULL);
+      p.before = g_regex_new ("^(?:before|prior\\s+to|earlier\\s+than|older\\s+than|below|<)\\s*" V "$", f, 0,
+                              NULL);
+      p.up_to = g_regex_new (
+          "^(?:" V "\\s*(?:and|or)\\s*(?:earlier|prior|older|below|before)|(?:<=|up\\s+to(?:\\s+and\\s+"
+          "including)?|through)\\s*" V ")$",
+          f, 0, NULL);
       p.from = g_regex_new ("^(?:" V "\\s*(?:and|or)\\s*(?:later|newer|above)|(?:>=)\\s*" V ")$", f, 0, NULL);
       p.single = g_regex_new ("^" V "$", f, 0, NULL);
-      p.ja_up_to = g_regex_new ("^" V "\\s*(?:(?:および|と|ならびに)?それ)?以前(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      p.ja_up_to = g_regex_new ("^" V "\\s*(?:(?:および|と|ならびに)?それ)?以前(?:の(?:全ての)?バージョン)?$",
+                                f, 0, NULL);
       p.ja_before = g_regex_new ("^" V "\\s*(?:より前|未満)(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
-      p.ja_range = g_regex_new ("^" V "\\s*(?:から|〜|～|-)\\s*" V "\\s*(?:まで)?(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
-      p.ja_from = g_regex_new ("^" V "\\s*(?:(?:および|と)?それ)?以降(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      p.ja_range = g_regex_new (
+          "^" V "\\s*(?:から|〜|～|-)\\s*" V "\\s*(?:まで)?(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      p.ja_from
+          = g_regex_new ("^" V "\\s*(?:(?:および|と)?それ)?以降(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
       g_once_init_leave (&done, 1);
     }
   return &p;
@@ -559,8 +568,10 @@ range_words (const ShrProductRange *g, gboolean vendor_trains, gchar **ja, gchar
   if (!from && vendor_trains && g->train != NULL && (g->fixed != NULL || g->last_affected != NULL))
     {
       gboolean upto = g->last_affected != NULL;
-      *ja = g_strdup_printf ("%s 系の %s %s", g->train, upto ? g->last_affected : g->fixed, upto ? "以前" : "より前");
-      *en = g_strdup_printf ("%s.x %s %s", g->train, upto ? "up to" : "before", upto ? g->last_affected : g->fixed);
+      *ja = g_strdup_printf ("%s 系の %s %s", g->train, upto ? g->last_affected : g->fixed,
+                             upto ? "以前" : "より前");
+      *en = g_strdup_printf ("%s.x %s %s", g->train, upto ? "up to" : "before",
+                             upto ? g->last_affected : g->fixed);
       return TRUE;
     }
   if (from && g->last_affected != NULL)
@@ -752,7 +763,8 @@ cve_groups_of (const ShrRecord *r, guint max)
           json_array_add_object_element (ids, o);
         }
       else
-        json_object_set_int_member (g, "more", (json_object_has_member (g, "more") ? json_object_get_int_member (g, "more") : 0) + 1);
+        json_object_set_int_member (
+            g, "more", (json_object_has_member (g, "more") ? json_object_get_int_member (g, "more") : 0) + 1);
     }
   for (guint i = 0; i < json_array_get_length (groups); i++)
     {
@@ -942,15 +954,17 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   set_str (v, "title_clean", clean);
   /* Nothing to compose a title from: a Japanese notice shows the
    * Japanese source's own; an English one the English source's. */
-  gboolean bare = kind == SHR_NOTICE_INFORMATION || (json_array_get_length (products) == 0 && r->threat_actors->len == 0
-                                                     && r->sectors->len == 0 && r->cves->len == 0);
+  gboolean bare = kind == SHR_NOTICE_INFORMATION
+                  || (json_array_get_length (products) == 0 && r->threat_actors->len == 0
+                      && r->sectors->len == 0 && r->cves->len == 0);
   set_bool (v, "title_source_ja", bare && ja && r->title != NULL);
   set_bool (v, "title_source_en", bare && !ja && r->title != NULL);
 
   guint n_products = json_array_get_length (products);
   set_bool (v, "has_products", n_products > 0);
   if (n_products > 0)
-    set_str (v, "primary_product", json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
+    set_str (v, "primary_product",
+             json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
   set_bool (v, "products_more", n_products > 1);
   set_bool (v, "products_many", n_products > 1);
 
@@ -1038,7 +1052,8 @@ add_steps (JsonObject *v, JsonNode *view, const ShrRecord *r, gboolean has_fixed
       const ShrStep *s = standard->pdata[i];
       g_autoptr (GError) error = NULL;
       g_autofree gchar *ja = shr_mustache_render (s->ja, view, NULL, SHR_MUSTACHE_MODE_TEXT, &error);
-      g_autofree gchar *en = ja != NULL ? shr_mustache_render (s->en, view, NULL, SHR_MUSTACHE_MODE_TEXT, &error) : NULL;
+      g_autofree gchar *en
+          = ja != NULL ? shr_mustache_render (s->en, view, NULL, SHR_MUSTACHE_MODE_TEXT, &error) : NULL;
       if (en == NULL)
         {
           g_warning ("data/steps.tsv: a step of %s: %s", s->situation, error->message);
@@ -1060,8 +1075,8 @@ add_steps (JsonObject *v, JsonNode *view, const ShrRecord *r, gboolean has_fixed
 }
 
 JsonNode *
-shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile, const ShrLexicon *lexicon,
-                     GDateTime *now)
+shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile,
+                     const ShrLexicon *lexicon, GDateTime *now)
 {
   g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
   JsonObject *v = json_object_new ();
@@ -1180,8 +1195,9 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_str (v, "exploited_evidence", evidence);
 
   /* The sentence speaks of a vulnerability only when the record does. */
-  set_bool (v, "vulnerability", g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
-                                    || n_cves > 0 || json_object_get_boolean_member (v, "has_flaws"));
+  set_bool (v, "vulnerability",
+            g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
+                || n_cves > 0 || json_object_get_boolean_member (v, "has_flaws"));
   set_bool (v, "campaign", g_strcmp0 (r->category, "campaign") == 0 || r->threat_actors->len > 0);
   set_bool (v, "has_references", r->references->len > 0);
 

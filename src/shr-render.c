@@ -26,7 +26,7 @@ shr_render_default_dir (void)
     {
       g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "templates", "notice-ja.txt", NULL);
       gchar *d = g_file_test (probe, G_FILE_TEST_EXISTS) ? g_build_filename (SHR_DATADIR, "templates", NULL)
-                                                          : g_build_filename (SHR_SRCDIR, "templates", NULL);
+                                                         : g_build_filename (SHR_SRCDIR, "templates", NULL);
       g_once_init_leave (&dir, d);
     }
   return dir;
@@ -54,13 +54,14 @@ shr_renderer_new (const gchar *dir, GError **error)
   g_autofree gchar *probe = g_build_filename (dir, "notice-ja.txt", NULL);
   if (!g_file_test (probe, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: not a template directory (no notice-ja.txt)", dir);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: not a template directory (no notice-ja.txt)",
+                   dir);
       return NULL;
     }
   ShrRenderer *r = g_new0 (ShrRenderer, 1);
   r->dir = g_strdup (dir);
-  r->templates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) shr_mustache_template_unref);
+  r->templates
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)shr_mustache_template_unref);
   r->partials = shr_mustache_partials_new_for_dir (dir);
   return r;
 }
@@ -132,7 +133,8 @@ closes (gunichar c)
 static gboolean
 particle_at (const gchar *p)
 {
-  static const gchar *const words[] = { "の", "に", "を", "が", "で", "と", "は", "も", "へ", "から", "および", "ほか", NULL };
+  static const gchar *const words[]
+      = { "の", "に", "を", "が", "で", "と", "は", "も", "へ", "から", "および", "ほか", NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (g_str_has_prefix (p, words[i]))
       return TRUE;
@@ -153,9 +155,11 @@ shr_render_tidy_spaces (const gchar *text)
           while (*q == ' ')
             q++;
           gunichar next = g_utf8_get_char (q);
-          gboolean drop = next != '\0' && next != '\n'
-                          && ((is_wide_text (prev) && (particle_at (q) || (g_str_has_suffix (s->str, "および") && is_wide_text (next))))
-                              || opens (prev) || closes (next));
+          gboolean drop
+              = next != '\0' && next != '\n'
+                && ((is_wide_text (prev)
+                     && (particle_at (q) || (g_str_has_suffix (s->str, "および") && is_wide_text (next))))
+                    || opens (prev) || closes (next));
           if (!drop)
             g_string_append_len (s, p, q - p);
           p = q;
@@ -193,7 +197,9 @@ shr_render_text_width (const gchar *text, gssize len)
 static gboolean
 no_line_start (gunichar c)
 {
-  return closes (c) || g_utf8_strchr ("・：；！？ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々),.;:!?%", -1, c) != NULL;
+  return closes (c)
+         || g_utf8_strchr ("・：；！？ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々),.;:!?%", -1, c)
+                != NULL;
 }
 
 static gboolean
@@ -216,8 +222,10 @@ static gboolean
 japanese_break (gunichar a, gunichar b)
 {
   gboolean wa = is_wide_text (a), wb = is_wide_text (b);
-  gboolean boundary = (wa && wb) || (wa && (latin_letter (b) || (a >= 0x3000 && a <= 0x303F) || (a >= 0xFF01 && a <= 0xFF0F)
-                                            || a == 0xFF5C))
+  gboolean boundary = (wa && wb)
+                      || (wa
+                          && (latin_letter (b) || (a >= 0x3000 && a <= 0x303F) || (a >= 0xFF01 && a <= 0xFF0F)
+                              || a == 0xFF5C))
                       || (wb && (latin_letter (a) || opens (b)));
   return boundary && !no_line_start (b) && !no_line_end (a);
 }
@@ -231,8 +239,9 @@ hanging_indent (const gchar *line, guint *columns)
   static gsize done;
   if (g_once_init_enter (&done))
     {
-      marker = g_regex_new ("^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
-                            G_REGEX_OPTIMIZE, 0, NULL);
+      marker = g_regex_new (
+          "^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
+          G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }
   g_autoptr (GMatchInfo) m = NULL;
@@ -325,7 +334,8 @@ render_line (ShrRenderer *r, const gchar *name, JsonNode *view, GError **error)
 /* Renders @name with its line ends removed (the template's lines are laid
  * out for its reader, the text is one paragraph) and sets it as @key. */
 static gboolean
-set_joined (ShrRenderer *r, JsonObject *o, const gchar *key, const gchar *name, JsonNode *view, GError **error)
+set_joined (ShrRenderer *r, JsonObject *o, const gchar *key, const gchar *name, JsonNode *view,
+            GError **error)
 {
   g_autofree gchar *s = shr_renderer_render (r, name, view, error);
   if (s == NULL)
@@ -355,9 +365,11 @@ add_titles (ShrRenderer *r, JsonNode *view, GError **error)
       /* 原題 / Original title: the source's own, when it is not the title
        * already shown. */
       g_autofree gchar *differs_key = g_strconcat ("title_differs_", langs[i], NULL);
-      const gchar *title = json_object_has_member (o, "title") ? json_object_get_string_member (o, "title") : NULL;
-      json_object_set_boolean_member (o, differs_key,
-                                      title != NULL && g_strcmp0 (title, json_object_get_string_member (o, title_key)) != 0);
+      const gchar *title
+          = json_object_has_member (o, "title") ? json_object_get_string_member (o, "title") : NULL;
+      json_object_set_boolean_member (
+          o, differs_key,
+          title != NULL && g_strcmp0 (title, json_object_get_string_member (o, title_key)) != 0);
     }
   return TRUE;
 }
@@ -402,7 +414,8 @@ shr_renderer_notice (ShrRenderer *r, JsonNode *view, ShrRenderLang lang, GError 
   g_autofree gchar *html_name = g_strdup_printf ("notice-%s.html", suffix[lang]);
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);
   JsonObject *o = json_node_get_object (view);
-  out->subject = g_strdup (json_object_get_string_member (o, lang == SHR_RENDER_LANG_EN ? "subject_en" : "subject_ja"));
+  out->subject = g_strdup (
+      json_object_get_string_member (o, lang == SHR_RENDER_LANG_EN ? "subject_en" : "subject_ja"));
   g_autofree gchar *text = shr_renderer_render (r, text_name, view, error);
   if (text == NULL)
     return NULL;
@@ -471,7 +484,8 @@ shr_renderer_digest (ShrRenderer *r, JsonNode *view, GError **error)
 {
   JsonObject *v = json_node_get_object (view);
   JsonArray *items = json_object_has_member (v, "items") ? json_object_get_array_member (v, "items") : NULL;
-  JsonArray *folded = json_object_has_member (v, "folded") ? json_object_get_array_member (v, "folded") : NULL;
+  JsonArray *folded
+      = json_object_has_member (v, "folded") ? json_object_get_array_member (v, "folded") : NULL;
   if (!add_titles_to_each (r, items, NULL, error) || !add_titles_to_each (r, folded, "notice", error))
     return NULL;
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);

@@ -16,7 +16,8 @@ shr_notice_kind (const ShrRecord *r)
 {
   const gchar *cat = r->category;
   gboolean about_flaw = g_strcmp0 (cat, "vulnerability") == 0 || g_strcmp0 (cat, "patch") == 0;
-  if (g_strcmp0 (cat, "campaign") == 0 || (r->threat_actors->len > 0 && !about_flaw && g_strcmp0 (cat, "incident") != 0))
+  if (g_strcmp0 (cat, "campaign") == 0
+      || (r->threat_actors->len > 0 && !about_flaw && g_strcmp0 (cat, "incident") != 0))
     return SHR_NOTICE_CAMPAIGN;
   if (g_strcmp0 (cat, "incident") == 0)
     return SHR_NOTICE_INCIDENT;
@@ -48,13 +49,13 @@ has_cjk (const gchar *s)
 
 typedef struct
 {
-  GRegex *marker;   /* a list marker at the start */
-  GRegex *split;    /* "… . 2. …": a second numbered step after a sentence */
-  GRegex *link;     /* [text](url) */
-  GRegex *heading;  /* "Solution:" before the step */
-  GRegex *url;      /* a URL */
-  GRegex *pointer;  /* what is left of a link stub once its URLs are gone */
-  GRegex *none;     /* "No workarounds are available": a fact, not a step */
+  GRegex *marker;  /* a list marker at the start */
+  GRegex *split;   /* "… . 2. …": a second numbered step after a sentence */
+  GRegex *link;    /* [text](url) */
+  GRegex *heading; /* "Solution:" before the step */
+  GRegex *url;     /* a URL */
+  GRegex *pointer; /* what is left of a link stub once its URLs are gone */
+  GRegex *none;    /* "No workarounds are available": a fact, not a step */
 } Patterns;
 
 static const Patterns *
@@ -68,16 +69,19 @@ patterns (void)
       p.marker = g_regex_new ("^\\s*(?:\\(?\\d{1,2}[.)）]\\s*|[①-⑳]\\s*|[・•●◆■*\\-–]\\s*)", f, 0, NULL);
       p.split = g_regex_new ("(?<=[.。;；])\\s*(?=\\(?\\d{1,2}[.)]\\s|[①-⑳]|・)", f, 0, NULL);
       p.link = g_regex_new ("\\[([^\\]\\n]+)\\]\\((?:https?://|mailto:)[^)\\s]*\\)", f, 0, NULL);
-      p.heading = g_regex_new ("^(?:solutions?|workarounds?|mitigations?|remediation|recommendations?|recommended "
-                               "actions?|fix(?:es)?|対策|回避策|解決策|推奨(?:事項|される対策)?|対処方法)\\s*[:：]\\s*",
-                               f | G_REGEX_CASELESS, 0, NULL);
+      p.heading = g_regex_new (
+          "^(?:solutions?|workarounds?|mitigations?|remediation|recommendations?|recommended "
+          "actions?|fix(?:es)?|対策|回避策|解決策|推奨(?:事項|される対策)?|対処方法)\\s*[:：]\\s*",
+          f | G_REGEX_CASELESS, 0, NULL);
       p.url = g_regex_new ("(?:https?|ftp)://\\S+", f, 0, NULL);
-      p.pointer = g_regex_new ("^(?:[\\s\\p{P}]*(?:please|see|refer\\s+to|visit|read|for|more|details|information|link|"
-                               "here|the|詳細は|詳しくは|を?参照(?:してください)?|をご覧ください|以下|下記))*[\\s\\p{P}]*$",
-                               f | G_REGEX_CASELESS, 0, NULL);
-      p.none = g_regex_new ("^(?:there\\s+(?:are|is)\\s+)?no\\s+(?:known\\s+)?(?:workarounds?|mitigations?|fix(?:es)?)\\b"
-                            "|^(?:回避策|緩和策)(?:は|が)(?:ありません|存在しません|ない)",
-                            f | G_REGEX_CASELESS, 0, NULL);
+      p.pointer = g_regex_new (
+          "^(?:[\\s\\p{P}]*(?:please|see|refer\\s+to|visit|read|for|more|details|information|link|"
+          "here|the|詳細は|詳しくは|を?参照(?:してください)?|をご覧ください|以下|下記))*[\\s\\p{P}]*$",
+          f | G_REGEX_CASELESS, 0, NULL);
+      p.none = g_regex_new (
+          "^(?:there\\s+(?:are|is)\\s+)?no\\s+(?:known\\s+)?(?:workarounds?|mitigations?|fix(?:es)?)\\b"
+          "|^(?:回避策|緩和策)(?:は|が)(?:ありません|存在しません|ない)",
+          f | G_REGEX_CASELESS, 0, NULL);
       g_once_init_leave (&done, 1);
     }
   return &p;

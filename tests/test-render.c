@@ -226,9 +226,10 @@ notice_defects (const gchar *text, gboolean html, gboolean japanese)
         g_string_append (out, "0: an empty list or paragraph\n");
     }
   g_autofree gchar *visible = html ? html_text (text) : g_strdup (text);
-  g_autoptr (GRegex) english = g_regex_new ("\\b(?:critical|high|medium|low|important|moderate|severity|exploited|"
-                                            "same day|solution)\\b",
-                                            G_REGEX_CASELESS, 0, NULL);
+  g_autoptr (GRegex) english
+      = g_regex_new ("\\b(?:critical|high|medium|low|important|moderate|severity|exploited|"
+                     "same day|solution)\\b",
+                     G_REGEX_CASELESS, 0, NULL);
   g_autoptr (GRegex) particles = g_regex_new ("(?:の|に|を|が|で|と|は|も|へ|から|および|ほか)", 0, 0, NULL);
   g_autoptr (GRegex) url = g_regex_new ("https?://\\S+", 0, 0, NULL);
   g_autoptr (GRegex) cvss = g_regex_new ("CVSS\\s+(?:最大\\s+)?\\d+(?![.\\d])", 0, 0, NULL);
@@ -263,9 +264,12 @@ notice_defects (const gchar *text, gboolean html, gboolean japanese)
                * around および, or inside full-width brackets; a name's own
                * ("さくら会 さくら総合病院") is not stray. */
               const gchar *after = g_utf8_next_char (p);
-              gboolean particle = is_japanese (prev) && (g_regex_match (particles, after, G_REGEX_MATCH_ANCHORED, NULL)
-                                                         || (p - line >= 9 && memcmp (p - 9, "および", 9) == 0 && is_japanese (next)));
-              if (particle || in_set (prev, OPENING) || in_set (next, CLOSING) || (is_fullwidth_punct (prev) && is_japanese (next)))
+              gboolean particle
+                  = is_japanese (prev)
+                    && (g_regex_match (particles, after, G_REGEX_MATCH_ANCHORED, NULL)
+                        || (p - line >= 9 && memcmp (p - 9, "および", 9) == 0 && is_japanese (next)));
+              if (particle || in_set (prev, OPENING) || in_set (next, CLOSING)
+                  || (is_fullwidth_punct (prev) && is_japanese (next)))
                 g_string_append_printf (out, "%u: a stray space in Japanese text\n", n);
             }
           if (c == 0x3002 && in_set (prev, "」』）】。、"))
@@ -276,7 +280,8 @@ notice_defects (const gchar *text, gboolean html, gboolean japanese)
         g_string_append_printf (out, "%u: %u columns\n", n, shr_render_text_width (line, -1));
       /* 原題 quotes the source; a URL is no sentence. */
       g_autofree gchar *words = g_regex_replace_literal (url, line, -1, 0, "", 0, NULL);
-      if (japanese && has_japanese && !g_str_has_prefix (text_start, "原題: ") && g_regex_match (english, words, 0, NULL))
+      if (japanese && has_japanese && !g_str_has_prefix (text_start, "原題: ")
+          && g_regex_match (english, words, 0, NULL))
         g_string_append_printf (out, "%u: an English word in a Japanese sentence\n", n);
       if (g_regex_match (cvss, line, 0, NULL))
         g_string_append_printf (out, "%u: a CVSS score without its decimal\n", n);
@@ -293,7 +298,8 @@ notice_defects (const gchar *text, gboolean html, gboolean japanese)
           if (!g_hash_table_add (steps, g_strdup (what)))
             g_string_append_printf (out, "%u: a step repeated\n", n);
         }
-      if (!html && is_heading (line) && (lines[i + 1] == NULL || *lines[i + 1] == '\0' || is_heading (lines[i + 1])))
+      if (!html && is_heading (line)
+          && (lines[i + 1] == NULL || *lines[i + 1] == '\0' || is_heading (lines[i + 1])))
         g_string_append_printf (out, "%u: an empty section\n", n);
     }
   if (out->len == 0)
@@ -310,9 +316,11 @@ subject_defects (JsonNode *view)
   JsonObject *o = json_node_get_object (view);
   const gchar *ja = json_object_get_string_member (o, "subject_ja");
   const gchar *en = json_object_get_string_member (o, "subject_en");
-  const gchar *title = json_object_has_member (o, "title") ? json_object_get_string_member (o, "title") : NULL;
+  const gchar *title
+      = json_object_has_member (o, "title") ? json_object_get_string_member (o, "title") : NULL;
   JsonObject *src = json_object_get_object_member (o, "source");
-  gboolean lang_ja = json_object_has_member (src, "lang") && strcmp (json_object_get_string_member (src, "lang"), "ja") == 0;
+  gboolean lang_ja = json_object_has_member (src, "lang")
+                     && strcmp (json_object_get_string_member (src, "lang"), "ja") == 0;
   GString *out = g_string_new (NULL);
   if (strpbrk (ja, "()[]") != NULL)
     g_string_append_printf (out, "half-width brackets in %s\n", ja);
@@ -336,10 +344,12 @@ test_defects_caught (void)
   } cases[] = {
     { "■ 概要\n対応期限は {{deadline}} です。\n", "0: a Mustache tag is left\n", FALSE },
     { "■ 概要\n三菱電機 GOT2000 シリーズ の脆弱性です。\n", "2: a stray space in Japanese text\n", FALSE },
-    { "■ 概要\n米国 および 英国\n", "2: a stray space in Japanese text\n2: a stray space in Japanese text\n", FALSE },
+    { "■ 概要\n米国 および 英国\n", "2: a stray space in Japanese text\n2: a stray space in Japanese text\n",
+      FALSE },
     { "■ 該当判定（社会医療法人さくら会 さくら総合病院）\n✓ 当院で運用している\n", "empty", FALSE },
     { "■ 概要\n（ CVE-2026-1）\n", "2: a stray space in Japanese text\n", FALSE },
-    { "■ 概要\n対応をお願いします（詳細は下記）。\n", "2: 「。」 after a closing bracket or punctuation\n", FALSE },
+    { "■ 概要\n対応をお願いします（詳細は下記）。\n", "2: 「。」 after a closing bracket or punctuation\n",
+      FALSE },
     { "■ 概要\n■ 影響範囲\n・CVE-2026-1\n", "1: an empty section\n", FALSE },
     { "Overview\n\nScope\n- CVE-2026-1\n", "1: an empty section\n", FALSE },
     { "■ 概要\nB: 該当し、深刻度 critical\n", "2: an English word in a Japanese sentence\n", FALSE },
@@ -348,10 +358,12 @@ test_defects_caught (void)
     { "■ 対応手順\n1. Read the [report](https://example.com/r).\n", "2: a Markdown link\n", FALSE },
     { "■ 対応手順\n1. Upgrade the devices. 2. Restrict access.\n", "2: two steps run together\n", FALSE },
     { "■ 対応手順\n1. 更新してください。\n2. 更新してください。\n", "3: a step repeated\n", FALSE },
-    { "■ 概要\n0123456789012345678901234567890123456789あいうえおかきくけこさしすせそたちつてと\n", "2: 80 columns\n", FALSE },
+    { "■ 概要\n0123456789012345678901234567890123456789あいうえおかきくけこさしすせそたちつてと\n",
+      "2: 80 columns\n", FALSE },
     { "■ 概要\nend \n", "2: a space at the end\n", FALSE },
     { "<ul style=\"x\">\n</ul>", "0: an empty list or paragraph\n", TRUE },
-    { "<p>深刻度 high です{{x}}</p>", "0: a Mustache tag is left\n1: an English word in a Japanese sentence\n", TRUE },
+    { "<p>深刻度 high です{{x}}</p>",
+      "0: a Mustache tag is left\n1: an English word in a Japanese sentence\n", TRUE },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -394,7 +406,8 @@ assert_golden_clean (const gchar *text, const gchar *expected_name, gboolean htm
       guint i = 0;
       while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
         i++;
-      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name, i + 1);
+      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name,
+                      i + 1);
       g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
       g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
       g_test_fail ();
@@ -458,14 +471,14 @@ line_after (const gchar *text, const gchar *label)
   g_assert_nonnull (p);
   p += strlen (label);
   const gchar *e = strchr (p, '\n');
-  return g_strndup (p, e != NULL ? (gsize) (e - p) : strlen (p));
+  return g_strndup (p, e != NULL ? (gsize)(e - p) : strlen (p));
 }
 
 /* "A", "B", "C" or "静観"/"No action": the grade a string starts with. */
 static gchar *
 grade_word (const gchar *s)
 {
-  if ((s[0] == 'A' || s[0] == 'B' || s[0] == 'C') && (s[1] == ' ' || s[1] == '\0' || (guchar) s[1] >= 0x80))
+  if ((s[0] == 'A' || s[0] == 'B' || s[0] == 'C') && (s[1] == ' ' || s[1] == '\0' || (guchar)s[1] >= 0x80))
     return g_strndup (s, 1);
   if (g_str_has_prefix (s, "静観"))
     return g_strdup ("none");
@@ -514,8 +527,8 @@ assert_consistent (Fixture *f, const ShrRecord *r)
   /* The HTML badge and the Subject say the same. */
   if (m->grade != SHR_GRADE_NONE)
     {
-      g_autofree gchar *tag = g_strdup_printf ("【%s・%s %s】", m->verdict == SHR_VERDICT_APPLICABLE ? "要対応" : "要確認",
-                                               expected, label_ja);
+      g_autofree gchar *tag = g_strdup_printf (
+          "【%s・%s %s】", m->verdict == SHR_VERDICT_APPLICABLE ? "要対応" : "要確認", expected, label_ja);
       g_assert_true (g_str_has_prefix (both->subject, tag));
       g_autofree gchar *badge = g_strdup_printf (">%s %s</td>", expected, label_ja);
       g_assert_nonnull (strstr (both->html, badge));
@@ -576,13 +589,13 @@ test_consistency_grades (Fixture *f, gconstpointer data)
 
 /* g_assert_cmpstr, with both texts printed as text: Japanese in octal
  * escapes is unreadable. */
-#define assert_text(got, want)                                                                                         \
-  G_STMT_START                                                                                                         \
-  {                                                                                                                    \
-    if (g_strcmp0 ((got), (want)) != 0)                                                                                \
-      g_printerr ("\n   got: %s\nwanted: %s\n", (got), (want));                                                         \
-    g_assert_cmpstr ((got), ==, (want));                                                                               \
-  }                                                                                                                    \
+#define assert_text(got, want)                                                                               \
+  G_STMT_START                                                                                               \
+  {                                                                                                          \
+    if (g_strcmp0 ((got), (want)) != 0)                                                                      \
+      g_printerr ("\n   got: %s\nwanted: %s\n", (got), (want));                                              \
+    g_assert_cmpstr ((got), ==, (want));                                                                     \
+  }                                                                                                          \
   G_STMT_END
 
 /* The worded key @key (in_short_ja, title_ja …) of @record's notice. */
@@ -608,8 +621,8 @@ test_nothing_invented (Fixture *f, gconstpointer data)
   shr_record_finish (r);
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
   g_autofree gchar *in_short = worded (f, r, "in_short_ja");
-  assert_text (in_short,
-                   "「セキュリティに関するお知らせ」について、Example News からの情報です。製品・CVE・標的の記載はありません。");
+  assert_text (in_short, "「セキュリティに関するお知らせ」について、Example News "
+                         "からの情報です。製品・CVE・標的の記載はありません。");
   g_assert_null (strstr (ja->text, "脆弱性"));
   g_assert_null (strstr (ja->text, "CVE-"));
   g_assert_null (strstr (ja->text, "CVSS"));
@@ -633,19 +646,23 @@ test_nothing_invented (Fixture *f, gconstpointer data)
   shr_record_finish (c);
   g_autofree gchar *cshort = worded (f, c, "in_short_ja");
   assert_text (cshort,
-                   "Volt Typhoon による、エネルギー企業、政府機関・自治体および通信事業者を狙った攻撃活動が報告されています。"
-                   "関連する製品として Fortinet FortiOS が挙げられています。"
-                   "同製品を運用している場合は、下記の標準手順で侵害の痕跡がないか確認してください。");
+               "Volt Typhoon "
+               "による、エネルギー企業、政府機関・自治体および通信事業者を狙った攻撃活動が報告されています。"
+               "関連する製品として Fortinet FortiOS が挙げられています。"
+               "同製品を運用している場合は、下記の標準手順で侵害の痕跡がないか確認してください。");
   g_autofree gchar *eshort = worded (f, c, "in_short_en");
-  assert_text (eshort,
-                   "Attacks by Volt Typhoon on energy companies, government bodies and telecommunications providers "
-                   "have been reported. The source names Fortinet FortiOS in connection with the attacks. If you run it, "
-                   "check for signs of compromise with the standard steps below.");
+  assert_text (
+      eshort,
+      "Attacks by Volt Typhoon on energy companies, government bodies and telecommunications providers "
+      "have been reported. The source names Fortinet FortiOS in connection with the attacks. If you run it, "
+      "check for signs of compromise with the standard steps below.");
   g_autofree gchar *title_ja = worded (f, c, "title_ja");
-  assert_text (title_ja, "Volt Typhoon によるエネルギー企業、政府機関・自治体および通信事業者を狙った攻撃キャンペーン");
+  assert_text (title_ja,
+               "Volt Typhoon によるエネルギー企業、政府機関・自治体および通信事業者を狙った攻撃キャンペーン");
   g_autofree gchar *title_en = worded (f, c, "title_en");
-  assert_text (title_en,
-                   "Volt Typhoon campaign against energy companies, government bodies and telecommunications providers");
+  assert_text (
+      title_en,
+      "Volt Typhoon campaign against energy companies, government bodies and telecommunications providers");
 }
 
 /* Kinds of flaw come from data/flaws.tsv; "code execution" inside
@@ -668,16 +685,17 @@ test_flaws (Fixture *f, gconstpointer data)
   shr_record_finish (r);
   g_autofree gchar *in_short = worded (f, r, "in_short_ja");
   assert_text (in_short,
-                   "Example CMS に、リモートコード実行および SQLインジェクションの複数の脆弱性"
-                   "（CVE-2026-1、CVE-2026-2、CVE-2026-3 ほか1件、最大 CVSS 10.0）があることが公表されました。"
-                   "情報源によると、現時点で悪用は確認されていません。"
-                   "修正版の記載はないため、下記「対応手順」の shirase の標準手順を参考に対応してください。");
+               "Example CMS に、リモートコード実行および SQLインジェクションの複数の脆弱性"
+               "（CVE-2026-1、CVE-2026-2、CVE-2026-3 ほか1件、最大 CVSS 10.0）があることが公表されました。"
+               "情報源によると、現時点で悪用は確認されていません。"
+               "修正版の記載はないため、下記「対応手順」の shirase の標準手順を参考に対応してください。");
   g_autofree gchar *in_short_en = worded (f, r, "in_short_en");
-  assert_text (in_short_en,
-                   "Example CMS has several vulnerabilities (CVE-2026-1, CVE-2026-2, CVE-2026-3 and 1 more; CVSS up to "
-                   "10.0), including remote code execution and SQL injection. According to the source, no exploitation "
-                   "has been seen so far. No fixed version is given; follow shirase's standard steps under Mitigation "
-                   "Steps below.");
+  assert_text (
+      in_short_en,
+      "Example CMS has several vulnerabilities (CVE-2026-1, CVE-2026-2, CVE-2026-3 and 1 more; CVSS up to "
+      "10.0), including remote code execution and SQL injection. According to the source, no exploitation "
+      "has been seen so far. No fixed version is given; follow shirase's standard steps under Mitigation "
+      "Steps below.");
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
   assert_text (ja->subject, "【共有】Example CMS のリモートコード実行の脆弱性（CVE-2026-1 ほか3件）");
   /* A source without a name: its language alone. */
@@ -712,18 +730,21 @@ test_shared_score_and_versions (Fixture *f, gconstpointer data)
   r->severity = g_strdup ("critical");
   shr_record_finish (r);
   g_autofree gchar *in_short = worded (f, r, "in_short_ja");
-  assert_text (in_short,
-                   "Example Gateway（7.4.0〜7.4.7、7.2.10 以前）に、認証なしにネットワーク経由で悪用できる認証回避の複数の脆弱性"
-                   "（CVE-2026-1000、CVE-2026-1001、CVE-2026-1002 ほか1件、CVSS 9.8、深刻度「緊急」）があることが公表されました。"
-                   "修正版（7.4.8）へ更新してください。");
+  assert_text (in_short, "Example Gateway（7.4.0〜7.4.7、7.2.10 "
+                         "以前）に、認証なしにネットワーク経由で悪用できる認証回避の複数の脆弱性"
+                         "（CVE-2026-1000、CVE-2026-1001、CVE-2026-1002 ほか1件、CVSS "
+                         "9.8、深刻度「緊急」）があることが公表されました。"
+                         "修正版（7.4.8）へ更新してください。");
   g_autofree gchar *in_short_en = worded (f, r, "in_short_en");
-  assert_text (in_short_en,
-                   "Example Gateway (7.4.0 to 7.4.7, 7.2.10 and earlier) has several vulnerabilities (CVE-2026-1000, "
-                   "CVE-2026-1001, CVE-2026-1002 and 1 more; CVSS 9.8; severity Critical), including authentication "
-                   "bypass, which can be exploited over the network without authentication. Update to the fixed version "
-                   "(7.4.8).");
+  assert_text (
+      in_short_en,
+      "Example Gateway (7.4.0 to 7.4.7, 7.2.10 and earlier) has several vulnerabilities (CVE-2026-1000, "
+      "CVE-2026-1001, CVE-2026-1002 and 1 more; CVSS 9.8; severity Critical), including authentication "
+      "bypass, which can be exploited over the network without authentication. Update to the fixed version "
+      "(7.4.8).");
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
-  g_assert_nonnull (strstr (ja->html, "CVE-2026-1000、CVE-2026-1001、CVE-2026-1002、CVE-2026-1003（いずれも CVSS 9.8）"));
+  g_assert_nonnull (
+      strstr (ja->html, "CVE-2026-1000、CVE-2026-1001、CVE-2026-1002、CVE-2026-1003（いずれも CVSS 9.8）"));
   g_assert_nonnull (strstr (ja->text, "  影響を受けるバージョン: 7.4.0〜7.4.7、7.2.10 以前\n"));
   g_autoptr (ShrRendered) en = render (f, r, SHR_RENDER_LANG_EN);
   g_assert_nonnull (strstr (en->text, "  Affected: 7.4.0 to 7.4.7, 7.2.10 and earlier\n"));
@@ -780,12 +801,9 @@ test_steps_from_source (void)
   g_ptr_array_add (in, "・対策：最新版へアップデートしてください");
   g_autoptr (GPtrArray) out = shr_steps_from_source (in, 20);
   const gchar *want[] = {
-    "Upgrade to 7.4.8 or above.",
-    "Upgrade the routers to a fixed release.",
-    "Restrict access to the web UI.",
-    "Review the vendor report and hunt for web shells.",
-    "最新版へアップデートしてください。",
-    NULL,
+    "Upgrade to 7.4.8 or above.",         "Upgrade the routers to a fixed release.",
+    "Restrict access to the web UI.",     "Review the vendor report and hunt for web shells.",
+    "最新版へアップデートしてください。", NULL,
   };
   g_ptr_array_add (out, NULL);
   g_autofree gchar *got = g_strjoinv ("\n", (gchar **)out->pdata);
@@ -894,7 +912,8 @@ test_draft (Fixture *f, gconstpointer data)
   g_autoptr (ShrRendered) d = shr_renderer_draft (f->renderer, view, "K7Q2M9F3XA", "draft-1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (d->subject, ==,
-                   "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Silk Typhoon による米国のエネルギー企業を狙った攻撃キャンペーン"
+                   "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Silk Typhoon "
+                   "による米国のエネルギー企業を狙った攻撃キャンペーン"
                    "（CVE-2026-21410、悪用確認済み）");
   g_assert_nonnull (strstr (d->text, "  承認 (approve)"));
   g_assert_nonnull (strstr (d->text, "  却下 理由 (reject REASON)"));
@@ -920,8 +939,9 @@ test_digest (Fixture *f, gconstpointer data)
   g_autoptr (ShrRendered) d = shr_renderer_digest (f->renderer, view, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (d->subject, ==, "[shirase] 静観ダイジェスト / No-action digest 2026年3月16日(月)（1件）");
-  g_assert_nonnull (strstr (d->text, "\n1. Microsoft SharePoint Server の脆弱性（CVE-2026-30001、悪用確認済み）\n"
-                                     "   原題: Exchange Server security update\n"));
+  g_assert_nonnull (strstr (d->text,
+                            "\n1. Microsoft SharePoint Server の脆弱性（CVE-2026-30001、悪用確認済み）\n"
+                            "   原題: Exchange Server security update\n"));
   g_assert_nonnull (strstr (d->text, "   ・勧告が挙げる製品・業界・地域のいずれにも該当しない\n"));
 
   g_autoptr (JsonArray) none = json_array_new ();
@@ -956,8 +976,9 @@ test_digest_item (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (db->subject, ==, da->subject);
   g_assert_cmpstr (db->text, ==, da->text);
-  g_assert_nonnull (strstr (db->text, "\n1. Debian libxml2 の任意のコード実行の脆弱性（CVE-2026-21110 ほか2件）\n"
-                                      "   原題: DSA-5901-1 libxml2 security update\n"));
+  g_assert_nonnull (strstr (db->text,
+                            "\n1. Debian libxml2 の任意のコード実行の脆弱性（CVE-2026-21110 ほか2件）\n"
+                            "   原題: DSA-5901-1 libxml2 security update\n"));
 }
 
 /* The approvers' digest of not-applicable advisories: each listed by
@@ -1056,16 +1077,22 @@ test_wrap (void)
     const gchar *in, *out;
   } cases[] = {
     /* Japanese breaks between characters, never before 、 or inside a date. */
-    { "1. 公表日（2026年3月11日）より前にさかのぼって、VPN の接続ログと管理画面へのログインを確認してください。",
-      "1. 公表日（2026年3月11日）より前にさかのぼって、VPN の接続ログと管理画面への\n   ログインを確認してください。" },
+    { "1. 公表日（2026年3月11日）より前にさかのぼって、VPN "
+      "の接続ログと管理画面へのログインを確認してください。",
+      "1. 公表日（2026年3月11日）より前にさかのぼって、VPN の接続ログと管理画面への\n   "
+      "ログインを確認してください。" },
     { "【A 即日】攻撃キャンペーン｜Threat Brief Daily（英語ソース）｜2026年3月16日(月)",
       "【A 即日】攻撃キャンペーン｜Threat Brief Daily（英語ソース）｜\n2026年3月16日(月)" },
     /* English at spaces, under the list marker. */
-    { "- Update Microsoft Exchange Server to the fixed version (2019 CU15 SU3, Subscription Edition RTM SU2).",
-      "- Update Microsoft Exchange Server to the fixed version (2019 CU15 SU3,\n  Subscription Edition RTM SU2)." },
+    { "- Update Microsoft Exchange Server to the fixed version (2019 CU15 SU3, Subscription Edition RTM "
+      "SU2).",
+      "- Update Microsoft Exchange Server to the fixed version (2019 CU15 SU3,\n  Subscription Edition RTM "
+      "SU2)." },
     /* A URL stays whole. */
-    { "・https://www.cisa.gov/news-events/alerts/2026/03/10/cisa-adds-two-known-exploited-vulnerabilities-catalog",
-      "・https://www.cisa.gov/news-events/alerts/2026/03/10/cisa-adds-two-known-exploited-vulnerabilities-catalog" },
+    { "・https://www.cisa.gov/news-events/alerts/2026/03/10/"
+      "cisa-adds-two-known-exploited-vulnerabilities-catalog",
+      "・https://www.cisa.gov/news-events/alerts/2026/03/10/"
+      "cisa-adds-two-known-exploited-vulnerabilities-catalog" },
     { "short line\n\nanother", "short line\n\nanother" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1120,10 +1147,11 @@ test_templates_dir (Fixture *f, gconstpointer data)
   g_assert_nonnull (tmp);
   g_autofree gchar *tdir = g_build_filename (tmp, "mytemplates", NULL);
   g_assert_cmpint (g_mkdir (tdir, 0700), ==, 0);
-  g_autofree gchar *t1 = test_write_file (tdir, "notice-ja.txt", "独自の文面: {{> grade-ja}} {{title}}\n", 0600);
+  g_autofree gchar *t1
+      = test_write_file (tdir, "notice-ja.txt", "独自の文面: {{> grade-ja}} {{title}}\n", 0600);
   g_autofree gchar *t2 = test_write_file (tdir, "grade-ja.mustache", "優先度{{grade.letter}}", 0600);
-  g_autofree gchar *conf = test_write_file (tmp, "shirase.conf",
-                                            "[organization]\nname = X\n\n[templates]\ndir = mytemplates\n", 0600);
+  g_autofree gchar *conf = test_write_file (
+      tmp, "shirase.conf", "[organization]\nname = X\n\n[templates]\ndir = mytemplates\n", 0600);
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) config = shr_config_load (conf, &f->vocab, &error);
   g_assert_no_error (error);
@@ -1167,12 +1195,15 @@ main (int argc, char **argv)
   g_test_add_func ("/render/defects-caught", test_defects_caught);
   g_test_add ("/render/consistency/fixtures", Fixture, NULL, fixture_setup, test_consistency_fixtures,
               fixture_teardown);
-  g_test_add ("/render/consistency/grades", Fixture, NULL, fixture_setup, test_consistency_grades, fixture_teardown);
-  g_test_add ("/render/consistency/checklist", Fixture, NULL, fixture_setup, test_checklist_agrees, fixture_teardown);
-  g_test_add ("/render/nothing-invented", Fixture, NULL, fixture_setup, test_nothing_invented, fixture_teardown);
-  g_test_add ("/render/flaws", Fixture, NULL, fixture_setup, test_flaws, fixture_teardown);
-  g_test_add ("/render/shared-score-and-versions", Fixture, NULL, fixture_setup, test_shared_score_and_versions,
+  g_test_add ("/render/consistency/grades", Fixture, NULL, fixture_setup, test_consistency_grades,
               fixture_teardown);
+  g_test_add ("/render/consistency/checklist", Fixture, NULL, fixture_setup, test_checklist_agrees,
+              fixture_teardown);
+  g_test_add ("/render/nothing-invented", Fixture, NULL, fixture_setup, test_nothing_invented,
+              fixture_teardown);
+  g_test_add ("/render/flaws", Fixture, NULL, fixture_setup, test_flaws, fixture_teardown);
+  g_test_add ("/render/shared-score-and-versions", Fixture, NULL, fixture_setup,
+              test_shared_score_and_versions, fixture_teardown);
   g_test_add ("/render/self-word", Fixture, NULL, fixture_setup, test_self_word, fixture_teardown);
   g_test_add ("/render/severity-words", Fixture, NULL, fixture_setup, test_severity_words, fixture_teardown);
   g_test_add_func ("/render/steps/from-source", test_steps_from_source);
