@@ -234,6 +234,33 @@ in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
          || role == SHR_ROLE_CONTACT;
 }
 
+/* In an article, a product counts as the one at risk when the title names
+ * it or the text names it next to words of flaws and attacks ("a flaw in
+ * X", 「X の脆弱性」, "attackers targeting X"); one mentioned in passing
+ * ("moved laterally over RDP", "a Windows laptop") is no product of the
+ * advisory. */
+static gboolean
+at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconHit *hit)
+{
+  if (g_strcmp0 (ctx->record->source_kind, "news") != 0)
+    return TRUE;
+  if (text == ctx->scan_text && hit->start < ctx->body_offset)
+    return TRUE; /* the subject */
+  gsize len = strlen (text);
+  gsize from = hit->start > 90 ? hit->start - 90 : 0;
+  gsize to = MIN (len, hit->end + 90);
+  /* Keep the window on character boundaries. */
+  while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+    from--;
+  while (to < len && ((guchar) text[to] & 0xC0) == 0x80)
+    to++;
+  g_autofree gchar *window = g_strndup (text + from, to - from);
+  return g_regex_match (shr_regex ("vulnerab|\\bflaws?\\b|\\bbugs?\\b|CVE-\\d|zero-day|0-day|exploit|patch|security update|"
+                                   "advisory|affect|\\bfix|attack|target|compromis|breach|hack|backdoor|"
+                                   "脆弱性|悪用|修正|アップデート|更新プログラム|攻撃|標的|狙|侵害|不正アクセス|侵入|被害|ゼロデイ"),
+                        window, 0, NULL);
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -243,7 +270,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
         continue;
-      if (in_aside (ctx, text, hit->start))
+      if (in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -1411,6 +1438,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     }
   collect_fixed_versions (&ctx, sentences);
   shr_affected_derive_ranges (record);
+  shr_affected_conditions (&ctx, ctx.doc, sentences);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);

@@ -337,14 +337,6 @@ set_severity (JsonObject *o, const gchar *member, const gchar *severity)
   json_object_set_object_member (o, member, sev);
 }
 
-/* A copy of @text with every @word replaced by @by. */
-static gchar *
-replace_word (const gchar *text, const gchar *word, const gchar *by)
-{
-  g_auto (GStrv) parts = g_strsplit (text, word, -1);
-  return g_strjoinv (by, parts);
-}
-
 /* ---- titles ----------------------------------------------------------------- */
 
 /* The source's title without what a mail list or a forward put before it
@@ -514,21 +506,15 @@ version_phrase (const gchar *phrase, const ShrProduct *product, gchar **ja, gcha
 
 /* ---- the view ------------------------------------------------------------ */
 
-/* [organization] self_ja, else its default. */
-static const gchar *
-self_ja_of (const ShrProfile *profile)
-{
-  return profile->self_ja != NULL ? profile->self_ja : "自組織";
-}
-
 /* {name, self_ja, self_en}: the organisation and its word for itself. */
 static JsonObject *
 org_object (const ShrProfile *profile)
 {
   JsonObject *org = json_object_new ();
   set_str (org, "name", profile->name);
-  set_str (org, "self_ja", self_ja_of (profile));
-  set_str (org, "self_en", profile->self_en != NULL ? profile->self_en : "our organisation");
+  /* [organization] self_ja / self_en; the profile holds their defaults. */
+  set_str (org, "self_ja", profile->self_ja);
+  set_str (org, "self_en", profile->self_en);
   return org;
 }
 
@@ -858,18 +844,15 @@ labels_of (const GPtrArray *keys, const ShrLexicon *lexicon, gboolean sectors)
   return a;
 }
 
-/* shr-match.c words its rows and reasons with 自社; the organisation's
- * own word for itself ([organization] self_ja) stands in its place. */
 static JsonArray *
-checklist_of (const ShrMatch *m, const gchar *self_ja)
+checklist_of (const ShrMatch *m)
 {
   JsonArray *a = json_array_new ();
   for (guint i = 0; i < m->checklist->len; i++)
     {
       const ShrCriterion *c = m->checklist->pdata[i];
       JsonObject *o = json_object_new ();
-      g_autofree gchar *ja = replace_word (c->text_ja, "自社", self_ja);
-      set_str (o, "text_ja", ja);
+      set_str (o, "text_ja", c->text_ja);
       set_str (o, "text_en", c->text_en);
       set_bool (o, "matched", c->matched == SHR_TRISTATE_TRUE);
       set_bool (o, "unknown", c->matched == SHR_TRISTATE_UNKNOWN);
@@ -879,15 +862,6 @@ checklist_of (const ShrMatch *m, const gchar *self_ja)
     }
   mark_ends (a);
   return a;
-}
-
-static JsonArray *
-reasons_ja_of (const ShrMatch *m, const gchar *self_ja)
-{
-  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < m->reasons_ja->len; i++)
-    g_ptr_array_add (words, replace_word (m->reasons_ja->pdata[i], "自社", self_ja));
-  return string_list (words, G_MAXUINT);
 }
 
 static JsonArray *
@@ -1083,7 +1057,6 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, v);
 
-  const gchar *self_ja = self_ja_of (profile);
   json_object_set_object_member (v, "org", org_object (profile));
 
   json_object_set_object_member (v, "grade", grade_object (m->grade));
@@ -1203,9 +1176,9 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
 
   set_bool (v, "has_checklist", m->checklist->len > 0);
   set_bool (v, "none_matched", m->verdict == SHR_VERDICT_NOT_APPLICABLE);
-  set_array (v, "checklist", checklist_of (m, self_ja));
+  set_array (v, "checklist", checklist_of (m));
   set_array (v, "owners", string_list (m->owners, G_MAXUINT));
-  set_array (v, "reasons_ja", reasons_ja_of (m, self_ja));
+  set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
   set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
 
   set_array (v, "references", numbered (r->references, "url", SHR_MAX_REFERENCES));
@@ -1251,7 +1224,7 @@ shr_notice_digest_item_new (const ShrRecord *r, const ShrMatch *m, const ShrProf
   /* The title partials need the first products' names only. */
   g_autoptr (JsonArray) products = products_of (r, 2, TRUE);
   add_title_keys (v, r, shr_lexicon_get_default (NULL), products);
-  set_array (v, "reasons_ja", reasons_ja_of (m, self_ja_of (profile)));
+  set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
   set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, v);

@@ -153,12 +153,15 @@ usn_extract (ShrExtractContext *ctx)
   /* Package versions under "Ubuntu 22.04 LTS:" headings. */
   g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
   gboolean in_release = FALSE;
+  g_autofree gchar *release = NULL;
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
       if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
+          g_free (release);
+          release = shr_match_group ("^Ubuntu (\\d{1,2}\\.\\d\\d)", l, 1);
           continue;
         }
       if (!in_release)
@@ -168,7 +171,16 @@ usn_extract (ShrExtractContext *ctx)
         {
           g_autofree gchar *pkg = g_match_info_fetch (m, 1);
           g_autofree gchar *ver = g_match_info_fetch (m, 2);
-          add_fixed (shr_record_add_product (ctx->record, "Ubuntu", pkg), ver);
+          ShrProduct *p = shr_record_add_product (ctx->record, "Ubuntu", pkg);
+          add_fixed (p, ver);
+          if (p != NULL && release != NULL)
+            {
+              /* Each release's fix, compared only with that release. */
+              g_autofree gchar *train = g_strdup_printf ("Ubuntu:%s", release);
+              if (p->ecosystem == NULL)
+                p->ecosystem = g_strdup ("Ubuntu");
+              shr_product_add_range (p, train, NULL, NULL, ver, FALSE, ver);
+            }
           continue;
         }
       if (strspn (l, " \t") == strlen (l))
@@ -224,19 +236,25 @@ rhsa_extract (ShrExtractContext *ctx)
   if (product != NULL)
     shr_record_add_product (ctx->record, "Red Hat", product);
 
-  /* Fixed packages from the RPM file names: name-version-release.arch.rpm */
+  /* Fixed packages from the RPM file names: name-version-release.arch.rpm.
+   * Where the source packages are listed, they name the products; the
+   * binary packages built from them (-devel, -debuginfo) are the same fix. */
+  static const gchar *rpm =
+    "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
+  gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(?:src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b"),
-                 ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
     {
+      g_autofree gchar *arch = g_match_info_fetch (m, 4);
+      if (sources && strcmp (arch, "src") != 0)
+        continue;
       g_autofree gchar *name = g_match_info_fetch (m, 1);
       g_autofree gchar *ver = g_match_info_fetch (m, 2);
       g_autofree gchar *rel = g_match_info_fetch (m, 3);
       ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
       g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
       add_fixed (p, nvr);
-      g_match_info_next (m, NULL);
     }
   if (ctx->record->products->len <= 1 && synopsis != NULL)
     {

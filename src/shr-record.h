@@ -111,6 +111,9 @@ ShrProductRange *shr_product_add_range (ShrProduct *product, const gchar *train,
                                         const gchar *text);
 void shr_product_range_free (ShrProductRange *range);
 
+/* (transfer full) A deep copy. */
+ShrProduct *shr_product_copy (const ShrProduct *product);
+
 /* (transfer full): an empty record, every array allocated. */
 ShrRecord *shr_record_new (void);
 void shr_record_free (ShrRecord *record);
@@ -149,11 +152,6 @@ gchar *shr_record_to_json_string (const ShrRecord *record, gboolean pretty);
  * Important, 重要, Moderate, 警告, Low, 注意 …) to critical|high|medium|low;
  * NULL when the word is not one. (transfer none) */
 const gchar *shr_severity_normalize (const gchar *word);
-
-/* The Japanese word for a normalised severity, as JVN and IPA write it:
- * critical 緊急, high 重要, medium 警告, low 注意; NULL for anything else.
- * (transfer none) */
-const gchar *shr_severity_label_ja (const gchar *severity);
 
 /* Rank for comparing severities: critical 4 … low 1, NULL 0. */
 gint shr_severity_rank (const gchar *severity);

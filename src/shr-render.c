@@ -240,7 +240,7 @@ hanging_indent (const gchar *line, guint *columns)
   if (g_once_init_enter (&done))
     {
       marker = g_regex_new (
-          "^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
+          "^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗△？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
           G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }

@@ -942,7 +942,7 @@ test_digest (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (d->text,
                             "\n1. Microsoft SharePoint Server の脆弱性（CVE-2026-30001、悪用確認済み）\n"
                             "   原題: Exchange Server security update\n"));
-  g_assert_nonnull (strstr (d->text, "   ・勧告が挙げる製品・業界・地域のいずれにも該当しない\n"));
+  g_assert_nonnull (strstr (d->text, "   ・勧告が挙げる製品・標的のいずれにも該当しない\n"));
 
   g_autoptr (JsonArray) none = json_array_new ();
   g_autoptr (JsonNode) empty = shr_notice_digest_view_new (f->config->profile, none, f->now);
