@@ -11,7 +11,7 @@
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
 #define VERSION_RE                                                                                                \
   "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
-  "|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)"
+  "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -797,6 +797,76 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
         {
           add_condition (ctx->record, s);
           return;
+        }
+    }
+}
+
+/* ---- what the text says is not affected -------------------------------------- */
+
+static ShrProduct *
+product_in (ShrRecord *r, const gchar *sentence)
+{
+  ShrProduct *best = r->products->len > 0 ? g_ptr_array_index (r->products, 0) : NULL;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (r->products, i);
+      if (strstr (sentence, p->product) != NULL)
+        return p;
+    }
+  return best;
+}
+
+void
+shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  if (r->products->len == 0)
+    return;
+  /* "OpenSSL 1.1.1 and 1.0.2 are not affected", "Versions 7.6.x are not
+   * vulnerable", 「バージョン 3.x は影響を受けません」: those trains. "No
+   * other versions are affected", "only X is affected", 「それ以外は影響を
+   * 受けません」: what is not listed is not affected. */
+  static const gchar *trains_en =
+    "(?<![\\w.])((?:[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)(?:(?:,\\s*|,?\\s+(?:and|or)\\s+)[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)"
+    "\\s+(?:(?:and|or) (?:later|earlier|above|below) )?(?:versions?\\s+|releases?\\s+|series\\s+)?(?:is|are)\\s+not\\s+(?:affected|vulnerable|impacted)";
+  static const gchar *trains_ja =
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)*(?:\\.x)?(?:(?:、|および|及び|と|,\\s*)[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)\\s*(?:系|系列|シリーズ)?\\s*(?:は|について(?:は)?)\\s*(?:本|この|当該)?(?:脆弱性の)?影響を受けません";
+  static const gchar *others =
+    "\\b(?:no other (?:\\w+ ){0,3}(?:versions?|releases?|products?) (?:are|is) (?:affected|vulnerable)|other (?:versions|releases) (?:are|were) not (?:affected|vulnerable)|only (?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
+    "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|はありません|はない)";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 600)
+        continue;
+      if (g_regex_match (shr_regex (others), s, 0, NULL))
+        {
+          ShrProduct *p = product_in (r, s);
+          if (p != NULL)
+            p->others_unaffected = TRUE;
+        }
+      g_autofree gchar *list = shr_match_group (trains_en, s, 1);
+      if (list == NULL)
+        list = shr_match_group (trains_ja, s, 1);
+      if (list == NULL)
+        continue;
+      /* "2.4.59 and later are not affected" names the fix, not a train. */
+      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0, NULL))
+        continue;
+      ShrProduct *p = product_in (r, s);
+      if (p == NULL)
+        continue;
+      g_auto (GStrv) trains = g_regex_split (shr_regex ("\\s*(?:,|\\band\\b|\\bor\\b|、|および|及び|と)\\s*"), list, 0);
+      for (guint t = 0; trains[t] != NULL; t++)
+        {
+          gchar *train = g_strstrip (trains[t]);
+          if (*train == 'v' || *train == 'V')
+            train++;
+          gsize tl = strlen (train);
+          if (tl > 2 && g_str_has_suffix (train, ".x"))
+            train[tl - 2] = '\0';
+          if (*train != '\0' && g_ascii_isdigit (*train))
+            shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, s);
         }
     }
 }

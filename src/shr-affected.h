@@ -29,6 +29,11 @@ void shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc);
  * condition of every product. @sentences are the text's sentences. */
 void shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArray *sentences);
 
+/* Records what the text says is not affected: trains ("OpenSSL 1.1.1 and
+ * 1.0.2 are not affected" → unaffected ranges) and everything it does not
+ * list ("no other versions are affected" → others_unaffected). */
+void shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences);
+
 /* Fills each product's ranges (one per release train) from its affected
  * phrases and fixed versions, where a table did not already. */
 void shr_affected_derive_ranges (ShrRecord *record);

@@ -265,12 +265,24 @@ static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   guint added = 0;
+  gsize prev_end = 0;
+  gboolean have_prev = FALSE;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
         continue;
-      if (in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
+      /* "Outlook for Windows", "Chrome on Android": the platform a product
+       * runs on qualifies it, and is no product of the advisory. */
+      gboolean platform = FALSE;
+      if (have_prev && hit->start > prev_end && hit->start - prev_end <= 12)
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
+        }
+      have_prev = TRUE;
+      prev_end = hit->end;
+      if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -1230,20 +1242,27 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   ShrRecord *r = ctx->record;
   if (r->products->len == 0)
     return;
+  /* A distribution's packages have their fixes from the package lists;
+   * prose adds the versions a vendor names ("fixed in PAN-OS 10.1.14-h8,
+   * PAN-OS 10.2.10-h12, …", "Additional PAN-OS 11.1 fixes:" over a list). */
+  if (g_strcmp0 (r->source_kind, "dsa") == 0 || g_strcmp0 (r->source_kind, "usn") == 0
+      || g_strcmp0 (r->source_kind, "rhsa") == 0)
+    return;
   for (guint i = 0; i < r->products->len; i++)
-    if (((ShrProduct *) g_ptr_array_index (r->products, i))->fixed->len > 0)
+    if (((ShrProduct *) g_ptr_array_index (r->products, i))->ecosystem != NULL)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
   static const gchar *cue_before =
     "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release|install the"
+    "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {
-    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
+    "fixed", "fixes", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
     "修正", "対策済み", NULL
   };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
@@ -1438,6 +1457,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     }
   collect_fixed_versions (&ctx, sentences);
   shr_affected_derive_ranges (record);
+  shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);

@@ -138,7 +138,7 @@ family_of (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product
  * former names, features, packages), and, for a product no list knows, by
  * its distinctive words. (transfer full) */
 static GArray *
-find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrProduct *p)
+find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
   const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
@@ -153,7 +153,12 @@ find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const Sh
       if (how != SHR_CONCERNS_NO)
         add_candidate (out, a, how == SHR_CONCERNS_COVERS && am == pm ? SHR_CONCERNS_SAME : how);
     }
-  if (pm != NULL)
+  /* A feature named in an article but not in its title ("moved laterally
+   * over RDP") is context; an advisory about the feature names it up front. */
+  gboolean feature_in_passing = pm != NULL && pm->relation == SHR_FAMILY_FEATURE
+                                && g_strcmp0 (record->source_kind, "news") == 0
+                                && (record->title == NULL || strcasestr (record->title, p->product) == NULL);
+  if (pm != NULL && !feature_in_passing)
     {
       const GPtrArray *family = shr_profile_family_assets (profile, pm->family);
       for (guint i = 0; family != NULL && i < family->len; i++)
@@ -269,7 +274,7 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
     }
   g_ptr_array_add (m->checklist, c);
 
-  g_autoptr (GArray) candidates = find_candidates (profile, vocab, p);
+  g_autoptr (GArray) candidates = find_candidates (profile, vocab, record, p);
   gboolean any_true = FALSE, any_unknown = FALSE;
   g_autoptr (GArray) states = g_array_new (FALSE, FALSE, sizeof (ShrTristate));
   for (guint i = 0; i < candidates->len; i++)
@@ -277,12 +282,13 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       const Candidate *cand = &g_array_index (candidates, Candidate, i);
       const ShrAsset *a = cand->asset;
       g_autofree gchar *why_en = NULL, *why_ja = NULL;
-      ShrTristate t = shr_scope_decide (profile, a, p, record, &why_en, &why_ja);
+      gboolean unlimited = FALSE;
+      ShrTristate t = shr_scope_decide (profile, a, p, record, &why_en, &why_ja, &unlimited);
       g_autofree gchar *cond_en = NULL, *cond_ja = NULL;
       /* Named without a flaw or a version (a round-up, an article that
        * mentions the product): which of its versions is concerned is
        * not said. A breach of a service is about the service itself. */
-      if (t == SHR_TRISTATE_TRUE && !says_versions (p) && record->cves->len == 0
+      if (t == SHR_TRISTATE_TRUE && unlimited && record->cves->len == 0
           && g_strcmp0 (record->category, "incident") != 0)
         {
           t = SHR_TRISTATE_UNKNOWN;

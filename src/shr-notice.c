@@ -595,6 +595,18 @@ range_words (const ShrProductRange *g, gboolean vendor_trains, gchar **ja, gchar
       *ja = g_strdup ("全バージョン");
       *en = g_strdup ("all versions");
     }
+  /* A distribution's release ("Debian:12"): the package of that release. */
+  if (g->train != NULL && strchr (g->train, ':') != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (g->train, ":", 2);
+      g_autofree gchar *release = g_strjoinv (" ", parts);
+      gchar *ja_release = g_strdup_printf ("%s の %s", release, *ja);
+      gchar *en_release = g_strdup_printf ("%s (%s)", *en, release);
+      g_free (*ja);
+      g_free (*en);
+      *ja = ja_release;
+      *en = en_release;
+    }
   return TRUE;
 }
 

@@ -108,7 +108,7 @@ dsa_extract (ShrExtractContext *ctx)
           if (p == NULL)
             continue;
           g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved) in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
+          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
           while (g_match_info_matches (m))
             {
               g_autofree gchar *v = g_match_info_fetch (m, 1);
@@ -617,20 +617,10 @@ psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
    * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
   shr_add_lexicon_products (ctx, ctx->subject);
   shr_add_lexicon_products (ctx, ctx->body);
+  /* The versions prose gives as fixed are read for every source (shr-extract.c);
+   * Cisco's table of first fixed releases is this family's own. */
   if (ctx->record->products->len > 0)
-    {
-      ShrProduct *first = g_ptr_array_index (ctx->record->products, 0);
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex ("(?:upgrade to|fixed in|fixed release[s]?\\s*:|first fixed release\\s*:|update to|resolved in)\\s+(?:[A-Za-z-]+\\s+)?(?:version\\s+)?(\\d+(?:\\.\\d+)+(?:-h\\d+|\\.\\w+)?)"),
-                     ctx->body, 0, &m);
-      while (g_match_info_matches (m))
-        {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
-          add_fixed (first, v);
-          g_match_info_next (m, NULL);
-        }
-      add_fixed_table (first, ctx->body);
-    }
+    add_fixed_table (g_ptr_array_index (ctx->record->products, 0), ctx->body);
   ctx->products_exact = ctx->record->products->len > 0;
   (void) src;
 }

@@ -380,7 +380,29 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
           most = shared;
         }
     }
-  if (best != NULL && (most > 0 || p->ranges->len == 1))
+  /* Several trains listed and the asset's among none of them: "prior to
+   * X" of one train says nothing of another (vCenter 6.5 beside fixes for
+   * 6.0 and 5.5), unless the asset is older than every one listed. */
+  guint open_trains = 0;
+  gboolean below_all = TRUE;
+  {
+    g_autoptr (GHashTable) trains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < p->ranges->len; i++)
+      {
+        const ShrProductRange *r = p->ranges->pdata[i];
+        if (!open_below (r))
+          continue;
+        const gchar *ob = r->fixed ? r->fixed : r->last_affected;
+        g_autofree gchar *t = r->train ? g_strdup (r->train) : shr_version_train (ob);
+        if (t != NULL && g_hash_table_add (trains, g_steal_pointer (&t)))
+          open_trains++;
+        if (valid (scheme, ob) && shr_version_compare (scheme, v, ob) >= 0)
+          below_all = FALSE;
+      }
+  }
+  if (best != NULL && open_trains >= 2 && !below_all)
+    best = NULL;
+  if (best != NULL && (most > 0 || p->ranges->len == 1 || below_all))
     {
       ShrTristate t = range_contains (best, scheme, v);
       const gchar *ob = best->fixed ? best->fixed : best->last_affected;
@@ -422,6 +444,17 @@ readable (const gchar *ecosystem)
   gchar *s = g_strdup (ecosystem ? ecosystem : "");
   g_strdelimit (s, ":", ' ');
   return s;
+}
+
+/* The upstream part of a package version: "1:1.1.1k-5.el8_5" → "1.1.1k",
+ * "3.0.13-0ubuntu3.4" → "3.0.13". (transfer full) */
+static gchar *
+upstream_version (const gchar *version)
+{
+  const gchar *start = strchr (version, ':');
+  start = start != NULL ? start + 1 : version;
+  const gchar *dash = strrchr (start, '-');
+  return g_strndup (start, dash != NULL ? (gsize) (dash - start) : strlen (start));
 }
 
 /* A distribution's fix against a package asset. */
@@ -557,9 +590,11 @@ is_windows (const ShrProduct *p)
 
 ShrTristate
 shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
-                  gchar **why_en, gchar **why_ja)
+                  gchar **why_en, gchar **why_ja, gboolean *unlimited)
 {
   g_return_val_if_fail (a != NULL && p != NULL && why_en != NULL && why_ja != NULL, SHR_TRISTATE_UNKNOWN);
+  if (unlimited != NULL)
+    *unlimited = FALSE;
   if (record != NULL && is_windows (p))
     {
       ShrTristate t = decide_windows (a, p, record, why_en, why_ja);
@@ -573,6 +608,8 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
     return decide_package (profile, a, p, why_en, why_ja);
   if (!says_versions)
     {
+      if (unlimited != NULL)
+        *unlimited = TRUE;
       *why_en = g_strdup ("the advisory does not limit the affected versions");
       *why_ja = g_strdup ("勧告は影響バージョンを限定していない");
       return SHR_TRISTATE_TRUE;
@@ -587,6 +624,21 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
   g_autofree gchar *eco = shr_scope_asset_ecosystem (profile, a);
   if (eco != NULL)
     {
+      /* A package built from a train the advisory says is not affected
+       * ("OpenSSL 1.1.1 is not affected"; 1:1.1.1k-5.el8_5 is 1.1.1k). */
+      g_autofree gchar *upstream = upstream_version (a->version);
+      for (guint i = 0; upstream != NULL && i < p->ranges->len; i++)
+        {
+          const ShrProductRange *r = p->ranges->pdata[i];
+          if (r->unaffected && on_train (upstream, r->train))
+            {
+              *why_en = g_strdup_printf ("the advisory says %s is not affected, and %s is built from %s", r->train,
+                                         a->version, upstream);
+              *why_ja = g_strdup_printf ("勧告は %s 系列は影響を受けないとしており、%s は %s をもとにしたパッケージ", r->train,
+                                         a->version, upstream);
+              return SHR_TRISTATE_FALSE;
+            }
+        }
       /* A distribution's build against the vendor's own version numbers:
        * distributions backport fixes without changing the upstream part. */
       g_autofree gchar *said = describe_ranges (p);

@@ -22,9 +22,11 @@ G_BEGIN_DECLS
 /* Whether @asset, which runs @product's family, is affected: TRUE, FALSE,
  * or UNKNOWN. *@why_en and *@why_ja (transfer full) say why in a phrase
  * that follows the asset's name ("FortiOS 7.4.4 is within 7.4.0 through
- * 7.4.5"). @record gives the advisory's date, which places Windows builds. */
+ * 7.4.5"). @record gives the advisory's date, which places Windows builds.
+ * *@unlimited (may be NULL) is set when TRUE comes only from the advisory
+ * naming no version at all. */
 ShrTristate shr_scope_decide (const ShrProfile *profile, const ShrAsset *asset, const ShrProduct *product,
-                              const ShrRecord *record, gchar **why_en, gchar **why_ja);
+                              const ShrRecord *record, gchar **why_en, gchar **why_ja, gboolean *unlimited);
 
 /* (transfer full) The ecosystem of an asset: its platform key, else what its
  * version names, else (a package with no release in its version) the

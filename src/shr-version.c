@@ -1192,14 +1192,15 @@ shr_version_train (const gchar *version)
       g_string_free (train, TRUE);
       return NULL;
     }
-  /* "13.1-49.15" and "22.7R2.6": the train ends where the build starts. */
-  guint keep = total >= 3 ? 2 : total == 2 ? 1 : 1;
+  /* "13.1-49.15", "22.7R2.6", "6.0 U2a": the train ends where the build
+   * or the update starts. */
+  guint keep = total >= 3 ? 2 : 1;
   if (total == 2)
     {
       const gchar *c = p;
       while (g_ascii_isdigit (*c) || *c == '.')
         c++;
-      if (*c == '-' || *c == 'R' || *c == 'r')
+      if (*c == '-' || *c == 'R' || *c == 'r' || g_str_has_prefix (c, " U") || g_str_has_prefix (c, " Update"))
         keep = 2;
     }
   while (parts < keep && *q)
@@ -1311,7 +1312,11 @@ shr_product_derive_ranges (ShrProduct *p)
       for (guint j = 0; j < range->intervals->len; j++)
         {
           const ShrInterval *iv = g_ptr_array_index (range->intervals, j);
-          g_autofree gchar *train = shr_version_train (iv->low ? iv->low : iv->high);
+          /* "OpenSSL 3.3, 3.2 and 3.0 are vulnerable": a short version
+           * alone names its train. */
+          gboolean whole_train = iv->low != NULL && iv->high != NULL && strcmp (iv->low, iv->high) == 0
+                                 && strchr (iv->low, '.') == strrchr (iv->low, '.');
+          g_autofree gchar *train = whole_train ? g_strdup (iv->low) : shr_version_train (iv->low ? iv->low : iv->high);
           shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
                                  iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
         }
