@@ -698,13 +698,20 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
       /* The body is long: its first two paragraphs are where a product is
        * introduced. */
       g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
-      for (guint i = 0; i < G_N_ELEMENTS (en); i++)
+      g_autofree gchar *lower = g_ascii_strdown (head, -1);
+      /* The patterns hold one of these words: most texts are passed over
+       * without running them. */
+      gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")
+                          || strstr (lower, "weakness") || strstr (lower, "-day") || strstr (lower, "contains")
+                          || strstr (lower, "affected by") || strstr (lower, "suffers");
+      gboolean ja_words = strstr (head, "脆弱性") != NULL;
+      for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
         }
-      for (guint i = 0; i < G_N_ELEMENTS (ja); i++)
+      for (guint i = 0; ja_words && i < G_N_ELEMENTS (ja); i++)
         {
           g_autofree gchar *c = shr_match_group (ja[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
@@ -793,6 +800,11 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
       const gchar *s = g_ptr_array_index (sentences, i);
       if (strlen (s) > 1200)
         continue;
+      /* Every wording above holds one of these. */
+      if (strstr (s, "enabled") == NULL && strstr (s, "configured") == NULL && strstr (s, "default") == NULL
+          && strstr (s, "turned on") == NULL && strstr (s, "exposed") == NULL && strstr (s, "場合") == NULL
+          && strstr (s, "無効") == NULL && strstr (s, "オフ") == NULL)
+        continue;
       if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
         {
           add_condition (ctx->record, s);
@@ -838,6 +850,10 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
       if (strlen (s) > 600)
+        continue;
+      /* Every wording above holds one of these. */
+      if (strstr (s, "not ") == NULL && strstr (s, "影響") == NULL && strstr (s, "only") == NULL
+          && strstr (s, "Only") == NULL)
         continue;
       if (g_regex_match (shr_regex (others), s, 0, NULL))
         {
