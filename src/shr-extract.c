@@ -1679,3 +1679,229 @@ shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GError **error)
     return NULL;
   return shr_extract_message (message, lexicon);
 }
+
+/* ---- digests: several advisories in one mail -------------------------------- */
+
+typedef struct
+{
+  gsize start;  /* of the item's first line in the body */
+  gchar *id;    /* what tells the items apart */
+  gchar *title; /* the item's first line, markers removed */
+} ItemStart;
+
+static void
+item_start_clear (ItemStart *s)
+{
+  g_free (s->id);
+  g_free (s->title);
+}
+
+/* Whether the last line with text before offset AT is a rule (=====). */
+static gboolean
+follows_rule (const gchar *body, gsize at)
+{
+  gsize end = at;
+  while (end > 0)
+    {
+      gsize start = end - 1;
+      while (start > 0 && body[start - 1] != '\n')
+        start--;
+      g_autofree gchar *line = g_strstrip (g_strndup (body + start, end - start));
+      if (*line != '\0')
+        return g_regex_match (shr_regex ("^(?:-{20,}|={20,}|_{20,}|\\*{20,}|━{10,}|─{10,})$"), line, 0, NULL);
+      end = start;
+    }
+  return FALSE;
+}
+
+/* Where the items of a digest start: lines that open with an advisory id
+ * (a JVN or JVN iPedia feed, a list's digest of DSA or USN notices), a
+ * numbered bracket heading (JPCERT/CC's weekly 【1】, 【2】), or — in a
+ * KEV alert — a CVE id followed by the product and the flaw. Never inside
+ * references or credits. (transfer full) */
+static GArray *
+find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
+{
+  GArray *starts = g_array_new (FALSE, TRUE, sizeof (ItemStart));
+  g_array_set_clear_func (starts, (GDestroyNotify) item_start_clear);
+  static const gchar *ids =
+    "^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*)?"
+    "(JVNDB-\\d{4}-\\d{6}|JVN(?:VU|TA)?#\\d{6,8}|\\[?(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\]?|USN-\\d{1,5}-\\d{1,2}"
+    "|RH[SBE]A-\\d{4}:\\d{3,6}|GLSA[ -]\\d{6}-\\d{2}|ICSA-\\d{2}-\\d{3}-\\d{2}|FG-IR-\\d{2}-\\d{3,5})(?![\\w-])";
+  static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
+  static const gchar *kev_lines = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
+  const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
+  for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
+    {
+      if (patterns[k] == NULL)
+        continue;
+      g_array_set_size (starts, 0);
+      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (patterns[k]), body, 0, &m);
+      for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+        {
+          gint at = 0, end = 0;
+          g_match_info_fetch_pos (m, 0, &at, &end);
+          ShrRole role = shr_document_role_at (doc, at);
+          /* The previous item's references run on until the next heading;
+           * a rule over the line says a new item starts there. */
+          if ((role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
+               || role == SHR_ROLE_CONTACT)
+              && !follows_rule (body, at))
+            continue;
+          g_autofree gchar *id = g_match_info_fetch (m, 1);
+          g_autofree gchar *upper = g_ascii_strup (id, -1);
+          /* The item's first lines, up to a blank one, are its title
+           * ("CVE-2026-24472 Fortinet FortiOS Authentication Bypass Using an
+           * / Alternate Path or Channel Vulnerability"). */
+          GString *line = g_string_new (NULL);
+          for (const gchar *p = body + at; *p && line->len < 300;)
+            {
+              const gchar *nl = strchr (p, '\n');
+              gsize ll = nl ? (gsize) (nl - p) : strlen (p);
+              g_autofree gchar *piece = g_strstrip (g_strndup (p, ll));
+              if (*piece == '\0' || (line->len > 0 && (g_regex_match (shr_regex (patterns[k]), piece, 0, NULL)
+                                                       || strstr (piece, "://") != NULL)))
+                break;
+              if (line->len > 0)
+                g_string_append_c (line, (guchar) piece[0] < 0x80 ? ' ' : '\0');
+              g_string_append (line, piece);
+              line->len = strlen (line->str);
+              if (nl == NULL || (guchar) piece[0] >= 0x80)
+                break;
+              p = nl + 1;
+            }
+          g_autofree gchar *title = g_regex_replace (shr_regex ("^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*|【\\d{1,2}】\\s*)?"),
+                                                     line->str, -1, 0, "", 0, NULL);
+          g_string_free (line, TRUE);
+          ItemStart s = { (gsize) at, g_steal_pointer (&upper), g_strstrip (g_steal_pointer (&title)) };
+          /* Named twice (a table of contents, then the item): the later
+           * place is the item's. */
+          gboolean replaced = FALSE;
+          for (guint j = 0; j < starts->len && !replaced; j++)
+            {
+              ItemStart *o = &g_array_index (starts, ItemStart, j);
+              if (strcmp (o->id, s.id) == 0)
+                {
+                  item_start_clear (o);
+                  *o = s;
+                  replaced = TRUE;
+                }
+            }
+          if (!replaced)
+            g_array_append_val (starts, s);
+          g_hash_table_add (seen, g_strdup (s.id));
+        }
+      /* In the order they stand in the mail. */
+      for (guint a = 0; a < starts->len; a++)
+        for (guint b = a + 1; b < starts->len; b++)
+          if (g_array_index (starts, ItemStart, b).start < g_array_index (starts, ItemStart, a).start)
+            {
+              ItemStart t = g_array_index (starts, ItemStart, a);
+              g_array_index (starts, ItemStart, a) = g_array_index (starts, ItemStart, b);
+              g_array_index (starts, ItemStart, b) = t;
+            }
+      if (starts->len >= 2)
+        return starts;
+    }
+  g_array_set_size (starts, 0);
+  return starts;
+}
+
+GPtrArray *
+shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
+{
+  g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_record_free);
+  ShrRecord *whole = shr_extract_message (message, lexicon);
+  const gchar *body = message->body ? message->body : "";
+  g_autoptr (ShrDocument) doc = shr_document_parse (body);
+  g_autoptr (GArray) starts = find_items (whole, body, doc);
+  if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
+    {
+      if (starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
+        shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory", starts->len,
+                                SHR_MAX_DIGEST_ITEMS_PER_MAIL);
+      g_ptr_array_add (out, whole);
+      return out;
+    }
+  gsize len = strlen (body);
+  for (guint i = 0; i < starts->len; i++)
+    {
+      const ItemStart *s = &g_array_index (starts, ItemStart, i);
+      gsize end = i + 1 < starts->len ? g_array_index (starts, ItemStart, i + 1).start : len;
+      /* An item ends at a rule that parts it from what follows. */
+      gboolean ruled = FALSE;
+      {
+        const gchar *nl = strchr (body + s->start, '\n');
+        g_autoptr (GMatchInfo) rm = NULL;
+        if (nl != NULL && (gsize) (nl - body) < end
+            && g_regex_match_full (shr_regex ("^[ \\t]*(?:-{20,}|={20,}|_{20,}|\\*{20,})[ \\t]*$"), body, end,
+                                   nl - body, 0, &rm, NULL))
+          {
+            gint rs = 0;
+            g_match_info_fetch_pos (rm, 0, &rs, NULL);
+            end = rs;
+            ruled = TRUE;
+          }
+      }
+      /* The last item ends where the mail's own trailer starts, unless a
+       * rule already parts them: then the sections are the item's own. */
+      if (i + 1 == starts->len && !ruled)
+        for (guint k = 0; k < doc->sections->len; k++)
+          {
+            const ShrSection *sec = g_ptr_array_index (doc->sections, k);
+            if (sec->heading_start > s->start
+                && (sec->role == SHR_ROLE_REFERENCES || sec->role == SHR_ROLE_CONTACT || sec->role == SHR_ROLE_HISTORY))
+              {
+                end = MIN (end, sec->heading_start);
+                break;
+              }
+          }
+      g_autofree gchar *text = g_strndup (body + s->start, end - s->start);
+      g_autoptr (ShrMessage) item = shr_message_new_item (message, s->title, text);
+      ShrRecord *r = shr_extract_message (item, lexicon);
+      /* What the digest says of all its items: the source, and for a KEV
+       * alert that each was added for being exploited. */
+      if (g_strcmp0 (r->source_kind, "other") == 0 || g_strcmp0 (r->source_kind, "news") == 0)
+        {
+          g_free (r->source_kind);
+          r->source_kind = g_strdup (whole->source_kind);
+          g_free (r->source_name);
+          r->source_name = g_strdup (whole->source_name);
+        }
+      if (r->source_url == NULL)
+        r->source_url = g_strdup (whole->source_url);
+      if (whole->kev)
+        {
+          r->kev = TRUE;
+          if (r->exploited != SHR_TRISTATE_TRUE)
+            {
+              r->exploited = SHR_TRISTATE_TRUE;
+              g_free (r->exploited_evidence);
+              r->exploited_evidence = g_strdup (whole->exploited_evidence);
+              if (whole->exploited_evidence != NULL)
+                shr_record_set_evidence (r, "exploited", whole->exploited_evidence);
+            }
+        }
+      r->item = i + 1;
+      r->items = starts->len;
+      /* The mail's own title: a recognizer may have taken the first
+       * item's for the whole. */
+      g_autofree gchar *subject = clean_subject (message->subject);
+      r->digest_title = *subject != '\0' ? g_steal_pointer (&subject) : g_strdup (whole->title);
+      g_ptr_array_add (out, r);
+    }
+  shr_record_free (whole);
+  return out;
+}
+
+GPtrArray *
+shr_extract_file_items (const gchar *path, const ShrLexicon *lexicon, GError **error)
+{
+  g_autoptr (ShrMessage) message = shr_message_read_file (path, error);
+  if (message == NULL)
+    return NULL;
+  return shr_extract_items (message, lexicon);
+}

@@ -99,6 +99,7 @@ typedef struct
    * mail that is one advisory. */
   guint item;
   guint items;
+  gchar *digest_title;      /* the digest mail's own title, or NULL */
 
   GHashTable *evidence;     /* field name -> sentence (both utf8, owned) */
   GPtrArray *warnings;      /* (element-type utf8) what could not be read */
