@@ -1642,6 +1642,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
       shr_affected_from_prose (&ctx, ctx.doc);
     }
   collect_fixed_versions (&ctx, sentences);
+  if (!packages)
+    shr_affected_versions_in_sentences (&ctx, sentences);
   shr_affected_derive_ranges (record);
   shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);

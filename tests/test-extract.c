@@ -361,6 +361,39 @@ check_fixture (gconstpointer data)
   g_assert_true (g_utf8_validate (json, -1, NULL));
 }
 
+/* Versions a sentence gives a product right after its name, one range per
+ * train; a version after "upgrade to" is a fix, not an affected one. */
+static void
+test_versions_in_sentences (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+    "Fortinet warns of exploited flaw",
+    "Fortinet said attackers exploit CVE-2026-30001. The vulnerability is present in FortiOS versions\n"
+    "7.0.0 through 7.0.16, FortiProxy versions 7.2.0 through 7.2.12 and 7.0.0 through 7.0.19.\n"
+    "Customers should upgrade to FortiOS 7.0.17.\n\n"
+    "Separately, Veeam said the flaw affects Backup & Replication 12.3.2.3617 and all earlier version 12 builds.");
+  static const struct
+  {
+    const gchar *product, *affected;
+  } want[] = {
+    { "FortiOS", "7.0.0 through 7.0.16" },
+    { "FortiProxy", "7.2.0 through 7.2.12|7.0.0 through 7.0.19" },
+    { "Backup & Replication", "12.3.2.3617 and earlier" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      const ShrProduct *found = NULL;
+      for (guint j = 0; j < r->products->len && found == NULL; j++)
+        if (strcmp (((ShrProduct *) r->products->pdata[j])->product, want[i].product) == 0)
+          found = r->products->pdata[j];
+      g_assert_nonnull (found);
+      g_autoptr (GString) got = g_string_new (NULL);
+      for (guint j = 0; j < found->affected->len; j++)
+        g_string_append_printf (got, "%s%s", j > 0 ? "|" : "", (gchar *) found->affected->pdata[j]);
+      g_assert_cmpstr (got->str, ==, want[i].affected);
+    }
+}
+
 /* A digest mail (a feed of several advisories) is read as one advisory
  * per item, each with its own id, title, CVEs, products and fixes, and
  * with what the digest says of all of them. */
@@ -449,6 +482,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/digest/items", test_digest_items);
+  g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
   g_test_add_func ("/extract/severity/forms", test_severity_forms);

@@ -76,6 +76,37 @@ test_trains (void)
     }
 }
 
+/* Fixes on different majors (a browser's release, ESR and old ESR): the
+ * only fix on the asset's major decides a version before it. */
+static void
+test_majors (void)
+{
+  g_autoptr (ShrProfile) profile = shr_profile_new ("X");
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  g_autoptr (ShrProduct) p = shr_product_new ("Example", "Example Browser");
+  shr_product_add_range (p, NULL, NULL, NULL, "131.0.2", FALSE, "Example Browser 131.0.2");
+  shr_product_add_range (p, NULL, NULL, NULL, "128.3.1", FALSE, "Example Browser ESR 128.3.1");
+  shr_product_add_range (p, NULL, NULL, NULL, "115.16.1", FALSE, "Example Browser ESR 115.16.1");
+  static const struct
+  {
+    const gchar *version;
+    ShrTristate expected;
+  } cases[] = {
+    { "128.2.0esr", SHR_TRISTATE_TRUE }, /* before its major's only fix */
+    { "115.9.0", SHR_TRISTATE_TRUE },
+    { "128.3.1", SHR_TRISTATE_FALSE },   /* the fix itself */
+    { "120.0", SHR_TRISTATE_UNKNOWN },   /* a major with no fix listed */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrAsset) a = asset ("Example Browser", cases[i].version, SHR_VERSION_SCHEME_GENERIC);
+      g_autofree gchar *why = NULL;
+      ShrTristate t = decide (profile, a, p, r, &why);
+      if (t != cases[i].expected)
+        g_error ("%s: %d (%s), expected %d", cases[i].version, t, why, cases[i].expected);
+    }
+}
+
 /* Hotfix lines: several fixes on one train; the one sharing most numbers
  * with the asset decides ("10.2.9-h19" for 10.2.9-h1, not "10.2.10-h12"). */
 static void
@@ -260,6 +291,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scope/trains", test_trains);
+  g_test_add_func ("/scope/majors", test_majors);
   g_test_add_func ("/scope/hotfix-lines", test_hotfix_lines);
   g_test_add_func ("/scope/wordings", test_wordings);
   g_test_add_func ("/scope/distribution-releases", test_distribution_releases);
