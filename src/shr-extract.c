@@ -266,6 +266,22 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
   return FALSE;
 }
 
+/* Two vendors' products written alike but for case (Apple's "iOS", Cisco's
+ * "IOS"): the spelling tells them apart without a vendor named. A word
+ * only one product has ("Teams") still needs its vendor. */
+static const ShrProductEntry *
+spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProductEntry *a, const ShrProductEntry *b)
+{
+  if (a == NULL || b == NULL || a->product == NULL || b->product == NULL || strcmp (a->product, b->product) == 0)
+    return NULL;
+  gsize len = hit->end - hit->start;
+  if (strlen (a->product) == len && strncmp (text + hit->start, a->product, len) == 0)
+    return a;
+  if (strlen (b->product) == len && strncmp (text + hit->start, b->product, len) == 0)
+    return b;
+  return NULL;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -297,9 +313,10 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
         {
           const ShrProductEntry *other = hit->homonym;
-          if (other == NULL || !vendor_named (ctx, other->vendor))
+          if (other != NULL && vendor_named (ctx, other->vendor))
+            e = other;
+          else if ((e = spelled_as_one_of (text, hit, e, other)) == NULL)
             continue;
-          e = other;
         }
       guint before = ctx->record->products->len;
       shr_record_add_product (ctx->record, e->vendor, e->product);

@@ -82,6 +82,9 @@ test_everyday_words (void)
     /* One word, two vendors' products: the vendor named decides. */
     { "Subject: APPLE-SA-2026-11-01-1 iOS 18.1\n\nApple: iOS 18.1 addresses CVE-2026-1200.\n", "iOS" },
     { "Subject: Routers hit\n\nAttackers target IOS 15.2 routers from Cisco. CVE-2026-1202.\n", "IOS" },
+    /* No vendor named: the spelling tells the two apart. */
+    { "Subject: Phones hit\n\nAttackers exploit a flaw in iOS to take over phones.\n", "iOS" },
+    { "Subject: Routers hit\n\nAttackers exploit a flaw in IOS to take over routers.\n", "IOS" },
   };
   ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
   g_assert_nonnull (lexicon);
