@@ -333,6 +333,49 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
   return added;
 }
 
+/* A Japanese article names a product or service no list knows in 「」,
+ * right after saying what it is: 法人向けメールセキュリティサービス
+ * 「IIJセキュアMXサービス」に不正アクセス, 同社製品「Example Gateway」の脆弱性.
+ * A name with a word of Latin script, no sentence in it, next to a flaw
+ * or an attack, is a product of the advisory. */
+static void
+add_quoted_products (ShrExtractContext *ctx, const gchar *text)
+{
+  if (g_strcmp0 (ctx->record->lang, "ja") != 0 || strstr (text, "「") == NULL)
+    return;
+  static const gchar *quoted =
+    "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|ファームウェア"
+    "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (quoted), text, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 2);
+      gint start = 0, end = 0;
+      g_match_info_fetch_pos (m, 2, &start, &end);
+      gboolean latin = FALSE;
+      for (const gchar *c = name; *c && !latin; c++)
+        latin = g_ascii_isalpha (*c);
+      if (!latin || in_aside (ctx, text, start))
+        continue;
+      ShrLexiconHit hit = { .start = start, .end = end };
+      if (!at_risk_in_article (ctx, text, &hit) && g_strcmp0 (ctx->record->source_kind, "news") == 0)
+        continue;
+      /* Known to the lexicon already (「Windows」): that entry stands. */
+      g_autoptr (GArray) known = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, name);
+      if (known->len > 0)
+        continue;
+      g_strstrip (name);
+      guint before = ctx->record->products->len;
+      shr_record_add_product (ctx->record, NULL, name);
+      if (ctx->record->products->len > before && !g_hash_table_contains (ctx->record->evidence, "products"))
+        {
+          g_autofree gchar *sentence = shr_sentence_at (text, start);
+          shr_record_set_evidence (ctx->record, "products", sentence);
+        }
+    }
+}
+
 guint
 shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
 {
@@ -1642,7 +1685,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     collect_exploitation (&ctx, sentences);
   g_autoptr (GArray) hits = shr_lexicon_scan_all (lexicon, text);
   if (!ctx.products_exact)
-    add_product_hits (&ctx, text, hits);
+    {
+      add_product_hits (&ctx, text, hits);
+      if (g_strcmp0 (record->source_kind, "news") == 0 || g_strcmp0 (record->source_kind, "other") == 0)
+        add_quoted_products (&ctx, text);
+    }
   collect_actors (&ctx, text, hits);
   collect_targets (&ctx, text, hits);
   collect_references (&ctx);
