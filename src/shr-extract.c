@@ -1146,12 +1146,21 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
     return TRUE;
   /* Bylines, datelines, navigation, subscription and audience notes: the
    * page around an article, not its lead. */
-  if (g_regex_match (shr_regex ("\\A(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
-                                "|\\A(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
-                                "|please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
-                                "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
-                                "|\\A(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z|記事一覧|ログイン|会員登録|この記事をシェア"),
-                      p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                                "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                                "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
+                     p, 0, NULL))
+    return TRUE;
+  /* The words anywhere in it: looked for only where one of their letters'
+   * runs stands (most paragraphs have none). */
+  g_autofree gchar *lower = ascii_lower (p);
+  if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL || strstr (lower, "click") != NULL
+       || strstr (lower, "cookie") != NULL || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL
+       || strstr (p, "記事") != NULL || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
+      && g_regex_match (shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                                   "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
+                                   "|記事一覧|ログイン|会員登録|この記事をシェア"),
+                        p, 0, NULL))
     return TRUE;
   /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
   guint seps = 0;
@@ -1172,16 +1181,42 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
   return ids >= 2 && ids * 2 >= words;
 }
 
+/* Where the paragraph that starts at @from ends: past the blank line
+ * (white space only) after it, or NULL at the end of the text. */
+static const gchar *
+next_blank_line (const gchar *from)
+{
+  for (const gchar *nl = strchr (from, '\n'); nl != NULL; nl = strchr (nl + 1, '\n'))
+    {
+      const gchar *c = nl + 1;
+      while (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\f' || *c == '\v')
+        c++;
+      if (*c == '\n')
+        {
+          /* The whole run of blank lines. */
+          while (*c != '\0' && g_ascii_isspace (*c))
+            c++;
+          return *c != '\0' ? c : NULL;
+        }
+    }
+  return NULL;
+}
+
 /* The first paragraph of @text that reads as the advisory's lead: prose,
  * long enough, and not page furniture. */
 static gchar *
 lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize min_ja)
 {
-  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), text, 0);
   gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
-  for (gsize i = 0; paragraphs[i] != NULL; i++)
+  /* Paragraph by paragraph, stopping at the lead (usually among the
+   * first): the text is not split whole. */
+  for (const gchar *next = text; next != NULL;)
     {
-      gchar *p = g_strstrip (paragraphs[i]);
+      const gchar *from = next;
+      const gchar *blank = next_blank_line (from);
+      next = blank;
+      g_autofree gchar *paragraph = blank != NULL ? g_strndup (from, blank - from) : g_strdup (from);
+      gchar *p = g_strstrip (paragraph);
       /* Japanese articles often write one paragraph per line (each line
        * ends a sentence); CERT alerts wrap paragraphs at a fixed width
        * (lines end anywhere), and then the lines are one paragraph. */
