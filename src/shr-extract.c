@@ -11,6 +11,140 @@
 
 /* ---- helpers shared with the recognisers -------------------------------- */
 
+/* Where the top-level alternatives of @p (@len bytes) end: the offsets of
+ * its top-level '|' and then @len. FALSE when the pattern holds syntax this
+ * reading does not follow (an option setting such as "(?i)", which reaches
+ * into the alternatives after it; \Q…\E; a comment; a branch reset; a POSIX
+ * class): such a pattern is left as written. */
+static gboolean
+split_alternatives (const gchar *p, gsize len, GArray *ends)
+{
+  gint depth = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (p[i] == '\\')
+        {
+          if (i + 1 >= len || p[i + 1] == 'Q')
+            return FALSE;
+          i++;
+        }
+      else if (p[i] == '[')
+        {
+          /* A class: "]" right after "[" or "[^" is a member. */
+          i++;
+          if (i < len && p[i] == '^')
+            i++;
+          if (i < len && p[i] == ']')
+            i++;
+          for (; i < len && p[i] != ']'; i++)
+            if (p[i] == '\\')
+              i++;
+            else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':')
+              return FALSE;
+          if (i >= len)
+            return FALSE;
+        }
+      else if (p[i] == '(')
+        {
+          if (i + 1 < len && p[i + 1] == '?')
+            {
+              if (i + 2 < len && (p[i + 2] == '#' || p[i + 2] == '|'))
+                return FALSE;
+              gsize j = i + 2;
+              while (j < len && (g_ascii_isalpha (p[j]) || p[j] == '-' || p[j] == '^'))
+                j++;
+              if (j < len && p[j] == ')')
+                return FALSE;
+            }
+          depth++;
+        }
+      else if (p[i] == ')')
+        {
+          if (--depth < 0)
+            return FALSE;
+        }
+      else if (p[i] == '|' && depth == 0)
+        g_array_append_val (ends, i);
+    }
+  g_array_append_val (ends, len);
+  return depth == 0;
+}
+
+/* (transfer full) @pattern with each run of top-level alternatives that
+ * all start with \b written as one \b(?:…|…), or NULL when there is no
+ * such run. The same regex — at each position the alternatives are tried
+ * in the same order, and a failed \b fails every one of them — but PCRE2
+ * then tests the word boundary once per position instead of once per
+ * alternative: in the large alternations of the extractor ("actively
+ * exploited|…", twenty-odd wordings) that was most of the matching time
+ * (eight times slower than the factored form on English prose). */
+static gchar *
+factor_word_starts (const gchar *pattern)
+{
+  gsize len = strlen (pattern);
+  gsize from = 0, to = len;
+  /* A pattern that is one group "(?:…)" has its alternatives inside. */
+  if (len > 4 && g_str_has_prefix (pattern, "(?:") && pattern[len - 1] == ')')
+    {
+      g_autoptr (GArray) whole = g_array_new (FALSE, FALSE, sizeof (gsize));
+      if (split_alternatives (pattern, len, whole) && whole->len == 1)
+        {
+          g_autoptr (GArray) inner = g_array_new (FALSE, FALSE, sizeof (gsize));
+          /* It is one group when its inside is balanced by itself. */
+          if (split_alternatives (pattern + 3, len - 4, inner))
+            {
+              from = 3;
+              to = len - 1;
+            }
+        }
+    }
+  g_autoptr (GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  if (!split_alternatives (pattern + from, to - from, ends) || ends->len < 2)
+    return NULL;
+  GString *out = g_string_new_len (pattern, from);
+  gboolean changed = FALSE;
+  gsize start = 0;
+  for (guint i = 0; i < ends->len;)
+    {
+      /* The run of alternatives from i that start with \b. */
+      guint j = i;
+      gsize s = start;
+      while (j < ends->len && strncmp (pattern + from + s, "\\b", 2) == 0)
+        s = g_array_index (ends, gsize, j++) + 1;
+      if (i > 0)
+        g_string_append_c (out, '|');
+      if (j - i >= 2)
+        {
+          g_string_append (out, "\\b(?:");
+          gsize a = start;
+          for (guint k = i; k < j; k++)
+            {
+              gsize e = g_array_index (ends, gsize, k);
+              if (k > i)
+                g_string_append_c (out, '|');
+              g_string_append_len (out, pattern + from + a + 2, e - a - 2);
+              a = e + 1;
+            }
+          g_string_append_c (out, ')');
+          changed = TRUE;
+          i = j;
+          start = s;
+          continue;
+        }
+      gsize e = g_array_index (ends, gsize, i);
+      g_string_append_len (out, pattern + from + start, e - start);
+      start = e + 1;
+      i++;
+    }
+  g_string_append (out, pattern + to);
+  if (!changed)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 GRegex *
 shr_regex (const gchar *pattern)
 {
@@ -50,8 +184,12 @@ shr_regex (const gchar *pattern)
             }
           g_string_append_c (fixed, *p);
         }
+      /* After the rewrite above, so that only a \b left as written (one
+       * that starts a word) is factored. */
+      g_autofree gchar *factored = factor_word_starts (fixed->str);
       GError *error = NULL;
-      re = g_regex_new (fixed->str, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
+      re = g_regex_new (factored ? factored : fixed->str, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE,
+                        0, &error);
       g_string_free (fixed, TRUE);
       if (re == NULL)
         g_error ("bad built-in regex %s: %s", pattern, error->message);
