@@ -25,14 +25,25 @@ struct _ShrLexicon
   GPtrArray *aliases;     /* Alias* (owned) */
   /* Aliases by their first three bytes (longest first), so a word of the
    * text is compared only with the few aliases that can match it; aliases
-   * of one or two bytes by their first byte. A bitmap of first byte pairs
-   * spares the hash lookup at most places. */
+   * of one or two bytes by their first byte. A bitmap of hashed first
+   * three bytes (prefix_bit()) spares the hash lookup at most places,
+   * Japanese text included, where every character may start an alias. */
   GHashTable *by_prefix;  /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
   GPtrArray *short_by_byte[256];
-  guint8 pair_bits[65536 / 8];
+  guint8 prefix_bits[65536 / 8];
+  gboolean first_bytes[256]; /* some alias starts with the byte */
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
 };
+
+/* The bit of prefix_bits for the three bytes at @b: a bit not set means no
+ * alias of three bytes or more starts with them. */
+static inline guint
+prefix_bit (const guchar *b)
+{
+  guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
+  return (key * 2654435761u) >> 16;
+}
 
 static void
 alias_free (Alias *a)
@@ -81,15 +92,18 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
   g_string_append (out, folded);
 }
 
-/* Normalises @text and records, for every output byte, the input offset of
- * the character it came from, so hits can be reported in the caller's
- * text. */
+/* Normalises @text and, when @map is not NULL, stores in *@map (caller
+ * frees) for every output byte the input offset of the character it came
+ * from, and one more entry for the end, so hits can be reported in the
+ * caller's text. */
 static gchar *
-normalize_mapped (const gchar *text, GArray *map)
+normalize_mapped (const gchar *text, gsize **map)
 {
-  /* Runs over every advisory's whole text: the common characters (ASCII,
-   * kana, kanji) are copied into a raw buffer, with the offset map written
-   * alongside; only the rest goes through the Unicode tables. */
+  /* Runs over every advisory's whole text: ASCII and the common Japanese
+   * characters (kana, kanji) are copied in tight loops, with the offset map
+   * written alongside; only the rest goes through the Unicode tables. Both
+   * fast kinds are as long normalised as written, so while the buffers hold
+   * what is left of the input (plus the final NUL) they need no check. */
   gsize len = strlen (text);
   gsize cap = len + 64;
   gchar *out = g_malloc (cap);
@@ -97,56 +111,64 @@ normalize_mapped (const gchar *text, GArray *map)
   gsize used = 0;
   GString *scratch = NULL;
   const guchar *p = (const guchar *) text;
-  while (*p)
+  const guchar *end = p + len;
+  while (p < end)
     {
-      gsize off = (const gchar *) p - text;
-      const guchar *next;
-      const gchar *piece;
-      gsize piece_len;
-      gchar one;
       if (*p < 0x80)
         {
-          one = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
-          piece = &one;
-          piece_len = 1;
-          next = p + 1;
+          do
+            {
+              guchar c = *p;
+              out[used] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+              if (offsets != NULL)
+                offsets[used] = (const gchar *) p - text;
+              used++;
+              p++;
+            }
+          while (p < end && *p < 0x80);
+          continue;
         }
-      else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80
-               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u < 0x30FFu - 0x3001u + 1
-                   || (p[0] >= 0xE4 && p[0] <= 0xE9)))
+      gsize off = (const gchar *) p - text;
+      if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80
+          && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u < 0x30FFu - 0x3001u + 1
+              || (p[0] >= 0xE4 && p[0] <= 0xE9)))
         {
           /* Kana, CJK punctuation (U+3001–U+30FF) and kanji (U+4E00–U+9FFF,
            * lead bytes E4–E9) are their own NFKC casefold, with the two
            * spacing sound marks of U+309B/C, which append_normalized_char
            * handles, as the exception. */
           guint u = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-          if (u == 0x309B || u == 0x309C)
-            goto slow;
-          piece = (const gchar *) p;
-          piece_len = 3;
-          next = p + 3;
+          if (u != 0x309B && u != 0x309C)
+            {
+              memcpy (out + used, p, 3);
+              if (offsets != NULL)
+                offsets[used] = offsets[used + 1] = offsets[used + 2] = off;
+              used += 3;
+              p += 3;
+              continue;
+            }
         }
-      else
+      const guchar *next = (const guchar *) g_utf8_next_char (p);
+      /* A sequence cut short by the end of the text ends with it. */
+      if (next > end)
+        next = end;
+      if (scratch == NULL)
+        scratch = g_string_sized_new (16);
+      g_string_truncate (scratch, 0);
+      append_normalized_char (scratch, (const gchar *) p, next - p);
+      /* Room for this piece and for the rest of the input as written. */
+      gsize done = off + (next - p);
+      gsize need = used + scratch->len + (done < len ? len - done : 0) + 1;
+      if (need > cap)
         {
-        slow:
-          next = (const guchar *) g_utf8_next_char (p);
-          if (scratch == NULL)
-            scratch = g_string_sized_new (16);
-          g_string_truncate (scratch, 0);
-          append_normalized_char (scratch, (const gchar *) p, next - p);
-          piece = scratch->str;
-          piece_len = scratch->len;
-        }
-      if (used + piece_len + 1 > cap)
-        {
-          cap = MAX (cap * 2, used + piece_len + 1);
+          cap = MAX (cap * 2, need);
           out = g_realloc (out, cap);
           if (offsets != NULL)
             offsets = g_renew (gsize, offsets, cap);
         }
-      for (gsize i = 0; i < piece_len; i++)
+      for (gsize i = 0; i < scratch->len; i++)
         {
-          out[used] = piece[i];
+          out[used] = scratch->str[i];
           if (offsets != NULL)
             offsets[used] = off;
           used++;
@@ -157,9 +179,7 @@ normalize_mapped (const gchar *text, GArray *map)
   if (offsets != NULL)
     {
       offsets[used] = (const gchar *) p - text;
-      g_array_set_size (map, 0);
-      g_array_append_vals (map, offsets, used + 1);
-      g_free (offsets);
+      *map = offsets;
     }
   if (scratch != NULL)
     g_string_free (scratch, TRUE);
@@ -214,6 +234,7 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
   a->latin_end = is_word_char (g_utf8_get_char (last));
   g_ptr_array_add (lex->aliases, a);
   const guchar *b = (const guchar *) norm;
+  lex->first_bytes[b[0]] = TRUE;
   GPtrArray *list;
   if (a->len < 3)
     {
@@ -223,8 +244,8 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
     }
   else
     {
-      guint pair = (b[0] << 8) | b[1];
-      lex->pair_bits[pair / 8] |= 1 << (pair % 8);
+      guint bit = prefix_bit (b);
+      lex->prefix_bits[bit / 8] |= 1 << (bit % 8);
       guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
       list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
       if (list == NULL)
@@ -524,30 +545,53 @@ static GArray *
 scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
-  g_autoptr (GArray) map = g_array_sized_new (FALSE, FALSE, sizeof (gsize), strlen (text) + 1);
-  g_autofree gchar *norm = normalize_mapped (text, map);
+  g_autofree gsize *map = NULL;
+  g_autofree gchar *norm = normalize_mapped (text, &map);
   gsize n = strlen (norm);
   const gchar *p = norm;
   gboolean prev_word = FALSE;
   while (*p)
     {
-      /* Runs once per character of every advisory: ASCII and characters
-       * no alias starts with are dismissed without Unicode decoding or a
-       * hash lookup. */
-      gboolean ascii = (guchar) *p < 0x80;
-      gunichar c = ascii ? (guchar) *p : g_utf8_get_char (p);
-      const gchar *next = ascii ? p + 1 : g_utf8_next_char (p);
+      /* Runs once per character of every advisory. Inside a word of ASCII
+       * letters and digits no alias can start: skipped at once. */
+      if (prev_word)
+        while (g_ascii_isalnum (*p))
+          p++;
+      if (*p == '\0')
+        break;
+      /* ASCII, kana and kanji are decoded inline; characters whose first
+       * byte no alias starts with are dismissed without a lookup. */
+      const guchar *b = (const guchar *) p;
+      gunichar c;
+      const gchar *next;
+      if (b[0] < 0x80)
+        {
+          c = b[0];
+          next = p + 1;
+        }
+      else if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
+        {
+          c = (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
+          next = p + 3;
+        }
+      else
+        {
+          c = g_utf8_get_char (p);
+          next = g_utf8_next_char (p);
+        }
       gboolean word = is_word_char (c);
       gboolean word_start = !(word && prev_word);
       const Alias *found = NULL;
-      if (word_start)
+      if (word_start && lex->first_bytes[b[0]])
         {
-          const guchar *b = (const guchar *) p;
-          guint pair = (b[0] << 8) | b[1];
           GPtrArray *lists[2] = { NULL, lex->short_by_byte[b[0]] };
-          if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
-            lists[0] = g_hash_table_lookup (lex->by_prefix,
-                                            GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
+          if (b[1] != 0 && b[2] != 0)
+            {
+              guint bit = prefix_bit (b);
+              if (lex->prefix_bits[bit / 8] & (1 << (bit % 8)))
+                lists[0] = g_hash_table_lookup (lex->by_prefix,
+                                                GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
+            }
           for (guint l = 0; l < 2 && found == NULL; l++)
             for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
@@ -570,11 +614,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
         {
           gsize off = p - norm;
           ShrLexiconHit hit = {
-            found->kind, found->entry,
-            g_array_index (map, gsize, off),
-            g_array_index (map, gsize, off + found->len),
-            found->needs_vendor,
-            found->homonym,
+            found->kind, found->entry, map[off], map[off + found->len], found->needs_vendor, found->homonym,
           };
           g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;
