@@ -38,33 +38,81 @@ role_from_string (const gchar *name)
   return SHR_ROLE_NONE;
 }
 
+/* Whether @c is a character NFKC and case folding leave as it is, and that
+ * no following character composes with: hiragana, katakana, the long vowel
+ * mark, 、。 and the unified kanji (each checked against GLib's tables). */
+static inline gboolean
+is_plain_japanese (gunichar c)
+{
+  return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || c == 0x3001 || c == 0x3002
+         || (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+/* The character that starts at @p, and its length in *@len: ASCII and
+ * three-byte characters decoded here, the rest by GLib. Runs for every
+ * character of headings and field keys. */
+static inline gunichar
+char_at (const gchar *p, gsize *len)
+{
+  const guchar *b = (const guchar *) p;
+  if (b[0] < 0x80)
+    {
+      *len = 1;
+      return b[0];
+    }
+  if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
+    {
+      *len = 3;
+      return (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
+    }
+  *len = g_utf8_next_char (p) - p;
+  return g_utf8_get_char (p);
+}
+
 /* NFKC, casefold, white space runs made one space, trimmed. */
 static gchar *
 normalize_phrase (const gchar *s, gssize len)
 {
   gsize n = len < 0 ? strlen (s) : (gsize) len;
-  gboolean ascii = TRUE;
-  for (gsize i = 0; i < n && ascii; i++)
-    ascii = (guchar) s[i] < 0x80;
-  g_autofree gchar *nfkc = ascii ? g_strndup (s, n) : g_utf8_normalize (s, n, G_NORMALIZE_ALL_COMPOSE);
-  if (nfkc == NULL)
-    return g_strdup ("");
-  g_autofree gchar *folded = ascii ? g_ascii_strdown (nfkc, -1) : g_utf8_casefold (nfkc, -1);
-  GString *out = g_string_new (NULL);
-  gboolean space = FALSE;
-  for (const gchar *p = folded; *p; p++)
+  /* Text of ASCII, kana and kanji only is its own NFKC, and its case fold
+   * is its ASCII lower case: no Unicode tables for most lines. */
+  gboolean plain = TRUE;
+  for (gsize i = 0; i < n && plain;)
     {
-      if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        space = out->len > 0;
+      if ((guchar) s[i] < 0x80)
+        {
+          i++;
+          continue;
+        }
+      gsize cl = 0;
+      plain = i + 3 <= n && is_plain_japanese (char_at (s + i, &cl)) && cl == 3;
+      i += cl;
+    }
+  g_autofree gchar *nfkc = plain ? NULL : g_utf8_normalize (s, n, G_NORMALIZE_ALL_COMPOSE);
+  if (!plain && nfkc == NULL)
+    return g_strdup ("");
+  g_autofree gchar *folded = plain ? NULL : g_utf8_casefold (nfkc, -1);
+  const gchar *from = plain ? s : folded;
+  gsize from_len = plain ? n : strlen (folded);
+  gchar *out = g_malloc (from_len + 1);
+  gsize used = 0;
+  gboolean space = FALSE;
+  for (gsize i = 0; i < from_len; i++)
+    {
+      gchar c = from[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        space = used > 0;
       else
         {
           if (space)
-            g_string_append_c (out, ' ');
+            out[used++] = ' ';
           space = FALSE;
-          g_string_append_c (out, *p);
+          /* GLib's case fold has lowered the other text already. */
+          out[used++] = plain && c >= 'A' && c <= 'Z' ? c + 32 : c;
         }
     }
-  return g_string_free (out, FALSE);
+  out[used] = '\0';
+  return out;
 }
 
 static GHashTable *
@@ -205,7 +253,12 @@ skip_numbering (const gchar **p)
     g_once_init_leave (
         &re, g_regex_new ("^(?:\\(?(\\d{1,2}(?:\\.\\d{1,2}){0,3})[.)\\-:]?|([IVX]{1,5})\\.|([a-h])[.)]|第\\d+[章節])\\s+",
                           G_REGEX_OPTIMIZE, 0, NULL));
-  g_autofree gchar *nfkc = g_utf8_normalize (s, MIN (strlen (s), 24), G_NORMALIZE_ALL_COMPOSE);
+  gsize head = MIN (strlen (s), 24);
+  gboolean ascii = TRUE;
+  for (gsize i = 0; i < head && ascii; i++)
+    ascii = (guchar) s[i] < 0x80;
+  /* ASCII is its own NFKC. */
+  g_autofree gchar *nfkc = ascii ? g_strndup (s, head) : g_utf8_normalize (s, head, G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL || !g_regex_match (re, nfkc, 0, &m))
     return 0;
   gint end = 0;
@@ -226,32 +279,48 @@ skip_numbering (const gchar **p)
 static gchar *
 heading_core (const gchar *line, gsize len, guint *depth)
 {
-  g_autofree gchar *copy = g_strndup (line, len);
+  /* Runs for most lines of every advisory: a line that fits is copied to
+   * the stack, and only the core is allocated. */
+  gchar stack[256];
+  g_autofree gchar *heap = NULL;
+  gchar *copy = stack;
+  if (len < sizeof stack)
+    {
+      memcpy (stack, line, len);
+      stack[len] = '\0';
+    }
+  else
+    copy = heap = g_strndup (line, len);
   const gchar *p = copy;
   while (*p == ' ' || *p == '\t')
     p++;
   /* Decoration first ("■1. 概要"), then numbering, then decoration again. */
   for (guint pass = 0; pass < 2; pass++)
     {
-      while (*p && (is_decoration (g_utf8_get_char (p)) || is_bracket (g_utf8_get_char (p))
-                    || *p == ' ' || g_utf8_get_char (p) == 0x3000))
-        p = g_utf8_next_char (p);
+      for (;;)
+        {
+          gsize cl = 0;
+          gunichar c = *p ? char_at (p, &cl) : 0;
+          if (!(*p && (is_decoration (c) || is_bracket (c) || *p == ' ' || c == 0x3000)))
+            break;
+          p = g_utf8_next_char (p);
+        }
       guint d = skip_numbering (&p);
       if (d > 0 && depth != NULL)
         *depth = d;
     }
-  GString *s = g_string_new (p);
   /* Trailing decoration, brackets, colons and white space. */
-  while (s->len > 0)
+  gsize end = strlen (p);
+  while (end > 0)
     {
-      const gchar *last = g_utf8_find_prev_char (s->str, s->str + s->len);
+      const gchar *last = (guchar) p[end - 1] < 0x80 ? p + end - 1 : g_utf8_find_prev_char (p, p + end);
       gunichar c = g_utf8_get_char (last);
       if (c == ':' || c == 0xFF1A || c == ' ' || c == '\t' || c == 0x3000 || is_decoration (c) || is_bracket (c))
-        g_string_truncate (s, last - s->str);
+        end = last - p;
       else
         break;
     }
-  return g_string_free (s, FALSE);
+  return g_strndup (p, end);
 }
 
 static ShrRole
@@ -300,6 +369,10 @@ may_start_heading (GHashTable *table, const gchar *core)
       if (g_hash_table_contains (table, buf))
         return TRUE;
     }
+  /* A kana or kanji folds to itself: looked up already. */
+  gsize dl = 0;
+  if (cl == 3 && is_plain_japanese (char_at (core, &dl)))
+    return FALSE;
   g_autofree gchar *first = normalize_phrase (core, cl);
   g_autofree gchar *key = g_strconcat ("\x01", first, NULL);
   return g_hash_table_contains (table, key);
@@ -411,27 +484,31 @@ line_has_cells (const gchar *text, const Line *l)
   gsize i = l->start;
   while (i < l->end && (text[i] == ' ' || text[i] == '\t'))
     i++;
+  if (i >= l->end)
+    return FALSE;
+  /* Runs for every line: pipes and TABs looked for with memchr(). */
+  const gchar *s = text + i, *e = text + l->end;
   guint pipes = 0;
-  gboolean gap = FALSE;
-  for (gsize j = i; j < l->end; j++)
+  for (const gchar *q = memchr (s, '|', e - s); q != NULL && pipes < 2; q = memchr (q + 1, '|', e - q - 1))
+    pipes++;
+  if (pipes >= 2 || (pipes == 1 && *s != '|'))
+    return TRUE;
+  if (memchr (s + 1, '\t', e - s - 1) != NULL)
+    return TRUE;
+  for (const gchar *q = s + 1; q + 1 < e; q++)
     {
-      if (text[j] == '|')
-        pipes++;
-      else if (text[j] == '\t' && j > i)
-        gap = TRUE;
-      else if (text[j] == ' ' && j + 1 < l->end && text[j + 1] == ' ' && j > i)
-        {
-          /* Two spaces after a sentence end are prose, not a column gap. */
-          if (j > i && (text[j - 1] == '.' || text[j - 1] == ':'))
-            continue;
-          gsize k = j;
-          while (k < l->end && text[k] == ' ')
-            k++;
-          if (k < l->end)
-            gap = TRUE;
-        }
+      if (q[0] != ' ' || q[1] != ' ')
+        continue;
+      /* Two spaces after a sentence end are prose, not a column gap. */
+      if (q[-1] == '.' || q[-1] == ':')
+        continue;
+      const gchar *k = q;
+      while (k < e && *k == ' ')
+        k++;
+      if (k < e)
+        return TRUE;
     }
-  return pipes >= 2 || (pipes == 1 && text[i] != '|') || gap;
+  return FALSE;
 }
 
 /* A rule made of '-', '=', ':', '|', '+' and spaces under a table header. */
@@ -788,7 +865,7 @@ shr_document_free (ShrDocument *doc)
 }
 
 static ShrSection *
-open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize heading_start, gsize start)
+open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize heading_start, gsize start, gsize text_len)
 {
   if (doc->sections->len > 0)
     {
@@ -800,7 +877,7 @@ open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize headin
   s->heading = g_strdup (heading);
   s->heading_start = heading_start;
   s->start = start;
-  s->end = strlen (doc->text);
+  s->end = text_len;
   g_ptr_array_add (doc->sections, s);
   return s;
 }
@@ -810,9 +887,19 @@ static gboolean
 split_field (const gchar *line, gchar **key, gchar **value)
 {
   const gchar *colon = NULL;
-  for (const gchar *p = line; *p; p = g_utf8_next_char (p))
+  gsize cl = 0;
+  for (const gchar *p = line; *p; p += cl)
     {
-      gunichar c = g_utf8_get_char (p);
+      guchar b = *p;
+      /* Most characters are ASCII that none of the tests below is about. */
+      if (b < 0x80 && b != ':' && b != '.' && b != ',' && b != '(' && b != '"' && b != '/')
+        {
+          cl = 1;
+          if (p - line > 60)
+            return FALSE;
+          continue;
+        }
+      gunichar c = char_at (p, &cl);
       if (c == ':' || c == 0xFF1A)
         {
           colon = p;
@@ -855,22 +942,24 @@ shr_document_parse (const gchar *text)
   doc->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
 
-  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
   gsize len = strlen (text);
+  guint n = 1;
+  for (const gchar *nl = memchr (text, '\n', len); nl != NULL; nl = memchr (nl + 1, '\n', len - (nl + 1 - text)))
+    n++;
+  g_autofree Line *lines = g_new (Line, n);
+  n = 0;
   for (gsize s = 0; s <= len;)
     {
       const gchar *nl = memchr (text + s, '\n', len - s);
       gsize e = nl ? (gsize) (nl - text) : len;
-      Line l = { s, e };
-      g_array_append_val (lines, l);
+      lines[n++] = (Line){ s, e };
       if (nl == NULL)
         break;
       s = e + 1;
     }
-  const Line *L = (const Line *) lines->data;
-  guint n = lines->len;
+  const Line *L = lines;
 
-  open_section (doc, SHR_ROLE_NONE, "", 0, 0);
+  open_section (doc, SHR_ROLE_NONE, "", 0, 0, len);
   ShrRole known_role = SHR_ROLE_NONE; /* of the last heading the table knew */
   guint known_depth = 0;
   guint table_first = G_MAXUINT;
@@ -939,10 +1028,13 @@ shr_document_parse (const gchar *text)
       gboolean heading = FALSE;
       gboolean known = FALSE;
 
-      g_autofree gchar *raw = g_strndup (text + l->start, l->end - l->start);
-      g_strstrip (raw);
       g_autofree gchar *key = NULL, *value = NULL;
-      gboolean field = !row && !markdown && split_field (raw, &key, &value);
+      gboolean field = FALSE;
+      if (!row && !markdown)
+        {
+          g_autofree gchar *raw = g_strstrip (g_strndup (text + l->start, l->end - l->start));
+          field = split_field (raw, &key, &value);
+        }
       if (field)
         {
           ShrRole key_role = core_role (table, key);
@@ -1039,7 +1131,7 @@ shr_document_parse (const gchar *text)
        * "Acme Gateway 5.0.8" under Fixed Versions): it may be content. */
       if (!known && role != SHR_ROLE_NONE && !next_rule && !markdown)
         start = l->start;
-      open_section (doc, role, core, l->start, start);
+      open_section (doc, role, core, l->start, start, len);
       if (next_rule)
         i++;
     }
