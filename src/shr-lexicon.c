@@ -11,16 +11,39 @@ typedef struct
   ShrLexiconKind kind;
   gconstpointer entry;
   gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
+  gboolean kana_start;    /* starts (ends) in katakana, and katakana may not */
+  gboolean kana_end;      /* touch it: タイ is not in タイトル */
   gboolean needs_vendor;  /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
   gconstpointer homonym;  /* another product written the same (Cisco IOS, Apple iOS) */
+  const gchar *exact;     /* '=' in the list: the text must write it so, or NULL */
 } Alias;
+
+/* A sector or region: the public entry first, then what links it to
+ * others (a sector's parents, a group's members). */
+typedef struct
+{
+  ShrLabelEntry label;
+  gchar **links;          /* NULL-terminated, owned */
+} LabelRow;
+
+/* How a word of a list is added. */
+typedef enum
+{
+  WORD_PLAIN = 0,
+  WORD_EVERYDAY = 1 << 0, /* see ShrLexiconHit.needs_vendor */
+  WORD_WEAK = 1 << 1,     /* dropped when another entry has the same word */
+} WordFlags;
 
 struct _ShrLexicon
 {
   GPtrArray *products;    /* ShrProductEntry* */
   GPtrArray *actors;      /* ShrActorEntry* */
-  GPtrArray *sectors;     /* ShrLabelEntry* */
-  GPtrArray *regions;     /* ShrLabelEntry* */
+  GPtrArray *sectors;     /* LabelRow* */
+  GPtrArray *regions;     /* LabelRow* */
+  GPtrArray *reporters;   /* ShrReporterEntry* */
+  GHashTable *sector_by_name; /* key and STIX names, lower case -> LabelRow* */
+  GHashTable *region_by_code; /* codes, upper case -> LabelRow* */
+  GHashTable *actor_rows;     /* normalised name -> GPtrArray of ShrActorEntry* */
   GStringChunk *strings;
   GPtrArray *aliases;     /* Alias* (owned) */
   /* Aliases by their first three bytes (longest first), so a word of the
@@ -39,6 +62,19 @@ alias_free (Alias *a)
 {
   g_free (a->norm);
   g_free (a);
+}
+
+static void
+label_row_free (LabelRow *row)
+{
+  g_strfreev (row->links);
+  g_free (row);
+}
+
+static gboolean
+is_katakana (gunichar c)
+{
+  return c >= 0x30A1 && c <= 0x30FF && c != 0x30FB; /* ・ separates words */
 }
 
 static void
@@ -193,11 +229,25 @@ compare_alias_length (gconstpointer a, gconstpointer b)
   return (x->len < y->len) - (x->len > y->len);
 }
 
+/* Adds one word of a list. A leading '!' marks a name that is never looked
+ * for; a leading '=' one that must be written exactly so. */
 static void
-add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry,
-                gboolean needs_vendor)
+add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer entry, WordFlags flags)
 {
-  gchar *norm = shr_lexicon_normalize (name);
+  const gchar *exact = NULL;
+  if (word[0] == '!')
+    return;
+  if (word[0] == '~')
+    {
+      word++;
+      flags |= WORD_EVERYDAY;
+    }
+  if (word[0] == '=')
+    {
+      word++;
+      exact = g_string_chunk_insert_const (lex->strings, word);
+    }
+  gchar *norm = shr_lexicon_normalize (word);
   g_strstrip (norm);
   if (*norm == '\0')
     {
@@ -209,10 +259,15 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
   a->len = strlen (norm);
   a->kind = kind;
   a->entry = entry;
-  a->needs_vendor = needs_vendor;
+  a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
+  a->exact = exact;
   const gchar *last = g_utf8_prev_char (norm + a->len);
   a->latin_end = is_word_char (g_utf8_get_char (last));
-  g_ptr_array_add (lex->aliases, a);
+  if (kind != SHR_LEXICON_PRODUCT)
+    {
+      a->kana_start = is_katakana (g_utf8_get_char (norm));
+      a->kana_end = is_katakana (g_utf8_get_char (last));
+    }
   const guchar *b = (const guchar *) norm;
   GPtrArray *list;
   if (a->len < 3)
@@ -233,34 +288,42 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
           g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
         }
     }
-  /* The same words for another product ("IOS" of Cisco, "iOS" of Apple):
-   * one alias carries both, and the vendor named in the mail decides. */
   for (guint i = 0; i < list->len; i++)
     {
       Alias *same = g_ptr_array_index (list, i);
-      if (same->kind == kind && same->entry != entry && strcmp (same->norm, norm) == 0)
+      if (same->kind != kind || strcmp (same->norm, norm) != 0 || g_strcmp0 (same->exact, exact) != 0)
+        continue;
+      /* The same words for another product ("IOS" of Cisco, "iOS" of
+       * Apple): one alias carries both, and the vendor named in the mail
+       * decides. A generated list never shadows a hand-written one. */
+      if (same->entry != entry && (flags & WORD_WEAK) == 0)
         {
           if (same->homonym == NULL)
             same->homonym = entry;
-          same->needs_vendor |= needs_vendor;
-          return;
+          same->needs_vendor |= a->needs_vendor;
         }
+      alias_free (a);
+      return;
     }
+  g_ptr_array_add (lex->aliases, a);
   g_ptr_array_add (list, a);
 }
 
-/* Reads a TSV data file; calls @row for each non-comment line. */
+/* Reads a TSV data file; calls @row for each non-comment line. A file
+ * that is @optional may be missing. */
 static gboolean
-read_tsv (const gchar *path, guint min_fields,
+read_tsv (const gchar *path, guint min_fields, gboolean optional,
           void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex, GError **error)
 {
   g_autofree gchar *contents = NULL;
   GError *local = NULL;
   if (!g_file_get_contents (path, &contents, NULL, &local))
     {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
+      gboolean missing = g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+      if (!(optional && missing))
+        g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
       g_error_free (local);
-      return FALSE;
+      return optional && missing;
     }
   if (!g_utf8_validate (contents, -1, NULL))
     {
@@ -291,12 +354,6 @@ read_tsv (const gchar *path, guint min_fields,
   return TRUE;
 }
 
-static void
-add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry)
-{
-  add_alias_full (lex, name, kind, entry, FALSE);
-}
-
 /* A leading '~' on a product name or alias in products.tsv marks a word
  * that is also everyday English ("~Office", "~Edge", "~HTTP Server"): it
  * names the product only where its vendor is named too. */
@@ -318,8 +375,10 @@ intern (ShrLexicon *lex, const gchar *s)
   return g_string_chunk_insert_const (lex->strings, stripped);
 }
 
+/* A product row; @weak for a generated list, whose names give way to the
+ * hand-written one's. */
 static void
-product_row (ShrLexicon *lex, gchar **f, guint n)
+product_row_full (ShrLexicon *lex, gchar **f, guint n, WordFlags weak)
 {
   ShrProductEntry *e = g_malloc0 (sizeof *e);
   e->vendor = intern (lex, f[0]);
@@ -332,22 +391,22 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
 
   if (e->product != NULL)
     {
-      add_alias_full (lex, e->product, SHR_LEXICON_PRODUCT, e, everyday);
+      add_word (lex, e->product, SHR_LEXICON_PRODUCT, e, weak | (everyday ? WORD_EVERYDAY : 0));
       if (e->vendor != NULL && !g_str_has_prefix (e->product, e->vendor))
         {
           g_autofree gchar *full = g_strdup_printf ("%s %s", e->vendor, e->product);
-          add_alias (lex, full, SHR_LEXICON_PRODUCT, e);
+          add_word (lex, full, SHR_LEXICON_PRODUCT, e, weak);
         }
     }
   else if (e->vendor != NULL)
-    add_alias (lex, e->vendor, SHR_LEXICON_PRODUCT, e);
+    add_word (lex, e->vendor, SHR_LEXICON_PRODUCT, e, weak);
   for (guint i = 0; aliases[i] != NULL; i++)
     {
       if (g_str_has_prefix (aliases[i], "cpe:") || g_str_has_prefix (aliases[i], "pkg:"))
         continue;
       gboolean alias_everyday = FALSE;
       const gchar *alias = strip_everyday_mark (aliases[i], &alias_everyday);
-      add_alias_full (lex, alias, SHR_LEXICON_PRODUCT, e, alias_everyday);
+      add_word (lex, alias, SHR_LEXICON_PRODUCT, e, weak | (alias_everyday ? WORD_EVERYDAY : 0));
     }
   /* Lookup by exact name: every spelling, package and CPE name. */
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
@@ -376,47 +435,133 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
 }
 
 static void
-actor_row (ShrLexicon *lex, gchar **f, guint n)
+product_row (ShrLexicon *lex, gchar **f, guint n)
 {
-  ShrActorEntry *e = g_malloc0 (sizeof *e);
-  e->name = intern (lex, f[0]);
-  e->country = n > 2 ? intern (lex, f[2]) : NULL;
-  g_ptr_array_add (lex->actors, e);
-  add_alias (lex, e->name, SHR_LEXICON_ACTOR, e);
-  if (n > 1 && *f[1])
-    {
-      g_auto (GStrv) aliases = g_strsplit (f[1], "|", -1);
-      for (guint i = 0; aliases[i] != NULL; i++)
-        add_alias (lex, aliases[i], SHR_LEXICON_ACTOR, e);
-    }
+  product_row_full (lex, f, n, WORD_PLAIN);
 }
 
 static void
+product_kev_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  product_row_full (lex, f, n, WORD_WEAK);
+}
+
+/* A name as written, its mark ('=' or '!') dropped. */
+static const gchar *
+unmarked (const gchar *name)
+{
+  return (name[0] == '=' || name[0] == '!') ? name + 1 : name;
+}
+
+static void
+index_actor_name (ShrLexicon *lex, const gchar *name, ShrActorEntry *e)
+{
+  g_autofree gchar *norm = shr_lexicon_normalize (unmarked (name));
+  g_strstrip (norm);
+  GPtrArray *rows = g_hash_table_lookup (lex->actor_rows, norm);
+  if (rows == NULL)
+    {
+      rows = g_ptr_array_new ();
+      g_hash_table_insert (lex->actor_rows, g_steal_pointer (&norm), rows);
+    }
+  if (rows->len == 0 || rows->pdata[rows->len - 1] != e)
+    g_ptr_array_add (rows, e);
+}
+
+static void
+actor_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  ShrActorEntry *e = g_malloc0 (sizeof *e);
+  e->name = intern (lex, unmarked (f[0]));
+  e->country = n > 2 ? intern (lex, f[2]) : NULL;
+  e->ransomware = n > 3 && strcmp (g_strstrip (f[3]), "ransomware") == 0;
+  g_auto (GStrv) aliases = (n > 1 && *f[1]) ? g_strsplit (f[1], "|", -1) : g_new0 (gchar *, 1);
+  gchar **plain = g_new0 (gchar *, g_strv_length (aliases) + 1);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    plain[i] = g_strdup (unmarked (g_strstrip (aliases[i])));
+  g_ptr_array_add (lex->alias_vectors, plain);
+  e->aliases = (const gchar *const *) plain;
+  g_ptr_array_add (lex->actors, e);
+  if (e->name == NULL)
+    return;
+  add_word (lex, f[0], SHR_LEXICON_ACTOR, e, WORD_PLAIN);
+  index_actor_name (lex, f[0], e);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      add_word (lex, aliases[i], SHR_LEXICON_ACTOR, e, WORD_PLAIN);
+      index_actor_name (lex, aliases[i], e);
+    }
+}
+
+static LabelRow *
 label_row (ShrLexicon *lex, gchar **f, guint n, GPtrArray *into, ShrLexiconKind kind)
 {
-  ShrLabelEntry *e = g_malloc0 (sizeof *e);
+  LabelRow *row = g_new0 (LabelRow, 1);
+  ShrLabelEntry *e = &row->label;
   e->key = intern (lex, f[0]);
   e->label_ja = intern (lex, f[1]);
   e->label_en = intern (lex, f[2]);
-  g_ptr_array_add (into, e);
+  row->links = (n > 4 && *g_strstrip (f[4])) ? g_strsplit (f[4], "|", -1) : g_new0 (gchar *, 1);
+  g_ptr_array_add (into, row);
   if (n > 3 && *f[3])
     {
       g_auto (GStrv) words = g_strsplit (f[3], "|", -1);
       for (guint i = 0; words[i] != NULL; i++)
-        add_alias (lex, words[i], kind, e);
+        add_word (lex, words[i], kind, e, WORD_PLAIN);
     }
+  return row;
 }
 
 static void
 sector_row (ShrLexicon *lex, gchar **f, guint n)
 {
-  label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
+  if (strcmp (f[0], "-") == 0)
+    {
+      g_auto (GStrv) words = n > 3 ? g_strsplit (f[3], "|", -1) : g_new0 (gchar *, 1);
+      for (guint i = 0; words[i] != NULL; i++)
+        add_word (lex, words[i], SHR_LEXICON_NOTHING, NULL, WORD_PLAIN);
+      return;
+    }
+  LabelRow *row = label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
+  g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (row->label.key, -1), row);
+  g_auto (GStrv) stix = (n > 5 && *f[5]) ? g_strsplit (f[5], "|", -1) : g_new0 (gchar *, 1);
+  for (guint i = 0; stix[i] != NULL; i++)
+    if (!g_hash_table_contains (lex->sector_by_name, stix[i]))
+      g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (g_strstrip (stix[i]), -1), row);
 }
 
 static void
 region_row (ShrLexicon *lex, gchar **f, guint n)
 {
-  label_row (lex, f, n, lex->regions, SHR_LEXICON_REGION);
+  if (strcmp (f[0], "-") == 0)
+    {
+      g_auto (GStrv) words = n > 3 ? g_strsplit (f[3], "|", -1) : g_new0 (gchar *, 1);
+      for (guint i = 0; words[i] != NULL; i++)
+        add_word (lex, words[i], SHR_LEXICON_NOTHING, NULL, WORD_PLAIN);
+      return;
+    }
+  /* "GB=UK": the record's code, then codes profiles may also use. */
+  g_auto (GStrv) codes = g_strsplit (f[0], "=", -1);
+  gchar *key = f[0];
+  f[0] = codes[0];
+  LabelRow *row = label_row (lex, f, n, lex->regions, SHR_LEXICON_REGION);
+  f[0] = key;
+  for (guint i = 0; codes[i] != NULL; i++)
+    g_hash_table_insert (lex->region_by_code, g_ascii_strup (g_strstrip (codes[i]), -1), row);
+}
+
+static void
+reporter_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  ShrReporterEntry *e = g_malloc0 (sizeof *e);
+  e->name = intern (lex, unmarked (f[0]));
+  g_ptr_array_add (lex->reporters, e);
+  if (e->name == NULL)
+    return;
+  add_word (lex, f[0], SHR_LEXICON_REPORTER, e, WORD_PLAIN);
+  g_auto (GStrv) aliases = (n > 1 && *f[1]) ? g_strsplit (f[1], "|", -1) : g_new0 (gchar *, 1);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    add_word (lex, g_strstrip (aliases[i]), SHR_LEXICON_REPORTER, e, WORD_PLAIN);
 }
 
 static void
@@ -431,8 +576,13 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   g_autoptr (ShrLexicon) lex = g_new0 (ShrLexicon, 1);
   lex->products = g_ptr_array_new_with_free_func (g_free);
   lex->actors = g_ptr_array_new_with_free_func (g_free);
-  lex->sectors = g_ptr_array_new_with_free_func (g_free);
-  lex->regions = g_ptr_array_new_with_free_func (g_free);
+  lex->sectors = g_ptr_array_new_with_free_func ((GDestroyNotify) label_row_free);
+  lex->regions = g_ptr_array_new_with_free_func ((GDestroyNotify) label_row_free);
+  lex->reporters = g_ptr_array_new_with_free_func (g_free);
+  lex->sector_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->region_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->actor_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
   lex->strings = g_string_chunk_new (4096);
   lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) alias_free);
   lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
@@ -444,17 +594,21 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   {
     const gchar *file;
     guint min_fields;
+    gboolean optional;
     void (*row) (ShrLexicon *, gchar **, guint);
   } files[] = {
-    { "products.tsv", 2, product_row },
-    { "actors.tsv", 1, actor_row },
-    { "sectors.tsv", 3, sector_row },
-    { "regions.tsv", 3, region_row },
+    /* products.tsv first: its names win over the generated list's. */
+    { "products.tsv", 2, FALSE, product_row },
+    { "products-kev.tsv", 2, TRUE, product_kev_row },
+    { "actors.tsv", 1, FALSE, actor_row },
+    { "sectors.tsv", 3, FALSE, sector_row },
+    { "regions.tsv", 3, FALSE, region_row },
+    { "reporters.tsv", 1, TRUE, reporter_row },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree gchar *path = g_build_filename (datadir, files[i].file, NULL);
-      if (!read_tsv (path, files[i].min_fields, files[i].row, lex, error))
+      if (!read_tsv (path, files[i].min_fields, files[i].optional, files[i].row, lex, error))
         return NULL;
     }
   g_hash_table_foreach (lex->by_prefix, sort_list, NULL);
@@ -473,6 +627,10 @@ shr_lexicon_free (ShrLexicon *lex)
   g_ptr_array_unref (lex->actors);
   g_ptr_array_unref (lex->sectors);
   g_ptr_array_unref (lex->regions);
+  g_ptr_array_unref (lex->reporters);
+  g_hash_table_unref (lex->sector_by_name);
+  g_hash_table_unref (lex->region_by_code);
+  g_hash_table_unref (lex->actor_rows);
   g_hash_table_unref (lex->by_prefix);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
@@ -520,6 +678,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
   gsize n = strlen (norm);
   const gchar *p = norm;
   gboolean prev_word = FALSE;
+  gboolean prev_kana = FALSE;
   while (*p)
     {
       /* Runs once per character of every advisory: ASCII and characters
@@ -554,6 +713,16 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                     if (is_word_char (after))
                       continue;
                   }
+                if ((a->kana_start && prev_kana)
+                    || (a->kana_end && off + a->len < n && is_katakana (g_utf8_get_char (norm + off + a->len))))
+                  continue;
+                if (a->exact != NULL)
+                  {
+                    gsize from = g_array_index (map, gsize, off);
+                    gsize to = g_array_index (map, gsize, off + a->len);
+                    if (to - from != strlen (a->exact) || memcmp (text + from, a->exact, to - from) != 0)
+                      continue;
+                  }
                 found = a;
               }
         }
@@ -569,11 +738,14 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
           };
           g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;
-          prev_word = is_word_char (g_utf8_get_char (g_utf8_prev_char (end)));
+          gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
+          prev_word = is_word_char (last);
+          prev_kana = is_katakana (last);
           p = end;
           continue;
         }
       prev_word = word;
+      prev_kana = !ascii && is_katakana (c);
       p = next;
     }
   return hits;
@@ -604,26 +776,149 @@ shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name)
   return g_hash_table_lookup (lexicon->product_names, norm);
 }
 
-static const ShrLabelEntry *
-find_label (GPtrArray *list, const gchar *key)
-{
-  for (guint i = 0; i < list->len; i++)
-    {
-      const ShrLabelEntry *e = g_ptr_array_index (list, i);
-      if (g_ascii_strcasecmp (e->key, key) == 0)
-        return e;
-    }
-  return NULL;
-}
-
 const ShrLabelEntry *
 shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key)
 {
-  return find_label (lexicon->sectors, key);
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  if (key == NULL)
+    return NULL;
+  g_autofree gchar *lower = g_ascii_strdown (key, -1);
+  LabelRow *row = g_hash_table_lookup (lexicon->sector_by_name, lower);
+  return row != NULL ? &row->label : NULL;
 }
 
 const ShrLabelEntry *
 shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key)
 {
-  return find_label (lexicon->regions, key);
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  if (key == NULL)
+    return NULL;
+  g_autofree gchar *upper = g_ascii_strup (key, -1);
+  LabelRow *row = g_hash_table_lookup (lexicon->region_by_code, upper);
+  return row != NULL ? &row->label : NULL;
+}
+
+/* Groups hold a few dozen members and nest two deep: a walk is cheaper
+ * than keeping every closure. @depth bounds a cycle regions.tsv should
+ * never have (update-data refuses one). */
+static gboolean
+region_member (const ShrLexicon *lexicon, const LabelRow *group, const gchar *code, guint depth)
+{
+  if (depth > 8)
+    return FALSE;
+  for (gchar **m = group->links; *m != NULL; m++)
+    {
+      if (strcmp (*m, code) == 0)
+        return TRUE;
+      const LabelRow *inner = g_hash_table_lookup (lexicon->region_by_code, *m);
+      if (inner != NULL && inner->links[0] != NULL && region_member (lexicon, inner, code, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+shr_lexicon_region_within (const ShrLexicon *lexicon, const gchar *code, const gchar *group)
+{
+  g_return_val_if_fail (lexicon != NULL, FALSE);
+  if (code == NULL || group == NULL)
+    return FALSE;
+  const ShrLabelEntry *c = shr_lexicon_find_region (lexicon, code);
+  const ShrLabelEntry *g = shr_lexicon_find_region (lexicon, group);
+  if (c == NULL || g == NULL)
+    return g_ascii_strcasecmp (code, group) == 0;
+  if (c == g)
+    return TRUE;
+  return region_member (lexicon, (const LabelRow *) g, c->key, 0);
+}
+
+const gchar *const *
+shr_lexicon_sector_parents (const ShrLexicon *lexicon, const gchar *key)
+{
+  const ShrLabelEntry *e = shr_lexicon_find_sector (lexicon, key);
+  return e != NULL ? (const gchar *const *) ((const LabelRow *) e)->links : NULL;
+}
+
+static gboolean
+sector_above (const ShrLexicon *lexicon, const LabelRow *row, const LabelRow *broader, guint depth)
+{
+  if (row == broader)
+    return TRUE;
+  if (depth > 8)
+    return FALSE;
+  for (gchar **p = row->links; *p != NULL; p++)
+    {
+      const LabelRow *parent = g_hash_table_lookup (lexicon->sector_by_name, *p);
+      if (parent != NULL && sector_above (lexicon, parent, broader, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+shr_lexicon_sector_within (const ShrLexicon *lexicon, const gchar *key, const gchar *broader)
+{
+  g_return_val_if_fail (lexicon != NULL, FALSE);
+  const ShrLabelEntry *k = shr_lexicon_find_sector (lexicon, key);
+  const ShrLabelEntry *b = shr_lexicon_find_sector (lexicon, broader);
+  if (k == NULL || b == NULL)
+    return key != NULL && broader != NULL && g_ascii_strcasecmp (key, broader) == 0;
+  return sector_above (lexicon, (const LabelRow *) k, (const LabelRow *) b, 0);
+}
+
+GPtrArray *
+shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
+{
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  if (name == NULL)
+    return out;
+  g_autofree gchar *norm = shr_lexicon_normalize (name);
+  g_strstrip (norm);
+  GPtrArray *rows = g_hash_table_lookup (lexicon->actor_rows, norm);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    g_ptr_array_add (out, rows->pdata[i]);
+  return out;
+}
+
+static void
+add_other_name (GPtrArray *out, GHashTable *seen, const gchar *name)
+{
+  gchar *norm = shr_lexicon_normalize (name);
+  g_strstrip (norm);
+  if (*norm != '\0' && g_hash_table_add (seen, norm))
+    g_ptr_array_add (out, (gpointer) name);
+  else if (*norm == '\0')
+    g_free (norm);
+}
+
+GPtrArray *
+shr_lexicon_actor_names (const ShrLexicon *lexicon, const gchar *name)
+{
+  g_autoptr (GPtrArray) rows = shr_lexicon_find_actors (lexicon, name);
+  GPtrArray *out = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gchar *self = shr_lexicon_normalize (name);
+  g_strstrip (self);
+  g_hash_table_add (seen, self);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ShrActorEntry *e = rows->pdata[i];
+      add_other_name (out, seen, e->name);
+      for (const gchar *const *a = e->aliases; *a != NULL; a++)
+        add_other_name (out, seen, *a);
+    }
+  return out;
+}
+
+gboolean
+shr_lexicon_same_actor (const ShrLexicon *lexicon, const gchar *a, const gchar *b)
+{
+  g_autoptr (GPtrArray) x = shr_lexicon_find_actors (lexicon, a);
+  g_autoptr (GPtrArray) y = shr_lexicon_find_actors (lexicon, b);
+  for (guint i = 0; i < x->len; i++)
+    for (guint j = 0; j < y->len; j++)
+      if (x->pdata[i] == y->pdata[j])
+        return TRUE;
+  return FALSE;
 }

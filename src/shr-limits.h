@@ -31,6 +31,12 @@
 #define SHR_MAX_PRODUCTS 200
 #define SHR_MAX_REFERENCES 200
 #define SHR_MAX_MITIGATIONS 20
+/* Actors one advisory names (a weekly round-up names a dozen), the other
+ * names kept for each (the lexicon knows up to ~40 for one actor), and the
+ * firms and agencies credited with reporting. */
+#define SHR_MAX_ACTORS 50
+#define SHR_MAX_ACTOR_ALIASES 64
+#define SHR_MAX_REPORTERS 16
 
 /* Length of one evidence sentence, in bytes (cut at a character boundary). */
 #define SHR_MAX_EVIDENCE_BYTES 400
