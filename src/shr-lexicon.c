@@ -4,9 +4,11 @@
 
 #include "shr-error.h"
 
+#define ALIAS_BLOCK 512
+
 typedef struct
 {
-  gchar *norm;            /* normalised alias */
+  const gchar *norm;      /* normalised alias (in ShrLexicon.norms) */
   gsize len;
   ShrLexiconKind kind;
   gconstpointer entry;
@@ -17,6 +19,20 @@ typedef struct
   gconstpointer homonym;  /* another product written the same (Cisco IOS, Apple iOS) */
   const gchar *exact;     /* '=' in the list: the text must write it so, or NULL */
 } Alias;
+
+/* One name of one actors.tsv row: the rows that share a name are found
+ * by a binary search. */
+typedef struct
+{
+  const gchar *norm;      /* normalised name (in ShrLexicon.norms) */
+  const ShrActorEntry *entry;
+} ActorName;
+
+static gint
+compare_actor_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const ActorName *) a)->norm, ((const ActorName *) b)->norm);
+}
 
 /* A sector or region: the public entry first, then what links it to
  * others (a sector's parents, a group's members). */
@@ -43,9 +59,14 @@ struct _ShrLexicon
   GPtrArray *reporters;   /* ShrReporterEntry* */
   GHashTable *sector_by_name; /* key and STIX names, lower case -> LabelRow* */
   GHashTable *region_by_code; /* codes, upper case -> LabelRow* */
-  GHashTable *actor_rows;     /* normalised name -> GPtrArray of ShrActorEntry* */
+  GArray *actor_names;       /* ActorName, sorted by name once loaded */
   GStringChunk *strings;
-  GPtrArray *aliases;     /* Alias* (owned) */
+  GStringChunk *norms;    /* normalised words: alias texts and index keys */
+  GString *scratch;       /* the word being normalised */
+  GPtrArray *alias_blocks; /* Alias[ALIAS_BLOCK] each, owned: ten thousand
+                            * words are loaded per run, one allocation each
+                            * cost more than reading the files */
+  guint block_used;
   /* Aliases by their first three bytes (longest first), so a word of the
    * text is compared only with the few aliases that can match it; aliases
    * of one or two bytes by their first byte. A bitmap of first byte pairs
@@ -55,14 +76,8 @@ struct _ShrLexicon
   guint8 pair_bits[65536 / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
+  GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
 };
-
-static void
-alias_free (Alias *a)
-{
-  g_free (a->norm);
-  g_free (a);
-}
 
 static void
 label_row_free (LabelRow *row)
@@ -229,6 +244,43 @@ compare_alias_length (gconstpointer a, gconstpointer b)
   return (x->len < y->len) - (x->len > y->len);
 }
 
+/* The normalised form of a word of a list, stripped (in lex->scratch, valid
+ * until the next call). The lists' words are mostly ASCII: those skip the
+ * Unicode tables and every allocation. */
+static const gchar *
+normalize_word (ShrLexicon *lex, const gchar *word)
+{
+  GString *out = lex->scratch;
+  g_string_truncate (out, 0);
+  const guchar *p = (const guchar *) word;
+  for (; *p != 0 && *p < 0x80; p++)
+    g_string_append_c (out, g_ascii_tolower (*p));
+  if (*p != 0)
+    {
+      g_autofree gchar *norm = normalize_mapped (word, NULL);
+      g_string_assign (out, norm);
+    }
+  gsize start = 0;
+  while (start < out->len && g_ascii_isspace (out->str[start]))
+    start++;
+  g_string_erase (out, 0, start);
+  while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
+    g_string_truncate (out, out->len - 1);
+  return out->str;
+}
+
+static Alias *
+alias_new (ShrLexicon *lex)
+{
+  if (lex->alias_blocks->len == 0 || lex->block_used == ALIAS_BLOCK)
+    {
+      g_ptr_array_add (lex->alias_blocks, g_new0 (Alias, ALIAS_BLOCK));
+      lex->block_used = 0;
+    }
+  Alias *block = g_ptr_array_index (lex->alias_blocks, lex->alias_blocks->len - 1);
+  return &block[lex->block_used++];
+}
+
 /* Adds one word of a list. A leading '!' marks a name that is never looked
  * for; a leading '=' one that must be written exactly so. */
 static void
@@ -247,30 +299,13 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
       word++;
       exact = g_string_chunk_insert_const (lex->strings, word);
     }
-  gchar *norm = shr_lexicon_normalize (word);
-  g_strstrip (norm);
-  if (*norm == '\0')
-    {
-      g_free (norm);
-      return;
-    }
-  Alias *a = g_new0 (Alias, 1);
-  a->norm = norm;
-  a->len = strlen (norm);
-  a->kind = kind;
-  a->entry = entry;
-  a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
-  a->exact = exact;
-  const gchar *last = g_utf8_prev_char (norm + a->len);
-  a->latin_end = is_word_char (g_utf8_get_char (last));
-  if (kind != SHR_LEXICON_PRODUCT)
-    {
-      a->kana_start = is_katakana (g_utf8_get_char (norm));
-      a->kana_end = is_katakana (g_utf8_get_char (last));
-    }
+  const gchar *norm = normalize_word (lex, word);
+  gsize len = strlen (norm);
+  if (len == 0)
+    return;
   const guchar *b = (const guchar *) norm;
   GPtrArray *list;
-  if (a->len < 3)
+  if (len < 3)
     {
       if (lex->short_by_byte[b[0]] == NULL)
         lex->short_by_byte[b[0]] = g_ptr_array_new ();
@@ -291,7 +326,8 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   for (guint i = 0; i < list->len; i++)
     {
       Alias *same = g_ptr_array_index (list, i);
-      if (same->kind != kind || strcmp (same->norm, norm) != 0 || g_strcmp0 (same->exact, exact) != 0)
+      if (same->kind != kind || same->len != len || memcmp (same->norm, norm, len) != 0
+          || g_strcmp0 (same->exact, exact) != 0)
         continue;
       /* The same words for another product ("IOS" of Cisco, "iOS" of
        * Apple): one alias carries both, and the vendor named in the mail
@@ -300,12 +336,24 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
         {
           if (same->homonym == NULL)
             same->homonym = entry;
-          same->needs_vendor |= a->needs_vendor;
+          same->needs_vendor |= (flags & WORD_EVERYDAY) != 0;
         }
-      alias_free (a);
       return;
     }
-  g_ptr_array_add (lex->aliases, a);
+  Alias *a = alias_new (lex);
+  a->norm = g_string_chunk_insert_len (lex->norms, norm, len);
+  a->len = len;
+  a->kind = kind;
+  a->entry = entry;
+  a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
+  a->exact = exact;
+  const gchar *last = g_utf8_prev_char (a->norm + len);
+  a->latin_end = is_word_char (g_utf8_get_char (last));
+  if (kind != SHR_LEXICON_PRODUCT)
+    {
+      a->kana_start = is_katakana (g_utf8_get_char (a->norm));
+      a->kana_end = is_katakana (g_utf8_get_char (last));
+    }
   g_ptr_array_add (list, a);
 }
 
@@ -331,27 +379,60 @@ read_tsv (const gchar *path, guint min_fields, gboolean optional,
                    "%s: not valid UTF-8", path);
       return FALSE;
     }
-  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint n = 0; lines[n] != NULL; n++)
+  /* Split in place: the lists hold ten thousand words, and a copy of each
+   * line and field cost more than the rest of the load. */
+  guint n = 0;
+  for (gchar *line = contents; line != NULL; n++)
     {
-      gchar *line = lines[n];
+      gchar *nl = strchr (line, '\n');
+      if (nl != NULL)
+        *nl = '\0';
       gsize len = strlen (line);
       if (len > 0 && line[len - 1] == '\r')
         line[len - 1] = '\0';
-      if (line[0] == '#' || line[0] == '\0')
-        continue;
-      g_auto (GStrv) fields = g_strsplit (line, "\t", -1);
-      guint count = g_strv_length (fields);
-      if (count < min_fields)
+      if (line[0] != '#' && line[0] != '\0')
         {
-          g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: %u tab-separated fields expected, %u found",
-                       path, n + 1, min_fields, count);
-          return FALSE;
+          gchar *fields[16] = { NULL };
+          guint count = 0;
+          for (gchar *f = line; f != NULL && count < G_N_ELEMENTS (fields) - 1;)
+            {
+              fields[count++] = f;
+              f = strchr (f, '\t');
+              if (f != NULL)
+                *f++ = '\0';
+            }
+          if (count < min_fields)
+            {
+              g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                           "%s:%u: %u tab-separated fields expected, %u found",
+                           path, n + 1, min_fields, count);
+              return FALSE;
+            }
+          row (lex, fields, count);
         }
-      row (lex, fields, count);
+      line = nl != NULL ? nl + 1 : NULL;
     }
   return TRUE;
+}
+
+/* Calls @word for each word of a '|'-separated list, splitting it in
+ * place. */
+static void
+each_word (gchar *list, void (*word) (ShrLexicon *, gchar *, gpointer), ShrLexicon *lex, gpointer data)
+{
+  for (gchar *w = list; w != NULL && *w != '\0';)
+    {
+      gchar *bar = strchr (w, '|');
+      if (bar != NULL)
+        *bar = '\0';
+      g_strstrip (w);
+      if (*w != '\0')
+        word (lex, w, data);
+      if (bar == NULL)
+        break;
+      *bar = '|';
+      w = bar + 1;
+    }
 }
 
 /* A leading '~' on a product name or alias in products.tsv marks a word
@@ -369,10 +450,23 @@ intern (ShrLexicon *lex, const gchar *s)
 {
   if (s == NULL)
     return NULL;
-  g_autofree gchar *stripped = g_strstrip (g_strdup (s));
-  if (*stripped == '\0')
+  while (g_ascii_isspace (*s))
+    s++;
+  gsize len = strlen (s);
+  while (len > 0 && g_ascii_isspace (s[len - 1]))
+    len--;
+  if (len == 0)
     return NULL;
-  return g_string_chunk_insert_const (lex->strings, stripped);
+  return g_string_chunk_insert_len (lex->strings, s, len);
+}
+
+/* The first row that gives a name keeps it. */
+static void
+index_product_name (ShrLexicon *lex, const gchar *name, ShrProductEntry *e)
+{
+  const gchar *norm = normalize_word (lex, name);
+  if (!g_hash_table_contains (lex->product_names, norm))
+    g_hash_table_insert (lex->product_names, g_string_chunk_insert (lex->norms, norm), e);
 }
 
 /* A product row; @weak for a generated list, whose names give way to the
@@ -409,29 +503,20 @@ product_row_full (ShrLexicon *lex, gchar **f, guint n, WordFlags weak)
       add_word (lex, alias, SHR_LEXICON_PRODUCT, e, weak | (alias_everyday ? WORD_EVERYDAY : 0));
     }
   /* Lookup by exact name: every spelling, package and CPE name. */
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  if (e->product)
-    g_ptr_array_add (names, g_strdup (e->product));
-  if (e->product && e->vendor)
-    g_ptr_array_add (names, g_strdup_printf ("%s %s", e->vendor, e->product));
+  if (e->product == NULL)
+    return;
+  index_product_name (lex, e->product, e);
+  if (e->vendor != NULL)
+    {
+      g_autofree gchar *full = g_strconcat (e->vendor, " ", e->product, NULL);
+      index_product_name (lex, full, e);
+    }
   for (guint i = 0; aliases[i] != NULL; i++)
     {
       gboolean unused;
       const gchar *a = strip_everyday_mark (aliases[i], &unused);
-      if (g_str_has_prefix (a, "pkg:"))
-        a += 4;
-      g_ptr_array_add (names, g_strdup (a));
+      index_product_name (lex, g_str_has_prefix (a, "pkg:") ? a + 4 : a, e);
     }
-  for (guint i = 0; i < names->len; i++)
-    {
-      gchar *norm = shr_lexicon_normalize (g_ptr_array_index (names, i));
-      g_strstrip (norm);
-      if (e->product != NULL && !g_hash_table_contains (lex->product_names, norm))
-        g_hash_table_insert (lex->product_names, norm, e);
-      else
-        g_free (norm);
-    }
-  g_ptr_array_unref (names);
 }
 
 static void
@@ -456,16 +541,26 @@ unmarked (const gchar *name)
 static void
 index_actor_name (ShrLexicon *lex, const gchar *name, ShrActorEntry *e)
 {
-  g_autofree gchar *norm = shr_lexicon_normalize (unmarked (name));
-  g_strstrip (norm);
-  GPtrArray *rows = g_hash_table_lookup (lex->actor_rows, norm);
-  if (rows == NULL)
-    {
-      rows = g_ptr_array_new ();
-      g_hash_table_insert (lex->actor_rows, g_steal_pointer (&norm), rows);
-    }
-  if (rows->len == 0 || rows->pdata[rows->len - 1] != e)
-    g_ptr_array_add (rows, e);
+  const gchar *norm = normalize_word (lex, unmarked (name));
+  if (*norm == '\0')
+    return;
+  ActorName an = { g_string_chunk_insert (lex->norms, norm), e };
+  g_array_append_val (lex->actor_names, an);
+}
+
+typedef struct
+{
+  ShrActorEntry *entry;
+  GPtrArray *plain;
+} ActorRow;
+
+static void
+actor_alias (ShrLexicon *lex, gchar *word, gpointer data)
+{
+  ActorRow *row = data;
+  g_ptr_array_add (row->plain, g_string_chunk_insert (lex->strings, unmarked (word)));
+  add_word (lex, word, SHR_LEXICON_ACTOR, row->entry, WORD_PLAIN);
+  index_actor_name (lex, word, row->entry);
 }
 
 static void
@@ -475,22 +570,34 @@ actor_row (ShrLexicon *lex, gchar **f, guint n)
   e->name = intern (lex, unmarked (f[0]));
   e->country = n > 2 ? intern (lex, f[2]) : NULL;
   e->ransomware = n > 3 && strcmp (g_strstrip (f[3]), "ransomware") == 0;
-  g_auto (GStrv) aliases = (n > 1 && *f[1]) ? g_strsplit (f[1], "|", -1) : g_new0 (gchar *, 1);
-  gchar **plain = g_new0 (gchar *, g_strv_length (aliases) + 1);
-  for (guint i = 0; aliases[i] != NULL; i++)
-    plain[i] = g_strdup (unmarked (g_strstrip (aliases[i])));
-  g_ptr_array_add (lex->alias_vectors, plain);
-  e->aliases = (const gchar *const *) plain;
   g_ptr_array_add (lex->actors, e);
-  if (e->name == NULL)
-    return;
-  add_word (lex, f[0], SHR_LEXICON_ACTOR, e, WORD_PLAIN);
-  index_actor_name (lex, f[0], e);
-  for (guint i = 0; aliases[i] != NULL; i++)
+  ActorRow row = { e, g_ptr_array_new () };
+  if (e->name != NULL)
     {
-      add_word (lex, aliases[i], SHR_LEXICON_ACTOR, e, WORD_PLAIN);
-      index_actor_name (lex, aliases[i], e);
+      add_word (lex, g_strstrip (f[0]), SHR_LEXICON_ACTOR, e, WORD_PLAIN);
+      index_actor_name (lex, f[0], e);
+      if (n > 1)
+        each_word (f[1], actor_alias, lex, &row);
     }
+  g_ptr_array_add (row.plain, NULL);
+  /* The strings belong to lex->strings; the vector to lex->alias_vectors
+   * (freed with g_free, as g_strfreev would free the strings too). */
+  gchar **plain = (gchar **) g_ptr_array_free (row.plain, FALSE);
+  g_ptr_array_add (lex->actor_vectors, plain);
+  e->aliases = (const gchar *const *) plain;
+}
+
+typedef struct
+{
+  ShrLexiconKind kind;
+  gconstpointer entry;
+} KindEntry;
+
+static void
+add_kind_word (ShrLexicon *lex, gchar *word, gpointer data)
+{
+  const KindEntry *ke = data;
+  add_word (lex, word, ke->kind, ke->entry, WORD_PLAIN);
 }
 
 static LabelRow *
@@ -503,12 +610,9 @@ label_row (ShrLexicon *lex, gchar **f, guint n, GPtrArray *into, ShrLexiconKind 
   e->label_en = intern (lex, f[2]);
   row->links = (n > 4 && *g_strstrip (f[4])) ? g_strsplit (f[4], "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (into, row);
-  if (n > 3 && *f[3])
-    {
-      g_auto (GStrv) words = g_strsplit (f[3], "|", -1);
-      for (guint i = 0; words[i] != NULL; i++)
-        add_word (lex, words[i], kind, e, WORD_PLAIN);
-    }
+  KindEntry ke = { kind, e };
+  if (n > 3)
+    each_word (f[3], add_kind_word, lex, &ke);
   return row;
 }
 
@@ -517,9 +621,9 @@ sector_row (ShrLexicon *lex, gchar **f, guint n)
 {
   if (strcmp (f[0], "-") == 0)
     {
-      g_auto (GStrv) words = n > 3 ? g_strsplit (f[3], "|", -1) : g_new0 (gchar *, 1);
-      for (guint i = 0; words[i] != NULL; i++)
-        add_word (lex, words[i], SHR_LEXICON_NOTHING, NULL, WORD_PLAIN);
+      KindEntry ke = { SHR_LEXICON_NOTHING, NULL };
+      if (n > 3)
+        each_word (f[3], add_kind_word, lex, &ke);
       return;
     }
   LabelRow *row = label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
@@ -535,9 +639,9 @@ region_row (ShrLexicon *lex, gchar **f, guint n)
 {
   if (strcmp (f[0], "-") == 0)
     {
-      g_auto (GStrv) words = n > 3 ? g_strsplit (f[3], "|", -1) : g_new0 (gchar *, 1);
-      for (guint i = 0; words[i] != NULL; i++)
-        add_word (lex, words[i], SHR_LEXICON_NOTHING, NULL, WORD_PLAIN);
+      KindEntry ke = { SHR_LEXICON_NOTHING, NULL };
+      if (n > 3)
+        each_word (f[3], add_kind_word, lex, &ke);
       return;
     }
   /* "GB=UK": the record's code, then codes profiles may also use. */
@@ -559,9 +663,9 @@ reporter_row (ShrLexicon *lex, gchar **f, guint n)
   if (e->name == NULL)
     return;
   add_word (lex, f[0], SHR_LEXICON_REPORTER, e, WORD_PLAIN);
-  g_auto (GStrv) aliases = (n > 1 && *f[1]) ? g_strsplit (f[1], "|", -1) : g_new0 (gchar *, 1);
-  for (guint i = 0; aliases[i] != NULL; i++)
-    add_word (lex, g_strstrip (aliases[i]), SHR_LEXICON_REPORTER, e, WORD_PLAIN);
+  KindEntry ke = { SHR_LEXICON_REPORTER, e };
+  if (n > 1)
+    each_word (f[1], add_kind_word, lex, &ke);
 }
 
 static void
@@ -581,13 +685,15 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->reporters = g_ptr_array_new_with_free_func (g_free);
   lex->sector_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lex->region_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lex->actor_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_ptr_array_unref);
+  lex->actor_names = g_array_new (FALSE, FALSE, sizeof (ActorName));
+  lex->actor_vectors = g_ptr_array_new_with_free_func (g_free);
   lex->strings = g_string_chunk_new (4096);
-  lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) alias_free);
+  lex->norms = g_string_chunk_new (16384);
+  lex->scratch = g_string_sized_new (128);
+  lex->alias_blocks = g_ptr_array_new_with_free_func (g_free);
   lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify) g_ptr_array_unref);
-  lex->product_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->product_names = g_hash_table_new (g_str_hash, g_str_equal);
   lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
   static const struct
@@ -611,6 +717,7 @@ shr_lexicon_load (const gchar *datadir, GError **error)
       if (!read_tsv (path, files[i].min_fields, files[i].optional, files[i].row, lex, error))
         return NULL;
     }
+  g_array_sort (lex->actor_names, compare_actor_names);
   g_hash_table_foreach (lex->by_prefix, sort_list, NULL);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
@@ -630,12 +737,15 @@ shr_lexicon_free (ShrLexicon *lex)
   g_ptr_array_unref (lex->reporters);
   g_hash_table_unref (lex->sector_by_name);
   g_hash_table_unref (lex->region_by_code);
-  g_hash_table_unref (lex->actor_rows);
+  g_array_unref (lex->actor_names);
+  g_ptr_array_unref (lex->actor_vectors);
   g_hash_table_unref (lex->by_prefix);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
       g_ptr_array_unref (lex->short_by_byte[i]);
-  g_ptr_array_unref (lex->aliases);
+  g_ptr_array_unref (lex->alias_blocks);
+  g_string_chunk_free (lex->norms);
+  g_string_free (lex->scratch, TRUE);
   g_hash_table_unref (lex->product_names);
   g_ptr_array_unref (lex->alias_vectors);
   g_string_chunk_free (lex->strings);
@@ -875,9 +985,22 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
     return out;
   g_autofree gchar *norm = shr_lexicon_normalize (name);
   g_strstrip (norm);
-  GPtrArray *rows = g_hash_table_lookup (lexicon->actor_rows, norm);
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
-    g_ptr_array_add (out, rows->pdata[i]);
+  const GArray *names = lexicon->actor_names;
+  guint lo = 0, hi = names->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (strcmp (g_array_index (names, ActorName, mid).norm, norm) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint i = lo; i < names->len && strcmp (g_array_index (names, ActorName, i).norm, norm) == 0; i++)
+    {
+      gconstpointer e = g_array_index (names, ActorName, i).entry;
+      if (out->len == 0 || !g_ptr_array_find (out, e, NULL))
+        g_ptr_array_add (out, (gpointer) e);
+    }
   return out;
 }
 
