@@ -8,8 +8,42 @@
 
 typedef struct
 {
+  guint32 key;
+  GPtrArray *list;        /* NULL: the slot is free */
+} PrefixSlot;
+
+typedef struct
+{
+  PrefixSlot *slots;
+  guint shift;
+  guint mask;
+} PrefixTable;
+#define TRIPLE_BITS (1u << 18)
+
+static inline guint
+triple_bit (const guchar *b)
+{
+  return (((guint32) b[0] << 16 | (guint32) b[1] << 8 | b[2]) * 2654435761u) >> (32 - 18);
+}
+
+static inline guint32
+key4 (const guchar *b)
+{
+  return (guint32) b[0] << 24 | (guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3];
+}
+
+static inline guint
+quad_bit (const guchar *b)
+{
+  return (key4 (b) * 2654435761u) >> (32 - 18);
+}
+
+typedef struct
+{
   const gchar *norm;      /* normalised alias (in ShrLexicon.norms) */
   gsize len;
+  guint64 head;           /* its first eight bytes, and the mask of those */
+  guint64 mask;           /* it has: one comparison rejects most candidates */
   ShrLexiconKind kind;
   gconstpointer entry;
   gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
@@ -71,9 +105,22 @@ struct _ShrLexicon
    * text is compared only with the few aliases that can match it; aliases
    * of one or two bytes by their first byte. A bitmap of first byte pairs
    * spares the hash lookup at most places. */
-  GHashTable *by_prefix;  /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
+  /* Aliases of three bytes by those (b0<<16|b1<<8|b2), and longer ones by
+   * their first four (b0<<24|…|b3), so a word of the text is compared only
+   * with the few aliases that begin like it; each, once loaded, as an
+   * open-addressed table (a GHashTable lookup at every word start cost
+   * more than comparing the words). */
+  GHashTable *by_prefix;  /* key -> GPtrArray of Alias* (len 3) */
+  GHashTable *by_prefix4; /* key -> GPtrArray of Alias* (len >= 4) */
+  PrefixTable table3;
+  PrefixTable table4;
+  guint8 quad_bits[TRIPLE_BITS / 8];
   GPtrArray *short_by_byte[256];
   guint8 pair_bits[65536 / 8];
+  /* The first three bytes of every alias, hashed into a bitmap: most word
+   * starts of a text begin no alias, and this says so without the hash
+   * table. */
+  guint8 triple_bits[TRIPLE_BITS / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
   GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
@@ -136,7 +183,7 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
  * the character it came from, so hits can be reported in the caller's
  * text. */
 static gchar *
-normalize_mapped (const gchar *text, GArray *map)
+normalize_mapped (const gchar *text, gsize **map)
 {
   /* Runs over every advisory's whole text: the common characters (ASCII,
    * kana, kanji) are copied into a raw buffer, with the offset map written
@@ -150,6 +197,24 @@ normalize_mapped (const gchar *text, GArray *map)
   const guchar *p = (const guchar *) text;
   while (*p)
     {
+      /* A run of ASCII, the bulk of most advisories: lower-cased in a tight
+       * loop (the buffers hold len + 64 bytes, and ASCII never grows). */
+      if (*p < 0x80 && used + (len - ((const gchar *) p - text)) + 9 <= cap)
+        {
+          gsize base = (const gchar *) p - text;
+          gsize k = 0;
+          for (; p[k] != 0 && p[k] < 0x80; k++)
+            {
+              guchar c = p[k];
+              out[used + k] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            }
+          if (offsets != NULL)
+            for (gsize i = 0; i < k; i++)
+              offsets[used + i] = base + i;
+          used += k;
+          p += k;
+          continue;
+        }
       gsize off = (const gchar *) p - text;
       const guchar *next;
       const gchar *piece;
@@ -188,9 +253,9 @@ normalize_mapped (const gchar *text, GArray *map)
           piece = scratch->str;
           piece_len = scratch->len;
         }
-      if (used + piece_len + 1 > cap)
+      if (used + piece_len + 9 > cap)
         {
-          cap = MAX (cap * 2, used + piece_len + 1);
+          cap = MAX (cap * 2, used + piece_len + 9);
           out = g_realloc (out, cap);
           if (offsets != NULL)
             offsets = g_renew (gsize, offsets, cap);
@@ -204,13 +269,13 @@ normalize_mapped (const gchar *text, GArray *map)
         }
       p = next;
     }
-  out[used] = '\0';
+  /* The terminator and eight zero bytes: the scan reads words eight bytes
+   * at a time. */
+  memset (out + used, 0, 9);
   if (offsets != NULL)
     {
       offsets[used] = (const gchar *) p - text;
-      g_array_set_size (map, 0);
-      g_array_append_vals (map, offsets, used + 1);
-      g_free (offsets);
+      *map = offsets;
     }
   if (scratch != NULL)
     g_string_free (scratch, TRUE);
@@ -315,12 +380,27 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
     {
       guint pair = (b[0] << 8) | b[1];
       lex->pair_bits[pair / 8] |= 1 << (pair % 8);
-      guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
-      list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
+      GHashTable *table;
+      guint32 key;
+      if (len == 3)
+        {
+          guint triple = triple_bit (b);
+          lex->triple_bits[triple / 8] |= 1 << (triple % 8);
+          table = lex->by_prefix;
+          key = (b[0] << 16) | (b[1] << 8) | b[2];
+        }
+      else
+        {
+          guint quad = quad_bit (b);
+          lex->quad_bits[quad / 8] |= 1 << (quad % 8);
+          table = lex->by_prefix4;
+          key = key4 (b);
+        }
+      list = g_hash_table_lookup (table, GUINT_TO_POINTER (key));
       if (list == NULL)
         {
           list = g_ptr_array_new ();
-          g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
+          g_hash_table_insert (table, GUINT_TO_POINTER (key), list);
         }
     }
   for (guint i = 0; i < list->len; i++)
@@ -343,6 +423,15 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   Alias *a = alias_new (lex);
   a->norm = g_string_chunk_insert_len (lex->norms, norm, len);
   a->len = len;
+  guchar head[8] = { 0 };
+  guchar mask[8] = { 0 };
+  for (gsize i = 0; i < len && i < 8; i++)
+    {
+      head[i] = a->norm[i];
+      mask[i] = 0xFF;
+    }
+  memcpy (&a->head, head, 8);
+  memcpy (&a->mask, mask, 8);
   a->kind = kind;
   a->entry = entry;
   a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
@@ -668,6 +757,47 @@ reporter_row (ShrLexicon *lex, gchar **f, guint n)
     each_word (f[1], add_kind_word, lex, &ke);
 }
 
+static inline guint
+slot_of (const PrefixTable *t, guint32 key)
+{
+  return (key * 2654435761u) >> t->shift;
+}
+
+static void
+build_table (PrefixTable *t, GHashTable *from)
+{
+  guint bits = 4;
+  while ((1u << bits) < 2 * g_hash_table_size (from) + 1)
+    bits++;
+  t->shift = 32 - bits;
+  t->mask = (1u << bits) - 1;
+  t->slots = g_new0 (PrefixSlot, 1u << bits);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, from);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      guint32 k = GPOINTER_TO_UINT (key);
+      guint i = slot_of (t, k);
+      while (t->slots[i].list != NULL)
+        i = (i + 1) & t->mask;
+      t->slots[i].key = k;
+      t->slots[i].list = value;
+    }
+}
+
+static inline GPtrArray *
+table_list (const PrefixTable *t, guint32 k)
+{
+  for (guint i = slot_of (t, k);; i = (i + 1) & t->mask)
+    {
+      if (t->slots[i].list == NULL)
+        return NULL;
+      if (t->slots[i].key == k)
+        return t->slots[i].list;
+    }
+}
+
 static void
 sort_list (gpointer key, gpointer value, gpointer data)
 {
@@ -693,6 +823,8 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->alias_blocks = g_ptr_array_new_with_free_func (g_free);
   lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify) g_ptr_array_unref);
+  lex->by_prefix4 = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                          (GDestroyNotify) g_ptr_array_unref);
   lex->product_names = g_hash_table_new (g_str_hash, g_str_equal);
   lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
@@ -718,7 +850,9 @@ shr_lexicon_load (const gchar *datadir, GError **error)
         return NULL;
     }
   g_array_sort (lex->actor_names, compare_actor_names);
-  g_hash_table_foreach (lex->by_prefix, sort_list, NULL);
+  g_hash_table_foreach (lex->by_prefix4, sort_list, NULL);
+  build_table (&lex->table3, lex->by_prefix);
+  build_table (&lex->table4, lex->by_prefix4);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
       g_ptr_array_sort (lex->short_by_byte[i], compare_alias_length);
@@ -740,6 +874,9 @@ shr_lexicon_free (ShrLexicon *lex)
   g_array_unref (lex->actor_names);
   g_ptr_array_unref (lex->actor_vectors);
   g_hash_table_unref (lex->by_prefix);
+  g_hash_table_unref (lex->by_prefix4);
+  g_free (lex->table3.slots);
+  g_free (lex->table4.slots);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
       g_ptr_array_unref (lex->short_by_byte[i]);
@@ -783,14 +920,21 @@ static GArray *
 scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
-  g_autoptr (GArray) map = g_array_sized_new (FALSE, FALSE, sizeof (gsize), strlen (text) + 1);
-  g_autofree gchar *norm = normalize_mapped (text, map);
+  g_autofree gsize *map = NULL;
+  g_autofree gchar *norm = normalize_mapped (text, &map);
   gsize n = strlen (norm);
   const gchar *p = norm;
   gboolean prev_word = FALSE;
   gboolean prev_kana = FALSE;
   while (*p)
     {
+      /* Inside a word nothing can start: most bytes of a text go here. */
+      if (prev_word && g_ascii_isalnum (*p))
+        {
+          p++;
+          prev_kana = FALSE;
+          continue;
+        }
       /* Runs once per character of every advisory: ASCII and characters
        * no alias starts with are dismissed without Unicode decoding or a
        * hash lookup. */
@@ -804,18 +948,30 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
         {
           const guchar *b = (const guchar *) p;
           guint pair = (b[0] << 8) | b[1];
-          GPtrArray *lists[2] = { NULL, lex->short_by_byte[b[0]] };
+          /* Longest first: four-byte buckets, then three, then short. */
+          GPtrArray *lists[3] = { NULL, NULL, lex->short_by_byte[b[0]] };
           if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
-            lists[0] = g_hash_table_lookup (lex->by_prefix,
-                                            GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
-          for (guint l = 0; l < 2 && found == NULL; l++)
+            {
+              if (b[3] != 0 && (lex->quad_bits[quad_bit (b) / 8] & (1 << (quad_bit (b) % 8))))
+                lists[0] = table_list (&lex->table4, key4 (b));
+              if (lex->triple_bits[triple_bit (b) / 8] & (1 << (triple_bit (b) % 8)))
+                lists[1] = table_list (&lex->table3, (b[0] << 16) | (b[1] << 8) | b[2]);
+            }
+          for (guint l = 0; l < 3 && found == NULL; l++)
             for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
                 const Alias *a = g_ptr_array_index (lists[l], i);
                 if (only_kind >= 0 && (gint) a->kind != only_kind)
                   continue;
                 gsize off = p - norm;
-                if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
+                /* Eight bytes at once first: a bucket holds every alias of
+                 * its first three, and most differ right after them (the
+                 * normalised text has eight zero bytes after its end). */
+                if (off + a->len > n)
+                  continue;
+                guint64 here;
+                memcpy (&here, p, 8);
+                if ((here & a->mask) != a->head || (a->len > 8 && memcmp (p + 8, a->norm + 8, a->len - 8) != 0))
                   continue;
                 if (a->latin_end && off + a->len < n)
                   {
@@ -828,8 +984,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                   continue;
                 if (a->exact != NULL)
                   {
-                    gsize from = g_array_index (map, gsize, off);
-                    gsize to = g_array_index (map, gsize, off + a->len);
+                    gsize from = map[off];
+                    gsize to = map[off + a->len];
                     if (to - from != strlen (a->exact) || memcmp (text + from, a->exact, to - from) != 0)
                       continue;
                   }
@@ -841,8 +997,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
           gsize off = p - norm;
           ShrLexiconHit hit = {
             found->kind, found->entry,
-            g_array_index (map, gsize, off),
-            g_array_index (map, gsize, off + found->len),
+            map[off],
+            map[off + found->len],
             found->needs_vendor,
             found->homonym,
           };
@@ -976,6 +1132,18 @@ shr_lexicon_sector_within (const ShrLexicon *lexicon, const gchar *key, const gc
   return sector_above (lexicon, (const LabelRow *) k, (const LabelRow *) b, 0);
 }
 
+/* (transfer full) shr_lexicon_normalize() stripped, sparing the Unicode
+ * tables for ASCII names (all but a few). */
+static gchar *
+normalize_name (const gchar *name)
+{
+  const gchar *p = name;
+  while (*p != '\0' && (guchar) *p < 0x80)
+    p++;
+  gchar *norm = *p == '\0' ? g_ascii_strdown (name, -1) : shr_lexicon_normalize (name);
+  return g_strstrip (norm);
+}
+
 GPtrArray *
 shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
 {
@@ -983,8 +1151,7 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
   GPtrArray *out = g_ptr_array_new ();
   if (name == NULL)
     return out;
-  g_autofree gchar *norm = shr_lexicon_normalize (name);
-  g_strstrip (norm);
+  g_autofree gchar *norm = normalize_name (name);
   const GArray *names = lexicon->actor_names;
   guint lo = 0, hi = names->len;
   while (lo < hi)
@@ -1007,8 +1174,7 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
 static void
 add_other_name (GPtrArray *out, GHashTable *seen, const gchar *name)
 {
-  gchar *norm = shr_lexicon_normalize (name);
-  g_strstrip (norm);
+  gchar *norm = normalize_name (name);
   if (*norm != '\0' && g_hash_table_add (seen, norm))
     g_ptr_array_add (out, (gpointer) name);
   else if (*norm == '\0')
@@ -1021,9 +1187,7 @@ shr_lexicon_actor_names (const ShrLexicon *lexicon, const gchar *name)
   g_autoptr (GPtrArray) rows = shr_lexicon_find_actors (lexicon, name);
   GPtrArray *out = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gchar *self = shr_lexicon_normalize (name);
-  g_strstrip (self);
-  g_hash_table_add (seen, self);
+  g_hash_table_add (seen, normalize_name (name));
   for (guint i = 0; i < rows->len; i++)
     {
       const ShrActorEntry *e = rows->pdata[i];
