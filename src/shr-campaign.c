@@ -568,7 +568,8 @@ might_give_aliases (const gchar *s)
 {
   static const gchar *const words[] = { "aka ", "a.k.a", "known as", "tracked as", "referred to", "called ",
                                         "dubbed ", "named ", "overlap", "\xe5\x88\xa5\xe5\x90\x8d" /* 別名 */,
-                                        "\xe9\x80\x9a\xe7\xa7\xb0" /* 通称 */, NULL };
+                                        "\xe9\x80\x9a\xe7\xa7\xb0" /* 通称 */,
+                                        "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */, "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */, NULL };
   gsize len = strnlen (s, 120);
   for (guint i = 0; words[i] != NULL; i++)
     if (g_strstr_len (s, len, words[i]) != NULL)
@@ -601,7 +602,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
 
   static const gchar trigger[]
       = "^(?:aka|a\\.k\\.a\\.?|also known as|also called|also tracked as|formerly known as|formerly tracked as"
-        "|formerly|previously known as|previously tracked as|previously|known as|tracked as|別名|通称)\\s*[:：]?\\s*";
+        "|formerly|previously known as|previously tracked as|previously|known as|tracked as|別名|通称|旧称|旧名)\\s*[:：]?\\s*";
   gboolean paren = *t == '(' || g_str_has_prefix (t, "\xef\xbc\x88"); /* （ */
   if (paren)
     {
@@ -651,7 +652,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
             "(?:(?:also|more commonly|commonly|better|otherwise|previously|formerly|sometimes|publicly|now)\\s+)?"
             "(?:known|tracked|referred\\s+to|called|dubbed|named)(?:\\s+by\\s+[^,;.\\n]{1,40}?)?\\s+as\\s+"
             "|^\\s*[,，]?\\s*(?:aka|a\\.k\\.a\\.?)\\s+"
-            "|^\\s*[,，、]?\\s*(?:別名|通称)\\s*[:：]?\\s*"
+            "|^\\s*[,，、]?\\s*(?:別名|通称|旧称|旧名)\\s*[:：]?\\s*"
             "|^[^.;\\n]{0,40}?\\boverlaps?\\s+with\\s+(?:public\\s+reporting\\s+on\\s+)?(?:the\\s+)?"
             "(?:groups?|actors?|activity|clusters?)\\s+(?:known|tracked|referred\\s+to)\\s+as\\s+";
       if (!might_give_aliases (s))
@@ -1054,16 +1055,16 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 static gboolean
 reports (const gchar *text, gsize start, gsize end, gboolean strong)
 {
-  g_autofree gchar *after = window_after (text, end, 160);
+  g_autofree gchar *after = window_after (text, end, 480); /* a Japanese sentence ends with its verb */
   g_autofree gchar *before = window_before (text, start, 80);
   static const gchar verbs_strong[]
-      = "^(?:['’]s)?\\s*(?:[^.;!?\\n]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+|now\\s+)?"
+      = "^(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+|now\\s+)?"
         "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
         "|analy[sz]ed|assessed|assesses|warned|warns|continues\\s+to\\s+(?:see|track|observe|monitor)"
         "|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|tracking|observing)|researchers|analysts|threat\\s+intelligence"
         "|names)\\b";
   static const gchar verbs_any[]
-      = "^(?:['’]s)?\\s*(?:[^.;!?\\n]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+)?"
+      = "^(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+)?"
         "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
         "|analy[sz]ed|assessed|assesses|warned|warns|disclosed|reported|reports|said|says|noted|explained|believes"
         "|revealed|found|published|released\\s+(?:a|an|its|the)\\s+[^.\\n]{0,40}?(?:report|analysis|research|advisory|alert)"
@@ -1075,10 +1076,10 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
         "|published\\s+by|released\\s+by|discovered\\s+by|observed\\s+by|identified\\s+by)\\s+(?:the\\s+)?"
         "(?:[A-Z][\\w-]*\\s+){0,2}$";
   static const gchar verbs_ja[]
-      = "^\\s*(?:(?:は|が|も|では|及び|と)[^。\\n]{0,80}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|警告|公開|調査|確認し|評価)"
+      = "^\\s*(?:(?:は|が|も|では|及び|と)[^。]{0,150}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|警告|公開|調査|確認し|評価)"
         "|(?:によると|によれば|の調査|の報告|の分析|の研究者|のリサーチャー|が公開した|の発表|の注意喚起))";
   static const gchar verbs_ja_strong[]
-      = "^\\s*(?:(?:は|が|も|では)[^。\\n]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|の調査|の分析|の研究者|のリサーチャー))";
+      = "^\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|の調査|の分析|の研究者|のリサーチャー))";
   if (matches_start (strong ? verbs_strong : verbs_any, after) || matches (attribution, before))
     return TRUE;
   return matches_start (strong ? verbs_ja_strong : verbs_ja, after);

@@ -201,17 +201,26 @@ normalize_mapped (const gchar *text, gsize **map)
        * loop (the buffers hold len + 64 bytes, and ASCII never grows). */
       if (*p < 0x80 && used + (len - ((const gchar *) p - text)) + 9 <= cap)
         {
+          /* A run of white space (a line wrapped inside a name) is one
+           * space, as in the lists' words. */
           gsize base = (const gchar *) p - text;
           gsize k = 0;
           for (; p[k] != 0 && p[k] < 0x80; k++)
             {
               guchar c = p[k];
-              out[used + k] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+              if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+                {
+                  if (used > 0 && out[used - 1] == ' ')
+                    continue;
+                  c = ' ';
+                }
+              else if (c >= 'A' && c <= 'Z')
+                c += 32;
+              out[used] = c;
+              if (offsets != NULL)
+                offsets[used] = base + k;
+              used++;
             }
-          if (offsets != NULL)
-            for (gsize i = 0; i < k; i++)
-              offsets[used + i] = base + i;
-          used += k;
           p += k;
           continue;
         }
@@ -961,7 +970,9 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
             for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
                 const Alias *a = g_ptr_array_index (lists[l], i);
-                if (only_kind >= 0 && (gint) a->kind != only_kind)
+                /* Phrases that name nothing hide their words from every
+                 * kind ("US-CERT" is no region). */
+                if (only_kind >= 0 && (gint) a->kind != only_kind && a->kind != SHR_LEXICON_NOTHING)
                   continue;
                 gsize off = p - norm;
                 /* Eight bytes at once first: a bucket holds every alias of
@@ -995,6 +1006,15 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       if (found != NULL)
         {
           gsize off = p - norm;
+          if (only_kind >= 0 && found->kind == SHR_LEXICON_NOTHING)
+            {
+              const gchar *end = norm + off + found->len;
+              gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
+              prev_word = is_word_char (last);
+              prev_kana = is_katakana (last);
+              p = end;
+              continue;
+            }
           ShrLexiconHit hit = {
             found->kind, found->entry,
             map[off],

@@ -273,8 +273,14 @@ read_tsv (const gchar *path, guint min_fields, gboolean (*row) (ShrWordTables *,
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_strchomp (lines[i]);
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
+      /* Only the line end: trailing TABs are empty fields ("vendor<TAB><TAB>"). */
+      gsize len = strlen (lines[i]);
+      if (len > 0 && lines[i][len - 1] == '\r')
+        lines[i][len - 1] = '\0';
+      const gchar *c = lines[i];
+      while (*c == ' ' || *c == '\t')
+        c++;
+      if (*c == '\0' || lines[i][0] == '#')
         continue;
       g_auto (GStrv) f = g_strsplit (lines[i], "\t", -1);
       if (g_strv_length (f) < min_fields)
