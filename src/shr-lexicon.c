@@ -455,28 +455,37 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   g_ptr_array_add (list, a);
 }
 
+gchar *
+shr_lexicon_read_data (const gchar *path, GError **error)
+{
+  g_autofree gchar *contents = NULL;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, &local))
+    {
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  if (!g_utf8_validate (contents, -1, NULL))
+    {
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                   "%s: not valid UTF-8", path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
 /* Reads a TSV data file; calls @row for each non-comment line. A file
  * that is @optional may be missing. */
 static gboolean
 read_tsv (const gchar *path, guint min_fields, gboolean optional,
           void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex, GError **error)
 {
-  g_autofree gchar *contents = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      gboolean missing = g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-      if (!(optional && missing))
-        g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return optional && missing;
-    }
-  if (!g_utf8_validate (contents, -1, NULL))
-    {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                   "%s: not valid UTF-8", path);
-      return FALSE;
-    }
+  if (optional && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return FALSE;
   /* Split in place: the lists hold ten thousand words, and a copy of each
    * line and field cost more than the rest of the load. */
   guint n = 0;
