@@ -206,39 +206,13 @@ matches (const gchar *pattern, const gchar *s)
   return g_regex_match (shr_regex (pattern), s, 0, NULL);
 }
 
-/* A case-insensitive regex anchored at the start of the subject, kept per
- * thread like shr_regex()'s: under shr_regex()'s multi-line mode PCRE tries
- * a pattern's '^' after every line break, and an anchored match asked at
- * match time cannot use the compiled (JIT) code. @pattern must be a
- * literal: it is the key. */
-static GRegex *
-anchored_regex (const gchar *pattern)
-{
-  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
-  GHashTable *cache = g_private_get (&cache_key);
-  if (cache == NULL)
-    {
-      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_regex_unref);
-      g_private_set (&cache_key, cache);
-    }
-  GRegex *re = g_hash_table_lookup (cache, pattern);
-  if (re == NULL)
-    {
-      GError *error = NULL;
-      re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_ANCHORED | G_REGEX_OPTIMIZE, 0, &error);
-      if (re == NULL)
-        g_error ("bad built-in regex %s: %s", pattern, error->message);
-      g_hash_table_insert (cache, (gpointer) pattern, re);
-    }
-  return re;
-}
-
-/* For a pattern whose every branch starts with '^': tried at the start of
- * @s only. */
+/* For a pattern whose every branch starts with \A: PCRE tries it at the
+ * start of @s only (a '^', under shr_regex()'s multi-line mode, would be
+ * tried after every line break of the window too). */
 static gboolean
 matches_start (const gchar *pattern, const gchar *s)
 {
-  return g_regex_match (anchored_regex (pattern), s, 0, NULL);
+  return g_regex_match (shr_regex (pattern), s, 0, NULL);
 }
 
 static gchar *
@@ -601,7 +575,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
   gboolean need_known = FALSE;
 
   static const gchar trigger[]
-      = "^(?:aka|a\\.k\\.a\\.?|also known as|also called|also tracked as|formerly known as|formerly tracked as"
+      = "\\A(?:aka|a\\.k\\.a\\.?|also known as|also called|also tracked as|formerly known as|formerly tracked as"
         "|formerly|previously known as|previously tracked as|previously|known as|tracked as|別名|通称|旧称|旧名)\\s*[:：]?\\s*";
   gboolean paren = *t == '(' || g_str_has_prefix (t, "\xef\xbc\x88"); /* （ */
   if (paren)
@@ -616,7 +590,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
       g_autofree gchar *content = g_strndup (inner, close - inner);
       g_autoptr (GMatchInfo) m = NULL;
       gsize from = 0;
-      if (g_regex_match (anchored_regex (trigger), content, 0, &m))
+      if (g_regex_match (shr_regex (trigger), content, 0, &m))
         {
           gint ms, me;
           g_match_info_fetch_pos (m, 0, &ms, &me);
@@ -648,18 +622,18 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
        * …", " (aka …", ", 別名 …", "… overlaps with public reporting on groups
        * known as …". */
       static const gchar lead[]
-          = "^\\s*[,，、]?\\s*(?:(?:an?|the)\\s[^.;:()\\n]{0,80}?\\s)?"
+          = "\\A\\s*[,，、]?\\s*(?:(?:an?|the)\\s[^.;:()\\n]{0,80}?\\s)?"
             "(?:(?:also|more commonly|commonly|better|otherwise|previously|formerly|sometimes|publicly|now)\\s+)?"
             "(?:known|tracked|referred\\s+to|called|dubbed|named)(?:\\s+by\\s+[^,;.\\n]{1,40}?)?\\s+as\\s+"
-            "|^\\s*[,，]?\\s*(?:aka|a\\.k\\.a\\.?)\\s+"
-            "|^\\s*[,，、]?\\s*(?:別名|通称|旧称|旧名)\\s*[:：]?\\s*"
-            "|^[^.;\\n]{0,40}?\\boverlaps?\\s+with\\s+(?:public\\s+reporting\\s+on\\s+)?(?:the\\s+)?"
+            "|\\A\\s*[,，]?\\s*(?:aka|a\\.k\\.a\\.?)\\s+"
+            "|\\A\\s*[,，、]?\\s*(?:別名|通称|旧称|旧名)\\s*[:：]?\\s*"
+            "|\\A[^.;\\n]{0,40}?\\boverlaps?\\s+with\\s+(?:public\\s+reporting\\s+on\\s+)?(?:the\\s+)?"
             "(?:groups?|actors?|activity|clusters?)\\s+(?:known|tracked|referred\\s+to)\\s+as\\s+";
       if (!might_give_aliases (s))
         return offset;
       g_autofree gchar *after = window_after (text, s - text, 240);
       g_autoptr (GMatchInfo) m = NULL;
-      if (!g_regex_match (anchored_regex (lead), after, 0, &m))
+      if (!g_regex_match (shr_regex (lead), after, 0, &m))
         return offset;
       gint ms, me;
       g_match_info_fetch_pos (m, 0, &ms, &me);
@@ -731,7 +705,7 @@ group_attacks (const gchar *text, gsize start, gsize end)
   g_autofree gchar *before = window_before (text, start, 90);
   g_autofree gchar *after = window_after (text, end, 90);
   static const gchar after_en[]
-      = "^[\"”’'」』]?(?:/[\\w.-]+)?\\s*(?:ransomware(?:-as-a-service)?\\s+|RaaS\\s+)?(?:gang|group|operators?|operation"
+      = "\\A[\"”’'」』]?(?:/[\\w.-]+)?\\s*(?:ransomware(?:-as-a-service)?\\s+|RaaS\\s+)?(?:gang|group|operators?|operation"
         "|affiliates?|actors?|crew|cartel|hackers|(?:has\\s+|have\\s+|had\\s+|also\\s+)?(?:claimed|breached|hacked|attacked"
         "|targeted|compromised|exploited|stole|leaked|listed|posted|demanded|took responsibility)"
         "|(?:is|was|were|are)\\s+(?:behind|responsible))\\b";
@@ -740,7 +714,7 @@ group_attacks (const gchar *text, gsize start, gsize end)
         "|compromised\\s+by|breached\\s+by|perpetrated\\s+by|blamed\\s+on|(?:gang|group|operators?|affiliates?|actors?)\\s+"
         "(?:called|known\\s+as|dubbed))\\s+(?:the\\s+)?[\"“「]?$";
   static const gchar after_ja[]
-      = "^[」』]?\\s*(?:(?:が|は|も)[^。\\n]{0,40}?(?:攻撃|仕掛け|標的|狙|悪用|侵入|犯行声明|関与|主張|窃取|リーク)"
+      = "\\A[」』]?\\s*(?:(?:が|は|も)[^。\\n]{0,40}?(?:攻撃|仕掛け|標的|狙|悪用|侵入|犯行声明|関与|主張|窃取|リーク)"
         "|(?:による|の)(?:攻撃|犯行|被害)|グループ|集団|一味)";
   static const gchar before_ja[] = "(?:集団|グループ|組織|攻撃者|ギャング)(?:は|の|である)?(?:あの)?\\s*[「『]?$";
   return matches_start (after_en, after) || matches (before_en, before) || matches_start (after_ja, after)
@@ -779,6 +753,29 @@ written_as_ransomware (const gchar *text, gsize start, gsize end)
   if (b >= 10 && g_ascii_strncasecmp (text + b - 10, "ransomware", 10) == 0)
     return TRUE;
   return b >= sizeof ja - 1 && memcmp (text + b - (sizeof ja - 1), ja, sizeof ja - 1) == 0;
+}
+
+/* The names in 「」 where @pattern's group @group starts or ends before
+ * them: 犯罪集団「LockBit」, 「MirrorFace」と呼ばれるグループ. */
+static void
+add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *pattern, gint group, GArray *mentions)
+{
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (pattern), text, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint s, e;
+      g_match_info_fetch_pos (m, group, &s, &e);
+      gsize at = group == 0 ? (gsize) e : (gsize) s;
+      gchar *name = NULL;
+      gsize end = parse_name (text, at, &name);
+      /* Inside the brackets (three bytes each). */
+      if (name != NULL && !overlaps (mentions, at, end) && !names_a_region (lexicon, name))
+        add_mention (mentions, at + 3, end - 3, name, FALSE);
+      else
+        g_free (name);
+      g_match_info_next (m, NULL);
+    }
 }
 
 static void
@@ -862,39 +859,9 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
         }
   }
   if (japanese)
-    {
-      g_autoptr (GMatchInfo) im = NULL;
-      g_regex_match (shr_regex (intro_ja), text, 0, &im);
-      while (g_match_info_matches (im))
-        {
-          gint s, e;
-          g_match_info_fetch_pos (im, 0, &s, &e);
-          gchar *name = NULL;
-          gsize end = parse_name (text, e, &name);
-          if (name != NULL && !overlaps (mentions, e, end) && !names_a_region (lexicon, name))
-            add_mention (mentions, e + 3, end - 3, name, FALSE);
-          else
-            g_free (name);
-          g_match_info_next (im, NULL);
-        }
-    }
+    add_bracketed (lexicon, text, intro_ja, 0, mentions);
   if (japanese && (strstr (text, "と呼ばれ") != NULL || strstr (text, "と称") != NULL || strstr (text, "と名乗") != NULL))
-    {
-      g_autoptr (GMatchInfo) cm = NULL;
-      g_regex_match (shr_regex (called_ja), text, 0, &cm);
-      while (g_match_info_matches (cm))
-        {
-          gint s, e;
-          g_match_info_fetch_pos (cm, 1, &s, &e);
-          gchar *name = NULL;
-          gsize end = parse_name (text, s, &name);
-          if (name != NULL && !overlaps (mentions, s, end) && !names_a_region (lexicon, name))
-            add_mention (mentions, s + 3, end - 3, name, FALSE);
-          else
-            g_free (name);
-          g_match_info_next (cm, NULL);
-        }
-    }
+    add_bracketed (lexicon, text, called_ja, 1, mentions);
   if (strstr (text, " ransomware") != NULL)
     {
       g_autoptr (GMatchInfo) gm = NULL;
@@ -1058,13 +1025,13 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
   g_autofree gchar *after = window_after (text, end, 480); /* a Japanese sentence ends with its verb */
   g_autofree gchar *before = window_before (text, start, 80);
   static const gchar verbs_strong[]
-      = "^(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+|now\\s+)?"
+      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+|now\\s+)?"
         "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
         "|analy[sz]ed|assessed|assesses|warned|warns|continues\\s+to\\s+(?:see|track|observe|monitor)"
         "|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|tracking|observing)|researchers|analysts|threat\\s+intelligence"
         "|names)\\b";
   static const gchar verbs_any[]
-      = "^(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+)?"
+      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+)?"
         "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
         "|analy[sz]ed|assessed|assesses|warned|warns|disclosed|reported|reports|said|says|noted|explained|believes"
         "|revealed|found|published|released\\s+(?:a|an|its|the)\\s+[^.\\n]{0,40}?(?:report|analysis|research|advisory|alert)"
@@ -1076,10 +1043,10 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
         "|published\\s+by|released\\s+by|discovered\\s+by|observed\\s+by|identified\\s+by)\\s+(?:the\\s+)?"
         "(?:[A-Z][\\w-]*\\s+){0,2}$";
   static const gchar verbs_ja[]
-      = "^\\s*(?:(?:は|が|も|では|及び|と)[^。]{0,150}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|警告|公開|調査|確認し|評価)"
+      = "\\A\\s*(?:(?:は|が|も|では|及び|と)[^。]{0,150}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|警告|公開|調査|確認し|評価)"
         "|(?:によると|によれば|の調査|の報告|の分析|の研究者|のリサーチャー|が公開した|の発表|の注意喚起))";
   static const gchar verbs_ja_strong[]
-      = "^\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|の調査|の分析|の研究者|のリサーチャー))";
+      = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|の調査|の分析|の研究者|のリサーチャー))";
   if (matches_start (strong ? verbs_strong : verbs_any, after) || matches (attribution, before))
     return TRUE;
   return matches_start (strong ? verbs_ja_strong : verbs_ja, after);
@@ -1215,23 +1182,23 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
    * security firm", "the US Government", "the Polish Cyber Command
    * detected"). */
   static const gchar home_after[]
-      = "^(?:['’]s)?(?:\\s*[-–]\\s*|\\s+)[\"“]?(?:(?:state|government|nation-state)[- ])?(?:linked|backed|nexus|sponsored|aligned"
+      = "\\A(?:['’]s)?(?:\\s*[-–]\\s*|\\s+)[\"“]?(?:(?:state|government|nation-state)[- ])?(?:linked|backed|nexus|sponsored|aligned"
         "|affiliated|origin|state(?!s)|government|nation-state|military|intelligence|threat\\s+(?:actors?|groups?)|APTs?"
         "|hackers?|actors?|groups?|gangs?|operators?|spies|cyber\\s*criminals?|attackers?|adversar(?:y|ies)|crews?"
         "|(?:cyber)?security\\s+(?:firm|company|vendor|researchers?|agency|agencies)|vendors?|companies|company|firms?"
         "|manufacturers?|makers?|officials|authorities|police|agency|agencies|researchers|(?:Main|General)\\s+Directorate"
         "|(?:based|speaking)\\s+(?:threat\\s+)?(?:actors?|groups?|hackers|APTs?|attackers|operators))\\b"
-        "|^-,?\\s[^.;\\n]{0,60}?-(?:linked|backed|nexus|sponsored|aligned|affiliated)\\b"
-        "|^(?:['’]s)?\\s+(?:(?:has|have|had|also|allegedly|reportedly|now|again|is|was)\\s+)*(?:eyes|targets|targeted|attacks|attacked"
+        "|\\A-,?\\s[^.;\\n]{0,60}?-(?:linked|backed|nexus|sponsored|aligned|affiliated)\\b"
+        "|\\A(?:['’]s)?\\s+(?:(?:has|have|had|also|allegedly|reportedly|now|again|is|was)\\s+)*(?:eyes|targets|targeted|attacks|attacked"
         "|hacks|hacked|spies|leverages|leveraged|uses|used|deploys|deployed|launched|launches|conducts|conducted|sponsors"
         "|sponsored|invaded|invades|sanctioned|sanctions|indicted|charged|accused|blamed|seized|dismantled)\\b"
-        "|^['’]s\\s+(?:[\\w-]+\\s+){0,3}?(?:invasion|war|aggression|military|government|intelligence|GRU|FSB|SVR|MSS|IRGC"
+        "|\\A['’]s\\s+(?:[\\w-]+\\s+){0,3}?(?:invasion|war|aggression|military|government|intelligence|GRU|FSB|SVR|MSS|IRGC"
         "|[Uu]nits?|hackers|spies|agency|agencies|army|APTs?)\\b"
-        "|^\\s+(?:(?:state|nation-state)[- ](?:sponsored|backed)\\s+)?(?:cyber\\s*attacks?|cyberattacks?|attacks|hacking|hacks"
+        "|\\A\\s+(?:(?:state|nation-state)[- ](?:sponsored|backed)\\s+)?(?:cyber\\s*attacks?|cyberattacks?|attacks|hacking|hacks"
         "|espionage|operations|campaigns?|intrusions)\\b"
-        "|^\\s+(?:[A-Z][\\w-]*\\s+){1,4}(?:\\w+\\s+){0,3}(?:detected|reported|said|says|warned|attributed|observed|discovered"
+        "|\\A\\s+(?:[A-Z][\\w-]*\\s+){1,4}(?:\\w+\\s+){0,3}(?:detected|reported|said|says|warned|attributed|observed|discovered"
         "|announced|disclosed|identified|confirmed)\\b"
-        "|^(?:系|政府の支援|の支援|の国家支援|が支援|を拠点|拠点の|に拠点|の攻撃グループ|のハッカー|の攻撃者"
+        "|\\A(?:系|政府の支援|の支援|の国家支援|が支援|を拠点|拠点の|に拠点|の攻撃グループ|のハッカー|の攻撃者"
         "|のサイバー攻撃グループ|の国家|の関与|政府系|の情報機関|の軍|当局|の警察|警察|のセキュリティ企業|のセキュリティベンダー"
         "|製|のベンダー|企業の|語)";
   static const gchar home_before[]
@@ -1305,7 +1272,7 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (hit->start >= region->end && hit->start - region->end <= 8)
             {
               g_autofree gchar *gap = g_strndup (text + region->end, hit->start - region->end);
-              if (matches_start ("^(?:['’]s)?\\s*[\"“]?$", gap)
+              if (matches_start ("\\A(?:['’]s)?\\s*[\"“]?$", gap)
                   && names_home (text, region->start, region->end, hits, last_region))
                 continue;
             }

@@ -1071,26 +1071,29 @@ shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name)
   return g_hash_table_lookup (lexicon->product_names, norm);
 }
 
+/* Sector keys are compared in lower case, region codes in upper case. */
+static const ShrLabelEntry *
+find_label (GHashTable *index, const gchar *key, gboolean upper)
+{
+  if (key == NULL)
+    return NULL;
+  g_autofree gchar *folded = upper ? g_ascii_strup (key, -1) : g_ascii_strdown (key, -1);
+  LabelRow *row = g_hash_table_lookup (index, folded);
+  return row != NULL ? &row->label : NULL;
+}
+
 const ShrLabelEntry *
 shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key)
 {
   g_return_val_if_fail (lexicon != NULL, NULL);
-  if (key == NULL)
-    return NULL;
-  g_autofree gchar *lower = g_ascii_strdown (key, -1);
-  LabelRow *row = g_hash_table_lookup (lexicon->sector_by_name, lower);
-  return row != NULL ? &row->label : NULL;
+  return find_label (lexicon->sector_by_name, key, FALSE);
 }
 
 const ShrLabelEntry *
 shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key)
 {
   g_return_val_if_fail (lexicon != NULL, NULL);
-  if (key == NULL)
-    return NULL;
-  g_autofree gchar *upper = g_ascii_strup (key, -1);
-  LabelRow *row = g_hash_table_lookup (lexicon->region_by_code, upper);
-  return row != NULL ? &row->label : NULL;
+  return find_label (lexicon->region_by_code, key, TRUE);
 }
 
 /* Groups hold a few dozen members and nest two deep: a walk is cheaper
