@@ -160,21 +160,7 @@ sentence_around (const gchar *text, gsize offset)
 {
   gsize from, to;
   sentence_bounds (text, offset, &from, &to);
-  GString *out = g_string_sized_new (to - from);
-  gboolean space = FALSE;
-  for (const gchar *p = text + from; p < text + to; p++)
-    {
-      if (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
-        space = out->len > 0;
-      else
-        {
-          if (space)
-            g_string_append_c (out, ' ');
-          space = FALSE;
-          g_string_append_c (out, *p);
-        }
-    }
-  return g_string_free (out, FALSE);
+  return shr_text_joined (text + from, text + to);
 }
 
 /* (transfer full) @s with ASCII capitals lower-cased, byte for byte (the
@@ -215,22 +201,11 @@ matches_start (const gchar *pattern, const gchar *s)
   return g_regex_match (shr_regex (pattern), s, 0, NULL);
 }
 
-static gchar *
-normalized (const gchar *name)
-{
-  /* Names are mostly ASCII: lower-cased without the Unicode tables. */
-  const gchar *p = name;
-  while (*p != '\0' && (guchar) *p < 0x80)
-    p++;
-  gchar *n = *p == '\0' ? g_ascii_strdown (name, -1) : shr_lexicon_normalize (name);
-  return g_strstrip (n);
-}
-
 static gboolean
 same_name (const gchar *a, const gchar *b)
 {
-  g_autofree gchar *x = normalized (a);
-  g_autofree gchar *y = normalized (b);
+  g_autofree gchar *x = shr_lexicon_normalize_name (a);
+  g_autofree gchar *y = shr_lexicon_normalize_name (b);
   return strcmp (x, y) == 0;
 }
 
@@ -269,7 +244,7 @@ name_set_clear (NameSet *set)
 static gboolean
 name_set_has (const NameSet *set, const gchar *name)
 {
-  g_autofree gchar *key = normalized (name);
+  g_autofree gchar *key = shr_lexicon_normalize_name (name);
   return g_hash_table_contains (set->keys, key);
 }
 
@@ -277,7 +252,7 @@ name_set_has (const NameSet *set, const gchar *name)
 static gboolean
 name_set_add (NameSet *set, const gchar *name)
 {
-  gchar *key = normalized (name);
+  gchar *key = shr_lexicon_normalize_name (name);
   if (*key == '\0' || !g_hash_table_add (set->keys, key))
     return FALSE;
   g_ptr_array_add (set->names, g_strdup (name));
@@ -1059,8 +1034,8 @@ add_reporter (ShrExtractContext *ctx, const gchar *text, gsize start, const gcha
     return;
   for (guint i = 0; i < ctx->record->reported_by->len; i++)
     {
-      g_autofree gchar *a = normalized (ctx->record->reported_by->pdata[i]);
-      g_autofree gchar *b = normalized (name);
+      g_autofree gchar *a = shr_lexicon_normalize_name (ctx->record->reported_by->pdata[i]);
+      g_autofree gchar *b = shr_lexicon_normalize_name (name);
       if (strstr (a, b) != NULL || strstr (b, a) != NULL)
         return;
     }

@@ -171,11 +171,17 @@ shr_sentence_at (const gchar *text, gsize offset)
         }
       e = g_utf8_next_char (e);
     }
-  GString *out = g_string_new (NULL);
+  return shr_text_joined (s, e);
+}
+
+gchar *
+shr_text_joined (const gchar *from, const gchar *to)
+{
+  GString *out = g_string_sized_new (to - from);
   gboolean space = FALSE;
-  for (const gchar *p = s; p < e; p++)
+  for (const gchar *p = from; p < to; p++)
     {
-      if (*p == '\n' || *p == ' ' || *p == '\t')
+      if (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
         space = out->len > 0;
       else
         {

@@ -1015,23 +1015,19 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       if (found != NULL)
         {
           gsize off = p - norm;
-          if (only_kind >= 0 && found->kind == SHR_LEXICON_NOTHING)
+          /* A single-kind scan steps over a phrase that names nothing
+           * without reporting it. */
+          if (only_kind < 0 || found->kind != SHR_LEXICON_NOTHING)
             {
-              const gchar *end = norm + off + found->len;
-              gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
-              prev_word = is_word_char (last);
-              prev_kana = is_katakana (last);
-              p = end;
-              continue;
+              ShrLexiconHit hit = {
+                found->kind, found->entry,
+                map[off],
+                map[off + found->len],
+                found->needs_vendor,
+                found->homonym,
+              };
+              g_array_append_val (hits, hit);
             }
-          ShrLexiconHit hit = {
-            found->kind, found->entry,
-            map[off],
-            map[off + found->len],
-            found->needs_vendor,
-            found->homonym,
-          };
-          g_array_append_val (hits, hit);
           const gchar *end = norm + off + found->len;
           gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
           prev_word = is_word_char (last);
@@ -1164,10 +1160,8 @@ shr_lexicon_sector_within (const ShrLexicon *lexicon, const gchar *key, const gc
   return sector_above (lexicon, (const LabelRow *) k, (const LabelRow *) b, 0);
 }
 
-/* (transfer full) shr_lexicon_normalize() stripped, sparing the Unicode
- * tables for ASCII names (all but a few). */
-static gchar *
-normalize_name (const gchar *name)
+gchar *
+shr_lexicon_normalize_name (const gchar *name)
 {
   const gchar *p = name;
   while (*p != '\0' && (guchar) *p < 0x80)
@@ -1183,7 +1177,7 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
   GPtrArray *out = g_ptr_array_new ();
   if (name == NULL)
     return out;
-  g_autofree gchar *norm = normalize_name (name);
+  g_autofree gchar *norm = shr_lexicon_normalize_name (name);
   const GArray *names = lexicon->actor_names;
   guint lo = 0, hi = names->len;
   while (lo < hi)
@@ -1206,7 +1200,7 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
 static void
 add_other_name (GPtrArray *out, GHashTable *seen, const gchar *name)
 {
-  gchar *norm = normalize_name (name);
+  gchar *norm = shr_lexicon_normalize_name (name);
   if (*norm != '\0' && g_hash_table_add (seen, norm))
     g_ptr_array_add (out, (gpointer) name);
   else if (*norm == '\0')
@@ -1219,7 +1213,7 @@ shr_lexicon_actor_names (const ShrLexicon *lexicon, const gchar *name)
   g_autoptr (GPtrArray) rows = shr_lexicon_find_actors (lexicon, name);
   GPtrArray *out = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_add (seen, normalize_name (name));
+  g_hash_table_add (seen, shr_lexicon_normalize_name (name));
   for (guint i = 0; i < rows->len; i++)
     {
       const ShrActorEntry *e = rows->pdata[i];

@@ -173,6 +173,10 @@ gboolean shr_lexicon_same_actor (const ShrLexicon *lexicon, const gchar *a, cons
 /* (transfer full) NFKC + casefold: the form all matching compares. */
 gchar *shr_lexicon_normalize (const gchar *text);
 
+/* (transfer full) The same for a name, stripped; an ASCII name (all but a
+ * few) skips the Unicode tables. */
+gchar *shr_lexicon_normalize_name (const gchar *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrLexicon, shr_lexicon_free)
 
 G_END_DECLS
