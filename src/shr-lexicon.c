@@ -325,21 +325,30 @@ static const gchar *
 normalize_word (ShrLexicon *lex, const gchar *word)
 {
   GString *out = lex->scratch;
-  g_string_truncate (out, 0);
+  gsize n = strlen (word);
   const guchar *p = (const guchar *) word;
-  for (; *p != 0 && *p < 0x80; p++)
-    g_string_append_c (out, g_ascii_tolower (*p));
-  if (*p != 0)
+  gsize i = 0;
+  for (; i < n && p[i] < 0x80; i++)
+    ;
+  if (i < n)
     {
       g_autofree gchar *norm = normalize_mapped (word, NULL);
       g_string_assign (out, norm);
     }
-  gsize start = 0;
-  while (start < out->len && g_ascii_isspace (out->str[start]))
+  else
+    {
+      g_string_set_size (out, n);
+      for (i = 0; i < n; i++)
+        out->str[i] = (p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i];
+    }
+  gsize start = 0, end = out->len;
+  while (start < end && g_ascii_isspace (out->str[start]))
     start++;
-  g_string_erase (out, 0, start);
-  while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
-    g_string_truncate (out, out->len - 1);
+  while (end > start && g_ascii_isspace (out->str[end - 1]))
+    end--;
+  if (start > 0)
+    memmove (out->str, out->str + start, end - start);
+  g_string_truncate (out, end - start);
   return out->str;
 }
 
