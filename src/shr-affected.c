@@ -79,7 +79,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
     "複数の製品", "当該製品", "対象製品", "同製品", "本製品", "各製品", "以下の製品", "モデル", "シリーズ", "機能", "サービス",
     NULL
   };
-  if (g_strv_contains (generic, lower))
+  if (g_strv_contains (generic, lower) || strstr (name, "対象") != NULL || strstr (name, "以下") != NULL)
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
   g_auto (GStrv) parts = g_strsplit (name, " ", -1);
@@ -97,7 +97,8 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
     if (g_str_has_prefix (lower, starts[i]))
       return FALSE;
   /* A Japanese fragment ends with a particle or starts with one. */
-  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
+  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", "および", "及び",
+                                            "など", "または", "ならびに", "製品", NULL };
   for (guint i = 0; particles[i] != NULL; i++)
     if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
       return FALSE;
@@ -248,10 +249,11 @@ says_not_affected (const gchar *cell)
   if (cell != NULL
       && (g_ascii_strcasecmp (cell, "none") == 0 || strcmp (cell, "なし") == 0 || strcmp (cell, "-") == 0))
     return TRUE;
-  return cell != NULL
-         && shr_match_group ("\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
-                             cell, 0)
-                != NULL;
+  if (cell == NULL)
+    return FALSE;
+  g_autofree gchar *said = shr_match_group (
+      "\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない", cell, 0);
+  return said != NULL;
 }
 
 /* The versions in a "fixed" cell or line ("Upgrade to 7.4.5 or above",
@@ -509,7 +511,8 @@ is_prose (const gchar *item)
         words++;
       in = w;
     }
-  return words > 10 || ((g_str_has_suffix (item, ".") || g_str_has_suffix (item, "。")) && words > 4)
+  /* Japanese has no spaces between words: a sentence ends with 。. */
+  return words > 10 || (g_str_has_suffix (item, ".") && words > 4) || g_str_has_suffix (item, "。")
          || g_utf8_strlen (item, -1) > 120;
 }
 
@@ -697,17 +700,102 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
       /* The body is long: its first two paragraphs are where a product is
        * introduced. */
       g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
-      for (guint i = 0; i < G_N_ELEMENTS (en); i++)
+      g_autofree gchar *lower = g_ascii_strdown (head, -1);
+      /* The patterns hold one of these words: most texts are passed over
+       * without running them. */
+      gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")
+                          || strstr (lower, "weakness") || strstr (lower, "-day") || strstr (lower, "contains")
+                          || strstr (lower, "affected by") || strstr (lower, "suffers");
+      gboolean ja_words = strstr (head, "脆弱性") != NULL;
+      for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
         }
-      for (guint i = 0; i < G_N_ELEMENTS (ja); i++)
+      for (guint i = 0; ja_words && i < G_N_ELEMENTS (ja); i++)
         {
           g_autofree gchar *c = shr_match_group (ja[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
+        }
+    }
+}
+
+/* ---- versions in sentences ------------------------------------------------- */
+
+/* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
+ * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
+ * earlier", 「7.0.0 から 7.0.16 まで」. */
+#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*)?"
+#define SENTENCE_RANGE                                                                                          \
+  "(?:(?:prior to|before|earlier than|older than|up to(?: and including)?|through|from|between|<=?|>=?|≤)\\s+)?" \
+  SENTENCE_VERSION                                                                                              \
+  "(?:\\s*(?:through|thru|to|-|–|〜|~|から)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?"                 \
+  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                    \
+  "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
+
+static gboolean
+says_affected (const gchar *sentence)
+{
+  return g_regex_match (shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
+                                   "|影響を受け|脆弱性が存在|脆弱性があ"),
+                        sentence, 0, NULL);
+}
+
+void
+shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  gboolean wanted = FALSE;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *p = g_ptr_array_index (r->products, i);
+      wanted |= p->affected->len == 0 && p->ranges->len == 0 && p->ecosystem == NULL;
+    }
+  if (!wanted)
+    return;
+  /* After the name: "versions", "Software", 「ファームウェア」, then a list of
+   * ranges joined by commas and "and"/"or"/、. */
+  static const gchar *after_name =
+    "\\A(?:\\s+(?i:software|firmware|server|appliances?|devices?))?"
+    "(?:\\s*\\(?\\s*(?i:versions?|releases?|builds?|ver\\.)|\\s*バージョン)?[ \\t:]*"
+    "(" SENTENCE_RANGE "(?:(?:,\\s*|,?\\s+(?:and|or)\\s+|\\s*(?:、|および|及び)\\s*)" SENTENCE_RANGE ")*)";
+  /* A fix named in the same clause: "upgrade to FortiOS 7.0.17". */
+  static const gchar *fix_before = "(?i)(?:upgrade|update|fixed|patched|resolved|addressed|remediated|install)\\w*"
+                                   "(?:\\s+(?:to|in|with))?\\s*(?:the\\s+)?(?:latest\\s+)?(?:version\\s+)?$";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 800 || strchr (s, '.') == NULL || !says_affected (s))
+        continue;
+      for (guint k = 0; k < r->products->len; k++)
+        {
+          ShrProduct *p = g_ptr_array_index (r->products, k);
+          if (p->affected->len > 0 || p->ranges->len > 0 || p->ecosystem != NULL)
+            continue;
+          gsize nl = strlen (p->product);
+          for (const gchar *at = strstr (s, p->product); at != NULL; at = strstr (at + 1, p->product))
+            {
+              if ((at > s && g_ascii_isalnum (at[-1])) || g_ascii_isalnum (at[nl]))
+                continue;
+              g_autofree gchar *before = g_strndup (s, at - s);
+              if (g_regex_match (shr_regex (fix_before), before, 0, NULL))
+                continue;
+              g_autofree gchar *list = shr_match_group (after_name, at + nl, 1);
+              if (list == NULL)
+                continue;
+              g_autoptr (GMatchInfo) m = NULL;
+              g_regex_match (shr_regex ("(?i)" SENTENCE_RANGE), list, 0, &m);
+              for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+                {
+                  g_autofree gchar *one = g_match_info_fetch (m, 0);
+                  /* "13.0.1.180 and all earlier" as the range reader knows it. */
+                  g_autofree gchar *plain = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0,
+                                                                     "\\1", 0, NULL);
+                  shr_strv_add_unique (p->affected, g_strstrip (plain));
+                }
+            }
         }
     }
 }
@@ -792,6 +880,11 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
       const gchar *s = g_ptr_array_index (sentences, i);
       if (strlen (s) > 1200)
         continue;
+      /* Every wording above holds one of these. */
+      if (strstr (s, "enabled") == NULL && strstr (s, "configured") == NULL && strstr (s, "default") == NULL
+          && strstr (s, "turned on") == NULL && strstr (s, "exposed") == NULL && strstr (s, "場合") == NULL
+          && strstr (s, "無効") == NULL && strstr (s, "オフ") == NULL)
+        continue;
       if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
         {
           add_condition (ctx->record, s);
@@ -837,6 +930,10 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
       if (strlen (s) > 600)
+        continue;
+      /* Every wording above holds one of these. */
+      if (strstr (s, "not ") == NULL && strstr (s, "影響") == NULL && strstr (s, "only") == NULL
+          && strstr (s, "Only") == NULL)
         continue;
       if (g_regex_match (shr_regex (others), s, 0, NULL))
         {

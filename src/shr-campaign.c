@@ -1181,7 +1181,15 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
         "|(?:fund|funds|funding|finance|financing|benefit|benefits|helps?)"
         "|(?:affiliate|subsidiary|branch|division|unit|arm)\\s+of\\s+(?:a|an)"
         "|(?:hackers|actors|groups?|attackers|operators|spies)\\s+(?:from|based\\s+in|out\\s+of|in))\\s+(?:the\\s+)?$";
-  if (matches_start (home_after, after) || matches (home_before, before))
+  /* The name's abbreviation between it and what follows says nothing
+   * ("People's Republic of China (PRC) state-sponsored actors"), nor does
+   * the parenthesis closing round the abbreviation itself. */
+  const gchar *rest = after;
+  if (*rest == ')')
+    rest++;
+  else if (matches_start ("\\A\\s*\\([^()\\n]{1,15}\\)", rest))
+    rest = strchr (rest, ')') + 1;
+  if (matches_start (home_after, rest) || matches (home_before, before))
     return TRUE;
   /* Right before an actor's or a reporter's name: "Russian APT28", "the
    * South Korean National Police Agency". */

@@ -716,15 +716,16 @@ add_kind_word (ShrLexicon *lex, gchar *word, gpointer data)
   add_word (lex, word, ke->kind, ke->entry, WORD_PLAIN);
 }
 
+/* A sector or region row; column @links_col holds its parents or members. */
 static LabelRow *
-label_row (ShrLexicon *lex, gchar **f, guint n, GPtrArray *into, ShrLexiconKind kind)
+label_row (ShrLexicon *lex, gchar **f, guint n, guint links_col, GPtrArray *into, ShrLexiconKind kind)
 {
   LabelRow *row = g_new0 (LabelRow, 1);
   ShrLabelEntry *e = &row->label;
   e->key = intern (lex, f[0]);
   e->label_ja = intern (lex, f[1]);
   e->label_en = intern (lex, f[2]);
-  row->links = (n > 4 && *g_strstrip (f[4])) ? g_strsplit (f[4], "|", -1) : g_new0 (gchar *, 1);
+  row->links = (n > links_col && *g_strstrip (f[links_col])) ? g_strsplit (f[links_col], "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (into, row);
   KindEntry ke = { kind, e };
   if (n > 3)
@@ -742,9 +743,10 @@ sector_row (ShrLexicon *lex, gchar **f, guint n)
         each_word (f[3], add_kind_word, lex, &ke);
       return;
     }
-  LabelRow *row = label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
+  LabelRow *row = label_row (lex, f, n, SHR_SECTOR_PARENTS_COL, lex->sectors, SHR_LEXICON_SECTOR);
   g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (row->label.key, -1), row);
-  g_auto (GStrv) stix = (n > 5 && *f[5]) ? g_strsplit (f[5], "|", -1) : g_new0 (gchar *, 1);
+  g_auto (GStrv) stix = (n > SHR_SECTOR_STIX_COL && *f[SHR_SECTOR_STIX_COL]) ? g_strsplit (f[SHR_SECTOR_STIX_COL], "|", -1)
+                                                                     : g_new0 (gchar *, 1);
   for (guint i = 0; stix[i] != NULL; i++)
     if (!g_hash_table_contains (lex->sector_by_name, stix[i]))
       g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (g_strstrip (stix[i]), -1), row);
@@ -764,7 +766,7 @@ region_row (ShrLexicon *lex, gchar **f, guint n)
   g_auto (GStrv) codes = g_strsplit (f[0], "=", -1);
   gchar *key = f[0];
   f[0] = codes[0];
-  LabelRow *row = label_row (lex, f, n, lex->regions, SHR_LEXICON_REGION);
+  LabelRow *row = label_row (lex, f, n, SHR_REGION_MEMBERS_COL, lex->regions, SHR_LEXICON_REGION);
   f[0] = key;
   for (guint i = 0; codes[i] != NULL; i++)
     g_hash_table_insert (lex->region_by_code, g_ascii_strup (g_strstrip (codes[i]), -1), row);

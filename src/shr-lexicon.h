@@ -12,7 +12,8 @@
  *                 products.tsv gives is never taken from products-kev.tsv.
  *   actors.tsv    name  aliases  country-or-empty  kind ("ransomware" or
  *                 empty). Rows that share a name are one actor.
- *   sectors.tsv   key  label_ja  label_en  words  parents  stix
+ *   sectors.tsv   key  label_ja  label_en  words  noun_ja  noun_en  parents
+ *                 stix (the nouns are the notices')
  *   regions.tsv   code[=other-code]  label_ja  label_en  words  members
  *                 (in both, the row keyed '-' lists phrases that hold a
  *                 word of the list and name nothing: "transport layer")
@@ -29,6 +30,12 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* Columns (from 0) of sectors.tsv and regions.tsv that the lexicon and the
+ * vocabulary read beyond the first four. */
+#define SHR_SECTOR_PARENTS_COL 6
+#define SHR_SECTOR_STIX_COL 7
+#define SHR_REGION_MEMBERS_COL 4
 
 typedef struct _ShrLexicon ShrLexicon;
 

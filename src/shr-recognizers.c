@@ -393,6 +393,26 @@ jvn_detect (ShrExtractContext *ctx)
   return matches ("\\bJVN(?:VU|TA)?#\\d{6,8}\\b|\\bJVNDB-\\d{4}-\\d{6}\\b", t);
 }
 
+
+/* 「株式会社エグザンプルソフトが提供する」「Demo Corporation が提供する」
+ * 「ExampleWiki プロジェクトが提供する」: the maker, a Latin name with its
+ * spaces. 「開発者が提供する情報」 (the developer) names no one. */
+static gchar *
+jvn_vendor (const gchar *body)
+{
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                            "[ \\t]?が提供する"),
+                 body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      if (strcmp (v, "開発者") != 0 && !g_str_has_suffix (v, "開発者"))
+        return g_steal_pointer (&v);
+    }
+  return NULL;
+}
+
 static void
 jvn_extract (ShrExtractContext *ctx)
 {
@@ -411,7 +431,7 @@ jvn_extract (ShrExtractContext *ctx)
   g_autofree gchar *subject_part = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
   /* The vendor as JVN writes it: 「株式会社エグザンプルソフトが提供する」,
    * else the first line under 「ベンダ情報」. */
-  g_autofree gchar *vendor = shr_match_group ("([^\\s、。「」]{2,40}?)が提供する", ctx->body, 1);
+  g_autofree gchar *vendor = jvn_vendor (ctx->body);
   if (vendor == NULL)
     vendor = shr_match_group ("^ベンダ情報\\s*\\n\\s*([^\\n]+)$", ctx->body, 1);
   if (subject_part != NULL && shr_add_lexicon_products (ctx, subject_part) == 0)
@@ -579,7 +599,14 @@ newsy_sender (ShrExtractContext *ctx)
 static const ShrSource *
 find_source (ShrExtractContext *ctx)
 {
-  return shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head, newsy_sender (ctx));
+  /* detect() and extract() both ask: look once. */
+  if (!ctx->source_looked_up)
+    {
+      ctx->source = shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
+                                      newsy_sender (ctx));
+      ctx->source_looked_up = TRUE;
+    }
+  return ctx->source;
 }
 
 /* Cisco's table: under a header naming the "First Fixed Release", one row
@@ -613,16 +640,15 @@ add_fixed_table (ShrProduct *p, const gchar *body)
 static void
 psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
 {
-  /* Fixed releases as PSIRTs write them: "Upgrade to 7.4.3 or above",
-   * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
+  /* The subject names the product first; the body's products come from
+   * the scan every mail gets (shr-extract.c). */
   shr_add_lexicon_products (ctx, ctx->subject);
-  shr_add_lexicon_products (ctx, ctx->body);
   /* The versions prose gives as fixed are read for every source (shr-extract.c);
    * Cisco's table of first fixed releases is this family's own. */
   if (ctx->record->products->len > 0)
     add_fixed_table (g_ptr_array_index (ctx->record->products, 0), ctx->body);
-  ctx->products_exact = ctx->record->products->len > 0;
   (void) src;
+  return;
 }
 
 /* The package a distribution advisory is about, from its subject:
@@ -669,25 +695,35 @@ distribution_package (ShrExtractContext *ctx)
 static void
 distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *package)
 {
-  g_autofree gchar *quoted = g_regex_escape_string (package, -1);
-  /* A pattern per package: built at run time, so not through shr_regex(). */
-  g_autofree gchar *nvr = g_strdup_printf (
-      "(?<![\\w.+-])%s-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)(?:\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64))(?:\\.rpm)?(?![\\w-])",
-      quoted);
-  g_autoptr (GRegex) re = g_regex_new (nvr, G_REGEX_CASELESS, 0, NULL);
+  /* Built packages named as package managers name them; only those of
+   * @package count ("cups-libs" is another package). */
+  static const gchar *nvra =
+    "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
+    "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
   g_autoptr (GMatchInfo) m = NULL;
-  if (re != NULL && g_regex_match (re, ctx->body, 0, &m))
-    while (g_match_info_matches (m))
-      {
-        g_autofree gchar *v = g_match_info_fetch (m, 1);
-        add_fixed (p, v);
-        g_match_info_next (m, NULL);
-      }
+  g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      if (g_ascii_strcasecmp (name, package) != 0)
+        continue;
+      g_autofree gchar *v = g_match_info_fetch (m, 2);
+      add_fixed (p, v);
+    }
   if (p->fixed->len > 0)
     return;
-  g_autofree gchar *atom = g_strdup_printf (">=\\s*(?:[\\w-]+/)?%s-(\\d[\\w.+~-]*)", quoted);
-  g_autoptr (GRegex) atom_re = g_regex_new (atom, G_REGEX_CASELESS, 0, NULL);
-  g_autofree gchar *v = atom_re ? shr_sources_match (atom_re, ctx->body) : NULL;
+  /* Gentoo's ">=app-containers/containerd-1.6.19". */
+  g_autofree gchar *v = NULL;
+  {
+    g_autoptr (GMatchInfo) am = NULL;
+    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0, &am);
+    for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
+      {
+        g_autofree gchar *name = g_match_info_fetch (am, 1);
+        if (g_ascii_strcasecmp (name, package) == 0)
+          v = g_match_info_fetch (am, 2);
+      }
+  }
   if (v == NULL)
     v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]", ctx->body, 1);
   if (v == NULL)

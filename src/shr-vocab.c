@@ -350,8 +350,19 @@ owned_name (ShrWordTables *t, gchar *name)
   return name;
 }
 
+/* Field @i of a row, NULL when the row is shorter. */
+static gchar *
+nth_field (gchar **f, guint i)
+{
+  for (guint k = 0; k < i; k++)
+    if (f[k] == NULL)
+      return NULL;
+  return f[i];
+}
+
+/* A sector or region row; @links_col holds its parents or members. */
 static LabelRow *
-label_row (GPtrArray *rows, gchar **f)
+label_row (GPtrArray *rows, gchar **f, guint links_col)
 {
   LabelRow *row = g_new0 (LabelRow, 1);
   for (int i = 0; i < 3; i++)
@@ -359,7 +370,8 @@ label_row (GPtrArray *rows, gchar **f)
   row->entry.key = row->fields[0];
   row->entry.label_ja = row->fields[1];
   row->entry.label_en = row->fields[2];
-  row->links = f[3] != NULL && f[4] != NULL && *g_strstrip (f[4]) ? g_strsplit (f[4], "|", -1) : g_new0 (gchar *, 1);
+  gchar *links = nth_field (f, links_col);
+  row->links = links != NULL && *g_strstrip (links) ? g_strsplit (links, "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (rows, row);
   return row;
 }
@@ -369,12 +381,13 @@ sector_row (ShrWordTables *t, gchar **f, GError **error)
 {
   if (strcmp (f[0], "-") == 0) /* phrases that name no sector */
     return TRUE;
-  LabelRow *row = label_row (t->sectors, f);
+  LabelRow *row = label_row (t->sectors, f, SHR_SECTOR_PARENTS_COL);
   g_hash_table_insert (t->sector_by_key, (gpointer) owned_name (t, g_ascii_strdown (row->fields[0], -1)), row);
   /* The STIX names a key stands for find it too. */
-  if (f[3] != NULL && f[4] != NULL && f[5] != NULL && *f[5])
+  gchar *stix_names = nth_field (f, SHR_SECTOR_STIX_COL);
+  if (stix_names != NULL && *stix_names)
     {
-      g_auto (GStrv) stix = g_strsplit (f[5], "|", -1);
+      g_auto (GStrv) stix = g_strsplit (stix_names, "|", -1);
       for (guint i = 0; stix[i] != NULL; i++)
         {
           gchar *name = g_ascii_strdown (g_strstrip (stix[i]), -1);
@@ -396,7 +409,7 @@ region_row (ShrWordTables *t, gchar **f, GError **error)
   g_auto (GStrv) codes = g_strsplit (f[0], "=", -1);
   gchar *whole = f[0];
   f[0] = codes[0];
-  LabelRow *row = label_row (t->regions, f);
+  LabelRow *row = label_row (t->regions, f, SHR_REGION_MEMBERS_COL);
   f[0] = whole;
   for (guint i = 0; codes[i] != NULL; i++)
     {

@@ -66,7 +66,8 @@ static void
 test_country_labels (void)
 {
   ShrLexicon *lex = lexicon ();
-  /* Every ISO 3166-1 country has labels, in the names in use. */
+  /* Every ISO 3166-1 country has labels, in the names in use; English
+   * labels as a sentence writes them ("operate in the United States"). */
   static const struct
   {
     const gchar *code, *ja, *en;
@@ -74,6 +75,9 @@ test_country_labels (void)
     { "TW", "台湾", "Taiwan" },     { "KR", "韓国", "South Korea" },    { "BR", "ブラジル", "Brazil" },
     { "ZA", "南アフリカ", "South Africa" }, { "VN", "ベトナム", "Vietnam" }, { "AQ", "南極大陸", "Antarctica" },
     { "SX", "シント・マールテン（オランダ領）", "Sint Maarten (Dutch part)" },
+    { "US", "米国", "the United States" }, { "NL", "オランダ", "the Netherlands" },
+    { "KY", "ケイマン諸島", "the Cayman Islands" }, { "MIDDLE-EAST", "中東", "the Middle East" },
+    { "ASIA", "アジア", "Asia" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (countries); i++)
     {
