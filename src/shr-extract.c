@@ -273,6 +273,22 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
   return FALSE;
 }
 
+/* Two vendors' products written alike but for case (Apple's "iOS", Cisco's
+ * "IOS"): the spelling tells them apart without a vendor named. A word
+ * only one product has ("Teams") still needs its vendor. */
+static const ShrProductEntry *
+spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProductEntry *a, const ShrProductEntry *b)
+{
+  if (a == NULL || b == NULL || a->product == NULL || b->product == NULL || strcmp (a->product, b->product) == 0)
+    return NULL;
+  gsize len = hit->end - hit->start;
+  if (strlen (a->product) == len && strncmp (text + hit->start, a->product, len) == 0)
+    return a;
+  if (strlen (b->product) == len && strncmp (text + hit->start, b->product, len) == 0)
+    return b;
+  return NULL;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -304,9 +320,10 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
         {
           const ShrProductEntry *other = hit->homonym;
-          if (other == NULL || !vendor_named (ctx, other->vendor))
+          if (other != NULL && vendor_named (ctx, other->vendor))
+            e = other;
+          else if ((e = spelled_as_one_of (text, hit, e, other)) == NULL)
             continue;
-          e = other;
         }
       guint before = ctx->record->products->len;
       shr_record_add_product (ctx->record, e->vendor, e->product);
@@ -321,6 +338,49 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         }
     }
   return added;
+}
+
+/* A Japanese article names a product or service no list knows in 「」,
+ * right after saying what it is: 法人向けメールセキュリティサービス
+ * 「IIJセキュアMXサービス」に不正アクセス, 同社製品「Example Gateway」の脆弱性.
+ * A name with a word of Latin script, no sentence in it, next to a flaw
+ * or an attack, is a product of the advisory. */
+static void
+add_quoted_products (ShrExtractContext *ctx, const gchar *text)
+{
+  if (g_strcmp0 (ctx->record->lang, "ja") != 0 || strstr (text, "「") == NULL)
+    return;
+  static const gchar *quoted =
+    "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|ファームウェア"
+    "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (quoted), text, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 2);
+      gint start = 0, end = 0;
+      g_match_info_fetch_pos (m, 2, &start, &end);
+      gboolean latin = FALSE;
+      for (const gchar *c = name; *c && !latin; c++)
+        latin = g_ascii_isalpha (*c);
+      if (!latin || in_aside (ctx, text, start))
+        continue;
+      ShrLexiconHit hit = { .start = start, .end = end };
+      if (!at_risk_in_article (ctx, text, &hit) && g_strcmp0 (ctx->record->source_kind, "news") == 0)
+        continue;
+      /* Known to the lexicon already (「Windows」): that entry stands. */
+      g_autoptr (GArray) known = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, name);
+      if (known->len > 0)
+        continue;
+      g_strstrip (name);
+      guint before = ctx->record->products->len;
+      shr_record_add_product (ctx->record, NULL, name);
+      if (ctx->record->products->len > before && !g_hash_table_contains (ctx->record->evidence, "products"))
+        {
+          g_autofree gchar *sentence = shr_sentence_at (text, start);
+          shr_record_set_evidence (ctx->record, "products", sentence);
+        }
+    }
 }
 
 guint
@@ -1051,12 +1111,21 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
     return TRUE;
   /* Bylines, datelines, navigation, subscription and audience notes: the
    * page around an article, not its lead. */
-  if (g_regex_match (shr_regex ("\\A(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
-                                "|\\A(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
-                                "|please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
-                                "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
-                                "|\\A(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z|記事一覧|ログイン|会員登録|この記事をシェア"),
-                      p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                                "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                                "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
+                     p, 0, NULL))
+    return TRUE;
+  /* The words anywhere in it: looked for only where one of their letters'
+   * runs stands (most paragraphs have none). */
+  g_autofree gchar *lower = ascii_lower (p);
+  if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL || strstr (lower, "click") != NULL
+       || strstr (lower, "cookie") != NULL || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL
+       || strstr (p, "記事") != NULL || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
+      && g_regex_match (shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                                   "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
+                                   "|記事一覧|ログイン|会員登録|この記事をシェア"),
+                        p, 0, NULL))
     return TRUE;
   /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
   guint seps = 0;
@@ -1077,16 +1146,42 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
   return ids >= 2 && ids * 2 >= words;
 }
 
+/* Where the paragraph that starts at @from ends: past the blank line
+ * (white space only) after it, or NULL at the end of the text. */
+static const gchar *
+next_blank_line (const gchar *from)
+{
+  for (const gchar *nl = strchr (from, '\n'); nl != NULL; nl = strchr (nl + 1, '\n'))
+    {
+      const gchar *c = nl + 1;
+      while (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\f' || *c == '\v')
+        c++;
+      if (*c == '\n')
+        {
+          /* The whole run of blank lines. */
+          while (*c != '\0' && g_ascii_isspace (*c))
+            c++;
+          return *c != '\0' ? c : NULL;
+        }
+    }
+  return NULL;
+}
+
 /* The first paragraph of @text that reads as the advisory's lead: prose,
  * long enough, and not page furniture. */
 static gchar *
 lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize min_ja)
 {
-  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), text, 0);
   gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
-  for (gsize i = 0; paragraphs[i] != NULL; i++)
+  /* Paragraph by paragraph, stopping at the lead (usually among the
+   * first): the text is not split whole. */
+  for (const gchar *next = text; next != NULL;)
     {
-      gchar *p = g_strstrip (paragraphs[i]);
+      const gchar *from = next;
+      const gchar *blank = next_blank_line (from);
+      next = blank;
+      g_autofree gchar *paragraph = blank != NULL ? g_strndup (from, blank - from) : g_strdup (from);
+      gchar *p = g_strstrip (paragraph);
       /* Japanese articles often write one paragraph per line (each line
        * ends a sentence); CERT alerts wrap paragraphs at a fixed width
        * (lines end anywhere), and then the lines are one paragraph. */
@@ -1590,7 +1685,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     collect_exploitation (&ctx, sentences);
   g_autoptr (GArray) hits = shr_lexicon_scan_all (lexicon, text);
   if (!ctx.products_exact)
-    add_product_hits (&ctx, text, hits);
+    {
+      add_product_hits (&ctx, text, hits);
+      if (g_strcmp0 (record->source_kind, "news") == 0 || g_strcmp0 (record->source_kind, "other") == 0)
+        add_quoted_products (&ctx, text);
+    }
   shr_campaign_collect (&ctx, text, hits);
   collect_references (&ctx);
   find_source_url (&ctx);

@@ -82,6 +82,9 @@ test_everyday_words (void)
     /* One word, two vendors' products: the vendor named decides. */
     { "Subject: APPLE-SA-2026-11-01-1 iOS 18.1\n\nApple: iOS 18.1 addresses CVE-2026-1200.\n", "iOS" },
     { "Subject: Routers hit\n\nAttackers target IOS 15.2 routers from Cisco. CVE-2026-1202.\n", "IOS" },
+    /* No vendor named: the spelling tells the two apart. */
+    { "Subject: Phones hit\n\nAttackers exploit a flaw in iOS to take over phones.\n", "iOS" },
+    { "Subject: Routers hit\n\nAttackers exploit a flaw in IOS to take over routers.\n", "IOS" },
   };
   ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
   g_assert_nonnull (lexicon);
@@ -547,6 +550,22 @@ test_versions_in_sentences (void)
     }
 }
 
+/* A Japanese article names a service no list knows in 「」 after saying
+ * what it is; a group's name in 「」 is no product, nor a quote that is a
+ * sentence. */
+static void
+test_quoted_products (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+    "エグザンプル社のサービスに不正アクセス",
+    "エグザンプル株式会社は、法人向けファイル共有サービス「Example Shareボックス」に不正アクセスがあり、"
+    "顧客情報が漏えいした可能性があると発表した。\n\n"
+    "犯罪集団「BlackExample」が関与を主張している。担当者は「Example社として対応を進める」と述べた。");
+  g_assert_cmpstr (r->lang, ==, "ja");
+  g_assert_cmpuint (r->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *) r->products->pdata[0])->product, ==, "Example Shareボックス");
+}
+
 /* A digest mail (a feed of several advisories) is read as one advisory
  * per item, each with its own id, title, CVEs, products and fixes, and
  * with what the digest says of all of them. */
@@ -635,6 +654,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/digest/items", test_digest_items);
+  g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
