@@ -1103,38 +1103,12 @@ shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key)
   return find_label (lexicon->region_by_code, key, TRUE);
 }
 
-/* Groups hold a few dozen members and nest two deep: a walk is cheaper
- * than keeping every closure. @depth bounds a cycle regions.tsv should
- * never have (update-data refuses one). */
-static gboolean
-region_member (const ShrLexicon *lexicon, const LabelRow *group, const gchar *code, guint depth)
+const gchar *const *
+shr_lexicon_region_members (const ShrLexicon *lexicon, const gchar *code)
 {
-  if (depth > 8)
-    return FALSE;
-  for (gchar **m = group->links; *m != NULL; m++)
-    {
-      if (strcmp (*m, code) == 0)
-        return TRUE;
-      const LabelRow *inner = g_hash_table_lookup (lexicon->region_by_code, *m);
-      if (inner != NULL && inner->links[0] != NULL && region_member (lexicon, inner, code, depth + 1))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-shr_lexicon_region_within (const ShrLexicon *lexicon, const gchar *code, const gchar *group)
-{
-  g_return_val_if_fail (lexicon != NULL, FALSE);
-  if (code == NULL || group == NULL)
-    return FALSE;
-  const ShrLabelEntry *c = shr_lexicon_find_region (lexicon, code);
-  const ShrLabelEntry *g = shr_lexicon_find_region (lexicon, group);
-  if (c == NULL || g == NULL)
-    return g_ascii_strcasecmp (code, group) == 0;
-  if (c == g)
-    return TRUE;
-  return region_member (lexicon, (const LabelRow *) g, c->key, 0);
+  const ShrLabelEntry *e = shr_lexicon_find_region (lexicon, code);
+  return e != NULL && ((const LabelRow *) e)->links[0] != NULL ? (const gchar *const *) ((const LabelRow *) e)->links
+                                                                : NULL;
 }
 
 const gchar *const *
@@ -1142,33 +1116,6 @@ shr_lexicon_sector_parents (const ShrLexicon *lexicon, const gchar *key)
 {
   const ShrLabelEntry *e = shr_lexicon_find_sector (lexicon, key);
   return e != NULL ? (const gchar *const *) ((const LabelRow *) e)->links : NULL;
-}
-
-static gboolean
-sector_above (const ShrLexicon *lexicon, const LabelRow *row, const LabelRow *broader, guint depth)
-{
-  if (row == broader)
-    return TRUE;
-  if (depth > 8)
-    return FALSE;
-  for (gchar **p = row->links; *p != NULL; p++)
-    {
-      const LabelRow *parent = g_hash_table_lookup (lexicon->sector_by_name, *p);
-      if (parent != NULL && sector_above (lexicon, parent, broader, depth + 1))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-shr_lexicon_sector_within (const ShrLexicon *lexicon, const gchar *key, const gchar *broader)
-{
-  g_return_val_if_fail (lexicon != NULL, FALSE);
-  const ShrLabelEntry *k = shr_lexicon_find_sector (lexicon, key);
-  const ShrLabelEntry *b = shr_lexicon_find_sector (lexicon, broader);
-  if (k == NULL || b == NULL)
-    return key != NULL && broader != NULL && g_ascii_strcasecmp (key, broader) == 0;
-  return sector_above (lexicon, (const LabelRow *) k, (const LabelRow *) b, 0);
 }
 
 gchar *

@@ -145,23 +145,19 @@ const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon,
 const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon,
                                               const gchar *key);
 
-/* TRUE when region @code is @group or one of its members, directly or
- * through another group ("JP" within "ASIA" and "EAST-ASIA"; "JP" within
- * "JP"). Codes are compared after find_region(); unknown codes are within
- * nothing but themselves. */
-gboolean shr_lexicon_region_within (const ShrLexicon *lexicon, const gchar *code,
-                                    const gchar *group);
+/* The members of region group @code as regions.tsv lists them (transfer
+ * none, NULL-terminated: countries and groups), or NULL for a country or
+ * an unknown code. "EAST-ASIA" → {"CN", "HK", "JP", …}. Whether one region
+ * lies inside another is shr_vocabulary_region_within(). */
+const gchar *const *shr_lexicon_region_members (const ShrLexicon *lexicon,
+                                                const gchar *code);
 
 /* The broader sectors of @key as sectors.tsv lists them (transfer none,
  * NULL-terminated, empty for a sector with none), or NULL when @key is
- * unknown. "water" → {"utilities", "critical-infrastructure"}. */
+ * unknown. "water" → {"utilities", "critical-infrastructure"}. Whether one
+ * sector lies under another is shr_vocabulary_sector_within(). */
 const gchar *const *shr_lexicon_sector_parents (const ShrLexicon *lexicon,
                                                 const gchar *key);
-
-/* TRUE when sector @key is @broader or under it through parents
- * ("water" within "energy" through "utilities"). */
-gboolean shr_lexicon_sector_within (const ShrLexicon *lexicon, const gchar *key,
-                                    const gchar *broader);
 
 /* Every actors.tsv row that gives @name as its name or an alias, compared
  * after normalisation (transfer container; empty when none). */

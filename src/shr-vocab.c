@@ -102,14 +102,35 @@ shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor, cons
   return e;
 }
 
+/* Whether @to is @from or reached from it through @links: a group's
+ * members, down to the countries; a sector's parents, up to the broadest.
+ * The graphs are a few dozen nodes two or three deep: a walk is cheaper
+ * than keeping every closure. @depth bounds a cycle the files should never
+ * have (update-data refuses one). */
+static gboolean
+reaches (const gchar *const *(*links) (gconstpointer, const gchar *), gconstpointer data, const gchar *from,
+         const gchar *to, guint depth)
+{
+  if (g_ascii_strcasecmp (from, to) == 0)
+    return TRUE;
+  const gchar *const *next = links (data, from);
+  for (guint i = 0; next != NULL && next[i] != NULL && depth < 8; i++)
+    if (reaches (links, data, next[i], to, depth + 1))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 shr_vocabulary_region_within (const ShrVocabulary *vocab, const gchar *code, const gchar *group)
 {
   if (code == NULL || group == NULL)
     return FALSE;
-  if (vocab == NULL || vocab->region_within == NULL)
+  /* Other codes for a region ("UK") compare as the record's ("GB"). */
+  const ShrLabelEntry *c = shr_vocabulary_find_region (vocab, code);
+  const ShrLabelEntry *g = shr_vocabulary_find_region (vocab, group);
+  if (c == NULL || g == NULL || vocab->region_members == NULL)
     return g_ascii_strcasecmp (code, group) == 0;
-  return vocab->region_within (vocab->data, code, group);
+  return reaches (vocab->region_members, vocab->data, g->key, c->key, 0);
 }
 
 const gchar *const *
@@ -120,18 +141,6 @@ shr_vocabulary_sector_parents (const ShrVocabulary *vocab, const gchar *key)
   return vocab->sector_parents (vocab->data, key);
 }
 
-static gboolean
-sector_under (const ShrVocabulary *vocab, const gchar *key, const gchar *broader, guint depth)
-{
-  if (g_ascii_strcasecmp (key, broader) == 0)
-    return TRUE;
-  const gchar *const *parents = shr_vocabulary_sector_parents (vocab, key);
-  for (guint i = 0; parents != NULL && parents[i] != NULL && depth < 8; i++)
-    if (sector_under (vocab, parents[i], broader, depth + 1))
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 shr_vocabulary_sector_within (const ShrVocabulary *vocab, const gchar *key, const gchar *broader)
 {
@@ -140,7 +149,11 @@ shr_vocabulary_sector_within (const ShrVocabulary *vocab, const gchar *key, cons
   /* STIX names and keys alike: compare the keys they stand for. */
   const ShrLabelEntry *k = shr_vocabulary_find_sector (vocab, key);
   const ShrLabelEntry *b = shr_vocabulary_find_sector (vocab, broader);
-  return sector_under (vocab, k != NULL ? k->key : key, b != NULL ? b->key : broader, 0);
+  key = k != NULL ? k->key : key;
+  broader = b != NULL ? b->key : broader;
+  if (vocab == NULL || vocab->sector_parents == NULL)
+    return g_ascii_strcasecmp (key, broader) == 0;
+  return reaches (vocab->sector_parents, vocab->data, key, broader, 0);
 }
 
 GPtrArray *
@@ -171,10 +184,10 @@ lexicon_find_region (gconstpointer data, const gchar *key)
   return shr_lexicon_find_region (data, key);
 }
 
-static gboolean
-lexicon_region_within (gconstpointer data, const gchar *code, const gchar *group)
+static const gchar *const *
+lexicon_region_members (gconstpointer data, const gchar *code)
 {
-  return shr_lexicon_region_within (data, code, group);
+  return shr_lexicon_region_members (data, code);
 }
 
 static const gchar *const *
@@ -192,7 +205,7 @@ shr_vocabulary_for_lexicon (const ShrLexicon *lexicon)
     .find_region = lexicon_find_region,
     .list_sectors = NULL,
     .data = lexicon,
-    .region_within = lexicon_region_within,
+    .region_members = lexicon_region_members,
     .sector_parents = lexicon_sector_parents,
   };
   return v;
@@ -485,28 +498,12 @@ tables_find_region (gconstpointer data, const gchar *key)
   return row != NULL ? &row->entry : NULL;
 }
 
-static gboolean
-tables_region_member (const ShrWordTables *t, const LabelRow *group, const gchar *code, guint depth)
+static const gchar *const *
+tables_region_members (gconstpointer data, const gchar *code)
 {
-  for (gchar **m = group->links; *m != NULL && depth < 8; m++)
-    {
-      if (strcmp (*m, code) == 0)
-        return TRUE;
-      const LabelRow *inner = g_hash_table_lookup (t->region_by_key, *m);
-      if (inner != NULL && inner->links[0] != NULL && tables_region_member (t, inner, code, depth + 1))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-tables_region_within (gconstpointer data, const gchar *code, const gchar *group)
-{
-  const ShrLabelEntry *c = tables_find_region (data, code);
-  const ShrLabelEntry *g = tables_find_region (data, group);
-  if (c == NULL || g == NULL)
-    return g_ascii_strcasecmp (code, group) == 0;
-  return c == g || tables_region_member (data, (const LabelRow *) g, c->key, 0);
+  const ShrLabelEntry *e = tables_find_region (data, code);
+  return e != NULL && ((const LabelRow *) e)->links[0] != NULL ? (const gchar *const *) ((const LabelRow *) e)->links
+                                                                : NULL;
 }
 
 static const gchar *const *
@@ -535,7 +532,7 @@ shr_word_tables_vocabulary (const ShrWordTables *tables)
     .find_region = tables_find_region,
     .list_sectors = tables_list_sectors,
     .data = tables,
-    .region_within = tables_region_within,
+    .region_members = tables_region_members,
     .sector_parents = tables_sector_parents,
   };
   return v;

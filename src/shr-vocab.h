@@ -26,9 +26,10 @@ typedef struct
   /* Every sector key, in file order (transfer container); may be NULL. */
   GPtrArray *(*list_sectors) (gconstpointer data);
   gconstpointer data;
-  /* Whether region @code is @group or inside it (JP in ASIA); may be NULL
-   * (then only equal codes are). */
-  gboolean (*region_within) (gconstpointer data, const gchar *code, const gchar *group);
+  /* The members of region group @code (transfer none, NULL-terminated),
+   * or NULL for a country or an unknown code; may be NULL (then only
+   * equal codes are within each other). */
+  const gchar *const *(*region_members) (gconstpointer data, const gchar *code);
   /* The broader sectors of @key (transfer none, NULL-terminated), or NULL;
    * may be NULL. */
   const gchar *const *(*sector_parents) (gconstpointer data, const gchar *key);

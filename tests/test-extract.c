@@ -7,6 +7,7 @@
 
 #include "shr-extract.h"
 #include "shr-read.h"
+#include "shr-vocab.h"
 
 static const gchar *
 dir_of_fixtures (void)
@@ -288,6 +289,7 @@ static void
 check_campaign (JsonObject *expect, const ShrRecord *r)
 {
   const ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
   if (json_object_has_member (expect, "threat_actor"))
     {
       const gchar *actor = member_string (expect, "threat_actor");
@@ -328,7 +330,7 @@ check_campaign (JsonObject *expect, const ShrRecord *r)
     {
       gboolean named = FALSE;
       for (guint k = 0; k < r->sectors->len && !named; k++)
-        named = shr_lexicon_sector_within (lexicon, r->sectors->pdata[k], sectors->pdata[i]);
+        named = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i]);
       if (!named)
         g_test_message ("sector %s not named", (gchar *)sectors->pdata[i]);
       g_assert_true (named);
@@ -337,8 +339,8 @@ check_campaign (JsonObject *expect, const ShrRecord *r)
     {
       gboolean expected = FALSE;
       for (guint i = 0; i < sectors->len && !expected; i++)
-        expected = shr_lexicon_sector_within (lexicon, r->sectors->pdata[k], sectors->pdata[i])
-                   || shr_lexicon_sector_within (lexicon, sectors->pdata[i], r->sectors->pdata[k]);
+        expected = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i])
+                   || shr_vocabulary_sector_within (&vocab, sectors->pdata[i], r->sectors->pdata[k]);
       if (!expected)
         g_test_message ("sector %s not expected", (gchar *)r->sectors->pdata[k]);
       g_assert_true (expected);

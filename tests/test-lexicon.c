@@ -40,26 +40,28 @@ static void
 test_region_groups (void)
 {
   ShrLexicon *lex = lexicon ();
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lex);
+  const ShrVocabulary *v = &vocab;
   /* An organisation in JP is inside "Asia", through East Asia too. */
-  g_assert_true (shr_lexicon_region_within (lex, "JP", "ASIA"));
-  g_assert_true (shr_lexicon_region_within (lex, "JP", "EAST-ASIA"));
-  g_assert_true (shr_lexicon_region_within (lex, "JP", "APAC"));
-  g_assert_true (shr_lexicon_region_within (lex, "jp", "JP"));
-  g_assert_false (shr_lexicon_region_within (lex, "JP", "EUROPE"));
-  g_assert_false (shr_lexicon_region_within (lex, "JP", "SOUTHEAST-ASIA"));
-  g_assert_true (shr_lexicon_region_within (lex, "VN", "SOUTHEAST-ASIA"));
-  g_assert_true (shr_lexicon_region_within (lex, "SA", "MIDDLE-EAST"));
-  g_assert_true (shr_lexicon_region_within (lex, "DE", "EU"));
-  g_assert_false (shr_lexicon_region_within (lex, "NO", "EU"));
-  g_assert_true (shr_lexicon_region_within (lex, "NO", "EUROPE"));
-  g_assert_true (shr_lexicon_region_within (lex, "BR", "LATAM"));
+  g_assert_true (shr_vocabulary_region_within (v, "JP", "ASIA"));
+  g_assert_true (shr_vocabulary_region_within (v, "JP", "EAST-ASIA"));
+  g_assert_true (shr_vocabulary_region_within (v, "JP", "APAC"));
+  g_assert_true (shr_vocabulary_region_within (v, "jp", "JP"));
+  g_assert_false (shr_vocabulary_region_within (v, "JP", "EUROPE"));
+  g_assert_false (shr_vocabulary_region_within (v, "JP", "SOUTHEAST-ASIA"));
+  g_assert_true (shr_vocabulary_region_within (v, "VN", "SOUTHEAST-ASIA"));
+  g_assert_true (shr_vocabulary_region_within (v, "SA", "MIDDLE-EAST"));
+  g_assert_true (shr_vocabulary_region_within (v, "DE", "EU"));
+  g_assert_false (shr_vocabulary_region_within (v, "NO", "EU"));
+  g_assert_true (shr_vocabulary_region_within (v, "NO", "EUROPE"));
+  g_assert_true (shr_vocabulary_region_within (v, "BR", "LATAM"));
   /* UK is another code for GB. */
   g_assert_cmpstr (shr_lexicon_find_region (lex, "UK")->key, ==, "GB");
-  g_assert_true (shr_lexicon_region_within (lex, "UK", "GB"));
-  g_assert_true (shr_lexicon_region_within (lex, "UK", "WESTERN-EUROPE"));
+  g_assert_true (shr_vocabulary_region_within (v, "UK", "GB"));
+  g_assert_true (shr_vocabulary_region_within (v, "UK", "WESTERN-EUROPE"));
   /* A code no list knows is within itself only. */
-  g_assert_true (shr_lexicon_region_within (lex, "XX", "XX"));
-  g_assert_false (shr_lexicon_region_within (lex, "XX", "ASIA"));
+  g_assert_true (shr_vocabulary_region_within (v, "XX", "XX"));
+  g_assert_false (shr_vocabulary_region_within (v, "XX", "ASIA"));
 }
 
 static void
@@ -111,6 +113,8 @@ static void
 test_sector_hierarchy (void)
 {
   ShrLexicon *lex = lexicon ();
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lex);
+  const ShrVocabulary *v = &vocab;
   const gchar *const *water = shr_lexicon_sector_parents (lex, "water");
   g_assert_nonnull (water);
   g_assert_cmpstr (water[0], ==, "utilities");
@@ -118,12 +122,12 @@ test_sector_hierarchy (void)
   g_assert_null (water[2]);
   g_assert_null (shr_lexicon_sector_parents (lex, "no-such-sector"));
   g_assert_nonnull (shr_lexicon_sector_parents (lex, "energy"));
-  g_assert_true (shr_lexicon_sector_within (lex, "water", "energy"));      /* through utilities */
-  g_assert_true (shr_lexicon_sector_within (lex, "semiconductor", "manufacturing"));
-  g_assert_true (shr_lexicon_sector_within (lex, "aerospace", "defense"));
-  g_assert_true (shr_lexicon_sector_within (lex, "cryptocurrency", "finance"));
-  g_assert_false (shr_lexicon_sector_within (lex, "finance", "cryptocurrency"));
-  g_assert_false (shr_lexicon_sector_within (lex, "energy", "water"));
+  g_assert_true (shr_vocabulary_sector_within (v, "water", "energy"));      /* through utilities */
+  g_assert_true (shr_vocabulary_sector_within (v, "semiconductor", "manufacturing"));
+  g_assert_true (shr_vocabulary_sector_within (v, "aerospace", "defense"));
+  g_assert_true (shr_vocabulary_sector_within (v, "cryptocurrency", "finance"));
+  g_assert_false (shr_vocabulary_sector_within (v, "finance", "cryptocurrency"));
+  g_assert_false (shr_vocabulary_sector_within (v, "energy", "water"));
   /* STIX names stand for their keys; the record's old keys stay. */
   g_assert_cmpstr (shr_lexicon_find_sector (lex, "financial-services")->key, ==, "finance");
   g_assert_cmpstr (shr_lexicon_find_sector (lex, "technology")->key, ==, "it");
