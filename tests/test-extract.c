@@ -568,6 +568,45 @@ test_quoted_products (void)
   g_assert_cmpstr (((ShrProduct *) r->products->pdata[0])->product, ==, "Example Shareボックス");
 }
 
+/* What the flaw needs to be reachable, as the advisory words it: a
+ * setting that must be on, a default that is off, a feature it lives in;
+ * a plain flaw has none. */
+static void
+test_conditions (void)
+{
+  static const struct
+  {
+    const gchar *body;
+    const gchar *condition; /* a part of the recorded condition, or NULL */
+  } cases[] = {
+    { "A flaw in Apache Tomcat allows code execution only if writes are enabled for the default servlet. "
+      "CVE-2026-31001.",
+      "writes are enabled" },
+    { "Apache Tomcat is affected when the PUT method is used (disabled by default). CVE-2026-31002.",
+      "disabled by default" },
+    { "Attackers exploit CVE-2026-31003, a privilege escalation vulnerability found in the web user interface (UI) "
+      "feature in Cisco IOS XE software.",
+      "web user interface (UI) feature in Cisco IOS XE" },
+    { "FortiOS の SSL-VPN 機能における脆弱性（CVE-2026-31004）を悪用する攻撃が確認されています。", "SSL-VPN 機能における脆弱性" },
+    { "A heap overflow in FortiOS allows remote code execution. CVE-2026-31005.", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrRecord) r = extract_text ("Security advisory", cases[i].body);
+      g_assert_cmpuint (r->products->len, >=, 1);
+      const ShrProduct *p = g_ptr_array_index (r->products, 0);
+      if (cases[i].condition == NULL)
+        {
+          g_assert_cmpuint (p->conditions->len, ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (p->conditions->len, ==, 1);
+      const gchar *got = g_ptr_array_index (p->conditions, 0);
+      if (strstr (got, cases[i].condition) == NULL)
+        g_error ("case %zu: condition \"%s\" does not hold \"%s\"", i, got, cases[i].condition);
+    }
+}
+
 /* A digest mail (a feed of several advisories) is read as one advisory
  * per item, each with its own id, title, CVEs, products and fixes, and
  * with what the digest says of all of them. */
@@ -656,6 +695,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/digest/items", test_digest_items);
+  g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
