@@ -20,6 +20,7 @@
 #include "shr-pipeline.h"
 #include "shr-service.h"
 #include "shr-store.h"
+#include "shr-test-hooks.h"
 
 /* ---- what one run needs ----------------------------------------------------- */
 
@@ -98,7 +99,7 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
   const gchar *batch = g_getenv ("SHIRASE_BATCH");
   if (batch != NULL && atoi (batch) > 0)
     shr_watch_set_batch_size (r->watch, (guint)atoi (batch));
-  if (g_getenv ("SHIRASE_TEST_NO_MOVE") != NULL)
+  if (shr_test_env ("SHIRASE_TEST_NO_MOVE") != NULL)
     shr_watch_set_disable_move (r->watch, TRUE);
   /* [state] commit = batch (the default): one transaction per fetched
    * batch. As safe as one per message: nothing is moved before its commit,

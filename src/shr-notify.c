@@ -15,6 +15,7 @@
 #include "shr-profile.h"
 #include "shr-render.h"
 #include "shr-send.h"
+#include "shr-test-hooks.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
@@ -41,6 +42,7 @@ struct _ShrNotify
   gboolean digest;     /* [digest] enabled (default true) */
   gint digest_minute;  /* [digest] time, minutes after midnight (9:00) */
   gint hourly_cap;     /* [recipients] hourly_cap; 0: no cap */
+  gint64 clock_offset; /* shr_notify_set_clock_offset */
 };
 
 void
@@ -204,14 +206,22 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
   return g_steal_pointer (&n);
 }
 
-/* Now, in Unix seconds. SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the
- * clock of replies, reminders, expiry, the digest and the hourly cap forward:
- * tests cannot wait for hours. */
-static gint64
-notify_now (void)
+void
+shr_notify_set_clock_offset (ShrNotify *n, gint64 seconds)
 {
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const gchar *offset = g_getenv ("SHIRASE_TEST_CLOCK_OFFSET");
+  g_return_if_fail (n != NULL);
+  n->clock_offset = seconds;
+}
+
+/* Now, in Unix seconds, on the clock of replies, reminders, expiry, the
+ * digest and the hourly cap: tests cannot wait for hours, so
+ * shr_notify_set_clock_offset and SHIRASE_TEST_CLOCK_OFFSET (seconds; test
+ * builds only) move it forward. */
+static gint64
+notify_now (ShrNotify *n)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC + n->clock_offset;
+  const gchar *offset = shr_test_env ("SHIRASE_TEST_CLOCK_OFFSET");
   if (offset != NULL)
     now += g_ascii_strtoll (offset, NULL, 10);
   return now;
@@ -545,7 +555,7 @@ fold_over_cap (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, GPtrArray *
                           || json_object_get_boolean_member_with_default (g, "none", FALSE));
   if (n->hourly_cap > 0 && foldable)
     {
-      gint64 since = notify_now () - 3600;
+      gint64 since = notify_now (n) - 3600;
       g_autofree gchar *view_json = NULL;
       for (guint i = 0; i + 1 < to->len;)
         {
@@ -693,7 +703,7 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   if (!shr_store_draft_find (n->store, (const gchar *const *)ids->pdata, token, &t.draft_id, error))
     return FALSE;
   ShrReplyResult result = { 0 };
-  gint64 now = notify_now ();
+  gint64 now = notify_now (n);
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_decided, &t, &result, error))
     return FALSE;
   /* Decisions were confirmed in their own transaction (on_decided); a
@@ -1151,7 +1161,7 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     *queued = 0;
   if (sent != NULL)
     *sent = 0;
-  gint64 now = notify_now ();
+  gint64 now = notify_now (n);
   /* Nothing that fails before the outbox may hold it back: a draft that
    * cannot be rendered (a template missing from a copied [templates] dir,
    * say) must not stop the notices already approved. Each failure is

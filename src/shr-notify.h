@@ -42,6 +42,11 @@ ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *conf
                            GError **error);
 void shr_notify_free (ShrNotify *notify);
 
+/* Moves the clock of replies, reminders, expiry, the digest and the hourly
+ * cap @seconds forward (the outbox keeps the real time): for tests, which
+ * cannot wait for hours. */
+void shr_notify_set_clock_offset (ShrNotify *notify, gint64 seconds);
+
 /* [approval] approvers, bare addresses (transfer none). */
 const gchar *const *shr_notify_get_approvers (ShrNotify *notify);
 

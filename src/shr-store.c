@@ -12,6 +12,8 @@
  *   the read-to-write upgrade of a deferred transaction.
  * - Prepared statements are cached per SQL text: the watcher runs the same
  *   few statements thousands of times. */
+#include "config.h"
+
 #include "shr-store.h"
 
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "shr-error.h"
+#include "shr-test-hooks.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -195,7 +198,7 @@ count_commit (void)
 {
   if (g_once_init_enter (&abort_after_once))
     {
-      const gchar *v = g_getenv ("SHIRASE_TEST_ABORT_AFTER");
+      const gchar *v = shr_test_env ("SHIRASE_TEST_ABORT_AFTER");
       gint64 n = v != NULL ? g_ascii_strtoll (v, NULL, 10) : 0;
       g_once_init_leave (&abort_after_once, (gsize) CLAMP (n, 0, G_MAXINT) + 1);
     }

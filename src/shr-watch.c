@@ -19,6 +19,7 @@
 
 #include "shr-limits.h"
 #include "shr-secret.h"
+#include "shr-test-hooks.h"
 
 /* RFC 2177: a server may drop an IDLE after 30 minutes; re-issue before. */
 #define IDLE_REFRESH_SECONDS (28 * 60)
@@ -1111,7 +1112,7 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
       return TRUE;
     }
   guint refresh = IDLE_REFRESH_SECONDS;
-  const gchar *test_refresh = g_getenv ("SHIRASE_TEST_IDLE_SECONDS");
+  const gchar *test_refresh = shr_test_env ("SHIRASE_TEST_IDLE_SECONDS");
   if (test_refresh != NULL && atoi (test_refresh) > 0)
     refresh = (guint)atoi (test_refresh);
   guint seconds = max_seconds > 0 ? MIN (max_seconds, refresh) : refresh;

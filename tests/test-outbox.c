@@ -2,6 +2,8 @@
  * message, per-recipient outcomes, backoff, a server that is down, a
  * sender that crashed mid-run (lease), giving up. The same runner against
  * the real Postfix is in tests/send-smtp.sh. */
+#include "config.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "shr-outbox.h"
 #include "shr-store.h"
+#include "shr-test-hooks.h"
 #include "test-util.h"
 
 #define T0 1772500000
@@ -533,6 +536,12 @@ test_crash_points (Fixture *f, gconstpointer data)
   };
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
     {
+      if (points[i].abort_after != NULL && !SHR_TEST_HOOKS_ENABLED)
+        {
+          g_test_message ("crash point %s: skipped (SHIRASE_TEST_ABORT_AFTER needs --enable-test-hooks)",
+                          points[i].name);
+          continue;
+        }
       g_test_message ("crash point %s", points[i].name);
       g_autofree gchar *dir = g_build_filename (f->dir, points[i].name, NULL);
       g_autofree gchar *file = g_build_filename (f->dir, "deliveries", NULL);
@@ -601,6 +610,11 @@ v1_child (void)
 static void
 test_migrate_v1 (Fixture *f, gconstpointer data)
 {
+  if (!SHR_TEST_HOOKS_ENABLED)
+    {
+      g_test_skip ("SHIRASE_TEST_ABORT_AFTER needs a build configured with --enable-test-hooks");
+      return;
+    }
   g_autofree gchar *sqlite = g_find_program_in_path ("sqlite3");
   if (sqlite == NULL)
     {

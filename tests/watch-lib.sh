@@ -11,6 +11,21 @@ mail=$top_src/tests/data/mail
 shirase=$top_build/shirase
 export SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_src/data}
 
+# test_hooks: whether this build has the SHIRASE_TEST_* switches
+# (configure --enable-test-hooks); need_test_hooks WHY: skip without them.
+test_hooks ()
+{
+  case ${SHR_TEST_HOOKS:-} in
+    yes) return 0 ;;
+    no) return 1 ;;
+    *) grep -q '^#define SHR_TEST_HOOKS 1' "$top_build/config.h" 2>/dev/null ;;
+  esac
+}
+need_test_hooks () { test_hooks || { echo "SKIP: $1 needs a build configured with --enable-test-hooks"; exit 77; }; }
+# A test that sets NEED_TEST_HOOKS=WHY before sourcing this file is skipped
+# before the mail stack starts.
+[ -z "${NEED_TEST_HOOKS:-}" ] || need_test_hooks "$NEED_TEST_HOOKS"
+
 "$ms" check || exit 77
 [ -x "$shirase" ] || { echo "FAIL: $shirase not built"; exit 1; }
 
