@@ -251,7 +251,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
   guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
   guint dups = 0;
   g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
-  g_autofree gboolean *is_reply = g_new0 (gboolean, n);
+  g_autofree ShrMessage **replies = g_new0 (ShrMessage *, n);
   PrepJob job = { r->pipeline, msgs, prep, (gint)n, 0, 0, { 0 }, { 0 } };
   g_mutex_init (&job.lock);
   g_cond_init (&job.ready);
@@ -275,7 +275,7 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
           break;
         }
       disp[i] = disposition_for (res.outcome, r->notify != NULL);
-      is_reply[i] = res.outcome == SHR_OUTCOME_REPLY;
+      replies[i] = g_steal_pointer (&res.message);
       log_result (&msgs[i], &res);
       if (res.duplicate)
         dups++;
@@ -296,6 +296,8 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
     {
       if (r->batch_txn)
         shr_store_rollback (r->store);
+      for (guint k = 0; k < n; k++)
+        shr_message_free (replies[k]);
       return FALSE;
     }
   if (r->batch_txn)
@@ -313,10 +315,10 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
    * Only a reply whose decision is committed leaves the folder. */
   for (guint k = 0; k < *n_done && r->notify != NULL; k++)
     {
-      if (!is_reply[k])
+      if (replies[k] == NULL)
         continue;
       g_autoptr (GError) local = NULL;
-      if (shr_notify_reply (r->notify, msgs[k].raw, &local))
+      if (shr_notify_reply (r->notify, replies[k], &local))
         disp[k] = SHR_WATCH_DONE;
       else
         g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder, read again on the next pass",
@@ -331,6 +333,8 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       else if (queued > 0 || sent > 0)
         g_message ("%u drafts queued, %u mails sent", queued, sent);
     }
+  for (guint k = 0; k < n; k++)
+    shr_message_free (replies[k]);
   for (guint k = 0; k <= SHR_OUTCOME_REPLY; k++)
     r->counts[k] += counts[k];
   r->duplicates += dups;

@@ -2,15 +2,16 @@
  * reply must pass, and the decision rule (DESIGN.md "Approval by reply").
  *
  * Everything here but the secret file and shr_approve_decide is pure: the
- * watcher parses the reply (GMime) into a ShrReply, looks the draft up in
- * the store, and asks shr_approve_verify whether the reply counts and
- * shr_approve_parse_command what it says; shr_approve_decide then records
- * the decision in one transaction. */
+ * reply is parsed once by shr-read (the pipeline's ShrMessage) and seen
+ * here as a ShrReply; shr_approve_verify says whether it counts for a
+ * draft and shr_approve_parse_command what it says; shr_approve_decide
+ * then records the decision in one transaction. */
 #pragma once
 
 #include <glib.h>
 
 #include "shr-error.h"
+#include "shr-read.h"
 #include "shr-store.h"
 
 G_BEGIN_DECLS
@@ -43,14 +44,10 @@ gboolean shr_approve_token_equal (const gchar *a, const gchar *b);
  * shr_approve_token makes them. (transfer full) or NULL. */
 gchar *shr_approve_subject_token (const gchar *subject);
 
-/* Caps on what a reply can make us hold: the part of a line read for a
- * command, the Message-IDs kept from In-Reply-To and References (a longer
- * thread still matches by its first ones, or by the token), and the
- * Authentication-Results headers looked at (the receiving server's own
- * is on top). */
+/* The part of a line read for a command. (What a reply can make us hold
+ * otherwise is capped by the reader: SHR_MAX_MESSAGE_REFS,
+ * SHR_MAX_AUTH_RESULTS, SHR_MAX_REPLY_TEXT_BYTES in shr-limits.h.) */
 #define SHR_MAX_COMMAND_LINE_BYTES 1024
-#define SHR_MAX_REPLY_REFS 200
-#define SHR_MAX_REPLY_AUTH_RESULTS 50
 
 /* ---- the reply's command ---------------------------------------------------- */
 
@@ -76,42 +73,27 @@ ShrCommand shr_approve_parse_command (const gchar *body, gchar **reason);
 
 /* ---- the reply and its checks ------------------------------------------------ */
 
+/* A reply as the approval step sees it: the fields of its ShrMessage
+ * (shr-read.h says how each is read). */
 typedef struct
 {
-  gchar *from;             /* the bare address, lower-case */
+  gchar *from;             /* the one sender, canonical; NULL: nobody's */
   gchar *message_id;       /* without <>, or NULL */
-  GPtrArray *refs;         /* In-Reply-To and References ids, without <> */
+  GPtrArray *refs;         /* In-Reply-To, then References nearest first */
   gchar *subject;          /* decoded, or NULL */
   gchar *automatic;        /* why it is an automatic reply, or NULL */
-  GPtrArray *auth_results; /* Authentication-Results values, in order */
-  gchar *body;             /* the text/plain body, or NULL */
+  GPtrArray *auth_results; /* Authentication-Results values, topmost first */
+  gchar *body;             /* the first inline text/plain part, or NULL */
 } ShrReply;
 
-/* (transfer full) */
-ShrReply *shr_reply_new (void);
+/* (transfer full) The reply's view of @message (copied). */
+ShrReply *shr_reply_new_from_message (const ShrMessage *message);
 void shr_reply_free (ShrReply *reply);
-
-/* (transfer full) The reply's fields from a parsed message: every header
- * through shr_reply_add_header (decoded, in order, so the topmost
- * Authentication-Results comes first) and the first text/plain part as the
- * body (at most SHR_MAX_REPLY_BODY_BYTES; a longer one is cut at a
- * character boundary: the command is in its first lines). @message is a
- * GMimeMessage (gpointer keeps GMime out of this header). */
-ShrReply *shr_reply_new_from_message (gpointer message);
-
-#define SHR_MAX_REPLY_BODY_BYTES (256 * 1024)
-
-/* Feeds one (decoded) header of the reply: From, Message-ID, In-Reply-To,
- * References, Subject, Authentication-Results, and those that mark an
- * automatic reply (Auto-Submitted other than "no", X-Autoreply,
- * X-Autorespond, Precedence bulk/list/junk/auto_reply). Others are
- * ignored. */
-void shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value);
 
 /* The [approval] group. */
 typedef struct
 {
-  gchar **approvers; /* lower-case addresses */
+  gchar **approvers; /* canonical addresses (shr_address_canonical) */
   gboolean require_auth_results;
   gchar *trusted_authserv_id;
   guint quorum;       /* default 1 */
@@ -120,7 +102,8 @@ typedef struct
 } ShrApprovalConfig;
 
 /* (transfer full) From @keyfile's [approval]; SHR_CONFIG_ERROR on a
- * missing approvers key or a bad number. */
+ * missing approvers key, an approver that is not one address, or a bad
+ * number. */
 ShrApprovalConfig *shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error);
 void shr_approval_config_free (ShrApprovalConfig *config);
 

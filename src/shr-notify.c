@@ -17,8 +17,6 @@
 #include "shr-send.h"
 #include "shr-test-hooks.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 
 struct _ShrNotify
 {
@@ -83,19 +81,6 @@ shr_notify_configured (GKeyFile *kf)
   return g_key_file_has_key (kf, "smtp", "url", NULL) && g_key_file_has_key (kf, "approval", "approvers", NULL);
 }
 
-/* "Name <addr>" or "addr" -> "addr" (lower case), or NULL. */
-static gchar *
-address_of (const gchar *text)
-{
-  const gchar *lt = strrchr (text, '<');
-  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (text);
-  g_strstrip (a);
-  if (strchr (a, '@') == NULL)
-    return NULL;
-  return g_ascii_strdown (a, -1);
-}
-
 /* Adds the addresses of the comma/semicolon list @text to @out, once each. */
 static void
 add_addresses (GPtrArray *out, const gchar *text)
@@ -105,7 +90,7 @@ add_addresses (GPtrArray *out, const gchar *text)
   g_auto (GStrv) parts = g_strsplit_set (text, ",;", -1);
   for (gchar **p = parts; *p != NULL; p++)
     {
-      g_autofree gchar *a = address_of (*p);
+      g_autofree gchar *a = shr_address_from_header (*p);
       if (a == NULL)
         continue;
       gboolean seen = FALSE;
@@ -155,7 +140,7 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
   if (n->smtp == NULL)
     return NULL;
   n->from = g_strdup (n->smtp->from);
-  n->from_address = n->from != NULL ? address_of (n->from) : NULL;
+  n->from_address = n->from != NULL ? shr_address_from_header (n->from) : NULL;
   if (n->from_address == NULL)
     {
       g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_MISSING_KEY,
@@ -670,27 +655,19 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
 
 /* ---- replies in -------------------------------------------------------------------- */
 
-static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
+static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *result,
                                  GError **error);
 
 gboolean
-shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
+shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
 {
-  g_return_val_if_fail (n != NULL && raw != NULL, FALSE);
-  gsize len = 0;
-  const gchar *data = g_bytes_get_data (raw, &len);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  g_autoptr (GMimeMessage) msg = g_mime_parser_construct_message (parser, NULL);
-  if (msg == NULL)
-    {
-      g_message ("a reply to a draft that does not parse as mail: ignored");
-      return TRUE;
-    }
-  g_autoptr (ShrReply) reply = shr_reply_new_from_message (msg);
+  g_return_val_if_fail (n != NULL && message != NULL, FALSE);
+  g_autoptr (ShrReply) reply = shr_reply_new_from_message (message);
   if (reply->from == NULL)
     {
-      g_message ("a reply to a draft without From: ignored");
+      /* Nobody's mail (no From, two From headers, two addresses): never an
+       * approver's, and not answered. */
+      g_message ("a reply to a draft from nobody in particular (%s): ignored", message->sender_problem);
       return TRUE;
     }
   /* The same lookup as shr_approve_handle_reply, for the notices' draft. */
@@ -712,7 +689,7 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   gboolean ok = TRUE;
   if (result.answer
       && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING))
-    ok = explain_refused (n, reply, raw, &result, error);
+    ok = explain_refused (n, reply, &result, error);
   if (!ok)
     {
       shr_reply_result_clear (&result);
@@ -806,7 +783,7 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
  * again (delivered twice, or after a crash) gets no second answer, and
  * neither does one whose decision was recorded (it was confirmed). */
 static gboolean
-explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result, GError **error)
+explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *result, GError **error)
 {
   gboolean decided_before = FALSE;
   if (!shr_store_decision_from_reply (n->store, reply->message_id, &decided_before, error))
@@ -820,9 +797,14 @@ explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrRepl
     key = g_strdup ("no_command");
   else
     key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
-  g_autofree gchar *hash = reply->message_id != NULL
-                               ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, reply->message_id, -1)
-                               : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  /* Without a Message-ID, what the reply says stands for it: the same
+   * reply read again makes the same answer, which the outbox takes once. */
+  g_autofree gchar *said = reply->message_id == NULL ? g_strdup_printf ("%s\n%s\n%s", reply->from,
+                                                                        reply->subject != NULL ? reply->subject : "",
+                                                                        reply->body != NULL ? reply->body : "")
+                                                     : NULL;
+  g_autofree gchar *hash
+      = g_compute_checksum_for_string (G_CHECKSUM_SHA256, said != NULL ? said : reply->message_id, -1);
   g_autofree gchar *message_id = g_strdup_printf ("refused.%.16s@%s", hash, n->domain);
   RefusedTxn t = { n, result, reply->from, key, message_id };
   return shr_store_transaction (n->store, refused_txn, &t, error);

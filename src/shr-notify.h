@@ -50,12 +50,12 @@ void shr_notify_set_clock_offset (ShrNotify *notify, gint64 seconds);
 /* [approval] approvers, bare addresses (transfer none). */
 const gchar *const *shr_notify_get_approvers (ShrNotify *notify);
 
-/* Handles one reply to a draft (@raw: the whole message as received):
+/* Handles one reply to a draft (@message: as the pipeline parsed it):
  * verifies it and, when it counts, records the decision; the approval
  * that reaches the quorum queues the notices in the same transaction.
  * Must be called outside a transaction. FALSE only on a state error
  * (nothing was decided: keep the message and try again). */
-gboolean shr_notify_reply (ShrNotify *notify, GBytes *raw, GError **error);
+gboolean shr_notify_reply (ShrNotify *notify, const ShrMessage *message, GError **error);
 
 /* Reminds and expires pending drafts, queues the mail of every pending
  * draft that has none yet, queues the daily digests when they are due

@@ -1,9 +1,11 @@
 /* shr-pipeline.h — the driver: one mail as received, taken through the
  * stages into the state.
  *
- * For each message: de-duplicate (Message-ID, else SHA-256 of the raw
- * bytes) → recognise our own mail and automatic replies (ignored) and
- * replies to our drafts (left for the approval step) → read → extract →
+ * For each message: parse it once (shr-read) → de-duplicate (Message-ID,
+ * else SHA-256 of the raw bytes) → recognise our own mail (an X-Shirase-
+ * header, or its one sender is [smtp] from) and automatic replies
+ * (ignored) and replies to our drafts (left for the approval step, with
+ * the parsed message) → extract →
  * correlate into a case (CVE ids and advisory id as keys) → match against
  * the profile → for applicable/check, queue a draft unless the case
  * already has one (a later source joins the case); not applicable: the
@@ -22,6 +24,7 @@
 #include "shr-lexicon.h"
 #include "shr-match.h"
 #include "shr-profile.h"
+#include "shr-read.h"
 #include "shr-store.h"
 #include "shr-vocab.h"
 
@@ -42,13 +45,15 @@ typedef struct
   ShrVerdict verdict; /* for handled messages */
   gchar *record_id;   /* for handled messages */
   gchar *reason;      /* why it was ignored, or why it failed; else NULL */
+  ShrMessage *message; /* a reply (outcome REPLY): the message as parsed,
+                        * for the approval step (transfer full); else NULL */
 } ShrPipelineResult;
 
 void shr_pipeline_result_clear (ShrPipelineResult *result);
 
 /* (transfer full) Borrows @store, @lexicon, @profile and @vocab (which must
  * outlive it). @own_address ([smtp] from; may be NULL): mail from it is
- * ours and ignored. */
+ * ours and ignored; compared as whole addresses. */
 ShrPipeline *shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile,
                                const ShrVocabulary *vocab, const gchar *own_address);
 void shr_pipeline_free (ShrPipeline *pipeline);
@@ -81,16 +86,6 @@ gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const
                              gint64 uidvalidity, gint64 uid, ShrPipelineResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPrepared, shr_prepared_free)
-
-/* ---- exposed for tests ---------------------------------------------------- */
-
-/* Why a message with these raw headers is ours or automatic, or NULL when
- * it is neither (transfer none: a static string). */
-const gchar *shr_pipeline_auto_reason (const gchar *raw, gsize len, const gchar *own_address);
-
-/* (transfer full) The unfolded value of the first header @name in the
- * header block of @raw, or NULL. */
-gchar *shr_pipeline_header (const gchar *raw, gsize len, const gchar *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPipeline, shr_pipeline_free)
 

@@ -540,13 +540,9 @@ maildir_replies (const gchar *user)
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree gchar *path = g_build_filename (dir, name, NULL);
-      GMimeStream *stream = g_mime_stream_file_open (path, "r", NULL);
-      g_assert_nonnull (stream);
-      GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-      g_autoptr (GMimeMessage) m = g_mime_parser_construct_message (parser, NULL);
-      g_object_unref (parser);
-      g_object_unref (stream);
-      g_assert_nonnull (m);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrMessage) m = shr_message_read_file (path, &error);
+      g_assert_no_error (error);
       g_ptr_array_add (out, shr_reply_new_from_message (m));
     }
   return out;
