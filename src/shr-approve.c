@@ -247,10 +247,14 @@ is_space_char (gunichar c)
 }
 
 /* Separators that may follow a command word: what comes after is
- * politeness, thanks or a reason, never a change of meaning. */
+ * politeness, thanks or a reason, never a change of meaning. A question
+ * mark is none: 「承認？」 and "OK?" ask, they do not decide. (The line
+ * was NFKC-normalised: ？ and ﹖ are '?' here.) */
 static gboolean
 is_separator (gunichar c)
 {
+  if (c == '?')
+    return FALSE;
   return is_space_char (c) || g_unichar_ispunct (c) || c == 0x3001 /* 、 */
          || c == 0x3002 /* 。 */ || c == 0xff0c || c == 0xff0e || c == '~'
          || c == 0x301c /* 〜 */ || c == 0x266a /* ♪ */;
@@ -429,7 +433,20 @@ command_of_line (const gchar *line, gchar **reason)
       if (strlen (english[i].word) != n || g_ascii_strncasecmp (line, english[i].word, n) != 0)
         continue;
       if (english[i].command != SHR_COMMAND_REJECT)
-        return only_courtesy (line + n) ? english[i].command : SHR_COMMAND_NONE;
+        {
+          /* Japanese politeness after an English word counts as after a
+           * Japanese one: 「OKです」「ＯＫでお願いします」. */
+          const gchar *rest = line + n;
+          while (*rest == ' ')
+            rest++;
+          rest = skip_politeness (rest);
+          return only_courtesy (rest) ? english[i].command : SHR_COMMAND_NONE;
+        }
+      const gchar *after = line + n;
+      while (*after == ' ')
+        after++;
+      if (*after == '?')
+        return SHR_COMMAND_NONE; /* "Reject?", "no?": a question */
       /* "no" rejects alone, or with a reason after punctuation ("No, we
        * don't run it"); "No problem, go ahead." is not a rejection. */
       if (n == 2 && line[n] != '\0' && !g_unichar_ispunct (g_utf8_get_char (line + n)))

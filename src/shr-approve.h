@@ -61,14 +61,37 @@ typedef enum
 
 const gchar *shr_command_to_string (ShrCommand command);
 
-/* The command of a reply body (UTF-8 text): the first line that is not
- * quoted ('>' after optional spaces) and not empty; an attribution line
+/* The command of a reply's text (UTF-8; ShrReply.body).
+ *
+ * Which line: the first one that is neither empty nor quoted ('>' after
+ * optional spaces). A signature separator ("-- ") or an attribution
  * ("On … wrote:", "…さんは書きました:", "-----Original Message-----",
- * "From:", "差出人:", "-- ") ends the search. Width (NFKC), case, trailing
- * punctuation and politeness do not matter: 「承認します。」, "Approved.",
- * "OK!", "approve, thanks" approve; 「承認しない」 is no command. For a
- * rejection, @reason (may be NULL; transfer full) gets the rest of the
- * line without a leading "理由:" / "reason:", or NULL when empty. */
+ * "From:", "差出人:", "送信者:", "________________") before it means the
+ * reply has no command. Of that line the first SHR_MAX_COMMAND_LINE_BYTES
+ * are read, NFKC-normalised (full-width letters, digits and punctuation
+ * become ASCII: ＯＫ is OK, ？ is ?) and trimmed.
+ *
+ * What it says: the line opens with a command word
+ *   approve  承認  approve approved ok okay yes
+ *   reject   却下  reject rejected no
+ *   hold     保留  hold
+ * (English words whole and in any case: "okinawa" and "ok2" are none),
+ * then optional Japanese politeness (します いたします です でお願いします
+ * 済み …, also after an English word: 「OKです」), then
+ *   - approve, hold: nothing but separators (spaces, punctuation 、。！…)
+ *     and courtesy (よろしくお願いします, ありがとうございます, thanks,
+ *     please send, go ahead); anything else may change the meaning and
+ *     makes the line no command: "OK, but do not send yet",
+ *     「承認します。ただし来週」;
+ *   - reject: a separator, then the reason, which @reason gets without a
+ *     leading "理由:" / "reason:"; "no" needs punctuation after it ("No,
+ *     we don't run it"; "No problem" is no rejection).
+ * A question mark is never a separator: 「承認？」 "OK?" "Approve?"
+ * "Reject?" ask and decide nothing. 「承認しない」「承認できません」 are no
+ * command.
+ *
+ * @reason (may be NULL; transfer full): a rejection's reason, else NULL.
+ * Pure: the same text gives the same answer. */
 ShrCommand shr_approve_parse_command (const gchar *body, gchar **reason);
 
 /* ---- the reply and its checks ------------------------------------------------ */

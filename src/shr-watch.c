@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "shr-limits.h"
+#include "shr-net.h"
 #include "shr-secret.h"
 #include "shr-test-hooks.h"
 
@@ -54,6 +55,7 @@ shr_watch_config_free (ShrWatchConfig *c)
   if (c == NULL)
     return;
   g_free (c->host);
+  g_free (c->address);
   g_free (c->ca_file);
   g_free (c->user);
   if (c->password != NULL)
@@ -74,6 +76,7 @@ config_copy (const ShrWatchConfig *s)
   ShrWatchConfig *c = g_new0 (ShrWatchConfig, 1);
   *c = *s;
   c->host = g_strdup (s->host);
+  c->address = g_strdup (s->address);
   c->ca_file = g_strdup (s->ca_file);
   c->user = g_strdup (s->user);
   c->password = g_strdup (s->password);
@@ -86,12 +89,6 @@ config_copy (const ShrWatchConfig *s)
   return c;
 }
 
-static gboolean
-is_loopback (const gchar *host)
-{
-  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
-         || strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0;
-}
 
 static gchar *
 get_string (GKeyFile *kf, const gchar *key, const gchar *fallback)
@@ -143,12 +140,19 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
       return NULL;
     }
   /* Without TLS the password crosses the network in clear: allowed only
-   * where the network is this machine. */
-  if (c->security == SHR_IMAP_SECURITY_NONE && !is_loopback (c->host))
+   * where the network is this machine (shr-net.h), and the connection
+   * goes to the address checked. */
+  if (c->security == SHR_IMAP_SECURITY_NONE)
     {
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
-                   "[imap] security = none is allowed only towards a loopback address, not \"%s\"", c->host);
-      return NULL;
+      c->address = shr_net_loopback_address (c->host);
+      if (c->address == NULL)
+        {
+          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
+                       "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, "
+                       "or a name that resolves only to loopback addresses), not \"%s\"",
+                       c->host);
+          return NULL;
+        }
     }
   GError *local = NULL;
   gint port = g_key_file_get_integer (kf, "imap", "port", &local);
@@ -517,7 +521,7 @@ shr_watch_connect (ShrWatch *w, GError **error)
   if (c->security == SHR_IMAP_SECURITY_TLS)
     r = mailimap_ssl_connect_with_callback (w->imap, c->host, (uint16_t)c->port, tls_context_cb, c->host);
   else
-    r = mailimap_socket_connect (w->imap, c->host, (uint16_t)c->port);
+    r = mailimap_socket_connect (w->imap, c->address != NULL ? c->address : c->host, (uint16_t)c->port);
   if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED
       && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
     {

@@ -399,8 +399,8 @@ test_security (void)
   g_assert_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG);
   g_assert_cmpstr (error->message, ==,
                    "[smtp] security = none is only allowed towards a loopback "
-                   "address (127.0.0.1, ::1, localhost), not 192.0.2.25; use "
-                   "starttls or tls");
+                   "address (127.0.0.1, ::1, or a name that resolves only to loopback "
+                   "addresses), not 192.0.2.25; use starttls or tls");
   g_clear_error (&error);
   /* tls with smtp:// is a mistake, said so. */
   g_autoptr (ShrSmtpConfig) c1 = smtp_config (NULL, NULL);

@@ -269,6 +269,34 @@ static const CommandCase command_cases[] = {
   { "Approved. Please send, thanks!", SHR_COMMAND_APPROVE, NULL },
   { "OK, thank you", SHR_COMMAND_APPROVE, NULL },
   { "保留でお願いします。", SHR_COMMAND_HOLD, NULL },
+  /* The forms approvers write from Gmail, Outlook and phones (issue 15's
+   * eleven shapes): polite, casual, full width. */
+  { "承認いたします", SHR_COMMAND_APPROVE, NULL },
+  { "承認でお願いします", SHR_COMMAND_APPROVE, NULL },
+  { "承認でお願いします。", SHR_COMMAND_APPROVE, NULL },
+  { "OKです", SHR_COMMAND_APPROVE, NULL },
+  { "ＯＫです。", SHR_COMMAND_APPROVE, NULL },
+  { "ＯＫです", SHR_COMMAND_APPROVE, NULL },
+  { "OK です。よろしくお願いします。", SHR_COMMAND_APPROVE, NULL },
+  { "okでお願いします", SHR_COMMAND_APPROVE, NULL },
+  { "Approved, thanks", SHR_COMMAND_APPROVE, NULL },
+  { "Approved, thanks!\r\n\r\nSent from my iPhone", SHR_COMMAND_APPROVE, NULL },
+  { "承認します\r\n\r\niPhoneから送信", SHR_COMMAND_APPROVE, NULL },
+  /* A question decides nothing. */
+  { "承認？", SHR_COMMAND_NONE, NULL },
+  { "承認?", SHR_COMMAND_NONE, NULL },
+  { "承認しますか？", SHR_COMMAND_NONE, NULL },
+  { "承認でいいですか？", SHR_COMMAND_NONE, NULL },
+  { "OK?", SHR_COMMAND_NONE, NULL },
+  { "ＯＫ？", SHR_COMMAND_NONE, NULL },
+  { "ok ?", SHR_COMMAND_NONE, NULL },
+  { "Approve?", SHR_COMMAND_NONE, NULL },
+  { "Approved?!", SHR_COMMAND_NONE, NULL },
+  { "OK, thanks?", SHR_COMMAND_NONE, NULL },
+  { "保留？", SHR_COMMAND_NONE, NULL },
+  { "却下？", SHR_COMMAND_NONE, NULL },
+  { "Reject?", SHR_COMMAND_NONE, NULL },
+  { "no?", SHR_COMMAND_NONE, NULL },
   /* The first unquoted line decides; quotes and attributions are skipped
    * or end the search. */
   { "> 承認\nreject", SHR_COMMAND_REJECT, NULL },
@@ -1190,6 +1218,58 @@ test_reply_from_message (void)
   g_assert_cmpint (shr_approve_parse_command (r->body, NULL), ==, SHR_COMMAND_APPROVE);
 }
 
+/* Replies as Gmail, Outlook, iPhone, Thunderbird and a plain-text client
+ * write them (tests/data/replies/): multipart/alternative, ISO-2022-JP,
+ * quoted-printable, format=flowed, an HTML-only reply and a reply whose
+ * only text is an attachment. Each through the one reader, verified
+ * against draft 7 and read for its command. */
+static void
+test_client_shapes (void)
+{
+  static const struct
+  {
+    const gchar *file;
+    ShrCommand command;
+    const gchar *reason;
+  } shapes[] = {
+    { "gmail-ok-desu", SHR_COMMAND_APPROVE, NULL },
+    { "outlook-itashimasu", SHR_COMMAND_APPROVE, NULL },
+    { "iphone-approved-thanks", SHR_COMMAND_APPROVE, NULL },
+    { "plain-de-onegai", SHR_COMMAND_APPROVE, NULL },
+    { "thunderbird-flowed", SHR_COMMAND_APPROVE, NULL },
+    { "gmail-reject-reason", SHR_COMMAND_REJECT, "当社は IOS XE を使っていません" },
+    { "iphone-question", SHR_COMMAND_NONE, NULL },
+    { "outlook-ok-question", SHR_COMMAND_NONE, NULL },
+    { "gmail-approve-question", SHR_COMMAND_NONE, NULL },
+    /* No text/plain of its own: nothing an approver typed to read. */
+    { "outlook-html-only", SHR_COMMAND_NONE, NULL },
+    { "outlook-attachment-only", SHR_COMMAND_NONE, NULL },
+  };
+  g_autoptr (ShrApprovalConfig) c = approval_config (FALSE);
+  const gchar *only[] = { "approver@example.test", NULL };
+  g_strfreev (c->approvers);
+  c->approvers = g_strdupv ((gchar **)only);
+  const ShrDraftRef draft = { 7, "<draft.7.K7Q2M9F3XA@example.test>", "K7Q2M9F3XA", "pending", T0 };
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("%s.eml", shapes[i].file);
+      g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "replies", name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrMessage) m = shr_message_read_file (path, &error);
+      g_assert_no_error (error);
+      g_autoptr (ShrReply) r = shr_reply_new_from_message (m);
+      g_autofree gchar *why = NULL;
+      ShrReplyVerdict v = shr_approve_verify (r, c, &draft, T0 + 60, &why);
+      g_autofree gchar *reason = NULL;
+      ShrCommand got = shr_approve_parse_command (r->body, &reason);
+      g_test_message ("%s: %s (%s), %s \"%s\"", shapes[i].file, shr_reply_verdict_to_string (v), why,
+                      shr_command_to_string (got), reason);
+      ASSERT_VERDICT (v, SHR_REPLY_ACCEPT);
+      g_assert_cmpstr (shr_command_to_string (got), ==, shr_command_to_string (shapes[i].command));
+      g_assert_cmpstr (reason, ==, shapes[i].reason);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1214,6 +1294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/verify/expired", test_verify_expired);
   g_test_add_func ("/approve/auth-results/parse", test_auth_results_parse);
   g_test_add_func ("/approve/reply/from-message", test_reply_from_message);
+  g_test_add_func ("/approve/reply/client-shapes", test_client_shapes);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/approve/decide/quorum1-replay", test_decide_quorum1_replay);
   ADD ("/approve/decide/quorum2", test_decide_quorum2);

@@ -5,6 +5,7 @@
  * configuration rules. */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <gmime/gmime.h>
 #include <string.h>
 
@@ -579,7 +580,18 @@ test_watch_config (void)
   } bad[] = {
     { "user = u\npassword_file = pw\n", "[imap] host: missing" },
     { "host = imap.example.test\nsecurity = none\nuser = u\npassword_file = pw\n",
-      "[imap] security = none is allowed only towards a loopback address, not \"imap.example.test\"" },
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"imap.example.test\"" },
+    /* Names are judged by what they resolve to, not by how they look. */
+    { "host = 127.evil.example\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"127.evil.example\"" },
+    { "host = 127.0.0.1.nip.io\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"127.0.0.1.nip.io\"" },
+    { "host = 10.127.0.1\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"10.127.0.1\"" },
     { "host = h\nuser = u\n", "[imap]: give exactly one of password_file, password_command, "
                               "oauth2_token_command (or password), not 0" },
     { "host = h\nuser = u\npassword_file = a\noauth2_token_command = b\n",
@@ -600,6 +612,19 @@ test_watch_config (void)
       = watch_config ("host = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lo->port, ==, 143);
+  g_assert_cmpstr (lo->address, ==, "127.0.0.1");
+  /* A name whose every address is loopback: connected to by the address
+   * checked, not by the name. */
+  g_autoptr (ShrWatchConfig) name
+      = watch_config ("host = localhost\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (name->address);
+  g_assert_nonnull (a);
+  g_assert_true (g_inet_address_get_is_loopback (a));
+  g_autoptr (ShrWatchConfig) v6
+      = watch_config ("host = [::1]\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (v6->address, ==, "::1");
 }
 
 int
