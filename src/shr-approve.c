@@ -150,13 +150,15 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
 /* ---- tokens ------------------------------------------------------------------ */
 
 gchar *
-shr_approve_token (GBytes *secret, gint64 draft_id)
+shr_approve_token (GBytes *secret, const gchar *instance_id, gint64 draft_id, gint64 created_at)
 {
   g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (instance_id != NULL, NULL);
   gsize klen;
   const guint8 *k = g_bytes_get_data (secret, &klen);
   g_autoptr (GHmac) h = g_hmac_new (G_CHECKSUM_SHA256, k, klen);
-  g_autofree gchar *msg = g_strdup_printf ("shirase-draft:%" G_GINT64_FORMAT, draft_id);
+  g_autofree gchar *msg = g_strdup_printf ("shirase-draft:%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                           instance_id, draft_id, created_at);
   g_hmac_update (h, (const guchar *)msg, strlen (msg));
   guint8 digest[32];
   gsize dlen = sizeof digest;

@@ -28,10 +28,15 @@ G_BEGIN_DECLS
  * is refused with SHR_APPROVE_ERROR_SECRET. (transfer full) */
 GBytes *shr_approve_load_or_create_secret (const gchar *state_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The token of draft @draft_id: HMAC-SHA256 of "shirase-draft:<id>" under
- * @secret, its first 50 bits as 10 upper-case Crockford base32 characters
- * (0-9 A-Z without I L O U), e.g. "K7Q2M9F3XA". (transfer full) */
-gchar *shr_approve_token (GBytes *secret, gint64 draft_id);
+/* The token of draft @draft_id, created at @created_at (Unix seconds) in
+ * the database whose instance id is @instance_id: HMAC-SHA256 of
+ * "shirase-draft:<instance>:<id>:<created_at>" under @secret, its first 50
+ * bits as 10 upper-case Crockford base32 characters (0-9 A-Z without I L
+ * O U), e.g. "K7Q2M9F3XA". The instance id makes a new database's draft 1
+ * another token than a lost one's draft 1; the creation time does the
+ * same for a database restored from an older backup, whose ids run again.
+ * (transfer full) */
+gchar *shr_approve_token (GBytes *secret, const gchar *instance_id, gint64 draft_id, gint64 created_at);
 
 /* Whether @a and @b are the same token, in time independent of where they
  * differ. Case, and Crockford's look-alikes (O for 0, I and L for 1), do not

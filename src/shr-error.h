@@ -76,6 +76,11 @@ typedef enum
   SHR_STORE_ERROR_SCHEMA,     /* written by a newer shirase */
   SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
   SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
+  SHR_STORE_ERROR_CORRUPT,    /* SQLite found the database damaged */
+  SHR_STORE_ERROR_IO,         /* I/O error, disk full, read-only */
+  SHR_STORE_ERROR_LOST,       /* the database is missing or empty (or is
+                               * another instance's) where the state dir
+                               * shows one existed: not re-created silently */
 } ShrStoreError;
 
 typedef enum

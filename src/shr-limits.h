@@ -28,6 +28,18 @@
 /* MIME parts (boundary lines of the multiparts the message declares). */
 #define SHR_MAX_RAW_PARTS 2000
 
+/* Poison messages (shr-pipeline.h, shr_pipeline_handle_batch). A message
+ * is read at most this many times when its handling never finishes (the
+ * process crashed, was killed, or went over a budget below); then it is
+ * set aside in the failed folder with the reason. */
+#define SHR_MAX_HANDLING_ATTEMPTS 3
+/* Reading, extracting and matching one message: real ones take
+ * milliseconds, a 50 MB one a few seconds. */
+#define SHR_MAX_HANDLING_SECONDS 120
+/* The process's resident memory while a message is prepared. The
+ * pre-scan and the text caps keep a real one far below (tens of MB). */
+#define SHR_MAX_HANDLING_RSS_BYTES (1024L * 1024 * 1024)
+
 /* Message-IDs kept from a mail's In-Reply-To and References (In-Reply-To
  * first, then References nearest ancestor first): what links a reply to
  * a draft. A longer thread still matches by its newest ones or the token. */

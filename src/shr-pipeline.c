@@ -4,7 +4,11 @@
 
 #include "shr-pipeline.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "shr-limits.h"
 
 #include "shr-extract.h"
 #include "shr-notice.h"
@@ -18,6 +22,8 @@ struct _ShrPipeline
   const ShrVocabulary *vocab;
   gchar *own_address; /* canonical (shr_address_canonical), or NULL */
   gchar **approvers;  /* canonical, or NULL */
+  ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
+  gchar *fault_marker;
 };
 
 void
@@ -50,6 +56,7 @@ shr_pipeline_free (ShrPipeline *p)
     return;
   g_free (p->own_address);
   g_strfreev (p->approvers);
+  g_free (p->fault_marker);
   g_free (p);
 }
 
@@ -215,6 +222,8 @@ store_grade (ShrGrade grade)
     }
 }
 
+static gboolean fault_hits (ShrPipeline *p, ShrPipelineFault fault, GBytes *raw);
+
 /* ---- prepare: everything that needs no state ---------------------------------- */
 
 struct _ShrPrepared
@@ -259,6 +268,10 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
   ShrPrepared *prep = g_new0 (ShrPrepared, 1);
   prep->raw = g_bytes_ref (raw);
   prep->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  if (fault_hits (p, SHR_PIPELINE_FAULT_ABORT, raw))
+    abort ();
+  while (fault_hits (p, SHR_PIPELINE_FAULT_HANG, raw))
+    g_usleep (G_USEC_PER_SEC);
   /* The one parse of this message: classification, the approval step
    * and extraction all read what it gives. */
   g_autoptr (GError) read_error = NULL;
@@ -455,6 +468,12 @@ step_run (ShrStore *store, gpointer data, GError **error)
   ShrRecord *record = prep->record;
   if (!shr_store_put_record (store, record->id, prep->record_json, error))
     return FALSE;
+  if (fault_hits (p, SHR_PIPELINE_FAULT_APPLY, prep->raw))
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT,
+                   "a test fault: this message's state step fails after storing its record");
+      return FALSE;
+    }
 
   g_auto (GStrv) keys = shr_store_record_keys (record);
   gboolean is_new = FALSE;
@@ -510,4 +529,330 @@ shr_pipeline_handle (ShrPipeline *p, const gchar *folder, gint64 uidvalidity, gi
   g_return_val_if_fail (p != NULL && raw != NULL, FALSE);
   g_autoptr (ShrPrepared) prep = shr_pipeline_prepare (p, raw);
   return shr_pipeline_apply (p, prep, folder, uidvalidity, uid, result, error);
+}
+
+/* ---- a batch, one poison message isolated ----------------------------------- */
+
+void
+shr_pipeline_set_fault (ShrPipeline *p, ShrPipelineFault fault, const gchar *marker)
+{
+  g_return_if_fail (p != NULL);
+  g_free (p->fault_marker);
+  p->fault = marker != NULL && *marker != '\0' ? fault : SHR_PIPELINE_FAULT_NONE;
+  p->fault_marker = p->fault != SHR_PIPELINE_FAULT_NONE ? g_strdup (marker) : NULL;
+}
+
+/* Whether the test fault @fault is set for @raw (tests only). */
+static gboolean
+fault_hits (ShrPipeline *p, ShrPipelineFault fault, GBytes *raw)
+{
+  if (p->fault != fault)
+    return FALSE;
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (raw, &len);
+  return data != NULL && memmem (data, len, p->fault_marker, strlen (p->fault_marker)) != NULL;
+}
+
+/* Prepares on worker threads (reading, extracting and matching need no
+ * state and are nearly all of the CPU time) while the calling thread
+ * applies the prepared messages in order as they become ready, and
+ * watches each one's time and the process's memory while it waits. */
+typedef struct
+{
+  ShrPipeline *pipeline;
+  const ShrPipelineItem *items;
+  ShrPrepared **out;
+  gint64 *started; /* monotonic µs, 0: not started */
+  gint n;
+  gint next;   /* atomic: the next index to claim */
+  gint cancel; /* atomic: stop claiming */
+  GMutex lock;
+  GCond ready;
+} PrepJob;
+
+static gpointer
+prep_worker (gpointer data)
+{
+  PrepJob *j = data;
+  while (!g_atomic_int_get (&j->cancel))
+    {
+      gint i = g_atomic_int_add (&j->next, 1);
+      if (i >= j->n)
+        break;
+      g_mutex_lock (&j->lock);
+      j->started[i] = g_get_monotonic_time ();
+      g_mutex_unlock (&j->lock);
+      ShrPrepared *p = shr_pipeline_prepare (j->pipeline, j->items[i].raw);
+      g_mutex_lock (&j->lock);
+      j->out[i] = p;
+      g_cond_broadcast (&j->ready);
+      g_mutex_unlock (&j->lock);
+    }
+  return NULL;
+}
+
+/* The resident set of this process, in bytes (0 when unknown). */
+static gsize
+resident_bytes (void)
+{
+  g_autofree gchar *statm = NULL;
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  gchar *end = NULL;
+  g_ascii_strtoull (statm, &end, 10);
+  return (gsize)g_ascii_strtoull (end, NULL, 10) * (gsize)sysconf (_SC_PAGESIZE);
+}
+
+/* A message over its budget: its attempt is committed already, so the
+ * process ends here, at once (a thread stuck in a parser cannot be
+ * stopped otherwise); the next run takes the message up alone and, after
+ * its last attempt, sets it aside in the failed folder. */
+static void G_GNUC_NORETURN
+over_budget (const ShrPipelineItem *item, const gchar *what)
+{
+  g_warning ("%s UID %" G_GINT64_FORMAT ": its handling %s; stopping now. The next run takes it up alone and, "
+             "after %d attempts, moves it to the failed folder",
+             item->folder, item->uid, what, SHR_MAX_HANDLING_ATTEMPTS);
+  _exit (EXIT_FAILURE);
+}
+
+/* The prepared message @i, waiting for its worker (transfer none). */
+static ShrPrepared *
+prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
+{
+  gint64 budget_us = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
+  gsize budget_rss = o->budget_rss > 0 ? o->budget_rss : (gsize)SHR_MAX_HANDLING_RSS_BYTES;
+  g_mutex_lock (&j->lock);
+  while (j->out[i] == NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (j->started[i] > 0 && now - j->started[i] > budget_us)
+        {
+          g_autofree gchar *what = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s",
+                                                    budget_us / G_USEC_PER_SEC);
+          over_budget (&j->items[i], what);
+        }
+      if (j->started[i] > 0)
+        {
+          gsize rss = resident_bytes ();
+          if (rss > budget_rss)
+            {
+              g_autofree gchar *what = g_strdup_printf ("made the process hold %" G_GSIZE_FORMAT
+                                                        " MB, over the %" G_GSIZE_FORMAT " MB budget",
+                                                        rss >> 20, budget_rss >> 20);
+              over_budget (&j->items[i], what);
+            }
+        }
+      /* Woken when a message is ready; else once a second to look. */
+      g_cond_wait_until (&j->ready, &j->lock, now + G_USEC_PER_SEC / 4);
+    }
+  ShrPrepared *p = j->out[i];
+  g_mutex_unlock (&j->lock);
+  return p;
+}
+
+static guint
+prep_threads (const ShrPipelineBatchOptions *o, guint n)
+{
+  guint t = o->threads > 0 ? MIN (o->threads, 64) : MIN (g_get_num_processors (), 8);
+  return MAX (1, MIN (t, n));
+}
+
+/* (transfer full) A message that failed in @prep's place: the same hash
+ * and Message-ID, recorded as failed with @why. */
+static ShrPrepared *
+prepared_failed (const ShrPrepared *prep, GBytes *raw, const gchar *why)
+{
+  ShrPrepared *f = g_new0 (ShrPrepared, 1);
+  f->raw = g_bytes_ref (raw);
+  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  f->message_id = prep != NULL ? g_strdup (prep->message_id) : NULL;
+  f->read_error = g_strdup (why);
+  return f;
+}
+
+/* Applies @prep for @item inside the open transaction and ends its
+ * attempt with it. A failure that concerns this message only is undone
+ * alone (a savepoint) and the message recorded as failed with the reason
+ * instead; any other failure is returned (FALSE): the state as a whole is
+ * in trouble. */
+static gboolean
+apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, ShrPipelineResult *r,
+                GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (!shr_store_savepoint (p->store, error))
+    return FALSE;
+  if (shr_pipeline_apply (p, prep, item->folder, item->uidvalidity, item->uid, r, &local)
+      && shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local))
+    return shr_store_savepoint_release (p->store, error);
+  shr_pipeline_result_clear (r);
+  if (!shr_store_savepoint_rollback (p->store, error))
+    return FALSE;
+  if (!shr_store_error_is_message_specific (local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree gchar *why = g_strdup_printf ("its state step failed: %s", local->message);
+  g_autoptr (ShrPrepared) failed = prepared_failed (prep, item->raw, why);
+  return shr_pipeline_apply (p, failed, item->folder, item->uidvalidity, item->uid, r, error)
+         && shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error);
+}
+
+static gboolean
+begin_attempts (ShrStore *store, const ShrPipelineItem *items, guint n, GError **error)
+{
+  if (!shr_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!shr_store_attempt_begin (store, items[i].folder, items[i].uidvalidity, items[i].uid, error))
+      {
+        shr_store_rollback (store);
+        return FALSE;
+      }
+  return shr_store_commit (store, error);
+}
+
+static gboolean
+stop_now (const ShrPipelineBatchOptions *o)
+{
+  return o->stop != NULL && o->stop (o->stop_data);
+}
+
+/* One message alone: its attempt counted and committed, prepared on a
+ * thread under the budgets, applied in a transaction of its own; past
+ * its last attempt it is not handled again but recorded as failed. */
+static gboolean
+handle_alone (ShrPipeline *p, const ShrPipelineItem *item, gint64 attempts, const ShrPipelineBatchOptions *o,
+              ShrPipelineResult *r, GError **error)
+{
+  guint max = o->max_attempts > 0 ? o->max_attempts : SHR_MAX_HANDLING_ATTEMPTS;
+  g_autoptr (ShrPrepared) prep = NULL;
+  if (attempts >= max)
+    {
+      g_autofree gchar *why = g_strdup_printf (
+          "its handling did not finish in %" G_GINT64_FORMAT " attempts (the process crashed, was killed or "
+          "went over its time or memory budget each time); set aside, not read again",
+          attempts);
+      prep = prepared_failed (NULL, item->raw, why);
+    }
+  else
+    {
+      if (!begin_attempts (p->store, item, 1, error))
+        return FALSE;
+      ShrPrepared *slot = NULL;
+      gint64 started = 0;
+      PrepJob job = { p, item, &slot, &started, 1, 0, 0, { 0 }, { 0 } };
+      g_mutex_init (&job.lock);
+      g_cond_init (&job.ready);
+      GThread *t = g_thread_new ("prepare", prep_worker, &job);
+      prep = prep_wait (&job, 0, o);
+      g_thread_join (t);
+      g_mutex_clear (&job.lock);
+      g_cond_clear (&job.ready);
+    }
+  if (!shr_store_begin (p->store, error))
+    return FALSE;
+  if (!apply_isolated (p, prep, item, r, error))
+    {
+      shr_store_rollback (p->store);
+      return FALSE;
+    }
+  return shr_store_commit (p->store, error);
+}
+
+gboolean
+shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n,
+                           const ShrPipelineBatchOptions *options, ShrPipelineResult *results, guint *n_done,
+                           GError **error)
+{
+  g_return_val_if_fail (p != NULL && (items != NULL || n == 0) && results != NULL && n_done != NULL, FALSE);
+  g_return_val_if_fail (!shr_store_in_transaction (p->store), FALSE);
+  static const ShrPipelineBatchOptions defaults = { 0 };
+  const ShrPipelineBatchOptions *o = options != NULL ? options : &defaults;
+  *n_done = 0;
+  memset (results, 0, n * sizeof *results);
+
+  /* A message taken up before whose handling never finished may be what
+   * ended that run: the whole batch is then handled one message at a
+   * time, each attempt counted, so that only that message is set aside. */
+  gboolean alone = FALSE;
+  g_autofree gint64 *attempts = g_new0 (gint64, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!shr_store_attempts_get (p->store, items[i].folder, items[i].uidvalidity, items[i].uid, &attempts[i],
+                                   error))
+        return FALSE;
+      alone |= attempts[i] > 0;
+    }
+  if (alone)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0 && stop_now (o))
+            break;
+          if (attempts[i] > 0)
+            g_message ("%s UID %" G_GINT64_FORMAT ": taken up %" G_GINT64_FORMAT
+                       " times before without finishing; handled alone",
+                       items[i].folder, items[i].uid, attempts[i]);
+          if (!handle_alone (p, &items[i], attempts[i], o, &results[i], error))
+            return FALSE;
+          *n_done = i + 1;
+        }
+      return TRUE;
+    }
+
+  /* Counted before anything is read: a crash from here on is attributable. */
+  if (!begin_attempts (p->store, items, n, error))
+    return FALSE;
+  g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
+  g_autofree gint64 *started = g_new0 (gint64, n);
+  PrepJob job = { p, items, prep, started, (gint)n, 0, 0, { 0 }, { 0 } };
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.ready);
+  guint workers = prep_threads (o, n);
+  g_autofree GThread **threads = g_new0 (GThread *, workers);
+  for (guint t = 0; t < workers; t++)
+    threads[t] = g_thread_new ("prepare", prep_worker, &job);
+
+  gboolean ok = !o->batch_txn || shr_store_begin (p->store, error);
+  guint i = 0;
+  for (; ok && i < n; i++)
+    {
+      if (i > 0 && stop_now (o))
+        break;
+      ShrPrepared *ready = prep_wait (&job, i, o);
+      ok = o->batch_txn || shr_store_begin (p->store, error);
+      if (ok && !apply_isolated (p, ready, &items[i], &results[i], error))
+        {
+          ok = FALSE;
+          shr_store_rollback (p->store);
+          shr_pipeline_result_clear (&results[i]);
+          break;
+        }
+      if (ok && !o->batch_txn)
+        {
+          ok = shr_store_commit (p->store, error);
+          if (ok)
+            *n_done = i + 1;
+        }
+    }
+  if (ok && o->batch_txn)
+    {
+      ok = shr_store_commit (p->store, error);
+      if (ok)
+        *n_done = i;
+    }
+  g_atomic_int_set (&job.cancel, 1);
+  for (guint t = 0; t < workers; t++)
+    g_thread_join (threads[t]);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.ready);
+  for (guint k = 0; k < n; k++)
+    shr_prepared_free (prep[k]);
+  /* What was not committed has no result. */
+  for (guint k = *n_done; k < n; k++)
+    shr_pipeline_result_clear (&results[k]);
+  return ok;
 }

@@ -87,6 +87,66 @@ gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPrepared, shr_prepared_free)
 
+/* ---- a batch, one poison message isolated ------------------------------------ */
+
+typedef struct
+{
+  const gchar *folder;
+  gint64 uidvalidity;
+  gint64 uid;
+  GBytes *raw;
+} ShrPipelineItem;
+
+typedef gboolean (*ShrPipelineStopFunc) (gpointer data);
+
+typedef struct
+{
+  gboolean batch_txn;     /* one transaction for the batch (each message in
+                           * a savepoint of it), else one per message */
+  guint threads;          /* preparing threads; 0: one per processor, <= 8 */
+  guint max_attempts;     /* 0: SHR_MAX_HANDLING_ATTEMPTS */
+  guint budget_seconds;   /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
+  gsize budget_rss;       /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
+  ShrPipelineStopFunc stop; /* asked between messages (may be NULL) */
+  gpointer stop_data;
+} ShrPipelineBatchOptions;
+
+/* Handles @n messages of a folder, in order, so that one poison message
+ * holds back no other:
+ *  - each message's attempt is counted and committed before it is read,
+ *    so a crash, an abort or a kill during its handling is attributable;
+ *    the count goes in the transaction that records the message;
+ *  - a batch with a message counted before (the run that took it up died)
+ *    is handled one message at a time, each alone; a message taken up
+ *    @max_attempts times is not read again but recorded as failed with
+ *    the reason (the watcher moves it to the failed folder);
+ *  - while a message is prepared, the calling thread watches its time and
+ *    the process's resident memory: over either budget, it logs which
+ *    message and ends the process at once (_exit), its attempt counted;
+ *  - a state step that fails for one message only (a constraint, a row
+ *    not found) is undone alone (a savepoint) and the message recorded as
+ *    failed; other state errors (busy, I/O, damage) end the batch: FALSE.
+ * @results (n of them, cleared first; clear each with
+ * shr_pipeline_result_clear) are set for the first @n_done messages,
+ * which are recorded (committed); on FALSE the rest are not. */
+gboolean shr_pipeline_handle_batch (ShrPipeline *pipeline, const ShrPipelineItem *items, guint n,
+                                    const ShrPipelineBatchOptions *options, ShrPipelineResult *results,
+                                    guint *n_done, GError **error);
+
+/* Faults for tests (SHIRASE_TEST_POISON in test builds): a message whose
+ * raw bytes contain @marker aborts the process while it is prepared
+ * (ABORT), never finishes its preparation (HANG), or fails its state step
+ * after writing part of it (APPLY). NULL or NONE: no fault. */
+typedef enum
+{
+  SHR_PIPELINE_FAULT_NONE,
+  SHR_PIPELINE_FAULT_ABORT,
+  SHR_PIPELINE_FAULT_HANG,
+  SHR_PIPELINE_FAULT_APPLY,
+} ShrPipelineFault;
+
+void shr_pipeline_set_fault (ShrPipeline *pipeline, ShrPipelineFault fault, const gchar *marker);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPipeline, shr_pipeline_free)
 
 G_END_DECLS

@@ -38,6 +38,7 @@ struct _ShrWatch
   guint32 uidvalidity;
   guint32 last_uid; /* highest UID listed in this session */
   gboolean retry;   /* a message was left to be read again: list all next time */
+  gboolean handler_failed; /* the last sync ended on the handler's error */
   gboolean fresh;   /* a new session: list the whole folder */
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
@@ -1002,6 +1003,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
   g_return_val_if_fail (w->imap != NULL, FALSE);
   guint32 lo = w->fresh ? 1 : w->last_uid + 1;
   w->retry = FALSE;
+  w->handler_failed = FALSE;
   g_autoptr (GArray) entries = list_messages (w, lo, error);
   if (entries == NULL)
     return FALSE;
@@ -1061,6 +1063,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
                           &move_error);
           if (!cur->ok)
             {
+              w->handler_failed = TRUE;
               g_clear_error (&move_error);
               if (local == NULL)
                 local = g_steal_pointer (&cur->error);
@@ -1170,6 +1173,9 @@ gboolean
 shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer user_data, guint *handled,
                GError **error)
 {
+  /* The backoff starts again only after a pass went well: a login that
+   * works followed by a state that cannot be written must not make a new
+   * attempt (and login) every second. */
   guint backoff = 1;
   while (!shr_watch_stop_requested (w))
     {
@@ -1179,10 +1185,24 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
         w->event_func (NULL, w->event_data);
       if (ok)
         {
-          backoff = 1;
           while (ok && !shr_watch_stop_requested (w))
             {
               ok = shr_watch_sync (w, handler, user_data, handled, &local);
+              if (ok)
+                backoff = 1;
+              else if (w->handler_failed && !once && !shr_watch_stop_requested (w))
+                {
+                  /* The state could not be written (busy, disk full): not
+                   * the connection's fault, which is kept; the same
+                   * backoff as for a connection error. */
+                  g_warning ("%s; retrying in %u s", local->message, backoff);
+                  g_clear_error (&local);
+                  if (sleep_interruptible (w, backoff))
+                    break;
+                  backoff = MIN (backoff * 2, BACKOFF_MAX_SECONDS);
+                  ok = TRUE;
+                  continue;
+                }
               if (!ok || once || shr_watch_stop_requested (w))
                 break;
               ok = shr_watch_wait (w, 0, &local);

@@ -596,7 +596,7 @@ test_approval_loop (void)
   g_assert_true (shr_store_case_for_keys (store, keys, "Exchange", &case_id, NULL, &error));
   g_assert_true (shr_store_begin (store, &error));
   g_assert_true (shr_store_add_draft (store, case_id, NULL, NULL, NULL, NULL, NULL, &draft_id, &error));
-  g_autofree gchar *token = shr_approve_token (secret, draft_id);
+  g_autofree gchar *token = shr_approve_token (secret, shr_store_get_instance_id (store), draft_id, 0);
   g_autofree gchar *draft_mid
       = g_strdup_printf ("draft.%" G_GINT64_FORMAT ".%s@shirase.test", draft_id, token);
   g_assert_true (shr_store_draft_set_ids (store, draft_id, token, draft_mid, &error));

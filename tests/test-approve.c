@@ -104,27 +104,37 @@ fixed_secret (void)
   return g_bytes_new (key, sizeof key);
 }
 
+#define INSTANCE "0123456789abcdef0123456789abcdef"
+
 static void
 test_token_format (void)
 {
   g_autoptr (GBytes) secret = fixed_secret ();
-  /* Pinned: HMAC-SHA256(key 00..1f, "shirase-draft:42"), first 50 bits in
-   * Crockford base32 (computed independently with Python's hmac). */
-  g_autofree gchar *t42 = shr_approve_token (secret, 42);
-  g_assert_cmpstr (t42, ==, "3H6ZS6S446");
-  g_autofree gchar *t1 = shr_approve_token (secret, 1);
-  g_assert_cmpstr (t1, ==, "4ADTXZ6P8H");
+  /* Pinned: HMAC-SHA256(key 00..1f, "shirase-draft:INSTANCE:42:1772500000"),
+   * first 50 bits in Crockford base32 (computed independently with
+   * Python's hmac). */
+  g_autofree gchar *t42 = shr_approve_token (secret, INSTANCE, 42, 1772500000);
+  g_assert_cmpstr (t42, ==, "9EDQTQ376D");
+  g_autofree gchar *t1 = shr_approve_token (secret, INSTANCE, 1, 1772500000);
+  g_assert_cmpstr (t1, ==, "5ZW3BGSJKN");
   for (gint64 id = 1; id < 200; id++)
     {
-      g_autofree gchar *t = shr_approve_token (secret, id);
+      g_autofree gchar *t = shr_approve_token (secret, INSTANCE, id, 1772500000);
       g_assert_cmpuint (strlen (t), ==, SHR_APPROVE_TOKEN_LEN);
       g_assert_cmpuint (strspn (t, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), ==, SHR_APPROVE_TOKEN_LEN);
     }
   /* Another secret, other tokens. */
   guint8 other[32] = { 1 };
   g_autoptr (GBytes) s2 = g_bytes_new (other, sizeof other);
-  g_autofree gchar *o42 = shr_approve_token (s2, 42);
+  g_autofree gchar *o42 = shr_approve_token (s2, INSTANCE, 42, 1772500000);
   g_assert_cmpstr (o42, !=, t42);
+  /* The same secret and draft id in another database (a lost one
+   * re-created), or created at another time (an older backup restored,
+   * whose ids run again): other tokens. */
+  g_autofree gchar *other_instance = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
+  g_assert_cmpstr (other_instance, ==, "32P7B3V1TK");
+  g_autofree gchar *later = shr_approve_token (secret, INSTANCE, 42, 1772500001);
+  g_assert_cmpstr (later, ==, "6M7B79C7DP");
 }
 
 static void
@@ -1007,7 +1017,7 @@ test_store_find (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   /* (The integration sets token and Message-ID right after adding; here
    * drafts made with them directly.) */
-  g_autofree gchar *tok = shr_approve_token (secret, 3);
+  g_autofree gchar *tok = shr_approve_token (secret, shr_store_get_instance_id (store), 3, 0);
   gint64 d3;
   g_assert_true (
       shr_store_add_draft (store, case_id, NULL, tok, "draft.3@shirase.test", "s", "b", &d3, &error));

@@ -41,18 +41,19 @@ if test_hooks; then
   printf 'From: a@example.test\nSubject: Auto: away\nAuto-Submitted: auto-replied\nMessage-ID: <away@example.test>\n\naway\n' >"$work/away.eml"
   deliver "$work/away.eml"
   n=10
-  # The commits: one per schema migration, then one per message (or batch).
+  # The commits: one per schema migration, then per batch one counting its
+  # handling attempts and one per message (or one for the batch).
   rm -rf "$work/state"; status >/dev/null || fail "shirase status on a fresh state"
   migrations=$(db 'PRAGMA user_version')
   for txn in message batch; do
-    for N in $(seq 1 $((migrations + n + 1))); do
+    for N in $(seq 1 $((migrations + n + 4))); do
       reset
       SHIRASE_TXN=$txn SHIRASE_BATCH=4 SHIRASE_TEST_ABORT_AFTER=$N run_once --log-level error >/dev/null 2>&1
       SHIRASE_TXN=$txn SHIRASE_BATCH=4 run_once --log-level warning >"$work/once.out" 2>&1 || { cat "$work/once.out"; fail "the run after abort $N failed"; }
       check $n 1 "txn=$txn abort after $N"
     done
   done
-  echo "abort after N: N = 1..$((migrations + n + 1)) ($migrations migrations), per message and per batch: every message once"
+  echo "abort after N: N = 1..$((migrations + n + 4)) ($migrations migrations), per message and per batch: every message once"
 
   # ---- UIDVALIDITY changes after a crash between commit and move -------------------
   # The cases below count commits one message at a time; batch commits were
@@ -60,7 +61,9 @@ if test_hooks; then
   export SHIRASE_TXN=message
   reset
   status >/dev/null # the schema now, so that the commits below are messages
-  SHIRASE_TEST_ABORT_AFTER=3 run_once --log-level error >/dev/null 2>&1 # 3 recorded, none moved
+  # The first commit counts the batch's handling attempts, the next three
+  # record three messages: 3 recorded, none moved.
+  SHIRASE_TEST_ABORT_AFTER=4 run_once --log-level error >/dev/null 2>&1
   [ "$(count INBOX)" = $n ] || fail "the abort moved something"
   old=$(doveadm -c "$DOVECOT_CONF" -f flow mailbox status -u watch uidvalidity INBOX | sed 's/.*=//')
   doveadm -c "$DOVECOT_CONF" mailbox update -u watch --uid-validity $((old + 7)) INBOX || fail "doveadm mailbox update"
