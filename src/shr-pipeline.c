@@ -671,20 +671,21 @@ prepared_failed (const ShrPrepared *prep, GBytes *raw, const gchar *why)
   return f;
 }
 
-/* Applies @prep for @item inside the open transaction and ends its
- * attempt with it. A failure that concerns this message only is undone
- * alone (a savepoint) and the message recorded as failed with the reason
- * instead; any other failure is returned (FALSE): the state as a whole is
- * in trouble. */
+/* Applies @prep for @item inside the open transaction, and with
+ * @end_attempt ends its attempt with it (else the caller ends the
+ * batch's). A failure that concerns this message only is undone alone (a
+ * savepoint) and the message recorded as failed with the reason instead;
+ * any other failure is returned (FALSE): the state as a whole is in
+ * trouble. */
 static gboolean
-apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, ShrPipelineResult *r,
-                GError **error)
+apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, gboolean end_attempt,
+                ShrPipelineResult *r, GError **error)
 {
   g_autoptr (GError) local = NULL;
   if (!shr_store_savepoint (p->store, error))
     return FALSE;
   if (shr_pipeline_apply (p, prep, item->folder, item->uidvalidity, item->uid, r, &local)
-      && shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local))
+      && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
     return shr_store_savepoint_release (p->store, error);
   shr_pipeline_result_clear (r);
   if (!shr_store_savepoint_rollback (p->store, error))
@@ -697,21 +698,25 @@ apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, 
   g_autofree gchar *why = g_strdup_printf ("its state step failed: %s", local->message);
   g_autoptr (ShrPrepared) failed = prepared_failed (prep, item->raw, why);
   return shr_pipeline_apply (p, failed, item->folder, item->uidvalidity, item->uid, r, error)
-         && shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error);
+         && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
 }
 
+/* The UIDs of @items, which are of one folder and UIDVALIDITY. */
+static gint64 *
+item_uids (const ShrPipelineItem *items, guint n)
+{
+  gint64 *uids = g_new (gint64, n);
+  for (guint i = 0; i < n; i++)
+    uids[i] = items[i].uid;
+  return uids;
+}
+
+/* Counts the attempts of @items before they are read. */
 static gboolean
 begin_attempts (ShrStore *store, const ShrPipelineItem *items, guint n, GError **error)
 {
-  if (!shr_store_begin (store, error))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (!shr_store_attempt_begin (store, items[i].folder, items[i].uidvalidity, items[i].uid, error))
-      {
-        shr_store_rollback (store);
-        return FALSE;
-      }
-  return shr_store_commit (store, error);
+  g_autofree gint64 *uids = item_uids (items, n);
+  return shr_store_attempts_begin_batch (store, items[0].folder, items[0].uidvalidity, uids, n, error);
 }
 
 static gboolean
@@ -754,7 +759,7 @@ handle_alone (ShrPipeline *p, const ShrPipelineItem *item, gint64 attempts, cons
     }
   if (!shr_store_begin (p->store, error))
     return FALSE;
-  if (!apply_isolated (p, prep, item, r, error))
+  if (!apply_isolated (p, prep, item, TRUE, r, error))
     {
       shr_store_rollback (p->store);
       return FALSE;
@@ -777,15 +782,15 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
   /* A message taken up before whose handling never finished may be what
    * ended that run: the whole batch is then handled one message at a
    * time, each attempt counted, so that only that message is set aside. */
+  if (n == 0)
+    return TRUE;
   gboolean alone = FALSE;
+  g_autofree gint64 *uids = item_uids (items, n);
   g_autofree gint64 *attempts = g_new0 (gint64, n);
+  if (!shr_store_attempts_lookup (p->store, items[0].folder, items[0].uidvalidity, uids, n, attempts, error))
+    return FALSE;
   for (guint i = 0; i < n; i++)
-    {
-      if (!shr_store_attempts_get (p->store, items[i].folder, items[i].uidvalidity, items[i].uid, &attempts[i],
-                                   error))
-        return FALSE;
-      alone |= attempts[i] > 0;
-    }
+    alone |= attempts[i] > 0;
   if (alone)
     {
       for (guint i = 0; i < n; i++)
@@ -824,7 +829,7 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
         break;
       ShrPrepared *ready = prep_wait (&job, i, o);
       ok = o->batch_txn || shr_store_begin (p->store, error);
-      if (ok && !apply_isolated (p, ready, &items[i], &results[i], error))
+      if (ok && !apply_isolated (p, ready, &items[i], !o->batch_txn, &results[i], error))
         {
           ok = FALSE;
           shr_store_rollback (p->store);
@@ -840,9 +845,12 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
     }
   if (ok && o->batch_txn)
     {
-      ok = shr_store_commit (p->store, error);
+      ok = (i == 0 || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
+           && shr_store_commit (p->store, error);
       if (ok)
         *n_done = i;
+      else
+        shr_store_rollback (p->store);
     }
   g_atomic_int_set (&job.cancel, 1);
   for (guint t = 0; t < workers; t++)

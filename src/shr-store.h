@@ -570,8 +570,18 @@ gboolean shr_store_schedule (ShrStore *store, ShrStoreSchedule *schedule, GError
  * between. */
 gboolean shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
                                  gint64 *count, GError **error);
-gboolean shr_store_attempt_begin (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
-                                  GError **error);
+/* The same for @n messages of one folder, in one statement each: their
+ * counts (@counts, n of them, 0 when none); their attempts counted in one
+ * transaction of its own (outside any), committed so as to survive a
+ * crash of the process without waiting for the disk (synchronous =
+ * NORMAL: a power loss may forget a count, never a message); their
+ * attempts ended (in the caller's transaction, or one of its own). */
+gboolean shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                                    guint n, gint64 *counts, GError **error);
+gboolean shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                         const gint64 *uids, guint n, GError **error);
+gboolean shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                                       guint n, GError **error);
 gboolean shr_store_attempt_end (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
                                 GError **error);
 
