@@ -441,23 +441,27 @@ typedef struct
 #define TIMERS_MAX_SLEEP_SECONDS 3600
 #define TIMERS_MAX_BACKOFF_SECONDS 300
 
+/* Sets @flag (one of @t's) and wakes the timers. */
 static void
-timers_kick (gpointer data)
+timers_wake (Timers *t, gboolean *flag)
 {
-  Timers *t = data;
   g_mutex_lock (&t->lock);
-  t->kicked = TRUE;
+  *flag = TRUE;
   g_cond_signal (&t->cond);
   g_mutex_unlock (&t->lock);
 }
 
 static void
+timers_kick (gpointer data)
+{
+  Timers *t = data;
+  timers_wake (t, &t->kicked);
+}
+
+static void
 timers_reload (Timers *t)
 {
-  g_mutex_lock (&t->lock);
-  t->reload = TRUE;
-  g_cond_signal (&t->cond);
-  g_mutex_unlock (&t->lock);
+  timers_wake (t, &t->reload);
 }
 
 /* What the timers thread holds: the configuration, its own state
@@ -595,10 +599,7 @@ timers_start (Timers *t, const gchar *conf, void (*fatal) (gpointer), gpointer f
 static void
 timers_stop (Timers *t)
 {
-  g_mutex_lock (&t->lock);
-  t->quit = TRUE;
-  g_cond_signal (&t->cond);
-  g_mutex_unlock (&t->lock);
+  timers_wake (t, &t->quit);
   g_thread_join (t->thread);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->cond);

@@ -2483,37 +2483,19 @@ shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidva
   return write_one (store, stmt, "ending handling attempts", NULL, error);
 }
 
+
+
 gboolean
 shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, gint64 *count,
                         GError **error)
 {
-  g_return_val_if_fail (store != NULL && folder != NULL && count != NULL, FALSE);
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "SELECT count FROM attempts WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3", error);
-  gboolean found;
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, folder);
-  sqlite3_bind_int64 (stmt, 2, uidvalidity);
-  sqlite3_bind_int64 (stmt, 3, uid);
-  if (!step_row (store, stmt, "reading handling attempts", &found, error))
-    return FALSE;
-  *count = found ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
+  return shr_store_attempts_lookup (store, folder, uidvalidity, &uid, 1, count, error);
 }
 
 gboolean
 shr_store_attempt_end (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, GError **error)
 {
-  g_return_val_if_fail (store != NULL && folder != NULL, FALSE);
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "DELETE FROM attempts WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, folder);
-  sqlite3_bind_int64 (stmt, 2, uidvalidity);
-  sqlite3_bind_int64 (stmt, 3, uid);
-  return write_one (store, stmt, "ending a handling attempt", NULL, error);
+  return shr_store_attempts_end_batch (store, folder, uidvalidity, &uid, 1, error);
 }
 
 /* ---- savepoints -------------------------------------------------------------- */

@@ -17,28 +17,6 @@ with_approval "require_auth_results = true
 trusted_authserv_id = mx.example.test"
 good_ar="Authentication-Results: mx.example.test; dkim=pass header.d=example.test; spf=pass smtp.mailfrom=approver@example.test"
 
-# reply_to_draft FILE TEXT: as in watch-lib.sh, with our server's passing
-# Authentication-Results on top (the approval needs it here).
-reply_to_draft ()
-{
-  local file=$1 text=$2 line msgid subject
-  line=$(mails approver | awk -F'\t' '$3 ~ /^\[承認依頼 #/ && $3 !~ /再通知/' | tail -1)
-  [ -n "$line" ] || fail "no draft in approver's INBOX"
-  msgid=$(printf '%s' "$line" | cut -f1)
-  subject=$(printf '%s' "$line" | cut -f3)
-  {
-    printf '%s\n' "$good_ar"
-    printf 'From: Approver <approver@example.test>\nTo: Shirase <shirase@example.test>\n'
-    printf 'Subject: Re: %s\n' "$subject"
-    printf 'Message-ID: <reply.%s@example.test>\n' "$(date +%s%N)"
-    printf 'In-Reply-To: %s\nReferences: %s\n' "$msgid" "$msgid"
-    printf 'Date: %s\n' "$(date -R)"
-    printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n'
-    printf '%s\n' "$text"
-  } >"$file"
-  deliver "$file"
-}
-
 # ---- 1. a lost database ---------------------------------------------------------
 deliver "$mail/cisco_sa_iosxe_webui_privesc.eml"
 run_once >/dev/null 2>&1 || fail "the first run failed"
@@ -46,7 +24,7 @@ wait_count approver 1 || fail "no draft for the first advisory"
 old_draft=$(mails approver | head -1)
 old_mid=$(echo "$old_draft" | cut -f1)
 old_token=$(echo "$old_draft" | cut -f3 | sed -n 's/^\[承認依頼 #\([0-9A-Z]*\)\].*/\1/p')
-reply_to_draft "$work/approval.eml" "承認します。"
+reply_to_draft "$work/approval.eml" "承認します。" approver "$good_ar"
 run_once >/dev/null 2>&1 || fail "the run on the approval failed"
 wait_count admin 2 || fail "the approved notices did not arrive"
 old_notices=$(mails admin | cut -f1 | sort)
@@ -85,7 +63,7 @@ sleep 1
 echo "the old approval replayed: refused, the new draft 1 still pending, no notice"
 
 # The new draft approved as it should be: its notices' Message-IDs are new.
-reply_to_draft "$work/approval2.eml" "承認"
+reply_to_draft "$work/approval2.eml" "承認" approver "$good_ar"
 run_once >/dev/null 2>&1 || fail "the run on the new approval failed"
 wait_count admin $((admin_before + 2)) || fail "the new notices did not arrive"
 new_notices=$(mails admin | cut -f1 | sort | comm -13 <(echo "$old_notices") -)

@@ -351,20 +351,23 @@ test_prescan_header_lines (void)
   g_autofree gchar *words = g_strdup_printf ("more than %d header lines", SHR_MAX_HEADER_LINES);
   assert_refused (mail, words);
   /* The same bomb in a part's headers, and in an attached message's. */
-  g_autoptr (GString) part = g_string_new (NULL);
-  append_headers (part, "Advisory", "multipart/mixed; boundary=\"b\"");
-  g_string_append (part, "--b\r\n");
-  for (guint i = 0; i < SHR_MAX_HEADER_LINES; i++)
-    g_string_append (part, "X: y\r\n");
-  g_string_append (part, "\r\ntext\r\n--b--\r\n");
-  assert_refused (part, words);
-  g_autoptr (GString) attached = g_string_new (NULL);
-  append_headers (attached, "Fwd: Advisory", "message/rfc822");
-  g_string_append (attached, "From: b@example.org\r\n");
-  for (guint i = 0; i < SHR_MAX_HEADER_LINES; i++)
-    g_string_append (attached, "X: y\r\n");
-  g_string_append (attached, "\r\ntext\r\n");
-  assert_refused (attached, words);
+  static const struct
+  {
+    const gchar *content_type, *before, *after;
+  } inner[] = {
+    { "multipart/mixed; boundary=\"b\"", "--b\r\n", "\r\ntext\r\n--b--\r\n" },
+    { "message/rfc822", "From: b@example.org\r\n", "\r\ntext\r\n" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (inner); k++)
+    {
+      g_autoptr (GString) nested = g_string_new (NULL);
+      append_headers (nested, "Advisory", inner[k].content_type);
+      g_string_append (nested, inner[k].before);
+      for (guint i = 0; i < SHR_MAX_HEADER_LINES; i++)
+        g_string_append (nested, "X: y\r\n");
+      g_string_append (nested, inner[k].after);
+      assert_refused (nested, words);
+    }
 }
 
 static void

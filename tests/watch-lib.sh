@@ -201,17 +201,19 @@ m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.defaul
 print(m.get_body(preferencelist=("plain",)).get_content())'
 }
 
-# reply_to_draft FILE TEXT [APPROVER]: the approver's reply saying TEXT to
-# the newest draft ([承認依頼 …], not a reminder) in their INBOX, written to
-# FILE and delivered to the watched INBOX.
+# reply_to_draft FILE TEXT [APPROVER [HEADER]]: the approver's reply saying
+# TEXT to the newest draft ([承認依頼 …], not a reminder) in their INBOX,
+# with HEADER (a whole line, such as our server's Authentication-Results)
+# on top, written to FILE and delivered to the watched INBOX.
 reply_to_draft ()
 {
-  local file=$1 text=$2 who=${3:-approver} line msgid subject
+  local file=$1 text=$2 who=${3:-approver} top=${4:-} line msgid subject
   line=$(mails "$who" | awk -F'\t' '$3 ~ /^\[承認依頼 #/ && $3 !~ /再通知/' | tail -1)
   [ -n "$line" ] || fail "no draft in $who's INBOX"
   msgid=$(printf '%s' "$line" | cut -f1)
   subject=$(printf '%s' "$line" | cut -f3)
   {
+    [ -z "$top" ] || printf '%s\n' "$top"
     printf 'From: %s <%s@example.test>\n' "$who" "$who"
     printf 'To: Shirase <shirase@example.test>\n'
     printf 'Subject: Re: %s\n' "$subject"
