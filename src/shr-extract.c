@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shr-affected.h"
 #include "shr-limits.h"
 #include "shr-recognizers.h"
 
@@ -212,14 +213,81 @@ vendor_named (ShrExtractContext *ctx, const gchar *vendor)
   return g_hash_table_contains (ctx->named_vendors, vendor);
 }
 
+/* Whether a hit in the scanned text stands in a part of the advisory that
+ * names things without being about them: references, credits, history,
+ * contact and legal text ("Windows sandbox escape" in a Firefox
+ * advisory's reference list). */
+static gboolean
+in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
+{
+  if (ctx->doc == NULL)
+    return FALSE;
+  gsize body_at;
+  if (text == ctx->body)
+    body_at = at;
+  else if (text == ctx->scan_text && at >= ctx->body_offset)
+    body_at = at - ctx->body_offset;
+  else
+    return FALSE;
+  ShrRole role = shr_document_role_at (ctx->doc, body_at);
+  return role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
+         || role == SHR_ROLE_CONTACT;
+}
+
+/* In an article, a product counts as the one at risk when the title names
+ * it or the text names it next to words of flaws and attacks ("a flaw in
+ * X", 「X の脆弱性」, "attackers targeting X"); one mentioned in passing
+ * ("moved laterally over RDP", "a Windows laptop") is no product of the
+ * advisory. */
+static gboolean
+at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconHit *hit)
+{
+  if (g_strcmp0 (ctx->record->source_kind, "news") != 0)
+    return TRUE;
+  if (text == ctx->scan_text && hit->start < ctx->body_offset)
+    return TRUE; /* the subject */
+  gsize len = strlen (text);
+  gsize from = hit->start > 90 ? hit->start - 90 : 0;
+  gsize to = MIN (len, hit->end + 90);
+  /* Keep the window on character boundaries. */
+  while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+    from--;
+  while (to < len && ((guchar) text[to] & 0xC0) == 0x80)
+    to++;
+  g_autofree gchar *window = g_ascii_strdown (text + from, to - from);
+  static const gchar *const words[] = {
+    "vulnerab", "flaw", "bug", "cve-", "zero-day", "0-day", "exploit", "patch", "security update", "advisory",
+    "affect", "fix", "attack", "target", "compromis", "breach", "hack", "backdoor", "脆弱性", "悪用", "修正",
+    "アップデート", "更新プログラム", "攻撃", "標的", "狙", "侵害", "不正アクセス", "侵入", "被害", "ゼロデイ", NULL
+  };
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (window, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   guint added = 0;
+  gsize prev_end = 0;
+  gboolean have_prev = FALSE;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
+        continue;
+      /* "Outlook for Windows", "Chrome on Android": the platform a product
+       * runs on qualifies it, and is no product of the advisory. */
+      gboolean platform = FALSE;
+      if (have_prev && hit->start > prev_end && hit->start - prev_end <= 12)
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
+        }
+      have_prev = TRUE;
+      prev_end = hit->end;
+      if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -497,11 +565,11 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
-    "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
-    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
-    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
   };
   if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
       && strstr (ctx->sentence_text, "Base Score") == NULL && strstr (ctx->sentence_text, "base score") == NULL
@@ -602,16 +670,41 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
     }
 }
 
+/* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
+ * Rating  Important" as the structure found them, whatever the layout. */
+static void
+severity_from_fields (ShrExtractContext *ctx)
+{
+  for (guint i = 0; i < ctx->doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);
+      if (f->role != SHR_ROLE_SEVERITY && f->role != SHR_ROLE_IMPACT && f->role != SHR_ROLE_SCORE
+          && !g_regex_match (shr_regex ("cvss|score|severity|rating|深刻度|重要度|基本値"), f->key, 0, NULL))
+        continue;
+      /* The first word, or the word after a score: "8.7 HIGH (CVSS v4.0)",
+       * "Critical", "緊急". */
+      g_autofree gchar *word = shr_match_group ("^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", f->value, 1);
+      if (word != NULL && shr_severity_normalize (word) != NULL)
+        {
+          g_autofree gchar *line = g_strdup_printf ("%s: %s", f->key, f->value);
+          raise_severity (ctx->record, word, line);
+        }
+    }
+}
+
 static void
 collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
 {
+  severity_from_fields (ctx);
   static const gchar *const patterns[] = {
     /* "Severity: Low", "Security Impact Rating: High", "Impact: Important",
      * "Max Severity: Critical", "severity rating of Critical". */
     "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
-    "\\brated\\s+(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
+    "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
+    /* Errata subjects: "ELSA-2026-0001 Important: Oracle Linux 8 foo update". */
+    "(?-i:\\b(Critical|Important|Moderate|Low)):\\s+(?-i:[A-Z])",
     "\\b(critical)\\b[^.\\n]{0,40}?\\b(?:flaw|vulnerabilit|bug|zero-day|security update|security hole|RCE|remote code execution)",
     "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
     "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
@@ -621,6 +714,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     { "severity", "impact", NULL },
     { "severity", NULL },
     { "rated", NULL },
+    { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical", NULL },
     { "深刻度", "重要度", "危険度", NULL },
@@ -701,7 +795,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *negative_en =
     "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
-    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
+    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,5}?(?:exploit|attack|in-the-wild|malicious)"
     "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
     "|\\bexploited\\s*[:：]\\s*no\\b)";
   static const gchar *negative_ja =
@@ -712,7 +806,18 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
     "|\\bexploitation detected|\\bexploited\\s*[:：]\\s*yes\\b"
     "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
-    "|\\bexploiting (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ])?(?:zero-day|0-day|vulnerabilit|flaw|bug|security hole)"
+    /* "exploiting X" reports exploitation when someone is doing it ("have
+     * been exploiting", "are exploiting", "actively exploiting"); alone it
+     * is a participle ("an attacker exploiting this flaw could …"). */
+    "|\\b(?:is|are|was|were|been|has|have|had|actively|continue to|continues to|began|started|now)\\s+(?:\\w+\\s+)?(?:exploiting|weaponi[sz]ing|leveraging|abusing) (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|vulnerabilit|flaw|bug|security hole)"
+    "|\\b(?:weaponi[sz]ed|leveraged|abused)\\s+(?:a |an |the |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|one-day|vulnerabilit|flaw|bug)"
+    "|\\baware of (?:customers|organizations|users) (?:experiencing|impacted|affected)"
+    "|\\b(?:has|have|had)\\s+(?:actively\\s+|also\\s+)?been\\s+(?:actively\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
+    "|\\b(?:is|are|were|was)\\s+(?:actively\\s+|now\\s+|still\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
+    "|\\b(?:observed|seen|detected|identified|tracking|tracked)\\s+(?:\\w+\\s+){0,3}?(?:activity|attacks?|attempts|campaigns?|actors?)\\s+(?:that|which|who)\\s+(?:exploit|leverage|abuse)"
+    "|\\b(?:observed|seen|detected)\\s+(?:\\w+\\s+){0,2}?(?:exploitation|exploit attempts)\\b"
+    "|\\b(?:gain(?:s|ed|ing)?|obtain(?:s|ed)?|achiev(?:es|ed)|got)\\s+(?:initial\\s+)?(?:entry|access|a foothold)\\s+(?:\\w+\\s+){0,3}?by\\s+exploiting"
+    "|\\bexploitation (?:attempts|activity) (?:have|has) been (?:observed|seen|detected)"
     "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
     "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
     "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
@@ -726,7 +831,25 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *positive_ja =
     "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
     "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
-    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告))";
+    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告)|悪用の事実[をが](?:確認|把握|報告)"
+    "|(?:脆弱性|欠陥)\\s*(?:[(（][^)）]{0,40}[)）])?\\s*を(?:突いた|悪用した)(?:攻撃|不正アクセス|侵入|ランサムウェア)|を狙った攻撃(?:事案|活動)が"
+    "|悪用した攻撃が(?:限定的に)?(?:発生|確認|観測|報告)|攻撃(?:活動)?に(?:積極的に|実際に)?(?:使われ|使って|利用され|悪用され)"
+    "|悪用が(?:活発|拡大|急増|続いて)|ゼロデイ攻撃(?:を受け|が確認|に悪用|で悪用))";
+  /* A vendor or CERT hedges what it has seen ("may have been actively
+   * exploited", "was likely abused", 「悪用した可能性が極めて高い」): a
+   * report of exploitation all the same, the hedge kept in the evidence.
+   * Future and conditional wording ("may be exploited", 「悪用される可能
+   * 性がある」) is not a report of anything. */
+  static const gchar *hedged_en =
+    "\\b(?:may|might|could) have been (?:actively |successfully )?(?:exploited|abused|used in attacks)"
+    "|\\bmay be under (?:active |limited )?(?:exploitation|attack)"
+    "|\\b(?:likely|probably|reportedly|possibly|potentially) (?:been )?(?:exploited|abused)\\b"
+    "|\\bevidence (?:of|suggesting) (?:potential |possible |likely )?(?:exploitation|(?:it|that it) was (?:likely )?(?:exploited|abused))"
+    "|\\b(?:is|was|were) (?:believed|thought|suspected) to have been (?:exploited|abused)"
+    "|\\breports? that (?:this|the) (?:issue|vulnerability|flaw) (?:may have been|was|has been) (?:actively )?exploited";
+  static const gchar *hedged_ja =
+    "(?:悪用|攻撃|侵入|使用|利用)(?:さ)?れた(?:可能性|疑い)が(?:極めて|非常に)?(?:高い|ある)|悪用して[^。]{0,20}した可能性が(?:極めて|非常に)?高い"
+    "|悪用された(?:とみられ|と見られ|模様)|悪用された恐れ";
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
   static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
 
@@ -734,13 +857,15 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL
   };
   static const gchar *const positive_words[] = {
-    "exploit", "attack", "abused", "weaponiz", "leverag", "in the wild", "in-the-wild", "悪用", "攻撃", NULL
+    "exploit", "attack", "abus", "weaponiz", "weaponis", "leverag", "aware", "in the wild", "in-the-wild", "悪用", "攻撃",
+    NULL
   };
   g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
   g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
   if (neg_candidates == NULL && pos_candidates == NULL)
     return;
   gchar *neg_sentence = NULL;
+  const gchar *hedged = NULL;
   for (guint i = 0; i < sentences->len; i++)
     {
       gboolean maybe_negative = neg_candidates != NULL && neg_candidates[i];
@@ -756,7 +881,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       const gchar *lower = ctx->sentence_lower + g_array_index (ctx->sentence_starts, gsize, i);
       gsize lower_len = strlen (s);
       static const gchar *const en_words[] = {
-        "exploit", "attack", "in the wild", "in-the-wild", "abused", "weaponiz", "leverag", "malicious", NULL
+        "exploit", "attack", "in the wild", "in-the-wild", "abus", "weaponiz", "weaponis", "leverag", "aware", "malicious",
+        NULL
       };
       gboolean en = FALSE;
       for (gsize w = 0; en_words[w] != NULL && !en; w++)
@@ -774,6 +900,12 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_autoptr (GMatchInfo) m = NULL;
       if (!maybe_positive)
         continue;
+      if ((en && g_regex_match (shr_regex (hedged_en), s, 0, NULL))
+          || (ja && g_regex_match (shr_regex (hedged_ja), s, 0, NULL)))
+        {
+          hedged = hedged != NULL ? hedged : s;
+          continue;
+        }
       gboolean positive = FALSE;
       if (en)
         {
@@ -811,6 +943,16 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       shr_record_set_evidence (ctx->record, "exploited", s);
       if (g_regex_match (shr_regex ("known exploited vulnerabilit|\\bKEV\\b"), s, 0, NULL))
         ctx->record->kev = TRUE;
+      g_free (neg_sentence);
+      return;
+    }
+  if (hedged != NULL)
+    {
+      /* No plain statement, but a hedged one: exploitation is reported. */
+      ctx->record->exploited = SHR_TRISTATE_TRUE;
+      g_free (ctx->record->exploited_evidence);
+      ctx->record->exploited_evidence = g_strdup (hedged);
+      shr_record_set_evidence (ctx->record, "exploited", hedged);
       g_free (neg_sentence);
       return;
     }
@@ -935,20 +1077,47 @@ find_source_url (ShrExtractContext *ctx)
 static gboolean
 is_boilerplate_paragraph (const gchar *p, const gchar *title)
 {
-  if (g_regex_match (shr_regex ("^\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
     return TRUE;
   /* A block of "Key : value" lines is a header, not prose. */
-  if (g_regex_match (shr_regex ("^[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
     return TRUE;
   if (title != NULL && *title != '\0' && strstr (p, title) == p && strlen (p) < strlen (title) + 40)
     return TRUE;
-  return FALSE;
+  /* Bylines, datelines, navigation, subscription and audience notes: the
+   * page around an article, not its lead. */
+  if (g_regex_match (shr_regex ("\\A(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                                "|\\A(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                                "|please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                                "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
+                                "|\\A(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z|記事一覧|ログイン|会員登録|この記事をシェア"),
+                      p, 0, NULL))
+    return TRUE;
+  /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
+  guint seps = 0;
+  for (const gchar *c = p; *c; c++)
+    seps += *c == '|' || (c[0] == '\xc2' && c[1] == '\xb7');
+  if (seps >= 2)
+    return TRUE;
+  /* A list of ids ("* CVE-2024-1 * CVE-2024-2"): fewer words than ids. */
+  guint ids = 0, words = 0;
+  g_auto (GStrv) w = g_strsplit (p, " ", -1);
+  for (guint i = 0; w[i] != NULL; i++)
+    {
+      if (*w[i] == '\0' || strcmp (w[i], "*") == 0 || strcmp (w[i], "-") == 0)
+        continue;
+      words++;
+      ids += g_str_has_prefix (w[i], "CVE-");
+    }
+  return ids >= 2 && ids * 2 >= words;
 }
 
-static void
-find_summary (ShrExtractContext *ctx)
+/* The first paragraph of @text that reads as the advisory's lead: prose,
+ * long enough, and not page furniture. */
+static gchar *
+lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize min_ja)
 {
-  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), ctx->body, 0);
+  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), text, 0);
   gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
   for (gsize i = 0; paragraphs[i] != NULL; i++)
     {
@@ -969,15 +1138,29 @@ find_summary (ShrExtractContext *ctx)
                 line_per_paragraph = FALSE;
             }
         }
+      /* A lead ends where a list starts ("…以下の通りです。\n・Windows 11"). */
+      if (!line_per_paragraph)
+        {
+          g_autoptr (GMatchInfo) lm = NULL;
+          if (g_regex_match (shr_regex ("\\n\\s*(?:[-*•・●■]|\\d{1,2}[.)])\\s*\\S"), p, 0, &lm))
+            {
+              gint at = 0;
+              g_match_info_fetch_pos (lm, 0, &at, NULL);
+              if (at > 0)
+                p[at] = '\0';
+            }
+        }
       g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
-          gsize min_chars = ja ? 30u : 60u;
+          gsize min_chars = ja ? min_ja : min_en;
           if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong) min_chars
               || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
-          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
+          /* Prose has a sentence in it. */
+          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL)
+                   : (strstr (l, ". ") != NULL || g_str_has_suffix (l, ".") || strstr (l, ", ") != NULL)))
             continue;
           GString *s = g_string_new (NULL);
           gboolean space = FALSE;
@@ -999,18 +1182,157 @@ find_summary (ShrExtractContext *ctx)
               g_string_truncate (s, cut - s->str);
               g_string_append (s, "…");
             }
-          ctx->record->summary = g_string_free (s, FALSE);
-          return;
+          return g_string_free (s, FALSE);
         }
+    }
+  return NULL;
+}
+
+/* The advisory's own first description (quoted in notices as 原文): its
+ * Summary or Description section where it has one, else its lead. */
+static void
+find_summary (ShrExtractContext *ctx)
+{
+  /* A Summary section, else the lead before any heading (an article's or
+   * an alert's first paragraph), else a Description section, else the
+   * first prose anywhere. */
+  g_autofree gchar *summary = shr_document_role_text (ctx->doc, SHR_ROLE_SUMMARY);
+  if (summary != NULL)
+    ctx->record->summary = lead_paragraph (ctx, summary, 40, 20);
+  if (ctx->record->summary == NULL && ctx->doc->sections->len > 0)
+    {
+      g_autofree gchar *lead = shr_document_section_text (ctx->doc, 0);
+      ctx->record->summary = lead_paragraph (ctx, lead, 60, 30);
+    }
+  if (ctx->record->summary == NULL)
+    {
+      g_autofree gchar *description = shr_document_role_text (ctx->doc, SHR_ROLE_DESCRIPTION);
+      if (description != NULL)
+        ctx->record->summary = lead_paragraph (ctx, description, 40, 20);
+    }
+  if (ctx->record->summary == NULL)
+    ctx->record->summary = lead_paragraph (ctx, ctx->body, 60, 30);
+}
+
+/* An item of a Solution or Workaround section that is a step: a sentence
+ * that says to do something, not a heading, a link or "no workaround". */
+static gboolean
+is_step (const gchar *item)
+{
+  gsize len = strlen (item);
+  if (len < 12 || len > 600)
+    return FALSE;
+  /* A line that is mostly an address ("alpha: ftp://…/foo.rpm") is a link. */
+  const gchar *url = strstr (item, "://");
+  if (url != NULL)
+    {
+      guint words = 0;
+      for (const gchar *c = item; *c; c++)
+        words += *c == ' ';
+      if (words < 6)
+        return FALSE;
+    }
+  if (g_regex_match (shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
+                                "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+                                "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release notes)\\b"),
+                     item, 0, NULL))
+    return FALSE;
+  return g_regex_match (shr_regex ("\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
+                                   "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
+                                   "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
+                                   "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
+                        item, 0, NULL);
+}
+
+/* Adds a step unless the same one is there, written with or without its
+ * final colon or full stop. */
+static void
+add_step (ShrRecord *r, const gchar *step)
+{
+  if (r->mitigations->len >= SHR_MAX_MITIGATIONS)
+    return;
+  g_autofree gchar *s = g_strstrip (g_strdup (step));
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ':' || s[len - 1] == '.'))
+    s[--len] = '\0';
+  for (guint i = 0; i < r->mitigations->len; i++)
+    {
+      /* The same step, or one a longer step already says. */
+      const gchar *m = r->mitigations->pdata[i];
+      if (strstr (m, s) != NULL)
+        return;
+    }
+  g_ptr_array_add (r->mitigations, g_strdup (step));
+}
+
+/* Steps from the Solution and Workaround sections: each list item, or each
+ * sentence of a paragraph; a sentence that ends with ':' takes the command
+ * lines under it ("… upgrade to the latest version: emerge --sync"). */
+static void
+mitigations_from_structure (ShrExtractContext *ctx)
+{
+  static const ShrRole roles[] = { SHR_ROLE_SOLUTION, SHR_ROLE_WORKAROUND, SHR_ROLE_FIXED };
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autofree gchar *text = shr_document_role_text (ctx->doc, roles[r]);
+      if (text == NULL)
+        continue;
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      GString *cur = g_string_new (NULL);
+      gboolean open_colon = FALSE;
+      for (guint i = 0;; i++)
+        {
+          const gchar *raw = lines[i];
+          g_autofree gchar *t = raw ? g_strstrip (g_strdup (raw)) : NULL;
+          gboolean end = raw == NULL;
+          gboolean blank = !end && *t == '\0';
+          gboolean bullet = !end && (g_regex_match (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
+          gboolean command = !end && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ") || g_str_has_prefix (t, "(global)#"));
+          if (command && open_colon)
+            {
+              const gchar *cmd = t + (t[0] == '(' ? strlen ("(global)#") : 2);
+              g_string_append_printf (cur, "%s %s", cur->str[cur->len - 1] == ':' ? "" : ";", cmd);
+              continue;
+            }
+          /* Commands may stand under their sentence after a blank line. */
+          if (blank && open_colon)
+            continue;
+          if (end || blank || bullet || (cur->len > 0 && (g_str_has_suffix (cur->str, ".") || g_str_has_suffix (cur->str, "。"))))
+            {
+              if (cur->len > 0)
+                {
+                  gchar *step = g_strstrip (g_string_free (cur, FALSE));
+                  /* "1. Upgrade …": the number is the list's, not the step's. */
+                  g_autofree gchar *clean = g_regex_replace (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*"),
+                                                             step, -1, 0, "", 0, NULL);
+                  if (g_str_has_suffix (clean, ":"))
+                    clean[strlen (clean) - 1] = '\0';
+                  if (is_step (clean))
+                    add_step (ctx->record, clean);
+                  g_free (step);
+                  cur = g_string_new (NULL);
+                }
+              open_colon = FALSE;
+              if (end)
+                break;
+              if (blank)
+                continue;
+            }
+          if (cur->len > 0 && (guchar) t[0] < 0x80)
+            g_string_append_c (cur, ' ');
+          g_string_append (cur, t);
+          open_colon = g_str_has_suffix (t, ":");
+        }
+      g_string_free (cur, TRUE);
     }
 }
 
 static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
+  mitigations_from_structure (ctx);
   static const gchar *pattern_en =
-    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
-    "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]";
+    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)";
   static const gchar *pattern_ja =
     "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
   static const gchar *const words[] = {
@@ -1036,9 +1358,10 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
         "solution", "remediation", NULL
       };
       g_autofree gchar *lower = ascii_lower (s);
-      if (match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
-          || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
-        shr_strv_add_unique (ctx->record->mitigations, s);
+      if ((match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
+           || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
+          && is_step (s))
+        add_step (ctx->record, s);
     }
 }
 
@@ -1105,20 +1428,27 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   ShrRecord *r = ctx->record;
   if (r->products->len == 0)
     return;
+  /* A distribution's packages have their fixes from the package lists;
+   * prose adds the versions a vendor names ("fixed in PAN-OS 10.1.14-h8,
+   * PAN-OS 10.2.10-h12, …", "Additional PAN-OS 11.1 fixes:" over a list). */
+  if (g_strcmp0 (r->source_kind, "dsa") == 0 || g_strcmp0 (r->source_kind, "usn") == 0
+      || g_strcmp0 (r->source_kind, "rhsa") == 0)
+    return;
   for (guint i = 0; i < r->products->len; i++)
-    if (((ShrProduct *) g_ptr_array_index (r->products, i))->fixed->len > 0)
+    if (((ShrProduct *) g_ptr_array_index (r->products, i))->ecosystem != NULL)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
   static const gchar *cue_before =
     "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release|install the"
+    "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {
-    "fixed", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
+    "fixed", "fixes", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
     "修正", "対策済み", NULL
   };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
@@ -1272,6 +1602,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   detect_language (&ctx);
   collect_cves (&ctx);
+  ctx.doc = shr_document_parse (ctx.body);
 
   for (const ShrRecognizer *const *r = shr_recognizers (); *r != NULL; r++)
     if ((*r)->detect (&ctx))
@@ -1282,6 +1613,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   /* The subject is a sentence too: "… Under Active Attack". */
   g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
+  ctx.scan_text = text;
+  ctx.body_offset = strlen (subject) + 2;
   g_autoptr (GPtrArray) sentences = split_sentences (text);
   join_sentences (&ctx, sentences);
 
@@ -1299,7 +1632,19 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
+  gboolean packages = FALSE;
+  for (guint i = 0; i < record->products->len; i++)
+    packages |= ((ShrProduct *) g_ptr_array_index (record->products, i))->ecosystem != NULL;
+  if (!packages && g_strcmp0 (record->source_kind, "dsa") != 0 && g_strcmp0 (record->source_kind, "usn") != 0
+      && g_strcmp0 (record->source_kind, "rhsa") != 0)
+    {
+      shr_affected_from_structure (&ctx, ctx.doc);
+      shr_affected_from_prose (&ctx, ctx.doc);
+    }
   collect_fixed_versions (&ctx, sentences);
+  shr_affected_derive_ranges (record);
+  shr_affected_unaffected (&ctx, sentences);
+  shr_affected_conditions (&ctx, ctx.doc, sentences);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);
@@ -1307,13 +1652,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   if (record->source_url != NULL && strpbrk (record->source_url, " \t\r\n") != NULL)
     *strpbrk (record->source_url, " \t\r\n") = '\0';
   shr_record_finish (record);
-  if (record->severity == NULL && record->cvss_max >= 0)
-    {
-      /* A stated CVSS score is a stated severity (FIRST's rating scale). */
-      const gchar *s = record->cvss_max >= 9.0 ? "critical" : record->cvss_max >= 7.0 ? "high"
-                       : record->cvss_max >= 4.0 ? "medium" : record->cvss_max > 0 ? "low" : NULL;
-      record->severity = g_strdup (s);
-    }
+  /* A severity is what the text states; a CVSS score is kept as the
+   * score (matching weighs both), not turned into a word it never wrote. */
   decide_category (&ctx);
   if (record->source_kind == NULL)
     record->source_kind = g_strdup ("other");
@@ -1327,6 +1667,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_array_unref (ctx.sentence_starts);
   if (ctx.named_vendors != NULL)
     g_hash_table_unref (ctx.named_vendors);
+  shr_document_free (ctx.doc);
   return record;
 }
 

@@ -75,6 +75,10 @@
 #define SHR_MAX_REFERENCES 200
 #define SHR_MAX_MITIGATIONS 20
 
+/* Version ranges (one per release train or distribution release) kept for
+ * one product: a PAN-OS advisory lists ~30 hotfix lines. */
+#define SHR_MAX_RANGES 64
+
 /* Length of one evidence sentence, in bytes (cut at a character boundary). */
 #define SHR_MAX_EVIDENCE_BYTES 400
 
@@ -108,3 +112,8 @@
 
 /* A recipient's digest: notices quoted in full; past this, their Subjects. */
 #define SHR_MAX_DIGEST_NOTICES 50
+
+/* A product name placed on a Windows release line ("Microsoft Windows
+ * Server 2019 Datacenter (Server Core installation)"); longer names place
+ * nothing. */
+#define SHR_MAX_WINDOWS_NAME_BYTES 512

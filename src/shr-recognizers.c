@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "shr-sources.h"
+
 static gboolean
 matches (const gchar *pattern, const gchar *text)
 {
@@ -106,7 +108,7 @@ dsa_extract (ShrExtractContext *ctx)
           if (p == NULL)
             continue;
           g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved) in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
+          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
           while (g_match_info_matches (m))
             {
               g_autofree gchar *v = g_match_info_fetch (m, 1);
@@ -151,12 +153,15 @@ usn_extract (ShrExtractContext *ctx)
   /* Package versions under "Ubuntu 22.04 LTS:" headings. */
   g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
   gboolean in_release = FALSE;
+  g_autofree gchar *release = NULL;
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
       if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
+          g_free (release);
+          release = shr_match_group ("^Ubuntu (\\d{1,2}\\.\\d\\d)", l, 1);
           continue;
         }
       if (!in_release)
@@ -166,7 +171,16 @@ usn_extract (ShrExtractContext *ctx)
         {
           g_autofree gchar *pkg = g_match_info_fetch (m, 1);
           g_autofree gchar *ver = g_match_info_fetch (m, 2);
-          add_fixed (shr_record_add_product (ctx->record, "Ubuntu", pkg), ver);
+          ShrProduct *p = shr_record_add_product (ctx->record, "Ubuntu", pkg);
+          add_fixed (p, ver);
+          if (p != NULL && release != NULL)
+            {
+              /* Each release's fix, compared only with that release. */
+              g_autofree gchar *train = g_strdup_printf ("Ubuntu:%s", release);
+              if (p->ecosystem == NULL)
+                p->ecosystem = g_strdup ("Ubuntu");
+              shr_product_add_range (p, train, NULL, NULL, ver, FALSE, ver);
+            }
           continue;
         }
       if (strspn (l, " \t") == strlen (l))
@@ -222,19 +236,25 @@ rhsa_extract (ShrExtractContext *ctx)
   if (product != NULL)
     shr_record_add_product (ctx->record, "Red Hat", product);
 
-  /* Fixed packages from the RPM file names: name-version-release.arch.rpm */
+  /* Fixed packages from the RPM file names: name-version-release.arch.rpm.
+   * Where the source packages are listed, they name the products; the
+   * binary packages built from them (-devel, -debuginfo) are the same fix. */
+  static const gchar *rpm =
+    "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
+  gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(?:src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b"),
-                 ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
     {
+      g_autofree gchar *arch = g_match_info_fetch (m, 4);
+      if (sources && strcmp (arch, "src") != 0)
+        continue;
       g_autofree gchar *name = g_match_info_fetch (m, 1);
       g_autofree gchar *ver = g_match_info_fetch (m, 2);
       g_autofree gchar *rel = g_match_info_fetch (m, 3);
       ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
       g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
       add_fixed (p, nvr);
-      g_match_info_next (m, NULL);
     }
   if (ctx->record->products->len <= 1 && synopsis != NULL)
     {
@@ -548,57 +568,25 @@ msrc_extract (ShrExtractContext *ctx)
               shr_match_group ("\\b(MS\\d{2}-\\d{3}|ADV\\d{6})\\b", ctx->subject, 1));
 }
 
-/* ---- vendor PSIRTs -------------------------------------------------------- */
+/* ---- vendor PSIRTs and distributions (data/sources.tsv) ------------------ */
 
-typedef struct
+static gboolean
+newsy_sender (ShrExtractContext *ctx)
 {
-  const gchar *vendor;
-  const gchar *id_pattern;   /* group 1: the advisory id */
-  const gchar *from_pattern;
-  const gchar *url_pattern;  /* group 1: the advisory page */
-} Psirt;
+  return matches ("news|newsletter|ニュース", ctx->from);
+}
 
-static const Psirt psirts[] = {
-  { "Cisco", "\\b(cisco-sa-[\\w-]+)", "cisco\\.com|Cisco PSIRT|Cisco Security",
-    "(https?://sec\\.cloudapps\\.cisco\\.com/security/center/content/CiscoSecurityAdvisory/[\\w-]+)" },
-  { "Fortinet", "\\b(FG-IR-\\d{2}-\\d{3,5})\\b", "fortinet\\.com|fortiguard|Fortinet PSIRT",
-    "(https?://(?:www\\.)?fortiguard\\.com/psirt/[\\w-]+)" },
-  { "Palo Alto Networks", "\\b(PAN-SA-\\d{4}-\\d{4})\\b", "paloaltonetworks\\.com",
-    "(https?://security\\.paloaltonetworks\\.com/[\\w-]+)" },
-  { "Ivanti", "\\b(?:Ivanti )?Security Advisory[: ]+(\\S+)", "ivanti\\.com",
-    "(https?://forums\\.ivanti\\.com/[\\w/.?=&-]+)" },
-  { "VMware", "\\b(VMSA-\\d{4}-\\d{4}(?:\\.\\d+)?)\\b", "vmware\\.com|broadcom\\.com",
-    "(https?://support\\.broadcom\\.com/[\\w/.?=&-]+)" },
-  { "Citrix", "\\b(CTX\\d{5,7})\\b", "citrix\\.com|cloud\\.com",
-    "(https?://support\\.citrix\\.com/[\\w/.?=&-]+)" },
-  { "Atlassian", "\\b((?:CONFSERVER|JRASERVER|JSDSERVER|BSERV)-\\d+)\\b", "atlassian\\.com", NULL },
-};
-
-static const Psirt *
-find_psirt (ShrExtractContext *ctx)
+static const ShrSource *
+find_source (ShrExtractContext *ctx)
 {
-  static const gchar *const from_words[] = {
-    "cisco", "fortinet", "fortiguard", "paloalto", "ivanti", "vmware", "broadcom", "citrix",
-    "cloud.com", "atlassian", NULL
-  };
-  static const gchar *const id_words[] = {
-    "cisco-sa-", "fg-ir-", "pan-sa-", "vmsa-", "confserver-", "jraserver-", "jsdserver-", "bserv-", NULL
-  };
-  if (!contains_any (ctx->from, from_words) && !ids_contain_any (ctx, id_words))
-    return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (psirts); i++)
+  /* detect() and extract() both ask: look once. */
+  if (!ctx->source_looked_up)
     {
-      const Psirt *p = &psirts[i];
-      if (matches (p->from_pattern, ctx->from))
-        return p;
-      /* An id in the subject, or in the first lines, not a news article
-       * that mentions one further down. */
-      if (strcmp (p->vendor, "Ivanti") != 0 && strcmp (p->vendor, "Citrix") != 0
-          && (matches (p->id_pattern, ctx->subject)
-              || (matches (p->id_pattern, ctx->head) && !matches ("news|newsletter|ニュース", ctx->from))))
-        return p;
+      ctx->source = shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
+                                      newsy_sender (ctx));
+      ctx->source_looked_up = TRUE;
     }
-  return NULL;
+  return ctx->source;
 }
 
 /* Cisco's table: under a header naming the "First Fixed Release", one row
@@ -629,43 +617,146 @@ add_fixed_table (ShrProduct *p, const gchar *body)
     }
 }
 
-static gboolean
-psirt_detect (ShrExtractContext *ctx)
+static void
+psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
 {
-  return find_psirt (ctx) != NULL;
+  /* The subject names the product first; the body's products come from
+   * the scan every mail gets (shr-extract.c). */
+  shr_add_lexicon_products (ctx, ctx->subject);
+  /* The versions prose gives as fixed are read for every source (shr-extract.c);
+   * Cisco's table of first fixed releases is this family's own. */
+  if (ctx->record->products->len > 0)
+    add_fixed_table (g_ptr_array_index (ctx->record->products, 0), ctx->body);
+  (void) src;
+  return;
+}
+
+/* The package a distribution advisory is about, from its subject:
+ * "security update for cups", "OpenEXR security update", "containerd:
+ * Multiple Vulnerabilities", "Updated xz packages fix …". */
+static gchar *
+distribution_package (ShrExtractContext *ctx)
+{
+  static const gchar *const patterns[] = {
+    "(?:security|bug ?fix|recommended) update for ([A-Za-z0-9][\\w.+-]*)",
+    "(?:^|[\\]:]\\s*)(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:[A-Z][\\w ]*? \\d[\\w.]*\\s+)?([A-Za-z0-9][\\w.+-]*)\\s+(?:security|bug ?fix)\\s+(?:and bug fix\\s+)?update",
+    "(?:^|\\]\\s*)([A-Za-z0-9][\\w.+/-]*):\\s+(?:Multiple vulnerabilities|[\\w ]*vulnerabilit)",
+    "Updated ([A-Za-z0-9][\\w.+-]*) packages? fix",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      gchar *pkg = shr_match_group (patterns[i], ctx->subject, 1);
+      if (pkg == NULL)
+        continue;
+      /* Gentoo's atoms carry a category ("app-containers/containerd"). */
+      const gchar *slash = strrchr (pkg, '/');
+      if (slash != NULL)
+        {
+          gchar *name = g_strdup (slash + 1);
+          g_free (pkg);
+          pkg = name;
+        }
+      static const gchar *const not_packages[] = { "Linux", "Kernel", "Security", "Oracle", "Amazon", "SUSE", NULL };
+      if (g_strv_contains (not_packages, pkg) && strcmp (pkg, "Kernel") != 0)
+        {
+          g_free (pkg);
+          continue;
+        }
+      return pkg;
+    }
+  return NULL;
+}
+
+/* Versions of @package in the text, as package managers name built
+ * packages: "cups-2.3.3op2-18.amzn2023.0.8.x86_64", "openexr-2.2.0-12.1.el8.src.rpm",
+ * "ucode-intel-20240813-150200.44.1", a changelog entry "[2.2.0-12.1]",
+ * Gentoo's ">=app-containers/containerd-1.6.19", or "updated to version 1.2"
+ * / "updated to the 20240813 release". */
+static void
+distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *package)
+{
+  /* Built packages named as package managers name them; only those of
+   * @package count ("cups-libs" is another package). */
+  static const gchar *nvra =
+    "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
+    "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      if (g_ascii_strcasecmp (name, package) != 0)
+        continue;
+      g_autofree gchar *v = g_match_info_fetch (m, 2);
+      add_fixed (p, v);
+    }
+  if (p->fixed->len > 0)
+    return;
+  /* Gentoo's ">=app-containers/containerd-1.6.19". */
+  g_autofree gchar *v = NULL;
+  {
+    g_autoptr (GMatchInfo) am = NULL;
+    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0, &am);
+    for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
+      {
+        g_autofree gchar *name = g_match_info_fetch (am, 1);
+        if (g_ascii_strcasecmp (name, package) == 0)
+          v = g_match_info_fetch (am, 2);
+      }
+  }
+  if (v == NULL)
+    v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]", ctx->body, 1);
+  if (v == NULL)
+    v = shr_match_group ("\\b(?:updated|upgraded) to (?:the |version |release )?(\\d[\\w.+~-]*\\w)(?: release)?\\b", ctx->body, 1);
+  add_fixed (p, v);
 }
 
 static void
-psirt_extract (ShrExtractContext *ctx)
+distribution_extract (ShrExtractContext *ctx, const ShrSource *src)
 {
-  const Psirt *p = find_psirt (ctx);
+  g_autofree gchar *release = shr_sources_match (src->release, ctx->subject);
+  if (release == NULL)
+    release = shr_sources_match (src->release, ctx->body);
+  g_autofree gchar *ecosystem = release ? g_strdup_printf ("%s:%s", src->name, release) : g_strdup (src->name);
+  g_autofree gchar *package = distribution_package (ctx);
+  if (package == NULL)
+    {
+      /* "Affected Packages:" with the package on the next line. */
+      package = shr_match_group ("^\\s*Affected Packages?\\s*:\\s*\\n?\\s*([a-z0-9][\\w.+-]*)\\s*$", ctx->body, 1);
+    }
+  if (package == NULL)
+    return;
+  ShrProduct *p = shr_record_add_product (ctx->record, src->vendor, package);
+  if (p == NULL)
+    return;
+  g_free (p->ecosystem);
+  p->ecosystem = g_steal_pointer (&ecosystem);
+  distribution_versions (ctx, p, package);
+  ctx->products_exact = TRUE;
+}
+
+static gboolean
+sources_detect (ShrExtractContext *ctx)
+{
+  return find_source (ctx) != NULL;
+}
+
+static void
+sources_extract (ShrExtractContext *ctx)
+{
+  const ShrSource *src = find_source (ctx);
   const gchar *t = ctx->ids;
-  g_autofree gchar *name = g_strdup_printf ("%s PSIRT", p->vendor);
-  set_source (ctx, "psirt", name, shr_match_group (p->id_pattern, t, 1));
-  if (p->url_pattern != NULL)
-    {
-      g_autofree gchar *url = shr_match_group (p->url_pattern, ctx->body, 1);
-      set_string (&ctx->record->source_url, g_steal_pointer (&url));
-    }
-  /* Fixed releases as PSIRTs write them: "Upgrade to 7.4.3 or above",
-   * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
-  shr_add_lexicon_products (ctx, ctx->subject);
-  shr_add_lexicon_products (ctx, ctx->body);
-  if (ctx->record->products->len > 0)
-    {
-      ShrProduct *first = g_ptr_array_index (ctx->record->products, 0);
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex ("(?:upgrade to|fixed in|fixed release[s]?\\s*:|first fixed release\\s*:|update to|resolved in)\\s+(?:[A-Za-z-]+\\s+)?(?:version\\s+)?(\\d+(?:\\.\\d+)+(?:-h\\d+|\\.\\w+)?)"),
-                     ctx->body, 0, &m);
-      while (g_match_info_matches (m))
-        {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
-          add_fixed (first, v);
-          g_match_info_next (m, NULL);
-        }
-      add_fixed_table (first, ctx->body);
-    }
-  ctx->products_exact = ctx->record->products->len > 0;
+  g_autofree gchar *id = shr_sources_match (src->id, t);
+  set_source (ctx, src->kind, src->name, g_steal_pointer (&id));
+  g_autofree gchar *url = shr_sources_match (src->url, ctx->body);
+  if (url == NULL)
+    for (guint i = 0; i < ctx->message->links->len && url == NULL; i++)
+      url = shr_sources_match (src->url, g_ptr_array_index (ctx->message->links, i));
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+  if (strcmp (src->kind, "psirt") == 0)
+    psirt_extract (ctx, src);
+  else
+    distribution_extract (ctx, src);
 }
 
 /* ---- news and everything else ---------------------------------------------- */
@@ -711,7 +802,7 @@ static const ShrRecognizer jvn = { "jvn", jvn_detect, jvn_extract };
 static const ShrRecognizer ipa = { "ipa", ipa_detect, ipa_extract };
 static const ShrRecognizer cisa = { "cisa", cisa_detect, cisa_extract };
 static const ShrRecognizer msrc = { "msrc", msrc_detect, msrc_extract };
-static const ShrRecognizer psirt = { "psirt", psirt_detect, psirt_extract };
+static const ShrRecognizer sources = { "sources", sources_detect, sources_extract };
 static const ShrRecognizer news = { "news", news_detect, news_extract };
 
 const ShrRecognizer *const *
@@ -721,7 +812,7 @@ shr_recognizers (void)
    * alert that relays a Microsoft or vendor advisory is still theirs. */
   static const ShrRecognizer *const all[] = {
     &dsa, &usn, &rhsa, &freebsd, &openssl, &jpcert, &jvn, &ipa, &cisa,
-    &psirt, &msrc, &news, NULL,
+    &sources, &msrc, &news, NULL,
   };
   return all;
 }

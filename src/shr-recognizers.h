@@ -9,6 +9,8 @@
 #pragma once
 
 #include "shr-extract.h"
+#include "shr-sources.h"
+#include "shr-structure.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +38,15 @@ typedef struct
    * made on first need: an everyday product word counts only with its
    * vendor named. */
   GHashTable *named_vendors;
+  /* The body's sections, fields and tables. */
+  ShrDocument *doc;
+  /* Where the body starts in the text the lexicon scan reads (the subject,
+   * a blank line, the body). */
+  gsize body_offset;
+  const gchar *scan_text;
+  /* The PSIRT or distribution of data/sources.tsv the mail is from. */
+  const ShrSource *source;
+  gboolean source_looked_up;
 } ShrExtractContext;
 
 typedef struct
