@@ -1422,6 +1422,13 @@ shr_message_new_item (const ShrMessage *parent, const gchar *subject, const gcha
   m->all_text = g_strdup (body);
   m->links = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
+  /* The mail as received is the parent's. */
+  m->sender = g_strdup (parent->sender);
+  m->sender_problem = g_strdup (parent->sender_problem);
+  m->references = g_ptr_array_new_with_free_func (g_free);
+  m->automatic = g_strdup (parent->automatic);
+  m->ours = parent->ours;
+  m->auth_results = g_ptr_array_new_with_free_func (g_free);
   return m;
 }
 
