@@ -249,10 +249,12 @@ says_not_affected (const gchar *cell)
   if (cell != NULL
       && (g_ascii_strcasecmp (cell, "none") == 0 || strcmp (cell, "なし") == 0 || strcmp (cell, "-") == 0))
     return TRUE;
-  return cell != NULL
-         && shr_match_group ("\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
-                             cell, 0)
-                != NULL;
+  if (cell == NULL)
+    return FALSE;
+  g_autofree gchar *said
+      = shr_match_group ("\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
+                         cell, 0);
+  return said != NULL;
 }
 
 /* The versions in a "fixed" cell or line ("Upgrade to 7.4.5 or above",

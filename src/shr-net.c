@@ -4,7 +4,9 @@
 #include "shr-net.h"
 
 #include <gio/gio.h>
+#include <netdb.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* Whether @a is a loopback address, an IPv4-mapped one included (GIO
  * counts only ::1 for IPv6). */
@@ -35,14 +37,25 @@ shr_net_loopback_address (const gchar *host)
   if (literal != NULL)
     return address_is_loopback (literal) ? g_inet_address_to_string (literal) : NULL;
 
-  g_autoptr (GResolver) resolver = g_resolver_get_default ();
-  GList *addresses = g_resolver_lookup_by_name (resolver, bare, NULL, NULL);
-  if (addresses == NULL)
+  /* getaddrinfo in this thread, as the connection's own resolution
+   * would (GResolver would hand it to a thread pool). */
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *found = NULL;
+  if (getaddrinfo (bare, NULL, &hints, &found) != 0 || found == NULL)
     return NULL;
   gboolean all = TRUE;
-  for (GList *l = addresses; l != NULL && all; l = l->next)
-    all = address_is_loopback (l->data);
-  gchar *first = all ? g_inet_address_to_string (addresses->data) : NULL;
-  g_resolver_free_addresses (addresses);
+  gchar *first = NULL;
+  for (struct addrinfo *ai = found; ai != NULL && all; ai = ai->ai_next)
+    {
+      g_autoptr (GSocketAddress) sa = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+      GInetAddress *a = G_IS_INET_SOCKET_ADDRESS (sa) ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa))
+                                                      : NULL;
+      all = a != NULL && address_is_loopback (a);
+      if (all && first == NULL)
+        first = g_inet_address_to_string (a);
+    }
+  freeaddrinfo (found);
+  if (!all)
+    g_clear_pointer (&first, g_free);
   return first;
 }

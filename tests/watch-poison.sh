@@ -62,7 +62,9 @@ rss=$(cd "$work" && peak_rss_mb "$shirase" once -c "$conf")
 [ "$(in_done before-bomb)" = 1 ] && [ "$(in_done after-bomb)" = 1 ] || fail "the advisories around the bomb were not handled"
 db "SELECT error FROM messages WHERE outcome = 'failed'" | grep -q "more than 10000 header lines" \
   || fail "the reason is not recorded: $(db "SELECT error FROM messages WHERE outcome = 'failed'")"
-[ "$rss" -lt 100 ] || fail "peak RSS $rss MB with a 20 MB header bomb"
+# (Under ASan the shadow memory and the freed-memory quarantine make the
+# figure meaningless; the ordinary build holds the bound.)
+[ "$rss" -lt 100 ] || [ "${SHR_SANITIZERS:-no}" = yes ] || fail "peak RSS $rss MB with a 20 MB header bomb"
 echo "header bomb (20 MB, 4 million header lines): failed folder with the reason, the mails around it handled, peak RSS $rss MB"
 
 # ---- 2-4: faults only a test build can cause -------------------------------------------------
