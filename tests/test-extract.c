@@ -7,6 +7,7 @@
 
 #include "shr-extract.h"
 #include "shr-read.h"
+#include "shr-vocab.h"
 
 static const gchar *
 dir_of_fixtures (void)
@@ -234,6 +235,158 @@ test_cisco_fixed_table (void)
   g_assert_cmpstr ((gchar *)p->fixed->pdata[1], ==, "17.12.4b");
 }
 
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* The strings of a JSON array member, or NULL when @expect has none. */
+static GPtrArray *
+member_strings (JsonObject *expect, const gchar *name)
+{
+  if (!json_object_has_member (expect, name) || JSON_NODE_HOLDS_NULL (json_object_get_member (expect, name)))
+    return NULL;
+  JsonArray *a = json_object_get_array_member (expect, name);
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    g_ptr_array_add (out, (gpointer) json_array_get_string_element (a, i));
+  return out;
+}
+
+static const ShrActorNames *
+actor_named (const ShrRecord *r, const gchar *name)
+{
+  g_autofree gchar *want = loose (name);
+  for (guint i = 0; i < r->actor_aliases->len; i++)
+    {
+      const ShrActorNames *a = r->actor_aliases->pdata[i];
+      g_autofree gchar *got = loose (a->name);
+      if (strcmp (got, want) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+static gboolean
+strings_have (const GPtrArray *strings, const gchar *name)
+{
+  g_autofree gchar *want = loose (name);
+  for (guint i = 0; i < strings->len; i++)
+    {
+      g_autofree gchar *got = loose (strings->pdata[i]);
+      if (strcmp (got, want) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Who attacks whom: the actor as the mail names it and the other names the
+ * mail gives, names that are not actors, the sectors (through the
+ * hierarchy: the record may name a sector under the expected one), the
+ * countries (exactly) and region groups, the reporters. */
+static void
+check_campaign (JsonObject *expect, const ShrRecord *r)
+{
+  const ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  if (json_object_has_member (expect, "threat_actor"))
+    {
+      const gchar *actor = member_string (expect, "threat_actor");
+      if (actor == NULL)
+        g_assert_cmpuint (r->threat_actors->len, ==, 0);
+      else
+        {
+          const ShrActorNames *a = actor_named (r, actor);
+          if (a == NULL)
+            g_test_message ("actor %s not named", actor);
+          g_assert_nonnull (a);
+          g_autoptr (GPtrArray) aliases = member_strings (expect, "threat_actor_aliases");
+          for (guint i = 0; aliases != NULL && i < aliases->len; i++)
+            {
+              /* Given by the text: among the first, before the lexicon's. */
+              g_autoptr (GPtrArray) given = g_ptr_array_new ();
+              for (guint k = 0; k < a->named_in_text && k < a->aliases->len; k++)
+                g_ptr_array_add (given, a->aliases->pdata[k]);
+              if (!strings_have (given, aliases->pdata[i]))
+                g_test_message ("alias %s of %s not given", (gchar *)aliases->pdata[i], actor);
+              g_assert_true (strings_have (given, aliases->pdata[i]));
+            }
+        }
+    }
+  g_autoptr (GPtrArray) also = member_strings (expect, "also_actors");
+  for (guint i = 0; also != NULL && i < also->len; i++)
+    g_assert_nonnull (actor_named (r, also->pdata[i]));
+  g_autoptr (GPtrArray) not_actors = member_strings (expect, "not_actors");
+  for (guint i = 0; not_actors != NULL && i < not_actors->len; i++)
+    {
+      if (strings_have (r->threat_actors, not_actors->pdata[i]))
+        g_test_message ("%s is no actor's name", (gchar *)not_actors->pdata[i]);
+      g_assert_false (strings_have (r->threat_actors, not_actors->pdata[i]));
+    }
+
+  g_autoptr (GPtrArray) sectors = member_strings (expect, "sector_keys");
+  for (guint i = 0; sectors != NULL && i < sectors->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->sectors->len && !named; k++)
+        named = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i]);
+      if (!named)
+        g_test_message ("sector %s not named", (gchar *)sectors->pdata[i]);
+      g_assert_true (named);
+    }
+  for (guint k = 0; sectors != NULL && k < r->sectors->len; k++)
+    {
+      gboolean expected = FALSE;
+      for (guint i = 0; i < sectors->len && !expected; i++)
+        expected = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i])
+                   || shr_vocabulary_sector_within (&vocab, sectors->pdata[i], r->sectors->pdata[k]);
+      if (!expected)
+        g_test_message ("sector %s not expected", (gchar *)r->sectors->pdata[k]);
+      g_assert_true (expected);
+    }
+
+  g_autoptr (GPtrArray) codes = member_strings (expect, "region_codes");
+  if (codes != NULL)
+    {
+      g_autoptr (GString) want = g_string_new (NULL);
+      g_ptr_array_sort (codes, compare_strings);
+      for (guint i = 0; i < codes->len; i++)
+        g_string_append_printf (want, "%s ", (gchar *)codes->pdata[i]);
+      g_autoptr (GPtrArray) countries = g_ptr_array_new ();
+      for (guint k = 0; k < r->regions->len; k++)
+        {
+          const gchar *c = r->regions->pdata[k];
+          if (strlen (c) == 2 && strcmp (c, "EU") != 0)
+            g_ptr_array_add (countries, (gpointer) c);
+        }
+      g_ptr_array_sort (countries, compare_strings);
+      g_autoptr (GString) got = g_string_new (NULL);
+      for (guint k = 0; k < countries->len; k++)
+        g_string_append_printf (got, "%s ", (gchar *)countries->pdata[k]);
+      g_assert_cmpstr (got->str, ==, want->str);
+    }
+  g_autoptr (GPtrArray) groups = member_strings (expect, "region_groups");
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->regions->len && !named; k++)
+        named = strcmp (r->regions->pdata[k], groups->pdata[i]) == 0;
+      g_assert_true (named);
+    }
+
+  g_autoptr (GPtrArray) reporters = member_strings (expect, "reported_by");
+  for (guint i = 0; reporters != NULL && i < reporters->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->reported_by->len && !named; k++)
+        named = related (r->reported_by->pdata[k], reporters->pdata[i]);
+      if (!named)
+        g_test_message ("reporter %s not named", (gchar *)reporters->pdata[i]);
+      g_assert_true (named);
+    }
+}
+
 static void
 check_fixture (gconstpointer data)
 {
@@ -357,6 +510,8 @@ check_fixture (gconstpointer data)
           g_assert_true (found);
         }
     }
+
+  check_campaign (expect, r);
 
   /* Nothing in the record may carry a line break into a mail header. */
   g_assert_true (r->title != NULL && strpbrk (r->title, "\r\n") == NULL);
