@@ -87,19 +87,22 @@ count () { "$top_src/tests/mailstack/count.sh" watch "${1:-INBOX}"; }
 total () { echo $(( $(count INBOX) + $(count shirase/done) + $(count shirase/failed) )); }
 deliver () { "$top_src/tests/mailstack/deliver.sh" watch "$@" >/dev/null || fail "deliver $*"; }
 
-# drop_many N PREFIX: N distinct advisories straight into the Maildir (far
-# quicker than one doveadm call each); Dovecot assigns their UIDs on the
-# next access.
+# drop_many N PREFIX [FILE…]: N distinct advisories straight into the
+# Maildir (far quicker than one doveadm call each), taken in turn from the
+# FILEs (default: six fixture shapes), each with its own Message-ID; Dovecot
+# assigns their UIDs on the next access.
 drop_many ()
 {
   local n=$1 prefix=$2 dir=$MAILSTACK_DIR/mail/watch/Maildir
+  shift 2
   mkdir -p "$dir/new" "$dir/cur" "$dir/tmp"
-  python3 - "$n" "$prefix" "$dir/new" "$mail" <<'PY'
+  python3 - "$n" "$prefix" "$dir/new" "$mail" "$@" <<'PY'
 import os, sys, time
 n, prefix, out, mail = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-bases = ["dsa_5901_1_libxml2.eml", "jpcert_at_2026_0012.eml", "cisa_kev_2026_03_10.eml",
-         "panos_cve_2026_0300.eml", "usn_7301_1_openssh.eml", "rhsa_2026_1234_kernel.eml"]
-raws = [open(os.path.join(mail, b), "rb").read() for b in bases]
+files = sys.argv[5:] or [os.path.join(mail, b) for b in
+         ["dsa_5901_1_libxml2.eml", "jpcert_at_2026_0012.eml", "cisa_kev_2026_03_10.eml",
+          "panos_cve_2026_0300.eml", "usn_7301_1_openssh.eml", "rhsa_2026_1234_kernel.eml"]]
+raws = [open(f, "rb").read() for f in files]
 for i in range(n):
     raw = raws[i % len(raws)]
     head, sep, body = raw.partition(b"\n\n")
