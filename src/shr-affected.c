@@ -715,6 +715,11 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
         }
       for (guint i = 0; ja_words && i < G_N_ELEMENTS (ja); i++)
         {
+          /* The first pattern tries every line of a long text with a lazy
+           * name: not worth it where none of its joining words stands. */
+          if (i == 0 && strstr (head, "における") == NULL && strstr (head, "に関する") == NULL
+              && strstr (head, "において") == NULL)
+            continue;
           g_autofree gchar *c = shr_match_group (ja[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
@@ -767,7 +772,14 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 800 || strchr (s, '.') == NULL || !says_affected (s))
+      if (strlen (s) > 800 || strchr (s, '.') == NULL)
+        continue;
+      /* Only a sentence that names a product can give it versions: that
+       * test is cheaper than the pattern of says_affected(). */
+      gboolean names_product = FALSE;
+      for (guint k = 0; k < r->products->len && !names_product; k++)
+        names_product = strstr (s, ((const ShrProduct *)g_ptr_array_index (r->products, k))->product) != NULL;
+      if (!names_product || !says_affected (s))
         continue;
       for (guint k = 0; k < r->products->len; k++)
         {
@@ -905,7 +917,7 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
         continue;
       /* The advisory's own words, quoted as the condition. */
       g_autofree gchar *phrase = shr_match_group (feature_en, s, 0);
-      if (phrase == NULL)
+      if (phrase == NULL && strstr (s, "機能") != NULL && strstr (s, "脆弱性") != NULL)
         phrase = shr_match_group (feature_ja, s, 0);
       if (phrase != NULL)
         {
@@ -964,7 +976,7 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
             p->others_unaffected = TRUE;
         }
       g_autofree gchar *list = shr_match_group (trains_en, s, 1);
-      if (list == NULL)
+      if (list == NULL && strstr (s, "影響を受けません") != NULL)
         list = shr_match_group (trains_ja, s, 1);
       if (list == NULL)
         continue;

@@ -1430,10 +1430,23 @@ is_step (const gchar *item)
       if (words < 6)
         return FALSE;
     }
-  if (g_regex_match (shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
-                                "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
-                                "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release notes)\\b"),
-                     item, 0, NULL))
+  /* Each branch of the pattern below holds one of these (in ASCII lower
+   * case; none holds an 's' or a 'k', which a caseless pattern also
+   * matches as 'ſ' and the Kelvin sign): most steps hold none and are not
+   * scanned at every position. */
+  gchar lower[601];
+  for (gsize i = 0; i <= len; i++)
+    lower[i] = g_ascii_tolower (item[i]);
+  gboolean maybe_not_step = strchr (item, ':') != NULL || strstr (item, "：") != NULL
+                            || strstr (item, "はありません") != NULL || strstr (lower, "around") != NULL
+                            || strstr (lower, "download") != NULL || strstr (lower, "documentation") != NULL
+                            || strstr (lower, "e note") != NULL;
+  static const gchar *not_step
+      = "^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
+        "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+        "|回避策はありません|ワークアラウンドはありません"
+        "|^(?:Downloads?|Documentation|Release notes)\\b";
+  if (maybe_not_step && g_regex_match (shr_regex (not_step), item, 0, NULL))
     return FALSE;
   return g_regex_match (shr_regex ("\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
                                    "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
