@@ -146,6 +146,45 @@ factor_word_starts (const gchar *pattern)
   return g_string_free (out, FALSE);
 }
 
+/* The pattern as compiled: GLib 2.74 (PCRE2) loses later matches of
+ * g_match_info_next() when a match ends in \b right before a multibyte
+ * character (Japanese text after "CVE-2026-2760、"). A \b that ends a word
+ * is the same as "no word character follows", which has no such problem.
+ * (transfer full) */
+static GRegex *
+compile_pattern (const gchar *pattern)
+{
+  GString *fixed = g_string_new (NULL);
+  for (const gchar *p = pattern; *p; p++)
+    {
+      if (p[0] == '\\' && p[1] == 'b'
+          && (p[2] == '\0' || strchr (")| [\"?.:-", p[2]) != NULL
+              || (p[2] == '\\' && (p[3] == 's' || p[3] == '.'))))
+        {
+          g_string_append (fixed, "(?![A-Za-z0-9_])");
+          p++;
+          continue;
+        }
+      if (p[0] == '\\' && p[1] != '\0')
+        {
+          g_string_append_len (fixed, p, 2);
+          p++;
+          continue;
+        }
+      g_string_append_c (fixed, *p);
+    }
+  /* After the rewrite above, so that only a \b left as written (one that
+   * starts a word) is factored. */
+  g_autofree gchar *factored = factor_word_starts (fixed->str);
+  GError *error = NULL;
+  GRegex *re = g_regex_new (factored ? factored : fixed->str,
+                            G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
+  g_string_free (fixed, TRUE);
+  if (re == NULL)
+    g_error ("bad built-in regex %s: %s", pattern, error->message);
+  return re;
+}
+
 GRegex *
 shr_regex (const gchar *pattern)
 {
@@ -162,39 +201,23 @@ shr_regex (const gchar *pattern)
   GRegex *re = g_hash_table_lookup (cache, pattern);
   if (re == NULL)
     {
-      /* GLib 2.74 (PCRE2) loses later matches of g_match_info_next() when
-       * a match ends in \b right before a multibyte character (Japanese
-       * text after "CVE-2026-2760、"). A \b that ends a word is the same
-       * as "no word character follows", which has no such problem. */
-      GString *fixed = g_string_new (NULL);
-      for (const gchar *p = pattern; *p; p++)
-        {
-          if (p[0] == '\\' && p[1] == 'b'
-              && (p[2] == '\0' || strchr (")| [\"?.:-", p[2]) != NULL
-                  || (p[2] == '\\' && (p[3] == 's' || p[3] == '.'))))
-            {
-              g_string_append (fixed, "(?![A-Za-z0-9_])");
-              p++;
-              continue;
-            }
-          if (p[0] == '\\' && p[1] != '\0')
-            {
-              g_string_append_len (fixed, p, 2);
-              p++;
-              continue;
-            }
-          g_string_append_c (fixed, *p);
-        }
-      /* After the rewrite above, so that only a \b left as written (one
-       * that starts a word) is factored. */
-      g_autofree gchar *factored = factor_word_starts (fixed->str);
-      GError *error = NULL;
-      re = g_regex_new (factored ? factored : fixed->str, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE,
-                        0, &error);
-      g_string_free (fixed, TRUE);
+      /* Compiled once per process: the pipeline's threads live for one
+       * batch, and compiling every pattern again in each cost as much as
+       * extracting a few hundred mails. A GRegex is shared between threads
+       * (each match has its own GMatchInfo). */
+      static GMutex lock;
+      static GHashTable *compiled; /* pattern address -> GRegex, for the process */
+      g_mutex_lock (&lock);
+      if (compiled == NULL)
+        compiled = g_hash_table_new (g_direct_hash, g_direct_equal);
+      re = g_hash_table_lookup (compiled, pattern);
       if (re == NULL)
-        g_error ("bad built-in regex %s: %s", pattern, error->message);
-      g_hash_table_insert (cache, (gpointer) pattern, re);
+        {
+          re = compile_pattern (pattern);
+          g_hash_table_insert (compiled, (gpointer)pattern, re);
+        }
+      g_mutex_unlock (&lock);
+      g_hash_table_insert (cache, (gpointer)pattern, g_regex_ref (re));
     }
   return re;
 }
