@@ -588,6 +588,23 @@ round_score (const GMatchInfo *m, GString *out, gpointer data)
   return FALSE;
 }
 
+/* The next '.' at or after @from that a long number's fraction may follow:
+ * ten digits or more, or a character that is not ASCII (which \d may take
+ * for a digit). NULL when there is none. */
+static const gchar *
+next_long_fraction (const gchar *from)
+{
+  for (const gchar *dot = strchr (from, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
+    {
+      const gchar *c = dot + 1;
+      while (g_ascii_isdigit (*c))
+        c++;
+      if (c - dot - 1 >= 10 || (guchar)*c >= 0x80)
+        return dot;
+    }
+  return NULL;
+}
+
 gchar *
 shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
 {
@@ -602,5 +619,30 @@ shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
   static GRegex *long_number;
   if (g_once_init_enter (&long_number))
     g_once_init_leave (&long_number, g_regex_new ("(?<=[:\\s\\[])(\\d{1,2}\\.\\d{10,})(?=[,\\s}\\]])", G_REGEX_OPTIMIZE, 0, NULL));
-  return g_regex_replace_eval (long_number, text, -1, 0, 0, round_score, NULL, NULL);
+  /* The pattern runs only from where such a number may stand: over the
+   * whole record it cost as much as the rest of the serialisation. */
+  GString *out = NULL;
+  gsize copied = 0;
+  for (const gchar *dot = next_long_fraction (text); dot != NULL; dot = next_long_fraction (text + copied))
+    {
+      /* A match starts at most two digits (of up to four bytes each)
+       * before its '.', on a character's first byte. */
+      gsize start = (gsize)(dot - text) > copied + 8 ? (gsize)(dot - text) - 8 : copied;
+      while (start > copied && (text[start] & 0xC0) == 0x80)
+        start--;
+      g_autoptr (GMatchInfo) m = NULL;
+      if (!g_regex_match_full (long_number, text, -1, start, 0, &m, NULL))
+        break;
+      gint from = 0, to = 0;
+      g_match_info_fetch_pos (m, 0, &from, &to);
+      if (out == NULL)
+        out = g_string_new (NULL);
+      g_string_append_len (out, text + copied, from - copied);
+      round_score (m, out, NULL);
+      copied = to;
+    }
+  if (out == NULL)
+    return g_steal_pointer (&text);
+  g_string_append (out, text + copied);
+  return g_string_free (out, FALSE);
 }
