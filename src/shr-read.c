@@ -1096,7 +1096,16 @@ single_mailbox (InternetAddressList *list)
   if (!INTERNET_ADDRESS_IS_MAILBOX (a))
     return NULL;
   /* The IDNA form: "bücher.example" and "xn--bcher-kva.example" are one
-   * domain. */
+   * domain. An address all in ASCII with one '@' is its own IDNA form once
+   * its domain is in lower case, as shr_address_canonical() puts it; the
+   * conversion cost more than the rest of reading the sender. */
+  const gchar *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a));
+  guint ats = 0;
+  const gchar *p = addr;
+  for (; p != NULL && *p != '\0' && (guchar)*p < 0x80; p++)
+    ats += *p == '@';
+  if (p != NULL && *p == '\0' && ats == 1)
+    return shr_address_canonical (addr);
   return shr_address_canonical (internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (a)));
 }
 

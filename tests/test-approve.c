@@ -471,6 +471,34 @@ test_verify_accept (void)
   ASSERT_VERDICT (check (r4, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 }
 
+/* One address, however its domain is written: the local part as written,
+ * the domain in lower case and in its IDNA form. */
+static void
+test_address_canonical (void)
+{
+  static const struct
+  {
+    const gchar *header, *canonical;
+  } cases[] = {
+    { "Approver <Approver@Example.TEST>", "Approver@example.test" },
+    { "approver@example.test", "approver@example.test" },
+    { "=?UTF-8?B?5om/6KqN6ICF?= <ok@B\xc3\xbc"
+      "cher.Example>",
+      "ok@xn--bcher-kva.example" },
+    { "ok@xn--BCHER-kva.example", "ok@xn--bcher-kva.example" },
+    { "\"a@B\"@Example.test", "\"a@B\"@example.test" },
+    { "x@EXAMPLE.test.", "x@example.test" },
+    { "x@ex_ample.COM", "x@ex_ample.com" },
+    { "x@a..COM", NULL },
+    { "a@example.test, b@example.test", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *got = shr_address_from_header (cases[i].header);
+      g_assert_cmpstr (got, ==, cases[i].canonical);
+    }
+}
+
 static void
 test_verify_not_approver (void)
 {
@@ -1293,6 +1321,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/command/hostile", test_commands_hostile);
   g_test_add_func ("/approve/verify/accept", test_verify_accept);
   g_test_add_func ("/approve/verify/not-approver", test_verify_not_approver);
+  g_test_add_func ("/approve/address/canonical", test_address_canonical);
   g_test_add_func ("/approve/verify/no-reference", test_verify_no_reference);
   g_test_add_func ("/approve/verify/wrong-token", test_verify_wrong_token);
   g_test_add_func ("/approve/verify/other-drafts-token", test_verify_other_drafts_token);
