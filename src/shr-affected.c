@@ -700,7 +700,7 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
       /* The body is long: its first two paragraphs are where a product is
        * introduced. */
       g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
-      g_autofree gchar *lower = g_ascii_strdown (head, -1);
+      g_autofree gchar *lower = shr_ascii_lower_len (head, strlen (head));
       /* The patterns hold one of these words: most texts are passed over
        * without running them. */
       gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")

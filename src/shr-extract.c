@@ -422,7 +422,7 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
     from--;
   while (to < len && ((guchar) text[to] & 0xC0) == 0x80)
     to++;
-  g_autofree gchar *window = g_ascii_strdown (text + from, to - from);
+  g_autofree gchar *window = shr_ascii_lower_len (text + from, to - from);
   static const gchar *const words[] = {
     "vulnerab", "flaw", "bug", "cve-", "zero-day", "0-day", "exploit", "patch", "security update", "advisory",
     "affect", "fix", "attack", "target", "compromis", "breach", "hack", "backdoor", "脆弱性", "悪用", "修正",
@@ -551,20 +551,44 @@ shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text)
   return add_product_hits (ctx, text, hits);
 }
 
-/* (transfer full) @s with ASCII letters lower-cased, byte for byte (the
- * offsets of the copy are those of @s). g_ascii_strdown() calls a function
- * per byte; this runs over every advisory twice. */
-static gchar *
-ascii_lower (const gchar *s)
+/* (transfer full) The @len bytes at @s with ASCII letters lower-cased,
+ * byte for byte (the offsets of the copy are those of @s), as
+ * g_ascii_strdown() gives them; that calls a function per byte, and this
+ * runs over every advisory several times. */
+gchar *
+shr_ascii_lower_len (const gchar *s, gsize len)
 {
-  gsize len = strlen (s);
   gchar *out = g_malloc (len + 1);
-  for (gsize i = 0; i <= len; i++)
+  gsize i = 0;
+  /* Eight bytes at a time: 0x20 is added to each byte from 'A' to 'Z'.
+   * Of each byte's low seven bits, adding 0x80 - 'A' sets the high bit
+   * from 'A' up and adding 0x7F - 'Z' from past 'Z' (no carry leaves a
+   * byte); a byte with its own high bit set is not ASCII. */
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 high = ones * 0x80;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, s + i, 8);
+      guint64 low7 = x & ~high;
+      guint64 from_a = low7 + ones * (0x80 - 'A');
+      guint64 past_z = low7 + ones * (0x7F - 'Z');
+      x |= (from_a & ~past_z & ~x & high) >> 2;
+      memcpy (out + i, &x, 8);
+    }
+  for (; i < len; i++)
     {
       gchar c = s[i];
       out[i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
     }
+  out[len] = '\0';
   return out;
+}
+
+static gchar *
+ascii_lower (const gchar *s)
+{
+  return shr_ascii_lower_len (s, strlen (s));
 }
 
 /* ---- sentences ---------------------------------------------------------- */

@@ -73,6 +73,10 @@ gchar *shr_match_group (const gchar *pattern, const gchar *text, gint group);
  * the colon), with continuation lines that are indented, or NULL. */
 gchar *shr_field_value (const gchar *text, const gchar *key);
 
+/* (transfer full) The @len bytes at @s with ASCII letters lower-cased (as
+ * g_ascii_strdown (@s, @len) gives them, faster). */
+gchar *shr_ascii_lower_len (const gchar *s, gsize len);
+
 /* (transfer full) The sentence of @text around byte offset @offset. */
 gchar *shr_sentence_at (const gchar *text, gsize offset);
 

@@ -7,6 +7,7 @@
 
 #include "shr-extract.h"
 #include "shr-read.h"
+#include "shr-recognizers.h"
 #include "shr-vocab.h"
 
 static const gchar *
@@ -665,6 +666,23 @@ test_digest_items (void)
     }
 }
 
+/* The eight-bytes-at-once lower-casing is g_ascii_strdown(), for every
+ * byte value at every alignment and length. */
+static void
+test_ascii_lower (void)
+{
+  gchar all[300];
+  for (gsize i = 0; i < sizeof all; i++)
+    all[i] = (gchar)(i % 255 + 1);
+  for (gsize from = 0; from < 9; from++)
+    for (gsize len = 0; from + len <= sizeof all; len += 1 + len / 8)
+      {
+        g_autofree gchar *got = shr_ascii_lower_len (all + from, len);
+        g_autofree gchar *want = g_ascii_strdown (all + from, len);
+        g_assert_cmpmem (got, len + 1, want, len + 1);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -696,6 +714,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
+  g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
