@@ -428,6 +428,27 @@ labels (const ShrVocabulary *vocab, const GPtrArray *keys, gboolean sectors, gbo
   return g_string_free (s, FALSE);
 }
 
+/* Whether the organisation is in @sector or under it: an advisory about
+ * "critical infrastructure" concerns a water utility, one about "Asia" an
+ * office in Japan. */
+static gboolean
+profile_in_sector (const ShrProfile *profile, const ShrVocabulary *vocab, const gchar *sector)
+{
+  for (guint i = 0; i < profile->sectors->len; i++)
+    if (shr_vocabulary_sector_within (vocab, profile->sectors->pdata[i], sector))
+      return TRUE;
+  return shr_profile_has_sector (profile, sector);
+}
+
+static gboolean
+profile_in_region (const ShrProfile *profile, const ShrVocabulary *vocab, const gchar *region)
+{
+  for (guint i = 0; i < profile->regions->len; i++)
+    if (shr_vocabulary_region_within (vocab, profile->regions->pdata[i], region))
+      return TRUE;
+  return shr_profile_has_region (profile, region);
+}
+
 /* Whether the organisation is a stated target: one of its sectors is named
  * and, when the advisory names regions, one of its regions too. One row of
  * the checklist says it; a region named without a sector raises nothing
@@ -446,7 +467,7 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           c->text_en = g_strdup_printf ("The advisory names %s as a place of attacks (a region alone does not make it concern us)", en);
           gboolean here = FALSE;
           for (guint i = 0; i < r->regions->len; i++)
-            here |= shr_profile_has_region (profile, r->regions->pdata[i]);
+            here |= profile_in_region (profile, vocab, r->regions->pdata[i]);
           c->matched = here ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
           g_ptr_array_add (m->context, c);
         }
@@ -454,9 +475,9 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
     }
   gboolean sector = FALSE, region = r->regions->len == 0;
   for (guint i = 0; i < r->sectors->len; i++)
-    sector |= shr_profile_has_sector (profile, r->sectors->pdata[i]);
+    sector |= profile_in_sector (profile, vocab, r->sectors->pdata[i]);
   for (guint i = 0; i < r->regions->len; i++)
-    region |= shr_profile_has_region (profile, r->regions->pdata[i]);
+    region |= profile_in_region (profile, vocab, r->regions->pdata[i]);
 
   ShrCriterion *c = criterion_new (SHR_CRITERION_SECTOR, NULL);
   g_autofree gchar *sja = labels (vocab, r->sectors, TRUE, TRUE);
