@@ -585,6 +585,23 @@ shr_ascii_lower_len (const gchar *s, gsize len)
   return out;
 }
 
+/* Whether @s holds no byte but ASCII: eight bytes at a time. */
+static gboolean
+is_ascii (const gchar *s)
+{
+  gsize len = strlen (s), i = 0;
+  guint64 any = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, s + i, 8);
+      any |= x;
+    }
+  for (; i < len; i++)
+    any |= (guchar)s[i];
+  return (any & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
+}
+
 static gchar *
 ascii_lower (const gchar *s)
 {
@@ -672,6 +689,9 @@ candidate_sentences (const ShrExtractContext *ctx, guint n, const gchar *const *
   const GArray *starts = ctx->sentence_starts;
   for (gsize w = 0; words[w] != NULL; w++)
     {
+      /* A word in Japanese is not looked for in a text all in ASCII. */
+      if (ctx->sentences_ascii && !is_ascii (words[w]))
+        continue;
       for (const gchar *hit = strstr (ctx->sentence_lower, words[w]); hit != NULL;
            hit = strstr (hit + 1, words[w]))
         {
@@ -708,6 +728,7 @@ join_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
     }
   ctx->sentence_text = g_string_free (text, FALSE);
   ctx->sentence_lower = ascii_lower (ctx->sentence_text);
+  ctx->sentences_ascii = is_ascii (ctx->sentence_text);
 }
 
 /* ---- generic passes ----------------------------------------------------- */

@@ -33,6 +33,7 @@ typedef struct
    * sentences worth a closer look. */
   gchar *sentence_text;
   gchar *sentence_lower;   /* the same, ASCII letters lower-cased */
+  gboolean sentences_ascii; /* sentence_text is all ASCII */
   GArray *sentence_starts; /* (element-type gsize) */
   /* The vendors named anywhere in the subject or body (interned strings),
    * made on first need: an everyday product word counts only with its
