@@ -7,6 +7,7 @@
 
 #include "shr-error.h"
 #include "shr-lexicon.h"
+#include "shr-recognizers.h"
 
 struct _ShrSources
 {
@@ -243,9 +244,9 @@ shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *sub
    * the first lines, unless the mail is news quoting one. Each pattern runs
    * once per mail. */
   const ShrSource *best[4] = { NULL, NULL, NULL, NULL };
-  g_autofree gchar *subject_lower = subject ? g_ascii_strdown (subject, -1) : NULL;
-  g_autofree gchar *head_lower = head ? g_ascii_strdown (head, -1) : NULL;
-  g_autofree gchar *from_lower = from ? g_ascii_strdown (from, -1) : NULL;
+  g_autofree gchar *subject_lower = subject ? shr_ascii_lower_len (subject, strlen (subject)) : NULL;
+  g_autofree gchar *head_lower = head ? shr_ascii_lower_len (head, strlen (head)) : NULL;
+  g_autofree gchar *from_lower = from ? shr_ascii_lower_len (from, strlen (from)) : NULL;
   for (guint i = 0; i < sources->rows->len && best[0] == NULL; i++)
     {
       const ShrSource *s = g_ptr_array_index (sources->rows, i);
