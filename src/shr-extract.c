@@ -384,6 +384,16 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
           platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
         }
+      /* "updated to 142.0.7444.162/.163 for Windows, Mac and Linux": the
+       * platforms a release is built for. */
+      if (!platform && hit->start >= 6)
+        {
+          gsize from = hit->start > 40 ? hit->start - 40 : 0;
+          while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+            from--;
+          g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
+          platform = g_regex_match (shr_regex ("\\d[\\w./-]*\\s+(?:for|on)\\s+$"), gap, 0, NULL);
+        }
       have_prev = TRUE;
       prev_end = hit->end;
       if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
@@ -716,10 +726,12 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS\\)?\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
+    "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
   };
   if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
@@ -852,6 +864,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
      * "Max Severity: Critical", "severity rating of Critical". */
     "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
+    /* Release notes' fix lists: "[$25000][460000001] High CVE-2026-13001: …". */
+    "(?-i:\\b(Critical|High|Medium|Low)) CVE-\\d{4}-\\d{4,7}\\b",
     "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
     /* Errata subjects: "ELSA-2026-0001 Important: Oracle Linux 8 foo update". */
@@ -864,6 +878,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const words[][8] = {
     { "severity", "impact", NULL },
     { "severity", NULL },
+    { " cve-", NULL },
     { "rated", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
@@ -1588,7 +1603,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {
