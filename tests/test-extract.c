@@ -626,6 +626,55 @@ test_release_note_shapes (void)
   g_assert_cmpstr (chrome->severity, ==, "high");
 }
 
+/* Tables and fields of vendors' bulletins and package alerts: a platform
+ * column names no products, a CVE column and a score column give each CVE
+ * its score wherever they stand, "Updated Versions" are the fixed ones, a
+ * package alert's fields give the package and its versions, and "All
+ * versions" is no product's name. */
+static void
+test_bulletin_tables (void)
+{
+  g_autoptr (ShrRecord) bulletin = extract_text (
+    "Security update available for Adobe Acrobat Reader | APSB26-90",
+    "Summary\nAdobe has released security updates for Adobe Acrobat Reader. These updates address a critical "
+    "vulnerability.\n\n"
+    "Affected Versions\n"
+    "Product                 Track       Affected Versions          Platform\n"
+    "Acrobat Reader DC       Continuous  25.001.20900 and earlier   Windows & macOS\n\n"
+    "Solution\n"
+    "Product                 Track       Updated Versions   Platform\n"
+    "Acrobat Reader DC       Continuous  25.001.20950       Windows and macOS\n\n"
+    "Vulnerability Details\n"
+    "Vulnerability Category     Severity   CVSS base score   CVE Numbers\n"
+    "Use After Free (CWE-416)   Critical   7.8               CVE-2026-47101\n");
+  for (guint i = 0; i < bulletin->products->len; i++)
+    {
+      const ShrProduct *p = bulletin->products->pdata[i];
+      g_assert_cmpstr (p->vendor, ==, "Adobe");
+      g_assert_cmpstr (p->fixed->pdata[0], ==, "25.001.20950");
+    }
+  g_assert_cmpuint (bulletin->products->len, >=, 1);
+  const ShrCve *cve = bulletin->cves->pdata[0];
+  g_assert_cmpfloat (cve->cvss, ==, 7.8);
+  g_assert_cmpstr (cve->severity, ==, "critical");
+
+  g_autoptr (ShrRecord) package = extract_text (
+    "[example-org/webapp] Critical severity vulnerability found in package example-template",
+    "A critical severity vulnerability was found in one of your dependencies.\n\n"
+    "GHSA-aaaa-bbbb-cccc / CVE-2026-40101\nCommand injection in example-template\n\n"
+    "Package: example-template (npm)\nAffected versions: < 2.3.1\nPatched version: 2.3.1\nSeverity: Critical\n");
+  g_assert_cmpuint (package->products->len, ==, 1);
+  const ShrProduct *pkg = package->products->pdata[0];
+  g_assert_cmpstr (pkg->product, ==, "example-template");
+  g_assert_cmpstr (pkg->affected->pdata[0], ==, "< 2.3.1");
+  g_assert_cmpstr (pkg->fixed->pdata[0], ==, "2.3.1");
+
+  g_autoptr (ShrRecord) all = extract_text ("SSA-000001: Flaw in Example Controllers",
+                                            "AFFECTED PRODUCTS\nAll versions < V3.1.5\n");
+  for (guint i = 0; i < all->products->len; i++)
+    g_assert_cmpstr (((ShrProduct *) all->products->pdata[i])->product, !=, "All");
+}
+
 /* What the flaw needs to be reachable, as the advisory words it: a
  * setting that must be on, a default that is off, a feature it lives in;
  * a plain flaw has none. */
@@ -757,6 +806,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
+  g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
