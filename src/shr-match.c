@@ -175,6 +175,19 @@ static GArray *
 find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  /* "Cisco devices": any of the vendor's products may be meant. */
+  if (p->vendor != NULL && shr_family_is_equipment_kind (p->product))
+    {
+      g_autofree gchar *vendor = shr_vocab_normalize (p->vendor);
+      for (guint i = 0; *vendor != '\0' && i < profile->assets->len; i++)
+        {
+          const ShrAsset *a = profile->assets->pdata[i];
+          g_autofree gchar *own = a->vendor != NULL ? shr_vocab_normalize (a->vendor) : NULL;
+          if (own != NULL && *own != '\0' && (strstr (own, vendor) != NULL || strstr (vendor, own) != NULL))
+            add_candidate (out, a, SHR_CONCERNS_VENDOR);
+        }
+      return out;
+    }
   const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
   g_autoptr (GPtrArray) named = shr_profile_find_assets (profile, vocab, p->vendor, p->product);
   for (guint i = 0; i < named->len; i++)
@@ -336,6 +349,14 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           g_free (why_ja);
           why_en = g_strdup ("the advisory names the product but no vulnerability or version of it");
           why_ja = g_strdup ("勧告は製品を挙げているが、脆弱性やバージョンを特定していない");
+        }
+      if (t == SHR_TRISTATE_TRUE && cand->how == SHR_CONCERNS_VENDOR)
+        {
+          t = SHR_TRISTATE_UNKNOWN;
+          g_free (why_en);
+          g_free (why_ja);
+          why_en = g_strdup_printf ("the advisory names %s %s, not which product", p->vendor, p->product);
+          why_ja = g_strdup_printf ("勧告は %s の%sとしか書いておらず、どの製品かは不明", p->vendor, p->product);
         }
       if (t == SHR_TRISTATE_TRUE && sib.feature != NULL && cand->how != SHR_CONCERNS_FEATURE)
         {

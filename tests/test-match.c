@@ -203,6 +203,26 @@ test_release_names (Fixture *f, gconstpointer data)
   g_assert_cmpint (row (later, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
 }
 
+/* "Palo Alto Networks devices": which of the vendor's products is meant
+ * is not said, so each of its assets is checked, and no other. */
+static void
+test_check_vendor_equipment (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  add_product (r, "Palo Alto Networks", "devices");
+  g_autoptr (ShrMatch) m = run (f, r);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
+  g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpuint (row (m, 0)->assets->len, ==, 1);
+  g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "fw");
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "names Palo Alto Networks devices, not which product"));
+
+  g_autoptr (ShrRecord) other = shr_record_new ();
+  add_product (other, "Juniper Networks", "devices");
+  g_autoptr (ShrMatch) m2 = run (f, other);
+  g_assert_cmpint (m2->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+}
+
 static void
 test_check_targeted (Fixture *f, gconstpointer data)
 {
@@ -659,6 +679,7 @@ main (int argc, char **argv)
   ADD ("/match/verdict/check-targeted", test_check_targeted);
   ADD ("/match/verdict/targets-all-kinds", test_targets_all_kinds_needed);
   ADD ("/match/verdict/targets-broader", test_targets_broader);
+  ADD ("/match/verdict/vendor-equipment", test_check_vendor_equipment);
   ADD ("/match/verdict/not-applicable-patched", test_not_applicable_patched);
   ADD ("/match/verdict/not-applicable-nothing", test_not_applicable_nothing);
   ADD ("/match/priority/table", test_priority_table);
