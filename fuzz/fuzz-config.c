@@ -33,7 +33,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         abort ();
       path = g_build_filename (dir, "shirase.conf", NULL);
     }
-  if (!g_file_set_contents_full (path, (const gchar *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600, NULL))
+  if (!g_file_set_contents_full (path, (const gchar *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600,
+                                 NULL))
     abort ();
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) config = shr_config_load (path, &vocab, &error);

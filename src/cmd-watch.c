@@ -35,8 +35,8 @@ typedef struct
   ShrStore *store;
   ShrPipeline *pipeline;
   ShrWatch *watch;
-  ShrNotify *notify;  /* NULL without [smtp] and [approval]: ingest only */
-  gboolean batch_txn; /* one transaction per fetched batch */
+  ShrNotify *notify;       /* NULL without [smtp] and [approval]: ingest only */
+  gboolean batch_txn;      /* one transaction per fetched batch */
   void (*kick) (gpointer); /* watch: wakes the timers after a batch */
   gpointer kick_data;
   guint counts[SHR_OUTCOME_REPLY + 1];
@@ -411,7 +411,8 @@ shr_cmd_once (int argc, char **argv)
   if (shr_store_is_damaged (r->store))
     {
       g_autofree gchar *report = shr_store_damage_report (r->service->state_dir);
-      g_printerr ("shirase once: the state database is damaged: %s\n", report != NULL ? report : "(see the log)");
+      g_printerr ("shirase once: the state database is damaged: %s\n",
+                  report != NULL ? report : "(see the log)");
       return 1;
     }
   return 0;
