@@ -20,9 +20,9 @@ when (gint64 at, gint64 now)
   if (at <= now)
     return g_strdup_printf ("%s (due)", iso);
   gint64 s = at - now;
-  return s < 120 ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " s)", iso, s)
-       : s < 7200 ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " min)", iso, s / 60)
-                  : g_strdup_printf ("%s (in %" G_GINT64_FORMAT " h)", iso, s / 3600);
+  return s < 120    ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " s)", iso, s)
+         : s < 7200 ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " min)", iso, s / 60)
+                    : g_strdup_printf ("%s (in %" G_GINT64_FORMAT " h)", iso, s / 3600);
 }
 
 /* What the timers of watch will do next, one line per kind. */
@@ -49,8 +49,9 @@ print_schedule (ShrStore *store, ShrService *service)
   g_autofree gchar *expire = when (s.expiry_at, now);
   g_autofree gchar *digest = when (s.digest_at, now);
   printf ("drafts to mail: %" G_GINT64_FORMAT "%s\n", s.drafts_to_mail, s.drafts_to_mail > 0 ? " (due)" : "");
-  g_autofree gchar *queued
-      = s.outbox_queued > 0 ? g_strdup_printf (", %" G_GINT64_FORMAT " mails queued", s.outbox_queued) : g_strdup ("");
+  g_autofree gchar *queued = s.outbox_queued > 0
+                                 ? g_strdup_printf (", %" G_GINT64_FORMAT " mails queued", s.outbox_queued)
+                                 : g_strdup ("");
   printf ("next send:      %s%s\n", retry, queued);
   printf ("next lease end: %s\n", lease);
   printf ("next reminder:  %s\n", remind);

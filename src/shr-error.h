@@ -30,12 +30,12 @@ GQuark shr_watch_error_quark (void);
 
 typedef enum
 {
-  SHR_READ_ERROR_IO,        /* the file could not be opened or read */
-  SHR_READ_ERROR_EMPTY,     /* zero bytes */
-  SHR_READ_ERROR_NOT_MAIL,  /* no header block that looks like RFC 5322 */
-  SHR_READ_ERROR_TOO_BIG,   /* larger than SHR_MAX_MESSAGE_BYTES */
-  SHR_READ_ERROR_LIMIT,     /* over a cap of the raw pre-scan (header lines,
-                             * header block, line length, parts) */
+  SHR_READ_ERROR_IO,       /* the file could not be opened or read */
+  SHR_READ_ERROR_EMPTY,    /* zero bytes */
+  SHR_READ_ERROR_NOT_MAIL, /* no header block that looks like RFC 5322 */
+  SHR_READ_ERROR_TOO_BIG,  /* larger than SHR_MAX_MESSAGE_BYTES */
+  SHR_READ_ERROR_LIMIT,    /* over a cap of the raw pre-scan (header lines,
+                            * header block, line length, parts) */
 } ShrReadError;
 
 typedef enum

@@ -17,7 +17,6 @@
 #include "shr-send.h"
 #include "shr-test-hooks.h"
 
-
 struct _ShrNotify
 {
   ShrStore *store;
@@ -385,7 +384,8 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autoptr (ShrStoreDraft) earlier = NULL;
   if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
-  g_autofree gchar *token = shr_approve_token (n->secret, shr_store_get_instance_id (n->store), d->id, d->created_at);
+  g_autofree gchar *token
+      = shr_approve_token (n->secret, shr_store_get_instance_id (n->store), d->id, d->created_at);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
   g_autofree gchar *message_id = our_message_id (n, "draft.%s.%s", id_text, token);
   /* The notices are kept as rendered now, with the draft that shows them:
@@ -543,7 +543,8 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   /* One confirmation per (draft, approver, decision): a replayed reply
    * queues the same Message-ID, which the outbox takes once. */
   g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, approver, -1);
-  g_autofree gchar *message_id = our_message_id (n, "confirm.%" G_GINT64_FORMAT ".%s.%.12s", d->id, what, hash);
+  g_autofree gchar *message_id
+      = our_message_id (n, "confirm.%" G_GINT64_FORMAT ".%s.%.12s", d->id, what, hash);
   const gchar *to[] = { approver, NULL };
   return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
 }
@@ -825,10 +826,11 @@ explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *resu
     key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
   /* Without a Message-ID, what the reply says stands for it: the same
    * reply read again makes the same answer, which the outbox takes once. */
-  g_autofree gchar *said = reply->message_id == NULL ? g_strdup_printf ("%s\n%s\n%s", reply->from,
-                                                                        reply->subject != NULL ? reply->subject : "",
-                                                                        reply->body != NULL ? reply->body : "")
-                                                     : NULL;
+  g_autofree gchar *said
+      = reply->message_id == NULL
+            ? g_strdup_printf ("%s\n%s\n%s", reply->from, reply->subject != NULL ? reply->subject : "",
+                               reply->body != NULL ? reply->body : "")
+            : NULL;
   g_autofree gchar *hash
       = g_compute_checksum_for_string (G_CHECKSUM_SHA256, said != NULL ? said : reply->message_id, -1);
   g_autofree gchar *message_id = our_message_id (n, "refused.%.16s", hash);
@@ -909,8 +911,9 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
        * English notice refused to one address make one report, not two. */
       g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
       g_autofree gchar *message_id
-          = f->draft_id > 0 ? our_message_id (n, "failed.%" G_GINT64_FORMAT ".%s.%.12s", f->draft_id, f->kind, hash)
-                            : our_message_id (n, "failed.row%" G_GINT64_FORMAT, f->row_id);
+          = f->draft_id > 0
+                ? our_message_id (n, "failed.%" G_GINT64_FORMAT ".%s.%.12s", f->draft_id, f->kind, hash)
+                : our_message_id (n, "failed.row%" G_GINT64_FORMAT, f->row_id);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
@@ -1286,8 +1289,8 @@ gboolean
 shr_notify_schedule (ShrNotify *n, ShrNotifySchedule *schedule, GError **error)
 {
   g_return_val_if_fail (n != NULL && schedule != NULL, FALSE);
-  return schedule_compute (n->store, n->approval, n->digest, n->digest_minute, n->org->timezone, notify_now (n),
-                           schedule, error);
+  return schedule_compute (n->store, n->approval, n->digest, n->digest_minute, n->org->timezone,
+                           notify_now (n), schedule, error);
 }
 
 gboolean
@@ -1305,11 +1308,12 @@ shr_notify_schedule_for_config (ShrStore *store, GKeyFile *kf, const gchar *conf
   if (!read_digest_config (kf, org_name, &org, &digest, &minute))
     {
       g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
-                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)", config_path);
+                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)",
+                   config_path);
       return FALSE;
     }
-  return schedule_compute (store, approval, digest, minute, org->timezone, g_get_real_time () / G_USEC_PER_SEC,
-                           schedule, error);
+  return schedule_compute (store, approval, digest, minute, org->timezone,
+                           g_get_real_time () / G_USEC_PER_SEC, schedule, error);
 }
 
 gint64
@@ -1333,4 +1337,3 @@ shr_notify_seconds_to_next (ShrNotify *n, const ShrNotifySchedule *s)
     wait = MIN (wait, s->digest_at - clock);
   return wait == G_MAXINT64 ? -1 : MAX (wait, 0);
 }
-

@@ -20,8 +20,8 @@ struct _ShrPipeline
   const ShrLexicon *lexicon;
   const ShrProfile *profile;
   const ShrVocabulary *vocab;
-  gchar *own_address; /* canonical (shr_address_canonical), or NULL */
-  gchar **approvers;  /* canonical, or NULL */
+  gchar *own_address;     /* canonical (shr_address_canonical), or NULL */
+  gchar **approvers;      /* canonical, or NULL */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
 };
@@ -230,7 +230,7 @@ struct _ShrPrepared
 {
   GBytes *raw;
   gchar *sha256;
-  ShrMessage *message;   /* kept only while it may be a reply, else NULL */
+  ShrMessage *message; /* kept only while it may be a reply, else NULL */
   gboolean may_be_reply;
   gchar *message_id;     /* without <>, or NULL */
   gchar *auto_why;       /* ours or automatic: why; else NULL */
@@ -610,7 +610,8 @@ resident_bytes (void)
 static void G_GNUC_NORETURN
 over_budget (const ShrPipelineItem *item, const gchar *what)
 {
-  g_warning ("%s UID %" G_GINT64_FORMAT ": its handling %s; stopping now. The next run takes it up alone and, "
+  g_warning ("%s UID %" G_GINT64_FORMAT
+             ": its handling %s; stopping now. The next run takes it up alone and, "
              "after %d attempts, moves it to the failed folder",
              item->folder, item->uid, what, SHR_MAX_HANDLING_ATTEMPTS);
   _exit (EXIT_FAILURE);
@@ -620,7 +621,8 @@ over_budget (const ShrPipelineItem *item, const gchar *what)
 static ShrPrepared *
 prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
 {
-  gint64 budget_us = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
+  gint64 budget_us
+      = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
   gsize budget_rss = o->budget_rss > 0 ? o->budget_rss : (gsize)SHR_MAX_HANDLING_RSS_BYTES;
   g_mutex_lock (&j->lock);
   while (j->out[i] == NULL)
@@ -628,8 +630,8 @@ prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
       gint64 now = g_get_monotonic_time ();
       if (j->started[i] > 0 && now - j->started[i] > budget_us)
         {
-          g_autofree gchar *what = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s",
-                                                    budget_us / G_USEC_PER_SEC);
+          g_autofree gchar *what
+              = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s", budget_us / G_USEC_PER_SEC);
           over_budget (&j->items[i], what);
         }
       if (j->started[i] > 0)
@@ -685,7 +687,8 @@ apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, 
   if (!shr_store_savepoint (p->store, error))
     return FALSE;
   if (shr_pipeline_apply (p, prep, item->folder, item->uidvalidity, item->uid, r, &local)
-      && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
+      && (!end_attempt
+          || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
     return shr_store_savepoint_release (p->store, error);
   shr_pipeline_result_clear (r);
   if (!shr_store_savepoint_rollback (p->store, error))
@@ -698,7 +701,8 @@ apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, 
   g_autofree gchar *why = g_strdup_printf ("its state step failed: %s", local->message);
   g_autoptr (ShrPrepared) failed = prepared_failed (prep, item->raw, why);
   return shr_pipeline_apply (p, failed, item->folder, item->uidvalidity, item->uid, r, error)
-         && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
+         && (!end_attempt
+             || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
 }
 
 /* The UIDs of @items, which are of one folder and UIDVALIDITY. */
@@ -845,7 +849,8 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
     }
   if (ok && o->batch_txn)
     {
-      ok = (i == 0 || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
+      ok = (i == 0
+            || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
            && shr_store_commit (p->store, error);
       if (ok)
         *n_done = i;

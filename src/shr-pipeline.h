@@ -101,12 +101,12 @@ typedef gboolean (*ShrPipelineStopFunc) (gpointer data);
 
 typedef struct
 {
-  gboolean batch_txn;     /* one transaction for the batch (each message in
-                           * a savepoint of it), else one per message */
-  guint threads;          /* preparing threads; 0: one per processor, <= 8 */
-  guint max_attempts;     /* 0: SHR_MAX_HANDLING_ATTEMPTS */
-  guint budget_seconds;   /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
-  gsize budget_rss;       /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
+  gboolean batch_txn;       /* one transaction for the batch (each message in
+                             * a savepoint of it), else one per message */
+  guint threads;            /* preparing threads; 0: one per processor, <= 8 */
+  guint max_attempts;       /* 0: SHR_MAX_HANDLING_ATTEMPTS */
+  guint budget_seconds;     /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
+  gsize budget_rss;         /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
   ShrPipelineStopFunc stop; /* asked between messages (may be NULL) */
   gpointer stop_data;
 } ShrPipelineBatchOptions;

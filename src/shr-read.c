@@ -1032,8 +1032,8 @@ prescan (const gchar *raw, gsize len, const gchar *name, GError **error)
         continue;
       if (++parts > SHR_MAX_RAW_PARTS)
         {
-          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT,
-                       "%s: more than %d MIME parts; not parsed", name, SHR_MAX_RAW_PARTS);
+          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT, "%s: more than %d MIME parts; not parsed",
+                       name, SHR_MAX_RAW_PARTS);
           return FALSE;
         }
       in_headers = TRUE;
@@ -1159,7 +1159,8 @@ shr_message_automatic_reason (gpointer headers)
           if (*w != '\0' && strcmp (w, "no") != 0)
             return g_strdup_printf ("automatic reply (Auto-Submitted: %s)", w);
         }
-      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0 || g_ascii_strcasecmp (name, "X-Autorespond") == 0
+      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0
+               || g_ascii_strcasecmp (name, "X-Autorespond") == 0
                || g_ascii_strcasecmp (name, "X-Auto-Reply") == 0)
         return g_strdup_printf ("automatic reply (%s)", name);
       else if (g_ascii_strcasecmp (name, "Precedence") == 0)
@@ -1270,9 +1271,9 @@ take_envelope (ShrMessage *m, GMimeMessage *outer)
       else
         m->sender = single_mailbox (list);
       if (m->sender == NULL && m->sender_problem == NULL)
-        m->sender_problem = count == 0   ? g_strdup ("From names no address")
-                            : count > 1  ? g_strdup_printf ("From names %d addresses", count)
-                                         : g_strdup ("From is not one mailbox");
+        m->sender_problem = count == 0  ? g_strdup ("From names no address")
+                            : count > 1 ? g_strdup_printf ("From names %d addresses", count)
+                                        : g_strdup ("From is not one mailbox");
       if (list != NULL)
         g_object_unref (list);
     }

@@ -36,7 +36,7 @@ struct _ShrStore
   gint schema_version;
   gchar *instance_id;
   gchar *lease_owner; /* who claims outbox rows through this store */
-  gboolean damaged; /* SQLite reported corruption */
+  gboolean damaged;   /* SQLite reported corruption */
   GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt* */
 };
 
@@ -785,8 +785,8 @@ check_pages (ShrStore *store, const gchar *pragma, GError **error)
   sqlite3_finalize (stmt);
   if (g_strcmp0 (result, "ok") != 0)
     {
-      g_autofree gchar *message = g_strdup_printf ("%s: %s failed: %s", store->path, pragma,
-                                                   result != NULL ? result : "no answer");
+      g_autofree gchar *message
+          = g_strdup_printf ("%s: %s failed: %s", store->path, pragma, result != NULL ? result : "no answer");
       record_damage (store, message);
       g_set_error_literal (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT, message);
       return FALSE;
@@ -1897,11 +1897,10 @@ outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until,
   for (guint i = 0; i < rows->len; i++)
     {
       ShrOutboxRow *row = rows->pdata[i];
-      g_auto (ShrStmt) up = get_stmt (
-          store,
-          "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
-          " updated_at = ?2, lease_owner = ?4 WHERE id = ?3",
-          error);
+      g_auto (ShrStmt) up = get_stmt (store,
+                                      "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
+                                      " updated_at = ?2, lease_owner = ?4 WHERE id = ?3",
+                                      error);
       if (up == NULL)
         return FALSE;
       sqlite3_bind_int64 (up, 1, lease_until);
@@ -2341,7 +2340,8 @@ shr_store_outbox_lease_owners (ShrStore *store, gint64 now, GPtrArray **owners, 
 }
 
 gboolean
-shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count, GError **error)
+shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count,
+                                 GError **error)
 {
   g_return_val_if_fail (store != NULL && owner != NULL, FALSE);
   g_auto (ShrStmt) stmt = get_stmt (store,
@@ -2363,10 +2363,12 @@ shr_store_schedule (ShrStore *store, ShrStoreSchedule *schedule, GError **error)
 {
   g_return_val_if_fail (store != NULL && schedule != NULL, FALSE);
   memset (schedule, 0, sizeof *schedule);
-  return query_int64 (store,
-                      "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
-                      &schedule->outbox_retry_at, error)
-         && query_int64 (store, "SELECT count(*) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+  return query_int64 (
+             store,
+             "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+             &schedule->outbox_retry_at, error)
+         && query_int64 (store,
+                         "SELECT count(*) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
                          &schedule->outbox_queued, error)
          && query_int64 (store, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'sending'",
                          &schedule->outbox_lease_end_at, error)
@@ -2394,8 +2396,8 @@ uid_list (const gint64 *uids, guint n)
 }
 
 gboolean
-shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids, guint n,
-                           gint64 *counts, GError **error)
+shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                           guint n, gint64 *counts, GError **error)
 {
   g_return_val_if_fail (store != NULL && folder != NULL && counts != NULL, FALSE);
   memset (counts, 0, n * sizeof *counts);
@@ -2439,12 +2441,12 @@ shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uid
   gboolean ok = shr_store_begin (store, error);
   if (ok)
     {
-      g_auto (ShrStmt) stmt
-          = get_stmt (store,
-                      "INSERT INTO attempts (folder, uidvalidity, uid, count, last_at)"
-                      " SELECT ?1, ?2, value, 1, ?4 FROM json_each(?3) WHERE true"
-                      " ON CONFLICT (folder, uidvalidity, uid) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-                      error);
+      g_auto (ShrStmt) stmt = get_stmt (store,
+                                        "INSERT INTO attempts (folder, uidvalidity, uid, count, last_at)"
+                                        " SELECT ?1, ?2, value, 1, ?4 FROM json_each(?3) WHERE true"
+                                        " ON CONFLICT (folder, uidvalidity, uid) DO UPDATE SET count = count "
+                                        "+ 1, last_at = excluded.last_at",
+                                        error);
       ok = stmt != NULL;
       if (ok)
         {
@@ -2466,8 +2468,8 @@ shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uid
 }
 
 gboolean
-shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids, guint n,
-                              GError **error)
+shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                              guint n, GError **error)
 {
   g_return_val_if_fail (store != NULL && folder != NULL, FALSE);
   g_auto (ShrStmt) stmt = get_stmt (store,
@@ -2482,8 +2484,6 @@ shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidva
   bind_text (stmt, 3, list);
   return write_one (store, stmt, "ending handling attempts", NULL, error);
 }
-
-
 
 gboolean
 shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, gint64 *count,
@@ -2546,4 +2546,3 @@ shr_store_error_is_message_specific (const GError *error)
       return FALSE;
     }
 }
-

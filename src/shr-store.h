@@ -69,8 +69,8 @@ typedef enum
  * SHR_STORE_OPEN_INIT. Other errors: SHR_STORE_ERROR_OPEN, _SCHEMA
  * (written by a newer shirase), _BUSY, _SQL, _CORRUPT, _IO.
  * (transfer full) */
-ShrStore *shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags, GError **error)
-  G_GNUC_WARN_UNUSED_RESULT;
+ShrStore *shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* shr_store_open_full without flags. */
 ShrStore *shr_store_open (const gchar *state_dir, GError **error)
@@ -576,12 +576,12 @@ gboolean shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 ui
  * crash of the process without waiting for the disk (synchronous =
  * NORMAL: a power loss may forget a count, never a message); their
  * attempts ended (in the caller's transaction, or one of its own). */
-gboolean shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
-                                    guint n, gint64 *counts, GError **error);
+gboolean shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                    const gint64 *uids, guint n, gint64 *counts, GError **error);
 gboolean shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity,
                                          const gint64 *uids, guint n, GError **error);
-gboolean shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
-                                       guint n, GError **error);
+gboolean shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                       const gint64 *uids, guint n, GError **error);
 gboolean shr_store_attempt_end (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
                                 GError **error);
 

@@ -131,7 +131,8 @@ test_token_format (void)
   /* The same secret and draft id in another database (a lost one
    * re-created), or created at another time (an older backup restored,
    * whose ids run again): other tokens. */
-  g_autofree gchar *other_instance = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
+  g_autofree gchar *other_instance
+      = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
   g_assert_cmpstr (other_instance, ==, "32P7B3V1TK");
   g_autofree gchar *later = shr_approve_token (secret, INSTANCE, 42, 1772500001);
   g_assert_cmpstr (later, ==, "6M7B79C7DP");
@@ -585,8 +586,8 @@ test_verify_automatic (void)
     }
   /* The advisory's title after our tag is not the client's: a product
    * named "Absence Manager" is no out-of-office. */
-  g_autoptr (ShrReply) title
-      = good_reply_with ("Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
+  g_autoptr (ShrReply) title = good_reply_with (
+      "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
   ASSERT_VERDICT (check (title, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* Auto-Submitted: no is a person. */
   g_autoptr (Mail) m = good_mail ();
@@ -605,7 +606,8 @@ test_verify_auth_missing (void)
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* A pass from a server we do not trust (the sender can write that
    * header himself) is as good as none. */
-  g_autoptr (ShrReply) r2 = good_reply_with ("Authentication-Results", "evil.test; dkim=pass header.d=example.test");
+  g_autoptr (ShrReply) r2
+      = good_reply_with ("Authentication-Results", "evil.test; dkim=pass header.d=example.test");
   ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
 }
 

@@ -368,7 +368,7 @@ static void
 test_reclaim_dead_leases (Fixture *f, gconstpointer data)
 {
   const gchar *owners[] = {
-    "", /* ours */
+    "",   /* ours */
     NULL, /* a pid that runs, started at another time */
     NULL, /* a pid no process has */
     "elsewhere.example.test:1:1",

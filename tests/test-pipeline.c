@@ -164,9 +164,8 @@ test_auto_rules (Fixture *f, gconstpointer data)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *raw = g_strdup_printf ("%sMessage-ID: <auto.%" G_GSIZE_FORMAT
-                                               "@x.test>\n\nCVE-2026-1111 in foo\n",
-                                               cases[i].headers, i);
+      g_autofree gchar *raw = g_strdup_printf (
+          "%sMessage-ID: <auto.%" G_GSIZE_FORMAT "@x.test>\n\nCVE-2026-1111 in foo\n", cases[i].headers, i);
       g_autoptr (GBytes) bytes = text_mail (raw);
       ShrPipelineResult r = { 0 };
       handle (f, (guint)i + 1, bytes, &r);
@@ -666,7 +665,8 @@ poison_child (void)
   g_assert_true (shr_pipeline_handle_batch (f.pipeline, items, 3, &o, results, &done, &error));
   for (guint i = 0; i < 3; i++)
     {
-      g_print ("%u %s %s\n", i + 1, results[i].duplicate ? "seen" : shr_outcome_to_string (results[i].outcome),
+      g_print ("%u %s %s\n", i + 1,
+               results[i].duplicate ? "seen" : shr_outcome_to_string (results[i].outcome),
                results[i].reason != NULL ? results[i].reason : "");
       shr_pipeline_result_clear (&results[i]);
       g_bytes_unref (raws[i]);
@@ -844,7 +844,8 @@ main (int argc, char **argv)
               test_batch_one_fails_alone, teardown);
   g_test_add ("/pipeline/batch/one-fails-alone-per-message", Fixture, GINT_TO_POINTER (FALSE), setup,
               test_batch_one_fails_alone, teardown);
-  g_test_add ("/pipeline/batch/crash-attributed", Fixture, NULL, setup, test_batch_crash_attributed, teardown);
+  g_test_add ("/pipeline/batch/crash-attributed", Fixture, NULL, setup, test_batch_crash_attributed,
+              teardown);
   g_test_add ("/pipeline/batch/over-budget", Fixture, NULL, setup, test_batch_over_budget, teardown);
   g_test_add_func ("/pipeline/batch/child", poison_child);
   g_test_add_func ("/watch/config", test_watch_config);

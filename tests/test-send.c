@@ -527,7 +527,8 @@ test_config (void)
     /* Names are judged by what they resolve to, never by how they look. */
     { "[smtp]\nurl = smtp://127.0.0.1.example.test\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-      "or a name that resolves only to loopback addresses), not 127.0.0.1.example.test; use starttls or tls" },
+      "or a name that resolves only to loopback addresses), not 127.0.0.1.example.test; use starttls or "
+      "tls" },
     { "[smtp]\nurl = smtp://127.evil.example\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
       "or a name that resolves only to loopback addresses), not 127.evil.example; use starttls or tls" },
