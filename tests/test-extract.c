@@ -675,6 +675,31 @@ test_bulletin_tables (void)
     g_assert_cmpstr (((ShrProduct *) all->products->pdata[i])->product, !=, "All");
 }
 
+/* Japanese bulletins: the advisory's id in brackets before the title,
+ * versions written 「Ver1.5.3」, and the fixed versions listed under 対策
+ * after a sentence that says to update. */
+static void
+test_japanese_bulletin_layout (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+    "[EX26-001] Example ルーター シリーズにおける脆弱性",
+    "概要\nExample ルーター シリーズにおいて、OS コマンドインジェクションの脆弱性（CVE-2026-46101）が存在します。\n\n"
+    "対象製品\nExample RT-100　ファームウェア Ver1.5.3 およびそれ以前\n\n"
+    "対策\n最新のファームウェアへアップデートしてください。\nExample RT-100　Ver1.5.4\n");
+  const ShrProduct *p = NULL;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *q = r->products->pdata[i];
+      g_assert_false (g_str_has_prefix (q->product, "["));
+      if (g_strcmp0 (q->product, "Example RT-100") == 0)
+        p = q;
+    }
+  g_assert_nonnull (p);
+  g_assert_cmpuint (p->affected->len, ==, 1);
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "1.5.4");
+}
+
 /* What the flaw needs to be reachable, as the advisory words it: a
  * setting that must be on, a default that is off, a feature it lives in;
  * a plain flaw has none. */
@@ -807,6 +832,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
+  g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
