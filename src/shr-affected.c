@@ -672,6 +672,25 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 
   read_package_fields (ctx, doc);
 
+  /* A list post's "Affected: libexample 2.9.0 up to and including 2.11.3",
+   * "Fixed: libexample 2.11.4": a name, then versions. */
+  static const gchar *const affected_keys[] = { "affected", "vulnerable", "影響を受けるバージョン", NULL };
+  static const gchar *const fixed_keys[] = { "fixed", "fixed in", "fix", "修正版", NULL };
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      gboolean fixed = field_key_is (f, fixed_keys);
+      if ((!fixed && !field_key_is (f, affected_keys)) || !g_unichar_isalpha (g_utf8_get_char (f->value))
+          || !has_version (f->value) || strlen (f->value) > 200)
+        continue;
+      g_autofree gchar *first = g_strdup (f->value);
+      /* "(released today); 2.10.x users should …": the first clause. */
+      gchar *cut = strpbrk (first, ";(");
+      if (cut != NULL)
+        *cut = '\0';
+      read_product_line (ctx, first, vendor, fixed, FALSE);
+    }
+
   for (guint i = 0; i < doc->tables->len; i++)
     read_version_table (ctx, doc, g_ptr_array_index (doc->tables, i), vendor);
 
