@@ -611,6 +611,7 @@ static const Keyword suffix_words[] = {
   { "から", ROLE_LOWER_INCL },         { "より後", ROLE_LOWER_EXCL },
   { "より新しい", ROLE_LOWER_EXCL },   { "を超える", ROLE_LOWER_EXCL },
   { "超", ROLE_LOWER_EXCL },           { ":", ROLE_BRANCH },
+  { "up to and including", ROLE_CONNECT_LOW }, { "up to", ROLE_CONNECT_LOW },
   { "through", ROLE_CONNECT_LOW },     { "thru", ROLE_CONNECT_LOW },
   { "to", ROLE_CONNECT_LOW },          { "until", ROLE_CONNECT_LOW },
   { "-", ROLE_CONNECT_LOW },           { "〜", ROLE_CONNECT_LOW },
@@ -1317,6 +1318,11 @@ shr_product_derive_ranges (ShrProduct *p)
           gboolean whole_train = iv->low != NULL && iv->high != NULL && strcmp (iv->low, iv->high) == 0
                                  && strchr (iv->low, '.') == strrchr (iv->low, '.');
           g_autofree gchar *train = whole_train ? g_strdup (iv->low) : shr_version_train (iv->low ? iv->low : iv->high);
+          /* "2.9.0 up to and including 2.11.3" spans trains: no one train. */
+          g_autofree gchar *high_train = iv->low != NULL && iv->high != NULL ? shr_version_train (iv->high) : NULL;
+          if (!whole_train && high_train != NULL && g_strcmp0 (train, high_train) != 0
+              && !g_str_has_prefix (iv->high, iv->low))
+            g_clear_pointer (&train, g_free);
           shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
                                  iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
         }
