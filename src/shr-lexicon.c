@@ -490,10 +490,10 @@ shr_lexicon_default_dir (void)
   const gchar *dir = g_getenv ("SHIRASE_DATADIR");
   if (dir != NULL && *dir != '\0')
     return dir;
-  /* Installed data first; a build that was never installed reads the data
-   * of its source tree. */
-  g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
-  return g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
+  /* The installed data only: a binary that silently read a build tree's
+   * files would behave differently from the package. Tests and a build
+   * that was never installed set SHIRASE_DATADIR. */
+  return SHR_DATADIR;
 }
 
 ShrLexicon *

@@ -72,7 +72,7 @@ ShrLexicon *shr_lexicon_load (const gchar *datadir, GError **error);
 ShrLexicon *shr_lexicon_get_default (GError **error);
 
 /* (transfer none) The data directory: $SHIRASE_DATADIR, else the installed
- * one, else (a build never installed) the source tree's data/. */
+ * one (never a build tree's: tests set SHIRASE_DATADIR). */
 const gchar *shr_lexicon_default_dir (void);
 
 void shr_lexicon_free (ShrLexicon *lexicon);

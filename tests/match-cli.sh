@@ -6,7 +6,8 @@ top_srcdir=${SHR_TOP_SRCDIR:-$(dirname "$0")/..}
 top_builddir=${SHR_TOP_BUILDDIR:-.}
 shirase="$top_builddir/shirase"
 SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_srcdir/data}
-export SHIRASE_DATADIR
+SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_srcdir/templates}
+export SHIRASE_DATADIR SHIRASE_TEMPLATEDIR
 data="$top_srcdir/tests/data"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shirase-match-cli.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT

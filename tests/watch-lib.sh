@@ -10,6 +10,7 @@ ms=$top_src/tests/mailstack/mailstack.sh
 mail=$top_src/tests/data/mail
 shirase=$top_build/shirase
 export SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_src/data}
+export SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_src/templates}
 
 "$ms" check || exit 77
 [ -x "$shirase" ] || { echo "FAIL: $shirase not built"; exit 1; }
