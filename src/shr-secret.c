@@ -67,7 +67,17 @@ shr_secret_from_file (const gchar *group, const gchar *path, GQuark domain, gint
                    SHR_MAX_SECRET_BYTES);
       return NULL;
     }
-  return first_line_of (text, len);
+  gchar *secret = first_line_of (text, len);
+  /* An empty password would be sent as one: a file truncated by mistake
+   * must be an error that says so, not a refused login. */
+  if (*secret == '\0')
+    {
+      shr_secret_free (secret);
+      g_set_error (error, domain, code, "[%s] password_file %s: empty (its first line is the secret)", group,
+                   path);
+      return NULL;
+    }
+  return secret;
 }
 
 gchar *

@@ -19,8 +19,9 @@ typedef gchar ShrSecret;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrSecret, shr_secret_free)
 
 /* (transfer full, free with shr_secret_free) The first line of the file at
- * @path, which others may not read (mode 0600, like msmtp asks). @group
- * ("imap", "smtp") names the configuration group in errors. */
+ * @path, which others may not read (mode 0600, like msmtp asks) and whose
+ * first line may not be empty. @group ("imap", "smtp") names the
+ * configuration group in errors. */
 gchar *shr_secret_from_file (const gchar *group, const gchar *path, GQuark domain, gint code, GError **error);
 
 /* (transfer full, free with shr_secret_free) The first line the shell

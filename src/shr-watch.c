@@ -113,9 +113,13 @@ get_path (GKeyFile *kf, const gchar *key, const gchar *config_dir)
 }
 
 ShrWatchConfig *
-shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
+shr_watch_config_read (GKeyFile *kf, const gchar *config_dir, const gchar **bad_key, GError **error)
 {
   g_return_val_if_fail (kf != NULL, NULL);
+  const gchar *ignored;
+  if (bad_key == NULL)
+    bad_key = &ignored;
+  *bad_key = NULL;
   if (!g_key_file_has_group (kf, "imap"))
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "no [imap] group in the configuration");
@@ -125,6 +129,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->host = get_string (kf, "host", NULL);
   if (c->host == NULL)
     {
+      *bad_key = "host";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] host: missing");
       return NULL;
     }
@@ -137,6 +142,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
     c->security = SHR_IMAP_SECURITY_NONE;
   else
     {
+      *bad_key = "security";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                    "[imap] security: \"%s\" is not tls, starttls or none", security);
       return NULL;
@@ -145,6 +151,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
    * where the network is this machine. */
   if (c->security == SHR_IMAP_SECURITY_NONE && !is_loopback (c->host))
     {
+      *bad_key = "security";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                    "[imap] security = none is allowed only towards a loopback address, not \"%s\"", c->host);
       return NULL;
@@ -158,6 +165,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
     }
   if (port < 1 || port > 65535)
     {
+      *bad_key = "port";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] port: %d is out of range", port);
       return NULL;
     }
@@ -166,6 +174,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->user = get_string (kf, "user", NULL);
   if (c->user == NULL)
     {
+      *bad_key = "user";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] user: missing");
       return NULL;
     }
@@ -173,8 +182,13 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->password_file = get_path (kf, "password_file", config_dir);
   c->password_command = get_string (kf, "password_command", NULL);
   c->oauth2_token_command = get_string (kf, "oauth2_token_command", NULL);
-  guint sources = (c->password != NULL) + (c->password_file != NULL) + (c->password_command != NULL)
-                  + (c->oauth2_token_command != NULL);
+  /* Where several are given, the second is the one at fault. */
+  const gchar *const keys[] = { "password", "password_file", "password_command", "oauth2_token_command" };
+  const gchar *const values[] = { c->password, c->password_file, c->password_command, c->oauth2_token_command };
+  guint sources = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (values[i] != NULL && ++sources == 2)
+      *bad_key = keys[i];
   if (sources != 1)
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
@@ -188,6 +202,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->failed_folder = get_string (kf, "failed_folder", "shirase/failed");
   if (strcmp (c->done_folder, c->folder) == 0 || strcmp (c->failed_folder, c->folder) == 0)
     {
+      *bad_key = strcmp (c->done_folder, c->folder) == 0 ? "done_folder" : "failed_folder";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                    "[imap] done_folder and failed_folder must differ from folder \"%s\"", c->folder);
       return NULL;
@@ -202,6 +217,12 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   g_clear_error (&local);
   c->timeout_seconds = 60;
   return g_steal_pointer (&c);
+}
+
+ShrWatchConfig *
+shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
+{
+  return shr_watch_config_read (kf, config_dir, NULL, error);
 }
 
 /* ---- secrets ------------------------------------------------------------- */

@@ -64,6 +64,11 @@ typedef struct
  * password sources). */
 ShrWatchConfig *shr_watch_config_new (GKeyFile *keyfile, const gchar *config_dir,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same; on an error @bad_key (may be NULL; transfer none) is the
+ * [imap] key at fault, NULL for the group as a whole, so that
+ * shr_config_check can give its line. */
+ShrWatchConfig *shr_watch_config_read (GKeyFile *keyfile, const gchar *config_dir, const gchar **bad_key,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void shr_watch_config_free (ShrWatchConfig *config);
 
 typedef enum

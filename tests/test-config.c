@@ -52,7 +52,8 @@ static const gchar *const good_config = "# sample\n"
                                         "host = imap.example.co.jp\n"
                                         "port = 993\n"
                                         "security = tls\n"
-                                        "password_file = /etc/shirase/imap.pass\n"
+                                        "user = advisories@example.co.jp\n"
+                                        "password_command = cat /etc/shirase/imap.pass\n"
                                         "idle = true\n"
                                         "\n"
                                         "[digest]\n"
@@ -105,6 +106,7 @@ expect_error (Fixture *f, const gchar *text, int mode, ShrConfigError code, cons
   g_assert_error (error, SHR_CONFIG_ERROR, (gint)code);
   g_autoptr (GString) want = g_string_new (message);
   g_string_replace (want, "%s", path, 0);
+  g_string_replace (want, "%D", f->dir, 0);
   g_assert_cmpstr (error->message, ==, want->str);
 }
 
@@ -179,7 +181,7 @@ test_missing_key (Fixture *f, gconstpointer data)
 static void
 test_password_readable (Fixture *f, gconstpointer data)
 {
-  const gchar *text = ORG "[imap]\nhost = localhost\npassword = hunter2\n";
+  const gchar *text = ORG "[imap]\nhost = localhost\npassword = hunter2\nuser = u\n";
   expect_error (f, text, 0644, SHR_CONFIG_ERROR_INSECURE,
                 "%s:5: [imap] password: refusing a password in a file that group or "
                 "others can read (chmod 600 %s, or use password_file)");
@@ -313,6 +315,127 @@ test_missing_file (Fixture *f, gconstpointer data)
   g_assert_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_IO);
 }
 
+/* ---- the rules once, watch and the approval loop apply ------------------ */
+
+#define IMAP_OK "[imap]\nhost = imap.example.test\nuser = u\n"
+
+/* Each rule a stage applies when it starts is refused at load with the
+ * line of the key at fault, so check-config and once agree. */
+static void
+test_imap_rules (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
+  expect_error (f, ORG "[imap]\nhost = imap.example.test\npassword_file = pw\n", 0600,
+                SHR_CONFIG_ERROR_MISSING_KEY, "%s:3: [imap]: missing required key \"user\"");
+  expect_error (f, ORG IMAP_OK, 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:3: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
+                "(or password), not 0");
+  expect_error (f, ORG IMAP_OK "password_file = pw\noauth2_token_command = cat pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
+                "(or password), not 2");
+  expect_error (f, ORG IMAP_OK "password_file = pw\nsecurity = none\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap] security = none is allowed only towards a loopback address, not "
+                "\"imap.example.test\"");
+  expect_error (f, ORG IMAP_OK "password_file = pw\nfailed_folder = INBOX\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap] done_folder and failed_folder must differ from folder \"INBOX\"");
+  expect_error (f, ORG IMAP_OK "password_file = nowhere\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/nowhere: No such file or directory");
+  g_autofree gchar *open_pw = test_write_file (f->dir, "open-pw", "secret\n", 0644);
+  expect_error (f, ORG IMAP_OK "password_file = open-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/open-pw: readable by others (mode 644); chmod 600 it");
+  /* An empty password is refused, not sent to the server. */
+  g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "\nsecret on line 2\n", 0600);
+  expect_error (f, ORG IMAP_OK "password_file = empty-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/empty-pw: empty (its first line is the secret)");
+  expect_error (f, ORG IMAP_OK "password = \n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password: empty value");
+  expect_error (f, ORG IMAP_OK "oauth2_token_command = shirase-no-such-helper --refresh\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] oauth2_token_command: \"shirase-no-such-helper\" is not an executable program "
+                "in PATH");
+  expect_error (f, ORG IMAP_OK "password_command = /nonexistent/pass show imap\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_command: \"/nonexistent/pass\" is not an executable program");
+  expect_error (f, ORG IMAP_OK "password_file = pw\nca_file = ca.pem\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap] ca_file: %D/ca.pem: No such file or directory");
+
+  /* What the stages accept, the loader accepts: a relative password file
+   * next to the config, a command through the shell, loopback in clear. */
+  g_autofree gchar *ok = test_write_file (
+      f->dir, "ok.conf",
+      ORG "[imap]\nhost = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n"
+          "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = S <s@example.test>\n"
+          "user = u\npassword_command = printf '%s\\n' \"$HOME\" | head -1\n",
+      0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_smtp_rules (Fixture *f, gconstpointer data)
+{
+  expect_error (f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+                "localhost), not mail.example.test; use starttls or tls");
+  expect_error (f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "
+                "starttls and none need smtp://)");
+  expect_error (f, ORG "[smtp]\nurl = http://mail.example.test\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [smtp] url: \"http://mail.example.test\" is not smtp:// or smtps://");
+  g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
+  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = pw\npassword = x\n",
+                0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [smtp] give only one of password, password_file, password_command, oauth2_token_command");
+  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\npassword_file = pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE, "%s:3: [smtp] user: missing (a password or token is set)");
+  g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "", 0600);
+  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = empty-pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [smtp] password_file %D/empty-pw: empty (its first line is the secret)");
+}
+
+#define SMTP_OK "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = Shirase <shirase@example.test>\n"
+
+static void
+test_approval_rules (Fixture *f, gconstpointer data)
+{
+  expect_error (f, ORG "[approval]\napprovers = a@example.test\n", 0600, SHR_CONFIG_ERROR_MISSING_KEY,
+                "%s:3: [approval]: drafts go out by mail, but there is no [smtp] group");
+  expect_error (f, ORG "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\n[approval]\napprovers = a@example.test\n",
+                0600, SHR_CONFIG_ERROR_MISSING_KEY,
+                "%s:3: [smtp] from: an address is needed to send drafts and notices");
+  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\nquorum = 3\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:9: [approval] quorum: 3 approvals are needed, but approvers lists 2");
+  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test\nrequire_auth_results = true\n", 0600,
+                SHR_CONFIG_ERROR_MISSING_KEY,
+                "%s:9: [approval] require_auth_results: needs trusted_authserv_id (the authserv-id your "
+                "receiving server writes in Authentication-Results), else no reply would count");
+  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test\ntrusted_authserv_id = mx.example.test\n",
+                0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:9: [approval] trusted_authserv_id: has no effect unless require_auth_results = true");
+  g_autofree gchar *ok = test_write_file (f->dir, "ok.conf",
+                                          ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\n"
+                                                      "quorum = 2\nrequire_auth_results = true\n"
+                                                      "trusted_authserv_id = mx.example.test\n",
+                                          0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_templates_rule (Fixture *f, gconstpointer data)
+{
+  expect_error (f, ORG "[templates]\ndir = .\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [templates] dir: %D/.: not a template directory (no notice-ja.txt)");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -333,5 +456,9 @@ main (int argc, char **argv)
   ADD ("/config/assets-file/load", test_assets_file);
   ADD ("/config/assets-file/errors", test_assets_file_errors);
   ADD ("/config/check/lists-all", test_check_lists_all);
+  ADD ("/config/rules/imap", test_imap_rules);
+  ADD ("/config/rules/smtp", test_smtp_rules);
+  ADD ("/config/rules/approval", test_approval_rules);
+  ADD ("/config/rules/templates", test_templates_rule);
   return g_test_run ();
 }
