@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include "shr-cli.h"
+
+#include <stdio.h>
+
 #include "shr-lexicon.h"
 
 GDateTime *
@@ -42,4 +45,16 @@ shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, 
   *service = g_steal_pointer (&s);
   *store = st;
   return TRUE;
+}
+
+void
+shr_cli_print_json (JsonNode *node, gboolean pretty)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, node);
+  g_autofree gchar *text = json_generator_to_data (gen, NULL);
+  /* The bytes as they are: JSON is UTF-8 whatever the locale. */
+  fputs (text, stdout);
+  fputc ('\n', stdout);
 }

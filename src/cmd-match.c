@@ -74,10 +74,7 @@ shr_cmd_match (int argc, char **argv)
       if (json)
         {
           g_autoptr (JsonNode) node = shr_match_to_json (m, record);
-          g_autoptr (JsonGenerator) gen = json_generator_new ();
-          json_generator_set_root (gen, node);
-          g_autofree gchar *text = json_generator_to_data (gen, NULL);
-          g_print ("%s\n", text);
+          shr_cli_print_json (node, FALSE);
         }
       else
         {

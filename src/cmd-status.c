@@ -1,68 +1,265 @@
-/* shirase status -c CONF — what the state holds: messages by outcome, last
- * sync, pending drafts, outbox backlog, last error. */
+/* shirase status -c CONF [--json] [--max-age MINUTES] — what the state
+ * holds (messages by outcome, drafts, outbox, digest, last sync, last
+ * errors) and a verdict a monitoring system can act on, as a monitoring
+ * plugin's exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+ *
+ * It only reads: a state that does not exist yet is reported (CRITICAL:
+ * the mailbox has never been read), never created. */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
 
 #include "shr-cli.h"
+#include "shr-lexicon.h"
 #include "shr-service.h"
 #include "shr-store.h"
+#include "shr-time.h"
+
+#define STATUS_SCHEMA "shirase.status/1"
+
+typedef enum
+{
+  HEALTH_OK = 0,
+  HEALTH_WARNING = 1,
+  HEALTH_CRITICAL = 2,
+  HEALTH_UNKNOWN = 3,
+} Health;
+
+static const gchar *
+health_name (Health h)
+{
+  static const gchar *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+  return names[h];
+}
+
+typedef struct
+{
+  Health health;
+  GPtrArray *reasons; /* why the health is not OK, most severe first */
+} Verdict;
+
+static void
+raise_to (Verdict *v, Health h, gchar *reason)
+{
+  if (h > v->health)
+    {
+      v->health = h;
+      g_ptr_array_insert (v->reasons, 0, reason);
+    }
+  else
+    g_ptr_array_add (v->reasons, reason);
+}
+
+/* "TIME MESSAGE" as cmd-watch.c records a connection error. */
+static void
+split_imap_error (const gchar *value, gchar **when, gchar **message)
+{
+  const gchar *space = strchr (value, ' ');
+  g_autofree gchar *stamp = space != NULL ? g_strndup (value, space - value) : NULL;
+  g_autoptr (GDateTime) t = stamp != NULL ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
+  *when = t != NULL ? shr_time_rfc3339 (t) : NULL;
+  *message = g_strdup (t != NULL ? space + 1 : value);
+}
+
+static void
+add_int (JsonBuilder *b, const gchar *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_string (JsonBuilder *b, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The JSON document of doc/json.md ("shirase.status/1"). @st NULL: no
+ * state yet. */
+static JsonNode *
+status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st, const gchar *last_ok,
+             const gchar *last_digest, const gchar *imap_when, const gchar *imap_message, gint64 max_age)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_string (b, "schema", STATUS_SCHEMA);
+  g_autofree gchar *health = g_ascii_strdown (health_name (v->health), -1);
+  add_string (b, "health", health);
+  json_builder_set_member_name (b, "reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < v->reasons->len; i++)
+    json_builder_add_string_value (b, v->reasons->pdata[i]);
+  json_builder_end_array (b);
+  add_string (b, "state", state_path);
+  add_int (b, "max_age_minutes", max_age);
+  add_string (b, "last_sync", last_ok);
+  json_builder_set_member_name (b, "imap_error");
+  if (imap_message != NULL)
+    {
+      json_builder_begin_object (b);
+      add_string (b, "at", imap_when);
+      add_string (b, "message", imap_message);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  if (st != NULL)
+    {
+      json_builder_set_member_name (b, "messages");
+      json_builder_begin_object (b);
+      add_int (b, "handled", st->messages[SHR_OUTCOME_HANDLED]);
+      add_int (b, "failed", st->messages[SHR_OUTCOME_FAILED]);
+      add_int (b, "ignored", st->messages[SHR_OUTCOME_IGNORED]);
+      add_int (b, "replies", st->messages[SHR_OUTCOME_REPLY]);
+      json_builder_end_object (b);
+      add_int (b, "records", st->records);
+      add_int (b, "cases", st->cases);
+      add_int (b, "drafts_pending", st->drafts_pending);
+      json_builder_set_member_name (b, "outbox");
+      json_builder_begin_object (b);
+      add_int (b, "waiting", st->outbox_backlog);
+      add_int (b, "failed", st->outbox_failed);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "digest");
+      json_builder_begin_object (b);
+      add_int (b, "not_applicable", st->digest_waiting);
+      add_int (b, "held_back", st->digest_folded);
+      add_string (b, "last_date", last_digest);
+      json_builder_end_object (b);
+      add_string (b, "last_error", st->last_error);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
 
 int
 shr_cmd_status (int argc, char **argv)
 {
   g_autofree gchar *conf = NULL;
+  gboolean json = FALSE;
+  gint max_age = 60;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
       "CONF" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (doc/json.md)", NULL },
+    { "max-age", 0, 0, G_OPTION_ARG_INT, &max_age,
+      "WARNING when the mailbox was last read longer ago than this (default 60)", "MINUTES" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Prints what the state holds: messages by outcome, last sync, pending\n"
-                                "drafts, outbox backlog and the last error. Exit status 1 when the state\n"
-                                "cannot be read.");
+  g_option_context_set_summary (
+      context, "Prints what the state holds: messages by outcome, last sync, pending drafts,\n"
+               "outbox, what waits for the digest and the last errors, and a verdict.\n"
+               "Exit status as a monitoring plugin's: 0 OK; 1 WARNING (last sync older than\n"
+               "--max-age, or mail that failed for good in the outbox); 2 CRITICAL (the last\n"
+               "IMAP login or connection failed, or the mailbox was never read); 3 UNKNOWN\n"
+               "(usage, or the configuration or state cannot be read). Never creates state.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || max_age < 1)
+    {
+      g_printerr ("shirase status: %s\n",
+                  error != NULL ? error->message : argc > 1 ? "unexpected argument" : "--max-age: at least 1");
+      return HEALTH_UNKNOWN;
+    }
+
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  if (lexicon == NULL)
     {
       g_printerr ("shirase status: %s\n", error->message);
-      return 2;
+      return HEALTH_UNKNOWN;
     }
-  g_autoptr (ShrService) service = NULL;
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  g_autoptr (ShrService) service
+      = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
+  if (service == NULL)
+    {
+      g_printerr ("shirase status: %s\n", error->message);
+      return HEALTH_UNKNOWN;
+    }
+
+  Verdict v = { HEALTH_OK, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr (GPtrArray) reasons = v.reasons;
+  g_autofree gchar *path = g_build_filename (service->state_dir, SHR_STORE_FILE_NAME, NULL);
   g_autoptr (ShrStore) store = NULL;
-  if (!shr_cli_open_state ("status", conf, &service, &store))
-    return 1;
   ShrStoreStatus st = { 0 };
-  if (!shr_store_get_status (store, &st, &error))
+  gboolean have_state = g_file_test (path, G_FILE_TEST_EXISTS);
+  g_autofree gchar *last_ok = NULL, *last_digest = NULL, *imap_when = NULL, *imap_message = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  if (have_state)
     {
-      g_printerr ("shirase status: %s\n", error->message);
-      return 1;
+      store = shr_store_open (service->state_dir, &error);
+      if (store == NULL || !shr_store_get_status (store, &st, &error))
+        {
+          g_printerr ("shirase status: %s\n", error->message);
+          return HEALTH_UNKNOWN;
+        }
+      g_autofree gchar *ok_at = shr_store_setting_get (store, "imap.last_ok_at", NULL);
+      gint64 last = MAX (st.last_sync_at, ok_at != NULL ? g_ascii_strtoll (ok_at, NULL, 10) : 0);
+      if (last > 0)
+        last_ok = shr_time_rfc3339_unix (last);
+      last_digest = shr_store_setting_get (store, "digest.last_date", NULL);
+      if (last_digest != NULL && *last_digest == '\0')
+        g_clear_pointer (&last_digest, g_free);
+      g_autofree gchar *imap_error = shr_store_setting_get (store, "imap.last_error", NULL);
+      if (imap_error != NULL && *imap_error != '\0')
+        split_imap_error (imap_error, &imap_when, &imap_message);
+
+      if (imap_message != NULL)
+        raise_to (&v, HEALTH_CRITICAL, g_strdup_printf ("IMAP: %s", imap_message));
+      if (last == 0)
+        raise_to (&v, HEALTH_CRITICAL, g_strdup ("the mailbox has never been read"));
+      else if (now - last > (gint64)max_age * 60)
+        raise_to (&v, HEALTH_WARNING,
+                  g_strdup_printf ("the mailbox was last read %" G_GINT64_FORMAT " minutes ago (over %d)",
+                                   (now - last) / 60, max_age));
+      if (st.outbox_failed > 0)
+        raise_to (&v, HEALTH_WARNING,
+                  g_strdup_printf ("%" G_GINT64_FORMAT " mail%s failed for good in the outbox (shirase outbox)",
+                                   st.outbox_failed, st.outbox_failed == 1 ? "" : "s"));
     }
-  g_autofree gchar *last_sync = NULL;
-  if (st.last_sync_at > 0)
+  else
+    raise_to (&v, HEALTH_CRITICAL,
+              g_strdup_printf ("no state at %s: the mailbox has never been read (shirase once or watch)", path));
+
+  if (json)
     {
-      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (st.last_sync_at);
-      last_sync = g_date_time_format_iso8601 (t);
+      g_autoptr (JsonNode) node = status_json (&v, path, have_state ? &st : NULL, last_ok, last_digest, imap_when,
+                                               imap_message, max_age);
+      shr_cli_print_json (node, FALSE);
     }
-  printf ("state:          %s\n", shr_store_get_path (store));
-  printf ("messages:       %" G_GINT64_FORMAT " handled, %" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT
-          " ignored, %" G_GINT64_FORMAT " replies\n",
-          st.messages[SHR_OUTCOME_HANDLED], st.messages[SHR_OUTCOME_FAILED], st.messages[SHR_OUTCOME_IGNORED],
-          st.messages[SHR_OUTCOME_REPLY]);
-  printf ("records:        %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " cases\n", st.records, st.cases);
-  printf ("drafts pending: %" G_GINT64_FORMAT "\n", st.drafts_pending);
-  printf ("outbox:         %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed\n", st.outbox_backlog,
-          st.outbox_failed);
-  g_autofree gchar *last_digest = shr_store_setting_get (store, "digest.last_date", NULL);
-  printf ("next digest:    %" G_GINT64_FORMAT " not-applicable advisories, %" G_GINT64_FORMAT
-          " held-back notices (digest done for: %s)\n",
-          st.digest_waiting, st.digest_folded, last_digest != NULL && *last_digest ? last_digest : "never");
-  printf ("last sync:      %s\n", last_sync != NULL ? last_sync : "never");
-  printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
-  g_autofree gchar *imap_error = shr_store_setting_get (store, "imap.last_error", NULL);
-  printf ("IMAP:           %s\n",
-          imap_error != NULL && *imap_error ? imap_error : "no error since the last login");
+  else
+    {
+      printf ("health:         %s%s%s\n", health_name (v.health), v.reasons->len > 0 ? ": " : "",
+              v.reasons->len > 0 ? (const gchar *)v.reasons->pdata[0] : "");
+      for (guint i = 1; i < v.reasons->len; i++)
+        printf ("                %s\n", (const gchar *)v.reasons->pdata[i]);
+      printf ("state:          %s%s\n", path, have_state ? "" : " (none yet)");
+      if (have_state)
+        {
+          printf ("messages:       %" G_GINT64_FORMAT " handled, %" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT
+                  " ignored, %" G_GINT64_FORMAT " replies\n",
+                  st.messages[SHR_OUTCOME_HANDLED], st.messages[SHR_OUTCOME_FAILED],
+                  st.messages[SHR_OUTCOME_IGNORED], st.messages[SHR_OUTCOME_REPLY]);
+          printf ("records:        %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " cases\n", st.records, st.cases);
+          printf ("drafts pending: %" G_GINT64_FORMAT "\n", st.drafts_pending);
+          printf ("outbox:         %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed\n",
+                  st.outbox_backlog, st.outbox_failed);
+          printf ("next digest:    %" G_GINT64_FORMAT " not-applicable advisories, %" G_GINT64_FORMAT
+                  " held-back notices (digest done for: %s)\n",
+                  st.digest_waiting, st.digest_folded, last_digest != NULL ? last_digest : "never");
+          printf ("last sync:      %s\n", last_ok != NULL ? last_ok : "never");
+          printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
+          printf ("IMAP:           %s\n", imap_message != NULL ? imap_message : "no error since the last login");
+        }
+    }
   shr_store_status_clear (&st);
-  return 0;
+  return v.health;
 }

@@ -33,6 +33,22 @@ static const ShrVerb verbs[] = {
   { NULL, NULL, NULL },
 };
 
+/* Everything shirase prints is UTF-8 (JSON by its RFC, notices because they
+ * are Japanese). g_print would convert to the locale's charset, which in
+ * the C locale of cron, `env -i` or a minimal unit turns every Japanese
+ * character into '?': the bytes go out as they are. */
+static void
+print_stdout (const gchar *text)
+{
+  fputs (text, stdout);
+}
+
+static void
+print_stderr (const gchar *text)
+{
+  fputs (text, stderr);
+}
+
 static void
 print_usage (FILE *out)
 {
@@ -51,6 +67,8 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_stdout);
+  g_set_printerr_handler (print_stderr);
   g_mime_init ();
 
   if (argc < 2)

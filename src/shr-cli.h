@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "shr-service.h"
 #include "shr-store.h"
@@ -21,8 +22,10 @@ int shr_cmd_watch (int argc, char **argv);
 int shr_cmd_status (int argc, char **argv);
 int shr_cmd_outbox (int argc, char **argv);
 
-/* The configuration file when -c is not given. */
+/* The configuration file when -c is not given (configure --with-config). */
+#ifndef SHR_DEFAULT_CONFIG
 #define SHR_DEFAULT_CONFIG "/etc/shirase/shirase.conf"
+#endif
 
 /* The time a verb judges at: --now (ISO 8601, UTC when no zone is given,
  * for reproducible output) or the current time. NULL after printing an
@@ -33,5 +36,9 @@ GDateTime *shr_cli_now (const gchar *verb, const gchar *now_text);
  * naming @verb when either fails. @service and @store (transfer full) are
  * set only on success. */
 gboolean shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, ShrStore **store);
+
+/* Prints @node as UTF-8 JSON on one line (or indented with @pretty) and a
+ * newline, whatever the locale. */
+void shr_cli_print_json (JsonNode *node, gboolean pretty);
 
 G_END_DECLS

@@ -465,6 +465,8 @@ shr_match_to_json (const ShrMatch *m, const ShrRecord *record)
   g_return_val_if_fail (m != NULL && record != NULL, NULL);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, SHR_MATCH_SCHEMA);
   json_builder_set_member_name (b, "record");
   json_builder_add_value (b, shr_record_to_json (record));
   json_builder_set_member_name (b, "verdict");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "shr-limits.h"
+#include "shr-time.h"
 
 ShrCve *
 shr_cve_new (const gchar *id)
@@ -321,6 +322,7 @@ shr_record_to_json (const ShrRecord *r)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
+  add_string_or_null (b, "schema", SHR_RECORD_SCHEMA);
   add_string_or_null (b, "id", r->id);
 
   json_builder_set_member_name (b, "source");
@@ -334,7 +336,10 @@ shr_record_to_json (const ShrRecord *r)
   json_builder_set_member_name (b, "received");
   json_builder_begin_object (b);
   add_string_or_null (b, "message_id", r->message_id);
-  add_string_or_null (b, "date", r->date);
+  /* RFC 3339 where the date has a zone; a forward that gave none keeps
+   * the time as written, without an offset that would be invented. */
+  g_autofree gchar *date = shr_time_rfc3339_from_iso8601 (r->date);
+  add_string_or_null (b, "date", date != NULL ? date : r->date);
   add_string_or_null (b, "from", r->from);
   add_string_or_null (b, "forwarded_by", r->forwarded_by);
   json_builder_end_object (b);

@@ -106,7 +106,13 @@ void shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
  * the text gave none for the whole advisory, and computes the id. */
 void shr_record_finish (ShrRecord *record);
 
-/* (transfer full): the record as the JSON object of the contract. */
+/* The "schema" of the record's JSON (doc/json.md); its number changes
+ * only when a field is removed or changes meaning, never when one is
+ * added. */
+#define SHR_RECORD_SCHEMA "shirase.record/1"
+
+/* (transfer full): the record as the JSON object of the contract
+ * (doc/json.md). */
 JsonNode *shr_record_to_json (const ShrRecord *record);
 
 /* (transfer full): the JSON on one line. */

@@ -1199,6 +1199,8 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
           while (ok && !shr_watch_stop_requested (w))
             {
               ok = shr_watch_sync (w, handler, user_data, handled, &local);
+              if (ok && w->event_func != NULL)
+                w->event_func (NULL, w->event_data);
               if (!ok || once || shr_watch_stop_requested (w))
                 break;
               ok = shr_watch_wait (w, 0, &local);

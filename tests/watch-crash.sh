@@ -40,7 +40,8 @@ printf 'From: a@example.test\nSubject: Auto: away\nAuto-Submitted: auto-replied\
 deliver "$work/away.eml"
 n=10
 # The commits: one per schema migration, then one per message (or batch).
-rm -rf "$work/state"; status >/dev/null || fail "shirase status on a fresh state"
+# (shirase drafts opens the state and so creates it; status only reads.)
+rm -rf "$work/state"; (cd "$work" && "$shirase" drafts -c "$conf" >/dev/null) || fail "shirase drafts on a fresh state"
 migrations=$(db 'PRAGMA user_version')
 for txn in message batch; do
   for N in $(seq 1 $((migrations + n + 1))); do
@@ -57,7 +58,7 @@ echo "abort after N: N = 1..$((migrations + n + 1)) ($migrations migrations), pe
 # covered by the loop above.
 export SHIRASE_TXN=message
 reset
-status >/dev/null # the schema now, so that the commits below are messages
+(cd "$work" && "$shirase" drafts -c "$conf" >/dev/null) # the schema now, so that the commits below are messages
 SHIRASE_TEST_ABORT_AFTER=3 run_once --log-level error >/dev/null 2>&1 # 3 recorded, none moved
 [ "$(count INBOX)" = $n ] || fail "the abort moved something"
 old=$(doveadm -c "$DOVECOT_CONF" -f flow mailbox status -u watch uidvalidity INBOX | sed 's/.*=//')
