@@ -1191,8 +1191,6 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
     {
       GError *local = NULL;
       gboolean ok = shr_watch_connect (w, &local);
-      if (ok && w->event_func != NULL)
-        w->event_func (NULL, w->event_data);
       if (ok)
         {
           backoff = 1;

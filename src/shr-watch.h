@@ -134,9 +134,10 @@ gboolean shr_watch_run (ShrWatch *watch, gboolean once, ShrWatchHandler handler,
                         guint *handled, GError **error);
 
 /* Called by shr_watch_run on the loop's thread, never while a handler
- * runs: with @error NULL after each successful login and each completed
- * pass over the folder (so at least every IDLE refresh or poll interval),
- * else with the error that ended a connection (before the backoff). */
+ * runs: with @error NULL after each completed pass over the folder (the
+ * first comes right after a login; then at least every IDLE refresh or
+ * poll interval), else with the error that ended a connection (before the
+ * backoff). */
 typedef void (*ShrWatchEventFunc) (const GError *error, gpointer user_data);
 void shr_watch_set_event_func (ShrWatch *watch, ShrWatchEventFunc func, gpointer user_data);
 
