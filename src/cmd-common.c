@@ -58,3 +58,59 @@ shr_cli_print_json (JsonNode *node, gboolean pretty)
   fputs (text, stdout);
   fputc ('\n', stdout);
 }
+
+void
+shr_intake_free (ShrIntake *in)
+{
+  if (in == NULL)
+    return;
+  shr_notify_free (in->notify);
+  shr_pipeline_free (in->pipeline);
+  shr_store_close (in->store);
+  shr_service_free (in->service);
+  g_free (in);
+}
+
+ShrIntake *
+shr_intake_open (const gchar *conf, GError **error)
+{
+  static ShrVocabulary vocab;
+  ShrLexicon *lexicon = shr_lexicon_get_default (error);
+  if (lexicon == NULL)
+    return NULL;
+  vocab = shr_vocabulary_for_lexicon (lexicon);
+  const gchar *path = conf != NULL ? conf : SHR_DEFAULT_CONFIG;
+  g_autoptr (ShrIntake) in = g_new0 (ShrIntake, 1);
+  in->service = shr_service_load (path, &vocab, FALSE, error);
+  if (in->service == NULL)
+    return NULL;
+  in->store = shr_store_open (in->service->state_dir, error);
+  if (in->store == NULL)
+    return NULL;
+  in->pipeline = shr_pipeline_new (in->store, lexicon, in->service->config->profile, &vocab,
+                                   in->service->own_address);
+  if (shr_notify_configured (in->service->config->keyfile))
+    {
+      in->notify = shr_notify_new (in->store, in->service->config->keyfile, path, in->service->state_dir, error);
+      if (in->notify == NULL)
+        return NULL;
+      shr_pipeline_set_approvers (in->pipeline, shr_notify_get_approvers (in->notify));
+    }
+  return g_steal_pointer (&in);
+}
+
+gboolean
+shr_intake_after (ShrIntake *in, GBytes *raw, gboolean reply, GError **error)
+{
+  if (in->notify == NULL)
+    return TRUE;
+  if (reply && !shr_notify_reply (in->notify, raw, error))
+    return FALSE;
+  g_autoptr (GError) local = NULL;
+  guint queued = 0, sent = 0;
+  if (!shr_notify_run (in->notify, &queued, &sent, &local))
+    g_warning ("sending drafts and notices: %s (left queued for the next run)", local->message);
+  else if (queued > 0 || sent > 0)
+    g_message ("%u drafts queued, %u mails sent", queued, sent);
+  return TRUE;
+}

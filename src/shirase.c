@@ -30,6 +30,9 @@ static const ShrVerb verbs[] = {
   { "approve", shr_cmd_drafts, "Approve a draft from a shell (ID)" },
   { "reject", shr_cmd_drafts, "Reject a draft from a shell (ID --reason TEXT)" },
   { "outbox", shr_cmd_outbox, "Mail not yet delivered; --retry-failed queues failed mail again" },
+  { "deliver", shr_cmd_deliver, "Take in one mail from an MTA, Sieve pipe or procmail (FILE or stdin)" },
+  { "reprocess", shr_cmd_reprocess, "Run a message taken in before through the pipeline again" },
+  { "show", shr_cmd_show, "Show a case: records, verdict and reasons, drafts, decisions, what was sent" },
   { NULL, NULL, NULL },
 };
 

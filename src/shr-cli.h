@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "shr-notify.h"
+#include "shr-pipeline.h"
 #include "shr-service.h"
 #include "shr-store.h"
 
@@ -21,6 +23,9 @@ int shr_cmd_once (int argc, char **argv);
 int shr_cmd_watch (int argc, char **argv);
 int shr_cmd_status (int argc, char **argv);
 int shr_cmd_outbox (int argc, char **argv);
+int shr_cmd_deliver (int argc, char **argv);
+int shr_cmd_reprocess (int argc, char **argv);
+int shr_cmd_show (int argc, char **argv);
 
 /* The configuration file when -c is not given (configure --with-config). */
 #ifndef SHR_DEFAULT_CONFIG
@@ -36,6 +41,30 @@ GDateTime *shr_cli_now (const gchar *verb, const gchar *now_text);
  * naming @verb when either fails. @service and @store (transfer full) are
  * set only on success. */
 gboolean shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, ShrStore **store);
+
+/* What a verb that takes mail in outside the watcher needs (deliver,
+ * reprocess): the configuration, the state, the pipeline as once and
+ * watch set it up, and the approval loop when [smtp] and [approval] are
+ * configured (else NULL). */
+typedef struct
+{
+  ShrService *service;
+  ShrStore *store;
+  ShrPipeline *pipeline;
+  ShrNotify *notify;
+} ShrIntake;
+
+/* (transfer full) Loads @conf (NULL: the default) and opens all of it;
+ * NULL with @error (SHR_CONFIG_ERROR_*, SHR_STORE_ERROR_*, …). */
+ShrIntake *shr_intake_open (const gchar *conf, GError **error);
+void shr_intake_free (ShrIntake *intake);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrIntake, shr_intake_free)
+
+/* After mail was taken in: decides @raw when it was a reply to a draft
+ * (@reply), then mails what waits (drafts, notices), as once does after
+ * a batch. Failures are logged: what is queued stays queued for the next
+ * run. FALSE only when the reply could not be decided. */
+gboolean shr_intake_after (ShrIntake *intake, GBytes *raw, gboolean reply, GError **error);
 
 /* Prints @node as UTF-8 JSON on one line (or indented with @pretty) and a
  * newline, whatever the locale. */

@@ -1796,6 +1796,160 @@ shr_store_outbox_list (ShrStore *store, GPtrArray **rows, GError **error)
   return TRUE;
 }
 
+/* ---- looking back -------------------------------------------------------- */
+
+void
+shr_store_message_row_free (ShrStoreMessageRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->folder);
+  g_free (row->message_id);
+  g_free (row->raw_sha256);
+  g_free (row->record_id);
+  g_free (row->error);
+  g_free (row);
+}
+
+gboolean
+shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, gint64 case_id,
+                         GPtrArray **rows, GError **error)
+{
+  g_return_val_if_fail (store != NULL && rows != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT id, folder, uidvalidity, uid, message_id, raw_sha256, outcome, record_id, case_id, seen_at, error"
+      " FROM messages WHERE CASE WHEN ?1 IS NOT NULL THEN message_id = ?1"
+      " WHEN ?2 > 0 THEN uid = ?2 ELSE case_id = ?3 END ORDER BY seen_at DESC, id DESC",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  sqlite3_bind_int64 (stmt, 3, case_id);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_store_message_row_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ShrStoreMessageRow *r = g_new0 (ShrStoreMessageRow, 1);
+      r->id = sqlite3_column_int64 (stmt, 0);
+      r->folder = column_dup (stmt, 1);
+      r->uidvalidity = sqlite3_column_int64 (stmt, 2);
+      r->uid = sqlite3_column_int64 (stmt, 3);
+      r->message_id = column_dup (stmt, 4);
+      r->raw_sha256 = column_dup (stmt, 5);
+      r->outcome = outcome_from_string ((const gchar *)sqlite3_column_text (stmt, 6));
+      r->record_id = column_dup (stmt, 7);
+      r->case_id = sqlite3_column_int64 (stmt, 8);
+      r->seen_at = sqlite3_column_int64 (stmt, 9);
+      r->error = column_dup (stmt, 10);
+      g_ptr_array_add (got, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "finding messages");
+      return FALSE;
+    }
+  *rows = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_message_forget (ShrStore *store, gint64 id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "DELETE FROM messages WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return write_one (store, stmt, "forgetting a message", NULL, error);
+}
+
+gboolean
+shr_store_case_drafts (ShrStore *store, gint64 case_id, GArray **ids, GError **error)
+{
+  g_return_val_if_fail (store != NULL && ids != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts WHERE case_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (got, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing a case's drafts");
+      return FALSE;
+    }
+  *ids = g_steal_pointer (&got);
+  return TRUE;
+}
+
+void
+shr_store_decision_free (ShrStoreDecision *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->approver);
+  g_free (d->decision);
+  g_free (d->reason);
+  g_free (d->reply_message_id);
+  g_free (d);
+}
+
+gboolean
+shr_store_draft_decisions (ShrStore *store, gint64 draft_id, GPtrArray **decisions, GError **error)
+{
+  g_return_val_if_fail (store != NULL && decisions != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT approver, decision, reason, reply_message_id, at FROM decisions WHERE draft_id = ? ORDER BY id",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_store_decision_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ShrStoreDecision *d = g_new0 (ShrStoreDecision, 1);
+      d->approver = column_dup (stmt, 0);
+      d->decision = column_dup (stmt, 1);
+      d->reason = column_dup (stmt, 2);
+      d->reply_message_id = column_dup (stmt, 3);
+      d->at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (got, d);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing decisions");
+      return FALSE;
+    }
+  *decisions = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gchar *
+shr_store_digest_view_for_record (ShrStore *store, const gchar *record_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL && record_id != NULL, NULL);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT view FROM digest_items WHERE kind = 'not_applicable' AND record_id = ? ORDER BY id DESC LIMIT 1",
+      error);
+  gboolean found = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, record_id);
+  if (!step_row (store, stmt, "reading a digest item", &found, error) || !found)
+    return NULL;
+  return column_dup (stmt, 0);
+}
+
 /* ---- sync ---------------------------------------------------------------- */
 
 gboolean

@@ -462,6 +462,61 @@ gchar *shr_store_setting_get (ShrStore *store, const gchar *key,
 gboolean shr_store_setting_set (ShrStore *store, const gchar *key,
                                 const gchar *value, GError **error);
 
+/* ---- looking back: shirase show and reprocess --------------------------- */
+
+typedef struct
+{
+  gint64 id;
+  gchar *folder;
+  gint64 uidvalidity;
+  gint64 uid;
+  gchar *message_id; /* without <>, or NULL */
+  gchar *raw_sha256;
+  ShrOutcome outcome;
+  gchar *record_id;  /* or NULL */
+  gint64 case_id;    /* or 0 */
+  gint64 seen_at;
+  gchar *error;      /* why it failed, or NULL */
+} ShrStoreMessageRow;
+
+void shr_store_message_row_free (ShrStoreMessageRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStoreMessageRow, shr_store_message_row_free)
+
+/* The messages recorded with Message-ID @message_id (without <>; when not
+ * NULL), else with UID @uid (any folder; when > 0), else those of case
+ * @case_id; newest first (transfer full; element-type
+ * ShrStoreMessageRow; empty when none). */
+gboolean shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, gint64 case_id,
+                                  GPtrArray **rows, GError **error);
+
+/* Forgets message row @id, so that the same mail is taken in again (its
+ * record, case and drafts stay: a new pass joins them as a later source
+ * would). Inside the caller's transaction when one is open. */
+gboolean shr_store_message_forget (ShrStore *store, gint64 id, GError **error);
+
+/* The ids of the drafts of case @case_id, oldest first (transfer full;
+ * element-type gint64). */
+gboolean shr_store_case_drafts (ShrStore *store, gint64 case_id, GArray **ids, GError **error);
+
+typedef struct
+{
+  gchar *approver;
+  gchar *decision; /* approve | reject */
+  gchar *reason;   /* or NULL */
+  gchar *reply_message_id; /* or NULL (from a shell) */
+  gint64 at;
+} ShrStoreDecision;
+
+void shr_store_decision_free (ShrStoreDecision *decision);
+
+/* The decisions on draft @draft_id, in order (transfer full; element-type
+ * ShrStoreDecision). */
+gboolean shr_store_draft_decisions (ShrStore *store, gint64 draft_id, GPtrArray **decisions, GError **error);
+
+/* The digest's view of the not-applicable record @record_id (its reasons),
+ * newest first; NULL when there is none (no error). (transfer full) */
+gchar *shr_store_digest_view_for_record (ShrStore *store, const gchar *record_id, GError **error);
+
 /* ---- status ------------------------------------------------------------ */
 
 typedef struct

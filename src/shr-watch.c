@@ -1231,3 +1231,65 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
   shr_watch_disconnect (w);
   return TRUE;
 }
+
+/* ---- finding one message again (shirase reprocess) ------------------------------ */
+
+gboolean
+shr_watch_fetch_by_message_id (ShrWatch *w, const gchar *message_id, const gchar *raw_sha256, GBytes **raw,
+                               gchar **found_in, GError **error)
+{
+  g_return_val_if_fail (w != NULL && w->imap != NULL && message_id != NULL && raw != NULL, FALSE);
+  const ShrWatchConfig *c = w->config;
+  const gchar *const folders[] = { c->done_folder, c->failed_folder, c->folder };
+  g_autofree gchar *wanted = g_strdup_printf ("<%s>", message_id);
+  *raw = NULL;
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      /* EXAMINE: read-only, so that looking changes no flag. */
+      int r = mailimap_examine (w->imap, folders[f]);
+      if (r != MAILIMAP_NO_ERROR)
+        {
+          g_autofree gchar *what = g_strdup_printf ("EXAMINE %s", folders[f]);
+          set_command_error (w, error, r, what);
+          return FALSE;
+        }
+      struct mailimap_search_key *key = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (wanted));
+      clist *found = NULL;
+      r = mailimap_uid_search (w->imap, NULL, key, &found);
+      mailimap_search_key_free (key);
+      if (r != MAILIMAP_NO_ERROR)
+        {
+          set_command_error (w, error, r, "UID SEARCH HEADER Message-ID");
+          return FALSE;
+        }
+      g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      for (clistiter *it = clist_begin (found); it != NULL && uids->len < 16; it = clist_next (it))
+        g_array_append_val (uids, *(uint32_t *)clist_content (it));
+      mailimap_search_result_free (found);
+      if (uids->len == 0)
+        continue;
+      g_autoptr (GArray) msgs = fetch_bodies (w, (const guint32 *)uids->data, uids->len, error);
+      if (msgs == NULL)
+        return FALSE;
+      /* A search is a substring match: the copy whose bytes are the ones
+       * recorded is preferred, else the first. */
+      for (guint i = 0; i < msgs->len && *raw == NULL; i++)
+        {
+          GBytes *b = g_array_index (msgs, ShrWatchMessage, i).raw;
+          g_autofree gchar *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, b);
+          if (raw_sha256 == NULL || g_strcmp0 (sum, raw_sha256) == 0)
+            *raw = g_bytes_ref (b);
+        }
+      if (*raw == NULL && msgs->len > 0)
+        *raw = g_bytes_ref (g_array_index (msgs, ShrWatchMessage, 0).raw);
+      if (*raw != NULL)
+        {
+          if (found_in != NULL)
+            *found_in = g_strdup (folders[f]);
+          return TRUE;
+        }
+    }
+  g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL, "no message with Message-ID %s in %s, %s or %s",
+               wanted, c->done_folder, c->failed_folder, c->folder);
+  return FALSE;
+}

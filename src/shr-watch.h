@@ -152,6 +152,16 @@ gboolean shr_watch_stop_requested (ShrWatch *watch);
  * (it is recognised as seen). For a stop that did not finish in time. */
 void shr_watch_abort_io (ShrWatch *watch);
 
+/* On a connected watcher: the message with @message_id (without <>) from
+ * done_folder, failed_folder or the watched folder, in that order (EXAMINE,
+ * UID SEARCH HEADER Message-ID, UID FETCH); among several copies the one
+ * whose SHA-256 is @raw_sha256 (may be NULL). @raw and @found_in (may be
+ * NULL) are set on success (transfer full). Leaves the last folder
+ * searched selected read-only: disconnect afterwards. Errors:
+ * SHR_WATCH_ERROR_PROTOCOL (not found, or a command refused). */
+gboolean shr_watch_fetch_by_message_id (ShrWatch *watch, const gchar *message_id, const gchar *raw_sha256,
+                                        GBytes **raw, gchar **found_in, GError **error);
+
 /* Test hook: when TRUE, behave as if the server lacked MOVE. */
 void shr_watch_set_disable_move (ShrWatch *watch, gboolean disable);
 
