@@ -1064,6 +1064,18 @@ shr_config_free (ShrConfig *config)
   g_free (config);
 }
 
+gchar **
+shr_config_known_keys (void)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (const KeySpec *s = key_specs; s->group != NULL; s++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("%s %s", s->group, s->key);
+      g_strv_builder_add (b, name);
+    }
+  return g_strv_builder_end (b);
+}
+
 gchar *
 shr_config_asset_group (const gchar *name)
 {

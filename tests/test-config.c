@@ -436,6 +436,91 @@ test_templates_rule (Fixture *f, gconstpointer data)
                 "%s:4: [templates] dir: %D/.: not a template directory (no notice-ja.txt)");
 }
 
+/* ---- the documentation: every key, in the example and the man page ------- */
+
+/* The lines of @text between the line @heading_re matches and the next
+ * line @next_re matches. */
+static gchar *
+section_of (const gchar *text, const gchar *heading_re, const gchar *next_re)
+{
+  g_autoptr (GRegex) head = g_regex_new (heading_re, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GRegex) next = g_regex_new (next_re, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+  if (!g_regex_match (head, text, 0, &m))
+    return NULL;
+  gint end = 0;
+  g_match_info_fetch_pos (m, 0, NULL, &end);
+  g_autoptr (GMatchInfo) n = NULL;
+  gint stop = (gint)strlen (text);
+  if (g_regex_match (next, text + end, 0, &n))
+    {
+      g_match_info_fetch_pos (n, 0, &stop, NULL);
+      stop += end;
+    }
+  return g_strndup (text + end, stop - end);
+}
+
+static gchar *
+read_source (const gchar *dir, const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (test_srcdir (), dir, name, NULL);
+  gchar *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Every key shirase knows is in config/shirase.conf.example (set or
+ * commented out, in its group) and in shirase.conf(5) (a .TP or .TQ entry
+ * under its group's heading): nothing an administrator can set is
+ * undocumented. */
+static void
+test_documented (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *example = read_source ("config", "shirase.conf.example");
+  g_autofree gchar *man = read_source ("man", "shirase.conf.5.in");
+  g_auto (GStrv) keys = shr_config_known_keys ();
+  g_assert_cmpuint (g_strv_length (keys), >=, 57);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_auto (GStrv) gk = g_strsplit (keys[i], " ", 2);
+      const gchar *group = gk[0], *key = gk[1];
+      g_autofree gchar *head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\[asset [^]]+\\]$")
+                                                                : g_strdup_printf ("^\\[%s\\]$", group);
+      g_autofree gchar *in_example = section_of (example, head, "^\\[");
+      g_assert_nonnull (in_example);
+      g_autofree gchar *key_re = g_strdup_printf ("^#?%s = ", key);
+      if (!g_regex_match_simple (key_re, in_example, G_REGEX_MULTILINE, 0))
+        g_error ("config/shirase.conf.example: no \"%s = \" line in [%s]", key, group);
+
+      g_autofree gchar *man_head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\.SS \\[asset NAME\\]$")
+                                                                    : g_strdup_printf ("^\\.SS \\[%s\\]$", group);
+      g_autofree gchar *in_man = section_of (man, man_head, "^\\.S[SH] ");
+      g_assert_nonnull (in_man);
+      g_autofree gchar *man_re = g_strdup_printf ("^\\.T[PQ]\\n\\.BR? %s( |$)", key);
+      if (!g_regex_match_simple (man_re, in_man, G_REGEX_MULTILINE, 0))
+        g_error ("man/shirase.conf.5.in: no entry for %s under .SS [%s]", key, group);
+    }
+}
+
+/* The example as shipped passes check-config once its files exist. */
+static void
+test_example_valid (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *example = read_source ("config", "shirase.conf.example");
+  g_autoptr (GString) text = g_string_new (example);
+  g_autofree gchar *dir = g_strconcat (f->dir, "/", NULL);
+  g_string_replace (text, "/etc/shirase/", dir, 0);
+  g_autofree gchar *imap = test_write_file (f->dir, "imap-password", "secret\n", 0600);
+  g_autofree gchar *smtp = test_write_file (f->dir, "smtp-password", "secret\n", 0600);
+  g_autofree gchar *path = test_write_file (f->dir, "shirase.conf", text->str, 0640);
+  g_autoptr (GPtrArray) problems = shr_config_check (path, &f->vocab);
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s\n", ((ShrConfigProblem *)problems->pdata[i])->message);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +545,7 @@ main (int argc, char **argv)
   ADD ("/config/rules/smtp", test_smtp_rules);
   ADD ("/config/rules/approval", test_approval_rules);
   ADD ("/config/rules/templates", test_templates_rule);
+  ADD ("/config/documented", test_documented);
+  ADD ("/config/example-valid", test_example_valid);
   return g_test_run ();
 }
