@@ -4,6 +4,7 @@
 
 #include "shr-cli.h"
 #include "shr-extract.h"
+#include "shr-structure.h"
 
 static void
 print_summary (const gchar *path, const ShrRecord *r)
@@ -26,9 +27,10 @@ print_summary (const gchar *path, const ShrRecord *r)
         g_print (" (+%u more)", r->cves->len - 8);
       g_print ("\n");
     }
-  if (r->cvss_max >= 0 || r->severity)
-    g_print ("  severity:  %s%s%.1f\n", r->severity ? r->severity : "-", r->cvss_max >= 0 ? ", CVSS " : "",
-             r->cvss_max >= 0 ? r->cvss_max : 0.0);
+  if (r->cvss_max >= 0)
+    g_print ("  severity:  %s, CVSS %.1f\n", r->severity ? r->severity : "-", r->cvss_max);
+  else if (r->severity)
+    g_print ("  severity:  %s\n", r->severity);
   for (guint i = 0; i < r->products->len && i < 6; i++)
     {
       ShrProduct *p = g_ptr_array_index (r->products, i);
@@ -53,15 +55,57 @@ print_summary (const gchar *path, const ShrRecord *r)
     g_print ("  warning:   %s\n", (gchar *) g_ptr_array_index (r->warnings, i));
 }
 
+static void
+print_structure (const gchar *body)
+{
+  g_autoptr (ShrDocument) doc = shr_document_parse (body);
+  for (guint i = 0; i < doc->sections->len; i++)
+    {
+      const ShrSection *s = g_ptr_array_index (doc->sections, i);
+      g_autofree gchar *text = shr_document_section_text (doc, i);
+      g_print ("section %u [%s] \"%s\" (%zu bytes)\n", i, shr_role_to_string (s->role), s->heading,
+               strlen (text));
+    }
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      g_print ("field [%s] %s = %s\n", shr_role_to_string (f->role), f->key, f->value);
+    }
+  for (guint i = 0; i < doc->tables->len; i++)
+    {
+      const ShrTable *t = g_ptr_array_index (doc->tables, i);
+      g_print ("table %u in section %u:", i, t->section);
+      for (guint h = 0; h < t->header->len; h++)
+        g_print (" [%s:%d]", (gchar *) g_ptr_array_index (t->header, h), g_array_index (t->columns, ShrColumn, h));
+      g_print ("\n");
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          GPtrArray *row = g_ptr_array_index (t->rows, r);
+          g_print ("   ");
+          for (guint c = 0; c < row->len; c++)
+            g_print (" | %s", (gchar *) g_ptr_array_index (row, c));
+          g_print ("\n");
+        }
+    }
+}
+
 int
 shr_cmd_extract (int argc, char **argv)
 {
   gboolean json = FALSE;
   gboolean pretty = FALSE;
+  gboolean as_text = FALSE;
+  gboolean structure = FALSE;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON record per input, one per line", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON (with --json and one input)", NULL },
+    { "text", 0, 0, G_OPTION_ARG_NONE, &as_text,
+      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the record",
+      NULL },
+    { "structure", 0, 0, G_OPTION_ARG_NONE, &structure,
+      "Print the sections, fields and tables found in the advisory's text (what the extraction reads by role)",
+      NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },
   };
@@ -94,6 +138,24 @@ shr_cmd_extract (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GError) local = NULL;
+      if (as_text || structure)
+        {
+          /* What every extraction rule reads: the first thing to look at
+           * when a fact was missed. */
+          g_autoptr (ShrMessage) message = shr_message_read_file (files[i], &local);
+          if (message == NULL)
+            {
+              g_printerr ("shirase extract: %s\n", local->message);
+              status = 1;
+              continue;
+            }
+          if (structure)
+            print_structure (message->body ? message->body : "");
+          else
+            g_print ("Subject: %s\nFrom: %s\n\n%s\n", message->subject ? message->subject : "",
+                     message->from ? message->from : "", message->body ? message->body : "");
+          continue;
+        }
       g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
       if (record == NULL)
         {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shr-affected.h"
 #include "shr-limits.h"
 #include "shr-recognizers.h"
 
@@ -212,6 +213,27 @@ vendor_named (ShrExtractContext *ctx, const gchar *vendor)
   return g_hash_table_contains (ctx->named_vendors, vendor);
 }
 
+/* Whether a hit in the scanned text stands in a part of the advisory that
+ * names things without being about them: references, credits, history,
+ * contact and legal text ("Windows sandbox escape" in a Firefox
+ * advisory's reference list). */
+static gboolean
+in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
+{
+  if (ctx->doc == NULL)
+    return FALSE;
+  gsize body_at;
+  if (text == ctx->body)
+    body_at = at;
+  else if (text == ctx->scan_text && at >= ctx->body_offset)
+    body_at = at - ctx->body_offset;
+  else
+    return FALSE;
+  ShrRole role = shr_document_role_at (ctx->doc, body_at);
+  return role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
+         || role == SHR_ROLE_CONTACT;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -220,6 +242,8 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
+        continue;
+      if (in_aside (ctx, text, hit->start))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -497,11 +521,11 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
-    "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
-    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
-    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d.])",
+    "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
   };
   if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
       && strstr (ctx->sentence_text, "Base Score") == NULL && strstr (ctx->sentence_text, "base score") == NULL
@@ -602,16 +626,41 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
     }
 }
 
+/* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
+ * Rating  Important" as the structure found them, whatever the layout. */
+static void
+severity_from_fields (ShrExtractContext *ctx)
+{
+  for (guint i = 0; i < ctx->doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);
+      if (f->role != SHR_ROLE_SEVERITY && f->role != SHR_ROLE_IMPACT && f->role != SHR_ROLE_SCORE
+          && !g_regex_match (shr_regex ("cvss|score|severity|rating|深刻度|重要度|基本値"), f->key, 0, NULL))
+        continue;
+      /* The first word, or the word after a score: "8.7 HIGH (CVSS v4.0)",
+       * "Critical", "緊急". */
+      g_autofree gchar *word = shr_match_group ("^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", f->value, 1);
+      if (word != NULL && shr_severity_normalize (word) != NULL)
+        {
+          g_autofree gchar *line = g_strdup_printf ("%s: %s", f->key, f->value);
+          raise_severity (ctx->record, word, line);
+        }
+    }
+}
+
 static void
 collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
 {
+  severity_from_fields (ctx);
   static const gchar *const patterns[] = {
     /* "Severity: Low", "Security Impact Rating: High", "Impact: Important",
      * "Max Severity: Critical", "severity rating of Critical". */
     "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
-    "\\brated\\s+(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
+    "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
+    /* Errata subjects: "ELSA-2026-0001 Important: Oracle Linux 8 foo update". */
+    "(?-i:\\b(Critical|Important|Moderate|Low)):\\s+(?-i:[A-Z])",
     "\\b(critical)\\b[^.\\n]{0,40}?\\b(?:flaw|vulnerabilit|bug|zero-day|security update|security hole|RCE|remote code execution)",
     "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
     "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
@@ -621,6 +670,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     { "severity", "impact", NULL },
     { "severity", NULL },
     { "rated", NULL },
+    { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical", NULL },
     { "深刻度", "重要度", "危険度", NULL },
@@ -701,7 +751,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *negative_en =
     "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
-    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,3}?(?:exploit|attack|in-the-wild|malicious)"
+    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,5}?(?:exploit|attack|in-the-wild|malicious)"
     "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
     "|\\bexploited\\s*[:：]\\s*no\\b)";
   static const gchar *negative_ja =
@@ -712,7 +762,18 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
     "|\\bexploitation detected|\\bexploited\\s*[:：]\\s*yes\\b"
     "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
-    "|\\bexploiting (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ])?(?:zero-day|0-day|vulnerabilit|flaw|bug|security hole)"
+    /* "exploiting X" reports exploitation when someone is doing it ("have
+     * been exploiting", "are exploiting", "actively exploiting"); alone it
+     * is a participle ("an attacker exploiting this flaw could …"). */
+    "|\\b(?:is|are|was|were|been|has|have|had|actively|continue to|continues to|began|started|now)\\s+(?:\\w+\\s+)?(?:exploiting|weaponi[sz]ing|leveraging|abusing) (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|vulnerabilit|flaw|bug|security hole)"
+    "|\\b(?:weaponi[sz]ed|leveraged|abused)\\s+(?:a |an |the |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|one-day|vulnerabilit|flaw|bug)"
+    "|\\baware of (?:customers|organizations|users) (?:experiencing|impacted|affected)"
+    "|\\b(?:has|have|had)\\s+(?:actively\\s+|also\\s+)?been\\s+(?:actively\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
+    "|\\b(?:is|are|were|was)\\s+(?:actively\\s+|now\\s+|still\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
+    "|\\b(?:observed|seen|detected|identified|tracking|tracked)\\s+(?:\\w+\\s+){0,3}?(?:activity|attacks?|attempts|campaigns?|actors?)\\s+(?:that|which|who)\\s+(?:exploit|leverage|abuse)"
+    "|\\b(?:observed|seen|detected)\\s+(?:\\w+\\s+){0,2}?(?:exploitation|exploit attempts)\\b"
+    "|\\b(?:gain(?:s|ed|ing)?|obtain(?:s|ed)?|achiev(?:es|ed)|got)\\s+(?:initial\\s+)?(?:entry|access|a foothold)\\s+(?:\\w+\\s+){0,3}?by\\s+exploiting"
+    "|\\bexploitation (?:attempts|activity) (?:have|has) been (?:observed|seen|detected)"
     "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
     "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
     "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
@@ -726,7 +787,25 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *positive_ja =
     "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
     "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
-    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告))";
+    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告)|悪用の事実[をが](?:確認|把握|報告)"
+    "|(?:脆弱性|欠陥)\\s*(?:[(（][^)）]{0,40}[)）])?\\s*を(?:突いた|悪用した)(?:攻撃|不正アクセス|侵入|ランサムウェア)|を狙った攻撃(?:事案|活動)が"
+    "|悪用した攻撃が(?:限定的に)?(?:発生|確認|観測|報告)|攻撃(?:活動)?に(?:積極的に|実際に)?(?:使われ|使って|利用され|悪用され)"
+    "|悪用が(?:活発|拡大|急増|続いて)|ゼロデイ攻撃(?:を受け|が確認|に悪用|で悪用))";
+  /* A vendor or CERT hedges what it has seen ("may have been actively
+   * exploited", "was likely abused", 「悪用した可能性が極めて高い」): a
+   * report of exploitation all the same, the hedge kept in the evidence.
+   * Future and conditional wording ("may be exploited", 「悪用される可能
+   * 性がある」) is not a report of anything. */
+  static const gchar *hedged_en =
+    "\\b(?:may|might|could) have been (?:actively |successfully )?(?:exploited|abused|used in attacks)"
+    "|\\bmay be under (?:active |limited )?(?:exploitation|attack)"
+    "|\\b(?:likely|probably|reportedly|possibly|potentially) (?:been )?(?:exploited|abused)\\b"
+    "|\\bevidence (?:of|suggesting) (?:potential |possible |likely )?(?:exploitation|(?:it|that it) was (?:likely )?(?:exploited|abused))"
+    "|\\b(?:is|was|were) (?:believed|thought|suspected) to have been (?:exploited|abused)"
+    "|\\breports? that (?:this|the) (?:issue|vulnerability|flaw) (?:may have been|was|has been) (?:actively )?exploited";
+  static const gchar *hedged_ja =
+    "(?:悪用|攻撃|侵入|使用|利用)(?:さ)?れた(?:可能性|疑い)が(?:極めて|非常に)?(?:高い|ある)|悪用して[^。]{0,20}した可能性が(?:極めて|非常に)?高い"
+    "|悪用された(?:とみられ|と見られ|模様)|悪用された恐れ";
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
   static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
 
@@ -734,13 +813,15 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL
   };
   static const gchar *const positive_words[] = {
-    "exploit", "attack", "abused", "weaponiz", "leverag", "in the wild", "in-the-wild", "悪用", "攻撃", NULL
+    "exploit", "attack", "abus", "weaponiz", "weaponis", "leverag", "aware", "in the wild", "in-the-wild", "悪用", "攻撃",
+    NULL
   };
   g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
   g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
   if (neg_candidates == NULL && pos_candidates == NULL)
     return;
   gchar *neg_sentence = NULL;
+  const gchar *hedged = NULL;
   for (guint i = 0; i < sentences->len; i++)
     {
       gboolean maybe_negative = neg_candidates != NULL && neg_candidates[i];
@@ -756,7 +837,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       const gchar *lower = ctx->sentence_lower + g_array_index (ctx->sentence_starts, gsize, i);
       gsize lower_len = strlen (s);
       static const gchar *const en_words[] = {
-        "exploit", "attack", "in the wild", "in-the-wild", "abused", "weaponiz", "leverag", "malicious", NULL
+        "exploit", "attack", "in the wild", "in-the-wild", "abus", "weaponiz", "weaponis", "leverag", "aware", "malicious",
+        NULL
       };
       gboolean en = FALSE;
       for (gsize w = 0; en_words[w] != NULL && !en; w++)
@@ -774,6 +856,12 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_autoptr (GMatchInfo) m = NULL;
       if (!maybe_positive)
         continue;
+      if ((en && g_regex_match (shr_regex (hedged_en), s, 0, NULL))
+          || (ja && g_regex_match (shr_regex (hedged_ja), s, 0, NULL)))
+        {
+          hedged = hedged != NULL ? hedged : s;
+          continue;
+        }
       gboolean positive = FALSE;
       if (en)
         {
@@ -811,6 +899,16 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       shr_record_set_evidence (ctx->record, "exploited", s);
       if (g_regex_match (shr_regex ("known exploited vulnerabilit|\\bKEV\\b"), s, 0, NULL))
         ctx->record->kev = TRUE;
+      g_free (neg_sentence);
+      return;
+    }
+  if (hedged != NULL)
+    {
+      /* No plain statement, but a hedged one: exploitation is reported. */
+      ctx->record->exploited = SHR_TRISTATE_TRUE;
+      g_free (ctx->record->exploited_evidence);
+      ctx->record->exploited_evidence = g_strdup (hedged);
+      shr_record_set_evidence (ctx->record, "exploited", hedged);
       g_free (neg_sentence);
       return;
     }
@@ -1272,6 +1370,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   detect_language (&ctx);
   collect_cves (&ctx);
+  ctx.doc = shr_document_parse (ctx.body);
 
   for (const ShrRecognizer *const *r = shr_recognizers (); *r != NULL; r++)
     if ((*r)->detect (&ctx))
@@ -1282,6 +1381,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
 
   /* The subject is a sentence too: "… Under Active Attack". */
   g_autofree gchar *text = g_strconcat (subject, "\n\n", ctx.body, NULL);
+  ctx.scan_text = text;
+  ctx.body_offset = strlen (subject) + 2;
   g_autoptr (GPtrArray) sentences = split_sentences (text);
   join_sentences (&ctx, sentences);
 
@@ -1299,7 +1400,17 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   find_source_url (&ctx);
   find_summary (&ctx);
   collect_mitigations (&ctx, sentences);
+  gboolean packages = FALSE;
+  for (guint i = 0; i < record->products->len; i++)
+    packages |= ((ShrProduct *) g_ptr_array_index (record->products, i))->ecosystem != NULL;
+  if (!packages && g_strcmp0 (record->source_kind, "dsa") != 0 && g_strcmp0 (record->source_kind, "usn") != 0
+      && g_strcmp0 (record->source_kind, "rhsa") != 0)
+    {
+      shr_affected_from_structure (&ctx, ctx.doc);
+      shr_affected_from_prose (&ctx, ctx.doc);
+    }
   collect_fixed_versions (&ctx, sentences);
+  shr_affected_derive_ranges (record);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);
@@ -1307,13 +1418,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   if (record->source_url != NULL && strpbrk (record->source_url, " \t\r\n") != NULL)
     *strpbrk (record->source_url, " \t\r\n") = '\0';
   shr_record_finish (record);
-  if (record->severity == NULL && record->cvss_max >= 0)
-    {
-      /* A stated CVSS score is a stated severity (FIRST's rating scale). */
-      const gchar *s = record->cvss_max >= 9.0 ? "critical" : record->cvss_max >= 7.0 ? "high"
-                       : record->cvss_max >= 4.0 ? "medium" : record->cvss_max > 0 ? "low" : NULL;
-      record->severity = g_strdup (s);
-    }
+  /* A severity is what the text states; a CVSS score is kept as the
+   * score (matching weighs both), not turned into a word it never wrote. */
   decide_category (&ctx);
   if (record->source_kind == NULL)
     record->source_kind = g_strdup ("other");
@@ -1327,6 +1433,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_array_unref (ctx.sentence_starts);
   if (ctx.named_vendors != NULL)
     g_hash_table_unref (ctx.named_vendors);
+  shr_document_free (ctx.doc);
   return record;
 }
 

@@ -9,6 +9,8 @@ typedef struct
   gboolean truncated;
   gboolean pending_space;   /* collapsed whitespace not yet written */
   guint pending_newlines;   /* block boundaries not yet written */
+  guint row_cells;          /* cells opened in the current table row */
+  guint pending_cells;      /* cell boundaries not yet written */
 } Writer;
 
 static void
@@ -38,10 +40,18 @@ writer_append (Writer *w, const gchar *s, gsize len)
               have++;
             }
         }
+      else if (w->pending_cells > 0 && w->out->str[w->out->len - 1] != '\n')
+        {
+          /* Cells of a row stay on its line, " | " between them, so a
+           * table keeps its columns as text (empty cells included). */
+          for (guint c = 0; c < w->pending_cells; c++)
+            g_string_append (w->out, " | ");
+        }
       else if (w->pending_space && w->out->str[w->out->len - 1] != '\n')
         g_string_append_c (w->out, ' ');
     }
   w->pending_newlines = 0;
+  w->pending_cells = 0;
   w->pending_space = FALSE;
   if (w->out->len + len > w->max_bytes)
     {
@@ -256,7 +266,7 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
   g_autofree gchar *valid = g_utf8_make_valid (html, len);
   const gchar *s = valid;
   gsize n = strlen (valid);
-  Writer w = { g_string_new (NULL), max_bytes, FALSE, FALSE, 0 };
+  Writer w = { g_string_new (NULL), max_bytes, FALSE, FALSE, 0, 0, 0 };
   ShrHtmlText *result = g_new0 (ShrHtmlText, 1);
   result->links = g_ptr_array_new_with_free_func (g_free);
   GString *title = NULL;
@@ -360,7 +370,16 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
       else if (tag_is (name, name_len, line_tags))
         writer_block (&w, 1);
       else if (tag_is (name, name_len, cell_tags) && !closing)
-        w.pending_space = TRUE;
+        {
+          w.pending_space = TRUE;
+          if (w.row_cells++ > 0 && w.pending_newlines == 0)
+            w.pending_cells++;
+        }
+      if (!closing && name_len == 2 && g_ascii_strncasecmp (name, "tr", 2) == 0)
+        {
+          w.row_cells = 0;
+          w.pending_cells = 0;
+        }
 
       if (name_len == 2 && g_ascii_strncasecmp (name, "h1", 2) == 0)
         {

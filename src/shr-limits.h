@@ -32,6 +32,10 @@
 #define SHR_MAX_REFERENCES 200
 #define SHR_MAX_MITIGATIONS 20
 
+/* Version ranges (one per release train or distribution release) kept for
+ * one product: a PAN-OS advisory lists ~30 hotfix lines. */
+#define SHR_MAX_RANGES 64
+
 /* Length of one evidence sentence, in bytes (cut at a character boundary). */
 #define SHR_MAX_EVIDENCE_BYTES 400
 

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "shr-sources.h"
+
 static gboolean
 matches (const gchar *pattern, const gchar *text)
 {
@@ -548,57 +550,18 @@ msrc_extract (ShrExtractContext *ctx)
               shr_match_group ("\\b(MS\\d{2}-\\d{3}|ADV\\d{6})\\b", ctx->subject, 1));
 }
 
-/* ---- vendor PSIRTs -------------------------------------------------------- */
+/* ---- vendor PSIRTs and distributions (data/sources.tsv) ------------------ */
 
-typedef struct
+static gboolean
+newsy_sender (ShrExtractContext *ctx)
 {
-  const gchar *vendor;
-  const gchar *id_pattern;   /* group 1: the advisory id */
-  const gchar *from_pattern;
-  const gchar *url_pattern;  /* group 1: the advisory page */
-} Psirt;
+  return matches ("news|newsletter|ニュース", ctx->from);
+}
 
-static const Psirt psirts[] = {
-  { "Cisco", "\\b(cisco-sa-[\\w-]+)", "cisco\\.com|Cisco PSIRT|Cisco Security",
-    "(https?://sec\\.cloudapps\\.cisco\\.com/security/center/content/CiscoSecurityAdvisory/[\\w-]+)" },
-  { "Fortinet", "\\b(FG-IR-\\d{2}-\\d{3,5})\\b", "fortinet\\.com|fortiguard|Fortinet PSIRT",
-    "(https?://(?:www\\.)?fortiguard\\.com/psirt/[\\w-]+)" },
-  { "Palo Alto Networks", "\\b(PAN-SA-\\d{4}-\\d{4})\\b", "paloaltonetworks\\.com",
-    "(https?://security\\.paloaltonetworks\\.com/[\\w-]+)" },
-  { "Ivanti", "\\b(?:Ivanti )?Security Advisory[: ]+(\\S+)", "ivanti\\.com",
-    "(https?://forums\\.ivanti\\.com/[\\w/.?=&-]+)" },
-  { "VMware", "\\b(VMSA-\\d{4}-\\d{4}(?:\\.\\d+)?)\\b", "vmware\\.com|broadcom\\.com",
-    "(https?://support\\.broadcom\\.com/[\\w/.?=&-]+)" },
-  { "Citrix", "\\b(CTX\\d{5,7})\\b", "citrix\\.com|cloud\\.com",
-    "(https?://support\\.citrix\\.com/[\\w/.?=&-]+)" },
-  { "Atlassian", "\\b((?:CONFSERVER|JRASERVER|JSDSERVER|BSERV)-\\d+)\\b", "atlassian\\.com", NULL },
-};
-
-static const Psirt *
-find_psirt (ShrExtractContext *ctx)
+static const ShrSource *
+find_source (ShrExtractContext *ctx)
 {
-  static const gchar *const from_words[] = {
-    "cisco", "fortinet", "fortiguard", "paloalto", "ivanti", "vmware", "broadcom", "citrix",
-    "cloud.com", "atlassian", NULL
-  };
-  static const gchar *const id_words[] = {
-    "cisco-sa-", "fg-ir-", "pan-sa-", "vmsa-", "confserver-", "jraserver-", "jsdserver-", "bserv-", NULL
-  };
-  if (!contains_any (ctx->from, from_words) && !ids_contain_any (ctx, id_words))
-    return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (psirts); i++)
-    {
-      const Psirt *p = &psirts[i];
-      if (matches (p->from_pattern, ctx->from))
-        return p;
-      /* An id in the subject, or in the first lines, not a news article
-       * that mentions one further down. */
-      if (strcmp (p->vendor, "Ivanti") != 0 && strcmp (p->vendor, "Citrix") != 0
-          && (matches (p->id_pattern, ctx->subject)
-              || (matches (p->id_pattern, ctx->head) && !matches ("news|newsletter|ニュース", ctx->from))))
-        return p;
-    }
-  return NULL;
+  return shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head, newsy_sender (ctx));
 }
 
 /* Cisco's table: under a header naming the "First Fixed Release", one row
@@ -629,24 +592,9 @@ add_fixed_table (ShrProduct *p, const gchar *body)
     }
 }
 
-static gboolean
-psirt_detect (ShrExtractContext *ctx)
-{
-  return find_psirt (ctx) != NULL;
-}
-
 static void
-psirt_extract (ShrExtractContext *ctx)
+psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
 {
-  const Psirt *p = find_psirt (ctx);
-  const gchar *t = ctx->ids;
-  g_autofree gchar *name = g_strdup_printf ("%s PSIRT", p->vendor);
-  set_source (ctx, "psirt", name, shr_match_group (p->id_pattern, t, 1));
-  if (p->url_pattern != NULL)
-    {
-      g_autofree gchar *url = shr_match_group (p->url_pattern, ctx->body, 1);
-      set_string (&ctx->record->source_url, g_steal_pointer (&url));
-    }
   /* Fixed releases as PSIRTs write them: "Upgrade to 7.4.3 or above",
    * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
   shr_add_lexicon_products (ctx, ctx->subject);
@@ -666,6 +614,125 @@ psirt_extract (ShrExtractContext *ctx)
       add_fixed_table (first, ctx->body);
     }
   ctx->products_exact = ctx->record->products->len > 0;
+  (void) src;
+}
+
+/* The package a distribution advisory is about, from its subject:
+ * "security update for cups", "OpenEXR security update", "containerd:
+ * Multiple Vulnerabilities", "Updated xz packages fix …". */
+static gchar *
+distribution_package (ShrExtractContext *ctx)
+{
+  static const gchar *const patterns[] = {
+    "(?:security|bug ?fix|recommended) update for ([A-Za-z0-9][\\w.+-]*)",
+    "(?:^|[\\]:]\\s*)(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:[A-Z][\\w ]*? \\d[\\w.]*\\s+)?([A-Za-z0-9][\\w.+-]*)\\s+(?:security|bug ?fix)\\s+(?:and bug fix\\s+)?update",
+    "(?:^|\\]\\s*)([A-Za-z0-9][\\w.+/-]*):\\s+(?:Multiple vulnerabilities|[\\w ]*vulnerabilit)",
+    "Updated ([A-Za-z0-9][\\w.+-]*) packages? fix",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      gchar *pkg = shr_match_group (patterns[i], ctx->subject, 1);
+      if (pkg == NULL)
+        continue;
+      /* Gentoo's atoms carry a category ("app-containers/containerd"). */
+      const gchar *slash = strrchr (pkg, '/');
+      if (slash != NULL)
+        {
+          gchar *name = g_strdup (slash + 1);
+          g_free (pkg);
+          pkg = name;
+        }
+      static const gchar *const not_packages[] = { "Linux", "Kernel", "Security", "Oracle", "Amazon", "SUSE", NULL };
+      if (g_strv_contains (not_packages, pkg) && strcmp (pkg, "Kernel") != 0)
+        {
+          g_free (pkg);
+          continue;
+        }
+      return pkg;
+    }
+  return NULL;
+}
+
+/* Versions of @package in the text, as package managers name built
+ * packages: "cups-2.3.3op2-18.amzn2023.0.8.x86_64", "openexr-2.2.0-12.1.el8.src.rpm",
+ * "ucode-intel-20240813-150200.44.1", a changelog entry "[2.2.0-12.1]",
+ * Gentoo's ">=app-containers/containerd-1.6.19", or "updated to version 1.2"
+ * / "updated to the 20240813 release". */
+static void
+distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *package)
+{
+  g_autofree gchar *quoted = g_regex_escape_string (package, -1);
+  /* A pattern per package: built at run time, so not through shr_regex(). */
+  g_autofree gchar *nvr = g_strdup_printf (
+      "(?<![\\w.+-])%s-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)(?:\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64))(?:\\.rpm)?(?![\\w-])",
+      quoted);
+  g_autoptr (GRegex) re = g_regex_new (nvr, G_REGEX_CASELESS, 0, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+  if (re != NULL && g_regex_match (re, ctx->body, 0, &m))
+    while (g_match_info_matches (m))
+      {
+        g_autofree gchar *v = g_match_info_fetch (m, 1);
+        add_fixed (p, v);
+        g_match_info_next (m, NULL);
+      }
+  if (p->fixed->len > 0)
+    return;
+  g_autofree gchar *atom = g_strdup_printf (">=\\s*(?:[\\w-]+/)?%s-(\\d[\\w.+~-]*)", quoted);
+  g_autoptr (GRegex) atom_re = g_regex_new (atom, G_REGEX_CASELESS, 0, NULL);
+  g_autofree gchar *v = atom_re ? shr_sources_match (atom_re, ctx->body) : NULL;
+  if (v == NULL)
+    v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]", ctx->body, 1);
+  if (v == NULL)
+    v = shr_match_group ("\\b(?:updated|upgraded) to (?:the |version |release )?(\\d[\\w.+~-]*\\w)(?: release)?\\b", ctx->body, 1);
+  add_fixed (p, v);
+}
+
+static void
+distribution_extract (ShrExtractContext *ctx, const ShrSource *src)
+{
+  g_autofree gchar *release = shr_sources_match (src->release, ctx->subject);
+  if (release == NULL)
+    release = shr_sources_match (src->release, ctx->body);
+  g_autofree gchar *ecosystem = release ? g_strdup_printf ("%s:%s", src->name, release) : g_strdup (src->name);
+  g_autofree gchar *package = distribution_package (ctx);
+  if (package == NULL)
+    {
+      /* "Affected Packages:" with the package on the next line. */
+      package = shr_match_group ("^\\s*Affected Packages?\\s*:\\s*\\n?\\s*([a-z0-9][\\w.+-]*)\\s*$", ctx->body, 1);
+    }
+  if (package == NULL)
+    return;
+  ShrProduct *p = shr_record_add_product (ctx->record, src->vendor, package);
+  if (p == NULL)
+    return;
+  g_free (p->ecosystem);
+  p->ecosystem = g_steal_pointer (&ecosystem);
+  distribution_versions (ctx, p, package);
+  ctx->products_exact = TRUE;
+}
+
+static gboolean
+sources_detect (ShrExtractContext *ctx)
+{
+  return find_source (ctx) != NULL;
+}
+
+static void
+sources_extract (ShrExtractContext *ctx)
+{
+  const ShrSource *src = find_source (ctx);
+  const gchar *t = ctx->ids;
+  g_autofree gchar *id = shr_sources_match (src->id, t);
+  set_source (ctx, src->kind, src->name, g_steal_pointer (&id));
+  g_autofree gchar *url = shr_sources_match (src->url, ctx->body);
+  if (url == NULL)
+    for (guint i = 0; i < ctx->message->links->len && url == NULL; i++)
+      url = shr_sources_match (src->url, g_ptr_array_index (ctx->message->links, i));
+  set_string (&ctx->record->source_url, g_steal_pointer (&url));
+  if (strcmp (src->kind, "psirt") == 0)
+    psirt_extract (ctx, src);
+  else
+    distribution_extract (ctx, src);
 }
 
 /* ---- news and everything else ---------------------------------------------- */
@@ -711,7 +778,7 @@ static const ShrRecognizer jvn = { "jvn", jvn_detect, jvn_extract };
 static const ShrRecognizer ipa = { "ipa", ipa_detect, ipa_extract };
 static const ShrRecognizer cisa = { "cisa", cisa_detect, cisa_extract };
 static const ShrRecognizer msrc = { "msrc", msrc_detect, msrc_extract };
-static const ShrRecognizer psirt = { "psirt", psirt_detect, psirt_extract };
+static const ShrRecognizer sources = { "sources", sources_detect, sources_extract };
 static const ShrRecognizer news = { "news", news_detect, news_extract };
 
 const ShrRecognizer *const *
@@ -721,7 +788,7 @@ shr_recognizers (void)
    * alert that relays a Microsoft or vendor advisory is still theirs. */
   static const ShrRecognizer *const all[] = {
     &dsa, &usn, &rhsa, &freebsd, &openssl, &jpcert, &jvn, &ipa, &cisa,
-    &psirt, &msrc, &news, NULL,
+    &sources, &msrc, &news, NULL,
   };
   return all;
 }

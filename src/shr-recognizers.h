@@ -9,6 +9,7 @@
 #pragma once
 
 #include "shr-extract.h"
+#include "shr-structure.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,12 @@ typedef struct
    * made on first need: an everyday product word counts only with its
    * vendor named. */
   GHashTable *named_vendors;
+  /* The body's sections, fields and tables. */
+  ShrDocument *doc;
+  /* Where the body starts in the text the lexicon scan reads (the subject,
+   * a blank line, the body). */
+  gsize body_offset;
+  const gchar *scan_text;
 } ShrExtractContext;
 
 typedef struct

@@ -33,7 +33,47 @@ shr_product_new (const gchar *vendor, const gchar *product)
   p->product = g_strdup (product);
   p->affected = g_ptr_array_new_with_free_func (g_free);
   p->fixed = g_ptr_array_new_with_free_func (g_free);
+  p->ranges = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_product_range_free);
+  p->conditions = g_ptr_array_new_with_free_func (g_free);
   return p;
+}
+
+void
+shr_product_range_free (ShrProductRange *range)
+{
+  if (range == NULL)
+    return;
+  g_free (range->train);
+  g_free (range->introduced);
+  g_free (range->last_affected);
+  g_free (range->fixed);
+  g_free (range->text);
+  g_free (range);
+}
+
+ShrProductRange *
+shr_product_add_range (ShrProduct *product, const gchar *train, const gchar *introduced,
+                       const gchar *last_affected, const gchar *fixed, gboolean unaffected, const gchar *text)
+{
+  for (guint i = 0; i < product->ranges->len; i++)
+    {
+      ShrProductRange *r = g_ptr_array_index (product->ranges, i);
+      if (g_strcmp0 (r->train, train) == 0 && g_strcmp0 (r->introduced, introduced) == 0
+          && g_strcmp0 (r->last_affected, last_affected) == 0 && g_strcmp0 (r->fixed, fixed) == 0
+          && r->unaffected == unaffected)
+        return r;
+    }
+  if (product->ranges->len >= SHR_MAX_RANGES)
+    return NULL;
+  ShrProductRange *r = g_new0 (ShrProductRange, 1);
+  r->train = g_strdup (train);
+  r->introduced = g_strdup (introduced);
+  r->last_affected = g_strdup (last_affected);
+  r->fixed = g_strdup (fixed);
+  r->unaffected = unaffected;
+  r->text = g_strdup (text);
+  g_ptr_array_add (product->ranges, r);
+  return r;
 }
 
 void
@@ -45,6 +85,9 @@ shr_product_free (ShrProduct *product)
   g_free (product->product);
   g_ptr_array_unref (product->affected);
   g_ptr_array_unref (product->fixed);
+  g_ptr_array_unref (product->ranges);
+  g_free (product->ecosystem);
+  g_ptr_array_unref (product->conditions);
   g_free (product);
 }
 
@@ -375,6 +418,43 @@ shr_record_to_json (const ShrRecord *r)
       add_string_or_null (b, "product", p->product);
       add_strv (b, "affected", p->affected);
       add_strv (b, "fixed", p->fixed);
+      add_string_or_null (b, "ecosystem", p->ecosystem);
+      json_builder_set_member_name (b, "ranges");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < p->ranges->len; k++)
+        {
+          const ShrProductRange *rg = g_ptr_array_index (p->ranges, k);
+          json_builder_begin_object (b);
+          add_string_or_null (b, "train", rg->train);
+          /* OSV's events, in its order; an unaffected train has none. */
+          json_builder_set_member_name (b, "events");
+          json_builder_begin_array (b);
+          if (!rg->unaffected)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "introduced");
+              json_builder_add_string_value (b, rg->introduced ? rg->introduced : "0");
+              json_builder_end_object (b);
+              if (rg->fixed != NULL || rg->last_affected != NULL)
+                {
+                  json_builder_begin_object (b);
+                  json_builder_set_member_name (b, rg->fixed ? "fixed" : "last_affected");
+                  json_builder_add_string_value (b, rg->fixed ? rg->fixed : rg->last_affected);
+                  json_builder_end_object (b);
+                }
+            }
+          json_builder_end_array (b);
+          if (rg->fixed != NULL && rg->last_affected != NULL)
+            add_string_or_null (b, "last_affected", rg->last_affected);
+          json_builder_set_member_name (b, "unaffected");
+          json_builder_add_boolean_value (b, rg->unaffected);
+          add_string_or_null (b, "text", rg->text);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      add_strv (b, "conditions", p->conditions);
+      json_builder_set_member_name (b, "others_unaffected");
+      json_builder_add_boolean_value (b, p->others_unaffected);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -27,12 +27,37 @@ typedef struct
   gchar *severity;    /* critical|high|medium|low or NULL */
 } ShrCve;
 
+/* What the text says of one release train (or of the whole product when
+ * it names none), in the terms of the OSV schema's events: versions from
+ * @introduced up to @last_affected (inclusive) or @fixed (exclusive) are
+ * affected. A NULL bound is open; all three NULL with !@unaffected means
+ * every version. */
+typedef struct
+{
+  gchar *train;         /* "7.4", "10.2", "22.04" (a distribution release), or NULL */
+  gchar *introduced;
+  gchar *last_affected;
+  gchar *fixed;
+  gboolean unaffected;  /* the text says this train is not affected */
+  gchar *text;          /* the words it was read from */
+} ShrProductRange;
+
 typedef struct
 {
   gchar *vendor;      /* canonical vendor name, or NULL */
   gchar *product;     /* canonical product name */
   GPtrArray *affected; /* (element-type utf8) version phrases as written */
   GPtrArray *fixed;    /* (element-type utf8) versions given as fixed */
+  GPtrArray *ranges;   /* (element-type ShrProductRange) per train */
+  /* Where the versions belong: NULL for the vendor's own releases, else the
+   * distribution and its release ("Debian:12", "Ubuntu:22.04",
+   * "Red Hat:8", "Amazon Linux:2023", "Gentoo"): a package version is
+   * compared only with the same distribution release. */
+  gchar *ecosystem;
+  /* Conditions the text attaches ("DNS Security logging must be enabled"). */
+  GPtrArray *conditions; /* (element-type utf8) */
+  /* The text says versions it does not list are not affected. */
+  gboolean others_unaffected;
 } ShrProduct;
 
 typedef struct
@@ -77,6 +102,14 @@ ShrCve *shr_cve_new (const gchar *id);
 void shr_cve_free (ShrCve *cve);
 ShrProduct *shr_product_new (const gchar *vendor, const gchar *product);
 void shr_product_free (ShrProduct *product);
+
+/* Adds a range to @product unless an equal one is there (strings copied;
+ * any may be NULL). Returns the range in the product (borrowed), or NULL
+ * past SHR_MAX_RANGES. */
+ShrProductRange *shr_product_add_range (ShrProduct *product, const gchar *train, const gchar *introduced,
+                                        const gchar *last_affected, const gchar *fixed, gboolean unaffected,
+                                        const gchar *text);
+void shr_product_range_free (ShrProductRange *range);
 
 /* (transfer full): an empty record, every array allocated. */
 ShrRecord *shr_record_new (void);

@@ -103,6 +103,105 @@ test_everyday_words (void)
 
 /* Cisco names its fixes in a table, one release train a row; a row whose
  * fix is words adds nothing, and the table ends at the first other line. */
+/* A record from a mail written on the spot: Subject and body. */
+static ShrRecord *
+extract_text (const gchar *subject, const gchar *body)
+{
+  static guint serial;
+  g_autofree gchar *raw = g_strdup_printf ("From: Example Sender <news@example.test>\nMessage-ID: <x%u@example.test>\n"
+                                           "Subject: %s\nContent-Type: text/plain; charset=utf-8\n\n%s\n",
+                                           serial++, subject, body);
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
+  g_assert_no_error (error);
+  return shr_extract_message (m, shr_lexicon_get_default (NULL));
+}
+
+/* Each way real texts say (or hedge, deny, or only imagine) exploitation,
+ * in English and Japanese. */
+static void
+test_exploitation_forms (void)
+{
+  static const struct
+  {
+    const gchar *sentence;
+    ShrTristate expected;
+  } cases[] = {
+    /* Stated. */
+    { "The vendor said the flaw has been exploited in the wild.", SHR_TRISTATE_TRUE },
+    { "CISA has observed threat activity that exploits this vulnerability.", SHR_TRISTATE_TRUE },
+    { "We are aware of limited, targeted attacks against customers.", SHR_TRISTATE_TRUE },
+    { "The group has actively been exploiting Example Horizon servers since March.", SHR_TRISTATE_TRUE },
+    { "The actor rapidly weaponized N-day vulnerabilities in enterprise applications.", SHR_TRISTATE_TRUE },
+    { "The crew typically gains entry by exploiting vulnerabilities in unpatched web servers.", SHR_TRISTATE_TRUE },
+    { "Example Networks is aware of customers experiencing this denial of service.", SHR_TRISTATE_TRUE },
+    { "The bug is under active exploitation, according to the agency.", SHR_TRISTATE_TRUE },
+    { "エグザンプル社は本脆弱性の悪用を確認しています。", SHR_TRISTATE_TRUE },
+    { "開発者は、本脆弱性を悪用した攻撃が限定的に発生していることを確認しています。", SHR_TRISTATE_TRUE },
+    { "同社は悪用の事実を確認済みとしている。", SHR_TRISTATE_TRUE },
+    { "ルーターの脆弱性 (CVE-2026-1000) を悪用した攻撃について注意喚起が出された。", SHR_TRISTATE_TRUE },
+    { "この脆弱性はランサムウェア攻撃に積極的に使われている。", SHR_TRISTATE_TRUE },
+    /* Hedged, by a vendor or a CERT: still a report, the hedge kept. */
+    { "Example Corp is aware of a report that this issue may have been actively exploited.", SHR_TRISTATE_TRUE },
+    { "We found evidence suggesting that the vulnerability was likely abused.", SHR_TRISTATE_TRUE },
+    { "攻撃者は同社製 VPN 装置の脆弱性を悪用して侵入した可能性が極めて高い。", SHR_TRISTATE_TRUE },
+    /* Denied. */
+    { "Example Corp is not aware of any exploitation of this issue.", SHR_TRISTATE_FALSE },
+    { "There is no evidence that the flaw has been exploited.", SHR_TRISTATE_FALSE },
+    { "現時点で本脆弱性を悪用した攻撃は確認されていません。", SHR_TRISTATE_FALSE },
+    /* Conditional, potential, or a proof of concept: nothing either way. */
+    { "If exploited, the flaw could allow an attacker to run code.", SHR_TRISTATE_UNKNOWN },
+    { "An attacker exploiting this vulnerability could gain administrator rights.", SHR_TRISTATE_UNKNOWN },
+    { "The vulnerability could be exploited remotely.", SHR_TRISTATE_UNKNOWN },
+    { "A proof-of-concept exploit has been published on GitHub.", SHR_TRISTATE_UNKNOWN },
+    { "本脆弱性が悪用された場合、任意のコードが実行される可能性があります。", SHR_TRISTATE_UNKNOWN },
+    { "第三者に悪用される可能性があります。", SHR_TRISTATE_UNKNOWN },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrRecord) r = extract_text ("Example Gateway vulnerability CVE-2026-1000", cases[i].sentence);
+      if (r->exploited != cases[i].expected)
+        g_error ("\"%s\": exploited %d, expected %d", cases[i].sentence, r->exploited, cases[i].expected);
+      if (cases[i].expected != SHR_TRISTATE_UNKNOWN)
+        g_assert_nonnull (r->exploited_evidence);
+    }
+}
+
+/* Severity as written in every common form; a CVSS score alone is a score,
+ * not a stated severity. */
+static void
+test_severity_forms (void)
+{
+  static const struct
+  {
+    const gchar *subject;
+    const gchar *body;
+    const gchar *severity;
+    gdouble cvss;
+  } cases[] = {
+    { "Advisory for Example Gateway", "Severity: Critical\nCVSSv3 Score: 9.8\n", "critical", 9.8 },
+    { "Advisory for Example Gateway", "Severity        High\nCVSSv3 Score    8.1\n", "high", 8.1 },
+    { "ELSA-2026-0001 Important: Example Linux 9 foo security update", "Related CVEs: CVE-2026-1001\n", "high", -1 },
+    { "Example Corp fixes Example Mail", "Example Corp rated the flaw Important with a CVSS score of 8.1.\n", "high",
+      8.1 },
+    { "Example Gateway", "Impact: moderate\n", "medium", -1 },
+    { "Example Gateway", "A flaw with a CVSSv3.1 score of 9.8 was fixed.\n", NULL, 9.8 },
+    { "Example Gateway", "Base Score: 7.5 HIGH\n", "high", 7.5 },
+    { "Example Gateway", "CVSS v4.0 Base Score: 8.7 (HIGH)\n", "high", 8.7 },
+    { "エグザンプル製品の脆弱性", "CVSS v3 による深刻度\n基本値: 9.8 (緊急)\n", "critical", 9.8 },
+    { "エグザンプル製品の脆弱性", "深刻度「重要」の脆弱性が修正されました。\n", "high", -1 },
+    { "エグザンプル製品の脆弱性", "CVSS v3 基本値 7.5 の脆弱性。\n", NULL, 7.5 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrRecord) r = extract_text (cases[i].subject, cases[i].body);
+      if (g_strcmp0 (r->severity, cases[i].severity) != 0 || ABS (r->cvss_max - cases[i].cvss) > 0.05)
+        g_error ("case %u (%s): severity %s cvss %.1f, expected %s %.1f", i, cases[i].body, r->severity,
+                 r->cvss_max, cases[i].severity, cases[i].cvss);
+    }
+}
+
 static void
 test_cisco_fixed_table (void)
 {
@@ -287,5 +386,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
+  g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
+  g_test_add_func ("/extract/severity/forms", test_severity_forms);
   return g_test_run ();
 }

@@ -1,0 +1,842 @@
+/* shr-affected.c — products and versions from an advisory's structure. */
+#include "config.h"
+
+#include "shr-affected.h"
+
+#include <string.h>
+
+#include "shr-version.h"
+
+/* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
+ * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
+#define VERSION_RE                                                                                                \
+  "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
+  "|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)"
+
+/* ---- names ---------------------------------------------------------------- */
+
+/* Generic words a product name carries in tables and lists ("Cisco IOS XE
+ * Software Release", "MXsecurity Series", 「GT27 モデル」). */
+static gboolean
+is_qualifier (const gchar *word)
+{
+  static const gchar *const q[] = { "software", "release", "releases", "version", "versions", "firmware", "series",
+                                    "appliance", "appliances", "edition", "モデル", "シリーズ", "ファームウェア",
+                                    "ソフトウェア", "バージョン", NULL };
+  g_autofree gchar *l = g_utf8_casefold (word, -1);
+  return g_strv_contains (q, l);
+}
+
+gboolean
+shr_plausible_product_name (const gchar *name, gboolean strict)
+{
+  if (name == NULL)
+    return FALSE;
+  gsize len = strlen (name);
+  glong chars = g_utf8_strlen (name, -1);
+  if (chars < 2 || len > 80)
+    return FALSE;
+  if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
+    return FALSE;
+  /* Sentences and lists are not names. */
+  static const gchar *const punct[] = { "。", "、", ". ", ", ", "; ", "! ", "? ", "：", ": ", "「", "」", NULL };
+  for (guint i = 0; punct[i] != NULL; i++)
+    if (strstr (name, punct[i]) != NULL)
+      return FALSE;
+  guint words = 0, letters = 0, upper = 0, digits = 0, wide = 0;
+  gboolean in = FALSE;
+  for (const gchar *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean space = c == ' ' || c == '\t';
+      if (!space && !in)
+        words++;
+      in = !space;
+      if (c >= 0x80)
+        wide++;
+      else if (g_ascii_isalpha (c))
+        {
+          letters++;
+          upper += g_ascii_isupper (c);
+        }
+      else if (g_ascii_isdigit (c))
+        digits++;
+    }
+  if (words > 7 || (letters == 0 && wide == 0))
+    return FALSE;
+  if (strict && wide == 0 && upper == 0 && digits == 0)
+    return FALSE;
+  g_autofree gchar *lower = g_utf8_casefold (name, -1);
+  static const gchar *const generic[] = {
+    "software", "firmware", "product", "products", "the product", "the software", "device", "devices", "system",
+    "systems", "application", "applications", "version", "versions", "server", "servers", "component", "components",
+    "multiple products", "various products", "all versions", "affected versions", "affected products", "the following",
+    "following products", "platform", "platforms", "package", "packages", "library", "module", "plugin", "service",
+    "services", "feature", "solution", "update", "updates", "patch", "vulnerability", "vulnerabilities", "note",
+    "users", "customers", "attacker", "attackers", "the vulnerability", "the issue", "this issue", "it", "this",
+    "windows users", "linux", "unix", "web", "api", "apis", "cloud", "models", "model", "series", "version information",
+    "品", "製品", "機器", "システム", "ソフトウェア", "ファームウェア", "アプリケーション", "サーバ", "サーバー", "バージョン",
+    "複数の製品", "当該製品", "対象製品", "同製品", "本製品", "各製品", "以下の製品", "モデル", "シリーズ", "機能", "サービス",
+    NULL
+  };
+  if (g_strv_contains (generic, lower))
+    return FALSE;
+  /* Words that qualify a name are none alone ("Release", "Software Release"). */
+  g_auto (GStrv) parts = g_strsplit (name, " ", -1);
+  gboolean all_qualifiers = TRUE;
+  for (guint i = 0; parts[i] != NULL && all_qualifiers; i++)
+    all_qualifiers = *parts[i] == '\0' || is_qualifier (parts[i]);
+  if (all_qualifiers)
+    return FALSE;
+  /* Fragments that start with a function word are the middle of a sentence. */
+  static const gchar *const starts[] = { "the ", "a ", "an ", "this ", "these ", "those ", "its ", "their ", "our ",
+                                         "all ", "any ", "some ", "other ", "multiple ", "several ", "and ", "or ",
+                                         "of ", "in ", "on ", "to ", "for ", "with ", "by ", "if ", "when ",
+                                         "which ", "that ", "versions ", "version ", NULL };
+  for (guint i = 0; starts[i] != NULL; i++)
+    if (g_str_has_prefix (lower, starts[i]))
+      return FALSE;
+  /* A Japanese fragment ends with a particle or starts with one. */
+  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
+  for (guint i = 0; particles[i] != NULL; i++)
+    if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The product the lexicon knows in @name when it covers all of @name but
+ * the vendor's name and generic qualifiers; NULL otherwise. */
+static const ShrProductEntry *
+known_product (ShrExtractContext *ctx, const gchar *name)
+{
+  const ShrProductEntry *e = shr_lexicon_find_product (ctx->lexicon, name);
+  if (e != NULL && e->product != NULL)
+    return e;
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, name);
+  const ShrProductEntry *found = NULL;
+  gsize covered_end = 0;
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *pe = hit->entry;
+      if (pe->product == NULL)
+        continue; /* the vendor's own name */
+      if (found != NULL)
+        return NULL; /* two products: not one name */
+      found = pe;
+      covered_end = hit->end;
+    }
+  if (found == NULL)
+    return NULL;
+  /* What follows the hit must be qualifiers only. */
+  g_auto (GStrv) rest = g_strsplit (name + covered_end, " ", -1);
+  for (guint i = 0; rest[i] != NULL; i++)
+    if (*rest[i] != '\0' && !is_qualifier (rest[i]))
+      return NULL;
+  return found;
+}
+
+/* The vendor named in @text (the lexicon's vendor rows and products), or
+ * NULL. (transfer none) */
+static const gchar *
+vendor_in (ShrExtractContext *ctx, const gchar *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, text);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *pe = hit->entry;
+      if (pe->vendor != NULL && !hit->needs_vendor)
+        return pe->vendor;
+    }
+  return NULL;
+}
+
+/* The vendor this advisory is about when a name does not say: a "Vendor:"
+ * field, the PSIRT or distribution that sent it, the vendor named in the
+ * title. (transfer none) */
+static const gchar *
+context_vendor (ShrExtractContext *ctx, const ShrDocument *doc)
+{
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      const gchar *k = f->key;
+      while (*k == '*' || *k == '-' || *k == ' ')
+        k++;
+      if (g_ascii_strcasecmp (k, "vendor") == 0 || strcmp (k, "ベンダ") == 0 || strcmp (k, "開発者") == 0)
+        return f->value;
+    }
+  if (g_strcmp0 (ctx->record->source_kind, "psirt") == 0 && ctx->record->products->len > 0)
+    return ((ShrProduct *) g_ptr_array_index (ctx->record->products, 0))->vendor;
+  return vendor_in (ctx, ctx->subject);
+}
+
+/* Removes the vendor's name from the front of @name ("Moxa MXsecurity"). */
+static const gchar *
+without_vendor (const gchar *name, const gchar *vendor)
+{
+  if (vendor == NULL)
+    return name;
+  gsize vl = strlen (vendor);
+  if (g_ascii_strncasecmp (name, vendor, vl) == 0 && name[vl] == ' ')
+    return name + vl + 1;
+  return name;
+}
+
+/* Splits a row or line label into the product's name and the release
+ * train at its end: "FortiManager Cloud 7.4" → ("FortiManager Cloud",
+ * "7.4"); "17.9" → ("", "17.9"); "PAN-OS 10.2" → ("PAN-OS", "10.2"). */
+static gchar *
+split_train (const gchar *label, gchar **train)
+{
+  *train = NULL;
+  g_autofree gchar *t = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?(\\d+(?:\\.\\d+){0,2}(?:\\.x)?)\\s*$", label, 2);
+  if (t != NULL)
+    {
+      g_autofree gchar *name = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?\\d+(?:\\.\\d+){0,2}(?:\\.x)?\\s*$", label, 1);
+      gsize tl = strlen (t);
+      if (tl > 2 && g_str_has_suffix (t, ".x"))
+        t[tl - 2] = '\0';
+      *train = g_steal_pointer (&t);
+      return name ? g_steal_pointer (&name) : g_strdup ("");
+    }
+  return g_strstrip (g_strdup (label));
+}
+
+/* The product a name in a table, list or field stands for, added to the
+ * record when new (borrowed), or NULL when the name is no product's. */
+static ShrProduct *
+product_for_name (ShrExtractContext *ctx, const gchar *name, const gchar *vendor_hint, gboolean strict)
+{
+  if (name == NULL || *name == '\0')
+    return NULL;
+  const ShrProductEntry *e = known_product (ctx, name);
+  if (e != NULL)
+    return shr_record_add_product (ctx->record, e->vendor, e->product);
+  const gchar *vendor = vendor_in (ctx, name);
+  if (vendor == NULL)
+    vendor = vendor_hint;
+  g_autofree gchar *clean = g_strstrip (g_strdup (without_vendor (name, vendor)));
+  /* Qualifiers at the end say nothing of which product it is. */
+  for (;;)
+    {
+      gchar *space = strrchr (clean, ' ');
+      if (space == NULL || !is_qualifier (space + 1))
+        break;
+      *space = '\0';
+      g_strchomp (clean);
+    }
+  if (!shr_plausible_product_name (clean, strict))
+    return NULL;
+  /* A product the record already has by another spelling of the same name. */
+  for (guint i = 0; i < ctx->record->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (ctx->record->products, i);
+      if (g_ascii_strcasecmp (p->product, clean) == 0)
+        return p;
+    }
+  return shr_record_add_product (ctx->record, vendor, clean);
+}
+
+static gboolean
+says_not_affected (const gchar *cell)
+{
+  /* PAN-OS tables write "None" under Affected for an unaffected product. */
+  if (cell != NULL
+      && (g_ascii_strcasecmp (cell, "none") == 0 || strcmp (cell, "なし") == 0 || strcmp (cell, "-") == 0))
+    return TRUE;
+  return cell != NULL
+         && shr_match_group ("\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
+                             cell, 0)
+                != NULL;
+}
+
+/* The versions in a "fixed" cell or line ("Upgrade to 7.4.5 or above",
+ * ">= 1.6.19", "17.9.6a", 「22.7R2.6 以降」). "Migrate to a fixed release"
+ * names none. */
+static void
+add_fixed_versions (ShrProduct *p, const gchar *text)
+{
+  if (text == NULL || says_not_affected (text))
+    return;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (VERSION_RE), text, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start = 0, end = 0;
+      g_match_info_fetch_pos (m, 1, &start, &end);
+      /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
+      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"), text + end, 0,
+                          NULL))
+        {
+          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          if (p->fixed->len < 40)
+            shr_strv_add_unique (p->fixed, v);
+        }
+      g_match_info_next (m, NULL);
+    }
+}
+
+static gboolean
+has_version (const gchar *text)
+{
+  return text != NULL && g_regex_match (shr_regex (VERSION_RE), text, 0, NULL);
+}
+
+static gboolean
+says_all_versions (const gchar *text)
+{
+  return text != NULL
+         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous )?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
+                           text, 0, NULL);
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static gint
+column_index (const ShrTable *t, ShrColumn want)
+{
+  for (guint i = 0; i < t->columns->len; i++)
+    if (g_array_index (t->columns, ShrColumn, i) == want)
+      return i;
+  return -1;
+}
+
+static const gchar *
+cell (GPtrArray *row, gint i)
+{
+  return i >= 0 && (guint) i < row->len ? g_ptr_array_index (row, i) : NULL;
+}
+
+static void
+read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTable *t, const gchar *vendor)
+{
+  gint pc = column_index (t, SHR_COLUMN_PRODUCT);
+  gint ac = column_index (t, SHR_COLUMN_AFFECTED);
+  gint fc = column_index (t, SHR_COLUMN_FIXED);
+  if (ac < 0 && fc < 0)
+    return;
+  if (pc < 0)
+    pc = 0;
+  if (pc == ac || pc == fc)
+    return;
+  /* A header such as "Cisco IOS XE Software Release" names the product
+   * the rows' trains belong to. */
+  ShrProduct *header_product = NULL;
+  const gchar *header_label = (guint) pc < t->header->len ? g_ptr_array_index (t->header, pc) : NULL;
+  if (header_label != NULL && shr_lexicon_find_product (ctx->lexicon, header_label) == NULL)
+    {
+      g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, header_label);
+      for (guint i = 0; i < hits->len && header_product == NULL; i++)
+        {
+          const ShrProductEntry *pe = g_array_index (hits, ShrLexiconHit, i).entry;
+          if (pe->product != NULL)
+            header_product = shr_record_add_product (ctx->record, pe->vendor, pe->product);
+        }
+    }
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      GPtrArray *row = g_ptr_array_index (t->rows, r);
+      const gchar *label = cell (row, pc);
+      const gchar *affected = cell (row, ac);
+      const gchar *fixed = cell (row, fc);
+      if (label == NULL)
+        continue;
+      g_autofree gchar *train = NULL;
+      g_autofree gchar *name = NULL;
+      g_autofree gchar *label_range = NULL;
+      if (g_ascii_isdigit (*label) || ((*label == 'v' || *label == 'V') && g_ascii_isdigit (label[1])))
+        {
+          /* A train alone ("17.9"), or with range words ("17.6 and
+           * earlier"), under a header that names the product. */
+          name = split_train (label, &train);
+          if (*name != '\0')
+            {
+              g_clear_pointer (&train, g_free);
+              train = shr_match_group ("^[vV]?(\\d+(?:\\.\\d+)*)", label, 1);
+              label_range = g_strdup (label);
+            }
+          g_free (name);
+          name = g_strdup ("");
+        }
+      else
+        name = split_train (label, &train);
+      if (affected == NULL && label_range != NULL)
+        affected = label_range;
+      if (ac < 0 && says_not_affected (fixed))
+        affected = fixed;
+      ShrProduct *p = NULL;
+      if (*name != '\0')
+        p = product_for_name (ctx, name, vendor, FALSE);
+      if (p == NULL)
+        p = header_product;
+      if (p == NULL && ctx->record->products->len > 0)
+        p = g_ptr_array_index (ctx->record->products, 0);
+      if (p == NULL)
+        continue;
+      /* "7.4.0 through 7.4.4 | Upgrade to 7.4.5 or above" is one range of
+       * the train 7.4; "Not affected" says the train is not; "6.4 all
+       * versions | Migrate to a fixed release" has no fix. */
+      gboolean unaffected = says_not_affected (affected);
+      g_autofree gchar *row_text = g_strdup_printf ("%s%s%s%s%s", label, affected ? " " : "", affected ? affected : "",
+                                                    fixed ? " " : "", fixed ? fixed : "");
+      if (unaffected)
+        {
+          shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, row_text);
+          continue;
+        }
+      g_autofree gchar *introduced = NULL, *last = NULL, *below = NULL;
+      gboolean all = FALSE;
+      if (affected != NULL && says_all_versions (affected))
+        {
+          /* "6.4 all versions": every release of the train. */
+          all = TRUE;
+          shr_strv_add_unique (p->affected, affected);
+        }
+      else if (affected != NULL)
+        {
+          g_autoptr (ShrRange) range = shr_range_parse (affected, NULL);
+          if (range != NULL && range->intervals->len > 0)
+            {
+              const ShrInterval *iv = g_ptr_array_index (range->intervals, 0);
+              introduced = g_strdup (iv->low);
+              if (iv->high_inclusive)
+                last = g_strdup (iv->high);
+              else
+                below = g_strdup (iv->high);
+              all = iv->low == NULL && iv->high == NULL;
+            }
+          else
+            all = says_all_versions (affected);
+          if (has_version (affected) || all)
+            {
+              g_autofree gchar *phrase = train && !all && !g_str_has_prefix (affected, train)
+                                           ? g_strdup (affected)
+                                           : g_strdup (affected);
+              shr_strv_add_unique (p->affected, phrase);
+            }
+        }
+      add_fixed_versions (p, fixed);
+      g_autofree gchar *row_fix = fixed != NULL && !says_not_affected (fixed) ? shr_match_group (VERSION_RE, fixed, 1) : NULL;
+      const gchar *fix = row_fix != NULL ? row_fix : below;
+      if (introduced != NULL || last != NULL || fix != NULL || all)
+        {
+          if (train == NULL)
+            train = shr_version_train (introduced ? introduced : last ? last : fix);
+          shr_product_add_range (p, train, introduced, last, fix, FALSE, row_text);
+        }
+    }
+  (void) doc;
+}
+
+/* ---- sections and fields ---------------------------------------------------- */
+
+/* The items of a section: each list item, and each paragraph with its
+ * wrapped lines joined; list markers removed. A line in a column layout
+ * (two spaces inside it) is an item of its own. */
+static GPtrArray *
+section_items (const gchar *text)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *cur = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *l = lines[i];
+      while (*l == ' ' || *l == '\t')
+        l++;
+      gboolean marker = FALSE;
+      for (;;)
+        {
+          if ((*l == '*' || *l == '-' || *l == '+') && l[1] == ' ')
+            l += 2;
+          else if (g_str_has_prefix (l, "・") || g_str_has_prefix (l, "•") || g_str_has_prefix (l, "●"))
+            l = g_utf8_next_char (l);
+          else
+            break;
+          marker = TRUE;
+          while (*l == ' ' || *l == '\t')
+            l++;
+        }
+      g_autofree gchar *t = g_strstrip (g_strdup (l));
+      gboolean columns = strstr (t, "  ") != NULL || strchr (t, '|') != NULL;
+      /* A short line that does not end a sentence is an item of a list
+       * written without markers ("GT23 モデル", "Foo Server 2.1"). */
+      glong chars = g_utf8_strlen (t, -1);
+      gboolean short_line = chars <= 40 && !g_str_has_suffix (t, ".") && !g_str_has_suffix (t, "。");
+      if (*t == '\0' || marker || columns || short_line)
+        {
+          if (cur->len > 0)
+            g_ptr_array_add (out, g_strdup (cur->str));
+          g_string_truncate (cur, 0);
+        }
+      if (*t == '\0')
+        continue;
+      if (marker || columns || short_line)
+        {
+          /* A list item may wrap onto the next lines: they join it. */
+          g_string_assign (cur, t);
+          if (columns || (short_line && !marker))
+            {
+              g_ptr_array_add (out, g_strdup (cur->str));
+              g_string_truncate (cur, 0);
+            }
+          continue;
+        }
+      if (cur->len > 0 && (guchar) t[0] < 0x80)
+        g_string_append_c (cur, ' ');
+      g_string_append (cur, t);
+    }
+  if (cur->len > 0)
+    g_ptr_array_add (out, g_strdup (cur->str));
+  g_string_free (cur, TRUE);
+  return out;
+}
+
+/* A sentence rather than a list item: many words, or a sentence end. */
+static gboolean
+is_prose (const gchar *item)
+{
+  guint words = 0;
+  gboolean in = FALSE;
+  for (const gchar *p = item; *p; p++)
+    {
+      gboolean w = *p != ' ';
+      if (w && !in)
+        words++;
+      in = w;
+    }
+  return words > 10 || ((g_str_has_suffix (item, ".") || g_str_has_suffix (item, "。")) && words > 4)
+         || g_utf8_strlen (item, -1) > 120;
+}
+
+/* One line of an "Affected Products" section or a "Fixed in" list: the
+ * products the lexicon finds in it, else the name before its first
+ * version ("MXsecurity Series: Software v1.0", "Foo Gateway 3.1 and
+ * earlier", 「GT27 モデル」). */
+static void
+read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendor, gboolean fixed_list,
+                   gboolean names_only)
+{
+  g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
+  ShrProduct *p = NULL;
+  gsize name_end = 0;
+  for (guint i = 0; i < hits->len && p == NULL; i++)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *pe = hit->entry;
+      if (pe->product == NULL || hit->needs_vendor)
+        continue;
+      /* "Firefox ESR 128.3.1": the longest known name wins, but a name the
+       * lexicon lacks ("FortiManager Cloud") is its own product. */
+      g_autoptr (GMatchInfo) m = NULL;
+      const gchar *after = line + hit->end;
+      gsize extra = 0;
+      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|version|versions|release|prior|before|through|up|and|or|from|to|all)\\b)[A-Z][\\w+-]*)+)"),
+                         after, 0, &m))
+        {
+          gint s = 0, e = 0;
+          g_match_info_fetch_pos (m, 1, &s, &e);
+          extra = e;
+        }
+      if (extra > 0)
+        {
+          g_autofree gchar *name = g_strndup (line + hit->start, hit->end - hit->start + extra);
+          p = product_for_name (ctx, name, pe->vendor, FALSE);
+          name_end = hit->end + extra;
+        }
+      if (p == NULL)
+        {
+          p = shr_record_add_product (ctx->record, pe->vendor, pe->product);
+          name_end = hit->end;
+        }
+    }
+  if (p == NULL && !names_only)
+    {
+      /* The name is what stands before the first version or range word. */
+      g_autofree gchar *name = shr_match_group (
+          "^(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|prior\\b|before\\b|all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
+          line, 1);
+      if (name != NULL)
+        {
+          p = product_for_name (ctx, name, vendor, FALSE);
+          name_end = strlen (name);
+        }
+    }
+  else if (p == NULL && names_only)
+    p = product_for_name (ctx, line, vendor, FALSE);
+  if (p == NULL)
+    return;
+  const gchar *rest = line + MIN (name_end, strlen (line));
+  if (fixed_list)
+    add_fixed_versions (p, rest);
+  else if (has_version (rest) || says_all_versions (rest))
+    {
+      g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
+      const gchar *ph = phrase;
+      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "："))
+        ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
+      if (*ph != '\0' && strlen (ph) < 300)
+        shr_strv_add_unique (p->affected, ph);
+    }
+}
+
+static gboolean
+field_key_is (const ShrField *f, const gchar *const *keys)
+{
+  const gchar *k = f->key;
+  while (*k == '*' || *k == '-' || *k == ' ')
+    k++;
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (g_ascii_strcasecmp (k, keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
+{
+  const gchar *vendor = context_vendor (ctx, doc);
+
+  /* Fields that name products: "Products: Firefox, Firefox ESR",
+   * "Equipment: MXsecurity Series", "Affected Products: …". */
+  static const gchar *const product_keys[] = { "products", "product", "equipment", "affected products",
+                                               "affected product", "affected software", "対象製品", "製品名", NULL };
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      if (!field_key_is (f, product_keys))
+        continue;
+      g_auto (GStrv) names = g_regex_split (shr_regex ("\\s*(?:,|;|、|\\band\\b)\\s*"), f->value, 0);
+      for (guint k = 0; names[k] != NULL; k++)
+        if (*names[k] != '\0')
+          read_product_line (ctx, names[k], vendor, FALSE, !has_version (names[k]));
+    }
+
+  for (guint i = 0; i < doc->tables->len; i++)
+    read_version_table (ctx, doc, g_ptr_array_index (doc->tables, i), vendor);
+
+  for (guint s = 0; s < doc->sections->len; s++)
+    {
+      const ShrSection *sec = g_ptr_array_index (doc->sections, s);
+      if (sec->role != SHR_ROLE_AFFECTED && sec->role != SHR_ROLE_FIXED)
+        continue;
+      g_autofree gchar *text = shr_document_section_text (doc, s);
+      g_autoptr (GPtrArray) items = section_items (text);
+      for (guint l = 0; l < items->len && l < 60; l++)
+        {
+          const gchar *line = g_ptr_array_index (items, l);
+          /* Table rows were read as tables. */
+          if (strstr (line, "  ") != NULL || strchr (line, '|') != NULL)
+            continue;
+          /* "Reporter: …", "Impact: critical": fields, not products. */
+          g_autofree gchar *key = shr_match_group ("^([^:：]{1,30})[:：]", line, 1);
+          if (key != NULL && (shr_heading_role (key) != SHR_ROLE_NONE || !has_version (line)))
+            continue;
+          /* A vendor's name alone over its products (JVN's layout). */
+          if (vendor != NULL && !has_version (line)
+              && (g_str_has_prefix (vendor, line) || g_str_has_prefix (line, vendor)))
+            continue;
+          if (is_prose (line))
+            {
+              /* In a sentence only names the lexicon knows are products:
+               * "… running Cisco IOS XE Software if the HTTP Server …". */
+              shr_add_lexicon_products (ctx, line);
+              continue;
+            }
+          read_product_line (ctx, line, vendor, sec->role == SHR_ROLE_FIXED, FALSE);
+        }
+    }
+}
+
+/* ---- prose ----------------------------------------------------------------- */
+
+static gboolean
+add_prose_candidate (ShrExtractContext *ctx, const gchar *candidate, const gchar *vendor)
+{
+  if (candidate == NULL)
+    return FALSE;
+  g_autofree gchar *train = NULL;
+  g_autofree gchar *name = split_train (candidate, &train);
+  ShrProduct *p = product_for_name (ctx, name, vendor, TRUE);
+  if (p == NULL)
+    return FALSE;
+  if (train != NULL && strchr (train, '.') != NULL)
+    shr_strv_add_unique (p->affected, train);
+  return TRUE;
+}
+
+void
+shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
+{
+  if (ctx->record->products->len > 0)
+    return;
+  const gchar *vendor = context_vendor (ctx, doc);
+  /* Where the product is named: the title, then the summary or the
+   * description, then the first paragraph. */
+  g_autofree gchar *summary = shr_document_role_text (doc, SHR_ROLE_SUMMARY);
+  if (summary == NULL)
+    summary = shr_document_role_text (doc, SHR_ROLE_DESCRIPTION);
+  const gchar *texts[] = { ctx->subject, summary, ctx->body };
+  static const gchar *const en[] = {
+    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|zero-days?|0-days?)[ \\t]+(?:\\w+[ \\t]+){0,2}?(?:in|on|affecting|impacting)[ \\t]+(?:the[ \\t]+)?"
+    "((?-i:[A-Z][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)){0,4})",
+    "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
+  };
+  static const gchar *const ja[] = {
+    "^\\s*(?:【[^】]*】\\s*)?(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:複数の)?[^、。]{0,40}脆弱性",
+    "([\\w\\p{Katakana}\\p{Han}ー・.+-]{2,40}?)\\s*に(?:複数の|重大な|深刻な)?(?:ゼロデイ)?脆弱性",
+  };
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      if (texts[t] == NULL)
+        continue;
+      /* The body is long: its first two paragraphs are where a product is
+       * introduced. */
+      g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
+      for (guint i = 0; i < G_N_ELEMENTS (en); i++)
+        {
+          g_autofree gchar *c = shr_match_group (en[i], head, 1);
+          if (add_prose_candidate (ctx, c, vendor))
+            return;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (ja); i++)
+        {
+          g_autofree gchar *c = shr_match_group (ja[i], head, 1);
+          if (add_prose_candidate (ctx, c, vendor))
+            return;
+        }
+    }
+}
+
+/* ---- ranges ---------------------------------------------------------------- */
+
+gchar *
+shr_version_train (const gchar *version)
+{
+  if (version == NULL)
+    return NULL;
+  const gchar *p = version;
+  if (*p == 'v' || *p == 'V')
+    p++;
+  /* Numeric components until the first that is not followed by one more. */
+  GString *train = g_string_new (NULL);
+  guint parts = 0;
+  const gchar *q = p;
+  guint total = 0;
+  for (const gchar *c = p; *c;)
+    {
+      if (!g_ascii_isdigit (*c))
+        break;
+      while (g_ascii_isdigit (*c))
+        c++;
+      total++;
+      if (*c == '.' && g_ascii_isdigit (c[1]))
+        c++;
+      else
+        break;
+    }
+  if (total == 0)
+    {
+      g_string_free (train, TRUE);
+      return NULL;
+    }
+  /* "13.1-49.15" and "22.7R2.6": the train ends where the build starts. */
+  guint keep = total >= 3 ? 2 : total == 2 ? 1 : 1;
+  if (total == 2)
+    {
+      const gchar *c = p;
+      while (g_ascii_isdigit (*c) || *c == '.')
+        c++;
+      if (*c == '-' || *c == 'R' || *c == 'r')
+        keep = 2;
+    }
+  while (parts < keep && *q)
+    {
+      const gchar *s = q;
+      while (g_ascii_isdigit (*q))
+        q++;
+      if (parts > 0)
+        g_string_append_c (train, '.');
+      g_string_append_len (train, s, q - s);
+      parts++;
+      if (*q == '.')
+        q++;
+      else
+        break;
+    }
+  return g_string_free (train, FALSE);
+}
+
+/* A product every row of which says "not affected" is named by the
+ * advisory only to say so ("Cloud NGFW | None | All"). */
+static gboolean
+only_unaffected (const ShrProduct *p)
+{
+  if (p->ranges->len == 0 || p->affected->len > 0 || p->fixed->len > 0)
+    return FALSE;
+  for (guint i = 0; i < p->ranges->len; i++)
+    if (!((ShrProductRange *) g_ptr_array_index (p->ranges, i))->unaffected)
+      return FALSE;
+  return TRUE;
+}
+
+void
+shr_affected_derive_ranges (ShrRecord *record)
+{
+  for (guint i = record->products->len; i > 0; i--)
+    if (only_unaffected (g_ptr_array_index (record->products, i - 1)))
+      g_ptr_array_remove_index (record->products, i - 1);
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (record->products, i);
+      if (p->ranges->len > 0)
+        continue;
+      if (p->ecosystem != NULL)
+        {
+          /* A distribution's package: its fixed version within the release. */
+          for (guint k = 0; k < p->fixed->len; k++)
+            shr_product_add_range (p, NULL, NULL, NULL, g_ptr_array_index (p->fixed, k), FALSE,
+                                   g_ptr_array_index (p->fixed, k));
+          continue;
+        }
+      for (guint k = 0; k < p->affected->len; k++)
+        {
+          const gchar *phrase = g_ptr_array_index (p->affected, k);
+          g_autoptr (ShrRange) range = shr_range_parse (phrase, NULL);
+          if (range == NULL)
+            continue;
+          for (guint j = 0; j < range->intervals->len; j++)
+            {
+              const ShrInterval *iv = g_ptr_array_index (range->intervals, j);
+              g_autofree gchar *train = shr_version_train (iv->low ? iv->low : iv->high);
+              shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
+                                     iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
+            }
+        }
+      for (guint k = 0; k < p->fixed->len; k++)
+        {
+          const gchar *f = g_ptr_array_index (p->fixed, k);
+          if (!has_version (f))
+            continue;
+          g_autofree gchar *train = shr_version_train (f);
+          gboolean placed = FALSE;
+          for (guint j = 0; j < p->ranges->len && !placed; j++)
+            {
+              ShrProductRange *r = g_ptr_array_index (p->ranges, j);
+              if (r->fixed == NULL && !r->unaffected && g_strcmp0 (r->train, train) == 0
+                  && (r->last_affected == NULL
+                      || shr_version_compare (SHR_VERSION_SCHEME_GENERIC, r->last_affected, f) < 0))
+                {
+                  r->fixed = g_strdup (f);
+                  placed = TRUE;
+                }
+            }
+          if (!placed)
+            shr_product_add_range (p, train, NULL, NULL, f, FALSE, f);
+        }
+    }
+}
