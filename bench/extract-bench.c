@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* extract-bench — read+extract throughput on one thread.
  *
  * Usage: bench/extract-bench [--seconds N] [--iterations N] [DIR]

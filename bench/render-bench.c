@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render-bench — notices rendered per second: for each fixture advisory,
  * the view, the Japanese and English text and HTML, and the composed mail
  * (both languages, multipart/alternative, serialised with CR LF), on one

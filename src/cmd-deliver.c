@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase deliver -c CONF [FILE|-] — one mail handed over by an MTA
  * (Postfix pipe(8), an alias), Sieve's "pipe" or procmail, taken through
  * the same pipeline as once and watch: same dedupe, same state, same

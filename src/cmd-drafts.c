@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase drafts | approve ID | reject ID --reason TEXT — the approval step
  * from a shell: list the drafts waiting for a decision, or decide one as a
  * reply would (the shell user counts as one approver). */

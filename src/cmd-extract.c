@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase extract [--json] FILE... — read advisory mails, print records. */
 #include <stdio.h>
 #include <string.h>

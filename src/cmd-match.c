@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase match -c CONF [--json] FILE.eml… — extract each advisory and
  * judge it against the organisation profile. */
 #include "config.h"

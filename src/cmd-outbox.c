@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase outbox -c CONF [--retry-failed] — the mail not yet delivered:
  * what waits for a retry and what failed for good (with the server's
  * reply); --retry-failed puts the failed mail back in the queue once its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase render -c CONF FILE.eml — the notice for one advisory: text
  * (Japanese and English by default), HTML, the whole mail, or the
  * approver's draft. */

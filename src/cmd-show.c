@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase show -c CONF CASE|MESSAGE-ID [--json] — why a case was judged as
  * it was and what became of it: its messages, the records read from them,
  * the verdict with its checklist and reasons (as judged when taken in),

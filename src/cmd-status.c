@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase status -c CONF [--json] [--max-age MINUTES] — what the state
  * holds (messages by outcome, drafts, outbox, digest, last sync, last
  * errors) and a verdict a monitoring system can act on, as a monitoring

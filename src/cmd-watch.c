@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase once -c CONF — handle what waits in the watched mailbox, exit.
  * shirase watch -c CONF — the daemon: handle mail as it arrives.
  *

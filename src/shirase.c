@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase — turns security advisories received by mail into checked
  * notices for administrators. This file only parses the global options and
  * dispatches to one cmd-<verb>.c per verb. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-affected.c — products and versions from an advisory's structure. */
 #include "config.h"
 

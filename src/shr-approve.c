@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-approve.c — see shr-approve.h. */
 #include "shr-approve.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-builds.h — products whose advisories name releases ("Exchange Server
  * 2019 CU15 SU3") while installations report builds ("15.2.1748.10").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-cli.h — the CLI verbs; one cmd-<verb>.c file each. Every verb gets
  * the arguments after its name (argv[0] is the verb) and returns the exit
  * status. */

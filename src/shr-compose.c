@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-compose.c — notices as mail: our RFC 2047 encoder, the parts, the
  * headers. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-config.c — reading and validating the configuration file.
  *
  * GKeyFile parses the values but reports no line numbers, so the file text

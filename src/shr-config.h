@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-config.h — the configuration file (GKeyFile), validated as a whole.
  *
  * Every group and key shirase knows is listed in one table in

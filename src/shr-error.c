@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "shr-error.h"
 
 G_DEFINE_QUARK (shr-read-error-quark, shr_read_error)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-error.h — one GError domain per module, declared in one place so
  * that tests can pin (domain, code) pairs. */
 #pragma once

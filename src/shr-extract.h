@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-extract.h — from a read message to the advisory record. */
 #pragma once
 

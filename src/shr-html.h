@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-html.h — HTML mail bodies to plain text.
  *
  * Mail HTML is hostile and sloppy: no DOM is built. A single pass drops

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-lexicon.h — the word lists of data/: products, threat actors,
  * sectors, regions. Loaded once; read-only afterwards, so one lexicon can
  * be shared by every stage and thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-match.c — verdict, grade, deadline and checklist for one record. */
 #include "config.h"
 

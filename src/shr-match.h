@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-match.h — does an advisory concern this organisation, and how
  * urgently.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-mustache.c — Mustache templates: a parser to a node tree, and a
  * renderer that walks the tree over a json-glib view.
  *

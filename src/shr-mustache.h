@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-mustache.h — a Mustache renderer for the notice templates.
  *
  * Implements the Mustache spec (github.com/mustache/spec): variables,

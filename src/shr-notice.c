@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notice.c — record + match + profile → the view of a notice. */
 #include "config.h"
 

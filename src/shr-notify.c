@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notify.c — drafts out, replies in, notices out. See shr-notify.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notify.h — the approval loop of the once/watch cycle.
  *
  * One job: turn the drafts the pipeline queued into mails to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-pipeline.c — one received mail through read, extract, correlate and
  * match into the state. See shr-pipeline.h. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-pipeline.h — the driver: one mail as received, taken through the
  * stages into the state.
  *

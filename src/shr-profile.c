@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-profile.c — the organisation profile and its asset index. */
 #include "config.h"
 

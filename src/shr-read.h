@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-read.h — a mail as text: MIME decoded, charsets converted to UTF-8,
  * HTML turned to text, forwards unwrapped.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The recognisers of structured advisory sources. Each knows the
  * identifiers and layout of one family (notes/formats.md); prose that they
  * leave is read by the generic passes of shr-extract.c. */

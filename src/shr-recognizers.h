@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-recognizers.h — what the extractor shares with the recognisers of
  * structured sources (internal to extract; not a public stage API).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-record.h — the advisory record that passes between the stages.
  *
  * A plain struct with public fields: extract fills it, match/render read it.

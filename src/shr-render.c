@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-render.c — templates directory, compiled-template cache, and the
  * notice/draft/digest as mails. */
 #include "config.h"

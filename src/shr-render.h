@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-render.h — notices, drafts and digests from the templates.
  *
  * Templates live in one directory: the [templates] dir key of the config,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sdnotify.c — see shr-sdnotify.h. */
 #include "config.h"
 

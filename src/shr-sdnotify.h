@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sdnotify.h — the service manager's notification protocol
  * (sd_notify(3)) by hand: one datagram to $NOTIFY_SOCKET, so the daemon
  * needs no libsystemd. Without $NOTIFY_SOCKET (not run by systemd with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-secret.c — see shr-secret.h. */
 #include "config.h"
 

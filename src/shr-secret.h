@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-secret.h — passwords and tokens from a file or a command, for the
  * IMAP login ([imap]) and the SMTP login ([smtp]) alike.
  *

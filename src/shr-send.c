@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-send.c — SMTP through libcurl (the only file that includes curl).
  *
  * Per-recipient outcomes. libcurl gives one result per transfer, and by

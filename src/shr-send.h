@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-send.h — mail out over SMTP (the only module that includes curl).
  *
  * A ShrSender keeps one libcurl easy handle, so the SMTP connection (TLS

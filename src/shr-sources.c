@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sources.c — data/sources.tsv: PSIRTs and distributions by their ids. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sources.h — the advisory sources known by their identifiers and
  * senders: vendor PSIRTs and Linux distributions (data/sources.tsv).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-store.c — the state database (the only file that includes SQLite).
  *
  * Why these settings:

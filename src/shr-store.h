@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-store.h — the durable state: one SQLite database in the state dir.
  *
  * Everything shirase must not forget lives here: which messages were seen

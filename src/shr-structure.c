@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-structure.c — sections, fields and tables of an advisory's text. */
 #include "config.h"
 

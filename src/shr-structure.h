@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-structure.h — the sections, fields and tables an advisory is made of.
  *
  * Advisories from every kind of source are built from the same parts:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-time.c — see shr-time.h. */
 #include "config.h"
 

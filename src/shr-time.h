@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-time.h — timestamps as machine-readable output writes them: RFC 3339
  * ("2026-03-12T15:00:00Z", "2026-03-12T09:15:00+09:00"), which GLib's
  * ISO 8601 writer does not always give (it writes "+09" without minutes). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-version.c — version orderings (generic, dpkg, rpm) and advisory
  * range phrases. See shr-version.h for the rules. */
 #include "config.h"

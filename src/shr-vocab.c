@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-vocab.c — the vocabulary interface and a plain word-table loader. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-watch.c — the watched IMAP mailbox; the only file that includes
  * libetpan. See shr-watch.h for the contract. */
 #include "config.h"

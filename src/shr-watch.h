@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-watch.h — the watched IMAP mailbox (DESIGN.md "watch").
  *
  * Connects (IMAPS, STARTTLS, or plain towards loopback only), verifies the

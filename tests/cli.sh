@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The CLI end to end: `shirase --help/--version`, and `shirase extract` on
 # good and bad inputs, from files and from standard input, as text and JSON.
 set -u

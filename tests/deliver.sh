@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # deliver.sh — shirase deliver, reprocess and show on the real mail stack
 # (skipped with 77 where it cannot run):
 # - an advisory piped in as an MTA or Sieve "pipe" would becomes a draft

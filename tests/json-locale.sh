@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Machine-readable output in any locale: under `env -i` (the C locale of
 # cron or a minimal unit) extract --json, match --json and status --json
 # write UTF-8 with the Japanese intact, carry their "schema", and write

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The man pages as an administrator reads them: shirase(1) and
 # shirase.conf(5) render with man -l without a warning, in a UTF-8 locale
 # and in the C locale (cron, a minimal system); shirase(1) has an entry for

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The match, check-config and assets verbs end to end, on fixture mails
 # written for these tests (tests/data/match) and the extract fixtures.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mustache-spec DIR — runs every test of the official Mustache spec JSON
  * files (the specs folder of github.com/mustache/spec) found in DIR against
  * shr-mustache and prints TAP.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # config/oauth2-token (the helper for oauth2_token_command) against a local
 # stand-in for a provider's token endpoint (Microsoft's and Google's speak
 # the same RFC 6749 form): the authorization URL, redeeming the code the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shirase render end to end: each output form, the golden Japanese text,
 # the mail headers, the draft, and the usage errors.
 set -u

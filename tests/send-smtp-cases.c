@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* send-smtp-cases.c — shr-send and the outbox against the real Postfix and
  * Dovecot started by tests/send-smtp.sh (which exports the stack's
  * variables). Run by hand without them, every case skips. */

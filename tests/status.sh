@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shirase status as a monitoring system uses it: the exit status of a
 # monitoring plugin (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for each
 # condition, the same verdict in --json, and a state that is only read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-approve.c — approval by reply: tokens and their secret, the reply's
  * command, each reason a reply is refused, and the decision rule with its
  * quorum under concurrency. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Release names against builds (data/builds.tsv): Exchange advisories name
  * their fixes "2019 CU15 SU3"; servers report "15.2.1748.10". */
 #include "shr-builds.h"

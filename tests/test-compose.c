@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of mail composition: the message parsed back with GMime gives the
  * same Subject and bodies in UTF-8 and in ISO-2022-JP; the fallback to
  * UTF-8; our RFC 2047 encoder (words ≤ 75 characters, lines ≤ 76, no

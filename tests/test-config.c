@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the config file: the profile it builds, and every kind of
  * error pinned by its exact message (file:line: [group] key: …). */
 #include <string.h>

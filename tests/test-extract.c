@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Each fixture mail in tests/data/mail/ is one named case
  * (/extract/<kind>/<file>): what a careful reader finds in it, as written in
  * its .expect.json, must be what shirase extracts. The fixtures are mails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of bad input: what a user sees when a mail is empty, not mail,
  * broken, huge, deeply nested or crafted to hurt.
  *

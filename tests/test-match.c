@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of matching: each verdict, each row of the priority table,
  * deadlines in the organisation's time zone, owners routing, product names
  * (aliases, width, vendors, packages) and the reference scenario. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of shr-mustache for what the Mustache spec leaves open and the
  * notices rely on: text versus HTML escaping, error messages, caps, UTF-8,
  * number formatting, truthiness, partial loading. The spec itself runs in

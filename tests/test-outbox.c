@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-outbox.c — the outbox runner against a scripted sender: grouping by
  * message, per-recipient outcomes, backoff, a server that is down, a
  * sender that crashed mid-run (lease), giving up. The same runner against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-pipeline.c — the driver without a server: bytes in, state out.
  * De-duplication, our own mail and automatic replies, replies to drafts,
  * mail that is not mail, correlation of a second source into the first's

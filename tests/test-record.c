@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the record: CVE set handling, severity words, JSON contract. */
 #include <string.h>
 

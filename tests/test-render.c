@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the notices: golden texts for four fixture advisories (a DSA, a
  * JPCERT/CC alert, a CISA KEV addition, a news article about a campaign)
  * against tests/data/render/, the grade agreeing everywhere, nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the state database: schema, dedupe, correlation, decisions,
  * transactions and the crash switch. Each test works in its own temp dir. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The parts every advisory is made of, whatever its source: sections known
  * by their headings (in English and Japanese, numbered, underlined,
  * bracketed), "Key: value" fields, and tables in text or HTML. The texts are

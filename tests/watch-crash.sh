@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-crash.sh — crash safety, tested the isync way, on the real stack.
 #  1. SHIRASE_TEST_ABORT_AFTER=N aborts right after the Nth committed
 #     transaction, for every N over a small batch; a second run finishes.

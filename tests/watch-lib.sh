@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-lib.sh — sourced by the tests/watch-*.sh end-to-end tests: starts
 # the real mail stack (skipping with 77 where it cannot run), writes a
 # configuration for the "watch" user and offers small helpers.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shirase watch under a service manager (Type=notify, WatchdogSec=): the
 # sd_notify datagrams it sends to $NOTIFY_SOCKET — READY=1 once the
 # configuration and state are loaded (even with the mail server down),
