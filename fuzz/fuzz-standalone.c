@@ -31,7 +31,7 @@ run_path (const gchar *path)
       fprintf (stderr, "fuzz-standalone: cannot read %s\n", path);
       exit (1);
     }
-  LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
+  LLVMFuzzerTestOneInput ((const uint8_t *)contents, len);
   g_free (contents);
   return 1;
 }

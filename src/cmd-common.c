@@ -31,7 +31,8 @@ shr_cli_open_state (const gchar *verb, const gchar *conf, ShrService **service, 
       return FALSE;
     }
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  g_autoptr (ShrService) s = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
+  g_autoptr (ShrService) s
+      = shr_service_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, FALSE, &error);
   if (s == NULL)
     {
       g_printerr ("shirase %s: %s\n", verb, error->message);
@@ -88,11 +89,12 @@ shr_intake_open (const gchar *conf, GError **error)
   in->store = shr_store_open (in->service->state_dir, error);
   if (in->store == NULL)
     return NULL;
-  in->pipeline = shr_pipeline_new (in->store, lexicon, in->service->config->profile, &vocab,
-                                   in->service->own_address);
+  in->pipeline
+      = shr_pipeline_new (in->store, lexicon, in->service->config->profile, &vocab, in->service->own_address);
   if (shr_notify_configured (in->service->config->keyfile))
     {
-      in->notify = shr_notify_new (in->store, in->service->config->keyfile, path, in->service->state_dir, error);
+      in->notify
+          = shr_notify_new (in->store, in->service->config->keyfile, path, in->service->state_dir, error);
       if (in->notify == NULL)
         return NULL;
       shr_pipeline_set_approvers (in->pipeline, shr_notify_get_approvers (in->notify));

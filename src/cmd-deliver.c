@@ -127,9 +127,12 @@ describe (const ShrPipelineResult *res, gchar **owned)
   if (res->duplicate)
     return *owned = g_strdup_printf ("seen before (%s): nothing done", shr_outcome_to_string (res->outcome));
   if (res->outcome == SHR_OUTCOME_HANDLED)
-    return *owned = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
-                                     res->case_id, res->joined ? " (joined)" : " (new)",
-                                     res->draft_id == 0 ? "" : res->update ? ", update draft queued" : ", draft queued");
+    return *owned = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
+                                     shr_verdict_to_string (res->verdict), res->case_id,
+                                     res->joined ? " (joined)" : " (new)",
+                                     res->draft_id == 0 ? ""
+                                     : res->update      ? ", update draft queued"
+                                                        : ", draft queued");
   return *owned = g_strdup_printf ("%s: %s", shr_outcome_to_string (res->outcome),
                                    res->reason != NULL ? res->reason : "");
 }
@@ -325,7 +328,8 @@ shr_cmd_reprocess (int argc, char **argv)
     }
   if (rows->len == 0)
     {
-      g_printerr ("shirase reprocess: no message with %s %s in the state\n", by_uid ? "UID" : "Message-ID", id);
+      g_printerr ("shirase reprocess: no message with %s %s in the state\n", by_uid ? "UID" : "Message-ID",
+                  id);
       return 1;
     }
   const ShrStoreMessageRow *row = rows->pdata[0];

@@ -11,8 +11,8 @@ static void
 print_summary (const gchar *path, const ShrRecord *r)
 {
   g_print ("%s\n", path);
-  g_print ("  source:    %s%s%s%s\n", r->source_kind,
-           r->source_name ? " (" : "", r->source_name ? r->source_name : "", r->source_name ? ")" : "");
+  g_print ("  source:    %s%s%s%s\n", r->source_kind, r->source_name ? " (" : "",
+           r->source_name ? r->source_name : "", r->source_name ? ")" : "");
   if (r->advisory_id)
     g_print ("  advisory:  %s\n", r->advisory_id);
   g_print ("  title:     %s\n", r->title ? r->title : "(none)");
@@ -23,7 +23,7 @@ print_summary (const gchar *path, const ShrRecord *r)
     {
       g_print ("  cves:      ");
       for (guint i = 0; i < r->cves->len && i < 8; i++)
-        g_print ("%s%s", i ? " " : "", ((ShrCve *) g_ptr_array_index (r->cves, i))->id);
+        g_print ("%s%s", i ? " " : "", ((ShrCve *)g_ptr_array_index (r->cves, i))->id);
       if (r->cves->len > 8)
         g_print (" (+%u more)", r->cves->len - 8);
       g_print ("\n");
@@ -37,23 +37,25 @@ print_summary (const gchar *path, const ShrRecord *r)
       ShrProduct *p = g_ptr_array_index (r->products, i);
       g_print ("  product:   %s%s%s", p->vendor ? p->vendor : "", p->vendor ? " " : "", p->product);
       if (p->fixed->len > 0)
-        g_print (" (fixed: %s%s)", (gchar *) g_ptr_array_index (p->fixed, 0), p->fixed->len > 1 ? ", …" : "");
+        g_print (" (fixed: %s%s)", (gchar *)g_ptr_array_index (p->fixed, 0), p->fixed->len > 1 ? ", …" : "");
       g_print ("\n");
     }
   g_print ("  exploited: %s%s%s\n",
-           r->exploited == SHR_TRISTATE_TRUE ? "yes" : r->exploited == SHR_TRISTATE_FALSE ? "no" : "unknown",
+           r->exploited == SHR_TRISTATE_TRUE    ? "yes"
+           : r->exploited == SHR_TRISTATE_FALSE ? "no"
+                                                : "unknown",
            r->kev ? " (KEV)" : "", "");
   if (r->threat_actors->len > 0)
-    g_print ("  actors:    %s\n", (gchar *) g_ptr_array_index (r->threat_actors, 0));
+    g_print ("  actors:    %s\n", (gchar *)g_ptr_array_index (r->threat_actors, 0));
   if (r->sectors->len > 0)
     {
       g_print ("  sectors:  ");
       for (guint i = 0; i < r->sectors->len; i++)
-        g_print (" %s", (gchar *) g_ptr_array_index (r->sectors, i));
+        g_print (" %s", (gchar *)g_ptr_array_index (r->sectors, i));
       g_print ("\n");
     }
   for (guint i = 0; i < r->warnings->len; i++)
-    g_print ("  warning:   %s\n", (gchar *) g_ptr_array_index (r->warnings, i));
+    g_print ("  warning:   %s\n", (gchar *)g_ptr_array_index (r->warnings, i));
 }
 
 static void
@@ -77,14 +79,15 @@ print_structure (const gchar *body)
       const ShrTable *t = g_ptr_array_index (doc->tables, i);
       g_print ("table %u in section %u:", i, t->section);
       for (guint h = 0; h < t->header->len; h++)
-        g_print (" [%s:%d]", (gchar *) g_ptr_array_index (t->header, h), g_array_index (t->columns, ShrColumn, h));
+        g_print (" [%s:%d]", (gchar *)g_ptr_array_index (t->header, h),
+                 g_array_index (t->columns, ShrColumn, h));
       g_print ("\n");
       for (guint r = 0; r < t->rows->len; r++)
         {
           GPtrArray *row = g_ptr_array_index (t->rows, r);
           g_print ("   ");
           for (guint c = 0; c < row->len; c++)
-            g_print (" | %s", (gchar *) g_ptr_array_index (row, c));
+            g_print (" | %s", (gchar *)g_ptr_array_index (row, c));
           g_print ("\n");
         }
     }
@@ -102,10 +105,12 @@ shr_cmd_extract (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON record per input, one per line", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON (with --json and one input)", NULL },
     { "text", 0, 0, G_OPTION_ARG_NONE, &as_text,
-      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the record",
+      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the "
+      "record",
       NULL },
     { "structure", 0, 0, G_OPTION_ARG_NONE, &structure,
-      "Print the sections, fields and tables found in the advisory's text (what the extraction reads by role)",
+      "Print the sections, fields and tables found in the advisory's text (what the extraction reads by "
+      "role)",
       NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },

@@ -40,11 +40,11 @@ shr_cmd_render (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.eml — the notice for one advisory");
-  g_option_context_set_summary (context,
-                                "Reads the advisory mail ('-' is standard input), judges it against the\n"
-                                "organisation profile and prints the notice from the templates ([templates]\n"
-                                "dir, else the installed ones). Exit status 0, 1 when the mail or the config\n"
-                                "cannot be read or a template fails, 2 on a usage error.");
+  g_option_context_set_summary (
+      context, "Reads the advisory mail ('-' is standard input), judges it against the\n"
+               "organisation profile and prints the notice from the templates ([templates]\n"
+               "dir, else the installed ones). Exit status 0, 1 when the mail or the config\n"
+               "cannot be read or a template fails, 2 on a usage error.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -130,14 +130,14 @@ shr_cmd_render (int argc, char **argv)
   if (draft)
     {
       if (approvers != NULL)
-        g_strv_builder_addv (to, (const gchar **) approvers);
+        g_strv_builder_addv (to, (const gchar **)approvers);
     }
   else
     {
       if (defaults != NULL)
-        g_strv_builder_addv (to, (const gchar **) defaults);
+        g_strv_builder_addv (to, (const gchar **)defaults);
       for (guint i = 0; i < match->owners->len; i++)
-        if (defaults == NULL || !g_strv_contains ((const gchar *const *) defaults, match->owners->pdata[i]))
+        if (defaults == NULL || !g_strv_contains ((const gchar *const *)defaults, match->owners->pdata[i]))
           g_strv_builder_add (to, match->owners->pdata[i]);
     }
   g_auto (GStrv) to_list = g_strv_builder_end (to);
@@ -150,7 +150,7 @@ shr_cmd_render (int argc, char **argv)
   g_autofree gchar *reply_to = approvers != NULL && !draft ? g_strjoinv (", ", approvers) : NULL;
   ShrComposeOptions o = {
     .from = from != NULL ? from : "shirase <shirase@localhost>",
-    .to = (const gchar *const *) to_list,
+    .to = (const gchar *const *)to_list,
     .reply_to = reply_to,
     .charset = charset,
     .date = now,

@@ -142,7 +142,8 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
       add_string (b, "record_id", m->record_id);
       add_string (b, "error", m->error);
       json_builder_end_object (b);
-      if (m->record_id != NULL && !g_ptr_array_find_with_equal_func (record_ids, m->record_id, g_str_equal, NULL))
+      if (m->record_id != NULL
+          && !g_ptr_array_find_with_equal_func (record_ids, m->record_id, g_str_equal, NULL))
         g_ptr_array_add (record_ids, m->record_id);
     }
   json_builder_end_array (b);
@@ -250,7 +251,8 @@ static void
 print_text (JsonNode *node)
 {
   JsonObject *root = json_node_get_object (node);
-  JsonObject *c = json_object_get_member (root, "case") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "case"))
+  JsonObject *c = json_object_get_member (root, "case") != NULL
+                          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "case"))
                       ? json_object_get_object_member (root, "case")
                       : NULL;
   if (c != NULL)
@@ -268,8 +270,8 @@ print_text (JsonNode *node)
       printf ("  %s UID %" G_GINT64_FORMAT "  <%s>  %s  %s%s%s\n", member_string (m, "folder"),
               json_object_get_int_member (m, "uid"),
               member_string (m, "message_id") != NULL ? member_string (m, "message_id") : "no Message-ID",
-              member_string (m, "seen_at") != NULL ? member_string (m, "seen_at") : "-", member_string (m, "outcome"),
-              member_string (m, "error") != NULL ? ": " : "",
+              member_string (m, "seen_at") != NULL ? member_string (m, "seen_at") : "-",
+              member_string (m, "outcome"), member_string (m, "error") != NULL ? ": " : "",
               member_string (m, "error") != NULL ? member_string (m, "error") : "");
     }
 
@@ -294,7 +296,8 @@ print_text (JsonNode *node)
       for (guint k = 0; k < json_array_get_length (products); k++)
         {
           JsonObject *p = json_array_get_object_element (products, k);
-          printf ("  product: %s%s%s\n", member_string (p, "vendor") != NULL ? member_string (p, "vendor") : "",
+          printf ("  product: %s%s%s\n",
+                  member_string (p, "vendor") != NULL ? member_string (p, "vendor") : "",
                   member_string (p, "vendor") != NULL ? " " : "", member_string (p, "product"));
         }
     }
@@ -316,7 +319,7 @@ print_text (JsonNode *node)
             {
               JsonObject *it = json_array_get_object_element (a, k);
               JsonNode *matched = json_object_get_member (it, "matched");
-              const gchar *mark = JSON_NODE_HOLDS_NULL (matched)           ? "?"
+              const gchar *mark = JSON_NODE_HOLDS_NULL (matched)    ? "?"
                                   : json_node_get_boolean (matched) ? "✓"
                                                                     : "✗";
               printf ("  %s %s / %s\n", mark, member_string (it, "text_ja"), member_string (it, "text_en"));
@@ -330,9 +333,9 @@ print_text (JsonNode *node)
   for (guint i = 0; i < json_array_get_length (drafts); i++)
     {
       JsonObject *d = json_array_get_object_element (drafts, i);
-      printf ("\ndraft %" G_GINT64_FORMAT " (%s): %s, created %s%s%s\n  %s\n", json_object_get_int_member (d, "id"),
-              member_string (d, "kind"), member_string (d, "status"), member_string (d, "created_at"),
-              member_string (d, "token") != NULL ? ", token " : "",
+      printf ("\ndraft %" G_GINT64_FORMAT " (%s): %s, created %s%s%s\n  %s\n",
+              json_object_get_int_member (d, "id"), member_string (d, "kind"), member_string (d, "status"),
+              member_string (d, "created_at"), member_string (d, "token") != NULL ? ", token " : "",
               member_string (d, "token") != NULL ? member_string (d, "token") : "",
               member_string (d, "subject") != NULL ? member_string (d, "subject") : "(not mailed yet)");
       JsonArray *decisions = json_object_get_array_member (d, "decisions");
@@ -348,7 +351,8 @@ print_text (JsonNode *node)
         {
           JsonObject *o = json_array_get_object_element (mail, k);
           printf ("  %s %s to %s: %s%s%s\n", member_string (o, "kind"),
-                  member_string (o, "lang") != NULL && *member_string (o, "lang") ? member_string (o, "lang") : "-",
+                  member_string (o, "lang") != NULL && *member_string (o, "lang") ? member_string (o, "lang")
+                                                                                  : "-",
                   member_string (o, "recipient"), member_string (o, "status"),
                   member_string (o, "last_error") != NULL ? " — " : "",
                   member_string (o, "last_error") != NULL ? member_string (o, "last_error") : "");
@@ -377,7 +381,8 @@ shr_cmd_show (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {
-      g_printerr ("shirase show: %s\n", error != NULL ? error->message : "give one case number or Message-ID");
+      g_printerr ("shirase show: %s\n",
+                  error != NULL ? error->message : "give one case number or Message-ID");
       return 2;
     }
   g_autofree gchar *id = g_strstrip (g_strdup (argv[1]));

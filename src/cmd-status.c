@@ -166,8 +166,9 @@ shr_cmd_status (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || max_age < 1)
     {
-      g_printerr ("shirase status: %s\n",
-                  error != NULL ? error->message : argc > 1 ? "unexpected argument" : "--max-age: at least 1");
+      g_printerr ("shirase status: %s\n", error != NULL ? error->message
+                                          : argc > 1    ? "unexpected argument"
+                                                        : "--max-age: at least 1");
       return HEALTH_UNKNOWN;
     }
 
@@ -223,17 +224,19 @@ shr_cmd_status (int argc, char **argv)
                                    (now - last) / 60, max_age));
       if (st.outbox_failed > 0)
         raise_to (&v, HEALTH_WARNING,
-                  g_strdup_printf ("%" G_GINT64_FORMAT " mail%s failed for good in the outbox (shirase outbox)",
+                  g_strdup_printf ("%" G_GINT64_FORMAT
+                                   " mail%s failed for good in the outbox (shirase outbox)",
                                    st.outbox_failed, st.outbox_failed == 1 ? "" : "s"));
     }
   else
-    raise_to (&v, HEALTH_CRITICAL,
-              g_strdup_printf ("no state at %s: the mailbox has never been read (shirase once or watch)", path));
+    raise_to (
+        &v, HEALTH_CRITICAL,
+        g_strdup_printf ("no state at %s: the mailbox has never been read (shirase once or watch)", path));
 
   if (json)
     {
-      g_autoptr (JsonNode) node = status_json (&v, path, have_state ? &st : NULL, last_ok, last_digest, imap_when,
-                                               imap_message, max_age);
+      g_autoptr (JsonNode) node = status_json (&v, path, have_state ? &st : NULL, last_ok, last_digest,
+                                               imap_when, imap_message, max_age);
       shr_cli_print_json (node, FALSE);
     }
   else
@@ -245,11 +248,12 @@ shr_cmd_status (int argc, char **argv)
       printf ("state:          %s%s\n", path, have_state ? "" : " (none yet)");
       if (have_state)
         {
-          printf ("messages:       %" G_GINT64_FORMAT " handled, %" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT
-                  " ignored, %" G_GINT64_FORMAT " replies\n",
+          printf ("messages:       %" G_GINT64_FORMAT " handled, %" G_GINT64_FORMAT
+                  " failed, %" G_GINT64_FORMAT " ignored, %" G_GINT64_FORMAT " replies\n",
                   st.messages[SHR_OUTCOME_HANDLED], st.messages[SHR_OUTCOME_FAILED],
                   st.messages[SHR_OUTCOME_IGNORED], st.messages[SHR_OUTCOME_REPLY]);
-          printf ("records:        %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " cases\n", st.records, st.cases);
+          printf ("records:        %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " cases\n", st.records,
+                  st.cases);
           printf ("drafts pending: %" G_GINT64_FORMAT "\n", st.drafts_pending);
           printf ("outbox:         %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed\n",
                   st.outbox_backlog, st.outbox_failed);
@@ -258,7 +262,8 @@ shr_cmd_status (int argc, char **argv)
                   st.digest_waiting, st.digest_folded, last_digest != NULL ? last_digest : "never");
           printf ("last sync:      %s\n", last_ok != NULL ? last_ok : "never");
           printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
-          printf ("IMAP:           %s\n", imap_message != NULL ? imap_message : "no error since the last login");
+          printf ("IMAP:           %s\n",
+                  imap_message != NULL ? imap_message : "no error since the last login");
         }
     }
   shr_store_status_clear (&st);

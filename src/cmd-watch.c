@@ -204,10 +204,12 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
   if (res->duplicate)
     what = g_strdup_printf ("seen before (%s); moved by its recorded outcome", outcome);
   else if (res->outcome == SHR_OUTCOME_HANDLED)
-    what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
-                            shr_verdict_to_string (res->verdict), res->case_id,
-                            res->joined ? " (joined)" : " (new)",
-                            res->draft_id == 0 ? "" : res->update ? ", update draft queued" : ", draft queued");
+    what
+        = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
+                           res->case_id, res->joined ? " (joined)" : " (new)",
+                           res->draft_id == 0 ? ""
+                           : res->update      ? ", update draft queued"
+                                              : ", draft queued");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
   g_log_structured (G_LOG_DOMAIN,
@@ -356,8 +358,9 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
       if (shr_notify_reply (r->notify, msgs[k].raw, &local))
         disp[k] = SHR_WATCH_DONE;
       else
-        g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder, read again on the next pass",
-                   msgs[k].folder, msgs[k].uid, local->message);
+        g_warning (
+            "%s UID %u: the reply could not be decided: %s; left in the folder, read again on the next pass",
+            msgs[k].folder, msgs[k].uid, local->message);
     }
   if (r->notify != NULL)
     {

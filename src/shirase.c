@@ -56,12 +56,11 @@ print_stderr (const gchar *text)
 static void
 print_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: shirase [--version] [--help] COMMAND [ARGS…]\n"
-           "\n"
-           "Turns security advisories received by mail into checked notices.\n"
-           "\n"
-           "Commands:\n");
+  fprintf (out, "Usage: shirase [--version] [--help] COMMAND [ARGS…]\n"
+                "\n"
+                "Turns security advisories received by mail into checked notices.\n"
+                "\n"
+                "Commands:\n");
   for (gsize i = 0; verbs[i].name != NULL; i++)
     fprintf (out, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (out, "\nRun 'shirase COMMAND --help' for the options of a command.\n");
@@ -85,8 +84,7 @@ main (int argc, char **argv)
       printf ("shirase %s\n", PACKAGE_VERSION);
       return 0;
     }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
-      || strcmp (argv[1], "help") == 0)
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       print_usage (stdout);
       return 0;

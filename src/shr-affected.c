@@ -10,8 +10,9 @@
 
 /* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
-#define VERSION_RE                                                                                                \
-  "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
+#define VERSION_RE                                                                                           \
+  "(?<![\\w.+/"                                                                                              \
+  "-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"     \
   "|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -21,9 +22,10 @@
 static gboolean
 is_qualifier (const gchar *word)
 {
-  static const gchar *const q[] = { "software", "release", "releases", "version", "versions", "firmware", "series",
-                                    "appliance", "appliances", "edition", "モデル", "シリーズ", "ファームウェア",
-                                    "ソフトウェア", "バージョン", NULL };
+  static const gchar *const q[]
+      = { "software",       "release",      "releases",   "version", "versions", "firmware",
+          "series",         "appliance",    "appliances", "edition", "モデル",   "シリーズ",
+          "ファームウェア", "ソフトウェア", "バージョン", NULL };
   g_autofree gchar *l = g_utf8_casefold (word, -1);
   return g_strv_contains (q, l);
 }
@@ -40,7 +42,8 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
     return FALSE;
   /* Sentences and lists are not names. */
-  static const gchar *const punct[] = { "。", "、", ". ", ", ", "; ", "! ", "? ", "：", ": ", "「", "」", NULL };
+  static const gchar *const punct[]
+      = { "。", "、", ". ", ", ", "; ", "! ", "? ", "：", ": ", "「", "」", NULL };
   for (guint i = 0; punct[i] != NULL; i++)
     if (strstr (name, punct[i]) != NULL)
       return FALSE;
@@ -68,18 +71,90 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strict && wide == 0 && upper == 0 && digits == 0)
     return FALSE;
   g_autofree gchar *lower = g_utf8_casefold (name, -1);
-  static const gchar *const generic[] = {
-    "software", "firmware", "product", "products", "the product", "the software", "device", "devices", "system",
-    "systems", "application", "applications", "version", "versions", "server", "servers", "component", "components",
-    "multiple products", "various products", "all versions", "affected versions", "affected products", "the following",
-    "following products", "platform", "platforms", "package", "packages", "library", "module", "plugin", "service",
-    "services", "feature", "solution", "update", "updates", "patch", "vulnerability", "vulnerabilities", "note",
-    "users", "customers", "attacker", "attackers", "the vulnerability", "the issue", "this issue", "it", "this",
-    "windows users", "linux", "unix", "web", "api", "apis", "cloud", "models", "model", "series", "version information",
-    "品", "製品", "機器", "システム", "ソフトウェア", "ファームウェア", "アプリケーション", "サーバ", "サーバー", "バージョン",
-    "複数の製品", "当該製品", "対象製品", "同製品", "本製品", "各製品", "以下の製品", "モデル", "シリーズ", "機能", "サービス",
-    NULL
-  };
+  static const gchar *const generic[] = { "software",
+                                          "firmware",
+                                          "product",
+                                          "products",
+                                          "the product",
+                                          "the software",
+                                          "device",
+                                          "devices",
+                                          "system",
+                                          "systems",
+                                          "application",
+                                          "applications",
+                                          "version",
+                                          "versions",
+                                          "server",
+                                          "servers",
+                                          "component",
+                                          "components",
+                                          "multiple products",
+                                          "various products",
+                                          "all versions",
+                                          "affected versions",
+                                          "affected products",
+                                          "the following",
+                                          "following products",
+                                          "platform",
+                                          "platforms",
+                                          "package",
+                                          "packages",
+                                          "library",
+                                          "module",
+                                          "plugin",
+                                          "service",
+                                          "services",
+                                          "feature",
+                                          "solution",
+                                          "update",
+                                          "updates",
+                                          "patch",
+                                          "vulnerability",
+                                          "vulnerabilities",
+                                          "note",
+                                          "users",
+                                          "customers",
+                                          "attacker",
+                                          "attackers",
+                                          "the vulnerability",
+                                          "the issue",
+                                          "this issue",
+                                          "it",
+                                          "this",
+                                          "windows users",
+                                          "linux",
+                                          "unix",
+                                          "web",
+                                          "api",
+                                          "apis",
+                                          "cloud",
+                                          "models",
+                                          "model",
+                                          "series",
+                                          "version information",
+                                          "品",
+                                          "製品",
+                                          "機器",
+                                          "システム",
+                                          "ソフトウェア",
+                                          "ファームウェア",
+                                          "アプリケーション",
+                                          "サーバ",
+                                          "サーバー",
+                                          "バージョン",
+                                          "複数の製品",
+                                          "当該製品",
+                                          "対象製品",
+                                          "同製品",
+                                          "本製品",
+                                          "各製品",
+                                          "以下の製品",
+                                          "モデル",
+                                          "シリーズ",
+                                          "機能",
+                                          "サービス",
+                                          NULL };
   if (g_strv_contains (generic, lower))
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
@@ -90,15 +165,17 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (all_qualifiers)
     return FALSE;
   /* Fragments that start with a function word are the middle of a sentence. */
-  static const gchar *const starts[] = { "the ", "a ", "an ", "this ", "these ", "those ", "its ", "their ", "our ",
-                                         "all ", "any ", "some ", "other ", "multiple ", "several ", "and ", "or ",
-                                         "of ", "in ", "on ", "to ", "for ", "with ", "by ", "if ", "when ",
-                                         "which ", "that ", "versions ", "version ", NULL };
+  static const gchar *const starts[]
+      = { "the ", "a ",    "an ",    "this ", "these ",    "those ",    "its ",     "their ",
+          "our ", "all ",  "any ",   "some ", "other ",    "multiple ", "several ", "and ",
+          "or ",  "of ",   "in ",    "on ",   "to ",       "for ",      "with ",    "by ",
+          "if ",  "when ", "which ", "that ", "versions ", "version ",  NULL };
   for (guint i = 0; starts[i] != NULL; i++)
     if (g_str_has_prefix (lower, starts[i]))
       return FALSE;
   /* A Japanese fragment ends with a particle or starts with one. */
-  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
+  static const gchar *const particles[]
+      = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
   for (guint i = 0; particles[i] != NULL; i++)
     if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
       return FALSE;
@@ -171,7 +248,7 @@ context_vendor (ShrExtractContext *ctx, const ShrDocument *doc)
         return f->value;
     }
   if (g_strcmp0 (ctx->record->source_kind, "psirt") == 0 && ctx->record->products->len > 0)
-    return ((ShrProduct *) g_ptr_array_index (ctx->record->products, 0))->vendor;
+    return ((ShrProduct *)g_ptr_array_index (ctx->record->products, 0))->vendor;
   return vendor_in (ctx, ctx->subject);
 }
 
@@ -194,10 +271,12 @@ static gchar *
 split_train (const gchar *label, gchar **train)
 {
   *train = NULL;
-  g_autofree gchar *t = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?(\\d+(?:\\.\\d+){0,2}(?:\\.x)?)\\s*$", label, 2);
+  g_autofree gchar *t
+      = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?(\\d+(?:\\.\\d+){0,2}(?:\\.x)?)\\s*$", label, 2);
   if (t != NULL)
     {
-      g_autofree gchar *name = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?\\d+(?:\\.\\d+){0,2}(?:\\.x)?\\s*$", label, 1);
+      g_autofree gchar *name
+          = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?\\d+(?:\\.\\d+){0,2}(?:\\.x)?\\s*$", label, 1);
       gsize tl = strlen (t);
       if (tl > 2 && g_str_has_suffix (t, ".x"))
         t[tl - 2] = '\0';
@@ -250,7 +329,9 @@ says_not_affected (const gchar *cell)
       && (g_ascii_strcasecmp (cell, "none") == 0 || strcmp (cell, "なし") == 0 || strcmp (cell, "-") == 0))
     return TRUE;
   return cell != NULL
-         && shr_match_group ("\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
+         && shr_match_group ("\\b(not "
+                             "(?:affected|vulnerable|applicable|impacted)|unaffected|n/"
+                             "a)\\b|影響(?:を受け)?ない|対象外|該当しない",
                              cell, 0)
                 != NULL;
 }
@@ -270,8 +351,8 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
       gint start = 0, end = 0;
       g_match_info_fetch_pos (m, 1, &start, &end);
       /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
-      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"), text + end, 0,
-                          NULL))
+      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"),
+                          text + end, 0, NULL))
         {
           g_autofree gchar *v = g_match_info_fetch (m, 1);
           if (p->fixed->len < 40)
@@ -291,7 +372,8 @@ static gboolean
 says_all_versions (const gchar *text)
 {
   return text != NULL
-         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous )?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
+         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous "
+                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
                            text, 0, NULL);
 }
 
@@ -309,7 +391,7 @@ column_index (const ShrTable *t, ShrColumn want)
 static const gchar *
 cell (GPtrArray *row, gint i)
 {
-  return i >= 0 && (guint) i < row->len ? g_ptr_array_index (row, i) : NULL;
+  return i >= 0 && (guint)i < row->len ? g_ptr_array_index (row, i) : NULL;
 }
 
 static void
@@ -327,7 +409,7 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
   /* A header such as "Cisco IOS XE Software Release" names the product
    * the rows' trains belong to. */
   ShrProduct *header_product = NULL;
-  const gchar *header_label = (guint) pc < t->header->len ? g_ptr_array_index (t->header, pc) : NULL;
+  const gchar *header_label = (guint)pc < t->header->len ? g_ptr_array_index (t->header, pc) : NULL;
   if (header_label != NULL && shr_lexicon_find_product (ctx->lexicon, header_label) == NULL)
     {
       g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, header_label);
@@ -382,8 +464,9 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
        * the train 7.4; "Not affected" says the train is not; "6.4 all
        * versions | Migrate to a fixed release" has no fix. */
       gboolean unaffected = says_not_affected (affected);
-      g_autofree gchar *row_text = g_strdup_printf ("%s%s%s%s%s", label, affected ? " " : "", affected ? affected : "",
-                                                    fixed ? " " : "", fixed ? fixed : "");
+      g_autofree gchar *row_text
+          = g_strdup_printf ("%s%s%s%s%s", label, affected ? " " : "", affected ? affected : "",
+                             fixed ? " " : "", fixed ? fixed : "");
       if (unaffected)
         {
           shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, row_text);
@@ -415,13 +498,14 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
           if (has_version (affected) || all)
             {
               g_autofree gchar *phrase = train && !all && !g_str_has_prefix (affected, train)
-                                           ? g_strdup (affected)
-                                           : g_strdup (affected);
+                                             ? g_strdup (affected)
+                                             : g_strdup (affected);
               shr_strv_add_unique (p->affected, phrase);
             }
         }
       add_fixed_versions (p, fixed);
-      g_autofree gchar *row_fix = fixed != NULL && !says_not_affected (fixed) ? shr_match_group (VERSION_RE, fixed, 1) : NULL;
+      g_autofree gchar *row_fix
+          = fixed != NULL && !says_not_affected (fixed) ? shr_match_group (VERSION_RE, fixed, 1) : NULL;
       const gchar *fix = row_fix != NULL ? row_fix : below;
       if (introduced != NULL || last != NULL || fix != NULL || all)
         {
@@ -430,7 +514,7 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
           shr_product_add_range (p, train, introduced, last, fix, FALSE, row_text);
         }
     }
-  (void) doc;
+  (void)doc;
 }
 
 /* ---- sections and fields ---------------------------------------------------- */
@@ -487,7 +571,7 @@ section_items (const gchar *text)
             }
           continue;
         }
-      if (cur->len > 0 && (guchar) t[0] < 0x80)
+      if (cur->len > 0 && (guchar)t[0] < 0x80)
         g_string_append_c (cur, ' ');
       g_string_append (cur, t);
     }
@@ -536,7 +620,8 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
       g_autoptr (GMatchInfo) m = NULL;
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|version|versions|release|prior|before|through|up|and|or|from|to|all)\\b)[A-Z][\\w+-]*)+)"),
+      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|version|versions|release|prior|before|through|up|and|"
+                                    "or|from|to|all)\\b)[A-Z][\\w+-]*)+)"),
                          after, 0, &m))
         {
           gint s = 0, e = 0;
@@ -558,9 +643,10 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
   if (p == NULL && !names_only)
     {
       /* The name is what stands before the first version or range word. */
-      g_autofree gchar *name = shr_match_group (
-          "^(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|prior\\b|before\\b|all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
-          line, 1);
+      g_autofree gchar *name
+          = shr_match_group ("^(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|prior\\b|before\\b|"
+                             "all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
+                             line, 1);
       if (name != NULL)
         {
           p = product_for_name (ctx, name, vendor, FALSE);
@@ -604,8 +690,9 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 
   /* Fields that name products: "Products: Firefox, Firefox ESR",
    * "Equipment: MXsecurity Series", "Affected Products: …". */
-  static const gchar *const product_keys[] = { "products", "product", "equipment", "affected products",
-                                               "affected product", "affected software", "対象製品", "製品名", NULL };
+  static const gchar *const product_keys[]
+      = { "products", "product", "equipment", "affected products", "affected product", "affected software",
+          "対象製品", "製品名",  NULL };
   for (guint i = 0; i < doc->fields->len; i++)
     {
       const ShrField *f = g_ptr_array_index (doc->fields, i);
@@ -683,12 +770,15 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     summary = shr_document_role_text (doc, SHR_ROLE_DESCRIPTION);
   const gchar *texts[] = { ctx->subject, summary, ctx->body };
   static const gchar *const en[] = {
-    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|zero-days?|0-days?)[ \\t]+(?:\\w+[ \\t]+){0,2}?(?:in|on|affecting|impacting)[ \\t]+(?:the[ \\t]+)?"
+    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|zero-days?|0-days?)[ \\t]+(?:\\w+[ "
+    "\\t]+){0,2}?(?:in|on|affecting|impacting)[ \\t]+(?:the[ \\t]+)?"
     "((?-i:[A-Z][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)){0,4})",
-    "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
+    "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected "
+    "by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
   };
   static const gchar *const ja[] = {
-    "^\\s*(?:【[^】]*】\\s*)?(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:複数の)?[^、。]{0,40}脆弱性",
+    "^\\s*(?:【[^】]*】\\s*)?(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:複数の)?[^、。]{0,40}"
+    "脆弱性",
     "([\\w\\p{Katakana}\\p{Han}ー・.+-]{2,40}?)\\s*に(?:複数の|重大な|深刻な)?(?:ゼロデイ)?脆弱性",
   };
   for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
@@ -697,7 +787,8 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
         continue;
       /* The body is long: its first two paragraphs are where a product is
        * introduced. */
-      g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
+      g_autofree gchar *head
+          = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
       for (guint i = 0; i < G_N_ELEMENTS (en); i++)
         {
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
@@ -780,7 +871,7 @@ only_unaffected (const ShrProduct *p)
   if (p->ranges->len == 0 || p->affected->len > 0 || p->fixed->len > 0)
     return FALSE;
   for (guint i = 0; i < p->ranges->len; i++)
-    if (!((ShrProductRange *) g_ptr_array_index (p->ranges, i))->unaffected)
+    if (!((ShrProductRange *)g_ptr_array_index (p->ranges, i))->unaffected)
       return FALSE;
   return TRUE;
 }

@@ -31,9 +31,9 @@ release_free (Release *r)
 static gint
 longest_name_first (gconstpointer a, gconstpointer b)
 {
-  const Release *x = *(Release *const *) a;
-  const Release *y = *(Release *const *) b;
-  return (gint) strlen (y->name) - (gint) strlen (x->name);
+  const Release *x = *(Release *const *)a;
+  const Release *y = *(Release *const *)b;
+  return (gint)strlen (y->name) - (gint)strlen (x->name);
 }
 
 ShrBuilds *
@@ -48,7 +48,7 @@ shr_builds_load (const gchar *path, GError **error)
       return NULL;
     }
   g_autoptr (ShrBuilds) builds = g_new0 (ShrBuilds, 1);
-  builds->releases = g_ptr_array_new_with_free_func ((GDestroyNotify) release_free);
+  builds->releases = g_ptr_array_new_with_free_func ((GDestroyNotify)release_free);
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   for (guint n = 0; lines[n] != NULL; n++)
     {
@@ -107,7 +107,8 @@ names_later_update (const gchar *norm_phrase, const gchar *after_name)
 {
   static GRegex *re;
   if (g_once_init_enter (&re))
-    g_once_init_leave (&re, g_regex_new ("^\\s*(?:su|hu|hotfix|security update)\\s*\\d*", G_REGEX_OPTIMIZE, 0, NULL));
+    g_once_init_leave (
+        &re, g_regex_new ("^\\s*(?:su|hu|hotfix|security update)\\s*\\d*", G_REGEX_OPTIMIZE, 0, NULL));
   return g_regex_match (re, after_name, 0, NULL) || strstr (norm_phrase, " su") != NULL;
 }
 
@@ -159,7 +160,8 @@ release_line (const gchar *build)
 }
 
 ShrTristate
-shr_builds_affected (const ShrBuilds *builds, const gchar *product, const GPtrArray *fixed, const gchar *version)
+shr_builds_affected (const ShrBuilds *builds, const gchar *product, const GPtrArray *fixed,
+                     const gchar *version)
 {
   if (builds == NULL || fixed == NULL || version == NULL
       || !shr_version_validate (SHR_VERSION_SCHEME_GENERIC, version, NULL))

@@ -783,13 +783,13 @@ check_command (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *k
     }
   if (strpbrk (argv[0], "$`|;&<>(){}*?=") != NULL)
     return;
-  g_autofree gchar *program = strchr (argv[0], '/') != NULL ? g_strdup (argv[0]) : g_find_program_in_path (argv[0]);
+  g_autofree gchar *program
+      = strchr (argv[0], '/') != NULL ? g_strdup (argv[0]) : g_find_program_in_path (argv[0]);
   if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE)
       || g_file_test (program, G_FILE_TEST_IS_DIR))
     {
-      g_autofree gchar *m
-          = g_strdup_printf ("[%s] %s: \"%s\" is not an executable program%s", g->name, key, argv[0],
-                             strchr (argv[0], '/') != NULL ? "" : " in PATH");
+      g_autofree gchar *m = g_strdup_printf ("[%s] %s: \"%s\" is not an executable program%s", g->name, key,
+                                             argv[0], strchr (argv[0], '/') != NULL ? "" : " in PATH");
       add_rule_problem (l, f, g, key, SHR_CONFIG_ERROR_INVALID_VALUE, m);
     }
 }
@@ -891,9 +891,9 @@ check_approval (Loader *l, const ConfFile *f, const GroupLines *g, const GroupLi
     g_ascii_string_to_signed (q, 10, 1, 100, &quorum, NULL);
   if (list->len > 0 && (guint64)quorum > list->len)
     {
-      g_autofree gchar *m
-          = g_strdup_printf ("[approval] quorum: %" G_GINT64_FORMAT " approvals are needed, but approvers lists %u",
-                             quorum, list->len);
+      g_autofree gchar *m = g_strdup_printf ("[approval] quorum: %" G_GINT64_FORMAT
+                                             " approvals are needed, but approvers lists %u",
+                                             quorum, list->len);
       add_rule_problem (l, f, g, "quorum", SHR_CONFIG_ERROR_INVALID_VALUE, m);
     }
 

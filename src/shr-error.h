@@ -31,16 +31,16 @@ GQuark shr_watch_error_quark (void);
 
 typedef enum
 {
-  SHR_READ_ERROR_IO,        /* the file could not be opened or read */
-  SHR_READ_ERROR_EMPTY,     /* zero bytes */
-  SHR_READ_ERROR_NOT_MAIL,  /* no header block that looks like RFC 5322 */
-  SHR_READ_ERROR_TOO_BIG,   /* larger than SHR_MAX_MESSAGE_BYTES */
+  SHR_READ_ERROR_IO,       /* the file could not be opened or read */
+  SHR_READ_ERROR_EMPTY,    /* zero bytes */
+  SHR_READ_ERROR_NOT_MAIL, /* no header block that looks like RFC 5322 */
+  SHR_READ_ERROR_TOO_BIG,  /* larger than SHR_MAX_MESSAGE_BYTES */
 } ShrReadError;
 
 typedef enum
 {
   SHR_LEXICON_ERROR_IO,
-  SHR_LEXICON_ERROR_PARSE,  /* a line of a data file is malformed */
+  SHR_LEXICON_ERROR_PARSE, /* a line of a data file is malformed */
 } ShrLexiconError;
 
 typedef enum
@@ -52,7 +52,7 @@ typedef enum
   SHR_CONFIG_ERROR_MISSING_KEY,
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
-  SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
+  SHR_CONFIG_ERROR_DUPLICATE, /* a group or key given twice */
 } ShrConfigError;
 
 typedef enum
@@ -79,8 +79,8 @@ typedef enum
 
 typedef enum
 {
-  SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
-  SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
+  SHR_VERSION_ERROR_INVALID,  /* not a version under the scheme */
+  SHR_VERSION_ERROR_NO_RANGE, /* a phrase with no version in it */
 } ShrVersionError;
 
 typedef enum
@@ -99,7 +99,7 @@ typedef enum
 
 typedef enum
 {
-  SHR_APPROVE_ERROR_SECRET,   /* the secret file is unsafe or unreadable */
+  SHR_APPROVE_ERROR_SECRET,    /* the secret file is unsafe or unreadable */
   SHR_APPROVE_ERROR_NOT_FOUND, /* no such draft */
 } ShrApproveError;
 

@@ -10,12 +10,10 @@ G_BEGIN_DECLS
 
 /* (transfer full) Never NULL: what could not be recognised is left empty
  * and, where it matters, noted in record->warnings. */
-ShrRecord *shr_extract_message (const ShrMessage *message,
-                                const ShrLexicon *lexicon);
+ShrRecord *shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon);
 
 /* (transfer full) Reads @path ("-" = stdin) and extracts; NULL + error only
  * when the file is not mail (see shr_message_read_file()). */
-ShrRecord *shr_extract_file (const gchar *path, const ShrLexicon *lexicon,
-                             GError **error);
+ShrRecord *shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GError **error);
 
 G_END_DECLS

@@ -7,28 +7,28 @@
 
 typedef struct
 {
-  gchar *norm;            /* normalised alias */
+  gchar *norm; /* normalised alias */
   gsize len;
   ShrLexiconKind kind;
   gconstpointer entry;
-  gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
-  gboolean needs_vendor;  /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
-  gconstpointer homonym;  /* another product written the same (Cisco IOS, Apple iOS) */
+  gboolean latin_end;    /* ends in a Latin letter or digit: needs a boundary */
+  gboolean needs_vendor; /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
+  gconstpointer homonym; /* another product written the same (Cisco IOS, Apple iOS) */
 } Alias;
 
 struct _ShrLexicon
 {
-  GPtrArray *products;    /* ShrProductEntry* */
-  GPtrArray *actors;      /* ShrActorEntry* */
-  GPtrArray *sectors;     /* ShrLabelEntry* */
-  GPtrArray *regions;     /* ShrLabelEntry* */
+  GPtrArray *products; /* ShrProductEntry* */
+  GPtrArray *actors;   /* ShrActorEntry* */
+  GPtrArray *sectors;  /* ShrLabelEntry* */
+  GPtrArray *regions;  /* ShrLabelEntry* */
   GStringChunk *strings;
-  GPtrArray *aliases;     /* Alias* (owned) */
+  GPtrArray *aliases; /* Alias* (owned) */
   /* Aliases by their first three bytes (longest first), so a word of the
    * text is compared only with the few aliases that can match it; aliases
    * of one or two bytes by their first byte. A bitmap of first byte pairs
    * spares the hash lookup at most places. */
-  GHashTable *by_prefix;  /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
+  GHashTable *by_prefix; /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
   GPtrArray *short_by_byte[256];
   guint8 pair_bits[65536 / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
@@ -64,7 +64,7 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
    * their ASCII counterparts. */
   if (u >= 0xFF01 && u <= 0xFF5E)
     {
-      gchar a = (gchar) (u - 0xFEE0);
+      gchar a = (gchar)(u - 0xFEE0);
       g_string_append_c (out, (a >= 'A' && a <= 'Z') ? a + 32 : a);
       return;
     }
@@ -97,10 +97,10 @@ normalize_mapped (const gchar *text, GArray *map)
   gsize *offsets = map != NULL ? g_new (gsize, cap) : NULL;
   gsize used = 0;
   GString *scratch = NULL;
-  const guchar *p = (const guchar *) text;
+  const guchar *p = (const guchar *)text;
   while (*p)
     {
-      gsize off = (const gchar *) p - text;
+      gsize off = (const gchar *)p - text;
       const guchar *next;
       const gchar *piece;
       gsize piece_len;
@@ -113,7 +113,8 @@ normalize_mapped (const gchar *text, GArray *map)
           next = p + 1;
         }
       else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80
-               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u < 0x30FFu - 0x3001u + 1
+               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u
+                       < 0x30FFu - 0x3001u + 1
                    || (p[0] >= 0xE4 && p[0] <= 0xE9)))
         {
           /* Kana, CJK punctuation (U+3001–U+30FF) and kanji (U+4E00–U+9FFF,
@@ -123,18 +124,18 @@ normalize_mapped (const gchar *text, GArray *map)
           guint u = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
           if (u == 0x309B || u == 0x309C)
             goto slow;
-          piece = (const gchar *) p;
+          piece = (const gchar *)p;
           piece_len = 3;
           next = p + 3;
         }
       else
         {
         slow:
-          next = (const guchar *) g_utf8_next_char (p);
+          next = (const guchar *)g_utf8_next_char (p);
           if (scratch == NULL)
             scratch = g_string_sized_new (16);
           g_string_truncate (scratch, 0);
-          append_normalized_char (scratch, (const gchar *) p, next - p);
+          append_normalized_char (scratch, (const gchar *)p, next - p);
           piece = scratch->str;
           piece_len = scratch->len;
         }
@@ -157,7 +158,7 @@ normalize_mapped (const gchar *text, GArray *map)
   out[used] = '\0';
   if (offsets != NULL)
     {
-      offsets[used] = (const gchar *) p - text;
+      offsets[used] = (const gchar *)p - text;
       g_array_set_size (map, 0);
       g_array_append_vals (map, offsets, used + 1);
       g_free (offsets);
@@ -189,8 +190,8 @@ is_word_char (gunichar c)
 static gint
 compare_alias_length (gconstpointer a, gconstpointer b)
 {
-  const Alias *x = *(Alias *const *) a;
-  const Alias *y = *(Alias *const *) b;
+  const Alias *x = *(Alias *const *)a;
+  const Alias *y = *(Alias *const *)b;
   return (x->len < y->len) - (x->len > y->len);
 }
 
@@ -214,7 +215,7 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
   const gchar *last = g_utf8_prev_char (norm + a->len);
   a->latin_end = is_word_char (g_utf8_get_char (last));
   g_ptr_array_add (lex->aliases, a);
-  const guchar *b = (const guchar *) norm;
+  const guchar *b = (const guchar *)norm;
   GPtrArray *list;
   if (a->len < 3)
     {
@@ -252,8 +253,8 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
 
 /* Reads a TSV data file; calls @row for each non-comment line. */
 static gboolean
-read_tsv (const gchar *path, guint min_fields,
-          void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex, GError **error)
+read_tsv (const gchar *path, guint min_fields, void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex,
+          GError **error)
 {
   g_autofree gchar *contents = NULL;
   GError *local = NULL;
@@ -265,8 +266,7 @@ read_tsv (const gchar *path, guint min_fields,
     }
   if (!g_utf8_validate (contents, -1, NULL))
     {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                   "%s: not valid UTF-8", path);
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE, "%s: not valid UTF-8", path);
       return FALSE;
     }
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
@@ -283,8 +283,7 @@ read_tsv (const gchar *path, guint min_fields,
       if (count < min_fields)
         {
           g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: %u tab-separated fields expected, %u found",
-                       path, n + 1, min_fields, count);
+                       "%s:%u: %u tab-separated fields expected, %u found", path, n + 1, min_fields, count);
           return FALSE;
         }
       row (lex, fields, count);
@@ -328,7 +327,7 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
   e->product = intern (lex, strip_everyday_mark (f[1], &everyday));
   gchar **aliases = (n > 2 && *f[2]) ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (lex->alias_vectors, aliases);
-  e->aliases = (const gchar *const *) aliases;
+  e->aliases = (const gchar *const *)aliases;
   g_ptr_array_add (lex->products, e);
 
   if (e->product != NULL)
@@ -435,11 +434,11 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->sectors = g_ptr_array_new_with_free_func (g_free);
   lex->regions = g_ptr_array_new_with_free_func (g_free);
   lex->strings = g_string_chunk_new (4096);
-  lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) alias_free);
-  lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                         (GDestroyNotify) g_ptr_array_unref);
+  lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify)alias_free);
+  lex->by_prefix
+      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   lex->product_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
 
   static const struct
   {
@@ -526,25 +525,25 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       /* Runs once per character of every advisory: ASCII and characters
        * no alias starts with are dismissed without Unicode decoding or a
        * hash lookup. */
-      gboolean ascii = (guchar) *p < 0x80;
-      gunichar c = ascii ? (guchar) *p : g_utf8_get_char (p);
+      gboolean ascii = (guchar)*p < 0x80;
+      gunichar c = ascii ? (guchar)*p : g_utf8_get_char (p);
       const gchar *next = ascii ? p + 1 : g_utf8_next_char (p);
       gboolean word = is_word_char (c);
       gboolean word_start = !(word && prev_word);
       const Alias *found = NULL;
       if (word_start)
         {
-          const guchar *b = (const guchar *) p;
+          const guchar *b = (const guchar *)p;
           guint pair = (b[0] << 8) | b[1];
           GPtrArray *lists[2] = { NULL, lex->short_by_byte[b[0]] };
           if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
-            lists[0] = g_hash_table_lookup (lex->by_prefix,
-                                            GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
+            lists[0]
+                = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
           for (guint l = 0; l < 2 && found == NULL; l++)
             for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
                 const Alias *a = g_ptr_array_index (lists[l], i);
-                if (only_kind >= 0 && (gint) a->kind != only_kind)
+                if (only_kind >= 0 && (gint)a->kind != only_kind)
                   continue;
                 gsize off = p - norm;
                 if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
@@ -562,7 +561,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
         {
           gsize off = p - norm;
           ShrLexiconHit hit = {
-            found->kind, found->entry,
+            found->kind,
+            found->entry,
             g_array_index (map, gsize, off),
             g_array_index (map, gsize, off + found->len),
             found->needs_vendor,

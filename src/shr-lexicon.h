@@ -30,15 +30,15 @@ typedef struct
 
 typedef struct
 {
-  const gchar *key;       /* English key: "energy", or region code "JP" */
+  const gchar *key; /* English key: "energy", or region code "JP" */
   const gchar *label_ja;
   const gchar *label_en;
 } ShrLabelEntry;
 
 typedef struct
 {
-  const gchar *name;      /* canonical: "APT41" */
-  const gchar *country;   /* "CN" or NULL */
+  const gchar *name;    /* canonical: "APT41" */
+  const gchar *country; /* "CN" or NULL */
 } ShrActorEntry;
 
 /* What a scan found: the entry and where in the text (byte offsets). */
@@ -53,7 +53,7 @@ typedef enum
 typedef struct
 {
   ShrLexiconKind kind;
-  gconstpointer entry;    /* ShrProductEntry*, ShrActorEntry* or ShrLabelEntry* */
+  gconstpointer entry; /* ShrProductEntry*, ShrActorEntry* or ShrLabelEntry* */
   gsize start;
   gsize end;
   /* The words are also everyday English ("office", "edge", "HTTP server"):
@@ -80,8 +80,7 @@ void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.
  * (transfer container): free with g_array_unref. */
-GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind,
-                          const gchar *text);
+GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind, const gchar *text);
 
 /* Every hit of every kind in one pass over @text (the extractor needs
  * them all, and normalising the text is most of a scan's cost).
@@ -91,14 +90,11 @@ GArray *shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text);
 /* The product whose name or alias equals @name after normalisation
  * (transfer none), or NULL. Vendor-prefixed forms ("Microsoft Exchange
  * Server") are found too. */
-const ShrProductEntry *shr_lexicon_find_product (const ShrLexicon *lexicon,
-                                                 const gchar *name);
+const ShrProductEntry *shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name);
 
 /* Sector or region labels by key (transfer none), or NULL. */
-const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon,
-                                              const gchar *key);
-const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon,
-                                              const gchar *key);
+const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key);
+const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key);
 
 /* (transfer full) NFKC + casefold: the form all matching compares. */
 gchar *shr_lexicon_normalize (const gchar *text);

@@ -223,8 +223,8 @@ static JsonArray *
 flaws_of (const ShrRecord *r)
 {
   GPtrArray *table = flaw_table ();
-  g_autofree gchar *joined = g_strjoin ("\n", r->title != NULL ? r->title : "",
-                                        r->summary != NULL ? r->summary : "", NULL);
+  g_autofree gchar *joined
+      = g_strjoin ("\n", r->title != NULL ? r->title : "", r->summary != NULL ? r->summary : "", NULL);
   g_autofree gchar *text = g_utf8_casefold (joined, -1);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
   JsonArray *a = json_array_new ();
@@ -420,8 +420,8 @@ record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
 }
 
 JsonNode *
-shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile, const ShrLexicon *lexicon,
-                     GDateTime *now)
+shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile,
+                     const ShrLexicon *lexicon, GDateTime *now)
 {
   g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
   JsonObject *v = json_object_new ();
@@ -513,7 +513,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_bool (v, "cves_many", n_cves > 1);
   set_bool (v, "has_cves", n_cves > 0);
   if (n_cves > 0)
-    set_str (v, "cve_first", ((const ShrCve *) r->cves->pdata[0])->id);
+    set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
   if (n_cves > 1)
     json_object_set_int_member (v, "cves_others", n_cves - 1);
   if (n_cves > 3)
@@ -535,8 +535,9 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_str (v, "exploited_evidence", evidence);
 
   /* The sentence speaks of a vulnerability only when the record does. */
-  set_bool (v, "vulnerability", g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
-                                    || n_cves > 0 || n_flaws > 0);
+  set_bool (v, "vulnerability",
+            g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
+                || n_cves > 0 || n_flaws > 0);
   set_bool (v, "campaign", g_strcmp0 (r->category, "campaign") == 0 || r->threat_actors->len > 0);
   set_bool (v, "has_actors", r->threat_actors->len > 0);
   set_bool (v, "has_sectors", r->sectors->len > 0);

@@ -28,20 +28,20 @@ struct _ShrNotify
   ShrSender *sender;
   ShrRenderer *renderer;
   GBytes *secret;
-  gchar *from;         /* [smtp] from as written (From header) */
-  gchar *from_address; /* its bare address (envelope sender) */
-  gchar *watched;      /* [imap] address, else [smtp] from: where replies must come back */
+  gchar *from;           /* [smtp] from as written (From header) */
+  gchar *from_address;   /* its bare address (envelope sender) */
+  gchar *watched;        /* [imap] address, else [smtp] from: where replies must come back */
   gchar *approvers_list; /* "a@x, b@y": the Reply-To of notices */
-  gchar *domain;       /* of our Message-IDs */
-  gchar **recipients;  /* [recipients] default */
-  gchar *lang;         /* ja|en|both */
-  gchar *charset;      /* [templates] charset, or NULL */
-  gchar *org_name;     /* [organization] name, for notes to the approvers */
-  ShrProfile *org;     /* the same name and [organization] timezone: the
-                        * digest's day and heading (no assets) */
-  gboolean digest;     /* [digest] enabled (default true) */
-  gint digest_minute;  /* [digest] time, minutes after midnight (9:00) */
-  gint hourly_cap;     /* [recipients] hourly_cap; 0: no cap */
+  gchar *domain;         /* of our Message-IDs */
+  gchar **recipients;    /* [recipients] default */
+  gchar *lang;           /* ja|en|both */
+  gchar *charset;        /* [templates] charset, or NULL */
+  gchar *org_name;       /* [organization] name, for notes to the approvers */
+  ShrProfile *org;       /* the same name and [organization] timezone: the
+                          * digest's day and heading (no assets) */
+  gboolean digest;       /* [digest] enabled (default true) */
+  gint digest_minute;    /* [digest] time, minutes after midnight (9:00) */
+  gint hourly_cap;       /* [recipients] hourly_cap; 0: no cap */
 };
 
 void
@@ -79,7 +79,8 @@ gboolean
 shr_notify_configured (GKeyFile *kf)
 {
   g_return_val_if_fail (kf != NULL, FALSE);
-  return g_key_file_has_key (kf, "smtp", "url", NULL) && g_key_file_has_key (kf, "approval", "approvers", NULL);
+  return g_key_file_has_key (kf, "smtp", "url", NULL)
+         && g_key_file_has_key (kf, "approval", "approvers", NULL);
 }
 
 /* "Name <addr>" or "addr" -> "addr" (lower case), or NULL. */
@@ -142,7 +143,8 @@ digest_config (ShrNotify *n, GKeyFile *kf)
 }
 
 ShrNotify *
-shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const gchar *state_dir, GError **error)
+shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const gchar *state_dir,
+                GError **error)
 {
   g_return_val_if_fail (store != NULL && kf != NULL && config_path != NULL && state_dir != NULL, NULL);
   g_autoptr (ShrNotify) n = g_new0 (ShrNotify, 1);
@@ -233,7 +235,8 @@ draft_view (const ShrStoreDraft *d, GError **error)
                    "draft %" G_GINT64_FORMAT " has no notice view stored", d->id);
       return NULL;
     }
-  return json_node_copy (json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "view"));
+  return json_node_copy (
+      json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "view"));
 }
 
 /* The grade letter of @view ("A", "B", "C", "none"), or NULL. */
@@ -242,7 +245,8 @@ view_grade (JsonNode *view)
 {
   JsonObject *o = json_node_get_object (view);
   JsonObject *g = json_object_has_member (o, "grade") ? json_object_get_object_member (o, "grade") : NULL;
-  return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter") : NULL;
+  return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter")
+                                                           : NULL;
 }
 
 /* Composes one mail and queues it to @to (in the caller's transaction).
@@ -257,16 +261,16 @@ queue_reply_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *ki
     .from = n->from,
     .to = to,
     /* notices and digests go to people whose questions are for the approvers */
-    .reply_to = g_strcmp0 (kind, "notice") == 0 || g_strcmp0 (kind, "digest") == 0 ? n->approvers_list
-                                                                                    : n->watched,
+    .reply_to
+    = g_strcmp0 (kind, "notice") == 0 || g_strcmp0 (kind, "digest") == 0 ? n->approvers_list : n->watched,
     .charset = n->charset,
     .message_id = message_id,
     .in_reply_to = in_reply_to,
     .grade = grade,
     .case_id = case_id > 0 ? case_text : NULL, /* a digest belongs to no case */
   };
-  g_autoptr (GMimeMessage) msg = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html,
-                                                      error);
+  g_autoptr (GMimeMessage) msg
+      = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html, error);
   if (msg == NULL)
     return FALSE;
   g_autofree gchar *text = shr_compose_to_string (msg, TRUE);
@@ -289,8 +293,8 @@ static gchar *
 notice_message_id (ShrNotify *n, const ShrStoreDraft *d, const gchar *lang)
 {
   /* A draft approved from a shell before it was mailed has no token yet. */
-  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang, d->token != NULL ? d->token : "unmailed",
-                          n->domain);
+  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang,
+                          d->token != NULL ? d->token : "unmailed", n->domain);
 }
 
 /* For an update draft (続報): adds update.earlier (the Subjects and grade of
@@ -421,9 +425,11 @@ shown_notice (const ShrStoreDraft *d, const gchar *lang)
   JsonNode *root = json_parser_get_root (parser);
   JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonObject *notices = body != NULL && json_object_has_member (body, "notices")
-                            ? json_object_get_object_member (body, "notices") : NULL;
+                            ? json_object_get_object_member (body, "notices")
+                            : NULL;
   JsonObject *o = notices != NULL && json_object_has_member (notices, lang)
-                      ? json_object_get_object_member (notices, lang) : NULL;
+                      ? json_object_get_object_member (notices, lang)
+                      : NULL;
   if (o == NULL)
     return NULL;
   ShrRendered *r = g_new0 (ShrRendered, 1);
@@ -522,8 +528,8 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   /* One confirmation per (draft, approver, decision): a replayed reply
    * queues the same Message-ID, which the outbox takes once. */
   g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, approver, -1);
-  g_autofree gchar *message_id = g_strdup_printf ("confirm.%" G_GINT64_FORMAT ".%s.%.12s@%s", d->id, what, hash,
-                                                  n->domain);
+  g_autofree gchar *message_id
+      = g_strdup_printf ("confirm.%" G_GINT64_FORMAT ".%s.%.12s@%s", d->id, what, hash, n->domain);
   const gchar *to[] = { approver, NULL };
   return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
 }
@@ -590,7 +596,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
   for (gchar **r = n->recipients; *r != NULL; r++)
     add_addresses (to, *r);
   JsonObject *o = json_node_get_object (view);
-  JsonArray *owners = json_object_has_member (o, "owners") ? json_object_get_array_member (o, "owners") : NULL;
+  JsonArray *owners
+      = json_object_has_member (o, "owners") ? json_object_get_array_member (o, "owners") : NULL;
   for (guint i = 0; owners != NULL && i < json_array_get_length (owners); i++)
     {
       JsonObject *owner = json_array_get_object_element (owners, i);
@@ -599,7 +606,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
     }
   if (to->len == 0)
     {
-      g_warning ("draft %" G_GINT64_FORMAT " approved but [recipients] default and the asset owners are empty: "
+      g_warning ("draft %" G_GINT64_FORMAT
+                 " approved but [recipients] default and the asset owners are empty: "
                  "no notice to send",
                  t->draft_id);
       return TRUE;
@@ -621,7 +629,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
       if (strcmp (n->lang, "both") != 0 && strcmp (n->lang, langs[i].lang) != 0)
         continue;
       g_autoptr (ShrRendered) rendered = shown_notice (d, langs[i].lang);
-      if (rendered == NULL && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
+      if (rendered == NULL
+          && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
         return FALSE;
       g_autofree gchar *message_id = notice_message_id (n, d, langs[i].lang);
       g_autofree gchar *in_reply_to = earlier != NULL ? notice_message_id (n, earlier, langs[i].lang) : NULL;
@@ -655,14 +664,14 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
   g_return_val_if_fail (n != NULL && who != NULL && outcome != NULL, FALSE);
   /* From a shell there is no address to confirm to: the command prints. */
   ApprovedTxn t = { n, draft_id, NULL };
-  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_decided, &t,
-                             outcome, error);
+  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_decided,
+                             &t, outcome, error);
 }
 
 /* ---- replies in -------------------------------------------------------------------- */
 
-static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
-                                 GError **error);
+static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw,
+                                 const ShrReplyResult *result, GError **error);
 
 gboolean
 shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
@@ -702,7 +711,8 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
    * wrote in person (result.answer: never to strangers or auto-replies). */
   gboolean ok = TRUE;
   if (result.answer
-      && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING))
+      && (!result.decided || result.outcome == SHR_DECISION_REPLAY
+          || result.outcome == SHR_DECISION_NOT_PENDING))
     ok = explain_refused (n, reply, raw, &result, error);
   if (!ok)
     {
@@ -710,7 +720,8 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
       return FALSE;
     }
   g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)",
+                    result.message != NULL ? result.message : "",
                     shr_reply_verdict_to_string (result.verdict));
   shr_reply_result_clear (&result);
   return TRUE;
@@ -739,7 +750,8 @@ queue_note_to (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, co
 }
 
 static gboolean
-queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id,
+            GError **error)
 {
   return queue_note_to (n, draft_id, case_id, view, message_id, NULL, error);
 }
@@ -789,7 +801,8 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
   if (d != NULL)
     json_object_set_string_member (o, "status", d->status);
   const gchar *to[] = { t->to, NULL };
-  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to, error);
+  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to,
+                        error);
 }
 
 /* An approver's reply that decided nothing is answered with the reason
@@ -797,7 +810,8 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
  * again (delivered twice, or after a crash) gets no second answer, and
  * neither does one whose decision was recorded (it was confirmed). */
 static gboolean
-explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result, GError **error)
+explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
+                 GError **error)
 {
   gboolean decided_before = FALSE;
   if (!shr_store_decision_from_reply (n->store, reply->message_id, &decided_before, error))
@@ -836,7 +850,8 @@ reminder_txn (ShrStore *store, gpointer data, GError **error)
   if (g_strcmp0 (d->status, "pending") != 0 || d->reminded_at != 0 || d->token == NULL)
     return TRUE;
   g_autoptr (JsonNode) view = note_view (d, "reminder");
-  g_autofree gchar *message_id = g_strdup_printf ("remind.%" G_GINT64_FORMAT ".%s@%s", d->id, d->token, r->n->domain);
+  g_autofree gchar *message_id
+      = g_strdup_printf ("remind.%" G_GINT64_FORMAT ".%s@%s", d->id, d->token, r->n->domain);
   return queue_note (r->n, d->id, d->case_id, view, message_id, error)
          && shr_store_draft_set_reminded (store, d->id, r->now, error);
 }
@@ -882,7 +897,8 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
       const ShrOutboxFailure *f = g_ptr_array_index (report->failures, i);
       if (g_strcmp0 (f->kind, "report") == 0)
         continue;
-      g_autoptr (ShrStoreDraft) d = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
+      g_autoptr (ShrStoreDraft) d
+          = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
       g_autoptr (JsonNode) view = note_view (d, "failed");
       JsonObject *o = json_node_get_object (view);
       json_object_set_string_member (o, "recipient", f->recipient);
@@ -891,10 +907,10 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
       /* One report per draft, kind and recipient: the Japanese and the
        * English notice refused to one address make one report, not two. */
       g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
-      g_autofree gchar *message_id = f->draft_id > 0
-                                         ? g_strdup_printf ("failed.%" G_GINT64_FORMAT ".%s.%.12s@%s", f->draft_id,
-                                                            f->kind, hash, n->domain)
-                                         : g_strdup_printf ("failed.row%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
+      g_autofree gchar *message_id
+          = f->draft_id > 0 ? g_strdup_printf ("failed.%" G_GINT64_FORMAT ".%s.%.12s@%s", f->draft_id,
+                                               f->kind, hash, n->domain)
+                            : g_strdup_printf ("failed.row%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
@@ -1187,7 +1203,8 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
   if (!digest_if_due (n, now, &digest_error))
     g_warning ("digest: %s (will retry)", digest_error->message);
   ShrOutboxReport report = { 0 };
-  gboolean ok = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
+  gboolean ok
+      = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
   if (ok && report.last_error != NULL)
     g_warning ("outbox: %s (will retry)", report.last_error);
   if (ok && report.failures != NULL && report.failures->len > 0)

@@ -39,8 +39,8 @@ gboolean shr_notify_configured (GKeyFile *keyfile);
  * fetches the SMTP secret (no connection yet). Borrows @store, which must
  * outlive it. Errors: SHR_CONFIG_ERROR, SHR_SEND_ERROR_*,
  * SHR_APPROVE_ERROR_SECRET, G_FILE_ERROR (templates). */
-ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *config_path, const gchar *state_dir,
-                           GError **error);
+ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *config_path,
+                           const gchar *state_dir, GError **error);
 void shr_notify_free (ShrNotify *notify);
 
 /* [approval] approvers, bare addresses (transfer none). */

@@ -326,7 +326,8 @@ from_approver (ShrPipeline *p, const Headers *h)
   /* "Name <addr>" or "addr"; the whole address must be an approver's. */
   const gchar *lt = strrchr (h->from, '<');
   const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *addr = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (h->from);
+  g_autofree gchar *addr
+      = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (h->from);
   g_strstrip (addr);
   g_autofree gchar *lower = g_ascii_strdown (addr, -1);
   return g_strv_contains ((const gchar *const *)p->approvers, lower);
@@ -336,7 +337,8 @@ from_approver (ShrPipeline *p, const Headers *h)
 static gboolean
 says_reply (const gchar *subject)
 {
-  static const gchar *const prefixes[] = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
+  static const gchar *const prefixes[]
+      = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
   while (g_ascii_isspace (*subject))
     subject++;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
@@ -437,7 +439,7 @@ struct _ShrPrepared
   ShrRecord *record;
   ShrMatch *match;
   gchar *record_json;
-  gchar *match_json; /* only when a draft may be queued */
+  gchar *match_json;  /* only when a draft may be queued */
   gchar *digest_json; /* not applicable: the digest's item */
 };
 
@@ -495,7 +497,8 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       json_builder_set_member_name (b, "match");
       json_builder_add_value (b, shr_match_to_json (prep->match, prep->record));
       json_builder_set_member_name (b, "view");
-      json_builder_add_value (b, shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
+      json_builder_add_value (b,
+                              shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
       json_builder_end_object (b);
       g_autoptr (JsonNode) node = json_builder_get_root (b);
       prep->match_json = json_to_string (node, FALSE);
@@ -678,8 +681,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
     return FALSE;
 
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
-      && !queue_case_draft (store, r, record->title, prep->match_json, grade_rank (grade) > grade_rank (old_grade),
-                            error))
+      && !queue_case_draft (store, r, record->title, prep->match_json,
+                            grade_rank (grade) > grade_rank (old_grade), error))
     return FALSE;
   if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
     return FALSE;

@@ -19,12 +19,12 @@ typedef struct
   const ShrMessage *message;
   const ShrLexicon *lexicon;
   ShrRecord *record;
-  const gchar *subject;     /* original subject, list tags and Fwd: removed */
-  const gchar *from;        /* original sender, "" when unknown */
-  const gchar *body;        /* original advisory text */
-  gchar *head;              /* first lines of the body, for detection */
-  gchar *ids;               /* subject and head: where advisory ids stand */
-  gchar *ids_lower;         /* the same, ASCII letters lower-cased */
+  const gchar *subject; /* original subject, list tags and Fwd: removed */
+  const gchar *from;    /* original sender, "" when unknown */
+  const gchar *body;    /* original advisory text */
+  gchar *head;          /* first lines of the body, for detection */
+  gchar *ids;           /* subject and head: where advisory ids stand */
+  gchar *ids_lower;     /* the same, ASCII letters lower-cased */
   /* Set by a recogniser whose layout names the affected packages exactly:
    * the generic product scan is then not run. */
   gboolean products_exact;

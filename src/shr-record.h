@@ -22,10 +22,10 @@ typedef enum
 
 typedef struct
 {
-  gchar *id;          /* "CVE-2024-3400" */
-  gdouble cvss;       /* < 0 when the text gives no score */
-  gchar *vector;      /* "CVSS:3.1/AV:N/..." or NULL */
-  gchar *severity;    /* critical|high|medium|low or NULL */
+  gchar *id;       /* "CVE-2024-3400" */
+  gdouble cvss;    /* < 0 when the text gives no score */
+  gchar *vector;   /* "CVSS:3.1/AV:N/..." or NULL */
+  gchar *severity; /* critical|high|medium|low or NULL */
 } ShrCve;
 
 /* What the text says of one release train (or of the whole product when
@@ -35,18 +35,18 @@ typedef struct
  * every version. */
 typedef struct
 {
-  gchar *train;         /* "7.4", "10.2", "22.04" (a distribution release), or NULL */
+  gchar *train; /* "7.4", "10.2", "22.04" (a distribution release), or NULL */
   gchar *introduced;
   gchar *last_affected;
   gchar *fixed;
-  gboolean unaffected;  /* the text says this train is not affected */
-  gchar *text;          /* the words it was read from */
+  gboolean unaffected; /* the text says this train is not affected */
+  gchar *text;         /* the words it was read from */
 } ShrProductRange;
 
 typedef struct
 {
-  gchar *vendor;      /* canonical vendor name, or NULL */
-  gchar *product;     /* canonical product name */
+  gchar *vendor;       /* canonical vendor name, or NULL */
+  gchar *product;      /* canonical product name */
   GPtrArray *affected; /* (element-type utf8) version phrases as written */
   GPtrArray *fixed;    /* (element-type utf8) versions given as fixed */
   GPtrArray *ranges;   /* (element-type ShrProductRange) per train */
@@ -65,25 +65,25 @@ typedef struct
 {
   gchar *id;
 
-  gchar *source_kind;   /* dsa|usn|rhsa|cisa|jpcert|ipa|jvn|msrc|psirt|news|other */
+  gchar *source_kind; /* dsa|usn|rhsa|cisa|jpcert|ipa|jvn|msrc|psirt|news|other */
   gchar *source_name;
   gchar *advisory_id;
   gchar *source_url;
 
-  gchar *message_id;    /* of the original advisory mail when recovered */
-  gchar *date;          /* ISO 8601 */
+  gchar *message_id; /* of the original advisory mail when recovered */
+  gchar *date;       /* ISO 8601 */
   gchar *from;
-  gchar *forwarded_by;  /* NULL when the mail came straight from the source */
+  gchar *forwarded_by; /* NULL when the mail came straight from the source */
 
-  gchar *lang;          /* en|ja */
+  gchar *lang; /* en|ja */
   gchar *title;
   gchar *summary;
-  gchar *category;      /* vulnerability|campaign|incident|patch|information */
+  gchar *category; /* vulnerability|campaign|incident|patch|information */
 
-  GPtrArray *cves;      /* (element-type ShrCve) sorted by id, unique */
-  gdouble cvss_max;     /* < 0 when unknown */
-  gchar *severity;      /* critical|high|medium|low or NULL */
-  GPtrArray *products;  /* (element-type ShrProduct) */
+  GPtrArray *cves;     /* (element-type ShrCve) sorted by id, unique */
+  gdouble cvss_max;    /* < 0 when unknown */
+  gchar *severity;     /* critical|high|medium|low or NULL */
+  GPtrArray *products; /* (element-type ShrProduct) */
 
   ShrTristate exploited;
   gchar *exploited_evidence;
@@ -95,8 +95,8 @@ typedef struct
   GPtrArray *mitigations;   /* (element-type utf8) */
   GPtrArray *references;    /* (element-type utf8) URLs */
 
-  GHashTable *evidence;     /* field name -> sentence (both utf8, owned) */
-  GPtrArray *warnings;      /* (element-type utf8) what could not be read */
+  GHashTable *evidence; /* field name -> sentence (both utf8, owned) */
+  GPtrArray *warnings;  /* (element-type utf8) what could not be read */
 } ShrRecord;
 
 ShrCve *shr_cve_new (const gchar *id);
@@ -123,18 +123,15 @@ ShrCve *shr_record_find_cve (const ShrRecord *record, const gchar *id);
 
 /* Returns the product with the same (vendor, product), adding it if new
  * (borrowed pointer), or NULL past SHR_MAX_PRODUCTS. */
-ShrProduct *shr_record_add_product (ShrRecord *record, const gchar *vendor,
-                                    const gchar *product);
+ShrProduct *shr_record_add_product (ShrRecord *record, const gchar *vendor, const gchar *product);
 
 /* Adds @value to a string array unless an equal string is already there. */
 gboolean shr_strv_add_unique (GPtrArray *array, const gchar *value);
 
 /* Keeps the first sentence given for @field; cut to SHR_MAX_EVIDENCE_BYTES. */
-void shr_record_set_evidence (ShrRecord *record, const gchar *field,
-                              const gchar *sentence);
+void shr_record_set_evidence (ShrRecord *record, const gchar *field, const gchar *sentence);
 
-void shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
-  G_GNUC_PRINTF (2, 3);
+void shr_record_add_warning (ShrRecord *record, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Sorts CVEs by id, recomputes cvss_max and severity from the CVEs where
  * the text gave none for the whole advisory, and computes the id. */

@@ -27,7 +27,8 @@ shr_render_default_dir (void)
   if (g_once_init_enter (&dir))
     {
       const gchar *env = g_getenv ("SHIRASE_TEMPLATEDIR");
-      gchar *d = env != NULL && *env != '\0' ? g_strdup (env) : g_build_filename (SHR_DATADIR, "templates", NULL);
+      gchar *d
+          = env != NULL && *env != '\0' ? g_strdup (env) : g_build_filename (SHR_DATADIR, "templates", NULL);
       g_once_init_leave (&dir, d);
     }
   return dir;
@@ -55,13 +56,14 @@ shr_renderer_new (const gchar *dir, GError **error)
   g_autofree gchar *probe = g_build_filename (dir, "notice-ja.txt", NULL);
   if (!g_file_test (probe, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: not a template directory (no notice-ja.txt)", dir);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: not a template directory (no notice-ja.txt)",
+                   dir);
       return NULL;
     }
   ShrRenderer *r = g_new0 (ShrRenderer, 1);
   r->dir = g_strdup (dir);
-  r->templates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) shr_mustache_template_unref);
+  r->templates
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)shr_mustache_template_unref);
   r->partials = shr_mustache_partials_new_for_dir (dir);
   return r;
 }
@@ -151,7 +153,8 @@ shr_renderer_notice (ShrRenderer *r, JsonNode *view, ShrRenderLang lang, GError 
   g_autofree gchar *html_name = g_strdup_printf ("notice-%s.html", suffix[lang]);
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);
   JsonObject *o = json_node_get_object (view);
-  out->subject = g_strdup (json_object_get_string_member (o, lang == SHR_RENDER_LANG_EN ? "subject_en" : "subject_ja"));
+  out->subject = g_strdup (
+      json_object_get_string_member (o, lang == SHR_RENDER_LANG_EN ? "subject_en" : "subject_ja"));
   out->text = shr_renderer_render (r, text_name, view, error);
   if (out->text == NULL)
     return NULL;

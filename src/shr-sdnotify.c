@@ -16,7 +16,8 @@ shr_sd_notify (const gchar *state)
 {
   g_return_val_if_fail (state != NULL, FALSE);
   const gchar *path = g_getenv ("NOTIFY_SOCKET");
-  if (path == NULL || (path[0] != '/' && path[0] != '@') || strlen (path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
+  if (path == NULL || (path[0] != '/' && path[0] != '@')
+      || strlen (path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
     return FALSE;
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   gsize len = strlen (path);

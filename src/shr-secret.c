@@ -105,10 +105,10 @@ shr_secret_from_command (const gchar *group, const gchar *key, const gchar *comm
       /* The command's stderr is its own diagnostic; its stdout (the
        * secret) is never shown. */
       g_strstrip (err);
-      const gchar *why = *err != '\0'                   ? err
-                         : !exited_ok                    ? "it exited with an error"
-                         : len > SHR_MAX_SECRET_BYTES    ? "it printed too much"
-                                                         : "it printed nothing";
+      const gchar *why = *err != '\0'                 ? err
+                         : !exited_ok                 ? "it exited with an error"
+                         : len > SHR_MAX_SECRET_BYTES ? "it printed too much"
+                                                      : "it printed nothing";
       g_set_error (error, domain, code, "[%s] %s failed: %s", group, key, why);
       return NULL;
     }

@@ -34,7 +34,6 @@
 #define SHR_RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLLOWFAILS
 #endif
 
-
 typedef enum
 {
   PHASE_OTHER,
@@ -532,7 +531,8 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   if (config->password != NULL)
     s->secret = g_strdup (config->password);
   else if (config->password_file != NULL)
-    s->secret = shr_secret_from_file ("smtp", config->password_file, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, error);
+    s->secret = shr_secret_from_file ("smtp", config->password_file, SHR_SEND_ERROR,
+                                      SHR_SEND_ERROR_CREDENTIALS, error);
   else if (config->password_command != NULL)
     s->secret = shr_secret_from_command ("smtp", "password_command", config->password_command, SHR_SEND_ERROR,
                                          SHR_SEND_ERROR_CREDENTIALS, error);
@@ -560,8 +560,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   /* A stalled transfer (server gone silent mid-DATA) ends too. */
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, timeout);
-  curl_easy_setopt (c, CURLOPT_USE_SSL,
-                    clear_text ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+  curl_easy_setopt (c, CURLOPT_USE_SSL, clear_text ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
   /* GnuTLS would load the whole CA directory on each new connection
    * (25 ms CPU); the CA file alone is enough. */
   curl_easy_setopt (c, CURLOPT_CAPATH, NULL);
@@ -788,14 +787,14 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *con
       else if (s->mail_code >= 400)
         {
           code = outcome_of_code (s->mail_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
-                                                                     : SHR_SEND_ERROR_TEMPORARY;
+                                                                      : SHR_SEND_ERROR_TEMPORARY;
           reply = s->mail_reply;
           why = g_strdup_printf ("%s refused MAIL FROM:<%s>: %s", s->url, from, reply);
         }
       else if (s->data_code >= 400)
         {
           code = outcome_of_code (s->data_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
-                                                                     : SHR_SEND_ERROR_TEMPORARY;
+                                                                      : SHR_SEND_ERROR_TEMPORARY;
           reply = s->data_reply;
           why = g_strdup_printf ("%s refused DATA: %s", s->url, reply);
         }

@@ -14,13 +14,13 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gchar *kind;   /* psirt | other */
-  gchar *name;   /* "Fortinet PSIRT", "Amazon Linux" */
-  gchar *vendor; /* "Fortinet", "Amazon" */
-  GRegex *id;    /* group 1 (or the first group that matched): the id; NULL when none */
+  gchar *kind;              /* psirt | other */
+  gchar *name;              /* "Fortinet PSIRT", "Amazon Linux" */
+  gchar *vendor;            /* "Fortinet", "Amazon" */
+  GRegex *id;               /* group 1 (or the first group that matched): the id; NULL when none */
   gboolean id_needs_sender; /* the id alone is too plain to name the source */
-  GRegex *from;  /* NULL when none */
-  GRegex *release; /* a distribution's release; NULL for a PSIRT */
+  GRegex *from;             /* NULL when none */
+  GRegex *release;          /* a distribution's release; NULL for a PSIRT */
   GRegex *url;
 } ShrSource;
 

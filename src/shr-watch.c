@@ -185,7 +185,8 @@ shr_watch_config_read (GKeyFile *kf, const gchar *config_dir, const gchar **bad_
   c->oauth2_token_command = get_string (kf, "oauth2_token_command", NULL);
   /* Where several are given, the second is the one at fault. */
   const gchar *const keys[] = { "password", "password_file", "password_command", "oauth2_token_command" };
-  const gchar *const values[] = { c->password, c->password_file, c->password_command, c->oauth2_token_command };
+  const gchar *const values[]
+      = { c->password, c->password_file, c->password_command, c->oauth2_token_command };
   guint sources = 0;
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     if (values[i] != NULL && ++sources == 2)
@@ -242,8 +243,8 @@ get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
   if (c->oauth2_token_command != NULL)
     {
       *is_token = TRUE;
-      return shr_secret_from_command ("imap", "oauth2_token_command", c->oauth2_token_command, SHR_WATCH_ERROR,
-                                      SHR_WATCH_ERROR_AUTH, error);
+      return shr_secret_from_command ("imap", "oauth2_token_command", c->oauth2_token_command,
+                                      SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, error);
     }
   return shr_secret_from_file ("imap", c->password_file, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, error);
 }
@@ -827,8 +828,8 @@ move_uids (ShrWatch *w, GArray *uids, const gchar *dest, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  g_message ("IMAP: %u of %u messages were moved away meanwhile; moving the rest to %s", uids->len - left->len,
-             uids->len, dest);
+  g_message ("IMAP: %u of %u messages were moved away meanwhile; moving the rest to %s",
+             uids->len - left->len, uids->len, dest);
   return move_uids_once (w, left, dest, error);
 }
 
@@ -1254,7 +1255,8 @@ shr_watch_fetch_by_message_id (ShrWatch *w, const gchar *message_id, const gchar
           set_command_error (w, error, r, what);
           return FALSE;
         }
-      struct mailimap_search_key *key = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (wanted));
+      struct mailimap_search_key *key
+          = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (wanted));
       clist *found = NULL;
       r = mailimap_uid_search (w->imap, NULL, key, &found);
       mailimap_search_key_free (key);
@@ -1290,7 +1292,8 @@ shr_watch_fetch_by_message_id (ShrWatch *w, const gchar *message_id, const gchar
           return TRUE;
         }
     }
-  g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL, "no message with Message-ID %s in %s, %s or %s",
-               wanted, c->done_folder, c->failed_folder, c->folder);
+  g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL,
+               "no message with Message-ID %s in %s, %s or %s", wanted, c->done_folder, c->failed_folder,
+               c->folder);
   return FALSE;
 }

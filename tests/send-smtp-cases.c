@@ -503,7 +503,8 @@ typedef struct
 /* on_approved: the Japanese and English notices to the administrators,
  * queued in the transaction that approves. */
 static gboolean
-queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data,
+               GError **error)
 {
   Notices *n = data;
   (void)reason;

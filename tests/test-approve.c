@@ -412,7 +412,8 @@ test_verify_automatic (void)
   /* The advisory's title after our tag is not the client's: a product
    * named "Absence Manager" is no out-of-office. */
   g_autoptr (ShrReply) title = good_reply ();
-  shr_reply_add_header (title, "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
+  shr_reply_add_header (title, "Subject",
+                        "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
   ASSERT_VERDICT (check (title, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* Auto-Submitted: no is a person. */
   g_autoptr (ShrReply) r = good_reply ();
@@ -563,7 +564,8 @@ typedef struct
 } Queue;
 
 static gboolean
-queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data,
+               GError **error)
 {
   Queue *q = data;
   (void)reason;
@@ -688,8 +690,8 @@ test_decide_withdraw (Fixture *f, gconstpointer data)
   ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "w1@x", 2, &q),
                   SHR_DECISION_RECORDED);
   ShrDecisionOutcome o;
-  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product", "w2@x", 2,
-                                     queue_notices, &q, &o, &error));
+  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product",
+                                     "w2@x", 2, queue_notices, &q, &o, &error));
   g_assert_no_error (error);
   ASSERT_OUTCOME (o, SHR_DECISION_REJECTED);
   g_autofree gchar *st = draft_status (store, d);

@@ -22,11 +22,13 @@ test_find (void)
 {
   g_autoptr (ShrBuilds) b = load ();
   gboolean later = FALSE;
-  g_assert_cmpstr (shr_builds_find (b, "Exchange Server", "Exchange Server 2019 CU15 SU3", &later), ==, "15.2.1748.10");
+  g_assert_cmpstr (shr_builds_find (b, "Exchange Server", "Exchange Server 2019 CU15 SU3", &later), ==,
+                   "15.2.1748.10");
   g_assert_true (later);
   g_assert_cmpstr (shr_builds_find (b, "Exchange Server", "2019 CU14", &later), ==, "15.2.1544.4");
   g_assert_false (later);
-  g_assert_cmpstr (shr_builds_find (b, "Exchange Server", "Subscription Edition RTM SU2", &later), ==, "15.2.2562.17");
+  g_assert_cmpstr (shr_builds_find (b, "Exchange Server", "Subscription Edition RTM SU2", &later), ==,
+                   "15.2.2562.17");
   g_assert_true (later);
   /* "CU1" is not found inside "CU15", and other products have no releases. */
   g_assert_null (shr_builds_find (b, "Exchange Server", "2019 CU1", NULL));
@@ -46,8 +48,10 @@ test_affected (void)
   g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.1748.10"), ==, SHR_TRISTATE_TRUE);
   g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.2562.17"), ==, SHR_TRISTATE_TRUE);
   /* Some update on the fixed line, which the table cannot name: unknown. */
-  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.1748.30"), ==, SHR_TRISTATE_UNKNOWN);
-  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.3001.1"), ==, SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.1748.30"), ==,
+                   SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "15.2.3001.1"), ==,
+                   SHR_TRISTATE_UNKNOWN);
 
   g_autoptr (GPtrArray) cu = g_ptr_array_new ();
   g_ptr_array_add (cu, "Exchange Server 2019 CU15");
@@ -59,8 +63,10 @@ test_affected (void)
   /* No release named, or a version that is no build: no opinion. */
   g_autoptr (GPtrArray) plain = g_ptr_array_new ();
   g_ptr_array_add (plain, "10.2.14-h1");
-  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", plain, "15.2.1544.4"), ==, SHR_TRISTATE_UNKNOWN);
-  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "not a build"), ==, SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", plain, "15.2.1544.4"), ==,
+                   SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpint (shr_builds_affected (b, "Exchange Server", fixed, "not a build"), ==,
+                   SHR_TRISTATE_UNKNOWN);
 }
 
 static void

@@ -364,12 +364,12 @@ test_imap_rules (Fixture *f, gconstpointer data)
 
   /* What the stages accept, the loader accepts: a relative password file
    * next to the config, a command through the shell, loopback in clear. */
-  g_autofree gchar *ok = test_write_file (
-      f->dir, "ok.conf",
-      ORG "[imap]\nhost = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n"
-          "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = S <s@example.test>\n"
-          "user = u\npassword_command = printf '%s\\n' \"$HOME\" | head -1\n",
-      0600);
+  g_autofree gchar *ok
+      = test_write_file (f->dir, "ok.conf",
+                         ORG "[imap]\nhost = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n"
+                             "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = S <s@example.test>\n"
+                             "user = u\npassword_command = printf '%s\\n' \"$HOME\" | head -1\n",
+                         0600);
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
   g_assert_no_error (error);
@@ -382,16 +382,17 @@ test_smtp_rules (Fixture *f, gconstpointer data)
                 SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
                 "localhost), not mail.example.test; use starttls or tls");
-  expect_error (f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600,
-                SHR_CONFIG_ERROR_INVALID_VALUE,
-                "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "
-                "starttls and none need smtp://)");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "
+      "starttls and none need smtp://)");
   expect_error (f, ORG "[smtp]\nurl = http://mail.example.test\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:4: [smtp] url: \"http://mail.example.test\" is not smtp:// or smtps://");
   g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
-  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = pw\npassword = x\n",
-                0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                "%s:7: [smtp] give only one of password, password_file, password_command, oauth2_token_command");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = pw\npassword = x\n", 0600,
+      SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:7: [smtp] give only one of password, password_file, password_command, oauth2_token_command");
   expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\npassword_file = pw\n", 0600,
                 SHR_CONFIG_ERROR_INVALID_VALUE, "%s:3: [smtp] user: missing (a password or token is set)");
   g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "", 0600);
@@ -407,9 +408,10 @@ test_approval_rules (Fixture *f, gconstpointer data)
 {
   expect_error (f, ORG "[approval]\napprovers = a@example.test\n", 0600, SHR_CONFIG_ERROR_MISSING_KEY,
                 "%s:3: [approval]: drafts go out by mail, but there is no [smtp] group");
-  expect_error (f, ORG "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\n[approval]\napprovers = a@example.test\n",
-                0600, SHR_CONFIG_ERROR_MISSING_KEY,
-                "%s:3: [smtp] from: an address is needed to send drafts and notices");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\n[approval]\napprovers = a@example.test\n",
+      0600, SHR_CONFIG_ERROR_MISSING_KEY,
+      "%s:3: [smtp] from: an address is needed to send drafts and notices");
   expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\nquorum = 3\n", 0600,
                 SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:9: [approval] quorum: 3 approvals are needed, but approvers lists 2");
@@ -417,14 +419,16 @@ test_approval_rules (Fixture *f, gconstpointer data)
                 SHR_CONFIG_ERROR_MISSING_KEY,
                 "%s:9: [approval] require_auth_results: needs trusted_authserv_id (the authserv-id your "
                 "receiving server writes in Authentication-Results), else no reply would count");
-  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test\ntrusted_authserv_id = mx.example.test\n",
+  expect_error (f,
+                ORG SMTP_OK "[approval]\napprovers = a@example.test\ntrusted_authserv_id = mx.example.test\n",
                 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:9: [approval] trusted_authserv_id: has no effect unless require_auth_results = true");
-  g_autofree gchar *ok = test_write_file (f->dir, "ok.conf",
-                                          ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\n"
-                                                      "quorum = 2\nrequire_auth_results = true\n"
-                                                      "trusted_authserv_id = mx.example.test\n",
-                                          0600);
+  g_autofree gchar *ok
+      = test_write_file (f->dir, "ok.conf",
+                         ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\n"
+                                     "quorum = 2\nrequire_auth_results = true\n"
+                                     "trusted_authserv_id = mx.example.test\n",
+                         0600);
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
   g_assert_no_error (error);
@@ -488,15 +492,16 @@ test_documented (Fixture *f, gconstpointer data)
       g_auto (GStrv) gk = g_strsplit (keys[i], " ", 2);
       const gchar *group = gk[0], *key = gk[1];
       g_autofree gchar *head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\[asset [^]]+\\]$")
-                                                                : g_strdup_printf ("^\\[%s\\]$", group);
+                                                               : g_strdup_printf ("^\\[%s\\]$", group);
       g_autofree gchar *in_example = section_of (example, head, "^\\[");
       g_assert_nonnull (in_example);
       g_autofree gchar *key_re = g_strdup_printf ("^#?%s = ", key);
       if (!g_regex_match_simple (key_re, in_example, G_REGEX_MULTILINE, 0))
         g_error ("config/shirase.conf.example: no \"%s = \" line in [%s]", key, group);
 
-      g_autofree gchar *man_head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\.SS \\[asset NAME\\]$")
-                                                                    : g_strdup_printf ("^\\.SS \\[%s\\]$", group);
+      g_autofree gchar *man_head = g_strcmp0 (group, "asset") == 0
+                                       ? g_strdup ("^\\.SS \\[asset NAME\\]$")
+                                       : g_strdup_printf ("^\\.SS \\[%s\\]$", group);
       g_autofree gchar *in_man = section_of (man, man_head, "^\\.S[SH] ");
       g_assert_nonnull (in_man);
       g_autofree gchar *man_re = g_strdup_printf ("^\\.T[PQ]\\n\\.BR? %s( |$)", key);

@@ -14,8 +14,8 @@ dir_of_fixtures (void)
 {
   static gchar *dir;
   if (dir == NULL)
-    dir = g_build_filename (g_getenv ("SHR_TOP_SRCDIR") ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR,
-                            "tests", "data", "mail", NULL);
+    dir = g_build_filename (g_getenv ("SHR_TOP_SRCDIR") ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR, "tests",
+                            "data", "mail", NULL);
   return dir;
 }
 
@@ -71,7 +71,8 @@ test_everyday_words (void)
     const gchar *mail;
     const gchar *products;
   } cases[] = {
-    { "Subject: Notice from our office\n\nOur office in Tokyo runs an HTTP server. Teams of engineers work at "
+    { "Subject: Notice from our office\n\nOur office in Tokyo runs an HTTP server. Teams of engineers work "
+      "at "
       "the edge of the network. Commerce and the Sentry service. CVE-2026-1111.\n",
       "" },
     { "Subject: Microsoft fixes flaws\n\nMicrosoft released updates for Office, Edge and Teams. "
@@ -88,8 +89,8 @@ test_everyday_words (void)
   g_assert_nonnull (lexicon);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *raw = g_strdup_printf ("From: a@example.test\nMessage-ID: <e%u@example.test>\n%s", i,
-                                               cases[i].mail);
+      g_autofree gchar *raw
+          = g_strdup_printf ("From: a@example.test\nMessage-ID: <e%u@example.test>\n%s", i, cases[i].mail);
       g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
       g_autoptr (GError) error = NULL;
       g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
@@ -97,7 +98,8 @@ test_everyday_words (void)
       g_autoptr (ShrRecord) r = shr_extract_message (m, lexicon);
       g_autoptr (GString) got = g_string_new (NULL);
       for (guint j = 0; j < r->products->len; j++)
-        g_string_append_printf (got, "%s%s", j > 0 ? "," : "", ((ShrProduct *)r->products->pdata[j])->product);
+        g_string_append_printf (got, "%s%s", j > 0 ? "," : "",
+                                ((ShrProduct *)r->products->pdata[j])->product);
       g_assert_cmpstr (got->str, ==, cases[i].products);
     }
 }
@@ -109,9 +111,10 @@ static ShrRecord *
 extract_text (const gchar *subject, const gchar *body)
 {
   static guint serial;
-  g_autofree gchar *raw = g_strdup_printf ("From: Example Sender <news@example.test>\nMessage-ID: <x%u@example.test>\n"
-                                           "Subject: %s\nContent-Type: text/plain; charset=utf-8\n\n%s\n",
-                                           serial++, subject, body);
+  g_autofree gchar *raw
+      = g_strdup_printf ("From: Example Sender <news@example.test>\nMessage-ID: <x%u@example.test>\n"
+                         "Subject: %s\nContent-Type: text/plain; charset=utf-8\n\n%s\n",
+                         serial++, subject, body);
   g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
@@ -135,7 +138,8 @@ test_exploitation_forms (void)
     { "We are aware of limited, targeted attacks against customers.", SHR_TRISTATE_TRUE },
     { "The group has actively been exploiting Example Horizon servers since March.", SHR_TRISTATE_TRUE },
     { "The actor rapidly weaponized N-day vulnerabilities in enterprise applications.", SHR_TRISTATE_TRUE },
-    { "The crew typically gains entry by exploiting vulnerabilities in unpatched web servers.", SHR_TRISTATE_TRUE },
+    { "The crew typically gains entry by exploiting vulnerabilities in unpatched web servers.",
+      SHR_TRISTATE_TRUE },
     { "Example Networks is aware of customers experiencing this denial of service.", SHR_TRISTATE_TRUE },
     { "The bug is under active exploitation, according to the agency.", SHR_TRISTATE_TRUE },
     { "エグザンプル社は本脆弱性の悪用を確認しています。", SHR_TRISTATE_TRUE },
@@ -144,7 +148,8 @@ test_exploitation_forms (void)
     { "ルーターの脆弱性 (CVE-2026-1000) を悪用した攻撃について注意喚起が出された。", SHR_TRISTATE_TRUE },
     { "この脆弱性はランサムウェア攻撃に積極的に使われている。", SHR_TRISTATE_TRUE },
     /* Hedged, by a vendor or a CERT: still a report, the hedge kept. */
-    { "Example Corp is aware of a report that this issue may have been actively exploited.", SHR_TRISTATE_TRUE },
+    { "Example Corp is aware of a report that this issue may have been actively exploited.",
+      SHR_TRISTATE_TRUE },
     { "We found evidence suggesting that the vulnerability was likely abused.", SHR_TRISTATE_TRUE },
     { "攻撃者は同社製 VPN 装置の脆弱性を悪用して侵入した可能性が極めて高い。", SHR_TRISTATE_TRUE },
     /* Denied. */
@@ -161,7 +166,8 @@ test_exploitation_forms (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (ShrRecord) r = extract_text ("Example Gateway vulnerability CVE-2026-1000", cases[i].sentence);
+      g_autoptr (ShrRecord) r
+          = extract_text ("Example Gateway vulnerability CVE-2026-1000", cases[i].sentence);
       if (r->exploited != cases[i].expected)
         g_error ("\"%s\": exploited %d, expected %d", cases[i].sentence, r->exploited, cases[i].expected);
       if (cases[i].expected != SHR_TRISTATE_UNKNOWN)
@@ -183,9 +189,10 @@ test_severity_forms (void)
   } cases[] = {
     { "Advisory for Example Gateway", "Severity: Critical\nCVSSv3 Score: 9.8\n", "critical", 9.8 },
     { "Advisory for Example Gateway", "Severity        High\nCVSSv3 Score    8.1\n", "high", 8.1 },
-    { "ELSA-2026-0001 Important: Example Linux 9 foo security update", "Related CVEs: CVE-2026-1001\n", "high", -1 },
-    { "Example Corp fixes Example Mail", "Example Corp rated the flaw Important with a CVSS score of 8.1.\n", "high",
-      8.1 },
+    { "ELSA-2026-0001 Important: Example Linux 9 foo security update", "Related CVEs: CVE-2026-1001\n",
+      "high", -1 },
+    { "Example Corp fixes Example Mail", "Example Corp rated the flaw Important with a CVSS score of 8.1.\n",
+      "high", 8.1 },
     { "Example Gateway", "Impact: moderate\n", "medium", -1 },
     { "Example Gateway", "A flaw with a CVSSv3.1 score of 9.8 was fixed.\n", NULL, 9.8 },
     { "Example Gateway", "Base Score: 7.5 HIGH\n", "high", 7.5 },
@@ -261,7 +268,7 @@ check_fixture (gconstpointer data)
   JsonArray *cves = json_object_get_array_member (expect, "cves");
   g_assert_cmpuint (r->cves->len, ==, json_array_get_length (cves));
   for (guint i = 0; i < json_array_get_length (cves); i++)
-    g_assert_cmpstr (((ShrCve *) g_ptr_array_index (r->cves, i))->id, ==,
+    g_assert_cmpstr (((ShrCve *)g_ptr_array_index (r->cves, i))->id, ==,
                      json_array_get_string_element (cves, i));
 
   /* Title: the advisory's own, allowing for punctuation and list tags. */
@@ -278,8 +285,9 @@ check_fixture (gconstpointer data)
   g_assert_cmpstr (r->severity, ==, member_string (expect, "severity"));
 
   JsonNode *exploited = json_object_get_member (expect, "exploited");
-  ShrTristate want = JSON_NODE_HOLDS_NULL (exploited) ? SHR_TRISTATE_UNKNOWN
-                     : json_node_get_boolean (exploited) ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
+  ShrTristate want = JSON_NODE_HOLDS_NULL (exploited)    ? SHR_TRISTATE_UNKNOWN
+                     : json_node_get_boolean (exploited) ? SHR_TRISTATE_TRUE
+                                                         : SHR_TRISTATE_FALSE;
   g_assert_cmpint (r->exploited, ==, want);
   if (want != SHR_TRISTATE_UNKNOWN)
     g_assert_nonnull (r->exploited_evidence);
@@ -313,7 +321,8 @@ check_fixture (gconstpointer data)
         {
           ShrProduct *p = g_ptr_array_index (r->products, j);
           if (related (p->product, wrong))
-            g_test_message ("product \"%s %s\" is not in this advisory", p->vendor ? p->vendor : "", p->product);
+            g_test_message ("product \"%s %s\" is not in this advisory", p->vendor ? p->vendor : "",
+                            p->product);
           g_assert_false (related (p->product, wrong));
         }
     }
@@ -370,7 +379,7 @@ main (int argc, char **argv)
   while ((entry = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (entry, ".eml"))
       g_ptr_array_add (names, g_strdup (entry));
-  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  g_ptr_array_sort (names, (GCompareFunc)g_ascii_strcasecmp);
   for (guint i = 0; i < names->len; i++)
     {
       const gchar *name = g_ptr_array_index (names, i);
@@ -381,7 +390,8 @@ main (int argc, char **argv)
       g_autofree gchar *kind = NULL;
       /* Group the cases by source kind and variant in their names. */
       const gchar *k = strstr (contents, "\"kind\"");
-      kind = k ? g_strndup (strchr (k + 6, '"') + 1, strcspn (strchr (k + 6, '"') + 1, "\"")) : g_strdup ("unknown");
+      kind = k ? g_strndup (strchr (k + 6, '"') + 1, strcspn (strchr (k + 6, '"') + 1, "\""))
+               : g_strdup ("unknown");
       g_autofree gchar *path = g_strdup_printf ("/extract/%s/%s", kind, base);
       g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
     }

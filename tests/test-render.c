@@ -122,7 +122,8 @@ assert_golden (const gchar *text, const gchar *expected_name)
       guint i = 0;
       while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
         i++;
-      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name, i + 1);
+      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name,
+                      i + 1);
       g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
       g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
       g_test_fail ();
@@ -157,14 +158,14 @@ line_after (const gchar *text, const gchar *label)
   g_assert_nonnull (p);
   p += strlen (label);
   const gchar *e = strchr (p, '\n');
-  return g_strndup (p, e != NULL ? (gsize) (e - p) : strlen (p));
+  return g_strndup (p, e != NULL ? (gsize)(e - p) : strlen (p));
 }
 
 /* "A", "B", "C" or "静観"/"No action": the grade a string starts with. */
 static gchar *
 grade_word (const gchar *s)
 {
-  if ((s[0] == 'A' || s[0] == 'B' || s[0] == 'C') && (s[1] == ' ' || s[1] == '\0' || (guchar) s[1] >= 0x80))
+  if ((s[0] == 'A' || s[0] == 'B' || s[0] == 'C') && (s[1] == ' ' || s[1] == '\0' || (guchar)s[1] >= 0x80))
     return g_strndup (s, 1);
   if (g_str_has_prefix (s, "静観"))
     return g_strdup ("none");
@@ -213,8 +214,8 @@ assert_consistent (Fixture *f, const ShrRecord *r)
   /* The HTML badge and the Subject say the same. */
   if (m->grade != SHR_GRADE_NONE)
     {
-      g_autofree gchar *tag = g_strdup_printf ("【%s・%s %s】", m->verdict == SHR_VERDICT_APPLICABLE ? "要対応" : "要確認",
-                                               expected, label_ja);
+      g_autofree gchar *tag = g_strdup_printf (
+          "【%s・%s %s】", m->verdict == SHR_VERDICT_APPLICABLE ? "要対応" : "要確認", expected, label_ja);
       g_assert_true (g_str_has_prefix (both->subject, tag));
       g_autofree gchar *badge = g_strdup_printf (">%s %s</td>", expected, label_ja);
       g_assert_nonnull (strstr (both->html, badge));
@@ -385,8 +386,9 @@ test_draft (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrRendered) d = shr_renderer_draft (f->renderer, view, "K7Q2M9F3XA", "draft-1", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (d->subject, ==,
-                   "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)");
+  g_assert_cmpstr (
+      d->subject, ==,
+      "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)");
   g_assert_nonnull (strstr (d->text, "  承認 (approve)"));
   g_assert_nonnull (strstr (d->text, "  却下 理由 (reject REASON)"));
   g_assert_nonnull (strstr (d->text, "  保留 (hold)"));
@@ -495,10 +497,11 @@ test_templates_dir (Fixture *f, gconstpointer data)
   g_assert_nonnull (tmp);
   g_autofree gchar *tdir = g_build_filename (tmp, "mytemplates", NULL);
   g_assert_cmpint (g_mkdir (tdir, 0700), ==, 0);
-  g_autofree gchar *t1 = test_write_file (tdir, "notice-ja.txt", "独自の文面: {{> grade-ja}} {{title}}\n", 0600);
+  g_autofree gchar *t1
+      = test_write_file (tdir, "notice-ja.txt", "独自の文面: {{> grade-ja}} {{title}}\n", 0600);
   g_autofree gchar *t2 = test_write_file (tdir, "grade-ja.mustache", "優先度{{grade.letter}}", 0600);
-  g_autofree gchar *conf = test_write_file (tmp, "shirase.conf",
-                                            "[organization]\nname = X\n\n[templates]\ndir = mytemplates\n", 0600);
+  g_autofree gchar *conf = test_write_file (
+      tmp, "shirase.conf", "[organization]\nname = X\n\n[templates]\ndir = mytemplates\n", 0600);
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) config = shr_config_load (conf, &f->vocab, &error);
   g_assert_no_error (error);
@@ -539,8 +542,10 @@ main (int argc, char **argv)
     }
   g_test_add ("/render/consistency/fixtures", Fixture, NULL, fixture_setup, test_consistency_fixtures,
               fixture_teardown);
-  g_test_add ("/render/consistency/grades", Fixture, NULL, fixture_setup, test_consistency_grades, fixture_teardown);
-  g_test_add ("/render/nothing-invented", Fixture, NULL, fixture_setup, test_nothing_invented, fixture_teardown);
+  g_test_add ("/render/consistency/grades", Fixture, NULL, fixture_setup, test_consistency_grades,
+              fixture_teardown);
+  g_test_add ("/render/nothing-invented", Fixture, NULL, fixture_setup, test_nothing_invented,
+              fixture_teardown);
   g_test_add ("/render/flaws", Fixture, NULL, fixture_setup, test_flaws, fixture_teardown);
   g_test_add ("/render/html/escaped", Fixture, NULL, fixture_setup, test_html_escaped, fixture_teardown);
   g_test_add ("/render/draft", Fixture, NULL, fixture_setup, test_draft, fixture_teardown);
