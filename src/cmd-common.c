@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "shr-lexicon.h"
+#include "shr-time.h"
 
 GDateTime *
 shr_cli_now (const gchar *verb, const gchar *now_text)
@@ -116,4 +117,28 @@ shr_intake_after (ShrIntake *in, GBytes *raw, gboolean reply, GError **error)
   else if (queued > 0 || sent > 0)
     g_message ("%u drafts queued, %u mails sent", queued, sent);
   return TRUE;
+}
+
+void
+shr_cli_json_string (JsonBuilder *b, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+shr_cli_json_int (JsonBuilder *b, const gchar *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+shr_cli_json_time (JsonBuilder *b, const gchar *name, gint64 seconds)
+{
+  g_autofree gchar *t = seconds > 0 ? shr_time_rfc3339_unix (seconds) : NULL;
+  shr_cli_json_string (b, name, t);
 }

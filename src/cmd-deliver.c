@@ -137,38 +137,60 @@ describe (const ShrPipelineResult *res, gchar **owned)
                                    res->reason != NULL ? res->reason : "");
 }
 
-int
-shr_cmd_deliver (int argc, char **argv)
+/* The options of deliver and reprocess: -c and --log-level, then the
+ * arguments, between @min_args and @max_args of them. Returns 0, or the
+ * exit status @usage after printing why. */
+static int
+parse_options (const gchar *verb, const gchar *parameter, const gchar *summary, guint min_args,
+               guint max_args, int usage, int *argc, char ***argv, gchar **conf)
 {
-  g_autofree gchar *conf = NULL;
   g_autofree gchar *log_level = NULL;
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
       "CONF" },
     { "log-level", 'l', 0, G_OPTION_ARG_STRING, &log_level,
       "Least severe entries logged: error, warning, message, info, debug (default: message)", "LEVEL" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("[FILE|-] — take in one mail from an MTA");
-  g_option_context_set_summary (
-      context, "Takes one mail (standard input, or FILE) through the pipeline, as once does\n"
-               "for each message of the mailbox: same dedupe, state and approval path.\n"
-               "Exit status: 0 taken (or seen before, or kept as not mail), 75 try again\n"
-               "later (state busy or unwritable, configuration broken), 64 usage, 66 no input.");
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter);
+  g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 2)
+  if (!g_option_context_parse (context, argc, argv, &error))
     {
-      g_printerr ("shirase deliver: %s\n", error != NULL ? error->message : "one FILE at most");
-      return EX_USAGE;
+      g_printerr ("shirase %s: %s\n", verb, error->message);
+      return usage;
+    }
+  guint n = (guint)*argc - 1;
+  if (n < min_args || n > max_args)
+    {
+      g_printerr ("shirase %s: %s (see shirase %s --help)\n", verb,
+                  n < min_args ? "an argument is missing" : "too many arguments", verb);
+      return usage;
     }
   GLogLevelFlags level = G_LOG_LEVEL_MESSAGE;
   if (log_level != NULL && !shr_log_parse_level (log_level, &level))
     {
-      g_printerr ("shirase deliver: --log-level: unknown level \"%s\"\n", log_level);
-      return EX_USAGE;
+      g_printerr ("shirase %s: --log-level: unknown level \"%s\"\n", verb, log_level);
+      return usage;
     }
   shr_log_setup (level);
+  return 0;
+}
+
+int
+shr_cmd_deliver (int argc, char **argv)
+{
+  g_autofree gchar *conf = NULL;
+  int usage = parse_options ("deliver", "[FILE|-] — take in one mail from an MTA",
+                             "Takes one mail (standard input, or FILE) through the pipeline, as once does\n"
+                             "for each message of the mailbox: same dedupe, state and approval path.\n"
+                             "Exit status: 0 taken (or seen before, or kept as not mail), 75 try again\n"
+                             "later (state busy or unwritable, configuration broken), 64 usage, 66 no input.",
+                             0, 1, EX_USAGE, &argc, &argv, &conf);
+  if (usage != 0)
+    return usage;
+  g_autoptr (GError) error = NULL;
   const gchar *input = argc == 2 ? argv[1] : "-";
 
   g_autoptr (GBytes) given = read_input (input, &error);
@@ -275,36 +297,17 @@ int
 shr_cmd_reprocess (int argc, char **argv)
 {
   g_autofree gchar *conf = NULL;
-  g_autofree gchar *log_level = NULL;
-  GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
-      "CONF" },
-    { "log-level", 'l', 0, G_OPTION_ARG_STRING, &log_level,
-      "Least severe entries logged: error, warning, message, info, debug (default: message)", "LEVEL" },
-    { NULL },
-  };
-  g_autoptr (GOptionContext) context = g_option_context_new ("UID|MESSAGE-ID — run a message again");
-  g_option_context_set_summary (
-      context, "Runs a message taken in before (failed, or judged with older word lists or\n"
-               "profile) through the pipeline again, as a later source of its case: a draft\n"
-               "is queued when it now concerns the organisation and none was. The message\n"
-               "is named by its Message-ID or by the UID shirase logged; its bytes come\n"
-               "from the state (shirase deliver) or the mailbox (done, failed, watched\n"
-               "folder). Exit status 0 done, 1 not found or failed, 2 usage.");
-  g_option_context_add_main_entries (context, entries, NULL);
+  int usage = parse_options ("reprocess", "UID|MESSAGE-ID — run a message again",
+                             "Runs a message taken in before (failed, or judged with older word lists or\n"
+                             "profile) through the pipeline again, as a later source of its case: a draft\n"
+                             "is queued when it now concerns the organisation and none was. The message\n"
+                             "is named by its Message-ID or by the UID shirase logged; its bytes come\n"
+                             "from the state (shirase deliver) or the mailbox (done, failed, watched\n"
+                             "folder). Exit status 0 done, 1 not found or failed, 2 usage.",
+                             1, 1, 2, &argc, &argv, &conf);
+  if (usage != 0)
+    return usage;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    {
-      g_printerr ("shirase reprocess: %s\n", error != NULL ? error->message : "give one UID or Message-ID");
-      return 2;
-    }
-  GLogLevelFlags level = G_LOG_LEVEL_MESSAGE;
-  if (log_level != NULL && !shr_log_parse_level (log_level, &level))
-    {
-      g_printerr ("shirase reprocess: --log-level: unknown level \"%s\"\n", log_level);
-      return 2;
-    }
-  shr_log_setup (level);
   g_autofree gchar *id = g_strstrip (g_strdup (argv[1]));
   gboolean by_uid = *id != '\0' && strspn (id, "0123456789") == strlen (id);
   if (!by_uid && *id == '<' && g_str_has_suffix (id, ">"))

@@ -24,23 +24,6 @@ parse_json (const gchar *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
-static void
-add_string (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_time (JsonBuilder *b, const gchar *name, gint64 seconds)
-{
-  g_autofree gchar *t = seconds > 0 ? shr_time_rfc3339_unix (seconds) : NULL;
-  add_string (b, name, t);
-}
-
 /* The verdict as judged when the case's latest draft was queued (its
  * match, without the record shown above), else from the not-applicable
  * record's digest item; NULL when neither is stored. */
@@ -70,8 +53,8 @@ verdict_of (ShrStore *store, GPtrArray *drafts, GPtrArray *records_ids)
       JsonObject *it = json_node_get_object (item);
       g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      add_string (b, "verdict", "not_applicable");
-      add_string (b, "grade", "-");
+      shr_cli_json_string (b, "verdict", "not_applicable");
+      shr_cli_json_string (b, "grade", "-");
       const gchar *keys[] = { "reasons_en", "reasons_ja" };
       const gchar *names[] = { "reasons", "reasons_ja" };
       for (guint k = 0; k < 2; k++)
@@ -112,15 +95,15 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
 
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "schema", SHOW_SCHEMA);
+  shr_cli_json_string (b, "schema", SHOW_SCHEMA);
   json_builder_set_member_name (b, "case");
   if (case_id > 0)
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
       json_builder_add_int_value (b, case_id);
-      add_string (b, "title", title);
-      add_string (b, "grade", grade);
+      shr_cli_json_string (b, "title", title);
+      shr_cli_json_string (b, "grade", grade);
       json_builder_end_object (b);
     }
   else
@@ -133,14 +116,14 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
     {
       const ShrStoreMessageRow *m = messages->pdata[i];
       json_builder_begin_object (b);
-      add_string (b, "folder", m->folder);
+      shr_cli_json_string (b, "folder", m->folder);
       json_builder_set_member_name (b, "uid");
       json_builder_add_int_value (b, m->uid);
-      add_string (b, "message_id", m->message_id);
-      add_string (b, "outcome", shr_outcome_to_string (m->outcome));
-      add_time (b, "seen_at", m->seen_at);
-      add_string (b, "record_id", m->record_id);
-      add_string (b, "error", m->error);
+      shr_cli_json_string (b, "message_id", m->message_id);
+      shr_cli_json_string (b, "outcome", shr_outcome_to_string (m->outcome));
+      shr_cli_json_time (b, "seen_at", m->seen_at);
+      shr_cli_json_string (b, "record_id", m->record_id);
+      shr_cli_json_string (b, "error", m->error);
       json_builder_end_object (b);
       if (m->record_id != NULL
           && !g_ptr_array_find_with_equal_func (record_ids, m->record_id, g_str_equal, NULL))
@@ -174,12 +157,12 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
       json_builder_add_int_value (b, d->id);
-      add_string (b, "kind", d->kind);
-      add_string (b, "status", d->status);
-      add_time (b, "created_at", d->created_at);
-      add_string (b, "token", d->token);
-      add_string (b, "message_id", d->message_id);
-      add_string (b, "subject", d->subject);
+      shr_cli_json_string (b, "kind", d->kind);
+      shr_cli_json_string (b, "status", d->status);
+      shr_cli_json_time (b, "created_at", d->created_at);
+      shr_cli_json_string (b, "token", d->token);
+      shr_cli_json_string (b, "message_id", d->message_id);
+      shr_cli_json_string (b, "subject", d->subject);
       g_autoptr (GPtrArray) decisions = NULL;
       if (!shr_store_draft_decisions (store, d->id, &decisions, error))
         return NULL;
@@ -189,11 +172,11 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
         {
           const ShrStoreDecision *x = decisions->pdata[k];
           json_builder_begin_object (b);
-          add_string (b, "approver", x->approver);
-          add_string (b, "decision", x->decision);
-          add_string (b, "reason", x->reason);
-          add_string (b, "reply_message_id", x->reply_message_id);
-          add_time (b, "at", x->at);
+          shr_cli_json_string (b, "approver", x->approver);
+          shr_cli_json_string (b, "decision", x->decision);
+          shr_cli_json_string (b, "reason", x->reason);
+          shr_cli_json_string (b, "reply_message_id", x->reply_message_id);
+          shr_cli_json_time (b, "at", x->at);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -205,14 +188,14 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
           if (o->draft_id != d->id)
             continue;
           json_builder_begin_object (b);
-          add_string (b, "kind", o->kind);
-          add_string (b, "recipient", o->recipient);
-          add_string (b, "lang", o->lang);
-          add_string (b, "status", o->status);
+          shr_cli_json_string (b, "kind", o->kind);
+          shr_cli_json_string (b, "recipient", o->recipient);
+          shr_cli_json_string (b, "lang", o->lang);
+          shr_cli_json_string (b, "status", o->status);
           json_builder_set_member_name (b, "attempts");
           json_builder_add_int_value (b, o->attempts);
-          add_string (b, "message_id", o->message_id);
-          add_string (b, "last_error", o->last_error);
+          shr_cli_json_string (b, "message_id", o->message_id);
+          shr_cli_json_string (b, "last_error", o->last_error);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -65,23 +65,6 @@ split_imap_error (const gchar *value, gchar **when, gchar **message)
   *message = g_strdup (t != NULL ? space + 1 : value);
 }
 
-static void
-add_int (JsonBuilder *b, const gchar *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The JSON document of doc/json.md ("shirase.status/1"). @st NULL: no
  * state yet. */
 static JsonNode *
@@ -90,23 +73,23 @@ status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "schema", STATUS_SCHEMA);
+  shr_cli_json_string (b, "schema", STATUS_SCHEMA);
   g_autofree gchar *health = g_ascii_strdown (health_name (v->health), -1);
-  add_string (b, "health", health);
+  shr_cli_json_string (b, "health", health);
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);
   for (guint i = 0; i < v->reasons->len; i++)
     json_builder_add_string_value (b, v->reasons->pdata[i]);
   json_builder_end_array (b);
-  add_string (b, "state", state_path);
-  add_int (b, "max_age_minutes", max_age);
-  add_string (b, "last_sync", last_ok);
+  shr_cli_json_string (b, "state", state_path);
+  shr_cli_json_int (b, "max_age_minutes", max_age);
+  shr_cli_json_string (b, "last_sync", last_ok);
   json_builder_set_member_name (b, "imap_error");
   if (imap_message != NULL)
     {
       json_builder_begin_object (b);
-      add_string (b, "at", imap_when);
-      add_string (b, "message", imap_message);
+      shr_cli_json_string (b, "at", imap_when);
+      shr_cli_json_string (b, "message", imap_message);
       json_builder_end_object (b);
     }
   else
@@ -115,26 +98,26 @@ status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st
     {
       json_builder_set_member_name (b, "messages");
       json_builder_begin_object (b);
-      add_int (b, "handled", st->messages[SHR_OUTCOME_HANDLED]);
-      add_int (b, "failed", st->messages[SHR_OUTCOME_FAILED]);
-      add_int (b, "ignored", st->messages[SHR_OUTCOME_IGNORED]);
-      add_int (b, "replies", st->messages[SHR_OUTCOME_REPLY]);
+      shr_cli_json_int (b, "handled", st->messages[SHR_OUTCOME_HANDLED]);
+      shr_cli_json_int (b, "failed", st->messages[SHR_OUTCOME_FAILED]);
+      shr_cli_json_int (b, "ignored", st->messages[SHR_OUTCOME_IGNORED]);
+      shr_cli_json_int (b, "replies", st->messages[SHR_OUTCOME_REPLY]);
       json_builder_end_object (b);
-      add_int (b, "records", st->records);
-      add_int (b, "cases", st->cases);
-      add_int (b, "drafts_pending", st->drafts_pending);
+      shr_cli_json_int (b, "records", st->records);
+      shr_cli_json_int (b, "cases", st->cases);
+      shr_cli_json_int (b, "drafts_pending", st->drafts_pending);
       json_builder_set_member_name (b, "outbox");
       json_builder_begin_object (b);
-      add_int (b, "waiting", st->outbox_backlog);
-      add_int (b, "failed", st->outbox_failed);
+      shr_cli_json_int (b, "waiting", st->outbox_backlog);
+      shr_cli_json_int (b, "failed", st->outbox_failed);
       json_builder_end_object (b);
       json_builder_set_member_name (b, "digest");
       json_builder_begin_object (b);
-      add_int (b, "not_applicable", st->digest_waiting);
-      add_int (b, "held_back", st->digest_folded);
-      add_string (b, "last_date", last_digest);
+      shr_cli_json_int (b, "not_applicable", st->digest_waiting);
+      shr_cli_json_int (b, "held_back", st->digest_folded);
+      shr_cli_json_string (b, "last_date", last_digest);
       json_builder_end_object (b);
-      add_string (b, "last_error", st->last_error);
+      shr_cli_json_string (b, "last_error", st->last_error);
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);

@@ -71,4 +71,10 @@ gboolean shr_intake_after (ShrIntake *intake, GBytes *raw, gboolean reply, GErro
  * newline, whatever the locale. */
 void shr_cli_print_json (JsonNode *node, gboolean pretty);
 
+/* Members of the JSON the verbs print: a string (NULL: null), an
+ * integer, a Unix time as RFC 3339 (0: null). */
+void shr_cli_json_string (JsonBuilder *builder, const gchar *name, const gchar *value);
+void shr_cli_json_int (JsonBuilder *builder, const gchar *name, gint64 value);
+void shr_cli_json_time (JsonBuilder *builder, const gchar *name, gint64 seconds);
+
 G_END_DECLS

@@ -820,6 +820,18 @@ at_fault (const GroupLines *g, const gchar *key)
   return last;
 }
 
+/* What [imap] and [smtp] name outside this file: the CA file, the
+ * password file and the programs of the commands. */
+static void
+check_files_and_commands (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *ca_file,
+                          const gchar *password_file)
+{
+  check_readable_file (l, f, g, "ca_file", ca_file);
+  check_password_file (l, f, g, password_file);
+  check_command (l, f, g, "password_command");
+  check_command (l, f, g, "oauth2_token_command");
+}
+
 static void
 check_imap (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *dir)
 {
@@ -831,10 +843,7 @@ check_imap (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *dir)
       add_rule_problem (l, f, g, at_fault (g, key), SHR_CONFIG_ERROR_INVALID_VALUE, error->message);
       return;
     }
-  check_readable_file (l, f, g, "ca_file", c->ca_file);
-  check_password_file (l, f, g, c->password_file);
-  check_command (l, f, g, "password_command");
-  check_command (l, f, g, "oauth2_token_command");
+  check_files_and_commands (l, f, g, c->ca_file, c->password_file);
 }
 
 static void
@@ -854,10 +863,7 @@ check_smtp (Loader *l, const ConfFile *f, const GroupLines *g)
       add_rule_problem (l, f, g, at_fault (g, key), SHR_CONFIG_ERROR_INVALID_VALUE, message);
       return;
     }
-  check_readable_file (l, f, g, "ca_file", c->ca_file);
-  check_password_file (l, f, g, c->password_file);
-  check_command (l, f, g, "password_command");
-  check_command (l, f, g, "oauth2_token_command");
+  check_files_and_commands (l, f, g, c->ca_file, c->password_file);
 }
 
 /* "Name <addr>" or "addr": whether an address is there. */

@@ -350,6 +350,27 @@ query_int64 (ShrStore *store, const gchar *sql, gint64 *value, GError **error)
   return TRUE;
 }
 
+/* Steps @stmt through its rows, collecting column 0 (an id) into @ids
+ * (transfer full; element-type gint64). */
+static gboolean
+collect_ids (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, GArray **ids, GError **error)
+{
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (got, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  *ids = g_steal_pointer (&got);
+  return TRUE;
+}
+
 /* The one row of @sql (its one parameter bound to @id), stepped onto, to
  * hold in a g_auto (ShrStmt); NULL with SHR_STORE_ERROR_NOT_FOUND ("no
  * @noun ID") when there is none. */
@@ -1256,20 +1277,7 @@ shr_store_drafts_pending (ShrStore *store, gint64 created_before, gboolean unrem
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, created_before);
   sqlite3_bind_int (stmt, 2, unreminded_only ? 1 : 0);
-  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (got, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (store, error, "listing pending drafts");
-      return FALSE;
-    }
-  *ids = g_steal_pointer (&got);
-  return TRUE;
+  return collect_ids (store, stmt, "listing pending drafts", ids, error);
 }
 
 gboolean
@@ -1764,20 +1772,7 @@ shr_store_case_drafts (ShrStore *store, gint64 case_id, GArray **ids, GError **e
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, case_id);
-  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (got, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (store, error, "listing a case's drafts");
-      return FALSE;
-    }
-  *ids = g_steal_pointer (&got);
-  return TRUE;
+  return collect_ids (store, stmt, "listing a case's drafts", ids, error);
 }
 
 void
