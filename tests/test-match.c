@@ -486,7 +486,7 @@ test_reference_concerned (Fixture *f, gconstpointer data)
                                   "\"We run Microsoft Exchange Server\",\"matched\":true,"
                                   "\"asset\":\"exchange\",\"assets\":[\"exchange\"]},"));
   g_assert_nonnull (strstr (json, "\"owners\":[\"infra@example.co.jp\"]"));
-  g_assert_nonnull (strstr (json, "\"record\":{\"id\":"));
+  g_assert_nonnull (strstr (json, "\"record\":{\"schema\":\"shirase.record/1\",\"id\":"));
 }
 
 static void
