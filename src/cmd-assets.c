@@ -17,6 +17,7 @@ import (int argc, char **argv)
   g_autofree gchar *out = NULL;
   g_autofree gchar *owners = NULL;
   g_autofree gchar *exposure_word = NULL;
+  g_autofree gchar *platform = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_word,
@@ -29,6 +30,10 @@ import (int argc, char **argv)
       "Owners (mail addresses, ';'-separated) of every asset without its own", "ADDRS" },
     { "exposure", 0, 0, G_OPTION_ARG_STRING, &exposure_word,
       "Exposure of every asset without its own (internet, internal, isolated)", "E" },
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
+      "The distribution and release the packages come from (\"Debian 12\", \"Ubuntu 24.04\", \"RHEL 9\"): a "
+      "distribution's advisory is compared only with its own release",
+      "NAME" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL },
   };
@@ -105,6 +110,8 @@ import (int argc, char **argv)
         }
       if (a->exposure == SHR_EXPOSURE_UNKNOWN)
         a->exposure = exposure;
+      if (platform != NULL && a->platform == NULL)
+        a->platform = g_strdup (platform);
     }
 
   g_autofree gchar *comment

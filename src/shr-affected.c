@@ -13,7 +13,7 @@
 #define VERSION_RE                                                                                           \
   "(?<![\\w.+/"                                                                                              \
   "-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"     \
-  "|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)"
+  "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -789,13 +789,21 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
        * introduced. */
       g_autofree gchar *head
           = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
-      for (guint i = 0; i < G_N_ELEMENTS (en); i++)
+      g_autofree gchar *lower = g_ascii_strdown (head, -1);
+      /* The patterns hold one of these words: most texts are passed over
+       * without running them. */
+      gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")
+                          || strstr (lower, "weakness") || strstr (lower, "-day")
+                          || strstr (lower, "contains") || strstr (lower, "affected by")
+                          || strstr (lower, "suffers");
+      gboolean ja_words = strstr (head, "脆弱性") != NULL;
+      for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
         }
-      for (guint i = 0; i < G_N_ELEMENTS (ja); i++)
+      for (guint i = 0; ja_words && i < G_N_ELEMENTS (ja); i++)
         {
           g_autofree gchar *c = shr_match_group (ja[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
@@ -805,63 +813,6 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
 }
 
 /* ---- ranges ---------------------------------------------------------------- */
-
-gchar *
-shr_version_train (const gchar *version)
-{
-  if (version == NULL)
-    return NULL;
-  const gchar *p = version;
-  if (*p == 'v' || *p == 'V')
-    p++;
-  /* Numeric components until the first that is not followed by one more. */
-  GString *train = g_string_new (NULL);
-  guint parts = 0;
-  const gchar *q = p;
-  guint total = 0;
-  for (const gchar *c = p; *c;)
-    {
-      if (!g_ascii_isdigit (*c))
-        break;
-      while (g_ascii_isdigit (*c))
-        c++;
-      total++;
-      if (*c == '.' && g_ascii_isdigit (c[1]))
-        c++;
-      else
-        break;
-    }
-  if (total == 0)
-    {
-      g_string_free (train, TRUE);
-      return NULL;
-    }
-  /* "13.1-49.15" and "22.7R2.6": the train ends where the build starts. */
-  guint keep = total >= 3 ? 2 : total == 2 ? 1 : 1;
-  if (total == 2)
-    {
-      const gchar *c = p;
-      while (g_ascii_isdigit (*c) || *c == '.')
-        c++;
-      if (*c == '-' || *c == 'R' || *c == 'r')
-        keep = 2;
-    }
-  while (parts < keep && *q)
-    {
-      const gchar *s = q;
-      while (g_ascii_isdigit (*q))
-        q++;
-      if (parts > 0)
-        g_string_append_c (train, '.');
-      g_string_append_len (train, s, q - s);
-      parts++;
-      if (*q == '.')
-        q++;
-      else
-        break;
-    }
-  return g_string_free (train, FALSE);
-}
 
 /* A product every row of which says "not affected" is named by the
  * advisory only to say so ("Cloud NGFW | None | All"). */
@@ -883,52 +834,159 @@ shr_affected_derive_ranges (ShrRecord *record)
     if (only_unaffected (g_ptr_array_index (record->products, i - 1)))
       g_ptr_array_remove_index (record->products, i - 1);
   for (guint i = 0; i < record->products->len; i++)
+    shr_product_derive_ranges (g_ptr_array_index (record->products, i));
+}
+
+/* ---- conditions -------------------------------------------------------------- */
+
+static void
+add_condition (ShrRecord *r, const gchar *sentence)
+{
+  g_autofree gchar *c = g_strstrip (g_strdup (sentence));
+  if (g_utf8_strlen (c, -1) > 240)
     {
-      ShrProduct *p = g_ptr_array_index (record->products, i);
-      if (p->ranges->len > 0)
+      gchar *cut = g_utf8_offset_to_pointer (c, 240);
+      *cut = '\0';
+      gchar *t = g_strconcat (c, "…", NULL);
+      g_free (c);
+      c = t;
+    }
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (r->products, i);
+      if (p->conditions->len < 4)
+        shr_strv_add_unique (p->conditions, c);
+    }
+}
+
+void
+shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArray *sentences)
+{
+  if (ctx->record->products->len == 0)
+    return;
+  /* "Required Configuration for Exposure": what the section says. */
+  g_autofree gchar *section = shr_document_role_text (doc, SHR_ROLE_CONDITIONS);
+  if (section != NULL)
+    {
+      g_autofree gchar *first = shr_sentence_at (section, 0);
+      if (first != NULL && *first != '\0')
+        {
+          add_condition (ctx->record, first);
+          return;
+        }
+    }
+  /* A configuration the flaw needs that is not the default, or a feature
+   * that must be on: "when writes were enabled for the default servlet
+   * (disabled by default)", "only if X is configured", "if the HTTP Server
+   * feature is enabled", 「…を有効にしている場合のみ」「初期設定では無効」. */
+  static const gchar *en
+      = "(?:\\bonly (?:if|when)\\b[^.]{0,120}\\b(?:enabled|configured|turned on|exposed|in use|used|set)\\b"
+        "|\\b(?:if|when|where)\\b[^.]{0,80}\\b(?:feature|option|service|setting|interface|module|mode|"
+        "servlet|protocol|portal|gateway|logging)\\b[^.]{0,40}\\b(?:is|are|was|were|has been|have "
+        "been)\\s+(?:enabled|configured|turned on|exposed)"
+        "|\\((?:disabled|not enabled|off) by default\\)|\\bnot enabled by default\\b|\\bnon-default "
+        "configuration"
+        "|\\bmust (?:be|have been) (?:enabled|configured|turned on)\\b|\\brequires? [^.]{0,60}\\bto be "
+        "(?:enabled|configured)\\b)";
+  static const gchar *ja = "(?:(?:有効|設定|使用|利用)(?:に|を)?(?:して|されて)いる場合(?:のみ|に限り)|(?:"
+                           "初期設定|デフォルト|既定)(?:で|では)(?:無効|オフ)"
+                           "|が有効(?:になって|化されて)いる場合|を有効(?:に|化)している場合)";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 1200)
         continue;
-      if (p->ecosystem != NULL)
+      /* Every wording above holds one of these. */
+      if (strstr (s, "enabled") == NULL && strstr (s, "configured") == NULL && strstr (s, "default") == NULL
+          && strstr (s, "turned on") == NULL && strstr (s, "exposed") == NULL && strstr (s, "場合") == NULL
+          && strstr (s, "無効") == NULL && strstr (s, "オフ") == NULL)
+        continue;
+      if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
         {
-          /* A distribution's package: its fixed version within the release. */
-          for (guint k = 0; k < p->fixed->len; k++)
-            shr_product_add_range (p, NULL, NULL, NULL, g_ptr_array_index (p->fixed, k), FALSE,
-                                   g_ptr_array_index (p->fixed, k));
-          continue;
+          add_condition (ctx->record, s);
+          return;
         }
-      for (guint k = 0; k < p->affected->len; k++)
+    }
+}
+
+/* ---- what the text says is not affected -------------------------------------- */
+
+static ShrProduct *
+product_in (ShrRecord *r, const gchar *sentence)
+{
+  ShrProduct *best = r->products->len > 0 ? g_ptr_array_index (r->products, 0) : NULL;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      ShrProduct *p = g_ptr_array_index (r->products, i);
+      if (strstr (sentence, p->product) != NULL)
+        return p;
+    }
+  return best;
+}
+
+void
+shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  if (r->products->len == 0)
+    return;
+  /* "OpenSSL 1.1.1 and 1.0.2 are not affected", "Versions 7.6.x are not
+   * vulnerable", 「バージョン 3.x は影響を受けません」: those trains. "No
+   * other versions are affected", "only X is affected", 「それ以外は影響を
+   * 受けません」: what is not listed is not affected. */
+  static const gchar *trains_en
+      = "(?<![\\w.])((?:[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)(?:(?:,\\s*|,?\\s+(?:and|or)\\s+)[vV]?\\d+(?:\\.\\d+)*"
+        "(?:\\.x)?)*)"
+        "\\s+(?:(?:and|or) (?:later|earlier|above|below) "
+        ")?(?:versions?\\s+|releases?\\s+|series\\s+)?(?:is|are)\\s+not\\s+(?:affected|vulnerable|impacted)";
+  static const gchar *trains_ja = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)*(?:\\.x)?(?:(?:、|および|及び|と|,\\s*)["
+                                  "vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)\\s*(?:系|系列|シリーズ)?\\s*(?:は|"
+                                  "について(?:は)?)\\s*(?:本|この|当該)?(?:脆弱性の)?影響を受けません";
+  static const gchar *others
+      = "\\b(?:no other (?:\\w+ ){0,3}(?:versions?|releases?|products?) (?:are|is) "
+        "(?:affected|vulnerable)|other (?:versions|releases) (?:are|were) not (?:affected|vulnerable)|only "
+        "(?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
+        "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|"
+        "はありません|はない)";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 600)
+        continue;
+      /* Every wording above holds one of these. */
+      if (strstr (s, "not ") == NULL && strstr (s, "影響") == NULL && strstr (s, "only") == NULL
+          && strstr (s, "Only") == NULL)
+        continue;
+      if (g_regex_match (shr_regex (others), s, 0, NULL))
         {
-          const gchar *phrase = g_ptr_array_index (p->affected, k);
-          g_autoptr (ShrRange) range = shr_range_parse (phrase, NULL);
-          if (range == NULL)
-            continue;
-          for (guint j = 0; j < range->intervals->len; j++)
-            {
-              const ShrInterval *iv = g_ptr_array_index (range->intervals, j);
-              g_autofree gchar *train = shr_version_train (iv->low ? iv->low : iv->high);
-              shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
-                                     iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
-            }
+          ShrProduct *p = product_in (r, s);
+          if (p != NULL)
+            p->others_unaffected = TRUE;
         }
-      for (guint k = 0; k < p->fixed->len; k++)
+      g_autofree gchar *list = shr_match_group (trains_en, s, 1);
+      if (list == NULL)
+        list = shr_match_group (trains_ja, s, 1);
+      if (list == NULL)
+        continue;
+      /* "2.4.59 and later are not affected" names the fix, not a train. */
+      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0,
+                         NULL))
+        continue;
+      ShrProduct *p = product_in (r, s);
+      if (p == NULL)
+        continue;
+      g_auto (GStrv) trains
+          = g_regex_split (shr_regex ("\\s*(?:,|\\band\\b|\\bor\\b|、|および|及び|と)\\s*"), list, 0);
+      for (guint t = 0; trains[t] != NULL; t++)
         {
-          const gchar *f = g_ptr_array_index (p->fixed, k);
-          if (!has_version (f))
-            continue;
-          g_autofree gchar *train = shr_version_train (f);
-          gboolean placed = FALSE;
-          for (guint j = 0; j < p->ranges->len && !placed; j++)
-            {
-              ShrProductRange *r = g_ptr_array_index (p->ranges, j);
-              if (r->fixed == NULL && !r->unaffected && g_strcmp0 (r->train, train) == 0
-                  && (r->last_affected == NULL
-                      || shr_version_compare (SHR_VERSION_SCHEME_GENERIC, r->last_affected, f) < 0))
-                {
-                  r->fixed = g_strdup (f);
-                  placed = TRUE;
-                }
-            }
-          if (!placed)
-            shr_product_add_range (p, train, NULL, NULL, f, FALSE, f);
+          gchar *train = g_strstrip (trains[t]);
+          if (*train == 'v' || *train == 'V')
+            train++;
+          gsize tl = strlen (train);
+          if (tl > 2 && g_str_has_suffix (train, ".x"))
+            train[tl - 2] = '\0';
+          if (*train != '\0' && g_ascii_isdigit (*train))
+            shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, s);
         }
     }
 }

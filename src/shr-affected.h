@@ -24,15 +24,20 @@ void shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc
  * a form the lexicon or the structure knows. */
 void shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc);
 
+/* Records the configuration the flaw needs, where the text says it is not
+ * the default or must be on ("Required Configuration for Exposure", "if
+ * the HTTP Server feature is enabled", 「初期設定では無効」), as a
+ * condition of every product. @sentences are the text's sentences. */
+void shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArray *sentences);
+
+/* Records what the text says is not affected: trains ("OpenSSL 1.1.1 and
+ * 1.0.2 are not affected" → unaffected ranges) and everything it does not
+ * list ("no other versions are affected" → others_unaffected). */
+void shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences);
+
 /* Fills each product's ranges (one per release train) from its affected
  * phrases and fixed versions, where a table did not already. */
 void shr_affected_derive_ranges (ShrRecord *record);
-
-/* The release train of a version as vendors number them: all its numeric
- * components but the last, at most two ("7.4.5" → "7.4", "10.2.9-h19" →
- * "10.2", "13.1-49.15" → "13.1", "22.7R2.6" → "22.7", "131.0.2" → "131.0",
- * "1.0" → "1"). (transfer full) NULL when @version has no number. */
-gchar *shr_version_train (const gchar *version);
 
 /* Whether @name can be a product's name: not a generic word ("software",
  * 「製品」), a fragment (「品」) or a sentence. @strict asks for the shape of

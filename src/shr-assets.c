@@ -332,6 +332,8 @@ shr_assets_to_keyfile (const GPtrArray *assets, const gchar *comment)
         g_key_file_set_string (kf, group, "scheme", shr_version_scheme_to_string (a->scheme));
       if (a->exposure != SHR_EXPOSURE_UNKNOWN)
         g_key_file_set_string (kf, group, "exposure", shr_exposure_to_string (a->exposure));
+      if (a->platform != NULL)
+        g_key_file_set_string (kf, group, "platform", a->platform);
       set_list (kf, group, "owners", a->owners);
       set_list (kf, group, "aliases", a->aliases);
     }

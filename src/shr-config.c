@@ -65,6 +65,7 @@ static const KeySpec key_specs[] = {
   { "asset", "owners", T_ADDRESSES, FALSE, NULL, 0, 0 },
   { "asset", "aliases", T_LIST, FALSE, NULL, 0, 0 },
   { "asset", "notes", T_STRING, FALSE, NULL, 0, 0 },
+  { "asset", "platform", T_STRING, FALSE, NULL, 0, 0 },
 
   { "policy", "grade_a_cvss", T_DOUBLE, FALSE, NULL, 0, 10 },
   { "policy", "grade_b_cvss", T_DOUBLE, FALSE, NULL, 0, 10 },
@@ -675,6 +676,8 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
             asset->version = g_strdup (value);
           else if (strcmp (kl->key, "exposure") == 0)
             shr_exposure_parse (value, &asset->exposure);
+          else if (strcmp (kl->key, "platform") == 0)
+            asset->platform = g_strdup (value);
           else if (strcmp (kl->key, "owners") == 0 || strcmp (kl->key, "aliases") == 0)
             {
               GPtrArray *into = kl->key[0] == 'o' ? asset->owners : asset->aliases;

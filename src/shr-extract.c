@@ -235,16 +235,87 @@ in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
          || role == SHR_ROLE_CONTACT;
 }
 
+/* In an article, a product counts as the one at risk when the title names
+ * it or the text names it next to words of flaws and attacks ("a flaw in
+ * X", 「X の脆弱性」, "attackers targeting X"); one mentioned in passing
+ * ("moved laterally over RDP", "a Windows laptop") is no product of the
+ * advisory. */
+static gboolean
+at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconHit *hit)
+{
+  if (g_strcmp0 (ctx->record->source_kind, "news") != 0)
+    return TRUE;
+  if (text == ctx->scan_text && hit->start < ctx->body_offset)
+    return TRUE; /* the subject */
+  gsize len = strlen (text);
+  gsize from = hit->start > 90 ? hit->start - 90 : 0;
+  gsize to = MIN (len, hit->end + 90);
+  /* Keep the window on character boundaries. */
+  while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
+    from--;
+  while (to < len && ((guchar)text[to] & 0xC0) == 0x80)
+    to++;
+  g_autofree gchar *window = g_ascii_strdown (text + from, to - from);
+  static const gchar *const words[] = { "vulnerab",
+                                        "flaw",
+                                        "bug",
+                                        "cve-",
+                                        "zero-day",
+                                        "0-day",
+                                        "exploit",
+                                        "patch",
+                                        "security update",
+                                        "advisory",
+                                        "affect",
+                                        "fix",
+                                        "attack",
+                                        "target",
+                                        "compromis",
+                                        "breach",
+                                        "hack",
+                                        "backdoor",
+                                        "脆弱性",
+                                        "悪用",
+                                        "修正",
+                                        "アップデート",
+                                        "更新プログラム",
+                                        "攻撃",
+                                        "標的",
+                                        "狙",
+                                        "侵害",
+                                        "不正アクセス",
+                                        "侵入",
+                                        "被害",
+                                        "ゼロデイ",
+                                        NULL };
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (window, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   guint added = 0;
+  gsize prev_end = 0;
+  gboolean have_prev = FALSE;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       if (hit->kind != SHR_LEXICON_PRODUCT)
         continue;
-      if (in_aside (ctx, text, hit->start))
+      /* "Outlook for Windows", "Chrome on Android": the platform a product
+       * runs on qualifies it, and is no product of the advisory. */
+      gboolean platform = FALSE;
+      if (have_prev && hit->start > prev_end && hit->start - prev_end <= 12)
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
+        }
+      have_prev = TRUE;
+      prev_end = hit->end;
+      if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -1240,21 +1311,29 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   ShrRecord *r = ctx->record;
   if (r->products->len == 0)
     return;
+  /* A distribution's packages have their fixes from the package lists;
+   * prose adds the versions a vendor names ("fixed in PAN-OS 10.1.14-h8,
+   * PAN-OS 10.2.10-h12, …", "Additional PAN-OS 11.1 fixes:" over a list). */
+  if (g_strcmp0 (r->source_kind, "dsa") == 0 || g_strcmp0 (r->source_kind, "usn") == 0
+      || g_strcmp0 (r->source_kind, "rhsa") == 0)
+    return;
   for (guint i = 0; i < r->products->len; i++)
-    if (((ShrProduct *)g_ptr_array_index (r->products, i))->fixed->len > 0)
+    if (((ShrProduct *)g_ptr_array_index (r->products, i))->ecosystem != NULL)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
-  static const gchar *cue_before = "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched "
-                                   "in|resolved in|addressed in|first fixed|fixed release|install the"
-                                   "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
+  static const gchar *cue_before
+      = "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed "
+        "in|first fixed|fixed release|install the"
+        "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
+        "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-"
-                                "\\d+sv|\\([\\w.]+\\)\\w*)?)(?![\\w]|\\.\\d)";
+                                "\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]
-      = { "fixed",        "upgrade to",  "update to", "updated to", "patched in", "resolved in",
-          "addressed in", "install the", "修正",      "対策済み",   NULL };
+      = { "fixed",       "fixes",        "upgrade to",  "update to", "updated to", "patched in",
+          "resolved in", "addressed in", "install the", "修正",      "対策済み",   NULL };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
   g_autofree gboolean *before = candidate_sentences (ctx, sentences->len, before_words);
   g_autofree gboolean *after = candidate_sentences (ctx, sentences->len, after_words);
@@ -1454,6 +1533,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     }
   collect_fixed_versions (&ctx, sentences);
   shr_affected_derive_ranges (record);
+  shr_affected_unaffected (&ctx, sentences);
+  shr_affected_conditions (&ctx, ctx.doc, sentences);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);

@@ -251,10 +251,8 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
   g_ptr_array_add (list, a);
 }
 
-/* Reads a TSV data file; calls @row for each non-comment line. */
-static gboolean
-read_tsv (const gchar *path, guint min_fields, void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex,
-          GError **error)
+gchar *
+shr_lexicon_read_data (const gchar *path, GError **error)
 {
   g_autofree gchar *contents = NULL;
   GError *local = NULL;
@@ -262,13 +260,24 @@ read_tsv (const gchar *path, guint min_fields, void (*row) (ShrLexicon *, gchar 
     {
       g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
       g_error_free (local);
-      return FALSE;
+      return NULL;
     }
   if (!g_utf8_validate (contents, -1, NULL))
     {
       g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE, "%s: not valid UTF-8", path);
-      return FALSE;
+      return NULL;
     }
+  return g_steal_pointer (&contents);
+}
+
+/* Reads a TSV data file; calls @row for each non-comment line. */
+static gboolean
+read_tsv (const gchar *path, guint min_fields, void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex,
+          GError **error)
+{
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return FALSE;
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   for (guint n = 0; lines[n] != NULL; n++)
     {

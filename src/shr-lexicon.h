@@ -76,6 +76,11 @@ ShrLexicon *shr_lexicon_get_default (GError **error);
  * one (never a build tree's: tests set SHIRASE_DATADIR). */
 const gchar *shr_lexicon_default_dir (void);
 
+/* (transfer full) The text of data file @path, checked to be UTF-8; NULL
+ * with SHR_LEXICON_ERROR_IO when it cannot be read, _PARSE ("PATH: not
+ * valid UTF-8") when it is not text. */
+gchar *shr_lexicon_read_data (const gchar *path, GError **error);
+
 void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.

@@ -70,3 +70,8 @@
 
 /* A recipient's digest: notices quoted in full; past this, their Subjects. */
 #define SHR_MAX_DIGEST_NOTICES 50
+
+/* A product name placed on a Windows release line ("Microsoft Windows
+ * Server 2019 Datacenter (Server Core installation)"); longer names place
+ * nothing. */
+#define SHR_MAX_WINDOWS_NAME_BYTES 512

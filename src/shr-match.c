@@ -4,10 +4,10 @@
 
 #include "shr-match.h"
 
-#include "shr-builds.h"
-
 #include <string.h>
 
+#include "shr-family.h"
+#include "shr-scope.h"
 #include "shr-version.h"
 
 static void
@@ -39,6 +39,7 @@ shr_match_free (ShrMatch *m)
     return;
   g_free (m->deadline);
   g_ptr_array_unref (m->checklist);
+  g_ptr_array_unref (m->context);
   g_ptr_array_unref (m->owners);
   g_ptr_array_unref (m->reasons_ja);
   g_ptr_array_unref (m->reasons_en);
@@ -52,6 +53,15 @@ static void G_GNUC_PRINTF (3, 4) reason (ShrMatch *m, const gchar *ja, const gch
   g_ptr_array_add (m->reasons_en, g_strdup_vprintf (en_format, ap));
   va_end (ap);
   g_ptr_array_add (m->reasons_ja, g_strdup (ja));
+}
+
+/* A reason whose Japanese names the organisation as it calls itself. */
+static void
+reason_self (ShrMatch *m, const ShrProfile *profile, const gchar *ja_after_self, const gchar *en)
+{
+  g_autofree gchar *ja = g_strconcat (profile->self_ja, ja_after_self, NULL);
+  g_ptr_array_add (m->reasons_ja, g_steal_pointer (&ja));
+  g_ptr_array_add (m->reasons_en, g_strdup (en));
 }
 
 /* "Microsoft Exchange Server": the vendor in front unless the product
@@ -77,7 +87,103 @@ join (const GPtrArray *a, const gchar *sep)
   return g_string_free (s, FALSE);
 }
 
-/* What the advisory says about versions, for the row and the reasons. */
+static void
+add_owners (ShrMatch *m, const ShrAsset *a)
+{
+  for (guint i = 0; i < a->owners->len; i++)
+    shr_strv_add_unique (m->owners, a->owners->pdata[i]);
+}
+
+/* ---- which assets run an advisory's product -------------------------------- */
+
+typedef struct
+{
+  const ShrAsset *asset;
+  ShrConcerns how;
+} Candidate;
+
+static void
+add_candidate (GArray *out, const ShrAsset *a, ShrConcerns how)
+{
+  for (guint i = 0; i < out->len; i++)
+    {
+      Candidate *c = &g_array_index (out, Candidate, i);
+      if (c->asset == a)
+        {
+          /* The closest relation wins: the same product over a family. */
+          if (how == SHR_CONCERNS_SAME)
+            c->how = how;
+          return;
+        }
+    }
+  Candidate c = { a, how };
+  g_array_append_val (out, c);
+}
+
+static const ShrFamilyMember *
+family_of (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product)
+{
+  const ShrFamilies *families = shr_families_get_default ();
+  const ShrFamilyMember *m = shr_families_find (families, vendor, product);
+  if (m == NULL)
+    {
+      const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
+      if (e != NULL)
+        m = shr_families_find (families, e->vendor, e->product);
+    }
+  return m;
+}
+
+/* The assets an advisory's product concerns, and how: by name (and the
+ * lexicon's aliases), through the product's family (editions, appliances,
+ * former names, features, packages), and, for a product no list knows, by
+ * its distinctive words. (transfer full) */
+static GArray *
+find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+                 const ShrProduct *p)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
+  g_autoptr (GPtrArray) named = shr_profile_find_assets (profile, vocab, p->vendor, p->product);
+  for (guint i = 0; i < named->len; i++)
+    {
+      const ShrAsset *a = named->pdata[i];
+      /* A name the asset shares with an edition the advisory does not
+       * name is checked through the family below. */
+      const ShrFamilyMember *am = pm != NULL ? family_of (vocab, a->vendor, a->product) : NULL;
+      ShrConcerns how = am != NULL ? shr_families_relate (pm, am) : SHR_CONCERNS_SAME;
+      if (how != SHR_CONCERNS_NO)
+        add_candidate (out, a, how == SHR_CONCERNS_COVERS && am == pm ? SHR_CONCERNS_SAME : how);
+    }
+  /* A feature named in an article but not in its title ("moved laterally
+   * over RDP") is context; an advisory about the feature names it up front. */
+  gboolean feature_in_passing = pm != NULL && pm->relation == SHR_FAMILY_FEATURE
+                                && g_strcmp0 (record->source_kind, "news") == 0
+                                && (record->title == NULL || strcasestr (record->title, p->product) == NULL);
+  if (pm != NULL && !feature_in_passing)
+    {
+      const GPtrArray *family = shr_profile_family_assets (profile, pm->family);
+      for (guint i = 0; family != NULL && i < family->len; i++)
+        {
+          const ShrAsset *a = family->pdata[i];
+          const ShrFamilyMember *am = family_of (vocab, a->vendor, a->product);
+          ShrConcerns how = shr_families_relate (pm, am);
+          if (how != SHR_CONCERNS_NO)
+            add_candidate (out, a, how);
+        }
+    }
+  if (out->len == 0 && shr_vocabulary_find_named (vocab, p->vendor, p->product) == NULL)
+    {
+      g_autoptr (GPtrArray) words = shr_profile_word_assets (profile, p->vendor, p->product);
+      for (guint i = 0; i < words->len; i++)
+        add_candidate (out, words->pdata[i], SHR_CONCERNS_SAME);
+    }
+  return out;
+}
+
+/* ---- products --------------------------------------------------------------- */
+
+/* What the advisory says about versions, for the row. */
 static void
 version_words (const ShrProduct *p, gchar **ja, gchar **en)
 {
@@ -96,125 +202,166 @@ version_words (const ShrProduct *p, gchar **ja, gchar **en)
     *ja = *en = NULL;
 }
 
-/* Whether @a's version is affected by what the advisory says of @p. */
-static ShrTristate
-asset_affected (const ShrAsset *a, const ShrProduct *p)
+static gboolean
+says_versions (const ShrProduct *p)
 {
-  gboolean has_affected = p->affected != NULL && p->affected->len > 0;
-  gboolean has_fixed = p->fixed != NULL && p->fixed->len > 0;
-  if (!has_affected && !has_fixed)
-    return SHR_TRISTATE_TRUE;
-  if (a->version == NULL)
-    return SHR_TRISTATE_UNKNOWN;
-
-  ShrTristate result = SHR_TRISTATE_UNKNOWN;
-  if (has_affected)
-    {
-      gboolean any_false = FALSE;
-      for (guint i = 0; i < p->affected->len; i++)
-        {
-          g_autoptr (ShrRange) r = shr_range_parse (p->affected->pdata[i], NULL);
-          if (r == NULL)
-            continue;
-          ShrTristate t = shr_range_contains (r, a->scheme, a->version);
-          if (t == SHR_TRISTATE_TRUE)
-            return SHR_TRISTATE_TRUE;
-          any_false |= t == SHR_TRISTATE_FALSE;
-        }
-      if (any_false)
-        result = SHR_TRISTATE_FALSE;
-    }
-  /* The fixed versions decide when the affected phrases could not; fixes
-   * written as release names ("2019 CU15 SU3") are placed by their builds. */
-  if (result == SHR_TRISTATE_UNKNOWN && has_fixed)
-    {
-      const ShrBuilds *builds = shr_builds_get_default ();
-      if (a->scheme == SHR_VERSION_SCHEME_GENERIC && shr_builds_names_release (builds, p->product, p->fixed))
-        result = shr_builds_affected (builds, p->product, p->fixed, a->version);
-      else
-        result = shr_version_affected_by_fixed (p->fixed, a->scheme, a->version);
-    }
-  return result;
+  return p->ranges->len > 0 || p->affected->len > 0 || p->fixed->len > 0;
 }
 
-static void
-add_owners (ShrMatch *m, const ShrAsset *a)
+/* What the record's other products say of this one's family: whether one
+ * of them is the same product with versions (then this one, named without
+ * versions, adds nothing: "FortiGate" beside "FortiOS 7.0.0 through
+ * 7.0.16"), and which feature of it is named ("GlobalProtect" beside
+ * "PAN-OS": the flaw is in the feature). */
+typedef struct
 {
-  for (guint i = 0; i < a->owners->len; i++)
-    shr_strv_add_unique (m->owners, a->owners->pdata[i]);
+  gboolean sibling_has_versions;
+  const gchar *feature; /* borrowed, or NULL */
+} Siblings;
+
+static Siblings
+siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
+{
+  Siblings s = { FALSE, NULL };
+  const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
+  if (pm == NULL)
+    return s;
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *o = record->products->pdata[i];
+      if (o == p)
+        continue;
+      const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
+      if (om == NULL || strcmp (om->family, pm->family) != 0)
+        continue;
+      if (om->relation == SHR_FAMILY_FEATURE && pm->relation != SHR_FAMILY_FEATURE)
+        s.feature = o->product;
+      else if (shr_families_relate (om, pm) == SHR_CONCERNS_SAME && says_versions (o))
+        s.sibling_has_versions = TRUE;
+    }
+  return s;
 }
 
 static ShrTristate
-match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrProduct *p)
+match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+               const ShrProduct *p, gboolean *internet)
 {
-  const gchar *vendor = p->vendor, *product = p->product;
-  const ShrProductEntry *e = shr_vocabulary_find_named (vocab, vendor, product);
-  g_autofree gchar *name = e != NULL ? display_name (e->vendor, e->product) : display_name (vendor, product);
-
+  Siblings sib = siblings_of (vocab, record, p);
+  if (sib.sibling_has_versions && !says_versions (p))
+    return SHR_TRISTATE_FALSE;
+  /* A record made elsewhere than by extraction may give versions only as
+   * words: read them into ranges here. */
+  g_autoptr (ShrProduct) derived = NULL;
+  if (p->ranges->len == 0 && says_versions (p))
+    {
+      derived = shr_product_copy (p);
+      shr_product_derive_ranges (derived);
+      p = derived;
+    }
+  const ShrProductEntry *e = shr_vocabulary_find_named (vocab, p->vendor, p->product);
+  g_autofree gchar *name
+      = e != NULL ? display_name (e->vendor, e->product) : display_name (p->vendor, p->product);
   ShrCriterion *c = criterion_new (SHR_CRITERION_PRODUCT, name);
   g_autofree gchar *vja = NULL, *ven = NULL;
   version_words (p, &vja, &ven);
   if (ven == NULL)
     {
-      c->text_ja = g_strdup_printf ("自社で『%s』を運用している", name);
+      c->text_ja = g_strdup_printf ("%sで『%s』を運用している", profile->self_ja, name);
       c->text_en = g_strdup_printf ("We run %s", name);
     }
   else
     {
-      c->text_ja = g_strdup_printf ("自社で『%s』の影響を受けるバージョン（%s）を運用している", name, vja);
+      c->versioned = TRUE;
+      c->text_ja = g_strdup_printf ("%sで『%s』の影響を受けるバージョン（%s）を運用している",
+                                    profile->self_ja, name, vja);
       c->text_en = g_strdup_printf ("We run an affected version of %s (%s)", name, ven);
     }
   g_ptr_array_add (m->checklist, c);
 
-  g_autoptr (GPtrArray) assets = shr_profile_find_assets (profile, vocab, vendor, product);
+  g_autoptr (GArray) candidates = find_candidates (profile, vocab, record, p);
   gboolean any_true = FALSE, any_unknown = FALSE;
-  g_autoptr (GPtrArray) st = g_ptr_array_new ();
-  for (guint i = 0; i < assets->len; i++)
+  g_autoptr (GArray) states = g_array_new (FALSE, FALSE, sizeof (ShrTristate));
+  for (guint i = 0; i < candidates->len; i++)
     {
-      const ShrAsset *a = assets->pdata[i];
-      ShrTristate t = asset_affected (a, p);
-      g_ptr_array_add (st, GINT_TO_POINTER (t));
+      const Candidate *cand = &g_array_index (candidates, Candidate, i);
+      const ShrAsset *a = cand->asset;
+      g_autofree gchar *why_en = NULL, *why_ja = NULL;
+      gboolean unlimited = FALSE;
+      ShrTristate t = shr_scope_decide (profile, a, p, record, &why_en, &why_ja, &unlimited);
+      g_autofree gchar *cond_en = NULL, *cond_ja = NULL;
+      /* Named without a flaw or a version (a round-up, an article that
+       * mentions the product): which of its versions is concerned is
+       * not said. A breach of a service is about the service itself. */
+      if (t == SHR_TRISTATE_TRUE && unlimited && record->cves->len == 0
+          && g_strcmp0 (record->category, "incident") != 0)
+        {
+          t = SHR_TRISTATE_UNKNOWN;
+          g_free (why_en);
+          g_free (why_ja);
+          why_en = g_strdup ("the advisory names the product but no vulnerability or version of it");
+          why_ja = g_strdup ("勧告は製品を挙げているが、脆弱性やバージョンを特定していない");
+        }
+      if (t == SHR_TRISTATE_TRUE && sib.feature != NULL && cand->how != SHR_CONCERNS_FEATURE)
+        {
+          cond_en = g_strdup_printf ("if it uses %s", sib.feature);
+          cond_ja = g_strdup_printf ("『%s』を使っている場合", sib.feature);
+        }
+      /* A feature of the product, or a condition the text attaches: what
+       * would make the asset affected is not known here. */
+      if (cond_en != NULL)
+        ;
+      else if (t == SHR_TRISTATE_TRUE && cand->how == SHR_CONCERNS_FEATURE)
+        {
+          cond_en = g_strdup_printf ("if it uses %s, a feature of %s", p->product, a->product);
+          cond_ja = g_strdup_printf ("『%s』の機能『%s』を使っている場合", a->product, p->product);
+        }
+      else if (t == SHR_TRISTATE_TRUE && p->conditions->len > 0)
+        {
+          g_autofree gchar *all = join (p->conditions, " / ");
+          cond_en = g_strdup_printf ("only under the condition the advisory states (\"%s\")", all);
+          cond_ja = g_strdup_printf ("勧告が示す条件（「%s」）に当てはまる場合", all);
+        }
+      if (cond_en != NULL)
+        t = SHR_TRISTATE_UNKNOWN;
+      g_array_append_val (states, t);
       any_true |= t == SHR_TRISTATE_TRUE;
       any_unknown |= t == SHR_TRISTATE_UNKNOWN;
+      if (t != SHR_TRISTATE_FALSE && a->exposure == SHR_EXPOSURE_INTERNET)
+        *internet = TRUE;
 
+      g_autofree gchar *asset_name = display_name (a->vendor, a->product ? a->product : name);
+      g_autofree gchar *what
+          = a->version != NULL ? g_strdup_printf ("%s %s", asset_name, a->version) : g_strdup (asset_name);
       g_autofree gchar *ja = NULL;
-      if (t == SHR_TRISTATE_TRUE && ven == NULL)
+      if (t == SHR_TRISTATE_TRUE)
         {
-          ja = g_strdup_printf ("%s: 『%s』を運用しており、勧告は影響バージョンを限定していない", a->name,
-                                name);
-          reason (m, ja, "%s: runs %s and the advisory does not limit the affected versions", a->name, name);
-        }
-      else if (t == SHR_TRISTATE_TRUE)
-        {
-          ja = g_strdup_printf ("%s: 『%s』%s は影響を受ける（%s）", a->name, name, a->version, vja);
-          reason (m, ja, "%s: %s %s is affected (%s)", a->name, name, a->version, ven);
+          ja = g_strdup_printf ("%s: 『%s』は影響を受ける（%s）", a->name, what, why_ja);
+          reason (m, ja, "%s: %s is affected (%s)", a->name, what, why_en);
         }
       else if (t == SHR_TRISTATE_FALSE)
         {
-          ja = g_strdup_printf ("%s: 『%s』%s は影響を受けない（%s）", a->name, name, a->version, vja);
-          reason (m, ja, "%s: %s %s is not affected (%s)", a->name, name, a->version, ven);
+          ja = g_strdup_printf ("%s: 『%s』は影響を受けない（%s）", a->name, what, why_ja);
+          reason (m, ja, "%s: %s is not affected (%s)", a->name, what, why_en);
         }
-      else if (a->version == NULL)
+      else if (cond_en != NULL)
         {
-          ja = g_strdup_printf ("%s: 『%s』のバージョンが不明のため要確認（%s）", a->name, name, vja);
-          reason (m, ja, "%s: the version of %s is unknown; check whether it is affected (%s)", a->name, name,
-                  ven);
+          ja = g_strdup_printf ("%s: 『%s』は%sに影響を受けるため要確認（%s）", a->name, what, cond_ja,
+                                why_ja);
+          reason (m, ja, "%s: %s is affected %s; check it (%s)", a->name, what, cond_en, why_en);
         }
       else
         {
-          ja = g_strdup_printf ("%s: 『%s』%s を勧告の表記（%s）と比較できないため要確認", a->name, name,
-                                a->version, vja);
-          reason (m, ja, "%s: %s %s cannot be compared with \"%s\"; check it", a->name, name, a->version,
-                  ven);
+          ja = g_strdup_printf ("%s: 『%s』は要確認（%s）", a->name, what, why_ja);
+          reason (m, ja, "%s: check %s (%s)", a->name, what, why_en);
         }
     }
 
   ShrTristate want = any_true ? SHR_TRISTATE_TRUE : any_unknown ? SHR_TRISTATE_UNKNOWN : SHR_TRISTATE_FALSE;
   c->matched = want;
-  for (guint i = 0; i < assets->len; i++)
+  for (guint i = 0; i < candidates->len; i++)
     {
-      const ShrAsset *a = assets->pdata[i];
-      ShrTristate t = GPOINTER_TO_INT (st->pdata[i]);
+      const ShrAsset *a = g_array_index (candidates, Candidate, i).asset;
+      ShrTristate t = g_array_index (states, ShrTristate, i);
       if (t == want)
         g_ptr_array_add (c->assets, g_strdup (a->name));
       if (t != SHR_TRISTATE_FALSE)
@@ -223,56 +370,134 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
   return want;
 }
 
-static gboolean
-match_label (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, ShrCriterionKind kind,
-             const gchar *key)
+/* ---- stated targets ------------------------------------------------------------ */
+
+static gchar *
+labels (const ShrVocabulary *vocab, const GPtrArray *keys, gboolean sectors, gboolean ja)
 {
-  const ShrLabelEntry *e = kind == SHR_CRITERION_SECTOR ? shr_vocabulary_find_sector (vocab, key)
-                                                        : shr_vocabulary_find_region (vocab, key);
-  const gchar *ja = e != NULL ? e->label_ja : key;
-  const gchar *en = e != NULL ? e->label_en : key;
-  ShrCriterion *c = criterion_new (kind, key);
-  gboolean hit;
-  if (kind == SHR_CRITERION_SECTOR)
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < keys->len; i++)
     {
-      c->text_ja = g_strdup_printf ("自社が『%s』業界に関連する事業を行っている", ja);
-      c->text_en = g_strdup_printf ("We operate in the %s sector", en);
-      hit = shr_profile_has_sector (profile, key);
-      if (hit)
+      const gchar *key = keys->pdata[i];
+      const ShrLabelEntry *e
+          = sectors ? shr_vocabulary_find_sector (vocab, key) : shr_vocabulary_find_region (vocab, key);
+      const gchar *label = e != NULL ? (ja ? e->label_ja : e->label_en) : key;
+      if (ja)
+        g_string_append_printf (s, "『%s』", label);
+      else
         {
-          g_autofree gchar *r = g_strdup_printf ("標的とされた『%s』業界は自社の業界", ja);
-          reason (m, r, "The advisory names the %s sector as a target, which is ours", en);
+          if (i > 0)
+            g_string_append (s, i + 1 == keys->len ? (keys->len > 2 ? ", or " : " or ") : ", ");
+          g_string_append (s, label);
         }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Whether the organisation is a stated target: one of its sectors is named
+ * and, when the advisory names regions, one of its regions too. One row of
+ * the checklist says it; a region named without a sector raises nothing
+ * and is shown as context only. */
+static gboolean
+match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *r)
+{
+  if (r->sectors->len == 0)
+    {
+      if (r->regions->len > 0)
+        {
+          ShrCriterion *c = criterion_new (SHR_CRITERION_REGION, NULL);
+          g_autofree gchar *ja = labels (vocab, r->regions, FALSE, TRUE);
+          g_autofree gchar *en = labels (vocab, r->regions, FALSE, FALSE);
+          c->text_ja
+              = g_strdup_printf ("攻撃・被害の地域として%sが挙げられている（地域だけでは該当としない）", ja);
+          c->text_en = g_strdup_printf (
+              "The advisory names %s as a place of attacks (a region alone does not make it concern us)", en);
+          gboolean here = FALSE;
+          for (guint i = 0; i < r->regions->len; i++)
+            here |= shr_profile_has_region (profile, r->regions->pdata[i]);
+          c->matched = here ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
+          g_ptr_array_add (m->context, c);
+        }
+      return FALSE;
+    }
+  gboolean sector = FALSE, region = r->regions->len == 0;
+  for (guint i = 0; i < r->sectors->len; i++)
+    sector |= shr_profile_has_sector (profile, r->sectors->pdata[i]);
+  for (guint i = 0; i < r->regions->len; i++)
+    region |= shr_profile_has_region (profile, r->regions->pdata[i]);
+
+  ShrCriterion *c = criterion_new (SHR_CRITERION_SECTOR, NULL);
+  g_autofree gchar *sja = labels (vocab, r->sectors, TRUE, TRUE);
+  g_autofree gchar *sen = labels (vocab, r->sectors, TRUE, FALSE);
+  if (r->regions->len == 0)
+    {
+      c->text_ja = g_strdup_printf ("%sが%s%sに該当する", profile->self_ja, sja,
+                                    r->sectors->len > 1 ? "のいずれか" : "");
+      c->text_en = g_strdup_printf ("We are in %s", sen);
     }
   else
     {
-      c->text_ja = g_strdup_printf ("自社が『%s』で事業を行っている", ja);
-      c->text_en = g_strdup_printf ("We operate in %s", en);
-      hit = shr_profile_has_region (profile, key);
-      if (hit)
-        {
-          g_autofree gchar *r = g_strdup_printf ("標的とされた地域『%s』で自社が事業を行っている", ja);
-          reason (m, r, "The advisory names %s as a target region, where we operate", en);
-        }
+      g_autofree gchar *rja = labels (vocab, r->regions, FALSE, TRUE);
+      g_autofree gchar *ren = labels (vocab, r->regions, FALSE, FALSE);
+      c->text_ja = g_strdup_printf ("%sが%s%sに該当し、%s%sで事業を行っている", profile->self_ja, sja,
+                                    r->sectors->len > 1 ? "のいずれか" : "", rja,
+                                    r->regions->len > 1 ? "のいずれか" : "");
+      c->text_en = g_strdup_printf ("We are in %s and operate in %s", sen, ren);
     }
-  c->matched = hit ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
+  c->matched = sector && region ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
   g_ptr_array_add (m->checklist, c);
-  return hit;
+  if (sector && region)
+    {
+      g_autofree gchar *ja
+          = g_strdup_printf ("%sの業界%sが攻撃の標的として挙げられている", profile->self_ja, sja);
+      reason (m, ja, "The advisory names our sector (%s)%s as a target", sen,
+              r->regions->len > 0 ? " in a region where we operate" : "");
+    }
+  else if (sector)
+    reason_self (m, profile, "の業界は挙げられているが、挙げられた地域では事業を行っていない",
+                 "Our sector is named, but only in regions where we do not operate");
+  return sector && region;
+}
+
+/* ---- grades -------------------------------------------------------------------- */
+
+/* A flaw an attacker can use over the network without logging in: a CVSS
+ * vector with AV:N and PR:N, or the text saying so. */
+static gboolean
+pre_auth_network (const ShrRecord *r)
+{
+  for (guint i = 0; i < r->cves->len; i++)
+    {
+      const ShrCve *c = r->cves->pdata[i];
+      if (c->vector != NULL && strstr (c->vector, "AV:N") != NULL && strstr (c->vector, "PR:N") != NULL)
+        return TRUE;
+    }
+  const gchar *texts[] = { r->title, r->summary };
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL
+        && g_regex_match_simple (
+            "\\bunauthenticated\\b|\\bpre-?auth|without (?:prior )?authentication|\\bremote(?:ly)?,? "
+            "unauthenticated|認証(?:不要|なし|を必要としない|されていない)|未認証の",
+            texts[i], G_REGEX_CASELESS, 0))
+      return TRUE;
+  return FALSE;
 }
 
 static ShrGrade
-grade_for (const ShrProfile *profile, const ShrRecord *r, ShrVerdict v)
+grade_for (const ShrProfile *profile, const ShrRecord *r, ShrVerdict v, gboolean internet)
 {
   gboolean exploited = r->exploited == SHR_TRISTATE_TRUE || r->kev;
   gboolean cvss_a = r->cvss_max >= 0 && r->cvss_max >= profile->policy.grade_a_cvss;
   gboolean cvss_b = r->cvss_max >= 0 && r->cvss_max >= profile->policy.grade_b_cvss;
-  gboolean severe = shr_severity_rank (r->severity) >= shr_severity_rank ("high");
+  gint rank = shr_severity_rank (r->severity);
+  gboolean critical = cvss_a || (r->cvss_max < 0 && rank >= shr_severity_rank ("critical"));
+  gboolean high = cvss_b || (r->cvss_max < 0 && rank >= shr_severity_rank ("high"));
   switch (v)
     {
     case SHR_VERDICT_APPLICABLE:
-      if (exploited || cvss_a)
+      if (exploited || critical || (internet && high && pre_auth_network (r)))
         return SHR_GRADE_A;
-      if (cvss_b || severe)
+      if (high)
         return SHR_GRADE_B;
       return SHR_GRADE_C;
     case SHR_VERDICT_CHECK:
@@ -283,30 +508,51 @@ grade_for (const ShrProfile *profile, const ShrRecord *r, ShrVerdict v)
     }
 }
 
+static const gchar *
+severity_ja (const gchar *severity)
+{
+  return g_strcmp0 (severity, "critical") == 0 ? "緊急"
+         : g_strcmp0 (severity, "high") == 0   ? "重要"
+         : g_strcmp0 (severity, "medium") == 0 ? "警告"
+                                               : "注意";
+}
+
 static void
-grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
+grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r, gboolean internet)
 {
   gboolean exploited = r->exploited == SHR_TRISTATE_TRUE;
   g_autofree gchar *ja = NULL;
+  gboolean scored = r->cvss_max >= 0;
   switch (m->grade)
     {
     case SHR_GRADE_A:
-      if (exploited || r->kev)
-        reason (m, r->kev ? "A: 該当し、KEV に掲載（悪用確認済み）" : "A: 該当し、悪用が確認されている",
-                r->kev ? "Grade A: applicable and listed in CISA KEV (exploited)"
-                       : "Grade A: applicable and exploited");
-      else
+      if (r->kev)
+        reason (m, "A: 該当し、CISA の KEV カタログに掲載されている（悪用確認済み）",
+                "Grade A: applicable and listed in CISA's KEV catalogue (exploited)");
+      else if (exploited)
+        reason (m, "A: 該当し、悪用が確認されている", "Grade A: applicable and exploited");
+      else if (scored && r->cvss_max >= profile->policy.grade_a_cvss)
         {
           ja = g_strdup_printf ("A: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
                                 profile->policy.grade_a_cvss);
           reason (m, ja, "Grade A: applicable and CVSS %.1f (at least %.1f)", r->cvss_max,
                   profile->policy.grade_a_cvss);
         }
+      else if (!scored && g_strcmp0 (r->severity, "critical") == 0)
+        reason (m, "A: 該当し、深刻度「緊急」", "Grade A: applicable and rated critical");
+      else
+        reason (m,
+                "A: "
+                "インターネットに公開された資産が、認証なしでネットワークから攻撃できる深刻な脆弱性の影響を受"
+                "ける",
+                "Grade A: an internet-facing asset is affected by a severe flaw exploitable over the network "
+                "without "
+                "authentication");
       break;
     case SHR_GRADE_B:
       if (m->verdict == SHR_VERDICT_CHECK)
         reason (m, "B: 要確認で、悪用が確認されている", "Grade B: to check, and exploited");
-      else if (r->cvss_max >= profile->policy.grade_b_cvss)
+      else if (scored)
         {
           ja = g_strdup_printf ("B: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
                                 profile->policy.grade_b_cvss);
@@ -315,18 +561,23 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r)
         }
       else
         {
-          ja = g_strdup_printf ("B: 該当し、深刻度 %s", r->severity);
-          reason (m, ja, "Grade B: applicable and severity %s", r->severity);
+          ja = g_strdup_printf ("B: 該当し、深刻度「%s」", severity_ja (r->severity));
+          reason (m, ja, "Grade B: applicable and rated %s", r->severity);
         }
       break;
     case SHR_GRADE_C:
-      reason (m, "C: 該当または要確認で、悪用・高い深刻度の記載なし",
-              "Grade C: applicable or to check, with no exploitation or high severity stated");
+      if (m->verdict == SHR_VERDICT_CHECK)
+        reason (m, "C: 要確認で、悪用や高い深刻度の記載はない",
+                "Grade C: to check, with no exploitation or high severity stated");
+      else
+        reason (m, "C: 該当するが、悪用や高い深刻度の記載はない",
+                "Grade C: applicable, with no exploitation or high severity stated");
       break;
     case SHR_GRADE_NONE:
     default:
       break;
     }
+  (void)internet;
 }
 
 ShrMatch *
@@ -336,51 +587,59 @@ shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab, const S
   g_return_val_if_fail (profile != NULL && record != NULL && now != NULL, NULL);
   ShrMatch *m = g_new0 (ShrMatch, 1);
   m->checklist = g_ptr_array_new_with_free_func (criterion_free);
+  m->context = g_ptr_array_new_with_free_func (criterion_free);
   m->owners = g_ptr_array_new_with_free_func (g_free);
   m->reasons_ja = g_ptr_array_new_with_free_func (g_free);
   m->reasons_en = g_ptr_array_new_with_free_func (g_free);
 
-  gboolean any_true = FALSE, any_unknown = FALSE;
+  gboolean any_true = FALSE, any_unknown = FALSE, internet = FALSE;
   for (guint i = 0; i < record->products->len; i++)
     {
       const ShrProduct *p = record->products->pdata[i];
       if (p->product == NULL || *p->product == '\0')
         continue;
-      ShrTristate t = match_product (m, profile, vocab, p);
+      ShrTristate t = match_product (m, profile, vocab, record, p, &internet);
       any_true |= t == SHR_TRISTATE_TRUE;
       any_unknown |= t == SHR_TRISTATE_UNKNOWN;
     }
+  gboolean targeted = match_targets (m, profile, vocab, record);
 
-  gboolean sector_hit = FALSE, region_hit = FALSE;
-  for (guint i = 0; i < record->sectors->len; i++)
-    sector_hit |= match_label (m, profile, vocab, SHR_CRITERION_SECTOR, record->sectors->pdata[i]);
-  for (guint i = 0; i < record->regions->len; i++)
-    region_hit |= match_label (m, profile, vocab, SHR_CRITERION_REGION, record->regions->pdata[i]);
-  gboolean names_targets = record->sectors->len > 0 || record->regions->len > 0;
-  gboolean targeted = names_targets && (record->sectors->len == 0 || sector_hit)
-                      && (record->regions->len == 0 || region_hit);
-
-  if (any_true)
+  /* A stated target of attacks whose entry point is a product it runs is
+   * concerned, whatever the advisory says of versions. */
+  if (any_true || (targeted && any_unknown))
     m->verdict = SHR_VERDICT_APPLICABLE;
   else if (any_unknown || targeted)
     m->verdict = SHR_VERDICT_CHECK;
   else
     m->verdict = SHR_VERDICT_NOT_APPLICABLE;
 
-  if (m->verdict == SHR_VERDICT_CHECK && !any_unknown)
-    reason (m, "該当製品はないが、自社の業界・地域が標的とされている",
-            "No product of ours is named, but our sector/region is a stated target");
+  if (!any_true && targeted && any_unknown)
+    for (guint i = 0; i < m->checklist->len; i++)
+      {
+        /* "We run X" holds, which is what the row says. */
+        ShrCriterion *c = m->checklist->pdata[i];
+        if (c->kind == SHR_CRITERION_PRODUCT && c->matched == SHR_TRISTATE_UNKNOWN && !c->versioned)
+          c->matched = SHR_TRISTATE_TRUE;
+      }
+  if (!any_true && targeted && any_unknown)
+    reason_self (m, profile, "の業界が標的とされ、その侵入口の製品を運用している",
+                 "Our sector is a stated target, and we run the product that is the entry point");
+  if (m->verdict == SHR_VERDICT_CHECK && targeted && !any_unknown)
+    reason_self (
+        m, profile, "の業界が標的とされているが、侵入口の製品は資産にない（または不明）ため要確認",
+        "Our sector is a stated target, but the entry point is unknown or not among our assets: check");
   if (m->verdict == SHR_VERDICT_NOT_APPLICABLE)
     {
       if (m->checklist->len == 0)
-        reason (m, "勧告は製品・業界・地域を挙げていない", "The advisory names no product, sector or region");
+        reason (m, "勧告は製品も標的の業界も挙げていない",
+                "The advisory names no product and no targeted sector");
       else
-        reason (m, "勧告が挙げる製品・業界・地域のいずれにも該当しない",
-                "None of the products, sectors or regions the advisory names concerns us");
+        reason (m, "勧告が挙げる製品・標的のいずれにも該当しない",
+                "None of the products or targets the advisory names concerns us");
     }
 
-  m->grade = grade_for (profile, record, m->verdict);
-  grade_reason (m, profile, record);
+  m->grade = grade_for (profile, record, m->verdict, internet);
+  grade_reason (m, profile, record, internet);
   if (m->grade != SHR_GRADE_NONE)
     {
       gint days = profile->policy.deadline_days[SHR_GRADE_A - m->grade];

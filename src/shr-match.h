@@ -56,14 +56,20 @@ typedef struct
   gchar *text_en;      /* We run Microsoft Exchange Server */
   ShrTristate matched; /* UNKNOWN: a product is run, its version unknown */
   GPtrArray *assets;   /* (element-type utf8) names of the assets concerned */
+  gboolean versioned;  /* a product row that names the affected versions */
 } ShrCriterion;
 
 typedef struct
 {
   ShrVerdict verdict;
   ShrGrade grade;
-  gchar *deadline;       /* YYYY-MM-DD, NULL when not applicable */
-  GPtrArray *checklist;  /* (element-type ShrCriterion) */
+  gchar *deadline; /* YYYY-MM-DD, NULL when not applicable */
+  /* The criteria, each sufficient alone: any row that holds (✓) makes the
+   * verdict at least check; none holding is not applicable. */
+  GPtrArray *checklist; /* (element-type ShrCriterion) */
+  /* What the advisory names that cannot raise the verdict alone (a region
+   * without a sector): shown as context, never as a criterion. */
+  GPtrArray *context;    /* (element-type ShrCriterion) */
   GPtrArray *owners;     /* (element-type utf8) of the assets concerned */
   GPtrArray *reasons_ja; /* (element-type utf8) */
   GPtrArray *reasons_en; /* (element-type utf8) same order as _ja */

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "shr-family.h"
+
 ShrAsset *
 shr_asset_new (const gchar *name, const gchar *product)
 {
@@ -27,6 +29,7 @@ shr_asset_free (ShrAsset *a)
   g_free (a->vendor);
   g_free (a->product);
   g_free (a->version);
+  g_free (a->platform);
   g_ptr_array_unref (a->owners);
   g_ptr_array_unref (a->aliases);
   g_free (a);
@@ -37,6 +40,8 @@ shr_profile_new (const gchar *name)
 {
   ShrProfile *p = g_new0 (ShrProfile, 1);
   p->name = g_strdup (name);
+  p->self_ja = g_strdup ("自組織");
+  p->self_en = g_strdup ("our organisation");
   p->sectors = g_ptr_array_new_with_free_func (g_free);
   p->regions = g_ptr_array_new_with_free_func (g_free);
   p->assets = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_asset_free);
@@ -56,6 +61,8 @@ shr_profile_free (ShrProfile *p)
   if (p == NULL)
     return;
   g_free (p->name);
+  g_free (p->self_ja);
+  g_free (p->self_en);
   g_ptr_array_unref (p->sectors);
   g_ptr_array_unref (p->regions);
   g_free (p->timezone_id);
@@ -121,6 +128,56 @@ index_add (GHashTable *index, gchar *key /* transfer full */, ShrAsset *asset)
     g_ptr_array_add (list, asset);
 }
 
+static gchar *
+family_key (const gchar *family)
+{
+  g_autofree gchar *n = shr_vocab_normalize (family);
+  return g_strdup_printf ("\x1e%s", n);
+}
+
+/* The words of a name that can tell one product from another: not the
+ * vendor's, not generic ones ("server", "software", "series", 「製品」),
+ * not versions. (transfer full) */
+static GPtrArray *
+distinctive_words (const gchar *vendor, const gchar *product)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  if (product == NULL)
+    return out;
+  g_autofree gchar *norm = shr_vocab_normalize (product);
+  g_autofree gchar *v = vendor ? shr_vocab_normalize (vendor) : NULL;
+  static const gchar *const generic[]
+      = { "server",       "servers",  "software",    "series",     "system",
+          "systems",      "service",  "services",    "the",        "for",
+          "and",          "of",       "edition",     "enterprise", "standard",
+          "professional", "pro",      "client",      "gateway",    "appliance",
+          "platform",     "suite",    "manager",     "management", "cloud",
+          "web",          "app",      "application", "device",     "devices",
+          "firmware",     "os",       "version",     "release",    "update",
+          "security",     "network",  "networks",    "data",       "center",
+          "model",        "models",   "microsoft",   "windows",    "linux",
+          "apple",        "google",   "cisco",       "oracle",     "ibm",
+          "シリーズ",     "モデル",   "製品",        "サービス",   "ソフトウェア",
+          "サーバ",       "サーバー", NULL };
+  g_auto (GStrv) words = g_regex_split_simple ("[\\s/,()・（）「」]+", norm, 0, 0);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const gchar *w = words[i];
+      if (g_utf8_strlen (w, -1) < 3 && !(g_utf8_strlen (w, -1) >= 2 && (guchar)w[0] >= 0x80))
+        continue;
+      if (g_strv_contains (generic, w) || (v != NULL && strcmp (w, v) == 0))
+        continue;
+      /* Versions and numbers alone say nothing of which product. */
+      gboolean digits = TRUE;
+      for (const gchar *c = w; *c && digits; c++)
+        digits = g_ascii_isdigit (*c) || *c == '.' || *c == '-';
+      if (digits)
+        continue;
+      g_ptr_array_add (out, g_strdup (w));
+    }
+  return out;
+}
+
 static const ShrProductEntry *
 asset_entry (const ShrAsset *a, const ShrVocabulary *vocab)
 {
@@ -151,7 +208,75 @@ shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab)
       const ShrProductEntry *e = asset_entry (a, vocab);
       if (e != NULL)
         index_add (profile->index, canonical_key (e), a);
+      /* Its family, under the name the asset gives and the lexicon's. */
+      const ShrFamilies *families = shr_families_get_default ();
+      const ShrFamilyMember *m = shr_families_find (families, a->vendor, a->product);
+      if (m == NULL && e != NULL)
+        m = shr_families_find (families, e->vendor, e->product);
+      for (guint j = 0; m == NULL && j < a->aliases->len; j++)
+        m = shr_families_find (families, a->vendor, a->aliases->pdata[j]);
+      if (m != NULL)
+        index_add (profile->index, family_key (m->family), a);
+      /* Its distinctive words, for products no list knows. */
+      g_autoptr (GPtrArray) words = distinctive_words (a->vendor, a->product);
+      for (guint j = 0; j < words->len; j++)
+        index_add (profile->index, g_strdup_printf ("\x1d%s", (gchar *)words->pdata[j]), a);
     }
+}
+
+const GPtrArray *
+shr_profile_family_assets (const ShrProfile *profile, const gchar *family)
+{
+  g_return_val_if_fail (profile != NULL && family != NULL, NULL);
+  g_autofree gchar *key = family_key (family);
+  return g_hash_table_lookup (profile->index, key);
+}
+
+/* Whether every word of @small is in @big. */
+static gboolean
+words_within (const GPtrArray *small, const GPtrArray *big)
+{
+  for (guint i = 0; i < small->len; i++)
+    {
+      gboolean found = FALSE;
+      for (guint j = 0; j < big->len && !found; j++)
+        found = strcmp (small->pdata[i], big->pdata[j]) == 0;
+      if (!found)
+        return FALSE;
+    }
+  return small->len > 0;
+}
+
+GPtrArray *
+shr_profile_word_assets (const ShrProfile *profile, const gchar *vendor, const gchar *product)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  if (product == NULL)
+    return out;
+  g_autoptr (GPtrArray) words = distinctive_words (NULL, product);
+  if (words->len == 0)
+    return out;
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < words->len; i++)
+    {
+      g_autofree gchar *key = g_strdup_printf ("\x1d%s", (gchar *)words->pdata[i]);
+      const GPtrArray *list = g_hash_table_lookup (profile->index, key);
+      for (guint j = 0; list != NULL && j < list->len; j++)
+        {
+          ShrAsset *a = list->pdata[j];
+          if (!g_hash_table_add (seen, a) || shr_vendors_conflict (a->vendor, vendor))
+            continue;
+          /* The product's distinctive words all in the asset's, or the
+           * asset's all in the product's: "MXsecurity" and "MXsecurity
+           * Series" are one; "Exchange Server" and "SQL Server" are not
+           * ("server" is not distinctive). */
+          g_autoptr (GPtrArray) asset_words = distinctive_words (NULL, a->product);
+          if (words_within (words, asset_words) || words_within (asset_words, words))
+            g_ptr_array_add (out, a);
+        }
+    }
+  return out;
 }
 
 static void

@@ -33,6 +33,10 @@ typedef struct
   GPtrArray *owners;  /* (element-type utf8) mail addresses */
   GPtrArray *aliases; /* (element-type utf8) other names: a source
                        * package, "cpe:vendor:product" */
+  /* The distribution and release a package comes from ("Ubuntu 24.04",
+   * "Debian 12"), or NULL: then read from the version ("+deb12u1",
+   * ".el8") or from the profile's one asset of that distribution. */
+  gchar *platform;
 } ShrAsset;
 
 typedef struct
@@ -45,6 +49,10 @@ typedef struct
 typedef struct
 {
   gchar *name;
+  /* How the organisation calls itself in notices and checklists: 当院,
+   * 本学, 当社; "our hospital". Defaults 自組織 and "our organisation". */
+  gchar *self_ja;
+  gchar *self_en;
   GPtrArray *sectors; /* (element-type utf8) English keys */
   GPtrArray *regions; /* (element-type utf8) region codes */
   gchar *timezone_id; /* "Asia/Tokyo" */
@@ -72,6 +80,16 @@ gboolean shr_profile_set_timezone (ShrProfile *profile, const gchar *identifier)
  * the product's canonical identity (so "Exchange 2019" in the config finds
  * "Microsoft Exchange Server" in an advisory). @vocab may be NULL. */
 void shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab);
+
+/* Every asset whose product is in the family named @family (see
+ * shr-family.h), as the index filed them. (transfer none) NULL when none. */
+const GPtrArray *shr_profile_family_assets (const ShrProfile *profile, const gchar *family);
+
+/* Assets whose vendor and product, word by word, contain every distinctive
+ * word of @vendor @product or are contained in them: the comparison of last
+ * resort, for products no word list knows ("MXsecurity Series" and an asset
+ * "Moxa MXsecurity"). (transfer container) possibly empty. */
+GPtrArray *shr_profile_word_assets (const ShrProfile *profile, const gchar *vendor, const gchar *product);
 
 /* The assets that run the product an advisory calls @vendor @product
  * (@vendor may be NULL), without scanning the asset list: a few hash

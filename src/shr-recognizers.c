@@ -112,7 +112,7 @@ dsa_extract (ShrExtractContext *ctx)
           if (p == NULL)
             continue;
           g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved) in\\s+version\\s+(\\S+)"), ctx->body, 0,
+          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0,
                          &m);
           while (g_match_info_matches (m))
             {
@@ -160,12 +160,15 @@ usn_extract (ShrExtractContext *ctx)
   /* Package versions under "Ubuntu 22.04 LTS:" headings. */
   g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
   gboolean in_release = FALSE;
+  g_autofree gchar *release = NULL;
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
       if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
+          g_free (release);
+          release = shr_match_group ("^Ubuntu (\\d{1,2}\\.\\d\\d)", l, 1);
           continue;
         }
       if (!in_release)
@@ -175,7 +178,16 @@ usn_extract (ShrExtractContext *ctx)
         {
           g_autofree gchar *pkg = g_match_info_fetch (m, 1);
           g_autofree gchar *ver = g_match_info_fetch (m, 2);
-          add_fixed (shr_record_add_product (ctx->record, "Ubuntu", pkg), ver);
+          ShrProduct *p = shr_record_add_product (ctx->record, "Ubuntu", pkg);
+          add_fixed (p, ver);
+          if (p != NULL && release != NULL)
+            {
+              /* Each release's fix, compared only with that release. */
+              g_autofree gchar *train = g_strdup_printf ("Ubuntu:%s", release);
+              if (p->ecosystem == NULL)
+                p->ecosystem = g_strdup ("Ubuntu");
+              shr_product_add_range (p, train, NULL, NULL, ver, FALSE, ver);
+            }
           continue;
         }
       if (strspn (l, " \t") == strlen (l))
@@ -233,20 +245,25 @@ rhsa_extract (ShrExtractContext *ctx)
   if (product != NULL)
     shr_record_add_product (ctx->record, "Red Hat", product);
 
-  /* Fixed packages from the RPM file names: name-version-release.arch.rpm */
+  /* Fixed packages from the RPM file names: name-version-release.arch.rpm.
+   * Where the source packages are listed, they name the products; the
+   * binary packages built from them (-devel, -debuginfo) are the same fix. */
+  static const gchar *rpm = "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_"
+                            "64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
+  gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(?:src|noarch|i[3-6]86|x86_"
-                            "64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b"),
-                 ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
     {
+      g_autofree gchar *arch = g_match_info_fetch (m, 4);
+      if (sources && strcmp (arch, "src") != 0)
+        continue;
       g_autofree gchar *name = g_match_info_fetch (m, 1);
       g_autofree gchar *ver = g_match_info_fetch (m, 2);
       g_autofree gchar *rel = g_match_info_fetch (m, 3);
       ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
       g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
       add_fixed (p, nvr);
-      g_match_info_next (m, NULL);
     }
   if (ctx->record->products->len <= 1 && synopsis != NULL)
     {
@@ -596,8 +613,14 @@ newsy_sender (ShrExtractContext *ctx)
 static const ShrSource *
 find_source (ShrExtractContext *ctx)
 {
-  return shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
-                           newsy_sender (ctx));
+  /* detect() and extract() both ask: look once. */
+  if (!ctx->source_looked_up)
+    {
+      ctx->source = shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
+                                      newsy_sender (ctx));
+      ctx->source_looked_up = TRUE;
+    }
+  return ctx->source;
 }
 
 /* Cisco's table: under a header naming the "First Fixed Release", one row
@@ -631,29 +654,15 @@ add_fixed_table (ShrProduct *p, const gchar *body)
 static void
 psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
 {
-  /* Fixed releases as PSIRTs write them: "Upgrade to 7.4.3 or above",
-   * "fixed in PAN-OS 10.2.9-h1", "Fixed Release: 9.18.4". */
+  /* The subject names the product first; the body's products come from
+   * the scan every mail gets (shr-extract.c). */
   shr_add_lexicon_products (ctx, ctx->subject);
-  shr_add_lexicon_products (ctx, ctx->body);
+  /* The versions prose gives as fixed are read for every source (shr-extract.c);
+   * Cisco's table of first fixed releases is this family's own. */
   if (ctx->record->products->len > 0)
-    {
-      ShrProduct *first = g_ptr_array_index (ctx->record->products, 0);
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (
-          shr_regex (
-              "(?:upgrade to|fixed in|fixed release[s]?\\s*:|first fixed release\\s*:|update to|resolved "
-              "in)\\s+(?:[A-Za-z-]+\\s+)?(?:version\\s+)?(\\d+(?:\\.\\d+)+(?:-h\\d+|\\.\\w+)?)"),
-          ctx->body, 0, &m);
-      while (g_match_info_matches (m))
-        {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
-          add_fixed (first, v);
-          g_match_info_next (m, NULL);
-        }
-      add_fixed_table (first, ctx->body);
-    }
-  ctx->products_exact = ctx->record->products->len > 0;
+    add_fixed_table (g_ptr_array_index (ctx->record->products, 0), ctx->body);
   (void)src;
+  return;
 }
 
 /* The package a distribution advisory is about, from its subject:
@@ -702,26 +711,36 @@ distribution_package (ShrExtractContext *ctx)
 static void
 distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *package)
 {
-  g_autofree gchar *quoted = g_regex_escape_string (package, -1);
-  /* A pattern per package: built at run time, so not through shr_regex(). */
-  g_autofree gchar *nvr
-      = g_strdup_printf ("(?<![\\w.+-])%s-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)(?:\\.(?:x86_64|aarch64|"
-                         "noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64))(?:\\.rpm)?(?![\\w-])",
-                         quoted);
-  g_autoptr (GRegex) re = g_regex_new (nvr, G_REGEX_CASELESS, 0, NULL);
+  /* Built packages named as package managers name them; only those of
+   * @package count ("cups-libs" is another package). */
+  static const gchar *nvra
+      = "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
+        "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
   g_autoptr (GMatchInfo) m = NULL;
-  if (re != NULL && g_regex_match (re, ctx->body, 0, &m))
-    while (g_match_info_matches (m))
-      {
-        g_autofree gchar *v = g_match_info_fetch (m, 1);
-        add_fixed (p, v);
-        g_match_info_next (m, NULL);
-      }
+  g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      if (g_ascii_strcasecmp (name, package) != 0)
+        continue;
+      g_autofree gchar *v = g_match_info_fetch (m, 2);
+      add_fixed (p, v);
+    }
   if (p->fixed->len > 0)
     return;
-  g_autofree gchar *atom = g_strdup_printf (">=\\s*(?:[\\w-]+/)?%s-(\\d[\\w.+~-]*)", quoted);
-  g_autoptr (GRegex) atom_re = g_regex_new (atom, G_REGEX_CASELESS, 0, NULL);
-  g_autofree gchar *v = atom_re ? shr_sources_match (atom_re, ctx->body) : NULL;
+  /* Gentoo's ">=app-containers/containerd-1.6.19". */
+  g_autofree gchar *v = NULL;
+  {
+    g_autoptr (GMatchInfo) am = NULL;
+    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0,
+                   &am);
+    for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
+      {
+        g_autofree gchar *name = g_match_info_fetch (am, 1);
+        if (g_ascii_strcasecmp (name, package) == 0)
+          v = g_match_info_fetch (am, 2);
+      }
+  }
   if (v == NULL)
     v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]",
                          ctx->body, 1);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "shr-extract.h"
+#include "shr-sources.h"
 #include "shr-structure.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,9 @@ typedef struct
    * a blank line, the body). */
   gsize body_offset;
   const gchar *scan_text;
+  /* The PSIRT or distribution of data/sources.tsv the mail is from. */
+  const ShrSource *source;
+  gboolean source_looked_up;
 } ShrExtractContext;
 
 typedef struct

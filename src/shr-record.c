@@ -39,6 +39,27 @@ shr_product_new (const gchar *vendor, const gchar *product)
   return p;
 }
 
+ShrProduct *
+shr_product_copy (const ShrProduct *product)
+{
+  g_return_val_if_fail (product != NULL, NULL);
+  ShrProduct *p = shr_product_new (product->vendor, product->product);
+  for (guint i = 0; i < product->affected->len; i++)
+    g_ptr_array_add (p->affected, g_strdup (product->affected->pdata[i]));
+  for (guint i = 0; i < product->fixed->len; i++)
+    g_ptr_array_add (p->fixed, g_strdup (product->fixed->pdata[i]));
+  for (guint i = 0; i < product->ranges->len; i++)
+    {
+      const ShrProductRange *r = product->ranges->pdata[i];
+      shr_product_add_range (p, r->train, r->introduced, r->last_affected, r->fixed, r->unaffected, r->text);
+    }
+  for (guint i = 0; i < product->conditions->len; i++)
+    g_ptr_array_add (p->conditions, g_strdup (product->conditions->pdata[i]));
+  p->ecosystem = g_strdup (product->ecosystem);
+  p->others_unaffected = product->others_unaffected;
+  return p;
+}
+
 void
 shr_product_range_free (ShrProductRange *range)
 {

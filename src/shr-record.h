@@ -112,6 +112,9 @@ ShrProductRange *shr_product_add_range (ShrProduct *product, const gchar *train,
                                         const gchar *text);
 void shr_product_range_free (ShrProductRange *range);
 
+/* (transfer full) A deep copy. */
+ShrProduct *shr_product_copy (const ShrProduct *product);
+
 /* (transfer full): an empty record, every array allocated. */
 ShrRecord *shr_record_new (void);
 void shr_record_free (ShrRecord *record);

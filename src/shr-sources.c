@@ -14,12 +14,101 @@ struct _ShrSources
   GPtrArray *rows; /* (element-type ShrSource) in file order */
 };
 
+/* The literal text every match of an id pattern starts with, lower-cased
+ * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
+ * not tried against the pattern. */
+static gchar *
+literal_start (const gchar *pattern)
+{
+  const gchar *p = pattern;
+  if (g_str_has_prefix (p, "\\b"))
+    p += 2;
+  if (*p == '(' && p[1] != '?')
+    p++;
+  GString *lit = g_string_new (NULL);
+  for (; *p; p++)
+    {
+      if (g_ascii_isalnum (*p) || *p == '-' || *p == ' ' || *p == ':')
+        g_string_append_c (lit, g_ascii_tolower (*p));
+      else
+        break;
+    }
+  /* A quantifier or an alternative after the last character makes it
+   * optional: drop it. */
+  if (lit->len > 0 && (*p == '?' || *p == '*' || *p == '{' || *p == '|'))
+    g_string_truncate (lit, lit->len - 1);
+  if (lit->len < 2)
+    {
+      g_string_free (lit, TRUE);
+      return NULL;
+    }
+  return g_string_free (lit, FALSE);
+}
+
+/* The literal starts of a pattern's top-level alternatives
+ * ("cisco\\.com|Cisco PSIRT" → "cisco", "cisco psirt"), or NULL when one
+ * has none: a text holding none of them cannot match. */
+static gchar **
+literal_alternatives (const gchar *pattern)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  gint depth = 0;
+  gboolean klass = FALSE;
+  const gchar *start = pattern;
+  for (const gchar *p = pattern;; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        {
+          p++;
+          continue;
+        }
+      if (*p == '[')
+        klass = TRUE;
+      else if (*p == ']')
+        klass = FALSE;
+      else if (!klass && *p == '(')
+        depth++;
+      else if (!klass && *p == ')')
+        depth--;
+      if (*p == '\0' || (*p == '|' && depth == 0 && !klass))
+        {
+          g_autofree gchar *alt = g_strndup (start, p - start);
+          gchar *lit = literal_start (alt);
+          if (lit == NULL)
+            {
+              g_ptr_array_set_free_func (out, g_free);
+              g_ptr_array_unref (out);
+              return NULL;
+            }
+          g_ptr_array_add (out, lit);
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  g_ptr_array_add (out, NULL);
+  return (gchar **)g_ptr_array_free (out, FALSE);
+}
+
+static gboolean
+holds_any (const gchar *lower, gchar **literals)
+{
+  if (literals == NULL)
+    return TRUE;
+  for (guint i = 0; literals[i] != NULL; i++)
+    if (strstr (lower, literals[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 source_free (ShrSource *s)
 {
   g_free (s->kind);
   g_free (s->name);
   g_free (s->vendor);
+  g_free (s->id_literal);
+  g_strfreev (s->from_literals);
   g_clear_pointer (&s->id, g_regex_unref);
   g_clear_pointer (&s->from, g_regex_unref);
   g_clear_pointer (&s->release, g_regex_unref);
@@ -94,6 +183,8 @@ shr_sources_load (const gchar *path, GError **error)
           s->id_needs_sender = TRUE;
           id++;
         }
+      s->id_literal = strcmp (id, "-") != 0 ? literal_start (id) : NULL;
+      s->from_literals = strcmp (f[4], "-") != 0 ? literal_alternatives (f[4]) : NULL;
       if (!compile (path, n + 1, "id", id, &s->id, error)
           || !compile (path, n + 1, "sender", f[4], &s->from, error)
           || !compile (path, n + 1, "release", f[5], &s->release, error)
@@ -152,33 +243,37 @@ shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *sub
   /* Best first: an id and the sender agree (el-errata@oracle.com sends
    * Oracle Linux errata, not Oracle's patch updates); then an id in the
    * Subject, which names the advisory; then the sender alone; then an id in
-   * the first lines, unless the mail is news quoting one. */
-  for (guint pass = 0; pass < 4; pass++)
-    for (guint i = 0; i < sources->rows->len; i++)
-      {
-        const ShrSource *s = g_ptr_array_index (sources->rows, i);
-        gboolean sender = s->from != NULL && from != NULL && g_regex_match (s->from, from, 0, NULL);
-        gboolean id_subject = s->id != NULL && subject != NULL && g_regex_match (s->id, subject, 0, NULL);
-        gboolean id_head = s->id != NULL && head != NULL && g_regex_match (s->id, head, 0, NULL);
-        switch (pass)
-          {
-          case 0:
-            if (sender && (id_subject || id_head))
-              return s;
-            break;
-          case 1:
-            if (id_subject && !s->id_needs_sender)
-              return s;
-            break;
-          case 2:
-            if (sender)
-              return s;
-            break;
-          default:
-            if (id_head && !s->id_needs_sender && !newsy)
-              return s;
-            break;
-          }
-      }
+   * the first lines, unless the mail is news quoting one. Each pattern runs
+   * once per mail. */
+  const ShrSource *best[4] = { NULL, NULL, NULL, NULL };
+  g_autofree gchar *subject_lower = subject ? g_ascii_strdown (subject, -1) : NULL;
+  g_autofree gchar *head_lower = head ? g_ascii_strdown (head, -1) : NULL;
+  g_autofree gchar *from_lower = from ? g_ascii_strdown (from, -1) : NULL;
+  for (guint i = 0; i < sources->rows->len && best[0] == NULL; i++)
+    {
+      const ShrSource *s = g_ptr_array_index (sources->rows, i);
+      gboolean sender = s->from != NULL && from != NULL && holds_any (from_lower, s->from_literals)
+                        && g_regex_match (s->from, from, 0, NULL);
+      gboolean id_subject = s->id != NULL && subject != NULL
+                            && (s->id_literal == NULL || strstr (subject_lower, s->id_literal) != NULL)
+                            && g_regex_match (s->id, subject, 0, NULL);
+      /* The first lines matter only for a rank not already taken. */
+      gboolean id_head = FALSE;
+      if (s->id != NULL && head != NULL && !id_subject
+          && ((sender && best[0] == NULL) || (best[3] == NULL && !s->id_needs_sender && !newsy))
+          && (s->id_literal == NULL || strstr (head_lower, s->id_literal) != NULL))
+        id_head = g_regex_match (s->id, head, 0, NULL);
+      if (sender && (id_subject || id_head))
+        best[0] = s;
+      if (best[1] == NULL && id_subject && !s->id_needs_sender)
+        best[1] = s;
+      if (best[2] == NULL && sender)
+        best[2] = s;
+      if (best[3] == NULL && id_head && !s->id_needs_sender && !newsy)
+        best[3] = s;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (best); k++)
+    if (best[k] != NULL)
+      return best[k];
   return NULL;
 }

@@ -12,6 +12,10 @@
 /* ---- the heading table ---------------------------------------------------- */
 
 static GHashTable *headings; /* normalised phrase → ShrRole */
+/* The first word (Latin) or first character (Japanese) of every phrase:
+ * most lines of an advisory start with none of them and are no heading,
+ * which is found without normalising them. Values in the same table under
+ * a "\x01" prefix. */
 static GMutex headings_lock;
 
 static const gchar *const role_names[SHR_ROLE_COUNT] = {
@@ -39,10 +43,14 @@ role_from_string (const gchar *name)
 static gchar *
 normalize_phrase (const gchar *s, gssize len)
 {
-  g_autofree gchar *nfkc = g_utf8_normalize (s, len, G_NORMALIZE_ALL_COMPOSE);
+  gsize n = len < 0 ? strlen (s) : (gsize)len;
+  gboolean ascii = TRUE;
+  for (gsize i = 0; i < n && ascii; i++)
+    ascii = (guchar)s[i] < 0x80;
+  g_autofree gchar *nfkc = ascii ? g_strndup (s, n) : g_utf8_normalize (s, n, G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL)
     return g_strdup ("");
-  g_autofree gchar *folded = g_utf8_casefold (nfkc, -1);
+  g_autofree gchar *folded = ascii ? g_ascii_strdown (nfkc, -1) : g_utf8_casefold (nfkc, -1);
   GString *out = g_string_new (NULL);
   gboolean space = FALSE;
   for (const gchar *p = folded; *p; p++)
@@ -89,6 +97,13 @@ headings_parse (const gchar *path, const gchar *contents, GError **error)
               continue;
             }
           g_hash_table_insert (table, key, GUINT_TO_POINTER (role));
+          /* The phrase's start, for the quick test of a line. */
+          gsize first = (guchar)key[0] < 0x80 ? strcspn (key, " ") : (gsize)(g_utf8_next_char (key) - key);
+          gchar *start = g_strdup_printf ("\x01%.*s", (int)first, key);
+          if (g_hash_table_contains (table, start))
+            g_free (start);
+          else
+            g_hash_table_insert (table, start, GUINT_TO_POINTER (SHR_ROLE_NONE));
         }
     }
   return g_steal_pointer (&table);
@@ -168,6 +183,23 @@ static guint
 skip_numbering (const gchar **p)
 {
   const gchar *s = *p;
+  /* Numbering starts with a digit (any width), '(', I/V/X, a-h or 第. */
+  gunichar c0 = g_utf8_get_char (s);
+  gboolean may = FALSE;
+  if (g_ascii_isdigit (c0) || (c0 >= 0xFF10 && c0 <= 0xFF19) || c0 == 0x7B2C || c0 == '(')
+    may = TRUE;
+  else if (c0 == 'I' || c0 == 'V' || c0 == 'X')
+    {
+      /* "II. 対象", "IV. Solution": Roman numerals and a full stop. */
+      const gchar *q = s;
+      while (*q == 'I' || *q == 'V' || *q == 'X')
+        q++;
+      may = *q == '.';
+    }
+  else if (c0 >= 'a' && c0 <= 'h')
+    may = s[1] == '.' || s[1] == ')';
+  if (!may)
+    return 0;
   g_autoptr (GMatchInfo) m = NULL;
   static GRegex *re;
   if (g_once_init_enter (&re))
@@ -240,9 +272,49 @@ lookup_phrase (GHashTable *table, const gchar *norm)
  * start that is a phrase and is followed by a joining word ("Workarounds
  * and Mitigations", "Affected Products and Versions", 「影響を受ける製品
  * およびバージョン」) or by a parenthesis ("Severity (CVSS v3.1)"). */
+/* Whether @core can start a known heading: its first word (Latin) or
+ * character (anything else), folded, starts some phrase. A line that
+ * cannot is no heading, and most lines are dismissed here cheaply. */
+static gboolean
+may_start_heading (GHashTable *table, const gchar *core)
+{
+  gchar buf[48];
+  gsize n = 0;
+  buf[n++] = '\x01';
+  if ((guchar)core[0] < 0x80)
+    {
+      for (const gchar *p = core; *p && *p != ' ' && *p != '\t'; p++)
+        {
+          if ((guchar)*p >= 0x80)
+            return TRUE; /* a mixed word: let the full test decide */
+          if (n >= sizeof buf - 1)
+            return FALSE;
+          buf[n++] = g_ascii_tolower (*p);
+        }
+      buf[n] = '\0';
+      return g_hash_table_contains (table, buf);
+    }
+  /* A non-Latin start: its first character as written (Japanese
+   * headings are written in their normal form), else folded. */
+  const gchar *next = g_utf8_next_char (core);
+  gsize cl = next - core;
+  if (cl < sizeof buf - 2)
+    {
+      memcpy (buf + 1, core, cl);
+      buf[cl + 1] = '\0';
+      if (g_hash_table_contains (table, buf))
+        return TRUE;
+    }
+  g_autofree gchar *first = normalize_phrase (core, cl);
+  g_autofree gchar *key = g_strconcat ("\x01", first, NULL);
+  return g_hash_table_contains (table, key);
+}
+
 static ShrRole
 core_role (GHashTable *table, const gchar *core)
 {
+  if (*core == '\0' || strlen (core) > 120 || !may_start_heading (table, core))
+    return SHR_ROLE_NONE;
   g_autofree gchar *norm = normalize_phrase (core, -1);
   if (*norm == '\0' || strlen (norm) > 80)
     return SHR_ROLE_NONE;
@@ -252,20 +324,28 @@ core_role (GHashTable *table, const gchar *core)
   static const gchar *const joins[]
       = { " and ", " & ",    " for ", " / ",      " of ", " in ", " (", " - ", " – ",
           " — ",   "および", "と",    "について", "(",    "・",   "、", NULL };
-  /* Try every place a joining word stands, longest start first. */
-  for (gsize at = strlen (norm); at > 0; at--)
-    {
-      for (guint j = 0; joins[j] != NULL; j++)
+  /* Every place a joining word stands, longest start first. */
+  gsize cuts[32];
+  guint n = 0;
+  for (guint j = 0; joins[j] != NULL && n < G_N_ELEMENTS (cuts); j++)
+    for (const gchar *hit = strstr (norm + 1, joins[j]); hit != NULL && n < G_N_ELEMENTS (cuts);
+         hit = strstr (hit + 1, joins[j]))
+      cuts[n++] = hit - norm;
+  for (guint a = 0; a < n; a++)
+    for (guint b = a + 1; b < n; b++)
+      if (cuts[b] > cuts[a])
         {
-          gsize jl = strlen (joins[j]);
-          if (strncmp (norm + at, joins[j], jl) != 0)
-            continue;
-          g_autofree gchar *start = g_strndup (norm, at);
-          g_strchomp (start);
-          role = lookup_phrase (table, start);
-          if (role != SHR_ROLE_NONE)
-            return role;
+          gsize t = cuts[a];
+          cuts[a] = cuts[b];
+          cuts[b] = t;
         }
+  for (guint k = 0; k < n; k++)
+    {
+      g_autofree gchar *start = g_strndup (norm, cuts[k]);
+      g_strchomp (start);
+      role = lookup_phrase (table, start);
+      if (role != SHR_ROLE_NONE)
+        return role;
     }
   return SHR_ROLE_NONE;
 }
@@ -856,6 +936,9 @@ shr_document_parse (const gchar *text)
       if (blank || line_is_rule (text, l) || column_field)
         continue;
 
+      /* Headings and fields are short lines; a long one is prose. */
+      if (l->end - l->start > 240 && !row)
+        continue;
       guint depth = 0;
       g_autofree gchar *core = heading_core (text + l->start, l->end - l->start, &depth);
       gboolean markdown = text[l->start] == '#';

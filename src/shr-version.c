@@ -1162,3 +1162,188 @@ shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme, 
     return SHR_TRISTATE_UNKNOWN;
   return shr_version_compare (scheme, version, best) < 0 ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
 }
+
+gchar *
+shr_version_train (const gchar *version)
+{
+  if (version == NULL)
+    return NULL;
+  const gchar *p = version;
+  if (*p == 'v' || *p == 'V')
+    p++;
+  /* Numeric components until the first that is not followed by one more. */
+  GString *train = g_string_new (NULL);
+  guint parts = 0;
+  const gchar *q = p;
+  guint total = 0;
+  for (const gchar *c = p; *c;)
+    {
+      if (!g_ascii_isdigit (*c))
+        break;
+      while (g_ascii_isdigit (*c))
+        c++;
+      total++;
+      if (*c == '.' && g_ascii_isdigit (c[1]))
+        c++;
+      else
+        break;
+    }
+  if (total == 0)
+    {
+      g_string_free (train, TRUE);
+      return NULL;
+    }
+  /* "13.1-49.15", "22.7R2.6", "6.0 U2a": the train ends where the build
+   * or the update starts. */
+  guint keep = total >= 3 ? 2 : 1;
+  if (total == 2)
+    {
+      const gchar *c = p;
+      while (g_ascii_isdigit (*c) || *c == '.')
+        c++;
+      if (*c == '-' || *c == 'R' || *c == 'r' || g_str_has_prefix (c, " U")
+          || g_str_has_prefix (c, " Update"))
+        keep = 2;
+    }
+  while (parts < keep && *q)
+    {
+      const gchar *s = q;
+      while (g_ascii_isdigit (*q))
+        q++;
+      if (parts > 0)
+        g_string_append_c (train, '.');
+      g_string_append_len (train, s, q - s);
+      parts++;
+      if (*q == '.')
+        q++;
+      else
+        break;
+    }
+  return g_string_free (train, FALSE);
+}
+
+/* Group 1 of @pattern in @version, or NULL (patterns are literals, compiled once per process). */
+static gchar *
+distribution_mark (const gchar *pattern, const gchar *version)
+{
+  static GHashTable *cache;
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GRegex *re = g_hash_table_lookup (cache, pattern);
+  if (re == NULL)
+    {
+      re = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      g_hash_table_insert (cache, (gpointer)pattern, re);
+    }
+  g_mutex_unlock (&lock);
+  g_autoptr (GMatchInfo) m = NULL;
+  if (re == NULL || !g_regex_match (re, version, 0, &m))
+    return NULL;
+  return g_match_info_fetch (m, 1);
+}
+
+gchar *
+shr_version_distribution (const gchar *version)
+{
+  if (version == NULL)
+    return NULL;
+  static const struct
+  {
+    const gchar *pattern;
+    const gchar *distro;
+  } marks[] = {
+    { "[+~]deb(\\d{1,2})u\\d", "Debian" },
+    { "[+~]deb(\\d{1,2})(?![\\w])", "Debian" },
+    { "ubuntu\\d*(?:\\.\\d+)*?[~.+]?(?:0\\.)?(\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "Ubuntu" },
+    { "[~+](\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "Ubuntu" },
+    { "\\.el(\\d{1,2})(?:_\\d+)?(?![\\d])", "Red Hat" },
+    { "\\.amzn(\\d{1,4})", "Amazon Linux" },
+    { "\\.fc(\\d{2})", "Fedora" },
+    { "\\.mga(\\d{1,2})", "Mageia" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
+    {
+      g_autofree gchar *release = distribution_mark (marks[i].pattern, version);
+      if (release == NULL)
+        continue;
+      /* "~22.04" alone is Ubuntu's mark only on an Ubuntu build. */
+      if (i == 3 && strstr (version, "ubuntu") == NULL)
+        continue;
+      return g_strdup_printf ("%s:%s", marks[i].distro, release);
+    }
+  if (strstr (version, "ubuntu") != NULL)
+    return g_strdup ("Ubuntu");
+  if (g_regex_match_simple ("\\.(?:sles?|suse)\\d*", version, G_REGEX_CASELESS, 0))
+    return g_strdup ("SUSE");
+  return NULL;
+}
+
+void
+shr_product_derive_ranges (ShrProduct *p)
+{
+  g_return_if_fail (p != NULL);
+  if (p->ranges->len > 0)
+    return;
+  /* A distribution's package: each fix within the release its version
+   * names ("+deb12u3" is Debian 12's, ".el8_5" Red Hat 8's), written
+   * without the package's name ("zlib-1.2.11-18.el8_5"). */
+  for (guint k = 0; k < p->fixed->len; k++)
+    {
+      const gchar *f = g_ptr_array_index (p->fixed, k);
+      gsize nl = strlen (p->product);
+      const gchar *v
+          = g_ascii_strncasecmp (f, p->product, nl) == 0 && f[nl] == '-' && g_ascii_isdigit (f[nl + 1])
+                ? f + nl + 1
+                : f;
+      g_autofree gchar *eco = shr_version_distribution (v);
+      if (eco == NULL && p->ecosystem == NULL)
+        continue;
+      if (eco != NULL && p->ecosystem == NULL)
+        p->ecosystem = g_strndup (eco, strcspn (eco, ":"));
+      shr_product_add_range (p, eco != NULL && strchr (eco, ':') ? eco : NULL, NULL, NULL, v, FALSE, f);
+    }
+  if (p->ecosystem != NULL)
+    return;
+  for (guint k = 0; k < p->affected->len; k++)
+    {
+      const gchar *phrase = g_ptr_array_index (p->affected, k);
+      g_autoptr (ShrRange) range = shr_range_parse (phrase, NULL);
+      if (range == NULL)
+        continue;
+      for (guint j = 0; j < range->intervals->len; j++)
+        {
+          const ShrInterval *iv = g_ptr_array_index (range->intervals, j);
+          /* "OpenSSL 3.3, 3.2 and 3.0 are vulnerable": a short version
+           * alone names its train. */
+          gboolean whole_train = iv->low != NULL && iv->high != NULL && strcmp (iv->low, iv->high) == 0
+                                 && strchr (iv->low, '.') == strrchr (iv->low, '.');
+          g_autofree gchar *train
+              = whole_train ? g_strdup (iv->low) : shr_version_train (iv->low ? iv->low : iv->high);
+          shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
+                                 iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
+        }
+    }
+  for (guint k = 0; k < p->fixed->len; k++)
+    {
+      const gchar *f = g_ptr_array_index (p->fixed, k);
+      g_autofree gchar *train = shr_version_train (f);
+      if (train == NULL)
+        continue;
+      gboolean placed = FALSE;
+      for (guint j = 0; j < p->ranges->len && !placed; j++)
+        {
+          ShrProductRange *r = g_ptr_array_index (p->ranges, j);
+          if (r->fixed == NULL && !r->unaffected && g_strcmp0 (r->train, train) == 0
+              && (r->last_affected == NULL
+                  || shr_version_compare (SHR_VERSION_SCHEME_GENERIC, r->last_affected, f) < 0))
+            {
+              r->fixed = g_strdup (f);
+              placed = TRUE;
+            }
+        }
+      if (!placed)
+        shr_product_add_range (p, train, NULL, NULL, f, FALSE, f);
+    }
+}

@@ -101,6 +101,24 @@ ShrTristate shr_range_contains (const ShrRange *range, ShrVersionScheme scheme, 
 ShrTristate shr_version_affected_by_fixed (const GPtrArray *fixed, ShrVersionScheme scheme,
                                            const gchar *version);
 
+/* The release train of a version as vendors number them: all its numeric
+ * components but the last, at most two ("7.4.5" → "7.4", "10.2.9-h19" →
+ * "10.2", "13.1-49.15" → "13.1", "22.7R2.6" → "22.7", "131.0.2" → "131.0",
+ * "1.0" → "1"). (transfer full) NULL when @version has no number. */
+gchar *shr_version_train (const gchar *version);
+
+/* (transfer full) The distribution and release a package version names:
+ * "+deb12u1" → "Debian:12", ".el8_5" → "Red Hat:8", ".amzn2023" → "Amazon
+ * Linux:2023", "~22.04" → "Ubuntu:22.04"; "Ubuntu" when only the
+ * distribution shows; NULL when none does. */
+gchar *shr_version_distribution (const gchar *version);
+
+/* Fills @p's ranges, when it has none, from what the text wrote: each
+ * affected phrase as read by shr_range_parse(), each fixed version on its
+ * train, a distribution's fixes within the release their versions name
+ * ("+deb12u3" → "Debian:12", setting @p's ecosystem). */
+void shr_product_derive_ranges (ShrProduct *p);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRange, shr_range_free)
 
 G_END_DECLS

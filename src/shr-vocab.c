@@ -67,6 +67,15 @@ shr_vendors_conflict (const gchar *a, const gchar *b)
   g_autofree gchar *nb = shr_vocab_normalize (b);
   if (*na == '\0' || *nb == '\0')
     return FALSE;
+  /* "Mitsubishi Electric" and 「三菱電機株式会社」 cannot be compared by
+   * their letters: not knowing is no conflict. */
+  gboolean ascii_a = TRUE, ascii_b = TRUE;
+  for (const guchar *p = (const guchar *)na; *p && ascii_a; p++)
+    ascii_a = *p < 0x80;
+  for (const guchar *p = (const guchar *)nb; *p && ascii_b; p++)
+    ascii_b = *p < 0x80;
+  if (ascii_a != ascii_b)
+    return FALSE;
   return strstr (na, nb) == NULL && strstr (nb, na) == NULL;
 }
 

@@ -26,6 +26,11 @@ product = curl
 
 [asset ssh]
 product = OpenSSH
+
+[asset vpn]
+vendor = Ivanti
+product = Connect Secure
+version = 22.7R2.3
 CONF
 
 dove () { doveadm -c "$DOVECOT_CONF" "$@"; }
@@ -47,7 +52,7 @@ digests () { header "$1" Subject | grep -c "$2"; }
 approver_digests () { digests approver '^\[shirase\] 静観ダイジェスト'; }
 
 # ---- day 0 ----------------------------------------------------------------------
-for m in dsa_5901_1_libxml2 dla_4102_1_curl usn_7301_1_openssh cisco_sa_iosxe_webui_privesc; do
+for m in dsa_5901_1_libxml2 dla_4102_1_curl usn_7301_1_openssh cisa_kev_2026_03_10; do
   deliver "$mail/$m.eml"
 done
 out=$(day 0) || { echo "$out"; fail "shirase once failed"; }
@@ -114,8 +119,8 @@ digest=$(bodies approver | sed -n '/^Subject: \[shirase\] 静観ダイジェス�
 echo "$digest" | head -1
 echo "$digest" | grep -q '（1件、まとめ送り1件）' || fail "the digest's Subject does not count 1 + 1: $(echo "$digest" | head -1)"
 echo "$digest" | grep -q '^1\. DSA-5901-1 libxml2 security update$' || { echo "$digest"; fail "the not-applicable advisory is not listed"; }
-echo "$digest" | grep -q '・勧告が挙げる製品・業界・地域のいずれにも該当しない' || { echo "$digest"; fail "its reason is not given"; }
-echo "$digest" | grep -q -- '- None of the products, sectors or regions the advisory names concerns us' || fail "no English reason"
+echo "$digest" | grep -q '・勧告が挙げる製品・標的のいずれにも該当しない' || { echo "$digest"; fail "its reason is not given"; }
+echo "$digest" | grep -q -- '- None of the products or targets the advisory names concerns us' || fail "no English reason"
 echo "$digest" | grep -qF "admin@example.test … 【C】$c2_title" || { echo "$digest"; fail "the folded notice is not listed to the approver"; }
 msgid=$(header approver Message-ID | grep '^<digest\.' | tr -d ' ')
 case "$msgid" in "<digest.$(TZ=Asia/Tokyo date -d @$(($(date +%s) + 86400)) +%F)."*"@example.test>") ;; *) fail "unexpected digest Message-ID: $msgid" ;; esac

@@ -52,9 +52,11 @@ fixture_teardown (Fixture *f, gconstpointer data)
   shr_word_tables_free (f->tables);
 }
 
+/* A product of a vulnerability advisory (which names its CVE). */
 static ShrProduct *
 add_product (ShrRecord *r, const gchar *vendor, const gchar *product)
 {
+  shr_record_add_cve (r, "CVE-2026-1000");
   return shr_record_add_product (r, vendor, product);
 }
 
@@ -83,13 +85,15 @@ test_applicable_affected (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
   g_assert_cmpuint (m->checklist->len, ==, 1);
   g_assert_cmpstr (row (m, 0)->text_ja, ==,
-                   "自社で『Apache HTTP Server』の影響を受けるバージョン（prior to 2.4.59）を運用している");
+                   "自組織で『Apache HTTP Server』の影響を受けるバージョン（prior to 2.4.59）を運用している");
   g_assert_cmpstr (row (m, 0)->text_en, ==,
                    "We run an affected version of Apache HTTP Server (prior to 2.4.59)");
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "web");
-  g_assert_cmpstr (m->reasons_en->pdata[0], ==,
-                   "web: Apache HTTP Server 2.4.58 is affected (prior to 2.4.59)");
+  g_assert_true (g_str_has_prefix (m->reasons_en->pdata[0], "web: Apache HTTP Server 2.4.58 is affected ("));
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "2.4.59"));
+  g_assert_true (
+      g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受ける（"));
 }
 
 static void
@@ -99,8 +103,23 @@ test_applicable_no_version (Fixture *f, gconstpointer data)
   add_product (r, "Microsoft", "Exchange Server");
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
-  g_assert_cmpstr (row (m, 0)->text_ja, ==, "自社で『Microsoft Exchange Server』を運用している");
+  g_assert_cmpstr (row (m, 0)->text_ja, ==, "自組織で『Microsoft Exchange Server』を運用している");
   g_assert_cmpstr (row (m, 0)->text_en, ==, "We run Microsoft Exchange Server");
+}
+
+/* A product named with no flaw and no version (a round-up, a mention):
+ * which of its versions is concerned is not said, so it is checked, never
+ * passed over. */
+static void
+test_check_named_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  add_product (r, "Microsoft", "Exchange Server");
+  g_ptr_array_set_size (r->cves, 0);
+  g_autoptr (ShrMatch) m = run (f, r);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
+  g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "no vulnerability or version"));
 }
 
 static void
@@ -113,9 +132,9 @@ test_check_unknown_version (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "fw");
-  g_assert_cmpstr (m->reasons_en->pdata[0], ==,
-                   "fw: the version of Palo Alto Networks PAN-OS is unknown; check "
-                   "whether it is affected (fixed in 10.2.9-h1)");
+  g_assert_true (g_str_has_prefix (m->reasons_en->pdata[0], "fw: check Palo Alto Networks PAN-OS ("));
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "not recorded"));
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "10.2.9-h1"));
 }
 
 static void
@@ -164,14 +183,14 @@ test_check_targeted (Fixture *f, gconstpointer data)
   shr_strv_add_unique (r->regions, "JP");
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
-  g_assert_cmpuint (m->checklist->len, ==, 3);
+  /* One row for the product, one for the target: sector and region
+   * together, since a sector named for one region is not named for all. */
+  g_assert_cmpuint (m->checklist->len, ==, 2);
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_FALSE);
-  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
-  g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
+  g_assert_cmpstr (row (m, 1)->text_ja, ==,
+                   "自組織が『エネルギー・石油・ガス』に該当し、『日本』で事業を行っている");
+  g_assert_cmpstr (row (m, 1)->text_en, ==, "We are in energy, oil and gas and operate in Japan");
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
-  g_assert_cmpstr (row (m, 2)->text_ja, ==, "自社が『日本』で事業を行っている");
-  g_assert_cmpstr (row (m, 2)->text_en, ==, "We operate in Japan");
-  g_assert_cmpint (row (m, 2)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpuint (m->owners->len, ==, 0);
 }
 
@@ -184,8 +203,17 @@ test_targets_all_kinds_needed (Fixture *f, gconstpointer data)
   shr_strv_add_unique (r->regions, "JP");
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+  g_assert_cmpuint (m->checklist->len, ==, 1);
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_FALSE);
-  g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
+
+  /* Attacks seen in Japan, no sector: a region alone raises nothing, and
+   * is shown as context, not as a criterion. */
+  g_autoptr (ShrRecord) r3 = shr_record_new ();
+  shr_strv_add_unique (r3->regions, "JP");
+  g_autoptr (ShrMatch) m3 = run (f, r3);
+  g_assert_cmpint (m3->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+  g_assert_cmpuint (m3->checklist->len, ==, 0);
+  g_assert_cmpuint (m3->context->len, ==, 1);
 
   /* Energy firms, anywhere: targeted. */
   g_autoptr (ShrRecord) r2 = shr_record_new ();
@@ -208,8 +236,9 @@ test_not_applicable_patched (Fixture *f, gconstpointer data)
   /* The asset was considered: shown, but not concerned. */
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "web");
   g_assert_cmpuint (m->owners->len, ==, 0);
-  g_assert_cmpstr (m->reasons_ja->pdata[0], ==,
-                   "web: 『Apache HTTP Server』2.4.58 は影響を受けない（2.4.55 以前）");
+  g_assert_true (
+      g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受けない（"));
+  g_assert_nonnull (strstr (m->reasons_ja->pdata[0], "2.4.55 以前"));
 }
 
 static void
@@ -219,7 +248,7 @@ test_not_applicable_nothing (Fixture *f, gconstpointer data)
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
   g_assert_cmpuint (m->checklist->len, ==, 0);
-  g_assert_cmpstr (m->reasons_en->pdata[0], ==, "The advisory names no product, sector or region");
+  g_assert_cmpstr (m->reasons_en->pdata[0], ==, "The advisory names no product and no targeted sector");
 }
 
 /* ---- priority table ---------------------------------------------------- */
@@ -247,7 +276,10 @@ test_priority_table (Fixture *f, gconstpointer data)
     { "B: CVSS 7.5", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 7.5, NULL, SHR_GRADE_B, "2026-05-21" },
     { "B: CVSS 7.0", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 7.0, NULL, SHR_GRADE_B, "2026-05-21" },
     { "B: stated high", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, "high", SHR_GRADE_B, "2026-05-21" },
-    { "B: stated critical", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, "critical", SHR_GRADE_B, "2026-05-21" },
+    /* A severity word counts where no score is given: critical as 9.0. */
+    { "A: stated critical", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, "critical", SHR_GRADE_A, "2026-05-14" },
+    { "C: stated high, but CVSS 6.5", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 6.5, "high", SHR_GRADE_C,
+      "2026-06-13" },
     { "B: check + exploited", FALSE, SHR_TRISTATE_TRUE, FALSE, 9.8, NULL, SHR_GRADE_B, "2026-05-21" },
     { "B: check + KEV", FALSE, SHR_TRISTATE_UNKNOWN, TRUE, -1, NULL, SHR_GRADE_B, "2026-05-21" },
     { "C: applicable, medium", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 5.3, "medium", SHR_GRADE_C, "2026-06-13" },
@@ -421,7 +453,7 @@ test_product_without_vocabulary (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
   g_assert_cmpstr (
       row (m, 0)->text_ja, ==,
-      "自社で『ACME widget  server』の影響を受けるバージョン（3.0 から 3.2 まで）を運用している");
+      "自組織で『ACME widget  server』の影響を受けるバージョン（3.0 から 3.2 まで）を運用している");
 }
 
 /* ---- the reference scenario -------------------------------------------- */
@@ -463,12 +495,12 @@ test_reference_concerned (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->grade, ==, SHR_GRADE_A);
   g_assert_cmpstr (m->deadline, ==, "2026-05-14");
   g_assert_cmpuint (m->checklist->len, ==, 2);
-  g_assert_cmpstr (row (m, 0)->text_ja, ==, "自社で『Microsoft Exchange Server』を運用している");
+  g_assert_cmpstr (row (m, 0)->text_ja, ==, "自組織で『Microsoft Exchange Server』を運用している");
   g_assert_cmpstr (row (m, 0)->text_en, ==, "We run Microsoft Exchange Server");
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "exchange");
-  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自社が『エネルギー・石油・ガス』業界に関連する事業を行っている");
-  g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
+  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自組織が『エネルギー・石油・ガス』に該当する");
+  g_assert_cmpstr (row (m, 1)->text_en, ==, "We are in energy, oil and gas");
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpuint (m->owners->len, ==, 1);
   g_assert_cmpstr (m->owners->pdata[0], ==, "infra@example.co.jp");
@@ -481,7 +513,7 @@ test_reference_concerned (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (json, "\"verdict\":\"applicable\",\"grade\":\"A\""));
   g_assert_nonnull (strstr (json, "\"deadline\":{\"date\":\"2026-05-14\",\"label_ja\":\"即日\","
                                   "\"label_en\":\"same day\"}"));
-  g_assert_nonnull (strstr (json, "\"checklist\":[{\"kind\":\"product\",\"text_ja\":\"自社で『"
+  g_assert_nonnull (strstr (json, "\"checklist\":[{\"kind\":\"product\",\"text_ja\":\"自組織で『"
                                   "Microsoft Exchange Server』を運用している\",\"text_en\":"
                                   "\"We run Microsoft Exchange Server\",\"matched\":true,"
                                   "\"asset\":\"exchange\",\"assets\":[\"exchange\"]},"));
@@ -506,7 +538,7 @@ test_reference_not_concerned (Fixture *f, gconstpointer data)
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_FALSE);
   g_autofree gchar *summary = shr_match_summary (m, r);
   g_assert_nonnull (strstr (summary, "判定: 静観\n"));
-  g_assert_nonnull (strstr (summary, "  ✗ 自社で『Microsoft Exchange Server』を運用している\n"));
+  g_assert_nonnull (strstr (summary, "  ✗ 自組織で『Microsoft Exchange Server』を運用している\n"));
   g_assert_nonnull (strstr (summary, "  上記いずれにも該当しない → 静観でOK\n"));
   g_assert_nonnull (strstr (summary, "Verdict: not applicable — no action\n"));
 
@@ -558,7 +590,7 @@ test_lexicon_vocabulary (Fixture *f, gconstpointer data)
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
   g_assert_cmpstr (row (m, 0)->text_en, ==, "We run Microsoft Exchange Server");
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "mail");
-  g_assert_cmpstr (row (m, 1)->text_en, ==, "We operate in the energy, oil and gas sector");
+  g_assert_cmpstr (row (m, 1)->text_en, ==, "We are in energy, oil and gas");
 }
 
 int
@@ -568,6 +600,7 @@ main (int argc, char **argv)
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/match/verdict/applicable-affected", test_applicable_affected);
   ADD ("/match/verdict/applicable-no-version", test_applicable_no_version);
+  ADD ("/match/verdict/check-named-only", test_check_named_only);
   ADD ("/match/verdict/check-unknown-version", test_check_unknown_version);
   ADD ("/match/verdict/check-uncomparable", test_check_uncomparable);
   ADD ("/match/verdict/release-names", test_release_names);

@@ -415,7 +415,7 @@ test_digest (Fixture *f, gconstpointer data)
   g_assert_cmpstr (d->subject, ==, "[shirase] 静観ダイジェスト / No-action digest 2026年3月16日(月)（1件）");
   g_assert_nonnull (strstr (d->text, "\n1. Exchange Server security update\n"));
   g_assert_nonnull (strstr (d->text, "｜CVE-2026-30001｜悪用確認済み\n"));
-  g_assert_nonnull (strstr (d->text, "   ・勧告が挙げる製品・業界・地域のいずれにも該当しない\n"));
+  g_assert_nonnull (strstr (d->text, "   ・勧告が挙げる製品・標的のいずれにも該当しない\n"));
 
   g_autoptr (JsonArray) none = json_array_new ();
   g_autoptr (JsonNode) empty = shr_notice_digest_view_new (f->config->profile, none, f->now);
