@@ -69,6 +69,6 @@ PY
 
 # The text output too: the summary keeps its Japanese in the C locale.
 run match -c "$tmp/org.conf" --now 2026-03-16T10:00:00+09:00 "$top_srcdir/config/demo/mail/01-news-exchange-campaign.eml" > "$tmp/match.txt"
-grep -q "^判定: .*優先度 [ABC] \(即日\|今週中\|今月中\)" "$tmp/match.txt" && grep -qF "自社で『Microsoft Exchange Server』" "$tmp/match.txt" && ok "text summary in Japanese under env -i" || { fail "text summary"; cat "$tmp/match.txt"; }
+grep -q "^判定: .*優先度 [ABC] \(即日\|今週中\|今月中\)" "$tmp/match.txt" && grep -qF "『Microsoft Exchange Server』" "$tmp/match.txt" && ok "text summary in Japanese under env -i" || { fail "text summary"; cat "$tmp/match.txt"; }
 
 [ "$failures" -eq 0 ]
