@@ -162,25 +162,35 @@ shr_cmd_extract (int argc, char **argv)
                      message->from ? message->from : "", message->body ? message->body : "");
           continue;
         }
-      g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
-      if (record == NULL)
+      g_autoptr (GPtrArray) records = shr_extract_file_items (files[i], lexicon, &local);
+      if (records == NULL)
         {
           /* The other inputs are still read; the status says one failed. */
           g_printerr ("shirase extract: %s\n", local->message);
           status = 1;
           continue;
         }
-      if (json)
+      /* A digest prints one record per advisory it carries. */
+      for (guint k = 0; k < records->len; k++)
         {
-          g_autofree gchar *text = shr_record_to_json_string (record, pretty && n == 1);
-          fputs (text, stdout);
-          fputc ('\n', stdout);
-        }
-      else
-        {
-          if (i > 0)
-            g_print ("\n");
-          print_summary (files[i], record);
+          const ShrRecord *record = g_ptr_array_index (records, k);
+          if (json)
+            {
+              g_autofree gchar *text
+                  = shr_record_to_json_string (record, pretty && n == 1 && records->len == 1);
+              fputs (text, stdout);
+              fputc ('\n', stdout);
+            }
+          else
+            {
+              if (i > 0 || k > 0)
+                g_print ("\n");
+              g_autofree gchar *label
+                  = record->items > 0
+                        ? g_strdup_printf ("%s (advisory %u of %u)", files[i], record->item, record->items)
+                        : g_strdup (files[i]);
+              print_summary (label, record);
+            }
         }
     }
   fflush (stdout);

@@ -64,25 +64,35 @@ shr_cmd_match (int argc, char **argv)
   for (guint i = 0; files[i] != NULL; i++)
     {
       g_autoptr (GError) local = NULL;
-      g_autoptr (ShrRecord) record = shr_extract_file (files[i], lexicon, &local);
-      if (record == NULL)
+      g_autoptr (GPtrArray) records = shr_extract_file_items (files[i], lexicon, &local);
+      if (records == NULL)
         {
           g_printerr ("shirase match: %s: %s\n", files[i], local->message);
           status = 1;
           continue;
         }
-      g_autoptr (ShrMatch) m = shr_match_record (config->profile, &vocab, record, now);
-      if (json)
+      /* Each advisory of a digest is judged on its own. */
+      for (guint k = 0; k < records->len; k++)
         {
-          g_autoptr (JsonNode) node = shr_match_to_json (m, record);
-          shr_cli_print_json (node, FALSE);
-        }
-      else
-        {
-          g_autofree gchar *text = shr_match_summary (m, record);
-          if (files[1] != NULL)
-            g_print ("== %s\n", files[i]);
-          g_print ("%s%s", text, files[i + 1] != NULL ? "\n" : "");
+          const ShrRecord *record = g_ptr_array_index (records, k);
+          g_autoptr (ShrMatch) m = shr_match_record (config->profile, &vocab, record, now);
+          if (json)
+            {
+              g_autoptr (JsonNode) node = shr_match_to_json (m, record);
+              shr_cli_print_json (node, FALSE);
+            }
+          else
+            {
+              g_autofree gchar *text = shr_match_summary (m, record);
+              if (files[1] != NULL || records->len > 1)
+                {
+                  if (records->len > 1)
+                    g_print ("== %s (advisory %u of %u)\n", files[i], record->item, record->items);
+                  else
+                    g_print ("== %s\n", files[i]);
+                }
+              g_print ("%s%s", text, files[i + 1] != NULL || k + 1 < records->len ? "\n" : "");
+            }
         }
     }
   return status;

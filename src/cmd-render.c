@@ -27,6 +27,7 @@ shr_cmd_render (int argc, char **argv)
   g_autofree gchar *conf = NULL, *now_text = NULL, *lang_text = NULL, *token = NULL;
   gboolean html = FALSE, mail = FALSE, draft = FALSE;
   g_auto (GStrv) files = NULL;
+  gint item = 1;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
       "CONF" },
@@ -36,6 +37,8 @@ shr_cmd_render (int argc, char **argv)
     { "draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Print the approver's draft instead of the notice", NULL },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Approval token for --draft (default TOKEN)", "TOKEN" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Render as at this ISO 8601 time (default: now)", "TIME" },
+    { "item", 0, 0, G_OPTION_ARG_INT, &item, "For a digest mail, the advisory to render (from 1; default 1)",
+      "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL },
   };
@@ -95,12 +98,19 @@ shr_cmd_render (int argc, char **argv)
       g_printerr ("shirase render: %s\n", error->message);
       return 1;
     }
-  g_autoptr (ShrRecord) record = shr_extract_file (files[0], lexicon, &error);
-  if (record == NULL)
+  g_autoptr (GPtrArray) records = shr_extract_file_items (files[0], lexicon, &error);
+  if (records == NULL)
     {
       g_printerr ("shirase render: %s: %s\n", files[0], error->message);
       return 1;
     }
+  if (item < 1 || (guint)item > records->len)
+    {
+      g_printerr ("shirase render: %s carries %u advisor%s; --item must be 1 to %u\n", files[0], records->len,
+                  records->len == 1 ? "y" : "ies", records->len);
+      return 2;
+    }
+  const ShrRecord *record = g_ptr_array_index (records, item - 1);
   g_autoptr (ShrMatch) match = shr_match_record (config->profile, &vocab, record, now);
   g_autoptr (JsonNode) view = shr_notice_view_new (record, match, config->profile, lexicon, now);
 

@@ -155,7 +155,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
                                           "機能",
                                           "サービス",
                                           NULL };
-  if (g_strv_contains (generic, lower))
+  if (g_strv_contains (generic, lower) || strstr (name, "対象") != NULL || strstr (name, "以下") != NULL)
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
   g_auto (GStrv) parts = g_strsplit (name, " ", -1);
@@ -175,7 +175,8 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
       return FALSE;
   /* A Japanese fragment ends with a particle or starts with one. */
   static const gchar *const particles[]
-      = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", NULL };
+      = { "の", "に",     "を",   "は",   "が",     "で",       "と",   "や", "も",
+          "へ", "および", "及び", "など", "または", "ならびに", "製品", NULL };
   for (guint i = 0; particles[i] != NULL; i++)
     if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
       return FALSE;
@@ -328,12 +329,13 @@ says_not_affected (const gchar *cell)
   if (cell != NULL
       && (g_ascii_strcasecmp (cell, "none") == 0 || strcmp (cell, "なし") == 0 || strcmp (cell, "-") == 0))
     return TRUE;
-  return cell != NULL
-         && shr_match_group ("\\b(not "
-                             "(?:affected|vulnerable|applicable|impacted)|unaffected|n/"
-                             "a)\\b|影響(?:を受け)?ない|対象外|該当しない",
-                             cell, 0)
-                != NULL;
+  if (cell == NULL)
+    return FALSE;
+  g_autofree gchar *said = shr_match_group (
+      "\\b(not "
+      "(?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
+      cell, 0);
+  return said != NULL;
 }
 
 /* The versions in a "fixed" cell or line ("Upgrade to 7.4.5 or above",
@@ -594,7 +596,8 @@ is_prose (const gchar *item)
         words++;
       in = w;
     }
-  return words > 10 || ((g_str_has_suffix (item, ".") || g_str_has_suffix (item, "。")) && words > 4)
+  /* Japanese has no spaces between words: a sentence ends with 。. */
+  return words > 10 || (g_str_has_suffix (item, ".") && words > 4) || g_str_has_suffix (item, "。")
          || g_utf8_strlen (item, -1) > 120;
 }
 
@@ -808,6 +811,87 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
           g_autofree gchar *c = shr_match_group (ja[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
+        }
+    }
+}
+
+/* ---- versions in sentences ------------------------------------------------- */
+
+/* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
+ * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
+ * earlier", 「7.0.0 から 7.0.16 まで」. */
+#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*)?"
+#define SENTENCE_RANGE                                                                                       \
+  "(?:(?:prior to|before|earlier than|older than|up to(?: and "                                              \
+  "including)?|through|from|between|<=?|>=?|≤)\\s+)?" SENTENCE_VERSION                                       \
+  "(?:\\s*(?:through|thru|to|-|–|〜|~|から)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?"               \
+  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                 \
+  "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
+
+static gboolean
+says_affected (const gchar *sentence)
+{
+  return g_regex_match (
+      shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
+                 "|影響を受け|脆弱性が存在|脆弱性があ"),
+      sentence, 0, NULL);
+}
+
+void
+shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
+{
+  ShrRecord *r = ctx->record;
+  gboolean wanted = FALSE;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *p = g_ptr_array_index (r->products, i);
+      wanted |= p->affected->len == 0 && p->ranges->len == 0 && p->ecosystem == NULL;
+    }
+  if (!wanted)
+    return;
+  /* After the name: "versions", "Software", 「ファームウェア」, then a list of
+   * ranges joined by commas and "and"/"or"/、. */
+  static const gchar *after_name
+      = "\\A(?:\\s+(?i:software|firmware|server|appliances?|devices?))?"
+        "(?:\\s*\\(?\\s*(?i:versions?|releases?|builds?|ver\\.)|\\s*バージョン)?[ \\t:]*"
+        "(" SENTENCE_RANGE "(?:(?:,\\s*|,?\\s+(?:and|or)\\s+|\\s*(?:、|および|及び)\\s*)" SENTENCE_RANGE
+        ")*)";
+  /* A fix named in the same clause: "upgrade to FortiOS 7.0.17". */
+  static const gchar *fix_before
+      = "(?i)(?:upgrade|update|fixed|patched|resolved|addressed|remediated|install)\\w*"
+        "(?:\\s+(?:to|in|with))?\\s*(?:the\\s+)?(?:latest\\s+)?(?:version\\s+)?$";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 800 || strchr (s, '.') == NULL || !says_affected (s))
+        continue;
+      for (guint k = 0; k < r->products->len; k++)
+        {
+          ShrProduct *p = g_ptr_array_index (r->products, k);
+          if (p->affected->len > 0 || p->ranges->len > 0 || p->ecosystem != NULL)
+            continue;
+          gsize nl = strlen (p->product);
+          for (const gchar *at = strstr (s, p->product); at != NULL; at = strstr (at + 1, p->product))
+            {
+              if ((at > s && g_ascii_isalnum (at[-1])) || g_ascii_isalnum (at[nl]))
+                continue;
+              g_autofree gchar *before = g_strndup (s, at - s);
+              if (g_regex_match (shr_regex (fix_before), before, 0, NULL))
+                continue;
+              g_autofree gchar *list = shr_match_group (after_name, at + nl, 1);
+              if (list == NULL)
+                continue;
+              g_autoptr (GMatchInfo) m = NULL;
+              g_regex_match (shr_regex ("(?i)" SENTENCE_RANGE), list, 0, &m);
+              for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+                {
+                  g_autofree gchar *one = g_match_info_fetch (m, 0);
+                  /* "13.0.1.180 and all earlier" as the range reader knows it. */
+                  g_autofree gchar *plain
+                      = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0, "\\1", 0, NULL);
+                  shr_strv_add_unique (p->affected, g_strstrip (plain));
+                }
+            }
         }
     }
 }

@@ -35,6 +35,12 @@ void shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GP
  * list ("no other versions are affected" → others_unaffected). */
 void shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences);
 
+/* Gives a product named without versions the versions a sentence that says
+ * it is affected gives right after its name ("present in FortiOS versions
+ * 7.0.0 through 7.0.16, FortiProxy 7.2.0 through 7.2.12"), one affected
+ * phrase per range. */
+void shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences);
+
 /* Fills each product's ranges (one per release train) from its affected
  * phrases and fixed versions, where a table did not already. */
 void shr_affected_derive_ranges (ShrRecord *record);

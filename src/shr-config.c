@@ -52,6 +52,8 @@ typedef struct
  * is checked now and a typo is caught before the stage exists. */
 static const KeySpec key_specs[] = {
   { "organization", "name", T_STRING, TRUE, NULL, 0, 0 },
+  { "organization", "self_ja", T_STRING, FALSE, NULL, 0, 0 },
+  { "organization", "self_en", T_STRING, FALSE, NULL, 0, 0 },
   { "organization", "sectors", T_SECTORS, FALSE, NULL, 0, 0 },
   { "organization", "regions", T_REGIONS, FALSE, NULL, 0, 0 },
   { "organization", "timezone", T_TIMEZONE, FALSE, NULL, 0, 0 },
@@ -633,6 +635,16 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
             {
               g_free (p->name);
               p->name = g_strdup (value);
+            }
+          else if (strcmp (kl->key, "self_ja") == 0)
+            {
+              g_free (p->self_ja);
+              p->self_ja = g_strdup (value);
+            }
+          else if (strcmp (kl->key, "self_en") == 0)
+            {
+              g_free (p->self_en);
+              p->self_en = g_strdup (value);
             }
           else if (strcmp (kl->key, "sectors") == 0)
             {

@@ -294,6 +294,24 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
   return FALSE;
 }
 
+/* Two vendors' products written alike but for case (Apple's "iOS", Cisco's
+ * "IOS"): the spelling tells them apart without a vendor named. A word
+ * only one product has ("Teams") still needs its vendor. */
+static const ShrProductEntry *
+spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProductEntry *a,
+                   const ShrProductEntry *b)
+{
+  if (a == NULL || b == NULL || a->product == NULL || b->product == NULL
+      || strcmp (a->product, b->product) == 0)
+    return NULL;
+  gsize len = hit->end - hit->start;
+  if (strlen (a->product) == len && strncmp (text + hit->start, a->product, len) == 0)
+    return a;
+  if (strlen (b->product) == len && strncmp (text + hit->start, b->product, len) == 0)
+    return b;
+  return NULL;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -325,9 +343,10 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
         {
           const ShrProductEntry *other = hit->homonym;
-          if (other == NULL || !vendor_named (ctx, other->vendor))
+          if (other != NULL && vendor_named (ctx, other->vendor))
+            e = other;
+          else if ((e = spelled_as_one_of (text, hit, e, other)) == NULL)
             continue;
-          e = other;
         }
       guint before = ctx->record->products->len;
       shr_record_add_product (ctx->record, e->vendor, e->product);
@@ -342,6 +361,50 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         }
     }
   return added;
+}
+
+/* A Japanese article names a product or service no list knows in 「」,
+ * right after saying what it is: 法人向けメールセキュリティサービス
+ * 「IIJセキュアMXサービス」に不正アクセス, 同社製品「Example Gateway」の脆弱性.
+ * A name with a word of Latin script, no sentence in it, next to a flaw
+ * or an attack, is a product of the advisory. */
+static void
+add_quoted_products (ShrExtractContext *ctx, const gchar *text)
+{
+  if (g_strcmp0 (ctx->record->lang, "ja") != 0 || strstr (text, "「") == NULL)
+    return;
+  static const gchar *quoted
+      = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"
+        "ファームウェア"
+        "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (shr_regex (quoted), text, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *name = g_match_info_fetch (m, 2);
+      gint start = 0, end = 0;
+      g_match_info_fetch_pos (m, 2, &start, &end);
+      gboolean latin = FALSE;
+      for (const gchar *c = name; *c && !latin; c++)
+        latin = g_ascii_isalpha (*c);
+      if (!latin || in_aside (ctx, text, start))
+        continue;
+      ShrLexiconHit hit = { .start = start, .end = end };
+      if (!at_risk_in_article (ctx, text, &hit) && g_strcmp0 (ctx->record->source_kind, "news") == 0)
+        continue;
+      /* Known to the lexicon already (「Windows」): that entry stands. */
+      g_autoptr (GArray) known = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, name);
+      if (known->len > 0)
+        continue;
+      g_strstrip (name);
+      guint before = ctx->record->products->len;
+      shr_record_add_product (ctx->record, NULL, name);
+      if (ctx->record->products->len > before && !g_hash_table_contains (ctx->record->evidence, "products"))
+        {
+          g_autofree gchar *sentence = shr_sentence_at (text, start);
+          shr_record_set_evidence (ctx->record, "products", sentence);
+        }
+    }
 }
 
 guint
@@ -1139,25 +1202,92 @@ find_source_url (ShrExtractContext *ctx)
 static gboolean
 is_boilerplate_paragraph (const gchar *p, const gchar *title)
 {
-  if (g_regex_match (shr_regex ("^\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p,
-                     0, NULL))
+  if (g_regex_match (
+          shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"),
+          p, 0, NULL))
     return TRUE;
   /* A block of "Key : value" lines is a header, not prose. */
-  if (g_regex_match (shr_regex ("^[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
+  if (g_regex_match (shr_regex ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
     return TRUE;
   if (title != NULL && *title != '\0' && strstr (p, title) == p && strlen (p) < strlen (title) + 40)
     return TRUE;
-  return FALSE;
+  /* Bylines, datelines, navigation, subscription and audience notes: the
+   * page around an article, not its lead. */
+  if (g_regex_match (
+          shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                     "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                     "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
+          p, 0, NULL))
+    return TRUE;
+  /* The words anywhere in it: looked for only where one of their letters'
+   * runs stands (most paragraphs have none). */
+  g_autofree gchar *lower = ascii_lower (p);
+  if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL
+       || strstr (lower, "click") != NULL || strstr (lower, "cookie") != NULL
+       || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL || strstr (p, "記事") != NULL
+       || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
+      && g_regex_match (
+          shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                     "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) "
+                     "(?:relevant|intended|sent) to\\b"
+                     "|記事一覧|ログイン|会員登録|この記事をシェア"),
+          p, 0, NULL))
+    return TRUE;
+  /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
+  guint seps = 0;
+  for (const gchar *c = p; *c; c++)
+    seps += *c == '|' || (c[0] == '\xc2' && c[1] == '\xb7');
+  if (seps >= 2)
+    return TRUE;
+  /* A list of ids ("* CVE-2024-1 * CVE-2024-2"): fewer words than ids. */
+  guint ids = 0, words = 0;
+  g_auto (GStrv) w = g_strsplit (p, " ", -1);
+  for (guint i = 0; w[i] != NULL; i++)
+    {
+      if (*w[i] == '\0' || strcmp (w[i], "*") == 0 || strcmp (w[i], "-") == 0)
+        continue;
+      words++;
+      ids += g_str_has_prefix (w[i], "CVE-");
+    }
+  return ids >= 2 && ids * 2 >= words;
 }
 
-static void
-find_summary (ShrExtractContext *ctx)
+/* Where the paragraph that starts at @from ends: past the blank line
+ * (white space only) after it, or NULL at the end of the text. */
+static const gchar *
+next_blank_line (const gchar *from)
 {
-  g_auto (GStrv) paragraphs = g_regex_split (shr_regex ("\\n\\s*\\n"), ctx->body, 0);
-  gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
-  for (gsize i = 0; paragraphs[i] != NULL; i++)
+  for (const gchar *nl = strchr (from, '\n'); nl != NULL; nl = strchr (nl + 1, '\n'))
     {
-      gchar *p = g_strstrip (paragraphs[i]);
+      const gchar *c = nl + 1;
+      while (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\f' || *c == '\v')
+        c++;
+      if (*c == '\n')
+        {
+          /* The whole run of blank lines. */
+          while (*c != '\0' && g_ascii_isspace (*c))
+            c++;
+          return *c != '\0' ? c : NULL;
+        }
+    }
+  return NULL;
+}
+
+/* The first paragraph of @text that reads as the advisory's lead: prose,
+ * long enough, and not page furniture. */
+static gchar *
+lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize min_ja)
+{
+  gboolean ja = g_strcmp0 (ctx->record->lang, "ja") == 0;
+  /* Paragraph by paragraph, stopping at the lead (usually among the
+   * first): the text is not split whole. */
+  for (const gchar *next = text; next != NULL;)
+    {
+      const gchar *from = next;
+      const gchar *blank = next_blank_line (from);
+      next = blank;
+      g_autofree gchar *paragraph = blank != NULL ? g_strndup (from, blank - from) : g_strdup (from);
+      gchar *p = g_strstrip (paragraph);
       /* Japanese articles often write one paragraph per line (each line
        * ends a sentence); CERT alerts wrap paragraphs at a fixed width
        * (lines end anywhere), and then the lines are one paragraph. */
@@ -1174,15 +1304,29 @@ find_summary (ShrExtractContext *ctx)
                 line_per_paragraph = FALSE;
             }
         }
+      /* A lead ends where a list starts ("…以下の通りです。\n・Windows 11"). */
+      if (!line_per_paragraph)
+        {
+          g_autoptr (GMatchInfo) lm = NULL;
+          if (g_regex_match (shr_regex ("\\n\\s*(?:[-*•・●■]|\\d{1,2}[.)])\\s*\\S"), p, 0, &lm))
+            {
+              gint at = 0;
+              g_match_info_fetch_pos (lm, 0, &at, NULL);
+              if (at > 0)
+                p[at] = '\0';
+            }
+        }
       g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
-          gsize min_chars = ja ? 30u : 60u;
+          gsize min_chars = ja ? min_ja : min_en;
           if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong)min_chars
               || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
-          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL) : strstr (l, " ") != NULL))
+          /* Prose has a sentence in it. */
+          if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL)
+                   : (strstr (l, ". ") != NULL || g_str_has_suffix (l, ".") || strstr (l, ", ") != NULL)))
             continue;
           GString *s = g_string_new (NULL);
           gboolean space = FALSE;
@@ -1204,19 +1348,167 @@ find_summary (ShrExtractContext *ctx)
               g_string_truncate (s, cut - s->str);
               g_string_append (s, "…");
             }
-          ctx->record->summary = g_string_free (s, FALSE);
-          return;
+          return g_string_free (s, FALSE);
         }
+    }
+  return NULL;
+}
+
+/* The advisory's own first description (quoted in notices as 原文): its
+ * Summary or Description section where it has one, else its lead. */
+static void
+find_summary (ShrExtractContext *ctx)
+{
+  /* A Summary section, else the lead before any heading (an article's or
+   * an alert's first paragraph), else a Description section, else the
+   * first prose anywhere. */
+  g_autofree gchar *summary = shr_document_role_text (ctx->doc, SHR_ROLE_SUMMARY);
+  if (summary != NULL)
+    ctx->record->summary = lead_paragraph (ctx, summary, 40, 20);
+  if (ctx->record->summary == NULL && ctx->doc->sections->len > 0)
+    {
+      g_autofree gchar *lead = shr_document_section_text (ctx->doc, 0);
+      ctx->record->summary = lead_paragraph (ctx, lead, 60, 30);
+    }
+  if (ctx->record->summary == NULL)
+    {
+      g_autofree gchar *description = shr_document_role_text (ctx->doc, SHR_ROLE_DESCRIPTION);
+      if (description != NULL)
+        ctx->record->summary = lead_paragraph (ctx, description, 40, 20);
+    }
+  if (ctx->record->summary == NULL)
+    ctx->record->summary = lead_paragraph (ctx, ctx->body, 60, 30);
+}
+
+/* An item of a Solution or Workaround section that is a step: a sentence
+ * that says to do something, not a heading, a link or "no workaround". */
+static gboolean
+is_step (const gchar *item)
+{
+  gsize len = strlen (item);
+  if (len < 12 || len > 600)
+    return FALSE;
+  /* A line that is mostly an address ("alpha: ftp://…/foo.rpm") is a link. */
+  const gchar *url = strstr (item, "://");
+  if (url != NULL)
+    {
+      guint words = 0;
+      for (const gchar *c = item; *c; c++)
+        words += *c == ' ';
+      if (words < 6)
+        return FALSE;
+    }
+  if (g_regex_match (
+          shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
+                     "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+                     "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release "
+                     "notes)\\b"),
+          item, 0, NULL))
+    return FALSE;
+  return g_regex_match (
+      shr_regex (
+          "\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
+          "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
+          "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
+          "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
+      item, 0, NULL);
+}
+
+/* Adds a step unless the same one is there, written with or without its
+ * final colon or full stop. */
+static void
+add_step (ShrRecord *r, const gchar *step)
+{
+  if (r->mitigations->len >= SHR_MAX_MITIGATIONS)
+    return;
+  g_autofree gchar *s = g_strstrip (g_strdup (step));
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ':' || s[len - 1] == '.'))
+    s[--len] = '\0';
+  for (guint i = 0; i < r->mitigations->len; i++)
+    {
+      /* The same step, or one a longer step already says. */
+      const gchar *m = r->mitigations->pdata[i];
+      if (strstr (m, s) != NULL)
+        return;
+    }
+  g_ptr_array_add (r->mitigations, g_strdup (step));
+}
+
+/* Steps from the Solution and Workaround sections: each list item, or each
+ * sentence of a paragraph; a sentence that ends with ':' takes the command
+ * lines under it ("… upgrade to the latest version: emerge --sync"). */
+static void
+mitigations_from_structure (ShrExtractContext *ctx)
+{
+  static const ShrRole roles[] = { SHR_ROLE_SOLUTION, SHR_ROLE_WORKAROUND, SHR_ROLE_FIXED };
+  for (gsize r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autofree gchar *text = shr_document_role_text (ctx->doc, roles[r]);
+      if (text == NULL)
+        continue;
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      GString *cur = g_string_new (NULL);
+      gboolean open_colon = FALSE;
+      for (guint i = 0;; i++)
+        {
+          const gchar *raw = lines[i];
+          g_autofree gchar *t = raw ? g_strstrip (g_strdup (raw)) : NULL;
+          gboolean end = raw == NULL;
+          gboolean blank = !end && *t == '\0';
+          gboolean bullet = !end
+                            && (g_regex_match (
+                                shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
+          gboolean command = !end
+                             && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ")
+                                 || g_str_has_prefix (t, "(global)#"));
+          if (command && open_colon)
+            {
+              const gchar *cmd = t + (t[0] == '(' ? strlen ("(global)#") : 2);
+              g_string_append_printf (cur, "%s %s", cur->str[cur->len - 1] == ':' ? "" : ";", cmd);
+              continue;
+            }
+          /* Commands may stand under their sentence after a blank line. */
+          if (blank && open_colon)
+            continue;
+          if (end || blank || bullet
+              || (cur->len > 0 && (g_str_has_suffix (cur->str, ".") || g_str_has_suffix (cur->str, "。"))))
+            {
+              if (cur->len > 0)
+                {
+                  gchar *step = g_strstrip (g_string_free (cur, FALSE));
+                  /* "1. Upgrade …": the number is the list's, not the step's. */
+                  g_autofree gchar *clean = g_regex_replace (
+                      shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*"), step, -1, 0, "", 0, NULL);
+                  if (g_str_has_suffix (clean, ":"))
+                    clean[strlen (clean) - 1] = '\0';
+                  if (is_step (clean))
+                    add_step (ctx->record, clean);
+                  g_free (step);
+                  cur = g_string_new (NULL);
+                }
+              open_colon = FALSE;
+              if (end)
+                break;
+              if (blank)
+                continue;
+            }
+          if (cur->len > 0 && (guchar)t[0] < 0x80)
+            g_string_append_c (cur, ' ');
+          g_string_append (cur, t);
+          open_colon = g_str_has_suffix (t, ":");
+        }
+      g_string_free (cur, TRUE);
     }
 }
 
 static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
+  mitigations_from_structure (ctx);
   static const gchar *pattern_en = "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|"
                                    "encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|"
-                                   "disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)"
-                                   "|^(?:workaround|mitigation|solution|remediation)s?\\s*[:：]";
+                                   "disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)";
   static const gchar *pattern_ja = "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|"
                                    "修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
   static const gchar *const words[]
@@ -1242,9 +1534,10 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
           = { "recommend",  "should",     "advise",   "urge",        "encourage", "must",
               "workaround", "mitigation", "solution", "remediation", NULL };
       g_autofree gchar *lower = ascii_lower (s);
-      if (match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
-          || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
-        shr_strv_add_unique (ctx->record->mitigations, s);
+      if ((match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
+           || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
+          && is_step (s))
+        add_step (ctx->record, s);
     }
 }
 
@@ -1515,7 +1808,11 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
     collect_exploitation (&ctx, sentences);
   g_autoptr (GArray) hits = shr_lexicon_scan_all (lexicon, text);
   if (!ctx.products_exact)
-    add_product_hits (&ctx, text, hits);
+    {
+      add_product_hits (&ctx, text, hits);
+      if (g_strcmp0 (record->source_kind, "news") == 0 || g_strcmp0 (record->source_kind, "other") == 0)
+        add_quoted_products (&ctx, text);
+    }
   collect_actors (&ctx, text, hits);
   collect_targets (&ctx, text, hits);
   collect_references (&ctx);
@@ -1532,6 +1829,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
       shr_affected_from_prose (&ctx, ctx.doc);
     }
   collect_fixed_versions (&ctx, sentences);
+  if (!packages)
+    shr_affected_versions_in_sentences (&ctx, sentences);
   shr_affected_derive_ranges (record);
   shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);
@@ -1568,4 +1867,236 @@ shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GError **error)
   if (message == NULL)
     return NULL;
   return shr_extract_message (message, lexicon);
+}
+
+/* ---- digests: several advisories in one mail -------------------------------- */
+
+typedef struct
+{
+  gsize start;  /* of the item's first line in the body */
+  gchar *id;    /* what tells the items apart */
+  gchar *title; /* the item's first line, markers removed */
+} ItemStart;
+
+static void
+item_start_clear (ItemStart *s)
+{
+  g_free (s->id);
+  g_free (s->title);
+}
+
+/* Whether the last line with text before offset AT is a rule (=====). */
+static gboolean
+follows_rule (const gchar *body, gsize at)
+{
+  gsize end = at;
+  while (end > 0)
+    {
+      gsize start = end - 1;
+      while (start > 0 && body[start - 1] != '\n')
+        start--;
+      g_autofree gchar *line = g_strstrip (g_strndup (body + start, end - start));
+      if (*line != '\0')
+        return g_regex_match (shr_regex ("^(?:-{20,}|={20,}|_{20,}|\\*{20,}|━{10,}|─{10,})$"), line, 0, NULL);
+      end = start;
+    }
+  return FALSE;
+}
+
+/* Where the items of a digest start: lines that open with an advisory id
+ * (a JVN or JVN iPedia feed, a list's digest of DSA or USN notices), a
+ * numbered bracket heading (JPCERT/CC's weekly 【1】, 【2】), or — in a
+ * KEV alert — a CVE id followed by the product and the flaw. Never inside
+ * references or credits. (transfer full) */
+static GArray *
+find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
+{
+  GArray *starts = g_array_new (FALSE, TRUE, sizeof (ItemStart));
+  g_array_set_clear_func (starts, (GDestroyNotify)item_start_clear);
+  static const gchar *ids = "^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*)?"
+                            "(JVNDB-\\d{4}-\\d{6}|JVN(?:VU|TA)?#\\d{6,8}|\\[?(?:DSA|DLA)[- "
+                            "]\\d{3,5}-\\d{1,2}\\]?|USN-\\d{1,5}-\\d{1,2}"
+                            "|RH[SBE]A-\\d{4}:\\d{3,6}|GLSA[ "
+                            "-]\\d{6}-\\d{2}|ICSA-\\d{2}-\\d{3}-\\d{2}|FG-IR-\\d{2}-\\d{3,5})(?![\\w-])";
+  static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
+  static const gchar *kev_lines
+      = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
+  const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
+  for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
+    {
+      if (patterns[k] == NULL)
+        continue;
+      g_array_set_size (starts, 0);
+      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (patterns[k]), body, 0, &m);
+      for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+        {
+          gint at = 0, end = 0;
+          g_match_info_fetch_pos (m, 0, &at, &end);
+          ShrRole role = shr_document_role_at (doc, at);
+          /* The previous item's references run on until the next heading;
+           * a rule over the line says a new item starts there. */
+          if ((role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
+               || role == SHR_ROLE_CONTACT)
+              && !follows_rule (body, at))
+            continue;
+          g_autofree gchar *id = g_match_info_fetch (m, 1);
+          g_autofree gchar *upper = g_ascii_strup (id, -1);
+          /* The item's first lines, up to a blank one, are its title
+           * ("CVE-2026-24472 Fortinet FortiOS Authentication Bypass Using an
+           * / Alternate Path or Channel Vulnerability"). */
+          GString *line = g_string_new (NULL);
+          for (const gchar *p = body + at; *p && line->len < 300;)
+            {
+              const gchar *nl = strchr (p, '\n');
+              gsize ll = nl ? (gsize)(nl - p) : strlen (p);
+              g_autofree gchar *piece = g_strstrip (g_strndup (p, ll));
+              if (*piece == '\0'
+                  || (line->len > 0
+                      && (g_regex_match (shr_regex (patterns[k]), piece, 0, NULL)
+                          || strstr (piece, "://") != NULL)))
+                break;
+              if (line->len > 0)
+                g_string_append_c (line, (guchar)piece[0] < 0x80 ? ' ' : '\0');
+              g_string_append (line, piece);
+              line->len = strlen (line->str);
+              if (nl == NULL || (guchar)piece[0] >= 0x80)
+                break;
+              p = nl + 1;
+            }
+          g_autofree gchar *title = g_regex_replace (
+              shr_regex ("^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*|【\\d{1,2}】\\s*)?"),
+              line->str, -1, 0, "", 0, NULL);
+          g_string_free (line, TRUE);
+          ItemStart s = { (gsize)at, g_steal_pointer (&upper), g_strstrip (g_steal_pointer (&title)) };
+          /* Named twice (a table of contents, then the item): the later
+           * place is the item's. */
+          gboolean replaced = FALSE;
+          for (guint j = 0; j < starts->len && !replaced; j++)
+            {
+              ItemStart *o = &g_array_index (starts, ItemStart, j);
+              if (strcmp (o->id, s.id) == 0)
+                {
+                  item_start_clear (o);
+                  *o = s;
+                  replaced = TRUE;
+                }
+            }
+          if (!replaced)
+            g_array_append_val (starts, s);
+          g_hash_table_add (seen, g_strdup (s.id));
+        }
+      /* In the order they stand in the mail. */
+      for (guint a = 0; a < starts->len; a++)
+        for (guint b = a + 1; b < starts->len; b++)
+          if (g_array_index (starts, ItemStart, b).start < g_array_index (starts, ItemStart, a).start)
+            {
+              ItemStart t = g_array_index (starts, ItemStart, a);
+              g_array_index (starts, ItemStart, a) = g_array_index (starts, ItemStart, b);
+              g_array_index (starts, ItemStart, b) = t;
+            }
+      if (starts->len >= 2)
+        return starts;
+    }
+  g_array_set_size (starts, 0);
+  return starts;
+}
+
+GPtrArray *
+shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
+{
+  g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
+  ShrRecord *whole = shr_extract_message (message, lexicon);
+  const gchar *body = message->body ? message->body : "";
+  g_autoptr (ShrDocument) doc = shr_document_parse (body);
+  g_autoptr (GArray) starts = find_items (whole, body, doc);
+  if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
+    {
+      if (starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
+        shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory",
+                                starts->len, SHR_MAX_DIGEST_ITEMS_PER_MAIL);
+      g_ptr_array_add (out, whole);
+      return out;
+    }
+  gsize len = strlen (body);
+  for (guint i = 0; i < starts->len; i++)
+    {
+      const ItemStart *s = &g_array_index (starts, ItemStart, i);
+      gsize end = i + 1 < starts->len ? g_array_index (starts, ItemStart, i + 1).start : len;
+      /* An item ends at a rule that parts it from what follows. */
+      gboolean ruled = FALSE;
+      {
+        const gchar *nl = strchr (body + s->start, '\n');
+        g_autoptr (GMatchInfo) rm = NULL;
+        if (nl != NULL && (gsize)(nl - body) < end
+            && g_regex_match_full (shr_regex ("^[ \\t]*(?:-{20,}|={20,}|_{20,}|\\*{20,})[ \\t]*$"), body, end,
+                                   nl - body, 0, &rm, NULL))
+          {
+            gint rs = 0;
+            g_match_info_fetch_pos (rm, 0, &rs, NULL);
+            end = rs;
+            ruled = TRUE;
+          }
+      }
+      /* The last item ends where the mail's own trailer starts, unless a
+       * rule already parts them: then the sections are the item's own. */
+      if (i + 1 == starts->len && !ruled)
+        for (guint k = 0; k < doc->sections->len; k++)
+          {
+            const ShrSection *sec = g_ptr_array_index (doc->sections, k);
+            if (sec->heading_start > s->start
+                && (sec->role == SHR_ROLE_REFERENCES || sec->role == SHR_ROLE_CONTACT
+                    || sec->role == SHR_ROLE_HISTORY))
+              {
+                end = MIN (end, sec->heading_start);
+                break;
+              }
+          }
+      g_autofree gchar *text = g_strndup (body + s->start, end - s->start);
+      g_autoptr (ShrMessage) item = shr_message_new_item (message, s->title, text);
+      ShrRecord *r = shr_extract_message (item, lexicon);
+      /* What the digest says of all its items: the source, and for a KEV
+       * alert that each was added for being exploited. */
+      if (g_strcmp0 (r->source_kind, "other") == 0 || g_strcmp0 (r->source_kind, "news") == 0)
+        {
+          g_free (r->source_kind);
+          r->source_kind = g_strdup (whole->source_kind);
+          g_free (r->source_name);
+          r->source_name = g_strdup (whole->source_name);
+        }
+      if (r->source_url == NULL)
+        r->source_url = g_strdup (whole->source_url);
+      if (whole->kev)
+        {
+          r->kev = TRUE;
+          if (r->exploited != SHR_TRISTATE_TRUE)
+            {
+              r->exploited = SHR_TRISTATE_TRUE;
+              g_free (r->exploited_evidence);
+              r->exploited_evidence = g_strdup (whole->exploited_evidence);
+              if (whole->exploited_evidence != NULL)
+                shr_record_set_evidence (r, "exploited", whole->exploited_evidence);
+            }
+        }
+      r->item = i + 1;
+      r->items = starts->len;
+      /* The mail's own title: a recognizer may have taken the first
+       * item's for the whole. */
+      g_autofree gchar *subject = clean_subject (message->subject);
+      r->digest_title = *subject != '\0' ? g_steal_pointer (&subject) : g_strdup (whole->title);
+      g_ptr_array_add (out, r);
+    }
+  shr_record_free (whole);
+  return out;
+}
+
+GPtrArray *
+shr_extract_file_items (const gchar *path, const ShrLexicon *lexicon, GError **error)
+{
+  g_autoptr (ShrMessage) message = shr_message_read_file (path, error);
+  if (message == NULL)
+    return NULL;
+  return shr_extract_items (message, lexicon);
 }

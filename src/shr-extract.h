@@ -16,4 +16,14 @@ ShrRecord *shr_extract_message (const ShrMessage *message, const ShrLexicon *lex
  * when the file is not mail (see shr_message_read_file()). */
 ShrRecord *shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GError **error);
 
+/* (transfer full) One record per advisory @message carries: a digest (a JVN
+ * or JVN iPedia feed, JPCERT/CC's weekly report, a KEV alert naming several
+ * flaws, a list's digest) gives one per item, each with item and items set
+ * and what the digest says of all (its source; for KEV, exploitation);
+ * any other mail gives one record, as shr_extract_message(). */
+GPtrArray *shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon);
+
+/* (transfer full) The same from a file; NULL + error when it is not mail. */
+GPtrArray *shr_extract_file_items (const gchar *path, const ShrLexicon *lexicon, GError **error);
+
 G_END_DECLS

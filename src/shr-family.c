@@ -183,19 +183,28 @@ shr_families_find (const ShrFamilies *families, const gchar *vendor, const gchar
   g_return_val_if_fail (families != NULL, NULL);
   if (name == NULL)
     return NULL;
-  g_autofree gchar *key = shr_family_key (vendor, name);
-  /* The whole name, then without its last words: a model number, a
-   * release, a cumulative update. Never down to one generic word. */
-  for (;;)
+  /* As written first (a former name keeps its old vendor's word: "Citrix
+   * ADC"), then without the vendor's name in front. */
+  const gchar *vendors[] = { NULL, vendor };
+  for (guint v = 0; v < G_N_ELEMENTS (vendors); v++)
     {
-      const ShrFamilyMember *m = g_hash_table_lookup (families->by_key, key);
-      if (m != NULL)
-        return m;
-      gchar *space = strrchr (key, ' ');
-      if (space == NULL)
-        return NULL;
-      *space = '\0';
+      if (v > 0 && (vendor == NULL || *vendor == '\0'))
+        break;
+      g_autofree gchar *key = shr_family_key (vendors[v], name);
+      /* The whole name, then without its last words: a model number, a
+       * release, a cumulative update. Never down to one generic word. */
+      for (;;)
+        {
+          const ShrFamilyMember *m = g_hash_table_lookup (families->by_key, key);
+          if (m != NULL)
+            return m;
+          gchar *space = strrchr (key, ' ');
+          if (space == NULL)
+            break;
+          *space = '\0';
+        }
     }
+  return NULL;
 }
 
 ShrConcerns

@@ -33,6 +33,10 @@
 #define SHR_MAX_REFERENCES 200
 #define SHR_MAX_MITIGATIONS 20
 
+/* Advisories read from one digest mail (a feed, a weekly report); a mail
+ * with more is read as one advisory, with a warning. */
+#define SHR_MAX_DIGEST_ITEMS_PER_MAIL 100
+
 /* Version ranges (one per release train or distribution release) kept for
  * one product: a PAN-OS advisory lists ~30 hotfix lines. */
 #define SHR_MAX_RANGES 64

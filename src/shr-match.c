@@ -134,6 +134,42 @@ family_of (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product
   return m;
 }
 
+/* Whether the advisory says its flaw is in @feature: the title names it, or
+ * the summary says "a vulnerability in the GlobalProtect feature", "a flaw
+ * impacting its PAN-OS software used in its GlobalProtect gateways". */
+static gboolean
+flaw_is_in (const ShrRecord *record, const gchar *feature)
+{
+  if (record->title != NULL && strcasestr (record->title, feature) != NULL)
+    return TRUE;
+  if (record->summary == NULL || strcasestr (record->summary, feature) == NULL)
+    return FALSE;
+  g_autofree gchar *name = g_regex_escape_string (feature, -1);
+  g_autofree gchar *pattern
+      = g_strdup_printf ("(?i)\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|issues?)"
+                         "\\s+(?:[^.\\s]+\\s+){0,3}?(?:in|impacting|affecting|of)\\s+"
+                         "(?:[^.\\s]+\\s+){0,8}?%s\\b",
+                         name);
+  g_autoptr (GRegex) re = g_regex_new (pattern, 0, 0, NULL);
+  return re != NULL && g_regex_match (re, record->summary, 0, NULL);
+}
+
+/* Whether the record names a product of @pm's family other than a
+ * feature (Windows itself, beside "Windows Defender"). */
+static gboolean
+names_family_itself (const ShrVocabulary *vocab, const ShrRecord *record, const ShrFamilyMember *pm)
+{
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *o = record->products->pdata[i];
+      const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
+      if (om != NULL && om != pm && om->relation != SHR_FAMILY_FEATURE
+          && strcmp (om->family, pm->family) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The assets an advisory's product concerns, and how: by name (and the
  * lexicon's aliases), through the product's family (editions, appliances,
  * former names, features, packages), and, for a product no list knows, by
@@ -157,9 +193,9 @@ find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const Sh
     }
   /* A feature named in an article but not in its title ("moved laterally
    * over RDP") is context; an advisory about the feature names it up front. */
-  gboolean feature_in_passing = pm != NULL && pm->relation == SHR_FAMILY_FEATURE
-                                && g_strcmp0 (record->source_kind, "news") == 0
-                                && (record->title == NULL || strcasestr (record->title, p->product) == NULL);
+  gboolean feature_in_passing
+      = pm != NULL && pm->relation == SHR_FAMILY_FEATURE && !flaw_is_in (record, p->product)
+        && (g_strcmp0 (record->source_kind, "news") == 0 || names_family_itself (vocab, record, pm));
   if (pm != NULL && !feature_in_passing)
     {
       const GPtrArray *family = shr_profile_family_assets (profile, pm->family);
@@ -234,8 +270,14 @@ siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProdu
       const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
       if (om == NULL || strcmp (om->family, pm->family) != 0)
         continue;
+      /* The flaw is in a feature the title names ("GlobalProtect" in
+       * "PAN-OS: … in GlobalProtect"); one named in the body beside the
+       * product is context ("customers using Windows Defender"). */
       if (om->relation == SHR_FAMILY_FEATURE && pm->relation != SHR_FAMILY_FEATURE)
-        s.feature = o->product;
+        {
+          if (flaw_is_in (record, o->product))
+            s.feature = o->product;
+        }
       else if (shr_families_relate (om, pm) == SHR_CONCERNS_SAME && says_versions (o))
         s.sibling_has_versions = TRUE;
     }

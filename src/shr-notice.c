@@ -5,6 +5,8 @@
 #include "shr-notice.h"
 
 #include "shr-limits.h"
+#include "shr-mustache.h"
+#include "shr-steps.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +26,9 @@ set_bool (JsonObject *o, const gchar *key, gboolean value)
   json_object_set_boolean_member (o, key, value);
 }
 
-/* Marks the last element of an array of objects (templates put a
- * separator between elements with {{^last}}, ){{/last}}). */
+/* Marks the first, the last and the one before the last element of an
+ * array of objects, so that templates join a list as Japanese and English
+ * do: {{^last}}{{#penult}}および{{/penult}}{{^penult}}、{{/penult}}{{/last}}. */
 static void
 mark_ends (JsonArray *a)
 {
@@ -35,6 +38,7 @@ mark_ends (JsonArray *a)
       JsonObject *o = json_array_get_object_element (a, i);
       set_bool (o, "first", i == 0);
       set_bool (o, "last", i + 1 == n);
+      set_bool (o, "penult", i + 2 == n);
     }
 }
 
@@ -126,9 +130,20 @@ date_object (GDateTime *dt)
   g_autofree gchar *iso = g_date_time_format (dt, "%Y-%m-%d");
   g_autofree gchar *ja = shr_notice_format_date_ja (dt);
   g_autofree gchar *en = shr_notice_format_date_en (dt);
+  g_autofree gchar *ja_day = g_strdup_printf ("%d年%d月%d日", g_date_time_get_year (dt),
+                                              g_date_time_get_month (dt), g_date_time_get_day_of_month (dt));
+  static const gchar *const month[]
+      = { "January", "February", "March",     "April",   "May",      "June",
+          "July",    "August",   "September", "October", "November", "December" };
+  g_autofree gchar *en_day
+      = g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (dt), month[g_date_time_get_month (dt) - 1],
+                         g_date_time_get_year (dt));
   set_str (o, "iso", iso);
   set_str (o, "ja", ja);
   set_str (o, "en", en);
+  /* Without the weekday, for inside a sentence or a bracket. */
+  set_str (o, "ja_day", ja_day);
+  set_str (o, "en_day", en_day);
   return o;
 }
 
@@ -153,6 +168,45 @@ parse_record_date (const gchar *date)
   return NULL;
 }
 
+/* ---- data files ------------------------------------------------------------ */
+
+const GPtrArray *
+shr_notice_data_rows (const gchar *name)
+{
+  static GHashTable *files; /* name → GPtrArray of ShrDataRow, kept for the process */
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  if (files == NULL)
+    files = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *rows = g_hash_table_lookup (files, name);
+  if (rows == NULL)
+    {
+      rows = g_ptr_array_new ();
+      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), name, NULL);
+      g_autofree gchar *text = NULL;
+      g_autoptr (GError) error = NULL;
+      if (!g_file_get_contents (path, &text, NULL, &error))
+        g_warning ("%s (what it holds will be missing from notices)", error->message);
+      g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          if (lines[i][0] == '#' || lines[i][0] == '\0')
+            continue;
+          ShrDataRow *row = g_new0 (ShrDataRow, 1);
+          row->path = path;
+          row->line = i + 1;
+          row->fields = g_strsplit (lines[i], "\t", -1);
+          row->n_fields = g_strv_length (row->fields);
+          g_ptr_array_add (rows, row);
+        }
+      g_hash_table_insert (files, g_strdup (name), rows);
+      /* The rows name their file in warnings. */
+      (void)g_steal_pointer (&path);
+    }
+  g_mutex_unlock (&lock);
+  return rows;
+}
+
 /* ---- kinds of flaw (data/flaws.tsv) -------------------------------------- */
 
 typedef struct
@@ -170,27 +224,20 @@ flaw_table (void)
   if (table == NULL)
     {
       table = g_ptr_array_new ();
-      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), "flaws.tsv", NULL);
-      g_autofree gchar *text = NULL;
-      g_autoptr (GError) error = NULL;
-      if (!g_file_get_contents (path, &text, NULL, &error))
-        g_warning ("%s (kinds of flaw will not be named)", error->message);
-      g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
+      const GPtrArray *rows = shr_notice_data_rows ("flaws.tsv");
+      for (guint i = 0; i < rows->len; i++)
         {
-          if (lines[i][0] == '#' || lines[i][0] == '\0')
-            continue;
-          g_auto (GStrv) f = g_strsplit (lines[i], "\t", 5);
-          if (g_strv_length (f) != 4)
+          const ShrDataRow *row = rows->pdata[i];
+          if (row->n_fields != 4)
             {
-              g_warning ("%s:%u: expected 4 fields separated by TAB", path, i + 1);
+              g_warning ("%s:%u: expected 4 fields separated by TAB", row->path, row->line);
               continue;
             }
           FlawEntry *e = g_new0 (FlawEntry, 1);
-          e->key = g_strdup (f[0]);
-          e->label_ja = g_strdup (f[1]);
-          e->label_en = g_strdup (f[2]);
-          g_autofree gchar *folded = g_utf8_casefold (f[3], -1);
+          e->key = row->fields[0];
+          e->label_ja = row->fields[1];
+          e->label_en = row->fields[2];
+          g_autofree gchar *folded = g_utf8_casefold (row->fields[3], -1);
           e->words = g_strsplit (folded, "|", -1);
           g_ptr_array_add (table, e); /* kept for the process */
         }
@@ -260,6 +307,8 @@ flaws_of (const ShrRecord *r)
           set_str (o, "key", e->key);
           set_str (o, "ja", e->label_ja);
           set_str (o, "en", e->label_en);
+          /* "an" before the English label: "an authentication bypass". */
+          set_bool (o, "vowel", strchr ("aeiouAEIOU", e->label_en[0]) != NULL);
           json_array_add_object_element (a, o);
         }
     }
@@ -267,7 +316,208 @@ flaws_of (const ShrRecord *r)
   return a;
 }
 
+/* ---- words and numbers ------------------------------------------------------ */
+
+/* One decimal, whatever the source wrote ("10" and "10.0" are one score). */
+static gchar *
+cvss_text (gdouble score)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.1f", score));
+}
+
+/* {key, <key>: true}: templates/severity-*.mustache word it. */
+static void
+set_severity (JsonObject *o, const gchar *member, const gchar *severity)
+{
+  if (severity == NULL)
+    return;
+  JsonObject *sev = json_object_new ();
+  set_str (sev, "key", severity);
+  set_bool (sev, severity, TRUE);
+  json_object_set_object_member (o, member, sev);
+}
+
+/* ---- titles ----------------------------------------------------------------- */
+
+/* The source's title without what a mail list or a forward put before it
+ * (「【情報共有】」, "[ GLSA 202408-01 ]", "Fw:") and, for a Japanese
+ * title, with full-width brackets, so that it reads as a Japanese title
+ * where a notice has no better one. */
+static gchar *
+clean_title (const gchar *title, gboolean japanese)
+{
+  static GRegex *prefix;
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      prefix = g_regex_new (
+          "^(?:\\s*(?:(?:re|fw|fwd|aw|wg|転送|返信)\\s*[:：]|【[^】]{1,20}】|\\[[^\\]]{1,40}\\]))+\\s*",
+          G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&done, 1);
+    }
+  g_autofree gchar *line = shr_notice_one_line (title);
+  g_autofree gchar *bare = g_regex_replace (prefix, line, -1, 0, "", 0, NULL);
+  if (*bare == '\0')
+    return g_steal_pointer (&line);
+  if (!japanese)
+    return g_steal_pointer (&bare);
+  GString *s = g_string_new (NULL);
+  for (const gchar *p = bare; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == '(')
+        c = 0xFF08;
+      else if (c == ')')
+        c = 0xFF09;
+      /* No space against a full-width bracket. */
+      if (c == ' ' && (s->len > 0 && (g_str_has_suffix (s->str, "（") || g_str_has_suffix (s->str, "）"))))
+        continue;
+      if ((c == 0xFF08 || c == 0xFF09) && s->len > 0 && s->str[s->len - 1] == ' ')
+        g_string_truncate (s, s->len - 1);
+      g_string_append_unichar (s, c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* ---- versions ----------------------------------------------------------------- */
+
+typedef struct
+{
+  GRegex *range, *before, *up_to, *from, *single, *ja_up_to, *ja_before, *ja_range, *ja_from;
+} VersionPatterns;
+
+#define V "([0-9][0-9A-Za-z._+~-]*(?:\\([0-9A-Za-z.]+\\))?)"
+
+static const VersionPatterns *
+version_patterns (void)
+{
+  static VersionPatterns p;
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      GRegexCompileFlags f = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
+      p.range = g_regex_new ("^(?:from\\s+)?" V "\\s*(?:through|to|thru|-|–|~)\\s*" V "(?:\\s+inclusive)?$",
+                             f, 0, NULL);
+      p.before = g_regex_new ("^(?:before|prior\\s+to|earlier\\s+than|older\\s+than|below|<)\\s*" V "$", f, 0,
+                              NULL);
+      p.up_to = g_regex_new (
+          "^(?:" V "\\s*(?:and|or)\\s*(?:earlier|prior|older|below|before)|(?:<=|up\\s+to(?:\\s+and\\s+"
+          "including)?|through)\\s*" V ")$",
+          f, 0, NULL);
+      p.from = g_regex_new ("^(?:" V "\\s*(?:and|or)\\s*(?:later|newer|above)|(?:>=)\\s*" V ")$", f, 0, NULL);
+      p.single = g_regex_new ("^" V "$", f, 0, NULL);
+      p.ja_up_to = g_regex_new ("^" V "\\s*(?:(?:および|と|ならびに)?それ)?以前(?:の(?:全ての)?バージョン)?$",
+                                f, 0, NULL);
+      p.ja_before = g_regex_new ("^" V "\\s*(?:より前|未満)(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      p.ja_range = g_regex_new (
+          "^" V "\\s*(?:から|〜|～|-)\\s*" V "\\s*(?:まで)?(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      p.ja_from
+          = g_regex_new ("^" V "\\s*(?:(?:および|と)?それ)?以降(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
+      g_once_init_leave (&done, 1);
+    }
+  return &p;
+}
+
+#undef V
+
+/* @t matches @a or else @b; @m is the match of the one that did. */
+static gboolean
+match_either (GRegex *a, GRegex *b, const gchar *t, GMatchInfo **m)
+{
+  if (g_regex_match (a, t, 0, m))
+    return TRUE;
+  g_clear_pointer (m, g_match_info_free);
+  return g_regex_match (b, t, 0, m);
+}
+
+/* The group of @m that matched (one of two alternatives). */
+static gchar *
+either (GMatchInfo *m, gint a, gint b)
+{
+  gchar *s = g_match_info_fetch (m, a);
+  if (s != NULL && *s != '\0')
+    return s;
+  g_free (s);
+  return g_match_info_fetch (m, b);
+}
+
+/* @phrase (a version phrase as the source wrote it: "FortiOS 7.4.0
+ * through 7.4.7", "4.2.0 およびそれ以前") in both languages' words
+ * ("7.4.0〜7.4.7" / "7.4.0 to 7.4.7"); FALSE when it is not one of the
+ * shapes known here, and the notice then shows it as written. */
+static gboolean
+version_phrase (const gchar *phrase, const ShrProduct *product, gchar **ja, gchar **en)
+{
+  const VersionPatterns *p = version_patterns ();
+  g_autofree gchar *text = shr_notice_one_line (phrase);
+  /* The product's name and "version(s)" before the numbers say nothing. */
+  const gchar *t = text;
+  const gchar *names[] = { product->vendor, product->product };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i] != NULL && g_ascii_strncasecmp (t, names[i], strlen (names[i])) == 0)
+      for (t += strlen (names[i]); *t == ' '; t++)
+        ;
+  static const gchar *const noise[] = { "versions ", "version ", "バージョン" };
+  for (guint i = 0; i < G_N_ELEMENTS (noise); i++)
+    if (g_ascii_strncasecmp (t, noise[i], strlen (noise[i])) == 0)
+      for (t += strlen (noise[i]); *t == ' '; t++)
+        ;
+  g_autoptr (GMatchInfo) m = NULL;
+  if (match_either (p->range, p->ja_range, t, &m))
+    {
+      g_autofree gchar *a = g_match_info_fetch (m, 1), *b = g_match_info_fetch (m, 2);
+      *ja = g_strdup_printf ("%s〜%s", a, b);
+      *en = g_strdup_printf ("%s to %s", a, b);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_free);
+  if (match_either (p->before, p->ja_before, t, &m))
+    {
+      g_autofree gchar *a = g_match_info_fetch (m, 1);
+      *ja = g_strdup_printf ("%s より前", a);
+      *en = g_strdup_printf ("before %s", a);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_free);
+  if (match_either (p->up_to, p->ja_up_to, t, &m))
+    {
+      g_autofree gchar *a = either (m, 1, 2);
+      *ja = g_strdup_printf ("%s 以前", a);
+      *en = g_strdup_printf ("%s and earlier", a);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_free);
+  if (match_either (p->from, p->ja_from, t, &m))
+    {
+      g_autofree gchar *a = either (m, 1, 2);
+      *ja = g_strdup_printf ("%s 以降", a);
+      *en = g_strdup_printf ("%s and later", a);
+      return TRUE;
+    }
+  g_clear_pointer (&m, g_match_info_free);
+  if (g_regex_match (p->single, t, 0, &m))
+    {
+      *ja = g_match_info_fetch (m, 1);
+      *en = g_strdup (*ja);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* ---- the view ------------------------------------------------------------ */
+
+/* {name, self_ja, self_en}: the organisation and its word for itself. */
+static JsonObject *
+org_object (const ShrProfile *profile)
+{
+  JsonObject *org = json_object_new ();
+  set_str (org, "name", profile->name);
+  /* [organization] self_ja / self_en; the profile holds their defaults. */
+  set_str (org, "self_ja", profile->self_ja);
+  set_str (org, "self_en", profile->self_en);
+  return org;
+}
 
 static gchar *
 display_name (const gchar *vendor, const gchar *product)
@@ -295,11 +545,146 @@ grade_object (ShrGrade grade)
   return o;
 }
 
+/* One release train's range in both languages' words, or FALSE when the
+ * range says nothing to show (an empty one). */
+static gboolean
+range_words (const ShrProductRange *g, gboolean vendor_trains, gchar **ja, gchar **en)
+{
+  gboolean from = g->introduced != NULL && strcmp (g->introduced, "0") != 0;
+  /* "before 17.9.6a" alone would take in 16.x too: name the train. */
+  if (!from && vendor_trains && g->train != NULL && (g->fixed != NULL || g->last_affected != NULL))
+    {
+      gboolean upto = g->last_affected != NULL;
+      *ja = g_strdup_printf ("%s 系の %s %s", g->train, upto ? g->last_affected : g->fixed,
+                             upto ? "以前" : "より前");
+      *en = g_strdup_printf ("%s.x %s %s", g->train, upto ? "up to" : "before",
+                             upto ? g->last_affected : g->fixed);
+      return TRUE;
+    }
+  if (from && g->last_affected != NULL)
+    {
+      *ja = g_strdup_printf ("%s〜%s", g->introduced, g->last_affected);
+      *en = g_strdup_printf ("%s to %s", g->introduced, g->last_affected);
+    }
+  else if (from && g->fixed != NULL)
+    {
+      *ja = g_strdup_printf ("%s 以上 %s 未満", g->introduced, g->fixed);
+      *en = g_strdup_printf ("%s and later before %s", g->introduced, g->fixed);
+    }
+  else if (g->last_affected != NULL)
+    {
+      *ja = g_strdup_printf ("%s 以前", g->last_affected);
+      *en = g_strdup_printf ("%s and earlier", g->last_affected);
+    }
+  else if (g->fixed != NULL)
+    {
+      *ja = g_strdup_printf ("%s より前", g->fixed);
+      *en = g_strdup_printf ("before %s", g->fixed);
+    }
+  else if (from)
+    {
+      *ja = g_strdup_printf ("%s 以降", g->introduced);
+      *en = g_strdup_printf ("%s and later", g->introduced);
+    }
+  else if (g->train != NULL)
+    {
+      *ja = g_strdup_printf ("%s 系の全バージョン", g->train);
+      *en = g_strdup_printf ("all %s versions", g->train);
+    }
+  else
+    {
+      *ja = g_strdup ("全バージョン");
+      *en = g_strdup ("all versions");
+    }
+  /* A distribution's release ("Debian:12"): the package of that release. */
+  if (g->train != NULL && strchr (g->train, ':') != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (g->train, ":", 2);
+      g_autofree gchar *release = g_strjoinv (" ", parts);
+      gchar *ja_release = g_strdup_printf ("%s の %s", release, *ja);
+      gchar *en_release = g_strdup_printf ("%s (%s)", *en, release);
+      g_free (*ja);
+      g_free (*en);
+      *ja = ja_release;
+      *en = en_release;
+    }
+  return TRUE;
+}
+
+/* Adds {v, ja, en} to @a unless the same words are there already (two
+ * phrases of one range: "ExampleCMS 4.2.0 以前" and "4.2.0 以前"). */
+static void
+add_words (JsonArray *a, const gchar *ja, const gchar *en)
+{
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (a, i), "ja"), ja) == 0)
+      return;
+  JsonObject *o = json_object_new ();
+  set_str (o, "v", ja); /* the shape "affected: [{v}]" of before */
+  set_str (o, "ja", ja);
+  set_str (o, "en", en);
+  json_array_add_object_element (a, o);
+}
+
+/* The affected versions of @p: [{ja, en}] — from its release trains'
+ * ranges where extract read them, else each phrase as written, in the
+ * notice's words where version_phrase knows its shape. Sets @all_known
+ * when every one was understood (only then does 一言でいうと name the
+ * versions: a sentence cannot carry a phrase in another language). The
+ * trains the source says are not affected go to @unaffected. */
 static JsonArray *
-products_of (const ShrRecord *r)
+affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
 {
   JsonArray *a = json_array_new ();
-  for (guint i = 0; i < r->products->len && i < SHR_MAX_PRODUCTS; i++)
+  for (guint i = 0; p->ranges != NULL && i < p->ranges->len; i++)
+    {
+      const ShrProductRange *g = p->ranges->pdata[i];
+      g_autofree gchar *ja = NULL, *en = NULL;
+      if (g->unaffected)
+        {
+          if (g->train != NULL)
+            {
+              g_autofree gchar *tja = g_strdup_printf ("%s 系", g->train);
+              g_autofree gchar *ten = g_strdup_printf ("%s", g->train);
+              add_words (unaffected, tja, ten);
+            }
+          continue;
+        }
+      /* Several trains of the vendor's releases: each bound is of its train. */
+      if (range_words (g, p->ecosystem == NULL && p->ranges->len > 1, &ja, &en))
+        add_words (a, ja, en);
+    }
+  if (json_array_get_length (a) > 0)
+    {
+      *all_known = TRUE;
+      mark_ends (a);
+      mark_ends (unaffected);
+      return a;
+    }
+  *all_known = p->affected != NULL && p->affected->len > 0;
+  for (guint i = 0; p->affected != NULL && i < p->affected->len; i++)
+    {
+      g_autofree gchar *ja = NULL, *en = NULL;
+      if (!version_phrase (p->affected->pdata[i], p, &ja, &en))
+        {
+          *all_known = FALSE;
+          ja = shr_notice_one_line (p->affected->pdata[i]);
+          en = g_strdup (ja);
+        }
+      add_words (a, ja, en);
+    }
+  mark_ends (a);
+  mark_ends (unaffected);
+  return a;
+}
+
+/* The first @max products: [{name}] with @names_only (what a title
+ * needs), else all a notice shows of each. */
+static JsonArray *
+products_of (const ShrRecord *r, guint max, gboolean names_only)
+{
+  JsonArray *a = json_array_new ();
+  for (guint i = 0; i < r->products->len && i < max; i++)
     {
       const ShrProduct *p = r->products->pdata[i];
       if (p->product == NULL)
@@ -307,12 +692,19 @@ products_of (const ShrRecord *r)
       JsonObject *o = json_object_new ();
       g_autofree gchar *name = display_name (p->vendor, p->product);
       set_str (o, "name", name);
+      json_array_add_object_element (a, o);
+      if (names_only)
+        continue;
       set_str (o, "vendor", p->vendor);
       set_str (o, "product", p->product);
-      set_array (o, "affected", string_list (p->affected, G_MAXUINT));
+      gboolean versions_known = FALSE;
+      JsonArray *unaffected = json_array_new ();
+      set_array (o, "affected", affected_of (p, &versions_known, unaffected));
+      set_array (o, "unaffected", unaffected);
+      set_bool (o, "versions_known", versions_known);
+      set_array (o, "conditions", string_list (p->conditions, G_MAXUINT));
       set_array (o, "fixed", string_list (p->fixed, G_MAXUINT));
       set_bool (o, "has_fixed", p->fixed != NULL && p->fixed->len > 0);
-      json_array_add_object_element (a, o);
     }
   mark_ends (a);
   return a;
@@ -328,12 +720,114 @@ cves_of (const ShrRecord *r, guint max)
       JsonObject *o = json_object_new ();
       set_str (o, "id", c->id);
       if (c->cvss >= 0)
-        json_object_set_double_member (o, "cvss", c->cvss);
-      set_str (o, "severity", c->severity);
+        {
+          json_object_set_double_member (o, "cvss", c->cvss);
+          g_autofree gchar *text = cvss_text (c->cvss);
+          set_str (o, "cvss_text", text);
+        }
+      set_severity (o, "severity", c->severity);
       json_array_add_object_element (a, o);
     }
   mark_ends (a);
   return a;
+}
+
+/* The CVEs grouped by score, groups in the order of their first CVE:
+ * [{cvss_text (absent: no score), ids: [{v}], many, more}] — one line per
+ * score, so that CVEs sharing one are not each repeated with it and one
+ * CVE never stands for the others' score. At most @max ids per group. */
+static JsonArray *
+cve_groups_of (const ShrRecord *r, guint max)
+{
+  JsonArray *groups = json_array_new ();
+  g_autoptr (GHashTable) by_score = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < r->cves->len; i++)
+    {
+      const ShrCve *c = r->cves->pdata[i];
+      g_autofree gchar *score = c->cvss >= 0 ? cvss_text (c->cvss) : g_strdup ("");
+      JsonObject *g = g_hash_table_lookup (by_score, score);
+      if (g == NULL)
+        {
+          g = json_object_new ();
+          set_str (g, "cvss_text", score);
+          json_object_set_array_member (g, "ids", json_array_new ());
+          json_array_add_object_element (groups, g);
+          g_hash_table_insert (by_score, g_strdup (score), g);
+        }
+      JsonArray *ids = json_object_get_array_member (g, "ids");
+      if (json_array_get_length (ids) < max)
+        {
+          JsonObject *o = json_object_new ();
+          set_str (o, "v", c->id);
+          json_array_add_object_element (ids, o);
+        }
+      else
+        json_object_set_int_member (
+            g, "more", (json_object_has_member (g, "more") ? json_object_get_int_member (g, "more") : 0) + 1);
+    }
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *g = json_array_get_object_element (groups, i);
+      JsonArray *ids = json_object_get_array_member (g, "ids");
+      mark_ends (ids);
+      set_bool (g, "many", json_array_get_length (ids) > 1 || json_object_has_member (g, "more"));
+    }
+  mark_ends (groups);
+  return groups;
+}
+
+/* What the CVSS vectors say about how the flaw is reached, when every CVE
+ * has a vector and they agree: {network, no_auth, no_user}. NULL when not. */
+static JsonObject *
+vector_of (const ShrRecord *r)
+{
+  if (r->cves->len == 0)
+    return NULL;
+  gchar av = 0, pr = 0, ui = 0;
+  for (guint i = 0; i < r->cves->len; i++)
+    {
+      const ShrCve *c = r->cves->pdata[i];
+      if (c->vector == NULL)
+        return NULL;
+      gchar a = 0, p = 0, u = 0;
+      g_auto (GStrv) parts = g_strsplit (c->vector, "/", -1);
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          if (g_str_has_prefix (parts[j], "AV:"))
+            a = parts[j][3];
+          else if (g_str_has_prefix (parts[j], "PR:"))
+            p = parts[j][3];
+          else if (g_str_has_prefix (parts[j], "UI:"))
+            u = parts[j][3];
+        }
+      if (a == 0 || p == 0 || (i > 0 && (a != av || p != pr || u != ui)))
+        return NULL;
+      av = a, pr = p, ui = u;
+    }
+  JsonObject *o = json_object_new ();
+  set_bool (o, "network", av == 'N');
+  set_bool (o, "no_auth", pr == 'N');
+  set_bool (o, "no_user", ui == 'N');
+  return o;
+}
+
+/* A sector as a noun for its organisations, from the 5th and 6th columns
+ * of data/sectors.tsv ("通信事業者", "telecommunications providers"); the
+ * label when the file has none. */
+static void
+sector_nouns (const gchar *key, const gchar **ja, const gchar **en)
+{
+  const GPtrArray *rows = shr_notice_data_rows ("sectors.tsv");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ShrDataRow *row = rows->pdata[i];
+      if (row->n_fields >= 6 && strcmp (row->fields[0], key) == 0)
+        {
+          *ja = row->fields[4];
+          *en = row->fields[5];
+          return;
+        }
+    }
 }
 
 static JsonArray *
@@ -348,8 +842,15 @@ labels_of (const GPtrArray *keys, const ShrLexicon *lexicon, gboolean sectors)
         e = sectors ? shr_lexicon_find_sector (lexicon, key) : shr_lexicon_find_region (lexicon, key);
       JsonObject *o = json_object_new ();
       set_str (o, sectors ? "key" : "code", key);
-      set_str (o, "ja", e != NULL ? e->label_ja : key);
-      set_str (o, "en", e != NULL ? e->label_en : key);
+      const gchar *ja = e != NULL ? e->label_ja : key, *en = e != NULL ? e->label_en : key;
+      set_str (o, "ja", ja);
+      set_str (o, "en", en);
+      if (sectors)
+        {
+          sector_nouns (key, &ja, &en);
+          set_str (o, "noun_ja", ja);
+          set_str (o, "noun_en", en);
+        }
       json_array_add_object_element (a, o);
     }
   mark_ends (a);
@@ -419,16 +920,157 @@ record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
   return date_object (when_local);
 }
 
+/* What the title partials (templates/title-*.mustache) read, also kept in
+ * a digest item: the kind, the first product, the kinds of flaw, the
+ * first CVE, exploitation, the actors and the targets, the source's own
+ * title (原題) and, for a notice with nothing to compose a title from,
+ * that title cleaned. */
+static void
+add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, JsonArray *products)
+{
+  ShrNoticeKind kind = shr_notice_kind (r);
+  JsonObject *k = json_object_new ();
+  set_str (k, "key", shr_notice_kind_to_string (kind));
+  set_bool (k, shr_notice_kind_to_string (kind), TRUE);
+  json_object_set_object_member (v, "kind", k);
+
+  g_autofree gchar *title = shr_notice_one_line (r->title);
+  set_str (v, "title", title);
+  gboolean ja = g_strcmp0 (r->lang, "ja") == 0;
+  g_autofree gchar *clean = clean_title (r->title, ja);
+  set_str (v, "title_clean", clean);
+  /* Nothing to compose a title from: a Japanese notice shows the
+   * Japanese source's own; an English one the English source's. */
+  gboolean bare = kind == SHR_NOTICE_INFORMATION
+                  || (json_array_get_length (products) == 0 && r->threat_actors->len == 0
+                      && r->sectors->len == 0 && r->cves->len == 0);
+  set_bool (v, "title_source_ja", bare && ja && r->title != NULL);
+  set_bool (v, "title_source_en", bare && !ja && r->title != NULL);
+
+  guint n_products = json_array_get_length (products);
+  set_bool (v, "has_products", n_products > 0);
+  if (n_products > 0)
+    set_str (v, "primary_product",
+             json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
+  set_bool (v, "products_more", n_products > 1);
+  set_bool (v, "products_many", n_products > 1);
+
+  JsonArray *flaws = flaws_of (r);
+  set_bool (v, "has_flaws", json_array_get_length (flaws) > 0);
+  set_array (v, "flaws", flaws);
+
+  guint n_cves = r->cves->len;
+  set_bool (v, "has_cves", n_cves > 0);
+  set_bool (v, "cves_many", n_cves > 1);
+  if (n_cves > 0)
+    {
+      set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
+      json_object_set_int_member (v, "cve_count", n_cves);
+    }
+  if (n_cves > 1)
+    json_object_set_int_member (v, "cves_others", n_cves - 1);
+  set_bool (v, "exploited", r->exploited == SHR_TRISTATE_TRUE);
+  set_bool (v, "not_exploited", r->exploited == SHR_TRISTATE_FALSE);
+  set_bool (v, "kev", r->kev);
+
+  set_bool (v, "has_actors", r->threat_actors->len > 0);
+  set_bool (v, "has_sectors", r->sectors->len > 0);
+  set_bool (v, "has_regions", r->regions->len > 0);
+  set_array (v, "actors", string_list (r->threat_actors, G_MAXUINT));
+  set_array (v, "sectors", labels_of (r->sectors, lexicon, TRUE));
+  set_array (v, "regions", labels_of (r->regions, lexicon, FALSE));
+}
+
+/* The fixed versions for 一言でいうと: the first three over all products
+ * [{v}], how many more, and whether they are of one product. */
+static void
+add_fixed_head (JsonObject *v, const ShrRecord *r)
+{
+  JsonArray *head = json_array_new ();
+  guint total = 0, with_fix = 0;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *p = r->products->pdata[i];
+      if (p->fixed == NULL || p->fixed->len == 0)
+        continue;
+      with_fix++;
+      for (guint j = 0; j < p->fixed->len; j++, total++)
+        if (total < 3)
+          {
+            JsonObject *o = json_object_new ();
+            set_str (o, "v", p->fixed->pdata[j]);
+            json_array_add_object_element (head, o);
+          }
+    }
+  mark_ends (head);
+  set_array (v, "fixed_head", head);
+  if (total > 3)
+    json_object_set_int_member (v, "fixed_more", total - 3);
+  set_bool (v, "fixed_one_product", with_fix == 1);
+}
+
+/* The response steps, numbered on: the update to the fixed version
+ * (worded by the templates) first, then the source's mitigations, then
+ * shirase's standard steps for the situation (data/steps.tsv), whose
+ * Mustache is rendered here against @view. */
+static void
+add_steps (JsonObject *v, JsonNode *view, const ShrRecord *r, gboolean has_fixed)
+{
+  guint n = 0;
+  if (has_fixed)
+    json_object_set_int_member (v, "step_fix_n", ++n);
+  g_autoptr (GPtrArray) source = shr_steps_from_source (r->mitigations, SHR_MAX_MITIGATIONS);
+  JsonArray *from_source = json_array_new ();
+  for (guint i = 0; i < source->len; i++)
+    {
+      JsonObject *o = json_object_new ();
+      json_object_set_int_member (o, "n", ++n);
+      set_str (o, "text", source->pdata[i]);
+      json_array_add_object_element (from_source, o);
+    }
+  mark_ends (from_source);
+  set_bool (v, "has_steps_source", source->len > 0);
+  set_array (v, "steps_source", from_source);
+
+  g_autoptr (GPtrArray) standard = shr_steps_standard (r, shr_notice_kind (r), source->len > 0);
+  JsonArray *std = json_array_new ();
+  for (guint i = 0; i < standard->len; i++)
+    {
+      const ShrStep *s = standard->pdata[i];
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *ja = shr_mustache_render (s->ja, view, NULL, SHR_MUSTACHE_MODE_TEXT, &error);
+      g_autofree gchar *en
+          = ja != NULL ? shr_mustache_render (s->en, view, NULL, SHR_MUSTACHE_MODE_TEXT, &error) : NULL;
+      if (en == NULL)
+        {
+          g_warning ("data/steps.tsv: a step of %s: %s", s->situation, error->message);
+          continue;
+        }
+      JsonObject *o = json_object_new ();
+      json_object_set_int_member (o, "n", ++n);
+      set_str (o, "situation", s->situation);
+      set_str (o, "ja", ja);
+      set_str (o, "en", en);
+      json_array_add_object_element (std, o);
+    }
+  mark_ends (std);
+  set_bool (v, "has_steps_standard", json_array_get_length (std) > 0);
+  set_array (v, "steps_standard", std);
+  /* The old key: the source's mitigations, numbered from 1. */
+  set_bool (v, "has_mitigations", source->len > 0);
+  set_array (v, "mitigations", numbered (source, "text", SHR_MAX_MITIGATIONS));
+}
+
 JsonNode *
 shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile,
                      const ShrLexicon *lexicon, GDateTime *now)
 {
   g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
   JsonObject *v = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, v);
 
-  JsonObject *org = json_object_new ();
-  set_str (org, "name", profile->name);
-  json_object_set_object_member (v, "org", org);
+  json_object_set_object_member (v, "org", org_object (profile));
 
   json_object_set_object_member (v, "grade", grade_object (m->grade));
 
@@ -469,21 +1111,21 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   g_autoptr (GDateTime) now_local = g_date_time_to_timezone (now, tz);
   json_object_set_object_member (v, "now", date_object (now_local));
 
-  g_autofree gchar *title = shr_notice_one_line (r->title);
-  set_str (v, "title", title);
-  set_str (v, "summary", r->summary);
-  set_bool (v, "quote_original", r->summary != NULL && g_strcmp0 (r->lang, "ja") != 0);
+  g_autofree gchar *summary = r->summary != NULL ? shr_notice_one_line (r->summary) : NULL;
+  set_str (v, "summary", summary);
+  set_bool (v, "quote_original", summary != NULL && *summary != '\0' && g_strcmp0 (r->lang, "ja") != 0);
 
-  JsonArray *products = products_of (r);
+  JsonArray *products = products_of (r, SHR_MAX_PRODUCTS, FALSE);
   guint n_products = json_array_get_length (products);
-  gboolean has_fixed = FALSE;
-  set_bool (v, "has_products", n_products > 0);
+  add_title_keys (v, r, lexicon, products);
+  gboolean has_fixed = FALSE, versions_known = n_products > 0;
   for (guint i = 0; i < n_products; i++)
-    has_fixed |= json_object_get_boolean_member (json_array_get_object_element (products, i), "has_fixed");
-  if (n_products > 0)
-    set_str (v, "primary_product",
-             json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
-  set_bool (v, "products_more", n_products > 1);
+    {
+      JsonObject *p = json_array_get_object_element (products, i);
+      has_fixed |= json_object_get_boolean_member (p, "has_fixed");
+      versions_known &= json_object_get_boolean_member (p, "versions_known");
+    }
+  set_bool (v, "versions_known", versions_known);
   JsonArray *fixed_products = json_array_new ();
   for (guint i = 0; i < n_products; i++)
     {
@@ -498,55 +1140,52 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   mark_ends (fixed_products);
   set_array (v, "fixed_products", fixed_products);
   set_bool (v, "has_fixed", has_fixed);
+  add_fixed_head (v, r);
+  /* A sentence names three products at most. */
+  JsonArray *head = json_array_new ();
+  for (guint i = 0; i < n_products && i < 3; i++)
+    json_array_add_element (head, json_node_copy (json_array_get_element (products, i)));
+  mark_ends (head);
+  set_array (v, "products_head", head);
+  if (n_products > 3)
+    json_object_set_int_member (v, "products_others", n_products - 3);
   set_array (v, "products", products);
-
-  JsonArray *flaws = flaws_of (r);
-  guint n_flaws = json_array_get_length (flaws);
-  set_bool (v, "has_flaws", n_flaws > 0);
-  set_array (v, "flaws", flaws);
 
   guint n_cves = r->cves->len;
   set_array (v, "cves", cves_of (r, G_MAXUINT));
   set_array (v, "cves_head", cves_of (r, 3));
-  if (n_cves > 0)
-    json_object_set_int_member (v, "cve_count", n_cves);
-  set_bool (v, "cves_many", n_cves > 1);
-  set_bool (v, "has_cves", n_cves > 0);
-  if (n_cves > 0)
-    set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
-  if (n_cves > 1)
-    json_object_set_int_member (v, "cves_others", n_cves - 1);
+  set_array (v, "cve_groups", cve_groups_of (r, 20));
   if (n_cves > 3)
     json_object_set_int_member (v, "cves_more", n_cves - 3);
   if (r->cvss_max >= 0)
-    json_object_set_double_member (v, "cvss_max", r->cvss_max);
-  if (r->severity != NULL)
     {
-      JsonObject *sev = json_object_new ();
-      set_str (sev, "key", r->severity);
-      set_bool (sev, r->severity, TRUE);
-      json_object_set_object_member (v, "severity", sev);
+      json_object_set_double_member (v, "cvss_max", r->cvss_max);
+      g_autofree gchar *text = cvss_text (r->cvss_max);
+      set_str (v, "cvss_max_text", text);
+      /* "CVSS 9.8" of several CVEs is the highest of their scores unless
+       * they share it. */
+      gboolean differ = FALSE;
+      for (guint i = 0; i < n_cves && !differ; i++)
+        {
+          const ShrCve *c = r->cves->pdata[i];
+          differ = c->cvss != r->cvss_max;
+        }
+      set_bool (v, "cvss_differ", differ && n_cves > 1);
     }
+  set_severity (v, "severity", r->severity);
+  JsonObject *vector = vector_of (r);
+  if (vector != NULL)
+    json_object_set_object_member (v, "vector", vector);
 
-  set_bool (v, "exploited", r->exploited == SHR_TRISTATE_TRUE);
-  set_bool (v, "not_exploited", r->exploited == SHR_TRISTATE_FALSE);
-  set_bool (v, "kev", r->kev);
   g_autofree gchar *evidence = shr_notice_one_line (r->exploited_evidence);
   set_str (v, "exploited_evidence", evidence);
 
   /* The sentence speaks of a vulnerability only when the record does. */
   set_bool (v, "vulnerability",
             g_strcmp0 (r->category, "vulnerability") == 0 || g_strcmp0 (r->category, "patch") == 0
-                || n_cves > 0 || n_flaws > 0);
+                || n_cves > 0 || json_object_get_boolean_member (v, "has_flaws"));
   set_bool (v, "campaign", g_strcmp0 (r->category, "campaign") == 0 || r->threat_actors->len > 0);
-  set_bool (v, "has_actors", r->threat_actors->len > 0);
-  set_bool (v, "has_sectors", r->sectors->len > 0);
-  set_bool (v, "has_regions", r->regions->len > 0);
-  set_bool (v, "has_mitigations", r->mitigations->len > 0);
   set_bool (v, "has_references", r->references->len > 0);
-  set_array (v, "actors", string_list (r->threat_actors, G_MAXUINT));
-  set_array (v, "sectors", labels_of (r->sectors, lexicon, TRUE));
-  set_array (v, "regions", labels_of (r->regions, lexicon, FALSE));
 
   set_bool (v, "has_checklist", m->checklist->len > 0);
   set_bool (v, "none_matched", m->verdict == SHR_VERDICT_NOT_APPLICABLE);
@@ -555,11 +1194,8 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
   set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
 
-  set_array (v, "mitigations", numbered (r->mitigations, "text", SHR_MAX_MITIGATIONS));
   set_array (v, "references", numbered (r->references, "url", SHR_MAX_REFERENCES));
-
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, v);
+  add_steps (v, node, r, has_fixed);
   return node;
 }
 
@@ -568,9 +1204,7 @@ shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTi
 {
   g_return_val_if_fail (profile != NULL && items != NULL && now != NULL, NULL);
   JsonObject *v = json_object_new ();
-  JsonObject *org = json_object_new ();
-  set_str (org, "name", profile->name);
-  json_object_set_object_member (v, "org", org);
+  json_object_set_object_member (v, "org", org_object (profile));
   g_autoptr (GDateTime) now_local = g_date_time_to_timezone (now, profile->timezone);
   json_object_set_object_member (v, "now", date_object (now_local));
   guint n = json_array_get_length (items);
@@ -596,22 +1230,13 @@ shr_notice_digest_item_new (const ShrRecord *r, const ShrMatch *m, const ShrProf
    * and nothing else: one is made for every not-applicable mail received,
    * which is most of them, so it must cost little to build and to keep. */
   JsonObject *v = json_object_new ();
-  g_autofree gchar *title = shr_notice_one_line (r->title);
-  set_str (v, "title", title);
   json_object_set_object_member (v, "source", source_object (r));
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   json_object_set_object_member (
       v, "date", record_date_object (r, now, profile->timezone != NULL ? profile->timezone : utc));
-  guint n_cves = r->cves->len;
-  if (n_cves > 0)
-    {
-      set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
-      json_object_set_int_member (v, "cve_count", n_cves);
-    }
-  if (n_cves > 1)
-    json_object_set_int_member (v, "cves_others", n_cves - 1);
-  set_bool (v, "exploited", r->exploited == SHR_TRISTATE_TRUE);
-  set_bool (v, "kev", r->kev);
+  /* The title partials need the first products' names only. */
+  g_autoptr (JsonArray) products = products_of (r, 2, TRUE);
+  add_title_keys (v, r, shr_lexicon_get_default (NULL), products);
   set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
   set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);

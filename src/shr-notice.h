@@ -3,41 +3,23 @@
  *
  * A notice's templates see one JSON object built here from the record, the
  * match result and the profile. It carries facts and flags, never
- * sentences: every word a reader sees is in templates/ (the checklist rows
- * and reasons come worded from the matcher, the priority labels from
- * shr-match.c's table, the sector/region labels from data/). The kinds of
- * flaw are named from data/flaws.tsv. Nothing is invented: a field the
- * record lacks is absent from the view, so a template's {{#x}} leaves it
- * out.
+ * sentences of its own: every word a reader sees is in templates/ or in
+ * data/ (the checklist rows and reasons come worded from the matcher, the
+ * priority labels from shr-match.c's table, the sector/region labels and
+ * the sectors' nouns from data/sectors.tsv and regions.tsv, the kinds of
+ * flaw from data/flaws.tsv, shirase's standard steps from data/steps.tsv).
+ * Nothing is invented: a field the record lacks is absent from the view,
+ * so a template's {{#x}} leaves it out.
  *
- * The keys (templates/README.md lists them with examples):
- *   org.name
- *   grade      {letter, a|b|c|none (one true), priority_ja, priority_en,
- *               deadline_ja, deadline_en}   — the one source of the grade
- *   verdict    {key, applicable|check|not_applicable, label_ja}
- *   deadline   {date, ja, en}               (absent when no action)
- *   category   {key, <key>: true}
- *   source     {kind, name, advisory_id, url, lang, lang_en|lang_ja,
- *               forwarded_by}
- *   date       {iso, ja, en}  the advisory's date in the organisation's
- *                             time zone (else the time of rendering)
- *   now        {iso, ja, en}
- *   title, summary, quote_original (an English source: summary is 原文)
- *   products   [{name, vendor, product, affected[], fixed[], has_fixed,
- *               first, last}]  (lists of strings are [{v, last}])
- *   primary_product, products_more, has_fixed
- *   flaws      [{key, ja, en, last}]
- *   cves       [{id, cvss, severity, last}], cves_head (first 3),
- *              cves_more, cve_count, cves_many, cvss_max, severity
- *   exploited, not_exploited, kev, exploited_evidence
- *   campaign, actors [{name, last}], sectors [{key, ja, en, last}],
- *              regions [{code, ja, en, last}]
- *   checklist  [{text_ja, text_en, matched, unknown, unmatched, assets}],
- *              has_checklist, none_matched
- *   owners [{v, last}], reasons_ja [{v}], reasons_en [{v}]
- *   mitigations [{n, text}], references [{n, url}]
- * shr-render.c adds subject_ja / subject_en (rendered from
- * templates/subject-*.txt) and, for a draft, approval {token, id}. */
+ * templates/README.md lists every key with an example. Besides the
+ * record's facts: kind (what the sentences speak of), org.self_ja /
+ * self_en ([organization] self_ja, default 自組織 / our organisation),
+ * CVSS as text with one decimal, the CVEs grouped by score, what the CVSS
+ * vectors say, affected versions in each language's words, list markers
+ * (first, last, penult) for joining lists, and the response steps
+ * numbered on: the fix, the source's (shr_steps_from_source), shirase's
+ * (shr_steps_standard). shr-render.c adds the worded keys (topic, title,
+ * in-short, subject) and, for a draft, approval {token, id}. */
 #pragma once
 
 #include <glib.h>
@@ -69,6 +51,21 @@ JsonNode *shr_notice_digest_item_new (const ShrRecord *record, const ShrMatch *m
  * notice views or digest items (each as made above), @now the time of the
  * digest. Keys: org, now, items, count, empty. */
 JsonNode *shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTime *now);
+
+/* One line of a data file of data/ (the directory of
+ * shr_lexicon_default_dir), split at TABs. */
+typedef struct
+{
+  const gchar *path;
+  guint line;
+  gchar **fields;
+  guint n_fields;
+} ShrDataRow;
+
+/* (transfer none) The rows of data file @name (comment and empty lines
+ * left out), read once and kept for the process. A file that cannot be
+ * read is logged (g_warning) and has no rows. */
+const GPtrArray *shr_notice_data_rows (const gchar *name);
 
 /* "2026年5月14日(木)" and "Thu 14 May 2026" for @dt in its own time zone
  * (caller frees). Fixed tables, not the locale: a notice reads the same

@@ -1118,8 +1118,11 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
     json_object_set_int_member (o, "folded_more", n_folded - SHR_MAX_DIGEST_ITEMS);
   json_object_set_int_member (o, "cap", n->hourly_cap);
   g_autofree gchar *message_id = digest_message_id (n, today, "approvers");
-  if (!queue_digest_mail (n, "digest-subject.txt", "digest.txt", view, message_id,
-                          (const gchar *const *)n->approval->approvers, error))
+  /* shr_renderer_digest titles each advisory in the approvers' language. */
+  g_autoptr (ShrRendered) digest = shr_renderer_digest (n->renderer, view, error);
+  if (digest == NULL
+      || !queue_mail (n, 0, 0, "digest", NULL, message_id, (const gchar *const *)n->approval->approvers,
+                      digest, NULL, error))
     return FALSE;
   for (guint i = 0; i < recipients->len; i++)
     {

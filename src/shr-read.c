@@ -971,6 +971,27 @@ looks_like_mail (const gchar *data, gsize len)
   return FALSE;
 }
 
+ShrMessage *
+shr_message_new_item (const ShrMessage *parent, const gchar *subject, const gchar *body)
+{
+  g_return_val_if_fail (parent != NULL && body != NULL, NULL);
+  ShrMessage *m = g_new0 (ShrMessage, 1);
+  m->subject = g_strdup (subject);
+  m->from = g_strdup (parent->from);
+  m->date = g_strdup (parent->date);
+  m->message_id = g_strdup (parent->message_id);
+  m->list_id = g_strdup (parent->list_id);
+  m->forwarded_by = g_strdup (parent->forwarded_by);
+  m->outer_subject = g_strdup (subject);
+  m->outer_message_id = g_strdup (parent->outer_message_id);
+  m->outer_date = g_strdup (parent->outer_date);
+  m->body = g_strdup (body);
+  m->all_text = g_strdup (body);
+  m->links = g_ptr_array_new_with_free_func (g_free);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+  return m;
+}
+
 void
 shr_message_free (ShrMessage *m)
 {

@@ -49,6 +49,10 @@ ShrMessage *shr_message_read_bytes (GBytes *data, const gchar *name, GError **er
 /* (transfer full) Reads a file; "-" is standard input. */
 ShrMessage *shr_message_read_file (const gchar *path, GError **error);
 
+/* (transfer full) A message made of one item of @parent (an advisory of a
+ * digest): @subject and @body are the item's, the headers @parent's. */
+ShrMessage *shr_message_new_item (const ShrMessage *parent, const gchar *subject, const gchar *body);
+
 void shr_message_free (ShrMessage *message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrMessage, shr_message_free)

@@ -411,6 +411,26 @@ jvn_detect (ShrExtractContext *ctx)
   return matches ("\\bJVN(?:VU|TA)?#\\d{6,8}\\b|\\bJVNDB-\\d{4}-\\d{6}\\b", t);
 }
 
+/* 「株式会社エグザンプルソフトが提供する」「Demo Corporation が提供する」
+ * 「ExampleWiki プロジェクトが提供する」: the maker, a Latin name with its
+ * spaces. 「開発者が提供する情報」 (the developer) names no one. */
+static gchar *
+jvn_vendor (const gchar *body)
+{
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (
+      shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                 "[ \\t]?が提供する"),
+      body, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      if (strcmp (v, "開発者") != 0 && !g_str_has_suffix (v, "開発者"))
+        return g_steal_pointer (&v);
+    }
+  return NULL;
+}
+
 static void
 jvn_extract (ShrExtractContext *ctx)
 {
@@ -431,7 +451,7 @@ jvn_extract (ShrExtractContext *ctx)
       = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
   /* The vendor as JVN writes it: 「株式会社エグザンプルソフトが提供する」,
    * else the first line under 「ベンダ情報」. */
-  g_autofree gchar *vendor = shr_match_group ("([^\\s、。「」]{2,40}?)が提供する", ctx->body, 1);
+  g_autofree gchar *vendor = jvn_vendor (ctx->body);
   if (vendor == NULL)
     vendor = shr_match_group ("^ベンダ情報\\s*\\n\\s*([^\\n]+)$", ctx->body, 1);
   if (subject_part != NULL && shr_add_lexicon_products (ctx, subject_part) == 0)

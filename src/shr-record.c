@@ -148,6 +148,7 @@ shr_record_free (ShrRecord *r)
   g_free (r->title);
   g_free (r->summary);
   g_free (r->category);
+  g_free (r->digest_title);
   g_ptr_array_unref (r->cves);
   g_free (r->severity);
   g_ptr_array_unref (r->products);
@@ -492,6 +493,20 @@ shr_record_to_json (const ShrRecord *r)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "kev");
   json_builder_add_boolean_value (b, r->kev);
+
+  json_builder_set_member_name (b, "item");
+  if (r->items == 0)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "index");
+      json_builder_add_int_value (b, r->item);
+      json_builder_set_member_name (b, "of");
+      json_builder_add_int_value (b, r->items);
+      add_string_or_null (b, "digest", r->digest_title);
+      json_builder_end_object (b);
+    }
 
   add_strv (b, "threat_actors", r->threat_actors);
   add_strv (b, "sectors", r->sectors);

@@ -95,6 +95,13 @@ typedef struct
   GPtrArray *mitigations;   /* (element-type utf8) */
   GPtrArray *references;    /* (element-type utf8) URLs */
 
+  /* One advisory of a digest (a JVN feed, a weekly report, a KEV alert
+   * naming several flaws): its place, from 1, among @items. Both 0 for a
+   * mail that is one advisory. */
+  guint item;
+  guint items;
+  gchar *digest_title; /* the digest mail's own title, or NULL */
+
   GHashTable *evidence; /* field name -> sentence (both utf8, owned) */
   GPtrArray *warnings;  /* (element-type utf8) what could not be read */
 } ShrRecord;

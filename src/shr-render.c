@@ -107,13 +107,273 @@ shr_renderer_render (ShrRenderer *r, const gchar *name, JsonNode *view, GError *
   return shr_mustache_template_render (t, view, r->partials, mode, error);
 }
 
+/* ---- Japanese spacing and text width ---------------------------------------- */
+
+static gboolean
+is_wide_text (gunichar c)
+{
+  /* Kana, kanji, and the full-width punctuation and forms. */
+  return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF)
+         || (c >= 0xFF01 && c <= 0xFF60);
+}
+
+static gboolean
+opens (gunichar c)
+{
+  return c != 0 && g_utf8_strchr ("「『（【〔［｛〈《", -1, c) != NULL;
+}
+
+static gboolean
+closes (gunichar c)
+{
+  return c != 0 && g_utf8_strchr ("」』）】〕］｝〉》、。，．", -1, c) != NULL;
+}
+
+/* A particle or joining word the templates put after a value ("X の",
+ * "X による", "A および B"): after a Japanese character, the space before
+ * it is the template's, not the value's. */
+static gboolean
+particle_at (const gchar *p)
+{
+  static const gchar *const words[]
+      = { "の", "に", "を", "が", "で", "と", "は", "も", "へ", "から", "および", "ほか", NULL };
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (p, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+gchar *
+shr_render_tidy_spaces (const gchar *text)
+{
+  GString *s = g_string_sized_new (strlen (text));
+  const gchar *p = text;
+  gunichar prev = 0;
+  while (*p != '\0')
+    {
+      if (*p == ' ' && prev != 0 && prev != '\n' && prev != ' ')
+        {
+          const gchar *q = p;
+          while (*q == ' ')
+            q++;
+          gunichar next = g_utf8_get_char (q);
+          gboolean drop
+              = next != '\0' && next != '\n'
+                && ((is_wide_text (prev)
+                     && (particle_at (q) || (g_str_has_suffix (s->str, "および") && is_wide_text (next))))
+                    || opens (prev) || closes (next));
+          if (!drop)
+            g_string_append_len (s, p, q - p);
+          p = q;
+          prev = ' ';
+          continue;
+        }
+      gunichar c = g_utf8_get_char (p);
+      const gchar *n = g_utf8_next_char (p);
+      g_string_append_len (s, p, n - p);
+      /* What comes before a dropped space is the character, not the space. */
+      prev = c;
+      p = n;
+    }
+  return g_string_free (s, FALSE);
+}
+
+guint
+shr_render_text_width (const gchar *text, gssize len)
+{
+  guint w = 0;
+  const gchar *end = len < 0 ? NULL : text + len;
+  for (const gchar *p = text; *p != '\0' && (end == NULL || p < end); p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iszerowidth (c))
+        continue;
+      /* Ambiguous characters (━, →, …) take two columns in a Japanese
+       * mail client's font: count them so. */
+      w += g_unichar_iswide_cjk (c) ? 2 : 1;
+    }
+  return w;
+}
+
+/* Kinsoku: what may not begin or end a line. */
+static gboolean
+no_line_start (gunichar c)
+{
+  return closes (c)
+         || g_utf8_strchr ("・：；！？ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々),.;:!?%", -1, c)
+                != NULL;
+}
+
+static gboolean
+no_line_end (gunichar c)
+{
+  return opens (c) || c == '(' || c == '[';
+}
+
+static gboolean
+latin_letter (gunichar c)
+{
+  return c < 0x80 && g_ascii_isalpha (c);
+}
+
+/* Whether a line may break between @a and @b, neither a space: between two
+ * Japanese characters, after Japanese punctuation, or where Japanese meets
+ * a Latin word — never inside "2026年3月16日(月)" or "CU15、" — and only
+ * where kinsoku allows. */
+static gboolean
+japanese_break (gunichar a, gunichar b)
+{
+  gboolean wa = is_wide_text (a), wb = is_wide_text (b);
+  gboolean boundary = (wa && wb)
+                      || (wa
+                          && (latin_letter (b) || (a >= 0x3000 && a <= 0x303F) || (a >= 0xFF01 && a <= 0xFF0F)
+                              || a == 0xFF5C))
+                      || (wb && (latin_letter (a) || opens (b)));
+  return boundary && !no_line_start (b) && !no_line_end (a);
+}
+
+/* The width of what starts @line and is repeated as blanks on the lines it
+ * wraps into: leading blanks and a list marker ("・", "1. ", "- ", "✓ "). */
+static gsize
+hanging_indent (const gchar *line, guint *columns)
+{
+  static GRegex *marker;
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      marker = g_regex_new (
+          "^ *(?:・|[0-9]{1,2}\\. |- |\\* |[✓✗△？?] |(?:件名|原題|情報源|Subject|Original title|Source): )?",
+          G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&done, 1);
+    }
+  g_autoptr (GMatchInfo) m = NULL;
+  gint end = 0;
+  if (g_regex_match (marker, line, 0, &m))
+    g_match_info_fetch_pos (m, 0, NULL, &end);
+  *columns = shr_render_text_width (line, end);
+  return end;
+}
+
+static void
+wrap_line (GString *out, const gchar *line, guint width)
+{
+  guint indent = 0;
+  gsize head = hanging_indent (line, &indent);
+  if (shr_render_text_width (line, -1) <= width || indent >= width / 2)
+    {
+      g_string_append (out, line);
+      return;
+    }
+  const gchar *start = line; /* of the current output line */
+  const gchar *p = line + head;
+  guint col = shr_render_text_width (line, head);
+  const gchar *brk = NULL; /* the last place the line may break */
+  gunichar prev = 0;
+  gboolean in_url = FALSE;
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == ' ')
+        in_url = FALSE;
+      else if (!in_url && (g_str_has_prefix (p, "http://") || g_str_has_prefix (p, "https://")))
+        in_url = TRUE;
+      gboolean can_break = FALSE;
+      if (prev == ' ' && c != ' ')
+        can_break = TRUE;
+      else if (prev != 0 && prev != ' ' && c != ' ' && !in_url)
+        can_break = japanese_break (prev, c);
+      if (can_break && p > start)
+        brk = p;
+      guint cw = g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide_cjk (c) ? 2 : 1;
+      if (col + cw > width && c != ' ' && brk != NULL && brk > start)
+        {
+          /* End the line at the break (without the blanks before it) and
+           * carry on from there, indented. */
+          const gchar *e = brk;
+          while (e > start && e[-1] == ' ')
+            e--;
+          g_string_append_len (out, start, e - start);
+          g_string_append_c (out, '\n');
+          for (guint i = 0; i < indent; i++)
+            g_string_append_c (out, ' ');
+          start = brk;
+          col = indent + shr_render_text_width (brk, p - brk);
+          brk = NULL;
+        }
+      col += cw;
+      prev = c;
+      p = g_utf8_next_char (p);
+    }
+  g_string_append (out, start);
+}
+
+gchar *
+shr_render_wrap (const gchar *text, guint width)
+{
+  GString *out = g_string_sized_new (strlen (text) + strlen (text) / 16);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      wrap_line (out, lines[i], width);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ---- the view's worded keys ------------------------------------------------- */
+
 static gchar *
 render_line (ShrRenderer *r, const gchar *name, JsonNode *view, GError **error)
 {
   g_autofree gchar *s = shr_renderer_render (r, name, view, error);
   if (s == NULL)
     return NULL;
-  return shr_notice_one_line (s);
+  g_autofree gchar *line = shr_notice_one_line (s);
+  return shr_render_tidy_spaces (line);
+}
+
+/* Renders @name with its line ends removed (the template's lines are laid
+ * out for its reader, the text is one paragraph) and sets it as @key. */
+static gboolean
+set_joined (ShrRenderer *r, JsonObject *o, const gchar *key, const gchar *name, JsonNode *view,
+            GError **error)
+{
+  g_autofree gchar *s = shr_renderer_render (r, name, view, error);
+  if (s == NULL)
+    return FALSE;
+  g_auto (GStrv) lines = g_strsplit (s, "\n", -1);
+  g_autofree gchar *joined = g_strjoinv ("", lines);
+  g_autofree gchar *line = shr_notice_one_line (joined);
+  g_autofree gchar *tidy = shr_render_tidy_spaces (line);
+  json_object_set_string_member (o, key, tidy);
+  return TRUE;
+}
+
+static gboolean
+add_titles (ShrRenderer *r, JsonNode *view, GError **error)
+{
+  JsonObject *o = json_node_get_object (view);
+  static const gchar *const langs[] = { "ja", "en" };
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree gchar *topic_key = g_strconcat ("topic_", langs[i], NULL);
+      g_autofree gchar *topic_name = g_strconcat ("topic-", langs[i], ".txt", NULL);
+      g_autofree gchar *title_key = g_strconcat ("title_", langs[i], NULL);
+      g_autofree gchar *title_name = g_strconcat ("title-", langs[i], ".txt", NULL);
+      if (!set_joined (r, o, topic_key, topic_name, view, error)
+          || !set_joined (r, o, title_key, title_name, view, error))
+        return FALSE;
+      /* 原題 / Original title: the source's own, when it is not the title
+       * already shown. */
+      g_autofree gchar *differs_key = g_strconcat ("title_differs_", langs[i], NULL);
+      const gchar *title
+          = json_object_has_member (o, "title") ? json_object_get_string_member (o, "title") : NULL;
+      json_object_set_boolean_member (
+          o, differs_key,
+          title != NULL && g_strcmp0 (title, json_object_get_string_member (o, title_key)) != 0);
+    }
+  return TRUE;
 }
 
 gboolean
@@ -121,6 +381,9 @@ shr_renderer_add_subjects (ShrRenderer *r, JsonNode *view, GError **error)
 {
   g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (view), FALSE);
   JsonObject *o = json_node_get_object (view);
+  if (!add_titles (r, view, error) || !set_joined (r, o, "in_short_ja", "in-short-ja.txt", view, error)
+      || !set_joined (r, o, "in_short_en", "in-short-en.txt", view, error))
+    return FALSE;
   g_autofree gchar *ja = render_line (r, "subject-ja.txt", view, error);
   if (ja == NULL)
     return FALSE;
@@ -155,12 +418,15 @@ shr_renderer_notice (ShrRenderer *r, JsonNode *view, ShrRenderLang lang, GError 
   JsonObject *o = json_node_get_object (view);
   out->subject = g_strdup (
       json_object_get_string_member (o, lang == SHR_RENDER_LANG_EN ? "subject_en" : "subject_ja"));
-  out->text = shr_renderer_render (r, text_name, view, error);
-  if (out->text == NULL)
+  g_autofree gchar *text = shr_renderer_render (r, text_name, view, error);
+  if (text == NULL)
     return NULL;
-  out->html = shr_renderer_render (r, html_name, view, error);
-  if (out->html == NULL)
+  g_autofree gchar *html = shr_renderer_render (r, html_name, view, error);
+  if (html == NULL)
     return NULL;
+  g_autofree gchar *tidy = shr_render_tidy_spaces (text);
+  out->text = shr_render_wrap (tidy, SHR_RENDER_TEXT_WIDTH);
+  out->html = shr_render_tidy_spaces (html);
   return g_steal_pointer (&out);
 }
 
@@ -196,15 +462,42 @@ shr_renderer_draft (ShrRenderer *r, JsonNode *view, const gchar *token, const gc
   return g_steal_pointer (&out);
 }
 
+/* Adds the titles to every object of @array (or to member @member of
+ * each, when not NULL): the digest lists advisories by their title. */
+static gboolean
+add_titles_to_each (ShrRenderer *r, JsonArray *array, const gchar *member, GError **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      if (o != NULL && member != NULL)
+        o = json_object_has_member (o, member) ? json_object_get_object_member (o, member) : NULL;
+      if (o == NULL)
+        continue;
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), o);
+      if (!add_titles (r, node, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 ShrRendered *
 shr_renderer_digest (ShrRenderer *r, JsonNode *view, GError **error)
 {
+  JsonObject *v = json_node_get_object (view);
+  JsonArray *items = json_object_has_member (v, "items") ? json_object_get_array_member (v, "items") : NULL;
+  JsonArray *folded
+      = json_object_has_member (v, "folded") ? json_object_get_array_member (v, "folded") : NULL;
+  if (!add_titles_to_each (r, items, NULL, error) || !add_titles_to_each (r, folded, "notice", error))
+    return NULL;
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);
   out->subject = render_line (r, "digest-subject.txt", view, error);
   if (out->subject == NULL)
     return NULL;
-  out->text = shr_renderer_render (r, "digest.txt", view, error);
-  if (out->text == NULL)
+  g_autofree gchar *text = shr_renderer_render (r, "digest.txt", view, error);
+  if (text == NULL)
     return NULL;
+  g_autofree gchar *tidy = shr_render_tidy_spaces (text);
+  out->text = shr_render_wrap (tidy, SHR_RENDER_TEXT_WIDTH);
   return g_steal_pointer (&out);
 }

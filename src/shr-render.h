@@ -55,13 +55,20 @@ const gchar *shr_renderer_get_dir (ShrRenderer *renderer);
  * Errors: G_FILE_ERROR, SHR_MUSTACHE_ERROR. (transfer full) */
 gchar *shr_renderer_render (ShrRenderer *renderer, const gchar *name, JsonNode *view, GError **error);
 
-/* Adds subject_ja and subject_en to a notice view (from subject-ja.txt and
- * subject-en.txt, made one line), so that the notice bodies can quote the
- * Subject their mail will carry. Called by the functions below; idempotent. */
+/* Adds the worded keys to a notice view, each rendered from its template
+ * and made one line: topic_ja/topic_en (topic-*.txt: what the notice is
+ * about), title_ja/title_en (title-*.txt) and title_differs_ja/_en (the
+ * source's title is another, shown as 原題), in_short_ja/in_short_en
+ * (in-short-*.txt: 一言でいうと), then subject_ja/subject_en
+ * (subject-*.txt), so that the notice bodies can quote the Subject their
+ * mail will carry. The line ends of topic, title and in-short templates
+ * are dropped (their lines are laid out for the template's reader).
+ * Called by the functions below; idempotent. */
 gboolean shr_renderer_add_subjects (ShrRenderer *renderer, JsonNode *view, GError **error);
 
-/* The notice in @lang: subject (Japanese for ja and both), text and HTML.
- * (transfer full) */
+/* The notice in @lang: subject (Japanese for ja and both), text (its
+ * spaces tidied and its lines wrapped to SHR_RENDER_TEXT_WIDTH columns)
+ * and HTML (spaces tidied). (transfer full) */
 ShrRendered *shr_renderer_notice (ShrRenderer *renderer, JsonNode *view, ShrRenderLang lang, GError **error);
 
 /* The approver's draft for the notice of @view: both languages, how to
@@ -70,10 +77,35 @@ ShrRendered *shr_renderer_notice (ShrRenderer *renderer, JsonNode *view, ShrRend
 ShrRendered *shr_renderer_draft (ShrRenderer *renderer, JsonNode *view, const gchar *token,
                                  const gchar *draft_id, GError **error);
 
-/* The digest (view from shr_notice_digest_view_new). (transfer full) */
+/* The digest (view from shr_notice_digest_view_new); the titles of
+ * shr_renderer_add_subjects are added to each item and folded notice.
+ * (transfer full) */
 ShrRendered *shr_renderer_digest (ShrRenderer *renderer, JsonNode *view, GError **error);
 
 void shr_rendered_free (ShrRendered *rendered);
+
+/* The width of a text part's lines: a notice's text is wrapped to it. */
+#define SHR_RENDER_TEXT_WIDTH 76
+
+/* (transfer full) @text with the ASCII spaces Japanese typography has no
+ * place for taken out: after an opening full-width bracket, before a
+ * closing one or 、。, and between a Japanese character and a particle or
+ * joining word after it (の, に, を, が, で, と, は, も, へ, から, および,
+ * ほか) or after および — so that a template may write "{{product}} の"
+ * whatever the value ends with. Spaces inside a name ("さくら会 さくら総合
+ * 病院") and indentation are kept. */
+gchar *shr_render_tidy_spaces (const gchar *text);
+
+/* Display columns of @text (@len bytes, or -1 up to its NUL): two for
+ * wide and East Asian ambiguous characters, none for combining ones. */
+guint shr_render_text_width (const gchar *text, gssize len);
+
+/* (transfer full) @text with every line wider than @width columns wrapped:
+ * at a space, or between Japanese characters where kinsoku allows (no
+ * line starts with 、。」） or ends with 「（); never inside a word or a
+ * URL (a URL longer than the line stays whole). Wrapped lines are
+ * indented under the text after the line's list marker (・, "1. ", "- "). */
+gchar *shr_render_wrap (const gchar *text, guint width);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRenderer, shr_renderer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRendered, shr_rendered_free)

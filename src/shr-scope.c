@@ -408,6 +408,34 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
           below_all = FALSE;
       }
   }
+  /* Fixes on different major releases (Firefox 131.0.2, ESR 128.3.1 and
+   * 115.16.1): the only fix on the asset's major is its line's, and a
+   * version before it on that major is affected (ESR 128.2.0). A version
+   * after it may be a line of its own the advisory does not name. */
+  if (open_trains >= 2 && !below_all)
+    {
+      const ShrProductRange *same_major = NULL;
+      guint on_major = 0;
+      for (guint i = 0; i < p->ranges->len; i++)
+        {
+          const ShrProductRange *r = p->ranges->pdata[i];
+          const gchar *ob = r->fixed ? r->fixed : r->last_affected;
+          if (open_below (r) && ob != NULL && leading_number (ob) == leading_number (v))
+            {
+              same_major = r;
+              on_major++;
+            }
+        }
+      if (on_major == 1 && range_contains (same_major, scheme, v) == SHR_TRISTATE_TRUE)
+        {
+          const gchar *ob = same_major->fixed ? same_major->fixed : same_major->last_affected;
+          *why_en = g_strdup_printf ("%s is before %s, the advisory's only fix for the %u releases (%s)", v,
+                                     ob, leading_number (v), said);
+          *why_ja = g_strdup_printf ("%s は %u 系で勧告が示す唯一の修正版 %s より前（%s）", v,
+                                     leading_number (v), ob, said);
+          return SHR_TRISTATE_TRUE;
+        }
+    }
   if (best != NULL && open_trains >= 2 && !below_all)
     best = NULL;
   if (best != NULL && (most > 0 || p->ranges->len == 1 || below_all))

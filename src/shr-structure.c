@@ -989,17 +989,32 @@ shr_document_parse (const gchar *text)
               continue;
             }
         }
-      else if (!row && role != SHR_ROLE_NONE && strlen (core) <= 80)
+      /* A heading stands on its own: after a blank line, or marked as one
+       * (numbered, decorated, underlined); a wrapped sentence that starts
+       * with a heading's word ("Vulnerabilities (KEV) Catalog, based on
+       * evidence …") is none. A list item is no heading either. */
+      const gchar *lead = text + l->start;
+      while (*lead == ' ' || *lead == '\t')
+        lead++;
+      gboolean list_item = (lead[0] == '*' || lead[0] == '-' || lead[0] == '+') && lead[1] == ' ';
+      list_item |= g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・");
+      gboolean marked
+          = depth > 0 || markdown || next_rule || (guchar)*lead >= 0x80 || *lead == '[' || *lead == '#';
+      if (!field && !row && role != SHR_ROLE_NONE
+          && (strlen (core) > 80 || ends_like_sentence (core, strlen (core)) || (!prev_blank && !marked)
+              || list_item))
+        role = SHR_ROLE_NONE;
+      if (!field && !row)
         {
-          heading = TRUE;
-          known = TRUE;
+          if (role != SHR_ROLE_NONE)
+            heading = known = TRUE;
+          else if (markdown || next_rule)
+            heading = TRUE;
+          else if (!list_item && prev_blank && looks_like_heading (core, l->end - l->start)
+                   && ((i + 1 < n && !line_blank (text, &L[i + 1]))
+                       || (i + 2 < n && line_blank (text, &L[i + 1]) && !line_blank (text, &L[i + 2]))))
+            heading = TRUE;
         }
-      else if (!row && (markdown || next_rule))
-        heading = TRUE;
-      else if (!row && prev_blank && looks_like_heading (core, l->end - l->start)
-               && ((i + 1 < n && !line_blank (text, &L[i + 1]))
-                   || (i + 2 < n && line_blank (text, &L[i + 1]) && !line_blank (text, &L[i + 2]))))
-        heading = TRUE;
 
       if (!heading)
         continue;

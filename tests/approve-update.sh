@@ -40,8 +40,10 @@ draft=$(mails approver | tail -1)
 echo "update draft: $(echo "$draft" | cut -f3)"
 echo "$draft" | cut -f3 | grep -q '^\[承認依頼 #[0-9A-Z]*\] 【続報】【要対応・A 即日】' || fail "the update draft's Subject: $(echo "$draft" | cut -f3)"
 text=$(body approver "$(echo "$draft" | cut -f1 | tr -d '<>')")
-echo "$text" | grep -qF "「$first_subject_ja」の続報です" || { echo "$text" | head -30; fail "the update draft does not name the first notice"; }
-echo "$text" | grep -q 'CISA（英語ソース）の新しい情報により、対応優先度が C（中）から A（緊急）に上がりました' || { echo "$text" | head -30; fail "the update draft does not say the grade rose"; }
+# The text part is wrapped at 76 columns: compare without spaces and line ends.
+squash () { tr -d ' \n'; }
+echo "$text" | squash | grep -qF "$(echo "「$first_subject_ja」の続報です" | squash)" || { echo "$text" | head -30; fail "the update draft does not name the first notice"; }
+echo "$text" | squash | grep -qF "$(echo 'CISA（英語ソース）の新しい情報により、対応優先度が C（中）から A（緊急）に上がりました' | squash)" || { echo "$text" | head -30; fail "the update draft does not say the grade rose"; }
 [ "$(mailbox_count admin)" = 2 ] || fail "notices went out before the update was approved"
 listed=$( (cd "$work" && "$shirase" drafts -c "$conf") 2>&1) || fail "shirase drafts failed: $listed"
 echo "$listed" | grep -q '\[続報 / update\] CISA Adds' || fail "shirase drafts does not mark the update: $listed"
@@ -57,11 +59,11 @@ echo "update notices:"; echo "$upd" | cut -f1,2,3
 upd_ja=$(echo "$upd" | awk -F'\t' '$1 ~ /\.ja\./')
 upd_en=$(echo "$upd" | awk -F'\t' '$1 ~ /\.en\./')
 echo "$upd_ja" | cut -f3 | grep -q '^【続報】【要対応・A 即日】' || fail "Japanese update Subject: $(echo "$upd_ja" | cut -f3)"
-echo "$upd_en" | cut -f3 | grep -q '^\[Update\] \[Action Required / A' || fail "English update Subject: $(echo "$upd_en" | cut -f3)"
+echo "$upd_en" | cut -f3 | grep -q '^\[Update\] \[Action Required / Priority A' || fail "English update Subject: $(echo "$upd_en" | cut -f3)"
 [ "$(echo "$upd_ja" | cut -f2)" = "$first_ja" ] || fail "the Japanese update answers '$(echo "$upd_ja" | cut -f2)', not $first_ja"
 [ "$(echo "$upd_en" | cut -f2)" = "$first_en" ] || fail "the English update answers '$(echo "$upd_en" | cut -f2)', not $first_en"
 en_text=$(body admin "$(echo "$upd_en" | cut -f1 | tr -d '<>')")
-echo "$en_text" | grep -q 'raised the priority from C (Medium) to A (Critical)' || { echo "$en_text" | head -20; fail "the English update does not say the priority rose"; }
+echo "$en_text" | squash | grep -qF "$(echo 'raised the priority from C (Medium) to A (Critical)' | squash)" || { echo "$en_text" | head -20; fail "the English update does not say the priority rose"; }
 [ "$(db "SELECT group_concat(kind || '/' || status, ' ') FROM drafts")" = "new/sent update/sent" ] \
   || fail "drafts: $(db "SELECT group_concat(kind || '/' || status, ' ') FROM drafts")"
 
@@ -114,5 +116,5 @@ wait_count admin $((admin_before + 2)) || fail "the replacing draft's notices di
 sleep 1
 new_notices=$(mails admin | tail -2 | cut -f3)
 echo "$new_notices" | grep -q 'C 今月中\|C within' && fail "the replaced grade C notice went out"
-[ "$(echo "$new_notices" | grep -c 'A 即日\|A same day')" = 2 ] || fail "expected the two grade A notices: $new_notices"
+[ "$(echo "$new_notices" | grep -c 'A 即日\|A, same day')" = 2 ] || fail "expected the two grade A notices: $new_notices"
 echo "approve-update: ok"

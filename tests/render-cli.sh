@@ -34,8 +34,11 @@ else
 fi
 
 "$shirase" render -c "$conf" --now "$now" "$news" > "$tmp/both.txt"
-expect_contains "both by default: Japanese mail" "$tmp/both.txt" "件名: 【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)"
-expect_contains "both by default: English mail" "$tmp/both.txt" "Subject: [Action Required / A same day] Microsoft Exchange Server: CVE-2026-21410 (exploited)"
+subject_ja="【要対応・A 即日】Silk Typhoon による米国のエネルギー企業を狙った攻撃キャンペーン（CVE-2026-21410、悪用確認済み）"
+subject_en="[Action Required / Priority A, same day] Silk Typhoon campaign against energy companies in the United States (CVE-2026-21410, exploited)"
+# The text part wraps the Subject line at 76 columns; its first line:
+expect_contains "both by default: Japanese mail" "$tmp/both.txt" "件名: 【要対応・A 即日】Silk Typhoon による米国のエネルギー企業を狙った攻撃"
+expect_contains "both by default: English mail" "$tmp/both.txt" "Subject: [Action Required / Priority A, same day] Silk Typhoon campaign"
 
 "$shirase" render -c "$conf" --now "$now" --html --lang en "$news" > "$tmp/en.html"
 expect_contains "--html" "$tmp/en.html" "<!DOCTYPE html>"
@@ -53,7 +56,7 @@ expect_contains "--mail: encoded Subject" "$tmp/mail.eml" "Subject: =?UTF-8?B?"
 # The whole message reads back as mail: extract takes the notice itself.
 "$shirase" extract --json "$tmp/mail.eml" > "$tmp/back.json"
 expect_status "the composed mail parses" 0 $?
-expect_contains "Subject decodes back" "$tmp/back.json" '"title":"【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)"'
+expect_contains "Subject decodes back" "$tmp/back.json" "\"title\":\"$subject_ja\""
 
 # [templates] charset = iso-2022-jp: the whole notice fits JIS X 0208 (check
 # marks as ○/×), so the text part is ISO-2022-JP and reads back.
@@ -64,7 +67,10 @@ expect_contains "iso-2022-jp text part" "$tmp/jis.eml" "Content-Type: text/plain
 expect_contains "iso-2022-jp Subject" "$tmp/jis.eml" "Subject: =?ISO-2022-JP?B?"
 if grep -q "cannot carry" "$tmp/err"; then fail "iso-2022-jp fell back to UTF-8"; cat "$tmp/err"; else ok "no fallback"; fi
 "$shirase" extract --json "$tmp/jis.eml" > "$tmp/jis.json"
-expect_contains "iso-2022-jp Subject decodes back" "$tmp/jis.json" '"title":"【要対応・A 即日】Microsoft Exchange Server: CVE-2026-21410 (悪用確認済み)"'
+expect_contains "iso-2022-jp Subject decodes back" "$tmp/jis.json" "\"title\":\"$subject_ja\""
+"$shirase" render -c "$conf" --now "$now" --lang en --mail "$news" > "$tmp/en.eml"
+"$shirase" extract --json "$tmp/en.eml" > "$tmp/en.json"
+expect_contains "English Subject decodes back" "$tmp/en.json" "\"title\":\"$subject_en\""
 
 "$shirase" render -c "$conf" --now "$now" --draft --token K7Q2M9F3XA "$news" > "$tmp/draft.txt"
 expect_contains "--draft: token" "$tmp/draft.txt" "[承認依頼 #K7Q2M9F3XA]"

@@ -84,6 +84,9 @@ test_everyday_words (void)
     /* One word, two vendors' products: the vendor named decides. */
     { "Subject: APPLE-SA-2026-11-01-1 iOS 18.1\n\nApple: iOS 18.1 addresses CVE-2026-1200.\n", "iOS" },
     { "Subject: Routers hit\n\nAttackers target IOS 15.2 routers from Cisco. CVE-2026-1202.\n", "IOS" },
+    /* No vendor named: the spelling tells the two apart. */
+    { "Subject: Phones hit\n\nAttackers exploit a flaw in iOS to take over phones.\n", "iOS" },
+    { "Subject: Routers hit\n\nAttackers exploit a flaw in IOS to take over routers.\n", "IOS" },
   };
   ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
   g_assert_nonnull (lexicon);
@@ -271,11 +274,16 @@ check_fixture (gconstpointer data)
     g_assert_cmpstr (((ShrCve *)g_ptr_array_index (r->cves, i))->id, ==,
                      json_array_get_string_element (cves, i));
 
-  /* Title: the advisory's own, allowing for punctuation and list tags. */
+  /* Title: the advisory's own, allowing for punctuation and list tags; a
+   * digest's is the mail's, which each of its items carries. */
   const gchar *title = member_string (expect, "title");
-  if (!related (r->title, title))
-    g_test_message ("title: expected \"%s\", got \"%s\"", title, r->title);
-  g_assert_true (related (r->title, title));
+  g_autoptr (GPtrArray) items = shr_extract_file_items (eml, lexicon, &error);
+  g_assert_no_error (error);
+  const ShrRecord *first = g_ptr_array_index (items, 0);
+  const gchar *got_title = items->len > 1 ? first->digest_title : r->title;
+  if (!related (got_title, title))
+    g_test_message ("title: expected \"%s\", got \"%s\"", title, got_title);
+  g_assert_true (related (got_title, title));
 
   JsonNode *cvss = json_object_get_member (expect, "cvss_max");
   if (JSON_NODE_HOLDS_NULL (cvss))
@@ -366,6 +374,114 @@ check_fixture (gconstpointer data)
   g_assert_true (g_utf8_validate (json, -1, NULL));
 }
 
+/* Versions a sentence gives a product right after its name, one range per
+ * train; a version after "upgrade to" is a fix, not an affected one. */
+static void
+test_versions_in_sentences (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+      "Fortinet warns of exploited flaw",
+      "Fortinet said attackers exploit CVE-2026-30001. The vulnerability is present in FortiOS versions\n"
+      "7.0.0 through 7.0.16, FortiProxy versions 7.2.0 through 7.2.12 and 7.0.0 through 7.0.19.\n"
+      "Customers should upgrade to FortiOS 7.0.17.\n\n"
+      "Separately, Veeam said the flaw affects Backup & Replication 12.3.2.3617 and all earlier version 12 "
+      "builds.");
+  static const struct
+  {
+    const gchar *product, *affected;
+  } want[] = {
+    { "FortiOS", "7.0.0 through 7.0.16" },
+    { "FortiProxy", "7.2.0 through 7.2.12|7.0.0 through 7.0.19" },
+    { "Backup & Replication", "12.3.2.3617 and earlier" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      const ShrProduct *found = NULL;
+      for (guint j = 0; j < r->products->len && found == NULL; j++)
+        if (strcmp (((ShrProduct *)r->products->pdata[j])->product, want[i].product) == 0)
+          found = r->products->pdata[j];
+      g_assert_nonnull (found);
+      g_autoptr (GString) got = g_string_new (NULL);
+      for (guint j = 0; j < found->affected->len; j++)
+        g_string_append_printf (got, "%s%s", j > 0 ? "|" : "", (gchar *)found->affected->pdata[j]);
+      g_assert_cmpstr (got->str, ==, want[i].affected);
+    }
+}
+
+/* A Japanese article names a service no list knows in 「」 after saying
+ * what it is; a group's name in 「」 is no product, nor a quote that is a
+ * sentence. */
+static void
+test_quoted_products (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+      "エグザンプル社のサービスに不正アクセス",
+      "エグザンプル株式会社は、法人向けファイル共有サービス「Example Shareボックス」に不正アクセスがあり、"
+      "顧客情報が漏えいした可能性があると発表した。\n\n"
+      "犯罪集団「BlackExample」が関与を主張している。担当者は「Example社として対応を進める」と述べた。");
+  g_assert_cmpstr (r->lang, ==, "ja");
+  g_assert_cmpuint (r->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)r->products->pdata[0])->product, ==, "Example Shareボックス");
+}
+
+/* A digest mail (a feed of several advisories) is read as one advisory
+ * per item, each with its own id, title, CVEs, products and fixes, and
+ * with what the digest says of all of them. */
+static void
+test_digest_items (void)
+{
+  g_autofree gchar *eml = g_build_filename (dir_of_fixtures (), "jvn_digest_2026_03_10.eml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = shr_extract_file_items (eml, shr_lexicon_get_default (NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 4);
+  static const struct
+  {
+    const gchar *id, *title_word, *cve, *vendor, *product, *fixed;
+    gdouble cvss;
+    ShrTristate exploited;
+  } want[] = {
+    { "JVN#20260311", "クロスサイト", "CVE-2026-26101", "株式会社エグザンプルメール", "ExampleMail Server",
+      "6.1.4", -1, SHR_TRISTATE_UNKNOWN },
+    { "JVN#20260312", "認証回避", "CVE-2026-26102", "サンプルネットワークス株式会社", "Sample Router",
+      "2.0.9", 9.8, SHR_TRISTATE_TRUE },
+    { "JVNVU#20260313", "境界外書き込み", "CVE-2026-26103", "Demo Corporation", "Demo Print Server", NULL,
+      7.5, SHR_TRISTATE_UNKNOWN },
+    { "JVN#20260314", "パストラバーサル", "CVE-2026-26104", "ExampleWiki プロジェクト", "ExampleWiki",
+      "1.9.2", -1, SHR_TRISTATE_UNKNOWN },
+  };
+  for (guint i = 0; i < items->len; i++)
+    {
+      const ShrRecord *r = g_ptr_array_index (items, i);
+      g_test_message ("item %u: %s", i + 1, r->title);
+      g_assert_cmpuint (r->item, ==, i + 1);
+      g_assert_cmpuint (r->items, ==, 4);
+      g_assert_cmpstr (r->digest_title, ==, "脆弱性対策情報 新着のお知らせ (2026/03/10 4件)");
+      g_assert_cmpstr (r->source_kind, ==, "jvn");
+      g_assert_cmpstr (r->advisory_id, ==, want[i].id);
+      g_assert_nonnull (strstr (r->title, want[i].title_word));
+      /* Each item's CVE is its own, not its neighbours'. */
+      g_assert_cmpuint (r->cves->len, ==, 1);
+      g_assert_cmpstr (((ShrCve *)g_ptr_array_index (r->cves, 0))->id, ==, want[i].cve);
+      g_assert_cmpuint (r->products->len, >=, 1);
+      const ShrProduct *p = g_ptr_array_index (r->products, 0);
+      g_assert_cmpstr (p->vendor, ==, want[i].vendor);
+      g_assert_true (g_str_has_prefix (p->product, want[i].product));
+      if (want[i].fixed != NULL)
+        {
+          g_assert_cmpuint (p->fixed->len, ==, 1);
+          g_assert_cmpstr (g_ptr_array_index (p->fixed, 0), ==, want[i].fixed);
+        }
+      else
+        g_assert_cmpuint (p->fixed->len, ==, 0);
+      if (want[i].cvss < 0)
+        g_assert_cmpfloat (r->cvss_max, <, 0);
+      else
+        g_assert_cmpfloat_with_epsilon (r->cvss_max, want[i].cvss, 0.01);
+      g_assert_cmpint (r->exploited, ==, want[i].exploited);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +512,9 @@ main (int argc, char **argv)
       g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
+  g_test_add_func ("/extract/digest/items", test_digest_items);
+  g_test_add_func ("/extract/quoted-products", test_quoted_products);
+  g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
   g_test_add_func ("/extract/severity/forms", test_severity_forms);

@@ -122,6 +122,37 @@ test_check_named_only (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (m->reasons_en->pdata[0], "no vulnerability or version"));
 }
 
+/* A feature of the asset's product: where the advisory says the flaw is
+ * in it, the asset is affected only if it uses the feature (check); a
+ * feature the text names beside the product as context changes nothing. */
+static void
+test_feature_locus (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const gchar *summary;
+    ShrVerdict verdict;
+  } cases[] = {
+    { "A command injection vulnerability in the GlobalProtect feature of PAN-OS allows code execution.",
+      SHR_VERDICT_CHECK },
+    { "A flaw impacting PAN-OS software used in GlobalProtect gateways is exploited.", SHR_VERDICT_CHECK },
+    { "A PAN-OS flaw allows code execution. Customers who use GlobalProtect for remote access should also "
+      "rotate their credentials.",
+      SHR_VERDICT_APPLICABLE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrRecord) r = shr_record_new ();
+      r->title = g_strdup ("Critical PAN-OS flaw under attack");
+      r->summary = g_strdup (cases[i].summary);
+      add_product (r, "Palo Alto Networks", "PAN-OS");
+      add_product (r, "Palo Alto Networks", "GlobalProtect");
+      g_autoptr (ShrMatch) m = run (f, r);
+      if (m->verdict != cases[i].verdict)
+        g_error ("%s: verdict %d, expected %d", cases[i].summary, m->verdict, cases[i].verdict);
+    }
+}
+
 static void
 test_check_unknown_version (Fixture *f, gconstpointer data)
 {
@@ -602,6 +633,7 @@ main (int argc, char **argv)
   ADD ("/match/verdict/applicable-no-version", test_applicable_no_version);
   ADD ("/match/verdict/check-named-only", test_check_named_only);
   ADD ("/match/verdict/check-unknown-version", test_check_unknown_version);
+  ADD ("/match/verdict/feature-locus", test_feature_locus);
   ADD ("/match/verdict/check-uncomparable", test_check_uncomparable);
   ADD ("/match/verdict/release-names", test_release_names);
   ADD ("/match/verdict/check-targeted", test_check_targeted);
