@@ -104,11 +104,11 @@ shr_intake_open (const gchar *conf, GError **error)
 }
 
 gboolean
-shr_intake_after (ShrIntake *in, GBytes *raw, gboolean reply, GError **error)
+shr_intake_after (ShrIntake *in, const ShrMessage *reply, GError **error)
 {
   if (in->notify == NULL)
     return TRUE;
-  if (reply && !shr_notify_reply (in->notify, raw, error))
+  if (reply != NULL && !shr_notify_reply (in->notify, reply, error))
     return FALSE;
   g_autoptr (GError) local = NULL;
   guint queued = 0, sent = 0;

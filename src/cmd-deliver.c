@@ -223,9 +223,9 @@ shr_cmd_deliver (int argc, char **argv)
     }
   g_autofree gchar *what = NULL;
   g_print ("shirase deliver: %s\n", describe (&res, &what));
-  gboolean reply = res.outcome == SHR_OUTCOME_REPLY;
+  gboolean decided = shr_intake_after (in, res.outcome == SHR_OUTCOME_REPLY ? res.message : NULL, &error);
   shr_pipeline_result_clear (&res);
-  if (!shr_intake_after (in, raw, reply, &error))
+  if (!decided)
     {
       /* Recorded as a reply: the MTA's next try finds it seen before and
        * decides again. */
@@ -373,9 +373,9 @@ shr_cmd_reprocess (int argc, char **argv)
   g_autofree gchar *what = NULL;
   g_print ("shirase reprocess: %s %s: was %s; now %s\n", by_uid ? "UID" : "Message-ID", id, before,
            describe (&res, &what));
-  gboolean reply = res.outcome == SHR_OUTCOME_REPLY;
+  gboolean decided = shr_intake_after (in, res.outcome == SHR_OUTCOME_REPLY ? res.message : NULL, &error);
   shr_pipeline_result_clear (&res);
-  if (!shr_intake_after (in, raw, reply, &error))
+  if (!decided)
     {
       g_printerr ("shirase reprocess: the reply could not be decided: %s\n", error->message);
       return 1;

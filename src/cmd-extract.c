@@ -8,6 +8,36 @@
 #include "shr-structure.h"
 
 static void
+print_list (const gchar *label, const GPtrArray *items, const gchar *separator)
+{
+  if (items->len == 0)
+    return;
+  g_print ("  %s", label);
+  for (guint i = 0; i < items->len; i++)
+    g_print ("%s%s", i > 0 ? separator : "", (const gchar *)items->pdata[i]);
+  g_print ("\n");
+}
+
+/* Each actor as the mail names it, with the other names the mail gives
+ * and how many more the word lists know. */
+static void
+print_actors (const ShrRecord *r)
+{
+  for (guint i = 0; i < r->actor_aliases->len; i++)
+    {
+      const ShrActorNames *a = r->actor_aliases->pdata[i];
+      g_print ("  actor:     %s", a->name);
+      for (guint k = 0; k < a->named_in_text && k < a->aliases->len; k++)
+        g_print ("%s%s", k == 0 ? " (aka " : ", ", (const gchar *)a->aliases->pdata[k]);
+      if (a->named_in_text > 0)
+        g_print (")");
+      if (a->aliases->len > a->named_in_text)
+        g_print (" [%u other names known]", a->aliases->len - a->named_in_text);
+      g_print ("\n");
+    }
+}
+
+static void
 print_summary (const gchar *path, const ShrRecord *r)
 {
   g_print ("%s\n", path);
@@ -45,15 +75,10 @@ print_summary (const gchar *path, const ShrRecord *r)
            : r->exploited == SHR_TRISTATE_FALSE ? "no"
                                                 : "unknown",
            r->kev ? " (KEV)" : "", "");
-  if (r->threat_actors->len > 0)
-    g_print ("  actors:    %s\n", (gchar *)g_ptr_array_index (r->threat_actors, 0));
-  if (r->sectors->len > 0)
-    {
-      g_print ("  sectors:  ");
-      for (guint i = 0; i < r->sectors->len; i++)
-        g_print (" %s", (gchar *)g_ptr_array_index (r->sectors, i));
-      g_print ("\n");
-    }
+  print_actors (r);
+  print_list ("reported:  ", r->reported_by, ", ");
+  print_list ("sectors:   ", r->sectors, " ");
+  print_list ("regions:   ", r->regions, " ");
   for (guint i = 0; i < r->warnings->len; i++)
     g_print ("  warning:   %s\n", (gchar *)g_ptr_array_index (r->warnings, i));
 }

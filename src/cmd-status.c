@@ -15,6 +15,7 @@
 
 #include "shr-cli.h"
 #include "shr-lexicon.h"
+#include "shr-notify.h"
 #include "shr-service.h"
 #include "shr-store.h"
 #include "shr-time.h"
@@ -65,11 +66,19 @@ split_imap_error (const gchar *value, gchar **when, gchar **message)
   *message = g_strdup (t != NULL ? space + 1 : value);
 }
 
+static void
+json_time (JsonBuilder *b, const gchar *name, gint64 at)
+{
+  g_autofree gchar *t = at > 0 ? shr_time_rfc3339_unix (at) : NULL;
+  shr_cli_json_string (b, name, t);
+}
+
 /* The JSON document of doc/json.md ("shirase.status/1"). @st NULL: no
- * state yet. */
+ * state (yet, or not readable); @schedule NULL: nothing to mail. */
 static JsonNode *
 status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st, const gchar *last_ok,
-             const gchar *last_digest, const gchar *imap_when, const gchar *imap_message, gint64 max_age)
+             const gchar *last_digest, const gchar *imap_when, const gchar *imap_message, gint64 max_age,
+             const gchar *damage, const gchar *integrity, const ShrNotifySchedule *schedule)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -119,15 +128,78 @@ status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st
       json_builder_end_object (b);
       shr_cli_json_string (b, "last_error", st->last_error);
     }
+  shr_cli_json_string (b, "damage", damage);
+  shr_cli_json_string (b, "integrity_check", integrity);
+  if (schedule != NULL)
+    {
+      json_builder_set_member_name (b, "scheduled");
+      json_builder_begin_object (b);
+      shr_cli_json_int (b, "drafts_to_mail", schedule->drafts_to_mail);
+      shr_cli_json_int (b, "outbox_queued", schedule->outbox_queued);
+      json_time (b, "next_send", schedule->outbox_retry_at);
+      json_time (b, "next_lease_end", schedule->lease_end_at);
+      json_time (b, "next_reminder", schedule->reminder_at);
+      json_time (b, "next_expiry", schedule->expiry_at);
+      json_time (b, "next_digest", schedule->digest_at);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/* "2026-03-16T00:01:00Z (in 42 s)", "… (due)", or "none". (transfer full) */
+static gchar *
+when (gint64 at, gint64 now)
+{
+  if (at <= 0)
+    return g_strdup ("none");
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (at);
+  g_autofree gchar *iso = g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ");
+  if (at <= now)
+    return g_strdup_printf ("%s (due)", iso);
+  gint64 s = at - now;
+  return s < 120    ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " s)", iso, s)
+         : s < 7200 ? g_strdup_printf ("%s (in %" G_GINT64_FORMAT " min)", iso, s / 60)
+                    : g_strdup_printf ("%s (in %" G_GINT64_FORMAT " h)", iso, s / 3600);
+}
+
+/* What the timers of watch will do next, one line per kind; @s NULL when
+ * nothing is configured to be mailed. */
+static void
+print_schedule (const ShrNotifySchedule *s, const gchar *schedule_error, gint64 now)
+{
+  if (s == NULL)
+    {
+      printf ("scheduled:      nothing (no [smtp] url and [approval] approvers: mail is taken in only)\n");
+      return;
+    }
+  if (schedule_error != NULL)
+    {
+      printf ("scheduled:      unknown (%s)\n", schedule_error);
+      return;
+    }
+  g_autofree gchar *retry = when (s->outbox_retry_at, now);
+  g_autofree gchar *lease = when (s->lease_end_at, now);
+  g_autofree gchar *remind = when (s->reminder_at, now);
+  g_autofree gchar *expire = when (s->expiry_at, now);
+  g_autofree gchar *digest = when (s->digest_at, now);
+  printf ("drafts to mail: %" G_GINT64_FORMAT "%s\n", s->drafts_to_mail,
+          s->drafts_to_mail > 0 ? " (due)" : "");
+  g_autofree gchar *queued = s->outbox_queued > 0
+                                 ? g_strdup_printf (", %" G_GINT64_FORMAT " mails queued", s->outbox_queued)
+                                 : g_strdup ("");
+  printf ("next send:      %s%s\n", retry, queued);
+  printf ("next lease end: %s\n", lease);
+  printf ("next reminder:  %s\n", remind);
+  printf ("next expiry:    %s\n", expire);
+  printf ("next digest at: %s\n", digest);
 }
 
 int
 shr_cmd_status (int argc, char **argv)
 {
   g_autofree gchar *conf = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, check = FALSE;
   gint max_age = 60;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
@@ -135,16 +207,20 @@ shr_cmd_status (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (doc/json.md)", NULL },
     { "max-age", 0, 0, G_OPTION_ARG_INT, &max_age,
       "WARNING when the mailbox was last read longer ago than this (default 60)", "MINUTES" },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+      "Also check every page and index of the state database (PRAGMA integrity_check; slow on a large one)",
+      NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_summary (
       context, "Prints what the state holds: messages by outcome, last sync, pending drafts,\n"
-               "outbox, what waits for the digest and the last errors, and a verdict.\n"
-               "Exit status as a monitoring plugin's: 0 OK; 1 WARNING (last sync older than\n"
-               "--max-age, or mail that failed for good in the outbox); 2 CRITICAL (the last\n"
-               "IMAP login or connection failed, or the mailbox was never read); 3 UNKNOWN\n"
-               "(usage, or the configuration or state cannot be read). Never creates state.");
+               "outbox, what waits for the digest, the next action of each kind, the last\n"
+               "errors and a verdict. Exit status as a monitoring plugin's: 0 OK; 1 WARNING\n"
+               "(last sync older than --max-age, or mail that failed for good in the outbox);\n"
+               "2 CRITICAL (the last IMAP login or connection failed, the mailbox was never\n"
+               "read, or the state is damaged or lost); 3 UNKNOWN (usage, or the configuration\n"
+               "or state cannot be read). Never creates state.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || max_age < 1)
@@ -173,19 +249,40 @@ shr_cmd_status (int argc, char **argv)
   Verdict v = { HEALTH_OK, g_ptr_array_new_with_free_func (g_free) };
   g_autoptr (GPtrArray) reasons = v.reasons;
   g_autofree gchar *path = g_build_filename (service->state_dir, SHR_STORE_FILE_NAME, NULL);
+  g_autofree gchar *id_path = g_build_filename (service->state_dir, "shirase.id", NULL);
   g_autoptr (ShrStore) store = NULL;
   ShrStoreStatus st = { 0 };
-  gboolean have_state = g_file_test (path, G_FILE_TEST_EXISTS);
+  /* A state dir with shirase.id once held a database: opening it reports
+   * a lost one (without creating anything) instead of "never read". */
+  gboolean have_state = g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (id_path, G_FILE_TEST_EXISTS);
+  gboolean have_status = FALSE;
   g_autofree gchar *last_ok = NULL, *last_digest = NULL, *imap_when = NULL, *imap_message = NULL;
+  g_autofree gchar *integrity = NULL;
+  ShrNotifySchedule schedule = { 0 };
+  g_autofree gchar *schedule_error = NULL;
+  gboolean notify_configured = shr_notify_configured (service->config->keyfile);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   if (have_state)
     {
       store = shr_store_open (service->state_dir, &error);
-      if (store == NULL || !shr_store_get_status (store, &st, &error))
-        {
-          g_printerr ("shirase status: %s\n", error->message);
-          return HEALTH_UNKNOWN;
-        }
+      if (store != NULL && shr_store_get_status (store, &st, &error))
+        have_status = TRUE;
+      else
+        raise_to (&v,
+                  g_error_matches (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST)
+                          || g_error_matches (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT)
+                      ? HEALTH_CRITICAL
+                      : HEALTH_UNKNOWN,
+                  g_strdup (error->message));
+      g_clear_error (&error);
+    }
+  else
+    raise_to (
+        &v, HEALTH_CRITICAL,
+        g_strdup_printf ("no state at %s: the mailbox has never been read (shirase once or watch)", path));
+
+  if (have_status)
+    {
       g_autofree gchar *ok_at = shr_store_setting_get (store, "imap.last_ok_at", NULL);
       gint64 last = MAX (st.last_sync_at, ok_at != NULL ? g_ascii_strtoll (ok_at, NULL, 10) : 0);
       if (last > 0)
@@ -210,16 +307,39 @@ shr_cmd_status (int argc, char **argv)
                   g_strdup_printf ("%" G_GINT64_FORMAT
                                    " mail%s failed for good in the outbox (shirase outbox)",
                                    st.outbox_failed, st.outbox_failed == 1 ? "" : "s"));
+      if (check)
+        {
+          if (shr_store_check_integrity (store, &error))
+            integrity = g_strdup ("ok");
+          else
+            {
+              integrity = g_strdup (error->message);
+              raise_to (&v, HEALTH_CRITICAL, g_strdup_printf ("integrity check: %s", error->message));
+            }
+          g_clear_error (&error);
+        }
+      if (notify_configured
+          && !shr_notify_schedule_for_config (store, service->config->keyfile, service->config->path,
+                                              &schedule, &error))
+        {
+          schedule_error = g_strdup (error->message);
+          g_clear_error (&error);
+        }
     }
-  else
-    raise_to (
-        &v, HEALTH_CRITICAL,
-        g_strdup_printf ("no state at %s: the mailbox has never been read (shirase once or watch)", path));
+  /* Damage any run met is recorded beside the database, so it shows even
+   * when the database cannot be opened. */
+  g_autofree gchar *damage = shr_store_damage_report (service->state_dir);
+  if (damage != NULL)
+    raise_to (&v, HEALTH_CRITICAL,
+              g_strdup_printf ("state damaged: %s: restore shirase.db from a backup (or move it away "
+                               "and run shirase once --init)",
+                               damage));
 
   if (json)
     {
-      g_autoptr (JsonNode) node = status_json (&v, path, have_state ? &st : NULL, last_ok, last_digest,
-                                               imap_when, imap_message, max_age);
+      g_autoptr (JsonNode) node
+          = status_json (&v, path, have_status ? &st : NULL, last_ok, last_digest, imap_when, imap_message,
+                         max_age, damage, integrity, have_status && notify_configured ? &schedule : NULL);
       shr_cli_print_json (node, FALSE);
     }
   else
@@ -229,7 +349,7 @@ shr_cmd_status (int argc, char **argv)
       for (guint i = 1; i < v.reasons->len; i++)
         printf ("                %s\n", (const gchar *)v.reasons->pdata[i]);
       printf ("state:          %s%s\n", path, have_state ? "" : " (none yet)");
-      if (have_state)
+      if (have_status)
         {
           printf ("messages:       %" G_GINT64_FORMAT " handled, %" G_GINT64_FORMAT
                   " failed, %" G_GINT64_FORMAT " ignored, %" G_GINT64_FORMAT " replies\n",
@@ -247,7 +367,14 @@ shr_cmd_status (int argc, char **argv)
           printf ("last error:     %s\n", st.last_error != NULL ? st.last_error : "none");
           printf ("IMAP:           %s\n",
                   imap_message != NULL ? imap_message : "no error since the last login");
+          print_schedule (notify_configured ? &schedule : NULL, schedule_error, now);
         }
+      if (integrity != NULL)
+        printf ("state check:    %s\n", g_str_equal (integrity, "ok") ? "ok (integrity_check)" : integrity);
+      if (damage != NULL)
+        printf ("state DAMAGED:  %s — restore shirase.db from a backup (or move it away and run "
+                "shirase once --init)\n",
+                damage);
     }
   shr_store_status_clear (&st);
   return v.health;

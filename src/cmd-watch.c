@@ -2,11 +2,15 @@
 /* shirase once -c CONF — handle what waits in the watched mailbox, exit.
  * shirase watch -c CONF — the daemon: handle mail as it arrives.
  *
- * Both run the watcher (shr-watch) with the pipeline (shr-pipeline) as its
- * handler. watch runs the watcher in a worker thread while the main thread
- * runs a GMainLoop for the signals: SIGTERM/SIGINT let the current message
- * finish and exit 0; SIGHUP reloads the configuration (an invalid one is
- * refused with the reason logged, and the old one stays). */
+ * Both check the state (a database lost or damaged fails the start, see
+ * shr-store.h; --init starts a new one), then run the watcher (shr-watch)
+ * with the pipeline (shr-pipeline) as its handler. watch runs the watcher
+ * in a worker thread and its timers (the outbox, reminders, expiry, the
+ * digest) in another, while the main thread runs a GMainLoop for the
+ * signals: SIGTERM/SIGINT let the current message finish and exit 0;
+ * SIGHUP reloads the configuration (an invalid one is refused with the
+ * reason logged, and the old one stays). A damaged state ends either with
+ * exit status 1. */
 #include "config.h"
 
 #include <glib-unix.h>
@@ -18,10 +22,12 @@
 #include "shr-cli.h"
 #include "shr-log.h"
 #include "shr-notify.h"
+#include "shr-outbox.h"
 #include "shr-pipeline.h"
 #include "shr-sdnotify.h"
 #include "shr-service.h"
 #include "shr-store.h"
+#include "shr-test-hooks.h"
 #include "shr-time.h"
 
 /* ---- what one run needs ----------------------------------------------------- */
@@ -32,8 +38,10 @@ typedef struct
   ShrStore *store;
   ShrPipeline *pipeline;
   ShrWatch *watch;
-  ShrNotify *notify;  /* NULL without [smtp] and [approval]: ingest only */
-  gboolean batch_txn; /* one transaction per fetched batch */
+  ShrNotify *notify;       /* NULL without [smtp] and [approval]: ingest only */
+  gboolean batch_txn;      /* one transaction per fetched batch */
+  void (*kick) (gpointer); /* watch: wakes the timers after a batch */
+  gpointer kick_data;
   guint counts[SHR_OUTCOME_REPLY + 1];
   guint duplicates;
 } Run;
@@ -70,23 +78,37 @@ init_lexicon (GError **error)
 
 static void on_watch_event (const GError *error, gpointer data);
 
-/* (transfer full) Loads @conf and opens the state; NULL + error. @store may
- * be reused from a previous run (same state dir) and is then taken. */
+/* SHIRASE_TEST_POISON=WHAT:MARKER (test builds): a message containing
+ * MARKER aborts (abort), hangs (hang) or fails its state step (apply). */
+static void
+set_test_poison (ShrPipeline *pipeline, const gchar *spec)
+{
+  static const struct
+  {
+    const gchar *name;
+    ShrPipelineFault fault;
+  } kinds[] = { { "abort:", SHR_PIPELINE_FAULT_ABORT },
+                { "hang:", SHR_PIPELINE_FAULT_HANG },
+                { "apply:", SHR_PIPELINE_FAULT_APPLY } };
+  for (guint i = 0; spec != NULL && i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_has_prefix (spec, kinds[i].name))
+      shr_pipeline_set_fault (pipeline, kinds[i].fault, spec + strlen (kinds[i].name));
+}
+
+/* (transfer full) Loads @conf and opens the state (with @flags), checked
+ * page by page (PRAGMA quick_check): a damaged database fails the start,
+ * loudly, instead of a run that moves mail and sends nothing. NULL +
+ * error. */
 static Run *
-run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **error)
+run_new (const gchar *conf, ShrStoreOpenFlags flags, GError **error)
 {
   g_autoptr (Run) r = g_new0 (Run, 1);
   r->service = shr_service_load (conf, &vocab, TRUE, error);
   if (r->service == NULL)
     return NULL;
-  if (reuse != NULL && *reuse != NULL && g_strcmp0 (reuse_dir, r->service->state_dir) == 0)
-    r->store = g_steal_pointer (reuse);
-  else
-    {
-      r->store = shr_store_open (r->service->state_dir, error);
-      if (r->store == NULL)
-        return NULL;
-    }
+  r->store = shr_store_open_full (r->service->state_dir, flags, error);
+  if (r->store == NULL || !shr_store_check_at_start (r->store, error))
+    return NULL;
   r->pipeline
       = shr_pipeline_new (r->store, lexicon, r->service->config->profile, &vocab, r->service->own_address);
   if (shr_notify_configured (r->service->config->keyfile))
@@ -101,8 +123,9 @@ run_new (const gchar *conf, ShrStore **reuse, const gchar *reuse_dir, GError **e
   const gchar *batch = g_getenv ("SHIRASE_BATCH");
   if (batch != NULL && atoi (batch) > 0)
     shr_watch_set_batch_size (r->watch, (guint)atoi (batch));
-  if (g_getenv ("SHIRASE_TEST_NO_MOVE") != NULL)
+  if (shr_test_env ("SHIRASE_TEST_NO_MOVE") != NULL)
     shr_watch_set_disable_move (r->watch, TRUE);
+  set_test_poison (r->pipeline, shr_test_env ("SHIRASE_TEST_POISON"));
   /* [state] commit = batch (the default): one transaction per fetched
    * batch. As safe as one per message: nothing is moved before its commit,
    * and a crash rolls the batch back, to be read again and deduplicated.
@@ -219,162 +242,99 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
                     "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
 }
 
-/* Prepares a batch on worker threads (reading, extracting and matching
- * need no state and are nearly all of the CPU time) while the calling
- * thread applies the prepared messages to the state in UID order as they
- * become ready. */
-typedef struct
+static gboolean
+stop_requested (gpointer data)
 {
-  ShrPipeline *pipeline;
-  const ShrWatchMessage *msgs;
-  ShrPrepared **out;
-  gint n;
-  gint next;   /* atomic: the next index to claim */
-  gint cancel; /* atomic: stop claiming */
-  GMutex lock;
-  GCond ready;
-} PrepJob;
-
-static gpointer
-prep_worker (gpointer data)
-{
-  PrepJob *j = data;
-  while (!g_atomic_int_get (&j->cancel))
-    {
-      gint i = g_atomic_int_add (&j->next, 1);
-      if (i >= j->n)
-        break;
-      ShrPrepared *p = shr_pipeline_prepare (j->pipeline, j->msgs[i].raw);
-      g_mutex_lock (&j->lock);
-      j->out[i] = p;
-      g_cond_broadcast (&j->ready);
-      g_mutex_unlock (&j->lock);
-    }
-  return NULL;
+  return shr_watch_stop_requested (data);
 }
 
 static guint
-prep_threads (void)
+env_uint (const gchar *value)
 {
-  const gchar *v = g_getenv ("SHIRASE_THREADS");
-  if (v != NULL && atoi (v) > 0)
-    return (guint)MIN (atoi (v), 64);
-  return MIN (g_get_num_processors (), 8);
+  return value != NULL && atoi (value) > 0 ? (guint)atoi (value) : 0;
 }
 
-/* The prepared message @i, waiting for a worker when needed (transfer
- * none). */
-static ShrPrepared *
-prep_get (PrepJob *j, guint i)
+/* The state was found damaged: once fails; watch stops and exits 1
+ * (systemd then restarts it, and the check at start refuses loudly). */
+static gint state_damaged;
+
+/* After the messages of a batch are recorded: drafts out and notices out.
+ * In watch the timers do it (kicked here); once does it at once. */
+static void
+after_batch (Run *r)
 {
-  g_mutex_lock (&j->lock);
-  while (j->out[i] == NULL)
-    g_cond_wait (&j->ready, &j->lock);
-  ShrPrepared *p = j->out[i];
-  g_mutex_unlock (&j->lock);
-  return p;
+  if (r->kick != NULL)
+    {
+      r->kick (r->kick_data);
+      return;
+    }
+  if (r->notify == NULL)
+    return;
+  g_autoptr (GError) local = NULL;
+  guint queued = 0, sent = 0;
+  if (!shr_notify_run (r->notify, &queued, &sent, &local))
+    g_warning ("sending drafts and notices: %s", local->message);
+  else if (queued > 0 || sent > 0)
+    g_message ("%u drafts queued, %u mails sent", queued, sent);
 }
 
-/* The watcher's handler: each message through the pipeline, one
- * transaction each (or one for the batch with SHIRASE_TXN=batch); stops
- * between messages once a stop is requested. */
+/* The watcher's handler: the batch through the pipeline, which isolates a
+ * message that crashes, hangs or fails its state step
+ * (shr_pipeline_handle_batch), then each reply through the approval step
+ * (a decision is its own transaction, after the batch's commit). */
 static gboolean
 handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, guint *n_done, gpointer data,
               GError **error)
 {
   Run *r = data;
-  *n_done = 0;
-  if (r->batch_txn && !shr_store_begin (r->store, error))
-    return FALSE;
-  guint i;
-  guint counts[SHR_OUTCOME_REPLY + 1] = { 0 };
-  guint dups = 0;
-  g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
-  g_autofree gboolean *is_reply = g_new0 (gboolean, n);
-  PrepJob job = { r->pipeline, msgs, prep, (gint)n, 0, 0, { 0 }, { 0 } };
-  g_mutex_init (&job.lock);
-  g_cond_init (&job.ready);
-  /* One message (the IDLE case) is prepared right here: no thread. */
-  guint workers = n > 1 ? MIN (prep_threads (), n) : 0;
-  g_autofree GThread **threads = g_new0 (GThread *, workers + 1);
-  for (guint t = 0; t < workers; t++)
-    threads[t] = g_thread_new ("prepare", prep_worker, &job);
-  if (workers == 0)
-    prep_worker (&job);
-  gboolean ok = TRUE;
-  for (i = 0; i < n && ok; i++)
+  g_autofree ShrPipelineItem *items = g_new (ShrPipelineItem, n);
+  for (guint i = 0; i < n; i++)
+    items[i] = (ShrPipelineItem){ msgs[i].folder, msgs[i].uidvalidity, msgs[i].uid, msgs[i].raw };
+  g_autofree ShrPipelineResult *results = g_new0 (ShrPipelineResult, n);
+  ShrPipelineBatchOptions options = {
+    .batch_txn = r->batch_txn,
+    .threads = env_uint (g_getenv ("SHIRASE_THREADS")),
+    .budget_seconds = env_uint (shr_test_env ("SHIRASE_TEST_HANDLING_SECONDS")),
+    .stop = stop_requested,
+    .stop_data = r->watch,
+  };
+  gboolean ok = shr_pipeline_handle_batch (r->pipeline, items, n, &options, results, n_done, error);
+  for (guint k = 0; k < *n_done; k++)
     {
-      if (i > 0 && shr_watch_stop_requested (r->watch))
-        break;
-      ShrPipelineResult res = { 0 };
-      if (!shr_pipeline_apply (r->pipeline, prep_get (&job, i), msgs[i].folder, msgs[i].uidvalidity,
-                               msgs[i].uid, &res, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      disp[i] = disposition_for (res.outcome, r->notify != NULL);
-      is_reply[i] = res.outcome == SHR_OUTCOME_REPLY;
-      log_result (&msgs[i], &res);
-      if (res.duplicate)
-        dups++;
+      ShrPipelineResult *res = &results[k];
+      disp[k] = disposition_for (res->outcome, r->notify != NULL);
+      log_result (&msgs[k], res);
+      if (res->duplicate)
+        r->duplicates++;
       else
-        counts[res.outcome]++;
-      shr_pipeline_result_clear (&res);
-      if (!r->batch_txn)
-        *n_done = i + 1;
+        r->counts[res->outcome]++;
+      /* Seen-before replies too, in case we stopped between the two: a
+       * decision already made is a replay and changes nothing. Only a
+       * reply whose decision is committed leaves the folder. */
+      if (res->message != NULL && r->notify != NULL)
+        {
+          g_autoptr (GError) local = NULL;
+          if (shr_notify_reply (r->notify, res->message, &local))
+            disp[k] = SHR_WATCH_DONE;
+          else
+            g_warning ("%s UID %u: the reply could not be decided: %s; left in the folder, read again on the "
+                       "next pass",
+                       msgs[k].folder, msgs[k].uid, local->message);
+        }
     }
-  g_atomic_int_set (&job.cancel, 1);
-  for (guint t = 0; t < workers; t++)
-    g_thread_join (threads[t]);
-  g_mutex_clear (&job.lock);
-  g_cond_clear (&job.ready);
   for (guint k = 0; k < n; k++)
-    shr_prepared_free (prep[k]);
-  if (!ok)
+    shr_pipeline_result_clear (&results[k]);
+  if (ok)
+    after_batch (r);
+  if (shr_store_is_damaged (r->store))
     {
-      if (r->batch_txn)
-        shr_store_rollback (r->store);
+      g_atomic_int_set (&state_damaged, 1);
+      shr_watch_request_stop (r->watch);
+      if (ok)
+        g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT, "the state database is damaged");
       return FALSE;
     }
-  if (r->batch_txn)
-    {
-      if (!shr_store_commit (r->store, error))
-        {
-          shr_store_rollback (r->store);
-          return FALSE;
-        }
-      *n_done = i;
-    }
-  /* Replies are decided after the batch is committed (a decision is its
-   * own transaction); seen-before replies too, in case we stopped between
-   * the two: a decision already made is a replay and changes nothing.
-   * Only a reply whose decision is committed leaves the folder. */
-  for (guint k = 0; k < *n_done && r->notify != NULL; k++)
-    {
-      if (!is_reply[k])
-        continue;
-      g_autoptr (GError) local = NULL;
-      if (shr_notify_reply (r->notify, msgs[k].raw, &local))
-        disp[k] = SHR_WATCH_DONE;
-      else
-        g_warning (
-            "%s UID %u: the reply could not be decided: %s; left in the folder, read again on the next pass",
-            msgs[k].folder, msgs[k].uid, local->message);
-    }
-  if (r->notify != NULL)
-    {
-      g_autoptr (GError) local = NULL;
-      guint queued = 0, sent = 0;
-      if (!shr_notify_run (r->notify, &queued, &sent, &local))
-        g_warning ("sending drafts and notices: %s", local->message);
-      else if (queued > 0 || sent > 0)
-        g_message ("%u drafts queued, %u mails sent", queued, sent);
-    }
-  for (guint k = 0; k <= SHR_OUTCOME_REPLY; k++)
-    r->counts[k] += counts[k];
-  r->duplicates += dups;
-  return TRUE;
+  return ok;
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -383,6 +343,7 @@ typedef struct
 {
   gchar *conf;
   gchar *log_level;
+  gboolean init;
 } Options;
 
 static int
@@ -396,6 +357,10 @@ parse_options (const gchar *verb, const gchar *summary, int *argc, char ***argv,
       "Configuration file (default " SHR_DEFAULT_CONFIG ")", "CONF" },
     { "log-level", 'l', 0, G_OPTION_ARG_STRING, &o->log_level,
       "Least severe entries logged: error, warning, message, info, debug (default: info)", "LEVEL" },
+    { "init", 0, 0, G_OPTION_ARG_NONE, &o->init,
+      "Start a new state database where the state dir shows one existed (it was lost or replaced): "
+      "drafts of the old one can no longer be approved",
+      NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
@@ -448,9 +413,17 @@ shr_cmd_once (int argc, char **argv)
       return status;
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (Run) r = init_lexicon (&error) ? run_new (o.conf, NULL, NULL, &error) : NULL;
+  ShrStoreOpenFlags flags = o.init ? SHR_STORE_OPEN_INIT : SHR_STORE_OPEN_DEFAULT;
+  g_autoptr (Run) r = init_lexicon (&error) ? run_new (o.conf, flags, &error) : NULL;
   options_clear (&o);
   if (r == NULL)
+    {
+      g_printerr ("shirase once: %s\n", error->message);
+      return 1;
+    }
+  /* A sender killed mid-send left its rows leased for 15 minutes. */
+  if (r->notify != NULL
+      && !shr_outbox_reclaim_dead_leases (r->store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
     {
       g_printerr ("shirase once: %s\n", error->message);
       return 1;
@@ -473,7 +446,204 @@ shr_cmd_once (int argc, char **argv)
       g_printerr ("shirase once: %s\n", error->message);
       return 1;
     }
+  /* A damaged state fails the run even where the step that met it went
+   * on (the outbox, say): nobody reads warnings from a cron job. */
+  if (shr_store_is_damaged (r->store))
+    {
+      g_autofree gchar *report = shr_store_damage_report (r->service->state_dir);
+      g_printerr ("shirase once: the state database is damaged: %s\n",
+                  report != NULL ? report : "(see the log)");
+      return 1;
+    }
   return 0;
+}
+
+/* ---- the timers of watch ------------------------------------------------------------ */
+
+/* The daemon keeps time itself: drafts out, the outbox at its rows'
+ * next-attempt times (backoff) and lease ends, reminders, expiry and the
+ * daily digest, whether mail arrives or not. The timers run on a thread
+ * of their own with their own connection to the state, as a second
+ * process would (leases and transactions keep the two apart); a batch,
+ * a reload and a stop wake them early. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean kicked, reload, quit;
+  const gchar *conf;
+  void (*fatal) (gpointer); /* the state is damaged: stop the daemon */
+  gpointer fatal_data;
+  GThread *thread;
+} Timers;
+
+/* The longest sleep (a clock moved by hand is noticed within it), and the
+ * longest backoff after a state error. */
+#define TIMERS_MAX_SLEEP_SECONDS 3600
+#define TIMERS_MAX_BACKOFF_SECONDS 300
+
+/* Sets @flag (one of @t's) and wakes the timers. */
+static void
+timers_wake (Timers *t, gboolean *flag)
+{
+  g_mutex_lock (&t->lock);
+  *flag = TRUE;
+  g_cond_signal (&t->cond);
+  g_mutex_unlock (&t->lock);
+}
+
+static void
+timers_kick (gpointer data)
+{
+  Timers *t = data;
+  timers_wake (t, &t->kicked);
+}
+
+static void
+timers_reload (Timers *t)
+{
+  timers_wake (t, &t->reload);
+}
+
+/* What the timers thread holds: the configuration, its own state
+ * connection and notify loop. */
+typedef struct
+{
+  ShrService *service;
+  ShrStore *store;
+  ShrNotify *notify; /* NULL: ingest only, nothing to time */
+} TimersState;
+
+static void
+timers_state_clear (TimersState *s)
+{
+  g_clear_pointer (&s->notify, shr_notify_free);
+  g_clear_pointer (&s->store, shr_store_close);
+  g_clear_pointer (&s->service, shr_service_free);
+}
+
+static gboolean
+timers_state_load (TimersState *s, const gchar *conf, GError **error)
+{
+  s->service = shr_service_load (conf, &vocab, FALSE, error);
+  if (s->service == NULL)
+    return FALSE;
+  if (!shr_notify_configured (s->service->config->keyfile))
+    return TRUE;
+  s->store = shr_store_open (s->service->state_dir, error);
+  if (s->store == NULL)
+    return FALSE;
+  s->notify = shr_notify_new (s->store, s->service->config->keyfile, conf, s->service->state_dir, error);
+  if (s->notify == NULL)
+    return FALSE;
+  /* A sender killed mid-send left its rows leased for 15 minutes. */
+  return shr_outbox_reclaim_dead_leases (s->store, g_get_real_time () / G_USEC_PER_SEC, NULL, error);
+}
+
+/* One round: what is due, then how long until the next thing is.
+ * Returns the seconds to sleep (-1: until woken). */
+static gint64
+timers_round (TimersState *s, guint *backoff, guint *idle)
+{
+  g_autoptr (GError) error = NULL;
+  guint queued = 0, sent = 0;
+  ShrNotifySchedule next;
+  if (!shr_notify_run (s->notify, &queued, &sent, &error) || !shr_notify_schedule (s->notify, &next, &error))
+    {
+      /* State write errors back off like connection errors. */
+      g_warning ("timers: %s; trying again in %u s", error->message, *backoff);
+      gint64 wait = *backoff;
+      *backoff = MIN (*backoff * 2, TIMERS_MAX_BACKOFF_SECONDS);
+      return wait;
+    }
+  *backoff = 1;
+  if (queued > 0 || sent > 0)
+    g_message ("%u drafts queued, %u mails sent", queued, sent);
+  gint64 wait = shr_notify_seconds_to_next (s->notify, &next);
+  if (wait < 0)
+    return TIMERS_MAX_SLEEP_SECONDS;
+  if (wait > 0)
+    {
+      *idle = 0;
+      return MIN (wait, TIMERS_MAX_SLEEP_SECONDS);
+    }
+  /* Due now right after a round: something that fails each time (a
+   * draft whose template is missing); it is retried, less often. */
+  *idle = *idle == 0 ? 1 : MIN (*idle * 2, TIMERS_MAX_BACKOFF_SECONDS);
+  return *idle;
+}
+
+static gpointer
+timers_thread (gpointer data)
+{
+  Timers *t = data;
+  TimersState s = { 0 };
+  gboolean loaded = FALSE;
+  guint backoff = 1, idle = 0;
+  for (;;)
+    {
+      g_mutex_lock (&t->lock);
+      gboolean quit = t->quit, reload = t->reload;
+      t->reload = FALSE;
+      t->kicked = FALSE;
+      g_mutex_unlock (&t->lock);
+      if (quit)
+        break;
+      if (reload)
+        {
+          timers_state_clear (&s);
+          loaded = FALSE;
+        }
+      gint64 wait = -1;
+      if (!loaded)
+        {
+          g_autoptr (GError) error = NULL;
+          loaded = timers_state_load (&s, t->conf, &error);
+          if (!loaded)
+            {
+              g_warning ("timers: %s; trying again in %u s", error->message, backoff);
+              timers_state_clear (&s);
+              wait = backoff;
+              backoff = MIN (backoff * 2, TIMERS_MAX_BACKOFF_SECONDS);
+            }
+        }
+      if (loaded && s.notify != NULL)
+        {
+          wait = timers_round (&s, &backoff, &idle);
+          if (shr_store_is_damaged (s.store))
+            t->fatal (t->fatal_data);
+        }
+      g_mutex_lock (&t->lock);
+      gint64 until = g_get_monotonic_time () + wait * G_USEC_PER_SEC;
+      while (!t->kicked && !t->reload && !t->quit)
+        if (wait < 0)
+          g_cond_wait (&t->cond, &t->lock);
+        else if (!g_cond_wait_until (&t->cond, &t->lock, until))
+          break;
+      g_mutex_unlock (&t->lock);
+    }
+  timers_state_clear (&s);
+  return NULL;
+}
+
+static void
+timers_start (Timers *t, const gchar *conf, void (*fatal) (gpointer), gpointer fatal_data)
+{
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
+  t->conf = conf;
+  t->fatal = fatal;
+  t->fatal_data = fatal_data;
+  t->thread = g_thread_new ("timers", timers_thread, t);
+}
+
+static void
+timers_stop (Timers *t)
+{
+  timers_wake (t, &t->quit);
+  g_thread_join (t->thread);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->cond);
 }
 
 /* ---- watch ------------------------------------------------------------------------ */
@@ -487,7 +657,21 @@ typedef struct
   Run *pending;      /* a reloaded configuration waiting to be taken */
   gboolean quitting; /* a stop signal came */
   int status;
+  Timers timers;
 } Daemon;
+
+/* The timers found the state damaged: stop, and exit 1. */
+static void
+daemon_fatal (gpointer data)
+{
+  Daemon *d = data;
+  g_atomic_int_set (&state_damaged, 1);
+  g_mutex_lock (&d->lock);
+  d->quitting = TRUE;
+  if (d->current != NULL)
+    shr_watch_request_stop (d->current->watch);
+  g_mutex_unlock (&d->lock);
+}
 
 /* A server that stops answering would hold a stop up for the network
  * timeout: after this grace the connection is cut. */
@@ -530,7 +714,7 @@ on_reload (gpointer data)
   shr_sd_notify ("RELOADING=1");
   /* The new configuration is validated in full, state included, before
    * the running one is let go. */
-  Run *r = run_new (d->conf, NULL, NULL, &error);
+  Run *r = run_new (d->conf, SHR_STORE_OPEN_DEFAULT, &error);
   if (r == NULL)
     {
       g_warning ("reload: %s; keeping the previous configuration", error->message);
@@ -539,6 +723,9 @@ on_reload (gpointer data)
     }
   shr_sd_notify ("READY=1");
   g_message ("reload: %s is valid; switching to it", d->conf);
+  r->kick = timers_kick;
+  r->kick_data = &d->timers;
+  timers_reload (&d->timers);
   g_mutex_lock (&d->lock);
   run_free (d->pending);
   d->pending = r;
@@ -633,15 +820,19 @@ shr_cmd_watch (int argc, char **argv)
   Daemon d = { 0 };
   g_mutex_init (&d.lock);
   d.conf = g_steal_pointer (&o.conf);
+  ShrStoreOpenFlags flags = o.init ? SHR_STORE_OPEN_INIT : SHR_STORE_OPEN_DEFAULT;
   options_clear (&o);
   g_autoptr (GError) error = NULL;
-  d.current = init_lexicon (&error) ? run_new (d.conf, NULL, NULL, &error) : NULL;
+  d.current = init_lexicon (&error) ? run_new (d.conf, flags, &error) : NULL;
   if (d.current == NULL)
     {
       g_printerr ("shirase watch: %s\n", error->message);
       g_free (d.conf);
       return 1;
     }
+  d.current->kick = timers_kick;
+  d.current->kick_data = &d.timers;
+  timers_start (&d.timers, d.conf, daemon_fatal, &d);
   d.loop = g_main_loop_new (NULL, FALSE);
   guint s1 = g_unix_signal_add (SIGTERM, on_stop, &d);
   guint s2 = g_unix_signal_add (SIGINT, on_stop, &d);
@@ -658,16 +849,22 @@ shr_cmd_watch (int argc, char **argv)
   guint s4 = watchdog > 0 ? g_timeout_add (MAX (watchdog / 2000, 1), on_watchdog, &d) : 0;
   g_main_loop_run (d.loop);
   g_thread_join (t);
+  timers_stop (&d.timers);
   g_source_remove (s1);
   g_source_remove (s2);
   g_source_remove (s3);
   if (s4 != 0)
     g_source_remove (s4);
-  g_message ("stopped");
   run_free (d.current);
   run_free (d.pending);
   g_main_loop_unref (d.loop);
   g_free (d.conf);
   g_mutex_clear (&d.lock);
+  if (g_atomic_int_get (&state_damaged))
+    {
+      g_printerr ("shirase watch: the state database is damaged: stopped (see shirase status)\n");
+      return 1;
+    }
+  g_message ("stopped");
   return 0;
 }

@@ -991,6 +991,31 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
           return;
         }
     }
+  /* The flaw is in a feature of the product, which may not be in use: "a
+   * vulnerability found in the web user interface (UI) feature in Cisco
+   * IOS XE software", 「管理画面機能における脆弱性」. */
+  static const gchar *feature_en = "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?)\\s+(?:(?:found|"
+                                   "located|present|that exists?|residing)\\s+)?"
+                                   "(?:in|within|affecting)\\s+the\\s+(?:[\\w()/"
+                                   "-]+\\s+){1,6}?(?:feature|component)\\s+(?:in|of)\\s+[^.,;:]{2,60}";
+  static const gchar *feature_ja
+      = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      const gchar *s = g_ptr_array_index (sentences, i);
+      if (strlen (s) > 1200
+          || (strstr (s, "feature") == NULL && strstr (s, "component") == NULL && strstr (s, "機能") == NULL))
+        continue;
+      /* The advisory's own words, quoted as the condition. */
+      g_autofree gchar *phrase = shr_match_group (feature_en, s, 0);
+      if (phrase == NULL)
+        phrase = shr_match_group (feature_ja, s, 0);
+      if (phrase != NULL)
+        {
+          add_condition (ctx->record, phrase);
+          return;
+        }
+    }
 }
 
 /* ---- what the text says is not affected -------------------------------------- */

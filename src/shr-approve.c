@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <gmime/gmime.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -152,13 +151,15 @@ shr_approve_load_or_create_secret (const gchar *state_dir, GError **error)
 /* ---- tokens ------------------------------------------------------------------ */
 
 gchar *
-shr_approve_token (GBytes *secret, gint64 draft_id)
+shr_approve_token (GBytes *secret, const gchar *instance_id, gint64 draft_id, gint64 created_at)
 {
   g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (instance_id != NULL, NULL);
   gsize klen;
   const guint8 *k = g_bytes_get_data (secret, &klen);
   g_autoptr (GHmac) h = g_hmac_new (G_CHECKSUM_SHA256, k, klen);
-  g_autofree gchar *msg = g_strdup_printf ("shirase-draft:%" G_GINT64_FORMAT, draft_id);
+  g_autofree gchar *msg = g_strdup_printf ("shirase-draft:%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                           instance_id, draft_id, created_at);
   g_hmac_update (h, (const guchar *)msg, strlen (msg));
   guint8 digest[32];
   gsize dlen = sizeof digest;
@@ -249,10 +250,14 @@ is_space_char (gunichar c)
 }
 
 /* Separators that may follow a command word: what comes after is
- * politeness, thanks or a reason, never a change of meaning. */
+ * politeness, thanks or a reason, never a change of meaning. A question
+ * mark is none: 「承認？」 and "OK?" ask, they do not decide. (The line
+ * was NFKC-normalised: ？ and ﹖ are '?' here.) */
 static gboolean
 is_separator (gunichar c)
 {
+  if (c == '?')
+    return FALSE;
   return is_space_char (c) || g_unichar_ispunct (c) || c == 0x3001 /* 、 */
          || c == 0x3002 /* 。 */ || c == 0xff0c || c == 0xff0e || c == '~'
          || c == 0x301c /* 〜 */ || c == 0x266a /* ♪ */;
@@ -445,7 +450,20 @@ command_of_line (const gchar *line, gchar **reason)
       if (strlen (english[i].word) != n || g_ascii_strncasecmp (line, english[i].word, n) != 0)
         continue;
       if (english[i].command != SHR_COMMAND_REJECT)
-        return only_courtesy (line + n) ? english[i].command : SHR_COMMAND_NONE;
+        {
+          /* Japanese politeness after an English word counts as after a
+           * Japanese one: 「OKです」「ＯＫでお願いします」. */
+          const gchar *rest = line + n;
+          while (*rest == ' ')
+            rest++;
+          rest = skip_politeness (rest);
+          return only_courtesy (rest) ? english[i].command : SHR_COMMAND_NONE;
+        }
+      const gchar *after = line + n;
+      while (*after == ' ')
+        after++;
+      if (*after == '?')
+        return SHR_COMMAND_NONE; /* "Reject?", "no?": a question */
       /* "no" rejects alone, or with a reason after punctuation ("No, we
        * don't run it"); "No problem, go ahead." is not a rejection. */
       if (n == 2 && line[n] != '\0' && !g_unichar_ispunct (g_utf8_get_char (line + n)))
@@ -500,12 +518,27 @@ shr_approve_parse_command (const gchar *body, gchar **reason)
 
 /* ---- the reply ------------------------------------------------------------------ */
 
-ShrReply *
-shr_reply_new (void)
+static GPtrArray *
+copy_strings (const GPtrArray *in)
 {
+  GPtrArray *out = g_ptr_array_new_full (in != NULL ? in->len : 0, g_free);
+  for (guint i = 0; in != NULL && i < in->len; i++)
+    g_ptr_array_add (out, g_strdup (in->pdata[i]));
+  return out;
+}
+
+ShrReply *
+shr_reply_new_from_message (const ShrMessage *m)
+{
+  g_return_val_if_fail (m != NULL, NULL);
   ShrReply *r = g_new0 (ShrReply, 1);
-  r->refs = g_ptr_array_new_with_free_func (g_free);
-  r->auth_results = g_ptr_array_new_with_free_func (g_free);
+  r->from = g_strdup (m->sender);
+  r->message_id = g_strdup (m->outer_message_id);
+  r->refs = copy_strings (m->references);
+  r->subject = g_strdup (m->outer_subject);
+  r->automatic = g_strdup (m->automatic);
+  r->auth_results = copy_strings (m->auth_results);
+  r->body = g_strdup (m->reply_text);
   return r;
 }
 
@@ -522,96 +555,6 @@ shr_reply_free (ShrReply *reply)
   g_ptr_array_unref (reply->auth_results);
   g_free (reply->body);
   g_free (reply);
-}
-
-/* Every <id> in @value, without the brackets. */
-static void
-add_ids (GPtrArray *out, const gchar *value)
-{
-  const gchar *p = value;
-  while ((p = strchr (p, '<')) != NULL)
-    {
-      const gchar *q = strchr (p, '>');
-      if (q == NULL)
-        break;
-      if (q > p + 1 && out->len < SHR_MAX_REPLY_REFS)
-        g_ptr_array_add (out, g_strndup (p + 1, q - p - 1));
-      p = q + 1;
-    }
-}
-
-static gchar *
-bare_address (const gchar *value)
-{
-  const gchar *lt = strrchr (value, '<');
-  g_autofree gchar *a = NULL;
-  if (lt != NULL)
-    {
-      const gchar *gt = strchr (lt, '>');
-      a = g_strndup (lt + 1, gt != NULL ? (gsize)(gt - lt - 1) : strlen (lt + 1));
-    }
-  else
-    a = g_strdup (value);
-  g_strstrip (a);
-  return g_ascii_strdown (a, -1);
-}
-
-static gchar *
-first_word_lower (const gchar *value)
-{
-  g_autofree gchar *v = g_strdup (value);
-  g_strstrip (v);
-  gsize n = strcspn (v, " \t;(");
-  v[n] = '\0';
-  return g_ascii_strdown (v, -1);
-}
-
-void
-shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value)
-{
-  g_return_if_fail (reply != NULL && name != NULL);
-  if (value == NULL)
-    return;
-  if (g_ascii_strcasecmp (name, "From") == 0)
-    {
-      g_free (reply->from);
-      reply->from = bare_address (value);
-    }
-  else if (g_ascii_strcasecmp (name, "Message-ID") == 0)
-    {
-      g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-      add_ids (ids, value);
-      g_free (reply->message_id);
-      reply->message_id = ids->len > 0 ? g_strdup (ids->pdata[0]) : g_strstrip (g_strdup (value));
-    }
-  else if (g_ascii_strcasecmp (name, "In-Reply-To") == 0 || g_ascii_strcasecmp (name, "References") == 0)
-    add_ids (reply->refs, value);
-  else if (g_ascii_strcasecmp (name, "Subject") == 0)
-    {
-      g_free (reply->subject);
-      reply->subject = g_strdup (value);
-    }
-  else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0)
-    {
-      if (reply->auth_results->len < SHR_MAX_REPLY_AUTH_RESULTS)
-        g_ptr_array_add (reply->auth_results, g_strdup (value));
-    }
-  else if (reply->automatic == NULL)
-    {
-      g_autofree gchar *w = first_word_lower (value);
-      gboolean automatic = FALSE;
-      if (g_ascii_strcasecmp (name, "Auto-Submitted") == 0)
-        automatic = *w != '\0' && !g_str_equal (w, "no");
-      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0
-               || g_ascii_strcasecmp (name, "X-Autorespond") == 0
-               || g_ascii_strcasecmp (name, "X-Auto-Reply") == 0)
-        automatic = TRUE;
-      else if (g_ascii_strcasecmp (name, "Precedence") == 0)
-        automatic = g_str_equal (w, "bulk") || g_str_equal (w, "list") || g_str_equal (w, "junk")
-                    || g_str_equal (w, "auto_reply");
-      if (automatic)
-        reply->automatic = g_strdup_printf ("%s: %s", name, w);
-    }
 }
 
 /* ---- config ---------------------------------------------------------------------- */
@@ -660,15 +603,25 @@ shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError *
       return NULL;
     }
   g_auto (GStrv) parts = g_strsplit_set (approvers, ",;", -1);
-  g_autoptr (GPtrArray) list = g_ptr_array_new ();
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; parts[i] != NULL; i++)
     {
       g_strstrip (parts[i]);
-      if (*parts[i] != '\0')
-        g_ptr_array_add (list, g_ascii_strdown (parts[i], -1));
+      if (*parts[i] == '\0')
+        continue;
+      /* Compared whole with a reply's sender: the local part as written,
+       * the domain in any case. */
+      gchar *address = shr_address_from_header (parts[i]);
+      if (address == NULL)
+        {
+          g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
+                       "%s: [approval] approvers: \"%s\" is not a mail address", where, parts[i]);
+          return NULL;
+        }
+      g_ptr_array_add (list, address);
     }
   g_ptr_array_add (list, NULL);
-  c->approvers = (gchar **)g_ptr_array_free (g_steal_pointer (&list), FALSE);
+  c->approvers = (gchar **)g_ptr_array_steal (list, NULL);
   c->require_auth_results = g_key_file_get_boolean (keyfile, "approval", "require_auth_results", NULL);
   c->trusted_authserv_id = g_key_file_get_string (keyfile, "approval", "trusted_authserv_id", NULL);
   if (c->trusted_authserv_id != NULL)
@@ -895,35 +848,6 @@ strip_brackets (const gchar *id)
   return g_strdup (id);
 }
 
-/* Subjects of out-of-office and other automatic answers, for clients that
- * send them without the headers (casefolded, NFKC). */
-static const gchar *
-out_of_office_subject (const gchar *subject)
-{
-  if (subject == NULL)
-    return NULL;
-  g_autofree gchar *n = g_utf8_normalize (subject, -1, G_NORMALIZE_NFKC);
-  if (n == NULL)
-    return NULL;
-  g_autofree gchar *low = g_utf8_casefold (n, -1);
-  /* Only what a mail client put before our draft's tag: the title after
-   * it is the advisory's ("Absence Manager", "不在通知機能"). */
-  gchar *tag = strstr (low, "[承認依頼");
-  if (tag == NULL)
-    tag = strstr (low, "[approval");
-  if (tag != NULL)
-    *tag = '\0';
-  static const gchar *const marks[] = {
-    "out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
-    "auto:",         "autosvar",          "abwesenheit",     "absence",    "不在",      "自動応答",
-    "自動返信",      "自動送信",
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
-    if (strstr (low, marks[i]) != NULL)
-      return marks[i];
-  return NULL;
-}
-
 static ShrReplyVerdict verdict (ShrReplyVerdict v, gchar **message, const gchar *fmt, ...)
     G_GNUC_PRINTF (3, 4);
 
@@ -955,13 +879,15 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, cons
    * approver (an out-of-office must not start a mail loop). */
   if (reply->automatic != NULL)
     return verdict (SHR_REPLY_AUTOMATIC, message, "automatic reply from %s (%s)", from, reply->automatic);
-  const gchar *ooo = out_of_office_subject (reply->subject);
+  const gchar *ooo = shr_message_out_of_office (reply->subject);
   if (ooo != NULL)
     return verdict (SHR_REPLY_AUTOMATIC, message, "automatic reply from %s (Subject says \"%s\")", from, ooo);
 
+  if (reply->from == NULL)
+    return verdict (SHR_REPLY_NOT_APPROVER, message,
+                    "a reply from nobody in particular (its From is not one address) counts for nobody");
   if (config->approvers == NULL || !g_strv_contains ((const gchar *const *)config->approvers, from))
-    return verdict (SHR_REPLY_NOT_APPROVER, message, "%s is not an approver",
-                    *from != '\0' ? from : "(no From)");
+    return verdict (SHR_REPLY_NOT_APPROVER, message, "%s is not an approver", from);
 
   g_autofree gchar *draft_mid = strip_brackets (draft->message_id);
   gboolean referenced = FALSE;
@@ -1248,63 +1174,4 @@ shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, cons
                                      shr_command_to_string (result->command), reply->from, result->draft_id,
                                      shr_decision_outcome_to_string (result->outcome));
   return TRUE;
-}
-
-/* ---- from a parsed message ------------------------------------------------------- */
-
-static GMimeTextPart *
-first_text_plain (GMimeObject *part, int depth)
-{
-  if (part == NULL || depth > 16)
-    return NULL;
-  if (GMIME_IS_TEXT_PART (part))
-    {
-      GMimeContentType *ct = g_mime_object_get_content_type (part);
-      /* A text/plain attachment is not the reply. */
-      if (g_mime_content_type_is_type (ct, "text", "plain")
-          && g_mime_part_get_filename (GMIME_PART (part)) == NULL)
-        return GMIME_TEXT_PART (part);
-      return NULL;
-    }
-  if (GMIME_IS_MULTIPART (part))
-    {
-      GMimeMultipart *mp = GMIME_MULTIPART (part);
-      int n = g_mime_multipart_get_count (mp);
-      for (int i = 0; i < n; i++)
-        {
-          GMimeTextPart *t = first_text_plain (g_mime_multipart_get_part (mp, i), depth + 1);
-          if (t != NULL)
-            return t;
-        }
-    }
-  return NULL;
-}
-
-ShrReply *
-shr_reply_new_from_message (gpointer message)
-{
-  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
-  GMimeMessage *m = message;
-  ShrReply *r = shr_reply_new ();
-  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (m));
-  int n = g_mime_header_list_get_count (headers);
-  for (int i = 0; i < n; i++)
-    {
-      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
-      const char *value = g_mime_header_get_value (h);
-      if (value != NULL)
-        shr_reply_add_header (r, g_mime_header_get_name (h), value);
-    }
-  GMimeTextPart *text = first_text_plain (g_mime_message_get_mime_part (m), 0);
-  if (text != NULL)
-    {
-      g_autofree gchar *body = g_mime_text_part_get_text (text);
-      if (body != NULL && strlen (body) > SHR_MAX_REPLY_BODY_BYTES)
-        {
-          const gchar *end = g_utf8_find_prev_char (body, body + SHR_MAX_REPLY_BODY_BYTES + 1);
-          body[end != NULL ? end - body : 0] = '\0';
-        }
-      r->body = g_steal_pointer (&body);
-    }
-  return r;
 }

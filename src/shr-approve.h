@@ -3,15 +3,16 @@
  * reply must pass, and the decision rule (DESIGN.md "Approval by reply").
  *
  * Everything here but the secret file and shr_approve_decide is pure: the
- * watcher parses the reply (GMime) into a ShrReply, looks the draft up in
- * the store, and asks shr_approve_verify whether the reply counts and
- * shr_approve_parse_command what it says; shr_approve_decide then records
- * the decision in one transaction. */
+ * reply is parsed once by shr-read (the pipeline's ShrMessage) and seen
+ * here as a ShrReply; shr_approve_verify says whether it counts for a
+ * draft and shr_approve_parse_command what it says; shr_approve_decide
+ * then records the decision in one transaction. */
 #pragma once
 
 #include <glib.h>
 
 #include "shr-error.h"
+#include "shr-read.h"
 #include "shr-store.h"
 
 G_BEGIN_DECLS
@@ -28,10 +29,15 @@ G_BEGIN_DECLS
  * is refused with SHR_APPROVE_ERROR_SECRET. (transfer full) */
 GBytes *shr_approve_load_or_create_secret (const gchar *state_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The token of draft @draft_id: HMAC-SHA256 of "shirase-draft:<id>" under
- * @secret, its first 50 bits as 10 upper-case Crockford base32 characters
- * (0-9 A-Z without I L O U), e.g. "K7Q2M9F3XA". (transfer full) */
-gchar *shr_approve_token (GBytes *secret, gint64 draft_id);
+/* The token of draft @draft_id, created at @created_at (Unix seconds) in
+ * the database whose instance id is @instance_id: HMAC-SHA256 of
+ * "shirase-draft:<instance>:<id>:<created_at>" under @secret, its first 50
+ * bits as 10 upper-case Crockford base32 characters (0-9 A-Z without I L
+ * O U), e.g. "K7Q2M9F3XA". The instance id makes a new database's draft 1
+ * another token than a lost one's draft 1; the creation time does the
+ * same for a database restored from an older backup, whose ids run again.
+ * (transfer full) */
+gchar *shr_approve_token (GBytes *secret, const gchar *instance_id, gint64 draft_id, gint64 created_at);
 
 /* Whether @a and @b are the same token, in time independent of where they
  * differ. Case, and Crockford's look-alikes (O for 0, I and L for 1), do not
@@ -44,14 +50,10 @@ gboolean shr_approve_token_equal (const gchar *a, const gchar *b);
  * shr_approve_token makes them. (transfer full) or NULL. */
 gchar *shr_approve_subject_token (const gchar *subject);
 
-/* Caps on what a reply can make us hold: the part of a line read for a
- * command, the Message-IDs kept from In-Reply-To and References (a longer
- * thread still matches by its first ones, or by the token), and the
- * Authentication-Results headers looked at (the receiving server's own
- * is on top). */
+/* The part of a line read for a command. (What a reply can make us hold
+ * otherwise is capped by the reader: SHR_MAX_MESSAGE_REFS,
+ * SHR_MAX_AUTH_RESULTS, SHR_MAX_REPLY_TEXT_BYTES in shr-limits.h.) */
 #define SHR_MAX_COMMAND_LINE_BYTES 1024
-#define SHR_MAX_REPLY_REFS 200
-#define SHR_MAX_REPLY_AUTH_RESULTS 50
 
 /* ---- the reply's command ---------------------------------------------------- */
 
@@ -65,54 +67,62 @@ typedef enum
 
 const gchar *shr_command_to_string (ShrCommand command);
 
-/* The command of a reply body (UTF-8 text): the first line that is not
- * quoted ('>' after optional spaces) and not empty; an attribution line
+/* The command of a reply's text (UTF-8; ShrReply.body).
+ *
+ * Which line: the first one that is neither empty nor quoted ('>' after
+ * optional spaces). A signature separator ("-- ") or an attribution
  * ("On … wrote:", "…さんは書きました:", "-----Original Message-----",
- * "From:", "差出人:", "-- ") ends the search. Width (NFKC), case, trailing
- * punctuation and politeness do not matter: 「承認します。」, "Approved.",
- * "OK!", "approve, thanks" approve; 「承認しない」 is no command. For a
- * rejection, @reason (may be NULL; transfer full) gets the rest of the
- * line without a leading "理由:" / "reason:", or NULL when empty. */
+ * "From:", "差出人:", "送信者:", "________________") before it means the
+ * reply has no command. Of that line the first SHR_MAX_COMMAND_LINE_BYTES
+ * are read, NFKC-normalised (full-width letters, digits and punctuation
+ * become ASCII: ＯＫ is OK, ？ is ?) and trimmed.
+ *
+ * What it says: the line opens with a command word
+ *   approve  承認  approve approved ok okay yes
+ *   reject   却下  reject rejected no
+ *   hold     保留  hold
+ * (English words whole and in any case: "okinawa" and "ok2" are none),
+ * then optional Japanese politeness (します いたします です でお願いします
+ * 済み …, also after an English word: 「OKです」), then
+ *   - approve, hold: nothing but separators (spaces, punctuation 、。！…)
+ *     and courtesy (よろしくお願いします, ありがとうございます, thanks,
+ *     please send, go ahead); anything else may change the meaning and
+ *     makes the line no command: "OK, but do not send yet",
+ *     「承認します。ただし来週」;
+ *   - reject: a separator, then the reason, which @reason gets without a
+ *     leading "理由:" / "reason:"; "no" needs punctuation after it ("No,
+ *     we don't run it"; "No problem" is no rejection).
+ * A question mark is never a separator: 「承認？」 "OK?" "Approve?"
+ * "Reject?" ask and decide nothing. 「承認しない」「承認できません」 are no
+ * command.
+ *
+ * @reason (may be NULL; transfer full): a rejection's reason, else NULL.
+ * Pure: the same text gives the same answer. */
 ShrCommand shr_approve_parse_command (const gchar *body, gchar **reason);
 
 /* ---- the reply and its checks ------------------------------------------------ */
 
+/* A reply as the approval step sees it: the fields of its ShrMessage
+ * (shr-read.h says how each is read). */
 typedef struct
 {
-  gchar *from;             /* the bare address, lower-case */
+  gchar *from;             /* the one sender, canonical; NULL: nobody's */
   gchar *message_id;       /* without <>, or NULL */
-  GPtrArray *refs;         /* In-Reply-To and References ids, without <> */
+  GPtrArray *refs;         /* In-Reply-To, then References nearest first */
   gchar *subject;          /* decoded, or NULL */
   gchar *automatic;        /* why it is an automatic reply, or NULL */
-  GPtrArray *auth_results; /* Authentication-Results values, in order */
-  gchar *body;             /* the text/plain body, or NULL */
+  GPtrArray *auth_results; /* Authentication-Results values, topmost first */
+  gchar *body;             /* the first inline text/plain part, or NULL */
 } ShrReply;
 
-/* (transfer full) */
-ShrReply *shr_reply_new (void);
+/* (transfer full) The reply's view of @message (copied). */
+ShrReply *shr_reply_new_from_message (const ShrMessage *message);
 void shr_reply_free (ShrReply *reply);
-
-/* (transfer full) The reply's fields from a parsed message: every header
- * through shr_reply_add_header (decoded, in order, so the topmost
- * Authentication-Results comes first) and the first text/plain part as the
- * body (at most SHR_MAX_REPLY_BODY_BYTES; a longer one is cut at a
- * character boundary: the command is in its first lines). @message is a
- * GMimeMessage (gpointer keeps GMime out of this header). */
-ShrReply *shr_reply_new_from_message (gpointer message);
-
-#define SHR_MAX_REPLY_BODY_BYTES (256 * 1024)
-
-/* Feeds one (decoded) header of the reply: From, Message-ID, In-Reply-To,
- * References, Subject, Authentication-Results, and those that mark an
- * automatic reply (Auto-Submitted other than "no", X-Autoreply,
- * X-Autorespond, Precedence bulk/list/junk/auto_reply). Others are
- * ignored. */
-void shr_reply_add_header (ShrReply *reply, const gchar *name, const gchar *value);
 
 /* The [approval] group. */
 typedef struct
 {
-  gchar **approvers; /* lower-case addresses */
+  gchar **approvers; /* canonical addresses (shr_address_canonical) */
   gboolean require_auth_results;
   gchar *trusted_authserv_id;
   guint quorum;       /* default 1 */
@@ -121,7 +131,8 @@ typedef struct
 } ShrApprovalConfig;
 
 /* (transfer full) From @keyfile's [approval]; SHR_CONFIG_ERROR on a
- * missing approvers key or a bad number. */
+ * missing approvers key, an approver that is not one address, or a bad
+ * number. */
 ShrApprovalConfig *shr_approval_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error);
 void shr_approval_config_free (ShrApprovalConfig *config);
 

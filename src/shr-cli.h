@@ -61,11 +61,12 @@ ShrIntake *shr_intake_open (const gchar *conf, GError **error);
 void shr_intake_free (ShrIntake *intake);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrIntake, shr_intake_free)
 
-/* After mail was taken in: decides @raw when it was a reply to a draft
- * (@reply), then mails what waits (drafts, notices), as once does after
- * a batch. Failures are logged: what is queued stays queued for the next
- * run. FALSE only when the reply could not be decided. */
-gboolean shr_intake_after (ShrIntake *intake, GBytes *raw, gboolean reply, GError **error);
+/* After mail was taken in: decides @reply (the message as parsed, when it
+ * was a reply to a draft; else NULL), then mails what waits (drafts,
+ * notices), as once does after a batch. Failures are logged: what is
+ * queued stays queued for the next run. FALSE only when the reply could
+ * not be decided. */
+gboolean shr_intake_after (ShrIntake *intake, const ShrMessage *reply, GError **error);
 
 /* Prints @node as UTF-8 JSON on one line (or indented with @pretty) and a
  * newline, whatever the locale. */

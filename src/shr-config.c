@@ -648,17 +648,25 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
             }
           else if (strcmp (kl->key, "sectors") == 0)
             {
+              /* A STIX name ("financial-services") is kept as the key it
+               * stands for ("finance"): records name sectors by key. */
               g_autoptr (GPtrArray) items = split_list (value);
               for (guint j = 0; j < items->len; j++)
-                shr_strv_add_unique (p->sectors, items->pdata[j]);
+                {
+                  const ShrLabelEntry *e = shr_vocabulary_find_sector (l->vocab, items->pdata[j]);
+                  shr_strv_add_unique (p->sectors, e != NULL ? e->key : items->pdata[j]);
+                }
             }
           else if (strcmp (kl->key, "regions") == 0)
             {
+              /* Another code for a country ("UK") is kept as the code
+               * records use ("GB"). */
               g_autoptr (GPtrArray) items = split_list (value);
               for (guint j = 0; j < items->len; j++)
                 {
                   g_autofree gchar *code = g_ascii_strup (items->pdata[j], -1);
-                  shr_strv_add_unique (p->regions, code);
+                  const ShrLabelEntry *e = shr_vocabulary_find_region (l->vocab, code);
+                  shr_strv_add_unique (p->regions, e != NULL ? e->key : code);
                 }
             }
           else if (strcmp (kl->key, "timezone") == 0)

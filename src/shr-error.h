@@ -35,6 +35,8 @@ typedef enum
   SHR_READ_ERROR_EMPTY,    /* zero bytes */
   SHR_READ_ERROR_NOT_MAIL, /* no header block that looks like RFC 5322 */
   SHR_READ_ERROR_TOO_BIG,  /* larger than SHR_MAX_MESSAGE_BYTES */
+  SHR_READ_ERROR_LIMIT,    /* over a cap of the raw pre-scan (header lines,
+                            * header block, line length, parts) */
 } ShrReadError;
 
 typedef enum
@@ -75,6 +77,11 @@ typedef enum
   SHR_STORE_ERROR_SCHEMA,     /* written by a newer shirase */
   SHR_STORE_ERROR_CONSTRAINT, /* a uniqueness or reference rule refused it */
   SHR_STORE_ERROR_NOT_FOUND,  /* no such record, case or draft */
+  SHR_STORE_ERROR_CORRUPT,    /* SQLite found the database damaged */
+  SHR_STORE_ERROR_IO,         /* I/O error, disk full, read-only */
+  SHR_STORE_ERROR_LOST,       /* the database is missing or empty (or is
+                               * another instance's) where the state dir
+                               * shows one existed: not re-created silently */
 } ShrStoreError;
 
 typedef enum

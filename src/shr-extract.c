@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "shr-affected.h"
+#include "shr-campaign.h"
 #include "shr-limits.h"
 #include "shr-recognizers.h"
 
@@ -171,11 +172,17 @@ shr_sentence_at (const gchar *text, gsize offset)
         }
       e = g_utf8_next_char (e);
     }
-  GString *out = g_string_new (NULL);
+  return shr_text_joined (s, e);
+}
+
+gchar *
+shr_text_joined (const gchar *from, const gchar *to)
+{
+  GString *out = g_string_sized_new (to - from);
   gboolean space = FALSE;
-  for (const gchar *p = s; p < e; p++)
+  for (const gchar *p = from; p < to; p++)
     {
-      if (*p == '\n' || *p == ' ' || *p == '\t')
+      if (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
         space = out->len > 0;
       else
         {
@@ -1088,49 +1095,6 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
-static void
-collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
-{
-  for (guint i = 0; i < hits->len; i++)
-    {
-      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
-      if (hit->kind != SHR_LEXICON_ACTOR)
-        continue;
-      const ShrActorEntry *e = hit->entry;
-      if (shr_strv_add_unique (ctx->record->threat_actors, e->name))
-        {
-          g_autofree gchar *sentence = shr_sentence_at (text, hit->start);
-          shr_record_set_evidence (ctx->record, "threat_actors", sentence);
-        }
-    }
-}
-
-/* Sectors and regions count only where the sentence speaks of targeting or
- * victims: a CISA notice that mentions "federal agencies" as its audience
- * names no targeted sector. */
-static void
-collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
-{
-  static const gchar *cue
-      = "\\b(?:target(?:s|ed|ing)?|against|victims?|breach(?:ed|es)?|compromis\\w*|hacked|stole|stolen"
-        "|attack(?:s|ed)? on|campaigns?|intrusions?|espionage|impacted organizations|affected "
-        "organizations)\\b"
-        "|標的|狙|攻撃|被害|侵害|不正アクセス";
-  for (guint i = 0; i < hits->len; i++)
-    {
-      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
-      if (hit->kind != SHR_LEXICON_SECTOR && hit->kind != SHR_LEXICON_REGION)
-        continue;
-      g_autofree gchar *s = shr_sentence_at (text, hit->start);
-      if (!g_regex_match (shr_regex (cue), s, 0, NULL))
-        continue;
-      const ShrLabelEntry *e = hit->entry;
-      gboolean sector = hit->kind == SHR_LEXICON_SECTOR;
-      if (shr_strv_add_unique (sector ? ctx->record->sectors : ctx->record->regions, e->key))
-        shr_record_set_evidence (ctx->record, sector ? "sectors" : "regions", s);
-    }
-}
-
 static gchar *
 trim_url (const gchar *url)
 {
@@ -1813,8 +1777,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
       if (g_strcmp0 (record->source_kind, "news") == 0 || g_strcmp0 (record->source_kind, "other") == 0)
         add_quoted_products (&ctx, text);
     }
-  collect_actors (&ctx, text, hits);
-  collect_targets (&ctx, text, hits);
+  shr_campaign_collect (&ctx, text, hits);
   collect_references (&ctx);
   find_source_url (&ctx);
   find_summary (&ctx);

@@ -5,41 +5,139 @@
 
 #include "shr-error.h"
 
+#define ALIAS_BLOCK 512
+
 typedef struct
 {
-  gchar *norm; /* normalised alias */
+  guint32 key;
+  GPtrArray *list; /* NULL: the slot is free */
+} PrefixSlot;
+
+typedef struct
+{
+  PrefixSlot *slots;
+  guint shift;
+  guint mask;
+} PrefixTable;
+#define TRIPLE_BITS (1u << 18)
+
+static inline guint
+triple_bit (const guchar *b)
+{
+  return (((guint32)b[0] << 16 | (guint32)b[1] << 8 | b[2]) * 2654435761u) >> (32 - 18);
+}
+
+static inline guint32
+key4 (const guchar *b)
+{
+  return (guint32)b[0] << 24 | (guint32)b[1] << 16 | (guint32)b[2] << 8 | b[3];
+}
+
+static inline guint
+quad_bit (const guchar *b)
+{
+  return (key4 (b) * 2654435761u) >> (32 - 18);
+}
+
+typedef struct
+{
+  const gchar *norm; /* normalised alias (in ShrLexicon.norms) */
   gsize len;
+  guint64 head; /* its first eight bytes, and the mask of those */
+  guint64 mask; /* it has: one comparison rejects most candidates */
   ShrLexiconKind kind;
   gconstpointer entry;
   gboolean latin_end;    /* ends in a Latin letter or digit: needs a boundary */
+  gboolean kana_start;   /* starts (ends) in katakana, and katakana may not */
+  gboolean kana_end;     /* touch it: タイ is not in タイトル */
   gboolean needs_vendor; /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
   gconstpointer homonym; /* another product written the same (Cisco IOS, Apple iOS) */
+  const gchar *exact;    /* '=' in the list: the text must write it so, or NULL */
 } Alias;
+
+/* One name of one actors.tsv row: the rows that share a name are found
+ * by a binary search. */
+typedef struct
+{
+  const gchar *norm; /* normalised name (in ShrLexicon.norms) */
+  const ShrActorEntry *entry;
+} ActorName;
+
+static gint
+compare_actor_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const ActorName *)a)->norm, ((const ActorName *)b)->norm);
+}
+
+/* A sector or region: the public entry first, then what links it to
+ * others (a sector's parents, a group's members). */
+typedef struct
+{
+  ShrLabelEntry label;
+  gchar **links; /* NULL-terminated, owned */
+} LabelRow;
+
+/* How a word of a list is added. */
+typedef enum
+{
+  WORD_PLAIN = 0,
+  WORD_EVERYDAY = 1 << 0, /* see ShrLexiconHit.needs_vendor */
+  WORD_WEAK = 1 << 1,     /* dropped when another entry has the same word */
+} WordFlags;
 
 struct _ShrLexicon
 {
-  GPtrArray *products; /* ShrProductEntry* */
-  GPtrArray *actors;   /* ShrActorEntry* */
-  GPtrArray *sectors;  /* ShrLabelEntry* */
-  GPtrArray *regions;  /* ShrLabelEntry* */
+  GPtrArray *products;        /* ShrProductEntry* */
+  GPtrArray *actors;          /* ShrActorEntry* */
+  GPtrArray *sectors;         /* LabelRow* */
+  GPtrArray *regions;         /* LabelRow* */
+  GPtrArray *reporters;       /* ShrReporterEntry* */
+  GHashTable *sector_by_name; /* key and STIX names, lower case -> LabelRow* */
+  GHashTable *region_by_code; /* codes, upper case -> LabelRow* */
+  GArray *actor_names;        /* ActorName, sorted by name once loaded */
   GStringChunk *strings;
-  GPtrArray *aliases; /* Alias* (owned) */
+  GStringChunk *norms;     /* normalised words: alias texts and index keys */
+  GString *scratch;        /* the word being normalised */
+  GPtrArray *alias_blocks; /* Alias[ALIAS_BLOCK] each, owned: ten thousand
+                            * words are loaded per run, one allocation each
+                            * cost more than reading the files */
+  guint block_used;
   /* Aliases by their first three bytes (longest first), so a word of the
    * text is compared only with the few aliases that can match it; aliases
    * of one or two bytes by their first byte. A bitmap of first byte pairs
    * spares the hash lookup at most places. */
-  GHashTable *by_prefix; /* guint32 b0<<16|b1<<8|b2 -> GPtrArray of Alias* */
+  /* Aliases of three bytes by those (b0<<16|b1<<8|b2), and longer ones by
+   * their first four (b0<<24|…|b3), so a word of the text is compared only
+   * with the few aliases that begin like it; each, once loaded, as an
+   * open-addressed table (a GHashTable lookup at every word start cost
+   * more than comparing the words). */
+  GHashTable *by_prefix;  /* key -> GPtrArray of Alias* (len 3) */
+  GHashTable *by_prefix4; /* key -> GPtrArray of Alias* (len >= 4) */
+  PrefixTable table3;
+  PrefixTable table4;
+  guint8 quad_bits[TRIPLE_BITS / 8];
   GPtrArray *short_by_byte[256];
   guint8 pair_bits[65536 / 8];
+  /* The first three bytes of every alias, hashed into a bitmap: most word
+   * starts of a text begin no alias, and this says so without the hash
+   * table. */
+  guint8 triple_bits[TRIPLE_BITS / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
+  GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
 };
 
 static void
-alias_free (Alias *a)
+label_row_free (LabelRow *row)
 {
-  g_free (a->norm);
-  g_free (a);
+  g_strfreev (row->links);
+  g_free (row);
+}
+
+static gboolean
+is_katakana (gunichar c)
+{
+  return c >= 0x30A1 && c <= 0x30FF && c != 0x30FB; /* ・ separates words */
 }
 
 static void
@@ -86,7 +184,7 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
  * the character it came from, so hits can be reported in the caller's
  * text. */
 static gchar *
-normalize_mapped (const gchar *text, GArray *map)
+normalize_mapped (const gchar *text, gsize **map)
 {
   /* Runs over every advisory's whole text: the common characters (ASCII,
    * kana, kanji) are copied into a raw buffer, with the offset map written
@@ -100,6 +198,33 @@ normalize_mapped (const gchar *text, GArray *map)
   const guchar *p = (const guchar *)text;
   while (*p)
     {
+      /* A run of ASCII, the bulk of most advisories: lower-cased in a tight
+       * loop (the buffers hold len + 64 bytes, and ASCII never grows). */
+      if (*p < 0x80 && used + (len - ((const gchar *)p - text)) + 9 <= cap)
+        {
+          /* A run of white space (a line wrapped inside a name) is one
+           * space, as in the lists' words. */
+          gsize base = (const gchar *)p - text;
+          gsize k = 0;
+          for (; p[k] != 0 && p[k] < 0x80; k++)
+            {
+              guchar c = p[k];
+              if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+                {
+                  if (used > 0 && out[used - 1] == ' ')
+                    continue;
+                  c = ' ';
+                }
+              else if (c >= 'A' && c <= 'Z')
+                c += 32;
+              out[used] = c;
+              if (offsets != NULL)
+                offsets[used] = base + k;
+              used++;
+            }
+          p += k;
+          continue;
+        }
       gsize off = (const gchar *)p - text;
       const guchar *next;
       const gchar *piece;
@@ -139,9 +264,9 @@ normalize_mapped (const gchar *text, GArray *map)
           piece = scratch->str;
           piece_len = scratch->len;
         }
-      if (used + piece_len + 1 > cap)
+      if (used + piece_len + 9 > cap)
         {
-          cap = MAX (cap * 2, used + piece_len + 1);
+          cap = MAX (cap * 2, used + piece_len + 9);
           out = g_realloc (out, cap);
           if (offsets != NULL)
             offsets = g_renew (gsize, offsets, cap);
@@ -155,13 +280,13 @@ normalize_mapped (const gchar *text, GArray *map)
         }
       p = next;
     }
-  out[used] = '\0';
+  /* The terminator and eight zero bytes: the scan reads words eight bytes
+   * at a time. */
+  memset (out + used, 0, 9);
   if (offsets != NULL)
     {
       offsets[used] = (const gchar *)p - text;
-      g_array_set_size (map, 0);
-      g_array_append_vals (map, offsets, used + 1);
-      g_free (offsets);
+      *map = offsets;
     }
   if (scratch != NULL)
     g_string_free (scratch, TRUE);
@@ -195,29 +320,77 @@ compare_alias_length (gconstpointer a, gconstpointer b)
   return (x->len < y->len) - (x->len > y->len);
 }
 
-static void
-add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry,
-                gboolean needs_vendor)
+/* The normalised form of a word of a list, stripped (in lex->scratch, valid
+ * until the next call). The lists' words are mostly ASCII: those skip the
+ * Unicode tables and every allocation. */
+static const gchar *
+normalize_word (ShrLexicon *lex, const gchar *word)
 {
-  gchar *norm = shr_lexicon_normalize (name);
-  g_strstrip (norm);
-  if (*norm == '\0')
+  GString *out = lex->scratch;
+  gsize n = strlen (word);
+  const guchar *p = (const guchar *)word;
+  gsize i = 0;
+  for (; i < n && p[i] < 0x80; i++)
+    ;
+  if (i < n)
     {
-      g_free (norm);
-      return;
+      g_autofree gchar *norm = normalize_mapped (word, NULL);
+      g_string_assign (out, norm);
     }
-  Alias *a = g_new0 (Alias, 1);
-  a->norm = norm;
-  a->len = strlen (norm);
-  a->kind = kind;
-  a->entry = entry;
-  a->needs_vendor = needs_vendor;
-  const gchar *last = g_utf8_prev_char (norm + a->len);
-  a->latin_end = is_word_char (g_utf8_get_char (last));
-  g_ptr_array_add (lex->aliases, a);
+  else
+    {
+      g_string_set_size (out, n);
+      for (i = 0; i < n; i++)
+        out->str[i] = (p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i];
+    }
+  gsize start = 0, end = out->len;
+  while (start < end && g_ascii_isspace (out->str[start]))
+    start++;
+  while (end > start && g_ascii_isspace (out->str[end - 1]))
+    end--;
+  if (start > 0)
+    memmove (out->str, out->str + start, end - start);
+  g_string_truncate (out, end - start);
+  return out->str;
+}
+
+static Alias *
+alias_new (ShrLexicon *lex)
+{
+  if (lex->alias_blocks->len == 0 || lex->block_used == ALIAS_BLOCK)
+    {
+      g_ptr_array_add (lex->alias_blocks, g_new0 (Alias, ALIAS_BLOCK));
+      lex->block_used = 0;
+    }
+  Alias *block = g_ptr_array_index (lex->alias_blocks, lex->alias_blocks->len - 1);
+  return &block[lex->block_used++];
+}
+
+/* Adds one word of a list. A leading '!' marks a name that is never looked
+ * for; a leading '=' one that must be written exactly so. */
+static void
+add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer entry, WordFlags flags)
+{
+  const gchar *exact = NULL;
+  if (word[0] == '!')
+    return;
+  if (word[0] == '~')
+    {
+      word++;
+      flags |= WORD_EVERYDAY;
+    }
+  if (word[0] == '=')
+    {
+      word++;
+      exact = g_string_chunk_insert_const (lex->strings, word);
+    }
+  const gchar *norm = normalize_word (lex, word);
+  gsize len = strlen (norm);
+  if (len == 0)
+    return;
   const guchar *b = (const guchar *)norm;
   GPtrArray *list;
-  if (a->len < 3)
+  if (len < 3)
     {
       if (lex->short_by_byte[b[0]] == NULL)
         lex->short_by_byte[b[0]] = g_ptr_array_new ();
@@ -227,26 +400,68 @@ add_alias_full (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstp
     {
       guint pair = (b[0] << 8) | b[1];
       lex->pair_bits[pair / 8] |= 1 << (pair % 8);
-      guint32 key = (b[0] << 16) | (b[1] << 8) | b[2];
-      list = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER (key));
+      GHashTable *table;
+      guint32 key;
+      if (len == 3)
+        {
+          guint triple = triple_bit (b);
+          lex->triple_bits[triple / 8] |= 1 << (triple % 8);
+          table = lex->by_prefix;
+          key = (b[0] << 16) | (b[1] << 8) | b[2];
+        }
+      else
+        {
+          guint quad = quad_bit (b);
+          lex->quad_bits[quad / 8] |= 1 << (quad % 8);
+          table = lex->by_prefix4;
+          key = key4 (b);
+        }
+      list = g_hash_table_lookup (table, GUINT_TO_POINTER (key));
       if (list == NULL)
         {
           list = g_ptr_array_new ();
-          g_hash_table_insert (lex->by_prefix, GUINT_TO_POINTER (key), list);
+          g_hash_table_insert (table, GUINT_TO_POINTER (key), list);
         }
     }
-  /* The same words for another product ("IOS" of Cisco, "iOS" of Apple):
-   * one alias carries both, and the vendor named in the mail decides. */
   for (guint i = 0; i < list->len; i++)
     {
       Alias *same = g_ptr_array_index (list, i);
-      if (same->kind == kind && same->entry != entry && strcmp (same->norm, norm) == 0)
+      if (same->kind != kind || same->len != len || memcmp (same->norm, norm, len) != 0
+          || g_strcmp0 (same->exact, exact) != 0)
+        continue;
+      /* The same words for another product ("IOS" of Cisco, "iOS" of
+       * Apple): one alias carries both, and the vendor named in the mail
+       * decides. A generated list never shadows a hand-written one. */
+      if (same->entry != entry && (flags & WORD_WEAK) == 0)
         {
           if (same->homonym == NULL)
             same->homonym = entry;
-          same->needs_vendor |= needs_vendor;
-          return;
+          same->needs_vendor |= (flags & WORD_EVERYDAY) != 0;
         }
+      return;
+    }
+  Alias *a = alias_new (lex);
+  a->norm = g_string_chunk_insert_len (lex->norms, norm, len);
+  a->len = len;
+  guchar head[8] = { 0 };
+  guchar mask[8] = { 0 };
+  for (gsize i = 0; i < len && i < 8; i++)
+    {
+      head[i] = a->norm[i];
+      mask[i] = 0xFF;
+    }
+  memcpy (&a->head, head, 8);
+  memcpy (&a->mask, mask, 8);
+  a->kind = kind;
+  a->entry = entry;
+  a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
+  a->exact = exact;
+  const gchar *last = g_utf8_prev_char (a->norm + len);
+  a->latin_end = is_word_char (g_utf8_get_char (last));
+  if (kind != SHR_LEXICON_PRODUCT)
+    {
+      a->kana_start = is_katakana (g_utf8_get_char (a->norm));
+      a->kana_end = is_katakana (g_utf8_get_char (last));
     }
   g_ptr_array_add (list, a);
 }
@@ -270,40 +485,71 @@ shr_lexicon_read_data (const gchar *path, GError **error)
   return g_steal_pointer (&contents);
 }
 
-/* Reads a TSV data file; calls @row for each non-comment line. */
+/* Reads a TSV data file; calls @row for each non-comment line. A file
+ * that is @optional may be missing. */
 static gboolean
-read_tsv (const gchar *path, guint min_fields, void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex,
-          GError **error)
+read_tsv (const gchar *path, guint min_fields, gboolean optional, void (*row) (ShrLexicon *, gchar **, guint),
+          ShrLexicon *lex, GError **error)
 {
+  if (optional && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
   g_autofree gchar *contents = shr_lexicon_read_data (path, error);
   if (contents == NULL)
     return FALSE;
-  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint n = 0; lines[n] != NULL; n++)
+  /* Split in place: the lists hold ten thousand words, and a copy of each
+   * line and field cost more than the rest of the load. */
+  guint n = 0;
+  for (gchar *line = contents; line != NULL; n++)
     {
-      gchar *line = lines[n];
+      gchar *nl = strchr (line, '\n');
+      if (nl != NULL)
+        *nl = '\0';
       gsize len = strlen (line);
       if (len > 0 && line[len - 1] == '\r')
         line[len - 1] = '\0';
-      if (line[0] == '#' || line[0] == '\0')
-        continue;
-      g_auto (GStrv) fields = g_strsplit (line, "\t", -1);
-      guint count = g_strv_length (fields);
-      if (count < min_fields)
+      if (line[0] != '#' && line[0] != '\0')
         {
-          g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: %u tab-separated fields expected, %u found", path, n + 1, min_fields, count);
-          return FALSE;
+          gchar *fields[16] = { NULL };
+          guint count = 0;
+          for (gchar *f = line; f != NULL && count < G_N_ELEMENTS (fields) - 1;)
+            {
+              fields[count++] = f;
+              f = strchr (f, '\t');
+              if (f != NULL)
+                *f++ = '\0';
+            }
+          if (count < min_fields)
+            {
+              g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                           "%s:%u: %u tab-separated fields expected, %u found", path, n + 1, min_fields,
+                           count);
+              return FALSE;
+            }
+          row (lex, fields, count);
         }
-      row (lex, fields, count);
+      line = nl != NULL ? nl + 1 : NULL;
     }
   return TRUE;
 }
 
+/* Calls @word for each word of a '|'-separated list, splitting it in
+ * place. */
 static void
-add_alias (ShrLexicon *lex, const gchar *name, ShrLexiconKind kind, gconstpointer entry)
+each_word (gchar *list, void (*word) (ShrLexicon *, gchar *, gpointer), ShrLexicon *lex, gpointer data)
 {
-  add_alias_full (lex, name, kind, entry, FALSE);
+  for (gchar *w = list; w != NULL && *w != '\0';)
+    {
+      gchar *bar = strchr (w, '|');
+      if (bar != NULL)
+        *bar = '\0';
+      g_strstrip (w);
+      if (*w != '\0')
+        word (lex, w, data);
+      if (bar == NULL)
+        break;
+      *bar = '|';
+      w = bar + 1;
+    }
 }
 
 /* A leading '~' on a product name or alias in products.tsv marks a word
@@ -321,14 +567,29 @@ intern (ShrLexicon *lex, const gchar *s)
 {
   if (s == NULL)
     return NULL;
-  g_autofree gchar *stripped = g_strstrip (g_strdup (s));
-  if (*stripped == '\0')
+  while (g_ascii_isspace (*s))
+    s++;
+  gsize len = strlen (s);
+  while (len > 0 && g_ascii_isspace (s[len - 1]))
+    len--;
+  if (len == 0)
     return NULL;
-  return g_string_chunk_insert_const (lex->strings, stripped);
+  return g_string_chunk_insert_len (lex->strings, s, len);
 }
 
+/* The first row that gives a name keeps it. */
 static void
-product_row (ShrLexicon *lex, gchar **f, guint n)
+index_product_name (ShrLexicon *lex, const gchar *name, ShrProductEntry *e)
+{
+  const gchar *norm = normalize_word (lex, name);
+  if (!g_hash_table_contains (lex->product_names, norm))
+    g_hash_table_insert (lex->product_names, g_string_chunk_insert (lex->norms, norm), e);
+}
+
+/* A product row; @weak for a generated list, whose names give way to the
+ * hand-written one's. */
+static void
+product_row_full (ShrLexicon *lex, gchar **f, guint n, WordFlags weak)
 {
   ShrProductEntry *e = g_malloc0 (sizeof *e);
   e->vendor = intern (lex, f[0]);
@@ -341,91 +602,232 @@ product_row (ShrLexicon *lex, gchar **f, guint n)
 
   if (e->product != NULL)
     {
-      add_alias_full (lex, e->product, SHR_LEXICON_PRODUCT, e, everyday);
+      add_word (lex, e->product, SHR_LEXICON_PRODUCT, e, weak | (everyday ? WORD_EVERYDAY : 0));
       if (e->vendor != NULL && !g_str_has_prefix (e->product, e->vendor))
         {
           g_autofree gchar *full = g_strdup_printf ("%s %s", e->vendor, e->product);
-          add_alias (lex, full, SHR_LEXICON_PRODUCT, e);
+          add_word (lex, full, SHR_LEXICON_PRODUCT, e, weak);
         }
     }
   else if (e->vendor != NULL)
-    add_alias (lex, e->vendor, SHR_LEXICON_PRODUCT, e);
+    add_word (lex, e->vendor, SHR_LEXICON_PRODUCT, e, weak);
   for (guint i = 0; aliases[i] != NULL; i++)
     {
       if (g_str_has_prefix (aliases[i], "cpe:") || g_str_has_prefix (aliases[i], "pkg:"))
         continue;
       gboolean alias_everyday = FALSE;
       const gchar *alias = strip_everyday_mark (aliases[i], &alias_everyday);
-      add_alias_full (lex, alias, SHR_LEXICON_PRODUCT, e, alias_everyday);
+      add_word (lex, alias, SHR_LEXICON_PRODUCT, e, weak | (alias_everyday ? WORD_EVERYDAY : 0));
     }
   /* Lookup by exact name: every spelling, package and CPE name. */
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  if (e->product)
-    g_ptr_array_add (names, g_strdup (e->product));
-  if (e->product && e->vendor)
-    g_ptr_array_add (names, g_strdup_printf ("%s %s", e->vendor, e->product));
+  if (e->product == NULL)
+    return;
+  index_product_name (lex, e->product, e);
+  if (e->vendor != NULL)
+    {
+      g_autofree gchar *full = g_strconcat (e->vendor, " ", e->product, NULL);
+      index_product_name (lex, full, e);
+    }
   for (guint i = 0; aliases[i] != NULL; i++)
     {
       gboolean unused;
       const gchar *a = strip_everyday_mark (aliases[i], &unused);
-      if (g_str_has_prefix (a, "pkg:"))
-        a += 4;
-      g_ptr_array_add (names, g_strdup (a));
+      index_product_name (lex, g_str_has_prefix (a, "pkg:") ? a + 4 : a, e);
     }
-  for (guint i = 0; i < names->len; i++)
-    {
-      gchar *norm = shr_lexicon_normalize (g_ptr_array_index (names, i));
-      g_strstrip (norm);
-      if (e->product != NULL && !g_hash_table_contains (lex->product_names, norm))
-        g_hash_table_insert (lex->product_names, norm, e);
-      else
-        g_free (norm);
-    }
-  g_ptr_array_unref (names);
+}
+
+static void
+product_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  product_row_full (lex, f, n, WORD_PLAIN);
+}
+
+static void
+product_kev_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  product_row_full (lex, f, n, WORD_WEAK);
+}
+
+/* A name as written, its mark ('=' or '!') dropped. */
+static const gchar *
+unmarked (const gchar *name)
+{
+  return (name[0] == '=' || name[0] == '!') ? name + 1 : name;
+}
+
+static void
+index_actor_name (ShrLexicon *lex, const gchar *name, ShrActorEntry *e)
+{
+  const gchar *norm = normalize_word (lex, unmarked (name));
+  if (*norm == '\0')
+    return;
+  ActorName an = { g_string_chunk_insert (lex->norms, norm), e };
+  g_array_append_val (lex->actor_names, an);
+}
+
+typedef struct
+{
+  ShrActorEntry *entry;
+  GPtrArray *plain;
+} ActorRow;
+
+static void
+actor_alias (ShrLexicon *lex, gchar *word, gpointer data)
+{
+  ActorRow *row = data;
+  g_ptr_array_add (row->plain, g_string_chunk_insert (lex->strings, unmarked (word)));
+  add_word (lex, word, SHR_LEXICON_ACTOR, row->entry, WORD_PLAIN);
+  index_actor_name (lex, word, row->entry);
 }
 
 static void
 actor_row (ShrLexicon *lex, gchar **f, guint n)
 {
   ShrActorEntry *e = g_malloc0 (sizeof *e);
-  e->name = intern (lex, f[0]);
+  e->name = intern (lex, unmarked (f[0]));
   e->country = n > 2 ? intern (lex, f[2]) : NULL;
+  e->ransomware = n > 3 && strcmp (g_strstrip (f[3]), "ransomware") == 0;
   g_ptr_array_add (lex->actors, e);
-  add_alias (lex, e->name, SHR_LEXICON_ACTOR, e);
-  if (n > 1 && *f[1])
+  ActorRow row = { e, g_ptr_array_new () };
+  if (e->name != NULL)
     {
-      g_auto (GStrv) aliases = g_strsplit (f[1], "|", -1);
-      for (guint i = 0; aliases[i] != NULL; i++)
-        add_alias (lex, aliases[i], SHR_LEXICON_ACTOR, e);
+      add_word (lex, g_strstrip (f[0]), SHR_LEXICON_ACTOR, e, WORD_PLAIN);
+      index_actor_name (lex, f[0], e);
+      if (n > 1)
+        each_word (f[1], actor_alias, lex, &row);
     }
+  g_ptr_array_add (row.plain, NULL);
+  /* The strings belong to lex->strings; the vector to lex->alias_vectors
+   * (freed with g_free, as g_strfreev would free the strings too). */
+  gchar **plain = (gchar **)g_ptr_array_free (row.plain, FALSE);
+  g_ptr_array_add (lex->actor_vectors, plain);
+  e->aliases = (const gchar *const *)plain;
 }
 
-static void
-label_row (ShrLexicon *lex, gchar **f, guint n, GPtrArray *into, ShrLexiconKind kind)
+typedef struct
 {
-  ShrLabelEntry *e = g_malloc0 (sizeof *e);
+  ShrLexiconKind kind;
+  gconstpointer entry;
+} KindEntry;
+
+static void
+add_kind_word (ShrLexicon *lex, gchar *word, gpointer data)
+{
+  const KindEntry *ke = data;
+  add_word (lex, word, ke->kind, ke->entry, WORD_PLAIN);
+}
+
+/* A sector or region row; column @links_col holds its parents or members. */
+static LabelRow *
+label_row (ShrLexicon *lex, gchar **f, guint n, guint links_col, GPtrArray *into, ShrLexiconKind kind)
+{
+  LabelRow *row = g_new0 (LabelRow, 1);
+  ShrLabelEntry *e = &row->label;
   e->key = intern (lex, f[0]);
   e->label_ja = intern (lex, f[1]);
   e->label_en = intern (lex, f[2]);
-  g_ptr_array_add (into, e);
-  if (n > 3 && *f[3])
-    {
-      g_auto (GStrv) words = g_strsplit (f[3], "|", -1);
-      for (guint i = 0; words[i] != NULL; i++)
-        add_alias (lex, words[i], kind, e);
-    }
+  row->links = (n > links_col && *g_strstrip (f[links_col])) ? g_strsplit (f[links_col], "|", -1)
+                                                             : g_new0 (gchar *, 1);
+  g_ptr_array_add (into, row);
+  KindEntry ke = { kind, e };
+  if (n > 3)
+    each_word (f[3], add_kind_word, lex, &ke);
+  return row;
 }
 
 static void
 sector_row (ShrLexicon *lex, gchar **f, guint n)
 {
-  label_row (lex, f, n, lex->sectors, SHR_LEXICON_SECTOR);
+  if (strcmp (f[0], "-") == 0)
+    {
+      KindEntry ke = { SHR_LEXICON_NOTHING, NULL };
+      if (n > 3)
+        each_word (f[3], add_kind_word, lex, &ke);
+      return;
+    }
+  LabelRow *row = label_row (lex, f, n, SHR_SECTOR_PARENTS_COL, lex->sectors, SHR_LEXICON_SECTOR);
+  g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (row->label.key, -1), row);
+  g_auto (GStrv) stix = (n > SHR_SECTOR_STIX_COL && *f[SHR_SECTOR_STIX_COL])
+                            ? g_strsplit (f[SHR_SECTOR_STIX_COL], "|", -1)
+                            : g_new0 (gchar *, 1);
+  for (guint i = 0; stix[i] != NULL; i++)
+    if (!g_hash_table_contains (lex->sector_by_name, stix[i]))
+      g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (g_strstrip (stix[i]), -1), row);
 }
 
 static void
 region_row (ShrLexicon *lex, gchar **f, guint n)
 {
-  label_row (lex, f, n, lex->regions, SHR_LEXICON_REGION);
+  if (strcmp (f[0], "-") == 0)
+    {
+      KindEntry ke = { SHR_LEXICON_NOTHING, NULL };
+      if (n > 3)
+        each_word (f[3], add_kind_word, lex, &ke);
+      return;
+    }
+  /* "GB=UK": the record's code, then codes profiles may also use. */
+  g_auto (GStrv) codes = g_strsplit (f[0], "=", -1);
+  gchar *key = f[0];
+  f[0] = codes[0];
+  LabelRow *row = label_row (lex, f, n, SHR_REGION_MEMBERS_COL, lex->regions, SHR_LEXICON_REGION);
+  f[0] = key;
+  for (guint i = 0; codes[i] != NULL; i++)
+    g_hash_table_insert (lex->region_by_code, g_ascii_strup (g_strstrip (codes[i]), -1), row);
+}
+
+static void
+reporter_row (ShrLexicon *lex, gchar **f, guint n)
+{
+  ShrReporterEntry *e = g_malloc0 (sizeof *e);
+  e->name = intern (lex, unmarked (f[0]));
+  g_ptr_array_add (lex->reporters, e);
+  if (e->name == NULL)
+    return;
+  add_word (lex, f[0], SHR_LEXICON_REPORTER, e, WORD_PLAIN);
+  KindEntry ke = { SHR_LEXICON_REPORTER, e };
+  if (n > 1)
+    each_word (f[1], add_kind_word, lex, &ke);
+}
+
+static inline guint
+slot_of (const PrefixTable *t, guint32 key)
+{
+  return (key * 2654435761u) >> t->shift;
+}
+
+static void
+build_table (PrefixTable *t, GHashTable *from)
+{
+  guint bits = 4;
+  while ((1u << bits) < 2 * g_hash_table_size (from) + 1)
+    bits++;
+  t->shift = 32 - bits;
+  t->mask = (1u << bits) - 1;
+  t->slots = g_new0 (PrefixSlot, 1u << bits);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, from);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      guint32 k = GPOINTER_TO_UINT (key);
+      guint i = slot_of (t, k);
+      while (t->slots[i].list != NULL)
+        i = (i + 1) & t->mask;
+      t->slots[i].key = k;
+      t->slots[i].list = value;
+    }
+}
+
+static inline GPtrArray *
+table_list (const PrefixTable *t, guint32 k)
+{
+  for (guint i = slot_of (t, k);; i = (i + 1) & t->mask)
+    {
+      if (t->slots[i].list == NULL)
+        return NULL;
+      if (t->slots[i].key == k)
+        return t->slots[i].list;
+    }
 }
 
 static void
@@ -440,33 +842,46 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   g_autoptr (ShrLexicon) lex = g_new0 (ShrLexicon, 1);
   lex->products = g_ptr_array_new_with_free_func (g_free);
   lex->actors = g_ptr_array_new_with_free_func (g_free);
-  lex->sectors = g_ptr_array_new_with_free_func (g_free);
-  lex->regions = g_ptr_array_new_with_free_func (g_free);
+  lex->sectors = g_ptr_array_new_with_free_func ((GDestroyNotify)label_row_free);
+  lex->regions = g_ptr_array_new_with_free_func ((GDestroyNotify)label_row_free);
+  lex->reporters = g_ptr_array_new_with_free_func (g_free);
+  lex->sector_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->region_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->actor_names = g_array_new (FALSE, FALSE, sizeof (ActorName));
+  lex->actor_vectors = g_ptr_array_new_with_free_func (g_free);
   lex->strings = g_string_chunk_new (4096);
-  lex->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify)alias_free);
+  lex->norms = g_string_chunk_new (16384);
+  lex->scratch = g_string_sized_new (128);
+  lex->alias_blocks = g_ptr_array_new_with_free_func (g_free);
   lex->by_prefix
       = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  lex->product_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lex->by_prefix4
+      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  lex->product_names = g_hash_table_new (g_str_hash, g_str_equal);
   lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
 
   static const struct
   {
     const gchar *file;
     guint min_fields;
+    gboolean optional;
     void (*row) (ShrLexicon *, gchar **, guint);
   } files[] = {
-    { "products.tsv", 2, product_row },
-    { "actors.tsv", 1, actor_row },
-    { "sectors.tsv", 3, sector_row },
-    { "regions.tsv", 3, region_row },
+    /* products.tsv first: its names win over the generated list's. */
+    { "products.tsv", 2, FALSE, product_row }, { "products-kev.tsv", 2, TRUE, product_kev_row },
+    { "actors.tsv", 1, FALSE, actor_row },     { "sectors.tsv", 3, FALSE, sector_row },
+    { "regions.tsv", 3, FALSE, region_row },   { "reporters.tsv", 1, TRUE, reporter_row },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree gchar *path = g_build_filename (datadir, files[i].file, NULL);
-      if (!read_tsv (path, files[i].min_fields, files[i].row, lex, error))
+      if (!read_tsv (path, files[i].min_fields, files[i].optional, files[i].row, lex, error))
         return NULL;
     }
-  g_hash_table_foreach (lex->by_prefix, sort_list, NULL);
+  g_array_sort (lex->actor_names, compare_actor_names);
+  g_hash_table_foreach (lex->by_prefix4, sort_list, NULL);
+  build_table (&lex->table3, lex->by_prefix);
+  build_table (&lex->table4, lex->by_prefix4);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
       g_ptr_array_sort (lex->short_by_byte[i], compare_alias_length);
@@ -482,11 +897,21 @@ shr_lexicon_free (ShrLexicon *lex)
   g_ptr_array_unref (lex->actors);
   g_ptr_array_unref (lex->sectors);
   g_ptr_array_unref (lex->regions);
+  g_ptr_array_unref (lex->reporters);
+  g_hash_table_unref (lex->sector_by_name);
+  g_hash_table_unref (lex->region_by_code);
+  g_array_unref (lex->actor_names);
+  g_ptr_array_unref (lex->actor_vectors);
   g_hash_table_unref (lex->by_prefix);
+  g_hash_table_unref (lex->by_prefix4);
+  g_free (lex->table3.slots);
+  g_free (lex->table4.slots);
   for (guint i = 0; i < 256; i++)
     if (lex->short_by_byte[i] != NULL)
       g_ptr_array_unref (lex->short_by_byte[i]);
-  g_ptr_array_unref (lex->aliases);
+  g_ptr_array_unref (lex->alias_blocks);
+  g_string_chunk_free (lex->norms);
+  g_string_free (lex->scratch, TRUE);
   g_hash_table_unref (lex->product_names);
   g_ptr_array_unref (lex->alias_vectors);
   g_string_chunk_free (lex->strings);
@@ -524,13 +949,21 @@ static GArray *
 scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (ShrLexiconHit));
-  g_autoptr (GArray) map = g_array_sized_new (FALSE, FALSE, sizeof (gsize), strlen (text) + 1);
-  g_autofree gchar *norm = normalize_mapped (text, map);
+  g_autofree gsize *map = NULL;
+  g_autofree gchar *norm = normalize_mapped (text, &map);
   gsize n = strlen (norm);
   const gchar *p = norm;
   gboolean prev_word = FALSE;
+  gboolean prev_kana = FALSE;
   while (*p)
     {
+      /* Inside a word nothing can start: most bytes of a text go here. */
+      if (prev_word && g_ascii_isalnum (*p))
+        {
+          p++;
+          prev_kana = FALSE;
+          continue;
+        }
       /* Runs once per character of every advisory: ASCII and characters
        * no alias starts with are dismissed without Unicode decoding or a
        * hash lookup. */
@@ -544,23 +977,49 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
         {
           const guchar *b = (const guchar *)p;
           guint pair = (b[0] << 8) | b[1];
-          GPtrArray *lists[2] = { NULL, lex->short_by_byte[b[0]] };
+          /* Longest first: four-byte buckets, then three, then short. */
+          GPtrArray *lists[3] = { NULL, NULL, lex->short_by_byte[b[0]] };
           if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
-            lists[0]
-                = g_hash_table_lookup (lex->by_prefix, GUINT_TO_POINTER ((b[0] << 16) | (b[1] << 8) | b[2]));
-          for (guint l = 0; l < 2 && found == NULL; l++)
+            {
+              if (b[3] != 0 && (lex->quad_bits[quad_bit (b) / 8] & (1 << (quad_bit (b) % 8))))
+                lists[0] = table_list (&lex->table4, key4 (b));
+              if (lex->triple_bits[triple_bit (b) / 8] & (1 << (triple_bit (b) % 8)))
+                lists[1] = table_list (&lex->table3, (b[0] << 16) | (b[1] << 8) | b[2]);
+            }
+          for (guint l = 0; l < 3 && found == NULL; l++)
             for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
               {
                 const Alias *a = g_ptr_array_index (lists[l], i);
-                if (only_kind >= 0 && (gint)a->kind != only_kind)
+                /* Phrases that name nothing hide their words from every
+                 * kind ("US-CERT" is no region). */
+                if (only_kind >= 0 && (gint)a->kind != only_kind && a->kind != SHR_LEXICON_NOTHING)
                   continue;
                 gsize off = p - norm;
-                if (off + a->len > n || memcmp (p, a->norm, a->len) != 0)
+                /* Eight bytes at once first: a bucket holds every alias of
+                 * its first three, and most differ right after them (the
+                 * normalised text has eight zero bytes after its end). */
+                if (off + a->len > n)
+                  continue;
+                guint64 here;
+                memcpy (&here, p, 8);
+                if ((here & a->mask) != a->head
+                    || (a->len > 8 && memcmp (p + 8, a->norm + 8, a->len - 8) != 0))
                   continue;
                 if (a->latin_end && off + a->len < n)
                   {
                     gunichar after = g_utf8_get_char (norm + off + a->len);
                     if (is_word_char (after))
+                      continue;
+                  }
+                if ((a->kana_start && prev_kana)
+                    || (a->kana_end && off + a->len < n
+                        && is_katakana (g_utf8_get_char (norm + off + a->len))))
+                  continue;
+                if (a->exact != NULL)
+                  {
+                    gsize from = map[off];
+                    gsize to = map[off + a->len];
+                    if (to - from != strlen (a->exact) || memcmp (text + from, a->exact, to - from) != 0)
                       continue;
                   }
                 found = a;
@@ -569,21 +1028,25 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       if (found != NULL)
         {
           gsize off = p - norm;
-          ShrLexiconHit hit = {
-            found->kind,
-            found->entry,
-            g_array_index (map, gsize, off),
-            g_array_index (map, gsize, off + found->len),
-            found->needs_vendor,
-            found->homonym,
-          };
-          g_array_append_val (hits, hit);
+          /* A single-kind scan steps over a phrase that names nothing
+           * without reporting it. */
+          if (only_kind < 0 || found->kind != SHR_LEXICON_NOTHING)
+            {
+              ShrLexiconHit hit = {
+                found->kind,           found->entry,        map[off],
+                map[off + found->len], found->needs_vendor, found->homonym,
+              };
+              g_array_append_val (hits, hit);
+            }
           const gchar *end = norm + off + found->len;
-          prev_word = is_word_char (g_utf8_get_char (g_utf8_prev_char (end)));
+          gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
+          prev_word = is_word_char (last);
+          prev_kana = is_katakana (last);
           p = end;
           continue;
         }
       prev_word = word;
+      prev_kana = !ascii && is_katakana (c);
       p = next;
     }
   return hits;
@@ -614,26 +1077,119 @@ shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name)
   return g_hash_table_lookup (lexicon->product_names, norm);
 }
 
+/* Sector keys are compared in lower case, region codes in upper case. */
 static const ShrLabelEntry *
-find_label (GPtrArray *list, const gchar *key)
+find_label (GHashTable *index, const gchar *key, gboolean upper)
 {
-  for (guint i = 0; i < list->len; i++)
-    {
-      const ShrLabelEntry *e = g_ptr_array_index (list, i);
-      if (g_ascii_strcasecmp (e->key, key) == 0)
-        return e;
-    }
-  return NULL;
+  if (key == NULL)
+    return NULL;
+  g_autofree gchar *folded = upper ? g_ascii_strup (key, -1) : g_ascii_strdown (key, -1);
+  LabelRow *row = g_hash_table_lookup (index, folded);
+  return row != NULL ? &row->label : NULL;
 }
 
 const ShrLabelEntry *
 shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key)
 {
-  return find_label (lexicon->sectors, key);
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  return find_label (lexicon->sector_by_name, key, FALSE);
 }
 
 const ShrLabelEntry *
 shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key)
 {
-  return find_label (lexicon->regions, key);
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  return find_label (lexicon->region_by_code, key, TRUE);
+}
+
+const gchar *const *
+shr_lexicon_region_members (const ShrLexicon *lexicon, const gchar *code)
+{
+  const ShrLabelEntry *e = shr_lexicon_find_region (lexicon, code);
+  return e != NULL && ((const LabelRow *)e)->links[0] != NULL
+             ? (const gchar *const *)((const LabelRow *)e)->links
+             : NULL;
+}
+
+const gchar *const *
+shr_lexicon_sector_parents (const ShrLexicon *lexicon, const gchar *key)
+{
+  const ShrLabelEntry *e = shr_lexicon_find_sector (lexicon, key);
+  return e != NULL ? (const gchar *const *)((const LabelRow *)e)->links : NULL;
+}
+
+gchar *
+shr_lexicon_normalize_name (const gchar *name)
+{
+  const gchar *p = name;
+  while (*p != '\0' && (guchar)*p < 0x80)
+    p++;
+  gchar *norm = *p == '\0' ? g_ascii_strdown (name, -1) : shr_lexicon_normalize (name);
+  return g_strstrip (norm);
+}
+
+GPtrArray *
+shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
+{
+  g_return_val_if_fail (lexicon != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  if (name == NULL)
+    return out;
+  g_autofree gchar *norm = shr_lexicon_normalize_name (name);
+  const GArray *names = lexicon->actor_names;
+  guint lo = 0, hi = names->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (strcmp (g_array_index (names, ActorName, mid).norm, norm) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint i = lo; i < names->len && strcmp (g_array_index (names, ActorName, i).norm, norm) == 0; i++)
+    {
+      gconstpointer e = g_array_index (names, ActorName, i).entry;
+      if (out->len == 0 || !g_ptr_array_find (out, e, NULL))
+        g_ptr_array_add (out, (gpointer)e);
+    }
+  return out;
+}
+
+static void
+add_other_name (GPtrArray *out, GHashTable *seen, const gchar *name)
+{
+  gchar *norm = shr_lexicon_normalize_name (name);
+  if (*norm != '\0' && g_hash_table_add (seen, norm))
+    g_ptr_array_add (out, (gpointer)name);
+  else if (*norm == '\0')
+    g_free (norm);
+}
+
+GPtrArray *
+shr_lexicon_actor_names (const ShrLexicon *lexicon, const gchar *name)
+{
+  g_autoptr (GPtrArray) rows = shr_lexicon_find_actors (lexicon, name);
+  GPtrArray *out = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (seen, shr_lexicon_normalize_name (name));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ShrActorEntry *e = rows->pdata[i];
+      add_other_name (out, seen, e->name);
+      for (const gchar *const *a = e->aliases; *a != NULL; a++)
+        add_other_name (out, seen, *a);
+    }
+  return out;
+}
+
+gboolean
+shr_lexicon_same_actor (const ShrLexicon *lexicon, const gchar *a, const gchar *b)
+{
+  g_autoptr (GPtrArray) x = shr_lexicon_find_actors (lexicon, a);
+  g_autoptr (GPtrArray) y = shr_lexicon_find_actors (lexicon, b);
+  for (guint i = 0; i < x->len; i++)
+    for (guint j = 0; j < y->len; j++)
+      if (x->pdata[i] == y->pdata[j])
+        return TRUE;
+  return FALSE;
 }

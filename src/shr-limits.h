@@ -12,6 +12,49 @@
  * SHR_READ_ERROR_TOO_BIG and kept in the mailbox for a person to look at. */
 #define SHR_MAX_MESSAGE_BYTES (64 * 1024 * 1024)
 
+/* The raw pre-scan (shr-read.c): before GMime builds anything, a message
+ * is measured against these, and one over any of them is refused with
+ * SHR_READ_ERROR_LIMIT (kept in the failed folder with the reason, never
+ * parsed whole). GMime holds each header line as an object of a few
+ * hundred bytes: 5 million short header lines in a 20 MB mail took it
+ * 2.4 GB. Real mail has a few hundred header lines over all its parts,
+ * header blocks of kilobytes, and lines under 998 bytes (RFC 5322 2.1.1). */
+/* Header lines, over the header blocks of the message and of its parts
+ * and attached messages. */
+#define SHR_MAX_HEADER_LINES 10000
+/* One header block (of the message, of a part, of an attached message). */
+#define SHR_MAX_HEADER_BYTES (1024 * 1024)
+/* One line, anywhere in the message. */
+#define SHR_MAX_LINE_BYTES (1024 * 1024)
+/* MIME parts (boundary lines of the multiparts the message declares). */
+#define SHR_MAX_RAW_PARTS 2000
+
+/* Poison messages (shr-pipeline.h, shr_pipeline_handle_batch). A message
+ * is read at most this many times when its handling never finishes (the
+ * process crashed, was killed, or went over a budget below); then it is
+ * set aside in the failed folder with the reason. */
+#define SHR_MAX_HANDLING_ATTEMPTS 3
+/* Reading, extracting and matching one message: real ones take
+ * milliseconds, a 50 MB one a few seconds. */
+#define SHR_MAX_HANDLING_SECONDS 120
+/* The process's resident memory while a message is prepared. The
+ * pre-scan and the text caps keep a real one far below (tens of MB). */
+#define SHR_MAX_HANDLING_RSS_BYTES (1024L * 1024 * 1024)
+
+/* Message-IDs kept from a mail's In-Reply-To and References (In-Reply-To
+ * first, then References nearest ancestor first): what links a reply to
+ * a draft. A longer thread still matches by its newest ones or the token. */
+#define SHR_MAX_MESSAGE_REFS 100
+
+/* Authentication-Results headers kept from one mail (the receiving
+ * server's own is on top). */
+#define SHR_MAX_AUTH_RESULTS 50
+
+/* The text of a reply that its command is read from (the first inline
+ * text/plain part); a longer one is cut at a character boundary: the
+ * command is in its first lines. */
+#define SHR_MAX_REPLY_TEXT_BYTES (256 * 1024)
+
 /* Decoded text taken from one MIME part; the rest of a larger part is
  * dropped with a warning (a 50 MB attachment is not an advisory text). */
 #define SHR_MAX_PART_TEXT_BYTES (2 * 1024 * 1024)
@@ -32,6 +75,12 @@
 #define SHR_MAX_PRODUCTS 200
 #define SHR_MAX_REFERENCES 200
 #define SHR_MAX_MITIGATIONS 20
+/* Actors one advisory names (a weekly round-up names a dozen), the other
+ * names kept for each (the lexicon knows up to ~40 for one actor), and the
+ * firms and agencies credited with reporting. */
+#define SHR_MAX_ACTORS 50
+#define SHR_MAX_ACTOR_ALIASES 64
+#define SHR_MAX_REPORTERS 16
 
 /* Advisories read from one digest mail (a feed, a weekly report); a mail
  * with more is read as one advisory, with a warning. */

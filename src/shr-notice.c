@@ -732,6 +732,38 @@ cves_of (const ShrRecord *r, guint max)
   return a;
 }
 
+/* The actors as the mail names them, each with the other names the mail
+ * itself gives ("Silk Typhoon", "HAFNIUM"): a notice says nothing the
+ * advisory does not. */
+static JsonArray *
+actors_of (const ShrRecord *r)
+{
+  if (r->threat_actors->len == 0)
+    return NULL;
+  JsonArray *a = json_array_new ();
+  for (guint i = 0; i < r->threat_actors->len; i++)
+    {
+      const gchar *name = r->threat_actors->pdata[i];
+      JsonObject *o = json_object_new ();
+      set_str (o, "v", name);
+      g_autoptr (GString) aliases = g_string_new (NULL);
+      for (guint j = 0; j < r->actor_aliases->len; j++)
+        {
+          const ShrActorNames *n = r->actor_aliases->pdata[j];
+          if (strcmp (n->name, name) != 0)
+            continue;
+          for (guint k = 0; k < n->named_in_text && k < n->aliases->len; k++)
+            g_string_append_printf (aliases, "%s%s", k > 0 ? ", " : "", (const gchar *)n->aliases->pdata[k]);
+          break;
+        }
+      set_bool (o, "has_aliases", aliases->len > 0);
+      set_str (o, "aliases", aliases->str);
+      json_array_add_object_element (a, o);
+    }
+  mark_ends (a);
+  return a;
+}
+
 /* The CVEs grouped by score, groups in the order of their first CVE:
  * [{cvss_text (absent: no score), ids: [{v}], many, more}] — one line per
  * score, so that CVEs sharing one are not each repeated with it and one
@@ -976,7 +1008,7 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   set_bool (v, "has_actors", r->threat_actors->len > 0);
   set_bool (v, "has_sectors", r->sectors->len > 0);
   set_bool (v, "has_regions", r->regions->len > 0);
-  set_array (v, "actors", string_list (r->threat_actors, G_MAXUINT));
+  set_array (v, "actors", actors_of (r));
   set_array (v, "sectors", labels_of (r->sectors, lexicon, TRUE));
   set_array (v, "regions", labels_of (r->regions, lexicon, FALSE));
 }

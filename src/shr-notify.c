@@ -16,9 +16,7 @@
 #include "shr-profile.h"
 #include "shr-render.h"
 #include "shr-send.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+#include "shr-test-hooks.h"
 
 struct _ShrNotify
 {
@@ -42,6 +40,7 @@ struct _ShrNotify
   gboolean digest;       /* [digest] enabled (default true) */
   gint digest_minute;    /* [digest] time, minutes after midnight (9:00) */
   gint hourly_cap;       /* [recipients] hourly_cap; 0: no cap */
+  gint64 clock_offset;   /* shr_notify_set_clock_offset */
 };
 
 void
@@ -83,19 +82,6 @@ shr_notify_configured (GKeyFile *kf)
          && g_key_file_has_key (kf, "approval", "approvers", NULL);
 }
 
-/* "Name <addr>" or "addr" -> "addr" (lower case), or NULL. */
-static gchar *
-address_of (const gchar *text)
-{
-  const gchar *lt = strrchr (text, '<');
-  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (text);
-  g_strstrip (a);
-  if (strchr (a, '@') == NULL)
-    return NULL;
-  return g_ascii_strdown (a, -1);
-}
-
 /* Adds the addresses of the comma/semicolon list @text to @out, once each. */
 static void
 add_addresses (GPtrArray *out, const gchar *text)
@@ -105,7 +91,7 @@ add_addresses (GPtrArray *out, const gchar *text)
   g_auto (GStrv) parts = g_strsplit_set (text, ",;", -1);
   for (gchar **p = parts; *p != NULL; p++)
     {
-      g_autofree gchar *a = address_of (*p);
+      g_autofree gchar *a = shr_address_from_header (*p);
       if (a == NULL)
         continue;
       gboolean seen = FALSE;
@@ -116,28 +102,39 @@ add_addresses (GPtrArray *out, const gchar *text)
     }
 }
 
-/* [digest] and [recipients] hourly_cap (shr-config.c has checked their
- * form already; FALSE only on a value it would have refused). */
+/* [digest] enabled and time, and the organisation ([organization] name
+ * and timezone: the digest's day and heading, no assets). shr-config.c
+ * has checked their form already; FALSE only on a value it would have
+ * refused. */
 static gboolean
-digest_config (ShrNotify *n, GKeyFile *kf)
+read_digest_config (GKeyFile *kf, const gchar *org_name, ShrProfile **org, gboolean *enabled, gint *minute)
 {
-  n->org = shr_profile_new (n->org_name != NULL ? n->org_name : "");
+  *org = shr_profile_new (org_name != NULL ? org_name : "");
   g_autofree gchar *tz = g_key_file_get_string (kf, "organization", "timezone", NULL);
-  if (tz != NULL && !shr_profile_set_timezone (n->org, g_strstrip (tz)))
+  if (tz != NULL && !shr_profile_set_timezone (*org, g_strstrip (tz)))
     return FALSE;
   g_autoptr (GError) local = NULL;
-  n->digest = g_key_file_get_boolean (kf, "digest", "enabled", &local);
+  *enabled = g_key_file_get_boolean (kf, "digest", "enabled", &local);
   if (local != NULL)
-    n->digest = TRUE;
-  n->digest_minute = 9 * 60;
+    *enabled = TRUE;
+  *minute = 9 * 60;
   g_autofree gchar *time = g_key_file_get_string (kf, "digest", "time", NULL);
   if (time != NULL)
     {
       guint h = 0, m = 0;
       if (sscanf (g_strstrip (time), "%2u:%2u", &h, &m) != 2 || h > 23 || m > 59)
         return FALSE;
-      n->digest_minute = (gint)(h * 60 + m);
+      *minute = (gint)(h * 60 + m);
     }
+  return TRUE;
+}
+
+/* [digest] and [recipients] hourly_cap. */
+static gboolean
+digest_config (ShrNotify *n, GKeyFile *kf)
+{
+  if (!read_digest_config (kf, n->org_name, &n->org, &n->digest, &n->digest_minute))
+    return FALSE;
   n->hourly_cap = g_key_file_get_integer (kf, "recipients", "hourly_cap", NULL);
   return n->hourly_cap >= 0;
 }
@@ -156,7 +153,7 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
   if (n->smtp == NULL)
     return NULL;
   n->from = g_strdup (n->smtp->from);
-  n->from_address = n->from != NULL ? address_of (n->from) : NULL;
+  n->from_address = n->from != NULL ? shr_address_from_header (n->from) : NULL;
   if (n->from_address == NULL)
     {
       g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_MISSING_KEY,
@@ -207,14 +204,22 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
   return g_steal_pointer (&n);
 }
 
-/* Now, in Unix seconds. SHIRASE_TEST_CLOCK_OFFSET (seconds) moves the
- * clock of replies, reminders, expiry, the digest and the hourly cap forward:
- * tests cannot wait for hours. */
-static gint64
-notify_now (void)
+void
+shr_notify_set_clock_offset (ShrNotify *n, gint64 seconds)
 {
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const gchar *offset = g_getenv ("SHIRASE_TEST_CLOCK_OFFSET");
+  g_return_if_fail (n != NULL);
+  n->clock_offset = seconds;
+}
+
+/* Now, in Unix seconds, on the clock of replies, reminders, expiry, the
+ * digest and the hourly cap: tests cannot wait for hours, so
+ * shr_notify_set_clock_offset and SHIRASE_TEST_CLOCK_OFFSET (seconds; test
+ * builds only) move it forward. */
+static gint64
+notify_now (ShrNotify *n)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC + n->clock_offset;
+  const gchar *offset = shr_test_env ("SHIRASE_TEST_CLOCK_OFFSET");
   if (offset != NULL)
     now += g_ascii_strtoll (offset, NULL, 10);
   return now;
@@ -287,14 +292,30 @@ queue_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *kind, co
   return queue_reply_mail (n, draft_id, case_id, kind, lang, message_id, NULL, to, rendered, grade, error);
 }
 
+static gchar *our_message_id (ShrNotify *n, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* (transfer full) A Message-ID of ours: "@format.INSTANCE@domain", where
+ * INSTANCE is the database's instance id, so that a new database (a lost
+ * one re-created) never reuses an old Message-ID: mail clients and the
+ * outbox take a Message-ID seen before as the same mail. */
+static gchar *
+our_message_id (ShrNotify *n, const gchar *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree gchar *local = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  return g_strdup_printf ("%s.%.12s@%s", local, shr_store_get_instance_id (n->store), n->domain);
+}
+
 /* The Message-ID of draft @d's notice in @lang (fixed by its id and token,
  * so an update can refer to it without reading the outbox). */
 static gchar *
 notice_message_id (ShrNotify *n, const ShrStoreDraft *d, const gchar *lang)
 {
   /* A draft approved from a shell before it was mailed has no token yet. */
-  return g_strdup_printf ("notice.%" G_GINT64_FORMAT ".%s.%s@%s", d->id, lang,
-                          d->token != NULL ? d->token : "unmailed", n->domain);
+  return our_message_id (n, "notice.%" G_GINT64_FORMAT ".%s.%s", d->id, lang,
+                         d->token != NULL ? d->token : "unmailed");
 }
 
 /* For an update draft (続報): adds update.earlier (the Subjects and grade of
@@ -368,9 +389,10 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autoptr (ShrStoreDraft) earlier = NULL;
   if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
-  g_autofree gchar *token = shr_approve_token (n->secret, d->id);
+  g_autofree gchar *token
+      = shr_approve_token (n->secret, shr_store_get_instance_id (n->store), d->id, d->created_at);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
-  g_autofree gchar *message_id = g_strdup_printf ("draft.%s.%s@%s", id_text, token, n->domain);
+  g_autofree gchar *message_id = our_message_id (n, "draft.%s.%s", id_text, token);
   /* The notices are kept as rendered now, with the draft that shows them:
    * an approval sends this text even if the templates change meanwhile. */
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -529,7 +551,7 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
    * queues the same Message-ID, which the outbox takes once. */
   g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, approver, -1);
   g_autofree gchar *message_id
-      = g_strdup_printf ("confirm.%" G_GINT64_FORMAT ".%s.%.12s@%s", d->id, what, hash, n->domain);
+      = our_message_id (n, "confirm.%" G_GINT64_FORMAT ".%s.%.12s", d->id, what, hash);
   const gchar *to[] = { approver, NULL };
   return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
 }
@@ -552,7 +574,7 @@ fold_over_cap (ShrNotify *n, const ShrStoreDraft *d, JsonNode *view, GPtrArray *
                           || json_object_get_boolean_member_with_default (g, "none", FALSE));
   if (n->hourly_cap > 0 && foldable)
     {
-      gint64 since = notify_now () - 3600;
+      gint64 since = notify_now (n) - 3600;
       g_autofree gchar *view_json = NULL;
       for (guint i = 0; i + 1 < to->len;)
         {
@@ -670,27 +692,19 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
 
 /* ---- replies in -------------------------------------------------------------------- */
 
-static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw,
-                                 const ShrReplyResult *result, GError **error);
+static gboolean explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *result,
+                                 GError **error);
 
 gboolean
-shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
+shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
 {
-  g_return_val_if_fail (n != NULL && raw != NULL, FALSE);
-  gsize len = 0;
-  const gchar *data = g_bytes_get_data (raw, &len);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  g_autoptr (GMimeMessage) msg = g_mime_parser_construct_message (parser, NULL);
-  if (msg == NULL)
-    {
-      g_message ("a reply to a draft that does not parse as mail: ignored");
-      return TRUE;
-    }
-  g_autoptr (ShrReply) reply = shr_reply_new_from_message (msg);
+  g_return_val_if_fail (n != NULL && message != NULL, FALSE);
+  g_autoptr (ShrReply) reply = shr_reply_new_from_message (message);
   if (reply->from == NULL)
     {
-      g_message ("a reply to a draft without From: ignored");
+      /* Nobody's mail (no From, two From headers, two addresses): never an
+       * approver's, and not answered. */
+      g_message ("a reply to a draft from nobody in particular (%s): ignored", message->sender_problem);
       return TRUE;
     }
   /* The same lookup as shr_approve_handle_reply, for the notices' draft. */
@@ -703,7 +717,7 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   if (!shr_store_draft_find (n->store, (const gchar *const *)ids->pdata, token, &t.draft_id, error))
     return FALSE;
   ShrReplyResult result = { 0 };
-  gint64 now = notify_now ();
+  gint64 now = notify_now (n);
   if (!shr_approve_handle_reply (n->store, n->approval, reply, now, on_decided, &t, &result, error))
     return FALSE;
   /* Decisions were confirmed in their own transaction (on_decided); a
@@ -713,7 +727,7 @@ shr_notify_reply (ShrNotify *n, GBytes *raw, GError **error)
   if (result.answer
       && (!result.decided || result.outcome == SHR_DECISION_REPLAY
           || result.outcome == SHR_DECISION_NOT_PENDING))
-    ok = explain_refused (n, reply, raw, &result, error);
+    ok = explain_refused (n, reply, &result, error);
   if (!ok)
     {
       shr_reply_result_clear (&result);
@@ -810,8 +824,7 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
  * again (delivered twice, or after a crash) gets no second answer, and
  * neither does one whose decision was recorded (it was confirmed). */
 static gboolean
-explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrReplyResult *result,
-                 GError **error)
+explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *result, GError **error)
 {
   gboolean decided_before = FALSE;
   if (!shr_store_decision_from_reply (n->store, reply->message_id, &decided_before, error))
@@ -825,10 +838,16 @@ explain_refused (ShrNotify *n, const ShrReply *reply, GBytes *raw, const ShrRepl
     key = g_strdup ("no_command");
   else
     key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
-  g_autofree gchar *hash = reply->message_id != NULL
-                               ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, reply->message_id, -1)
-                               : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
-  g_autofree gchar *message_id = g_strdup_printf ("refused.%.16s@%s", hash, n->domain);
+  /* Without a Message-ID, what the reply says stands for it: the same
+   * reply read again makes the same answer, which the outbox takes once. */
+  g_autofree gchar *said
+      = reply->message_id == NULL
+            ? g_strdup_printf ("%s\n%s\n%s", reply->from, reply->subject != NULL ? reply->subject : "",
+                               reply->body != NULL ? reply->body : "")
+            : NULL;
+  g_autofree gchar *hash
+      = g_compute_checksum_for_string (G_CHECKSUM_SHA256, said != NULL ? said : reply->message_id, -1);
+  g_autofree gchar *message_id = our_message_id (n, "refused.%.16s", hash);
   RefusedTxn t = { n, result, reply->from, key, message_id };
   return shr_store_transaction (n->store, refused_txn, &t, error);
 }
@@ -850,8 +869,7 @@ reminder_txn (ShrStore *store, gpointer data, GError **error)
   if (g_strcmp0 (d->status, "pending") != 0 || d->reminded_at != 0 || d->token == NULL)
     return TRUE;
   g_autoptr (JsonNode) view = note_view (d, "reminder");
-  g_autofree gchar *message_id
-      = g_strdup_printf ("remind.%" G_GINT64_FORMAT ".%s@%s", d->id, d->token, r->n->domain);
+  g_autofree gchar *message_id = our_message_id (r->n, "remind.%" G_GINT64_FORMAT ".%s", d->id, d->token);
   return queue_note (r->n, d->id, d->case_id, view, message_id, error)
          && shr_store_draft_set_reminded (store, d->id, r->now, error);
 }
@@ -871,7 +889,7 @@ remind_and_expire (ShrNotify *n, gint64 now, GError **error)
         return FALSE;
       g_autoptr (JsonNode) view = note_view (d, "expired");
       json_object_set_int_member (json_node_get_object (view), "hours", n->approval->expire_hours);
-      g_autofree gchar *message_id = g_strdup_printf ("expired.%" G_GINT64_FORMAT "@%s", d->id, n->domain);
+      g_autofree gchar *message_id = our_message_id (n, "expired.%" G_GINT64_FORMAT, d->id);
       if (!queue_note (n, d->id, d->case_id, view, message_id, error))
         return FALSE;
     }
@@ -908,9 +926,9 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
        * English notice refused to one address make one report, not two. */
       g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
       g_autofree gchar *message_id
-          = f->draft_id > 0 ? g_strdup_printf ("failed.%" G_GINT64_FORMAT ".%s.%.12s@%s", f->draft_id,
-                                               f->kind, hash, n->domain)
-                            : g_strdup_printf ("failed.row%" G_GINT64_FORMAT "@%s", f->row_id, n->domain);
+          = f->draft_id > 0
+                ? our_message_id (n, "failed.%" G_GINT64_FORMAT ".%s.%.12s", f->draft_id, f->kind, hash)
+                : our_message_id (n, "failed.row%" G_GINT64_FORMAT, f->row_id);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
@@ -974,7 +992,7 @@ static gchar *
 digest_message_id (ShrNotify *n, const gchar *date, const gchar *audience)
 {
   g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, audience, -1);
-  return g_strdup_printf ("digest.%s.%.12s@%s", date, hash, n->domain);
+  return our_message_id (n, "digest.%s.%.12s", date, hash);
 }
 
 /* One recipient's digest: the notices held back from them (@items, each
@@ -1171,7 +1189,7 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     *queued = 0;
   if (sent != NULL)
     *sent = 0;
-  gint64 now = notify_now ();
+  gint64 now = notify_now (n);
   /* Nothing that fails before the outbox may hold it back: a draft that
    * cannot be rendered (a template missing from a copied [templates] dir,
    * say) must not stop the notices already approved. Each failure is
@@ -1206,8 +1224,14 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
   if (!digest_if_due (n, now, &digest_error))
     g_warning ("digest: %s (will retry)", digest_error->message);
   ShrOutboxReport report = { 0 };
+  /* SHIRASE_TEST_OUTBOX_BACKOFF (test builds): the first retry after so
+   * many seconds instead of a minute, for a test that waits for one. */
+  ShrOutboxOptions options = { 0 };
+  const gchar *backoff = shr_test_env ("SHIRASE_TEST_OUTBOX_BACKOFF");
+  if (backoff != NULL)
+    options.backoff_base = MAX (1, g_ascii_strtoll (backoff, NULL, 10));
   gboolean ok
-      = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, NULL, &report, error);
+      = shr_outbox_run (n->store, n->sender, g_get_real_time () / G_USEC_PER_SEC, &options, &report, error);
   if (ok && report.last_error != NULL)
     g_warning ("outbox: %s (will retry)", report.last_error);
   if (ok && report.failures != NULL && report.failures->len > 0)
@@ -1218,4 +1242,113 @@ shr_notify_run (ShrNotify *n, guint *queued, guint *sent, GError **error)
     *sent = report.sent;
   shr_outbox_report_clear (&report);
   return ok;
+}
+
+/* ---- what is scheduled --------------------------------------------------------- */
+
+/* When the next daily digest is due, on the notify clock at @now: today
+ * at [digest] time in the organisation's zone, or tomorrow once today's
+ * went (or would be only the first run's start of the count). 0 when
+ * the digest is off. */
+static gint64
+next_digest_at (ShrStore *store, gboolean enabled, gint minute, GTimeZone *tz, gint64 now, GError **error)
+{
+  if (!enabled)
+    return 0;
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) local_time = g_date_time_to_timezone (utc, tz);
+  g_autoptr (GDateTime) due_today
+      = g_date_time_new (tz, g_date_time_get_year (local_time), g_date_time_get_month (local_time),
+                         g_date_time_get_day_of_month (local_time), minute / 60, minute % 60, 0);
+  g_autoptr (GError) local = NULL;
+  g_autofree gchar *last = shr_store_setting_get (store, DIGEST_LAST_DATE, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return -1;
+    }
+  g_autofree gchar *today = local_date (local_time, 0);
+  gint64 due = g_date_time_to_unix (due_today);
+  gboolean done_today = last != NULL && strcmp (last, today) >= 0;
+  /* The very first run only starts the count: after [digest] time it
+   * counts today as done. */
+  if (done_today || (last == NULL && now >= due))
+    {
+      g_autoptr (GDateTime) tomorrow = g_date_time_add_days (due_today, 1);
+      return g_date_time_to_unix (tomorrow);
+    }
+  return due;
+}
+
+static gboolean
+schedule_compute (ShrStore *store, const ShrApprovalConfig *approval, gboolean digest, gint digest_minute,
+                  GTimeZone *tz, gint64 now, ShrNotifySchedule *out, GError **error)
+{
+  memset (out, 0, sizeof *out);
+  ShrStoreSchedule s;
+  if (!shr_store_schedule (store, &s, error))
+    return FALSE;
+  out->drafts_to_mail = s.drafts_unmailed;
+  out->outbox_retry_at = s.outbox_retry_at;
+  out->outbox_queued = s.outbox_queued;
+  out->lease_end_at = s.outbox_lease_end_at;
+  if (s.oldest_unreminded_at > 0)
+    out->reminder_at = s.oldest_unreminded_at + (gint64)approval->remind_hours * 3600;
+  if (s.oldest_pending_at > 0)
+    out->expiry_at = s.oldest_pending_at + (gint64)approval->expire_hours * 3600;
+  out->digest_at = next_digest_at (store, digest, digest_minute, tz, now, error);
+  return out->digest_at >= 0;
+}
+
+gboolean
+shr_notify_schedule (ShrNotify *n, ShrNotifySchedule *schedule, GError **error)
+{
+  g_return_val_if_fail (n != NULL && schedule != NULL, FALSE);
+  return schedule_compute (n->store, n->approval, n->digest, n->digest_minute, n->org->timezone,
+                           notify_now (n), schedule, error);
+}
+
+gboolean
+shr_notify_schedule_for_config (ShrStore *store, GKeyFile *kf, const gchar *config_path,
+                                ShrNotifySchedule *schedule, GError **error)
+{
+  g_return_val_if_fail (store != NULL && kf != NULL && schedule != NULL, FALSE);
+  g_autoptr (ShrApprovalConfig) approval = shr_approval_config_from_keyfile (kf, config_path, error);
+  if (approval == NULL)
+    return FALSE;
+  g_autofree gchar *org_name = g_key_file_get_string (kf, "organization", "name", NULL);
+  g_autoptr (ShrProfile) org = NULL;
+  gboolean digest = FALSE;
+  gint minute = 0;
+  if (!read_digest_config (kf, org_name, &org, &digest, &minute))
+    {
+      g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
+                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)",
+                   config_path);
+      return FALSE;
+    }
+  return schedule_compute (store, approval, digest, minute, org->timezone,
+                           g_get_real_time () / G_USEC_PER_SEC, schedule, error);
+}
+
+gint64
+shr_notify_seconds_to_next (ShrNotify *n, const ShrNotifySchedule *s)
+{
+  g_return_val_if_fail (n != NULL && s != NULL, -1);
+  gint64 real = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 clock = notify_now (n); /* reminders, expiry and the digest */
+  gint64 wait = G_MAXINT64;
+  if (s->drafts_to_mail > 0)
+    wait = 0;
+  if (s->outbox_retry_at > 0)
+    wait = MIN (wait, s->outbox_retry_at - real);
+  if (s->lease_end_at > 0)
+    wait = MIN (wait, s->lease_end_at - real);
+  if (s->reminder_at > 0)
+    wait = MIN (wait, s->reminder_at - clock);
+  if (s->expiry_at > 0)
+    wait = MIN (wait, s->expiry_at - clock);
+  if (s->digest_at > 0)
+    wait = MIN (wait, s->digest_at - clock);
+  return wait == G_MAXINT64 ? -1 : MAX (wait, 0);
 }

@@ -43,15 +43,20 @@ ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *conf
                            const gchar *state_dir, GError **error);
 void shr_notify_free (ShrNotify *notify);
 
+/* Moves the clock of replies, reminders, expiry, the digest and the hourly
+ * cap @seconds forward (the outbox keeps the real time): for tests, which
+ * cannot wait for hours. */
+void shr_notify_set_clock_offset (ShrNotify *notify, gint64 seconds);
+
 /* [approval] approvers, bare addresses (transfer none). */
 const gchar *const *shr_notify_get_approvers (ShrNotify *notify);
 
-/* Handles one reply to a draft (@raw: the whole message as received):
+/* Handles one reply to a draft (@message: as the pipeline parsed it):
  * verifies it and, when it counts, records the decision; the approval
  * that reaches the quorum queues the notices in the same transaction.
  * Must be called outside a transaction. FALSE only on a state error
  * (nothing was decided: keep the message and try again). */
-gboolean shr_notify_reply (ShrNotify *notify, GBytes *raw, GError **error);
+gboolean shr_notify_reply (ShrNotify *notify, const ShrMessage *message, GError **error);
 
 /* Reminds and expires pending drafts, queues the mail of every pending
  * draft that has none yet, queues the daily digests when they are due
@@ -70,6 +75,34 @@ gboolean shr_notify_run (ShrNotify *notify, guint *queued, guint *sent, GError *
  * are queued in the same transaction. @outcome says what happened. */
 gboolean shr_notify_decide (ShrNotify *notify, gint64 draft_id, const gchar *who, ShrCommand command,
                             const gchar *reason, ShrDecisionOutcome *outcome, GError **error);
+
+/* ---- what is scheduled --------------------------------------------------------- */
+
+/* The next action of each kind the timers of watch wake for (0: none).
+ * Outbox times are on the real clock; reminders, expiry and the digest on
+ * the approval clock (shr_notify_set_clock_offset), which is the real one
+ * outside tests. */
+typedef struct
+{
+  gint64 drafts_to_mail;  /* pending drafts not yet mailed: due at once */
+  gint64 outbox_retry_at; /* the earliest next attempt of a queued mail */
+  gint64 outbox_queued;   /* queued mails (rows) */
+  gint64 lease_end_at;    /* the earliest end of a lease on a mail being sent */
+  gint64 reminder_at;     /* the next reminder of a pending draft */
+  gint64 expiry_at;       /* the next expiry of a pending draft */
+  gint64 digest_at;       /* the next daily digest */
+} ShrNotifySchedule;
+
+gboolean shr_notify_schedule (ShrNotify *notify, ShrNotifySchedule *schedule, GError **error);
+
+/* The same from the configuration alone ([approval], [digest],
+ * [organization] timezone): for shirase status, which reads no secret. */
+gboolean shr_notify_schedule_for_config (ShrStore *store, GKeyFile *keyfile, const gchar *config_path,
+                                         ShrNotifySchedule *schedule, GError **error);
+
+/* Seconds from now until the earliest action of @schedule (0: due now),
+ * or -1 when nothing is scheduled. */
+gint64 shr_notify_seconds_to_next (ShrNotify *notify, const ShrNotifySchedule *schedule);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrNotify, shr_notify_free)
 

@@ -3,6 +3,7 @@
 #include "shr-outbox.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_BATCH 200
 #define DEFAULT_LEASE 900
@@ -188,6 +189,7 @@ shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (send != NULL, FALSE);
   ShrOutboxOptions o = options_or_defaults (options);
+  shr_store_set_lease_owner (store, shr_outbox_lease_owner ());
   /* @now is the run's start; a run may last long (a slow server, a large
    * backlog), so each claim takes its lease from the time it is made, and
    * rows still unsent when half their lease is gone are given back and
@@ -286,4 +288,92 @@ shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now, const ShrOutboxO
 {
   g_return_val_if_fail (sender != NULL, FALSE);
   return shr_outbox_run_with (store, sender_send, sender, now, options, report, error);
+}
+
+/* ---- leases of dead processes ------------------------------------------------ */
+
+/* The start time of process @pid in clock ticks since boot (field 22 of
+ * /proc/PID/stat), or 0 when it does not exist or cannot be read. With
+ * the pid it names one process: a pid used again gets another start. */
+static guint64
+process_start (gint64 pid)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/stat", pid);
+  g_autofree gchar *stat = NULL;
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return 0;
+  /* The command name (field 2) may hold spaces and parentheses: the
+   * fields are counted from its last ')'. */
+  const gchar *p = strrchr (stat, ')');
+  if (p == NULL)
+    return 0;
+  g_auto (GStrv) fields = g_strsplit (p + 2, " ", 0);
+  /* fields[0] is field 3 (state): field 22 is fields[19]. */
+  if (g_strv_length (fields) < 20)
+    return 0;
+  return g_ascii_strtoull (fields[19], NULL, 10);
+}
+
+const gchar *
+shr_outbox_lease_owner (void)
+{
+  static gchar *owner;
+  if (g_once_init_enter (&owner))
+    {
+      gint64 pid = getpid ();
+      gchar *o = g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%" G_GUINT64_FORMAT, g_get_host_name (), pid,
+                                  process_start (pid));
+      g_once_init_leave (&owner, o);
+    }
+  return owner;
+}
+
+/* Whether the process @owner names ("HOST:PID:START") is known to be gone:
+ * it ran on this host, and no process has that pid and start time now. */
+static gboolean
+owner_is_gone (const gchar *owner)
+{
+  if (strcmp (owner, shr_outbox_lease_owner ()) == 0)
+    return FALSE;
+  const gchar *last = strrchr (owner, ':');
+  if (last == NULL || last == owner)
+    return FALSE;
+  g_autofree gchar *head = g_strndup (owner, (gsize)(last - owner));
+  const gchar *mid = strrchr (head, ':');
+  if (mid == NULL)
+    return FALSE;
+  g_autofree gchar *host = g_strndup (head, (gsize)(mid - head));
+  if (strcmp (host, g_get_host_name ()) != 0)
+    return FALSE; /* another machine's: its lease runs out */
+  gint64 pid = g_ascii_strtoll (mid + 1, NULL, 10);
+  guint64 start = g_ascii_strtoull (last + 1, NULL, 10);
+  if (pid <= 0)
+    return FALSE;
+  guint64 now_start = process_start (pid);
+  return now_start == 0 || now_start != start;
+}
+
+gboolean
+shr_outbox_reclaim_dead_leases (ShrStore *store, gint64 now, guint *count, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  if (count != NULL)
+    *count = 0;
+  g_autoptr (GPtrArray) owners = NULL;
+  if (!shr_store_outbox_lease_owners (store, now, &owners, error))
+    return FALSE;
+  for (guint i = 0; i < owners->len; i++)
+    {
+      const gchar *owner = owners->pdata[i];
+      if (!owner_is_gone (owner))
+        continue;
+      guint n = 0;
+      if (!shr_store_outbox_release_leases (store, owner, now, &n, error))
+        return FALSE;
+      if (n > 0)
+        g_message ("outbox: %u rows leased by %s, which is gone, are queued again", n, owner);
+      if (count != NULL)
+        *count += n;
+    }
+  return TRUE;
 }

@@ -73,6 +73,18 @@ gint64 shr_outbox_backoff (const ShrOutboxOptions *options, gint64 attempts);
 gboolean shr_outbox_run_with (ShrStore *store, ShrOutboxSendFunc send, gpointer send_data, gint64 now,
                               const ShrOutboxOptions *options, ShrOutboxReport *report, GError **error);
 
+/* Who this process is, as a lease owner: "HOST:PID:START" (START the
+ * process's start time in clock ticks since boot, so a pid used again is
+ * another owner). (transfer none) */
+const gchar *shr_outbox_lease_owner (void);
+
+/* Puts back in the queue, due at @now, the rows whose lease a process
+ * that is gone still holds (it was killed while sending): at the start of
+ * once and watch, instead of when the lease ends (15 minutes). Leases of
+ * live processes, and of other hosts, are left alone. @count (may be
+ * NULL) gets how many rows. */
+gboolean shr_outbox_reclaim_dead_leases (ShrStore *store, gint64 now, guint *count, GError **error);
+
 /* shr_outbox_run_with through @sender (one connection for the run). */
 gboolean shr_outbox_run (ShrStore *store, ShrSender *sender, gint64 now, const ShrOutboxOptions *options,
                          ShrOutboxReport *report, GError **error);

@@ -5,18 +5,15 @@
 
 #include "shr-pipeline.h"
 
-#include <gmime/gmime.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "shr-limits.h"
 
 #include "shr-extract.h"
 #include "shr-notice.h"
 #include "shr-read.h"
-
-/* Only the header block is scanned for these checks; a header block larger
- * than this is read no further (the reader has its own caps). */
-#define HEADER_SCAN_MAX (1024 * 1024)
-/* Message-ids looked up from In-Reply-To and References. */
-#define MAX_REFERENCES 64
 
 struct _ShrPipeline
 {
@@ -24,8 +21,10 @@ struct _ShrPipeline
   const ShrLexicon *lexicon;
   const ShrProfile *profile;
   const ShrVocabulary *vocab;
-  gchar *own_address; /* lower case, or NULL */
-  gchar **approvers;  /* lower case, or NULL */
+  gchar *own_address;     /* canonical (shr_address_canonical), or NULL */
+  gchar **approvers;      /* canonical, or NULL */
+  ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
+  gchar *fault_marker;
 };
 
 void
@@ -33,6 +32,7 @@ shr_pipeline_result_clear (ShrPipelineResult *r)
 {
   g_clear_pointer (&r->record_id, g_free);
   g_clear_pointer (&r->reason, g_free);
+  g_clear_pointer (&r->message, shr_message_free);
   memset (r, 0, sizeof *r);
 }
 
@@ -46,7 +46,7 @@ shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *
   p->lexicon = lexicon;
   p->profile = profile;
   p->vocab = vocab;
-  p->own_address = own_address != NULL && *own_address ? g_ascii_strdown (own_address, -1) : NULL;
+  p->own_address = own_address != NULL ? shr_address_from_header (own_address) : NULL;
   return p;
 }
 
@@ -57,6 +57,7 @@ shr_pipeline_free (ShrPipeline *p)
     return;
   g_free (p->own_address);
   g_strfreev (p->approvers);
+  g_free (p->fault_marker);
   g_free (p);
 }
 
@@ -68,219 +69,15 @@ shr_pipeline_set_approvers (ShrPipeline *p, const gchar *const *approvers)
   p->approvers = NULL;
   if (approvers == NULL)
     return;
-  GPtrArray *lower = g_ptr_array_new ();
+  GPtrArray *canonical = g_ptr_array_new ();
   for (const gchar *const *a = approvers; *a != NULL; a++)
-    g_ptr_array_add (lower, g_ascii_strdown (*a, -1));
-  g_ptr_array_add (lower, NULL);
-  p->approvers = (gchar **)g_ptr_array_free (lower, FALSE);
-}
-
-/* ---- raw headers ------------------------------------------------------------ */
-
-/* Length of the header block (up to the empty line, or the whole text). */
-static gsize
-header_block_len (const gchar *raw, gsize len)
-{
-  len = MIN (len, HEADER_SCAN_MAX);
-  for (gsize i = 0; i + 1 < len; i++)
-    if (raw[i] == '\n' && (raw[i + 1] == '\n' || (raw[i + 1] == '\r' && i + 2 < len && raw[i + 2] == '\n')))
-      return i + 1;
-  return len;
-}
-
-/* Calls @fn for each header (name, unfolded value) until it returns TRUE. */
-typedef gboolean (*HeaderFunc) (const gchar *name, gsize name_len, GString *value, gpointer data);
-
-static void
-foreach_header (const gchar *raw, gsize len, HeaderFunc fn, gpointer data)
-{
-  gsize end = header_block_len (raw, len);
-  gsize i = 0;
-  g_autoptr (GString) value = g_string_new (NULL);
-  while (i < end)
     {
-      gsize line_end = i;
-      while (line_end < end && raw[line_end] != '\n')
-        line_end++;
-      const gchar *line = raw + i;
-      gsize line_len = line_end - i;
-      i = line_end + 1;
-      if (line_len > 0 && line[line_len - 1] == '\r')
-        line_len--;
-      if (line_len == 0 || line[0] == ' ' || line[0] == '\t')
-        continue; /* continuations are gathered below */
-      const gchar *colon = memchr (line, ':', line_len);
-      if (colon == NULL)
-        continue;
-      gsize name_len = (gsize)(colon - line);
-      g_string_truncate (value, 0);
-      g_string_append_len (value, colon + 1, (gssize)(line_len - name_len - 1));
-      /* Unfold the continuation lines that follow. */
-      while (i < end && (raw[i] == ' ' || raw[i] == '\t'))
-        {
-          gsize e = i;
-          while (e < end && raw[e] != '\n')
-            e++;
-          gsize l = e - i;
-          if (l > 0 && raw[i + l - 1] == '\r')
-            l--;
-          g_string_append_len (value, raw + i, (gssize)l);
-          i = e + 1;
-        }
-      g_strstrip (value->str);
-      value->len = strlen (value->str);
-      if (fn (line, name_len, value, data))
-        return;
+      gchar *c = shr_address_canonical (*a);
+      if (c != NULL)
+        g_ptr_array_add (canonical, c);
     }
-}
-
-typedef struct
-{
-  const gchar *name;
-  gchar *value;
-} FindOne;
-
-static gboolean
-find_one (const gchar *name, gsize name_len, GString *value, gpointer data)
-{
-  FindOne *f = data;
-  if (strlen (f->name) != name_len || g_ascii_strncasecmp (name, f->name, name_len) != 0)
-    return FALSE;
-  f->value = g_strdup (value->str);
-  return TRUE;
-}
-
-gchar *
-shr_pipeline_header (const gchar *raw, gsize len, const gchar *name)
-{
-  FindOne f = { name, NULL };
-  foreach_header (raw, len, find_one, &f);
-  return f.value;
-}
-
-typedef struct
-{
-  gchar *message_id;
-  gchar *in_reply_to;
-  gchar *references;
-  gchar *subject;
-  gchar *from;
-  gchar *auto_submitted;
-  gchar *precedence;
-  gboolean x_autoreply;
-  gboolean list_id;
-  gboolean x_shirase;
-} Headers;
-
-static void
-headers_clear (Headers *h)
-{
-  g_free (h->message_id);
-  g_free (h->in_reply_to);
-  g_free (h->references);
-  g_free (h->subject);
-  g_free (h->from);
-  g_free (h->auto_submitted);
-  g_free (h->precedence);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Headers, headers_clear)
-
-static gboolean
-collect_header (const gchar *name, gsize n, GString *value, gpointer data)
-{
-  Headers *h = data;
-#define IS(lit) (n == sizeof (lit) - 1 && g_ascii_strncasecmp (name, lit, n) == 0)
-#define KEEP_FIRST(field)                                                                                    \
-  do                                                                                                         \
-    {                                                                                                        \
-      if (h->field == NULL)                                                                                  \
-        h->field = g_strdup (value->str);                                                                    \
-    }                                                                                                        \
-  while (0)
-  if (IS ("Message-ID"))
-    KEEP_FIRST (message_id);
-  else if (IS ("In-Reply-To"))
-    KEEP_FIRST (in_reply_to);
-  else if (IS ("References"))
-    KEEP_FIRST (references);
-  else if (IS ("Subject"))
-    KEEP_FIRST (subject);
-  else if (IS ("From"))
-    KEEP_FIRST (from);
-  else if (IS ("Auto-Submitted"))
-    KEEP_FIRST (auto_submitted);
-  else if (IS ("Precedence"))
-    KEEP_FIRST (precedence);
-  else if (IS ("X-Autoreply") || IS ("X-Autorespond") || IS ("X-Auto-Response-Suppress-Never"))
-    h->x_autoreply = TRUE;
-  else if (IS ("List-Id"))
-    h->list_id = TRUE;
-  else if (n > 10 && g_ascii_strncasecmp (name, "X-Shirase-", 10) == 0)
-    h->x_shirase = TRUE;
-#undef IS
-#undef KEEP_FIRST
-  return FALSE;
-}
-
-/* The first <id> of @text without the brackets, or the trimmed text. */
-static gchar *
-strip_message_id (const gchar *text)
-{
-  if (text == NULL)
-    return NULL;
-  const gchar *lt = strchr (text, '<');
-  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *id
-      = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (text);
-  g_strstrip (id);
-  return *id ? g_steal_pointer (&id) : NULL;
-}
-
-static const gchar *
-auto_reason (const Headers *h, const gchar *own_address)
-{
-  if (h->x_shirase)
-    return "our own mail (X-Shirase- header)";
-  if (own_address != NULL && h->from != NULL)
-    {
-      g_autofree gchar *from = g_ascii_strdown (h->from, -1);
-      if (strstr (from, own_address) != NULL)
-        return "our own mail (From is [smtp] from)";
-    }
-  if (h->auto_submitted != NULL)
-    {
-      g_autofree gchar *v = g_ascii_strdown (h->auto_submitted, -1);
-      gchar *semi = strchr (v, ';');
-      if (semi != NULL)
-        *semi = '\0';
-      g_strstrip (v);
-      if (strcmp (v, "no") != 0)
-        return "automatic reply (Auto-Submitted)";
-    }
-  if (h->x_autoreply)
-    return "automatic reply (X-Autoreply)";
-  if (h->precedence != NULL)
-    {
-      g_autofree gchar *v = g_ascii_strdown (h->precedence, -1);
-      g_strstrip (v);
-      if (strcmp (v, "junk") == 0)
-        return "automatic reply (Precedence: junk)";
-      /* Lists such as oss-security send Precedence: bulk; their
-       * advisories carry List-Id, vacation replies do not. */
-      if ((strcmp (v, "bulk") == 0 || strcmp (v, "list") == 0) && !h->list_id)
-        return "automatic reply (Precedence without List-Id)";
-    }
-  return NULL;
-}
-
-const gchar *
-shr_pipeline_auto_reason (const gchar *raw, gsize len, const gchar *own_address)
-{
-  g_auto (Headers) h = { 0 };
-  foreach_header (raw, len, collect_header, &h);
-  g_autofree gchar *own = own_address != NULL ? g_ascii_strdown (own_address, -1) : NULL;
-  return auto_reason (&h, own);
+  g_ptr_array_add (canonical, NULL);
+  p->approvers = (gchar **)g_ptr_array_free (canonical, FALSE);
 }
 
 /* ---- replies to drafts ------------------------------------------------------- */
@@ -318,19 +115,12 @@ subject_token (const gchar *subject, gboolean *labelled)
   return NULL;
 }
 
+/* Whether the mail's one sender is an approver (whole addresses). */
 static gboolean
-from_approver (ShrPipeline *p, const Headers *h)
+from_approver (ShrPipeline *p, const ShrMessage *m)
 {
-  if (p->approvers == NULL || h->from == NULL)
-    return FALSE;
-  /* "Name <addr>" or "addr"; the whole address must be an approver's. */
-  const gchar *lt = strrchr (h->from, '<');
-  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *addr
-      = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (h->from);
-  g_strstrip (addr);
-  g_autofree gchar *lower = g_ascii_strdown (addr, -1);
-  return g_strv_contains ((const gchar *const *)p->approvers, lower);
+  return p->approvers != NULL && m->sender != NULL
+         && g_strv_contains ((const gchar *const *)p->approvers, m->sender);
 }
 
 /* Whether @subject opens with a reply prefix (mail clients' own words). */
@@ -355,38 +145,46 @@ says_reply (const gchar *subject)
  * token (or the approval label with any token: the approval step judges
  * it, and its quoted draft must never be read as a new advisory). */
 static gboolean
-is_reply (ShrPipeline *p, const Headers *h, gint64 *draft_id, GError **error)
+is_reply (ShrPipeline *p, const ShrMessage *m, gint64 *draft_id, GError **error)
 {
   *draft_id = 0;
-  g_autoptr (GString) ids = g_string_new (NULL);
-  if (h->in_reply_to != NULL)
-    g_string_append (ids, h->in_reply_to);
-  if (h->references != NULL)
-    g_string_append_printf (ids, " %s", h->references);
-  const gchar *s = ids->str;
-  for (guint n = 0; n < MAX_REFERENCES; n++)
+  for (guint i = 0; i < m->references->len; i++)
     {
-      const gchar *lt = strchr (s, '<');
-      const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-      if (gt == NULL)
-        break;
-      g_autofree gchar *id = g_strndup (lt + 1, (gsize)(gt - lt - 1));
-      if (!shr_store_find_draft_by_message_id (p->store, id, draft_id, error))
+      if (!shr_store_find_draft_by_message_id (p->store, m->references->pdata[i], draft_id, error))
         return FALSE;
       if (*draft_id != 0)
         return TRUE;
-      s = gt + 1;
     }
-  if (h->subject == NULL)
+  const gchar *subject = m->outer_subject;
+  if (subject == NULL)
     return TRUE;
-  g_autofree gchar *subject = g_mime_utils_header_decode_text (NULL, h->subject);
   gboolean labelled = FALSE;
   g_autofree gchar *token = subject_token (subject, &labelled);
   if (token != NULL && !shr_store_find_draft_by_token (p->store, token, draft_id, error))
     return FALSE;
-  if (*draft_id == 0 && (labelled || (from_approver (p, h) && says_reply (subject))))
+  if (*draft_id == 0 && (labelled || (from_approver (p, m) && says_reply (subject))))
     *draft_id = -1; /* a reply, to no draft we know: the approval step answers it */
   return TRUE;
+}
+
+/* Whether @m may turn out a reply to a draft (is_reply needs the state to
+ * tell): only such a message is kept past its preparation. */
+static gboolean
+may_be_reply (ShrPipeline *p, const ShrMessage *m)
+{
+  return m->references->len > 0 || (m->outer_subject != NULL && strchr (m->outer_subject, '#') != NULL)
+         || from_approver (p, m);
+}
+
+/* Why @m is ours or an automatic reply, or NULL (transfer none). */
+static const gchar *
+auto_reason (ShrPipeline *p, const ShrMessage *m)
+{
+  if (m->ours)
+    return "our own mail (X-Shirase- header)";
+  if (p->own_address != NULL && g_strcmp0 (m->sender, p->own_address) == 0)
+    return "our own mail (From is [smtp] from)";
+  return m->automatic;
 }
 
 /* ---- grades -------------------------------------------------------------------- */
@@ -426,16 +224,19 @@ store_grade (ShrGrade grade)
     }
 }
 
+static gboolean fault_hits (ShrPipeline *p, ShrPipelineFault fault, GBytes *raw);
+
 /* ---- prepare: everything that needs no state ---------------------------------- */
 
 struct _ShrPrepared
 {
   GBytes *raw;
   gchar *sha256;
-  Headers h;
-  gchar *message_id;     /* without <>, or NULL */
-  const gchar *auto_why; /* static, or NULL */
-  gchar *read_error;     /* not mail: why */
+  ShrMessage *message; /* kept only while it may be a reply, else NULL */
+  gboolean may_be_reply;
+  gchar *message_id; /* without <>, or NULL */
+  gchar *auto_why;   /* ours or automatic: why; else NULL */
+  gchar *read_error; /* not mail, or over a cap: why */
   ShrRecord *record;
   ShrMatch *match;
   gchar *record_json;
@@ -450,7 +251,8 @@ shr_prepared_free (ShrPrepared *prep)
     return;
   g_bytes_unref (prep->raw);
   g_free (prep->sha256);
-  headers_clear (&prep->h);
+  shr_message_free (prep->message);
+  g_free (prep->auto_why);
   g_free (prep->message_id);
   g_free (prep->read_error);
   shr_record_free (prep->record);
@@ -468,19 +270,25 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
   ShrPrepared *prep = g_new0 (ShrPrepared, 1);
   prep->raw = g_bytes_ref (raw);
   prep->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
-  gsize len = 0;
-  const gchar *text = g_bytes_get_data (raw, &len);
-  if (text != NULL)
-    foreach_header (text, len, collect_header, &prep->h);
-  prep->message_id = strip_message_id (prep->h.message_id);
-  prep->auto_why = auto_reason (&prep->h, p->own_address);
-  if (prep->auto_why != NULL)
-    return prep;
+  if (fault_hits (p, SHR_PIPELINE_FAULT_ABORT, raw))
+    abort ();
+  while (fault_hits (p, SHR_PIPELINE_FAULT_HANG, raw))
+    g_usleep (G_USEC_PER_SEC);
+  /* The one parse of this message: classification, the approval step
+   * and extraction all read what it gives. */
   g_autoptr (GError) read_error = NULL;
   g_autoptr (ShrMessage) msg = shr_message_read_bytes (raw, "IMAP message", &read_error);
   if (msg == NULL)
     {
       prep->read_error = g_strdup (read_error->message);
+      return prep;
+    }
+  prep->message_id = g_strdup (msg->outer_message_id);
+  prep->may_be_reply = may_be_reply (p, msg);
+  const gchar *why = auto_reason (p, msg);
+  if (why != NULL)
+    {
+      prep->auto_why = g_strdup (why);
       return prep;
     }
   prep->record = shr_extract_message (msg, p->lexicon);
@@ -509,6 +317,8 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       g_autoptr (JsonNode) item = shr_notice_digest_item_new (prep->record, prep->match, p->profile, now);
       prep->digest_json = json_to_string (item, FALSE);
     }
+  if (prep->may_be_reply)
+    prep->message = g_steal_pointer (&msg);
   return prep;
 }
 
@@ -642,7 +452,7 @@ step_run (ShrStore *store, gpointer data, GError **error)
     }
 
   gint64 draft_id = 0;
-  if (!is_reply (p, &prep->h, &draft_id, error))
+  if (prep->message != NULL && !is_reply (p, prep->message, &draft_id, error))
     return FALSE;
   if (draft_id != 0)
     {
@@ -661,6 +471,12 @@ step_run (ShrStore *store, gpointer data, GError **error)
   ShrRecord *record = prep->record;
   if (!shr_store_put_record (store, record->id, prep->record_json, error))
     return FALSE;
+  if (fault_hits (p, SHR_PIPELINE_FAULT_APPLY, prep->raw))
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT,
+                   "a test fault: this message's state step fails after storing its record");
+      return FALSE;
+    }
 
   g_auto (GStrv) keys = shr_store_record_keys (record);
   gboolean is_new = FALSE;
@@ -704,6 +520,8 @@ shr_pipeline_apply (ShrPipeline *p, ShrPrepared *prep, const gchar *folder, gint
     ok = shr_store_transaction (p->store, step_run, &s, error);
   if (!ok)
     shr_pipeline_result_clear (result);
+  else if (result->outcome == SHR_OUTCOME_REPLY)
+    result->message = g_steal_pointer (&prep->message);
   return ok;
 }
 
@@ -714,4 +532,343 @@ shr_pipeline_handle (ShrPipeline *p, const gchar *folder, gint64 uidvalidity, gi
   g_return_val_if_fail (p != NULL && raw != NULL, FALSE);
   g_autoptr (ShrPrepared) prep = shr_pipeline_prepare (p, raw);
   return shr_pipeline_apply (p, prep, folder, uidvalidity, uid, result, error);
+}
+
+/* ---- a batch, one poison message isolated ----------------------------------- */
+
+void
+shr_pipeline_set_fault (ShrPipeline *p, ShrPipelineFault fault, const gchar *marker)
+{
+  g_return_if_fail (p != NULL);
+  g_free (p->fault_marker);
+  p->fault = marker != NULL && *marker != '\0' ? fault : SHR_PIPELINE_FAULT_NONE;
+  p->fault_marker = p->fault != SHR_PIPELINE_FAULT_NONE ? g_strdup (marker) : NULL;
+}
+
+/* Whether the test fault @fault is set for @raw (tests only). */
+static gboolean
+fault_hits (ShrPipeline *p, ShrPipelineFault fault, GBytes *raw)
+{
+  if (p->fault != fault)
+    return FALSE;
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (raw, &len);
+  return data != NULL && memmem (data, len, p->fault_marker, strlen (p->fault_marker)) != NULL;
+}
+
+/* Prepares on worker threads (reading, extracting and matching need no
+ * state and are nearly all of the CPU time) while the calling thread
+ * applies the prepared messages in order as they become ready, and
+ * watches each one's time and the process's memory while it waits. */
+typedef struct
+{
+  ShrPipeline *pipeline;
+  const ShrPipelineItem *items;
+  ShrPrepared **out;
+  gint64 *started; /* monotonic µs, 0: not started */
+  gint n;
+  gint next;   /* atomic: the next index to claim */
+  gint cancel; /* atomic: stop claiming */
+  GMutex lock;
+  GCond ready;
+} PrepJob;
+
+static gpointer
+prep_worker (gpointer data)
+{
+  PrepJob *j = data;
+  while (!g_atomic_int_get (&j->cancel))
+    {
+      gint i = g_atomic_int_add (&j->next, 1);
+      if (i >= j->n)
+        break;
+      g_mutex_lock (&j->lock);
+      j->started[i] = g_get_monotonic_time ();
+      g_mutex_unlock (&j->lock);
+      ShrPrepared *p = shr_pipeline_prepare (j->pipeline, j->items[i].raw);
+      g_mutex_lock (&j->lock);
+      j->out[i] = p;
+      g_cond_broadcast (&j->ready);
+      g_mutex_unlock (&j->lock);
+    }
+  return NULL;
+}
+
+/* The resident set of this process, in bytes (0 when unknown). */
+static gsize
+resident_bytes (void)
+{
+  g_autofree gchar *statm = NULL;
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  gchar *end = NULL;
+  g_ascii_strtoull (statm, &end, 10);
+  return (gsize)g_ascii_strtoull (end, NULL, 10) * (gsize)sysconf (_SC_PAGESIZE);
+}
+
+/* A message over its budget: its attempt is committed already, so the
+ * process ends here, at once (a thread stuck in a parser cannot be
+ * stopped otherwise); the next run takes the message up alone and, after
+ * its last attempt, sets it aside in the failed folder. */
+static void G_GNUC_NORETURN
+over_budget (const ShrPipelineItem *item, const gchar *what)
+{
+  g_warning ("%s UID %" G_GINT64_FORMAT
+             ": its handling %s; stopping now. The next run takes it up alone and, "
+             "after %d attempts, moves it to the failed folder",
+             item->folder, item->uid, what, SHR_MAX_HANDLING_ATTEMPTS);
+  _exit (EXIT_FAILURE);
+}
+
+/* The prepared message @i, waiting for its worker (transfer none). */
+static ShrPrepared *
+prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
+{
+  gint64 budget_us
+      = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
+  gsize budget_rss = o->budget_rss > 0 ? o->budget_rss : (gsize)SHR_MAX_HANDLING_RSS_BYTES;
+  g_mutex_lock (&j->lock);
+  while (j->out[i] == NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (j->started[i] > 0 && now - j->started[i] > budget_us)
+        {
+          g_autofree gchar *what
+              = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s", budget_us / G_USEC_PER_SEC);
+          over_budget (&j->items[i], what);
+        }
+      if (j->started[i] > 0)
+        {
+          gsize rss = resident_bytes ();
+          if (rss > budget_rss)
+            {
+              g_autofree gchar *what = g_strdup_printf ("made the process hold %" G_GSIZE_FORMAT
+                                                        " MB, over the %" G_GSIZE_FORMAT " MB budget",
+                                                        rss >> 20, budget_rss >> 20);
+              over_budget (&j->items[i], what);
+            }
+        }
+      /* Woken when a message is ready; else once a second to look. */
+      g_cond_wait_until (&j->ready, &j->lock, now + G_USEC_PER_SEC / 4);
+    }
+  ShrPrepared *p = j->out[i];
+  g_mutex_unlock (&j->lock);
+  return p;
+}
+
+static guint
+prep_threads (const ShrPipelineBatchOptions *o, guint n)
+{
+  guint t = o->threads > 0 ? MIN (o->threads, 64) : MIN (g_get_num_processors (), 8);
+  return MAX (1, MIN (t, n));
+}
+
+/* (transfer full) A message that failed in @prep's place: the same hash
+ * and Message-ID, recorded as failed with @why. */
+static ShrPrepared *
+prepared_failed (const ShrPrepared *prep, GBytes *raw, const gchar *why)
+{
+  ShrPrepared *f = g_new0 (ShrPrepared, 1);
+  f->raw = g_bytes_ref (raw);
+  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  f->message_id = prep != NULL ? g_strdup (prep->message_id) : NULL;
+  f->read_error = g_strdup (why);
+  return f;
+}
+
+/* Applies @prep for @item inside the open transaction, and with
+ * @end_attempt ends its attempt with it (else the caller ends the
+ * batch's). A failure that concerns this message only is undone alone (a
+ * savepoint) and the message recorded as failed with the reason instead;
+ * any other failure is returned (FALSE): the state as a whole is in
+ * trouble. */
+static gboolean
+apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, gboolean end_attempt,
+                ShrPipelineResult *r, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (!shr_store_savepoint (p->store, error))
+    return FALSE;
+  if (shr_pipeline_apply (p, prep, item->folder, item->uidvalidity, item->uid, r, &local)
+      && (!end_attempt
+          || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
+    return shr_store_savepoint_release (p->store, error);
+  shr_pipeline_result_clear (r);
+  if (!shr_store_savepoint_rollback (p->store, error))
+    return FALSE;
+  if (!shr_store_error_is_message_specific (local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree gchar *why = g_strdup_printf ("its state step failed: %s", local->message);
+  g_autoptr (ShrPrepared) failed = prepared_failed (prep, item->raw, why);
+  return shr_pipeline_apply (p, failed, item->folder, item->uidvalidity, item->uid, r, error)
+         && (!end_attempt
+             || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
+}
+
+/* The UIDs of @items, which are of one folder and UIDVALIDITY. */
+static gint64 *
+item_uids (const ShrPipelineItem *items, guint n)
+{
+  gint64 *uids = g_new (gint64, n);
+  for (guint i = 0; i < n; i++)
+    uids[i] = items[i].uid;
+  return uids;
+}
+
+/* Counts the attempts of @items before they are read. */
+static gboolean
+begin_attempts (ShrStore *store, const ShrPipelineItem *items, guint n, GError **error)
+{
+  g_autofree gint64 *uids = item_uids (items, n);
+  return shr_store_attempts_begin_batch (store, items[0].folder, items[0].uidvalidity, uids, n, error);
+}
+
+static gboolean
+stop_now (const ShrPipelineBatchOptions *o)
+{
+  return o->stop != NULL && o->stop (o->stop_data);
+}
+
+/* One message alone: its attempt counted and committed, prepared on a
+ * thread under the budgets, applied in a transaction of its own; past
+ * its last attempt it is not handled again but recorded as failed. */
+static gboolean
+handle_alone (ShrPipeline *p, const ShrPipelineItem *item, gint64 attempts, const ShrPipelineBatchOptions *o,
+              ShrPipelineResult *r, GError **error)
+{
+  guint max = o->max_attempts > 0 ? o->max_attempts : SHR_MAX_HANDLING_ATTEMPTS;
+  g_autoptr (ShrPrepared) prep = NULL;
+  if (attempts >= max)
+    {
+      g_autofree gchar *why = g_strdup_printf (
+          "its handling did not finish in %" G_GINT64_FORMAT " attempts (the process crashed, was killed or "
+          "went over its time or memory budget each time); set aside, not read again",
+          attempts);
+      prep = prepared_failed (NULL, item->raw, why);
+    }
+  else
+    {
+      if (!begin_attempts (p->store, item, 1, error))
+        return FALSE;
+      ShrPrepared *slot = NULL;
+      gint64 started = 0;
+      PrepJob job = { p, item, &slot, &started, 1, 0, 0, { 0 }, { 0 } };
+      g_mutex_init (&job.lock);
+      g_cond_init (&job.ready);
+      GThread *t = g_thread_new ("prepare", prep_worker, &job);
+      prep = prep_wait (&job, 0, o);
+      g_thread_join (t);
+      g_mutex_clear (&job.lock);
+      g_cond_clear (&job.ready);
+    }
+  if (!shr_store_begin (p->store, error))
+    return FALSE;
+  if (!apply_isolated (p, prep, item, TRUE, r, error))
+    {
+      shr_store_rollback (p->store);
+      return FALSE;
+    }
+  return shr_store_commit (p->store, error);
+}
+
+gboolean
+shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n,
+                           const ShrPipelineBatchOptions *options, ShrPipelineResult *results, guint *n_done,
+                           GError **error)
+{
+  g_return_val_if_fail (p != NULL && (items != NULL || n == 0) && results != NULL && n_done != NULL, FALSE);
+  g_return_val_if_fail (!shr_store_in_transaction (p->store), FALSE);
+  static const ShrPipelineBatchOptions defaults = { 0 };
+  const ShrPipelineBatchOptions *o = options != NULL ? options : &defaults;
+  *n_done = 0;
+  memset (results, 0, n * sizeof *results);
+
+  /* A message taken up before whose handling never finished may be what
+   * ended that run: the whole batch is then handled one message at a
+   * time, each attempt counted, so that only that message is set aside. */
+  if (n == 0)
+    return TRUE;
+  gboolean alone = FALSE;
+  g_autofree gint64 *uids = item_uids (items, n);
+  g_autofree gint64 *attempts = g_new0 (gint64, n);
+  if (!shr_store_attempts_lookup (p->store, items[0].folder, items[0].uidvalidity, uids, n, attempts, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    alone |= attempts[i] > 0;
+  if (alone)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0 && stop_now (o))
+            break;
+          if (attempts[i] > 0)
+            g_message ("%s UID %" G_GINT64_FORMAT ": taken up %" G_GINT64_FORMAT
+                       " times before without finishing; handled alone",
+                       items[i].folder, items[i].uid, attempts[i]);
+          if (!handle_alone (p, &items[i], attempts[i], o, &results[i], error))
+            return FALSE;
+          *n_done = i + 1;
+        }
+      return TRUE;
+    }
+
+  /* Counted before anything is read: a crash from here on is attributable. */
+  if (!begin_attempts (p->store, items, n, error))
+    return FALSE;
+  g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
+  g_autofree gint64 *started = g_new0 (gint64, n);
+  PrepJob job = { p, items, prep, started, (gint)n, 0, 0, { 0 }, { 0 } };
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.ready);
+  guint workers = prep_threads (o, n);
+  g_autofree GThread **threads = g_new0 (GThread *, workers);
+  for (guint t = 0; t < workers; t++)
+    threads[t] = g_thread_new ("prepare", prep_worker, &job);
+
+  gboolean ok = !o->batch_txn || shr_store_begin (p->store, error);
+  guint i = 0;
+  for (; ok && i < n; i++)
+    {
+      if (i > 0 && stop_now (o))
+        break;
+      ShrPrepared *ready = prep_wait (&job, i, o);
+      ok = o->batch_txn || shr_store_begin (p->store, error);
+      if (ok && !apply_isolated (p, ready, &items[i], !o->batch_txn, &results[i], error))
+        {
+          ok = FALSE;
+          shr_store_rollback (p->store);
+          shr_pipeline_result_clear (&results[i]);
+          break;
+        }
+      if (ok && !o->batch_txn)
+        {
+          ok = shr_store_commit (p->store, error);
+          if (ok)
+            *n_done = i + 1;
+        }
+    }
+  if (ok && o->batch_txn)
+    {
+      ok = (i == 0
+            || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
+           && shr_store_commit (p->store, error);
+      if (ok)
+        *n_done = i;
+      else
+        shr_store_rollback (p->store);
+    }
+  g_atomic_int_set (&job.cancel, 1);
+  for (guint t = 0; t < workers; t++)
+    g_thread_join (threads[t]);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.ready);
+  for (guint k = 0; k < n; k++)
+    shr_prepared_free (prep[k]);
+  /* What was not committed has no result. */
+  for (guint k = *n_done; k < n; k++)
+    shr_pipeline_result_clear (&results[k]);
+  return ok;
 }

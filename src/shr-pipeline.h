@@ -2,9 +2,11 @@
 /* shr-pipeline.h — the driver: one mail as received, taken through the
  * stages into the state.
  *
- * For each message: de-duplicate (Message-ID, else SHA-256 of the raw
- * bytes) → recognise our own mail and automatic replies (ignored) and
- * replies to our drafts (left for the approval step) → read → extract →
+ * For each message: parse it once (shr-read) → de-duplicate (Message-ID,
+ * else SHA-256 of the raw bytes) → recognise our own mail (an X-Shirase-
+ * header, or its one sender is [smtp] from) and automatic replies
+ * (ignored) and replies to our drafts (left for the approval step, with
+ * the parsed message) → extract →
  * correlate into a case (CVE ids and advisory id as keys) → match against
  * the profile → for applicable/check, queue a draft unless the case
  * already has one (a later source joins the case); not applicable: the
@@ -23,6 +25,7 @@
 #include "shr-lexicon.h"
 #include "shr-match.h"
 #include "shr-profile.h"
+#include "shr-read.h"
 #include "shr-store.h"
 #include "shr-vocab.h"
 
@@ -33,23 +36,25 @@ typedef struct _ShrPipeline ShrPipeline;
 typedef struct
 {
   ShrOutcome outcome;
-  gboolean duplicate; /* seen before: nothing written now; outcome is the
-                       * one recorded then */
-  gint64 case_id;     /* 0 when none */
-  gboolean joined;    /* the case existed before this message */
-  gint64 draft_id;    /* queued by this message, else 0 */
-  gboolean update;    /* that draft is an update (続報) of a notified case */
-  gint64 replaced;    /* the pending draft it replaces, else 0 */
-  ShrVerdict verdict; /* for handled messages */
-  gchar *record_id;   /* for handled messages */
-  gchar *reason;      /* why it was ignored, or why it failed; else NULL */
+  gboolean duplicate;  /* seen before: nothing written now; outcome is the
+                        * one recorded then */
+  gint64 case_id;      /* 0 when none */
+  gboolean joined;     /* the case existed before this message */
+  gint64 draft_id;     /* queued by this message, else 0 */
+  gboolean update;     /* that draft is an update (続報) of a notified case */
+  gint64 replaced;     /* the pending draft it replaces, else 0 */
+  ShrVerdict verdict;  /* for handled messages */
+  gchar *record_id;    /* for handled messages */
+  gchar *reason;       /* why it was ignored, or why it failed; else NULL */
+  ShrMessage *message; /* a reply (outcome REPLY): the message as parsed,
+                        * for the approval step (transfer full); else NULL */
 } ShrPipelineResult;
 
 void shr_pipeline_result_clear (ShrPipelineResult *result);
 
 /* (transfer full) Borrows @store, @lexicon, @profile and @vocab (which must
  * outlive it). @own_address ([smtp] from; may be NULL): mail from it is
- * ours and ignored. */
+ * ours and ignored; compared as whole addresses. */
 ShrPipeline *shr_pipeline_new (ShrStore *store, const ShrLexicon *lexicon, const ShrProfile *profile,
                                const ShrVocabulary *vocab, const gchar *own_address);
 void shr_pipeline_free (ShrPipeline *pipeline);
@@ -83,15 +88,65 @@ gboolean shr_pipeline_apply (ShrPipeline *pipeline, ShrPrepared *prepared, const
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPrepared, shr_prepared_free)
 
-/* ---- exposed for tests ---------------------------------------------------- */
+/* ---- a batch, one poison message isolated ------------------------------------ */
 
-/* Why a message with these raw headers is ours or automatic, or NULL when
- * it is neither (transfer none: a static string). */
-const gchar *shr_pipeline_auto_reason (const gchar *raw, gsize len, const gchar *own_address);
+typedef struct
+{
+  const gchar *folder;
+  gint64 uidvalidity;
+  gint64 uid;
+  GBytes *raw;
+} ShrPipelineItem;
 
-/* (transfer full) The unfolded value of the first header @name in the
- * header block of @raw, or NULL. */
-gchar *shr_pipeline_header (const gchar *raw, gsize len, const gchar *name);
+typedef gboolean (*ShrPipelineStopFunc) (gpointer data);
+
+typedef struct
+{
+  gboolean batch_txn;       /* one transaction for the batch (each message in
+                             * a savepoint of it), else one per message */
+  guint threads;            /* preparing threads; 0: one per processor, <= 8 */
+  guint max_attempts;       /* 0: SHR_MAX_HANDLING_ATTEMPTS */
+  guint budget_seconds;     /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
+  gsize budget_rss;         /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
+  ShrPipelineStopFunc stop; /* asked between messages (may be NULL) */
+  gpointer stop_data;
+} ShrPipelineBatchOptions;
+
+/* Handles @n messages of a folder, in order, so that one poison message
+ * holds back no other:
+ *  - each message's attempt is counted and committed before it is read,
+ *    so a crash, an abort or a kill during its handling is attributable;
+ *    the count goes in the transaction that records the message;
+ *  - a batch with a message counted before (the run that took it up died)
+ *    is handled one message at a time, each alone; a message taken up
+ *    @max_attempts times is not read again but recorded as failed with
+ *    the reason (the watcher moves it to the failed folder);
+ *  - while a message is prepared, the calling thread watches its time and
+ *    the process's resident memory: over either budget, it logs which
+ *    message and ends the process at once (_exit), its attempt counted;
+ *  - a state step that fails for one message only (a constraint, a row
+ *    not found) is undone alone (a savepoint) and the message recorded as
+ *    failed; other state errors (busy, I/O, damage) end the batch: FALSE.
+ * @results (n of them, cleared first; clear each with
+ * shr_pipeline_result_clear) are set for the first @n_done messages,
+ * which are recorded (committed); on FALSE the rest are not. */
+gboolean shr_pipeline_handle_batch (ShrPipeline *pipeline, const ShrPipelineItem *items, guint n,
+                                    const ShrPipelineBatchOptions *options, ShrPipelineResult *results,
+                                    guint *n_done, GError **error);
+
+/* Faults for tests (SHIRASE_TEST_POISON in test builds): a message whose
+ * raw bytes contain @marker aborts the process while it is prepared
+ * (ABORT), never finishes its preparation (HANG), or fails its state step
+ * after writing part of it (APPLY). NULL or NONE: no fault. */
+typedef enum
+{
+  SHR_PIPELINE_FAULT_NONE,
+  SHR_PIPELINE_FAULT_ABORT,
+  SHR_PIPELINE_FAULT_HANG,
+  SHR_PIPELINE_FAULT_APPLY,
+} ShrPipelineFault;
+
+void shr_pipeline_set_fault (ShrPipeline *pipeline, ShrPipelineFault fault, const gchar *marker);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrPipeline, shr_pipeline_free)
 

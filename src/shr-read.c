@@ -304,9 +304,13 @@ typedef struct
   GPtrArray *attached; /* (element-type GMimeMessage) forwarded as message/rfc822 */
   guint parts;
   gboolean part_cap_warned;
+  GMimeObject *reply_part; /* the part ShrMessage.reply_text comes from */
+  gchar *reply_text;       /* its text once read */
 } Level;
 
 static void walk (GMimeObject *object, Level *level, guint depth);
+static void level_init (Level *l, GPtrArray *warnings);
+static void level_clear (Level *l);
 
 static void
 append_text (Level *level, const gchar *text)
@@ -360,6 +364,10 @@ read_text_part (GMimePart *part, Level *level)
   g_autofree gchar *utf8 = to_utf8 ((const gchar *)bytes->data, len, charset, level->warnings, where);
   g_autoptr (GString) text = g_string_new (utf8);
   normalize_text (text);
+  /* What an approver typed, as typed: not unflowed (a flowed line before
+   * a quote would take the quote in), nothing unwrapped. */
+  if (GMIME_OBJECT (part) == level->reply_part && level->reply_text == NULL)
+    level->reply_text = g_strdup (text->str);
 
   if (g_ascii_strcasecmp (subtype, "html") == 0)
     {
@@ -909,6 +917,466 @@ strip_pgp_armor (const gchar *text)
   return g_string_free (out, FALSE);
 }
 
+/* ---- the raw pre-scan ---------------------------------------------------- */
+
+/* The boundary parameter of a header field that declares one (any
+ * "boundary=" in a header block: a Content-Type folded over lines keeps
+ * it on one of them), or NULL. (transfer full) */
+static gchar *
+declared_boundary (const gchar *line, gsize len)
+{
+  static const gchar key[] = "boundary";
+  gsize k = sizeof key - 1;
+  for (gsize i = 0; i + k < len; i++)
+    {
+      if (g_ascii_strncasecmp (line + i, key, k) != 0)
+        continue;
+      gsize p = i + k;
+      while (p < len && (line[p] == ' ' || line[p] == '\t'))
+        p++;
+      if (p >= len || line[p] != '=')
+        continue;
+      p++;
+      while (p < len && (line[p] == ' ' || line[p] == '\t'))
+        p++;
+      gsize start = p, end;
+      if (p < len && line[p] == '"')
+        {
+          start = ++p;
+          while (p < len && line[p] != '"')
+            p++;
+          end = p;
+        }
+      else
+        {
+          while (p < len && line[p] != ';' && !g_ascii_isspace (line[p]))
+            p++;
+          end = p;
+        }
+      return end > start ? g_strndup (line + start, end - start) : NULL;
+    }
+  return NULL;
+}
+
+/* Whether the header line @line declares an attached message, whose body
+ * then starts with a header block of its own. */
+static gboolean
+declares_message (const gchar *line, gsize len)
+{
+  static const gchar ct[] = "content-type:";
+  gsize n = sizeof ct - 1;
+  if (len < n || g_ascii_strncasecmp (line, ct, n) != 0)
+    return FALSE;
+  const gchar *v = line + n;
+  while (v < line + len && (*v == ' ' || *v == '\t'))
+    v++;
+  gsize left = (gsize)(line + len - v);
+  return (left >= 14 && g_ascii_strncasecmp (v, "message/rfc822", 14) == 0)
+         || (left >= 14 && g_ascii_strncasecmp (v, "message/global", 14) == 0);
+}
+
+/* Measures @raw against the caps of the pre-scan, line by line, without
+ * building anything but the set of declared boundaries: header lines over
+ * every header block (the message's, each part's after its boundary line,
+ * each attached message's), each header block's size, every line's length,
+ * and the parts (boundary lines of declared boundaries). FALSE with
+ * SHR_READ_ERROR_LIMIT naming the cap. */
+static gboolean
+prescan (const gchar *raw, gsize len, const gchar *name, GError **error)
+{
+  g_autoptr (GHashTable) boundaries = NULL;
+  gboolean in_headers = TRUE, message_follows = FALSE;
+  gsize header_lines = 0, block_bytes = 0, parts = 0, line_no = 0;
+  for (gsize pos = 0; pos < len;)
+    {
+      const gchar *nl = memchr (raw + pos, '\n', len - pos);
+      gsize end = nl != NULL ? (gsize)(nl - raw) : len;
+      const gchar *line = raw + pos;
+      gsize line_len = end - pos;
+      pos = nl != NULL ? end + 1 : len;
+      line_no++;
+      if (line_len > SHR_MAX_LINE_BYTES)
+        {
+          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT,
+                       "%s: line %" G_GSIZE_FORMAT " is %" G_GSIZE_FORMAT
+                       " bytes long, over the %d bytes a line may have; not parsed",
+                       name, line_no, line_len, SHR_MAX_LINE_BYTES);
+          return FALSE;
+        }
+      if (line_len > 0 && line[line_len - 1] == '\r')
+        line_len--;
+      if (in_headers)
+        {
+          if (line_len == 0)
+            {
+              /* The end of a header block: an attached message's own
+               * headers follow its part's. */
+              in_headers = message_follows;
+              message_follows = FALSE;
+              block_bytes = 0;
+              continue;
+            }
+          if (++header_lines > SHR_MAX_HEADER_LINES)
+            {
+              g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT,
+                           "%s: more than %d header lines (a header bomb?); not parsed", name,
+                           SHR_MAX_HEADER_LINES);
+              return FALSE;
+            }
+          block_bytes += line_len + 1;
+          if (block_bytes > SHR_MAX_HEADER_BYTES)
+            {
+              g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT,
+                           "%s: a header block larger than %d bytes (ending at line %" G_GSIZE_FORMAT
+                           "); not parsed",
+                           name, SHR_MAX_HEADER_BYTES, line_no);
+              return FALSE;
+            }
+          if (declares_message (line, line_len))
+            message_follows = TRUE;
+          gchar *b = declared_boundary (line, line_len);
+          if (b != NULL)
+            {
+              if (boundaries == NULL)
+                boundaries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+              g_hash_table_add (boundaries, b);
+            }
+          continue;
+        }
+      if (boundaries == NULL || line_len < 3 || line[0] != '-' || line[1] != '-')
+        continue;
+      /* "--boundary" opens a part, "--boundary--" closes the multipart;
+       * white space after either is allowed (RFC 2046 5.1.1). */
+      gsize n = line_len;
+      while (n > 2 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+      g_autofree gchar *candidate = g_strndup (line + 2, n - 2);
+      gboolean closing = FALSE;
+      if (!g_hash_table_contains (boundaries, candidate))
+        {
+          gsize cl = strlen (candidate);
+          if (cl < 3 || candidate[cl - 1] != '-' || candidate[cl - 2] != '-')
+            continue;
+          candidate[cl - 2] = '\0';
+          if (!g_hash_table_contains (boundaries, candidate))
+            continue;
+          closing = TRUE;
+        }
+      if (closing)
+        continue;
+      if (++parts > SHR_MAX_RAW_PARTS)
+        {
+          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT, "%s: more than %d MIME parts; not parsed",
+                       name, SHR_MAX_RAW_PARTS);
+          return FALSE;
+        }
+      in_headers = TRUE;
+      block_bytes = 0;
+    }
+  return TRUE;
+}
+
+/* ---- the mail as received: sender, references, automatic, results -------- */
+
+gchar *
+shr_address_canonical (const gchar *address)
+{
+  if (address == NULL)
+    return NULL;
+  const gchar *at = strrchr (address, '@');
+  if (at == NULL || at == address || at[1] == '\0')
+    return NULL;
+  for (const gchar *p = address; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == ',')
+      return NULL;
+  g_autofree gchar *domain = g_utf8_strdown (at + 1, -1);
+  return g_strdup_printf ("%.*s@%s", (int)(at - address), address, domain);
+}
+
+/* The '@' of @value outside quoted strings and comments: one mailbox has
+ * exactly one. GMime's parser, loose or strict, reads
+ * "approver@example.test@evil.test" as approver@example.test, which no
+ * mail system would deliver as such: a From like that is nobody's. */
+static guint
+count_at_signs (const gchar *value)
+{
+  guint ats = 0, depth = 0;
+  gboolean quoted = FALSE;
+  for (const gchar *p = value; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (quoted)
+        quoted = *p != '"';
+      else if (*p == '(')
+        depth++;
+      else if (*p == ')' && depth > 0)
+        depth--;
+      else if (depth == 0 && *p == '"')
+        quoted = TRUE;
+      else if (depth == 0 && *p == '@')
+        ats++;
+    }
+  return ats;
+}
+
+/* The canonical address of the one mailbox @list holds, or NULL. */
+static gchar *
+single_mailbox (InternetAddressList *list)
+{
+  if (list == NULL || internet_address_list_length (list) != 1)
+    return NULL;
+  InternetAddress *a = internet_address_list_get_address (list, 0);
+  if (!INTERNET_ADDRESS_IS_MAILBOX (a))
+    return NULL;
+  /* The IDNA form: "bücher.example" and "xn--bcher-kva.example" are one
+   * domain. */
+  return shr_address_canonical (internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (a)));
+}
+
+static void
+ensure_gmime (void)
+{
+  /* The reader is a library call: it cannot rely on main() having set
+   * GMime up (tests, benchmarks, the watcher all call it). */
+  static gsize gmime_ready;
+  if (g_once_init_enter (&gmime_ready))
+    {
+      g_mime_init ();
+      g_once_init_leave (&gmime_ready, 1);
+    }
+}
+
+gchar *
+shr_address_from_header (const gchar *value)
+{
+  if (value == NULL)
+    return NULL;
+  ensure_gmime ();
+  if (count_at_signs (value) != 1)
+    return NULL;
+  InternetAddressList *list = internet_address_list_parse (NULL, value);
+  gchar *address = single_mailbox (list);
+  if (list != NULL)
+    g_object_unref (list);
+  return address;
+}
+
+/* The first word of @value, lower case ("auto-replied" of "auto-replied;
+ * owner-email=…"). (transfer full) */
+static gchar *
+first_word_lower (const gchar *value)
+{
+  while (g_ascii_isspace (*value))
+    value++;
+  gsize n = strcspn (value, " \t\r\n;(");
+  return g_ascii_strdown (value, (gssize)n);
+}
+
+gchar *
+shr_message_automatic_reason (gpointer headers)
+{
+  g_return_val_if_fail (GMIME_IS_HEADER_LIST (headers), NULL);
+  GMimeHeaderList *list = headers;
+  gboolean list_id = g_mime_header_list_contains (list, "List-Id");
+  gint n = g_mime_header_list_get_count (list);
+  for (gint i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
+      const gchar *name = g_mime_header_get_name (h);
+      const gchar *value = g_mime_header_get_value (h);
+      if (value == NULL)
+        value = "";
+      if (g_ascii_strcasecmp (name, "Auto-Submitted") == 0)
+        {
+          g_autofree gchar *w = first_word_lower (value);
+          if (*w != '\0' && strcmp (w, "no") != 0)
+            return g_strdup_printf ("automatic reply (Auto-Submitted: %s)", w);
+        }
+      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0
+               || g_ascii_strcasecmp (name, "X-Autorespond") == 0
+               || g_ascii_strcasecmp (name, "X-Auto-Reply") == 0)
+        return g_strdup_printf ("automatic reply (%s)", name);
+      else if (g_ascii_strcasecmp (name, "Precedence") == 0)
+        {
+          g_autofree gchar *w = first_word_lower (value);
+          if (strcmp (w, "junk") == 0 || strcmp (w, "auto_reply") == 0)
+            return g_strdup_printf ("automatic reply (Precedence: %s)", w);
+          if ((strcmp (w, "bulk") == 0 || strcmp (w, "list") == 0) && !list_id)
+            return g_strdup_printf ("automatic reply (Precedence: %s without List-Id)", w);
+        }
+    }
+  return NULL;
+}
+
+const gchar *
+shr_message_out_of_office (const gchar *subject)
+{
+  if (subject == NULL)
+    return NULL;
+  g_autofree gchar *n = g_utf8_normalize (subject, -1, G_NORMALIZE_NFKC);
+  if (n == NULL)
+    return NULL;
+  g_autofree gchar *low = g_utf8_casefold (n, -1);
+  gchar *tag = strstr (low, "[承認依頼");
+  if (tag == NULL)
+    tag = strstr (low, "[approval");
+  if (tag != NULL)
+    *tag = '\0';
+  static const gchar *const marks[] = {
+    "out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
+    "auto:",         "autosvar",          "abwesenheit",     "absence",    "不在",      "自動応答",
+    "自動返信",      "自動送信",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (strstr (low, marks[i]) != NULL)
+      return marks[i];
+  return NULL;
+}
+
+/* Adds the Message-IDs of @value (In-Reply-To or References) to @out,
+ * each once, up to the cap; with @newest_first, in reverse order (the
+ * nearest ancestor is last in References). */
+static void
+add_references (GPtrArray *out, const gchar *value, gboolean newest_first)
+{
+  GMimeReferences *refs = g_mime_references_parse (NULL, value);
+  if (refs == NULL)
+    return;
+  gint n = g_mime_references_length (refs);
+  for (gint k = 0; k < n && out->len < SHR_MAX_MESSAGE_REFS; k++)
+    {
+      const gchar *id = g_mime_references_get_message_id (refs, newest_first ? n - 1 - k : k);
+      if (id == NULL || *id == '\0')
+        continue;
+      gboolean seen = FALSE;
+      for (guint j = 0; j < out->len && !seen; j++)
+        seen = strcmp (out->pdata[j], id) == 0;
+      if (!seen)
+        g_ptr_array_add (out, g_strdup (id));
+    }
+  g_mime_references_free (refs);
+}
+
+/* What classification and the approval step need of the mail as received,
+ * from its outermost header list, in one walk. */
+static void
+take_envelope (ShrMessage *m, GMimeMessage *outer)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (outer));
+  gint n = g_mime_header_list_get_count (headers);
+  const gchar *from = NULL, *in_reply_to = NULL, *references = NULL;
+  guint froms = 0;
+  for (gint i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+      const gchar *name = g_mime_header_get_name (h);
+      if (g_ascii_strcasecmp (name, "From") == 0)
+        {
+          froms++;
+          from = g_mime_header_get_raw_value (h);
+        }
+      else if (g_ascii_strcasecmp (name, "In-Reply-To") == 0 && in_reply_to == NULL)
+        in_reply_to = g_mime_header_get_raw_value (h);
+      else if (g_ascii_strcasecmp (name, "References") == 0 && references == NULL)
+        references = g_mime_header_get_raw_value (h);
+      else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0)
+        {
+          const gchar *v = g_mime_header_get_value (h);
+          if (v != NULL && m->auth_results->len < SHR_MAX_AUTH_RESULTS)
+            g_ptr_array_add (m->auth_results, g_strdup (v));
+        }
+      else if (g_ascii_strncasecmp (name, "X-Shirase-", 10) == 0)
+        m->ours = TRUE;
+    }
+  /* Every mail system attributes a mail to the one mailbox of its one
+   * From; anything else (two From headers, two addresses, a group) is
+   * from nobody in particular, and never an approver. */
+  if (froms == 0)
+    m->sender_problem = g_strdup ("no From header");
+  else if (froms > 1)
+    m->sender_problem = g_strdup_printf ("%u From headers", froms);
+  else
+    {
+      InternetAddressList *list = internet_address_list_parse (NULL, from);
+      gint count = list != NULL ? internet_address_list_length (list) : 0;
+      if (count == 1 && count_at_signs (from) != 1)
+        m->sender_problem = g_strdup ("From is not one plain address (several '@')");
+      else
+        m->sender = single_mailbox (list);
+      if (m->sender == NULL && m->sender_problem == NULL)
+        m->sender_problem = count == 0  ? g_strdup ("From names no address")
+                            : count > 1 ? g_strdup_printf ("From names %d addresses", count)
+                                        : g_strdup ("From is not one mailbox");
+      if (list != NULL)
+        g_object_unref (list);
+    }
+  if (in_reply_to != NULL)
+    add_references (m->references, in_reply_to, FALSE);
+  if (references != NULL)
+    add_references (m->references, references, TRUE);
+  m->automatic = shr_message_automatic_reason (headers);
+}
+
+/* ---- what an approver typed ----------------------------------------------- */
+
+/* The first text/plain part of @object that is not an attachment, in
+ * document order, without entering attached messages: in a
+ * multipart/alternative the plain part even where the body is read from
+ * the HTML (an HTML-only reply has no command). (transfer none) or NULL. */
+static GMimeObject *
+first_inline_plain (GMimeObject *object, guint depth)
+{
+  if (object == NULL || depth > SHR_MAX_FORWARD_DEPTH)
+    return NULL;
+  if (GMIME_IS_MULTIPART (object))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (object);
+      gint n = MIN (g_mime_multipart_get_count (mp), SHR_MAX_MIME_PARTS);
+      for (gint i = 0; i < n; i++)
+        {
+          GMimeObject *found = first_inline_plain (g_mime_multipart_get_part (mp, i), depth + 1);
+          if (found != NULL)
+            return found;
+        }
+      return NULL;
+    }
+  if (!GMIME_IS_PART (object))
+    return NULL;
+  GMimeContentType *ct = g_mime_object_get_content_type (object);
+  if ((ct == NULL || g_mime_content_type_is_type (ct, "text", "plain"))
+      && g_mime_part_get_filename (GMIME_PART (object)) == NULL)
+    return object;
+  return NULL;
+}
+
+/* Sets m->reply_text from the part @level->reply_part names: the text the
+ * walk read from it, or read now (the walk chose the HTML alternative, or
+ * stopped at the part cap). */
+static void
+take_reply_text (ShrMessage *m, Level *level)
+{
+  if (level->reply_part == NULL)
+    return;
+  gchar *text = g_steal_pointer (&level->reply_text);
+  if (text == NULL)
+    {
+      g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+      Level scratch;
+      level_init (&scratch, ignored);
+      scratch.reply_part = level->reply_part;
+      read_text_part (GMIME_PART (level->reply_part), &scratch);
+      text = g_steal_pointer (&scratch.reply_text);
+      level_clear (&scratch);
+    }
+  if (text != NULL && strlen (text) > SHR_MAX_REPLY_TEXT_BYTES)
+    {
+      const gchar *end = g_utf8_find_prev_char (text, text + SHR_MAX_REPLY_TEXT_BYTES + 1);
+      text[end != NULL ? end - text : 0] = '\0';
+    }
+  m->reply_text = text;
+}
+
 /* ---- the reader --------------------------------------------------------- */
 
 static void
@@ -989,6 +1457,13 @@ shr_message_new_item (const ShrMessage *parent, const gchar *subject, const gcha
   m->all_text = g_strdup (body);
   m->links = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
+  /* The mail as received is the parent's. */
+  m->sender = g_strdup (parent->sender);
+  m->sender_problem = g_strdup (parent->sender_problem);
+  m->references = g_ptr_array_new_with_free_func (g_free);
+  m->automatic = g_strdup (parent->automatic);
+  m->ours = parent->ours;
+  m->auth_results = g_ptr_array_new_with_free_func (g_free);
   return m;
 }
 
@@ -1011,6 +1486,12 @@ shr_message_free (ShrMessage *m)
   g_free (m->html_title);
   g_ptr_array_unref (m->links);
   g_ptr_array_unref (m->warnings);
+  g_free (m->sender);
+  g_free (m->sender_problem);
+  g_clear_pointer (&m->references, g_ptr_array_unref);
+  g_free (m->automatic);
+  g_clear_pointer (&m->auth_results, g_ptr_array_unref);
+  g_free (m->reply_text);
   g_free (m);
 }
 
@@ -1024,6 +1505,8 @@ level_init (Level *l, GPtrArray *warnings)
   l->attached = g_ptr_array_new_with_free_func (g_object_unref);
   l->parts = 0;
   l->part_cap_warned = FALSE;
+  l->reply_part = NULL;
+  l->reply_text = NULL;
 }
 
 static void
@@ -1033,6 +1516,7 @@ level_clear (Level *l)
   g_free (l->html_title);
   g_ptr_array_unref (l->links);
   g_ptr_array_unref (l->attached);
+  g_free (l->reply_text);
 }
 
 /* RFC 2047 decoding of an unstructured header, by our own rules: the
@@ -1216,10 +1700,14 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
                    "%s: not a mail message (no header line at the start)", name);
       return NULL;
     }
+  if (!prescan (raw, len, name, error))
+    return NULL;
 
   ShrMessage *m = g_new0 (ShrMessage, 1);
   m->links = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
+  m->references = g_ptr_array_new_with_free_func (g_free);
+  m->auth_results = g_ptr_array_new_with_free_func (g_free);
 
   /* GMime stops reading a header at a NUL byte; a NUL has no meaning in
    * mail text, so it becomes a space and the rest is still read. */
@@ -1234,14 +1722,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_ptr_array_add (m->warnings, g_strdup ("NUL bytes in the message were replaced by spaces"));
     }
 
-  /* The reader is a library call: it cannot rely on main() having set
-   * GMime up (tests, benchmarks, the watcher all call it). */
-  static gsize gmime_ready;
-  if (g_once_init_enter (&gmime_ready))
-    {
-      g_mime_init ();
-      g_once_init_leave (&gmime_ready, 1);
-    }
+  ensure_gmime ();
 
   /* The stream reads the caller's bytes in place (not owned, not copied):
    * the parser's parts are substreams of it, so a large message is held
@@ -1268,6 +1749,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
     }
 
   take_headers (m, outer);
+  take_envelope (m, outer);
   m->outer_subject = g_strdup (m->subject);
   m->outer_message_id = g_strdup (m->message_id);
   m->outer_date = g_strdup (m->date);
@@ -1278,7 +1760,9 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
   GString *all = g_string_new (NULL);
   Level level;
   level_init (&level, m->warnings);
+  level.reply_part = first_inline_plain (g_mime_message_get_mime_part (outer), 0);
   walk (g_mime_message_get_mime_part (outer), &level, 0);
+  take_reply_text (m, &level);
   g_string_append (all, level.text->str);
   gchar *body = g_strdup (level.text->str);
   m->html_title = g_steal_pointer (&level.html_title);

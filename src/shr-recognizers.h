@@ -77,6 +77,10 @@ gchar *shr_field_value (const gchar *text, const gchar *key);
 /* (transfer full) The sentence of @text around byte offset @offset. */
 gchar *shr_sentence_at (const gchar *text, gsize offset);
 
+/* (transfer full) The text from @from to @to with its lines joined: every
+ * run of white space one space, none at the ends. */
+gchar *shr_text_joined (const gchar *from, const gchar *to);
+
 /* Adds the products named in @text according to the lexicon. Returns how
  * many were added. */
 guint shr_add_lexicon_products (ShrExtractContext *ctx, const gchar *text);

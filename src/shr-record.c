@@ -113,6 +113,16 @@ shr_product_free (ShrProduct *product)
   g_free (product);
 }
 
+void
+shr_actor_names_free (ShrActorNames *names)
+{
+  if (names == NULL)
+    return;
+  g_free (names->name);
+  g_ptr_array_unref (names->aliases);
+  g_free (names);
+}
+
 ShrRecord *
 shr_record_new (void)
 {
@@ -120,6 +130,8 @@ shr_record_new (void)
   r->cves = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_cve_free);
   r->products = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_product_free);
   r->threat_actors = g_ptr_array_new_with_free_func (g_free);
+  r->actor_aliases = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_actor_names_free);
+  r->reported_by = g_ptr_array_new_with_free_func (g_free);
   r->sectors = g_ptr_array_new_with_free_func (g_free);
   r->regions = g_ptr_array_new_with_free_func (g_free);
   r->mitigations = g_ptr_array_new_with_free_func (g_free);
@@ -154,6 +166,8 @@ shr_record_free (ShrRecord *r)
   g_ptr_array_unref (r->products);
   g_free (r->exploited_evidence);
   g_ptr_array_unref (r->threat_actors);
+  g_ptr_array_unref (r->actor_aliases);
+  g_ptr_array_unref (r->reported_by);
   g_ptr_array_unref (r->sectors);
   g_ptr_array_unref (r->regions);
   g_ptr_array_unref (r->mitigations);
@@ -208,6 +222,35 @@ shr_record_add_product (ShrRecord *record, const gchar *vendor, const gchar *pro
   ShrProduct *p = shr_product_new (vendor, product);
   g_ptr_array_add (record->products, p);
   return p;
+}
+
+static gchar *
+name_key (const gchar *name)
+{
+  g_autofree gchar *nfkc = g_utf8_normalize (name, -1, G_NORMALIZE_NFKC);
+  return g_utf8_casefold (nfkc != NULL ? nfkc : "", -1);
+}
+
+ShrActorNames *
+shr_record_add_actor (ShrRecord *record, const gchar *name)
+{
+  g_return_val_if_fail (record != NULL && name != NULL, NULL);
+  g_autofree gchar *key = name_key (name);
+  for (guint i = 0; i < record->actor_aliases->len; i++)
+    {
+      ShrActorNames *a = record->actor_aliases->pdata[i];
+      g_autofree gchar *other = name_key (a->name);
+      if (strcmp (key, other) == 0)
+        return a;
+    }
+  if (record->actor_aliases->len >= SHR_MAX_ACTORS)
+    return NULL;
+  ShrActorNames *a = g_new0 (ShrActorNames, 1);
+  a->name = g_strdup (name);
+  a->aliases = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (record->actor_aliases, a);
+  g_ptr_array_add (record->threat_actors, g_strdup (name));
+  return a;
 }
 
 gboolean
@@ -509,6 +552,18 @@ shr_record_to_json (const ShrRecord *r)
     }
 
   add_strv (b, "threat_actors", r->threat_actors);
+  json_builder_set_member_name (b, "actor_aliases");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->actor_aliases->len; i++)
+    {
+      const ShrActorNames *a = r->actor_aliases->pdata[i];
+      json_builder_begin_object (b);
+      add_string_or_null (b, "name", a->name);
+      add_strv (b, "aliases", a->aliases);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_strv (b, "reported_by", r->reported_by);
   add_strv (b, "sectors", r->sectors);
   add_strv (b, "regions", r->regions);
   add_strv (b, "mitigations", r->mitigations);

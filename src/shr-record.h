@@ -61,6 +61,17 @@ typedef struct
   gboolean others_unaffected;
 } ShrProduct;
 
+/* One actor the record names, with its other names. */
+typedef struct
+{
+  gchar *name; /* as the mail first writes it: "Forest Blizzard" */
+  /* (element-type utf8) the other names: those the text itself gives
+   * ("also known as", "aka", "(別名 …)", "tracked as", a parenthesis)
+   * first, then the other names the lexicon knows, as it writes them. */
+  GPtrArray *aliases;
+  guint named_in_text; /* how many of the aliases, from the first, the text gives */
+} ShrActorNames;
+
 typedef struct
 {
   gchar *id;
@@ -89,9 +100,14 @@ typedef struct
   gchar *exploited_evidence;
   gboolean kev;
 
-  GPtrArray *threat_actors; /* (element-type utf8) canonical names */
-  GPtrArray *sectors;       /* (element-type utf8) English keys */
-  GPtrArray *regions;       /* (element-type utf8) ISO 3166 alpha-2 codes */
+  GPtrArray *threat_actors; /* (element-type utf8) names as the mail writes them */
+  GPtrArray *actor_aliases; /* (element-type ShrActorNames) one per threat_actors
+                             * entry, in the same order */
+  GPtrArray *reported_by;   /* (element-type utf8) firms and agencies that report
+                             * the campaign or research, as written */
+  GPtrArray *sectors;       /* (element-type utf8) sector keys of sectors.tsv */
+  GPtrArray *regions;       /* (element-type utf8) ISO 3166-1 alpha-2 codes of
+                             * countries, and region group codes (ASIA…) */
   GPtrArray *mitigations;   /* (element-type utf8) */
   GPtrArray *references;    /* (element-type utf8) URLs */
 
@@ -110,6 +126,12 @@ ShrCve *shr_cve_new (const gchar *id);
 void shr_cve_free (ShrCve *cve);
 ShrProduct *shr_product_new (const gchar *vendor, const gchar *product);
 void shr_product_free (ShrProduct *product);
+void shr_actor_names_free (ShrActorNames *names);
+
+/* Names an actor as @name (a copy), unless a name equal to it after
+ * normalisation is there already; returns its entry either way (borrowed),
+ * whose aliases the caller fills, or NULL past SHR_MAX_ACTORS. */
+ShrActorNames *shr_record_add_actor (ShrRecord *record, const gchar *name);
 
 /* Adds a range to @product unless an equal one is there (strings copied;
  * any may be NULL). Returns the range in the product (borrowed), or NULL

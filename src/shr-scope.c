@@ -584,8 +584,9 @@ decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *
  * lacks it, as far as the text tells. */
 static ShrTristate
 decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record, gchar **why_en,
-                gchar **why_ja)
+                gchar **why_ja, gboolean *by_date)
 {
+  *by_date = FALSE;
   const ShrBuilds *builds = shr_builds_get_default ();
   const ShrWindowsLine *line = shr_builds_windows_line (builds, a->product, a->version);
   if (line == NULL)
@@ -634,6 +635,7 @@ decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
                                  a->version, month, day);
       *why_ja = g_strdup_printf ("ビルド %s の累積更新プログラムは %s までで、勧告（%s）より古い", a->version,
                                  month, day);
+      *by_date = TRUE;
       return SHR_TRISTATE_TRUE;
     }
   return SHR_TRISTATE_UNKNOWN;
@@ -655,7 +657,12 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
     *unlimited = FALSE;
   if (record != NULL && is_windows (p))
     {
-      ShrTristate t = decide_windows (a, p, record, why_en, why_ja);
+      gboolean by_date = FALSE;
+      ShrTristate t = decide_windows (a, p, record, why_en, why_ja, &by_date);
+      /* An article's date says nothing of which update fixes what it
+       * mentions: as little as a product named without versions. */
+      if (by_date && unlimited != NULL && g_strcmp0 (record->source_kind, "news") == 0)
+        *unlimited = TRUE;
       if (t != SHR_TRISTATE_UNKNOWN)
         return t;
       g_clear_pointer (why_en, g_free);

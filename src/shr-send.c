@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "shr-net.h"
 #include "shr-secret.h"
 
 #if LIBCURL_VERSION_NUM >= 0x080200
@@ -48,7 +49,8 @@ struct _ShrSender
   CURL *curl;
   gchar *url;
   gchar *from;
-  gchar *secret; /* password or token; wiped on free */
+  gchar *secret;                 /* password or token; wiped on free */
+  struct curl_slist *connect_to; /* security none: the loopback address checked */
   gboolean reuse;
   guint connections;
 
@@ -166,20 +168,6 @@ shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **err
 
 /* ---- sender ------------------------------------------------------------------ */
 
-static gboolean
-host_is_loopback (const gchar *host)
-{
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "::1") || g_str_equal (host, "[::1]"))
-    return TRUE;
-  /* 127.0.0.0/8, written as a dotted quad. */
-  guint a, b, c, d;
-  gchar tail;
-  return sscanf (host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256
-         && d < 256;
-}
-
 static void
 ensure_curl_global (void)
 {
@@ -225,6 +213,7 @@ shr_sender_free (ShrSender *sender)
   g_free (sender->url);
   g_free (sender->from);
   shr_secret_free (sender->secret);
+  curl_slist_free_all (sender->connect_to);
   if (sender->line != NULL)
     g_string_free (sender->line, TRUE);
   g_free (sender);
@@ -470,14 +459,15 @@ shr_smtp_config_check (const ShrSmtpConfig *config, const gchar **bad_key, GErro
       return FALSE;
     }
   /* Clear text would carry the password and the notices over the
-   * network; only a local relay may be spoken to that way. */
-  if (security == SHR_SMTP_SECURITY_NONE && !host_is_loopback (host))
+   * network; only a local relay may be spoken to that way (shr-net.h). */
+  g_autofree gchar *loopback = security == SHR_SMTP_SECURITY_NONE ? shr_net_loopback_address (host) : NULL;
+  if (security == SHR_SMTP_SECURITY_NONE && loopback == NULL)
     {
       *bad_key = "security";
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
                    "[smtp] security = none is only allowed towards a "
-                   "loopback address (127.0.0.1, ::1, localhost), not %s; "
-                   "use starttls or tls",
+                   "loopback address (127.0.0.1, ::1, or a name that resolves "
+                   "only to loopback addresses), not %s; use starttls or tls",
                    host);
       return FALSE;
     }
@@ -520,6 +510,16 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   guint secrets = (config->password != NULL) + (config->password_file != NULL)
                   + (config->password_command != NULL) + (config->oauth2_token_command != NULL);
   gboolean clear_text = config->security_set && config->security == SHR_SMTP_SECURITY_NONE;
+  /* The connection goes to the loopback address checked here, never to
+   * the name resolved again by curl (shr-net.h). */
+  g_autofree gchar *host = url_host (config->url);
+  g_autofree gchar *loopback = clear_text ? shr_net_loopback_address (host) : NULL;
+  if (clear_text && loopback == NULL)
+    {
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
+                   "[smtp] security = none: %s no longer resolves only to loopback addresses", host);
+      return NULL;
+    }
 
   g_autoptr (ShrSender) s = g_new0 (ShrSender, 1);
   s->url = g_strdup (config->url);
@@ -554,6 +554,14 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   CURL *c = s->curl;
   long timeout = config->timeout_seconds > 0 ? config->timeout_seconds : 60;
   curl_easy_setopt (c, CURLOPT_URL, config->url);
+  if (loopback != NULL)
+    {
+      /* To the address that was checked, not to the name resolved again. */
+      g_autofree gchar *pin = strchr (loopback, ':') != NULL ? g_strdup_printf ("%s::[%s]:", host, loopback)
+                                                             : g_strdup_printf ("%s::%s:", host, loopback);
+      s->connect_to = curl_slist_append (NULL, pin);
+      curl_easy_setopt (c, CURLOPT_CONNECT_TO, s->connect_to);
+    }
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, timeout);
   curl_easy_setopt (c, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "shr-read.h"
+
 #ifndef SHR_STATEDIR
 #define SHR_STATEDIR "/var/lib/shirase"
 #endif
@@ -20,17 +22,6 @@ shr_service_free (ShrService *s)
   g_free (s->state_dir);
   g_free (s->own_address);
   g_free (s);
-}
-
-/* "Name <addr>" or "addr" -> "addr". */
-static gchar *
-address_of (const gchar *from)
-{
-  const gchar *lt = strrchr (from, '<');
-  const gchar *gt = lt != NULL ? strchr (lt, '>') : NULL;
-  g_autofree gchar *a = lt != NULL && gt != NULL ? g_strndup (lt + 1, (gsize)(gt - lt - 1)) : g_strdup (from);
-  g_strstrip (a);
-  return *a ? g_steal_pointer (&a) : NULL;
 }
 
 ShrService *
@@ -63,6 +54,6 @@ shr_service_load (const gchar *path, const ShrVocabulary *vocab, gboolean need_i
     s->state_dir = g_build_filename (dir, state, NULL);
   g_autofree gchar *from = g_key_file_get_string (kf, "smtp", "from", NULL);
   if (from != NULL)
-    s->own_address = address_of (from);
+    s->own_address = shr_address_from_header (from);
   return g_steal_pointer (&s);
 }

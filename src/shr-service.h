@@ -16,7 +16,7 @@ typedef struct
   ShrConfig *config;
   ShrWatchConfig *imap; /* NULL when loaded without [imap] */
   gchar *state_dir;     /* [state] dir, default SHR_STATEDIR */
-  gchar *own_address;   /* the address of [smtp] from, or NULL */
+  gchar *own_address;   /* the address of [smtp] from (canonical), or NULL */
 } ShrService;
 
 /* (transfer full) Loads @path; with @need_imap, [imap] must be usable too.

@@ -13,6 +13,8 @@
  *   the read-to-write upgrade of a deferred transaction.
  * - Prepared statements are cached per SQL text: the watcher runs the same
  *   few statements thousands of times. */
+#include "config.h"
+
 #include "shr-store.h"
 
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "shr-error.h"
+#include "shr-test-hooks.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -29,9 +32,13 @@ struct _ShrStore
 {
   sqlite3 *db;
   gchar *path;
+  gchar *state_dir;
   gboolean in_txn;
   gint schema_version;
-  GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt* */
+  gchar *instance_id;
+  gchar *lease_owner; /* who claims outbox rows through this store */
+  gboolean damaged;   /* SQLite reported corruption */
+  GHashTable *stmts;  /* SQL text (static) -> sqlite3_stmt* */
 };
 
 /* The migration table: step i (from 1) takes user_version i-1 to i, in one
@@ -182,6 +189,23 @@ static const gchar *const migrations[] = {
   "  WHERE digested_at IS NULL;"
   "CREATE INDEX outbox_notice_recipient ON outbox(recipient, created_at)"
   "  WHERE kind = 'notice';",
+  /* 4: the database's own random id, made with it: tokens and Message-IDs
+   * are derived from it, so a new database never reproduces an old one's
+   * (a replayed approval of a lost database's draft 1 must not approve
+   * the new draft 1). Who holds an outbox row's lease, so that a dead
+   * process's leases are reclaimed at start instead of at their end. How
+   * often each message was taken up without its handling finishing: a
+   * message that crashes the process is found and set aside. */
+  "INSERT INTO settings (key, value) VALUES ('instance_id', lower(hex(randomblob(16))))"
+  "  ON CONFLICT (key) DO NOTHING;"
+  "ALTER TABLE outbox ADD COLUMN lease_owner TEXT;"
+  "CREATE TABLE attempts ("
+  "  folder TEXT NOT NULL,"
+  "  uidvalidity INTEGER NOT NULL,"
+  "  uid INTEGER NOT NULL,"
+  "  count INTEGER NOT NULL,"
+  "  last_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (folder, uidvalidity, uid));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -196,7 +220,7 @@ count_commit (void)
 {
   if (g_once_init_enter (&abort_after_once))
     {
-      const gchar *v = g_getenv ("SHIRASE_TEST_ABORT_AFTER");
+      const gchar *v = shr_test_env ("SHIRASE_TEST_ABORT_AFTER");
       gint64 n = v != NULL ? g_ascii_strtoll (v, NULL, 10) : 0;
       g_once_init_leave (&abort_after_once, (gsize)CLAMP (n, 0, G_MAXINT) + 1);
     }
@@ -217,6 +241,8 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+static void record_damage (ShrStore *store, const gchar *message);
+
 static void
 set_db_error (ShrStore *store, GError **error, const gchar *what)
 {
@@ -231,11 +257,24 @@ set_db_error (ShrStore *store, GError **error, const gchar *what)
     case SQLITE_CONSTRAINT:
       code = SHR_STORE_ERROR_CONSTRAINT;
       break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = SHR_STORE_ERROR_CORRUPT;
+      break;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+      code = SHR_STORE_ERROR_IO;
+      break;
     default:
       code = SHR_STORE_ERROR_SQL;
       break;
     }
-  g_set_error (error, SHR_STORE_ERROR, code, "%s: %s: %s", store->path, what, sqlite3_errmsg (store->db));
+  g_autofree gchar *message = g_strdup_printf ("%s: %s: %s", store->path, what, sqlite3_errmsg (store->db));
+  if (code == SHR_STORE_ERROR_CORRUPT)
+    record_damage (store, message);
+  g_set_error_literal (error, SHR_STORE_ERROR, code, message);
 }
 
 /* A cached statement, reset and unbound when its g_auto variable goes out
@@ -545,8 +584,65 @@ configure_db (ShrStore *store, GError **error)
   return exec_sql (store, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas", error);
 }
 
+/* Files that show a state existed in a state dir: our instance id, the
+ * approval secret (shr-approve.h, SHR_APPROVE_SECRET_FILE) and the
+ * database's WAL and shared memory. */
+static const gchar *const existence_marks[]
+    = { SHR_STORE_ID_FILE_NAME, "approval.key", SHR_STORE_FILE_NAME "-wal", SHR_STORE_FILE_NAME "-shm" };
+
+/* The first of existence_marks in @state_dir, or NULL (transfer none). */
+static const gchar *
+existence_mark (const gchar *state_dir)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (existence_marks); i++)
+    {
+      g_autofree gchar *p = g_build_filename (state_dir, existence_marks[i], NULL);
+      if (g_file_test (p, G_FILE_TEST_EXISTS))
+        return existence_marks[i];
+    }
+  return NULL;
+}
+
+/* Checks the instance id file against the database's id, and writes it
+ * where it is missing (a new database, or one made before the file). */
+static gboolean
+check_instance_file (ShrStore *store, gboolean fresh, gboolean init, GError **error)
+{
+  g_autofree gchar *path = g_build_filename (store->state_dir, SHR_STORE_ID_FILE_NAME, NULL);
+  g_autofree gchar *written = NULL;
+  if (!fresh && !init && g_file_get_contents (path, &written, NULL, NULL))
+    {
+      g_strstrip (written);
+      if (g_strcmp0 (written, store->instance_id) == 0)
+        return TRUE;
+      if (*written != '\0')
+        {
+          g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST,
+                       "%s is another state than the one this state dir held (instance %s, %s says %s): "
+                       "refusing to use it, as its drafts' tokens could match old approvals; put the right "
+                       "database back, or run shirase once --init to adopt this one",
+                       store->path, store->instance_id, path, written);
+          return FALSE;
+        }
+    }
+  g_autofree gchar *line = g_strdup_printf ("%s\n", store->instance_id);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+    {
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_IO, "cannot write %s: %s", path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ShrStore *
 shr_store_open (const gchar *state_dir, GError **error)
+{
+  return shr_store_open_full (state_dir, SHR_STORE_OPEN_DEFAULT, error);
+}
+
+ShrStore *
+shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (state_dir != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -560,8 +656,35 @@ shr_store_open (const gchar *state_dir, GError **error)
     }
 
   g_autoptr (ShrStore) store = g_new0 (ShrStore, 1);
+  store->state_dir = g_strdup (state_dir);
   store->path = g_build_filename (state_dir, SHR_STORE_FILE_NAME, NULL);
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+
+  /* A lost database must not be re-created silently: draft ids would
+   * start again at 1 under the same approval secret, and an old draft's
+   * approval, replayed, would approve the new draft 1. */
+  gboolean init = (flags & SHR_STORE_OPEN_INIT) != 0;
+  GStatBuf st;
+  gboolean fresh = g_stat (store->path, &st) != 0 || st.st_size == 0;
+  if (fresh)
+    {
+      const gchar *mark = existence_mark (state_dir);
+      if (mark != NULL && !init)
+        {
+          g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST,
+                       "%s is missing or empty, but the state dir holds %s: a state existed here. Refusing "
+                       "to start a new one silently (old approvals must not become valid again): restore "
+                       "the database from a backup, or run shirase once --init to start afresh",
+                       store->path, mark);
+          return NULL;
+        }
+      /* A WAL left without its database belongs to no database now. */
+      for (guint i = 2; i < G_N_ELEMENTS (existence_marks); i++)
+        {
+          g_autofree gchar *p = g_build_filename (state_dir, existence_marks[i], NULL);
+          g_unlink (p);
+        }
+    }
 
   gint rc = sqlite3_open_v2 (store->path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
@@ -581,7 +704,109 @@ shr_store_open (const gchar *state_dir, GError **error)
     }
   if (!configure_db (store, error) || !migrate (store, error))
     return NULL;
+  g_autoptr (GError) local = NULL;
+  store->instance_id = shr_store_setting_get (store, "instance_id", &local);
+  if (store->instance_id == NULL)
+    {
+      if (local != NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SCHEMA, "%s: no instance id", store->path);
+      return NULL;
+    }
+  if (!check_instance_file (store, fresh, init, error))
+    return NULL;
   return g_steal_pointer (&store);
+}
+
+const gchar *
+shr_store_get_instance_id (ShrStore *store)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return store->instance_id;
+}
+
+/* ---- damage ---------------------------------------------------------------- */
+
+/* Where a corruption SQLite reported is written down: shirase status
+ * shows it even when the database can no longer be read. */
+static gchar *
+damage_path (const gchar *state_dir)
+{
+  return g_build_filename (state_dir, SHR_STORE_FILE_NAME ".damaged", NULL);
+}
+
+static void
+record_damage (ShrStore *store, const gchar *message)
+{
+  if (store->damaged || store->state_dir == NULL)
+    return;
+  store->damaged = TRUE;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *when = g_date_time_format_iso8601 (now);
+  g_autofree gchar *line = g_strdup_printf ("%s %s\n", when, message);
+  g_autofree gchar *path = damage_path (store->state_dir);
+  if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL))
+    g_warning ("cannot write %s (%s)", path, message);
+}
+
+gboolean
+shr_store_is_damaged (ShrStore *store)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  return store->damaged;
+}
+
+gchar *
+shr_store_damage_report (const gchar *state_dir)
+{
+  g_return_val_if_fail (state_dir != NULL, NULL);
+  g_autofree gchar *path = damage_path (state_dir);
+  gchar *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (text);
+}
+
+/* Runs @pragma ("quick_check" or "integrity_check"): FALSE with
+ * SHR_STORE_ERROR_CORRUPT quoting the first problem. */
+static gboolean
+check_pages (ShrStore *store, const gchar *pragma, GError **error)
+{
+  g_autofree gchar *sql = g_strdup_printf ("PRAGMA %s(1)", pragma);
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (store, error, pragma);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  g_autofree gchar *result = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (g_strcmp0 (result, "ok") != 0)
+    {
+      g_autofree gchar *message
+          = g_strdup_printf ("%s: %s failed: %s", store->path, pragma, result != NULL ? result : "no answer");
+      record_damage (store, message);
+      g_set_error_literal (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+shr_store_check_at_start (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_autofree gchar *path = damage_path (store->state_dir);
+  /* After a corruption was seen, only the full check clears it (a
+   * database restored from a backup, or repaired). */
+  gboolean was_damaged = g_file_test (path, G_FILE_TEST_EXISTS);
+  if (!check_pages (store, was_damaged ? "integrity_check" : "quick_check", error))
+    return FALSE;
+  if (was_damaged)
+    g_unlink (path);
+  return TRUE;
 }
 
 void
@@ -596,6 +821,9 @@ shr_store_close (ShrStore *store)
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);
+  g_free (store->state_dir);
+  g_free (store->instance_id);
+  g_free (store->lease_owner);
   g_free (store);
 }
 
@@ -617,23 +845,7 @@ gboolean
 shr_store_check_integrity (ShrStore *store, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2 (store->db, "PRAGMA integrity_check(1)", -1, &stmt, NULL) != SQLITE_OK
-      || sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      set_db_error (store, error, "integrity check");
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  g_autofree gchar *result = column_dup (stmt, 0);
-  sqlite3_finalize (stmt);
-  if (g_strcmp0 (result, "ok") != 0)
-    {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_SQL, "%s: integrity check failed: %s", store->path,
-                   result != NULL ? result : "no answer");
-      return FALSE;
-    }
-  return TRUE;
+  return check_pages (store, "integrity_check", error);
 }
 
 /* ---- transactions ------------------------------------------------------ */
@@ -1597,13 +1809,14 @@ outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until, guint max,
       ShrOutboxRow *row = rows->pdata[i];
       g_auto (ShrStmt) up = get_stmt (store,
                                       "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
-                                      " updated_at = ?2 WHERE id = ?3",
+                                      " updated_at = ?2, lease_owner = ?4 WHERE id = ?3",
                                       error);
       if (up == NULL)
         return FALSE;
       sqlite3_bind_int64 (up, 1, lease_until);
       sqlite3_bind_int64 (up, 2, now);
       sqlite3_bind_int64 (up, 3, row->id);
+      bind_text (up, 4, store->lease_owner);
       if (!step_done (store, up, "claiming an outbox row", error))
         return FALSE;
       g_free (row->status);
@@ -2107,4 +2320,246 @@ shr_store_status_clear (ShrStoreStatus *status)
   if (status == NULL)
     return;
   g_clear_pointer (&status->last_error, g_free);
+}
+
+/* ---- leases of dead processes ----------------------------------------------- */
+
+void
+shr_store_set_lease_owner (ShrStore *store, const gchar *owner)
+{
+  g_return_if_fail (store != NULL);
+  g_free (store->lease_owner);
+  store->lease_owner = g_strdup (owner);
+}
+
+gboolean
+shr_store_outbox_lease_owners (ShrStore *store, gint64 now, GPtrArray **owners, GError **error)
+{
+  g_return_val_if_fail (store != NULL && owners != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT DISTINCT lease_owner FROM outbox WHERE status = 'sending'"
+                                    " AND next_attempt_at > ?1 AND lease_owner IS NOT NULL",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing outbox leases");
+      return FALSE;
+    }
+  *owners = g_steal_pointer (&out);
+  return TRUE;
+}
+
+gboolean
+shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count,
+                                 GError **error)
+{
+  g_return_val_if_fail (store != NULL && owner != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE outbox SET status = 'queued', next_attempt_at = ?2,"
+                                    " lease_owner = NULL, updated_at = ?2"
+                                    " WHERE status = 'sending' AND lease_owner = ?1",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, owner);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return write_count (store, stmt, "releasing a dead sender's leases", count, error);
+}
+
+/* ---- what is scheduled ----------------------------------------------------- */
+
+gboolean
+shr_store_schedule (ShrStore *store, ShrStoreSchedule *schedule, GError **error)
+{
+  g_return_val_if_fail (store != NULL && schedule != NULL, FALSE);
+  memset (schedule, 0, sizeof *schedule);
+  return query_int64 (
+             store,
+             "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+             &schedule->outbox_retry_at, error)
+         && query_int64 (store,
+                         "SELECT count(*) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+                         &schedule->outbox_queued, error)
+         && query_int64 (store, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'sending'",
+                         &schedule->outbox_lease_end_at, error)
+         && query_int64 (store, "SELECT count(*) FROM drafts WHERE status = 'pending' AND token IS NULL",
+                         &schedule->drafts_unmailed, error)
+         && query_int64 (store,
+                         "SELECT min(created_at) FROM drafts WHERE status = 'pending' AND token IS NOT NULL"
+                         " AND reminded_at IS NULL",
+                         &schedule->oldest_unreminded_at, error)
+         && query_int64 (store, "SELECT min(created_at) FROM drafts WHERE status = 'pending'",
+                         &schedule->oldest_pending_at, error);
+}
+
+/* ---- handling attempts ------------------------------------------------------- */
+
+/* @uids as a JSON array, for one statement over a batch (json_each). */
+static gchar *
+uid_list (const gint64 *uids, guint n)
+{
+  GString *s = g_string_new ("[");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", uids[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                           guint n, gint64 *counts, GError **error)
+{
+  g_return_val_if_fail (store != NULL && folder != NULL && counts != NULL, FALSE);
+  memset (counts, 0, n * sizeof *counts);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT uid, count FROM attempts WHERE folder = ?1 AND uidvalidity = ?2"
+                                    " AND uid IN (SELECT value FROM json_each(?3))",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree gchar *list = uid_list (uids, n);
+  bind_text (stmt, 1, folder);
+  sqlite3_bind_int64 (stmt, 2, uidvalidity);
+  bind_text (stmt, 3, list);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 uid = sqlite3_column_int64 (stmt, 0);
+      for (guint i = 0; i < n; i++)
+        if (uids[i] == uid)
+          counts[i] = sqlite3_column_int64 (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "reading handling attempts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                                guint n, GError **error)
+{
+  g_return_val_if_fail (store != NULL && folder != NULL && !store->in_txn, FALSE);
+  /* Written for a process crash, which the WAL survives unsynced: a power
+   * loss that takes the count costs the poison one more round, while a
+   * synced commit per batch cost a tenth of a backlog's time. */
+  if (!exec_sql (store, "PRAGMA synchronous = NORMAL", "relaxing sync", error))
+    return FALSE;
+  g_autofree gchar *list = uid_list (uids, n);
+  gboolean ok = shr_store_begin (store, error);
+  if (ok)
+    {
+      g_auto (ShrStmt) stmt = get_stmt (store,
+                                        "INSERT INTO attempts (folder, uidvalidity, uid, count, last_at)"
+                                        " SELECT ?1, ?2, value, 1, ?4 FROM json_each(?3) WHERE true"
+                                        " ON CONFLICT (folder, uidvalidity, uid) DO UPDATE SET count = count "
+                                        "+ 1, last_at = excluded.last_at",
+                                        error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          bind_text (stmt, 1, folder);
+          sqlite3_bind_int64 (stmt, 2, uidvalidity);
+          bind_text (stmt, 3, list);
+          sqlite3_bind_int64 (stmt, 4, now_seconds ());
+          ok = step_done (store, stmt, "recording handling attempts", error);
+        }
+    }
+  if (ok)
+    ok = shr_store_commit (store, error);
+  else
+    shr_store_rollback (store);
+  g_autoptr (GError) local = NULL;
+  if (!exec_sql (store, "PRAGMA synchronous = FULL", "restoring sync", ok ? error : &local))
+    return FALSE;
+  return ok;
+}
+
+gboolean
+shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                              guint n, GError **error)
+{
+  g_return_val_if_fail (store != NULL && folder != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "DELETE FROM attempts WHERE folder = ?1 AND uidvalidity = ?2"
+                                    " AND uid IN (SELECT value FROM json_each(?3))",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree gchar *list = uid_list (uids, n);
+  bind_text (stmt, 1, folder);
+  sqlite3_bind_int64 (stmt, 2, uidvalidity);
+  bind_text (stmt, 3, list);
+  return write_one (store, stmt, "ending handling attempts", NULL, error);
+}
+
+gboolean
+shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, gint64 *count,
+                        GError **error)
+{
+  return shr_store_attempts_lookup (store, folder, uidvalidity, &uid, 1, count, error);
+}
+
+gboolean
+shr_store_attempt_end (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, GError **error)
+{
+  return shr_store_attempts_end_batch (store, folder, uidvalidity, &uid, 1, error);
+}
+
+/* ---- savepoints -------------------------------------------------------------- */
+
+/* A cached statement that returns no rows, stepped once. */
+static gboolean
+run_cached (ShrStore *store, const gchar *sql, const gchar *what, GError **error)
+{
+  g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
+  return stmt != NULL && step_done (store, stmt, what, error);
+}
+
+gboolean
+shr_store_savepoint (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL && store->in_txn, FALSE);
+  return run_cached (store, "SAVEPOINT shr_step", "savepoint", error);
+}
+
+gboolean
+shr_store_savepoint_release (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL && store->in_txn, FALSE);
+  return run_cached (store, "RELEASE shr_step", "releasing a savepoint", error);
+}
+
+gboolean
+shr_store_savepoint_rollback (ShrStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL && store->in_txn, FALSE);
+  return run_cached (store, "ROLLBACK TO shr_step", "rolling back to a savepoint", error)
+         && run_cached (store, "RELEASE shr_step", "releasing a savepoint", error);
+}
+
+gboolean
+shr_store_error_is_message_specific (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (error->domain != SHR_STORE_ERROR)
+    return TRUE;
+  switch (error->code)
+    {
+    case SHR_STORE_ERROR_CONSTRAINT:
+    case SHR_STORE_ERROR_NOT_FOUND:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }

@@ -28,7 +28,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 3
+#define SHR_STORE_SCHEMA_VERSION 4
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -46,11 +46,39 @@ typedef enum
 /* "handled", "failed", "ignored", "reply" (transfer none). */
 const gchar *shr_outcome_to_string (ShrOutcome outcome);
 
+/* The file beside the database that holds its instance id: with it, the
+ * state dir remembers that a state existed and which one. */
+#define SHR_STORE_ID_FILE_NAME "shirase.id"
+
+typedef enum
+{
+  SHR_STORE_OPEN_DEFAULT = 0,
+  /* Start a new database even where the state dir shows one existed (a
+   * lost or replaced database): shirase once/watch --init. */
+  SHR_STORE_OPEN_INIT = 1 << 0,
+} ShrStoreOpenFlags;
+
 /* Opens (creating it and @state_dir, mode 0700, when missing) the database
  * @state_dir/shirase.db and brings its schema up to date, one transaction
- * per migration step. Errors: SHR_STORE_ERROR_OPEN, _SCHEMA (written by a
- * newer shirase), _BUSY, _SQL. (transfer full) */
+ * per migration step. A new database gets a random instance id
+ * (shr_store_get_instance_id), also written to @state_dir/shirase.id.
+ *
+ * A database is never re-created silently: when shirase.db is missing or
+ * empty but the state dir holds shirase.id, the approval secret or a WAL
+ * file, or when shirase.id names another instance than the database's,
+ * the open fails with SHR_STORE_ERROR_LOST unless @flags has
+ * SHR_STORE_OPEN_INIT. Other errors: SHR_STORE_ERROR_OPEN, _SCHEMA
+ * (written by a newer shirase), _BUSY, _SQL, _CORRUPT, _IO.
+ * (transfer full) */
+ShrStore *shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* shr_store_open_full without flags. */
 ShrStore *shr_store_open (const gchar *state_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The database's random instance id (32 hex digits), made with it and
+ * never changed: tokens and Message-IDs derive from it. (transfer none) */
+const gchar *shr_store_get_instance_id (ShrStore *store);
 
 /* Closes the database and frees @store; NULL is allowed. An open
  * transaction is rolled back. */
@@ -62,9 +90,27 @@ const gchar *shr_store_get_path (ShrStore *store);
 /* The schema version found in the file (after migration, the current one). */
 gint shr_store_get_schema_version (ShrStore *store);
 
-/* Runs SQLite's integrity check: FALSE with SHR_STORE_ERROR_SQL quoting
- * the first problem found. */
+/* Runs SQLite's integrity check (every page and index; slow on a large
+ * database): FALSE with SHR_STORE_ERROR_CORRUPT quoting the first problem
+ * found, which is also recorded as damage. */
 gboolean shr_store_check_integrity (ShrStore *store, GError **error);
+
+/* What once and watch run before anything else: PRAGMA quick_check, or
+ * the full integrity check when damage was recorded before (and then,
+ * when it passes, the record is cleared: the database was restored or
+ * repaired). FALSE with SHR_STORE_ERROR_CORRUPT. */
+gboolean shr_store_check_at_start (ShrStore *store, GError **error);
+
+/* Damage: any SQLite corruption error (SQLITE_CORRUPT, SQLITE_NOTADB) or
+ * failed check is returned as SHR_STORE_ERROR_CORRUPT and written down in
+ * @state_dir/shirase.db.damaged ("TIME MESSAGE"), so that shirase status
+ * shows it even when the database cannot be read; once and watch end
+ * with a failure when it happened during their run. */
+gboolean shr_store_is_damaged (ShrStore *store);
+
+/* (transfer full) The recorded damage of the state in @state_dir, or
+ * NULL when none is recorded. */
+gchar *shr_store_damage_report (const gchar *state_dir);
 
 /* ---- transactions ------------------------------------------------------ */
 
@@ -480,6 +526,76 @@ typedef struct
 /* Fills @status (free its contents with shr_store_status_clear). */
 gboolean shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error);
 void shr_store_status_clear (ShrStoreStatus *status);
+
+/* ---- leases of dead processes --------------------------------------------- */
+
+/* Who claims outbox rows through @store from now on (shr_store_outbox_claim
+ * writes it with each lease): shr-outbox.h says how it is made. */
+void shr_store_set_lease_owner (ShrStore *store, const gchar *owner);
+
+/* The owners of leases not yet over at @now (transfer full; element-type
+ * utf8). */
+gboolean shr_store_outbox_lease_owners (ShrStore *store, gint64 now, GPtrArray **owners, GError **error);
+
+/* Every row @owner holds goes back to the queue, due at @now: for a
+ * process known dead, whose leases would otherwise hold its rows until
+ * they end. @count (may be NULL) gets how many. */
+gboolean shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count,
+                                          GError **error);
+
+/* ---- what is scheduled ------------------------------------------------------ */
+
+/* What the timers of watch wake for, as the state says it (0: nothing). */
+typedef struct
+{
+  gint64 outbox_retry_at;      /* the earliest next attempt of a queued row */
+  gint64 outbox_queued;        /* queued rows */
+  gint64 outbox_lease_end_at;  /* the earliest end of a lease (sending) */
+  gint64 drafts_unmailed;      /* pending drafts not yet mailed */
+  gint64 oldest_unreminded_at; /* creation of the oldest mailed pending draft
+                                * not reminded */
+  gint64 oldest_pending_at;    /* creation of the oldest pending draft */
+} ShrStoreSchedule;
+
+gboolean shr_store_schedule (ShrStore *store, ShrStoreSchedule *schedule, GError **error);
+
+/* ---- handling attempts -------------------------------------------------------- */
+
+/* How many times the message at @folder/@uidvalidity/@uid was taken up
+ * without its handling finishing: each is counted (committed) before the
+ * handling starts and the count goes in the transaction that records the
+ * message, so a count that stays means the process died, or gave up, in
+ * between. */
+gboolean shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
+                                 gint64 *count, GError **error);
+/* The same for @n messages of one folder, in one statement each: their
+ * counts (@counts, n of them, 0 when none); their attempts counted in one
+ * transaction of its own (outside any), committed so as to survive a
+ * crash of the process without waiting for the disk (synchronous =
+ * NORMAL: a power loss may forget a count, never a message); their
+ * attempts ended (in the caller's transaction, or one of its own). */
+gboolean shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                    const gint64 *uids, guint n, gint64 *counts, GError **error);
+gboolean shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                         const gint64 *uids, guint n, GError **error);
+gboolean shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity,
+                                       const gint64 *uids, guint n, GError **error);
+gboolean shr_store_attempt_end (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid,
+                                GError **error);
+
+/* ---- savepoints: one message's part of a batch transaction ------------------- */
+
+/* Inside a transaction: a savepoint (not nested), its release, and the
+ * rollback of what was done since (the savepoint is released too). */
+gboolean shr_store_savepoint (ShrStore *store, GError **error);
+gboolean shr_store_savepoint_release (ShrStore *store, GError **error);
+gboolean shr_store_savepoint_rollback (ShrStore *store, GError **error);
+
+/* Whether @error concerns one message rather than the state as a whole: a
+ * constraint or a row not found (or an error of another domain) fails
+ * only the message it came with; busy, I/O, damage, a lost database fail
+ * the run. */
+gboolean shr_store_error_is_message_specific (const GError *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStore, shr_store_close)
 

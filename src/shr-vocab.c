@@ -103,6 +103,60 @@ shr_vocabulary_find_named (const ShrVocabulary *vocab, const gchar *vendor, cons
   return e;
 }
 
+/* Whether @to is @from or reached from it through @links: a group's
+ * members, down to the countries; a sector's parents, up to the broadest.
+ * The graphs are a few dozen nodes two or three deep: a walk is cheaper
+ * than keeping every closure. @depth bounds a cycle the files should never
+ * have (update-data refuses one). */
+static gboolean
+reaches (const gchar *const *(*links) (gconstpointer, const gchar *), gconstpointer data, const gchar *from,
+         const gchar *to, guint depth)
+{
+  if (g_ascii_strcasecmp (from, to) == 0)
+    return TRUE;
+  const gchar *const *next = links (data, from);
+  for (guint i = 0; next != NULL && next[i] != NULL && depth < 8; i++)
+    if (reaches (links, data, next[i], to, depth + 1))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+shr_vocabulary_region_within (const ShrVocabulary *vocab, const gchar *code, const gchar *group)
+{
+  if (code == NULL || group == NULL)
+    return FALSE;
+  /* Other codes for a region ("UK") compare as the record's ("GB"). */
+  const ShrLabelEntry *c = shr_vocabulary_find_region (vocab, code);
+  const ShrLabelEntry *g = shr_vocabulary_find_region (vocab, group);
+  if (c == NULL || g == NULL || vocab->region_members == NULL)
+    return g_ascii_strcasecmp (code, group) == 0;
+  return reaches (vocab->region_members, vocab->data, g->key, c->key, 0);
+}
+
+const gchar *const *
+shr_vocabulary_sector_parents (const ShrVocabulary *vocab, const gchar *key)
+{
+  if (vocab == NULL || vocab->sector_parents == NULL || key == NULL)
+    return NULL;
+  return vocab->sector_parents (vocab->data, key);
+}
+
+gboolean
+shr_vocabulary_sector_within (const ShrVocabulary *vocab, const gchar *key, const gchar *broader)
+{
+  if (key == NULL || broader == NULL)
+    return FALSE;
+  /* STIX names and keys alike: compare the keys they stand for. */
+  const ShrLabelEntry *k = shr_vocabulary_find_sector (vocab, key);
+  const ShrLabelEntry *b = shr_vocabulary_find_sector (vocab, broader);
+  key = k != NULL ? k->key : key;
+  broader = b != NULL ? b->key : broader;
+  if (vocab == NULL || vocab->sector_parents == NULL)
+    return g_ascii_strcasecmp (key, broader) == 0;
+  return reaches (vocab->sector_parents, vocab->data, key, broader, 0);
+}
+
 GPtrArray *
 shr_vocabulary_sector_keys (const ShrVocabulary *vocab)
 {
@@ -131,10 +185,30 @@ lexicon_find_region (gconstpointer data, const gchar *key)
   return shr_lexicon_find_region (data, key);
 }
 
+static const gchar *const *
+lexicon_region_members (gconstpointer data, const gchar *code)
+{
+  return shr_lexicon_region_members (data, code);
+}
+
+static const gchar *const *
+lexicon_sector_parents (gconstpointer data, const gchar *key)
+{
+  return shr_lexicon_sector_parents (data, key);
+}
+
 ShrVocabulary
 shr_vocabulary_for_lexicon (const ShrLexicon *lexicon)
 {
-  ShrVocabulary v = { lexicon_find_product, lexicon_find_sector, lexicon_find_region, NULL, lexicon };
+  ShrVocabulary v = {
+    .find_product = lexicon_find_product,
+    .find_sector = lexicon_find_sector,
+    .find_region = lexicon_find_region,
+    .list_sectors = NULL,
+    .data = lexicon,
+    .region_members = lexicon_region_members,
+    .sector_parents = lexicon_sector_parents,
+  };
   return v;
 }
 
@@ -150,6 +224,7 @@ typedef struct
 {
   ShrLabelEntry entry;
   gchar *fields[3];
+  gchar **links; /* a sector's parents, a group's members (NULL-terminated) */
 } LabelRow;
 
 struct _ShrWordTables
@@ -159,7 +234,8 @@ struct _ShrWordTables
   GPtrArray *sectors;          /* LabelRow* */
   GHashTable *sector_by_key;
   GPtrArray *regions;
-  GHashTable *region_by_key;
+  GHashTable *region_by_key; /* codes and other codes ("UK"), upper case */
+  GHashTable *names;         /* owned keys of the two indexes above */
 };
 
 static void
@@ -178,6 +254,7 @@ label_row_free (gpointer data)
   LabelRow *row = data;
   for (int i = 0; i < 3; i++)
     g_free (row->fields[i]);
+  g_strfreev (row->links);
   g_free (row);
 }
 
@@ -189,6 +266,7 @@ shr_word_tables_free (ShrWordTables *t)
   g_hash_table_unref (t->product_by_name);
   g_hash_table_unref (t->sector_by_key);
   g_hash_table_unref (t->region_by_key);
+  g_hash_table_unref (t->names);
   g_ptr_array_unref (t->products);
   g_ptr_array_unref (t->sectors);
   g_ptr_array_unref (t->regions);
@@ -218,8 +296,14 @@ read_tsv (const gchar *path, guint min_fields, gboolean (*row) (ShrWordTables *,
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_strchomp (lines[i]);
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
+      /* Only the line end: trailing TABs are empty fields ("vendor<TAB><TAB>"). */
+      gsize len = strlen (lines[i]);
+      if (len > 0 && lines[i][len - 1] == '\r')
+        lines[i][len - 1] = '\0';
+      const gchar *c = lines[i];
+      while (*c == ' ' || *c == '\t')
+        c++;
+      if (*c == '\0' || lines[i][0] == '#')
         continue;
       g_auto (GStrv) f = g_strsplit (lines[i], "\t", -1);
       if (g_strv_length (f) < min_fields)
@@ -273,8 +357,26 @@ product_row (ShrWordTables *t, gchar **f, GError **error)
   return TRUE;
 }
 
-static gboolean
-label_row (GPtrArray *rows, GHashTable *index, gchar **f, GError **error)
+static const gchar *
+owned_name (ShrWordTables *t, gchar *name)
+{
+  g_hash_table_add (t->names, name);
+  return name;
+}
+
+/* Field @i of a row, NULL when the row is shorter. */
+static gchar *
+nth_field (gchar **f, guint i)
+{
+  for (guint k = 0; k < i; k++)
+    if (f[k] == NULL)
+      return NULL;
+  return f[i];
+}
+
+/* A sector or region row; @links_col holds its parents or members. */
+static LabelRow *
+label_row (GPtrArray *rows, gchar **f, guint links_col)
 {
   LabelRow *row = g_new0 (LabelRow, 1);
   for (int i = 0; i < 3; i++)
@@ -282,21 +384,56 @@ label_row (GPtrArray *rows, GHashTable *index, gchar **f, GError **error)
   row->entry.key = row->fields[0];
   row->entry.label_ja = row->fields[1];
   row->entry.label_en = row->fields[2];
+  gchar *links = nth_field (f, links_col);
+  row->links = links != NULL && *g_strstrip (links) ? g_strsplit (links, "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (rows, row);
-  g_hash_table_insert (index, row->fields[0], row);
-  return TRUE;
+  return row;
 }
 
 static gboolean
 sector_row (ShrWordTables *t, gchar **f, GError **error)
 {
-  return label_row (t->sectors, t->sector_by_key, f, error);
+  if (strcmp (f[0], "-") == 0) /* phrases that name no sector */
+    return TRUE;
+  LabelRow *row = label_row (t->sectors, f, SHR_SECTOR_PARENTS_COL);
+  g_hash_table_insert (t->sector_by_key, (gpointer)owned_name (t, g_ascii_strdown (row->fields[0], -1)), row);
+  /* The STIX names a key stands for find it too. */
+  gchar *stix_names = nth_field (f, SHR_SECTOR_STIX_COL);
+  if (stix_names != NULL && *stix_names)
+    {
+      g_auto (GStrv) stix = g_strsplit (stix_names, "|", -1);
+      for (guint i = 0; stix[i] != NULL; i++)
+        {
+          gchar *name = g_ascii_strdown (g_strstrip (stix[i]), -1);
+          if (*name == '\0' || g_hash_table_contains (t->sector_by_key, name))
+            g_free (name);
+          else
+            g_hash_table_insert (t->sector_by_key, (gpointer)owned_name (t, name), row);
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
 region_row (ShrWordTables *t, gchar **f, GError **error)
 {
-  return label_row (t->regions, t->region_by_key, f, error);
+  if (strcmp (f[0], "-") == 0) /* phrases that name no region */
+    return TRUE;
+  /* "GB=UK": the code, then other codes profiles may use for it. */
+  g_auto (GStrv) codes = g_strsplit (f[0], "=", -1);
+  gchar *whole = f[0];
+  f[0] = codes[0];
+  LabelRow *row = label_row (t->regions, f, SHR_REGION_MEMBERS_COL);
+  f[0] = whole;
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      gchar *code = g_ascii_strup (g_strstrip (codes[i]), -1);
+      if (g_hash_table_contains (t->region_by_key, code))
+        g_free (code);
+      else
+        g_hash_table_insert (t->region_by_key, (gpointer)owned_name (t, code), row);
+    }
+  return TRUE;
 }
 
 ShrWordTables *
@@ -309,6 +446,7 @@ shr_word_tables_load_files (const gchar *products, const gchar *sectors, const g
   t->product_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t->sector_by_key = g_hash_table_new (g_str_hash, g_str_equal);
   t->region_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  t->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if ((products != NULL && !read_tsv (products, 2, product_row, t, error))
       || (sectors != NULL && !read_tsv (sectors, 3, sector_row, t, error))
       || (regions != NULL && !read_tsv (regions, 3, region_row, t, error)))
@@ -323,7 +461,15 @@ shr_word_tables_load (const gchar *dir, GError **error)
   g_autofree gchar *products = g_build_filename (dir, "products.tsv", NULL);
   g_autofree gchar *sectors = g_build_filename (dir, "sectors.tsv", NULL);
   g_autofree gchar *regions = g_build_filename (dir, "regions.tsv", NULL);
-  return shr_word_tables_load_files (products, sectors, regions, error);
+  g_autoptr (ShrWordTables) t = shr_word_tables_load_files (products, sectors, regions, error);
+  if (t == NULL)
+    return NULL;
+  /* The generated list after the hand-written one: a name both give keeps
+   * the hand-written row (index_name keeps the first). */
+  g_autofree gchar *kev = g_build_filename (dir, "products-kev.tsv", NULL);
+  if (!read_tsv (kev, 2, product_row, t, error))
+    return NULL;
+  return g_steal_pointer (&t);
 }
 
 static const ShrProductEntry *
@@ -339,7 +485,8 @@ static const ShrLabelEntry *
 tables_find_sector (gconstpointer data, const gchar *key)
 {
   const ShrWordTables *t = data;
-  LabelRow *row = g_hash_table_lookup (t->sector_by_key, key);
+  g_autofree gchar *lower = g_ascii_strdown (key, -1);
+  LabelRow *row = g_hash_table_lookup (t->sector_by_key, lower);
   return row != NULL ? &row->entry : NULL;
 }
 
@@ -347,8 +494,25 @@ static const ShrLabelEntry *
 tables_find_region (gconstpointer data, const gchar *key)
 {
   const ShrWordTables *t = data;
-  LabelRow *row = g_hash_table_lookup (t->region_by_key, key);
+  g_autofree gchar *upper = g_ascii_strup (key, -1);
+  LabelRow *row = g_hash_table_lookup (t->region_by_key, upper);
   return row != NULL ? &row->entry : NULL;
+}
+
+static const gchar *const *
+tables_region_members (gconstpointer data, const gchar *code)
+{
+  const ShrLabelEntry *e = tables_find_region (data, code);
+  return e != NULL && ((const LabelRow *)e)->links[0] != NULL
+             ? (const gchar *const *)((const LabelRow *)e)->links
+             : NULL;
+}
+
+static const gchar *const *
+tables_sector_parents (gconstpointer data, const gchar *key)
+{
+  const ShrLabelEntry *e = tables_find_sector (data, key);
+  return e != NULL ? (const gchar *const *)((const LabelRow *)e)->links : NULL;
 }
 
 static GPtrArray *
@@ -364,7 +528,14 @@ tables_list_sectors (gconstpointer data)
 ShrVocabulary
 shr_word_tables_vocabulary (const ShrWordTables *tables)
 {
-  ShrVocabulary v
-      = { tables_find_product, tables_find_sector, tables_find_region, tables_list_sectors, tables };
+  ShrVocabulary v = {
+    .find_product = tables_find_product,
+    .find_sector = tables_find_sector,
+    .find_region = tables_find_region,
+    .list_sectors = tables_list_sectors,
+    .data = tables,
+    .region_members = tables_region_members,
+    .sector_parents = tables_sector_parents,
+  };
   return v;
 }

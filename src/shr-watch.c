@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "shr-limits.h"
+#include "shr-net.h"
 #include "shr-secret.h"
+#include "shr-test-hooks.h"
 
 /* RFC 2177: a server may drop an IDLE after 30 minutes; re-issue before. */
 #define IDLE_REFRESH_SECONDS (28 * 60)
@@ -35,9 +37,10 @@ struct _ShrWatch
   gint wake_fds[2];
   gint stop; /* atomic */
   guint32 uidvalidity;
-  guint32 last_uid; /* highest UID listed in this session */
-  gboolean retry;   /* a message was left to be read again: list all next time */
-  gboolean fresh;   /* a new session: list the whole folder */
+  guint32 last_uid;        /* highest UID listed in this session */
+  gboolean retry;          /* a message was left to be read again: list all next time */
+  gboolean handler_failed; /* the last sync ended on the handler's error */
+  gboolean fresh;          /* a new session: list the whole folder */
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
   ShrWatchEventFunc event_func;
@@ -54,6 +57,7 @@ shr_watch_config_free (ShrWatchConfig *c)
   if (c == NULL)
     return;
   g_free (c->host);
+  g_free (c->address);
   g_free (c->ca_file);
   g_free (c->user);
   if (c->password != NULL)
@@ -74,6 +78,7 @@ config_copy (const ShrWatchConfig *s)
   ShrWatchConfig *c = g_new0 (ShrWatchConfig, 1);
   *c = *s;
   c->host = g_strdup (s->host);
+  c->address = g_strdup (s->address);
   c->ca_file = g_strdup (s->ca_file);
   c->user = g_strdup (s->user);
   c->password = g_strdup (s->password);
@@ -84,13 +89,6 @@ config_copy (const ShrWatchConfig *s)
   c->done_folder = g_strdup (s->done_folder);
   c->failed_folder = g_strdup (s->failed_folder);
   return c;
-}
-
-static gboolean
-is_loopback (const gchar *host)
-{
-  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
-         || strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0;
 }
 
 static gchar *
@@ -149,13 +147,20 @@ shr_watch_config_read (GKeyFile *kf, const gchar *config_dir, const gchar **bad_
       return NULL;
     }
   /* Without TLS the password crosses the network in clear: allowed only
-   * where the network is this machine. */
-  if (c->security == SHR_IMAP_SECURITY_NONE && !is_loopback (c->host))
+   * where the network is this machine (shr-net.h), and the connection
+   * goes to the address checked. */
+  if (c->security == SHR_IMAP_SECURITY_NONE)
     {
-      *bad_key = "security";
-      g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
-                   "[imap] security = none is allowed only towards a loopback address, not \"%s\"", c->host);
-      return NULL;
+      c->address = shr_net_loopback_address (c->host);
+      if (c->address == NULL)
+        {
+          *bad_key = "security";
+          g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
+                       "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, "
+                       "or a name that resolves only to loopback addresses), not \"%s\"",
+                       c->host);
+          return NULL;
+        }
     }
   GError *local = NULL;
   gint port = g_key_file_get_integer (kf, "imap", "port", &local);
@@ -539,7 +544,7 @@ shr_watch_connect (ShrWatch *w, GError **error)
   if (c->security == SHR_IMAP_SECURITY_TLS)
     r = mailimap_ssl_connect_with_callback (w->imap, c->host, (uint16_t)c->port, tls_context_cb, c->host);
   else
-    r = mailimap_socket_connect (w->imap, c->host, (uint16_t)c->port);
+    r = mailimap_socket_connect (w->imap, c->address != NULL ? c->address : c->host, (uint16_t)c->port);
   if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED
       && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
     {
@@ -1020,6 +1025,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
   g_return_val_if_fail (w->imap != NULL, FALSE);
   guint32 lo = w->fresh ? 1 : w->last_uid + 1;
   w->retry = FALSE;
+  w->handler_failed = FALSE;
   g_autoptr (GArray) entries = list_messages (w, lo, error);
   if (entries == NULL)
     return FALSE;
@@ -1079,6 +1085,7 @@ shr_watch_sync (ShrWatch *w, ShrWatchHandler handler, gpointer user_data, guint 
                           &move_error);
           if (!cur->ok)
             {
+              w->handler_failed = TRUE;
               g_clear_error (&move_error);
               if (local == NULL)
                 local = g_steal_pointer (&cur->error);
@@ -1134,7 +1141,7 @@ shr_watch_wait (ShrWatch *w, guint max_seconds, GError **error)
       return TRUE;
     }
   guint refresh = IDLE_REFRESH_SECONDS;
-  const gchar *test_refresh = g_getenv ("SHIRASE_TEST_IDLE_SECONDS");
+  const gchar *test_refresh = shr_test_env ("SHIRASE_TEST_IDLE_SECONDS");
   if (test_refresh != NULL && atoi (test_refresh) > 0)
     refresh = (guint)atoi (test_refresh);
   guint seconds = max_seconds > 0 ? MIN (max_seconds, refresh) : refresh;
@@ -1188,6 +1195,9 @@ gboolean
 shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer user_data, guint *handled,
                GError **error)
 {
+  /* The backoff starts again only after a pass went well: a login that
+   * works followed by a state that cannot be written must not make a new
+   * attempt (and login) every second. */
   guint backoff = 1;
   while (!shr_watch_stop_requested (w))
     {
@@ -1195,12 +1205,28 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
       gboolean ok = shr_watch_connect (w, &local);
       if (ok)
         {
-          backoff = 1;
           while (ok && !shr_watch_stop_requested (w))
             {
               ok = shr_watch_sync (w, handler, user_data, handled, &local);
-              if (ok && w->event_func != NULL)
-                w->event_func (NULL, w->event_data);
+              if (ok)
+                {
+                  backoff = 1;
+                  if (w->event_func != NULL)
+                    w->event_func (NULL, w->event_data);
+                }
+              else if (w->handler_failed && !once && !shr_watch_stop_requested (w))
+                {
+                  /* The state could not be written (busy, disk full): not
+                   * the connection's fault, which is kept; the same
+                   * backoff as for a connection error. */
+                  g_warning ("%s; retrying in %u s", local->message, backoff);
+                  g_clear_error (&local);
+                  if (sleep_interruptible (w, backoff))
+                    break;
+                  backoff = MIN (backoff * 2, BACKOFF_MAX_SECONDS);
+                  ok = TRUE;
+                  continue;
+                }
               if (!ok || once || shr_watch_stop_requested (w))
                 break;
               ok = shr_watch_wait (w, 0, &local);

@@ -43,6 +43,8 @@ typedef enum
 typedef struct
 {
   gchar *host;
+  gchar *address;           /* security none: the loopback address @host
+                             * was checked to be, connected to instead */
   guint port;               /* default 993 (tls) or 143 */
   ShrImapSecurity security; /* default tls */
   gchar *ca_file;           /* NULL: the system store */

@@ -126,19 +126,24 @@ answered "a reply after the draft was approved" "already decided"
 [ "$(mailbox_count admin)" = 2 ] || fail "a reply after the approval sent more notices"
 
 # Draft B: an approval read after expire_hours (72 h) is refused, whether
-# the draft was already marked expired or not yet.
-reply "Approver <approver@example.test>" "Re: $b_subject" "$(echo "$b_line" | cut -f1)" "承認" "$good_ar"
-SHIRASE_TEST_CLOCK_OFFSET=$((73 * 3600)) run_once >/dev/null 2>&1 || fail "shirase once at +73 h failed"
-wait_count approver $((seen + 2)) || fail "no answer and expiry note for draft B"
-text=$(for m in $(mails approver | tail -2 | cut -f1 | tr -d '<>'); do body approver "$m"; done)
-echo "$text" | grep -q 'Why: the draft has expired' || { echo "$text"; fail "the late approval was not answered as expired"; }
-seen=$((seen + 2))
-echo "refused, answered: an approval after expire_hours"
-reply "Approver <approver@example.test>" "Re: $b_subject" "$(echo "$b_line" | cut -f1)" "承認" "$good_ar"
-run_once >/dev/null 2>&1 || fail "shirase once on the late approval failed"
-answered "an approval of a draft marked expired" "already decided, has expired or was replaced by a newer draft (expired)"
-[ "$(mailbox_count admin)" = 2 ] || fail "an approval after expiry sent notices"
-[ "$(db "SELECT status FROM drafts WHERE id <> $a_db")" = expired ] || fail "draft B: $(db "SELECT status FROM drafts WHERE id <> $a_db")"
+# the draft was already marked expired or not yet (the clock moved forward:
+# test builds only).
+if test_hooks; then
+  reply "Approver <approver@example.test>" "Re: $b_subject" "$(echo "$b_line" | cut -f1)" "承認" "$good_ar"
+  SHIRASE_TEST_CLOCK_OFFSET=$((73 * 3600)) run_once >/dev/null 2>&1 || fail "shirase once at +73 h failed"
+  wait_count approver $((seen + 2)) || fail "no answer and expiry note for draft B"
+  text=$(for m in $(mails approver | tail -2 | cut -f1 | tr -d '<>'); do body approver "$m"; done)
+  echo "$text" | grep -q 'Why: the draft has expired' || { echo "$text"; fail "the late approval was not answered as expired"; }
+  seen=$((seen + 2))
+  echo "refused, answered: an approval after expire_hours"
+  reply "Approver <approver@example.test>" "Re: $b_subject" "$(echo "$b_line" | cut -f1)" "承認" "$good_ar"
+  run_once >/dev/null 2>&1 || fail "shirase once on the late approval failed"
+  answered "an approval of a draft marked expired" "already decided, has expired or was replaced by a newer draft (expired)"
+  [ "$(mailbox_count admin)" = 2 ] || fail "an approval after expiry sent notices"
+  [ "$(db "SELECT status FROM drafts WHERE id <> $a_db")" = expired ] || fail "draft B: $(db "SELECT status FROM drafts WHERE id <> $a_db")"
+else
+  echo "an approval after expire_hours: skipped (SHIRASE_TEST_CLOCK_OFFSET needs --enable-test-hooks)"
+fi
 
 # Every reply is kept, none deleted.
 [ "$(count INBOX)" = 0 ] || fail "$(count INBOX) messages left in INBOX"

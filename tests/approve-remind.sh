@@ -5,6 +5,7 @@
 # approvers get one reminder that keeps the token; after expire_hours the
 # draft expires with a note, and an approval then sends nothing.
 # SHIRASE_TEST_CLOCK_OFFSET moves the reminders' clock forward.
+NEED_TEST_HOOKS="the clock moved forward (SHIRASE_TEST_CLOCK_OFFSET)"
 . "$(dirname "$0")/watch-lib.sh"
 
 with_approval "remind_hours = 1

@@ -11,6 +11,7 @@
 # the not-applicable advisory with its reason and the folded notice; admin
 # gets their own digest holding that notice; a second run that day sends
 # nothing. Day 2: the next digest comes, empty but sent.
+NEED_TEST_HOOKS="the clock moved forward (SHIRASE_TEST_CLOCK_OFFSET)"
 . "$(dirname "$0")/watch-lib.sh"
 
 # [digest] time = 00:00: due whatever the hour the test runs at.

@@ -53,7 +53,7 @@ if [ -f "$fwd" ]; then
   expect_contains "forwarded article applicable" "$tmp/fwd.json" '"verdict":"applicable","grade":"A"'
   # The article names a North American victim: the sector in another
   # region is not a stated target, the row says so and does not hold.
-  expect_contains "forwarded article target row" "$tmp/fwd.json" '"text_en":"We are in energy, oil and gas and operate in the United States","matched":false'
+  expect_contains "forwarded article target row" "$tmp/fwd.json" '"text_en":"We are in energy, oil and gas and operate in North America","matched":false'
 fi
 
 # 2. The same article, an organisation running neither → 静観.

@@ -34,10 +34,10 @@ else
 fi
 
 "$shirase" render -c "$conf" --now "$now" "$news" > "$tmp/both.txt"
-subject_ja="【要対応・A 即日】Silk Typhoon による米国のエネルギー企業を狙った攻撃キャンペーン（CVE-2026-21410、悪用確認済み）"
-subject_en="[Action Required / Priority A, same day] Silk Typhoon campaign against energy companies in the United States (CVE-2026-21410, exploited)"
+subject_ja="【要対応・A 即日】Silk Typhoon による北米のエネルギー企業を狙った攻撃キャンペーン（CVE-2026-21410、悪用確認済み）"
+subject_en="[Action Required / Priority A, same day] Silk Typhoon campaign against energy companies in North America (CVE-2026-21410, exploited)"
 # The text part wraps the Subject line at 76 columns; its first line:
-expect_contains "both by default: Japanese mail" "$tmp/both.txt" "件名: 【要対応・A 即日】Silk Typhoon による米国のエネルギー企業を狙った攻撃"
+expect_contains "both by default: Japanese mail" "$tmp/both.txt" "件名: 【要対応・A 即日】Silk Typhoon による北米のエネルギー企業を狙った攻撃"
 expect_contains "both by default: English mail" "$tmp/both.txt" "Subject: [Action Required / Priority A, same day] Silk Typhoon campaign"
 
 "$shirase" render -c "$conf" --now "$now" --html --lang en "$news" > "$tmp/en.html"

@@ -82,6 +82,25 @@ assert d["reasons"][1].startswith("1 mail failed for good"), d["reasons"]
 assert d["messages"] == {"handled": 0, "failed": 0, "ignored": 0, "replies": 0}, d
 PY
 
+# The full integrity check on a sound state: said, health unchanged.
+db "DELETE FROM settings WHERE key = 'imap.last_error'"
+db "DELETE FROM outbox"
+expect "--check, sound state" 0 "state check:    ok (integrity_check)" --check
+expect "--check, JSON" 0 '"integrity_check":"ok"' --check --json
+
+# Damage a run met (recorded beside the database): CRITICAL, with what to do.
+echo "2026-03-12T09:15:00Z database disk image is malformed" > "$tmp/state/shirase.db.damaged"
+expect "damage recorded" 2 "CRITICAL: state damaged: 2026-03-12T09:15:00Z database disk image is malformed: restore shirase.db from a backup"
+expect "damage recorded, JSON" 2 '"damage":"2026-03-12T09:15:00Z database disk image is malformed"' --json
+rm "$tmp/state/shirase.db.damaged"
+
+# A lost database (shirase.id left, shirase.db gone): CRITICAL, not "never
+# read", and not created again.
+rm -f "$tmp/state/shirase.db" "$tmp/state/shirase.db-wal" "$tmp/state/shirase.db-shm"
+expect "lost database" 2 "is missing or empty, but the state dir holds shirase.id"
+[ ! -e "$tmp/state/shirase.db" ] && ok "status did not create the lost database again" \
+  || fail "status created $tmp/state/shirase.db"
+
 # Usage and configuration errors: UNKNOWN.
 expect "unknown option" 3 "" --colour
 printf '[organization]\nnam = X\n' > "$tmp/bad.conf"

@@ -8,8 +8,91 @@
 #include <string.h>
 
 #include "shr-approve.h"
+#include "shr-limits.h"
 #include "shr-store.h"
 #include "test-util.h"
+
+/* ---- replies as mail clients write them ------------------------------------ */
+
+/* Header lines in order and a body, parsed by the one reader (shr-read)
+ * into the approval step's view, as the watcher hands a reply over. */
+typedef struct
+{
+  GPtrArray *headers; /* "Name: value" */
+  gchar *body;
+} Mail;
+
+static Mail *
+mail_new (const gchar *body)
+{
+  Mail *m = g_new0 (Mail, 1);
+  m->headers = g_ptr_array_new_with_free_func (g_free);
+  m->body = g_strdup (body != NULL ? body : "");
+  return m;
+}
+
+static void
+mail_free (Mail *m)
+{
+  g_ptr_array_unref (m->headers);
+  g_free (m->body);
+  g_free (m);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mail, mail_free)
+
+static gboolean
+is_header (const gchar *line, const gchar *name)
+{
+  gsize n = strlen (name);
+  return g_ascii_strncasecmp (line, name, n) == 0 && line[n] == ':';
+}
+
+/* Replaces every @name header by one saying @value, where the first was
+ * (at the end when there was none); @value NULL removes them. */
+static void
+mail_set (Mail *m, const gchar *name, const gchar *value)
+{
+  gint at = -1;
+  for (guint i = 0; i < m->headers->len;)
+    if (is_header (m->headers->pdata[i], name))
+      {
+        if (at < 0)
+          at = (gint)i;
+        g_ptr_array_remove_index (m->headers, i);
+      }
+    else
+      i++;
+  if (value == NULL)
+    return;
+  gchar *line = g_strdup_printf ("%s: %s", name, value);
+  if (at < 0)
+    g_ptr_array_add (m->headers, line);
+  else
+    g_ptr_array_insert (m->headers, at, line);
+}
+
+/* Adds one more @name header after the others. */
+static void
+mail_add (Mail *m, const gchar *name, const gchar *value)
+{
+  g_ptr_array_add (m->headers, g_strdup_printf ("%s: %s", name, value));
+}
+
+static ShrReply *
+mail_reply (const Mail *m)
+{
+  g_autoptr (GString) raw = g_string_new (NULL);
+  for (guint i = 0; i < m->headers->len; i++)
+    g_string_append_printf (raw, "%s\r\n", (const gchar *)m->headers->pdata[i]);
+  g_string_append_printf (raw, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
+                          m->body);
+  g_autoptr (GBytes) bytes = g_bytes_new (raw->str, raw->len);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrMessage) message = shr_message_read_bytes (bytes, "reply", &error);
+  g_assert_no_error (error);
+  return shr_reply_new_from_message (message);
+}
 
 /* ---- tokens -------------------------------------------------------------- */
 
@@ -22,27 +105,38 @@ fixed_secret (void)
   return g_bytes_new (key, sizeof key);
 }
 
+#define INSTANCE "0123456789abcdef0123456789abcdef"
+
 static void
 test_token_format (void)
 {
   g_autoptr (GBytes) secret = fixed_secret ();
-  /* Pinned: HMAC-SHA256(key 00..1f, "shirase-draft:42"), first 50 bits in
-   * Crockford base32 (computed independently with Python's hmac). */
-  g_autofree gchar *t42 = shr_approve_token (secret, 42);
-  g_assert_cmpstr (t42, ==, "3H6ZS6S446");
-  g_autofree gchar *t1 = shr_approve_token (secret, 1);
-  g_assert_cmpstr (t1, ==, "4ADTXZ6P8H");
+  /* Pinned: HMAC-SHA256(key 00..1f, "shirase-draft:INSTANCE:42:1772500000"),
+   * first 50 bits in Crockford base32 (computed independently with
+   * Python's hmac). */
+  g_autofree gchar *t42 = shr_approve_token (secret, INSTANCE, 42, 1772500000);
+  g_assert_cmpstr (t42, ==, "9EDQTQ376D");
+  g_autofree gchar *t1 = shr_approve_token (secret, INSTANCE, 1, 1772500000);
+  g_assert_cmpstr (t1, ==, "5ZW3BGSJKN");
   for (gint64 id = 1; id < 200; id++)
     {
-      g_autofree gchar *t = shr_approve_token (secret, id);
+      g_autofree gchar *t = shr_approve_token (secret, INSTANCE, id, 1772500000);
       g_assert_cmpuint (strlen (t), ==, SHR_APPROVE_TOKEN_LEN);
       g_assert_cmpuint (strspn (t, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), ==, SHR_APPROVE_TOKEN_LEN);
     }
   /* Another secret, other tokens. */
   guint8 other[32] = { 1 };
   g_autoptr (GBytes) s2 = g_bytes_new (other, sizeof other);
-  g_autofree gchar *o42 = shr_approve_token (s2, 42);
+  g_autofree gchar *o42 = shr_approve_token (s2, INSTANCE, 42, 1772500000);
   g_assert_cmpstr (o42, !=, t42);
+  /* The same secret and draft id in another database (a lost one
+   * re-created), or created at another time (an older backup restored,
+   * whose ids run again): other tokens. */
+  g_autofree gchar *other_instance
+      = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
+  g_assert_cmpstr (other_instance, ==, "32P7B3V1TK");
+  g_autofree gchar *later = shr_approve_token (secret, INSTANCE, 42, 1772500001);
+  g_assert_cmpstr (later, ==, "6M7B79C7DP");
 }
 
 static void
@@ -187,6 +281,34 @@ static const CommandCase command_cases[] = {
   { "Approved. Please send, thanks!", SHR_COMMAND_APPROVE, NULL },
   { "OK, thank you", SHR_COMMAND_APPROVE, NULL },
   { "保留でお願いします。", SHR_COMMAND_HOLD, NULL },
+  /* The forms approvers write from Gmail, Outlook and phones (issue 15's
+   * eleven shapes): polite, casual, full width. */
+  { "承認いたします", SHR_COMMAND_APPROVE, NULL },
+  { "承認でお願いします", SHR_COMMAND_APPROVE, NULL },
+  { "承認でお願いします。", SHR_COMMAND_APPROVE, NULL },
+  { "OKです", SHR_COMMAND_APPROVE, NULL },
+  { "ＯＫです。", SHR_COMMAND_APPROVE, NULL },
+  { "ＯＫです", SHR_COMMAND_APPROVE, NULL },
+  { "OK です。よろしくお願いします。", SHR_COMMAND_APPROVE, NULL },
+  { "okでお願いします", SHR_COMMAND_APPROVE, NULL },
+  { "Approved, thanks", SHR_COMMAND_APPROVE, NULL },
+  { "Approved, thanks!\r\n\r\nSent from my iPhone", SHR_COMMAND_APPROVE, NULL },
+  { "承認します\r\n\r\niPhoneから送信", SHR_COMMAND_APPROVE, NULL },
+  /* A question decides nothing. */
+  { "承認？", SHR_COMMAND_NONE, NULL },
+  { "承認?", SHR_COMMAND_NONE, NULL },
+  { "承認しますか？", SHR_COMMAND_NONE, NULL },
+  { "承認でいいですか？", SHR_COMMAND_NONE, NULL },
+  { "OK?", SHR_COMMAND_NONE, NULL },
+  { "ＯＫ？", SHR_COMMAND_NONE, NULL },
+  { "ok ?", SHR_COMMAND_NONE, NULL },
+  { "Approve?", SHR_COMMAND_NONE, NULL },
+  { "Approved?!", SHR_COMMAND_NONE, NULL },
+  { "OK, thanks?", SHR_COMMAND_NONE, NULL },
+  { "保留？", SHR_COMMAND_NONE, NULL },
+  { "却下？", SHR_COMMAND_NONE, NULL },
+  { "Reject?", SHR_COMMAND_NONE, NULL },
+  { "no?", SHR_COMMAND_NONE, NULL },
   /* The first unquoted line decides; quotes and attributions are skipped
    * or end the search. */
   { "> 承認\nreject", SHR_COMMAND_REJECT, NULL },
@@ -224,14 +346,17 @@ test_commands_hostile (void)
   g_string_free (b, TRUE);
   g_assert_cmpint (shr_approve_parse_command ("\xff\xfe approve", NULL), ==, SHR_COMMAND_NONE);
   g_assert_cmpint (shr_approve_parse_command ("approve\xff", NULL), ==, SHR_COMMAND_APPROVE);
-  /* Thousands of References: capped, no crash. */
-  g_autoptr (ShrReply) r = shr_reply_new ();
+  /* Thousands of References: capped, the nearest ancestors kept. */
+  g_autoptr (Mail) m = mail_new ("承認");
+  mail_set (m, "From", "boss@example.test");
   GString *refs = g_string_new (NULL);
   for (int i = 0; i < 10000; i++)
     g_string_append_printf (refs, "<r%d@x> ", i);
-  shr_reply_add_header (r, "References", refs->str);
+  mail_set (m, "References", refs->str);
   g_string_free (refs, TRUE);
-  g_assert_cmpuint (r->refs->len, ==, SHR_MAX_REPLY_REFS);
+  g_autoptr (ShrReply) r = mail_reply (m);
+  g_assert_cmpuint (r->refs->len, ==, SHR_MAX_MESSAGE_REFS);
+  g_assert_cmpstr (r->refs->pdata[0], ==, "r9999@x");
 }
 
 static void
@@ -274,20 +399,37 @@ approval_config (gboolean require_auth)
   return c;
 }
 
-/* A good reply to the draft; each case spoils one thing. */
+/* A good reply to the draft; each case spoils one thing. The approver's
+ * domain in another case than the config's: domains compare in any case. */
+static Mail *
+good_mail (void)
+{
+  Mail *m = mail_new ("承認します。\r\n");
+  mail_set (m, "Authentication-Results",
+            "mx.example.test; dkim=pass (2048-bit key) "
+            "header.d=example.test header.s=s1; spf=pass "
+            "smtp.mailfrom=boss@example.test");
+  mail_set (m, "From", "Boss <boss@Example.TEST>");
+  mail_set (m, "Message-ID", "<reply.1@mail.example.test>");
+  mail_set (m, "In-Reply-To", "<" DRAFT_MID ">");
+  mail_set (m, "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応・A 即日】Exchange");
+  return m;
+}
+
 static ShrReply *
 good_reply (void)
 {
-  ShrReply *r = shr_reply_new ();
-  shr_reply_add_header (r, "From", "Boss <Boss@Example.test>");
-  shr_reply_add_header (r, "Message-ID", "<reply.1@mail.example.test>");
-  shr_reply_add_header (r, "In-Reply-To", "<" DRAFT_MID ">");
-  shr_reply_add_header (r, "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応・A 即日】Exchange");
-  shr_reply_add_header (r, "Authentication-Results",
-                        "mx.example.test; dkim=pass (2048-bit key) "
-                        "header.d=example.test header.s=s1; spf=pass "
-                        "smtp.mailfrom=boss@example.test");
-  return r;
+  g_autoptr (Mail) m = good_mail ();
+  return mail_reply (m);
+}
+
+/* The good reply with @name set to @value (NULL: removed). */
+static ShrReply *
+good_reply_with (const gchar *name, const gchar *value)
+{
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, name, value);
+  return mail_reply (m);
 }
 
 static const ShrDraftRef draft_ref = { 7, "<" DRAFT_MID ">", DRAFT_TOKEN, "pending", T0 };
@@ -316,49 +458,88 @@ test_verify_accept (void)
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0 + 3600), SHR_REPLY_ACCEPT);
 
   /* The reference may be in References only, among others. */
-  g_autoptr (ShrReply) r2 = good_reply ();
-  g_ptr_array_set_size (r2->refs, 0);
-  shr_reply_add_header (r2, "References", "<a@x> <" DRAFT_MID ">\r\n <b@y>");
+  g_autoptr (Mail) m2 = good_mail ();
+  mail_set (m2, "In-Reply-To", NULL);
+  mail_set (m2, "References", "<a@x> <" DRAFT_MID ">\r\n <b@y>");
+  g_autoptr (ShrReply) r2 = mail_reply (m2);
   ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 
   /* Or only the token in the Subject (a client that drops In-Reply-To). */
-  g_autoptr (ShrReply) r3 = good_reply ();
-  g_ptr_array_set_size (r3->refs, 0);
+  g_autoptr (ShrReply) r3 = good_reply_with ("In-Reply-To", NULL);
   ASSERT_VERDICT (check (r3, TRUE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 
-  /* The second approver, written in another case in the config. */
-  g_autoptr (ShrReply) r4 = good_reply ();
-  shr_reply_add_header (r4, "From", "second@example.test");
+  /* The second approver, whose domain the config writes in another case. */
+  g_autoptr (ShrReply) r4 = good_reply_with ("From", "Second@example.test");
   ASSERT_VERDICT (check (r4, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 }
 
 static void
 test_verify_not_approver (void)
 {
-  g_autoptr (ShrReply) r = good_reply ();
-  shr_reply_add_header (r, "From", "Mallory <mallory@example.test>");
-  ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_NOT_APPROVER);
-  /* The approver's name in the display part does not help. */
-  shr_reply_add_header (r, "From", "\"boss@example.test\" <m@evil.test>");
-  ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_NOT_APPROVER);
+  /* RFC 5322: a mail is from the one mailbox of its one From; every mail
+   * system shows these as Mallory's (or nobody's). With
+   * require_auth_results off, the From alone decides. */
+  static const gchar *const froms[] = {
+    "Mallory <mallory@example.test>",
+    /* The approver's address in the display name or a comment. */
+    "\"boss@example.test\" <m@evil.test>",
+    "Mallory <mallory@evil.test> (<boss@example.test>)",
+    "mallory@evil.test (boss@example.test)",
+    /* Several addresses, a group. */
+    "Mallory <mallory@evil.test>, Boss <boss@example.test>",
+    "boss@example.test, mallory@evil.test",
+    "friends: boss@example.test;",
+    /* A second domain after the approver's, which GMime alone would drop. */
+    "boss@example.test@evil.test",
+    "<boss@example.test>@evil.test",
+    /* The local part compares exactly (only the domain in any case). */
+    "BOSS@example.test",
+    "boss@example.test.evil.test",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (froms); i++)
+    {
+      g_test_message ("From: %s", froms[i]);
+      g_autoptr (ShrReply) r = good_reply_with ("From", froms[i]);
+      ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_NOT_APPROVER);
+    }
+  /* Two From headers, the approver's last (or first): nobody's. */
+  for (guint order = 0; order < 2; order++)
+    {
+      g_autoptr (Mail) m = good_mail ();
+      if (order == 0)
+        mail_add (m, "From", "Mallory <mallory@evil.test>");
+      else
+        {
+          mail_set (m, "From", "Mallory <mallory@evil.test>");
+          mail_add (m, "From", "Boss <boss@example.test>");
+        }
+      g_autoptr (ShrReply) r = mail_reply (m);
+      g_assert_null (r->from);
+      ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_NOT_APPROVER);
+    }
+  /* No From at all. */
+  g_autoptr (ShrReply) none = good_reply_with ("From", NULL);
+  ASSERT_VERDICT (check (none, FALSE, &draft_ref, T0), SHR_REPLY_NOT_APPROVER);
 }
 
 static void
 test_verify_no_reference (void)
 {
-  g_autoptr (ShrReply) r = good_reply ();
-  g_ptr_array_set_size (r->refs, 0);
-  shr_reply_add_header (r, "References", "<unrelated@example.test>");
-  shr_reply_add_header (r, "Subject", "Re: Exchange の件");
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, "In-Reply-To", NULL);
+  mail_set (m, "References", "<unrelated@example.test>");
+  mail_set (m, "Subject", "Re: Exchange の件");
+  g_autoptr (ShrReply) r = mail_reply (m);
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_NO_REFERENCE);
 }
 
 static void
 test_verify_wrong_token (void)
 {
-  g_autoptr (ShrReply) r = good_reply ();
-  g_ptr_array_set_size (r->refs, 0);
-  shr_reply_add_header (r, "Subject", "Re: [承認依頼 #K7Q2M9F3XB] Exchange");
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, "In-Reply-To", NULL);
+  mail_set (m, "Subject", "Re: [承認依頼 #K7Q2M9F3XB] Exchange");
+  g_autoptr (ShrReply) r = mail_reply (m);
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_WRONG_TOKEN);
 }
 
@@ -366,16 +547,13 @@ static void
 test_verify_other_drafts_token (void)
 {
   /* A valid token, but of another draft. */
-  g_autoptr (ShrReply) r = good_reply ();
-  g_ptr_array_set_size (r->refs, 0);
-  shr_reply_add_header (r, "Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, "In-Reply-To", NULL);
+  mail_set (m, "Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
+  g_autoptr (ShrReply) r = mail_reply (m);
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_WRONG_TOKEN);
   /* Still refused when its In-Reply-To names this draft: ambiguous. */
-  g_autoptr (ShrReply) both = shr_reply_new ();
-  shr_reply_add_header (both, "From", "Boss <Boss@Example.test>");
-  shr_reply_add_header (both, "Message-ID", "<reply.2@mail.example.test>");
-  shr_reply_add_header (both, "In-Reply-To", "<" DRAFT_MID ">");
-  shr_reply_add_header (both, "Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
+  g_autoptr (ShrReply) both = good_reply_with ("Subject", "Re: [承認依頼 #" OTHER_TOKEN "] Other");
   ASSERT_VERDICT (check (both, FALSE, &draft_ref, T0), SHR_REPLY_WRONG_TOKEN);
 }
 
@@ -393,8 +571,7 @@ test_verify_automatic (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
     {
-      g_autoptr (ShrReply) r = good_reply ();
-      shr_reply_add_header (r, headers[i][0], headers[i][1]);
+      g_autoptr (ShrReply) r = good_reply_with (headers[i][0], headers[i][1]);
       ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_AUTOMATIC);
     }
   static const gchar *const subjects[] = {
@@ -405,35 +582,34 @@ test_verify_automatic (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (subjects); i++)
     {
-      g_autoptr (ShrReply) r = good_reply ();
-      shr_reply_add_header (r, "Subject", subjects[i]);
+      g_autoptr (ShrReply) r = good_reply_with ("Subject", subjects[i]);
       ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_AUTOMATIC);
     }
   /* The advisory's title after our tag is not the client's: a product
    * named "Absence Manager" is no out-of-office. */
-  g_autoptr (ShrReply) title = good_reply ();
-  shr_reply_add_header (title, "Subject",
-                        "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
+  g_autoptr (ShrReply) title = good_reply_with (
+      "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
   ASSERT_VERDICT (check (title, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* Auto-Submitted: no is a person. */
-  g_autoptr (ShrReply) r = good_reply ();
-  shr_reply_add_header (r, "Auto-Submitted", "no");
-  shr_reply_add_header (r, "Precedence", "first-class");
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, "Auto-Submitted", "no");
+  mail_set (m, "Precedence", "first-class");
+  g_autoptr (ShrReply) r = mail_reply (m);
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 }
 
 static void
 test_verify_auth_missing (void)
 {
-  g_autoptr (ShrReply) r = good_reply ();
-  g_ptr_array_set_size (r->auth_results, 0);
+  g_autoptr (ShrReply) r = good_reply_with ("Authentication-Results", NULL);
   ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
   /* Not required: fine. */
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* A pass from a server we do not trust (the sender can write that
    * header himself) is as good as none. */
-  shr_reply_add_header (r, "Authentication-Results", "evil.test; dkim=pass header.d=example.test");
-  ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
+  g_autoptr (ShrReply) r2
+      = good_reply_with ("Authentication-Results", "evil.test; dkim=pass header.d=example.test");
+  ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
 }
 
 static void
@@ -450,9 +626,7 @@ test_verify_auth_failed (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
-      g_autoptr (ShrReply) r = good_reply ();
-      g_ptr_array_set_size (r->auth_results, 0);
-      shr_reply_add_header (r, "Authentication-Results", values[i]);
+      g_autoptr (ShrReply) r = good_reply_with ("Authentication-Results", values[i]);
       ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_FAILED);
     }
 }
@@ -462,17 +636,16 @@ test_verify_auth_failed (void)
 static void
 test_verify_auth_forged_below (void)
 {
-  g_autoptr (ShrReply) r = good_reply ();
-  g_ptr_array_set_size (r->auth_results, 0);
-  shr_reply_add_header (r, "Authentication-Results",
-                        "mx.example.test; dkim=none; spf=fail smtp.mailfrom=example.test");
-  shr_reply_add_header (r, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  g_autoptr (Mail) m = good_mail ();
+  mail_set (m, "Authentication-Results", "mx.example.test; dkim=none; spf=fail smtp.mailfrom=example.test");
+  mail_add (m, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  g_autoptr (ShrReply) r = mail_reply (m);
   ASSERT_VERDICT (check (r, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_FAILED);
   /* Headers of other servers above ours are skipped. */
-  g_autoptr (ShrReply) r2 = good_reply ();
-  g_ptr_array_set_size (r2->auth_results, 0);
-  shr_reply_add_header (r2, "Authentication-Results", "relay.example.test; dkim=fail");
-  shr_reply_add_header (r2, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  g_autoptr (Mail) m2 = good_mail ();
+  mail_set (m2, "Authentication-Results", "relay.example.test; dkim=fail");
+  mail_add (m2, "Authentication-Results", "mx.example.test; dkim=pass header.d=example.test");
+  g_autoptr (ShrReply) r2 = mail_reply (m2);
   ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_ACCEPT);
 }
 
@@ -848,17 +1021,18 @@ test_store_find (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   /* (The integration sets token and Message-ID right after adding; here
    * drafts made with them directly.) */
-  g_autofree gchar *tok = shr_approve_token (secret, 3);
+  g_autofree gchar *tok = shr_approve_token (secret, shr_store_get_instance_id (store), 3, 0);
   gint64 d3;
   g_assert_true (
       shr_store_add_draft (store, case_id, NULL, tok, "draft.3@shirase.test", "s", "b", &d3, &error));
   g_assert_cmpint (d3, ==, 3);
 
-  g_autoptr (ShrReply) r = shr_reply_new ();
-  shr_reply_add_header (r, "From", "boss@example.test");
-  shr_reply_add_header (r, "In-Reply-To", "<nothing@x>");
-  shr_reply_add_header (r, "References", "<a@x> <draft.3@shirase.test>");
-  shr_reply_add_header (r, "Subject", "Re: no token");
+  g_autoptr (Mail) m = mail_new ("approve");
+  mail_set (m, "From", "boss@example.test");
+  mail_set (m, "In-Reply-To", "<nothing@x>");
+  mail_set (m, "References", "<a@x> <draft.3@shirase.test>");
+  mail_set (m, "Subject", "Re: no token");
+  g_autoptr (ShrReply) r = mail_reply (m);
   g_ptr_array_add (r->refs, NULL);
   gint64 found = -1;
   g_assert_true (shr_store_draft_find (store, (const gchar *const *)r->refs->pdata, NULL, &found, &error));
@@ -940,14 +1114,13 @@ static ShrReply *
 reply_to (const gchar *from, const gchar *mid, const gchar *in_reply_to, const gchar *subject,
           const gchar *body)
 {
-  ShrReply *r = shr_reply_new ();
-  shr_reply_add_header (r, "From", from);
-  shr_reply_add_header (r, "Message-ID", mid);
+  g_autoptr (Mail) m = mail_new (body);
+  mail_set (m, "From", from);
+  mail_set (m, "Message-ID", mid);
   if (in_reply_to != NULL)
-    shr_reply_add_header (r, "In-Reply-To", in_reply_to);
-  shr_reply_add_header (r, "Subject", subject);
-  r->body = g_strdup (body);
-  return r;
+    mail_set (m, "In-Reply-To", in_reply_to);
+  mail_set (m, "Subject", subject);
+  return mail_reply (m);
 }
 
 static void
@@ -993,7 +1166,7 @@ test_handle_reply (Fixture *f, gconstpointer data)
     /* The same reply read again, and the second approver late: nothing. */
     { "Boss <boss@example.test>", "<m6@x>", "<draft.CVE-2026-5001@x>", "Re: x", "承認します。",
       SHR_REPLY_NOT_PENDING, SHR_COMMAND_NONE, TRUE, FALSE, 0 },
-    { "second@example.test", "<m7@x>", "<draft.CVE-2026-5001@x>", "Re: x", "reject: late",
+    { "Second@example.test", "<m7@x>", "<draft.CVE-2026-5001@x>", "Re: x", "reject: late",
       SHR_REPLY_NOT_PENDING, SHR_COMMAND_NONE, TRUE, FALSE, 0 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -1018,8 +1191,8 @@ test_handle_reply (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st, ==, "approved");
 }
 
-/* From a parsed message: headers decoded and in order, the first
- * text/plain part (not an attached .txt) as the body. */
+/* From the one reader: headers decoded and in order, the first text/plain
+ * part (not the HTML alternative, not an attached .txt) as the body. */
 static void
 test_reply_from_message (void)
 {
@@ -1039,25 +1212,76 @@ test_reply_from_message (void)
         "--b2--\r\n"
         "--b1\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=x.txt\r\n\r\n"
         "reject\r\n--b1--\r\n";
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
-  g_object_unref (parser);
-  g_object_unref (stream);
-  g_assert_nonnull (m);
+  g_autoptr (GBytes) bytes = g_bytes_new_static (raw, strlen (raw));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "reply", &error);
+  g_assert_no_error (error);
   g_autoptr (ShrReply) r = shr_reply_new_from_message (m);
-  g_object_unref (m);
-  g_assert_cmpstr (r->from, ==, "boss@example.test");
+  /* The local part as written, the domain in lower case. */
+  g_assert_cmpstr (r->from, ==, "Boss@example.test");
   g_assert_cmpstr (r->subject, ==, "Re: [承認依頼 #K7Q2M9F3XA]");
   g_assert_cmpstr (r->message_id, ==, "r@x");
-  g_assert_cmpuint (r->refs->len, ==, 3);
+  /* In-Reply-To, then References nearest first, each once. */
+  g_assert_cmpuint (r->refs->len, ==, 2);
   g_assert_cmpstr (r->refs->pdata[0], ==, "d@x");
-  g_assert_cmpstr (r->refs->pdata[2], ==, "d@x");
+  g_assert_cmpstr (r->refs->pdata[1], ==, "a@x");
   g_assert_cmpuint (r->auth_results->len, ==, 2);
   g_assert_cmpstr (r->auth_results->pdata[0], ==, "mx.example.test; dkim=pass header.d=example.test");
   g_assert_null (r->automatic);
   g_assert_cmpstr (r->body, ==, "承認"); /* the CRLF before a boundary is the boundary's */
   g_assert_cmpint (shr_approve_parse_command (r->body, NULL), ==, SHR_COMMAND_APPROVE);
+}
+
+/* Replies as Gmail, Outlook, iPhone, Thunderbird and a plain-text client
+ * write them (tests/data/replies/): multipart/alternative, ISO-2022-JP,
+ * quoted-printable, format=flowed, an HTML-only reply and a reply whose
+ * only text is an attachment. Each through the one reader, verified
+ * against draft 7 and read for its command. */
+static void
+test_client_shapes (void)
+{
+  static const struct
+  {
+    const gchar *file;
+    ShrCommand command;
+    const gchar *reason;
+  } shapes[] = {
+    { "gmail-ok-desu", SHR_COMMAND_APPROVE, NULL },
+    { "outlook-itashimasu", SHR_COMMAND_APPROVE, NULL },
+    { "iphone-approved-thanks", SHR_COMMAND_APPROVE, NULL },
+    { "plain-de-onegai", SHR_COMMAND_APPROVE, NULL },
+    { "thunderbird-flowed", SHR_COMMAND_APPROVE, NULL },
+    { "gmail-reject-reason", SHR_COMMAND_REJECT, "当社は IOS XE を使っていません" },
+    { "iphone-question", SHR_COMMAND_NONE, NULL },
+    { "outlook-ok-question", SHR_COMMAND_NONE, NULL },
+    { "gmail-approve-question", SHR_COMMAND_NONE, NULL },
+    /* No text/plain of its own: nothing an approver typed to read. */
+    { "outlook-html-only", SHR_COMMAND_NONE, NULL },
+    { "outlook-attachment-only", SHR_COMMAND_NONE, NULL },
+  };
+  g_autoptr (ShrApprovalConfig) c = approval_config (FALSE);
+  const gchar *only[] = { "approver@example.test", NULL };
+  g_strfreev (c->approvers);
+  c->approvers = g_strdupv ((gchar **)only);
+  const ShrDraftRef draft = { 7, "<draft.7.K7Q2M9F3XA@example.test>", "K7Q2M9F3XA", "pending", T0 };
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("%s.eml", shapes[i].file);
+      g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "replies", name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrMessage) m = shr_message_read_file (path, &error);
+      g_assert_no_error (error);
+      g_autoptr (ShrReply) r = shr_reply_new_from_message (m);
+      g_autofree gchar *why = NULL;
+      ShrReplyVerdict v = shr_approve_verify (r, c, &draft, T0 + 60, &why);
+      g_autofree gchar *reason = NULL;
+      ShrCommand got = shr_approve_parse_command (r->body, &reason);
+      g_test_message ("%s: %s (%s), %s \"%s\"", shapes[i].file, shr_reply_verdict_to_string (v), why,
+                      shr_command_to_string (got), reason);
+      ASSERT_VERDICT (v, SHR_REPLY_ACCEPT);
+      g_assert_cmpstr (shr_command_to_string (got), ==, shr_command_to_string (shapes[i].command));
+      g_assert_cmpstr (reason, ==, shapes[i].reason);
+    }
 }
 
 int
@@ -1084,6 +1308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/approve/verify/expired", test_verify_expired);
   g_test_add_func ("/approve/auth-results/parse", test_auth_results_parse);
   g_test_add_func ("/approve/reply/from-message", test_reply_from_message);
+  g_test_add_func ("/approve/reply/client-shapes", test_client_shapes);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/approve/decide/quorum1-replay", test_decide_quorum1_replay);
   ADD ("/approve/decide/quorum2", test_decide_quorum2);

@@ -335,9 +335,10 @@ test_imap_rules (Fixture *f, gconstpointer data)
                 SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:7: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
                 "(or password), not 2");
-  expect_error (f, ORG IMAP_OK "password_file = pw\nsecurity = none\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                "%s:7: [imap] security = none is allowed only towards a loopback address, not "
-                "\"imap.example.test\"");
+  expect_error (
+      f, ORG IMAP_OK "password_file = pw\nsecurity = none\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:7: [imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a "
+      "name that resolves only to loopback addresses), not \"imap.example.test\"");
   expect_error (f, ORG IMAP_OK "password_file = pw\nfailed_folder = INBOX\n", 0600,
                 SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:7: [imap] done_folder and failed_folder must differ from folder \"INBOX\"");
@@ -378,10 +379,11 @@ test_imap_rules (Fixture *f, gconstpointer data)
 static void
 test_smtp_rules (Fixture *f, gconstpointer data)
 {
-  expect_error (f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n", 0600,
-                SHR_CONFIG_ERROR_INVALID_VALUE,
-                "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-                "localhost), not mail.example.test; use starttls or tls");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n", 0600,
+      SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not mail.example.test; use starttls or tls");
   expect_error (
       f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
       "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "

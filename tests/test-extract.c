@@ -8,6 +8,7 @@
 
 #include "shr-extract.h"
 #include "shr-read.h"
+#include "shr-vocab.h"
 
 static const gchar *
 dir_of_fixtures (void)
@@ -242,6 +243,158 @@ test_cisco_fixed_table (void)
   g_assert_cmpstr ((gchar *)p->fixed->pdata[1], ==, "17.12.4b");
 }
 
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* The strings of a JSON array member, or NULL when @expect has none. */
+static GPtrArray *
+member_strings (JsonObject *expect, const gchar *name)
+{
+  if (!json_object_has_member (expect, name) || JSON_NODE_HOLDS_NULL (json_object_get_member (expect, name)))
+    return NULL;
+  JsonArray *a = json_object_get_array_member (expect, name);
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    g_ptr_array_add (out, (gpointer)json_array_get_string_element (a, i));
+  return out;
+}
+
+static const ShrActorNames *
+actor_named (const ShrRecord *r, const gchar *name)
+{
+  g_autofree gchar *want = loose (name);
+  for (guint i = 0; i < r->actor_aliases->len; i++)
+    {
+      const ShrActorNames *a = r->actor_aliases->pdata[i];
+      g_autofree gchar *got = loose (a->name);
+      if (strcmp (got, want) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+static gboolean
+strings_have (const GPtrArray *strings, const gchar *name)
+{
+  g_autofree gchar *want = loose (name);
+  for (guint i = 0; i < strings->len; i++)
+    {
+      g_autofree gchar *got = loose (strings->pdata[i]);
+      if (strcmp (got, want) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Who attacks whom: the actor as the mail names it and the other names the
+ * mail gives, names that are not actors, the sectors (through the
+ * hierarchy: the record may name a sector under the expected one), the
+ * countries (exactly) and region groups, the reporters. */
+static void
+check_campaign (JsonObject *expect, const ShrRecord *r)
+{
+  const ShrLexicon *lexicon = shr_lexicon_get_default (NULL);
+  ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
+  if (json_object_has_member (expect, "threat_actor"))
+    {
+      const gchar *actor = member_string (expect, "threat_actor");
+      if (actor == NULL)
+        g_assert_cmpuint (r->threat_actors->len, ==, 0);
+      else
+        {
+          const ShrActorNames *a = actor_named (r, actor);
+          if (a == NULL)
+            g_test_message ("actor %s not named", actor);
+          g_assert_nonnull (a);
+          g_autoptr (GPtrArray) aliases = member_strings (expect, "threat_actor_aliases");
+          for (guint i = 0; aliases != NULL && i < aliases->len; i++)
+            {
+              /* Given by the text: among the first, before the lexicon's. */
+              g_autoptr (GPtrArray) given = g_ptr_array_new ();
+              for (guint k = 0; k < a->named_in_text && k < a->aliases->len; k++)
+                g_ptr_array_add (given, a->aliases->pdata[k]);
+              if (!strings_have (given, aliases->pdata[i]))
+                g_test_message ("alias %s of %s not given", (gchar *)aliases->pdata[i], actor);
+              g_assert_true (strings_have (given, aliases->pdata[i]));
+            }
+        }
+    }
+  g_autoptr (GPtrArray) also = member_strings (expect, "also_actors");
+  for (guint i = 0; also != NULL && i < also->len; i++)
+    g_assert_nonnull (actor_named (r, also->pdata[i]));
+  g_autoptr (GPtrArray) not_actors = member_strings (expect, "not_actors");
+  for (guint i = 0; not_actors != NULL && i < not_actors->len; i++)
+    {
+      if (strings_have (r->threat_actors, not_actors->pdata[i]))
+        g_test_message ("%s is no actor's name", (gchar *)not_actors->pdata[i]);
+      g_assert_false (strings_have (r->threat_actors, not_actors->pdata[i]));
+    }
+
+  g_autoptr (GPtrArray) sectors = member_strings (expect, "sector_keys");
+  for (guint i = 0; sectors != NULL && i < sectors->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->sectors->len && !named; k++)
+        named = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i]);
+      if (!named)
+        g_test_message ("sector %s not named", (gchar *)sectors->pdata[i]);
+      g_assert_true (named);
+    }
+  for (guint k = 0; sectors != NULL && k < r->sectors->len; k++)
+    {
+      gboolean expected = FALSE;
+      for (guint i = 0; i < sectors->len && !expected; i++)
+        expected = shr_vocabulary_sector_within (&vocab, r->sectors->pdata[k], sectors->pdata[i])
+                   || shr_vocabulary_sector_within (&vocab, sectors->pdata[i], r->sectors->pdata[k]);
+      if (!expected)
+        g_test_message ("sector %s not expected", (gchar *)r->sectors->pdata[k]);
+      g_assert_true (expected);
+    }
+
+  g_autoptr (GPtrArray) codes = member_strings (expect, "region_codes");
+  if (codes != NULL)
+    {
+      g_autoptr (GString) want = g_string_new (NULL);
+      g_ptr_array_sort (codes, compare_strings);
+      for (guint i = 0; i < codes->len; i++)
+        g_string_append_printf (want, "%s ", (gchar *)codes->pdata[i]);
+      g_autoptr (GPtrArray) countries = g_ptr_array_new ();
+      for (guint k = 0; k < r->regions->len; k++)
+        {
+          const gchar *c = r->regions->pdata[k];
+          if (strlen (c) == 2 && strcmp (c, "EU") != 0)
+            g_ptr_array_add (countries, (gpointer)c);
+        }
+      g_ptr_array_sort (countries, compare_strings);
+      g_autoptr (GString) got = g_string_new (NULL);
+      for (guint k = 0; k < countries->len; k++)
+        g_string_append_printf (got, "%s ", (gchar *)countries->pdata[k]);
+      g_assert_cmpstr (got->str, ==, want->str);
+    }
+  g_autoptr (GPtrArray) groups = member_strings (expect, "region_groups");
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->regions->len && !named; k++)
+        named = strcmp (r->regions->pdata[k], groups->pdata[i]) == 0;
+      g_assert_true (named);
+    }
+
+  g_autoptr (GPtrArray) reporters = member_strings (expect, "reported_by");
+  for (guint i = 0; reporters != NULL && i < reporters->len; i++)
+    {
+      gboolean named = FALSE;
+      for (guint k = 0; k < r->reported_by->len && !named; k++)
+        named = related (r->reported_by->pdata[k], reporters->pdata[i]);
+      if (!named)
+        g_test_message ("reporter %s not named", (gchar *)reporters->pdata[i]);
+      g_assert_true (named);
+    }
+}
+
 static void
 check_fixture (gconstpointer data)
 {
@@ -368,6 +521,8 @@ check_fixture (gconstpointer data)
         }
     }
 
+  check_campaign (expect, r);
+
   /* Nothing in the record may carry a line break into a mail header. */
   g_assert_true (r->title != NULL && strpbrk (r->title, "\r\n") == NULL);
   g_autofree gchar *json = shr_record_to_json_string (r, FALSE);
@@ -422,6 +577,47 @@ test_quoted_products (void)
   g_assert_cmpstr (r->lang, ==, "ja");
   g_assert_cmpuint (r->products->len, ==, 1);
   g_assert_cmpstr (((ShrProduct *)r->products->pdata[0])->product, ==, "Example Shareボックス");
+}
+
+/* What the flaw needs to be reachable, as the advisory words it: a
+ * setting that must be on, a default that is off, a feature it lives in;
+ * a plain flaw has none. */
+static void
+test_conditions (void)
+{
+  static const struct
+  {
+    const gchar *body;
+    const gchar *condition; /* a part of the recorded condition, or NULL */
+  } cases[] = {
+    { "A flaw in Apache Tomcat allows code execution only if writes are enabled for the default servlet. "
+      "CVE-2026-31001.",
+      "writes are enabled" },
+    { "Apache Tomcat is affected when the PUT method is used (disabled by default). CVE-2026-31002.",
+      "disabled by default" },
+    { "Attackers exploit CVE-2026-31003, a privilege escalation vulnerability found in the web user "
+      "interface (UI) "
+      "feature in Cisco IOS XE software.",
+      "web user interface (UI) feature in Cisco IOS XE" },
+    { "FortiOS の SSL-VPN 機能における脆弱性（CVE-2026-31004）を悪用する攻撃が確認されています。",
+      "SSL-VPN 機能における脆弱性" },
+    { "A heap overflow in FortiOS allows remote code execution. CVE-2026-31005.", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrRecord) r = extract_text ("Security advisory", cases[i].body);
+      g_assert_cmpuint (r->products->len, >=, 1);
+      const ShrProduct *p = g_ptr_array_index (r->products, 0);
+      if (cases[i].condition == NULL)
+        {
+          g_assert_cmpuint (p->conditions->len, ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (p->conditions->len, ==, 1);
+      const gchar *got = g_ptr_array_index (p->conditions, 0);
+      if (strstr (got, cases[i].condition) == NULL)
+        g_error ("case %zu: condition \"%s\" does not hold \"%s\"", i, got, cases[i].condition);
+    }
 }
 
 /* A digest mail (a feed of several advisories) is read as one advisory
@@ -513,6 +709,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/extract/everyday-words", test_everyday_words);
   g_test_add_func ("/extract/digest/items", test_digest_items);
+  g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);

@@ -282,20 +282,116 @@ test_boundary_never_seen (void)
   g_assert_cmpstr (r->title, ==, "Security advisory: Example HTTP server");
 }
 
-static void
-test_many_parts (void)
+/* A multipart of @n parts, the advisory in the first. */
+static GString *
+many_parts (guint n)
 {
-  g_autoptr (GString) mail = g_string_new (NULL);
+  GString *mail = g_string_new (NULL);
   append_headers (mail, "Security advisory: many parts", "multipart/mixed; boundary=\"p\"");
   g_string_append (mail, "--p\r\nContent-Type: text/plain\r\n\r\n");
   g_string_append (mail, advisory_text);
-  for (guint i = 0; i < 10000; i++)
+  for (guint i = 1; i < n; i++)
     g_string_append_printf (mail, "--p\r\nContent-Type: text/plain\r\n\r\npart %u\r\n", i);
   g_string_append (mail, "--p--\r\n");
+  return mail;
+}
+
+static void
+test_many_parts (void)
+{
+  /* As many as the pre-scan lets through: the first SHR_MAX_MIME_PARTS
+   * are read, the rest reported. */
+  g_autoptr (GString) mail = many_parts (SHR_MAX_RAW_PARTS);
   g_autoptr (ShrRecord) r = run_string (mail, NULL);
   g_autofree gchar *cap = g_strdup_printf ("%d", SHR_MAX_MIME_PARTS);
   assert_warning (r, "parts", cap);
   assert_cve (r, "CVE-2026-11111");
+}
+
+/* Over a cap of the pre-scan: refused before GMime builds anything, the
+ * error naming the cap. */
+static void
+assert_refused (const GString *mail, const gchar *words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrRecord) r = run (mail->str, mail->len, "hostile.eml", NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+}
+
+static void
+test_prescan_parts (void)
+{
+  g_autoptr (GString) mail = many_parts (SHR_MAX_RAW_PARTS + 1);
+  g_autofree gchar *words = g_strdup_printf ("more than %d MIME parts", SHR_MAX_RAW_PARTS);
+  assert_refused (mail, words);
+  /* 100,000 parts, the shape that made GMime build 100,000 objects. */
+  g_autoptr (GString) huge = many_parts (100000);
+  assert_refused (huge, words);
+}
+
+static void
+test_prescan_header_lines (void)
+{
+  /* The header bomb: a mail of short header lines, a few MB, that GMime
+   * would hold as hundreds of bytes each. */
+  g_autoptr (GString) mail = g_string_new ("From: a@example.org\r\nSubject: Advisory\r\n");
+  for (guint i = 0; i < 500000; i++)
+    g_string_append (mail, "X: y\r\n");
+  g_string_append (mail, "\r\n");
+  g_string_append (mail, advisory_text);
+  g_autofree gchar *words = g_strdup_printf ("more than %d header lines", SHR_MAX_HEADER_LINES);
+  assert_refused (mail, words);
+  /* The same bomb in a part's headers, and in an attached message's. */
+  static const struct
+  {
+    const gchar *content_type, *before, *after;
+  } inner[] = {
+    { "multipart/mixed; boundary=\"b\"", "--b\r\n", "\r\ntext\r\n--b--\r\n" },
+    { "message/rfc822", "From: b@example.org\r\n", "\r\ntext\r\n" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (inner); k++)
+    {
+      g_autoptr (GString) nested = g_string_new (NULL);
+      append_headers (nested, "Advisory", inner[k].content_type);
+      g_string_append (nested, inner[k].before);
+      for (guint i = 0; i < SHR_MAX_HEADER_LINES; i++)
+        g_string_append (nested, "X: y\r\n");
+      g_string_append (nested, inner[k].after);
+      assert_refused (nested, words);
+    }
+}
+
+static void
+test_prescan_header_block (void)
+{
+  /* Under the line cap and the line count, over the block's size. */
+  g_autoptr (GString) mail = g_string_new ("From: a@example.org\r\n");
+  for (guint i = 0; i < 5; i++)
+    {
+      g_string_append (mail, "X-Long: ");
+      for (guint k = 0; k < 250 * 1024; k++)
+        g_string_append_c (mail, 'a');
+      g_string_append (mail, "\r\n");
+    }
+  g_string_append (mail, "\r\n");
+  g_string_append (mail, advisory_text);
+  g_autofree gchar *words = g_strdup_printf ("a header block larger than %d bytes", SHR_MAX_HEADER_BYTES);
+  assert_refused (mail, words);
+}
+
+static void
+test_prescan_line (void)
+{
+  g_autoptr (GString) mail = g_string_new ("From: a@example.org\r\nSubject: x\r\n\r\n");
+  g_string_append (mail, advisory_text);
+  for (guint k = 0; k <= SHR_MAX_LINE_BYTES; k++)
+    g_string_append_c (mail, 'a');
+  g_string_append (mail, "\r\n");
+  g_autofree gchar *words = g_strdup_printf ("over the %d bytes a line may have", SHR_MAX_LINE_BYTES);
+  assert_refused (mail, words);
 }
 
 static void
@@ -527,13 +623,13 @@ test_many_cves (void)
 static void
 test_long_header (void)
 {
-  /* A 1 MB Subject and 100,000 header lines: read, and the title stays a
-   * title. */
+  /* A 500 kB Subject and nearly as many header lines as the pre-scan
+   * lets through: read, and the title stays a title. */
   g_autoptr (GString) mail = g_string_new ("From: a@example.org\r\nSubject: Advisory ");
   for (guint i = 0; i < 100000; i++)
     g_string_append (mail, "long ");
   g_string_append (mail, "\r\n");
-  for (guint i = 0; i < 100000; i++)
+  for (guint i = 0; i < SHR_MAX_HEADER_LINES - 10; i++)
     g_string_append_printf (mail, "X-Header-%u: value\r\n", i);
   g_string_append (mail, "Content-Type: text/plain\r\n\r\n");
   g_string_append (mail, advisory_text);
@@ -670,7 +766,11 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/mime/truncated", test_truncated_multipart);
   g_test_add_func ("/hostile/mime/unclosed-boundary", test_unclosed_boundary);
   g_test_add_func ("/hostile/mime/boundary-never-seen", test_boundary_never_seen);
-  g_test_add_func ("/hostile/mime/10000-parts", test_many_parts);
+  g_test_add_func ("/hostile/mime/many-parts", test_many_parts);
+  g_test_add_func ("/hostile/prescan/parts", test_prescan_parts);
+  g_test_add_func ("/hostile/prescan/header-lines", test_prescan_header_lines);
+  g_test_add_func ("/hostile/prescan/header-block", test_prescan_header_block);
+  g_test_add_func ("/hostile/prescan/line", test_prescan_line);
   g_test_add_func ("/hostile/mime/1000-nested-multiparts", test_deep_multipart);
   g_test_add_func ("/hostile/charset/unknown", test_unknown_charset);
   g_test_add_func ("/hostile/charset/invalid-utf8", test_invalid_utf8);

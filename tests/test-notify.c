@@ -3,7 +3,7 @@
  * mail server: what shr_notify_run and shr_notify_decide queue in the
  * outbox. The SMTP url points at a closed port, so nothing leaves and the
  * rows stay queued for the test to read; the clock is set through
- * SHIRASE_TEST_CLOCK_OFFSET. tests/digest-e2e.sh covers the same on the
+ * shr_notify_set_clock_offset. tests/digest-e2e.sh covers the same on the
  * real mail stack. */
 #include "config.h"
 
@@ -75,24 +75,21 @@ teardown (Fixture *f, gconstpointer data)
   shr_store_close (f->store);
   test_remove_tree (f->dir);
   g_free (f->dir);
-  g_unsetenv ("SHIRASE_TEST_CLOCK_OFFSET");
 }
 
 /* Sets the notify clock to @iso (ISO 8601 with offset). */
 static void
-set_clock (const gchar *iso)
+set_clock (Fixture *f, const gchar *iso)
 {
   g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
   g_assert_nonnull (t);
-  gint64 offset = g_date_time_to_unix (t) - g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree gchar *text = g_strdup_printf ("%" G_GINT64_FORMAT, offset);
-  g_setenv ("SHIRASE_TEST_CLOCK_OFFSET", text, TRUE);
+  shr_notify_set_clock_offset (f->notify, g_date_time_to_unix (t) - g_get_real_time () / G_USEC_PER_SEC);
 }
 
 static void
 run_at (Fixture *f, const gchar *iso)
 {
-  set_clock (iso);
+  set_clock (f, iso);
   g_autoptr (GError) error = NULL;
   g_assert_true (shr_notify_run (f->notify, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -280,7 +277,7 @@ test_digest_broken_template (Fixture *f, gconstpointer data)
       f->store, case_id, "new", NULL, NULL, "Pending",
       "{\"view\":{\"title\":\"Pending\",\"grade\":{\"letter\":\"C\",\"c\":true}}}", NULL, &error));
   g_assert_no_error (error);
-  set_clock ("2026-03-16T09:00:00+09:00");
+  set_clock (f, "2026-03-16T09:00:00+09:00");
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "digest: *digest.txt*(will retry)");
   guint queued = 0;
   g_assert_true (shr_notify_run (f->notify, &queued, NULL, &error));
@@ -363,7 +360,7 @@ test_hourly_cap (Fixture *f, gconstpointer data)
          "[digest]\ntime = 09:00\n");
   g_autofree gchar *early = tokyo_tomorrow_at (8, 0);
   run_at (f, early); /* starts the digest's count: the first is tomorrow's */
-  g_unsetenv ("SHIRASE_TEST_CLOCK_OFFSET");
+  shr_notify_set_clock_offset (f->notify, 0);
   /* admin had a notice this hour already. */
   gint64 prior = add_draft (f, "Prior", "C");
   g_autoptr (GError) error = NULL;
@@ -417,7 +414,7 @@ test_hourly_cap (Fixture *f, gconstpointer data)
 
   /* An hour later the count starts again. */
   gint64 c3 = add_draft (f, "C three", "C");
-  g_setenv ("SHIRASE_TEST_CLOCK_OFFSET", "3601", TRUE);
+  shr_notify_set_clock_offset (f->notify, 3601);
   approve (f, c3);
   g_assert_cmpuint (notices (f, c3, "admin@example.test"), ==, 2);
   g_assert_cmpuint (notices (f, c3, "admin2@example.test"), ==, 2);

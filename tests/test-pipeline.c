@@ -6,6 +6,7 @@
  * configuration rules. */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <gmime/gmime.h>
 #include <string.h>
 
@@ -32,12 +33,12 @@ lexicon (void)
   return l;
 }
 
+/* The pipeline over the state and config in @dir (NULL: a new temp dir). */
 static void
-setup (Fixture *f, gconstpointer data)
+setup_in (Fixture *f, const gchar *dir)
 {
-  (void)data;
   g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("shr-pipeline-XXXXXX", &error);
+  f->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("shr-pipeline-XXXXXX", &error);
   g_assert_no_error (error);
   g_autofree gchar *conf
       = test_write_file (f->dir, "c.conf",
@@ -55,14 +56,29 @@ setup (Fixture *f, gconstpointer data)
 }
 
 static void
-teardown (Fixture *f, gconstpointer data)
+setup (Fixture *f, gconstpointer data)
 {
   (void)data;
+  setup_in (f, NULL);
+}
+
+/* Frees @f, leaving its dir. */
+static void
+teardown_keep (Fixture *f)
+{
   shr_pipeline_free (f->pipeline);
   shr_store_close (f->store);
   shr_config_free (f->config);
-  test_remove_tree (f->dir);
   g_free (f->dir);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autofree gchar *dir = g_strdup (f->dir);
+  teardown_keep (f);
+  test_remove_tree (dir);
 }
 
 static GBytes *
@@ -112,45 +128,58 @@ handle (Fixture *f, guint uid, GBytes *raw, ShrPipelineResult *r)
   g_assert_true (ok);
 }
 
-/* ---- headers and automatic mail ------------------------------------------------ */
+/* ---- our own mail and automatic replies ------------------------------------------ */
 
+/* The one rule set (shr-read), as the pipeline applies it: each mail is
+ * ignored with the reason, or taken in. */
 static void
-test_header_unfold (void)
+test_auto_rules (Fixture *f, gconstpointer data)
 {
-  const gchar *raw
-      = "From: a@example.test\r\nSubject: one\r\n two\r\n\tthree\r\nX-A: 1\r\n\r\nSubject: body\r\n";
-  g_autofree gchar *s = shr_pipeline_header (raw, strlen (raw), "subject");
-  g_assert_cmpstr (s, ==, "one two\tthree");
-  g_autofree gchar *none = shr_pipeline_header (raw, strlen (raw), "X-B");
-  g_assert_null (none);
-}
-
-static void
-test_auto_rules (void)
-{
+  (void)data;
   static const struct
   {
     const gchar *headers;
     const gchar *reason;
   } cases[] = {
-    { "From: a@x\nAuto-Submitted: auto-replied\n", "automatic reply (Auto-Submitted)" },
-    { "From: a@x\nAuto-Submitted: auto-generated; owner-email=x\n", "automatic reply (Auto-Submitted)" },
-    { "From: a@x\nAuto-Submitted: no\n", NULL },
-    { "From: a@x\nX-Autoreply: yes\n", "automatic reply (X-Autoreply)" },
-    { "From: a@x\nPrecedence: junk\nList-Id: <l.x>\n", "automatic reply (Precedence: junk)" },
-    { "From: a@x\nPrecedence: bulk\n", "automatic reply (Precedence without List-Id)" },
-    { "From: a@x\nPrecedence: list\n", "automatic reply (Precedence without List-Id)" },
+    { "From: a@x.test\nAuto-Submitted: auto-replied\n", "automatic reply (Auto-Submitted: auto-replied)" },
+    { "From: a@x.test\nAuto-Submitted: auto-generated; owner-email=x\n",
+      "automatic reply (Auto-Submitted: auto-generated)" },
+    { "From: a@x.test\nAuto-Submitted: no\n", NULL },
+    { "From: a@x.test\nX-Autoreply: yes\n", "automatic reply (X-Autoreply)" },
+    { "From: a@x.test\nX-Auto-Reply: yes\n", "automatic reply (X-Auto-Reply)" },
+    { "From: a@x.test\nX-Autorespond: 1\n", "automatic reply (X-Autorespond)" },
+    { "From: a@x.test\nPrecedence: junk\nList-Id: <l.x>\n", "automatic reply (Precedence: junk)" },
+    { "From: a@x.test\nPrecedence: auto_reply\n", "automatic reply (Precedence: auto_reply)" },
+    { "From: a@x.test\nPrecedence: bulk\n", "automatic reply (Precedence: bulk without List-Id)" },
+    { "From: a@x.test\nPrecedence: list\n", "automatic reply (Precedence: list without List-Id)" },
     /* oss-security and friends: bulk, but a list. */
-    { "From: a@x\nPrecedence: bulk\nList-Id: <oss-security.lists.openwall.com>\n", NULL },
-    { "From: a@x\nX-Shirase-Draft: 12\n", "our own mail (X-Shirase- header)" },
-    { "From: Shirase <SHIRASE@example.test>\n", "our own mail (From is [smtp] from)" },
+    { "From: a@x.test\nPrecedence: bulk\nList-Id: <oss-security.lists.openwall.com>\n", NULL },
+    { "From: a@x.test\nX-Shirase-Draft: 12\n", "our own mail (X-Shirase- header)" },
+    /* Our address, compared whole: any case in the domain. */
+    { "From: Shirase <shirase@EXAMPLE.test>\n", "our own mail (From is [smtp] from)" },
+    /* An advisory forwarded by someone whose address contains ours is not
+     * ours (a substring match once took it for our own). */
+    { "From: Taro <t.shirase@example.test>\n", NULL },
+    { "From: shirase@example.test.evil.test\n", NULL },
     { "From: security@vendor.example\nSubject: DSA-1\n", NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *raw = g_strdup_printf ("%s\nbody\n", cases[i].headers);
-      g_assert_cmpstr (shr_pipeline_auto_reason (raw, strlen (raw), "shirase@example.test"), ==,
-                       cases[i].reason);
+      g_autofree gchar *raw = g_strdup_printf (
+          "%sMessage-ID: <auto.%" G_GSIZE_FORMAT "@x.test>\n\nCVE-2026-1111 in foo\n", cases[i].headers, i);
+      g_autoptr (GBytes) bytes = text_mail (raw);
+      ShrPipelineResult r = { 0 };
+      handle (f, (guint)i + 1, bytes, &r);
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s -> %s (%s)", i, cases[i].headers,
+                      shr_outcome_to_string (r.outcome), r.reason);
+      if (cases[i].reason != NULL)
+        {
+          g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_IGNORED);
+          g_assert_cmpstr (r.reason, ==, cases[i].reason);
+        }
+      else
+        g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+      shr_pipeline_result_clear (&r);
     }
 }
 
@@ -234,7 +263,7 @@ test_ignored (Fixture *f, gconstpointer data)
   ShrPipelineResult r = { 0 };
   handle (f, 1, raw, &r);
   g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_IGNORED);
-  g_assert_cmpstr (r.reason, ==, "automatic reply (Auto-Submitted)");
+  g_assert_cmpstr (r.reason, ==, "automatic reply (Auto-Submitted: auto-replied)");
   g_assert_cmpint (r.case_id, ==, 0);
   shr_pipeline_result_clear (&r);
 }
@@ -531,6 +560,184 @@ test_reply_to_draft (Fixture *f, gconstpointer data)
   shr_pipeline_result_clear (&r);
 }
 
+/* ---- a batch, one poison message isolated ------------------------------------------ */
+
+/* Three advisories, the middle one carrying @marker. */
+static void
+three_items (ShrPipelineItem items[3], GBytes *raws[3], const gchar *marker)
+{
+  g_autoptr (GBytes) a = fixture_mail ("dsa_5901_1_libxml2.eml");
+  g_autoptr (GBytes) c = fixture_mail ("usn_7301_1_openssh.eml");
+  g_autofree gchar *middle = g_strdup_printf ("From: psirt@vendor.example\nSubject: Advisory\n"
+                                              "Message-ID: <poison@vendor.example>\n\n%s CVE-2026-4242\n",
+                                              marker);
+  raws[0] = g_bytes_ref (a);
+  raws[1] = g_bytes_new (middle, strlen (middle));
+  raws[2] = g_bytes_ref (c);
+  for (guint i = 0; i < 3; i++)
+    items[i] = (ShrPipelineItem){ "INBOX", 7, i + 1, raws[i] };
+}
+
+static gint64
+records (Fixture *f)
+{
+  ShrStoreStatus st = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_get_status (f->store, &st, &error));
+  gint64 n = st.records;
+  shr_store_status_clear (&st);
+  return n;
+}
+
+static gint64
+attempts_of (Fixture *f, gint64 uid)
+{
+  gint64 n = -1;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_attempts_get (f->store, "INBOX", 7, uid, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+/* A state step that fails for one message is undone alone (what it wrote
+ * is gone) and the message recorded as failed with the reason; the
+ * others of the batch, before and after it, are handled and committed. */
+static void
+test_batch_one_fails_alone (Fixture *f, gconstpointer data)
+{
+  gboolean batch_txn = GPOINTER_TO_INT (data);
+  ShrPipelineItem items[3];
+  GBytes *raws[3];
+  three_items (items, raws, "POISON-APPLY");
+  shr_pipeline_set_fault (f->pipeline, SHR_PIPELINE_FAULT_APPLY, "POISON-APPLY");
+  ShrPipelineResult results[3];
+  ShrPipelineBatchOptions o = { .batch_txn = batch_txn, .threads = 2 };
+  guint done = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_pipeline_handle_batch (f->pipeline, items, 3, &o, results, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (done, ==, 3);
+  g_assert_cmpint (results[0].outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_cmpint (results[1].outcome, ==, SHR_OUTCOME_FAILED);
+  g_assert_nonnull (strstr (results[1].reason, "its state step failed: a test fault"));
+  g_assert_cmpint (results[2].outcome, ==, SHR_OUTCOME_HANDLED);
+  /* The failed one's record, written before its step failed, is gone. */
+  g_assert_cmpint (records (f), ==, 2);
+  ShrStoreStatus st = { 0 };
+  g_assert_true (shr_store_get_status (f->store, &st, &error));
+  g_assert_cmpint (st.messages[SHR_OUTCOME_HANDLED], ==, 2);
+  g_assert_cmpint (st.messages[SHR_OUTCOME_FAILED], ==, 1);
+  g_assert_nonnull (strstr (st.last_error, "a test fault"));
+  shr_store_status_clear (&st);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (attempts_of (f, i + 1), ==, 0);
+      shr_pipeline_result_clear (&results[i]);
+      g_bytes_unref (raws[i]);
+    }
+}
+
+#define CHILD_DIR_ENV "SHR_TEST_PIPELINE_DIR"
+
+/* The subprocess of the poison tests: one run over the three messages in
+ * the state of $SHR_TEST_PIPELINE_DIR, with the fault of the test data. */
+static void
+poison_child (void)
+{
+  const gchar *dir = g_getenv (CHILD_DIR_ENV);
+  if (dir == NULL)
+    {
+      g_test_skip ("only run as a subprocess of /pipeline/batch/*");
+      return;
+    }
+  Fixture f = { 0 };
+  setup_in (&f, dir);
+  const gchar *fault = g_getenv ("SHR_TEST_PIPELINE_FAULT");
+  shr_pipeline_set_fault (f.pipeline,
+                          g_strcmp0 (fault, "hang") == 0 ? SHR_PIPELINE_FAULT_HANG : SHR_PIPELINE_FAULT_ABORT,
+                          "POISON-CRASH");
+  ShrPipelineItem items[3];
+  GBytes *raws[3];
+  three_items (items, raws, "POISON-CRASH");
+  ShrPipelineResult results[3];
+  ShrPipelineBatchOptions o = { .batch_txn = TRUE, .threads = 2, .budget_seconds = 1 };
+  if (g_getenv ("SHR_TEST_PIPELINE_RSS") != NULL)
+    o.budget_rss = 1;
+  guint done = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_pipeline_handle_batch (f.pipeline, items, 3, &o, results, &done, &error));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_print ("%u %s %s\n", i + 1,
+               results[i].duplicate ? "seen" : shr_outcome_to_string (results[i].outcome),
+               results[i].reason != NULL ? results[i].reason : "");
+      shr_pipeline_result_clear (&results[i]);
+      g_bytes_unref (raws[i]);
+    }
+  teardown_keep (&f);
+}
+
+static void
+run_child (Fixture *f, const gchar *fault)
+{
+  g_setenv (CHILD_DIR_ENV, f->dir, TRUE);
+  g_setenv ("SHR_TEST_PIPELINE_FAULT", fault, TRUE);
+  g_test_trap_subprocess ("/pipeline/batch/child", 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv (CHILD_DIR_ENV);
+  g_unsetenv ("SHR_TEST_PIPELINE_FAULT");
+}
+
+/* A message that crashes the process: its attempt was counted before, so
+ * the next runs take the batch one message at a time; the crash is
+ * pinned on it, the others are handled, and after its third attempt it
+ * is not read again but recorded as failed (the watcher then moves it to
+ * the failed folder). */
+static void
+test_batch_crash_attributed (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  /* Run 1: the whole batch counted, then the abort. */
+  run_child (f, "abort");
+  g_test_trap_assert_failed ();
+  for (guint uid = 1; uid <= 3; uid++)
+    g_assert_cmpint (attempts_of (f, uid), ==, 1);
+  g_assert_cmpint (records (f), ==, 0);
+  /* Runs 2 and 3: one at a time; the first is handled, the poison aborts
+   * again. */
+  run_child (f, "abort");
+  g_test_trap_assert_failed ();
+  g_assert_cmpint (attempts_of (f, 1), ==, 0);
+  g_assert_cmpint (attempts_of (f, 2), ==, 2);
+  g_assert_cmpint (records (f), ==, 1);
+  run_child (f, "abort");
+  g_test_trap_assert_failed ();
+  g_assert_cmpint (attempts_of (f, 2), ==, 3);
+  /* Run 4: the poison is set aside unread, the last one handled. */
+  run_child (f, "abort");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("1 seen *\n2 failed its handling did not finish in 3 attempts*\n3 handled *");
+  for (guint uid = 1; uid <= 3; uid++)
+    g_assert_cmpint (attempts_of (f, uid), ==, 0);
+  g_assert_cmpint (records (f), ==, 2);
+}
+
+/* A message that never finishes, or makes the process too big: the
+ * process ends at once with the reason, the attempt counted. */
+static void
+test_batch_over_budget (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  run_child (f, "hang");
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*INBOX UID 2: its handling took longer than 1 s; stopping now*");
+  g_assert_cmpint (attempts_of (f, 2), ==, 1);
+  g_setenv ("SHR_TEST_PIPELINE_RSS", "1", TRUE);
+  run_child (f, "hang");
+  g_unsetenv ("SHR_TEST_PIPELINE_RSS");
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*INBOX UID *: its handling made the process hold * MB, over the 0 MB budget*");
+}
+
 /* ---- the watcher's configuration ------------------------------------------------ */
 
 static ShrWatchConfig *
@@ -570,7 +777,18 @@ test_watch_config (void)
   } bad[] = {
     { "user = u\npassword_file = pw\n", "[imap] host: missing" },
     { "host = imap.example.test\nsecurity = none\nuser = u\npassword_file = pw\n",
-      "[imap] security = none is allowed only towards a loopback address, not \"imap.example.test\"" },
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"imap.example.test\"" },
+    /* Names are judged by what they resolve to, not by how they look. */
+    { "host = 127.evil.example\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"127.evil.example\"" },
+    { "host = 127.0.0.1.nip.io\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"127.0.0.1.nip.io\"" },
+    { "host = 10.127.0.1\nsecurity = none\nuser = u\npassword_file = pw\n",
+      "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a name that "
+      "resolves only to loopback addresses), not \"10.127.0.1\"" },
     { "host = h\nuser = u\n", "[imap]: give exactly one of password_file, password_command, "
                               "oauth2_token_command (or password), not 0" },
     { "host = h\nuser = u\npassword_file = a\noauth2_token_command = b\n",
@@ -591,6 +809,19 @@ test_watch_config (void)
       = watch_config ("host = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lo->port, ==, 143);
+  g_assert_cmpstr (lo->address, ==, "127.0.0.1");
+  /* A name whose every address is loopback: connected to by the address
+   * checked, not by the name. */
+  g_autoptr (ShrWatchConfig) name
+      = watch_config ("host = localhost\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (name->address);
+  g_assert_nonnull (a);
+  g_assert_true (g_inet_address_get_is_loopback (a));
+  g_autoptr (ShrWatchConfig) v6
+      = watch_config ("host = [::1]\nsecurity = none\nuser = u\npassword_file = pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (v6->address, ==, "::1");
 }
 
 int
@@ -598,8 +829,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
-  g_test_add_func ("/pipeline/header/unfold", test_header_unfold);
-  g_test_add_func ("/pipeline/auto/rules", test_auto_rules);
+  g_test_add ("/pipeline/auto/rules", Fixture, NULL, setup, test_auto_rules, teardown);
   g_test_add ("/pipeline/dedupe/message-id", Fixture, NULL, setup, test_dedupe_message_id, teardown);
   g_test_add ("/pipeline/dedupe/hash", Fixture, NULL, setup, test_dedupe_hash, teardown);
   g_test_add ("/pipeline/failed/not-mail", Fixture, NULL, setup, test_not_mail, teardown);
@@ -614,6 +844,14 @@ main (int argc, char **argv)
   g_test_add ("/pipeline/update/pending", Fixture, NULL, setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/update/rejected", Fixture, "rejected", setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
+  g_test_add ("/pipeline/batch/one-fails-alone", Fixture, GINT_TO_POINTER (TRUE), setup,
+              test_batch_one_fails_alone, teardown);
+  g_test_add ("/pipeline/batch/one-fails-alone-per-message", Fixture, GINT_TO_POINTER (FALSE), setup,
+              test_batch_one_fails_alone, teardown);
+  g_test_add ("/pipeline/batch/crash-attributed", Fixture, NULL, setup, test_batch_crash_attributed,
+              teardown);
+  g_test_add ("/pipeline/batch/over-budget", Fixture, NULL, setup, test_batch_over_budget, teardown);
+  g_test_add_func ("/pipeline/batch/child", poison_child);
   g_test_add_func ("/watch/config", test_watch_config);
   int status = g_test_run ();
   g_mime_shutdown ();

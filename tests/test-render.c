@@ -914,7 +914,7 @@ test_draft (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (d->subject, ==,
                    "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Silk Typhoon "
-                   "による米国のエネルギー企業を狙った攻撃キャンペーン"
+                   "による北米のエネルギー企業を狙った攻撃キャンペーン"
                    "（CVE-2026-21410、悪用確認済み）");
   g_assert_nonnull (strstr (d->text, "  承認 (approve)"));
   g_assert_nonnull (strstr (d->text, "  却下 理由 (reject REASON)"));

@@ -258,6 +258,20 @@ test_windows_builds (void)
   g_autoptr (ShrProduct) kb = shr_product_new ("Microsoft", "Windows Server 2016");
   g_ptr_array_add (kb->fixed, g_strdup ("KB4013429"));
   g_assert_cmpint (decide (profile, a, kb, earlier, NULL), ==, SHR_TRISTATE_TRUE);
+  /* Older than an article's date: as little known as a product named
+   * without versions (the verdict then asks to check); older than a
+   * vendor's own advisory: affected as the vendor says. */
+  gboolean unlimited = FALSE;
+  g_autofree gchar *en = NULL, *ja = NULL;
+  later->source_kind = g_strdup ("msrc");
+  g_assert_cmpint (shr_scope_decide (profile, a, p, later, &en, &ja, &unlimited), ==, SHR_TRISTATE_TRUE);
+  g_assert_false (unlimited);
+  g_autoptr (ShrRecord) article = shr_record_new ();
+  article->date = g_strdup ("2017-05-13T00:00:00Z");
+  article->source_kind = g_strdup ("news");
+  g_autofree gchar *en2 = NULL, *ja2 = NULL;
+  g_assert_cmpint (shr_scope_decide (profile, a, p, article, &en2, &ja2, &unlimited), ==, SHR_TRISTATE_TRUE);
+  g_assert_true (unlimited);
   /* No update level: not known. */
   g_autoptr (ShrAsset) bare = asset ("Windows Server 2016", NULL, SHR_VERSION_SCHEME_GENERIC);
   g_assert_cmpint (decide (profile, bare, kb, later, NULL), ==, SHR_TRISTATE_UNKNOWN);

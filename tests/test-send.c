@@ -524,10 +524,24 @@ test_config (void)
   } refused[] = {
     { "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-      "localhost), not mail.example.test; use starttls or tls" },
+      "or a name that resolves only to loopback addresses), not mail.example.test; use starttls or tls" },
+    /* Names are judged by what they resolve to, never by how they look. */
     { "[smtp]\nurl = smtp://127.0.0.1.example.test\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-      "localhost), not 127.0.0.1.example.test; use starttls or tls" },
+      "or a name that resolves only to loopback addresses), not 127.0.0.1.example.test; use starttls or "
+      "tls" },
+    { "[smtp]\nurl = smtp://127.evil.example\nsecurity = none\n",
+      "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not 127.evil.example; use starttls or tls" },
+    { "[smtp]\nurl = smtp://127.0.0.1.nip.io\nsecurity = none\n",
+      "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not 127.0.0.1.nip.io; use starttls or tls" },
+    { "[smtp]\nurl = smtp://192.0.2.127\nsecurity = none\n",
+      "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not 192.0.2.127; use starttls or tls" },
+    { "[smtp]\nurl = smtp://[::ffff:192.0.2.1]\nsecurity = none\n",
+      "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not [::ffff:192.0.2.1]; use starttls or tls" },
     { "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n",
       "[smtp] security = tls does not fit the url smtp://mail.example.test (tls needs "
       "smtps://, starttls and none need smtp://)" },
@@ -552,9 +566,10 @@ test_config (void)
       g_assert_cmpstr (error->message, ==, refused[i].message);
       g_clear_error (&error);
     }
-  /* Loopback in any spelling may be clear text. */
-  static const gchar *const loopback[]
-      = { "smtp://127.0.0.1:25", "smtp://127.1.2.3", "smtp://localhost:2525", "smtp://[::1]:25" };
+  /* Loopback in any spelling may be clear text: literal addresses, and
+   * names whose every address is loopback. */
+  static const gchar *const loopback[] = { "smtp://127.0.0.1:25", "smtp://127.1.2.3", "smtp://localhost:2525",
+                                           "smtp://[::1]:25", "smtp://[::ffff:127.0.0.1]:25" };
   for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
     {
       g_autofree gchar *text = g_strdup_printf ("[smtp]\nurl = %s\nsecurity = none\n", loopback[i]);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the state database: schema, dedupe, correlation, decisions,
  * transactions and the crash switch. Each test works in its own temp dir. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 
 #include "shr-error.h"
 #include "shr-store.h"
+#include "shr-test-hooks.h"
 #include "test-util.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -847,6 +850,11 @@ run_abort_child (const gchar *dir, gint n)
 static void
 test_abort_after (Fixture *f, gconstpointer data)
 {
+  if (!SHR_TEST_HOOKS_ENABLED)
+    {
+      g_test_skip ("SHIRASE_TEST_ABORT_AFTER needs a build configured with --enable-test-hooks");
+      return;
+    }
   g_autoptr (GError) error = NULL;
   /* The database exists already, so the child's commits are its own. */
   shr_store_close (open_store (f->dir));
@@ -891,6 +899,154 @@ test_abort_after (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* ---- a lost, replaced or damaged database --------------------------------- */
+
+static gchar *
+db_path (const gchar *dir, const gchar *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+/* A database lost to a 0-byte file, or deleted, while the state dir
+ * keeps what shows it existed: never re-created silently; --init makes a
+ * new one with a new instance id. */
+static void
+test_lost_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *first_id = NULL;
+  {
+    g_autoptr (ShrStore) store = open_store (f->dir);
+    first_id = g_strdup (shr_store_get_instance_id (store));
+    g_assert_cmpuint (strlen (first_id), ==, 32);
+    record_msg (store, "m1@example.test", SHA_A, SHR_OUTCOME_HANDLED);
+  }
+  g_autofree gchar *idfile = db_path (f->dir, SHR_STORE_ID_FILE_NAME);
+  g_autofree gchar *written = NULL;
+  g_assert_true (g_file_get_contents (idfile, &written, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (written), ==, first_id);
+
+  g_autofree gchar *path = db_path (f->dir, SHR_STORE_FILE_NAME);
+  for (guint how = 0; how < 2; how++)
+    {
+      if (how == 0)
+        g_assert_true (g_file_set_contents (path, "", 0, NULL)); /* 0 bytes */
+      else
+        g_assert_cmpint (g_unlink (path), ==, 0);
+      g_autoptr (ShrStore) lost = shr_store_open (f->dir, &error);
+      g_assert_null (lost);
+      g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "is missing or empty, but the state dir holds shirase.id"));
+      g_assert_nonnull (strstr (error->message, "--init"));
+      g_clear_error (&error);
+    }
+  /* The approval secret alone shows it too (a state made before shirase.id). */
+  g_assert_cmpint (g_unlink (idfile), ==, 0);
+  g_autofree gchar *key = db_path (f->dir, "approval.key");
+  g_assert_true (g_file_set_contents (key, "0123456789abcdef0123456789abcdef", 32, NULL));
+  g_autoptr (ShrStore) lost = shr_store_open (f->dir, &error);
+  g_assert_null (lost);
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST);
+  g_clear_error (&error);
+
+  g_autoptr (ShrStore) fresh = shr_store_open_full (f->dir, SHR_STORE_OPEN_INIT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fresh);
+  g_assert_cmpstr (shr_store_get_instance_id (fresh), !=, first_id);
+  g_assert_false (seen (fresh, "m1@example.test", SHA_A));
+  g_autofree gchar *now_written = NULL;
+  g_assert_true (g_file_get_contents (idfile, &now_written, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (now_written), ==, shr_store_get_instance_id (fresh));
+}
+
+/* Another instance's database put in place is refused too: its draft ids
+ * would meet this state's approvals. */
+static void
+test_other_instance_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *a = db_path (f->dir, "a");
+  g_autofree gchar *b = db_path (f->dir, "b");
+  shr_store_close (open_store (a));
+  shr_store_close (open_store (b));
+  g_autofree gchar *a_db = db_path (a, SHR_STORE_FILE_NAME);
+  g_autofree gchar *b_db = db_path (b, SHR_STORE_FILE_NAME);
+  g_assert_cmpint (g_rename (b_db, a_db), ==, 0);
+  g_autoptr (ShrStore) other = shr_store_open (a, &error);
+  g_assert_null (other);
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_LOST);
+  g_assert_nonnull (strstr (error->message, "is another state than the one this state dir held"));
+  g_clear_error (&error);
+  /* --init adopts it. */
+  g_autoptr (ShrStore) adopted = shr_store_open_full (a, SHR_STORE_OPEN_INIT, &error);
+  g_assert_no_error (error);
+  shr_store_close (g_steal_pointer (&adopted));
+  shr_store_close (open_store (a));
+}
+
+/* Pages overwritten in the middle: the check at start fails loudly, the
+ * damage is recorded beside the database for shirase status, and only a
+ * passing full check (a restored backup) clears it. */
+static void
+test_damage_detected (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = db_path (f->dir, SHR_STORE_FILE_NAME);
+  g_autofree gchar *backup = db_path (f->dir, "backup.db");
+  {
+    g_autoptr (ShrStore) store = open_store (f->dir);
+    /* Enough rows for pages in the middle. */
+    g_assert_true (shr_store_begin (store, &error));
+    for (guint i = 0; i < 2000; i++)
+      {
+        g_autofree gchar *mid = g_strdup_printf ("m%u@example.test", i);
+        g_autofree gchar *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, mid, -1);
+        record_msg (store, mid, sha, SHR_OUTCOME_HANDLED);
+      }
+    g_assert_true (shr_store_commit (store, &error));
+    g_assert_true (shr_store_check_at_start (store, &error));
+    g_assert_no_error (error);
+  }
+  gchar *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (backup, bytes, len, NULL));
+  g_assert_cmpuint (len, >, 20 * 4096);
+  /* Pages 6 to 12 overwritten. */
+  for (gsize i = 5 * 4096; i < 12 * 4096; i++)
+    bytes[i] = (gchar)(i * 7919 % 251);
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_free (bytes);
+  g_assert_null (shr_store_damage_report (f->dir));
+
+  g_autoptr (ShrStore) store = shr_store_open (f->dir, &error);
+  if (store != NULL)
+    {
+      g_assert_false (shr_store_check_at_start (store, &error));
+      g_assert_true (shr_store_is_damaged (store));
+    }
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_autofree gchar *report = shr_store_damage_report (f->dir);
+  g_assert_nonnull (report);
+  g_assert_nonnull (strstr (report, path));
+  shr_store_close (g_steal_pointer (&store));
+
+  /* The backup put back: the full check passes and the record goes. */
+  g_autofree gchar *good = NULL;
+  gsize good_len = 0;
+  g_assert_true (g_file_get_contents (backup, &good, &good_len, NULL));
+  g_assert_true (g_file_set_contents (path, good, good_len, NULL));
+  g_autoptr (ShrStore) restored = open_store (f->dir);
+  g_assert_true (shr_store_check_at_start (restored, &error));
+  g_assert_no_error (error);
+  g_assert_false (shr_store_is_damaged (restored));
+  g_autofree gchar *cleared = shr_store_damage_report (f->dir);
+  g_assert_null (cleared);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -914,6 +1070,9 @@ main (int argc, char **argv)
   ADD ("/store/transaction/second-writer", test_concurrent_writer_waits);
   ADD ("/store/status", test_status);
   ADD ("/store/abort/after-n", test_abort_after);
+  ADD ("/store/open/lost-refused", test_lost_refused);
+  ADD ("/store/open/other-instance-refused", test_other_instance_refused);
+  ADD ("/store/damage/detected", test_damage_detected);
 #undef ADD
   g_test_add_func ("/store/abort/child", abort_child);
   return g_test_run ();

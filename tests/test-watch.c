@@ -226,6 +226,95 @@ test_xoauth2_no_move (void)
   peer_finish (p);
 }
 
+/* A handler that cannot write the state: each call's time; the third
+ * asks the watcher to stop. */
+typedef struct
+{
+  ShrWatch *watch;
+  gint64 at[3];
+  guint calls;
+} Failing;
+
+static gboolean
+state_fails (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, guint *n_done, gpointer data,
+             GError **error)
+{
+  (void)msgs;
+  (void)n;
+  (void)disp;
+  Failing *f = data;
+  f->at[f->calls++] = g_get_monotonic_time ();
+  if (f->calls == 3)
+    shr_watch_request_stop (f->watch);
+  *n_done = 0;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "the state could not be written: disk full");
+  return FALSE;
+}
+
+/* The retries' warnings are expected here. */
+static gboolean
+retry_not_fatal (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  (void)domain;
+  (void)level;
+  (void)data;
+  return strstr (message, "disk full; retrying in") == NULL;
+}
+
+static void
+note_retry (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  if (strstr (message, "disk full; retrying in") != NULL)
+    g_test_message ("%s", message);
+  else
+    g_log_default_handler (domain, level, message, data);
+}
+
+/* A state that cannot be written is retried with the backoff of a
+ * connection error (1 s, 2 s, …), on the same connection: one login, not
+ * a new one every second. */
+static void
+test_state_error_backoff (void)
+{
+  const gchar *list = "* 1 FETCH (UID 7 FLAGS () RFC822.SIZE 21)\r\n$T OK done\r\n";
+  const gchar *body = "* 1 FETCH (UID 7 BODY[] {21}\r\nSubject: x\r\n\r\nhello\r\n)\r\n$T OK done\r\n";
+  const Step steps[] = {
+    { "LOGIN", "$T OK logged in\r\n" },
+    { "CAPABILITY", "* CAPABILITY IMAP4rev1 MOVE UIDPLUS\r\n$T OK done\r\n" },
+    { "LIST \"\" \"shirase/done\"", "* LIST () \"/\" shirase/done\r\n$T OK done\r\n" },
+    { "LIST \"\" \"shirase/failed\"", "* LIST () \"/\" shirase/failed\r\n$T OK done\r\n" },
+    { "SELECT INBOX", "* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n$T OK [READ-WRITE] selected\r\n" },
+    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)", list },
+    { "UID FETCH 7 (UID BODY.PEEK[])", body },
+    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)", list },
+    { "UID FETCH 7 (UID BODY.PEEK[])", body },
+    { "UID FETCH 1:* (UID FLAGS RFC822.SIZE)", list },
+    { "UID FETCH 7 (UID BODY.PEEK[])", body },
+    { "LOGOUT", "* BYE bye\r\n$T OK bye\r\n" },
+    { NULL, NULL },
+  };
+  Peer *p = peer_start (steps);
+  g_autoptr (ShrWatchConfig) c = config_for (p->port, "password = pw");
+  g_autoptr (ShrWatch) w = shr_watch_new (c);
+  Failing f = { w, { 0 }, 0 };
+  g_autoptr (GError) error = NULL;
+  g_test_log_set_fatal_handler (retry_not_fatal, NULL);
+  guint handler = g_log_set_handler (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, note_retry, NULL);
+  g_assert_true (shr_watch_run (w, FALSE, state_fails, &f, NULL, &error));
+  g_log_remove_handler (G_LOG_DOMAIN, handler);
+  peer_join (p);
+  g_assert_cmpstr (p->mismatch, ==, NULL);
+  g_assert_cmpuint (f.calls, ==, 3);
+  guint logins = 0;
+  for (guint i = 0; i < p->seen->len; i++)
+    logins += g_str_has_prefix (p->seen->pdata[i], "LOGIN");
+  g_assert_cmpuint (logins, ==, 1);
+  /* 1 s, then 2 s (less a little for the clock's rounding). */
+  g_assert_cmpint (f.at[1] - f.at[0], >=, 900 * 1000);
+  g_assert_cmpint (f.at[2] - f.at[1], >=, 1900 * 1000);
+  peer_finish (p);
+}
+
 /* A refused SELECT is an error quoting the server's words. */
 static void
 test_select_refused (void)
@@ -349,5 +438,6 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/peer/select-refused", test_select_refused);
   g_test_add_func ("/watch/peer/password-file-mode", test_password_file_mode);
   g_test_add_func ("/watch/peer/abort-io", test_abort_io);
+  g_test_add_func ("/watch/peer/state-error-backoff", test_state_error_backoff);
   return g_test_run ();
 }

@@ -62,7 +62,7 @@ printf 'From: approver@example.test\nTo: watch@example.test\nSubject: Re: [æ‰¿èª
 deliver "$work/reply.eml"
 wait_for 3 has shirase/done 4 || { cat "$log"; fail "the auto-reply and the list mail were not both moved to done"; }
 wait_for 3 logged "reply: reply to an unknown draft token" || { cat "$log"; fail "the reply was not recognised"; }
-logged "ignored: automatic reply (Auto-Submitted)" || fail "the auto-reply was not ignored"
+logged "ignored: automatic reply (Auto-Submitted: auto-replied)" || fail "the auto-reply was not ignored"
 logged "UID 5 handled" || { cat "$log"; fail "the list advisory (Precedence: bulk + List-Id) was not handled"; }
 has INBOX 1 || fail "the reply did not stay in INBOX"
 

@@ -13,6 +13,21 @@ shirase=$top_build/shirase
 export SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_src/data}
 export SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_src/templates}
 
+# test_hooks: whether this build has the SHIRASE_TEST_* switches
+# (configure --enable-test-hooks); need_test_hooks WHY: skip without them.
+test_hooks ()
+{
+  case ${SHR_TEST_HOOKS:-} in
+    yes) return 0 ;;
+    no) return 1 ;;
+    *) grep -q '^#define SHR_TEST_HOOKS 1' "$top_build/config.h" 2>/dev/null ;;
+  esac
+}
+need_test_hooks () { test_hooks || { echo "SKIP: $1 needs a build configured with --enable-test-hooks"; exit 77; }; }
+# A test that sets NEED_TEST_HOOKS=WHY before sourcing this file is skipped
+# before the mail stack starts.
+[ -z "${NEED_TEST_HOOKS:-}" ] || need_test_hooks "$NEED_TEST_HOOKS"
+
 "$ms" check || exit 77
 [ -x "$shirase" ] || { echo "FAIL: $shirase not built"; exit 1; }
 
@@ -188,17 +203,19 @@ m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.defaul
 print(m.get_body(preferencelist=("plain",)).get_content())'
 }
 
-# reply_to_draft FILE TEXT [APPROVER]: the approver's reply saying TEXT to
-# the newest draft ([承認依頼 …], not a reminder) in their INBOX, written to
-# FILE and delivered to the watched INBOX.
+# reply_to_draft FILE TEXT [APPROVER [HEADER]]: the approver's reply saying
+# TEXT to the newest draft ([承認依頼 …], not a reminder) in their INBOX,
+# with HEADER (a whole line, such as our server's Authentication-Results)
+# on top, written to FILE and delivered to the watched INBOX.
 reply_to_draft ()
 {
-  local file=$1 text=$2 who=${3:-approver} line msgid subject
+  local file=$1 text=$2 who=${3:-approver} top=${4:-} line msgid subject
   line=$(mails "$who" | awk -F'\t' '$3 ~ /^\[承認依頼 #/ && $3 !~ /再通知/' | tail -1)
   [ -n "$line" ] || fail "no draft in $who's INBOX"
   msgid=$(printf '%s' "$line" | cut -f1)
   subject=$(printf '%s' "$line" | cut -f3)
   {
+    [ -z "$top" ] || printf '%s\n' "$top"
     printf 'From: %s <%s@example.test>\n' "$who" "$who"
     printf 'To: Shirase <shirase@example.test>\n'
     printf 'Subject: Re: %s\n' "$subject"
