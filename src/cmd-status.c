@@ -66,13 +66,6 @@ split_imap_error (const gchar *value, gchar **when, gchar **message)
   *message = g_strdup (t != NULL ? space + 1 : value);
 }
 
-static void
-json_time (JsonBuilder *b, const gchar *name, gint64 at)
-{
-  g_autofree gchar *t = at > 0 ? shr_time_rfc3339_unix (at) : NULL;
-  shr_cli_json_string (b, name, t);
-}
-
 /* The JSON document of doc/json.md ("shirase.status/1"). @st NULL: no
  * state (yet, or not readable); @schedule NULL: nothing to mail. */
 static JsonNode *
@@ -136,11 +129,11 @@ status_json (const Verdict *v, const gchar *state_path, const ShrStoreStatus *st
       json_builder_begin_object (b);
       shr_cli_json_int (b, "drafts_to_mail", schedule->drafts_to_mail);
       shr_cli_json_int (b, "outbox_queued", schedule->outbox_queued);
-      json_time (b, "next_send", schedule->outbox_retry_at);
-      json_time (b, "next_lease_end", schedule->lease_end_at);
-      json_time (b, "next_reminder", schedule->reminder_at);
-      json_time (b, "next_expiry", schedule->expiry_at);
-      json_time (b, "next_digest", schedule->digest_at);
+      shr_cli_json_time (b, "next_send", schedule->outbox_retry_at);
+      shr_cli_json_time (b, "next_lease_end", schedule->lease_end_at);
+      shr_cli_json_time (b, "next_reminder", schedule->reminder_at);
+      shr_cli_json_time (b, "next_expiry", schedule->expiry_at);
+      shr_cli_json_time (b, "next_digest", schedule->digest_at);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);

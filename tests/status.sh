@@ -101,6 +101,36 @@ expect "lost database" 2 "is missing or empty, but the state dir holds shirase.i
 [ ! -e "$tmp/state/shirase.db" ] && ok "status did not create the lost database again" \
   || fail "status created $tmp/state/shirase.db"
 
+# With mail to send configured: the next action of each kind, in the text
+# and in the JSON (read from the state and the configuration only; no
+# server is spoken to). A pending draft not yet mailed is due at once.
+rm -rf "$tmp/state"
+cat >> "$conf" <<CONF
+
+[smtp]
+url = smtp://127.0.0.1:1/localhost
+security = none
+from = Shirase <shirase@example.test>
+
+[approval]
+approvers = approver@example.test
+
+[recipients]
+default = admin@example.test
+CONF
+"$shirase" drafts -c "$conf" > /dev/null || fail "shirase drafts could not create the state"
+db "INSERT INTO settings VALUES ('imap.last_ok_at', '$((now - 60))')"
+expect "scheduled, text" 0 "next digest at: "
+"$shirase" status -c "$conf" --json > "$tmp/out.json"
+python3 - "$tmp/out.json" <<'PY' && ok "JSON: scheduled, with RFC 3339 times" || fail "JSON scheduled"
+import json, re, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+s = d["scheduled"]
+assert s["drafts_to_mail"] == 0 and s["outbox_queued"] == 0, s
+assert s["next_send"] is None and s["next_reminder"] is None, s
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)", s["next_digest"]), s
+PY
+
 # Usage and configuration errors: UNKNOWN.
 expect "unknown option" 3 "" --colour
 printf '[organization]\nnam = X\n' > "$tmp/bad.conf"
