@@ -7,7 +7,8 @@
 #   with procmail's mbox "From " line, is seen before (exit 0, no second
 #   draft); the approver's reply piped in decides, and the notices go out;
 # - tempfail (75) when the state is locked by another writer, when it
-#   cannot be written, and when the configuration is broken;
+#   cannot be written, when the configuration is broken and when the
+#   database is lost (never re-created empty);
 # - reprocess: an advisory taken in by once as not applicable, run again
 #   by UID after the asset was added to the profile, is fetched back from
 #   the done folder and queues a draft;
@@ -73,6 +74,14 @@ out=$(shirase_in deliver -c "$work/unwritable.conf" < "$jvn" 2>&1); rc=$?
 printf '[organization]\nnam = X\n' > "$work/broken.conf"
 out=$(shirase_in deliver -c "$work/broken.conf" < "$jvn" 2>&1); rc=$?
 [ $rc = 75 ] && echo "$out" | grep -q "broken.conf:2: \[organization\] nam: unknown key" || fail "broken config: rc=$rc $out"
+# A lost database (moved away; shirase.id says one existed): refused, not
+# started again empty, until an operator restores it or runs once --init.
+mv "$work/state/shirase.db" "$work/state/shirase.db.away"
+out=$(shirase_in deliver -c "$conf" < "$jvn" 2>&1); rc=$?
+[ ! -e "$work/state/shirase.db" ] || fail "deliver created a new database where one was lost"
+mv "$work/state/shirase.db.away" "$work/state/shirase.db"
+[ $rc = 75 ] && echo "$out" | grep -q "is missing or empty, but the state dir holds shirase.id" \
+  || fail "lost database: rc=$rc $out"
 # Usage and a missing file are not the MTA's to retry.
 out=$(shirase_in deliver -c "$conf" a b 2>&1); rc=$?
 [ $rc = 64 ] || fail "two files: rc=$rc $out"
@@ -81,7 +90,7 @@ out=$(shirase_in deliver -c "$conf" "$work/nowhere.eml" 2>&1); rc=$?
 # Nothing of these was recorded; the mail goes through once the state is free.
 out=$(shirase_in deliver -c "$conf" < "$jvn" 2>&1); rc=$?
 [ $rc = 0 ] && echo "$out" | grep -q "^shirase deliver: handled: " || fail "after the lock: rc=$rc $out"
-echo "deliver: 75 when locked, unwritable or misconfigured; 64 usage; 66 no file"
+echo "deliver: 75 when locked, unwritable, misconfigured or lost; 64 usage; 66 no file"
 
 # ---- reprocess: a message judged before the profile named its product ------------
 deliver "$mail/dsa_5901_1_libxml2.eml"
