@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "shr-extract.h"
+#include "shr-family.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,9 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "breach",
                                         "hack",
                                         "backdoor",
+                                        "initial access",
+                                        "intrusion",
+                                        "abused",
                                         "脆弱性",
                                         "悪用",
                                         "修正",
@@ -319,10 +323,85 @@ spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProduct
   return NULL;
 }
 
+typedef struct
+{
+  const gchar *vendor;
+  gchar *kind;
+  gsize start;
+} VendorEquipment;
+
+/* "Cisco devices", "Fortinet firewalls", 米Fortinet(フォーティネット)製VPN
+ * (仮想私設網)装置: the kind of the vendor's equipment named right after
+ * the vendor's name at @hit, or NULL. (transfer full) */
+static gchar *
+vendor_equipment (const gchar *text, const ShrLexiconHit *hit)
+{
+  const gchar *after = text + hit->end;
+  /* "edge devices" before "edge" */
+  g_autofree gchar *kind = shr_match_group ("\\A(?:'s)?[ \t]+([\\w-]+[ \t]+[\\w-]+)", after, 1);
+  if (kind == NULL || !shr_family_is_equipment_kind (kind))
+    {
+      g_clear_pointer (&kind, g_free);
+      kind = shr_match_group ("\\A(?:'s)?[ \t]+([\\w-]+)", after, 1);
+    }
+  if (kind == NULL || !shr_family_is_equipment_kind (kind))
+    {
+      g_clear_pointer (&kind, g_free);
+      g_autofree gchar *made = shr_match_group (
+          "\\A(?:[(（][^)）\n]{1,20}[)）])?製(?:の)?([A-Za-z0-9-]{0,12}(?:[(（][^)）\n]{1,12}[)）])?"
+          "[^\\s、。「」()（）A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール|"
+          "ゲートウェイ|VPN))",
+          after, 1);
+      if (made != NULL && shr_family_is_equipment_kind (made))
+        kind = g_steal_pointer (&made);
+    }
+  return g_steal_pointer (&kind);
+}
+
+static void
+vendor_equipment_clear (VendorEquipment *v)
+{
+  g_free (v->kind);
+}
+
+/* A vendor's equipment named by kind is a product of the advisory only
+ * where it names none of that vendor's products: "Cisco devices" in an
+ * advisory about IOS XE says no more than IOS XE. */
+static guint
+add_vendor_equipment (ShrExtractContext *ctx, const gchar *text, const GArray *equipment)
+{
+  guint added = 0;
+  for (guint i = 0; i < equipment->len; i++)
+    {
+      const VendorEquipment *v = &g_array_index (equipment, VendorEquipment, i);
+      gboolean named = FALSE;
+      for (guint j = 0; j < ctx->record->products->len && !named; j++)
+        {
+          const ShrProduct *p = ctx->record->products->pdata[j];
+          named = g_strcmp0 (p->vendor, v->vendor) == 0 && !shr_family_is_equipment_kind (p->product);
+        }
+      guint before = ctx->record->products->len;
+      if (!named)
+        shr_record_add_product (ctx->record, v->vendor, v->kind);
+      if (ctx->record->products->len > before)
+        {
+          added++;
+          if (!g_hash_table_contains (ctx->record->evidence, "products"))
+            {
+              g_autofree gchar *sentence = shr_sentence_at (text, v->start);
+              shr_record_set_evidence (ctx->record, "products", sentence);
+            }
+        }
+    }
+  return added;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   guint added = 0;
+  g_autoptr (GArray) equipment = g_array_new (FALSE, FALSE, sizeof (VendorEquipment));
+  g_array_set_clear_func (equipment, (GDestroyNotify)vendor_equipment_clear);
   gsize prev_end = 0;
   gboolean have_prev = FALSE;
   for (guint i = 0; i < hits->len; i++)
@@ -344,7 +423,15 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
-        continue;
+        {
+          g_autofree gchar *kind = vendor_equipment (text, hit);
+          if (kind != NULL && equipment != NULL)
+            {
+              VendorEquipment v = { e->vendor, g_steal_pointer (&kind), hit->start };
+              g_array_append_val (equipment, v);
+            }
+          continue;
+        }
       /* "our office in Tokyo", "the HTTP Server feature" of a Cisco box;
        * "iOS" in an Apple advisory is not Cisco's IOS. */
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
@@ -367,7 +454,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
             }
         }
     }
-  return added;
+  return added + add_vendor_equipment (ctx, text, equipment);
 }
 
 /* A Japanese article names a product or service no list knows in 「」,

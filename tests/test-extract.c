@@ -579,6 +579,37 @@ test_quoted_products (void)
   g_assert_cmpstr (((ShrProduct *)r->products->pdata[0])->product, ==, "Example Shareボックス");
 }
 
+/* A vendor's equipment named by kind ("Juniper devices", 米SonicWall製VPN
+ * 装置) is a product of the advisory when none of the vendor's products
+ * is named; beside one, it says no more than that product. */
+static void
+test_vendor_equipment (void)
+{
+  g_autoptr (ShrRecord) en = extract_text ("Espionage group breaks into telecoms",
+                                           "Researchers said the group gained initial access to Juniper "
+                                           "devices with stolen credentials and kept it for "
+                                           "months at several telecommunications providers.");
+  g_assert_cmpuint (en->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->vendor, ==, "Juniper Networks");
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->product, ==, "devices");
+
+  g_autoptr (ShrRecord) ja
+      = extract_text ("病院のランサムウエア被害、侵入口はVPN装置",
+                      "調査報告書は、攻撃者が米SonicWall(ソニックウォール)製VPN(仮想私設網)"
+                      "装置の脆弱性を悪用して不正侵入した可能性が高いと結論付けた。");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->vendor, ==, "SonicWall");
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->product, ==, "VPN(仮想私設網)装置");
+
+  g_autoptr (ShrRecord) named = extract_text (
+      "Cisco IOS XE Software Web UI Privilege Escalation Vulnerability",
+      "A vulnerability in the web UI of Cisco IOS XE Software could allow an attacker to gain privileges. "
+      "Cisco devices are affected if they run a vulnerable release of Cisco IOS XE Software. "
+      "CVE-2026-20990.");
+  for (guint i = 0; i < named->products->len; i++)
+    g_assert_cmpstr (((ShrProduct *)named->products->pdata[i])->product, !=, "devices");
+}
+
 /* What the flaw needs to be reachable, as the advisory words it: a
  * setting that must be on, a default that is off, a feature it lives in;
  * a plain flaw has none. */
@@ -711,6 +742,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
+  g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);
