@@ -103,6 +103,17 @@ shr_intake_open (const gchar *conf, GError **error)
   return g_steal_pointer (&in);
 }
 
+void
+shr_cli_send_pending (ShrNotify *notify)
+{
+  g_autoptr (GError) local = NULL;
+  guint queued = 0, sent = 0;
+  if (!shr_notify_run (notify, &queued, &sent, &local))
+    g_warning ("sending drafts and notices: %s (left queued for the next run)", local->message);
+  else if (queued > 0 || sent > 0)
+    g_message ("%u drafts queued, %u mails sent", queued, sent);
+}
+
 gboolean
 shr_intake_after (ShrIntake *in, const ShrMessage *reply, GError **error)
 {
@@ -110,12 +121,7 @@ shr_intake_after (ShrIntake *in, const ShrMessage *reply, GError **error)
     return TRUE;
   if (reply != NULL && !shr_notify_reply (in->notify, reply, error))
     return FALSE;
-  g_autoptr (GError) local = NULL;
-  guint queued = 0, sent = 0;
-  if (!shr_notify_run (in->notify, &queued, &sent, &local))
-    g_warning ("sending drafts and notices: %s (left queued for the next run)", local->message);
-  else if (queued > 0 || sent > 0)
-    g_message ("%u drafts queued, %u mails sent", queued, sent);
+  shr_cli_send_pending (in->notify);
   return TRUE;
 }
 

@@ -268,14 +268,8 @@ after_batch (Run *r)
       r->kick (r->kick_data);
       return;
     }
-  if (r->notify == NULL)
-    return;
-  g_autoptr (GError) local = NULL;
-  guint queued = 0, sent = 0;
-  if (!shr_notify_run (r->notify, &queued, &sent, &local))
-    g_warning ("sending drafts and notices: %s", local->message);
-  else if (queued > 0 || sent > 0)
-    g_message ("%u drafts queued, %u mails sent", queued, sent);
+  if (r->notify != NULL)
+    shr_cli_send_pending (r->notify);
 }
 
 /* The watcher's handler: the batch through the pipeline, which isolates a

@@ -68,6 +68,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrIntake, shr_intake_free)
  * not be decided. */
 gboolean shr_intake_after (ShrIntake *intake, const ShrMessage *reply, GError **error);
 
+/* Mails what waits (drafts, notices) and logs what was done; a failure is
+ * logged, and what is queued stays queued for the next run. */
+void shr_cli_send_pending (ShrNotify *notify);
+
 /* Prints @node as UTF-8 JSON on one line (or indented with @pretty) and a
  * newline, whatever the locale. */
 void shr_cli_print_json (JsonNode *node, gboolean pretty);
