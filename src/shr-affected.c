@@ -12,7 +12,8 @@
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
 #define VERSION_RE                                                                                           \
   "(?<![\\w.+/"                                                                                              \
-  "-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"     \
+  "-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:\\.\\d+)*)?|[a-zA-Z]{"  \
+  "1,3}\\d*(?:\\.\\d+)*"                                                                                     \
   "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -646,10 +647,10 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
   if (p == NULL && !names_only)
     {
       /* The name is what stands before the first version or range word. */
-      g_autofree gchar *name
-          = shr_match_group ("^(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|prior\\b|before\\b|"
-                             "all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
-                             line, 1);
+      g_autofree gchar *name = shr_match_group (
+          "^(?!(?:all|any|every|each)\\s+versions?\\b)(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|"
+          "prior\\b|before\\b|all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
+          line, 1);
       if (name != NULL)
         {
           p = product_for_name (ctx, name, vendor, FALSE);
@@ -686,6 +687,40 @@ field_key_is (const ShrField *f, const gchar *const *keys)
   return FALSE;
 }
 
+/* A package advisory's fields (GitHub, OSV and registry alerts):
+ * "Package: example-lib (npm)", "Affected versions: < 4.5.1", "Patched
+ * version: 4.5.1". The ecosystem in parentheses is no part of the name. */
+static void
+read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
+{
+  static const gchar *const package_keys[] = { "package", "package name", "affected package", NULL };
+  static const gchar *const affected_keys[]
+      = { "affected versions", "affected version", "vulnerable versions", "vulnerable version", NULL };
+  static const gchar *const fixed_keys[] = { "patched versions", "patched version",       "fixed versions",
+                                             "fixed version",    "first patched version", NULL };
+  const ShrField *package = NULL;
+  for (guint i = 0; i < doc->fields->len && package == NULL; i++)
+    if (field_key_is (g_ptr_array_index (doc->fields, i), package_keys))
+      package = g_ptr_array_index (doc->fields, i);
+  if (package == NULL)
+    return;
+  g_autofree gchar *name
+      = shr_match_group ("^\\s*([\\w@/.:+-]{2,100})(?:\\s*\\([\\w .-]{1,20}\\))?\\s*$", package->value, 1);
+  if (name == NULL)
+    return;
+  ShrProduct *p = shr_record_add_product (ctx->record, NULL, name);
+  if (p == NULL)
+    return;
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      if (field_key_is (f, affected_keys) && has_version (f->value) && strlen (f->value) < 300)
+        shr_strv_add_unique (p->affected, f->value);
+      else if (field_key_is (f, fixed_keys))
+        add_fixed_versions (p, f->value);
+    }
+}
+
 void
 shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 {
@@ -706,6 +741,8 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
         if (*names[k] != '\0')
           read_product_line (ctx, names[k], vendor, FALSE, !has_version (names[k]));
     }
+
+  read_package_fields (ctx, doc);
 
   for (guint i = 0; i < doc->tables->len; i++)
     read_version_table (ctx, doc, g_ptr_array_index (doc->tables, i), vendor);
@@ -820,7 +857,7 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
 /* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
  * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
  * earlier", 「7.0.0 から 7.0.16 まで」. */
-#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*)?"
+#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*(?:-S\\d+)?)?"
 #define SENTENCE_RANGE                                                                                       \
   "(?:(?:prior to|before|earlier than|older than|up to(?: and "                                              \
   "including)?|through|from|between|<=?|>=?|≤)\\s+)?" SENTENCE_VERSION                                       \

@@ -243,6 +243,60 @@ in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
          || role == SHR_ROLE_CONTACT;
 }
 
+/* Whether a hit stands in a table's platform column ("Acrobat DC |
+ * Continuous | 25.001.20844 | Windows & macOS"): the systems a product runs
+ * on, not products of the advisory — unless the product column of the same
+ * table names it too. */
+static gboolean
+in_platform_column (ShrExtractContext *ctx, const gchar *text, const ShrLexiconHit *hit)
+{
+  if (ctx->doc == NULL || ctx->doc->tables->len == 0)
+    return FALSE;
+  gsize body_at;
+  if (text == ctx->body)
+    body_at = hit->start;
+  else if (text == ctx->scan_text && hit->start >= ctx->body_offset)
+    body_at = hit->start - ctx->body_offset;
+  else
+    return FALSE;
+  g_autofree gchar *name = g_utf8_casefold (text + hit->start, hit->end - hit->start);
+  for (guint i = 0; i < ctx->doc->tables->len; i++)
+    {
+      const ShrTable *t = ctx->doc->tables->pdata[i];
+      if (body_at < t->start || body_at >= t->end)
+        continue;
+      gint platform = -1, product = -1;
+      for (guint c = 0; c < t->header->len; c++)
+        {
+          g_autofree gchar *h = g_utf8_casefold (t->header->pdata[c], -1);
+          if (platform < 0
+              && g_regex_match (
+                  shr_regex ("^\\s*(?:platforms?|operating systems?|os|対象os|プラットフォーム)\\s*$"), h, 0,
+                  NULL))
+            platform = (gint)c;
+          else if (product < 0 && g_array_index (t->columns, ShrColumn, c) == SHR_COLUMN_PRODUCT)
+            product = (gint)c;
+        }
+      if (platform < 0)
+        return FALSE;
+      gboolean in_platform = FALSE;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const GPtrArray *cells = t->rows->pdata[r];
+          g_autofree gchar *pcell
+              = (guint)platform < cells->len ? g_utf8_casefold (cells->pdata[platform], -1) : NULL;
+          g_autofree gchar *ncell = product >= 0 && (guint)product < cells->len
+                                        ? g_utf8_casefold (cells->pdata[product], -1)
+                                        : NULL;
+          if (ncell != NULL && strstr (ncell, name) != NULL)
+            return FALSE;
+          in_platform |= pcell != NULL && strstr (pcell, name) != NULL;
+        }
+      return in_platform;
+    }
+  return FALSE;
+}
+
 /* In an article, a product counts as the one at risk when the title names
  * it or the text names it next to words of flaws and attacks ("a flaw in
  * X", 「X の脆弱性」, "attackers targeting X"); one mentioned in passing
@@ -321,6 +375,15 @@ spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProduct
   if (strlen (b->product) == len && strncmp (text + hit->start, b->product, len) == 0)
     return b;
   return NULL;
+}
+
+/* Operating systems other products run on. */
+static gboolean
+names_an_os (const ShrProductEntry *e)
+{
+  static const gchar *const systems[]
+      = { "Windows", "macOS", "Linux", "Android", "iOS", "iPadOS", "ChromeOS", NULL };
+  return e != NULL && e->product != NULL && g_strv_contains (systems, e->product);
 }
 
 typedef struct
@@ -403,7 +466,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
   g_autoptr (GArray) equipment = g_array_new (FALSE, FALSE, sizeof (VendorEquipment));
   g_array_set_clear_func (equipment, (GDestroyNotify)vendor_equipment_clear);
   gsize prev_end = 0;
-  gboolean have_prev = FALSE;
+  gboolean have_prev = FALSE, prev_platform = FALSE;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
@@ -417,9 +480,36 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
           platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
         }
+      /* "updated to 142.0.7444.162/.163 for Windows, Mac and Linux": the
+       * platforms a release is built for. */
+      if (!platform && hit->start >= 6)
+        {
+          gsize from = hit->start > 40 ? hit->start - 40 : 0;
+          while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
+            from--;
+          g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
+          platform = g_regex_match (shr_regex ("\\d[\\w./-]*\\s+(?:for|on)\\s+$"), gap, 0, NULL);
+        }
+      /* "… for Windows and macOS", "Windows & macOS": the next of a list of
+       * platforms is one too. */
+      if (!platform && prev_platform && hit->start > prev_end && hit->start - prev_end <= 7)
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^\\s*(?:,|&|/|and|or)\\s*$"), gap, 0, NULL);
+        }
+      /* "targeting Adobe Reader users on Windows": an operating system the
+       * users of a product named just before run. */
+      if (!platform && have_prev && hit->start > prev_end && hit->start - prev_end <= 40
+          && names_an_os (hit->entry))
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^[^.。\\n]*\\b(?:for|on|running|under)\\s+$"), gap, 0, NULL);
+        }
+      prev_platform = platform;
       have_prev = TRUE;
       prev_end = hit->end;
-      if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
+      if (platform || in_aside (ctx, text, hit->start) || in_platform_column (ctx, text, hit)
+          || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -752,11 +842,13 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|"
-    "スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS\\)?\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|"
+    "基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
+    "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/"
     "\\d]|\\.\\d)",
   };
@@ -812,10 +904,71 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* A table with a CVE column and a score or severity column, in whatever
+ * order the vendor prints them ("Category | Impact | Severity | CVSS base
+ * score | CVE Numbers"). */
+static void
+cvss_from_structure (ShrExtractContext *ctx)
+{
+  for (guint i = 0; ctx->doc != NULL && i < ctx->doc->tables->len; i++)
+    {
+      const ShrTable *t = ctx->doc->tables->pdata[i];
+      gint cve_col = -1, score_col = -1, severity_col = -1;
+      for (guint c = 0; c < t->columns->len; c++)
+        {
+          ShrColumn col = g_array_index (t->columns, ShrColumn, c);
+          if (col == SHR_COLUMN_CVE && cve_col < 0)
+            cve_col = (gint)c;
+          else if (col == SHR_COLUMN_SCORE && score_col < 0)
+            score_col = (gint)c;
+          else if (col == SHR_COLUMN_SEVERITY && severity_col < 0)
+            severity_col = (gint)c;
+        }
+      if (cve_col < 0 || (score_col < 0 && severity_col < 0))
+        continue;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const GPtrArray *cells = t->rows->pdata[r];
+          if ((guint)cve_col >= cells->len)
+            continue;
+          g_autofree gchar *id = shr_match_group ("\\b(CVE-\\d{4}-\\d{4,7})\\b", cells->pdata[cve_col], 1);
+          g_autofree gchar *upper = id != NULL ? g_ascii_strup (id, -1) : NULL;
+          ShrCve *cve = upper != NULL ? shr_record_find_cve (ctx->record, upper) : NULL;
+          if (cve == NULL)
+            continue;
+          g_autofree gchar *num
+              = score_col >= 0 && (guint)score_col < cells->len
+                    ? shr_match_group ("^\\s*(10(?:\\.0)?|\\d\\.\\d)(?![\\d.])", cells->pdata[score_col], 1)
+                    : NULL;
+          if (num != NULL && cve->cvss < 0)
+            {
+              gdouble score = g_ascii_strtod (num, NULL);
+              cve->cvss = score;
+              if (score > ctx->record->cvss_max)
+                {
+                  ctx->record->cvss_max = score;
+                  g_autoptr (GString) row = g_string_new (NULL);
+                  for (guint c = 0; c < cells->len; c++)
+                    g_string_append_printf (row, "%s%s", c > 0 ? " | " : "", (const gchar *)cells->pdata[c]);
+                  g_hash_table_remove (ctx->record->evidence, "cvss_max");
+                  shr_record_set_evidence (ctx->record, "cvss_max", row->str);
+                }
+            }
+          g_autofree gchar *said = severity_col >= 0 && (guint)severity_col < cells->len
+                                       ? g_strstrip (g_strdup (cells->pdata[severity_col]))
+                                       : NULL;
+          const gchar *word = said != NULL ? shr_severity_normalize (said) : NULL;
+          if (word != NULL && cve->severity == NULL)
+            cve->severity = g_strdup (word);
+        }
+    }
+}
+
 /* Tables of "CVE-… 9.8 Critical CVSS:3.1/…" rows, as vendors print them. */
 static void
 collect_cvss_table (ShrExtractContext *ctx)
 {
+  cvss_from_structure (ctx);
   if (strstr (ctx->body, "CVSS") == NULL)
     return;
   g_autoptr (GMatchInfo) m = NULL;
@@ -896,6 +1049,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
     "rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|"
     "important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
+    /* Release notes' fix lists: "[$25000][460000001] High CVE-2026-13001: …". */
+    "(?-i:\\b(Critical|High|Medium|Low)) CVE-\\d{4}-\\d{4,7}\\b",
     "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]"
     "?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
@@ -911,6 +1066,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const words[][8] = {
     { "severity", "impact", NULL },
     { "severity", NULL },
+    { " cve-", NULL },
     { "rated", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
@@ -1671,8 +1827,9 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
         "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
-  static const gchar *version = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-"
-                                "\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+  static const gchar *version
+      = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-Z]\\w*|-h\\d+|R\\d+(?:"
+        "\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]

@@ -551,6 +551,7 @@ column_for (const gchar *cell)
     { "update to", SHR_COLUMN_FIXED },
     { "upgrade to", SHR_COLUMN_FIXED },
     { "new ver", SHR_COLUMN_FIXED },
+    { "updated ver", SHR_COLUMN_FIXED },
     { "修正", SHR_COLUMN_FIXED },
     { "対策", SHR_COLUMN_FIXED },
     { "affected", SHR_COLUMN_AFFECTED },
