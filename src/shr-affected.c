@@ -12,8 +12,8 @@
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
 #define VERSION_RE                                                                                           \
   "(?<![\\w.+/"                                                                                              \
-  "-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:\\.\\d+)*)?|[a-zA-Z]{"  \
-  "1,3}\\d*(?:\\.\\d+)*"                                                                                     \
+  "-])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:"  \
+  "\\.\\d+)*)?|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"                                                                \
   "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -607,9 +607,14 @@ is_prose (const gchar *item)
  * version ("MXsecurity Series: Software v1.0", "Foo Gateway 3.1 and
  * earlier", 「GT27 モデル」). */
 static void
-read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendor, gboolean fixed_list,
+read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *vendor, gboolean fixed_list,
                    gboolean names_only)
 {
+  /* 「Aterm WX3600HP　ファームウェア Ver1.5.3」: an ideographic space parts
+   * words as a space does. */
+  g_autoptr (GString) spaced = g_string_new (written);
+  g_string_replace (spaced, "\u3000", " ", 0);
+  const gchar *line = spaced->str;
   g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
   ShrProduct *p = NULL;
   gsize name_end = 0;
@@ -624,8 +629,8 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
       g_autoptr (GMatchInfo) m = NULL;
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|version|versions|release|prior|before|through|up|and|"
-                                    "or|from|to|all)\\b)[A-Z][\\w+-]*)+)"),
+      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
+                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)"),
                          after, 0, &m))
         {
           gint s = 0, e = 0;
@@ -647,10 +652,11 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
   if (p == NULL && !names_only)
     {
       /* The name is what stands before the first version or range word. */
-      g_autofree gchar *name = shr_match_group (
-          "^(?!(?:all|any|every|each)\\s+versions?\\b)(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|"
-          "prior\\b|before\\b|all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
-          line, 1);
+      g_autofree gchar *name
+          = shr_match_group ("^(?!(?:all|any|every|each)\\s+versions?\\b)(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|"
+                             "versions?\\b|ver\\.|ver\\d|prior\\b|before\\b|all\\b|up "
+                             "to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
+                             line, 1);
       if (name != NULL)
         {
           p = product_for_name (ctx, name, vendor, FALSE);
@@ -668,7 +674,7 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
     {
       g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
       const gchar *ph = phrase;
-      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "："))
+      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
         ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
       if (*ph != '\0' && strlen (ph) < 300)
         shr_strv_add_unique (p->affected, ph);
@@ -684,6 +690,19 @@ field_key_is (const ShrField *f, const gchar *const *keys)
   for (guint i = 0; keys[i] != NULL; i++)
     if (g_ascii_strcasecmp (k, keys[i]) == 0)
       return TRUE;
+  return FALSE;
+}
+
+static gboolean
+starts_with_product (const ShrRecord *record, const gchar *line)
+{
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *p = record->products->pdata[i];
+      gsize n = strlen (p->product);
+      if (n > 2 && g_ascii_strncasecmp (line, p->product, n) == 0 && !g_ascii_isalnum (line[n]))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -744,13 +763,33 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 
   read_package_fields (ctx, doc);
 
+  /* A list post's "Affected: libexample 2.9.0 up to and including 2.11.3",
+   * "Fixed: libexample 2.11.4": a name, then versions. */
+  static const gchar *const affected_keys[] = { "affected", "vulnerable", "影響を受けるバージョン", NULL };
+  static const gchar *const fixed_keys[] = { "fixed", "fixed in", "fix", "修正版", NULL };
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      gboolean fixed = field_key_is (f, fixed_keys);
+      if ((!fixed && !field_key_is (f, affected_keys)) || !g_unichar_isalpha (g_utf8_get_char (f->value))
+          || !has_version (f->value) || strlen (f->value) > 200)
+        continue;
+      g_autofree gchar *first = g_strdup (f->value);
+      /* "(released today); 2.10.x users should …": the first clause. */
+      gchar *cut = strpbrk (first, ";(");
+      if (cut != NULL)
+        *cut = '\0';
+      read_product_line (ctx, first, vendor, fixed, FALSE);
+    }
+
   for (guint i = 0; i < doc->tables->len; i++)
     read_version_table (ctx, doc, g_ptr_array_index (doc->tables, i), vendor);
 
   for (guint s = 0; s < doc->sections->len; s++)
     {
       const ShrSection *sec = g_ptr_array_index (doc->sections, s);
-      if (sec->role != SHR_ROLE_AFFECTED && sec->role != SHR_ROLE_FIXED)
+      gboolean solution = sec->role == SHR_ROLE_SOLUTION;
+      if (sec->role != SHR_ROLE_AFFECTED && sec->role != SHR_ROLE_FIXED && !solution)
         continue;
       g_autofree gchar *text = shr_document_section_text (doc, s);
       g_autoptr (GPtrArray) items = section_items (text);
@@ -758,7 +797,8 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
         {
           const gchar *line = g_ptr_array_index (items, l);
           /* Table rows were read as tables. */
-          if (strstr (line, "  ") != NULL || strchr (line, '|') != NULL)
+          if (strstr (line, "  ") != NULL || strchr (line, '|') != NULL
+              || strstr (line, "\u3000\u3000") != NULL)
             continue;
           /* "Reporter: …", "Impact: critical": fields, not products. */
           g_autofree gchar *key = shr_match_group ("^([^:：]{1,30})[:：]", line, 1);
@@ -768,6 +808,15 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
           if (vendor != NULL && !has_version (line)
               && (g_str_has_prefix (vendor, line) || g_str_has_prefix (line, vendor)))
             continue;
+          /* Under Solution, only a line that gives a product already named
+           * with a version: 「Aterm WX3600HP　Ver1.5.4」 after 「最新のファーム
+           * ウェアへアップデートしてください」. */
+          if (solution)
+            {
+              if (!is_prose (line) && has_version (line) && starts_with_product (ctx->record, line))
+                read_product_line (ctx, line, vendor, TRUE, FALSE);
+              continue;
+            }
           if (is_prose (line))
             {
               /* In a sentence only names the lexicon knows are products:
@@ -817,8 +866,8 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     "by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
   };
   static const gchar *const ja[] = {
-    "^\\s*(?:【[^】]*】\\s*)?(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:複数の)?[^、。]{0,40}"
-    "脆弱性",
+    "^\\s*(?:【[^】]*】\\s*|\\[[^\\]\\n]*\\]\\s*)*(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:"
+    "複数の)?[^、。]{0,40}脆弱性",
     "([\\w\\p{Katakana}\\p{Han}ー・.+-]{2,40}?)\\s*に(?:複数の|重大な|深刻な)?(?:ゼロデイ)?脆弱性",
   };
   for (guint t = 0; t < G_N_ELEMENTS (texts); t++)

@@ -1828,8 +1828,8 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version
-      = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-Z]\\w*|-h\\d+|R\\d+(?:"
-        "\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+      = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
+        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]

@@ -316,6 +316,25 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
           *why_ja = g_strdup_printf ("勧告はすべてのバージョンが影響を受けるとしている（%s）", said);
           return SHR_TRISTATE_TRUE;
         }
+      /* A range over several trains ("2.9.0 up to and including 2.11.3")
+       * holds the version or says nothing of it. */
+      const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+      g_autofree gchar *upper_train = r->train == NULL && r->introduced != NULL && upper != NULL
+                                              && !g_str_has_prefix (upper, r->introduced)
+                                          ? shr_version_train (upper)
+                                          : NULL;
+      if (upper_train != NULL && g_strcmp0 (upper_train, train) != 0)
+        {
+          if (range_contains (r, scheme, v) == SHR_TRISTATE_TRUE)
+            {
+              *why_en
+                  = g_strdup_printf ("%s is within the affected versions (%s)", v, r->text ? r->text : said);
+              *why_ja = g_strdup_printf ("%s は影響を受けるバージョン（%s）に含まれる", v,
+                                         r->text ? r->text : said);
+              return SHR_TRISTATE_TRUE;
+            }
+          continue;
+        }
       if (!on_train (v, train))
         continue;
       listed = TRUE;

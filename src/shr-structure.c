@@ -407,8 +407,15 @@ line_is_rule (const gchar *text, const Line *l)
   return n >= 3;
 }
 
-/* Two or more cells: " | " between them, a TAB, or two spaces inside the
- * line (after its indentation). */
+/* Two ideographic spaces (U+3000), the column gap of a Japanese table. */
+static inline gboolean
+is_wide_gap (const gchar *p)
+{
+  return memcmp (p, "\xE3\x80\x80\xE3\x80\x80", 6) == 0;
+}
+
+/* Two or more cells: " | " between them, a TAB, two spaces or two
+ * ideographic spaces inside the line (after its indentation). */
 static gboolean
 line_has_cells (const gchar *text, const Line *l)
 {
@@ -423,6 +430,12 @@ line_has_cells (const gchar *text, const Line *l)
         pipes++;
       else if (text[j] == '\t' && j > i)
         gap = TRUE;
+      else if (j > i && j + 6 <= l->end && is_wide_gap (text + j))
+        {
+          /* Japanese tables are aligned with ideographic spaces. */
+          if (j + 6 < l->end)
+            gap = TRUE;
+        }
       else if (text[j] == ' ' && j + 1 < l->end && text[j + 1] == ' ' && j > i)
         {
           /* Two spaces after a sentence end are prose, not a column gap. */
@@ -624,11 +637,13 @@ split_cells (const gchar *text, const Line *l)
     {
       /* Skip separators: one pipe per cell boundary. */
       gboolean pipe_seen = FALSE;
-      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen))
+      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen)
+             || (!pipes && memcmp (p, "\xE3\x80\x80", 3) == 0))
         {
           pipe_seen |= *p == '|';
-          p++;
-          col++;
+          /* Columns as they are seen: an ideographic character is two wide. */
+          col += *p == '\xE3' ? 2 : 1;
+          p += *p == '\xE3' ? 3 : 1;
         }
       if (*p == '\0')
         break;
@@ -636,10 +651,11 @@ split_cells (const gchar *text, const Line *l)
       glong start_col = col;
       while (*p)
         {
-          if (pipes ? *p == '|' : (*p == '\t' || (p[0] == ' ' && p[1] == ' ')))
+          if (pipes ? *p == '|'
+                    : (*p == '\t' || (p[0] == ' ' && p[1] == ' ') || (p[0] == '\xE3' && is_wide_gap (p))))
             break;
+          col += (guchar)*p >= 0xE1 && g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
           p = g_utf8_next_char (p);
-          col++;
         }
       gchar *cell = g_strndup (s, p - s);
       g_strstrip (cell);

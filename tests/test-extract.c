@@ -692,6 +692,54 @@ test_bulletin_tables (void)
     g_assert_cmpstr (((ShrProduct *)all->products->pdata[i])->product, !=, "All");
 }
 
+/* Japanese bulletins: the advisory's id in brackets before the title,
+ * versions written 「Ver1.5.3」, and the fixed versions listed under 対策
+ * after a sentence that says to update. */
+static void
+test_japanese_bulletin_layout (void)
+{
+  g_autoptr (ShrRecord) r
+      = extract_text ("[EX26-001] Example ルーター シリーズにおける脆弱性",
+                      "概要\nExample ルーター シリーズにおいて、OS "
+                      "コマンドインジェクションの脆弱性（CVE-2026-46101）が存在します。\n\n"
+                      "対象製品\nExample RT-100　ファームウェア Ver1.5.3 およびそれ以前\n\n"
+                      "対策\n最新のファームウェアへアップデートしてください。\nExample RT-100　Ver1.5.4\n");
+  const ShrProduct *p = NULL;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *q = r->products->pdata[i];
+      g_assert_false (g_str_has_prefix (q->product, "["));
+      if (g_strcmp0 (q->product, "Example RT-100") == 0)
+        p = q;
+    }
+  g_assert_nonnull (p);
+  g_assert_cmpuint (p->affected->len, ==, 1);
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "1.5.4");
+}
+
+/* A list post's fields: "Affected: NAME VERSIONS" and "Fixed: NAME VERSION
+ * (note)" give the product and its versions; a range over several trains
+ * is one range. */
+static void
+test_list_post_fields (void)
+{
+  g_autoptr (ShrRecord) r
+      = extract_text ("[oss-security] CVE-2026-50101: libexample: heap overflow in the XML parser",
+                      "A heap buffer overflow was found in libexample's XML parser.\n\n"
+                      "Affected: libexample 2.9.0 up to and including 2.11.3\n"
+                      "Fixed: libexample 2.11.4 (released today); 2.10.x users should apply the patch.\n");
+  g_assert_cmpuint (r->products->len, ==, 1);
+  const ShrProduct *p = r->products->pdata[0];
+  g_assert_cmpstr (p->product, ==, "libexample");
+  g_assert_cmpstr (p->affected->pdata[0], ==, "2.9.0 up to and including 2.11.3");
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.11.4");
+  const ShrProductRange *range = p->ranges->pdata[0];
+  g_assert_null (range->train);
+  g_assert_cmpstr (range->introduced, ==, "2.9.0");
+  g_assert_cmpstr (range->last_affected, ==, "2.11.3");
+}
+
 /* What the flaw needs to be reachable, as the advisory words it: a
  * setting that must be on, a default that is off, a feature it lives in;
  * a plain flaw has none. */
@@ -827,6 +875,8 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
+  g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
+  g_test_add_func ("/extract/list-post-fields", test_list_post_fields);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);

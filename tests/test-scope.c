@@ -297,6 +297,34 @@ test_no_version_known (void)
   g_assert_true (unlimited);
 }
 
+/* "2.9.0 up to and including 2.11.3, fixed in 2.11.4": one range over
+ * three trains holds 2.9.5 and 2.10.2; 2.11.4 and the later 2.12.0 have the
+ * fix. */
+static void
+test_range_over_trains (void)
+{
+  g_autoptr (ShrProfile) profile = shr_profile_new ("X");
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  g_autoptr (ShrProduct) p = shr_product_new (NULL, "libexample");
+  g_ptr_array_add (p->affected, g_strdup ("2.9.0 up to and including 2.11.3"));
+  g_ptr_array_add (p->fixed, g_strdup ("2.11.4"));
+  shr_product_derive_ranges (p);
+  static const struct
+  {
+    const gchar *version;
+    ShrTristate expected;
+  } cases[] = {
+    { "2.9.5", SHR_TRISTATE_TRUE },   { "2.10.2", SHR_TRISTATE_TRUE },  { "2.11.3", SHR_TRISTATE_TRUE },
+    { "2.11.4", SHR_TRISTATE_FALSE }, { "2.12.0", SHR_TRISTATE_FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrAsset) a = asset ("libexample", cases[i].version, SHR_VERSION_SCHEME_GENERIC);
+      g_autofree gchar *why = NULL;
+      g_assert_cmpint (decide (profile, a, p, r, &why), ==, cases[i].expected);
+    }
+}
+
 /* A flaw named without versions against a train released long after it:
  * the train came with the fix. A flaw of the train's own time, an unlisted
  * train or an asset without a version stay affected. */
@@ -368,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scope/windows-builds", test_windows_builds);
   g_test_add_func ("/scope/no-version", test_no_version_known);
   g_test_add_func ("/scope/train-after-flaws", test_train_after_flaws);
+  g_test_add_func ("/scope/range-over-trains", test_range_over_trains);
   g_test_add_func ("/scope/trains-file", test_trains_file);
   return g_test_run ();
 }
