@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any bytes as the configuration file, through the loader
  * (shr_config_load) and the checker (shr_config_check), then the groups
  * the stages read themselves ([approval], [imap], [smtp]). It must never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-error.h — one GError domain per module, declared in one place so
  * that tests can pin (domain, code) pairs. */
 #pragma once
@@ -41,7 +42,7 @@ typedef enum
 typedef enum
 {
   SHR_LEXICON_ERROR_IO,
-  SHR_LEXICON_ERROR_PARSE,  /* a line of a data file is malformed */
+  SHR_LEXICON_ERROR_PARSE, /* a line of a data file is malformed */
 } ShrLexiconError;
 
 typedef enum
@@ -53,7 +54,7 @@ typedef enum
   SHR_CONFIG_ERROR_MISSING_KEY,
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
-  SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
+  SHR_CONFIG_ERROR_DUPLICATE, /* a group or key given twice */
 } ShrConfigError;
 
 typedef enum
@@ -85,8 +86,8 @@ typedef enum
 
 typedef enum
 {
-  SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
-  SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
+  SHR_VERSION_ERROR_INVALID,  /* not a version under the scheme */
+  SHR_VERSION_ERROR_NO_RANGE, /* a phrase with no version in it */
 } ShrVersionError;
 
 typedef enum
@@ -105,7 +106,7 @@ typedef enum
 
 typedef enum
 {
-  SHR_APPROVE_ERROR_SECRET,   /* the secret file is unsafe or unreadable */
+  SHR_APPROVE_ERROR_SECRET,    /* the secret file is unsafe or unreadable */
   SHR_APPROVE_ERROR_NOT_FOUND, /* no such draft */
 } ShrApproveError;
 

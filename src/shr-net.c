@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-net.c — see shr-net.h. */
 #include "config.h"
 

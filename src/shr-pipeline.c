@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-pipeline.c — one received mail through read, extract, correlate and
  * match into the state. See shr-pipeline.h. */
 #include "config.h"
@@ -126,7 +127,8 @@ from_approver (ShrPipeline *p, const ShrMessage *m)
 static gboolean
 says_reply (const gchar *subject)
 {
-  static const gchar *const prefixes[] = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
+  static const gchar *const prefixes[]
+      = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
   while (g_ascii_isspace (*subject))
     subject++;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
@@ -232,13 +234,13 @@ struct _ShrPrepared
   gchar *sha256;
   ShrMessage *message; /* kept only while it may be a reply, else NULL */
   gboolean may_be_reply;
-  gchar *message_id;     /* without <>, or NULL */
-  gchar *auto_why;       /* ours or automatic: why; else NULL */
-  gchar *read_error;     /* not mail, or over a cap: why */
+  gchar *message_id; /* without <>, or NULL */
+  gchar *auto_why;   /* ours or automatic: why; else NULL */
+  gchar *read_error; /* not mail, or over a cap: why */
   ShrRecord *record;
   ShrMatch *match;
   gchar *record_json;
-  gchar *match_json; /* only when a draft may be queued */
+  gchar *match_json;  /* only when a draft may be queued */
   gchar *digest_json; /* not applicable: the digest's item */
 };
 
@@ -303,7 +305,8 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       json_builder_set_member_name (b, "match");
       json_builder_add_value (b, shr_match_to_json (prep->match, prep->record));
       json_builder_set_member_name (b, "view");
-      json_builder_add_value (b, shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
+      json_builder_add_value (b,
+                              shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
       json_builder_end_object (b);
       g_autoptr (JsonNode) node = json_builder_get_root (b);
       prep->match_json = json_to_string (node, FALSE);
@@ -494,8 +497,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
     return FALSE;
 
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
-      && !queue_case_draft (store, r, record->title, prep->match_json, grade_rank (grade) > grade_rank (old_grade),
-                            error))
+      && !queue_case_draft (store, r, record->title, prep->match_json,
+                            grade_rank (grade) > grade_rank (old_grade), error))
     return FALSE;
   if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
     return FALSE;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-refused.sh — every reply that must not count, end to end on the
 # real mail stack (skipped with 77 where it cannot run), with
 # require_auth_results on. Each refused reply changes nothing: no notice,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-approve.c — approval by reply: tokens and their secret, the reply's
  * command, each reason a reply is refused, and the decision rule with its
  * quorum under concurrency. */
@@ -736,7 +737,8 @@ typedef struct
 } Queue;
 
 static gboolean
-queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data,
+               GError **error)
 {
   Queue *q = data;
   (void)reason;
@@ -861,8 +863,8 @@ test_decide_withdraw (Fixture *f, gconstpointer data)
   ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "w1@x", 2, &q),
                   SHR_DECISION_RECORDED);
   ShrDecisionOutcome o;
-  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product", "w2@x", 2,
-                                     queue_notices, &q, &o, &error));
+  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product",
+                                     "w2@x", 2, queue_notices, &q, &o, &error));
   g_assert_no_error (error);
   ASSERT_OUTCOME (o, SHR_DECISION_REJECTED);
   g_autofree gchar *st = draft_status (store, d);

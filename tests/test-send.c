@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-send.c — shr-send against a scripted SMTP peer on loopback (clear
  * text, so no root and no servers needed): the exact commands we send, the
  * outcome per recipient for every kind of reply (multi-line, 4xx, 5xx at
