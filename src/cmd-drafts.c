@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase drafts | approve ID | reject ID --reason TEXT — the approval step
  * from a shell: list the drafts waiting for a decision, or decide one as a
  * reply would (the shell user counts as one approver). */
@@ -79,8 +80,8 @@ decide (const gchar *verb, const gchar *conf, const gchar *id_text, ShrCommand c
   if (!open_state (verb, conf, &o))
     return 1;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrNotify) notify = shr_notify_new (o.store, o.service->config->keyfile, conf ? conf : SHR_DEFAULT_CONFIG,
-                                                 o.service->state_dir, &error);
+  g_autoptr (ShrNotify) notify = shr_notify_new (
+      o.store, o.service->config->keyfile, conf ? conf : SHR_DEFAULT_CONFIG, o.service->state_dir, &error);
   if (notify == NULL)
     {
       g_printerr ("shirase %s: %s\n", verb, error->message);
@@ -120,11 +121,11 @@ shr_cmd_drafts (int argc, char **argv)
   g_autofree gchar *prgname = g_strdup_printf ("shirase %s", verb);
   g_set_prgname (prgname);
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "shirase drafts: the drafts waiting for a decision (id, status, created,\n"
-                                "token, subject; an update of a case already notified is marked [続報 / update]).\n"
-                                "shirase approve ID / shirase reject ID --reason TEXT:\n"
-                                "decide one from a shell, as an approver's reply would.");
+  g_option_context_set_summary (
+      context, "shirase drafts: the drafts waiting for a decision (id, status, created,\n"
+               "token, subject; an update of a case already notified is marked [続報 / update]).\n"
+               "shirase approve ID / shirase reject ID --reason TEXT:\n"
+               "decide one from a shell, as an approver's reply would.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))

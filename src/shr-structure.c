@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-structure.c — sections, fields and tables of an advisory's text. */
 #include "config.h"
 
@@ -18,9 +19,9 @@ static GHashTable *headings; /* normalised phrase → ShrRole */
 static GMutex headings_lock;
 
 static const gchar *const role_names[SHR_ROLE_COUNT] = {
-  "none", "summary", "description", "affected", "unaffected", "fixed", "solution", "workaround", "severity",
-  "score", "exploitation", "impact", "conditions", "references", "background", "acknowledgements", "history",
-  "contact",
+  "none",       "summary",          "description", "affected",     "unaffected", "fixed",      "solution",
+  "workaround", "severity",         "score",       "exploitation", "impact",     "conditions", "references",
+  "background", "acknowledgements", "history",     "contact",
 };
 
 const gchar *
@@ -44,8 +45,8 @@ role_from_string (const gchar *name)
 static inline gboolean
 is_plain_japanese (gunichar c)
 {
-  return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || c == 0x3001 || c == 0x3002
-         || (c >= 0x4E00 && c <= 0x9FFF);
+  return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || c == 0x3001
+         || c == 0x3002 || (c >= 0x4E00 && c <= 0x9FFF);
 }
 
 /* The character that starts at @p, and its length in *@len: ASCII and
@@ -54,7 +55,7 @@ is_plain_japanese (gunichar c)
 static inline gunichar
 char_at (const gchar *p, gsize *len)
 {
-  const guchar *b = (const guchar *) p;
+  const guchar *b = (const guchar *)p;
   if (b[0] < 0x80)
     {
       *len = 1;
@@ -73,13 +74,13 @@ char_at (const gchar *p, gsize *len)
 static gchar *
 normalize_phrase (const gchar *s, gssize len)
 {
-  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  gsize n = len < 0 ? strlen (s) : (gsize)len;
   /* Text of ASCII, kana and kanji only is its own NFKC, and its case fold
    * is its ASCII lower case: no Unicode tables for most lines. */
   gboolean plain = TRUE;
   for (gsize i = 0; i < n && plain;)
     {
-      if ((guchar) s[i] < 0x80)
+      if ((guchar)s[i] < 0x80)
         {
           i++;
           continue;
@@ -130,8 +131,8 @@ headings_parse (const gchar *path, const gchar *contents, GError **error)
       if (role == SHR_ROLE_NONE)
         {
           g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: expected a role (summary, affected, fixed …) and its headings, TAB-separated", path,
-                       n + 1);
+                       "%s:%u: expected a role (summary, affected, fixed …) and its headings, TAB-separated",
+                       path, n + 1);
           return NULL;
         }
       g_auto (GStrv) phrases = g_strsplit (f[1], "|", -1);
@@ -145,8 +146,8 @@ headings_parse (const gchar *path, const gchar *contents, GError **error)
             }
           g_hash_table_insert (table, key, GUINT_TO_POINTER (role));
           /* The phrase's start, for the quick test of a line. */
-          gsize first = (guchar) key[0] < 0x80 ? strcspn (key, " ") : (gsize) (g_utf8_next_char (key) - key);
-          gchar *start = g_strdup_printf ("\x01%.*s", (int) first, key);
+          gsize first = (guchar)key[0] < 0x80 ? strcspn (key, " ") : (gsize)(g_utf8_next_char (key) - key);
+          gchar *start = g_strdup_printf ("\x01%.*s", (int)first, key);
           if (g_hash_table_contains (table, start))
             g_free (start);
           else
@@ -208,8 +209,8 @@ static gboolean
 is_decoration (gunichar c)
 {
   return c == '#' || c == '*' || c == '=' || c == '-' || c == '_' || c == '~' || c == '>' || c == '|'
-         || c == 0x25A0 /* ■ */ || c == 0x25A1 /* □ */ || c == 0x25C6 /* ◆ */ || c == 0x25C7 /* ◇ */
-         || c == 0x25CF /* ● */ || c == 0x25CB /* ○ */ || c == 0x25BC /* ▼ */ || c == 0x25BD /* ▽ */
+         || c == 0x25A0 /* ■ */ || c == 0x25A1 /* □ */ || c == 0x25C6 /* ◆ */ || c == 0x25C7  /* ◇ */
+         || c == 0x25CF /* ● */ || c == 0x25CB /* ○ */ || c == 0x25BC /* ▼ */ || c == 0x25BD  /* ▽ */
          || c == 0x25B6 /* ▶ */ || c == 0x25BA /* ► */ || c == 0x30FB /* ・ */ || c == 0x2022 /* • */
          || c == 0x2605 /* ★ */ || c == 0x2606 /* ☆ */ || c == 0x203B /* ※ */;
 }
@@ -218,8 +219,8 @@ static gboolean
 is_bracket (gunichar c)
 {
   return c == '[' || c == ']' || c == '<' || c == '>' || c == 0x3010 || c == 0x3011 /* 【】 */
-         || c == 0x3014 || c == 0x3015 /* 〔〕 */ || c == 0xFF3B || c == 0xFF3D /* ［］ */
-         || c == 0xFF1C || c == 0xFF1E /* ＜＞ */ || c == 0x300C || c == 0x300D /* 「」 */
+         || c == 0x3014 || c == 0x3015 /* 〔〕 */ || c == 0xFF3B || c == 0xFF3D     /* ［］ */
+         || c == 0xFF1C || c == 0xFF1E /* ＜＞ */ || c == 0x300C || c == 0x300D     /* 「」 */
          || c == 0x3008 || c == 0x3009 /* 〈〉 */;
 }
 
@@ -251,12 +252,14 @@ skip_numbering (const gchar **p)
   static GRegex *re;
   if (g_once_init_enter (&re))
     g_once_init_leave (
-        &re, g_regex_new ("^(?:\\(?(\\d{1,2}(?:\\.\\d{1,2}){0,3})[.)\\-:]?|([IVX]{1,5})\\.|([a-h])[.)]|第\\d+[章節])\\s+",
-                          G_REGEX_OPTIMIZE, 0, NULL));
+        &re,
+        g_regex_new (
+            "^(?:\\(?(\\d{1,2}(?:\\.\\d{1,2}){0,3})[.)\\-:]?|([IVX]{1,5})\\.|([a-h])[.)]|第\\d+[章節])\\s+",
+            G_REGEX_OPTIMIZE, 0, NULL));
   gsize head = MIN (strlen (s), 24);
   gboolean ascii = TRUE;
   for (gsize i = 0; i < head && ascii; i++)
-    ascii = (guchar) s[i] < 0x80;
+    ascii = (guchar)s[i] < 0x80;
   /* ASCII is its own NFKC. */
   g_autofree gchar *nfkc = ascii ? g_strndup (s, head) : g_utf8_normalize (s, head, G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL || !g_regex_match (re, nfkc, 0, &m))
@@ -313,9 +316,10 @@ heading_core (const gchar *line, gsize len, guint *depth)
   gsize end = strlen (p);
   while (end > 0)
     {
-      const gchar *last = (guchar) p[end - 1] < 0x80 ? p + end - 1 : g_utf8_find_prev_char (p, p + end);
+      const gchar *last = (guchar)p[end - 1] < 0x80 ? p + end - 1 : g_utf8_find_prev_char (p, p + end);
       gunichar c = g_utf8_get_char (last);
-      if (c == ':' || c == 0xFF1A || c == ' ' || c == '\t' || c == 0x3000 || is_decoration (c) || is_bracket (c))
+      if (c == ':' || c == 0xFF1A || c == ' ' || c == '\t' || c == 0x3000 || is_decoration (c)
+          || is_bracket (c))
         end = last - p;
       else
         break;
@@ -345,11 +349,11 @@ may_start_heading (GHashTable *table, const gchar *core)
   gchar buf[48];
   gsize n = 0;
   buf[n++] = '\x01';
-  if ((guchar) core[0] < 0x80)
+  if ((guchar)core[0] < 0x80)
     {
       for (const gchar *p = core; *p && *p != ' ' && *p != '\t'; p++)
         {
-          if ((guchar) *p >= 0x80)
+          if ((guchar)*p >= 0x80)
             return TRUE; /* a mixed word: let the full test decide */
           if (n >= sizeof buf - 1)
             return FALSE;
@@ -389,10 +393,9 @@ core_role (GHashTable *table, const gchar *core)
   ShrRole role = lookup_phrase (table, norm);
   if (role != SHR_ROLE_NONE)
     return role;
-  static const gchar *const joins[] = {
-    " and ", " & ", " for ", " / ", " of ", " in ", " (", " - ", " – ", " — ", "および", "と", "について", "(",
-    "・", "、", NULL
-  };
+  static const gchar *const joins[]
+      = { " and ", " & ",    " for ", " / ",      " of ", " in ", " (", " - ", " – ",
+          " — ",   "および", "と",    "について", "(",    "・",   "、", NULL };
   /* Every place a joining word stands, longest start first. */
   gsize cuts[32];
   guint n = 0;
@@ -442,8 +445,8 @@ line_blank (const gchar *text, const Line *l)
     if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
       {
         /* U+3000 IDEOGRAPHIC SPACE */
-        if ((guchar) text[i] == 0xE3 && i + 2 < l->end && (guchar) text[i + 1] == 0x80
-            && (guchar) text[i + 2] == 0x80)
+        if ((guchar)text[i] == 0xE3 && i + 2 < l->end && (guchar)text[i + 1] == 0x80
+            && (guchar)text[i + 2] == 0x80)
           {
             i += 2;
             continue;
@@ -476,8 +479,15 @@ line_is_rule (const gchar *text, const Line *l)
   return n >= 3;
 }
 
-/* Two or more cells: " | " between them, a TAB, or two spaces inside the
- * line (after its indentation). */
+/* Two ideographic spaces (U+3000), the column gap of a Japanese table. */
+static inline gboolean
+is_wide_gap (const gchar *p)
+{
+  return memcmp (p, "\xE3\x80\x80\xE3\x80\x80", 6) == 0;
+}
+
+/* Two or more cells: " | " between them, a TAB, two spaces or two
+ * ideographic spaces inside the line (after its indentation). */
 static gboolean
 line_has_cells (const gchar *text, const Line *l)
 {
@@ -497,6 +507,9 @@ line_has_cells (const gchar *text, const Line *l)
     return TRUE;
   for (const gchar *q = s + 1; q + 1 < e; q++)
     {
+      /* Japanese tables are aligned with ideographic spaces. */
+      if (*q == '\xE3' && q + 6 < e && is_wide_gap (q))
+        return TRUE;
       if (q[0] != ' ' || q[1] != ' ')
         continue;
       /* Two spaces after a sentence end are prose, not a column gap. */
@@ -538,8 +551,8 @@ ends_like_sentence (const gchar *s, gsize len)
   if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || (c == ')' && len > 2 && s[len - 2] == '.'))
     return TRUE;
   /* 。、 */
-  if (len >= 3 && (guchar) s[len - 3] == 0xE3 && (guchar) s[len - 2] == 0x80
-      && ((guchar) s[len - 1] == 0x82 || (guchar) s[len - 1] == 0x81))
+  if (len >= 3 && (guchar)s[len - 3] == 0xE3 && (guchar)s[len - 2] == 0x80
+      && ((guchar)s[len - 1] == 0x82 || (guchar)s[len - 1] == 0x81))
     return TRUE;
   return FALSE;
 }
@@ -589,9 +602,10 @@ looks_like_heading (const gchar *core, gsize line_len)
           if (*w[i] == '\0')
             continue;
           words++;
-          static const gchar *const small[] = { "a", "an", "and", "as", "at", "by", "for", "from", "in", "of",
-                                                "on", "or", "the", "to", "with", "via", "vs", NULL };
-          if (g_ascii_isupper (*w[i]) || g_ascii_isdigit (*w[i]) || *w[i] == '(' || g_strv_contains (small, w[i]))
+          static const gchar *const small[] = { "a",  "an", "and", "as",  "at", "by",   "for", "from", "in",
+                                                "of", "on", "or",  "the", "to", "with", "via", "vs",   NULL };
+          if (g_ascii_isupper (*w[i]) || g_ascii_isdigit (*w[i]) || *w[i] == '('
+              || g_strv_contains (small, w[i]))
             caps++;
         }
       return words > 0 && caps * 4 >= words * 3;
@@ -661,7 +675,7 @@ column_for (const gchar *cell)
         continue;
       /* Latin words whole: "os" is not the end of "photos". */
       gsize wl = strlen (words[i].word);
-      gboolean ascii = (guchar) words[i].word[0] < 0x80;
+      gboolean ascii = (guchar)words[i].word[0] < 0x80;
       if (ascii && ((hit > n && g_ascii_isalnum (hit[-1])) || (wl <= 3 && g_ascii_isalnum (hit[wl]))))
         continue;
       return words[i].column;
@@ -696,11 +710,13 @@ split_cells (const gchar *text, const Line *l)
     {
       /* Skip separators: one pipe per cell boundary. */
       gboolean pipe_seen = FALSE;
-      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen))
+      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen)
+             || (!pipes && memcmp (p, "\xE3\x80\x80", 3) == 0))
         {
           pipe_seen |= *p == '|';
-          p++;
-          col++;
+          /* Columns as they are seen: an ideographic character is two wide. */
+          col += *p == '\xE3' ? 2 : 1;
+          p += *p == '\xE3' ? 3 : 1;
         }
       if (*p == '\0')
         break;
@@ -708,10 +724,11 @@ split_cells (const gchar *text, const Line *l)
       glong start_col = col;
       while (*p)
         {
-          if (pipes ? *p == '|' : (*p == '\t' || (p[0] == ' ' && p[1] == ' ')))
+          if (pipes ? *p == '|'
+                    : (*p == '\t' || (p[0] == ' ' && p[1] == ' ') || (p[0] == '\xE3' && is_wide_gap (p))))
             break;
+          col += (guchar)*p >= 0xE1 && g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
           p = g_utf8_next_char (p);
-          col++;
         }
       gchar *cell = g_strndup (s, p - s);
       g_strstrip (cell);
@@ -753,7 +770,7 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
   ShrTable *t = g_new0 (ShrTable, 1);
   t->header = g_ptr_array_new_with_free_func (g_free);
   t->columns = g_array_new (FALSE, FALSE, sizeof (ShrColumn));
-  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
   t->start = lines[first].start;
   t->end = lines[last].end;
   t->section = section;
@@ -809,7 +826,7 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
               for (guint h = 0; h < header_cells->len; h++)
                 if (g_array_index (header_cells, Cell, h).col <= cell->col + 2)
                   col = h;
-              gchar **slot = (gchar **) &g_ptr_array_index (row, col);
+              gchar **slot = (gchar **)&g_ptr_array_index (row, col);
               if (**slot == '\0')
                 {
                   g_free (*slot);
@@ -866,7 +883,8 @@ shr_document_free (ShrDocument *doc)
 }
 
 static ShrSection *
-open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize heading_start, gsize start, gsize text_len)
+open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize heading_start, gsize start,
+              gsize text_len)
 {
   if (doc->sections->len > 0)
     {
@@ -907,7 +925,8 @@ split_field (const gchar *line, gchar **key, gchar **value)
           break;
         }
       /* A sentence's full stop, not the dot of "v4.0". */
-      if ((c == '.' && (p[1] == ' ' || p[1] == '\0')) || c == ',' || c == 0x3002 || c == 0x3001 || c == '(' || c == '"' || (c == '/' && p[1] == '/'))
+      if ((c == '.' && (p[1] == ' ' || p[1] == '\0')) || c == ',' || c == 0x3002 || c == 0x3001 || c == '('
+          || c == '"' || (c == '/' && p[1] == '/'))
         return FALSE;
       if (p - line > 60)
         return FALSE;
@@ -939,20 +958,21 @@ shr_document_parse (const gchar *text)
   GHashTable *table = headings_get ();
   ShrDocument *doc = g_new0 (ShrDocument, 1);
   doc->text = text;
-  doc->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
-  doc->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
-  doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
+  doc->sections = g_ptr_array_new_with_free_func ((GDestroyNotify)section_free);
+  doc->fields = g_ptr_array_new_with_free_func ((GDestroyNotify)field_free);
+  doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)table_free);
 
   gsize len = strlen (text);
   guint n = 1;
-  for (const gchar *nl = memchr (text, '\n', len); nl != NULL; nl = memchr (nl + 1, '\n', len - (nl + 1 - text)))
+  for (const gchar *nl = memchr (text, '\n', len); nl != NULL;
+       nl = memchr (nl + 1, '\n', len - (nl + 1 - text)))
     n++;
   g_autofree Line *lines = g_new (Line, n);
   n = 0;
   for (gsize s = 0; s <= len;)
     {
       const gchar *nl = memchr (text + s, '\n', len - s);
-      gsize e = nl ? (gsize) (nl - text) : len;
+      gsize e = nl ? (gsize)(nl - text) : len;
       lines[n++] = (Line){ s, e };
       if (nl == NULL)
         break;
@@ -979,7 +999,8 @@ shr_document_parse (const gchar *text)
           /* "IR Number:    FG-IR-26-999" is a field written in columns. */
           g_autofree gchar *probe = g_strstrip (g_strndup (text + l->start, l->end - l->start));
           g_autofree gchar *pk = NULL, *pv = NULL;
-          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL && strchr (pv, '|') == NULL)
+          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL
+              && strchr (pv, '|') == NULL)
             row = FALSE;
           else
             {
@@ -1084,9 +1105,11 @@ shr_document_parse (const gchar *text)
         lead++;
       gboolean list_item = (lead[0] == '*' || lead[0] == '-' || lead[0] == '+') && lead[1] == ' ';
       list_item |= g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・");
-      gboolean marked = depth > 0 || markdown || next_rule || (guchar) *lead >= 0x80 || *lead == '[' || *lead == '#';
+      gboolean marked
+          = depth > 0 || markdown || next_rule || (guchar)*lead >= 0x80 || *lead == '[' || *lead == '#';
       if (!field && !row && role != SHR_ROLE_NONE
-          && (strlen (core) > 80 || ends_like_sentence (core, strlen (core)) || (!prev_blank && !marked) || list_item))
+          && (strlen (core) > 80 || ends_like_sentence (core, strlen (core)) || (!prev_blank && !marked)
+              || list_item))
         role = SHR_ROLE_NONE;
       if (!field && !row)
         {
