@@ -413,13 +413,52 @@ has_line (const gchar *text, const gchar *line)
   return FALSE;
 }
 
+static const gchar *
+subject_of (const ShrEdit *e, guint lang)
+{
+  const ShrEditedNotice *n = e == NULL ? NULL : lang == 0 ? e->ja : e->en;
+  return n != NULL ? n->subject : NULL;
+}
+
+static const gchar *
+text_of (const ShrEdit *e, guint lang)
+{
+  const ShrEditedNotice *n = e == NULL ? NULL : lang == 0 ? e->ja : e->en;
+  return n != NULL ? n->text : NULL;
+}
+
+ShrEdit *
+shr_edit_drafted (const gchar *draft_body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  ShrEdit *edit = g_new0 (ShrEdit, 1);
+  if (draft_body == NULL || !json_parser_load_from_data (parser, draft_body, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return edit;
+  JsonObject *body = json_node_get_object (json_parser_get_root (parser));
+  JsonNode *notices = json_object_get_member (body, "notices");
+  if (notices == NULL || !JSON_NODE_HOLDS_OBJECT (notices))
+    return edit;
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (notices), languages[l].lang);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      JsonObject *o = json_node_get_object (node);
+      ShrEditedNotice *n = g_new0 (ShrEditedNotice, 1);
+      n->subject = g_strdup (json_object_get_string_member_with_default (o, "subject", ""));
+      n->text = g_strdup (json_object_get_string_member_with_default (o, "text", ""));
+      *slot (edit, l) = n;
+    }
+  return edit;
+}
+
 gboolean
-shr_edit_check (ShrEdit *edit, const gchar *subject_ja, const gchar *text_ja, const gchar *subject_en,
-                const gchar *text_en, GError **error)
+shr_edit_check (ShrEdit *edit, const ShrEdit *drafted, GError **error)
 {
   g_return_val_if_fail (edit != NULL, FALSE);
-  const gchar *subjects[] = { subject_ja, subject_en };
-  const gchar *texts[] = { text_ja, text_en };
+  const gchar *subjects[] = { subject_of (drafted, 0), subject_of (drafted, 1) };
+  const gchar *texts[] = { text_of (drafted, 0), text_of (drafted, 1) };
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {
       ShrEditedNotice **s = slot (edit, l);
@@ -509,12 +548,11 @@ shr_edit_from_json (const gchar *json)
 }
 
 gchar *
-shr_edit_diff (const ShrEdit *edit, const gchar *subject_ja, const gchar *text_ja, const gchar *subject_en,
-               const gchar *text_en)
+shr_edit_diff (const ShrEdit *edit, const ShrEdit *drafted)
 {
   g_return_val_if_fail (edit != NULL, NULL);
-  const gchar *subjects[] = { subject_ja, subject_en };
-  const gchar *texts[] = { text_ja, text_en };
+  const gchar *subjects[] = { subject_of (drafted, 0), subject_of (drafted, 1) };
+  const gchar *texts[] = { text_of (drafted, 0), text_of (drafted, 1) };
   GString *out = g_string_new (NULL);
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {

@@ -68,17 +68,21 @@ gchar *shr_edit_normalize (const gchar *text);
  *   _TOO_BIG    a block over SHR_MAX_EDITED_NOTICE_BYTES. */
 ShrEdit *shr_edit_parse (const gchar *reply_text, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Checks @edit against the notices as the draft showed them (@subject_ja,
- * @text_ja, @subject_en, @text_en; a language the draft did not show may
- * be NULL and must not be edited) and drops from it a language whose
+/* (transfer full) The notices draft body @draft_body (the draft's JSON in
+ * the state: "notices": {"ja": {"subject", "text"}, "en": …}) showed, in
+ * an ShrEdit; a language it did not show is NULL. */
+ShrEdit *shr_edit_drafted (const gchar *draft_body);
+
+/* Checks @edit against the notices as the draft showed them (@drafted:
+ * shr_edit_drafted; a language the draft did not show must not be
+ * edited) and drops from it a language whose
  * block is the draft's unchanged. Errors (SHR_EDIT_ERROR):
  *   _GRADE_LINES  a line giving the priority or the deadline (対応優先度:,
  *                 対応期限:, Priority:, Deadline:) was removed or changed:
  *                 the grade is the policy's, not the approver's to edit;
  *   _UNCHANGED    every block is the draft's text (approve instead);
  *   _MISSING      a block of a language the draft did not show. */
-gboolean shr_edit_check (ShrEdit *edit, const gchar *subject_ja, const gchar *text_ja, const gchar *subject_en,
-                         const gchar *text_en, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean shr_edit_check (ShrEdit *edit, const ShrEdit *drafted, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* (transfer full) @edit as JSON: {"ja": {"subject", "text"}, "en": …},
  * a language present only when edited. The same edit gives the same
@@ -90,10 +94,9 @@ gchar *shr_edit_to_json (const ShrEdit *edit);
 ShrEdit *shr_edit_from_json (const gchar *json);
 
 /* (transfer full) The unified diff of what @edit changes in both
- * languages (against the draft's notices as for shr_edit_check), the
- * Subject shown as the first line of each; "" when nothing changed. */
-gchar *shr_edit_diff (const ShrEdit *edit, const gchar *subject_ja, const gchar *text_ja,
-                      const gchar *subject_en, const gchar *text_en);
+ * languages against @drafted (as for shr_edit_check), the Subject shown
+ * as the first line of each; "" when nothing changed. */
+gchar *shr_edit_diff (const ShrEdit *edit, const ShrEdit *drafted);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrEdit, shr_edit_free)
 

@@ -9,6 +9,7 @@
 
 #include "shr-approve.h"
 #include "shr-compose.h"
+#include "shr-edit.h"
 #include "shr-limits.h"
 #include "shr-notice.h"
 #include "shr-outbox.h"
@@ -431,11 +432,32 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   return shr_store_transaction (n->store, draft_txn, &t, error);
 }
 
-/* (transfer full) The notice in @lang as draft @d showed it, or NULL for a
- * draft mailed before notices were kept with it (then rendered anew). */
+/* (transfer full) The notice in @lang as approved with edits: the edited
+ * Subject and text, word for word, and no HTML part (an HTML part made
+ * from the templates would not say what the approver wrote); NULL when
+ * @lang was not edited. */
+static ShrRendered *
+edited_notice (const ShrStoreDraft *d, const gchar *lang)
+{
+  g_autoptr (ShrEdit) edit = shr_edit_from_json (d->edited);
+  const ShrEditedNotice *e = edit == NULL ? NULL : strcmp (lang, "ja") == 0 ? edit->ja : edit->en;
+  if (e == NULL)
+    return NULL;
+  ShrRendered *r = g_new0 (ShrRendered, 1);
+  r->subject = g_strdup (e->subject);
+  r->text = g_strdup (e->text);
+  return r;
+}
+
+/* (transfer full) The notice in @lang as it goes out: as edited by the
+ * approvers, else as draft @d showed it, or NULL for a draft mailed before
+ * notices were kept with it (then rendered anew). */
 static ShrRendered *
 shown_notice (const ShrStoreDraft *d, const gchar *lang)
 {
+  ShrRendered *edited = edited_notice (d, lang);
+  if (edited != NULL)
+    return edited;
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (d->body == NULL || !json_parser_load_from_data (parser, d->body, -1, NULL))
     return NULL;
@@ -487,6 +509,29 @@ add_recipient_list (ShrNotify *n, JsonBuilder *b, const gchar *name, const gchar
   json_builder_end_array (b);
 }
 
+/* For a draft approved with edits (or whose approvals so far are of an
+ * edited text): "edited" and "diff", what the edit changes against the
+ * notices the draft showed, and "edited_blocks", the edited notices
+ * between the draft's markers (an approver who agrees replies with them). */
+static void
+add_edit_diff (JsonObject *o, const ShrStoreDraft *d)
+{
+  g_autoptr (ShrEdit) edit = shr_edit_from_json (d->edited);
+  if (edit == NULL)
+    return;
+  g_autoptr (ShrEdit) drafted = shr_edit_drafted (d->body);
+  g_autofree gchar *diff = shr_edit_diff (edit, drafted);
+  g_autofree gchar *ja = edit->ja != NULL ? shr_edit_block ("ja", edit->ja->subject, edit->ja->text) : NULL;
+  g_autofree gchar *en = edit->en != NULL ? shr_edit_block ("en", edit->en->subject, edit->en->text) : NULL;
+  GString *blocks = g_string_new (ja);
+  if (en != NULL)
+    g_string_append_printf (blocks, "%s%s", blocks->len > 0 ? "\n" : "", en);
+  json_object_set_boolean_member (o, "edited", TRUE);
+  json_object_set_string_member (o, "diff", diff);
+  json_object_set_string_member (o, "edited_blocks", blocks->str);
+  g_string_free (blocks, TRUE);
+}
+
 /* @folded (may be NULL): the recipients who get it in the next digest
  * instead ([recipients] hourly_cap). */
 static gboolean
@@ -494,11 +539,11 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
                     const gchar *reason, const gchar *const *recipients, const gchar *const *folded,
                     GError **error)
 {
-  const gchar *what = outcome == SHR_DECISION_APPROVED   ? "approved"
-                      : outcome == SHR_DECISION_REJECTED ? "rejected"
-                      : outcome == SHR_DECISION_HELD     ? "held"
-                      : outcome == SHR_DECISION_RECORDED ? "recorded"
-                                                         : NULL;
+  const gchar *what = outcome == SHR_DECISION_APPROVED                                     ? "approved"
+                      : outcome == SHR_DECISION_REJECTED                                   ? "rejected"
+                      : outcome == SHR_DECISION_HELD                                       ? "held"
+                      : outcome == SHR_DECISION_RECORDED || outcome == SHR_DECISION_RESTARTED ? "recorded"
+                                                                                           : NULL;
   if (approver == NULL || what == NULL)
     return TRUE;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -511,7 +556,12 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
   json_builder_set_member_name (b, "draft_id");
   json_builder_add_int_value (b, d->id);
-  if (outcome == SHR_DECISION_RECORDED)
+  if (outcome == SHR_DECISION_RESTARTED)
+    {
+      json_builder_set_member_name (b, "restarted");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  if (outcome == SHR_DECISION_RECORDED || outcome == SHR_DECISION_RESTARTED)
     {
       gint64 approvals = 0;
       if (!shr_store_count_approvals (n->store, d->id, &approvals, error))
@@ -532,6 +582,8 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_int_value (b, n->hourly_cap);
   json_builder_end_object (b);
   g_autoptr (JsonNode) view = json_builder_get_root (b);
+  if (strcmp (what, "approved") == 0 || strcmp (what, "recorded") == 0)
+    add_edit_diff (json_node_get_object (view), d);
   g_autofree gchar *subject = shr_renderer_render (n->renderer, "confirmation-subject.txt", view, error);
   if (subject == NULL)
     return FALSE;
@@ -714,7 +766,8 @@ shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
    * wrote in person (result.answer: never to strangers or auto-replies). */
   gboolean ok = TRUE;
   if (result.answer
-      && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING))
+      && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING
+          || result.outcome == SHR_DECISION_EDIT_CONFLICT))
     ok = explain_refused (n, reply, &result, error);
   if (!ok)
     {
@@ -800,6 +853,10 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
   json_object_set_string_member (o, "to", t->to);
   if (d != NULL)
     json_object_set_string_member (o, "status", d->status);
+  if (t->result->edit_problem != NULL)
+    json_object_set_string_member (o, "detail", t->result->edit_problem);
+  if (d != NULL && t->result->decided && t->result->outcome == SHR_DECISION_EDIT_CONFLICT)
+    add_edit_diff (o, d);
   const gchar *to[] = { t->to, NULL };
   return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to, error);
 }
@@ -817,8 +874,12 @@ explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *resu
   if (decided_before)
     return TRUE;
   g_autofree gchar *key = NULL;
-  if (result->decided)
+  if (result->decided && result->outcome == SHR_DECISION_EDIT_CONFLICT)
+    key = g_strdup ("edit_conflict");
+  else if (result->decided)
     key = g_strdup (result->outcome == SHR_DECISION_REPLAY ? "already_decided" : "not_pending");
+  else if (result->edit_problem != NULL)
+    key = g_strdup ("bad_edit");
   else if (result->verdict == SHR_REPLY_ACCEPT)
     key = g_strdup ("no_command");
   else

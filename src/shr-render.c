@@ -4,6 +4,8 @@
 
 #include "shr-render.h"
 
+#include "shr-edit.h"
+
 #include <string.h>
 
 #include "shr-mustache.h"
@@ -445,8 +447,11 @@ shr_renderer_draft (ShrRenderer *r, JsonNode *view, const gchar *token, const gc
   json_object_set_string_member (approval, "token", token);
   if (draft_id != NULL)
     json_object_set_string_member (approval, "id", draft_id);
-  json_object_set_string_member (approval, "notice_ja", ja->text);
-  json_object_set_string_member (approval, "notice_en", en->text);
+  /* Between the markers an approver quotes to approve with edits. */
+  g_autofree gchar *block_ja = shr_edit_block ("ja", ja->subject, ja->text);
+  g_autofree gchar *block_en = shr_edit_block ("en", en->subject, en->text);
+  json_object_set_string_member (approval, "notice_ja", block_ja);
+  json_object_set_string_member (approval, "notice_en", block_en);
   json_object_set_object_member (o, "approval", approval);
 
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);

@@ -205,6 +205,15 @@ static const gchar *const migrations[] = {
   "  count INTEGER NOT NULL,"
   "  last_at INTEGER NOT NULL,"
   "  PRIMARY KEY (folder, uidvalidity, uid));",
+  /* 5: approve with edits and the summariser (issue 13). drafts.edited:
+   * the edited notices the approvals so far agree on (shr_edit_to_json;
+   * NULL: as drafted), which the notices are once approved; each approval
+   * keeps the text it approved in decisions.edited (NULL: as drafted), so
+   * that a quorum counts approvals of one text. drafts.summary: what the
+   * [summary] command gave for the draft, or why it was discarded. */
+  "ALTER TABLE drafts ADD COLUMN edited TEXT;"
+  "ALTER TABLE drafts ADD COLUMN summary TEXT;"
+  "ALTER TABLE decisions ADD COLUMN edited TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -1458,6 +1467,8 @@ shr_store_draft_free (ShrStoreDraft *draft)
   g_free (draft->message_id);
   g_free (draft->subject);
   g_free (draft->body);
+  g_free (draft->edited);
+  g_free (draft->summary);
   g_free (draft);
 }
 
@@ -1468,7 +1479,7 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
   g_auto (ShrStmt) stmt = row_by_id (
       store,
       "SELECT id, case_id, kind, status, token, message_id, subject,"
-      " created_at, reminded_at, body FROM drafts WHERE id = ?",
+      " created_at, reminded_at, body, edited, summary FROM drafts WHERE id = ?",
       draft_id, "draft", error);
   if (stmt == NULL)
     return NULL;
@@ -1483,6 +1494,8 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
   d->created_at = sqlite3_column_int64 (stmt, 7);
   d->reminded_at = sqlite3_column_int64 (stmt, 8);
   d->body = column_dup (stmt, 9);
+  d->edited = column_dup (stmt, 10);
+  d->summary = column_dup (stmt, 11);
   return d;
 }
 
@@ -2547,3 +2560,123 @@ shr_store_error_is_message_specific (const GError *error)
     }
 }
 
+
+/* ---- approve with edits, the summariser (issue 13) ------------------------ */
+
+gboolean
+shr_store_add_approval (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *edited,
+                        const gchar *reply_message_id, gboolean *applied, GError **error)
+{
+  g_return_val_if_fail (store != NULL && approver != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, edited,"
+                                    " reply_message_id, at)"
+                                    " SELECT id, ?2, 'approve', ?3, ?4, ?5 FROM drafts"
+                                    " WHERE id = ?1 AND status = 'pending'",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  bind_text (stmt, 3, edited);
+  bind_text (stmt, 4, reply_message_id);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  return write_one (store, stmt, "recording an approval", applied, error);
+}
+
+gboolean
+shr_store_approvals_of_others (ShrStore *store, gint64 draft_id, const gchar *approver, gint64 *count,
+                               GError **error)
+{
+  g_return_val_if_fail (store != NULL && approver != NULL && count != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(*) FROM decisions WHERE draft_id = ?1"
+                                    " AND decision = 'approve' AND approver != ?2",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  gboolean found;
+  if (!step_row (store, stmt, "counting approvals", &found, error))
+    return FALSE;
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_approvals_drop (ShrStore *store, gint64 draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "DELETE FROM decisions WHERE draft_id = ? AND decision = 'approve'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  return write_one (store, stmt, "starting the approvals of a draft again", NULL, error);
+}
+
+gboolean
+shr_store_draft_set_edited (ShrStore *store, gint64 draft_id, const gchar *edited, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE drafts SET edited = ?1, updated_at = ?2 WHERE id = ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, edited);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 3, draft_id);
+  return write_one (store, stmt, "keeping a draft's edited notices", NULL, error);
+}
+
+gboolean
+shr_store_draft_set_summary (ShrStore *store, gint64 draft_id, const gchar *summary, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE drafts SET summary = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, summary);
+  sqlite3_bind_int64 (stmt, 2, draft_id);
+  return write_one (store, stmt, "keeping a draft's machine summary", NULL, error);
+}
+
+gboolean
+shr_store_drafts_all (ShrStore *store, GArray **ids, GError **error)
+{
+  g_return_val_if_fail (store != NULL && ids != NULL, FALSE);
+  *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (*ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing drafts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+shr_store_count_edited (ShrStore *store, gint64 *approved, gint64 *latest, GError **error)
+{
+  g_return_val_if_fail (store != NULL && approved != NULL && latest != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(*), coalesce(max(id), 0) FROM drafts"
+                                    " WHERE edited IS NOT NULL AND status IN ('approved', 'sent')",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  gboolean found;
+  if (!step_row (store, stmt, "counting drafts approved with edits", &found, error))
+    return FALSE;
+  *approved = sqlite3_column_int64 (stmt, 0);
+  *latest = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}

@@ -31,6 +31,28 @@ static const gchar text_en[] = "Example VPN flaw\n"
                                "Priority: B (High)\n"
                                "Deadline: Mon 14 Dec 2026 (within 7 days)\n";
 
+/* The notices as the test's draft showed them. */
+static ShrEdit *
+drafted (gboolean with_en)
+{
+  g_autofree gchar *body = g_strdup_printf ("{\"view\": {}, \"notices\": {\"ja\": {\"subject\": \"%s\", \"text\": \"%s\"}%s}}",
+                                            SUBJECT_JA, "TEXT_JA", with_en ? ", \"en\": {\"subject\": \"" SUBJECT_EN "\", \"text\": \"TEXT_EN\"}" : "");
+  ShrEdit *d = shr_edit_drafted (body);
+  g_assert_nonnull (d->ja);
+  g_free (d->ja->text);
+  d->ja->text = g_strdup (text_ja);
+  if (with_en)
+    {
+      g_assert_nonnull (d->en);
+      g_free (d->en->text);
+      d->en->text = g_strdup (text_en);
+    }
+  else
+    g_assert_null (d->en);
+  return d;
+}
+
+
 /* @text with every line prefixed by @prefix. */
 static gchar *
 quoted (const gchar *text, const gchar *prefix)
@@ -57,6 +79,7 @@ replace (const gchar *text, const gchar *from, const gchar *to)
 static void
 test_block_roundtrip (void)
 {
+  g_autoptr (ShrEdit) both = drafted (TRUE);
   g_autofree gchar *block = shr_edit_block ("ja", SUBJECT_JA, text_ja);
   g_assert_true (g_str_has_prefix (block, SHR_EDIT_JA_BEGIN "\n件名: " SUBJECT_JA "\n\n━━━━\n"));
   g_assert_true (g_str_has_suffix (block, "以上、よろしくお願いいたします。\n" SHR_EDIT_JA_END "\n"));
@@ -68,7 +91,7 @@ test_block_roundtrip (void)
   g_assert_cmpstr (edit->ja->subject, ==, SUBJECT_JA);
   g_assert_cmpstr (edit->ja->text, ==, text_ja);
   /* Unchanged: nothing to approve with edits. */
-  g_assert_false (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, &error));
+  g_assert_false (shr_edit_check (edit, both, &error));
   g_assert_error (error, SHR_EDIT_ERROR, SHR_EDIT_ERROR_UNCHANGED);
 }
 
@@ -80,6 +103,7 @@ test_block_roundtrip (void)
 static void
 test_parse_client_shapes (void)
 {
+  g_autoptr (ShrEdit) both = drafted (TRUE);
   g_autofree gchar *ja = shr_edit_block ("ja", SUBJECT_JA, text_ja);
   g_autofree gchar *en = shr_edit_block ("en", SUBJECT_EN, text_en);
   g_autofree gchar *draft = g_strconcat ("承認依頼です。\n\n", ja, "\n", en, NULL);
@@ -96,7 +120,7 @@ test_parse_client_shapes (void)
       g_autoptr (ShrEdit) edit = shr_edit_parse (reply, &error);
       g_assert_no_error (error);
       g_assert_nonnull (strstr (edit->ja->text, want));
-      g_assert_true (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, &error));
+      g_assert_true (shr_edit_check (edit, both, &error));
       g_assert_no_error (error);
       g_assert_nonnull (edit->ja);
       g_assert_null (edit->en); /* quoted as drafted: not an edit */
@@ -126,7 +150,7 @@ test_parse_client_shapes (void)
       g_assert_no_error (error);
       g_assert_nonnull (strstr (edit->ja->text, want));
       g_assert_nonnull (edit->en); /* the quoted English block */
-      g_assert_true (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, &error));
+      g_assert_true (shr_edit_check (edit, both, &error));
       g_assert_null (edit->en);
     }
 
@@ -207,6 +231,7 @@ test_parse_malformed (void)
 static void
 test_check_grade_lines (void)
 {
+  g_autoptr (ShrEdit) both = drafted (TRUE);
   static const struct
   {
     const gchar *lang, *from, *to, *line;
@@ -224,7 +249,7 @@ test_check_grade_lines (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (ShrEdit) edit = shr_edit_parse (edited, &error);
       g_assert_no_error (error);
-      g_assert_false (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, &error));
+      g_assert_false (shr_edit_check (edit, both, &error));
       g_assert_error (error, SHR_EDIT_ERROR, SHR_EDIT_ERROR_GRADE_LINES);
       g_assert_nonnull (strstr (error->message, cases[i].line));
     }
@@ -235,10 +260,11 @@ test_check_grade_lines (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrEdit) edit = shr_edit_parse (moved2, &error);
   g_assert_no_error (error);
-  g_assert_true (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, &error));
+  g_assert_true (shr_edit_check (edit, both, &error));
   g_assert_no_error (error);
   /* A language the draft did not show cannot be edited. */
-  g_assert_false (shr_edit_check (edit, SUBJECT_JA, text_ja, NULL, NULL, &error));
+  g_autoptr (ShrEdit) ja_only = drafted (FALSE);
+  g_assert_false (shr_edit_check (edit, ja_only, &error));
   g_assert_error (error, SHR_EDIT_ERROR, SHR_EDIT_ERROR_MISSING);
 }
 
@@ -310,11 +336,12 @@ test_diff_large (void)
 static void
 test_edit_diff (void)
 {
+  g_autoptr (ShrEdit) both = drafted (TRUE);
   g_autofree gchar *block = shr_edit_block ("ja", "【要対応】直した件名", text_ja);
   g_autofree gchar *edited = replace (block, "認証回避の脆弱性があります。", "認証回避の脆弱性があります（悪用確認済み）。");
   g_autoptr (ShrEdit) edit = shr_edit_parse (edited, NULL);
-  g_assert_true (shr_edit_check (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en, NULL));
-  g_autofree gchar *diff = shr_edit_diff (edit, SUBJECT_JA, text_ja, SUBJECT_EN, text_en);
+  g_assert_true (shr_edit_check (edit, both, NULL));
+  g_autofree gchar *diff = shr_edit_diff (edit, both);
   g_assert_cmpstr (diff, ==,
                    "--- 下書き（日本語） / draft (Japanese)\n"
                    "+++ 修正後（日本語） / edited (Japanese)\n"
