@@ -200,7 +200,7 @@ notice_of_block (const Block *b, GError **error)
   if (value == NULL)
     {
       edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%s の通知文の最初の行が「%s」ではありません / the %s block does not start with its "
+                  "%sの通知文の最初の行が「%s」ではありません / the %s block does not start with its "
                   "\"%s\" line",
                   l->name_ja, l->subject_label, l->name_en, l->subject_label);
       return NULL;
@@ -209,21 +209,21 @@ notice_of_block (const Block *b, GError **error)
   gunichar bad = 0;
   if (*subject == '\0')
     {
-      edit_error (error, SHR_EDIT_ERROR_SUBJECT, "%s の件名が空です / the %s Subject is empty", l->name_ja,
+      edit_error (error, SHR_EDIT_ERROR_SUBJECT, "%sの件名が空です / the %s Subject is empty", l->name_ja,
                   l->name_en);
       return NULL;
     }
   if (first_control (subject, FALSE, &bad))
     {
       edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%s の件名に制御文字 (U+%04X) があります / the %s Subject holds a control character (U+%04X)",
+                  "%sの件名に制御文字 (U+%04X) があります / the %s Subject holds a control character (U+%04X)",
                   l->name_ja, bad, l->name_en, bad);
       return NULL;
     }
   if (strlen (subject) > SHR_MAX_SUBJECT_BYTES)
     {
       edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%s の件名が長すぎます（%d バイトまで） / the %s Subject is longer than %d bytes", l->name_ja,
+                  "%sの件名が長すぎます（%d バイトまで） / the %s Subject is longer than %d bytes", l->name_ja,
                   SHR_MAX_SUBJECT_BYTES, l->name_en, SHR_MAX_SUBJECT_BYTES);
       return NULL;
     }
@@ -231,7 +231,7 @@ notice_of_block (const Block *b, GError **error)
   if (i < b->lines->len && *(const gchar *)b->lines->pdata[i] != '\0')
     {
       edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%s の件名が改行されて2行以上になっています。件名は1行で書き、次の行は空けてください / the %s "
+                  "%sの件名が改行されて2行以上になっています。件名は1行で書き、次の行は空けてください / the %s "
                   "Subject runs over more than one line: write it on one line, followed by a blank line",
                   l->name_ja, l->name_en);
       return NULL;
@@ -248,7 +248,7 @@ notice_of_block (const Block *b, GError **error)
   if (first_control (raw, TRUE, &bad))
     {
       edit_error (error, SHR_EDIT_ERROR_CONTROL,
-                  "%s の通知文に制御文字 (U+%04X) があります / the %s text holds a control character (U+%04X)",
+                  "%sの通知文に制御文字 (U+%04X) があります / the %s text holds a control character (U+%04X)",
                   l->name_ja, bad, l->name_en, bad);
       return NULL;
     }
@@ -290,7 +290,7 @@ find_blocks (const gchar *text, GPtrArray *blocks, GError **error)
         {
           if (open != NULL)
             return edit_error (error, SHR_EDIT_ERROR_BROKEN,
-                               "%s の通知文が「%s」で閉じられる前に、次の「%s」があります / the %s block is "
+                               "%sの通知文が「%s」で閉じられる前に、次の「%s」があります / the %s block is "
                                "not closed by \"%s\" before the next \"%s\"",
                                languages[open->lang].name_ja, languages[open->lang].end, languages[begins].begin,
                                languages[open->lang].name_en, languages[open->lang].end, languages[begins].begin);
@@ -318,14 +318,14 @@ find_blocks (const gchar *text, GPtrArray *blocks, GError **error)
       open->bytes += strlen (content) + 1;
       if (open->bytes > SHR_MAX_EDITED_NOTICE_BYTES)
         return edit_error (error, SHR_EDIT_ERROR_TOO_BIG,
-                           "%s の通知文が大きすぎます（%d KiB まで） / the %s block is larger than %d KiB",
+                           "%sの通知文が大きすぎます（%d KiB まで） / the %s block is larger than %d KiB",
                            languages[open->lang].name_ja, SHR_MAX_EDITED_NOTICE_BYTES / 1024,
                            languages[open->lang].name_en, SHR_MAX_EDITED_NOTICE_BYTES / 1024);
       g_ptr_array_add (open->lines, g_strdup (content));
     }
   if (open != NULL)
     return edit_error (error, SHR_EDIT_ERROR_BROKEN,
-                       "%s の通知文に終わりの印「%s」がありません / the %s block has no end marker \"%s\"",
+                       "%sの通知文に終わりの印「%s」がありません / the %s block has no end marker \"%s\"",
                        languages[open->lang].name_ja, languages[open->lang].end, languages[open->lang].name_en,
                        languages[open->lang].end);
   return TRUE;
@@ -378,7 +378,7 @@ shr_edit_parse (const gchar *reply_text, GError **error)
               if (!same)
                 {
                   edit_error (error, SHR_EDIT_ERROR_AMBIGUOUS,
-                              "%s の通知文が2つあり、内容が違います。どちらを送るか分かりません / there are two "
+                              "%sの通知文が2つあり、内容が違います。どちらを送るか分かりません / there are two "
                               "different %s blocks: which one to send is not clear",
                               languages[l].name_ja, languages[l].name_en);
                   return NULL;
@@ -479,7 +479,7 @@ shr_edit_check (ShrEdit *edit, const ShrEdit *drafted, GError **error)
       for (guint i = 0; lines[i] != NULL; i++)
         if (is_grade_line (lines[i], l) && !has_line ((*s)->text, lines[i]))
           return edit_error (error, SHR_EDIT_ERROR_GRADE_LINES,
-                             "%s の通知文から次の行が消えているか、変わっています（優先度と期限は判定のとおりに"
+                             "%sの通知文から次の行が消えているか、変わっています（優先度と期限は判定のとおりに"
                              "残してください）: %s / a line of the %s notice was removed or changed (the priority "
                              "and the deadline stay as graded): %s",
                              languages[l].name_ja, lines[i], languages[l].name_en, lines[i]);
