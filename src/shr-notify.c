@@ -16,6 +16,7 @@
 #include "shr-profile.h"
 #include "shr-render.h"
 #include "shr-send.h"
+#include "shr-summary.h"
 #include "shr-test-hooks.h"
 
 
@@ -42,6 +43,8 @@ struct _ShrNotify
   gint digest_minute;  /* [digest] time, minutes after midnight (9:00) */
   gint hourly_cap;     /* [recipients] hourly_cap; 0: no cap */
   gint64 clock_offset; /* shr_notify_set_clock_offset */
+  ShrSummaryConfig *summary; /* [summary], or NULL */
+  const ShrLexicon *lexicon; /* the products a summary may name (with summary) */
 };
 
 void
@@ -65,6 +68,7 @@ shr_notify_free (ShrNotify *n)
   g_free (n->charset);
   g_free (n->org_name);
   shr_profile_free (n->org);
+  shr_summary_config_free (n->summary);
   g_free (n);
 }
 
@@ -200,6 +204,15 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
                    config_path);
       return NULL;
     }
+  g_autoptr (GError) summary_error = NULL;
+  n->summary = shr_summary_config_from_keyfile (kf, config_path, &summary_error);
+  if (summary_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&summary_error));
+      return NULL;
+    }
+  if (n->summary != NULL && (n->lexicon = shr_lexicon_get_default (error)) == NULL)
+    return NULL;
   return g_steal_pointer (&n);
 }
 
@@ -360,7 +373,8 @@ typedef struct
   const gchar *message_id;
   const ShrRendered *rendered;
   const gchar *grade;
-  const gchar *body; /* the draft's JSON with the notices as shown */
+  const gchar *body;    /* the draft's JSON with the notices as shown */
+  const gchar *summary; /* the summariser's outcome (JSON), or NULL */
 } DraftTxn;
 
 static gboolean
@@ -375,8 +389,46 @@ draft_txn (ShrStore *store, gpointer data, GError **error)
     return TRUE;
   return shr_store_draft_set_ids (store, t->draft->id, t->token, t->message_id, error)
          && shr_store_draft_set_body (store, t->draft->id, t->body, error)
+         && (t->summary == NULL || shr_store_draft_set_summary (store, t->draft->id, t->summary, error))
          && queue_mail (t->n, t->draft->id, t->draft->case_id, "draft", NULL, t->message_id,
                         (const gchar *const *)t->n->approval->approvers, t->rendered, t->grade, error);
+}
+
+/* [summary] command: runs it for draft @d (whose stored @body holds the
+ * record and the advisory's text) and keeps the outcome in @body and
+ * @summary_json (transfer full). A summary that passed its checks goes
+ * into @view as "machine" (the notices use it: an approval approves it),
+ * with the built-in sentences it replaces beside it ("machine_builtin")
+ * for the draft to show; a discarded one leaves the built-in text and
+ * the draft says why ("machine_discarded"). */
+static gboolean
+add_machine_summary (ShrNotify *n, const ShrStoreDraft *d, JsonObject *body, JsonNode *view, gchar **summary_json,
+                     GError **error)
+{
+  JsonNode *match = json_object_get_member (body, "match");
+  JsonNode *record = match != NULL && JSON_NODE_HOLDS_OBJECT (match)
+                         ? json_object_get_member (json_node_get_object (match), "record")
+                         : NULL;
+  const gchar *text = json_object_get_string_member_with_default (body, "advisory_text", NULL);
+  g_autoptr (JsonNode) outcome = shr_summary_for_draft (n->summary, n->lexicon, record, text, d->id);
+  *summary_json = json_to_string (outcome, FALSE);
+  json_object_set_member (body, "summary", json_node_copy (outcome));
+  JsonObject *o = json_node_get_object (outcome);
+  JsonObject *v = json_node_get_object (view);
+  if (!json_object_get_boolean_member (o, "ok"))
+    {
+      json_object_set_string_member (v, "machine_discarded", json_object_get_string_member (o, "reason"));
+      return TRUE;
+    }
+  if (!shr_renderer_add_subjects (n->renderer, view, error))
+    return FALSE;
+  JsonObject *builtin = json_object_new ();
+  static const gchar *const keys[] = { "in_short_ja", "in_short_en", "title_ja" };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    json_object_set_string_member (builtin, keys[i], json_object_get_string_member (v, keys[i]));
+  json_object_set_object_member (v, "machine_builtin", builtin);
+  json_object_set_member (v, "machine", json_node_copy (json_object_get_member (o, "summary")));
+  return TRUE;
 }
 
 static gboolean
@@ -395,6 +447,9 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   if (!json_parser_load_from_data (parser, d->body, -1, error))
     return FALSE;
   JsonObject *body = json_node_get_object (json_parser_get_root (parser));
+  g_autofree gchar *summary_text = NULL;
+  if (n->summary != NULL && !add_machine_summary (n, d, body, view, &summary_text, error))
+    return FALSE;
   JsonObject *notices = json_object_new ();
   json_object_set_object_member (body, "notices", notices);
   static const struct
@@ -428,7 +483,7 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
   if (rendered == NULL)
     return FALSE;
-  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text };
+  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text, summary_text };
   return shr_store_transaction (n->store, draft_txn, &t, error);
 }
 
