@@ -487,8 +487,9 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersion
         g_autoptr (GError) local = NULL;
         if (!g_shell_parse_argv (value, NULL, &argv, &local))
           {
-            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "not a command line (%s)", WHERE_ARGS (w),
-                         local->message);
+            /* (GLib's own message depends on the locale.) */
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "not a command line (a quote left open, or nothing to run)", WHERE_ARGS (w));
             return FALSE;
           }
         if (!g_path_is_absolute (argv[0]))
