@@ -141,12 +141,12 @@ shr_cmd_drafts (int argc, char **argv)
   g_autofree gchar *prgname = g_strdup_printf ("shirase %s", verb);
   g_set_prgname (prgname);
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "shirase drafts: the drafts waiting for a decision (id, status, created,\n"
-                                "token, subject; an update of a case already notified is marked [続報 / update];\n"
-                                "a draft approved with edits says so); --all: every draft, decided ones too.\n"
-                                "shirase approve ID / shirase reject ID --reason TEXT:\n"
-                                "decide one from a shell, as an approver's reply would.");
+  g_option_context_set_summary (
+      context, "shirase drafts: the drafts waiting for a decision (id, status, created,\n"
+               "token, subject; an update of a case already notified is marked [続報 / update];\n"
+               "a draft approved with edits says so); --all: every draft, decided ones too.\n"
+               "shirase approve ID / shirase reject ID --reason TEXT:\n"
+               "decide one from a shell, as an approver's reply would.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -129,8 +129,8 @@ shr_cmd_status (int argc, char **argv)
   if (shr_store_count_edited (store, &edited, &latest_edited, &error))
     {
       if (edited > 0)
-        printf ("approved with edits: %" G_GINT64_FORMAT " drafts (latest: draft %" G_GINT64_FORMAT ")\n", edited,
-                latest_edited);
+        printf ("approved with edits: %" G_GINT64_FORMAT " drafts (latest: draft %" G_GINT64_FORMAT ")\n",
+                edited, latest_edited);
       else
         printf ("approved with edits: none\n");
     }

@@ -395,8 +395,8 @@ is_edit_command (const gchar *line)
     rest = line + strlen ("修正承認");
   else
     {
-      static const gchar *const english[] = { "approve with edits", "approved with edits", "approve with edit",
-                                              "approved with edit" };
+      static const gchar *const english[]
+          = { "approve with edits", "approved with edits", "approve with edit", "approved with edit" };
       for (guint i = 0; i < G_N_ELEMENTS (english) && rest == NULL; i++)
         {
           gsize n = strlen (english[i]);
@@ -1039,7 +1039,8 @@ approve_step (ShrStore *store, Decide *d, GError **error)
         return FALSE;
     }
   gboolean applied = FALSE;
-  if (!shr_store_add_approval (store, d->draft_id, d->approver, d->edited, d->reply_message_id, &applied, error))
+  if (!shr_store_add_approval (store, d->draft_id, d->approver, d->edited, d->reply_message_id, &applied,
+                               error))
     return FALSE;
   if (!applied)
     {
@@ -1116,23 +1117,23 @@ shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, Shr
                     const gchar *reason, const gchar *reply_message_id, guint quorum, ShrDecidedFunc on_decided,
                     gpointer on_decided_data, ShrDecisionOutcome *outcome, GError **error)
 {
-  return shr_approve_decide_edited (store, draft_id, approver, command, reason, NULL, reply_message_id, quorum,
-                                    on_decided, on_decided_data, outcome, error);
+  return shr_approve_decide_edited (store, draft_id, approver, command, reason, NULL, reply_message_id,
+                                    quorum, on_decided, on_decided_data, outcome, error);
 }
 
 gboolean
 shr_approve_decide_edited (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
-                           const gchar *reason, const gchar *edited, const gchar *reply_message_id, guint quorum,
-                           ShrDecidedFunc on_decided, gpointer on_decided_data, ShrDecisionOutcome *outcome,
-                           GError **error)
+                           const gchar *reason, const gchar *edited, const gchar *reply_message_id,
+                           guint quorum, ShrDecidedFunc on_decided, gpointer on_decided_data,
+                           ShrDecisionOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
   g_return_val_if_fail (command != SHR_COMMAND_NONE, FALSE);
   g_return_val_if_fail ((command == SHR_COMMAND_APPROVE_EDITED) == (edited != NULL), FALSE);
   g_return_val_if_fail (!shr_store_in_transaction (store), FALSE);
-  Decide d = { draft_id, approver, command,    reason,          reply_message_id,         edited,
-               quorum,   on_decided, on_decided_data, SHR_DECISION_NOT_PENDING };
+  Decide d = { draft_id, approver, command,    reason,          reply_message_id,
+               edited,   quorum,   on_decided, on_decided_data, SHR_DECISION_NOT_PENDING };
   if (!shr_store_transaction (store, decide_txn, &d, error))
     return FALSE;
   if (outcome != NULL)
@@ -1264,9 +1265,9 @@ shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, cons
         }
       edited = shr_edit_to_json (edit);
     }
-  if (!shr_approve_decide_edited (store, result->draft_id, reply->from, result->command, result->reason, edited,
-                                  reply->message_id, config->quorum, on_decided, on_decided_data, &result->outcome,
-                                  error))
+  if (!shr_approve_decide_edited (store, result->draft_id, reply->from, result->command, result->reason,
+                                  edited, reply->message_id, config->quorum, on_decided, on_decided_data,
+                                  &result->outcome, error))
     return FALSE;
   result->decided = TRUE;
   g_free (result->message);

@@ -59,9 +59,9 @@ gchar *shr_approve_subject_token (const gchar *subject);
 typedef enum
 {
   SHR_COMMAND_NONE,
-  SHR_COMMAND_APPROVE, /* 承認 approve ok yes */
-  SHR_COMMAND_REJECT,  /* 却下 reject no, plus a reason */
-  SHR_COMMAND_HOLD,    /* 保留 hold */
+  SHR_COMMAND_APPROVE,        /* 承認 approve ok yes */
+  SHR_COMMAND_REJECT,         /* 却下 reject no, plus a reason */
+  SHR_COMMAND_HOLD,           /* 保留 hold */
   SHR_COMMAND_APPROVE_EDITED, /* 修正承認 approve with edits: the edited
                                * notices follow (shr-edit.h) */
 } ShrCommand;
@@ -182,15 +182,15 @@ gboolean shr_approve_auth_results_pass (const gchar *value, const gchar *authser
 
 typedef enum
 {
-  SHR_DECISION_RECORDED,    /* an approval counted; quorum not reached yet */
-  SHR_DECISION_APPROVED,    /* this approval reached the quorum (once) */
-  SHR_DECISION_REJECTED,    /* this rejection dropped the draft (once) */
-  SHR_DECISION_HELD,        /* hold: nothing changes, the draft stays pending */
-  SHR_DECISION_REPLAY,      /* this approver (or this reply) already counted */
-  SHR_DECISION_NOT_PENDING, /* the draft was decided before */
-  SHR_DECISION_RESTARTED,   /* an approval with edits counted, after
-                             * approvals of another text, which no longer
-                             * count: the quorum is counted again */
+  SHR_DECISION_RECORDED,      /* an approval counted; quorum not reached yet */
+  SHR_DECISION_APPROVED,      /* this approval reached the quorum (once) */
+  SHR_DECISION_REJECTED,      /* this rejection dropped the draft (once) */
+  SHR_DECISION_HELD,          /* hold: nothing changes, the draft stays pending */
+  SHR_DECISION_REPLAY,        /* this approver (or this reply) already counted */
+  SHR_DECISION_NOT_PENDING,   /* the draft was decided before */
+  SHR_DECISION_RESTARTED,     /* an approval with edits counted, after
+                               * approvals of another text, which no longer
+                               * count: the quorum is counted again */
   SHR_DECISION_EDIT_CONFLICT, /* refused: the approvals so far are of
                                * another text (an approval as drafted
                                * after an edit, or another edit) */
@@ -226,10 +226,10 @@ gboolean shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *appr
  * text counts; an approval as drafted after an edit, or of another edit
  * while others approved the first, is EDIT_CONFLICT and changes nothing
  * (an approver who alone approved may replace their own edit). */
-gboolean shr_approve_decide_edited (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
-                                    const gchar *reason, const gchar *edited, const gchar *reply_message_id,
-                                    guint quorum, ShrDecidedFunc on_decided, gpointer on_decided_data,
-                                    ShrDecisionOutcome *outcome, GError **error);
+gboolean shr_approve_decide_edited (ShrStore *store, gint64 draft_id, const gchar *approver,
+                                    ShrCommand command, const gchar *reason, const gchar *edited,
+                                    const gchar *reply_message_id, guint quorum, ShrDecidedFunc on_decided,
+                                    gpointer on_decided_data, ShrDecisionOutcome *outcome, GError **error);
 
 /* ---- store glue ------------------------------------------------------------ */
 

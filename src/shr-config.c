@@ -121,7 +121,8 @@ static const KeySpec key_specs[] = {
 };
 
 static const gchar *const known_groups[] = {
-  "organization", "policy", "imap", "smtp", "approval", "recipients", "state", "templates", "digest", "summary", NULL,
+  "organization", "policy",    "imap",   "smtp",    "approval", "recipients",
+  "state",        "templates", "digest", "summary", NULL,
 };
 
 /* ---- where things are --------------------------------------------------- */
@@ -489,7 +490,8 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersion
           {
             /* (GLib's own message depends on the locale.) */
             add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
-                         WHERE_FMT "not a command line (a quote left open, or nothing to run)", WHERE_ARGS (w));
+                         WHERE_FMT "not a command line (a quote left open, or nothing to run)",
+                         WHERE_ARGS (w));
             return FALSE;
           }
         if (!g_path_is_absolute (argv[0]))
@@ -500,7 +502,8 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersion
                          WHERE_ARGS (w), argv[0]);
             return FALSE;
           }
-        if (!g_file_test (argv[0], G_FILE_TEST_IS_REGULAR) || !g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+        if (!g_file_test (argv[0], G_FILE_TEST_IS_REGULAR)
+            || !g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
           {
             add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not an executable file",
                          WHERE_ARGS (w), argv[0]);

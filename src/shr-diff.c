@@ -55,7 +55,8 @@ edit_script (GPtrArray *a, GPtrArray *b)
   while (head < a->len && head < b->len && same_line (a, head, b, head))
     head++;
   guint tail = 0;
-  while (tail < a->len - head && tail < b->len - head && same_line (a, a->len - 1 - tail, b, b->len - 1 - tail))
+  while (tail < a->len - head && tail < b->len - head
+         && same_line (a, a->len - 1 - tail, b, b->len - 1 - tail))
     tail++;
   for (guint i = 0; i < head; i++)
     g_array_append_val (steps, ((Step){ OP_SAME, i, i }));
@@ -75,7 +76,7 @@ edit_script (GPtrArray *a, GPtrArray *b)
       for (guint i = n; i-- > 0;)
         for (guint j = m; j-- > 0;)
           LCS (i, j) = same_line (a, head + i, b, head + j) ? LCS (i + 1, j + 1) + 1
-                                                           : MAX (LCS (i + 1, j), LCS (i, j + 1));
+                                                            : MAX (LCS (i + 1, j), LCS (i, j + 1));
       guint i = 0, j = 0;
       while (i < n || j < m)
         {
@@ -109,8 +110,8 @@ append_range (GString *out, guint start, guint count)
 }
 
 gchar *
-shr_diff_unified (const gchar *old_text, const gchar *new_text, const gchar *old_label, const gchar *new_label,
-                  guint context)
+shr_diff_unified (const gchar *old_text, const gchar *new_text, const gchar *old_label,
+                  const gchar *new_label, guint context)
 {
   g_autoptr (GPtrArray) a = split_lines (old_text);
   g_autoptr (GPtrArray) b = split_lines (new_text);

@@ -81,8 +81,8 @@ shr_edit_block (const gchar *lang, const gchar *subject, const gchar *text)
 {
   const Language *l = &languages[g_strcmp0 (lang, "en") == 0];
   g_autofree gchar *body = shr_edit_normalize (text);
-  return g_strdup_printf ("%s\n%s %s\n\n%s%s\n", l->begin, l->subject_label, subject != NULL ? subject : "", body,
-                          l->end);
+  return g_strdup_printf ("%s\n%s %s\n\n%s%s\n", l->begin, l->subject_label, subject != NULL ? subject : "",
+                          body, l->end);
 }
 
 /* ---- reading a reply ------------------------------------------------------ */
@@ -215,25 +215,27 @@ notice_of_block (const Block *b, GError **error)
     }
   if (first_control (subject, FALSE, &bad))
     {
-      edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%sの件名に制御文字 (U+%04X) があります / the %s Subject holds a control character (U+%04X)",
-                  l->name_ja, bad, l->name_en, bad);
+      edit_error (
+          error, SHR_EDIT_ERROR_SUBJECT,
+          "%sの件名に制御文字 (U+%04X) があります / the %s Subject holds a control character (U+%04X)",
+          l->name_ja, bad, l->name_en, bad);
       return NULL;
     }
   if (strlen (subject) > SHR_MAX_SUBJECT_BYTES)
     {
       edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%sの件名が長すぎます（%d バイトまで） / the %s Subject is longer than %d bytes", l->name_ja,
-                  SHR_MAX_SUBJECT_BYTES, l->name_en, SHR_MAX_SUBJECT_BYTES);
+                  "%sの件名が長すぎます（%d バイトまで） / the %s Subject is longer than %d bytes",
+                  l->name_ja, SHR_MAX_SUBJECT_BYTES, l->name_en, SHR_MAX_SUBJECT_BYTES);
       return NULL;
     }
   i++;
   if (i < b->lines->len && *(const gchar *)b->lines->pdata[i] != '\0')
     {
-      edit_error (error, SHR_EDIT_ERROR_SUBJECT,
-                  "%sの件名が改行されて2行以上になっています。件名は1行で書き、次の行は空けてください / the %s "
-                  "Subject runs over more than one line: write it on one line, followed by a blank line",
-                  l->name_ja, l->name_en);
+      edit_error (
+          error, SHR_EDIT_ERROR_SUBJECT,
+          "%sの件名が改行されて2行以上になっています。件名は1行で書き、次の行は空けてください / the %s "
+          "Subject runs over more than one line: write it on one line, followed by a blank line",
+          l->name_ja, l->name_en);
       return NULL;
     }
   while (i < b->lines->len && *(const gchar *)b->lines->pdata[i] == '\0')
@@ -292,8 +294,9 @@ find_blocks (const gchar *text, GPtrArray *blocks, GError **error)
             return edit_error (error, SHR_EDIT_ERROR_BROKEN,
                                "%sの通知文が「%s」で閉じられる前に、次の「%s」があります / the %s block is "
                                "not closed by \"%s\" before the next \"%s\"",
-                               languages[open->lang].name_ja, languages[open->lang].end, languages[begins].begin,
-                               languages[open->lang].name_en, languages[open->lang].end, languages[begins].begin);
+                               languages[open->lang].name_ja, languages[open->lang].end,
+                               languages[begins].begin, languages[open->lang].name_en,
+                               languages[open->lang].end, languages[begins].begin);
           open = g_new0 (Block, 1);
           open->lang = begins;
           open->depth = depth;
@@ -326,8 +329,8 @@ find_blocks (const gchar *text, GPtrArray *blocks, GError **error)
   if (open != NULL)
     return edit_error (error, SHR_EDIT_ERROR_BROKEN,
                        "%sの通知文に終わりの印「%s」がありません / the %s block has no end marker \"%s\"",
-                       languages[open->lang].name_ja, languages[open->lang].end, languages[open->lang].name_en,
-                       languages[open->lang].end);
+                       languages[open->lang].name_ja, languages[open->lang].end,
+                       languages[open->lang].name_en, languages[open->lang].end);
   return TRUE;
 }
 
@@ -339,12 +342,13 @@ shr_edit_parse (const gchar *reply_text, GError **error)
     return NULL;
   if (blocks->len == 0)
     {
-      edit_error (error, SHR_EDIT_ERROR_MISSING,
-                  "修正した通知文がありません。下書きの「%s」…「%s」（英語は「%s」…「%s」）の間を修正して返信して"
-                  "ください / no edited notice: edit the text between \"%s\" … \"%s\" (or \"%s\" … \"%s\") "
-                  "of the draft and send it back",
-                  SHR_EDIT_JA_BEGIN, SHR_EDIT_JA_END, SHR_EDIT_EN_BEGIN, SHR_EDIT_EN_END, SHR_EDIT_JA_BEGIN,
-                  SHR_EDIT_JA_END, SHR_EDIT_EN_BEGIN, SHR_EDIT_EN_END);
+      edit_error (
+          error, SHR_EDIT_ERROR_MISSING,
+          "修正した通知文がありません。下書きの「%s」…「%s」（英語は「%s」…「%s」）の間を修正して返信して"
+          "ください / no edited notice: edit the text between \"%s\" … \"%s\" (or \"%s\" … \"%s\") "
+          "of the draft and send it back",
+          SHR_EDIT_JA_BEGIN, SHR_EDIT_JA_END, SHR_EDIT_EN_BEGIN, SHR_EDIT_EN_END, SHR_EDIT_JA_BEGIN,
+          SHR_EDIT_JA_END, SHR_EDIT_EN_BEGIN, SHR_EDIT_EN_END);
       return NULL;
     }
   g_autoptr (ShrEdit) edit = g_new0 (ShrEdit, 1);
@@ -377,10 +381,11 @@ shr_edit_parse (const gchar *reply_text, GError **error)
               notice_free (n);
               if (!same)
                 {
-                  edit_error (error, SHR_EDIT_ERROR_AMBIGUOUS,
-                              "%sの通知文が2つあり、内容が違います。どちらを送るか分かりません / there are two "
-                              "different %s blocks: which one to send is not clear",
-                              languages[l].name_ja, languages[l].name_en);
+                  edit_error (
+                      error, SHR_EDIT_ERROR_AMBIGUOUS,
+                      "%sの通知文が2つあり、内容が違います。どちらを送るか分かりません / there are two "
+                      "different %s blocks: which one to send is not clear",
+                      languages[l].name_ja, languages[l].name_en);
                   return NULL;
                 }
             }
@@ -478,11 +483,12 @@ shr_edit_check (ShrEdit *edit, const ShrEdit *drafted, GError **error)
       g_auto (GStrv) lines = g_strsplit (original, "\n", -1);
       for (guint i = 0; lines[i] != NULL; i++)
         if (is_grade_line (lines[i], l) && !has_line ((*s)->text, lines[i]))
-          return edit_error (error, SHR_EDIT_ERROR_GRADE_LINES,
-                             "%sの通知文から次の行が消えているか、変わっています（優先度と期限は判定のとおりに"
-                             "残してください）: %s / a line of the %s notice was removed or changed (the priority "
-                             "and the deadline stay as graded): %s",
-                             languages[l].name_ja, lines[i], languages[l].name_en, lines[i]);
+          return edit_error (
+              error, SHR_EDIT_ERROR_GRADE_LINES,
+              "%sの通知文から次の行が消えているか、変わっています（優先度と期限は判定のとおりに"
+              "残してください）: %s / a line of the %s notice was removed or changed (the priority "
+              "and the deadline stay as graded): %s",
+              languages[l].name_ja, lines[i], languages[l].name_en, lines[i]);
     }
   if (edit->ja == NULL && edit->en == NULL)
     return edit_error (error, SHR_EDIT_ERROR_UNCHANGED,
@@ -523,7 +529,8 @@ shr_edit_from_json (const gchar *json)
   if (json == NULL)
     return NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, json, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   JsonObject *o = json_node_get_object (json_parser_get_root (parser));
   g_autoptr (ShrEdit) edit = g_new0 (ShrEdit, 1);
@@ -560,14 +567,14 @@ shr_edit_diff (const ShrEdit *edit, const ShrEdit *drafted)
       if (n == NULL)
         continue;
       g_autofree gchar *original = shr_edit_normalize (texts[l]);
-      g_autofree gchar *old_text
-          = g_strdup_printf ("%s %s\n\n%s", languages[l].subject_label, subjects[l] != NULL ? subjects[l] : "",
-                             original);
-      g_autofree gchar *new_text = g_strdup_printf ("%s %s\n\n%s", languages[l].subject_label, n->subject, n->text);
-      g_autofree gchar *old_label = g_strdup_printf ("下書き（%s） / draft (%s)", languages[l].name_ja,
-                                                     languages[l].name_en);
-      g_autofree gchar *new_label = g_strdup_printf ("修正後（%s） / edited (%s)", languages[l].name_ja,
-                                                     languages[l].name_en);
+      g_autofree gchar *old_text = g_strdup_printf ("%s %s\n\n%s", languages[l].subject_label,
+                                                    subjects[l] != NULL ? subjects[l] : "", original);
+      g_autofree gchar *new_text
+          = g_strdup_printf ("%s %s\n\n%s", languages[l].subject_label, n->subject, n->text);
+      g_autofree gchar *old_label
+          = g_strdup_printf ("下書き（%s） / draft (%s)", languages[l].name_ja, languages[l].name_en);
+      g_autofree gchar *new_label
+          = g_strdup_printf ("修正後（%s） / edited (%s)", languages[l].name_ja, languages[l].name_en);
       g_autofree gchar *diff = shr_diff_unified (old_text, new_text, old_label, new_label, 3);
       g_string_append (out, diff);
     }

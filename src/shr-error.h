@@ -142,13 +142,13 @@ typedef enum
 
 typedef enum
 {
-  SHR_SUMMARY_ERROR_CONFIG,   /* [summary] unusable */
-  SHR_SUMMARY_ERROR_SPAWN,    /* the command could not be started */
-  SHR_SUMMARY_ERROR_FAILED,   /* it exited non-zero or was killed by a signal */
-  SHR_SUMMARY_ERROR_TIMEOUT,  /* it ran past timeout_seconds (killed) */
-  SHR_SUMMARY_ERROR_TOO_BIG,  /* its output is over the cap */
-  SHR_SUMMARY_ERROR_INVALID,  /* not the JSON object expected */
-  SHR_SUMMARY_ERROR_EMPTY,    /* it wrote nothing */
+  SHR_SUMMARY_ERROR_CONFIG,      /* [summary] unusable */
+  SHR_SUMMARY_ERROR_SPAWN,       /* the command could not be started */
+  SHR_SUMMARY_ERROR_FAILED,      /* it exited non-zero or was killed by a signal */
+  SHR_SUMMARY_ERROR_TIMEOUT,     /* it ran past timeout_seconds (killed) */
+  SHR_SUMMARY_ERROR_TOO_BIG,     /* its output is over the cap */
+  SHR_SUMMARY_ERROR_INVALID,     /* not the JSON object expected */
+  SHR_SUMMARY_ERROR_EMPTY,       /* it wrote nothing */
   SHR_SUMMARY_ERROR_UNSUPPORTED, /* it names what the record does not */
 } ShrSummaryError;
 

@@ -402,8 +402,8 @@ draft_txn (ShrStore *store, gpointer data, GError **error)
  * for the draft to show; a discarded one leaves the built-in text and
  * the draft says why ("machine_discarded"). */
 static gboolean
-add_machine_summary (ShrNotify *n, const ShrStoreDraft *d, JsonObject *body, JsonNode *view, gchar **summary_json,
-                     GError **error)
+add_machine_summary (ShrNotify *n, const ShrStoreDraft *d, JsonObject *body, JsonNode *view,
+                     gchar **summary_json, GError **error)
 {
   JsonNode *match = json_object_get_member (body, "match");
   JsonNode *record = match != NULL && JSON_NODE_HOLDS_OBJECT (match)
@@ -594,11 +594,11 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
                     const gchar *reason, const gchar *const *recipients, const gchar *const *folded,
                     GError **error)
 {
-  const gchar *what = outcome == SHR_DECISION_APPROVED                                     ? "approved"
-                      : outcome == SHR_DECISION_REJECTED                                   ? "rejected"
-                      : outcome == SHR_DECISION_HELD                                       ? "held"
+  const gchar *what = outcome == SHR_DECISION_APPROVED                                        ? "approved"
+                      : outcome == SHR_DECISION_REJECTED                                      ? "rejected"
+                      : outcome == SHR_DECISION_HELD                                          ? "held"
                       : outcome == SHR_DECISION_RECORDED || outcome == SHR_DECISION_RESTARTED ? "recorded"
-                                                                                           : NULL;
+                                                                                              : NULL;
   if (approver == NULL || what == NULL)
     return TRUE;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -821,8 +821,8 @@ shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
    * wrote in person (result.answer: never to strangers or auto-replies). */
   gboolean ok = TRUE;
   if (result.answer
-      && (!result.decided || result.outcome == SHR_DECISION_REPLAY || result.outcome == SHR_DECISION_NOT_PENDING
-          || result.outcome == SHR_DECISION_EDIT_CONFLICT))
+      && (!result.decided || result.outcome == SHR_DECISION_REPLAY
+          || result.outcome == SHR_DECISION_NOT_PENDING || result.outcome == SHR_DECISION_EDIT_CONFLICT))
     ok = explain_refused (n, reply, &result, error);
   if (!ok)
     {

@@ -22,7 +22,7 @@ struct _ShrPipeline
   const ShrVocabulary *vocab;
   gchar *own_address; /* canonical (shr_address_canonical), or NULL */
   gchar **approvers;  /* canonical, or NULL */
-  gboolean keep_text;     /* shr_pipeline_set_keep_text */
+  gboolean keep_text; /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
 };

@@ -378,7 +378,8 @@ add_titles (ShrRenderer *r, JsonNode *view, GError **error)
 
 /* Machine-written steps as the steps templates list them: [{n, text}]. */
 static void
-set_machine_steps (JsonObject *o, JsonObject *machine, const gchar *from, const gchar *key, const gchar *has_key)
+set_machine_steps (JsonObject *o, JsonObject *machine, const gchar *from, const gchar *key,
+                   const gchar *has_key)
 {
   JsonNode *node = json_object_get_member (machine, from);
   JsonArray *steps = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
@@ -410,7 +411,8 @@ use_machine_summary (JsonObject *o)
   static const struct
   {
     const gchar *from, *to;
-  } texts[] = { { "summary_ja", "in_short_ja" }, { "summary_en", "in_short_en" }, { "title_ja", "title_ja" } };
+  } texts[]
+      = { { "summary_ja", "in_short_ja" }, { "summary_en", "in_short_en" }, { "title_ja", "title_ja" } };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
       const gchar *v = json_object_get_string_member_with_default (m, texts[i].from, NULL);
@@ -420,8 +422,9 @@ use_machine_summary (JsonObject *o)
   if (json_object_has_member (m, "title_ja"))
     {
       const gchar *title = json_object_get_string_member_with_default (o, "title", NULL);
-      json_object_set_boolean_member (o, "title_differs_ja",
-                                      title != NULL && g_strcmp0 (title, json_object_get_string_member (m, "title_ja")) != 0);
+      json_object_set_boolean_member (
+          o, "title_differs_ja",
+          title != NULL && g_strcmp0 (title, json_object_get_string_member (m, "title_ja")) != 0);
     }
   set_machine_steps (o, m, "steps_ja", "machine_steps_ja", "has_machine_steps_ja");
   set_machine_steps (o, m, "steps_en", "machine_steps_en", "has_machine_steps_en");

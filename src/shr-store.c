@@ -1476,11 +1476,11 @@ ShrStoreDraft *
 shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
-  g_auto (ShrStmt) stmt = row_by_id (
-      store,
-      "SELECT id, case_id, kind, status, token, message_id, subject,"
-      " created_at, reminded_at, body, edited, summary FROM drafts WHERE id = ?",
-      draft_id, "draft", error);
+  g_auto (ShrStmt) stmt
+      = row_by_id (store,
+                   "SELECT id, case_id, kind, status, token, message_id, subject,"
+                   " created_at, reminded_at, body, edited, summary FROM drafts WHERE id = ?",
+                   draft_id, "draft", error);
   if (stmt == NULL)
     return NULL;
   ShrStoreDraft *d = g_new0 (ShrStoreDraft, 1);
@@ -2560,7 +2560,6 @@ shr_store_error_is_message_specific (const GError *error)
     }
 }
 
-
 /* ---- approve with edits, the summariser (issue 13) ------------------------ */
 
 gboolean
@@ -2620,7 +2619,8 @@ gboolean
 shr_store_draft_set_edited (ShrStore *store, gint64 draft_id, const gchar *edited, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE drafts SET edited = ?1, updated_at = ?2 WHERE id = ?3", error);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "UPDATE drafts SET edited = ?1, updated_at = ?2 WHERE id = ?3", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, edited);

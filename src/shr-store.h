@@ -279,8 +279,8 @@ gboolean shr_store_add_approval (ShrStore *store, gint64 draft_id, const gchar *
                                  const gchar *reply_message_id, gboolean *applied, GError **error);
 
 /* Approvals of @draft_id by others than @approver. */
-gboolean shr_store_approvals_of_others (ShrStore *store, gint64 draft_id, const gchar *approver, gint64 *count,
-                                        GError **error);
+gboolean shr_store_approvals_of_others (ShrStore *store, gint64 draft_id, const gchar *approver,
+                                        gint64 *count, GError **error);
 
 /* Forgets every approval of @draft_id: an edit starts the count again
  * (the earlier approvals were of another text). */

@@ -117,8 +117,8 @@ shr_summary_run (const ShrSummaryConfig *config, const gchar *input, gsize *leng
   int in_fd = -1, out_fd = -1, err_fd = -1;
   g_autoptr (GError) local = NULL;
   if (!g_spawn_async_with_pipes_and_fds ("/", (const gchar *const *)config->argv, envp,
-                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES, child_setup, NULL, -1, -1,
-                                         -1, NULL, NULL, 0, &pid, &in_fd, &out_fd, &err_fd, &local))
+                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES, child_setup, NULL,
+                                         -1, -1, -1, NULL, NULL, 0, &pid, &in_fd, &out_fd, &err_fd, &local))
     {
       g_set_error (error, SHR_SUMMARY_ERROR, SHR_SUMMARY_ERROR_SPAWN, "cannot run %s: %s", config->argv[0],
                    local->message);
@@ -385,10 +385,12 @@ shr_summary_parse (const gchar *output, gsize length, GError **error)
   JsonObject *o = json_node_get_object (root);
   g_autoptr (ShrSummary) s = g_new0 (ShrSummary, 1);
   if ((s->summary_ja = text_member (json_object_get_member (o, "summary_ja"), "summary_ja", error)) == NULL
-      || (s->summary_en = text_member (json_object_get_member (o, "summary_en"), "summary_en", error)) == NULL)
+      || (s->summary_en = text_member (json_object_get_member (o, "summary_en"), "summary_en", error))
+             == NULL)
     return NULL;
   JsonNode *title = json_object_get_member (o, "title_ja");
-  if (title != NULL && !JSON_NODE_HOLDS_NULL (title) && (s->title_ja = text_member (title, "title_ja", error)) == NULL)
+  if (title != NULL && !JSON_NODE_HOLDS_NULL (title)
+      && (s->title_ja = text_member (title, "title_ja", error)) == NULL)
     return NULL;
   if ((s->steps_ja = steps_member (o, "steps_ja", error)) == NULL
       || (s->steps_en = steps_member (o, "steps_en", error)) == NULL)
@@ -401,7 +403,8 @@ shr_summary_parse (const gchar *output, gsize length, GError **error)
 static void
 add_texts (GString *all, const ShrSummary *s)
 {
-  g_string_append_printf (all, "%s\n%s\n%s\n", s->summary_ja, s->summary_en, s->title_ja != NULL ? s->title_ja : "");
+  g_string_append_printf (all, "%s\n%s\n%s\n", s->summary_ja, s->summary_en,
+                          s->title_ja != NULL ? s->title_ja : "");
   for (guint i = 0; i < s->steps_ja->len; i++)
     g_string_append_printf (all, "%s\n", (const gchar *)s->steps_ja->pdata[i]);
   for (guint i = 0; i < s->steps_en->len; i++)
@@ -459,7 +462,8 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
       if (id != NULL)
         g_hash_table_add (cves, g_ascii_strup (id, -1));
     }
-  g_autoptr (GRegex) cve_re = g_regex_new ("CVE[-‐‑–]\\d{4}[-‐‑–]\\d{4,}", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr (GRegex) cve_re
+      = g_regex_new ("CVE[-‐‑–]\\d{4}[-‐‑–]\\d{4,}", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   for (g_regex_match (cve_re, text, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
     {
@@ -483,7 +487,8 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
   for (guint i = 0; rc != NULL && i < json_array_get_length (rc); i++)
     {
       JsonNode *e = json_array_get_element (rc, i);
-      JsonNode *cvss = JSON_NODE_HOLDS_OBJECT (e) ? json_object_get_member (json_node_get_object (e), "cvss") : NULL;
+      JsonNode *cvss
+          = JSON_NODE_HOLDS_OBJECT (e) ? json_object_get_member (json_node_get_object (e), "cvss") : NULL;
       if (cvss != NULL && JSON_NODE_HOLDS_VALUE (cvss))
         g_string_append_printf (known, " %.1f", json_node_get_double (cvss));
     }
@@ -516,10 +521,11 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
           for (guint j = 0; rp != NULL && j < json_array_get_length (rp) && !found; j++)
             {
               JsonNode *pn = json_array_get_element (rp, j);
-              const gchar *name = JSON_NODE_HOLDS_OBJECT (pn) ? string_member (json_node_get_object (pn), "product")
-                                                              : NULL;
+              const gchar *name
+                  = JSON_NODE_HOLDS_OBJECT (pn) ? string_member (json_node_get_object (pn), "product") : NULL;
               found = name != NULL
-                      && (g_ascii_strcasecmp (name, e->product) == 0 || shr_lexicon_find_product (lexicon, name) == e
+                      && (g_ascii_strcasecmp (name, e->product) == 0
+                          || shr_lexicon_find_product (lexicon, name) == e
                           || (h->homonym != NULL && shr_lexicon_find_product (lexicon, name) == h->homonym));
             }
           if (!found)
@@ -579,7 +585,8 @@ shr_summary_for_draft (const ShrSummaryConfig *config, const ShrLexicon *lexicon
     json_object_set_member (o, "summary", shr_summary_to_json (s));
   else
     {
-      g_warning ("draft %" G_GINT64_FORMAT ": the machine-written summary is discarded, the built-in text is used: %s",
+      g_warning ("draft %" G_GINT64_FORMAT
+                 ": the machine-written summary is discarded, the built-in text is used: %s",
                  draft_id, error->message);
       json_object_set_string_member (o, "reason", error->message);
     }

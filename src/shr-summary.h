@@ -49,7 +49,7 @@ typedef struct
 {
   gchar *summary_ja;
   gchar *summary_en;
-  gchar *title_ja;    /* or NULL */
+  gchar *title_ja;     /* or NULL */
   GPtrArray *steps_ja; /* (element-type utf8), possibly empty */
   GPtrArray *steps_en;
 } ShrSummary;

@@ -35,8 +35,9 @@ static const gchar text_en[] = "Example VPN flaw\n"
 static ShrEdit *
 drafted (gboolean with_en)
 {
-  g_autofree gchar *body = g_strdup_printf ("{\"view\": {}, \"notices\": {\"ja\": {\"subject\": \"%s\", \"text\": \"%s\"}%s}}",
-                                            SUBJECT_JA, "TEXT_JA", with_en ? ", \"en\": {\"subject\": \"" SUBJECT_EN "\", \"text\": \"TEXT_EN\"}" : "");
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"view\": {}, \"notices\": {\"ja\": {\"subject\": \"%s\", \"text\": \"%s\"}%s}}", SUBJECT_JA,
+      "TEXT_JA", with_en ? ", \"en\": {\"subject\": \"" SUBJECT_EN "\", \"text\": \"TEXT_EN\"}" : "");
   ShrEdit *d = shr_edit_drafted (body);
   g_assert_nonnull (d->ja);
   g_free (d->ja->text);
@@ -51,7 +52,6 @@ drafted (gboolean with_en)
     g_assert_null (d->en);
   return d;
 }
-
 
 /* @text with every line prefixed by @prefix. */
 static gchar *
@@ -107,7 +107,8 @@ test_parse_client_shapes (void)
   g_autofree gchar *ja = shr_edit_block ("ja", SUBJECT_JA, text_ja);
   g_autofree gchar *en = shr_edit_block ("en", SUBJECT_EN, text_en);
   g_autofree gchar *draft = g_strconcat ("承認依頼です。\n\n", ja, "\n", en, NULL);
-  g_autofree gchar *ja_edited = replace (ja, "認証回避の脆弱性があります。", "認証回避の脆弱性があり、悪用が確認されています。");
+  g_autofree gchar *ja_edited
+      = replace (ja, "認証回避の脆弱性があります。", "認証回避の脆弱性があり、悪用が確認されています。");
   g_autofree gchar *draft_edited = g_strconcat ("承認依頼です。\n\n", ja_edited, "\n", en, NULL);
   const gchar *want = "Example VPN に認証回避の脆弱性があり、悪用が確認されています。\n";
 
@@ -129,8 +130,8 @@ test_parse_client_shapes (void)
   /* A line typed unquoted inside the quoted block replaces a quoted one. */
   {
     g_autofree gchar *q = quoted (draft, "> ");
-    g_autofree gchar *typed
-        = replace (q, "> Example VPN に認証回避の脆弱性があります。\n", "Example VPN に認証回避の脆弱性があり、悪用が確認されています。\n");
+    g_autofree gchar *typed = replace (q, "> Example VPN に認証回避の脆弱性があります。\n",
+                                       "Example VPN に認証回避の脆弱性があり、悪用が確認されています。\n");
     g_autofree gchar *reply = g_strconcat ("approve with edits\n", typed, NULL);
     g_autoptr (GError) error = NULL;
     g_autoptr (ShrEdit) edit = shr_edit_parse (reply, &error);
@@ -198,7 +199,8 @@ test_parse_malformed (void)
   expect_parse_error (no_subject, SHR_EDIT_ERROR_SUBJECT, "does not start with its \"件名:\" line");
   g_autofree gchar *empty_subject = replace (ja, "件名: " SUBJECT_JA, "件名: ");
   expect_parse_error (empty_subject, SHR_EDIT_ERROR_SUBJECT, "Subject is empty");
-  g_autofree gchar *two_lines = replace (ja, SUBJECT_JA "\n", "【要対応・B 今週中】Example VPN:\n CVE-2026-1111\n");
+  g_autofree gchar *two_lines
+      = replace (ja, SUBJECT_JA "\n", "【要対応・B 今週中】Example VPN:\n CVE-2026-1111\n");
   expect_parse_error (two_lines, SHR_EDIT_ERROR_SUBJECT, "runs over more than one line");
   g_autofree gchar *control = replace (ja, "Example VPN: CVE", "Example VPN:\rBcc: x@example.test CVE");
   expect_parse_error (control, SHR_EDIT_ERROR_SUBJECT, "control character (U+000D)");
@@ -237,14 +239,16 @@ test_check_grade_lines (void)
     const gchar *lang, *from, *to, *line;
   } cases[] = {
     { "ja", "対応優先度: B（高）\n", "", "対応優先度: B（高）" },
-    { "ja", "対応期限: 2026年12月14日(月)まで（今週中）\n", "対応期限: 来月中\n", "対応期限: 2026年12月14日(月)まで（今週中）" },
+    { "ja", "対応期限: 2026年12月14日(月)まで（今週中）\n", "対応期限: 来月中\n",
+      "対応期限: 2026年12月14日(月)まで（今週中）" },
     { "en", "Priority: B (High)\n", "Priority: C (Medium)\n", "Priority: B (High)" },
     { "en", "Deadline: Mon 14 Dec 2026 (within 7 days)\n", "", "Deadline: Mon 14 Dec 2026 (within 7 days)" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       gboolean ja = strcmp (cases[i].lang, "ja") == 0;
-      g_autofree gchar *block = shr_edit_block (cases[i].lang, ja ? SUBJECT_JA : SUBJECT_EN, ja ? text_ja : text_en);
+      g_autofree gchar *block
+          = shr_edit_block (cases[i].lang, ja ? SUBJECT_JA : SUBJECT_EN, ja ? text_ja : text_en);
       g_autofree gchar *edited = replace (block, cases[i].from, cases[i].to);
       g_autoptr (GError) error = NULL;
       g_autoptr (ShrEdit) edit = shr_edit_parse (edited, &error);
@@ -338,7 +342,8 @@ test_edit_diff (void)
 {
   g_autoptr (ShrEdit) both = drafted (TRUE);
   g_autofree gchar *block = shr_edit_block ("ja", "【要対応】直した件名", text_ja);
-  g_autofree gchar *edited = replace (block, "認証回避の脆弱性があります。", "認証回避の脆弱性があります（悪用確認済み）。");
+  g_autofree gchar *edited
+      = replace (block, "認証回避の脆弱性があります。", "認証回避の脆弱性があります（悪用確認済み）。");
   g_autoptr (ShrEdit) edit = shr_edit_parse (edited, NULL);
   g_assert_true (shr_edit_check (edit, both, NULL));
   g_autofree gchar *diff = shr_edit_diff (edit, both);

@@ -69,7 +69,8 @@ test_good (void)
   JsonObject *o = outcome ("good", 10, &keep);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   JsonObject *s = json_object_get_object_member (o, "summary");
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (s, "summary_ja"), "Cisco IOS XE の Web UI 機能に"));
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (s, "summary_ja"), "Cisco IOS XE の Web UI 機能に"));
   g_assert_nonnull (strstr (json_object_get_string_member (s, "summary_en"), "(CVE-2026-20198)"));
   g_assert_cmpstr (json_object_get_string_member (s, "title_ja"), ==,
                    "Cisco IOS XE の Web UI で管理者権限を奪われる脆弱性（CVE-2026-20198）");
@@ -100,7 +101,8 @@ test_discarded (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("%s", cases[i].mode);
-      g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*draft 7: the machine-written summary is discarded*");
+      g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                             "*draft 7: the machine-written summary is discarded*");
       gint64 start = g_get_monotonic_time ();
       g_autoptr (JsonNode) keep = NULL;
       JsonObject *o = outcome (cases[i].mode, cases[i].timeout, &keep);
@@ -178,13 +180,14 @@ test_parse (void)
   expect_invalid ("  \n", SHR_SUMMARY_ERROR_EMPTY, "empty");
   expect_invalid ("[\"a\"]", SHR_SUMMARY_ERROR_INVALID, "not a JSON object");
   expect_invalid ("{\"summary_ja\": \"a\"}", SHR_SUMMARY_ERROR_INVALID, "\"summary_en\" is not a string");
-  expect_invalid ("{\"summary_ja\": \" \", \"summary_en\": \"b\"}", SHR_SUMMARY_ERROR_INVALID, "\"summary_ja\" is empty");
+  expect_invalid ("{\"summary_ja\": \" \", \"summary_en\": \"b\"}", SHR_SUMMARY_ERROR_INVALID,
+                  "\"summary_ja\" is empty");
   expect_invalid ("{\"summary_ja\": \"a\\u001b[2J\", \"summary_en\": \"b\"}", SHR_SUMMARY_ERROR_INVALID,
                   "control character (U+001B)");
-  expect_invalid ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"steps_ja\": \"one\"}", SHR_SUMMARY_ERROR_INVALID,
-                  "\"steps_ja\" is not a list of strings");
-  expect_invalid ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"steps_en\": [1]}", SHR_SUMMARY_ERROR_INVALID,
-                  "\"steps_en[0]\" is not a string");
+  expect_invalid ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"steps_ja\": \"one\"}",
+                  SHR_SUMMARY_ERROR_INVALID, "\"steps_ja\" is not a list of strings");
+  expect_invalid ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"steps_en\": [1]}",
+                  SHR_SUMMARY_ERROR_INVALID, "\"steps_en[0]\" is not a string");
   GString *big = g_string_new ("{\"summary_ja\": \"");
   while (big->len < SHR_MAX_SUMMARY_FIELD_BYTES + 40)
     g_string_append (big, "長い");
@@ -192,8 +195,8 @@ test_parse (void)
   expect_invalid (big->str, SHR_SUMMARY_ERROR_INVALID, "\"summary_ja\" is longer than 4096 bytes");
   g_string_free (big, TRUE);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrSummary) s = shr_summary_parse ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"title_ja\": null}", 61,
-                                                &error);
+  g_autoptr (ShrSummary) s
+      = shr_summary_parse ("{\"summary_ja\": \"a\", \"summary_en\": \"b\", \"title_ja\": null}", 61, &error);
   g_assert_no_error (error);
   g_assert_null (s->title_ja);
   g_assert_cmpuint (s->steps_ja->len, ==, 0);
