@@ -10,7 +10,7 @@
 /* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
 #define VERSION_RE                                                                                                \
-  "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
+  "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:\\.\\d+)*)?|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
   "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -727,7 +727,7 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
 /* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
  * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
  * earlier", 「7.0.0 から 7.0.16 まで」. */
-#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*)?"
+#define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*(?:-S\\d+)?)?"
 #define SENTENCE_RANGE                                                                                          \
   "(?:(?:prior to|before|earlier than|older than|up to(?: and including)?|through|from|between|<=?|>=?|≤)\\s+)?" \
   SENTENCE_VERSION                                                                                              \

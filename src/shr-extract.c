@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "shr-extract.h"
+#include "shr-family.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +265,8 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
   g_autofree gchar *window = g_ascii_strdown (text + from, to - from);
   static const gchar *const words[] = {
     "vulnerab", "flaw", "bug", "cve-", "zero-day", "0-day", "exploit", "patch", "security update", "advisory",
-    "affect", "fix", "attack", "target", "compromis", "breach", "hack", "backdoor", "脆弱性", "悪用", "修正",
+    "affect", "fix", "attack", "target", "compromis", "breach", "hack", "backdoor", "initial access", "intrusion",
+    "abused", "脆弱性", "悪用", "修正",
     "アップデート", "更新プログラム", "攻撃", "標的", "狙", "侵害", "不正アクセス", "侵入", "被害", "ゼロデイ", NULL
   };
   for (guint i = 0; words[i] != NULL; i++)
@@ -289,10 +291,84 @@ spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProduct
   return NULL;
 }
 
+typedef struct
+{
+  const gchar *vendor;
+  gchar *kind;
+  gsize start;
+} VendorEquipment;
+
+/* "Cisco devices", "Fortinet firewalls", 米Fortinet(フォーティネット)製VPN
+ * (仮想私設網)装置: the kind of the vendor's equipment named right after
+ * the vendor's name at @hit, or NULL. (transfer full) */
+static gchar *
+vendor_equipment (const gchar *text, const ShrLexiconHit *hit)
+{
+  const gchar *after = text + hit->end;
+  /* "edge devices" before "edge" */
+  g_autofree gchar *kind = shr_match_group ("\\A(?:'s)?[ \t]+([\\w-]+[ \t]+[\\w-]+)", after, 1);
+  if (kind == NULL || !shr_family_is_equipment_kind (kind))
+    {
+      g_clear_pointer (&kind, g_free);
+      kind = shr_match_group ("\\A(?:'s)?[ \t]+([\\w-]+)", after, 1);
+    }
+  if (kind == NULL || !shr_family_is_equipment_kind (kind))
+    {
+      g_clear_pointer (&kind, g_free);
+      g_autofree gchar *made = shr_match_group (
+          "\\A(?:[(（][^)）\n]{1,20}[)）])?製(?:の)?([A-Za-z0-9-]{0,12}(?:[(（][^)）\n]{1,12}[)）])?"
+          "[^\\s、。「」()（）A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール|ゲートウェイ|VPN))",
+          after, 1);
+      if (made != NULL && shr_family_is_equipment_kind (made))
+        kind = g_steal_pointer (&made);
+    }
+  return g_steal_pointer (&kind);
+}
+
+static void
+vendor_equipment_clear (VendorEquipment *v)
+{
+  g_free (v->kind);
+}
+
+/* A vendor's equipment named by kind is a product of the advisory only
+ * where it names none of that vendor's products: "Cisco devices" in an
+ * advisory about IOS XE says no more than IOS XE. */
+static guint
+add_vendor_equipment (ShrExtractContext *ctx, const gchar *text, const GArray *equipment)
+{
+  guint added = 0;
+  for (guint i = 0; i < equipment->len; i++)
+    {
+      const VendorEquipment *v = &g_array_index (equipment, VendorEquipment, i);
+      gboolean named = FALSE;
+      for (guint j = 0; j < ctx->record->products->len && !named; j++)
+        {
+          const ShrProduct *p = ctx->record->products->pdata[j];
+          named = g_strcmp0 (p->vendor, v->vendor) == 0 && !shr_family_is_equipment_kind (p->product);
+        }
+      guint before = ctx->record->products->len;
+      if (!named)
+        shr_record_add_product (ctx->record, v->vendor, v->kind);
+      if (ctx->record->products->len > before)
+        {
+          added++;
+          if (!g_hash_table_contains (ctx->record->evidence, "products"))
+            {
+              g_autofree gchar *sentence = shr_sentence_at (text, v->start);
+              shr_record_set_evidence (ctx->record, "products", sentence);
+            }
+        }
+    }
+  return added;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   guint added = 0;
+  g_autoptr (GArray) equipment = g_array_new (FALSE, FALSE, sizeof (VendorEquipment));
+  g_array_set_clear_func (equipment, (GDestroyNotify)vendor_equipment_clear);
   gsize prev_end = 0;
   gboolean have_prev = FALSE;
   for (guint i = 0; i < hits->len; i++)
@@ -308,13 +384,31 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
           platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
         }
+      /* "updated to 142.0.7444.162/.163 for Windows, Mac and Linux": the
+       * platforms a release is built for. */
+      if (!platform && hit->start >= 6)
+        {
+          gsize from = hit->start > 40 ? hit->start - 40 : 0;
+          while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+            from--;
+          g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
+          platform = g_regex_match (shr_regex ("\\d[\\w./-]*\\s+(?:for|on)\\s+$"), gap, 0, NULL);
+        }
       have_prev = TRUE;
       prev_end = hit->end;
       if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
-        continue;
+        {
+          g_autofree gchar *kind = vendor_equipment (text, hit);
+          if (kind != NULL && equipment != NULL)
+            {
+              VendorEquipment v = { e->vendor, g_steal_pointer (&kind), hit->start };
+              g_array_append_val (equipment, v);
+            }
+          continue;
+        }
       /* "our office in Tokyo", "the HTTP Server feature" of a Cisco box;
        * "iOS" in an Apple advisory is not Cisco's IOS. */
       if (hit->needs_vendor && !vendor_named (ctx, e->vendor))
@@ -337,7 +431,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
             }
         }
     }
-  return added;
+  return added + add_vendor_equipment (ctx, text, equipment);
 }
 
 /* A Japanese article names a product or service no list knows in 「」,
@@ -632,10 +726,12 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS\\)?\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
+    "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
   };
   if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
@@ -768,6 +864,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
      * "Max Severity: Critical", "severity rating of Critical". */
     "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
+    /* Release notes' fix lists: "[$25000][460000001] High CVE-2026-13001: …". */
+    "(?-i:\\b(Critical|High|Medium|Low)) CVE-\\d{4}-\\d{4,7}\\b",
     "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
     /* Errata subjects: "ELSA-2026-0001 Important: Oracle Linux 8 foo update". */
@@ -780,6 +878,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const words[][8] = {
     { "severity", "impact", NULL },
     { "severity", NULL },
+    { " cve-", NULL },
     { "rated", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
     { "critical:", "important:", "moderate:", "low:", NULL },
@@ -1504,7 +1603,7 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
     "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after =
     "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[] = {

@@ -230,3 +230,23 @@ shr_families_relate (const ShrFamilyMember *advisory, const ShrFamilyMember *ass
     return SHR_CONCERNS_COVERS;
   return SHR_CONCERNS_NO;
 }
+
+gboolean
+shr_family_is_equipment_kind (const gchar *name)
+{
+  if (name == NULL)
+    return FALSE;
+  static gsize once;
+  static GRegex *kind;
+  if (g_once_init_enter (&once))
+    {
+      kind = g_regex_new ("^(?:(?:edge|network|networking|security|industrial|ICS|OT|VPN|SSL[- ]VPN|perimeter)\\s+)?"
+                          "(?:devices?|routers?|switch(?:es)?|firewalls?|appliances?|equipment|gateways?|PLCs?"
+                          "|controllers?|VPNs?|products?)$"
+                          "|^[A-Za-z0-9-]{0,12}(?:[(（][^)）]{1,12}[)）])?[^\\s、。A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール"
+                          "|ゲートウェイ|VPN)$",
+                          G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return g_regex_match (kind, name, 0, NULL);
+}

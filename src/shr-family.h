@@ -37,6 +37,7 @@ typedef enum
   SHR_CONCERNS_SAME,     /* the same product under any of its names */
   SHR_CONCERNS_COVERS,   /* the advisory names the family, the asset runs one edition of it */
   SHR_CONCERNS_FEATURE,  /* the advisory names a feature of the asset's product */
+  SHR_CONCERNS_VENDOR,   /* the advisory names the vendor's equipment, not which product */
 } ShrConcerns;
 
 typedef struct _ShrFamilies ShrFamilies;
@@ -66,6 +67,11 @@ const ShrFamilyMember *shr_families_find (const ShrFamilies *families, const gch
 ShrConcerns shr_families_relate (const ShrFamilyMember *advisory, const ShrFamilyMember *asset);
 
 const gchar *shr_family_relation_to_string (ShrFamilyRelation relation);
+
+/* TRUE when @name says only what kind of equipment it is ("devices",
+ * "edge devices", "firewalls", 「VPN装置」, 「製品」): an article's "Cisco
+ * devices" names a vendor's equipment, not one of its products. */
+gboolean shr_family_is_equipment_kind (const gchar *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrFamilies, shr_families_free)
 

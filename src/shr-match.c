@@ -175,6 +175,19 @@ static GArray *
 find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  /* "Cisco devices": any of the vendor's products may be meant. */
+  if (p->vendor != NULL && shr_family_is_equipment_kind (p->product))
+    {
+      g_autofree gchar *vendor = shr_vocab_normalize (p->vendor);
+      for (guint i = 0; *vendor != '\0' && i < profile->assets->len; i++)
+        {
+          const ShrAsset *a = profile->assets->pdata[i];
+          g_autofree gchar *own = a->vendor != NULL ? shr_vocab_normalize (a->vendor) : NULL;
+          if (own != NULL && *own != '\0' && (strstr (own, vendor) != NULL || strstr (vendor, own) != NULL))
+            add_candidate (out, a, SHR_CONCERNS_VENDOR);
+        }
+      return out;
+    }
   const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
   g_autoptr (GPtrArray) named = shr_profile_find_assets (profile, vocab, p->vendor, p->product);
   for (guint i = 0; i < named->len; i++)
@@ -337,6 +350,14 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           why_en = g_strdup ("the advisory names the product but no vulnerability or version of it");
           why_ja = g_strdup ("勧告は製品を挙げているが、脆弱性やバージョンを特定していない");
         }
+      if (t == SHR_TRISTATE_TRUE && cand->how == SHR_CONCERNS_VENDOR)
+        {
+          t = SHR_TRISTATE_UNKNOWN;
+          g_free (why_en);
+          g_free (why_ja);
+          why_en = g_strdup_printf ("the advisory names %s %s, not which product", p->vendor, p->product);
+          why_ja = g_strdup_printf ("勧告は %s の%sとしか書いておらず、どの製品かは不明", p->vendor, p->product);
+        }
       if (t == SHR_TRISTATE_TRUE && sib.feature != NULL && cand->how != SHR_CONCERNS_FEATURE)
         {
           cond_en = g_strdup_printf ("if it uses %s", sib.feature);
@@ -428,6 +449,27 @@ labels (const ShrVocabulary *vocab, const GPtrArray *keys, gboolean sectors, gbo
   return g_string_free (s, FALSE);
 }
 
+/* Whether the organisation is in @sector or under it: an advisory about
+ * "critical infrastructure" concerns a water utility, one about "Asia" an
+ * office in Japan. */
+static gboolean
+profile_in_sector (const ShrProfile *profile, const ShrVocabulary *vocab, const gchar *sector)
+{
+  for (guint i = 0; i < profile->sectors->len; i++)
+    if (shr_vocabulary_sector_within (vocab, profile->sectors->pdata[i], sector))
+      return TRUE;
+  return shr_profile_has_sector (profile, sector);
+}
+
+static gboolean
+profile_in_region (const ShrProfile *profile, const ShrVocabulary *vocab, const gchar *region)
+{
+  for (guint i = 0; i < profile->regions->len; i++)
+    if (shr_vocabulary_region_within (vocab, profile->regions->pdata[i], region))
+      return TRUE;
+  return shr_profile_has_region (profile, region);
+}
+
 /* Whether the organisation is a stated target: one of its sectors is named
  * and, when the advisory names regions, one of its regions too. One row of
  * the checklist says it; a region named without a sector raises nothing
@@ -446,7 +488,7 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           c->text_en = g_strdup_printf ("The advisory names %s as a place of attacks (a region alone does not make it concern us)", en);
           gboolean here = FALSE;
           for (guint i = 0; i < r->regions->len; i++)
-            here |= shr_profile_has_region (profile, r->regions->pdata[i]);
+            here |= profile_in_region (profile, vocab, r->regions->pdata[i]);
           c->matched = here ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
           g_ptr_array_add (m->context, c);
         }
@@ -454,9 +496,9 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
     }
   gboolean sector = FALSE, region = r->regions->len == 0;
   for (guint i = 0; i < r->sectors->len; i++)
-    sector |= shr_profile_has_sector (profile, r->sectors->pdata[i]);
+    sector |= profile_in_sector (profile, vocab, r->sectors->pdata[i]);
   for (guint i = 0; i < r->regions->len; i++)
-    region |= shr_profile_has_region (profile, r->regions->pdata[i]);
+    region |= profile_in_region (profile, vocab, r->regions->pdata[i]);
 
   ShrCriterion *c = criterion_new (SHR_CRITERION_SECTOR, NULL);
   g_autofree gchar *sja = labels (vocab, r->sectors, TRUE, TRUE);

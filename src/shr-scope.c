@@ -9,6 +9,7 @@
 #include "shr-family.h"
 #include "shr-extract.h"
 #include "shr-recognizers.h"
+#include "shr-trains.h"
 #include "shr-version.h"
 
 /* ---- ecosystems ----------------------------------------------------------- */
@@ -619,6 +620,48 @@ is_windows (const ShrProduct *p)
   return m != NULL && strcmp (m->family, "Windows") == 0;
 }
 
+/* The newest year among the record's CVE ids, or 0. */
+static guint
+newest_cve_year (const ShrRecord *record)
+{
+  guint newest = 0;
+  for (guint i = 0; record != NULL && i < record->cves->len; i++)
+    {
+      const ShrCve *cve = record->cves->pdata[i];
+      if (g_ascii_strncasecmp (cve->id, "CVE-", 4) == 0)
+        newest = MAX (newest, (guint)g_ascii_strtoull (cve->id + 4, NULL, 10));
+    }
+  return newest;
+}
+
+/* A flaw named only by its CVE ids, and the asset on a train first
+ * released two years or more after the newest of them was assigned: the
+ * flaws were published and fixed before the train existed, so it was built
+ * with the fixes ("Pulse Connect Secure CVE-2019-11510" against Ivanti
+ * Connect Secure 22.3R1). One year is not enough: an id of late in a year
+ * may be published the next. */
+static gboolean
+train_after_flaws (const ShrAsset *a, const ShrRecord *record, gchar **why_en, gchar **why_ja)
+{
+  guint year = newest_cve_year (record);
+  if (year == 0 || a->version == NULL)
+    return FALSE;
+  const ShrFamilyMember *m = shr_families_find (shr_families_get_default (), a->vendor, a->product);
+  const gchar *family = m != NULL ? m->family : a->product;
+  const gchar *train = NULL, *released = NULL;
+  guint32 first = shr_trains_first_release (shr_trains_get_default (), family, a->version, &train, &released);
+  g_autoptr (GDate) after = g_date_new_dmy (1, G_DATE_JANUARY, (GDateYear)(year + 2));
+  if (first == 0 || first < g_date_get_julian (after))
+    return FALSE;
+  *why_en = g_strdup_printf ("the advisory names no versions, and %s is on the %s %s train, first released in %s, "
+                             "after its flaws (CVE-%u and earlier) were published and fixed",
+                             a->version, family, train, released, year);
+  *why_ja = g_strdup_printf ("勧告はバージョンを示していないが、%s は %s %s 系列（初版 %s）で、脆弱性（CVE-%u 以前）の"
+                             "公表・修正より後に出たもの",
+                             a->version, family, train, released, year);
+  return TRUE;
+}
+
 ShrTristate
 shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
                   gchar **why_en, gchar **why_ja, gboolean *unlimited)
@@ -644,6 +687,8 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
     return decide_package (profile, a, p, why_en, why_ja);
   if (!says_versions)
     {
+      if (train_after_flaws (a, record, why_en, why_ja))
+        return SHR_TRISTATE_FALSE;
       if (unlimited != NULL)
         *unlimited = TRUE;
       *why_en = g_strdup ("the advisory does not limit the affected versions");

@@ -568,6 +568,64 @@ test_quoted_products (void)
   g_assert_cmpstr (((ShrProduct *) r->products->pdata[0])->product, ==, "Example Shareボックス");
 }
 
+/* A vendor's equipment named by kind ("Juniper devices", 米SonicWall製VPN
+ * 装置) is a product of the advisory when none of the vendor's products
+ * is named; beside one, it says no more than that product. */
+static void
+test_vendor_equipment (void)
+{
+  g_autoptr (ShrRecord) en = extract_text (
+    "Espionage group breaks into telecoms",
+    "Researchers said the group gained initial access to Juniper devices with stolen credentials and kept it for "
+    "months at several telecommunications providers.");
+  g_assert_cmpuint (en->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *) en->products->pdata[0])->vendor, ==, "Juniper Networks");
+  g_assert_cmpstr (((ShrProduct *) en->products->pdata[0])->product, ==, "devices");
+
+  g_autoptr (ShrRecord) ja = extract_text (
+    "病院のランサムウエア被害、侵入口はVPN装置",
+    "調査報告書は、攻撃者が米SonicWall(ソニックウォール)製VPN(仮想私設網)装置の脆弱性を悪用して不正侵入した可能性が高いと結論付けた。");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *) ja->products->pdata[0])->vendor, ==, "SonicWall");
+  g_assert_cmpstr (((ShrProduct *) ja->products->pdata[0])->product, ==, "VPN(仮想私設網)装置");
+
+  g_autoptr (ShrRecord) named = extract_text (
+    "Cisco IOS XE Software Web UI Privilege Escalation Vulnerability",
+    "A vulnerability in the web UI of Cisco IOS XE Software could allow an attacker to gain privileges. "
+    "Cisco devices are affected if they run a vulnerable release of Cisco IOS XE Software. CVE-2026-20990.");
+  for (guint i = 0; i < named->products->len; i++)
+    g_assert_cmpstr (((ShrProduct *) named->products->pdata[i])->product, !=, "devices");
+}
+
+/* Shapes of release notes and bulletins: service releases of a train
+ * ("23.4R2-S2"), a score just before its vector, the platforms a release is
+ * built for (no products of their own), a severity before each CVE. */
+static void
+test_release_note_shapes (void)
+{
+  g_autoptr (ShrRecord) junos = extract_text (
+    "Security Bulletin: Junos OS: A malformed packet causes a crash (CVE-2026-21900)",
+    "Severity Assessment (CVSS) Score: 7.5 (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H)\n\n"
+    "This issue affects Juniper Networks Junos OS:\n  * 23.4 versions before 23.4R2-S2.\n\n"
+    "Solution:\nThe following software releases have been updated to resolve this specific issue: 23.4R2-S2, "
+    "24.2R1, and all subsequent releases.\n");
+  g_assert_cmpfloat (junos->cvss_max, ==, 7.5);
+  g_assert_cmpuint (junos->products->len, ==, 1);
+  const ShrProduct *p = junos->products->pdata[0];
+  g_assert_cmpuint (p->fixed->len, >=, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "23.4R2-S2");
+
+  g_autoptr (ShrRecord) chrome = extract_text (
+    "Stable Channel Update for Desktop",
+    "The Stable channel has been updated to 150.0.7001.55/.56 for Windows, Mac and 150.0.7001.55 for Linux.\n\n"
+    "This update includes 2 security fixes.\n"
+    "[$5000][470000001] High CVE-2026-14001: Use after free in Google Chrome's Media. Reported by A. Person\n");
+  g_assert_cmpuint (chrome->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *) chrome->products->pdata[0])->product, ==, "Chrome");
+  g_assert_cmpstr (((ShrProduct *) chrome->products->pdata[0])->fixed->pdata[0], ==, "150.0.7001.55");
+  g_assert_cmpstr (chrome->severity, ==, "high");
+}
+
 /* What the flaw needs to be reachable, as the advisory words it: a
  * setting that must be on, a default that is off, a feature it lives in;
  * a plain flaw has none. */
@@ -697,6 +755,8 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
+  g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
+  g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);

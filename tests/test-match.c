@@ -203,6 +203,26 @@ test_release_names (Fixture *f, gconstpointer data)
   g_assert_cmpint (row (later, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
 }
 
+/* "Palo Alto Networks devices": which of the vendor's products is meant
+ * is not said, so each of its assets is checked, and no other. */
+static void
+test_check_vendor_equipment (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  add_product (r, "Palo Alto Networks", "devices");
+  g_autoptr (ShrMatch) m = run (f, r);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
+  g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_UNKNOWN);
+  g_assert_cmpuint (row (m, 0)->assets->len, ==, 1);
+  g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "fw");
+  g_assert_nonnull (strstr (m->reasons_en->pdata[0], "names Palo Alto Networks devices, not which product"));
+
+  g_autoptr (ShrRecord) other = shr_record_new ();
+  add_product (other, "Juniper Networks", "devices");
+  g_autoptr (ShrMatch) m2 = run (f, other);
+  g_assert_cmpint (m2->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+}
+
 static void
 test_check_targeted (Fixture *f, gconstpointer data)
 {
@@ -248,6 +268,31 @@ test_targets_all_kinds_needed (Fixture *f, gconstpointer data)
   shr_strv_add_unique (r2->sectors, "energy");
   g_autoptr (ShrMatch) m2 = run (f, r2);
   g_assert_cmpint (m2->verdict, ==, SHR_VERDICT_CHECK);
+}
+
+/* A sector or a region named broadly concerns those within it: critical
+ * infrastructure in East Asia takes in an energy company in Japan; the
+ * reverse (the advisory narrower than the profile) does not hold. */
+static void
+test_targets_broader (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  shr_strv_add_unique (r->sectors, "critical-infrastructure");
+  shr_strv_add_unique (r->regions, "EAST-ASIA");
+  g_autoptr (ShrMatch) m = run (f, r);
+  g_assert_cmpint (m->verdict, ==, SHR_VERDICT_CHECK);
+  g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
+
+  g_autoptr (ShrRecord) elsewhere = shr_record_new ();
+  shr_strv_add_unique (elsewhere->sectors, "critical-infrastructure");
+  shr_strv_add_unique (elsewhere->regions, "EU");
+  g_autoptr (ShrMatch) m2 = run (f, elsewhere);
+  g_assert_cmpint (m2->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
+
+  g_autoptr (ShrRecord) narrower = shr_record_new ();
+  shr_strv_add_unique (narrower->sectors, "manufacturing");
+  g_autoptr (ShrMatch) m3 = run (f, narrower);
+  g_assert_cmpint (m3->verdict, ==, SHR_VERDICT_NOT_APPLICABLE);
 }
 
 static void
@@ -633,6 +678,8 @@ main (int argc, char **argv)
   ADD ("/match/verdict/release-names", test_release_names);
   ADD ("/match/verdict/check-targeted", test_check_targeted);
   ADD ("/match/verdict/targets-all-kinds", test_targets_all_kinds_needed);
+  ADD ("/match/verdict/targets-broader", test_targets_broader);
+  ADD ("/match/verdict/vendor-equipment", test_check_vendor_equipment);
   ADD ("/match/verdict/not-applicable-patched", test_not_applicable_patched);
   ADD ("/match/verdict/not-applicable-nothing", test_not_applicable_nothing);
   ADD ("/match/priority/table", test_priority_table);

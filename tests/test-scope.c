@@ -3,10 +3,12 @@
  * build and date; what cannot be decided is UNKNOWN (要確認), never FALSE.
  * Products, versions and releases here are made up in the shapes vendors
  * and distributions use. */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "shr-profile.h"
 #include "shr-scope.h"
+#include "shr-trains.h"
 #include "shr-version.h"
 
 static ShrAsset *
@@ -300,6 +302,63 @@ test_no_version_known (void)
   g_assert_true (unlimited);
 }
 
+/* A flaw named without versions against a train released long after it:
+ * the train came with the fix. A flaw of the train's own time, an unlisted
+ * train or an asset without a version stay affected. */
+static void
+test_train_after_flaws (void)
+{
+  g_autoptr (ShrProfile) profile = shr_profile_new ("X");
+  g_autoptr (ShrProduct) p = shr_product_new ("Palo Alto Networks", "PAN-OS");
+  g_autoptr (ShrAsset) a = asset ("PAN-OS", "11.1.3", SHR_VERSION_SCHEME_GENERIC);
+  a->vendor = g_strdup ("Palo Alto Networks");
+
+  g_autoptr (ShrRecord) old = shr_record_new ();
+  shr_record_add_cve (old, "CVE-2020-2021");
+  shr_record_add_cve (old, "CVE-2019-1579");
+  g_autofree gchar *why = NULL;
+  g_assert_cmpint (decide (profile, a, p, old, &why), ==, SHR_TRISTATE_FALSE);
+  g_assert_nonnull (strstr (why, "PAN-OS 11.1 train"));
+  g_assert_nonnull (strstr (why, "CVE-2020"));
+
+  g_autoptr (ShrRecord) recent = shr_record_new ();
+  shr_record_add_cve (recent, "CVE-2020-2021");
+  shr_record_add_cve (recent, "CVE-2022-0028");
+  g_assert_cmpint (decide (profile, a, p, recent, NULL), ==, SHR_TRISTATE_TRUE);
+
+  g_autoptr (ShrAsset) unlisted = asset ("PAN-OS", "12.9.1", SHR_VERSION_SCHEME_GENERIC);
+  g_assert_cmpint (decide (profile, unlisted, p, old, NULL), ==, SHR_TRISTATE_TRUE);
+  g_autoptr (ShrAsset) unknown = asset ("PAN-OS", NULL, SHR_VERSION_SCHEME_GENERIC);
+  g_assert_cmpint (decide (profile, unknown, p, old, NULL), ==, SHR_TRISTATE_TRUE);
+}
+
+static void
+test_trains_file (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("shirase-trains-XXXXXX", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "trains.tsv", NULL);
+  g_assert_true (g_file_set_contents (path, "# family\ttrain\tfirst\nExampleOS\t4.2\t2021-07\nExampleOS\t4\t2019\n", -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrTrains) trains = shr_trains_load (path, &error);
+  g_assert_no_error (error);
+  const gchar *train = NULL, *released = NULL;
+  g_autoptr (GDate) july = g_date_new_dmy (1, G_DATE_JULY, 2021);
+  g_assert_cmpuint (shr_trains_first_release (trains, "exampleos", "4.2.10", &train, &released), ==,
+                    g_date_get_julian (july));
+  g_assert_cmpstr (train, ==, "4.2");
+  g_assert_cmpstr (released, ==, "2021-07");
+  g_assert_cmpuint (shr_trains_first_release (trains, "ExampleOS", "4.25.1", &train, NULL), !=, 0);
+  g_assert_cmpstr (train, ==, "4");
+  g_assert_cmpuint (shr_trains_first_release (trains, "ExampleOS", "42.1", NULL, NULL), ==, 0);
+
+  g_assert_true (g_file_set_contents (path, "ExampleOS\t4.2\tJuly 2021\n", -1, NULL));
+  g_autoptr (ShrTrains) bad = shr_trains_load (path, &error);
+  g_assert_null (bad);
+  g_assert_nonnull (strstr (error->message, "trains.tsv:1:"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,5 +371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scope/upstream-against-package", test_upstream_against_package);
   g_test_add_func ("/scope/windows-builds", test_windows_builds);
   g_test_add_func ("/scope/no-version", test_no_version_known);
+  g_test_add_func ("/scope/train-after-flaws", test_train_after_flaws);
+  g_test_add_func ("/scope/trains-file", test_trains_file);
   return g_test_run ();
 }
