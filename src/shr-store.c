@@ -1333,6 +1333,33 @@ shr_store_draft_set_status (ShrStore *store, gint64 draft_id,
                      status, draft_id, "setting a draft's status", error);
 }
 
+/* One decision (with the text an approval approved, or NULL), recorded
+ * only on a pending draft: the pending check and the insert are one
+ * statement, which another process's decision cannot come between, and
+ * OR IGNORE makes a replay a no-op. */
+static gboolean
+insert_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *decision,
+                 const gchar *reason, const gchar *edited, const gchar *reply_message_id, gboolean *applied,
+                 GError **error)
+{
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, reason,"
+                                    " edited, reply_message_id, at)"
+                                    " SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM drafts"
+                                    " WHERE id = ?1 AND status = 'pending'",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  bind_text (stmt, 3, decision);
+  bind_text (stmt, 4, reason);
+  bind_text (stmt, 5, edited);
+  bind_text (stmt, 6, reply_message_id);
+  sqlite3_bind_int64 (stmt, 7, now_seconds ());
+  return write_one (store, stmt, "recording a decision", applied, error);
+}
+
 gboolean
 shr_store_add_decision (ShrStore *store, gint64 draft_id,
                         const gchar *approver, const gchar *decision,
@@ -1342,26 +1369,8 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id,
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
   g_return_val_if_fail (decision != NULL, FALSE);
-
-  /* One statement: the pending check and the insert cannot be separated
-   * by another process's decision. OR IGNORE turns a replay into a no-op. */
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, reason,"
-      " reply_message_id, at)"
-      " SELECT id, ?2, ?3, ?4, ?5, ?6 FROM drafts"
-      " WHERE id = ?1 AND status = 'pending'",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, draft_id);
-  bind_text (stmt, 2, approver);
-  bind_text (stmt, 3, decision);
-  bind_text (stmt, 4, reason);
-  bind_text (stmt, 5, reply_message_id);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-
-  return write_one (store, stmt, "recording a decision", applied, error);
+  return insert_decision (store, draft_id, approver, decision, reason, NULL, reply_message_id, applied,
+                          error);
 }
 
 gboolean
@@ -2567,20 +2576,8 @@ shr_store_add_approval (ShrStore *store, gint64 draft_id, const gchar *approver,
                         const gchar *reply_message_id, gboolean *applied, GError **error)
 {
   g_return_val_if_fail (store != NULL && approver != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (store,
-                                    "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, edited,"
-                                    " reply_message_id, at)"
-                                    " SELECT id, ?2, 'approve', ?3, ?4, ?5 FROM drafts"
-                                    " WHERE id = ?1 AND status = 'pending'",
-                                    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, draft_id);
-  bind_text (stmt, 2, approver);
-  bind_text (stmt, 3, edited);
-  bind_text (stmt, 4, reply_message_id);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
-  return write_one (store, stmt, "recording an approval", applied, error);
+  return insert_decision (store, draft_id, approver, "approve", NULL, edited, reply_message_id, applied,
+                          error);
 }
 
 gboolean

@@ -274,16 +274,17 @@ shr_summary_free (ShrSummary *s)
   g_free (s);
 }
 
-static gboolean invalid (GError **error, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
+static gboolean summary_error (GError **error, ShrSummaryError code, const gchar *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
 
 static gboolean
-invalid (GError **error, const gchar *fmt, ...)
+summary_error (GError **error, ShrSummaryError code, const gchar *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
   g_autofree gchar *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error_literal (error, SHR_SUMMARY_ERROR, SHR_SUMMARY_ERROR_INVALID, msg);
+  g_set_error_literal (error, SHR_SUMMARY_ERROR, code, msg);
   return FALSE;
 }
 
@@ -294,18 +295,19 @@ text_member (JsonNode *node, const gchar *name, GError **error)
 {
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      invalid (error, "\"%s\" is not a string", name);
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" is not a string", name);
       return NULL;
     }
   g_autofree gchar *s = g_strstrip (g_strdup (json_node_get_string (node)));
   if (*s == '\0')
     {
-      invalid (error, "\"%s\" is empty", name);
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" is empty", name);
       return NULL;
     }
   if (strlen (s) > SHR_MAX_SUMMARY_FIELD_BYTES)
     {
-      invalid (error, "\"%s\" is longer than %d bytes", name, SHR_MAX_SUMMARY_FIELD_BYTES);
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" is longer than %d bytes", name,
+                     SHR_MAX_SUMMARY_FIELD_BYTES);
       return NULL;
     }
   for (const gchar *p = s; *p != '\0'; p = g_utf8_next_char (p))
@@ -313,7 +315,8 @@ text_member (JsonNode *node, const gchar *name, GError **error)
       gunichar c = g_utf8_get_char (p);
       if (c != '\n' && (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029))
         {
-          invalid (error, "\"%s\" holds a control character (U+%04X)", name, c);
+          summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" holds a control character (U+%04X)", name,
+                         c);
           return NULL;
         }
     }
@@ -330,14 +333,15 @@ steps_member (JsonObject *o, const gchar *name, GError **error)
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       g_ptr_array_unref (steps);
-      invalid (error, "\"%s\" is not a list of strings", name);
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" is not a list of strings", name);
       return NULL;
     }
   JsonArray *a = json_node_get_array (node);
   if (json_array_get_length (a) > SHR_MAX_SUMMARY_STEPS)
     {
       g_ptr_array_unref (steps);
-      invalid (error, "\"%s\" has more than %d steps", name, SHR_MAX_SUMMARY_STEPS);
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "\"%s\" has more than %d steps", name,
+                     SHR_MAX_SUMMARY_STEPS);
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (a); i++)
@@ -373,13 +377,14 @@ shr_summary_parse (const gchar *output, gsize length, GError **error)
   g_autoptr (GError) local = NULL;
   if (!g_utf8_validate (text, -1, NULL) || !json_parser_load_from_data (parser, text, -1, &local))
     {
-      invalid (error, "the output is not JSON (%s)", local != NULL ? local->message : "not UTF-8");
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "the output is not JSON (%s)",
+                     local != NULL ? local->message : "not UTF-8");
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (error, "the output is not a JSON object");
+      summary_error (error, SHR_SUMMARY_ERROR_INVALID, "the output is not a JSON object");
       return NULL;
     }
   JsonObject *o = json_node_get_object (root);
@@ -409,19 +414,6 @@ add_texts (GString *all, const ShrSummary *s)
     g_string_append_printf (all, "%s\n", (const gchar *)s->steps_ja->pdata[i]);
   for (guint i = 0; i < s->steps_en->len; i++)
     g_string_append_printf (all, "%s\n", (const gchar *)s->steps_en->pdata[i]);
-}
-
-static gboolean unsupported (GError **error, const gchar *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-unsupported (GError **error, const gchar *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree gchar *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, SHR_SUMMARY_ERROR, SHR_SUMMARY_ERROR_UNSUPPORTED, msg);
-  return FALSE;
 }
 
 static JsonArray *
@@ -475,7 +467,8 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
       num += strspn (num, "-‐‑–");
       g_autofree gchar *id = g_strdup_printf ("CVE-%.*s-%s", (int)ylen, year, num);
       if (!g_hash_table_contains (cves, id))
-        return unsupported (error, "it names %s, which the record does not", id);
+        return summary_error (error, SHR_SUMMARY_ERROR_UNSUPPORTED, "it names %s, which the record does not",
+                              id);
     }
   g_clear_pointer (&m, g_match_info_free);
 
@@ -502,7 +495,8 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
       for (const gchar *p = strstr (known->str, v); p != NULL && !found; p = strstr (p + 1, v))
         found = (p == known->str || (!g_ascii_isdigit (p[-1]) && p[-1] != '.')) && !g_ascii_isalnum (p[n]);
       if (!found)
-        return unsupported (error, "it names version %s, which the record does not", v);
+        return summary_error (error, SHR_SUMMARY_ERROR_UNSUPPORTED,
+                              "it names version %s, which the record does not", v);
     }
   g_clear_pointer (&m, g_match_info_free);
 
@@ -529,8 +523,9 @@ shr_summary_check (const ShrSummary *summary, JsonNode *record, const ShrLexicon
                           || (h->homonym != NULL && shr_lexicon_find_product (lexicon, name) == h->homonym));
             }
           if (!found)
-            return unsupported (error, "it names the product %.*s (%s), which the record does not",
-                                (int)(h->end - h->start), text + h->start, e->product);
+            return summary_error (error, SHR_SUMMARY_ERROR_UNSUPPORTED,
+                                  "it names the product %.*s (%s), which the record does not",
+                                  (int)(h->end - h->start), text + h->start, e->product);
         }
     }
   return TRUE;

@@ -14,22 +14,8 @@ with_approval "quorum = 1"
 printf '\n[summary]\ncommand = /bin/sh %s/tests/summariser.sh good\ntimeout_seconds = 2\n' "$top_src" >>"$conf"
 (cd "$work" && "$shirase" check-config -c "$conf" >/dev/null) || fail "check-config refuses the [summary] group"
 
-variant ()
-{
-  sed "s/k7Tq2mXz/k7Tq2mX$1/g; s/CVE-2026-20198/CVE-2026-2019$1/g" "$mail/cisco_sa_iosxe_webui_privesc.eml" >"$work/advisory-$1.eml"
-  deliver "$work/advisory-$1.eml"
-}
+. "$(dirname "$0")/approve-lib.sh"
 mode () { sed -i "s|^command = .*|command = /bin/sh $top_src/tests/summariser.sh $1|" "$conf"; }
-newest_draft () { mails approver | awk -F'\t' '$3 ~ /^\[承認依頼 #/ && $3 !~ /再通知/' | tail -1 | cut -f1 | tr -d '<>'; }
-notice_mid () { header admin Message-ID | tr -d ' <>' | grep "^notice\.$2\.$1\."; }
-# block FILE LANG: the notice's text between LANG's markers.
-block ()
-{
-  case $2 in
-    ja) sed -n '/^---- 通知文（日本語）ここから ----$/,/^---- ここまで ----$/p' "$1" ;;
-    en) sed -n '/^---- English notice from here ----$/,/^---- English notice to here ----$/p' "$1" ;;
-  esac
-}
 machine_ja='Cisco IOS XE の Web UI 機能に、認証なしで最上位の権限を持つアカウントを作られる脆弱性'
 machine_en='The web UI of Cisco IOS XE lets an unauthenticated attacker create an account with the highest privilege'
 # Their start, as the notices' text (wrapped at 76 columns) begins.
@@ -48,11 +34,11 @@ grep -q "^  日本語: $machine_ja（CVE-2026-2019$n）" "$work/draft-$n.txt" ||
 grep -q "^  English: $machine_en (CVE-2026-2019$n)" "$work/draft-$n.txt" || fail "the draft does not show the machine-written English summary"
 grep -A2 '^組み込みの要約（shirase が記録から組み立てた文） / Built-in summary' "$work/draft-$n.txt" | grep -q '^  日本語: Cisco IOS XE（17.9 系' \
   || fail "the draft does not show the built-in summary beside it"
-block "$work/draft-$n.txt" ja >"$work/block-ja-$n.txt"
+block "$work/draft-$n.txt" ja text >"$work/block-ja-$n.txt"
 grep -q "^$start_ja" "$work/block-ja-$n.txt" || fail "the Japanese notice in the draft does not use the machine-written summary"
 grep -q '^1\. HTTP サーバー機能が有効か確認する。$' "$work/block-ja-$n.txt" || fail "the notice does not use the machine-written steps"
-grep -q "^件名: 【要確認・C 今月中】Cisco IOS XE の Web UI で管理者権限を奪われる脆弱性（CVE-2026-2019$n）$" "$work/block-ja-$n.txt" \
-  || fail "the notice does not use the machine-written title: $(sed -n 2p "$work/block-ja-$n.txt")"
+[ "$(block "$work/draft-$n.txt" ja)" = "【要確認・C 今月中】Cisco IOS XE の Web UI で管理者権限を奪われる脆弱性（CVE-2026-2019$n）" ] \
+  || fail "the notice does not use the machine-written title: $(block "$work/draft-$n.txt" ja)"
 ! grep -q '機械生成\|Machine-written' "$work/block-ja-$n.txt" || fail "the notice carries the machine mark"
 [ "$(db "SELECT json_extract(summary, '$.ok') FROM drafts WHERE id = $n")" = 1 ] || fail "the summary is not kept with the draft"
 reply_to_draft "$work/reply-$n.eml" "承認"
@@ -82,7 +68,7 @@ for spec in "hallucinated|it names CVE-2026-99999, which the record does not" \
   grep -q "^機械生成の要約は使いません（組み込みの文を使います） / The machine-written summary is not used (the built-in text is): .*$reason" \
     "$work/draft-$n.txt" || fail "$m: the draft does not say why the summary is not used"
   ! grep -q "$machine_ja" "$work/draft-$n.txt" || fail "$m: the draft shows the discarded summary"
-  block "$work/draft-$n.txt" ja | grep -q '^Cisco IOS XE（17.9 系' || fail "$m: the notice does not carry the built-in summary"
+  block "$work/draft-$n.txt" ja text | grep -q '^Cisco IOS XE（17.9 系' || fail "$m: the notice does not carry the built-in summary"
   [ "$(db "SELECT json_extract(summary, '$.ok') FROM drafts WHERE id = $n")" = 0 ] || fail "$m: the outcome is not kept"
   echo "$m: discarded (\"…$reason…\"), the draft says so, built-in text; shirase once took $took ms"
 done
