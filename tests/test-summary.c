@@ -244,7 +244,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("SHIRASE_DATADIR", g_build_filename (test_srcdir (), "data", NULL), FALSE);
+  g_autofree gchar *datadir = g_build_filename (test_srcdir (), "data", NULL);
+  g_setenv ("SHIRASE_DATADIR", datadir, FALSE);
   g_test_add_func ("/summary/command/good", test_good);
   g_test_add_func ("/summary/command/discarded", test_discarded);
   g_test_add_func ("/summary/command/clean-environment", test_clean_environment);
