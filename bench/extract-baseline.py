@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """extract-baseline — the same mails through Python's email package.
 
 Usage: bench/extract-baseline.py [--seconds N] [DIR]

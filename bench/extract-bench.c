@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* extract-bench — read+extract throughput on one thread.
  *
  * Usage: bench/extract-bench [--seconds N] [--iterations N] [DIR]
@@ -27,7 +28,7 @@
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
+  return strcmp (*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
 static GPtrArray *
@@ -43,7 +44,7 @@ load_folder (const gchar *dir, gsize *total, GError **error)
       g_ptr_array_add (names, g_strdup (name));
   /* The same order every run. */
   g_ptr_array_sort (names, compare_names);
-  GPtrArray *mails = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *mails = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   *total = 0;
   for (guint i = 0; i < names->len; i++)
     {
@@ -64,7 +65,7 @@ load_folder (const gchar *dir, gsize *total, GError **error)
 static gint
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
   return (x > y) - (x < y);
 }
 
@@ -149,7 +150,7 @@ main (int argc, char **argv)
 
   guint64 messages = 0, bytes = 0;
   gint64 start = g_get_monotonic_time ();
-  gint64 deadline = start + (gint64) (seconds * G_USEC_PER_SEC);
+  gint64 deadline = start + (gint64)(seconds * G_USEC_PER_SEC);
   gint64 now = start;
   /* The thread's CPU time too: on a machine shared with other work the
    * wall clock also counts the time this thread waited for a core. */
@@ -171,13 +172,13 @@ main (int argc, char **argv)
       now = g_get_monotonic_time ();
     }
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu1);
-  gdouble elapsed = (now - start) / (gdouble) G_USEC_PER_SEC;
+  gdouble elapsed = (now - start) / (gdouble)G_USEC_PER_SEC;
   gdouble cpu = (cpu1.tv_sec - cpu0.tv_sec) + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9;
   printf ("extract messages=%" G_GUINT64_FORMAT " bytes=%" G_GUINT64_FORMAT
           " files=%u failed=%u seconds=%.3f msgs_per_s=%.1f mb_per_s=%.3f"
           " cpu_seconds=%.3f msgs_per_cpu_s=%.1f\n",
-          messages, bytes, mails->len, failed, elapsed, messages / elapsed,
-          bytes / elapsed / 1e6, cpu, messages / cpu);
+          messages, bytes, mails->len, failed, elapsed, messages / elapsed, bytes / elapsed / 1e6, cpu,
+          messages / cpu);
   g_mime_shutdown ();
   return 0;
 }

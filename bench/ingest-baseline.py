@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """ingest-baseline.py HOST PORT CA_FILE USER PASSWORD DB — what a user would
 script instead of shirase: imaplib (STARTTLS, certificate verified), every
 message of INBOX fetched in batches of 200 (BODY.PEEK[]), parsed with the

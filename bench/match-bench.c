@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* match-bench — time shr_match_record() against a large inventory.
  *
  *   bench/match-bench [--assets N] [--rounds R] [DIR…]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render-bench — notices rendered per second: for each fixture advisory,
  * the view, the Japanese and English text and HTML, and the composed mail
  * (both languages, multipart/alternative, serialised with CR LF), on one
@@ -95,7 +96,8 @@ main (int argc, char **argv)
     for (guint i = 0; i < n; i++)
       {
         gint64 a = g_get_monotonic_time ();
-        g_autoptr (JsonNode) view = shr_notice_view_new (records[i], matches[i], config->profile, lexicon, now);
+        g_autoptr (JsonNode) view
+            = shr_notice_view_new (records[i], matches[i], config->profile, lexicon, now);
         gint64 b = g_get_monotonic_time ();
         g_autoptr (ShrRendered) out = shr_renderer_notice (renderer, view, SHR_RENDER_LANG_BOTH, &error);
         gint64 c = g_get_monotonic_time ();
@@ -107,8 +109,11 @@ main (int argc, char **argv)
             return 1;
           }
         ShrComposeOptions o = {
-          .from = "shirase <shirase@example.co.jp>", .to = to, .date = now,
-          .grade = shr_grade_to_string (matches[i]->grade), .case_id = records[i]->id,
+          .from = "shirase <shirase@example.co.jp>",
+          .to = to,
+          .date = now,
+          .grade = shr_grade_to_string (matches[i]->grade),
+          .case_id = records[i]->id,
           .message_id = "bench@example.co.jp",
         };
         g_autoptr (GMimeMessage) m = shr_compose_message (&o, out->subject, out->text, out->html, &error);
@@ -127,7 +132,7 @@ main (int argc, char **argv)
           "%.1f µs each, %.1f KB of mail each\n",
           notices, secs, notices / secs, secs * 1e6 / notices, bytes / 1024.0 / notices);
   printf ("  per notice: view %.1f µs, templates (subjects, text, HTML) %.1f µs, mail %.1f µs\n",
-          (gdouble) t_view / notices, (gdouble) t_render / notices, (gdouble) t_mail / notices);
+          (gdouble)t_view / notices, (gdouble)t_render / notices, (gdouble)t_mail / notices);
   for (guint i = 0; i < n; i++)
     {
       shr_match_free (matches[i]);

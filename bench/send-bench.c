@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* send-bench.c — notices/s through the real SMTP server into Dovecot.
  *
  *   bench/send-bench [-n 1000]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any text as an Authentication-Results header value (RFC
  * 8601), through shr_approve_auth_results_pass for our trusted server and
  * the approvers' domain. It must never crash or hang; a pass implies the

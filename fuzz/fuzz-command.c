@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any text as the body of an approver's reply, through the
  * command reader (shr_approve_parse_command, whose rules shr-approve.h
  * writes out). It must never crash or read past the text; it answers the

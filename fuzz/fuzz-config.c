@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any bytes as the configuration file, through the loader
  * (shr_config_load) and the checker (shr_config_check), then the groups
  * the stages read themselves ([approval], [imap], [smtp]). It must never
@@ -33,7 +34,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         abort ();
       path = g_build_filename (dir, "shirase.conf", NULL);
     }
-  if (!g_file_set_contents_full (path, (const gchar *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600, NULL))
+  if (!g_file_set_contents_full (path, (const gchar *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600,
+                                 NULL))
     abort ();
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrConfig) config = shr_config_load (path, &vocab, &error);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any bytes, as a mail, through the reader and the extractor.
  * The reader must never crash, hang or leak on hostile input; what it
  * cannot read is an error, what it reads becomes a record whose every

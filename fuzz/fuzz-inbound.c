@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: any bytes as an inbound mail through the one parser
  * (shr-read), the part an attacker controls before anything else: the
  * raw pre-scan, the headers, the sender's address, In-Reply-To and

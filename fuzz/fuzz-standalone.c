@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Runs the fuzz target over files, without libFuzzer: `make check` runs
  * it over the seed corpus (every fixture mail and the crashers found so
  * far), so a fixed crash stays fixed. Usage: fuzz-standalone FILE|DIR... */
@@ -30,7 +31,7 @@ run_path (const gchar *path)
       fprintf (stderr, "fuzz-standalone: cannot read %s\n", path);
       exit (1);
     }
-  LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
+  LLVMFuzzerTestOneInput ((const uint8_t *)contents, len);
   g_free (contents);
   return 1;
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make check: every fuzz target over its seeds and every input a fuzzer
 # once crashed on, so a fixed crash stays fixed (fuzz/run-fuzz fuzzes them).
 set -e

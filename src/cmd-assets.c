@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase assets import --format dpkg|rpm|csv FILE [-o OUT] — turn an
  * inventory into the [asset NAME] groups of an assets file. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase check-config -c CONF — validate the whole configuration file and
  * print every problem (file:line: [group] key: what is wrong). */
 #include "config.h"

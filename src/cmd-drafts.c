@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase drafts | approve ID | reject ID --reason TEXT — the approval step
  * from a shell: list the drafts waiting for a decision, or decide one as a
  * reply would (the shell user counts as one approver). */
@@ -95,8 +96,8 @@ decide (const gchar *verb, const gchar *conf, const gchar *id_text, ShrCommand c
   if (!open_state (verb, conf, &o))
     return 1;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrNotify) notify = shr_notify_new (o.store, o.service->config->keyfile, conf ? conf : SHR_DEFAULT_CONFIG,
-                                                 o.service->state_dir, &error);
+  g_autoptr (ShrNotify) notify = shr_notify_new (
+      o.store, o.service->config->keyfile, conf ? conf : SHR_DEFAULT_CONFIG, o.service->state_dir, &error);
   if (notify == NULL)
     {
       g_printerr ("shirase %s: %s\n", verb, error->message);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase extract [--json] FILE... — read advisory mails, print records. */
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,7 @@ print_list (const gchar *label, const GPtrArray *items, const gchar *separator)
     return;
   g_print ("  %s", label);
   for (guint i = 0; i < items->len; i++)
-    g_print ("%s%s", i > 0 ? separator : "", (const gchar *) items->pdata[i]);
+    g_print ("%s%s", i > 0 ? separator : "", (const gchar *)items->pdata[i]);
   g_print ("\n");
 }
 
@@ -27,7 +28,7 @@ print_actors (const ShrRecord *r)
       const ShrActorNames *a = r->actor_aliases->pdata[i];
       g_print ("  actor:     %s", a->name);
       for (guint k = 0; k < a->named_in_text && k < a->aliases->len; k++)
-        g_print ("%s%s", k == 0 ? " (aka " : ", ", (const gchar *) a->aliases->pdata[k]);
+        g_print ("%s%s", k == 0 ? " (aka " : ", ", (const gchar *)a->aliases->pdata[k]);
       if (a->named_in_text > 0)
         g_print (")");
       if (a->aliases->len > a->named_in_text)
@@ -40,8 +41,8 @@ static void
 print_summary (const gchar *path, const ShrRecord *r)
 {
   g_print ("%s\n", path);
-  g_print ("  source:    %s%s%s%s\n", r->source_kind,
-           r->source_name ? " (" : "", r->source_name ? r->source_name : "", r->source_name ? ")" : "");
+  g_print ("  source:    %s%s%s%s\n", r->source_kind, r->source_name ? " (" : "",
+           r->source_name ? r->source_name : "", r->source_name ? ")" : "");
   if (r->advisory_id)
     g_print ("  advisory:  %s\n", r->advisory_id);
   g_print ("  title:     %s\n", r->title ? r->title : "(none)");
@@ -52,7 +53,7 @@ print_summary (const gchar *path, const ShrRecord *r)
     {
       g_print ("  cves:      ");
       for (guint i = 0; i < r->cves->len && i < 8; i++)
-        g_print ("%s%s", i ? " " : "", ((ShrCve *) g_ptr_array_index (r->cves, i))->id);
+        g_print ("%s%s", i ? " " : "", ((ShrCve *)g_ptr_array_index (r->cves, i))->id);
       if (r->cves->len > 8)
         g_print (" (+%u more)", r->cves->len - 8);
       g_print ("\n");
@@ -66,18 +67,20 @@ print_summary (const gchar *path, const ShrRecord *r)
       ShrProduct *p = g_ptr_array_index (r->products, i);
       g_print ("  product:   %s%s%s", p->vendor ? p->vendor : "", p->vendor ? " " : "", p->product);
       if (p->fixed->len > 0)
-        g_print (" (fixed: %s%s)", (gchar *) g_ptr_array_index (p->fixed, 0), p->fixed->len > 1 ? ", …" : "");
+        g_print (" (fixed: %s%s)", (gchar *)g_ptr_array_index (p->fixed, 0), p->fixed->len > 1 ? ", …" : "");
       g_print ("\n");
     }
   g_print ("  exploited: %s%s%s\n",
-           r->exploited == SHR_TRISTATE_TRUE ? "yes" : r->exploited == SHR_TRISTATE_FALSE ? "no" : "unknown",
+           r->exploited == SHR_TRISTATE_TRUE    ? "yes"
+           : r->exploited == SHR_TRISTATE_FALSE ? "no"
+                                                : "unknown",
            r->kev ? " (KEV)" : "", "");
   print_actors (r);
   print_list ("reported:  ", r->reported_by, ", ");
   print_list ("sectors:   ", r->sectors, " ");
   print_list ("regions:   ", r->regions, " ");
   for (guint i = 0; i < r->warnings->len; i++)
-    g_print ("  warning:   %s\n", (gchar *) g_ptr_array_index (r->warnings, i));
+    g_print ("  warning:   %s\n", (gchar *)g_ptr_array_index (r->warnings, i));
 }
 
 static void
@@ -101,14 +104,15 @@ print_structure (const gchar *body)
       const ShrTable *t = g_ptr_array_index (doc->tables, i);
       g_print ("table %u in section %u:", i, t->section);
       for (guint h = 0; h < t->header->len; h++)
-        g_print (" [%s:%d]", (gchar *) g_ptr_array_index (t->header, h), g_array_index (t->columns, ShrColumn, h));
+        g_print (" [%s:%d]", (gchar *)g_ptr_array_index (t->header, h),
+                 g_array_index (t->columns, ShrColumn, h));
       g_print ("\n");
       for (guint r = 0; r < t->rows->len; r++)
         {
           GPtrArray *row = g_ptr_array_index (t->rows, r);
           g_print ("   ");
           for (guint c = 0; c < row->len; c++)
-            g_print (" | %s", (gchar *) g_ptr_array_index (row, c));
+            g_print (" | %s", (gchar *)g_ptr_array_index (row, c));
           g_print ("\n");
         }
     }
@@ -126,10 +130,12 @@ shr_cmd_extract (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON record per input, one per line", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON (with --json and one input)", NULL },
     { "text", 0, 0, G_OPTION_ARG_NONE, &as_text,
-      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the record",
+      "Print the advisory's text as read (MIME decoded, HTML as text, forwards unwrapped) instead of the "
+      "record",
       NULL },
     { "structure", 0, 0, G_OPTION_ARG_NONE, &structure,
-      "Print the sections, fields and tables found in the advisory's text (what the extraction reads by role)",
+      "Print the sections, fields and tables found in the advisory's text (what the extraction reads by "
+      "role)",
       NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
     { NULL },
@@ -195,7 +201,8 @@ shr_cmd_extract (int argc, char **argv)
           const ShrRecord *record = g_ptr_array_index (records, k);
           if (json)
             {
-              g_autofree gchar *text = shr_record_to_json_string (record, pretty && n == 1 && records->len == 1);
+              g_autofree gchar *text
+                  = shr_record_to_json_string (record, pretty && n == 1 && records->len == 1);
               fputs (text, stdout);
               fputc ('\n', stdout);
             }
@@ -203,9 +210,10 @@ shr_cmd_extract (int argc, char **argv)
             {
               if (i > 0 || k > 0)
                 g_print ("\n");
-              g_autofree gchar *label = record->items > 0
-                                          ? g_strdup_printf ("%s (advisory %u of %u)", files[i], record->item, record->items)
-                                          : g_strdup (files[i]);
+              g_autofree gchar *label
+                  = record->items > 0
+                        ? g_strdup_printf ("%s (advisory %u of %u)", files[i], record->item, record->items)
+                        : g_strdup (files[i]);
               print_summary (label, record);
             }
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase match -c CONF [--json] FILE.eml… — extract each advisory and
  * judge it against the organisation profile. */
 #include "config.h"
@@ -78,10 +79,7 @@ shr_cmd_match (int argc, char **argv)
           if (json)
             {
               g_autoptr (JsonNode) node = shr_match_to_json (m, record);
-              g_autoptr (JsonGenerator) gen = json_generator_new ();
-              json_generator_set_root (gen, node);
-              g_autofree gchar *text = json_generator_to_data (gen, NULL);
-              g_print ("%s\n", text);
+              shr_cli_print_json (node, FALSE);
             }
           else
             {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase outbox -c CONF [--retry-failed] — the mail not yet delivered:
  * what waits for a retry and what failed for good (with the server's
  * reply); --retry-failed puts the failed mail back in the queue once its
@@ -16,7 +17,8 @@ shr_cmd_outbox (int argc, char **argv)
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
       "CONF" },
-    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &retry, "Put the mail that failed for good back in the queue", NULL },
+    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &retry, "Put the mail that failed for good back in the queue",
+      NULL },
     { NULL },
   };
   g_set_prgname ("shirase outbox");
@@ -64,8 +66,8 @@ shr_cmd_outbox (int argc, char **argv)
       const ShrOutboxRow *r = rows->pdata[i];
       if (g_strcmp0 (r->status, "sent") == 0)
         continue;
-      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%s\n", r->id, r->kind, r->status, r->attempts,
-              r->recipient, r->last_error != NULL ? r->last_error : "");
+      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%s\n", r->id, r->kind, r->status,
+              r->attempts, r->recipient, r->last_error != NULL ? r->last_error : "");
       shown++;
     }
   if (shown == 0)

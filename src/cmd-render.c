@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase render -c CONF FILE.eml — the notice for one advisory: text
  * (Japanese and English by default), HTML, the whole mail, or the
  * approver's draft. */
@@ -36,16 +37,17 @@ shr_cmd_render (int argc, char **argv)
     { "draft", 0, 0, G_OPTION_ARG_NONE, &draft, "Print the approver's draft instead of the notice", NULL },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Approval token for --draft (default TOKEN)", "TOKEN" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Render as at this ISO 8601 time (default: now)", "TIME" },
-    { "item", 0, 0, G_OPTION_ARG_INT, &item, "For a digest mail, the advisory to render (from 1; default 1)", "N" },
+    { "item", 0, 0, G_OPTION_ARG_INT, &item, "For a digest mail, the advisory to render (from 1; default 1)",
+      "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.eml — the notice for one advisory");
-  g_option_context_set_summary (context,
-                                "Reads the advisory mail ('-' is standard input), judges it against the\n"
-                                "organisation profile and prints the notice from the templates ([templates]\n"
-                                "dir, else the installed ones). Exit status 0, 1 when the mail or the config\n"
-                                "cannot be read or a template fails, 2 on a usage error.");
+  g_option_context_set_summary (
+      context, "Reads the advisory mail ('-' is standard input), judges it against the\n"
+               "organisation profile and prints the notice from the templates ([templates]\n"
+               "dir, else the installed ones). Exit status 0, 1 when the mail or the config\n"
+               "cannot be read or a template fails, 2 on a usage error.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -102,7 +104,7 @@ shr_cmd_render (int argc, char **argv)
       g_printerr ("shirase render: %s: %s\n", files[0], error->message);
       return 1;
     }
-  if (item < 1 || (guint) item > records->len)
+  if (item < 1 || (guint)item > records->len)
     {
       g_printerr ("shirase render: %s carries %u advisor%s; --item must be 1 to %u\n", files[0], records->len,
                   records->len == 1 ? "y" : "ies", records->len);
@@ -138,14 +140,14 @@ shr_cmd_render (int argc, char **argv)
   if (draft)
     {
       if (approvers != NULL)
-        g_strv_builder_addv (to, (const gchar **) approvers);
+        g_strv_builder_addv (to, (const gchar **)approvers);
     }
   else
     {
       if (defaults != NULL)
-        g_strv_builder_addv (to, (const gchar **) defaults);
+        g_strv_builder_addv (to, (const gchar **)defaults);
       for (guint i = 0; i < match->owners->len; i++)
-        if (defaults == NULL || !g_strv_contains ((const gchar *const *) defaults, match->owners->pdata[i]))
+        if (defaults == NULL || !g_strv_contains ((const gchar *const *)defaults, match->owners->pdata[i]))
           g_strv_builder_add (to, match->owners->pdata[i]);
     }
   g_auto (GStrv) to_list = g_strv_builder_end (to);
@@ -158,7 +160,7 @@ shr_cmd_render (int argc, char **argv)
   g_autofree gchar *reply_to = approvers != NULL && !draft ? g_strjoinv (", ", approvers) : NULL;
   ShrComposeOptions o = {
     .from = from != NULL ? from : "shirase <shirase@localhost>",
-    .to = (const gchar *const *) to_list,
+    .to = (const gchar *const *)to_list,
     .reply_to = reply_to,
     .charset = charset,
     .date = now,

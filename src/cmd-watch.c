@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase once -c CONF — handle what waits in the watched mailbox, exit.
  * shirase watch -c CONF — the daemon: handle mail as it arrives.
  *
@@ -23,9 +24,11 @@
 #include "shr-notify.h"
 #include "shr-outbox.h"
 #include "shr-pipeline.h"
+#include "shr-sdnotify.h"
 #include "shr-service.h"
 #include "shr-store.h"
 #include "shr-test-hooks.h"
+#include "shr-time.h"
 
 /* ---- what one run needs ----------------------------------------------------- */
 
@@ -35,8 +38,8 @@ typedef struct
   ShrStore *store;
   ShrPipeline *pipeline;
   ShrWatch *watch;
-  ShrNotify *notify;  /* NULL without [smtp] and [approval]: ingest only */
-  gboolean batch_txn; /* one transaction per fetched batch */
+  ShrNotify *notify;       /* NULL without [smtp] and [approval]: ingest only */
+  gboolean batch_txn;      /* one transaction per fetched batch */
   void (*kick) (gpointer); /* watch: wakes the timers after a batch */
   gpointer kick_data;
   guint counts[SHR_OUTCOME_REPLY + 1];
@@ -144,19 +147,54 @@ run_new (const gchar *conf, ShrStoreOpenFlags flags, GError **error)
  * healthy run adds no transaction. */
 #define IMAP_ERROR_SETTING "imap.last_error"
 
+/* The last time the mailbox was read without error (Unix seconds), for
+ * shirase status: a quiet mailbox is not a stale one. Written at most once
+ * a minute. */
+#define IMAP_OK_SETTING "imap.last_ok_at"
+
+/* When the mailbox worker last showed life (a login, a pass over the
+ * folder, or a failed attempt), in monotonic seconds: the watchdog pings
+ * only while it is recent. */
+static gint worker_alive_at;
+
+static void
+worker_alive (void)
+{
+  g_atomic_int_set (&worker_alive_at, (gint)(g_get_monotonic_time () / G_USEC_PER_SEC));
+}
+
 static void
 on_watch_event (const GError *error, gpointer data)
 {
   Run *r = data;
   g_autoptr (GError) local = NULL;
+  worker_alive ();
+  if (error != NULL)
+    shr_sd_notifyf ("STATUS=IMAP: %s", error->message);
+  else
+    shr_sd_notifyf ("STATUS=watching %s on %s:%u", r->service->imap->folder, r->service->imap->host,
+                    r->service->imap->port);
+  if (error == NULL)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      g_autofree gchar *last = shr_store_setting_get (r->store, IMAP_OK_SETTING, NULL);
+      if (last == NULL || now - g_ascii_strtoll (last, NULL, 10) >= 60)
+        {
+          g_autofree gchar *value = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+          if (!shr_store_setting_set (r->store, IMAP_OK_SETTING, value, &local))
+            {
+              g_warning ("cannot record the last sync in the state: %s", local->message);
+              g_clear_error (&local);
+            }
+        }
+    }
   g_autofree gchar *old = shr_store_setting_get (r->store, IMAP_ERROR_SETTING, &local);
   if (error == NULL && (old == NULL || *old == '\0'))
     return;
   g_autofree gchar *value = NULL;
   if (error != NULL)
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree gchar *when = g_date_time_format_iso8601 (now);
+      g_autofree gchar *when = shr_time_rfc3339_unix (g_get_real_time () / G_USEC_PER_SEC);
       value = g_strdup_printf ("%s %s", when, error->message);
     }
   if (!shr_store_setting_set (r->store, IMAP_ERROR_SETTING, value != NULL ? value : "", &local))
@@ -191,10 +229,12 @@ log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
   if (res->duplicate)
     what = g_strdup_printf ("seen before (%s); moved by its recorded outcome", outcome);
   else if (res->outcome == SHR_OUTCOME_HANDLED)
-    what = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
-                            shr_verdict_to_string (res->verdict), res->case_id,
-                            res->joined ? " (joined)" : " (new)",
-                            res->draft_id == 0 ? "" : res->update ? ", update draft queued" : ", draft queued");
+    what
+        = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
+                           res->case_id, res->joined ? " (joined)" : " (new)",
+                           res->draft_id == 0 ? ""
+                           : res->update      ? ", update draft queued"
+                                              : ", draft queued");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
   g_log_structured (G_LOG_DOMAIN,
@@ -230,14 +270,8 @@ after_batch (Run *r)
       r->kick (r->kick_data);
       return;
     }
-  if (r->notify == NULL)
-    return;
-  g_autoptr (GError) local = NULL;
-  guint queued = 0, sent = 0;
-  if (!shr_notify_run (r->notify, &queued, &sent, &local))
-    g_warning ("sending drafts and notices: %s", local->message);
-  else if (queued > 0 || sent > 0)
-    g_message ("%u drafts queued, %u mails sent", queued, sent);
+  if (r->notify != NULL)
+    shr_cli_send_pending (r->notify);
 }
 
 /* The watcher's handler: the batch through the pipeline, which isolates a
@@ -413,7 +447,8 @@ shr_cmd_once (int argc, char **argv)
   if (shr_store_is_damaged (r->store))
     {
       g_autofree gchar *report = shr_store_damage_report (r->service->state_dir);
-      g_printerr ("shirase once: the state database is damaged: %s\n", report != NULL ? report : "(see the log)");
+      g_printerr ("shirase once: the state database is damaged: %s\n",
+                  report != NULL ? report : "(see the log)");
       return 1;
     }
   return 0;
@@ -656,6 +691,7 @@ on_stop (gpointer data)
 {
   Daemon *d = data;
   g_message ("stop requested; finishing the current message");
+  shr_sd_notify ("STOPPING=1");
   g_mutex_lock (&d->lock);
   if (!d->quitting)
     g_timeout_add_seconds (STOP_GRACE_SECONDS, on_stop_overdue, d);
@@ -671,14 +707,17 @@ on_reload (gpointer data)
 {
   Daemon *d = data;
   g_autoptr (GError) error = NULL;
+  shr_sd_notify ("RELOADING=1");
   /* The new configuration is validated in full, state included, before
    * the running one is let go. */
   Run *r = run_new (d->conf, SHR_STORE_OPEN_DEFAULT, &error);
   if (r == NULL)
     {
       g_warning ("reload: %s; keeping the previous configuration", error->message);
+      shr_sd_notifyf ("READY=1\nSTATUS=reload refused (%s); the previous configuration runs", error->message);
       return G_SOURCE_CONTINUE;
     }
+  shr_sd_notify ("READY=1");
   g_message ("reload: %s is valid; switching to it", d->conf);
   r->kick = timers_kick;
   r->kick_data = &d->timers;
@@ -689,6 +728,37 @@ on_reload (gpointer data)
   if (d->current != NULL)
     shr_watch_request_stop (d->current->watch);
   g_mutex_unlock (&d->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+/* How long the worker may be quiet: an IDLE refresh or a poll interval,
+ * plus the longest backoff and network timeouts. */
+#define WORKER_QUIET_SECONDS (28 * 60 + 10 * 60)
+
+/* Pings the service manager's watchdog (WatchdogSec=) while both this loop
+ * and the mailbox worker are alive; when the worker is stuck the pings
+ * stop and the service manager restarts the service. */
+static gboolean
+on_watchdog (gpointer data)
+{
+  Daemon *d = data;
+  gint now = (gint)(g_get_monotonic_time () / G_USEC_PER_SEC);
+  g_mutex_lock (&d->lock);
+  guint poll = d->current != NULL ? d->current->service->imap->poll_seconds : 0;
+  g_mutex_unlock (&d->lock);
+  gint quiet = now - g_atomic_int_get (&worker_alive_at);
+  static gboolean warned;
+  if (quiet <= (gint)MAX (WORKER_QUIET_SECONDS, poll + 10 * 60))
+    {
+      shr_sd_notify ("WATCHDOG=1");
+      warned = FALSE;
+    }
+  else if (!warned)
+    {
+      g_warning ("the mailbox worker has shown no sign of life for %d s; the watchdog is no longer pinged",
+                 quiet);
+      warned = TRUE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -765,13 +835,22 @@ shr_cmd_watch (int argc, char **argv)
   guint s3 = g_unix_signal_add (SIGHUP, on_reload, &d);
   g_message ("watching %s on %s:%u (state in %s)", d.current->service->imap->folder,
              d.current->service->imap->host, d.current->service->imap->port, d.current->service->state_dir);
+  worker_alive ();
   GThread *t = g_thread_new ("watch", worker, &d);
+  /* Ready once the configuration and the state are loaded: a mail server
+   * that is down is retried, reported in STATUS=, not a failed start. */
+  shr_sd_notifyf ("READY=1\nSTATUS=watching %s on %s:%u", d.current->service->imap->folder,
+                  d.current->service->imap->host, d.current->service->imap->port);
+  guint64 watchdog = shr_sd_watchdog_usec ();
+  guint s4 = watchdog > 0 ? g_timeout_add (MAX (watchdog / 2000, 1), on_watchdog, &d) : 0;
   g_main_loop_run (d.loop);
   g_thread_join (t);
   timers_stop (&d.timers);
   g_source_remove (s1);
   g_source_remove (s2);
   g_source_remove (s3);
+  if (s4 != 0)
+    g_source_remove (s4);
   run_free (d.current);
   run_free (d.pending);
   g_main_loop_unref (d.loop);

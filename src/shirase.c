@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shirase — turns security advisories received by mail into checked
  * notices for administrators. This file only parses the global options and
  * dispatches to one cmd-<verb>.c per verb. */
@@ -30,18 +31,36 @@ static const ShrVerb verbs[] = {
   { "approve", shr_cmd_drafts, "Approve a draft from a shell (ID)" },
   { "reject", shr_cmd_drafts, "Reject a draft from a shell (ID --reason TEXT)" },
   { "outbox", shr_cmd_outbox, "Mail not yet delivered; --retry-failed queues failed mail again" },
+  { "deliver", shr_cmd_deliver, "Take in one mail from an MTA, Sieve pipe or procmail (FILE or stdin)" },
+  { "reprocess", shr_cmd_reprocess, "Run a message taken in before through the pipeline again" },
+  { "show", shr_cmd_show, "Show a case: records, verdict and reasons, drafts, decisions, what was sent" },
   { NULL, NULL, NULL },
 };
+
+/* Everything shirase prints is UTF-8 (JSON by its RFC, notices because they
+ * are Japanese). g_print would convert to the locale's charset, which in
+ * the C locale of cron, `env -i` or a minimal unit turns every Japanese
+ * character into '?': the bytes go out as they are. */
+static void
+print_stdout (const gchar *text)
+{
+  fputs (text, stdout);
+}
+
+static void
+print_stderr (const gchar *text)
+{
+  fputs (text, stderr);
+}
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: shirase [--version] [--help] COMMAND [ARGS…]\n"
-           "\n"
-           "Turns security advisories received by mail into checked notices.\n"
-           "\n"
-           "Commands:\n");
+  fprintf (out, "Usage: shirase [--version] [--help] COMMAND [ARGS…]\n"
+                "\n"
+                "Turns security advisories received by mail into checked notices.\n"
+                "\n"
+                "Commands:\n");
   for (gsize i = 0; verbs[i].name != NULL; i++)
     fprintf (out, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (out, "\nRun 'shirase COMMAND --help' for the options of a command.\n");
@@ -51,6 +70,8 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  g_set_print_handler (print_stdout);
+  g_set_printerr_handler (print_stderr);
   g_mime_init ();
 
   if (argc < 2)
@@ -63,8 +84,7 @@ main (int argc, char **argv)
       printf ("shirase %s\n", PACKAGE_VERSION);
       return 0;
     }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
-      || strcmp (argv[1], "help") == 0)
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       print_usage (stdout);
       return 0;

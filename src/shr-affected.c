@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-affected.c — products and versions from an advisory's structure. */
 #include "config.h"
 
@@ -9,8 +10,10 @@
 
 /* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
-#define VERSION_RE                                                                                                \
-  "(?<![\\w.+/-])([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:\\.\\d+)*)?|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*" \
+#define VERSION_RE                                                                                           \
+  "(?<![\\w.+/"                                                                                              \
+  "-])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:"  \
+  "\\.\\d+)*)?|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"                                                                \
   "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -20,9 +23,10 @@
 static gboolean
 is_qualifier (const gchar *word)
 {
-  static const gchar *const q[] = { "software", "release", "releases", "version", "versions", "firmware", "series",
-                                    "appliance", "appliances", "edition", "モデル", "シリーズ", "ファームウェア",
-                                    "ソフトウェア", "バージョン", NULL };
+  static const gchar *const q[]
+      = { "software",       "release",      "releases",   "version", "versions", "firmware",
+          "series",         "appliance",    "appliances", "edition", "モデル",   "シリーズ",
+          "ファームウェア", "ソフトウェア", "バージョン", NULL };
   g_autofree gchar *l = g_utf8_casefold (word, -1);
   return g_strv_contains (q, l);
 }
@@ -39,7 +43,8 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
     return FALSE;
   /* Sentences and lists are not names. */
-  static const gchar *const punct[] = { "。", "、", ". ", ", ", "; ", "! ", "? ", "：", ": ", "「", "」", NULL };
+  static const gchar *const punct[]
+      = { "。", "、", ". ", ", ", "; ", "! ", "? ", "：", ": ", "「", "」", NULL };
   for (guint i = 0; punct[i] != NULL; i++)
     if (strstr (name, punct[i]) != NULL)
       return FALSE;
@@ -67,18 +72,90 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strict && wide == 0 && upper == 0 && digits == 0)
     return FALSE;
   g_autofree gchar *lower = g_utf8_casefold (name, -1);
-  static const gchar *const generic[] = {
-    "software", "firmware", "product", "products", "the product", "the software", "device", "devices", "system",
-    "systems", "application", "applications", "version", "versions", "server", "servers", "component", "components",
-    "multiple products", "various products", "all versions", "affected versions", "affected products", "the following",
-    "following products", "platform", "platforms", "package", "packages", "library", "module", "plugin", "service",
-    "services", "feature", "solution", "update", "updates", "patch", "vulnerability", "vulnerabilities", "note",
-    "users", "customers", "attacker", "attackers", "the vulnerability", "the issue", "this issue", "it", "this",
-    "windows users", "linux", "unix", "web", "api", "apis", "cloud", "models", "model", "series", "version information",
-    "品", "製品", "機器", "システム", "ソフトウェア", "ファームウェア", "アプリケーション", "サーバ", "サーバー", "バージョン",
-    "複数の製品", "当該製品", "対象製品", "同製品", "本製品", "各製品", "以下の製品", "モデル", "シリーズ", "機能", "サービス",
-    NULL
-  };
+  static const gchar *const generic[] = { "software",
+                                          "firmware",
+                                          "product",
+                                          "products",
+                                          "the product",
+                                          "the software",
+                                          "device",
+                                          "devices",
+                                          "system",
+                                          "systems",
+                                          "application",
+                                          "applications",
+                                          "version",
+                                          "versions",
+                                          "server",
+                                          "servers",
+                                          "component",
+                                          "components",
+                                          "multiple products",
+                                          "various products",
+                                          "all versions",
+                                          "affected versions",
+                                          "affected products",
+                                          "the following",
+                                          "following products",
+                                          "platform",
+                                          "platforms",
+                                          "package",
+                                          "packages",
+                                          "library",
+                                          "module",
+                                          "plugin",
+                                          "service",
+                                          "services",
+                                          "feature",
+                                          "solution",
+                                          "update",
+                                          "updates",
+                                          "patch",
+                                          "vulnerability",
+                                          "vulnerabilities",
+                                          "note",
+                                          "users",
+                                          "customers",
+                                          "attacker",
+                                          "attackers",
+                                          "the vulnerability",
+                                          "the issue",
+                                          "this issue",
+                                          "it",
+                                          "this",
+                                          "windows users",
+                                          "linux",
+                                          "unix",
+                                          "web",
+                                          "api",
+                                          "apis",
+                                          "cloud",
+                                          "models",
+                                          "model",
+                                          "series",
+                                          "version information",
+                                          "品",
+                                          "製品",
+                                          "機器",
+                                          "システム",
+                                          "ソフトウェア",
+                                          "ファームウェア",
+                                          "アプリケーション",
+                                          "サーバ",
+                                          "サーバー",
+                                          "バージョン",
+                                          "複数の製品",
+                                          "当該製品",
+                                          "対象製品",
+                                          "同製品",
+                                          "本製品",
+                                          "各製品",
+                                          "以下の製品",
+                                          "モデル",
+                                          "シリーズ",
+                                          "機能",
+                                          "サービス",
+                                          NULL };
   if (g_strv_contains (generic, lower) || strstr (name, "対象") != NULL || strstr (name, "以下") != NULL)
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
@@ -89,16 +166,18 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (all_qualifiers)
     return FALSE;
   /* Fragments that start with a function word are the middle of a sentence. */
-  static const gchar *const starts[] = { "the ", "a ", "an ", "this ", "these ", "those ", "its ", "their ", "our ",
-                                         "all ", "any ", "some ", "other ", "multiple ", "several ", "and ", "or ",
-                                         "of ", "in ", "on ", "to ", "for ", "with ", "by ", "if ", "when ",
-                                         "which ", "that ", "versions ", "version ", NULL };
+  static const gchar *const starts[]
+      = { "the ", "a ",    "an ",    "this ", "these ",    "those ",    "its ",     "their ",
+          "our ", "all ",  "any ",   "some ", "other ",    "multiple ", "several ", "and ",
+          "or ",  "of ",   "in ",    "on ",   "to ",       "for ",      "with ",    "by ",
+          "if ",  "when ", "which ", "that ", "versions ", "version ",  NULL };
   for (guint i = 0; starts[i] != NULL; i++)
     if (g_str_has_prefix (lower, starts[i]))
       return FALSE;
   /* A Japanese fragment ends with a particle or starts with one. */
-  static const gchar *const particles[] = { "の", "に", "を", "は", "が", "で", "と", "や", "も", "へ", "および", "及び",
-                                            "など", "または", "ならびに", "製品", NULL };
+  static const gchar *const particles[]
+      = { "の", "に",     "を",   "は",   "が",     "で",       "と",   "や", "も",
+          "へ", "および", "及び", "など", "または", "ならびに", "製品", NULL };
   for (guint i = 0; particles[i] != NULL; i++)
     if (g_str_has_suffix (name, particles[i]) || g_str_has_prefix (name, particles[i]))
       return FALSE;
@@ -171,7 +250,7 @@ context_vendor (ShrExtractContext *ctx, const ShrDocument *doc)
         return f->value;
     }
   if (g_strcmp0 (ctx->record->source_kind, "psirt") == 0 && ctx->record->products->len > 0)
-    return ((ShrProduct *) g_ptr_array_index (ctx->record->products, 0))->vendor;
+    return ((ShrProduct *)g_ptr_array_index (ctx->record->products, 0))->vendor;
   return vendor_in (ctx, ctx->subject);
 }
 
@@ -194,10 +273,12 @@ static gchar *
 split_train (const gchar *label, gchar **train)
 {
   *train = NULL;
-  g_autofree gchar *t = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?(\\d+(?:\\.\\d+){0,2}(?:\\.x)?)\\s*$", label, 2);
+  g_autofree gchar *t
+      = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?(\\d+(?:\\.\\d+){0,2}(?:\\.x)?)\\s*$", label, 2);
   if (t != NULL)
     {
-      g_autofree gchar *name = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?\\d+(?:\\.\\d+){0,2}(?:\\.x)?\\s*$", label, 1);
+      g_autofree gchar *name
+          = shr_match_group ("^(.*?)\\s*(?<![\\w.])[vV]?\\d+(?:\\.\\d+){0,2}(?:\\.x)?\\s*$", label, 1);
       gsize tl = strlen (t);
       if (tl > 2 && g_str_has_suffix (t, ".x"))
         t[tl - 2] = '\0';
@@ -252,7 +333,9 @@ says_not_affected (const gchar *cell)
   if (cell == NULL)
     return FALSE;
   g_autofree gchar *said = shr_match_group (
-      "\\b(not (?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない", cell, 0);
+      "\\b(not "
+      "(?:affected|vulnerable|applicable|impacted)|unaffected|n/a)\\b|影響(?:を受け)?ない|対象外|該当しない",
+      cell, 0);
   return said != NULL;
 }
 
@@ -271,8 +354,8 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
       gint start = 0, end = 0;
       g_match_info_fetch_pos (m, 1, &start, &end);
       /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
-      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"), text + end, 0,
-                          NULL))
+      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"),
+                          text + end, 0, NULL))
         {
           g_autofree gchar *v = g_match_info_fetch (m, 1);
           if (p->fixed->len < 40)
@@ -292,7 +375,8 @@ static gboolean
 says_all_versions (const gchar *text)
 {
   return text != NULL
-         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous )?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
+         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous "
+                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
                            text, 0, NULL);
 }
 
@@ -310,7 +394,7 @@ column_index (const ShrTable *t, ShrColumn want)
 static const gchar *
 cell (GPtrArray *row, gint i)
 {
-  return i >= 0 && (guint) i < row->len ? g_ptr_array_index (row, i) : NULL;
+  return i >= 0 && (guint)i < row->len ? g_ptr_array_index (row, i) : NULL;
 }
 
 static void
@@ -328,7 +412,7 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
   /* A header such as "Cisco IOS XE Software Release" names the product
    * the rows' trains belong to. */
   ShrProduct *header_product = NULL;
-  const gchar *header_label = (guint) pc < t->header->len ? g_ptr_array_index (t->header, pc) : NULL;
+  const gchar *header_label = (guint)pc < t->header->len ? g_ptr_array_index (t->header, pc) : NULL;
   if (header_label != NULL && shr_lexicon_find_product (ctx->lexicon, header_label) == NULL)
     {
       g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, header_label);
@@ -383,8 +467,9 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
        * the train 7.4; "Not affected" says the train is not; "6.4 all
        * versions | Migrate to a fixed release" has no fix. */
       gboolean unaffected = says_not_affected (affected);
-      g_autofree gchar *row_text = g_strdup_printf ("%s%s%s%s%s", label, affected ? " " : "", affected ? affected : "",
-                                                    fixed ? " " : "", fixed ? fixed : "");
+      g_autofree gchar *row_text
+          = g_strdup_printf ("%s%s%s%s%s", label, affected ? " " : "", affected ? affected : "",
+                             fixed ? " " : "", fixed ? fixed : "");
       if (unaffected)
         {
           shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, row_text);
@@ -416,13 +501,14 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
           if (has_version (affected) || all)
             {
               g_autofree gchar *phrase = train && !all && !g_str_has_prefix (affected, train)
-                                           ? g_strdup (affected)
-                                           : g_strdup (affected);
+                                             ? g_strdup (affected)
+                                             : g_strdup (affected);
               shr_strv_add_unique (p->affected, phrase);
             }
         }
       add_fixed_versions (p, fixed);
-      g_autofree gchar *row_fix = fixed != NULL && !says_not_affected (fixed) ? shr_match_group (VERSION_RE, fixed, 1) : NULL;
+      g_autofree gchar *row_fix
+          = fixed != NULL && !says_not_affected (fixed) ? shr_match_group (VERSION_RE, fixed, 1) : NULL;
       const gchar *fix = row_fix != NULL ? row_fix : below;
       if (introduced != NULL || last != NULL || fix != NULL || all)
         {
@@ -431,7 +517,7 @@ read_version_table (ShrExtractContext *ctx, const ShrDocument *doc, const ShrTab
           shr_product_add_range (p, train, introduced, last, fix, FALSE, row_text);
         }
     }
-  (void) doc;
+  (void)doc;
 }
 
 /* ---- sections and fields ---------------------------------------------------- */
@@ -488,7 +574,7 @@ section_items (const gchar *text)
             }
           continue;
         }
-      if (cur->len > 0 && (guchar) t[0] < 0x80)
+      if (cur->len > 0 && (guchar)t[0] < 0x80)
         g_string_append_c (cur, ' ');
       g_string_append (cur, t);
     }
@@ -521,9 +607,14 @@ is_prose (const gchar *item)
  * version ("MXsecurity Series: Software v1.0", "Foo Gateway 3.1 and
  * earlier", 「GT27 モデル」). */
 static void
-read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendor, gboolean fixed_list,
+read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *vendor, gboolean fixed_list,
                    gboolean names_only)
 {
+  /* 「Aterm WX3600HP　ファームウェア Ver1.5.3」: an ideographic space parts
+   * words as a space does. */
+  g_autoptr (GString) spaced = g_string_new (written);
+  g_string_replace (spaced, "\u3000", " ", 0);
+  const gchar *line = spaced->str;
   g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
   ShrProduct *p = NULL;
   gsize name_end = 0;
@@ -538,7 +629,8 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
       g_autoptr (GMatchInfo) m = NULL;
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|version|versions|release|prior|before|through|up|and|or|from|to|all)\\b)[A-Z][\\w+-]*)+)"),
+      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
+                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)"),
                          after, 0, &m))
         {
           gint s = 0, e = 0;
@@ -560,9 +652,11 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
   if (p == NULL && !names_only)
     {
       /* The name is what stands before the first version or range word. */
-      g_autofree gchar *name = shr_match_group (
-          "^(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|versions?\\b|ver\\.|prior\\b|before\\b|all\\b|up to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
-          line, 1);
+      g_autofree gchar *name
+          = shr_match_group ("^(?!(?:all|any|every|each)\\s+versions?\\b)(.+?)\\s*(?:[:：]|\\s(?:[vV]?\\d|"
+                             "versions?\\b|ver\\.|ver\\d|prior\\b|before\\b|all\\b|up "
+                             "to\\b|through\\b|earlier\\b|<|≤|<=)|バージョン|の(?:全|すべて)|$)",
+                             line, 1);
       if (name != NULL)
         {
           p = product_for_name (ctx, name, vendor, FALSE);
@@ -580,7 +674,7 @@ read_product_line (ShrExtractContext *ctx, const gchar *line, const gchar *vendo
     {
       g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
       const gchar *ph = phrase;
-      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "："))
+      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
         ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
       if (*ph != '\0' && strlen (ph) < 300)
         shr_strv_add_unique (p->affected, ph);
@@ -599,6 +693,53 @@ field_key_is (const ShrField *f, const gchar *const *keys)
   return FALSE;
 }
 
+static gboolean
+starts_with_product (const ShrRecord *record, const gchar *line)
+{
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *p = record->products->pdata[i];
+      gsize n = strlen (p->product);
+      if (n > 2 && g_ascii_strncasecmp (line, p->product, n) == 0 && !g_ascii_isalnum (line[n]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A package advisory's fields (GitHub, OSV and registry alerts):
+ * "Package: example-lib (npm)", "Affected versions: < 4.5.1", "Patched
+ * version: 4.5.1". The ecosystem in parentheses is no part of the name. */
+static void
+read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
+{
+  static const gchar *const package_keys[] = { "package", "package name", "affected package", NULL };
+  static const gchar *const affected_keys[]
+      = { "affected versions", "affected version", "vulnerable versions", "vulnerable version", NULL };
+  static const gchar *const fixed_keys[] = { "patched versions", "patched version",       "fixed versions",
+                                             "fixed version",    "first patched version", NULL };
+  const ShrField *package = NULL;
+  for (guint i = 0; i < doc->fields->len && package == NULL; i++)
+    if (field_key_is (g_ptr_array_index (doc->fields, i), package_keys))
+      package = g_ptr_array_index (doc->fields, i);
+  if (package == NULL)
+    return;
+  g_autofree gchar *name
+      = shr_match_group ("^\\s*([\\w@/.:+-]{2,100})(?:\\s*\\([\\w .-]{1,20}\\))?\\s*$", package->value, 1);
+  if (name == NULL)
+    return;
+  ShrProduct *p = shr_record_add_product (ctx->record, NULL, name);
+  if (p == NULL)
+    return;
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      if (field_key_is (f, affected_keys) && has_version (f->value) && strlen (f->value) < 300)
+        shr_strv_add_unique (p->affected, f->value);
+      else if (field_key_is (f, fixed_keys))
+        add_fixed_versions (p, f->value);
+    }
+}
+
 void
 shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 {
@@ -606,8 +747,9 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 
   /* Fields that name products: "Products: Firefox, Firefox ESR",
    * "Equipment: MXsecurity Series", "Affected Products: …". */
-  static const gchar *const product_keys[] = { "products", "product", "equipment", "affected products",
-                                               "affected product", "affected software", "対象製品", "製品名", NULL };
+  static const gchar *const product_keys[]
+      = { "products", "product", "equipment", "affected products", "affected product", "affected software",
+          "対象製品", "製品名",  NULL };
   for (guint i = 0; i < doc->fields->len; i++)
     {
       const ShrField *f = g_ptr_array_index (doc->fields, i);
@@ -619,13 +761,35 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
           read_product_line (ctx, names[k], vendor, FALSE, !has_version (names[k]));
     }
 
+  read_package_fields (ctx, doc);
+
+  /* A list post's "Affected: libexample 2.9.0 up to and including 2.11.3",
+   * "Fixed: libexample 2.11.4": a name, then versions. */
+  static const gchar *const affected_keys[] = { "affected", "vulnerable", "影響を受けるバージョン", NULL };
+  static const gchar *const fixed_keys[] = { "fixed", "fixed in", "fix", "修正版", NULL };
+  for (guint i = 0; i < doc->fields->len; i++)
+    {
+      const ShrField *f = g_ptr_array_index (doc->fields, i);
+      gboolean fixed = field_key_is (f, fixed_keys);
+      if ((!fixed && !field_key_is (f, affected_keys)) || !g_unichar_isalpha (g_utf8_get_char (f->value))
+          || !has_version (f->value) || strlen (f->value) > 200)
+        continue;
+      g_autofree gchar *first = g_strdup (f->value);
+      /* "(released today); 2.10.x users should …": the first clause. */
+      gchar *cut = strpbrk (first, ";(");
+      if (cut != NULL)
+        *cut = '\0';
+      read_product_line (ctx, first, vendor, fixed, FALSE);
+    }
+
   for (guint i = 0; i < doc->tables->len; i++)
     read_version_table (ctx, doc, g_ptr_array_index (doc->tables, i), vendor);
 
   for (guint s = 0; s < doc->sections->len; s++)
     {
       const ShrSection *sec = g_ptr_array_index (doc->sections, s);
-      if (sec->role != SHR_ROLE_AFFECTED && sec->role != SHR_ROLE_FIXED)
+      gboolean solution = sec->role == SHR_ROLE_SOLUTION;
+      if (sec->role != SHR_ROLE_AFFECTED && sec->role != SHR_ROLE_FIXED && !solution)
         continue;
       g_autofree gchar *text = shr_document_section_text (doc, s);
       g_autoptr (GPtrArray) items = section_items (text);
@@ -633,7 +797,8 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
         {
           const gchar *line = g_ptr_array_index (items, l);
           /* Table rows were read as tables. */
-          if (strstr (line, "  ") != NULL || strchr (line, '|') != NULL)
+          if (strstr (line, "  ") != NULL || strchr (line, '|') != NULL
+              || strstr (line, "\u3000\u3000") != NULL)
             continue;
           /* "Reporter: …", "Impact: critical": fields, not products. */
           g_autofree gchar *key = shr_match_group ("^([^:：]{1,30})[:：]", line, 1);
@@ -643,6 +808,15 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
           if (vendor != NULL && !has_version (line)
               && (g_str_has_prefix (vendor, line) || g_str_has_prefix (line, vendor)))
             continue;
+          /* Under Solution, only a line that gives a product already named
+           * with a version: 「Aterm WX3600HP　Ver1.5.4」 after 「最新のファーム
+           * ウェアへアップデートしてください」. */
+          if (solution)
+            {
+              if (!is_prose (line) && has_version (line) && starts_with_product (ctx->record, line))
+                read_product_line (ctx, line, vendor, TRUE, FALSE);
+              continue;
+            }
           if (is_prose (line))
             {
               /* In a sentence only names the lexicon knows are products:
@@ -685,12 +859,15 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     summary = shr_document_role_text (doc, SHR_ROLE_DESCRIPTION);
   const gchar *texts[] = { ctx->subject, summary, ctx->body };
   static const gchar *const en[] = {
-    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|zero-days?|0-days?)[ \\t]+(?:\\w+[ \\t]+){0,2}?(?:in|on|affecting|impacting)[ \\t]+(?:the[ \\t]+)?"
+    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|zero-days?|0-days?)[ \\t]+(?:\\w+[ "
+    "\\t]+){0,2}?(?:in|on|affecting|impacting)[ \\t]+(?:the[ \\t]+)?"
     "((?-i:[A-Z][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)){0,4})",
-    "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
+    "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected "
+    "by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
   };
   static const gchar *const ja[] = {
-    "^\\s*(?:【[^】]*】\\s*)?(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:複数の)?[^、。]{0,40}脆弱性",
+    "^\\s*(?:【[^】]*】\\s*|\\[[^\\]\\n]*\\]\\s*)*(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:"
+    "複数の)?[^、。]{0,40}脆弱性",
     "([\\w\\p{Katakana}\\p{Han}ー・.+-]{2,40}?)\\s*に(?:複数の|重大な|深刻な)?(?:ゼロデイ)?脆弱性",
   };
   for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
@@ -699,13 +876,15 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
         continue;
       /* The body is long: its first two paragraphs are where a product is
        * introduced. */
-      g_autofree gchar *head = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
+      g_autofree gchar *head
+          = t == 2 ? g_strndup (texts[t], MIN (strlen (texts[t]), 1500)) : g_strdup (texts[t]);
       g_autofree gchar *lower = g_ascii_strdown (head, -1);
       /* The patterns hold one of these words: most texts are passed over
        * without running them. */
       gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")
-                          || strstr (lower, "weakness") || strstr (lower, "-day") || strstr (lower, "contains")
-                          || strstr (lower, "affected by") || strstr (lower, "suffers");
+                          || strstr (lower, "weakness") || strstr (lower, "-day")
+                          || strstr (lower, "contains") || strstr (lower, "affected by")
+                          || strstr (lower, "suffers");
       gboolean ja_words = strstr (head, "脆弱性") != NULL;
       for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
@@ -728,19 +907,20 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
  * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
  * earlier", 「7.0.0 から 7.0.16 まで」. */
 #define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*(?:-S\\d+)?)?"
-#define SENTENCE_RANGE                                                                                          \
-  "(?:(?:prior to|before|earlier than|older than|up to(?: and including)?|through|from|between|<=?|>=?|≤)\\s+)?" \
-  SENTENCE_VERSION                                                                                              \
-  "(?:\\s*(?:through|thru|to|-|–|〜|~|から)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?"                 \
-  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                    \
+#define SENTENCE_RANGE                                                                                       \
+  "(?:(?:prior to|before|earlier than|older than|up to(?: and "                                              \
+  "including)?|through|from|between|<=?|>=?|≤)\\s+)?" SENTENCE_VERSION                                       \
+  "(?:\\s*(?:through|thru|to|-|–|〜|~|から)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?"               \
+  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                 \
   "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
 
 static gboolean
 says_affected (const gchar *sentence)
 {
-  return g_regex_match (shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
-                                   "|影響を受け|脆弱性が存在|脆弱性があ"),
-                        sentence, 0, NULL);
+  return g_regex_match (
+      shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
+                 "|影響を受け|脆弱性が存在|脆弱性があ"),
+      sentence, 0, NULL);
 }
 
 void
@@ -757,13 +937,15 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
     return;
   /* After the name: "versions", "Software", 「ファームウェア」, then a list of
    * ranges joined by commas and "and"/"or"/、. */
-  static const gchar *after_name =
-    "\\A(?:\\s+(?i:software|firmware|server|appliances?|devices?))?"
-    "(?:\\s*\\(?\\s*(?i:versions?|releases?|builds?|ver\\.)|\\s*バージョン)?[ \\t:]*"
-    "(" SENTENCE_RANGE "(?:(?:,\\s*|,?\\s+(?:and|or)\\s+|\\s*(?:、|および|及び)\\s*)" SENTENCE_RANGE ")*)";
+  static const gchar *after_name
+      = "\\A(?:\\s+(?i:software|firmware|server|appliances?|devices?))?"
+        "(?:\\s*\\(?\\s*(?i:versions?|releases?|builds?|ver\\.)|\\s*バージョン)?[ \\t:]*"
+        "(" SENTENCE_RANGE "(?:(?:,\\s*|,?\\s+(?:and|or)\\s+|\\s*(?:、|および|及び)\\s*)" SENTENCE_RANGE
+        ")*)";
   /* A fix named in the same clause: "upgrade to FortiOS 7.0.17". */
-  static const gchar *fix_before = "(?i)(?:upgrade|update|fixed|patched|resolved|addressed|remediated|install)\\w*"
-                                   "(?:\\s+(?:to|in|with))?\\s*(?:the\\s+)?(?:latest\\s+)?(?:version\\s+)?$";
+  static const gchar *fix_before
+      = "(?i)(?:upgrade|update|fixed|patched|resolved|addressed|remediated|install)\\w*"
+        "(?:\\s+(?:to|in|with))?\\s*(?:the\\s+)?(?:latest\\s+)?(?:version\\s+)?$";
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -791,8 +973,8 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
                 {
                   g_autofree gchar *one = g_match_info_fetch (m, 0);
                   /* "13.0.1.180 and all earlier" as the range reader knows it. */
-                  g_autofree gchar *plain = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0,
-                                                                     "\\1", 0, NULL);
+                  g_autofree gchar *plain
+                      = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0, "\\1", 0, NULL);
                   shr_strv_add_unique (p->affected, g_strstrip (plain));
                 }
             }
@@ -810,7 +992,7 @@ only_unaffected (const ShrProduct *p)
   if (p->ranges->len == 0 || p->affected->len > 0 || p->fixed->len > 0)
     return FALSE;
   for (guint i = 0; i < p->ranges->len; i++)
-    if (!((ShrProductRange *) g_ptr_array_index (p->ranges, i))->unaffected)
+    if (!((ShrProductRange *)g_ptr_array_index (p->ranges, i))->unaffected)
       return FALSE;
   return TRUE;
 }
@@ -867,14 +1049,18 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
    * that must be on: "when writes were enabled for the default servlet
    * (disabled by default)", "only if X is configured", "if the HTTP Server
    * feature is enabled", 「…を有効にしている場合のみ」「初期設定では無効」. */
-  static const gchar *en =
-    "(?:\\bonly (?:if|when)\\b[^.]{0,120}\\b(?:enabled|configured|turned on|exposed|in use|used|set)\\b"
-    "|\\b(?:if|when|where)\\b[^.]{0,80}\\b(?:feature|option|service|setting|interface|module|mode|servlet|protocol|portal|gateway|logging)\\b[^.]{0,40}\\b(?:is|are|was|were|has been|have been)\\s+(?:enabled|configured|turned on|exposed)"
-    "|\\((?:disabled|not enabled|off) by default\\)|\\bnot enabled by default\\b|\\bnon-default configuration"
-    "|\\bmust (?:be|have been) (?:enabled|configured|turned on)\\b|\\brequires? [^.]{0,60}\\bto be (?:enabled|configured)\\b)";
-  static const gchar *ja =
-    "(?:(?:有効|設定|使用|利用)(?:に|を)?(?:して|されて)いる場合(?:のみ|に限り)|(?:初期設定|デフォルト|既定)(?:で|では)(?:無効|オフ)"
-    "|が有効(?:になって|化されて)いる場合|を有効(?:に|化)している場合)";
+  static const gchar *en
+      = "(?:\\bonly (?:if|when)\\b[^.]{0,120}\\b(?:enabled|configured|turned on|exposed|in use|used|set)\\b"
+        "|\\b(?:if|when|where)\\b[^.]{0,80}\\b(?:feature|option|service|setting|interface|module|mode|"
+        "servlet|protocol|portal|gateway|logging)\\b[^.]{0,40}\\b(?:is|are|was|were|has been|have "
+        "been)\\s+(?:enabled|configured|turned on|exposed)"
+        "|\\((?:disabled|not enabled|off) by default\\)|\\bnot enabled by default\\b|\\bnon-default "
+        "configuration"
+        "|\\bmust (?:be|have been) (?:enabled|configured|turned on)\\b|\\brequires? [^.]{0,60}\\bto be "
+        "(?:enabled|configured)\\b)";
+  static const gchar *ja = "(?:(?:有効|設定|使用|利用)(?:に|を)?(?:して|されて)いる場合(?:のみ|に限り)|(?:"
+                           "初期設定|デフォルト|既定)(?:で|では)(?:無効|オフ)"
+                           "|が有効(?:になって|化されて)いる場合|を有効(?:に|化)している場合)";
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -894,14 +1080,17 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
   /* The flaw is in a feature of the product, which may not be in use: "a
    * vulnerability found in the web user interface (UI) feature in Cisco
    * IOS XE software", 「管理画面機能における脆弱性」. */
-  static const gchar *feature_en =
-    "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?)\\s+(?:(?:found|located|present|that exists?|residing)\\s+)?"
-    "(?:in|within|affecting)\\s+the\\s+(?:[\\w()/-]+\\s+){1,6}?(?:feature|component)\\s+(?:in|of)\\s+[^.,;:]{2,60}";
-  static const gchar *feature_ja = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
+  static const gchar *feature_en = "\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?)\\s+(?:(?:found|"
+                                   "located|present|that exists?|residing)\\s+)?"
+                                   "(?:in|within|affecting)\\s+the\\s+(?:[\\w()/"
+                                   "-]+\\s+){1,6}?(?:feature|component)\\s+(?:in|of)\\s+[^.,;:]{2,60}";
+  static const gchar *feature_ja
+      = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 1200 || (strstr (s, "feature") == NULL && strstr (s, "component") == NULL && strstr (s, "機能") == NULL))
+      if (strlen (s) > 1200
+          || (strstr (s, "feature") == NULL && strstr (s, "component") == NULL && strstr (s, "機能") == NULL))
         continue;
       /* The advisory's own words, quoted as the condition. */
       g_autofree gchar *phrase = shr_match_group (feature_en, s, 0);
@@ -940,14 +1129,20 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
    * vulnerable", 「バージョン 3.x は影響を受けません」: those trains. "No
    * other versions are affected", "only X is affected", 「それ以外は影響を
    * 受けません」: what is not listed is not affected. */
-  static const gchar *trains_en =
-    "(?<![\\w.])((?:[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)(?:(?:,\\s*|,?\\s+(?:and|or)\\s+)[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)"
-    "\\s+(?:(?:and|or) (?:later|earlier|above|below) )?(?:versions?\\s+|releases?\\s+|series\\s+)?(?:is|are)\\s+not\\s+(?:affected|vulnerable|impacted)";
-  static const gchar *trains_ja =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)*(?:\\.x)?(?:(?:、|および|及び|と|,\\s*)[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)\\s*(?:系|系列|シリーズ)?\\s*(?:は|について(?:は)?)\\s*(?:本|この|当該)?(?:脆弱性の)?影響を受けません";
-  static const gchar *others =
-    "\\b(?:no other (?:\\w+ ){0,3}(?:versions?|releases?|products?) (?:are|is) (?:affected|vulnerable)|other (?:versions|releases) (?:are|were) not (?:affected|vulnerable)|only (?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
-    "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|はありません|はない)";
+  static const gchar *trains_en
+      = "(?<![\\w.])((?:[vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)(?:(?:,\\s*|,?\\s+(?:and|or)\\s+)[vV]?\\d+(?:\\.\\d+)*"
+        "(?:\\.x)?)*)"
+        "\\s+(?:(?:and|or) (?:later|earlier|above|below) "
+        ")?(?:versions?\\s+|releases?\\s+|series\\s+)?(?:is|are)\\s+not\\s+(?:affected|vulnerable|impacted)";
+  static const gchar *trains_ja = "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)*(?:\\.x)?(?:(?:、|および|及び|と|,\\s*)["
+                                  "vV]?\\d+(?:\\.\\d+)*(?:\\.x)?)*)\\s*(?:系|系列|シリーズ)?\\s*(?:は|"
+                                  "について(?:は)?)\\s*(?:本|この|当該)?(?:脆弱性の)?影響を受けません";
+  static const gchar *others
+      = "\\b(?:no other (?:\\w+ ){0,3}(?:versions?|releases?|products?) (?:are|is) "
+        "(?:affected|vulnerable)|other (?:versions|releases) (?:are|were) not (?:affected|vulnerable)|only "
+        "(?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
+        "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|"
+        "はありません|はない)";
   for (guint i = 0; i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -969,12 +1164,14 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
       if (list == NULL)
         continue;
       /* "2.4.59 and later are not affected" names the fix, not a train. */
-      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0, NULL))
+      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0,
+                         NULL))
         continue;
       ShrProduct *p = product_in (r, s);
       if (p == NULL)
         continue;
-      g_auto (GStrv) trains = g_regex_split (shr_regex ("\\s*(?:,|\\band\\b|\\bor\\b|、|および|及び|と)\\s*"), list, 0);
+      g_auto (GStrv) trains
+          = g_regex_split (shr_regex ("\\s*(?:,|\\band\\b|\\bor\\b|、|および|及び|と)\\s*"), list, 0);
       for (guint t = 0; trains[t] != NULL; t++)
         {
           gchar *train = g_strstrip (trains[t]);

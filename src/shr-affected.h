@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-affected.h — which products an advisory concerns and which of their
  * versions, read from its structure (internal to extract).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-approve.c — see shr-approve.h. */
 #include "shr-approve.h"
 
@@ -366,9 +367,23 @@ static gboolean
 only_courtesy (const gchar *rest)
 {
   static const gchar *const phrases[] = {
-    "よろしくお願いいたします", "よろしくお願い致します", "よろしくお願いします", "宜しくお願いします",
-    "お願いいたします", "お願い致します", "お願いします", "ありがとうございます", "ありがとうございました",
-    "thank you", "thanks", "thx", "please send", "please", "go ahead", "send it", "cheers",
+    "よろしくお願いいたします",
+    "よろしくお願い致します",
+    "よろしくお願いします",
+    "宜しくお願いします",
+    "お願いいたします",
+    "お願い致します",
+    "お願いします",
+    "ありがとうございます",
+    "ありがとうございました",
+    "thank you",
+    "thanks",
+    "thx",
+    "please send",
+    "please",
+    "go ahead",
+    "send it",
+    "cheers",
   };
   for (const gchar *s = skip_separators (rest); *s != '\0'; s = skip_separators (s))
     {
@@ -1086,8 +1101,8 @@ decide_step (ShrStore *store, Decide *d, GError **error)
     {
       /* An approver who approved (the quorum not yet reached) and now
        * rejects: one rejection drops the draft, theirs included. */
-      if (!shr_store_decision_withdraw (store, d->draft_id, d->approver, d->reason, d->reply_message_id, &applied,
-                                        error))
+      if (!shr_store_decision_withdraw (store, d->draft_id, d->approver, d->reason, d->reply_message_id,
+                                        &applied, error))
         return FALSE;
     }
   if (!applied)
@@ -1114,8 +1129,9 @@ decide_step (ShrStore *store, Decide *d, GError **error)
 
 gboolean
 shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
-                    const gchar *reason, const gchar *reply_message_id, guint quorum, ShrDecidedFunc on_decided,
-                    gpointer on_decided_data, ShrDecisionOutcome *outcome, GError **error)
+                    const gchar *reason, const gchar *reply_message_id, guint quorum,
+                    ShrDecidedFunc on_decided, gpointer on_decided_data, ShrDecisionOutcome *outcome,
+                    GError **error)
 {
   return shr_approve_decide_edited (store, draft_id, approver, command, reason, NULL, reply_message_id,
                                     quorum, on_decided, on_decided_data, outcome, error);

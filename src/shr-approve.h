@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-approve.h — approval by reply: tokens, reply commands, the checks a
  * reply must pass, and the decision rule (DESIGN.md "Approval by reply").
  *

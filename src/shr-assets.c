@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-assets.c — reading inventories (dpkg, rpm, CSV) into assets. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-assets.h — inventories into asset groups: the output of
  * `dpkg-query -W`, of `rpm -qa --qf '%{NAME} %{EPOCH}:%{VERSION}-%{RELEASE}\n'`,
  * or a CSV (vendor,product,version,exposure,owners), written as the

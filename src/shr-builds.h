@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-builds.h — products whose advisories name releases or updates
  * ("Exchange Server 2019 CU15 SU3", "the March 2017 security update",
  * "KB4013429") while installations report builds ("15.2.1748.10",
@@ -53,7 +54,8 @@ ShrBuilds *shr_builds_load (const gchar *path, GError **error);
  * of data/windows-builds.tsv, described in its header) to @builds. Errors
  * name the file and line and what is wrong (SHR_LEXICON_ERROR_IO,
  * SHR_LEXICON_ERROR_PARSE); on error @builds is left as it was. */
-gboolean shr_builds_load_windows (ShrBuilds *builds, const gchar *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean shr_builds_load_windows (ShrBuilds *builds, const gchar *path,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* (transfer none) The tables of the data dir (see shr_lexicon_default_dir):
  * builds.tsv and windows-builds.tsv, loaded once; a missing or broken file

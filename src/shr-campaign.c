@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-campaign.c — threat actors, reporters, targeted sectors and regions.
  *
  * Names are the text's: an actor is recorded under the first name the mail
@@ -81,12 +82,13 @@ abbreviation_stop (const gchar *text, const gchar *p)
 {
   if (p - text >= 2 && g_ascii_isalpha (p[-1]) && p[-2] == '.')
     return TRUE;
-  static const gchar *const words[] = { "Inc", "Corp", "Ltd", "Co", "St", "Mr", "Ms", "Dr", "vs", "etc", "No", NULL };
+  static const gchar *const words[]
+      = { "Inc", "Corp", "Ltd", "Co", "St", "Mr", "Ms", "Dr", "vs", "etc", "No", NULL };
   for (guint i = 0; words[i] != NULL; i++)
     {
       gsize n = strlen (words[i]);
-      if ((gsize) (p - text) >= n && strncmp (p - n, words[i], n) == 0
-          && ((gsize) (p - text) == n || !g_ascii_isalnum (p[-(gssize) n - 1])))
+      if ((gsize)(p - text) >= n && strncmp (p - n, words[i], n) == 0
+          && ((gsize)(p - text) == n || !g_ascii_isalnum (p[-(gssize)n - 1])))
         return TRUE;
     }
   return FALSE;
@@ -99,9 +101,9 @@ ends_sentence (const gchar *text, const gchar *p)
   if (c == '.' || c == '!' || c == '?')
     return (p[1] == '\0' || p[1] == ' ' || p[1] == '\n') && !(c == '.' && abbreviation_stop (text, p));
   if (c == 0xE3) /* 。 */
-    return (guchar) p[1] == 0x80 && (guchar) p[2] == 0x82;
+    return (guchar)p[1] == 0x80 && (guchar)p[2] == 0x82;
   if (c == 0xEF) /* ！ ？ */
-    return (guchar) p[1] == 0xBC && ((guchar) p[2] == 0x81 || (guchar) p[2] == 0x9F);
+    return (guchar)p[1] == 0xBC && ((guchar)p[2] == 0x81 || (guchar)p[2] == 0x9F);
   return c == '\n' && p[1] == '\n';
 }
 
@@ -126,9 +128,10 @@ sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
     {
       const gchar *prev = text + s - 1;
       guchar c = *prev;
-      if ((c & 0xC0) == 0x80 && s >= 3 && (guchar) prev[-2] >= 0xE0)
+      if ((c & 0xC0) == 0x80 && s >= 3 && (guchar)prev[-2] >= 0xE0)
         prev -= 2; /* the last byte of a three-byte character */
-      if (may_end (*prev) && (ends_sentence (text, prev) || (*prev == '\n' && prev > text && prev[-1] == '\n')))
+      if (may_end (*prev)
+          && (ends_sentence (text, prev) || (*prev == '\n' && prev > text && prev[-1] == '\n')))
         break;
       n += text + s - prev;
       s = prev - text;
@@ -140,14 +143,14 @@ sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
       if (may_end (text[e]) && ends_sentence (text, text + e))
         {
           if (text[e] != '\n')
-            e += (guchar) text[e] >= 0xE0 ? 3 : 1;
+            e += (guchar)text[e] >= 0xE0 ? 3 : 1;
           break;
         }
       e++;
       n++;
     }
   /* Never end inside a character. */
-  while (text[e] != '\0' && ((guchar) text[e] & 0xC0) == 0x80)
+  while (text[e] != '\0' && ((guchar)text[e] & 0xC0) == 0x80)
     e++;
   *from = s;
   *to = e;
@@ -217,8 +220,8 @@ strv_has_name (GPtrArray *names, const gchar *name)
  * name added. */
 typedef struct
 {
-  GPtrArray *names;  /* (element-type utf8) as written */
-  GHashTable *keys;  /* normalised, owned */
+  GPtrArray *names; /* (element-type utf8) as written */
+  GHashTable *keys; /* normalised, owned */
 } NameSet;
 
 static void
@@ -286,9 +289,9 @@ scheme_name_length (const gchar *p)
     const gchar *head;
     guint min, max;
   } numbered[] = {
-    { "APT-C-", 2, 3 }, { "APT-", 1, 3 }, { "APT ", 1, 3 }, { "APT", 1, 3 }, { "UNC", 2, 5 }, { "UAT-", 3, 5 },
-    { "UAT", 3, 5 },    { "TA", 3, 4 },   { "FIN", 1, 2 },  { "DEV-", 4, 4 }, { "Storm-", 4, 4 }, { "STORM-", 4, 4 },
-    { "TAG-", 2, 4 },   { "UAC-", 4, 4 },
+    { "APT-C-", 2, 3 }, { "APT-", 1, 3 },   { "APT ", 1, 3 }, { "APT", 1, 3 },  { "UNC", 2, 5 },
+    { "UAT-", 3, 5 },   { "UAT", 3, 5 },    { "TA", 3, 4 },   { "FIN", 1, 2 },  { "DEV-", 4, 4 },
+    { "Storm-", 4, 4 }, { "STORM-", 4, 4 }, { "TAG-", 2, 4 }, { "UAC-", 4, 4 },
   };
   /* Most capitals begin ordinary words: a word in lower case after its
    * capital can only be "Storm-…" or a family name. */
@@ -331,12 +334,12 @@ family:;
       gsize n = 1;
       while (g_ascii_islower (w[1 + n]))
         n++;
-      return n >= 3 && ends_name (w + 1 + n) ? (gsize) (w + 1 + n - p) : 0;
+      return n >= 3 && ends_name (w + 1 + n) ? (gsize)(w + 1 + n - p) : 0;
     }
   static const gchar *const families[]
-      = { "Typhoon", "Blizzard", "Sandstorm", "Sleet", "Tempest", "Cyclone", "Hail", "Tsunami", "Panda", "Bear",
-          "Kitten", "Chollima", "Spider", "Jackal", "Tiger", "Leopard", "Buffalo", "Ocelot", "Taurus", "Ursa",
-          "Serpens", "Pisces", "Libra", "Scorpius", NULL };
+      = { "Typhoon", "Blizzard", "Sandstorm", "Sleet",  "Tempest", "Cyclone",  "Hail",    "Tsunami", "Panda",
+          "Bear",    "Kitten",   "Chollima",  "Spider", "Jackal",  "Tiger",    "Leopard", "Buffalo", "Ocelot",
+          "Taurus",  "Ursa",     "Serpens",   "Pisces", "Libra",   "Scorpius", NULL };
   for (guint i = 0; families[i] != NULL; i++)
     {
       if (w[1] != families[i][0])
@@ -360,11 +363,14 @@ static gboolean
 generic_word (const gchar *w, gsize len)
 {
   static const gchar *const words[]
-      = { "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "They", "Their", "Our", "We", "He", "She",
-          "In", "On", "At", "Of", "For", "From", "By", "With", "And", "Or", "But", "As", "If", "When", "While",
-          "APT", "Group", "Groups", "Team", "Actor", "Actors", "Threat", "Hackers", "Unit", "Microsoft", "Google",
-          "New", "Big", "Old", "Some", "Other", "Several", "Many", "Both", "All", "Also", "According", "CVE",
-          "Security", "Cyber", "Research", "Researchers", "Report", "Reports", "Campaign", "Operation", NULL };
+      = { "The",         "A",      "An",      "This",      "That",      "These",    "Those",   "It",
+          "Its",         "They",   "Their",   "Our",       "We",        "He",       "She",     "In",
+          "On",          "At",     "Of",      "For",       "From",      "By",       "With",    "And",
+          "Or",          "But",    "As",      "If",        "When",      "While",    "APT",     "Group",
+          "Groups",      "Team",   "Actor",   "Actors",    "Threat",    "Hackers",  "Unit",    "Microsoft",
+          "Google",      "New",    "Big",     "Old",       "Some",      "Other",    "Several", "Many",
+          "Both",        "All",    "Also",    "According", "CVE",       "Security", "Cyber",   "Research",
+          "Researchers", "Report", "Reports", "Campaign",  "Operation", NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strlen (words[i]) == len && strncmp (words[i], w, len) == 0)
       return TRUE;
@@ -387,8 +393,10 @@ parse_name (const gchar *text, gsize p, gchar **out)
   const gchar *s = text + p;
   while (*s == ' ')
     s++;
-  static const gchar *const open[] = { "\"", "'", "\xe2\x80\x9c", "\xe2\x80\x98", "\xe3\x80\x8c", "\xe3\x80\x8e", NULL };
-  static const gchar *const close[] = { "\"", "'", "\xe2\x80\x9d", "\xe2\x80\x99", "\xe3\x80\x8d", "\xe3\x80\x8f", NULL };
+  static const gchar *const open[]
+      = { "\"", "'", "\xe2\x80\x9c", "\xe2\x80\x98", "\xe3\x80\x8c", "\xe3\x80\x8e", NULL };
+  static const gchar *const close[]
+      = { "\"", "'", "\xe2\x80\x9d", "\xe2\x80\x99", "\xe3\x80\x8d", "\xe3\x80\x8f", NULL };
   gint quote = -1;
   for (gint i = 0; open[i] != NULL; i++)
     if (g_str_has_prefix (s, open[i]))
@@ -509,10 +517,20 @@ actor_known (const ShrLexicon *lexicon, const gchar *name)
 static gboolean
 might_give_aliases (const gchar *s)
 {
-  static const gchar *const words[] = { "aka ", "a.k.a", "known as", "tracked as", "referred to", "called ",
-                                        "dubbed ", "named ", "overlap", "\xe5\x88\xa5\xe5\x90\x8d" /* 別名 */,
+  static const gchar *const words[] = { "aka ",
+                                        "a.k.a",
+                                        "known as",
+                                        "tracked as",
+                                        "referred to",
+                                        "called ",
+                                        "dubbed ",
+                                        "named ",
+                                        "overlap",
+                                        "\xe5\x88\xa5\xe5\x90\x8d" /* 別名 */,
                                         "\xe9\x80\x9a\xe7\xa7\xb0" /* 通称 */,
-                                        "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */, "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */, NULL };
+                                        "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */,
+                                        "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */,
+                                        NULL };
   /* One pass over the window, each position tried only against the words
    * starting with its byte (g_strstr_len per word was a sixth of the
    * campaign's time). */
@@ -521,12 +539,12 @@ might_give_aliases (const gchar *s)
   if (g_once_init_enter (&ready))
     {
       for (guint i = 0; words[i] != NULL; i++)
-        starts[(guchar) words[i][0]] = TRUE;
+        starts[(guchar)words[i][0]] = TRUE;
       g_once_init_leave (&ready, 1);
     }
   for (const gchar *p = s; *p != '\0' && p - s < 120; p++)
     {
-      if (!starts[(guchar) *p])
+      if (!starts[(guchar)*p])
         continue;
       for (guint i = 0; words[i] != NULL; i++)
         if (words[i][0] == *p && g_str_has_prefix (p, words[i]))
@@ -544,7 +562,8 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
   if (g_str_has_prefix (s, "\xe3\x80\x8d") || g_str_has_prefix (s, "\xe2\x80\x9d") || *s == '"')
     s += *s == '"' ? 1 : 3;
   /* "Naikon APT (aka APT30)", "the Lazarus group, also known as …". */
-  static const gchar *const nouns[] = { " APT", " group", " Group", " gang", " team", " Team", " actor", NULL };
+  static const gchar *const nouns[]
+      = { " APT", " group", " Group", " gang", " team", " Team", " actor", NULL };
   for (guint i = 0; nouns[i] != NULL; i++)
     if (g_str_has_prefix (s, nouns[i]) && !g_ascii_isalnum (s[strlen (nouns[i])]))
       {
@@ -558,9 +577,10 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
   gsize end = offset;
   gboolean need_known = FALSE;
 
-  static const gchar trigger[]
-      = "\\A(?:aka|a\\.k\\.a\\.?|also known as|also called|also tracked as|formerly known as|formerly tracked as"
-        "|formerly|previously known as|previously tracked as|previously|known as|tracked as|別名|通称|旧称|旧名)\\s*[:：]?\\s*";
+  static const gchar trigger[] = "\\A(?:aka|a\\.k\\.a\\.?|also known as|also called|also tracked as|formerly "
+                                 "known as|formerly tracked as"
+                                 "|formerly|previously known as|previously tracked as|previously|known "
+                                 "as|tracked as|別名|通称|旧称|旧名)\\s*[:：]?\\s*";
   gboolean paren = *t == '(' || g_str_has_prefix (t, "\xef\xbc\x88"); /* （ */
   if (paren)
     {
@@ -607,7 +627,8 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
        * known as …". */
       static const gchar lead[]
           = "\\A\\s*[,，、]?\\s*(?:(?:an?|the)\\s[^.;:()\\n]{0,80}?\\s)?"
-            "(?:(?:also|more commonly|commonly|better|otherwise|previously|formerly|sometimes|publicly|now)\\s+)?"
+            "(?:(?:also|more "
+            "commonly|commonly|better|otherwise|previously|formerly|sometimes|publicly|now)\\s+)?"
             "(?:known|tracked|referred\\s+to|called|dubbed|named)(?:\\s+by\\s+[^,;.\\n]{1,40}?)?\\s+as\\s+"
             "|\\A\\s*[,，]?\\s*(?:aka|a\\.k\\.a\\.?)\\s+"
             "|\\A\\s*[,，、]?\\s*(?:別名|通称|旧称|旧名)\\s*[:：]?\\s*"
@@ -644,8 +665,8 @@ typedef struct
 {
   gsize start;
   gsize end;
-  gchar *name;          /* as written */
-  gboolean ransomware;  /* a ransomware family's name too */
+  gchar *name;         /* as written */
+  gboolean ransomware; /* a ransomware family's name too */
 } Mention;
 
 static void
@@ -689,18 +710,22 @@ group_attacks (const gchar *text, gsize start, gsize end)
   g_autofree gchar *before = window_before (text, start, 90);
   g_autofree gchar *after = window_after (text, end, 90);
   static const gchar after_en[]
-      = "\\A[\"”’'」』]?(?:/[\\w.-]+)?\\s*(?:ransomware(?:-as-a-service)?\\s+|RaaS\\s+)?(?:gang|group|operators?|operation"
-        "|affiliates?|actors?|crew|cartel|hackers|(?:has\\s+|have\\s+|had\\s+|also\\s+)?(?:claimed|breached|hacked|attacked"
+      = "\\A[\"”’'」』]?(?:/"
+        "[\\w.-]+)?\\s*(?:ransomware(?:-as-a-service)?\\s+|RaaS\\s+)?(?:gang|group|operators?|operation"
+        "|affiliates?|actors?|crew|cartel|hackers|(?:has\\s+|have\\s+|had\\s+|also\\s+)?(?:claimed|breached|"
+        "hacked|attacked"
         "|targeted|compromised|exploited|stole|leaked|listed|posted|demanded|took responsibility)"
         "|(?:is|was|were|are)\\s+(?:behind|responsible))\\b";
-  static const gchar before_en[]
-      = "(?:attributed\\s+(?:\\w+\\s+){0,3}to|claimed\\s+by|conducted\\s+by|carried\\s+out\\s+by|attacks?\\s+by|attacked\\s+by"
-        "|compromised\\s+by|breached\\s+by|perpetrated\\s+by|blamed\\s+on|(?:gang|group|operators?|affiliates?|actors?)\\s+"
-        "(?:called|known\\s+as|dubbed))\\s+(?:the\\s+)?[\"“「]?$";
-  static const gchar after_ja[]
-      = "\\A[」』]?\\s*(?:(?:が|は|も)[^。\\n]{0,40}?(?:攻撃|仕掛け|標的|狙|悪用|侵入|犯行声明|関与|主張|窃取|リーク)"
-        "|(?:による|の)(?:攻撃|犯行|被害)|グループ|集団|一味)";
-  static const gchar before_ja[] = "(?:集団|グループ|組織|攻撃者|ギャング)(?:は|の|である)?(?:あの)?\\s*[「『]?$";
+  static const gchar before_en[] = "(?:attributed\\s+(?:\\w+\\s+){0,3}to|claimed\\s+by|conducted\\s+by|"
+                                   "carried\\s+out\\s+by|attacks?\\s+by|attacked\\s+by"
+                                   "|compromised\\s+by|breached\\s+by|perpetrated\\s+by|blamed\\s+on|(?:gang|"
+                                   "group|operators?|affiliates?|actors?)\\s+"
+                                   "(?:called|known\\s+as|dubbed))\\s+(?:the\\s+)?[\"“「]?$";
+  static const gchar after_ja[] = "\\A[」』]?\\s*(?:(?:が|は|も)[^。\\n]{0,40}?(?:攻撃|仕掛け|標的|狙|悪用|"
+                                  "侵入|犯行声明|関与|主張|窃取|リーク)"
+                                  "|(?:による|の)(?:攻撃|犯行|被害)|グループ|集団|一味)";
+  static const gchar before_ja[]
+      = "(?:集団|グループ|組織|攻撃者|ギャング)(?:は|の|である)?(?:あの)?\\s*[「『]?$";
   return matches (after_en, after) || matches (before_en, before) || matches (after_ja, after)
          || matches (before_ja, before);
 }
@@ -727,13 +752,14 @@ written_as_ransomware (const gchar *text, gsize start, gsize end)
   gsize b = start;
   while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '"'))
     b--;
-  if (b >= 3 && ((guchar) text[b - 3] == 0xE3 || (guchar) text[b - 3] == 0xE2)
+  if (b >= 3 && ((guchar)text[b - 3] == 0xE3 || (guchar)text[b - 3] == 0xE2)
       && (g_str_has_prefix (text + b - 3, "\xe3\x80\x8c") || g_str_has_prefix (text + b - 3, "\xe3\x80\x8e")
           || g_str_has_prefix (text + b - 3, "\xe2\x80\x9c")))
     b -= 3;
   while (b > 0 && text[b - 1] == ' ')
     b--;
-  static const gchar ja[] = "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0\xe3\x82\xa6\xe3\x82\xa7\xe3\x82\xa2";
+  static const gchar ja[]
+      = "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0\xe3\x82\xa6\xe3\x82\xa7\xe3\x82\xa2";
   if (b >= 10 && g_ascii_strncasecmp (text + b - 10, "ransomware", 10) == 0)
     return TRUE;
   return b >= sizeof ja - 1 && memcmp (text + b - (sizeof ja - 1), ja, sizeof ja - 1) == 0;
@@ -742,7 +768,8 @@ written_as_ransomware (const gchar *text, gsize start, gsize end)
 /* The names in 「」 where @pattern's group @group starts or ends before
  * them: 犯罪集団「LockBit」, 「MirrorFace」と呼ばれるグループ. */
 static void
-add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *pattern, gint group, GArray *mentions)
+add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *pattern, gint group,
+               GArray *mentions)
 {
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (shr_regex (pattern), text, 0, &m);
@@ -750,7 +777,7 @@ add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *patter
     {
       gint s, e;
       g_match_info_fetch_pos (m, group, &s, &e);
-      gsize at = group == 0 ? (gsize) e : (gsize) s;
+      gsize at = group == 0 ? (gsize)e : (gsize)s;
       gchar *name = NULL;
       gsize end = parse_name (text, at, &name);
       /* Inside the brackets (three bytes each). */
@@ -773,7 +800,8 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
         continue;
       const ShrActorEntry *e = hit->entry;
       gboolean ransomware = e->ransomware || written_as_ransomware (text, hit->start, hit->end);
-      add_mention (mentions, hit->start, hit->end, g_strndup (text + hit->start, hit->end - hit->start), ransomware);
+      add_mention (mentions, hit->start, hit->end, g_strndup (text + hit->start, hit->end - hit->start),
+                   ransomware);
     }
 
   /* Names in a vendor's naming scheme that no list knows yet. */
@@ -798,24 +826,36 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
    * Each pattern runs only where its words occur: most advisories have
    * none of them. */
   static const gchar intro_noun[]
-      = "\\b(?:threat actors?|threat groups?|(?:threat )?activity (?:group|cluster)|hacking groups?|hacker groups?"
+      = "\\b(?:threat actors?|threat groups?|(?:threat )?activity (?:group|cluster)|hacking groups?|hacker "
+        "groups?"
         "|hackers|cyber ?(?:crime|criminal|espionage)? ?groups?|APT groups?|state-sponsored groups?"
-        "|ransomware (?:groups?|gangs?|operations?)|gangs?|groups?|actors?|adversary|crews?|operators)\\s*,?\\s+"
+        "|ransomware "
+        "(?:groups?|gangs?|operations?)|gangs?|groups?|actors?|adversary|crews?|operators)\\s*,?\\s+"
         "(?:(?:which|that|who)\\s+(?:is\\s+|are\\s+)?)?$";
-  static const gchar intro_ja[] = "(?:攻撃|サイバー攻撃|ハッカー|犯罪|ランサムウェア|APT|脅威)(?:グループ|集団|組織)\\s*(?=「)";
-  static const gchar called_ja[]
-      = "(「[^」\\n]{2,40}」)\\s*(?:[(（][^)）\\n]{0,60}[)）])?\\s*と(?:呼ばれる|称する|名乗る)[^。\\n]{0,15}?(?:グループ|集団|組織|攻撃者)";
+  static const gchar intro_ja[]
+      = "(?:攻撃|サイバー攻撃|ハッカー|犯罪|ランサムウェア|APT|脅威)(?:グループ|集団|組織)\\s*(?=「)";
+  static const gchar called_ja[] = "(「[^」\\n]{2,40}」)\\s*(?:[(（][^)）\\n]{0,60}[)）])?\\s*と(?:呼ばれる|"
+                                   "称する|名乗る)[^。\\n]{0,15}?(?:グループ|集団|組織|攻撃者)";
   static GRegex *gang_re;
   static const gchar gang_en[]
-      = "(?<![A-Za-z0-9_-])([A-Z][A-Za-z0-9.$-]+(?: [A-Z][A-Za-z0-9.$-]+)?)(?:/[A-Z][A-Za-z0-9.-]+)? ransomware"
+      = "(?<![A-Za-z0-9_-])([A-Z][A-Za-z0-9.$-]+(?: [A-Z][A-Za-z0-9.$-]+)?)(?:/[A-Z][A-Za-z0-9.-]+)? "
+        "ransomware"
         "(?:-as-a-service)? (?:gang|group|operation|operators|affiliates|crew|actors)\\b";
   gboolean japanese = strstr (text, "\xe3\x80\x8c") != NULL; /* 「 */
   {
     /* Searched for without their first letter, so "Dubbed" is found with
      * "dubbed" and the text need not be lower-cased. */
-    static const gchar *const verbs[]
-        = { "alled ", "ubbed ", "amed ", "nown as ", "racked as ", "dentified as ", "alling itself ",
-            "alling themselves ", "eferred to as ", "oing by ", NULL };
+    static const gchar *const verbs[] = { "alled ",
+                                          "ubbed ",
+                                          "amed ",
+                                          "nown as ",
+                                          "racked as ",
+                                          "dentified as ",
+                                          "alling itself ",
+                                          "alling themselves ",
+                                          "eferred to as ",
+                                          "oing by ",
+                                          NULL };
     static const gchar firsts[] = "cdnkticcrg";
     for (guint v = 0; verbs[v] != NULL; v++)
       for (const gchar *hit = strstr (text, verbs[v]); hit != NULL; hit = strstr (hit + 1, verbs[v]))
@@ -844,7 +884,9 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
   }
   if (japanese)
     add_bracketed (lexicon, text, intro_ja, 0, mentions);
-  if (japanese && (strstr (text, "と呼ばれ") != NULL || strstr (text, "と称") != NULL || strstr (text, "と名乗") != NULL))
+  if (japanese
+      && (strstr (text, "と呼ばれ") != NULL || strstr (text, "と称") != NULL
+          || strstr (text, "と名乗") != NULL))
     add_bracketed (lexicon, text, called_ja, 1, mentions);
   if (strstr (text, " ransomware") != NULL)
     {
@@ -855,7 +897,7 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
           gint s, e;
           g_match_info_fetch_pos (gm, 1, &s, &e);
           const gchar *sp = memchr (text + s, ' ', e - s);
-          gsize first_len = sp != NULL ? (gsize) (sp - (text + s)) : (gsize) (e - s);
+          gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
           if (!generic_word (text + s, first_len) && !overlaps (mentions, s, e))
             {
               g_autofree gchar *name = g_strndup (text + s, e - s);
@@ -908,10 +950,10 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   const ShrLexicon *lexicon = ctx->lexicon;
   g_autoptr (GArray) mentions = g_array_new (FALSE, FALSE, sizeof (Mention));
-  g_array_set_clear_func (mentions, (GDestroyNotify) mention_clear);
+  g_array_set_clear_func (mentions, (GDestroyNotify)mention_clear);
   find_mentions (ctx, text, hits, mentions);
 
-  g_autoptr (GPtrArray) actors = g_ptr_array_new_with_free_func ((GDestroyNotify) actor_free);
+  g_autoptr (GPtrArray) actors = g_ptr_array_new_with_free_func ((GDestroyNotify)actor_free);
   for (guint i = 0; i < mentions->len; i++)
     {
       const Mention *m = &g_array_index (mentions, Mention, i);
@@ -987,7 +1029,8 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           const ShrActorEntry *e = rows->pdata[k];
           if (name_set_add (&all, e->name))
             g_ptr_array_add (names->aliases, g_strdup (e->name));
-          for (const gchar *const *x = e->aliases; *x != NULL && names->aliases->len < SHR_MAX_ACTOR_ALIASES; x++)
+          for (const gchar *const *x = e->aliases; *x != NULL && names->aliases->len < SHR_MAX_ACTOR_ALIASES;
+               x++)
             if (name_set_add (&all, *x))
               g_ptr_array_add (names->aliases, g_strdup (*x));
         }
@@ -1009,28 +1052,39 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
   g_autofree gchar *after = window_after (text, end, 480); /* a Japanese sentence ends with its verb */
   g_autofree gchar *before = window_before (text, start, 80);
   static const gchar verbs_strong[]
-      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+|now\\s+)?"
-        "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
+      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|"
+        "previously\\s+|first\\s+|now\\s+)?"
+        "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|"
+        "detected"
         "|analy[sz]ed|assessed|assesses|warned|warns|continues\\s+to\\s+(?:see|track|observe|monitor)"
-        "|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|tracking|observing)|researchers|analysts|threat\\s+intelligence"
+        "|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|tracking|observing)|researchers|analysts|"
+        "threat\\s+intelligence"
         "|names)\\b";
   static const gchar verbs_any[]
-      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|previously\\s+|first\\s+)?"
-        "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|detected"
-        "|analy[sz]ed|assessed|assesses|warned|warns|disclosed|reported|reports|said|says|noted|explained|believes"
-        "|revealed|found|published|released\\s+(?:a|an|its|the)\\s+[^.\\n]{0,40}?(?:report|analysis|research|advisory|alert)"
-        "|continues\\s+to\\s+(?:see|track|observe|monitor)|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|tracking|observing)"
+      = "\\A(?:['’]s)?\\s*(?:[^.;!?]{0,60}?\\s)?\?(?:has\\s+|have\\s+|had\\s+)?(?:also\\s+|recently\\s+|"
+        "previously\\s+|first\\s+)?"
+        "(?:observed|discovered|identified|uncovered|investigated|attributed|attributes|tracks|tracked|"
+        "detected"
+        "|analy[sz]ed|assessed|assesses|warned|warns|disclosed|reported|reports|said|says|noted|explained|"
+        "believes"
+        "|revealed|found|published|released\\s+(?:a|an|its|the)\\s+[^.\\n]{0,40}?(?:report|analysis|research|"
+        "advisory|alert)"
+        "|continues\\s+to\\s+(?:see|track|observe|monitor)|(?:has\\s+)?been\\s+(?:closely\\s+)?(?:monitoring|"
+        "tracking|observing)"
         "|researchers|analysts|report|analysis|threat\\s+intelligence|names|issued|alerted)\\b";
   static const gchar attribution[]
-      = "(?:according\\s+to|researchers\\s+(?:at|from|with)|analysts\\s+(?:at|from)|(?:report|analysis|research|blog\\s+post"
+      = "(?:according\\s+to|researchers\\s+(?:at|from|with)|analysts\\s+(?:at|from)|(?:report|analysis|"
+        "research|blog\\s+post"
         "|advisory|alert)s?\\s+(?:\\w+\\s+){0,3}by|(?:cyber)?security\\s+(?:firm|company|vendor|researchers?)"
         "|published\\s+by|released\\s+by|discovered\\s+by|observed\\s+by|identified\\s+by)\\s+(?:the\\s+)?"
         "(?:[A-Z][\\w-]*\\s+){0,2}$";
   static const gchar verbs_ja[]
-      = "\\A\\s*(?:(?:は|が|も|では|及び|と)[^。]{0,150}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|警告|公開|調査|確認し|評価)"
+      = "\\A\\s*(?:(?:は|が|も|では|及び|と)[^。]{0,150}?(?:発表|公表|報告|注意喚起|明らかに|観測|分析|指摘|"
+        "警告|公開|調査|確認し|評価)"
         "|(?:によると|によれば|の調査|の報告|の分析|の研究者|のリサーチャー|が公開した|の発表|の注意喚起))";
   static const gchar verbs_ja_strong[]
-      = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|の調査|の分析|の研究者|のリサーチャー))";
+      = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|"
+        "の調査|の分析|の研究者|のリサーチャー))";
   if (matches (strong ? verbs_strong : verbs_any, after) || matches (attribution, before))
     return TRUE;
   return matches (strong ? verbs_ja_strong : verbs_ja, after);
@@ -1062,13 +1116,14 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       gboolean reporter = hit->kind == SHR_LEXICON_REPORTER;
       /* A vendor named alone ("Microsoft has observed …") reports only with
        * a researcher's verb: its own fixes it merely announces. */
-      gboolean vendor = hit->kind == SHR_LEXICON_PRODUCT && ((const ShrProductEntry *) hit->entry)->product == NULL
+      gboolean vendor = hit->kind == SHR_LEXICON_PRODUCT
+                        && ((const ShrProductEntry *)hit->entry)->product == NULL
                         && ctx->record->threat_actors->len > 0;
       if ((!reporter && !vendor) || in_url (text, hit->start))
         continue;
       if (g_hash_table_contains (seen, hit->entry) || !reports (text, hit->start, hit->end, vendor))
         continue;
-      g_hash_table_add (seen, (gpointer) hit->entry);
+      g_hash_table_add (seen, (gpointer)hit->entry);
       g_autofree gchar *name = g_strndup (text + hit->start, hit->end - hit->start);
       add_reporter (ctx, text, hit->start, name);
     }
@@ -1078,10 +1133,11 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
   if (r->threat_actors->len == 0 && r->sectors->len == 0 && r->regions->len == 0)
     return;
   static GRegex *unknown_re;
-  static const gchar unknown[]
-      = "(?:[Rr]esearchers (?:at|from|with) (?:the )?|[Ss]ecurity (?:firm|company|vendor) |according to (?:the )?)"
-        "([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2})(?=[ ,.;:)])"
-        "|(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2}) (?:researchers|threat researchers)\\b";
+  static const gchar unknown[] = "(?:[Rr]esearchers (?:at|from|with) (?:the )?|[Ss]ecurity "
+                                 "(?:firm|company|vendor) |according to (?:the )?)"
+                                 "([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2})(?=[ ,.;:)])"
+                                 "|(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2}) "
+                                 "(?:researchers|threat researchers)\\b";
   if (strstr (text, "esearchers") == NULL && strstr (text, "ecurity firm") == NULL
       && strstr (text, "ecurity company") == NULL && strstr (text, "ecurity vendor") == NULL
       && strstr (text, "ccording to") == NULL)
@@ -1096,7 +1152,7 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (!g_match_info_fetch_pos (m, g, &s, &e) || s < 0)
             continue;
           const gchar *sp = memchr (text + s, ' ', e - s);
-          gsize first_len = sp != NULL ? (gsize) (sp - (text + s)) : (gsize) (e - s);
+          gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
           g_autofree gchar *name = g_strndup (text + s, e - s);
           if (!generic_word (text + s, first_len) && !names_a_region (ctx->lexicon, name))
             add_reporter (ctx, text, s, name);
@@ -1116,22 +1172,38 @@ targeting_sentence (const gchar *lower)
   /* Word stems, looked for in the lower-cased sentence at word starts, by
    * their first byte: a regular expression of these alternatives cost most
    * of the pass. */
-  static const gchar *const stems[]
-      = { "target", "against", "victim", "breach", "compromis", "hack", "stole", "attack", "campaign", "intrusion",
-          "infiltrat", "espionage", "impacted organi", "affected organi", "disrupt", "struck", "hit by", "exploited in",
-          "exploiting in", "focus on", "focused on", "focuses on", "focusing on", "spying", "broke into",
-          "broken into", "breaking into", "threat to", "were hit", "was hit", "been hit", NULL };
-  static const gchar *const stems_ja[]
-      = { "\xe6\xa8\x99\xe7\x9a\x84", /* 標的 */ "\xe7\x8b\x99",             /* 狙 */
-          "\xe6\x94\xbb\xe6\x92\x83", /* 攻撃 */ "\xe8\xa2\xab\xe5\xae\xb3", /* 被害 */
-          "\xe4\xbe\xb5\xe5\xae\xb3", /* 侵害 */ "\xe4\xb8\x8d\xe6\xad\xa3\xe3\x82\xa2\xe3\x82\xaf\xe3\x82\xbb\xe3\x82\xb9", /* 不正アクセス */
-          "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xad\xe3\x83\xb3\xe3\x82\xb0", /* ハッキング */
-          "\xe4\xbe\xb5\xe5\x85\xa5", /* 侵入 */ "\xe6\x84\x9f\xe6\x9f\x93", /* 感染 */
-          NULL };
+  static const gchar *const stems[] = { "target",          "against",
+                                        "victim",          "breach",
+                                        "compromis",       "hack",
+                                        "stole",           "attack",
+                                        "campaign",        "intrusion",
+                                        "infiltrat",       "espionage",
+                                        "impacted organi", "affected organi",
+                                        "disrupt",         "struck",
+                                        "hit by",          "exploited in",
+                                        "exploiting in",   "focus on",
+                                        "focused on",      "focuses on",
+                                        "focusing on",     "spying",
+                                        "broke into",      "broken into",
+                                        "breaking into",   "threat to",
+                                        "were hit",        "was hit",
+                                        "been hit",        NULL };
+  static const gchar *const stems_ja[] = {
+    "\xe6\xa8\x99\xe7\x9a\x84",
+    /* 標的 */ "\xe7\x8b\x99", /* 狙 */
+    "\xe6\x94\xbb\xe6\x92\x83",
+    /* 攻撃 */ "\xe8\xa2\xab\xe5\xae\xb3", /* 被害 */
+    "\xe4\xbe\xb5\xe5\xae\xb3",
+    /* 侵害 */ "\xe4\xb8\x8d\xe6\xad\xa3\xe3\x82\xa2\xe3\x82\xaf\xe3\x82\xbb\xe3\x82\xb9", /* 不正アクセス */
+    "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xad\xe3\x83\xb3\xe3\x82\xb0", /* ハッキング */
+    "\xe4\xbe\xb5\xe5\x85\xa5",
+    /* 侵入 */ "\xe6\x84\x9f\xe6\x9f\x93", /* 感染 */
+    NULL
+  };
   gboolean non_ascii = FALSE;
   for (const gchar *p = lower; *p != '\0'; p++)
     {
-      if ((guchar) *p >= 0x80)
+      if ((guchar)*p >= 0x80)
         {
           non_ascii = TRUE;
           continue;
@@ -1139,7 +1211,8 @@ targeting_sentence (const gchar *lower)
       if (!g_ascii_islower (*p) || (p > lower && g_ascii_isalpha (p[-1])))
         continue;
       for (guint i = 0; stems[i] != NULL; i++)
-        if (stems[i][0] == *p && g_str_has_prefix (p, stems[i])
+        if (stems[i][0] == *p
+            && g_str_has_prefix (p, stems[i])
             /* "an attacker could …" describes a flaw, not an attack. */
             && !(strcmp (stems[i], "attack") == 0 && g_str_has_prefix (p + 6, "er")))
           return TRUE;
@@ -1166,30 +1239,44 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
    * security firm", "the US Government", "the Polish Cyber Command
    * detected"). */
   static const gchar home_after[]
-      = "\\A(?:['’]s)?(?:\\s*[-–]\\s*|\\s+)[\"“]?(?:(?:state|government|nation-state)[- ])?(?:linked|backed|nexus|sponsored|aligned"
-        "|affiliated|origin|state(?!s)|government|nation-state|military|intelligence|threat\\s+(?:actors?|groups?)|APTs?"
-        "|hackers?|actors?|groups?|gangs?|operators?|spies|cyber\\s*criminals?|attackers?|adversar(?:y|ies)|crews?"
-        "|(?:cyber)?security\\s+(?:firm|company|vendor|researchers?|agency|agencies)|vendors?|companies|company|firms?"
-        "|manufacturers?|makers?|officials|authorities|police|agency|agencies|researchers|(?:Main|General)\\s+Directorate"
+      = "\\A(?:['’]s)?(?:\\s*[-–]\\s*|\\s+)[\"“]?(?:(?:state|government|nation-state)[- "
+        "])?(?:linked|backed|nexus|sponsored|aligned"
+        "|affiliated|origin|state(?!s)|government|nation-state|military|intelligence|threat\\s+(?:actors?|"
+        "groups?)|APTs?"
+        "|hackers?|actors?|groups?|gangs?|operators?|spies|cyber\\s*criminals?|attackers?|adversar(?:y|ies)|"
+        "crews?"
+        "|(?:cyber)?security\\s+(?:firm|company|vendor|researchers?|agency|agencies)|vendors?|companies|"
+        "company|firms?"
+        "|manufacturers?|makers?|officials|authorities|police|agency|agencies|researchers|(?:Main|General)"
+        "\\s+Directorate"
         "|(?:based|speaking)\\s+(?:threat\\s+)?(?:actors?|groups?|hackers|APTs?|attackers|operators))\\b"
         "|\\A-,?\\s[^.;\\n]{0,60}?-(?:linked|backed|nexus|sponsored|aligned|affiliated)\\b"
-        "|\\A(?:['’]s)?\\s+(?:(?:has|have|had|also|allegedly|reportedly|now|again|is|was)\\s+)*(?:eyes|targets|targeted|attacks|attacked"
-        "|hacks|hacked|spies|leverages|leveraged|uses|used|deploys|deployed|launched|launches|conducts|conducted|sponsors"
-        "|sponsored|invaded|invades|sanctioned|sanctions|indicted|charged|accused|blamed|seized|dismantled)\\b"
-        "|\\A['’]s\\s+(?:[\\w-]+\\s+){0,3}?(?:invasion|war|aggression|military|government|intelligence|GRU|FSB|SVR|MSS|IRGC"
+        "|\\A(?:['’]s)?\\s+(?:(?:has|have|had|also|allegedly|reportedly|now|again|is|was)\\s+)*(?:eyes|"
+        "targets|targeted|attacks|attacked"
+        "|hacks|hacked|spies|leverages|leveraged|uses|used|deploys|deployed|launched|launches|conducts|"
+        "conducted|sponsors"
+        "|sponsored|invaded|invades|sanctioned|sanctions|indicted|charged|accused|blamed|seized|dismantled)"
+        "\\b"
+        "|\\A['’]s\\s+(?:[\\w-]+\\s+){0,3}?(?:invasion|war|aggression|military|government|intelligence|GRU|"
+        "FSB|SVR|MSS|IRGC"
         "|[Uu]nits?|hackers|spies|agency|agencies|army|APTs?)\\b"
-        "|\\A\\s+(?:(?:state|nation-state)[- ](?:sponsored|backed)\\s+)?(?:cyber\\s*attacks?|cyberattacks?|attacks|hacking|hacks"
+        "|\\A\\s+(?:(?:state|nation-state)[- "
+        "](?:sponsored|backed)\\s+)?(?:cyber\\s*attacks?|cyberattacks?|attacks|hacking|hacks"
         "|espionage|operations|campaigns?|intrusions)\\b"
-        "|\\A\\s+(?:[A-Z][\\w-]*\\s+){1,4}(?:\\w+\\s+){0,3}(?:detected|reported|said|says|warned|attributed|observed|discovered"
+        "|\\A\\s+(?:[A-Z][\\w-]*\\s+){1,4}(?:\\w+\\s+){0,3}(?:detected|reported|said|says|warned|attributed|"
+        "observed|discovered"
         "|announced|disclosed|identified|confirmed)\\b"
-        "|\\A(?:系|政府の支援|の支援|の国家支援|が支援|を拠点|拠点の|に拠点|の攻撃グループ|のハッカー|の攻撃者"
-        "|のサイバー攻撃グループ|の国家|の関与|政府系|の情報機関|の軍|当局|の警察|警察|のセキュリティ企業|のセキュリティベンダー"
+        "|\\A(?:系|政府の支援|の支援|の国家支援|が支援|を拠点|拠点の|に拠点|の攻撃グループ|のハッカー|"
+        "の攻撃者"
+        "|のサイバー攻撃グループ|の国家|の関与|政府系|の情報機関|の軍|当局|の警察|警察|のセキュリティ企業|"
+        "のセキュリティベンダー"
         "|製|のベンダー|企業の|語)";
-  static const gchar home_before[]
-      = "(?:attribut\\w+\\s+(?:[\\w-]+\\s+){0,4}to|on\\s+behalf\\s+of|linked\\s+to|tied\\s+to|traced\\s+(?:back\\s+)?to"
-        "|(?:fund|funds|funding|finance|financing|benefit|benefits|helps?)"
-        "|(?:affiliate|subsidiary|branch|division|unit|arm)\\s+of\\s+(?:a|an)"
-        "|(?:hackers|actors|groups?|attackers|operators|spies)\\s+(?:from|based\\s+in|out\\s+of|in))\\s+(?:the\\s+)?$";
+  static const gchar home_before[] = "(?:attribut\\w+\\s+(?:[\\w-]+\\s+){0,4}to|on\\s+behalf\\s+of|linked\\s+"
+                                     "to|tied\\s+to|traced\\s+(?:back\\s+)?to"
+                                     "|(?:fund|funds|funding|finance|financing|benefit|benefits|helps?)"
+                                     "|(?:affiliate|subsidiary|branch|division|unit|arm)\\s+of\\s+(?:a|an)"
+                                     "|(?:hackers|actors|groups?|attackers|operators|spies)\\s+(?:from|"
+                                     "based\\s+in|out\\s+of|in))\\s+(?:the\\s+)?$";
   /* The name's abbreviation between it and what follows says nothing
    * ("People's Republic of China (PRC) state-sponsored actors"), nor does
    * the parenthesis closing round the abbreviation itself. */
@@ -1225,7 +1312,8 @@ static gboolean
 in_sector_list (const gchar *text, gsize start)
 {
   g_autofree gchar *before = window_before (text, start, 200);
-  return matches ("(?:sectors?|industries|industry|verticals)\\b[^.;:\\n]{0,30}?(?:including|such\\s+as|like|spanning|across"
+  return matches ("(?:sectors?|industries|industry|verticals)\\b[^.;:\\n]{0,30}?(?:including|such\\s+as|like|"
+                  "spanning|across"
                   "|:|in\\s+the)\\s[^.;\\n]*$|業界[^。\\n]*$|業種[^。\\n]*$",
                   before);
 }
@@ -1311,12 +1399,22 @@ speaks_of_attackers (const gchar *text, GArray *hits)
     if (g_array_index (hits, ShrLexiconHit, i).kind == SHR_LEXICON_ACTOR)
       return TRUE;
   static const gchar *const words[]
-      = { "actor", "Actor", "APT", "hacker", "Hacker", "group", "Group", "gang", "espionage", "ransomware",
-          "Ransomware", "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97", /* 攻撃グループ */
-          "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85",                         /* 攻撃者 */
-          "\xe9\x9b\x86\xe5\x9b\xa3",                                         /* 集団 */
-          "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc",           /* ハッカー */
-          "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0",           /* ランサム */
+      = { "actor",
+          "Actor",
+          "APT",
+          "hacker",
+          "Hacker",
+          "group",
+          "Group",
+          "gang",
+          "espionage",
+          "ransomware",
+          "Ransomware",
+          "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97", /* 攻撃グループ */
+          "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85",                                     /* 攻撃者 */
+          "\xe9\x9b\x86\xe5\x9b\xa3",                                                 /* 集団 */
+          "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc",                         /* ハッカー */
+          "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0",                         /* ランサム */
           NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (text, words[i]) != NULL)

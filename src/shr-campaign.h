@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-campaign.h — who attacks whom, as the advisory says it: the threat
  * actors named (as the mail writes them, with the other names the text and
  * the lexicon give), the firms and agencies that report the campaign, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-compose.c — notices as mail: our RFC 2047 encoder, the parts, the
  * headers. */
 #include "config.h"
@@ -29,7 +30,7 @@ to_iso2022jp (const gchar *s, gssize len, gsize *out_len)
 static gboolean
 plain_ascii (const gchar *v)
 {
-  for (const guchar *p = (const guchar *) v; *p; p++)
+  for (const guchar *p = (const guchar *)v; *p; p++)
     if (*p < 0x20 || *p > 0x7e)
       return FALSE;
   /* "=?" would read as the start of an encoded word. */
@@ -151,7 +152,7 @@ shr_compose_encode_header (const gchar *value, const gchar *charset, gsize used)
         {
           gsize n = 0;
           g_autofree gchar *bytes = chunk_bytes (start, best - start, jis, &n);
-          g_autofree gchar *b64 = g_base64_encode ((const guchar *) bytes, n);
+          g_autofree gchar *b64 = g_base64_encode ((const guchar *)bytes, n);
           g_string_append_printf (out, "%s%s?=", prefix, b64);
           start = best;
         }
@@ -225,7 +226,10 @@ static gchar *
 jis_friendly (const gchar *text)
 {
   static const gchar *const map[][2] = {
-    { "✓", "○" }, { "✔", "○" }, { "✗", "×" }, { "✘", "×" },
+    { "✓", "○" },
+    { "✔", "○" },
+    { "✗", "×" },
+    { "✘", "×" },
   };
   gchar *s = g_strdup (text);
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
@@ -285,8 +289,8 @@ add_addresses (GMimeMessage *m, GMimeAddressType type, const gchar *field, const
     }
   if (!ok)
     {
-      g_set_error (error, SHR_COMPOSE_ERROR, SHR_COMPOSE_ERROR_ADDRESS, "%s: \"%s\" is not a mail address", field,
-                   line);
+      g_set_error (error, SHR_COMPOSE_ERROR, SHR_COMPOSE_ERROR_ADDRESS, "%s: \"%s\" is not a mail address",
+                   field, line);
       g_clear_object (&list);
       return FALSE;
     }
@@ -303,7 +307,7 @@ token_value (const gchar *value, gsize max)
 {
   g_autofree gchar *line = shr_notice_one_line (value);
   GString *s = g_string_new (NULL);
-  for (const guchar *p = (const guchar *) line; *p && s->len < max; p++)
+  for (const guchar *p = (const guchar *)line; *p && s->len < max; p++)
     if (*p > 0x20 && *p < 0x7f && strchr ("<>\"\\()[],;", *p) == NULL)
       g_string_append_c (s, *p);
   return g_string_free (s, FALSE);
@@ -326,8 +330,8 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   g_return_val_if_fail (o != NULL && o->from != NULL && o->to != NULL && text != NULL, NULL);
   if (o->charset != NULL && !is_iso2022jp (o->charset) && g_ascii_strcasecmp (o->charset, "utf-8") != 0)
     {
-      g_set_error (error, SHR_COMPOSE_ERROR, SHR_COMPOSE_ERROR_CHARSET, "charset \"%s\": utf-8 or iso-2022-jp",
-                   o->charset);
+      g_set_error (error, SHR_COMPOSE_ERROR, SHR_COMPOSE_ERROR_CHARSET,
+                   "charset \"%s\": utf-8 or iso-2022-jp", o->charset);
       return NULL;
     }
   g_autoptr (GMimeMessage) m = g_mime_message_new (TRUE);
@@ -350,7 +354,8 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
   g_mime_message_set_subject (m, subject_line, "utf-8");
   g_autofree gchar *encoded = shr_compose_encode_header (subject_line, o->charset, strlen ("Subject: "));
   g_autofree gchar *raw = g_strdup_printf (" %s\n", encoded);
-  GMimeHeader *h = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (m)), "Subject");
+  GMimeHeader *h
+      = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (m)), "Subject");
   g_mime_header_set_raw_value (h, raw);
 
   if (o->date != NULL)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-compose.h — a notice as an RFC 5322 message (GMime).
  *
  * multipart/alternative with a text/plain and a text/html part (text only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-config.c — reading and validating the configuration file.
  *
  * GKeyFile parses the values but reports no line numbers, so the file text
@@ -8,9 +9,15 @@
 
 #include "shr-config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "shr-render.h"
+#include "shr-secret.h"
+#include "shr-send.h"
+#include "shr-watch.h"
 
 typedef enum
 {
@@ -73,7 +80,7 @@ static const KeySpec key_specs[] = {
   { "imap", "port", T_INT, FALSE, NULL, 1, 65535 },
   { "imap", "security", T_ENUM, FALSE, "tls|starttls|none", 0, 0 },
   { "imap", "ca_file", T_PATH, FALSE, NULL, 0, 0 },
-  { "imap", "user", T_STRING, FALSE, NULL, 0, 0 },
+  { "imap", "user", T_STRING, TRUE, NULL, 0, 0 },
   { "imap", "password", T_SECRET, FALSE, NULL, 0, 0 },
   { "imap", "password_file", T_PATH, FALSE, NULL, 0, 0 },
   { "imap", "password_command", T_STRING, FALSE, NULL, 0, 0 },
@@ -754,6 +761,255 @@ check_group (Loader *l, ConfFile *f, const GroupLines *g, GHashTable *seen_group
     shr_profile_add_asset (l->profile, g_steal_pointer (&asset));
 }
 
+/* ---- what the stages require -------------------------------------------- */
+
+/* The rules once, watch and the approval loop apply when they start,
+ * checked here with the line of the key at fault, so that check-config
+ * refuses what they would refuse. The stages' own checks
+ * (shr_watch_config_read, shr_smtp_config_check) are called rather than
+ * copied; the rest are rules only the configuration as a whole can see. */
+
+static const GroupLines *
+find_group (const ConfFile *f, const gchar *name)
+{
+  for (guint i = 0; i < f->groups->len; i++)
+    {
+      const GroupLines *g = f->groups->pdata[i];
+      if (strcmp (g->name, name) == 0)
+        return g;
+    }
+  return NULL;
+}
+
+static guint
+key_line (const GroupLines *g, const gchar *key)
+{
+  for (guint i = 0; key != NULL && i < g->keys->len; i++)
+    if (strcmp (g_array_index (g->keys, KeyLine, i).key, key) == 0)
+      return g_array_index (g->keys, KeyLine, i).line;
+  return 0;
+}
+
+/* A problem at @key's line (the group's when @key is NULL or absent).
+ * @message names the group and key itself. */
+static void
+add_rule_problem (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *key, ShrConfigError code,
+                  const gchar *message)
+{
+  guint line = key_line (g, key);
+  add_problem (l, code, "%s:%u: %s", f->path, line != 0 ? line : g->line, message);
+}
+
+static gchar *
+string_value (const ConfFile *f, const gchar *group, const gchar *key)
+{
+  g_autofree gchar *v = g_key_file_get_string (f->keyfile, group, key, NULL);
+  if (v != NULL)
+    g_strstrip (v);
+  return v != NULL && *v != '\0' ? g_steal_pointer (&v) : NULL;
+}
+
+/* The password file is read as the login will read it (mode, first line
+ * not empty), then wiped. */
+static void
+check_password_file (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *path)
+{
+  if (path == NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrSecret) secret
+      = shr_secret_from_file (g->name, path, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE, &error);
+  if (secret == NULL)
+    add_rule_problem (l, f, g, "password_file", SHR_CONFIG_ERROR_INVALID_VALUE, error->message);
+}
+
+/* A command is not run here (a token helper may reach the network), but
+ * the program it starts must exist: a typo would otherwise show only at
+ * the first login. Commands using shell syntax are the shell's to judge. */
+static void
+check_command (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *key)
+{
+  g_autofree gchar *command = string_value (f, g->name, key);
+  if (command == NULL)
+    return;
+  g_auto (GStrv) argv = NULL;
+  if (!g_shell_parse_argv (command, NULL, &argv, NULL))
+    {
+      g_autofree gchar *m = g_strdup_printf ("[%s] %s: not a command the shell can read", g->name, key);
+      add_rule_problem (l, f, g, key, SHR_CONFIG_ERROR_INVALID_VALUE, m);
+      return;
+    }
+  if (strpbrk (argv[0], "$`|;&<>(){}*?=") != NULL)
+    return;
+  g_autofree gchar *program
+      = strchr (argv[0], '/') != NULL ? g_strdup (argv[0]) : g_find_program_in_path (argv[0]);
+  if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE)
+      || g_file_test (program, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree gchar *m = g_strdup_printf ("[%s] %s: \"%s\" is not an executable program%s", g->name, key,
+                                             argv[0], strchr (argv[0], '/') != NULL ? "" : " in PATH");
+      add_rule_problem (l, f, g, key, SHR_CONFIG_ERROR_INVALID_VALUE, m);
+    }
+}
+
+static void
+check_readable_file (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *key, const gchar *path)
+{
+  if (path == NULL || g_access (path, R_OK) == 0)
+    return;
+  int saved = errno;
+  g_autofree gchar *m = g_strdup_printf ("[%s] %s: %s: %s", g->name, key, path, g_strerror (saved));
+  add_rule_problem (l, f, g, key, SHR_CONFIG_ERROR_INVALID_VALUE, m);
+}
+
+/* Where two secret sources are given, the stage names one of them; the
+ * line shown is the later of those given (the one added last). */
+static const gchar *
+at_fault (const GroupLines *g, const gchar *key)
+{
+  static const gchar *const secrets[]
+      = { "password", "password_file", "password_command", "oauth2_token_command", NULL };
+  if (key == NULL || !g_strv_contains (secrets, key))
+    return key;
+  const gchar *last = key;
+  for (guint i = 0; secrets[i] != NULL; i++)
+    if (key_line (g, secrets[i]) > key_line (g, last))
+      last = secrets[i];
+  return last;
+}
+
+/* What [imap] and [smtp] name outside this file: the CA file, the
+ * password file and the programs of the commands. */
+static void
+check_files_and_commands (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *ca_file,
+                          const gchar *password_file)
+{
+  check_readable_file (l, f, g, "ca_file", ca_file);
+  check_password_file (l, f, g, password_file);
+  check_command (l, f, g, "password_command");
+  check_command (l, f, g, "oauth2_token_command");
+}
+
+static void
+check_imap (Loader *l, const ConfFile *f, const GroupLines *g, const gchar *dir)
+{
+  const gchar *key = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrWatchConfig) c = shr_watch_config_read (f->keyfile, dir, &key, &error);
+  if (c == NULL)
+    {
+      add_rule_problem (l, f, g, at_fault (g, key), SHR_CONFIG_ERROR_INVALID_VALUE, error->message);
+      return;
+    }
+  check_files_and_commands (l, f, g, c->ca_file, c->password_file);
+}
+
+static void
+check_smtp (Loader *l, const ConfFile *f, const GroupLines *g)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrSmtpConfig) c = shr_smtp_config_from_keyfile (f->keyfile, f->path, &error);
+  const gchar *key = "url";
+  if (c != NULL && !shr_smtp_config_check (c, &key, &error))
+    g_clear_pointer (&c, shr_smtp_config_free);
+  if (c == NULL)
+    {
+      /* shr_smtp_config_from_keyfile names the file itself. */
+      const gchar *message = error->message;
+      if (g_str_has_prefix (message, f->path) && message[strlen (f->path)] == ':')
+        message += strlen (f->path) + 2;
+      add_rule_problem (l, f, g, at_fault (g, key), SHR_CONFIG_ERROR_INVALID_VALUE, message);
+      return;
+    }
+  check_files_and_commands (l, f, g, c->ca_file, c->password_file);
+}
+
+/* "Name <addr>" or "addr": whether an address is there. */
+static gboolean
+has_address (const gchar *from)
+{
+  const gchar *lt = strrchr (from, '<');
+  const gchar *at = strchr (lt != NULL ? lt : from, '@');
+  return at != NULL && at[1] != '\0' && at[1] != '>' && at != (lt != NULL ? lt + 1 : from);
+}
+
+static void
+check_approval (Loader *l, const ConfFile *f, const GroupLines *g, const GroupLines *smtp)
+{
+  if (smtp == NULL)
+    add_rule_problem (l, f, g, NULL, SHR_CONFIG_ERROR_MISSING_KEY,
+                      "[approval]: drafts go out by mail, but there is no [smtp] group");
+  else
+    {
+      g_autofree gchar *from = string_value (f, "smtp", "from");
+      if (from == NULL || !has_address (from))
+        add_rule_problem (l, f, smtp, "from", SHR_CONFIG_ERROR_MISSING_KEY,
+                          "[smtp] from: an address is needed to send drafts and notices");
+    }
+
+  g_autofree gchar *approvers = string_value (f, "approval", "approvers");
+  g_autoptr (GPtrArray) list = approvers != NULL ? split_list (approvers) : g_ptr_array_new ();
+  gint64 quorum = 1;
+  g_autofree gchar *q = string_value (f, "approval", "quorum");
+  if (q != NULL)
+    g_ascii_string_to_signed (q, 10, 1, 100, &quorum, NULL);
+  if (list->len > 0 && (guint64)quorum > list->len)
+    {
+      g_autofree gchar *m = g_strdup_printf ("[approval] quorum: %" G_GINT64_FORMAT
+                                             " approvals are needed, but approvers lists %u",
+                                             quorum, list->len);
+      add_rule_problem (l, f, g, "quorum", SHR_CONFIG_ERROR_INVALID_VALUE, m);
+    }
+
+  g_autofree gchar *require = string_value (f, "approval", "require_auth_results");
+  g_autofree gchar *authserv = string_value (f, "approval", "trusted_authserv_id");
+  gboolean required = g_strcmp0 (require, "true") == 0;
+  if (required && authserv == NULL)
+    add_rule_problem (l, f, g, "require_auth_results", SHR_CONFIG_ERROR_MISSING_KEY,
+                      "[approval] require_auth_results: needs trusted_authserv_id (the authserv-id your "
+                      "receiving server writes in Authentication-Results), else no reply would count");
+  else if (!required && authserv != NULL)
+    add_rule_problem (l, f, g, "trusted_authserv_id", SHR_CONFIG_ERROR_INVALID_VALUE,
+                      "[approval] trusted_authserv_id: has no effect unless require_auth_results = true");
+}
+
+static void
+check_templates (Loader *l, const ConfFile *f, const GroupLines *g)
+{
+  if (key_line (g, "dir") == 0)
+    return;
+  g_autofree gchar *dir = shr_render_dir_for_config (f->keyfile, f->path);
+  g_autoptr (GError) error = NULL;
+  ShrRenderer *renderer = shr_renderer_new (dir, &error);
+  if (renderer == NULL)
+    {
+      g_autofree gchar *m = g_strdup_printf ("[templates] dir: %s", error->message);
+      add_rule_problem (l, f, g, "dir", SHR_CONFIG_ERROR_INVALID_VALUE, m);
+    }
+  shr_renderer_free (renderer);
+}
+
+/* Runs the rules of the groups present whose keys were all valid (a
+ * group with a bad value would only repeat its problem). */
+static void
+check_stage_rules (Loader *l, const ConfFile *f, GHashTable *bad_groups)
+{
+  g_autofree gchar *dir = g_path_get_dirname (f->path);
+  const GroupLines *imap = find_group (f, "imap");
+  const GroupLines *smtp = find_group (f, "smtp");
+  const GroupLines *approval = find_group (f, "approval");
+  const GroupLines *templates = find_group (f, "templates");
+  if (imap != NULL && !g_hash_table_contains (bad_groups, "imap"))
+    check_imap (l, f, imap, dir);
+  if (smtp != NULL && !g_hash_table_contains (bad_groups, "smtp"))
+    check_smtp (l, f, smtp);
+  if (approval != NULL && !g_hash_table_contains (bad_groups, "approval")
+      && !g_hash_table_contains (bad_groups, "smtp"))
+    check_approval (l, f, approval, smtp);
+  if (templates != NULL && !g_hash_table_contains (bad_groups, "templates"))
+    check_templates (l, f, templates);
+}
+
 static gboolean
 load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from_where, ConfFile **out)
 {
@@ -796,8 +1052,17 @@ load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from
     }
 
   g_autoptr (GHashTable) seen_groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) bad_groups = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < f->groups->len; i++)
-    check_group (l, f, f->groups->pdata[i], seen_groups);
+    {
+      GroupLines *g = f->groups->pdata[i];
+      guint before = l->problems->len;
+      check_group (l, f, g, seen_groups);
+      if (l->problems->len > before)
+        g_hash_table_add (bad_groups, g->name);
+    }
+  if (!assets_only)
+    check_stage_rules (l, f, bad_groups);
   if (out != NULL)
     *out = g_steal_pointer (&f);
   return TRUE;
@@ -862,6 +1127,18 @@ shr_config_free (ShrConfig *config)
     g_key_file_unref (config->keyfile);
   shr_profile_free (config->profile);
   g_free (config);
+}
+
+gchar **
+shr_config_known_keys (void)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (const KeySpec *s = key_specs; s->group != NULL; s++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("%s %s", s->group, s->key);
+      g_strv_builder_add (b, name);
+    }
+  return g_strv_builder_end (b);
 }
 
 gchar *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-config.h — the configuration file (GKeyFile), validated as a whole.
  *
  * Every group and key shirase knows is listed in one table in
@@ -47,6 +48,10 @@ ShrConfig *shr_config_load (const gchar *path, const ShrVocabulary *vocab, GErro
 GPtrArray *shr_config_check (const gchar *path, const ShrVocabulary *vocab);
 
 void shr_config_free (ShrConfig *config);
+
+/* Every key shirase knows, as "group key" ("asset" for [asset NAME]), in
+ * the order of the documentation (transfer full). */
+gchar **shr_config_known_keys (void);
 
 /* A group name as written in the assets file for asset @name. */
 gchar *shr_config_asset_group (const gchar *name);

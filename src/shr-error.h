@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-error.h — one GError domain per module, declared in one place so
  * that tests can pin (domain, code) pairs. */
 #pragma once
@@ -34,18 +35,18 @@ GQuark shr_summary_error_quark (void);
 
 typedef enum
 {
-  SHR_READ_ERROR_IO,        /* the file could not be opened or read */
-  SHR_READ_ERROR_EMPTY,     /* zero bytes */
-  SHR_READ_ERROR_NOT_MAIL,  /* no header block that looks like RFC 5322 */
-  SHR_READ_ERROR_TOO_BIG,   /* larger than SHR_MAX_MESSAGE_BYTES */
-  SHR_READ_ERROR_LIMIT,     /* over a cap of the raw pre-scan (header lines,
-                             * header block, line length, parts) */
+  SHR_READ_ERROR_IO,       /* the file could not be opened or read */
+  SHR_READ_ERROR_EMPTY,    /* zero bytes */
+  SHR_READ_ERROR_NOT_MAIL, /* no header block that looks like RFC 5322 */
+  SHR_READ_ERROR_TOO_BIG,  /* larger than SHR_MAX_MESSAGE_BYTES */
+  SHR_READ_ERROR_LIMIT,    /* over a cap of the raw pre-scan (header lines,
+                            * header block, line length, parts) */
 } ShrReadError;
 
 typedef enum
 {
   SHR_LEXICON_ERROR_IO,
-  SHR_LEXICON_ERROR_PARSE,  /* a line of a data file is malformed */
+  SHR_LEXICON_ERROR_PARSE, /* a line of a data file is malformed */
 } ShrLexiconError;
 
 typedef enum
@@ -57,7 +58,7 @@ typedef enum
   SHR_CONFIG_ERROR_MISSING_KEY,
   SHR_CONFIG_ERROR_INVALID_VALUE,
   SHR_CONFIG_ERROR_INSECURE,
-  SHR_CONFIG_ERROR_DUPLICATE,  /* a group or key given twice */
+  SHR_CONFIG_ERROR_DUPLICATE, /* a group or key given twice */
 } ShrConfigError;
 
 typedef enum
@@ -89,8 +90,8 @@ typedef enum
 
 typedef enum
 {
-  SHR_VERSION_ERROR_INVALID,   /* not a version under the scheme */
-  SHR_VERSION_ERROR_NO_RANGE,  /* a phrase with no version in it */
+  SHR_VERSION_ERROR_INVALID,  /* not a version under the scheme */
+  SHR_VERSION_ERROR_NO_RANGE, /* a phrase with no version in it */
 } ShrVersionError;
 
 typedef enum
@@ -109,7 +110,7 @@ typedef enum
 
 typedef enum
 {
-  SHR_APPROVE_ERROR_SECRET,   /* the secret file is unsafe or unreadable */
+  SHR_APPROVE_ERROR_SECRET,    /* the secret file is unsafe or unreadable */
   SHR_APPROVE_ERROR_NOT_FOUND, /* no such draft */
 } ShrApproveError;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "shr-extract.h"
@@ -19,11 +20,11 @@ shr_regex (const gchar *pattern)
   /* One cache per thread, so looking a pattern up takes no lock; keyed by
    * the literal's address, because hashing a long pattern on every call
    * cost more than many of the matches. */
-  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify)g_hash_table_unref);
   GHashTable *cache = g_private_get (&cache_key);
   if (cache == NULL)
     {
-      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_regex_unref);
+      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_regex_unref);
       g_private_set (&cache_key, cache);
     }
   GRegex *re = g_hash_table_lookup (cache, pattern);
@@ -57,7 +58,7 @@ shr_regex (const gchar *pattern)
       g_string_free (fixed, TRUE);
       if (re == NULL)
         g_error ("bad built-in regex %s: %s", pattern, error->message);
-      g_hash_table_insert (cache, (gpointer) pattern, re);
+      g_hash_table_insert (cache, (gpointer)pattern, re);
     }
   return re;
 }
@@ -137,9 +138,9 @@ is_sentence_end (const gchar *p, const gchar *end)
       return (end != NULL && n >= end) || *n == '\0' || *n == ' ' || *n == '\n';
     }
   if (c == 0xE3) /* 。 U+3002 */
-    return (guchar) p[1] == 0x80 && (guchar) p[2] == 0x82;
+    return (guchar)p[1] == 0x80 && (guchar)p[2] == 0x82;
   if (c == 0xEF) /* ！ U+FF01, ？ U+FF1F */
-    return (guchar) p[1] == 0xBC && ((guchar) p[2] == 0x81 || (guchar) p[2] == 0x9F);
+    return (guchar)p[1] == 0xBC && ((guchar)p[2] == 0x81 || (guchar)p[2] == 0x9F);
   return FALSE;
 }
 
@@ -242,6 +243,60 @@ in_aside (ShrExtractContext *ctx, const gchar *text, gsize at)
          || role == SHR_ROLE_CONTACT;
 }
 
+/* Whether a hit stands in a table's platform column ("Acrobat DC |
+ * Continuous | 25.001.20844 | Windows & macOS"): the systems a product runs
+ * on, not products of the advisory — unless the product column of the same
+ * table names it too. */
+static gboolean
+in_platform_column (ShrExtractContext *ctx, const gchar *text, const ShrLexiconHit *hit)
+{
+  if (ctx->doc == NULL || ctx->doc->tables->len == 0)
+    return FALSE;
+  gsize body_at;
+  if (text == ctx->body)
+    body_at = hit->start;
+  else if (text == ctx->scan_text && hit->start >= ctx->body_offset)
+    body_at = hit->start - ctx->body_offset;
+  else
+    return FALSE;
+  g_autofree gchar *name = g_utf8_casefold (text + hit->start, hit->end - hit->start);
+  for (guint i = 0; i < ctx->doc->tables->len; i++)
+    {
+      const ShrTable *t = ctx->doc->tables->pdata[i];
+      if (body_at < t->start || body_at >= t->end)
+        continue;
+      gint platform = -1, product = -1;
+      for (guint c = 0; c < t->header->len; c++)
+        {
+          g_autofree gchar *h = g_utf8_casefold (t->header->pdata[c], -1);
+          if (platform < 0
+              && g_regex_match (
+                  shr_regex ("^\\s*(?:platforms?|operating systems?|os|対象os|プラットフォーム)\\s*$"), h, 0,
+                  NULL))
+            platform = (gint)c;
+          else if (product < 0 && g_array_index (t->columns, ShrColumn, c) == SHR_COLUMN_PRODUCT)
+            product = (gint)c;
+        }
+      if (platform < 0)
+        return FALSE;
+      gboolean in_platform = FALSE;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const GPtrArray *cells = t->rows->pdata[r];
+          g_autofree gchar *pcell
+              = (guint)platform < cells->len ? g_utf8_casefold (cells->pdata[platform], -1) : NULL;
+          g_autofree gchar *ncell = product >= 0 && (guint)product < cells->len
+                                        ? g_utf8_casefold (cells->pdata[product], -1)
+                                        : NULL;
+          if (ncell != NULL && strstr (ncell, name) != NULL)
+            return FALSE;
+          in_platform |= pcell != NULL && strstr (pcell, name) != NULL;
+        }
+      return in_platform;
+    }
+  return FALSE;
+}
+
 /* In an article, a product counts as the one at risk when the title names
  * it or the text names it next to words of flaws and attacks ("a flaw in
  * X", 「X の脆弱性」, "attackers targeting X"); one mentioned in passing
@@ -258,17 +313,46 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
   gsize from = hit->start > 90 ? hit->start - 90 : 0;
   gsize to = MIN (len, hit->end + 90);
   /* Keep the window on character boundaries. */
-  while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+  while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
     from--;
-  while (to < len && ((guchar) text[to] & 0xC0) == 0x80)
+  while (to < len && ((guchar)text[to] & 0xC0) == 0x80)
     to++;
   g_autofree gchar *window = g_ascii_strdown (text + from, to - from);
-  static const gchar *const words[] = {
-    "vulnerab", "flaw", "bug", "cve-", "zero-day", "0-day", "exploit", "patch", "security update", "advisory",
-    "affect", "fix", "attack", "target", "compromis", "breach", "hack", "backdoor", "initial access", "intrusion",
-    "abused", "脆弱性", "悪用", "修正",
-    "アップデート", "更新プログラム", "攻撃", "標的", "狙", "侵害", "不正アクセス", "侵入", "被害", "ゼロデイ", NULL
-  };
+  static const gchar *const words[] = { "vulnerab",
+                                        "flaw",
+                                        "bug",
+                                        "cve-",
+                                        "zero-day",
+                                        "0-day",
+                                        "exploit",
+                                        "patch",
+                                        "security update",
+                                        "advisory",
+                                        "affect",
+                                        "fix",
+                                        "attack",
+                                        "target",
+                                        "compromis",
+                                        "breach",
+                                        "hack",
+                                        "backdoor",
+                                        "initial access",
+                                        "intrusion",
+                                        "abused",
+                                        "脆弱性",
+                                        "悪用",
+                                        "修正",
+                                        "アップデート",
+                                        "更新プログラム",
+                                        "攻撃",
+                                        "標的",
+                                        "狙",
+                                        "侵害",
+                                        "不正アクセス",
+                                        "侵入",
+                                        "被害",
+                                        "ゼロデイ",
+                                        NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (window, words[i]) != NULL)
       return TRUE;
@@ -279,9 +363,11 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
  * "IOS"): the spelling tells them apart without a vendor named. A word
  * only one product has ("Teams") still needs its vendor. */
 static const ShrProductEntry *
-spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProductEntry *a, const ShrProductEntry *b)
+spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProductEntry *a,
+                   const ShrProductEntry *b)
 {
-  if (a == NULL || b == NULL || a->product == NULL || b->product == NULL || strcmp (a->product, b->product) == 0)
+  if (a == NULL || b == NULL || a->product == NULL || b->product == NULL
+      || strcmp (a->product, b->product) == 0)
     return NULL;
   gsize len = hit->end - hit->start;
   if (strlen (a->product) == len && strncmp (text + hit->start, a->product, len) == 0)
@@ -289,6 +375,15 @@ spelled_as_one_of (const gchar *text, const ShrLexiconHit *hit, const ShrProduct
   if (strlen (b->product) == len && strncmp (text + hit->start, b->product, len) == 0)
     return b;
   return NULL;
+}
+
+/* Operating systems other products run on. */
+static gboolean
+names_an_os (const ShrProductEntry *e)
+{
+  static const gchar *const systems[]
+      = { "Windows", "macOS", "Linux", "Android", "iOS", "iPadOS", "ChromeOS", NULL };
+  return e != NULL && e->product != NULL && g_strv_contains (systems, e->product);
 }
 
 typedef struct
@@ -317,7 +412,8 @@ vendor_equipment (const gchar *text, const ShrLexiconHit *hit)
       g_clear_pointer (&kind, g_free);
       g_autofree gchar *made = shr_match_group (
           "\\A(?:[(（][^)）\n]{1,20}[)）])?製(?:の)?([A-Za-z0-9-]{0,12}(?:[(（][^)）\n]{1,12}[)）])?"
-          "[^\\s、。「」()（）A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール|ゲートウェイ|VPN))",
+          "[^\\s、。「」()（）A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール|"
+          "ゲートウェイ|VPN))",
           after, 1);
       if (made != NULL && shr_family_is_equipment_kind (made))
         kind = g_steal_pointer (&made);
@@ -370,7 +466,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
   g_autoptr (GArray) equipment = g_array_new (FALSE, FALSE, sizeof (VendorEquipment));
   g_array_set_clear_func (equipment, (GDestroyNotify)vendor_equipment_clear);
   gsize prev_end = 0;
-  gboolean have_prev = FALSE;
+  gboolean have_prev = FALSE, prev_platform = FALSE;
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
@@ -389,14 +485,31 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (!platform && hit->start >= 6)
         {
           gsize from = hit->start > 40 ? hit->start - 40 : 0;
-          while (from > 0 && ((guchar) text[from] & 0xC0) == 0x80)
+          while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
             from--;
           g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
           platform = g_regex_match (shr_regex ("\\d[\\w./-]*\\s+(?:for|on)\\s+$"), gap, 0, NULL);
         }
+      /* "… for Windows and macOS", "Windows & macOS": the next of a list of
+       * platforms is one too. */
+      if (!platform && prev_platform && hit->start > prev_end && hit->start - prev_end <= 7)
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^\\s*(?:,|&|/|and|or)\\s*$"), gap, 0, NULL);
+        }
+      /* "targeting Adobe Reader users on Windows": an operating system the
+       * users of a product named just before run. */
+      if (!platform && have_prev && hit->start > prev_end && hit->start - prev_end <= 40
+          && names_an_os (hit->entry))
+        {
+          g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
+          platform = g_regex_match (shr_regex ("^[^.。\\n]*\\b(?:for|on|running|under)\\s+$"), gap, 0, NULL);
+        }
+      prev_platform = platform;
       have_prev = TRUE;
       prev_end = hit->end;
-      if (platform || in_aside (ctx, text, hit->start) || !at_risk_in_article (ctx, text, hit))
+      if (platform || in_aside (ctx, text, hit->start) || in_platform_column (ctx, text, hit)
+          || !at_risk_in_article (ctx, text, hit))
         continue;
       const ShrProductEntry *e = hit->entry;
       if (e->product == NULL)
@@ -444,9 +557,10 @@ add_quoted_products (ShrExtractContext *ctx, const gchar *text)
 {
   if (g_strcmp0 (ctx->record->lang, "ja") != 0 || strstr (text, "「") == NULL)
     return;
-  static const gchar *quoted =
-    "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|ファームウェア"
-    "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
+  static const gchar *quoted
+      = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"
+        "ファームウェア"
+        "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (shr_regex (quoted), text, 0, &m);
   for (; g_match_info_matches (m); g_match_info_next (m, NULL))
@@ -527,15 +641,16 @@ split_sentences (const gchar *text)
           const gchar *n = p + 1;
           while (n < end && (*n == ' ' || *n == '\t'))
             n++;
-          gboolean list_item = n < end && (*n == '*' || *n == '-' || g_str_has_prefix (n, "・")
-                                           || g_str_has_prefix (n, "●") || g_str_has_prefix (n, "■"));
+          gboolean list_item = n < end
+                               && (*n == '*' || *n == '-' || g_str_has_prefix (n, "・")
+                                   || g_str_has_prefix (n, "●") || g_str_has_prefix (n, "■"));
           if (paragraph || list_item || line_len < 60)
             {
               if (cur->len > 0)
                 g_ptr_array_add (out, g_strdup (cur->str));
               g_string_truncate (cur, 0);
             }
-          else if (cur->len > 0 && (guchar) cur->str[cur->len - 1] < 0x80)
+          else if (cur->len > 0 && (guchar)cur->str[cur->len - 1] < 0x80)
             g_string_append_c (cur, ' ');
           p++;
           continue;
@@ -632,9 +747,10 @@ clean_subject (const gchar *subject)
    * "[SECURITY]"), but keep bracketed advisory ids ("[DSA 5647-1]"). */
   for (;;)
     {
-      g_autofree gchar *next = g_regex_replace (shr_regex (
-          "^\\s*(?:(?:re|fwd?|fw|tr|wg|aw|転送|返信)\\s*(?:\\[\\d+\\])?\\s*[:：]\\s*|\\[[^\\]\\d]{1,40}\\]\\s*)"),
-          s, -1, 0, "", 0, NULL);
+      g_autofree gchar *next
+          = g_regex_replace (shr_regex ("^\\s*(?:(?:re|fwd?|fw|tr|wg|aw|転送|返信)\\s*(?:\\[\\d+\\])?\\s*[:"
+                                        "：]\\s*|\\[[^\\]\\d]{1,40}\\]\\s*)"),
+                             s, -1, 0, "", 0, NULL);
       if (next == NULL || strcmp (next, s) == 0)
         break;
       g_free (s);
@@ -686,8 +802,8 @@ detect_language (ShrExtractContext *ctx)
 static void
 collect_cves (ShrExtractContext *ctx)
 {
-  const gchar *texts[] = { ctx->message->outer_subject, ctx->message->subject,
-                           ctx->message->all_text, ctx->message->body };
+  const gchar *texts[]
+      = { ctx->message->outer_subject, ctx->message->subject, ctx->message->all_text, ctx->message->body };
   for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
     {
       if (texts[t] == NULL)
@@ -726,17 +842,19 @@ static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   static const gchar *const patterns[] = {
-    "CVSS\\)?\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS\\)?\\s*(?:v|version\\s*)?(?:[234](?:\\.[01])?\\s*)?(?:(?:base|overall|temporal)\\s+)?(?:score|"
+    "基本値|スコア|値)?\\s*(?:[:：=]|of|is|was|\\()?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(?:base score|基本値|CVSSスコア)\\s*[:：]?\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     "(10(?:\\.0)?|\\d\\.\\d)\\s+(?:on|in|out of 10 on)\\s+the\\s+CVSS",
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
     "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
-    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
+    "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/"
+    "\\d]|\\.\\d)",
   };
   if (strstr (ctx->sentence_text, "CVSS") == NULL && strstr (ctx->sentence_text, "cvss") == NULL
-      && strstr (ctx->sentence_text, "Base Score") == NULL && strstr (ctx->sentence_text, "base score") == NULL
-      && strstr (ctx->sentence_text, "基本値") == NULL)
+      && strstr (ctx->sentence_text, "Base Score") == NULL
+      && strstr (ctx->sentence_text, "base score") == NULL && strstr (ctx->sentence_text, "基本値") == NULL)
     return;
   for (guint i = 0; i < sentences->len; i++)
     {
@@ -755,10 +873,11 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
               gint start = 0, end = 0;
               g_match_info_fetch_pos (m, 1, &start, &end);
               /* "CVSSv3.1" and "CVSS 4.0" are versions, not scores. */
-              gboolean version = start > 0 && (s[start - 1] == 'v' || s[start - 1] == 'V'
-                                               || (start >= 4 && g_ascii_strncasecmp (s + start - 4, "CVSS", 4) == 0)
-                                               || (start >= 5 && g_ascii_strncasecmp (s + start - 5, "CVSS ", 5) == 0
-                                                   && s[end] != ')' && strstr ("2.0 3.0 3.1 4.0", num) != NULL));
+              gboolean version = start > 0
+                                 && (s[start - 1] == 'v' || s[start - 1] == 'V'
+                                     || (start >= 4 && g_ascii_strncasecmp (s + start - 4, "CVSS", 4) == 0)
+                                     || (start >= 5 && g_ascii_strncasecmp (s + start - 5, "CVSS ", 5) == 0
+                                         && s[end] != ')' && strstr ("2.0 3.0 3.1 4.0", num) != NULL));
               if (!version && score >= 0.0 && score <= 10.0)
                 {
                   ShrCve *cve = cve_for_sentence (ctx->record, s);
@@ -774,7 +893,8 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
               g_match_info_next (m, NULL);
             }
         }
-      g_autofree gchar *vector = shr_match_group ("(CVSS:[234]\\.\\d/AV:[NALP]/[A-Z]{1,3}:[A-Z](?:/[A-Z]{1,3}:[A-Z])*)", s, 1);
+      g_autofree gchar *vector
+          = shr_match_group ("(CVSS:[234]\\.\\d/AV:[NALP]/[A-Z]{1,3}:[A-Z](?:/[A-Z]{1,3}:[A-Z])*)", s, 1);
       if (vector != NULL)
         {
           ShrCve *cve = cve_for_sentence (ctx->record, s);
@@ -784,14 +904,76 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* A table with a CVE column and a score or severity column, in whatever
+ * order the vendor prints them ("Category | Impact | Severity | CVSS base
+ * score | CVE Numbers"). */
+static void
+cvss_from_structure (ShrExtractContext *ctx)
+{
+  for (guint i = 0; ctx->doc != NULL && i < ctx->doc->tables->len; i++)
+    {
+      const ShrTable *t = ctx->doc->tables->pdata[i];
+      gint cve_col = -1, score_col = -1, severity_col = -1;
+      for (guint c = 0; c < t->columns->len; c++)
+        {
+          ShrColumn col = g_array_index (t->columns, ShrColumn, c);
+          if (col == SHR_COLUMN_CVE && cve_col < 0)
+            cve_col = (gint)c;
+          else if (col == SHR_COLUMN_SCORE && score_col < 0)
+            score_col = (gint)c;
+          else if (col == SHR_COLUMN_SEVERITY && severity_col < 0)
+            severity_col = (gint)c;
+        }
+      if (cve_col < 0 || (score_col < 0 && severity_col < 0))
+        continue;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const GPtrArray *cells = t->rows->pdata[r];
+          if ((guint)cve_col >= cells->len)
+            continue;
+          g_autofree gchar *id = shr_match_group ("\\b(CVE-\\d{4}-\\d{4,7})\\b", cells->pdata[cve_col], 1);
+          g_autofree gchar *upper = id != NULL ? g_ascii_strup (id, -1) : NULL;
+          ShrCve *cve = upper != NULL ? shr_record_find_cve (ctx->record, upper) : NULL;
+          if (cve == NULL)
+            continue;
+          g_autofree gchar *num
+              = score_col >= 0 && (guint)score_col < cells->len
+                    ? shr_match_group ("^\\s*(10(?:\\.0)?|\\d\\.\\d)(?![\\d.])", cells->pdata[score_col], 1)
+                    : NULL;
+          if (num != NULL && cve->cvss < 0)
+            {
+              gdouble score = g_ascii_strtod (num, NULL);
+              cve->cvss = score;
+              if (score > ctx->record->cvss_max)
+                {
+                  ctx->record->cvss_max = score;
+                  g_autoptr (GString) row = g_string_new (NULL);
+                  for (guint c = 0; c < cells->len; c++)
+                    g_string_append_printf (row, "%s%s", c > 0 ? " | " : "", (const gchar *)cells->pdata[c]);
+                  g_hash_table_remove (ctx->record->evidence, "cvss_max");
+                  shr_record_set_evidence (ctx->record, "cvss_max", row->str);
+                }
+            }
+          g_autofree gchar *said = severity_col >= 0 && (guint)severity_col < cells->len
+                                       ? g_strstrip (g_strdup (cells->pdata[severity_col]))
+                                       : NULL;
+          const gchar *word = said != NULL ? shr_severity_normalize (said) : NULL;
+          if (word != NULL && cve->severity == NULL)
+            cve->severity = g_strdup (word);
+        }
+    }
+}
+
 /* Tables of "CVE-… 9.8 Critical CVSS:3.1/…" rows, as vendors print them. */
 static void
 collect_cvss_table (ShrExtractContext *ctx)
 {
+  cvss_from_structure (ctx);
   if (strstr (ctx->body, "CVSS") == NULL)
     return;
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ \\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
+  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ "
+                            "\\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
                  ctx->body, 0, &m);
   while (g_match_info_matches (m))
     {
@@ -846,7 +1028,8 @@ severity_from_fields (ShrExtractContext *ctx)
         continue;
       /* The first word, or the word after a score: "8.7 HIGH (CVSS v4.0)",
        * "Critical", "緊急". */
-      g_autofree gchar *word = shr_match_group ("^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", f->value, 1);
+      g_autofree gchar *word = shr_match_group (
+          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", f->value, 1);
       if (word != NULL && shr_severity_normalize (word) != NULL)
         {
           g_autofree gchar *line = g_strdup_printf ("%s: %s", f->key, f->value);
@@ -862,16 +1045,21 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const patterns[] = {
     /* "Severity: Low", "Security Impact Rating: High", "Impact: Important",
      * "Max Severity: Critical", "severity rating of Critical". */
-    "(?:severity|security impact rating|impact|severity rating|aggregate severity rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|important|high|moderate|medium|low)\\b",
+    "(?:severity|security impact rating|impact|severity rating|aggregate severity "
+    "rating)\\s*(?:rating)?\\s*(?:[:：]|is|of)\\s*(?:\\d+(?:\\.\\d)?\\s*[-–(]?\\s*)?[\"“]?(critical|"
+    "important|high|moderate|medium|low)\\b",
     "\\b(critical|high|medium|moderate|low)[- ]severity\\b",
     /* Release notes' fix lists: "[$25000][460000001] High CVE-2026-13001: …". */
     "(?-i:\\b(Critical|High|Medium|Low)) CVE-\\d{4}-\\d{4,7}\\b",
-    "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]?(critical|important|high|moderate|low)\\b",
+    "\\brated\\s+(?:(?:the|this|it|its)\\s+)?(?:(?:flaw|vulnerability|bug|issue|update)\\s+)?(?:as\\s+)?[\"“]"
+    "?(critical|important|high|moderate|low)\\b",
     "^(critical|important|moderate|low):\\s",
     /* Errata subjects: "ELSA-2026-0001 Important: Oracle Linux 8 foo update". */
     "(?-i:\\b(Critical|Important|Moderate|Low)):\\s+(?-i:[A-Z])",
-    "\\b(critical)\\b[^.\\n]{0,40}?\\b(?:flaw|vulnerabilit|bug|zero-day|security update|security hole|RCE|remote code execution)",
-    "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|高|中|低|critical|high|medium|moderate|low)(?![a-z])",
+    "\\b(critical)\\b[^.\\n]{0,40}?\\b(?:flaw|vulnerabilit|bug|zero-day|security update|security "
+    "hole|RCE|remote code execution)",
+    "(?:深刻度|重要度|危険度|最大深刻度|脆弱性の深刻度)[^。\\n]{0,8}?[「『【(（]?(緊急|重要|警告|注意|重大|"
+    "高|中|低|critical|high|medium|moderate|low)(?![a-z])",
     "基本値\\s*[:：]?\\s*\\d+(?:\\.\\d)?\\s*[(（]\\s*(緊急|重要|警告|注意|critical|high|medium|low)",
   };
   /* For each pattern, words every one of its matches contains. */
@@ -914,8 +1102,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
  * a few windows instead of the whole sentence is what makes these
  * patterns affordable. */
 static gboolean
-match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *const *words,
-                  gsize before, gsize after, GMatchInfo **match)
+match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *const *words, gsize before,
+                  gsize after, GMatchInfo **match)
 {
   gsize len = strlen (s);
   gsize starts[32], ends[32];
@@ -959,73 +1147,94 @@ match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *c
 static void
 collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
 {
-  static const gchar *negative_en =
-    "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^.]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
-    "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,5}?(?:exploit|attack|in-the-wild|malicious)"
-    "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|have\\s+been)\\s+)?(?:actively\\s+)?exploited"
-    "|\\bexploited\\s*[:：]\\s*no\\b)";
-  static const gchar *negative_ja =
-    "(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|てない|いません|おりません|ていません)";
-  static const gchar *positive_en =
-    "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
-    "|\\b(?:actively|being|been|is being|are being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
-    "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass exploitation"
-    "|\\bexploitation detected|\\bexploited\\s*[:：]\\s*yes\\b"
-    "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
-    /* "exploiting X" reports exploitation when someone is doing it ("have
-     * been exploiting", "are exploiting", "actively exploiting"); alone it
-     * is a participle ("an attacker exploiting this flaw could …"). */
-    "|\\b(?:is|are|was|were|been|has|have|had|actively|continue to|continues to|began|started|now)\\s+(?:\\w+\\s+)?(?:exploiting|weaponi[sz]ing|leveraging|abusing) (?:a |an |the |this |these |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|vulnerabilit|flaw|bug|security hole)"
-    "|\\b(?:weaponi[sz]ed|leveraged|abused)\\s+(?:a |an |the |two |multiple |several )?(?:\\w+[- ]){0,2}?(?:zero-day|0-day|n-day|1-day|one-day|vulnerabilit|flaw|bug)"
-    "|\\baware of (?:customers|organizations|users) (?:experiencing|impacted|affected)"
-    "|\\b(?:has|have|had)\\s+(?:actively\\s+|also\\s+)?been\\s+(?:actively\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
-    "|\\b(?:is|are|were|was)\\s+(?:actively\\s+|now\\s+|still\\s+)?(?:exploiting|abusing|weaponi[sz]ing)\\b"
-    "|\\b(?:observed|seen|detected|identified|tracking|tracked)\\s+(?:\\w+\\s+){0,3}?(?:activity|attacks?|attempts|campaigns?|actors?)\\s+(?:that|which|who)\\s+(?:exploit|leverage|abuse)"
-    "|\\b(?:observed|seen|detected)\\s+(?:\\w+\\s+){0,2}?(?:exploitation|exploit attempts)\\b"
-    "|\\b(?:gain(?:s|ed|ing)?|obtain(?:s|ed)?|achiev(?:es|ed)|got)\\s+(?:initial\\s+)?(?:entry|access|a foothold)\\s+(?:\\w+\\s+){0,3}?by\\s+exploiting"
-    "|\\bexploitation (?:attempts|activity) (?:have|has) been (?:observed|seen|detected)"
-    "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
-    "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the (?:group|actors?|attackers)|ransomware (?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were exploiting|began exploiting|started exploiting|leveraged)"
-    "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
-    "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
-    "|\\blimited,? targeted attacks|\\bevidence of active exploitation)";
+  static const gchar *negative_en
+      = "(?:\\b(?:not|n't)\\s+(?:been\\s+|yet\\s+)?(?:aware|seen|observed|detected|know|identified)\\w*\\b[^."
+        "]{0,100}\\b(?:exploit|attack|in the wild|malicious use)"
+        "|\\bno\\s+(?:known\\s+|public\\s+|active\\s+|current\\s+|evidence\\s+(?:of|that)\\s+(?:active\\s+|"
+        "any\\s+)?|reports?\\s+of\\s+|indication\\s+(?:of|that)\\s+|sign\\s+of\\s+)+(?:\\w+\\s+){0,5}?(?:"
+        "exploit|attack|in-the-wild|malicious)"
+        "|\\b(?:has|have|had|is|are|was|were)\\s+not\\s+(?:yet\\s+)?(?:been\\s+)?(?:known\\s+to\\s+(?:be|"
+        "have\\s+been)\\s+)?(?:actively\\s+)?exploited"
+        "|\\bexploited\\s*[:：]\\s*no\\b)";
+  static const gchar *negative_ja = "(?:悪用|攻撃)[^。]{0,15}(?:確認|観測|把握|認識|報告)[^。]{0,8}(?:いない|"
+                                    "てない|いません|おりません|ていません)";
+  static const gchar *positive_en
+      = "(?:exploited in the wild|in-the-wild exploitation|exploitation in the wild"
+        "|\\b(?:actively|being|been|is being|are "
+        "being|were|was)\\s+(?:actively\\s+)?(?:exploited|abused|weaponized)"
+        "|\\bactive(?:ly)?\\s+exploit(?:ation|ed)|\\bunder active (?:attack|exploitation)|\\bmass "
+        "exploitation"
+        "|\\bexploitation detected|\\bexploited\\s*[:：]\\s*yes\\b"
+        "|\\bzero-day (?:exploit|attack)s?\\b|\\bexploited as (?:a )?zero-day"
+        /* "exploiting X" reports exploitation when someone is doing it ("have
+         * been exploiting", "are exploiting", "actively exploiting"); alone it
+         * is a participle ("an attacker exploiting this flaw could …"). */
+        "|\\b(?:is|are|was|were|been|has|have|had|actively|continue to|continues "
+        "to|began|started|now)\\s+(?:\\w+\\s+)?(?:exploiting|weaponi[sz]ing|leveraging|abusing) (?:a |an "
+        "|the |this |these |two |multiple |several )?(?:\\w+[- "
+        "]){0,2}?(?:zero-day|0-day|n-day|1-day|vulnerabilit|flaw|bug|security hole)"
+        "|\\b(?:weaponi[sz]ed|leveraged|abused)\\s+(?:a |an |the |two |multiple |several )?(?:\\w+[- "
+        "]){0,2}?(?:zero-day|0-day|n-day|1-day|one-day|vulnerabilit|flaw|bug)"
+        "|\\baware of (?:customers|organizations|users) (?:experiencing|impacted|affected)"
+        "|\\b(?:has|have|had)\\s+(?:actively\\s+|also\\s+)?been\\s+(?:actively\\s+)?(?:exploiting|abusing|"
+        "weaponi[sz]ing)\\b"
+        "|\\b(?:is|are|were|was)\\s+(?:actively\\s+|now\\s+|still\\s+)?(?:exploiting|abusing|weaponi[sz]ing)"
+        "\\b"
+        "|\\b(?:observed|seen|detected|identified|tracking|tracked)\\s+(?:\\w+\\s+){0,3}?(?:activity|attacks?"
+        "|attempts|campaigns?|actors?)\\s+(?:that|which|who)\\s+(?:exploit|leverage|abuse)"
+        "|\\b(?:observed|seen|detected)\\s+(?:\\w+\\s+){0,2}?(?:exploitation|exploit attempts)\\b"
+        "|\\b(?:gain(?:s|ed|ing)?|obtain(?:s|ed)?|achiev(?:es|ed)|got)\\s+(?:initial\\s+)?(?:entry|access|a "
+        "foothold)\\s+(?:\\w+\\s+){0,3}?by\\s+exploiting"
+        "|\\bexploitation (?:attempts|activity) (?:have|has) been (?:observed|seen|detected)"
+        "|\\battacks? (?:are|were|have been|has been)\\s+(?:actively\\s+)?exploiting"
+        "|\\b(?:attackers|intruders|threat actors|hackers|adversaries|the "
+        "(?:group|actors?|attackers)|ransomware "
+        "(?:gangs|groups|operators))\\s+(?:have\\s+|had\\s+)?(?:exploited|are exploiting|were "
+        "exploiting|began exploiting|started exploiting|leveraged)"
+        "|\\bexploit(?:ed|ing)\\s+(?:an?\\s+)?(?:unpatched|vulnerable|CVE-\\d)"
+        "|\\b(?:observed|seen|detected)\\s+(?:being\\s+exploited\\s+)?in the wild"
+        "|\\blimited,? targeted attacks|\\bevidence of active exploitation)";
   /* The two wordings whose keyword can stand far from where they start;
    * they begin with a literal word, so they are cheap over a sentence. */
-  static const gchar *positive_en_far =
-    "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-    "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
-  static const gchar *positive_ja =
-    "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|悪用されました|悪用されていた"
-    "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
-    "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告)|悪用の事実[をが](?:確認|把握|報告)"
-    "|(?:脆弱性|欠陥)\\s*(?:[(（][^)）]{0,40}[)）])?\\s*を(?:突いた|悪用した)(?:攻撃|不正アクセス|侵入|ランサムウェア)|を狙った攻撃(?:事案|活動)が"
-    "|悪用した攻撃が(?:限定的に)?(?:発生|確認|観測|報告)|攻撃(?:活動)?に(?:積極的に|実際に)?(?:使われ|使って|利用され|悪用され)"
-    "|悪用が(?:活発|拡大|急増|続いて)|ゼロデイ攻撃(?:を受け|が確認|に悪用|で悪用))";
+  static const gchar *positive_en_far
+      = "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
+        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+  static const gchar *positive_ja
+      = "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|"
+        "悪用されました|悪用されていた"
+        "|(?:すでに|既に|実際に)悪用|悪用された(?:こと|事実)|攻撃[がを](?:確認|観測)(?:され|し)"
+        "|ゼロデイ(?:攻撃|脆弱性)として悪用|悪用(?:事例|実績)が(?:確認|報告)|悪用の事実[をが](?:確認|把握|"
+        "報告)"
+        "|(?:脆弱性|欠陥)\\s*(?:[(（][^)）]{0,40}[)）])?\\s*を(?:突いた|悪用した)(?:攻撃|不正アクセス|侵入|"
+        "ランサムウェア)|を狙った攻撃(?:事案|活動)が"
+        "|悪用した攻撃が(?:限定的に)?(?:発生|確認|観測|報告)|攻撃(?:活動)?に(?:積極的に|実際に)?(?:使われ|"
+        "使って|利用され|悪用され)"
+        "|悪用が(?:活発|拡大|急増|続いて)|ゼロデイ攻撃(?:を受け|が確認|に悪用|で悪用))";
   /* A vendor or CERT hedges what it has seen ("may have been actively
    * exploited", "was likely abused", 「悪用した可能性が極めて高い」): a
    * report of exploitation all the same, the hedge kept in the evidence.
    * Future and conditional wording ("may be exploited", 「悪用される可能
    * 性がある」) is not a report of anything. */
-  static const gchar *hedged_en =
-    "\\b(?:may|might|could) have been (?:actively |successfully )?(?:exploited|abused|used in attacks)"
-    "|\\bmay be under (?:active |limited )?(?:exploitation|attack)"
-    "|\\b(?:likely|probably|reportedly|possibly|potentially) (?:been )?(?:exploited|abused)\\b"
-    "|\\bevidence (?:of|suggesting) (?:potential |possible |likely )?(?:exploitation|(?:it|that it) was (?:likely )?(?:exploited|abused))"
-    "|\\b(?:is|was|were) (?:believed|thought|suspected) to have been (?:exploited|abused)"
-    "|\\breports? that (?:this|the) (?:issue|vulnerability|flaw) (?:may have been|was|has been) (?:actively )?exploited";
-  static const gchar *hedged_ja =
-    "(?:悪用|攻撃|侵入|使用|利用)(?:さ)?れた(?:可能性|疑い)が(?:極めて|非常に)?(?:高い|ある)|悪用して[^。]{0,20}した可能性が(?:極めて|非常に)?高い"
-    "|悪用された(?:とみられ|と見られ|模様)|悪用された恐れ";
+  static const gchar *hedged_en
+      = "\\b(?:may|might|could) have been (?:actively |successfully )?(?:exploited|abused|used in attacks)"
+        "|\\bmay be under (?:active |limited )?(?:exploitation|attack)"
+        "|\\b(?:likely|probably|reportedly|possibly|potentially) (?:been )?(?:exploited|abused)\\b"
+        "|\\bevidence (?:of|suggesting) (?:potential |possible |likely )?(?:exploitation|(?:it|that it) was "
+        "(?:likely )?(?:exploited|abused))"
+        "|\\b(?:is|was|were) (?:believed|thought|suspected) to have been (?:exploited|abused)"
+        "|\\breports? that (?:this|the) (?:issue|vulnerability|flaw) (?:may have been|was|has been) "
+        "(?:actively )?exploited";
+  static const gchar *hedged_ja = "(?:悪用|攻撃|侵入|使用|利用)(?:さ)?れた(?:可能性|疑い)が(?:極めて|非常に)?"
+                                  "(?:高い|ある)|悪用して[^。]{0,20}した可能性が(?:極めて|非常に)?高い"
+                                  "|悪用された(?:とみられ|と見られ|模様)|悪用された恐れ";
   static const gchar *conditional_en = "\\b(?:if|could|may|might|would|whether|potentially|possible)\\b";
   static const gchar *conditional_ja_after = "^[^。、]{0,4}(?:場合|可能性|おそれ|恐れ|か[、。]|かどうか|か$)";
 
-  static const gchar *const negative_words[] = {
-    "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL
-  };
-  static const gchar *const positive_words[] = {
-    "exploit", "attack", "abus", "weaponiz", "weaponis", "leverag", "aware", "in the wild", "in-the-wild", "悪用", "攻撃",
-    NULL
-  };
+  static const gchar *const negative_words[]
+      = { "exploit", "attack", "in the wild", "in-the-wild", "malicious", "悪用", "攻撃", NULL };
+  static const gchar *const positive_words[]
+      = { "exploit", "attack",      "abus",        "weaponiz", "weaponis", "leverag",
+          "aware",   "in the wild", "in-the-wild", "悪用",     "攻撃",     NULL };
   g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
   g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
   if (neg_candidates == NULL && pos_candidates == NULL)
@@ -1046,18 +1255,17 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       /* The sentence's lower-cased copy is its line in sentence_lower. */
       const gchar *lower = ctx->sentence_lower + g_array_index (ctx->sentence_starts, gsize, i);
       gsize lower_len = strlen (s);
-      static const gchar *const en_words[] = {
-        "exploit", "attack", "in the wild", "in-the-wild", "abus", "weaponiz", "weaponis", "leverag", "aware", "malicious",
-        NULL
-      };
+      static const gchar *const en_words[]
+          = { "exploit",  "attack",  "in the wild", "in-the-wild", "abus", "weaponiz",
+              "weaponis", "leverag", "aware",       "malicious",   NULL };
       gboolean en = FALSE;
       for (gsize w = 0; en_words[w] != NULL && !en; w++)
         en = memmem (lower, lower_len, en_words[w], strlen (en_words[w])) != NULL;
-      static const gchar *const neg_en_words[] = {
-        "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL
-      };
-      if (maybe_negative && ((en && match_near_words (shr_regex (negative_en), s, lower, neg_en_words, 170, 40, NULL))
-                             || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
+      static const gchar *const neg_en_words[]
+          = { "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL };
+      if (maybe_negative
+          && ((en && match_near_words (shr_regex (negative_en), s, lower, neg_en_words, 170, 40, NULL))
+              || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
@@ -1193,15 +1401,17 @@ find_source_url (ShrExtractContext *ctx)
       ctx->record->source_url = trim_url (u);
     }
   else if (ctx->message->links->len > 0 && ctx->message->html_title != NULL)
-    ctx->record->source_url = g_strdup (g_ptr_array_index (ctx->message->links,
-                                                           ctx->message->links->len - 1));
+    ctx->record->source_url
+        = g_strdup (g_ptr_array_index (ctx->message->links, ctx->message->links->len - 1));
   g_ptr_array_unref (nonblank);
 }
 
 static gboolean
 is_boilerplate_paragraph (const gchar *p, const gchar *title)
 {
-  if (g_regex_match (shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"), p, 0, NULL))
+  if (g_regex_match (
+          shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"),
+          p, 0, NULL))
     return TRUE;
   /* A block of "Key : value" lines is a header, not prose. */
   if (g_regex_match (shr_regex ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
@@ -1210,21 +1420,25 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
     return TRUE;
   /* Bylines, datelines, navigation, subscription and audience notes: the
    * page around an article, not its lead. */
-  if (g_regex_match (shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
-                                "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
-                                "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
-                     p, 0, NULL))
+  if (g_regex_match (
+          shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                     "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                     "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
+          p, 0, NULL))
     return TRUE;
   /* The words anywhere in it: looked for only where one of their letters'
    * runs stands (most paragraphs have none). */
   g_autofree gchar *lower = ascii_lower (p);
-  if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL || strstr (lower, "click") != NULL
-       || strstr (lower, "cookie") != NULL || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL
-       || strstr (p, "記事") != NULL || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
-      && g_regex_match (shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
-                                   "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) (?:relevant|intended|sent) to\\b"
-                                   "|記事一覧|ログイン|会員登録|この記事をシェア"),
-                        p, 0, NULL))
+  if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL
+       || strstr (lower, "click") != NULL || strstr (lower, "cookie") != NULL
+       || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL || strstr (p, "記事") != NULL
+       || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
+      && g_regex_match (
+          shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+                     "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) "
+                     "(?:relevant|intended|sent) to\\b"
+                     "|記事一覧|ログイン|会員登録|この記事をシェア"),
+          p, 0, NULL))
     return TRUE;
   /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
   guint seps = 0;
@@ -1314,7 +1528,7 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
         {
           gchar *l = g_strstrip (lines[j]);
           gsize min_chars = ja ? min_ja : min_en;
-          if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong) min_chars
+          if (strlen (l) < min_chars || g_utf8_strlen (l, 4 * min_chars) < (glong)min_chars
               || is_boilerplate_paragraph (l, ctx->record->title))
             continue;
           /* Prose has a sentence in it. */
@@ -1329,7 +1543,7 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
                 space = TRUE;
               else
                 {
-                  if (space && s->len > 0 && !(ja && (guchar) *c >= 0x80))
+                  if (space && s->len > 0 && !(ja && (guchar)*c >= 0x80))
                     g_string_append_c (s, ' ');
                   space = FALSE;
                   g_string_append_c (s, *c);
@@ -1391,16 +1605,20 @@ is_step (const gchar *item)
       if (words < 6)
         return FALSE;
     }
-  if (g_regex_match (shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
-                                "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
-                                "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release notes)\\b"),
-                     item, 0, NULL))
+  if (g_regex_match (
+          shr_regex ("^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
+                     "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+                     "|回避策はありません|ワークアラウンドはありません|^(?:Downloads?|Documentation|Release "
+                     "notes)\\b"),
+          item, 0, NULL))
     return FALSE;
-  return g_regex_match (shr_regex ("\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
-                                   "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
-                                   "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
-                                   "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
-                        item, 0, NULL);
+  return g_regex_match (
+      shr_regex (
+          "\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
+          "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
+          "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
+          "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
+      item, 0, NULL);
 }
 
 /* Adds a step unless the same one is there, written with or without its
@@ -1445,8 +1663,12 @@ mitigations_from_structure (ShrExtractContext *ctx)
           g_autofree gchar *t = raw ? g_strstrip (g_strdup (raw)) : NULL;
           gboolean end = raw == NULL;
           gboolean blank = !end && *t == '\0';
-          gboolean bullet = !end && (g_regex_match (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
-          gboolean command = !end && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ") || g_str_has_prefix (t, "(global)#"));
+          gboolean bullet = !end
+                            && (g_regex_match (
+                                shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
+          gboolean command = !end
+                             && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ")
+                                 || g_str_has_prefix (t, "(global)#"));
           if (command && open_colon)
             {
               const gchar *cmd = t + (t[0] == '(' ? strlen ("(global)#") : 2);
@@ -1456,14 +1678,15 @@ mitigations_from_structure (ShrExtractContext *ctx)
           /* Commands may stand under their sentence after a blank line. */
           if (blank && open_colon)
             continue;
-          if (end || blank || bullet || (cur->len > 0 && (g_str_has_suffix (cur->str, ".") || g_str_has_suffix (cur->str, "。"))))
+          if (end || blank || bullet
+              || (cur->len > 0 && (g_str_has_suffix (cur->str, ".") || g_str_has_suffix (cur->str, "。"))))
             {
               if (cur->len > 0)
                 {
                   gchar *step = g_strstrip (g_string_free (cur, FALSE));
                   /* "1. Upgrade …": the number is the list's, not the step's. */
-                  g_autofree gchar *clean = g_regex_replace (shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*"),
-                                                             step, -1, 0, "", 0, NULL);
+                  g_autofree gchar *clean = g_regex_replace (
+                      shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*"), step, -1, 0, "", 0, NULL);
                   if (g_str_has_suffix (clean, ":"))
                     clean[strlen (clean) - 1] = '\0';
                   if (is_step (clean))
@@ -1477,7 +1700,7 @@ mitigations_from_structure (ShrExtractContext *ctx)
               if (blank)
                 continue;
             }
-          if (cur->len > 0 && (guchar) t[0] < 0x80)
+          if (cur->len > 0 && (guchar)t[0] < 0x80)
             g_string_append_c (cur, ' ');
           g_string_append (cur, t);
           open_colon = g_str_has_suffix (t, ":");
@@ -1490,17 +1713,19 @@ static void
 collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
 {
   mitigations_from_structure (ctx);
-  static const gchar *pattern_en =
-    "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)";
-  static const gchar *pattern_ja =
-    "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
-  static const gchar *const words[] = {
-    "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
-    "solution", "remediation", "アップデート", "更新", "適用", "対策", "回避策", "無効化", "緩和策",
-    "バージョンアップ", "修正", NULL
-  };
+  static const gchar *pattern_en = "\\b(?:recommend|recommends|recommended|should|advise[sd]?|urge[sd]?|"
+                                   "encourage[sd]?|must)\\b[^.]{0,80}\\b(?:upgrad|updat|patch|apply|install|"
+                                   "disabl|block|restrict|mitigat|deploy|remov|rotat|reset|review|hunt)";
+  static const gchar *pattern_ja = "(?:アップデート|更新|適用|対策|回避策|無効化|緩和策|バージョンアップ|"
+                                   "修正)[^。]{0,40}(?:ください|推奨|求め|勧め|必要|してください|を実施)";
+  static const gchar *const words[]
+      = { "recommend",  "should",     "advise",   "urge",        "encourage",    "must",
+          "workaround", "mitigation", "solution", "remediation", "アップデート", "更新",
+          "適用",       "対策",       "回避策",   "無効化",      "緩和策",       "バージョンアップ",
+          "修正",       NULL };
   g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words);
-  for (guint i = 0; candidates != NULL && i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
+  for (guint i = 0;
+       candidates != NULL && i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
     {
       if (!candidates[i])
         continue;
@@ -1509,13 +1734,12 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
       if (bytes > 1200 || (bytes > 400 && g_utf8_strlen (s, -1) > 400))
         continue;
       gboolean ascii_only = TRUE;
-      for (const guchar *c = (const guchar *) s; *c && ascii_only; c++)
+      for (const guchar *c = (const guchar *)s; *c && ascii_only; c++)
         ascii_only = *c < 0x80;
       /* The English pattern's matches start at one of these words. */
-      static const gchar *const en_starts[] = {
-        "recommend", "should", "advise", "urge", "encourage", "must", "workaround", "mitigation",
-        "solution", "remediation", NULL
-      };
+      static const gchar *const en_starts[]
+          = { "recommend",  "should",     "advise",   "urge",        "encourage", "must",
+              "workaround", "mitigation", "solution", "remediation", NULL };
       g_autofree gchar *lower = ascii_lower (s);
       if ((match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
            || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
@@ -1528,52 +1752,52 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
  * before byte @before (-1: anywhere), unless written as affected ("… and
  * earlier"), to the product named closest before each. Returns how many. */
 static guint
-add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *affected_after,
-              gint after, gint before)
+add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *affected_after, gint after,
+              gint before)
 {
   guint found = 0;
   /* Versions, and releases named the way some vendors name their fixes
    * ("Exchange Server 2019 CU15 SU3"); data/builds.tsv places the latter. */
-  static const gchar *named =
-    "(?<![\\w.])((?:(?-i:[A-Z])[\\w.]*\\s+){1,4}?(?:\\d{4}|SE|Subscription Edition)\\s+(?:CU\\d+|RTM)(?:\\s+SU\\s?\\d+)?)(?![\\w])";
+  static const gchar *named = "(?<![\\w.])((?:(?-i:[A-Z])[\\w.]*\\s+){1,4}?(?:\\d{4}|SE|Subscription "
+                              "Edition)\\s+(?:CU\\d+|RTM)(?:\\s+SU\\s?\\d+)?)(?![\\w])";
   const gchar *patterns[] = { version, named };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
-  {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (patterns[k]), s, 0, &m);
-  while (g_match_info_matches (m))
     {
-      gint start, end;
-      g_match_info_fetch_pos (m, 1, &start, &end);
-      gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
-      if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (patterns[k]), s, 0, &m);
+      while (g_match_info_matches (m))
         {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
-          ShrProduct *target = g_ptr_array_index (r->products, 0);
-          gsize best = 0;
-          for (guint j = 0; j < r->products->len; j++)
+          gint start, end;
+          g_match_info_fetch_pos (m, 1, &start, &end);
+          gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
+          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
             {
-              ShrProduct *p = g_ptr_array_index (r->products, j);
-              const gchar *at = strstr (s, p->product);
-              if (at != NULL && at < s + start && (gsize) (at - s) >= best)
+              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              ShrProduct *target = g_ptr_array_index (r->products, 0);
+              gsize best = 0;
+              for (guint j = 0; j < r->products->len; j++)
                 {
-                  best = at - s;
-                  target = p;
+                  ShrProduct *p = g_ptr_array_index (r->products, j);
+                  const gchar *at = strstr (s, p->product);
+                  if (at != NULL && at < s + start && (gsize)(at - s) >= best)
+                    {
+                      best = at - s;
+                      target = p;
+                    }
                 }
+              /* "Exchange Server 2019 CU15 SU3" of the product Exchange Server
+               * is its release "2019 CU15 SU3": notices print the product
+               * name before each fixed version. */
+              const gchar *kept = v;
+              gsize plen = strlen (target->product);
+              if (k == 1 && g_ascii_strncasecmp (v, target->product, plen) == 0 && v[plen] == ' ')
+                kept = v + plen + 1;
+              if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
+                found++;
             }
-          /* "Exchange Server 2019 CU15 SU3" of the product Exchange Server
-           * is its release "2019 CU15 SU3": notices print the product
-           * name before each fixed version. */
-          const gchar *kept = v;
-          gsize plen = strlen (target->product);
-          if (k == 1 && g_ascii_strncasecmp (v, target->product, plen) == 0 && v[plen] == ' ')
-            kept = v + plen + 1;
-          if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
-            found++;
+          g_match_info_next (m, NULL);
         }
-      g_match_info_next (m, NULL);
     }
-  }
   return found;
 }
 
@@ -1594,22 +1818,23 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
       || g_strcmp0 (r->source_kind, "rhsa") == 0)
     return;
   for (guint i = 0; i < r->products->len; i++)
-    if (((ShrProduct *) g_ptr_array_index (r->products, i))->ecosystem != NULL)
+    if (((ShrProduct *)g_ptr_array_index (r->products, i))->ecosystem != NULL)
       return;
   /* Cues the fixed versions follow, and (Japanese) cues they precede. */
-  static const gchar *cue_before =
-    "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed in|first fixed|fixed release|install the"
-    "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
-    "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
+  static const gchar *cue_before
+      = "(?:fixed in|fixed versions?|upgrade to|update to|updated to|patched in|resolved in|addressed "
+        "in|first fixed|fixed release|install the"
+        "|\\bfixes\\s*[:：]|\\bfixes (?:are|were) (?:available|released) (?:in|for)"
+        "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
-  static const gchar *version =
-    "(?<![\\w.])([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
-  static const gchar *affected_after =
-    "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
-  static const gchar *const before_words[] = {
-    "fixed", "fixes", "upgrade to", "update to", "updated to", "patched in", "resolved in", "addressed in", "install the",
-    "修正", "対策済み", NULL
-  };
+  static const gchar *version
+      = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
+        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+  static const gchar *affected_after
+      = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
+  static const gchar *const before_words[]
+      = { "fixed",       "fixes",        "upgrade to",  "update to", "updated to", "patched in",
+          "resolved in", "addressed in", "install the", "修正",      "対策済み",   NULL };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
   g_autofree gboolean *before = candidate_sentences (ctx, sentences->len, before_words);
   g_autofree gboolean *after = candidate_sentences (ctx, sentences->len, after_words);
@@ -1639,8 +1864,8 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         for (guint j = i + 1; j < sentences->len; j++)
           {
             const gchar *item = g_ptr_array_index (sentences, j);
-            if (!(g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "* ") || g_str_has_prefix (item, "・")
-                  || g_str_has_prefix (item, "•")))
+            if (!(g_str_has_prefix (item, "- ") || g_str_has_prefix (item, "* ")
+                  || g_str_has_prefix (item, "・") || g_str_has_prefix (item, "•")))
               break;
             add_fixed_in (r, item, version, affected_after, 0, -1);
           }
@@ -1656,13 +1881,20 @@ decide_category (ShrExtractContext *ctx)
   const gchar *t = r->title ? r->title : "";
   if (r->threat_actors->len > 0 && r->sectors->len > 0)
     r->category = g_strdup ("campaign");
-  else if (g_regex_match (shr_regex ("\\b(?:hacked|breach|stole|stolen|data leak|ransomware attack)\\b|不正アクセス|情報漏え?洩?い|被害"), t, 0, NULL))
+  else if (g_regex_match (shr_regex ("\\b(?:hacked|breach|stole|stolen|data leak|ransomware "
+                                     "attack)\\b|不正アクセス|情報漏え?洩?い|被害"),
+                          t, 0, NULL))
     r->category = g_strdup ("incident");
-  else if (g_regex_match (shr_regex ("\\bcampaign\\b|攻撃キャンペーン"), t, 0, NULL) || r->threat_actors->len > 0)
+  else if (g_regex_match (shr_regex ("\\bcampaign\\b|攻撃キャンペーン"), t, 0, NULL)
+           || r->threat_actors->len > 0)
     r->category = g_strdup ("campaign");
-  else if (g_regex_match (shr_regex ("monthly|patch tuesday|security updates? (?:release|guide)|月例|セキュリティ更新プログラム"), t, 0, NULL))
+  else if (g_regex_match (shr_regex ("monthly|patch tuesday|security updates? "
+                                     "(?:release|guide)|月例|セキュリティ更新プログラム"),
+                          t, 0, NULL))
     r->category = g_strdup ("patch");
-  else if (r->cves->len > 0 || g_regex_match (shr_regex ("vulnerabilit|flaw|脆弱性|security (?:update|advisory)|zero-day"), t, 0, NULL))
+  else if (r->cves->len > 0
+           || g_regex_match (shr_regex ("vulnerabilit|flaw|脆弱性|security (?:update|advisory)|zero-day"), t,
+                             0, NULL))
     r->category = g_strdup ("vulnerability");
   else
     r->category = g_strdup ("information");
@@ -1678,7 +1910,7 @@ make_one_line (gchar **field, gsize max_bytes)
     return;
   GString *out = g_string_new (NULL);
   gboolean space = FALSE;
-  for (const guchar *p = (const guchar *) *field; *p; p++)
+  for (const guchar *p = (const guchar *)*field; *p; p++)
     {
       if (*p < 0x20 || *p == ' ' || *p == 0x7f)
         space = out->len > 0;
@@ -1693,7 +1925,7 @@ make_one_line (gchar **field, gsize max_bytes)
   if (out->len > max_bytes)
     {
       const gchar *end = g_utf8_find_prev_char (out->str, out->str + max_bytes + 1);
-      g_string_truncate (out, end ? (gsize) (end - out->str) : 0);
+      g_string_truncate (out, end ? (gsize)(end - out->str) : 0);
     }
   g_free (*field);
   *field = g_string_free (out, FALSE);
@@ -1704,10 +1936,10 @@ make_head (const gchar *body)
 {
   GString *head = g_string_new (NULL);
   guint lines = 0;
-  for (const gchar *p = body; *p && lines < 30; )
+  for (const gchar *p = body; *p && lines < 30;)
     {
       const gchar *nl = strchr (p, '\n');
-      gsize len = nl ? (gsize) (nl - p) : strlen (p);
+      gsize len = nl ? (gsize)(nl - p) : strlen (p);
       gboolean blank = TRUE;
       for (gsize i = 0; i < len; i++)
         if (!g_ascii_isspace (p[i]))
@@ -1796,7 +2028,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   collect_mitigations (&ctx, sentences);
   gboolean packages = FALSE;
   for (guint i = 0; i < record->products->len; i++)
-    packages |= ((ShrProduct *) g_ptr_array_index (record->products, i))->ecosystem != NULL;
+    packages |= ((ShrProduct *)g_ptr_array_index (record->products, i))->ecosystem != NULL;
   if (!packages && g_strcmp0 (record->source_kind, "dsa") != 0 && g_strcmp0 (record->source_kind, "usn") != 0
       && g_strcmp0 (record->source_kind, "rhsa") != 0)
     {
@@ -1887,13 +2119,15 @@ static GArray *
 find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
 {
   GArray *starts = g_array_new (FALSE, TRUE, sizeof (ItemStart));
-  g_array_set_clear_func (starts, (GDestroyNotify) item_start_clear);
-  static const gchar *ids =
-    "^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*)?"
-    "(JVNDB-\\d{4}-\\d{6}|JVN(?:VU|TA)?#\\d{6,8}|\\[?(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\]?|USN-\\d{1,5}-\\d{1,2}"
-    "|RH[SBE]A-\\d{4}:\\d{3,6}|GLSA[ -]\\d{6}-\\d{2}|ICSA-\\d{2}-\\d{3}-\\d{2}|FG-IR-\\d{2}-\\d{3,5})(?![\\w-])";
+  g_array_set_clear_func (starts, (GDestroyNotify)item_start_clear);
+  static const gchar *ids = "^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*)?"
+                            "(JVNDB-\\d{4}-\\d{6}|JVN(?:VU|TA)?#\\d{6,8}|\\[?(?:DSA|DLA)[- "
+                            "]\\d{3,5}-\\d{1,2}\\]?|USN-\\d{1,5}-\\d{1,2}"
+                            "|RH[SBE]A-\\d{4}:\\d{3,6}|GLSA[ "
+                            "-]\\d{6}-\\d{2}|ICSA-\\d{2}-\\d{3}-\\d{2}|FG-IR-\\d{2}-\\d{3,5})(?![\\w-])";
   static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
-  static const gchar *kev_lines = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
+  static const gchar *kev_lines
+      = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
   const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
@@ -1923,23 +2157,26 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
           for (const gchar *p = body + at; *p && line->len < 300;)
             {
               const gchar *nl = strchr (p, '\n');
-              gsize ll = nl ? (gsize) (nl - p) : strlen (p);
+              gsize ll = nl ? (gsize)(nl - p) : strlen (p);
               g_autofree gchar *piece = g_strstrip (g_strndup (p, ll));
-              if (*piece == '\0' || (line->len > 0 && (g_regex_match (shr_regex (patterns[k]), piece, 0, NULL)
-                                                       || strstr (piece, "://") != NULL)))
+              if (*piece == '\0'
+                  || (line->len > 0
+                      && (g_regex_match (shr_regex (patterns[k]), piece, 0, NULL)
+                          || strstr (piece, "://") != NULL)))
                 break;
               if (line->len > 0)
-                g_string_append_c (line, (guchar) piece[0] < 0x80 ? ' ' : '\0');
+                g_string_append_c (line, (guchar)piece[0] < 0x80 ? ' ' : '\0');
               g_string_append (line, piece);
               line->len = strlen (line->str);
-              if (nl == NULL || (guchar) piece[0] >= 0x80)
+              if (nl == NULL || (guchar)piece[0] >= 0x80)
                 break;
               p = nl + 1;
             }
-          g_autofree gchar *title = g_regex_replace (shr_regex ("^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*|【\\d{1,2}】\\s*)?"),
-                                                     line->str, -1, 0, "", 0, NULL);
+          g_autofree gchar *title = g_regex_replace (
+              shr_regex ("^[ \\t]*(?:[-*•・■◆●]\\s*|\\d{1,2}[.)]\\s+|\\(\\d{1,2}\\)\\s*|【\\d{1,2}】\\s*)?"),
+              line->str, -1, 0, "", 0, NULL);
           g_string_free (line, TRUE);
-          ItemStart s = { (gsize) at, g_steal_pointer (&upper), g_strstrip (g_steal_pointer (&title)) };
+          ItemStart s = { (gsize)at, g_steal_pointer (&upper), g_strstrip (g_steal_pointer (&title)) };
           /* Named twice (a table of contents, then the item): the later
            * place is the item's. */
           gboolean replaced = FALSE;
@@ -1977,7 +2214,7 @@ GPtrArray *
 shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
 {
   g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_record_free);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
   ShrRecord *whole = shr_extract_message (message, lexicon);
   const gchar *body = message->body ? message->body : "";
   g_autoptr (ShrDocument) doc = shr_document_parse (body);
@@ -1985,8 +2222,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
   if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
     {
       if (starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
-        shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory", starts->len,
-                                SHR_MAX_DIGEST_ITEMS_PER_MAIL);
+        shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory",
+                                starts->len, SHR_MAX_DIGEST_ITEMS_PER_MAIL);
       g_ptr_array_add (out, whole);
       return out;
     }
@@ -2000,7 +2237,7 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
       {
         const gchar *nl = strchr (body + s->start, '\n');
         g_autoptr (GMatchInfo) rm = NULL;
-        if (nl != NULL && (gsize) (nl - body) < end
+        if (nl != NULL && (gsize)(nl - body) < end
             && g_regex_match_full (shr_regex ("^[ \\t]*(?:-{20,}|={20,}|_{20,}|\\*{20,})[ \\t]*$"), body, end,
                                    nl - body, 0, &rm, NULL))
           {
@@ -2017,7 +2254,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
           {
             const ShrSection *sec = g_ptr_array_index (doc->sections, k);
             if (sec->heading_start > s->start
-                && (sec->role == SHR_ROLE_REFERENCES || sec->role == SHR_ROLE_CONTACT || sec->role == SHR_ROLE_HISTORY))
+                && (sec->role == SHR_ROLE_REFERENCES || sec->role == SHR_ROLE_CONTACT
+                    || sec->role == SHR_ROLE_HISTORY))
               {
                 end = MIN (end, sec->heading_start);
                 break;

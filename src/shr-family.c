@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-family.c — data/families.tsv: one product under several names. */
 #include "config.h"
 
@@ -15,12 +16,13 @@ struct _ShrFamilies
   GHashTable *by_key; /* shr_family_key (NULL, member) → ShrFamilyMember* */
 };
 
-static const gchar *const relation_names[] = { "self", "edition", "appliance", "former", "feature", "package" };
+static const gchar *const relation_names[]
+    = { "self", "edition", "appliance", "former", "feature", "package" };
 
 const gchar *
 shr_family_relation_to_string (ShrFamilyRelation relation)
 {
-  return (guint) relation < G_N_ELEMENTS (relation_names) ? relation_names[relation] : "self";
+  return (guint)relation < G_N_ELEMENTS (relation_names) ? relation_names[relation] : "self";
 }
 
 void
@@ -44,13 +46,13 @@ shr_family_key (const gchar *vendor, const gchar *name)
   /* Platforms and installation kinds Microsoft appends to every product. */
   static GRegex *noise;
   if (g_once_init_enter (&noise))
-    g_once_init_leave (&noise,
-                       g_regex_new ("\\s*\\((?:server core installation|core installation)\\)"
-                                    "|\\s+for\\s+(?:x64|x86|32-bit|64-bit|arm64|arm|itanium)(?:[- ]based)?\\s+systems?(?:\\s+service pack \\d+)?"
-                                    "|\\s+service pack \\d+|\\s+sp\\d\\b"
-                                    "|\\s+version\\s+\\d{2}h\\d\\b|\\s+\\d{2}h\\d\\b"
-                                    "|[®™]",
-                                    G_REGEX_OPTIMIZE, 0, NULL));
+    g_once_init_leave (&noise, g_regex_new ("\\s*\\((?:server core installation|core installation)\\)"
+                                            "|\\s+for\\s+(?:x64|x86|32-bit|64-bit|arm64|arm|itanium)(?:[- "
+                                            "]based)?\\s+systems?(?:\\s+service pack \\d+)?"
+                                            "|\\s+service pack \\d+|\\s+sp\\d\\b"
+                                            "|\\s+version\\s+\\d{2}h\\d\\b|\\s+\\d{2}h\\d\\b"
+                                            "|[®™]",
+                                            G_REGEX_OPTIMIZE, 0, NULL));
   g_autofree gchar *clean = g_regex_replace_literal (noise, s->str, -1, 0, "", 0, NULL);
   g_string_assign (s, clean);
   /* Runs of white space are one space. */
@@ -125,13 +127,15 @@ shr_families_load (const gchar *path, GError **error)
           continue;
         g_auto (GStrv) cols = g_strsplit (line, "\t", -1);
         gboolean ok = FALSE;
-        ShrFamilyRelation relation = g_strv_length (cols) == 3 ? relation_parse (cols[1], &ok) : SHR_FAMILY_SELF;
+        ShrFamilyRelation relation
+            = g_strv_length (cols) == 3 ? relation_parse (cols[1], &ok) : SHR_FAMILY_SELF;
         if (!ok || *cols[0] == '\0')
           {
-            g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                         "%s:%u: expected a family, a relation (edition, appliance, former, feature, package) and "
-                         "its members, TAB-separated",
-                         path, n + 1);
+            g_set_error (
+                error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                "%s:%u: expected a family, a relation (edition, appliance, former, feature, package) and "
+                "its members, TAB-separated",
+                path, n + 1);
             return NULL;
           }
         if (pass == 0)
@@ -240,12 +244,14 @@ shr_family_is_equipment_kind (const gchar *name)
   static GRegex *kind;
   if (g_once_init_enter (&once))
     {
-      kind = g_regex_new ("^(?:(?:edge|network|networking|security|industrial|ICS|OT|VPN|SSL[- ]VPN|perimeter)\\s+)?"
-                          "(?:devices?|routers?|switch(?:es)?|firewalls?|appliances?|equipment|gateways?|PLCs?"
-                          "|controllers?|VPNs?|products?)$"
-                          "|^[A-Za-z0-9-]{0,12}(?:[(（][^)）]{1,12}[)）])?[^\\s、。A-Za-z0-9]{0,6}?(?:装置|機器|製品|ルーター|ルータ|ファイアウォール"
-                          "|ゲートウェイ|VPN)$",
-                          G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      kind = g_regex_new (
+          "^(?:(?:edge|network|networking|security|industrial|ICS|OT|VPN|SSL[- ]VPN|perimeter)\\s+)?"
+          "(?:devices?|routers?|switch(?:es)?|firewalls?|appliances?|equipment|gateways?|PLCs?"
+          "|controllers?|VPNs?|products?)$"
+          "|^[A-Za-z0-9-]{0,12}(?:[(（][^)）]{1,12}[)）])?[^\\s、。A-Za-z0-9]{0,6}?(?:装置|機器|製品|"
+          "ルーター|ルータ|ファイアウォール"
+          "|ゲートウェイ|VPN)$",
+          G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&once, 1);
     }
   return g_regex_match (kind, name, 0, NULL);

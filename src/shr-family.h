@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-family.h — products that are the same product under other names.
  *
  * data/families.tsv groups the names of one product: its editions
@@ -15,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SHR_FAMILY_SELF,      /* the family's own name */
+  SHR_FAMILY_SELF, /* the family's own name */
   SHR_FAMILY_EDITION,
   SHR_FAMILY_APPLIANCE,
   SHR_FAMILY_FORMER,
@@ -33,11 +34,11 @@ typedef struct
 /* How an advisory's product concerns an asset's. */
 typedef enum
 {
-  SHR_CONCERNS_NO,       /* other products, or another edition */
-  SHR_CONCERNS_SAME,     /* the same product under any of its names */
-  SHR_CONCERNS_COVERS,   /* the advisory names the family, the asset runs one edition of it */
-  SHR_CONCERNS_FEATURE,  /* the advisory names a feature of the asset's product */
-  SHR_CONCERNS_VENDOR,   /* the advisory names the vendor's equipment, not which product */
+  SHR_CONCERNS_NO,      /* other products, or another edition */
+  SHR_CONCERNS_SAME,    /* the same product under any of its names */
+  SHR_CONCERNS_COVERS,  /* the advisory names the family, the asset runs one edition of it */
+  SHR_CONCERNS_FEATURE, /* the advisory names a feature of the asset's product */
+  SHR_CONCERNS_VENDOR,  /* the advisory names the vendor's equipment, not which product */
 } ShrConcerns;
 
 typedef struct _ShrFamilies ShrFamilies;
@@ -60,7 +61,8 @@ gchar *shr_family_key (const gchar *vendor, const gchar *name);
  * trying the whole name and then the name without its last words ("FortiGate
  * 200F" is a FortiGate, "Exchange Server 2019 CU15" an Exchange Server
  * 2019). (transfer none) NULL when none. */
-const ShrFamilyMember *shr_families_find (const ShrFamilies *families, const gchar *vendor, const gchar *name);
+const ShrFamilyMember *shr_families_find (const ShrFamilies *families, const gchar *vendor,
+                                          const gchar *name);
 
 /* How the advisory's product @advisory stands to the asset's @asset, both
  * members found by shr_families_find(). */

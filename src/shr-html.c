@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "shr-html.h"
 
 #include <string.h>
@@ -7,10 +8,10 @@ typedef struct
   GString *out;
   gsize max_bytes;
   gboolean truncated;
-  gboolean pending_space;   /* collapsed whitespace not yet written */
-  guint pending_newlines;   /* block boundaries not yet written */
-  guint row_cells;          /* cells opened in the current table row */
-  guint pending_cells;      /* cell boundaries not yet written */
+  gboolean pending_space; /* collapsed whitespace not yet written */
+  guint pending_newlines; /* block boundaries not yet written */
+  guint row_cells;        /* cells opened in the current table row */
+  guint pending_cells;    /* cell boundaries not yet written */
 } Writer;
 
 static void
@@ -87,16 +88,13 @@ static const struct
   const gchar *name;
   gunichar ch;
 } named_entities[] = {
-  { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-  { "apos", '\'' }, { "nbsp", 0x00A0 }, { "copy", 0x00A9 }, { "reg", 0x00AE },
-  { "trade", 0x2122 }, { "hellip", 0x2026 }, { "mdash", 0x2014 },
-  { "ndash", 0x2013 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
-  { "ldquo", 0x201C }, { "rdquo", 0x201D }, { "laquo", 0x00AB },
-  { "raquo", 0x00BB }, { "bull", 0x2022 }, { "middot", 0x00B7 },
-  { "yen", 0x00A5 }, { "euro", 0x20AC }, { "times", 0x00D7 },
-  { "deg", 0x00B0 }, { "shy", 0x00AD }, { "zwnj", 0x200C }, { "zwj", 0x200D },
-  { "ensp", 0x2002 }, { "emsp", 0x2003 }, { "thinsp", 0x2009 },
-  { "larr", 0x2190 }, { "rarr", 0x2192 }, { "check", 0x2713 },
+  { "amp", '&' },      { "lt", '<' },       { "gt", '>' },       { "quot", '"' },     { "apos", '\'' },
+  { "nbsp", 0x00A0 },  { "copy", 0x00A9 },  { "reg", 0x00AE },   { "trade", 0x2122 }, { "hellip", 0x2026 },
+  { "mdash", 0x2014 }, { "ndash", 0x2013 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C },
+  { "rdquo", 0x201D }, { "laquo", 0x00AB }, { "raquo", 0x00BB }, { "bull", 0x2022 },  { "middot", 0x00B7 },
+  { "yen", 0x00A5 },   { "euro", 0x20AC },  { "times", 0x00D7 }, { "deg", 0x00B0 },   { "shy", 0x00AD },
+  { "zwnj", 0x200C },  { "zwj", 0x200D },   { "ensp", 0x2002 },  { "emsp", 0x2003 },  { "thinsp", 0x2009 },
+  { "larr", 0x2190 },  { "rarr", 0x2192 },  { "check", 0x2713 },
 };
 
 gunichar
@@ -123,11 +121,10 @@ shr_html_entity_decode (const gchar *name, gsize len)
         return 0xFFFD;
       if (value >= 0x80 && value <= 0x9F)
         return 0xFFFD;
-      return (gunichar) value;
+      return (gunichar)value;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (named_entities); i++)
-    if (strlen (named_entities[i].name) == len
-        && strncmp (named_entities[i].name, name, len) == 0)
+    if (strlen (named_entities[i].name) == len && strncmp (named_entities[i].name, name, len) == 0)
       return named_entities[i].ch;
   return 0;
 }
@@ -169,18 +166,15 @@ tag_is (const gchar *name, gsize len, const gchar *const *list)
   return FALSE;
 }
 
-static const gchar *const block_tags[] = {
-  "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-  "blockquote", "pre", "section", "article", "header", "footer", "hr",
-  "center", "dl", "form", "address", "main", "nav", "aside", NULL
-};
+static const gchar *const block_tags[]
+    = { "p",      "div", "h1",         "h2",      "h3",      "h4",      "h5",     "h6",     "table",
+        "ul",     "ol",  "blockquote", "pre",     "section", "article", "header", "footer", "hr",
+        "center", "dl",  "form",       "address", "main",    "nav",     "aside",  NULL };
 static const gchar *const line_tags[] = { "br", "tr", "li", "dt", "dd", "title", NULL };
 static const gchar *const cell_tags[] = { "td", "th", NULL };
 /* Elements whose content is never shown as text. */
-static const gchar *const hidden_tags[] = {
-  "script", "style", "head", "noscript", "template", "svg", "math",
-  "object", "iframe", "xml", NULL
-};
+static const gchar *const hidden_tags[]
+    = { "script", "style", "head", "noscript", "template", "svg", "math", "object", "iframe", "xml", NULL };
 
 /* Finds attribute @attr in the tag text [s, e) and returns its value. */
 static gchar *
@@ -239,13 +233,12 @@ static void
 add_link (GPtrArray *links, gchar *href)
 {
   g_strstrip (href);
-  if (g_ascii_strncasecmp (href, "http://", 7) != 0
-      && g_ascii_strncasecmp (href, "https://", 8) != 0)
+  if (g_ascii_strncasecmp (href, "http://", 7) != 0 && g_ascii_strncasecmp (href, "https://", 8) != 0)
     return;
   /* A link is one token: white space inside (folded markup) is dropped. */
   GString *clean = g_string_new (NULL);
   for (const gchar *p = href; *p; p++)
-    if (!g_ascii_isspace (*p) && (guchar) *p >= 0x20)
+    if (!g_ascii_isspace (*p) && (guchar)*p >= 0x20)
       g_string_append_c (clean, *p);
   for (guint i = 0; i < links->len; i++)
     if (strcmp (g_ptr_array_index (links, i), clean->str) == 0)
@@ -260,8 +253,7 @@ add_link (GPtrArray *links, gchar *href)
 }
 
 ShrHtmlText *
-shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
-                  gboolean *truncated)
+shr_html_to_text (const gchar *html, gssize len, gsize max_bytes, gboolean *truncated)
 {
   g_autofree gchar *valid = g_utf8_make_valid (html, len);
   const gchar *s = valid;
@@ -293,13 +285,13 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
       if (i + 3 < n && strncmp (s + i, "<!--", 4) == 0)
         {
           const gchar *end = strstr (s + i + 4, "-->");
-          i = end ? (gsize) (end - s) + 3 : n;
+          i = end ? (gsize)(end - s) + 3 : n;
           continue;
         }
       if (i + 1 < n && (s[i + 1] == '!' || s[i + 1] == '?'))
         {
           const gchar *end = memchr (s + i, '>', n - i);
-          i = end ? (gsize) (end - s) + 1 : n;
+          i = end ? (gsize)(end - s) + 1 : n;
           continue;
         }
       gboolean closing = (i + 1 < n && s[i + 1] == '/');
@@ -334,7 +326,7 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
       if (!closing && tag_is (name, name_len, hidden_tags))
         {
           /* Skip to the matching end tag; <title> inside <head> is kept. */
-          g_autofree gchar *end_tag = g_strdup_printf ("</%.*s", (int) name_len, name);
+          g_autofree gchar *end_tag = g_strdup_printf ("</%.*s", (int)name_len, name);
           gsize p = i;
           while (p < n)
             {
@@ -361,7 +353,7 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
               p++;
             }
           const gchar *gt = p < n ? memchr (s + p, '>', n - p) : NULL;
-          i = gt ? (gsize) (gt - s) + 1 : n;
+          i = gt ? (gsize)(gt - s) + 1 : n;
           continue;
         }
 
@@ -426,8 +418,8 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes,
               g_string_append_c (collapsed, chosen->str[p]);
             }
         }
-      result->title = collapsed->len ? g_string_free (collapsed, FALSE)
-                                     : (g_string_free (collapsed, TRUE), NULL);
+      result->title
+          = collapsed->len ? g_string_free (collapsed, FALSE) : (g_string_free (collapsed, TRUE), NULL);
     }
   if (title)
     g_string_free (title, TRUE);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "shr-lexicon.h"
 
 #include <string.h>
@@ -9,7 +10,7 @@
 typedef struct
 {
   guint32 key;
-  GPtrArray *list;        /* NULL: the slot is free */
+  GPtrArray *list; /* NULL: the slot is free */
 } PrefixSlot;
 
 typedef struct
@@ -23,13 +24,13 @@ typedef struct
 static inline guint
 triple_bit (const guchar *b)
 {
-  return (((guint32) b[0] << 16 | (guint32) b[1] << 8 | b[2]) * 2654435761u) >> (32 - 18);
+  return (((guint32)b[0] << 16 | (guint32)b[1] << 8 | b[2]) * 2654435761u) >> (32 - 18);
 }
 
 static inline guint32
 key4 (const guchar *b)
 {
-  return (guint32) b[0] << 24 | (guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3];
+  return (guint32)b[0] << 24 | (guint32)b[1] << 16 | (guint32)b[2] << 8 | b[3];
 }
 
 static inline guint
@@ -40,32 +41,32 @@ quad_bit (const guchar *b)
 
 typedef struct
 {
-  const gchar *norm;      /* normalised alias (in ShrLexicon.norms) */
+  const gchar *norm; /* normalised alias (in ShrLexicon.norms) */
   gsize len;
-  guint64 head;           /* its first eight bytes, and the mask of those */
-  guint64 mask;           /* it has: one comparison rejects most candidates */
+  guint64 head; /* its first eight bytes, and the mask of those */
+  guint64 mask; /* it has: one comparison rejects most candidates */
   ShrLexiconKind kind;
   gconstpointer entry;
-  gboolean latin_end;     /* ends in a Latin letter or digit: needs a boundary */
-  gboolean kana_start;    /* starts (ends) in katakana, and katakana may not */
-  gboolean kana_end;      /* touch it: タイ is not in タイトル */
-  gboolean needs_vendor;  /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
-  gconstpointer homonym;  /* another product written the same (Cisco IOS, Apple iOS) */
-  const gchar *exact;     /* '=' in the list: the text must write it so, or NULL */
+  gboolean latin_end;    /* ends in a Latin letter or digit: needs a boundary */
+  gboolean kana_start;   /* starts (ends) in katakana, and katakana may not */
+  gboolean kana_end;     /* touch it: タイ is not in タイトル */
+  gboolean needs_vendor; /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
+  gconstpointer homonym; /* another product written the same (Cisco IOS, Apple iOS) */
+  const gchar *exact;    /* '=' in the list: the text must write it so, or NULL */
 } Alias;
 
 /* One name of one actors.tsv row: the rows that share a name are found
  * by a binary search. */
 typedef struct
 {
-  const gchar *norm;      /* normalised name (in ShrLexicon.norms) */
+  const gchar *norm; /* normalised name (in ShrLexicon.norms) */
   const ShrActorEntry *entry;
 } ActorName;
 
 static gint
 compare_actor_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (((const ActorName *) a)->norm, ((const ActorName *) b)->norm);
+  return strcmp (((const ActorName *)a)->norm, ((const ActorName *)b)->norm);
 }
 
 /* A sector or region: the public entry first, then what links it to
@@ -73,7 +74,7 @@ compare_actor_names (gconstpointer a, gconstpointer b)
 typedef struct
 {
   ShrLabelEntry label;
-  gchar **links;          /* NULL-terminated, owned */
+  gchar **links; /* NULL-terminated, owned */
 } LabelRow;
 
 /* How a word of a list is added. */
@@ -86,17 +87,17 @@ typedef enum
 
 struct _ShrLexicon
 {
-  GPtrArray *products;    /* ShrProductEntry* */
-  GPtrArray *actors;      /* ShrActorEntry* */
-  GPtrArray *sectors;     /* LabelRow* */
-  GPtrArray *regions;     /* LabelRow* */
-  GPtrArray *reporters;   /* ShrReporterEntry* */
+  GPtrArray *products;        /* ShrProductEntry* */
+  GPtrArray *actors;          /* ShrActorEntry* */
+  GPtrArray *sectors;         /* LabelRow* */
+  GPtrArray *regions;         /* LabelRow* */
+  GPtrArray *reporters;       /* ShrReporterEntry* */
   GHashTable *sector_by_name; /* key and STIX names, lower case -> LabelRow* */
   GHashTable *region_by_code; /* codes, upper case -> LabelRow* */
-  GArray *actor_names;       /* ActorName, sorted by name once loaded */
+  GArray *actor_names;        /* ActorName, sorted by name once loaded */
   GStringChunk *strings;
-  GStringChunk *norms;    /* normalised words: alias texts and index keys */
-  GString *scratch;       /* the word being normalised */
+  GStringChunk *norms;     /* normalised words: alias texts and index keys */
+  GString *scratch;        /* the word being normalised */
   GPtrArray *alias_blocks; /* Alias[ALIAS_BLOCK] each, owned: ten thousand
                             * words are loaded per run, one allocation each
                             * cost more than reading the files */
@@ -161,7 +162,7 @@ append_normalized_char (GString *out, const gchar *p, gsize char_len)
    * their ASCII counterparts. */
   if (u >= 0xFF01 && u <= 0xFF5E)
     {
-      gchar a = (gchar) (u - 0xFEE0);
+      gchar a = (gchar)(u - 0xFEE0);
       g_string_append_c (out, (a >= 'A' && a <= 'Z') ? a + 32 : a);
       return;
     }
@@ -194,16 +195,16 @@ normalize_mapped (const gchar *text, gsize **map)
   gsize *offsets = map != NULL ? g_new (gsize, cap) : NULL;
   gsize used = 0;
   GString *scratch = NULL;
-  const guchar *p = (const guchar *) text;
+  const guchar *p = (const guchar *)text;
   while (*p)
     {
       /* A run of ASCII, the bulk of most advisories: lower-cased in a tight
        * loop (the buffers hold len + 64 bytes, and ASCII never grows). */
-      if (*p < 0x80 && used + (len - ((const gchar *) p - text)) + 9 <= cap)
+      if (*p < 0x80 && used + (len - ((const gchar *)p - text)) + 9 <= cap)
         {
           /* A run of white space (a line wrapped inside a name) is one
            * space, as in the lists' words. */
-          gsize base = (const gchar *) p - text;
+          gsize base = (const gchar *)p - text;
           gsize k = 0;
           for (; p[k] != 0 && p[k] < 0x80; k++)
             {
@@ -224,7 +225,7 @@ normalize_mapped (const gchar *text, gsize **map)
           p += k;
           continue;
         }
-      gsize off = (const gchar *) p - text;
+      gsize off = (const gchar *)p - text;
       const guchar *next;
       const gchar *piece;
       gsize piece_len;
@@ -237,7 +238,8 @@ normalize_mapped (const gchar *text, gsize **map)
           next = p + 1;
         }
       else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80
-               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u < 0x30FFu - 0x3001u + 1
+               && (((p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - 0x3001u
+                       < 0x30FFu - 0x3001u + 1
                    || (p[0] >= 0xE4 && p[0] <= 0xE9)))
         {
           /* Kana, CJK punctuation (U+3001–U+30FF) and kanji (U+4E00–U+9FFF,
@@ -247,18 +249,18 @@ normalize_mapped (const gchar *text, gsize **map)
           guint u = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
           if (u == 0x309B || u == 0x309C)
             goto slow;
-          piece = (const gchar *) p;
+          piece = (const gchar *)p;
           piece_len = 3;
           next = p + 3;
         }
       else
         {
         slow:
-          next = (const guchar *) g_utf8_next_char (p);
+          next = (const guchar *)g_utf8_next_char (p);
           if (scratch == NULL)
             scratch = g_string_sized_new (16);
           g_string_truncate (scratch, 0);
-          append_normalized_char (scratch, (const gchar *) p, next - p);
+          append_normalized_char (scratch, (const gchar *)p, next - p);
           piece = scratch->str;
           piece_len = scratch->len;
         }
@@ -283,7 +285,7 @@ normalize_mapped (const gchar *text, gsize **map)
   memset (out + used, 0, 9);
   if (offsets != NULL)
     {
-      offsets[used] = (const gchar *) p - text;
+      offsets[used] = (const gchar *)p - text;
       *map = offsets;
     }
   if (scratch != NULL)
@@ -313,8 +315,8 @@ is_word_char (gunichar c)
 static gint
 compare_alias_length (gconstpointer a, gconstpointer b)
 {
-  const Alias *x = *(Alias *const *) a;
-  const Alias *y = *(Alias *const *) b;
+  const Alias *x = *(Alias *const *)a;
+  const Alias *y = *(Alias *const *)b;
   return (x->len < y->len) - (x->len > y->len);
 }
 
@@ -326,7 +328,7 @@ normalize_word (ShrLexicon *lex, const gchar *word)
 {
   GString *out = lex->scratch;
   gsize n = strlen (word);
-  const guchar *p = (const guchar *) word;
+  const guchar *p = (const guchar *)word;
   gsize i = 0;
   for (; i < n && p[i] < 0x80; i++)
     ;
@@ -386,7 +388,7 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   gsize len = strlen (norm);
   if (len == 0)
     return;
-  const guchar *b = (const guchar *) norm;
+  const guchar *b = (const guchar *)norm;
   GPtrArray *list;
   if (len < 3)
     {
@@ -477,8 +479,7 @@ shr_lexicon_read_data (const gchar *path, GError **error)
     }
   if (!g_utf8_validate (contents, -1, NULL))
     {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                   "%s: not valid UTF-8", path);
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE, "%s: not valid UTF-8", path);
       return NULL;
     }
   return g_steal_pointer (&contents);
@@ -487,8 +488,8 @@ shr_lexicon_read_data (const gchar *path, GError **error)
 /* Reads a TSV data file; calls @row for each non-comment line. A file
  * that is @optional may be missing. */
 static gboolean
-read_tsv (const gchar *path, guint min_fields, gboolean optional,
-          void (*row) (ShrLexicon *, gchar **, guint), ShrLexicon *lex, GError **error)
+read_tsv (const gchar *path, guint min_fields, gboolean optional, void (*row) (ShrLexicon *, gchar **, guint),
+          ShrLexicon *lex, GError **error)
 {
   if (optional && !g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
@@ -520,8 +521,8 @@ read_tsv (const gchar *path, guint min_fields, gboolean optional,
           if (count < min_fields)
             {
               g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                           "%s:%u: %u tab-separated fields expected, %u found",
-                           path, n + 1, min_fields, count);
+                           "%s:%u: %u tab-separated fields expected, %u found", path, n + 1, min_fields,
+                           count);
               return FALSE;
             }
           row (lex, fields, count);
@@ -596,7 +597,7 @@ product_row_full (ShrLexicon *lex, gchar **f, guint n, WordFlags weak)
   e->product = intern (lex, strip_everyday_mark (f[1], &everyday));
   gchar **aliases = (n > 2 && *f[2]) ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
   g_ptr_array_add (lex->alias_vectors, aliases);
-  e->aliases = (const gchar *const *) aliases;
+  e->aliases = (const gchar *const *)aliases;
   g_ptr_array_add (lex->products, e);
 
   if (e->product != NULL)
@@ -698,9 +699,9 @@ actor_row (ShrLexicon *lex, gchar **f, guint n)
   g_ptr_array_add (row.plain, NULL);
   /* The strings belong to lex->strings; the vector to lex->alias_vectors
    * (freed with g_free, as g_strfreev would free the strings too). */
-  gchar **plain = (gchar **) g_ptr_array_free (row.plain, FALSE);
+  gchar **plain = (gchar **)g_ptr_array_free (row.plain, FALSE);
   g_ptr_array_add (lex->actor_vectors, plain);
-  e->aliases = (const gchar *const *) plain;
+  e->aliases = (const gchar *const *)plain;
 }
 
 typedef struct
@@ -725,7 +726,8 @@ label_row (ShrLexicon *lex, gchar **f, guint n, guint links_col, GPtrArray *into
   e->key = intern (lex, f[0]);
   e->label_ja = intern (lex, f[1]);
   e->label_en = intern (lex, f[2]);
-  row->links = (n > links_col && *g_strstrip (f[links_col])) ? g_strsplit (f[links_col], "|", -1) : g_new0 (gchar *, 1);
+  row->links = (n > links_col && *g_strstrip (f[links_col])) ? g_strsplit (f[links_col], "|", -1)
+                                                             : g_new0 (gchar *, 1);
   g_ptr_array_add (into, row);
   KindEntry ke = { kind, e };
   if (n > 3)
@@ -745,8 +747,9 @@ sector_row (ShrLexicon *lex, gchar **f, guint n)
     }
   LabelRow *row = label_row (lex, f, n, SHR_SECTOR_PARENTS_COL, lex->sectors, SHR_LEXICON_SECTOR);
   g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (row->label.key, -1), row);
-  g_auto (GStrv) stix = (n > SHR_SECTOR_STIX_COL && *f[SHR_SECTOR_STIX_COL]) ? g_strsplit (f[SHR_SECTOR_STIX_COL], "|", -1)
-                                                                     : g_new0 (gchar *, 1);
+  g_auto (GStrv) stix = (n > SHR_SECTOR_STIX_COL && *f[SHR_SECTOR_STIX_COL])
+                            ? g_strsplit (f[SHR_SECTOR_STIX_COL], "|", -1)
+                            : g_new0 (gchar *, 1);
   for (guint i = 0; stix[i] != NULL; i++)
     if (!g_hash_table_contains (lex->sector_by_name, stix[i]))
       g_hash_table_insert (lex->sector_by_name, g_ascii_strdown (g_strstrip (stix[i]), -1), row);
@@ -839,8 +842,8 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   g_autoptr (ShrLexicon) lex = g_new0 (ShrLexicon, 1);
   lex->products = g_ptr_array_new_with_free_func (g_free);
   lex->actors = g_ptr_array_new_with_free_func (g_free);
-  lex->sectors = g_ptr_array_new_with_free_func ((GDestroyNotify) label_row_free);
-  lex->regions = g_ptr_array_new_with_free_func ((GDestroyNotify) label_row_free);
+  lex->sectors = g_ptr_array_new_with_free_func ((GDestroyNotify)label_row_free);
+  lex->regions = g_ptr_array_new_with_free_func ((GDestroyNotify)label_row_free);
   lex->reporters = g_ptr_array_new_with_free_func (g_free);
   lex->sector_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lex->region_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -850,12 +853,12 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->norms = g_string_chunk_new (16384);
   lex->scratch = g_string_sized_new (128);
   lex->alias_blocks = g_ptr_array_new_with_free_func (g_free);
-  lex->by_prefix = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                         (GDestroyNotify) g_ptr_array_unref);
-  lex->by_prefix4 = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                          (GDestroyNotify) g_ptr_array_unref);
+  lex->by_prefix
+      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  lex->by_prefix4
+      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   lex->product_names = g_hash_table_new (g_str_hash, g_str_equal);
-  lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
 
   static const struct
   {
@@ -865,12 +868,9 @@ shr_lexicon_load (const gchar *datadir, GError **error)
     void (*row) (ShrLexicon *, gchar **, guint);
   } files[] = {
     /* products.tsv first: its names win over the generated list's. */
-    { "products.tsv", 2, FALSE, product_row },
-    { "products-kev.tsv", 2, TRUE, product_kev_row },
-    { "actors.tsv", 1, FALSE, actor_row },
-    { "sectors.tsv", 3, FALSE, sector_row },
-    { "regions.tsv", 3, FALSE, region_row },
-    { "reporters.tsv", 1, TRUE, reporter_row },
+    { "products.tsv", 2, FALSE, product_row }, { "products-kev.tsv", 2, TRUE, product_kev_row },
+    { "actors.tsv", 1, FALSE, actor_row },     { "sectors.tsv", 3, FALSE, sector_row },
+    { "regions.tsv", 3, FALSE, region_row },   { "reporters.tsv", 1, TRUE, reporter_row },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -924,10 +924,10 @@ shr_lexicon_default_dir (void)
   const gchar *dir = g_getenv ("SHIRASE_DATADIR");
   if (dir != NULL && *dir != '\0')
     return dir;
-  /* Installed data first; a build that was never installed reads the data
-   * of its source tree. */
-  g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "products.tsv", NULL);
-  return g_file_test (probe, G_FILE_TEST_EXISTS) ? SHR_DATADIR : SHR_SRCDIR "/data";
+  /* The installed data only: a binary that silently read a build tree's
+   * files would behave differently from the package. Tests and a build
+   * that was never installed set SHIRASE_DATADIR. */
+  return SHR_DATADIR;
 }
 
 ShrLexicon *
@@ -967,15 +967,15 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       /* Runs once per character of every advisory: ASCII and characters
        * no alias starts with are dismissed without Unicode decoding or a
        * hash lookup. */
-      gboolean ascii = (guchar) *p < 0x80;
-      gunichar c = ascii ? (guchar) *p : g_utf8_get_char (p);
+      gboolean ascii = (guchar)*p < 0x80;
+      gunichar c = ascii ? (guchar)*p : g_utf8_get_char (p);
       const gchar *next = ascii ? p + 1 : g_utf8_next_char (p);
       gboolean word = is_word_char (c);
       gboolean word_start = !(word && prev_word);
       const Alias *found = NULL;
       if (word_start)
         {
-          const guchar *b = (const guchar *) p;
+          const guchar *b = (const guchar *)p;
           guint pair = (b[0] << 8) | b[1];
           /* Longest first: four-byte buckets, then three, then short. */
           GPtrArray *lists[3] = { NULL, NULL, lex->short_by_byte[b[0]] };
@@ -992,7 +992,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                 const Alias *a = g_ptr_array_index (lists[l], i);
                 /* Phrases that name nothing hide their words from every
                  * kind ("US-CERT" is no region). */
-                if (only_kind >= 0 && (gint) a->kind != only_kind && a->kind != SHR_LEXICON_NOTHING)
+                if (only_kind >= 0 && (gint)a->kind != only_kind && a->kind != SHR_LEXICON_NOTHING)
                   continue;
                 gsize off = p - norm;
                 /* Eight bytes at once first: a bucket holds every alias of
@@ -1002,7 +1002,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                   continue;
                 guint64 here;
                 memcpy (&here, p, 8);
-                if ((here & a->mask) != a->head || (a->len > 8 && memcmp (p + 8, a->norm + 8, a->len - 8) != 0))
+                if ((here & a->mask) != a->head
+                    || (a->len > 8 && memcmp (p + 8, a->norm + 8, a->len - 8) != 0))
                   continue;
                 if (a->latin_end && off + a->len < n)
                   {
@@ -1011,7 +1012,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                       continue;
                   }
                 if ((a->kana_start && prev_kana)
-                    || (a->kana_end && off + a->len < n && is_katakana (g_utf8_get_char (norm + off + a->len))))
+                    || (a->kana_end && off + a->len < n
+                        && is_katakana (g_utf8_get_char (norm + off + a->len))))
                   continue;
                 if (a->exact != NULL)
                   {
@@ -1031,11 +1033,8 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
           if (only_kind < 0 || found->kind != SHR_LEXICON_NOTHING)
             {
               ShrLexiconHit hit = {
-                found->kind, found->entry,
-                map[off],
-                map[off + found->len],
-                found->needs_vendor,
-                found->homonym,
+                found->kind,           found->entry,        map[off],
+                map[off + found->len], found->needs_vendor, found->homonym,
               };
               g_array_append_val (hits, hit);
             }
@@ -1107,22 +1106,23 @@ const gchar *const *
 shr_lexicon_region_members (const ShrLexicon *lexicon, const gchar *code)
 {
   const ShrLabelEntry *e = shr_lexicon_find_region (lexicon, code);
-  return e != NULL && ((const LabelRow *) e)->links[0] != NULL ? (const gchar *const *) ((const LabelRow *) e)->links
-                                                                : NULL;
+  return e != NULL && ((const LabelRow *)e)->links[0] != NULL
+             ? (const gchar *const *)((const LabelRow *)e)->links
+             : NULL;
 }
 
 const gchar *const *
 shr_lexicon_sector_parents (const ShrLexicon *lexicon, const gchar *key)
 {
   const ShrLabelEntry *e = shr_lexicon_find_sector (lexicon, key);
-  return e != NULL ? (const gchar *const *) ((const LabelRow *) e)->links : NULL;
+  return e != NULL ? (const gchar *const *)((const LabelRow *)e)->links : NULL;
 }
 
 gchar *
 shr_lexicon_normalize_name (const gchar *name)
 {
   const gchar *p = name;
-  while (*p != '\0' && (guchar) *p < 0x80)
+  while (*p != '\0' && (guchar)*p < 0x80)
     p++;
   gchar *norm = *p == '\0' ? g_ascii_strdown (name, -1) : shr_lexicon_normalize (name);
   return g_strstrip (norm);
@@ -1150,7 +1150,7 @@ shr_lexicon_find_actors (const ShrLexicon *lexicon, const gchar *name)
     {
       gconstpointer e = g_array_index (names, ActorName, i).entry;
       if (out->len == 0 || !g_ptr_array_find (out, e, NULL))
-        g_ptr_array_add (out, (gpointer) e);
+        g_ptr_array_add (out, (gpointer)e);
     }
   return out;
 }
@@ -1160,7 +1160,7 @@ add_other_name (GPtrArray *out, GHashTable *seen, const gchar *name)
 {
   gchar *norm = shr_lexicon_normalize_name (name);
   if (*norm != '\0' && g_hash_table_add (seen, norm))
-    g_ptr_array_add (out, (gpointer) name);
+    g_ptr_array_add (out, (gpointer)name);
   else if (*norm == '\0')
     g_free (norm);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-lexicon.h — the word lists of data/: products, threat actors,
  * sectors, regions, reporters. Loaded once; read-only afterwards, so one
  * lexicon can be shared by every stage and thread.
@@ -48,15 +49,15 @@ typedef struct
 
 typedef struct
 {
-  const gchar *key;       /* English key: "energy", or region code "JP" */
+  const gchar *key; /* English key: "energy", or region code "JP" */
   const gchar *label_ja;
   const gchar *label_en;
 } ShrLabelEntry;
 
 typedef struct
 {
-  const gchar *name;      /* as the list writes it: "APT41" */
-  const gchar *country;   /* the actor's home, "CN", or NULL */
+  const gchar *name;    /* as the list writes it: "APT41" */
+  const gchar *country; /* the actor's home, "CN", or NULL */
   /* The other names this row gives, as written, without marks
    * (NULL-terminated). */
   const gchar *const *aliases;
@@ -67,7 +68,7 @@ typedef struct
 
 typedef struct
 {
-  const gchar *name;      /* "Cisco Talos", "National Police Agency" */
+  const gchar *name; /* "Cisco Talos", "National Police Agency" */
 } ShrReporterEntry;
 
 /* What a scan found: the entry and where in the text (byte offsets). */
@@ -87,8 +88,8 @@ typedef enum
 typedef struct
 {
   ShrLexiconKind kind;
-  gconstpointer entry;    /* ShrProductEntry*, ShrActorEntry*, ShrLabelEntry*,
-                           * ShrReporterEntry*, or NULL (SHR_LEXICON_NOTHING) */
+  gconstpointer entry; /* ShrProductEntry*, ShrActorEntry*, ShrLabelEntry*,
+                        * ShrReporterEntry*, or NULL (SHR_LEXICON_NOTHING) */
   gsize start;
   gsize end;
   /* The words are also everyday English, marked '~' in the list: a product
@@ -110,7 +111,7 @@ ShrLexicon *shr_lexicon_load (const gchar *datadir, GError **error);
 ShrLexicon *shr_lexicon_get_default (GError **error);
 
 /* (transfer none) The data directory: $SHIRASE_DATADIR, else the installed
- * one, else (a build never installed) the source tree's data/. */
+ * one (never a build tree's: tests set SHIRASE_DATADIR). */
 const gchar *shr_lexicon_default_dir (void);
 
 /* (transfer full) The text of data file @path, checked to be UTF-8; NULL
@@ -122,8 +123,7 @@ void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.
  * (transfer container): free with g_array_unref. */
-GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind,
-                          const gchar *text);
+GArray *shr_lexicon_scan (const ShrLexicon *lexicon, ShrLexiconKind kind, const gchar *text);
 
 /* Every hit of every kind in one pass over @text (the extractor needs
  * them all, and normalising the text is most of a scan's cost).
@@ -133,31 +133,26 @@ GArray *shr_lexicon_scan_all (const ShrLexicon *lexicon, const gchar *text);
 /* The product whose name or alias equals @name after normalisation
  * (transfer none), or NULL. Vendor-prefixed forms ("Microsoft Exchange
  * Server") are found too. */
-const ShrProductEntry *shr_lexicon_find_product (const ShrLexicon *lexicon,
-                                                 const gchar *name);
+const ShrProductEntry *shr_lexicon_find_product (const ShrLexicon *lexicon, const gchar *name);
 
 /* Sector or region labels by key (transfer none), or NULL. A sector is
  * also found by its STIX 2.1 name ("financial-services" is "finance"), a
  * region by the other codes regions.tsv gives ("UK" is "GB"); the entry's
  * key is the record's. Every ISO 3166-1 country has labels. */
-const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon,
-                                              const gchar *key);
-const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon,
-                                              const gchar *key);
+const ShrLabelEntry *shr_lexicon_find_sector (const ShrLexicon *lexicon, const gchar *key);
+const ShrLabelEntry *shr_lexicon_find_region (const ShrLexicon *lexicon, const gchar *key);
 
 /* The members of region group @code as regions.tsv lists them (transfer
  * none, NULL-terminated: countries and groups), or NULL for a country or
  * an unknown code. "EAST-ASIA" → {"CN", "HK", "JP", …}. Whether one region
  * lies inside another is shr_vocabulary_region_within(). */
-const gchar *const *shr_lexicon_region_members (const ShrLexicon *lexicon,
-                                                const gchar *code);
+const gchar *const *shr_lexicon_region_members (const ShrLexicon *lexicon, const gchar *code);
 
 /* The broader sectors of @key as sectors.tsv lists them (transfer none,
  * NULL-terminated, empty for a sector with none), or NULL when @key is
  * unknown. "water" → {"utilities", "critical-infrastructure"}. Whether one
  * sector lies under another is shr_vocabulary_sector_within(). */
-const gchar *const *shr_lexicon_sector_parents (const ShrLexicon *lexicon,
-                                                const gchar *key);
+const gchar *const *shr_lexicon_sector_parents (const ShrLexicon *lexicon, const gchar *key);
 
 /* Every actors.tsv row that gives @name as its name or an alias, compared
  * after normalisation (transfer container; empty when none). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-limits.h — every cap on what mail input can make us hold.
  *
  * Mail is hostile input: each buffer it fills has a limit here, and going

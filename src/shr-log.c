@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-log.c — the log writer; see shr-log.h. */
 #include "config.h"
 

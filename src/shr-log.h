@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-log.h — where log lines go, and how many.
  *
  * Every module logs through g_log (g_message, g_warning, …, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-match.c — verdict, grade, deadline and checklist for one record. */
 #include "config.h"
 
@@ -144,10 +145,11 @@ flaw_is_in (const ShrRecord *record, const gchar *feature)
   if (record->summary == NULL || strcasestr (record->summary, feature) == NULL)
     return FALSE;
   g_autofree gchar *name = g_regex_escape_string (feature, -1);
-  g_autofree gchar *pattern = g_strdup_printf ("(?i)\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|issues?)"
-                                               "\\s+(?:[^.\\s]+\\s+){0,3}?(?:in|impacting|affecting|of)\\s+"
-                                               "(?:[^.\\s]+\\s+){0,8}?%s\\b",
-                                               name);
+  g_autofree gchar *pattern
+      = g_strdup_printf ("(?i)\\b(?:vulnerabilit(?:y|ies)|flaws?|bugs?|weakness(?:es)?|issues?)"
+                         "\\s+(?:[^.\\s]+\\s+){0,3}?(?:in|impacting|affecting|of)\\s+"
+                         "(?:[^.\\s]+\\s+){0,8}?%s\\b",
+                         name);
   g_autoptr (GRegex) re = g_regex_new (pattern, 0, 0, NULL);
   return re != NULL && g_regex_match (re, record->summary, 0, NULL);
 }
@@ -161,7 +163,8 @@ names_family_itself (const ShrVocabulary *vocab, const ShrRecord *record, const 
     {
       const ShrProduct *o = record->products->pdata[i];
       const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
-      if (om != NULL && om != pm && om->relation != SHR_FAMILY_FEATURE && strcmp (om->family, pm->family) == 0)
+      if (om != NULL && om != pm && om->relation != SHR_FAMILY_FEATURE
+          && strcmp (om->family, pm->family) == 0)
         return TRUE;
     }
   return FALSE;
@@ -172,7 +175,8 @@ names_family_itself (const ShrVocabulary *vocab, const ShrRecord *record, const 
  * former names, features, packages), and, for a product no list knows, by
  * its distinctive words. (transfer full) */
 static GArray *
-find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
+find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+                 const ShrProduct *p)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
   /* "Cisco devices": any of the vendor's products may be meant. */
@@ -202,9 +206,9 @@ find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const Sh
     }
   /* A feature named in an article but not in its title ("moved laterally
    * over RDP") is context; an advisory about the feature names it up front. */
-  gboolean feature_in_passing = pm != NULL && pm->relation == SHR_FAMILY_FEATURE && !flaw_is_in (record, p->product)
-                                && (g_strcmp0 (record->source_kind, "news") == 0
-                                    || names_family_itself (vocab, record, pm));
+  gboolean feature_in_passing
+      = pm != NULL && pm->relation == SHR_FAMILY_FEATURE && !flaw_is_in (record, p->product)
+        && (g_strcmp0 (record->source_kind, "news") == 0 || names_family_itself (vocab, record, pm));
   if (pm != NULL && !feature_in_passing)
     {
       const GPtrArray *family = shr_profile_family_assets (profile, pm->family);
@@ -310,7 +314,8 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       p = derived;
     }
   const ShrProductEntry *e = shr_vocabulary_find_named (vocab, p->vendor, p->product);
-  g_autofree gchar *name = e != NULL ? display_name (e->vendor, e->product) : display_name (p->vendor, p->product);
+  g_autofree gchar *name
+      = e != NULL ? display_name (e->vendor, e->product) : display_name (p->vendor, p->product);
   ShrCriterion *c = criterion_new (SHR_CRITERION_PRODUCT, name);
   g_autofree gchar *vja = NULL, *ven = NULL;
   version_words (p, &vja, &ven);
@@ -322,7 +327,8 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
   else
     {
       c->versioned = TRUE;
-      c->text_ja = g_strdup_printf ("%sで『%s』の影響を受けるバージョン（%s）を運用している", profile->self_ja, name, vja);
+      c->text_ja = g_strdup_printf ("%sで『%s』の影響を受けるバージョン（%s）を運用している",
+                                    profile->self_ja, name, vja);
       c->text_en = g_strdup_printf ("We run an affected version of %s (%s)", name, ven);
     }
   g_ptr_array_add (m->checklist, c);
@@ -356,7 +362,8 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           g_free (why_en);
           g_free (why_ja);
           why_en = g_strdup_printf ("the advisory names %s %s, not which product", p->vendor, p->product);
-          why_ja = g_strdup_printf ("勧告は %s の%sとしか書いておらず、どの製品かは不明", p->vendor, p->product);
+          why_ja
+              = g_strdup_printf ("勧告は %s の%sとしか書いておらず、どの製品かは不明", p->vendor, p->product);
         }
       if (t == SHR_TRISTATE_TRUE && sib.feature != NULL && cand->how != SHR_CONCERNS_FEATURE)
         {
@@ -387,8 +394,8 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
         *internet = TRUE;
 
       g_autofree gchar *asset_name = display_name (a->vendor, a->product ? a->product : name);
-      g_autofree gchar *what = a->version != NULL ? g_strdup_printf ("%s %s", asset_name, a->version)
-                                                  : g_strdup (asset_name);
+      g_autofree gchar *what
+          = a->version != NULL ? g_strdup_printf ("%s %s", asset_name, a->version) : g_strdup (asset_name);
       g_autofree gchar *ja = NULL;
       if (t == SHR_TRISTATE_TRUE)
         {
@@ -402,7 +409,8 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
         }
       else if (cond_en != NULL)
         {
-          ja = g_strdup_printf ("%s: 『%s』は%sに影響を受けるため要確認（%s）", a->name, what, cond_ja, why_ja);
+          ja = g_strdup_printf ("%s: 『%s』は%sに影響を受けるため要確認（%s）", a->name, what, cond_ja,
+                                why_ja);
           reason (m, ja, "%s: %s is affected %s; check it (%s)", a->name, what, cond_en, why_en);
         }
       else
@@ -435,7 +443,8 @@ labels (const ShrVocabulary *vocab, const GPtrArray *keys, gboolean sectors, gbo
   for (guint i = 0; i < keys->len; i++)
     {
       const gchar *key = keys->pdata[i];
-      const ShrLabelEntry *e = sectors ? shr_vocabulary_find_sector (vocab, key) : shr_vocabulary_find_region (vocab, key);
+      const ShrLabelEntry *e
+          = sectors ? shr_vocabulary_find_sector (vocab, key) : shr_vocabulary_find_region (vocab, key);
       const gchar *label = e != NULL ? (ja ? e->label_ja : e->label_en) : key;
       if (ja)
         g_string_append_printf (s, "『%s』", label);
@@ -484,8 +493,10 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
           ShrCriterion *c = criterion_new (SHR_CRITERION_REGION, NULL);
           g_autofree gchar *ja = labels (vocab, r->regions, FALSE, TRUE);
           g_autofree gchar *en = labels (vocab, r->regions, FALSE, FALSE);
-          c->text_ja = g_strdup_printf ("攻撃・被害の地域として%sが挙げられている（地域だけでは該当としない）", ja);
-          c->text_en = g_strdup_printf ("The advisory names %s as a place of attacks (a region alone does not make it concern us)", en);
+          c->text_ja
+              = g_strdup_printf ("攻撃・被害の地域として%sが挙げられている（地域だけでは該当としない）", ja);
+          c->text_en = g_strdup_printf (
+              "The advisory names %s as a place of attacks (a region alone does not make it concern us)", en);
           gboolean here = FALSE;
           for (guint i = 0; i < r->regions->len; i++)
             here |= profile_in_region (profile, vocab, r->regions->pdata[i]);
@@ -505,7 +516,8 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
   g_autofree gchar *sen = labels (vocab, r->sectors, TRUE, FALSE);
   if (r->regions->len == 0)
     {
-      c->text_ja = g_strdup_printf ("%sが%s%sに該当する", profile->self_ja, sja, r->sectors->len > 1 ? "のいずれか" : "");
+      c->text_ja = g_strdup_printf ("%sが%s%sに該当する", profile->self_ja, sja,
+                                    r->sectors->len > 1 ? "のいずれか" : "");
       c->text_en = g_strdup_printf ("We are in %s", sen);
     }
   else
@@ -513,20 +525,22 @@ match_targets (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       g_autofree gchar *rja = labels (vocab, r->regions, FALSE, TRUE);
       g_autofree gchar *ren = labels (vocab, r->regions, FALSE, FALSE);
       c->text_ja = g_strdup_printf ("%sが%s%sに該当し、%s%sで事業を行っている", profile->self_ja, sja,
-                                    r->sectors->len > 1 ? "のいずれか" : "", rja, r->regions->len > 1 ? "のいずれか" : "");
+                                    r->sectors->len > 1 ? "のいずれか" : "", rja,
+                                    r->regions->len > 1 ? "のいずれか" : "");
       c->text_en = g_strdup_printf ("We are in %s and operate in %s", sen, ren);
     }
   c->matched = sector && region ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
   g_ptr_array_add (m->checklist, c);
   if (sector && region)
     {
-      g_autofree gchar *ja = g_strdup_printf ("%sの業界%sが攻撃の標的として挙げられている", profile->self_ja, sja);
+      g_autofree gchar *ja
+          = g_strdup_printf ("%sの業界%sが攻撃の標的として挙げられている", profile->self_ja, sja);
       reason (m, ja, "The advisory names our sector (%s)%s as a target", sen,
               r->regions->len > 0 ? " in a region where we operate" : "");
     }
   else if (sector)
     reason_self (m, profile, "の業界は挙げられているが、挙げられた地域では事業を行っていない",
-            "Our sector is named, but only in regions where we do not operate");
+                 "Our sector is named, but only in regions where we do not operate");
   return sector && region;
 }
 
@@ -546,9 +560,10 @@ pre_auth_network (const ShrRecord *r)
   const gchar *texts[] = { r->title, r->summary };
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
     if (texts[i] != NULL
-        && g_regex_match_simple ("\\bunauthenticated\\b|\\bpre-?auth|without (?:prior )?authentication|\\bremote(?:ly)?,? "
-                                 "unauthenticated|認証(?:不要|なし|を必要としない|されていない)|未認証の",
-                                 texts[i], G_REGEX_CASELESS, 0))
+        && g_regex_match_simple (
+            "\\bunauthenticated\\b|\\bpre-?auth|without (?:prior )?authentication|\\bremote(?:ly)?,? "
+            "unauthenticated|認証(?:不要|なし|を必要としない|されていない)|未認証の",
+            texts[i], G_REGEX_CASELESS, 0))
       return TRUE;
   return FALSE;
 }
@@ -581,8 +596,10 @@ grade_for (const ShrProfile *profile, const ShrRecord *r, ShrVerdict v, gboolean
 static const gchar *
 severity_ja (const gchar *severity)
 {
-  return g_strcmp0 (severity, "critical") == 0 ? "緊急" : g_strcmp0 (severity, "high") == 0 ? "重要"
-         : g_strcmp0 (severity, "medium") == 0 ? "警告" : "注意";
+  return g_strcmp0 (severity, "critical") == 0 ? "緊急"
+         : g_strcmp0 (severity, "high") == 0   ? "重要"
+         : g_strcmp0 (severity, "medium") == 0 ? "警告"
+                                               : "注意";
 }
 
 static void
@@ -601,14 +618,20 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r, gboole
         reason (m, "A: 該当し、悪用が確認されている", "Grade A: applicable and exploited");
       else if (scored && r->cvss_max >= profile->policy.grade_a_cvss)
         {
-          ja = g_strdup_printf ("A: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max, profile->policy.grade_a_cvss);
-          reason (m, ja, "Grade A: applicable and CVSS %.1f (at least %.1f)", r->cvss_max, profile->policy.grade_a_cvss);
+          ja = g_strdup_printf ("A: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
+                                profile->policy.grade_a_cvss);
+          reason (m, ja, "Grade A: applicable and CVSS %.1f (at least %.1f)", r->cvss_max,
+                  profile->policy.grade_a_cvss);
         }
       else if (!scored && g_strcmp0 (r->severity, "critical") == 0)
         reason (m, "A: 該当し、深刻度「緊急」", "Grade A: applicable and rated critical");
       else
-        reason (m, "A: インターネットに公開された資産が、認証なしでネットワークから攻撃できる深刻な脆弱性の影響を受ける",
-                "Grade A: an internet-facing asset is affected by a severe flaw exploitable over the network without "
+        reason (m,
+                "A: "
+                "インターネットに公開された資産が、認証なしでネットワークから攻撃できる深刻な脆弱性の影響を受"
+                "ける",
+                "Grade A: an internet-facing asset is affected by a severe flaw exploitable over the network "
+                "without "
                 "authentication");
       break;
     case SHR_GRADE_B:
@@ -616,8 +639,10 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r, gboole
         reason (m, "B: 要確認で、悪用が確認されている", "Grade B: to check, and exploited");
       else if (scored)
         {
-          ja = g_strdup_printf ("B: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max, profile->policy.grade_b_cvss);
-          reason (m, ja, "Grade B: applicable and CVSS %.1f (at least %.1f)", r->cvss_max, profile->policy.grade_b_cvss);
+          ja = g_strdup_printf ("B: 該当し、CVSS %.1f（%.1f 以上）", r->cvss_max,
+                                profile->policy.grade_b_cvss);
+          reason (m, ja, "Grade B: applicable and CVSS %.1f (at least %.1f)", r->cvss_max,
+                  profile->policy.grade_b_cvss);
         }
       else
         {
@@ -637,7 +662,7 @@ grade_reason (ShrMatch *m, const ShrProfile *profile, const ShrRecord *r, gboole
     default:
       break;
     }
-  (void) internet;
+  (void)internet;
 }
 
 ShrMatch *
@@ -685,12 +710,14 @@ shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab, const S
     reason_self (m, profile, "の業界が標的とされ、その侵入口の製品を運用している",
                  "Our sector is a stated target, and we run the product that is the entry point");
   if (m->verdict == SHR_VERDICT_CHECK && targeted && !any_unknown)
-    reason_self (m, profile, "の業界が標的とされているが、侵入口の製品は資産にない（または不明）ため要確認",
-            "Our sector is a stated target, but the entry point is unknown or not among our assets: check");
+    reason_self (
+        m, profile, "の業界が標的とされているが、侵入口の製品は資産にない（または不明）ため要確認",
+        "Our sector is a stated target, but the entry point is unknown or not among our assets: check");
   if (m->verdict == SHR_VERDICT_NOT_APPLICABLE)
     {
       if (m->checklist->len == 0)
-        reason (m, "勧告は製品も標的の業界も挙げていない", "The advisory names no product and no targeted sector");
+        reason (m, "勧告は製品も標的の業界も挙げていない",
+                "The advisory names no product and no targeted sector");
       else
         reason (m, "勧告が挙げる製品・標的のいずれにも該当しない",
                 "None of the products or targets the advisory names concerns us");
@@ -783,6 +810,8 @@ shr_match_to_json (const ShrMatch *m, const ShrRecord *record)
   g_return_val_if_fail (m != NULL && record != NULL, NULL);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, SHR_MATCH_SCHEMA);
   json_builder_set_member_name (b, "record");
   json_builder_add_value (b, shr_record_to_json (record));
   json_builder_set_member_name (b, "verdict");

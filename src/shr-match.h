@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-match.h — does an advisory concern this organisation, and how
  * urgently.
  *
@@ -62,10 +63,10 @@ typedef struct
 {
   ShrVerdict verdict;
   ShrGrade grade;
-  gchar *deadline;       /* YYYY-MM-DD, NULL when not applicable */
+  gchar *deadline; /* YYYY-MM-DD, NULL when not applicable */
   /* The criteria, each sufficient alone: any row that holds (✓) makes the
    * verdict at least check; none holding is not applicable. */
-  GPtrArray *checklist;  /* (element-type ShrCriterion) */
+  GPtrArray *checklist; /* (element-type ShrCriterion) */
   /* What the advisory names that cannot raise the verdict alone (a region
    * without a sector): shown as context, never as a criterion. */
   GPtrArray *context;    /* (element-type ShrCriterion) */
@@ -90,8 +91,13 @@ const gchar *shr_grade_priority_en (ShrGrade grade);     /* Critical|High|Medium
 const gchar *shr_grade_deadline_ja (ShrGrade grade);     /* 即日|今週中|今月中, NULL */
 const gchar *shr_grade_deadline_en (ShrGrade grade);
 
-/* (transfer full) The JSON of issue 3: {"record", "verdict", "grade",
- * "deadline", "checklist", "owners", "reasons", …}. */
+/* The "schema" of the match JSON (doc/json.md): changes only when a
+ * field is removed or changes meaning. */
+#define SHR_MATCH_SCHEMA "shirase.match/1"
+
+/* (transfer full) The match JSON (doc/json.md): {"schema", "record",
+ * "verdict", "grade", "priority", "deadline", "checklist", "owners",
+ * "reasons", "reasons_ja"}. */
 JsonNode *shr_match_to_json (const ShrMatch *match, const ShrRecord *record);
 
 /* (transfer full) A short readable summary, Japanese then English. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-mustache.c — Mustache templates: a parser to a node tree, and a
  * renderer that walks the tree over a json-glib view.
  *
@@ -32,13 +33,13 @@ typedef struct _Node Node;
 struct _Node
 {
   NodeKind kind;
-  guint line;          /* 1-based line of the tag, for messages */
-  gchar *text;         /* TEXT: the literal; otherwise the tag name */
-  gsize len;           /* TEXT: its length in bytes */
-  gchar **path;        /* VAR..INVERTED: name split on '.'; NULL for "." */
-  gchar *indent;       /* PARTIAL/PARENT/BLOCK standing alone on its line:
-                        * the whitespace before it; otherwise NULL */
-  GPtrArray *children; /* SECTION, INVERTED, PARENT, BLOCK: (element-type Node) */
+  guint line;            /* 1-based line of the tag, for messages */
+  gchar *text;           /* TEXT: the literal; otherwise the tag name */
+  gsize len;             /* TEXT: its length in bytes */
+  gchar **path;          /* VAR..INVERTED: name split on '.'; NULL for "." */
+  gchar *indent;         /* PARTIAL/PARENT/BLOCK standing alone on its line:
+                          * the whitespace before it; otherwise NULL */
+  GPtrArray *children;   /* SECTION, INVERTED, PARENT, BLOCK: (element-type Node) */
   gchar *content_indent; /* BLOCK: leading whitespace of its content's first
                           * line when the tag stands alone, else "" */
 };
@@ -85,11 +86,11 @@ node_free (gpointer data)
 typedef struct
 {
   gboolean is_tag;
-  gchar sigil;      /* tags: 0 for {{x}}, else one of # ^ / ! > < $ & { = */
-  gchar closes;     /* '/' tags: the sigil of the section it closes */
-  gsize start, end; /* the token in the source */
+  gchar sigil;                /* tags: 0 for {{x}}, else one of # ^ / ! > < $ & { = */
+  gchar closes;               /* '/' tags: the sigil of the section it closes */
+  gsize start, end;           /* the token in the source */
   gsize keep_start, keep_end; /* text: the part kept after standalone trims */
-  gchar *inner;     /* tags: the name (stripped) */
+  gchar *inner;               /* tags: the name (stripped) */
   guint line;
   gboolean standalone;
   gsize indent_len; /* standalone: whitespace before the line's first tag */
@@ -132,7 +133,7 @@ quote_tag (const gchar *src, gsize pos)
   if (n > 40)
     {
       const gchar *end = g_utf8_find_prev_char (s, s + 41);
-      n = end != NULL ? (gsize) (end - s) : 40;
+      n = end != NULL ? (gsize)(end - s) : 40;
     }
   return g_strndup (s, n);
 }
@@ -211,7 +212,14 @@ tokenize (Parser *p, GError **error)
         case '=':
           closer = g_strconcat ("=", p->ctag, NULL);
           break;
-        case '#': case '^': case '/': case '!': case '>': case '<': case '$': case '&':
+        case '#':
+        case '^':
+        case '/':
+        case '!':
+        case '>':
+        case '<':
+        case '$':
+        case '&':
           closer = g_strdup (p->ctag);
           break;
         default:
@@ -225,19 +233,17 @@ tokenize (Parser *p, GError **error)
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_TAG,
-                       "%s:%u: unclosed tag “%s”: no “%s” follows",
-                       p->name, line, q, closer);
+                       "%s:%u: unclosed tag “%s”: no “%s” follows", p->name, line, q, closer);
           return FALSE;
         }
       /* Only comments may run over several lines: anything else is far
        * more likely a forgotten "}}" than a name with a newline in it. */
-      if (sigil != '!' && sigil != '=' && memchr (p->src + inner_start, '\n',
-                                                  close - (p->src + inner_start)) != NULL)
+      if (sigil != '!' && sigil != '='
+          && memchr (p->src + inner_start, '\n', close - (p->src + inner_start)) != NULL)
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_TAG,
-                       "%s:%u: unclosed tag “%s”: no “%s” on its line",
-                       p->name, line, q, closer);
+                       "%s:%u: unclosed tag “%s”: no “%s” on its line", p->name, line, q, closer);
           return FALSE;
         }
       Token t = {
@@ -245,8 +251,7 @@ tokenize (Parser *p, GError **error)
         .sigil = sigil,
         .start = tag_start,
         .end = (close - p->src) + strlen (closer),
-        .inner = g_strstrip (g_strndup (p->src + inner_start,
-                                        close - (p->src + inner_start))),
+        .inner = g_strstrip (g_strndup (p->src + inner_start, close - (p->src + inner_start))),
         .line = line,
       };
       g_array_append_val (p->tokens, t);
@@ -263,8 +268,7 @@ tokenize (Parser *p, GError **error)
         {
           g_autofree gchar *q = quote_tag (p->src, tag_start);
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_SYNTAX,
-                       "%s:%u: bad tag “%s”: a name is needed, without spaces",
-                       p->name, line, q);
+                       "%s:%u: bad tag “%s”: a name is needed, without spaces", p->name, line, q);
           return FALSE;
         }
       else if (sigil == '#' || sigil == '^' || sigil == '<' || sigil == '$')
@@ -272,8 +276,8 @@ tokenize (Parser *p, GError **error)
           if (open->len >= SHR_MAX_MUSTACHE_NESTING)
             {
               g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_SYNTAX,
-                           "%s:%u: sections nested more than %d deep",
-                           p->name, line, SHR_MAX_MUSTACHE_NESTING);
+                           "%s:%u: sections nested more than %d deep", p->name, line,
+                           SHR_MAX_MUSTACHE_NESTING);
               return FALSE;
             }
           guint idx = p->tokens->len - 1;
@@ -284,17 +288,15 @@ tokenize (Parser *p, GError **error)
           if (open->len == 0)
             {
               g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
-                           "%s:%u: “%s” closes a section that was never opened",
-                           p->name, line, t.inner);
+                           "%s:%u: “%s” closes a section that was never opened", p->name, line, t.inner);
               return FALSE;
             }
-          Token *top = &g_array_index (p->tokens, Token,
-                                       g_array_index (open, guint, open->len - 1));
+          Token *top = &g_array_index (p->tokens, Token, g_array_index (open, guint, open->len - 1));
           if (strcmp (top->inner, t.inner) != 0)
             {
               g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_MISMATCHED_END,
-                           "%s:%u: “%s” closes section “%s” opened on line %u",
-                           p->name, line, t.inner, top->inner, top->line);
+                           "%s:%u: “%s” closes section “%s” opened on line %u", p->name, line, t.inner,
+                           top->inner, top->line);
               return FALSE;
             }
           g_array_index (p->tokens, Token, p->tokens->len - 1).closes = top->sigil;
@@ -305,11 +307,10 @@ tokenize (Parser *p, GError **error)
 
   if (open->len > 0)
     {
-      Token *top = &g_array_index (p->tokens, Token,
-                                   g_array_index (open, guint, open->len - 1));
+      Token *top = &g_array_index (p->tokens, Token, g_array_index (open, guint, open->len - 1));
       g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_SECTION,
-                   "%s:%u: unclosed section “%s”: no “%s/%s%s” follows",
-                   p->name, top->line, top->inner, p->otag, top->inner, p->ctag);
+                   "%s:%u: unclosed section “%s”: no “%s/%s%s” follows", p->name, top->line, top->inner,
+                   p->otag, top->inner, p->ctag);
       return FALSE;
     }
   return TRUE;
@@ -332,7 +333,7 @@ is_blank (const gchar *s, gsize from, gsize to)
 static void
 mark_standalone (Parser *p)
 {
-  Token *tok = (Token *) (gpointer) p->tokens->data;
+  Token *tok = (Token *)(gpointer)p->tokens->data;
   guint n = p->tokens->len;
 
   for (guint i = 0; i < n; i++)
@@ -342,19 +343,18 @@ mark_standalone (Parser *p)
 
       /* Walk left to the start of the line. */
       gboolean ok = TRUE;
-      gint first = (gint) i;  /* first token of the line's tag run */
+      gint first = (gint)i; /* first token of the line's tag run */
       gsize line_start = 0;
-      gint left_text = -1;    /* the text token holding the line start */
-      for (gint j = (gint) i - 1; j >= 0 && ok; j--)
+      gint left_text = -1; /* the text token holding the line start */
+      for (gint j = (gint)i - 1; j >= 0 && ok; j--)
         {
           if (tok[j].is_tag)
             {
               first = j;
               continue;
             }
-          const gchar *nl = g_strrstr_len (p->src + tok[j].start,
-                                           tok[j].end - tok[j].start, "\n");
-          gsize from = nl != NULL ? (gsize) (nl - p->src) + 1 : tok[j].start;
+          const gchar *nl = g_strrstr_len (p->src + tok[j].start, tok[j].end - tok[j].start, "\n");
+          gsize from = nl != NULL ? (gsize)(nl - p->src) + 1 : tok[j].start;
           if (!is_blank (p->src, from, tok[j].end))
             ok = FALSE;
           else if (nl != NULL)
@@ -368,26 +368,26 @@ mark_standalone (Parser *p)
         continue;
 
       /* Walk right to the end of the line. */
-      gint last = (gint) i;
+      gint last = (gint)i;
       gsize line_end = p->len;
       gint right_text = -1;
       for (guint k = i + 1; k < n && ok; k++)
         {
           if (tok[k].is_tag)
             {
-              last = (gint) k;
+              last = (gint)k;
               continue;
             }
           const gchar *nl = memchr (p->src + tok[k].start, '\n', tok[k].end - tok[k].start);
-          gsize to = nl != NULL ? (gsize) (nl - p->src) : tok[k].end;
+          gsize to = nl != NULL ? (gsize)(nl - p->src) : tok[k].end;
           if (nl != NULL && to > tok[k].start && p->src[to - 1] == '\r')
             to--;
           if (!is_blank (p->src, tok[k].start, to))
             ok = FALSE;
           else if (nl != NULL)
             {
-              line_end = (gsize) (nl - p->src) + 1;
-              right_text = (gint) k;
+              line_end = (gsize)(nl - p->src) + 1;
+              right_text = (gint)k;
               break;
             }
         }
@@ -416,7 +416,7 @@ mark_standalone (Parser *p)
       gsize indent_start = left_text >= 0 ? line_start : (first > 0 ? tok[first - 1].start : 0);
       if (left_text >= 0)
         tok[left_text].keep_end = MIN (tok[left_text].keep_end, line_start);
-      for (gint k = left_text + 1; k < (right_text >= 0 ? right_text : (gint) n); k++)
+      for (gint k = left_text + 1; k < (right_text >= 0 ? right_text : (gint)n); k++)
         {
           if (!tok[k].is_tag)
             {
@@ -443,14 +443,30 @@ build_node (Parser *p, guint *i)
   n->text = g_strdup (t->inner);
   switch (t->sigil)
     {
-    case 0: n->kind = NODE_VAR; break;
-    case '{': case '&': n->kind = NODE_RAW; break;
-    case '#': n->kind = NODE_SECTION; break;
-    case '^': n->kind = NODE_INVERTED; break;
-    case '>': n->kind = NODE_PARTIAL; break;
-    case '<': n->kind = NODE_PARENT; break;
-    case '$': n->kind = NODE_BLOCK; break;
-    default: g_assert_not_reached ();
+    case 0:
+      n->kind = NODE_VAR;
+      break;
+    case '{':
+    case '&':
+      n->kind = NODE_RAW;
+      break;
+    case '#':
+      n->kind = NODE_SECTION;
+      break;
+    case '^':
+      n->kind = NODE_INVERTED;
+      break;
+    case '>':
+      n->kind = NODE_PARTIAL;
+      break;
+    case '<':
+      n->kind = NODE_PARENT;
+      break;
+    case '$':
+      n->kind = NODE_BLOCK;
+      break;
+    default:
+      g_assert_not_reached ();
     }
   if (n->kind <= NODE_INVERTED && strcmp (t->inner, ".") != 0)
     n->path = g_strsplit (t->inner, ".", -1);
@@ -554,9 +570,8 @@ shr_mustache_template_new_from_file (const gchar *path, GError **error)
     return NULL;
   if (len > SHR_MAX_MUSTACHE_TEMPLATE_BYTES)
     {
-      g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_TOO_BIG,
-                   "%s: template larger than %d bytes", path,
-                   SHR_MAX_MUSTACHE_TEMPLATE_BYTES);
+      g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_TOO_BIG, "%s: template larger than %d bytes",
+                   path, SHR_MAX_MUSTACHE_TEMPLATE_BYTES);
       return NULL;
     }
   if (strlen (contents) != len || !g_utf8_validate (contents, len, NULL))
@@ -602,8 +617,8 @@ shr_mustache_partials_new (void)
   ShrMustachePartials *p = g_new0 (ShrMustachePartials, 1);
   g_atomic_ref_count_init (&p->ref);
   p->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  p->compiled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) shr_mustache_template_unref);
+  p->compiled
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)shr_mustache_template_unref);
   return p;
 }
 
@@ -617,8 +632,7 @@ shr_mustache_partials_new_for_dir (const gchar *dir)
 }
 
 void
-shr_mustache_partials_add (ShrMustachePartials *partials, const gchar *name,
-                           const gchar *source)
+shr_mustache_partials_add (ShrMustachePartials *partials, const gchar *name, const gchar *source)
 {
   g_return_if_fail (partials != NULL);
   g_return_if_fail (name != NULL);
@@ -667,8 +681,7 @@ partials_lookup (ShrMustachePartials *p, const gchar *name, GError **error)
       if (strchr (name, '/') != NULL || strchr (name, '\\') != NULL || name[0] == '.')
         {
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_PARTIAL,
-                       "partial name “%s” may not contain '/' or '\\' or start with '.'",
-                       name);
+                       "partial name “%s” may not contain '/' or '\\' or start with '.'", name);
           return NULL;
         }
       g_autofree gchar *file = g_strconcat (name, ".mustache", NULL);
@@ -689,12 +702,12 @@ typedef struct
   GString *out;
   ShrMustachePartials *partials;
   ShrMustacheMode mode;
-  GPtrArray *context;    /* (element-type JsonNode) borrowed, innermost last */
-  GPtrArray *overrides;  /* (element-type Node) BLOCK arguments, outermost first */
-  GString *indent;       /* written at the start of each template line */
-  gboolean line_start;   /* the next template output begins a line */
-  gsize dedent;          /* block arguments: indentation taken off the start
-                          * of each of their lines */
+  GPtrArray *context;      /* (element-type JsonNode) borrowed, innermost last */
+  GPtrArray *overrides;    /* (element-type Node) BLOCK arguments, outermost first */
+  GString *indent;         /* written at the start of each template line */
+  gboolean line_start;     /* the next template output begins a line */
+  gsize dedent;            /* block arguments: indentation taken off the start
+                            * of each of their lines */
   gboolean src_line_start; /* the next template text begins a source line */
   const gchar *tmpl_name;
   guint depth;
@@ -728,7 +741,7 @@ emit_template_text (Renderer *r, const gchar *s, gsize len)
         }
       begin_output (r);
       const gchar *nl = memchr (s, '\n', len);
-      gsize n = nl != NULL ? (gsize) (nl - s) + 1 : len;
+      gsize n = nl != NULL ? (gsize)(nl - s) + 1 : len;
       g_string_append_len (r->out, s, n);
       if (nl != NULL)
         r->line_start = r->src_line_start = TRUE;
@@ -744,12 +757,24 @@ append_html_escaped (GString *out, const gchar *s)
     {
       switch (*s)
         {
-        case '&': g_string_append (out, "&amp;"); break;
-        case '<': g_string_append (out, "&lt;"); break;
-        case '>': g_string_append (out, "&gt;"); break;
-        case '"': g_string_append (out, "&quot;"); break;
-        case '\'': g_string_append (out, "&#39;"); break;
-        default: g_string_append_c (out, *s); break;
+        case '&':
+          g_string_append (out, "&amp;");
+          break;
+        case '<':
+          g_string_append (out, "&lt;");
+          break;
+        case '>':
+          g_string_append (out, "&gt;");
+          break;
+        case '"':
+          g_string_append (out, "&quot;");
+          break;
+        case '\'':
+          g_string_append (out, "&#39;");
+          break;
+        default:
+          g_string_append_c (out, *s);
+          break;
         }
     }
 }
@@ -865,8 +890,7 @@ lookup (Renderer *r, gchar **path)
 }
 
 static gboolean
-render_template (Renderer *r, const gchar *name, const gchar *indent,
-                 guint line, GError **error)
+render_template (Renderer *r, const gchar *name, const gchar *indent, guint line, GError **error)
 {
   if (r->depth >= SHR_MAX_MUSTACHE_DEPTH)
     {
@@ -880,8 +904,7 @@ render_template (Renderer *r, const gchar *name, const gchar *indent,
   ShrMustacheTemplate *t = partials_lookup (r->partials, name, &local);
   if (local != NULL)
     {
-      g_propagate_prefixed_error (error, local, "%s:%u: partial “%s”: ",
-                                  r->tmpl_name, line, name);
+      g_propagate_prefixed_error (error, local, "%s:%u: partial “%s”: ", r->tmpl_name, line, name);
       return FALSE;
     }
   if (t == NULL)
@@ -936,8 +959,7 @@ render_node (Renderer *r, Node *n, GError **error)
 
     case NODE_VAR:
     case NODE_RAW:
-      emit_value (r, lookup (r, n->path),
-                  n->kind == NODE_VAR && r->mode == SHR_MUSTACHE_MODE_HTML);
+      emit_value (r, lookup (r, n->path), n->kind == NODE_VAR && r->mode == SHR_MUSTACHE_MODE_HTML);
       return TRUE;
 
     case NODE_SECTION:
@@ -1044,8 +1066,7 @@ render_nodes (Renderer *r, GPtrArray *nodes, GError **error)
           g_set_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_TOO_BIG,
                        "%s:%u: rendering stopped: more than %d bytes of output "
                        "or %d tags visited",
-                       r->tmpl_name, n->line, SHR_MAX_MUSTACHE_OUTPUT_BYTES,
-                       SHR_MAX_MUSTACHE_STEPS);
+                       r->tmpl_name, n->line, SHR_MAX_MUSTACHE_OUTPUT_BYTES, SHR_MAX_MUSTACHE_STEPS);
           return FALSE;
         }
       if (!render_node (r, n, error))
@@ -1055,8 +1076,7 @@ render_nodes (Renderer *r, GPtrArray *nodes, GError **error)
 }
 
 gchar *
-shr_mustache_template_render (ShrMustacheTemplate *tmpl, JsonNode *view,
-                              ShrMustachePartials *partials,
+shr_mustache_template_render (ShrMustacheTemplate *tmpl, JsonNode *view, ShrMustachePartials *partials,
                               ShrMustacheMode mode, GError **error)
 {
   g_return_val_if_fail (tmpl != NULL, NULL);
@@ -1083,8 +1103,7 @@ shr_mustache_template_render (ShrMustacheTemplate *tmpl, JsonNode *view,
 }
 
 gchar *
-shr_mustache_render (const gchar *source, JsonNode *view,
-                     ShrMustachePartials *partials, ShrMustacheMode mode,
+shr_mustache_render (const gchar *source, JsonNode *view, ShrMustachePartials *partials, ShrMustacheMode mode,
                      GError **error)
 {
   g_autoptr (ShrMustacheTemplate) t = shr_mustache_template_new (source, NULL, error);

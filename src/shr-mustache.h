@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-mustache.h — a Mustache renderer for the notice templates.
  *
  * Implements the Mustache spec (github.com/mustache/spec): variables,
@@ -46,15 +47,12 @@ typedef struct _ShrMustachePartials ShrMustachePartials;
  * "template"). Returns NULL and sets ERROR (SHR_MUSTACHE_ERROR) on a syntax
  * error. (transfer full) */
 G_GNUC_WARN_UNUSED_RESULT
-ShrMustacheTemplate *shr_mustache_template_new (const gchar *source,
-                                                const gchar *name,
-                                                GError **error);
+ShrMustacheTemplate *shr_mustache_template_new (const gchar *source, const gchar *name, GError **error);
 
 /* Reads and compiles a template file (at most SHR_MAX_MUSTACHE_TEMPLATE_BYTES,
  * valid UTF-8). Errors: G_FILE_ERROR, SHR_MUSTACHE_ERROR. (transfer full) */
 G_GNUC_WARN_UNUSED_RESULT
-ShrMustacheTemplate *shr_mustache_template_new_from_file (const gchar *path,
-                                                          GError **error);
+ShrMustacheTemplate *shr_mustache_template_new_from_file (const gchar *path, GError **error);
 
 ShrMustacheTemplate *shr_mustache_template_ref (ShrMustacheTemplate *tmpl);
 void shr_mustache_template_unref (ShrMustacheTemplate *tmpl);
@@ -67,19 +65,13 @@ const gchar *shr_mustache_template_get_name (ShrMustacheTemplate *tmpl);
  * (caller frees), or NULL with ERROR set when a partial does not compile or
  * a cap is reached (SHR_MUSTACHE_ERROR_DEPTH, _TOO_BIG). */
 G_GNUC_WARN_UNUSED_RESULT
-gchar *shr_mustache_template_render (ShrMustacheTemplate *tmpl,
-                                     JsonNode *view,
-                                     ShrMustachePartials *partials,
-                                     ShrMustacheMode mode,
-                                     GError **error);
+gchar *shr_mustache_template_render (ShrMustacheTemplate *tmpl, JsonNode *view, ShrMustachePartials *partials,
+                                     ShrMustacheMode mode, GError **error);
 
 /* Compile-and-render in one call, for one-off use. Caller frees. */
 G_GNUC_WARN_UNUSED_RESULT
-gchar *shr_mustache_render (const gchar *source,
-                            JsonNode *view,
-                            ShrMustachePartials *partials,
-                            ShrMustacheMode mode,
-                            GError **error);
+gchar *shr_mustache_render (const gchar *source, JsonNode *view, ShrMustachePartials *partials,
+                            ShrMustacheMode mode, GError **error);
 
 /* An empty partial set. (transfer full) */
 ShrMustachePartials *shr_mustache_partials_new (void);
@@ -91,9 +83,7 @@ ShrMustachePartials *shr_mustache_partials_new_for_dir (const gchar *dir);
 
 /* Adds (or replaces) partial NAME with SOURCE; both are copied. The source
  * is compiled on first use, so a syntax error shows when rendering. */
-void shr_mustache_partials_add (ShrMustachePartials *partials,
-                                const gchar *name,
-                                const gchar *source);
+void shr_mustache_partials_add (ShrMustachePartials *partials, const gchar *name, const gchar *source);
 
 ShrMustachePartials *shr_mustache_partials_ref (ShrMustachePartials *partials);
 void shr_mustache_partials_unref (ShrMustachePartials *partials);

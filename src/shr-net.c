@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-net.c — see shr-net.h. */
 #include "config.h"
 
@@ -48,8 +49,9 @@ shr_net_loopback_address (const gchar *host)
   for (struct addrinfo *ai = found; ai != NULL && all; ai = ai->ai_next)
     {
       g_autoptr (GSocketAddress) sa = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
-      GInetAddress *a = G_IS_INET_SOCKET_ADDRESS (sa) ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa))
-                                                      : NULL;
+      GInetAddress *a = G_IS_INET_SOCKET_ADDRESS (sa)
+                            ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa))
+                            : NULL;
       all = a != NULL && address_is_loopback (a);
       if (all && first == NULL)
         first = g_inet_address_to_string (a);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-net.h — which hosts a clear-text connection may go to.
  *
  * [imap] security = none and [smtp] security = none send passwords and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notice.c — record + match + profile → the view of a notice. */
 #include "config.h"
 
@@ -752,7 +753,7 @@ actors_of (const ShrRecord *r)
           if (strcmp (n->name, name) != 0)
             continue;
           for (guint k = 0; k < n->named_in_text && k < n->aliases->len; k++)
-            g_string_append_printf (aliases, "%s%s", k > 0 ? ", " : "", (const gchar *) n->aliases->pdata[k]);
+            g_string_append_printf (aliases, "%s%s", k > 0 ? ", " : "", (const gchar *)n->aliases->pdata[k]);
           break;
         }
       set_bool (o, "has_aliases", aliases->len > 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notice.h — the view a notice is rendered from.
  *
  * A notice's templates see one JSON object built here from the record, the

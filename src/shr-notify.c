@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notify.c — drafts out, replies in, notices out. See shr-notify.h. */
 #include "config.h"
 
@@ -19,7 +20,6 @@
 #include "shr-summary.h"
 #include "shr-test-hooks.h"
 
-
 struct _ShrNotify
 {
   ShrStore *store;
@@ -28,21 +28,21 @@ struct _ShrNotify
   ShrSender *sender;
   ShrRenderer *renderer;
   GBytes *secret;
-  gchar *from;         /* [smtp] from as written (From header) */
-  gchar *from_address; /* its bare address (envelope sender) */
-  gchar *watched;      /* [imap] address, else [smtp] from: where replies must come back */
-  gchar *approvers_list; /* "a@x, b@y": the Reply-To of notices */
-  gchar *domain;       /* of our Message-IDs */
-  gchar **recipients;  /* [recipients] default */
-  gchar *lang;         /* ja|en|both */
-  gchar *charset;      /* [templates] charset, or NULL */
-  gchar *org_name;     /* [organization] name, for notes to the approvers */
-  ShrProfile *org;     /* the same name and [organization] timezone: the
-                        * digest's day and heading (no assets) */
-  gboolean digest;     /* [digest] enabled (default true) */
-  gint digest_minute;  /* [digest] time, minutes after midnight (9:00) */
-  gint hourly_cap;     /* [recipients] hourly_cap; 0: no cap */
-  gint64 clock_offset; /* shr_notify_set_clock_offset */
+  gchar *from;               /* [smtp] from as written (From header) */
+  gchar *from_address;       /* its bare address (envelope sender) */
+  gchar *watched;            /* [imap] address, else [smtp] from: where replies must come back */
+  gchar *approvers_list;     /* "a@x, b@y": the Reply-To of notices */
+  gchar *domain;             /* of our Message-IDs */
+  gchar **recipients;        /* [recipients] default */
+  gchar *lang;               /* ja|en|both */
+  gchar *charset;            /* [templates] charset, or NULL */
+  gchar *org_name;           /* [organization] name, for notes to the approvers */
+  ShrProfile *org;           /* the same name and [organization] timezone: the
+                              * digest's day and heading (no assets) */
+  gboolean digest;           /* [digest] enabled (default true) */
+  gint digest_minute;        /* [digest] time, minutes after midnight (9:00) */
+  gint hourly_cap;           /* [recipients] hourly_cap; 0: no cap */
+  gint64 clock_offset;       /* shr_notify_set_clock_offset */
   ShrSummaryConfig *summary; /* [summary], or NULL */
   const ShrLexicon *lexicon; /* the products a summary may name (with summary) */
 };
@@ -83,7 +83,8 @@ gboolean
 shr_notify_configured (GKeyFile *kf)
 {
   g_return_val_if_fail (kf != NULL, FALSE);
-  return g_key_file_has_key (kf, "smtp", "url", NULL) && g_key_file_has_key (kf, "approval", "approvers", NULL);
+  return g_key_file_has_key (kf, "smtp", "url", NULL)
+         && g_key_file_has_key (kf, "approval", "approvers", NULL);
 }
 
 /* Adds the addresses of the comma/semicolon list @text to @out, once each. */
@@ -144,7 +145,8 @@ digest_config (ShrNotify *n, GKeyFile *kf)
 }
 
 ShrNotify *
-shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const gchar *state_dir, GError **error)
+shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const gchar *state_dir,
+                GError **error)
 {
   g_return_val_if_fail (store != NULL && kf != NULL && config_path != NULL && state_dir != NULL, NULL);
   g_autoptr (ShrNotify) n = g_new0 (ShrNotify, 1);
@@ -252,7 +254,8 @@ draft_view (const ShrStoreDraft *d, GError **error)
                    "draft %" G_GINT64_FORMAT " has no notice view stored", d->id);
       return NULL;
     }
-  return json_node_copy (json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "view"));
+  return json_node_copy (
+      json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "view"));
 }
 
 /* The grade letter of @view ("A", "B", "C", "none"), or NULL. */
@@ -261,7 +264,8 @@ view_grade (JsonNode *view)
 {
   JsonObject *o = json_node_get_object (view);
   JsonObject *g = json_object_has_member (o, "grade") ? json_object_get_object_member (o, "grade") : NULL;
-  return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter") : NULL;
+  return g != NULL && json_object_has_member (g, "letter") ? json_object_get_string_member (g, "letter")
+                                                           : NULL;
 }
 
 /* Composes one mail and queues it to @to (in the caller's transaction).
@@ -276,16 +280,16 @@ queue_reply_mail (ShrNotify *n, gint64 draft_id, gint64 case_id, const gchar *ki
     .from = n->from,
     .to = to,
     /* notices and digests go to people whose questions are for the approvers */
-    .reply_to = g_strcmp0 (kind, "notice") == 0 || g_strcmp0 (kind, "digest") == 0 ? n->approvers_list
-                                                                                    : n->watched,
+    .reply_to
+    = g_strcmp0 (kind, "notice") == 0 || g_strcmp0 (kind, "digest") == 0 ? n->approvers_list : n->watched,
     .charset = n->charset,
     .message_id = message_id,
     .in_reply_to = in_reply_to,
     .grade = grade,
     .case_id = case_id > 0 ? case_text : NULL, /* a digest belongs to no case */
   };
-  g_autoptr (GMimeMessage) msg = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html,
-                                                      error);
+  g_autoptr (GMimeMessage) msg
+      = shr_compose_message (&opts, rendered->subject, rendered->text, rendered->html, error);
   if (msg == NULL)
     return FALSE;
   g_autofree gchar *text = shr_compose_to_string (msg, TRUE);
@@ -438,7 +442,8 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autoptr (ShrStoreDraft) earlier = NULL;
   if (view == NULL || !add_update (n, d, view, &earlier, error))
     return FALSE;
-  g_autofree gchar *token = shr_approve_token (n->secret, shr_store_get_instance_id (n->store), d->id, d->created_at);
+  g_autofree gchar *token
+      = shr_approve_token (n->secret, shr_store_get_instance_id (n->store), d->id, d->created_at);
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, d->id);
   g_autofree gchar *message_id = our_message_id (n, "draft.%s.%s", id_text, token);
   /* The notices are kept as rendered now, with the draft that shows them:
@@ -519,9 +524,11 @@ shown_notice (const ShrStoreDraft *d, const gchar *lang)
   JsonNode *root = json_parser_get_root (parser);
   JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonObject *notices = body != NULL && json_object_has_member (body, "notices")
-                            ? json_object_get_object_member (body, "notices") : NULL;
+                            ? json_object_get_object_member (body, "notices")
+                            : NULL;
   JsonObject *o = notices != NULL && json_object_has_member (notices, lang)
-                      ? json_object_get_object_member (notices, lang) : NULL;
+                      ? json_object_get_object_member (notices, lang)
+                      : NULL;
   if (o == NULL)
     return NULL;
   ShrRendered *r = g_new0 (ShrRendered, 1);
@@ -650,7 +657,8 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   /* One confirmation per (draft, approver, decision): a replayed reply
    * queues the same Message-ID, which the outbox takes once. */
   g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, approver, -1);
-  g_autofree gchar *message_id = our_message_id (n, "confirm.%" G_GINT64_FORMAT ".%s.%.12s", d->id, what, hash);
+  g_autofree gchar *message_id
+      = our_message_id (n, "confirm.%" G_GINT64_FORMAT ".%s.%.12s", d->id, what, hash);
   const gchar *to[] = { approver, NULL };
   return queue_mail (n, d->id, d->case_id, "confirmation", NULL, message_id, to, &rendered, NULL, error);
 }
@@ -717,7 +725,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
   for (gchar **r = n->recipients; *r != NULL; r++)
     add_addresses (to, *r);
   JsonObject *o = json_node_get_object (view);
-  JsonArray *owners = json_object_has_member (o, "owners") ? json_object_get_array_member (o, "owners") : NULL;
+  JsonArray *owners
+      = json_object_has_member (o, "owners") ? json_object_get_array_member (o, "owners") : NULL;
   for (guint i = 0; owners != NULL && i < json_array_get_length (owners); i++)
     {
       JsonObject *owner = json_array_get_object_element (owners, i);
@@ -726,7 +735,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
     }
   if (to->len == 0)
     {
-      g_warning ("draft %" G_GINT64_FORMAT " approved but [recipients] default and the asset owners are empty: "
+      g_warning ("draft %" G_GINT64_FORMAT
+                 " approved but [recipients] default and the asset owners are empty: "
                  "no notice to send",
                  t->draft_id);
       return TRUE;
@@ -748,7 +758,8 @@ on_approved (ShrStore *store, ApprovedTxn *t, GError **error)
       if (strcmp (n->lang, "both") != 0 && strcmp (n->lang, langs[i].lang) != 0)
         continue;
       g_autoptr (ShrRendered) rendered = shown_notice (d, langs[i].lang);
-      if (rendered == NULL && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
+      if (rendered == NULL
+          && (rendered = shr_renderer_notice (n->renderer, view, langs[i].render, error)) == NULL)
         return FALSE;
       g_autofree gchar *message_id = notice_message_id (n, d, langs[i].lang);
       g_autofree gchar *in_reply_to = earlier != NULL ? notice_message_id (n, earlier, langs[i].lang) : NULL;
@@ -782,8 +793,8 @@ shr_notify_decide (ShrNotify *n, gint64 draft_id, const gchar *who, ShrCommand c
   g_return_val_if_fail (n != NULL && who != NULL && outcome != NULL, FALSE);
   /* From a shell there is no address to confirm to: the command prints. */
   ApprovedTxn t = { n, draft_id, NULL };
-  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_decided, &t,
-                             outcome, error);
+  return shr_approve_decide (n->store, draft_id, who, command, reason, NULL, n->approval->quorum, on_decided,
+                             &t, outcome, error);
 }
 
 /* ---- replies in -------------------------------------------------------------------- */
@@ -830,7 +841,8 @@ shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
       return FALSE;
     }
   g_autofree gchar *draft_text = g_strdup_printf ("%" G_GINT64_FORMAT, result.draft_id);
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)", result.message != NULL ? result.message : "",
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "SHR_DRAFT", draft_text, "MESSAGE", "reply: %s (%s)",
+                    result.message != NULL ? result.message : "",
                     shr_reply_verdict_to_string (result.verdict));
   shr_reply_result_clear (&result);
   return TRUE;
@@ -859,7 +871,8 @@ queue_note_to (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, co
 }
 
 static gboolean
-queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id, GError **error)
+queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const gchar *message_id,
+            GError **error)
 {
   return queue_note_to (n, draft_id, case_id, view, message_id, NULL, error);
 }
@@ -913,7 +926,8 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
   if (d != NULL && t->result->decided && t->result->outcome == SHR_DECISION_EDIT_CONFLICT)
     add_edit_diff (o, d);
   const gchar *to[] = { t->to, NULL };
-  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to, error);
+  return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to,
+                        error);
 }
 
 /* An approver's reply that decided nothing is answered with the reason
@@ -941,10 +955,11 @@ explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *resu
     key = g_strdelimit (g_strdup (shr_reply_verdict_to_string (result->verdict)), "-", '_');
   /* Without a Message-ID, what the reply says stands for it: the same
    * reply read again makes the same answer, which the outbox takes once. */
-  g_autofree gchar *said = reply->message_id == NULL ? g_strdup_printf ("%s\n%s\n%s", reply->from,
-                                                                        reply->subject != NULL ? reply->subject : "",
-                                                                        reply->body != NULL ? reply->body : "")
-                                                     : NULL;
+  g_autofree gchar *said
+      = reply->message_id == NULL
+            ? g_strdup_printf ("%s\n%s\n%s", reply->from, reply->subject != NULL ? reply->subject : "",
+                               reply->body != NULL ? reply->body : "")
+            : NULL;
   g_autofree gchar *hash
       = g_compute_checksum_for_string (G_CHECKSUM_SHA256, said != NULL ? said : reply->message_id, -1);
   g_autofree gchar *message_id = our_message_id (n, "refused.%.16s", hash);
@@ -1015,7 +1030,8 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
       const ShrOutboxFailure *f = g_ptr_array_index (report->failures, i);
       if (g_strcmp0 (f->kind, "report") == 0)
         continue;
-      g_autoptr (ShrStoreDraft) d = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
+      g_autoptr (ShrStoreDraft) d
+          = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
       g_autoptr (JsonNode) view = note_view (d, "failed");
       JsonObject *o = json_node_get_object (view);
       json_object_set_string_member (o, "recipient", f->recipient);
@@ -1025,8 +1041,9 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
        * English notice refused to one address make one report, not two. */
       g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, f->recipient, -1);
       g_autofree gchar *message_id
-          = f->draft_id > 0 ? our_message_id (n, "failed.%" G_GINT64_FORMAT ".%s.%.12s", f->draft_id, f->kind, hash)
-                            : our_message_id (n, "failed.row%" G_GINT64_FORMAT, f->row_id);
+          = f->draft_id > 0
+                ? our_message_id (n, "failed.%" G_GINT64_FORMAT ".%s.%.12s", f->draft_id, f->kind, hash)
+                : our_message_id (n, "failed.row%" G_GINT64_FORMAT, f->row_id);
       if (!queue_note (n, f->draft_id, d != NULL ? d->case_id : 0, view, message_id, error))
         return FALSE;
     }
@@ -1237,8 +1254,8 @@ digest_txn (ShrStore *store, gpointer data, GError **error)
   /* shr_renderer_digest titles each advisory in the approvers' language. */
   g_autoptr (ShrRendered) digest = shr_renderer_digest (n->renderer, view, error);
   if (digest == NULL
-      || !queue_mail (n, 0, 0, "digest", NULL, message_id, (const gchar *const *)n->approval->approvers, digest, NULL,
-                      error))
+      || !queue_mail (n, 0, 0, "digest", NULL, message_id, (const gchar *const *)n->approval->approvers,
+                      digest, NULL, error))
     return FALSE;
   for (guint i = 0; i < recipients->len; i++)
     {
@@ -1402,8 +1419,8 @@ gboolean
 shr_notify_schedule (ShrNotify *n, ShrNotifySchedule *schedule, GError **error)
 {
   g_return_val_if_fail (n != NULL && schedule != NULL, FALSE);
-  return schedule_compute (n->store, n->approval, n->digest, n->digest_minute, n->org->timezone, notify_now (n),
-                           schedule, error);
+  return schedule_compute (n->store, n->approval, n->digest, n->digest_minute, n->org->timezone,
+                           notify_now (n), schedule, error);
 }
 
 gboolean
@@ -1421,11 +1438,12 @@ shr_notify_schedule_for_config (ShrStore *store, GKeyFile *kf, const gchar *conf
   if (!read_digest_config (kf, org_name, &org, &digest, &minute))
     {
       g_set_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_INVALID_VALUE,
-                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)", config_path);
+                   "%s: [organization] timezone or [digest] time is not valid (shirase check-config)",
+                   config_path);
       return FALSE;
     }
-  return schedule_compute (store, approval, digest, minute, org->timezone, g_get_real_time () / G_USEC_PER_SEC,
-                           schedule, error);
+  return schedule_compute (store, approval, digest, minute, org->timezone,
+                           g_get_real_time () / G_USEC_PER_SEC, schedule, error);
 }
 
 gint64
@@ -1449,4 +1467,3 @@ shr_notify_seconds_to_next (ShrNotify *n, const ShrNotifySchedule *s)
     wait = MIN (wait, s->digest_at - clock);
   return wait == G_MAXINT64 ? -1 : MAX (wait, 0);
 }
-

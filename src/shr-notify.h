@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-notify.h — the approval loop of the once/watch cycle.
  *
  * One job: turn the drafts the pipeline queued into mails to the
@@ -38,8 +39,8 @@ gboolean shr_notify_configured (GKeyFile *keyfile);
  * fetches the SMTP secret (no connection yet). Borrows @store, which must
  * outlive it. Errors: SHR_CONFIG_ERROR, SHR_SEND_ERROR_*,
  * SHR_APPROVE_ERROR_SECRET, G_FILE_ERROR (templates). */
-ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *config_path, const gchar *state_dir,
-                           GError **error);
+ShrNotify *shr_notify_new (ShrStore *store, GKeyFile *keyfile, const gchar *config_path,
+                           const gchar *state_dir, GError **error);
 void shr_notify_free (ShrNotify *notify);
 
 /* Moves the clock of replies, reminders, expiry, the digest and the hourly

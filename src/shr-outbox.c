@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-outbox.c — see shr-outbox.h. */
 #include "shr-outbox.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-outbox.h — the outbox runner: queued mail out through a sender.
  *
  * Each step is its own transaction, so a crash at any point loses nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-pipeline.c — one received mail through read, extract, correlate and
  * match into the state. See shr-pipeline.h. */
 #include "config.h"
@@ -20,9 +21,9 @@ struct _ShrPipeline
   const ShrLexicon *lexicon;
   const ShrProfile *profile;
   const ShrVocabulary *vocab;
-  gchar *own_address; /* canonical (shr_address_canonical), or NULL */
-  gchar **approvers;  /* canonical, or NULL */
-  gboolean keep_text; /* shr_pipeline_set_keep_text */
+  gchar *own_address;     /* canonical (shr_address_canonical), or NULL */
+  gchar **approvers;      /* canonical, or NULL */
+  gboolean keep_text;     /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
 };
@@ -127,7 +128,8 @@ from_approver (ShrPipeline *p, const ShrMessage *m)
 static gboolean
 says_reply (const gchar *subject)
 {
-  static const gchar *const prefixes[] = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
+  static const gchar *const prefixes[]
+      = { "re:", "re：", "aw:", "sv:", "vs:", "返信:", "返信：", "答复:", "回复:" };
   while (g_ascii_isspace (*subject))
     subject++;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
@@ -231,15 +233,15 @@ struct _ShrPrepared
 {
   GBytes *raw;
   gchar *sha256;
-  ShrMessage *message;   /* kept only while it may be a reply, else NULL */
+  ShrMessage *message; /* kept only while it may be a reply, else NULL */
   gboolean may_be_reply;
-  gchar *message_id;     /* without <>, or NULL */
-  gchar *auto_why;       /* ours or automatic: why; else NULL */
-  gchar *read_error;     /* not mail, or over a cap: why */
+  gchar *message_id; /* without <>, or NULL */
+  gchar *auto_why;   /* ours or automatic: why; else NULL */
+  gchar *read_error; /* not mail, or over a cap: why */
   ShrRecord *record;
   ShrMatch *match;
   gchar *record_json;
-  gchar *match_json; /* only when a draft may be queued */
+  gchar *match_json;  /* only when a draft may be queued */
   gchar *digest_json; /* not applicable: the digest's item */
 };
 
@@ -318,7 +320,8 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       json_builder_set_member_name (b, "match");
       json_builder_add_value (b, shr_match_to_json (prep->match, prep->record));
       json_builder_set_member_name (b, "view");
-      json_builder_add_value (b, shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
+      json_builder_add_value (b,
+                              shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
       if (p->keep_text)
         {
           json_builder_set_member_name (b, "advisory_text");
@@ -514,8 +517,8 @@ step_run (ShrStore *store, gpointer data, GError **error)
     return FALSE;
 
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
-      && !queue_case_draft (store, r, record->title, prep->match_json, grade_rank (grade) > grade_rank (old_grade),
-                            error))
+      && !queue_case_draft (store, r, record->title, prep->match_json,
+                            grade_rank (grade) > grade_rank (old_grade), error))
     return FALSE;
   if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
     return FALSE;
@@ -630,7 +633,8 @@ resident_bytes (void)
 static void G_GNUC_NORETURN
 over_budget (const ShrPipelineItem *item, const gchar *what)
 {
-  g_warning ("%s UID %" G_GINT64_FORMAT ": its handling %s; stopping now. The next run takes it up alone and, "
+  g_warning ("%s UID %" G_GINT64_FORMAT
+             ": its handling %s; stopping now. The next run takes it up alone and, "
              "after %d attempts, moves it to the failed folder",
              item->folder, item->uid, what, SHR_MAX_HANDLING_ATTEMPTS);
   _exit (EXIT_FAILURE);
@@ -640,7 +644,8 @@ over_budget (const ShrPipelineItem *item, const gchar *what)
 static ShrPrepared *
 prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
 {
-  gint64 budget_us = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
+  gint64 budget_us
+      = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
   gsize budget_rss = o->budget_rss > 0 ? o->budget_rss : (gsize)SHR_MAX_HANDLING_RSS_BYTES;
   g_mutex_lock (&j->lock);
   while (j->out[i] == NULL)
@@ -648,8 +653,8 @@ prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
       gint64 now = g_get_monotonic_time ();
       if (j->started[i] > 0 && now - j->started[i] > budget_us)
         {
-          g_autofree gchar *what = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s",
-                                                    budget_us / G_USEC_PER_SEC);
+          g_autofree gchar *what
+              = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s", budget_us / G_USEC_PER_SEC);
           over_budget (&j->items[i], what);
         }
       if (j->started[i] > 0)
@@ -705,7 +710,8 @@ apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, 
   if (!shr_store_savepoint (p->store, error))
     return FALSE;
   if (shr_pipeline_apply (p, prep, item->folder, item->uidvalidity, item->uid, r, &local)
-      && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
+      && (!end_attempt
+          || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, &local)))
     return shr_store_savepoint_release (p->store, error);
   shr_pipeline_result_clear (r);
   if (!shr_store_savepoint_rollback (p->store, error))
@@ -718,7 +724,8 @@ apply_isolated (ShrPipeline *p, ShrPrepared *prep, const ShrPipelineItem *item, 
   g_autofree gchar *why = g_strdup_printf ("its state step failed: %s", local->message);
   g_autoptr (ShrPrepared) failed = prepared_failed (prep, item->raw, why);
   return shr_pipeline_apply (p, failed, item->folder, item->uidvalidity, item->uid, r, error)
-         && (!end_attempt || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
+         && (!end_attempt
+             || shr_store_attempt_end (p->store, item->folder, item->uidvalidity, item->uid, error));
 }
 
 /* The UIDs of @items, which are of one folder and UIDVALIDITY. */
@@ -865,7 +872,8 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
     }
   if (ok && o->batch_txn)
     {
-      ok = (i == 0 || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
+      ok = (i == 0
+            || shr_store_attempts_end_batch (p->store, items[0].folder, items[0].uidvalidity, uids, i, error))
            && shr_store_commit (p->store, error);
       if (ok)
         *n_done = i;

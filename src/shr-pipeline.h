@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-pipeline.h — the driver: one mail as received, taken through the
  * stages into the state.
  *
@@ -35,16 +36,16 @@ typedef struct _ShrPipeline ShrPipeline;
 typedef struct
 {
   ShrOutcome outcome;
-  gboolean duplicate; /* seen before: nothing written now; outcome is the
-                       * one recorded then */
-  gint64 case_id;     /* 0 when none */
-  gboolean joined;    /* the case existed before this message */
-  gint64 draft_id;    /* queued by this message, else 0 */
-  gboolean update;    /* that draft is an update (続報) of a notified case */
-  gint64 replaced;    /* the pending draft it replaces, else 0 */
-  ShrVerdict verdict; /* for handled messages */
-  gchar *record_id;   /* for handled messages */
-  gchar *reason;      /* why it was ignored, or why it failed; else NULL */
+  gboolean duplicate;  /* seen before: nothing written now; outcome is the
+                        * one recorded then */
+  gint64 case_id;      /* 0 when none */
+  gboolean joined;     /* the case existed before this message */
+  gint64 draft_id;     /* queued by this message, else 0 */
+  gboolean update;     /* that draft is an update (続報) of a notified case */
+  gint64 replaced;     /* the pending draft it replaces, else 0 */
+  ShrVerdict verdict;  /* for handled messages */
+  gchar *record_id;    /* for handled messages */
+  gchar *reason;       /* why it was ignored, or why it failed; else NULL */
   ShrMessage *message; /* a reply (outcome REPLY): the message as parsed,
                         * for the approval step (transfer full); else NULL */
 } ShrPipelineResult;
@@ -106,12 +107,12 @@ typedef gboolean (*ShrPipelineStopFunc) (gpointer data);
 
 typedef struct
 {
-  gboolean batch_txn;     /* one transaction for the batch (each message in
-                           * a savepoint of it), else one per message */
-  guint threads;          /* preparing threads; 0: one per processor, <= 8 */
-  guint max_attempts;     /* 0: SHR_MAX_HANDLING_ATTEMPTS */
-  guint budget_seconds;   /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
-  gsize budget_rss;       /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
+  gboolean batch_txn;       /* one transaction for the batch (each message in
+                             * a savepoint of it), else one per message */
+  guint threads;            /* preparing threads; 0: one per processor, <= 8 */
+  guint max_attempts;       /* 0: SHR_MAX_HANDLING_ATTEMPTS */
+  guint budget_seconds;     /* one message's preparation; 0: SHR_MAX_HANDLING_SECONDS */
+  gsize budget_rss;         /* the process while one is prepared; 0: SHR_MAX_HANDLING_RSS_BYTES */
   ShrPipelineStopFunc stop; /* asked between messages (may be NULL) */
   gpointer stop_data;
 } ShrPipelineBatchOptions;

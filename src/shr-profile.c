@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-profile.c — the organisation profile and its asset index. */
 #include "config.h"
 
@@ -145,19 +146,24 @@ distinctive_words (const gchar *vendor, const gchar *product)
     return out;
   g_autofree gchar *norm = shr_vocab_normalize (product);
   g_autofree gchar *v = vendor ? shr_vocab_normalize (vendor) : NULL;
-  static const gchar *const generic[] = {
-    "server", "servers", "software", "series", "system", "systems", "service", "services", "the", "for", "and",
-    "of", "edition", "enterprise", "standard", "professional", "pro", "client", "gateway", "appliance", "platform",
-    "suite", "manager", "management", "cloud", "web", "app", "application", "device", "devices", "firmware", "os",
-    "version", "release", "update", "security", "network", "networks", "data", "center", "model", "models",
-    "microsoft", "windows", "linux", "apple", "google", "cisco", "oracle", "ibm", "シリーズ", "モデル", "製品", "サービス",
-    "ソフトウェア", "サーバ", "サーバー", NULL
-  };
+  static const gchar *const generic[]
+      = { "server",       "servers",  "software",    "series",     "system",
+          "systems",      "service",  "services",    "the",        "for",
+          "and",          "of",       "edition",     "enterprise", "standard",
+          "professional", "pro",      "client",      "gateway",    "appliance",
+          "platform",     "suite",    "manager",     "management", "cloud",
+          "web",          "app",      "application", "device",     "devices",
+          "firmware",     "os",       "version",     "release",    "update",
+          "security",     "network",  "networks",    "data",       "center",
+          "model",        "models",   "microsoft",   "windows",    "linux",
+          "apple",        "google",   "cisco",       "oracle",     "ibm",
+          "シリーズ",     "モデル",   "製品",        "サービス",   "ソフトウェア",
+          "サーバ",       "サーバー", NULL };
   g_auto (GStrv) words = g_regex_split_simple ("[\\s/,()・（）「」]+", norm, 0, 0);
   for (guint i = 0; words[i] != NULL; i++)
     {
       const gchar *w = words[i];
-      if (g_utf8_strlen (w, -1) < 3 && !(g_utf8_strlen (w, -1) >= 2 && (guchar) w[0] >= 0x80))
+      if (g_utf8_strlen (w, -1) < 3 && !(g_utf8_strlen (w, -1) >= 2 && (guchar)w[0] >= 0x80))
         continue;
       if (g_strv_contains (generic, w) || (v != NULL && strcmp (w, v) == 0))
         continue;
@@ -214,7 +220,7 @@ shr_profile_build_index (ShrProfile *profile, const ShrVocabulary *vocab)
       /* Its distinctive words, for products no list knows. */
       g_autoptr (GPtrArray) words = distinctive_words (a->vendor, a->product);
       for (guint j = 0; j < words->len; j++)
-        index_add (profile->index, g_strdup_printf ("\x1d%s", (gchar *) words->pdata[j]), a);
+        index_add (profile->index, g_strdup_printf ("\x1d%s", (gchar *)words->pdata[j]), a);
     }
 }
 
@@ -254,7 +260,7 @@ shr_profile_word_assets (const ShrProfile *profile, const gchar *vendor, const g
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < words->len; i++)
     {
-      g_autofree gchar *key = g_strdup_printf ("\x1d%s", (gchar *) words->pdata[i]);
+      g_autofree gchar *key = g_strdup_printf ("\x1d%s", (gchar *)words->pdata[i]);
       const GPtrArray *list = g_hash_table_lookup (profile->index, key);
       for (guint j = 0; list != NULL && j < list->len; j++)
         {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-profile.h — the organisation as matching sees it: sectors, regions,
  * time zone, policy thresholds and the assets it runs, with an index from
  * every name an asset goes by to the assets.

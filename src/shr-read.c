@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "shr-read.h"
@@ -38,15 +39,34 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 static const gchar *
 iconv_name_for (const gchar *label)
 {
-  static const struct { const gchar *label; const gchar *iconv; } map[] = {
-    { "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
-    { "x-sjis", "CP932" }, { "ms_kanji", "CP932" }, { "csshiftjis", "CP932" },
-    { "windows-31j", "CP932" }, { "cp932", "CP932" }, { "x-ms-cp932", "CP932" },
-    { "euc-jp", "EUC-JP-MS" }, { "x-euc-jp", "EUC-JP-MS" }, { "eucjp", "EUC-JP-MS" },
-    { "iso-2022-jp", "ISO-2022-JP" }, { "csiso2022jp", "ISO-2022-JP" },
-    { "iso-8859-1", "CP1252" }, { "latin1", "CP1252" }, { "us-ascii", "UTF-8" },
-    { "ascii", "UTF-8" }, { "utf-8", "UTF-8" }, { "utf8", "UTF-8" },
-    { "ks_c_5601-1987", "CP949" }, { "gb2312", "GB18030" }, { "gbk", "GB18030" },
+  static const struct
+  {
+    const gchar *label;
+    const gchar *iconv;
+  } map[] = {
+    { "shift_jis", "CP932" },
+    { "shift-jis", "CP932" },
+    { "sjis", "CP932" },
+    { "x-sjis", "CP932" },
+    { "ms_kanji", "CP932" },
+    { "csshiftjis", "CP932" },
+    { "windows-31j", "CP932" },
+    { "cp932", "CP932" },
+    { "x-ms-cp932", "CP932" },
+    { "euc-jp", "EUC-JP-MS" },
+    { "x-euc-jp", "EUC-JP-MS" },
+    { "eucjp", "EUC-JP-MS" },
+    { "iso-2022-jp", "ISO-2022-JP" },
+    { "csiso2022jp", "ISO-2022-JP" },
+    { "iso-8859-1", "CP1252" },
+    { "latin1", "CP1252" },
+    { "us-ascii", "UTF-8" },
+    { "ascii", "UTF-8" },
+    { "utf-8", "UTF-8" },
+    { "utf8", "UTF-8" },
+    { "ks_c_5601-1987", "CP949" },
+    { "gb2312", "GB18030" },
+    { "gbk", "GB18030" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
     if (g_ascii_strcasecmp (label, map[i].label) == 0)
@@ -61,7 +81,7 @@ iconv_lossy (GIConv cd, const gchar *data, gsize len, GString *out)
 {
   gboolean clean = TRUE;
   gchar buf[4096];
-  gchar *in = (gchar *) data;
+  gchar *in = (gchar *)data;
   gsize in_left = len;
   while (in_left > 0)
     {
@@ -69,7 +89,7 @@ iconv_lossy (GIConv cd, const gchar *data, gsize len, GString *out)
       gsize o_left = sizeof buf;
       gsize r = g_iconv (cd, &in, &in_left, &o, &o_left);
       g_string_append_len (out, buf, o - buf);
-      if (r == (gsize) -1)
+      if (r == (gsize)-1)
         {
           if (errno == E2BIG)
             continue;
@@ -97,7 +117,7 @@ iconv_cache_free (gpointer table)
 static void
 iconv_close_one (gpointer cd)
 {
-  g_iconv_close ((GIConv) cd);
+  g_iconv_close ((GIConv)cd);
 }
 
 /* A converter from @charset to UTF-8, kept open for this thread. Opening
@@ -117,11 +137,11 @@ iconv_to_utf8 (const gchar *charset)
   gpointer cd = NULL;
   if (g_hash_table_lookup_extended (cache, charset, NULL, &cd))
     {
-      g_iconv ((GIConv) cd, NULL, NULL, NULL, NULL); /* back to the initial state */
-      return (GIConv) cd;
+      g_iconv ((GIConv)cd, NULL, NULL, NULL, NULL); /* back to the initial state */
+      return (GIConv)cd;
     }
   GIConv fresh = g_iconv_open ("UTF-8", charset);
-  if (fresh == (GIConv) -1)
+  if (fresh == (GIConv)-1)
     return fresh;
   g_hash_table_insert (cache, g_strdup (charset), fresh);
   return fresh;
@@ -132,7 +152,7 @@ static gchar *
 convert_strict (const gchar *data, gsize len, const gchar *charset)
 {
   GIConv cd = iconv_to_utf8 (charset);
-  if (cd == (GIConv) -1)
+  if (cd == (GIConv)-1)
     return NULL;
   gsize written = 0;
   gchar *s = g_convert_with_iconv (data, len, cd, NULL, &written, NULL);
@@ -151,7 +171,7 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
   if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
     {
       GIConv cd = iconv_to_utf8 ("ISO-2022-JP");
-      if (cd != (GIConv) -1)
+      if (cd != (GIConv)-1)
         {
           GString *out = g_string_new (NULL);
           if (!iconv_lossy (cd, data, len, out))
@@ -175,8 +195,7 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
 
 /* (transfer full) @data in @charset as UTF-8; warnings for what was lost. */
 static gchar *
-to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings,
-         const gchar *where)
+to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *where)
 {
   gboolean lossy = FALSE;
   gchar *text = NULL;
@@ -200,11 +219,11 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
       else
         {
           GIConv cd = iconv_to_utf8 (name);
-          if (cd == (GIConv) -1)
+          if (cd == (GIConv)-1)
             {
-              g_ptr_array_add (warnings,
-                               g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
-                                                where, charset));
+              g_ptr_array_add (
+                  warnings, g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
+                                             where, charset));
               text = sniff_to_utf8 (data, len, &lossy);
             }
           else
@@ -217,9 +236,8 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
         }
     }
   if (lossy)
-    g_ptr_array_add (warnings,
-                     g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
-                                      where, charset ? charset : "(none)"));
+    g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
+                                                where, charset ? charset : "(none)"));
   return text;
 }
 
@@ -240,7 +258,7 @@ normalize_text (GString *s)
             continue;
           c = '\n';
         }
-      if ((guchar) c < 0x20 && c != '\n' && c != '\t')
+      if ((guchar)c < 0x20 && c != '\n' && c != '\t')
         continue;
       s->str[w++] = c;
     }
@@ -279,11 +297,11 @@ iso_date (GDateTime *dt)
 
 typedef struct
 {
-  GString *text;        /* text of this message level */
+  GString *text; /* text of this message level */
   gchar *html_title;
   GPtrArray *links;
   GPtrArray *warnings;
-  GPtrArray *attached;  /* (element-type GMimeMessage) forwarded as message/rfc822 */
+  GPtrArray *attached; /* (element-type GMimeMessage) forwarded as message/rfc822 */
   guint parts;
   gboolean part_cap_warned;
   GMimeObject *reply_part; /* the part ShrMessage.reply_text comes from */
@@ -319,7 +337,8 @@ read_text_part (GMimePart *part, Level *level)
     return;
   g_mime_stream_reset (encoded);
   g_autoptr (GMimeStream) decoded = g_mime_stream_filter_new (encoded);
-  g_autoptr (GMimeFilter) decoder = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
+  g_autoptr (GMimeFilter) decoder
+      = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), decoder);
   g_autoptr (GByteArray) bytes = g_byte_array_new ();
   gchar chunk[16384];
@@ -329,21 +348,20 @@ read_text_part (GMimePart *part, Level *level)
     {
       if (bytes->len + n > SHR_MAX_PART_TEXT_BYTES)
         {
-          g_byte_array_append (bytes, (const guint8 *) chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
+          g_byte_array_append (bytes, (const guint8 *)chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
           cut = TRUE;
           break;
         }
-      g_byte_array_append (bytes, (const guint8 *) chunk, n);
+      g_byte_array_append (bytes, (const guint8 *)chunk, n);
     }
   gsize len = bytes->len;
   if (cut)
     g_ptr_array_add (level->warnings,
-                     g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)",
-                                      subtype, SHR_MAX_PART_TEXT_BYTES));
+                     g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)", subtype,
+                                      SHR_MAX_PART_TEXT_BYTES));
   const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
   g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
-  g_autofree gchar *utf8 = to_utf8 ((const gchar *) bytes->data, len, charset,
-                                    level->warnings, where);
+  g_autofree gchar *utf8 = to_utf8 ((const gchar *)bytes->data, len, charset, level->warnings, where);
   g_autoptr (GString) text = g_string_new (utf8);
   normalize_text (text);
   /* What an approver typed, as typed: not unflowed (a flowed line before
@@ -354,8 +372,8 @@ read_text_part (GMimePart *part, Level *level)
   if (g_ascii_strcasecmp (subtype, "html") == 0)
     {
       gboolean truncated = FALSE;
-      g_autoptr (ShrHtmlText) html = shr_html_to_text (text->str, text->len,
-                                                       SHR_MAX_PART_TEXT_BYTES, &truncated);
+      g_autoptr (ShrHtmlText) html
+          = shr_html_to_text (text->str, text->len, SHR_MAX_PART_TEXT_BYTES, &truncated);
       if (truncated)
         g_ptr_array_add (level->warnings, g_strdup ("text from an HTML part was cut at the size cap"));
       if (level->html_title == NULL && html->title != NULL)
@@ -426,9 +444,8 @@ walk (GMimeObject *object, Level *level, guint depth)
   if (++level->parts > SHR_MAX_MIME_PARTS)
     {
       if (!level->part_cap_warned)
-        g_ptr_array_add (level->warnings,
-                         g_strdup_printf ("more than %d MIME parts: the rest were not read",
-                                          SHR_MAX_MIME_PARTS));
+        g_ptr_array_add (level->warnings, g_strdup_printf ("more than %d MIME parts: the rest were not read",
+                                                           SHR_MAX_MIME_PARTS));
       level->part_cap_warned = TRUE;
       return;
     }
@@ -447,7 +464,8 @@ walk (GMimeObject *object, Level *level, guint depth)
       gint n = g_mime_multipart_get_count (mp);
       if (n == 0)
         {
-          g_ptr_array_add (level->warnings, g_strdup ("a multipart with no parts (a missing or wrong boundary?)"));
+          g_ptr_array_add (level->warnings,
+                           g_strdup ("a multipart with no parts (a missing or wrong boundary?)"));
           return;
         }
       if (g_ascii_strcasecmp (sub, "alternative") == 0)
@@ -511,23 +529,24 @@ is_forward_marker (const gchar *line)
   const gchar *p = line;
   while (*p == ' ' || *p == '\t')
     p++;
-  if (*p != '-' && *p != '_' && *p != 'B' && *p != 'b' && (guchar) *p != 0xE8)
+  if (*p != '-' && *p != '_' && *p != 'B' && *p != 'b' && (guchar)*p != 0xE8)
     return FALSE;
   static GRegex *re;
-  return g_regex_match (regex_once (&re,
-      "^\\s*(-{2,}\\s*(Forwarded message|Original Message|Forwarded Message|"
-      "転送メッセージ|元のメッセージ|転送されたメッセージ|オリジナルメッセージ)\\s*-*"
-      "|_{10,}|Begin forwarded message:|転送されたメッセージ:|"
-      "-{3,}\\s*Forwarded message from .*-{3,})\\s*$"), line, 0, NULL);
+  return g_regex_match (
+      regex_once (&re, "^\\s*(-{2,}\\s*(Forwarded message|Original Message|Forwarded Message|"
+                       "転送メッセージ|元のメッセージ|転送されたメッセージ|オリジナルメッセージ)\\s*-*"
+                       "|_{10,}|Begin forwarded message:|転送されたメッセージ:|"
+                       "-{3,}\\s*Forwarded message from .*-{3,})\\s*$"),
+      line, 0, NULL);
 }
 
 static gboolean
 is_forward_end (const gchar *line)
 {
   static GRegex *re;
-  return g_regex_match (regex_once (&re,
-      "^\\s*-{3,}\\s*(End forwarded message|End of forwarded message|転送メッセージ終わり)\\s*-{3,}\\s*$"),
-      line, 0, NULL);
+  return g_regex_match (regex_once (&re, "^\\s*-{3,}\\s*(End forwarded message|End of forwarded "
+                                         "message|転送メッセージ終わり)\\s*-{3,}\\s*$"),
+                        line, 0, NULL);
 }
 
 /* Parses "Key: value" for the header names forward blocks use, English
@@ -535,12 +554,27 @@ is_forward_end (const gchar *line)
 static const gchar *
 forward_header (const gchar *line, const gchar **value)
 {
-  static const struct { const gchar *name; const gchar *key; } names[] = {
-    { "from", "from" }, { "差出人", "from" }, { "送信者", "from" }, { "送信元", "from" },
-    { "subject", "subject" }, { "件名", "subject" },
-    { "date", "date" }, { "sent", "date" }, { "日付", "date" }, { "送信日時", "date" },
-    { "to", "to" }, { "宛先", "to" }, { "cc", "cc" }, { "reply-to", "reply-to" },
-    { "user-agent", "other" }, { "message-id", "other" },
+  static const struct
+  {
+    const gchar *name;
+    const gchar *key;
+  } names[] = {
+    { "from", "from" },
+    { "差出人", "from" },
+    { "送信者", "from" },
+    { "送信元", "from" },
+    { "subject", "subject" },
+    { "件名", "subject" },
+    { "date", "date" },
+    { "sent", "date" },
+    { "日付", "date" },
+    { "送信日時", "date" },
+    { "to", "to" },
+    { "宛先", "to" },
+    { "cc", "cc" },
+    { "reply-to", "reply-to" },
+    { "user-agent", "other" },
+    { "message-id", "other" },
   };
   const gchar *p = line;
   while (*p == ' ' || *p == '\t' || *p == '*')
@@ -617,8 +651,7 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
             *slot = g_strstrip (g_strdup (value));
           continue;
         }
-      if (count > 0 && !is_blank (lines[i]) && (lines[i][0] == ' ' || lines[i][0] == '\t')
-          && slot != NULL)
+      if (count > 0 && !is_blank (lines[i]) && (lines[i][0] == ' ' || lines[i][0] == '\t') && slot != NULL)
         {
           /* A folded header value. */
           g_autofree gchar *folded = g_strstrip (g_strdup (lines[i]));
@@ -636,7 +669,7 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
       forward_headers_clear (h);
       return -1;
     }
-  return (gssize) i;
+  return (gssize)i;
 }
 
 /* Finds an inline forward in @text. On success returns the forwarded text
@@ -710,7 +743,9 @@ parse_attribution (const gchar *line, ForwardHeaders *h)
       return TRUE;
     }
   g_clear_pointer (&m, g_match_info_unref);
-  if (g_regex_match (regex_once (&ja, "^\\s*(\\d{4}[年/][^ ]*(?: [0-9:]+)?)\\s+(.*<[^>]+@[^>]+>)(?:さん)?(?:は書きました)?\\s*[:：]\\s*$"),
+  if (g_regex_match (regex_once (&ja,
+                                 "^\\s*(\\d{4}[年/][^ ]*(?: "
+                                 "[0-9:]+)?)\\s+(.*<[^>]+@[^>]+>)(?:さん)?(?:は書きました)?\\s*[:：]\\s*$"),
                      line, 0, &m))
     {
       h->date = g_match_info_fetch (m, 1);
@@ -782,15 +817,14 @@ parse_loose_date (const gchar *value)
   g_autoptr (GDateTime) dt = g_mime_utils_header_decode_date (value);
   if (dt != NULL)
     return iso_date (dt);
-  static const gchar *const months[] = {
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
-  };
+  static const gchar *const months[]
+      = { "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
   static GRegex *en, *ja;
   g_autoptr (GMatchInfo) m = NULL;
   gint year = 0, month = 0, day = 0, hour = 0, minute = 0;
-  if (g_regex_match (regex_once (&en,
-          "([A-Za-z]{3})[a-z]*\\.? (\\d{1,2}),? (\\d{4})(?:,? (?:at )?(\\d{1,2}):(\\d{2})(?::\\d{2})? ?([AP]M)?)?"),
-          value, 0, &m))
+  if (g_regex_match (regex_once (&en, "([A-Za-z]{3})[a-z]*\\.? (\\d{1,2}),? (\\d{4})(?:,? (?:at "
+                                      ")?(\\d{1,2}):(\\d{2})(?::\\d{2})? ?([AP]M)?)?"),
+                     value, 0, &m))
     {
       g_autofree gchar *mon = g_match_info_fetch (m, 1);
       for (gint i = 0; i < 12; i++)
@@ -813,8 +847,8 @@ parse_loose_date (const gchar *value)
   else
     {
       g_clear_pointer (&m, g_match_info_unref);
-      if (g_regex_match (regex_once (&ja,
-              "(\\d{4})[年/-](\\d{1,2})[月/-](\\d{1,2})日?[^0-9]*(?:(\\d{1,2}):(\\d{2}))?"),
+      if (g_regex_match (
+              regex_once (&ja, "(\\d{4})[年/-](\\d{1,2})[月/-](\\d{1,2})日?[^0-9]*(?:(\\d{1,2}):(\\d{2}))?"),
               value, 0, &m))
         {
           g_autofree gchar *y = g_match_info_fetch (m, 1);
@@ -1032,8 +1066,8 @@ prescan (const gchar *raw, gsize len, const gchar *name, GError **error)
         continue;
       if (++parts > SHR_MAX_RAW_PARTS)
         {
-          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT,
-                       "%s: more than %d MIME parts; not parsed", name, SHR_MAX_RAW_PARTS);
+          g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_LIMIT, "%s: more than %d MIME parts; not parsed",
+                       name, SHR_MAX_RAW_PARTS);
           return FALSE;
         }
       in_headers = TRUE;
@@ -1159,7 +1193,8 @@ shr_message_automatic_reason (gpointer headers)
           if (*w != '\0' && strcmp (w, "no") != 0)
             return g_strdup_printf ("automatic reply (Auto-Submitted: %s)", w);
         }
-      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0 || g_ascii_strcasecmp (name, "X-Autorespond") == 0
+      else if (g_ascii_strcasecmp (name, "X-Autoreply") == 0
+               || g_ascii_strcasecmp (name, "X-Autorespond") == 0
                || g_ascii_strcasecmp (name, "X-Auto-Reply") == 0)
         return g_strdup_printf ("automatic reply (%s)", name);
       else if (g_ascii_strcasecmp (name, "Precedence") == 0)
@@ -1270,9 +1305,9 @@ take_envelope (ShrMessage *m, GMimeMessage *outer)
       else
         m->sender = single_mailbox (list);
       if (m->sender == NULL && m->sender_problem == NULL)
-        m->sender_problem = count == 0   ? g_strdup ("From names no address")
-                            : count > 1  ? g_strdup_printf ("From names %d addresses", count)
-                                         : g_strdup ("From is not one mailbox");
+        m->sender_problem = count == 0  ? g_strdup ("From names no address")
+                            : count > 1 ? g_strdup_printf ("From names %d addresses", count)
+                                        : g_strdup ("From is not one mailbox");
       if (list != NULL)
         g_object_unref (list);
     }
@@ -1515,8 +1550,8 @@ decode_rfc2047 (const gchar *raw)
         *star = '\0';
       if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
         {
-          g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
-                                            ignored, "Subject");
+          g_autofree gchar *text
+              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
           g_string_append (out, text);
           g_byte_array_set_size (pending, 0);
           g_clear_pointer (&pending_charset, g_free);
@@ -1551,8 +1586,8 @@ decode_rfc2047 (const gchar *raw)
     }
   if (pending_charset != NULL)
     {
-      g_autofree gchar *text = to_utf8 ((const gchar *) pending->data, pending->len, pending_charset,
-                                        ignored, "Subject");
+      g_autofree gchar *text
+          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
       g_string_append (out, text);
     }
   g_free (pending_charset);
@@ -1566,7 +1601,7 @@ decode_rfc2047 (const gchar *raw)
   g_string_free (out, TRUE);
   for (const gchar *q = valid; *q; q++)
     {
-      if ((guchar) *q < 0x20 || *q == ' ' || *q == 0x7f)
+      if ((guchar)*q < 0x20 || *q == ' ' || *q == 0x7f)
         space = clean->len > 0;
       else
         {
@@ -1609,7 +1644,8 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
     {
       const gchar *end = g_utf8_find_prev_char (m->subject, m->subject + SHR_MAX_SUBJECT_BYTES + 1);
       m->subject[end ? end - m->subject : 0] = '\0';
-      g_ptr_array_add (m->warnings, g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
+      g_ptr_array_add (m->warnings,
+                       g_strdup_printf ("the Subject was cut to %d bytes", SHR_MAX_SUBJECT_BYTES));
     }
   g_free (m->from);
   m->from = message_header_text (msg, "From");
@@ -1654,8 +1690,8 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
   if (len > SHR_MAX_MESSAGE_BYTES)
     {
       g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
-                   "%s: %zu bytes is larger than the %d bytes a message may have",
-                   name, len, SHR_MAX_MESSAGE_BYTES);
+                   "%s: %zu bytes is larger than the %d bytes a message may have", name, len,
+                   SHR_MAX_MESSAGE_BYTES);
       return NULL;
     }
   if (!looks_like_mail (raw, len))
@@ -1692,7 +1728,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
    * the parser's parts are substreams of it, so a large message is held
    * once. @data outlives the stream and every object made from it here. */
   g_autoptr (ShrBorrowedBytes) view = g_byte_array_new ();
-  view->data = (guint8 *) raw;
+  view->data = (guint8 *)raw;
   view->len = len;
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
@@ -1794,9 +1830,10 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
         break;
       if (d == SHR_MAX_FORWARD_DEPTH)
         {
-          g_ptr_array_add (m->warnings,
-                           g_strdup_printf ("inline forwards nested deeper than %d: the inner ones were not unwrapped",
-                                            SHR_MAX_FORWARD_DEPTH));
+          g_ptr_array_add (
+              m->warnings,
+              g_strdup_printf ("inline forwards nested deeper than %d: the inner ones were not unwrapped",
+                               SHR_MAX_FORWARD_DEPTH));
           forward_headers_clear (&h);
           g_free (inner);
           break;
@@ -1867,8 +1904,7 @@ shr_message_read_file (const gchar *path, GError **error)
           if (buf->len + n > SHR_MAX_MESSAGE_BYTES)
             {
               g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
-                           "(stdin): larger than the %d bytes a message may have",
-                           SHR_MAX_MESSAGE_BYTES);
+                           "(stdin): larger than the %d bytes a message may have", SHR_MAX_MESSAGE_BYTES);
               return NULL;
             }
           g_byte_array_append (buf, chunk, n);
@@ -1880,8 +1916,8 @@ shr_message_read_file (const gchar *path, GError **error)
   if (g_stat (path, &st) == 0 && st.st_size > SHR_MAX_MESSAGE_BYTES)
     {
       g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_TOO_BIG,
-                   "%s: %lld bytes is larger than the %d bytes a message may have",
-                   path, (long long) st.st_size, SHR_MAX_MESSAGE_BYTES);
+                   "%s: %lld bytes is larger than the %d bytes a message may have", path,
+                   (long long)st.st_size, SHR_MAX_MESSAGE_BYTES);
       return NULL;
     }
   gchar *contents = NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-read.h — the one parser of inbound mail: each message is parsed
  * once, here, into a ShrMessage that every stage reads. The pipeline
  * classifies by it (ours, automatic, a reply to a draft), the approval
@@ -25,15 +26,15 @@ typedef struct
   /* The original advisory: after unwrapping every forward, these are the
    * innermost message's headers as recovered (NULL when absent). */
   gchar *subject;
-  gchar *from;          /* "Name <addr>" as written, decoded */
-  gchar *date;          /* ISO 8601 when it could be parsed, else NULL */
-  gchar *message_id;    /* without <> */
-  gchar *list_id;       /* List-Id of the mail as received, if any */
+  gchar *from;       /* "Name <addr>" as written, decoded */
+  gchar *date;       /* ISO 8601 when it could be parsed, else NULL */
+  gchar *message_id; /* without <> */
+  gchar *list_id;    /* List-Id of the mail as received, if any */
 
   /* Who forwarded it ("Name <addr>" of the outermost mail), NULL when the
    * mail was not a forward. */
   gchar *forwarded_by;
-  gchar *outer_subject;  /* Subject of the mail as received */
+  gchar *outer_subject; /* Subject of the mail as received */
   gchar *outer_message_id;
   gchar *outer_date;
 
@@ -48,7 +49,7 @@ typedef struct
   /* URLs from HTML links (hrefs), in order, unique. */
   GPtrArray *links;
 
-  GPtrArray *warnings;  /* (element-type utf8) */
+  GPtrArray *warnings; /* (element-type utf8) */
 
   /* ---- the mail as received: its outermost headers ---- */
 
@@ -80,8 +81,7 @@ typedef struct
 
 /* (transfer full) Reads @data (a whole RFC 5322 message). @name is used in
  * messages only. Errors: SHR_READ_ERROR_EMPTY, _NOT_MAIL, _TOO_BIG. */
-ShrMessage *shr_message_read_bytes (GBytes *data, const gchar *name,
-                                    GError **error);
+ShrMessage *shr_message_read_bytes (GBytes *data, const gchar *name, GError **error);
 
 /* (transfer full) Reads a file; "-" is standard input. */
 ShrMessage *shr_message_read_file (const gchar *path, GError **error);

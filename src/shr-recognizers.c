@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The recognisers of structured advisory sources. Each knows the
  * identifiers and layout of one family (notes/formats.md); prose that they
  * leave is read by the generic passes of shr-extract.c. */
@@ -90,12 +91,15 @@ dsa_extract (ShrExtractContext *ctx)
 
   g_autofree gchar *package = shr_field_value (ctx->body, "Package");
   if (package == NULL)
-    package = shr_match_group ("\\]\\s*(\\S+)\\s+(?:security|regression|bug-?fix)\\s+update", ctx->subject, 1);
-  g_autofree gchar *rest = shr_match_group ("\\b(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\]?\\s*(.+)$", ctx->subject, 1);
+    package
+        = shr_match_group ("\\]\\s*(\\S+)\\s+(?:security|regression|bug-?fix)\\s+update", ctx->subject, 1);
+  g_autofree gchar *rest
+      = shr_match_group ("\\b(?:DSA|DLA)[- ]\\d{3,5}-\\d{1,2}\\]?\\s*(.+)$", ctx->subject, 1);
   if (rest != NULL)
     set_string (&ctx->record->title, g_strdup_printf ("%s %s", ctx->record->advisory_id, rest));
   else if (package != NULL)
-    set_string (&ctx->record->title, g_strdup_printf ("%s %s security update", ctx->record->advisory_id, package));
+    set_string (&ctx->record->title,
+                g_strdup_printf ("%s %s security update", ctx->record->advisory_id, package));
 
   if (package != NULL)
     {
@@ -108,7 +112,8 @@ dsa_extract (ShrExtractContext *ctx)
           if (p == NULL)
             continue;
           g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0, &m);
+          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0,
+                         &m);
           while (g_match_info_matches (m))
             {
               g_autofree gchar *v = g_match_info_fetch (m, 1);
@@ -123,12 +128,13 @@ dsa_extract (ShrExtractContext *ctx)
     }
   g_autofree gchar *n = g_ascii_strdown (num, -1);
   g_autofree gchar *base = shr_match_group ("^(\\d+)", num, 1);
-  (void) n;
+  (void)n;
   g_autofree gchar *year = shr_match_group ("\\b((?:19|20)\\d\\d)\\b", ctx->head, 1);
   if (!lts && base != NULL && year != NULL)
     ctx->record->source_url = g_strdup_printf ("https://www.debian.org/security/%s/dsa-%s", year, base);
   else if (lts)
-    ctx->record->source_url = g_strdup_printf ("https://www.debian.org/lts/security/%s", ctx->record->advisory_id);
+    ctx->record->source_url
+        = g_strdup_printf ("https://www.debian.org/lts/security/%s", ctx->record->advisory_id);
 }
 
 /* ---- Ubuntu USN ---------------------------------------------------------- */
@@ -148,7 +154,8 @@ usn_extract (ShrExtractContext *ctx)
   g_autofree gchar *rest = shr_match_group ("\\bUSN-\\d{1,5}-\\d{1,2}\\]?:?\\s*(.+)$", ctx->subject, 1);
   if (rest != NULL)
     set_string (&ctx->record->title, g_strdup_printf ("%s: %s", ctx->record->advisory_id, rest));
-  ctx->record->source_url = g_strdup_printf ("https://ubuntu.com/security/notices/%s", ctx->record->advisory_id);
+  ctx->record->source_url
+      = g_strdup_printf ("https://ubuntu.com/security/notices/%s", ctx->record->advisory_id);
 
   /* Package versions under "Ubuntu 22.04 LTS:" headings. */
   g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
@@ -199,7 +206,8 @@ usn_extract (ShrExtractContext *ctx)
     }
   if (ctx->record->products->len == 0)
     {
-      g_autofree gchar *pkg = shr_match_group ("^\\s*(\\S+) (?:vulnerabilit(?:y|ies)|regression|update)\\s*$", ctx->head, 1);
+      g_autofree gchar *pkg
+          = shr_match_group ("^\\s*(\\S+) (?:vulnerabilit(?:y|ies)|regression|update)\\s*$", ctx->head, 1);
       if (pkg != NULL)
         shr_record_add_product (ctx->record, "Ubuntu", pkg);
     }
@@ -225,7 +233,8 @@ rhsa_extract (ShrExtractContext *ctx)
   if (synopsis != NULL)
     {
       /* A quoted advisory wraps the synopsis onto an unindented line. */
-      g_autofree gchar *cont = shr_match_group ("^\\s*Synopsis:[^\\n]*\\n([a-z][^:\\n]{0,40})$", ctx->body, 1);
+      g_autofree gchar *cont
+          = shr_match_group ("^\\s*Synopsis:[^\\n]*\\n([a-z][^:\\n]{0,40})$", ctx->body, 1);
       g_autofree gchar *full = cont ? g_strdup_printf ("%s %s", synopsis, cont) : g_strdup (synopsis);
       set_string (&ctx->record->title, g_strdup_printf ("%s %s", ctx->record->advisory_id, full));
       g_autofree gchar *sev = shr_match_group ("^(Critical|Important|Moderate|Low):", full, 1);
@@ -239,8 +248,8 @@ rhsa_extract (ShrExtractContext *ctx)
   /* Fixed packages from the RPM file names: name-version-release.arch.rpm.
    * Where the source packages are listed, they name the products; the
    * binary packages built from them (-devel, -debuginfo) are the same fix. */
-  static const gchar *rpm =
-    "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
+  static const gchar *rpm = "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_"
+                            "64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
   gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
@@ -258,7 +267,9 @@ rhsa_extract (ShrExtractContext *ctx)
     }
   if (ctx->record->products->len <= 1 && synopsis != NULL)
     {
-      g_autofree gchar *pkg = shr_match_group ("^(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:Updated\\s+)?([a-z0-9][\\w.+-]*)\\s", synopsis, 1);
+      g_autofree gchar *pkg = shr_match_group (
+          "^(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:Updated\\s+)?([a-z0-9][\\w.+-]*)\\s", synopsis,
+          1);
       if (pkg != NULL)
         shr_record_add_product (ctx->record, "Red Hat", pkg);
     }
@@ -317,22 +328,25 @@ openssl_detect (ShrExtractContext *ctx)
 static void
 openssl_extract (ShrExtractContext *ctx)
 {
-  g_autofree gchar *date = shr_match_group ("OpenSSL Security Advisory[ \\t]*\\[([^\\]\\n]{1,40})\\]", ctx->head, 1);
+  g_autofree gchar *date
+      = shr_match_group ("OpenSSL Security Advisory[ \\t]*\\[([^\\]\\n]{1,40})\\]", ctx->head, 1);
   set_source (ctx, "other", "OpenSSL", date ? g_strdup_printf ("OpenSSL-SA-%s", date) : NULL);
   /* Issue headings are underlined with '='. */
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func (g_free);
   g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
   for (gsize i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
-    if (matches ("^={5,}\\s*$", lines[i + 1]) && !matches ("OpenSSL Security Advisory|General Advisory Notes|^\\s*$", lines[i]))
+    if (matches ("^={5,}\\s*$", lines[i + 1])
+        && !matches ("OpenSSL Security Advisory|General Advisory Notes|^\\s*$", lines[i]))
       {
-        g_autofree gchar *heading = g_regex_replace (shr_regex ("\\s*\\(CVE-[^)]*\\)\\s*$"), lines[i], -1, 0, "", 0, NULL);
+        g_autofree gchar *heading
+            = g_regex_replace (shr_regex ("\\s*\\(CVE-[^)]*\\)\\s*$"), lines[i], -1, 0, "", 0, NULL);
         g_ptr_array_add (issues, g_strstrip (g_strdup (heading)));
       }
   if (date != NULL)
     {
       if (issues->len == 1)
         set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]: %s", date,
-                                                          (gchar *) g_ptr_array_index (issues, 0)));
+                                                          (gchar *)g_ptr_array_index (issues, 0)));
       else
         set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]", date));
     }
@@ -345,11 +359,13 @@ openssl_extract (ShrExtractContext *ctx)
       add_fixed (p, v);
       g_match_info_next (m, NULL);
     }
-  g_autofree gchar *vuln = shr_match_group ("^(OpenSSL [\\d.]+(?:,? (?:and )?[\\d.]+)*) (?:are|is) vulnerable", ctx->body, 1);
+  g_autofree gchar *vuln
+      = shr_match_group ("^(OpenSSL [\\d.]+(?:,? (?:and )?[\\d.]+)*) (?:are|is) vulnerable", ctx->body, 1);
   if (vuln != NULL && p != NULL)
     shr_strv_add_unique (p->affected, vuln);
   ctx->products_exact = TRUE;
-  g_autofree gchar *url = shr_match_group ("(https?://(?:www\\.)?openssl\\.org/news/secadv/\\d+\\.txt)", ctx->body, 1);
+  g_autofree gchar *url
+      = shr_match_group ("(https?://(?:www\\.)?openssl\\.org/news/secadv/\\d+\\.txt)", ctx->body, 1);
   set_string (&ctx->record->source_url, g_steal_pointer (&url));
 }
 
@@ -376,10 +392,12 @@ jpcert_extract (ShrExtractContext *ctx)
         id = g_strdup_printf ("JPCERT-WR-%s", week);
     }
   set_source (ctx, "jpcert", "JPCERT/CC", id);
-  g_autofree gchar *url = shr_match_group ("(https?://www\\.jpcert\\.or\\.jp/(?:at|wr)/[\\w/.-]+)", ctx->body, 1);
+  g_autofree gchar *url
+      = shr_match_group ("(https?://www\\.jpcert\\.or\\.jp/(?:at|wr)/[\\w/.-]+)", ctx->body, 1);
   set_string (&ctx->record->source_url, g_steal_pointer (&url));
   /* 「II. 対象」 lists the affected products exactly. */
-  g_autofree gchar *target = shr_match_group ("^\\s*II\\.\\s*対象\\s*\\n([\\s\\S]*?)^\\s*III\\.", ctx->body, 1);
+  g_autofree gchar *target
+      = shr_match_group ("^\\s*II\\.\\s*対象\\s*\\n([\\s\\S]*?)^\\s*III\\.", ctx->body, 1);
   if (target != NULL && shr_add_lexicon_products (ctx, target) > 0)
     ctx->products_exact = TRUE;
 }
@@ -393,7 +411,6 @@ jvn_detect (ShrExtractContext *ctx)
   return matches ("\\bJVN(?:VU|TA)?#\\d{6,8}\\b|\\bJVNDB-\\d{4}-\\d{6}\\b", t);
 }
 
-
 /* 「株式会社エグザンプルソフトが提供する」「Demo Corporation が提供する」
  * 「ExampleWiki プロジェクトが提供する」: the maker, a Latin name with its
  * spaces. 「開発者が提供する情報」 (the developer) names no one. */
@@ -401,9 +418,10 @@ static gchar *
 jvn_vendor (const gchar *body)
 {
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
-                            "[ \\t]?が提供する"),
-                 body, 0, &m);
+  g_regex_match (
+      shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                 "[ \\t]?が提供する"),
+      body, 0, &m);
   for (; g_match_info_matches (m); g_match_info_next (m, NULL))
     {
       g_autofree gchar *v = g_match_info_fetch (m, 1);
@@ -424,11 +442,13 @@ jvn_extract (ShrExtractContext *ctx)
 
   /* The page starts with the id, then the title: 「ExampleCMS における OS
    * コマンドインジェクションの脆弱性」, 「Zyxel製NASにおける…」. */
-  g_autofree gchar *title = shr_match_group ("^\\s*JVN(?:VU|TA)?#\\d{6,8}\\s*\\n\\s*(\\S[^\\n]+)$", ctx->body, 1);
+  g_autofree gchar *title
+      = shr_match_group ("^\\s*JVN(?:VU|TA)?#\\d{6,8}\\s*\\n\\s*(\\S[^\\n]+)$", ctx->body, 1);
   if (title != NULL)
     set_string (&ctx->record->title, g_strdup (title));
   const gchar *heading = ctx->record->title ? ctx->record->title : ctx->subject;
-  g_autofree gchar *subject_part = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
+  g_autofree gchar *subject_part
+      = shr_match_group ("^(.+?)\\s*(?:における|に関する|の)(?:複数の)?[^、。]*脆弱性", heading, 1);
   /* The vendor as JVN writes it: 「株式会社エグザンプルソフトが提供する」,
    * else the first line under 「ベンダ情報」. */
   g_autofree gchar *vendor = jvn_vendor (ctx->body);
@@ -445,7 +465,8 @@ jvn_extract (ShrExtractContext *ctx)
         shr_record_add_product (ctx->record, vendor, subject_part);
     }
   /* 「影響を受けるシステム」 lists the exact products and versions. */
-  g_autofree gchar *affected = shr_match_group ("^影響を受けるシステム\\s*\\n([\\s\\S]*?)\\n\\s*\\n", ctx->body, 1);
+  g_autofree gchar *affected
+      = shr_match_group ("^影響を受けるシステム\\s*\\n([\\s\\S]*?)\\n\\s*\\n", ctx->body, 1);
   if (affected != NULL && ctx->record->products->len > 0)
     {
       ShrProduct *p = g_ptr_array_index (ctx->record->products, 0);
@@ -465,7 +486,9 @@ jvn_extract (ShrExtractContext *ctx)
   ctx->products_exact = ctx->record->products->len > 0;
   g_autoptr (GMatchInfo) m = NULL;
   if (ctx->record->products->len > 0
-      && g_regex_match (shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"), ctx->body, 0, &m))
+      && g_regex_match (
+          shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"),
+          ctx->body, 0, &m))
     {
       g_autofree gchar *v = g_match_info_fetch (m, 1);
       add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
@@ -479,14 +502,16 @@ ipa_detect (ShrExtractContext *ctx)
 {
   const gchar *t = ctx->ids;
   return matches ("ipa\\.go\\.jp", ctx->from) || matches ("ipa\\.go\\.jp/security/security-alert", t)
-         || (matches ("^IPA|情報処理推進機構", ctx->from) && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
+         || (matches ("^IPA|情報処理推進機構", ctx->from)
+             && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
 }
 
 static void
 ipa_extract (ShrExtractContext *ctx)
 {
   set_source (ctx, "ipa", "IPA", NULL);
-  g_autofree gchar *url = shr_match_group ("(https?://www\\.ipa\\.go\\.jp/security/security-alert/[\\w/.-]+)", ctx->body, 1);
+  g_autofree gchar *url
+      = shr_match_group ("(https?://www\\.ipa\\.go\\.jp/security/security-alert/[\\w/.-]+)", ctx->body, 1);
   g_autofree gchar *id = url ? shr_match_group ("(alert\\d{8})", url, 1) : NULL;
   set_string (&ctx->record->advisory_id, g_steal_pointer (&id));
   set_string (&ctx->record->source_url, g_steal_pointer (&url));
@@ -502,7 +527,8 @@ cisa_detect (ShrExtractContext *ctx)
     return FALSE;
   const gchar *t = ctx->ids;
   return matches ("cisa\\.gov|\\bCISA\\b", ctx->from)
-         || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b", ctx->subject)
+         || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
+                     ctx->subject)
          || matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t);
 }
 
@@ -525,10 +551,14 @@ kev_products (ShrExtractContext *ctx)
               const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, 0);
               const ShrProductEntry *e = hit->entry;
               g_autofree gchar *product = shr_match_group (
-                  "^\\s*(.+?)\\s+(?:OS Command Injection|Command Injection|SQL Injection|Code Injection|Use-After-Free|"
-                  "Path Traversal|Directory Traversal|Deserialization|Authentication Bypass|Improper|Missing|Incorrect|"
-                  "Cross-Site|Server-Side|Out-of-Bounds|Buffer Overflow|Heap-Based|Stack-Based|Type Confusion|"
-                  "Arbitrary|Remote Code Execution|Privilege Escalation|Unrestricted|Hard-coded|Insecure|Integer|"
+                  "^\\s*(.+?)\\s+(?:OS Command Injection|Command Injection|SQL Injection|Code "
+                  "Injection|Use-After-Free|"
+                  "Path Traversal|Directory Traversal|Deserialization|Authentication "
+                  "Bypass|Improper|Missing|Incorrect|"
+                  "Cross-Site|Server-Side|Out-of-Bounds|Buffer Overflow|Heap-Based|Stack-Based|Type "
+                  "Confusion|"
+                  "Arbitrary|Remote Code Execution|Privilege "
+                  "Escalation|Unrestricted|Hard-coded|Insecure|Integer|"
                   "Race Condition|Memory Corruption|Information Disclosure|Unspecified|Multiple)\\b",
                   line + hit->end, 1);
               if (product != NULL && g_utf8_strlen (product, -1) <= 50)
@@ -546,13 +576,15 @@ cisa_extract (ShrExtractContext *ctx)
   set_source (ctx, "cisa", "CISA",
               shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
   g_autoptr (GMatchInfo) m = NULL;
-  if (g_regex_match (shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
-                     ctx->body, 0, &m)
+  if (g_regex_match (
+          shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
+          ctx->body, 0, &m)
       || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
     {
       ctx->record->kev = TRUE;
       ctx->record->exploited = SHR_TRISTATE_TRUE;
-      g_autofree gchar *sentence = m && g_match_info_matches (m) ? g_match_info_fetch (m, 0) : g_strdup (ctx->subject);
+      g_autofree gchar *sentence
+          = m && g_match_info_matches (m) ? g_match_info_fetch (m, 0) : g_strdup (ctx->subject);
       g_autofree gchar *clean = shr_sentence_at (sentence, 0);
       ctx->record->exploited_evidence = g_strdup (clean);
       shr_record_set_evidence (ctx->record, "exploited", clean);
@@ -560,7 +592,8 @@ cisa_extract (ShrExtractContext *ctx)
       kev_products (ctx);
       ctx->products_exact = ctx->record->products->len > 0;
     }
-  g_autofree gchar *url = shr_match_group ("(https?://www\\.cisa\\.gov/(?:news-events|known-exploited)[\\w/.#?=&-]*)", ctx->body, 1);
+  g_autofree gchar *url = shr_match_group (
+      "(https?://www\\.cisa\\.gov/(?:news-events|known-exploited)[\\w/.#?=&-]*)", ctx->body, 1);
   if (url == NULL && ctx->message->links->len > 0)
     for (guint i = 0; i < ctx->message->links->len && url == NULL; i++)
       if (matches ("cisa\\.gov/news-events", g_ptr_array_index (ctx->message->links, i)))
@@ -577,7 +610,8 @@ msrc_detect (ShrExtractContext *ctx)
   if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
     return FALSE;
   return matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from)
-         || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)", ctx->head)
+         || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)",
+                     ctx->head)
          || matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject);
 }
 
@@ -647,7 +681,7 @@ psirt_extract (ShrExtractContext *ctx, const ShrSource *src)
    * Cisco's table of first fixed releases is this family's own. */
   if (ctx->record->products->len > 0)
     add_fixed_table (g_ptr_array_index (ctx->record->products, 0), ctx->body);
-  (void) src;
+  (void)src;
   return;
 }
 
@@ -659,7 +693,8 @@ distribution_package (ShrExtractContext *ctx)
 {
   static const gchar *const patterns[] = {
     "(?:security|bug ?fix|recommended) update for ([A-Za-z0-9][\\w.+-]*)",
-    "(?:^|[\\]:]\\s*)(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:[A-Z][\\w ]*? \\d[\\w.]*\\s+)?([A-Za-z0-9][\\w.+-]*)\\s+(?:security|bug ?fix)\\s+(?:and bug fix\\s+)?update",
+    "(?:^|[\\]:]\\s*)(?:(?:Critical|Important|Moderate|Low):\\s*)?(?:[A-Z][\\w ]*? "
+    "\\d[\\w.]*\\s+)?([A-Za-z0-9][\\w.+-]*)\\s+(?:security|bug ?fix)\\s+(?:and bug fix\\s+)?update",
     "(?:^|\\]\\s*)([A-Za-z0-9][\\w.+/-]*):\\s+(?:Multiple vulnerabilities|[\\w ]*vulnerabilit)",
     "Updated ([A-Za-z0-9][\\w.+-]*) packages? fix",
   };
@@ -676,7 +711,8 @@ distribution_package (ShrExtractContext *ctx)
           g_free (pkg);
           pkg = name;
         }
-      static const gchar *const not_packages[] = { "Linux", "Kernel", "Security", "Oracle", "Amazon", "SUSE", NULL };
+      static const gchar *const not_packages[]
+          = { "Linux", "Kernel", "Security", "Oracle", "Amazon", "SUSE", NULL };
       if (g_strv_contains (not_packages, pkg) && strcmp (pkg, "Kernel") != 0)
         {
           g_free (pkg);
@@ -697,9 +733,9 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
 {
   /* Built packages named as package managers name them; only those of
    * @package count ("cups-libs" is another package). */
-  static const gchar *nvra =
-    "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
-    "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
+  static const gchar *nvra
+      = "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
+        "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
   for (; g_match_info_matches (m); g_match_info_next (m, NULL))
@@ -716,7 +752,8 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
   g_autofree gchar *v = NULL;
   {
     g_autoptr (GMatchInfo) am = NULL;
-    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0, &am);
+    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0,
+                   &am);
     for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
       {
         g_autofree gchar *name = g_match_info_fetch (am, 1);
@@ -725,9 +762,12 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
       }
   }
   if (v == NULL)
-    v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]", ctx->body, 1);
+    v = shr_match_group ("^\\s*Description of changes:\\s*\\n\\s*\\[(?:\\d+:)?(\\d[\\w.+~]*-[\\w.+~]+)\\]",
+                         ctx->body, 1);
   if (v == NULL)
-    v = shr_match_group ("\\b(?:updated|upgraded) to (?:the |version |release )?(\\d[\\w.+~-]*\\w)(?: release)?\\b", ctx->body, 1);
+    v = shr_match_group (
+        "\\b(?:updated|upgraded) to (?:the |version |release )?(\\d[\\w.+~-]*\\w)(?: release)?\\b", ctx->body,
+        1);
   add_fixed (p, v);
 }
 
@@ -737,12 +777,14 @@ distribution_extract (ShrExtractContext *ctx, const ShrSource *src)
   g_autofree gchar *release = shr_sources_match (src->release, ctx->subject);
   if (release == NULL)
     release = shr_sources_match (src->release, ctx->body);
-  g_autofree gchar *ecosystem = release ? g_strdup_printf ("%s:%s", src->name, release) : g_strdup (src->name);
+  g_autofree gchar *ecosystem
+      = release ? g_strdup_printf ("%s:%s", src->name, release) : g_strdup (src->name);
   g_autofree gchar *package = distribution_package (ctx);
   if (package == NULL)
     {
       /* "Affected Packages:" with the package on the next line. */
-      package = shr_match_group ("^\\s*Affected Packages?\\s*:\\s*\\n?\\s*([a-z0-9][\\w.+-]*)\\s*$", ctx->body, 1);
+      package = shr_match_group ("^\\s*Affected Packages?\\s*:\\s*\\n?\\s*([a-z0-9][\\w.+-]*)\\s*$",
+                                 ctx->body, 1);
     }
   if (package == NULL)
     return;
@@ -784,7 +826,8 @@ sources_extract (ShrExtractContext *ctx)
 static gboolean
 news_detect (ShrExtractContext *ctx)
 {
-  if (matches ("news|newsletter|ニュース|NEXT|TECH\\+|ITmedia|Hacker|Bleeping|SecurityWeek|Dark Reading|The Record|Register|ZDNet|CyberScoop|Krebs",
+  if (matches ("news|newsletter|ニュース|NEXT|TECH\\+|ITmedia|Hacker|Bleeping|SecurityWeek|Dark Reading|The "
+               "Record|Register|ZDNet|CyberScoop|Krebs",
                ctx->from))
     return TRUE;
   /* An article page's address alone on the last lines, or "Read more". */
@@ -831,8 +874,7 @@ shr_recognizers (void)
   /* Order: ids that name one source exactly first; a JPCERT/CC or IPA
    * alert that relays a Microsoft or vendor advisory is still theirs. */
   static const ShrRecognizer *const all[] = {
-    &dsa, &usn, &rhsa, &freebsd, &openssl, &jpcert, &jvn, &ipa, &cisa,
-    &sources, &msrc, &news, NULL,
+    &dsa, &usn, &rhsa, &freebsd, &openssl, &jpcert, &jvn, &ipa, &cisa, &sources, &msrc, &news, NULL,
   };
   return all;
 }

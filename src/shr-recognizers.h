@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-recognizers.h — what the extractor shares with the recognisers of
  * structured sources (internal to extract; not a public stage API).
  *
@@ -19,12 +20,12 @@ typedef struct
   const ShrMessage *message;
   const ShrLexicon *lexicon;
   ShrRecord *record;
-  const gchar *subject;     /* original subject, list tags and Fwd: removed */
-  const gchar *from;        /* original sender, "" when unknown */
-  const gchar *body;        /* original advisory text */
-  gchar *head;              /* first lines of the body, for detection */
-  gchar *ids;               /* subject and head: where advisory ids stand */
-  gchar *ids_lower;         /* the same, ASCII letters lower-cased */
+  const gchar *subject; /* original subject, list tags and Fwd: removed */
+  const gchar *from;    /* original sender, "" when unknown */
+  const gchar *body;    /* original advisory text */
+  gchar *head;          /* first lines of the body, for detection */
+  gchar *ids;           /* subject and head: where advisory ids stand */
+  gchar *ids_lower;     /* the same, ASCII letters lower-cased */
   /* Set by a recogniser whose layout names the affected packages exactly:
    * the generic product scan is then not run. */
   gboolean products_exact;

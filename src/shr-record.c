@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "shr-record.h"
 
 #include <string.h>
 
 #include "shr-limits.h"
+#include "shr-time.h"
 
 ShrCve *
 shr_cve_new (const gchar *id)
@@ -32,7 +34,7 @@ shr_product_new (const gchar *vendor, const gchar *product)
   p->product = g_strdup (product);
   p->affected = g_ptr_array_new_with_free_func (g_free);
   p->fixed = g_ptr_array_new_with_free_func (g_free);
-  p->ranges = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_product_range_free);
+  p->ranges = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_product_range_free);
   p->conditions = g_ptr_array_new_with_free_func (g_free);
   return p;
 }
@@ -125,10 +127,10 @@ ShrRecord *
 shr_record_new (void)
 {
   ShrRecord *r = g_new0 (ShrRecord, 1);
-  r->cves = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_cve_free);
-  r->products = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_product_free);
+  r->cves = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_cve_free);
+  r->products = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_product_free);
   r->threat_actors = g_ptr_array_new_with_free_func (g_free);
-  r->actor_aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_actor_names_free);
+  r->actor_aliases = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_actor_names_free);
   r->reported_by = g_ptr_array_new_with_free_func (g_free);
   r->sectors = g_ptr_array_new_with_free_func (g_free);
   r->regions = g_ptr_array_new_with_free_func (g_free);
@@ -207,14 +209,12 @@ shr_record_add_cve (ShrRecord *record, const gchar *id)
 }
 
 ShrProduct *
-shr_record_add_product (ShrRecord *record, const gchar *vendor,
-                        const gchar *product)
+shr_record_add_product (ShrRecord *record, const gchar *vendor, const gchar *product)
 {
   for (guint i = 0; i < record->products->len; i++)
     {
       ShrProduct *p = g_ptr_array_index (record->products, i);
-      if (g_strcmp0 (p->vendor, vendor) == 0
-          && g_ascii_strcasecmp (p->product, product) == 0)
+      if (g_strcmp0 (p->vendor, vendor) == 0 && g_ascii_strcasecmp (p->product, product) == 0)
         return p;
     }
   if (record->products->len >= SHR_MAX_PRODUCTS)
@@ -266,8 +266,7 @@ shr_strv_add_unique (GPtrArray *array, const gchar *value)
 }
 
 void
-shr_record_set_evidence (ShrRecord *record, const gchar *field,
-                         const gchar *sentence)
+shr_record_set_evidence (ShrRecord *record, const gchar *field, const gchar *sentence)
 {
   if (sentence == NULL || g_hash_table_contains (record->evidence, field))
     return;
@@ -283,7 +282,7 @@ shr_record_set_evidence (ShrRecord *record, const gchar *field,
   else
     {
       const gchar *end = g_utf8_find_prev_char (stripped, stripped + SHR_MAX_EVIDENCE_BYTES + 1);
-      g_autofree gchar *head = g_strndup (stripped, end ? (gsize) (end - stripped) : 0);
+      g_autofree gchar *head = g_strndup (stripped, end ? (gsize)(end - stripped) : 0);
       value = g_strconcat (head, "…", NULL);
     }
   g_hash_table_insert (record->evidence, g_strdup (field), value);
@@ -302,20 +301,23 @@ shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
 static gint
 compare_cve_ids (gconstpointer a, gconstpointer b)
 {
-  const ShrCve *x = *(ShrCve *const *) a;
-  const ShrCve *y = *(ShrCve *const *) b;
+  const ShrCve *x = *(ShrCve *const *)a;
+  const ShrCve *y = *(ShrCve *const *)b;
   return strcmp (x->id, y->id);
 }
 
 const gchar *
 shr_severity_normalize (const gchar *word)
 {
-  static const struct { const gchar *word; const gchar *norm; } table[] = {
-    { "critical", "critical" }, { "緊急", "critical" }, { "重大", "critical" },
-    { "high", "high" }, { "important", "high" }, { "重要", "high" }, { "高", "high" },
-    { "moderate", "medium" }, { "medium", "medium" }, { "normal", "medium" },
-    { "警告", "medium" }, { "中", "medium" },
-    { "low", "low" }, { "注意", "low" }, { "低", "low" },
+  static const struct
+  {
+    const gchar *word;
+    const gchar *norm;
+  } table[] = {
+    { "critical", "critical" }, { "緊急", "critical" }, { "重大", "critical" }, { "high", "high" },
+    { "important", "high" },    { "重要", "high" },     { "高", "high" },       { "moderate", "medium" },
+    { "medium", "medium" },     { "normal", "medium" }, { "警告", "medium" },   { "中", "medium" },
+    { "low", "low" },           { "注意", "low" },      { "低", "low" },
   };
   if (word == NULL)
     return NULL;
@@ -380,14 +382,14 @@ shr_record_finish (ShrRecord *record)
            * article forwarded twice gets the same id. */
           g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
           if (record->title)
-            g_checksum_update (sum, (const guchar *) record->title, -1);
+            g_checksum_update (sum, (const guchar *)record->title, -1);
           for (guint i = 0; i < record->cves->len; i++)
             {
               ShrCve *cve = g_ptr_array_index (record->cves, i);
-              g_checksum_update (sum, (const guchar *) cve->id, -1);
+              g_checksum_update (sum, (const guchar *)cve->id, -1);
             }
           if (record->source_url)
-            g_checksum_update (sum, (const guchar *) record->source_url, -1);
+            g_checksum_update (sum, (const guchar *)record->source_url, -1);
           g_autofree gchar *hex = g_strndup (g_checksum_get_string (sum), 16);
           record->id = g_strdup_printf ("%s:%s", record->source_kind ? record->source_kind : "other", hex);
         }
@@ -429,6 +431,7 @@ shr_record_to_json (const ShrRecord *r)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
+  add_string_or_null (b, "schema", SHR_RECORD_SCHEMA);
   add_string_or_null (b, "id", r->id);
 
   json_builder_set_member_name (b, "source");
@@ -442,7 +445,10 @@ shr_record_to_json (const ShrRecord *r)
   json_builder_set_member_name (b, "received");
   json_builder_begin_object (b);
   add_string_or_null (b, "message_id", r->message_id);
-  add_string_or_null (b, "date", r->date);
+  /* RFC 3339 where the date has a zone; a forward that gave none keeps
+   * the time as written, without an offset that would be invented. */
+  g_autofree gchar *date = shr_time_rfc3339_from_iso8601 (r->date);
+  add_string_or_null (b, "date", date != NULL ? date : r->date);
   add_string_or_null (b, "from", r->from);
   add_string_or_null (b, "forwarded_by", r->forwarded_by);
   json_builder_end_object (b);
@@ -566,7 +572,7 @@ shr_record_to_json (const ShrRecord *r)
   json_builder_set_member_name (b, "evidence");
   json_builder_begin_object (b);
   g_autoptr (GList) keys = g_hash_table_get_keys (r->evidence);
-  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+  keys = g_list_sort (keys, (GCompareFunc)strcmp);
   for (GList *l = keys; l != NULL; l = l->next)
     {
       json_builder_set_member_name (b, l->data);
@@ -601,6 +607,7 @@ shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
    * one decimal, so print it as the advisory wrote it. */
   static GRegex *long_number;
   if (g_once_init_enter (&long_number))
-    g_once_init_leave (&long_number, g_regex_new ("(?<=[:\\s\\[])(\\d{1,2}\\.\\d{10,})(?=[,\\s}\\]])", G_REGEX_OPTIMIZE, 0, NULL));
+    g_once_init_leave (&long_number, g_regex_new ("(?<=[:\\s\\[])(\\d{1,2}\\.\\d{10,})(?=[,\\s}\\]])",
+                                                  G_REGEX_OPTIMIZE, 0, NULL));
   return g_regex_replace_eval (long_number, text, -1, 0, 0, round_score, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-record.h — the advisory record that passes between the stages.
  *
  * A plain struct with public fields: extract fills it, match/render read it.
@@ -21,10 +22,10 @@ typedef enum
 
 typedef struct
 {
-  gchar *id;          /* "CVE-2024-3400" */
-  gdouble cvss;       /* < 0 when the text gives no score */
-  gchar *vector;      /* "CVSS:3.1/AV:N/..." or NULL */
-  gchar *severity;    /* critical|high|medium|low or NULL */
+  gchar *id;       /* "CVE-2024-3400" */
+  gdouble cvss;    /* < 0 when the text gives no score */
+  gchar *vector;   /* "CVSS:3.1/AV:N/..." or NULL */
+  gchar *severity; /* critical|high|medium|low or NULL */
 } ShrCve;
 
 /* What the text says of one release train (or of the whole product when
@@ -34,18 +35,18 @@ typedef struct
  * every version. */
 typedef struct
 {
-  gchar *train;         /* "7.4", "10.2", "22.04" (a distribution release), or NULL */
+  gchar *train; /* "7.4", "10.2", "22.04" (a distribution release), or NULL */
   gchar *introduced;
   gchar *last_affected;
   gchar *fixed;
-  gboolean unaffected;  /* the text says this train is not affected */
-  gchar *text;          /* the words it was read from */
+  gboolean unaffected; /* the text says this train is not affected */
+  gchar *text;         /* the words it was read from */
 } ShrProductRange;
 
 typedef struct
 {
-  gchar *vendor;      /* canonical vendor name, or NULL */
-  gchar *product;     /* canonical product name */
+  gchar *vendor;       /* canonical vendor name, or NULL */
+  gchar *product;      /* canonical product name */
   GPtrArray *affected; /* (element-type utf8) version phrases as written */
   GPtrArray *fixed;    /* (element-type utf8) versions given as fixed */
   GPtrArray *ranges;   /* (element-type ShrProductRange) per train */
@@ -63,7 +64,7 @@ typedef struct
 /* One actor the record names, with its other names. */
 typedef struct
 {
-  gchar *name;        /* as the mail first writes it: "Forest Blizzard" */
+  gchar *name; /* as the mail first writes it: "Forest Blizzard" */
   /* (element-type utf8) the other names: those the text itself gives
    * ("also known as", "aka", "(別名 …)", "tracked as", a parenthesis)
    * first, then the other names the lexicon knows, as it writes them. */
@@ -75,25 +76,25 @@ typedef struct
 {
   gchar *id;
 
-  gchar *source_kind;   /* dsa|usn|rhsa|cisa|jpcert|ipa|jvn|msrc|psirt|news|other */
+  gchar *source_kind; /* dsa|usn|rhsa|cisa|jpcert|ipa|jvn|msrc|psirt|news|other */
   gchar *source_name;
   gchar *advisory_id;
   gchar *source_url;
 
-  gchar *message_id;    /* of the original advisory mail when recovered */
-  gchar *date;          /* ISO 8601 */
+  gchar *message_id; /* of the original advisory mail when recovered */
+  gchar *date;       /* ISO 8601 */
   gchar *from;
-  gchar *forwarded_by;  /* NULL when the mail came straight from the source */
+  gchar *forwarded_by; /* NULL when the mail came straight from the source */
 
-  gchar *lang;          /* en|ja */
+  gchar *lang; /* en|ja */
   gchar *title;
   gchar *summary;
-  gchar *category;      /* vulnerability|campaign|incident|patch|information */
+  gchar *category; /* vulnerability|campaign|incident|patch|information */
 
-  GPtrArray *cves;      /* (element-type ShrCve) sorted by id, unique */
-  gdouble cvss_max;     /* < 0 when unknown */
-  gchar *severity;      /* critical|high|medium|low or NULL */
-  GPtrArray *products;  /* (element-type ShrProduct) */
+  GPtrArray *cves;     /* (element-type ShrCve) sorted by id, unique */
+  gdouble cvss_max;    /* < 0 when unknown */
+  gchar *severity;     /* critical|high|medium|low or NULL */
+  GPtrArray *products; /* (element-type ShrProduct) */
 
   ShrTristate exploited;
   gchar *exploited_evidence;
@@ -115,10 +116,10 @@ typedef struct
    * mail that is one advisory. */
   guint item;
   guint items;
-  gchar *digest_title;      /* the digest mail's own title, or NULL */
+  gchar *digest_title; /* the digest mail's own title, or NULL */
 
-  GHashTable *evidence;     /* field name -> sentence (both utf8, owned) */
-  GPtrArray *warnings;      /* (element-type utf8) what could not be read */
+  GHashTable *evidence; /* field name -> sentence (both utf8, owned) */
+  GPtrArray *warnings;  /* (element-type utf8) what could not be read */
 } ShrRecord;
 
 ShrCve *shr_cve_new (const gchar *id);
@@ -154,24 +155,27 @@ ShrCve *shr_record_find_cve (const ShrRecord *record, const gchar *id);
 
 /* Returns the product with the same (vendor, product), adding it if new
  * (borrowed pointer), or NULL past SHR_MAX_PRODUCTS. */
-ShrProduct *shr_record_add_product (ShrRecord *record, const gchar *vendor,
-                                    const gchar *product);
+ShrProduct *shr_record_add_product (ShrRecord *record, const gchar *vendor, const gchar *product);
 
 /* Adds @value to a string array unless an equal string is already there. */
 gboolean shr_strv_add_unique (GPtrArray *array, const gchar *value);
 
 /* Keeps the first sentence given for @field; cut to SHR_MAX_EVIDENCE_BYTES. */
-void shr_record_set_evidence (ShrRecord *record, const gchar *field,
-                              const gchar *sentence);
+void shr_record_set_evidence (ShrRecord *record, const gchar *field, const gchar *sentence);
 
-void shr_record_add_warning (ShrRecord *record, const gchar *format, ...)
-  G_GNUC_PRINTF (2, 3);
+void shr_record_add_warning (ShrRecord *record, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Sorts CVEs by id, recomputes cvss_max and severity from the CVEs where
  * the text gave none for the whole advisory, and computes the id. */
 void shr_record_finish (ShrRecord *record);
 
-/* (transfer full): the record as the JSON object of the contract. */
+/* The "schema" of the record's JSON (doc/json.md); its number changes
+ * only when a field is removed or changes meaning, never when one is
+ * added. */
+#define SHR_RECORD_SCHEMA "shirase.record/1"
+
+/* (transfer full): the record as the JSON object of the contract
+ * (doc/json.md). */
 JsonNode *shr_record_to_json (const ShrRecord *record);
 
 /* (transfer full): the JSON on one line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-render.c — templates directory, compiled-template cache, and the
  * notice/draft/digest as mails. */
 #include "config.h"
@@ -21,14 +22,15 @@ struct _ShrRenderer
 const gchar *
 shr_render_default_dir (void)
 {
-  /* Installed templates first; a build that was never installed reads
-   * those of its source tree (as shr_lexicon_default_dir does for data). */
+  /* $SHIRASE_TEMPLATEDIR (tests, a build never installed), else the
+   * installed templates: never a build tree's, which would make an
+   * installed binary behave unlike the package. */
   static gchar *dir;
   if (g_once_init_enter (&dir))
     {
-      g_autofree gchar *probe = g_build_filename (SHR_DATADIR, "templates", "notice-ja.txt", NULL);
-      gchar *d = g_file_test (probe, G_FILE_TEST_EXISTS) ? g_build_filename (SHR_DATADIR, "templates", NULL)
-                                                         : g_build_filename (SHR_SRCDIR, "templates", NULL);
+      const gchar *env = g_getenv ("SHIRASE_TEMPLATEDIR");
+      gchar *d
+          = env != NULL && *env != '\0' ? g_strdup (env) : g_build_filename (SHR_DATADIR, "templates", NULL);
       g_once_init_leave (&dir, d);
     }
   return dir;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-render.h — notices, drafts and digests from the templates.
  *
  * Templates live in one directory: the [templates] dir key of the config,
@@ -32,8 +33,8 @@ typedef struct
   gchar *html; /* NULL for a text-only mail (drafts, digests) */
 } ShrRendered;
 
-/* (transfer none) The default directory: installed, else the source
- * tree's templates/. */
+/* (transfer none) The default directory: $SHIRASE_TEMPLATEDIR, else the
+ * installed templates (never a build tree's). */
 const gchar *shr_render_default_dir (void);
 
 /* (transfer full) The directory for @keyfile ([templates] dir, relative to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-scope.c — an asset's version against an advisory's ranges. */
 #include "config.h"
 
@@ -20,10 +21,10 @@ static const struct
   const gchar *distro;
   const gchar *release;
 } codenames[] = {
-  { "trixie", "Debian", "13" },      { "bookworm", "Debian", "12" },   { "bullseye", "Debian", "11" },
-  { "buster", "Debian", "10" },      { "stretch", "Debian", "9" },     { "plucky", "Ubuntu", "25.04" },
-  { "oracular", "Ubuntu", "24.10" }, { "noble", "Ubuntu", "24.04" },   { "mantic", "Ubuntu", "23.10" },
-  { "jammy", "Ubuntu", "22.04" },    { "focal", "Ubuntu", "20.04" },   { "bionic", "Ubuntu", "18.04" },
+  { "trixie", "Debian", "13" },      { "bookworm", "Debian", "12" }, { "bullseye", "Debian", "11" },
+  { "buster", "Debian", "10" },      { "stretch", "Debian", "9" },   { "plucky", "Ubuntu", "25.04" },
+  { "oracular", "Ubuntu", "24.10" }, { "noble", "Ubuntu", "24.04" }, { "mantic", "Ubuntu", "23.10" },
+  { "jammy", "Ubuntu", "22.04" },    { "focal", "Ubuntu", "20.04" }, { "bionic", "Ubuntu", "18.04" },
   { "xenial", "Ubuntu", "16.04" },
 };
 
@@ -130,7 +131,8 @@ shr_scope_asset_ecosystem (const ShrProfile *profile, const ShrAsset *asset)
       if (release != NULL)
         return g_strdup_printf ("%s:%s", distros[i], release);
     }
-  return eco != NULL ? g_steal_pointer (&eco) : g_strdup (asset->scheme == SHR_VERSION_SCHEME_DPKG ? "dpkg" : "rpm");
+  return eco != NULL ? g_steal_pointer (&eco)
+                     : g_strdup (asset->scheme == SHR_VERSION_SCHEME_DPKG ? "dpkg" : "rpm");
 }
 
 /* ---- ranges ---------------------------------------------------------------- */
@@ -161,7 +163,7 @@ leading_number (const gchar *v)
 {
   while (*v && !g_ascii_isdigit (*v))
     v++;
-  return (guint) g_ascii_strtoull (v, NULL, 10);
+  return (guint)g_ascii_strtoull (v, NULL, 10);
 }
 
 /* Whether @v is on @train ("7.4" holds "7.4.4"; "17.6" holds "17.6.5"). */
@@ -174,8 +176,9 @@ on_train (const gchar *v, const gchar *train)
   if (*a == 'v' || *a == 'V')
     a++;
   gsize tl = strlen (b);
-  return strncmp (a, b, tl) == 0 && (a[tl] == '\0' || a[tl] == '.' || a[tl] == '-' || a[tl] == 'R'
-                                    || a[tl] == 'r' || g_ascii_isalpha (a[tl]));
+  return strncmp (a, b, tl) == 0
+         && (a[tl] == '\0' || a[tl] == '.' || a[tl] == '-' || a[tl] == 'R' || a[tl] == 'r'
+             || g_ascii_isalpha (a[tl]));
 }
 
 /* @v compared with an upper bound written as a train ("17.6 and earlier"
@@ -185,7 +188,8 @@ static gint
 compare_upper (ShrVersionScheme scheme, const gchar *v, const gchar *bound)
 {
   guint bc = components (bound), vc = components (v);
-  if (scheme == SHR_VERSION_SCHEME_GENERIC && bc > 0 && bc < vc && strspn (bound, "0123456789.vV") == strlen (bound))
+  if (scheme == SHR_VERSION_SCHEME_GENERIC && bc > 0 && bc < vc
+      && strspn (bound, "0123456789.vV") == strlen (bound))
     {
       /* Cut @v after its bc-th component. */
       const gchar *p = v;
@@ -255,8 +259,8 @@ shared_prefix (const gchar *a, const gchar *b)
     {
       if (!g_ascii_isdigit (*a) || !g_ascii_isdigit (*b))
         return n;
-      guint64 x = g_ascii_strtoull (a, (gchar **) &a, 10);
-      guint64 y = g_ascii_strtoull (b, (gchar **) &b, 10);
+      guint64 x = g_ascii_strtoull (a, (gchar **)&a, 10);
+      guint64 y = g_ascii_strtoull (b, (gchar **)&b, 10);
       if (x != y)
         return n;
       n++;
@@ -302,12 +306,34 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
       const gchar *train = r->train;
       g_autofree gchar *derived = NULL;
       if (train == NULL)
-        train = derived = shr_version_train (r->introduced ? r->introduced : r->last_affected ? r->last_affected : r->fixed);
-      if (r->introduced == NULL && r->fixed == NULL && r->last_affected == NULL && r->train == NULL && !r->unaffected)
+        train = derived = shr_version_train (r->introduced      ? r->introduced
+                                             : r->last_affected ? r->last_affected
+                                                                : r->fixed);
+      if (r->introduced == NULL && r->fixed == NULL && r->last_affected == NULL && r->train == NULL
+          && !r->unaffected)
         {
           *why_en = g_strdup_printf ("the advisory says all versions are affected (%s)", said);
           *why_ja = g_strdup_printf ("勧告はすべてのバージョンが影響を受けるとしている（%s）", said);
           return SHR_TRISTATE_TRUE;
+        }
+      /* A range over several trains ("2.9.0 up to and including 2.11.3")
+       * holds the version or says nothing of it. */
+      const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+      g_autofree gchar *upper_train = r->train == NULL && r->introduced != NULL && upper != NULL
+                                              && !g_str_has_prefix (upper, r->introduced)
+                                          ? shr_version_train (upper)
+                                          : NULL;
+      if (upper_train != NULL && g_strcmp0 (upper_train, train) != 0)
+        {
+          if (range_contains (r, scheme, v) == SHR_TRISTATE_TRUE)
+            {
+              *why_en
+                  = g_strdup_printf ("%s is within the affected versions (%s)", v, r->text ? r->text : said);
+              *why_ja = g_strdup_printf ("%s は影響を受けるバージョン（%s）に含まれる", v,
+                                         r->text ? r->text : said);
+              return SHR_TRISTATE_TRUE;
+            }
+          continue;
         }
       if (!on_train (v, train))
         continue;
@@ -327,7 +353,8 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
       if (t == SHR_TRISTATE_TRUE)
         {
           *why_en = g_strdup_printf ("%s is within the affected versions (%s)", v, r->text ? r->text : said);
-          *why_ja = g_strdup_printf ("%s は影響を受けるバージョン（%s）に含まれる", v, r->text ? r->text : said);
+          *why_ja
+              = g_strdup_printf ("%s は影響を受けるバージョン（%s）に含まれる", v, r->text ? r->text : said);
           return SHR_TRISTATE_TRUE;
         }
       unknown |= t == SHR_TRISTATE_UNKNOWN;
@@ -422,10 +449,10 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
       if (on_major == 1 && range_contains (same_major, scheme, v) == SHR_TRISTATE_TRUE)
         {
           const gchar *ob = same_major->fixed ? same_major->fixed : same_major->last_affected;
-          *why_en = g_strdup_printf ("%s is before %s, the advisory's only fix for the %u releases (%s)", v, ob,
-                                     leading_number (v), said);
-          *why_ja = g_strdup_printf ("%s は %u 系で勧告が示す唯一の修正版 %s より前（%s）", v, leading_number (v), ob,
-                                     said);
+          *why_en = g_strdup_printf ("%s is before %s, the advisory's only fix for the %u releases (%s)", v,
+                                     ob, leading_number (v), said);
+          *why_ja = g_strdup_printf ("%s は %u 系で勧告が示す唯一の修正版 %s より前（%s）", v,
+                                     leading_number (v), ob, said);
           return SHR_TRISTATE_TRUE;
         }
     }
@@ -450,8 +477,11 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
     }
   if (p->others_unaffected)
     {
-      *why_en = g_strdup_printf ("%s is not among the versions the advisory lists, and it says others are not affected (%s)", v, said);
-      *why_ja = g_strdup_printf ("%s は勧告が挙げるバージョンになく、勧告は他のバージョンは影響を受けないとしている（%s）", v, said);
+      *why_en = g_strdup_printf (
+          "%s is not among the versions the advisory lists, and it says others are not affected (%s)", v,
+          said);
+      *why_ja = g_strdup_printf (
+          "%s は勧告が挙げるバージョンになく、勧告は他のバージョンは影響を受けないとしている（%s）", v, said);
       return SHR_TRISTATE_FALSE;
     }
   if (bounded_only && max_major > 0 && leading_number (v) > max_major)
@@ -461,7 +491,8 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
       return SHR_TRISTATE_FALSE;
     }
   g_autofree gchar *train = shr_version_train (v);
-  *why_en = g_strdup_printf ("the release line %s of %s is not among those the advisory lists (%s)", train ? train : v, v, said);
+  *why_en = g_strdup_printf ("the release line %s of %s is not among those the advisory lists (%s)",
+                             train ? train : v, v, said);
   *why_ja = g_strdup_printf ("%s の系列 %s は勧告が挙げる系列（%s）にない", v, train ? train : v, said);
   return SHR_TRISTATE_UNKNOWN;
 }
@@ -483,12 +514,13 @@ upstream_version (const gchar *version)
   const gchar *start = strchr (version, ':');
   start = start != NULL ? start + 1 : version;
   const gchar *dash = strrchr (start, '-');
-  return g_strndup (start, dash != NULL ? (gsize) (dash - start) : strlen (start));
+  return g_strndup (start, dash != NULL ? (gsize)(dash - start) : strlen (start));
 }
 
 /* A distribution's fix against a package asset. */
 static ShrTristate
-decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **why_ja)
+decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *p, gchar **why_en,
+                gchar **why_ja)
 {
   g_autofree gchar *eco_key = shr_scope_asset_ecosystem (profile, a);
   g_autofree gchar *eco = readable (eco_key);
@@ -496,29 +528,35 @@ decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *
   g_autofree gchar *said = describe_ranges (p);
   if (eco_key == NULL || a->version == NULL)
     {
-      *why_en = g_strdup_printf ("the advisory gives %s package versions (%s); the asset's version %s is not one",
-                                 p_eco, said, a->version ? a->version : "is not recorded and");
-      *why_ja = g_strdup_printf ("勧告は %s のパッケージのバージョン（%s）を示すが、資産のバージョン %s はそれと比較できない",
-                                 p_eco, said, a->version ? a->version : "（未記録）");
+      *why_en
+          = g_strdup_printf ("the advisory gives %s package versions (%s); the asset's version %s is not one",
+                             p_eco, said, a->version ? a->version : "is not recorded and");
+      *why_ja = g_strdup_printf (
+          "勧告は %s のパッケージのバージョン（%s）を示すが、資産のバージョン %s はそれと比較できない", p_eco,
+          said, a->version ? a->version : "（未記録）");
       return SHR_TRISTATE_UNKNOWN;
     }
   if (strcmp (eco_key, "dpkg") == 0 || strcmp (eco_key, "rpm") == 0)
     {
       /* A package whose distribution release nothing says. */
-      *why_en = g_strdup_printf ("the advisory's fixes are for %s (%s); which distribution release %s comes from is "
-                                 "not recorded (give the asset a platform, e.g. \"Debian 12\")",
-                                 p_eco, said, a->version);
-      *why_ja = g_strdup_printf ("勧告の修正は %s 向け（%s）だが、%s がどのディストリビューションのリリースのパッケージかが"
-                                 "記録されていない（資産に platform を設定してください。例: Debian 12）",
-                                 p_eco, said, a->version);
+      *why_en = g_strdup_printf (
+          "the advisory's fixes are for %s (%s); which distribution release %s comes from is "
+          "not recorded (give the asset a platform, e.g. \"Debian 12\")",
+          p_eco, said, a->version);
+      *why_ja = g_strdup_printf (
+          "勧告の修正は %s 向け（%s）だが、%s がどのディストリビューションのリリースのパッケージかが"
+          "記録されていない（資産に platform を設定してください。例: Debian 12）",
+          p_eco, said, a->version);
       return SHR_TRISTATE_UNKNOWN;
     }
   if (!same_distribution (eco_key, p->ecosystem))
     {
-      *why_en = g_strdup_printf ("the advisory's fix is for %s (%s); %s is a %s package, so check %s's own fix",
-                                 p_eco, said, a->version, eco, eco);
-      *why_ja = g_strdup_printf ("勧告の修正は %s 向け（%s）で、%s は %s のパッケージのため比較できない（%s 側の修正を確認）",
-                                 p_eco, said, a->version, eco, eco);
+      *why_en
+          = g_strdup_printf ("the advisory's fix is for %s (%s); %s is a %s package, so check %s's own fix",
+                             p_eco, said, a->version, eco, eco);
+      *why_ja = g_strdup_printf (
+          "勧告の修正は %s 向け（%s）で、%s は %s のパッケージのため比較できない（%s 側の修正を確認）", p_eco,
+          said, a->version, eco, eco);
       return SHR_TRISTATE_UNKNOWN;
     }
   /* The fix for the asset's own release. */
@@ -534,22 +572,28 @@ decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *
       ShrTristate t = range_contains (r, a->scheme, a->version);
       if (t == SHR_TRISTATE_TRUE)
         {
-          *why_en = g_strdup_printf ("%s is before the %s fix %s", a->version, eco, r->fixed ? r->fixed : said);
-          *why_ja = g_strdup_printf ("%s は %s の修正版 %s より前", a->version, eco, r->fixed ? r->fixed : said);
+          *why_en
+              = g_strdup_printf ("%s is before the %s fix %s", a->version, eco, r->fixed ? r->fixed : said);
+          *why_ja
+              = g_strdup_printf ("%s は %s の修正版 %s より前", a->version, eco, r->fixed ? r->fixed : said);
           return t;
         }
       if (t == SHR_TRISTATE_FALSE)
         {
-          *why_en = g_strdup_printf ("%s already has the %s fix %s", a->version, eco, r->fixed ? r->fixed : said);
-          *why_ja = g_strdup_printf ("%s は %s の修正版 %s 以降", a->version, eco, r->fixed ? r->fixed : said);
+          *why_en
+              = g_strdup_printf ("%s already has the %s fix %s", a->version, eco, r->fixed ? r->fixed : said);
+          *why_ja
+              = g_strdup_printf ("%s は %s の修正版 %s 以降", a->version, eco, r->fixed ? r->fixed : said);
           return t;
         }
       unknown = TRUE;
     }
   *why_en = unknown ? g_strdup_printf ("%s cannot be compared with the %s fix (%s)", a->version, eco, said)
-                    : g_strdup_printf ("the advisory gives no fix for %s (%s); check %s's own advisory", eco, said, eco);
+                    : g_strdup_printf ("the advisory gives no fix for %s (%s); check %s's own advisory", eco,
+                                       said, eco);
   *why_ja = unknown ? g_strdup_printf ("%s を %s の修正版（%s）と比較できない", a->version, eco, said)
-                    : g_strdup_printf ("勧告は %s 向けの修正を示していない（%s）。%s 側の情報を確認", eco, said, eco);
+                    : g_strdup_printf ("勧告は %s 向けの修正を示していない（%s）。%s 側の情報を確認", eco,
+                                       said, eco);
   return SHR_TRISTATE_UNKNOWN;
 }
 
@@ -559,8 +603,8 @@ decide_package (const ShrProfile *profile, const ShrAsset *a, const ShrProduct *
  * update has the fix; one whose last update is older than the advisory
  * lacks it, as far as the text tells. */
 static ShrTristate
-decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record, gchar **why_en, gchar **why_ja,
-                gboolean *by_date)
+decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record, gchar **why_en,
+                gchar **why_ja, gboolean *by_date)
 {
   *by_date = FALSE;
   const ShrBuilds *builds = shr_builds_get_default ();
@@ -569,10 +613,12 @@ decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
     return SHR_TRISTATE_UNKNOWN;
   if (shr_builds_windows_runs (builds, a->product, a->version, p->product) == SHR_TRISTATE_FALSE)
     {
-      *why_en = g_strdup_printf ("%s is %s, not the %s the advisory names", a->version ? a->version : a->product,
-                                 shr_windows_line_name (line), p->product);
-      *why_ja = g_strdup_printf ("%s は %s で、勧告が挙げる %s ではない", a->version ? a->version : a->product,
-                                 shr_windows_line_name (line), p->product);
+      *why_en
+          = g_strdup_printf ("%s is %s, not the %s the advisory names", a->version ? a->version : a->product,
+                             shr_windows_line_name (line), p->product);
+      *why_ja
+          = g_strdup_printf ("%s は %s で、勧告が挙げる %s ではない", a->version ? a->version : a->product,
+                             shr_windows_line_name (line), p->product);
       return SHR_TRISTATE_FALSE;
     }
   g_autofree gchar *month = shr_builds_windows_month (builds, a->product, a->version);
@@ -585,9 +631,10 @@ decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
       *why_en = g_strdup_printf (has == SHR_TRISTATE_TRUE ? "build %s already has the update %s"
                                                           : "build %s does not have the update %s",
                                  a->version, fix);
-      *why_ja = g_strdup_printf (has == SHR_TRISTATE_TRUE ? "ビルド %s は更新プログラム %s を適用済み"
-                                                          : "ビルド %s には更新プログラム %s が適用されていない",
-                                 a->version, fix);
+      *why_ja
+          = g_strdup_printf (has == SHR_TRISTATE_TRUE ? "ビルド %s は更新プログラム %s を適用済み"
+                                                      : "ビルド %s には更新プログラム %s が適用されていない",
+                             a->version, fix);
       return has == SHR_TRISTATE_TRUE ? SHR_TRISTATE_FALSE : SHR_TRISTATE_TRUE;
     }
   if (record->date == NULL || strlen (record->date) < 10 || month == NULL)
@@ -596,17 +643,18 @@ decide_windows (const ShrAsset *a, const ShrProduct *p, const ShrRecord *record,
   ShrTristate later = shr_builds_windows_contains (builds, a->product, a->version, day);
   if (later == SHR_TRISTATE_TRUE)
     {
-      *why_en = g_strdup_printf ("build %s has the %s cumulative update, later than the advisory (%s)", a->version,
-                                 month, day);
-      *why_ja = g_strdup_printf ("ビルド %s は勧告（%s）より後の %s の累積更新プログラムを適用済み", a->version, day,
-                                 month);
+      *why_en = g_strdup_printf ("build %s has the %s cumulative update, later than the advisory (%s)",
+                                 a->version, month, day);
+      *why_ja = g_strdup_printf ("ビルド %s は勧告（%s）より後の %s の累積更新プログラムを適用済み",
+                                 a->version, day, month);
       return SHR_TRISTATE_FALSE;
     }
   if (later == SHR_TRISTATE_FALSE)
     {
-      *why_en = g_strdup_printf ("build %s has no update later than %s, older than the advisory (%s)", a->version,
+      *why_en = g_strdup_printf ("build %s has no update later than %s, older than the advisory (%s)",
+                                 a->version, month, day);
+      *why_ja = g_strdup_printf ("ビルド %s の累積更新プログラムは %s までで、勧告（%s）より古い", a->version,
                                  month, day);
-      *why_ja = g_strdup_printf ("ビルド %s の累積更新プログラムは %s までで、勧告（%s）より古い", a->version, month, day);
       *by_date = TRUE;
       return SHR_TRISTATE_TRUE;
     }
@@ -653,12 +701,14 @@ train_after_flaws (const ShrAsset *a, const ShrRecord *record, gchar **why_en, g
   g_autoptr (GDate) after = g_date_new_dmy (1, G_DATE_JANUARY, (GDateYear)(year + 2));
   if (first == 0 || first < g_date_get_julian (after))
     return FALSE;
-  *why_en = g_strdup_printf ("the advisory names no versions, and %s is on the %s %s train, first released in %s, "
-                             "after its flaws (CVE-%u and earlier) were published and fixed",
-                             a->version, family, train, released, year);
-  *why_ja = g_strdup_printf ("勧告はバージョンを示していないが、%s は %s %s 系列（初版 %s）で、脆弱性（CVE-%u 以前）の"
-                             "公表・修正より後に出たもの",
-                             a->version, family, train, released, year);
+  *why_en = g_strdup_printf (
+      "the advisory names no versions, and %s is on the %s %s train, first released in %s, "
+      "after its flaws (CVE-%u and earlier) were published and fixed",
+      a->version, family, train, released, year);
+  *why_ja = g_strdup_printf (
+      "勧告はバージョンを示していないが、%s は %s %s 系列（初版 %s）で、脆弱性（CVE-%u 以前）の"
+      "公表・修正より後に出たもの",
+      a->version, family, train, released, year);
   return TRUE;
 }
 
@@ -713,22 +763,25 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
           const ShrProductRange *r = p->ranges->pdata[i];
           if (r->unaffected && on_train (upstream, r->train))
             {
-              *why_en = g_strdup_printf ("the advisory says %s is not affected, and %s is built from %s", r->train,
-                                         a->version, upstream);
-              *why_ja = g_strdup_printf ("勧告は %s 系列は影響を受けないとしており、%s は %s をもとにしたパッケージ", r->train,
-                                         a->version, upstream);
+              *why_en = g_strdup_printf ("the advisory says %s is not affected, and %s is built from %s",
+                                         r->train, a->version, upstream);
+              *why_ja = g_strdup_printf (
+                  "勧告は %s 系列は影響を受けないとしており、%s は %s をもとにしたパッケージ", r->train,
+                  a->version, upstream);
               return SHR_TRISTATE_FALSE;
             }
         }
       /* A distribution's build against the vendor's own version numbers:
        * distributions backport fixes without changing the upstream part. */
       g_autofree gchar *said = describe_ranges (p);
-      *why_en = g_strdup_printf ("the advisory gives upstream versions (%s); %s is a %s package, whose fixes are "
-                                 "backported: check the distribution's advisory",
-                                 said, a->version, eco);
-      *why_ja = g_strdup_printf ("勧告は上流のバージョン（%s）を示すが、%s は %s のパッケージ（修正はバックポートされる）のため、"
-                                 "ディストリビューションの情報を確認",
-                                 said, a->version, eco);
+      *why_en
+          = g_strdup_printf ("the advisory gives upstream versions (%s); %s is a %s package, whose fixes are "
+                             "backported: check the distribution's advisory",
+                             said, a->version, eco);
+      *why_ja = g_strdup_printf (
+          "勧告は上流のバージョン（%s）を示すが、%s は %s のパッケージ（修正はバックポートされる）のため、"
+          "ディストリビューションの情報を確認",
+          said, a->version, eco);
       return SHR_TRISTATE_UNKNOWN;
     }
   /* Fixes named as releases ("Exchange Server 2019 CU15 SU3") are placed
@@ -743,7 +796,7 @@ shr_scope_decide (const ShrProfile *profile, const ShrAsset *a, const ShrProduct
                                  : t == SHR_TRISTATE_FALSE ? "build %s already has the fixed release (%s)"
                                                            : "build %s cannot be placed against %s",
                                  a->version, list);
-      *why_ja = g_strdup_printf (t == SHR_TRISTATE_TRUE    ? "ビルド %s は修正リリース（%s）より前"
+      *why_ja = g_strdup_printf (t == SHR_TRISTATE_TRUE ? "ビルド %s は修正リリース（%s）より前"
                                  : t == SHR_TRISTATE_FALSE ? "ビルド %s は修正リリース（%s）以降"
                                                            : "ビルド %s を %s と比較できない",
                                  a->version, list);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-scope.h — whether an asset's version is within what an advisory says
  * of a product.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-secret.c — see shr-secret.h. */
 #include "config.h"
 
@@ -67,7 +68,17 @@ shr_secret_from_file (const gchar *group, const gchar *path, GQuark domain, gint
                    SHR_MAX_SECRET_BYTES);
       return NULL;
     }
-  return first_line_of (text, len);
+  gchar *secret = first_line_of (text, len);
+  /* An empty password would be sent as one: a file truncated by mistake
+   * must be an error that says so, not a refused login. */
+  if (*secret == '\0')
+    {
+      shr_secret_free (secret);
+      g_set_error (error, domain, code, "[%s] password_file %s: empty (its first line is the secret)", group,
+                   path);
+      return NULL;
+    }
+  return secret;
 }
 
 gchar *
@@ -94,10 +105,10 @@ shr_secret_from_command (const gchar *group, const gchar *key, const gchar *comm
       /* The command's stderr is its own diagnostic; its stdout (the
        * secret) is never shown. */
       g_strstrip (err);
-      const gchar *why = *err != '\0'                   ? err
-                         : !exited_ok                    ? "it exited with an error"
-                         : len > SHR_MAX_SECRET_BYTES    ? "it printed too much"
-                                                         : "it printed nothing";
+      const gchar *why = *err != '\0'                 ? err
+                         : !exited_ok                 ? "it exited with an error"
+                         : len > SHR_MAX_SECRET_BYTES ? "it printed too much"
+                                                      : "it printed nothing";
       g_set_error (error, domain, code, "[%s] %s failed: %s", group, key, why);
       return NULL;
     }

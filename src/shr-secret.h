@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-secret.h — passwords and tokens from a file or a command, for the
  * IMAP login ([imap]) and the SMTP login ([smtp]) alike.
  *
@@ -19,8 +20,9 @@ typedef gchar ShrSecret;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrSecret, shr_secret_free)
 
 /* (transfer full, free with shr_secret_free) The first line of the file at
- * @path, which others may not read (mode 0600, like msmtp asks). @group
- * ("imap", "smtp") names the configuration group in errors. */
+ * @path, which others may not read (mode 0600, like msmtp asks) and whose
+ * first line may not be empty. @group ("imap", "smtp") names the
+ * configuration group in errors. */
 gchar *shr_secret_from_file (const gchar *group, const gchar *path, GQuark domain, gint code, GError **error);
 
 /* (transfer full, free with shr_secret_free) The first line the shell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-send.c — SMTP through libcurl (the only file that includes curl).
  *
  * Per-recipient outcomes. libcurl gives one result per transfer, and by
@@ -34,7 +35,6 @@
 #define SHR_RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLLOWFAILS
 #endif
 
-
 typedef enum
 {
   PHASE_OTHER,
@@ -49,7 +49,7 @@ struct _ShrSender
   CURL *curl;
   gchar *url;
   gchar *from;
-  gchar *secret; /* password or token; wiped on free */
+  gchar *secret;                 /* password or token; wiped on free */
   struct curl_slist *connect_to; /* security none: the loopback address checked */
   gboolean reuse;
   guint connections;
@@ -114,6 +114,17 @@ get_opt (GKeyFile *kf, const gchar *key)
   return g_steal_pointer (&v);
 }
 
+/* A path of [smtp], relative to the directory of the config file @path. */
+static gchar *
+get_path (GKeyFile *kf, const gchar *key, const gchar *path)
+{
+  g_autofree gchar *v = get_opt (kf, key);
+  if (v == NULL || g_path_is_absolute (v) || path == NULL)
+    return g_steal_pointer (&v);
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  return g_build_filename (dir, v, NULL);
+}
+
 ShrSmtpConfig *
 shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **error)
 {
@@ -145,10 +156,10 @@ shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path, GError **err
           return NULL;
         }
     }
-  c->ca_file = get_opt (keyfile, "ca_file");
+  c->ca_file = get_path (keyfile, "ca_file", path);
   c->user = get_opt (keyfile, "user");
   c->password = get_opt (keyfile, "password");
-  c->password_file = get_opt (keyfile, "password_file");
+  c->password_file = get_path (keyfile, "password_file", path);
   c->password_command = get_opt (keyfile, "password_command");
   c->oauth2_token_command = get_opt (keyfile, "oauth2_token_command");
   c->from = get_opt (keyfile, "from");
@@ -386,38 +397,13 @@ sockopt_cb (void *user, curl_socket_t fd, curlsocktype purpose)
   return CURL_SOCKOPT_OK;
 }
 
-ShrSender *
-shr_sender_new (const ShrSmtpConfig *config, GError **error)
+/* (transfer full) The host of @url, or NULL when it cannot be parsed. */
+static gchar *
+url_host (const gchar *url)
 {
-  g_return_val_if_fail (config != NULL, NULL);
-  g_return_val_if_fail (config->url != NULL, NULL);
-
   ensure_curl_global ();
-  const gchar *url = config->url;
-  gboolean smtps = g_ascii_strncasecmp (url, "smtps://", 8) == 0;
-  if (!smtps && g_ascii_strncasecmp (url, "smtp://", 7) != 0)
-    {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
-                   "[smtp] url: \"%s\" is not smtp:// or smtps://", url);
-      return NULL;
-    }
-  ShrSmtpSecurity security = config->security_set
-                                 ? config->security
-                                 : (smtps ? SHR_SMTP_SECURITY_TLS : SHR_SMTP_SECURITY_STARTTLS);
-  if (smtps != (security == SHR_SMTP_SECURITY_TLS))
-    {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
-                   "[smtp] security = %s does not fit the url %s (tls "
-                   "needs smtps://, starttls and none need smtp://)",
-                   security == SHR_SMTP_SECURITY_TLS        ? "tls"
-                   : security == SHR_SMTP_SECURITY_STARTTLS ? "starttls"
-                                                            : "none",
-                   url);
-      return NULL;
-    }
-
   CURLU *u = curl_url ();
-  g_autofree gchar *host = NULL;
+  gchar *host = NULL;
   char *h = NULL;
   if (curl_url_set (u, CURLUPART_URL, url, 0) == CURLUE_OK
       && curl_url_get (u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
@@ -426,42 +412,117 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
       curl_free (h);
     }
   curl_url_cleanup (u);
+  return host;
+}
+
+gboolean
+shr_smtp_config_check (const ShrSmtpConfig *config, const gchar **bad_key, GError **error)
+{
+  g_return_val_if_fail (config != NULL, FALSE);
+  const gchar *ignored;
+  if (bad_key == NULL)
+    bad_key = &ignored;
+  *bad_key = "url";
+  const gchar *url = config->url;
+  if (url == NULL)
+    {
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG, "[smtp] url: missing");
+      return FALSE;
+    }
+  gboolean smtps = g_ascii_strncasecmp (url, "smtps://", 8) == 0;
+  if (!smtps && g_ascii_strncasecmp (url, "smtp://", 7) != 0)
+    {
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
+                   "[smtp] url: \"%s\" is not smtp:// or smtps://", url);
+      return FALSE;
+    }
+  ShrSmtpSecurity security = config->security_set
+                                 ? config->security
+                                 : (smtps ? SHR_SMTP_SECURITY_TLS : SHR_SMTP_SECURITY_STARTTLS);
+  if (smtps != (security == SHR_SMTP_SECURITY_TLS))
+    {
+      *bad_key = "security";
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
+                   "[smtp] security = %s does not fit the url %s (tls "
+                   "needs smtps://, starttls and none need smtp://)",
+                   security == SHR_SMTP_SECURITY_TLS        ? "tls"
+                   : security == SHR_SMTP_SECURITY_STARTTLS ? "starttls"
+                                                            : "none",
+                   url);
+      return FALSE;
+    }
+
+  g_autofree gchar *host = url_host (url);
   if (host == NULL)
     {
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG, "[smtp] url: cannot parse \"%s\"", url);
-      return NULL;
+      return FALSE;
     }
   /* Clear text would carry the password and the notices over the
    * network; only a local relay may be spoken to that way (shr-net.h). */
   g_autofree gchar *loopback = security == SHR_SMTP_SECURITY_NONE ? shr_net_loopback_address (host) : NULL;
   if (security == SHR_SMTP_SECURITY_NONE && loopback == NULL)
     {
+      *bad_key = "security";
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
                    "[smtp] security = none is only allowed towards a "
                    "loopback address (127.0.0.1, ::1, or a name that resolves "
                    "only to loopback addresses), not %s; use starttls or tls",
                    host);
-      return NULL;
+      return FALSE;
     }
 
-  guint secrets = (config->password != NULL) + (config->password_file != NULL)
-                  + (config->password_command != NULL) + (config->oauth2_token_command != NULL);
+  /* The second source given is the one at fault. */
+  const gchar *const keys[] = { "password", "password_file", "password_command", "oauth2_token_command" };
+  const gchar *const values[]
+      = { config->password, config->password_file, config->password_command, config->oauth2_token_command };
+  guint secrets = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (values[i] != NULL && ++secrets == 2)
+      *bad_key = keys[i];
   if (secrets > 1)
     {
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
                    "[smtp] give only one of password, password_file, "
                    "password_command, oauth2_token_command");
-      return NULL;
+      return FALSE;
     }
   if (secrets == 1 && config->user == NULL)
     {
+      *bad_key = "user";
       g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
                    "[smtp] user: missing (a password or token is set)");
+      return FALSE;
+    }
+  *bad_key = NULL;
+  return TRUE;
+}
+
+ShrSender *
+shr_sender_new (const ShrSmtpConfig *config, GError **error)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config->url != NULL, NULL);
+
+  ensure_curl_global ();
+  if (!shr_smtp_config_check (config, NULL, error))
+    return NULL;
+  guint secrets = (config->password != NULL) + (config->password_file != NULL)
+                  + (config->password_command != NULL) + (config->oauth2_token_command != NULL);
+  gboolean clear_text = config->security_set && config->security == SHR_SMTP_SECURITY_NONE;
+  /* The connection goes to the loopback address checked here, never to
+   * the name resolved again by curl (shr-net.h). */
+  g_autofree gchar *host = url_host (config->url);
+  g_autofree gchar *loopback = clear_text ? shr_net_loopback_address (host) : NULL;
+  if (clear_text && loopback == NULL)
+    {
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_CONFIG,
+                   "[smtp] security = none: %s no longer resolves only to loopback addresses", host);
       return NULL;
     }
 
   g_autoptr (ShrSender) s = g_new0 (ShrSender, 1);
-  s->url = g_strdup (url);
+  s->url = g_strdup (config->url);
   s->from = g_strdup (config->from);
   s->reuse = TRUE;
   s->current_rcpt = -1;
@@ -470,7 +531,8 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   if (config->password != NULL)
     s->secret = g_strdup (config->password);
   else if (config->password_file != NULL)
-    s->secret = shr_secret_from_file ("smtp", config->password_file, SHR_SEND_ERROR, SHR_SEND_ERROR_CREDENTIALS, error);
+    s->secret = shr_secret_from_file ("smtp", config->password_file, SHR_SEND_ERROR,
+                                      SHR_SEND_ERROR_CREDENTIALS, error);
   else if (config->password_command != NULL)
     s->secret = shr_secret_from_command ("smtp", "password_command", config->password_command, SHR_SEND_ERROR,
                                          SHR_SEND_ERROR_CREDENTIALS, error);
@@ -491,7 +553,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
     }
   CURL *c = s->curl;
   long timeout = config->timeout_seconds > 0 ? config->timeout_seconds : 60;
-  curl_easy_setopt (c, CURLOPT_URL, url);
+  curl_easy_setopt (c, CURLOPT_URL, config->url);
   if (loopback != NULL)
     {
       /* To the address that was checked, not to the name resolved again. */
@@ -506,8 +568,7 @@ shr_sender_new (const ShrSmtpConfig *config, GError **error)
   /* A stalled transfer (server gone silent mid-DATA) ends too. */
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, timeout);
-  curl_easy_setopt (c, CURLOPT_USE_SSL,
-                    security == SHR_SMTP_SECURITY_NONE ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+  curl_easy_setopt (c, CURLOPT_USE_SSL, clear_text ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
   /* GnuTLS would load the whole CA directory on each new connection
    * (25 ms CPU); the CA file alone is enough. */
   curl_easy_setopt (c, CURLOPT_CAPATH, NULL);
@@ -734,14 +795,14 @@ shr_sender_send (ShrSender *sender, const gchar *envelope_from, const gchar *con
       else if (s->mail_code >= 400)
         {
           code = outcome_of_code (s->mail_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
-                                                                     : SHR_SEND_ERROR_TEMPORARY;
+                                                                      : SHR_SEND_ERROR_TEMPORARY;
           reply = s->mail_reply;
           why = g_strdup_printf ("%s refused MAIL FROM:<%s>: %s", s->url, from, reply);
         }
       else if (s->data_code >= 400)
         {
           code = outcome_of_code (s->data_code) == SHR_SEND_PERMANENT ? SHR_SEND_ERROR_SENDER
-                                                                     : SHR_SEND_ERROR_TEMPORARY;
+                                                                      : SHR_SEND_ERROR_TEMPORARY;
           reply = s->data_reply;
           why = g_strdup_printf ("%s refused DATA: %s", s->url, reply);
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-send.h — mail out over SMTP (the only module that includes curl).
  *
  * A ShrSender keeps one libcurl easy handle, so the SMTP connection (TLS
@@ -54,11 +55,20 @@ ShrSmtpConfig *shr_smtp_config_new (void);
 void shr_smtp_config_free (ShrSmtpConfig *config);
 
 /* (transfer full) The [smtp] group of @keyfile (@path names the file in
- * errors). Errors: SHR_SEND_ERROR_CONFIG (missing url, unknown security,
- * two secret sources). The values' syntax is also checked by
- * shr_config_check. */
+ * errors; relative ca_file and password_file are taken from its
+ * directory). Errors: SHR_SEND_ERROR_CONFIG (missing url, unknown
+ * security). shr_config_check applies these and shr_smtp_config_check's
+ * rules with file and line. */
 ShrSmtpConfig *shr_smtp_config_from_keyfile (GKeyFile *keyfile, const gchar *path,
                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The rules shr_sender_new applies to @config before it fetches the secret:
+ * url smtp:// or smtps://, security fitting the scheme, security none only
+ * towards 127.0.0.0/8, ::1 or localhost, at most one secret source, user
+ * given with a secret. On failure @bad_key (may be NULL; transfer none) is
+ * the [smtp] key at fault, NULL for the group as a whole, so that
+ * shr_config_check can give its line. Errors: SHR_SEND_ERROR_CONFIG. */
+gboolean shr_smtp_config_check (const ShrSmtpConfig *config, const gchar **bad_key, GError **error);
 
 typedef struct _ShrSender ShrSender;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-service.c — see shr-service.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-service.h — what the mail-driven verbs (once, watch, status) read
  * from the configuration: the validated config and profile, the [imap]
  * settings, the state dir and our own sender address. */

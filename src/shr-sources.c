@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sources.c — data/sources.tsv: PSIRTs and distributions by their ids. */
 #include "config.h"
 
@@ -86,7 +87,7 @@ literal_alternatives (const gchar *pattern)
         }
     }
   g_ptr_array_add (out, NULL);
-  return (gchar **) g_ptr_array_free (out, FALSE);
+  return (gchar **)g_ptr_array_free (out, FALSE);
 }
 
 static gboolean
@@ -134,8 +135,8 @@ compile (const gchar *path, guint line, const gchar *what, const gchar *pattern,
   *out = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &local);
   if (*out == NULL)
     {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE, "%s:%u: the %s pattern does not compile: %s",
-                   path, line, what, local->message);
+      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+                   "%s:%u: the %s pattern does not compile: %s", path, line, what, local->message);
       g_error_free (local);
       return FALSE;
     }
@@ -154,7 +155,7 @@ shr_sources_load (const gchar *path, GError **error)
       return NULL;
     }
   g_autoptr (ShrSources) sources = g_new0 (ShrSources, 1);
-  sources->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) source_free);
+  sources->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)source_free);
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   for (guint n = 0; lines[n] != NULL; n++)
     {
@@ -164,10 +165,11 @@ shr_sources_load (const gchar *path, GError **error)
       g_auto (GStrv) f = g_strsplit (lines[n], "\t", -1);
       if (g_strv_length (f) != 7 || (strcmp (f[0], "psirt") != 0 && strcmp (f[0], "other") != 0))
         {
-          g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: expected 7 TAB-separated columns: kind (psirt or other), name, vendor, id, sender, "
-                       "release, url",
-                       path, n + 1);
+          g_set_error (
+              error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
+              "%s:%u: expected 7 TAB-separated columns: kind (psirt or other), name, vendor, id, sender, "
+              "release, url",
+              path, n + 1);
           return NULL;
         }
       ShrSource *s = g_new0 (ShrSource, 1);
@@ -183,7 +185,8 @@ shr_sources_load (const gchar *path, GError **error)
         }
       s->id_literal = strcmp (id, "-") != 0 ? literal_start (id) : NULL;
       s->from_literals = strcmp (f[4], "-") != 0 ? literal_alternatives (f[4]) : NULL;
-      if (!compile (path, n + 1, "id", id, &s->id, error) || !compile (path, n + 1, "sender", f[4], &s->from, error)
+      if (!compile (path, n + 1, "id", id, &s->id, error)
+          || !compile (path, n + 1, "sender", f[4], &s->from, error)
           || !compile (path, n + 1, "release", f[5], &s->release, error)
           || !compile (path, n + 1, "url", f[6], &s->url, error))
         return NULL;
@@ -205,7 +208,7 @@ shr_sources_get_default (void)
         {
           g_warning ("cannot read the source table: %s", error->message);
           table = g_new0 (ShrSources, 1);
-          table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) source_free);
+          table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)source_free);
         }
       g_once_init_leave (&once, 1);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-sources.h — the advisory sources known by their identifiers and
  * senders: vendor PSIRTs and Linux distributions (data/sources.tsv).
  *
@@ -13,15 +14,15 @@ G_BEGIN_DECLS
 
 typedef struct _ShrSource
 {
-  gchar *kind;   /* psirt | other */
-  gchar *name;   /* "Fortinet PSIRT", "Amazon Linux" */
-  gchar *vendor; /* "Fortinet", "Amazon" */
-  GRegex *id;    /* group 1 (or the first group that matched): the id; NULL when none */
+  gchar *kind;              /* psirt | other */
+  gchar *name;              /* "Fortinet PSIRT", "Amazon Linux" */
+  gchar *vendor;            /* "Fortinet", "Amazon" */
+  GRegex *id;               /* group 1 (or the first group that matched): the id; NULL when none */
   gboolean id_needs_sender; /* the id alone is too plain to name the source */
-  gchar *id_literal; /* what every id starts with, lower-cased, or NULL */
-  gchar **from_literals; /* one of which every sender holds, or NULL */
-  GRegex *from;  /* NULL when none */
-  GRegex *release; /* a distribution's release; NULL for a PSIRT */
+  gchar *id_literal;        /* what every id starts with, lower-cased, or NULL */
+  gchar **from_literals;    /* one of which every sender holds, or NULL */
+  GRegex *from;             /* NULL when none */
+  GRegex *release;          /* a distribution's release; NULL for a PSIRT */
   GRegex *url;
 } ShrSource;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-steps.c — the source's mitigations as steps, and shirase's
  * standard steps by situation (data/steps.tsv). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-steps.h — the response steps of a notice.
  *
  * Two sources of steps, never mixed up: the advisory's own mitigations,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-store.c — the state database (the only file that includes SQLite).
  *
  * Why these settings:
@@ -36,8 +37,8 @@ struct _ShrStore
   gint schema_version;
   gchar *instance_id;
   gchar *lease_owner; /* who claims outbox rows through this store */
-  gboolean damaged; /* SQLite reported corruption */
-  GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt* */
+  gboolean damaged;   /* SQLite reported corruption */
+  GHashTable *stmts;  /* SQL text (static) -> sqlite3_stmt* */
 };
 
 /* The migration table: step i (from 1) takes user_version i-1 to i, in one
@@ -230,15 +231,13 @@ count_commit (void)
     {
       const gchar *v = shr_test_env ("SHIRASE_TEST_ABORT_AFTER");
       gint64 n = v != NULL ? g_ascii_strtoll (v, NULL, 10) : 0;
-      g_once_init_leave (&abort_after_once, (gsize) CLAMP (n, 0, G_MAXINT) + 1);
+      g_once_init_leave (&abort_after_once, (gsize)CLAMP (n, 0, G_MAXINT) + 1);
     }
   gsize abort_after = abort_after_once - 1;
   gint done = g_atomic_int_add (&commits_done, 1) + 1;
-  if (abort_after > 0 && (gsize) done == abort_after)
+  if (abort_after > 0 && (gsize)done == abort_after)
     {
-      g_printerr ("shirase: SHIRASE_TEST_ABORT_AFTER=%" G_GSIZE_FORMAT
-                  " reached, aborting\n",
-                  abort_after);
+      g_printerr ("shirase: SHIRASE_TEST_ABORT_AFTER=%" G_GSIZE_FORMAT " reached, aborting\n", abort_after);
       abort ();
     }
 }
@@ -314,14 +313,12 @@ get_stmt (ShrStore *store, const gchar *sql, GError **error)
   sqlite3_stmt *stmt = g_hash_table_lookup (store->stmts, sql);
   if (stmt != NULL)
     return stmt;
-  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                          &stmt, NULL)
-      != SQLITE_OK)
+  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
       set_db_error (store, error, "prepare");
       return NULL;
     }
-  g_hash_table_insert (store->stmts, (gpointer) sql, stmt);
+  g_hash_table_insert (store->stmts, (gpointer)sql, stmt);
   return stmt;
 }
 
@@ -348,13 +345,12 @@ static gchar *
 column_dup (sqlite3_stmt *stmt, gint col)
 {
   const guchar *t = sqlite3_column_text (stmt, col);
-  return t != NULL ? g_strdup ((const gchar *) t) : NULL;
+  return t != NULL ? g_strdup ((const gchar *)t) : NULL;
 }
 
 /* Steps a statement that returns no rows. */
 static gboolean
-step_done (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
-           GError **error)
+step_done (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, GError **error)
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -367,8 +363,7 @@ step_done (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
 /* Steps a query expected to return at most one row: TRUE with *found set,
  * the row left current for the caller to read. */
 static gboolean
-step_row (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
-          gboolean *found, GError **error)
+step_row (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, gboolean *found, GError **error)
 {
   gint rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -381,8 +376,7 @@ step_row (ShrStore *store, sqlite3_stmt *stmt, const gchar *what,
 }
 
 static gboolean
-exec_sql (ShrStore *store, const gchar *sql, const gchar *what,
-          GError **error)
+exec_sql (ShrStore *store, const gchar *sql, const gchar *what, GError **error)
 {
   if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
@@ -394,14 +388,34 @@ exec_sql (ShrStore *store, const gchar *sql, const gchar *what,
 
 /* Query returning one integer (0 when no row). */
 static gboolean
-query_int64 (ShrStore *store, const gchar *sql, gint64 *value,
-             GError **error)
+query_int64 (ShrStore *store, const gchar *sql, gint64 *value, GError **error)
 {
   g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
   gboolean found;
   if (stmt == NULL || !step_row (store, stmt, "query", &found, error))
     return FALSE;
   *value = found ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Steps @stmt through its rows, collecting column 0 (an id) into @ids
+ * (transfer full; element-type gint64). */
+static gboolean
+collect_ids (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, GArray **ids, GError **error)
+{
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (got, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  *ids = g_steal_pointer (&got);
   return TRUE;
 }
 
@@ -487,9 +501,8 @@ write_count (ShrStore *store, sqlite3_stmt *stmt, const gchar *what, guint *coun
 const gchar *
 shr_outcome_to_string (ShrOutcome outcome)
 {
-  static const gchar *const names[] = { "handled", "failed", "ignored",
-                                        "reply" };
-  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (names), NULL);
+  static const gchar *const names[] = { "handled", "failed", "ignored", "reply" };
+  g_return_val_if_fail ((guint)outcome < G_N_ELEMENTS (names), NULL);
   return names[outcome];
 }
 
@@ -497,8 +510,7 @@ static gboolean
 read_user_version (ShrStore *store, gint *version, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL)
-          != SQLITE_OK
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK
       || sqlite3_step (stmt) != SQLITE_ROW)
     {
       set_db_error (store, error, "reading the schema version");
@@ -541,10 +553,8 @@ migrate (ShrStore *store, GError **error)
           continue;
         }
       g_autofree gchar *what = g_strdup_printf ("schema migration %d", step);
-      g_autofree gchar *set_version
-          = g_strdup_printf ("PRAGMA user_version = %d", step);
-      if (!exec_sql (store, migrations[step - 1], what, error)
-          || !exec_sql (store, set_version, what, error))
+      g_autofree gchar *set_version = g_strdup_printf ("PRAGMA user_version = %d", step);
+      if (!exec_sql (store, migrations[step - 1], what, error) || !exec_sql (store, set_version, what, error))
         {
           shr_store_rollback (store);
           return FALSE;
@@ -564,9 +574,7 @@ configure_db (ShrStore *store, GError **error)
   /* journal_mode answers with the mode in force: a file system that cannot
    * do WAL (some network mounts) says so instead of failing. */
   sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2 (store->db, "PRAGMA journal_mode = WAL", -1, &stmt,
-                          NULL)
-          != SQLITE_OK
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK
       || sqlite3_step (stmt) != SQLITE_ROW)
     {
       set_db_error (store, error, "setting WAL mode");
@@ -578,13 +586,11 @@ configure_db (ShrStore *store, GError **error)
   if (g_strcmp0 (mode, "wal") != 0)
     {
       g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
-                   "%s: the file system does not support WAL mode (got %s)",
-                   store->path, mode != NULL ? mode : "nothing");
+                   "%s: the file system does not support WAL mode (got %s)", store->path,
+                   mode != NULL ? mode : "nothing");
       return FALSE;
     }
-  return exec_sql (store,
-                   "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                   "setting pragmas", error);
+  return exec_sql (store, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas", error);
 }
 
 /* Files that show a state existed in a state dir: our instance id, the
@@ -653,17 +659,15 @@ shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags, GError **e
   if (g_mkdir_with_parents (state_dir, 0700) != 0)
     {
       int saved = errno;
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
-                   "cannot create the state dir %s: %s", state_dir,
-                   g_strerror (saved));
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN, "cannot create the state dir %s: %s",
+                   state_dir, g_strerror (saved));
       return NULL;
     }
 
   g_autoptr (ShrStore) store = g_new0 (ShrStore, 1);
   store->state_dir = g_strdup (state_dir);
   store->path = g_build_filename (state_dir, SHR_STORE_FILE_NAME, NULL);
-  store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                        stmt_finalize);
+  store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
 
   /* A lost database must not be re-created silently: draft ids would
    * start again at 1 under the same approval secret, and an old draft's
@@ -691,14 +695,11 @@ shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags, GError **e
         }
     }
 
-  gint rc = sqlite3_open_v2 (store->path, &store->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  gint rc = sqlite3_open_v2 (store->path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
-                   "cannot open %s: %s", store->path,
-                   store->db != NULL ? sqlite3_errmsg (store->db)
-                                     : sqlite3_errstr (rc));
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN, "cannot open %s: %s", store->path,
+                   store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
       return NULL;
     }
   /* The state holds the approval secret: owner only, whatever the umask
@@ -706,9 +707,8 @@ shr_store_open_full (const gchar *state_dir, ShrStoreOpenFlags flags, GError **e
   if (g_chmod (store->path, 0600) != 0)
     {
       int saved = errno;
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN,
-                   "cannot restrict %s to its owner: %s", store->path,
-                   g_strerror (saved));
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_OPEN, "cannot restrict %s to its owner: %s",
+                   store->path, g_strerror (saved));
       return NULL;
     }
   if (!configure_db (store, error) || !migrate (store, error))
@@ -794,8 +794,8 @@ check_pages (ShrStore *store, const gchar *pragma, GError **error)
   sqlite3_finalize (stmt);
   if (g_strcmp0 (result, "ok") != 0)
     {
-      g_autofree gchar *message = g_strdup_printf ("%s: %s failed: %s", store->path, pragma,
-                                                   result != NULL ? result : "no answer");
+      g_autofree gchar *message
+          = g_strdup_printf ("%s: %s failed: %s", store->path, pragma, result != NULL ? result : "no answer");
       record_damage (store, message);
       g_set_error_literal (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CORRUPT, message);
       return FALSE;
@@ -904,8 +904,7 @@ shr_store_in_transaction (ShrStore *store)
 }
 
 gboolean
-shr_store_transaction (ShrStore *store, ShrStoreTxnFunc func,
-                       gpointer user_data, GError **error)
+shr_store_transaction (ShrStore *store, ShrStoreTxnFunc func, gpointer user_data, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
@@ -932,8 +931,7 @@ outcome_from_string (const gchar *s)
 }
 
 gboolean
-shr_store_message_lookup (ShrStore *store, const gchar *message_id,
-                          const gchar *raw_sha256, gboolean *found,
+shr_store_message_lookup (ShrStore *store, const gchar *message_id, const gchar *raw_sha256, gboolean *found,
                           ShrOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
@@ -941,12 +939,11 @@ shr_store_message_lookup (ShrStore *store, const gchar *message_id,
   g_return_val_if_fail (found != NULL, FALSE);
 
   /* Two indexed lookups; an OR would make SQLite scan. */
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT outcome FROM messages WHERE raw_sha256 = ?2"
-      " UNION ALL SELECT outcome FROM messages WHERE ?1 IS NOT NULL"
-      " AND message_id = ?1 LIMIT 1",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT outcome FROM messages WHERE raw_sha256 = ?2"
+                                    " UNION ALL SELECT outcome FROM messages WHERE ?1 IS NOT NULL"
+                                    " AND message_id = ?1 LIMIT 1",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, message_id != NULL && *message_id ? message_id : NULL);
@@ -954,23 +951,19 @@ shr_store_message_lookup (ShrStore *store, const gchar *message_id,
   if (!step_row (store, stmt, "looking up a message", found, error))
     return FALSE;
   if (*found && outcome != NULL)
-    *outcome = outcome_from_string (
-        (const gchar *) sqlite3_column_text (stmt, 0));
+    *outcome = outcome_from_string ((const gchar *)sqlite3_column_text (stmt, 0));
   return TRUE;
 }
 
 gboolean
-shr_store_message_seen (ShrStore *store, const gchar *message_id,
-                        const gchar *raw_sha256, gboolean *seen,
+shr_store_message_seen (ShrStore *store, const gchar *message_id, const gchar *raw_sha256, gboolean *seen,
                         GError **error)
 {
-  return shr_store_message_lookup (store, message_id, raw_sha256, seen, NULL,
-                                   error);
+  return shr_store_message_lookup (store, message_id, raw_sha256, seen, NULL, error);
 }
 
 gboolean
-shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
-                          GError **error)
+shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (msg != NULL, FALSE);
@@ -978,20 +971,17 @@ shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
   g_return_val_if_fail (msg->raw_sha256 != NULL, FALSE);
   g_return_val_if_fail (msg->outcome <= SHR_OUTCOME_REPLY, FALSE);
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO messages (folder, uidvalidity, uid, message_id,"
-      " raw_sha256, outcome, record_id, case_id, seen_at, error)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO messages (folder, uidvalidity, uid, message_id,"
+                                    " raw_sha256, outcome, record_id, case_id, seen_at, error)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, msg->folder);
   sqlite3_bind_int64 (stmt, 2, msg->uidvalidity);
   sqlite3_bind_int64 (stmt, 3, msg->uid);
-  bind_text (stmt, 4,
-             msg->message_id != NULL && *msg->message_id ? msg->message_id
-                                                         : NULL);
+  bind_text (stmt, 4, msg->message_id != NULL && *msg->message_id ? msg->message_id : NULL);
   bind_text (stmt, 5, msg->raw_sha256);
   bind_text (stmt, 6, shr_outcome_to_string (msg->outcome));
   bind_text (stmt, 7, msg->record_id);
@@ -1005,20 +995,18 @@ shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg,
 /* ---- records ------------------------------------------------------------- */
 
 gboolean
-shr_store_put_record (ShrStore *store, const gchar *record_id,
-                      const gchar *json, GError **error)
+shr_store_put_record (ShrStore *store, const gchar *record_id, const gchar *json, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (record_id != NULL, FALSE);
   g_return_val_if_fail (json != NULL, FALSE);
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO records (id, json, created_at, updated_at)"
-      " VALUES (?1, ?2, ?3, ?3)"
-      " ON CONFLICT (id) DO UPDATE SET json = excluded.json,"
-      " updated_at = excluded.updated_at",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO records (id, json, created_at, updated_at)"
+                                    " VALUES (?1, ?2, ?3, ?3)"
+                                    " ON CONFLICT (id) DO UPDATE SET json = excluded.json,"
+                                    " updated_at = excluded.updated_at",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, record_id);
@@ -1029,14 +1017,12 @@ shr_store_put_record (ShrStore *store, const gchar *record_id,
 }
 
 gchar *
-shr_store_get_record (ShrStore *store, const gchar *record_id,
-                      GError **error)
+shr_store_get_record (ShrStore *store, const gchar *record_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (record_id != NULL, NULL);
 
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "SELECT json FROM records WHERE id = ?", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT json FROM records WHERE id = ?", error);
   gboolean found;
   if (stmt == NULL)
     return NULL;
@@ -1045,8 +1031,7 @@ shr_store_get_record (ShrStore *store, const gchar *record_id,
     return NULL;
   if (!found)
     {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no record %s", record_id);
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND, "no record %s", record_id);
       return NULL;
     }
   return column_dup (stmt, 0);
@@ -1071,17 +1056,15 @@ shr_store_record_keys (const ShrRecord *record)
 }
 
 static gboolean
-case_for_keys_locked (ShrStore *store, const gchar *const *keys,
-                      const gchar *title, gint64 *case_id, gboolean *is_new,
-                      GError **error)
+case_for_keys_locked (ShrStore *store, const gchar *const *keys, const gchar *title, gint64 *case_id,
+                      gboolean *is_new, GError **error)
 {
   gint64 found = 0;
   gint64 now = now_seconds ();
 
   for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
     {
-      g_auto (ShrStmt) stmt = get_stmt (
-          store, "SELECT case_id FROM case_keys WHERE key = ?", error);
+      g_auto (ShrStmt) stmt = get_stmt (store, "SELECT case_id FROM case_keys WHERE key = ?", error);
       gboolean row;
       if (stmt == NULL)
         return FALSE;
@@ -1100,11 +1083,10 @@ case_for_keys_locked (ShrStore *store, const gchar *const *keys,
   *is_new = found == 0;
   if (found == 0)
     {
-      g_auto (ShrStmt) stmt = get_stmt (
-          store,
-          "INSERT INTO cases (title, created_at, updated_at)"
-          " VALUES (?1, ?2, ?2)",
-          error);
+      g_auto (ShrStmt) stmt = get_stmt (store,
+                                        "INSERT INTO cases (title, created_at, updated_at)"
+                                        " VALUES (?1, ?2, ?2)",
+                                        error);
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, title);
@@ -1115,8 +1097,7 @@ case_for_keys_locked (ShrStore *store, const gchar *const *keys,
     }
   else
     {
-      g_auto (ShrStmt) stmt = get_stmt (
-          store, "UPDATE cases SET updated_at = ? WHERE id = ?", error);
+      g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE cases SET updated_at = ? WHERE id = ?", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, now);
@@ -1127,11 +1108,10 @@ case_for_keys_locked (ShrStore *store, const gchar *const *keys,
 
   for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
     {
-      g_auto (ShrStmt) stmt = get_stmt (
-          store,
-          "INSERT INTO case_keys (key, case_id) VALUES (?, ?)"
-          " ON CONFLICT (key) DO NOTHING",
-          error);
+      g_auto (ShrStmt) stmt = get_stmt (store,
+                                        "INSERT INTO case_keys (key, case_id) VALUES (?, ?)"
+                                        " ON CONFLICT (key) DO NOTHING",
+                                        error);
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, keys[i]);
@@ -1144,8 +1124,7 @@ case_for_keys_locked (ShrStore *store, const gchar *const *keys,
 }
 
 gboolean
-shr_store_case_for_keys (ShrStore *store, const gchar *const *keys,
-                         const gchar *title, gint64 *case_id,
+shr_store_case_for_keys (ShrStore *store, const gchar *const *keys, const gchar *title, gint64 *case_id,
                          gboolean *is_new, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
@@ -1154,8 +1133,7 @@ shr_store_case_for_keys (ShrStore *store, const gchar *const *keys,
   gboolean own, created = FALSE;
   if (!own_begin (store, &own, error))
     return FALSE;
-  gboolean ok = case_for_keys_locked (store, keys, title, case_id, &created,
-                                      error);
+  gboolean ok = case_for_keys_locked (store, keys, title, case_id, &created, error);
   if (!own_end (store, own, ok, error))
     return FALSE;
   if (is_new != NULL)
@@ -1164,13 +1142,12 @@ shr_store_case_for_keys (ShrStore *store, const gchar *const *keys,
 }
 
 gboolean
-shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title,
-                    gchar **grade, GError **error)
+shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title, gchar **grade, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
 
-  g_auto (ShrStmt) stmt = row_by_id (
-      store, "SELECT title, grade FROM cases WHERE id = ?", case_id, "case", error);
+  g_auto (ShrStmt) stmt
+      = row_by_id (store, "SELECT title, grade FROM cases WHERE id = ?", case_id, "case", error);
   if (stmt == NULL)
     return FALSE;
   if (title != NULL)
@@ -1182,8 +1159,8 @@ shr_store_case_get (ShrStore *store, gint64 case_id, gchar **title,
 
 /* Runs an UPDATE on one row by id; NOT_FOUND when no row changed. */
 static gboolean
-update_one (ShrStore *store, const gchar *sql, const gchar *value, gint64 id,
-            const gchar *what, GError **error)
+update_one (ShrStore *store, const gchar *sql, const gchar *value, gint64 id, const gchar *what,
+            GError **error)
 {
   g_auto (ShrStmt) stmt = get_stmt (store, sql, error);
   if (stmt == NULL)
@@ -1198,16 +1175,15 @@ update_one (ShrStore *store, const gchar *sql, const gchar *value, gint64 id,
   gboolean ok = step_done (store, stmt, what, error);
   if (ok && sqlite3_changes (store->db) == 0)
     {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "%s: no row %" G_GINT64_FORMAT, what, id);
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND, "%s: no row %" G_GINT64_FORMAT, what,
+                   id);
       ok = FALSE;
     }
   return own_end (store, own, ok, error);
 }
 
 gboolean
-shr_store_case_set_grade (ShrStore *store, gint64 case_id, const gchar *grade,
-                          GError **error)
+shr_store_case_set_grade (ShrStore *store, gint64 case_id, const gchar *grade, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   return update_one (store,
@@ -1219,19 +1195,17 @@ shr_store_case_set_grade (ShrStore *store, gint64 case_id, const gchar *grade,
 /* ---- drafts and decisions ------------------------------------------------ */
 
 gboolean
-shr_store_add_draft (ShrStore *store, gint64 case_id, const gchar *kind,
-                     const gchar *token, const gchar *message_id,
-                     const gchar *subject, const gchar *body,
-                     gint64 *draft_id, GError **error)
+shr_store_add_draft (ShrStore *store, gint64 case_id, const gchar *kind, const gchar *token,
+                     const gchar *message_id, const gchar *subject, const gchar *body, gint64 *draft_id,
+                     GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (case_id > 0, FALSE);
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO drafts (case_id, kind, token, message_id, subject, body,"
-      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO drafts (case_id, kind, token, message_id, subject, body,"
+                                    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, case_id);
@@ -1252,13 +1226,11 @@ shr_store_add_draft (ShrStore *store, gint64 case_id, const gchar *kind,
 }
 
 gboolean
-shr_store_count_drafts (ShrStore *store, gint64 case_id, gint64 *count,
-                        GError **error)
+shr_store_count_drafts (ShrStore *store, gint64 case_id, gint64 *count, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (count != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT count(*) FROM drafts WHERE case_id = ?", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT count(*) FROM drafts WHERE case_id = ?", error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
@@ -1271,8 +1243,7 @@ shr_store_count_drafts (ShrStore *store, gint64 case_id, gint64 *count,
 
 /* Shared by the two draft look-ups below: *draft_id = 0 when none. */
 static gboolean
-find_draft (ShrStore *store, const gchar *sql, const gchar *value,
-            gint64 *draft_id, GError **error)
+find_draft (ShrStore *store, const gchar *sql, const gchar *value, gint64 *draft_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (draft_id != NULL, FALSE);
@@ -1292,29 +1263,25 @@ find_draft (ShrStore *store, const gchar *sql, const gchar *value,
 }
 
 gboolean
-shr_store_find_draft_by_message_id (ShrStore *store, const gchar *message_id,
-                                    gint64 *draft_id, GError **error)
+shr_store_find_draft_by_message_id (ShrStore *store, const gchar *message_id, gint64 *draft_id,
+                                    GError **error)
 {
-  return find_draft (store, "SELECT id FROM drafts WHERE message_id = ?",
-                     message_id, draft_id, error);
+  return find_draft (store, "SELECT id FROM drafts WHERE message_id = ?", message_id, draft_id, error);
 }
 
 gboolean
-shr_store_find_draft_by_token (ShrStore *store, const gchar *token,
-                               gint64 *draft_id, GError **error)
+shr_store_find_draft_by_token (ShrStore *store, const gchar *token, gint64 *draft_id, GError **error)
 {
-  return find_draft (store, "SELECT id FROM drafts WHERE token = ?", token,
-                     draft_id, error);
+  return find_draft (store, "SELECT id FROM drafts WHERE token = ?", token, draft_id, error);
 }
 
 gboolean
-shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status,
-                            GError **error)
+shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
-  g_auto (ShrStmt) stmt = row_by_id (
-      store, "SELECT status FROM drafts WHERE id = ?", draft_id, "draft", error);
+  g_auto (ShrStmt) stmt
+      = row_by_id (store, "SELECT status FROM drafts WHERE id = ?", draft_id, "draft", error);
   if (stmt == NULL)
     return FALSE;
   *status = column_dup (stmt, 0);
@@ -1322,8 +1289,7 @@ shr_store_draft_get_status (ShrStore *store, gint64 draft_id, gchar **status,
 }
 
 gboolean
-shr_store_draft_set_status (ShrStore *store, gint64 draft_id,
-                            const gchar *status, GError **error)
+shr_store_draft_set_status (ShrStore *store, gint64 draft_id, const gchar *status, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
@@ -1361,10 +1327,8 @@ insert_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const 
 }
 
 gboolean
-shr_store_add_decision (ShrStore *store, gint64 draft_id,
-                        const gchar *approver, const gchar *decision,
-                        const gchar *reason, const gchar *reply_message_id,
-                        gboolean *applied, GError **error)
+shr_store_add_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *decision,
+                        const gchar *reason, const gchar *reply_message_id, gboolean *applied, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
@@ -1374,15 +1338,14 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id,
 }
 
 gboolean
-shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id,
-                               gboolean *found, GError **error)
+shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id, gboolean *found,
+                               GError **error)
 {
   g_return_val_if_fail (store != NULL && found != NULL, FALSE);
   *found = FALSE;
   if (reply_message_id == NULL)
     return TRUE;
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT 1 FROM decisions WHERE reply_message_id = ?", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT 1 FROM decisions WHERE reply_message_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, reply_message_id);
@@ -1390,19 +1353,16 @@ shr_store_decision_from_reply (ShrStore *store, const gchar *reply_message_id,
 }
 
 gboolean
-shr_store_decision_withdraw (ShrStore *store, gint64 draft_id,
-                             const gchar *approver, const gchar *reason,
-                             const gchar *reply_message_id, gboolean *changed,
-                             GError **error)
+shr_store_decision_withdraw (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *reason,
+                             const gchar *reply_message_id, gboolean *changed, GError **error)
 {
   g_return_val_if_fail (store != NULL && approver != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE OR IGNORE decisions SET decision = 'reject', reason = ?3,"
-      " reply_message_id = ?4, at = ?5"
-      " WHERE draft_id = ?1 AND approver = ?2 AND decision = 'approve'"
-      " AND (SELECT status FROM drafts WHERE id = ?1) = 'pending'",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE OR IGNORE decisions SET decision = 'reject', reason = ?3,"
+                                    " reply_message_id = ?4, at = ?5"
+                                    " WHERE draft_id = ?1 AND approver = ?2 AND decision = 'approve'"
+                                    " AND (SELECT status FROM drafts WHERE id = ?1) = 'pending'",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, draft_id);
@@ -1414,16 +1374,14 @@ shr_store_decision_withdraw (ShrStore *store, gint64 draft_id,
 }
 
 gboolean
-shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
-                           GError **error)
+shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (count != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT count(*) FROM decisions WHERE draft_id = ?"
-      " AND decision = 'approve'",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(*) FROM decisions WHERE draft_id = ?"
+                                    " AND decision = 'approve'",
+                                    error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
@@ -1435,23 +1393,20 @@ shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *count,
 }
 
 gboolean
-shr_store_outbox_add (ShrStore *store, gint64 draft_id,
-                      const gchar *recipient, const gchar *lang,
-                      const gchar *message_id, gboolean *queued,
-                      GError **error)
+shr_store_outbox_add (ShrStore *store, gint64 draft_id, const gchar *recipient, const gchar *lang,
+                      const gchar *message_id, gboolean *queued, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (recipient != NULL, FALSE);
   g_return_val_if_fail (lang != NULL, FALSE);
   g_return_val_if_fail (message_id != NULL, FALSE);
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO outbox (draft_id, recipient, lang, message_id,"
-      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
-      " ON CONFLICT (draft_id, recipient, lang) WHERE kind = 'notice'"
-      " DO NOTHING",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO outbox (draft_id, recipient, lang, message_id,"
+                                    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+                                    " ON CONFLICT (draft_id, recipient, lang) WHERE kind = 'notice'"
+                                    " DO NOTHING",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_id (stmt, 1, draft_id);
@@ -1509,16 +1464,15 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
 }
 
 gboolean
-shr_store_draft_find (ShrStore *store, const gchar *const *message_ids,
-                      const gchar *token, gint64 *draft_id, GError **error)
+shr_store_draft_find (ShrStore *store, const gchar *const *message_ids, const gchar *token, gint64 *draft_id,
+                      GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (draft_id != NULL, FALSE);
   *draft_id = 0;
   for (const gchar *const *m = message_ids; m != NULL && *m != NULL; m++)
     {
-      g_auto (ShrStmt) stmt = get_stmt (
-          store, "SELECT id FROM drafts WHERE message_id = ?", error);
+      g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts WHERE message_id = ?", error);
       gboolean found;
       if (stmt == NULL)
         return FALSE;
@@ -1533,8 +1487,7 @@ shr_store_draft_find (ShrStore *store, const gchar *const *message_ids,
     }
   if (token == NULL)
     return TRUE;
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "SELECT id FROM drafts WHERE token = ?", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts WHERE token = ?", error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
@@ -1547,48 +1500,32 @@ shr_store_draft_find (ShrStore *store, const gchar *const *message_ids,
 }
 
 gboolean
-shr_store_drafts_pending (ShrStore *store, gint64 created_before,
-                          gboolean unreminded_only, GArray **ids,
+shr_store_drafts_pending (ShrStore *store, gint64 created_before, gboolean unreminded_only, GArray **ids,
                           GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (ids != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT id FROM drafts WHERE status = 'pending' AND created_at <= ?1"
-      " AND (?2 = 0 OR reminded_at IS NULL) ORDER BY id",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT id FROM drafts WHERE status = 'pending' AND created_at <= ?1"
+                                    " AND (?2 = 0 OR reminded_at IS NULL) ORDER BY id",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, created_before);
   sqlite3_bind_int (stmt, 2, unreminded_only ? 1 : 0);
-  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (got, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (store, error, "listing pending drafts");
-      return FALSE;
-    }
-  *ids = g_steal_pointer (&got);
-  return TRUE;
+  return collect_ids (store, stmt, "listing pending drafts", ids, error);
 }
 
 gboolean
-shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
-                         const gchar *message_id, GError **error)
+shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token, const gchar *message_id,
+                         GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (token != NULL && message_id != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE drafts SET token = ?1, message_id = ?2, updated_at = ?3"
-      " WHERE id = ?4",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE drafts SET token = ?1, message_id = ?2, updated_at = ?3"
+                                    " WHERE id = ?4",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, token);
@@ -1601,30 +1538,25 @@ shr_store_draft_set_ids (ShrStore *store, gint64 draft_id, const gchar *token,
   gboolean ok = step_done (store, stmt, "setting a draft's token", error);
   if (ok && sqlite3_changes (store->db) == 0)
     {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND,
-                   "no draft %" G_GINT64_FORMAT, draft_id);
+      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_NOT_FOUND, "no draft %" G_GINT64_FORMAT, draft_id);
       ok = FALSE;
     }
   return own_end (store, own, ok, error);
 }
 
 gboolean
-shr_store_draft_set_body (ShrStore *store, gint64 draft_id, const gchar *body,
-                          GError **error)
+shr_store_draft_set_body (ShrStore *store, gint64 draft_id, const gchar *body, GError **error)
 {
   g_return_val_if_fail (store != NULL && body != NULL, FALSE);
-  return update_one (store,
-                     "UPDATE drafts SET body = ?1, updated_at = ?2 WHERE id = ?3",
-                     body, draft_id, "storing a draft's notices", error);
+  return update_one (store, "UPDATE drafts SET body = ?1, updated_at = ?2 WHERE id = ?3", body, draft_id,
+                     "storing a draft's notices", error);
 }
 
 gboolean
-shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
-                              GError **error)
+shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "UPDATE drafts SET reminded_at = ?1 WHERE id = ?2", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE drafts SET reminded_at = ?1 WHERE id = ?2", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, at);
@@ -1635,17 +1567,15 @@ shr_store_draft_set_reminded (ShrStore *store, gint64 draft_id, gint64 at,
 /* ---- a case's later sources ------------------------------------------------- */
 
 gboolean
-shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
-                                  const gchar *subject, const gchar *body,
+shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id, const gchar *subject, const gchar *body,
                                   gboolean *refreshed, GError **error)
 {
   g_return_val_if_fail (store != NULL && refreshed != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE drafts SET subject = ?1, body = ?2, updated_at = ?3"
-      " WHERE id = (SELECT max(id) FROM drafts WHERE case_id = ?4)"
-      " AND status = 'pending' AND token IS NULL",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE drafts SET subject = ?1, body = ?2, updated_at = ?3"
+                                    " WHERE id = (SELECT max(id) FROM drafts WHERE case_id = ?4)"
+                                    " AND status = 'pending' AND token IS NULL",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, subject);
@@ -1656,16 +1586,14 @@ shr_store_draft_refresh_unmailed (ShrStore *store, gint64 case_id,
 }
 
 gboolean
-shr_store_case_supersede_pending (ShrStore *store, gint64 case_id,
-                                  gint64 *replaced, GError **error)
+shr_store_case_supersede_pending (ShrStore *store, gint64 case_id, gint64 *replaced, GError **error)
 {
   g_return_val_if_fail (store != NULL && replaced != NULL, FALSE);
   *replaced = 0;
-  g_auto (ShrStmt) find = get_stmt (
-      store,
-      "SELECT max(id) FROM drafts WHERE case_id = ? AND status = 'pending'"
-      " AND token IS NOT NULL",
-      error);
+  g_auto (ShrStmt) find = get_stmt (store,
+                                    "SELECT max(id) FROM drafts WHERE case_id = ? AND status = 'pending'"
+                                    " AND token IS NOT NULL",
+                                    error);
   gboolean found;
   if (find == NULL)
     return FALSE;
@@ -1675,11 +1603,10 @@ shr_store_case_supersede_pending (ShrStore *store, gint64 case_id,
   gint64 newest = found ? sqlite3_column_int64 (find, 0) : 0;
   if (newest == 0)
     return TRUE;
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE drafts SET status = 'expired', updated_at = ?1"
-      " WHERE case_id = ?2 AND status = 'pending' AND token IS NOT NULL",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE drafts SET status = 'expired', updated_at = ?1"
+                                    " WHERE case_id = ?2 AND status = 'pending' AND token IS NOT NULL",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
@@ -1691,17 +1618,15 @@ shr_store_case_supersede_pending (ShrStore *store, gint64 case_id,
 }
 
 gboolean
-shr_store_case_notified_draft (ShrStore *store, gint64 case_id,
-                               gint64 before_id, gint64 *draft_id,
+shr_store_case_notified_draft (ShrStore *store, gint64 case_id, gint64 before_id, gint64 *draft_id,
                                GError **error)
 {
   g_return_val_if_fail (store != NULL && draft_id != NULL, FALSE);
   *draft_id = 0;
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT min(id) FROM drafts WHERE case_id = ?1 AND id < ?2"
-      " AND status IN ('approved','sent')",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT min(id) FROM drafts WHERE case_id = ?1 AND id < ?2"
+                                    " AND status IN ('approved','sent')",
+                                    error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
@@ -1718,11 +1643,10 @@ gboolean
 shr_store_outbox_requeue_failed (ShrStore *store, guint *count, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = 0,"
-      " updated_at = ?1 WHERE status = 'failed' AND message_ref IS NOT NULL",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = 0,"
+                                    " updated_at = ?1 WHERE status = 'failed' AND message_ref IS NOT NULL",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
@@ -1733,15 +1657,14 @@ gboolean
 shr_store_drafts_mark_sent (ShrStore *store, guint *count, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE drafts SET status = 'sent', updated_at = ?1"
-      " WHERE status = 'approved'"
-      " AND EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
-      "   AND o.kind = 'notice' AND o.status = 'sent')"
-      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
-      "   AND o.kind = 'notice' AND o.status IN ('queued','sending'))",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE drafts SET status = 'sent', updated_at = ?1"
+                                    " WHERE status = 'approved'"
+                                    " AND EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
+                                    "   AND o.kind = 'notice' AND o.status = 'sent')"
+                                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id"
+                                    "   AND o.kind = 'notice' AND o.status IN ('queued','sending'))",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
@@ -1764,8 +1687,8 @@ shr_outbox_row_free (ShrOutboxRow *row)
   g_free (row);
 }
 
-#define OUTBOX_COLUMNS                                                        \
-  "id, draft_id, kind, recipient, lang, message_id, message_ref, status,"     \
+#define OUTBOX_COLUMNS                                                                                       \
+  "id, draft_id, kind, recipient, lang, message_id, message_ref, status,"                                    \
   " attempts, next_attempt_at, last_error"
 
 static ShrOutboxRow *
@@ -1787,18 +1710,15 @@ outbox_row_from_stmt (sqlite3_stmt *stmt)
 }
 
 static gboolean
-outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
-                           const gchar *kind, const gchar *lang,
-                           const gchar *message_id, const gchar *sender,
-                           const gchar *const *recipients, GBytes *bytes,
-                           guint *queued, GError **error)
+outbox_add_message_in_txn (ShrStore *store, gint64 draft_id, const gchar *kind, const gchar *lang,
+                           const gchar *message_id, const gchar *sender, const gchar *const *recipients,
+                           GBytes *bytes, guint *queued, GError **error)
 {
   gint64 now = now_seconds ();
   gint64 ref = 0;
   gboolean new_message = FALSE;
   {
-    g_auto (ShrStmt) find = get_stmt (
-        store, "SELECT id FROM outbox_messages WHERE message_id = ?", error);
+    g_auto (ShrStmt) find = get_stmt (store, "SELECT id FROM outbox_messages WHERE message_id = ?", error);
     gboolean found;
     if (find == NULL)
       return FALSE;
@@ -1810,19 +1730,17 @@ outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
   }
   if (ref == 0)
     {
-      g_auto (ShrStmt) ins = get_stmt (
-          store,
-          "INSERT INTO outbox_messages (message_id, sender, bytes, created_at)"
-          " VALUES (?1, ?2, ?3, ?4)",
-          error);
+      g_auto (ShrStmt) ins = get_stmt (store,
+                                       "INSERT INTO outbox_messages (message_id, sender, bytes, created_at)"
+                                       " VALUES (?1, ?2, ?3, ?4)",
+                                       error);
       if (ins == NULL)
         return FALSE;
       gsize len;
       gconstpointer data = g_bytes_get_data (bytes, &len);
       bind_text (ins, 1, message_id);
       bind_text (ins, 2, sender);
-      sqlite3_bind_blob64 (ins, 3, len > 0 ? data : "", len,
-                           SQLITE_TRANSIENT);
+      sqlite3_bind_blob64 (ins, 3, len > 0 ? data : "", len, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (ins, 4, now);
       if (!step_done (store, ins, "storing an outbox message", error))
         return FALSE;
@@ -1833,12 +1751,11 @@ outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
   guint added = 0;
   for (const gchar *const *r = recipients; *r != NULL; r++)
     {
-      g_auto (ShrStmt) row = get_stmt (
-          store,
-          "INSERT OR IGNORE INTO outbox (draft_id, kind, recipient, lang,"
-          " message_id, message_ref, created_at, updated_at)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-          error);
+      g_auto (ShrStmt) row = get_stmt (store,
+                                       "INSERT OR IGNORE INTO outbox (draft_id, kind, recipient, lang,"
+                                       " message_id, message_ref, created_at, updated_at)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                                       error);
       if (row == NULL)
         return FALSE;
       bind_id (row, 1, draft_id);
@@ -1855,8 +1772,7 @@ outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
   /* A replayed queueing (every row already there) leaves no orphan bytes. */
   if (added == 0 && new_message)
     {
-      g_auto (ShrStmt) del = get_stmt (
-          store, "DELETE FROM outbox_messages WHERE id = ?", error);
+      g_auto (ShrStmt) del = get_stmt (store, "DELETE FROM outbox_messages WHERE id = ?", error);
       if (del == NULL)
         return FALSE;
       sqlite3_bind_int64 (del, 1, ref);
@@ -1869,11 +1785,9 @@ outbox_add_message_in_txn (ShrStore *store, gint64 draft_id,
 }
 
 gboolean
-shr_store_outbox_add_message (ShrStore *store, gint64 draft_id,
-                              const gchar *kind, const gchar *lang,
-                              const gchar *message_id, const gchar *sender,
-                              const gchar *const *recipients, GBytes *bytes,
-                              guint *queued, GError **error)
+shr_store_outbox_add_message (ShrStore *store, gint64 draft_id, const gchar *kind, const gchar *lang,
+                              const gchar *message_id, const gchar *sender, const gchar *const *recipients,
+                              GBytes *bytes, guint *queued, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (kind != NULL, FALSE);
@@ -1885,24 +1799,22 @@ shr_store_outbox_add_message (ShrStore *store, gint64 draft_id,
   gboolean own;
   if (!own_begin (store, &own, error))
     return FALSE;
-  gboolean ok = outbox_add_message_in_txn (
-      store, draft_id, kind, lang != NULL ? lang : "", message_id, sender,
-      recipients, bytes, queued, error);
+  gboolean ok = outbox_add_message_in_txn (store, draft_id, kind, lang != NULL ? lang : "", message_id,
+                                           sender, recipients, bytes, queued, error);
   return own_end (store, own, ok, error);
 }
 
 static gboolean
-outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until,
-                     guint max, GPtrArray *rows, GError **error)
+outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until, guint max, GPtrArray *rows,
+                     GError **error)
 {
   {
-    g_auto (ShrStmt) sel = get_stmt (
-        store,
-        "SELECT " OUTBOX_COLUMNS " FROM outbox"
-        " WHERE status IN ('queued','sending') AND next_attempt_at <= ?1"
-        " AND message_ref IS NOT NULL"
-        " ORDER BY message_ref, id LIMIT ?2",
-        error);
+    g_auto (ShrStmt) sel = get_stmt (store,
+                                     "SELECT " OUTBOX_COLUMNS " FROM outbox"
+                                     " WHERE status IN ('queued','sending') AND next_attempt_at <= ?1"
+                                     " AND message_ref IS NOT NULL"
+                                     " ORDER BY message_ref, id LIMIT ?2",
+                                     error);
     if (sel == NULL)
       return FALSE;
     sqlite3_bind_int64 (sel, 1, now);
@@ -1919,11 +1831,10 @@ outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until,
   for (guint i = 0; i < rows->len; i++)
     {
       ShrOutboxRow *row = rows->pdata[i];
-      g_auto (ShrStmt) up = get_stmt (
-          store,
-          "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
-          " updated_at = ?2, lease_owner = ?4 WHERE id = ?3",
-          error);
+      g_auto (ShrStmt) up = get_stmt (store,
+                                      "UPDATE outbox SET status = 'sending', next_attempt_at = ?1,"
+                                      " updated_at = ?2, lease_owner = ?4 WHERE id = ?3",
+                                      error);
       if (up == NULL)
         return FALSE;
       sqlite3_bind_int64 (up, 1, lease_until);
@@ -1940,15 +1851,14 @@ outbox_claim_in_txn (ShrStore *store, gint64 now, gint64 lease_until,
 }
 
 gboolean
-shr_store_outbox_claim (ShrStore *store, gint64 now, gint64 lease_until,
-                        guint max, GPtrArray **rows, GError **error)
+shr_store_outbox_claim (ShrStore *store, gint64 now, gint64 lease_until, guint max, GPtrArray **rows,
+                        GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (rows != NULL, FALSE);
   g_return_val_if_fail (!store->in_txn, FALSE);
 
-  g_autoptr (GPtrArray) got
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_outbox_row_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_outbox_row_free);
   if (!shr_store_begin (store, error))
     return FALSE;
   if (!outbox_claim_in_txn (store, now, lease_until, max, got, error))
@@ -1963,35 +1873,31 @@ shr_store_outbox_claim (ShrStore *store, gint64 now, gint64 lease_until,
 }
 
 gboolean
-shr_store_outbox_message (ShrStore *store, gint64 message_ref,
-                          gchar **sender, GBytes **bytes, GError **error)
+shr_store_outbox_message (ShrStore *store, gint64 message_ref, gchar **sender, GBytes **bytes, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = row_by_id (
-      store, "SELECT sender, bytes FROM outbox_messages WHERE id = ?", message_ref, "outbox message", error);
+  g_auto (ShrStmt) stmt = row_by_id (store, "SELECT sender, bytes FROM outbox_messages WHERE id = ?",
+                                     message_ref, "outbox message", error);
   if (stmt == NULL)
     return FALSE;
   if (sender != NULL)
     *sender = column_dup (stmt, 0);
   if (bytes != NULL)
-    *bytes = g_bytes_new (sqlite3_column_blob (stmt, 1),
-                          sqlite3_column_bytes (stmt, 1));
+    *bytes = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
   return TRUE;
 }
 
 gboolean
-shr_store_outbox_finish (ShrStore *store, gint64 id, const gchar *status,
-                         gint64 attempts, gint64 next_attempt_at,
-                         const gchar *last_error, GError **error)
+shr_store_outbox_finish (ShrStore *store, gint64 id, const gchar *status, gint64 attempts,
+                         gint64 next_attempt_at, const gchar *last_error, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3,"
-      " last_error = ?4, updated_at = ?5"
-      " WHERE id = ?6 AND status = 'sending'",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3,"
+                                    " last_error = ?4, updated_at = ?5"
+                                    " WHERE id = ?6 AND status = 'sending'",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, status);
@@ -2009,12 +1915,10 @@ shr_store_outbox_list (ShrStore *store, GPtrArray **rows, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (rows != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
-  g_autoptr (GPtrArray) got
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_outbox_row_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_outbox_row_free);
   gint rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (got, outbox_row_from_stmt (stmt));
@@ -2027,17 +1931,157 @@ shr_store_outbox_list (ShrStore *store, GPtrArray **rows, GError **error)
   return TRUE;
 }
 
+/* ---- looking back -------------------------------------------------------- */
+
+void
+shr_store_message_row_free (ShrStoreMessageRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->folder);
+  g_free (row->message_id);
+  g_free (row->raw_sha256);
+  g_free (row->record_id);
+  g_free (row->error);
+  g_free (row);
+}
+
+gboolean
+shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, gint64 case_id,
+                         GPtrArray **rows, GError **error)
+{
+  g_return_val_if_fail (store != NULL && rows != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store,
+                  "SELECT id, folder, uidvalidity, uid, message_id, raw_sha256, outcome, record_id, case_id, "
+                  "seen_at, error"
+                  " FROM messages WHERE CASE WHEN ?1 IS NOT NULL THEN message_id = ?1"
+                  " WHEN ?2 > 0 THEN uid = ?2 ELSE case_id = ?3 END ORDER BY seen_at DESC, id DESC",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  sqlite3_bind_int64 (stmt, 3, case_id);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_store_message_row_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ShrStoreMessageRow *r = g_new0 (ShrStoreMessageRow, 1);
+      r->id = sqlite3_column_int64 (stmt, 0);
+      r->folder = column_dup (stmt, 1);
+      r->uidvalidity = sqlite3_column_int64 (stmt, 2);
+      r->uid = sqlite3_column_int64 (stmt, 3);
+      r->message_id = column_dup (stmt, 4);
+      r->raw_sha256 = column_dup (stmt, 5);
+      r->outcome = outcome_from_string ((const gchar *)sqlite3_column_text (stmt, 6));
+      r->record_id = column_dup (stmt, 7);
+      r->case_id = sqlite3_column_int64 (stmt, 8);
+      r->seen_at = sqlite3_column_int64 (stmt, 9);
+      r->error = column_dup (stmt, 10);
+      g_ptr_array_add (got, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "finding messages");
+      return FALSE;
+    }
+  *rows = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gboolean
+shr_store_message_forget (ShrStore *store, gint64 id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "DELETE FROM messages WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return write_one (store, stmt, "forgetting a message", NULL, error);
+}
+
+gboolean
+shr_store_case_drafts (ShrStore *store, gint64 case_id, GArray **ids, GError **error)
+{
+  g_return_val_if_fail (store != NULL && ids != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts WHERE case_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  return collect_ids (store, stmt, "listing a case's drafts", ids, error);
+}
+
+void
+shr_store_decision_free (ShrStoreDecision *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->approver);
+  g_free (d->decision);
+  g_free (d->reason);
+  g_free (d->reply_message_id);
+  g_free (d);
+}
+
+gboolean
+shr_store_draft_decisions (ShrStore *store, gint64 draft_id, GPtrArray **decisions, GError **error)
+{
+  g_return_val_if_fail (store != NULL && decisions != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (
+      store,
+      "SELECT approver, decision, reason, reply_message_id, at FROM decisions WHERE draft_id = ? ORDER BY id",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_store_decision_free);
+  gint rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ShrStoreDecision *d = g_new0 (ShrStoreDecision, 1);
+      d->approver = column_dup (stmt, 0);
+      d->decision = column_dup (stmt, 1);
+      d->reason = column_dup (stmt, 2);
+      d->reply_message_id = column_dup (stmt, 3);
+      d->at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (got, d);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing decisions");
+      return FALSE;
+    }
+  *decisions = g_steal_pointer (&got);
+  return TRUE;
+}
+
+gchar *
+shr_store_digest_view_for_record (ShrStore *store, const gchar *record_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL && record_id != NULL, NULL);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT view FROM digest_items WHERE kind = 'not_applicable' AND "
+                                    "record_id = ? ORDER BY id DESC LIMIT 1",
+                                    error);
+  gboolean found = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, record_id);
+  if (!step_row (store, stmt, "reading a digest item", &found, error) || !found)
+    return NULL;
+  return column_dup (stmt, 0);
+}
+
 /* ---- sync ---------------------------------------------------------------- */
 
 gboolean
-shr_store_sync_get (ShrStore *store, const gchar *folder, gint64 *uidvalidity,
-                    gint64 *last_uid, GError **error)
+shr_store_sync_get (ShrStore *store, const gchar *folder, gint64 *uidvalidity, gint64 *last_uid,
+                    GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store, "SELECT uidvalidity, last_uid FROM sync WHERE folder = ?",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT uidvalidity, last_uid FROM sync WHERE folder = ?", error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
@@ -2052,18 +2096,16 @@ shr_store_sync_get (ShrStore *store, const gchar *folder, gint64 *uidvalidity,
 }
 
 gboolean
-shr_store_sync_set (ShrStore *store, const gchar *folder, gint64 uidvalidity,
-                    gint64 last_uid, GError **error)
+shr_store_sync_set (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 last_uid, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO sync (folder, uidvalidity, last_uid, last_sync_at)"
-      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (folder) DO UPDATE SET"
-      " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,"
-      " last_sync_at = excluded.last_sync_at",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO sync (folder, uidvalidity, last_uid, last_sync_at)"
+                                    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (folder) DO UPDATE SET"
+                                    " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,"
+                                    " last_sync_at = excluded.last_sync_at",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, folder);
@@ -2080,29 +2122,26 @@ const gchar *
 shr_digest_kind_to_string (ShrDigestKind kind)
 {
   static const gchar *const names[] = { "not_applicable", "folded" };
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
+  g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (names), NULL);
   return names[kind];
 }
 
 gboolean
-shr_store_digest_add (ShrStore *store, ShrDigestKind kind, gint64 case_id,
-                      const gchar *record_id, gint64 draft_id,
-                      const gchar *recipient, const gchar *lang,
-                      const gchar *view, gboolean *added, GError **error)
+shr_store_digest_add (ShrStore *store, ShrDigestKind kind, gint64 case_id, const gchar *record_id,
+                      gint64 draft_id, const gchar *recipient, const gchar *lang, const gchar *view,
+                      gboolean *added, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (view != NULL, FALSE);
-  g_return_val_if_fail ((kind == SHR_DIGEST_FOLDED) == (recipient != NULL),
-                        FALSE);
+  g_return_val_if_fail ((kind == SHR_DIGEST_FOLDED) == (recipient != NULL), FALSE);
   /* DO NOTHING without a target covers only the two partial unique
    * indexes (once per waiting record, once per draft and recipient);
    * OR IGNORE would also hide a CHECK or NOT NULL failure. */
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO digest_items (kind, case_id, record_id, draft_id,"
-      " recipient, lang, view, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO digest_items (kind, case_id, record_id, draft_id,"
+                                    " recipient, lang, view, created_at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, shr_digest_kind_to_string (kind));
@@ -2133,23 +2172,19 @@ shr_store_digest_pending (ShrStore *store, GPtrArray **items, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (items != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT id, kind, case_id, record_id, draft_id, recipient, lang, view,"
-      " created_at FROM digest_items WHERE digested_at IS NULL ORDER BY id",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT id, kind, case_id, record_id, draft_id, recipient, lang, view,"
+                                    " created_at FROM digest_items WHERE digested_at IS NULL ORDER BY id",
+                                    error);
   if (stmt == NULL)
     return FALSE;
-  g_autoptr (GPtrArray) got
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) shr_digest_item_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_digest_item_free);
   gint rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ShrDigestItem *item = g_new0 (ShrDigestItem, 1);
       item->id = sqlite3_column_int64 (stmt, 0);
-      item->kind = g_strcmp0 ((const gchar *) sqlite3_column_text (stmt, 1),
-                              "folded")
-                           == 0
+      item->kind = g_strcmp0 ((const gchar *)sqlite3_column_text (stmt, 1), "folded") == 0
                        ? SHR_DIGEST_FOLDED
                        : SHR_DIGEST_NOT_APPLICABLE;
       item->case_id = sqlite3_column_int64 (stmt, 2);
@@ -2171,15 +2206,13 @@ shr_store_digest_pending (ShrStore *store, GPtrArray **items, GError **error)
 }
 
 gboolean
-shr_store_digest_mark (ShrStore *store, gint64 last_id, gint64 at,
-                       GError **error)
+shr_store_digest_mark (ShrStore *store, gint64 last_id, gint64 at, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "UPDATE digest_items SET digested_at = ?1"
-      " WHERE digested_at IS NULL AND id <= ?2",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "UPDATE digest_items SET digested_at = ?1"
+                                    " WHERE digested_at IS NULL AND id <= ?2",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, at);
@@ -2188,24 +2221,21 @@ shr_store_digest_mark (ShrStore *store, gint64 last_id, gint64 at,
 }
 
 gboolean
-shr_store_notices_to_recipient_since (ShrStore *store, const gchar *recipient,
-                                      gint64 since, gint64 *count,
+shr_store_notices_to_recipient_since (ShrStore *store, const gchar *recipient, gint64 since, gint64 *count,
                                       GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (recipient != NULL && count != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT count(DISTINCT draft_id) FROM outbox WHERE kind = 'notice'"
-      " AND recipient = ?1 AND created_at >= ?2",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(DISTINCT draft_id) FROM outbox WHERE kind = 'notice'"
+                                    " AND recipient = ?1 AND created_at >= ?2",
+                                    error);
   gboolean found;
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, recipient);
   sqlite3_bind_int64 (stmt, 2, since);
-  if (!step_row (store, stmt, "counting a recipient's notices", &found,
-                 error))
+  if (!step_row (store, stmt, "counting a recipient's notices", &found, error))
     return FALSE;
   *count = sqlite3_column_int64 (stmt, 0);
   return TRUE;
@@ -2218,8 +2248,7 @@ shr_store_setting_get (ShrStore *store, const gchar *key, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (key != NULL, NULL);
-  g_auto (ShrStmt) stmt
-      = get_stmt (store, "SELECT value FROM settings WHERE key = ?", error);
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT value FROM settings WHERE key = ?", error);
   gboolean found;
   if (stmt == NULL)
     return NULL;
@@ -2230,17 +2259,15 @@ shr_store_setting_get (ShrStore *store, const gchar *key, GError **error)
 }
 
 gboolean
-shr_store_setting_set (ShrStore *store, const gchar *key, const gchar *value,
-                       GError **error)
+shr_store_setting_set (ShrStore *store, const gchar *key, const gchar *value, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "INSERT INTO settings (key, value) VALUES (?, ?)"
-      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "INSERT INTO settings (key, value) VALUES (?, ?)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                    error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, key);
@@ -2259,17 +2286,15 @@ shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
   memset (status, 0, sizeof *status);
 
   {
-    g_auto (ShrStmt) stmt = get_stmt (
-        store, "SELECT outcome, count(*) FROM messages GROUP BY outcome",
-        error);
+    g_auto (ShrStmt) stmt
+        = get_stmt (store, "SELECT outcome, count(*) FROM messages GROUP BY outcome", error);
     if (stmt == NULL)
       return FALSE;
     gint rc;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
-        const gchar *o = (const gchar *) sqlite3_column_text (stmt, 0);
-        status->messages[outcome_from_string (o)]
-            = sqlite3_column_int64 (stmt, 1);
+        const gchar *o = (const gchar *)sqlite3_column_text (stmt, 0);
+        status->messages[outcome_from_string (o)] = sqlite3_column_int64 (stmt, 1);
       }
     if (rc != SQLITE_DONE)
       {
@@ -2278,20 +2303,16 @@ shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
       }
   }
 
-  if (!query_int64 (store, "SELECT count(*) FROM records", &status->records,
-                    error)
-      || !query_int64 (store, "SELECT count(*) FROM cases", &status->cases,
+  if (!query_int64 (store, "SELECT count(*) FROM records", &status->records, error)
+      || !query_int64 (store, "SELECT count(*) FROM cases", &status->cases, error)
+      || !query_int64 (store, "SELECT count(*) FROM drafts WHERE status = 'pending'", &status->drafts_pending,
                        error)
-      || !query_int64 (store,
-                       "SELECT count(*) FROM drafts WHERE status = 'pending'",
-                       &status->drafts_pending, error)
       || !query_int64 (store,
                        "SELECT count(*) FROM outbox"
                        " WHERE status IN ('queued', 'sending')",
                        &status->outbox_backlog, error)
-      || !query_int64 (store,
-                       "SELECT count(*) FROM outbox WHERE status = 'failed'",
-                       &status->outbox_failed, error)
+      || !query_int64 (store, "SELECT count(*) FROM outbox WHERE status = 'failed'", &status->outbox_failed,
+                       error)
       || !query_int64 (store,
                        "SELECT count(*) FROM digest_items"
                        " WHERE kind = 'not_applicable' AND digested_at IS NULL",
@@ -2300,21 +2321,18 @@ shr_store_get_status (ShrStore *store, ShrStoreStatus *status, GError **error)
                        "SELECT count(*) FROM digest_items"
                        " WHERE kind = 'folded' AND digested_at IS NULL",
                        &status->digest_folded, error)
-      || !query_int64 (store, "SELECT max(last_sync_at) FROM sync",
-                       &status->last_sync_at, error))
+      || !query_int64 (store, "SELECT max(last_sync_at) FROM sync", &status->last_sync_at, error))
     return FALSE;
 
-  g_auto (ShrStmt) stmt = get_stmt (
-      store,
-      "SELECT error FROM (SELECT error, seen_at AS at FROM messages"
-      "  WHERE error IS NOT NULL"
-      " UNION ALL SELECT last_error, updated_at FROM outbox"
-      "  WHERE last_error IS NOT NULL)"
-      " ORDER BY at DESC LIMIT 1",
-      error);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT error FROM (SELECT error, seen_at AS at FROM messages"
+                                    "  WHERE error IS NOT NULL"
+                                    " UNION ALL SELECT last_error, updated_at FROM outbox"
+                                    "  WHERE last_error IS NOT NULL)"
+                                    " ORDER BY at DESC LIMIT 1",
+                                    error);
   gboolean found;
-  if (stmt == NULL
-      || !step_row (store, stmt, "finding the last error", &found, error))
+  if (stmt == NULL || !step_row (store, stmt, "finding the last error", &found, error))
     return FALSE;
   status->last_error = found ? column_dup (stmt, 0) : NULL;
   return TRUE;
@@ -2363,7 +2381,8 @@ shr_store_outbox_lease_owners (ShrStore *store, gint64 now, GPtrArray **owners, 
 }
 
 gboolean
-shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count, GError **error)
+shr_store_outbox_release_leases (ShrStore *store, const gchar *owner, gint64 now, guint *count,
+                                 GError **error)
 {
   g_return_val_if_fail (store != NULL && owner != NULL, FALSE);
   g_auto (ShrStmt) stmt = get_stmt (store,
@@ -2385,10 +2404,12 @@ shr_store_schedule (ShrStore *store, ShrStoreSchedule *schedule, GError **error)
 {
   g_return_val_if_fail (store != NULL && schedule != NULL, FALSE);
   memset (schedule, 0, sizeof *schedule);
-  return query_int64 (store,
-                      "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
-                      &schedule->outbox_retry_at, error)
-         && query_int64 (store, "SELECT count(*) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+  return query_int64 (
+             store,
+             "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
+             &schedule->outbox_retry_at, error)
+         && query_int64 (store,
+                         "SELECT count(*) FROM outbox WHERE status = 'queued' AND message_ref IS NOT NULL",
                          &schedule->outbox_queued, error)
          && query_int64 (store, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'sending'",
                          &schedule->outbox_lease_end_at, error)
@@ -2416,8 +2437,8 @@ uid_list (const gint64 *uids, guint n)
 }
 
 gboolean
-shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids, guint n,
-                           gint64 *counts, GError **error)
+shr_store_attempts_lookup (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                           guint n, gint64 *counts, GError **error)
 {
   g_return_val_if_fail (store != NULL && folder != NULL && counts != NULL, FALSE);
   memset (counts, 0, n * sizeof *counts);
@@ -2461,12 +2482,12 @@ shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uid
   gboolean ok = shr_store_begin (store, error);
   if (ok)
     {
-      g_auto (ShrStmt) stmt
-          = get_stmt (store,
-                      "INSERT INTO attempts (folder, uidvalidity, uid, count, last_at)"
-                      " SELECT ?1, ?2, value, 1, ?4 FROM json_each(?3) WHERE true"
-                      " ON CONFLICT (folder, uidvalidity, uid) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-                      error);
+      g_auto (ShrStmt) stmt = get_stmt (store,
+                                        "INSERT INTO attempts (folder, uidvalidity, uid, count, last_at)"
+                                        " SELECT ?1, ?2, value, 1, ?4 FROM json_each(?3) WHERE true"
+                                        " ON CONFLICT (folder, uidvalidity, uid) DO UPDATE SET count = count "
+                                        "+ 1, last_at = excluded.last_at",
+                                        error);
       ok = stmt != NULL;
       if (ok)
         {
@@ -2488,8 +2509,8 @@ shr_store_attempts_begin_batch (ShrStore *store, const gchar *folder, gint64 uid
 }
 
 gboolean
-shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids, guint n,
-                              GError **error)
+shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidvalidity, const gint64 *uids,
+                              guint n, GError **error)
 {
   g_return_val_if_fail (store != NULL && folder != NULL, FALSE);
   g_auto (ShrStmt) stmt = get_stmt (store,
@@ -2504,8 +2525,6 @@ shr_store_attempts_end_batch (ShrStore *store, const gchar *folder, gint64 uidva
   bind_text (stmt, 3, list);
   return write_one (store, stmt, "ending handling attempts", NULL, error);
 }
-
-
 
 gboolean
 shr_store_attempts_get (ShrStore *store, const gchar *folder, gint64 uidvalidity, gint64 uid, gint64 *count,

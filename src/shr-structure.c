@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-structure.c — sections, fields and tables of an advisory's text. */
 #include "config.h"
 
@@ -18,9 +19,9 @@ static GHashTable *headings; /* normalised phrase → ShrRole */
 static GMutex headings_lock;
 
 static const gchar *const role_names[SHR_ROLE_COUNT] = {
-  "none", "summary", "description", "affected", "unaffected", "fixed", "solution", "workaround", "severity",
-  "score", "exploitation", "impact", "conditions", "references", "background", "acknowledgements", "history",
-  "contact",
+  "none",       "summary",          "description", "affected",     "unaffected", "fixed",      "solution",
+  "workaround", "severity",         "score",       "exploitation", "impact",     "conditions", "references",
+  "background", "acknowledgements", "history",     "contact",
 };
 
 const gchar *
@@ -42,10 +43,10 @@ role_from_string (const gchar *name)
 static gchar *
 normalize_phrase (const gchar *s, gssize len)
 {
-  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  gsize n = len < 0 ? strlen (s) : (gsize)len;
   gboolean ascii = TRUE;
   for (gsize i = 0; i < n && ascii; i++)
-    ascii = (guchar) s[i] < 0x80;
+    ascii = (guchar)s[i] < 0x80;
   g_autofree gchar *nfkc = ascii ? g_strndup (s, n) : g_utf8_normalize (s, n, G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL)
     return g_strdup ("");
@@ -82,8 +83,8 @@ headings_parse (const gchar *path, const gchar *contents, GError **error)
       if (role == SHR_ROLE_NONE)
         {
           g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_PARSE,
-                       "%s:%u: expected a role (summary, affected, fixed …) and its headings, TAB-separated", path,
-                       n + 1);
+                       "%s:%u: expected a role (summary, affected, fixed …) and its headings, TAB-separated",
+                       path, n + 1);
           return NULL;
         }
       g_auto (GStrv) phrases = g_strsplit (f[1], "|", -1);
@@ -97,8 +98,8 @@ headings_parse (const gchar *path, const gchar *contents, GError **error)
             }
           g_hash_table_insert (table, key, GUINT_TO_POINTER (role));
           /* The phrase's start, for the quick test of a line. */
-          gsize first = (guchar) key[0] < 0x80 ? strcspn (key, " ") : (gsize) (g_utf8_next_char (key) - key);
-          gchar *start = g_strdup_printf ("\x01%.*s", (int) first, key);
+          gsize first = (guchar)key[0] < 0x80 ? strcspn (key, " ") : (gsize)(g_utf8_next_char (key) - key);
+          gchar *start = g_strdup_printf ("\x01%.*s", (int)first, key);
           if (g_hash_table_contains (table, start))
             g_free (start);
           else
@@ -160,8 +161,8 @@ static gboolean
 is_decoration (gunichar c)
 {
   return c == '#' || c == '*' || c == '=' || c == '-' || c == '_' || c == '~' || c == '>' || c == '|'
-         || c == 0x25A0 /* ■ */ || c == 0x25A1 /* □ */ || c == 0x25C6 /* ◆ */ || c == 0x25C7 /* ◇ */
-         || c == 0x25CF /* ● */ || c == 0x25CB /* ○ */ || c == 0x25BC /* ▼ */ || c == 0x25BD /* ▽ */
+         || c == 0x25A0 /* ■ */ || c == 0x25A1 /* □ */ || c == 0x25C6 /* ◆ */ || c == 0x25C7  /* ◇ */
+         || c == 0x25CF /* ● */ || c == 0x25CB /* ○ */ || c == 0x25BC /* ▼ */ || c == 0x25BD  /* ▽ */
          || c == 0x25B6 /* ▶ */ || c == 0x25BA /* ► */ || c == 0x30FB /* ・ */ || c == 0x2022 /* • */
          || c == 0x2605 /* ★ */ || c == 0x2606 /* ☆ */ || c == 0x203B /* ※ */;
 }
@@ -170,8 +171,8 @@ static gboolean
 is_bracket (gunichar c)
 {
   return c == '[' || c == ']' || c == '<' || c == '>' || c == 0x3010 || c == 0x3011 /* 【】 */
-         || c == 0x3014 || c == 0x3015 /* 〔〕 */ || c == 0xFF3B || c == 0xFF3D /* ［］ */
-         || c == 0xFF1C || c == 0xFF1E /* ＜＞ */ || c == 0x300C || c == 0x300D /* 「」 */
+         || c == 0x3014 || c == 0x3015 /* 〔〕 */ || c == 0xFF3B || c == 0xFF3D     /* ［］ */
+         || c == 0xFF1C || c == 0xFF1E /* ＜＞ */ || c == 0x300C || c == 0x300D     /* 「」 */
          || c == 0x3008 || c == 0x3009 /* 〈〉 */;
 }
 
@@ -203,8 +204,10 @@ skip_numbering (const gchar **p)
   static GRegex *re;
   if (g_once_init_enter (&re))
     g_once_init_leave (
-        &re, g_regex_new ("^(?:\\(?(\\d{1,2}(?:\\.\\d{1,2}){0,3})[.)\\-:]?|([IVX]{1,5})\\.|([a-h])[.)]|第\\d+[章節])\\s+",
-                          G_REGEX_OPTIMIZE, 0, NULL));
+        &re,
+        g_regex_new (
+            "^(?:\\(?(\\d{1,2}(?:\\.\\d{1,2}){0,3})[.)\\-:]?|([IVX]{1,5})\\.|([a-h])[.)]|第\\d+[章節])\\s+",
+            G_REGEX_OPTIMIZE, 0, NULL));
   g_autofree gchar *nfkc = g_utf8_normalize (s, MIN (strlen (s), 24), G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL || !g_regex_match (re, nfkc, 0, &m))
     return 0;
@@ -233,8 +236,9 @@ heading_core (const gchar *line, gsize len, guint *depth)
   /* Decoration first ("■1. 概要"), then numbering, then decoration again. */
   for (guint pass = 0; pass < 2; pass++)
     {
-      while (*p && (is_decoration (g_utf8_get_char (p)) || is_bracket (g_utf8_get_char (p))
-                    || *p == ' ' || g_utf8_get_char (p) == 0x3000))
+      while (*p
+             && (is_decoration (g_utf8_get_char (p)) || is_bracket (g_utf8_get_char (p)) || *p == ' '
+                 || g_utf8_get_char (p) == 0x3000))
         p = g_utf8_next_char (p);
       guint d = skip_numbering (&p);
       if (d > 0 && depth != NULL)
@@ -246,7 +250,8 @@ heading_core (const gchar *line, gsize len, guint *depth)
     {
       const gchar *last = g_utf8_find_prev_char (s->str, s->str + s->len);
       gunichar c = g_utf8_get_char (last);
-      if (c == ':' || c == 0xFF1A || c == ' ' || c == '\t' || c == 0x3000 || is_decoration (c) || is_bracket (c))
+      if (c == ':' || c == 0xFF1A || c == ' ' || c == '\t' || c == 0x3000 || is_decoration (c)
+          || is_bracket (c))
         g_string_truncate (s, last - s->str);
       else
         break;
@@ -276,11 +281,11 @@ may_start_heading (GHashTable *table, const gchar *core)
   gchar buf[48];
   gsize n = 0;
   buf[n++] = '\x01';
-  if ((guchar) core[0] < 0x80)
+  if ((guchar)core[0] < 0x80)
     {
       for (const gchar *p = core; *p && *p != ' ' && *p != '\t'; p++)
         {
-          if ((guchar) *p >= 0x80)
+          if ((guchar)*p >= 0x80)
             return TRUE; /* a mixed word: let the full test decide */
           if (n >= sizeof buf - 1)
             return FALSE;
@@ -316,10 +321,9 @@ core_role (GHashTable *table, const gchar *core)
   ShrRole role = lookup_phrase (table, norm);
   if (role != SHR_ROLE_NONE)
     return role;
-  static const gchar *const joins[] = {
-    " and ", " & ", " for ", " / ", " of ", " in ", " (", " - ", " – ", " — ", "および", "と", "について", "(",
-    "・", "、", NULL
-  };
+  static const gchar *const joins[]
+      = { " and ", " & ",    " for ", " / ",      " of ", " in ", " (", " - ", " – ",
+          " — ",   "および", "と",    "について", "(",    "・",   "、", NULL };
   /* Every place a joining word stands, longest start first. */
   gsize cuts[32];
   guint n = 0;
@@ -369,8 +373,8 @@ line_blank (const gchar *text, const Line *l)
     if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
       {
         /* U+3000 IDEOGRAPHIC SPACE */
-        if ((guchar) text[i] == 0xE3 && i + 2 < l->end && (guchar) text[i + 1] == 0x80
-            && (guchar) text[i + 2] == 0x80)
+        if ((guchar)text[i] == 0xE3 && i + 2 < l->end && (guchar)text[i + 1] == 0x80
+            && (guchar)text[i + 2] == 0x80)
           {
             i += 2;
             continue;
@@ -403,8 +407,15 @@ line_is_rule (const gchar *text, const Line *l)
   return n >= 3;
 }
 
-/* Two or more cells: " | " between them, a TAB, or two spaces inside the
- * line (after its indentation). */
+/* Two ideographic spaces (U+3000), the column gap of a Japanese table. */
+static inline gboolean
+is_wide_gap (const gchar *p)
+{
+  return memcmp (p, "\xE3\x80\x80\xE3\x80\x80", 6) == 0;
+}
+
+/* Two or more cells: " | " between them, a TAB, two spaces or two
+ * ideographic spaces inside the line (after its indentation). */
 static gboolean
 line_has_cells (const gchar *text, const Line *l)
 {
@@ -419,6 +430,12 @@ line_has_cells (const gchar *text, const Line *l)
         pipes++;
       else if (text[j] == '\t' && j > i)
         gap = TRUE;
+      else if (j > i && j + 6 <= l->end && is_wide_gap (text + j))
+        {
+          /* Japanese tables are aligned with ideographic spaces. */
+          if (j + 6 < l->end)
+            gap = TRUE;
+        }
       else if (text[j] == ' ' && j + 1 < l->end && text[j + 1] == ' ' && j > i)
         {
           /* Two spaces after a sentence end are prose, not a column gap. */
@@ -461,8 +478,8 @@ ends_like_sentence (const gchar *s, gsize len)
   if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || (c == ')' && len > 2 && s[len - 2] == '.'))
     return TRUE;
   /* 。、 */
-  if (len >= 3 && (guchar) s[len - 3] == 0xE3 && (guchar) s[len - 2] == 0x80
-      && ((guchar) s[len - 1] == 0x82 || (guchar) s[len - 1] == 0x81))
+  if (len >= 3 && (guchar)s[len - 3] == 0xE3 && (guchar)s[len - 2] == 0x80
+      && ((guchar)s[len - 1] == 0x82 || (guchar)s[len - 1] == 0x81))
     return TRUE;
   return FALSE;
 }
@@ -512,9 +529,10 @@ looks_like_heading (const gchar *core, gsize line_len)
           if (*w[i] == '\0')
             continue;
           words++;
-          static const gchar *const small[] = { "a", "an", "and", "as", "at", "by", "for", "from", "in", "of",
-                                                "on", "or", "the", "to", "with", "via", "vs", NULL };
-          if (g_ascii_isupper (*w[i]) || g_ascii_isdigit (*w[i]) || *w[i] == '(' || g_strv_contains (small, w[i]))
+          static const gchar *const small[] = { "a",  "an", "and", "as",  "at", "by",   "for", "from", "in",
+                                                "of", "on", "or",  "the", "to", "with", "via", "vs",   NULL };
+          if (g_ascii_isupper (*w[i]) || g_ascii_isdigit (*w[i]) || *w[i] == '('
+              || g_strv_contains (small, w[i]))
             caps++;
         }
       return words > 0 && caps * 4 >= words * 3;
@@ -546,6 +564,7 @@ column_for (const gchar *cell)
     { "update to", SHR_COLUMN_FIXED },
     { "upgrade to", SHR_COLUMN_FIXED },
     { "new ver", SHR_COLUMN_FIXED },
+    { "updated ver", SHR_COLUMN_FIXED },
     { "修正", SHR_COLUMN_FIXED },
     { "対策", SHR_COLUMN_FIXED },
     { "affected", SHR_COLUMN_AFFECTED },
@@ -583,7 +602,7 @@ column_for (const gchar *cell)
         continue;
       /* Latin words whole: "os" is not the end of "photos". */
       gsize wl = strlen (words[i].word);
-      gboolean ascii = (guchar) words[i].word[0] < 0x80;
+      gboolean ascii = (guchar)words[i].word[0] < 0x80;
       if (ascii && ((hit > n && g_ascii_isalnum (hit[-1])) || (wl <= 3 && g_ascii_isalnum (hit[wl]))))
         continue;
       return words[i].column;
@@ -618,11 +637,13 @@ split_cells (const gchar *text, const Line *l)
     {
       /* Skip separators: one pipe per cell boundary. */
       gboolean pipe_seen = FALSE;
-      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen))
+      while (*p == ' ' || *p == '\t' || *p == '\r' || (pipes && *p == '|' && !pipe_seen)
+             || (!pipes && memcmp (p, "\xE3\x80\x80", 3) == 0))
         {
           pipe_seen |= *p == '|';
-          p++;
-          col++;
+          /* Columns as they are seen: an ideographic character is two wide. */
+          col += *p == '\xE3' ? 2 : 1;
+          p += *p == '\xE3' ? 3 : 1;
         }
       if (*p == '\0')
         break;
@@ -630,10 +651,11 @@ split_cells (const gchar *text, const Line *l)
       glong start_col = col;
       while (*p)
         {
-          if (pipes ? *p == '|' : (*p == '\t' || (p[0] == ' ' && p[1] == ' ')))
+          if (pipes ? *p == '|'
+                    : (*p == '\t' || (p[0] == ' ' && p[1] == ' ') || (p[0] == '\xE3' && is_wide_gap (p))))
             break;
+          col += (guchar)*p >= 0xE1 && g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
           p = g_utf8_next_char (p);
-          col++;
         }
       gchar *cell = g_strndup (s, p - s);
       g_strstrip (cell);
@@ -675,7 +697,7 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
   ShrTable *t = g_new0 (ShrTable, 1);
   t->header = g_ptr_array_new_with_free_func (g_free);
   t->columns = g_array_new (FALSE, FALSE, sizeof (ShrColumn));
-  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
   t->start = lines[first].start;
   t->end = lines[last].end;
   t->section = section;
@@ -731,7 +753,7 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
               for (guint h = 0; h < header_cells->len; h++)
                 if (g_array_index (header_cells, Cell, h).col <= cell->col + 2)
                   col = h;
-              gchar **slot = (gchar **) &g_ptr_array_index (row, col);
+              gchar **slot = (gchar **)&g_ptr_array_index (row, col);
               if (**slot == '\0')
                 {
                   g_free (*slot);
@@ -819,7 +841,8 @@ split_field (const gchar *line, gchar **key, gchar **value)
           break;
         }
       /* A sentence's full stop, not the dot of "v4.0". */
-      if ((c == '.' && (p[1] == ' ' || p[1] == '\0')) || c == ',' || c == 0x3002 || c == 0x3001 || c == '(' || c == '"' || (c == '/' && p[1] == '/'))
+      if ((c == '.' && (p[1] == ' ' || p[1] == '\0')) || c == ',' || c == 0x3002 || c == 0x3001 || c == '('
+          || c == '"' || (c == '/' && p[1] == '/'))
         return FALSE;
       if (p - line > 60)
         return FALSE;
@@ -851,23 +874,23 @@ shr_document_parse (const gchar *text)
   GHashTable *table = headings_get ();
   ShrDocument *doc = g_new0 (ShrDocument, 1);
   doc->text = text;
-  doc->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
-  doc->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
-  doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
+  doc->sections = g_ptr_array_new_with_free_func ((GDestroyNotify)section_free);
+  doc->fields = g_ptr_array_new_with_free_func ((GDestroyNotify)field_free);
+  doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)table_free);
 
   g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
   gsize len = strlen (text);
   for (gsize s = 0; s <= len;)
     {
       const gchar *nl = memchr (text + s, '\n', len - s);
-      gsize e = nl ? (gsize) (nl - text) : len;
+      gsize e = nl ? (gsize)(nl - text) : len;
       Line l = { s, e };
       g_array_append_val (lines, l);
       if (nl == NULL)
         break;
       s = e + 1;
     }
-  const Line *L = (const Line *) lines->data;
+  const Line *L = (const Line *)lines->data;
   guint n = lines->len;
 
   open_section (doc, SHR_ROLE_NONE, "", 0, 0);
@@ -889,7 +912,8 @@ shr_document_parse (const gchar *text)
           /* "IR Number:    FG-IR-26-999" is a field written in columns. */
           g_autofree gchar *probe = g_strstrip (g_strndup (text + l->start, l->end - l->start));
           g_autofree gchar *pk = NULL, *pv = NULL;
-          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL && strchr (pv, '|') == NULL)
+          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL
+              && strchr (pv, '|') == NULL)
             row = FALSE;
           else
             {
@@ -991,9 +1015,11 @@ shr_document_parse (const gchar *text)
         lead++;
       gboolean list_item = (lead[0] == '*' || lead[0] == '-' || lead[0] == '+') && lead[1] == ' ';
       list_item |= g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・");
-      gboolean marked = depth > 0 || markdown || next_rule || (guchar) *lead >= 0x80 || *lead == '[' || *lead == '#';
+      gboolean marked
+          = depth > 0 || markdown || next_rule || (guchar)*lead >= 0x80 || *lead == '[' || *lead == '#';
       if (!field && !row && role != SHR_ROLE_NONE
-          && (strlen (core) > 80 || ends_like_sentence (core, strlen (core)) || (!prev_blank && !marked) || list_item))
+          && (strlen (core) > 80 || ends_like_sentence (core, strlen (core)) || (!prev_blank && !marked)
+              || list_item))
         role = SHR_ROLE_NONE;
       if (!field && !row)
         {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-structure.h — the sections, fields and tables an advisory is made of.
  *
  * Advisories from every kind of source are built from the same parts:
@@ -52,30 +53,30 @@ typedef struct
 
 typedef struct
 {
-  ShrRole role;       /* of the key, when it is a heading phrase; else NONE */
-  gchar *key;         /* as written: "CVSSv3 Score" */
-  gchar *value;       /* continuation lines joined with one space */
-  gsize offset;       /* where the line starts */
-  guint section;      /* index of the section it stands in */
+  ShrRole role;  /* of the key, when it is a heading phrase; else NONE */
+  gchar *key;    /* as written: "CVSSv3 Score" */
+  gchar *value;  /* continuation lines joined with one space */
+  gsize offset;  /* where the line starts */
+  guint section; /* index of the section it stands in */
 } ShrField;
 
 typedef enum
 {
   SHR_COLUMN_OTHER = 0,
-  SHR_COLUMN_PRODUCT,   /* Product, Version (as a train label), Package, Platform, Branch, 製品 */
-  SHR_COLUMN_AFFECTED,  /* Affected, Vulnerable, Affected Versions, 影響を受けるバージョン */
-  SHR_COLUMN_FIXED,     /* Solution, Fixed, Unaffected, First Fixed Release, 修正版, 対策版 */
+  SHR_COLUMN_PRODUCT,  /* Product, Version (as a train label), Package, Platform, Branch, 製品 */
+  SHR_COLUMN_AFFECTED, /* Affected, Vulnerable, Affected Versions, 影響を受けるバージョン */
+  SHR_COLUMN_FIXED,    /* Solution, Fixed, Unaffected, First Fixed Release, 修正版, 対策版 */
   SHR_COLUMN_CVE,
   SHR_COLUMN_SCORE,
   SHR_COLUMN_SEVERITY,
-  SHR_COLUMN_RELEASE,   /* Release, Distribution, OS: "Ubuntu 22.04", "bookworm" */
+  SHR_COLUMN_RELEASE, /* Release, Distribution, OS: "Ubuntu 22.04", "bookworm" */
 } ShrColumn;
 
 typedef struct
 {
-  GPtrArray *header;  /* (element-type utf8) cells of the header row; empty when none */
-  GArray *columns;    /* (element-type ShrColumn) one per header cell */
-  GPtrArray *rows;    /* (element-type GPtrArray of utf8) the body rows' cells */
+  GPtrArray *header; /* (element-type utf8) cells of the header row; empty when none */
+  GArray *columns;   /* (element-type ShrColumn) one per header cell */
+  GPtrArray *rows;   /* (element-type GPtrArray of utf8) the body rows' cells */
   gsize start;
   gsize end;
   guint section;
@@ -83,7 +84,7 @@ typedef struct
 
 typedef struct
 {
-  const gchar *text;  /* borrowed */
+  const gchar *text;   /* borrowed */
   GPtrArray *sections; /* (element-type ShrSection) in order; [0] is the text before any heading */
   GPtrArray *fields;   /* (element-type ShrField) */
   GPtrArray *tables;   /* (element-type ShrTable) */

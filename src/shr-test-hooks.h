@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-test-hooks.h — the SHIRASE_TEST_* environment switches.
  *
  * Tests need faults and times a real run will not produce on request: a

@@ -129,8 +129,8 @@ on_train (const gchar *version, const gchar *train)
 }
 
 guint32
-shr_trains_first_release (const ShrTrains *trains, const gchar *family, const gchar *version, const gchar **train,
-                          const gchar **released)
+shr_trains_first_release (const ShrTrains *trains, const gchar *family, const gchar *version,
+                          const gchar **train, const gchar **released)
 {
   g_return_val_if_fail (trains != NULL, 0);
   if (train != NULL)

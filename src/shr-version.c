@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-version.c — version orderings (generic, dpkg, rpm) and advisory
  * range phrases. See shr-version.h for the rules. */
 #include "config.h"
@@ -588,34 +589,64 @@ typedef struct
 /* Words after a version ("2.4.58 and earlier", 「2.4.58 以前」). Longer
  * words first where one is a prefix of another. */
 static const Keyword suffix_words[] = {
-  { "and earlier", ROLE_UPPER_INCL },  { "or earlier", ROLE_UPPER_INCL },
-  { "and prior", ROLE_UPPER_INCL },    { "or prior", ROLE_UPPER_INCL },
-  { "and older", ROLE_UPPER_INCL },    { "or older", ROLE_UPPER_INCL },
-  { "and below", ROLE_UPPER_INCL },    { "or below", ROLE_UPPER_INCL },
-  { "and lower", ROLE_UPPER_INCL },    { "or lower", ROLE_UPPER_INCL },
-  { "and later", ROLE_LOWER_INCL },    { "or later", ROLE_LOWER_INCL },
-  { "and above", ROLE_LOWER_INCL },    { "or above", ROLE_LOWER_INCL },
-  { "and newer", ROLE_LOWER_INCL },    { "or newer", ROLE_LOWER_INCL },
-  { "and higher", ROLE_LOWER_INCL },   { "or higher", ROLE_LOWER_INCL },
-  { "and up", ROLE_LOWER_INCL },       { "onwards", ROLE_LOWER_INCL },
-  { "onward", ROLE_LOWER_INCL },       { "およびそれ以前", ROLE_UPPER_INCL },
-  { "及びそれ以前", ROLE_UPPER_INCL }, { "およびそれ以降", ROLE_LOWER_INCL },
-  { "及びそれ以降", ROLE_LOWER_INCL }, { "以前", ROLE_UPPER_INCL },
-  { "以下", ROLE_UPPER_INCL },         { "までの", ROLE_UPPER_INCL },
-  { "まで", ROLE_UPPER_INCL },         { "よりも前", ROLE_UPPER_EXCL },
-  { "より前", ROLE_UPPER_EXCL },       { "より以前", ROLE_UPPER_EXCL },
-  { "未満", ROLE_UPPER_EXCL },         { "より古い", ROLE_UPPER_EXCL },
-  { "で修正", ROLE_UPPER_EXCL },       { "にて修正", ROLE_UPPER_EXCL },
-  { "で解決", ROLE_UPPER_EXCL },       { "で対策", ROLE_UPPER_EXCL },
-  { "以降", ROLE_LOWER_INCL },         { "以上", ROLE_LOWER_INCL },
-  { "から", ROLE_LOWER_INCL },         { "より後", ROLE_LOWER_EXCL },
-  { "より新しい", ROLE_LOWER_EXCL },   { "を超える", ROLE_LOWER_EXCL },
-  { "超", ROLE_LOWER_EXCL },           { ":", ROLE_BRANCH },
-  { "through", ROLE_CONNECT_LOW },     { "thru", ROLE_CONNECT_LOW },
-  { "to", ROLE_CONNECT_LOW },          { "until", ROLE_CONNECT_LOW },
-  { "-", ROLE_CONNECT_LOW },           { "〜", ROLE_CONNECT_LOW },
-  { "~", ROLE_CONNECT_LOW },           { "–", ROLE_CONNECT_LOW },
-  { "—", ROLE_CONNECT_LOW },           { NULL, ROLE_NONE },
+  { "and earlier", ROLE_UPPER_INCL },
+  { "or earlier", ROLE_UPPER_INCL },
+  { "and prior", ROLE_UPPER_INCL },
+  { "or prior", ROLE_UPPER_INCL },
+  { "and older", ROLE_UPPER_INCL },
+  { "or older", ROLE_UPPER_INCL },
+  { "and below", ROLE_UPPER_INCL },
+  { "or below", ROLE_UPPER_INCL },
+  { "and lower", ROLE_UPPER_INCL },
+  { "or lower", ROLE_UPPER_INCL },
+  { "and later", ROLE_LOWER_INCL },
+  { "or later", ROLE_LOWER_INCL },
+  { "and above", ROLE_LOWER_INCL },
+  { "or above", ROLE_LOWER_INCL },
+  { "and newer", ROLE_LOWER_INCL },
+  { "or newer", ROLE_LOWER_INCL },
+  { "and higher", ROLE_LOWER_INCL },
+  { "or higher", ROLE_LOWER_INCL },
+  { "and up", ROLE_LOWER_INCL },
+  { "onwards", ROLE_LOWER_INCL },
+  { "onward", ROLE_LOWER_INCL },
+  { "およびそれ以前", ROLE_UPPER_INCL },
+  { "及びそれ以前", ROLE_UPPER_INCL },
+  { "およびそれ以降", ROLE_LOWER_INCL },
+  { "及びそれ以降", ROLE_LOWER_INCL },
+  { "以前", ROLE_UPPER_INCL },
+  { "以下", ROLE_UPPER_INCL },
+  { "までの", ROLE_UPPER_INCL },
+  { "まで", ROLE_UPPER_INCL },
+  { "よりも前", ROLE_UPPER_EXCL },
+  { "より前", ROLE_UPPER_EXCL },
+  { "より以前", ROLE_UPPER_EXCL },
+  { "未満", ROLE_UPPER_EXCL },
+  { "より古い", ROLE_UPPER_EXCL },
+  { "で修正", ROLE_UPPER_EXCL },
+  { "にて修正", ROLE_UPPER_EXCL },
+  { "で解決", ROLE_UPPER_EXCL },
+  { "で対策", ROLE_UPPER_EXCL },
+  { "以降", ROLE_LOWER_INCL },
+  { "以上", ROLE_LOWER_INCL },
+  { "から", ROLE_LOWER_INCL },
+  { "より後", ROLE_LOWER_EXCL },
+  { "より新しい", ROLE_LOWER_EXCL },
+  { "を超える", ROLE_LOWER_EXCL },
+  { "超", ROLE_LOWER_EXCL },
+  { ":", ROLE_BRANCH },
+  { "up to and including", ROLE_CONNECT_LOW },
+  { "up to", ROLE_CONNECT_LOW },
+  { "through", ROLE_CONNECT_LOW },
+  { "thru", ROLE_CONNECT_LOW },
+  { "to", ROLE_CONNECT_LOW },
+  { "until", ROLE_CONNECT_LOW },
+  { "-", ROLE_CONNECT_LOW },
+  { "〜", ROLE_CONNECT_LOW },
+  { "~", ROLE_CONNECT_LOW },
+  { "–", ROLE_CONNECT_LOW },
+  { "—", ROLE_CONNECT_LOW },
+  { NULL, ROLE_NONE },
 };
 
 /* Words before a version ("prior to 2.4.58", "<= 3.1"). */
@@ -1200,7 +1231,8 @@ shr_version_train (const gchar *version)
       const gchar *c = p;
       while (g_ascii_isdigit (*c) || *c == '.')
         c++;
-      if (*c == '-' || *c == 'R' || *c == 'r' || g_str_has_prefix (c, " U") || g_str_has_prefix (c, " Update"))
+      if (*c == '-' || *c == 'R' || *c == 'r' || g_str_has_prefix (c, " U")
+          || g_str_has_prefix (c, " Update"))
         keep = 2;
     }
   while (parts < keep && *q)
@@ -1233,7 +1265,7 @@ distribution_mark (const gchar *pattern, const gchar *version)
   if (re == NULL)
     {
       re = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
-      g_hash_table_insert (cache, (gpointer) pattern, re);
+      g_hash_table_insert (cache, (gpointer)pattern, re);
     }
   g_mutex_unlock (&lock);
   g_autoptr (GMatchInfo) m = NULL;
@@ -1291,9 +1323,10 @@ shr_product_derive_ranges (ShrProduct *p)
     {
       const gchar *f = g_ptr_array_index (p->fixed, k);
       gsize nl = strlen (p->product);
-      const gchar *v = g_ascii_strncasecmp (f, p->product, nl) == 0 && f[nl] == '-' && g_ascii_isdigit (f[nl + 1])
-                         ? f + nl + 1
-                         : f;
+      const gchar *v
+          = g_ascii_strncasecmp (f, p->product, nl) == 0 && f[nl] == '-' && g_ascii_isdigit (f[nl + 1])
+                ? f + nl + 1
+                : f;
       g_autofree gchar *eco = shr_version_distribution (v);
       if (eco == NULL && p->ecosystem == NULL)
         continue;
@@ -1316,7 +1349,14 @@ shr_product_derive_ranges (ShrProduct *p)
            * alone names its train. */
           gboolean whole_train = iv->low != NULL && iv->high != NULL && strcmp (iv->low, iv->high) == 0
                                  && strchr (iv->low, '.') == strrchr (iv->low, '.');
-          g_autofree gchar *train = whole_train ? g_strdup (iv->low) : shr_version_train (iv->low ? iv->low : iv->high);
+          g_autofree gchar *train
+              = whole_train ? g_strdup (iv->low) : shr_version_train (iv->low ? iv->low : iv->high);
+          /* "2.9.0 up to and including 2.11.3" spans trains: no one train. */
+          g_autofree gchar *high_train
+              = iv->low != NULL && iv->high != NULL ? shr_version_train (iv->high) : NULL;
+          if (!whole_train && high_train != NULL && g_strcmp0 (train, high_train) != 0
+              && !g_str_has_prefix (iv->high, iv->low))
+            g_clear_pointer (&train, g_free);
           shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
                                  iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
         }

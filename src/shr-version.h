@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-version.h — comparing versions and reading the version ranges that
  * advisories write.
  *

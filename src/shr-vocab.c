@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-vocab.c — the vocabulary interface and a plain word-table loader. */
 #include "config.h"
 
@@ -69,9 +70,9 @@ shr_vendors_conflict (const gchar *a, const gchar *b)
   /* "Mitsubishi Electric" and 「三菱電機株式会社」 cannot be compared by
    * their letters: not knowing is no conflict. */
   gboolean ascii_a = TRUE, ascii_b = TRUE;
-  for (const guchar *p = (const guchar *) na; *p && ascii_a; p++)
+  for (const guchar *p = (const guchar *)na; *p && ascii_a; p++)
     ascii_a = *p < 0x80;
-  for (const guchar *p = (const guchar *) nb; *p && ascii_b; p++)
+  for (const guchar *p = (const guchar *)nb; *p && ascii_b; p++)
     ascii_b = *p < 0x80;
   if (ascii_a != ascii_b)
     return FALSE;
@@ -233,8 +234,8 @@ struct _ShrWordTables
   GPtrArray *sectors;          /* LabelRow* */
   GHashTable *sector_by_key;
   GPtrArray *regions;
-  GHashTable *region_by_key;  /* codes and other codes ("UK"), upper case */
-  GHashTable *names;          /* owned keys of the two indexes above */
+  GHashTable *region_by_key; /* codes and other codes ("UK"), upper case */
+  GHashTable *names;         /* owned keys of the two indexes above */
 };
 
 static void
@@ -395,7 +396,7 @@ sector_row (ShrWordTables *t, gchar **f, GError **error)
   if (strcmp (f[0], "-") == 0) /* phrases that name no sector */
     return TRUE;
   LabelRow *row = label_row (t->sectors, f, SHR_SECTOR_PARENTS_COL);
-  g_hash_table_insert (t->sector_by_key, (gpointer) owned_name (t, g_ascii_strdown (row->fields[0], -1)), row);
+  g_hash_table_insert (t->sector_by_key, (gpointer)owned_name (t, g_ascii_strdown (row->fields[0], -1)), row);
   /* The STIX names a key stands for find it too. */
   gchar *stix_names = nth_field (f, SHR_SECTOR_STIX_COL);
   if (stix_names != NULL && *stix_names)
@@ -407,7 +408,7 @@ sector_row (ShrWordTables *t, gchar **f, GError **error)
           if (*name == '\0' || g_hash_table_contains (t->sector_by_key, name))
             g_free (name);
           else
-            g_hash_table_insert (t->sector_by_key, (gpointer) owned_name (t, name), row);
+            g_hash_table_insert (t->sector_by_key, (gpointer)owned_name (t, name), row);
         }
     }
   return TRUE;
@@ -430,7 +431,7 @@ region_row (ShrWordTables *t, gchar **f, GError **error)
       if (g_hash_table_contains (t->region_by_key, code))
         g_free (code);
       else
-        g_hash_table_insert (t->region_by_key, (gpointer) owned_name (t, code), row);
+        g_hash_table_insert (t->region_by_key, (gpointer)owned_name (t, code), row);
     }
   return TRUE;
 }
@@ -502,15 +503,16 @@ static const gchar *const *
 tables_region_members (gconstpointer data, const gchar *code)
 {
   const ShrLabelEntry *e = tables_find_region (data, code);
-  return e != NULL && ((const LabelRow *) e)->links[0] != NULL ? (const gchar *const *) ((const LabelRow *) e)->links
-                                                                : NULL;
+  return e != NULL && ((const LabelRow *)e)->links[0] != NULL
+             ? (const gchar *const *)((const LabelRow *)e)->links
+             : NULL;
 }
 
 static const gchar *const *
 tables_sector_parents (gconstpointer data, const gchar *key)
 {
   const ShrLabelEntry *e = tables_find_sector (data, key);
-  return e != NULL ? (const gchar *const *) ((const LabelRow *) e)->links : NULL;
+  return e != NULL ? (const gchar *const *)((const LabelRow *)e)->links : NULL;
 }
 
 static GPtrArray *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-vocab.h — what matching needs to know about words: product names
  * and their aliases, sector and region labels, which region lies in which
  * (JP in ASIA) and which sector in which (water under utilities).

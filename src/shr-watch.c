@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-watch.c — the watched IMAP mailbox; the only file that includes
  * libetpan. See shr-watch.h for the contract. */
 #include "config.h"
@@ -36,10 +37,10 @@ struct _ShrWatch
   gint wake_fds[2];
   gint stop; /* atomic */
   guint32 uidvalidity;
-  guint32 last_uid; /* highest UID listed in this session */
-  gboolean retry;   /* a message was left to be read again: list all next time */
+  guint32 last_uid;        /* highest UID listed in this session */
+  gboolean retry;          /* a message was left to be read again: list all next time */
   gboolean handler_failed; /* the last sync ended on the handler's error */
-  gboolean fresh;   /* a new session: list the whole folder */
+  gboolean fresh;          /* a new session: list the whole folder */
   gboolean has_idle, has_move, has_uidplus;
   gboolean disable_move;
   ShrWatchEventFunc event_func;
@@ -90,7 +91,6 @@ config_copy (const ShrWatchConfig *s)
   return c;
 }
 
-
 static gchar *
 get_string (GKeyFile *kf, const gchar *key, const gchar *fallback)
 {
@@ -112,9 +112,13 @@ get_path (GKeyFile *kf, const gchar *key, const gchar *config_dir)
 }
 
 ShrWatchConfig *
-shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
+shr_watch_config_read (GKeyFile *kf, const gchar *config_dir, const gchar **bad_key, GError **error)
 {
   g_return_val_if_fail (kf != NULL, NULL);
+  const gchar *ignored;
+  if (bad_key == NULL)
+    bad_key = &ignored;
+  *bad_key = NULL;
   if (!g_key_file_has_group (kf, "imap"))
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "no [imap] group in the configuration");
@@ -124,6 +128,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->host = get_string (kf, "host", NULL);
   if (c->host == NULL)
     {
+      *bad_key = "host";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] host: missing");
       return NULL;
     }
@@ -136,6 +141,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
     c->security = SHR_IMAP_SECURITY_NONE;
   else
     {
+      *bad_key = "security";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                    "[imap] security: \"%s\" is not tls, starttls or none", security);
       return NULL;
@@ -148,6 +154,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
       c->address = shr_net_loopback_address (c->host);
       if (c->address == NULL)
         {
+          *bad_key = "security";
           g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                        "[imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, "
                        "or a name that resolves only to loopback addresses), not \"%s\"",
@@ -164,6 +171,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
     }
   if (port < 1 || port > 65535)
     {
+      *bad_key = "port";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] port: %d is out of range", port);
       return NULL;
     }
@@ -172,6 +180,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->user = get_string (kf, "user", NULL);
   if (c->user == NULL)
     {
+      *bad_key = "user";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG, "[imap] user: missing");
       return NULL;
     }
@@ -179,8 +188,14 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->password_file = get_path (kf, "password_file", config_dir);
   c->password_command = get_string (kf, "password_command", NULL);
   c->oauth2_token_command = get_string (kf, "oauth2_token_command", NULL);
-  guint sources = (c->password != NULL) + (c->password_file != NULL) + (c->password_command != NULL)
-                  + (c->oauth2_token_command != NULL);
+  /* Where several are given, the second is the one at fault. */
+  const gchar *const keys[] = { "password", "password_file", "password_command", "oauth2_token_command" };
+  const gchar *const values[]
+      = { c->password, c->password_file, c->password_command, c->oauth2_token_command };
+  guint sources = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (values[i] != NULL && ++sources == 2)
+      *bad_key = keys[i];
   if (sources != 1)
     {
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
@@ -194,6 +209,7 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   c->failed_folder = get_string (kf, "failed_folder", "shirase/failed");
   if (strcmp (c->done_folder, c->folder) == 0 || strcmp (c->failed_folder, c->folder) == 0)
     {
+      *bad_key = strcmp (c->done_folder, c->folder) == 0 ? "done_folder" : "failed_folder";
       g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_CONFIG,
                    "[imap] done_folder and failed_folder must differ from folder \"%s\"", c->folder);
       return NULL;
@@ -208,6 +224,12 @@ shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
   g_clear_error (&local);
   c->timeout_seconds = 60;
   return g_steal_pointer (&c);
+}
+
+ShrWatchConfig *
+shr_watch_config_new (GKeyFile *kf, const gchar *config_dir, GError **error)
+{
+  return shr_watch_config_read (kf, config_dir, NULL, error);
 }
 
 /* ---- secrets ------------------------------------------------------------- */
@@ -226,8 +248,8 @@ get_secret (const ShrWatchConfig *c, gboolean *is_token, GError **error)
   if (c->oauth2_token_command != NULL)
     {
       *is_token = TRUE;
-      return shr_secret_from_command ("imap", "oauth2_token_command", c->oauth2_token_command, SHR_WATCH_ERROR,
-                                      SHR_WATCH_ERROR_AUTH, error);
+      return shr_secret_from_command ("imap", "oauth2_token_command", c->oauth2_token_command,
+                                      SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, error);
     }
   return shr_secret_from_file ("imap", c->password_file, SHR_WATCH_ERROR, SHR_WATCH_ERROR_AUTH, error);
 }
@@ -811,8 +833,8 @@ move_uids (ShrWatch *w, GArray *uids, const gchar *dest, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  g_message ("IMAP: %u of %u messages were moved away meanwhile; moving the rest to %s", uids->len - left->len,
-             uids->len, dest);
+  g_message ("IMAP: %u of %u messages were moved away meanwhile; moving the rest to %s",
+             uids->len - left->len, uids->len, dest);
   return move_uids_once (w, left, dest, error);
 }
 
@@ -1181,15 +1203,17 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
     {
       GError *local = NULL;
       gboolean ok = shr_watch_connect (w, &local);
-      if (ok && w->event_func != NULL)
-        w->event_func (NULL, w->event_data);
       if (ok)
         {
           while (ok && !shr_watch_stop_requested (w))
             {
               ok = shr_watch_sync (w, handler, user_data, handled, &local);
               if (ok)
-                backoff = 1;
+                {
+                  backoff = 1;
+                  if (w->event_func != NULL)
+                    w->event_func (NULL, w->event_data);
+                }
               else if (w->handler_failed && !once && !shr_watch_stop_requested (w))
                 {
                   /* The state could not be written (busy, disk full): not
@@ -1234,4 +1258,68 @@ shr_watch_run (ShrWatch *w, gboolean once, ShrWatchHandler handler, gpointer use
     }
   shr_watch_disconnect (w);
   return TRUE;
+}
+
+/* ---- finding one message again (shirase reprocess) ------------------------------ */
+
+gboolean
+shr_watch_fetch_by_message_id (ShrWatch *w, const gchar *message_id, const gchar *raw_sha256, GBytes **raw,
+                               gchar **found_in, GError **error)
+{
+  g_return_val_if_fail (w != NULL && w->imap != NULL && message_id != NULL && raw != NULL, FALSE);
+  const ShrWatchConfig *c = w->config;
+  const gchar *const folders[] = { c->done_folder, c->failed_folder, c->folder };
+  g_autofree gchar *wanted = g_strdup_printf ("<%s>", message_id);
+  *raw = NULL;
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      /* EXAMINE: read-only, so that looking changes no flag. */
+      int r = mailimap_examine (w->imap, folders[f]);
+      if (r != MAILIMAP_NO_ERROR)
+        {
+          g_autofree gchar *what = g_strdup_printf ("EXAMINE %s", folders[f]);
+          set_command_error (w, error, r, what);
+          return FALSE;
+        }
+      struct mailimap_search_key *key
+          = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (wanted));
+      clist *found = NULL;
+      r = mailimap_uid_search (w->imap, NULL, key, &found);
+      mailimap_search_key_free (key);
+      if (r != MAILIMAP_NO_ERROR)
+        {
+          set_command_error (w, error, r, "UID SEARCH HEADER Message-ID");
+          return FALSE;
+        }
+      g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      for (clistiter *it = clist_begin (found); it != NULL && uids->len < 16; it = clist_next (it))
+        g_array_append_val (uids, *(uint32_t *)clist_content (it));
+      mailimap_search_result_free (found);
+      if (uids->len == 0)
+        continue;
+      g_autoptr (GArray) msgs = fetch_bodies (w, (const guint32 *)uids->data, uids->len, error);
+      if (msgs == NULL)
+        return FALSE;
+      /* A search is a substring match: the copy whose bytes are the ones
+       * recorded is preferred, else the first. */
+      for (guint i = 0; i < msgs->len && *raw == NULL; i++)
+        {
+          GBytes *b = g_array_index (msgs, ShrWatchMessage, i).raw;
+          g_autofree gchar *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, b);
+          if (raw_sha256 == NULL || g_strcmp0 (sum, raw_sha256) == 0)
+            *raw = g_bytes_ref (b);
+        }
+      if (*raw == NULL && msgs->len > 0)
+        *raw = g_bytes_ref (g_array_index (msgs, ShrWatchMessage, 0).raw);
+      if (*raw != NULL)
+        {
+          if (found_in != NULL)
+            *found_in = g_strdup (folders[f]);
+          return TRUE;
+        }
+    }
+  g_set_error (error, SHR_WATCH_ERROR, SHR_WATCH_ERROR_PROTOCOL,
+               "no message with Message-ID %s in %s, %s or %s", wanted, c->done_folder, c->failed_folder,
+               c->folder);
+  return FALSE;
 }

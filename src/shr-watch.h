@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-watch.h — the watched IMAP mailbox (DESIGN.md "watch").
  *
  * Connects (IMAPS, STARTTLS, or plain towards loopback only), verifies the
@@ -66,6 +67,11 @@ typedef struct
  * password sources). */
 ShrWatchConfig *shr_watch_config_new (GKeyFile *keyfile, const gchar *config_dir,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same; on an error @bad_key (may be NULL; transfer none) is the
+ * [imap] key at fault, NULL for the group as a whole, so that
+ * shr_config_check can give its line. */
+ShrWatchConfig *shr_watch_config_read (GKeyFile *keyfile, const gchar *config_dir, const gchar **bad_key,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void shr_watch_config_free (ShrWatchConfig *config);
 
 typedef enum
@@ -131,8 +137,10 @@ gboolean shr_watch_run (ShrWatch *watch, gboolean once, ShrWatchHandler handler,
                         guint *handled, GError **error);
 
 /* Called by shr_watch_run on the loop's thread, never while a handler
- * runs: with @error NULL after each successful login, else with the error
- * that ended a connection (before the backoff). */
+ * runs: with @error NULL after each completed pass over the folder (the
+ * first comes right after a login; then at least every IDLE refresh or
+ * poll interval), else with the error that ended a connection (before the
+ * backoff). */
 typedef void (*ShrWatchEventFunc) (const GError *error, gpointer user_data);
 void shr_watch_set_event_func (ShrWatch *watch, ShrWatchEventFunc func, gpointer user_data);
 
@@ -146,6 +154,16 @@ gboolean shr_watch_stop_requested (ShrWatch *watch);
  * timeout). What was committed but not yet moved is moved on the next run
  * (it is recognised as seen). For a stop that did not finish in time. */
 void shr_watch_abort_io (ShrWatch *watch);
+
+/* On a connected watcher: the message with @message_id (without <>) from
+ * done_folder, failed_folder or the watched folder, in that order (EXAMINE,
+ * UID SEARCH HEADER Message-ID, UID FETCH); among several copies the one
+ * whose SHA-256 is @raw_sha256 (may be NULL). @raw and @found_in (may be
+ * NULL) are set on success (transfer full). Leaves the last folder
+ * searched selected read-only: disconnect afterwards. Errors:
+ * SHR_WATCH_ERROR_PROTOCOL (not found, or a command refused). */
+gboolean shr_watch_fetch_by_message_id (ShrWatch *watch, const gchar *message_id, const gchar *raw_sha256,
+                                        GBytes **raw, gchar **found_in, GError **error);
 
 /* Test hook: when TRUE, behave as if the server lacked MOVE. */
 void shr_watch_set_disable_move (ShrWatch *watch, gboolean disable);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-e2e.sh — approval by reply, end to end on the real mail stack
 # (Dovecot + Postfix; skipped with 77 where it cannot run): an advisory in
 # the watched INBOX → `shirase once` sends the draft to the approver →

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-failure.sh — a recipient the SMTP server refuses for good, end to
 # end on the real mail stack (skipped with 77 where it cannot run): Postfix
 # answers 550 to RCPT TO:<gone@example.test>. After the approval the other

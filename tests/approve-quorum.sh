@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-quorum.sh — approvals racing, replayed and counted, end to end on
 # the real mail stack (skipped with 77 where it cannot run).
 # Quorum 1: two approvers approve at the same moment (their replies read by

@@ -1,9 +1,13 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-refused.sh — every reply that must not count, end to end on the
 # real mail stack (skipped with 77 where it cannot run), with
 # require_auth_results on. Each refused reply changes nothing: no notice,
 # no decision, the draft still pending; an approver is told why, a
-# stranger or an auto-reply gets no answer (no backscatter). Then a valid
+# stranger or an auto-reply gets no answer (no backscatter). With
+# require_auth_results off, a From that only mentions the approver (in a
+# comment, as a display name, beside another address, in a second From
+# header) is a stranger's (issue 15). Then a valid
 # approval sends the notices once, its replay and a late second reply send
 # nothing more, and a reply to an expired draft is refused.
 . "$(dirname "$0")/watch-lib.sh"
@@ -104,6 +108,21 @@ changes_nothing "an out-of-office auto-reply"; not_answered "an out-of-office au
 
 reply "Approver <approver@example.test>" "Re: $a_subject" "$a_id" "\n2026/11/26 shirase wrote:\n> 承認 (approve)\n> 却下 理由 (reject REASON)" "$good_ar"
 changes_nothing "承認 only inside the quoted draft"; answered "承認 only inside the quoted draft" "says neither approve"
+
+# With require_auth_results off (the default) the From header alone names
+# the sender, read as RFC 5322 says and as every mail system shows it: the
+# approver's address in a comment or a display name, beside another
+# address, or in a second From header is not the approver's mail.
+set_key require_auth_results false
+reply "Mallory <mallory@evil.test> (<approver@example.test>)" "Re: $a_subject" "$a_id" "承認" "$good_ar"
+changes_nothing "the approver's address in a comment"; not_answered "the approver's address in a comment"
+reply "\"approver@example.test\" <mallory@evil.test>" "Re: $a_subject" "$a_id" "承認" "$good_ar"
+changes_nothing "the approver's address as the display name"; not_answered "the approver's address as the display name"
+reply "Mallory <mallory@evil.test>, Approver <approver@example.test>" "Re: $a_subject" "$a_id" "承認" "$good_ar"
+changes_nothing "two addresses in From"; not_answered "two addresses in From"
+reply "Mallory <mallory@evil.test>" "Re: $a_subject" "$a_id" "承認" "$good_ar" "From: Approver <approver@example.test>"
+changes_nothing "two From headers, the approver's last"; not_answered "two From headers, the approver's last"
+set_key require_auth_results true
 
 # A valid approval: the notices, once.
 reply "Approver <approver@example.test>" "Re: $a_subject" "$a_id" "承認します。" "$good_ar"

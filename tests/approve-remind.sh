@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-remind.sh — a draft nobody answers, on the real mail stack
 # (skipped with 77 where it cannot run): after [approval] remind_hours the
 # approvers get one reminder that keeps the token; after expire_hours the

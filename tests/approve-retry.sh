@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-retry.sh — a reply whose decision cannot be made now is not lost,
 # end to end on the real mail stack (skipped with 77 where it cannot run).
 # Our copy of the templates lacks confirmation.txt, so the approval cannot

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-shell.sh — the approval step from a shell, on the real mail stack
 # (skipped with 77 where it cannot run): shirase drafts lists the pending
 # draft; approve/reject refuse bad arguments with a clear error; approve ID

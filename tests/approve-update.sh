@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-update.sh — 続報 (update) notices, end to end on the real mail stack
 # (skipped with 77 where it cannot run). A Cisco advisory (CVSS 6.8, grade
 # C) is approved and notified; CISA then lists its CVE as exploited (KEV),

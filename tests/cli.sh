@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The CLI end to end: `shirase --help/--version`, and `shirase extract` on
 # good and bad inputs, from files and from standard input, as text and JSON.
 set -u
@@ -139,6 +140,21 @@ contains "$tmp/out" "DSA-5901-1" "stdin record is the DSA"
 echo $? >"$tmp/status"
 status_is 1 "extract - with empty stdin"
 contains "$tmp/err" "stdin" "the error names standard input"
+
+# ---- no build-tree fallback -----------------------------------------------------
+# Without SHIRASE_DATADIR a binary reads only the installed word lists:
+# where none are installed it says so, instead of reading a build tree's.
+installed=$(env -u SHIRASE_DATADIR "$shirase" extract "$good" 2>&1 >/dev/null | sed -n 's/.*Failed to open file .\(.*\)products.tsv.*/\1/p')
+if [ -n "$installed" ]; then
+  ok "without SHIRASE_DATADIR the installed data dir is read: $installed"
+  case "$installed" in
+    "$top_src"*|"$top_build"*) fail "the default data dir is in the build tree: $installed" ;;
+  esac
+elif env -u SHIRASE_DATADIR "$shirase" extract "$good" >/dev/null 2>&1; then
+  ok "installed word lists found (an installed shirase)"
+else
+  fail "without SHIRASE_DATADIR: $(env -u SHIRASE_DATADIR "$shirase" extract "$good" 2>&1 | head -2)"
+fi
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # digest-e2e.sh — the daily digest and the hourly cap, on the real mail
 # stack (skipped with 77 where it cannot run).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailstack-smoke.sh — the real test mail stack works: it starts, takes a
 # mail over SMTP with STARTTLS and AUTH (certificate verified), delivers it
 # to the right IMAP mailbox, refuses a wrong password, and stops without

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The match, check-config and assets verbs end to end, on fixture mails
 # written for these tests (tests/data/match) and the extract fixtures.
 set -u
@@ -6,7 +7,8 @@ top_srcdir=${SHR_TOP_SRCDIR:-$(dirname "$0")/..}
 top_builddir=${SHR_TOP_BUILDDIR:-.}
 shirase="$top_builddir/shirase"
 SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_srcdir/data}
-export SHIRASE_DATADIR
+SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_srcdir/templates}
+export SHIRASE_DATADIR SHIRASE_TEMPLATEDIR
 data="$top_srcdir/tests/data"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shirase-match-cli.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -116,6 +118,27 @@ printf 'bash\tnot a version\n' > "$tmp/bad.txt"
 "$shirase" assets import --format dpkg "$tmp/bad.txt" > /dev/null 2> "$tmp/err"
 [ $? -eq 1 ] && ok "bad inventory refused" || fail "bad inventory status"
 expect_contains "bad inventory line" "$tmp/err" "$tmp/bad.txt:1: \"not a version\" is not a version: contains spaces"
+
+# check-config refuses what once refuses, with the same file, line and key:
+# both load the configuration through one loader.
+printf 'pw\n' > "$tmp/pw"; chmod 600 "$tmp/pw"
+: > "$tmp/empty-pw"; chmod 600 "$tmp/empty-pw"
+for case in "password_file = pw|oauth2_token_command = cat pw|7|[imap]: give exactly one of password_file" \
+            "password_file = empty-pw||6|[imap] password_file $tmp/empty-pw: empty (its first line is the secret)" \
+            "password_file = pw|security = none|7|[imap] security = none is allowed only towards a loopback address"; do
+  IFS='|' read -r a b line message <<CASE
+$case
+CASE
+  printf '[organization]\nname = X\n[imap]\nhost = imap.example.test\nuser = u\n%s\n%s\n' "$a" "$b" > "$tmp/rule.conf"
+  "$shirase" check-config -c "$tmp/rule.conf" > "$tmp/cc.out" 2>&1; cc=$?
+  "$shirase" once -c "$tmp/rule.conf" > "$tmp/once.out" 2>&1; once=$?
+  if [ $cc = 1 ] && [ $once = 1 ] && grep -qF "$tmp/rule.conf:$line: $message" "$tmp/cc.out" \
+     && grep -qF "$tmp/rule.conf:$line: $message" "$tmp/once.out"; then
+    ok "check-config and once agree: line $line: $message"
+  else
+    fail "check-config ($cc) and once ($once) on: $message"; cat "$tmp/cc.out" "$tmp/once.out"
+  fi
+done
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 exit 0

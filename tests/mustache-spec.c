@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mustache-spec DIR — runs every test of the official Mustache spec JSON
  * files (the specs folder of github.com/mustache/spec) found in DIR against
  * shr-mustache and prints TAP.
@@ -18,7 +19,7 @@ static guint failures;
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
+  return strcmp (*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
 /* Prints S as one TAP diagnostic line, escapes visible. */
@@ -40,8 +41,7 @@ run_test (const gchar *file, JsonObject *test, guint *passed)
 
   if (tmpl == NULL || expected == NULL)
     {
-      printf ("not ok %u - %s: %s\n# malformed test: no template or expected\n",
-              test_no, file, name);
+      printf ("not ok %u - %s: %s\n# malformed test: no template or expected\n", test_no, file, name);
       failures++;
       return FALSE;
     }
@@ -52,13 +52,11 @@ run_test (const gchar *file, JsonObject *test, guint *passed)
       JsonObject *po = json_object_get_object_member (test, "partials");
       g_autoptr (GList) names = json_object_get_members (po);
       for (GList *l = names; l != NULL; l = l->next)
-        shr_mustache_partials_add (partials, l->data,
-                                   json_object_get_string_member (po, l->data));
+        shr_mustache_partials_add (partials, l->data, json_object_get_string_member (po, l->data));
     }
 
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *got = shr_mustache_render (tmpl, data, partials,
-                                               SHR_MUSTACHE_MODE_HTML, &error);
+  g_autofree gchar *got = shr_mustache_render (tmpl, data, partials, SHR_MUSTACHE_MODE_HTML, &error);
   if (got != NULL && strcmp (got, expected) == 0)
     {
       printf ("ok %u - %s: %s\n", test_no, file, name);
@@ -117,8 +115,8 @@ run_file (const gchar *dir, const gchar *file, GString *summary)
       if (skip)
         {
           test_no++;
-          printf ("ok %u - %s: %s # SKIP lambdas need code in the view\n", test_no,
-                  file, json_object_get_string_member_with_default (o, "name", "?"));
+          printf ("ok %u - %s: %s # SKIP lambdas need code in the view\n", test_no, file,
+                  json_object_get_string_member_with_default (o, "name", "?"));
           continue;
         }
       run_test (file, o, &passed);

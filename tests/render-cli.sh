@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shirase render end to end: each output form, the golden Japanese text,
 # the mail headers, the draft, and the usage errors.
 set -u
@@ -6,7 +7,8 @@ top_srcdir=${SHR_TOP_SRCDIR:-$(dirname "$0")/..}
 top_builddir=${SHR_TOP_BUILDDIR:-.}
 shirase="$top_builddir/shirase"
 SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_srcdir/data}
-export SHIRASE_DATADIR
+SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_srcdir/templates}
+export SHIRASE_DATADIR SHIRASE_TEMPLATEDIR
 data="$top_srcdir/tests/data"
 conf="$data/render/org.conf"
 news="$data/mail/news_en_exchange_oilgas_silk_typhoon.eml"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* send-smtp-cases.c — shr-send and the outbox against the real Postfix and
  * Dovecot started by tests/send-smtp.sh (which exports the stack's
  * variables). Run by hand without them, every case skips. */
@@ -502,7 +503,8 @@ typedef struct
 /* on_approved: the Japanese and English notices to the administrators,
  * queued in the transaction that approves. */
 static gboolean
-queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data,
+               GError **error)
 {
   Notices *n = data;
   (void)reason;

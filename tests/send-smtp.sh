@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # send-smtp.sh — shr-send and the outbox against the real mail stack
 # (Postfix with STARTTLS and AUTH, delivering into Dovecot): 1,000 notices
 # over one reused connection, each delivered once; a 5xx for one recipient;

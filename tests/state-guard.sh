@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # state-guard.sh — state that cannot be replayed or silently lost, on the
 # real mail stack (skipped with 77 where it cannot run).
 #  1. A lost database: draft 1 is approved by reply and its notices go out;
@@ -8,8 +9,8 @@
 #     byte (with an Authentication-Results that passes) sends nothing. The
 #     new notices do not reuse the old notices' Message-IDs.
 #  2. A damaged database (pages overwritten in the middle): `once` fails
-#     loudly (exit 1, nothing moved), `status` says DAMAGED and exits 1,
-#     `status --check` too; the backup put back, all runs again.
+#     loudly (exit 1, nothing moved), `status` says DAMAGED and exits 2
+#     (CRITICAL), `status --check` too; the backup put back, all runs again.
 . "${SHR_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/tests/watch-lib.sh"
 command -v sqlite3 >/dev/null || { echo "SKIP: the sqlite3 tool is not installed"; exit 77; }
 
@@ -38,8 +39,10 @@ echo "$out" | grep -q "is missing or empty, but the state dir holds shirase.id" 
 echo "$out" | grep -q -- "--init" || { echo "$out"; fail "the refusal does not say what to do"; }
 [ "$(count INBOX)" = "$before" ] || fail "a refused run moved mail"
 [ "$(wc -c <"$work/state/shirase.db")" = 0 ] || fail "the refused run wrote a database"
-out=$(status 2>&1) && { echo "$out"; fail "status read a lost database as a new one"; }
-echo "lost database: once and status refuse (exit 1), nothing moved"
+rc=0; out=$(status 2>&1) || rc=$?
+[ "$rc" = 2 ] || { echo "$out"; fail "status exited $rc on a lost database, not 2 (CRITICAL)"; }
+echo "$out" | grep -q "^health: *CRITICAL: .*missing or empty" || { echo "$out"; fail "status does not say the database is lost"; }
+echo "lost database: once refuses (exit 1), status says CRITICAL (exit 2), nothing moved"
 
 out=$(run_once --init 2>&1) || { echo "$out"; fail "once --init failed"; }
 wait_count approver 3 || fail "no draft from the new state" # old draft, confirmation, new draft
@@ -85,10 +88,14 @@ for i in 1 2 3; do
 done
 echo "$out" | grep -qi "check failed\|malformed\|damaged\|not a database" || { echo "$out"; fail "once does not say the database is damaged"; }
 [ "$(count INBOX)" = "$before" ] || fail "once moved mail while the state was damaged"
-out=$(status 2>&1) && { echo "$out"; fail "status exited 0 on a damaged database"; }
+rc=0; out=$(status 2>&1) || rc=$?
+[ "$rc" = 2 ] || { echo "$out"; fail "status exited $rc on a damaged database, not 2 (CRITICAL)"; }
 echo "$out" | grep -q "^state DAMAGED:" || { echo "$out"; fail "status does not show the damage"; }
-out=$(cd "$work" && "$shirase" status --check -c "$conf" 2>&1) && { echo "$out"; fail "status --check passed a damaged database"; }
-echo "damaged database: once fails three times in a row (exit 1, nothing moved), status and status --check say so (exit 1)"
+rc=0; out=$(cd "$work" && "$shirase" status --check --json -c "$conf" 2>&1) || rc=$?
+[ "$rc" = 2 ] || { echo "$out"; fail "status --check exited $rc on a damaged database, not 2"; }
+echo "$out" | grep -q '"health":"critical"' && echo "$out" | grep -q '"damage":"[^"]' \
+  || { echo "$out"; fail "status --check --json does not report the damage"; }
+echo "damaged database: once fails three times in a row (exit 1, nothing moved), status and status --check say so (CRITICAL, exit 2)"
 
 cp "$work/backup.db" "$work/state/shirase.db"
 rm -f "$work/state/shirase.db-wal" "$work/state/shirase.db-shm"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-approve.c — approval by reply: tokens and their secret, the reply's
  * command, each reason a reply is refused, and the decision rule with its
  * quorum under concurrency. */
@@ -131,7 +132,8 @@ test_token_format (void)
   /* The same secret and draft id in another database (a lost one
    * re-created), or created at another time (an older backup restored,
    * whose ids run again): other tokens. */
-  g_autofree gchar *other_instance = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
+  g_autofree gchar *other_instance
+      = shr_approve_token (secret, "fedcba9876543210fedcba9876543210", 42, 1772500000);
   g_assert_cmpstr (other_instance, ==, "32P7B3V1TK");
   g_autofree gchar *later = shr_approve_token (secret, INSTANCE, 42, 1772500001);
   g_assert_cmpstr (later, ==, "6M7B79C7DP");
@@ -585,8 +587,8 @@ test_verify_automatic (void)
     }
   /* The advisory's title after our tag is not the client's: a product
    * named "Absence Manager" is no out-of-office. */
-  g_autoptr (ShrReply) title
-      = good_reply_with ("Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
+  g_autoptr (ShrReply) title = good_reply_with (
+      "Subject", "Re: [承認依頼 #" DRAFT_TOKEN "] 【要対応】Absence Manager 不在通知: CVE-2026-1");
   ASSERT_VERDICT (check (title, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* Auto-Submitted: no is a person. */
   g_autoptr (Mail) m = good_mail ();
@@ -605,7 +607,8 @@ test_verify_auth_missing (void)
   ASSERT_VERDICT (check (r, FALSE, &draft_ref, T0), SHR_REPLY_ACCEPT);
   /* A pass from a server we do not trust (the sender can write that
    * header himself) is as good as none. */
-  g_autoptr (ShrReply) r2 = good_reply_with ("Authentication-Results", "evil.test; dkim=pass header.d=example.test");
+  g_autoptr (ShrReply) r2
+      = good_reply_with ("Authentication-Results", "evil.test; dkim=pass header.d=example.test");
   ASSERT_VERDICT (check (r2, TRUE, &draft_ref, T0), SHR_REPLY_AUTH_MISSING);
 }
 
@@ -734,7 +737,8 @@ typedef struct
 } Queue;
 
 static gboolean
-queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data, GError **error)
+queue_notices (ShrStore *store, ShrDecisionOutcome outcome, const gchar *reason, gpointer data,
+               GError **error)
 {
   Queue *q = data;
   (void)reason;
@@ -859,8 +863,8 @@ test_decide_withdraw (Fixture *f, gconstpointer data)
   ASSERT_OUTCOME (decide (store, d, "boss@example.test", SHR_COMMAND_APPROVE, "w1@x", 2, &q),
                   SHR_DECISION_RECORDED);
   ShrDecisionOutcome o;
-  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product", "w2@x", 2,
-                                     queue_notices, &q, &o, &error));
+  g_assert_true (shr_approve_decide (store, d, "boss@example.test", SHR_COMMAND_REJECT, "wrong product",
+                                     "w2@x", 2, queue_notices, &q, &o, &error));
   g_assert_no_error (error);
   ASSERT_OUTCOME (o, SHR_DECISION_REJECTED);
   g_autofree gchar *st = draft_status (store, d);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Release names against builds: Exchange advisories name their fixes "2019
  * CU15 SU3" while servers report "15.2.1748.10" (data/builds.tsv); Windows
  * advisories name a month, a KB or a fixed build while assets report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of mail composition: the message parsed back with GMime gives the
  * same Subject and bodies in UTF-8 and in ISO-2022-JP; the fallback to
  * UTF-8; our RFC 2047 encoder (words ≤ 75 characters, lines ≤ 76, no
@@ -60,8 +61,9 @@ parts (GMimeMessage *m, GMimeTextPart **plain, GMimeTextPart **html)
       g_assert_cmpint (g_mime_multipart_get_count (mp), ==, 2);
       *plain = GMIME_TEXT_PART (g_mime_multipart_get_part (mp, 0));
       *html = GMIME_TEXT_PART (g_mime_multipart_get_part (mp, 1));
-      g_assert_cmpstr (g_mime_content_type_get_media_subtype (g_mime_object_get_content_type (GMIME_OBJECT (*html))),
-                       ==, "html");
+      g_assert_cmpstr (
+          g_mime_content_type_get_media_subtype (g_mime_object_get_content_type (GMIME_OBJECT (*html))), ==,
+          "html");
     }
   else
     *plain = GMIME_TEXT_PART (body);
@@ -137,15 +139,15 @@ check_encoded_words (const gchar *headers)
                 else
                   g_string_append_c (q, *c == '_' ? ' ' : *c);
               n = q->len;
-              bytes = (guchar *) g_string_free (q, FALSE);
+              bytes = (guchar *)g_string_free (q, FALSE);
             }
           g_autofree gchar *utf8 = NULL;
           if (g_ascii_strcasecmp (charset, "UTF-8") == 0)
-            utf8 = g_strndup ((const gchar *) bytes, n);
+            utf8 = g_strndup ((const gchar *)bytes, n);
           else
             {
               g_assert_cmpstr (charset, ==, "ISO-2022-JP");
-              utf8 = g_convert ((const gchar *) bytes, n, "UTF-8", "ISO-2022-JP", NULL, NULL, NULL);
+              utf8 = g_convert ((const gchar *)bytes, n, "UTF-8", "ISO-2022-JP", NULL, NULL, NULL);
               g_assert_nonnull (utf8);
               /* Each word ends in ASCII: its last escape is ESC ( B. */
               const guchar *esc = NULL;
@@ -241,7 +243,8 @@ test_encode_header (void)
   g_autofree gchar *a = shr_compose_encode_header ("[Intel] OpenSSL: CVE-2026-0001", NULL, 9);
   g_assert_cmpstr (a, ==, "[Intel] OpenSSL: CVE-2026-0001");
   g_autofree gchar *b = shr_compose_encode_header (
-      "[Action Required / A same day] Microsoft Exchange Server and others: CVE-2026-21410 (+3) (exploited)", NULL, 9);
+      "[Action Required / A same day] Microsoft Exchange Server and others: CVE-2026-21410 (+3) (exploited)",
+      NULL, 9);
   g_assert_cmpstr (b, ==,
                    "[Action Required / A same day] Microsoft Exchange Server and others:\n"
                    " CVE-2026-21410 (+3) (exploited)");
@@ -354,8 +357,9 @@ test_hostile_title (gconstpointer data)
         g_assert_cmpstr (g_mime_message_get_subject (parsed), ==, out->subject);
         /* Exactly the headers we wrote, none more. */
         GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (parsed));
-        const gchar *expected[] = { "Date", "From", "Reply-To", "Subject", "To", "Message-Id", "Auto-Submitted",
-                                    "X-Shirase-Grade", "X-Shirase-Case", "MIME-Version" };
+        const gchar *expected[]
+            = { "Date",       "From",           "Reply-To",        "Subject",        "To",
+                "Message-Id", "Auto-Submitted", "X-Shirase-Grade", "X-Shirase-Case", "MIME-Version" };
         g_assert_cmpint (g_mime_header_list_get_count (list), ==, G_N_ELEMENTS (expected));
         for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
           g_assert_true (g_mime_header_list_contains (list, expected[i]));
@@ -376,12 +380,15 @@ test_hostile_title (gconstpointer data)
             g_assert_true (known);
           }
         g_assert_null (g_strstr_len (headers, -1, "\nBcc"));
-        g_assert_cmpuint (internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_BCC)),
-                          ==, 0);
-        g_assert_cmpuint (internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_CC)),
-                          ==, 0);
-        g_assert_cmpuint (internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_TO)),
-                          ==, 1);
+        g_assert_cmpuint (
+            internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_BCC)), ==,
+            0);
+        g_assert_cmpuint (
+            internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_CC)), ==,
+            0);
+        g_assert_cmpuint (
+            internet_address_list_length (g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_TO)), ==,
+            1);
 
         GMimeTextPart *plain, *html;
         parts (parsed, &plain, &html);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Each fixture mail in tests/data/mail/ is one named case
  * (/extract/<kind>/<file>): what a careful reader finds in it, as written in
  * its .expect.json, must be what shirase extracts. The fixtures are mails
@@ -14,8 +15,8 @@ dir_of_fixtures (void)
 {
   static gchar *dir;
   if (dir == NULL)
-    dir = g_build_filename (g_getenv ("SHR_TOP_SRCDIR") ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR,
-                            "tests", "data", "mail", NULL);
+    dir = g_build_filename (g_getenv ("SHR_TOP_SRCDIR") ? g_getenv ("SHR_TOP_SRCDIR") : SHR_SRCDIR, "tests",
+                            "data", "mail", NULL);
   return dir;
 }
 
@@ -71,7 +72,8 @@ test_everyday_words (void)
     const gchar *mail;
     const gchar *products;
   } cases[] = {
-    { "Subject: Notice from our office\n\nOur office in Tokyo runs an HTTP server. Teams of engineers work at "
+    { "Subject: Notice from our office\n\nOur office in Tokyo runs an HTTP server. Teams of engineers work "
+      "at "
       "the edge of the network. Commerce and the Sentry service. CVE-2026-1111.\n",
       "" },
     { "Subject: Microsoft fixes flaws\n\nMicrosoft released updates for Office, Edge and Teams. "
@@ -91,8 +93,8 @@ test_everyday_words (void)
   g_assert_nonnull (lexicon);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *raw = g_strdup_printf ("From: a@example.test\nMessage-ID: <e%u@example.test>\n%s", i,
-                                               cases[i].mail);
+      g_autofree gchar *raw
+          = g_strdup_printf ("From: a@example.test\nMessage-ID: <e%u@example.test>\n%s", i, cases[i].mail);
       g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
       g_autoptr (GError) error = NULL;
       g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
@@ -100,7 +102,8 @@ test_everyday_words (void)
       g_autoptr (ShrRecord) r = shr_extract_message (m, lexicon);
       g_autoptr (GString) got = g_string_new (NULL);
       for (guint j = 0; j < r->products->len; j++)
-        g_string_append_printf (got, "%s%s", j > 0 ? "," : "", ((ShrProduct *)r->products->pdata[j])->product);
+        g_string_append_printf (got, "%s%s", j > 0 ? "," : "",
+                                ((ShrProduct *)r->products->pdata[j])->product);
       g_assert_cmpstr (got->str, ==, cases[i].products);
     }
 }
@@ -112,9 +115,10 @@ static ShrRecord *
 extract_text (const gchar *subject, const gchar *body)
 {
   static guint serial;
-  g_autofree gchar *raw = g_strdup_printf ("From: Example Sender <news@example.test>\nMessage-ID: <x%u@example.test>\n"
-                                           "Subject: %s\nContent-Type: text/plain; charset=utf-8\n\n%s\n",
-                                           serial++, subject, body);
+  g_autofree gchar *raw
+      = g_strdup_printf ("From: Example Sender <news@example.test>\nMessage-ID: <x%u@example.test>\n"
+                         "Subject: %s\nContent-Type: text/plain; charset=utf-8\n\n%s\n",
+                         serial++, subject, body);
   g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrMessage) m = shr_message_read_bytes (bytes, "case", &error);
@@ -138,7 +142,8 @@ test_exploitation_forms (void)
     { "We are aware of limited, targeted attacks against customers.", SHR_TRISTATE_TRUE },
     { "The group has actively been exploiting Example Horizon servers since March.", SHR_TRISTATE_TRUE },
     { "The actor rapidly weaponized N-day vulnerabilities in enterprise applications.", SHR_TRISTATE_TRUE },
-    { "The crew typically gains entry by exploiting vulnerabilities in unpatched web servers.", SHR_TRISTATE_TRUE },
+    { "The crew typically gains entry by exploiting vulnerabilities in unpatched web servers.",
+      SHR_TRISTATE_TRUE },
     { "Example Networks is aware of customers experiencing this denial of service.", SHR_TRISTATE_TRUE },
     { "The bug is under active exploitation, according to the agency.", SHR_TRISTATE_TRUE },
     { "エグザンプル社は本脆弱性の悪用を確認しています。", SHR_TRISTATE_TRUE },
@@ -147,7 +152,8 @@ test_exploitation_forms (void)
     { "ルーターの脆弱性 (CVE-2026-1000) を悪用した攻撃について注意喚起が出された。", SHR_TRISTATE_TRUE },
     { "この脆弱性はランサムウェア攻撃に積極的に使われている。", SHR_TRISTATE_TRUE },
     /* Hedged, by a vendor or a CERT: still a report, the hedge kept. */
-    { "Example Corp is aware of a report that this issue may have been actively exploited.", SHR_TRISTATE_TRUE },
+    { "Example Corp is aware of a report that this issue may have been actively exploited.",
+      SHR_TRISTATE_TRUE },
     { "We found evidence suggesting that the vulnerability was likely abused.", SHR_TRISTATE_TRUE },
     { "攻撃者は同社製 VPN 装置の脆弱性を悪用して侵入した可能性が極めて高い。", SHR_TRISTATE_TRUE },
     /* Denied. */
@@ -164,7 +170,8 @@ test_exploitation_forms (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (ShrRecord) r = extract_text ("Example Gateway vulnerability CVE-2026-1000", cases[i].sentence);
+      g_autoptr (ShrRecord) r
+          = extract_text ("Example Gateway vulnerability CVE-2026-1000", cases[i].sentence);
       if (r->exploited != cases[i].expected)
         g_error ("\"%s\": exploited %d, expected %d", cases[i].sentence, r->exploited, cases[i].expected);
       if (cases[i].expected != SHR_TRISTATE_UNKNOWN)
@@ -186,9 +193,10 @@ test_severity_forms (void)
   } cases[] = {
     { "Advisory for Example Gateway", "Severity: Critical\nCVSSv3 Score: 9.8\n", "critical", 9.8 },
     { "Advisory for Example Gateway", "Severity        High\nCVSSv3 Score    8.1\n", "high", 8.1 },
-    { "ELSA-2026-0001 Important: Example Linux 9 foo security update", "Related CVEs: CVE-2026-1001\n", "high", -1 },
-    { "Example Corp fixes Example Mail", "Example Corp rated the flaw Important with a CVSS score of 8.1.\n", "high",
-      8.1 },
+    { "ELSA-2026-0001 Important: Example Linux 9 foo security update", "Related CVEs: CVE-2026-1001\n",
+      "high", -1 },
+    { "Example Corp fixes Example Mail", "Example Corp rated the flaw Important with a CVSS score of 8.1.\n",
+      "high", 8.1 },
     { "Example Gateway", "Impact: moderate\n", "medium", -1 },
     { "Example Gateway", "A flaw with a CVSSv3.1 score of 9.8 was fixed.\n", NULL, 9.8 },
     { "Example Gateway", "Base Score: 7.5 HIGH\n", "high", 7.5 },
@@ -250,7 +258,7 @@ member_strings (JsonObject *expect, const gchar *name)
   JsonArray *a = json_object_get_array_member (expect, name);
   GPtrArray *out = g_ptr_array_new ();
   for (guint i = 0; i < json_array_get_length (a); i++)
-    g_ptr_array_add (out, (gpointer) json_array_get_string_element (a, i));
+    g_ptr_array_add (out, (gpointer)json_array_get_string_element (a, i));
   return out;
 }
 
@@ -358,7 +366,7 @@ check_campaign (JsonObject *expect, const ShrRecord *r)
         {
           const gchar *c = r->regions->pdata[k];
           if (strlen (c) == 2 && strcmp (c, "EU") != 0)
-            g_ptr_array_add (countries, (gpointer) c);
+            g_ptr_array_add (countries, (gpointer)c);
         }
       g_ptr_array_sort (countries, compare_strings);
       g_autoptr (GString) got = g_string_new (NULL);
@@ -416,7 +424,7 @@ check_fixture (gconstpointer data)
   JsonArray *cves = json_object_get_array_member (expect, "cves");
   g_assert_cmpuint (r->cves->len, ==, json_array_get_length (cves));
   for (guint i = 0; i < json_array_get_length (cves); i++)
-    g_assert_cmpstr (((ShrCve *) g_ptr_array_index (r->cves, i))->id, ==,
+    g_assert_cmpstr (((ShrCve *)g_ptr_array_index (r->cves, i))->id, ==,
                      json_array_get_string_element (cves, i));
 
   /* Title: the advisory's own, allowing for punctuation and list tags; a
@@ -438,8 +446,9 @@ check_fixture (gconstpointer data)
   g_assert_cmpstr (r->severity, ==, member_string (expect, "severity"));
 
   JsonNode *exploited = json_object_get_member (expect, "exploited");
-  ShrTristate want = JSON_NODE_HOLDS_NULL (exploited) ? SHR_TRISTATE_UNKNOWN
-                     : json_node_get_boolean (exploited) ? SHR_TRISTATE_TRUE : SHR_TRISTATE_FALSE;
+  ShrTristate want = JSON_NODE_HOLDS_NULL (exploited)    ? SHR_TRISTATE_UNKNOWN
+                     : json_node_get_boolean (exploited) ? SHR_TRISTATE_TRUE
+                                                         : SHR_TRISTATE_FALSE;
   g_assert_cmpint (r->exploited, ==, want);
   if (want != SHR_TRISTATE_UNKNOWN)
     g_assert_nonnull (r->exploited_evidence);
@@ -473,7 +482,8 @@ check_fixture (gconstpointer data)
         {
           ShrProduct *p = g_ptr_array_index (r->products, j);
           if (related (p->product, wrong))
-            g_test_message ("product \"%s %s\" is not in this advisory", p->vendor ? p->vendor : "", p->product);
+            g_test_message ("product \"%s %s\" is not in this advisory", p->vendor ? p->vendor : "",
+                            p->product);
           g_assert_false (related (p->product, wrong));
         }
     }
@@ -525,11 +535,12 @@ static void
 test_versions_in_sentences (void)
 {
   g_autoptr (ShrRecord) r = extract_text (
-    "Fortinet warns of exploited flaw",
-    "Fortinet said attackers exploit CVE-2026-30001. The vulnerability is present in FortiOS versions\n"
-    "7.0.0 through 7.0.16, FortiProxy versions 7.2.0 through 7.2.12 and 7.0.0 through 7.0.19.\n"
-    "Customers should upgrade to FortiOS 7.0.17.\n\n"
-    "Separately, Veeam said the flaw affects Backup & Replication 12.3.2.3617 and all earlier version 12 builds.");
+      "Fortinet warns of exploited flaw",
+      "Fortinet said attackers exploit CVE-2026-30001. The vulnerability is present in FortiOS versions\n"
+      "7.0.0 through 7.0.16, FortiProxy versions 7.2.0 through 7.2.12 and 7.0.0 through 7.0.19.\n"
+      "Customers should upgrade to FortiOS 7.0.17.\n\n"
+      "Separately, Veeam said the flaw affects Backup & Replication 12.3.2.3617 and all earlier version 12 "
+      "builds.");
   static const struct
   {
     const gchar *product, *affected;
@@ -542,12 +553,12 @@ test_versions_in_sentences (void)
     {
       const ShrProduct *found = NULL;
       for (guint j = 0; j < r->products->len && found == NULL; j++)
-        if (strcmp (((ShrProduct *) r->products->pdata[j])->product, want[i].product) == 0)
+        if (strcmp (((ShrProduct *)r->products->pdata[j])->product, want[i].product) == 0)
           found = r->products->pdata[j];
       g_assert_nonnull (found);
       g_autoptr (GString) got = g_string_new (NULL);
       for (guint j = 0; j < found->affected->len; j++)
-        g_string_append_printf (got, "%s%s", j > 0 ? "|" : "", (gchar *) found->affected->pdata[j]);
+        g_string_append_printf (got, "%s%s", j > 0 ? "|" : "", (gchar *)found->affected->pdata[j]);
       g_assert_cmpstr (got->str, ==, want[i].affected);
     }
 }
@@ -559,13 +570,13 @@ static void
 test_quoted_products (void)
 {
   g_autoptr (ShrRecord) r = extract_text (
-    "エグザンプル社のサービスに不正アクセス",
-    "エグザンプル株式会社は、法人向けファイル共有サービス「Example Shareボックス」に不正アクセスがあり、"
-    "顧客情報が漏えいした可能性があると発表した。\n\n"
-    "犯罪集団「BlackExample」が関与を主張している。担当者は「Example社として対応を進める」と述べた。");
+      "エグザンプル社のサービスに不正アクセス",
+      "エグザンプル株式会社は、法人向けファイル共有サービス「Example Shareボックス」に不正アクセスがあり、"
+      "顧客情報が漏えいした可能性があると発表した。\n\n"
+      "犯罪集団「BlackExample」が関与を主張している。担当者は「Example社として対応を進める」と述べた。");
   g_assert_cmpstr (r->lang, ==, "ja");
   g_assert_cmpuint (r->products->len, ==, 1);
-  g_assert_cmpstr (((ShrProduct *) r->products->pdata[0])->product, ==, "Example Shareボックス");
+  g_assert_cmpstr (((ShrProduct *)r->products->pdata[0])->product, ==, "Example Shareボックス");
 }
 
 /* A vendor's equipment named by kind ("Juniper devices", 米SonicWall製VPN
@@ -574,27 +585,29 @@ test_quoted_products (void)
 static void
 test_vendor_equipment (void)
 {
-  g_autoptr (ShrRecord) en = extract_text (
-    "Espionage group breaks into telecoms",
-    "Researchers said the group gained initial access to Juniper devices with stolen credentials and kept it for "
-    "months at several telecommunications providers.");
+  g_autoptr (ShrRecord) en = extract_text ("Espionage group breaks into telecoms",
+                                           "Researchers said the group gained initial access to Juniper "
+                                           "devices with stolen credentials and kept it for "
+                                           "months at several telecommunications providers.");
   g_assert_cmpuint (en->products->len, ==, 1);
-  g_assert_cmpstr (((ShrProduct *) en->products->pdata[0])->vendor, ==, "Juniper Networks");
-  g_assert_cmpstr (((ShrProduct *) en->products->pdata[0])->product, ==, "devices");
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->vendor, ==, "Juniper Networks");
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->product, ==, "devices");
 
-  g_autoptr (ShrRecord) ja = extract_text (
-    "病院のランサムウエア被害、侵入口はVPN装置",
-    "調査報告書は、攻撃者が米SonicWall(ソニックウォール)製VPN(仮想私設網)装置の脆弱性を悪用して不正侵入した可能性が高いと結論付けた。");
+  g_autoptr (ShrRecord) ja
+      = extract_text ("病院のランサムウエア被害、侵入口はVPN装置",
+                      "調査報告書は、攻撃者が米SonicWall(ソニックウォール)製VPN(仮想私設網)"
+                      "装置の脆弱性を悪用して不正侵入した可能性が高いと結論付けた。");
   g_assert_cmpuint (ja->products->len, ==, 1);
-  g_assert_cmpstr (((ShrProduct *) ja->products->pdata[0])->vendor, ==, "SonicWall");
-  g_assert_cmpstr (((ShrProduct *) ja->products->pdata[0])->product, ==, "VPN(仮想私設網)装置");
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->vendor, ==, "SonicWall");
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->product, ==, "VPN(仮想私設網)装置");
 
   g_autoptr (ShrRecord) named = extract_text (
-    "Cisco IOS XE Software Web UI Privilege Escalation Vulnerability",
-    "A vulnerability in the web UI of Cisco IOS XE Software could allow an attacker to gain privileges. "
-    "Cisco devices are affected if they run a vulnerable release of Cisco IOS XE Software. CVE-2026-20990.");
+      "Cisco IOS XE Software Web UI Privilege Escalation Vulnerability",
+      "A vulnerability in the web UI of Cisco IOS XE Software could allow an attacker to gain privileges. "
+      "Cisco devices are affected if they run a vulnerable release of Cisco IOS XE Software. "
+      "CVE-2026-20990.");
   for (guint i = 0; i < named->products->len; i++)
-    g_assert_cmpstr (((ShrProduct *) named->products->pdata[i])->product, !=, "devices");
+    g_assert_cmpstr (((ShrProduct *)named->products->pdata[i])->product, !=, "devices");
 }
 
 /* Shapes of release notes and bulletins: service releases of a train
@@ -604,26 +617,127 @@ static void
 test_release_note_shapes (void)
 {
   g_autoptr (ShrRecord) junos = extract_text (
-    "Security Bulletin: Junos OS: A malformed packet causes a crash (CVE-2026-21900)",
-    "Severity Assessment (CVSS) Score: 7.5 (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H)\n\n"
-    "This issue affects Juniper Networks Junos OS:\n  * 23.4 versions before 23.4R2-S2.\n\n"
-    "Solution:\nThe following software releases have been updated to resolve this specific issue: 23.4R2-S2, "
-    "24.2R1, and all subsequent releases.\n");
+      "Security Bulletin: Junos OS: A malformed packet causes a crash (CVE-2026-21900)",
+      "Severity Assessment (CVSS) Score: 7.5 (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H)\n\n"
+      "This issue affects Juniper Networks Junos OS:\n  * 23.4 versions before 23.4R2-S2.\n\n"
+      "Solution:\nThe following software releases have been updated to resolve this specific issue: "
+      "23.4R2-S2, "
+      "24.2R1, and all subsequent releases.\n");
   g_assert_cmpfloat (junos->cvss_max, ==, 7.5);
   g_assert_cmpuint (junos->products->len, ==, 1);
   const ShrProduct *p = junos->products->pdata[0];
   g_assert_cmpuint (p->fixed->len, >=, 1);
   g_assert_cmpstr (p->fixed->pdata[0], ==, "23.4R2-S2");
 
-  g_autoptr (ShrRecord) chrome = extract_text (
-    "Stable Channel Update for Desktop",
-    "The Stable channel has been updated to 150.0.7001.55/.56 for Windows, Mac and 150.0.7001.55 for Linux.\n\n"
-    "This update includes 2 security fixes.\n"
-    "[$5000][470000001] High CVE-2026-14001: Use after free in Google Chrome's Media. Reported by A. Person\n");
+  g_autoptr (ShrRecord) chrome = extract_text ("Stable Channel Update for Desktop",
+                                               "The Stable channel has been updated to 150.0.7001.55/.56 for "
+                                               "Windows, Mac and 150.0.7001.55 for Linux.\n\n"
+                                               "This update includes 2 security fixes.\n"
+                                               "[$5000][470000001] High CVE-2026-14001: Use after free in "
+                                               "Google Chrome's Media. Reported by A. Person\n");
   g_assert_cmpuint (chrome->products->len, ==, 1);
-  g_assert_cmpstr (((ShrProduct *) chrome->products->pdata[0])->product, ==, "Chrome");
-  g_assert_cmpstr (((ShrProduct *) chrome->products->pdata[0])->fixed->pdata[0], ==, "150.0.7001.55");
+  g_assert_cmpstr (((ShrProduct *)chrome->products->pdata[0])->product, ==, "Chrome");
+  g_assert_cmpstr (((ShrProduct *)chrome->products->pdata[0])->fixed->pdata[0], ==, "150.0.7001.55");
   g_assert_cmpstr (chrome->severity, ==, "high");
+}
+
+/* Tables and fields of vendors' bulletins and package alerts: a platform
+ * column names no products, a CVE column and a score column give each CVE
+ * its score wherever they stand, "Updated Versions" are the fixed ones, a
+ * package alert's fields give the package and its versions, and "All
+ * versions" is no product's name. */
+static void
+test_bulletin_tables (void)
+{
+  g_autoptr (ShrRecord) bulletin
+      = extract_text ("Security update available for Adobe Acrobat Reader | APSB26-90",
+                      "Summary\nAdobe has released security updates for Adobe Acrobat Reader. These updates "
+                      "address a critical "
+                      "vulnerability.\n\n"
+                      "Affected Versions\n"
+                      "Product                 Track       Affected Versions          Platform\n"
+                      "Acrobat Reader DC       Continuous  25.001.20900 and earlier   Windows & macOS\n\n"
+                      "Solution\n"
+                      "Product                 Track       Updated Versions   Platform\n"
+                      "Acrobat Reader DC       Continuous  25.001.20950       Windows and macOS\n\n"
+                      "Vulnerability Details\n"
+                      "Vulnerability Category     Severity   CVSS base score   CVE Numbers\n"
+                      "Use After Free (CWE-416)   Critical   7.8               CVE-2026-47101\n");
+  for (guint i = 0; i < bulletin->products->len; i++)
+    {
+      const ShrProduct *p = bulletin->products->pdata[i];
+      g_assert_cmpstr (p->vendor, ==, "Adobe");
+      g_assert_cmpstr (p->fixed->pdata[0], ==, "25.001.20950");
+    }
+  g_assert_cmpuint (bulletin->products->len, >=, 1);
+  const ShrCve *cve = bulletin->cves->pdata[0];
+  g_assert_cmpfloat (cve->cvss, ==, 7.8);
+  g_assert_cmpstr (cve->severity, ==, "critical");
+
+  g_autoptr (ShrRecord) package = extract_text (
+      "[example-org/webapp] Critical severity vulnerability found in package example-template",
+      "A critical severity vulnerability was found in one of your dependencies.\n\n"
+      "GHSA-aaaa-bbbb-cccc / CVE-2026-40101\nCommand injection in example-template\n\n"
+      "Package: example-template (npm)\nAffected versions: < 2.3.1\nPatched version: 2.3.1\nSeverity: "
+      "Critical\n");
+  g_assert_cmpuint (package->products->len, ==, 1);
+  const ShrProduct *pkg = package->products->pdata[0];
+  g_assert_cmpstr (pkg->product, ==, "example-template");
+  g_assert_cmpstr (pkg->affected->pdata[0], ==, "< 2.3.1");
+  g_assert_cmpstr (pkg->fixed->pdata[0], ==, "2.3.1");
+
+  g_autoptr (ShrRecord) all = extract_text ("SSA-000001: Flaw in Example Controllers",
+                                            "AFFECTED PRODUCTS\nAll versions < V3.1.5\n");
+  for (guint i = 0; i < all->products->len; i++)
+    g_assert_cmpstr (((ShrProduct *)all->products->pdata[i])->product, !=, "All");
+}
+
+/* Japanese bulletins: the advisory's id in brackets before the title,
+ * versions written 「Ver1.5.3」, and the fixed versions listed under 対策
+ * after a sentence that says to update. */
+static void
+test_japanese_bulletin_layout (void)
+{
+  g_autoptr (ShrRecord) r
+      = extract_text ("[EX26-001] Example ルーター シリーズにおける脆弱性",
+                      "概要\nExample ルーター シリーズにおいて、OS "
+                      "コマンドインジェクションの脆弱性（CVE-2026-46101）が存在します。\n\n"
+                      "対象製品\nExample RT-100　ファームウェア Ver1.5.3 およびそれ以前\n\n"
+                      "対策\n最新のファームウェアへアップデートしてください。\nExample RT-100　Ver1.5.4\n");
+  const ShrProduct *p = NULL;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *q = r->products->pdata[i];
+      g_assert_false (g_str_has_prefix (q->product, "["));
+      if (g_strcmp0 (q->product, "Example RT-100") == 0)
+        p = q;
+    }
+  g_assert_nonnull (p);
+  g_assert_cmpuint (p->affected->len, ==, 1);
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "1.5.4");
+}
+
+/* A list post's fields: "Affected: NAME VERSIONS" and "Fixed: NAME VERSION
+ * (note)" give the product and its versions; a range over several trains
+ * is one range. */
+static void
+test_list_post_fields (void)
+{
+  g_autoptr (ShrRecord) r
+      = extract_text ("[oss-security] CVE-2026-50101: libexample: heap overflow in the XML parser",
+                      "A heap buffer overflow was found in libexample's XML parser.\n\n"
+                      "Affected: libexample 2.9.0 up to and including 2.11.3\n"
+                      "Fixed: libexample 2.11.4 (released today); 2.10.x users should apply the patch.\n");
+  g_assert_cmpuint (r->products->len, ==, 1);
+  const ShrProduct *p = r->products->pdata[0];
+  g_assert_cmpstr (p->product, ==, "libexample");
+  g_assert_cmpstr (p->affected->pdata[0], ==, "2.9.0 up to and including 2.11.3");
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.11.4");
+  const ShrProductRange *range = p->ranges->pdata[0];
+  g_assert_null (range->train);
+  g_assert_cmpstr (range->introduced, ==, "2.9.0");
+  g_assert_cmpstr (range->last_affected, ==, "2.11.3");
 }
 
 /* What the flaw needs to be reachable, as the advisory words it: a
@@ -642,10 +756,12 @@ test_conditions (void)
       "writes are enabled" },
     { "Apache Tomcat is affected when the PUT method is used (disabled by default). CVE-2026-31002.",
       "disabled by default" },
-    { "Attackers exploit CVE-2026-31003, a privilege escalation vulnerability found in the web user interface (UI) "
+    { "Attackers exploit CVE-2026-31003, a privilege escalation vulnerability found in the web user "
+      "interface (UI) "
       "feature in Cisco IOS XE software.",
       "web user interface (UI) feature in Cisco IOS XE" },
-    { "FortiOS の SSL-VPN 機能における脆弱性（CVE-2026-31004）を悪用する攻撃が確認されています。", "SSL-VPN 機能における脆弱性" },
+    { "FortiOS の SSL-VPN 機能における脆弱性（CVE-2026-31004）を悪用する攻撃が確認されています。",
+      "SSL-VPN 機能における脆弱性" },
     { "A heap overflow in FortiOS allows remote code execution. CVE-2026-31005.", NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -682,14 +798,14 @@ test_digest_items (void)
     gdouble cvss;
     ShrTristate exploited;
   } want[] = {
-    { "JVN#20260311", "クロスサイト", "CVE-2026-26101", "株式会社エグザンプルメール", "ExampleMail Server", "6.1.4", -1,
-      SHR_TRISTATE_UNKNOWN },
-    { "JVN#20260312", "認証回避", "CVE-2026-26102", "サンプルネットワークス株式会社", "Sample Router", "2.0.9", 9.8,
-      SHR_TRISTATE_TRUE },
-    { "JVNVU#20260313", "境界外書き込み", "CVE-2026-26103", "Demo Corporation", "Demo Print Server", NULL, 7.5,
-      SHR_TRISTATE_UNKNOWN },
-    { "JVN#20260314", "パストラバーサル", "CVE-2026-26104", "ExampleWiki プロジェクト", "ExampleWiki", "1.9.2", -1,
-      SHR_TRISTATE_UNKNOWN },
+    { "JVN#20260311", "クロスサイト", "CVE-2026-26101", "株式会社エグザンプルメール", "ExampleMail Server",
+      "6.1.4", -1, SHR_TRISTATE_UNKNOWN },
+    { "JVN#20260312", "認証回避", "CVE-2026-26102", "サンプルネットワークス株式会社", "Sample Router",
+      "2.0.9", 9.8, SHR_TRISTATE_TRUE },
+    { "JVNVU#20260313", "境界外書き込み", "CVE-2026-26103", "Demo Corporation", "Demo Print Server", NULL,
+      7.5, SHR_TRISTATE_UNKNOWN },
+    { "JVN#20260314", "パストラバーサル", "CVE-2026-26104", "ExampleWiki プロジェクト", "ExampleWiki",
+      "1.9.2", -1, SHR_TRISTATE_UNKNOWN },
   };
   for (guint i = 0; i < items->len; i++)
     {
@@ -703,7 +819,7 @@ test_digest_items (void)
       g_assert_nonnull (strstr (r->title, want[i].title_word));
       /* Each item's CVE is its own, not its neighbours'. */
       g_assert_cmpuint (r->cves->len, ==, 1);
-      g_assert_cmpstr (((ShrCve *) g_ptr_array_index (r->cves, 0))->id, ==, want[i].cve);
+      g_assert_cmpstr (((ShrCve *)g_ptr_array_index (r->cves, 0))->id, ==, want[i].cve);
       g_assert_cmpuint (r->products->len, >=, 1);
       const ShrProduct *p = g_ptr_array_index (r->products, 0);
       g_assert_cmpstr (p->vendor, ==, want[i].vendor);
@@ -736,7 +852,7 @@ main (int argc, char **argv)
   while ((entry = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (entry, ".eml"))
       g_ptr_array_add (names, g_strdup (entry));
-  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  g_ptr_array_sort (names, (GCompareFunc)g_ascii_strcasecmp);
   for (guint i = 0; i < names->len; i++)
     {
       const gchar *name = g_ptr_array_index (names, i);
@@ -747,7 +863,8 @@ main (int argc, char **argv)
       g_autofree gchar *kind = NULL;
       /* Group the cases by source kind and variant in their names. */
       const gchar *k = strstr (contents, "\"kind\"");
-      kind = k ? g_strndup (strchr (k + 6, '"') + 1, strcspn (strchr (k + 6, '"') + 1, "\"")) : g_strdup ("unknown");
+      kind = k ? g_strndup (strchr (k + 6, '"') + 1, strcspn (strchr (k + 6, '"') + 1, "\""))
+               : g_strdup ("unknown");
       g_autofree gchar *path = g_strdup_printf ("/extract/%s/%s", kind, base);
       g_test_add_data_func_full (path, g_strdup (name), check_fixture, g_free);
     }
@@ -757,6 +874,9 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
+  g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
+  g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
+  g_test_add_func ("/extract/list-post-fields", test_list_post_fields);
   g_test_add_func ("/extract/versions-in-sentences", test_versions_in_sentences);
   g_test_add_func ("/extract/cisco-fixed-table", test_cisco_fixed_table);
   g_test_add_func ("/extract/exploitation/forms", test_exploitation_forms);

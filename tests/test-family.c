@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Products that are the same product under other names (data/families.tsv):
  * one match and one non-match for each kind of relation. */
 #include "shr-family.h"
@@ -52,7 +53,8 @@ test_relations (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      ShrConcerns got = relate (cases[i].adv_vendor, cases[i].advisory, cases[i].asset_vendor, cases[i].asset);
+      ShrConcerns got
+          = relate (cases[i].adv_vendor, cases[i].advisory, cases[i].asset_vendor, cases[i].asset);
       if (got != cases[i].expected)
         g_error ("%s vs %s: %d, expected %d", cases[i].advisory, cases[i].asset, got, cases[i].expected);
     }

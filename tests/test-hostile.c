@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of bad input: what a user sees when a mail is empty, not mail,
  * broken, huge, deeply nested or crafted to hurt.
  *
@@ -84,8 +85,7 @@ lexicon (void)
 /* Reads @len bytes of @data as the file "@name"; on success extracts and
  * returns the record, and, when @message_out is given, the message. */
 static ShrRecord *
-run (const gchar *data, gsize len, const gchar *name, ShrMessage **message_out,
-     GError **error)
+run (const gchar *data, gsize len, const gchar *name, ShrMessage **message_out, GError **error)
 {
   g_autoptr (GBytes) bytes = g_bytes_new (data, len);
   g_autoptr (ShrMessage) message = shr_message_read_bytes (bytes, name, error);
@@ -119,8 +119,7 @@ find_warning (const ShrRecord *record, ...)
       gboolean all = TRUE;
       va_list ap;
       va_start (ap, record);
-      for (const gchar *word = va_arg (ap, const gchar *); word != NULL;
-           word = va_arg (ap, const gchar *))
+      for (const gchar *word = va_arg (ap, const gchar *); word != NULL; word = va_arg (ap, const gchar *))
         if (strstr (w, word) == NULL)
           all = FALSE;
       va_end (ap);
@@ -138,9 +137,9 @@ assert_warning (const ShrRecord *record, const gchar *word, const gchar *word2)
     {
       g_autoptr (GString) all = g_string_new (NULL);
       for (guint i = 0; i < record->warnings->len; i++)
-        g_string_append_printf (all, "\n  %s", (gchar *) g_ptr_array_index (record->warnings, i));
-      g_error ("no warning with \"%s\"%s%s; warnings:%s", word, word2 ? " and " : "",
-               word2 ? word2 : "", all->len ? all->str : " (none)");
+        g_string_append_printf (all, "\n  %s", (gchar *)g_ptr_array_index (record->warnings, i));
+      g_error ("no warning with \"%s\"%s%s; warnings:%s", word, word2 ? " and " : "", word2 ? word2 : "",
+               all->len ? all->str : " (none)");
     }
 }
 
@@ -171,10 +170,10 @@ append_headers (GString *mail, const gchar *subject, const gchar *content_type)
                           g_str_hash (subject), subject, content_type);
 }
 
-static const gchar advisory_text[] =
-  "A vulnerability has been found in the Example HTTP server that may allow\r\n"
-  "a remote attacker to execute arbitrary code. This issue is tracked as\r\n"
-  "CVE-2026-11111.\r\n";
+static const gchar advisory_text[]
+    = "A vulnerability has been found in the Example HTTP server that may allow\r\n"
+      "a remote attacker to execute arbitrary code. This issue is tracked as\r\n"
+      "CVE-2026-11111.\r\n";
 
 /* ---- not mail ------------------------------------------------------------ */
 
@@ -208,27 +207,25 @@ test_not_mail_binary (void)
   for (gsize i = 0; i < len; i++)
     data[i] = g_rand_int_range (rand, 0, 256);
   data[0] = 0x00; /* no header name starts with a control byte */
-  assert_not_mail ((const gchar *) data, len, "garbage.bin");
+  assert_not_mail ((const gchar *)data, len, "garbage.bin");
 }
 
 static void
 test_not_mail_jpeg (void)
 {
   static const guint8 jpeg[] = {
-    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01,
-    0x01, 0x01, 0x00, 0x48, 0x00, 0x48, 0x00, 0x00, 0xFF, 0xDB, 0x00, 0x43,
-    0x00, 0x08, 0x06, 0x06, 0x07, 0x06, 0x05, 0x08, 0x07, 0x07, 0x07, 0x09,
-    0xFF, 0xD9,
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J',  'F',  'I',  'F',  0x00, 0x01, 0x01,
+    0x01, 0x00, 0x48, 0x00, 0x48, 0x00, 0x00, 0xFF, 0xDB, 0x00, 0x43, 0x00, 0x08,
+    0x06, 0x06, 0x07, 0x06, 0x05, 0x08, 0x07, 0x07, 0x07, 0x09, 0xFF, 0xD9,
   };
-  assert_not_mail ((const gchar *) jpeg, sizeof jpeg, "photo.jpg");
+  assert_not_mail ((const gchar *)jpeg, sizeof jpeg, "photo.jpg");
 }
 
 static void
 test_not_mail_prose (void)
 {
-  static const gchar prose[] =
-    "Dear all,\n\nplease patch the web servers this week. CVE-2026-11111 is\n"
-    "being exploited, says the vendor.\n\nRegards,\nTaro\n";
+  static const gchar prose[] = "Dear all,\n\nplease patch the web servers this week. CVE-2026-11111 is\n"
+                               "being exploited, says the vendor.\n\nRegards,\nTaro\n";
   assert_not_mail (prose, strlen (prose), "notes.txt");
 }
 
@@ -238,8 +235,7 @@ static void
 test_truncated_multipart (void)
 {
   g_autoptr (GString) mail = g_string_new (NULL);
-  append_headers (mail, "Security advisory: Example HTTP server",
-                  "multipart/mixed; boundary=\"=-cut-here\"");
+  append_headers (mail, "Security advisory: Example HTTP server", "multipart/mixed; boundary=\"=-cut-here\"");
   g_string_append (mail, "This is a multi-part message in MIME format.\r\n\r\n"
                          "--=-cut-here\r\n"
                          "Content-Type: text/plain; charset=us-ascii\r\n\r\n");
@@ -260,8 +256,7 @@ static void
 test_unclosed_boundary (void)
 {
   g_autoptr (GString) mail = g_string_new (NULL);
-  append_headers (mail, "Security advisory: Example HTTP server",
-                  "multipart/alternative; boundary=\"b1\"");
+  append_headers (mail, "Security advisory: Example HTTP server", "multipart/alternative; boundary=\"b1\"");
   g_string_append (mail, "--b1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
   g_string_append (mail, advisory_text);
   g_string_append (mail, "--b1\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n"
@@ -280,8 +275,7 @@ test_boundary_never_seen (void)
 {
   /* The header names a boundary that the body never uses. */
   g_autoptr (GString) mail = g_string_new (NULL);
-  append_headers (mail, "Security advisory: Example HTTP server",
-                  "multipart/mixed; boundary=\"never-used\"");
+  append_headers (mail, "Security advisory: Example HTTP server", "multipart/mixed; boundary=\"never-used\"");
   g_string_append (mail, advisory_text);
   g_autoptr (ShrRecord) r = run_string (mail, NULL);
   g_assert_cmpuint (r->warnings->len, >, 0);
@@ -408,8 +402,8 @@ test_deep_multipart (void)
   g_autoptr (GString) mail = g_string_new (NULL);
   append_headers (mail, "Security advisory: deep", "multipart/mixed; boundary=\"d0\"");
   for (guint i = 1; i < 1000; i++)
-    g_string_append_printf (mail, "--d%u\r\nContent-Type: multipart/mixed; boundary=\"d%u\"\r\n\r\n",
-                            i - 1, i);
+    g_string_append_printf (mail, "--d%u\r\nContent-Type: multipart/mixed; boundary=\"d%u\"\r\n\r\n", i - 1,
+                            i);
   g_string_append (mail, "--d999\r\nContent-Type: text/plain\r\n\r\n");
   g_string_append (mail, advisory_text);
   for (guint i = 1000; i > 0; i--)
@@ -425,8 +419,7 @@ static void
 test_unknown_charset (void)
 {
   g_autoptr (GString) mail = g_string_new (NULL);
-  append_headers (mail, "Security advisory: Example HTTP server",
-                  "text/plain; charset=\"x-klingon\"");
+  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=\"x-klingon\"");
   g_string_append (mail, advisory_text);
   g_autoptr (ShrRecord) r = run_string (mail, NULL);
   assert_warning (r, "x-klingon", NULL);
@@ -439,8 +432,7 @@ test_invalid_utf8 (void)
   g_autoptr (GString) mail = g_string_new (NULL);
   /* Raw 8-bit bytes in the Subject too: an overlong '/', a lone
    * continuation byte, a surrogate, 0xFF. */
-  append_headers (mail, "Advisory \xC0\xAF \x80 \xED\xA0\x80 \xFF end",
-                  "text/plain; charset=utf-8");
+  append_headers (mail, "Advisory \xC0\xAF \x80 \xED\xA0\x80 \xFF end", "text/plain; charset=utf-8");
   g_string_append (mail, "Caf\xC3\xA9 \xC3\x28 \xE2\x82 \xF0\x9F\x98 \xF8\x88\x80\x80\x80 "
                          "\xED\xB2\x80 \xFE\xFF\r\n");
   g_string_append (mail, advisory_text);
@@ -480,15 +472,14 @@ test_invalid_iso2022jp (void)
 static void
 test_nul_bytes (void)
 {
-  static const gchar mail[] =
-    "From: Security Team <security@example.org>\r\n"
-    "Subject: Security advisory\0: Example HTTP server\r\n"
-    "X-Junk: a\0b\0c\r\n"
-    "Date: Tue, 10 Mar 2026 09:00:00 +0900\r\n"
-    "Content-Type: text/plain; charset=us-ascii\r\n"
-    "\r\n"
-    "A vulnerability\0 has been found. This issue is tracked as\r\n"
-    "CVE-2026-11111.\0\0\0\r\n";
+  static const gchar mail[] = "From: Security Team <security@example.org>\r\n"
+                              "Subject: Security advisory\0: Example HTTP server\r\n"
+                              "X-Junk: a\0b\0c\r\n"
+                              "Date: Tue, 10 Mar 2026 09:00:00 +0900\r\n"
+                              "Content-Type: text/plain; charset=us-ascii\r\n"
+                              "\r\n"
+                              "A vulnerability\0 has been found. This issue is tracked as\r\n"
+                              "CVE-2026-11111.\0\0\0\r\n";
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrMessage) message = NULL;
   g_autoptr (ShrRecord) r = run (mail, sizeof mail - 1, "nul.eml", &message, &error);
@@ -515,12 +506,13 @@ append_rfc822_level (GString *mail, guint level, guint levels)
                           "Message-ID: <level-%u@example.co.jp>\r\n"
                           "Subject: %sSecurity advisory level %u\r\n"
                           "MIME-Version: 1.0\r\n",
-                          level, level, level % 60, level,
-                          level + 1 < levels ? "Fwd: " : "", level);
+                          level, level, level % 60, level, level + 1 < levels ? "Fwd: " : "", level);
   if (level + 1 == levels)
     {
-      g_string_append_printf (mail, "Content-Type: text/plain\r\n\r\n"
-                              "The innermost advisory, CVE-2026-1%04u.\r\n", level);
+      g_string_append_printf (mail,
+                              "Content-Type: text/plain\r\n\r\n"
+                              "The innermost advisory, CVE-2026-1%04u.\r\n",
+                              level);
       return;
     }
   g_string_append_printf (mail,
@@ -588,8 +580,7 @@ test_huge_part (void)
   g_autoptr (GString) mail = g_string_sized_new (size + 4096);
   append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
   g_string_append (mail, advisory_text);
-  static const gchar filler[] =
-    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod\r\n";
+  static const gchar filler[] = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod\r\n";
   while (mail->len < size)
     g_string_append_len (mail, filler, sizeof filler - 1);
   g_autoptr (ShrRecord) r = run_string (mail, NULL);
@@ -600,7 +591,7 @@ test_huge_part (void)
 static void
 test_too_big (void)
 {
-  gsize len = (gsize) SHR_MAX_MESSAGE_BYTES + 1;
+  gsize len = (gsize)SHR_MAX_MESSAGE_BYTES + 1;
   g_autofree gchar *data = g_malloc (len);
   static const gchar head[] = "Subject: big\r\n\r\n";
   memcpy (data, head, sizeof head - 1);
@@ -626,8 +617,7 @@ test_many_cves (void)
     assert_warning (r, "CVE", NULL);
   /* Sorted and unique, even when capped. */
   for (guint i = 1; i < r->cves->len; i++)
-    g_assert_cmpstr (((ShrCve *) r->cves->pdata[i - 1])->id, <,
-                     ((ShrCve *) r->cves->pdata[i])->id);
+    g_assert_cmpstr (((ShrCve *)r->cves->pdata[i - 1])->id, <, ((ShrCve *)r->cves->pdata[i])->id);
 }
 
 static void
@@ -657,7 +647,7 @@ test_long_header (void)
 static void
 test_header_injection (void)
 {
-  g_autofree gchar *b64 = g_base64_encode ((const guchar *) "x\r\nBcc: a@b", 11);
+  g_autofree gchar *b64 = g_base64_encode ((const guchar *)"x\r\nBcc: a@b", 11);
   g_autofree gchar *subject = g_strdup_printf ("=?UTF-8?B?%s?=", b64);
   g_autofree gchar *subject_q = g_strdup ("=?UTF-8?Q?y=0D=0ACc:_c@d=0A?=");
   g_autoptr (GString) mail = g_string_new (NULL);
@@ -682,22 +672,21 @@ static void
 test_hostile_html (void)
 {
   g_autoptr (GString) html = g_string_new (NULL);
-  g_string_append (html,
-                   "<html><head><title>Security advisory</title>"
-                   "<style>body { color: red } .SECRETSTYLE {}</style>"
-                   "<script>document.write('SECRETSCRIPT')</script></head>"
-                   "<body onload=\"alert('SECRETONLOAD')\">"
-                   "<p onclick=\"steal()\">A vulnerability, CVE-2026-11111, was fixed.</p>"
-                   "<a href=\"javascript:alert(1)\">click</a>"
-                   "<a href=\" JaVaScRiPt:alert(2)\">click</a>"
-                   "<a href=\"java&#x09;script:alert(3)\">click</a>"
-                   "<a href=\"&#106;avascript:alert(4)\">click</a>"
-                   "<a href=\"data:text/html,<script>x</script>\">data</a>"
-                   "<a href=\"vbscript:msgbox\">vb</a>"
-                   "<a href=\"https://example.org/advisory/2026-001\">advisory</a>"
-                   "<SCRIPT type=\"text/javascript\">var SECRETUPPER=1;</SCRIPT >"
-                   "<p>Entities: &#x110000; &#0; &#xD800; &#55296; &#x7FFFFFFFFFFFFFFFFF; "
-                   "&#99999999999999999999; &#x; &#; &amp;&lt;script&gt; &nosuchentity;</p>");
+  g_string_append (html, "<html><head><title>Security advisory</title>"
+                         "<style>body { color: red } .SECRETSTYLE {}</style>"
+                         "<script>document.write('SECRETSCRIPT')</script></head>"
+                         "<body onload=\"alert('SECRETONLOAD')\">"
+                         "<p onclick=\"steal()\">A vulnerability, CVE-2026-11111, was fixed.</p>"
+                         "<a href=\"javascript:alert(1)\">click</a>"
+                         "<a href=\" JaVaScRiPt:alert(2)\">click</a>"
+                         "<a href=\"java&#x09;script:alert(3)\">click</a>"
+                         "<a href=\"&#106;avascript:alert(4)\">click</a>"
+                         "<a href=\"data:text/html,<script>x</script>\">data</a>"
+                         "<a href=\"vbscript:msgbox\">vb</a>"
+                         "<a href=\"https://example.org/advisory/2026-001\">advisory</a>"
+                         "<SCRIPT type=\"text/javascript\">var SECRETUPPER=1;</SCRIPT >"
+                         "<p>Entities: &#x110000; &#0; &#xD800; &#55296; &#x7FFFFFFFFFFFFFFFFF; "
+                         "&#99999999999999999999; &#x; &#; &amp;&lt;script&gt; &nosuchentity;</p>");
   for (guint i = 0; i < 10000; i++)
     g_string_append (html, "<div>");
   g_string_append (html, "deep text CVE-2026-33333");

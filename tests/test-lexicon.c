@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The word lists of data/ as matching and extraction use them: region
  * groups and their members, the sector hierarchy and STIX names, actors'
  * names, the marks of the lists ('=' as written, '!' never looked for),
@@ -28,9 +29,9 @@ scan_keys (ShrLexiconKind kind, const gchar *text)
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *h = &g_array_index (hits, ShrLexiconHit, i);
-      const gchar *key = kind == SHR_LEXICON_ACTOR ? ((const ShrActorEntry *) h->entry)->name
-                         : kind == SHR_LEXICON_PRODUCT ? ((const ShrProductEntry *) h->entry)->product
-                                                       : ((const ShrLabelEntry *) h->entry)->key;
+      const gchar *key = kind == SHR_LEXICON_ACTOR     ? ((const ShrActorEntry *)h->entry)->name
+                         : kind == SHR_LEXICON_PRODUCT ? ((const ShrProductEntry *)h->entry)->product
+                                                       : ((const ShrLabelEntry *)h->entry)->key;
       g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", key);
     }
   return g_string_free (out, FALSE);
@@ -74,11 +75,17 @@ test_country_labels (void)
   {
     const gchar *code, *ja, *en;
   } countries[] = {
-    { "TW", "台湾", "Taiwan" },     { "KR", "韓国", "South Korea" },    { "BR", "ブラジル", "Brazil" },
-    { "ZA", "南アフリカ", "South Africa" }, { "VN", "ベトナム", "Vietnam" }, { "AQ", "南極大陸", "Antarctica" },
+    { "TW", "台湾", "Taiwan" },
+    { "KR", "韓国", "South Korea" },
+    { "BR", "ブラジル", "Brazil" },
+    { "ZA", "南アフリカ", "South Africa" },
+    { "VN", "ベトナム", "Vietnam" },
+    { "AQ", "南極大陸", "Antarctica" },
     { "SX", "シント・マールテン（オランダ領）", "Sint Maarten (Dutch part)" },
-    { "US", "米国", "the United States" }, { "NL", "オランダ", "the Netherlands" },
-    { "KY", "ケイマン諸島", "the Cayman Islands" }, { "MIDDLE-EAST", "中東", "the Middle East" },
+    { "US", "米国", "the United States" },
+    { "NL", "オランダ", "the Netherlands" },
+    { "KY", "ケイマン諸島", "the Cayman Islands" },
+    { "MIDDLE-EAST", "中東", "the Middle East" },
     { "ASIA", "アジア", "Asia" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (countries); i++)
@@ -102,7 +109,8 @@ test_region_words (void)
   g_autofree gchar *c = scan_keys (SHR_LEXICON_REGION, "タイの工場、インドネシアとインド");
   g_assert_cmpstr (c, ==, "TH,ID,IN");
   /* Phrases that hold a region word and name no region. */
-  g_autofree gchar *d = scan_keys (SHR_LEXICON_REGION, "US-CERT published it at 10:00 米国時間 in Japanese language");
+  g_autofree gchar *d
+      = scan_keys (SHR_LEXICON_REGION, "US-CERT published it at 10:00 米国時間 in Japanese language");
   g_assert_cmpstr (d, ==, "");
   /* A prefecture is a place in Japan. */
   g_autofree gchar *e = scan_keys (SHR_LEXICON_REGION, "愛知県の病院、Southeast Asia and the Middle East");
@@ -122,7 +130,7 @@ test_sector_hierarchy (void)
   g_assert_null (water[2]);
   g_assert_null (shr_lexicon_sector_parents (lex, "no-such-sector"));
   g_assert_nonnull (shr_lexicon_sector_parents (lex, "energy"));
-  g_assert_true (shr_vocabulary_sector_within (v, "water", "energy"));      /* through utilities */
+  g_assert_true (shr_vocabulary_sector_within (v, "water", "energy")); /* through utilities */
   g_assert_true (shr_vocabulary_sector_within (v, "semiconductor", "manufacturing"));
   g_assert_true (shr_vocabulary_sector_within (v, "aerospace", "defense"));
   g_assert_true (shr_vocabulary_sector_within (v, "cryptocurrency", "finance"));
@@ -132,9 +140,12 @@ test_sector_hierarchy (void)
   g_assert_cmpstr (shr_lexicon_find_sector (lex, "financial-services")->key, ==, "finance");
   g_assert_cmpstr (shr_lexicon_find_sector (lex, "technology")->key, ==, "it");
   g_assert_cmpstr (shr_lexicon_find_sector (lex, "telecommunications")->key, ==, "telecom");
-  static const gchar *const old_keys[] = { "energy", "government", "telecom", "it", "finance", "cryptocurrency",
-                                           "healthcare", "manufacturing", "education", "transport", "retail",
-                                           "defense", "media", "water", "critical-infrastructure", NULL };
+  static const gchar *const old_keys[] = { "energy",     "government",    "telecom",
+                                           "it",         "finance",       "cryptocurrency",
+                                           "healthcare", "manufacturing", "education",
+                                           "transport",  "retail",        "defense",
+                                           "media",      "water",         "critical-infrastructure",
+                                           NULL };
   for (guint i = 0; old_keys[i] != NULL; i++)
     g_assert_cmpstr (shr_lexicon_find_sector (lex, old_keys[i])->key, ==, old_keys[i]);
 }
@@ -142,14 +153,16 @@ test_sector_hierarchy (void)
 static void
 test_sector_words (void)
 {
-  g_autofree gchar *a = scan_keys (SHR_LEXICON_SECTOR, "大学・研究機関、シンクタンク、航空宇宙、自動車メーカー");
+  g_autofree gchar *a
+      = scan_keys (SHR_LEXICON_SECTOR, "大学・研究機関、シンクタンク、航空宇宙、自動車メーカー");
   g_assert_cmpstr (a, ==, "education,think-tanks,aerospace,automotive");
   /* A STIX name alone is marked as naming the sector only in a list. */
   g_autoptr (GArray) hits = shr_lexicon_scan (lexicon (), SHR_LEXICON_SECTOR, "technology");
   g_assert_cmpuint (hits->len, ==, 1);
   g_assert_true (g_array_index (hits, ShrLexiconHit, 0).needs_vendor);
   /* Phrases that hold a sector word and name none. */
-  g_autofree gchar *b = scan_keys (SHR_LEXICON_SECTOR, "Transport Layer Security for financial gain on social media");
+  g_autofree gchar *b
+      = scan_keys (SHR_LEXICON_SECTOR, "Transport Layer Security for financial gain on social media");
   g_assert_cmpstr (b, ==, "");
 }
 
@@ -171,7 +184,7 @@ test_actor_names (void)
   g_assert_true (phosphorus);
   g_autoptr (GPtrArray) rows = shr_lexicon_find_actors (lex, "LockBit");
   g_assert_cmpuint (rows->len, ==, 1);
-  g_assert_true (((const ShrActorEntry *) rows->pdata[0])->ransomware);
+  g_assert_true (((const ShrActorEntry *)rows->pdata[0])->ransomware);
   g_autoptr (GPtrArray) none = shr_lexicon_find_actors (lex, "North Korean hackers");
   g_assert_cmpuint (none->len, ==, 0); /* a description has no row */
 }
@@ -237,7 +250,7 @@ test_aliases_given (void)
 {
   static const struct
   {
-    const gchar *text;  /* the name, then what follows it */
+    const gchar *text; /* the name, then what follows it */
     const gchar *name;
     const gchar *aliases;
   } cases[] = {
@@ -263,7 +276,7 @@ test_aliases_given (void)
       gsize end = shr_campaign_parse_aliases (lexicon (), cases[i].text, offset, names);
       g_autoptr (GString) got = g_string_new (NULL);
       for (guint k = 0; k < names->len; k++)
-        g_string_append_printf (got, "%s%s", k > 0 ? "," : "", (gchar *) names->pdata[k]);
+        g_string_append_printf (got, "%s%s", k > 0 ? "," : "", (gchar *)names->pdata[k]);
       g_assert_cmpstr (got->str, ==, cases[i].aliases);
       g_assert_true (names->len > 0 ? end > offset : end == offset);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of matching: each verdict, each row of the priority table,
  * deadlines in the organisation's time zone, owners routing, product names
  * (aliases, width, vendors, packages) and the reference scenario. */
@@ -91,7 +92,8 @@ test_applicable_affected (Fixture *f, gconstpointer data)
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "web");
   g_assert_true (g_str_has_prefix (m->reasons_en->pdata[0], "web: Apache HTTP Server 2.4.58 is affected ("));
   g_assert_nonnull (strstr (m->reasons_en->pdata[0], "2.4.59"));
-  g_assert_true (g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受ける（"));
+  g_assert_true (
+      g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受ける（"));
 }
 
 static void
@@ -236,7 +238,8 @@ test_check_targeted (Fixture *f, gconstpointer data)
    * together, since a sector named for one region is not named for all. */
   g_assert_cmpuint (m->checklist->len, ==, 2);
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_FALSE);
-  g_assert_cmpstr (row (m, 1)->text_ja, ==, "自組織が『エネルギー・石油・ガス』に該当し、『日本』で事業を行っている");
+  g_assert_cmpstr (row (m, 1)->text_ja, ==,
+                   "自組織が『エネルギー・石油・ガス』に該当し、『日本』で事業を行っている");
   g_assert_cmpstr (row (m, 1)->text_en, ==, "We are in energy, oil and gas and operate in Japan");
   g_assert_cmpint (row (m, 1)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpuint (m->owners->len, ==, 0);
@@ -309,7 +312,8 @@ test_not_applicable_patched (Fixture *f, gconstpointer data)
   /* The asset was considered: shown, but not concerned. */
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "web");
   g_assert_cmpuint (m->owners->len, ==, 0);
-  g_assert_true (g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受けない（"));
+  g_assert_true (
+      g_str_has_prefix (m->reasons_ja->pdata[0], "web: 『Apache HTTP Server 2.4.58』は影響を受けない（"));
   g_assert_nonnull (strstr (m->reasons_ja->pdata[0], "2.4.55 以前"));
 }
 
@@ -350,7 +354,8 @@ test_priority_table (Fixture *f, gconstpointer data)
     { "B: stated high", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, "high", SHR_GRADE_B, "2026-05-21" },
     /* A severity word counts where no score is given: critical as 9.0. */
     { "A: stated critical", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, -1, "critical", SHR_GRADE_A, "2026-05-14" },
-    { "C: stated high, but CVSS 6.5", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 6.5, "high", SHR_GRADE_C, "2026-06-13" },
+    { "C: stated high, but CVSS 6.5", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 6.5, "high", SHR_GRADE_C,
+      "2026-06-13" },
     { "B: check + exploited", FALSE, SHR_TRISTATE_TRUE, FALSE, 9.8, NULL, SHR_GRADE_B, "2026-05-21" },
     { "B: check + KEV", FALSE, SHR_TRISTATE_UNKNOWN, TRUE, -1, NULL, SHR_GRADE_B, "2026-05-21" },
     { "C: applicable, medium", TRUE, SHR_TRISTATE_UNKNOWN, FALSE, 5.3, "medium", SHR_GRADE_C, "2026-06-13" },
@@ -589,7 +594,7 @@ test_reference_concerned (Fixture *f, gconstpointer data)
                                   "\"We run Microsoft Exchange Server\",\"matched\":true,"
                                   "\"asset\":\"exchange\",\"assets\":[\"exchange\"]},"));
   g_assert_nonnull (strstr (json, "\"owners\":[\"infra@example.co.jp\"]"));
-  g_assert_nonnull (strstr (json, "\"record\":{\"id\":"));
+  g_assert_nonnull (strstr (json, "\"record\":{\"schema\":\"shirase.record/1\",\"id\":"));
 }
 
 static void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of shr-mustache for what the Mustache spec leaves open and the
  * notices rely on: text versus HTML escaping, error messages, caps, UTF-8,
  * number formatting, truthiness, partial loading. The spec itself runs in
@@ -20,8 +21,7 @@ view (const gchar *json)
 
 /* Renders SOURCE against JSON; asserts success. Caller frees. */
 static gchar *
-render (const gchar *source, const gchar *json, ShrMustachePartials *partials,
-        ShrMustacheMode mode)
+render (const gchar *source, const gchar *json, ShrMustachePartials *partials, ShrMustacheMode mode)
 {
   g_autoptr (JsonNode) v = view (json);
   g_autoptr (GError) error = NULL;
@@ -34,27 +34,26 @@ render (const gchar *source, const gchar *json, ShrMustachePartials *partials,
 static void
 test_html_escapes (void)
 {
-  g_autofree gchar *out =
-    render ("<p>{{title}}</p>", "{\"title\": \"<script>alert(\\\"x\\\")</script> & 'y'\"}",
-            NULL, SHR_MUSTACHE_MODE_HTML);
-  g_assert_cmpstr (out, ==,
-                   "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>");
+  g_autofree gchar *out
+      = render ("<p>{{title}}</p>", "{\"title\": \"<script>alert(\\\"x\\\")</script> & 'y'\"}", NULL,
+                SHR_MUSTACHE_MODE_HTML);
+  g_assert_cmpstr (out, ==, "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>");
 }
 
 static void
 test_html_raw_tags (void)
 {
-  g_autofree gchar *out =
-    render ("{{{a}}}|{{& a}}", "{\"a\": \"<b>\\\"</b>\"}", NULL, SHR_MUSTACHE_MODE_HTML);
+  g_autofree gchar *out
+      = render ("{{{a}}}|{{& a}}", "{\"a\": \"<b>\\\"</b>\"}", NULL, SHR_MUSTACHE_MODE_HTML);
   g_assert_cmpstr (out, ==, "<b>\"</b>|<b>\"</b>");
 }
 
 static void
 test_text_no_escaping (void)
 {
-  g_autofree gchar *out =
-    render ("Subject: {{title}}", "{\"title\": \"<script>alert(\\\"x\\\")</script> & 'y'\"}",
-            NULL, SHR_MUSTACHE_MODE_TEXT);
+  g_autofree gchar *out
+      = render ("Subject: {{title}}", "{\"title\": \"<script>alert(\\\"x\\\")</script> & 'y'\"}", NULL,
+                SHR_MUSTACHE_MODE_TEXT);
   g_assert_cmpstr (out, ==, "Subject: <script>alert(\"x\")</script> & 'y'");
 }
 
@@ -65,13 +64,11 @@ test_self_recursive_partial (void)
   shr_mustache_partials_add (partials, "loop", "x{{>loop}}");
   g_autoptr (JsonNode) v = view ("{}");
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *out = shr_mustache_render ("{{>loop}}", v, partials,
-                                               SHR_MUSTACHE_MODE_TEXT, &error);
+  g_autofree gchar *out = shr_mustache_render ("{{>loop}}", v, partials, SHR_MUSTACHE_MODE_TEXT, &error);
   g_assert_null (out);
   g_assert_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_DEPTH);
   g_autofree gchar *want = g_strdup_printf (
-    "loop:1: partial “loop” nested more than %d deep (does it include itself?)",
-    SHR_MAX_MUSTACHE_DEPTH);
+      "loop:1: partial “loop” nested more than %d deep (does it include itself?)", SHR_MAX_MUSTACHE_DEPTH);
   g_assert_cmpstr (error->message, ==, want);
 }
 
@@ -85,8 +82,7 @@ test_exponential_partial (void)
   shr_mustache_partials_add (partials, "b", "{{>a}}{{>a}}");
   g_autoptr (JsonNode) v = view ("{\"x\": [1, 2, 3, 4, 5, 6, 7, 8]}");
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *out = shr_mustache_render ("{{>a}}", v, partials,
-                                               SHR_MUSTACHE_MODE_TEXT, &error);
+  g_autofree gchar *out = shr_mustache_render ("{{>a}}", v, partials, SHR_MUSTACHE_MODE_TEXT, &error);
   g_assert_null (out);
   g_assert_true (g_error_matches (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_TOO_BIG)
                  || g_error_matches (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_DEPTH));
@@ -105,8 +101,7 @@ assert_compile_error (const gchar *source, gint code, const gchar *message)
 static void
 test_error_unclosed_section (void)
 {
-  assert_compile_error ("■ 概要\n{{summary}}\n{{#cves}}\n- {{id}}\n",
-                        SHR_MUSTACHE_ERROR_UNCLOSED_SECTION,
+  assert_compile_error ("■ 概要\n{{summary}}\n{{#cves}}\n- {{id}}\n", SHR_MUSTACHE_ERROR_UNCLOSED_SECTION,
                         "notice.txt:3: unclosed section “cves”: no “{{/cves}}” follows");
 }
 
@@ -122,8 +117,7 @@ test_error_unclosed_tag (void)
 static void
 test_error_mismatched_end (void)
 {
-  assert_compile_error ("{{#cves}}\n{{#products}}\n{{/cves}}\n",
-                        SHR_MUSTACHE_ERROR_MISMATCHED_END,
+  assert_compile_error ("{{#cves}}\n{{#products}}\n{{/cves}}\n", SHR_MUSTACHE_ERROR_MISMATCHED_END,
                         "notice.txt:3: “cves” closes section “products” opened on line 2");
   assert_compile_error ("x\n{{/cves}}", SHR_MUSTACHE_ERROR_MISMATCHED_END,
                         "notice.txt:2: “cves” closes a section that was never opened");
@@ -164,17 +158,15 @@ test_error_nesting_cap (void)
 static void
 test_japanese_utf8 (void)
 {
-  const gchar *tmpl =
-    "件名: 【{{grade}}】{{title}}\n"
-    "■ 概要\n"
-    "{{summary}}\n"
-    "{{#cves}}\n"
-    "・{{id}}（CVSS {{cvss}}）\n"
-    "{{/cves}}\n";
-  const gchar *json =
-    "{\"grade\": \"緊急\", \"title\": \"Exchange Server の脆弱性\","
-    " \"summary\": \"悪用が確認されています。<対応>\","
-    " \"cves\": [{\"id\": \"CVE-2024-21410\", \"cvss\": 9.8}]}";
+  const gchar *tmpl = "件名: 【{{grade}}】{{title}}\n"
+                      "■ 概要\n"
+                      "{{summary}}\n"
+                      "{{#cves}}\n"
+                      "・{{id}}（CVSS {{cvss}}）\n"
+                      "{{/cves}}\n";
+  const gchar *json = "{\"grade\": \"緊急\", \"title\": \"Exchange Server の脆弱性\","
+                      " \"summary\": \"悪用が確認されています。<対応>\","
+                      " \"cves\": [{\"id\": \"CVE-2024-21410\", \"cvss\": 9.8}]}";
   g_autofree gchar *text = render (tmpl, json, NULL, SHR_MUSTACHE_MODE_TEXT);
   g_assert_cmpstr (text, ==,
                    "件名: 【緊急】Exchange Server の脆弱性\n"
@@ -194,8 +186,8 @@ static void
 test_compiled_twice (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShrMustacheTemplate) t = shr_mustache_template_new (
-    "{{#cves}}{{id}} {{/cves}}{{^cves}}none{{/cves}}|{{>tail}}", "t", &error);
+  g_autoptr (ShrMustacheTemplate) t
+      = shr_mustache_template_new ("{{#cves}}{{id}} {{/cves}}{{^cves}}none{{/cves}}|{{>tail}}", "t", &error);
   g_assert_no_error (error);
   g_autoptr (ShrMustachePartials) partials = shr_mustache_partials_new ();
   shr_mustache_partials_add (partials, "tail", "  {{title}}\n");
@@ -227,12 +219,12 @@ test_numbers (void)
 static void
 test_truthiness (void)
 {
-  g_autofree gchar *out =
-    render ("{{#empty}}E{{/empty}}{{#zero}}Z{{/zero}}{{#none}}N{{/none}}"
-            "{{#list}}L{{/list}}{{#obj}}O{{/obj}}{{#str}}S{{/str}}{{^empty}}!E{{/empty}}",
-            "{\"empty\": \"\", \"zero\": 0, \"none\": null, \"list\": [],"
-            " \"obj\": {}, \"str\": \"x\"}",
-            NULL, SHR_MUSTACHE_MODE_TEXT);
+  g_autofree gchar *out
+      = render ("{{#empty}}E{{/empty}}{{#zero}}Z{{/zero}}{{#none}}N{{/none}}"
+                "{{#list}}L{{/list}}{{#obj}}O{{/obj}}{{#str}}S{{/str}}{{^empty}}!E{{/empty}}",
+                "{\"empty\": \"\", \"zero\": 0, \"none\": null, \"list\": [],"
+                " \"obj\": {}, \"str\": \"x\"}",
+                NULL, SHR_MUSTACHE_MODE_TEXT);
   g_assert_cmpstr (out, ==, "ZOS!E");
 }
 
@@ -240,8 +232,8 @@ static void
 test_null_view (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *out = shr_mustache_render ("a{{x}}{{#y}}b{{/y}}{{.}}c", NULL, NULL,
-                                               SHR_MUSTACHE_MODE_HTML, &error);
+  g_autofree gchar *out
+      = shr_mustache_render ("a{{x}}{{#y}}b{{/y}}{{.}}c", NULL, NULL, SHR_MUSTACHE_MODE_HTML, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "ac");
 }
@@ -264,8 +256,7 @@ test_partials_dir (void)
   g_assert_cmpstr (out, ==, "判定:\n  ✓ Exchange\n  ✓ エネルギー\nend\n");
 
   g_autoptr (JsonNode) v = view ("{}");
-  g_autofree gchar *o2 = shr_mustache_render ("x\n{{>broken}}", v, partials,
-                                              SHR_MUSTACHE_MODE_TEXT, &error);
+  g_autofree gchar *o2 = shr_mustache_render ("x\n{{>broken}}", v, partials, SHR_MUSTACHE_MODE_TEXT, &error);
   g_assert_null (o2);
   g_assert_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_UNCLOSED_SECTION);
   g_assert_cmpstr (error->message, ==,
@@ -273,8 +264,8 @@ test_partials_dir (void)
                    "“rows”: no “{{/rows}}” follows");
   g_clear_error (&error);
 
-  g_autofree gchar *o3 = shr_mustache_render ("{{>../etc/passwd}}", v, partials,
-                                              SHR_MUSTACHE_MODE_TEXT, &error);
+  g_autofree gchar *o3
+      = shr_mustache_render ("{{>../etc/passwd}}", v, partials, SHR_MUSTACHE_MODE_TEXT, &error);
   g_assert_null (o3);
   g_assert_error (error, SHR_MUSTACHE_ERROR, SHR_MUSTACHE_ERROR_PARTIAL);
 
@@ -291,14 +282,14 @@ test_inheritance (void)
                              "<h1>{{$title}}無題{{/title}}</h1>\n"
                              "{{$body}}\n"
                              "{{/body}}\n");
-  g_autofree gchar *out = render ("{{<layout}}\n"
-                                  "{{$title}}{{name}}{{/title}}\n"
-                                  "{{$body}}\n"
-                                  "<p>{{text}}</p>\n"
-                                  "{{/body}}\n"
-                                  "{{/layout}}\n",
-                                  "{\"name\": \"A&B\", \"text\": \"本文\"}",
-                                  partials, SHR_MUSTACHE_MODE_HTML);
+  g_autofree gchar *out
+      = render ("{{<layout}}\n"
+                "{{$title}}{{name}}{{/title}}\n"
+                "{{$body}}\n"
+                "<p>{{text}}</p>\n"
+                "{{/body}}\n"
+                "{{/layout}}\n",
+                "{\"name\": \"A&B\", \"text\": \"本文\"}", partials, SHR_MUSTACHE_MODE_HTML);
   g_assert_cmpstr (out, ==, "<h1>A&amp;B</h1>\n<p>本文</p>\n");
 }
 

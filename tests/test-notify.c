@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-notify.c — the daily digest's clock and the hourly cap, without a
  * mail server: what shr_notify_run and shr_notify_decide queue in the
  * outbox. The SMTP url points at a closed port, so nothing leaves and the

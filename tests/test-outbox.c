@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-outbox.c — the outbox runner against a scripted sender: grouping by
  * message, per-recipient outcomes, backoff, a server that is down, a
  * sender that crashed mid-run (lease), giving up. The same runner against
@@ -22,13 +23,13 @@ typedef struct
   gchar *dir;
   ShrStore *store;
   /* The scripted server. */
-  gboolean down;         /* every transaction fails to connect */
+  gboolean down;               /* every transaction fails to connect */
   const gchar *refused_sender; /* MAIL FROM refused with this reply */
-  gulong slow_us;        /* each transaction takes this long */
-  gint64 run_start;      /* monotonic time the run began (slow runs) */
-  guint rival_claims;    /* rows a second sender managed to claim meanwhile */
-  GHashTable *refuse;    /* recipient -> "5xx text" or "4xx text" */
-  GHashTable *delivered; /* "message-id recipient" -> count */
+  gulong slow_us;              /* each transaction takes this long */
+  gint64 run_start;            /* monotonic time the run began (slow runs) */
+  guint rival_claims;          /* rows a second sender managed to claim meanwhile */
+  GHashTable *refuse;          /* recipient -> "5xx text" or "4xx text" */
+  GHashTable *delivered;       /* "message-id recipient" -> count */
   guint calls;
   GPtrArray *call_rcpts; /* one joined string per call */
 } Fixture;
@@ -100,7 +101,8 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *
         {
           r->outcome = SHR_SEND_TEMPORARY;
           /* As shr_sender_send: the whole failure's text in each. */
-          r->reply = g_strdup (f->down ? "smtp://127.0.0.1:1: Couldn't connect to server" : f->refused_sender);
+          r->reply
+              = g_strdup (f->down ? "smtp://127.0.0.1:1: Couldn't connect to server" : f->refused_sender);
         }
       else if (refusal != NULL)
         {
@@ -122,8 +124,8 @@ fake_send (gpointer data, const gchar *from, const gchar *const *rcpts, GBytes *
   *results = res;
   if (f->refused_sender != NULL)
     {
-      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_SENDER, "smtp://127.0.0.1:1 refused MAIL FROM:<%s>: %s",
-                   from, f->refused_sender);
+      g_set_error (error, SHR_SEND_ERROR, SHR_SEND_ERROR_SENDER,
+                   "smtp://127.0.0.1:1 refused MAIL FROM:<%s>: %s", from, f->refused_sender);
       return FALSE;
     }
   if (f->down)
@@ -368,7 +370,7 @@ static void
 test_reclaim_dead_leases (Fixture *f, gconstpointer data)
 {
   const gchar *owners[] = {
-    "", /* ours */
+    "",   /* ours */
     NULL, /* a pid that runs, started at another time */
     NULL, /* a pid no process has */
     "elsewhere.example.test:1:1",

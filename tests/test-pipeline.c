@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-pipeline.c — the driver without a server: bytes in, state out.
  * De-duplication, our own mail and automatic replies, replies to drafts,
  * mail that is not mail, correlation of a second source into the first's
@@ -164,9 +165,8 @@ test_auto_rules (Fixture *f, gconstpointer data)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *raw = g_strdup_printf ("%sMessage-ID: <auto.%" G_GSIZE_FORMAT
-                                               "@x.test>\n\nCVE-2026-1111 in foo\n",
-                                               cases[i].headers, i);
+      g_autofree gchar *raw = g_strdup_printf (
+          "%sMessage-ID: <auto.%" G_GSIZE_FORMAT "@x.test>\n\nCVE-2026-1111 in foo\n", cases[i].headers, i);
       g_autoptr (GBytes) bytes = text_mail (raw);
       ShrPipelineResult r = { 0 };
       handle (f, (guint)i + 1, bytes, &r);
@@ -301,8 +301,8 @@ test_second_source_joins (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "match"), "verdict"), ==,
                    "applicable");
   JsonObject *view = json_object_get_object_member (o, "view");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter"), ==,
-                   "A");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter"),
+                   ==, "A");
   g_assert_cmpstr (draft->status, ==, "pending");
   g_assert_null (draft->token);
   g_autofree gchar *grade = NULL;
@@ -330,7 +330,8 @@ case_drafts (Fixture *f, gint64 case_id)
       g_autoptr (JsonNode) body = json_from_string (d->body, &error);
       g_assert_no_error (error);
       JsonObject *view = json_object_get_object_member (json_node_get_object (body), "view");
-      const gchar *letter = json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter");
+      const gchar *letter
+          = json_object_get_string_member (json_object_get_object_member (view, "grade"), "letter");
       g_string_append_printf (out, "%s%s/%s/%s", out->len > 0 ? " " : "", d->kind, d->status, letter);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -434,7 +435,8 @@ test_update_without_notice (Fixture *f, gconstpointer data)
   g_autofree gchar *drafts = case_drafts (f, case_id);
   /* A draft still pending with the approvers is replaced: it cannot be
    * approved any more, and the new one names it. */
-  g_autofree gchar *expected = g_strdup_printf ("new/%s/C new/pending/A", status != NULL ? status : "expired");
+  g_autofree gchar *expected
+      = g_strdup_printf ("new/%s/C new/pending/A", status != NULL ? status : "expired");
   g_assert_cmpstr (drafts, ==, expected);
   g_assert_cmpint (r.replaced, ==, status != NULL ? 0 : 1);
   g_autoptr (GError) error = NULL;
@@ -666,7 +668,8 @@ poison_child (void)
   g_assert_true (shr_pipeline_handle_batch (f.pipeline, items, 3, &o, results, &done, &error));
   for (guint i = 0; i < 3; i++)
     {
-      g_print ("%u %s %s\n", i + 1, results[i].duplicate ? "seen" : shr_outcome_to_string (results[i].outcome),
+      g_print ("%u %s %s\n", i + 1,
+               results[i].duplicate ? "seen" : shr_outcome_to_string (results[i].outcome),
                results[i].reason != NULL ? results[i].reason : "");
       shr_pipeline_result_clear (&results[i]);
       g_bytes_unref (raws[i]);
@@ -836,7 +839,8 @@ main (int argc, char **argv)
   g_test_add ("/pipeline/case/not-applicable-with-draft", Fixture, NULL, setup,
               test_not_applicable_with_draft, teardown);
   g_test_add ("/pipeline/update/after-notice", Fixture, NULL, setup, test_update_after_notice, teardown);
-  g_test_add ("/pipeline/update/refreshes-unmailed", Fixture, NULL, setup, test_update_refreshes_unmailed, teardown);
+  g_test_add ("/pipeline/update/refreshes-unmailed", Fixture, NULL, setup, test_update_refreshes_unmailed,
+              teardown);
   g_test_add ("/pipeline/update/pending", Fixture, NULL, setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/update/rejected", Fixture, "rejected", setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
@@ -844,7 +848,8 @@ main (int argc, char **argv)
               test_batch_one_fails_alone, teardown);
   g_test_add ("/pipeline/batch/one-fails-alone-per-message", Fixture, GINT_TO_POINTER (FALSE), setup,
               test_batch_one_fails_alone, teardown);
-  g_test_add ("/pipeline/batch/crash-attributed", Fixture, NULL, setup, test_batch_crash_attributed, teardown);
+  g_test_add ("/pipeline/batch/crash-attributed", Fixture, NULL, setup, test_batch_crash_attributed,
+              teardown);
   g_test_add ("/pipeline/batch/over-budget", Fixture, NULL, setup, test_batch_over_budget, teardown);
   g_test_add_func ("/pipeline/batch/child", poison_child);
   g_test_add_func ("/watch/config", test_watch_config);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the record: CVE set handling, severity words, JSON contract. */
 #include <string.h>
 
@@ -15,7 +16,7 @@ test_cves_sorted_unique (void)
   c->cvss = 10.0;
   shr_record_finish (r);
   g_assert_cmpuint (r->cves->len, ==, 2);
-  g_assert_cmpstr (((ShrCve *) r->cves->pdata[0])->id, ==, "CVE-2023-46805");
+  g_assert_cmpstr (((ShrCve *)r->cves->pdata[0])->id, ==, "CVE-2023-46805");
   g_assert_cmpfloat (r->cvss_max, ==, 10.0);
   g_assert_cmpstr (c->severity, ==, "critical");
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the notices: golden notices (Japanese and English, text and
  * HTML) for records of every kind against tests/data/render/, each also
  * read by notice_defects(), which fails on what a Japanese administrator

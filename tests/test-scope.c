@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An asset's version against what an advisory says of its product: within
  * the asset's release train, within its distribution release, by Windows
  * build and date; what cannot be decided is UNKNOWN (要確認), never FALSE.
@@ -59,14 +60,13 @@ test_trains (void)
     const gchar *version;
     ShrTristate expected;
   } cases[] = {
-    { "7.4.4", SHR_TRISTATE_TRUE },     /* within its own train */
-    { "7.4.8", SHR_TRISTATE_FALSE },    /* the fix of its train */
-    { "7.6.0", SHR_TRISTATE_TRUE },
-    { "7.6.3", SHR_TRISTATE_FALSE },
-    { "7.2.11", SHR_TRISTATE_TRUE },    /* "all versions" of 7.2 */
-    { "7.0.15", SHR_TRISTATE_FALSE },   /* "not affected" */
-    { "6.4.9", SHR_TRISTATE_UNKNOWN },  /* a train the advisory does not list */
-    { "8.0.1", SHR_TRISTATE_FALSE },    /* a later major release than any listed */
+    { "7.4.4", SHR_TRISTATE_TRUE },  /* within its own train */
+    { "7.4.8", SHR_TRISTATE_FALSE }, /* the fix of its train */
+    { "7.6.0", SHR_TRISTATE_TRUE },    { "7.6.3", SHR_TRISTATE_FALSE },
+    { "7.2.11", SHR_TRISTATE_TRUE },   /* "all versions" of 7.2 */
+    { "7.0.15", SHR_TRISTATE_FALSE },  /* "not affected" */
+    { "6.4.9", SHR_TRISTATE_UNKNOWN }, /* a train the advisory does not list */
+    { "8.0.1", SHR_TRISTATE_FALSE },   /* a later major release than any listed */
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -96,8 +96,8 @@ test_majors (void)
   } cases[] = {
     { "128.2.0esr", SHR_TRISTATE_TRUE }, /* before its major's only fix */
     { "115.9.0", SHR_TRISTATE_TRUE },
-    { "128.3.1", SHR_TRISTATE_FALSE },   /* the fix itself */
-    { "120.0", SHR_TRISTATE_UNKNOWN },   /* a major with no fix listed */
+    { "128.3.1", SHR_TRISTATE_FALSE }, /* the fix itself */
+    { "120.0", SHR_TRISTATE_UNKNOWN }, /* a major with no fix listed */
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -126,8 +126,9 @@ test_hotfix_lines (void)
     const gchar *version;
     ShrTristate expected;
   } cases[] = {
-    { "10.2.9-h1", SHR_TRISTATE_TRUE },   { "10.2.9-h19", SHR_TRISTATE_FALSE }, { "10.2.10-h3", SHR_TRISTATE_TRUE },
-    { "10.2.14", SHR_TRISTATE_FALSE },    { "10.2.15", SHR_TRISTATE_FALSE },    { "11.1.2-h3", SHR_TRISTATE_TRUE },
+    { "10.2.9-h1", SHR_TRISTATE_TRUE },   { "10.2.9-h19", SHR_TRISTATE_FALSE },
+    { "10.2.10-h3", SHR_TRISTATE_TRUE },  { "10.2.14", SHR_TRISTATE_FALSE },
+    { "10.2.15", SHR_TRISTATE_FALSE },    { "11.1.2-h3", SHR_TRISTATE_TRUE },
     { "10.1.14-h8", SHR_TRISTATE_FALSE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -152,18 +153,12 @@ test_wordings (void)
     const gchar *inside;
     const gchar *outside;
   } cases[] = {
-    { "prior to 2.4.59", "2.4.58", "2.4.59" },
-    { "before 3.0.14", "3.0.13", "3.1.0" },
-    { "5.0.0 through 5.0.7", "5.0.7", "5.0.8" },
-    { "up to and including 5.2", "5.2", "5.3" },
-    { "6.1 and earlier", "6.1.4", "6.2.0" },
-    { "< 1.6.19", "1.6.18", "1.6.19" },
-    { "6.0.0〜6.0.4", "6.0.4", "6.0.5" },
-    { "3.0 から 3.0.13 まで", "3.0.13", "3.0.14" },
-    { "3.0.14 未満", "3.0.13", "3.0.14" },
-    { "2.4.58 以前", "2.4.58", "2.4.59" },
-    { "2.4.59 より前", "2.4.58", "2.4.59" },
-    { "バージョン 2.4.58 およびそれ以前", "2.4.1", "2.4.60" },
+    { "prior to 2.4.59", "2.4.58", "2.4.59" },   { "before 3.0.14", "3.0.13", "3.1.0" },
+    { "5.0.0 through 5.0.7", "5.0.7", "5.0.8" }, { "up to and including 5.2", "5.2", "5.3" },
+    { "6.1 and earlier", "6.1.4", "6.2.0" },     { "< 1.6.19", "1.6.18", "1.6.19" },
+    { "6.0.0〜6.0.4", "6.0.4", "6.0.5" },        { "3.0 から 3.0.13 まで", "3.0.13", "3.0.14" },
+    { "3.0.14 未満", "3.0.13", "3.0.14" },       { "2.4.58 以前", "2.4.58", "2.4.59" },
+    { "2.4.59 より前", "2.4.58", "2.4.59" },     { "バージョン 2.4.58 およびそれ以前", "2.4.1", "2.4.60" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -302,6 +297,34 @@ test_no_version_known (void)
   g_assert_true (unlimited);
 }
 
+/* "2.9.0 up to and including 2.11.3, fixed in 2.11.4": one range over
+ * three trains holds 2.9.5 and 2.10.2; 2.11.4 and the later 2.12.0 have the
+ * fix. */
+static void
+test_range_over_trains (void)
+{
+  g_autoptr (ShrProfile) profile = shr_profile_new ("X");
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  g_autoptr (ShrProduct) p = shr_product_new (NULL, "libexample");
+  g_ptr_array_add (p->affected, g_strdup ("2.9.0 up to and including 2.11.3"));
+  g_ptr_array_add (p->fixed, g_strdup ("2.11.4"));
+  shr_product_derive_ranges (p);
+  static const struct
+  {
+    const gchar *version;
+    ShrTristate expected;
+  } cases[] = {
+    { "2.9.5", SHR_TRISTATE_TRUE },   { "2.10.2", SHR_TRISTATE_TRUE },  { "2.11.3", SHR_TRISTATE_TRUE },
+    { "2.11.4", SHR_TRISTATE_FALSE }, { "2.12.0", SHR_TRISTATE_FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrAsset) a = asset ("libexample", cases[i].version, SHR_VERSION_SCHEME_GENERIC);
+      g_autofree gchar *why = NULL;
+      g_assert_cmpint (decide (profile, a, p, r, &why), ==, cases[i].expected);
+    }
+}
+
 /* A flaw named without versions against a train released long after it:
  * the train came with the fix. A flaw of the train's own time, an unlisted
  * train or an asset without a version stay affected. */
@@ -337,7 +360,8 @@ test_trains_file (void)
 {
   g_autofree gchar *dir = g_dir_make_tmp ("shirase-trains-XXXXXX", NULL);
   g_autofree gchar *path = g_build_filename (dir, "trains.tsv", NULL);
-  g_assert_true (g_file_set_contents (path, "# family\ttrain\tfirst\nExampleOS\t4.2\t2021-07\nExampleOS\t4\t2019\n", -1, NULL));
+  g_assert_true (g_file_set_contents (
+      path, "# family\ttrain\tfirst\nExampleOS\t4.2\t2021-07\nExampleOS\t4\t2019\n", -1, NULL));
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrTrains) trains = shr_trains_load (path, &error);
   g_assert_no_error (error);
@@ -372,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scope/windows-builds", test_windows_builds);
   g_test_add_func ("/scope/no-version", test_no_version_known);
   g_test_add_func ("/scope/train-after-flaws", test_train_after_flaws);
+  g_test_add_func ("/scope/range-over-trains", test_range_over_trains);
   g_test_add_func ("/scope/trains-file", test_trains_file);
   return g_test_run ();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-send.c — shr-send against a scripted SMTP peer on loopback (clear
  * text, so no root and no servers needed): the exact commands we send, the
  * outcome per recipient for every kind of reply (multi-line, 4xx, 5xx at
@@ -527,7 +528,8 @@ test_config (void)
     /* Names are judged by what they resolve to, never by how they look. */
     { "[smtp]\nurl = smtp://127.0.0.1.example.test\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-      "or a name that resolves only to loopback addresses), not 127.0.0.1.example.test; use starttls or tls" },
+      "or a name that resolves only to loopback addresses), not 127.0.0.1.example.test; use starttls or "
+      "tls" },
     { "[smtp]\nurl = smtp://127.evil.example\nsecurity = none\n",
       "[smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
       "or a name that resolves only to loopback addresses), not 127.evil.example; use starttls or tls" },

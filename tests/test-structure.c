@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The parts every advisory is made of, whatever its source: sections known
  * by their headings (in English and Japanese, numbered, underlined,
  * bracketed), "Key: value" fields, and tables in text or HTML. The texts are
@@ -43,14 +44,13 @@ cell_at (const ShrTable *t, guint row, guint col)
 static void
 test_headings_english (void)
 {
-  static const gchar text[]
-      = "Acme Gateway Advisory\n\n"
-        "1. Summary\n\nA flaw in Acme Gateway allows remote code execution.\n\n"
-        "2. Affected Products and Versions\n\n  * Acme Gateway 5.0 through 5.0.7\n\n"
-        "Fixed Versions\n--------------\n\nAcme Gateway 5.0.8\n\n"
-        "## Workarounds and Mitigations\n\nDisable the web console.\n\n"
-        "Solution:\nUpgrade to 5.0.8 or later.\n\n"
-        "Revision History\n\n2026-01-05 first version\n";
+  static const gchar text[] = "Acme Gateway Advisory\n\n"
+                              "1. Summary\n\nA flaw in Acme Gateway allows remote code execution.\n\n"
+                              "2. Affected Products and Versions\n\n  * Acme Gateway 5.0 through 5.0.7\n\n"
+                              "Fixed Versions\n--------------\n\nAcme Gateway 5.0.8\n\n"
+                              "## Workarounds and Mitigations\n\nDisable the web console.\n\n"
+                              "Solution:\nUpgrade to 5.0.8 or later.\n\n"
+                              "Revision History\n\n2026-01-05 first version\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   assert_role (doc, "Summary", SHR_ROLE_SUMMARY);
   assert_role (doc, "Affected Products and Versions", SHR_ROLE_AFFECTED);
@@ -68,13 +68,12 @@ test_headings_english (void)
 static void
 test_headings_japanese (void)
 {
-  static const gchar text[]
-      = "■概要\nエグザンプル製ルーターに認証回避の脆弱性が存在します。\n\n"
-        "【影響を受けるシステム】\nExampleRouter 2.1.0 から 2.1.4 まで\n\n"
-        "III. 対策\n開発者が提供する最新版へアップデートしてください。\n\n"
-        "回避策：\n管理画面へのアクセスを制限してください。\n\n"
-        "CVSS v3 による深刻度\n基本値: 9.8 (緊急)\n\n"
-        "参考情報\nhttps://example.jp/advisory\n";
+  static const gchar text[] = "■概要\nエグザンプル製ルーターに認証回避の脆弱性が存在します。\n\n"
+                              "【影響を受けるシステム】\nExampleRouter 2.1.0 から 2.1.4 まで\n\n"
+                              "III. 対策\n開発者が提供する最新版へアップデートしてください。\n\n"
+                              "回避策：\n管理画面へのアクセスを制限してください。\n\n"
+                              "CVSS v3 による深刻度\n基本値: 9.8 (緊急)\n\n"
+                              "参考情報\nhttps://example.jp/advisory\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   assert_role (doc, "概要", SHR_ROLE_SUMMARY);
   assert_role (doc, "影響を受けるシステム", SHR_ROLE_AFFECTED);
@@ -98,7 +97,8 @@ test_subheadings (void)
         "Managed Firewalls\n\nSet the log severity to none.\n\n"
         "3. TECHNICAL DETAILS\n\n3.1 AFFECTED PRODUCTS\n\n  * Example Controller: v2.0\n\n"
         "3.2.1 PATH TRAVERSAL CWE-22\n\nAn attacker could read files.\n\n"
-        "Fixed in:\n  * Example Viewer 9.1\n\n#CVE-2026-1111: Use-after-free in Viewer\n\nReporter: someone\n";
+        "Fixed in:\n  * Example Viewer 9.1\n\n#CVE-2026-1111: Use-after-free in Viewer\n\nReporter: "
+        "someone\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   assert_role (doc, "Managed Firewalls", SHR_ROLE_WORKAROUND);
   assert_role (doc, "TECHNICAL DETAILS", SHR_ROLE_DESCRIPTION);
@@ -111,10 +111,9 @@ test_subheadings (void)
 static void
 test_fields (void)
 {
-  static const gchar text[]
-      = "IR Number:    FG-IR-26-999\nSeverity:     High\nCVSSv3 Score: 8.1\n"
-        "Impact:       Execute unauthorized code or\n              commands\n\n"
-        "See https://example.com/advisory for details, updated at 12:30 today.\n";
+  static const gchar text[] = "IR Number:    FG-IR-26-999\nSeverity:     High\nCVSSv3 Score: 8.1\n"
+                              "Impact:       Execute unauthorized code or\n              commands\n\n"
+                              "See https://example.com/advisory for details, updated at 12:30 today.\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   const ShrField *sev = shr_document_field (doc, SHR_ROLE_SEVERITY);
   g_assert_nonnull (sev);
@@ -124,7 +123,7 @@ test_fields (void)
   const ShrField *impact = shr_document_field (doc, SHR_ROLE_IMPACT);
   g_assert_cmpstr (impact->value, ==, "Execute unauthorized code or commands");
   for (guint i = 0; i < doc->fields->len; i++)
-    g_assert_null (strstr (((ShrField *) g_ptr_array_index (doc->fields, i))->key, "See"));
+    g_assert_null (strstr (((ShrField *)g_ptr_array_index (doc->fields, i))->key, "See"));
   g_assert_cmpuint (doc->tables->len, ==, 0);
 }
 
@@ -133,12 +132,11 @@ test_fields (void)
 static void
 test_table_aligned (void)
 {
-  static const gchar text[]
-      = "Affected Products\n\n"
-        "Version              Affected               Solution\n"
-        "ExampleOS 7.4        7.4.0 through 7.4.4    Upgrade to 7.4.5 or above\n"
-        "ExampleOS 7.2                               Upgrade to 7.2.9 or above\n"
-        "ExampleOS 7.0        Not affected           Not Applicable\n";
+  static const gchar text[] = "Affected Products\n\n"
+                              "Version              Affected               Solution\n"
+                              "ExampleOS 7.4        7.4.0 through 7.4.4    Upgrade to 7.4.5 or above\n"
+                              "ExampleOS 7.2                               Upgrade to 7.2.9 or above\n"
+                              "ExampleOS 7.0        Not affected           Not Applicable\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   g_assert_cmpuint (doc->tables->len, ==, 1);
   const ShrTable *t = g_ptr_array_index (doc->tables, 0);
@@ -182,9 +180,8 @@ test_table_html (void)
 static void
 test_table_markdown (void)
 {
-  static const gchar text[]
-      = "| Package | Vulnerable | Patched |\n|:--------|:-----------|:--------|\n"
-        "| example-lib | < 2.4.1 | 2.4.1 |\n| example-cli | <= 1.9 | 2.0.0 |\n";
+  static const gchar text[] = "| Package | Vulnerable | Patched |\n|:--------|:-----------|:--------|\n"
+                              "| example-lib | < 2.4.1 | 2.4.1 |\n| example-cli | <= 1.9 | 2.0.0 |\n";
   g_autoptr (ShrDocument) doc = shr_document_parse (text);
   g_assert_cmpuint (doc->tables->len, ==, 1);
   const ShrTable *t = g_ptr_array_index (doc->tables, 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-util.h — shared by the tests: the test word lists (tests/data/vocab:
  * a few products and regions; data/sectors.tsv: the real sectors), files
  * in a scratch directory, and removing that directory afterwards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of version ordering (generic, dpkg, rpm) and range phrases.
  *
  * The dpkg pairs follow deb-version(7) and dpkg's own t-version tests; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-watch.c — the watcher against a scripted IMAP peer on loopback, for
  * what a real Dovecot will not do on request: XOAUTH2, a server without
  * MOVE and UIDPLUS (UID COPY + \Deleted and no EXPUNGE at all), refusals

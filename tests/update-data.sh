@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # data/update-data regenerates the generated word lists of data/ from the
 # public datasets and iso-codes: the committed files are exactly what it
 # writes, and a second run changes nothing. Skipped (77) where the datasets

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-backlog.sh — 1,000 advisories waiting when `shirase once` starts:
 # all handled, each exactly once (state, folders and Message-IDs agree),
 # nothing deleted; a second run handles 0.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-basic.sh — shirase watch on the real mail stack: an advisory
 # delivered into the watched mailbox is handled within 2 s through IDLE and
 # moved to done_folder; a malformed one goes to failed_folder and shirase

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-crash.sh — crash safety, tested the isync way, on the real stack.
 #  1. SHIRASE_TEST_ABORT_AFTER=N aborts right after the Nth committed
 #     transaction, for every N over a small batch; a second run finishes.
@@ -43,7 +44,8 @@ if test_hooks; then
   n=10
   # The commits: one per schema migration, then per batch one counting its
   # handling attempts and one per message (or one for the batch).
-  rm -rf "$work/state"; status >/dev/null || fail "shirase status on a fresh state"
+  # (shirase drafts opens the state and so creates it; status only reads.)
+  rm -rf "$work/state"; (cd "$work" && "$shirase" drafts -c "$conf" >/dev/null) || fail "shirase drafts on a fresh state"
   migrations=$(db 'PRAGMA user_version')
   for txn in message batch; do
     for N in $(seq 1 $((migrations + n + 4))); do
@@ -60,7 +62,7 @@ if test_hooks; then
   # covered by the loop above.
   export SHIRASE_TXN=message
   reset
-  status >/dev/null # the schema now, so that the commits below are messages
+  (cd "$work" && "$shirase" drafts -c "$conf" >/dev/null) # the schema now, so that the commits below are messages
   # The first commit counts the batch's handling attempts, the next three
   # record three messages: 3 recorded, none moved.
   SHIRASE_TEST_ABORT_AFTER=4 run_once --log-level error >/dev/null 2>&1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-lib.sh — sourced by the tests/watch-*.sh end-to-end tests: starts
 # the real mail stack (skipping with 77 where it cannot run), writes a
 # configuration for the "watch" user and offers small helpers.
@@ -10,6 +11,7 @@ ms=$top_src/tests/mailstack/mailstack.sh
 mail=$top_src/tests/data/mail
 shirase=$top_build/shirase
 export SHIRASE_DATADIR=${SHIRASE_DATADIR:-$top_src/data}
+export SHIRASE_TEMPLATEDIR=${SHIRASE_TEMPLATEDIR:-$top_src/templates}
 
 # test_hooks: whether this build has the SHIRASE_TEST_* switches
 # (configure --enable-test-hooks); need_test_hooks WHY: skip without them.

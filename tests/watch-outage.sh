@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-outage.sh — the watcher against a failing world, on the real stack:
 # Dovecot killed and restarted while shirase watch runs (it reconnects with
 # backoff, nothing is lost); a wrong password, a port nobody listens on and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-poison.sh — one mail does not stop all mail, on the real stack.
 #  1. A header bomb (20 MB of short header lines, under the size cap)
 #     between two advisories: refused by the pre-scan without being

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # watch-timers.sh — a daemon that keeps time, on the real mail stack: with
 # no mail arriving, shirase watch
 #  1. sends the notices an approval queued while Postfix was down, once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # count.sh USER [FOLDER] — prints the number of messages in USER's FOLDER
 # (default INBOX), or 0 when the folder does not exist.  The stack is the one
 # named by $MAILSTACK_DIR (or $DOVECOT_CONF).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # deliver.sh USER FILE [FOLDER] — puts FILE (an RFC 5322 message) straight
 # into USER's FOLDER (default INBOX), bypassing SMTP: the quickest way to
 # seed a mailbox.  The stack is the one named by $MAILSTACK_DIR (or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailstack.sh — a real, throwaway mail stack for end-to-end tests.
 #
 #   mailstack.sh start [DIR]   build and start the stack in DIR (default: a

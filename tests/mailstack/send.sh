@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # send.sh FROM_USER RCPT FILE [RCPT...] — submits FILE through the stack's
 # Postfix the way a mail client does: STARTTLS required, the certificate
 # verified against the stack's CA file, AUTH as FROM_USER with its password

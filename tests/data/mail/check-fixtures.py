@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Sanity check of the fixtures themselves, independent of shirase: every
 NAME.eml parses with Python's email package, and the CVE ids found in its
 decoded subject and text parts (message/rfc822 attachments included, HTML

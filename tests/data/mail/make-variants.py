@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regenerate the encoded and forwarded fixture mails from the base fixtures.
 
 The base mails (NAME.eml with a hand-written NAME.expect.json) are plain
