@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-diff.c — see shr-diff.h. */
 #include "shr-diff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-diff.h — a unified line diff, for showing an approver what their
  * edit changed (DESIGN.md "Approval by reply": the confirmation shows the
  * diff). Small on purpose: no library for one view of two short texts. */

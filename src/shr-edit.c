@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-edit.c — see shr-edit.h. */
 #include "shr-edit.h"
 

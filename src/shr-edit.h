@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-edit.h — approve with edits: the notices between markers in the
  * draft, and the approver's edited text read back from a reply
  * (DESIGN.md "Approval by reply").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-summary.c — see shr-summary.h. */
 #include "shr-summary.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shr-summary.h — an organisation's own summariser, behind approval
  * ([summary] command; DESIGN.md "Notice").
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-edit-quorum.sh — approvals with edits under [approval] quorum = 2,
 # end to end on the real mail stack (skipped with 77 where it cannot run).
 # Approvals must agree on the text: a second approver's different edit is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-edit.sh — approve with edits, end to end on the real mail stack
 # (skipped with 77 where it cannot run; the part after expiry needs
 # --enable-test-hooks). The approver replies 修正承認 with the draft quoted

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-lib.sh — sourced after watch-lib.sh by the tests of approve with
 # edits and of the summariser: more advisories, the newest draft, the
 # notices as sent, and the blocks between a draft's markers.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # approve-summary.sh — the summariser plug-in ([summary] command), end to
 # end through the draft and the approval on the real mail stack (skipped
 # with 77 where it cannot run). tests/summariser.sh answers as told: a

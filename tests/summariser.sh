@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # summariser.sh MODE [FILE] — a scripted [summary] command for the tests:
 # reads shirase's JSON on standard input and answers as MODE says.
 #   good          a summary that names only what the record holds

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # summary-example.sh — config/summary-example against an API of our own on
 # loopback (python3's http.server): it posts shirase's input with the key
 # from its own file, and prints the API's answer, which shirase parses and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-edit.c — approve with edits: the blocks between the draft's markers
  * read back from replies as clients quote them, every malformed edit
  * refused with its reason, the checks against the draft, and the unified

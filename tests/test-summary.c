@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-summary.c — the summariser plug-in ([summary] command): the
  * command run with a clean environment and a timeout (tests/summariser.sh
  * answers as told: good output, a hallucinated CVE id or version,
