@@ -122,7 +122,7 @@ static const KeySpec key_specs[] = {
   { "digest", "time", T_TIME, FALSE, NULL, 0, 0 },
   { "digest", "enabled", T_BOOL, FALSE, NULL, 0, 0 },
 
-  { "summary", "command", T_COMMAND, TRUE, NULL, 0, 0 },
+  { "summary", "command", T_COMMAND, FALSE, NULL, 0, 0 },
   { "summary", "timeout_seconds", T_INT, FALSE, NULL, 1, 3600 },
   { NULL, NULL, 0, FALSE, NULL, 0, 0 },
 };

@@ -316,6 +316,219 @@ test_missing_file (Fixture *f, gconstpointer data)
   g_assert_error (error, SHR_CONFIG_ERROR, SHR_CONFIG_ERROR_IO);
 }
 
+/* ---- the rules once, watch and the approval loop apply ------------------ */
+
+#define IMAP_OK "[imap]\nhost = imap.example.test\nuser = u\n"
+
+/* Each rule a stage applies when it starts is refused at load with the
+ * line of the key at fault, so check-config and once agree. */
+static void
+test_imap_rules (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
+  expect_error (f, ORG "[imap]\nhost = imap.example.test\npassword_file = pw\n", 0600,
+                SHR_CONFIG_ERROR_MISSING_KEY, "%s:3: [imap]: missing required key \"user\"");
+  expect_error (f, ORG IMAP_OK, 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:3: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
+                "(or password), not 0");
+  expect_error (f, ORG IMAP_OK "password_file = pw\noauth2_token_command = cat pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
+                "(or password), not 2");
+  expect_error (
+      f, ORG IMAP_OK "password_file = pw\nsecurity = none\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:7: [imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a "
+      "name that resolves only to loopback addresses), not \"imap.example.test\"");
+  expect_error (f, ORG IMAP_OK "password_file = pw\nfailed_folder = INBOX\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap] done_folder and failed_folder must differ from folder \"INBOX\"");
+  expect_error (f, ORG IMAP_OK "password_file = nowhere\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/nowhere: No such file or directory");
+  g_autofree gchar *open_pw = test_write_file (f->dir, "open-pw", "secret\n", 0644);
+  expect_error (f, ORG IMAP_OK "password_file = open-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/open-pw: readable by others (mode 644); chmod 600 it");
+  /* An empty password is refused, not sent to the server. */
+  g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "\nsecret on line 2\n", 0600);
+  expect_error (f, ORG IMAP_OK "password_file = empty-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_file %D/empty-pw: empty (its first line is the secret)");
+  expect_error (f, ORG IMAP_OK "password = \n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password: empty value");
+  expect_error (f, ORG IMAP_OK "oauth2_token_command = shirase-no-such-helper --refresh\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] oauth2_token_command: \"shirase-no-such-helper\" is not an executable program "
+                "in PATH");
+  expect_error (f, ORG IMAP_OK "password_command = /nonexistent/pass show imap\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [imap] password_command: \"/nonexistent/pass\" is not an executable program");
+  expect_error (f, ORG IMAP_OK "password_file = pw\nca_file = ca.pem\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:7: [imap] ca_file: %D/ca.pem: No such file or directory");
+
+  /* What the stages accept, the loader accepts: a relative password file
+   * next to the config, a command through the shell, loopback in clear. */
+  g_autofree gchar *ok
+      = test_write_file (f->dir, "ok.conf",
+                         ORG "[imap]\nhost = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n"
+                             "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = S <s@example.test>\n"
+                             "user = u\npassword_command = printf '%s\\n' \"$HOME\" | head -1\n",
+                         0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_smtp_rules (Fixture *f, gconstpointer data)
+{
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n", 0600,
+      SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
+      "or a name that resolves only to loopback addresses), not mail.example.test; use starttls or tls");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "
+      "starttls and none need smtp://)");
+  expect_error (f, ORG "[smtp]\nurl = http://mail.example.test\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [smtp] url: \"http://mail.example.test\" is not smtp:// or smtps://");
+  g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
+  expect_error (
+      f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = pw\npassword = x\n", 0600,
+      SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:7: [smtp] give only one of password, password_file, password_command, oauth2_token_command");
+  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\npassword_file = pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE, "%s:3: [smtp] user: missing (a password or token is set)");
+  g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "", 0600);
+  expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = empty-pw\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:6: [smtp] password_file %D/empty-pw: empty (its first line is the secret)");
+}
+
+#define SMTP_OK "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = Shirase <shirase@example.test>\n"
+
+static void
+test_approval_rules (Fixture *f, gconstpointer data)
+{
+  expect_error (f, ORG "[approval]\napprovers = a@example.test\n", 0600, SHR_CONFIG_ERROR_MISSING_KEY,
+                "%s:3: [approval]: drafts go out by mail, but there is no [smtp] group");
+  expect_error (
+      f, ORG "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\n[approval]\napprovers = a@example.test\n",
+      0600, SHR_CONFIG_ERROR_MISSING_KEY,
+      "%s:3: [smtp] from: an address is needed to send drafts and notices");
+  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\nquorum = 3\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:9: [approval] quorum: 3 approvals are needed, but approvers lists 2");
+  expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test\nrequire_auth_results = true\n", 0600,
+                SHR_CONFIG_ERROR_MISSING_KEY,
+                "%s:9: [approval] require_auth_results: needs trusted_authserv_id (the authserv-id your "
+                "receiving server writes in Authentication-Results), else no reply would count");
+  expect_error (f,
+                ORG SMTP_OK "[approval]\napprovers = a@example.test\ntrusted_authserv_id = mx.example.test\n",
+                0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:9: [approval] trusted_authserv_id: has no effect unless require_auth_results = true");
+  g_autofree gchar *ok
+      = test_write_file (f->dir, "ok.conf",
+                         ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\n"
+                                     "quorum = 2\nrequire_auth_results = true\n"
+                                     "trusted_authserv_id = mx.example.test\n",
+                         0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_templates_rule (Fixture *f, gconstpointer data)
+{
+  expect_error (f, ORG "[templates]\ndir = .\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [templates] dir: %D/.: not a template directory (no notice-ja.txt)");
+}
+
+/* ---- the documentation: every key, in the example and the man page ------- */
+
+/* The lines of @text between the line @heading_re matches and the next
+ * line @next_re matches. */
+static gchar *
+section_of (const gchar *text, const gchar *heading_re, const gchar *next_re)
+{
+  g_autoptr (GRegex) head = g_regex_new (heading_re, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GRegex) next = g_regex_new (next_re, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+  if (!g_regex_match (head, text, 0, &m))
+    return NULL;
+  gint end = 0;
+  g_match_info_fetch_pos (m, 0, NULL, &end);
+  g_autoptr (GMatchInfo) n = NULL;
+  gint stop = (gint)strlen (text);
+  if (g_regex_match (next, text + end, 0, &n))
+    {
+      g_match_info_fetch_pos (n, 0, &stop, NULL);
+      stop += end;
+    }
+  return g_strndup (text + end, stop - end);
+}
+
+static gchar *
+read_source (const gchar *dir, const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (test_srcdir (), dir, name, NULL);
+  gchar *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Every key shirase knows is in config/shirase.conf.example (set or
+ * commented out, in its group) and in shirase.conf(5) (a .TP or .TQ entry
+ * under its group's heading): nothing an administrator can set is
+ * undocumented. */
+static void
+test_documented (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *example = read_source ("config", "shirase.conf.example");
+  g_autofree gchar *man = read_source ("man", "shirase.conf.5.in");
+  g_auto (GStrv) keys = shr_config_known_keys ();
+  g_assert_cmpuint (g_strv_length (keys), >=, 57);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_auto (GStrv) gk = g_strsplit (keys[i], " ", 2);
+      const gchar *group = gk[0], *key = gk[1];
+      g_autofree gchar *head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\[asset [^]]+\\]$")
+                                                               : g_strdup_printf ("^\\[%s\\]$", group);
+      g_autofree gchar *in_example = section_of (example, head, "^\\[");
+      g_assert_nonnull (in_example);
+      g_autofree gchar *key_re = g_strdup_printf ("^#?%s = ", key);
+      if (!g_regex_match_simple (key_re, in_example, G_REGEX_MULTILINE, 0))
+        g_error ("config/shirase.conf.example: no \"%s = \" line in [%s]", key, group);
+
+      g_autofree gchar *man_head = g_strcmp0 (group, "asset") == 0
+                                       ? g_strdup ("^\\.SS \\[asset NAME\\]$")
+                                       : g_strdup_printf ("^\\.SS \\[%s\\]$", group);
+      g_autofree gchar *in_man = section_of (man, man_head, "^\\.S[SH] ");
+      g_assert_nonnull (in_man);
+      g_autofree gchar *man_re = g_strdup_printf ("^\\.T[PQ]\\n\\.BR? %s( |$)", key);
+      if (!g_regex_match_simple (man_re, in_man, G_REGEX_MULTILINE, 0))
+        g_error ("man/shirase.conf.5.in: no entry for %s under .SS [%s]", key, group);
+    }
+}
+
+/* The example as shipped passes check-config once its files exist. */
+static void
+test_example_valid (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *example = read_source ("config", "shirase.conf.example");
+  g_autoptr (GString) text = g_string_new (example);
+  g_autofree gchar *dir = g_strconcat (f->dir, "/", NULL);
+  g_string_replace (text, "/etc/shirase/", dir, 0);
+  g_autofree gchar *imap = test_write_file (f->dir, "imap-password", "secret\n", 0600);
+  g_autofree gchar *smtp = test_write_file (f->dir, "smtp-password", "secret\n", 0600);
+  g_autofree gchar *path = test_write_file (f->dir, "shirase.conf", text->str, 0640);
+  g_autoptr (GPtrArray) problems = shr_config_check (path, &f->vocab);
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s\n", ((ShrConfigProblem *)problems->pdata[i])->message);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 /* [summary] (issue 13): the command and its timeout, each error with its
  * file and line. */
 static void
@@ -339,244 +552,36 @@ test_summary (Fixture *f, gconstpointer data)
   expect_error (f, ORG "[summary]\ncommand = /bin/true\ntimeout_seconds = 0\n", 0600,
                 SHR_CONFIG_ERROR_INVALID_VALUE,
                 "%s:5: [summary] timeout_seconds: \"0\" is not a whole number from 1 to 3600");
-  expect_error (f, ORG "[summary]\ntimeout_seconds = 5\n", 0600, SHR_CONFIG_ERROR_MISSING_KEY,
-                "%s:3: [summary]: missing required key \"command\"");
   expect_error (f, ORG "[summary]\ncommand = /bin/true\ntimeout = 5\n", 0600, SHR_CONFIG_ERROR_UNKNOWN_KEY,
                 "%s:5: [summary] timeout: unknown key");
+}
 
-  /* ---- the rules once, watch and the approval loop apply ------------------ */
-
-#define IMAP_OK "[imap]\nhost = imap.example.test\nuser = u\n"
-
-  /* Each rule a stage applies when it starts is refused at load with the
-   * line of the key at fault, so check-config and once agree. */
-  static void test_imap_rules (Fixture * f, gconstpointer data)
-  {
-    g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
-    expect_error (f, ORG "[imap]\nhost = imap.example.test\npassword_file = pw\n", 0600,
-                  SHR_CONFIG_ERROR_MISSING_KEY, "%s:3: [imap]: missing required key \"user\"");
-    expect_error (f, ORG IMAP_OK, 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:3: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
-                  "(or password), not 0");
-    expect_error (f, ORG IMAP_OK "password_file = pw\noauth2_token_command = cat pw\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:7: [imap]: give exactly one of password_file, password_command, oauth2_token_command "
-                  "(or password), not 2");
-    expect_error (
-        f, ORG IMAP_OK "password_file = pw\nsecurity = none\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:7: [imap] security = none is allowed only towards a loopback address (127.0.0.1, ::1, or a "
-        "name that resolves only to loopback addresses), not \"imap.example.test\"");
-    expect_error (f, ORG IMAP_OK "password_file = pw\nfailed_folder = INBOX\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:7: [imap] done_folder and failed_folder must differ from folder \"INBOX\"");
-    expect_error (f, ORG IMAP_OK "password_file = nowhere\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [imap] password_file %D/nowhere: No such file or directory");
-    g_autofree gchar *open_pw = test_write_file (f->dir, "open-pw", "secret\n", 0644);
-    expect_error (f, ORG IMAP_OK "password_file = open-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [imap] password_file %D/open-pw: readable by others (mode 644); chmod 600 it");
-    /* An empty password is refused, not sent to the server. */
-    g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "\nsecret on line 2\n", 0600);
-    expect_error (f, ORG IMAP_OK "password_file = empty-pw\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [imap] password_file %D/empty-pw: empty (its first line is the secret)");
-    expect_error (f, ORG IMAP_OK "password = \n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [imap] password: empty value");
-    expect_error (
-        f, ORG IMAP_OK "oauth2_token_command = shirase-no-such-helper --refresh\n", 0600,
-        SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:6: [imap] oauth2_token_command: \"shirase-no-such-helper\" is not an executable program "
-        "in PATH");
-    expect_error (f, ORG IMAP_OK "password_command = /nonexistent/pass show imap\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [imap] password_command: \"/nonexistent/pass\" is not an executable program");
-    expect_error (f, ORG IMAP_OK "password_file = pw\nca_file = ca.pem\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:7: [imap] ca_file: %D/ca.pem: No such file or directory");
-
-    /* What the stages accept, the loader accepts: a relative password file
-     * next to the config, a command through the shell, loopback in clear. */
-    g_autofree gchar *ok = test_write_file (
-        f->dir, "ok.conf",
-        ORG "[imap]\nhost = 127.0.0.1\nsecurity = none\nuser = u\npassword_file = pw\n"
-            "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = S <s@example.test>\n"
-            "user = u\npassword_command = printf '%s\\n' \"$HOME\" | head -1\n",
-        0600);
-    g_autoptr (GError) error = NULL;
-    g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
-    g_assert_no_error (error);
-  }
-
-  static void test_smtp_rules (Fixture * f, gconstpointer data)
-  {
-    expect_error (
-        f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = none\n", 0600,
-        SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:5: [smtp] security = none is only allowed towards a loopback address (127.0.0.1, ::1, "
-        "or a name that resolves only to loopback addresses), not mail.example.test; use starttls or tls");
-    expect_error (
-        f, ORG "[smtp]\nurl = smtp://mail.example.test\nsecurity = tls\n", 0600,
-        SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:5: [smtp] security = tls does not fit the url smtp://mail.example.test (tls needs smtps://, "
-        "starttls and none need smtp://)");
-    expect_error (f, ORG "[smtp]\nurl = http://mail.example.test\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:4: [smtp] url: \"http://mail.example.test\" is not smtp:// or smtps://");
-    g_autofree gchar *pw = test_write_file (f->dir, "pw", "secret\n", 0600);
-    expect_error (
-        f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = pw\npassword = x\n", 0600,
-        SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:7: [smtp] give only one of password, password_file, password_command, oauth2_token_command");
-    expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\npassword_file = pw\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE, "%s:3: [smtp] user: missing (a password or token is set)");
-    g_autofree gchar *empty = test_write_file (f->dir, "empty-pw", "", 0600);
-    expect_error (f, ORG "[smtp]\nurl = smtps://mail.example.test\nuser = u\npassword_file = empty-pw\n",
-                  0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:6: [smtp] password_file %D/empty-pw: empty (its first line is the secret)");
-  }
-
-#define SMTP_OK "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\nfrom = Shirase <shirase@example.test>\n"
-
-  static void test_approval_rules (Fixture * f, gconstpointer data)
-  {
-    expect_error (f, ORG "[approval]\napprovers = a@example.test\n", 0600, SHR_CONFIG_ERROR_MISSING_KEY,
-                  "%s:3: [approval]: drafts go out by mail, but there is no [smtp] group");
-    expect_error (
-        f, ORG "[smtp]\nurl = smtp://127.0.0.1:25\nsecurity = none\n[approval]\napprovers = a@example.test\n",
-        0600, SHR_CONFIG_ERROR_MISSING_KEY,
-        "%s:3: [smtp] from: an address is needed to send drafts and notices");
-    expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\nquorum = 3\n", 0600,
-                  SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:9: [approval] quorum: 3 approvals are needed, but approvers lists 2");
-    expect_error (f, ORG SMTP_OK "[approval]\napprovers = a@example.test\nrequire_auth_results = true\n",
-                  0600, SHR_CONFIG_ERROR_MISSING_KEY,
-                  "%s:9: [approval] require_auth_results: needs trusted_authserv_id (the authserv-id your "
-                  "receiving server writes in Authentication-Results), else no reply would count");
-    expect_error (
-        f, ORG SMTP_OK "[approval]\napprovers = a@example.test\ntrusted_authserv_id = mx.example.test\n",
-        0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-        "%s:9: [approval] trusted_authserv_id: has no effect unless require_auth_results = true");
-    g_autofree gchar *ok
-        = test_write_file (f->dir, "ok.conf",
-                           ORG SMTP_OK "[approval]\napprovers = a@example.test, b@example.test\n"
-                                       "quorum = 2\nrequire_auth_results = true\n"
-                                       "trusted_authserv_id = mx.example.test\n",
-                           0600);
-    g_autoptr (GError) error = NULL;
-    g_autoptr (ShrConfig) c = shr_config_load (ok, &f->vocab, &error);
-    g_assert_no_error (error);
-  }
-
-  static void test_templates_rule (Fixture * f, gconstpointer data)
-  {
-    expect_error (f, ORG "[templates]\ndir = .\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
-                  "%s:4: [templates] dir: %D/.: not a template directory (no notice-ja.txt)");
-  }
-
-  /* ---- the documentation: every key, in the example and the man page ------- */
-
-  /* The lines of @text between the line @heading_re matches and the next
-   * line @next_re matches. */
-  static gchar *section_of (const gchar *text, const gchar *heading_re, const gchar *next_re)
-  {
-    g_autoptr (GRegex) head = g_regex_new (heading_re, G_REGEX_MULTILINE, 0, NULL);
-    g_autoptr (GRegex) next = g_regex_new (next_re, G_REGEX_MULTILINE, 0, NULL);
-    g_autoptr (GMatchInfo) m = NULL;
-    if (!g_regex_match (head, text, 0, &m))
-      return NULL;
-    gint end = 0;
-    g_match_info_fetch_pos (m, 0, NULL, &end);
-    g_autoptr (GMatchInfo) n = NULL;
-    gint stop = (gint)strlen (text);
-    if (g_regex_match (next, text + end, 0, &n))
-      {
-        g_match_info_fetch_pos (n, 0, &stop, NULL);
-        stop += end;
-      }
-    return g_strndup (text + end, stop - end);
-  }
-
-  static gchar *read_source (const gchar *dir, const gchar *name)
-  {
-    g_autofree gchar *path = g_build_filename (test_srcdir (), dir, name, NULL);
-    gchar *text = NULL;
-    g_autoptr (GError) error = NULL;
-    g_file_get_contents (path, &text, NULL, &error);
-    g_assert_no_error (error);
-    return text;
-  }
-
-  /* Every key shirase knows is in config/shirase.conf.example (set or
-   * commented out, in its group) and in shirase.conf(5) (a .TP or .TQ entry
-   * under its group's heading): nothing an administrator can set is
-   * undocumented. */
-  static void test_documented (Fixture * f, gconstpointer data)
-  {
-    g_autofree gchar *example = read_source ("config", "shirase.conf.example");
-    g_autofree gchar *man = read_source ("man", "shirase.conf.5.in");
-    g_auto (GStrv) keys = shr_config_known_keys ();
-    g_assert_cmpuint (g_strv_length (keys), >=, 57);
-    for (guint i = 0; keys[i] != NULL; i++)
-      {
-        g_auto (GStrv) gk = g_strsplit (keys[i], " ", 2);
-        const gchar *group = gk[0], *key = gk[1];
-        g_autofree gchar *head = g_strcmp0 (group, "asset") == 0 ? g_strdup ("^\\[asset [^]]+\\]$")
-                                                                 : g_strdup_printf ("^\\[%s\\]$", group);
-        g_autofree gchar *in_example = section_of (example, head, "^\\[");
-        g_assert_nonnull (in_example);
-        g_autofree gchar *key_re = g_strdup_printf ("^#?%s = ", key);
-        if (!g_regex_match_simple (key_re, in_example, G_REGEX_MULTILINE, 0))
-          g_error ("config/shirase.conf.example: no \"%s = \" line in [%s]", key, group);
-
-        g_autofree gchar *man_head = g_strcmp0 (group, "asset") == 0
-                                         ? g_strdup ("^\\.SS \\[asset NAME\\]$")
-                                         : g_strdup_printf ("^\\.SS \\[%s\\]$", group);
-        g_autofree gchar *in_man = section_of (man, man_head, "^\\.S[SH] ");
-        g_assert_nonnull (in_man);
-        g_autofree gchar *man_re = g_strdup_printf ("^\\.T[PQ]\\n\\.BR? %s( |$)", key);
-        if (!g_regex_match_simple (man_re, in_man, G_REGEX_MULTILINE, 0))
-          g_error ("man/shirase.conf.5.in: no entry for %s under .SS [%s]", key, group);
-      }
-  }
-
-  /* The example as shipped passes check-config once its files exist. */
-  static void test_example_valid (Fixture * f, gconstpointer data)
-  {
-    g_autofree gchar *example = read_source ("config", "shirase.conf.example");
-    g_autoptr (GString) text = g_string_new (example);
-    g_autofree gchar *dir = g_strconcat (f->dir, "/", NULL);
-    g_string_replace (text, "/etc/shirase/", dir, 0);
-    g_autofree gchar *imap = test_write_file (f->dir, "imap-password", "secret\n", 0600);
-    g_autofree gchar *smtp = test_write_file (f->dir, "smtp-password", "secret\n", 0600);
-    g_autofree gchar *path = test_write_file (f->dir, "shirase.conf", text->str, 0640);
-    g_autoptr (GPtrArray) problems = shr_config_check (path, &f->vocab);
-    for (guint i = 0; i < problems->len; i++)
-      g_printerr ("%s\n", ((ShrConfigProblem *)problems->pdata[i])->message);
-    g_assert_cmpuint (problems->len, ==, 0);
-  }
-
-  int main (int argc, char **argv)
-  {
-    g_test_init (&argc, &argv, NULL);
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
-    ADD ("/config/valid", test_valid);
-    ADD ("/config/error/unknown-group", test_unknown_group);
-    ADD ("/config/error/unknown-key", test_unknown_key);
-    ADD ("/config/error/unknown-sector", test_unknown_sector);
-    ADD ("/config/error/unknown-region-timezone", test_unknown_region_and_timezone);
-    ADD ("/config/error/bad-version", test_bad_version);
-    ADD ("/config/error/missing-key", test_missing_key);
-    ADD ("/config/error/password-readable", test_password_readable);
-    ADD ("/config/error/syntax", test_syntax);
-    ADD ("/config/error/duplicates", test_duplicates);
-    ADD ("/config/summary", test_summary);
-    ADD ("/config/error/value-types", test_value_types);
-    ADD ("/config/error/missing-file", test_missing_file);
-    ADD ("/config/assets-file/load", test_assets_file);
-    ADD ("/config/assets-file/errors", test_assets_file_errors);
-    ADD ("/config/check/lists-all", test_check_lists_all);
-    ADD ("/config/rules/imap", test_imap_rules);
-    ADD ("/config/rules/smtp", test_smtp_rules);
-    ADD ("/config/rules/approval", test_approval_rules);
-    ADD ("/config/rules/templates", test_templates_rule);
-    ADD ("/config/documented", test_documented);
-    ADD ("/config/example-valid", test_example_valid);
-    return g_test_run ();
-  }
+  ADD ("/config/valid", test_valid);
+  ADD ("/config/error/unknown-group", test_unknown_group);
+  ADD ("/config/error/unknown-key", test_unknown_key);
+  ADD ("/config/error/unknown-sector", test_unknown_sector);
+  ADD ("/config/error/unknown-region-timezone", test_unknown_region_and_timezone);
+  ADD ("/config/error/bad-version", test_bad_version);
+  ADD ("/config/error/missing-key", test_missing_key);
+  ADD ("/config/error/password-readable", test_password_readable);
+  ADD ("/config/error/syntax", test_syntax);
+  ADD ("/config/error/duplicates", test_duplicates);
+  ADD ("/config/summary", test_summary);
+  ADD ("/config/error/value-types", test_value_types);
+  ADD ("/config/error/missing-file", test_missing_file);
+  ADD ("/config/assets-file/load", test_assets_file);
+  ADD ("/config/assets-file/errors", test_assets_file_errors);
+  ADD ("/config/check/lists-all", test_check_lists_all);
+  ADD ("/config/rules/imap", test_imap_rules);
+  ADD ("/config/rules/smtp", test_smtp_rules);
+  ADD ("/config/rules/approval", test_approval_rules);
+  ADD ("/config/rules/templates", test_templates_rule);
+  ADD ("/config/documented", test_documented);
+  ADD ("/config/example-valid", test_example_valid);
+  return g_test_run ();
+}
