@@ -35,6 +35,7 @@ typedef enum
   T_SECTORS,
   T_REGIONS,
   T_TIMEZONE,
+  T_COMMAND, /* a program by its absolute path, and its arguments (no shell) */
 } KeyType;
 
 typedef struct
@@ -120,11 +121,15 @@ static const KeySpec key_specs[] = {
 
   { "digest", "time", T_TIME, FALSE, NULL, 0, 0 },
   { "digest", "enabled", T_BOOL, FALSE, NULL, 0, 0 },
+
+  { "summary", "command", T_COMMAND, FALSE, NULL, 0, 0 },
+  { "summary", "timeout_seconds", T_INT, FALSE, NULL, 1, 3600 },
   { NULL, NULL, 0, FALSE, NULL, 0, 0 },
 };
 
 static const gchar *const known_groups[] = {
-  "organization", "policy", "imap", "smtp", "approval", "recipients", "state", "templates", "digest", NULL,
+  "organization", "policy",    "imap",   "smtp",    "approval", "recipients",
+  "state",        "templates", "digest", "summary", NULL,
 };
 
 /* ---- where things are --------------------------------------------------- */
@@ -482,6 +487,36 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersion
             return FALSE;
           }
         g_time_zone_unref (tz);
+        return TRUE;
+      }
+    case T_COMMAND:
+      {
+        /* Split as a shell would, but run without one (shr-summary.c). */
+        g_auto (GStrv) argv = NULL;
+        g_autoptr (GError) local = NULL;
+        if (!g_shell_parse_argv (value, NULL, &argv, &local))
+          {
+            /* (GLib's own message depends on the locale.) */
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "not a command line (a quote left open, or nothing to run)",
+                         WHERE_ARGS (w));
+            return FALSE;
+          }
+        if (!g_path_is_absolute (argv[0]))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "\"%s\": give the program by its absolute path (it runs with an empty "
+                                   "environment, without PATH from ours)",
+                         WHERE_ARGS (w), argv[0]);
+            return FALSE;
+          }
+        if (!g_file_test (argv[0], G_FILE_TEST_IS_REGULAR)
+            || !g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not an executable file",
+                         WHERE_ARGS (w), argv[0]);
+            return FALSE;
+          }
         return TRUE;
       }
     default:
