@@ -53,7 +53,8 @@ shr_cmd_match (int argc, char **argv)
       return 1;
     }
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
-  g_autoptr (ShrConfig) config = shr_config_load (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, &error);
+  g_autoptr (ShrConfig) config
+      = shr_config_load_for_judging (conf != NULL ? conf : SHR_DEFAULT_CONFIG, &vocab, &error);
   if (config == NULL)
     {
       g_printerr ("shirase match: %s\n", error->message);

@@ -85,7 +85,7 @@ shr_cmd_render (int argc, char **argv)
     }
   ShrVocabulary vocab = shr_vocabulary_for_lexicon (lexicon);
   const gchar *conf_path = conf != NULL ? conf : SHR_DEFAULT_CONFIG;
-  g_autoptr (ShrConfig) config = shr_config_load (conf_path, &vocab, &error);
+  g_autoptr (ShrConfig) config = shr_config_load_for_judging (conf_path, &vocab, &error);
   if (config == NULL)
     {
       g_printerr ("shirase render: %s\n", error->message);

@@ -351,6 +351,13 @@ shr_cmd_status (int argc, char **argv)
           printf ("records:        %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " cases\n", st.records,
                   st.cases);
           printf ("drafts pending: %" G_GINT64_FORMAT "\n", st.drafts_pending);
+          gint64 edited = 0, latest_edited = 0;
+          if (shr_store_count_edited (store, &edited, &latest_edited, &error) && edited > 0)
+            printf ("approved with edits: %" G_GINT64_FORMAT " drafts (latest: draft %" G_GINT64_FORMAT ")\n",
+                    edited, latest_edited);
+          else if (error == NULL)
+            printf ("approved with edits: none\n");
+          g_clear_error (&error);
           printf ("outbox:         %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed\n",
                   st.outbox_backlog, st.outbox_failed);
           printf ("next digest:    %" G_GINT64_FORMAT " not-applicable advisories, %" G_GINT64_FORMAT

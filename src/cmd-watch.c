@@ -117,6 +117,8 @@ run_new (const gchar *conf, ShrStoreOpenFlags flags, GError **error)
       if (r->notify == NULL)
         return NULL;
       shr_pipeline_set_approvers (r->pipeline, shr_notify_get_approvers (r->notify));
+      shr_pipeline_set_keep_text (
+          r->pipeline, g_key_file_has_key (r->service->config->keyfile, "summary", "command", NULL));
     }
   r->watch = shr_watch_new (r->service->imap);
   shr_watch_set_event_func (r->watch, on_watch_event, r);

@@ -2,6 +2,8 @@
 /* shr-approve.c — see shr-approve.h. */
 #include "shr-approve.h"
 
+#include "shr-edit.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -238,7 +240,7 @@ shr_approve_subject_token (const gchar *subject)
 const gchar *
 shr_command_to_string (ShrCommand command)
 {
-  static const gchar *const names[] = { "none", "approve", "reject", "hold" };
+  static const gchar *const names[] = { "none", "approve", "reject", "hold", "approve-edited" };
   g_return_val_if_fail ((guint)command < G_N_ELEMENTS (names), NULL);
   return names[command];
 }
@@ -399,9 +401,39 @@ only_courtesy (const gchar *rest)
   return TRUE;
 }
 
+/* 修正承認 / approve with edits, then politeness and courtesy only. */
+static gboolean
+is_edit_command (const gchar *line)
+{
+  const gchar *rest = NULL;
+  if (g_str_has_prefix (line, "修正承認"))
+    rest = line + strlen ("修正承認");
+  else
+    {
+      static const gchar *const english[]
+          = { "approve with edits", "approved with edits", "approve with edit", "approved with edit" };
+      for (guint i = 0; i < G_N_ELEMENTS (english) && rest == NULL; i++)
+        {
+          gsize n = strlen (english[i]);
+          if (g_ascii_strncasecmp (line, english[i], n) == 0 && !g_ascii_isalnum (line[n]))
+            rest = line + n;
+        }
+    }
+  if (rest == NULL)
+    return FALSE;
+  while (*rest == ' ')
+    rest++;
+  rest = skip_politeness (rest);
+  if (*rest != '\0' && !is_separator (g_utf8_get_char (rest)))
+    return FALSE;
+  return only_courtesy (rest);
+}
+
 static ShrCommand
 command_of_line (const gchar *line, gchar **reason)
 {
+  if (is_edit_command (line))
+    return SHR_COMMAND_APPROVE_EDITED;
   static const struct
   {
     const gchar *word;
@@ -956,7 +988,8 @@ shr_approve_verify (const ShrReply *reply, const ShrApprovalConfig *config, cons
 const gchar *
 shr_decision_outcome_to_string (ShrDecisionOutcome outcome)
 {
-  static const gchar *const names[] = { "recorded", "approved", "rejected", "held", "replay", "not-pending" };
+  static const gchar *const names[]
+      = { "recorded", "approved", "rejected", "held", "replay", "not-pending", "restarted", "edit-conflict" };
   g_return_val_if_fail ((guint)outcome < G_N_ELEMENTS (names), NULL);
   return names[outcome];
 }
@@ -968,6 +1001,7 @@ typedef struct
   ShrCommand command;
   const gchar *reason;
   const gchar *reply_message_id;
+  const gchar *edited;
   guint quorum;
   ShrDecidedFunc on_decided;
   gpointer on_decided_data;
@@ -983,10 +1017,61 @@ decide_txn (ShrStore *store, gpointer data, GError **error)
   if (!decide_step (store, d, error))
     return FALSE;
   gboolean decided = d->outcome == SHR_DECISION_APPROVED || d->outcome == SHR_DECISION_REJECTED
-                     || d->outcome == SHR_DECISION_RECORDED || d->outcome == SHR_DECISION_HELD;
+                     || d->outcome == SHR_DECISION_RECORDED || d->outcome == SHR_DECISION_HELD
+                     || d->outcome == SHR_DECISION_RESTARTED;
   return !decided || d->on_decided == NULL
          || d->on_decided (store, d->outcome, d->command == SHR_COMMAND_REJECT ? d->reason : NULL,
                            d->on_decided_data, error);
+}
+
+/* An approval, as drafted (d->edited NULL) or with edits: approvals must
+ * agree on the text (shr_approve_decide_edited). */
+static gboolean
+approve_step (ShrStore *store, Decide *d, GError **error)
+{
+  g_autoptr (ShrStoreDraft) draft = shr_store_draft_get (store, d->draft_id, error);
+  if (draft == NULL)
+    return FALSE;
+  gboolean restarted = FALSE;
+  if (g_strcmp0 (draft->edited, d->edited) != 0)
+    {
+      gint64 others = 0, approvals = 0;
+      if (!shr_store_approvals_of_others (store, d->draft_id, d->approver, &others, error)
+          || !shr_store_count_approvals (store, d->draft_id, &approvals, error))
+        return FALSE;
+      /* Another text than the one approved so far: an edit replaces
+       * approvals as drafted (the count starts again) and the approver's
+       * own earlier edit; never another approver's edit, and an approval
+       * as drafted never replaces an edit. */
+      if (d->edited == NULL || (draft->edited != NULL && others > 0))
+        {
+          d->outcome = SHR_DECISION_EDIT_CONFLICT;
+          return TRUE;
+        }
+      restarted = draft->edited == NULL && approvals > 0;
+      if (!shr_store_approvals_drop (store, d->draft_id, error)
+          || !shr_store_draft_set_edited (store, d->draft_id, d->edited, error))
+        return FALSE;
+    }
+  gboolean applied = FALSE;
+  if (!shr_store_add_approval (store, d->draft_id, d->approver, d->edited, d->reply_message_id, &applied,
+                               error))
+    return FALSE;
+  if (!applied)
+    {
+      d->outcome = SHR_DECISION_REPLAY;
+      return TRUE;
+    }
+  gint64 approvals = 0;
+  if (!shr_store_count_approvals (store, d->draft_id, &approvals, error))
+    return FALSE;
+  if (approvals < (gint64)MAX (d->quorum, 1))
+    {
+      d->outcome = restarted ? SHR_DECISION_RESTARTED : SHR_DECISION_RECORDED;
+      return TRUE;
+    }
+  d->outcome = SHR_DECISION_APPROVED;
+  return shr_store_draft_set_status (store, d->draft_id, "approved", error);
 }
 
 static gboolean
@@ -1005,7 +1090,9 @@ decide_step (ShrStore *store, Decide *d, GError **error)
       d->outcome = SHR_DECISION_HELD;
       return TRUE;
     }
-  gboolean approve = d->command == SHR_COMMAND_APPROVE;
+  if (d->command == SHR_COMMAND_APPROVE || d->command == SHR_COMMAND_APPROVE_EDITED)
+    return approve_step (store, d, error);
+  gboolean approve = FALSE;
   gboolean applied = FALSE;
   if (!shr_store_add_decision (store, d->draft_id, d->approver, approve ? "approve" : "reject", d->reason,
                                d->reply_message_id, &applied, error))
@@ -1046,13 +1133,23 @@ shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *approver, Shr
                     ShrDecidedFunc on_decided, gpointer on_decided_data, ShrDecisionOutcome *outcome,
                     GError **error)
 {
+  return shr_approve_decide_edited (store, draft_id, approver, command, reason, NULL, reply_message_id,
+                                    quorum, on_decided, on_decided_data, outcome, error);
+}
+
+gboolean
+shr_approve_decide_edited (ShrStore *store, gint64 draft_id, const gchar *approver, ShrCommand command,
+                           const gchar *reason, const gchar *edited, const gchar *reply_message_id,
+                           guint quorum, ShrDecidedFunc on_decided, gpointer on_decided_data,
+                           ShrDecisionOutcome *outcome, GError **error)
+{
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (approver != NULL, FALSE);
   g_return_val_if_fail (command != SHR_COMMAND_NONE, FALSE);
+  g_return_val_if_fail ((command == SHR_COMMAND_APPROVE_EDITED) == (edited != NULL), FALSE);
   g_return_val_if_fail (!shr_store_in_transaction (store), FALSE);
-  Decide d = { draft_id,   approver,         command,
-               reason,     reply_message_id, quorum,
-               on_decided, on_decided_data,  SHR_DECISION_NOT_PENDING };
+  Decide d = { draft_id, approver, command,    reason,          reply_message_id,
+               edited,   quorum,   on_decided, on_decided_data, SHR_DECISION_NOT_PENDING };
   if (!shr_store_transaction (store, decide_txn, &d, error))
     return FALSE;
   if (outcome != NULL)
@@ -1118,6 +1215,7 @@ shr_reply_result_clear (ShrReplyResult *result)
     return;
   g_free (result->reason);
   g_free (result->message);
+  g_free (result->edit_problem);
   memset (result, 0, sizeof *result);
 }
 
@@ -1164,9 +1262,28 @@ shr_approve_handle_reply (ShrStore *store, const ShrApprovalConfig *config, cons
                              reply->from, result->draft_id);
       return TRUE;
     }
-  if (!shr_approve_decide (store, result->draft_id, reply->from, result->command, result->reason,
-                           reply->message_id, config->quorum, on_decided, on_decided_data, &result->outcome,
-                           error))
+  g_autofree gchar *edited = NULL;
+  if (result->command == SHR_COMMAND_APPROVE_EDITED)
+    {
+      g_autoptr (GError) problem = NULL;
+      g_autoptr (ShrEdit) drafted = shr_edit_drafted (draft->body);
+      g_autoptr (ShrEdit) edit = shr_edit_parse (reply->body, &problem);
+      if (edit != NULL && !shr_edit_check (edit, drafted, &problem))
+        g_clear_pointer (&edit, shr_edit_free);
+      if (edit == NULL)
+        {
+          result->edit_problem = g_strdup (problem->message);
+          g_free (result->message);
+          result->message = g_strdup_printf ("approval with edits from %s on draft %" G_GINT64_FORMAT
+                                             " decides nothing: %s",
+                                             reply->from, result->draft_id, problem->message);
+          return TRUE;
+        }
+      edited = shr_edit_to_json (edit);
+    }
+  if (!shr_approve_decide_edited (store, result->draft_id, reply->from, result->command, result->reason,
+                                  edited, reply->message_id, config->quorum, on_decided, on_decided_data,
+                                  &result->outcome, error))
     return FALSE;
   result->decided = TRUE;
   g_free (result->message);

@@ -60,9 +60,11 @@ gchar *shr_approve_subject_token (const gchar *subject);
 typedef enum
 {
   SHR_COMMAND_NONE,
-  SHR_COMMAND_APPROVE, /* 承認 approve ok yes */
-  SHR_COMMAND_REJECT,  /* 却下 reject no, plus a reason */
-  SHR_COMMAND_HOLD,    /* 保留 hold */
+  SHR_COMMAND_APPROVE,        /* 承認 approve ok yes */
+  SHR_COMMAND_REJECT,         /* 却下 reject no, plus a reason */
+  SHR_COMMAND_HOLD,           /* 保留 hold */
+  SHR_COMMAND_APPROVE_EDITED, /* 修正承認 approve with edits: the edited
+                               * notices follow (shr-edit.h) */
 } ShrCommand;
 
 const gchar *shr_command_to_string (ShrCommand command);
@@ -81,6 +83,7 @@ const gchar *shr_command_to_string (ShrCommand command);
  *   approve  承認  approve approved ok okay yes
  *   reject   却下  reject rejected no
  *   hold     保留  hold
+ *   approve with edits  修正承認  approve with edits, approved with edits
  * (English words whole and in any case: "okinawa" and "ok2" are none),
  * then optional Japanese politeness (します いたします です でお願いします
  * 済み …, also after an English word: 「OKです」), then
@@ -180,12 +183,18 @@ gboolean shr_approve_auth_results_pass (const gchar *value, const gchar *authser
 
 typedef enum
 {
-  SHR_DECISION_RECORDED,    /* an approval counted; quorum not reached yet */
-  SHR_DECISION_APPROVED,    /* this approval reached the quorum (once) */
-  SHR_DECISION_REJECTED,    /* this rejection dropped the draft (once) */
-  SHR_DECISION_HELD,        /* hold: nothing changes, the draft stays pending */
-  SHR_DECISION_REPLAY,      /* this approver (or this reply) already counted */
-  SHR_DECISION_NOT_PENDING, /* the draft was decided before */
+  SHR_DECISION_RECORDED,      /* an approval counted; quorum not reached yet */
+  SHR_DECISION_APPROVED,      /* this approval reached the quorum (once) */
+  SHR_DECISION_REJECTED,      /* this rejection dropped the draft (once) */
+  SHR_DECISION_HELD,          /* hold: nothing changes, the draft stays pending */
+  SHR_DECISION_REPLAY,        /* this approver (or this reply) already counted */
+  SHR_DECISION_NOT_PENDING,   /* the draft was decided before */
+  SHR_DECISION_RESTARTED,     /* an approval with edits counted, after
+                               * approvals of another text, which no longer
+                               * count: the quorum is counted again */
+  SHR_DECISION_EDIT_CONFLICT, /* refused: the approvals so far are of
+                               * another text (an approval as drafted
+                               * after an edit, or another edit) */
 } ShrDecisionOutcome;
 
 const gchar *shr_decision_outcome_to_string (ShrDecisionOutcome outcome);
@@ -211,6 +220,18 @@ gboolean shr_approve_decide (ShrStore *store, gint64 draft_id, const gchar *appr
                              ShrDecidedFunc on_decided, gpointer on_decided_data, ShrDecisionOutcome *outcome,
                              GError **error);
 
+/* The same, for an approval of @edited (shr_edit_to_json; NULL: the
+ * notices as drafted). With a quorum, approvals must agree on the text:
+ * the first approval with edits makes its text the draft's (after
+ * approvals as drafted it drops them: RESTARTED); an approval of the same
+ * text counts; an approval as drafted after an edit, or of another edit
+ * while others approved the first, is EDIT_CONFLICT and changes nothing
+ * (an approver who alone approved may replace their own edit). */
+gboolean shr_approve_decide_edited (ShrStore *store, gint64 draft_id, const gchar *approver,
+                                    ShrCommand command, const gchar *reason, const gchar *edited,
+                                    const gchar *reply_message_id, guint quorum, ShrDecidedFunc on_decided,
+                                    gpointer on_decided_data, ShrDecisionOutcome *outcome, GError **error);
+
 /* ---- store glue ------------------------------------------------------------ */
 
 /* Points @ref at @draft's fields (valid while @draft lives). */
@@ -234,6 +255,9 @@ typedef struct
   gchar *reason;              /* a rejection's reason, or NULL */
   ShrDecisionOutcome outcome; /* when it counts and has a command */
   gboolean decided;           /* outcome is set */
+  gchar *edit_problem;        /* an approval with edits that could not be
+                               * read or checked: why (Japanese / English),
+                               * else NULL; nothing was decided */
   gboolean answer;            /* the sender is an approver and a person:
                                * confirm or explain; never answer others
                                * (no backscatter) */
@@ -244,7 +268,8 @@ void shr_reply_result_clear (ShrReplyResult *result);
 
 /* What the watcher calls for a reply: finds the draft (In-Reply-To and
  * References, else the Subject's token), verifies the reply at @now, reads
- * its command and, when it counts, decides (shr_approve_decide with
+ * its command (and for an approval with edits the edited notices, checked
+ * against the draft's: shr-edit.h) and, when it counts, decides (shr_approve_decide with
  * [approval] quorum and @on_decided). A reply that does not count changes
  * nothing. FALSE only on a state error. Clear @result with
  * shr_reply_result_clear. */

@@ -35,6 +35,7 @@ typedef enum
   T_SECTORS,
   T_REGIONS,
   T_TIMEZONE,
+  T_COMMAND, /* a program by its absolute path, and its arguments (no shell) */
 } KeyType;
 
 typedef struct
@@ -120,11 +121,15 @@ static const KeySpec key_specs[] = {
 
   { "digest", "time", T_TIME, FALSE, NULL, 0, 0 },
   { "digest", "enabled", T_BOOL, FALSE, NULL, 0, 0 },
+
+  { "summary", "command", T_COMMAND, FALSE, NULL, 0, 0 },
+  { "summary", "timeout_seconds", T_INT, FALSE, NULL, 1, 3600 },
   { NULL, NULL, 0, FALSE, NULL, 0, 0 },
 };
 
 static const gchar *const known_groups[] = {
-  "organization", "policy", "imap", "smtp", "approval", "recipients", "state", "templates", "digest", NULL,
+  "organization", "policy",    "imap",   "smtp",    "approval", "recipients",
+  "state",        "templates", "digest", "summary", NULL,
 };
 
 /* ---- where things are --------------------------------------------------- */
@@ -186,6 +191,7 @@ typedef struct
   ShrProfile *profile;
   GHashTable *asset_where; /* asset name → "FILE:LINE" */
   gboolean have_organization;
+  gboolean judge_only; /* match, render: the mail stages' rules do not apply */
 } Loader;
 
 static void
@@ -481,6 +487,36 @@ check_value (const Where *w, const KeySpec *spec, const gchar *value, ShrVersion
             return FALSE;
           }
         g_time_zone_unref (tz);
+        return TRUE;
+      }
+    case T_COMMAND:
+      {
+        /* Split as a shell would, but run without one (shr-summary.c). */
+        g_auto (GStrv) argv = NULL;
+        g_autoptr (GError) local = NULL;
+        if (!g_shell_parse_argv (value, NULL, &argv, &local))
+          {
+            /* (GLib's own message depends on the locale.) */
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "not a command line (a quote left open, or nothing to run)",
+                         WHERE_ARGS (w));
+            return FALSE;
+          }
+        if (!g_path_is_absolute (argv[0]))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE,
+                         WHERE_FMT "\"%s\": give the program by its absolute path (it runs with an empty "
+                                   "environment, without PATH from ours)",
+                         WHERE_ARGS (w), argv[0]);
+            return FALSE;
+          }
+        if (!g_file_test (argv[0], G_FILE_TEST_IS_REGULAR)
+            || !g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+          {
+            add_problem (l, SHR_CONFIG_ERROR_INVALID_VALUE, WHERE_FMT "\"%s\" is not an executable file",
+                         WHERE_ARGS (w), argv[0]);
+            return FALSE;
+          }
         return TRUE;
       }
     default:
@@ -964,6 +1000,10 @@ check_stage_rules (Loader *l, const ConfFile *f, GHashTable *bad_groups)
   const GroupLines *smtp = find_group (f, "smtp");
   const GroupLines *approval = find_group (f, "approval");
   const GroupLines *templates = find_group (f, "templates");
+  if (templates != NULL && !g_hash_table_contains (bad_groups, "templates"))
+    check_templates (l, f, templates);
+  if (l->judge_only)
+    return;
   if (imap != NULL && !g_hash_table_contains (bad_groups, "imap"))
     check_imap (l, f, imap, dir);
   if (smtp != NULL && !g_hash_table_contains (bad_groups, "smtp"))
@@ -971,8 +1011,6 @@ check_stage_rules (Loader *l, const ConfFile *f, GHashTable *bad_groups)
   if (approval != NULL && !g_hash_table_contains (bad_groups, "approval")
       && !g_hash_table_contains (bad_groups, "smtp"))
     check_approval (l, f, approval, smtp);
-  if (templates != NULL && !g_hash_table_contains (bad_groups, "templates"))
-    check_templates (l, f, templates);
 }
 
 static gboolean
@@ -1034,10 +1072,14 @@ load_file (Loader *l, const gchar *path, gboolean assets_only, const gchar *from
 }
 
 static ShrConfig *
-load (const gchar *path, const ShrVocabulary *vocab, GPtrArray *problems)
+load (const gchar *path, const ShrVocabulary *vocab, gboolean judge_only, GPtrArray *problems)
 {
-  Loader l = { problems, vocab, shr_profile_new (NULL),
-               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), FALSE };
+  Loader l = { problems,
+               vocab,
+               shr_profile_new (NULL),
+               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+               FALSE,
+               judge_only };
   ConfFile *f = NULL;
   gboolean read = load_file (&l, path, FALSE, NULL, &f);
   if (read && !l.have_organization)
@@ -1058,12 +1100,12 @@ load (const gchar *path, const ShrVocabulary *vocab, GPtrArray *problems)
   return c;
 }
 
-ShrConfig *
-shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error)
+static ShrConfig *
+load_or_fail (const gchar *path, const ShrVocabulary *vocab, gboolean judge_only, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (problem_free);
-  ShrConfig *c = load (path, vocab, problems);
+  ShrConfig *c = load (path, vocab, judge_only, problems);
   if (c == NULL)
     {
       const ShrConfigProblem *p = problems->pdata[0];
@@ -1072,12 +1114,24 @@ shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error)
   return c;
 }
 
+ShrConfig *
+shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error)
+{
+  return load_or_fail (path, vocab, FALSE, error);
+}
+
+ShrConfig *
+shr_config_load_for_judging (const gchar *path, const ShrVocabulary *vocab, GError **error)
+{
+  return load_or_fail (path, vocab, TRUE, error);
+}
+
 GPtrArray *
 shr_config_check (const gchar *path, const ShrVocabulary *vocab)
 {
   g_return_val_if_fail (path != NULL, NULL);
   GPtrArray *problems = g_ptr_array_new_with_free_func (problem_free);
-  ShrConfig *c = load (path, vocab, problems);
+  ShrConfig *c = load (path, vocab, FALSE, problems);
   shr_config_free (c);
   return problems;
 }

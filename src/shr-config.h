@@ -43,6 +43,13 @@ typedef struct
  * sector or region is refused as unknown). */
 ShrConfig *shr_config_load (const gchar *path, const ShrVocabulary *vocab, GError **error);
 
+/* As shr_config_load(), for the verbs that only judge and render (match,
+ * render): the rules of the mail stages ([imap], [smtp], [approval] and
+ * how they depend on each other) are not applied, so an organisation's
+ * profile judges mail whatever its mail groups say; every value is still
+ * checked against its type. */
+ShrConfig *shr_config_load_for_judging (const gchar *path, const ShrVocabulary *vocab, GError **error);
+
 /* Every problem in @path, in file order (transfer full; element-type
  * ShrConfigProblem); empty when the file is valid. */
 GPtrArray *shr_config_check (const gchar *path, const ShrVocabulary *vocab);

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 #define SHR_APPROVE_ERROR (shr_approve_error_quark ())
 #define SHR_COMPOSE_ERROR (shr_compose_error_quark ())
 #define SHR_WATCH_ERROR (shr_watch_error_quark ())
+#define SHR_EDIT_ERROR (shr_edit_error_quark ())
+#define SHR_SUMMARY_ERROR (shr_summary_error_quark ())
 
 GQuark shr_read_error_quark (void);
 GQuark shr_lexicon_error_quark (void);
@@ -28,6 +30,8 @@ GQuark shr_send_error_quark (void);
 GQuark shr_approve_error_quark (void);
 GQuark shr_compose_error_quark (void);
 GQuark shr_watch_error_quark (void);
+GQuark shr_edit_error_quark (void);
+GQuark shr_summary_error_quark (void);
 
 typedef enum
 {
@@ -124,5 +128,29 @@ typedef enum
   SHR_WATCH_ERROR_AUTH,     /* login refused, or no secret to log in with */
   SHR_WATCH_ERROR_PROTOCOL, /* the server refused a command */
 } ShrWatchError;
+
+typedef enum
+{
+  SHR_EDIT_ERROR_MISSING,     /* no edited block in the reply */
+  SHR_EDIT_ERROR_BROKEN,      /* a marker without its pair */
+  SHR_EDIT_ERROR_AMBIGUOUS,   /* two different blocks of one language */
+  SHR_EDIT_ERROR_SUBJECT,     /* no usable one-line Subject */
+  SHR_EDIT_ERROR_CONTROL,     /* a control character in the text */
+  SHR_EDIT_ERROR_TOO_BIG,     /* a block over SHR_MAX_EDITED_NOTICE_BYTES */
+  SHR_EDIT_ERROR_GRADE_LINES, /* the priority or deadline line removed */
+  SHR_EDIT_ERROR_UNCHANGED,   /* nothing edited */
+} ShrEditError;
+
+typedef enum
+{
+  SHR_SUMMARY_ERROR_CONFIG,      /* [summary] unusable */
+  SHR_SUMMARY_ERROR_SPAWN,       /* the command could not be started */
+  SHR_SUMMARY_ERROR_FAILED,      /* it exited non-zero or was killed by a signal */
+  SHR_SUMMARY_ERROR_TIMEOUT,     /* it ran past timeout_seconds (killed) */
+  SHR_SUMMARY_ERROR_TOO_BIG,     /* its output is over the cap */
+  SHR_SUMMARY_ERROR_INVALID,     /* not the JSON object expected */
+  SHR_SUMMARY_ERROR_EMPTY,       /* it wrote nothing */
+  SHR_SUMMARY_ERROR_UNSUPPORTED, /* it names what the record does not */
+} ShrSummaryError;
 
 G_END_DECLS

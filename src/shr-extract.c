@@ -2060,6 +2060,11 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
       if (!(before != NULL && before[i]) && !(after != NULL && after[i]))
         continue;
       const gchar *s = g_ptr_array_index (sentences, i);
+      /* Rows of a table run together ("… 7.4.0 through 7.4.7       Upgrade
+       * to 7.4.8 or above FortiOS 7.2 …"): the table was read cell by
+       * cell, where a train's label is no fix. */
+      if (strstr (s, " | ") != NULL || strstr (s, "   ") != NULL)
+        continue;
       gint cue_start = -1, cue_end = -1;
       gboolean versions_precede = FALSE;
       g_autoptr (GMatchInfo) cm = NULL;

@@ -128,3 +128,16 @@
  * Server 2019 Datacenter (Server Core installation)"); longer names place
  * nothing. */
 #define SHR_MAX_WINDOWS_NAME_BYTES 512
+
+/* One notice an approver edits in a reply (its block between the markers,
+ * shr-edit.h): a rendered notice is 5 to 15 KB. */
+#define SHR_MAX_EDITED_NOTICE_BYTES (64 * 1024)
+
+/* The summariser command ([summary] command, shr-summary.h): what it is
+ * given of the advisory's text, what is read back of its output (the rest
+ * makes the output oversize and it is discarded), and each text it
+ * returns (a summary, a title, a step). */
+#define SHR_MAX_SUMMARY_INPUT_TEXT_BYTES (256 * 1024)
+#define SHR_MAX_SUMMARY_OUTPUT_BYTES (64 * 1024)
+#define SHR_MAX_SUMMARY_FIELD_BYTES (4 * 1024)
+#define SHR_MAX_SUMMARY_STEPS 20

@@ -10,12 +10,14 @@
 
 #include "shr-approve.h"
 #include "shr-compose.h"
+#include "shr-edit.h"
 #include "shr-limits.h"
 #include "shr-notice.h"
 #include "shr-outbox.h"
 #include "shr-profile.h"
 #include "shr-render.h"
 #include "shr-send.h"
+#include "shr-summary.h"
 #include "shr-test-hooks.h"
 
 struct _ShrNotify
@@ -26,21 +28,23 @@ struct _ShrNotify
   ShrSender *sender;
   ShrRenderer *renderer;
   GBytes *secret;
-  gchar *from;           /* [smtp] from as written (From header) */
-  gchar *from_address;   /* its bare address (envelope sender) */
-  gchar *watched;        /* [imap] address, else [smtp] from: where replies must come back */
-  gchar *approvers_list; /* "a@x, b@y": the Reply-To of notices */
-  gchar *domain;         /* of our Message-IDs */
-  gchar **recipients;    /* [recipients] default */
-  gchar *lang;           /* ja|en|both */
-  gchar *charset;        /* [templates] charset, or NULL */
-  gchar *org_name;       /* [organization] name, for notes to the approvers */
-  ShrProfile *org;       /* the same name and [organization] timezone: the
-                          * digest's day and heading (no assets) */
-  gboolean digest;       /* [digest] enabled (default true) */
-  gint digest_minute;    /* [digest] time, minutes after midnight (9:00) */
-  gint hourly_cap;       /* [recipients] hourly_cap; 0: no cap */
-  gint64 clock_offset;   /* shr_notify_set_clock_offset */
+  gchar *from;               /* [smtp] from as written (From header) */
+  gchar *from_address;       /* its bare address (envelope sender) */
+  gchar *watched;            /* [imap] address, else [smtp] from: where replies must come back */
+  gchar *approvers_list;     /* "a@x, b@y": the Reply-To of notices */
+  gchar *domain;             /* of our Message-IDs */
+  gchar **recipients;        /* [recipients] default */
+  gchar *lang;               /* ja|en|both */
+  gchar *charset;            /* [templates] charset, or NULL */
+  gchar *org_name;           /* [organization] name, for notes to the approvers */
+  ShrProfile *org;           /* the same name and [organization] timezone: the
+                              * digest's day and heading (no assets) */
+  gboolean digest;           /* [digest] enabled (default true) */
+  gint digest_minute;        /* [digest] time, minutes after midnight (9:00) */
+  gint hourly_cap;           /* [recipients] hourly_cap; 0: no cap */
+  gint64 clock_offset;       /* shr_notify_set_clock_offset */
+  ShrSummaryConfig *summary; /* [summary], or NULL */
+  const ShrLexicon *lexicon; /* the products a summary may name (with summary) */
 };
 
 void
@@ -64,6 +68,7 @@ shr_notify_free (ShrNotify *n)
   g_free (n->charset);
   g_free (n->org_name);
   shr_profile_free (n->org);
+  shr_summary_config_free (n->summary);
   g_free (n);
 }
 
@@ -201,6 +206,15 @@ shr_notify_new (ShrStore *store, GKeyFile *kf, const gchar *config_path, const g
                    config_path);
       return NULL;
     }
+  g_autoptr (GError) summary_error = NULL;
+  n->summary = shr_summary_config_from_keyfile (kf, config_path, &summary_error);
+  if (summary_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&summary_error));
+      return NULL;
+    }
+  if (n->summary != NULL && (n->lexicon = shr_lexicon_get_default (error)) == NULL)
+    return NULL;
   return g_steal_pointer (&n);
 }
 
@@ -363,7 +377,8 @@ typedef struct
   const gchar *message_id;
   const ShrRendered *rendered;
   const gchar *grade;
-  const gchar *body; /* the draft's JSON with the notices as shown */
+  const gchar *body;    /* the draft's JSON with the notices as shown */
+  const gchar *summary; /* the summariser's outcome (JSON), or NULL */
 } DraftTxn;
 
 static gboolean
@@ -378,8 +393,46 @@ draft_txn (ShrStore *store, gpointer data, GError **error)
     return TRUE;
   return shr_store_draft_set_ids (store, t->draft->id, t->token, t->message_id, error)
          && shr_store_draft_set_body (store, t->draft->id, t->body, error)
+         && (t->summary == NULL || shr_store_draft_set_summary (store, t->draft->id, t->summary, error))
          && queue_mail (t->n, t->draft->id, t->draft->case_id, "draft", NULL, t->message_id,
                         (const gchar *const *)t->n->approval->approvers, t->rendered, t->grade, error);
+}
+
+/* [summary] command: runs it for draft @d (whose stored @body holds the
+ * record and the advisory's text) and keeps the outcome in @body and
+ * @summary_json (transfer full). A summary that passed its checks goes
+ * into @view as "machine" (the notices use it: an approval approves it),
+ * with the built-in sentences it replaces beside it ("machine_builtin")
+ * for the draft to show; a discarded one leaves the built-in text and
+ * the draft says why ("machine_discarded"). */
+static gboolean
+add_machine_summary (ShrNotify *n, const ShrStoreDraft *d, JsonObject *body, JsonNode *view,
+                     gchar **summary_json, GError **error)
+{
+  JsonNode *match = json_object_get_member (body, "match");
+  JsonNode *record = match != NULL && JSON_NODE_HOLDS_OBJECT (match)
+                         ? json_object_get_member (json_node_get_object (match), "record")
+                         : NULL;
+  const gchar *text = json_object_get_string_member_with_default (body, "advisory_text", NULL);
+  g_autoptr (JsonNode) outcome = shr_summary_for_draft (n->summary, n->lexicon, record, text, d->id);
+  *summary_json = json_to_string (outcome, FALSE);
+  json_object_set_member (body, "summary", json_node_copy (outcome));
+  JsonObject *o = json_node_get_object (outcome);
+  JsonObject *v = json_node_get_object (view);
+  if (!json_object_get_boolean_member (o, "ok"))
+    {
+      json_object_set_string_member (v, "machine_discarded", json_object_get_string_member (o, "reason"));
+      return TRUE;
+    }
+  if (!shr_renderer_add_subjects (n->renderer, view, error))
+    return FALSE;
+  JsonObject *builtin = json_object_new ();
+  static const gchar *const keys[] = { "in_short_ja", "in_short_en", "title_ja" };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    json_object_set_string_member (builtin, keys[i], json_object_get_string_member (v, keys[i]));
+  json_object_set_object_member (v, "machine_builtin", builtin);
+  json_object_set_member (v, "machine", json_node_copy (json_object_get_member (o, "summary")));
+  return TRUE;
 }
 
 static gboolean
@@ -399,6 +452,9 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   if (!json_parser_load_from_data (parser, d->body, -1, error))
     return FALSE;
   JsonObject *body = json_node_get_object (json_parser_get_root (parser));
+  g_autofree gchar *summary_text = NULL;
+  if (n->summary != NULL && !add_machine_summary (n, d, body, view, &summary_text, error))
+    return FALSE;
   JsonObject *notices = json_object_new ();
   json_object_set_object_member (body, "notices", notices);
   static const struct
@@ -432,15 +488,36 @@ queue_draft (ShrNotify *n, const ShrStoreDraft *d, GError **error)
   g_autoptr (ShrRendered) rendered = shr_renderer_draft (n->renderer, view, token, id_text, error);
   if (rendered == NULL)
     return FALSE;
-  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text };
+  DraftTxn t = { n, d, token, message_id, rendered, view_grade (view), body_text, summary_text };
   return shr_store_transaction (n->store, draft_txn, &t, error);
 }
 
-/* (transfer full) The notice in @lang as draft @d showed it, or NULL for a
- * draft mailed before notices were kept with it (then rendered anew). */
+/* (transfer full) The notice in @lang as approved with edits: the edited
+ * Subject and text, word for word, and no HTML part (an HTML part made
+ * from the templates would not say what the approver wrote); NULL when
+ * @lang was not edited. */
+static ShrRendered *
+edited_notice (const ShrStoreDraft *d, const gchar *lang)
+{
+  g_autoptr (ShrEdit) edit = shr_edit_from_json (d->edited);
+  const ShrEditedNotice *e = edit == NULL ? NULL : strcmp (lang, "ja") == 0 ? edit->ja : edit->en;
+  if (e == NULL)
+    return NULL;
+  ShrRendered *r = g_new0 (ShrRendered, 1);
+  r->subject = g_strdup (e->subject);
+  r->text = g_strdup (e->text);
+  return r;
+}
+
+/* (transfer full) The notice in @lang as it goes out: as edited by the
+ * approvers, else as draft @d showed it, or NULL for a draft mailed before
+ * notices were kept with it (then rendered anew). */
 static ShrRendered *
 shown_notice (const ShrStoreDraft *d, const gchar *lang)
 {
+  ShrRendered *edited = edited_notice (d, lang);
+  if (edited != NULL)
+    return edited;
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (d->body == NULL || !json_parser_load_from_data (parser, d->body, -1, NULL))
     return NULL;
@@ -494,6 +571,29 @@ add_recipient_list (ShrNotify *n, JsonBuilder *b, const gchar *name, const gchar
   json_builder_end_array (b);
 }
 
+/* For a draft approved with edits (or whose approvals so far are of an
+ * edited text): "edited" and "diff", what the edit changes against the
+ * notices the draft showed, and "edited_blocks", the edited notices
+ * between the draft's markers (an approver who agrees replies with them). */
+static void
+add_edit_diff (JsonObject *o, const ShrStoreDraft *d)
+{
+  g_autoptr (ShrEdit) edit = shr_edit_from_json (d->edited);
+  if (edit == NULL)
+    return;
+  g_autoptr (ShrEdit) drafted = shr_edit_drafted (d->body);
+  g_autofree gchar *diff = shr_edit_diff (edit, drafted);
+  g_autofree gchar *ja = edit->ja != NULL ? shr_edit_block ("ja", edit->ja->subject, edit->ja->text) : NULL;
+  g_autofree gchar *en = edit->en != NULL ? shr_edit_block ("en", edit->en->subject, edit->en->text) : NULL;
+  GString *blocks = g_string_new (ja);
+  if (en != NULL)
+    g_string_append_printf (blocks, "%s%s", blocks->len > 0 ? "\n" : "", en);
+  json_object_set_boolean_member (o, "edited", TRUE);
+  json_object_set_string_member (o, "diff", diff);
+  json_object_set_string_member (o, "edited_blocks", blocks->str);
+  g_string_free (blocks, TRUE);
+}
+
 /* @folded (may be NULL): the recipients who get it in the next digest
  * instead ([recipients] hourly_cap). */
 static gboolean
@@ -501,11 +601,11 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
                     const gchar *reason, const gchar *const *recipients, const gchar *const *folded,
                     GError **error)
 {
-  const gchar *what = outcome == SHR_DECISION_APPROVED   ? "approved"
-                      : outcome == SHR_DECISION_REJECTED ? "rejected"
-                      : outcome == SHR_DECISION_HELD     ? "held"
-                      : outcome == SHR_DECISION_RECORDED ? "recorded"
-                                                         : NULL;
+  const gchar *what = outcome == SHR_DECISION_APPROVED                                        ? "approved"
+                      : outcome == SHR_DECISION_REJECTED                                      ? "rejected"
+                      : outcome == SHR_DECISION_HELD                                          ? "held"
+                      : outcome == SHR_DECISION_RECORDED || outcome == SHR_DECISION_RESTARTED ? "recorded"
+                                                                                              : NULL;
   if (approver == NULL || what == NULL)
     return TRUE;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -518,7 +618,12 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
   json_builder_set_member_name (b, "draft_id");
   json_builder_add_int_value (b, d->id);
-  if (outcome == SHR_DECISION_RECORDED)
+  if (outcome == SHR_DECISION_RESTARTED)
+    {
+      json_builder_set_member_name (b, "restarted");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  if (outcome == SHR_DECISION_RECORDED || outcome == SHR_DECISION_RESTARTED)
     {
       gint64 approvals = 0;
       if (!shr_store_count_approvals (n->store, d->id, &approvals, error))
@@ -539,6 +644,8 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_int_value (b, n->hourly_cap);
   json_builder_end_object (b);
   g_autoptr (JsonNode) view = json_builder_get_root (b);
+  if (strcmp (what, "approved") == 0 || strcmp (what, "recorded") == 0)
+    add_edit_diff (json_node_get_object (view), d);
   g_autofree gchar *subject = shr_renderer_render (n->renderer, "confirmation-subject.txt", view, error);
   if (subject == NULL)
     return FALSE;
@@ -726,7 +833,7 @@ shr_notify_reply (ShrNotify *n, const ShrMessage *message, GError **error)
   gboolean ok = TRUE;
   if (result.answer
       && (!result.decided || result.outcome == SHR_DECISION_REPLAY
-          || result.outcome == SHR_DECISION_NOT_PENDING))
+          || result.outcome == SHR_DECISION_NOT_PENDING || result.outcome == SHR_DECISION_EDIT_CONFLICT))
     ok = explain_refused (n, reply, &result, error);
   if (!ok)
     {
@@ -814,6 +921,10 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
   json_object_set_string_member (o, "to", t->to);
   if (d != NULL)
     json_object_set_string_member (o, "status", d->status);
+  if (t->result->edit_problem != NULL)
+    json_object_set_string_member (o, "detail", t->result->edit_problem);
+  if (d != NULL && t->result->decided && t->result->outcome == SHR_DECISION_EDIT_CONFLICT)
+    add_edit_diff (o, d);
   const gchar *to[] = { t->to, NULL };
   return queue_note_to (t->n, d != NULL ? d->id : 0, d != NULL ? d->case_id : 0, view, t->message_id, to,
                         error);
@@ -832,8 +943,12 @@ explain_refused (ShrNotify *n, const ShrReply *reply, const ShrReplyResult *resu
   if (decided_before)
     return TRUE;
   g_autofree gchar *key = NULL;
-  if (result->decided)
+  if (result->decided && result->outcome == SHR_DECISION_EDIT_CONFLICT)
+    key = g_strdup ("edit_conflict");
+  else if (result->decided)
     key = g_strdup (result->outcome == SHR_DECISION_REPLAY ? "already_decided" : "not_pending");
+  else if (result->edit_problem != NULL)
+    key = g_strdup ("bad_edit");
   else if (result->verdict == SHR_REPLY_ACCEPT)
     key = g_strdup ("no_command");
   else

@@ -23,6 +23,7 @@ struct _ShrPipeline
   const ShrVocabulary *vocab;
   gchar *own_address;     /* canonical (shr_address_canonical), or NULL */
   gchar **approvers;      /* canonical, or NULL */
+  gboolean keep_text;     /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
 };
@@ -263,6 +264,20 @@ shr_prepared_free (ShrPrepared *prep)
   g_free (prep);
 }
 
+void
+shr_pipeline_set_keep_text (ShrPipeline *p, gboolean keep)
+{
+  g_return_if_fail (p != NULL);
+  p->keep_text = keep;
+}
+
+/* The advisory's text a draft keeps for the summariser (transfer none). */
+static const gchar *
+advisory_text (const ShrMessage *msg)
+{
+  return msg->body != NULL ? msg->body : "";
+}
+
 ShrPrepared *
 shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
 {
@@ -307,6 +322,11 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       json_builder_set_member_name (b, "view");
       json_builder_add_value (b,
                               shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
+      if (p->keep_text)
+        {
+          json_builder_set_member_name (b, "advisory_text");
+          json_builder_add_string_value (b, advisory_text (msg));
+        }
       json_builder_end_object (b);
       g_autoptr (JsonNode) node = json_builder_get_root (b);
       prep->match_json = json_to_string (node, FALSE);

@@ -66,6 +66,11 @@ void shr_pipeline_free (ShrPipeline *pipeline);
  * advisory. */
 void shr_pipeline_set_approvers (ShrPipeline *pipeline, const gchar *const *approvers);
 
+/* Whether a draft keeps the advisory's text ("advisory_text" in its body),
+ * for the [summary] command (shr-summary.h); off by default: without a
+ * summariser the text is not needed and not written. */
+void shr_pipeline_set_keep_text (ShrPipeline *pipeline, gboolean keep);
+
 /* Handles one message found in @folder at @uidvalidity/@uid. FALSE only
  * when the state could not be written (SHR_STORE_ERROR_*): then nothing of
  * this message was kept and it must stay where it is. A message that is

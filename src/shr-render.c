@@ -5,6 +5,8 @@
 
 #include "shr-render.h"
 
+#include "shr-edit.h"
+
 #include <string.h>
 
 #include "shr-mustache.h"
@@ -376,6 +378,60 @@ add_titles (ShrRenderer *r, JsonNode *view, GError **error)
   return TRUE;
 }
 
+/* Machine-written steps as the steps templates list them: [{n, text}]. */
+static void
+set_machine_steps (JsonObject *o, JsonObject *machine, const gchar *from, const gchar *key,
+                   const gchar *has_key)
+{
+  JsonNode *node = json_object_get_member (machine, from);
+  JsonArray *steps = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  guint len = steps != NULL ? json_array_get_length (steps) : 0;
+  JsonArray *out = json_array_new ();
+  for (guint i = 0; i < len; i++)
+    {
+      JsonObject *step = json_object_new ();
+      json_object_set_int_member (step, "n", i + 1);
+      json_object_set_string_member (step, "text", json_array_get_string_element (steps, i));
+      json_array_add_object_element (out, step);
+    }
+  json_object_set_array_member (o, key, out);
+  json_object_set_boolean_member (o, has_key, len > 0);
+}
+
+/* A summary the organisation's summariser wrote ("machine", checked by
+ * shr-summary) takes the place of the built-in 一言でいうと / In short, of
+ * the Japanese title when it gives one, and of the steps it gives: the
+ * notice an approver approves says it without a mark (the draft marks it
+ * beside the built-in text). */
+static void
+use_machine_summary (JsonObject *o)
+{
+  JsonNode *node = json_object_get_member (o, "machine");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  JsonObject *m = json_node_get_object (node);
+  static const struct
+  {
+    const gchar *from, *to;
+  } texts[]
+      = { { "summary_ja", "in_short_ja" }, { "summary_en", "in_short_en" }, { "title_ja", "title_ja" } };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const gchar *v = json_object_get_string_member_with_default (m, texts[i].from, NULL);
+      if (v != NULL)
+        json_object_set_string_member (o, texts[i].to, v);
+    }
+  if (json_object_has_member (m, "title_ja"))
+    {
+      const gchar *title = json_object_get_string_member_with_default (o, "title", NULL);
+      json_object_set_boolean_member (
+          o, "title_differs_ja",
+          title != NULL && g_strcmp0 (title, json_object_get_string_member (m, "title_ja")) != 0);
+    }
+  set_machine_steps (o, m, "steps_ja", "machine_steps_ja", "has_machine_steps_ja");
+  set_machine_steps (o, m, "steps_en", "machine_steps_en", "has_machine_steps_en");
+}
+
 gboolean
 shr_renderer_add_subjects (ShrRenderer *r, JsonNode *view, GError **error)
 {
@@ -384,6 +440,7 @@ shr_renderer_add_subjects (ShrRenderer *r, JsonNode *view, GError **error)
   if (!add_titles (r, view, error) || !set_joined (r, o, "in_short_ja", "in-short-ja.txt", view, error)
       || !set_joined (r, o, "in_short_en", "in-short-en.txt", view, error))
     return FALSE;
+  use_machine_summary (o);
   g_autofree gchar *ja = render_line (r, "subject-ja.txt", view, error);
   if (ja == NULL)
     return FALSE;
@@ -447,8 +504,11 @@ shr_renderer_draft (ShrRenderer *r, JsonNode *view, const gchar *token, const gc
   json_object_set_string_member (approval, "token", token);
   if (draft_id != NULL)
     json_object_set_string_member (approval, "id", draft_id);
-  json_object_set_string_member (approval, "notice_ja", ja->text);
-  json_object_set_string_member (approval, "notice_en", en->text);
+  /* Between the markers an approver quotes to approve with edits. */
+  g_autofree gchar *block_ja = shr_edit_block ("ja", ja->subject, ja->text);
+  g_autofree gchar *block_en = shr_edit_block ("en", en->subject, en->text);
+  json_object_set_string_member (approval, "notice_ja", block_ja);
+  json_object_set_string_member (approval, "notice_en", block_en);
   json_object_set_object_member (o, "approval", approval);
 
   g_autoptr (ShrRendered) out = g_new0 (ShrRendered, 1);

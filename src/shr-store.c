@@ -206,6 +206,15 @@ static const gchar *const migrations[] = {
   "  count INTEGER NOT NULL,"
   "  last_at INTEGER NOT NULL,"
   "  PRIMARY KEY (folder, uidvalidity, uid));",
+  /* 5: approve with edits and the summariser (issue 13). drafts.edited:
+   * the edited notices the approvals so far agree on (shr_edit_to_json;
+   * NULL: as drafted), which the notices are once approved; each approval
+   * keeps the text it approved in decisions.edited (NULL: as drafted), so
+   * that a quorum counts approvals of one text. drafts.summary: what the
+   * [summary] command gave for the draft, or why it was discarded. */
+  "ALTER TABLE drafts ADD COLUMN edited TEXT;"
+  "ALTER TABLE drafts ADD COLUMN summary TEXT;"
+  "ALTER TABLE decisions ADD COLUMN edited TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -1290,20 +1299,19 @@ shr_store_draft_set_status (ShrStore *store, gint64 draft_id, const gchar *statu
                      status, draft_id, "setting a draft's status", error);
 }
 
-gboolean
-shr_store_add_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *decision,
-                        const gchar *reason, const gchar *reply_message_id, gboolean *applied, GError **error)
+/* One decision (with the text an approval approved, or NULL), recorded
+ * only on a pending draft: the pending check and the insert are one
+ * statement, which another process's decision cannot come between, and
+ * OR IGNORE makes a replay a no-op. */
+static gboolean
+insert_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *decision,
+                 const gchar *reason, const gchar *edited, const gchar *reply_message_id, gboolean *applied,
+                 GError **error)
 {
-  g_return_val_if_fail (store != NULL, FALSE);
-  g_return_val_if_fail (approver != NULL, FALSE);
-  g_return_val_if_fail (decision != NULL, FALSE);
-
-  /* One statement: the pending check and the insert cannot be separated
-   * by another process's decision. OR IGNORE turns a replay into a no-op. */
   g_auto (ShrStmt) stmt = get_stmt (store,
                                     "INSERT OR IGNORE INTO decisions (draft_id, approver, decision, reason,"
-                                    " reply_message_id, at)"
-                                    " SELECT id, ?2, ?3, ?4, ?5, ?6 FROM drafts"
+                                    " edited, reply_message_id, at)"
+                                    " SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM drafts"
                                     " WHERE id = ?1 AND status = 'pending'",
                                     error);
   if (stmt == NULL)
@@ -1312,10 +1320,21 @@ shr_store_add_decision (ShrStore *store, gint64 draft_id, const gchar *approver,
   bind_text (stmt, 2, approver);
   bind_text (stmt, 3, decision);
   bind_text (stmt, 4, reason);
-  bind_text (stmt, 5, reply_message_id);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-
+  bind_text (stmt, 5, edited);
+  bind_text (stmt, 6, reply_message_id);
+  sqlite3_bind_int64 (stmt, 7, now_seconds ());
   return write_one (store, stmt, "recording a decision", applied, error);
+}
+
+gboolean
+shr_store_add_decision (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *decision,
+                        const gchar *reason, const gchar *reply_message_id, gboolean *applied, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (approver != NULL, FALSE);
+  g_return_val_if_fail (decision != NULL, FALSE);
+  return insert_decision (store, draft_id, approver, decision, reason, NULL, reply_message_id, applied,
+                          error);
 }
 
 gboolean
@@ -1412,6 +1431,8 @@ shr_store_draft_free (ShrStoreDraft *draft)
   g_free (draft->message_id);
   g_free (draft->subject);
   g_free (draft->body);
+  g_free (draft->edited);
+  g_free (draft->summary);
   g_free (draft);
 }
 
@@ -1419,10 +1440,11 @@ ShrStoreDraft *
 shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
-  g_auto (ShrStmt) stmt = row_by_id (store,
-                                     "SELECT id, case_id, kind, status, token, message_id, subject,"
-                                     " created_at, reminded_at, body FROM drafts WHERE id = ?",
-                                     draft_id, "draft", error);
+  g_auto (ShrStmt) stmt
+      = row_by_id (store,
+                   "SELECT id, case_id, kind, status, token, message_id, subject,"
+                   " created_at, reminded_at, body, edited, summary FROM drafts WHERE id = ?",
+                   draft_id, "draft", error);
   if (stmt == NULL)
     return NULL;
   ShrStoreDraft *d = g_new0 (ShrStoreDraft, 1);
@@ -1436,6 +1458,8 @@ shr_store_draft_get (ShrStore *store, gint64 draft_id, GError **error)
   d->created_at = sqlite3_column_int64 (stmt, 7);
   d->reminded_at = sqlite3_column_int64 (stmt, 8);
   d->body = column_dup (stmt, 9);
+  d->edited = column_dup (stmt, 10);
+  d->summary = column_dup (stmt, 11);
   return d;
 }
 
@@ -2562,4 +2586,113 @@ shr_store_error_is_message_specific (const GError *error)
     default:
       return FALSE;
     }
+}
+
+/* ---- approve with edits, the summariser (issue 13) ------------------------ */
+
+gboolean
+shr_store_add_approval (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *edited,
+                        const gchar *reply_message_id, gboolean *applied, GError **error)
+{
+  g_return_val_if_fail (store != NULL && approver != NULL, FALSE);
+  return insert_decision (store, draft_id, approver, "approve", NULL, edited, reply_message_id, applied,
+                          error);
+}
+
+gboolean
+shr_store_approvals_of_others (ShrStore *store, gint64 draft_id, const gchar *approver, gint64 *count,
+                               GError **error)
+{
+  g_return_val_if_fail (store != NULL && approver != NULL && count != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(*) FROM decisions WHERE draft_id = ?1"
+                                    " AND decision = 'approve' AND approver != ?2",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  bind_text (stmt, 2, approver);
+  gboolean found;
+  if (!step_row (store, stmt, "counting approvals", &found, error))
+    return FALSE;
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+shr_store_approvals_drop (ShrStore *store, gint64 draft_id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "DELETE FROM decisions WHERE draft_id = ? AND decision = 'approve'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  return write_one (store, stmt, "starting the approvals of a draft again", NULL, error);
+}
+
+gboolean
+shr_store_draft_set_edited (ShrStore *store, gint64 draft_id, const gchar *edited, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store, "UPDATE drafts SET edited = ?1, updated_at = ?2 WHERE id = ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, edited);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 3, draft_id);
+  return write_one (store, stmt, "keeping a draft's edited notices", NULL, error);
+}
+
+gboolean
+shr_store_draft_set_summary (ShrStore *store, gint64 draft_id, const gchar *summary, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store, "UPDATE drafts SET summary = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, summary);
+  sqlite3_bind_int64 (stmt, 2, draft_id);
+  return write_one (store, stmt, "keeping a draft's machine summary", NULL, error);
+}
+
+gboolean
+shr_store_drafts_all (ShrStore *store, GArray **ids, GError **error)
+{
+  g_return_val_if_fail (store != NULL && ids != NULL, FALSE);
+  *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto (ShrStmt) stmt = get_stmt (store, "SELECT id FROM drafts ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (*ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (store, error, "listing drafts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+shr_store_count_edited (ShrStore *store, gint64 *approved, gint64 *latest, GError **error)
+{
+  g_return_val_if_fail (store != NULL && approved != NULL && latest != NULL, FALSE);
+  g_auto (ShrStmt) stmt = get_stmt (store,
+                                    "SELECT count(*), coalesce(max(id), 0) FROM drafts"
+                                    " WHERE edited IS NOT NULL AND status IN ('approved', 'sent')",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  gboolean found;
+  if (!step_row (store, stmt, "counting drafts approved with edits", &found, error))
+    return FALSE;
+  *approved = sqlite3_column_int64 (stmt, 0);
+  *latest = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
 }

@@ -28,7 +28,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 4
+#define SHR_STORE_SCHEMA_VERSION 5
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -247,6 +247,34 @@ gboolean shr_store_count_approvals (ShrStore *store, gint64 draft_id, gint64 *co
 gboolean shr_store_outbox_add (ShrStore *store, gint64 draft_id, const gchar *recipient, const gchar *lang,
                                const gchar *message_id, gboolean *queued, GError **error);
 
+/* An approval by @approver of pending draft @draft_id, of the text
+ * @edited (shr_edit_to_json; NULL: as drafted), from the reply
+ * @reply_message_id (may be NULL). A replay (this approver, or this reply,
+ * counted already) or a draft no longer pending sets @applied FALSE. */
+gboolean shr_store_add_approval (ShrStore *store, gint64 draft_id, const gchar *approver, const gchar *edited,
+                                 const gchar *reply_message_id, gboolean *applied, GError **error);
+
+/* Approvals of @draft_id by others than @approver. */
+gboolean shr_store_approvals_of_others (ShrStore *store, gint64 draft_id, const gchar *approver,
+                                        gint64 *count, GError **error);
+
+/* Forgets every approval of @draft_id: an edit starts the count again
+ * (the earlier approvals were of another text). */
+gboolean shr_store_approvals_drop (ShrStore *store, gint64 draft_id, GError **error);
+
+/* Sets the edited notices of @draft_id (NULL: as drafted). */
+gboolean shr_store_draft_set_edited (ShrStore *store, gint64 draft_id, const gchar *edited, GError **error);
+
+/* Keeps the summariser's outcome for @draft_id (JSON). */
+gboolean shr_store_draft_set_summary (ShrStore *store, gint64 draft_id, const gchar *summary, GError **error);
+
+/* Ids of every draft, oldest first (transfer full; element-type gint64). */
+gboolean shr_store_drafts_all (ShrStore *store, GArray **ids, GError **error);
+
+/* Drafts approved with edits (approved or sent), and the newest one's id
+ * (0: none). */
+gboolean shr_store_count_edited (ShrStore *store, gint64 *approved, gint64 *latest, GError **error);
+
 /* ---- draft lookup, reminders, expiry ------------------------------------ */
 
 typedef struct
@@ -261,6 +289,9 @@ typedef struct
   gint64 created_at;
   gint64 reminded_at; /* 0: not reminded */
   gchar *body;        /* what the pipeline queued (JSON), or NULL */
+  gchar *edited;      /* the edited notices approved, or agreed on so far
+                       * (shr_edit_to_json); NULL: as drafted */
+  gchar *summary;     /* the summariser's outcome (shr-summary.h), or NULL */
 } ShrStoreDraft;
 
 void shr_store_draft_free (ShrStoreDraft *draft);

@@ -73,10 +73,16 @@ for lang in ja en; do
   notice_mid=$(header admin Message-ID | tr -d ' <>' | grep "^notice\.[0-9]*\.$lang\.")
   body admin "$notice_mid" >"$work/notice-$lang.txt"
   case $lang in
-    ja) printf '%s\n' "$draft_text" | sed -n '/^==== 送信される通知（日本語）/,/^==== 送信される通知（英語）/p' | sed '1d;$d' ;;
-    en) printf '%s\n' "$draft_text" | sed -n '/^==== 送信される通知（英語）/,$p' | sed '1d' ;;
-  esac >"$work/draft-$lang.txt"
+    ja) printf '%s\n' "$draft_text" | sed -n '/^---- 通知文（日本語）ここから ----$/,/^---- ここまで ----$/p' ;;
+    en) printf '%s\n' "$draft_text" | sed -n '/^---- English notice from here ----$/,/^---- English notice to here ----$/p' ;;
+  esac | sed '1d;$d' >"$work/block-$lang.txt"
+  # Between the markers: the Subject line, a blank line, the notice.
+  sed '1,2d' "$work/block-$lang.txt" >"$work/draft-$lang.txt"
   [ -s "$work/draft-$lang.txt" ] || fail "the draft shows no $lang notice"
+  notice_subject=$(header admin Subject | { [ $lang = ja ] && LC_ALL=C grep '[^ -~]' || LC_ALL=C grep '^[ -~]*$'; })
+  # (tr -s: the header helper joins a folded Subject's lines with a space)
+  [ "$(head -1 "$work/block-$lang.txt" | tr -s ' ')" = "$([ $lang = ja ] && echo 件名 || echo Subject): $(echo "$notice_subject" | tr -s ' ')" ] \
+    || fail "the draft's $lang block shows '$(head -1 "$work/block-$lang.txt")', the notice's Subject is '$notice_subject'"
   diff <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/draft-$lang.txt") \
        <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/notice-$lang.txt") >"$work/diff-$lang.txt" \
     || { head -20 "$work/diff-$lang.txt"; fail "the $lang notice sent differs from the draft"; }

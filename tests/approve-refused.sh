@@ -114,6 +114,8 @@ changes_nothing "承認 only inside the quoted draft"; answered "承認 only ins
 # approver's address in a comment or a display name, beside another
 # address, or in a second From header is not the approver's mail.
 set_key require_auth_results false
+# (check-config refuses a trusted_authserv_id that would have no effect)
+sed -i 's|^trusted_authserv_id = |# trusted_authserv_id = |' "$conf"
 reply "Mallory <mallory@evil.test> (<approver@example.test>)" "Re: $a_subject" "$a_id" "承認" "$good_ar"
 changes_nothing "the approver's address in a comment"; not_answered "the approver's address in a comment"
 reply "\"approver@example.test\" <mallory@evil.test>" "Re: $a_subject" "$a_id" "承認" "$good_ar"
@@ -123,6 +125,7 @@ changes_nothing "two addresses in From"; not_answered "two addresses in From"
 reply "Mallory <mallory@evil.test>" "Re: $a_subject" "$a_id" "承認" "$good_ar" "From: Approver <approver@example.test>"
 changes_nothing "two From headers, the approver's last"; not_answered "two From headers, the approver's last"
 set_key require_auth_results true
+sed -i 's|^# trusted_authserv_id = |trusted_authserv_id = |' "$conf"
 
 # A valid approval: the notices, once.
 reply "Approver <approver@example.test>" "Re: $a_subject" "$a_id" "承認します。" "$good_ar"

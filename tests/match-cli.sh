@@ -140,5 +140,17 @@ CASE
   fi
 done
 
+# An organisation's profile judges mail whatever its mail groups say: match
+# and render take a file whose [approval] has no [smtp] to send by, which
+# check-config and once refuse.
+printf '[organization]\nname = X\nsectors = energy\n[approval]\napprovers = a@example.test\n' > "$tmp/judge.conf"
+"$shirase" check-config -c "$tmp/judge.conf" > "$tmp/cc.out" 2>&1 && fail "check-config took [approval] without [smtp]" \
+  || ok "check-config: [approval] without [smtp] refused"
+if "$shirase" match -c "$tmp/judge.conf" "$news" > "$tmp/judge.out" 2>&1; then
+  ok "match: a profile without [smtp] judges"
+else
+  fail "match refused a profile for its mail groups"; cat "$tmp/judge.out"
+fi
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 exit 0

@@ -529,6 +529,33 @@ test_example_valid (Fixture *f, gconstpointer data)
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* [summary] (issue 13): the command and its timeout, each error with its
+ * file and line. */
+static void
+test_summary (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *ok = g_strdup_printf (ORG "[summary]\ncommand = /bin/sh '%s/tests/summariser.sh' good\n"
+                                              "timeout_seconds = 10\n",
+                                          test_srcdir ());
+  g_autofree gchar *path = test_write_file (f->dir, "ok.conf", ok, 0600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrConfig) c = shr_config_load (path, &f->vocab, &error);
+  g_assert_no_error (error);
+  expect_error (
+      f, ORG "[summary]\ncommand = summarise --ja\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+      "%s:4: [summary] command: \"summarise\": give the program by its absolute path (it runs with an "
+      "empty environment, without PATH from ours)");
+  expect_error (f, ORG "[summary]\ncommand = /nonexistent/summarise\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [summary] command: \"/nonexistent/summarise\" is not an executable file");
+  expect_error (f, ORG "[summary]\ncommand = /bin/sh -c 'echo\n", 0600, SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:4: [summary] command: not a command line (a quote left open, or nothing to run)");
+  expect_error (f, ORG "[summary]\ncommand = /bin/true\ntimeout_seconds = 0\n", 0600,
+                SHR_CONFIG_ERROR_INVALID_VALUE,
+                "%s:5: [summary] timeout_seconds: \"0\" is not a whole number from 1 to 3600");
+  expect_error (f, ORG "[summary]\ncommand = /bin/true\ntimeout = 5\n", 0600, SHR_CONFIG_ERROR_UNKNOWN_KEY,
+                "%s:5: [summary] timeout: unknown key");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,6 +571,7 @@ main (int argc, char **argv)
   ADD ("/config/error/password-readable", test_password_readable);
   ADD ("/config/error/syntax", test_syntax);
   ADD ("/config/error/duplicates", test_duplicates);
+  ADD ("/config/summary", test_summary);
   ADD ("/config/error/value-types", test_value_types);
   ADD ("/config/error/missing-file", test_missing_file);
   ADD ("/config/assets-file/load", test_assets_file);
