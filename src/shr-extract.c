@@ -1044,6 +1044,17 @@ cve_for_sentence (ShrRecord *record, const gchar *sentence)
   return NULL;
 }
 
+/* The record's highest score so far, with where the text says it. */
+static void
+raise_cvss_max (ShrRecord *record, gdouble score, const gchar *evidence)
+{
+  if (score <= record->cvss_max)
+    return;
+  record->cvss_max = score;
+  g_hash_table_remove (record->evidence, "cvss_max");
+  shr_record_set_evidence (record, "cvss_max", evidence);
+}
+
 static void
 collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
 {
@@ -1089,12 +1100,7 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
                   ShrCve *cve = cve_for_sentence (ctx->record, s);
                   if (cve != NULL && cve->cvss < 0)
                     cve->cvss = score;
-                  if (score > ctx->record->cvss_max)
-                    {
-                      ctx->record->cvss_max = score;
-                      g_hash_table_remove (ctx->record->evidence, "cvss_max");
-                      shr_record_set_evidence (ctx->record, "cvss_max", s);
-                    }
+                  raise_cvss_max (ctx->record, score, s);
                 }
               g_match_info_next (m, NULL);
             }
@@ -1152,12 +1158,10 @@ cvss_from_structure (ShrExtractContext *ctx)
               cve->cvss = score;
               if (score > ctx->record->cvss_max)
                 {
-                  ctx->record->cvss_max = score;
                   g_autoptr (GString) row = g_string_new (NULL);
                   for (guint c = 0; c < cells->len; c++)
                     g_string_append_printf (row, "%s%s", c > 0 ? " | " : "", (const gchar *)cells->pdata[c]);
-                  g_hash_table_remove (ctx->record->evidence, "cvss_max");
-                  shr_record_set_evidence (ctx->record, "cvss_max", row->str);
+                  raise_cvss_max (ctx->record, score, row->str);
                 }
             }
           g_autofree gchar *said = severity_col >= 0 && (guint)severity_col < cells->len
@@ -1196,12 +1200,7 @@ collect_cvss_table (ShrExtractContext *ctx)
           if (word != NULL && *word != '\0' && cve->severity == NULL)
             cve->severity = g_strdup (shr_severity_normalize (word));
         }
-      if (score > ctx->record->cvss_max)
-        {
-          ctx->record->cvss_max = score;
-          g_hash_table_remove (ctx->record->evidence, "cvss_max");
-          shr_record_set_evidence (ctx->record, "cvss_max", row);
-        }
+      raise_cvss_max (ctx->record, score, row);
       g_match_info_next (m, NULL);
     }
 }
