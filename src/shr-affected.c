@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "shr-version.h"
+#include "shr-text.h"
 
 /* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
@@ -159,7 +160,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (g_strv_contains (generic, lower) || strstr (name, "対象") != NULL || strstr (name, "以下") != NULL)
     return FALSE;
   /* Words that qualify a name are none alone ("Release", "Software Release"). */
-  g_auto (GStrv) parts = g_strsplit (name, " ", -1);
+  g_autofree gchar **parts = shr_text_split (name, " ");
   gboolean all_qualifiers = TRUE;
   for (guint i = 0; parts[i] != NULL && all_qualifiers; i++)
     all_qualifiers = *parts[i] == '\0' || is_qualifier (parts[i]);
@@ -209,7 +210,7 @@ known_product (ShrExtractContext *ctx, const gchar *name)
   if (found == NULL)
     return NULL;
   /* What follows the hit must be qualifiers only. */
-  g_auto (GStrv) rest = g_strsplit (name + covered_end, " ", -1);
+  g_autofree gchar **rest = shr_text_split (name + covered_end, " ");
   for (guint i = 0; rest[i] != NULL; i++)
     if (*rest[i] != '\0' && !is_qualifier (rest[i]))
       return NULL;
@@ -529,7 +530,7 @@ static GPtrArray *
 section_items (const gchar *text)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   GString *cur = g_string_new (NULL);
   for (guint i = 0; lines[i] != NULL; i++)
     {

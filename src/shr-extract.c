@@ -11,6 +11,7 @@
 #include "shr-campaign.h"
 #include "shr-limits.h"
 #include "shr-recognizers.h"
+#include "shr-text.h"
 
 /* ---- helpers shared with the recognisers -------------------------------- */
 
@@ -246,7 +247,7 @@ shr_field_value (const gchar *text, const gchar *key)
 {
   if (text == NULL)
     return NULL;
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   gsize klen = strlen (key);
   for (gsize i = 0; lines[i] != NULL; i++)
     {
@@ -974,15 +975,18 @@ static void
 detect_language (ShrExtractContext *ctx)
 {
   guint kana = 0, han = 0, latin = 0;
-  for (const gchar *p = ctx->body; *p; p = g_utf8_next_char (p))
+  for (const gchar *p = ctx->body; *p;)
     {
-      gunichar c = g_utf8_get_char (p);
-      if (c < 0x80)
+      /* ASCII, most of an English text, without Unicode decoding. */
+      if ((guchar)*p < 0x80)
         {
-          if (g_ascii_isalpha (c))
+          if (g_ascii_isalpha (*p))
             latin++;
+          p++;
           continue;
         }
+      gunichar c = g_utf8_get_char (p);
+      p = g_utf8_next_char (p);
       GUnicodeScript script = g_unichar_get_script (c);
       if (script == G_UNICODE_SCRIPT_HIRAGANA || script == G_UNICODE_SCRIPT_KATAKANA)
         {
@@ -1588,7 +1592,7 @@ find_source_url (ShrExtractContext *ctx)
 {
   if (ctx->record->source_url != NULL)
     return;
-  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (ctx->body, "\n");
   GPtrArray *nonblank = g_ptr_array_new ();
   for (gsize i = 0; lines[i] != NULL; i++)
     if (*g_strstrip (lines[i]) != '\0')
@@ -1653,7 +1657,7 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
     return TRUE;
   /* A list of ids ("* CVE-2024-1 * CVE-2024-2"): fewer words than ids. */
   guint ids = 0, words = 0;
-  g_auto (GStrv) w = g_strsplit (p, " ", -1);
+  g_autofree gchar **w = shr_text_split (p, " ");
   for (guint i = 0; w[i] != NULL; i++)
     {
       if (*w[i] == '\0' || strcmp (w[i], "*") == 0 || strcmp (w[i], "-") == 0)
@@ -1707,7 +1711,7 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
       if (ja && strchr (p, '\n') != NULL)
         {
           line_per_paragraph = TRUE;
-          g_auto (GStrv) probe = g_strsplit (p, "\n", -1);
+          g_autofree gchar **probe = shr_text_split (p, "\n");
           for (gsize j = 0; probe[j] != NULL && probe[j + 1] != NULL; j++)
             {
               g_autofree gchar *t = g_strstrip (g_strdup (probe[j]));
@@ -1728,7 +1732,7 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
                 p[at] = '\0';
             }
         }
-      g_auto (GStrv) lines = line_per_paragraph ? g_strsplit (p, "\n", -1) : g_strsplit (p, "\n\n", -1);
+      g_autofree gchar **lines = line_per_paragraph ? shr_text_split (p, "\n") : shr_text_split (p, "\n\n");
       for (gsize j = 0; lines[j] != NULL; j++)
         {
           gchar *l = g_strstrip (lines[j]);
@@ -1870,7 +1874,7 @@ mitigations_from_structure (ShrExtractContext *ctx)
       g_autofree gchar *text = shr_document_role_text (ctx->doc, roles[r]);
       if (text == NULL)
         continue;
-      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      g_autofree gchar **lines = shr_text_split (text, "\n");
       GString *cur = g_string_new (NULL);
       gboolean open_colon = FALSE;
       for (guint i = 0;; i++)

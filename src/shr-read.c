@@ -13,6 +13,7 @@
 #include "shr-error.h"
 #include "shr-html.h"
 #include "shr-limits.h"
+#include "shr-text.h"
 
 /* A GByteArray over bytes it does not own: freeing it leaves the bytes. */
 typedef GByteArray ShrBorrowedBytes;
@@ -270,7 +271,7 @@ static gchar *
 unflow (const gchar *text, gboolean delsp)
 {
   GString *out = g_string_new (NULL);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       gchar *line = lines[i];
@@ -677,7 +678,7 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
 static gchar *
 unwrap_inline_forward (const gchar *text, ForwardHeaders *h)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       gssize body = -1;
@@ -758,7 +759,7 @@ parse_attribution (const gchar *line, ForwardHeaders *h)
 static gchar *
 unwrap_quoted (const gchar *text, ForwardHeaders *h)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   gsize nonblank = 0, quoted = 0;
   gssize first = -1, last = -1;
   for (gsize i = 0; lines[i] != NULL; i++)
@@ -878,7 +879,7 @@ strip_pgp_armor (const gchar *text)
 {
   if (strstr (text, "-----BEGIN PGP ") == NULL)
     return NULL;
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (text, "\n");
   GString *out = g_string_sized_new (strlen (text));
   gboolean in_signed = FALSE, in_signature = FALSE, skip_headers = FALSE;
   for (gsize i = 0; lines[i] != NULL; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "shr-sources.h"
+#include "shr-text.h"
 
 static gboolean
 matches (const gchar *pattern, const gchar *text)
@@ -158,7 +159,7 @@ usn_extract (ShrExtractContext *ctx)
       = g_strdup_printf ("https://ubuntu.com/security/notices/%s", ctx->record->advisory_id);
 
   /* Package versions under "Ubuntu 22.04 LTS:" headings. */
-  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (ctx->body, "\n");
   gboolean in_release = FALSE;
   g_autofree gchar *release = NULL;
   for (gsize i = 0; lines[i] != NULL; i++)
@@ -333,7 +334,7 @@ openssl_extract (ShrExtractContext *ctx)
   set_source (ctx, "other", "OpenSSL", date ? g_strdup_printf ("OpenSSL-SA-%s", date) : NULL);
   /* Issue headings are underlined with '='. */
   g_autoptr (GPtrArray) issues = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (ctx->body, "\n");
   for (gsize i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
     if (matches ("^={5,}\\s*$", lines[i + 1])
         && !matches ("OpenSSL Security Advisory|General Advisory Notes|^\\s*$", lines[i]))
@@ -470,7 +471,7 @@ jvn_extract (ShrExtractContext *ctx)
   if (affected != NULL && ctx->record->products->len > 0)
     {
       ShrProduct *p = g_ptr_array_index (ctx->record->products, 0);
-      g_auto (GStrv) lines = g_strsplit (affected, "\n", -1);
+      g_autofree gchar **lines = shr_text_split (affected, "\n");
       for (gsize i = 0; lines[i] != NULL; i++)
         {
           g_autofree gchar *l = g_strstrip (g_strdup (lines[i]));
@@ -651,7 +652,7 @@ find_source (ShrExtractContext *ctx)
 static void
 add_fixed_table (ShrProduct *p, const gchar *body)
 {
-  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (body, "\n");
   gboolean in_table = FALSE;
   for (gchar **l = lines; *l != NULL; l++)
     {
@@ -831,7 +832,7 @@ news_detect (ShrExtractContext *ctx)
                ctx->from))
     return TRUE;
   /* An article page's address alone on the last lines, or "Read more". */
-  g_auto (GStrv) lines = g_strsplit (ctx->body, "\n", -1);
+  g_autofree gchar **lines = shr_text_split (ctx->body, "\n");
   guint n = g_strv_length (lines);
   guint seen = 0;
   for (guint i = n; i > 0 && seen < 3; i--)

@@ -8,6 +8,7 @@
 
 #include "shr-error.h"
 #include "shr-lexicon.h"
+#include "shr-text.h"
 
 /* ---- the heading table ---------------------------------------------------- */
 
@@ -596,7 +597,7 @@ looks_like_heading (const gchar *core, gsize line_len)
         return FALSE;
       /* Mostly capitalised words: a heading, not a wrapped sentence. */
       guint words = 0, caps = 0;
-      g_auto (GStrv) w = g_strsplit (core, " ", -1);
+      g_autofree gchar **w = shr_text_split (core, " ");
       for (guint i = 0; w[i] != NULL; i++)
         {
           if (*w[i] == '\0')

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shr-text.h — text helpers the reader and the extractor share. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* (transfer full) @text cut at each @sep, exactly as g_strsplit (@text,
+ * @sep, -1) cuts it (an empty @text gives an empty vector), but the
+ * pointers and the pieces are one block: free it with g_free(), never
+ * g_strfreev(), and never free or steal one piece. The pieces may be
+ * changed in place within their length. Splitting a text into lines is
+ * done many times per mail; one allocation instead of one per line. */
+gchar **shr_text_split (const gchar *text, const gchar *sep);
+
+G_END_DECLS
