@@ -26,6 +26,9 @@ typedef struct
   gchar *head;          /* first lines of the body, for detection */
   gchar *ids;           /* subject and head: where advisory ids stand */
   gchar *ids_lower;     /* the same, ASCII letters lower-cased */
+  /* Whether ids holds a letter a caseless 's' or 'k' matches besides
+   * the ASCII ones (0: not looked yet, 1: no, 2: yes). */
+  guint8 ids_folds;
   /* Set by a recogniser whose layout names the affected packages exactly:
    * the generic product scan is then not run. */
   gboolean products_exact;
