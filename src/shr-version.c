@@ -1305,7 +1305,13 @@ shr_version_distribution (const gchar *version)
     }
   if (strstr (version, "ubuntu") != NULL)
     return g_strdup ("Ubuntu");
-  if (g_regex_match_simple ("\\.(?:sles?|suse)\\d*", version, G_REGEX_CASELESS, 0))
+  /* Compiled once: g_regex_match_simple() compiled it for every fixed
+   * version of every record. */
+  static GRegex *suse;
+  if (g_once_init_enter (&suse))
+    g_once_init_leave (&suse,
+                       g_regex_new ("\\.(?:sles?|suse)\\d*", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
+  if (g_regex_match (suse, version, 0, NULL))
     return g_strdup ("SUSE");
   return NULL;
 }
