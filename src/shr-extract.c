@@ -1825,12 +1825,18 @@ is_step (const gchar *item)
                             || strstr (item, "はありません") != NULL || strstr (lower, "around") != NULL
                             || strstr (lower, "download") != NULL || strstr (lower, "documentation") != NULL
                             || strstr (lower, "e note") != NULL;
-  static const gchar *not_step
+  /* Two patterns, not one alternation of both: the wordings anchored at a
+   * line's start are tried there only, the others where their first
+   * letter stands, instead of every wording at every position. */
+  static const gchar *not_step_line
       = "^(?:https?://\\S+|\\[[^\\]]*\\]\\(https?://[^)]*\\))$|^[^.。]{0,40}[:：]$"
-        "|\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
-        "|回避策はありません|ワークアラウンドはありません"
         "|^(?:Downloads?|Documentation|Release notes)\\b";
-  if (maybe_not_step && g_regex_match (shr_regex (not_step), item, 0, NULL))
+  static const gchar *not_step_words
+      = "\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
+        "|回避策はありません|ワークアラウンドはありません";
+  if (maybe_not_step
+      && (g_regex_match (shr_regex (not_step_line), item, 0, NULL)
+          || g_regex_match (shr_regex (not_step_words), item, 0, NULL)))
     return FALSE;
   return g_regex_match (
       shr_regex (
