@@ -288,6 +288,40 @@ split_train (const gchar *label, gchar **train)
   return g_strstrip (g_strdup (label));
 }
 
+/* @name is a model of @series: @series ends with "series" or 「シリーズ」
+ * and @name starts with the words before it ("Sample Router SR-500" of
+ * "Sample Router シリーズ"). */
+static gboolean
+is_model_of_series (const gchar *name, const gchar *series)
+{
+  static const gchar *const marks[]
+      = { " シリーズ", "シリーズ", " series", " Series", " family", " Family", NULL };
+  for (guint i = 0; marks[i] != NULL; i++)
+    {
+      if (!g_str_has_suffix (series, marks[i]))
+        continue;
+      gsize stem = strlen (series) - strlen (marks[i]);
+      return stem >= 2 && g_ascii_strncasecmp (name, series, stem) == 0 && name[stem] == ' ';
+    }
+  return FALSE;
+}
+
+/* The vendor of every product the record has, when they have one and the
+ * same; else NULL. (transfer none) */
+static const gchar *
+only_vendor (const ShrRecord *record)
+{
+  const gchar *vendor = NULL;
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *p = g_ptr_array_index (record->products, i);
+      if (p->vendor == NULL || (vendor != NULL && strcmp (vendor, p->vendor) != 0))
+        return NULL;
+      vendor = p->vendor;
+    }
+  return vendor;
+}
+
 /* The product a name in a table, list or field stands for, added to the
  * record when new (borrowed), or NULL when the name is no product's. */
 static ShrProduct *
@@ -313,13 +347,19 @@ product_for_name (ShrExtractContext *ctx, const gchar *name, const gchar *vendor
     }
   if (!shr_plausible_product_name (clean, strict))
     return NULL;
-  /* A product the record already has by another spelling of the same name. */
+  /* A product the record already has by another spelling of the same
+   * name, or a model of a series it has: 「Sample Router シリーズにおける…」
+   * then "Sample Router SR-500 ファームウェア 2.0.8 およびそれ以前" under
+   * 影響を受けるシステム is one product, not two. */
   for (guint i = 0; i < ctx->record->products->len; i++)
     {
       ShrProduct *p = g_ptr_array_index (ctx->record->products, i);
-      if (g_ascii_strcasecmp (p->product, clean) == 0)
+      if (g_ascii_strcasecmp (p->product, clean) == 0 || is_model_of_series (clean, p->product))
         return p;
     }
+  /* An advisory about one vendor's product lists that vendor's models. */
+  if (vendor == NULL)
+    vendor = only_vendor (ctx->record);
   return shr_record_add_product (ctx->record, vendor, clean);
 }
 

@@ -8,6 +8,7 @@
 
 #include "shr-family.h"
 #include "shr-scope.h"
+#include "shr-version-words.h"
 #include "shr-version.h"
 
 static void
@@ -238,8 +239,10 @@ version_words (const ShrProduct *p, gchar **ja, gchar **en)
 {
   if (p->affected != NULL && p->affected->len > 0)
     {
-      *en = join (p->affected, ", ");
-      *ja = g_strdup (*en);
+      gboolean all_known = FALSE;
+      g_autoptr (GPtrArray) words = shr_version_words_affected (p, &all_known, NULL);
+      *en = shr_version_words_join (words, FALSE, ", ");
+      *ja = shr_version_words_join (words, TRUE, "、");
     }
   else if (p->fixed != NULL && p->fixed->len > 0)
     {
