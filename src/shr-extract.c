@@ -500,6 +500,8 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "initial access",
                                         "intrusion",
                                         "abused",
+                                        "ransomware",
+                                        "infect",
                                         "脆弱性",
                                         "悪用",
                                         "修正",
@@ -513,6 +515,9 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "侵入",
                                         "被害",
                                         "ゼロデイ",
+                                        "ランサムウェア",
+                                        "ランサムウエア",
+                                        "感染",
                                         NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (window, words[i]) != NULL)
