@@ -770,6 +770,15 @@ test_japanese_bulletin_layout (void)
   g_assert_cmpuint (p->affected->len, ==, 1);
   g_assert_cmpuint (p->fixed->len, ==, 1);
   g_assert_cmpstr (p->fixed->pdata[0], ==, "1.5.4");
+
+  /* A severity section whose first word is the rating. */
+  g_autoptr (ShrRecord) s
+      = extract_text ("【注意喚起】Example Endpoint の脆弱性について (CVE-2026-46102)",
+                      "■概要\nExample Endpoint において、任意のコードが実行される脆弱性が確認されました。\n\n"
+                      "■深刻度\n緊急（CVSS 3.0 基本値 9.4）\n\n"
+                      "■対策\n修正プログラムを適用してください。\n");
+  g_assert_cmpstr (s->severity, ==, "critical");
+  g_assert_cmpfloat (s->cvss_max, ==, 9.4);
 }
 
 /* A list post's fields: "Affected: NAME VERSIONS" and "Fixed: NAME VERSION
