@@ -501,6 +501,8 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "initial access",
                                         "intrusion",
                                         "abused",
+                                        "ransomware",
+                                        "infect",
                                         "脆弱性",
                                         "悪用",
                                         "修正",
@@ -514,6 +516,9 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "侵入",
                                         "被害",
                                         "ゼロデイ",
+                                        "ランサムウェア",
+                                        "ランサムウエア",
+                                        "感染",
                                         NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (window, words[i]) != NULL)
@@ -1225,10 +1230,25 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
 }
 
 /* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
- * Rating  Important" as the structure found them, whatever the layout. */
+ * Rating  Important" as the structure found them, whatever the layout;
+ * or a Severity section that starts with the word (■深刻度 over
+ * 「緊急（CVSS 3.0 基本値 9.4）」). */
 static void
 severity_from_fields (ShrExtractContext *ctx)
 {
+  g_autofree gchar *section = shr_document_role_text (ctx->doc, SHR_ROLE_SEVERITY);
+  if (section != NULL)
+    {
+      g_strstrip (section);
+      g_autofree gchar *word = shr_match_group (
+          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（「]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)(?![A-Za-z])",
+          section, 1);
+      if (word != NULL && shr_severity_normalize (word) != NULL)
+        {
+          g_autofree gchar *line = g_strndup (section, strcspn (section, "\n"));
+          raise_severity (ctx->record, word, line);
+        }
+    }
   for (guint i = 0; i < ctx->doc->fields->len; i++)
     {
       const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);
@@ -1744,17 +1764,22 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
           if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL)
                    : (strstr (l, ". ") != NULL || g_str_has_suffix (l, ".") || strstr (l, ", ") != NULL)))
             continue;
+          /* A line break inside Japanese text is no space; a space the
+           * writer put on a line ("Sample Router シリーズ") is kept. */
           GString *s = g_string_new (NULL);
-          gboolean space = FALSE;
+          gboolean space = FALSE, line_break = FALSE;
           for (const gchar *c = l; *c; c++)
             {
               if (*c == '\n' || *c == ' ' || *c == '\t')
-                space = TRUE;
+                {
+                  space = TRUE;
+                  line_break = line_break || *c == '\n';
+                }
               else
                 {
-                  if (space && s->len > 0 && !(ja && (guchar)*c >= 0x80))
+                  if (space && s->len > 0 && !(ja && line_break && (guchar)*c >= 0x80))
                     g_string_append_c (s, ' ');
-                  space = FALSE;
+                  space = line_break = FALSE;
                   g_string_append_c (s, *c);
                 }
             }
@@ -2272,6 +2297,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   shr_affected_derive_ranges (record);
   shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);
+  shr_affected_vendors_by_short_name (&ctx, ctx.body);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);
