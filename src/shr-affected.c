@@ -658,8 +658,10 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
   g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
   ShrProduct *p = NULL;
   gsize name_end = 0;
+  guint first_hit = 0;
   for (guint i = 0; i < hits->len && p == NULL; i++)
     {
+      first_hit = i;
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       const ShrProductEntry *pe = hit->entry;
       if (pe->product == NULL || hit->needs_vendor)
@@ -707,17 +709,41 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
     p = product_for_name (ctx, line, vendor, FALSE);
   if (p == NULL)
     return;
-  const gchar *rest = line + MIN (name_end, strlen (line));
-  if (fixed_list)
-    add_fixed_versions (p, rest);
-  else if (has_version (rest) || says_all_versions (rest))
+  /* "NetScaler ADC and NetScaler Gateway 14.1 BEFORE 14.1-47.46": the
+   * versions are of every product named before them. */
+  g_autoptr (GPtrArray) named = g_ptr_array_new ();
+  g_ptr_array_add (named, p);
+  for (guint i = first_hit + 1; i < hits->len && p != NULL; i++)
     {
-      g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
-      const gchar *ph = phrase;
-      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
-        ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
-      if (*ph != '\0' && strlen (ph) < 300)
-        shr_strv_add_unique (p->affected, ph);
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *pe = hit->entry;
+      if (hit->start < name_end || pe->product == NULL || hit->needs_vendor)
+        break;
+      g_autofree gchar *between = g_strstrip (g_strndup (line + name_end, hit->start - name_end));
+      if (strcmp (between, "and") != 0 && strcmp (between, "&") != 0 && strcmp (between, ",") != 0
+          && strcmp (between, "or") != 0 && strcmp (between, "/") != 0 && strcmp (between, "および") != 0
+          && strcmp (between, "、") != 0)
+        break;
+      g_ptr_array_add (named, shr_record_add_product (ctx->record, pe->vendor, pe->product));
+      name_end = hit->end;
+    }
+  const gchar *rest = line + MIN (name_end, strlen (line));
+  for (guint i = 0; i < named->len; i++)
+    {
+      ShrProduct *q = named->pdata[i];
+      if (q == NULL)
+        continue;
+      if (fixed_list)
+        add_fixed_versions (q, rest);
+      else if (has_version (rest) || says_all_versions (rest))
+        {
+          g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
+          const gchar *ph = phrase;
+          while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
+            ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
+          if (*ph != '\0' && strlen (ph) < 300)
+            shr_strv_add_unique (q->affected, ph);
+        }
     }
 }
 

@@ -1423,7 +1423,9 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
    * they begin with a literal word, so they are cheap over a sentence. */
   static const gchar *positive_en_far
       = "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
+        /* "Exploits of CVE-… on unmitigated appliances have been observed." */
+        "|\\bexploit(?:s|ation)\\b[^.;]{0,100}?\\b(?:have|has) been (?:observed|seen|detected|reported)\\b)";
   static const gchar *positive_ja
       = "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|"
         "悪用されました|悪用されていた"
@@ -2070,7 +2072,8 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version
       = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
-        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|-\\d+\\.\\d+(?:\\.\\d+)*|\\([\\w.]+\\)\\w*| "
+        "(?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]

@@ -792,7 +792,8 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
     for (guint c = 0; c < cells->len && header; c++)
       {
         const gchar *s = g_array_index (cells, Cell, c).text;
-        if (cell_is_versionish (s) || g_str_has_prefix (s, "CVE-"))
+        /* A CVE id is a row's cell; "CVE-ID" heads a column. */
+        if (cell_is_versionish (s) || (g_str_has_prefix (s, "CVE-") && g_ascii_isdigit (s[4])))
           header = FALSE;
         known += column_for (s) != SHR_COLUMN_OTHER;
       }

@@ -664,6 +664,51 @@ test_incident_system (void)
   g_assert_cmpuint (aside->products->len, ==, 0);
 }
 
+/* A bulletin in the shape NetScaler's take: several products named on one
+ * line before their versions, builds written "14.1-47.46", exploitation
+ * "observed", scores in a table headed CVE-ID. */
+static void
+test_bulletin_product_lines (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+      "NetScaler ADC and NetScaler Gateway Security Bulletin for CVE-2026-32001",
+      "Description of Problem\n"
+      "A vulnerability has been discovered in NetScaler ADC and NetScaler Gateway. Exploits of "
+      "CVE-2026-32001 on unmitigated appliances have been observed.\n\n"
+      "Affected Versions\n"
+      "  - NetScaler ADC and NetScaler Gateway 14.1 BEFORE 14.1-47.46\n"
+      "  - NetScaler ADC and NetScaler Gateway 13.1 BEFORE 13.1-59.22\n\n"
+      "CVE-ID          Description                    CVSSv4\n"
+      "CVE-2026-32001  Insufficient input validation  9.3\n"
+      "CVE-2026-32099  Improper access control        8.7\n\n"
+      "What Customers Should Do\n"
+      "Affected customers are urged to install the relevant updated versions as soon as possible.\n"
+      "  - NetScaler ADC and NetScaler Gateway 14.1-47.46 and later releases\n");
+  g_assert_cmpint (r->exploited, ==, SHR_TRISTATE_TRUE);
+  g_assert_cmpfloat (r->cvss_max, ==, 9.3);
+  guint with_ranges = 0;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *p = r->products->pdata[i];
+      g_assert_false (g_str_has_prefix (p->product, "What"));
+      if (strcmp (p->product, "NetScaler ADC") != 0 && strcmp (p->product, "NetScaler Gateway") != 0)
+        continue;
+      gboolean phrase = FALSE, train = FALSE;
+      for (guint j = 0; j < p->affected->len; j++)
+        phrase |= strcmp (p->affected->pdata[j], "14.1 BEFORE 14.1-47.46") == 0;
+      /* The train 14.1 up to its fix, not the single version "14.1". */
+      for (guint j = 0; j < p->ranges->len; j++)
+        {
+          const ShrProductRange *g = p->ranges->pdata[j];
+          train |= g_strcmp0 (g->introduced, "14.1") == 0 && g_strcmp0 (g->fixed, "14.1-47.46") == 0;
+        }
+      g_assert_true (phrase);
+      g_assert_true (train);
+      with_ranges++;
+    }
+  g_assert_cmpuint (with_ranges, ==, 2);
+}
+
 /* Shapes of release notes and bulletins: service releases of a train
  * ("23.4R2-S2"), a score just before its vector, the platforms a release is
  * built for (no products of their own), a severity before each CVE. */
@@ -956,6 +1001,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
   g_test_add_func ("/extract/incident-system", test_incident_system);
+  g_test_add_func ("/extract/bulletin-product-lines", test_bulletin_product_lines);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
