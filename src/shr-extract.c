@@ -1071,6 +1071,10 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
     "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
+    /* "(CVSS:3.1/AV:N/…/A:H, 10.0)": a score just after its vector. */
+    "CVSS:[234]\\.\\d(?:/"
+    "[A-Za-z]{1,3}:[A-Za-z])+[)）]?\\s*[,;:]?\\s*(?:score\\s*[:：]?\\s*)?(10(?:\\.0)?|\\d\\.\\d)(?![/"
+    "\\d]|\\.\\d)",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/"
     "\\d]|\\.\\d)",
   };
@@ -2071,9 +2075,10 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version
-      = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
+      = "(?<![A-Za-z0-9_.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|"
+        "[a-zA-"
         "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|-\\d+\\.\\d+(?:\\.\\d+)*|\\([\\w.]+\\)\\w*| "
-        "(?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+        "(?-i:U)\\d[a-z]?)?)(?![A-Za-z0-9_]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]

@@ -648,6 +648,13 @@ column_for (const gchar *cell)
     { "updated ver", SHR_COLUMN_FIXED },
     { "修正", SHR_COLUMN_FIXED },
     { "対策", SHR_COLUMN_FIXED },
+    /* 「対象製品」「対象機種」 name products; 「対象ファームウェア」 and the
+     * like, the versions affected. */
+    { "対象製品", SHR_COLUMN_PRODUCT },
+    { "対象機種", SHR_COLUMN_PRODUCT },
+    { "機種", SHR_COLUMN_PRODUCT },
+    { "型番", SHR_COLUMN_PRODUCT },
+    { "対象", SHR_COLUMN_AFFECTED },
     { "affected", SHR_COLUMN_AFFECTED },
     { "vulnerable", SHR_COLUMN_AFFECTED },
     { "impacted", SHR_COLUMN_AFFECTED },
