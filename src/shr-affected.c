@@ -416,6 +416,19 @@ has_version (const gchar *text)
   return text != NULL && g_regex_match (shr_regex (VERSION_RE), text, 0, NULL);
 }
 
+/* A version, or a bare release number with the word that bounds it:
+ * "Firefox 148より前のバージョン", "Chrome 131 and earlier". */
+static gboolean
+has_bound_version (const gchar *text)
+{
+  return has_version (text)
+         || (text != NULL
+             && g_regex_match (
+                 shr_regex ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
+                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])"),
+                 text, 0, NULL));
+}
+
 static gboolean
 says_all_versions (const gchar *text)
 {
@@ -740,7 +753,7 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
         continue;
       if (fixed_list)
         add_fixed_versions (q, rest);
-      else if (has_version (rest) || says_all_versions (rest))
+      else if (has_bound_version (rest) || says_all_versions (rest))
         {
           g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
           const gchar *ph = phrase;
@@ -811,6 +824,57 @@ read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 }
 
+/* A sentence that opens a list of what is affected or fixed, where no
+ * heading does: 「対象となるバージョンは次のとおりです。」 over "- Apache
+ * Tomcat 11.0.0-M1から11.0.13まで", "The following versions are
+ * affected:". Each item that gives a version is a product line. */
+static void
+read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vendor)
+{
+  static const gchar *const leads[] = {
+    "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
+    "以下)の(?:とおり|通り)",
+    "(?:修正済み|修正された|対策済み|修正)(?:の)?(?:製品|バージョン|版)[^。\\n]{0,30}(?:次|以下)の(?:とおり|"
+    "通り)",
+    "\\bfollowing (?:products?|versions?|releases?|software)[^.\\n]{0,60}\\b(?:are|is) "
+    "(?:affected|vulnerable|impacted)"
+    "[^.\\n]{0,40}:[ \\t]*$"
+    "|\\b(?:affects|impacts) the following (?:products?|versions?|releases?)[^.\\n]{0,40}:[ \\t]*$",
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
+    {
+      gboolean fixed = k == 1;
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (leads[k]), text, 0, &m);
+      for (guint found = 0; g_match_info_matches (m) && found < 16; g_match_info_next (m, NULL), found++)
+        {
+          gint end = 0;
+          g_match_info_fetch_pos (m, 0, NULL, &end);
+          /* The items start on the lines after the lead-in. */
+          const gchar *line = strchr (text + end, '\n');
+          for (guint items = 0; line != NULL && items < 30; items++)
+            {
+              line++;
+              const gchar *eol = strchr (line, '\n');
+              gsize len = eol != NULL ? (gsize)(eol - line) : strlen (line);
+              g_autofree gchar *item = g_strstrip (g_strndup (line, len));
+              const gchar *body = NULL;
+              static const gchar *const bullets[] = { "- ", "* ", "・", "•", "●", "○", NULL };
+              for (guint b = 0; bullets[b] != NULL && body == NULL; b++)
+                if (g_str_has_prefix (item, bullets[b]))
+                  body = item + strlen (bullets[b]);
+              if (body == NULL)
+                break;
+              while (*body == ' ')
+                body++;
+              if (has_bound_version (body) && !is_prose (body))
+                read_product_line (ctx, body, vendor, fixed, FALSE);
+              line = eol;
+            }
+        }
+    }
+}
+
 void
 shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 {
@@ -833,6 +897,7 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 
   read_package_fields (ctx, doc);
+  read_lead_in_lists (ctx, doc->text, vendor);
 
   /* A list post's "Affected: libexample 2.9.0 up to and including 2.11.3",
    * "Fixed: libexample 2.11.4": a name, then versions. */

@@ -1397,6 +1397,11 @@ shr_product_derive_ranges (ShrProduct *p)
           if (!whole_train && high_train != NULL && g_strcmp0 (train, high_train) != 0
               && !g_str_has_prefix (iv->high, iv->low))
             g_clear_pointer (&train, g_free);
+          /* "before 148", "11 and earlier": a bare release number bounds
+           * every release below it, not a train of its own. */
+          const gchar *bound = iv->low ? iv->low : iv->high;
+          if (!whole_train && bound != NULL && strchr (bound, '.') == NULL)
+            g_clear_pointer (&train, g_free);
           shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
                                  iv->high_inclusive ? NULL : iv->high, FALSE, phrase);
         }

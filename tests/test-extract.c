@@ -747,6 +747,42 @@ test_release_post_and_maker_notice (void)
   g_assert_cmpstr (r1000->fixed->pdata[0], ==, "3.31");
 }
 
+/* A sentence that opens a list of what is affected, where no heading
+ * does (JPCERT/CC's weekly report, release announcements). */
+static void
+test_lead_in_lists (void)
+{
+  g_autoptr (ShrRecord) ja = extract_text (
+      "Apache Tomcatに複数の脆弱性",
+      "概要\nApache Tomcatには、複数の脆弱性があります。\n対象となるバージョンは次のとおりです。\n"
+      "- Apache Tomcat 11.0.0-M1から11.0.13まで\n- Apache Tomcat 10.1.0-M1から10.1.48まで\n"
+      "この問題は、開発者が提供する修正済みのバージョンに更新することで解決します。\n");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  const ShrProduct *tomcat = ja->products->pdata[0];
+  g_assert_cmpuint (tomcat->affected->len, ==, 2);
+  g_assert_cmpstr (tomcat->affected->pdata[0], ==, "11.0.0-M1から11.0.13まで");
+
+  g_autoptr (ShrRecord) bare = extract_text (
+      "Mozilla Firefoxに複数の脆弱性", "概要\nMozilla Firefoxには、複数の脆弱性があります。\n"
+                                       "対象となる製品は次のとおりです。\n- Firefox 148より前のバージョン\n");
+  g_assert_cmpuint (bare->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)bare->products->pdata[0])->affected->pdata[0], ==, "148より前のバージョン");
+
+  g_autoptr (ShrRecord) en
+      = extract_text ("Example Mail Gateway 4.2.1 released",
+                      "Example Mail Gateway 4.2.1 fixes a remote code execution flaw in its web console.\n"
+                      "The following versions are affected:\n"
+                      "* Example Mail Gateway 4.2.0 and earlier\n* Example Mail Gateway 4.1.9 and earlier\n\n"
+                      "Thanks to the reporter.\n");
+  const ShrProduct *gw = NULL;
+  for (guint i = 0; i < en->products->len; i++)
+    if (strcmp (((ShrProduct *)en->products->pdata[i])->product, "Example Mail Gateway") == 0)
+      gw = en->products->pdata[i];
+  g_assert_nonnull (gw);
+  g_assert_cmpuint (gw->affected->len, ==, 2);
+  g_assert_cmpstr (gw->affected->pdata[0], ==, "4.2.0 and earlier");
+}
+
 /* Shapes of release notes and bulletins: service releases of a train
  * ("23.4R2-S2"), a score just before its vector, the platforms a release is
  * built for (no products of their own), a severity before each CVE. */
@@ -1041,6 +1077,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/incident-system", test_incident_system);
   g_test_add_func ("/extract/bulletin-product-lines", test_bulletin_product_lines);
   g_test_add_func ("/extract/release-post-and-maker-notice", test_release_post_and_maker_notice);
+  g_test_add_func ("/extract/lead-in-lists", test_lead_in_lists);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
