@@ -2434,10 +2434,18 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
 GPtrArray *
 shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
 {
+  return shr_extract_items_with_text (message, lexicon, NULL);
+}
+
+GPtrArray *
+shr_extract_items_with_text (const ShrMessage *message, const ShrLexicon *lexicon, GPtrArray **texts)
+{
   g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
   ShrRecord *whole = shr_extract_message (message, lexicon);
   const gchar *body = message->body ? message->body : "";
+  if (texts != NULL)
+    *texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (ShrDocument) doc = shr_document_parse (body);
   g_autoptr (GArray) starts = find_items (whole, body, doc);
   if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
@@ -2446,6 +2454,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
         shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory",
                                 starts->len, SHR_MAX_DIGEST_ITEMS_PER_MAIL);
       g_ptr_array_add (out, whole);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_strdup (body));
       return out;
     }
   gsize len = strlen (body);
@@ -2515,6 +2525,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
       g_autofree gchar *subject = clean_subject (message->subject);
       r->digest_title = *subject != '\0' ? g_steal_pointer (&subject) : g_strdup (whole->title);
       g_ptr_array_add (out, r);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_steal_pointer (&text));
     }
   shr_record_free (whole);
   return out;
