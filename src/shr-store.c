@@ -2048,24 +2048,17 @@ gboolean
 shr_store_message_cases (ShrStore *store, gint64 id, GArray **case_ids, GError **error)
 {
   g_return_val_if_fail (store != NULL && case_ids != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (store,
-                                    "SELECT case_id FROM message_records WHERE message = ?1"
-                                    " GROUP BY case_id ORDER BY min(item)",
-                                    error);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store,
+                  "SELECT case_id FROM (SELECT case_id, item FROM message_records WHERE message = ?1"
+                  " UNION ALL SELECT case_id, 0 FROM messages WHERE id = ?1 AND case_id IS NOT NULL"
+                  " AND NOT EXISTS (SELECT 1 FROM message_records WHERE message = ?1))"
+                  " GROUP BY case_id ORDER BY min(item)",
+                  error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!collect_ids (store, stmt, "listing the cases of a digest mail", case_ids, error))
-    return FALSE;
-  if ((*case_ids)->len > 0)
-    return TRUE;
-  g_auto (ShrStmt) one
-      = get_stmt (store, "SELECT case_id FROM messages WHERE id = ?1 AND case_id IS NOT NULL", error);
-  if (one == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (one, 1, id);
-  g_clear_pointer (case_ids, g_array_unref);
-  return collect_ids (store, one, "reading a message's case", case_ids, error);
+  return collect_ids (store, stmt, "listing the cases of a message", case_ids, error);
 }
 
 gboolean

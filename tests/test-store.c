@@ -1111,12 +1111,44 @@ test_message_items (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_array_index (of_mail, gint64, 0), ==, cases[0]);
   g_assert_cmpint (g_array_index (of_mail, gint64, 1), ==, cases[1]);
 
+  /* A mail that is one advisory has its own case; one that was not read
+   * as an advisory, none. */
+  ShrStoreMessage single = { .folder = "INBOX",
+                             .uid = 5,
+                             .raw_sha256 = SHA_B,
+                             .outcome = SHR_OUTCOME_HANDLED,
+                             .record_id = ids[1],
+                             .case_id = cases[1] };
+  ShrStoreMessage failed
+      = { .folder = "INBOX", .uid = 6, .raw_sha256 = SHA_C, .outcome = SHR_OUTCOME_FAILED };
+  g_assert_true (shr_store_record_message (store, &single, &error));
+  g_assert_true (shr_store_record_message (store, &failed, &error));
+  g_assert_no_error (error);
+  for (guint uid = 5; uid <= 6; uid++)
+    {
+      g_autoptr (GPtrArray) found = NULL;
+      g_assert_true (shr_store_messages_find (store, NULL, uid, 0, &found, &error));
+      g_assert_cmpuint (found->len, ==, 1);
+      g_assert_cmpuint (((ShrStoreMessageRow *)found->pdata[0])->items, ==, 0);
+      g_autoptr (GArray) own = NULL;
+      g_assert_true (
+          shr_store_message_cases (store, ((ShrStoreMessageRow *)found->pdata[0])->id, &own, &error));
+      g_assert_cmpuint (own->len, ==, uid == 5 ? 1 : 0);
+      if (uid == 5)
+        g_assert_cmpint (g_array_index (own, gint64, 0), ==, cases[1]);
+    }
+  /* Case 2 now lists the single mail (no item) beside the digest's item 2. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_true (shr_store_messages_find (store, NULL, 0, cases[1], &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 2);
+
   g_assert_true (shr_store_message_forget (store, row_id, &error));
   g_assert_no_error (error);
   g_assert_false (seen (store, "digest@example.test", SHA_A));
   g_clear_pointer (&rows, g_ptr_array_unref);
   g_assert_true (shr_store_messages_find (store, NULL, 0, cases[1], &rows, &error));
-  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (((ShrStoreMessageRow *)rows->pdata[0])->item, ==, 0);
 
   /* An item whose record was never stored: nothing of the mail is kept. */
   items[1].record_id = "jvn:unknown";
