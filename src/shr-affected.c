@@ -288,6 +288,40 @@ split_train (const gchar *label, gchar **train)
   return g_strstrip (g_strdup (label));
 }
 
+/* @name is a model of @series: @series ends with "series" or 「シリーズ」
+ * and @name starts with the words before it ("Sample Router SR-500" of
+ * "Sample Router シリーズ"). */
+static gboolean
+is_model_of_series (const gchar *name, const gchar *series)
+{
+  static const gchar *const marks[]
+      = { " シリーズ", "シリーズ", " series", " Series", " family", " Family", NULL };
+  for (guint i = 0; marks[i] != NULL; i++)
+    {
+      if (!g_str_has_suffix (series, marks[i]))
+        continue;
+      gsize stem = strlen (series) - strlen (marks[i]);
+      return stem >= 2 && g_ascii_strncasecmp (name, series, stem) == 0 && name[stem] == ' ';
+    }
+  return FALSE;
+}
+
+/* The vendor of every product the record has, when they have one and the
+ * same; else NULL. (transfer none) */
+static const gchar *
+only_vendor (const ShrRecord *record)
+{
+  const gchar *vendor = NULL;
+  for (guint i = 0; i < record->products->len; i++)
+    {
+      const ShrProduct *p = g_ptr_array_index (record->products, i);
+      if (p->vendor == NULL || (vendor != NULL && strcmp (vendor, p->vendor) != 0))
+        return NULL;
+      vendor = p->vendor;
+    }
+  return vendor;
+}
+
 /* The product a name in a table, list or field stands for, added to the
  * record when new (borrowed), or NULL when the name is no product's. */
 static ShrProduct *
@@ -313,13 +347,19 @@ product_for_name (ShrExtractContext *ctx, const gchar *name, const gchar *vendor
     }
   if (!shr_plausible_product_name (clean, strict))
     return NULL;
-  /* A product the record already has by another spelling of the same name. */
+  /* A product the record already has by another spelling of the same
+   * name, or a model of a series it has: 「Sample Router シリーズにおける…」
+   * then "Sample Router SR-500 ファームウェア 2.0.8 およびそれ以前" under
+   * 影響を受けるシステム is one product, not two. */
   for (guint i = 0; i < ctx->record->products->len; i++)
     {
       ShrProduct *p = g_ptr_array_index (ctx->record->products, i);
-      if (g_ascii_strcasecmp (p->product, clean) == 0)
+      if (g_ascii_strcasecmp (p->product, clean) == 0 || is_model_of_series (clean, p->product))
         return p;
     }
+  /* An advisory about one vendor's product lists that vendor's models. */
+  if (vendor == NULL)
+    vendor = only_vendor (ctx->record);
   return shr_record_add_product (ctx->record, vendor, clean);
 }
 
@@ -1194,6 +1234,52 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
             train[tl - 2] = '\0';
           if (*train != '\0' && g_ascii_isdigit (*train))
             shr_product_add_range (p, train, NULL, NULL, NULL, TRUE, s);
+        }
+    }
+}
+
+/* ---- vendors by an organisation's short name ------------------------------- */
+
+/* @name starts with @prefix as a word of its own: what follows is no
+ * Latin letter or digit ("IIJセキュアMX", "IIJ SecureMX"; not "IIJmio"). */
+static gboolean
+starts_with_name (const gchar *name, const gchar *prefix)
+{
+  gsize n = strlen (prefix);
+  return n >= 2 && strncmp (name, prefix, n) == 0 && !g_ascii_isalnum (name[n]);
+}
+
+void
+shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
+{
+  GPtrArray *products = ctx->record->products;
+  gboolean wanted = FALSE;
+  for (guint i = 0; i < products->len; i++)
+    wanted |= ((ShrProduct *)products->pdata[i])->vendor == NULL;
+  if (!wanted)
+    return;
+  /* An organisation and its short name in brackets: Japanese names run
+   * without spaces; English ones are capitalised words whose first
+   * letter is the short name's. */
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (
+      shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
+                 "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]"),
+      text, 0, &m);
+  for (guint found = 0; g_match_info_matches (m) && found < 32; g_match_info_next (m, NULL), found++)
+    {
+      g_autofree gchar *ja = g_match_info_fetch (m, 1);
+      g_autofree gchar *en = g_match_info_fetch (m, 2);
+      g_autofree gchar *abbr = g_match_info_fetch (m, 3);
+      const gchar *org = ja != NULL && *ja != '\0' ? ja : en;
+      if (org == NULL || *org == '\0' || (org == en && g_ascii_toupper (*en) != *abbr))
+        continue;
+      for (guint i = 0; i < products->len; i++)
+        {
+          ShrProduct *p = products->pdata[i];
+          if (p->vendor == NULL
+              && (starts_with_name (p->product, abbr) || starts_with_name (p->product, org)))
+            p->vendor = g_strdup (org);
         }
     }
 }

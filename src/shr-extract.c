@@ -1740,17 +1740,22 @@ lead_paragraph (ShrExtractContext *ctx, const gchar *text, gsize min_en, gsize m
           if (!(ja ? (strstr (l, "。") != NULL || strstr (l, "、") != NULL)
                    : (strstr (l, ". ") != NULL || g_str_has_suffix (l, ".") || strstr (l, ", ") != NULL)))
             continue;
+          /* A line break inside Japanese text is no space; a space the
+           * writer put on a line ("Sample Router シリーズ") is kept. */
           GString *s = g_string_new (NULL);
-          gboolean space = FALSE;
+          gboolean space = FALSE, line_break = FALSE;
           for (const gchar *c = l; *c; c++)
             {
               if (*c == '\n' || *c == ' ' || *c == '\t')
-                space = TRUE;
+                {
+                  space = TRUE;
+                  line_break = line_break || *c == '\n';
+                }
               else
                 {
-                  if (space && s->len > 0 && !(ja && (guchar)*c >= 0x80))
+                  if (space && s->len > 0 && !(ja && line_break && (guchar)*c >= 0x80))
                     g_string_append_c (s, ' ');
-                  space = FALSE;
+                  space = line_break = FALSE;
                   g_string_append_c (s, *c);
                 }
             }
@@ -2262,6 +2267,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   shr_affected_derive_ranges (record);
   shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);
+  shr_affected_vendors_by_short_name (&ctx, ctx.body);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);

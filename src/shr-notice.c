@@ -7,6 +7,7 @@
 #include "shr-limits.h"
 #include "shr-mustache.h"
 #include "shr-steps.h"
+#include "shr-version-words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -380,131 +381,6 @@ clean_title (const gchar *title, gboolean japanese)
   return g_string_free (s, FALSE);
 }
 
-/* ---- versions ----------------------------------------------------------------- */
-
-typedef struct
-{
-  GRegex *range, *before, *up_to, *from, *single, *ja_up_to, *ja_before, *ja_range, *ja_from;
-} VersionPatterns;
-
-#define V "([0-9][0-9A-Za-z._+~-]*(?:\\([0-9A-Za-z.]+\\))?)"
-
-static const VersionPatterns *
-version_patterns (void)
-{
-  static VersionPatterns p;
-  static gsize done;
-  if (g_once_init_enter (&done))
-    {
-      GRegexCompileFlags f = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
-      p.range = g_regex_new ("^(?:from\\s+)?" V "\\s*(?:through|to|thru|-|–|~)\\s*" V "(?:\\s+inclusive)?$",
-                             f, 0, NULL);
-      p.before = g_regex_new ("^(?:before|prior\\s+to|earlier\\s+than|older\\s+than|below|<)\\s*" V "$", f, 0,
-                              NULL);
-      p.up_to = g_regex_new (
-          "^(?:" V "\\s*(?:and|or)\\s*(?:earlier|prior|older|below|before)|(?:<=|up\\s+to(?:\\s+and\\s+"
-          "including)?|through)\\s*" V ")$",
-          f, 0, NULL);
-      p.from = g_regex_new ("^(?:" V "\\s*(?:and|or)\\s*(?:later|newer|above)|(?:>=)\\s*" V ")$", f, 0, NULL);
-      p.single = g_regex_new ("^" V "$", f, 0, NULL);
-      p.ja_up_to = g_regex_new ("^" V "\\s*(?:(?:および|と|ならびに)?それ)?以前(?:の(?:全ての)?バージョン)?$",
-                                f, 0, NULL);
-      p.ja_before = g_regex_new ("^" V "\\s*(?:より前|未満)(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
-      p.ja_range = g_regex_new (
-          "^" V "\\s*(?:から|〜|～|-)\\s*" V "\\s*(?:まで)?(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
-      p.ja_from
-          = g_regex_new ("^" V "\\s*(?:(?:および|と)?それ)?以降(?:の(?:全ての)?バージョン)?$", f, 0, NULL);
-      g_once_init_leave (&done, 1);
-    }
-  return &p;
-}
-
-#undef V
-
-/* @t matches @a or else @b; @m is the match of the one that did. */
-static gboolean
-match_either (GRegex *a, GRegex *b, const gchar *t, GMatchInfo **m)
-{
-  if (g_regex_match (a, t, 0, m))
-    return TRUE;
-  g_clear_pointer (m, g_match_info_free);
-  return g_regex_match (b, t, 0, m);
-}
-
-/* The group of @m that matched (one of two alternatives). */
-static gchar *
-either (GMatchInfo *m, gint a, gint b)
-{
-  gchar *s = g_match_info_fetch (m, a);
-  if (s != NULL && *s != '\0')
-    return s;
-  g_free (s);
-  return g_match_info_fetch (m, b);
-}
-
-/* @phrase (a version phrase as the source wrote it: "FortiOS 7.4.0
- * through 7.4.7", "4.2.0 およびそれ以前") in both languages' words
- * ("7.4.0〜7.4.7" / "7.4.0 to 7.4.7"); FALSE when it is not one of the
- * shapes known here, and the notice then shows it as written. */
-static gboolean
-version_phrase (const gchar *phrase, const ShrProduct *product, gchar **ja, gchar **en)
-{
-  const VersionPatterns *p = version_patterns ();
-  g_autofree gchar *text = shr_notice_one_line (phrase);
-  /* The product's name and "version(s)" before the numbers say nothing. */
-  const gchar *t = text;
-  const gchar *names[] = { product->vendor, product->product };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (names[i] != NULL && g_ascii_strncasecmp (t, names[i], strlen (names[i])) == 0)
-      for (t += strlen (names[i]); *t == ' '; t++)
-        ;
-  static const gchar *const noise[] = { "versions ", "version ", "バージョン" };
-  for (guint i = 0; i < G_N_ELEMENTS (noise); i++)
-    if (g_ascii_strncasecmp (t, noise[i], strlen (noise[i])) == 0)
-      for (t += strlen (noise[i]); *t == ' '; t++)
-        ;
-  g_autoptr (GMatchInfo) m = NULL;
-  if (match_either (p->range, p->ja_range, t, &m))
-    {
-      g_autofree gchar *a = g_match_info_fetch (m, 1), *b = g_match_info_fetch (m, 2);
-      *ja = g_strdup_printf ("%s〜%s", a, b);
-      *en = g_strdup_printf ("%s to %s", a, b);
-      return TRUE;
-    }
-  g_clear_pointer (&m, g_match_info_free);
-  if (match_either (p->before, p->ja_before, t, &m))
-    {
-      g_autofree gchar *a = g_match_info_fetch (m, 1);
-      *ja = g_strdup_printf ("%s より前", a);
-      *en = g_strdup_printf ("before %s", a);
-      return TRUE;
-    }
-  g_clear_pointer (&m, g_match_info_free);
-  if (match_either (p->up_to, p->ja_up_to, t, &m))
-    {
-      g_autofree gchar *a = either (m, 1, 2);
-      *ja = g_strdup_printf ("%s 以前", a);
-      *en = g_strdup_printf ("%s and earlier", a);
-      return TRUE;
-    }
-  g_clear_pointer (&m, g_match_info_free);
-  if (match_either (p->from, p->ja_from, t, &m))
-    {
-      g_autofree gchar *a = either (m, 1, 2);
-      *ja = g_strdup_printf ("%s 以降", a);
-      *en = g_strdup_printf ("%s and later", a);
-      return TRUE;
-    }
-  g_clear_pointer (&m, g_match_info_free);
-  if (g_regex_match (p->single, t, 0, &m))
-    {
-      *ja = g_match_info_fetch (m, 1);
-      *en = g_strdup (*ja);
-      return TRUE;
-    }
-  return FALSE;
-}
-
 /* ---- the view ------------------------------------------------------------ */
 
 /* {name, self_ja, self_en}: the organisation and its word for itself. */
@@ -517,16 +393,6 @@ org_object (const ShrProfile *profile)
   set_str (org, "self_ja", profile->self_ja);
   set_str (org, "self_en", profile->self_en);
   return org;
-}
-
-static gchar *
-display_name (const gchar *vendor, const gchar *product)
-{
-  /* The same rule as the checklist rows of shr-match.c, so that the
-   * product reads the same in 一言でいうと and in 該当判定. */
-  if (vendor == NULL || *vendor == '\0' || g_ascii_strncasecmp (product, vendor, strlen (vendor)) == 0)
-    return g_strdup (product);
-  return g_strdup_printf ("%s %s", vendor, product);
 }
 
 static JsonObject *
@@ -545,72 +411,6 @@ grade_object (ShrGrade grade)
   return o;
 }
 
-/* One release train's range in both languages' words, or FALSE when the
- * range says nothing to show (an empty one). */
-static gboolean
-range_words (const ShrProductRange *g, gboolean vendor_trains, gchar **ja, gchar **en)
-{
-  gboolean from = g->introduced != NULL && strcmp (g->introduced, "0") != 0;
-  /* "before 17.9.6a" alone would take in 16.x too: name the train. */
-  if (!from && vendor_trains && g->train != NULL && (g->fixed != NULL || g->last_affected != NULL))
-    {
-      gboolean upto = g->last_affected != NULL;
-      *ja = g_strdup_printf ("%s 系の %s %s", g->train, upto ? g->last_affected : g->fixed,
-                             upto ? "以前" : "より前");
-      *en = g_strdup_printf ("%s.x %s %s", g->train, upto ? "up to" : "before",
-                             upto ? g->last_affected : g->fixed);
-      return TRUE;
-    }
-  if (from && g->last_affected != NULL)
-    {
-      *ja = g_strdup_printf ("%s〜%s", g->introduced, g->last_affected);
-      *en = g_strdup_printf ("%s to %s", g->introduced, g->last_affected);
-    }
-  else if (from && g->fixed != NULL)
-    {
-      *ja = g_strdup_printf ("%s 以上 %s 未満", g->introduced, g->fixed);
-      *en = g_strdup_printf ("%s and later before %s", g->introduced, g->fixed);
-    }
-  else if (g->last_affected != NULL)
-    {
-      *ja = g_strdup_printf ("%s 以前", g->last_affected);
-      *en = g_strdup_printf ("%s and earlier", g->last_affected);
-    }
-  else if (g->fixed != NULL)
-    {
-      *ja = g_strdup_printf ("%s より前", g->fixed);
-      *en = g_strdup_printf ("before %s", g->fixed);
-    }
-  else if (from)
-    {
-      *ja = g_strdup_printf ("%s 以降", g->introduced);
-      *en = g_strdup_printf ("%s and later", g->introduced);
-    }
-  else if (g->train != NULL)
-    {
-      *ja = g_strdup_printf ("%s 系の全バージョン", g->train);
-      *en = g_strdup_printf ("all %s versions", g->train);
-    }
-  else
-    {
-      *ja = g_strdup ("全バージョン");
-      *en = g_strdup ("all versions");
-    }
-  /* A distribution's release ("Debian:12"): the package of that release. */
-  if (g->train != NULL && strchr (g->train, ':') != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (g->train, ":", 2);
-      g_autofree gchar *release = g_strjoinv (" ", parts);
-      gchar *ja_release = g_strdup_printf ("%s の %s", release, *ja);
-      gchar *en_release = g_strdup_printf ("%s (%s)", *en, release);
-      g_free (*ja);
-      g_free (*en);
-      *ja = ja_release;
-      *en = en_release;
-    }
-  return TRUE;
-}
-
 /* Adds {v, ja, en} to @a unless the same words are there already (two
  * phrases of one range: "ExampleCMS 4.2.0 以前" and "4.2.0 以前"). */
 static void
@@ -626,52 +426,33 @@ add_words (JsonArray *a, const gchar *ja, const gchar *en)
   json_array_add_object_element (a, o);
 }
 
-/* The affected versions of @p: [{ja, en}] — from its release trains'
- * ranges where extract read them, else each phrase as written, in the
- * notice's words where version_phrase knows its shape. Sets @all_known
- * when every one was understood (only then does 一言でいうと name the
- * versions: a sentence cannot carry a phrase in another language). The
- * trains the source says are not affected go to @unaffected. */
+/* The affected versions of @p: [{ja, en}] in the notice's words
+ * (shr-version-words.h). Sets @all_known when every one was understood
+ * (only then does 一言でいうと name the versions: a sentence cannot carry
+ * a phrase in another language). The trains the source says are not
+ * affected go to @unaffected. */
 static JsonArray *
 affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
 {
+  g_autoptr (GPtrArray) not_affected = g_ptr_array_new_with_free_func (shr_version_words_free);
+  g_autoptr (GPtrArray) words = shr_version_words_affected (p, all_known, not_affected);
   JsonArray *a = json_array_new ();
-  for (guint i = 0; p->ranges != NULL && i < p->ranges->len; i++)
+  for (guint i = 0; i < words->len; i++)
     {
-      const ShrProductRange *g = p->ranges->pdata[i];
-      g_autofree gchar *ja = NULL, *en = NULL;
-      if (g->unaffected)
+      const ShrVersionWords *w = words->pdata[i];
+      if (w->as_written)
         {
-          if (g->train != NULL)
-            {
-              g_autofree gchar *tja = g_strdup_printf ("%s 系", g->train);
-              g_autofree gchar *ten = g_strdup_printf ("%s", g->train);
-              add_words (unaffected, tja, ten);
-            }
-          continue;
+          /* A phrase as written: one line, as every field of a notice. */
+          g_autofree gchar *line = shr_notice_one_line (w->ja);
+          add_words (a, line, line);
         }
-      /* Several trains of the vendor's releases: each bound is of its train. */
-      if (range_words (g, p->ecosystem == NULL && p->ranges->len > 1, &ja, &en))
-        add_words (a, ja, en);
+      else
+        add_words (a, w->ja, w->en);
     }
-  if (json_array_get_length (a) > 0)
+  for (guint i = 0; i < not_affected->len; i++)
     {
-      *all_known = TRUE;
-      mark_ends (a);
-      mark_ends (unaffected);
-      return a;
-    }
-  *all_known = p->affected != NULL && p->affected->len > 0;
-  for (guint i = 0; p->affected != NULL && i < p->affected->len; i++)
-    {
-      g_autofree gchar *ja = NULL, *en = NULL;
-      if (!version_phrase (p->affected->pdata[i], p, &ja, &en))
-        {
-          *all_known = FALSE;
-          ja = shr_notice_one_line (p->affected->pdata[i]);
-          en = g_strdup (ja);
-        }
-      add_words (a, ja, en);
+      const ShrVersionWords *w = not_affected->pdata[i];
+      add_words (unaffected, w->ja, w->en);
     }
   mark_ends (a);
   mark_ends (unaffected);
@@ -690,8 +471,10 @@ products_of (const ShrRecord *r, guint max, gboolean names_only)
       if (p->product == NULL)
         continue;
       JsonObject *o = json_object_new ();
-      g_autofree gchar *name = display_name (p->vendor, p->product);
+      g_autofree gchar *name = shr_product_display_name (p->vendor, p->product, FALSE);
+      g_autofree gchar *name_en = shr_product_display_name (p->vendor, p->product, TRUE);
       set_str (o, "name", name);
+      set_str (o, "name_en", name_en);
       json_array_add_object_element (a, o);
       if (names_only)
         continue;
@@ -993,8 +776,11 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   guint n_products = json_array_get_length (products);
   set_bool (v, "has_products", n_products > 0);
   if (n_products > 0)
-    set_str (v, "primary_product",
-             json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
+    {
+      JsonObject *first = json_array_get_object_element (products, 0);
+      set_str (v, "primary_product", json_object_get_string_member (first, "name"));
+      set_str (v, "primary_product_en", json_object_get_string_member (first, "name_en"));
+    }
   set_bool (v, "products_more", n_products > 1);
   set_bool (v, "products_many", n_products > 1);
 
@@ -1177,6 +963,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
         continue;
       JsonObject *f = json_object_new ();
       set_str (f, "name", json_object_get_string_member (p, "name"));
+      set_str (f, "name_en", json_object_get_string_member (p, "name_en"));
       json_object_set_member (f, "fixed", json_node_copy (json_object_get_member (p, "fixed")));
       json_array_add_object_element (fixed_products, f);
     }

@@ -851,6 +851,14 @@ find_tokens (const gchar *t)
               break;
             }
         }
+      /* "SR-500", "RT-AX88U": a number joined by a hyphen to the letters
+       * before it, with no dot of its own, is a model number; a package's
+       * version joined the same way ("nginx-1.25.3") has dots. */
+      if (s >= 2 && t[s - 1] == '-' && is_alnum (t[s - 2]) && memchr (t + s, '.', e - s) == NULL)
+        {
+          i = e > s ? e : s + 1;
+          continue;
+        }
       Token tok = { s, e, e, FALSE };
       if (e - s >= 2 && t[e - 2] == '.' && (t[e - 1] == 'x' || t[e - 1] == '*'))
         {

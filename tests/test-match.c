@@ -84,10 +84,11 @@ test_applicable_affected (Fixture *f, gconstpointer data)
   g_autoptr (ShrMatch) m = run (f, r);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
   g_assert_cmpuint (m->checklist->len, ==, 1);
+  /* The row says the versions in its own language. */
   g_assert_cmpstr (row (m, 0)->text_ja, ==,
-                   "自組織で『Apache HTTP Server』の影響を受けるバージョン（prior to 2.4.59）を運用している");
+                   "自組織で『Apache HTTP Server』の影響を受けるバージョン（2.4.59 より前）を運用している");
   g_assert_cmpstr (row (m, 0)->text_en, ==,
-                   "We run an affected version of Apache HTTP Server (prior to 2.4.59)");
+                   "We run an affected version of Apache HTTP Server (before 2.4.59)");
   g_assert_cmpint (row (m, 0)->matched, ==, SHR_TRISTATE_TRUE);
   g_assert_cmpstr (row (m, 0)->assets->pdata[0], ==, "web");
   g_assert_true (g_str_has_prefix (m->reasons_en->pdata[0], "web: Apache HTTP Server 2.4.58 is affected ("));
@@ -527,9 +528,9 @@ test_product_without_vocabulary (Fixture *f, gconstpointer data)
   g_ptr_array_add (prod->affected, g_strdup ("3.0 から 3.2 まで"));
   g_autoptr (ShrMatch) m = shr_match_record (p, NULL, r, f->now);
   g_assert_cmpint (m->verdict, ==, SHR_VERDICT_APPLICABLE);
-  g_assert_cmpstr (
-      row (m, 0)->text_ja, ==,
-      "自組織で『ACME widget  server』の影響を受けるバージョン（3.0 から 3.2 まで）を運用している");
+  g_assert_cmpstr (row (m, 0)->text_ja, ==,
+                   "自組織で『ACME widget  server』の影響を受けるバージョン（3.0〜3.2）を運用している");
+  g_assert_cmpstr (row (m, 0)->text_en, ==, "We run an affected version of ACME widget  server (3.0 to 3.2)");
 }
 
 /* ---- the reference scenario -------------------------------------------- */

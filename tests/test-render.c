@@ -54,6 +54,8 @@ static const Golden goldens[] = {
   /* Japanese news about an incident, for a hospital; a newsletter with nothing to act on */
   { "news_ja_hospital_ransomware", "render/mail/news_ja_hospital_ransomware.eml", "hospital.conf" },
   { "newsletter_en_weekly_roundup", "render/mail/newsletter_en_weekly_roundup.eml", "org.conf" },
+  /* the second of four items of a JVN digest, for the router it names */
+  { "jvn_digest_2026_03_10_item2", "mail/jvn_digest_2026_03_10.eml#2", "shop.conf" },
 };
 
 /* The fixtures of the checks that need no golden file. */
@@ -114,14 +116,26 @@ use_config (Fixture *f, const gchar *conf)
   g_assert_no_error (error);
 }
 
+/* @mail is a file under tests/data, or "FILE#N" for the Nth item (from 1)
+ * of a digest mail, as once and watch judge it. */
 static ShrRecord *
 record_from (Fixture *f, const gchar *mail)
 {
-  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", mail, NULL);
+  g_auto (GStrv) parts = g_strsplit (mail, "#", 2);
+  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", parts[0], NULL);
   g_autoptr (GError) error = NULL;
-  ShrRecord *r = shr_extract_file (path, f->lexicon, &error);
+  if (parts[1] == NULL)
+    {
+      ShrRecord *r = shr_extract_file (path, f->lexicon, &error);
+      g_assert_no_error (error);
+      return r;
+    }
+  g_autoptr (GPtrArray) items = shr_extract_file_items (path, f->lexicon, &error);
   g_assert_no_error (error);
-  return r;
+  guint64 n = g_ascii_strtoull (parts[1], NULL, 10);
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, items->len);
+  return g_ptr_array_steal_index (items, n - 1);
 }
 
 /* The view of @record as the profile of the current config judges it. */

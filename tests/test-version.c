@@ -369,6 +369,9 @@ test_range_english (void)
     { "1.0, 1.1 and 1.2", "= 1.0 || = 1.1 || = 1.2", "1.1", "1.3" },
     { "all versions", "*", "0.1", NULL },
     { "PAN-OS 10.2 (CVE-2024-3400) before 10.2.9-h1", "= 10.2 || < 10.2.9-h1", "10.2.8", "10.2.9-h1" },
+    /* A model number is no version; a package's hyphenated version is. */
+    { "Router SR-500 firmware 2.0.8 and earlier", "<= 2.0.8", "2.0.8", "500" },
+    { "nginx-1.25.3 and earlier", "<= 1.25.3", "1.25.3", "1.25.4" },
     { NULL, NULL, NULL, NULL },
   };
   check_ranges (cases);
@@ -394,6 +397,7 @@ test_range_japanese (void)
     { "１．１．１ｗ で修正", "< 1.1.1w", "1.1.1v", "1.1.1w" },
     { "２．４．５８以前", "<= 2.4.58", "2.4.58", "2.4.59" },
     { "全バージョン", "*", "1.0", NULL },
+    { "Sample Router SR-500 ファームウェア 2.0.8 およびそれ以前", "<= 2.0.8", "2.0.1", "2.0.9" },
     { NULL, NULL, NULL, NULL },
   };
   check_ranges (cases);
