@@ -25,6 +25,15 @@ parse_json (const gchar *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+static const gchar *
+member_string (JsonObject *o, const gchar *name)
+{
+  JsonNode *n = o != NULL && json_object_has_member (o, name) ? json_object_get_member (o, name) : NULL;
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+             ? json_node_get_string (n)
+             : NULL;
+}
+
 /* The verdict as judged when the case's latest draft was queued (its
  * match, without the record shown above), else from the not-applicable
  * record's digest item; NULL when neither is stored. */
@@ -60,11 +69,27 @@ verdict_of (ShrStore *store, GPtrArray *drafts, GPtrArray *records_ids)
       const gchar *names[] = { "reasons", "reasons_ja" };
       for (guint k = 0; k < 2; k++)
         {
+          /* The digest's view lists them for its template ({"v": …}); the
+           * verdict's are strings, as in shirase.match/1. */
           json_builder_set_member_name (b, names[k]);
-          if (json_object_has_member (it, keys[k]))
-            json_builder_add_value (b, json_node_copy (json_object_get_member (it, keys[k])));
-          else
-            json_builder_add_null_value (b);
+          JsonNode *list = json_object_has_member (it, keys[k]) ? json_object_get_member (it, keys[k]) : NULL;
+          if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+            {
+              json_builder_add_null_value (b);
+              continue;
+            }
+          json_builder_begin_array (b);
+          JsonArray *a = json_node_get_array (list);
+          for (guint n = 0; n < json_array_get_length (a); n++)
+            {
+              JsonNode *e = json_array_get_element (a, n);
+              const gchar *text = JSON_NODE_HOLDS_OBJECT (e)  ? member_string (json_node_get_object (e), "v")
+                                  : JSON_NODE_HOLDS_VALUE (e) ? json_node_get_string (e)
+                                                              : NULL;
+              if (text != NULL)
+                json_builder_add_string_value (b, text);
+            }
+          json_builder_end_array (b);
         }
       json_builder_end_object (b);
       return json_builder_get_root (b);
@@ -217,15 +242,6 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
-}
-
-static const gchar *
-member_string (JsonObject *o, const gchar *name)
-{
-  JsonNode *n = o != NULL && json_object_has_member (o, name) ? json_object_get_member (o, name) : NULL;
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-             ? json_node_get_string (n)
-             : NULL;
 }
 
 static void

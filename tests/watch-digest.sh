@@ -83,6 +83,7 @@ for n, c in zip([1, 2, 3, 4], cases):
 # The router case holds both mails: the vendor advisory (no item) and the feed item.
 assert sorted(m["item"] is None for m in cases[1]["messages"]) == [False, True], cases[1]["messages"]
 assert cases[1]["verdict"]["verdict"] == "applicable" and cases[2]["verdict"]["verdict"] == "not_applicable"
+assert cases[2]["verdict"]["reasons"] == ["None of the products or targets the advisory names concerns us"], cases[2]["verdict"]
 ' || { echo "$js"; fail "show does not give each advisory of the feed its case"; }
 
 # 3. The same feed again: seen before, nothing new.
