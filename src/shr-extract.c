@@ -500,6 +500,8 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "initial access",
                                         "intrusion",
                                         "abused",
+                                        "ransomware",
+                                        "infect",
                                         "脆弱性",
                                         "悪用",
                                         "修正",
@@ -513,6 +515,9 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "侵入",
                                         "被害",
                                         "ゼロデイ",
+                                        "ランサムウェア",
+                                        "ランサムウエア",
+                                        "感染",
                                         NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (window, words[i]) != NULL)
@@ -1221,10 +1226,25 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
 }
 
 /* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
- * Rating  Important" as the structure found them, whatever the layout. */
+ * Rating  Important" as the structure found them, whatever the layout;
+ * or a Severity section that starts with the word (■深刻度 over
+ * 「緊急（CVSS 3.0 基本値 9.4）」). */
 static void
 severity_from_fields (ShrExtractContext *ctx)
 {
+  g_autofree gchar *section = shr_document_role_text (ctx->doc, SHR_ROLE_SEVERITY);
+  if (section != NULL)
+    {
+      g_strstrip (section);
+      g_autofree gchar *word = shr_match_group (
+          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（「]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)(?![A-Za-z])",
+          section, 1);
+      if (word != NULL && shr_severity_normalize (word) != NULL)
+        {
+          g_autofree gchar *line = g_strndup (section, strcspn (section, "\n"));
+          raise_severity (ctx->record, word, line);
+        }
+    }
   for (guint i = 0; i < ctx->doc->fields->len; i++)
     {
       const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);

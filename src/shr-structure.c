@@ -627,6 +627,13 @@ column_for (const gchar *cell)
   } words[] = {
     /* Most specific first: "first fixed release" before "release". */
     { "first fixed", SHR_COLUMN_FIXED },
+    /* "Affected Model", "Affected Product": which product, not which
+     * versions. */
+    { "affected model", SHR_COLUMN_PRODUCT },
+    { "affected product", SHR_COLUMN_PRODUCT },
+    { "affected platform", SHR_COLUMN_PRODUCT },
+    { "affected software", SHR_COLUMN_PRODUCT },
+    { "affected component", SHR_COLUMN_PRODUCT },
     { "fixed", SHR_COLUMN_FIXED },
     { "solution", SHR_COLUMN_FIXED },
     { "unaffected", SHR_COLUMN_FIXED },
@@ -635,6 +642,7 @@ column_for (const gchar *cell)
     { "remediation", SHR_COLUMN_FIXED },
     { "resolution", SHR_COLUMN_FIXED },
     { "update to", SHR_COLUMN_FIXED },
+    { "patch", SHR_COLUMN_FIXED },
     { "upgrade to", SHR_COLUMN_FIXED },
     { "new ver", SHR_COLUMN_FIXED },
     { "updated ver", SHR_COLUMN_FIXED },
@@ -1004,13 +1012,17 @@ shr_document_parse (const gchar *text)
             row = FALSE;
           else
             {
-              /* "Severity        Critical": a known key, a gap, a value. */
+              /* "Severity        Critical": a known key, a gap, a value;
+               * not "Affected Product    Fixed Version", two column
+               * names over a table. */
               GArray *cells = split_cells (text, l);
               if (cells->len == 2 && strchr (probe, '|') == NULL)
                 {
                   const gchar *k = g_array_index (cells, Cell, 0).text;
+                  const gchar *v = g_array_index (cells, Cell, 1).text;
                   ShrRole kr = core_role (table, k);
-                  if (kr != SHR_ROLE_NONE)
+                  if (kr != SHR_ROLE_NONE
+                      && (column_for (k) == SHR_COLUMN_OTHER || column_for (v) == SHR_COLUMN_OTHER))
                     {
                       ShrField *f = g_new0 (ShrField, 1);
                       f->role = kr;

@@ -487,8 +487,14 @@ shr_version_validate (ShrVersionScheme scheme, const gchar *version, GError **er
 
   if (scheme == SHR_VERSION_SCHEME_GENERIC)
     {
-      if (!all_chars (version, ".+~^:_-"))
+      /* Brackets hold a release: Cisco's "12.2(55)SE". */
+      if (!all_chars (version, ".+~^:_-()"))
         return invalid (error, version, "invalid character");
+      gint depth = 0;
+      for (const gchar *p = version; *p && depth >= 0; p++)
+        depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+      if (depth != 0)
+        return invalid (error, version, "unbalanced brackets");
       if (strpbrk (version, "0123456789") == NULL)
         return invalid (error, version, "no digit");
       return TRUE;
@@ -827,6 +833,19 @@ find_tokens (const gchar *t)
       gsize e = s;
       while (e < n && version_char (t[e]))
         e++;
+      /* A release in brackets is part of the version: Cisco's "12.2(55)se",
+       * Zyxel's "v5.21(aazf.17)c0". */
+      while (e < n && t[e] == '(' && e > s && is_alnum (t[e - 1]))
+        {
+          gsize close = e + 1;
+          while (close < n && close - e <= 16 && (is_alnum (t[close]) || t[close] == '.'))
+            close++;
+          if (close >= n || t[close] != ')' || close == e + 1)
+            break;
+          e = close + 1;
+          while (e < n && version_char (t[e]))
+            e++;
+        }
       while (e > s && strchr (".+~^:_-", t[e - 1]) != NULL && t[e - 1] != '+')
         e--;
       /* "7.2.0-7.2.4" is a range, while "2.4.58-1.1" is a version with a

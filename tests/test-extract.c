@@ -642,6 +642,28 @@ test_vendor_by_short_name (void)
     g_assert_null (((ShrProduct *)other->products->pdata[i])->vendor);
 }
 
+/* A news article about a ransomware infection names the system that was
+ * hit: a product at risk, as a flaw's would be. */
+static void
+test_incident_system (void)
+{
+  g_autoptr (ShrRecord) ja = extract_text (
+      "物流センターのシステム停止、ランサムウェア感染が原因",
+      "サンプル物流協同組合は、同組合の倉庫で運用している在庫管理システム「WMS-Pro」(Warehouse "
+      "Management System Pro)におけるランサムウェア感染による障害について、経緯を発表した。\n\n"
+      "復旧には3日を要したという。");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->product, ==, "WMS-Pro");
+
+  /* A system named far from anything that puts it at risk is no product
+   * of the advisory. */
+  g_autoptr (ShrRecord) aside = extract_text (
+      "物流協同組合、新倉庫を公開",
+      "サンプル物流協同組合は、新しい倉庫を報道陣に公開した。倉庫では在庫管理システム「WMS-Pro」を"
+      "導入し、出荷作業を自動化している。同組合は今後、取扱量を2倍に増やす計画だという。");
+  g_assert_cmpuint (aside->products->len, ==, 0);
+}
+
 /* Shapes of release notes and bulletins: service releases of a train
  * ("23.4R2-S2"), a score just before its vector, the platforms a release is
  * built for (no products of their own), a severity before each CVE. */
@@ -748,6 +770,15 @@ test_japanese_bulletin_layout (void)
   g_assert_cmpuint (p->affected->len, ==, 1);
   g_assert_cmpuint (p->fixed->len, ==, 1);
   g_assert_cmpstr (p->fixed->pdata[0], ==, "1.5.4");
+
+  /* A severity section whose first word is the rating. */
+  g_autoptr (ShrRecord) s
+      = extract_text ("【注意喚起】Example Endpoint の脆弱性について (CVE-2026-46102)",
+                      "■概要\nExample Endpoint において、任意のコードが実行される脆弱性が確認されました。\n\n"
+                      "■深刻度\n緊急（CVSS 3.0 基本値 9.4）\n\n"
+                      "■対策\n修正プログラムを適用してください。\n");
+  g_assert_cmpstr (s->severity, ==, "critical");
+  g_assert_cmpfloat (s->cvss_max, ==, 9.4);
 }
 
 /* A list post's fields: "Affected: NAME VERSIONS" and "Fixed: NAME VERSION
@@ -924,6 +955,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
+  g_test_add_func ("/extract/incident-system", test_incident_system);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);
