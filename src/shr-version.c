@@ -1064,6 +1064,19 @@ shr_range_parse (const gchar *phrase, GError **error)
         role = ROLE_CONNECT_HIGH;
       else
         role = ROLE_EXACT;
+      /* "14.1 BEFORE 14.1-47.46", "PAN-OS 10.2 before 10.2.9-h1": a train's
+       * label and then a bound within that train are the train up to the
+       * bound, as "10.2.x before 10.2.9-h1" is. */
+      if (role == ROLE_EXACT && has_next)
+        {
+          const Token *next = &g_array_index (tokens, Token, k + 1);
+          gsize n = tok->end - tok->start;
+          Role next_pr = prefix_role (low + tok_end, next->start - tok_end);
+          if ((next_pr == ROLE_UPPER_EXCL || next_pr == ROLE_UPPER_INCL) && next->end - next->start > n
+              && strncmp (low + tok->start, low + next->start, n) == 0
+              && strchr (".-r", low[next->start + n]) != NULL)
+            role = ROLE_BRANCH;
+        }
 
       /* Versions keep their case as written ("10.2.9-H1" stays). */
       g_autofree gchar *v = g_strndup (nfkc + tok->start, tok->end - tok->start);
