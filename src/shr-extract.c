@@ -2371,7 +2371,7 @@ follows_rule (const gchar *body, gsize at)
  * KEV alert — a CVE id followed by the product and the flaw. Never inside
  * references or credits. (transfer full) */
 static GArray *
-find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
+find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
 {
   GArray *starts = g_array_new (FALSE, TRUE, sizeof (ItemStart));
   g_array_set_clear_func (starts, (GDestroyNotify)item_start_clear);
@@ -2396,7 +2396,11 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
         {
           gint at = 0, end = 0;
           g_match_info_fetch_pos (m, 0, &at, &end);
-          ShrRole role = shr_document_role_at (doc, at);
+          /* The structure is read only for a mail that has such lines:
+           * most have none, and it costs a tenth of their extraction. */
+          if (*doc == NULL)
+            *doc = shr_document_parse (body);
+          ShrRole role = shr_document_role_at (*doc, at);
           /* The previous item's references run on until the next heading;
            * a rule over the line says a new item starts there. */
           if ((role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
@@ -2468,18 +2472,28 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
 GPtrArray *
 shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
 {
+  return shr_extract_items_with_text (message, lexicon, NULL);
+}
+
+GPtrArray *
+shr_extract_items_with_text (const ShrMessage *message, const ShrLexicon *lexicon, GPtrArray **texts)
+{
   g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
   ShrRecord *whole = shr_extract_message (message, lexicon);
   const gchar *body = message->body ? message->body : "";
-  g_autoptr (ShrDocument) doc = shr_document_parse (body);
-  g_autoptr (GArray) starts = find_items (whole, body, doc);
+  if (texts != NULL)
+    *texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (ShrDocument) doc = NULL;
+  g_autoptr (GArray) starts = find_items (whole, body, &doc);
   if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
     {
       if (starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
         shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory",
                                 starts->len, SHR_MAX_DIGEST_ITEMS_PER_MAIL);
       g_ptr_array_add (out, whole);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_strdup (body));
       return out;
     }
   gsize len = strlen (body);
@@ -2549,6 +2563,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
       g_autofree gchar *subject = clean_subject (message->subject);
       r->digest_title = *subject != '\0' ? g_steal_pointer (&subject) : g_strdup (whole->title);
       g_ptr_array_add (out, r);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_steal_pointer (&text));
     }
   shr_record_free (whole);
   return out;
