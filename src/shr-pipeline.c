@@ -26,6 +26,7 @@ struct _ShrPipeline
   gboolean keep_text;     /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
+  GDateTime *now; /* shr_pipeline_set_now, or NULL: the real time */
 };
 
 void
@@ -59,7 +60,16 @@ shr_pipeline_free (ShrPipeline *p)
   g_free (p->own_address);
   g_strfreev (p->approvers);
   g_free (p->fault_marker);
+  g_clear_pointer (&p->now, g_date_time_unref);
   g_free (p);
+}
+
+void
+shr_pipeline_set_now (ShrPipeline *p, GDateTime *now)
+{
+  g_return_if_fail (p != NULL);
+  g_clear_pointer (&p->now, g_date_time_unref);
+  p->now = now != NULL ? g_date_time_ref (now) : NULL;
 }
 
 void
@@ -308,7 +318,7 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
     }
   prep->record = shr_extract_message (msg, p->lexicon);
   prep->record_json = shr_record_to_json_string (prep->record, FALSE);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = p->now != NULL ? g_date_time_ref (p->now) : g_date_time_new_now_utc ();
   prep->match = shr_match_record (p->profile, p->vocab, prep->record, now);
   if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
     {
