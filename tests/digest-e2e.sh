@@ -94,7 +94,7 @@ out=$(day 0) || { echo "$out"; fail "shirase once (reply) failed"; }
 [ "$(db "SELECT count(*) FROM digest_items WHERE kind = 'folded' AND recipient = 'admin@example.test' AND draft_id = $c2")" = 1 ] \
   || fail "the second grade C notice was not folded for admin"
 wait_count approver 4 || fail "no confirmation"
-confirmation=$(bodies approver | grep -A1 '次回のダイジェストでまとめて送る宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
+confirmation=$(bodies approver | grep -A1 '次回のまとめ送りで届ける宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
 echo "$confirmation" | grep -q 'admin@example.test … 日本語・English' || fail "the confirmation does not name admin: $confirmation"
 echo "confirmation: $(echo "$confirmation" | tr '\n' ' ')"
 

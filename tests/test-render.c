@@ -742,10 +742,11 @@ test_draft (Fixture *f, gconstpointer data)
                    "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Silk Typhoon "
                    "による北米のエネルギー企業を狙った攻撃キャンペーン"
                    "（CVE-2026-21410、悪用確認済み）");
-  g_assert_nonnull (strstr (d->text, "  承認 (approve)"));
-  g_assert_nonnull (strstr (d->text, "  却下 理由 (reject REASON)"));
-  g_assert_nonnull (strstr (d->text, "  保留 (hold)"));
-  g_assert_nonnull (strstr (d->text, "Draft: draft-1\n"));
+  g_assert_nonnull (strstr (d->text, "\n・承認: 下記のとおり送信します。\n"));
+  g_assert_nonnull (
+      strstr (d->text, "\n- reject, followed by the reason on the same line: it is not sent.\n"));
+  g_assert_nonnull (strstr (d->text, "\n・保留: 承認待ちのままにします。\n"));
+  g_assert_nonnull (strstr (d->text, "下書き / Draft: draft-1\n"));
   /* The notices exactly as they will go out. */
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
   g_autoptr (ShrRendered) en = render (f, r, SHR_RENDER_LANG_EN);
