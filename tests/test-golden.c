@@ -66,8 +66,10 @@ is_block_subject (const gchar *const *lines, guint i)
          && (strcmp (lines[i - 1], SHR_EDIT_JA_BEGIN) == 0 || strcmp (lines[i - 1], SHR_EDIT_EN_BEGIN) == 0);
 }
 
-gchar *
-test_text_defects (const gchar *text, gboolean html, TestTextLang lang)
+/* @width: lines over 76 columns are a defect (not in a Subject, which the
+ * mail's header folds). */
+static gchar *
+text_defects (const gchar *text, gboolean html, TestTextLang lang, gboolean width, guint first)
 {
   GString *out = g_string_new (NULL);
   if (strstr (text, "{{") != NULL || strstr (text, "}}") != NULL)
@@ -90,14 +92,24 @@ test_text_defects (const gchar *text, gboolean html, TestTextLang lang)
   g_autoptr (GRegex) run_on = g_regex_new ("(?:[.。]\\s*|\\s)\\d{1,2}\\. \\S", 0, 0, NULL);
   g_autoptr (GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto (GStrv) lines = g_strsplit (visible, "\n", -1);
+  gboolean in_diff = FALSE;
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const gchar *line = lines[i];
-      guint n = i + 1;
+      guint n = i + first;
       gsize len = strlen (line);
       if (is_heading (line))
         g_hash_table_remove_all (steps); /* a step repeats only within its list */
-      if (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+      /* A diff (what an approver's edit changed) is shown as it is: its
+       * lines are the notice's with a mark before each. */
+      if (g_str_has_prefix (line, "@@ "))
+        in_diff = TRUE;
+      else if (in_diff && !(line[0] == ' ' || line[0] == '+' || line[0] == '-'))
+        in_diff = FALSE;
+      if (in_diff)
+        continue;
+      /* "-- " opens a signature (RFC 3676): its space is no stray one. */
+      if (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t') && strcmp (line, "-- ") != 0)
         g_string_append_printf (out, "%u: a space at the end\n", n);
       const gchar *text_start = line;
       while (*text_start == ' ')
@@ -129,8 +141,8 @@ test_text_defects (const gchar *text, gboolean html, TestTextLang lang)
             g_string_append_printf (out, "%u: 「。」 after a closing bracket or punctuation\n", n);
           prev = c;
         }
-      if (!html && shr_render_text_width (line, -1) > SHR_RENDER_TEXT_WIDTH && strstr (line, "://") == NULL
-          && !is_block_subject ((const gchar *const *)lines, i))
+      if (!html && width && shr_render_text_width (line, -1) > SHR_RENDER_TEXT_WIDTH
+          && strstr (line, "://") == NULL && !is_block_subject ((const gchar *const *)lines, i))
         g_string_append_printf (out, "%u: %u columns\n", n, shr_render_text_width (line, -1));
       /* 原題 quotes the source; a URL is no sentence; in a bilingual line
        * ("理由 / Why: …") the English half is English. */
@@ -166,6 +178,12 @@ test_text_defects (const gchar *text, gboolean html, TestTextLang lang)
 }
 
 gchar *
+test_text_defects (const gchar *text, gboolean html, TestTextLang lang)
+{
+  return text_defects (text, html, lang, TRUE, 1);
+}
+
+gchar *
 test_read_golden (const gchar *text, const gchar *expected_name)
 {
   g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "render", expected_name, NULL);
@@ -182,27 +200,53 @@ test_read_golden (const gchar *text, const gchar *expected_name)
   return expected;
 }
 
+/* @text is the golden file @expected_name byte for byte; else the test
+ * fails, naming the first line that differs. */
+static void
+assert_same_as_golden (const gchar *text, const gchar *expected_name)
+{
+  g_autofree gchar *expected = test_read_golden (text, expected_name);
+  if (g_strcmp0 (text, expected) == 0)
+    return;
+  /* The whole texts in octal escapes are unreadable. */
+  g_auto (GStrv) got = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) want = g_strsplit (expected, "\n", -1);
+  guint i = 0;
+  while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
+    i++;
+  g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name,
+                  i + 1);
+  g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
+  g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
+  g_test_fail ();
+}
+
+static void
+assert_clean (const gchar *defects, const gchar *expected_name)
+{
+  /* Not fatal: every golden's defects are listed, not only the first's. */
+  if (strcmp (defects, "empty") != 0)
+    {
+      g_test_message ("%s:\n%s", expected_name, defects);
+      g_test_fail ();
+    }
+}
+
 void
 test_assert_golden (const gchar *text, const gchar *expected_name, gboolean html, TestTextLang lang)
 {
-  g_autofree gchar *expected = test_read_golden (text, expected_name);
-  if (g_strcmp0 (text, expected) != 0)
-    {
-      /* Name the first line that differs: the whole texts in octal
-       * escapes are unreadable. */
-      g_auto (GStrv) got = g_strsplit (text, "\n", -1);
-      g_auto (GStrv) want = g_strsplit (expected, "\n", -1);
-      guint i = 0;
-      while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
-        i++;
-      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name,
-                      i + 1);
-      g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
-      g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
-      g_test_fail ();
-    }
+  assert_same_as_golden (text, expected_name);
   g_autofree gchar *defects = test_text_defects (text, html, lang);
-  if (strcmp (defects, "empty") != 0)
-    g_test_message ("%s:\n%s", expected_name, defects);
-  g_assert_cmpstr (defects, ==, "empty");
+  assert_clean (defects, expected_name);
+}
+
+void
+test_assert_golden_mail (const gchar *subject, const gchar *text, const gchar *name)
+{
+  g_autofree gchar *mail = g_strdup_printf ("Subject: %s\n\n%s", subject, text);
+  assert_same_as_golden (mail, name);
+  g_autofree gchar *subject_defects = text_defects (subject, FALSE, TEST_TEXT_BILINGUAL, FALSE, 1);
+  assert_clean (subject_defects, name);
+  g_autofree gchar *defects = text_defects (text, FALSE, TEST_TEXT_BILINGUAL, TRUE, 3);
+  assert_clean (defects, name);
 }

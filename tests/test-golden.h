@@ -40,3 +40,8 @@ gchar *test_read_golden (const gchar *text, const gchar *name);
 /* @text is the golden file @name byte for byte (else the first line that
  * differs is named) and test_text_defects finds nothing in it. */
 void test_assert_golden (const gchar *text, const gchar *name, gboolean html, TestTextLang lang);
+
+/* The same for a mail in both languages: the golden file holds
+ * "Subject: @subject", a blank line and @text; the Subject is read like
+ * the text, but may be long (the header is folded). */
+void test_assert_golden_mail (const gchar *subject, const gchar *text, const gchar *name);
