@@ -1237,3 +1237,49 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
         }
     }
 }
+
+/* ---- vendors by an organisation's short name ------------------------------- */
+
+/* @name starts with @prefix as a word of its own: what follows is no
+ * Latin letter or digit ("IIJセキュアMX", "IIJ SecureMX"; not "IIJmio"). */
+static gboolean
+starts_with_name (const gchar *name, const gchar *prefix)
+{
+  gsize n = strlen (prefix);
+  return n >= 2 && strncmp (name, prefix, n) == 0 && !g_ascii_isalnum (name[n]);
+}
+
+void
+shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
+{
+  GPtrArray *products = ctx->record->products;
+  gboolean wanted = FALSE;
+  for (guint i = 0; i < products->len; i++)
+    wanted |= ((ShrProduct *)products->pdata[i])->vendor == NULL;
+  if (!wanted)
+    return;
+  /* An organisation and its short name in brackets: Japanese names run
+   * without spaces; English ones are capitalised words whose first
+   * letter is the short name's. */
+  g_autoptr (GMatchInfo) m = NULL;
+  g_regex_match (
+      shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
+                 "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]"),
+      text, 0, &m);
+  for (guint found = 0; g_match_info_matches (m) && found < 32; g_match_info_next (m, NULL), found++)
+    {
+      g_autofree gchar *ja = g_match_info_fetch (m, 1);
+      g_autofree gchar *en = g_match_info_fetch (m, 2);
+      g_autofree gchar *abbr = g_match_info_fetch (m, 3);
+      const gchar *org = ja != NULL && *ja != '\0' ? ja : en;
+      if (org == NULL || *org == '\0' || (org == en && g_ascii_toupper (*en) != *abbr))
+        continue;
+      for (guint i = 0; i < products->len; i++)
+        {
+          ShrProduct *p = products->pdata[i];
+          if (p->vendor == NULL
+              && (starts_with_name (p->product, abbr) || starts_with_name (p->product, org)))
+            p->vendor = g_strdup (org);
+        }
+    }
+}

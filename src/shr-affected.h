@@ -35,6 +35,11 @@ void shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GP
  * list ("no other versions are affected" → others_unaffected). */
 void shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences);
 
+/* A product with no vendor whose name starts with an organisation's short
+ * name the text introduces ("インターネットイニシアティブ(IIJ)は…「IIJセキュア
+ * MXサービス」", "Internet Initiative Japan (IIJ)") is that organisation's. */
+void shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text);
+
 /* Gives a product named without versions the versions a sentence that says
  * it is affected gives right after its name ("present in FortiOS versions
  * 7.0.0 through 7.0.16, FortiProxy 7.2.0 through 7.2.12"), one affected

@@ -2267,6 +2267,7 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   shr_affected_derive_ranges (record);
   shr_affected_unaffected (&ctx, sentences);
   shr_affected_conditions (&ctx, ctx.doc, sentences);
+  shr_affected_vendors_by_short_name (&ctx, ctx.body);
 
   make_one_line (&record->title, SHR_MAX_SUBJECT_BYTES);
   make_one_line (&record->advisory_id, 128);

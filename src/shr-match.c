@@ -65,16 +65,6 @@ reason_self (ShrMatch *m, const ShrProfile *profile, const gchar *ja_after_self,
   g_ptr_array_add (m->reasons_en, g_strdup (en));
 }
 
-/* "Microsoft Exchange Server": the vendor in front unless the product
- * name already starts with it ("OpenSSL", "Apache Tomcat"). */
-static gchar *
-display_name (const gchar *vendor, const gchar *product)
-{
-  if (vendor == NULL || *vendor == '\0' || g_ascii_strncasecmp (product, vendor, strlen (vendor)) == 0)
-    return g_strdup (product);
-  return g_strdup_printf ("%s %s", vendor, product);
-}
-
 static gchar *
 join (const GPtrArray *a, const gchar *sep)
 {
@@ -317,22 +307,23 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       p = derived;
     }
   const ShrProductEntry *e = shr_vocabulary_find_named (vocab, p->vendor, p->product);
-  g_autofree gchar *name
-      = e != NULL ? display_name (e->vendor, e->product) : display_name (p->vendor, p->product);
+  const gchar *vendor = e != NULL ? e->vendor : p->vendor, *product = e != NULL ? e->product : p->product;
+  g_autofree gchar *name = shr_product_display_name (vendor, product, FALSE);
+  g_autofree gchar *name_en = shr_product_display_name (vendor, product, TRUE);
   ShrCriterion *c = criterion_new (SHR_CRITERION_PRODUCT, name);
   g_autofree gchar *vja = NULL, *ven = NULL;
   version_words (p, &vja, &ven);
   if (ven == NULL)
     {
       c->text_ja = g_strdup_printf ("%sで『%s』を運用している", profile->self_ja, name);
-      c->text_en = g_strdup_printf ("We run %s", name);
+      c->text_en = g_strdup_printf ("We run %s", name_en);
     }
   else
     {
       c->versioned = TRUE;
       c->text_ja = g_strdup_printf ("%sで『%s』の影響を受けるバージョン（%s）を運用している",
                                     profile->self_ja, name, vja);
-      c->text_en = g_strdup_printf ("We run an affected version of %s (%s)", name, ven);
+      c->text_en = g_strdup_printf ("We run an affected version of %s (%s)", name_en, ven);
     }
   g_ptr_array_add (m->checklist, c);
 
@@ -396,30 +387,35 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
       if (t != SHR_TRISTATE_FALSE && a->exposure == SHR_EXPOSURE_INTERNET)
         *internet = TRUE;
 
-      g_autofree gchar *asset_name = display_name (a->vendor, a->product ? a->product : name);
+      g_autofree gchar *asset_name
+          = shr_product_display_name (a->vendor, a->product ? a->product : name, FALSE);
+      g_autofree gchar *asset_name_en
+          = shr_product_display_name (a->vendor, a->product ? a->product : name, TRUE);
       g_autofree gchar *what
           = a->version != NULL ? g_strdup_printf ("%s %s", asset_name, a->version) : g_strdup (asset_name);
+      g_autofree gchar *what_en = a->version != NULL ? g_strdup_printf ("%s %s", asset_name_en, a->version)
+                                                     : g_strdup (asset_name_en);
       g_autofree gchar *ja = NULL;
       if (t == SHR_TRISTATE_TRUE)
         {
           ja = g_strdup_printf ("%s: 『%s』は影響を受ける（%s）", a->name, what, why_ja);
-          reason (m, ja, "%s: %s is affected (%s)", a->name, what, why_en);
+          reason (m, ja, "%s: %s is affected (%s)", a->name, what_en, why_en);
         }
       else if (t == SHR_TRISTATE_FALSE)
         {
           ja = g_strdup_printf ("%s: 『%s』は影響を受けない（%s）", a->name, what, why_ja);
-          reason (m, ja, "%s: %s is not affected (%s)", a->name, what, why_en);
+          reason (m, ja, "%s: %s is not affected (%s)", a->name, what_en, why_en);
         }
       else if (cond_en != NULL)
         {
           ja = g_strdup_printf ("%s: 『%s』は%sに影響を受けるため要確認（%s）", a->name, what, cond_ja,
                                 why_ja);
-          reason (m, ja, "%s: %s is affected %s; check it (%s)", a->name, what, cond_en, why_en);
+          reason (m, ja, "%s: %s is affected %s; check it (%s)", a->name, what_en, cond_en, why_en);
         }
       else
         {
           ja = g_strdup_printf ("%s: 『%s』は要確認（%s）", a->name, what, why_ja);
-          reason (m, ja, "%s: check %s (%s)", a->name, what, why_en);
+          reason (m, ja, "%s: check %s (%s)", a->name, what_en, why_en);
         }
     }
 

@@ -395,16 +395,6 @@ org_object (const ShrProfile *profile)
   return org;
 }
 
-static gchar *
-display_name (const gchar *vendor, const gchar *product)
-{
-  /* The same rule as the checklist rows of shr-match.c, so that the
-   * product reads the same in 一言でいうと and in 該当判定. */
-  if (vendor == NULL || *vendor == '\0' || g_ascii_strncasecmp (product, vendor, strlen (vendor)) == 0)
-    return g_strdup (product);
-  return g_strdup_printf ("%s %s", vendor, product);
-}
-
 static JsonObject *
 grade_object (ShrGrade grade)
 {
@@ -481,8 +471,10 @@ products_of (const ShrRecord *r, guint max, gboolean names_only)
       if (p->product == NULL)
         continue;
       JsonObject *o = json_object_new ();
-      g_autofree gchar *name = display_name (p->vendor, p->product);
+      g_autofree gchar *name = shr_product_display_name (p->vendor, p->product, FALSE);
+      g_autofree gchar *name_en = shr_product_display_name (p->vendor, p->product, TRUE);
       set_str (o, "name", name);
+      set_str (o, "name_en", name_en);
       json_array_add_object_element (a, o);
       if (names_only)
         continue;
@@ -773,8 +765,11 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   guint n_products = json_array_get_length (products);
   set_bool (v, "has_products", n_products > 0);
   if (n_products > 0)
-    set_str (v, "primary_product",
-             json_object_get_string_member (json_array_get_object_element (products, 0), "name"));
+    {
+      JsonObject *first = json_array_get_object_element (products, 0);
+      set_str (v, "primary_product", json_object_get_string_member (first, "name"));
+      set_str (v, "primary_product_en", json_object_get_string_member (first, "name_en"));
+    }
   set_bool (v, "products_more", n_products > 1);
   set_bool (v, "products_many", n_products > 1);
 
@@ -957,6 +952,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
         continue;
       JsonObject *f = json_object_new ();
       set_str (f, "name", json_object_get_string_member (p, "name"));
+      set_str (f, "name_en", json_object_get_string_member (p, "name_en"));
       json_object_set_member (f, "fixed", json_node_copy (json_object_get_member (p, "fixed")));
       json_array_add_object_element (fixed_products, f);
     }

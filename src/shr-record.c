@@ -39,6 +39,41 @@ shr_product_new (const gchar *vendor, const gchar *product)
   return p;
 }
 
+static gboolean
+has_latin_letter (const gchar *s)
+{
+  for (; s != NULL && *s != '\0'; s++)
+    if (g_ascii_isalpha (*s))
+      return TRUE;
+  return FALSE;
+}
+
+gchar *
+shr_product_display_name (const gchar *vendor, const gchar *product, gboolean english)
+{
+  g_return_val_if_fail (product != NULL, NULL);
+  if (english && !has_latin_letter (vendor) && has_latin_letter (product))
+    vendor = NULL;
+  GString *name = g_string_new (NULL);
+  if (vendor != NULL && *vendor != '\0' && g_ascii_strncasecmp (product, vendor, strlen (vendor)) != 0)
+    g_string_append_printf (name, "%s ", vendor);
+  g_string_append (name, product);
+  static const struct
+  {
+    const gchar *ja, *en;
+  } words[] = { { "シリーズ", " series" }, { "モデル", " model" } };
+  for (guint i = 0; english && i < G_N_ELEMENTS (words); i++)
+    if (g_str_has_suffix (name->str, words[i].ja) && name->len > strlen (words[i].ja))
+      {
+        g_string_truncate (name, name->len - strlen (words[i].ja));
+        while (name->len > 0 && name->str[name->len - 1] == ' ')
+          g_string_truncate (name, name->len - 1);
+        g_string_append (name, words[i].en);
+        break;
+      }
+  return g_string_free (name, FALSE);
+}
+
 ShrProduct *
 shr_product_copy (const ShrProduct *product)
 {

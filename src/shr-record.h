@@ -144,6 +144,15 @@ void shr_product_range_free (ShrProductRange *range);
 /* (transfer full) A deep copy. */
 ShrProduct *shr_product_copy (const ShrProduct *product);
 
+/* (transfer full) The name a notice or a checklist row gives a product:
+ * "Microsoft Exchange Server", the vendor in front unless the product's
+ * name starts with it ("OpenSSL", "Apache Tomcat"). With @english, the
+ * name an English reader can read: a vendor written only in Japanese is
+ * left out when the product's name has Latin letters of its own, and a
+ * trailing 「シリーズ」「モデル」 is " series", " model" ("Sample Router
+ * シリーズ" of サンプルネットワークス株式会社 → "Sample Router series"). */
+gchar *shr_product_display_name (const gchar *vendor, const gchar *product, gboolean english);
+
 /* (transfer full): an empty record, every array allocated. */
 ShrRecord *shr_record_new (void);
 void shr_record_free (ShrRecord *record);

@@ -611,6 +611,37 @@ test_vendor_equipment (void)
     g_assert_cmpstr (((ShrProduct *)named->products->pdata[i])->product, !=, "devices");
 }
 
+/* A news article introduces a company with its short name and then names
+ * its service by that short name: the service is the company's. */
+static void
+test_vendor_by_short_name (void)
+{
+  g_autoptr (ShrRecord) ja
+      = extract_text ("NSCのクラウドメールに不正アクセス、利用者情報流出の恐れ",
+                      "日本サンプル通信(NSC)は11月20日、法人向けクラウドメールサービス「NSCクラウドメール」に"
+                      "不正アクセスがあり、利用者の情報が流出した可能性があると発表した。\n\n"
+                      "同社によると、攻撃者は同サービスの設備で不正なプログラムを実行したという。");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->product, ==, "NSCクラウドメール");
+  g_assert_cmpstr (((ShrProduct *)ja->products->pdata[0])->vendor, ==, "日本サンプル通信");
+
+  g_autoptr (ShrRecord) en = extract_text (
+      "Breach at hosting firm exposes customer mail",
+      "Northwind Hosting Group (NHG) said on Tuesday that attackers had exploited a vulnerability in NHG "
+      "MailGuard to read the mail of its customers.");
+  g_assert_cmpuint (en->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->product, ==, "NHG MailGuard");
+  g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->vendor, ==, "Northwind Hosting Group");
+
+  /* A short name that only begins a longer word is not the product's. */
+  g_autoptr (ShrRecord) other = extract_text (
+      "NSCのサービスに障害",
+      "日本サンプル通信(NSC)は、個人向けサービス「NSCmobile」で障害が起きたと発表した。利用者の情報が"
+      "流出した可能性があるという。");
+  for (guint i = 0; i < other->products->len; i++)
+    g_assert_null (((ShrProduct *)other->products->pdata[i])->vendor);
+}
+
 /* Shapes of release notes and bulletins: service releases of a train
  * ("23.4R2-S2"), a score just before its vector, the platforms a release is
  * built for (no products of their own), a severity before each CVE. */
@@ -892,6 +923,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
+  g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);

@@ -76,6 +76,36 @@ test_evidence_cut_at_character (void)
   g_assert_cmpuint (strlen (e), <=, SHR_MAX_EVIDENCE_BYTES + 3);
 }
 
+/* The name a notice gives a product, in each language. */
+static void
+test_display_name (void)
+{
+  static const struct
+  {
+    const gchar *vendor, *product, *ja, *en;
+  } cases[] = {
+    { "Microsoft", "Exchange Server", "Microsoft Exchange Server", "Microsoft Exchange Server" },
+    { "Apache", "Apache Tomcat", "Apache Tomcat", "Apache Tomcat" },
+    { NULL, "OpenSSL", "OpenSSL", "OpenSSL" },
+    /* A vendor written only in Japanese is no help to an English reader. */
+    { "サンプルネットワークス株式会社", "Sample Router シリーズ",
+      "サンプルネットワークス株式会社 Sample Router シリーズ", "Sample Router series" },
+    { "三菱電機株式会社", "GT27 モデル", "三菱電機株式会社 GT27 モデル", "GT27 model" },
+    { "三菱電機株式会社", "GOT2000シリーズ", "三菱電機株式会社 GOT2000シリーズ", "GOT2000 series" },
+    /* A product named only in Japanese keeps its vendor and its name. */
+    { "名古屋港運協会", "統一ターミナルシステム", "名古屋港運協会 統一ターミナルシステム",
+      "名古屋港運協会 統一ターミナルシステム" },
+    { "Cisco", "シリーズ", "Cisco シリーズ", "Cisco series" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *ja = shr_product_display_name (cases[i].vendor, cases[i].product, FALSE);
+      g_autofree gchar *en = shr_product_display_name (cases[i].vendor, cases[i].product, TRUE);
+      g_assert_cmpstr (ja, ==, cases[i].ja);
+      g_assert_cmpstr (en, ==, cases[i].en);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,5 +115,6 @@ main (int argc, char **argv)
   g_test_add_func ("/record/severity/words", test_severity_words);
   g_test_add_func ("/record/json/contract", test_json_contract);
   g_test_add_func ("/record/evidence/utf8-cut", test_evidence_cut_at_character);
+  g_test_add_func ("/record/display-name", test_display_name);
   return g_test_run ();
 }
