@@ -68,7 +68,7 @@ answered ()
   echo "$last" | cut -f3 | grep -q '^\[受け付けできません / Not accepted\]' || fail "$1: last mail is $(echo "$last" | cut -f3)"
   local text
   text=$(body approver "$(echo "$last" | cut -f1 | tr -d '<>')")
-  echo "$text" | grep -q "$2" || { echo "$text"; fail "$1: the answer does not say '$2'"; }
+  echo "$text" | flat | grep -q "$2" || { echo "$text"; fail "$1: the answer does not say '$2'"; }
   echo "refused, answered: $1"
 }
 not_answered ()
