@@ -500,6 +500,8 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "initial access",
                                         "intrusion",
                                         "abused",
+                                        "ransomware",
+                                        "infect",
                                         "脆弱性",
                                         "悪用",
                                         "修正",
@@ -513,6 +515,9 @@ at_risk_in_article (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
                                         "侵入",
                                         "被害",
                                         "ゼロデイ",
+                                        "ランサムウェア",
+                                        "ランサムウエア",
+                                        "感染",
                                         NULL };
   for (guint i = 0; words[i] != NULL; i++)
     if (strstr (window, words[i]) != NULL)
@@ -1066,6 +1071,10 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
     "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
+    /* "(CVSS:3.1/AV:N/…/A:H, 10.0)": a score just after its vector. */
+    "CVSS:[234]\\.\\d(?:/"
+    "[A-Za-z]{1,3}:[A-Za-z])+[)）]?\\s*[,;:]?\\s*(?:score\\s*[:：]?\\s*)?(10(?:\\.0)?|\\d\\.\\d)(?![/"
+    "\\d]|\\.\\d)",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/"
     "\\d]|\\.\\d)",
   };
@@ -1221,10 +1230,25 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
 }
 
 /* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
- * Rating  Important" as the structure found them, whatever the layout. */
+ * Rating  Important" as the structure found them, whatever the layout;
+ * or a Severity section that starts with the word (■深刻度 over
+ * 「緊急（CVSS 3.0 基本値 9.4）」). */
 static void
 severity_from_fields (ShrExtractContext *ctx)
 {
+  g_autofree gchar *section = shr_document_role_text (ctx->doc, SHR_ROLE_SEVERITY);
+  if (section != NULL)
+    {
+      g_strstrip (section);
+      g_autofree gchar *word = shr_match_group (
+          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（「]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)(?![A-Za-z])",
+          section, 1);
+      if (word != NULL && shr_severity_normalize (word) != NULL)
+        {
+          g_autofree gchar *line = g_strndup (section, strcspn (section, "\n"));
+          raise_severity (ctx->record, word, line);
+        }
+    }
   for (guint i = 0; i < ctx->doc->fields->len; i++)
     {
       const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);
@@ -1403,7 +1427,9 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
    * they begin with a literal word, so they are cheap over a sentence. */
   static const gchar *positive_en_far
       = "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
+        /* "Exploits of CVE-… on unmitigated appliances have been observed." */
+        "|\\bexploit(?:s|ation)\\b[^.;]{0,100}?\\b(?:have|has) been (?:observed|seen|detected|reported)\\b)";
   static const gchar *positive_ja
       = "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|"
         "悪用されました|悪用されていた"
@@ -2049,8 +2075,10 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version
-      = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
-        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+      = "(?<![A-Za-z0-9_.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|"
+        "[a-zA-"
+        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|-\\d+\\.\\d+(?:\\.\\d+)*|\\([\\w.]+\\)\\w*| "
+        "(?-i:U)\\d[a-z]?)?)(?![A-Za-z0-9_]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]

@@ -102,21 +102,23 @@ add_member (ShrFamilies *f, const gchar *family, const gchar *member, ShrFamilyR
   g_hash_table_insert (f->by_key, g_steal_pointer (&key), m);
 }
 
-ShrFamilies *
-shr_families_load (const gchar *path, GError **error)
+static gpointer
+families_new_empty (void)
 {
-  g_autofree gchar *contents = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  g_autoptr (ShrFamilies) f = g_new0 (ShrFamilies, 1);
+  ShrFamilies *f = g_new0 (ShrFamilies, 1);
   f->members = g_ptr_array_new_with_free_func (g_free);
   f->strings = g_string_chunk_new (4096);
   f->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return f;
+}
+
+ShrFamilies *
+shr_families_load (const gchar *path, GError **error)
+{
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return NULL;
+  g_autoptr (ShrFamilies) f = families_new_empty ();
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   /* Own names first, so a family's name is its own whatever line lists it. */
   for (guint pass = 0; pass < 2; pass++)
@@ -158,23 +160,9 @@ const ShrFamilies *
 shr_families_get_default (void)
 {
   static gsize once;
-  static ShrFamilies *table;
-  if (g_once_init_enter (&once))
-    {
-      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), "families.tsv", NULL);
-      g_autoptr (GError) error = NULL;
-      table = shr_families_load (path, &error);
-      if (table == NULL)
-        {
-          g_warning ("cannot read the product families: %s", error->message);
-          table = g_new0 (ShrFamilies, 1);
-          table->members = g_ptr_array_new_with_free_func (g_free);
-          table->strings = g_string_chunk_new (64);
-          table->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        }
-      g_once_init_leave (&once, 1);
-    }
-  return table;
+  static gpointer table;
+  return shr_data_table_once (&once, &table, "families.tsv", "the product families",
+                              (ShrDataLoadFunc)shr_families_load, families_new_empty);
 }
 
 const ShrFamilyMember *

@@ -485,6 +485,25 @@ shr_lexicon_read_data (const gchar *path, GError **error)
   return g_steal_pointer (&contents);
 }
 
+gpointer
+shr_data_table_once (gsize *once, gpointer *table, const gchar *file, const gchar *what, ShrDataLoadFunc load,
+                     ShrDataEmptyFunc empty)
+{
+  if (g_once_init_enter (once))
+    {
+      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), file, NULL);
+      g_autoptr (GError) error = NULL;
+      *table = load (path, &error);
+      if (*table == NULL)
+        {
+          g_warning ("%s not available: %s", what, error->message);
+          *table = empty ();
+        }
+      g_once_init_leave (once, 1);
+    }
+  return *table;
+}
+
 /* Reads a TSV data file; calls @row for each non-comment line. A file
  * that is @optional may be missing. */
 static gboolean

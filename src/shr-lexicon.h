@@ -119,6 +119,16 @@ const gchar *shr_lexicon_default_dir (void);
  * valid UTF-8") when it is not text. */
 gchar *shr_lexicon_read_data (const gchar *path, GError **error);
 
+typedef gpointer (*ShrDataLoadFunc) (const gchar *path, GError **error);
+typedef gpointer (*ShrDataEmptyFunc) (void);
+
+/* (transfer none) The table @load makes of data file @file of the data
+ * dir, made on the first call and kept for the process in *@table (a
+ * static of the caller, as is @once); when the file cannot be read, the
+ * table @empty makes, and a warning names @what and why. */
+gpointer shr_data_table_once (gsize *once, gpointer *table, const gchar *file, const gchar *what,
+                              ShrDataLoadFunc load, ShrDataEmptyFunc empty);
+
 void shr_lexicon_free (ShrLexicon *lexicon);
 
 /* Every hit of @kind in @text, leftmost-longest, non-overlapping.

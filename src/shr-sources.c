@@ -144,19 +144,21 @@ compile (const gchar *path, guint line, const gchar *what, const gchar *pattern,
   return TRUE;
 }
 
+static gpointer
+sources_new_empty (void)
+{
+  ShrSources *sources = g_new0 (ShrSources, 1);
+  sources->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)source_free);
+  return sources;
+}
+
 ShrSources *
 shr_sources_load (const gchar *path, GError **error)
 {
-  g_autofree gchar *contents = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      g_set_error (error, SHR_LEXICON_ERROR, SHR_LEXICON_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  g_autoptr (ShrSources) sources = g_new0 (ShrSources, 1);
-  sources->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)source_free);
+  g_autofree gchar *contents = shr_lexicon_read_data (path, error);
+  if (contents == NULL)
+    return NULL;
+  g_autoptr (ShrSources) sources = sources_new_empty ();
   g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   for (guint n = 0; lines[n] != NULL; n++)
     {
@@ -199,21 +201,9 @@ const ShrSources *
 shr_sources_get_default (void)
 {
   static gsize once;
-  static ShrSources *table;
-  if (g_once_init_enter (&once))
-    {
-      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), "sources.tsv", NULL);
-      g_autoptr (GError) error = NULL;
-      table = shr_sources_load (path, &error);
-      if (table == NULL)
-        {
-          g_warning ("cannot read the source table: %s", error->message);
-          table = g_new0 (ShrSources, 1);
-          table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)source_free);
-        }
-      g_once_init_leave (&once, 1);
-    }
-  return table;
+  static gpointer table;
+  return shr_data_table_once (&once, &table, "sources.tsv", "the source table",
+                              (ShrDataLoadFunc)shr_sources_load, sources_new_empty);
 }
 
 gchar *

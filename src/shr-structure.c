@@ -627,6 +627,13 @@ column_for (const gchar *cell)
   } words[] = {
     /* Most specific first: "first fixed release" before "release". */
     { "first fixed", SHR_COLUMN_FIXED },
+    /* "Affected Model", "Affected Product": which product, not which
+     * versions. */
+    { "affected model", SHR_COLUMN_PRODUCT },
+    { "affected product", SHR_COLUMN_PRODUCT },
+    { "affected platform", SHR_COLUMN_PRODUCT },
+    { "affected software", SHR_COLUMN_PRODUCT },
+    { "affected component", SHR_COLUMN_PRODUCT },
     { "fixed", SHR_COLUMN_FIXED },
     { "solution", SHR_COLUMN_FIXED },
     { "unaffected", SHR_COLUMN_FIXED },
@@ -635,11 +642,19 @@ column_for (const gchar *cell)
     { "remediation", SHR_COLUMN_FIXED },
     { "resolution", SHR_COLUMN_FIXED },
     { "update to", SHR_COLUMN_FIXED },
+    { "patch", SHR_COLUMN_FIXED },
     { "upgrade to", SHR_COLUMN_FIXED },
     { "new ver", SHR_COLUMN_FIXED },
     { "updated ver", SHR_COLUMN_FIXED },
     { "修正", SHR_COLUMN_FIXED },
     { "対策", SHR_COLUMN_FIXED },
+    /* 「対象製品」「対象機種」 name products; 「対象ファームウェア」 and the
+     * like, the versions affected. */
+    { "対象製品", SHR_COLUMN_PRODUCT },
+    { "対象機種", SHR_COLUMN_PRODUCT },
+    { "機種", SHR_COLUMN_PRODUCT },
+    { "型番", SHR_COLUMN_PRODUCT },
+    { "対象", SHR_COLUMN_AFFECTED },
     { "affected", SHR_COLUMN_AFFECTED },
     { "vulnerable", SHR_COLUMN_AFFECTED },
     { "impacted", SHR_COLUMN_AFFECTED },
@@ -784,7 +799,8 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
     for (guint c = 0; c < cells->len && header; c++)
       {
         const gchar *s = g_array_index (cells, Cell, c).text;
-        if (cell_is_versionish (s) || g_str_has_prefix (s, "CVE-"))
+        /* A CVE id is a row's cell; "CVE-ID" heads a column. */
+        if (cell_is_versionish (s) || (g_str_has_prefix (s, "CVE-") && g_ascii_isdigit (s[4])))
           header = FALSE;
         known += column_for (s) != SHR_COLUMN_OTHER;
       }
@@ -1004,13 +1020,17 @@ shr_document_parse (const gchar *text)
             row = FALSE;
           else
             {
-              /* "Severity        Critical": a known key, a gap, a value. */
+              /* "Severity        Critical": a known key, a gap, a value;
+               * not "Affected Product    Fixed Version", two column
+               * names over a table. */
               GArray *cells = split_cells (text, l);
               if (cells->len == 2 && strchr (probe, '|') == NULL)
                 {
                   const gchar *k = g_array_index (cells, Cell, 0).text;
+                  const gchar *v = g_array_index (cells, Cell, 1).text;
                   ShrRole kr = core_role (table, k);
-                  if (kr != SHR_ROLE_NONE)
+                  if (kr != SHR_ROLE_NONE
+                      && (column_for (k) == SHR_COLUMN_OTHER || column_for (v) == SHR_COLUMN_OTHER))
                     {
                       ShrField *f = g_new0 (ShrField, 1);
                       f->role = kr;

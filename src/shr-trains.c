@@ -98,25 +98,21 @@ shr_trains_free (ShrTrains *trains)
   g_free (trains);
 }
 
+static gpointer
+trains_new_empty (void)
+{
+  ShrTrains *trains = g_new0 (ShrTrains, 1);
+  trains->trains = g_ptr_array_new ();
+  return trains;
+}
+
 const ShrTrains *
 shr_trains_get_default (void)
 {
   static gsize once;
-  static ShrTrains *trains;
-  if (g_once_init_enter (&once))
-    {
-      g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), "trains.tsv", NULL);
-      g_autoptr (GError) error = NULL;
-      trains = shr_trains_load (path, &error);
-      if (trains == NULL)
-        {
-          g_warning ("release dates of product trains are not available: %s", error->message);
-          trains = g_new0 (ShrTrains, 1);
-          trains->trains = g_ptr_array_new ();
-        }
-      g_once_init_leave (&once, 1);
-    }
-  return trains;
+  static gpointer trains;
+  return shr_data_table_once (&once, &trains, "trains.tsv", "release dates of product trains",
+                              (ShrDataLoadFunc)shr_trains_load, trains_new_empty);
 }
 
 /* "7.4.4" and "22.3R1" are on trains "7.4" and "22.3"; "17.60" is not on

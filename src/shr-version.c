@@ -487,8 +487,14 @@ shr_version_validate (ShrVersionScheme scheme, const gchar *version, GError **er
 
   if (scheme == SHR_VERSION_SCHEME_GENERIC)
     {
-      if (!all_chars (version, ".+~^:_-"))
+      /* Brackets hold a release: Cisco's "12.2(55)SE". */
+      if (!all_chars (version, ".+~^:_-()"))
         return invalid (error, version, "invalid character");
+      gint depth = 0;
+      for (const gchar *p = version; *p && depth >= 0; p++)
+        depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+      if (depth != 0)
+        return invalid (error, version, "unbalanced brackets");
       if (strpbrk (version, "0123456789") == NULL)
         return invalid (error, version, "no digit");
       return TRUE;
@@ -827,6 +833,19 @@ find_tokens (const gchar *t)
       gsize e = s;
       while (e < n && version_char (t[e]))
         e++;
+      /* A release in brackets is part of the version: Cisco's "12.2(55)se",
+       * Zyxel's "v5.21(aazf.17)c0". */
+      while (e < n && t[e] == '(' && e > s && is_alnum (t[e - 1]))
+        {
+          gsize close = e + 1;
+          while (close < n && close - e <= 16 && (is_alnum (t[close]) || t[close] == '.'))
+            close++;
+          if (close >= n || t[close] != ')' || close == e + 1)
+            break;
+          e = close + 1;
+          while (e < n && version_char (t[e]))
+            e++;
+        }
       while (e > s && strchr (".+~^:_-", t[e - 1]) != NULL && t[e - 1] != '+')
         e--;
       /* "7.2.0-7.2.4" is a range, while "2.4.58-1.1" is a version with a
@@ -1045,6 +1064,19 @@ shr_range_parse (const gchar *phrase, GError **error)
         role = ROLE_CONNECT_HIGH;
       else
         role = ROLE_EXACT;
+      /* "14.1 BEFORE 14.1-47.46", "PAN-OS 10.2 before 10.2.9-h1": a train's
+       * label and then a bound within that train are the train up to the
+       * bound, as "10.2.x before 10.2.9-h1" is. */
+      if (role == ROLE_EXACT && has_next)
+        {
+          const Token *next = &g_array_index (tokens, Token, k + 1);
+          gsize n = tok->end - tok->start;
+          Role next_pr = prefix_role (low + tok_end, next->start - tok_end);
+          if ((next_pr == ROLE_UPPER_EXCL || next_pr == ROLE_UPPER_INCL) && next->end - next->start > n
+              && strncmp (low + tok->start, low + next->start, n) == 0
+              && strchr (".-r", low[next->start + n]) != NULL)
+            role = ROLE_BRANCH;
+        }
 
       /* Versions keep their case as written ("10.2.9-H1" stays). */
       g_autofree gchar *v = g_strndup (nfkc + tok->start, tok->end - tok->start);

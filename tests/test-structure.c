@@ -150,6 +150,50 @@ test_table_aligned (void)
   g_assert_cmpstr (cell_at (t, 2, 1), ==, "Not affected");
 }
 
+/* A header of two column names is a table's, not a field ("Severity
+ * Critical" is one); "Affected Model" names products, "Patch
+ * Availability" the fixes. */
+static void
+test_table_header_words (void)
+{
+  static const gchar two[] = "We have fixed the vulnerability in the following versions:\n\n"
+                             "Affected Product    Fixed Version\n"
+                             "ExampleOS 5.2.x     ExampleOS 5.2.4.3079 build 20260920 and later\n"
+                             "ExampleOS 5.1.x     ExampleOS 5.1.9.2954 build 20260920 and later\n\n"
+                             "Severity            Critical\n";
+  g_autoptr (ShrDocument) doc = shr_document_parse (two);
+  g_assert_cmpuint (doc->tables->len, ==, 1);
+  const ShrTable *t = g_ptr_array_index (doc->tables, 0);
+  g_assert_cmpuint (t->rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 0), ==, SHR_COLUMN_PRODUCT);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 1), ==, SHR_COLUMN_FIXED);
+  g_assert_cmpuint (doc->fields->len, ==, 1);
+  g_assert_cmpstr (((ShrField *)g_ptr_array_index (doc->fields, 0))->key, ==, "Severity");
+
+  static const gchar models[] = "Affected model    Affected version              Patch availability\n"
+                                "NAS326            V5.21(AAZF.17)C0 and earlier  V5.21(AAZF.18)C0\n"
+                                "NAS542            V5.21(ABAG.14)C0 and earlier  V5.21(ABAG.15)C0\n";
+  g_autoptr (ShrDocument) m = shr_document_parse (models);
+  g_assert_cmpuint (m->tables->len, ==, 1);
+  t = g_ptr_array_index (m->tables, 0);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 0), ==, SHR_COLUMN_PRODUCT);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 1), ==, SHR_COLUMN_AFFECTED);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 2), ==, SHR_COLUMN_FIXED);
+
+  /* "CVE-ID" heads a column; a CVE id in a cell starts a row. */
+  static const gchar cves[] = "What Customers Should Do\n\n"
+                              "CVE-ID          Description                    CVSSv4\n"
+                              "CVE-2026-32001  Insufficient input validation  9.3\n"
+                              "CVE-2026-32002  Improper access control        8.7\n";
+  g_autoptr (ShrDocument) c = shr_document_parse (cves);
+  g_assert_cmpuint (c->tables->len, ==, 1);
+  t = g_ptr_array_index (c->tables, 0);
+  g_assert_cmpuint (t->rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 0), ==, SHR_COLUMN_CVE);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 2), ==, SHR_COLUMN_SCORE);
+  g_assert_cmpint (((ShrSection *)g_ptr_array_index (c->sections, 1))->role, ==, SHR_ROLE_SOLUTION);
+}
+
 /* An HTML table keeps its cells apart (" | " between them), empty ones
  * included, and reads as the same table. */
 static void
@@ -227,6 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/structure/headings/sub-headings", test_subheadings);
   g_test_add_func ("/structure/fields", test_fields);
   g_test_add_func ("/structure/table/aligned", test_table_aligned);
+  g_test_add_func ("/structure/table/header-words", test_table_header_words);
   g_test_add_func ("/structure/table/html", test_table_html);
   g_test_add_func ("/structure/table/markdown", test_table_markdown);
   g_test_add_func ("/structure/prose", test_prose);

@@ -286,6 +286,11 @@ test_validate (void)
   g_assert_cmpstr (error->message, ==, "\"1.0 beta\" is not a version: contains spaces");
   g_clear_error (&error);
 
+  g_assert_true (shr_version_validate (SHR_VERSION_SCHEME_GENERIC, "12.2(55)SE", NULL));
+  g_assert_false (shr_version_validate (SHR_VERSION_SCHEME_GENERIC, "12.2(55", &error));
+  g_assert_cmpstr (error->message, ==, "\"12.2(55\" is not a version: unbalanced brackets");
+  g_clear_error (&error);
+
   g_assert_false (shr_version_validate (SHR_VERSION_SCHEME_GENERIC, "latest", &error));
   g_assert_cmpstr (error->message, ==, "\"latest\" is not a version: no digit");
   g_clear_error (&error);
@@ -368,7 +373,13 @@ test_range_english (void)
     { "prior to 2.0 and 3.0 through 3.2", "< 2.0 || >= 3.0, <= 3.2", "3.1", "2.5" },
     { "1.0, 1.1 and 1.2", "= 1.0 || = 1.1 || = 1.2", "1.1", "1.3" },
     { "all versions", "*", "0.1", NULL },
-    { "PAN-OS 10.2 (CVE-2024-3400) before 10.2.9-h1", "= 10.2 || < 10.2.9-h1", "10.2.8", "10.2.9-h1" },
+    { "PAN-OS 10.2 (CVE-2024-3400) before 10.2.9-h1", ">= 10.2, < 10.2.9-h1", "10.2.8", "10.2.9-h1" },
+    { "NetScaler ADC 14.1 BEFORE 14.1-47.46", ">= 14.1, < 14.1-47.46", "14.1-43.50", "14.1-47.46" },
+    { "Junos OS 23.4 before 23.4R2-S2", ">= 23.4, < 23.4R2-S2", "23.4R1", "24.2R1" },
+    /* A release in brackets is part of the version (Cisco, Zyxel). */
+    { "12.2(55)SE and earlier", "<= 12.2(55)SE", "12.2(54)SE", "12.2(58)SE" },
+    { "before 15.2(7)E9", "< 15.2(7)E9", "15.2(7)E8", "15.2(7)E10" },
+    { "V5.21(AAZF.17)C0 and earlier", "<= 5.21(AAZF.17)C0", "V5.21(AAZF.16)C0", "V5.21(AAZF.18)C0" },
     /* A model number is no version; a package's hyphenated version is. */
     { "Router SR-500 firmware 2.0.8 and earlier", "<= 2.0.8", "2.0.8", "500" },
     { "nginx-1.25.3 and earlier", "<= 1.25.3", "1.25.3", "1.25.4" },
@@ -398,6 +409,8 @@ test_range_japanese (void)
     { "２．４．５８以前", "<= 2.4.58", "2.4.58", "2.4.59" },
     { "全バージョン", "*", "1.0", NULL },
     { "Sample Router SR-500 ファームウェア 2.0.8 およびそれ以前", "<= 2.0.8", "2.0.1", "2.0.9" },
+    { "NAS326 ファームウェア V5.21(AAZF.19)C0およびそれ以前", "<= 5.21(AAZF.19)C0", "V5.21(AAZF.19)C0",
+      "V5.21(AAZF.20)C0" },
     { NULL, NULL, NULL, NULL },
   };
   check_ranges (cases);
