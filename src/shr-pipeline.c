@@ -26,6 +26,7 @@ struct _ShrPipeline
   gboolean keep_text;     /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
+  GDateTime *now; /* shr_pipeline_set_now, or NULL: the real time */
 };
 
 static void
@@ -84,7 +85,16 @@ shr_pipeline_free (ShrPipeline *p)
   g_free (p->own_address);
   g_strfreev (p->approvers);
   g_free (p->fault_marker);
+  g_clear_pointer (&p->now, g_date_time_unref);
   g_free (p);
+}
+
+void
+shr_pipeline_set_now (ShrPipeline *p, GDateTime *now)
+{
+  g_return_if_fail (p != NULL);
+  g_clear_pointer (&p->now, g_date_time_unref);
+  p->now = now != NULL ? g_date_time_ref (now) : NULL;
 }
 
 void
@@ -380,7 +390,7 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
     }
   g_autoptr (GPtrArray) texts = NULL;
   g_autoptr (GPtrArray) records = shr_extract_items_with_text (msg, p->lexicon, &texts);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = p->now != NULL ? g_date_time_ref (p->now) : g_date_time_new_now_utc ();
   prep->advisories = g_ptr_array_new_full (records->len, (GDestroyNotify)prepared_advisory_free);
   /* The array keeps the records: each advisory owns its own. */
   g_ptr_array_set_free_func (records, NULL);

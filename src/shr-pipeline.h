@@ -95,6 +95,11 @@ void shr_pipeline_free (ShrPipeline *pipeline);
  * advisory. */
 void shr_pipeline_set_approvers (ShrPipeline *pipeline, const gchar *const *approvers);
 
+/* Judges and dates the notices as if it were @now (a reference is kept;
+ * NULL: the real time again), so that a test's drafts read the same on
+ * every day it runs. Not while shr_pipeline_prepare runs on other threads. */
+void shr_pipeline_set_now (ShrPipeline *pipeline, GDateTime *now);
+
 /* Whether a draft keeps the advisory's text ("advisory_text" in its body),
  * for the [summary] command (shr-summary.h); off by default: without a
  * summariser the text is not needed and not written. */

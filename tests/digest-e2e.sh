@@ -96,7 +96,7 @@ out=$(day 0) || { echo "$out"; fail "shirase once (reply) failed"; }
 [ "$(db "SELECT count(*) FROM digest_items WHERE kind = 'folded' AND recipient = 'admin@example.test' AND draft_id = $c2")" = 1 ] \
   || fail "the second grade C notice was not folded for admin"
 wait_count approver 4 || fail "no confirmation"
-confirmation=$(bodies approver | grep -A1 '次回のダイジェストでまとめて送る宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
+confirmation=$(bodies approver | grep -A2 '次回のまとめ送りで届ける宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
 echo "$confirmation" | grep -q 'admin@example.test … 日本語・English' || fail "the confirmation does not name admin: $confirmation"
 echo "confirmation: $(echo "$confirmation" | tr '\n' ' ')"
 
@@ -139,7 +139,7 @@ mine=$(bodies admin | sed -n '/^Subject: \[shirase\] まとめ送り/,$p')
 echo "$mine" | head -1
 echo "$mine" | grep -q '（1件）' || fail "admin's digest does not count 1"
 echo "$mine" | grep -q '上限（1件）' || fail "admin's digest does not say why"
-echo "$mine" | grep -qxF "1. $c2_subject" || { echo "$mine" | head -12; fail "admin's digest does not list the notice's Subject ($c2_subject)"; }
+echo "$mine" | has_text "1. $c2_subject" || { echo "$mine" | head -12; fail "admin's digest does not list the notice's Subject ($c2_subject)"; }
 echo "$mine" | grep -q '======== 1/1 日本語 ========' || fail "the Japanese notice is not in admin's digest"
 echo "$mine" | grep -q '======== 1/1 English ========' || fail "the English notice is not in admin's digest"
 # (the notice's text is wrapped at 76 columns: compare without spaces and line ends)
