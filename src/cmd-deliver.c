@@ -121,20 +121,32 @@ keep_delivered (const gchar *state_dir, GBytes *raw, const gchar *sha256, GError
   return g_file_set_contents_full (path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
-static const gchar *
-describe (const ShrPipelineResult *res, gchar **owned)
+/* What became of the mail: one line, or for a digest mail a line per
+ * advisory it carries after the first ("handled: a digest of 4
+ * advisories"), each prefixed with @prefix. */
+static gchar *
+describe (const ShrPipelineResult *res, const gchar *prefix)
 {
   if (res->duplicate)
-    return *owned = g_strdup_printf ("seen before (%s): nothing done", shr_outcome_to_string (res->outcome));
-  if (res->outcome == SHR_OUTCOME_HANDLED)
-    return *owned = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s",
-                                     shr_verdict_to_string (res->verdict), res->case_id,
-                                     res->joined ? " (joined)" : " (new)",
-                                     res->draft_id == 0 ? ""
-                                     : res->update      ? ", update draft queued"
-                                                        : ", draft queued");
-  return *owned = g_strdup_printf ("%s: %s", shr_outcome_to_string (res->outcome),
-                                   res->reason != NULL ? res->reason : "");
+    return g_strdup_printf ("seen before (%s): nothing done", shr_outcome_to_string (res->outcome));
+  if (res->outcome != SHR_OUTCOME_HANDLED)
+    return g_strdup_printf ("%s: %s", shr_outcome_to_string (res->outcome),
+                            res->reason != NULL ? res->reason : "");
+  if (res->advisories->len == 1)
+    {
+      g_autofree gchar *one
+          = shr_pipeline_advisory_describe (&g_array_index (res->advisories, ShrPipelineAdvisory, 0));
+      return g_strdup_printf ("handled: %s", one);
+    }
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "handled: a digest of %u advisories", res->advisories->len);
+  for (guint i = 0; i < res->advisories->len; i++)
+    {
+      g_autofree gchar *one
+          = shr_pipeline_advisory_describe (&g_array_index (res->advisories, ShrPipelineAdvisory, i));
+      g_string_append_printf (out, "\n%s%s", prefix, one);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* The options of deliver and reprocess: -c and --log-level, then the
@@ -221,8 +233,8 @@ shr_cmd_deliver (int argc, char **argv)
       g_printerr ("shirase deliver: %s (the mail stays with the MTA)\n", error->message);
       return EX_TEMPFAIL;
     }
-  g_autofree gchar *what = NULL;
-  g_print ("shirase deliver: %s\n", describe (&res, &what));
+  g_autofree gchar *what = describe (&res, "shirase deliver: ");
+  g_print ("shirase deliver: %s\n", what);
   gboolean decided = shr_intake_after (in, res.outcome == SHR_OUTCOME_REPLY ? res.message : NULL, &error);
   shr_pipeline_result_clear (&res);
   if (!decided)
@@ -370,9 +382,8 @@ shr_cmd_reprocess (int argc, char **argv)
       g_printerr ("shirase reprocess: %s\n", error->message);
       return 1;
     }
-  g_autofree gchar *what = NULL;
-  g_print ("shirase reprocess: %s %s: was %s; now %s\n", by_uid ? "UID" : "Message-ID", id, before,
-           describe (&res, &what));
+  g_autofree gchar *what = describe (&res, "shirase reprocess: ");
+  g_print ("shirase reprocess: %s %s: was %s; now %s\n", by_uid ? "UID" : "Message-ID", id, before, what);
   gboolean decided = shr_intake_after (in, res.outcome == SHR_OUTCOME_REPLY ? res.message : NULL, &error);
   shr_pipeline_result_clear (&res);
   if (!decided)

@@ -2,7 +2,8 @@
 /* shirase show -c CONF CASE|MESSAGE-ID [--json] — why a case was judged as
  * it was and what became of it: its messages, the records read from them,
  * the verdict with its checklist and reasons (as judged when taken in),
- * each draft with its decisions, and each mail sent or waiting for it. */
+ * each draft with its decisions, and each mail sent or waiting for it.
+ * A digest mail's Message-ID shows the case of each of its advisories. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +23,15 @@ parse_json (const gchar *text)
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
+}
+
+static const gchar *
+member_string (JsonObject *o, const gchar *name)
+{
+  JsonNode *n = o != NULL && json_object_has_member (o, name) ? json_object_get_member (o, name) : NULL;
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+             ? json_node_get_string (n)
+             : NULL;
 }
 
 /* The verdict as judged when the case's latest draft was queued (its
@@ -59,11 +69,27 @@ verdict_of (ShrStore *store, GPtrArray *drafts, GPtrArray *records_ids)
       const gchar *names[] = { "reasons", "reasons_ja" };
       for (guint k = 0; k < 2; k++)
         {
+          /* The digest's view lists them for its template ({"v": …}); the
+           * verdict's are strings, as in shirase.match/1. */
           json_builder_set_member_name (b, names[k]);
-          if (json_object_has_member (it, keys[k]))
-            json_builder_add_value (b, json_node_copy (json_object_get_member (it, keys[k])));
-          else
-            json_builder_add_null_value (b);
+          JsonNode *list = json_object_has_member (it, keys[k]) ? json_object_get_member (it, keys[k]) : NULL;
+          if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+            {
+              json_builder_add_null_value (b);
+              continue;
+            }
+          json_builder_begin_array (b);
+          JsonArray *a = json_node_get_array (list);
+          for (guint n = 0; n < json_array_get_length (a); n++)
+            {
+              JsonNode *e = json_array_get_element (a, n);
+              const gchar *text = JSON_NODE_HOLDS_OBJECT (e)  ? member_string (json_node_get_object (e), "v")
+                                  : JSON_NODE_HOLDS_VALUE (e) ? json_node_get_string (e)
+                                                              : NULL;
+              if (text != NULL)
+                json_builder_add_string_value (b, text);
+            }
+          json_builder_end_array (b);
         }
       json_builder_end_object (b);
       return json_builder_get_root (b);
@@ -124,6 +150,18 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
       shr_cli_json_time (b, "seen_at", m->seen_at);
       shr_cli_json_string (b, "record_id", m->record_id);
       shr_cli_json_string (b, "error", m->error);
+      json_builder_set_member_name (b, "item");
+      if (m->item > 0)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "index");
+          json_builder_add_int_value (b, m->item);
+          json_builder_set_member_name (b, "of");
+          json_builder_add_int_value (b, m->items);
+          json_builder_end_object (b);
+        }
+      else
+        json_builder_add_null_value (b);
       json_builder_end_object (b);
       if (m->record_id != NULL
           && !g_ptr_array_find_with_equal_func (record_ids, m->record_id, g_str_equal, NULL))
@@ -206,15 +244,6 @@ case_json (ShrStore *store, gint64 case_id, GPtrArray *messages, GError **error)
   return json_builder_get_root (b);
 }
 
-static const gchar *
-member_string (JsonObject *o, const gchar *name)
-{
-  JsonNode *n = o != NULL && json_object_has_member (o, name) ? json_object_get_member (o, name) : NULL;
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-             ? json_node_get_string (n)
-             : NULL;
-}
-
 static void
 print_strings (const gchar *label, JsonObject *o, const gchar *name)
 {
@@ -250,11 +279,18 @@ print_text (JsonNode *node)
   for (guint i = 0; i < json_array_get_length (messages); i++)
     {
       JsonObject *m = json_array_get_object_element (messages, i);
-      printf ("  %s UID %" G_GINT64_FORMAT "  <%s>  %s  %s%s%s\n", member_string (m, "folder"),
+      JsonNode *item = json_object_get_member (m, "item");
+      g_autofree gchar *which
+          = item != NULL && JSON_NODE_HOLDS_OBJECT (item)
+                ? g_strdup_printf (" (advisory %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")",
+                                   json_object_get_int_member (json_node_get_object (item), "index"),
+                                   json_object_get_int_member (json_node_get_object (item), "of"))
+                : g_strdup ("");
+      printf ("  %s UID %" G_GINT64_FORMAT "  <%s>  %s  %s%s%s%s\n", member_string (m, "folder"),
               json_object_get_int_member (m, "uid"),
               member_string (m, "message_id") != NULL ? member_string (m, "message_id") : "no Message-ID",
               member_string (m, "seen_at") != NULL ? member_string (m, "seen_at") : "-",
-              member_string (m, "outcome"), member_string (m, "error") != NULL ? ": " : "",
+              member_string (m, "outcome"), which, member_string (m, "error") != NULL ? ": " : "",
               member_string (m, "error") != NULL ? member_string (m, "error") : "");
     }
 
@@ -351,7 +387,7 @@ shr_cmd_show (int argc, char **argv)
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &conf, "Configuration file (default " SHR_DEFAULT_CONFIG ")",
       "CONF" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (doc/json.md)", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per case (doc/json.md)", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("CASE|MESSAGE-ID — why a case was judged so");
@@ -359,7 +395,8 @@ shr_cmd_show (int argc, char **argv)
       context, "Prints a case (by its number, or by the Message-ID of one of its mails): its\n"
                "messages, the records read from them, the verdict with its checklist and\n"
                "reasons as judged when taken in, each draft with its decisions, and each\n"
-               "mail sent or waiting. Exit status 0, 1 not found, 2 usage.");
+               "mail sent or waiting. A digest mail (several advisories) prints the case of\n"
+               "each advisory it carries. Exit status 0, 1 not found, 2 usage.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
@@ -380,21 +417,43 @@ shr_cmd_show (int argc, char **argv)
   if (!shr_cli_open_state ("show", conf, &service, &store))
     return 1;
 
-  gint64 case_id = by_case ? g_ascii_strtoll (id, NULL, 10) : 0;
+  /* The cases to show: the one named, or those of the mail named (a
+   * digest mail's advisories are each a case of its own), or none (the
+   * mail was not read as an advisory: it alone is shown). */
+  g_autoptr (GArray) cases = NULL;
   g_autoptr (GPtrArray) messages = NULL;
-  if (!shr_store_messages_find (store, by_case ? NULL : id, 0, case_id, &messages, &error))
+  if (by_case)
     {
-      g_printerr ("shirase show: %s\n", error->message);
-      return 1;
+      gint64 case_id = g_ascii_strtoll (id, NULL, 10);
+      if (!shr_store_case_get (store, case_id, NULL, NULL, &error))
+        {
+          g_printerr ("shirase show: %s\n", error->message);
+          return 1;
+        }
+      cases = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (cases, case_id);
     }
-  if (!by_case)
+  else
     {
+      if (!shr_store_messages_find (store, id, 0, 0, &messages, &error))
+        {
+          g_printerr ("shirase show: %s\n", error->message);
+          return 1;
+        }
       if (messages->len == 0)
         {
           g_printerr ("shirase show: no message with Message-ID %s in the state\n", id);
           return 1;
         }
-      case_id = ((ShrStoreMessageRow *)messages->pdata[0])->case_id;
+      if (!shr_store_message_cases (store, ((ShrStoreMessageRow *)messages->pdata[0])->id, &cases, &error))
+        {
+          g_printerr ("shirase show: %s\n", error->message);
+          return 1;
+        }
+    }
+  for (guint i = 0; i < MAX (cases->len, 1); i++)
+    {
+      gint64 case_id = i < cases->len ? g_array_index (cases, gint64, i) : 0;
       if (case_id > 0)
         {
           g_clear_pointer (&messages, g_ptr_array_unref);
@@ -404,21 +463,20 @@ shr_cmd_show (int argc, char **argv)
               return 1;
             }
         }
+      g_autoptr (JsonNode) node = case_json (store, case_id, messages, &error);
+      if (node == NULL)
+        {
+          g_printerr ("shirase show: %s\n", error->message);
+          return 1;
+        }
+      if (json)
+        shr_cli_print_json (node, FALSE);
+      else
+        {
+          if (i > 0)
+            printf ("\n\n");
+          print_text (node);
+        }
     }
-  else if (!shr_store_case_get (store, case_id, NULL, NULL, &error))
-    {
-      g_printerr ("shirase show: %s\n", error->message);
-      return 1;
-    }
-  g_autoptr (JsonNode) node = case_json (store, case_id, messages, &error);
-  if (node == NULL)
-    {
-      g_printerr ("shirase show: %s\n", error->message);
-      return 1;
-    }
-  if (json)
-    shr_cli_print_json (node, FALSE);
-  else
-    print_text (node);
   return 0;
 }

@@ -44,6 +44,8 @@ typedef struct
   gpointer kick_data;
   guint counts[SHR_OUTCOME_REPLY + 1];
   guint duplicates;
+  guint digests;           /* handled mails that carried several advisories */
+  guint digest_advisories; /* and how many */
 } Run;
 
 static void
@@ -219,29 +221,49 @@ disposition_for (ShrOutcome outcome, gboolean approving)
     }
 }
 
+/* @item: "2/4" for an advisory of a digest mail, else NULL. */
+static void
+log_entry (const ShrWatchMessage *m, const ShrPipelineResult *res, gint64 case_id, const gchar *item,
+           const gchar *what)
+{
+  g_autofree gchar *uid = g_strdup_printf ("%u", m->uid);
+  g_autofree gchar *case_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_id);
+  const gchar *outcome = shr_outcome_to_string (res->outcome);
+  GLogLevelFlags level
+      = res->outcome == SHR_OUTCOME_FAILED && !res->duplicate ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO;
+  if (item != NULL)
+    g_log_structured (G_LOG_DOMAIN, level, "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome,
+                      "SHR_CASE", case_text, "SHR_ITEM", item, "MESSAGE", "%s UID %u %s", m->folder, m->uid,
+                      what);
+  else
+    g_log_structured (G_LOG_DOMAIN, level, "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome,
+                      "SHR_CASE", case_text, "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
+}
+
+/* One entry per message; a digest mail's, one per advisory it carries
+ * (each with its own case). */
 static void
 log_result (const ShrWatchMessage *m, const ShrPipelineResult *res)
 {
-  g_autofree gchar *uid = g_strdup_printf ("%u", m->uid);
-  g_autofree gchar *case_id = g_strdup_printf ("%" G_GINT64_FORMAT, res->case_id);
   const gchar *outcome = shr_outcome_to_string (res->outcome);
+  if (!res->duplicate && res->outcome == SHR_OUTCOME_HANDLED)
+    {
+      for (guint i = 0; i < res->advisories->len; i++)
+        {
+          const ShrPipelineAdvisory *a = &g_array_index (res->advisories, ShrPipelineAdvisory, i);
+          g_autofree gchar *item = a->items > 0 ? g_strdup_printf ("%u/%u", a->item, a->items) : NULL;
+          g_autofree gchar *described = shr_pipeline_advisory_describe (a);
+          g_autofree gchar *what = g_strdup_printf ("handled: %s", described);
+          log_entry (m, res, a->case_id, item, what);
+        }
+      return;
+    }
   g_autofree gchar *what = NULL;
   if (res->duplicate)
     what = g_strdup_printf ("seen before (%s); moved by its recorded outcome", outcome);
-  else if (res->outcome == SHR_OUTCOME_HANDLED)
-    what
-        = g_strdup_printf ("handled: %s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (res->verdict),
-                           res->case_id, res->joined ? " (joined)" : " (new)",
-                           res->draft_id == 0 ? ""
-                           : res->update      ? ", update draft queued"
-                                              : ", draft queued");
   else
     what = g_strdup_printf ("%s: %s", outcome, res->reason != NULL ? res->reason : "");
-  g_log_structured (G_LOG_DOMAIN,
-                    res->outcome == SHR_OUTCOME_FAILED && !res->duplicate ? G_LOG_LEVEL_WARNING
-                                                                          : G_LOG_LEVEL_INFO,
-                    "SHR_FOLDER", m->folder, "SHR_UID", uid, "SHR_OUTCOME", outcome, "SHR_CASE", case_id,
-                    "MESSAGE", "%s UID %u %s", m->folder, m->uid, what);
+  log_entry (m, res, res->case_id, NULL, what);
 }
 
 static gboolean
@@ -304,6 +326,11 @@ handle_batch (const ShrWatchMessage *msgs, guint n, ShrWatchDisposition *disp, g
         r->duplicates++;
       else
         r->counts[res->outcome]++;
+      if (!res->duplicate && res->advisories != NULL && res->advisories->len > 1)
+        {
+          r->digests++;
+          r->digest_advisories += res->advisories->len;
+        }
       /* Seen-before replies too, in case we stopped between the two: a
        * decision already made is a replay and changes nothing. Only a
        * reply whose decision is committed leaves the folder. */
@@ -434,9 +461,14 @@ shr_cmd_once (int argc, char **argv)
       if (!shr_notify_run (r->notify, NULL, NULL, &local))
         g_warning ("sending drafts and notices: %s", local->message);
     }
-  g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before\n",
+  g_print ("shirase once: %u messages: %u handled, %u failed, %u ignored, %u replies, %u seen before",
            handled, r->counts[SHR_OUTCOME_HANDLED], r->counts[SHR_OUTCOME_FAILED],
            r->counts[SHR_OUTCOME_IGNORED], r->counts[SHR_OUTCOME_REPLY], r->duplicates);
+  /* Digest mails were judged advisory by advisory, each its own case. */
+  if (r->digests > 0)
+    g_print ("; %u digest mail%s: %u advisories", r->digests, r->digests == 1 ? "" : "s",
+             r->digest_advisories);
+  g_print ("\n");
   if (!ok)
     {
       g_printerr ("shirase once: %s\n", error->message);

@@ -11,11 +11,13 @@
 
 /* A version as vendors write them: "7.4.5", "v1.0.1", "10.2.9-h19",
  * "13.1-49.15", "22.7R2.6", "17.9.6a", "2.3.3op2", "12.2(55)SE". */
+/* Word characters are ASCII here: GRegex's \\w takes in kana and kanji,
+ * and 「Ver.3.30以前」 has its version before 以前. */
 #define VERSION_RE                                                                                           \
-  "(?<![\\w.+/"                                                                                              \
+  "(?<![A-Za-z0-9_.+/"                                                                                       \
   "-])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:-h\\d+|-\\d+(?:\\.\\d+)*|R\\d+(?:\\.\\d+)*(?:-S\\d+(?:"  \
   "\\.\\d+)*)?|[a-zA-Z]{1,3}\\d*(?:\\.\\d+)*"                                                                \
-  "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![\\w]|\\.\\d)"
+  "|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?| Update \\d[a-z]?)?)(?![A-Za-z0-9_]|\\.\\d)"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -42,6 +44,9 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (chars < 2 || len > 80)
     return FALSE;
   if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
+    return FALSE;
+  /* "CVE-2026-33001 OSコマンドインジェクション CVSS": a flaw's line. */
+  if (g_regex_match (shr_regex ("CVE-\\d{4}-\\d"), name, 0, NULL))
     return FALSE;
   /* Sentences and lists are not names. */
   static const gchar *const punct[]
@@ -412,6 +417,19 @@ has_version (const gchar *text)
   return text != NULL && g_regex_match (shr_regex (VERSION_RE), text, 0, NULL);
 }
 
+/* A version, or a bare release number with the word that bounds it:
+ * "Firefox 148より前のバージョン", "Chrome 131 and earlier". */
+static gboolean
+has_bound_version (const gchar *text)
+{
+  return has_version (text)
+         || (text != NULL
+             && g_regex_match (
+                 shr_regex ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
+                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])"),
+                 text, 0, NULL));
+}
+
 static gboolean
 says_all_versions (const gchar *text)
 {
@@ -659,8 +677,10 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
   g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
   ShrProduct *p = NULL;
   gsize name_end = 0;
+  guint first_hit = 0;
   for (guint i = 0; i < hits->len && p == NULL; i++)
     {
+      first_hit = i;
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       const ShrProductEntry *pe = hit->entry;
       if (pe->product == NULL || hit->needs_vendor)
@@ -708,17 +728,41 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
     p = product_for_name (ctx, line, vendor, FALSE);
   if (p == NULL)
     return;
-  const gchar *rest = line + MIN (name_end, strlen (line));
-  if (fixed_list)
-    add_fixed_versions (p, rest);
-  else if (has_version (rest) || says_all_versions (rest))
+  /* "NetScaler ADC and NetScaler Gateway 14.1 BEFORE 14.1-47.46": the
+   * versions are of every product named before them. */
+  g_autoptr (GPtrArray) named = g_ptr_array_new ();
+  g_ptr_array_add (named, p);
+  for (guint i = first_hit + 1; i < hits->len && p != NULL; i++)
     {
-      g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
-      const gchar *ph = phrase;
-      while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
-        ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
-      if (*ph != '\0' && strlen (ph) < 300)
-        shr_strv_add_unique (p->affected, ph);
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
+      const ShrProductEntry *pe = hit->entry;
+      if (hit->start < name_end || pe->product == NULL || hit->needs_vendor)
+        break;
+      g_autofree gchar *between = g_strstrip (g_strndup (line + name_end, hit->start - name_end));
+      if (strcmp (between, "and") != 0 && strcmp (between, "&") != 0 && strcmp (between, ",") != 0
+          && strcmp (between, "or") != 0 && strcmp (between, "/") != 0 && strcmp (between, "および") != 0
+          && strcmp (between, "、") != 0)
+        break;
+      g_ptr_array_add (named, shr_record_add_product (ctx->record, pe->vendor, pe->product));
+      name_end = hit->end;
+    }
+  const gchar *rest = line + MIN (name_end, strlen (line));
+  for (guint i = 0; i < named->len; i++)
+    {
+      ShrProduct *q = named->pdata[i];
+      if (q == NULL)
+        continue;
+      if (fixed_list)
+        add_fixed_versions (q, rest);
+      else if (has_bound_version (rest) || says_all_versions (rest))
+        {
+          g_autofree gchar *phrase = g_strstrip (g_strdup (rest));
+          const gchar *ph = phrase;
+          while (*ph == ':' || *ph == ' ' || g_str_has_prefix (ph, "：") || g_str_has_prefix (ph, "\u3000"))
+            ph = *ph == ':' || *ph == ' ' ? ph + 1 : ph + strlen ("：");
+          if (*ph != '\0' && strlen (ph) < 300)
+            shr_strv_add_unique (q->affected, ph);
+        }
     }
 }
 
@@ -781,6 +825,57 @@ read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 }
 
+/* A sentence that opens a list of what is affected or fixed, where no
+ * heading does: 「対象となるバージョンは次のとおりです。」 over "- Apache
+ * Tomcat 11.0.0-M1から11.0.13まで", "The following versions are
+ * affected:". Each item that gives a version is a product line. */
+static void
+read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vendor)
+{
+  static const gchar *const leads[] = {
+    "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
+    "以下)の(?:とおり|通り)",
+    "(?:修正済み|修正された|対策済み|修正)(?:の)?(?:製品|バージョン|版)[^。\\n]{0,30}(?:次|以下)の(?:とおり|"
+    "通り)",
+    "\\bfollowing (?:products?|versions?|releases?|software)[^.\\n]{0,60}\\b(?:are|is) "
+    "(?:affected|vulnerable|impacted)"
+    "[^.\\n]{0,40}:[ \\t]*$"
+    "|\\b(?:affects|impacts) the following (?:products?|versions?|releases?)[^.\\n]{0,40}:[ \\t]*$",
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
+    {
+      gboolean fixed = k == 1;
+      g_autoptr (GMatchInfo) m = NULL;
+      g_regex_match (shr_regex (leads[k]), text, 0, &m);
+      for (guint found = 0; g_match_info_matches (m) && found < 16; g_match_info_next (m, NULL), found++)
+        {
+          gint end = 0;
+          g_match_info_fetch_pos (m, 0, NULL, &end);
+          /* The items start on the lines after the lead-in. */
+          const gchar *line = strchr (text + end, '\n');
+          for (guint items = 0; line != NULL && items < 30; items++)
+            {
+              line++;
+              const gchar *eol = strchr (line, '\n');
+              gsize len = eol != NULL ? (gsize)(eol - line) : strlen (line);
+              g_autofree gchar *item = g_strstrip (g_strndup (line, len));
+              const gchar *body = NULL;
+              static const gchar *const bullets[] = { "- ", "* ", "・", "•", "●", "○", NULL };
+              for (guint b = 0; bullets[b] != NULL && body == NULL; b++)
+                if (g_str_has_prefix (item, bullets[b]))
+                  body = item + strlen (bullets[b]);
+              if (body == NULL)
+                break;
+              while (*body == ' ')
+                body++;
+              if (has_bound_version (body) && !is_prose (body))
+                read_product_line (ctx, body, vendor, fixed, FALSE);
+              line = eol;
+            }
+        }
+    }
+}
+
 void
 shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 {
@@ -803,6 +898,7 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 
   read_package_fields (ctx, doc);
+  read_lead_in_lists (ctx, doc->text, vendor);
 
   /* A list post's "Affected: libexample 2.9.0 up to and including 2.11.3",
    * "Fixed: libexample 2.11.4": a name, then versions. */
@@ -905,6 +1001,13 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     "((?-i:[A-Z][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)){0,4})",
     "(?<![\\w.])((?-i:[A-Z][\\w.+-]*)(?:[ \\t]+(?-i:[A-Z0-9][\\w.+-]*)){0,4})[ \\t]+(?:contains|is affected "
     "by|is vulnerable to|suffers from)[ \\t]+(?:a|an|multiple|several|two|three)\\b",
+    /* The CVE description's own form: "An issue was discovered in Foo
+     * before 1.2.3", "An issue has been discovered in Foo CE/EE …". */
+    "\\bissues?[ \\t]+(?:has[ \\t]+been|have[ \\t]+been|was|were)[ \\t]+(?:discovered|found|identified)[ "
+    "\\t]+in[ "
+    "\\t]+(?:the[ \\t]+)?((?-i:[A-Z][\\w.+-]*|[a-z]+[A-Z][\\w.+-]*)(?:[ "
+    "\\t]+(?-i:[A-Z0-9][\\w.+/-]*|[a-z]+[A-Z]["
+    "\\w.+-]*)){0,4})",
   };
   static const gchar *const ja[] = {
     "^\\s*(?:【[^】]*】\\s*|\\[[^\\]\\n]*\\]\\s*)*(?:\\S+?製\\s*)?(.+?)\\s*(?:における|に関する|において)(?:"
@@ -925,7 +1028,7 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
       gboolean en_words = strstr (lower, "vulnerab") || strstr (lower, "flaw") || strstr (lower, "bug")
                           || strstr (lower, "weakness") || strstr (lower, "-day")
                           || strstr (lower, "contains") || strstr (lower, "affected by")
-                          || strstr (lower, "suffers");
+                          || strstr (lower, "suffers") || strstr (lower, "issue");
       gboolean ja_words = strstr (head, "脆弱性") != NULL;
       for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
@@ -953,11 +1056,11 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
  * it on either side: "prior to 2.4.58", "7.0.0 through 7.0.16", "3.4 and
  * earlier", 「7.0.0 から 7.0.16 まで」. */
 #define SENTENCE_VERSION "v?\\d+(?:\\.\\d+)+(?:\\.x|esr|-h\\d+|[A-Za-z]{1,3}\\d[\\w.]*(?:-S\\d+)?)?"
-#define SENTENCE_RANGE                                                                                       \
-  "(?:(?:prior to|before|earlier than|older than|up to(?: and "                                              \
-  "including)?|through|from|between|<=?|>=?|≤)\\s+)?" SENTENCE_VERSION                                       \
-  "(?:\\s*(?:through|thru|to|-|–|〜|~|から)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?"               \
-  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                 \
+#define SENTENCE_RANGE                                                                                         \
+  "(?:(?:prior to|before|earlier than|older than|up to(?: and "                                                \
+  "including)?|through|from|between|<=?|>=?|≤)\\s+)?" SENTENCE_VERSION                                         \
+  "(?:\\s*(?:through|thru|to|-|–|〜|~|から|before|prior to)\\s*" SENTENCE_VERSION "(?:\\s*(?:まで|以前))?" \
+  "|\\s*(?:(?:and|or) (?:all )?(?:earlier|prior|older|below|lower|later|above|newer|higher)"                   \
   "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
 
 static gboolean
@@ -985,6 +1088,8 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
    * ranges joined by commas and "and"/"or"/、. */
   static const gchar *after_name
       = "\\A(?:\\s+(?i:software|firmware|server|appliances?|devices?))?"
+        /* "GitLab CE/EE affecting all versions from 16.1 before 18.3.6" */
+        "(?:\\s+(?i:affecting)(?:\\s+(?i:all))?)?"
         "(?:\\s*\\(?\\s*(?i:versions?|releases?|builds?|ver\\.)|\\s*バージョン)?[ \\t:]*"
         "(" SENTENCE_RANGE "(?:(?:,\\s*|,?\\s+(?:and|or)\\s+|\\s*(?:、|および|及び)\\s*)" SENTENCE_RANGE
         ")*)";

@@ -1075,6 +1075,10 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
     "CVSS-B[TE]*\\s*[:：]\\s*(10(?:\\.0)?|\\d\\.\\d)(?![/\\d]|\\.\\d)",
     /* "7.5 (CVSS:3.1/AV:N/…)": a score just before its vector. */
     "(?<![\\d.])(10(?:\\.0)?|\\d\\.\\d)\\s*[(（]?\\s*CVSS:[234]\\.\\d/",
+    /* "(CVSS:3.1/AV:N/…/A:H, 10.0)": a score just after its vector. */
+    "CVSS:[234]\\.\\d(?:/"
+    "[A-Za-z]{1,3}:[A-Za-z])+[)）]?\\s*[,;:]?\\s*(?:score\\s*[:：]?\\s*)?(10(?:\\.0)?|\\d\\.\\d)(?![/"
+    "\\d]|\\.\\d)",
     "CVSS[^。\\n]{0,20}?(?:ベーススコア|基本値|スコア)[^0-9。\\n]{0,6}(10(?:\\.0)?|\\d\\.\\d)(?![/"
     "\\d]|\\.\\d)",
   };
@@ -1427,7 +1431,9 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
    * they begin with a literal word, so they are cheap over a sentence. */
   static const gchar *positive_en_far
       = "(?:\\b(?:is|are|became)\\s+aware\\s+(?:of|that)\\b[^.]{0,100}\\b(?:exploit|targeted attacks|attacks)"
-        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit)";
+        "|\\badd(?:s|ed)?\\b[^.]{0,120}known exploited vulnerabilit"
+        /* "Exploits of CVE-… on unmitigated appliances have been observed." */
+        "|\\bexploit(?:s|ation)\\b[^.;]{0,100}?\\b(?:have|has) been (?:observed|seen|detected|reported)\\b)";
   static const gchar *positive_ja
       = "(?:悪用[がをもはの]?(?:既に|すでに)?(?:確認|観測|観察)(?:され|し|さ|を)|悪用されている|"
         "悪用されました|悪用されていた"
@@ -2079,8 +2085,10 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
         "|修正済み|修正版|修正バージョン|対策済み|修正した|修正された)";
   static const gchar *cue_after = "(?:で修正|へアップデート|にアップデート|へ更新|に更新|以降へ|以降に)";
   static const gchar *version
-      = "(?<![\\w.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|[a-zA-"
-        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|\\([\\w.]+\\)\\w*| (?-i:U)\\d[a-z]?)?)(?![\\w]|\\.\\d)";
+      = "(?<![A-Za-z0-9_.])(?:(?i:ver)\\.?\\s?)?([vV]?\\d+(?:\\.\\d+)+(?:R\\d+(?:\\.\\d+)*-S\\d+(?:\\.\\d+)*|"
+        "[a-zA-"
+        "Z]\\w*|-h\\d+|R\\d+(?:\\.\\d+)*|-\\d+sv|-\\d+\\.\\d+(?:\\.\\d+)*|\\([\\w.]+\\)\\w*| "
+        "(?-i:U)\\d[a-z]?)?)(?![A-Za-z0-9_]|\\.\\d)";
   static const gchar *affected_after
       = "^\\s*(?:and|or)?\\s*(?:earlier|before|prior|or lower|and below|およびそれ以前|以前|より前|未満)";
   static const gchar *const before_words[]
@@ -2373,7 +2381,7 @@ follows_rule (const gchar *body, gsize at)
  * KEV alert — a CVE id followed by the product and the flaw. Never inside
  * references or credits. (transfer full) */
 static GArray *
-find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
+find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
 {
   GArray *starts = g_array_new (FALSE, TRUE, sizeof (ItemStart));
   g_array_set_clear_func (starts, (GDestroyNotify)item_start_clear);
@@ -2398,7 +2406,11 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
         {
           gint at = 0, end = 0;
           g_match_info_fetch_pos (m, 0, &at, &end);
-          ShrRole role = shr_document_role_at (doc, at);
+          /* The structure is read only for a mail that has such lines:
+           * most have none, and it costs a tenth of their extraction. */
+          if (*doc == NULL)
+            *doc = shr_document_parse (body);
+          ShrRole role = shr_document_role_at (*doc, at);
           /* The previous item's references run on until the next heading;
            * a rule over the line says a new item starts there. */
           if ((role == SHR_ROLE_REFERENCES || role == SHR_ROLE_ACKNOWLEDGEMENTS || role == SHR_ROLE_HISTORY
@@ -2470,18 +2482,28 @@ find_items (const ShrRecord *parent, const gchar *body, const ShrDocument *doc)
 GPtrArray *
 shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
 {
+  return shr_extract_items_with_text (message, lexicon, NULL);
+}
+
+GPtrArray *
+shr_extract_items_with_text (const ShrMessage *message, const ShrLexicon *lexicon, GPtrArray **texts)
+{
   g_return_val_if_fail (message != NULL && lexicon != NULL, NULL);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_record_free);
   ShrRecord *whole = shr_extract_message (message, lexicon);
   const gchar *body = message->body ? message->body : "";
-  g_autoptr (ShrDocument) doc = shr_document_parse (body);
-  g_autoptr (GArray) starts = find_items (whole, body, doc);
+  if (texts != NULL)
+    *texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (ShrDocument) doc = NULL;
+  g_autoptr (GArray) starts = find_items (whole, body, &doc);
   if (starts->len < 2 || starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
     {
       if (starts->len > SHR_MAX_DIGEST_ITEMS_PER_MAIL)
         shr_record_add_warning (whole, "a digest of %u items: more than %d, read as one advisory",
                                 starts->len, SHR_MAX_DIGEST_ITEMS_PER_MAIL);
       g_ptr_array_add (out, whole);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_strdup (body));
       return out;
     }
   gsize len = strlen (body);
@@ -2551,6 +2573,8 @@ shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon)
       g_autofree gchar *subject = clean_subject (message->subject);
       r->digest_title = *subject != '\0' ? g_steal_pointer (&subject) : g_strdup (whole->title);
       g_ptr_array_add (out, r);
+      if (texts != NULL)
+        g_ptr_array_add (*texts, g_steal_pointer (&text));
     }
   shr_record_free (whole);
   return out;

@@ -23,6 +23,12 @@ ShrRecord *shr_extract_file (const gchar *path, const ShrLexicon *lexicon, GErro
  * any other mail gives one record, as shr_extract_message(). */
 GPtrArray *shr_extract_items (const ShrMessage *message, const ShrLexicon *lexicon);
 
+/* The same, and with @texts (may be NULL; transfer full, element-type
+ * utf8) the text each record was read from: a digest item's own part of
+ * the mail, else the mail's body. */
+GPtrArray *shr_extract_items_with_text (const ShrMessage *message, const ShrLexicon *lexicon,
+                                        GPtrArray **texts);
+
 /* (transfer full) The same from a file; NULL + error when it is not mail. */
 GPtrArray *shr_extract_file_items (const gchar *path, const ShrLexicon *lexicon, GError **error);
 

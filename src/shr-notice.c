@@ -723,6 +723,17 @@ source_object (const ShrRecord *r)
   set_bool (src, "lang_en", g_strcmp0 (r->lang, "en") == 0);
   set_bool (src, "lang_ja", g_strcmp0 (r->lang, "ja") == 0);
   set_str (src, "forwarded_by", r->forwarded_by);
+  /* One advisory of a digest mail: the approvers and the readers see
+   * which item of which mail it was. */
+  if (r->items > 0)
+    {
+      JsonObject *item = json_object_new ();
+      json_object_set_int_member (item, "index", r->item);
+      json_object_set_int_member (item, "of", r->items);
+      g_autofree gchar *digest = shr_notice_one_line (r->digest_title);
+      set_str (item, "digest", digest);
+      json_object_set_object_member (src, "item", item);
+    }
   return src;
 }
 

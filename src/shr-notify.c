@@ -539,6 +539,38 @@ shown_notice (const ShrStoreDraft *d, const gchar *lang)
   return r;
 }
 
+/* Sets "title" (and "title_en") of a mail about draft @d (may be NULL)
+ * to the Subjects of its notices as the draft showed them, which the
+ * approver knows it by; a draft never mailed has only the source's title. */
+static void
+add_titles (JsonObject *o, const ShrStoreDraft *d)
+{
+  g_autoptr (ShrRendered) ja = d != NULL ? shown_notice (d, "ja") : NULL;
+  g_autoptr (ShrRendered) en = d != NULL ? shown_notice (d, "en") : NULL;
+  const gchar *title = ja != NULL ? ja->subject : d != NULL ? d->subject : NULL;
+  json_object_set_string_member (o, "title", title != NULL ? title : "");
+  if (en != NULL && ja != NULL)
+    json_object_set_string_member (o, "title_en", en->subject);
+}
+
+/* The words of a draft's @status ("approved" …) for a mail: @ja, @en. */
+static void
+add_status_words (JsonObject *o, const gchar *status)
+{
+  static const gchar *const words[][3] = {
+    { "approved", "承認済み", "approved" },
+    { "sent", "送信済み", "sent" },
+    { "rejected", "却下済み", "rejected" },
+    { "expired", "期限切れか、新しい下書きに置き換え済み", "expired or replaced by a newer draft" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (g_strcmp0 (status, words[i][0]) == 0)
+      {
+        json_object_set_string_member (o, "status_ja", words[i][1]);
+        json_object_set_string_member (o, "status_en", words[i][2]);
+      }
+}
+
 /* ---- approved: the notices ------------------------------------------------------- */
 
 typedef struct
@@ -594,6 +626,22 @@ add_edit_diff (JsonObject *o, const ShrStoreDraft *d)
   g_string_free (blocks, TRUE);
 }
 
+/* (transfer full) Mail template @name rendered with @view, tidied and
+ * wrapped, except the diff and the edited notices ("diff",
+ * "edited_blocks"), which the approver reads and quotes as they are. */
+static gchar *
+render_note (ShrNotify *n, const gchar *name, JsonNode *view, GError **error)
+{
+  JsonObject *o = json_node_get_object (view);
+  const gchar *verbatim[3] = { NULL };
+  guint k = 0;
+  static const gchar *const keys[] = { "diff", "edited_blocks" };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (json_object_has_member (o, keys[i]))
+      verbatim[k++] = json_object_get_string_member (o, keys[i]);
+  return shr_renderer_mail (n->renderer, name, view, verbatim, error);
+}
+
 /* @folded (may be NULL): the recipients who get it in the next digest
  * instead ([recipients] hourly_cap). */
 static gboolean
@@ -614,8 +662,6 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "approver");
   json_builder_add_string_value (b, approver);
-  json_builder_set_member_name (b, "title");
-  json_builder_add_string_value (b, d->subject != NULL ? d->subject : "");
   json_builder_set_member_name (b, "draft_id");
   json_builder_add_int_value (b, d->id);
   if (outcome == SHR_DECISION_RESTARTED)
@@ -644,12 +690,13 @@ queue_confirmation (ShrNotify *n, const ShrStoreDraft *d, const gchar *approver,
   json_builder_add_int_value (b, n->hourly_cap);
   json_builder_end_object (b);
   g_autoptr (JsonNode) view = json_builder_get_root (b);
+  add_titles (json_node_get_object (view), d);
   if (strcmp (what, "approved") == 0 || strcmp (what, "recorded") == 0)
     add_edit_diff (json_node_get_object (view), d);
   g_autofree gchar *subject = shr_renderer_render (n->renderer, "confirmation-subject.txt", view, error);
   if (subject == NULL)
     return FALSE;
-  g_autofree gchar *text = shr_renderer_render (n->renderer, "confirmation.txt", view, error);
+  g_autofree gchar *text = render_note (n, "confirmation.txt", view, error);
   if (text == NULL)
     return FALSE;
   g_strstrip (subject);
@@ -861,7 +908,7 @@ queue_note_to (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, co
   g_autofree gchar *subject = shr_renderer_render (n->renderer, "note-subject.txt", view, error);
   if (subject == NULL)
     return FALSE;
-  g_autofree gchar *text = shr_renderer_render (n->renderer, "note.txt", view, error);
+  g_autofree gchar *text = render_note (n, "note.txt", view, error);
   if (text == NULL)
     return FALSE;
   g_strstrip (subject);
@@ -878,18 +925,20 @@ queue_note (ShrNotify *n, gint64 draft_id, gint64 case_id, JsonNode *view, const
 }
 
 static JsonNode *
-note_view (const ShrStoreDraft *d, const gchar *flag)
+note_view (ShrNotify *n, const ShrStoreDraft *d, const gchar *flag)
 {
   JsonObject *o = json_object_new ();
   json_object_set_boolean_member (o, flag, TRUE);
-  json_object_set_string_member (o, "title", d != NULL && d->subject != NULL ? d->subject : "");
+  add_titles (o, d);
   if (d != NULL)
     {
       json_object_set_int_member (o, "draft_id", d->id);
       if (d->token != NULL)
         json_object_set_string_member (o, "token", d->token);
-      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (d->created_at);
-      g_autofree gchar *created = g_date_time_format (t, "%Y-%m-%d %H:%M UTC");
+      /* The organisation's time, as its approvers read clocks. */
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (d->created_at);
+      g_autoptr (GDateTime) t = g_date_time_to_timezone (utc, n->org->timezone);
+      g_autofree gchar *created = g_date_time_format (t, "%Y-%m-%d %H:%M %Z");
       json_object_set_string_member (o, "created", created);
     }
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -913,14 +962,17 @@ refused_txn (ShrStore *store, gpointer data, GError **error)
   g_autoptr (ShrStoreDraft) d = NULL;
   if (t->result->draft_id > 0 && (d = shr_store_draft_get (store, t->result->draft_id, error)) == NULL)
     return FALSE;
-  g_autoptr (JsonNode) view = note_view (d, "refused");
+  g_autoptr (JsonNode) view = note_view (t->n, d, "refused");
   JsonObject *o = json_node_get_object (view);
   JsonObject *why = json_object_new ();
   json_object_set_boolean_member (why, t->key, TRUE);
   json_object_set_object_member (o, "why", why);
   json_object_set_string_member (o, "to", t->to);
   if (d != NULL)
-    json_object_set_string_member (o, "status", d->status);
+    {
+      json_object_set_string_member (o, "status", d->status);
+      add_status_words (o, d->status);
+    }
   if (t->result->edit_problem != NULL)
     json_object_set_string_member (o, "detail", t->result->edit_problem);
   if (d != NULL && t->result->decided && t->result->outcome == SHR_DECISION_EDIT_CONFLICT)
@@ -983,7 +1035,7 @@ reminder_txn (ShrStore *store, gpointer data, GError **error)
     return FALSE;
   if (g_strcmp0 (d->status, "pending") != 0 || d->reminded_at != 0 || d->token == NULL)
     return TRUE;
-  g_autoptr (JsonNode) view = note_view (d, "reminder");
+  g_autoptr (JsonNode) view = note_view (r->n, d, "reminder");
   g_autofree gchar *message_id = our_message_id (r->n, "remind.%" G_GINT64_FORMAT ".%s", d->id, d->token);
   return queue_note (r->n, d->id, d->case_id, view, message_id, error)
          && shr_store_draft_set_reminded (store, d->id, r->now, error);
@@ -1002,7 +1054,7 @@ remind_and_expire (ShrNotify *n, gint64 now, GError **error)
       g_autoptr (ShrStoreDraft) d = shr_store_draft_get (n->store, g_array_index (expired, gint64, i), error);
       if (d == NULL)
         return FALSE;
-      g_autoptr (JsonNode) view = note_view (d, "expired");
+      g_autoptr (JsonNode) view = note_view (n, d, "expired");
       json_object_set_int_member (json_node_get_object (view), "hours", n->approval->expire_hours);
       g_autofree gchar *message_id = our_message_id (n, "expired.%" G_GINT64_FORMAT, d->id);
       if (!queue_note (n, d->id, d->case_id, view, message_id, error))
@@ -1032,7 +1084,7 @@ report_failures (ShrNotify *n, const ShrOutboxReport *report, GError **error)
         continue;
       g_autoptr (ShrStoreDraft) d
           = f->draft_id > 0 ? shr_store_draft_get (n->store, f->draft_id, NULL) : NULL;
-      g_autoptr (JsonNode) view = note_view (d, "failed");
+      g_autoptr (JsonNode) view = note_view (n, d, "failed");
       JsonObject *o = json_node_get_object (view);
       json_object_set_string_member (o, "recipient", f->recipient);
       json_object_set_string_member (o, "kind", f->kind);
@@ -1085,16 +1137,18 @@ local_date (GDateTime *local, gint days)
 }
 
 /* Renders @subject_name and @text_name with @view and queues the result
- * to @to as a digest (in the caller's transaction). */
+ * to @to as a digest (in the caller's transaction). @notices: the notices
+ * the digest quotes, kept as they went out (not wrapped again). */
 static gboolean
 queue_digest_mail (ShrNotify *n, const gchar *subject_name, const gchar *text_name, JsonNode *view,
-                   const gchar *message_id, const gchar *const *to, GError **error)
+                   const gchar *const *notices, const gchar *message_id, const gchar *const *to,
+                   GError **error)
 {
   g_autofree gchar *raw_subject = shr_renderer_render (n->renderer, subject_name, view, error);
   if (raw_subject == NULL)
     return FALSE;
   g_autofree gchar *subject = shr_notice_one_line (raw_subject);
-  g_autofree gchar *text = shr_renderer_render (n->renderer, text_name, view, error);
+  g_autofree gchar *text = shr_renderer_mail (n->renderer, text_name, view, notices, error);
   if (text == NULL)
     return FALSE;
   ShrRendered rendered = { .subject = subject, .text = text, .html = NULL };
@@ -1119,6 +1173,7 @@ queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *items, 
                         const gchar *date, GError **error)
 {
   g_autoptr (JsonArray) notices = json_array_new ();
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < items->len; i++)
     {
       const ShrDigestItem *item = items->pdata[i];
@@ -1147,7 +1202,10 @@ queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *items, 
             json_object_set_string_member (entry, "subject", r->subject);
           /* Past the cap, the Subjects only: one mail must stay readable. */
           if (i < SHR_MAX_DIGEST_NOTICES)
-            json_object_set_string_member (entry, l == 0 ? "notice_ja" : "notice_en", r->text);
+            {
+              json_object_set_string_member (entry, l == 0 ? "notice_ja" : "notice_en", r->text);
+              g_ptr_array_add (texts, g_strdup (r->text));
+            }
         }
     }
   g_autoptr (JsonNode) view = shr_notice_digest_view_new (n->org, notices, now);
@@ -1158,8 +1216,9 @@ queue_recipient_digest (ShrNotify *n, const gchar *recipient, GPtrArray *items, 
     json_object_set_int_member (o, "more", items->len - SHR_MAX_DIGEST_NOTICES);
   g_autofree gchar *message_id = digest_message_id (n, date, recipient);
   const gchar *to[] = { recipient, NULL };
-  return queue_digest_mail (n, "digest-recipient-subject.txt", "digest-recipient.txt", view, message_id, to,
-                            error);
+  g_ptr_array_add (texts, NULL);
+  return queue_digest_mail (n, "digest-recipient-subject.txt", "digest-recipient.txt", view,
+                            (const gchar *const *)texts->pdata, message_id, to, error);
 }
 
 /* Everything waiting goes out in one transaction: the approvers' digest

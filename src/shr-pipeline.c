@@ -26,15 +26,41 @@ struct _ShrPipeline
   gboolean keep_text;     /* shr_pipeline_set_keep_text */
   ShrPipelineFault fault; /* tests: shr_pipeline_set_fault */
   gchar *fault_marker;
+  GDateTime *now; /* shr_pipeline_set_now, or NULL: the real time */
 };
+
+static void
+advisory_clear (gpointer data)
+{
+  ShrPipelineAdvisory *a = data;
+  g_free (a->record_id);
+  g_free (a->advisory_id);
+}
 
 void
 shr_pipeline_result_clear (ShrPipelineResult *r)
 {
   g_clear_pointer (&r->record_id, g_free);
+  g_clear_pointer (&r->advisories, g_array_unref);
   g_clear_pointer (&r->reason, g_free);
   g_clear_pointer (&r->message, shr_message_free);
   memset (r, 0, sizeof *r);
+}
+
+gchar *
+shr_pipeline_advisory_describe (const ShrPipelineAdvisory *a)
+{
+  g_return_val_if_fail (a != NULL, NULL);
+  GString *out = g_string_new (NULL);
+  if (a->items > 0)
+    g_string_append_printf (out, "advisory %u of %u%s%s%s: ", a->item, a->items, a->advisory_id ? " (" : "",
+                            a->advisory_id ? a->advisory_id : "", a->advisory_id ? ")" : "");
+  g_string_append_printf (out, "%s, case %" G_GINT64_FORMAT "%s%s", shr_verdict_to_string (a->verdict),
+                          a->case_id, a->joined ? " (joined)" : " (new)",
+                          a->draft_id == 0 ? ""
+                          : a->update      ? ", update draft queued"
+                                           : ", draft queued");
+  return g_string_free (out, FALSE);
 }
 
 ShrPipeline *
@@ -59,7 +85,16 @@ shr_pipeline_free (ShrPipeline *p)
   g_free (p->own_address);
   g_strfreev (p->approvers);
   g_free (p->fault_marker);
+  g_clear_pointer (&p->now, g_date_time_unref);
   g_free (p);
+}
+
+void
+shr_pipeline_set_now (ShrPipeline *p, GDateTime *now)
+{
+  g_return_if_fail (p != NULL);
+  g_clear_pointer (&p->now, g_date_time_unref);
+  p->now = now != NULL ? g_date_time_ref (now) : NULL;
 }
 
 void
@@ -229,20 +264,39 @@ static gboolean fault_hits (ShrPipeline *p, ShrPipelineFault fault, GBytes *raw)
 
 /* ---- prepare: everything that needs no state ---------------------------------- */
 
+/* One advisory of the mail, judged. */
+typedef struct
+{
+  ShrRecord *record;
+  ShrMatch *match;
+  gchar *record_json;
+  gchar *match_json;  /* only when a draft may be queued */
+  gchar *digest_json; /* not applicable: the digest's item */
+} PreparedAdvisory;
+
+static void
+prepared_advisory_free (PreparedAdvisory *a)
+{
+  shr_record_free (a->record);
+  shr_match_free (a->match);
+  g_free (a->record_json);
+  g_free (a->match_json);
+  g_free (a->digest_json);
+  g_free (a);
+}
+
 struct _ShrPrepared
 {
   GBytes *raw;
   gchar *sha256;
   ShrMessage *message; /* kept only while it may be a reply, else NULL */
   gboolean may_be_reply;
-  gchar *message_id; /* without <>, or NULL */
-  gchar *auto_why;   /* ours or automatic: why; else NULL */
-  gchar *read_error; /* not mail, or over a cap: why */
-  ShrRecord *record;
-  ShrMatch *match;
-  gchar *record_json;
-  gchar *match_json;  /* only when a draft may be queued */
-  gchar *digest_json; /* not applicable: the digest's item */
+  gchar *message_id;     /* without <>, or NULL */
+  gchar *auto_why;       /* ours or automatic: why; else NULL */
+  gchar *read_error;     /* not mail, or over a cap: why */
+  GPtrArray *advisories; /* (element-type PreparedAdvisory) what the mail
+                          * carries: one, or a digest's items; NULL when
+                          * it was not read as advisories */
 };
 
 void
@@ -256,11 +310,8 @@ shr_prepared_free (ShrPrepared *prep)
   g_free (prep->auto_why);
   g_free (prep->message_id);
   g_free (prep->read_error);
-  shr_record_free (prep->record);
-  shr_match_free (prep->match);
-  g_free (prep->record_json);
-  g_free (prep->match_json);
-  g_free (prep->digest_json);
+  if (prep->advisories != NULL)
+    g_ptr_array_unref (prep->advisories);
   g_free (prep);
 }
 
@@ -271,11 +322,42 @@ shr_pipeline_set_keep_text (ShrPipeline *p, gboolean keep)
   p->keep_text = keep;
 }
 
-/* The advisory's text a draft keeps for the summariser (transfer none). */
-static const gchar *
-advisory_text (const ShrMessage *msg)
+/* (transfer full) @record judged, with what its draft or its digest item
+ * will need; @text is what it was read from (the summariser's input). */
+static PreparedAdvisory *
+prepare_advisory (ShrPipeline *p, ShrRecord *record, const gchar *text, GDateTime *now)
 {
-  return msg->body != NULL ? msg->body : "";
+  PreparedAdvisory *a = g_new0 (PreparedAdvisory, 1);
+  a->record = record;
+  a->record_json = shr_record_to_json_string (record, FALSE);
+  a->match = shr_match_record (p->profile, p->vocab, record, now);
+  if (a->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
+    {
+      /* The draft keeps the match (record included) and the notice's view:
+       * the notify step renders the draft and, once approved, the notices
+       * from that view, so no record has to be rebuilt from JSON. */
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "match");
+      json_builder_add_value (b, shr_match_to_json (a->match, record));
+      json_builder_set_member_name (b, "view");
+      json_builder_add_value (b, shr_notice_view_new (record, a->match, p->profile, p->lexicon, now));
+      if (p->keep_text)
+        {
+          json_builder_set_member_name (b, "advisory_text");
+          json_builder_add_string_value (b, text != NULL ? text : "");
+        }
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) node = json_builder_get_root (b);
+      a->match_json = json_to_string (node, FALSE);
+    }
+  else
+    {
+      /* What the approvers' digest will list (no draft is made). */
+      g_autoptr (JsonNode) item = shr_notice_digest_item_new (record, a->match, p->profile, now);
+      a->digest_json = json_to_string (item, FALSE);
+    }
+  return a;
 }
 
 ShrPrepared *
@@ -306,37 +388,14 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
       prep->auto_why = g_strdup (why);
       return prep;
     }
-  prep->record = shr_extract_message (msg, p->lexicon);
-  prep->record_json = shr_record_to_json_string (prep->record, FALSE);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  prep->match = shr_match_record (p->profile, p->vocab, prep->record, now);
-  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
-    {
-      /* The draft keeps the match (record included) and the notice's view:
-       * the notify step renders the draft and, once approved, the notices
-       * from that view, so no record has to be rebuilt from JSON. */
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "match");
-      json_builder_add_value (b, shr_match_to_json (prep->match, prep->record));
-      json_builder_set_member_name (b, "view");
-      json_builder_add_value (b,
-                              shr_notice_view_new (prep->record, prep->match, p->profile, p->lexicon, now));
-      if (p->keep_text)
-        {
-          json_builder_set_member_name (b, "advisory_text");
-          json_builder_add_string_value (b, advisory_text (msg));
-        }
-      json_builder_end_object (b);
-      g_autoptr (JsonNode) node = json_builder_get_root (b);
-      prep->match_json = json_to_string (node, FALSE);
-    }
-  if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE)
-    {
-      /* What the approvers' digest will list (no draft is made). */
-      g_autoptr (JsonNode) item = shr_notice_digest_item_new (prep->record, prep->match, p->profile, now);
-      prep->digest_json = json_to_string (item, FALSE);
-    }
+  g_autoptr (GPtrArray) texts = NULL;
+  g_autoptr (GPtrArray) records = shr_extract_items_with_text (msg, p->lexicon, &texts);
+  g_autoptr (GDateTime) now = p->now != NULL ? g_date_time_ref (p->now) : g_date_time_new_now_utc ();
+  prep->advisories = g_ptr_array_new_full (records->len, (GDestroyNotify)prepared_advisory_free);
+  /* The array keeps the records: each advisory owns its own. */
+  g_ptr_array_set_free_func (records, NULL);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (prep->advisories, prepare_advisory (p, records->pdata[i], texts->pdata[i], now));
   if (prep->may_be_reply)
     prep->message = g_steal_pointer (&msg);
   return prep;
@@ -353,9 +412,19 @@ typedef struct
   ShrPipelineResult *r;
 } Step;
 
+/* Records the message with its outcome and, when it was handled, the
+ * records and cases of its advisories (@s->r->advisories). */
 static gboolean
-record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **gerror)
+record_outcome (Step *s, const gchar *error, GError **gerror)
 {
+  GArray *advisories = s->r->advisories;
+  guint n = advisories != NULL ? advisories->len : 0;
+  g_autofree ShrStoreMessageItem *items = n > 1 ? g_new (ShrStoreMessageItem, n) : NULL;
+  for (guint i = 0; items != NULL && i < n; i++)
+    {
+      const ShrPipelineAdvisory *a = &g_array_index (advisories, ShrPipelineAdvisory, i);
+      items[i] = (ShrStoreMessageItem){ a->record_id, a->case_id };
+    }
   ShrStoreMessage m = {
     .folder = s->folder,
     .uidvalidity = s->uidvalidity,
@@ -363,9 +432,11 @@ record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **ge
     .message_id = s->prep->message_id,
     .raw_sha256 = s->prep->sha256,
     .outcome = s->r->outcome,
-    .record_id = record_id,
+    .record_id = s->r->record_id,
     .case_id = s->r->case_id,
     .error = error,
+    .items = items,
+    .n_items = items != NULL ? n : 0,
   };
   if (!shr_store_record_message (s->p->store, &m, gerror))
     return FALSE;
@@ -383,15 +454,15 @@ record_outcome (Step *s, const gchar *record_id, const gchar *error, GError **ge
  * has a draft: another source made it applicable, and the approvers hear
  * of it there. */
 static gboolean
-add_not_applicable (Step *s, GError **error)
+add_not_applicable (ShrStore *store, const ShrPipelineAdvisory *a, const gchar *digest_json, GError **error)
 {
   gint64 drafts = 0;
-  if (!shr_store_count_drafts (s->p->store, s->r->case_id, &drafts, error))
+  if (!shr_store_count_drafts (store, a->case_id, &drafts, error))
     return FALSE;
   if (drafts > 0)
     return TRUE;
-  return shr_store_digest_add (s->p->store, SHR_DIGEST_NOT_APPLICABLE, s->r->case_id, s->r->record_id, 0,
-                               NULL, NULL, s->prep->digest_json, NULL, error);
+  return shr_store_digest_add (store, SHR_DIGEST_NOT_APPLICABLE, a->case_id, a->record_id, 0, NULL, NULL,
+                               digest_json, NULL, error);
 }
 
 /* (transfer full) @match_json with "replaces": @draft_id added. */
@@ -416,7 +487,7 @@ body_replacing (const gchar *match_json, gint64 draft_id)
  * from @match_json by the notify step; token and Message-ID are set when
  * the draft is mailed. */
 static gboolean
-queue_case_draft (ShrStore *store, ShrPipelineResult *r, const gchar *title, const gchar *match_json,
+queue_case_draft (ShrStore *store, ShrPipelineAdvisory *r, const gchar *title, const gchar *match_json,
                   gboolean raised, GError **error)
 {
   gint64 drafts = 0;
@@ -445,6 +516,42 @@ queue_case_draft (ShrStore *store, ShrPipelineResult *r, const gchar *title, con
                               body != NULL ? body : match_json, &r->draft_id, error);
 }
 
+/* One advisory of the mail into the state: its record, its case (joined
+ * by its own keys), the case's grade, and its draft or digest item. */
+static gboolean
+apply_advisory (ShrStore *store, const PreparedAdvisory *prep, ShrPipelineAdvisory *a, GError **error)
+{
+  const ShrRecord *record = prep->record;
+  a->item = record->item;
+  a->items = record->items;
+  a->record_id = g_strdup (record->id);
+  a->advisory_id = g_strdup (record->advisory_id);
+  a->verdict = prep->match->verdict;
+  if (!shr_store_put_record (store, record->id, prep->record_json, error))
+    return FALSE;
+
+  g_auto (GStrv) keys = shr_store_record_keys (record);
+  gboolean is_new = FALSE;
+  if (!shr_store_case_for_keys (store, (const gchar *const *)keys, record->title, &a->case_id, &is_new,
+                                error))
+    return FALSE;
+  a->joined = !is_new;
+
+  /* The case's grade is the highest any of its sources gave. */
+  g_autofree gchar *old_grade = NULL;
+  if (!shr_store_case_get (store, a->case_id, NULL, &old_grade, error))
+    return FALSE;
+  const gchar *grade = store_grade (prep->match->grade);
+  if (grade_rank (grade) > grade_rank (old_grade)
+      && !shr_store_case_set_grade (store, a->case_id, grade, error))
+    return FALSE;
+
+  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE)
+    return queue_case_draft (store, a, record->title, prep->match_json,
+                             grade_rank (grade) > grade_rank (old_grade), error);
+  return add_not_applicable (store, a, prep->digest_json, error);
+}
+
 static gboolean
 step_run (ShrStore *store, gpointer data, GError **error)
 {
@@ -468,7 +575,7 @@ step_run (ShrStore *store, gpointer data, GError **error)
     {
       r->outcome = SHR_OUTCOME_IGNORED;
       r->reason = g_strdup (prep->auto_why);
-      return record_outcome (s, NULL, NULL, error);
+      return record_outcome (s, NULL, error);
     }
 
   gint64 draft_id = 0;
@@ -479,51 +586,41 @@ step_run (ShrStore *store, gpointer data, GError **error)
       r->outcome = SHR_OUTCOME_REPLY;
       r->reason = draft_id > 0 ? g_strdup_printf ("reply to draft %" G_GINT64_FORMAT, draft_id)
                                : g_strdup ("reply to an unknown draft token");
-      return record_outcome (s, NULL, NULL, error);
+      return record_outcome (s, NULL, error);
     }
 
   if (prep->read_error != NULL)
     {
       r->outcome = SHR_OUTCOME_FAILED;
       r->reason = g_strdup (prep->read_error);
-      return record_outcome (s, NULL, prep->read_error, error);
+      return record_outcome (s, prep->read_error, error);
     }
-  ShrRecord *record = prep->record;
-  if (!shr_store_put_record (store, record->id, prep->record_json, error))
-    return FALSE;
-  if (fault_hits (p, SHR_PIPELINE_FAULT_APPLY, prep->raw))
+  r->advisories = g_array_sized_new (FALSE, TRUE, sizeof (ShrPipelineAdvisory), prep->advisories->len);
+  g_array_set_clear_func (r->advisories, advisory_clear);
+  for (guint i = 0; i < prep->advisories->len; i++)
     {
-      g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT,
-                   "a test fault: this message's state step fails after storing its record");
-      return FALSE;
+      g_array_set_size (r->advisories, i + 1);
+      ShrPipelineAdvisory *a = &g_array_index (r->advisories, ShrPipelineAdvisory, i);
+      if (!apply_advisory (store, prep->advisories->pdata[i], a, error))
+        return FALSE;
+      if (i == 0 && fault_hits (p, SHR_PIPELINE_FAULT_APPLY, prep->raw))
+        {
+          g_set_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT,
+                       "a test fault: this message's state step fails after storing its record");
+          return FALSE;
+        }
     }
-
-  g_auto (GStrv) keys = shr_store_record_keys (record);
-  gboolean is_new = FALSE;
-  if (!shr_store_case_for_keys (store, (const gchar *const *)keys, record->title, &r->case_id, &is_new,
-                                error))
-    return FALSE;
-  r->joined = !is_new;
-  r->verdict = prep->match->verdict;
-  r->record_id = g_strdup (record->id);
-
-  /* The case's grade is the highest any of its sources gave. */
-  g_autofree gchar *old_grade = NULL;
-  if (!shr_store_case_get (store, r->case_id, NULL, &old_grade, error))
-    return FALSE;
-  const gchar *grade = store_grade (prep->match->grade);
-  if (grade_rank (grade) > grade_rank (old_grade)
-      && !shr_store_case_set_grade (store, r->case_id, grade, error))
-    return FALSE;
-
-  if (prep->match->verdict != SHR_VERDICT_NOT_APPLICABLE
-      && !queue_case_draft (store, r, record->title, prep->match_json,
-                            grade_rank (grade) > grade_rank (old_grade), error))
-    return FALSE;
-  if (prep->match->verdict == SHR_VERDICT_NOT_APPLICABLE && !add_not_applicable (s, error))
-    return FALSE;
+  /* The message's own fields are its first advisory's. */
+  const ShrPipelineAdvisory *first = &g_array_index (r->advisories, ShrPipelineAdvisory, 0);
+  r->case_id = first->case_id;
+  r->joined = first->joined;
+  r->draft_id = first->draft_id;
+  r->update = first->update;
+  r->replaced = first->replaced;
+  r->verdict = first->verdict;
+  r->record_id = g_strdup (first->record_id);
   r->outcome = SHR_OUTCOME_HANDLED;
-  return record_outcome (s, record->id, NULL, error);
+  return record_outcome (s, NULL, error);
 }
 
 gboolean

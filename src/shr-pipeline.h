@@ -6,12 +6,15 @@
  * else SHA-256 of the raw bytes) → recognise our own mail (an X-Shirase-
  * header, or its one sender is [smtp] from) and automatic replies
  * (ignored) and replies to our drafts (left for the approval step, with
- * the parsed message) → extract →
- * correlate into a case (CVE ids and advisory id as keys) → match against
- * the profile → for applicable/check, queue a draft unless the case
- * already has one (a later source joins the case); not applicable: the
- * case is graded "-" and, unless the case has a draft, the advisory waits
- * for the approvers' daily digest (a digest item, once per record).
+ * the parsed message) → extract → for each advisory the mail carries
+ * (one, or each item of a digest mail: a JVN feed, a weekly report, a KEV
+ * alert naming several flaws): correlate into a case (CVE ids and
+ * advisory id as keys) → match against the profile → for
+ * applicable/check, queue a draft unless the case already has one (a
+ * later source joins the case); not applicable: the case is graded "-"
+ * and, unless the case has a draft, the advisory waits for the approvers'
+ * daily digest (a digest item, once per record). The message itself is
+ * recorded once, whatever it carries.
  * Everything a message changes is written in one store transaction
  * (the caller's, when one is open; else its own), so a crash leaves either
  * all of it or nothing.
@@ -33,11 +36,29 @@ G_BEGIN_DECLS
 
 typedef struct _ShrPipeline ShrPipeline;
 
+/* What became of one advisory of a handled message. */
+typedef struct
+{
+  guint item;         /* its place in a digest mail, from 1; 0 for a mail
+                       * that is one advisory */
+  guint items;        /* the advisories of that digest; else 0 */
+  gchar *record_id;   /* (owned) */
+  gchar *advisory_id; /* the source's id (JVN#…), or NULL (owned) */
+  gint64 case_id;
+  gboolean joined; /* the case existed before this message */
+  gint64 draft_id; /* queued for it by this message, else 0 */
+  gboolean update; /* that draft is an update (続報) of a notified case */
+  gint64 replaced; /* the pending draft it replaces, else 0 */
+  ShrVerdict verdict;
+} ShrPipelineAdvisory;
+
 typedef struct
 {
   ShrOutcome outcome;
-  gboolean duplicate;  /* seen before: nothing written now; outcome is the
-                        * one recorded then */
+  gboolean duplicate; /* seen before: nothing written now; outcome is the
+                       * one recorded then */
+  /* Handled: the mail's advisory; for a digest mail, its first item's
+   * (all of them are in @advisories). */
   gint64 case_id;      /* 0 when none */
   gboolean joined;     /* the case existed before this message */
   gint64 draft_id;     /* queued by this message, else 0 */
@@ -45,12 +66,20 @@ typedef struct
   gint64 replaced;     /* the pending draft it replaces, else 0 */
   ShrVerdict verdict;  /* for handled messages */
   gchar *record_id;    /* for handled messages */
+  GArray *advisories;  /* handled: (element-type ShrPipelineAdvisory) each
+                        * advisory of the mail, in order: one, or one per
+                        * item of a digest; else NULL */
   gchar *reason;       /* why it was ignored, or why it failed; else NULL */
   ShrMessage *message; /* a reply (outcome REPLY): the message as parsed,
                         * for the approval step (transfer full); else NULL */
 } ShrPipelineResult;
 
 void shr_pipeline_result_clear (ShrPipelineResult *result);
+
+/* (transfer full) What became of @advisory, for logs and the CLI:
+ * "applicable, case 3 (new), draft queued", and for a digest's item
+ * "advisory 2 of 4 (JVN#20260312): applicable, case 3 (joined)". */
+gchar *shr_pipeline_advisory_describe (const ShrPipelineAdvisory *advisory);
 
 /* (transfer full) Borrows @store, @lexicon, @profile and @vocab (which must
  * outlive it). @own_address ([smtp] from; may be NULL): mail from it is
@@ -65,6 +94,11 @@ void shr_pipeline_free (ShrPipeline *pipeline);
  * tells the approver it refers to no draft, and it is never read as a new
  * advisory. */
 void shr_pipeline_set_approvers (ShrPipeline *pipeline, const gchar *const *approvers);
+
+/* Judges and dates the notices as if it were @now (a reference is kept;
+ * NULL: the real time again), so that a test's drafts read the same on
+ * every day it runs. Not while shr_pipeline_prepare runs on other threads. */
+void shr_pipeline_set_now (ShrPipeline *pipeline, GDateTime *now);
 
 /* Whether a draft keeps the advisory's text ("advisory_text" in its body),
  * for the [summary] command (shr-summary.h); off by default: without a

@@ -323,6 +323,67 @@ shr_render_wrap (const gchar *text, guint width)
   return g_string_free (out, FALSE);
 }
 
+typedef struct
+{
+  gsize start, end;
+} Span;
+
+static gint
+span_compare (gconstpointer a, gconstpointer b)
+{
+  const Span *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+gchar *
+shr_render_tidy_mail (const gchar *text, const gchar *const *verbatim)
+{
+  /* Where each verbatim string stands, found once each, in order. */
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  for (guint i = 0; verbatim != NULL && verbatim[i] != NULL; i++)
+    {
+      gsize len = strlen (verbatim[i]);
+      for (const gchar *hit = len > 0 ? strstr (text, verbatim[i]) : NULL; hit != NULL;
+           hit = strstr (hit + len, verbatim[i]))
+        {
+          Span span = { hit - text, hit - text + len };
+          g_array_append_val (spans, span);
+        }
+    }
+  g_array_sort (spans, span_compare);
+  GString *out = g_string_sized_new (strlen (text) + strlen (text) / 16);
+  gsize done = 0;
+  for (guint i = 0; i <= spans->len; i++)
+    {
+      gsize start = i < spans->len ? g_array_index (spans, Span, i).start : strlen (text);
+      if (start > done)
+        {
+          g_autofree gchar *part = g_strndup (text + done, start - done);
+          g_autofree gchar *tidy = shr_render_tidy_spaces (part);
+          g_autofree gchar *wrapped = shr_render_wrap (tidy, SHR_RENDER_TEXT_WIDTH);
+          g_string_append (out, wrapped);
+          done = start;
+        }
+      if (i < spans->len && g_array_index (spans, Span, i).end > done)
+        {
+          gsize end = g_array_index (spans, Span, i).end;
+          g_string_append_len (out, text + done, end - done);
+          done = end;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+shr_renderer_mail (ShrRenderer *r, const gchar *name, JsonNode *view, const gchar *const *verbatim,
+                   GError **error)
+{
+  g_autofree gchar *text = shr_renderer_render (r, name, view, error);
+  if (text == NULL)
+    return NULL;
+  return shr_render_tidy_mail (text, verbatim);
+}
+
 /* ---- the view's worded keys ------------------------------------------------- */
 
 static gchar *
@@ -515,7 +576,9 @@ shr_renderer_draft (ShrRenderer *r, JsonNode *view, const gchar *token, const gc
   out->subject = render_line (r, "draft-subject.txt", view, error);
   if (out->subject == NULL)
     return NULL;
-  out->text = shr_renderer_render (r, "draft.txt", view, error);
+  /* The notices go out as they are: the approver quotes them back. */
+  const gchar *const blocks[] = { block_ja, block_en, NULL };
+  out->text = shr_renderer_mail (r, "draft.txt", view, blocks, error);
   json_object_remove_member (o, "approval");
   if (out->text == NULL)
     return NULL;

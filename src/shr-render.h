@@ -77,6 +77,13 @@ ShrRendered *shr_renderer_notice (ShrRenderer *renderer, JsonNode *view, ShrRend
 ShrRendered *shr_renderer_draft (ShrRenderer *renderer, JsonNode *view, const gchar *token,
                                  const gchar *draft_id, GError **error);
 
+/* Renders @name (a mail to the approvers or a recipient: draft.txt,
+ * confirmation.txt, note.txt, digest-recipient.txt) with its spaces tidied
+ * and its lines wrapped as a notice's, except the @verbatim strings
+ * (shr_render_tidy_mail). (transfer full) */
+gchar *shr_renderer_mail (ShrRenderer *renderer, const gchar *name, JsonNode *view,
+                          const gchar *const *verbatim, GError **error);
+
 /* The digest (view from shr_notice_digest_view_new); the titles of
  * shr_renderer_add_subjects are added to each item and folded notice.
  * (transfer full) */
@@ -106,6 +113,13 @@ guint shr_render_text_width (const gchar *text, gssize len);
  * URL (a URL longer than the line stays whole). Wrapped lines are
  * indented under the text after the line's list marker (・, "1. ", "- "). */
 gchar *shr_render_wrap (const gchar *text, guint width);
+
+/* (transfer full) @text with its spaces tidied (shr_render_tidy_spaces)
+ * and its lines wrapped to SHR_RENDER_TEXT_WIDTH (shr_render_wrap),
+ * except where one of @verbatim (NULL-terminated, may be NULL) stands:
+ * those are kept byte for byte (a notice as it goes out, an approver's
+ * edit, a diff, whose lines an approver quotes back or compares). */
+gchar *shr_render_tidy_mail (const gchar *text, const gchar *const *verbatim);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRenderer, shr_renderer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrRendered, shr_rendered_free)

@@ -240,6 +240,16 @@ range_contains (const ShrProductRange *r, ShrVersionScheme scheme, const gchar *
   return SHR_TRISTATE_TRUE;
 }
 
+/* A range bounded by a bare release number and no train: "before 148",
+ * "11 and earlier". */
+static gboolean
+bare_bound (const ShrProductRange *r)
+{
+  const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+  return r->train == NULL && !r->unaffected && upper != NULL && strchr (upper, '.') == NULL
+         && (r->introduced == NULL || strcmp (r->introduced, "0") == 0);
+}
+
 static gboolean
 open_below (const ShrProductRange *r)
 {
@@ -316,9 +326,11 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
           *why_ja = g_strdup_printf ("勧告はすべてのバージョンが影響を受けるとしている（%s）", said);
           return SHR_TRISTATE_TRUE;
         }
+      const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+      if (bare_bound (r))
+        continue;
       /* A range over several trains ("2.9.0 up to and including 2.11.3")
        * holds the version or says nothing of it. */
-      const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
       g_autofree gchar *upper_train = r->train == NULL && r->introduced != NULL && upper != NULL
                                               && !g_str_has_prefix (upper, r->introduced)
                                           ? shr_version_train (upper)
@@ -382,6 +394,44 @@ decide_trains (const ShrAsset *a, const ShrProduct *p, gchar **why_en, gchar **w
       *why_en = g_strdup_printf ("%s is not within the affected versions of its release line (%s)", v, said);
       *why_ja = g_strdup_printf ("%s は同じ系列の影響バージョンに含まれない（%s）", v, said);
       return SHR_TRISTATE_FALSE;
+    }
+
+  /* "Firefox 148より前": a bare release number bounds every release below
+   * it whose own train the advisory does not list. */
+  const ShrProductRange *bare_past = NULL;
+  for (guint i = 0; i < p->ranges->len; i++)
+    {
+      const ShrProductRange *r = p->ranges->pdata[i];
+      if (!bare_bound (r))
+        continue;
+      ShrTristate t = range_contains (r, scheme, v);
+      if (t == SHR_TRISTATE_TRUE)
+        {
+          const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+          *why_en = g_strdup_printf ("%s is before %s (%s)", v, upper, r->text ? r->text : said);
+          *why_ja = g_strdup_printf ("%s は %s より前（%s）", v, upper, r->text ? r->text : said);
+          return SHR_TRISTATE_TRUE;
+        }
+      if (t == SHR_TRISTATE_FALSE)
+        bare_past = r;
+    }
+  /* Past that bound and past every other bound the advisory gives. */
+  if (bare_past != NULL)
+    {
+      gboolean past_all = TRUE;
+      for (guint i = 0; i < p->ranges->len && past_all; i++)
+        {
+          const ShrProductRange *r = p->ranges->pdata[i];
+          const gchar *upper = r->last_affected != NULL ? r->last_affected : r->fixed;
+          past_all = upper != NULL && valid (scheme, upper) && shr_version_compare (scheme, v, upper) >= 0;
+        }
+      if (past_all)
+        {
+          const gchar *upper = bare_past->last_affected != NULL ? bare_past->last_affected : bare_past->fixed;
+          *why_en = g_strdup_printf ("%s is %s or later (%s)", v, upper, said);
+          *why_ja = g_strdup_printf ("%s は %s 以降（%s）", v, upper, said);
+          return SHR_TRISTATE_FALSE;
+        }
     }
 
   /* The asset's train is not listed. "Prior to X" and "X and earlier"

@@ -215,6 +215,18 @@ static const gchar *const migrations[] = {
   "ALTER TABLE drafts ADD COLUMN edited TEXT;"
   "ALTER TABLE drafts ADD COLUMN summary TEXT;"
   "ALTER TABLE decisions ADD COLUMN edited TEXT;",
+  /* 6: a digest mail (a JVN feed, JPCERT/CC's weekly report, a KEV alert
+   * naming several flaws) carries several advisories, each its own record
+   * and case: its items, in order from 1. The message row keeps the first
+   * item's record and case, as a mail that is one advisory keeps its own
+   * (and has no rows here: the common case costs no write). */
+  "CREATE TABLE message_records ("
+  "  message INTEGER NOT NULL REFERENCES messages(id),"
+  "  item INTEGER NOT NULL CHECK (item >= 1),"
+  "  record_id TEXT NOT NULL REFERENCES records(id),"
+  "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+  "  PRIMARY KEY (message, item)) WITHOUT ROWID;"
+  "CREATE INDEX message_records_case ON message_records(case_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SHR_STORE_SCHEMA_VERSION);
@@ -988,8 +1000,30 @@ shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg, GError **
   bind_id (stmt, 8, msg->case_id);
   sqlite3_bind_int64 (stmt, 9, now_seconds ());
   bind_text (stmt, 10, msg->error);
+  if (msg->n_items == 0)
+    return write_one (store, stmt, "recording a message", NULL, error);
 
-  return write_one (store, stmt, "recording a message", NULL, error);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  gboolean ok = step_done (store, stmt, "recording a message", error);
+  gint64 row = sqlite3_last_insert_rowid (store->db);
+  for (guint i = 0; ok && i < msg->n_items; i++)
+    {
+      g_auto (ShrStmt) item = get_stmt (store,
+                                        "INSERT INTO message_records (message, item, record_id, case_id)"
+                                        " VALUES (?, ?, ?, ?)",
+                                        error);
+      ok = item != NULL;
+      if (!ok)
+        break;
+      sqlite3_bind_int64 (item, 1, row);
+      sqlite3_bind_int64 (item, 2, i + 1);
+      bind_text (item, 3, msg->items[i].record_id);
+      bind_id (item, 4, msg->items[i].case_id);
+      ok = step_done (store, item, "recording an advisory of a digest mail", error);
+    }
+  return own_end (store, own, ok, error);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -1946,23 +1980,41 @@ shr_store_message_row_free (ShrStoreMessageRow *row)
   g_free (row);
 }
 
+/* The columns of a ShrStoreMessageRow, but for record_id, case_id and
+ * item, which a case lookup takes from the digest's item. */
+#define MESSAGE_ROW_COLUMNS(m)                                                                               \
+  m ".id, " m ".folder, " m ".uidvalidity, " m ".uid, " m ".message_id, " m ".raw_sha256, " m ".outcome, " m \
+    ".seen_at, " m ".error, (SELECT count(*) FROM message_records c WHERE c.message = " m ".id)"
+
 gboolean
 shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, gint64 case_id,
                          GPtrArray **rows, GError **error)
 {
   g_return_val_if_fail (store != NULL && rows != NULL, FALSE);
-  g_auto (ShrStmt) stmt
-      = get_stmt (store,
-                  "SELECT id, folder, uidvalidity, uid, message_id, raw_sha256, outcome, record_id, case_id, "
-                  "seen_at, error"
-                  " FROM messages WHERE CASE WHEN ?1 IS NOT NULL THEN message_id = ?1"
-                  " WHEN ?2 > 0 THEN uid = ?2 ELSE case_id = ?3 END ORDER BY seen_at DESC, id DESC",
-                  error);
+  /* By case: a mail that is one advisory by its own row, a digest by
+   * the items of it that joined the case. */
+  static const gchar by_case[] = "SELECT " MESSAGE_ROW_COLUMNS (
+      "m") ", m.record_id, m.case_id, 0 FROM messages m"
+           " WHERE m.case_id = ?3 AND NOT EXISTS (SELECT 1 FROM message_records r WHERE r.message = m.id)"
+           " UNION ALL SELECT " MESSAGE_ROW_COLUMNS (
+               "m") ", r.record_id, r.case_id, r.item"
+                    " FROM message_records r JOIN messages m ON m.id = r.message WHERE r.case_id = ?3"
+                    " ORDER BY 8 DESC, 1 DESC, 13";
+  static const gchar by_mail[] = "SELECT " MESSAGE_ROW_COLUMNS (
+      "m") ", m.record_id, m.case_id, 0"
+           " FROM messages m WHERE CASE WHEN ?1 IS NOT NULL THEN m.message_id = ?1"
+           " ELSE m.uid = ?2 END ORDER BY 8 DESC, 1 DESC";
+  gboolean by_message = message_id != NULL || uid > 0;
+  g_auto (ShrStmt) stmt = get_stmt (store, by_message ? by_mail : by_case, error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, message_id);
-  sqlite3_bind_int64 (stmt, 2, uid);
-  sqlite3_bind_int64 (stmt, 3, case_id);
+  if (by_message)
+    {
+      bind_text (stmt, 1, message_id);
+      sqlite3_bind_int64 (stmt, 2, uid);
+    }
+  else
+    sqlite3_bind_int64 (stmt, 3, case_id);
   g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func ((GDestroyNotify)shr_store_message_row_free);
   gint rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1975,10 +2027,12 @@ shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, g
       r->message_id = column_dup (stmt, 4);
       r->raw_sha256 = column_dup (stmt, 5);
       r->outcome = outcome_from_string ((const gchar *)sqlite3_column_text (stmt, 6));
-      r->record_id = column_dup (stmt, 7);
-      r->case_id = sqlite3_column_int64 (stmt, 8);
-      r->seen_at = sqlite3_column_int64 (stmt, 9);
-      r->error = column_dup (stmt, 10);
+      r->seen_at = sqlite3_column_int64 (stmt, 7);
+      r->error = column_dup (stmt, 8);
+      r->items = (guint)sqlite3_column_int64 (stmt, 9);
+      r->record_id = column_dup (stmt, 10);
+      r->case_id = sqlite3_column_int64 (stmt, 11);
+      r->item = (guint)sqlite3_column_int64 (stmt, 12);
       g_ptr_array_add (got, r);
     }
   if (rc != SQLITE_DONE)
@@ -1991,14 +2045,44 @@ shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, g
 }
 
 gboolean
-shr_store_message_forget (ShrStore *store, gint64 id, GError **error)
+shr_store_message_cases (ShrStore *store, gint64 id, GArray **case_ids, GError **error)
 {
-  g_return_val_if_fail (store != NULL, FALSE);
-  g_auto (ShrStmt) stmt = get_stmt (store, "DELETE FROM messages WHERE id = ?", error);
+  g_return_val_if_fail (store != NULL && case_ids != NULL, FALSE);
+  g_auto (ShrStmt) stmt
+      = get_stmt (store,
+                  "SELECT case_id FROM (SELECT case_id, item FROM message_records WHERE message = ?1"
+                  " UNION ALL SELECT case_id, 0 FROM messages WHERE id = ?1 AND case_id IS NOT NULL"
+                  " AND NOT EXISTS (SELECT 1 FROM message_records WHERE message = ?1))"
+                  " GROUP BY case_id ORDER BY min(item)",
+                  error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  return write_one (store, stmt, "forgetting a message", NULL, error);
+  return collect_ids (store, stmt, "listing the cases of a message", case_ids, error);
+}
+
+gboolean
+shr_store_message_forget (ShrStore *store, gint64 id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  gboolean own;
+  if (!own_begin (store, &own, error))
+    return FALSE;
+  g_auto (ShrStmt) items = get_stmt (store, "DELETE FROM message_records WHERE message = ?", error);
+  gboolean ok = items != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (items, 1, id);
+      ok = step_done (store, items, "forgetting a digest mail's advisories", error);
+    }
+  g_auto (ShrStmt) stmt = ok ? get_stmt (store, "DELETE FROM messages WHERE id = ?", error) : NULL;
+  ok = ok && stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      ok = step_done (store, stmt, "forgetting a message", error);
+    }
+  return own_end (store, own, ok, error);
 }
 
 gboolean

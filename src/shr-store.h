@@ -28,7 +28,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define SHR_STORE_SCHEMA_VERSION 5
+#define SHR_STORE_SCHEMA_VERSION 6
 
 /* The database's file name inside the state dir. */
 #define SHR_STORE_FILE_NAME "shirase.db"
@@ -146,6 +146,13 @@ gboolean shr_store_message_seen (ShrStore *store, const gchar *message_id, const
 gboolean shr_store_message_lookup (ShrStore *store, const gchar *message_id, const gchar *raw_sha256,
                                    gboolean *found, ShrOutcome *outcome, GError **error);
 
+/* One advisory of a digest mail: its record (stored already) and case. */
+typedef struct
+{
+  const gchar *record_id;
+  gint64 case_id;
+} ShrStoreMessageItem;
+
 typedef struct
 {
   const gchar *folder; /* where it was found */
@@ -157,10 +164,16 @@ typedef struct
   const gchar *record_id; /* or NULL; the record must be stored already */
   gint64 case_id;         /* or 0 */
   const gchar *error;     /* why it failed, or NULL */
+  /* A digest mail's advisories, in order (item i + 1 is items[i]; give
+   * the first one's as record_id and case_id too); NULL and 0 for a mail
+   * that is one advisory. */
+  const ShrStoreMessageItem *items;
+  guint n_items;
 } ShrStoreMessage;
 
-/* Records a message and its outcome. The same raw message twice is
- * SHR_STORE_ERROR_CONSTRAINT (check shr_store_message_seen first). */
+/* Records a message and its outcome (and a digest's items, in the same
+ * transaction). The same raw message twice is SHR_STORE_ERROR_CONSTRAINT
+ * (check shr_store_message_seen first). */
 gboolean shr_store_record_message (ShrStore *store, const ShrStoreMessage *msg, GError **error);
 
 /* ---- records and cases ------------------------------------------------- */
@@ -498,6 +511,9 @@ typedef struct
   gint64 case_id;   /* or 0 */
   gint64 seen_at;
   gchar *error; /* why it failed, or NULL */
+  guint items;  /* a digest mail: how many advisories it carries; else 0 */
+  guint item;   /* found by case: which of them is of that case (from 1;
+                 * record_id and case_id are that item's); else 0 */
 } ShrStoreMessageRow;
 
 void shr_store_message_row_free (ShrStoreMessageRow *row);
@@ -505,14 +521,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrStoreMessageRow, shr_store_message_row_free)
 
 /* The messages recorded with Message-ID @message_id (without <>; when not
  * NULL), else with UID @uid (any folder; when > 0), else those of case
- * @case_id; newest first (transfer full; element-type
- * ShrStoreMessageRow; empty when none). */
+ * @case_id (a digest mail once per item of that case); newest first
+ * (transfer full; element-type ShrStoreMessageRow; empty when none). */
 gboolean shr_store_messages_find (ShrStore *store, const gchar *message_id, gint64 uid, gint64 case_id,
                                   GPtrArray **rows, GError **error);
 
-/* Forgets message row @id, so that the same mail is taken in again (its
- * record, case and drafts stay: a new pass joins them as a later source
- * would). Inside the caller's transaction when one is open. */
+/* The cases of the advisories message row @id carries, each once, in the
+ * order of the items that joined them: a digest mail's, else the one of
+ * a mail that is one advisory (none when it was not read as one).
+ * (transfer full; element-type gint64) */
+gboolean shr_store_message_cases (ShrStore *store, gint64 id, GArray **case_ids, GError **error);
+
+/* Forgets message row @id (and a digest's items), so that the same mail
+ * is taken in again (its records, cases and drafts stay: a new pass joins
+ * them as a later source would). Inside the caller's transaction when one
+ * is open. */
 gboolean shr_store_message_forget (ShrStore *store, gint64 id, GError **error);
 
 /* The ids of the drafts of case @case_id, oldest first (transfer full;

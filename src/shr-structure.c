@@ -649,6 +649,13 @@ column_for (const gchar *cell)
     { "updated ver", SHR_COLUMN_FIXED },
     { "修正", SHR_COLUMN_FIXED },
     { "対策", SHR_COLUMN_FIXED },
+    /* 「対象製品」「対象機種」 name products; 「対象ファームウェア」 and the
+     * like, the versions affected. */
+    { "対象製品", SHR_COLUMN_PRODUCT },
+    { "対象機種", SHR_COLUMN_PRODUCT },
+    { "機種", SHR_COLUMN_PRODUCT },
+    { "型番", SHR_COLUMN_PRODUCT },
+    { "対象", SHR_COLUMN_AFFECTED },
     { "affected", SHR_COLUMN_AFFECTED },
     { "vulnerable", SHR_COLUMN_AFFECTED },
     { "impacted", SHR_COLUMN_AFFECTED },
@@ -793,7 +800,8 @@ make_table (const gchar *text, const Line *lines, guint first, guint last, guint
     for (guint c = 0; c < cells->len && header; c++)
       {
         const gchar *s = g_array_index (cells, Cell, c).text;
-        if (cell_is_versionish (s) || g_str_has_prefix (s, "CVE-"))
+        /* A CVE id is a row's cell; "CVE-ID" heads a column. */
+        if (cell_is_versionish (s) || (g_str_has_prefix (s, "CVE-") && g_ascii_isdigit (s[4])))
           header = FALSE;
         known += column_for (s) != SHR_COLUMN_OTHER;
       }

@@ -1064,6 +1064,19 @@ shr_range_parse (const gchar *phrase, GError **error)
         role = ROLE_CONNECT_HIGH;
       else
         role = ROLE_EXACT;
+      /* "14.1 BEFORE 14.1-47.46", "PAN-OS 10.2 before 10.2.9-h1": a train's
+       * label and then a bound within that train are the train up to the
+       * bound, as "10.2.x before 10.2.9-h1" is. */
+      if (role == ROLE_EXACT && has_next)
+        {
+          const Token *next = &g_array_index (tokens, Token, k + 1);
+          gsize n = tok->end - tok->start;
+          Role next_pr = prefix_role (low + tok_end, next->start - tok_end);
+          if ((next_pr == ROLE_UPPER_EXCL || next_pr == ROLE_UPPER_INCL) && next->end - next->start > n
+              && strncmp (low + tok->start, low + next->start, n) == 0
+              && strchr (".-r", low[next->start + n]) != NULL)
+            role = ROLE_BRANCH;
+        }
 
       /* Versions keep their case as written ("10.2.9-H1" stays). */
       g_autofree gchar *v = g_strndup (nfkc + tok->start, tok->end - tok->start);
@@ -1389,6 +1402,11 @@ shr_product_derive_ranges (ShrProduct *p)
               = iv->low != NULL && iv->high != NULL ? shr_version_train (iv->high) : NULL;
           if (!whole_train && high_train != NULL && g_strcmp0 (train, high_train) != 0
               && !g_str_has_prefix (iv->high, iv->low))
+            g_clear_pointer (&train, g_free);
+          /* "before 148", "11 and earlier": a bare release number bounds
+           * every release below it, not a train of its own. */
+          const gchar *bound = iv->low ? iv->low : iv->high;
+          if (!whole_train && bound != NULL && strchr (bound, '.') == NULL)
             g_clear_pointer (&train, g_free);
           shr_product_add_range (p, train, iv->low, iv->high_inclusive ? iv->high : NULL,
                                  iv->high_inclusive ? NULL : iv->high, FALSE, phrase);

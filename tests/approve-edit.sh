@@ -100,7 +100,7 @@ for mid in $(mails approver | awk -F'\t' '$3 ~ /^\[受け付けできません/ 
 done
 [ "$(mails approver | grep -c $'\t\\[受け付けできません')" = $n ] || fail "$(mails approver | grep -c '受け付けできません') answers, $n expected"
 for i in $(seq 1 $n); do
-  grep -qF -- "${want[$i]}" "$work/answers.txt" || { cat "$work/answers.txt"; fail "${names[$i]}: no answer says '${want[$i]}'"; }
+  flat <"$work/answers.txt" | grep -qF -- "${want[$i]}" || { cat "$work/answers.txt"; fail "${names[$i]}: no answer says '${want[$i]}'"; }
   echo "${names[$i]}: refused, answered \"…${want[$i]}…\""
 done
 # The draft can still be approved with a good edit.

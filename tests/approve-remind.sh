@@ -23,7 +23,7 @@ sleep 1
 
 SHIRASE_TEST_CLOCK_OFFSET=3700 run_once >/dev/null 2>&1 || fail "once +1 h failed"
 wait_count approver 2 || fail "no reminder after remind_hours"
-subjects | grep -q "^\[承認依頼 #$token\] (再通知 / reminder)" || { subjects; fail "the reminder does not keep the token"; }
+subjects | grep -q "^\[承認依頼 #$token\] \[再通知 / Reminder\]" || { subjects; fail "the reminder does not keep the token"; }
 SHIRASE_TEST_CLOCK_OFFSET=3900 run_once >/dev/null 2>&1 || fail "once +65 min failed"
 sleep 1
 [ "$(mailbox_count approver)" = 2 ] || fail "a second reminder"

@@ -13,7 +13,9 @@
 #   by UID after the asset was added to the profile, is fetched back from
 #   the done folder and queues a draft;
 # - show: the case with its record, verdict, checklist, decision and the
-#   notices sent, as text and as JSON.
+#   notices sent, as text and as JSON;
+# - a digest mail (a JVN feed of four): deliver and reprocess print a line
+#   per advisory, each its own case; show gives the case of each.
 . "$(dirname "$0")/watch-lib.sh"
 
 with_approval "quorum = 1"
@@ -143,4 +145,32 @@ assert ("notice", "ja", "sent") in sent and ("notice", "en", "sent") in sent, se
 PY
 out=$(shirase_in show -c "$conf" 99 2>&1); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q "no case 99" || fail "show 99: rc=$rc $out"
+
+# ---- a digest mail: a line per advisory, each its own case ----------------------
+feed_id=20260310180000.digest@jvn.example.invalid
+cases_before=$(db "SELECT count(*) FROM cases")
+out=$(shirase_in deliver -c "$conf" < "$mail/jvn_digest_2026_03_10.eml" 2>&1); rc=$?
+echo "$out"
+[ $rc = 0 ] || fail "deliver (digest) exited $rc"
+[ "$(echo "$out" | sed -n 1p)" = "shirase deliver: handled: a digest of 4 advisories" ] || fail "deliver (digest): $out"
+n=1
+for id in JVN#20260311 JVN#20260312 JVNVU#20260313 JVN#20260314; do
+  echo "$out" | grep -q "^shirase deliver: advisory $n of 4 ($id): not_applicable, case $((cases_before + n)) (new)$" \
+    || fail "deliver (digest): no line for advisory $n"
+  n=$((n + 1))
+done
+# Taken again, every advisory joins its case; the mail stays one row.
+out=$(shirase_in reprocess -c "$conf" "<$feed_id>" 2>&1); rc=$?
+echo "$out"
+[ $rc = 0 ] && echo "$out" | grep -q "was handled; now handled: a digest of 4 advisories$" \
+  && [ "$(echo "$out" | grep -c "^shirase reprocess: advisory [1-4] of 4 (JVN.*): not_applicable, case [0-9]* (joined)$")" = 4 ] \
+  || fail "reprocess (digest): rc=$rc $out"
+[ "$(db "SELECT count(*) FROM messages WHERE message_id = '$feed_id'")" = 1 ] || fail "reprocess left two rows of the digest"
+[ "$(db "SELECT count(*) FROM message_records")" = 4 ] || fail "message_records: $(db "SELECT * FROM message_records")"
+out=$(shirase_in show -c "$conf" "<$feed_id>" 2>&1) || { echo "$out"; fail "show (digest) failed"; }
+[ "$(echo "$out" | grep -c "^case [0-9]*: ")" = 4 ] || { echo "$out"; fail "show (digest): not one case per advisory"; }
+echo "$out" | grep -q "deliver UID 0 .* handled (advisory 3 of 4)" || { echo "$out"; fail "show (digest): the mail is not shown as its item"; }
+# A case judged not applicable gives its reasons as text, as a match does.
+[ "$(echo "$out" | grep -c "^  - None of the products or targets the advisory names concerns us$")" = 4 ] \
+  || { echo "$out"; fail "show (digest): the not-applicable reasons are not shown"; }
 echo "deliver.sh: ok"

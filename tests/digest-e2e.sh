@@ -3,12 +3,14 @@
 # digest-e2e.sh — the daily digest and the hourly cap, on the real mail
 # stack (skipped with 77 where it cannot run).
 #
-# Day 0: a not-applicable advisory (no draft) and three drafts, two of
+# Day 0: two not-applicable advisories (no draft: the DSA, and the FortiOS
+# item of the KEV alert, which names two flaws) and three drafts, two of
 # grade C and one of grade A, all approved with [recipients] hourly_cap = 1:
 # admin gets the first C notice at once, the second is folded (the
 # approver's confirmation says so), the A notice goes at once all the same.
 # Day 1 (SHIRASE_TEST_CLOCK_OFFSET): the approver gets one digest listing
-# the not-applicable advisory with its reason and the folded notice; admin
+# the not-applicable advisories with their reasons (the KEV alert's item as
+# its item: 2件中2件目) and the folded notice; admin
 # gets their own digest holding that notice; a second run that day sends
 # nothing. Day 2: the next digest comes, empty but sent.
 NEED_TEST_HOOKS="the clock moved forward (SHIRASE_TEST_CLOCK_OFFSET)"
@@ -59,7 +61,7 @@ done
 out=$(day 0) || { echo "$out"; fail "shirase once failed"; }
 wait_count approver 3 || { echo "$out"; fail "no drafts reached the approver"; }
 [ "$(db "SELECT count(*) FROM drafts")" = 3 ] || fail "$(db "SELECT count(*) FROM drafts") drafts, 3 expected (none for the not-applicable advisory)"
-[ "$(db "SELECT count(*) FROM digest_items WHERE kind = 'not_applicable'")" = 1 ] || fail "the not-applicable advisory does not wait for the digest"
+[ "$(db "SELECT count(*) FROM digest_items WHERE kind = 'not_applicable'")" = 2 ] || fail "the two not-applicable advisories do not wait for the digest"
 # The first run only starts the count: no digest at install time.
 sleep 1
 [ "$(approver_digests)" = 0 ] || fail "a digest on the first run"
@@ -94,7 +96,7 @@ out=$(day 0) || { echo "$out"; fail "shirase once (reply) failed"; }
 [ "$(db "SELECT count(*) FROM digest_items WHERE kind = 'folded' AND recipient = 'admin@example.test' AND draft_id = $c2")" = 1 ] \
   || fail "the second grade C notice was not folded for admin"
 wait_count approver 4 || fail "no confirmation"
-confirmation=$(bodies approver | grep -A1 '次回のダイジェストでまとめて送る宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
+confirmation=$(bodies approver | grep -A2 '次回のまとめ送りで届ける宛先') || { bodies approver | tail -30; fail "the confirmation does not say who gets it in the digest"; }
 echo "$confirmation" | grep -q 'admin@example.test … 日本語・English' || fail "the confirmation does not name admin: $confirmation"
 echo "confirmation: $(echo "$confirmation" | tr '\n' ' ')"
 
@@ -109,7 +111,7 @@ sleep 1
 [ "$(notices_of "$c2")" = 0 ] && ! header admin Subject | grep -qF "$c2_subject" || fail "the folded notice went out at once"
 
 st=$(status) || fail "shirase status failed"
-echo "$st" | grep -q '^next digest: *1 not-applicable advisories, 1 held-back notices' || { echo "$st"; fail "status does not show what waits for the digest"; }
+echo "$st" | grep -q '^next digest: *2 not-applicable advisories, 1 held-back notices' || { echo "$st"; fail "status does not show what waits for the digest"; }
 
 # ---- day 1: the digests -----------------------------------------------------------
 out=$(day 1) || { echo "$out"; fail "shirase once (day 1) failed"; }
@@ -117,10 +119,12 @@ for _ in $(seq 100); do [ "$(approver_digests)" -ge 1 ] && [ "$(mailbox_count ad
 [ "$(approver_digests)" = 1 ] || { echo "$out"; fail "the approver got $(approver_digests) digests, 1 expected"; }
 digest=$(bodies approver | sed -n '/^Subject: \[shirase\] 静観ダイジェスト/,$p')
 echo "$digest" | head -1
-echo "$digest" | grep -q '（1件、まとめ送り1件）' || fail "the digest's Subject does not count 1 + 1: $(echo "$digest" | head -1)"
+echo "$digest" | grep -q '（2件、まとめ送り1件）' || fail "the digest's Subject does not count 2 + 1: $(echo "$digest" | head -1)"
 # Listed by its Japanese title, the source's below it.
 echo "$digest" | grep -q '^1\. Debian libxml2 の' && echo "$digest" | grep -q '^   原題: DSA-5901-1 libxml2 security update$' \
   || { echo "$digest"; fail "the not-applicable advisory is not listed"; }
+echo "$digest" | grep -q '^2\. Fortinet FortiOS の' && echo "$digest" | tr -d ' \n' | grep -qF '」2件中2件目' \
+  || { echo "$digest"; fail "the KEV alert's FortiOS item is not listed as its item"; }
 echo "$digest" | grep -q '・勧告が挙げる製品・標的のいずれにも該当しない' || { echo "$digest"; fail "its reason is not given"; }
 echo "$digest" | grep -q -- '- None of the products or targets the advisory names concerns us' || fail "no English reason"
 # By its Japanese title (the draft's Subject after 【要対応・C 今月中】), wrapped.
@@ -135,7 +139,7 @@ mine=$(bodies admin | sed -n '/^Subject: \[shirase\] まとめ送り/,$p')
 echo "$mine" | head -1
 echo "$mine" | grep -q '（1件）' || fail "admin's digest does not count 1"
 echo "$mine" | grep -q '上限（1件）' || fail "admin's digest does not say why"
-echo "$mine" | grep -qxF "1. $c2_subject" || { echo "$mine" | head -12; fail "admin's digest does not list the notice's Subject ($c2_subject)"; }
+echo "$mine" | has_text "1. $c2_subject" || { echo "$mine" | head -12; fail "admin's digest does not list the notice's Subject ($c2_subject)"; }
 echo "$mine" | grep -q '======== 1/1 日本語 ========' || fail "the Japanese notice is not in admin's digest"
 echo "$mine" | grep -q '======== 1/1 English ========' || fail "the English notice is not in admin's digest"
 # (the notice's text is wrapped at 76 columns: compare without spaces and line ends)

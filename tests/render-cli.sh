@@ -74,7 +74,7 @@ expect_contains "English Subject decodes back" "$tmp/en.json" "\"title\":\"$subj
 
 "$shirase" render -c "$conf" --now "$now" --draft --token K7Q2M9F3XA "$news" > "$tmp/draft.txt"
 expect_contains "--draft: token" "$tmp/draft.txt" "[承認依頼 #K7Q2M9F3XA]"
-expect_contains "--draft: how to reply" "$tmp/draft.txt" "却下 理由 (reject REASON)"
+expect_contains "--draft: how to reply" "$tmp/draft.txt" "・却下: 送信しません。"
 
 "$shirase" render -c "$conf" --lang fr "$news" > /dev/null 2> "$tmp/err"
 expect_status "--lang fr is a usage error" 2 $?

@@ -664,6 +664,125 @@ test_incident_system (void)
   g_assert_cmpuint (aside->products->len, ==, 0);
 }
 
+/* A bulletin in the shape NetScaler's take: several products named on one
+ * line before their versions, builds written "14.1-47.46", exploitation
+ * "observed", scores in a table headed CVE-ID. */
+static void
+test_bulletin_product_lines (void)
+{
+  g_autoptr (ShrRecord) r = extract_text (
+      "NetScaler ADC and NetScaler Gateway Security Bulletin for CVE-2026-32001",
+      "Description of Problem\n"
+      "A vulnerability has been discovered in NetScaler ADC and NetScaler Gateway. Exploits of "
+      "CVE-2026-32001 on unmitigated appliances have been observed.\n\n"
+      "Affected Versions\n"
+      "  - NetScaler ADC and NetScaler Gateway 14.1 BEFORE 14.1-47.46\n"
+      "  - NetScaler ADC and NetScaler Gateway 13.1 BEFORE 13.1-59.22\n\n"
+      "CVE-ID          Description                    CVSSv4\n"
+      "CVE-2026-32001  Insufficient input validation  9.3\n"
+      "CVE-2026-32099  Improper access control        8.7\n\n"
+      "What Customers Should Do\n"
+      "Affected customers are urged to install the relevant updated versions as soon as possible.\n"
+      "  - NetScaler ADC and NetScaler Gateway 14.1-47.46 and later releases\n");
+  g_assert_cmpint (r->exploited, ==, SHR_TRISTATE_TRUE);
+  g_assert_cmpfloat (r->cvss_max, ==, 9.3);
+  guint with_ranges = 0;
+  for (guint i = 0; i < r->products->len; i++)
+    {
+      const ShrProduct *p = r->products->pdata[i];
+      g_assert_false (g_str_has_prefix (p->product, "What"));
+      if (strcmp (p->product, "NetScaler ADC") != 0 && strcmp (p->product, "NetScaler Gateway") != 0)
+        continue;
+      gboolean phrase = FALSE, train = FALSE;
+      for (guint j = 0; j < p->affected->len; j++)
+        phrase |= strcmp (p->affected->pdata[j], "14.1 BEFORE 14.1-47.46") == 0;
+      /* The train 14.1 up to its fix, not the single version "14.1". */
+      for (guint j = 0; j < p->ranges->len; j++)
+        {
+          const ShrProductRange *g = p->ranges->pdata[j];
+          train |= g_strcmp0 (g->introduced, "14.1") == 0 && g_strcmp0 (g->fixed, "14.1-47.46") == 0;
+        }
+      g_assert_true (phrase);
+      g_assert_true (train);
+      with_ranges++;
+    }
+  g_assert_cmpuint (with_ranges, ==, 2);
+}
+
+/* A release post that gives ranges per train in prose and the score after
+ * its vector; a Japanese vendor's notice whose table writes versions
+ * against Japanese words (「Ver.3.30以前」) and lists its CVEs with scores
+ * under a heading that is not a product section. */
+static void
+test_release_post_and_maker_notice (void)
+{
+  g_autoptr (ShrRecord) post = extract_text (
+      "ExampleForge Critical Patch Release: 18.5.2, 18.4.4",
+      "An issue has been discovered in ExampleForge CE/EE affecting all versions from 16.1 before 18.3.6, "
+      "18.4 before 18.4.4, and 18.5 before 18.5.2. This is a critical severity issue "
+      "(CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H, 10.0). It is assigned CVE-2026-33003.\n");
+  g_assert_cmpfloat (post->cvss_max, ==, 10.0);
+  const ShrProduct *forge = NULL;
+  for (guint i = 0; i < post->products->len; i++)
+    if (strcmp (((ShrProduct *)post->products->pdata[i])->product, "ExampleForge CE/EE") == 0)
+      forge = post->products->pdata[i];
+  g_assert_nonnull (forge);
+  g_assert_cmpuint (forge->affected->len, ==, 3);
+  g_assert_cmpstr (forge->affected->pdata[1], ==, "18.4 before 18.4.4");
+
+  g_autoptr (ShrRecord) maker
+      = extract_text ("【重要】弊社ルーター製品における脆弱性について",
+                      "弊社ルーター製品の一部において、脆弱性が存在することが判明いたしました。\n\n"
+                      "対象となる製品およびファームウェアバージョン\n"
+                      "  製品名          対象ファームウェア        対策ファームウェア\n"
+                      "  EX-R1000        Ver.3.30以前              Ver.3.31\n"
+                      "  EX-R2000        Ver.1.12以前              Ver.1.13\n\n"
+                      "脆弱性の内容\n"
+                      "CVE-2026-33001 OSコマンドインジェクション CVSS v3 基本値 8.8\n\n"
+                      "対処方法\n対策ファームウェアへアップデートしてください。\n");
+  g_assert_cmpuint (maker->products->len, ==, 2);
+  const ShrProduct *r1000 = maker->products->pdata[0];
+  g_assert_cmpstr (r1000->product, ==, "EX-R1000");
+  g_assert_cmpstr (r1000->affected->pdata[0], ==, "Ver.3.30以前");
+  g_assert_cmpstr (r1000->fixed->pdata[0], ==, "3.31");
+}
+
+/* A sentence that opens a list of what is affected, where no heading
+ * does (JPCERT/CC's weekly report, release announcements). */
+static void
+test_lead_in_lists (void)
+{
+  g_autoptr (ShrRecord) ja = extract_text (
+      "Apache Tomcatに複数の脆弱性",
+      "概要\nApache Tomcatには、複数の脆弱性があります。\n対象となるバージョンは次のとおりです。\n"
+      "- Apache Tomcat 11.0.0-M1から11.0.13まで\n- Apache Tomcat 10.1.0-M1から10.1.48まで\n"
+      "この問題は、開発者が提供する修正済みのバージョンに更新することで解決します。\n");
+  g_assert_cmpuint (ja->products->len, ==, 1);
+  const ShrProduct *tomcat = ja->products->pdata[0];
+  g_assert_cmpuint (tomcat->affected->len, ==, 2);
+  g_assert_cmpstr (tomcat->affected->pdata[0], ==, "11.0.0-M1から11.0.13まで");
+
+  g_autoptr (ShrRecord) bare = extract_text (
+      "Mozilla Firefoxに複数の脆弱性", "概要\nMozilla Firefoxには、複数の脆弱性があります。\n"
+                                       "対象となる製品は次のとおりです。\n- Firefox 148より前のバージョン\n");
+  g_assert_cmpuint (bare->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)bare->products->pdata[0])->affected->pdata[0], ==, "148より前のバージョン");
+
+  g_autoptr (ShrRecord) en
+      = extract_text ("Example Mail Gateway 4.2.1 released",
+                      "Example Mail Gateway 4.2.1 fixes a remote code execution flaw in its web console.\n"
+                      "The following versions are affected:\n"
+                      "* Example Mail Gateway 4.2.0 and earlier\n* Example Mail Gateway 4.1.9 and earlier\n\n"
+                      "Thanks to the reporter.\n");
+  const ShrProduct *gw = NULL;
+  for (guint i = 0; i < en->products->len; i++)
+    if (strcmp (((ShrProduct *)en->products->pdata[i])->product, "Example Mail Gateway") == 0)
+      gw = en->products->pdata[i];
+  g_assert_nonnull (gw);
+  g_assert_cmpuint (gw->affected->len, ==, 2);
+  g_assert_cmpstr (gw->affected->pdata[0], ==, "4.2.0 and earlier");
+}
+
 /* Shapes of release notes and bulletins: service releases of a train
  * ("23.4R2-S2"), a score just before its vector, the platforms a release is
  * built for (no products of their own), a severity before each CVE. */
@@ -956,6 +1075,9 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
   g_test_add_func ("/extract/incident-system", test_incident_system);
+  g_test_add_func ("/extract/bulletin-product-lines", test_bulletin_product_lines);
+  g_test_add_func ("/extract/release-post-and-maker-notice", test_release_post_and_maker_notice);
+  g_test_add_func ("/extract/lead-in-lists", test_lead_in_lists);
   g_test_add_func ("/extract/release-note-shapes", test_release_note_shapes);
   g_test_add_func ("/extract/bulletin-tables", test_bulletin_tables);
   g_test_add_func ("/extract/japanese-bulletin-layout", test_japanese_bulletin_layout);

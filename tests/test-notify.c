@@ -4,13 +4,23 @@
  * outbox. The SMTP url points at a closed port, so nothing leaves and the
  * rows stay queued for the test to read; the clock is set through
  * shr_notify_set_clock_offset. tests/digest-e2e.sh covers the same on the
- * real mail stack. */
+ * real mail stack.
+ *
+ * And the mails of the approval loop as the approvers and recipients read
+ * them, golden (tests/data/render/NAME.mail.txt, each read by the checks of
+ * test-golden.c): advisories go through the pipeline (at a fixed date),
+ * replies through shr_notify_reply, and each mail is taken from the
+ * outbox as queued. */
 #include "config.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
 
+#include "shr-config.h"
+#include "shr-edit.h"
 #include "shr-notify.h"
+#include "shr-pipeline.h"
+#include "test-golden.h"
 #include "test-util.h"
 
 typedef struct
@@ -18,6 +28,11 @@ typedef struct
   gchar *dir;
   ShrStore *store;
   ShrNotify *notify;
+  /* the golden mails': the organisation of tests/data/render/org.conf */
+  ShrVocabulary vocab;
+  ShrConfig *config;
+  ShrPipeline *pipeline;
+  gint64 uid;
 } Fixture;
 
 /* The outbox cannot reach the closed port: that warning is expected here
@@ -71,6 +86,8 @@ setup (Fixture *f, gconstpointer data)
 static void
 teardown (Fixture *f, gconstpointer data)
 {
+  shr_pipeline_free (f->pipeline);
+  shr_config_free (f->config);
   shr_notify_free (f->notify);
   shr_store_close (f->store);
   test_remove_tree (f->dir);
@@ -113,9 +130,10 @@ rows_of (Fixture *f, const gchar *kind)
   return out;
 }
 
-/* "Subject\n\ntext" of the message queued for @row, decoded. */
-static gchar *
-message_text (Fixture *f, const ShrOutboxRow *row)
+/* The Subject and the text of the message queued for @row, decoded
+ * (caller frees both). */
+static void
+message_parts (Fixture *f, const ShrOutboxRow *row, gchar **subject, gchar **text)
 {
   g_autofree gchar *sender = NULL;
   g_autoptr (GBytes) bytes = NULL;
@@ -130,12 +148,20 @@ message_text (Fixture *f, const ShrOutboxRow *row)
   g_assert_nonnull (msg);
   GMimeObject *body = g_mime_message_get_mime_part (msg);
   g_assert_true (GMIME_IS_TEXT_PART (body));
-  g_autofree gchar *text = g_mime_text_part_get_text (GMIME_TEXT_PART (body));
-  gchar *out = g_strdup_printf ("%s\n\n%s", g_mime_message_get_subject (msg), text);
+  *text = g_mime_text_part_get_text (GMIME_TEXT_PART (body));
+  *subject = g_strdup (g_mime_message_get_subject (msg));
   g_object_unref (msg);
   g_object_unref (parser);
   g_object_unref (stream);
-  return out;
+}
+
+/* "Subject\n\ntext" of the message queued for @row, decoded. */
+static gchar *
+message_text (Fixture *f, const ShrOutboxRow *row)
+{
+  g_autofree gchar *subject = NULL, *text = NULL;
+  message_parts (f, row, &subject, &text);
+  return g_strdup_printf ("%s\n\n%s", subject, text);
 }
 
 static gchar *
@@ -462,6 +488,267 @@ test_no_cap (Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- the mails of the approval loop, golden ---------------------------------------- */
+
+/* The day the advisories arrive: the notices' dates and deadlines are
+ * those of tests/test-render's goldens. */
+#define GOLDEN_NOW "2026-03-16T10:00:00+09:00"
+#define APPROVER "security@example.co.jp"
+#define APPROVER2 "ciso@example.co.jp"
+
+/* A token is an HMAC under the state's random secret and a draft's
+ * creation time; the goldens show these in their place, by draft id. */
+static const gchar *const golden_tokens[] = { "K7Q2M9F3XA", "P4W8R2N6TB", "M3X7C5V9QD", "H2J6K8L4ZE" };
+
+/* The organisation of tests/data/render/org.conf (its assets, owners,
+ * [recipients] and approver), its mail sent to a closed port; @settings:
+ * "group.key=value" changes on top. */
+static void
+open_loop (Fixture *f, const gchar *const *settings)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *org = g_build_filename (test_srcdir (), "tests", "data", "render", "org.conf", NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_file (kf, org, G_KEY_FILE_KEEP_COMMENTS, &error));
+  g_assert_no_error (error);
+  g_key_file_set_string (kf, "smtp", "url", "smtp://127.0.0.1:1");
+  g_key_file_set_string (kf, "smtp", "from", "shirase <shirase@example.co.jp>");
+  for (guint i = 0; settings != NULL && settings[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (settings[i], "=", 2);
+      g_auto (GStrv) gk = g_strsplit (kv[0], ".", 2);
+      g_key_file_set_string (kf, gk[0], gk[1], kv[1]);
+    }
+  g_autofree gchar *text = g_key_file_to_data (kf, NULL, NULL);
+  g_autofree gchar *path = test_write_file (f->dir, "shirase.conf", text, 0600);
+  ShrLexicon *lexicon = shr_lexicon_get_default (&error);
+  g_assert_no_error (error);
+  f->vocab = shr_vocabulary_for_lexicon (lexicon);
+  f->config = shr_config_load (path, &f->vocab, &error);
+  g_assert_no_error (error);
+  f->notify = shr_notify_new (f->store, kf, path, f->dir, &error);
+  g_assert_no_error (error);
+  f->pipeline = shr_pipeline_new (f->store, lexicon, f->config->profile, &f->vocab, "shirase@example.co.jp");
+  shr_pipeline_set_approvers (f->pipeline, shr_notify_get_approvers (f->notify));
+  g_autoptr (GDateTime) now = g_date_time_new_from_iso8601 (GOLDEN_NOW, NULL);
+  shr_pipeline_set_now (f->pipeline, now);
+}
+
+/* Takes tests/data/@mail in as once would and mails its draft to the
+ * approvers; returns the draft's id. */
+static gint64
+advisory (Fixture *f, const gchar *mail)
+{
+  g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", mail, NULL);
+  g_autofree gchar *raw = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &raw, &len, &error));
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, len);
+  ShrPipelineResult result = { 0 };
+  g_assert_true (shr_pipeline_handle (f->pipeline, "INBOX", 1, ++f->uid, bytes, &result, &error));
+  g_assert_no_error (error);
+  gint64 id = result.draft_id;
+  shr_pipeline_result_clear (&result);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (id, <=, G_N_ELEMENTS (golden_tokens));
+  g_assert_true (shr_notify_run (f->notify, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* An approver's reply to draft @draft_id saying @body, as a mail client
+ * sends it (In-Reply-To the draft, its Subject quoted). */
+static void
+reply (Fixture *f, gint64 draft_id, const gchar *from, const gchar *body)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, draft_id, &error);
+  g_assert_no_error (error);
+  static guint n;
+  g_autofree gchar *raw = g_strdup_printf ("From: <%s>\r\nTo: shirase@example.co.jp\r\n"
+                                           "Subject: Re: [approval #%s]\r\n"
+                                           "Message-ID: <reply.%u@example.co.jp>\r\nIn-Reply-To: <%s>\r\n"
+                                           "Date: Mon, 16 Mar 2026 11:00:00 +0900\r\nMIME-Version: 1.0\r\n"
+                                           "Content-Type: text/plain; charset=utf-8\r\n\r\n%s",
+                                           from, d->token, ++n, d->message_id, body);
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr (ShrMessage) message = shr_message_read_bytes (bytes, "reply", &error);
+  g_assert_no_error (error);
+  g_assert_true (shr_notify_reply (f->notify, message, &error));
+  g_assert_no_error (error);
+}
+
+/* @text with every draft's token and creation time replaced by the
+ * goldens' (transfer full). */
+static gchar *
+fixed_tokens (Fixture *f, const gchar *text)
+{
+  gchar *out = g_strdup (text);
+  for (guint i = 0; i < G_N_ELEMENTS (golden_tokens); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, i + 1, &error);
+      if (d == NULL)
+        break;
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (d->created_at);
+      g_autoptr (GTimeZone) tokyo = g_time_zone_new_identifier ("Asia/Tokyo");
+      g_autoptr (GDateTime) t = g_date_time_to_timezone (utc, tokyo);
+      g_autofree gchar *created = g_date_time_format (t, "%Y-%m-%d %H:%M %Z");
+      const gchar *from[] = { d->token, created }, *to[] = { golden_tokens[i], "2026-03-16 10:05 JST" };
+      for (guint k = 0; k < G_N_ELEMENTS (from); k++)
+        {
+          if (from[k] == NULL)
+            continue;
+          g_auto (GStrv) parts = g_strsplit (out, from[k], -1);
+          g_free (out);
+          out = g_strjoinv (to[k], parts);
+        }
+    }
+  return out;
+}
+
+/* The @nth (from 0) mail of @kind queued to @to is the golden mail @name. */
+static void
+assert_mail (Fixture *f, const gchar *kind, const gchar *to, guint nth, const gchar *name)
+{
+  g_autoptr (GPtrArray) rows = rows_of (f, kind);
+  const ShrOutboxRow *row = NULL;
+  for (guint i = 0, seen = 0; row == NULL && i < rows->len; i++)
+    {
+      const ShrOutboxRow *r = rows->pdata[i];
+      if (g_strcmp0 (r->recipient, to) == 0 && seen++ == nth)
+        row = r;
+    }
+  g_assert_nonnull (row);
+  g_autofree gchar *subject = NULL, *text = NULL;
+  message_parts (f, row, &subject, &text);
+  g_autofree gchar *fixed_subject = fixed_tokens (f, subject);
+  g_autofree gchar *fixed_text = fixed_tokens (f, text);
+  test_assert_golden_mail (fixed_subject, fixed_text, name);
+}
+
+/* The approval request: how to reply, the token, why shirase thinks it
+ * applies, and the notices exactly as tests/test-render's goldens. */
+static void
+test_golden_draft (Fixture *f, gconstpointer data)
+{
+  open_loop (f, NULL);
+  advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  assert_mail (f, "draft", APPROVER, 0, "draft_silk_typhoon.mail.txt");
+  g_autoptr (GPtrArray) rows = rows_of (f, "draft");
+  g_autofree gchar *subject = NULL, *text = NULL;
+  message_parts (f, rows->pdata[0], &subject, &text);
+  static const gchar *const notices[]
+      = { "news_en_exchange_oilgas_silk_typhoon.ja.txt", "news_en_exchange_oilgas_silk_typhoon.en.txt" };
+  for (guint i = 0; i < G_N_ELEMENTS (notices); i++)
+    {
+      g_autofree gchar *path = g_build_filename (test_srcdir (), "tests", "data", "render", notices[i], NULL);
+      g_autofree gchar *notice = NULL;
+      g_assert_true (g_file_get_contents (path, &notice, NULL, NULL));
+      g_assert_nonnull (strstr (text, notice));
+    }
+}
+
+/* The confirmations of each decision: approved (who receives it), on hold,
+ * rejected with the reason. */
+static void
+test_golden_confirmations (Fixture *f, gconstpointer data)
+{
+  open_loop (f, (const gchar *const[]){ "recipients.lang=both", NULL });
+  gint64 silk = advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  gint64 libxml2 = advisory (f, "mail/dsa_5901_1_libxml2.eml");
+  reply (f, silk, APPROVER, "承認\n");
+  reply (f, libxml2, APPROVER, "保留\n");
+  reply (f, libxml2, APPROVER, "却下 当社の libxml2 は社内の検証用サーバーだけで使っています\n");
+  assert_mail (f, "confirmation", APPROVER, 0, "confirmation_approved.mail.txt");
+  assert_mail (f, "confirmation", APPROVER, 1, "confirmation_held.mail.txt");
+  assert_mail (f, "confirmation", APPROVER, 2, "confirmation_rejected.mail.txt");
+}
+
+/* Approve with edits: a bad edit refused with the reason, then the edit
+ * confirmed with its diff. */
+static void
+test_golden_edited (Fixture *f, gconstpointer data)
+{
+  open_loop (f, NULL);
+  gint64 silk = advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  reply (f, silk, APPROVER, "修正承認\nこの通知を直してください。\n");
+  assert_mail (f, "report", APPROVER, 0, "note_refused_bad_edit.mail.txt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, silk, &error);
+  g_assert_no_error (error);
+  g_autoptr (ShrEdit) drafted = shr_edit_drafted (d->body);
+  g_assert_nonnull (drafted->ja);
+  /* The approver adds a sentence above the closing. */
+  g_auto (GStrv) around = g_strsplit (drafted->ja->text, "以上、よろしくお願いいたします。", 2);
+  g_assert_nonnull (around[1]);
+  g_autofree gchar *edited = g_strconcat (around[0],
+                                          "当社の Exchange は3月14日に更新済みです。念のため、手順2以降の"
+                                          "確認をお願いします。\n\n以上、よろしくお願いいたします。",
+                                          around[1], NULL);
+  g_autofree gchar *block = shr_edit_block ("ja", drafted->ja->subject, edited);
+  g_autofree gchar *body = g_strconcat ("修正承認\n\n", block, NULL);
+  reply (f, silk, APPROVER, body);
+  assert_mail (f, "confirmation", APPROVER, 0, "confirmation_edited.mail.txt");
+}
+
+/* Four eyes ([approval] quorum = 2): the first approval recorded; a
+ * reply that says nothing; a reply after the decision. */
+static void
+test_golden_quorum (Fixture *f, gconstpointer data)
+{
+  open_loop (
+      f, (const gchar *const[]){ "approval.quorum=2", "approval.approvers=" APPROVER ", " APPROVER2, NULL });
+  gint64 silk = advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  reply (f, silk, APPROVER, "承認します\n");
+  assert_mail (f, "confirmation", APPROVER, 0, "confirmation_recorded.mail.txt");
+  reply (f, silk, APPROVER2, "内容を確認しました。よろしくお願いします。\n");
+  assert_mail (f, "report", APPROVER2, 0, "note_refused.mail.txt");
+  reply (f, silk, APPROVER2, "承認\n");
+  reply (f, silk, APPROVER2, "承認\n");
+  assert_mail (f, "report", APPROVER2, 1, "note_refused_not_pending.mail.txt");
+}
+
+/* A pending draft reminded after [approval] remind_hours, and expired
+ * after expire_hours. */
+static void
+test_golden_reminder (Fixture *f, gconstpointer data)
+{
+  open_loop (f, NULL);
+  advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  g_autoptr (GError) error = NULL;
+  shr_notify_set_clock_offset (f->notify, 25 * 3600);
+  g_assert_true (shr_notify_run (f->notify, NULL, NULL, &error));
+  shr_notify_set_clock_offset (f->notify, 73 * 3600);
+  g_assert_true (shr_notify_run (f->notify, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_mail (f, "report", APPROVER, 0, "note_reminder.mail.txt");
+  assert_mail (f, "report", APPROVER, 1, "note_expired.mail.txt");
+}
+
+/* The hourly cap: the administrators had a notice this hour, so the two
+ * grade C notices approved next wait for their digest (the assets' owners
+ * get them at once, the approver's confirmation says who gets what); the
+ * digest quotes each notice in both languages. */
+static void
+test_golden_held_back (Fixture *f, gconstpointer data)
+{
+  open_loop (f, (const gchar *const[]){ "recipients.lang=both", "recipients.hourly_cap=1",
+                                        "digest.time=09:00", NULL });
+  set_clock (f, "2026-03-16T08:00:00+09:00"); /* the first digest is the next 09:00 */
+  gint64 silk = advisory (f, "mail/news_en_exchange_oilgas_silk_typhoon.eml");
+  gint64 libxml2 = advisory (f, "mail/dsa_5901_1_libxml2.eml");
+  gint64 cisco = advisory (f, "mail/cisco_sa_iosxe_webui_privesc.eml");
+  shr_notify_set_clock_offset (f->notify, 0); /* the cap counts by the real clock */
+  reply (f, silk, APPROVER, "承認\n");
+  reply (f, libxml2, APPROVER, "承認\n");
+  reply (f, cisco, APPROVER, "承認\n");
+  assert_mail (f, "confirmation", APPROVER, 1, "confirmation_approved_held_back.mail.txt");
+  run_at (f, "2026-03-16T09:00:00+09:00");
+  assert_mail (f, "digest", "it-admins@example.co.jp", 0, "digest_recipient.mail.txt");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -475,6 +762,12 @@ main (int argc, char **argv)
   ADD ("/notify/digest/broken-template", test_digest_broken_template);
   ADD ("/notify/cap/fold", test_hourly_cap);
   ADD ("/notify/cap/none", test_no_cap);
+  ADD ("/notify/golden/draft", test_golden_draft);
+  ADD ("/notify/golden/confirmations", test_golden_confirmations);
+  ADD ("/notify/golden/edited", test_golden_edited);
+  ADD ("/notify/golden/quorum", test_golden_quorum);
+  ADD ("/notify/golden/reminder", test_golden_reminder);
+  ADD ("/notify/golden/held-back", test_golden_held_back);
 #undef ADD
   return g_test_run ();
 }

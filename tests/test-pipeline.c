@@ -33,18 +33,15 @@ lexicon (void)
   return l;
 }
 
-/* The pipeline over the state and config in @dir (NULL: a new temp dir). */
+/* The pipeline over the state in @dir (NULL: a new temp dir) and the
+ * profile @profile (the configuration's text). */
 static void
-setup_in (Fixture *f, const gchar *dir)
+setup_profile (Fixture *f, const gchar *dir, const gchar *profile)
 {
   g_autoptr (GError) error = NULL;
   f->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("shr-pipeline-XXXXXX", &error);
   g_assert_no_error (error);
-  g_autofree gchar *conf
-      = test_write_file (f->dir, "c.conf",
-                         "[organization]\nname = Example\n\n"
-                         "[asset edge]\nvendor = Cisco\nproduct = IOS XE\nversion = 17.9.4\n",
-                         0600);
+  g_autofree gchar *conf = test_write_file (f->dir, "c.conf", profile, 0600);
   f->vocab = shr_vocabulary_for_lexicon (lexicon ());
   f->config = shr_config_load (conf, &f->vocab, &error);
   g_assert_no_error (error);
@@ -53,6 +50,15 @@ setup_in (Fixture *f, const gchar *dir)
   g_assert_no_error (error);
   f->pipeline
       = shr_pipeline_new (f->store, lexicon (), f->config->profile, &f->vocab, "shirase@example.test");
+}
+
+/* The same with a profile of one Cisco IOS XE router. */
+static void
+setup_in (Fixture *f, const gchar *dir)
+{
+  setup_profile (f, dir,
+                 "[organization]\nname = Example\n\n"
+                 "[asset edge]\nvendor = Cisco\nproduct = IOS XE\nversion = 17.9.4\n");
 }
 
 static void
@@ -560,6 +566,249 @@ test_reply_to_draft (Fixture *f, gconstpointer data)
   shr_pipeline_result_clear (&r);
 }
 
+/* ---- a digest mail: several advisories, each its own case -------------------------- */
+
+/* Two of the four products of the JVN feed tests/data/mail/
+ * jvn_digest_2026_03_10.eml, at affected versions; the feed's other two
+ * (Demo Print Server, ExampleWiki) are not run here. */
+static void
+setup_digest (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  setup_profile (f, NULL,
+                 "[organization]\nname = Example\n\n"
+                 "[asset mail]\nvendor = 株式会社エグザンプルメール\nproduct = ExampleMail Server\n"
+                 "version = 6.1.3\n\n"
+                 "[asset router]\nvendor = サンプルネットワークス株式会社\nproduct = Sample Router SR-500\n"
+                 "version = 2.0.8\n");
+}
+
+static ShrStoreStatus
+state_counts (Fixture *f)
+{
+  ShrStoreStatus st = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (shr_store_get_status (f->store, &st, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&st.last_error, g_free);
+  return st;
+}
+
+static const ShrPipelineAdvisory *
+advisory (const ShrPipelineResult *r, guint i)
+{
+  g_assert_nonnull (r->advisories);
+  g_assert_cmpuint (i, <, r->advisories->len);
+  return &g_array_index (r->advisories, ShrPipelineAdvisory, i);
+}
+
+/* The JVN feed of four advisories is one message and four cases: each
+ * item judged on its own (two apply: a draft each, titled and sourced as
+ * that item; two do not: each in the approvers' digest), and the same
+ * mail again is seen before, with nothing new. */
+static void
+test_digest_cases (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) raw = fixture_mail ("jvn_digest_2026_03_10.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 1, raw, &r);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_false (r.duplicate);
+  g_assert_cmpuint (r.advisories->len, ==, 4);
+  static const struct
+  {
+    const gchar *record_id, *title;
+    ShrVerdict verdict;
+  } want[] = {
+    { "jvn:JVN#20260311", "ExampleMail Server におけるクロスサイトスクリプティングの脆弱性",
+      SHR_VERDICT_APPLICABLE },
+    { "jvn:JVN#20260312", "Sample Router シリーズにおける認証回避の脆弱性", SHR_VERDICT_APPLICABLE },
+    { "jvn:JVNVU#20260313", "Demo Print Server における境界外書き込みの脆弱性", SHR_VERDICT_NOT_APPLICABLE },
+    { "jvn:JVN#20260314", "ExampleWiki におけるパストラバーサルの脆弱性", SHR_VERDICT_NOT_APPLICABLE },
+  };
+  gint64 cases[4] = { 0 };
+  for (guint i = 0; i < 4; i++)
+    {
+      const ShrPipelineAdvisory *a = advisory (&r, i);
+      g_test_message ("advisory %u: %s", i + 1, a->record_id);
+      g_assert_cmpuint (a->item, ==, i + 1);
+      g_assert_cmpuint (a->items, ==, 4);
+      g_assert_cmpstr (a->record_id, ==, want[i].record_id);
+      g_assert_cmpint (a->verdict, ==, want[i].verdict);
+      g_assert_false (a->joined);
+      cases[i] = a->case_id;
+      for (guint k = 0; k < i; k++)
+        g_assert_cmpint (cases[k], !=, a->case_id);
+      /* Its own record, as extract reads the item. */
+      g_autofree gchar *json = shr_store_get_record (f->store, a->record_id, &error);
+      g_assert_no_error (error);
+      g_autoptr (JsonNode) record = json_from_string (json, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "title"), ==,
+                       want[i].title);
+      g_autofree gchar *title = NULL;
+      g_assert_true (shr_store_case_get (f->store, a->case_id, &title, NULL, &error));
+      g_assert_cmpstr (title, ==, want[i].title);
+      if (want[i].verdict == SHR_VERDICT_NOT_APPLICABLE)
+        {
+          g_assert_cmpint (a->draft_id, ==, 0);
+          continue;
+        }
+      /* Its draft: the item's title, and a source line that names the
+       * item of the mail. */
+      g_assert_cmpint (a->draft_id, >, 0);
+      g_autoptr (ShrStoreDraft) d = shr_store_draft_get (f->store, a->draft_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (d->case_id, ==, a->case_id);
+      g_assert_cmpstr (d->subject, ==, want[i].title);
+      g_autoptr (JsonNode) body = json_from_string (d->body, &error);
+      g_assert_no_error (error);
+      JsonObject *view = json_object_get_object_member (json_node_get_object (body), "view");
+      JsonObject *item
+          = json_object_get_object_member (json_object_get_object_member (view, "source"), "item");
+      g_assert_cmpint (json_object_get_int_member (item, "index"), ==, i + 1);
+      g_assert_cmpint (json_object_get_int_member (item, "of"), ==, 4);
+      g_assert_cmpstr (json_object_get_string_member (item, "digest"), ==,
+                       "脆弱性対策情報 新着のお知らせ (2026/03/10 4件)");
+    }
+  /* The message's own fields are the first item's. */
+  g_assert_cmpint (r.case_id, ==, cases[0]);
+  g_assert_cmpstr (r.record_id, ==, want[0].record_id);
+  g_assert_cmpint (r.draft_id, ==, advisory (&r, 0)->draft_id);
+  shr_pipeline_result_clear (&r);
+
+  /* The exploited router flaw (CVSS 9.8) is grade A, the mail server's C;
+   * the other two are graded "-". */
+  static const gchar *const grades[] = { "C", "A", "-", "-" };
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree gchar *grade = NULL;
+      g_assert_true (shr_store_case_get (f->store, cases[i], NULL, &grade, &error));
+      g_assert_cmpstr (grade, ==, grades[i]);
+    }
+
+  /* The two that do not apply wait for the approvers' digest, each once. */
+  g_autoptr (GPtrArray) digest = NULL;
+  g_assert_true (shr_store_digest_pending (f->store, &digest, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (digest->len, ==, 2);
+  for (guint k = 0; k < 2; k++)
+    {
+      const ShrDigestItem *item = digest->pdata[k];
+      g_assert_cmpint (item->kind, ==, SHR_DIGEST_NOT_APPLICABLE);
+      g_assert_cmpstr (item->record_id, ==, want[2 + k].record_id);
+      g_assert_cmpint (item->case_id, ==, cases[2 + k]);
+    }
+
+  /* One message, found from each of its cases as that case's item. */
+  ShrStoreStatus st = state_counts (f);
+  g_assert_cmpint (st.messages[SHR_OUTCOME_HANDLED], ==, 1);
+  g_assert_cmpint (st.records, ==, 4);
+  g_assert_cmpint (st.cases, ==, 4);
+  g_assert_cmpint (st.drafts_pending, ==, 2);
+  g_assert_cmpint (st.digest_waiting, ==, 2);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (GPtrArray) rows = NULL;
+      g_assert_true (shr_store_messages_find (f->store, NULL, 0, cases[i], &rows, &error));
+      g_assert_cmpuint (rows->len, ==, 1);
+      const ShrStoreMessageRow *m = rows->pdata[0];
+      g_assert_cmpint (m->uid, ==, 1);
+      g_assert_cmpuint (m->item, ==, i + 1);
+      g_assert_cmpuint (m->items, ==, 4);
+      g_assert_cmpstr (m->record_id, ==, want[i].record_id);
+      g_assert_cmpint (m->case_id, ==, cases[i]);
+    }
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (
+      shr_store_messages_find (f->store, "20260310180000.digest@jvn.example.invalid", 0, 0, &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (((ShrStoreMessageRow *)rows->pdata[0])->items, ==, 4);
+  g_autoptr (GArray) of_mail = NULL;
+  g_assert_true (
+      shr_store_message_cases (f->store, ((ShrStoreMessageRow *)rows->pdata[0])->id, &of_mail, &error));
+  g_assert_cmpuint (of_mail->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (g_array_index (of_mail, gint64, i), ==, cases[i]);
+
+  /* The same mail again (another UID: moved back, delivered twice). */
+  handle (f, 2, raw, &r);
+  g_assert_true (r.duplicate);
+  g_assert_cmpint (r.outcome, ==, SHR_OUTCOME_HANDLED);
+  g_assert_null (r.advisories);
+  g_assert_cmpint (r.draft_id, ==, 0);
+  shr_pipeline_result_clear (&r);
+  ShrStoreStatus again = state_counts (f);
+  g_assert_cmpint (again.messages[SHR_OUTCOME_HANDLED], ==, 1);
+  g_assert_cmpint (again.records, ==, 4);
+  g_assert_cmpint (again.cases, ==, 4);
+  g_assert_cmpint (again.drafts_pending, ==, 2);
+  g_assert_cmpint (again.digest_waiting, ==, 2);
+}
+
+/* The vendor's own advisory came first (CVE-2026-26102, exploited, A):
+ * the feed's item on the same flaw joins its case, adding no draft; the
+ * feed's other items are cases of their own. */
+static void
+test_digest_item_joins (Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) vendor = data_mail ("digest", "samplenet_sa_2026_003.eml");
+  ShrPipelineResult first = { 0 };
+  handle (f, 1, vendor, &first);
+  g_assert_cmpint (first.verdict, ==, SHR_VERDICT_APPLICABLE);
+  g_assert_cmpint (first.draft_id, >, 0);
+  /* A mail that is one advisory: one, numbered 0. */
+  g_assert_cmpuint (first.advisories->len, ==, 1);
+  g_assert_cmpuint (advisory (&first, 0)->item, ==, 0);
+  g_assert_cmpuint (advisory (&first, 0)->items, ==, 0);
+  g_assert_cmpint (advisory (&first, 0)->case_id, ==, first.case_id);
+  g_autofree gchar *described = shr_pipeline_advisory_describe (advisory (&first, 0));
+  g_autofree gchar *want_first
+      = g_strdup_printf ("applicable, case %" G_GINT64_FORMAT " (new), draft queued", first.case_id);
+  g_assert_cmpstr (described, ==, want_first);
+
+  g_autoptr (GBytes) feed = fixture_mail ("jvn_digest_2026_03_10.eml");
+  ShrPipelineResult r = { 0 };
+  handle (f, 2, feed, &r);
+  g_assert_cmpuint (r.advisories->len, ==, 4);
+  const ShrPipelineAdvisory *router = advisory (&r, 1);
+  g_assert_cmpstr (router->advisory_id, ==, "JVN#20260312");
+  g_assert_true (router->joined);
+  g_assert_cmpint (router->case_id, ==, first.case_id);
+  g_assert_cmpint (router->draft_id, ==, 0);
+  g_autofree gchar *joined = shr_pipeline_advisory_describe (router);
+  g_autofree gchar *want_joined = g_strdup_printf (
+      "advisory 2 of 4 (JVN#20260312): applicable, case %" G_GINT64_FORMAT " (joined)", first.case_id);
+  g_assert_cmpstr (joined, ==, want_joined);
+  for (guint i = 0; i < 4; i++)
+    if (i != 1)
+      {
+        g_assert_false (advisory (&r, i)->joined);
+        g_assert_cmpint (advisory (&r, i)->case_id, !=, first.case_id);
+      }
+  g_assert_cmpint (advisory (&r, 0)->draft_id, >, 0);
+
+  gint64 drafts = 0;
+  g_assert_true (shr_store_count_drafts (f->store, first.case_id, &drafts, &error));
+  g_assert_cmpint (drafts, ==, 1);
+  /* The case lists both mails: the feed as its second item. */
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (shr_store_messages_find (f->store, NULL, 0, first.case_id, &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ShrStoreMessageRow *m = rows->pdata[i];
+      g_assert_cmpuint (m->item, ==, m->uid == 2 ? 2 : 0);
+      g_assert_cmpstr (m->record_id, ==, m->uid == 2 ? "jvn:JVN#20260312" : first.record_id);
+    }
+  shr_pipeline_result_clear (&first);
+  shr_pipeline_result_clear (&r);
+}
+
 /* ---- a batch, one poison message isolated ------------------------------------------ */
 
 /* Three advisories, the middle one carrying @marker. */
@@ -844,6 +1093,8 @@ main (int argc, char **argv)
   g_test_add ("/pipeline/update/pending", Fixture, NULL, setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/update/rejected", Fixture, "rejected", setup, test_update_without_notice, teardown);
   g_test_add ("/pipeline/reply/draft", Fixture, NULL, setup, test_reply_to_draft, teardown);
+  g_test_add ("/pipeline/digest/cases", Fixture, NULL, setup_digest, test_digest_cases, teardown);
+  g_test_add ("/pipeline/digest/item-joins", Fixture, NULL, setup_digest, test_digest_item_joins, teardown);
   g_test_add ("/pipeline/batch/one-fails-alone", Fixture, GINT_TO_POINTER (TRUE), setup,
               test_batch_one_fails_alone, teardown);
   g_test_add ("/pipeline/batch/one-fails-alone-per-message", Fixture, GINT_TO_POINTER (FALSE), setup,

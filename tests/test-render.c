@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the notices: golden notices (Japanese and English, text and
  * HTML) for records of every kind against tests/data/render/, each also
- * read by notice_defects(), which fails on what a Japanese administrator
+ * read by test_text_defects() (test-golden.c), which fails on what a Japanese administrator
  * and a native editor flagged in notices from real mail (stray spaces,
  * 「。」 after a full-width bracket, empty sections, leftover Mustache tags,
  * lines over 76 columns, English severity words in Japanese sentences,
@@ -21,6 +21,7 @@
 #include "shr-notice.h"
 #include "shr-render.h"
 #include "shr-steps.h"
+#include "test-golden.h"
 #include "test-util.h"
 
 #define NOW "2026-03-16T10:00:00+09:00"
@@ -175,153 +176,6 @@ render (Fixture *f, const ShrRecord *record, ShrRenderLang lang)
 
 /* ---- what a reader must never see --------------------------------------------- */
 
-static gboolean
-is_japanese (gunichar c)
-{
-  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF);
-}
-
-static gboolean
-is_fullwidth_punct (gunichar c)
-{
-  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20)
-         || c == 0xFF3B || c == 0xFF3D || c == 0xFF5B || c == 0xFF5D || c == 0xFF5C;
-}
-
-static gboolean
-in_set (gunichar c, const gchar *set)
-{
-  return c != 0 && g_utf8_strchr (set, -1, c) != NULL;
-}
-
-#define OPENING "「『（【〔［"
-#define CLOSING "」』）】〕］、。"
-
-/* The visible text of an HTML notice, one block per line. */
-static gchar *
-html_text (const gchar *html)
-{
-  g_autoptr (GRegex) block = g_regex_new ("<(?:br|/p|/li|/div|/tr|/h\\d)[^>]*>", G_REGEX_CASELESS, 0, NULL);
-  g_autoptr (GRegex) tag = g_regex_new ("<[^>]*>", 0, 0, NULL);
-  g_autofree gchar *a = g_regex_replace_literal (block, html, -1, 0, "\n", 0, NULL);
-  g_autofree gchar *b = g_regex_replace_literal (tag, a, -1, 0, "", 0, NULL);
-  static const gchar *const entities[][2]
-      = { { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&#39;", "'" }, { "&amp;", "&" } };
-  gchar *t = g_strdup (b);
-  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
-    {
-      g_auto (GStrv) parts = g_strsplit (t, entities[i][0], -1);
-      g_free (t);
-      t = g_strjoinv (entities[i][1], parts);
-    }
-  return t;
-}
-
-static gboolean
-is_heading (const gchar *line)
-{
-  static const gchar *const english[] = { "Overview", "Scope", "Mitigation Steps", "Reference", NULL };
-  return g_str_has_prefix (line, "■ ") || g_str_has_prefix (line, "* ") || g_strv_contains (english, line);
-}
-
-/* Every defect of @text (a notice's text part, or its HTML when @html),
- * one line each, "LINE: what" ("empty" when there is none). @japanese:
- * the notice is the Japanese one, whose sentences must not carry English
- * words where Japanese has its own. */
-static gchar *
-notice_defects (const gchar *text, gboolean html, gboolean japanese)
-{
-  GString *out = g_string_new (NULL);
-  if (strstr (text, "{{") != NULL || strstr (text, "}}") != NULL)
-    g_string_append (out, "0: a Mustache tag is left\n");
-  if (html)
-    {
-      g_autoptr (GRegex) empty = g_regex_new ("<(ul|ol|p)\\b[^>]*>\\s*</\\1>", 0, 0, NULL);
-      if (g_regex_match (empty, text, 0, NULL))
-        g_string_append (out, "0: an empty list or paragraph\n");
-    }
-  g_autofree gchar *visible = html ? html_text (text) : g_strdup (text);
-  g_autoptr (GRegex) english
-      = g_regex_new ("\\b(?:critical|high|medium|low|important|moderate|severity|exploited|"
-                     "same day|solution)\\b",
-                     G_REGEX_CASELESS, 0, NULL);
-  g_autoptr (GRegex) particles = g_regex_new ("(?:の|に|を|が|で|と|は|も|へ|から|および|ほか)", 0, 0, NULL);
-  g_autoptr (GRegex) url = g_regex_new ("https?://\\S+", 0, 0, NULL);
-  g_autoptr (GRegex) cvss = g_regex_new ("CVSS\\s+(?:最大\\s+)?\\d+(?![.\\d])", 0, 0, NULL);
-  g_autoptr (GRegex) step = g_regex_new ("^\\s*(\\d+)\\. (.*)$", 0, 0, NULL);
-  g_autoptr (GRegex) run_on = g_regex_new ("(?:[.。]\\s*|\\s)\\d{1,2}\\. \\S", 0, 0, NULL);
-  g_autoptr (GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto (GStrv) lines = g_strsplit (visible, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const gchar *line = lines[i];
-      guint n = i + 1;
-      gsize len = strlen (line);
-      if (is_heading (line))
-        g_hash_table_remove_all (steps); /* a step repeats only within its list */
-      if (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-        g_string_append_printf (out, "%u: a space at the end\n", n);
-      const gchar *text_start = line;
-      while (*text_start == ' ')
-        text_start++;
-      if (strstr (text_start, "  ") != NULL)
-        g_string_append_printf (out, "%u: two spaces in a row\n", n);
-      gunichar prev = 0;
-      gboolean has_japanese = FALSE;
-      for (const gchar *p = text_start; *p != '\0'; p = g_utf8_next_char (p))
-        {
-          gunichar c = g_utf8_get_char (p);
-          has_japanese |= is_japanese (c);
-          if (c == ' ' && prev != 0)
-            {
-              gunichar next = g_utf8_get_char (g_utf8_next_char (p));
-              /* A space a template left before a particle ("シリーズ の"),
-               * around および, or inside full-width brackets; a name's own
-               * ("さくら会 さくら総合病院") is not stray. */
-              const gchar *after = g_utf8_next_char (p);
-              gboolean particle
-                  = is_japanese (prev)
-                    && (g_regex_match (particles, after, G_REGEX_MATCH_ANCHORED, NULL)
-                        || (p - line >= 9 && memcmp (p - 9, "および", 9) == 0 && is_japanese (next)));
-              if (particle || in_set (prev, OPENING) || in_set (next, CLOSING)
-                  || (is_fullwidth_punct (prev) && is_japanese (next)))
-                g_string_append_printf (out, "%u: a stray space in Japanese text\n", n);
-            }
-          if (c == 0x3002 && in_set (prev, "」』）】。、"))
-            g_string_append_printf (out, "%u: 「。」 after a closing bracket or punctuation\n", n);
-          prev = c;
-        }
-      if (!html && shr_render_text_width (line, -1) > SHR_RENDER_TEXT_WIDTH && strstr (line, "://") == NULL)
-        g_string_append_printf (out, "%u: %u columns\n", n, shr_render_text_width (line, -1));
-      /* 原題 quotes the source; a URL is no sentence. */
-      g_autofree gchar *words = g_regex_replace_literal (url, line, -1, 0, "", 0, NULL);
-      if (japanese && has_japanese && !g_str_has_prefix (text_start, "原題: ")
-          && g_regex_match (english, words, 0, NULL))
-        g_string_append_printf (out, "%u: an English word in a Japanese sentence\n", n);
-      if (g_regex_match (cvss, line, 0, NULL))
-        g_string_append_printf (out, "%u: a CVSS score without its decimal\n", n);
-      g_autoptr (GMatchInfo) m = NULL;
-      if (g_regex_match (step, line, 0, &m))
-        {
-          g_autofree gchar *what = g_match_info_fetch (m, 2);
-          if (g_str_has_suffix (what, ":") || g_str_has_suffix (what, "："))
-            g_string_append_printf (out, "%u: a heading as a step\n", n);
-          if (strstr (what, "](") != NULL)
-            g_string_append_printf (out, "%u: a Markdown link\n", n);
-          if (g_regex_match (run_on, what, 0, NULL))
-            g_string_append_printf (out, "%u: two steps run together\n", n);
-          if (!g_hash_table_add (steps, g_strdup (what)))
-            g_string_append_printf (out, "%u: a step repeated\n", n);
-        }
-      if (!html && is_heading (line)
-          && (lines[i + 1] == NULL || *lines[i + 1] == '\0' || is_heading (lines[i + 1])))
-        g_string_append_printf (out, "%u: an empty section\n", n);
-    }
-  if (out->len == 0)
-    g_string_append (out, "empty");
-  return g_string_free (out, FALSE);
-}
-
 /* What is wrong with the Subjects of @view: half-width brackets in the
  * Japanese one, or a Subject carrying the source's title in the other
  * language. */
@@ -382,62 +236,20 @@ test_defects_caught (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *found = notice_defects (cases[i].text, cases[i].html, TRUE);
+      g_autofree gchar *found = test_text_defects (cases[i].text, cases[i].html, TEST_TEXT_JA);
       g_assert_cmpstr (found, ==, cases[i].found);
     }
   /* An English quote in a Japanese notice is a quote, not a sentence. */
-  g_autofree gchar *quote = notice_defects ("（原文）\n  Microsoft rated the flaw Important.\n", FALSE, TRUE);
+  g_autofree gchar *quote
+      = test_text_defects ("（原文）\n  Microsoft rated the flaw Important.\n", FALSE, TEST_TEXT_JA);
   g_assert_cmpstr (quote, ==, "empty");
-}
-
-static gchar *
-read_golden (const gchar *text, const gchar *expected_name)
-{
-  g_autofree gchar *path = data_path ("render", expected_name);
-  if (g_strcmp0 (g_getenv ("SHR_UPDATE_GOLDEN"), "1") == 0)
-    {
-      g_autoptr (GError) error = NULL;
-      g_file_set_contents (path, text, -1, &error);
-      g_assert_no_error (error);
-    }
-  gchar *expected = NULL;
-  g_autoptr (GError) error = NULL;
-  g_file_get_contents (path, &expected, NULL, &error);
-  g_assert_no_error (error);
-  return expected;
-}
-
-/* @text is the golden file @expected_name and reads clean. */
-static void
-assert_golden_clean (const gchar *text, const gchar *expected_name, gboolean html, gboolean japanese)
-{
-  g_autofree gchar *expected = read_golden (text, expected_name);
-  if (g_strcmp0 (text, expected) != 0)
-    {
-      /* Name the first line that differs: the whole texts in octal
-       * escapes are unreadable. */
-      g_auto (GStrv) got = g_strsplit (text, "\n", -1);
-      g_auto (GStrv) want = g_strsplit (expected, "\n", -1);
-      guint i = 0;
-      while (got[i] != NULL && want[i] != NULL && strcmp (got[i], want[i]) == 0)
-        i++;
-      g_test_message ("%s:%u differs (SHR_UPDATE_GOLDEN=1 rewrites it; then read the diff)", expected_name,
-                      i + 1);
-      g_test_message ("expected: %s", want[i] != NULL ? want[i] : "(end)");
-      g_test_message ("rendered: %s", got[i] != NULL ? got[i] : "(end)");
-      g_test_fail ();
-    }
-  g_autofree gchar *defects = notice_defects (text, html, japanese);
-  if (strcmp (defects, "empty") != 0)
-    g_test_message ("%s:\n%s", expected_name, defects);
-  g_assert_cmpstr (defects, ==, "empty");
 }
 
 static void
 assert_golden (const gchar *text, const gchar *expected_name)
 {
-  assert_golden_clean (text, expected_name, g_str_has_suffix (expected_name, ".html"),
-                       strstr (expected_name, ".ja.") != NULL);
+  test_assert_golden (text, expected_name, g_str_has_suffix (expected_name, ".html"),
+                      strstr (expected_name, ".ja.") != NULL ? TEST_TEXT_JA : TEST_TEXT_EN);
 }
 
 static void
@@ -472,7 +284,7 @@ test_golden (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (both->text, ja_text));
   g_assert_nonnull (strstr (both->text, "Notice for administrators (English)"));
-  g_autofree gchar *both_defects = notice_defects (both->text, FALSE, FALSE);
+  g_autofree gchar *both_defects = test_text_defects (both->text, FALSE, TEST_TEXT_EN);
   g_assert_cmpstr (both_defects, ==, "empty");
 }
 
@@ -775,7 +587,7 @@ test_severity_words (Fixture *f, gconstpointer data)
   r->severity = g_strdup ("high");
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
   g_assert_nonnull (strstr (ja->text, "・B: 該当し、深刻度「重要」\n"));
-  g_autofree gchar *defects = notice_defects (ja->text, FALSE, TRUE);
+  g_autofree gchar *defects = test_text_defects (ja->text, FALSE, TEST_TEXT_JA);
   assert_text (defects, "empty");
 }
 
@@ -930,10 +742,11 @@ test_draft (Fixture *f, gconstpointer data)
                    "[承認依頼 #K7Q2M9F3XA] 【要対応・A 即日】Silk Typhoon "
                    "による北米のエネルギー企業を狙った攻撃キャンペーン"
                    "（CVE-2026-21410、悪用確認済み）");
-  g_assert_nonnull (strstr (d->text, "  承認 (approve)"));
-  g_assert_nonnull (strstr (d->text, "  却下 理由 (reject REASON)"));
-  g_assert_nonnull (strstr (d->text, "  保留 (hold)"));
-  g_assert_nonnull (strstr (d->text, "Draft: draft-1\n"));
+  g_assert_nonnull (strstr (d->text, "\n・承認: 下記のとおり送信します。\n"));
+  g_assert_nonnull (
+      strstr (d->text, "\n- reject, followed by the reason on the same line: it is not sent.\n"));
+  g_assert_nonnull (strstr (d->text, "\n・保留: 承認待ちのままにします。\n"));
+  g_assert_nonnull (strstr (d->text, "下書き / Draft: draft-1\n"));
   /* The notices exactly as they will go out. */
   g_autoptr (ShrRendered) ja = render (f, r, SHR_RENDER_LANG_JA);
   g_autoptr (ShrRendered) en = render (f, r, SHR_RENDER_LANG_EN);
@@ -1019,10 +832,7 @@ test_digest_golden (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (ShrRendered) d = shr_renderer_digest (f->renderer, view, &error);
   g_assert_no_error (error);
-  g_autofree gchar *expected = read_golden (d->text, "digest.txt");
-  g_assert_cmpstr (d->text, ==, expected);
-  g_autofree gchar *defects = notice_defects (d->text, FALSE, TRUE);
-  g_assert_cmpstr (defects, ==, "empty");
+  test_assert_golden (d->text, "digest.txt", FALSE, TEST_TEXT_BILINGUAL);
 }
 
 /* A 続報: a KEV listing (the later source) raises the case of a Cisco

@@ -325,6 +325,35 @@ test_range_over_trains (void)
     }
 }
 
+/* "Firefox 148より前" beside "Firefox ESR 140.8より前" (ESR is another name
+ * of the product): a bare release number bounds every release below it,
+ * and a release on the listed train keeps that train's fix. */
+static void
+test_bare_release_bound (void)
+{
+  g_autoptr (ShrProfile) profile = shr_profile_new ("X");
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  g_autoptr (ShrProduct) p = shr_product_new ("Mozilla", "Firefox");
+  g_ptr_array_add (p->affected, g_strdup ("148より前のバージョン"));
+  g_ptr_array_add (p->affected, g_strdup ("140.8より前のバージョン"));
+  shr_product_derive_ranges (p);
+  static const struct
+  {
+    const gchar *version;
+    ShrTristate expected;
+  } cases[] = {
+    { "147.0.2", SHR_TRISTATE_TRUE }, { "146.0", SHR_TRISTATE_TRUE },    { "140.7.0", SHR_TRISTATE_TRUE },
+    { "148.0", SHR_TRISTATE_FALSE },  { "149.0.1", SHR_TRISTATE_FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (ShrAsset) a = asset ("Firefox", cases[i].version, SHR_VERSION_SCHEME_GENERIC);
+      g_autofree gchar *why = NULL;
+      g_test_message ("%s: %s", cases[i].version, why ? why : "");
+      g_assert_cmpint (decide (profile, a, p, r, &why), ==, cases[i].expected);
+    }
+}
+
 /* A flaw named without versions against a train released long after it:
  * the train came with the fix. A flaw of the train's own time, an unlisted
  * train or an asset without a version stay affected. */
@@ -397,6 +426,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scope/no-version", test_no_version_known);
   g_test_add_func ("/scope/train-after-flaws", test_train_after_flaws);
   g_test_add_func ("/scope/range-over-trains", test_range_over_trains);
+  g_test_add_func ("/scope/bare-release-bound", test_bare_release_bound);
   g_test_add_func ("/scope/trains-file", test_trains_file);
   return g_test_run ();
 }

@@ -1053,6 +1053,115 @@ test_damage_detected (Fixture *f, gconstpointer data)
   g_assert_null (cleared);
 }
 
+/* A digest mail is one message row with its items' records and cases:
+ * found from each case as that item, and forgotten (reprocess) with them,
+ * after which the same mail can be recorded again. A write that fails
+ * half-way (an item naming no record) leaves no message row behind. */
+static void
+test_message_items (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShrStore) store = open_store (f->dir);
+  g_autoptr (GError) error = NULL;
+  const gchar *ids[] = { "jvn:JVN#1", "jvn:JVN#2", "jvn:JVN#3" };
+  gint64 cases[3] = { 0 };
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (shr_store_put_record (store, ids[i], "{}", &error));
+      const gchar *keys[] = { ids[i] + 4, NULL };
+      g_assert_true (shr_store_case_for_keys (store, keys, ids[i], &cases[i], NULL, &error));
+    }
+  g_assert_no_error (error);
+  /* Items 1 and 3 of the mail joined one case (they share a CVE). */
+  cases[2] = cases[0];
+  ShrStoreMessageItem items[3];
+  for (guint i = 0; i < 3; i++)
+    items[i] = (ShrStoreMessageItem){ ids[i], cases[i] };
+  ShrStoreMessage m = { .folder = "INBOX",
+                        .uidvalidity = 7,
+                        .uid = 4,
+                        .message_id = "digest@example.test",
+                        .raw_sha256 = SHA_A,
+                        .outcome = SHR_OUTCOME_HANDLED,
+                        .record_id = ids[0],
+                        .case_id = cases[0],
+                        .items = items,
+                        .n_items = 3 };
+  g_assert_true (shr_store_record_message (store, &m, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (GPtrArray) rows = NULL;
+  g_assert_true (shr_store_messages_find (store, NULL, 0, cases[0], &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const ShrStoreMessageRow *r = rows->pdata[i];
+      g_assert_cmpuint (r->items, ==, 3);
+      g_assert_cmpuint (r->item, ==, i == 0 ? 1 : 3);
+      g_assert_cmpstr (r->record_id, ==, ids[r->item - 1]);
+    }
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_true (shr_store_messages_find (store, NULL, 0, cases[1], &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (((ShrStoreMessageRow *)rows->pdata[0])->item, ==, 2);
+  g_assert_cmpstr (((ShrStoreMessageRow *)rows->pdata[0])->record_id, ==, ids[1]);
+  gint64 row_id = ((ShrStoreMessageRow *)rows->pdata[0])->id;
+  g_autoptr (GArray) of_mail = NULL;
+  g_assert_true (shr_store_message_cases (store, row_id, &of_mail, &error));
+  g_assert_cmpuint (of_mail->len, ==, 2);
+  g_assert_cmpint (g_array_index (of_mail, gint64, 0), ==, cases[0]);
+  g_assert_cmpint (g_array_index (of_mail, gint64, 1), ==, cases[1]);
+
+  /* A mail that is one advisory has its own case; one that was not read
+   * as an advisory, none. */
+  ShrStoreMessage single = { .folder = "INBOX",
+                             .uid = 5,
+                             .raw_sha256 = SHA_B,
+                             .outcome = SHR_OUTCOME_HANDLED,
+                             .record_id = ids[1],
+                             .case_id = cases[1] };
+  ShrStoreMessage failed
+      = { .folder = "INBOX", .uid = 6, .raw_sha256 = SHA_C, .outcome = SHR_OUTCOME_FAILED };
+  g_assert_true (shr_store_record_message (store, &single, &error));
+  g_assert_true (shr_store_record_message (store, &failed, &error));
+  g_assert_no_error (error);
+  for (guint uid = 5; uid <= 6; uid++)
+    {
+      g_autoptr (GPtrArray) found = NULL;
+      g_assert_true (shr_store_messages_find (store, NULL, uid, 0, &found, &error));
+      g_assert_cmpuint (found->len, ==, 1);
+      g_assert_cmpuint (((ShrStoreMessageRow *)found->pdata[0])->items, ==, 0);
+      g_autoptr (GArray) own = NULL;
+      g_assert_true (
+          shr_store_message_cases (store, ((ShrStoreMessageRow *)found->pdata[0])->id, &own, &error));
+      g_assert_cmpuint (own->len, ==, uid == 5 ? 1 : 0);
+      if (uid == 5)
+        g_assert_cmpint (g_array_index (own, gint64, 0), ==, cases[1]);
+    }
+  /* Case 2 now lists the single mail (no item) beside the digest's item 2. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_true (shr_store_messages_find (store, NULL, 0, cases[1], &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  g_assert_true (shr_store_message_forget (store, row_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (seen (store, "digest@example.test", SHA_A));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_true (shr_store_messages_find (store, NULL, 0, cases[1], &rows, &error));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (((ShrStoreMessageRow *)rows->pdata[0])->item, ==, 0);
+
+  /* An item whose record was never stored: nothing of the mail is kept. */
+  items[1].record_id = "jvn:unknown";
+  g_assert_false (shr_store_record_message (store, &m, &error));
+  g_assert_error (error, SHR_STORE_ERROR, SHR_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (seen (store, "digest@example.test", SHA_A));
+  items[1].record_id = ids[1];
+  g_assert_true (shr_store_record_message (store, &m, &error));
+  g_assert_no_error (error);
+  g_assert_true (seen (store, "digest@example.test", SHA_A));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1065,6 +1174,7 @@ main (int argc, char **argv)
   ADD ("/store/reopen/keeps-data", test_reopen_keeps_data);
   ADD ("/store/dedupe/message-id", test_dedupe_message_id);
   ADD ("/store/dedupe/hash", test_dedupe_hash);
+  ADD ("/store/messages/digest-items", test_message_items);
   ADD ("/store/foreign-keys", test_foreign_keys);
   ADD ("/store/case/correlation", test_case_correlation);
   ADD ("/store/decision/unique", test_decision_unique);

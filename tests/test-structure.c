@@ -179,6 +179,19 @@ test_table_header_words (void)
   g_assert_cmpint (g_array_index (t->columns, ShrColumn, 0), ==, SHR_COLUMN_PRODUCT);
   g_assert_cmpint (g_array_index (t->columns, ShrColumn, 1), ==, SHR_COLUMN_AFFECTED);
   g_assert_cmpint (g_array_index (t->columns, ShrColumn, 2), ==, SHR_COLUMN_FIXED);
+
+  /* "CVE-ID" heads a column; a CVE id in a cell starts a row. */
+  static const gchar cves[] = "What Customers Should Do\n\n"
+                              "CVE-ID          Description                    CVSSv4\n"
+                              "CVE-2026-32001  Insufficient input validation  9.3\n"
+                              "CVE-2026-32002  Improper access control        8.7\n";
+  g_autoptr (ShrDocument) c = shr_document_parse (cves);
+  g_assert_cmpuint (c->tables->len, ==, 1);
+  t = g_ptr_array_index (c->tables, 0);
+  g_assert_cmpuint (t->rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 0), ==, SHR_COLUMN_CVE);
+  g_assert_cmpint (g_array_index (t->columns, ShrColumn, 2), ==, SHR_COLUMN_SCORE);
+  g_assert_cmpint (((ShrSection *)g_ptr_array_index (c->sections, 1))->role, ==, SHR_ROLE_SOLUTION);
 }
 
 /* An HTML table keeps its cells apart (" | " between them), empty ones

@@ -198,6 +198,15 @@ print("\t".join((h("Message-ID").strip(), h("In-Reply-To").strip(), h("Subject")
 }
 
 # body USER MESSAGE-ID: the plain-text body of that message in USER's INBOX.
+# flat: stdin's lines joined by one space, for an English phrase that the
+# mails' wrapping at 76 columns may have split.
+flat () { tr '\n' ' ' | tr -s ' '; }
+
+# has_text TEXT: stdin holds TEXT however its lines are wrapped (spaces
+# and line ends are left out of both before comparing), for Japanese text,
+# which wraps between any two characters.
+has_text () { tr -d ' \n' | grep -qF -- "$(printf '%s' "$1" | tr -d ' \n')"; }
+
 body ()
 {
   doveadm -c "$DOVECOT_CONF" fetch -u "$1" text mailbox INBOX header message-id "$2" | sed '1d' | python3 -c '
