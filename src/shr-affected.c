@@ -732,16 +732,15 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
    * versions are of every product named before them. */
   g_autoptr (GPtrArray) named = g_ptr_array_new ();
   g_ptr_array_add (named, p);
-  for (guint i = first_hit + 1; i < hits->len && p != NULL; i++)
+  static const gchar *const joiners[] = { "and", "or", "&", ",", "/", "および", "、", NULL };
+  for (guint i = first_hit + 1; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
       const ShrProductEntry *pe = hit->entry;
       if (hit->start < name_end || pe->product == NULL || hit->needs_vendor)
         break;
       g_autofree gchar *between = g_strstrip (g_strndup (line + name_end, hit->start - name_end));
-      if (strcmp (between, "and") != 0 && strcmp (between, "&") != 0 && strcmp (between, ",") != 0
-          && strcmp (between, "or") != 0 && strcmp (between, "/") != 0 && strcmp (between, "および") != 0
-          && strcmp (between, "、") != 0)
+      if (!g_strv_contains (joiners, between))
         break;
       g_ptr_array_add (named, shr_record_add_product (ctx->record, pe->vendor, pe->product));
       name_end = hit->end;
@@ -832,6 +831,11 @@ read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
 static void
 read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vendor)
 {
+  /* Every lead-in holds one of these: most mails hold none, and the
+   * patterns are not run over them. */
+  if (strstr (text, "とおり") == NULL && strstr (text, "通り") == NULL && strstr (text, "following") == NULL
+      && strstr (text, "Following") == NULL)
+    return;
   static const gchar *const leads[] = {
     "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
     "以下)の(?:とおり|通り)",

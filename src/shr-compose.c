@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "shr-notice.h"
+#include "shr-text.h"
 
 #define LINE_MAX_ENCODED 76 /* RFC 2047 §2: a line holding encoded words */
 #define WORD_MAX 75         /* RFC 2047 §2: one encoded word */
@@ -94,7 +94,7 @@ b64_len (gsize n)
 gchar *
 shr_compose_encode_header (const gchar *value, const gchar *charset, gsize used)
 {
-  g_autofree gchar *v = shr_notice_one_line (value);
+  g_autofree gchar *v = shr_text_one_line (value);
   if (plain_ascii (v))
     {
       gchar *folded = fold_plain (v, used);
@@ -278,7 +278,7 @@ text_part (const gchar *text, const gchar *charset)
 static gboolean
 add_addresses (GMimeMessage *m, GMimeAddressType type, const gchar *field, const gchar *value, GError **error)
 {
-  g_autofree gchar *line = shr_notice_one_line (value);
+  g_autofree gchar *line = shr_text_one_line (value);
   InternetAddressList *list = internet_address_list_parse (NULL, line);
   gboolean ok = list != NULL && internet_address_list_length (list) > 0;
   for (int i = 0; ok && i < internet_address_list_length (list); i++)
@@ -305,7 +305,7 @@ add_addresses (GMimeMessage *m, GMimeAddressType type, const gchar *field, const
 static gchar *
 token_value (const gchar *value, gsize max)
 {
-  g_autofree gchar *line = shr_notice_one_line (value);
+  g_autofree gchar *line = shr_text_one_line (value);
   GString *s = g_string_new (NULL);
   for (const guchar *p = (const guchar *)line; *p && s->len < max; p++)
     if (*p > 0x20 && *p < 0x7f && strchr ("<>\"\\()[],;", *p) == NULL)
@@ -350,7 +350,7 @@ shr_compose_message (const ShrComposeOptions *o, const gchar *subject, const gch
 
   /* GMime would choose Q or B and where to split; ours is B, and never
    * splits a character. Set the header, then replace its raw value. */
-  g_autofree gchar *subject_line = shr_notice_one_line (subject);
+  g_autofree gchar *subject_line = shr_text_one_line (subject);
   g_mime_message_set_subject (m, subject_line, "utf-8");
   g_autofree gchar *encoded = shr_compose_encode_header (subject_line, o->charset, strlen ("Subject: "));
   g_autofree gchar *raw = g_strdup_printf (" %s\n", encoded);

@@ -9,7 +9,7 @@
  * our own RFC 2047 encoder: B-encoded words of at most 75 characters, each
  * holding whole characters only (each word decodes alone), lines at most
  * 76 characters. Every header value that may come from an advisory is
- * made one line (shr_notice_one_line) before it is set, so a title can
+ * made one line (shr_text_one_line) before it is set, so a title can
  * never add a header. Headers: Message-ID, Date, From, To, Reply-To,
  * In-Reply-To/References (updates), Auto-Submitted: auto-generated
  * (RFC 3834), X-Shirase-Grade, X-Shirase-Case. */

@@ -1233,6 +1233,19 @@ raise_severity (ShrRecord *record, const gchar *word, const gchar *sentence)
     }
 }
 
+/* The severity word @text starts with, or the word after a score: "8.7
+ * HIGH (CVSS v4.0)", "Critical", "緊急", 「緊急（CVSS 3.0 基本値 9.4）」;
+ * NULL when it starts with none. (transfer full) */
+static gchar *
+leading_severity (const gchar *text)
+{
+  gchar *word = shr_match_group (
+      "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（「]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", text, 1);
+  if (word != NULL && shr_severity_normalize (word) == NULL)
+    g_clear_pointer (&word, g_free);
+  return word;
+}
+
 /* "Severity: Critical", "Impact: critical", 「深刻度: 緊急」, "Max Severity
  * Rating  Important" as the structure found them, whatever the layout;
  * or a Severity section that starts with the word (■深刻度 over
@@ -1244,10 +1257,8 @@ severity_from_fields (ShrExtractContext *ctx)
   if (section != NULL)
     {
       g_strstrip (section);
-      g_autofree gchar *word = shr_match_group (
-          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（「]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)(?![A-Za-z])",
-          section, 1);
-      if (word != NULL && shr_severity_normalize (word) != NULL)
+      g_autofree gchar *word = leading_severity (section);
+      if (word != NULL)
         {
           g_autofree gchar *line = g_strndup (section, strcspn (section, "\n"));
           raise_severity (ctx->record, word, line);
@@ -1259,11 +1270,8 @@ severity_from_fields (ShrExtractContext *ctx)
       if (f->role != SHR_ROLE_SEVERITY && f->role != SHR_ROLE_IMPACT && f->role != SHR_ROLE_SCORE
           && !g_regex_match (shr_regex ("cvss|score|severity|rating|深刻度|重要度|基本値"), f->key, 0, NULL))
         continue;
-      /* The first word, or the word after a score: "8.7 HIGH (CVSS v4.0)",
-       * "Critical", "緊急". */
-      g_autofree gchar *word = shr_match_group (
-          "^(?:\\d+(?:\\.\\d)?\\s*)?[\"“(（]?([A-Za-z]+|緊急|重要|警告|注意|重大|高|中|低)", f->value, 1);
-      if (word != NULL && shr_severity_normalize (word) != NULL)
+      g_autofree gchar *word = leading_severity (f->value);
+      if (word != NULL)
         {
           g_autofree gchar *line = g_strdup_printf ("%s: %s", f->key, f->value);
           raise_severity (ctx->record, word, line);

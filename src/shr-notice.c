@@ -8,6 +8,7 @@
 #include "shr-mustache.h"
 #include "shr-steps.h"
 #include "shr-version-words.h"
+#include "shr-text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,36 +75,6 @@ set_array (JsonObject *o, const gchar *key, JsonArray *a)
 }
 
 /* ---- text ---------------------------------------------------------------- */
-
-gchar *
-shr_notice_one_line (const gchar *text)
-{
-  if (text == NULL)
-    return g_strdup ("");
-  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
-  GString *s = g_string_sized_new (strlen (valid));
-  gboolean space = TRUE; /* drops leading spaces */
-  for (const gchar *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      /* Cc (C0, DEL, C1), the line and paragraph separators, and the
-       * bidi controls that could reorder a Subject on screen. */
-      gboolean blank = g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 || c == ' ' || c == 0x3000
-                       || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
-      if (blank)
-        {
-          if (!space)
-            g_string_append_c (s, ' ');
-          space = TRUE;
-          continue;
-        }
-      g_string_append_unichar (s, c);
-      space = FALSE;
-    }
-  if (s->len > 0 && s->str[s->len - 1] == ' ')
-    g_string_truncate (s, s->len - 1);
-  return g_string_free (s, FALSE);
-}
 
 gchar *
 shr_notice_format_date_ja (GDateTime *dt)
@@ -357,7 +328,7 @@ clean_title (const gchar *title, gboolean japanese)
           G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }
-  g_autofree gchar *line = shr_notice_one_line (title);
+  g_autofree gchar *line = shr_text_one_line (title);
   g_autofree gchar *bare = g_regex_replace (prefix, line, -1, 0, "", 0, NULL);
   if (*bare == '\0')
     return g_steal_pointer (&line);
@@ -443,7 +414,7 @@ affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
       if (w->as_written)
         {
           /* A phrase as written: one line, as every field of a notice. */
-          g_autofree gchar *line = shr_notice_one_line (w->ja);
+          g_autofree gchar *line = shr_text_one_line (w->ja);
           add_words (a, line, line);
         }
       else
@@ -698,7 +669,7 @@ numbered (const GPtrArray *strings, const gchar *key, guint max)
   JsonArray *a = json_array_new ();
   for (guint i = 0; i < strings->len && i < max; i++)
     {
-      g_autofree gchar *line = shr_notice_one_line (strings->pdata[i]);
+      g_autofree gchar *line = shr_text_one_line (strings->pdata[i]);
       if (*line == '\0')
         continue;
       JsonObject *o = json_object_new ();
@@ -715,7 +686,7 @@ source_object (const ShrRecord *r)
 {
   JsonObject *src = json_object_new ();
   set_str (src, "kind", r->source_kind);
-  g_autofree gchar *src_name = shr_notice_one_line (r->source_name);
+  g_autofree gchar *src_name = shr_text_one_line (r->source_name);
   set_str (src, "name", src_name);
   set_str (src, "advisory_id", r->advisory_id);
   set_str (src, "url", r->source_url);
@@ -730,7 +701,7 @@ source_object (const ShrRecord *r)
       JsonObject *item = json_object_new ();
       json_object_set_int_member (item, "index", r->item);
       json_object_set_int_member (item, "of", r->items);
-      g_autofree gchar *digest = shr_notice_one_line (r->digest_title);
+      g_autofree gchar *digest = shr_text_one_line (r->digest_title);
       set_str (item, "digest", digest);
       json_object_set_object_member (src, "item", item);
     }
@@ -760,7 +731,7 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   set_bool (k, shr_notice_kind_to_string (kind), TRUE);
   json_object_set_object_member (v, "kind", k);
 
-  g_autofree gchar *title = shr_notice_one_line (r->title);
+  g_autofree gchar *title = shr_text_one_line (r->title);
   set_str (v, "title", title);
   gboolean ja = g_strcmp0 (r->lang, "ja") == 0;
   g_autofree gchar *clean = clean_title (r->title, ja);
@@ -940,7 +911,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   g_autoptr (GDateTime) now_local = g_date_time_to_timezone (now, tz);
   json_object_set_object_member (v, "now", date_object (now_local));
 
-  g_autofree gchar *summary = r->summary != NULL ? shr_notice_one_line (r->summary) : NULL;
+  g_autofree gchar *summary = r->summary != NULL ? shr_text_one_line (r->summary) : NULL;
   set_str (v, "summary", summary);
   set_bool (v, "quote_original", summary != NULL && *summary != '\0' && g_strcmp0 (r->lang, "ja") != 0);
 
@@ -1007,7 +978,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   if (vector != NULL)
     json_object_set_object_member (v, "vector", vector);
 
-  g_autofree gchar *evidence = shr_notice_one_line (r->exploited_evidence);
+  g_autofree gchar *evidence = shr_text_one_line (r->exploited_evidence);
   set_str (v, "exploited_evidence", evidence);
 
   /* The sentence speaks of a vulnerability only when the record does. */

@@ -73,9 +73,4 @@ const GPtrArray *shr_notice_data_rows (const gchar *name);
 gchar *shr_notice_format_date_ja (GDateTime *dt);
 gchar *shr_notice_format_date_en (GDateTime *dt);
 
-/* A copy of @text fit for one header line: CR, LF, TAB and other control
- * characters become one space, runs of spaces collapse, the ends are
- * trimmed, invalid UTF-8 is replaced. (transfer full) */
-gchar *shr_notice_one_line (const gchar *text);
-
 G_END_DECLS

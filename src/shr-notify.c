@@ -19,6 +19,7 @@
 #include "shr-send.h"
 #include "shr-summary.h"
 #include "shr-test-hooks.h"
+#include "shr-text.h"
 
 struct _ShrNotify
 {
@@ -1147,7 +1148,7 @@ queue_digest_mail (ShrNotify *n, const gchar *subject_name, const gchar *text_na
   g_autofree gchar *raw_subject = shr_renderer_render (n->renderer, subject_name, view, error);
   if (raw_subject == NULL)
     return FALSE;
-  g_autofree gchar *subject = shr_notice_one_line (raw_subject);
+  g_autofree gchar *subject = shr_text_one_line (raw_subject);
   g_autofree gchar *text = shr_renderer_mail (n->renderer, text_name, view, notices, error);
   if (text == NULL)
     return FALSE;

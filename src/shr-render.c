@@ -11,6 +11,7 @@
 
 #include "shr-mustache.h"
 #include "shr-notice.h"
+#include "shr-text.h"
 
 struct _ShrRenderer
 {
@@ -392,7 +393,7 @@ render_line (ShrRenderer *r, const gchar *name, JsonNode *view, GError **error)
   g_autofree gchar *s = shr_renderer_render (r, name, view, error);
   if (s == NULL)
     return NULL;
-  g_autofree gchar *line = shr_notice_one_line (s);
+  g_autofree gchar *line = shr_text_one_line (s);
   return shr_render_tidy_spaces (line);
 }
 
@@ -407,7 +408,7 @@ set_joined (ShrRenderer *r, JsonObject *o, const gchar *key, const gchar *name, 
     return FALSE;
   g_auto (GStrv) lines = g_strsplit (s, "\n", -1);
   g_autofree gchar *joined = g_strjoinv ("", lines);
-  g_autofree gchar *line = shr_notice_one_line (joined);
+  g_autofree gchar *line = shr_text_one_line (joined);
   g_autofree gchar *tidy = shr_render_tidy_spaces (line);
   json_object_set_string_member (o, key, tidy);
   return TRUE;

@@ -9,6 +9,7 @@
 
 #include "shr-lexicon.h"
 #include "shr-notice.h"
+#include "shr-text.h"
 
 /* ---- what a notice is about ------------------------------------------------ */
 
@@ -122,7 +123,7 @@ one_step (const Patterns *p, const gchar *piece)
   g_autofree gchar *a = g_regex_replace (p->marker, piece, -1, 0, "", 0, NULL);
   g_autofree gchar *b = g_regex_replace (p->link, a, -1, 0, "\\1", 0, NULL);
   g_autofree gchar *c = g_regex_replace (p->heading, b, -1, 0, "", 0, NULL);
-  g_autofree gchar *text = shr_notice_one_line (c);
+  g_autofree gchar *text = shr_text_one_line (c);
   if (*text == '\0')
     return NULL;
   /* A line that ends in a colon introduces a list or is a heading. */
@@ -142,7 +143,7 @@ shr_steps_from_source (const GPtrArray *mitigations, guint max)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; mitigations != NULL && i < mitigations->len && steps->len < max; i++)
     {
-      g_autofree gchar *line = shr_notice_one_line (mitigations->pdata[i]);
+      g_autofree gchar *line = shr_text_one_line (mitigations->pdata[i]);
       g_auto (GStrv) pieces = g_regex_split (p->split, line, 0);
       for (guint j = 0; pieces[j] != NULL && steps->len < max; j++)
         {

@@ -32,3 +32,33 @@ shr_text_split (const gchar *text, const gchar *sep)
   out[n] = NULL;
   return out;
 }
+
+gchar *
+shr_text_one_line (const gchar *text)
+{
+  if (text == NULL)
+    return g_strdup ("");
+  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
+  GString *s = g_string_sized_new (strlen (valid));
+  gboolean space = TRUE; /* drops leading spaces */
+  for (const gchar *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      /* Cc (C0, DEL, C1), the line and paragraph separators, and the
+       * bidi controls that could reorder a Subject on screen. */
+      gboolean blank = g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 || c == ' ' || c == 0x3000
+                       || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+      if (blank)
+        {
+          if (!space)
+            g_string_append_c (s, ' ');
+          space = TRUE;
+          continue;
+        }
+      g_string_append_unichar (s, c);
+      space = FALSE;
+    }
+  if (s->len > 0 && s->str[s->len - 1] == ' ')
+    g_string_truncate (s, s->len - 1);
+  return g_string_free (s, FALSE);
+}

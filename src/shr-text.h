@@ -14,4 +14,10 @@ G_BEGIN_DECLS
  * done many times per mail; one allocation instead of one per line. */
 gchar **shr_text_split (const gchar *text, const gchar *sep);
 
+/* A copy of @text fit for one header line: CR, LF, TAB, the ideographic
+ * space and other control characters (bidi controls included) become one
+ * space, runs of spaces collapse, the ends are trimmed, invalid UTF-8 is
+ * replaced. NULL gives "". (transfer full) */
+gchar *shr_text_one_line (const gchar *text);
+
 G_END_DECLS

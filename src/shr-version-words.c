@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "shr-text.h"
+
 void
 shr_version_words_free (gpointer data)
 {
@@ -16,33 +18,6 @@ shr_version_words_free (gpointer data)
   g_free (w->ja);
   g_free (w->en);
   g_free (w);
-}
-
-/* @text with every run of blanks (line breaks, ideographic spaces) one
- * space, and none at the ends. */
-static gchar *
-one_line (const gchar *text)
-{
-  GString *s = g_string_sized_new (strlen (text));
-  gboolean space = TRUE;
-  for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        break;
-      if (g_unichar_isspace (c) || c == 0x3000)
-        {
-          if (!space)
-            g_string_append_c (s, ' ');
-          space = TRUE;
-          continue;
-        }
-      g_string_append_unichar (s, c);
-      space = FALSE;
-    }
-  if (s->len > 0 && s->str[s->len - 1] == ' ')
-    g_string_truncate (s, s->len - 1);
-  return g_string_free (s, FALSE);
 }
 
 typedef struct
@@ -113,7 +88,7 @@ static gboolean
 version_phrase (const gchar *phrase, const ShrProduct *product, gchar **ja, gchar **en)
 {
   const VersionPatterns *p = version_patterns ();
-  g_autofree gchar *text = one_line (phrase);
+  g_autofree gchar *text = shr_text_one_line (phrase);
   /* The product's name and "version(s)" before the numbers say nothing. */
   const gchar *t = text;
   const gchar *names[] = { product->vendor, product->product };
@@ -301,7 +276,7 @@ shr_version_words_join (const GPtrArray *words, gboolean japanese, const gchar *
   for (guint i = 0; i < words->len; i++)
     {
       const ShrVersionWords *w = words->pdata[i];
-      g_autofree gchar *line = one_line (japanese ? w->ja : w->en);
+      g_autofree gchar *line = shr_text_one_line (japanese ? w->ja : w->en);
       g_string_append_printf (s, "%s%s", i > 0 ? separator : "", line);
     }
   return g_string_free (s, FALSE);

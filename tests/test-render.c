@@ -21,6 +21,7 @@
 #include "shr-notice.h"
 #include "shr-render.h"
 #include "shr-steps.h"
+#include "shr-text.h"
 #include "test-golden.h"
 #include "test-util.h"
 
@@ -960,7 +961,7 @@ test_one_line (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree gchar *s = shr_notice_one_line (cases[i].in);
+      g_autofree gchar *s = shr_text_one_line (cases[i].in);
       g_assert_cmpstr (s, ==, cases[i].out);
     }
 }
