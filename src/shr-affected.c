@@ -833,8 +833,8 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
 {
   /* Every lead-in holds one of these: most mails hold none, and the
    * patterns are not run over them. */
-  if (strstr (text, "とおり") == NULL && strstr (text, "通り") == NULL && strstr (text, "following") == NULL
-      && strstr (text, "Following") == NULL)
+  if (strstr (text, "とおり") == NULL && strstr (text, "通り") == NULL && strstr (text, "ollowing") == NULL
+      && strstr (text, "OLLOWING") == NULL)
     return;
   static const gchar *const leads[] = {
     "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
