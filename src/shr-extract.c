@@ -641,8 +641,12 @@ split_sentences (const gchar *text)
         }
       /* Copy the run up to the next line end or sentence end at once. */
       const gchar *run = p;
-      while (p < end && *p != '\n' && !is_sentence_end (p, end))
-        p = g_utf8_next_char (p);
+      /* Byte by byte, stopping only at the bytes a line or sentence end
+       * starts with: each is ASCII or a UTF-8 lead byte, never inside a
+       * character, and this loop runs over every byte of every mail. */
+      static const guint8 may_end[256] = { ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1, [0xEF] = 1 };
+      while (p < end && !(may_end[(guchar)*p] && (*p == '\n' || is_sentence_end (p, end))))
+        p++;
       gboolean sentence_end = p < end && *p != '\n';
       if (sentence_end)
         p = g_utf8_next_char (p);
