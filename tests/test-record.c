@@ -63,6 +63,51 @@ test_json_contract (void)
   g_assert_nonnull (strstr (json, "\"forwarded_by\":null"));
 }
 
+/* The record's text is written directly, not through json-glib's tree:
+ * it must be what json-glib's generator prints for that tree, on one line
+ * and indented, with every character json-glib escapes (and 0x1f, which
+ * it does not), empty arrays and objects, numbers and integers. */
+static void
+test_json_text_as_generator (void)
+{
+  g_autoptr (ShrRecord) r = shr_record_new ();
+  r->source_kind = g_strdup ("psirt");
+  r->advisory_id = g_strdup ("SA-1");
+  r->title = g_strdup ("\"Quoted\" \\ tab\there\r\n\b\f\x01\x1e\x1f\x7f 脆弱性 ©");
+  r->exploited = SHR_TRISTATE_TRUE;
+  shr_record_add_cve (r, "CVE-2024-0001");
+  shr_record_add_cve (r, "CVE-2024-0002");
+  ((ShrCve *)r->cves->pdata[0])->cvss = 7.5;
+  ((ShrCve *)r->cves->pdata[1])->cvss = 10;
+  ShrProduct *p = shr_record_add_product (r, "Example", "Router");
+  shr_product_add_range (p, "1.x", NULL, "1.2.2", "1.2.3", FALSE, "1.2.3 で修正");
+  shr_product_add_range (p, "2.x", NULL, NULL, NULL, TRUE, NULL);
+  g_ptr_array_add (p->fixed, g_strdup ("1.2.3"));
+  r->items = 2;
+  r->item = 1;
+  shr_record_finish (r);
+  for (guint pretty = 0; pretty < 2; pretty++)
+    {
+      g_autoptr (JsonNode) node = shr_record_to_json (r);
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      json_generator_set_pretty (gen, pretty);
+      json_generator_set_root (gen, node);
+      g_autofree gchar *expected = json_generator_to_data (gen, NULL);
+      g_autofree gchar *text = shr_record_to_json_string (r, pretty);
+      g_assert_cmpstr (text, ==, expected);
+    }
+  /* Without evidence, the empty object as json-glib indents it. */
+  g_hash_table_remove_all (r->evidence);
+  g_autoptr (JsonNode) node = shr_record_to_json (r);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  g_autofree gchar *expected = json_generator_to_data (gen, NULL);
+  g_autofree gchar *text = shr_record_to_json_string (r, TRUE);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_nonnull (strstr (text, "\"evidence\" : {  }"));
+}
+
 static void
 test_evidence_cut_at_character (void)
 {
@@ -114,6 +159,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record/cves/cap", test_cve_cap);
   g_test_add_func ("/record/severity/words", test_severity_words);
   g_test_add_func ("/record/json/contract", test_json_contract);
+  g_test_add_func ("/record/json/text-as-generator", test_json_text_as_generator);
   g_test_add_func ("/record/evidence/utf8-cut", test_evidence_cut_at_character);
   g_test_add_func ("/record/display-name", test_display_name);
   return g_test_run ();
