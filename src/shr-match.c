@@ -111,8 +111,47 @@ add_candidate (GArray *out, const ShrAsset *a, ShrConcerns how)
   g_array_append_val (out, c);
 }
 
+/* What one match looks up again and again, each answer kept for the rest
+ * of the match: every product of a record is compared with every other
+ * (siblings_of, names_family_itself) and with the assets, and a family
+ * lookup normalises and rewrites the name (about 12,000 instructions). */
+typedef struct
+{
+  const ShrVocabulary *vocab;
+  const ShrRecord *record;
+  GHashTable *families; /* name_key () → ShrFamilyMember*, or &no_family */
+  GHashTable *flaws;    /* feature → GINT_TO_POINTER (1 + flaw_is_in) */
+} Lookups;
+
+static const ShrFamilyMember no_family;
+
+static void
+lookups_init (Lookups *l, const ShrVocabulary *vocab, const ShrRecord *record)
+{
+  l->vocab = vocab;
+  l->record = record;
+  l->families = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  l->flaws = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+lookups_clear (Lookups *l)
+{
+  g_hash_table_unref (l->families);
+  g_hash_table_unref (l->flaws);
+}
+
+/* One key per (vendor, product), a NULL vendor apart from an empty one. */
+static gchar *
+name_key (const gchar *vendor, const gchar *product)
+{
+  if (vendor == NULL)
+    return g_strconcat ("-", product, NULL);
+  return g_strdup_printf ("%zu:%s%s", strlen (vendor), vendor, product);
+}
+
 static const ShrFamilyMember *
-family_of (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product)
+family_lookup (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product)
 {
   const ShrFamilies *families = shr_families_get_default ();
   const ShrFamilyMember *m = shr_families_find (families, vendor, product);
@@ -125,11 +164,28 @@ family_of (const ShrVocabulary *vocab, const gchar *vendor, const gchar *product
   return m;
 }
 
+static const ShrFamilyMember *
+family_of (Lookups *l, const gchar *vendor, const gchar *product)
+{
+  if (product == NULL)
+    return family_lookup (l->vocab, vendor, product);
+  gchar *key = name_key (vendor, product);
+  const ShrFamilyMember *m = g_hash_table_lookup (l->families, key);
+  if (m == NULL)
+    {
+      m = family_lookup (l->vocab, vendor, product);
+      g_hash_table_insert (l->families, key, (gpointer)(m != NULL ? m : &no_family));
+    }
+  else
+    g_free (key);
+  return m == &no_family ? NULL : m;
+}
+
 /* Whether the advisory says its flaw is in @feature: the title names it, or
  * the summary says "a vulnerability in the GlobalProtect feature", "a flaw
  * impacting its PAN-OS software used in its GlobalProtect gateways". */
 static gboolean
-flaw_is_in (const ShrRecord *record, const gchar *feature)
+flaw_named_in (const ShrRecord *record, const gchar *feature)
 {
   if (record->title != NULL && strcasestr (record->title, feature) != NULL)
     return TRUE;
@@ -145,15 +201,28 @@ flaw_is_in (const ShrRecord *record, const gchar *feature)
   return re != NULL && g_regex_match (re, record->summary, 0, NULL);
 }
 
+/* flaw_named_in () of the match's record, once per feature: the pattern is
+ * compiled for the feature's name. */
+static gboolean
+flaw_is_in (Lookups *l, const gchar *feature)
+{
+  gpointer known = g_hash_table_lookup (l->flaws, feature);
+  if (known != NULL)
+    return GPOINTER_TO_INT (known) - 1;
+  gboolean in = flaw_named_in (l->record, feature);
+  g_hash_table_insert (l->flaws, g_strdup (feature), GINT_TO_POINTER (1 + in));
+  return in;
+}
+
 /* Whether the record names a product of @pm's family other than a
  * feature (Windows itself, beside "Windows Defender"). */
 static gboolean
-names_family_itself (const ShrVocabulary *vocab, const ShrRecord *record, const ShrFamilyMember *pm)
+names_family_itself (Lookups *l, const ShrRecord *record, const ShrFamilyMember *pm)
 {
   for (guint i = 0; i < record->products->len; i++)
     {
       const ShrProduct *o = record->products->pdata[i];
-      const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
+      const ShrFamilyMember *om = family_of (l, o->vendor, o->product);
       if (om != NULL && om != pm && om->relation != SHR_FAMILY_FEATURE
           && strcmp (om->family, pm->family) == 0)
         return TRUE;
@@ -166,7 +235,7 @@ names_family_itself (const ShrVocabulary *vocab, const ShrRecord *record, const 
  * former names, features, packages), and, for a product no list knows, by
  * its distinctive words. (transfer full) */
 static GArray *
-find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
+find_candidates (Lookups *l, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
                  const ShrProduct *p)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Candidate));
@@ -183,14 +252,14 @@ find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const Sh
         }
       return out;
     }
-  const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
+  const ShrFamilyMember *pm = family_of (l, p->vendor, p->product);
   g_autoptr (GPtrArray) named = shr_profile_find_assets (profile, vocab, p->vendor, p->product);
   for (guint i = 0; i < named->len; i++)
     {
       const ShrAsset *a = named->pdata[i];
       /* A name the asset shares with an edition the advisory does not
        * name is checked through the family below. */
-      const ShrFamilyMember *am = pm != NULL ? family_of (vocab, a->vendor, a->product) : NULL;
+      const ShrFamilyMember *am = pm != NULL ? family_of (l, a->vendor, a->product) : NULL;
       ShrConcerns how = am != NULL ? shr_families_relate (pm, am) : SHR_CONCERNS_SAME;
       if (how != SHR_CONCERNS_NO)
         add_candidate (out, a, how == SHR_CONCERNS_COVERS && am == pm ? SHR_CONCERNS_SAME : how);
@@ -198,15 +267,15 @@ find_candidates (const ShrProfile *profile, const ShrVocabulary *vocab, const Sh
   /* A feature named in an article but not in its title ("moved laterally
    * over RDP") is context; an advisory about the feature names it up front. */
   gboolean feature_in_passing
-      = pm != NULL && pm->relation == SHR_FAMILY_FEATURE && !flaw_is_in (record, p->product)
-        && (g_strcmp0 (record->source_kind, "news") == 0 || names_family_itself (vocab, record, pm));
+      = pm != NULL && pm->relation == SHR_FAMILY_FEATURE && !flaw_is_in (l, p->product)
+        && (g_strcmp0 (record->source_kind, "news") == 0 || names_family_itself (l, record, pm));
   if (pm != NULL && !feature_in_passing)
     {
       const GPtrArray *family = shr_profile_family_assets (profile, pm->family);
       for (guint i = 0; family != NULL && i < family->len; i++)
         {
           const ShrAsset *a = family->pdata[i];
-          const ShrFamilyMember *am = family_of (vocab, a->vendor, a->product);
+          const ShrFamilyMember *am = family_of (l, a->vendor, a->product);
           ShrConcerns how = shr_families_relate (pm, am);
           if (how != SHR_CONCERNS_NO)
             add_candidate (out, a, how);
@@ -262,10 +331,10 @@ typedef struct
 } Siblings;
 
 static Siblings
-siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProduct *p)
+siblings_of (Lookups *l, const ShrRecord *record, const ShrProduct *p)
 {
   Siblings s = { FALSE, NULL };
-  const ShrFamilyMember *pm = family_of (vocab, p->vendor, p->product);
+  const ShrFamilyMember *pm = family_of (l, p->vendor, p->product);
   if (pm == NULL)
     return s;
   for (guint i = 0; i < record->products->len; i++)
@@ -273,7 +342,7 @@ siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProdu
       const ShrProduct *o = record->products->pdata[i];
       if (o == p)
         continue;
-      const ShrFamilyMember *om = family_of (vocab, o->vendor, o->product);
+      const ShrFamilyMember *om = family_of (l, o->vendor, o->product);
       if (om == NULL || strcmp (om->family, pm->family) != 0)
         continue;
       /* The flaw is in a feature the title names ("GlobalProtect" in
@@ -281,7 +350,7 @@ siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProdu
        * product is context ("customers using Windows Defender"). */
       if (om->relation == SHR_FAMILY_FEATURE && pm->relation != SHR_FAMILY_FEATURE)
         {
-          if (flaw_is_in (record, o->product))
+          if (flaw_is_in (l, o->product))
             s.feature = o->product;
         }
       else if (shr_families_relate (om, pm) == SHR_CONCERNS_SAME && says_versions (o))
@@ -291,10 +360,10 @@ siblings_of (const ShrVocabulary *vocab, const ShrRecord *record, const ShrProdu
 }
 
 static ShrTristate
-match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab, const ShrRecord *record,
-               const ShrProduct *p, gboolean *internet)
+match_product (Lookups *l, ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *vocab,
+               const ShrRecord *record, const ShrProduct *p, gboolean *internet)
 {
-  Siblings sib = siblings_of (vocab, record, p);
+  Siblings sib = siblings_of (l, record, p);
   if (sib.sibling_has_versions && !says_versions (p))
     return SHR_TRISTATE_FALSE;
   /* A record made elsewhere than by extraction may give versions only as
@@ -327,7 +396,7 @@ match_product (ShrMatch *m, const ShrProfile *profile, const ShrVocabulary *voca
     }
   g_ptr_array_add (m->checklist, c);
 
-  g_autoptr (GArray) candidates = find_candidates (profile, vocab, record, p);
+  g_autoptr (GArray) candidates = find_candidates (l, profile, vocab, record, p);
   gboolean any_true = FALSE, any_unknown = FALSE;
   g_autoptr (GArray) states = g_array_new (FALSE, FALSE, sizeof (ShrTristate));
   for (guint i = 0; i < candidates->len; i++)
@@ -677,15 +746,18 @@ shr_match_record (const ShrProfile *profile, const ShrVocabulary *vocab, const S
   m->reasons_en = g_ptr_array_new_with_free_func (g_free);
 
   gboolean any_true = FALSE, any_unknown = FALSE, internet = FALSE;
+  Lookups lookups;
+  lookups_init (&lookups, vocab, record);
   for (guint i = 0; i < record->products->len; i++)
     {
       const ShrProduct *p = record->products->pdata[i];
       if (p->product == NULL || *p->product == '\0')
         continue;
-      ShrTristate t = match_product (m, profile, vocab, record, p, &internet);
+      ShrTristate t = match_product (&lookups, m, profile, vocab, record, p, &internet);
       any_true |= t == SHR_TRISTATE_TRUE;
       any_unknown |= t == SHR_TRISTATE_UNKNOWN;
     }
+  lookups_clear (&lookups);
   gboolean targeted = match_targets (m, profile, vocab, record);
 
   /* A stated target of attacks whose entry point is a product it runs is
