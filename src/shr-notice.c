@@ -235,6 +235,44 @@ span_free (const GArray *spans, gsize start, gsize end)
   return TRUE;
 }
 
+/* g_utf8_casefold () of valid UTF-8, without its per-character table
+ * search where none is needed: ASCII folds to its lower case, and
+ * U+3000..U+9FFF (CJK punctuation, kana, ideographs: the 3-byte sequences
+ * led by 0xE3..0xE9) have no case; only what lies between goes through
+ * GLib. Folding every title and summary character by character cost more
+ * than the rest of a digest item. */
+static gchar *
+casefold (const gchar *text)
+{
+  gsize n = strlen (text);
+  if (!g_utf8_validate_len (text, n, NULL))
+    return g_utf8_casefold (text, n);
+  GString *out = g_string_sized_new (n);
+  const gchar *p = text, *end = text + n;
+  while (p < end)
+    {
+      guchar c = *p;
+      if (c < 0x80)
+        {
+          g_string_append_c (out, g_ascii_tolower (c));
+          p++;
+          continue;
+        }
+      if (c >= 0xE3 && c <= 0xE9)
+        {
+          g_string_append_len (out, p, 3);
+          p += 3;
+          continue;
+        }
+      const gchar *run = p;
+      while (p < end && (guchar)*p >= 0x80 && !((guchar)*p >= 0xE3 && (guchar)*p <= 0xE9))
+        p = g_utf8_next_char (p);
+      g_autofree gchar *folded = g_utf8_casefold (run, p - run);
+      g_string_append (out, folded);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* The kinds of flaw the title and summary name, in the table's order. A
  * word inside one already claimed ("code execution" in "remote code
  * execution") does not count twice. */
@@ -244,7 +282,7 @@ flaws_of (const ShrRecord *r)
   GPtrArray *table = flaw_table ();
   g_autofree gchar *joined
       = g_strjoin ("\n", r->title != NULL ? r->title : "", r->summary != NULL ? r->summary : "", NULL);
-  g_autofree gchar *text = g_utf8_casefold (joined, -1);
+  g_autofree gchar *text = casefold (joined);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
   JsonArray *a = json_array_new ();
   for (guint i = 0; i < table->len; i++)
@@ -312,12 +350,13 @@ set_severity (JsonObject *o, const gchar *member, const gchar *severity)
 
 /* ---- titles ----------------------------------------------------------------- */
 
-/* The source's title without what a mail list or a forward put before it
- * (「【情報共有】」, "[ GLSA 202408-01 ]", "Fw:") and, for a Japanese
- * title, with full-width brackets, so that it reads as a Japanese title
- * where a notice has no better one. */
+/* The source's title, already on one line (shr_text_one_line), without
+ * what a mail list or a forward put before it (「【情報共有】」,
+ * "[ GLSA 202408-01 ]", "Fw:") and, for a Japanese title, with full-width
+ * brackets, so that it reads as a Japanese title where a notice has no
+ * better one. */
 static gchar *
-clean_title (const gchar *title, gboolean japanese)
+clean_title (const gchar *line, gboolean japanese)
 {
   static GRegex *prefix;
   static gsize done;
@@ -328,10 +367,9 @@ clean_title (const gchar *title, gboolean japanese)
           G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&done, 1);
     }
-  g_autofree gchar *line = shr_text_one_line (title);
   g_autofree gchar *bare = g_regex_replace (prefix, line, -1, 0, "", 0, NULL);
   if (*bare == '\0')
-    return g_steal_pointer (&line);
+    return g_strdup (line);
   if (!japanese)
     return g_steal_pointer (&bare);
   GString *s = g_string_new (NULL);
@@ -734,7 +772,7 @@ add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, Js
   g_autofree gchar *title = shr_text_one_line (r->title);
   set_str (v, "title", title);
   gboolean ja = g_strcmp0 (r->lang, "ja") == 0;
-  g_autofree gchar *clean = clean_title (r->title, ja);
+  g_autofree gchar *clean = clean_title (title, ja);
   set_str (v, "title_clean", clean);
   /* Nothing to compose a title from: a Japanese notice shows the
    * Japanese source's own; an English one the English source's. */
