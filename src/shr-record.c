@@ -449,21 +449,30 @@ typedef struct
   guint64 filled;      /* bit d: the container at depth d has an element */
 } JsonOut;
 
-/* json-glib's json_strescape(): '"', '\\' and the control characters below
- * 0x1f (0x1f itself is left as is) and 0x7f are escaped. */
+/* The bytes json-glib's json_strescape() escapes: '"', '\\', the control
+ * characters below 0x1f (0x1f itself is left as is) and 0x7f; and the NUL
+ * that ends the string. */
+static const guint8 json_stop[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+  ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
+/* @s as json-glib's json_strescape() writes it. */
 static void
 text_escaped (GString *out, const gchar *s)
 {
-  const gchar *run = s;
-  for (const gchar *p = s; *p != '\0'; p++)
+  const gchar *p = s;
+  for (;;)
     {
-      gchar c = *p;
-      if (c != '\\' && c != '"' && !(c > 0 && c < 0x1f) && c != 0x7f)
-        continue;
+      const gchar *run = p;
+      while (!json_stop[(guchar)*p])
+        p++;
       g_string_append_len (out, run, p - run);
-      run = p + 1;
+      gchar c = *p++;
       switch (c)
         {
+        case '\0':
+          return;
         case '\\':
         case '"':
           g_string_append_c (out, '\\');
@@ -489,7 +498,6 @@ text_escaped (GString *out, const gchar *s)
           break;
         }
     }
-  g_string_append (out, run);
 }
 
 static void
