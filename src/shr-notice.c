@@ -4,6 +4,7 @@
 
 #include "shr-notice.h"
 
+#include "shr-json-out.h"
 #include "shr-limits.h"
 #include "shr-mustache.h"
 #include "shr-steps.h"
@@ -44,23 +45,6 @@ mark_ends (JsonArray *a)
     }
 }
 
-/* [{v, first, last}] from strings; NULL when @strings is empty. */
-static JsonArray *
-string_list (const GPtrArray *strings, guint max)
-{
-  if (strings == NULL || strings->len == 0)
-    return NULL;
-  JsonArray *a = json_array_new ();
-  for (guint i = 0; i < strings->len && i < max; i++)
-    {
-      JsonObject *o = json_object_new ();
-      set_str (o, "v", strings->pdata[i]);
-      json_array_add_object_element (a, o);
-    }
-  mark_ends (a);
-  return a;
-}
-
 static void
 set_array (JsonObject *o, const gchar *key, JsonArray *a)
 {
@@ -72,6 +56,91 @@ set_array (JsonObject *o, const gchar *key, JsonArray *a)
       return;
     }
   json_object_set_array_member (o, key, a);
+}
+
+/* The same keys written through ShrJsonOut, for what a digest item and a
+ * view share: the digest item is made for every not-applicable advisory
+ * ingest stores, and written as text directly
+ * (shr_notice_digest_item_to_string) it costs a fraction of the tree. */
+
+/* set_str (): left out when NULL or empty. */
+static void
+out_str (ShrJsonOut *o, const gchar *key, const gchar *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  shr_json_out_name (o, key);
+  shr_json_out_string (o, value);
+}
+
+static void
+out_bool (ShrJsonOut *o, const gchar *key, gboolean value)
+{
+  shr_json_out_name (o, key);
+  shr_json_out_boolean (o, value);
+}
+
+static void
+out_int (ShrJsonOut *o, const gchar *key, gint64 value)
+{
+  shr_json_out_name (o, key);
+  shr_json_out_int (o, value);
+}
+
+/* What mark_ends () adds to element @i of @n. */
+static void
+out_ends (ShrJsonOut *o, guint i, guint n)
+{
+  out_bool (o, "first", i == 0);
+  out_bool (o, "last", i + 1 == n);
+  out_bool (o, "penult", i + 2 == n);
+}
+
+/* (transfer full) The object written into @b. */
+static JsonObject *
+built_object (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_node_dup_object (root);
+}
+
+/* [{v, first, last}] from the first @max @strings (not empty). */
+static void
+out_string_list_value (ShrJsonOut *o, const GPtrArray *strings, guint max)
+{
+  guint n = MIN (strings->len, max);
+  shr_json_out_begin (o, FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      shr_json_out_begin (o, TRUE);
+      out_str (o, "v", strings->pdata[i]);
+      out_ends (o, i, n);
+      shr_json_out_end (o, TRUE);
+    }
+  shr_json_out_end (o, FALSE);
+}
+
+/* set_array (@key, string_list ()): left out when there is none. */
+static void
+out_string_list (ShrJsonOut *o, const gchar *key, const GPtrArray *strings, guint max)
+{
+  if (strings == NULL || strings->len == 0 || max == 0)
+    return;
+  shr_json_out_name (o, key);
+  out_string_list_value (o, strings, max);
+}
+
+/* [{v, first, last}] from strings; NULL when @strings is empty. */
+static JsonArray *
+string_list (const GPtrArray *strings, guint max)
+{
+  if (strings == NULL || strings->len == 0)
+    return NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  out_string_list_value (&o, strings, max);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_node_dup_array (root);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -95,10 +164,9 @@ shr_notice_format_date_en (GDateTime *dt)
                           g_date_time_get_year (dt));
 }
 
-static JsonObject *
-date_object (GDateTime *dt)
+static void
+out_date (ShrJsonOut *o, GDateTime *dt)
 {
-  JsonObject *o = json_object_new ();
   g_autofree gchar *iso = g_date_time_format (dt, "%Y-%m-%d");
   g_autofree gchar *ja = shr_notice_format_date_ja (dt);
   g_autofree gchar *en = shr_notice_format_date_en (dt);
@@ -110,13 +178,23 @@ date_object (GDateTime *dt)
   g_autofree gchar *en_day
       = g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (dt), month[g_date_time_get_month (dt) - 1],
                          g_date_time_get_year (dt));
-  set_str (o, "iso", iso);
-  set_str (o, "ja", ja);
-  set_str (o, "en", en);
+  shr_json_out_begin (o, TRUE);
+  out_str (o, "iso", iso);
+  out_str (o, "ja", ja);
+  out_str (o, "en", en);
   /* Without the weekday, for inside a sentence or a bracket. */
-  set_str (o, "ja_day", ja_day);
-  set_str (o, "en_day", en_day);
-  return o;
+  out_str (o, "ja_day", ja_day);
+  out_str (o, "en_day", en_day);
+  shr_json_out_end (o, TRUE);
+}
+
+static JsonObject *
+date_object (GDateTime *dt)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  out_date (&o, dt);
+  return built_object (b);
 }
 
 /* The record's ISO 8601 date; GLib wants minutes in an offset ("+01"
@@ -309,10 +387,11 @@ byte_pairs_may_hold (const BytePairs *pairs, const gchar *word)
   return TRUE;
 }
 
-/* The kinds of flaw the title and summary name, in the table's order. A
- * word inside one already claimed ("code execution" in "remote code
- * execution") does not count twice. */
-static JsonArray *
+/* The kinds of flaw the title and summary name, in the table's order
+ * (transfer container: FlawEntry, kept for the process). A word inside
+ * one already claimed ("code execution" in "remote code execution") does
+ * not count twice. */
+static GPtrArray *
 flaws_of (const ShrRecord *r)
 {
   GPtrArray *table = flaw_table ();
@@ -324,7 +403,7 @@ flaws_of (const ShrRecord *r)
   BytePairs pairs;
   byte_pairs_of (&pairs, text);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
-  JsonArray *a = json_array_new ();
+  GPtrArray *found_entries = g_ptr_array_new ();
   for (guint i = 0; i < table->len; i++)
     {
       const FlawEntry *e = table->pdata[i];
@@ -352,18 +431,29 @@ flaws_of (const ShrRecord *r)
             }
         }
       if (found)
-        {
-          JsonObject *o = json_object_new ();
-          set_str (o, "key", e->key);
-          set_str (o, "ja", e->label_ja);
-          set_str (o, "en", e->label_en);
-          /* "an" before the English label: "an authentication bypass". */
-          set_bool (o, "vowel", strchr ("aeiouAEIOU", e->label_en[0]) != NULL);
-          json_array_add_object_element (a, o);
-        }
+        g_ptr_array_add (found_entries, (gpointer)e);
     }
-  mark_ends (a);
-  return a;
+  return found_entries;
+}
+
+/* The kinds of flaw flaws_of () found (not none): [{key, ja, en, vowel}]. */
+static void
+out_flaws (ShrJsonOut *o, const GPtrArray *flaws)
+{
+  shr_json_out_begin (o, FALSE);
+  for (guint i = 0; i < flaws->len; i++)
+    {
+      const FlawEntry *e = flaws->pdata[i];
+      shr_json_out_begin (o, TRUE);
+      out_str (o, "key", e->key);
+      out_str (o, "ja", e->label_ja);
+      out_str (o, "en", e->label_en);
+      /* "an" before the English label: "an authentication bypass". */
+      out_bool (o, "vowel", strchr ("aeiouAEIOU", e->label_en[0]) != NULL);
+      out_ends (o, i, flaws->len);
+      shr_json_out_end (o, TRUE);
+    }
+  shr_json_out_end (o, FALSE);
 }
 
 /* ---- words and numbers ------------------------------------------------------ */
@@ -508,10 +598,9 @@ affected_of (const ShrProduct *p, gboolean *all_known, JsonArray *unaffected)
   return a;
 }
 
-/* The first @max products: [{name}] with @names_only (what a title
- * needs), else all a notice shows of each. */
+/* The first @max products, with all a notice shows of each. */
 static JsonArray *
-products_of (const ShrRecord *r, guint max, gboolean names_only)
+products_of (const ShrRecord *r, guint max)
 {
   JsonArray *a = json_array_new ();
   for (guint i = 0; i < r->products->len && i < max; i++)
@@ -525,8 +614,6 @@ products_of (const ShrRecord *r, guint max, gboolean names_only)
       set_str (o, "name", name);
       set_str (o, "name_en", name_en);
       json_array_add_object_element (a, o);
-      if (names_only)
-        continue;
       set_str (o, "vendor", p->vendor);
       set_str (o, "product", p->product);
       gboolean versions_known = FALSE;
@@ -567,17 +654,18 @@ cves_of (const ShrRecord *r, guint max)
 /* The actors as the mail names them, each with the other names the mail
  * itself gives ("Silk Typhoon", "HAFNIUM"): a notice says nothing the
  * advisory does not. */
-static JsonArray *
-actors_of (const ShrRecord *r)
+static void
+out_actors (ShrJsonOut *o, const ShrRecord *r)
 {
   if (r->threat_actors->len == 0)
-    return NULL;
-  JsonArray *a = json_array_new ();
+    return;
+  shr_json_out_name (o, "actors");
+  shr_json_out_begin (o, FALSE);
   for (guint i = 0; i < r->threat_actors->len; i++)
     {
       const gchar *name = r->threat_actors->pdata[i];
-      JsonObject *o = json_object_new ();
-      set_str (o, "v", name);
+      shr_json_out_begin (o, TRUE);
+      out_str (o, "v", name);
       g_autoptr (GString) aliases = g_string_new (NULL);
       for (guint j = 0; j < r->actor_aliases->len; j++)
         {
@@ -588,12 +676,12 @@ actors_of (const ShrRecord *r)
             g_string_append_printf (aliases, "%s%s", k > 0 ? ", " : "", (const gchar *)n->aliases->pdata[k]);
           break;
         }
-      set_bool (o, "has_aliases", aliases->len > 0);
-      set_str (o, "aliases", aliases->str);
-      json_array_add_object_element (a, o);
+      out_bool (o, "has_aliases", aliases->len > 0);
+      out_str (o, "aliases", aliases->str);
+      out_ends (o, i, r->threat_actors->len);
+      shr_json_out_end (o, TRUE);
     }
-  mark_ends (a);
-  return a;
+  shr_json_out_end (o, FALSE);
 }
 
 /* The CVEs grouped by score, groups in the order of their first CVE:
@@ -694,31 +782,35 @@ sector_nouns (const gchar *key, const gchar **ja, const gchar **en)
     }
 }
 
-static JsonArray *
-labels_of (const GPtrArray *keys, const ShrLexicon *lexicon, gboolean sectors)
+static void
+out_labels (ShrJsonOut *o, const gchar *member, const GPtrArray *keys, const ShrLexicon *lexicon,
+            gboolean sectors)
 {
-  JsonArray *a = json_array_new ();
+  if (keys->len == 0)
+    return;
+  shr_json_out_name (o, member);
+  shr_json_out_begin (o, FALSE);
   for (guint i = 0; i < keys->len; i++)
     {
       const gchar *key = keys->pdata[i];
       const ShrLabelEntry *e = NULL;
       if (lexicon != NULL)
         e = sectors ? shr_lexicon_find_sector (lexicon, key) : shr_lexicon_find_region (lexicon, key);
-      JsonObject *o = json_object_new ();
-      set_str (o, sectors ? "key" : "code", key);
+      shr_json_out_begin (o, TRUE);
+      out_str (o, sectors ? "key" : "code", key);
       const gchar *ja = e != NULL ? e->label_ja : key, *en = e != NULL ? e->label_en : key;
-      set_str (o, "ja", ja);
-      set_str (o, "en", en);
+      out_str (o, "ja", ja);
+      out_str (o, "en", en);
       if (sectors)
         {
           sector_nouns (key, &ja, &en);
-          set_str (o, "noun_ja", ja);
-          set_str (o, "noun_en", en);
+          out_str (o, "noun_ja", ja);
+          out_str (o, "noun_en", en);
         }
-      json_array_add_object_element (a, o);
+      out_ends (o, i, keys->len);
+      shr_json_out_end (o, TRUE);
     }
-  mark_ends (a);
-  return a;
+  shr_json_out_end (o, FALSE);
 }
 
 static JsonArray *
@@ -759,40 +851,59 @@ numbered (const GPtrArray *strings, const gchar *key, guint max)
   return a;
 }
 
-static JsonObject *
-source_object (const ShrRecord *r)
+static void
+out_source (ShrJsonOut *o, const ShrRecord *r)
 {
-  JsonObject *src = json_object_new ();
-  set_str (src, "kind", r->source_kind);
+  shr_json_out_begin (o, TRUE);
+  out_str (o, "kind", r->source_kind);
   g_autofree gchar *src_name = shr_text_one_line (r->source_name);
-  set_str (src, "name", src_name);
-  set_str (src, "advisory_id", r->advisory_id);
-  set_str (src, "url", r->source_url);
-  set_str (src, "lang", r->lang);
-  set_bool (src, "lang_en", g_strcmp0 (r->lang, "en") == 0);
-  set_bool (src, "lang_ja", g_strcmp0 (r->lang, "ja") == 0);
-  set_str (src, "forwarded_by", r->forwarded_by);
+  out_str (o, "name", src_name);
+  out_str (o, "advisory_id", r->advisory_id);
+  out_str (o, "url", r->source_url);
+  out_str (o, "lang", r->lang);
+  out_bool (o, "lang_en", g_strcmp0 (r->lang, "en") == 0);
+  out_bool (o, "lang_ja", g_strcmp0 (r->lang, "ja") == 0);
+  out_str (o, "forwarded_by", r->forwarded_by);
   /* One advisory of a digest mail: the approvers and the readers see
    * which item of which mail it was. */
   if (r->items > 0)
     {
-      JsonObject *item = json_object_new ();
-      json_object_set_int_member (item, "index", r->item);
-      json_object_set_int_member (item, "of", r->items);
+      shr_json_out_name (o, "item");
+      shr_json_out_begin (o, TRUE);
+      out_int (o, "index", r->item);
+      out_int (o, "of", r->items);
       g_autofree gchar *digest = shr_text_one_line (r->digest_title);
-      set_str (item, "digest", digest);
-      json_object_set_object_member (src, "item", item);
+      out_str (o, "digest", digest);
+      shr_json_out_end (o, TRUE);
     }
-  return src;
+  shr_json_out_end (o, TRUE);
+}
+
+static JsonObject *
+source_object (const ShrRecord *r)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  out_source (&o, r);
+  return built_object (b);
 }
 
 /* The advisory's date in @tz, else @now's. */
-static JsonObject *
-record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
+static void
+out_record_date (ShrJsonOut *o, const ShrRecord *r, GDateTime *now, GTimeZone *tz)
 {
   g_autoptr (GDateTime) when = parse_record_date (r->date);
   g_autoptr (GDateTime) when_local = g_date_time_to_timezone (when != NULL ? when : now, tz);
-  return date_object (when_local);
+  out_date (o, when_local);
+}
+
+static JsonObject *
+record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  out_record_date (&o, r, now, tz);
+  return built_object (b);
 }
 
 /* What the title partials (templates/title-*.mustache) read, also kept in
@@ -801,62 +912,89 @@ record_date_object (const ShrRecord *r, GDateTime *now, GTimeZone *tz)
  * title (原題) and, for a notice with nothing to compose a title from,
  * that title cleaned. */
 static void
-add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, JsonArray *products)
+out_title_keys (ShrJsonOut *o, const ShrRecord *r, const ShrLexicon *lexicon, guint n_products,
+                const gchar *primary, const gchar *primary_en)
 {
   ShrNoticeKind kind = shr_notice_kind (r);
-  JsonObject *k = json_object_new ();
-  set_str (k, "key", shr_notice_kind_to_string (kind));
-  set_bool (k, shr_notice_kind_to_string (kind), TRUE);
-  json_object_set_object_member (v, "kind", k);
+  shr_json_out_name (o, "kind");
+  shr_json_out_begin (o, TRUE);
+  out_str (o, "key", shr_notice_kind_to_string (kind));
+  out_bool (o, shr_notice_kind_to_string (kind), TRUE);
+  shr_json_out_end (o, TRUE);
 
   g_autofree gchar *title = shr_text_one_line (r->title);
-  set_str (v, "title", title);
+  out_str (o, "title", title);
   gboolean ja = g_strcmp0 (r->lang, "ja") == 0;
   g_autofree gchar *clean = clean_title (title, ja);
-  set_str (v, "title_clean", clean);
+  out_str (o, "title_clean", clean);
   /* Nothing to compose a title from: a Japanese notice shows the
    * Japanese source's own; an English one the English source's. */
-  gboolean bare = kind == SHR_NOTICE_INFORMATION
-                  || (json_array_get_length (products) == 0 && r->threat_actors->len == 0
-                      && r->sectors->len == 0 && r->cves->len == 0);
-  set_bool (v, "title_source_ja", bare && ja && r->title != NULL);
-  set_bool (v, "title_source_en", bare && !ja && r->title != NULL);
+  gboolean bare
+      = kind == SHR_NOTICE_INFORMATION
+        || (n_products == 0 && r->threat_actors->len == 0 && r->sectors->len == 0 && r->cves->len == 0);
+  out_bool (o, "title_source_ja", bare && ja && r->title != NULL);
+  out_bool (o, "title_source_en", bare && !ja && r->title != NULL);
 
+  out_bool (o, "has_products", n_products > 0);
+  if (n_products > 0)
+    {
+      out_str (o, "primary_product", primary);
+      out_str (o, "primary_product_en", primary_en);
+    }
+  out_bool (o, "products_more", n_products > 1);
+  out_bool (o, "products_many", n_products > 1);
+
+  g_autoptr (GPtrArray) flaws = flaws_of (r);
+  out_bool (o, "has_flaws", flaws->len > 0);
+  if (flaws->len > 0)
+    {
+      shr_json_out_name (o, "flaws");
+      out_flaws (o, flaws);
+    }
+
+  guint n_cves = r->cves->len;
+  out_bool (o, "has_cves", n_cves > 0);
+  out_bool (o, "cves_many", n_cves > 1);
+  if (n_cves > 0)
+    {
+      out_str (o, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
+      out_int (o, "cve_count", n_cves);
+    }
+  if (n_cves > 1)
+    out_int (o, "cves_others", n_cves - 1);
+  out_bool (o, "exploited", r->exploited == SHR_TRISTATE_TRUE);
+  out_bool (o, "not_exploited", r->exploited == SHR_TRISTATE_FALSE);
+  out_bool (o, "kev", r->kev);
+
+  out_bool (o, "has_actors", r->threat_actors->len > 0);
+  out_bool (o, "has_sectors", r->sectors->len > 0);
+  out_bool (o, "has_regions", r->regions->len > 0);
+  out_actors (o, r);
+  out_labels (o, "sectors", r->sectors, lexicon, TRUE);
+  out_labels (o, "regions", r->regions, lexicon, FALSE);
+}
+
+/* out_title_keys () into a view, after @products (products_of ()). */
+static void
+add_title_keys (JsonObject *v, const ShrRecord *r, const ShrLexicon *lexicon, JsonArray *products)
+{
   guint n_products = json_array_get_length (products);
-  set_bool (v, "has_products", n_products > 0);
+  const gchar *primary = NULL, *primary_en = NULL;
   if (n_products > 0)
     {
       JsonObject *first = json_array_get_object_element (products, 0);
-      set_str (v, "primary_product", json_object_get_string_member (first, "name"));
-      set_str (v, "primary_product_en", json_object_get_string_member (first, "name_en"));
+      primary = json_object_get_string_member (first, "name");
+      primary_en = json_object_get_string_member (first, "name_en");
     }
-  set_bool (v, "products_more", n_products > 1);
-  set_bool (v, "products_many", n_products > 1);
-
-  JsonArray *flaws = flaws_of (r);
-  set_bool (v, "has_flaws", json_array_get_length (flaws) > 0);
-  set_array (v, "flaws", flaws);
-
-  guint n_cves = r->cves->len;
-  set_bool (v, "has_cves", n_cves > 0);
-  set_bool (v, "cves_many", n_cves > 1);
-  if (n_cves > 0)
-    {
-      set_str (v, "cve_first", ((const ShrCve *)r->cves->pdata[0])->id);
-      json_object_set_int_member (v, "cve_count", n_cves);
-    }
-  if (n_cves > 1)
-    json_object_set_int_member (v, "cves_others", n_cves - 1);
-  set_bool (v, "exploited", r->exploited == SHR_TRISTATE_TRUE);
-  set_bool (v, "not_exploited", r->exploited == SHR_TRISTATE_FALSE);
-  set_bool (v, "kev", r->kev);
-
-  set_bool (v, "has_actors", r->threat_actors->len > 0);
-  set_bool (v, "has_sectors", r->sectors->len > 0);
-  set_bool (v, "has_regions", r->regions->len > 0);
-  set_array (v, "actors", actors_of (r));
-  set_array (v, "sectors", labels_of (r->sectors, lexicon, TRUE));
-  set_array (v, "regions", labels_of (r->regions, lexicon, FALSE));
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  shr_json_out_begin (&o, TRUE);
+  out_title_keys (&o, r, lexicon, n_products, primary, primary_en);
+  shr_json_out_end (&o, TRUE);
+  g_autoptr (JsonObject) keys = built_object (b);
+  g_autoptr (GList) names = json_object_get_members (keys);
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (v, l->data, json_node_copy (json_object_get_member (keys, l->data)));
 }
 
 /* The fixed versions for 一言でいうと: the first three over all products
@@ -993,7 +1131,7 @@ shr_notice_view_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *pr
   set_str (v, "summary", summary);
   set_bool (v, "quote_original", summary != NULL && *summary != '\0' && g_strcmp0 (r->lang, "ja") != 0);
 
-  JsonArray *products = products_of (r, SHR_MAX_PRODUCTS, FALSE);
+  JsonArray *products = products_of (r, SHR_MAX_PRODUCTS);
   guint n_products = json_array_get_length (products);
   add_title_keys (v, r, lexicon, products);
   gboolean has_fixed = FALSE, versions_known = n_products > 0;
@@ -1101,24 +1239,57 @@ shr_notice_digest_view_new (const ShrProfile *profile, JsonArray *items, GDateTi
   return node;
 }
 
+/* The keys digest.txt reads, built the same way as in a notice's view,
+ * and nothing else: one is made for every not-applicable mail received,
+ * which is most of them, so it must cost little to build and to keep. */
+static void
+out_digest_item (ShrJsonOut *o, const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile,
+                 GDateTime *now)
+{
+  shr_json_out_begin (o, TRUE);
+  shr_json_out_name (o, "source");
+  out_source (o, r);
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  shr_json_out_name (o, "date");
+  out_record_date (o, r, now, profile->timezone != NULL ? profile->timezone : utc);
+  /* The title partials need the names of the first of the first two
+   * products and how many of the two there are (as products_of () of
+   * two would give them). */
+  guint n_products = 0;
+  g_autofree gchar *primary = NULL, *primary_en = NULL;
+  for (guint i = 0; i < r->products->len && i < 2; i++)
+    {
+      const ShrProduct *p = r->products->pdata[i];
+      if (p->product == NULL)
+        continue;
+      if (n_products++ == 0)
+        {
+          primary = shr_product_display_name (p->vendor, p->product, FALSE);
+          primary_en = shr_product_display_name (p->vendor, p->product, TRUE);
+        }
+    }
+  out_title_keys (o, r, shr_lexicon_get_default (NULL), n_products, primary, primary_en);
+  out_string_list (o, "reasons_ja", m->reasons_ja, G_MAXUINT);
+  out_string_list (o, "reasons_en", m->reasons_en, G_MAXUINT);
+  shr_json_out_end (o, TRUE);
+}
+
 JsonNode *
 shr_notice_digest_item_new (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile, GDateTime *now)
 {
   g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
-  /* The keys digest.txt reads, built the same way as in a notice's view,
-   * and nothing else: one is made for every not-applicable mail received,
-   * which is most of them, so it must cost little to build and to keep. */
-  JsonObject *v = json_object_new ();
-  json_object_set_object_member (v, "source", source_object (r));
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  json_object_set_object_member (
-      v, "date", record_date_object (r, now, profile->timezone != NULL ? profile->timezone : utc));
-  /* The title partials need the first products' names only. */
-  g_autoptr (JsonArray) products = products_of (r, 2, TRUE);
-  add_title_keys (v, r, shr_lexicon_get_default (NULL), products);
-  set_array (v, "reasons_ja", string_list (m->reasons_ja, G_MAXUINT));
-  set_array (v, "reasons_en", string_list (m->reasons_en, G_MAXUINT));
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, v);
-  return node;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  ShrJsonOut o = { .builder = b };
+  out_digest_item (&o, r, m, profile, now);
+  return json_builder_get_root (b);
+}
+
+gchar *
+shr_notice_digest_item_to_string (const ShrRecord *r, const ShrMatch *m, const ShrProfile *profile,
+                                  GDateTime *now)
+{
+  g_return_val_if_fail (r != NULL && m != NULL && profile != NULL && now != NULL, NULL);
+  ShrJsonOut o = { .text = g_string_sized_new (2048) };
+  out_digest_item (&o, r, m, profile, now);
+  return g_string_free (o.text, FALSE);
 }

@@ -47,6 +47,13 @@ JsonNode *shr_notice_view_new (const ShrRecord *record, const ShrMatch *match, c
 JsonNode *shr_notice_digest_item_new (const ShrRecord *record, const ShrMatch *match,
                                       const ShrProfile *profile, GDateTime *now);
 
+/* (transfer full) json_to_string () of shr_notice_digest_item_new (),
+ * without the tree: written directly, it costs a fraction of building the
+ * tree and printing it (what ingest stores for every not-applicable
+ * advisory). */
+gchar *shr_notice_digest_item_to_string (const ShrRecord *record, const ShrMatch *match,
+                                         const ShrProfile *profile, GDateTime *now);
+
 /* (transfer full) The view of the digest: @items is a JSON array of
  * notice views or digest items (each as made above), @now the time of the
  * digest. Keys: org, now, items, count, empty. */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "shr-json-out.h"
 #include "shr-limits.h"
 #include "shr-time.h"
 
@@ -433,270 +434,55 @@ shr_record_finish (ShrRecord *record)
 
 /* ---- the record's JSON --------------------------------------------------- */
 
-/* One walk over the record writes either a json-glib tree (what
- * shr_match_to_json embeds) or, for shr_record_to_json_string, the text
- * json-glib's generator would print for that tree, byte for byte (its
- * escaping, number format and pretty layout, json-glib 1.6): the tree and
- * its generator cost about four times the walk, on every mail ingest
- * stores. */
-typedef struct
-{
-  JsonBuilder *builder; /* a tree, or */
-  GString *text;        /* the generator's text */
-  gboolean pretty;
-  gboolean after_name; /* the next value is a member's */
-  guint depth;         /* open objects and arrays */
-  guint64 filled;      /* bit d: the container at depth d has an element */
-} JsonOut;
-
-/* The bytes json-glib's json_strescape() escapes: '"', '\\', the control
- * characters below 0x1f (0x1f itself is left as is) and 0x7f; and the NUL
- * that ends the string. */
-static const guint8 json_stop[256] = {
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
-  ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
-};
-
-/* @s as json-glib's json_strescape() writes it. */
+/* One walk over the record writes either the tree shr_match_to_json embeds
+ * or the text shr_record_to_json_string returns (shr-json-out.h). */
 static void
-text_escaped (GString *out, const gchar *s)
+add_string_or_null (ShrJsonOut *b, const gchar *name, const gchar *value)
 {
-  const gchar *p = s;
-  for (;;)
-    {
-      const gchar *run = p;
-      while (!json_stop[(guchar)*p])
-        p++;
-      g_string_append_len (out, run, p - run);
-      gchar c = *p++;
-      switch (c)
-        {
-        case '\0':
-          return;
-        case '\\':
-        case '"':
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, c);
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          g_string_append_printf (out, "\\u00%02x", (guint)c);
-          break;
-        }
-    }
-}
-
-static void
-text_indent (JsonOut *o, guint depth)
-{
-  for (guint i = 0; i < depth * 2; i++)
-    g_string_append_c (o->text, ' ');
-}
-
-/* Before a value in the text: the separator and, pretty, the line and
- * indent json-glib puts before an array element or a member. */
-static void
-text_element (JsonOut *o)
-{
-  if (o->after_name)
-    {
-      o->after_name = FALSE;
-      return;
-    }
-  if (o->depth == 0)
-    return;
-  if (o->filled & (G_GUINT64_CONSTANT (1) << o->depth))
-    g_string_append_c (o->text, ',');
-  o->filled |= G_GUINT64_CONSTANT (1) << o->depth;
-  if (o->pretty)
-    {
-      g_string_append_c (o->text, '\n');
-      text_indent (o, o->depth);
-    }
-}
-
-static void
-out_name (JsonOut *o, const gchar *name)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_set_member_name (o->builder, name);
-      return;
-    }
-  text_element (o);
-  g_string_append_c (o->text, '"');
-  text_escaped (o->text, name);
-  g_string_append (o->text, o->pretty ? "\" : " : "\":");
-  o->after_name = TRUE;
-}
-
-static void
-out_begin (JsonOut *o, gboolean object)
-{
-  if (o->builder != NULL)
-    {
-      if (object)
-        json_builder_begin_object (o->builder);
-      else
-        json_builder_begin_array (o->builder);
-      return;
-    }
-  text_element (o);
-  g_string_append_c (o->text, object ? '{' : '[');
-  o->depth++; /* a record nests five deep: far from the 64 bits of filled */
-  o->filled &= ~(G_GUINT64_CONSTANT (1) << o->depth);
-}
-
-/* Pretty, json-glib indents the closing brace of an empty object too,
- * not that of an empty array. */
-static void
-out_end (JsonOut *o, gboolean object)
-{
-  if (o->builder != NULL)
-    {
-      if (object)
-        json_builder_end_object (o->builder);
-      else
-        json_builder_end_array (o->builder);
-      return;
-    }
-  gboolean filled = (o->filled & (G_GUINT64_CONSTANT (1) << o->depth)) != 0;
-  o->depth--;
-  if (o->pretty && filled)
-    g_string_append_c (o->text, '\n');
-  if (o->pretty && (filled || object))
-    text_indent (o, o->depth);
-  g_string_append_c (o->text, object ? '}' : ']');
-}
-
-static void
-out_string (JsonOut *o, const gchar *value)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_add_string_value (o->builder, value);
-      return;
-    }
-  text_element (o);
-  g_string_append_c (o->text, '"');
-  text_escaped (o->text, value);
-  g_string_append_c (o->text, '"');
-}
-
-static void
-out_null (JsonOut *o)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_add_null_value (o->builder);
-      return;
-    }
-  text_element (o);
-  g_string_append (o->text, "null");
-}
-
-static void
-out_boolean (JsonOut *o, gboolean value)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_add_boolean_value (o->builder, value);
-      return;
-    }
-  text_element (o);
-  g_string_append (o->text, value ? "true" : "false");
-}
-
-static void
-out_int (JsonOut *o, gint64 value)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_add_int_value (o->builder, value);
-      return;
-    }
-  text_element (o);
-  g_string_append_printf (o->text, "%" G_GINT64_FORMAT, value);
-}
-
-/* As json-glib prints a double: 17 significant digits, and ".0" after a
- * number without a point so that it reads back as a double. */
-static void
-out_double (JsonOut *o, gdouble value)
-{
-  if (o->builder != NULL)
-    {
-      json_builder_add_double_value (o->builder, value);
-      return;
-    }
-  text_element (o);
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (o->text, g_ascii_dtostr (buf, sizeof buf, value));
-  if (strchr (buf, '.') == NULL)
-    g_string_append (o->text, ".0");
-}
-
-static void
-add_string_or_null (JsonOut *b, const gchar *name, const gchar *value)
-{
-  out_name (b, name);
+  shr_json_out_name (b, name);
   if (value != NULL)
-    out_string (b, value);
+    shr_json_out_string (b, value);
   else
-    out_null (b);
+    shr_json_out_null (b);
 }
 
 static void
-add_number_or_null (JsonOut *b, const gchar *name, gdouble value)
+add_number_or_null (ShrJsonOut *b, const gchar *name, gdouble value)
 {
-  out_name (b, name);
+  shr_json_out_name (b, name);
   if (value >= 0)
-    out_double (b, value);
+    shr_json_out_double (b, value);
   else
-    out_null (b);
+    shr_json_out_null (b);
 }
 
 static void
-add_strv (JsonOut *b, const gchar *name, GPtrArray *array)
+add_strv (ShrJsonOut *b, const gchar *name, GPtrArray *array)
 {
-  out_name (b, name);
-  out_begin (b, FALSE);
+  shr_json_out_name (b, name);
+  shr_json_out_begin (b, FALSE);
   for (guint i = 0; i < array->len; i++)
-    out_string (b, g_ptr_array_index (array, i));
-  out_end (b, FALSE);
+    shr_json_out_string (b, g_ptr_array_index (array, i));
+  shr_json_out_end (b, FALSE);
 }
 
 static void
-write_record (JsonOut *b, const ShrRecord *r)
+write_record (ShrJsonOut *b, const ShrRecord *r)
 {
-  out_begin (b, TRUE);
+  shr_json_out_begin (b, TRUE);
   add_string_or_null (b, "schema", SHR_RECORD_SCHEMA);
   add_string_or_null (b, "id", r->id);
 
-  out_name (b, "source");
-  out_begin (b, TRUE);
+  shr_json_out_name (b, "source");
+  shr_json_out_begin (b, TRUE);
   add_string_or_null (b, "kind", r->source_kind ? r->source_kind : "other");
   add_string_or_null (b, "name", r->source_name);
   add_string_or_null (b, "advisory_id", r->advisory_id);
   add_string_or_null (b, "url", r->source_url);
-  out_end (b, TRUE);
+  shr_json_out_end (b, TRUE);
 
-  out_name (b, "received");
-  out_begin (b, TRUE);
+  shr_json_out_name (b, "received");
+  shr_json_out_begin (b, TRUE);
   add_string_or_null (b, "message_id", r->message_id);
   /* RFC 3339 where the date has a zone; a forward that gave none keeps
    * the time as written, without an offset that would be invented. */
@@ -704,144 +490,144 @@ write_record (JsonOut *b, const ShrRecord *r)
   add_string_or_null (b, "date", date != NULL ? date : r->date);
   add_string_or_null (b, "from", r->from);
   add_string_or_null (b, "forwarded_by", r->forwarded_by);
-  out_end (b, TRUE);
+  shr_json_out_end (b, TRUE);
 
   add_string_or_null (b, "lang", r->lang);
   add_string_or_null (b, "title", r->title);
   add_string_or_null (b, "summary", r->summary);
   add_string_or_null (b, "category", r->category);
 
-  out_name (b, "cves");
-  out_begin (b, FALSE);
+  shr_json_out_name (b, "cves");
+  shr_json_out_begin (b, FALSE);
   for (guint i = 0; i < r->cves->len; i++)
     {
       ShrCve *cve = g_ptr_array_index (r->cves, i);
-      out_begin (b, TRUE);
+      shr_json_out_begin (b, TRUE);
       add_string_or_null (b, "id", cve->id);
       add_number_or_null (b, "cvss", cve->cvss);
       add_string_or_null (b, "vector", cve->vector);
       add_string_or_null (b, "severity", cve->severity);
-      out_end (b, TRUE);
+      shr_json_out_end (b, TRUE);
     }
-  out_end (b, FALSE);
+  shr_json_out_end (b, FALSE);
   add_number_or_null (b, "cvss_max", r->cvss_max);
   add_string_or_null (b, "severity", r->severity);
 
-  out_name (b, "products");
-  out_begin (b, FALSE);
+  shr_json_out_name (b, "products");
+  shr_json_out_begin (b, FALSE);
   for (guint i = 0; i < r->products->len; i++)
     {
       ShrProduct *p = g_ptr_array_index (r->products, i);
-      out_begin (b, TRUE);
+      shr_json_out_begin (b, TRUE);
       add_string_or_null (b, "vendor", p->vendor);
       add_string_or_null (b, "product", p->product);
       add_strv (b, "affected", p->affected);
       add_strv (b, "fixed", p->fixed);
       add_string_or_null (b, "ecosystem", p->ecosystem);
-      out_name (b, "ranges");
-      out_begin (b, FALSE);
+      shr_json_out_name (b, "ranges");
+      shr_json_out_begin (b, FALSE);
       for (guint k = 0; k < p->ranges->len; k++)
         {
           const ShrProductRange *rg = g_ptr_array_index (p->ranges, k);
-          out_begin (b, TRUE);
+          shr_json_out_begin (b, TRUE);
           add_string_or_null (b, "train", rg->train);
           /* OSV's events, in its order; an unaffected train has none. */
-          out_name (b, "events");
-          out_begin (b, FALSE);
+          shr_json_out_name (b, "events");
+          shr_json_out_begin (b, FALSE);
           if (!rg->unaffected)
             {
-              out_begin (b, TRUE);
-              out_name (b, "introduced");
-              out_string (b, rg->introduced ? rg->introduced : "0");
-              out_end (b, TRUE);
+              shr_json_out_begin (b, TRUE);
+              shr_json_out_name (b, "introduced");
+              shr_json_out_string (b, rg->introduced ? rg->introduced : "0");
+              shr_json_out_end (b, TRUE);
               if (rg->fixed != NULL || rg->last_affected != NULL)
                 {
-                  out_begin (b, TRUE);
-                  out_name (b, rg->fixed ? "fixed" : "last_affected");
-                  out_string (b, rg->fixed ? rg->fixed : rg->last_affected);
-                  out_end (b, TRUE);
+                  shr_json_out_begin (b, TRUE);
+                  shr_json_out_name (b, rg->fixed ? "fixed" : "last_affected");
+                  shr_json_out_string (b, rg->fixed ? rg->fixed : rg->last_affected);
+                  shr_json_out_end (b, TRUE);
                 }
             }
-          out_end (b, FALSE);
+          shr_json_out_end (b, FALSE);
           if (rg->fixed != NULL && rg->last_affected != NULL)
             add_string_or_null (b, "last_affected", rg->last_affected);
-          out_name (b, "unaffected");
-          out_boolean (b, rg->unaffected);
+          shr_json_out_name (b, "unaffected");
+          shr_json_out_boolean (b, rg->unaffected);
           add_string_or_null (b, "text", rg->text);
-          out_end (b, TRUE);
+          shr_json_out_end (b, TRUE);
         }
-      out_end (b, FALSE);
+      shr_json_out_end (b, FALSE);
       add_strv (b, "conditions", p->conditions);
-      out_name (b, "others_unaffected");
-      out_boolean (b, p->others_unaffected);
-      out_end (b, TRUE);
+      shr_json_out_name (b, "others_unaffected");
+      shr_json_out_boolean (b, p->others_unaffected);
+      shr_json_out_end (b, TRUE);
     }
-  out_end (b, FALSE);
+  shr_json_out_end (b, FALSE);
 
-  out_name (b, "exploited");
-  out_begin (b, TRUE);
-  out_name (b, "value");
+  shr_json_out_name (b, "exploited");
+  shr_json_out_begin (b, TRUE);
+  shr_json_out_name (b, "value");
   if (r->exploited == SHR_TRISTATE_UNKNOWN)
-    out_null (b);
+    shr_json_out_null (b);
   else
-    out_boolean (b, r->exploited == SHR_TRISTATE_TRUE);
+    shr_json_out_boolean (b, r->exploited == SHR_TRISTATE_TRUE);
   add_string_or_null (b, "evidence", r->exploited_evidence);
-  out_end (b, TRUE);
-  out_name (b, "kev");
-  out_boolean (b, r->kev);
+  shr_json_out_end (b, TRUE);
+  shr_json_out_name (b, "kev");
+  shr_json_out_boolean (b, r->kev);
 
-  out_name (b, "item");
+  shr_json_out_name (b, "item");
   if (r->items == 0)
-    out_null (b);
+    shr_json_out_null (b);
   else
     {
-      out_begin (b, TRUE);
-      out_name (b, "index");
-      out_int (b, r->item);
-      out_name (b, "of");
-      out_int (b, r->items);
+      shr_json_out_begin (b, TRUE);
+      shr_json_out_name (b, "index");
+      shr_json_out_int (b, r->item);
+      shr_json_out_name (b, "of");
+      shr_json_out_int (b, r->items);
       add_string_or_null (b, "digest", r->digest_title);
-      out_end (b, TRUE);
+      shr_json_out_end (b, TRUE);
     }
 
   add_strv (b, "threat_actors", r->threat_actors);
-  out_name (b, "actor_aliases");
-  out_begin (b, FALSE);
+  shr_json_out_name (b, "actor_aliases");
+  shr_json_out_begin (b, FALSE);
   for (guint i = 0; i < r->actor_aliases->len; i++)
     {
       const ShrActorNames *a = r->actor_aliases->pdata[i];
-      out_begin (b, TRUE);
+      shr_json_out_begin (b, TRUE);
       add_string_or_null (b, "name", a->name);
       add_strv (b, "aliases", a->aliases);
-      out_end (b, TRUE);
+      shr_json_out_end (b, TRUE);
     }
-  out_end (b, FALSE);
+  shr_json_out_end (b, FALSE);
   add_strv (b, "reported_by", r->reported_by);
   add_strv (b, "sectors", r->sectors);
   add_strv (b, "regions", r->regions);
   add_strv (b, "mitigations", r->mitigations);
   add_strv (b, "references", r->references);
 
-  out_name (b, "evidence");
-  out_begin (b, TRUE);
+  shr_json_out_name (b, "evidence");
+  shr_json_out_begin (b, TRUE);
   g_autoptr (GList) keys = g_hash_table_get_keys (r->evidence);
   keys = g_list_sort (keys, (GCompareFunc)strcmp);
   for (GList *l = keys; l != NULL; l = l->next)
     {
-      out_name (b, l->data);
-      out_string (b, g_hash_table_lookup (r->evidence, l->data));
+      shr_json_out_name (b, l->data);
+      shr_json_out_string (b, g_hash_table_lookup (r->evidence, l->data));
     }
-  out_end (b, TRUE);
+  shr_json_out_end (b, TRUE);
 
   add_strv (b, "warnings", r->warnings);
-  out_end (b, TRUE);
+  shr_json_out_end (b, TRUE);
 }
 
 JsonNode *
 shr_record_to_json (const ShrRecord *r)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  JsonOut out = { .builder = builder };
+  ShrJsonOut out = { .builder = builder };
   write_record (&out, r);
   return json_builder_get_root (builder);
 }
@@ -875,7 +661,7 @@ next_long_fraction (const gchar *from)
 gchar *
 shr_record_to_json_string (const ShrRecord *record, gboolean pretty)
 {
-  JsonOut json = { .text = g_string_sized_new (4096), .pretty = pretty };
+  ShrJsonOut json = { .text = g_string_sized_new (4096), .pretty = pretty };
   write_record (&json, record);
   g_autofree gchar *text = g_string_free (json.text, FALSE);
   /* json-glib prints doubles with 17 significant digits (8.1 comes out as

@@ -794,7 +794,12 @@ test_digest_item (Fixture *f, gconstpointer data)
       g_autoptr (ShrRecord) r = record_for_fixture (f, names[i]);
       g_autoptr (ShrMatch) m = NULL;
       json_array_add_element (full, view_for (f, r, &m));
-      json_array_add_element (compact, shr_notice_digest_item_new (r, m, f->config->profile, f->now));
+      JsonNode *item = shr_notice_digest_item_new (r, m, f->config->profile, f->now);
+      /* What ingest stores, written without the tree, is the tree's text. */
+      g_autofree gchar *tree_text = json_to_string (item, FALSE);
+      g_autofree gchar *text = shr_notice_digest_item_to_string (r, m, f->config->profile, f->now);
+      g_assert_cmpstr (text, ==, tree_text);
+      json_array_add_element (compact, item);
     }
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) a = shr_notice_digest_view_new (f->config->profile, full, f->now);
