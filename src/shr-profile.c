@@ -159,7 +159,11 @@ distinctive_words (const gchar *vendor, const gchar *product)
           "apple",        "google",   "cisco",       "oracle",     "ibm",
           "シリーズ",     "モデル",   "製品",        "サービス",   "ソフトウェア",
           "サーバ",       "サーバー", NULL };
-  g_auto (GStrv) words = g_regex_split_simple ("[\\s/,()・（）「」]+", norm, 0, 0);
+  /* Compiled once: every candidate asset's name is split again per match. */
+  static GRegex *separators;
+  if (g_once_init_enter (&separators))
+    g_once_init_leave (&separators, g_regex_new ("[\\s/,()・（）「」]+", 0, 0, NULL));
+  g_auto (GStrv) words = g_regex_split (separators, norm, 0);
   for (guint i = 0; words[i] != NULL; i++)
     {
       const gchar *w = words[i];
