@@ -329,24 +329,25 @@ casefold (const gchar *text)
   const gchar *p = text, *end = text + n;
   while (p < end)
     {
-      guchar c = *p;
-      if (c < 0x80)
-        {
-          g_string_append_c (out, c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-          p++;
-          continue;
-        }
-      if (c >= 0xE3 && c <= 0xE9)
-        {
-          g_string_append_len (out, p, 3);
-          p += 3;
-          continue;
-        }
+      /* A run of ASCII and U+3000..U+9FFF, copied in one piece, then its
+       * capitals lowered (no byte of a 3-byte sequence is one). */
       const gchar *run = p;
+      while (p < end && ((guchar)*p < 0x80 || ((guchar)*p >= 0xE3 && (guchar)*p <= 0xE9)))
+        p += (guchar)*p < 0x80 ? 1 : 3;
+      gsize from = out->len;
+      g_string_append_len (out, run, p - run);
+      for (gsize i = from; i < out->len; i++)
+        if (out->str[i] >= 'A' && out->str[i] <= 'Z')
+          out->str[i] += 'a' - 'A';
+      /* Then the characters GLib folds. */
+      run = p;
       while (p < end && (guchar)*p >= 0x80 && !((guchar)*p >= 0xE3 && (guchar)*p <= 0xE9))
         p = g_utf8_next_char (p);
-      g_autofree gchar *folded = g_utf8_casefold (run, p - run);
-      g_string_append (out, folded);
+      if (p > run)
+        {
+          g_autofree gchar *folded = g_utf8_casefold (run, p - run);
+          g_string_append (out, folded);
+        }
     }
   return g_string_free (out, FALSE);
 }
