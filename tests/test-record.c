@@ -63,6 +63,17 @@ test_json_contract (void)
   g_assert_nonnull (strstr (json, "\"forwarded_by\":null"));
 }
 
+/* What json-glib's generator prints for the record's tree. */
+static gchar *
+generator_text (const ShrRecord *r, gboolean pretty)
+{
+  g_autoptr (JsonNode) node = shr_record_to_json (r);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
 /* The record's text is written directly, not through json-glib's tree:
  * it must be what json-glib's generator prints for that tree, on one line
  * and indented, with every character json-glib escapes (and 0x1f, which
@@ -88,21 +99,13 @@ test_json_text_as_generator (void)
   shr_record_finish (r);
   for (guint pretty = 0; pretty < 2; pretty++)
     {
-      g_autoptr (JsonNode) node = shr_record_to_json (r);
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      json_generator_set_pretty (gen, pretty);
-      json_generator_set_root (gen, node);
-      g_autofree gchar *expected = json_generator_to_data (gen, NULL);
+      g_autofree gchar *expected = generator_text (r, pretty);
       g_autofree gchar *text = shr_record_to_json_string (r, pretty);
       g_assert_cmpstr (text, ==, expected);
     }
   /* Without evidence, the empty object as json-glib indents it. */
   g_hash_table_remove_all (r->evidence);
-  g_autoptr (JsonNode) node = shr_record_to_json (r);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  g_autofree gchar *expected = json_generator_to_data (gen, NULL);
+  g_autofree gchar *expected = generator_text (r, TRUE);
   g_autofree gchar *text = shr_record_to_json_string (r, TRUE);
   g_assert_cmpstr (text, ==, expected);
   g_assert_nonnull (strstr (text, "\"evidence\" : {  }"));
