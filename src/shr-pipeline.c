@@ -12,6 +12,7 @@
 #include "shr-limits.h"
 
 #include "shr-extract.h"
+#include "shr-hash.h"
 #include "shr-notice.h"
 #include "shr-read.h"
 
@@ -366,7 +367,7 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
   g_return_val_if_fail (p != NULL && raw != NULL, NULL);
   ShrPrepared *prep = g_new0 (ShrPrepared, 1);
   prep->raw = g_bytes_ref (raw);
-  prep->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  prep->sha256 = shr_hash_sha256_hex (raw);
   if (fault_hits (p, SHR_PIPELINE_FAULT_ABORT, raw))
     abort ();
   while (fault_hits (p, SHR_PIPELINE_FAULT_HANG, raw))
@@ -787,7 +788,7 @@ prepared_failed (const ShrPrepared *prep, GBytes *raw, const gchar *why)
 {
   ShrPrepared *f = g_new0 (ShrPrepared, 1);
   f->raw = g_bytes_ref (raw);
-  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : shr_hash_sha256_hex (raw);
   f->message_id = prep != NULL ? g_strdup (prep->message_id) : NULL;
   f->read_error = g_strdup (why);
   return f;
