@@ -2165,7 +2165,17 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
   static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
   static const gchar *kev_lines
       = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
-  const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
+  /* Each pattern runs over the whole body, so it runs only when the body
+   * holds a literal every match of it contains: most mails are no
+   * digest, and these two were the costliest GRegex matches of ingest. */
+  g_autofree gchar *lower = shr_ascii_lower_len (body, strlen (body));
+  static const gchar *const id_literals[]
+      = { "jvn", "dsa", "dla", "usn-", "rhsa-", "rhba-", "rhea-", "glsa", "icsa-", "fg-ir-", NULL };
+  gboolean may_have_ids = FALSE;
+  for (gsize i = 0; id_literals[i] != NULL && !may_have_ids; i++)
+    may_have_ids = strstr (lower, id_literals[i]) != NULL;
+  const gchar *patterns[] = { may_have_ids ? ids : NULL, strstr (body, "【") != NULL ? brackets : NULL,
+                              parent->kev ? kev_lines : NULL };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
       if (patterns[k] == NULL)
