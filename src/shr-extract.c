@@ -499,13 +499,13 @@ add_quoted_products (ShrExtractContext *ctx, const gchar *text)
       = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"
         "ファームウェア"
         "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (quoted), text, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, quoted, text);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *name = g_match_info_fetch (m, 2);
+      g_autofree gchar *name = shr_matches_fetch (&m, 2);
       gint start = 0, end = 0;
-      g_match_info_fetch_pos (m, 2, &start, &end);
+      shr_matches_pos (&m, 2, &start, &end);
       gboolean latin = FALSE;
       for (const gchar *c = name; *c && !latin; c++)
         latin = g_ascii_isalpha (*c);
@@ -644,7 +644,8 @@ split_sentences (const gchar *text)
       /* Byte by byte, stopping only at the bytes a line or sentence end
        * starts with: each is ASCII or a UTF-8 lead byte, never inside a
        * character, and this loop runs over every byte of every mail. */
-      static const guint8 may_end[256] = { ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1, [0xEF] = 1 };
+      static const guint8 may_end[256]
+          = { ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1, [0xEF] = 1 };
       while (p < end && !(may_end[(guchar)*p] && (*p == '\n' || is_sentence_end (p, end))))
         p++;
       gboolean sentence_end = p < end && *p != '\n';
@@ -798,16 +799,16 @@ collect_cves (ShrExtractContext *ctx)
     {
       if (texts[t] == NULL)
         continue;
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex ("\\bCVE[-‐‑–]\\s?(\\d{4})[-‐‑–]\\s?(\\d{4,7})\\b"), texts[t], 0, &m);
-      while (g_match_info_matches (m))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, "\\bCVE[-‐‑–]\\s?(\\d{4})[-‐‑–]\\s?(\\d{4,7})\\b", texts[t]);
+      while (shr_matches_found (&m))
         {
-          g_autofree gchar *year = g_match_info_fetch (m, 1);
-          g_autofree gchar *num = g_match_info_fetch (m, 2);
+          g_autofree gchar *year = shr_matches_fetch (&m, 1);
+          g_autofree gchar *num = shr_matches_fetch (&m, 2);
           g_autofree gchar *id = g_strdup_printf ("CVE-%s-%s", year, num);
           if (shr_record_add_cve (ctx->record, id) == NULL)
             return;
-          g_match_info_next (m, NULL);
+          shr_matches_next (&m);
         }
     }
 }
@@ -869,14 +870,14 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
         continue;
       for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
         {
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, patterns[p], s);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *num = g_match_info_fetch (m, 1);
+              g_autofree gchar *num = shr_matches_fetch (&m, 1);
               gdouble score = g_ascii_strtod (num, NULL);
               gint start = 0, end = 0;
-              g_match_info_fetch_pos (m, 1, &start, &end);
+              shr_matches_pos (&m, 1, &start, &end);
               /* "CVSSv3.1" and "CVSS 4.0" are versions, not scores. */
               gboolean version = start > 0
                                  && (s[start - 1] == 'v' || s[start - 1] == 'V'
@@ -890,7 +891,7 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
                     cve->cvss = score;
                   raise_cvss_max (ctx->record, score, s);
                 }
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
         }
       g_autofree gchar *vector
@@ -969,16 +970,17 @@ collect_cvss_table (ShrExtractContext *ctx)
   cvss_from_structure (ctx);
   if (strstr (ctx->body, "CVSS") == NULL)
     return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ "
-                            "\\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
-                 ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m,
+                     "^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ "
+                     "\\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)",
+                     ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *id = g_match_info_fetch (m, 1);
-      g_autofree gchar *num = g_match_info_fetch (m, 2);
-      g_autofree gchar *word = g_match_info_fetch (m, 3);
-      g_autofree gchar *row = g_match_info_fetch (m, 0);
+      g_autofree gchar *id = shr_matches_fetch (&m, 1);
+      g_autofree gchar *num = shr_matches_fetch (&m, 2);
+      g_autofree gchar *word = shr_matches_fetch (&m, 3);
+      g_autofree gchar *row = shr_matches_fetch (&m, 0);
       g_autofree gchar *upper = g_ascii_strup (id, -1);
       ShrCve *cve = shr_record_find_cve (ctx->record, upper);
       gdouble score = g_ascii_strtod (num, NULL);
@@ -989,7 +991,7 @@ collect_cvss_table (ShrExtractContext *ctx)
             cve->severity = g_strdup (shr_severity_normalize (word));
         }
       raise_cvss_max (ctx->record, score, row);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
@@ -1099,13 +1101,13 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
           if (!candidates[i])
             continue;
           const gchar *s = g_ptr_array_index (sentences, i);
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, patterns[p], s);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *word = g_match_info_fetch (m, 1);
+              g_autofree gchar *word = shr_matches_fetch (&m, 1);
               raise_severity (ctx->record, word, s);
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
         }
     }
@@ -1118,8 +1120,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
  * a few windows instead of the whole sentence is what makes these
  * patterns affordable. */
 static gboolean
-match_near_words (const gchar *pattern, const gchar *s, const gchar *lower, const gchar *const *words, gsize before,
-                  gsize after, GMatchInfo **match)
+match_near_words (const gchar *pattern, const gchar *s, const gchar *lower, const gchar *const *words,
+                  gsize before, gsize after, GMatchInfo **match)
 {
   gsize len = strlen (s);
   gsize starts[32], ends[32];
@@ -1367,14 +1369,14 @@ trim_url (const gchar *url)
 static void
 collect_references (ShrExtractContext *ctx)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("https?://[^\\s<>\"'）」』】\\]\\[]+"), ctx->body, 0, &m);
-  while (g_match_info_matches (m) && ctx->record->references->len < SHR_MAX_REFERENCES)
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "https?://[^\\s<>\"'）」』】\\]\\[]+", ctx->body);
+  while (shr_matches_found (&m) && ctx->record->references->len < SHR_MAX_REFERENCES)
     {
-      g_autofree gchar *raw = g_match_info_fetch (m, 0);
+      g_autofree gchar *raw = shr_matches_fetch (&m, 0);
       g_autofree gchar *url = trim_url (raw);
       shr_strv_add_unique (ctx->record->references, url);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   for (guint i = 0; i < ctx->message->links->len && ctx->record->references->len < SHR_MAX_REFERENCES; i++)
     shr_strv_add_unique (ctx->record->references, g_ptr_array_index (ctx->message->links, i));
@@ -1794,16 +1796,16 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
   const gchar *patterns[] = { version, named };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (patterns[k]), s, 0, &m);
-      while (g_match_info_matches (m))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, patterns[k], s);
+      while (shr_matches_found (&m))
         {
           gint start, end;
-          g_match_info_fetch_pos (m, 1, &start, &end);
+          shr_matches_pos (&m, 1, &start, &end);
           gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
           if (placed && !shr_regex_test (affected_after, s + end))
             {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              g_autofree gchar *v = shr_matches_fetch (&m, 1);
               ShrProduct *target = g_ptr_array_index (r->products, 0);
               gsize best = 0;
               for (guint j = 0; j < r->products->len; j++)
@@ -1826,7 +1828,7 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
               if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
                 found++;
             }
-          g_match_info_next (m, NULL);
+          shr_matches_next (&m);
         }
     }
   return found;
@@ -2165,19 +2167,29 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
   static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
   static const gchar *kev_lines
       = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
-  const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
+  /* Each pattern runs over the whole body, so it runs only when the body
+   * holds a literal every match of it contains: most mails are no
+   * digest, and these two were the costliest GRegex matches of ingest. */
+  g_autofree gchar *lower = shr_ascii_lower_len (body, strlen (body));
+  static const gchar *const id_literals[]
+      = { "jvn", "dsa", "dla", "usn-", "rhsa-", "rhba-", "rhea-", "glsa", "icsa-", "fg-ir-", NULL };
+  gboolean may_have_ids = FALSE;
+  for (gsize i = 0; id_literals[i] != NULL && !may_have_ids; i++)
+    may_have_ids = strstr (lower, id_literals[i]) != NULL;
+  const gchar *patterns[] = { may_have_ids ? ids : NULL, strstr (body, "【") != NULL ? brackets : NULL,
+                              parent->kev ? kev_lines : NULL };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
       if (patterns[k] == NULL)
         continue;
       g_array_set_size (starts, 0);
       g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (patterns[k]), body, 0, &m);
-      for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, patterns[k], body);
+      for (; shr_matches_found (&m); shr_matches_next (&m))
         {
           gint at = 0, end = 0;
-          g_match_info_fetch_pos (m, 0, &at, &end);
+          shr_matches_pos (&m, 0, &at, &end);
           /* The structure is read only for a mail that has such lines:
            * most have none, and it costs a tenth of their extraction. */
           if (*doc == NULL)
@@ -2189,7 +2201,7 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
                || role == SHR_ROLE_CONTACT)
               && !follows_rule (body, at))
             continue;
-          g_autofree gchar *id = g_match_info_fetch (m, 1);
+          g_autofree gchar *id = shr_matches_fetch (&m, 1);
           g_autofree gchar *upper = g_ascii_strup (id, -1);
           /* The item's first lines, up to a blank one, are its title
            * ("CVE-2026-24472 Fortinet FortiOS Authentication Bypass Using an

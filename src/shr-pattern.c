@@ -345,3 +345,103 @@ shr_match_group (const gchar *pattern, const gchar *text, gint group)
     g_clear_pointer (&s, g_free);
   return s;
 }
+
+/* Match blocks for walks, which nest (a walk's body may run other
+ * patterns): a stack per thread, so a walk takes one without malloc. */
+static GPtrArray *
+spare_blocks (void)
+{
+  static GPrivate key = G_PRIVATE_INIT ((GDestroyNotify)g_ptr_array_unref);
+  GPtrArray *spare = g_private_get (&key);
+  if (spare == NULL)
+    {
+      spare = g_ptr_array_new_with_free_func ((GDestroyNotify)pcre2_match_data_free);
+      g_private_set (&key, spare);
+    }
+  return spare;
+}
+
+static gboolean
+matches_search (ShrMatches *m)
+{
+  const Compiled *c = m->code;
+  /* As g_match_info_next(): past the end there is nothing, an empty match
+   * moves the search on by a character, and the same match found twice
+   * (an empty one at the end of the one before) is skipped. */
+  for (;;)
+    {
+      if (m->pos > m->len)
+        break;
+      gint prev_start = m->start, prev_end = m->end;
+      m->pairs = run (c, m->text, m->pos, m->len, m->data);
+      if (m->pairs == 0)
+        break;
+      const PCRE2_SIZE *ov = pcre2_get_ovector_pointer (m->data);
+      m->start = (gint)ov[0];
+      m->end = (gint)ov[1];
+      if (m->pos == (gsize)m->end)
+        m->pos = m->pos < m->len ? (gsize)(g_utf8_next_char (m->text + m->pos) - m->text) : m->len + 1;
+      else
+        m->pos = m->end;
+      if (m->start != prev_start || m->end != prev_end)
+        return TRUE;
+    }
+  m->pairs = 0;
+  return FALSE;
+}
+
+gboolean
+shr_matches_first (ShrMatches *m, const gchar *pattern, const gchar *text)
+{
+  g_return_val_if_fail (m != NULL && m->data == NULL, FALSE);
+  const Compiled *c = compiled_code (pattern);
+  GPtrArray *spare = spare_blocks ();
+  pcre2_match_data *data = spare->len > 0 ? g_ptr_array_steal_index_fast (spare, spare->len - 1) : NULL;
+  if (data == NULL || pcre2_get_ovector_count (data) < c->captures + 1)
+    {
+      if (data != NULL)
+        pcre2_match_data_free (data);
+      data = pcre2_match_data_create (MAX (c->captures + 1, 16), NULL);
+    }
+  *m = (ShrMatches){ .text = text != NULL ? text : "", .start = -1, .end = -1, .code = c, .data = data };
+  m->len = strlen (m->text);
+  return matches_search (m);
+}
+
+gboolean
+shr_matches_next (ShrMatches *m)
+{
+  return m->pairs > 0 && matches_search (m);
+}
+
+gboolean
+shr_matches_pos (const ShrMatches *m, gint group, gint *start, gint *end)
+{
+  const Compiled *c = m->code;
+  if (m->pairs == 0 || group < 0 || (guint32)group > c->captures)
+    return FALSE;
+  const PCRE2_SIZE *ov = pcre2_get_ovector_pointer (m->data);
+  gboolean set = group < m->pairs && ov[2 * group] != PCRE2_UNSET;
+  if (start != NULL)
+    *start = set ? (gint)ov[2 * group] : -1;
+  if (end != NULL)
+    *end = set ? (gint)ov[2 * group + 1] : -1;
+  return TRUE;
+}
+
+gchar *
+shr_matches_fetch (const ShrMatches *m, gint group)
+{
+  gint start, end;
+  if (!shr_matches_pos (m, group, &start, &end))
+    return NULL;
+  return start < 0 ? g_strdup ("") : g_strndup (m->text + start, end - start);
+}
+
+void
+shr_matches_clear (ShrMatches *m)
+{
+  if (m->data != NULL)
+    g_ptr_array_add (spare_blocks (), m->data);
+  *m = (ShrMatches){ 0 };
+}
