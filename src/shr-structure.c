@@ -1151,7 +1151,7 @@ shr_document_parse (const gchar *text)
       while (*lead == ' ' || *lead == '\t')
         lead++;
       gboolean list_item = (lead[0] == '*' || lead[0] == '-' || lead[0] == '+') && lead[1] == ' ';
-      list_item |= g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・");
+      list_item |= (guchar)*lead >= 0x80 && (g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・"));
       gboolean marked
           = depth > 0 || markdown || next_rule || (guchar)*lead >= 0x80 || *lead == '[' || *lead == '#';
       if (!field && !row && role != SHR_ROLE_NONE
