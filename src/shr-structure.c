@@ -249,6 +249,17 @@ skip_numbering (const gchar **p)
     may = s[1] == '.' || s[1] == ')';
   if (!may)
     return 0;
+  /* Numbering that starts with a digit or '(' is made of digits, dots,
+   * parentheses, '-' and ':', then white space: "2026-03-10T…" or
+   * "9.8/10" is none, and needs no normalising and matching. */
+  if (g_ascii_isdigit (c0) || c0 == '(')
+    {
+      const gchar *q = s;
+      while (g_ascii_isdigit (*q) || *q == '(' || *q == ')' || *q == '.' || *q == '-' || *q == ':')
+        q++;
+      if ((guchar)*q < 0x80 && !g_ascii_isspace (*q))
+        return 0;
+    }
   g_autoptr (GMatchInfo) m = NULL;
   static GRegex *re;
   if (g_once_init_enter (&re))
