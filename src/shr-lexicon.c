@@ -25,6 +25,14 @@ typedef struct
   guint16 n_aliases;
 } TrieNode;
 #define TRIE_TAIL G_MAXUINT16
+
+#define START_BITS (1u << 18)
+
+static inline guint
+start_bit (guint b0, guint b1, guint b2)
+{
+  return ((b0 << 16 | b1 << 8 | b2) * 2654435761u) >> (32 - 18);
+}
 #define TRIE_SPARSE 8
 
 typedef struct _Alias
@@ -96,10 +104,10 @@ struct _ShrLexicon
   guint8 *edge_bytes;
   const Alias **node_aliases;
   guint32 *dense; /* children by byte of the nodes with many */
-  /* Most places of a text begin no alias: the first two bytes of every
-   * alias (every pair for an alias of one byte) in a bitmap say so
-   * before the trie is walked. */
-  guint8 pair_bits[65536 / 8];
+  /* Most places of a text begin no alias: the first three bytes of every
+   * alias (every three an alias of one or two bytes begins), hashed into
+   * a bitmap, say so before the trie is walked. */
+  guint8 start_bits[START_BITS / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
   GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
@@ -374,14 +382,12 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   if (len == 0)
     return;
   const guchar *b = (const guchar *)norm;
-  if (len == 1)
-    for (guint second = 0; second < 256; second++)
-      lex->pair_bits[b[0] << 5 | second >> 3] |= 1 << (second % 8);
-  else
-    {
-      guint pair = (b[0] << 8) | b[1];
-      lex->pair_bits[pair / 8] |= 1 << (pair % 8);
-    }
+  for (guint second = len > 1 ? b[1] : 0; second <= (len > 1 ? b[1] : 255u); second++)
+    for (guint third = len > 2 ? b[2] : 0; third <= (len > 2 ? b[2] : 255u); third++)
+      {
+        guint bit = start_bit (b[0], second, third);
+        lex->start_bits[bit / 8] |= 1 << (bit % 8);
+      }
   Alias *first = g_hash_table_lookup (lex->by_norm, norm);
   Alias *before = NULL; /* the last of the same spelling */
   for (Alias *same = first; same != NULL; before = same, same = same->next)
@@ -1010,11 +1016,11 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       if (word_start)
         {
           const guchar *b = (const guchar *)p;
-          guint pair = (b[0] << 8) | b[1];
+          guint bit = start_bit (b[0], b[1], b[2]);
           /* Longest first: the deepest node the text leads to where
            * aliases end, then those above it. */
           guint32 deepest = 0;
-          if (lex->pair_bits[pair / 8] & (1 << (pair % 8)))
+          if (lex->start_bits[bit / 8] & (1 << (bit % 8)))
             for (guint32 node = trie_child (lex, 0, b[0]), i = 1; node != 0; i++)
               {
                 const TrieNode *t = &lex->nodes[node];
