@@ -772,13 +772,12 @@ typedef struct
   TrieNode *nodes;
   guint8 *bytes;
   const Alias **aliases;
-  guint n_nodes, n_edges, n_aliases;
+  guint n_nodes, n_edges, n_aliases, cap;
   const Alias *const *keys; /* the first Alias of each spelling, by spelling */
 } TrieBuild;
 
 /* Makes node @node from @keys [@lo, @hi), which all begin with the @depth
- * bytes that lead to it; @up is its nearest ancestor where aliases end.
- * Without arrays, only counts the nodes and edges. */
+ * bytes that lead to it; @up is its nearest ancestor where aliases end. */
 static void
 trie_fill (TrieBuild *tb, guint32 node, guint lo, guint hi, gsize depth, guint32 up)
 {
@@ -788,36 +787,44 @@ trie_fill (TrieBuild *tb, guint32 node, guint lo, guint hi, gsize depth, guint32
   gboolean tail = depth > 0 && hi - lo == 1 && tb->keys[lo]->len > depth;
   if (tail || (lo < hi && tb->keys[lo]->len == depth))
     {
-      for (const Alias *a = tb->keys[lo]; a != NULL; a = a->next, tb->n_aliases++)
-        if (tb->aliases != NULL)
-          tb->aliases[tb->n_aliases] = a;
+      for (const Alias *a = tb->keys[lo]; a != NULL; a = a->next)
+        tb->aliases[tb->n_aliases++] = a;
       t.n_aliases = tb->n_aliases - t.first_alias;
       up = node;
       lo++;
     }
-  guint32 first_child = tb->n_nodes;
-  for (guint i = lo; i < hi && !tail;)
+  if (tail)
+    {
+      t.n_edges = TRIE_TAIL;
+      tb->nodes[node] = t;
+      return;
+    }
+  /* The keys that go on with one byte each make a child. */
+  guint ends[256];
+  guint n_children = 0;
+  for (guint i = lo; i < hi; n_children++)
     {
       guchar byte = tb->keys[i]->norm[depth];
-      if (tb->bytes != NULL)
-        tb->bytes[tb->n_edges] = byte;
-      tb->n_edges++;
-      tb->n_nodes++;
       while (i < hi && (guchar)tb->keys[i]->norm[depth] == byte)
         i++;
+      ends[n_children] = i;
     }
-  t.n_edges = tail ? TRIE_TAIL : tb->n_edges - t.first_edge;
-  if (tb->nodes != NULL)
-    tb->nodes[node] = t;
-  for (guint32 child = first_child, i = lo; i < hi && !tail; child++)
+  if (tb->n_nodes + n_children > tb->cap)
     {
-      guchar byte = tb->keys[i]->norm[depth];
-      guint end = i;
-      while (end < hi && (guchar)tb->keys[end]->norm[depth] == byte)
-        end++;
-      trie_fill (tb, child, i, end, depth + 1, up);
-      i = end;
+      tb->cap = MAX (tb->cap * 2, tb->n_nodes + n_children);
+      tb->nodes = g_renew (TrieNode, tb->nodes, tb->cap);
+      tb->bytes = g_renew (guint8, tb->bytes, tb->cap);
     }
+  guint32 first_child = tb->n_nodes;
+  for (guint c = 0; c < n_children; c++)
+    {
+      tb->bytes[tb->n_edges++] = tb->keys[c == 0 ? lo : ends[c - 1]]->norm[depth];
+      tb->n_nodes++;
+    }
+  t.n_edges = n_children;
+  tb->nodes[node] = t;
+  for (guint c = 0; c < n_children; c++)
+    trie_fill (tb, first_child + c, c == 0 ? lo : ends[c - 1], ends[c], depth + 1, up);
 }
 
 static gint
@@ -829,23 +836,37 @@ compare_keys (gconstpointer a, gconstpointer b)
 static void
 build_trie (ShrLexicon *lex)
 {
+  /* The spellings in byte order: by their first byte, then sorted within
+   * (a third of the comparisons of one sort). */
   guint n = g_hash_table_size (lex->by_norm);
   const Alias **keys = g_new (const Alias *, n + 1);
+  guint at[257] = { 0 };
+  guint n_aliases = 0;
   GHashTableIter it;
   gpointer value;
   g_hash_table_iter_init (&it, lex->by_norm);
-  for (guint i = 0; g_hash_table_iter_next (&it, NULL, &value); i++)
-    keys[i] = value;
-  if (n > 1)
-    qsort (keys, n, sizeof *keys, compare_keys);
-  /* Counted first, so that each array is made once, at its size. */
-  TrieBuild tb = { .keys = keys, .n_nodes = 1 };
-  trie_fill (&tb, 0, 0, n, 0, 0);
-  tb = (TrieBuild){ .nodes = g_new (TrieNode, tb.n_nodes),
-                    .bytes = g_new (guint8, tb.n_edges + 1),
-                    .aliases = g_new (const Alias *, tb.n_aliases + 1),
-                    .n_nodes = 1,
-                    .keys = keys };
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      at[(guchar)((const Alias *)value)->norm[0] + 1]++;
+      for (const Alias *a = value; a != NULL; a = a->next)
+        n_aliases++;
+    }
+  for (guint b = 1; b <= 256; b++)
+    at[b] += at[b - 1];
+  guint place[256];
+  memcpy (place, at, sizeof place);
+  g_hash_table_iter_init (&it, lex->by_norm);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    keys[place[(guchar)((const Alias *)value)->norm[0]]++] = value;
+  for (guint b = 0; b < 256; b++)
+    if (at[b + 1] - at[b] > 1)
+      qsort (keys + at[b], at[b + 1] - at[b], sizeof *keys, compare_keys);
+  TrieBuild tb = { .nodes = g_new (TrieNode, 2 * n + 16),
+                   .bytes = g_new (guint8, 2 * n + 16),
+                   .aliases = g_new (const Alias *, n_aliases + 1),
+                   .cap = 2 * n + 16,
+                   .n_nodes = 1,
+                   .keys = keys };
   trie_fill (&tb, 0, 0, n, 0, 0);
   g_free (keys);
   /* A node with many children (the first letters, mostly) gets a child
@@ -854,18 +875,18 @@ build_trie (ShrLexicon *lex)
   for (guint i = 0; i < tb.n_nodes; i++)
     dense += tb.nodes[i].n_edges > TRIE_SPARSE && tb.nodes[i].n_edges != TRIE_TAIL;
   lex->dense = g_new0 (guint32, dense * 256);
-  for (guint i = 0, at = 0; i < tb.n_nodes; i++)
+  for (guint i = 0, d = 0; i < tb.n_nodes; i++)
     {
       TrieNode *t = &tb.nodes[i];
       if (t->n_edges <= TRIE_SPARSE || t->n_edges == TRIE_TAIL)
         continue;
       for (guint e = 0; e < t->n_edges; e++)
-        lex->dense[at + tb.bytes[t->first_edge + e]] = t->first_edge + e + 1;
-      t->first_edge = at;
-      at += 256;
+        lex->dense[d + tb.bytes[t->first_edge + e]] = t->first_edge + e + 1;
+      t->first_edge = d;
+      d += 256;
     }
-  lex->nodes = tb.nodes;
-  lex->edge_bytes = tb.bytes;
+  lex->nodes = g_renew (TrieNode, tb.nodes, tb.n_nodes);
+  lex->edge_bytes = g_renew (guint8, tb.bytes, tb.n_edges + 1);
   lex->node_aliases = tb.aliases;
   g_clear_pointer (&lex->by_norm, g_hash_table_unref);
 }
