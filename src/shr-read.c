@@ -162,12 +162,35 @@ convert_strict (const gchar *data, gsize len, const gchar *charset)
   return s;
 }
 
+/* Whether @len bytes of @data are UTF-8 without a NUL, as
+ * g_utf8_validate (data, len, NULL) says: the ASCII run that most mail text
+ * is made of is skipped eight bytes at a time (no high bit, no zero byte),
+ * and GLib validates the rest from the first byte that is not plain ASCII.
+ * GLib's validation walks every byte and was the largest cost of reading a
+ * text part. */
+static gboolean
+utf8_validate_len (const gchar *data, gsize len)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+      memcpy (&word, data + i, sizeof word);
+      /* A byte with its high bit set, or a zero byte, stops the skip. */
+      if (((word | ((word - ones) & ~word)) & highs) != 0)
+        break;
+    }
+  return g_utf8_validate (data + i, (gssize)(len - i), NULL);
+}
+
 /* Text whose charset is missing or wrong: guess among what Japanese and
  * Western mail actually uses. */
 static gchar *
 sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
 {
-  if (g_utf8_validate (data, len, NULL))
+  if (utf8_validate_len (data, len))
     return g_strndup (data, len);
   if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
     {
@@ -194,9 +217,18 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
   return g_utf8_make_valid (data, len);
 }
 
-/* (transfer full) @data in @charset as UTF-8; warnings for what was lost. */
+/* Where a warning of to_utf8() points: the text/@subtype part, or the
+ * Subject when @subtype is NULL. (transfer full) */
 static gchar *
-to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *where)
+text_location (const gchar *subtype)
+{
+  return subtype != NULL ? g_strdup_printf ("text/%s part", subtype) : g_strdup ("Subject");
+}
+
+/* (transfer full) @data in @charset as UTF-8; warnings for what was lost,
+ * naming the text/@subtype part (or the Subject, @subtype NULL). */
+static gchar *
+to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *subtype)
 {
   gboolean lossy = FALSE;
   gchar *text = NULL;
@@ -207,7 +239,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
       const gchar *name = iconv_name_for (charset);
       if (g_ascii_strcasecmp (name, "UTF-8") == 0)
         {
-          if (g_utf8_validate (data, len, NULL))
+          if (utf8_validate_len (data, len))
             text = g_strndup (data, len);
           else if (g_ascii_strcasecmp (charset, "us-ascii") == 0)
             text = sniff_to_utf8 (data, len, &lossy);
@@ -222,6 +254,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
           GIConv cd = iconv_to_utf8 (name);
           if (cd == (GIConv)-1)
             {
+              g_autofree gchar *where = text_location (subtype);
               g_ptr_array_add (
                   warnings, g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
                                              where, charset));
@@ -237,33 +270,60 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
         }
     }
   if (lossy)
-    g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
-                                                where, charset ? charset : "(none)"));
+    {
+      g_autofree gchar *where = text_location (subtype);
+      g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
+                                                  where, charset ? charset : "(none)"));
+    }
   return text;
 }
 
 /* ---- small text helpers ------------------------------------------------- */
 
 /* '\r\n' and '\r' to '\n'; NUL and other C0 controls but tab and newline
- * dropped, so that later stages see plain lines. */
-static void
-normalize_text (GString *s)
+ * dropped, so that later stages see plain lines. In place, on the @len
+ * bytes of @s; returns the new length (and ends @s there). Eight bytes
+ * without a control character are passed (or moved) at once: a control
+ * character is the exception, and a byte-by-byte walk cost as much as
+ * decoding the part. */
+static gsize
+normalize_text (gchar *s, gsize len)
 {
-  gsize w = 0;
-  for (gsize r = 0; r < s->len; r++)
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize w = 0, r = 0;
+  while (r < len)
     {
-      gchar c = s->str[r];
-      if (c == '\r')
+      if (r + 8 <= len)
         {
-          if (r + 1 < s->len && s->str[r + 1] == '\n')
-            continue;
-          c = '\n';
+          guint64 word;
+          memcpy (&word, s + r, sizeof word);
+          /* No byte below 0x20 in these eight. */
+          if (((word - 0x20 * ones) & ~word & highs) == 0)
+            {
+              if (w != r)
+                memmove (s + w, s + r, sizeof word);
+              w += 8;
+              r += 8;
+              continue;
+            }
         }
-      if ((guchar)c < 0x20 && c != '\n' && c != '\t')
-        continue;
-      s->str[w++] = c;
+      for (gsize end = MIN (r + 8, len); r < end; r++)
+        {
+          gchar c = s[r];
+          if (c == '\r')
+            {
+              if (r + 1 < len && s[r + 1] == '\n')
+                continue;
+              c = '\n';
+            }
+          if ((guchar)c < 0x20 && c != '\n' && c != '\t')
+            continue;
+          s[w++] = c;
+        }
     }
-  g_string_truncate (s, w);
+  s[w] = '\0';
+  return w;
 }
 
 /* RFC 3676: a line ending in a space continues on the next one. */
@@ -323,58 +383,127 @@ append_text (Level *level, const gchar *text)
   g_string_append (level->text, text);
 }
 
+/* Appends to @out the content of @content with its transfer encoding
+ * undone, through GMime's stream filter: the way for a stream that is not
+ * a slice of the message in memory, and for uuencode (whose filter looks
+ * for the "begin" line). Stops past @cap bytes. */
 static void
-read_text_part (GMimePart *part, Level *level)
+decode_through_filter (GMimeDataWrapper *content, GMimeStream *encoded, GByteArray *out, gsize cap)
 {
-  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
-  const gchar *subtype = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
-  GMimeDataWrapper *content = g_mime_part_get_content (part);
-  if (content == NULL)
-    return;
-  /* Decode through a filter and stop at the cap: a 50 MB part must not
-   * become 50 MB of decoded text in memory first. */
-  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
-  if (encoded == NULL)
-    return;
   g_mime_stream_reset (encoded);
   g_autoptr (GMimeStream) decoded = g_mime_stream_filter_new (encoded);
   g_autoptr (GMimeFilter) decoder
       = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), decoder);
-  g_autoptr (GByteArray) bytes = g_byte_array_new ();
   gchar chunk[16384];
   gssize n;
-  gboolean cut = FALSE;
-  while ((n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
+  while (out->len <= cap && (n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
+    g_byte_array_append (out, (const guint8 *)chunk, n);
+}
+
+/* The bytes of @stream when it is a slice of a message held in memory (the
+ * parser makes every part a substream of the message's memory stream):
+ * (transfer none), or FALSE. */
+static gboolean
+stream_slice (GMimeStream *stream, const gchar **data, gsize *len)
+{
+  if (!GMIME_IS_STREAM_MEM (stream))
+    return FALSE;
+  GByteArray *buffer = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  if (buffer == NULL)
+    return FALSE;
+  gint64 start = stream->bound_start;
+  gint64 end = stream->bound_end != -1 ? stream->bound_end : (gint64)buffer->len;
+  if (start < 0 || end < start || end > (gint64)buffer->len)
+    return FALSE;
+  *data = (const gchar *)buffer->data + start;
+  *len = (gsize)(end - start);
+  return TRUE;
+}
+
+/* The content of @part with its transfer encoding undone, cut at
+ * SHR_MAX_PART_TEXT_BYTES (*cut says so): a 50 MB part must not become
+ * 50 MB of decoded text in memory first. Content that needs no decoding
+ * is returned in place, as a slice of the message (*data, transfer none);
+ * base64 and quoted-printable are decoded straight from that slice into
+ * @scratch, a chunk at a time, without the stream and filter objects
+ * that reading through GMime's filter built for every part. FALSE when
+ * the part has no content. */
+static gboolean
+part_decoded (GMimePart *part, GByteArray *scratch, const gchar **data, gsize *len, gboolean *cut)
+{
+  const gsize cap = SHR_MAX_PART_TEXT_BYTES;
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  if (content == NULL)
+    return FALSE;
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+  if (encoded == NULL)
+    return FALSE;
+  GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+  const gchar *raw = NULL;
+  gsize raw_len = 0;
+  gboolean in_memory = stream_slice (encoded, &raw, &raw_len);
+  if (in_memory
+      && (encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT
+          || encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY))
     {
-      if (bytes->len + n > SHR_MAX_PART_TEXT_BYTES)
-        {
-          g_byte_array_append (bytes, (const guint8 *)chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
-          cut = TRUE;
-          break;
-        }
-      g_byte_array_append (bytes, (const guint8 *)chunk, n);
+      *cut = raw_len > cap;
+      *data = raw;
+      *len = MIN (raw_len, cap);
+      return TRUE;
     }
-  gsize len = bytes->len;
+  if (in_memory
+      && (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE))
+    {
+      GMimeEncoding decoder;
+      g_mime_encoding_init_decode (&decoder, encoding);
+      for (gsize pos = 0; pos < raw_len && scratch->len <= cap;)
+        {
+          gsize step = MIN (raw_len - pos, (gsize)65536);
+          gsize at = scratch->len;
+          g_byte_array_set_size (scratch, at + g_mime_encoding_outlen (&decoder, step));
+          gsize n = g_mime_encoding_step (&decoder, raw + pos, step, (gchar *)scratch->data + at);
+          g_byte_array_set_size (scratch, at + n);
+          pos += step;
+        }
+    }
+  else
+    decode_through_filter (content, encoded, scratch, cap);
+  *cut = scratch->len > cap;
+  *data = (const gchar *)scratch->data;
+  *len = MIN (scratch->len, cap);
+  return TRUE;
+}
+
+static void
+read_text_part (GMimePart *part, Level *level)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const gchar *subtype = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  g_autoptr (GByteArray) scratch = g_byte_array_new ();
+  const gchar *data = NULL;
+  gsize len = 0;
+  gboolean cut = FALSE;
+  if (!part_decoded (part, scratch, &data, &len, &cut))
+    return;
   if (cut)
     g_ptr_array_add (level->warnings,
                      g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)", subtype,
                                       SHR_MAX_PART_TEXT_BYTES));
   const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
-  g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
-  g_autofree gchar *utf8 = to_utf8 ((const gchar *)bytes->data, len, charset, level->warnings, where);
-  g_autoptr (GString) text = g_string_new (utf8);
-  normalize_text (text);
+  g_autofree gchar *text = to_utf8 (data, len, charset, level->warnings, subtype);
+  /* The text ends at a NUL the conversion let through, as a C string. */
+  gsize text_len = normalize_text (text, strlen (text));
   /* What an approver typed, as typed: not unflowed (a flowed line before
    * a quote would take the quote in), nothing unwrapped. */
   if (GMIME_OBJECT (part) == level->reply_part && level->reply_text == NULL)
-    level->reply_text = g_strdup (text->str);
+    level->reply_text = g_strdup (text);
 
   if (g_ascii_strcasecmp (subtype, "html") == 0)
     {
       gboolean truncated = FALSE;
       g_autoptr (ShrHtmlText) html
-          = shr_html_to_text (text->str, text->len, SHR_MAX_PART_TEXT_BYTES, &truncated);
+          = shr_html_to_text (text, text_len, SHR_MAX_PART_TEXT_BYTES, &truncated);
       if (truncated)
         g_ptr_array_add (level->warnings, g_strdup ("text from an HTML part was cut at the size cap"));
       if (level->html_title == NULL && html->title != NULL)
@@ -388,11 +517,11 @@ read_text_part (GMimePart *part, Level *level)
   if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
     {
       const gchar *delsp = g_mime_content_type_get_parameter (ct, "delsp");
-      g_autofree gchar *unflowed = unflow (text->str, delsp && g_ascii_strcasecmp (delsp, "yes") == 0);
+      g_autofree gchar *unflowed = unflow (text, delsp && g_ascii_strcasecmp (delsp, "yes") == 0);
       append_text (level, unflowed);
       return;
     }
-  append_text (level, text->str);
+  append_text (level, text);
 }
 
 static gboolean
@@ -1561,7 +1690,7 @@ decode_rfc2047 (const gchar *raw)
       if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
         {
           g_autofree gchar *text
-              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
+              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, NULL);
           g_string_append (out, text);
           g_byte_array_set_size (pending, 0);
           g_clear_pointer (&pending_charset, g_free);
@@ -1597,7 +1726,7 @@ decode_rfc2047 (const gchar *raw)
   if (pending_charset != NULL)
     {
       g_autofree gchar *text
-          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
+          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, NULL);
       g_string_append (out, text);
     }
   g_free (pending_charset);
