@@ -1059,7 +1059,9 @@ declared_boundary (const gchar *line, gsize len)
   gsize k = sizeof key - 1;
   for (gsize i = 0; i + k < len; i++)
     {
-      if (g_ascii_strncasecmp (line + i, key, k) != 0)
+      /* A byte test first: the comparison ran at every byte of every
+       * header line. */
+      if ((line[i] | 0x20) != 'b' || g_ascii_strncasecmp (line + i, key, k) != 0)
         continue;
       gsize p = i + k;
       while (p < len && (line[p] == ' ' || line[p] == '\t'))
