@@ -225,8 +225,9 @@ text_location (const gchar *subtype)
   return subtype != NULL ? g_strdup_printf ("text/%s part", subtype) : g_strdup ("Subject");
 }
 
-/* (transfer full) @data in @charset as UTF-8; warnings for what was lost,
- * naming the text/@subtype part (or the Subject, @subtype NULL). */
+/* (transfer full) @data in @charset as UTF-8; warnings for what was lost
+ * added to @warnings (unless NULL), naming the text/@subtype part (or the
+ * Subject, @subtype NULL). */
 static gchar *
 to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *subtype)
 {
@@ -254,10 +255,13 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
           GIConv cd = iconv_to_utf8 (name);
           if (cd == (GIConv)-1)
             {
-              g_autofree gchar *where = text_location (subtype);
-              g_ptr_array_add (
-                  warnings, g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
-                                             where, charset));
+              if (warnings != NULL)
+                {
+                  g_autofree gchar *where = text_location (subtype);
+                  g_ptr_array_add (warnings,
+                                   g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
+                                                    where, charset));
+                }
               text = sniff_to_utf8 (data, len, &lossy);
             }
           else
@@ -269,7 +273,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
             }
         }
     }
-  if (lossy)
+  if (lossy && warnings != NULL)
     {
       g_autofree gchar *where = text_location (subtype);
       g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
@@ -1660,6 +1664,31 @@ level_clear (Level *l)
   g_free (l->reply_text);
 }
 
+/* Folding white space and any control character (an encoded CR/LF)
+ * become one space, none at the start or the end: a subject is one line.
+ * (transfer full) */
+static gchar *
+fold_to_one_line (const gchar *text)
+{
+  gchar *clean = g_malloc (strlen (text) + 1);
+  gsize w = 0;
+  gboolean space = FALSE;
+  for (const gchar *q = text; *q; q++)
+    {
+      if ((guchar)*q < 0x20 || *q == ' ' || *q == 0x7f)
+        space = w > 0;
+      else
+        {
+          if (space)
+            clean[w++] = ' ';
+          space = FALSE;
+          clean[w++] = *q;
+        }
+    }
+  clean[w] = '\0';
+  return clean;
+}
+
 /* RFC 2047 decoding of an unstructured header, by our own rules: the
  * bytes of adjacent encoded words in one charset are joined before they
  * are converted, because Japanese mailers split ISO-2022-JP and Shift_JIS
@@ -1668,11 +1697,14 @@ level_clear (Level *l)
 static gchar *
 decode_rfc2047 (const gchar *raw)
 {
+  /* Every encoded word starts "=?": a header without one is only folded,
+   * without the pattern's match or the copies below. @raw is UTF-8. */
+  if (strstr (raw, "=?") == NULL)
+    return fold_to_one_line (raw);
   static GRegex *word;
   GString *out = g_string_new (NULL);
   GByteArray *pending = g_byte_array_new ();
   gchar *pending_charset = NULL;
-  g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
   const gchar *p = raw;
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (regex_once (&word, "=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?="), raw, 0, &m);
@@ -1692,7 +1724,7 @@ decode_rfc2047 (const gchar *raw)
       if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
         {
           g_autofree gchar *text
-              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, NULL);
+              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, NULL, NULL);
           g_string_append (out, text);
           g_byte_array_set_size (pending, 0);
           g_clear_pointer (&pending_charset, g_free);
@@ -1728,31 +1760,15 @@ decode_rfc2047 (const gchar *raw)
   if (pending_charset != NULL)
     {
       g_autofree gchar *text
-          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, NULL);
+          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, NULL, NULL);
       g_string_append (out, text);
     }
   g_free (pending_charset);
   g_byte_array_unref (pending);
   g_string_append (out, p);
-  /* Folding white space and any control character (an encoded CR/LF)
-   * become one space: a subject is one line. */
-  GString *clean = g_string_new (NULL);
-  gboolean space = FALSE;
   g_autofree gchar *valid = g_utf8_make_valid (out->str, out->len);
   g_string_free (out, TRUE);
-  for (const gchar *q = valid; *q; q++)
-    {
-      if ((guchar)*q < 0x20 || *q == ' ' || *q == 0x7f)
-        space = clean->len > 0;
-      else
-        {
-          if (space)
-            g_string_append_c (clean, ' ');
-          space = FALSE;
-          g_string_append_c (clean, *q);
-        }
-    }
-  return g_string_free (clean, FALSE);
+  return fold_to_one_line (valid);
 }
 
 /* An unstructured header as text. The From line is read this way too: as
