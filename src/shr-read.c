@@ -15,17 +15,6 @@
 #include "shr-limits.h"
 #include "shr-text.h"
 
-/* A GByteArray over bytes it does not own: freeing it leaves the bytes. */
-typedef GByteArray ShrBorrowedBytes;
-
-static void
-borrowed_bytes_release (ShrBorrowedBytes *bytes)
-{
-  g_byte_array_free (bytes, FALSE);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrBorrowedBytes, borrowed_bytes_release)
-
 /* GMime 3.2 declares no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
@@ -1834,6 +1823,60 @@ merge_links (ShrMessage *m, GPtrArray *links)
     }
 }
 
+/* What every read uses and none keeps: GMime's parser with its scan
+ * buffers, a memory stream over a byte array that points at the bytes of
+ * the message being read, and the parser options. One set per thread:
+ * building and freeing them for every mail cost as much as parsing the
+ * headers. */
+typedef struct
+{
+  GByteArray *view; /* borrows the caller's bytes during one read */
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeParserOptions *options;
+} ReadContext;
+
+/* Lets go of the bytes of the message read. */
+static void
+read_context_release (ReadContext *context)
+{
+  context->view->data = NULL;
+  context->view->len = 0;
+}
+
+static void
+read_context_free (gpointer data)
+{
+  ReadContext *context = data;
+  g_object_unref (context->parser);
+  g_object_unref (context->stream);
+  read_context_release (context);
+  g_byte_array_free (context->view, TRUE);
+  g_mime_parser_options_free (context->options);
+  g_free (context);
+}
+
+/* (transfer none) This thread's context, made on first use. */
+static ReadContext *
+read_context (void)
+{
+  static GPrivate key = G_PRIVATE_INIT (read_context_free);
+  ReadContext *context = g_private_get (&key);
+  if (context != NULL)
+    return context;
+  context = g_new0 (ReadContext, 1);
+  context->view = g_byte_array_new ();
+  context->stream = g_mime_stream_mem_new_with_byte_array (context->view);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (context->stream), FALSE);
+  context->parser = g_mime_parser_new ();
+  context->options = g_mime_parser_options_new ();
+  static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
+  g_mime_parser_options_set_fallback_charsets (context->options, fallback);
+  g_mime_parser_options_set_rfc2047_compliance_mode (context->options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_private_set (&key, context);
+  return context;
+}
+
 ShrMessage *
 shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
 {
@@ -1883,22 +1926,19 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
 
   /* The stream reads the caller's bytes in place (not owned, not copied):
    * the parser's parts are substreams of it, so a large message is held
-   * once. @data outlives the stream and every object made from it here. */
-  g_autoptr (ShrBorrowedBytes) view = g_byte_array_new ();
-  view->data = (guint8 *)raw;
-  view->len = len;
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeParserOptions *options = g_mime_parser_options_new ();
-  static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
-  g_mime_parser_options_set_fallback_charsets (options, fallback);
-  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-  g_mime_parser_options_set_warning_callback (options, parser_warning, m->warnings);
-  g_autoptr (GMimeMessage) outer = g_mime_parser_construct_message (parser, options);
-  g_mime_parser_options_free (options);
+   * once. @data outlives the stream's use and every object made from it
+   * here; the context lets go of the bytes before returning. */
+  ReadContext *context = read_context ();
+  context->view->data = (guint8 *)raw;
+  context->view->len = len;
+  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
+  g_mime_parser_init_with_stream (context->parser, context->stream);
+  g_mime_parser_options_set_warning_callback (context->options, parser_warning, m->warnings);
+  g_autoptr (GMimeMessage) outer = g_mime_parser_construct_message (context->parser, context->options);
+  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
   if (outer == NULL)
     {
+      read_context_release (context);
       shr_message_free (m);
       g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_NOT_MAIL,
                    "%s: not a mail message (MIME parser found no message)", name);
@@ -2040,6 +2080,8 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_free (body);
       body = unarmored;
     }
+  /* Every part has been read: the objects left to free read no bytes. */
+  read_context_release (context);
   m->body = body;
   m->all_text = g_string_free (all, FALSE);
   if (m->body[0] == '\0' && m->all_text[0] == '\0')
