@@ -18,8 +18,7 @@
 /* GMime 3.2 declares no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
 
 /* ---- charsets ----------------------------------------------------------- */
 
@@ -1395,9 +1394,9 @@ add_references (GPtrArray *out, const gchar *value, gboolean newest_first)
 /* What classification and the approval step need of the mail as received,
  * from its outermost header list, in one walk. */
 static void
-take_envelope (ShrMessage *m, GMimeMessage *outer)
+take_envelope (ShrMessage *m, GMimeObject *outer)
 {
-  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (outer));
+  GMimeHeaderList *headers = g_mime_object_get_header_list (outer);
   gint n = g_mime_header_list_get_count (headers);
   const gchar *from = NULL, *in_reply_to = NULL, *references = NULL;
   guint froms = 0;
@@ -1764,9 +1763,9 @@ decode_rfc2047 (const gchar *raw)
  * written, display name decoded, without GMime's address parsing (which
  * also converts IDN domains, and cost more than the rest of reading). */
 static gchar *
-message_header_text (GMimeMessage *msg, const gchar *name)
+message_header_text (GMimeObject *msg, const gchar *name)
 {
-  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  GMimeHeaderList *headers = g_mime_object_get_header_list (msg);
   GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, name) : NULL;
   const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
   if (raw == NULL)
@@ -1781,8 +1780,38 @@ message_header_text (GMimeMessage *msg, const gchar *name)
   return decode_rfc2047 (raw);
 }
 
+/* The Date and the Message-Id of @headers as a GMimeMessage reads them:
+ * each from the last header of its name, its value decoded. */
 static void
-take_headers (ShrMessage *m, GMimeMessage *msg)
+take_date_and_id (GMimeHeaderList *headers, GDateTime **date, gchar **message_id)
+{
+  gint n = g_mime_header_list_get_count (headers);
+  for (gint i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+      const gchar *name = g_mime_header_get_name (h);
+      if (g_ascii_strcasecmp (name, "Date") == 0)
+        {
+          const gchar *value = g_mime_header_get_value (h);
+          if (value != NULL)
+            {
+              g_clear_pointer (date, g_date_time_unref);
+              *date = g_mime_utils_header_decode_date (value);
+            }
+        }
+      else if (g_ascii_strcasecmp (name, "Message-Id") == 0)
+        {
+          const gchar *value = g_mime_header_get_value (h);
+          g_free (*message_id);
+          *message_id = value != NULL ? g_mime_utils_decode_message_id (value) : NULL;
+        }
+    }
+}
+
+/* The headers of @msg, the mail as received (its top MIME part or a
+ * GMimeMessage) or a forwarded message: Subject, From, Date, Message-Id. */
+static void
+take_headers (ShrMessage *m, GMimeObject *msg)
 {
   g_free (m->subject);
   m->subject = message_header_text (msg, "Subject");
@@ -1797,13 +1826,15 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
   m->from = message_header_text (msg, "From");
   if (m->from != NULL && *m->from == '\0')
     g_clear_pointer (&m->from, g_free);
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree gchar *mid = NULL;
+  take_date_and_id (g_mime_object_get_header_list (msg), &date, &mid);
   g_free (m->date);
-  m->date = iso_date (g_mime_message_get_date (msg));
-  const gchar *mid = g_mime_message_get_message_id (msg);
+  m->date = iso_date (date);
   if (mid != NULL)
     {
       g_free (m->message_id);
-      m->message_id = g_strdup (mid);
+      m->message_id = g_steal_pointer (&mid);
     }
 }
 
@@ -1877,6 +1908,44 @@ read_context (void)
   return context;
 }
 
+/* Parses the message that @context's stream holds. (transfer full) The
+ * object whose header list is the mail's headers: the mail's top MIME part
+ * itself, with every header of the mail on it, or a GMimeMessage; NULL when
+ * the parser found no message.
+ *
+ * A mail is first parsed as a MIME part: a GMimeMessage parses every
+ * address header, the Date and the Subject as they are added and keeps six
+ * address lists, about a third of the parser's work, none of which the
+ * reader uses (it decodes the Subject and From by its own rules, parses From
+ * once and reads the Date and Message-Id as the message would). The two
+ * parses differ only in what a well-formed mail does not have: an mbox
+ * "From " line before the headers (no part then), a top part that is
+ * itself a message, and a message whose parse ends in an error (GMime then
+ * warns that the message is malformed, and every way to that end warns of
+ * something first). Whenever the part's parse found any of these, or
+ * anything to warn about, the mail is parsed again as a message, and only
+ * that parse's warnings are kept. */
+static GMimeObject *
+parse_mail (ReadContext *context, GPtrArray *warnings)
+{
+  g_autoptr (GPtrArray) noticed = g_ptr_array_new_with_free_func (g_free);
+  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
+  g_mime_parser_init_with_stream (context->parser, context->stream);
+  g_mime_parser_options_set_warning_callback (context->options, parser_warning, noticed);
+  GMimeObject *part = g_mime_parser_construct_part (context->parser, context->options);
+  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
+  if (part != NULL && noticed->len == 0 && !GMIME_IS_MESSAGE_PART (part))
+    return part;
+  g_clear_object (&part);
+
+  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
+  g_mime_parser_init_with_stream (context->parser, context->stream);
+  g_mime_parser_options_set_warning_callback (context->options, parser_warning, warnings);
+  GMimeMessage *message = g_mime_parser_construct_message (context->parser, context->options);
+  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
+  return message != NULL ? GMIME_OBJECT (message) : NULL;
+}
+
 ShrMessage *
 shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
 {
@@ -1931,11 +2000,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
   ReadContext *context = read_context ();
   context->view->data = (guint8 *)raw;
   context->view->len = len;
-  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
-  g_mime_parser_init_with_stream (context->parser, context->stream);
-  g_mime_parser_options_set_warning_callback (context->options, parser_warning, m->warnings);
-  g_autoptr (GMimeMessage) outer = g_mime_parser_construct_message (context->parser, context->options);
-  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
+  g_autoptr (GMimeObject) outer = parse_mail (context, m->warnings);
   if (outer == NULL)
     {
       read_context_release (context);
@@ -1945,20 +2010,22 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       return NULL;
     }
 
+  /* The mail's MIME tree: @outer itself, or the part of a GMimeMessage. */
+  GMimeObject *tree = GMIME_IS_MESSAGE (outer) ? g_mime_message_get_mime_part (GMIME_MESSAGE (outer)) : outer;
   take_headers (m, outer);
   take_envelope (m, outer);
   m->outer_subject = g_strdup (m->subject);
   m->outer_message_id = g_strdup (m->message_id);
   m->outer_date = g_strdup (m->date);
-  const gchar *list_id = g_mime_object_get_header (GMIME_OBJECT (outer), "List-Id");
+  const gchar *list_id = g_mime_object_get_header (outer, "List-Id");
   m->list_id = list_id ? g_strdup (list_id) : NULL;
   g_autofree gchar *outer_from = g_strdup (m->from);
 
   GString *all = g_string_new (NULL);
   Level level;
   level_init (&level, m->warnings);
-  level.reply_part = first_inline_plain (g_mime_message_get_mime_part (outer), 0);
-  walk (g_mime_message_get_mime_part (outer), &level, 0);
+  level.reply_part = first_inline_plain (tree, 0);
+  walk (tree, &level, 0);
   take_reply_text (m, &level);
   g_string_append (all, level.text->str);
   gchar *body = g_strdup (level.text->str);
@@ -1986,7 +2053,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       walk (g_mime_message_get_mime_part (inner), &sub, 0);
       if (m->forwarded_by == NULL)
         m->forwarded_by = g_strdup (outer_from);
-      take_headers (m, inner);
+      take_headers (m, GMIME_OBJECT (inner));
       if (all->len < SHR_MAX_TOTAL_TEXT_BYTES)
         {
           g_string_append (all, "\n\n");
