@@ -665,6 +665,10 @@ is_forward_marker (const gchar *line)
 static gboolean
 is_forward_end (const gchar *line)
 {
+  /* Every end line holds "---": the pattern ran over every line of a
+   * forwarded text. */
+  if (strstr (line, "---") == NULL)
+    return FALSE;
   static GRegex *re;
   return g_regex_match (regex_once (&re, "^\\s*-{3,}\\s*(End forwarded message|End of forwarded "
                                          "message|転送メッセージ終わり)\\s*-{3,}\\s*$"),
@@ -794,12 +798,11 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
   return (gssize)i;
 }
 
-/* Finds an inline forward in @text. On success returns the forwarded text
- * (transfer full) and fills @h. */
+/* Finds an inline forward in the @lines of a text. On success returns the
+ * forwarded text (transfer full) and fills @h. */
 static gchar *
-unwrap_inline_forward (const gchar *text, ForwardHeaders *h)
+unwrap_inline_forward (gchar **lines, ForwardHeaders *h)
 {
-  g_autofree gchar **lines = shr_text_split (text, "\n");
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       gssize body = -1;
@@ -878,9 +881,8 @@ parse_attribution (const gchar *line, ForwardHeaders *h)
 }
 
 static gchar *
-unwrap_quoted (const gchar *text, ForwardHeaders *h)
+unwrap_quoted (gchar **lines, ForwardHeaders *h)
 {
-  g_autofree gchar **lines = shr_text_split (text, "\n");
   gsize nonblank = 0, quoted = 0;
   gssize first = -1, last = -1;
   for (gsize i = 0; lines[i] != NULL; i++)
@@ -2085,11 +2087,13 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       level_clear (&sub);
     }
 
-  /* Inline forwards, possibly several deep (a forward of a forward). */
+  /* Inline forwards, possibly several deep (a forward of a forward). The
+   * lines of the body are split once for both searches below. */
+  g_autofree gchar **lines = shr_text_split (body, "\n");
   for (guint d = 0;; d++)
     {
       ForwardHeaders h = { 0 };
-      gchar *inner = unwrap_inline_forward (body, &h);
+      gchar *inner = unwrap_inline_forward (lines, &h);
       if (inner == NULL)
         break;
       if (d == SHR_MAX_FORWARD_DEPTH)
@@ -2119,10 +2123,12 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       forward_headers_clear (&h);
       g_free (body);
       body = inner;
+      g_free (lines);
+      lines = shr_text_split (body, "\n");
     }
 
   ForwardHeaders quoted_from = { 0 };
-  gchar *unquoted = unwrap_quoted (body, &quoted_from);
+  gchar *unquoted = unwrap_quoted (lines, &quoted_from);
   if (unquoted != NULL)
     {
       /* Quoting a whole advisory is forwarding it: the attribution line
