@@ -340,10 +340,57 @@ unflow (const gchar *text, gboolean delsp)
   return g_string_free (out, FALSE);
 }
 
+static void
+put_digits (gchar *out, guint value, guint width)
+{
+  for (guint i = width; i > 0; i--, value /= 10)
+    out[i - 1] = (gchar)('0' + value % 10);
+}
+
+/* @dt as g_date_time_format_iso8601() writes it ("2026-03-02T10:00:00+09",
+ * "…Z" in UTC, "+05:30" where the offset has minutes), written digit by
+ * digit: the format engine cost more than parsing the date. A time with
+ * a fraction of a second or an offset with seconds, which mail dates do
+ * not have, is left to GLib. (transfer full) */
 static gchar *
 iso_date (GDateTime *dt)
 {
-  return dt ? g_date_time_format_iso8601 (dt) : NULL;
+  if (dt == NULL)
+    return NULL;
+  gint64 offset = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND;
+  gint year, month, day;
+  g_date_time_get_ymd (dt, &year, &month, &day);
+  if (g_date_time_get_microsecond (dt) != 0 || offset % 60 != 0 || year < 1 || year > 9999)
+    return g_date_time_format_iso8601 (dt);
+  gchar out[sizeof "YYYY-MM-DDTHH:MM:SS+HH:MM"];
+  put_digits (out, (guint)year, 4);
+  out[4] = '-';
+  put_digits (out + 5, (guint)month, 2);
+  out[7] = '-';
+  put_digits (out + 8, (guint)day, 2);
+  out[10] = 'T';
+  put_digits (out + 11, (guint)g_date_time_get_hour (dt), 2);
+  out[13] = ':';
+  put_digits (out + 14, (guint)g_date_time_get_minute (dt), 2);
+  out[16] = ':';
+  put_digits (out + 17, (guint)g_date_time_get_second (dt), 2);
+  gsize n = 19;
+  if (offset == 0)
+    out[n++] = 'Z';
+  else
+    {
+      out[n++] = offset < 0 ? '-' : '+';
+      guint minutes = (guint)(ABS (offset) / 60);
+      put_digits (out + n, minutes / 60, 2);
+      n += 2;
+      if (minutes % 60 != 0)
+        {
+          out[n++] = ':';
+          put_digits (out + n, minutes % 60, 2);
+          n += 2;
+        }
+    }
+  return g_strndup (out, n);
 }
 
 /* ---- walking the MIME tree ---------------------------------------------- */
