@@ -752,17 +752,23 @@ forward_header (const gchar *line, const gchar **value)
   const gchar *p = line;
   while (*p == ' ' || *p == '\t' || *p == '*')
     p++;
-  const gchar *colon = strstr (p, ":");
-  const gchar *wide = strstr (p, "：");
+  /* The first ':' or '：' (EF BC 9A), within the 20 bytes a name may
+   * take: looked for there only, not in the whole line. */
+  const gchar *colon = NULL;
   gsize sep_len = 1;
-  if (wide != NULL && (colon == NULL || wide < colon))
-    {
-      colon = wide;
-      sep_len = strlen ("：");
-    }
-  if (colon == NULL || colon == p || colon - p > 20)
+  for (const gchar *q = p; q - p <= 20 && *q != '\0'; q++)
+    if (*q == ':' || ((guchar)q[0] == 0xEF && (guchar)q[1] == 0xBC && (guchar)q[2] == 0x9A))
+      {
+        colon = q;
+        sep_len = *q == ':' ? 1 : strlen ("：");
+        break;
+      }
+  if (colon == NULL || colon == p)
     return NULL;
-  g_autofree gchar *name = g_strstrip (g_strndup (p, colon - p));
+  gchar name[21];
+  memcpy (name, p, colon - p);
+  name[colon - p] = '\0';
+  g_strstrip (name);
   /* Bold markers some clients put around the name ("*From:*"). */
   gsize nlen = strlen (name);
   while (nlen > 0 && name[nlen - 1] == '*')
@@ -1262,8 +1268,18 @@ shr_address_canonical (const gchar *address)
   for (const gchar *p = address; *p != '\0'; p++)
     if (g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == ',')
       return NULL;
-  g_autofree gchar *domain = g_utf8_strdown (at + 1, -1);
-  return g_strdup_printf ("%.*s@%s", (int)(at - address), address, domain);
+  /* A domain in ASCII, nearly every one, is put in lower case as ASCII:
+   * the same result without Unicode case mapping. */
+  const gchar *p = at + 1;
+  while (*p != '\0' && (guchar)*p < 0x80)
+    p++;
+  g_autofree gchar *domain = *p == '\0' ? g_ascii_strdown (at + 1, -1) : g_utf8_strdown (at + 1, -1);
+  gsize local = (gsize)(at - address), domain_len = strlen (domain);
+  gchar *canonical = g_malloc (local + 1 + domain_len + 1);
+  memcpy (canonical, address, local);
+  canonical[local] = '@';
+  memcpy (canonical + local + 1, domain, domain_len + 1);
+  return canonical;
 }
 
 /* The '@' of @value outside quoted strings and comments: one mailbox has
