@@ -286,14 +286,22 @@ test_boundary_never_seen (void)
  * message when GMime finds anything wrong: these are the cases where the
  * two parses differ, and each must read as a message would. */
 
+/* The record of a plain-text advisory mail with @first_line before its
+ * headers. */
+static ShrRecord *
+run_advisory_after (const gchar *first_line)
+{
+  g_autoptr (GString) mail = g_string_new (first_line);
+  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
+  g_string_append (mail, advisory_text);
+  return run_string (mail, NULL);
+}
+
 static void
 test_mbox_from_line (void)
 {
   /* A mail saved from an mbox keeps its "From " separator line. */
-  g_autoptr (GString) mail = g_string_new ("From security@example.org Tue Mar 10 09:00:00 2026\r\n");
-  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
-  g_string_append (mail, advisory_text);
-  g_autoptr (ShrRecord) r = run_string (mail, NULL);
+  g_autoptr (ShrRecord) r = run_advisory_after ("From security@example.org Tue Mar 10 09:00:00 2026\r\n");
   g_assert_cmpstr (r->title, ==, "Security advisory: Example HTTP server");
   g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
   assert_cve (r, "CVE-2026-11111");
@@ -340,10 +348,7 @@ static void
 test_repeated_date (void)
 {
   /* Two Date headers: the last one counts, as GMime's message reads it. */
-  g_autoptr (GString) mail = g_string_new ("Date: Mon, 09 Mar 2026 08:00:00 +0000\r\n");
-  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
-  g_string_append (mail, advisory_text);
-  g_autoptr (ShrRecord) r = run_string (mail, NULL);
+  g_autoptr (ShrRecord) r = run_advisory_after ("Date: Mon, 09 Mar 2026 08:00:00 +0000\r\n");
   g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
 }
 
