@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "shr-alloc.h"
 #include "shr-pipeline.h"
 #include "shr-service.h"
 #include "shr-store.h"
@@ -52,6 +53,8 @@ load_mails (gchar **dirs, gsize *bytes)
 int
 main (int argc, char **argv)
 {
+  /* As shirase sets its allocator up: the figures are its own. */
+  shr_alloc_tune ();
   const gchar *conf = NULL;
   gint iterations = 0;
   gdouble seconds = 3.0;

@@ -6,12 +6,10 @@
 
 #include <gmime/gmime.h>
 #include <locale.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <string.h>
 
+#include "shr-alloc.h"
 #include "shr-cli.h"
 
 typedef struct
@@ -73,14 +71,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-#ifdef M_TRIM_THRESHOLD
-  /* The prepare threads free a mail's memory and take as much again for
-   * the next: by default glibc gives the free top of each thread's heap
-   * back to the system at once and faults it in again, a system call and
-   * page faults per mail. Keep up to 64 MB, grown 1 MB at a time. */
-  mallopt (M_TRIM_THRESHOLD, 64 << 20);
-  mallopt (M_TOP_PAD, 1 << 20);
-#endif
+  shr_alloc_tune ();
   g_set_print_handler (print_stdout);
   g_set_printerr_handler (print_stderr);
   g_mime_init ();
