@@ -355,8 +355,7 @@ prepare_advisory (ShrPipeline *p, ShrRecord *record, const gchar *text, GDateTim
   else
     {
       /* What the approvers' digest will list (no draft is made). */
-      g_autoptr (JsonNode) item = shr_notice_digest_item_new (record, a->match, p->profile, now);
-      a->digest_json = json_to_string (item, FALSE);
+      a->digest_json = shr_notice_digest_item_to_string (record, a->match, p->profile, now);
     }
   return a;
 }

@@ -12,6 +12,29 @@ gchar *
 shr_vocab_normalize (const gchar *text)
 {
   g_return_val_if_fail (text != NULL, NULL);
+  /* ASCII: NFKC keeps it, casefolding lowers it, and its white space is
+   * \t \n \f \r and the space (g_unichar_isspace). */
+  const gchar *q = text;
+  while (*q != '\0' && (guchar)*q < 0x80)
+    q++;
+  if (*q == '\0')
+    {
+      GString *out = g_string_sized_new (q - text);
+      gboolean space = FALSE;
+      for (const gchar *p = text; *p; p++)
+        {
+          if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+            {
+              space = out->len > 0;
+              continue;
+            }
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, g_ascii_tolower (*p));
+        }
+      return g_string_free (out, FALSE);
+    }
   g_autofree gchar *nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
   if (nfkc == NULL) /* not UTF-8 */
     return g_strdup ("");

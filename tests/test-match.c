@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "shr-match.h"
+#include "shr-vocab.h"
 #include "test-util.h"
 
 typedef struct
@@ -670,10 +671,51 @@ test_lexicon_vocabulary (Fixture *f, gconstpointer data)
   g_assert_cmpstr (row (m, 1)->text_en, ==, "We are in energy, oil and gas");
 }
 
+/* Names are compared normalised (NFKC, case folded, runs of white space
+ * one space); ASCII takes a shorter road to the same result, which this
+ * checks for every ASCII character, alone and between words. */
+static gchar *
+normalize_by_unicode (const gchar *text)
+{
+  g_autofree gchar *nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  g_autofree gchar *folded = g_utf8_casefold (nfkc, -1);
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (const gchar *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isspace (c))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_normalize_ascii (void)
+{
+  for (gint c = 1; c < 0x80; c++)
+    {
+      g_autofree gchar *text = g_strdup_printf ("  Cisco%cIOS XE\t%c  ", c, c);
+      g_autofree gchar *expected = normalize_by_unicode (text);
+      g_autofree gchar *got = shr_vocab_normalize (text);
+      g_assert_cmpstr (got, ==, expected);
+    }
+  g_autofree gchar *mixed = shr_vocab_normalize ("ＦｏｒｔｉＯＳ  ７．４");
+  g_assert_cmpstr (mixed, ==, "fortios 7.4");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/match/normalize/ascii", test_normalize_ascii);
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/match/verdict/applicable-affected", test_applicable_affected);
   ADD ("/match/verdict/applicable-no-version", test_applicable_no_version);
