@@ -20,6 +20,7 @@ typedef struct _ShrSource
   GRegex *id;               /* group 1 (or the first group that matched): the id; NULL when none */
   gboolean id_needs_sender; /* the id alone is too plain to name the source */
   gchar *id_literal;        /* what every id starts with, lower-cased, or NULL */
+  gchar **id_words;         /* else one of which every id holds, lower-cased, or NULL */
   gchar **from_literals;    /* one of which every sender holds, or NULL */
   GRegex *from;             /* NULL when none */
   GRegex *release;          /* a distribution's release; NULL for a PSIRT */

@@ -1023,6 +1023,37 @@ test_digest_items (void)
 
 /* The eight-bytes-at-once lower-casing is g_ascii_strdown(), for every
  * byte value at every alignment and length. */
+/* A source whose ids start with one of several words (Atlassian's
+ * "CONFSERVER-…", "BAM-…") or with an optional word (SUSE's "openSUSE-SU-…")
+ * is found by an id in the subject or the first lines, written in any
+ * case, with a long s (U+017F) as a caseless pattern reads it; a mail that
+ * only mentions the words is from neither. */
+static void
+test_source_ids (void)
+{
+  const ShrSources *sources = shr_sources_get_default ();
+  static const struct
+  {
+    const gchar *subject;
+    const gchar *head;
+    const gchar *name; /* NULL: no source */
+  } cases[] = {
+    { "Security Bulletin CONFSERVER-98765", "", "Atlassian PSIRT" },
+    { "Security Bulletin", "Advisory: bam-12345 (Bamboo Data Center)\n", "Atlassian PSIRT" },
+    { "Security Bulletin", "Fixed in FE-4321 and CRUC-4322\n", "Atlassian PSIRT" },
+    { "openSUSE-SU-2026:10234-1: moderate: Security update for curl", "", "SUSE" },
+    { "Security update", "Announcement ID: SUSE-RU-2026:01234-1\n", "SUSE" },
+    { "Security update", "Announcement ID: \xc5\xbfuse-su-2026:01234-1\n", "SUSE" },
+    { "Confluence server and SUSE Linux news", "CONFSERVER and SUSE-SU are ids\n", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const ShrSource *s = shr_sources_find (sources, "someone@example.org", cases[i].subject, cases[i].head,
+                                             FALSE);
+      g_assert_cmpstr (s ? s->name : NULL, ==, cases[i].name);
+    }
+}
+
 static void
 test_ascii_lower (void)
 {
@@ -1071,6 +1102,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
+  g_test_add_func ("/extract/source-ids", test_source_ids);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
