@@ -1169,6 +1169,60 @@ shr_affected_derive_ranges (ShrRecord *record)
     shr_product_derive_ranges (g_ptr_array_index (record->products, i));
 }
 
+/* ---- sentences holding a word ----------------------------------------------- */
+
+/* Which of the @n sentences hold one of @words as written (case matters),
+ * or NULL when none does: one strstr() per word over all the sentences at
+ * once (ctx->sentence_text, one per line) instead of one per word and
+ * sentence, which the passes below spent most of their time on. A word
+ * outside ASCII is not looked for in a text all in ASCII. */
+static gboolean *
+sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+{
+  gboolean *mask = NULL;
+  const GArray *starts = ctx->sentence_starts;
+  for (guint w = 0; words[w] != NULL; w++)
+    {
+      if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
+        continue;
+      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
+        {
+          gsize at = hit - ctx->sentence_text;
+          guint lo = 0, hi = starts->len;
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (g_array_index (starts, gsize, mid) <= at)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          if (mask == NULL)
+            mask = g_new0 (gboolean, n);
+          if (lo < n)
+            mask[lo] = TRUE;
+        }
+    }
+  return mask;
+}
+
+/* Whether sentence @i, ASCII letters lower-cased, holds one of @words
+ * (lower case, without 's' or 'k', which a caseless pattern also matches
+ * outside ASCII). */
+static gboolean
+sentence_lower_holds (const ShrExtractContext *ctx, guint i, const gchar *const *words)
+{
+  const GArray *starts = ctx->sentence_starts;
+  gsize start = g_array_index (starts, gsize, i);
+  /* Each sentence ends with the newline before the next one. */
+  gssize len = i + 1 < starts->len ? (gssize)(g_array_index (starts, gsize, i + 1) - 1 - start) : -1;
+  const gchar *lower = ctx->sentence_lower + start;
+  for (guint w = 0; words[w] != NULL; w++)
+    if (g_strstr_len (lower, len, words[w]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- conditions -------------------------------------------------------------- */
 
 static void
@@ -1223,15 +1277,14 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
   static const gchar *ja = "(?:(?:有効|設定|使用|利用)(?:に|を)?(?:して|されて)いる場合(?:のみ|に限り)|(?:"
                            "初期設定|デフォルト|既定)(?:で|では)(?:無効|オフ)"
                            "|が有効(?:になって|化されて)いる場合|を有効(?:に|化)している場合)";
-  for (guint i = 0; i < sentences->len; i++)
+  /* Every wording above holds one of these. */
+  static const gchar *const condition_words[]
+      = { "enabled", "configured", "default", "turned on", "exposed", "場合", "無効", "オフ", NULL };
+  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, condition_words);
+  for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 1200)
-        continue;
-      /* Every wording above holds one of these. */
-      if (strstr (s, "enabled") == NULL && strstr (s, "configured") == NULL && strstr (s, "default") == NULL
-          && strstr (s, "turned on") == NULL && strstr (s, "exposed") == NULL && strstr (s, "場合") == NULL
-          && strstr (s, "無効") == NULL && strstr (s, "オフ") == NULL)
+      if (!holding[i] || strlen (s) > 1200)
         continue;
       if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
         {
@@ -1248,11 +1301,12 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
                                    "-]+\\s+){1,6}?(?:feature|component)\\s+(?:in|of)\\s+[^.,;:]{2,60}";
   static const gchar *feature_ja
       = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
-  for (guint i = 0; i < sentences->len; i++)
+  static const gchar *const feature_words[] = { "feature", "component", "機能", NULL };
+  g_autofree gboolean *naming_feature = sentences_holding (ctx, sentences->len, feature_words);
+  for (guint i = 0; naming_feature != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 1200
-          || (strstr (s, "feature") == NULL && strstr (s, "component") == NULL && strstr (s, "機能") == NULL))
+      if (!naming_feature[i] || strlen (s) > 1200)
         continue;
       /* The advisory's own words, quoted as the condition. */
       g_autofree gchar *phrase = shr_match_group (feature_en, s, 0);
@@ -1305,14 +1359,17 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
         "(?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
         "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|"
         "はありません|はない)";
-  for (guint i = 0; i < sentences->len; i++)
+  /* Every wording above holds one of these as written, and, in any case,
+   * the word that says what the versions are not (or the Japanese 影響). */
+  static const gchar *const unaffected_words[] = { "not ", "影響", "only", "Only", NULL };
+  static const gchar *const affected_words[] = { "affected", "vulnerable", "impacted", NULL };
+  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, unaffected_words);
+  for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 600)
+      if (!holding[i] || strlen (s) > 600)
         continue;
-      /* Every wording above holds one of these. */
-      if (strstr (s, "not ") == NULL && strstr (s, "影響") == NULL && strstr (s, "only") == NULL
-          && strstr (s, "Only") == NULL)
+      if (!sentence_lower_holds (ctx, i, affected_words) && strstr (s, "影響") == NULL)
         continue;
       if (g_regex_match (shr_regex (others), s, 0, NULL))
         {
