@@ -47,6 +47,20 @@ contains_any (const gchar *haystack, const gchar *const *needles)
   return FALSE;
 }
 
+/* Whether a caseless pattern, every match of which holds one of @needles
+ * (ASCII, lower case, or not letters), may match @text, a short one (the
+ * sender, the subject): a letter a caseless 's' or 'k' matches besides the
+ * ASCII ones (ſ, U+017F; the Kelvin sign, U+212A) lets the pattern
+ * decide. The detectors try their patterns on every mail; most hold none
+ * of the words. */
+static gboolean
+may_hold (const gchar *text, const gchar *const *needles)
+{
+  if (text == NULL)
+    return FALSE;
+  return contains_any (text, needles) || strstr (text, "\xc5\xbf") != NULL || strstr (text, "\xe2\x84\xaa") != NULL;
+}
+
 /* The same test on the subject and head, which are long: through their
  * lower-cased copy and strstr(), much faster than strcasestr(). */
 static gboolean
@@ -400,8 +414,9 @@ jpcert_detect (ShrExtractContext *ctx)
   return (ids_may_hold (ctx, words)
           && matches ("\\bJPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4}\\b|JPCERT/CC\\s*WEEKLY REPORT|jpcert\\.or\\.jp",
                       t))
-         || matches ("jpcert\\.or\\.jp", ctx->from)
-         || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject));
+         || (may_hold (ctx->from, words)
+             && (matches ("jpcert\\.or\\.jp", ctx->from)
+                 || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject))));
 }
 
 static void
@@ -527,9 +542,12 @@ ipa_detect (ShrExtractContext *ctx)
 {
   const gchar *t = ctx->ids;
   static const gchar *const words[] = { "ipa.go.jp/", NULL };
-  return matches ("ipa\\.go\\.jp", ctx->from)
+  static const gchar *const sender_words[] = { "ipa", "情報処理推進機構", NULL };
+  /* Both sender patterns hold one of these. */
+  gboolean ipa_sender = may_hold (ctx->from, sender_words);
+  return (ipa_sender && matches ("ipa\\.go\\.jp", ctx->from))
          || (ids_may_hold (ctx, words) && matches ("ipa\\.go\\.jp/security/security-alert", t))
-         || (matches ("^IPA|情報処理推進機構", ctx->from)
+         || (ipa_sender && matches ("^IPA|情報処理推進機構", ctx->from)
              && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
 }
 
@@ -553,10 +571,15 @@ cisa_detect (ShrExtractContext *ctx)
   if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
     return FALSE;
   const gchar *t = ctx->ids;
-  return matches ("cisa\\.gov|\\bCISA\\b", ctx->from)
-         || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
-                     ctx->subject)
-         || matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t);
+  /* Each pattern is tried only where one of its words stands. */
+  static const gchar *const sender_words[] = { "cisa", NULL };
+  static const gchar *const subject_words[] = { "cisa ", "aa", "icsa-", NULL };
+  static const gchar *const id_words[] = { "alert code", "alert id", "advisory code", "advisory id", NULL };
+  return (may_hold (ctx->from, sender_words) && matches ("cisa\\.gov|\\bCISA\\b", ctx->from))
+         || (may_hold (ctx->subject, subject_words)
+             && matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
+                         ctx->subject))
+         || (ids_may_hold (ctx, id_words) && matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t));
 }
 
 static void
@@ -603,9 +626,14 @@ cisa_extract (ShrExtractContext *ctx)
   set_source (ctx, "cisa", "CISA",
               shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
   g_autoptr (GMatchInfo) m = NULL;
-  if (g_regex_match (
-          shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
-          ctx->body, 0, &m)
+  /* The pattern tries every position of the body: only where the words
+   * stand (those without an s or k, which a caseless pattern also matches
+   * outside ASCII). */
+  if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL || strstr (ctx->body, "\xc5\xbf") != NULL
+        || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
+       && g_regex_match (
+           shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
+           ctx->body, 0, &m))
       || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
     {
       ctx->record->kev = TRUE;
@@ -636,10 +664,18 @@ msrc_detect (ShrExtractContext *ctx)
   static const gchar *const words[] = { "microsoft", "msrc", "マイクロソフト", "ms", "adv", NULL };
   if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
     return FALSE;
-  return matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from)
-         || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)",
-                     ctx->head)
-         || matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject);
+  /* Each pattern is tried only where one of its words stands: "ms" is in
+   * nearly every mail. The head is a part of ids. */
+  static const gchar *const sender_words[] = { "microsoft", "msrc", "マイクロソフト", NULL };
+  static const gchar *const head_words[] = { "microsoft security", "msrc team", NULL };
+  static const gchar *const subject_words[] = { "ms", "adv", NULL };
+  return (may_hold (ctx->from, sender_words)
+          && matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from))
+         || (ids_may_hold (ctx, head_words)
+             && matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)",
+                         ctx->head))
+         || (may_hold (ctx->subject, subject_words)
+             && matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject));
 }
 
 static void
@@ -654,7 +690,8 @@ msrc_extract (ShrExtractContext *ctx)
 static gboolean
 newsy_sender (ShrExtractContext *ctx)
 {
-  return matches ("news|newsletter|ニュース", ctx->from);
+  static const gchar *const words[] = { "news", "ニュース", NULL };
+  return may_hold (ctx->from, words) && matches ("news|newsletter|ニュース", ctx->from);
 }
 
 static const ShrSource *
