@@ -833,8 +833,9 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
 {
   /* Every lead-in holds one of these: most mails hold none, and the
    * patterns are not run over them. */
-  if (strstr (text, "とおり") == NULL && strstr (text, "通り") == NULL && strstr (text, "ollowing") == NULL
-      && strstr (text, "OLLOWING") == NULL)
+  gboolean ja = strstr (text, "とおり") != NULL || strstr (text, "通り") != NULL;
+  gboolean en = strstr (text, "ollowing") != NULL || strstr (text, "OLLOWING") != NULL;
+  if (!ja && !en)
     return;
   static const gchar *const leads[] = {
     "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
@@ -846,8 +847,16 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
     "[^.\\n]{0,40}:[ \\t]*$"
     "|\\b(?:affects|impacts) the following (?:products?|versions?|releases?)[^.\\n]{0,40}:[ \\t]*$",
   };
+  /* And each pattern its own: 対象となる…, 修正…/対策済み…, following. */
+  gboolean may[G_N_ELEMENTS (leads)] = {
+    ja && (strstr (text, "対象となる") != NULL || strstr (text, "影響を受ける") != NULL || strstr (text, "該当する") != NULL),
+    ja && (strstr (text, "修正") != NULL || strstr (text, "対策済み") != NULL),
+    en,
+  };
   for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
     {
+      if (!may[k])
+        continue;
       gboolean fixed = k == 1;
       g_autoptr (GMatchInfo) m = NULL;
       g_regex_match (shr_regex (leads[k]), text, 0, &m);
@@ -973,6 +982,15 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 /* ---- prose ----------------------------------------------------------------- */
 
 static gboolean
+holds_any_word (const gchar *text, const gchar *const *words)
+{
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (text, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 add_prose_candidate (ShrExtractContext *ctx, const gchar *candidate, const gchar *vendor)
 {
   if (candidate == NULL)
@@ -1034,8 +1052,18 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
                           || strstr (lower, "contains") || strstr (lower, "affected by")
                           || strstr (lower, "suffers") || strstr (lower, "issue");
       gboolean ja_words = strstr (head, "脆弱性") != NULL;
+      /* And each pattern its own; a letter a caseless 's' or 'k' matches
+       * outside ASCII (ſ, the Kelvin sign) lets every pattern decide. */
+      static const gchar *const en_own[G_N_ELEMENTS (en)][6] = {
+        { "vulnerabilit", "flaw", "bug", "weakness", "-day", NULL },
+        { "contains", "affected by", "vulnerable to", "suffers", NULL },
+        { "issue", NULL },
+      };
+      gboolean folds = en_words && (strstr (head, "\xc5\xbf") != NULL || strstr (head, "\xe2\x84\xaa") != NULL);
       for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
+          if (!folds && !holds_any_word (lower, en_own[i]))
+            continue;
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
@@ -1424,6 +1452,15 @@ shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
   for (guint i = 0; i < products->len; i++)
     wanted |= ((ShrProduct *)products->pdata[i])->vendor == NULL;
   if (!wanted)
+    return;
+  /* Every match holds a bracket before a capital: most texts hold none, and
+   * the pattern, costly at each position, is not run over them. */
+  gboolean bracketed = FALSE;
+  for (const gchar *b = strchr (text, '('); b != NULL && !bracketed; b = strchr (b + 1, '('))
+    bracketed = g_ascii_isupper (b[1]);
+  for (const gchar *b = strstr (text, "（"); b != NULL && !bracketed; b = strstr (b + 1, "（"))
+    bracketed = g_ascii_isupper (b[strlen ("（")]);
+  if (!bracketed)
     return;
   /* An organisation and its short name in brackets: Japanese names run
    * without spaces; English ones are capitalised words whose first

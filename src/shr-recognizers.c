@@ -715,6 +715,11 @@ find_source (ShrExtractContext *ctx)
 static void
 add_fixed_table (ShrProduct *p, const gchar *body)
 {
+  /* Most bodies have no such table: their lines are not tried (the words
+   * without an s or k, which a caseless pattern also matches outside ASCII). */
+  if (strcasestr (body, "fixed relea") == NULL && strstr (body, "\xc5\xbf") == NULL
+      && strstr (body, "\xe2\x84\xaa") == NULL)
+    return;
   g_autofree gchar **lines = shr_text_split (body, "\n");
   gboolean in_table = FALSE;
   for (gchar **l = lines; *l != NULL; l++)
