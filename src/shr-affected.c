@@ -828,6 +828,20 @@ read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
  * heading does: 「対象となるバージョンは次のとおりです。」 over "- Apache
  * Tomcat 11.0.0-M1から11.0.13まで", "The following versions are
  * affected:". Each item that gives a version is a product line. */
+/* The first place in @text where one of @words stands, or NULL. */
+static const gchar *
+first_of (const gchar *text, const gchar *const *words)
+{
+  const gchar *first = NULL;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const gchar *at = strstr (text, words[i]);
+      if (at != NULL && (first == NULL || at < first))
+        first = at;
+    }
+  return first;
+}
+
 static void
 read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vendor)
 {
@@ -847,19 +861,24 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
     "[^.\\n]{0,40}:[ \\t]*$"
     "|\\b(?:affects|impacts) the following (?:products?|versions?|releases?)[^.\\n]{0,40}:[ \\t]*$",
   };
-  /* And each pattern its own: 対象となる…, 修正…/対策済み…, following. */
-  gboolean may[G_N_ELEMENTS (leads)] = {
-    ja && (strstr (text, "対象となる") != NULL || strstr (text, "影響を受ける") != NULL || strstr (text, "該当する") != NULL),
-    ja && (strstr (text, "修正") != NULL || strstr (text, "対策済み") != NULL),
-    en,
+  /* And each pattern its words a match starts with (following: up to
+   * "affects the " before it): a pattern is tried from the first of them
+   * on, or not at all. */
+  static const gchar *const ja_subjects[] = { "対象となる", "影響を受ける", "該当する", NULL };
+  static const gchar *const ja_fixes[] = { "修正", "対策済み", NULL };
+  const gchar *following = en ? strcasestr (text, "following") : NULL;
+  const gchar *from[G_N_ELEMENTS (leads)] = {
+    ja ? first_of (text, ja_subjects) : NULL,
+    ja ? first_of (text, ja_fixes) : NULL,
+    following == NULL ? NULL : following - MIN ((gsize)(following - text), strlen ("affects the ")),
   };
   for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
     {
-      if (!may[k])
+      if (from[k] == NULL)
         continue;
       gboolean fixed = k == 1;
       g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (leads[k]), text, 0, &m);
+      g_regex_match_full (shr_regex (leads[k]), text, -1, from[k] - text, 0, &m, NULL);
       for (guint found = 0; g_match_info_matches (m) && found < 16; g_match_info_next (m, NULL), found++)
         {
           gint end = 0;
@@ -951,7 +970,9 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
               || strstr (line, "\u3000\u3000") != NULL)
             continue;
           /* "Reporter: …", "Impact: critical": fields, not products. */
-          g_autofree gchar *key = shr_match_group ("^([^:：]{1,30})[:：]", line, 1);
+          g_autofree gchar *key = strchr (line, ':') != NULL || strstr (line, "：") != NULL
+                                      ? shr_match_group ("^([^:：]{1,30})[:：]", line, 1)
+                                      : NULL;
           if (key != NULL && (shr_heading_role (key) != SHR_ROLE_NONE || !has_version (line)))
             continue;
           /* A vendor's name alone over its products (JVN's layout). */
