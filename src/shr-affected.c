@@ -1465,6 +1465,31 @@ starts_with_name (const gchar *name, const gchar *prefix)
   return n >= 2 && strncmp (name, prefix, n) == 0 && !g_ascii_isalnum (name[n]);
 }
 
+/* The first "(" or "（" (EF BC 88) at or after @p with a capital after it,
+ * or NULL. */
+static const gchar *
+bracket_before_capital (const gchar *p)
+{
+  for (p = strpbrk (p, "(\xef"); p != NULL; p = strpbrk (p + 1, "(\xef"))
+    if ((*p == '(' && g_ascii_isupper (p[1]))
+        || (p[1] == '\xbc' && p[2] == '\x88' && g_ascii_isupper (p[3])))
+      return p;
+  return NULL;
+}
+
+/* Whether @c may stand in the names the pattern below reads before a
+ * bracket: more than it takes (a letter, digit, mark, space of any kind,
+ * Han or Katakana, "&.-_ー・"), never a bracket or other punctuation. */
+static gboolean
+may_stand_in_name (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+  return g_unichar_isalnum (c) || g_unichar_ismark (c) || g_unichar_isspace (c) || c == 0x0b || c == 0x85
+         || c == 0x180e || (c < 0x80 && c != 0 && strchr ("&.-_", c) != NULL) || c == 0x30fc || c == 0x30fb
+         || g_unichar_type (c) == G_UNICODE_CONNECT_PUNCTUATION || script == G_UNICODE_SCRIPT_HAN
+         || script == G_UNICODE_SCRIPT_KATAKANA;
+}
+
 void
 shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
 {
@@ -1474,25 +1499,40 @@ shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
     wanted |= ((ShrProduct *)products->pdata[i])->vendor == NULL;
   if (!wanted)
     return;
-  /* Every match holds a bracket before a capital: most texts hold none, and
-   * the pattern, costly at each position, is not run over them. */
-  gboolean bracketed = FALSE;
-  for (const gchar *b = strchr (text, '('); b != NULL && !bracketed; b = strchr (b + 1, '('))
-    bracketed = g_ascii_isupper (b[1]);
-  for (const gchar *b = strstr (text, "（"); b != NULL && !bracketed; b = strstr (b + 1, "（"))
-    bracketed = g_ascii_isupper (b[strlen ("（")]);
-  if (!bracketed)
-    return;
   /* An organisation and its short name in brackets: Japanese names run
    * without spaces; English ones are capitalised words whose first
    * letter is the short name's. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (
-      shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
-                 "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]"),
-      text, 0, &m);
-  for (guint found = 0; g_match_info_matches (m) && found < 32; g_match_info_next (m, NULL), found++)
+  GRegex *re = shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
+                          "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]");
+  /* The pattern is costly at each position: it is tried around each
+   * bracket with a capital after it, from where a name can start before it
+   * to where the short name's closing bracket can stand after it (a match
+   * holds the first bracket after its start, as no name holds one). */
+  const gchar *text_end = text + strlen (text);
+  const gchar *pos = text;
+  guint found = 0;
+  for (const gchar *bracket = bracket_before_capital (pos); bracket != NULL && found < 32;
+       bracket = bracket_before_capital (MAX (pos, bracket + 1)))
     {
+      const gchar *start = bracket;
+      while (start > pos)
+        {
+          const gchar *prev = g_utf8_prev_char (start);
+          if (!may_stand_in_name (g_utf8_get_char (prev)))
+            break;
+          start = prev;
+        }
+      /* "（" + 12 letters + "）", to the end of a character. */
+      const gchar *end = bracket + MIN ((gsize)(text_end - bracket), strlen ("（") + 12 + strlen ("）"));
+      while ((*end & 0xc0) == 0x80)
+        end++;
+      g_autoptr (GMatchInfo) m = NULL;
+      if (!g_regex_match_full (re, text, end - text, start - text, 0, &m, NULL))
+        continue;
+      found++;
+      gint match_end = 0;
+      g_match_info_fetch_pos (m, 0, NULL, &match_end);
+      pos = text + match_end;
       g_autofree gchar *ja = g_match_info_fetch (m, 1);
       g_autofree gchar *en = g_match_info_fetch (m, 2);
       g_autofree gchar *abbr = g_match_info_fetch (m, 3);

@@ -633,6 +633,14 @@ test_vendor_by_short_name (void)
   g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->product, ==, "NHG MailGuard");
   g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->vendor, ==, "Northwind Hosting Group");
 
+  /* Full-width brackets, after brackets that hold no short name. */
+  g_autoptr (ShrRecord) wide = extract_text (
+      "NSCのクラウドメールに不正アクセス",
+      "不正アクセス（CVE-2026-40001を悪用）について、日本サンプル通信（NSC）は11月20日、法人向けクラウドメール"
+      "サービス「NSCクラウドメール」に不正アクセスがあり、利用者の情報が流出した可能性があると発表した。");
+  g_assert_cmpuint (wide->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)wide->products->pdata[0])->vendor, ==, "日本サンプル通信");
+
   /* A short name that only begins a longer word is not the product's. */
   g_autoptr (ShrRecord) other = extract_text (
       "NSCのサービスに障害",
