@@ -1103,6 +1103,61 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 }
 
+/* ---- sentences holding a word ----------------------------------------------- */
+
+/* Which of the @n sentences hold one of @words as written (case matters),
+ * or NULL when none does: one strstr() per word over all the sentences at
+ * once (ctx->sentence_text, one per line) instead of one per word and
+ * sentence, which the passes below spent most of their time on. A word
+ * outside ASCII is not looked for in a text all in ASCII. */
+static gboolean *
+sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+{
+  gboolean *mask = NULL;
+  const GArray *starts = ctx->sentence_starts;
+  for (guint w = 0; words[w] != NULL; w++)
+    {
+      if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
+        continue;
+      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
+        {
+          gsize at = hit - ctx->sentence_text;
+          guint lo = 0, hi = starts->len;
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (g_array_index (starts, gsize, mid) <= at)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          if (mask == NULL)
+            mask = g_new0 (gboolean, n);
+          if (lo < n)
+            mask[lo] = TRUE;
+        }
+    }
+  return mask;
+}
+
+/* Whether sentence @i, ASCII letters lower-cased, holds one of @words
+ * (lower case). A caseless 's' or 'k' also matches ſ (U+017F) and the
+ * Kelvin sign (U+212A): a caller whose words hold one lets a sentence
+ * holding those through itself. */
+static gboolean
+sentence_lower_holds (const ShrExtractContext *ctx, guint i, const gchar *const *words)
+{
+  const GArray *starts = ctx->sentence_starts;
+  gsize start = g_array_index (starts, gsize, i);
+  const gchar *lower = ctx->sentence_lower + start;
+  /* Each sentence ends with the newline before the next one. */
+  gsize len = i + 1 < starts->len ? g_array_index (starts, gsize, i + 1) - 1 - start : strlen (lower);
+  for (guint w = 0; words[w] != NULL; w++)
+    if (memmem (lower, len, words[w], strlen (words[w])) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- versions in sentences ------------------------------------------------- */
 
 /* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
@@ -1117,8 +1172,13 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
   "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
 
 static gboolean
-says_affected (const gchar *sentence)
+says_affected (const ShrExtractContext *ctx, guint i, const gchar *sentence)
 {
+  /* Its every wording holds one of these. */
+  static const gchar *const words[] = { "vulnerab", "affect", "impact", "present in", "exist", "susceptible",
+                                        "影響を受け", "脆弱性が存在", "脆弱性があ", NULL };
+  if (!sentence_lower_holds (ctx, i, words) && strstr (sentence, "\xc5\xbf") == NULL)
+    return FALSE;
   return g_regex_match (
       shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
                  "|影響を受け|脆弱性が存在|脆弱性があ"),
@@ -1160,7 +1220,7 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
       gboolean names_product = FALSE;
       for (guint k = 0; k < r->products->len && !names_product; k++)
         names_product = strstr (s, ((const ShrProduct *)g_ptr_array_index (r->products, k))->product) != NULL;
-      if (!names_product || !says_affected (s))
+      if (!names_product || !says_affected (ctx, i, s))
         continue;
       for (guint k = 0; k < r->products->len; k++)
         {
@@ -1216,60 +1276,6 @@ shr_affected_derive_ranges (ShrRecord *record)
       g_ptr_array_remove_index (record->products, i - 1);
   for (guint i = 0; i < record->products->len; i++)
     shr_product_derive_ranges (g_ptr_array_index (record->products, i));
-}
-
-/* ---- sentences holding a word ----------------------------------------------- */
-
-/* Which of the @n sentences hold one of @words as written (case matters),
- * or NULL when none does: one strstr() per word over all the sentences at
- * once (ctx->sentence_text, one per line) instead of one per word and
- * sentence, which the passes below spent most of their time on. A word
- * outside ASCII is not looked for in a text all in ASCII. */
-static gboolean *
-sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words)
-{
-  gboolean *mask = NULL;
-  const GArray *starts = ctx->sentence_starts;
-  for (guint w = 0; words[w] != NULL; w++)
-    {
-      if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
-        continue;
-      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
-        {
-          gsize at = hit - ctx->sentence_text;
-          guint lo = 0, hi = starts->len;
-          while (hi - lo > 1)
-            {
-              guint mid = (lo + hi) / 2;
-              if (g_array_index (starts, gsize, mid) <= at)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          if (mask == NULL)
-            mask = g_new0 (gboolean, n);
-          if (lo < n)
-            mask[lo] = TRUE;
-        }
-    }
-  return mask;
-}
-
-/* Whether sentence @i, ASCII letters lower-cased, holds one of @words
- * (lower case, without 's' or 'k', which a caseless pattern also matches
- * outside ASCII). */
-static gboolean
-sentence_lower_holds (const ShrExtractContext *ctx, guint i, const gchar *const *words)
-{
-  const GArray *starts = ctx->sentence_starts;
-  gsize start = g_array_index (starts, gsize, i);
-  /* Each sentence ends with the newline before the next one. */
-  gssize len = i + 1 < starts->len ? (gssize)(g_array_index (starts, gsize, i + 1) - 1 - start) : -1;
-  const gchar *lower = ctx->sentence_lower + start;
-  for (guint w = 0; words[w] != NULL; w++)
-    if (g_strstr_len (lower, len, words[w]) != NULL)
-      return TRUE;
-  return FALSE;
 }
 
 /* ---- conditions -------------------------------------------------------------- */
