@@ -792,6 +792,28 @@ distribution_package (ShrExtractContext *ctx)
   return NULL;
 }
 
+/* Whether @body names an architecture after a dot (".x86_64", ".noarch",
+ * ".src" …), which every built package's name holds: most advisories name
+ * none, and the pattern that reads them, costly at each word, is not run
+ * over them. Any case, and a long s (U+017F) for an s, as the caseless
+ * pattern reads them. */
+static gboolean
+names_architecture (const gchar *body)
+{
+  static const gchar *const arches[] = { "x86_64", "aarch64", "noarch", "src",   "i386",    "i486", "i586",
+                                         "i686",   "ppc64",   "s390x",  "armv7hl", "ia64", NULL };
+  for (const gchar *dot = strchr (body, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
+    {
+      if (dot[1] == '\xc5' && dot[2] == '\xbf')
+        return TRUE;
+      gchar first = g_ascii_tolower (dot[1]);
+      for (guint i = 0; arches[i] != NULL; i++)
+        if (first == arches[i][0] && g_ascii_strncasecmp (dot + 1, arches[i], strlen (arches[i])) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* Versions of @package in the text, as package managers name built
  * packages: "cups-2.3.3op2-18.amzn2023.0.8.x86_64", "openexr-2.2.0-12.1.el8.src.rpm",
  * "ucode-intel-20240813-150200.44.1", a changelog entry "[2.2.0-12.1]",
@@ -806,8 +828,9 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
       = "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
         "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
   g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  if (names_architecture (ctx->body))
+    g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
+  for (; m != NULL && g_match_info_matches (m); g_match_info_next (m, NULL))
     {
       g_autofree gchar *name = g_match_info_fetch (m, 1);
       if (g_ascii_strcasecmp (name, package) != 0)

@@ -1062,6 +1062,32 @@ test_source_ids (void)
     }
 }
 
+/* A distribution's advisory gives the fixed version of its package from
+ * the built packages it lists, whatever the case of their architecture
+ * (not from another package's), else from its prose. */
+static void
+test_distribution_builds (void)
+{
+  g_autoptr (ShrRecord) built = extract_text (
+      "ALAS2023-2026-701: Important: cups security update",
+      "Package updates are available for Amazon Linux 2023 that fix the following vulnerabilities:\n"
+      "CVE-2026-47001\n\nNew Packages:\n  cups-libs-2.4.7-1.amzn2023.0.9.X86_64\n"
+      "  cups-2.4.7-1.amzn2023.0.8.X86_64\n  cups-2.4.7-1.amzn2023.0.8.Src\n");
+  g_assert_cmpuint (built->products->len, ==, 1);
+  const ShrProduct *p = built->products->pdata[0];
+  g_assert_cmpstr (p->product, ==, "cups");
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.4.7-1.amzn2023.0.8");
+
+  g_autoptr (ShrRecord) prose = extract_text (
+      "ALAS2023-2026-702: Important: cups security update",
+      "The cups package has been updated to version 2.4.8 to fix CVE-2026-47002.\n");
+  g_assert_cmpuint (prose->products->len, ==, 1);
+  p = prose->products->pdata[0];
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.4.8");
+}
+
 static void
 test_ascii_lower (void)
 {
@@ -1111,6 +1137,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
   g_test_add_func ("/extract/source-ids", test_source_ids);
+  g_test_add_func ("/extract/distribution-builds", test_distribution_builds);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
