@@ -196,7 +196,10 @@ usn_extract (ShrExtractContext *ctx)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
-      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
+      /* Its heading starts so (any case): the pattern is not tried on
+       * every other line. */
+      if (g_ascii_strncasecmp (l, "ubuntu ", strlen ("ubuntu ")) == 0
+          && matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
           g_free (release);
