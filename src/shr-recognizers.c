@@ -703,8 +703,10 @@ find_source (ShrExtractContext *ctx)
   /* detect() and extract() both ask: look once. */
   if (!ctx->source_looked_up)
     {
+      /* ids is the subject, a newline and the head. */
+      const gchar *head_lower = ctx->ids_lower + strlen (ctx->subject) + 1;
       ctx->source = shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
-                                      newsy_sender (ctx));
+                                      head_lower, newsy_sender (ctx));
       ctx->source_looked_up = TRUE;
     }
   return ctx->source;

@@ -299,7 +299,7 @@ shr_sources_match (GRegex *re, const gchar *text)
 typedef struct
 {
   const gchar *text;
-  gchar *lower;
+  const gchar *lower;
   gint folds;
 } IdText;
 
@@ -319,7 +319,7 @@ id_may_match (const ShrSource *s, IdText *t)
 
 const ShrSource *
 shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *subject, const gchar *head,
-                  gboolean newsy)
+                  const gchar *head_lower, gboolean newsy)
 {
   g_return_val_if_fail (sources != NULL, NULL);
   /* Best first: an id and the sender agree (el-errata@oracle.com sends
@@ -328,8 +328,10 @@ shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *sub
    * the first lines, unless the mail is news quoting one. Each pattern runs
    * once per mail. */
   const ShrSource *best[4] = { NULL, NULL, NULL, NULL };
-  IdText subject_text = { subject, subject ? shr_ascii_lower_len (subject, strlen (subject)) : NULL, -1 };
-  IdText head_text = { head, head ? shr_ascii_lower_len (head, strlen (head)) : NULL, -1 };
+  g_autofree gchar *subject_lower = subject ? shr_ascii_lower_len (subject, strlen (subject)) : NULL;
+  g_autofree gchar *head_copy = head && head_lower == NULL ? shr_ascii_lower_len (head, strlen (head)) : NULL;
+  IdText subject_text = { subject, subject_lower, -1 };
+  IdText head_text = { head, head_lower != NULL ? head_lower : head_copy, -1 };
   g_autofree gchar *from_lower = from ? shr_ascii_lower_len (from, strlen (from)) : NULL;
   for (guint i = 0; i < sources->rows->len && best[0] == NULL; i++)
     {
@@ -353,8 +355,6 @@ shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *sub
       if (best[3] == NULL && id_head && !s->id_needs_sender && !newsy)
         best[3] = s;
     }
-  g_free (subject_text.lower);
-  g_free (head_text.lower);
   for (guint k = 0; k < G_N_ELEMENTS (best); k++)
     if (best[k] != NULL)
       return best[k];

@@ -42,9 +42,10 @@ const ShrSources *shr_sources_get_default (void);
 /* The source a mail comes from: the first row whose sender pattern
  * matches @from, else whose id is in @subject, else (unless @newsy: a news
  * article quoting an id further down is not the advisory) in @head.
- * (transfer none) NULL when none. */
+ * @head_lower is @head with its ASCII letters lower-cased when the caller
+ * has it, else NULL. (transfer none) NULL when none. */
 const ShrSource *shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *subject,
-                                   const gchar *head, gboolean newsy);
+                                   const gchar *head, const gchar *head_lower, gboolean newsy);
 
 /* (transfer full) The first match of @re's first group that matched in
  * @text, stripped; NULL when none. */

@@ -1057,7 +1057,7 @@ test_source_ids (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const ShrSource *s = shr_sources_find (sources, "someone@example.org", cases[i].subject, cases[i].head,
-                                             FALSE);
+                                             NULL, FALSE);
       g_assert_cmpstr (s ? s->name : NULL, ==, cases[i].name);
     }
 }
