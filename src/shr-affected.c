@@ -46,7 +46,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
     return FALSE;
   /* "CVE-2026-33001 OSコマンドインジェクション CVSS": a flaw's line. */
-  if (g_regex_match (shr_regex ("CVE-\\d{4}-\\d"), name, 0, NULL))
+  if (shr_regex_test ("CVE-\\d{4}-\\d", name))
     return FALSE;
   /* Sentences and lists are not names. */
   static const gchar *const punct[]
@@ -400,8 +400,7 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
       gint start = 0, end = 0;
       g_match_info_fetch_pos (m, 1, &start, &end);
       /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
-      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"),
-                          text + end, 0, NULL))
+      if (!shr_regex_test ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)", text + end))
         {
           g_autofree gchar *v = g_match_info_fetch (m, 1);
           if (p->fixed->len < 40)
@@ -414,7 +413,7 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
 static gboolean
 has_version (const gchar *text)
 {
-  return text != NULL && g_regex_match (shr_regex (VERSION_RE), text, 0, NULL);
+  return text != NULL && shr_regex_test (VERSION_RE, text);
 }
 
 /* A version, or a bare release number with the word that bounds it:
@@ -424,19 +423,16 @@ has_bound_version (const gchar *text)
 {
   return has_version (text)
          || (text != NULL
-             && g_regex_match (
-                 shr_regex ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
-                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])"),
-                 text, 0, NULL));
+             && shr_regex_test ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
+                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])", text));
 }
 
 static gboolean
 says_all_versions (const gchar *text)
 {
   return text != NULL
-         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous "
-                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
-                           text, 0, NULL);
+         && shr_regex_test ("\\ball (?:supported |current |prior |previous "
+                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン", text);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -1179,10 +1175,8 @@ says_affected (const ShrExtractContext *ctx, guint i, const gchar *sentence)
                                         "影響を受け", "脆弱性が存在", "脆弱性があ", NULL };
   if (!sentence_lower_holds (ctx, i, words) && strstr (sentence, "\xc5\xbf") == NULL)
     return FALSE;
-  return g_regex_match (
-      shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
-                 "|影響を受け|脆弱性が存在|脆弱性があ"),
-      sentence, 0, NULL);
+  return shr_regex_test ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
+                 "|影響を受け|脆弱性が存在|脆弱性があ", sentence);
 }
 
 void
@@ -1232,8 +1226,8 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
             {
               if ((at > s && g_ascii_isalnum (at[-1])) || g_ascii_isalnum (at[nl]))
                 continue;
-              g_autofree gchar *before = g_strndup (s, at - s);
-              if (g_regex_match (shr_regex (fix_before), before, 0, NULL))
+              /* What comes before the name, read in place. */
+              if (shr_regex_test_range (fix_before, s, 0, at - s))
                 continue;
               g_autofree gchar *list = shr_match_group (after_name, at + nl, 1);
               if (list == NULL)
@@ -1341,7 +1335,7 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
       const gchar *s = g_ptr_array_index (sentences, i);
       if (!holding[i] || strlen (s) > 1200)
         continue;
-      if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
+      if (shr_regex_test (en, s) || shr_regex_test (ja, s))
         {
           add_condition (ctx->record, s);
           return;
@@ -1426,7 +1420,7 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
         continue;
       if (!sentence_lower_holds (ctx, i, affected_words) && strstr (s, "影響") == NULL)
         continue;
-      if (g_regex_match (shr_regex (others), s, 0, NULL))
+      if (shr_regex_test (others, s))
         {
           ShrProduct *p = product_in (r, s);
           if (p != NULL)
@@ -1438,8 +1432,7 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
       if (list == NULL)
         continue;
       /* "2.4.59 and later are not affected" names the fix, not a train. */
-      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0,
-                         NULL))
+      if (shr_regex_test ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not", s))
         continue;
       ShrProduct *p = product_in (r, s);
       if (p == NULL)

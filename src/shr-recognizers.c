@@ -14,7 +14,7 @@
 static gboolean
 matches (const gchar *pattern, const gchar *text)
 {
-  return text != NULL && g_regex_match (shr_regex (pattern), text, 0, NULL);
+  return text != NULL && shr_regex_test (pattern, text);
 }
 
 static void
