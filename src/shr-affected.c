@@ -424,7 +424,8 @@ has_bound_version (const gchar *text)
   return has_version (text)
          || (text != NULL
              && shr_regex_test ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
-                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])", text));
+                                "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])",
+                                text));
 }
 
 static gboolean
@@ -432,7 +433,8 @@ says_all_versions (const gchar *text)
 {
   return text != NULL
          && shr_regex_test ("\\ball (?:supported |current |prior |previous "
-                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン", text);
+                            ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン",
+                            text);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -1076,7 +1078,8 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
         { "contains", "affected by", "vulnerable to", "suffers", NULL },
         { "issue", NULL },
       };
-      gboolean folds = en_words && (strstr (head, "\xc5\xbf") != NULL || strstr (head, "\xe2\x84\xaa") != NULL);
+      gboolean folds
+          = en_words && (strstr (head, "\xc5\xbf") != NULL || strstr (head, "\xe2\x84\xaa") != NULL);
       for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
           if (!folds && !holds_any_word (lower, en_own[i]))
@@ -1115,7 +1118,8 @@ sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *wo
     {
       if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
         continue;
-      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
+      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL;
+           hit = strstr (hit + 1, words[w]))
         {
           gsize at = hit - ctx->sentence_text;
           guint lo = 0, hi = starts->len;
@@ -1171,12 +1175,13 @@ static gboolean
 says_affected (const ShrExtractContext *ctx, guint i, const gchar *sentence)
 {
   /* Its every wording holds one of these. */
-  static const gchar *const words[] = { "vulnerab", "affect", "impact", "present in", "exist", "susceptible",
-                                        "影響を受け", "脆弱性が存在", "脆弱性があ", NULL };
+  static const gchar *const words[] = { "vulnerab",    "affect",     "impact",       "present in", "exist",
+                                        "susceptible", "影響を受け", "脆弱性が存在", "脆弱性があ", NULL };
   if (!sentence_lower_holds (ctx, i, words) && strstr (sentence, "\xc5\xbf") == NULL)
     return FALSE;
   return shr_regex_test ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
-                 "|影響を受け|脆弱性が存在|脆弱性があ", sentence);
+                         "|影響を受け|脆弱性が存在|脆弱性があ",
+                         sentence);
 }
 
 void
@@ -1470,8 +1475,7 @@ static const gchar *
 bracket_before_capital (const gchar *p)
 {
   for (p = strpbrk (p, "(\xef"); p != NULL; p = strpbrk (p + 1, "(\xef"))
-    if ((*p == '(' && g_ascii_isupper (p[1]))
-        || (p[1] == '\xbc' && p[2] == '\x88' && g_ascii_isupper (p[3])))
+    if ((*p == '(' && g_ascii_isupper (p[1])) || (p[1] == '\xbc' && p[2] == '\x88' && g_ascii_isupper (p[3])))
       return p;
   return NULL;
 }
@@ -1501,8 +1505,9 @@ shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
   /* An organisation and its short name in brackets: Japanese names run
    * without spaces; English ones are capitalised words whose first
    * letter is the short name's. */
-  GRegex *re = shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
-                          "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]");
+  GRegex *re
+      = shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
+                   "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]");
   /* The pattern is costly at each position: it is tried around each
    * bracket with a capital after it, from where a name can start before it
    * to where the short name's closing bracket can stand after it (a match

@@ -58,7 +58,8 @@ may_hold (const gchar *text, const gchar *const *needles)
 {
   if (text == NULL)
     return FALSE;
-  return contains_any (text, needles) || strstr (text, "\xc5\xbf") != NULL || strstr (text, "\xe2\x84\xaa") != NULL;
+  return contains_any (text, needles) || strstr (text, "\xc5\xbf") != NULL
+         || strstr (text, "\xe2\x84\xaa") != NULL;
 }
 
 /* The same test on the subject and head, which are long: through their
@@ -419,7 +420,8 @@ jpcert_detect (ShrExtractContext *ctx)
                       t))
          || (may_hold (ctx->from, words)
              && (matches ("jpcert\\.or\\.jp", ctx->from)
-                 || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject))));
+                 || (matches ("JPCERT", ctx->from)
+                     && matches ("注意喚起|Weekly Report|Alert", ctx->subject))));
 }
 
 static void
@@ -580,9 +582,11 @@ cisa_detect (ShrExtractContext *ctx)
   static const gchar *const id_words[] = { "alert code", "alert id", "advisory code", "advisory id", NULL };
   return (may_hold (ctx->from, sender_words) && matches ("cisa\\.gov|\\bCISA\\b", ctx->from))
          || (may_hold (ctx->subject, subject_words)
-             && matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
-                         ctx->subject))
-         || (ids_may_hold (ctx, id_words) && matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t));
+             && matches (
+                 "^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
+                 ctx->subject))
+         || (ids_may_hold (ctx, id_words)
+             && matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t));
 }
 
 static void
@@ -632,8 +636,8 @@ cisa_extract (ShrExtractContext *ctx)
   /* The pattern tries every position of the body: only where the words
    * stand (those without an s or k, which a caseless pattern also matches
    * outside ASCII). */
-  if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL || strstr (ctx->body, "\xc5\xbf") != NULL
-        || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
+  if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL
+        || strstr (ctx->body, "\xc5\xbf") != NULL || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
        && g_regex_match (
            shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
            ctx->body, 0, &m))
@@ -805,7 +809,7 @@ distribution_package (ShrExtractContext *ctx)
 static gboolean
 names_architecture (const gchar *body)
 {
-  static const gchar *const arches[] = { "x86_64", "aarch64", "noarch", "src",   "i386",    "i486", "i586",
+  static const gchar *const arches[] = { "x86_64", "aarch64", "noarch", "src",     "i386", "i486", "i586",
                                          "i686",   "ppc64",   "s390x",  "armv7hl", "ia64", NULL };
   for (const gchar *dot = strchr (body, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
     {

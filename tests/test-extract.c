@@ -636,7 +636,8 @@ test_vendor_by_short_name (void)
   /* Full-width brackets, after brackets that hold no short name. */
   g_autoptr (ShrRecord) wide = extract_text (
       "NSCのクラウドメールに不正アクセス",
-      "不正アクセス（CVE-2026-40001を悪用）について、日本サンプル通信（NSC）は11月20日、法人向けクラウドメール"
+      "不正アクセス（CVE-2026-"
+      "40001を悪用）について、日本サンプル通信（NSC）は11月20日、法人向けクラウドメール"
       "サービス「NSCクラウドメール」に不正アクセスがあり、利用者の情報が流出した可能性があると発表した。");
   g_assert_cmpuint (wide->products->len, ==, 1);
   g_assert_cmpstr (((ShrProduct *)wide->products->pdata[0])->vendor, ==, "日本サンプル通信");
@@ -1056,8 +1057,8 @@ test_source_ids (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const ShrSource *s = shr_sources_find (sources, "someone@example.org", cases[i].subject, cases[i].head,
-                                             NULL, FALSE);
+      const ShrSource *s
+          = shr_sources_find (sources, "someone@example.org", cases[i].subject, cases[i].head, NULL, FALSE);
       g_assert_cmpstr (s ? s->name : NULL, ==, cases[i].name);
     }
 }
@@ -1079,9 +1080,9 @@ test_distribution_builds (void)
   g_assert_cmpuint (p->fixed->len, ==, 1);
   g_assert_cmpstr (p->fixed->pdata[0], ==, "2.4.7-1.amzn2023.0.8");
 
-  g_autoptr (ShrRecord) prose = extract_text (
-      "ALAS2023-2026-702: Important: cups security update",
-      "The cups package has been updated to version 2.4.8 to fix CVE-2026-47002.\n");
+  g_autoptr (ShrRecord) prose
+      = extract_text ("ALAS2023-2026-702: Important: cups security update",
+                      "The cups package has been updated to version 2.4.8 to fix CVE-2026-47002.\n");
   g_assert_cmpuint (prose->products->len, ==, 1);
   p = prose->products->pdata[0];
   g_assert_cmpuint (p->fixed->len, ==, 1);
