@@ -393,20 +393,20 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
 {
   if (text == NULL || says_not_affected (text))
     return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (VERSION_RE), text, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, VERSION_RE, text);
+  while (shr_matches_found (&m))
     {
       gint start = 0, end = 0;
-      g_match_info_fetch_pos (m, 1, &start, &end);
+      shr_matches_pos (&m, 1, &start, &end);
       /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
       if (!shr_regex_test ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)", text + end))
         {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          g_autofree gchar *v = shr_matches_fetch (&m, 1);
           if (p->fixed->len < 40)
             shr_strv_add_unique (p->fixed, v);
         }
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
@@ -685,15 +685,14 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
         continue;
       /* "Firefox ESR 128.3.1": the longest known name wins, but a name the
        * lexicon lacks ("FortiManager Cloud") is its own product. */
-      g_autoptr (GMatchInfo) m = NULL;
+      g_auto (ShrMatches) m = { 0 };
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
-                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)"),
-                         after, 0, &m))
+      if (shr_matches_first (&m, "^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
+                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)", after))
         {
           gint s = 0, e = 0;
-          g_match_info_fetch_pos (m, 1, &s, &e);
+          shr_matches_pos (&m, 1, &s, &e);
           extra = e;
         }
       if (extra > 0)
@@ -1237,11 +1236,11 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
               g_autofree gchar *list = shr_match_group (after_name, at + nl, 1);
               if (list == NULL)
                 continue;
-              g_autoptr (GMatchInfo) m = NULL;
-              g_regex_match (shr_regex ("(?i)" SENTENCE_RANGE), list, 0, &m);
-              for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+              g_auto (ShrMatches) m = { 0 };
+              shr_matches_first (&m, "(?i)" SENTENCE_RANGE, list);
+              for (; shr_matches_found (&m); shr_matches_next (&m))
                 {
-                  g_autofree gchar *one = g_match_info_fetch (m, 0);
+                  g_autofree gchar *one = shr_matches_fetch (&m, 0);
                   /* "13.0.1.180 and all earlier" as the range reader knows it. */
                   g_autofree gchar *plain
                       = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0, "\\1", 0, NULL);

@@ -143,14 +143,13 @@ dsa_extract (ShrExtractContext *ctx)
           ShrProduct *p = shr_record_add_product (ctx->record, "Debian", names[i]);
           if (p == NULL)
             continue;
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0,
-                         &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, "(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)", ctx->body);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              g_autofree gchar *v = shr_matches_fetch (&m, 1);
               add_fixed (p, v);
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
           g_autofree gchar *version = shr_field_value (ctx->body, "Version");
           if (version != NULL)
@@ -209,11 +208,11 @@ usn_extract (ShrExtractContext *ctx)
         }
       if (!in_release)
         continue;
-      g_autoptr (GMatchInfo) m = NULL;
-      if (g_regex_match (shr_regex ("^\\s+([a-z0-9][a-z0-9.+-]+)\\s+(\\d[\\w.+~:-]*)\\s*$"), l, 0, &m))
+      g_auto (ShrMatches) m = { 0 };
+      if (shr_matches_first (&m, "^\\s+([a-z0-9][a-z0-9.+-]+)\\s+(\\d[\\w.+~:-]*)\\s*$", l))
         {
-          g_autofree gchar *pkg = g_match_info_fetch (m, 1);
-          g_autofree gchar *ver = g_match_info_fetch (m, 2);
+          g_autofree gchar *pkg = shr_matches_fetch (&m, 1);
+          g_autofree gchar *ver = shr_matches_fetch (&m, 2);
           ShrProduct *p = shr_record_add_product (ctx->record, "Ubuntu", pkg);
           add_fixed (p, ver);
           if (p != NULL && release != NULL)
@@ -232,13 +231,13 @@ usn_extract (ShrExtractContext *ctx)
         in_release = FALSE;
     }
   /* "Software Description: - linux: Linux kernel" in the modern layout. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("^- ([a-z0-9][a-z0-9.+-]+): "), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "^- ([a-z0-9][a-z0-9.+-]+): ", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *pkg = g_match_info_fetch (m, 1);
+      g_autofree gchar *pkg = shr_matches_fetch (&m, 1);
       shr_record_add_product (ctx->record, "Ubuntu", pkg);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   if (ctx->record->products->len == 0)
     {
@@ -288,16 +287,16 @@ rhsa_extract (ShrExtractContext *ctx)
   static const gchar *rpm = "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_"
                             "64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
   gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, rpm, ctx->body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *arch = g_match_info_fetch (m, 4);
+      g_autofree gchar *arch = shr_matches_fetch (&m, 4);
       if (sources && strcmp (arch, "src") != 0)
         continue;
-      g_autofree gchar *name = g_match_info_fetch (m, 1);
-      g_autofree gchar *ver = g_match_info_fetch (m, 2);
-      g_autofree gchar *rel = g_match_info_fetch (m, 3);
+      g_autofree gchar *name = shr_matches_fetch (&m, 1);
+      g_autofree gchar *ver = shr_matches_fetch (&m, 2);
+      g_autofree gchar *rel = shr_matches_fetch (&m, 3);
       ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
       g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
       add_fixed (p, nvr);
@@ -340,13 +339,13 @@ freebsd_extract (ShrExtractContext *ctx)
   g_autofree gchar *affects = shr_field_value (ctx->body, "Affects");
   if (affects != NULL && p != NULL)
     shr_strv_add_unique (p->affected, affects);
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("\\b(\\d{1,2}\\.\\d-(?:RELEASE-p\\d+|STABLE|RC\\d+-p\\d+))"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "\\b(\\d{1,2}\\.\\d-(?:RELEASE-p\\d+|STABLE|RC\\d+-p\\d+))", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (p, v);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   ctx->products_exact = TRUE;
   g_autofree gchar *sa = shr_match_group ("FreeBSD-(SA|EN)-", id, 1);
@@ -390,13 +389,13 @@ openssl_extract (ShrExtractContext *ctx)
         set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]", date));
     }
   ShrProduct *p = shr_record_add_product (ctx->record, "OpenSSL", "OpenSSL");
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("users should upgrade to OpenSSL (\\d+\\.\\d+\\.\\d+[a-z]?)"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "users should upgrade to OpenSSL (\\d+\\.\\d+\\.\\d+[a-z]?)", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (p, v);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   g_autofree gchar *vuln
       = shr_match_group ("^(OpenSSL [\\d.]+(?:,? (?:and )?[\\d.]+)*) (?:are|is) vulnerable", ctx->body, 1);
@@ -462,14 +461,12 @@ jvn_detect (ShrExtractContext *ctx)
 static gchar *
 jvn_vendor (const gchar *body)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (
-      shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
-                 "[ \\t]?が提供する"),
-      body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                 "[ \\t]?が提供する", body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       if (strcmp (v, "開発者") != 0 && !g_str_has_suffix (v, "開発者"))
         return g_steal_pointer (&v);
     }
@@ -529,13 +526,11 @@ jvn_extract (ShrExtractContext *ctx)
         }
     }
   ctx->products_exact = ctx->record->products->len > 0;
-  g_autoptr (GMatchInfo) m = NULL;
+  g_auto (ShrMatches) m = { 0 };
   if (ctx->record->products->len > 0
-      && g_regex_match (
-          shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"),
-          ctx->body, 0, &m))
+      && shr_matches_first (&m, "修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)", ctx->body))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
     }
 }
@@ -595,11 +590,11 @@ kev_products (ShrExtractContext *ctx)
   /* KEV lines: "CVE-2026-10520 Ivanti Sentry OS Command Injection
    * Vulnerability". Where the lexicon knows the product it names it; else
    * the words between a known vendor and the flaw type are the product. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("CVE-\\d{4}-\\d{4,7}\\s+(.+?)\\s*$"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "CVE-\\d{4}-\\d{4,7}\\s+(.+?)\\s*$", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *line = g_match_info_fetch (m, 1);
+      g_autofree gchar *line = shr_matches_fetch (&m, 1);
       if (shr_add_lexicon_products (ctx, line) == 0)
         {
           g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
@@ -622,7 +617,7 @@ kev_products (ShrExtractContext *ctx)
                 shr_record_add_product (ctx->record, e->vendor, product);
             }
         }
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
@@ -632,21 +627,19 @@ cisa_extract (ShrExtractContext *ctx)
   const gchar *t = ctx->ids;
   set_source (ctx, "cisa", "CISA",
               shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
-  g_autoptr (GMatchInfo) m = NULL;
+  g_auto (ShrMatches) m = { 0 };
   /* The pattern tries every position of the body: only where the words
    * stand (those without an s or k, which a caseless pattern also matches
    * outside ASCII). */
   if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL
         || strstr (ctx->body, "\xc5\xbf") != NULL || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
-       && g_regex_match (
-           shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
-           ctx->body, 0, &m))
+       && shr_matches_first (&m, "[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?", ctx->body))
       || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
     {
       ctx->record->kev = TRUE;
       ctx->record->exploited = SHR_TRISTATE_TRUE;
       g_autofree gchar *sentence
-          = m && g_match_info_matches (m) ? g_match_info_fetch (m, 0) : g_strdup (ctx->subject);
+          = shr_matches_found (&m) ? shr_matches_fetch (&m, 0) : g_strdup (ctx->subject);
       g_autofree gchar *clean = shr_sentence_at (sentence, 0);
       ctx->record->exploited_evidence = g_strdup (clean);
       shr_record_set_evidence (ctx->record, "exploited", clean);
@@ -836,15 +829,15 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
   static const gchar *nvra
       = "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
         "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
-  g_autoptr (GMatchInfo) m = NULL;
+  g_auto (ShrMatches) m = { 0 };
   if (names_architecture (ctx->body))
-    g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
-  for (; m != NULL && g_match_info_matches (m); g_match_info_next (m, NULL))
+    shr_matches_first (&m, nvra, ctx->body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      g_autofree gchar *name = shr_matches_fetch (&m, 1);
       if (g_ascii_strcasecmp (name, package) != 0)
         continue;
-      g_autofree gchar *v = g_match_info_fetch (m, 2);
+      g_autofree gchar *v = shr_matches_fetch (&m, 2);
       add_fixed (p, v);
     }
   if (p->fixed->len > 0)
@@ -852,14 +845,13 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
   /* Gentoo's ">=app-containers/containerd-1.6.19". */
   g_autofree gchar *v = NULL;
   {
-    g_autoptr (GMatchInfo) am = NULL;
-    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0,
-                   &am);
-    for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
+    g_auto (ShrMatches) am = { 0 };
+    shr_matches_first (&am, ">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)", ctx->body);
+    for (; shr_matches_found (&am) && v == NULL; shr_matches_next (&am))
       {
-        g_autofree gchar *name = g_match_info_fetch (am, 1);
+        g_autofree gchar *name = shr_matches_fetch (&am, 1);
         if (g_ascii_strcasecmp (name, package) == 0)
-          v = g_match_info_fetch (am, 2);
+          v = shr_matches_fetch (&am, 2);
       }
   }
   if (v == NULL)
