@@ -688,8 +688,10 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
       g_auto (ShrMatches) m = { 0 };
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (shr_matches_first (&m, "^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
-                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)", after))
+      if (shr_matches_first (&m,
+                             "^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
+                             "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)",
+                             after))
         {
           gint s = 0, e = 0;
           shr_matches_pos (&m, 1, &s, &e);

@@ -462,8 +462,10 @@ static gchar *
 jvn_vendor (const gchar *body)
 {
   g_auto (ShrMatches) m = { 0 };
-  shr_matches_first (&m, "((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
-                 "[ \\t]?が提供する", body);
+  shr_matches_first (&m,
+                     "((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                     "[ \\t]?が提供する",
+                     body);
   for (; shr_matches_found (&m); shr_matches_next (&m))
     {
       g_autofree gchar *v = shr_matches_fetch (&m, 1);
@@ -528,7 +530,8 @@ jvn_extract (ShrExtractContext *ctx)
   ctx->products_exact = ctx->record->products->len > 0;
   g_auto (ShrMatches) m = { 0 };
   if (ctx->record->products->len > 0
-      && shr_matches_first (&m, "修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)", ctx->body))
+      && shr_matches_first (
+          &m, "修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)", ctx->body))
     {
       g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
@@ -633,7 +636,8 @@ cisa_extract (ShrExtractContext *ctx)
    * outside ASCII). */
   if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL
         || strstr (ctx->body, "\xc5\xbf") != NULL || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
-       && shr_matches_first (&m, "[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?", ctx->body))
+       && shr_matches_first (
+           &m, "[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?", ctx->body))
       || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
     {
       ctx->record->kev = TRUE;
