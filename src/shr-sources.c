@@ -36,17 +36,26 @@ literal_run (const gchar *p, const gchar **end)
   return lit;
 }
 
-/* The literal text every match of an id pattern starts with, lower-cased
- * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
- * not tried against the pattern. */
-static gchar *
-literal_start (const gchar *pattern)
+/* Where an id pattern's text starts: after a leading "\\b" and the
+ * bracket of its capturing group. */
+static const gchar *
+after_id_opening (const gchar *pattern)
 {
   const gchar *p = pattern;
   if (g_str_has_prefix (p, "\\b"))
     p += 2;
   if (*p == '(' && p[1] != '?')
     p++;
+  return p;
+}
+
+/* The literal text every match of an id pattern starts with, lower-cased
+ * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
+ * not tried against the pattern. */
+static gchar *
+literal_start (const gchar *pattern)
+{
+  const gchar *p = after_id_opening (pattern);
   GString *lit = literal_run (p, &p);
   if (lit->len < 2)
     {
@@ -65,11 +74,7 @@ literal_start (const gchar *pattern)
 static gchar **
 literal_group_words (const gchar *pattern)
 {
-  const gchar *p = pattern;
-  if (g_str_has_prefix (p, "\\b"))
-    p += 2;
-  if (*p == '(' && p[1] != '?')
-    p++;
+  const gchar *p = after_id_opening (pattern);
   if (!g_str_has_prefix (p, "(?:"))
     return NULL;
   const gchar *inner = p + 3;
