@@ -46,7 +46,7 @@ shr_plausible_product_name (const gchar *name, gboolean strict)
   if (strstr (name, "://") != NULL || strchr (name, '@') != NULL)
     return FALSE;
   /* "CVE-2026-33001 OSコマンドインジェクション CVSS": a flaw's line. */
-  if (g_regex_match (shr_regex ("CVE-\\d{4}-\\d"), name, 0, NULL))
+  if (shr_regex_test ("CVE-\\d{4}-\\d", name))
     return FALSE;
   /* Sentences and lists are not names. */
   static const gchar *const punct[]
@@ -393,28 +393,27 @@ add_fixed_versions (ShrProduct *p, const gchar *text)
 {
   if (text == NULL || says_not_affected (text))
     return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (VERSION_RE), text, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, VERSION_RE, text);
+  while (shr_matches_found (&m))
     {
       gint start = 0, end = 0;
-      g_match_info_fetch_pos (m, 1, &start, &end);
+      shr_matches_pos (&m, 1, &start, &end);
       /* "7.4.0 and earlier" in a fixed column is a note, not a fix. */
-      if (!g_regex_match (shr_regex ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)"),
-                          text + end, 0, NULL))
+      if (!shr_regex_test ("^\\s*(?:and|or)?\\s*(?:earlier|before|prior|below|以前|より前|未満)", text + end))
         {
-          g_autofree gchar *v = g_match_info_fetch (m, 1);
+          g_autofree gchar *v = shr_matches_fetch (&m, 1);
           if (p->fixed->len < 40)
             shr_strv_add_unique (p->fixed, v);
         }
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
 static gboolean
 has_version (const gchar *text)
 {
-  return text != NULL && g_regex_match (shr_regex (VERSION_RE), text, 0, NULL);
+  return text != NULL && shr_regex_test (VERSION_RE, text);
 }
 
 /* A version, or a bare release number with the word that bounds it:
@@ -424,19 +423,18 @@ has_bound_version (const gchar *text)
 {
   return has_version (text)
          || (text != NULL
-             && g_regex_match (
-                 shr_regex ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
-                            "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])"),
-                 text, 0, NULL));
+             && shr_regex_test ("(?<![A-Za-z0-9_.])\\d{1,4}\\s*(?:より前|以前|未満|から|まで|(?:and|or) "
+                                "(?:earlier|prior|before|older))|\\b(?:before|prior to) \\d{1,4}(?![\\d.])",
+                                text));
 }
 
 static gboolean
 says_all_versions (const gchar *text)
 {
   return text != NULL
-         && g_regex_match (shr_regex ("\\ball (?:supported |current |prior |previous "
-                                      ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン"),
-                           text, 0, NULL);
+         && shr_regex_test ("\\ball (?:supported |current |prior |previous "
+                            ")?(?:versions|releases)\\b|全て?の?バージョン|全バージョン",
+                            text);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -687,15 +685,16 @@ read_product_line (ShrExtractContext *ctx, const gchar *written, const gchar *ve
         continue;
       /* "Firefox ESR 128.3.1": the longest known name wins, but a name the
        * lexicon lacks ("FortiManager Cloud") is its own product. */
-      g_autoptr (GMatchInfo) m = NULL;
+      g_auto (ShrMatches) m = { 0 };
       const gchar *after = line + hit->end;
       gsize extra = 0;
-      if (g_regex_match (shr_regex ("^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
-                                    "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)"),
-                         after, 0, &m))
+      if (shr_matches_first (&m,
+                             "^((?:\\s+(?!(?:v|ver|version|versions|release|prior|before|through|up|"
+                             "and|or|from|to|all)\\b|(?:v|ver)\\.?\\d+\\.)[A-Z][\\w+-]*)+)",
+                             after))
         {
           gint s = 0, e = 0;
-          g_match_info_fetch_pos (m, 1, &s, &e);
+          shr_matches_pos (&m, 1, &s, &e);
           extra = e;
         }
       if (extra > 0)
@@ -828,13 +827,28 @@ read_package_fields (ShrExtractContext *ctx, const ShrDocument *doc)
  * heading does: 「対象となるバージョンは次のとおりです。」 over "- Apache
  * Tomcat 11.0.0-M1から11.0.13まで", "The following versions are
  * affected:". Each item that gives a version is a product line. */
+/* The first place in @text where one of @words stands, or NULL. */
+static const gchar *
+first_of (const gchar *text, const gchar *const *words)
+{
+  const gchar *first = NULL;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const gchar *at = strstr (text, words[i]);
+      if (at != NULL && (first == NULL || at < first))
+        first = at;
+    }
+  return first;
+}
+
 static void
 read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vendor)
 {
   /* Every lead-in holds one of these: most mails hold none, and the
    * patterns are not run over them. */
-  if (strstr (text, "とおり") == NULL && strstr (text, "通り") == NULL && strstr (text, "ollowing") == NULL
-      && strstr (text, "OLLOWING") == NULL)
+  gboolean ja = strstr (text, "とおり") != NULL || strstr (text, "通り") != NULL;
+  gboolean en = strstr (text, "ollowing") != NULL || strstr (text, "OLLOWING") != NULL;
+  if (!ja && !en)
     return;
   static const gchar *const leads[] = {
     "(?:対象となる|影響を受ける|該当する)(?:製品|バージョン|システム|ソフトウェア|機種)[^。\\n]{0,30}(?:次|"
@@ -846,11 +860,24 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
     "[^.\\n]{0,40}:[ \\t]*$"
     "|\\b(?:affects|impacts) the following (?:products?|versions?|releases?)[^.\\n]{0,40}:[ \\t]*$",
   };
+  /* And each pattern its words a match starts with (following: up to
+   * "affects the " before it): a pattern is tried from the first of them
+   * on, or not at all. */
+  static const gchar *const ja_subjects[] = { "対象となる", "影響を受ける", "該当する", NULL };
+  static const gchar *const ja_fixes[] = { "修正", "対策済み", NULL };
+  const gchar *following = en ? strcasestr (text, "following") : NULL;
+  const gchar *from[G_N_ELEMENTS (leads)] = {
+    ja ? first_of (text, ja_subjects) : NULL,
+    ja ? first_of (text, ja_fixes) : NULL,
+    following == NULL ? NULL : following - MIN ((gsize)(following - text), strlen ("affects the ")),
+  };
   for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
     {
+      if (from[k] == NULL)
+        continue;
       gboolean fixed = k == 1;
       g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (leads[k]), text, 0, &m);
+      g_regex_match_full (shr_regex (leads[k]), text, -1, from[k] - text, 0, &m, NULL);
       for (guint found = 0; g_match_info_matches (m) && found < 16; g_match_info_next (m, NULL), found++)
         {
           gint end = 0;
@@ -942,7 +969,9 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
               || strstr (line, "\u3000\u3000") != NULL)
             continue;
           /* "Reporter: …", "Impact: critical": fields, not products. */
-          g_autofree gchar *key = shr_match_group ("^([^:：]{1,30})[:：]", line, 1);
+          g_autofree gchar *key = strchr (line, ':') != NULL || strstr (line, "：") != NULL
+                                      ? shr_match_group ("^([^:：]{1,30})[:：]", line, 1)
+                                      : NULL;
           if (key != NULL && (shr_heading_role (key) != SHR_ROLE_NONE || !has_version (line)))
             continue;
           /* A vendor's name alone over its products (JVN's layout). */
@@ -971,6 +1000,15 @@ shr_affected_from_structure (ShrExtractContext *ctx, const ShrDocument *doc)
 }
 
 /* ---- prose ----------------------------------------------------------------- */
+
+static gboolean
+holds_any_word (const gchar *text, const gchar *const *words)
+{
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (text, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
 
 static gboolean
 add_prose_candidate (ShrExtractContext *ctx, const gchar *candidate, const gchar *vendor)
@@ -1034,8 +1072,19 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
                           || strstr (lower, "contains") || strstr (lower, "affected by")
                           || strstr (lower, "suffers") || strstr (lower, "issue");
       gboolean ja_words = strstr (head, "脆弱性") != NULL;
+      /* And each pattern its own; a letter a caseless 's' or 'k' matches
+       * outside ASCII (ſ, the Kelvin sign) lets every pattern decide. */
+      static const gchar *const en_own[G_N_ELEMENTS (en)][6] = {
+        { "vulnerabilit", "flaw", "bug", "weakness", "-day", NULL },
+        { "contains", "affected by", "vulnerable to", "suffers", NULL },
+        { "issue", NULL },
+      };
+      gboolean folds
+          = en_words && (strstr (head, "\xc5\xbf") != NULL || strstr (head, "\xe2\x84\xaa") != NULL);
       for (guint i = 0; en_words && i < G_N_ELEMENTS (en); i++)
         {
+          if (!folds && !holds_any_word (lower, en_own[i]))
+            continue;
           g_autofree gchar *c = shr_match_group (en[i], head, 1);
           if (add_prose_candidate (ctx, c, vendor))
             return;
@@ -1054,6 +1103,62 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
     }
 }
 
+/* ---- sentences holding a word ----------------------------------------------- */
+
+/* Which of the @n sentences hold one of @words as written (case matters),
+ * or NULL when none does: one strstr() per word over all the sentences at
+ * once (ctx->sentence_text, one per line) instead of one per word and
+ * sentence, which the passes below spent most of their time on. A word
+ * outside ASCII is not looked for in a text all in ASCII. */
+static gboolean *
+sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+{
+  gboolean *mask = NULL;
+  const GArray *starts = ctx->sentence_starts;
+  for (guint w = 0; words[w] != NULL; w++)
+    {
+      if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
+        continue;
+      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL;
+           hit = strstr (hit + 1, words[w]))
+        {
+          gsize at = hit - ctx->sentence_text;
+          guint lo = 0, hi = starts->len;
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (g_array_index (starts, gsize, mid) <= at)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          if (mask == NULL)
+            mask = g_new0 (gboolean, n);
+          if (lo < n)
+            mask[lo] = TRUE;
+        }
+    }
+  return mask;
+}
+
+/* Whether sentence @i, ASCII letters lower-cased, holds one of @words
+ * (lower case). A caseless 's' or 'k' also matches ſ (U+017F) and the
+ * Kelvin sign (U+212A): a caller whose words hold one lets a sentence
+ * holding those through itself. */
+static gboolean
+sentence_lower_holds (const ShrExtractContext *ctx, guint i, const gchar *const *words)
+{
+  const GArray *starts = ctx->sentence_starts;
+  gsize start = g_array_index (starts, gsize, i);
+  const gchar *lower = ctx->sentence_lower + start;
+  /* Each sentence ends with the newline before the next one. */
+  gsize len = i + 1 < starts->len ? g_array_index (starts, gsize, i + 1) - 1 - start : strlen (lower);
+  for (guint w = 0; words[w] != NULL; w++)
+    if (memmem (lower, len, words[w], strlen (words[w])) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- versions in sentences ------------------------------------------------- */
 
 /* One version ("7.0.16", "9.1R18", "128.2.0esr", "7.0.x") and what bounds
@@ -1068,12 +1173,16 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
   "|およびそれ以前|及びそれ以前|以前|より前|未満|までの|まで|以降|およびそれ以降))?"
 
 static gboolean
-says_affected (const gchar *sentence)
+says_affected (const ShrExtractContext *ctx, guint i, const gchar *sentence)
 {
-  return g_regex_match (
-      shr_regex ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
-                 "|影響を受け|脆弱性が存在|脆弱性があ"),
-      sentence, 0, NULL);
+  /* Its every wording holds one of these. */
+  static const gchar *const words[] = { "vulnerab",    "affect",     "impact",       "present in", "exist",
+                                        "susceptible", "影響を受け", "脆弱性が存在", "脆弱性があ", NULL };
+  if (!sentence_lower_holds (ctx, i, words) && strstr (sentence, "\xc5\xbf") == NULL)
+    return FALSE;
+  return shr_regex_test ("(?i)\\b(?:vulnerab\\w*|affect\\w*|impact\\w*|present in|exists? in|susceptible)\\b"
+                         "|影響を受け|脆弱性が存在|脆弱性があ",
+                         sentence);
 }
 
 void
@@ -1111,7 +1220,7 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
       gboolean names_product = FALSE;
       for (guint k = 0; k < r->products->len && !names_product; k++)
         names_product = strstr (s, ((const ShrProduct *)g_ptr_array_index (r->products, k))->product) != NULL;
-      if (!names_product || !says_affected (s))
+      if (!names_product || !says_affected (ctx, i, s))
         continue;
       for (guint k = 0; k < r->products->len; k++)
         {
@@ -1123,17 +1232,17 @@ shr_affected_versions_in_sentences (ShrExtractContext *ctx, GPtrArray *sentences
             {
               if ((at > s && g_ascii_isalnum (at[-1])) || g_ascii_isalnum (at[nl]))
                 continue;
-              g_autofree gchar *before = g_strndup (s, at - s);
-              if (g_regex_match (shr_regex (fix_before), before, 0, NULL))
+              /* What comes before the name, read in place. */
+              if (shr_regex_test_range (fix_before, s, 0, at - s))
                 continue;
               g_autofree gchar *list = shr_match_group (after_name, at + nl, 1);
               if (list == NULL)
                 continue;
-              g_autoptr (GMatchInfo) m = NULL;
-              g_regex_match (shr_regex ("(?i)" SENTENCE_RANGE), list, 0, &m);
-              for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+              g_auto (ShrMatches) m = { 0 };
+              shr_matches_first (&m, "(?i)" SENTENCE_RANGE, list);
+              for (; shr_matches_found (&m); shr_matches_next (&m))
                 {
-                  g_autofree gchar *one = g_match_info_fetch (m, 0);
+                  g_autofree gchar *one = shr_matches_fetch (&m, 0);
                   /* "13.0.1.180 and all earlier" as the range reader knows it. */
                   g_autofree gchar *plain
                       = g_regex_replace (shr_regex ("\\b(and|or) all\\b"), one, -1, 0, "\\1", 0, NULL);
@@ -1223,17 +1332,16 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
   static const gchar *ja = "(?:(?:有効|設定|使用|利用)(?:に|を)?(?:して|されて)いる場合(?:のみ|に限り)|(?:"
                            "初期設定|デフォルト|既定)(?:で|では)(?:無効|オフ)"
                            "|が有効(?:になって|化されて)いる場合|を有効(?:に|化)している場合)";
-  for (guint i = 0; i < sentences->len; i++)
+  /* Every wording above holds one of these. */
+  static const gchar *const condition_words[]
+      = { "enabled", "configured", "default", "turned on", "exposed", "場合", "無効", "オフ", NULL };
+  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, condition_words);
+  for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 1200)
+      if (!holding[i] || strlen (s) > 1200)
         continue;
-      /* Every wording above holds one of these. */
-      if (strstr (s, "enabled") == NULL && strstr (s, "configured") == NULL && strstr (s, "default") == NULL
-          && strstr (s, "turned on") == NULL && strstr (s, "exposed") == NULL && strstr (s, "場合") == NULL
-          && strstr (s, "無効") == NULL && strstr (s, "オフ") == NULL)
-        continue;
-      if (g_regex_match (shr_regex (en), s, 0, NULL) || g_regex_match (shr_regex (ja), s, 0, NULL))
+      if (shr_regex_test (en, s) || shr_regex_test (ja, s))
         {
           add_condition (ctx->record, s);
           return;
@@ -1248,11 +1356,12 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
                                    "-]+\\s+){1,6}?(?:feature|component)\\s+(?:in|of)\\s+[^.,;:]{2,60}";
   static const gchar *feature_ja
       = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
-  for (guint i = 0; i < sentences->len; i++)
+  static const gchar *const feature_words[] = { "feature", "component", "機能", NULL };
+  g_autofree gboolean *naming_feature = sentences_holding (ctx, sentences->len, feature_words);
+  for (guint i = 0; naming_feature != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 1200
-          || (strstr (s, "feature") == NULL && strstr (s, "component") == NULL && strstr (s, "機能") == NULL))
+      if (!naming_feature[i] || strlen (s) > 1200)
         continue;
       /* The advisory's own words, quoted as the condition. */
       g_autofree gchar *phrase = shr_match_group (feature_en, s, 0);
@@ -1305,16 +1414,19 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
         "(?:versions? |releases? )?[\\w. -]{1,40} (?:is|are) (?:affected|vulnerable))"
         "|(?:それ以外|上記以外|他)の(?:バージョン|製品)(?:は|には)(?:本脆弱性の)?影響(?:を受けません|"
         "はありません|はない)";
-  for (guint i = 0; i < sentences->len; i++)
+  /* Every wording above holds one of these as written, and, in any case,
+   * the word that says what the versions are not (or the Japanese 影響). */
+  static const gchar *const unaffected_words[] = { "not ", "影響", "only", "Only", NULL };
+  static const gchar *const affected_words[] = { "affected", "vulnerable", "impacted", NULL };
+  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, unaffected_words);
+  for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
-      if (strlen (s) > 600)
+      if (!holding[i] || strlen (s) > 600)
         continue;
-      /* Every wording above holds one of these. */
-      if (strstr (s, "not ") == NULL && strstr (s, "影響") == NULL && strstr (s, "only") == NULL
-          && strstr (s, "Only") == NULL)
+      if (!sentence_lower_holds (ctx, i, affected_words) && strstr (s, "影響") == NULL)
         continue;
-      if (g_regex_match (shr_regex (others), s, 0, NULL))
+      if (shr_regex_test (others, s))
         {
           ShrProduct *p = product_in (r, s);
           if (p != NULL)
@@ -1326,8 +1438,7 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
       if (list == NULL)
         continue;
       /* "2.4.59 and later are not affected" names the fix, not a train. */
-      if (g_regex_match (shr_regex ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not"), s, 0,
-                         NULL))
+      if (shr_regex_test ("(?:and|or) (?:later|above)\\s+(?:versions?\\s+)?(?:is|are) not", s))
         continue;
       ShrProduct *p = product_in (r, s);
       if (p == NULL)
@@ -1359,6 +1470,30 @@ starts_with_name (const gchar *name, const gchar *prefix)
   return n >= 2 && strncmp (name, prefix, n) == 0 && !g_ascii_isalnum (name[n]);
 }
 
+/* The first "(" or "（" (EF BC 88) at or after @p with a capital after it,
+ * or NULL. */
+static const gchar *
+bracket_before_capital (const gchar *p)
+{
+  for (p = strpbrk (p, "(\xef"); p != NULL; p = strpbrk (p + 1, "(\xef"))
+    if ((*p == '(' && g_ascii_isupper (p[1])) || (p[1] == '\xbc' && p[2] == '\x88' && g_ascii_isupper (p[3])))
+      return p;
+  return NULL;
+}
+
+/* Whether @c may stand in the names the pattern below reads before a
+ * bracket: more than it takes (a letter, digit, mark, space of any kind,
+ * Han or Katakana, "&.-_ー・"), never a bracket or other punctuation. */
+static gboolean
+may_stand_in_name (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+  return g_unichar_isalnum (c) || g_unichar_ismark (c) || g_unichar_isspace (c) || c == 0x0b || c == 0x85
+         || c == 0x180e || (c < 0x80 && c != 0 && strchr ("&.-_", c) != NULL) || c == 0x30fc || c == 0x30fb
+         || g_unichar_type (c) == G_UNICODE_CONNECT_PUNCTUATION || script == G_UNICODE_SCRIPT_HAN
+         || script == G_UNICODE_SCRIPT_KATAKANA;
+}
+
 void
 shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
 {
@@ -1371,13 +1506,38 @@ shr_affected_vendors_by_short_name (ShrExtractContext *ctx, const gchar *text)
   /* An organisation and its short name in brackets: Japanese names run
    * without spaces; English ones are capitalised words whose first
    * letter is the short name's. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (
-      shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
-                 "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]"),
-      text, 0, &m);
-  for (guint found = 0; g_match_info_matches (m) && found < 32; g_match_info_next (m, NULL), found++)
+  GRegex *re
+      = shr_regex ("(?-i)(?:([\\p{Han}\\p{Katakana}ー・]{2,30})|((?:[A-Z][\\w&.-]*\\s+){0,5}[A-Z][\\w&.-]*)"
+                   "\\s?)[（(]([A-Z][A-Za-z0-9&-]{1,11})[)）]");
+  /* The pattern is costly at each position: it is tried around each
+   * bracket with a capital after it, from where a name can start before it
+   * to where the short name's closing bracket can stand after it (a match
+   * holds the first bracket after its start, as no name holds one). */
+  const gchar *text_end = text + strlen (text);
+  const gchar *pos = text;
+  guint found = 0;
+  for (const gchar *bracket = bracket_before_capital (pos); bracket != NULL && found < 32;
+       bracket = bracket_before_capital (MAX (pos, bracket + 1)))
     {
+      const gchar *start = bracket;
+      while (start > pos)
+        {
+          const gchar *prev = g_utf8_prev_char (start);
+          if (!may_stand_in_name (g_utf8_get_char (prev)))
+            break;
+          start = prev;
+        }
+      /* "（" + 12 letters + "）", to the end of a character. */
+      const gchar *end = bracket + MIN ((gsize)(text_end - bracket), strlen ("（") + 12 + strlen ("）"));
+      while ((*end & 0xc0) == 0x80)
+        end++;
+      g_autoptr (GMatchInfo) m = NULL;
+      if (!g_regex_match_full (re, text, end - text, start - text, 0, &m, NULL))
+        continue;
+      found++;
+      gint match_end = 0;
+      g_match_info_fetch_pos (m, 0, NULL, &match_end);
+      pos = text + match_end;
       g_autofree gchar *ja = g_match_info_fetch (m, 1);
       g_autofree gchar *en = g_match_info_fetch (m, 2);
       g_autofree gchar *abbr = g_match_info_fetch (m, 3);

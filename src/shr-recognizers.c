@@ -14,7 +14,7 @@
 static gboolean
 matches (const gchar *pattern, const gchar *text)
 {
-  return text != NULL && g_regex_match (shr_regex (pattern), text, 0, NULL);
+  return text != NULL && shr_regex_test (pattern, text);
 }
 
 static void
@@ -45,6 +45,21 @@ contains_any (const gchar *haystack, const gchar *const *needles)
     if (strcasestr (haystack, needles[i]) != NULL)
       return TRUE;
   return FALSE;
+}
+
+/* Whether a caseless pattern, every match of which holds one of @needles
+ * (ASCII, lower case, or not letters), may match @text, a short one (the
+ * sender, the subject): a letter a caseless 's' or 'k' matches besides the
+ * ASCII ones (ſ, U+017F; the Kelvin sign, U+212A) lets the pattern
+ * decide. The detectors try their patterns on every mail; most hold none
+ * of the words. */
+static gboolean
+may_hold (const gchar *text, const gchar *const *needles)
+{
+  if (text == NULL)
+    return FALSE;
+  return contains_any (text, needles) || strstr (text, "\xc5\xbf") != NULL
+         || strstr (text, "\xe2\x84\xaa") != NULL;
 }
 
 /* The same test on the subject and head, which are long: through their
@@ -128,14 +143,13 @@ dsa_extract (ShrExtractContext *ctx)
           ShrProduct *p = shr_record_add_product (ctx->record, "Debian", names[i]);
           if (p == NULL)
             continue;
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex ("(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)"), ctx->body, 0,
-                         &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, "(?:fixed|corrected|resolved)\\s+in\\s+version\\s+(\\S+)", ctx->body);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              g_autofree gchar *v = shr_matches_fetch (&m, 1);
               add_fixed (p, v);
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
           g_autofree gchar *version = shr_field_value (ctx->body, "Version");
           if (version != NULL)
@@ -182,7 +196,10 @@ usn_extract (ShrExtractContext *ctx)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const gchar *l = lines[i];
-      if (matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
+      /* Its heading starts so (any case): the pattern is not tried on
+       * every other line. */
+      if (g_ascii_strncasecmp (l, "ubuntu ", strlen ("ubuntu ")) == 0
+          && matches ("^Ubuntu \\d{1,2}\\.\\d\\d(?: LTS)?:?\\s*$", l))
         {
           in_release = TRUE;
           g_free (release);
@@ -191,11 +208,11 @@ usn_extract (ShrExtractContext *ctx)
         }
       if (!in_release)
         continue;
-      g_autoptr (GMatchInfo) m = NULL;
-      if (g_regex_match (shr_regex ("^\\s+([a-z0-9][a-z0-9.+-]+)\\s+(\\d[\\w.+~:-]*)\\s*$"), l, 0, &m))
+      g_auto (ShrMatches) m = { 0 };
+      if (shr_matches_first (&m, "^\\s+([a-z0-9][a-z0-9.+-]+)\\s+(\\d[\\w.+~:-]*)\\s*$", l))
         {
-          g_autofree gchar *pkg = g_match_info_fetch (m, 1);
-          g_autofree gchar *ver = g_match_info_fetch (m, 2);
+          g_autofree gchar *pkg = shr_matches_fetch (&m, 1);
+          g_autofree gchar *ver = shr_matches_fetch (&m, 2);
           ShrProduct *p = shr_record_add_product (ctx->record, "Ubuntu", pkg);
           add_fixed (p, ver);
           if (p != NULL && release != NULL)
@@ -214,13 +231,13 @@ usn_extract (ShrExtractContext *ctx)
         in_release = FALSE;
     }
   /* "Software Description: - linux: Linux kernel" in the modern layout. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("^- ([a-z0-9][a-z0-9.+-]+): "), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "^- ([a-z0-9][a-z0-9.+-]+): ", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *pkg = g_match_info_fetch (m, 1);
+      g_autofree gchar *pkg = shr_matches_fetch (&m, 1);
       shr_record_add_product (ctx->record, "Ubuntu", pkg);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   if (ctx->record->products->len == 0)
     {
@@ -270,16 +287,16 @@ rhsa_extract (ShrExtractContext *ctx)
   static const gchar *rpm = "\\b([A-Za-z0-9_+.-]+?)-(\\d[\\w.+~]*)-([\\w.+~]+?)\\.(src|noarch|i[3-6]86|x86_"
                             "64|alpha|sparc|sparc64|ppc64le|ppc64|ppc|s390x|aarch64|ia64)\\.rpm\\b";
   gboolean sources = strstr (ctx->body, ".src.rpm") != NULL;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (rpm), ctx->body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, rpm, ctx->body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *arch = g_match_info_fetch (m, 4);
+      g_autofree gchar *arch = shr_matches_fetch (&m, 4);
       if (sources && strcmp (arch, "src") != 0)
         continue;
-      g_autofree gchar *name = g_match_info_fetch (m, 1);
-      g_autofree gchar *ver = g_match_info_fetch (m, 2);
-      g_autofree gchar *rel = g_match_info_fetch (m, 3);
+      g_autofree gchar *name = shr_matches_fetch (&m, 1);
+      g_autofree gchar *ver = shr_matches_fetch (&m, 2);
+      g_autofree gchar *rel = shr_matches_fetch (&m, 3);
       ShrProduct *p = shr_record_add_product (ctx->record, "Red Hat", name);
       g_autofree gchar *nvr = g_strdup_printf ("%s-%s-%s", name, ver, rel);
       add_fixed (p, nvr);
@@ -322,13 +339,13 @@ freebsd_extract (ShrExtractContext *ctx)
   g_autofree gchar *affects = shr_field_value (ctx->body, "Affects");
   if (affects != NULL && p != NULL)
     shr_strv_add_unique (p->affected, affects);
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("\\b(\\d{1,2}\\.\\d-(?:RELEASE-p\\d+|STABLE|RC\\d+-p\\d+))"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "\\b(\\d{1,2}\\.\\d-(?:RELEASE-p\\d+|STABLE|RC\\d+-p\\d+))", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (p, v);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   ctx->products_exact = TRUE;
   g_autofree gchar *sa = shr_match_group ("FreeBSD-(SA|EN)-", id, 1);
@@ -372,13 +389,13 @@ openssl_extract (ShrExtractContext *ctx)
         set_string (&ctx->record->title, g_strdup_printf ("OpenSSL Security Advisory [%s]", date));
     }
   ShrProduct *p = shr_record_add_product (ctx->record, "OpenSSL", "OpenSSL");
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("users should upgrade to OpenSSL (\\d+\\.\\d+\\.\\d+[a-z]?)"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "users should upgrade to OpenSSL (\\d+\\.\\d+\\.\\d+[a-z]?)", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (p, v);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   g_autofree gchar *vuln
       = shr_match_group ("^(OpenSSL [\\d.]+(?:,? (?:and )?[\\d.]+)*) (?:are|is) vulnerable", ctx->body, 1);
@@ -400,8 +417,10 @@ jpcert_detect (ShrExtractContext *ctx)
   return (ids_may_hold (ctx, words)
           && matches ("\\bJPCERT-(?:AT|WR|IR)-\\d{4}-\\d{4}\\b|JPCERT/CC\\s*WEEKLY REPORT|jpcert\\.or\\.jp",
                       t))
-         || matches ("jpcert\\.or\\.jp", ctx->from)
-         || (matches ("JPCERT", ctx->from) && matches ("注意喚起|Weekly Report|Alert", ctx->subject));
+         || (may_hold (ctx->from, words)
+             && (matches ("jpcert\\.or\\.jp", ctx->from)
+                 || (matches ("JPCERT", ctx->from)
+                     && matches ("注意喚起|Weekly Report|Alert", ctx->subject))));
 }
 
 static void
@@ -442,14 +461,14 @@ jvn_detect (ShrExtractContext *ctx)
 static gchar *
 jvn_vendor (const gchar *body)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (
-      shr_regex ("((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
-                 "[ \\t]?が提供する"),
-      body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m,
+                     "((?:[A-Za-z0-9][\\w.&,'-]*[ \\t]+)*(?:[A-Za-z0-9][\\w.&,'-]*|[^\\s、。「」]{2,40}?))"
+                     "[ \\t]?が提供する",
+                     body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       if (strcmp (v, "開発者") != 0 && !g_str_has_suffix (v, "開発者"))
         return g_steal_pointer (&v);
     }
@@ -509,13 +528,12 @@ jvn_extract (ShrExtractContext *ctx)
         }
     }
   ctx->products_exact = ctx->record->products->len > 0;
-  g_autoptr (GMatchInfo) m = NULL;
+  g_auto (ShrMatches) m = { 0 };
   if (ctx->record->products->len > 0
-      && g_regex_match (
-          shr_regex ("修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)"),
-          ctx->body, 0, &m))
+      && shr_matches_first (
+          &m, "修正した(?:バージョン|版)として\\s*\\S*?\\s*([vV]?\\d+(?:\\.\\d+)+[\\w().-]*)", ctx->body))
     {
-      g_autofree gchar *v = g_match_info_fetch (m, 1);
+      g_autofree gchar *v = shr_matches_fetch (&m, 1);
       add_fixed (g_ptr_array_index (ctx->record->products, 0), v);
     }
 }
@@ -527,9 +545,12 @@ ipa_detect (ShrExtractContext *ctx)
 {
   const gchar *t = ctx->ids;
   static const gchar *const words[] = { "ipa.go.jp/", NULL };
-  return matches ("ipa\\.go\\.jp", ctx->from)
+  static const gchar *const sender_words[] = { "ipa", "情報処理推進機構", NULL };
+  /* Both sender patterns hold one of these. */
+  gboolean ipa_sender = may_hold (ctx->from, sender_words);
+  return (ipa_sender && matches ("ipa\\.go\\.jp", ctx->from))
          || (ids_may_hold (ctx, words) && matches ("ipa\\.go\\.jp/security/security-alert", t))
-         || (matches ("^IPA|情報処理推進機構", ctx->from)
+         || (ipa_sender && matches ("^IPA|情報処理推進機構", ctx->from)
              && matches ("重要なセキュリティ情報|緊急対策情報", ctx->subject));
 }
 
@@ -553,10 +574,17 @@ cisa_detect (ShrExtractContext *ctx)
   if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
     return FALSE;
   const gchar *t = ctx->ids;
-  return matches ("cisa\\.gov|\\bCISA\\b", ctx->from)
-         || matches ("^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
-                     ctx->subject)
-         || matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t);
+  /* Each pattern is tried only where one of its words stands. */
+  static const gchar *const sender_words[] = { "cisa", NULL };
+  static const gchar *const subject_words[] = { "cisa ", "aa", "icsa-", NULL };
+  static const gchar *const id_words[] = { "alert code", "alert id", "advisory code", "advisory id", NULL };
+  return (may_hold (ctx->from, sender_words) && matches ("cisa\\.gov|\\bCISA\\b", ctx->from))
+         || (may_hold (ctx->subject, subject_words)
+             && matches (
+                 "^CISA (?:Adds|Releases|and)|\\bAA\\d{2}-\\d{3}[A-Z]\\b|\\bICSA-\\d{2}-\\d{3}-\\d{2}\\b",
+                 ctx->subject))
+         || (ids_may_hold (ctx, id_words)
+             && matches ("^\\s*(?:Alert|Advisory) (?:Code|ID)\\s*:\\s*(?:AA|ICSA)", t));
 }
 
 static void
@@ -565,11 +593,11 @@ kev_products (ShrExtractContext *ctx)
   /* KEV lines: "CVE-2026-10520 Ivanti Sentry OS Command Injection
    * Vulnerability". Where the lexicon knows the product it names it; else
    * the words between a known vendor and the flaw type are the product. */
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("CVE-\\d{4}-\\d{4,7}\\s+(.+?)\\s*$"), ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "CVE-\\d{4}-\\d{4,7}\\s+(.+?)\\s*$", ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *line = g_match_info_fetch (m, 1);
+      g_autofree gchar *line = shr_matches_fetch (&m, 1);
       if (shr_add_lexicon_products (ctx, line) == 0)
         {
           g_autoptr (GArray) hits = shr_lexicon_scan (ctx->lexicon, SHR_LEXICON_PRODUCT, line);
@@ -592,7 +620,7 @@ kev_products (ShrExtractContext *ctx)
                 shr_record_add_product (ctx->record, e->vendor, product);
             }
         }
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
@@ -602,16 +630,20 @@ cisa_extract (ShrExtractContext *ctx)
   const gchar *t = ctx->ids;
   set_source (ctx, "cisa", "CISA",
               shr_match_group ("\\b(AA\\d{2}-\\d{3}[A-Z]|ICSA-\\d{2}-\\d{3}-\\d{2}[A-Z]?)\\b", t, 1));
-  g_autoptr (GMatchInfo) m = NULL;
-  if (g_regex_match (
-          shr_regex ("[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?"),
-          ctx->body, 0, &m)
+  g_auto (ShrMatches) m = { 0 };
+  /* The pattern tries every position of the body: only where the words
+   * stand (those without an s or k, which a caseless pattern also matches
+   * outside ASCII). */
+  if (((strcasestr (ctx->body, "nown exploited vulnerabilitie") != NULL
+        || strstr (ctx->body, "\xc5\xbf") != NULL || strstr (ctx->body, "\xe2\x84\xaa") != NULL)
+       && shr_matches_first (
+           &m, "[^.\\n]*\\badd(?:s|ed)?\\b[^.]{0,120}Known Exploited Vulnerabilities[^.]*\\.?", ctx->body))
       || matches ("Adds .*Known Exploited Vulnerabilit", ctx->subject))
     {
       ctx->record->kev = TRUE;
       ctx->record->exploited = SHR_TRISTATE_TRUE;
       g_autofree gchar *sentence
-          = m && g_match_info_matches (m) ? g_match_info_fetch (m, 0) : g_strdup (ctx->subject);
+          = shr_matches_found (&m) ? shr_matches_fetch (&m, 0) : g_strdup (ctx->subject);
       g_autofree gchar *clean = shr_sentence_at (sentence, 0);
       ctx->record->exploited_evidence = g_strdup (clean);
       shr_record_set_evidence (ctx->record, "exploited", clean);
@@ -636,10 +668,18 @@ msrc_detect (ShrExtractContext *ctx)
   static const gchar *const words[] = { "microsoft", "msrc", "マイクロソフト", "ms", "adv", NULL };
   if (!contains_any (ctx->from, words) && !ids_contain_any (ctx, words))
     return FALSE;
-  return matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from)
-         || matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)",
-                     ctx->head)
-         || matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject);
+  /* Each pattern is tried only where one of its words stands: "ms" is in
+   * nearly every mail. The head is a part of ids. */
+  static const gchar *const sender_words[] = { "microsoft", "msrc", "マイクロソフト", NULL };
+  static const gchar *const head_words[] = { "microsoft security", "msrc team", NULL };
+  static const gchar *const subject_words[] = { "ms", "adv", NULL };
+  return (may_hold (ctx->from, sender_words)
+          && matches ("microsoft\\.com|\\bMicrosoft\\b|\\bMSRC\\b|マイクロソフト", ctx->from))
+         || (ids_may_hold (ctx, head_words)
+             && matches ("^\\s*(?:Microsoft Security (?:Response Center|Advisory|Update|Bulletin)|MSRC Team)",
+                         ctx->head))
+         || (may_hold (ctx->subject, subject_words)
+             && matches ("\\bMS\\d{2}-\\d{3}\\b|\\bADV\\d{6}\\b", ctx->subject));
 }
 
 static void
@@ -654,7 +694,8 @@ msrc_extract (ShrExtractContext *ctx)
 static gboolean
 newsy_sender (ShrExtractContext *ctx)
 {
-  return matches ("news|newsletter|ニュース", ctx->from);
+  static const gchar *const words[] = { "news", "ニュース", NULL };
+  return may_hold (ctx->from, words) && matches ("news|newsletter|ニュース", ctx->from);
 }
 
 static const ShrSource *
@@ -663,8 +704,10 @@ find_source (ShrExtractContext *ctx)
   /* detect() and extract() both ask: look once. */
   if (!ctx->source_looked_up)
     {
+      /* ids is the subject, a newline and the head. */
+      const gchar *head_lower = ctx->ids_lower + strlen (ctx->subject) + 1;
       ctx->source = shr_sources_find (shr_sources_get_default (), ctx->from, ctx->subject, ctx->head,
-                                      newsy_sender (ctx));
+                                      head_lower, newsy_sender (ctx));
       ctx->source_looked_up = TRUE;
     }
   return ctx->source;
@@ -678,6 +721,11 @@ find_source (ShrExtractContext *ctx)
 static void
 add_fixed_table (ShrProduct *p, const gchar *body)
 {
+  /* Most bodies have no such table: their lines are not tried (the words
+   * without an s or k, which a caseless pattern also matches outside ASCII). */
+  if (strcasestr (body, "fixed relea") == NULL && strstr (body, "\xc5\xbf") == NULL
+      && strstr (body, "\xe2\x84\xaa") == NULL)
+    return;
   g_autofree gchar **lines = shr_text_split (body, "\n");
   gboolean in_table = FALSE;
   for (gchar **l = lines; *l != NULL; l++)
@@ -750,6 +798,28 @@ distribution_package (ShrExtractContext *ctx)
   return NULL;
 }
 
+/* Whether @body names an architecture after a dot (".x86_64", ".noarch",
+ * ".src" …), which every built package's name holds: most advisories name
+ * none, and the pattern that reads them, costly at each word, is not run
+ * over them. Any case, and a long s (U+017F) for an s, as the caseless
+ * pattern reads them. */
+static gboolean
+names_architecture (const gchar *body)
+{
+  static const gchar *const arches[] = { "x86_64", "aarch64", "noarch", "src",     "i386", "i486", "i586",
+                                         "i686",   "ppc64",   "s390x",  "armv7hl", "ia64", NULL };
+  for (const gchar *dot = strchr (body, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
+    {
+      if (dot[1] == '\xc5' && dot[2] == '\xbf')
+        return TRUE;
+      gchar first = g_ascii_tolower (dot[1]);
+      for (guint i = 0; arches[i] != NULL; i++)
+        if (first == arches[i][0] && g_ascii_strncasecmp (dot + 1, arches[i], strlen (arches[i])) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* Versions of @package in the text, as package managers name built
  * packages: "cups-2.3.3op2-18.amzn2023.0.8.x86_64", "openexr-2.2.0-12.1.el8.src.rpm",
  * "ucode-intel-20240813-150200.44.1", a changelog entry "[2.2.0-12.1]",
@@ -763,14 +833,15 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
   static const gchar *nvra
       = "(?<![\\w.+-])([A-Za-z0-9][\\w.+-]*?)-((?:\\d+:)?\\d[\\w.+~^]*-[\\w.+~^]+?)"
         "\\.(?:x86_64|aarch64|noarch|src|i[3-6]86|ppc64le|s390x|armv7hl|ppc64|ia64)(?:\\.rpm)?(?![\\w-])";
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (nvra), ctx->body, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  if (names_architecture (ctx->body))
+    shr_matches_first (&m, nvra, ctx->body);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      g_autofree gchar *name = shr_matches_fetch (&m, 1);
       if (g_ascii_strcasecmp (name, package) != 0)
         continue;
-      g_autofree gchar *v = g_match_info_fetch (m, 2);
+      g_autofree gchar *v = shr_matches_fetch (&m, 2);
       add_fixed (p, v);
     }
   if (p->fixed->len > 0)
@@ -778,14 +849,13 @@ distribution_versions (ShrExtractContext *ctx, ShrProduct *p, const gchar *packa
   /* Gentoo's ">=app-containers/containerd-1.6.19". */
   g_autofree gchar *v = NULL;
   {
-    g_autoptr (GMatchInfo) am = NULL;
-    g_regex_match (shr_regex (">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)"), ctx->body, 0,
-                   &am);
-    for (; g_match_info_matches (am) && v == NULL; g_match_info_next (am, NULL))
+    g_auto (ShrMatches) am = { 0 };
+    shr_matches_first (&am, ">=\\s*(?:[\\w-]+/)?([A-Za-z0-9][\\w.+-]*?)-(\\d[\\w.+~-]*)", ctx->body);
+    for (; shr_matches_found (&am) && v == NULL; shr_matches_next (&am))
       {
-        g_autofree gchar *name = g_match_info_fetch (am, 1);
+        g_autofree gchar *name = shr_matches_fetch (&am, 1);
         if (g_ascii_strcasecmp (name, package) == 0)
-          v = g_match_info_fetch (am, 2);
+          v = shr_matches_fetch (&am, 2);
       }
   }
   if (v == NULL)

@@ -15,17 +15,11 @@ struct _ShrSources
   GPtrArray *rows; /* (element-type ShrSource) in file order */
 };
 
-/* The literal text every match of an id pattern starts with, lower-cased
- * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
- * not tried against the pattern. */
-static gchar *
-literal_start (const gchar *pattern)
+/* The literal characters at @p, lower-cased, up to the first that is not
+ * one (a quantified last character dropped); *end is set after them. */
+static GString *
+literal_run (const gchar *p, const gchar **end)
 {
-  const gchar *p = pattern;
-  if (g_str_has_prefix (p, "\\b"))
-    p += 2;
-  if (*p == '(' && p[1] != '?')
-    p++;
   GString *lit = g_string_new (NULL);
   for (; *p; p++)
     {
@@ -38,12 +32,88 @@ literal_start (const gchar *pattern)
    * optional: drop it. */
   if (lit->len > 0 && (*p == '?' || *p == '*' || *p == '{' || *p == '|'))
     g_string_truncate (lit, lit->len - 1);
+  *end = p;
+  return lit;
+}
+
+/* Where an id pattern's text starts: after a leading "\\b" and the
+ * bracket of its capturing group. */
+static const gchar *
+after_id_opening (const gchar *pattern)
+{
+  const gchar *p = pattern;
+  if (g_str_has_prefix (p, "\\b"))
+    p += 2;
+  if (*p == '(' && p[1] != '?')
+    p++;
+  return p;
+}
+
+/* The literal text every match of an id pattern starts with, lower-cased
+ * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
+ * not tried against the pattern. */
+static gchar *
+literal_start (const gchar *pattern)
+{
+  const gchar *p = after_id_opening (pattern);
+  GString *lit = literal_run (p, &p);
   if (lit->len < 2)
     {
       g_string_free (lit, TRUE);
       return NULL;
     }
   return g_string_free (lit, FALSE);
+}
+
+/* For an id pattern that starts with a group of words, lower-cased, one
+ * of which every match holds, or NULL: the words of
+ * "\\b((?:CONFSERVER|JRASERVER|…|FE)-\\d+)" with the text after them
+ * ("confserver-", …, "fe-"), or what follows an optional group
+ * ("\\b((?:open)?SUSE-[SR]U-…" → "suse-"). Such patterns have no literal
+ * start and ran over every mail's first lines. */
+static gchar **
+literal_group_words (const gchar *pattern)
+{
+  const gchar *p = after_id_opening (pattern);
+  if (!g_str_has_prefix (p, "(?:"))
+    return NULL;
+  const gchar *inner = p + 3;
+  const gchar *close = strchr (inner, ')');
+  /* A nested group or class, or an alternative of the whole pattern after
+   * the group, and the words are not needed by every match. */
+  if (close == NULL || strpbrk (close, "|") != NULL)
+    return NULL;
+  for (const gchar *c = inner; c < close; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '|')
+      return NULL;
+  const gchar *after = close + 1;
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  if (*after == '?' || *after == '*')
+    {
+      gchar *lit = literal_start (after + 1);
+      if (lit == NULL)
+        return NULL;
+      g_ptr_array_add (words, lit);
+    }
+  else if (*after == '+' || *after == '{')
+    return NULL;
+  else
+    {
+      const gchar *tail_end = NULL;
+      g_autoptr (GString) tail = literal_run (after, &tail_end);
+      g_autofree gchar *group = g_strndup (inner, close - inner);
+      g_auto (GStrv) alternatives = g_strsplit (group, "|", -1);
+      for (guint i = 0; alternatives[i] != NULL; i++)
+        {
+          if (alternatives[i][0] == '\0')
+            return NULL;
+          gchar *word = g_ascii_strdown (alternatives[i], -1);
+          g_ptr_array_add (words, g_strconcat (word, tail->str, NULL));
+          g_free (word);
+        }
+    }
+  g_ptr_array_add (words, NULL);
+  return (gchar **)g_ptr_array_free (g_steal_pointer (&words), FALSE);
 }
 
 /* The literal starts of a pattern's top-level alternatives
@@ -109,6 +179,7 @@ source_free (ShrSource *s)
   g_free (s->name);
   g_free (s->vendor);
   g_free (s->id_literal);
+  g_strfreev (s->id_words);
   g_strfreev (s->from_literals);
   g_clear_pointer (&s->id, g_regex_unref);
   g_clear_pointer (&s->from, g_regex_unref);
@@ -187,6 +258,7 @@ shr_sources_load (const gchar *path, GError **error)
           id++;
         }
       s->id_literal = strcmp (id, "-") != 0 ? literal_start (id) : NULL;
+      s->id_words = s->id_literal == NULL && strcmp (id, "-") != 0 ? literal_group_words (id) : NULL;
       s->from_literals = strcmp (f[4], "-") != 0 ? literal_alternatives (f[4]) : NULL;
       if (!compile (path, n + 1, "id", id, &s->id, error)
           || !compile (path, n + 1, "sender", f[4], &s->from, error)
@@ -226,9 +298,33 @@ shr_sources_match (GRegex *re, const gchar *text)
   return whole != NULL ? g_strstrip (whole) : NULL;
 }
 
+/* A text, its ASCII letters lower-cased, and whether it holds a letter a
+ * caseless 's' or 'k' matches besides the ASCII ones (ſ, the Kelvin sign;
+ * looked at on first need: -1). */
+typedef struct
+{
+  const gchar *text;
+  const gchar *lower;
+  gint folds;
+} IdText;
+
+/* Whether the id pattern of @s may match @t: a text without its literal
+ * start, or without any of its words, cannot. */
+static gboolean
+id_may_match (const ShrSource *s, IdText *t)
+{
+  if (s->id_literal != NULL)
+    return strstr (t->lower, s->id_literal) != NULL;
+  if (s->id_words == NULL || holds_any (t->lower, s->id_words))
+    return TRUE;
+  if (t->folds < 0)
+    t->folds = strstr (t->text, "\xc5\xbf") != NULL || strstr (t->text, "\xe2\x84\xaa") != NULL;
+  return t->folds;
+}
+
 const ShrSource *
 shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *subject, const gchar *head,
-                  gboolean newsy)
+                  const gchar *head_lower, gboolean newsy)
 {
   g_return_val_if_fail (sources != NULL, NULL);
   /* Best first: an id and the sender agree (el-errata@oracle.com sends
@@ -238,21 +334,22 @@ shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *sub
    * once per mail. */
   const ShrSource *best[4] = { NULL, NULL, NULL, NULL };
   g_autofree gchar *subject_lower = subject ? shr_ascii_lower_len (subject, strlen (subject)) : NULL;
-  g_autofree gchar *head_lower = head ? shr_ascii_lower_len (head, strlen (head)) : NULL;
+  g_autofree gchar *head_copy = head && head_lower == NULL ? shr_ascii_lower_len (head, strlen (head)) : NULL;
+  IdText subject_text = { subject, subject_lower, -1 };
+  IdText head_text = { head, head_lower != NULL ? head_lower : head_copy, -1 };
   g_autofree gchar *from_lower = from ? shr_ascii_lower_len (from, strlen (from)) : NULL;
   for (guint i = 0; i < sources->rows->len && best[0] == NULL; i++)
     {
       const ShrSource *s = g_ptr_array_index (sources->rows, i);
       gboolean sender = s->from != NULL && from != NULL && holds_any (from_lower, s->from_literals)
                         && g_regex_match (s->from, from, 0, NULL);
-      gboolean id_subject = s->id != NULL && subject != NULL
-                            && (s->id_literal == NULL || strstr (subject_lower, s->id_literal) != NULL)
+      gboolean id_subject = s->id != NULL && subject != NULL && id_may_match (s, &subject_text)
                             && g_regex_match (s->id, subject, 0, NULL);
       /* The first lines matter only for a rank not already taken. */
       gboolean id_head = FALSE;
       if (s->id != NULL && head != NULL && !id_subject
           && ((sender && best[0] == NULL) || (best[3] == NULL && !s->id_needs_sender && !newsy))
-          && (s->id_literal == NULL || strstr (head_lower, s->id_literal) != NULL))
+          && id_may_match (s, &head_text))
         id_head = g_regex_match (s->id, head, 0, NULL);
       if (sender && (id_subject || id_head))
         best[0] = s;

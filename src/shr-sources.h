@@ -20,6 +20,7 @@ typedef struct _ShrSource
   GRegex *id;               /* group 1 (or the first group that matched): the id; NULL when none */
   gboolean id_needs_sender; /* the id alone is too plain to name the source */
   gchar *id_literal;        /* what every id starts with, lower-cased, or NULL */
+  gchar **id_words;         /* else one of which every id holds, lower-cased, or NULL */
   gchar **from_literals;    /* one of which every sender holds, or NULL */
   GRegex *from;             /* NULL when none */
   GRegex *release;          /* a distribution's release; NULL for a PSIRT */
@@ -41,9 +42,10 @@ const ShrSources *shr_sources_get_default (void);
 /* The source a mail comes from: the first row whose sender pattern
  * matches @from, else whose id is in @subject, else (unless @newsy: a news
  * article quoting an id further down is not the advisory) in @head.
- * (transfer none) NULL when none. */
+ * @head_lower is @head with its ASCII letters lower-cased when the caller
+ * has it, else NULL. (transfer none) NULL when none. */
 const ShrSource *shr_sources_find (const ShrSources *sources, const gchar *from, const gchar *subject,
-                                   const gchar *head, gboolean newsy);
+                                   const gchar *head, const gchar *head_lower, gboolean newsy);
 
 /* (transfer full) The first match of @re's first group that matched in
  * @text, stripped; NULL when none. */

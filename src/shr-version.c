@@ -1319,27 +1319,31 @@ shr_version_distribution (const gchar *version)
 {
   if (version == NULL)
     return NULL;
+  /* Each mark's pattern (case-sensitive) holds its literal: a version
+   * without it is not matched against the pattern, which ran nine times
+   * over every fixed version of every record. "~22.04" alone is Ubuntu's
+   * mark only on an Ubuntu build: its literal is "ubuntu". */
   static const struct
   {
     const gchar *pattern;
+    const gchar *literal;
     const gchar *distro;
   } marks[] = {
-    { "[+~]deb(\\d{1,2})u\\d", "Debian" },
-    { "[+~]deb(\\d{1,2})(?![\\w])", "Debian" },
-    { "ubuntu\\d*(?:\\.\\d+)*?[~.+]?(?:0\\.)?(\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "Ubuntu" },
-    { "[~+](\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "Ubuntu" },
-    { "\\.el(\\d{1,2})(?:_\\d+)?(?![\\d])", "Red Hat" },
-    { "\\.amzn(\\d{1,4})", "Amazon Linux" },
-    { "\\.fc(\\d{2})", "Fedora" },
-    { "\\.mga(\\d{1,2})", "Mageia" },
+    { "[+~]deb(\\d{1,2})u\\d", "deb", "Debian" },
+    { "[+~]deb(\\d{1,2})(?![\\w])", "deb", "Debian" },
+    { "ubuntu\\d*(?:\\.\\d+)*?[~.+]?(?:0\\.)?(\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "ubuntu", "Ubuntu" },
+    { "[~+](\\d{2}\\.\\d{2})(?:\\.\\d+)?$", "ubuntu", "Ubuntu" },
+    { "\\.el(\\d{1,2})(?:_\\d+)?(?![\\d])", ".el", "Red Hat" },
+    { "\\.amzn(\\d{1,4})", ".amzn", "Amazon Linux" },
+    { "\\.fc(\\d{2})", ".fc", "Fedora" },
+    { "\\.mga(\\d{1,2})", ".mga", "Mageia" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
     {
+      if (strstr (version, marks[i].literal) == NULL)
+        continue;
       g_autofree gchar *release = distribution_mark (marks[i].pattern, version);
       if (release == NULL)
-        continue;
-      /* "~22.04" alone is Ubuntu's mark only on an Ubuntu build. */
-      if (i == 3 && strstr (version, "ubuntu") == NULL)
         continue;
       return g_strdup_printf ("%s:%s", marks[i].distro, release);
     }
@@ -1351,8 +1355,11 @@ shr_version_distribution (const gchar *version)
   if (g_once_init_enter (&suse))
     g_once_init_leave (&suse,
                        g_regex_new ("\\.(?:sles?|suse)\\d*", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
-  if (g_regex_match (suse, version, 0, NULL))
-    return g_strdup ("SUSE");
+  /* Its every match is a dot before an 's' (or the long s, U+017F, which a
+   * caseless 's' also matches). */
+  for (const gchar *dot = strchr (version, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
+    if (dot[1] == 's' || dot[1] == 'S' || (dot[1] == '\xc5' && dot[2] == '\xbf'))
+      return g_regex_match (suse, version, 0, NULL) ? g_strdup ("SUSE") : NULL;
   return NULL;
 }
 

@@ -633,6 +633,15 @@ test_vendor_by_short_name (void)
   g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->product, ==, "NHG MailGuard");
   g_assert_cmpstr (((ShrProduct *)en->products->pdata[0])->vendor, ==, "Northwind Hosting Group");
 
+  /* Full-width brackets, after brackets that hold no short name. */
+  g_autoptr (ShrRecord) wide = extract_text (
+      "NSCのクラウドメールに不正アクセス",
+      "不正アクセス（CVE-2026-"
+      "40001を悪用）について、日本サンプル通信（NSC）は11月20日、法人向けクラウドメール"
+      "サービス「NSCクラウドメール」に不正アクセスがあり、利用者の情報が流出した可能性があると発表した。");
+  g_assert_cmpuint (wide->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)wide->products->pdata[0])->vendor, ==, "日本サンプル通信");
+
   /* A short name that only begins a longer word is not the product's. */
   g_autoptr (ShrRecord) other = extract_text (
       "NSCのサービスに障害",
@@ -1023,6 +1032,63 @@ test_digest_items (void)
 
 /* The eight-bytes-at-once lower-casing is g_ascii_strdown(), for every
  * byte value at every alignment and length. */
+/* A source whose ids start with one of several words (Atlassian's
+ * "CONFSERVER-…", "BAM-…") or with an optional word (SUSE's "openSUSE-SU-…")
+ * is found by an id in the subject or the first lines, written in any
+ * case, with a long s (U+017F) as a caseless pattern reads it; a mail that
+ * only mentions the words is from neither. */
+static void
+test_source_ids (void)
+{
+  const ShrSources *sources = shr_sources_get_default ();
+  static const struct
+  {
+    const gchar *subject;
+    const gchar *head;
+    const gchar *name; /* NULL: no source */
+  } cases[] = {
+    { "Security Bulletin CONFSERVER-98765", "", "Atlassian PSIRT" },
+    { "Security Bulletin", "Advisory: bam-12345 (Bamboo Data Center)\n", "Atlassian PSIRT" },
+    { "Security Bulletin", "Fixed in FE-4321 and CRUC-4322\n", "Atlassian PSIRT" },
+    { "openSUSE-SU-2026:10234-1: moderate: Security update for curl", "", "SUSE" },
+    { "Security update", "Announcement ID: SUSE-RU-2026:01234-1\n", "SUSE" },
+    { "Security update", "Announcement ID: \xc5\xbfuse-su-2026:01234-1\n", "SUSE" },
+    { "Confluence server and SUSE Linux news", "CONFSERVER and SUSE-SU are ids\n", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const ShrSource *s
+          = shr_sources_find (sources, "someone@example.org", cases[i].subject, cases[i].head, NULL, FALSE);
+      g_assert_cmpstr (s ? s->name : NULL, ==, cases[i].name);
+    }
+}
+
+/* A distribution's advisory gives the fixed version of its package from
+ * the built packages it lists, whatever the case of their architecture
+ * (not from another package's), else from its prose. */
+static void
+test_distribution_builds (void)
+{
+  g_autoptr (ShrRecord) built = extract_text (
+      "ALAS2023-2026-701: Important: cups security update",
+      "Package updates are available for Amazon Linux 2023 that fix the following vulnerabilities:\n"
+      "CVE-2026-47001\n\nNew Packages:\n  cups-libs-2.4.7-1.amzn2023.0.9.X86_64\n"
+      "  cups-2.4.7-1.amzn2023.0.8.X86_64\n  cups-2.4.7-1.amzn2023.0.8.Src\n");
+  g_assert_cmpuint (built->products->len, ==, 1);
+  const ShrProduct *p = built->products->pdata[0];
+  g_assert_cmpstr (p->product, ==, "cups");
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.4.7-1.amzn2023.0.8");
+
+  g_autoptr (ShrRecord) prose
+      = extract_text ("ALAS2023-2026-702: Important: cups security update",
+                      "The cups package has been updated to version 2.4.8 to fix CVE-2026-47002.\n");
+  g_assert_cmpuint (prose->products->len, ==, 1);
+  p = prose->products->pdata[0];
+  g_assert_cmpuint (p->fixed->len, ==, 1);
+  g_assert_cmpstr (p->fixed->pdata[0], ==, "2.4.8");
+}
+
 static void
 test_ascii_lower (void)
 {
@@ -1071,6 +1137,8 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
+  g_test_add_func ("/extract/source-ids", test_source_ids);
+  g_test_add_func ("/extract/distribution-builds", test_distribution_builds);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
   g_test_add_func ("/extract/vendor-equipment", test_vendor_equipment);
   g_test_add_func ("/extract/vendor-by-short-name", test_vendor_by_short_name);
