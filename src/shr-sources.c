@@ -52,10 +52,38 @@ after_id_opening (const gchar *pattern)
 /* The literal text every match of an id pattern starts with, lower-cased
  * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
  * not tried against the pattern. */
+/* Whether the pattern from @p, inside the group it is in, has an
+ * alternative at that level or above ("MFSA…|Mozilla Foundation Security
+ * Advisory…"): then no literal starts every match. */
+static gboolean
+has_outer_alternative (const gchar *p)
+{
+  gint depth = 0;
+  gboolean klass = FALSE;
+  for (; *p; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '[')
+        klass = TRUE;
+      else if (*p == ']')
+        klass = FALSE;
+      else if (!klass && *p == '(')
+        depth++;
+      else if (!klass && *p == ')')
+        depth--;
+      else if (!klass && *p == '|' && depth <= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gchar *
 literal_start (const gchar *pattern)
 {
   const gchar *p = after_id_opening (pattern);
+  if (has_outer_alternative (p))
+    return NULL;
   GString *lit = literal_run (p, &p);
   if (lit->len < 2)
     {

@@ -1054,6 +1054,9 @@ test_source_ids (void)
     { "Security update", "Announcement ID: SUSE-RU-2026:01234-1\n", "SUSE" },
     { "Security update", "Announcement ID: \xc5\xbfuse-su-2026:01234-1\n", "SUSE" },
     { "Confluence server and SUSE Linux news", "CONFSERVER and SUSE-SU are ids\n", NULL },
+    /* An id pattern with alternatives of its own: each is tried. */
+    { "Mozilla Foundation Security Advisory 2026-14", "", "Mozilla Security" },
+    { "Security Bulletin", "Advisory: MFSA 2026-14\n", "Mozilla Security" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
