@@ -198,6 +198,30 @@ matches (const gchar *pattern, const gchar *s)
   return g_regex_match (shr_regex (pattern), s, 0, NULL);
 }
 
+/* matches(), where @may, a cheap condition every match needs (a byte, a
+ * literal each branch holds), says the pattern can match at all. */
+static gboolean
+matches_if (gboolean may, const gchar *pattern, const gchar *s)
+{
+  return may && matches (pattern, s);
+}
+
+/* Whether @s holds one of @words (lower-case ASCII, NULL-terminated) in
+ * any case: a literal gate for a caseless pattern each of whose branches
+ * needs one of them. Caseless matching also reads K (U+212A) as "k" and
+ * ſ (U+017F) as "s"; a text with either is let through. */
+static gboolean
+holds_word (const gchar *s, const gchar *const *words)
+{
+  g_autofree gchar *lower = lower_ascii (s);
+  if (strstr (lower, "\xe2\x84\xaa") != NULL || strstr (lower, "\xc5\xbf") != NULL)
+    return TRUE;
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (lower, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 same_name (const gchar *a, const gchar *b)
 {
@@ -1292,7 +1316,19 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
       if (close != NULL && *close == ')' && close - open > 1 && close - open <= 16)
         rest = close + 1;
     }
-  if (matches (home_after, rest) || matches (home_before, before))
+  /* Each branch of home_after begins with an apostrophe, a dash, white
+   * space or a Japanese word, and each of home_before needs one of these
+   * words: most countries are followed by a comma or a full stop, and
+   * preceded by none of them. */
+  static const gchar *const before_words[]
+      = { "attribut", "behalf",    "linked",     "tied",     "traced",   "fund", "financ", "benefit",
+          "help",     "affiliate", "subsidiary", "branch",   "division", "unit", "arm",    "hacker",
+          "actor",    "group",     "attacker",   "operator", "spies",    NULL };
+  guchar first = *rest;
+  gboolean may_after
+      = first >= 0x80 || first == '\'' || first == '-' || first == ' ' || (first >= '\t' && first <= '\r');
+  if (matches_if (may_after, home_after, rest)
+      || matches_if (holds_word (before, before_words), home_before, before))
     return TRUE;
   /* Right before an actor's or a reporter's name: "Russian APT28", "the
    * South Korean National Police Agency". */
