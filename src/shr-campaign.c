@@ -206,14 +206,15 @@ matches_if (gboolean may, const gchar *pattern, const gchar *s)
   return may && matches (pattern, s);
 }
 
-/* Whether @s holds one of @words (lower-case ASCII, NULL-terminated) in
- * any case: a literal gate for a caseless pattern each of whose branches
- * needs one of them. Caseless matching also reads K (U+212A) as "k" and
- * ſ (U+017F) as "s"; a text with either is let through. */
+/* Whether the @len bytes at @s hold one of @words (lower-case ASCII,
+ * NULL-terminated) in any case: a literal gate for a caseless pattern
+ * each of whose branches needs one of them. Caseless matching also reads
+ * K (U+212A) as "k" and ſ (U+017F) as "s"; a text with either is let
+ * through. */
 static gboolean
-holds_word (const gchar *s, const gchar *const *words)
+holds_word (const gchar *s, gsize len, const gchar *const *words)
 {
-  g_autofree gchar *lower = lower_ascii (s);
+  g_autofree gchar *lower = shr_ascii_lower_len (s, len);
   if (strstr (lower, "\xe2\x84\xaa") != NULL || strstr (lower, "\xc5\xbf") != NULL)
     return TRUE;
   for (guint i = 0; words[i] != NULL; i++)
@@ -1109,9 +1110,32 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
   static const gchar verbs_ja_strong[]
       = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|"
         "の調査|の分析|の研究者|のリサーチャー))";
-  if (matches (strong ? verbs_strong : verbs_any, after) || matches (attribution, before))
+  /* Gates. What comes before the verb holds no ".;!?": one of the verbs'
+   * words is written before the first of them. The attribution needs one
+   * of its words, the Japanese wordings a Japanese particle or word after
+   * white space: a name followed by a comma, or by "Windows", needs no
+   * pattern tried. */
+  static const gchar *const verb_words_strong[]
+      = { "observed", "discovered", "identified", "uncovered", "investigated", "attribut", "track",
+          "detected", "analy",      "assess",     "warn",      "continues",    "been",     "researchers",
+          "threat",   "names",      NULL };
+  static const gchar *const verb_words_any[]
+      = { "observed", "discovered",  "identified", "uncovered", "investigated", "attribut",
+          "track",    "detected",    "analy",      "assess",    "warn",         "continues",
+          "been",     "researchers", "threat",     "names",     "disclosed",    "report",
+          "said",     "says",        "noted",      "explained", "believes",     "revealed",
+          "found",    "published",   "released",   "issued",    "alerted",      NULL };
+  static const gchar *const attribution_words[]
+      = { "according", "researcher", "analyst", "by", "security", NULL };
+  gsize clause = strcspn (after, ".;!?");
+  if (matches_if (holds_word (after, clause, strong ? verb_words_strong : verb_words_any),
+                  strong ? verbs_strong : verbs_any, after)
+      || matches_if (holds_word (before, strlen (before), attribution_words), attribution, before))
     return TRUE;
-  return matches (strong ? verbs_ja_strong : verbs_ja, after);
+  const gchar *next = after;
+  while (*next == ' ' || (*next >= '\t' && *next <= '\r'))
+    next++;
+  return matches_if ((guchar)*next >= 0x80, strong ? verbs_ja_strong : verbs_ja, after);
 }
 
 static void
@@ -1328,7 +1352,7 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
   gboolean may_after
       = first >= 0x80 || first == '\'' || first == '-' || first == ' ' || (first >= '\t' && first <= '\r');
   if (matches_if (may_after, home_after, rest)
-      || matches_if (holds_word (before, before_words), home_before, before))
+      || matches_if (holds_word (before, strlen (before), before_words), home_before, before))
     return TRUE;
   /* Right before an actor's or a reporter's name: "Russian APT28", "the
    * South Korean National Police Agency". */
