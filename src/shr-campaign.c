@@ -223,6 +223,114 @@ holds_word (const gchar *s, gsize len, const gchar *const *words)
   return FALSE;
 }
 
+/* ---- patterns searched for near their words ------------------------------ */
+
+/* Where a match holding the needle found at @at (@len bytes) can lie:
+ * [*from, *to), *to past the character after it (which a lookahead or a
+ * \b reads). */
+typedef void (*MatchWindow) (const gchar *text, gsize at, gsize len, gsize *from, gsize *to);
+
+#define MAX_NEEDLES 6
+
+/* The matches of a pattern each of which holds one of a few needles, in
+ * the order a g_regex_match() and g_match_info_next() loop over the whole
+ * text gives them, but searched for only in the windows around the
+ * needles: over the whole text the pattern was tried at every capital
+ * letter or every kana, for a few matches. A window ends past the
+ * character after any match it can hold (which a lookahead reads), so a
+ * match is found in it as in the whole text. */
+typedef struct
+{
+  GRegex *re;
+  const gchar *text;
+  const gchar *const *needles; /* NULL-terminated, at most MAX_NEEDLES */
+  MatchWindow window;
+  gsize next[MAX_NEEDLES]; /* where each needle occurs next, or G_MAXSIZE */
+  gsize resume;            /* no match starts before the end of the last */
+  gsize searched_from, searched_to;
+  GMatchInfo *match; /* the current match, or NULL */
+} MatchWalk;
+
+static void
+match_walk_init (MatchWalk *w, GRegex *re, const gchar *text, const gchar *const *needles, MatchWindow window)
+{
+  *w = (MatchWalk){ .re = re, .text = text, .needles = needles, .window = window };
+  for (guint i = 0; needles[i] != NULL; i++)
+    {
+      g_assert (i < MAX_NEEDLES);
+      const gchar *hit = strstr (text, needles[i]);
+      w->next[i] = hit != NULL ? (gsize)(hit - text) : G_MAXSIZE;
+    }
+}
+
+static void
+match_walk_clear (MatchWalk *w)
+{
+  g_clear_pointer (&w->match, g_match_info_free);
+}
+
+/* Moves to the next match (w->match); FALSE when there is none. */
+static gboolean
+match_walk_next (MatchWalk *w)
+{
+  if (w->match != NULL)
+    {
+      gint s, e;
+      g_match_info_fetch_pos (w->match, 0, &s, &e);
+      w->resume = e;
+      if (g_match_info_next (w->match, NULL))
+        return TRUE;
+      g_clear_pointer (&w->match, g_match_info_free);
+    }
+  for (;;)
+    {
+      guint first = 0;
+      for (guint i = 1; w->needles[i] != NULL; i++)
+        if (w->next[i] < w->next[first])
+          first = i;
+      gsize at = w->next[first];
+      if (at == G_MAXSIZE)
+        return FALSE;
+      const gchar *again = strstr (w->text + at + 1, w->needles[first]);
+      w->next[first] = again != NULL ? (gsize)(again - w->text) : G_MAXSIZE;
+      gsize from, to;
+      w->window (w->text, at, strlen (w->needles[first]), &from, &to);
+      from = MAX (from, w->resume);
+      /* A window inside the last one was searched with it. */
+      if (from >= to || (from >= w->searched_from && to <= w->searched_to))
+        continue;
+      w->searched_from = from;
+      w->searched_to = to;
+      if (g_regex_match_full (w->re, w->text, to, from, 0, &w->match, NULL))
+        return TRUE;
+      g_clear_pointer (&w->match, g_match_info_free);
+    }
+}
+
+/* The run of ASCII letters, digits, spaces and @marks around @at to @at +
+ * @len, and the character after it. */
+static void
+run_window (const gchar *text, gsize at, gsize len, const gchar *marks, gsize *from, gsize *to)
+{
+  gsize s = at, e = at + len;
+  while (s > 0
+         && (g_ascii_isalnum (text[s - 1]) || text[s - 1] == ' ' || strchr (marks, text[s - 1]) != NULL))
+    s--;
+  while (text[e] != '\0' && (g_ascii_isalnum (text[e]) || text[e] == ' ' || strchr (marks, text[e]) != NULL))
+    e++;
+  if (text[e] != '\0')
+    e += g_utf8_skip[(guchar)text[e]];
+  *from = s;
+  *to = e;
+}
+
+/* Whether PCRE's \s (Unicode white space) may match @c. */
+static gboolean
+may_be_space (gunichar c)
+{
+  return g_unichar_isspace (c) || c == '\v' || c == 0x85 || c == 0x180E;
+}
+
 static gboolean
 same_name (const gchar *a, const gchar *b)
 {
@@ -791,18 +899,15 @@ written_as_ransomware (const gchar *text, gsize start, gsize end)
   return b >= sizeof ja - 1 && memcmp (text + b - (sizeof ja - 1), ja, sizeof ja - 1) == 0;
 }
 
-/* The names in 「」 where @pattern's group @group starts or ends before
+/* The names in 「」 where the pattern's group @group starts or ends before
  * them: 犯罪集団「LockBit」, 「MirrorFace」と呼ばれるグループ. */
 static void
-add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *pattern, gint group,
-               GArray *mentions)
+add_bracketed (const ShrLexicon *lexicon, const gchar *text, MatchWalk *walk, gint group, GArray *mentions)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (pattern), text, 0, &m);
-  while (g_match_info_matches (m))
+  while (match_walk_next (walk))
     {
       gint s, e;
-      g_match_info_fetch_pos (m, group, &s, &e);
+      g_match_info_fetch_pos (walk->match, group, &s, &e);
       gsize at = group == 0 ? (gsize)e : (gsize)s;
       gchar *name = NULL;
       gsize end = parse_name (text, at, &name);
@@ -811,8 +916,41 @@ add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *patter
         add_mention (mentions, at + 3, end - 3, name, FALSE);
       else
         g_free (name);
-      g_match_info_next (m, NULL);
     }
+  match_walk_clear (walk);
+}
+
+/* A group's word (グループ, 集団, 組織) at @at: the word before it, the
+ * longest ランサムウェア (21 bytes), white space after it, and the 「 the
+ * pattern looks for. */
+static void
+group_word_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  gsize s = at > 21 ? at - 21 : 0;
+  while ((text[s] & 0xC0) == 0x80)
+    s++;
+  const gchar *e = text + at + len;
+  while (*e != '\0' && may_be_space (g_utf8_get_char (e)))
+    e = g_utf8_next_char (e);
+  if (*e != '\0')
+    e = g_utf8_next_char (e);
+  *from = s;
+  *to = e - text;
+}
+
+/* A match that starts with its needle: from there to the end. */
+static void
+from_needle_on (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  *from = at;
+  *to = at + len + strlen (text + at + len);
+}
+
+/* A gang's name before " ransomware": ASCII letters, digits and ".$-/". */
+static void
+gang_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  run_window (text, at, len, ".$-/", from, to);
 }
 
 static void
@@ -908,31 +1046,39 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
             g_free (name);
         }
   }
+  MatchWalk walk;
   if (japanese)
-    add_bracketed (lexicon, text, intro_ja, 0, mentions);
+    {
+      static const gchar *const group_words[] = { "グループ", "集団", "組織", NULL };
+      match_walk_init (&walk, shr_regex (intro_ja), text, group_words, group_word_window);
+      add_bracketed (lexicon, text, &walk, 0, mentions);
+    }
   if (japanese
       && (strstr (text, "と呼ばれ") != NULL || strstr (text, "と称") != NULL
           || strstr (text, "と名乗") != NULL))
-    add_bracketed (lexicon, text, called_ja, 1, mentions);
-  if (strstr (text, " ransomware") != NULL)
     {
-      g_autoptr (GMatchInfo) gm = NULL;
-      g_regex_match (exact_regex (gang_en, &gang_re), text, 0, &gm);
-      while (g_match_info_matches (gm))
-        {
-          gint s, e;
-          g_match_info_fetch_pos (gm, 1, &s, &e);
-          const gchar *sp = memchr (text + s, ' ', e - s);
-          gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
-          if (!generic_word (text + s, first_len) && !overlaps (mentions, s, e))
-            {
-              g_autofree gchar *name = g_strndup (text + s, e - s);
-              if (!names_a_region (lexicon, name))
-                add_mention (mentions, s, e, g_steal_pointer (&name), FALSE);
-            }
-          g_match_info_next (gm, NULL);
-        }
+      static const gchar *const quote[] = { "「", NULL };
+      match_walk_init (&walk, shr_regex (called_ja), text, quote, from_needle_on);
+      add_bracketed (lexicon, text, &walk, 1, mentions);
     }
+  {
+    static const gchar *const ransomware[] = { " ransomware", NULL };
+    match_walk_init (&walk, exact_regex (gang_en, &gang_re), text, ransomware, gang_window);
+    while (match_walk_next (&walk))
+      {
+        gint s, e;
+        g_match_info_fetch_pos (walk.match, 1, &s, &e);
+        const gchar *sp = memchr (text + s, ' ', e - s);
+        gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
+        if (!generic_word (text + s, first_len) && !overlaps (mentions, s, e))
+          {
+            g_autofree gchar *name = g_strndup (text + s, e - s);
+            if (!names_a_region (lexicon, name))
+              add_mention (mentions, s, e, g_steal_pointer (&name), FALSE);
+          }
+      }
+    match_walk_clear (&walk);
+  }
   g_array_sort (mentions, compare_mentions);
 }
 
@@ -1155,6 +1301,14 @@ add_reporter (ShrExtractContext *ctx, const gchar *text, gsize start, const gcha
   set_evidence (ctx->record, "reported_by", text, start);
 }
 
+/* A firm's name with the words around it: ASCII letters, digits and
+ * "&.-". */
+static void
+reporter_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  run_window (text, at, len, "&.-", from, to);
+}
+
 static void
 collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -1187,18 +1341,16 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
                                  "([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2})(?=[ ,.;:)])"
                                  "|(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2}) "
                                  "(?:researchers|threat researchers)\\b";
-  if (strstr (text, "esearchers") == NULL && strstr (text, "ecurity firm") == NULL
-      && strstr (text, "ecurity company") == NULL && strstr (text, "ecurity vendor") == NULL
-      && strstr (text, "ccording to") == NULL)
-    return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (exact_regex (unknown, &unknown_re), text, 0, &m);
-  while (g_match_info_matches (m))
+  static const gchar *const needles[]
+      = { "esearchers", "ecurity firm", "ecurity company", "ecurity vendor", "ccording to", NULL };
+  MatchWalk walk;
+  match_walk_init (&walk, exact_regex (unknown, &unknown_re), text, needles, reporter_window);
+  while (match_walk_next (&walk))
     {
       for (gint g = 1; g <= 2; g++)
         {
           gint s, e;
-          if (!g_match_info_fetch_pos (m, g, &s, &e) || s < 0)
+          if (!g_match_info_fetch_pos (walk.match, g, &s, &e) || s < 0)
             continue;
           const gchar *sp = memchr (text + s, ' ', e - s);
           gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
@@ -1206,8 +1358,8 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (!generic_word (text + s, first_len) && !names_a_region (ctx->lexicon, name))
             add_reporter (ctx, text, s, name);
         }
-      g_match_info_next (m, NULL);
     }
+  match_walk_clear (&walk);
 }
 
 /* ---- sectors and regions -------------------------------------------------- */
