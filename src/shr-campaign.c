@@ -206,20 +206,83 @@ matches_if (gboolean may, const gchar *pattern, const gchar *s)
   return may && matches (pattern, s);
 }
 
-/* Whether the @len bytes at @s hold one of @words (lower-case ASCII,
- * NULL-terminated) in any case: a literal gate for a caseless pattern
- * each of whose branches needs one of them. Caseless matching also reads
- * K (U+212A) as "k" and ſ (U+017F) as "s"; a text with either is let
- * through. */
-static gboolean
-holds_word (const gchar *s, gsize len, const gchar *const *words)
+/* A few words looked for together in one pass over a short text, each
+ * position compared only with the words that start with its byte: a
+ * literal gate for a pattern each of whose branches needs one of them
+ * (strstr() per word, or a prefix test of every word at each position,
+ * cost more than some of the matches they spared). */
+typedef struct
 {
-  g_autofree gchar *lower = shr_ascii_lower_len (s, len);
-  if (strstr (lower, "\xe2\x84\xaa") != NULL || strstr (lower, "\xc5\xbf") != NULL)
-    return TRUE;
-  for (guint i = 0; words[i] != NULL; i++)
-    if (strstr (lower, words[i]) != NULL)
-      return TRUE;
+  const gchar *const *words; /* NULL-terminated, at most 32; lower case when caseless */
+  /* ASCII letters in either case. Caseless matching also reads K (U+212A)
+   * as "k" and ſ (U+017F) as "s": a text with either holds every word. */
+  gboolean caseless;
+  gsize ready;
+  guint8 order[32];            /* the words' indices, by first byte */
+  guint8 begin[256], end[256]; /* order[begin[b]] to order[end[b] - 1] start with b */
+  guint8 lengths[32];
+} WordSet;
+
+static inline gchar
+ascii_lower (gchar c)
+{
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static void
+word_set_prepare (WordSet *set)
+{
+  if (!g_once_init_enter (&set->ready))
+    return;
+  guint n = 0;
+  while (set->words[n] != NULL)
+    n++;
+  g_assert (n <= G_N_ELEMENTS (set->order));
+  guint k = 0;
+  for (guint b = 0; b < 256; b++)
+    {
+      guchar first = set->caseless ? (guchar)ascii_lower (b) : (guchar)b;
+      set->begin[b] = k;
+      for (guint i = 0; i < n && (!set->caseless || b == first); i++)
+        if ((guchar)set->words[i][0] == first)
+          {
+            set->order[k++] = i;
+            set->lengths[i] = strlen (set->words[i]);
+          }
+      set->end[b] = k;
+    }
+  if (set->caseless)
+    for (guint b = 'A'; b <= 'Z'; b++)
+      {
+        set->begin[b] = set->begin[b + 32];
+        set->end[b] = set->end[b + 32];
+      }
+  g_once_init_leave (&set->ready, 1);
+}
+
+/* Whether one of @set's words starts in the first @len bytes of @s (it
+ * may run past them: @s is NUL-terminated). */
+static gboolean
+word_set_in (WordSet *set, const gchar *s, gsize len)
+{
+  word_set_prepare (set);
+  for (gsize i = 0; i < len && s[i] != '\0'; i++)
+    {
+      guchar c = s[i];
+      for (guint k = set->begin[c]; k < set->end[c]; k++)
+        {
+          guint w = set->order[k];
+          const gchar *word = set->words[w];
+          if (set->caseless ? ascii_lower (s[i + 1]) == word[1]
+                                  && g_ascii_strncasecmp (s + i, word, set->lengths[w]) == 0
+                            : s[i + 1] == word[1] && strncmp (s + i, word, set->lengths[w]) == 0)
+            return TRUE;
+        }
+      if (set->caseless
+          && ((c == 0xC5 && (guchar)s[i + 1] == 0xBF)
+              || (c == 0xE2 && (guchar)s[i + 1] == 0x84 && (guchar)s[i + 2] == 0xAA)))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -329,6 +392,20 @@ static gboolean
 may_be_space (gunichar c)
 {
   return g_unichar_isspace (c) || c == '\v' || c == 0x85 || c == 0x180E;
+}
+
+/* The length of the run of characters at @p that PCRE's \s may match. */
+static gsize
+space_length (const gchar *p)
+{
+  const gchar *q = p;
+  for (;;)
+    if (*q == ' ' || (*q >= '\t' && *q <= '\r'))
+      q++;
+    else if ((guchar)*q >= 0x80 && may_be_space (g_utf8_get_char (q)))
+      q = g_utf8_next_char (q);
+    else
+      return q - p;
 }
 
 static gboolean
@@ -645,8 +722,9 @@ actor_known (const ShrLexicon *lexicon, const gchar *name)
   return rows->len > 0 || is_scheme_name (name);
 }
 
-/* Whether @window holds a word that introduces another name: most names
- * are followed by none, and the full pattern is then not tried. */
+/* Whether the 120 bytes at @s hold a word that introduces another name:
+ * most names are followed by none, and the full pattern is then not
+ * tried. */
 static gboolean
 might_give_aliases (const gchar *s)
 {
@@ -664,27 +742,8 @@ might_give_aliases (const gchar *s)
                                         "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */,
                                         "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */,
                                         NULL };
-  /* One pass over the window, each position tried only against the words
-   * starting with its byte (g_strstr_len per word was a sixth of the
-   * campaign's time), and each of those only past its second byte: the
-   * words start with common letters. */
-  static guint16 starting[256]; /* bit i: words[i] starts with the byte */
-  static gsize lengths[G_N_ELEMENTS (words) - 1];
-  static gsize ready = 0;
-  if (g_once_init_enter (&ready))
-    {
-      for (guint i = 0; words[i] != NULL; i++)
-        {
-          starting[(guchar)words[i][0]] |= 1u << i;
-          lengths[i] = strlen (words[i]);
-        }
-      g_once_init_leave (&ready, 1);
-    }
-  for (const gchar *p = s; *p != '\0' && p - s < 120; p++)
-    for (guint set = starting[(guchar)*p], i = 0; set >> i != 0; i++)
-      if ((set >> i & 1) != 0 && words[i][1] == p[1] && strncmp (p, words[i], lengths[i]) == 0)
-        return TRUE;
-  return FALSE;
+  static WordSet set = { .words = words, .caseless = FALSE };
+  return word_set_in (&set, s, 120);
 }
 
 gsize
@@ -1212,6 +1271,33 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 
 /* ---- reporters ---------------------------------------------------------- */
 
+/* How far into @after the verb of reports()'s verbs_strong and verbs_any
+ * can start, at most: past an "'s" and white space, 60 characters and a
+ * space, then a word ("has") and white space, a word ("also") and white
+ * space. Caseless matching also reads K (U+212A) as "k" and ſ (U+017F) as
+ * "s": none of these words holds a "k". */
+static gsize
+verb_reach (const gchar *after)
+{
+  const gchar *p = after;
+  if (*p == '\'' || g_str_has_prefix (p, "\xe2\x80\x99"))
+    {
+      p += *p == '\'' ? 1 : 3;
+      if (*p != '\0')
+        p = g_utf8_next_char (p);
+    }
+  p += space_length (p);
+  for (guint n = 0; n < 61 && *p != '\0'; n++)
+    p = g_utf8_next_char (p);
+  for (guint word = 0; word < 2; word++)
+    {
+      while (g_ascii_isalpha (*p) || g_str_has_prefix (p, "\xc5\xbf")) /* ſ is an s to caseless matching */
+        p = g_utf8_next_char (p);
+      p += space_length (p);
+    }
+  return p - after;
+}
+
 /* A reporting verb after the organisation ("Cisco Talos discovered",
  * "ESET researchers", "the National Police Agency in a press conference on
  * Sunday said"), or an attribution before it ("according to ClearSky",
@@ -1257,8 +1343,9 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
   static const gchar verbs_ja_strong[]
       = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|"
         "の調査|の分析|の研究者|のリサーチャー))";
-  /* Gates. What comes before the verb holds no ".;!?": one of the verbs'
-   * words is written before the first of them. The attribution needs one
+  /* Gates. What comes before the verb holds no ".;!?", and is short: one
+   * of the verbs' words starts before the first of them and within
+   * verb_reach(). The attribution needs one
    * of its words, the Japanese wordings a Japanese particle or word after
    * white space: a name followed by a comma, or by "Windows", needs no
    * pattern tried. */
@@ -1274,10 +1361,13 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
           "found",    "published",   "released",   "issued",    "alerted",      NULL };
   static const gchar *const attribution_words[]
       = { "according", "researcher", "analyst", "by", "security", NULL };
-  gsize clause = strcspn (after, ".;!?");
-  if (matches_if (holds_word (after, clause, strong ? verb_words_strong : verb_words_any),
+  static WordSet verbs_strong_set = { .words = verb_words_strong, .caseless = TRUE };
+  static WordSet verbs_any_set = { .words = verb_words_any, .caseless = TRUE };
+  static WordSet attribution_set = { .words = attribution_words, .caseless = TRUE };
+  gsize reach = MIN (strcspn (after, ".;!?"), verb_reach (after));
+  if (matches_if (word_set_in (strong ? &verbs_strong_set : &verbs_any_set, after, reach),
                   strong ? verbs_strong : verbs_any, after)
-      || matches_if (holds_word (before, strlen (before), attribution_words), attribution, before))
+      || matches_if (word_set_in (&attribution_set, before, G_MAXSIZE), attribution, before))
     return TRUE;
   const gchar *next = after;
   while (*next == ' ' || (*next >= '\t' && *next <= '\r'))
@@ -1501,11 +1591,12 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
       = { "attribut", "behalf",    "linked",     "tied",     "traced",   "fund", "financ", "benefit",
           "help",     "affiliate", "subsidiary", "branch",   "division", "unit", "arm",    "hacker",
           "actor",    "group",     "attacker",   "operator", "spies",    NULL };
+  static WordSet before_set = { .words = before_words, .caseless = TRUE };
   guchar first = *rest;
   gboolean may_after
       = first >= 0x80 || first == '\'' || first == '-' || first == ' ' || (first >= '\t' && first <= '\r');
   if (matches_if (may_after, home_after, rest)
-      || matches_if (holds_word (before, strlen (before), before_words), home_before, before))
+      || matches_if (word_set_in (&before_set, before, G_MAXSIZE), home_before, before))
     return TRUE;
   /* Right before an actor's or a reporter's name: "Russian APT28", "the
    * South Korean National Police Agency". */
