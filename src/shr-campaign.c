@@ -107,9 +107,6 @@ ends_sentence (const gchar *text, const gchar *p)
   return c == '\n' && p[1] == '\n';
 }
 
-/* Where the sentence around @offset starts and ends (byte offsets). The
- * walk is byte by byte: every byte a sentence end can begin with is ASCII
- * or the lead byte of 。！？, which no continuation byte equals. */
 /* The bytes a sentence end can begin with. */
 static inline gboolean
 may_end (guchar c)
@@ -119,13 +116,44 @@ may_end (guchar c)
 
 #define SHR_SENTENCE_REACH 600 /* bytes either side: a longer "sentence" is a table */
 
+/* What each byte is to the walks of sentence_bounds(). */
+enum
+{
+  PLAIN_ASCII, /* passed over a byte at a time: most of a text */
+  MAY_END,     /* see may_end() */
+  OTHER        /* NUL, or part of a longer character */
+};
+
+static const guint8 *
+sentence_bytes (void)
+{
+  static guint8 kinds[256];
+  static gsize ready = 0;
+  if (g_once_init_enter (&ready))
+    {
+      for (guint c = 0; c < 256; c++)
+        kinds[c] = may_end (c) ? MAY_END : c == 0 || c >= 0x80 ? OTHER : PLAIN_ASCII;
+      g_once_init_leave (&ready, 1);
+    }
+  return kinds;
+}
+
+/* Where the sentence around @offset starts and ends (byte offsets). The
+ * walk is byte by byte: every byte a sentence end can begin with is ASCII
+ * or the lead byte of 。！？, which no continuation byte equals. */
 static void
 sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
 {
+  const guint8 *kinds = sentence_bytes ();
   gsize s = offset;
-  guint n = 0;
-  while (s > 0 && n < SHR_SENTENCE_REACH)
+  gsize first = offset > SHR_SENTENCE_REACH ? offset - SHR_SENTENCE_REACH : 0;
+  while (s > first)
     {
+      if (kinds[(guchar)text[s - 1]] == PLAIN_ASCII)
+        {
+          s--;
+          continue;
+        }
       const gchar *prev = text + s - 1;
       guchar c = *prev;
       if ((c & 0xC0) == 0x80 && s >= 3 && (guchar)prev[-2] >= 0xE0)
@@ -133,37 +161,25 @@ sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
       if (may_end (*prev)
           && (ends_sentence (text, prev) || (*prev == '\n' && prev > text && prev[-1] == '\n')))
         break;
-      n += text + s - prev;
       s = prev - text;
     }
   gsize e = offset;
-  n = 0;
-  while (text[e] != '\0' && n < SHR_SENTENCE_REACH)
+  gsize last = offset + SHR_SENTENCE_REACH;
+  while (e < last && text[e] != '\0')
     {
-      if (may_end (text[e]) && ends_sentence (text, text + e))
+      if (kinds[(guchar)text[e]] == MAY_END && ends_sentence (text, text + e))
         {
           if (text[e] != '\n')
             e += (guchar)text[e] >= 0xE0 ? 3 : 1;
           break;
         }
       e++;
-      n++;
     }
   /* Never end inside a character. */
   while (text[e] != '\0' && ((guchar)text[e] & 0xC0) == 0x80)
     e++;
   *from = s;
   *to = e;
-}
-
-/* The sentence around @offset (transfer full), lines joined. Unlike
- * shr_sentence_at(), abbreviations do not end it. */
-static gchar *
-sentence_around (const gchar *text, gsize offset)
-{
-  gsize from, to;
-  sentence_bounds (text, offset, &from, &to);
-  return shr_text_joined (text + from, text + to);
 }
 
 /* (transfer full) @s with ASCII capitals lower-cased, byte for byte (the
@@ -179,14 +195,26 @@ lower_ascii (const gchar *s)
 }
 
 /* The record keeps the first sentence given for a field: the others are
- * not cut out of the text at all. */
+ * not cut out of the text at all. The sentence [@from, @to) of @text,
+ * lines joined. Unlike shr_sentence_at(), abbreviations do not end it. */
+static void
+set_evidence_span (ShrRecord *record, const gchar *field, const gchar *text, gsize from, gsize to)
+{
+  if (g_hash_table_contains (record->evidence, field))
+    return;
+  g_autofree gchar *sentence = shr_text_joined (text + from, text + to);
+  shr_record_set_evidence (record, field, sentence);
+}
+
+/* The same for the sentence around @offset. */
 static void
 set_evidence (ShrRecord *record, const gchar *field, const gchar *text, gsize offset)
 {
   if (g_hash_table_contains (record->evidence, field))
     return;
-  g_autofree gchar *sentence = sentence_around (text, offset);
-  shr_record_set_evidence (record, field, sentence);
+  gsize from, to;
+  sentence_bounds (text, offset, &from, &to);
+  set_evidence_span (record, field, text, from, to);
 }
 
 /* A pattern that must match at the start of @s has every branch start
@@ -1643,7 +1671,7 @@ static void
 collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   gint last_region = -1;
-  g_autoptr (GHashTable) cues = g_hash_table_new (g_direct_hash, g_direct_equal); /* start+1 -> 1 or 2 */
+  g_autoptr (GHashTable) cues = NULL; /* start+1 -> 1 or 2, made for the first sentence asked about */
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
@@ -1676,6 +1704,8 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         continue;
       gsize start, end;
       sentence_bounds (text, hit->start, &start, &end);
+      if (cues == NULL)
+        cues = g_hash_table_new (g_direct_hash, g_direct_equal);
       guint cue = GPOINTER_TO_UINT (g_hash_table_lookup (cues, GSIZE_TO_POINTER (start + 1)));
       if (cue == 0)
         {
@@ -1689,7 +1719,7 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (!sector && names_home (text, hit->start, hit->end, hits, i))
         continue;
       g_ptr_array_add (into, g_strdup (e->key));
-      set_evidence (ctx->record, sector ? "sectors" : "regions", text, hit->start);
+      set_evidence_span (ctx->record, sector ? "sectors" : "regions", text, start, end);
     }
 }
 
