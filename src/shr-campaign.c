@@ -234,20 +234,20 @@ matches_if (gboolean may, const gchar *pattern, const gchar *s)
   return may && matches (pattern, s);
 }
 
-/* A few words looked for together in one pass over a short text, each
- * position compared only with the words that start with its byte: a
- * literal gate for a pattern each of whose branches needs one of them
- * (strstr() per word, or a prefix test of every word at each position,
- * cost more than some of the matches they spared). */
+/* A few words looked for together in one pass over a short text: a
+ * position is compared with the words only where its two bytes begin one
+ * of them. A literal gate for a pattern each of whose branches needs one
+ * of the words (strstr() per word, or a prefix test of every word at each
+ * position, cost more than some of the matches they spared). */
 typedef struct
 {
-  const gchar *const *words; /* NULL-terminated, at most 32; lower case when caseless */
-  /* ASCII letters in either case. Caseless matching also reads K (U+212A)
-   * as "k" and ſ (U+017F) as "s": a text with either holds every word. */
+  const gchar *const *words; /* NULL-terminated, at most 32, each of two bytes or more */
+  /* ASCII letters in either case, the words written in lower case.
+   * Caseless matching also reads K (U+212A) as "k" and ſ (U+017F) as "s":
+   * a text with either holds every word. */
   gboolean caseless;
   gsize ready;
-  guint8 order[32];            /* the words' indices, by first byte */
-  guint8 begin[256], end[256]; /* order[begin[b]] to order[end[b] - 1] start with b */
+  guint8 pairs[256][32]; /* bit b % 8 of pairs[a][b / 8]: a word starts with the bytes a b */
   guint8 lengths[32];
 } WordSet;
 
@@ -258,34 +258,60 @@ ascii_lower (gchar c)
 }
 
 static void
+word_set_pair (WordSet *set, guchar a, guchar b)
+{
+  set->pairs[a][b / 8] |= 1u << (b % 8);
+}
+
+static void
 word_set_prepare (WordSet *set)
 {
   if (!g_once_init_enter (&set->ready))
     return;
-  guint n = 0;
-  while (set->words[n] != NULL)
-    n++;
-  g_assert (n <= G_N_ELEMENTS (set->order));
-  guint k = 0;
-  for (guint b = 0; b < 256; b++)
+  for (guint i = 0; set->words[i] != NULL; i++)
     {
-      guchar first = set->caseless ? (guchar)ascii_lower (b) : (guchar)b;
-      set->begin[b] = k;
-      for (guint i = 0; i < n && (!set->caseless || b == first); i++)
-        if ((guchar)set->words[i][0] == first)
-          {
-            set->order[k++] = i;
-            set->lengths[i] = strlen (set->words[i]);
-          }
-      set->end[b] = k;
+      g_assert (i < G_N_ELEMENTS (set->lengths));
+      const gchar *w = set->words[i];
+      set->lengths[i] = strlen (w);
+      g_assert (set->lengths[i] >= 2);
+      word_set_pair (set, w[0], w[1]);
+      if (set->caseless)
+        {
+          word_set_pair (set, g_ascii_toupper (w[0]), w[1]);
+          word_set_pair (set, w[0], g_ascii_toupper (w[1]));
+          word_set_pair (set, g_ascii_toupper (w[0]), g_ascii_toupper (w[1]));
+        }
     }
   if (set->caseless)
-    for (guint b = 'A'; b <= 'Z'; b++)
-      {
-        set->begin[b] = set->begin[b + 32];
-        set->end[b] = set->end[b + 32];
-      }
+    {
+      word_set_pair (set, 0xC5, 0xBF); /* ſ */
+      word_set_pair (set, 0xE2, 0x84); /* K */
+    }
   g_once_init_leave (&set->ready, 1);
+}
+
+/* The index of the first of @set's words that starts at @p (which is
+ * NUL-terminated), or -1. */
+static gint
+word_set_at (WordSet *set, const gchar *p)
+{
+  guchar a = p[0], b = p[1];
+  if ((set->pairs[a][b / 8] & 1u << (b % 8)) == 0)
+    return -1;
+  if (set->caseless)
+    {
+      gchar la = ascii_lower (a), lb = ascii_lower (b);
+      for (guint i = 0; set->words[i] != NULL; i++)
+        if (set->words[i][0] == la && set->words[i][1] == lb
+            && g_ascii_strncasecmp (p, set->words[i], set->lengths[i]) == 0)
+          return i;
+    }
+  else
+    for (guint i = 0; set->words[i] != NULL; i++)
+      if (set->words[i][0] == p[0] && set->words[i][1] == p[1]
+          && strncmp (p, set->words[i], set->lengths[i]) == 0)
+        return i;
+  return -1;
 }
 
 /* Whether one of @set's words starts in the first @len bytes of @s (it
@@ -296,19 +322,12 @@ word_set_in (WordSet *set, const gchar *s, gsize len)
   word_set_prepare (set);
   for (gsize i = 0; i < len && s[i] != '\0'; i++)
     {
-      guchar c = s[i];
-      for (guint k = set->begin[c]; k < set->end[c]; k++)
-        {
-          guint w = set->order[k];
-          const gchar *word = set->words[w];
-          if (set->caseless ? ascii_lower (s[i + 1]) == word[1]
-                                  && g_ascii_strncasecmp (s + i, word, set->lengths[w]) == 0
-                            : s[i + 1] == word[1] && strncmp (s + i, word, set->lengths[w]) == 0)
-            return TRUE;
-        }
-      if (set->caseless
-          && ((c == 0xC5 && (guchar)s[i + 1] == 0xBF)
-              || (c == 0xE2 && (guchar)s[i + 1] == 0x84 && (guchar)s[i + 2] == 0xAA)))
+      guchar a = s[i], b = s[i + 1];
+      if ((set->pairs[a][b / 8] & 1u << (b % 8)) == 0)
+        continue;
+      if (word_set_at (set, s + i) >= 0)
+        return TRUE;
+      if (set->caseless && ((a == 0xC5 && b == 0xBF) || (a == 0xE2 && b == 0x84 && (guchar)s[i + 2] == 0xAA)))
         return TRUE;
     }
   return FALSE;
@@ -1519,6 +1538,8 @@ targeting_sentence (const gchar *lower)
     /* 侵入 */ "\xe6\x84\x9f\xe6\x9f\x93", /* 感染 */
     NULL
   };
+  static WordSet stem_set = { .words = stems, .caseless = FALSE };
+  word_set_prepare (&stem_set);
   gboolean non_ascii = FALSE;
   for (const gchar *p = lower; *p != '\0'; p++)
     {
@@ -1527,14 +1548,14 @@ targeting_sentence (const gchar *lower)
           non_ascii = TRUE;
           continue;
         }
-      if (!g_ascii_islower (*p) || (p > lower && g_ascii_isalpha (p[-1])))
+      if (p > lower && g_ascii_isalpha (p[-1]))
         continue;
-      for (guint i = 0; stems[i] != NULL; i++)
-        if (stems[i][0] == *p
-            && g_str_has_prefix (p, stems[i])
-            /* "an attacker could …" describes a flaw, not an attack. */
-            && !(strcmp (stems[i], "attack") == 0 && g_str_has_prefix (p + 6, "er")))
-          return TRUE;
+      /* No other stem starts as "attack" does. */
+      gint stem = word_set_at (&stem_set, p);
+      if (stem >= 0
+          /* "an attacker could …" describes a flaw, not an attack. */
+          && !(strcmp (stems[stem], "attack") == 0 && g_str_has_prefix (p + 6, "er")))
+        return TRUE;
     }
   for (guint i = 0; non_ascii && stems_ja[i] != NULL; i++)
     if (strstr (lower, stems_ja[i]) != NULL)
