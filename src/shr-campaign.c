@@ -1753,27 +1753,31 @@ speaks_of_attackers (const gchar *text, GArray *hits)
   for (guint i = 0; i < hits->len; i++)
     if (g_array_index (hits, ShrLexiconHit, i).kind == SHR_LEXICON_ACTOR)
       return TRUE;
-  static const gchar *const words[]
-      = { "actor",
-          "Actor",
-          "APT",
-          "hacker",
-          "Hacker",
-          "group",
-          "Group",
-          "gang",
-          "espionage",
-          "ransomware",
-          "Ransomware",
-          "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97", /* 攻撃グループ */
-          "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85",                                     /* 攻撃者 */
-          "\xe9\x9b\x86\xe5\x9b\xa3",                                                 /* 集団 */
-          "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc",                         /* ハッカー */
-          "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0",                         /* ランサム */
-          NULL };
-  for (guint i = 0; words[i] != NULL; i++)
-    if (strstr (text, words[i]) != NULL)
-      return TRUE;
+  /* A word in either case is looked for once, without its first letter
+   * ("ctor" after an "a" or an "A"): a text that speaks of none is
+   * searched through for each. */
+  static const struct
+  {
+    const gchar *first; /* the bytes the word may start with, or "" */
+    const gchar *rest;
+  } words[] = {
+    { "aA", "ctor" },
+    { "hH", "acker" },
+    { "gG", "roup" },
+    { "rR", "ansomware" },
+    { "", "APT" },
+    { "", "gang" },
+    { "", "espionage" },
+    { "", "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97" }, /* 攻撃グループ */
+    { "", "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85" },                                     /* 攻撃者 */
+    { "", "\xe9\x9b\x86\xe5\x9b\xa3" },                                                 /* 集団 */
+    { "", "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc" },                         /* ハッカー */
+    { "", "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0" },                         /* ランサム */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    for (const gchar *hit = strstr (text, words[i].rest); hit != NULL; hit = strstr (hit + 1, words[i].rest))
+      if (*words[i].first == '\0' || (hit > text && strchr (words[i].first, hit[-1]) != NULL))
+        return TRUE;
   return FALSE;
 }
 
