@@ -554,15 +554,17 @@ scheme_name_length (const gchar *p)
    * capital can only be "Storm-…" or a family name. */
   if (g_ascii_islower (p[1]) && p[0] != 'S')
     goto family;
+  /* The first two bytes before each prefix test: most capitals here
+   * begin no scheme's name. */
   for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)
-    if (p[0] == numbered[i].head[0] && g_str_has_prefix (p, numbered[i].head))
+    if (p[0] == numbered[i].head[0] && p[1] == numbered[i].head[1] && g_str_has_prefix (p, numbered[i].head))
       {
         gsize h = strlen (numbered[i].head);
         gsize d = digits_then_end (p + h, numbered[i].min, numbered[i].max);
         if (d > 0)
           return h + d;
       }
-  if (g_str_has_prefix (p, "TEMP.") && g_ascii_isupper (p[5]))
+  if (p[0] == 'T' && g_str_has_prefix (p, "TEMP.") && g_ascii_isupper (p[5]))
     {
       gsize n = 6;
       while (g_ascii_islower (p[n]))
@@ -572,7 +574,7 @@ scheme_name_length (const gchar *p)
   static const gchar *const colours[]
       = { "BRONZE ", "IRON ", "COBALT ", "NICKEL ", "GOLD ", "TUNGSTEN ", "ZINC ", "PLATINUM ", NULL };
   for (guint i = 0; colours[i] != NULL; i++)
-    if (p[0] == colours[i][0] && g_str_has_prefix (p, colours[i]))
+    if (p[0] == colours[i][0] && p[1] == colours[i][1] && g_str_has_prefix (p, colours[i]))
       {
         gsize h = strlen (colours[i]), n = 0;
         while (g_ascii_isupper (p[h + n]))
