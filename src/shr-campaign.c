@@ -1690,10 +1690,32 @@ names_an_actor (const ShrRecord *record, const gchar *s)
   return FALSE;
 }
 
+/* names_home() of the last region hit asked about: a region is asked
+ * about for itself, then again for the sector word after it ("Iran's
+ * military"). */
+typedef struct
+{
+  gint index;
+  gboolean home;
+} HomeMemo;
+
+static gboolean
+home_of (HomeMemo *memo, const gchar *text, GArray *hits, guint index)
+{
+  if (memo->index != (gint)index)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, index);
+      memo->home = names_home (text, hit->start, hit->end, hits, index);
+      memo->index = index;
+    }
+  return memo->home;
+}
+
 static void
 collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   gint last_region = -1;
+  HomeMemo home = { -1, FALSE };
   g_autoptr (GHashTable) cues = NULL; /* start+1 -> 1 or 2, made for the first sentence asked about */
   for (guint i = 0; i < hits->len; i++)
     {
@@ -1714,8 +1736,7 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (hit->start >= region->end && hit->start - region->end <= 8)
             {
               g_autofree gchar *gap = g_strndup (text + region->end, hit->start - region->end);
-              if (matches ("\\A(?:['’]s)?\\s*[\"“]?$", gap)
-                  && names_home (text, region->start, region->end, hits, last_region))
+              if (matches ("\\A(?:['’]s)?\\s*[\"“]?$", gap) && home_of (&home, text, hits, last_region))
                 continue;
             }
         }
@@ -1739,7 +1760,7 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         }
       if (cue != 2)
         continue;
-      if (!sector && names_home (text, hit->start, hit->end, hits, i))
+      if (!sector && home_of (&home, text, hits, i))
         continue;
       g_ptr_array_add (into, g_strdup (e->key));
       set_evidence_span (ctx->record, sector ? "sectors" : "regions", text, start, end);
