@@ -241,14 +241,14 @@ matches_if (gboolean may, const gchar *pattern, const gchar *s)
  * position, cost more than some of the matches they spared). */
 typedef struct
 {
-  const gchar *const *words; /* NULL-terminated, at most 32, each of two bytes or more */
+  const gchar *const *words; /* NULL-terminated, at most 96, each of two bytes or more */
   /* ASCII letters in either case, the words written in lower case.
    * Caseless matching also reads K (U+212A) as "k" and ſ (U+017F) as "s":
    * a text with either holds every word. */
   gboolean caseless;
   gsize ready;
   guint8 pairs[256][32]; /* bit b % 8 of pairs[a][b / 8]: a word starts with the bytes a b */
-  guint8 lengths[32];
+  guint8 lengths[96];
 } WordSet;
 
 static inline gchar
@@ -1565,6 +1565,26 @@ targeting_sentence (const gchar *lower)
   return FALSE;
 }
 
+/* The length of the white space, dashes and quotes at @p, which separate
+ * a country from the word after it ("China - backed", 'Iran "state'). */
+static gsize
+separators_length (const gchar *p)
+{
+  const gchar *q = p;
+  for (;;)
+    {
+      gsize n = space_length (q);
+      if (n == 0 && (*q == '-' || *q == '"'))
+        n = 1;
+      else if (n == 0
+               && (g_str_has_prefix (q, "\xe2\x80\x93") || g_str_has_prefix (q, "\xe2\x80\x9c"))) /* – “ */
+        n = 3;
+      if (n == 0)
+        return q - p;
+      q += n;
+    }
+}
+
 /* Whether a region word names the home of the actor, the reporter or the
  * vendor ("China-linked", "Iranian-backed", "Russian state actors", "the
  * Israeli security firm", "the US Government", 「中国の関与」, 「北朝鮮系」)
@@ -1634,18 +1654,43 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
       if (close != NULL && *close == ')' && close - open > 1 && close - open <= 16)
         rest = close + 1;
     }
-  /* Each branch of home_after begins with an apostrophe, a dash, white
-   * space or a Japanese word, and each of home_before needs one of these
-   * words: most countries are followed by a comma or a full stop, and
-   * preceded by none of them. */
+  /* Each branch of home_after begins with an apostrophe, a dash or a
+   * Japanese word, or with white space, then (past dashes and quotes) one
+   * of first_words, or has one of said_words (its last branch). Each
+   * branch of home_before needs one of before_words. Most countries are
+   * followed by a comma, a full stop or an everyday word, and preceded by
+   * none of them. */
+  static const gchar *const first_words[]
+      = { "linked",    "backed",      "nexus",      "sponsor",    "aligned",      "affiliated",
+          "origin",    "state",       "government", "nation",     "military",     "intelligence",
+          "threat",    "apt",         "hack",       "actor",      "group",        "gang",
+          "operat",    "spies",       "cyber",      "attack",     "adversar",     "crew",
+          "security",  "vendor",      "compan",     "firm",       "manufacturer", "maker",
+          "official",  "authorities", "police",     "agenc",      "researcher",   "main",
+          "general",   "based",       "speaking",   "has",        "have",         "had",
+          "also",      "allegedly",   "reportedly", "now",        "again",        "is",
+          "was",       "eyes",        "target",     "leverage",   "use",          "deploy",
+          "launch",    "conduct",     "invade",     "sanction",   "indicted",     "charged",
+          "accused",   "blamed",      "seized",     "dismantled", "espionage",    "campaign",
+          "intrusion", NULL };
+  static const gchar *const said_words[]
+      = { "detected",   "reported",  "said",      "says",       "warned",    "attributed", "observed",
+          "discovered", "announced", "disclosed", "identified", "confirmed", NULL };
+  static WordSet first_set = { .words = first_words, .caseless = TRUE };
+  static WordSet said_set = { .words = said_words, .caseless = TRUE };
   static const gchar *const before_words[]
       = { "attribut", "behalf",    "linked",     "tied",     "traced",   "fund", "financ", "benefit",
           "help",     "affiliate", "subsidiary", "branch",   "division", "unit", "arm",    "hacker",
           "actor",    "group",     "attacker",   "operator", "spies",    NULL };
   static WordSet before_set = { .words = before_words, .caseless = TRUE };
   guchar first = *rest;
-  gboolean may_after
-      = first >= 0x80 || first == '\'' || first == '-' || first == ' ' || (first >= '\t' && first <= '\r');
+  gboolean may_after = first >= 0x80 || first == '\'' || first == '-';
+  if (first == ' ' || (first >= '\t' && first <= '\r'))
+    {
+      const gchar *word = rest + separators_length (rest);
+      word_set_prepare (&first_set);
+      may_after = word_set_at (&first_set, word) >= 0 || word_set_in (&said_set, rest, G_MAXSIZE);
+    }
   if (matches_if (may_after, home_after, rest)
       || matches_if (word_set_in (&before_set, before, G_MAXSIZE), home_before, before))
     return TRUE;
