@@ -23,6 +23,7 @@
 
 #include <gmime/gmime.h>
 
+#include "shr-alloc.h"
 #include "shr-extract.h"
 
 static gint
@@ -91,6 +92,8 @@ print_load_time (GError **error)
 int
 main (int argc, char **argv)
 {
+  /* As shirase sets its allocator up: the figures are its own. */
+  shr_alloc_tune ();
   gdouble seconds = 3.0;
   gint iterations = 0;
   g_auto (GStrv) rest = NULL;

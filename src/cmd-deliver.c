@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "shr-cli.h"
+#include "shr-hash.h"
 #include "shr-limits.h"
 #include "shr-log.h"
 #include "shr-watch.h"
@@ -221,7 +222,7 @@ shr_cmd_deliver (int argc, char **argv)
       g_printerr ("shirase deliver: %s (the mail stays with the MTA)\n", error->message);
       return EX_TEMPFAIL;
     }
-  g_autofree gchar *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  g_autofree gchar *sha256 = shr_hash_sha256_hex (raw);
   if (!keep_delivered (in->service->state_dir, raw, sha256, &error))
     {
       g_printerr ("shirase deliver: %s (the mail stays with the MTA)\n", error->message);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "shr-alloc.h"
 #include "shr-cli.h"
 
 typedef struct
@@ -70,6 +71,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  shr_alloc_tune ();
   g_set_print_handler (print_stdout);
   g_set_printerr_handler (print_stderr);
   g_mime_init ();

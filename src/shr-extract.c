@@ -15,233 +15,6 @@
 
 /* ---- helpers shared with the recognisers -------------------------------- */
 
-/* Where the top-level alternatives of @p (@len bytes) end: the offsets of
- * its top-level '|' and then @len. FALSE when the pattern holds syntax this
- * reading does not follow (an option setting such as "(?i)", which reaches
- * into the alternatives after it; \Q…\E; a comment; a branch reset; a POSIX
- * class): such a pattern is left as written. */
-static gboolean
-split_alternatives (const gchar *p, gsize len, GArray *ends)
-{
-  gint depth = 0;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (p[i] == '\\')
-        {
-          if (i + 1 >= len || p[i + 1] == 'Q')
-            return FALSE;
-          i++;
-        }
-      else if (p[i] == '[')
-        {
-          /* A class: "]" right after "[" or "[^" is a member. */
-          i++;
-          if (i < len && p[i] == '^')
-            i++;
-          if (i < len && p[i] == ']')
-            i++;
-          for (; i < len && p[i] != ']'; i++)
-            if (p[i] == '\\')
-              i++;
-            else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':')
-              return FALSE;
-          if (i >= len)
-            return FALSE;
-        }
-      else if (p[i] == '(')
-        {
-          if (i + 1 < len && p[i + 1] == '?')
-            {
-              if (i + 2 < len && (p[i + 2] == '#' || p[i + 2] == '|'))
-                return FALSE;
-              gsize j = i + 2;
-              while (j < len && (g_ascii_isalpha (p[j]) || p[j] == '-' || p[j] == '^'))
-                j++;
-              if (j < len && p[j] == ')')
-                return FALSE;
-            }
-          depth++;
-        }
-      else if (p[i] == ')')
-        {
-          if (--depth < 0)
-            return FALSE;
-        }
-      else if (p[i] == '|' && depth == 0)
-        g_array_append_val (ends, i);
-    }
-  g_array_append_val (ends, len);
-  return depth == 0;
-}
-
-/* (transfer full) @pattern with each run of top-level alternatives that
- * all start with \b written as one \b(?:…|…), or NULL when there is no
- * such run. The same regex — at each position the alternatives are tried
- * in the same order, and a failed \b fails every one of them — but PCRE2
- * then tests the word boundary once per position instead of once per
- * alternative: in the large alternations of the extractor ("actively
- * exploited|…", twenty-odd wordings) that was most of the matching time
- * (eight times slower than the factored form on English prose). */
-static gchar *
-factor_word_starts (const gchar *pattern)
-{
-  gsize len = strlen (pattern);
-  gsize from = 0, to = len;
-  /* A pattern that is one group "(?:…)" has its alternatives inside. */
-  if (len > 4 && g_str_has_prefix (pattern, "(?:") && pattern[len - 1] == ')')
-    {
-      g_autoptr (GArray) whole = g_array_new (FALSE, FALSE, sizeof (gsize));
-      if (split_alternatives (pattern, len, whole) && whole->len == 1)
-        {
-          g_autoptr (GArray) inner = g_array_new (FALSE, FALSE, sizeof (gsize));
-          /* It is one group when its inside is balanced by itself. */
-          if (split_alternatives (pattern + 3, len - 4, inner))
-            {
-              from = 3;
-              to = len - 1;
-            }
-        }
-    }
-  g_autoptr (GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
-  if (!split_alternatives (pattern + from, to - from, ends) || ends->len < 2)
-    return NULL;
-  GString *out = g_string_new_len (pattern, from);
-  gboolean changed = FALSE;
-  gsize start = 0;
-  for (guint i = 0; i < ends->len;)
-    {
-      /* The run of alternatives from i that start with \b. */
-      guint j = i;
-      gsize s = start;
-      while (j < ends->len && strncmp (pattern + from + s, "\\b", 2) == 0)
-        s = g_array_index (ends, gsize, j++) + 1;
-      if (i > 0)
-        g_string_append_c (out, '|');
-      if (j - i >= 2)
-        {
-          g_string_append (out, "\\b(?:");
-          gsize a = start;
-          for (guint k = i; k < j; k++)
-            {
-              gsize e = g_array_index (ends, gsize, k);
-              if (k > i)
-                g_string_append_c (out, '|');
-              g_string_append_len (out, pattern + from + a + 2, e - a - 2);
-              a = e + 1;
-            }
-          g_string_append_c (out, ')');
-          changed = TRUE;
-          i = j;
-          start = s;
-          continue;
-        }
-      gsize e = g_array_index (ends, gsize, i);
-      g_string_append_len (out, pattern + from + start, e - start);
-      start = e + 1;
-      i++;
-    }
-  g_string_append (out, pattern + to);
-  if (!changed)
-    {
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* The pattern as compiled: GLib 2.74 (PCRE2) loses later matches of
- * g_match_info_next() when a match ends in \b right before a multibyte
- * character (Japanese text after "CVE-2026-2760、"). A \b that ends a word
- * is the same as "no word character follows", which has no such problem.
- * (transfer full) */
-static GRegex *
-compile_pattern (const gchar *pattern)
-{
-  GString *fixed = g_string_new (NULL);
-  for (const gchar *p = pattern; *p; p++)
-    {
-      if (p[0] == '\\' && p[1] == 'b'
-          && (p[2] == '\0' || strchr (")| [\"?.:-", p[2]) != NULL
-              || (p[2] == '\\' && (p[3] == 's' || p[3] == '.'))))
-        {
-          g_string_append (fixed, "(?![A-Za-z0-9_])");
-          p++;
-          continue;
-        }
-      if (p[0] == '\\' && p[1] != '\0')
-        {
-          g_string_append_len (fixed, p, 2);
-          p++;
-          continue;
-        }
-      g_string_append_c (fixed, *p);
-    }
-  /* After the rewrite above, so that only a \b left as written (one that
-   * starts a word) is factored. */
-  g_autofree gchar *factored = factor_word_starts (fixed->str);
-  GError *error = NULL;
-  GRegex *re = g_regex_new (factored ? factored : fixed->str,
-                            G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &error);
-  g_string_free (fixed, TRUE);
-  if (re == NULL)
-    g_error ("bad built-in regex %s: %s", pattern, error->message);
-  return re;
-}
-
-GRegex *
-shr_regex (const gchar *pattern)
-{
-  /* One cache per thread, so looking a pattern up takes no lock; keyed by
-   * the literal's address, because hashing a long pattern on every call
-   * cost more than many of the matches. */
-  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify)g_hash_table_unref);
-  GHashTable *cache = g_private_get (&cache_key);
-  if (cache == NULL)
-    {
-      cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_regex_unref);
-      g_private_set (&cache_key, cache);
-    }
-  GRegex *re = g_hash_table_lookup (cache, pattern);
-  if (re == NULL)
-    {
-      /* Compiled once per process: the pipeline's threads live for one
-       * batch, and compiling every pattern again in each cost as much as
-       * extracting a few hundred mails. A GRegex is shared between threads
-       * (each match has its own GMatchInfo). */
-      static GMutex lock;
-      static GHashTable *compiled; /* pattern address -> GRegex, for the process */
-      g_mutex_lock (&lock);
-      if (compiled == NULL)
-        compiled = g_hash_table_new (g_direct_hash, g_direct_equal);
-      re = g_hash_table_lookup (compiled, pattern);
-      if (re == NULL)
-        {
-          re = compile_pattern (pattern);
-          g_hash_table_insert (compiled, (gpointer)pattern, re);
-        }
-      g_mutex_unlock (&lock);
-      g_hash_table_insert (cache, (gpointer)pattern, g_regex_ref (re));
-    }
-  return re;
-}
-
-gchar *
-shr_match_group (const gchar *pattern, const gchar *text, gint group)
-{
-  if (text == NULL)
-    return NULL;
-  g_autoptr (GMatchInfo) m = NULL;
-  if (!g_regex_match (shr_regex (pattern), text, 0, &m))
-    return NULL;
-  gchar *s = g_match_info_fetch (m, group);
-  if (s == NULL)
-    return NULL;
-  g_strstrip (s);
-  if (*s == '\0')
-    g_clear_pointer (&s, g_free);
-  return s;
-}
-
 gchar *
 shr_field_value (const gchar *text, const gchar *key)
 {
@@ -432,9 +205,7 @@ in_platform_column (ShrExtractContext *ctx, const gchar *text, const ShrLexiconH
         {
           g_autofree gchar *h = g_utf8_casefold (t->header->pdata[c], -1);
           if (platform < 0
-              && g_regex_match (
-                  shr_regex ("^\\s*(?:platforms?|operating systems?|os|対象os|プラットフォーム)\\s*$"), h, 0,
-                  NULL))
+              && shr_regex_test ("^\\s*(?:platforms?|operating systems?|os|対象os|プラットフォーム)\\s*$", h))
             platform = (gint)c;
           else if (product < 0 && g_array_index (t->columns, ShrColumn, c) == SHR_COLUMN_PRODUCT)
             product = (gint)c;
@@ -645,7 +416,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       if (have_prev && hit->start > prev_end && hit->start - prev_end <= 12)
         {
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
-          platform = g_regex_match (shr_regex ("^\\s*(?:for|on|under|running on)\\s+$"), gap, 0, NULL);
+          platform = shr_regex_test ("^\\s*(?:for|on|under|running on)\\s+$", gap);
         }
       /* "updated to 142.0.7444.162/.163 for Windows, Mac and Linux": the
        * platforms a release is built for. */
@@ -655,14 +426,14 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
             from--;
           g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
-          platform = g_regex_match (shr_regex ("\\d[\\w./-]*\\s+(?:for|on)\\s+$"), gap, 0, NULL);
+          platform = shr_regex_test ("\\d[\\w./-]*\\s+(?:for|on)\\s+$", gap);
         }
       /* "… for Windows and macOS", "Windows & macOS": the next of a list of
        * platforms is one too. */
       if (!platform && prev_platform && hit->start > prev_end && hit->start - prev_end <= 7)
         {
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
-          platform = g_regex_match (shr_regex ("^\\s*(?:,|&|/|and|or)\\s*$"), gap, 0, NULL);
+          platform = shr_regex_test ("^\\s*(?:,|&|/|and|or)\\s*$", gap);
         }
       /* "targeting Adobe Reader users on Windows": an operating system the
        * users of a product named just before run. */
@@ -670,7 +441,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           && names_an_os (hit->entry))
         {
           g_autofree gchar *gap = g_strndup (text + prev_end, hit->start - prev_end);
-          platform = g_regex_match (shr_regex ("^[^.。\\n]*\\b(?:for|on|running|under)\\s+$"), gap, 0, NULL);
+          platform = shr_regex_test ("^[^.。\\n]*\\b(?:for|on|running|under)\\s+$", gap);
         }
       prev_platform = platform;
       have_prev = TRUE;
@@ -728,13 +499,13 @@ add_quoted_products (ShrExtractContext *ctx, const gchar *text)
       = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"
         "ファームウェア"
         "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (quoted), text, 0, &m);
-  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, quoted, text);
+  for (; shr_matches_found (&m); shr_matches_next (&m))
     {
-      g_autofree gchar *name = g_match_info_fetch (m, 2);
+      g_autofree gchar *name = shr_matches_fetch (&m, 2);
       gint start = 0, end = 0;
-      g_match_info_fetch_pos (m, 2, &start, &end);
+      shr_matches_pos (&m, 2, &start, &end);
       gboolean latin = FALSE;
       for (const gchar *c = name; *c && !latin; c++)
         latin = g_ascii_isalpha (*c);
@@ -870,8 +641,13 @@ split_sentences (const gchar *text)
         }
       /* Copy the run up to the next line end or sentence end at once. */
       const gchar *run = p;
-      while (p < end && *p != '\n' && !is_sentence_end (p, end))
-        p = g_utf8_next_char (p);
+      /* Byte by byte, stopping only at the bytes a line or sentence end
+       * starts with: each is ASCII or a UTF-8 lead byte, never inside a
+       * character, and this loop runs over every byte of every mail. */
+      static const guint8 may_end[256]
+          = { ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1, [0xEF] = 1 };
+      while (p < end && !(may_end[(guchar)*p] && (*p == '\n' || is_sentence_end (p, end))))
+        p++;
       gboolean sentence_end = p < end && *p != '\n';
       if (sentence_end)
         p = g_utf8_next_char (p);
@@ -1023,16 +799,16 @@ collect_cves (ShrExtractContext *ctx)
     {
       if (texts[t] == NULL)
         continue;
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex ("\\bCVE[-‐‑–]\\s?(\\d{4})[-‐‑–]\\s?(\\d{4,7})\\b"), texts[t], 0, &m);
-      while (g_match_info_matches (m))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, "\\bCVE[-‐‑–]\\s?(\\d{4})[-‐‑–]\\s?(\\d{4,7})\\b", texts[t]);
+      while (shr_matches_found (&m))
         {
-          g_autofree gchar *year = g_match_info_fetch (m, 1);
-          g_autofree gchar *num = g_match_info_fetch (m, 2);
+          g_autofree gchar *year = shr_matches_fetch (&m, 1);
+          g_autofree gchar *num = shr_matches_fetch (&m, 2);
           g_autofree gchar *id = g_strdup_printf ("CVE-%s-%s", year, num);
           if (shr_record_add_cve (ctx->record, id) == NULL)
             return;
-          g_match_info_next (m, NULL);
+          shr_matches_next (&m);
         }
     }
 }
@@ -1094,14 +870,14 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
         continue;
       for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
         {
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, patterns[p], s);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *num = g_match_info_fetch (m, 1);
+              g_autofree gchar *num = shr_matches_fetch (&m, 1);
               gdouble score = g_ascii_strtod (num, NULL);
               gint start = 0, end = 0;
-              g_match_info_fetch_pos (m, 1, &start, &end);
+              shr_matches_pos (&m, 1, &start, &end);
               /* "CVSSv3.1" and "CVSS 4.0" are versions, not scores. */
               gboolean version = start > 0
                                  && (s[start - 1] == 'v' || s[start - 1] == 'V'
@@ -1115,7 +891,7 @@ collect_cvss (ShrExtractContext *ctx, GPtrArray *sentences)
                     cve->cvss = score;
                   raise_cvss_max (ctx->record, score, s);
                 }
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
         }
       g_autofree gchar *vector
@@ -1194,16 +970,17 @@ collect_cvss_table (ShrExtractContext *ctx)
   cvss_from_structure (ctx);
   if (strstr (ctx->body, "CVSS") == NULL)
     return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ "
-                            "\\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)"),
-                 ctx->body, 0, &m);
-  while (g_match_info_matches (m))
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m,
+                     "^[ \\t|]*(CVE-\\d{4}-\\d{4,7})[ \\t|]+(10(?:\\.0)?|\\d\\.\\d)(?:[ "
+                     "\\t|]+(critical|high|medium|moderate|low))?(?=[ \\t|]|$)",
+                     ctx->body);
+  while (shr_matches_found (&m))
     {
-      g_autofree gchar *id = g_match_info_fetch (m, 1);
-      g_autofree gchar *num = g_match_info_fetch (m, 2);
-      g_autofree gchar *word = g_match_info_fetch (m, 3);
-      g_autofree gchar *row = g_match_info_fetch (m, 0);
+      g_autofree gchar *id = shr_matches_fetch (&m, 1);
+      g_autofree gchar *num = shr_matches_fetch (&m, 2);
+      g_autofree gchar *word = shr_matches_fetch (&m, 3);
+      g_autofree gchar *row = shr_matches_fetch (&m, 0);
       g_autofree gchar *upper = g_ascii_strup (id, -1);
       ShrCve *cve = shr_record_find_cve (ctx->record, upper);
       gdouble score = g_ascii_strtod (num, NULL);
@@ -1214,7 +991,7 @@ collect_cvss_table (ShrExtractContext *ctx)
             cve->severity = g_strdup (shr_severity_normalize (word));
         }
       raise_cvss_max (ctx->record, score, row);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
 }
 
@@ -1268,7 +1045,7 @@ severity_from_fields (ShrExtractContext *ctx)
     {
       const ShrField *f = g_ptr_array_index (ctx->doc->fields, i);
       if (f->role != SHR_ROLE_SEVERITY && f->role != SHR_ROLE_IMPACT && f->role != SHR_ROLE_SCORE
-          && !g_regex_match (shr_regex ("cvss|score|severity|rating|深刻度|重要度|基本値"), f->key, 0, NULL))
+          && !shr_regex_test ("cvss|score|severity|rating|深刻度|重要度|基本値", f->key))
         continue;
       g_autofree gchar *word = leading_severity (f->value);
       if (word != NULL)
@@ -1324,13 +1101,13 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
           if (!candidates[i])
             continue;
           const gchar *s = g_ptr_array_index (sentences, i);
-          g_autoptr (GMatchInfo) m = NULL;
-          g_regex_match (shr_regex (patterns[p]), s, 0, &m);
-          while (g_match_info_matches (m))
+          g_auto (ShrMatches) m = { 0 };
+          shr_matches_first (&m, patterns[p], s);
+          while (shr_matches_found (&m))
             {
-              g_autofree gchar *word = g_match_info_fetch (m, 1);
+              g_autofree gchar *word = shr_matches_fetch (&m, 1);
               raise_severity (ctx->record, word, s);
-              g_match_info_next (m, NULL);
+              shr_matches_next (&m);
             }
         }
     }
@@ -1343,8 +1120,8 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
  * a few windows instead of the whole sentence is what makes these
  * patterns affordable. */
 static gboolean
-match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *const *words, gsize before,
-                  gsize after, GMatchInfo **match)
+match_near_words (const gchar *pattern, const gchar *s, const gchar *lower, const gchar *const *words,
+                  gsize before, gsize after, GMatchInfo **match)
 {
   gsize len = strlen (s);
   gsize starts[32], ends[32];
@@ -1370,13 +1147,12 @@ match_near_words (GRegex *re, const gchar *s, const gchar *lower, const gchar *c
     }
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (GMatchInfo) m = NULL;
-      if (g_regex_match_full (re, s, ends[i], starts[i], 0, &m, NULL))
-        {
-          if (match != NULL)
-            *match = g_steal_pointer (&m);
-          return TRUE;
-        }
+      /* Most windows do not match: only a match is worth a GMatchInfo. */
+      if (!shr_regex_test_range (pattern, s, starts[i], ends[i]))
+        continue;
+      if (match != NULL)
+        g_regex_match_full (shr_regex (pattern), s, ends[i], starts[i], 0, match, NULL);
+      return TRUE;
     }
   return FALSE;
 }
@@ -1507,8 +1283,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       static const gchar *const neg_en_words[]
           = { "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL };
       if (maybe_negative
-          && ((en && match_near_words (shr_regex (negative_en), s, lower, neg_en_words, 170, 40, NULL))
-              || (ja && g_regex_match (shr_regex (negative_ja), s, 0, NULL))))
+          && ((en && match_near_words (negative_en, s, lower, neg_en_words, 170, 40, NULL))
+              || (ja && shr_regex_test (negative_ja, s))))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
@@ -1517,8 +1293,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_autoptr (GMatchInfo) m = NULL;
       if (!maybe_positive)
         continue;
-      if ((en && g_regex_match (shr_regex (hedged_en), s, 0, NULL))
-          || (ja && g_regex_match (shr_regex (hedged_ja), s, 0, NULL)))
+      if ((en && shr_regex_test (hedged_en, s)) || (ja && shr_regex_test (hedged_ja, s)))
         {
           hedged = hedged != NULL ? hedged : s;
           continue;
@@ -1526,7 +1301,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       gboolean positive = FALSE;
       if (en)
         {
-          positive = match_near_words (shr_regex (positive_en), s, lower, en_words, 60, 60, &m);
+          positive = match_near_words (positive_en, s, lower, en_words, 60, 60, &m);
           if (!positive)
             {
               g_clear_pointer (&m, g_match_info_unref);
@@ -1545,8 +1320,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
           gint start = 0, end = 0;
           g_match_info_fetch_pos (m, 0, &start, &end);
           g_autofree gchar *before = g_strndup (s, start);
-          gboolean cond = g_regex_match (shr_regex (conditional_en), before, 0, NULL)
-                          || g_regex_match (shr_regex (conditional_ja_after), s + end, 0, NULL)
+          gboolean cond = shr_regex_test (conditional_en, before)
+                          || shr_regex_test (conditional_ja_after, s + end)
                           || strstr (before, "万が一") != NULL || strstr (before, "仮に") != NULL;
           if (!cond)
             counted = TRUE;
@@ -1558,7 +1333,7 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_free (ctx->record->exploited_evidence);
       ctx->record->exploited_evidence = g_strdup (s);
       shr_record_set_evidence (ctx->record, "exploited", s);
-      if (g_regex_match (shr_regex ("known exploited vulnerabilit|\\bKEV\\b"), s, 0, NULL))
+      if (shr_regex_test ("known exploited vulnerabilit|\\bKEV\\b", s))
         ctx->record->kev = TRUE;
       g_free (neg_sentence);
       return;
@@ -1594,14 +1369,14 @@ trim_url (const gchar *url)
 static void
 collect_references (ShrExtractContext *ctx)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex ("https?://[^\\s<>\"'）」』】\\]\\[]+"), ctx->body, 0, &m);
-  while (g_match_info_matches (m) && ctx->record->references->len < SHR_MAX_REFERENCES)
+  g_auto (ShrMatches) m = { 0 };
+  shr_matches_first (&m, "https?://[^\\s<>\"'）」』】\\]\\[]+", ctx->body);
+  while (shr_matches_found (&m) && ctx->record->references->len < SHR_MAX_REFERENCES)
     {
-      g_autofree gchar *raw = g_match_info_fetch (m, 0);
+      g_autofree gchar *raw = shr_matches_fetch (&m, 0);
       g_autofree gchar *url = trim_url (raw);
       shr_strv_add_unique (ctx->record->references, url);
-      g_match_info_next (m, NULL);
+      shr_matches_next (&m);
     }
   for (guint i = 0; i < ctx->message->links->len && ctx->record->references->len < SHR_MAX_REFERENCES; i++)
     shr_strv_add_unique (ctx->record->references, g_ptr_array_index (ctx->message->links, i));
@@ -1652,22 +1427,20 @@ find_source_url (ShrExtractContext *ctx)
 static gboolean
 is_boilerplate_paragraph (const gchar *p, const gchar *title)
 {
-  if (g_regex_match (
-          shr_regex ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)"),
-          p, 0, NULL))
+  if (shr_regex_test ("\\A\\s*(?:-{3,}|={3,}|_{3,}|\\*{3,}|(?:- ){3,}|-----BEGIN|Hash:|By [A-Z]|https?://)",
+                      p))
     return TRUE;
   /* A block of "Key : value" lines is a header, not prose. */
-  if (g_regex_match (shr_regex ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:"), p, 0, NULL))
+  if (shr_regex_test ("\\A[^\\n:]{1,30}:[^\\n]*\\n[^\\n:]{1,30}:", p))
     return TRUE;
   if (title != NULL && *title != '\0' && strstr (p, title) == p && strlen (p) < strlen (title) + 40)
     return TRUE;
   /* Bylines, datelines, navigation, subscription and audience notes: the
    * page around an article, not its lead. */
-  if (g_regex_match (
-          shr_regex ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
-                     "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
-                     "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)"),
-          p, 0, NULL))
+  if (shr_regex_test ("\\A(?:(?:\\S+\\s+)?(?:Written by|Posted by|Published by|Authors?:|Reporter:|By:)"
+                      "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \\d{1,2} [A-Z][a-z]+ \\d{4}"
+                      "|(?:Topic|Synopsis|Summary|Overview)\\s*[:：]?\\s*\\z)",
+                      p))
     return TRUE;
   /* The words anywhere in it: looked for only where one of their letters'
    * runs stands (most paragraphs have none). */
@@ -1676,12 +1449,12 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
        || strstr (lower, "click") != NULL || strstr (lower, "cookie") != NULL
        || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL || strstr (p, "記事") != NULL
        || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
-      && g_regex_match (
-          shr_regex ("please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
-                     "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) "
-                     "(?:relevant|intended|sent) to\\b"
-                     "|記事一覧|ログイン|会員登録|この記事をシェア"),
-          p, 0, NULL))
+      && shr_regex_test (
+          "please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"
+          "|\\bclick here\\b|\\bcookies?\\b|\\bThis (?:alert|advisory|update|message) (?:is|was) "
+          "(?:relevant|intended|sent) to\\b"
+          "|記事一覧|ログイン|会員登録|この記事をシェア",
+          p))
     return TRUE;
   /* A line of labels joined by separators: "SC Media · Brief · Ransomware". */
   guint seps = 0;
@@ -1873,17 +1646,14 @@ is_step (const gchar *item)
   static const gchar *not_step_words
       = "\\bno (?:known )?workarounds?\\b|\\bthere (?:is|are) no (?:known )?workaround"
         "|回避策はありません|ワークアラウンドはありません";
-  if (maybe_not_step
-      && (g_regex_match (shr_regex (not_step_line), item, 0, NULL)
-          || g_regex_match (shr_regex (not_step_words), item, 0, NULL)))
+  if (maybe_not_step && (shr_regex_test (not_step_line, item) || shr_regex_test (not_step_words, item)))
     return FALSE;
-  return g_regex_match (
-      shr_regex (
-          "\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
-          "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
-          "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
-          "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨"),
-      item, 0, NULL);
+  return shr_regex_test (
+      "\\b(?:upgrade|update|apply|install|patch|disable|enable|restrict|block|limit|remove"
+      "|configure|set|change|rotate|reset|review|check|monitor|hunt|isolate|migrate|replace"
+      "|follow|use|avoid|deploy|run|verify|should|must|recommend|advise|urge)"
+      "|アップデート|更新|適用|無効|有効|制限|設定|変更|確認|削除|導入|実施|移行|してください|推奨",
+      item);
 }
 
 /* Adds a step unless the same one is there, written with or without its
@@ -1928,9 +1698,7 @@ mitigations_from_structure (ShrExtractContext *ctx)
           g_autofree gchar *t = raw ? g_strstrip (g_strdup (raw)) : NULL;
           gboolean end = raw == NULL;
           gboolean blank = !end && *t == '\0';
-          gboolean bullet = !end
-                            && (g_regex_match (
-                                shr_regex ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S"), t, 0, NULL));
+          gboolean bullet = !end && (shr_regex_test ("^(?:[-*•・●]|\\d{1,2}[.)-]|\\(\\d{1,2}\\))\\s*\\S", t));
           gboolean command = !end
                              && (g_str_has_prefix (t, "# ") || g_str_has_prefix (t, "$ ")
                                  || g_str_has_prefix (t, "(global)#"));
@@ -2006,8 +1774,8 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
           = { "recommend",  "should",     "advise",   "urge",        "encourage", "must",
               "workaround", "mitigation", "solution", "remediation", NULL };
       g_autofree gchar *lower = ascii_lower (s);
-      if ((match_near_words (shr_regex (pattern_en), s, lower, en_starts, 0, 130, NULL)
-           || (!ascii_only && g_regex_match (shr_regex (pattern_ja), s, 0, NULL)))
+      if ((match_near_words (pattern_en, s, lower, en_starts, 0, 130, NULL)
+           || (!ascii_only && shr_regex_test (pattern_ja, s)))
           && is_step (s))
         add_step (ctx->record, s);
     }
@@ -2028,16 +1796,16 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
   const gchar *patterns[] = { version, named };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (patterns[k]), s, 0, &m);
-      while (g_match_info_matches (m))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, patterns[k], s);
+      while (shr_matches_found (&m))
         {
           gint start, end;
-          g_match_info_fetch_pos (m, 1, &start, &end);
+          shr_matches_pos (&m, 1, &start, &end);
           gboolean placed = (after < 0 || start >= after) && (before < 0 || end <= before);
-          if (placed && !g_regex_match (shr_regex (affected_after), s + end, 0, NULL))
+          if (placed && !shr_regex_test (affected_after, s + end))
             {
-              g_autofree gchar *v = g_match_info_fetch (m, 1);
+              g_autofree gchar *v = shr_matches_fetch (&m, 1);
               ShrProduct *target = g_ptr_array_index (r->products, 0);
               gsize best = 0;
               for (guint j = 0; j < r->products->len; j++)
@@ -2060,7 +1828,7 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
               if (target->fixed->len < 20 && shr_strv_add_unique (target->fixed, kept))
                 found++;
             }
-          g_match_info_next (m, NULL);
+          shr_matches_next (&m);
         }
     }
   return found;
@@ -2153,20 +1921,18 @@ decide_category (ShrExtractContext *ctx)
   const gchar *t = r->title ? r->title : "";
   if (r->threat_actors->len > 0 && r->sectors->len > 0)
     r->category = g_strdup ("campaign");
-  else if (g_regex_match (shr_regex ("\\b(?:hacked|breach|stole|stolen|data leak|ransomware "
-                                     "attack)\\b|不正アクセス|情報漏え?洩?い|被害"),
-                          t, 0, NULL))
+  else if (shr_regex_test ("\\b(?:hacked|breach|stole|stolen|data leak|ransomware "
+                           "attack)\\b|不正アクセス|情報漏え?洩?い|被害",
+                           t))
     r->category = g_strdup ("incident");
-  else if (g_regex_match (shr_regex ("\\bcampaign\\b|攻撃キャンペーン"), t, 0, NULL)
-           || r->threat_actors->len > 0)
+  else if (shr_regex_test ("\\bcampaign\\b|攻撃キャンペーン", t) || r->threat_actors->len > 0)
     r->category = g_strdup ("campaign");
-  else if (g_regex_match (shr_regex ("monthly|patch tuesday|security updates? "
-                                     "(?:release|guide)|月例|セキュリティ更新プログラム"),
-                          t, 0, NULL))
+  else if (shr_regex_test ("monthly|patch tuesday|security updates? "
+                           "(?:release|guide)|月例|セキュリティ更新プログラム",
+                           t))
     r->category = g_strdup ("patch");
   else if (r->cves->len > 0
-           || g_regex_match (shr_regex ("vulnerabilit|flaw|脆弱性|security (?:update|advisory)|zero-day"), t,
-                             0, NULL))
+           || shr_regex_test ("vulnerabilit|flaw|脆弱性|security (?:update|advisory)|zero-day", t))
     r->category = g_strdup ("vulnerability");
   else
     r->category = g_strdup ("information");
@@ -2377,7 +2143,7 @@ follows_rule (const gchar *body, gsize at)
         start--;
       g_autofree gchar *line = g_strstrip (g_strndup (body + start, end - start));
       if (*line != '\0')
-        return g_regex_match (shr_regex ("^(?:-{20,}|={20,}|_{20,}|\\*{20,}|━{10,}|─{10,})$"), line, 0, NULL);
+        return shr_regex_test ("^(?:-{20,}|={20,}|_{20,}|\\*{20,}|━{10,}|─{10,})$", line);
       end = start;
     }
   return FALSE;
@@ -2401,19 +2167,29 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
   static const gchar *brackets = "^[ \\t]*【(\\d{1,2})】\\s*(\\S.{2,})$";
   static const gchar *kev_lines
       = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
-  const gchar *patterns[] = { ids, brackets, parent->kev ? kev_lines : NULL };
+  /* Each pattern runs over the whole body, so it runs only when the body
+   * holds a literal every match of it contains: most mails are no
+   * digest, and these two were the costliest GRegex matches of ingest. */
+  g_autofree gchar *lower = shr_ascii_lower_len (body, strlen (body));
+  static const gchar *const id_literals[]
+      = { "jvn", "dsa", "dla", "usn-", "rhsa-", "rhba-", "rhea-", "glsa", "icsa-", "fg-ir-", NULL };
+  gboolean may_have_ids = FALSE;
+  for (gsize i = 0; id_literals[i] != NULL && !may_have_ids; i++)
+    may_have_ids = strstr (lower, id_literals[i]) != NULL;
+  const gchar *patterns[] = { may_have_ids ? ids : NULL, strstr (body, "【") != NULL ? brackets : NULL,
+                              parent->kev ? kev_lines : NULL };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
       if (patterns[k] == NULL)
         continue;
       g_array_set_size (starts, 0);
       g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_autoptr (GMatchInfo) m = NULL;
-      g_regex_match (shr_regex (patterns[k]), body, 0, &m);
-      for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+      g_auto (ShrMatches) m = { 0 };
+      shr_matches_first (&m, patterns[k], body);
+      for (; shr_matches_found (&m); shr_matches_next (&m))
         {
           gint at = 0, end = 0;
-          g_match_info_fetch_pos (m, 0, &at, &end);
+          shr_matches_pos (&m, 0, &at, &end);
           /* The structure is read only for a mail that has such lines:
            * most have none, and it costs a tenth of their extraction. */
           if (*doc == NULL)
@@ -2425,7 +2201,7 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
                || role == SHR_ROLE_CONTACT)
               && !follows_rule (body, at))
             continue;
-          g_autofree gchar *id = g_match_info_fetch (m, 1);
+          g_autofree gchar *id = shr_matches_fetch (&m, 1);
           g_autofree gchar *upper = g_ascii_strup (id, -1);
           /* The item's first lines, up to a blank one, are its title
            * ("CVE-2026-24472 Fortinet FortiOS Authentication Bypass Using an
@@ -2438,8 +2214,7 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
               g_autofree gchar *piece = g_strstrip (g_strndup (p, ll));
               if (*piece == '\0'
                   || (line->len > 0
-                      && (g_regex_match (shr_regex (patterns[k]), piece, 0, NULL)
-                          || strstr (piece, "://") != NULL)))
+                      && (shr_regex_test (patterns[k], piece) || strstr (piece, "://") != NULL)))
                 break;
               if (line->len > 0)
                 g_string_append_c (line, (guchar)piece[0] < 0x80 ? ' ' : '\0');

@@ -12,6 +12,7 @@
 #include "shr-limits.h"
 
 #include "shr-extract.h"
+#include "shr-hash.h"
 #include "shr-notice.h"
 #include "shr-read.h"
 
@@ -366,7 +367,7 @@ shr_pipeline_prepare (ShrPipeline *p, GBytes *raw)
   g_return_val_if_fail (p != NULL && raw != NULL, NULL);
   ShrPrepared *prep = g_new0 (ShrPrepared, 1);
   prep->raw = g_bytes_ref (raw);
-  prep->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  prep->sha256 = shr_hash_sha256_hex (raw);
   if (fault_hits (p, SHR_PIPELINE_FAULT_ABORT, raw))
     abort ();
   while (fault_hits (p, SHR_PIPELINE_FAULT_HANG, raw))
@@ -684,8 +685,9 @@ typedef struct
   ShrPrepared **out;
   gint64 *started; /* monotonic µs, 0: not started */
   gint n;
-  gint next;   /* atomic: the next index to claim */
-  gint cancel; /* atomic: stop claiming */
+  gint next;    /* atomic: the next index to claim */
+  gint cancel;  /* atomic: stop claiming */
+  gint waiting; /* the index the applier sleeps on, -1 while it works */
   GMutex lock;
   GCond ready;
 } PrepJob;
@@ -705,7 +707,9 @@ prep_worker (gpointer data)
       ShrPrepared *p = shr_pipeline_prepare (j->pipeline, j->items[i].raw);
       g_mutex_lock (&j->lock);
       j->out[i] = p;
-      g_cond_broadcast (&j->ready);
+      /* A wake-up is a system call: only for the message awaited. */
+      if (j->waiting == i)
+        g_cond_broadcast (&j->ready);
       g_mutex_unlock (&j->lock);
     }
   return NULL;
@@ -745,7 +749,7 @@ prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
       = (gint64)(o->budget_seconds > 0 ? o->budget_seconds : SHR_MAX_HANDLING_SECONDS) * G_USEC_PER_SEC;
   gsize budget_rss = o->budget_rss > 0 ? o->budget_rss : (gsize)SHR_MAX_HANDLING_RSS_BYTES;
   g_mutex_lock (&j->lock);
-  while (j->out[i] == NULL)
+  for (gboolean waited = FALSE; j->out[i] == NULL; waited = TRUE)
     {
       gint64 now = g_get_monotonic_time ();
       if (j->started[i] > 0 && now - j->started[i] > budget_us)
@@ -754,7 +758,10 @@ prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
               = g_strdup_printf ("took longer than %" G_GINT64_FORMAT " s", budget_us / G_USEC_PER_SEC);
           over_budget (&j->items[i], what);
         }
-      if (j->started[i] > 0)
+      /* Memory is looked at once the message has kept us waiting a
+       * while: reading it costs three system calls, and most messages
+       * are ready at the first wake-up. */
+      if (j->started[i] > 0 && waited)
         {
           gsize rss = resident_bytes ();
           if (rss > budget_rss)
@@ -765,8 +772,11 @@ prep_wait (PrepJob *j, guint i, const ShrPipelineBatchOptions *o)
               over_budget (&j->items[i], what);
             }
         }
-      /* Woken when a message is ready; else once a second to look. */
+      /* Woken when this message is ready; else four times a second to
+       * look. */
+      j->waiting = (gint)i;
       g_cond_wait_until (&j->ready, &j->lock, now + G_USEC_PER_SEC / 4);
+      j->waiting = -1;
     }
   ShrPrepared *p = j->out[i];
   g_mutex_unlock (&j->lock);
@@ -787,7 +797,7 @@ prepared_failed (const ShrPrepared *prep, GBytes *raw, const gchar *why)
 {
   ShrPrepared *f = g_new0 (ShrPrepared, 1);
   f->raw = g_bytes_ref (raw);
-  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  f->sha256 = prep != NULL ? g_strdup (prep->sha256) : shr_hash_sha256_hex (raw);
   f->message_id = prep != NULL ? g_strdup (prep->message_id) : NULL;
   f->read_error = g_strdup (why);
   return f;
@@ -872,7 +882,8 @@ handle_alone (ShrPipeline *p, const ShrPipelineItem *item, gint64 attempts, cons
         return FALSE;
       ShrPrepared *slot = NULL;
       gint64 started = 0;
-      PrepJob job = { p, item, &slot, &started, 1, 0, 0, { 0 }, { 0 } };
+      PrepJob job
+          = { .pipeline = p, .items = item, .out = &slot, .started = &started, .n = 1, .waiting = -1 };
       g_mutex_init (&job.lock);
       g_cond_init (&job.ready);
       GThread *t = g_thread_new ("prepare", prep_worker, &job);
@@ -937,7 +948,8 @@ shr_pipeline_handle_batch (ShrPipeline *p, const ShrPipelineItem *items, guint n
     return FALSE;
   g_autofree ShrPrepared **prep = g_new0 (ShrPrepared *, n);
   g_autofree gint64 *started = g_new0 (gint64, n);
-  PrepJob job = { p, items, prep, started, (gint)n, 0, 0, { 0 }, { 0 } };
+  PrepJob job
+      = { .pipeline = p, .items = items, .out = prep, .started = started, .n = (gint)n, .waiting = -1 };
   g_mutex_init (&job.lock);
   g_cond_init (&job.ready);
   guint workers = prep_threads (o, n);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "shr-extract.h"
+#include "shr-pattern.h"
 #include "shr-sources.h"
 #include "shr-structure.h"
 
@@ -65,14 +66,6 @@ typedef struct
 const ShrRecognizer *const *shr_recognizers (void);
 
 /* Helpers for recognisers (shr-extract.c). */
-
-/* A compiled case-insensitive, multi-line, UTF-8 regex, kept for the
- * process. @pattern must be a literal: it is the cache key. */
-GRegex *shr_regex (const gchar *pattern);
-
-/* (transfer full) Group @group of the first match of @pattern in @text,
- * stripped, or NULL. */
-gchar *shr_match_group (const gchar *pattern, const gchar *text, gint group);
 
 /* (transfer full) The value of a "Key : value" line (any spacing around
  * the colon), with continuation lines that are indented, or NULL. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shr-config.h"
+#include "shr-hash.h"
 #include "shr-pipeline.h"
 #include "shr-watch.h"
 #include "test-util.h"
@@ -1073,6 +1074,24 @@ test_watch_config (void)
   g_assert_cmpstr (v6->address, ==, "::1");
 }
 
+/* The dedupe key of a mail is its SHA-256 in hex: state written by a build
+ * that hashed with GLib must still know the same mail after an upgrade. */
+static void
+test_sha256_key (void)
+{
+  gsize sizes[] = { 0, 1, 55, 56, 64, 4096, 1 << 20 };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree guint8 *data = g_malloc (sizes[i] + 1);
+      for (gsize j = 0; j < sizes[i]; j++)
+        data[j] = (guint8)(j * 131 + i);
+      g_autoptr (GBytes) bytes = g_bytes_new (data, sizes[i]);
+      g_autofree gchar *ours = shr_hash_sha256_hex (bytes);
+      g_autofree gchar *glib = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      g_assert_cmpstr (ours, ==, glib);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1080,6 +1099,7 @@ main (int argc, char **argv)
   g_mime_init ();
   g_test_add ("/pipeline/auto/rules", Fixture, NULL, setup, test_auto_rules, teardown);
   g_test_add ("/pipeline/dedupe/message-id", Fixture, NULL, setup, test_dedupe_message_id, teardown);
+  g_test_add_func ("/pipeline/dedupe/sha256-key", test_sha256_key);
   g_test_add ("/pipeline/dedupe/hash", Fixture, NULL, setup, test_dedupe_hash, teardown);
   g_test_add ("/pipeline/failed/not-mail", Fixture, NULL, setup, test_not_mail, teardown);
   g_test_add ("/pipeline/ignored/auto-submitted", Fixture, NULL, setup, test_ignored, teardown);
