@@ -223,7 +223,7 @@ set_evidence (ShrRecord *record, const gchar *field, const gchar *text, gsize of
 static gboolean
 matches (const gchar *pattern, const gchar *s)
 {
-  return g_regex_match (shr_regex (pattern), s, 0, NULL);
+  return shr_regex_test (pattern, s);
 }
 
 /* matches(), where @may, a cheap condition every match needs (a byte, a
