@@ -502,12 +502,25 @@ name_set_has (const NameSet *set, const gchar *name)
   return g_hash_table_contains (set->keys, key);
 }
 
+/* Adds @name's normalised form to @keys (owned strings) unless there;
+ * returns whether it was added. */
+static gboolean
+key_set_add (GHashTable *keys, const gchar *name)
+{
+  gchar *key = shr_lexicon_normalize_name (name);
+  if (*key == '\0')
+    {
+      g_free (key);
+      return FALSE;
+    }
+  return g_hash_table_add (keys, key);
+}
+
 /* Adds @name unless there; returns whether it was added. */
 static gboolean
 name_set_add (NameSet *set, const gchar *name)
 {
-  gchar *key = shr_lexicon_normalize_name (name);
-  if (*key == '\0' || !g_hash_table_add (set->keys, key))
+  if (!key_set_add (set->keys, name))
     return FALSE;
   g_ptr_array_add (set->names, g_strdup (name));
   return TRUE;
@@ -806,7 +819,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
   /* "Naikon APT (aka APT30)", "the Lazarus group, also known as …". */
   static const gchar *const nouns[]
       = { " APT", " group", " Group", " gang", " team", " Team", " actor", NULL };
-  for (guint i = 0; nouns[i] != NULL; i++)
+  for (guint i = 0; *s == ' ' && nouns[i] != NULL; i++)
     if (g_str_has_prefix (s, nouns[i]) && !g_ascii_isalnum (s[strlen (nouns[i])]))
       {
         s += strlen (nouns[i]);
@@ -968,8 +981,19 @@ group_attacks (const gchar *text, gsize start, gsize end)
                                   "|(?:による|の)(?:攻撃|犯行|被害)|グループ|集団|一味)";
   static const gchar before_ja[]
       = "(?:集団|グループ|組織|攻撃者|ギャング)(?:は|の|である)?(?:あの)?\\s*[「『]?$";
-  return matches (after_en, after) || matches (before_en, before) || matches (after_ja, after)
-         || matches (before_ja, before);
+  /* The Japanese wordings need a Japanese word right after the name (past
+   * its closing bracket and white space), or one of their nouns before it:
+   * in an English text neither pattern is tried. */
+  static const gchar *const ja_nouns[] = { "集団", "グループ", "組織", "攻撃者", "ギャング", NULL };
+  static WordSet ja_noun_set = { .words = ja_nouns, .caseless = FALSE };
+  const gchar *next = after;
+  if (g_str_has_prefix (next, "」") || g_str_has_prefix (next, "』"))
+    next += 3;
+  while (*next == ' ' || (*next >= '\t' && *next <= '\r'))
+    next++;
+  return matches (after_en, after) || matches (before_en, before)
+         || matches_if ((guchar)*next >= 0x80, after_ja, after)
+         || matches_if (word_set_in (&ja_noun_set, before, G_MAXSIZE), before_ja, before);
 }
 
 /* Whether the text itself calls the name a ransomware family's. */
@@ -1195,6 +1219,10 @@ typedef struct
   gchar *primary;
   NameSet text_aliases; /* in the order the text gives them */
   NameSet names;        /* every name the text uses for it */
+  /* The lexicon's rows for those names (ShrActorEntry, not owned), in the
+   * order of the names, each once: found once per name, not again for
+   * each mention compared with the actor. */
+  GPtrArray *rows;
 } Actor;
 
 static void
@@ -1203,26 +1231,43 @@ actor_free (Actor *a)
   g_free (a->primary);
   name_set_clear (&a->text_aliases);
   name_set_clear (&a->names);
+  g_ptr_array_unref (a->rows);
   g_free (a);
 }
 
+static void
+actor_add_name (const ShrLexicon *lexicon, Actor *a, const gchar *name)
+{
+  if (!name_set_add (&a->names, name))
+    return;
+  g_autoptr (GPtrArray) found = shr_lexicon_find_actors (lexicon, name);
+  for (guint k = 0; k < found->len; k++)
+    if (!g_ptr_array_find (a->rows, found->pdata[k], NULL))
+      g_ptr_array_add (a->rows, found->pdata[k]);
+}
+
+/* Whether @name is one of @a's names, or a row of the lexicon holds both
+ * (shr_lexicon_same_actor() with one of them). *@rows caches @name's rows
+ * (transfer full). */
 static gboolean
-actor_has (const ShrLexicon *lexicon, const Actor *a, const gchar *name)
+actor_has (const ShrLexicon *lexicon, const Actor *a, const gchar *name, GPtrArray **rows)
 {
   if (name_set_has (&a->names, name))
     return TRUE;
-  for (guint i = 0; i < a->names.names->len; i++)
-    if (shr_lexicon_same_actor (lexicon, a->names.names->pdata[i], name))
+  if (*rows == NULL)
+    *rows = shr_lexicon_find_actors (lexicon, name);
+  for (guint i = 0; i < (*rows)->len; i++)
+    if (g_ptr_array_find (a->rows, (*rows)->pdata[i], NULL))
       return TRUE;
   return FALSE;
 }
 
 static void
-add_text_alias (Actor *a, const gchar *name)
+add_text_alias (const ShrLexicon *lexicon, Actor *a, const gchar *name)
 {
   if (!same_name (name, a->primary) && a->text_aliases.names->len < SHR_MAX_ACTOR_ALIASES)
     name_set_add (&a->text_aliases, name);
-  name_set_add (&a->names, name);
+  actor_add_name (lexicon, a, name);
 }
 
 static void
@@ -1243,8 +1288,9 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       shr_campaign_parse_aliases (lexicon, text, m->end, given);
 
       Actor *a = NULL;
+      g_autoptr (GPtrArray) rows = NULL;
       for (guint j = 0; j < actors->len && a == NULL; j++)
-        if (actor_has (lexicon, actors->pdata[j], m->name))
+        if (actor_has (lexicon, actors->pdata[j], m->name, &rows))
           a = actors->pdata[j];
       if (a == NULL)
         {
@@ -1254,7 +1300,8 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           a->primary = g_strdup (m->name);
           name_set_init (&a->text_aliases);
           name_set_init (&a->names);
-          name_set_add (&a->names, m->name);
+          a->rows = g_ptr_array_new ();
+          actor_add_name (lexicon, a, m->name);
           g_ptr_array_add (actors, a);
           set_evidence (ctx->record, "threat_actors", text, m->start);
         }
@@ -1273,12 +1320,12 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           a->text_aliases = reordered;
           g_free (a->primary);
           a->primary = g_strdup (m->name);
-          name_set_add (&a->names, m->name);
+          actor_add_name (lexicon, a, m->name);
         }
       else
-        add_text_alias (a, m->name);
+        add_text_alias (lexicon, a, m->name);
       for (guint k = 0; k < given->len; k++)
-        add_text_alias (a, given->pdata[k]);
+        add_text_alias (lexicon, a, given->pdata[k]);
     }
 
   for (guint i = 0; i < actors->len; i++)
@@ -1287,34 +1334,24 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       ShrActorNames *names = shr_record_add_actor (ctx->record, a->primary);
       if (names == NULL)
         break;
-      NameSet all;
-      name_set_init (&all);
-      name_set_add (&all, a->primary);
+      g_autoptr (GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      key_set_add (all, a->primary);
       for (guint k = 0; k < a->text_aliases.names->len; k++)
-        if (name_set_add (&all, a->text_aliases.names->pdata[k]))
+        if (key_set_add (all, a->text_aliases.names->pdata[k]))
           g_ptr_array_add (names->aliases, g_strdup (a->text_aliases.names->pdata[k]));
       names->named_in_text = names->aliases->len;
       /* Then the names the lexicon knows for each name the text used, each
        * row once. */
-      g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-      for (guint n = 0; n < a->names.names->len; n++)
+      for (guint k = 0; k < a->rows->len && names->aliases->len < SHR_MAX_ACTOR_ALIASES; k++)
         {
-          g_autoptr (GPtrArray) found = shr_lexicon_find_actors (lexicon, a->names.names->pdata[n]);
-          for (guint k = 0; k < found->len; k++)
-            if (!g_ptr_array_find (rows, found->pdata[k], NULL))
-              g_ptr_array_add (rows, found->pdata[k]);
-        }
-      for (guint k = 0; k < rows->len && names->aliases->len < SHR_MAX_ACTOR_ALIASES; k++)
-        {
-          const ShrActorEntry *e = rows->pdata[k];
-          if (name_set_add (&all, e->name))
+          const ShrActorEntry *e = a->rows->pdata[k];
+          if (key_set_add (all, e->name))
             g_ptr_array_add (names->aliases, g_strdup (e->name));
           for (const gchar *const *x = e->aliases; *x != NULL && names->aliases->len < SHR_MAX_ACTOR_ALIASES;
                x++)
-            if (name_set_add (&all, *x))
+            if (key_set_add (all, *x))
               g_ptr_array_add (names->aliases, g_strdup (*x));
         }
-      name_set_clear (&all);
     }
 }
 
@@ -1429,10 +1466,10 @@ add_reporter (ShrExtractContext *ctx, const gchar *text, gsize start, const gcha
 {
   if (ctx->record->reported_by->len >= SHR_MAX_REPORTERS)
     return;
+  g_autofree gchar *b = shr_lexicon_normalize_name (name);
   for (guint i = 0; i < ctx->record->reported_by->len; i++)
     {
       g_autofree gchar *a = shr_lexicon_normalize_name (ctx->record->reported_by->pdata[i]);
-      g_autofree gchar *b = shr_lexicon_normalize_name (name);
       if (strstr (a, b) != NULL || strstr (b, a) != NULL)
         return;
     }
