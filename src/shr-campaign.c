@@ -226,6 +226,17 @@ matches (const gchar *pattern, const gchar *s)
   return shr_regex_test (pattern, s);
 }
 
+/* Whether the first byte of @s past ASCII white space is not ASCII: where
+ * a pattern of Japanese wordings can begin (PCRE's \s also takes in
+ * Unicode spaces, which are not ASCII either). */
+static gboolean
+japanese_follows (const gchar *s)
+{
+  while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+    s++;
+  return (guchar)*s >= 0x80;
+}
+
 /* matches(), where @may, a cheap condition every match needs (a byte, a
  * literal each branch holds), says the pattern can match at all. */
 static gboolean
@@ -986,13 +997,9 @@ group_attacks (const gchar *text, gsize start, gsize end)
    * in an English text neither pattern is tried. */
   static const gchar *const ja_nouns[] = { "集団", "グループ", "組織", "攻撃者", "ギャング", NULL };
   static WordSet ja_noun_set = { .words = ja_nouns, .caseless = FALSE };
-  const gchar *next = after;
-  if (g_str_has_prefix (next, "」") || g_str_has_prefix (next, "』"))
-    next += 3;
-  while (*next == ' ' || (*next >= '\t' && *next <= '\r'))
-    next++;
+  gboolean bracket = g_str_has_prefix (after, "」") || g_str_has_prefix (after, "』");
   return matches (after_en, after) || matches (before_en, before)
-         || matches_if ((guchar)*next >= 0x80, after_ja, after)
+         || matches_if (japanese_follows (after + (bracket ? 3 : 0)), after_ja, after)
          || matches_if (word_set_in (&ja_noun_set, before, G_MAXSIZE), before_ja, before);
 }
 
@@ -1455,10 +1462,7 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
                   strong ? verbs_strong : verbs_any, after)
       || matches_if (word_set_in (&attribution_set, before, G_MAXSIZE), attribution, before))
     return TRUE;
-  const gchar *next = after;
-  while (*next == ' ' || (*next >= '\t' && *next <= '\r'))
-    next++;
-  return matches_if ((guchar)*next >= 0x80, strong ? verbs_ja_strong : verbs_ja, after);
+  return matches_if (japanese_follows (after), strong ? verbs_ja_strong : verbs_ja, after);
 }
 
 static void
