@@ -136,6 +136,15 @@ decode_entities (GString *dest, const gchar *s, gsize len)
   gsize i = 0;
   while (i < len)
     {
+      /* Text up to the next '&' goes as it is. */
+      const gchar *amp = memchr (s + i, '&', len - i);
+      gsize plain = amp != NULL ? (gsize)(amp - s) : len;
+      if (plain > i)
+        {
+          g_string_append_len (dest, s + i, plain - i);
+          i = plain;
+          continue;
+        }
       if (s[i] == '&')
         {
           gsize j = i + 1;
@@ -160,8 +169,10 @@ decode_entities (GString *dest, const gchar *s, gsize len)
 static gboolean
 tag_is (const gchar *name, gsize len, const gchar *const *list)
 {
+  /* The comparison stops at the end of a shorter entry (a tag name holds
+   * no NUL); the entry must then end where the name does. */
   for (gsize i = 0; list[i] != NULL; i++)
-    if (strlen (list[i]) == len && g_ascii_strncasecmp (list[i], name, len) == 0)
+    if (g_ascii_strncasecmp (list[i], name, len) == 0 && list[i][len] == '\0')
       return TRUE;
   return FALSE;
 }
@@ -264,6 +275,7 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes, gboolean *trun
   GString *title = NULL;
   GString *h1 = NULL;
   GString *capture = NULL; /* where text goes besides the output */
+  g_autoptr (GString) decoded = g_string_new (NULL); /* one text run, reused */
   gsize i = 0;
 
   while (i < n)
@@ -273,12 +285,11 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes, gboolean *trun
           gsize start = i;
           while (i < n && s[i] != '<')
             i++;
-          GString *decoded = g_string_new (NULL);
+          g_string_truncate (decoded, 0);
           decode_entities (decoded, s + start, i - start);
           writer_text (&w, decoded->str, decoded->len);
           if (capture != NULL && capture->len < 1000)
             g_string_append_len (capture, decoded->str, decoded->len);
-          g_string_free (decoded, TRUE);
           continue;
         }
       /* Comments and declarations. */

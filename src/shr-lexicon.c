@@ -7,44 +7,38 @@
 
 #define ALIAS_BLOCK 512
 
+/* The aliases as a trie of their normalised bytes: a place of the text is
+ * matched by walking the text's bytes down from the root, so each alias
+ * that begins there is met once, however many aliases share its start
+ * (the 104 of "micr" were each compared in turn at every "microsoft"). */
 typedef struct
 {
-  guint32 key;
-  GPtrArray *list; /* NULL: the slot is free */
-} PrefixSlot;
+  /* Children: the bytes edge_bytes [first_edge, + n_edges) lead to
+   * nodes first_edge + 1 … (ascending; a node is made with the edge to
+   * it); of a node with more than TRIE_SPARSE, dense [first_edge + byte]
+   * names the child. */
+  guint32 first_edge;
+  guint32 first_alias; /* the aliases ending here, in the order the lists give them */
+  guint32 up;          /* the nearest ancestor where aliases end, 0 for none */
+  guint16 n_edges;     /* TRIE_TAIL: no children, but the rest of the one
+                        * alias below, compared byte by byte */
+  guint16 n_aliases;
+} TrieNode;
+#define TRIE_TAIL G_MAXUINT16
 
-typedef struct
-{
-  PrefixSlot *slots;
-  guint shift;
-  guint mask;
-} PrefixTable;
-#define TRIPLE_BITS (1u << 18)
+#define START_BITS (1u << 18)
 
 static inline guint
-triple_bit (const guchar *b)
+start_bit (guint b0, guint b1, guint b2)
 {
-  return (((guint32)b[0] << 16 | (guint32)b[1] << 8 | b[2]) * 2654435761u) >> (32 - 18);
+  return ((b0 << 16 | b1 << 8 | b2) * 2654435761u) >> (32 - 18);
 }
+#define TRIE_SPARSE 8
 
-static inline guint32
-key4 (const guchar *b)
-{
-  return (guint32)b[0] << 24 | (guint32)b[1] << 16 | (guint32)b[2] << 8 | b[3];
-}
-
-static inline guint
-quad_bit (const guchar *b)
-{
-  return (key4 (b) * 2654435761u) >> (32 - 18);
-}
-
-typedef struct
+typedef struct _Alias
 {
   const gchar *norm; /* normalised alias (in ShrLexicon.norms) */
   gsize len;
-  guint64 head; /* its first eight bytes, and the mask of those */
-  guint64 mask; /* it has: one comparison rejects most candidates */
   ShrLexiconKind kind;
   gconstpointer entry;
   gboolean latin_end;    /* ends in a Latin letter or digit: needs a boundary */
@@ -53,6 +47,7 @@ typedef struct
   gboolean needs_vendor; /* an everyday word too ("Office", "Edge"): see ShrLexiconHit */
   gconstpointer homonym; /* another product written the same (Cisco IOS, Apple iOS) */
   const gchar *exact;    /* '=' in the list: the text must write it so, or NULL */
+  struct _Alias *next;   /* while loading: the next alias written the same */
 } Alias;
 
 /* One name of one actors.tsv row: the rows that share a name are found
@@ -102,26 +97,17 @@ struct _ShrLexicon
                             * words are loaded per run, one allocation each
                             * cost more than reading the files */
   guint block_used;
-  /* Aliases by their first three bytes (longest first), so a word of the
-   * text is compared only with the few aliases that can match it; aliases
-   * of one or two bytes by their first byte. A bitmap of first byte pairs
-   * spares the hash lookup at most places. */
-  /* Aliases of three bytes by those (b0<<16|b1<<8|b2), and longer ones by
-   * their first four (b0<<24|…|b3), so a word of the text is compared only
-   * with the few aliases that begin like it; each, once loaded, as an
-   * open-addressed table (a GHashTable lookup at every word start cost
-   * more than comparing the words). */
-  GHashTable *by_prefix;  /* key -> GPtrArray of Alias* (len 3) */
-  GHashTable *by_prefix4; /* key -> GPtrArray of Alias* (len >= 4) */
-  PrefixTable table3;
-  PrefixTable table4;
-  guint8 quad_bits[TRIPLE_BITS / 8];
-  GPtrArray *short_by_byte[256];
-  guint8 pair_bits[65536 / 8];
-  /* The first three bytes of every alias, hashed into a bitmap: most word
-   * starts of a text begin no alias, and this says so without the hash
-   * table. */
-  guint8 triple_bits[TRIPLE_BITS / 8];
+  /* While loading: normalised alias -> the first Alias written so (the
+   * others by Alias.next), the trie's making. */
+  GHashTable *by_norm;
+  TrieNode *nodes; /* [0] is the root */
+  guint8 *edge_bytes;
+  const Alias **node_aliases;
+  guint32 *dense; /* children by byte of the nodes with many */
+  /* Most places of a text begin no alias: the first three bytes of every
+   * alias (every three an alias of one or two bytes begins), hashed into
+   * a bitmap, say so before the trie is walked. */
+  guint8 start_bits[START_BITS / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
   GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
@@ -132,6 +118,21 @@ label_row_free (LabelRow *row)
 {
   g_strfreev (row->links);
   g_free (row);
+}
+
+/* The character at @p and its length: three-byte characters (kana,
+ * kanji, most of a Japanese text) decoded here, the rest by GLib. */
+static inline gunichar
+char_at (const gchar *p, gsize *len)
+{
+  const guchar *b = (const guchar *)p;
+  if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
+    {
+      *len = 3;
+      return (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
+    }
+  *len = g_utf8_next_char (p) - p;
+  return g_utf8_get_char (p);
 }
 
 static gboolean
@@ -312,14 +313,6 @@ is_word_char (gunichar c)
   return c < 0x3000 && g_unichar_isalnum (c);
 }
 
-static gint
-compare_alias_length (gconstpointer a, gconstpointer b)
-{
-  const Alias *x = *(Alias *const *)a;
-  const Alias *y = *(Alias *const *)b;
-  return (x->len < y->len) - (x->len > y->len);
-}
-
 /* The normalised form of a word of a list, stripped (in lex->scratch, valid
  * until the next call). The lists' words are mostly ASCII: those skip the
  * Unicode tables and every allocation. */
@@ -389,45 +382,17 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   if (len == 0)
     return;
   const guchar *b = (const guchar *)norm;
-  GPtrArray *list;
-  if (len < 3)
+  for (guint second = len > 1 ? b[1] : 0; second <= (len > 1 ? b[1] : 255u); second++)
+    for (guint third = len > 2 ? b[2] : 0; third <= (len > 2 ? b[2] : 255u); third++)
+      {
+        guint bit = start_bit (b[0], second, third);
+        lex->start_bits[bit / 8] |= 1 << (bit % 8);
+      }
+  Alias *first = g_hash_table_lookup (lex->by_norm, norm);
+  Alias *before = NULL; /* the last of the same spelling */
+  for (Alias *same = first; same != NULL; before = same, same = same->next)
     {
-      if (lex->short_by_byte[b[0]] == NULL)
-        lex->short_by_byte[b[0]] = g_ptr_array_new ();
-      list = lex->short_by_byte[b[0]];
-    }
-  else
-    {
-      guint pair = (b[0] << 8) | b[1];
-      lex->pair_bits[pair / 8] |= 1 << (pair % 8);
-      GHashTable *table;
-      guint32 key;
-      if (len == 3)
-        {
-          guint triple = triple_bit (b);
-          lex->triple_bits[triple / 8] |= 1 << (triple % 8);
-          table = lex->by_prefix;
-          key = (b[0] << 16) | (b[1] << 8) | b[2];
-        }
-      else
-        {
-          guint quad = quad_bit (b);
-          lex->quad_bits[quad / 8] |= 1 << (quad % 8);
-          table = lex->by_prefix4;
-          key = key4 (b);
-        }
-      list = g_hash_table_lookup (table, GUINT_TO_POINTER (key));
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (table, GUINT_TO_POINTER (key), list);
-        }
-    }
-  for (guint i = 0; i < list->len; i++)
-    {
-      Alias *same = g_ptr_array_index (list, i);
-      if (same->kind != kind || same->len != len || memcmp (same->norm, norm, len) != 0
-          || g_strcmp0 (same->exact, exact) != 0)
+      if (same->kind != kind || g_strcmp0 (same->exact, exact) != 0)
         continue;
       /* The same words for another product ("IOS" of Cisco, "iOS" of
        * Apple): one alias carries both, and the vendor named in the mail
@@ -443,15 +408,6 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   Alias *a = alias_new (lex);
   a->norm = g_string_chunk_insert_len (lex->norms, norm, len);
   a->len = len;
-  guchar head[8] = { 0 };
-  guchar mask[8] = { 0 };
-  for (gsize i = 0; i < len && i < 8; i++)
-    {
-      head[i] = a->norm[i];
-      mask[i] = 0xFF;
-    }
-  memcpy (&a->head, head, 8);
-  memcpy (&a->mask, mask, 8);
   a->kind = kind;
   a->entry = entry;
   a->needs_vendor = (flags & WORD_EVERYDAY) != 0;
@@ -463,7 +419,10 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
       a->kana_start = is_katakana (g_utf8_get_char (a->norm));
       a->kana_end = is_katakana (g_utf8_get_char (last));
     }
-  g_ptr_array_add (list, a);
+  if (before != NULL)
+    before->next = a;
+  else
+    g_hash_table_insert (lex->by_norm, (gpointer)a->norm, a);
 }
 
 gchar *
@@ -808,51 +767,142 @@ reporter_row (ShrLexicon *lex, gchar **f, guint n)
     each_word (f[1], add_kind_word, lex, &ke);
 }
 
-static inline guint
-slot_of (const PrefixTable *t, guint32 key)
+typedef struct
 {
-  return (key * 2654435761u) >> t->shift;
+  TrieNode *nodes;
+  guint8 *bytes;
+  const Alias **aliases;
+  guint n_nodes, n_edges, n_aliases, cap;
+  const Alias *const *keys; /* the first Alias of each spelling, by spelling */
+} TrieBuild;
+
+/* Makes node @node from @keys [@lo, @hi), which all begin with the @depth
+ * bytes that lead to it; @up is its nearest ancestor where aliases end. */
+static void
+trie_fill (TrieBuild *tb, guint32 node, guint lo, guint hi, gsize depth, guint32 up)
+{
+  TrieNode t = { .up = up, .first_alias = tb->n_aliases, .first_edge = tb->n_edges };
+  /* One spelling below: the rest of it, not a node per byte (most of the
+   * aliases' bytes are such tails). */
+  gboolean tail = depth > 0 && hi - lo == 1 && tb->keys[lo]->len > depth;
+  if (tail || (lo < hi && tb->keys[lo]->len == depth))
+    {
+      for (const Alias *a = tb->keys[lo]; a != NULL; a = a->next)
+        tb->aliases[tb->n_aliases++] = a;
+      t.n_aliases = tb->n_aliases - t.first_alias;
+      up = node;
+      lo++;
+    }
+  if (tail)
+    {
+      t.n_edges = TRIE_TAIL;
+      tb->nodes[node] = t;
+      return;
+    }
+  /* The keys that go on with one byte each make a child. */
+  guint ends[256];
+  guint n_children = 0;
+  for (guint i = lo; i < hi; n_children++)
+    {
+      guchar byte = tb->keys[i]->norm[depth];
+      while (i < hi && (guchar)tb->keys[i]->norm[depth] == byte)
+        i++;
+      ends[n_children] = i;
+    }
+  if (tb->n_nodes + n_children > tb->cap)
+    {
+      tb->cap = MAX (tb->cap * 2, tb->n_nodes + n_children);
+      tb->nodes = g_renew (TrieNode, tb->nodes, tb->cap);
+      tb->bytes = g_renew (guint8, tb->bytes, tb->cap);
+    }
+  guint32 first_child = tb->n_nodes;
+  for (guint c = 0; c < n_children; c++)
+    {
+      tb->bytes[tb->n_edges++] = tb->keys[c == 0 ? lo : ends[c - 1]]->norm[depth];
+      tb->n_nodes++;
+    }
+  t.n_edges = n_children;
+  tb->nodes[node] = t;
+  for (guint c = 0; c < n_children; c++)
+    trie_fill (tb, first_child + c, c == 0 ? lo : ends[c - 1], ends[c], depth + 1, up);
+}
+
+static gint
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(const Alias *const *)a)->norm, (*(const Alias *const *)b)->norm);
 }
 
 static void
-build_table (PrefixTable *t, GHashTable *from)
+build_trie (ShrLexicon *lex)
 {
-  guint bits = 4;
-  while ((1u << bits) < 2 * g_hash_table_size (from) + 1)
-    bits++;
-  t->shift = 32 - bits;
-  t->mask = (1u << bits) - 1;
-  t->slots = g_new0 (PrefixSlot, 1u << bits);
+  /* The spellings in byte order: by their first byte, then sorted within
+   * (a third of the comparisons of one sort). */
+  guint n = g_hash_table_size (lex->by_norm);
+  const Alias **keys = g_new (const Alias *, n + 1);
+  guint at[257] = { 0 };
+  guint n_aliases = 0;
   GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init (&it, from);
-  while (g_hash_table_iter_next (&it, &key, &value))
+  gpointer value;
+  g_hash_table_iter_init (&it, lex->by_norm);
+  while (g_hash_table_iter_next (&it, NULL, &value))
     {
-      guint32 k = GPOINTER_TO_UINT (key);
-      guint i = slot_of (t, k);
-      while (t->slots[i].list != NULL)
-        i = (i + 1) & t->mask;
-      t->slots[i].key = k;
-      t->slots[i].list = value;
+      at[(guchar)((const Alias *)value)->norm[0] + 1]++;
+      for (const Alias *a = value; a != NULL; a = a->next)
+        n_aliases++;
     }
+  for (guint b = 1; b <= 256; b++)
+    at[b] += at[b - 1];
+  guint place[256];
+  memcpy (place, at, sizeof place);
+  g_hash_table_iter_init (&it, lex->by_norm);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    keys[place[(guchar)((const Alias *)value)->norm[0]]++] = value;
+  for (guint b = 0; b < 256; b++)
+    if (at[b + 1] - at[b] > 1)
+      qsort (keys + at[b], at[b + 1] - at[b], sizeof *keys, compare_keys);
+  TrieBuild tb = { .nodes = g_new (TrieNode, 2 * n + 16),
+                   .bytes = g_new (guint8, 2 * n + 16),
+                   .aliases = g_new (const Alias *, n_aliases + 1),
+                   .cap = 2 * n + 16,
+                   .n_nodes = 1,
+                   .keys = keys };
+  trie_fill (&tb, 0, 0, n, 0, 0);
+  g_free (keys);
+  /* A node with many children (the first letters, mostly) gets a child
+   * per byte value: a word start of the text goes through two of them. */
+  guint dense = 0;
+  for (guint i = 0; i < tb.n_nodes; i++)
+    dense += tb.nodes[i].n_edges > TRIE_SPARSE && tb.nodes[i].n_edges != TRIE_TAIL;
+  lex->dense = g_new0 (guint32, dense * 256);
+  for (guint i = 0, d = 0; i < tb.n_nodes; i++)
+    {
+      TrieNode *t = &tb.nodes[i];
+      if (t->n_edges <= TRIE_SPARSE || t->n_edges == TRIE_TAIL)
+        continue;
+      for (guint e = 0; e < t->n_edges; e++)
+        lex->dense[d + tb.bytes[t->first_edge + e]] = t->first_edge + e + 1;
+      t->first_edge = d;
+      d += 256;
+    }
+  lex->nodes = g_renew (TrieNode, tb.nodes, tb.n_nodes);
+  lex->edge_bytes = g_renew (guint8, tb.bytes, tb.n_edges + 1);
+  lex->node_aliases = tb.aliases;
+  g_clear_pointer (&lex->by_norm, g_hash_table_unref);
 }
 
-static inline GPtrArray *
-table_list (const PrefixTable *t, guint32 k)
+/* The child of trie node @node by @byte, 0 for none. */
+static inline guint32
+trie_child (const ShrLexicon *lex, guint32 node, guchar byte)
 {
-  for (guint i = slot_of (t, k);; i = (i + 1) & t->mask)
-    {
-      if (t->slots[i].list == NULL)
-        return NULL;
-      if (t->slots[i].key == k)
-        return t->slots[i].list;
-    }
-}
-
-static void
-sort_list (gpointer key, gpointer value, gpointer data)
-{
-  g_ptr_array_sort (value, compare_alias_length);
+  const TrieNode *t = &lex->nodes[node];
+  if (t->n_edges > TRIE_SPARSE)
+    return lex->dense[t->first_edge + byte];
+  const guint8 *bytes = lex->edge_bytes + t->first_edge;
+  for (guint lo = 0, hi = t->n_edges; lo < hi; lo++)
+    if (bytes[lo] >= byte)
+      return bytes[lo] == byte ? t->first_edge + lo + 1 : 0;
+  return 0;
 }
 
 ShrLexicon *
@@ -872,10 +922,7 @@ shr_lexicon_load (const gchar *datadir, GError **error)
   lex->norms = g_string_chunk_new (16384);
   lex->scratch = g_string_sized_new (128);
   lex->alias_blocks = g_ptr_array_new_with_free_func (g_free);
-  lex->by_prefix
-      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  lex->by_prefix4
-      = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  lex->by_norm = g_hash_table_new (g_str_hash, g_str_equal);
   lex->product_names = g_hash_table_new (g_str_hash, g_str_equal);
   lex->alias_vectors = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
 
@@ -898,12 +945,7 @@ shr_lexicon_load (const gchar *datadir, GError **error)
         return NULL;
     }
   g_array_sort (lex->actor_names, compare_actor_names);
-  g_hash_table_foreach (lex->by_prefix4, sort_list, NULL);
-  build_table (&lex->table3, lex->by_prefix);
-  build_table (&lex->table4, lex->by_prefix4);
-  for (guint i = 0; i < 256; i++)
-    if (lex->short_by_byte[i] != NULL)
-      g_ptr_array_sort (lex->short_by_byte[i], compare_alias_length);
+  build_trie (lex);
   return g_steal_pointer (&lex);
 }
 
@@ -921,13 +963,12 @@ shr_lexicon_free (ShrLexicon *lex)
   g_hash_table_unref (lex->region_by_code);
   g_array_unref (lex->actor_names);
   g_ptr_array_unref (lex->actor_vectors);
-  g_hash_table_unref (lex->by_prefix);
-  g_hash_table_unref (lex->by_prefix4);
-  g_free (lex->table3.slots);
-  g_free (lex->table4.slots);
-  for (guint i = 0; i < 256; i++)
-    if (lex->short_by_byte[i] != NULL)
-      g_ptr_array_unref (lex->short_by_byte[i]);
+  if (lex->by_norm != NULL)
+    g_hash_table_unref (lex->by_norm);
+  g_free (lex->nodes);
+  g_free (lex->edge_bytes);
+  g_free (lex->dense);
+  g_free (lex->node_aliases);
   g_ptr_array_unref (lex->alias_blocks);
   g_string_chunk_free (lex->norms);
   g_string_free (lex->scratch, TRUE);
@@ -987,43 +1028,46 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
        * no alias starts with are dismissed without Unicode decoding or a
        * hash lookup. */
       gboolean ascii = (guchar)*p < 0x80;
-      gunichar c = ascii ? (guchar)*p : g_utf8_get_char (p);
-      const gchar *next = ascii ? p + 1 : g_utf8_next_char (p);
+      gsize char_len = 1;
+      gunichar c = ascii ? (guchar)*p : char_at (p, &char_len);
+      const gchar *next = p + char_len;
       gboolean word = is_word_char (c);
       gboolean word_start = !(word && prev_word);
       const Alias *found = NULL;
       if (word_start)
         {
           const guchar *b = (const guchar *)p;
-          guint pair = (b[0] << 8) | b[1];
-          /* Longest first: four-byte buckets, then three, then short. */
-          GPtrArray *lists[3] = { NULL, NULL, lex->short_by_byte[b[0]] };
-          if (b[1] != 0 && (lex->pair_bits[pair / 8] & (1 << (pair % 8))) && b[2] != 0)
-            {
-              if (b[3] != 0 && (lex->quad_bits[quad_bit (b) / 8] & (1 << (quad_bit (b) % 8))))
-                lists[0] = table_list (&lex->table4, key4 (b));
-              if (lex->triple_bits[triple_bit (b) / 8] & (1 << (triple_bit (b) % 8)))
-                lists[1] = table_list (&lex->table3, (b[0] << 16) | (b[1] << 8) | b[2]);
-            }
-          for (guint l = 0; l < 3 && found == NULL; l++)
-            for (guint i = 0; lists[l] != NULL && i < lists[l]->len && found == NULL; i++)
+          guint bit = start_bit (b[0], b[1], b[2]);
+          /* Longest first: the deepest node the text leads to where
+           * aliases end, then those above it. */
+          guint32 deepest = 0;
+          if (lex->start_bits[bit / 8] & (1 << (bit % 8)))
+            for (guint32 node = trie_child (lex, 0, b[0]), i = 1; node != 0; i++)
               {
-                const Alias *a = g_ptr_array_index (lists[l], i);
+                const TrieNode *t = &lex->nodes[node];
+                if (t->n_edges == TRIE_TAIL)
+                  {
+                    const Alias *a = lex->node_aliases[t->first_alias];
+                    gsize k = i;
+                    while (k < a->len && b[k] == (guchar)a->norm[k])
+                      k++;
+                    if (k == a->len)
+                      deepest = node;
+                    break;
+                  }
+                if (t->n_aliases > 0)
+                  deepest = node;
+                node = trie_child (lex, node, b[i]);
+              }
+          for (guint32 t = deepest; t != 0 && found == NULL; t = lex->nodes[t].up)
+            for (guint i = 0; i < lex->nodes[t].n_aliases && found == NULL; i++)
+              {
+                const Alias *a = lex->node_aliases[lex->nodes[t].first_alias + i];
                 /* Phrases that name nothing hide their words from every
                  * kind ("US-CERT" is no region). */
                 if (only_kind >= 0 && (gint)a->kind != only_kind && a->kind != SHR_LEXICON_NOTHING)
                   continue;
                 gsize off = p - norm;
-                /* Eight bytes at once first: a bucket holds every alias of
-                 * its first three, and most differ right after them (the
-                 * normalised text has eight zero bytes after its end). */
-                if (off + a->len > n)
-                  continue;
-                guint64 here;
-                memcpy (&here, p, 8);
-                if ((here & a->mask) != a->head
-                    || (a->len > 8 && memcmp (p + 8, a->norm + 8, a->len - 8) != 0))
-                  continue;
                 if (a->latin_end && off + a->len < n)
                   {
                     gunichar after = g_utf8_get_char (norm + off + a->len);
@@ -1067,6 +1111,10 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
       prev_word = word;
       prev_kana = !ascii && is_katakana (c);
       p = next;
+      /* The rest of a word: nothing starts inside it. */
+      if (prev_word)
+        while (g_ascii_isalnum (*p))
+          p++, prev_kana = FALSE;
     }
   return hits;
 }

@@ -15,22 +15,10 @@
 #include "shr-limits.h"
 #include "shr-text.h"
 
-/* A GByteArray over bytes it does not own: freeing it leaves the bytes. */
-typedef GByteArray ShrBorrowedBytes;
-
-static void
-borrowed_bytes_release (ShrBorrowedBytes *bytes)
-{
-  g_byte_array_free (bytes, FALSE);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShrBorrowedBytes, borrowed_bytes_release)
-
 /* GMime 3.2 declares no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
 
 /* ---- charsets ----------------------------------------------------------- */
 
@@ -162,12 +150,35 @@ convert_strict (const gchar *data, gsize len, const gchar *charset)
   return s;
 }
 
+/* Whether @len bytes of @data are UTF-8 without a NUL, as
+ * g_utf8_validate (data, len, NULL) says: the ASCII run that most mail text
+ * is made of is skipped eight bytes at a time (no high bit, no zero byte),
+ * and GLib validates the rest from the first byte that is not plain ASCII.
+ * GLib's validation walks every byte and was the largest cost of reading a
+ * text part. */
+static gboolean
+utf8_validate_len (const gchar *data, gsize len)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+      memcpy (&word, data + i, sizeof word);
+      /* A byte with its high bit set, or a zero byte, stops the skip. */
+      if (((word | ((word - ones) & ~word)) & highs) != 0)
+        break;
+    }
+  return g_utf8_validate (data + i, (gssize)(len - i), NULL);
+}
+
 /* Text whose charset is missing or wrong: guess among what Japanese and
  * Western mail actually uses. */
 static gchar *
 sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
 {
-  if (g_utf8_validate (data, len, NULL))
+  if (utf8_validate_len (data, len))
     return g_strndup (data, len);
   if (memmem (data, len, "\x1b$B", 3) != NULL || memmem (data, len, "\x1b$@", 3) != NULL)
     {
@@ -194,9 +205,19 @@ sniff_to_utf8 (const gchar *data, gsize len, gboolean *lossy)
   return g_utf8_make_valid (data, len);
 }
 
-/* (transfer full) @data in @charset as UTF-8; warnings for what was lost. */
+/* Where a warning of to_utf8() points: the text/@subtype part, or the
+ * Subject when @subtype is NULL. (transfer full) */
 static gchar *
-to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *where)
+text_location (const gchar *subtype)
+{
+  return subtype != NULL ? g_strdup_printf ("text/%s part", subtype) : g_strdup ("Subject");
+}
+
+/* (transfer full) @data in @charset as UTF-8; warnings for what was lost
+ * added to @warnings (unless NULL), naming the text/@subtype part (or the
+ * Subject, @subtype NULL). */
+static gchar *
+to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings, const gchar *subtype)
 {
   gboolean lossy = FALSE;
   gchar *text = NULL;
@@ -207,7 +228,7 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
       const gchar *name = iconv_name_for (charset);
       if (g_ascii_strcasecmp (name, "UTF-8") == 0)
         {
-          if (g_utf8_validate (data, len, NULL))
+          if (utf8_validate_len (data, len))
             text = g_strndup (data, len);
           else if (g_ascii_strcasecmp (charset, "us-ascii") == 0)
             text = sniff_to_utf8 (data, len, &lossy);
@@ -222,9 +243,13 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
           GIConv cd = iconv_to_utf8 (name);
           if (cd == (GIConv)-1)
             {
-              g_ptr_array_add (
-                  warnings, g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
-                                             where, charset));
+              if (warnings != NULL)
+                {
+                  g_autofree gchar *where = text_location (subtype);
+                  g_ptr_array_add (warnings,
+                                   g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
+                                                    where, charset));
+                }
               text = sniff_to_utf8 (data, len, &lossy);
             }
           else
@@ -236,34 +261,61 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
             }
         }
     }
-  if (lossy)
-    g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
-                                                where, charset ? charset : "(none)"));
+  if (lossy && warnings != NULL)
+    {
+      g_autofree gchar *where = text_location (subtype);
+      g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
+                                                  where, charset ? charset : "(none)"));
+    }
   return text;
 }
 
 /* ---- small text helpers ------------------------------------------------- */
 
 /* '\r\n' and '\r' to '\n'; NUL and other C0 controls but tab and newline
- * dropped, so that later stages see plain lines. */
-static void
-normalize_text (GString *s)
+ * dropped, so that later stages see plain lines. In place, on the @len
+ * bytes of @s; returns the new length (and ends @s there). Eight bytes
+ * without a control character are passed (or moved) at once: a control
+ * character is the exception, and a byte-by-byte walk cost as much as
+ * decoding the part. */
+static gsize
+normalize_text (gchar *s, gsize len)
 {
-  gsize w = 0;
-  for (gsize r = 0; r < s->len; r++)
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize w = 0, r = 0;
+  while (r < len)
     {
-      gchar c = s->str[r];
-      if (c == '\r')
+      if (r + 8 <= len)
         {
-          if (r + 1 < s->len && s->str[r + 1] == '\n')
-            continue;
-          c = '\n';
+          guint64 word;
+          memcpy (&word, s + r, sizeof word);
+          /* No byte below 0x20 in these eight. */
+          if (((word - 0x20 * ones) & ~word & highs) == 0)
+            {
+              if (w != r)
+                memmove (s + w, s + r, sizeof word);
+              w += 8;
+              r += 8;
+              continue;
+            }
         }
-      if ((guchar)c < 0x20 && c != '\n' && c != '\t')
-        continue;
-      s->str[w++] = c;
+      for (gsize end = MIN (r + 8, len); r < end; r++)
+        {
+          gchar c = s[r];
+          if (c == '\r')
+            {
+              if (r + 1 < len && s[r + 1] == '\n')
+                continue;
+              c = '\n';
+            }
+          if ((guchar)c < 0x20 && c != '\n' && c != '\t')
+            continue;
+          s[w++] = c;
+        }
     }
-  g_string_truncate (s, w);
+  s[w] = '\0';
+  return w;
 }
 
 /* RFC 3676: a line ending in a space continues on the next one. */
@@ -288,10 +340,57 @@ unflow (const gchar *text, gboolean delsp)
   return g_string_free (out, FALSE);
 }
 
+static void
+put_digits (gchar *out, guint value, guint width)
+{
+  for (guint i = width; i > 0; i--, value /= 10)
+    out[i - 1] = (gchar)('0' + value % 10);
+}
+
+/* @dt as g_date_time_format_iso8601() writes it ("2026-03-02T10:00:00+09",
+ * "…Z" in UTC, "+05:30" where the offset has minutes), written digit by
+ * digit: the format engine cost more than parsing the date. A time with
+ * a fraction of a second or an offset with seconds, which mail dates do
+ * not have, is left to GLib. (transfer full) */
 static gchar *
 iso_date (GDateTime *dt)
 {
-  return dt ? g_date_time_format_iso8601 (dt) : NULL;
+  if (dt == NULL)
+    return NULL;
+  gint64 offset = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND;
+  gint year, month, day;
+  g_date_time_get_ymd (dt, &year, &month, &day);
+  if (g_date_time_get_microsecond (dt) != 0 || offset % 60 != 0 || year < 1 || year > 9999)
+    return g_date_time_format_iso8601 (dt);
+  gchar out[sizeof "YYYY-MM-DDTHH:MM:SS+HH:MM"];
+  put_digits (out, (guint)year, 4);
+  out[4] = '-';
+  put_digits (out + 5, (guint)month, 2);
+  out[7] = '-';
+  put_digits (out + 8, (guint)day, 2);
+  out[10] = 'T';
+  put_digits (out + 11, (guint)g_date_time_get_hour (dt), 2);
+  out[13] = ':';
+  put_digits (out + 14, (guint)g_date_time_get_minute (dt), 2);
+  out[16] = ':';
+  put_digits (out + 17, (guint)g_date_time_get_second (dt), 2);
+  gsize n = 19;
+  if (offset == 0)
+    out[n++] = 'Z';
+  else
+    {
+      out[n++] = offset < 0 ? '-' : '+';
+      guint minutes = (guint)(ABS (offset) / 60);
+      put_digits (out + n, minutes / 60, 2);
+      n += 2;
+      if (minutes % 60 != 0)
+        {
+          out[n++] = ':';
+          put_digits (out + n, minutes % 60, 2);
+          n += 2;
+        }
+    }
+  return g_strndup (out, n);
 }
 
 /* ---- walking the MIME tree ---------------------------------------------- */
@@ -323,58 +422,127 @@ append_text (Level *level, const gchar *text)
   g_string_append (level->text, text);
 }
 
+/* Appends to @out the content of @content with its transfer encoding
+ * undone, through GMime's stream filter: the way for a stream that is not
+ * a slice of the message in memory, and for uuencode (whose filter looks
+ * for the "begin" line). Stops past @cap bytes. */
 static void
-read_text_part (GMimePart *part, Level *level)
+decode_through_filter (GMimeDataWrapper *content, GMimeStream *encoded, GByteArray *out, gsize cap)
 {
-  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
-  const gchar *subtype = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
-  GMimeDataWrapper *content = g_mime_part_get_content (part);
-  if (content == NULL)
-    return;
-  /* Decode through a filter and stop at the cap: a 50 MB part must not
-   * become 50 MB of decoded text in memory first. */
-  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
-  if (encoded == NULL)
-    return;
   g_mime_stream_reset (encoded);
   g_autoptr (GMimeStream) decoded = g_mime_stream_filter_new (encoded);
   g_autoptr (GMimeFilter) decoder
       = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), decoder);
-  g_autoptr (GByteArray) bytes = g_byte_array_new ();
   gchar chunk[16384];
   gssize n;
-  gboolean cut = FALSE;
-  while ((n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
+  while (out->len <= cap && (n = g_mime_stream_read (decoded, chunk, sizeof chunk)) > 0)
+    g_byte_array_append (out, (const guint8 *)chunk, n);
+}
+
+/* The bytes of @stream when it is a slice of a message held in memory (the
+ * parser makes every part a substream of the message's memory stream):
+ * (transfer none), or FALSE. */
+static gboolean
+stream_slice (GMimeStream *stream, const gchar **data, gsize *len)
+{
+  if (!GMIME_IS_STREAM_MEM (stream))
+    return FALSE;
+  GByteArray *buffer = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  if (buffer == NULL)
+    return FALSE;
+  gint64 start = stream->bound_start;
+  gint64 end = stream->bound_end != -1 ? stream->bound_end : (gint64)buffer->len;
+  if (start < 0 || end < start || end > (gint64)buffer->len)
+    return FALSE;
+  *data = (const gchar *)buffer->data + start;
+  *len = (gsize)(end - start);
+  return TRUE;
+}
+
+/* The content of @part with its transfer encoding undone, cut at
+ * SHR_MAX_PART_TEXT_BYTES (*cut says so): a 50 MB part must not become
+ * 50 MB of decoded text in memory first. Content that needs no decoding
+ * is returned in place, as a slice of the message (*data, transfer none);
+ * base64 and quoted-printable are decoded straight from that slice into
+ * @scratch, a chunk at a time, without the stream and filter objects
+ * that reading through GMime's filter built for every part. FALSE when
+ * the part has no content. */
+static gboolean
+part_decoded (GMimePart *part, GByteArray *scratch, const gchar **data, gsize *len, gboolean *cut)
+{
+  const gsize cap = SHR_MAX_PART_TEXT_BYTES;
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  if (content == NULL)
+    return FALSE;
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+  if (encoded == NULL)
+    return FALSE;
+  GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+  const gchar *raw = NULL;
+  gsize raw_len = 0;
+  gboolean in_memory = stream_slice (encoded, &raw, &raw_len);
+  if (in_memory
+      && (encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT
+          || encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY))
     {
-      if (bytes->len + n > SHR_MAX_PART_TEXT_BYTES)
-        {
-          g_byte_array_append (bytes, (const guint8 *)chunk, SHR_MAX_PART_TEXT_BYTES - bytes->len);
-          cut = TRUE;
-          break;
-        }
-      g_byte_array_append (bytes, (const guint8 *)chunk, n);
+      *cut = raw_len > cap;
+      *data = raw;
+      *len = MIN (raw_len, cap);
+      return TRUE;
     }
-  gsize len = bytes->len;
+  if (in_memory
+      && (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE))
+    {
+      GMimeEncoding decoder;
+      g_mime_encoding_init_decode (&decoder, encoding);
+      for (gsize pos = 0; pos < raw_len && scratch->len <= cap;)
+        {
+          gsize step = MIN (raw_len - pos, (gsize)65536);
+          gsize at = scratch->len;
+          g_byte_array_set_size (scratch, at + g_mime_encoding_outlen (&decoder, step));
+          gsize n = g_mime_encoding_step (&decoder, raw + pos, step, (gchar *)scratch->data + at);
+          g_byte_array_set_size (scratch, at + n);
+          pos += step;
+        }
+    }
+  else
+    decode_through_filter (content, encoded, scratch, cap);
+  *cut = scratch->len > cap;
+  *data = (const gchar *)scratch->data;
+  *len = MIN (scratch->len, cap);
+  return TRUE;
+}
+
+static void
+read_text_part (GMimePart *part, Level *level)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const gchar *subtype = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  g_autoptr (GByteArray) scratch = g_byte_array_new ();
+  const gchar *data = NULL;
+  gsize len = 0;
+  gboolean cut = FALSE;
+  if (!part_decoded (part, scratch, &data, &len, &cut))
+    return;
   if (cut)
     g_ptr_array_add (level->warnings,
                      g_strdup_printf ("a text/%s part was cut to its first %d bytes (decoded)", subtype,
                                       SHR_MAX_PART_TEXT_BYTES));
   const gchar *charset = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
-  g_autofree gchar *where = g_strdup_printf ("text/%s part", subtype);
-  g_autofree gchar *utf8 = to_utf8 ((const gchar *)bytes->data, len, charset, level->warnings, where);
-  g_autoptr (GString) text = g_string_new (utf8);
-  normalize_text (text);
+  g_autofree gchar *text = to_utf8 (data, len, charset, level->warnings, subtype);
+  /* The text ends at a NUL the conversion let through, as a C string. */
+  gsize text_len = normalize_text (text, strlen (text));
   /* What an approver typed, as typed: not unflowed (a flowed line before
    * a quote would take the quote in), nothing unwrapped. */
   if (GMIME_OBJECT (part) == level->reply_part && level->reply_text == NULL)
-    level->reply_text = g_strdup (text->str);
+    level->reply_text = g_strdup (text);
 
   if (g_ascii_strcasecmp (subtype, "html") == 0)
     {
       gboolean truncated = FALSE;
       g_autoptr (ShrHtmlText) html
-          = shr_html_to_text (text->str, text->len, SHR_MAX_PART_TEXT_BYTES, &truncated);
+          = shr_html_to_text (text, text_len, SHR_MAX_PART_TEXT_BYTES, &truncated);
       if (truncated)
         g_ptr_array_add (level->warnings, g_strdup ("text from an HTML part was cut at the size cap"));
       if (level->html_title == NULL && html->title != NULL)
@@ -388,11 +556,11 @@ read_text_part (GMimePart *part, Level *level)
   if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
     {
       const gchar *delsp = g_mime_content_type_get_parameter (ct, "delsp");
-      g_autofree gchar *unflowed = unflow (text->str, delsp && g_ascii_strcasecmp (delsp, "yes") == 0);
+      g_autofree gchar *unflowed = unflow (text, delsp && g_ascii_strcasecmp (delsp, "yes") == 0);
       append_text (level, unflowed);
       return;
     }
-  append_text (level, text->str);
+  append_text (level, text);
 }
 
 static gboolean
@@ -544,6 +712,10 @@ is_forward_marker (const gchar *line)
 static gboolean
 is_forward_end (const gchar *line)
 {
+  /* Every end line holds "---": the pattern ran over every line of a
+   * forwarded text. */
+  if (strstr (line, "---") == NULL)
+    return FALSE;
   static GRegex *re;
   return g_regex_match (regex_once (&re, "^\\s*-{3,}\\s*(End forwarded message|End of forwarded "
                                          "message|転送メッセージ終わり)\\s*-{3,}\\s*$"),
@@ -580,17 +752,23 @@ forward_header (const gchar *line, const gchar **value)
   const gchar *p = line;
   while (*p == ' ' || *p == '\t' || *p == '*')
     p++;
-  const gchar *colon = strstr (p, ":");
-  const gchar *wide = strstr (p, "：");
+  /* The first ':' or '：' (EF BC 9A), within the 20 bytes a name may
+   * take: looked for there only, not in the whole line. */
+  const gchar *colon = NULL;
   gsize sep_len = 1;
-  if (wide != NULL && (colon == NULL || wide < colon))
-    {
-      colon = wide;
-      sep_len = strlen ("：");
-    }
-  if (colon == NULL || colon == p || colon - p > 20)
+  for (const gchar *q = p; q - p <= 20 && *q != '\0'; q++)
+    if (*q == ':' || ((guchar)q[0] == 0xEF && (guchar)q[1] == 0xBC && (guchar)q[2] == 0x9A))
+      {
+        colon = q;
+        sep_len = *q == ':' ? 1 : strlen ("：");
+        break;
+      }
+  if (colon == NULL || colon == p)
     return NULL;
-  g_autofree gchar *name = g_strstrip (g_strndup (p, colon - p));
+  gchar name[21];
+  memcpy (name, p, colon - p);
+  name[colon - p] = '\0';
+  g_strstrip (name);
   /* Bold markers some clients put around the name ("*From:*"). */
   gsize nlen = strlen (name);
   while (nlen > 0 && name[nlen - 1] == '*')
@@ -673,12 +851,11 @@ parse_forward_block (gchar **lines, gsize start, ForwardHeaders *h)
   return (gssize)i;
 }
 
-/* Finds an inline forward in @text. On success returns the forwarded text
- * (transfer full) and fills @h. */
+/* Finds an inline forward in the @lines of a text. On success returns the
+ * forwarded text (transfer full) and fills @h. */
 static gchar *
-unwrap_inline_forward (const gchar *text, ForwardHeaders *h)
+unwrap_inline_forward (gchar **lines, ForwardHeaders *h)
 {
-  g_autofree gchar **lines = shr_text_split (text, "\n");
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       gssize body = -1;
@@ -757,9 +934,8 @@ parse_attribution (const gchar *line, ForwardHeaders *h)
 }
 
 static gchar *
-unwrap_quoted (const gchar *text, ForwardHeaders *h)
+unwrap_quoted (gchar **lines, ForwardHeaders *h)
 {
-  g_autofree gchar **lines = shr_text_split (text, "\n");
   gsize nonblank = 0, quoted = 0;
   gssize first = -1, last = -1;
   for (gsize i = 0; lines[i] != NULL; i++)
@@ -930,7 +1106,9 @@ declared_boundary (const gchar *line, gsize len)
   gsize k = sizeof key - 1;
   for (gsize i = 0; i + k < len; i++)
     {
-      if (g_ascii_strncasecmp (line + i, key, k) != 0)
+      /* A byte test first: the comparison ran at every byte of every
+       * header line. */
+      if ((line[i] | 0x20) != 'b' || g_ascii_strncasecmp (line + i, key, k) != 0)
         continue;
       gsize p = i + k;
       while (p < len && (line[p] == ' ' || line[p] == '\t'))
@@ -1090,8 +1268,18 @@ shr_address_canonical (const gchar *address)
   for (const gchar *p = address; *p != '\0'; p++)
     if (g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == ',')
       return NULL;
-  g_autofree gchar *domain = g_utf8_strdown (at + 1, -1);
-  return g_strdup_printf ("%.*s@%s", (int)(at - address), address, domain);
+  /* A domain in ASCII, nearly every one, is put in lower case as ASCII:
+   * the same result without Unicode case mapping. */
+  const gchar *p = at + 1;
+  while (*p != '\0' && (guchar)*p < 0x80)
+    p++;
+  g_autofree gchar *domain = *p == '\0' ? g_ascii_strdown (at + 1, -1) : g_utf8_strdown (at + 1, -1);
+  gsize local = (gsize)(at - address), domain_len = strlen (domain);
+  gchar *canonical = g_malloc (local + 1 + domain_len + 1);
+  memcpy (canonical, address, local);
+  canonical[local] = '@';
+  memcpy (canonical + local + 1, domain, domain_len + 1);
+  return canonical;
 }
 
 /* The '@' of @value outside quoted strings and comments: one mailbox has
@@ -1271,9 +1459,9 @@ add_references (GPtrArray *out, const gchar *value, gboolean newest_first)
 /* What classification and the approval step need of the mail as received,
  * from its outermost header list, in one walk. */
 static void
-take_envelope (ShrMessage *m, GMimeMessage *outer)
+take_envelope (ShrMessage *m, GMimeObject *outer)
 {
-  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (outer));
+  GMimeHeaderList *headers = g_mime_object_get_header_list (outer);
   gint n = g_mime_header_list_get_count (headers);
   const gchar *from = NULL, *in_reply_to = NULL, *references = NULL;
   guint froms = 0;
@@ -1529,6 +1717,31 @@ level_clear (Level *l)
   g_free (l->reply_text);
 }
 
+/* Folding white space and any control character (an encoded CR/LF)
+ * become one space, none at the start or the end: a subject is one line.
+ * (transfer full) */
+static gchar *
+fold_to_one_line (const gchar *text)
+{
+  gchar *clean = g_malloc (strlen (text) + 1);
+  gsize w = 0;
+  gboolean space = FALSE;
+  for (const gchar *q = text; *q; q++)
+    {
+      if ((guchar)*q < 0x20 || *q == ' ' || *q == 0x7f)
+        space = w > 0;
+      else
+        {
+          if (space)
+            clean[w++] = ' ';
+          space = FALSE;
+          clean[w++] = *q;
+        }
+    }
+  clean[w] = '\0';
+  return clean;
+}
+
 /* RFC 2047 decoding of an unstructured header, by our own rules: the
  * bytes of adjacent encoded words in one charset are joined before they
  * are converted, because Japanese mailers split ISO-2022-JP and Shift_JIS
@@ -1537,11 +1750,14 @@ level_clear (Level *l)
 static gchar *
 decode_rfc2047 (const gchar *raw)
 {
+  /* Every encoded word starts "=?": a header without one is only folded,
+   * without the pattern's match or the copies below. @raw is UTF-8. */
+  if (strstr (raw, "=?") == NULL)
+    return fold_to_one_line (raw);
   static GRegex *word;
   GString *out = g_string_new (NULL);
   GByteArray *pending = g_byte_array_new ();
   gchar *pending_charset = NULL;
-  g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
   const gchar *p = raw;
   g_autoptr (GMatchInfo) m = NULL;
   g_regex_match (regex_once (&word, "=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?="), raw, 0, &m);
@@ -1561,7 +1777,7 @@ decode_rfc2047 (const gchar *raw)
       if (pending_charset != NULL && (!only_space || g_ascii_strcasecmp (pending_charset, charset) != 0))
         {
           g_autofree gchar *text
-              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
+              = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, NULL, NULL);
           g_string_append (out, text);
           g_byte_array_set_size (pending, 0);
           g_clear_pointer (&pending_charset, g_free);
@@ -1597,40 +1813,24 @@ decode_rfc2047 (const gchar *raw)
   if (pending_charset != NULL)
     {
       g_autofree gchar *text
-          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, ignored, "Subject");
+          = to_utf8 ((const gchar *)pending->data, pending->len, pending_charset, NULL, NULL);
       g_string_append (out, text);
     }
   g_free (pending_charset);
   g_byte_array_unref (pending);
   g_string_append (out, p);
-  /* Folding white space and any control character (an encoded CR/LF)
-   * become one space: a subject is one line. */
-  GString *clean = g_string_new (NULL);
-  gboolean space = FALSE;
   g_autofree gchar *valid = g_utf8_make_valid (out->str, out->len);
   g_string_free (out, TRUE);
-  for (const gchar *q = valid; *q; q++)
-    {
-      if ((guchar)*q < 0x20 || *q == ' ' || *q == 0x7f)
-        space = clean->len > 0;
-      else
-        {
-          if (space)
-            g_string_append_c (clean, ' ');
-          space = FALSE;
-          g_string_append_c (clean, *q);
-        }
-    }
-  return g_string_free (clean, FALSE);
+  return fold_to_one_line (valid);
 }
 
 /* An unstructured header as text. The From line is read this way too: as
  * written, display name decoded, without GMime's address parsing (which
  * also converts IDN domains, and cost more than the rest of reading). */
 static gchar *
-message_header_text (GMimeMessage *msg, const gchar *name)
+message_header_text (GMimeObject *msg, const gchar *name)
 {
-  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  GMimeHeaderList *headers = g_mime_object_get_header_list (msg);
   GMimeHeader *h = headers ? g_mime_header_list_get_header (headers, name) : NULL;
   const gchar *raw = h ? g_mime_header_get_raw_value (h) : NULL;
   if (raw == NULL)
@@ -1645,8 +1845,38 @@ message_header_text (GMimeMessage *msg, const gchar *name)
   return decode_rfc2047 (raw);
 }
 
+/* The Date and the Message-Id of @headers as a GMimeMessage reads them:
+ * each from the last header of its name, its value decoded. */
 static void
-take_headers (ShrMessage *m, GMimeMessage *msg)
+take_date_and_id (GMimeHeaderList *headers, GDateTime **date, gchar **message_id)
+{
+  gint n = g_mime_header_list_get_count (headers);
+  for (gint i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+      const gchar *name = g_mime_header_get_name (h);
+      if (g_ascii_strcasecmp (name, "Date") == 0)
+        {
+          const gchar *value = g_mime_header_get_value (h);
+          if (value != NULL)
+            {
+              g_clear_pointer (date, g_date_time_unref);
+              *date = g_mime_utils_header_decode_date (value);
+            }
+        }
+      else if (g_ascii_strcasecmp (name, "Message-Id") == 0)
+        {
+          const gchar *value = g_mime_header_get_value (h);
+          g_free (*message_id);
+          *message_id = value != NULL ? g_mime_utils_decode_message_id (value) : NULL;
+        }
+    }
+}
+
+/* The headers of @msg, the mail as received (its top MIME part or a
+ * GMimeMessage) or a forwarded message: Subject, From, Date, Message-Id. */
+static void
+take_headers (ShrMessage *m, GMimeObject *msg)
 {
   g_free (m->subject);
   m->subject = message_header_text (msg, "Subject");
@@ -1661,13 +1891,15 @@ take_headers (ShrMessage *m, GMimeMessage *msg)
   m->from = message_header_text (msg, "From");
   if (m->from != NULL && *m->from == '\0')
     g_clear_pointer (&m->from, g_free);
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree gchar *mid = NULL;
+  take_date_and_id (g_mime_object_get_header_list (msg), &date, &mid);
   g_free (m->date);
-  m->date = iso_date (g_mime_message_get_date (msg));
-  const gchar *mid = g_mime_message_get_message_id (msg);
+  m->date = iso_date (date);
   if (mid != NULL)
     {
       g_free (m->message_id);
-      m->message_id = g_strdup (mid);
+      m->message_id = g_steal_pointer (&mid);
     }
 }
 
@@ -1685,6 +1917,98 @@ merge_links (ShrMessage *m, GPtrArray *links)
       if (g_hash_table_add (seen, l))
         g_ptr_array_add (m->links, g_strdup (l));
     }
+}
+
+/* What every read uses and none keeps: GMime's parser with its scan
+ * buffers, a memory stream over a byte array that points at the bytes of
+ * the message being read, and the parser options. One set per thread:
+ * building and freeing them for every mail cost as much as parsing the
+ * headers. */
+typedef struct
+{
+  GByteArray *view; /* borrows the caller's bytes during one read */
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeParserOptions *options;
+} ReadContext;
+
+/* Lets go of the bytes of the message read. */
+static void
+read_context_release (ReadContext *context)
+{
+  context->view->data = NULL;
+  context->view->len = 0;
+}
+
+static void
+read_context_free (gpointer data)
+{
+  ReadContext *context = data;
+  g_object_unref (context->parser);
+  g_object_unref (context->stream);
+  read_context_release (context);
+  g_byte_array_free (context->view, TRUE);
+  g_mime_parser_options_free (context->options);
+  g_free (context);
+}
+
+/* (transfer none) This thread's context, made on first use. */
+static ReadContext *
+read_context (void)
+{
+  static GPrivate key = G_PRIVATE_INIT (read_context_free);
+  ReadContext *context = g_private_get (&key);
+  if (context != NULL)
+    return context;
+  context = g_new0 (ReadContext, 1);
+  context->view = g_byte_array_new ();
+  context->stream = g_mime_stream_mem_new_with_byte_array (context->view);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (context->stream), FALSE);
+  context->parser = g_mime_parser_new ();
+  context->options = g_mime_parser_options_new ();
+  static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
+  g_mime_parser_options_set_fallback_charsets (context->options, fallback);
+  g_mime_parser_options_set_rfc2047_compliance_mode (context->options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_private_set (&key, context);
+  return context;
+}
+
+/* Parses the message that @context's stream holds. (transfer full) The
+ * object whose header list is the mail's headers: the mail's top MIME part
+ * itself, with every header of the mail on it, or a GMimeMessage; NULL when
+ * the parser found no message.
+ *
+ * A mail is first parsed as a MIME part: a GMimeMessage parses every
+ * address header, the Date and the Subject as they are added and keeps six
+ * address lists, about a third of the parser's work, none of which the
+ * reader uses (it decodes the Subject and From by its own rules, parses From
+ * once and reads the Date and Message-Id as the message would). The two
+ * parses differ only in what a well-formed mail does not have: an mbox
+ * "From " line before the headers (no part then), a top part that is
+ * itself a message, and a message whose parse ends in an error (GMime then
+ * warns that the message is malformed, and every way to that end warns of
+ * something first). Whenever the part's parse found any of these, or
+ * anything to warn about, the mail is parsed again as a message, and only
+ * that parse's warnings are kept. */
+static GMimeObject *
+parse_mail (ReadContext *context, GPtrArray *warnings)
+{
+  g_autoptr (GPtrArray) noticed = g_ptr_array_new_with_free_func (g_free);
+  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
+  g_mime_parser_init_with_stream (context->parser, context->stream);
+  g_mime_parser_options_set_warning_callback (context->options, parser_warning, noticed);
+  GMimeObject *part = g_mime_parser_construct_part (context->parser, context->options);
+  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
+  if (part != NULL && noticed->len == 0 && !GMIME_IS_MESSAGE_PART (part))
+    return part;
+  g_clear_object (&part);
+
+  g_mime_stream_mem_set_byte_array (GMIME_STREAM_MEM (context->stream), context->view);
+  g_mime_parser_init_with_stream (context->parser, context->stream);
+  g_mime_parser_options_set_warning_callback (context->options, parser_warning, warnings);
+  GMimeMessage *message = g_mime_parser_construct_message (context->parser, context->options);
+  g_mime_parser_options_set_warning_callback (context->options, NULL, NULL);
+  return message != NULL ? GMIME_OBJECT (message) : NULL;
 }
 
 ShrMessage *
@@ -1736,42 +2060,37 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
 
   /* The stream reads the caller's bytes in place (not owned, not copied):
    * the parser's parts are substreams of it, so a large message is held
-   * once. @data outlives the stream and every object made from it here. */
-  g_autoptr (ShrBorrowedBytes) view = g_byte_array_new ();
-  view->data = (guint8 *)raw;
-  view->len = len;
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeParserOptions *options = g_mime_parser_options_new ();
-  static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
-  g_mime_parser_options_set_fallback_charsets (options, fallback);
-  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-  g_mime_parser_options_set_warning_callback (options, parser_warning, m->warnings);
-  g_autoptr (GMimeMessage) outer = g_mime_parser_construct_message (parser, options);
-  g_mime_parser_options_free (options);
+   * once. @data outlives the stream's use and every object made from it
+   * here; the context lets go of the bytes before returning. */
+  ReadContext *context = read_context ();
+  context->view->data = (guint8 *)raw;
+  context->view->len = len;
+  g_autoptr (GMimeObject) outer = parse_mail (context, m->warnings);
   if (outer == NULL)
     {
+      read_context_release (context);
       shr_message_free (m);
       g_set_error (error, SHR_READ_ERROR, SHR_READ_ERROR_NOT_MAIL,
                    "%s: not a mail message (MIME parser found no message)", name);
       return NULL;
     }
 
+  /* The mail's MIME tree: @outer itself, or the part of a GMimeMessage. */
+  GMimeObject *tree = GMIME_IS_MESSAGE (outer) ? g_mime_message_get_mime_part (GMIME_MESSAGE (outer)) : outer;
   take_headers (m, outer);
   take_envelope (m, outer);
   m->outer_subject = g_strdup (m->subject);
   m->outer_message_id = g_strdup (m->message_id);
   m->outer_date = g_strdup (m->date);
-  const gchar *list_id = g_mime_object_get_header (GMIME_OBJECT (outer), "List-Id");
+  const gchar *list_id = g_mime_object_get_header (outer, "List-Id");
   m->list_id = list_id ? g_strdup (list_id) : NULL;
   g_autofree gchar *outer_from = g_strdup (m->from);
 
   GString *all = g_string_new (NULL);
   Level level;
   level_init (&level, m->warnings);
-  level.reply_part = first_inline_plain (g_mime_message_get_mime_part (outer), 0);
-  walk (g_mime_message_get_mime_part (outer), &level, 0);
+  level.reply_part = first_inline_plain (tree, 0);
+  walk (tree, &level, 0);
   take_reply_text (m, &level);
   g_string_append (all, level.text->str);
   gchar *body = g_strdup (level.text->str);
@@ -1799,7 +2118,7 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       walk (g_mime_message_get_mime_part (inner), &sub, 0);
       if (m->forwarded_by == NULL)
         m->forwarded_by = g_strdup (outer_from);
-      take_headers (m, inner);
+      take_headers (m, GMIME_OBJECT (inner));
       if (all->len < SHR_MAX_TOTAL_TEXT_BYTES)
         {
           g_string_append (all, "\n\n");
@@ -1831,11 +2150,13 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       level_clear (&sub);
     }
 
-  /* Inline forwards, possibly several deep (a forward of a forward). */
+  /* Inline forwards, possibly several deep (a forward of a forward). The
+   * lines of the body are split once for both searches below. */
+  g_autofree gchar **lines = shr_text_split (body, "\n");
   for (guint d = 0;; d++)
     {
       ForwardHeaders h = { 0 };
-      gchar *inner = unwrap_inline_forward (body, &h);
+      gchar *inner = unwrap_inline_forward (lines, &h);
       if (inner == NULL)
         break;
       if (d == SHR_MAX_FORWARD_DEPTH)
@@ -1865,10 +2186,12 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       forward_headers_clear (&h);
       g_free (body);
       body = inner;
+      g_free (lines);
+      lines = shr_text_split (body, "\n");
     }
 
   ForwardHeaders quoted_from = { 0 };
-  gchar *unquoted = unwrap_quoted (body, &quoted_from);
+  gchar *unquoted = unwrap_quoted (lines, &quoted_from);
   if (unquoted != NULL)
     {
       /* Quoting a whole advisory is forwarding it: the attribution line
@@ -1893,6 +2216,8 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
       g_free (body);
       body = unarmored;
     }
+  /* Every part has been read: the objects left to free read no bytes. */
+  read_context_release (context);
   m->body = body;
   m->all_text = g_string_free (all, FALSE);
   if (m->body[0] == '\0' && m->all_text[0] == '\0')

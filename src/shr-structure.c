@@ -249,6 +249,17 @@ skip_numbering (const gchar **p)
     may = s[1] == '.' || s[1] == ')';
   if (!may)
     return 0;
+  /* Numbering that starts with a digit or '(' is made of digits, dots,
+   * parentheses, '-' and ':', then white space: "2026-03-10T…" or
+   * "9.8/10" is none, and needs no normalising and matching. */
+  if (g_ascii_isdigit (c0) || c0 == '(')
+    {
+      const gchar *q = s;
+      while (g_ascii_isdigit (*q) || *q == '(' || *q == ')' || *q == '.' || *q == '-' || *q == ':')
+        q++;
+      if ((guchar)*q < 0x80 && !g_ascii_isspace (*q))
+        return 0;
+    }
   g_autoptr (GMatchInfo) m = NULL;
   static GRegex *re;
   if (g_once_init_enter (&re))
@@ -278,24 +289,16 @@ skip_numbering (const gchar **p)
   return depth;
 }
 
-/* (transfer full) The heading's words, decoration, numbering and a final
- * colon removed; *@depth gets the numbering's depth. */
+/* The heading's words, decoration, numbering and a final colon removed,
+ * written to @out (@len + 1 bytes, the caller's: this runs for most lines
+ * of every advisory, which need no allocation) and returned; *@depth gets
+ * the numbering's depth. */
 static gchar *
-heading_core (const gchar *line, gsize len, guint *depth)
+heading_core (const gchar *line, gsize len, guint *depth, gchar *out)
 {
-  /* Runs for most lines of every advisory: a line that fits is copied to
-   * the stack, and only the core is allocated. */
-  gchar stack[256];
-  g_autofree gchar *heap = NULL;
-  gchar *copy = stack;
-  if (len < sizeof stack)
-    {
-      memcpy (stack, line, len);
-      stack[len] = '\0';
-    }
-  else
-    copy = heap = g_strndup (line, len);
-  const gchar *p = copy;
+  memcpy (out, line, len);
+  out[len] = '\0';
+  const gchar *p = out;
   while (*p == ' ' || *p == '\t')
     p++;
   /* Decoration first ("■1. 概要"), then numbering, then decoration again. */
@@ -325,7 +328,9 @@ heading_core (const gchar *line, gsize len, guint *depth)
       else
         break;
     }
-  return g_strndup (p, end);
+  memmove (out, p, end);
+  out[end] = '\0';
+  return out;
 }
 
 static ShrRole
@@ -358,7 +363,7 @@ may_start_heading (GHashTable *table, const gchar *core)
             return TRUE; /* a mixed word: let the full test decide */
           if (n >= sizeof buf - 1)
             return FALSE;
-          buf[n++] = g_ascii_tolower (*p);
+          buf[n++] = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
         }
       buf[n] = '\0';
       return g_hash_table_contains (table, buf);
@@ -427,8 +432,9 @@ ShrRole
 shr_heading_role (const gchar *heading)
 {
   g_return_val_if_fail (heading != NULL, SHR_ROLE_NONE);
-  g_autofree gchar *core = heading_core (heading, strlen (heading), NULL);
-  return core_role (headings_get (), core);
+  gsize len = strlen (heading);
+  g_autofree gchar *buf = g_malloc (len + 1);
+  return core_role (headings_get (), heading_core (heading, len, NULL, buf));
 }
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -487,6 +493,21 @@ is_wide_gap (const gchar *p)
   return memcmp (p, "\xE3\x80\x80\xE3\x80\x80", 6) == 0;
 }
 
+/* Whether spaces at @q and after, inside the line from @s to @e, part
+ * two cells: two or more, not after a sentence's end, not at the end. */
+static inline gboolean
+space_gap (const gchar *q, const gchar *s, const gchar *e)
+{
+  if (q < s + 1 || q + 1 >= e || q[0] != ' ' || q[1] != ' ')
+    return FALSE;
+  /* Two spaces after a sentence end are prose, not a column gap. */
+  if (q[-1] == '.' || q[-1] == ':')
+    return FALSE;
+  while (q < e && *q == ' ')
+    q++;
+  return q < e;
+}
+
 /* Two or more cells: " | " between them, a TAB, two spaces or two
  * ideographic spaces inside the line (after its indentation). */
 static gboolean
@@ -506,22 +527,16 @@ line_has_cells (const gchar *text, const Line *l)
     return TRUE;
   if (memchr (s + 1, '\t', e - s - 1) != NULL)
     return TRUE;
-  for (const gchar *q = s + 1; q + 1 < e; q++)
-    {
-      /* Japanese tables are aligned with ideographic spaces. */
-      if (*q == '\xE3' && q + 6 < e && is_wide_gap (q))
-        return TRUE;
-      if (q[0] != ' ' || q[1] != ' ')
-        continue;
-      /* Two spaces after a sentence end are prose, not a column gap. */
-      if (q[-1] == '.' || q[-1] == ':')
-        continue;
-      const gchar *k = q;
-      while (k < e && *k == ' ')
-        k++;
-      if (k < e)
-        return TRUE;
-    }
+  /* Japanese tables are aligned with ideographic spaces (E3 80 80), not
+   * at the line's end; found by their second byte, rare in other text. */
+  for (const gchar *x = s + 2; x < e && (x = memchr (x, '\x80', e - x)) != NULL; x++)
+    if (x - 1 + 6 < e && is_wide_gap (x - 1))
+      return TRUE;
+  /* Two spaces: every pair has a byte at an odd offset from s, so every
+   * other byte is looked at. */
+  for (const gchar *r = s + 1; r < e; r += 2)
+    if (*r == ' ' && (space_gap (r - 1, s, e) || space_gap (r, s, e)))
+      return TRUE;
   return FALSE;
 }
 
@@ -743,7 +758,11 @@ split_cells (const gchar *text, const Line *l)
           if (pipes ? *p == '|'
                     : (*p == '\t' || (p[0] == ' ' && p[1] == ' ') || (p[0] == '\xE3' && is_wide_gap (p))))
             break;
-          col += (guchar)*p >= 0xE1 && g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+          /* Kana and kanji, most of a Japanese table, are wide without a
+           * look at GLib's tables. */
+          gsize cl = 1;
+          gunichar c = (guchar)*p >= 0xE1 ? char_at (p, &cl) : 0;
+          col += c != 0 && (is_plain_japanese (c) || g_unichar_iswide (c)) ? 2 : 1;
           p = g_utf8_next_char (p);
         }
       gchar *cell = g_strndup (s, p - s);
@@ -918,6 +937,21 @@ open_section (ShrDocument *doc, ShrRole role, const gchar *heading, gsize headin
   return s;
 }
 
+/* Whether line @l holds a colon, ASCII or full-width: split_field() needs
+ * one, and most lines have none (they are not copied to be tried). */
+static gboolean
+line_has_colon (const gchar *text, const Line *l)
+{
+  const gchar *s = text + l->start, *e = text + l->end;
+  if (memchr (s, ':', e - s) != NULL)
+    return TRUE;
+  /* U+FF1A, EF BC 9A (glibc's memmem() cost more than this). */
+  for (const gchar *q = s; q + 2 < e && (q = memchr (q, '\xEF', e - q - 2)) != NULL; q++)
+    if (q[1] == '\xBC' && q[2] == '\x9A')
+      return TRUE;
+  return FALSE;
+}
+
 /* "Key: value" on one line: the key short, free of sentence punctuation. */
 static gboolean
 split_field (const gchar *line, gchar **key, gchar **value)
@@ -1016,8 +1050,8 @@ shr_document_parse (const gchar *text)
           /* "IR Number:    FG-IR-26-999" is a field written in columns. */
           g_autofree gchar *probe = g_strstrip (g_strndup (text + l->start, l->end - l->start));
           g_autofree gchar *pk = NULL, *pv = NULL;
-          if (split_field (probe, &pk, &pv) && *pv != '\0' && strstr (pk, "  ") == NULL
-              && strchr (pv, '|') == NULL)
+          if (line_has_colon (text, l) && split_field (probe, &pk, &pv) && *pv != '\0'
+              && strstr (pk, "  ") == NULL && strchr (pv, '|') == NULL)
             row = FALSE;
           else
             {
@@ -1064,20 +1098,24 @@ shr_document_parse (const gchar *text)
       /* Headings and fields are short lines; a long one is prose. */
       if (l->end - l->start > 240 && !row)
         continue;
-      guint depth = 0;
-      g_autofree gchar *core = heading_core (text + l->start, l->end - l->start, &depth);
       gboolean markdown = text[l->start] == '#';
-      ShrRole role = row ? SHR_ROLE_NONE : core_role (table, core);
-      gboolean heading = FALSE;
-      gboolean known = FALSE;
-
       g_autofree gchar *key = NULL, *value = NULL;
       gboolean field = FALSE;
-      if (!row && !markdown)
+      if (!row && !markdown && line_has_colon (text, l))
         {
           g_autofree gchar *raw = g_strstrip (g_strndup (text + l->start, l->end - l->start));
           field = split_field (raw, &key, &value);
         }
+      /* A row is no heading (nor is a field with a value): its words are
+       * not looked at. Lines here are at most 240 bytes, but rows. */
+      gchar core_buf[256];
+      guint depth = 0;
+      const gchar *core = row || (field && *value != '\0')
+                              ? NULL
+                              : heading_core (text + l->start, l->end - l->start, &depth, core_buf);
+      ShrRole role = core == NULL ? SHR_ROLE_NONE : core_role (table, core);
+      gboolean heading = FALSE;
+      gboolean known = FALSE;
       if (field)
         {
           ShrRole key_role = core_role (table, key);
@@ -1088,8 +1126,7 @@ shr_document_parse (const gchar *text)
               heading = TRUE;
               role = key_role;
               known = role != SHR_ROLE_NONE;
-              g_free (core);
-              core = g_strdup (key);
+              core = key;
             }
           else
             {
@@ -1105,7 +1142,7 @@ shr_document_parse (const gchar *text)
                     break;
                   g_autofree gchar *craw = g_strstrip (g_strndup (text + c->start, c->end - c->start));
                   g_autofree gchar *ck = NULL, *cv = NULL;
-                  if (split_field (craw, &ck, &cv))
+                  if (line_has_colon (text, c) && split_field (craw, &ck, &cv))
                     break;
                   g_string_append_c (v, ' ');
                   g_string_append (v, craw);
@@ -1125,7 +1162,7 @@ shr_document_parse (const gchar *text)
       while (*lead == ' ' || *lead == '\t')
         lead++;
       gboolean list_item = (lead[0] == '*' || lead[0] == '-' || lead[0] == '+') && lead[1] == ' ';
-      list_item |= g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・");
+      list_item |= (guchar)*lead >= 0x80 && (g_str_has_prefix (lead, "• ") || g_str_has_prefix (lead, "・"));
       gboolean marked
           = depth > 0 || markdown || next_rule || (guchar)*lead >= 0x80 || *lead == '[' || *lead == '#';
       if (!field && !row && role != SHR_ROLE_NONE

@@ -282,6 +282,76 @@ test_boundary_never_seen (void)
   g_assert_cmpstr (r->title, ==, "Security advisory: Example HTTP server");
 }
 
+/* The reader parses a mail as a MIME part and parses it again as a
+ * message when GMime finds anything wrong: these are the cases where the
+ * two parses differ, and each must read as a message would. */
+
+/* The record of a plain-text advisory mail with @first_line before its
+ * headers. */
+static ShrRecord *
+run_advisory_after (const gchar *first_line)
+{
+  g_autoptr (GString) mail = g_string_new (first_line);
+  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
+  g_string_append (mail, advisory_text);
+  return run_string (mail, NULL);
+}
+
+static void
+test_mbox_from_line (void)
+{
+  /* A mail saved from an mbox keeps its "From " separator line. */
+  g_autoptr (ShrRecord) r = run_advisory_after ("From security@example.org Tue Mar 10 09:00:00 2026\r\n");
+  g_assert_cmpstr (r->title, ==, "Security advisory: Example HTTP server");
+  g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
+  assert_cve (r, "CVE-2026-11111");
+  g_assert_cmpuint (r->warnings->len, ==, 0);
+}
+
+static void
+test_boundary_at_end (void)
+{
+  /* The file ends right after a boundary line: a part announced, never
+   * written. GMime reports the truncation and the malformed message. */
+  g_autoptr (GString) mail = g_string_new (NULL);
+  append_headers (mail, "Security advisory: Example HTTP server", "multipart/mixed; boundary=\"end\"");
+  g_string_append (mail, "--end\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
+  g_string_append (mail, advisory_text);
+  g_string_append (mail, "--end\r\n");
+  g_autoptr (ShrRecord) r = run_string (mail, NULL);
+  assert_warning (r, "truncated", NULL);
+  assert_warning (r, "malformed", NULL);
+  assert_cve (r, "CVE-2026-11111");
+}
+
+static void
+test_message_as_top_part (void)
+{
+  /* A forward whose whole body is the original mail (Content-Type:
+   * message/rfc822 on the mail itself). */
+  g_autoptr (GString) mail = g_string_new (NULL);
+  g_string_append (mail, "From: Forwarder <fwd@example.co.jp>\r\n"
+                         "Subject: Fwd: Security advisory\r\n"
+                         "Date: Wed, 11 Mar 2026 10:00:00 +0900\r\n"
+                         "MIME-Version: 1.0\r\n"
+                         "Content-Type: message/rfc822\r\n\r\n");
+  append_headers (mail, "Security advisory: Example HTTP server", "text/plain; charset=us-ascii");
+  g_string_append (mail, advisory_text);
+  g_autoptr (ShrRecord) r = run_string (mail, NULL);
+  g_assert_cmpstr (r->title, ==, "Security advisory: Example HTTP server");
+  g_assert_cmpstr (r->forwarded_by, ==, "Forwarder <fwd@example.co.jp>");
+  g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
+  assert_cve (r, "CVE-2026-11111");
+}
+
+static void
+test_repeated_date (void)
+{
+  /* Two Date headers: the last one counts, as GMime's message reads it. */
+  g_autoptr (ShrRecord) r = run_advisory_after ("Date: Mon, 09 Mar 2026 08:00:00 +0000\r\n");
+  g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
+}
+
 /* A multipart of @n parts, the advisory in the first. */
 static GString *
 many_parts (guint n)
@@ -766,6 +836,10 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/mime/truncated", test_truncated_multipart);
   g_test_add_func ("/hostile/mime/unclosed-boundary", test_unclosed_boundary);
   g_test_add_func ("/hostile/mime/boundary-never-seen", test_boundary_never_seen);
+  g_test_add_func ("/hostile/mime/mbox-from-line", test_mbox_from_line);
+  g_test_add_func ("/hostile/mime/boundary-at-end", test_boundary_at_end);
+  g_test_add_func ("/hostile/mime/message-as-top-part", test_message_as_top_part);
+  g_test_add_func ("/hostile/mime/repeated-date", test_repeated_date);
   g_test_add_func ("/hostile/mime/many-parts", test_many_parts);
   g_test_add_func ("/hostile/prescan/parts", test_prescan_parts);
   g_test_add_func ("/hostile/prescan/header-lines", test_prescan_header_lines);
