@@ -107,9 +107,6 @@ ends_sentence (const gchar *text, const gchar *p)
   return c == '\n' && p[1] == '\n';
 }
 
-/* Where the sentence around @offset starts and ends (byte offsets). The
- * walk is byte by byte: every byte a sentence end can begin with is ASCII
- * or the lead byte of 。！？, which no continuation byte equals. */
 /* The bytes a sentence end can begin with. */
 static inline gboolean
 may_end (guchar c)
@@ -119,13 +116,44 @@ may_end (guchar c)
 
 #define SHR_SENTENCE_REACH 600 /* bytes either side: a longer "sentence" is a table */
 
+/* What each byte is to the walks of sentence_bounds(). */
+enum
+{
+  PLAIN_ASCII, /* passed over a byte at a time: most of a text */
+  MAY_END,     /* see may_end() */
+  OTHER        /* NUL, or part of a longer character */
+};
+
+static const guint8 *
+sentence_bytes (void)
+{
+  static guint8 kinds[256];
+  static gsize ready = 0;
+  if (g_once_init_enter (&ready))
+    {
+      for (guint c = 0; c < 256; c++)
+        kinds[c] = may_end (c) ? MAY_END : c == 0 || c >= 0x80 ? OTHER : PLAIN_ASCII;
+      g_once_init_leave (&ready, 1);
+    }
+  return kinds;
+}
+
+/* Where the sentence around @offset starts and ends (byte offsets). The
+ * walk is byte by byte: every byte a sentence end can begin with is ASCII
+ * or the lead byte of 。！？, which no continuation byte equals. */
 static void
 sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
 {
+  const guint8 *kinds = sentence_bytes ();
   gsize s = offset;
-  guint n = 0;
-  while (s > 0 && n < SHR_SENTENCE_REACH)
+  gsize first = offset > SHR_SENTENCE_REACH ? offset - SHR_SENTENCE_REACH : 0;
+  while (s > first)
     {
+      if (kinds[(guchar)text[s - 1]] == PLAIN_ASCII)
+        {
+          s--;
+          continue;
+        }
       const gchar *prev = text + s - 1;
       guchar c = *prev;
       if ((c & 0xC0) == 0x80 && s >= 3 && (guchar)prev[-2] >= 0xE0)
@@ -133,37 +161,25 @@ sentence_bounds (const gchar *text, gsize offset, gsize *from, gsize *to)
       if (may_end (*prev)
           && (ends_sentence (text, prev) || (*prev == '\n' && prev > text && prev[-1] == '\n')))
         break;
-      n += text + s - prev;
       s = prev - text;
     }
   gsize e = offset;
-  n = 0;
-  while (text[e] != '\0' && n < SHR_SENTENCE_REACH)
+  gsize last = offset + SHR_SENTENCE_REACH;
+  while (e < last && text[e] != '\0')
     {
-      if (may_end (text[e]) && ends_sentence (text, text + e))
+      if (kinds[(guchar)text[e]] == MAY_END && ends_sentence (text, text + e))
         {
           if (text[e] != '\n')
             e += (guchar)text[e] >= 0xE0 ? 3 : 1;
           break;
         }
       e++;
-      n++;
     }
   /* Never end inside a character. */
   while (text[e] != '\0' && ((guchar)text[e] & 0xC0) == 0x80)
     e++;
   *from = s;
   *to = e;
-}
-
-/* The sentence around @offset (transfer full), lines joined. Unlike
- * shr_sentence_at(), abbreviations do not end it. */
-static gchar *
-sentence_around (const gchar *text, gsize offset)
-{
-  gsize from, to;
-  sentence_bounds (text, offset, &from, &to);
-  return shr_text_joined (text + from, text + to);
 }
 
 /* (transfer full) @s with ASCII capitals lower-cased, byte for byte (the
@@ -179,14 +195,26 @@ lower_ascii (const gchar *s)
 }
 
 /* The record keeps the first sentence given for a field: the others are
- * not cut out of the text at all. */
+ * not cut out of the text at all. The sentence [@from, @to) of @text,
+ * lines joined. Unlike shr_sentence_at(), abbreviations do not end it. */
+static void
+set_evidence_span (ShrRecord *record, const gchar *field, const gchar *text, gsize from, gsize to)
+{
+  if (g_hash_table_contains (record->evidence, field))
+    return;
+  g_autofree gchar *sentence = shr_text_joined (text + from, text + to);
+  shr_record_set_evidence (record, field, sentence);
+}
+
+/* The same for the sentence around @offset. */
 static void
 set_evidence (ShrRecord *record, const gchar *field, const gchar *text, gsize offset)
 {
   if (g_hash_table_contains (record->evidence, field))
     return;
-  g_autofree gchar *sentence = sentence_around (text, offset);
-  shr_record_set_evidence (record, field, sentence);
+  gsize from, to;
+  sentence_bounds (text, offset, &from, &to);
+  set_evidence_span (record, field, text, from, to);
 }
 
 /* A pattern that must match at the start of @s has every branch start
@@ -195,7 +223,247 @@ set_evidence (ShrRecord *record, const gchar *field, const gchar *text, gsize of
 static gboolean
 matches (const gchar *pattern, const gchar *s)
 {
-  return g_regex_match (shr_regex (pattern), s, 0, NULL);
+  return shr_regex_test (pattern, s);
+}
+
+/* Whether the first byte of @s past ASCII white space is not ASCII: where
+ * a pattern of Japanese wordings can begin (PCRE's \s also takes in
+ * Unicode spaces, which are not ASCII either). */
+static gboolean
+japanese_follows (const gchar *s)
+{
+  while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+    s++;
+  return (guchar)*s >= 0x80;
+}
+
+/* matches(), where @may, a cheap condition every match needs (a byte, a
+ * literal each branch holds), says the pattern can match at all. */
+static gboolean
+matches_if (gboolean may, const gchar *pattern, const gchar *s)
+{
+  return may && matches (pattern, s);
+}
+
+/* A few words looked for together in one pass over a short text: a
+ * position is compared with the words only where its two bytes begin one
+ * of them. A literal gate for a pattern each of whose branches needs one
+ * of the words (strstr() per word, or a prefix test of every word at each
+ * position, cost more than some of the matches they spared). */
+typedef struct
+{
+  const gchar *const *words; /* NULL-terminated, at most 96, each of two bytes or more */
+  /* ASCII letters in either case, the words written in lower case.
+   * Caseless matching also reads K (U+212A) as "k" and ſ (U+017F) as "s":
+   * a text with either holds every word. */
+  gboolean caseless;
+  gsize ready;
+  guint8 pairs[256][32]; /* bit b % 8 of pairs[a][b / 8]: a word starts with the bytes a b */
+  guint8 lengths[96];
+} WordSet;
+
+static inline gchar
+ascii_lower (gchar c)
+{
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static void
+word_set_pair (WordSet *set, guchar a, guchar b)
+{
+  set->pairs[a][b / 8] |= 1u << (b % 8);
+}
+
+static void
+word_set_prepare (WordSet *set)
+{
+  if (!g_once_init_enter (&set->ready))
+    return;
+  for (guint i = 0; set->words[i] != NULL; i++)
+    {
+      g_assert (i < G_N_ELEMENTS (set->lengths));
+      const gchar *w = set->words[i];
+      set->lengths[i] = strlen (w);
+      g_assert (set->lengths[i] >= 2);
+      word_set_pair (set, w[0], w[1]);
+      if (set->caseless)
+        {
+          word_set_pair (set, g_ascii_toupper (w[0]), w[1]);
+          word_set_pair (set, w[0], g_ascii_toupper (w[1]));
+          word_set_pair (set, g_ascii_toupper (w[0]), g_ascii_toupper (w[1]));
+        }
+    }
+  if (set->caseless)
+    {
+      word_set_pair (set, 0xC5, 0xBF); /* ſ */
+      word_set_pair (set, 0xE2, 0x84); /* K */
+    }
+  g_once_init_leave (&set->ready, 1);
+}
+
+/* The index of the first of @set's words that starts at @p (which is
+ * NUL-terminated), or -1. */
+static gint
+word_set_at (WordSet *set, const gchar *p)
+{
+  guchar a = p[0], b = p[1];
+  if ((set->pairs[a][b / 8] & 1u << (b % 8)) == 0)
+    return -1;
+  if (set->caseless)
+    {
+      gchar la = ascii_lower (a), lb = ascii_lower (b);
+      for (guint i = 0; set->words[i] != NULL; i++)
+        if (set->words[i][0] == la && set->words[i][1] == lb
+            && g_ascii_strncasecmp (p, set->words[i], set->lengths[i]) == 0)
+          return i;
+    }
+  else
+    for (guint i = 0; set->words[i] != NULL; i++)
+      if (set->words[i][0] == p[0] && set->words[i][1] == p[1]
+          && strncmp (p, set->words[i], set->lengths[i]) == 0)
+        return i;
+  return -1;
+}
+
+/* Whether one of @set's words starts in the first @len bytes of @s (it
+ * may run past them: @s is NUL-terminated). */
+static gboolean
+word_set_in (WordSet *set, const gchar *s, gsize len)
+{
+  word_set_prepare (set);
+  for (gsize i = 0; i < len && s[i] != '\0'; i++)
+    {
+      guchar a = s[i], b = s[i + 1];
+      if ((set->pairs[a][b / 8] & 1u << (b % 8)) == 0)
+        continue;
+      if (word_set_at (set, s + i) >= 0)
+        return TRUE;
+      if (set->caseless && ((a == 0xC5 && b == 0xBF) || (a == 0xE2 && b == 0x84 && (guchar)s[i + 2] == 0xAA)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- patterns searched for near their words ------------------------------ */
+
+/* Where a match holding the needle found at @at (@len bytes) can lie:
+ * [*from, *to), *to past the character after it (which a lookahead or a
+ * \b reads). */
+typedef void (*MatchWindow) (const gchar *text, gsize at, gsize len, gsize *from, gsize *to);
+
+#define MAX_NEEDLES 6
+
+/* The matches of a pattern each of which holds one of a few needles, in
+ * the order a g_regex_match() and g_match_info_next() loop over the whole
+ * text gives them, but searched for only in the windows around the
+ * needles: over the whole text the pattern was tried at every capital
+ * letter or every kana, for a few matches. A window ends past the
+ * character after any match it can hold (which a lookahead reads), so a
+ * match is found in it as in the whole text. */
+typedef struct
+{
+  GRegex *re;
+  const gchar *text;
+  const gchar *const *needles; /* NULL-terminated, at most MAX_NEEDLES */
+  MatchWindow window;
+  gsize next[MAX_NEEDLES]; /* where each needle occurs next, or G_MAXSIZE */
+  gsize resume;            /* no match starts before the end of the last */
+  gsize searched_from, searched_to;
+  GMatchInfo *match; /* the current match, or NULL */
+} MatchWalk;
+
+static void
+match_walk_init (MatchWalk *w, GRegex *re, const gchar *text, const gchar *const *needles, MatchWindow window)
+{
+  *w = (MatchWalk){ .re = re, .text = text, .needles = needles, .window = window };
+  for (guint i = 0; needles[i] != NULL; i++)
+    {
+      g_assert (i < MAX_NEEDLES);
+      const gchar *hit = strstr (text, needles[i]);
+      w->next[i] = hit != NULL ? (gsize)(hit - text) : G_MAXSIZE;
+    }
+}
+
+static void
+match_walk_clear (MatchWalk *w)
+{
+  g_clear_pointer (&w->match, g_match_info_free);
+}
+
+/* Moves to the next match (w->match); FALSE when there is none. */
+static gboolean
+match_walk_next (MatchWalk *w)
+{
+  if (w->match != NULL)
+    {
+      gint s, e;
+      g_match_info_fetch_pos (w->match, 0, &s, &e);
+      w->resume = e;
+      if (g_match_info_next (w->match, NULL))
+        return TRUE;
+      g_clear_pointer (&w->match, g_match_info_free);
+    }
+  for (;;)
+    {
+      guint first = 0;
+      for (guint i = 1; w->needles[i] != NULL; i++)
+        if (w->next[i] < w->next[first])
+          first = i;
+      gsize at = w->next[first];
+      if (at == G_MAXSIZE)
+        return FALSE;
+      const gchar *again = strstr (w->text + at + 1, w->needles[first]);
+      w->next[first] = again != NULL ? (gsize)(again - w->text) : G_MAXSIZE;
+      gsize from, to;
+      w->window (w->text, at, strlen (w->needles[first]), &from, &to);
+      from = MAX (from, w->resume);
+      /* A window inside the last one was searched with it. */
+      if (from >= to || (from >= w->searched_from && to <= w->searched_to))
+        continue;
+      w->searched_from = from;
+      w->searched_to = to;
+      if (g_regex_match_full (w->re, w->text, to, from, 0, &w->match, NULL))
+        return TRUE;
+      g_clear_pointer (&w->match, g_match_info_free);
+    }
+}
+
+/* The run of ASCII letters, digits, spaces and @marks around @at to @at +
+ * @len, and the character after it. */
+static void
+run_window (const gchar *text, gsize at, gsize len, const gchar *marks, gsize *from, gsize *to)
+{
+  gsize s = at, e = at + len;
+  while (s > 0
+         && (g_ascii_isalnum (text[s - 1]) || text[s - 1] == ' ' || strchr (marks, text[s - 1]) != NULL))
+    s--;
+  while (text[e] != '\0' && (g_ascii_isalnum (text[e]) || text[e] == ' ' || strchr (marks, text[e]) != NULL))
+    e++;
+  if (text[e] != '\0')
+    e += g_utf8_skip[(guchar)text[e]];
+  *from = s;
+  *to = e;
+}
+
+/* Whether PCRE's \s (Unicode white space) may match @c. */
+static gboolean
+may_be_space (gunichar c)
+{
+  return g_unichar_isspace (c) || c == '\v' || c == 0x85 || c == 0x180E;
+}
+
+/* The length of the run of characters at @p that PCRE's \s may match. */
+static gsize
+space_length (const gchar *p)
+{
+  const gchar *q = p;
+  for (;;)
+    if (*q == ' ' || (*q >= '\t' && *q <= '\r'))
+      q++;
+    else if ((guchar)*q >= 0x80 && may_be_space (g_utf8_get_char (q)))
+      q = g_utf8_next_char (q);
+    else
+      return q - p;
 }
 
 static gboolean
@@ -245,12 +513,25 @@ name_set_has (const NameSet *set, const gchar *name)
   return g_hash_table_contains (set->keys, key);
 }
 
+/* Adds @name's normalised form to @keys (owned strings) unless there;
+ * returns whether it was added. */
+static gboolean
+key_set_add (GHashTable *keys, const gchar *name)
+{
+  gchar *key = shr_lexicon_normalize_name (name);
+  if (*key == '\0')
+    {
+      g_free (key);
+      return FALSE;
+    }
+  return g_hash_table_add (keys, key);
+}
+
 /* Adds @name unless there; returns whether it was added. */
 static gboolean
 name_set_add (NameSet *set, const gchar *name)
 {
-  gchar *key = shr_lexicon_normalize_name (name);
-  if (*key == '\0' || !g_hash_table_add (set->keys, key))
+  if (!key_set_add (set->keys, name))
     return FALSE;
   g_ptr_array_add (set->names, g_strdup (name));
   return TRUE;
@@ -297,15 +578,17 @@ scheme_name_length (const gchar *p)
    * capital can only be "Storm-…" or a family name. */
   if (g_ascii_islower (p[1]) && p[0] != 'S')
     goto family;
+  /* The first two bytes before each prefix test: most capitals here
+   * begin no scheme's name. */
   for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)
-    if (p[0] == numbered[i].head[0] && g_str_has_prefix (p, numbered[i].head))
+    if (p[0] == numbered[i].head[0] && p[1] == numbered[i].head[1] && g_str_has_prefix (p, numbered[i].head))
       {
         gsize h = strlen (numbered[i].head);
         gsize d = digits_then_end (p + h, numbered[i].min, numbered[i].max);
         if (d > 0)
           return h + d;
       }
-  if (g_str_has_prefix (p, "TEMP.") && g_ascii_isupper (p[5]))
+  if (p[0] == 'T' && g_str_has_prefix (p, "TEMP.") && g_ascii_isupper (p[5]))
     {
       gsize n = 6;
       while (g_ascii_islower (p[n]))
@@ -315,7 +598,7 @@ scheme_name_length (const gchar *p)
   static const gchar *const colours[]
       = { "BRONZE ", "IRON ", "COBALT ", "NICKEL ", "GOLD ", "TUNGSTEN ", "ZINC ", "PLATINUM ", NULL };
   for (guint i = 0; colours[i] != NULL; i++)
-    if (p[0] == colours[i][0] && g_str_has_prefix (p, colours[i]))
+    if (p[0] == colours[i][0] && p[1] == colours[i][1] && g_str_has_prefix (p, colours[i]))
       {
         gsize h = strlen (colours[i]), n = 0;
         while (g_ascii_isupper (p[h + n]))
@@ -512,8 +795,9 @@ actor_known (const ShrLexicon *lexicon, const gchar *name)
   return rows->len > 0 || is_scheme_name (name);
 }
 
-/* Whether @window holds a word that introduces another name: most names
- * are followed by none, and the full pattern is then not tried. */
+/* Whether the 120 bytes at @s hold a word that introduces another name:
+ * most names are followed by none, and the full pattern is then not
+ * tried. */
 static gboolean
 might_give_aliases (const gchar *s)
 {
@@ -531,26 +815,8 @@ might_give_aliases (const gchar *s)
                                         "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */,
                                         "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */,
                                         NULL };
-  /* One pass over the window, each position tried only against the words
-   * starting with its byte (g_strstr_len per word was a sixth of the
-   * campaign's time). */
-  static gboolean starts[256];
-  static gsize ready = 0;
-  if (g_once_init_enter (&ready))
-    {
-      for (guint i = 0; words[i] != NULL; i++)
-        starts[(guchar)words[i][0]] = TRUE;
-      g_once_init_leave (&ready, 1);
-    }
-  for (const gchar *p = s; *p != '\0' && p - s < 120; p++)
-    {
-      if (!starts[(guchar)*p])
-        continue;
-      for (guint i = 0; words[i] != NULL; i++)
-        if (words[i][0] == *p && g_str_has_prefix (p, words[i]))
-          return TRUE;
-    }
-  return FALSE;
+  static WordSet set = { .words = words, .caseless = FALSE };
+  return word_set_in (&set, s, 120);
 }
 
 gsize
@@ -564,7 +830,7 @@ shr_campaign_parse_aliases (const ShrLexicon *lexicon, const gchar *text, gsize 
   /* "Naikon APT (aka APT30)", "the Lazarus group, also known as …". */
   static const gchar *const nouns[]
       = { " APT", " group", " Group", " gang", " team", " Team", " actor", NULL };
-  for (guint i = 0; nouns[i] != NULL; i++)
+  for (guint i = 0; *s == ' ' && nouns[i] != NULL; i++)
     if (g_str_has_prefix (s, nouns[i]) && !g_ascii_isalnum (s[strlen (nouns[i])]))
       {
         s += strlen (nouns[i]);
@@ -726,8 +992,15 @@ group_attacks (const gchar *text, gsize start, gsize end)
                                   "|(?:による|の)(?:攻撃|犯行|被害)|グループ|集団|一味)";
   static const gchar before_ja[]
       = "(?:集団|グループ|組織|攻撃者|ギャング)(?:は|の|である)?(?:あの)?\\s*[「『]?$";
-  return matches (after_en, after) || matches (before_en, before) || matches (after_ja, after)
-         || matches (before_ja, before);
+  /* The Japanese wordings need a Japanese word right after the name (past
+   * its closing bracket and white space), or one of their nouns before it:
+   * in an English text neither pattern is tried. */
+  static const gchar *const ja_nouns[] = { "集団", "グループ", "組織", "攻撃者", "ギャング", NULL };
+  static WordSet ja_noun_set = { .words = ja_nouns, .caseless = FALSE };
+  gboolean bracket = g_str_has_prefix (after, "」") || g_str_has_prefix (after, "』");
+  return matches (after_en, after) || matches (before_en, before)
+         || matches_if (japanese_follows (after + (bracket ? 3 : 0)), after_ja, after)
+         || matches_if (word_set_in (&ja_noun_set, before, G_MAXSIZE), before_ja, before);
 }
 
 /* Whether the text itself calls the name a ransomware family's. */
@@ -765,18 +1038,15 @@ written_as_ransomware (const gchar *text, gsize start, gsize end)
   return b >= sizeof ja - 1 && memcmp (text + b - (sizeof ja - 1), ja, sizeof ja - 1) == 0;
 }
 
-/* The names in 「」 where @pattern's group @group starts or ends before
+/* The names in 「」 where the pattern's group @group starts or ends before
  * them: 犯罪集団「LockBit」, 「MirrorFace」と呼ばれるグループ. */
 static void
-add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *pattern, gint group,
-               GArray *mentions)
+add_bracketed (const ShrLexicon *lexicon, const gchar *text, MatchWalk *walk, gint group, GArray *mentions)
 {
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (shr_regex (pattern), text, 0, &m);
-  while (g_match_info_matches (m))
+  while (match_walk_next (walk))
     {
       gint s, e;
-      g_match_info_fetch_pos (m, group, &s, &e);
+      g_match_info_fetch_pos (walk->match, group, &s, &e);
       gsize at = group == 0 ? (gsize)e : (gsize)s;
       gchar *name = NULL;
       gsize end = parse_name (text, at, &name);
@@ -785,8 +1055,41 @@ add_bracketed (const ShrLexicon *lexicon, const gchar *text, const gchar *patter
         add_mention (mentions, at + 3, end - 3, name, FALSE);
       else
         g_free (name);
-      g_match_info_next (m, NULL);
     }
+  match_walk_clear (walk);
+}
+
+/* A group's word (グループ, 集団, 組織) at @at: the word before it, the
+ * longest ランサムウェア (21 bytes), white space after it, and the 「 the
+ * pattern looks for. */
+static void
+group_word_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  gsize s = at > 21 ? at - 21 : 0;
+  while ((text[s] & 0xC0) == 0x80)
+    s++;
+  const gchar *e = text + at + len;
+  while (*e != '\0' && may_be_space (g_utf8_get_char (e)))
+    e = g_utf8_next_char (e);
+  if (*e != '\0')
+    e = g_utf8_next_char (e);
+  *from = s;
+  *to = e - text;
+}
+
+/* A match that starts with its needle: from there to the end. */
+static void
+from_needle_on (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  *from = at;
+  *to = at + len + strlen (text + at + len);
+}
+
+/* A gang's name before " ransomware": ASCII letters, digits and ".$-/". */
+static void
+gang_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  run_window (text, at, len, ".$-/", from, to);
 }
 
 static void
@@ -882,31 +1185,39 @@ find_mentions (ShrExtractContext *ctx, const gchar *text, GArray *hits, GArray *
             g_free (name);
         }
   }
+  MatchWalk walk;
   if (japanese)
-    add_bracketed (lexicon, text, intro_ja, 0, mentions);
+    {
+      static const gchar *const group_words[] = { "グループ", "集団", "組織", NULL };
+      match_walk_init (&walk, shr_regex (intro_ja), text, group_words, group_word_window);
+      add_bracketed (lexicon, text, &walk, 0, mentions);
+    }
   if (japanese
       && (strstr (text, "と呼ばれ") != NULL || strstr (text, "と称") != NULL
           || strstr (text, "と名乗") != NULL))
-    add_bracketed (lexicon, text, called_ja, 1, mentions);
-  if (strstr (text, " ransomware") != NULL)
     {
-      g_autoptr (GMatchInfo) gm = NULL;
-      g_regex_match (exact_regex (gang_en, &gang_re), text, 0, &gm);
-      while (g_match_info_matches (gm))
-        {
-          gint s, e;
-          g_match_info_fetch_pos (gm, 1, &s, &e);
-          const gchar *sp = memchr (text + s, ' ', e - s);
-          gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
-          if (!generic_word (text + s, first_len) && !overlaps (mentions, s, e))
-            {
-              g_autofree gchar *name = g_strndup (text + s, e - s);
-              if (!names_a_region (lexicon, name))
-                add_mention (mentions, s, e, g_steal_pointer (&name), FALSE);
-            }
-          g_match_info_next (gm, NULL);
-        }
+      static const gchar *const quote[] = { "「", NULL };
+      match_walk_init (&walk, shr_regex (called_ja), text, quote, from_needle_on);
+      add_bracketed (lexicon, text, &walk, 1, mentions);
     }
+  {
+    static const gchar *const ransomware[] = { " ransomware", NULL };
+    match_walk_init (&walk, exact_regex (gang_en, &gang_re), text, ransomware, gang_window);
+    while (match_walk_next (&walk))
+      {
+        gint s, e;
+        g_match_info_fetch_pos (walk.match, 1, &s, &e);
+        const gchar *sp = memchr (text + s, ' ', e - s);
+        gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
+        if (!generic_word (text + s, first_len) && !overlaps (mentions, s, e))
+          {
+            g_autofree gchar *name = g_strndup (text + s, e - s);
+            if (!names_a_region (lexicon, name))
+              add_mention (mentions, s, e, g_steal_pointer (&name), FALSE);
+          }
+      }
+    match_walk_clear (&walk);
+  }
   g_array_sort (mentions, compare_mentions);
 }
 
@@ -915,6 +1226,10 @@ typedef struct
   gchar *primary;
   NameSet text_aliases; /* in the order the text gives them */
   NameSet names;        /* every name the text uses for it */
+  /* The lexicon's rows for those names (ShrActorEntry, not owned), in the
+   * order of the names, each once: found once per name, not again for
+   * each mention compared with the actor. */
+  GPtrArray *rows;
 } Actor;
 
 static void
@@ -923,26 +1238,43 @@ actor_free (Actor *a)
   g_free (a->primary);
   name_set_clear (&a->text_aliases);
   name_set_clear (&a->names);
+  g_ptr_array_unref (a->rows);
   g_free (a);
 }
 
+static void
+actor_add_name (const ShrLexicon *lexicon, Actor *a, const gchar *name)
+{
+  if (!name_set_add (&a->names, name))
+    return;
+  g_autoptr (GPtrArray) found = shr_lexicon_find_actors (lexicon, name);
+  for (guint k = 0; k < found->len; k++)
+    if (!g_ptr_array_find (a->rows, found->pdata[k], NULL))
+      g_ptr_array_add (a->rows, found->pdata[k]);
+}
+
+/* Whether @name is one of @a's names, or a row of the lexicon holds both
+ * (shr_lexicon_same_actor() with one of them). *@rows caches @name's rows
+ * (transfer full). */
 static gboolean
-actor_has (const ShrLexicon *lexicon, const Actor *a, const gchar *name)
+actor_has (const ShrLexicon *lexicon, const Actor *a, const gchar *name, GPtrArray **rows)
 {
   if (name_set_has (&a->names, name))
     return TRUE;
-  for (guint i = 0; i < a->names.names->len; i++)
-    if (shr_lexicon_same_actor (lexicon, a->names.names->pdata[i], name))
+  if (*rows == NULL)
+    *rows = shr_lexicon_find_actors (lexicon, name);
+  for (guint i = 0; i < (*rows)->len; i++)
+    if (g_ptr_array_find (a->rows, (*rows)->pdata[i], NULL))
       return TRUE;
   return FALSE;
 }
 
 static void
-add_text_alias (Actor *a, const gchar *name)
+add_text_alias (const ShrLexicon *lexicon, Actor *a, const gchar *name)
 {
   if (!same_name (name, a->primary) && a->text_aliases.names->len < SHR_MAX_ACTOR_ALIASES)
     name_set_add (&a->text_aliases, name);
-  name_set_add (&a->names, name);
+  actor_add_name (lexicon, a, name);
 }
 
 static void
@@ -963,8 +1295,9 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       shr_campaign_parse_aliases (lexicon, text, m->end, given);
 
       Actor *a = NULL;
+      g_autoptr (GPtrArray) rows = NULL;
       for (guint j = 0; j < actors->len && a == NULL; j++)
-        if (actor_has (lexicon, actors->pdata[j], m->name))
+        if (actor_has (lexicon, actors->pdata[j], m->name, &rows))
           a = actors->pdata[j];
       if (a == NULL)
         {
@@ -974,7 +1307,8 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           a->primary = g_strdup (m->name);
           name_set_init (&a->text_aliases);
           name_set_init (&a->names);
-          name_set_add (&a->names, m->name);
+          a->rows = g_ptr_array_new ();
+          actor_add_name (lexicon, a, m->name);
           g_ptr_array_add (actors, a);
           set_evidence (ctx->record, "threat_actors", text, m->start);
         }
@@ -993,12 +1327,12 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           a->text_aliases = reordered;
           g_free (a->primary);
           a->primary = g_strdup (m->name);
-          name_set_add (&a->names, m->name);
+          actor_add_name (lexicon, a, m->name);
         }
       else
-        add_text_alias (a, m->name);
+        add_text_alias (lexicon, a, m->name);
       for (guint k = 0; k < given->len; k++)
-        add_text_alias (a, given->pdata[k]);
+        add_text_alias (lexicon, a, given->pdata[k]);
     }
 
   for (guint i = 0; i < actors->len; i++)
@@ -1007,38 +1341,55 @@ collect_actors (ShrExtractContext *ctx, const gchar *text, GArray *hits)
       ShrActorNames *names = shr_record_add_actor (ctx->record, a->primary);
       if (names == NULL)
         break;
-      NameSet all;
-      name_set_init (&all);
-      name_set_add (&all, a->primary);
+      g_autoptr (GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      key_set_add (all, a->primary);
       for (guint k = 0; k < a->text_aliases.names->len; k++)
-        if (name_set_add (&all, a->text_aliases.names->pdata[k]))
+        if (key_set_add (all, a->text_aliases.names->pdata[k]))
           g_ptr_array_add (names->aliases, g_strdup (a->text_aliases.names->pdata[k]));
       names->named_in_text = names->aliases->len;
       /* Then the names the lexicon knows for each name the text used, each
        * row once. */
-      g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-      for (guint n = 0; n < a->names.names->len; n++)
+      for (guint k = 0; k < a->rows->len && names->aliases->len < SHR_MAX_ACTOR_ALIASES; k++)
         {
-          g_autoptr (GPtrArray) found = shr_lexicon_find_actors (lexicon, a->names.names->pdata[n]);
-          for (guint k = 0; k < found->len; k++)
-            if (!g_ptr_array_find (rows, found->pdata[k], NULL))
-              g_ptr_array_add (rows, found->pdata[k]);
-        }
-      for (guint k = 0; k < rows->len && names->aliases->len < SHR_MAX_ACTOR_ALIASES; k++)
-        {
-          const ShrActorEntry *e = rows->pdata[k];
-          if (name_set_add (&all, e->name))
+          const ShrActorEntry *e = a->rows->pdata[k];
+          if (key_set_add (all, e->name))
             g_ptr_array_add (names->aliases, g_strdup (e->name));
           for (const gchar *const *x = e->aliases; *x != NULL && names->aliases->len < SHR_MAX_ACTOR_ALIASES;
                x++)
-            if (name_set_add (&all, *x))
+            if (key_set_add (all, *x))
               g_ptr_array_add (names->aliases, g_strdup (*x));
         }
-      name_set_clear (&all);
     }
 }
 
 /* ---- reporters ---------------------------------------------------------- */
+
+/* How far into @after the verb of reports()'s verbs_strong and verbs_any
+ * can start, at most: past an "'s" and white space, 60 characters and a
+ * space, then a word ("has") and white space, a word ("also") and white
+ * space. Caseless matching also reads K (U+212A) as "k" and ſ (U+017F) as
+ * "s": none of these words holds a "k". */
+static gsize
+verb_reach (const gchar *after)
+{
+  const gchar *p = after;
+  if (*p == '\'' || g_str_has_prefix (p, "\xe2\x80\x99"))
+    {
+      p += *p == '\'' ? 1 : 3;
+      if (*p != '\0')
+        p = g_utf8_next_char (p);
+    }
+  p += space_length (p);
+  for (guint n = 0; n < 61 && *p != '\0'; n++)
+    p = g_utf8_next_char (p);
+  for (guint word = 0; word < 2; word++)
+    {
+      while (g_ascii_isalpha (*p) || g_str_has_prefix (p, "\xc5\xbf")) /* ſ is an s to caseless matching */
+        p = g_utf8_next_char (p);
+      p += space_length (p);
+    }
+  return p - after;
+}
 
 /* A reporting verb after the organisation ("Cisco Talos discovered",
  * "ESET researchers", "the National Police Agency in a press conference on
@@ -1085,9 +1436,33 @@ reports (const gchar *text, gsize start, gsize end, gboolean strong)
   static const gchar verbs_ja_strong[]
       = "\\A\\s*(?:(?:は|が|も|では)[^。]{0,80}?(?:観測|分析|調査|攻撃を確認|注意喚起)|(?:によると|によれば|"
         "の調査|の分析|の研究者|のリサーチャー))";
-  if (matches (strong ? verbs_strong : verbs_any, after) || matches (attribution, before))
+  /* Gates. What comes before the verb holds no ".;!?", and is short: one
+   * of the verbs' words starts before the first of them and within
+   * verb_reach(). The attribution needs one
+   * of its words, the Japanese wordings a Japanese particle or word after
+   * white space: a name followed by a comma, or by "Windows", needs no
+   * pattern tried. */
+  static const gchar *const verb_words_strong[]
+      = { "observed", "discovered", "identified", "uncovered", "investigated", "attribut", "track",
+          "detected", "analy",      "assess",     "warn",      "continues",    "been",     "researchers",
+          "threat",   "names",      NULL };
+  static const gchar *const verb_words_any[]
+      = { "observed", "discovered",  "identified", "uncovered", "investigated", "attribut",
+          "track",    "detected",    "analy",      "assess",    "warn",         "continues",
+          "been",     "researchers", "threat",     "names",     "disclosed",    "report",
+          "said",     "says",        "noted",      "explained", "believes",     "revealed",
+          "found",    "published",   "released",   "issued",    "alerted",      NULL };
+  static const gchar *const attribution_words[]
+      = { "according", "researcher", "analyst", "by", "security", NULL };
+  static WordSet verbs_strong_set = { .words = verb_words_strong, .caseless = TRUE };
+  static WordSet verbs_any_set = { .words = verb_words_any, .caseless = TRUE };
+  static WordSet attribution_set = { .words = attribution_words, .caseless = TRUE };
+  gsize reach = MIN (strcspn (after, ".;!?"), verb_reach (after));
+  if (matches_if (word_set_in (strong ? &verbs_strong_set : &verbs_any_set, after, reach),
+                  strong ? verbs_strong : verbs_any, after)
+      || matches_if (word_set_in (&attribution_set, before, G_MAXSIZE), attribution, before))
     return TRUE;
-  return matches (strong ? verbs_ja_strong : verbs_ja, after);
+  return matches_if (japanese_follows (after), strong ? verbs_ja_strong : verbs_ja, after);
 }
 
 static void
@@ -1095,15 +1470,23 @@ add_reporter (ShrExtractContext *ctx, const gchar *text, gsize start, const gcha
 {
   if (ctx->record->reported_by->len >= SHR_MAX_REPORTERS)
     return;
+  g_autofree gchar *b = shr_lexicon_normalize_name (name);
   for (guint i = 0; i < ctx->record->reported_by->len; i++)
     {
       g_autofree gchar *a = shr_lexicon_normalize_name (ctx->record->reported_by->pdata[i]);
-      g_autofree gchar *b = shr_lexicon_normalize_name (name);
       if (strstr (a, b) != NULL || strstr (b, a) != NULL)
         return;
     }
   g_ptr_array_add (ctx->record->reported_by, g_strdup (name));
   set_evidence (ctx->record, "reported_by", text, start);
+}
+
+/* A firm's name with the words around it: ASCII letters, digits and
+ * "&.-". */
+static void
+reporter_window (const gchar *text, gsize at, gsize len, gsize *from, gsize *to)
+{
+  run_window (text, at, len, "&.-", from, to);
 }
 
 static void
@@ -1138,18 +1521,16 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
                                  "([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2})(?=[ ,.;:)])"
                                  "|(?<![A-Za-z0-9])([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+){0,2}) "
                                  "(?:researchers|threat researchers)\\b";
-  if (strstr (text, "esearchers") == NULL && strstr (text, "ecurity firm") == NULL
-      && strstr (text, "ecurity company") == NULL && strstr (text, "ecurity vendor") == NULL
-      && strstr (text, "ccording to") == NULL)
-    return;
-  g_autoptr (GMatchInfo) m = NULL;
-  g_regex_match (exact_regex (unknown, &unknown_re), text, 0, &m);
-  while (g_match_info_matches (m))
+  static const gchar *const needles[]
+      = { "esearchers", "ecurity firm", "ecurity company", "ecurity vendor", "ccording to", NULL };
+  MatchWalk walk;
+  match_walk_init (&walk, exact_regex (unknown, &unknown_re), text, needles, reporter_window);
+  while (match_walk_next (&walk))
     {
       for (gint g = 1; g <= 2; g++)
         {
           gint s, e;
-          if (!g_match_info_fetch_pos (m, g, &s, &e) || s < 0)
+          if (!g_match_info_fetch_pos (walk.match, g, &s, &e) || s < 0)
             continue;
           const gchar *sp = memchr (text + s, ' ', e - s);
           gsize first_len = sp != NULL ? (gsize)(sp - (text + s)) : (gsize)(e - s);
@@ -1157,8 +1538,8 @@ collect_reporters (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (!generic_word (text + s, first_len) && !names_a_region (ctx->lexicon, name))
             add_reporter (ctx, text, s, name);
         }
-      g_match_info_next (m, NULL);
     }
+  match_walk_clear (&walk);
 }
 
 /* ---- sectors and regions -------------------------------------------------- */
@@ -1200,6 +1581,8 @@ targeting_sentence (const gchar *lower)
     /* 侵入 */ "\xe6\x84\x9f\xe6\x9f\x93", /* 感染 */
     NULL
   };
+  static WordSet stem_set = { .words = stems, .caseless = FALSE };
+  word_set_prepare (&stem_set);
   gboolean non_ascii = FALSE;
   for (const gchar *p = lower; *p != '\0'; p++)
     {
@@ -1208,19 +1591,39 @@ targeting_sentence (const gchar *lower)
           non_ascii = TRUE;
           continue;
         }
-      if (!g_ascii_islower (*p) || (p > lower && g_ascii_isalpha (p[-1])))
+      if (p > lower && g_ascii_isalpha (p[-1]))
         continue;
-      for (guint i = 0; stems[i] != NULL; i++)
-        if (stems[i][0] == *p
-            && g_str_has_prefix (p, stems[i])
-            /* "an attacker could …" describes a flaw, not an attack. */
-            && !(strcmp (stems[i], "attack") == 0 && g_str_has_prefix (p + 6, "er")))
-          return TRUE;
+      /* No other stem starts as "attack" does. */
+      gint stem = word_set_at (&stem_set, p);
+      if (stem >= 0
+          /* "an attacker could …" describes a flaw, not an attack. */
+          && !(strcmp (stems[stem], "attack") == 0 && g_str_has_prefix (p + 6, "er")))
+        return TRUE;
     }
   for (guint i = 0; non_ascii && stems_ja[i] != NULL; i++)
     if (strstr (lower, stems_ja[i]) != NULL)
       return TRUE;
   return FALSE;
+}
+
+/* The length of the white space, dashes and quotes at @p, which separate
+ * a country from the word after it ("China - backed", 'Iran "state'). */
+static gsize
+separators_length (const gchar *p)
+{
+  const gchar *q = p;
+  for (;;)
+    {
+      gsize n = space_length (q);
+      if (n == 0 && (*q == '-' || *q == '"'))
+        n = 1;
+      else if (n == 0
+               && (g_str_has_prefix (q, "\xe2\x80\x93") || g_str_has_prefix (q, "\xe2\x80\x9c"))) /* – “ */
+        n = 3;
+      if (n == 0)
+        return q - p;
+      q += n;
+    }
 }
 
 /* Whether a region word names the home of the actor, the reporter or the
@@ -1292,7 +1695,45 @@ names_home (const gchar *text, gsize start, gsize end, GArray *hits, guint index
       if (close != NULL && *close == ')' && close - open > 1 && close - open <= 16)
         rest = close + 1;
     }
-  if (matches (home_after, rest) || matches (home_before, before))
+  /* Each branch of home_after begins with an apostrophe, a dash or a
+   * Japanese word, or with white space, then (past dashes and quotes) one
+   * of first_words, or has one of said_words (its last branch). Each
+   * branch of home_before needs one of before_words. Most countries are
+   * followed by a comma, a full stop or an everyday word, and preceded by
+   * none of them. */
+  static const gchar *const first_words[]
+      = { "linked",    "backed",      "nexus",      "sponsor",    "aligned",      "affiliated",
+          "origin",    "state",       "government", "nation",     "military",     "intelligence",
+          "threat",    "apt",         "hack",       "actor",      "group",        "gang",
+          "operat",    "spies",       "cyber",      "attack",     "adversar",     "crew",
+          "security",  "vendor",      "compan",     "firm",       "manufacturer", "maker",
+          "official",  "authorities", "police",     "agenc",      "researcher",   "main",
+          "general",   "based",       "speaking",   "has",        "have",         "had",
+          "also",      "allegedly",   "reportedly", "now",        "again",        "is",
+          "was",       "eyes",        "target",     "leverage",   "use",          "deploy",
+          "launch",    "conduct",     "invade",     "sanction",   "indicted",     "charged",
+          "accused",   "blamed",      "seized",     "dismantled", "espionage",    "campaign",
+          "intrusion", NULL };
+  static const gchar *const said_words[]
+      = { "detected",   "reported",  "said",      "says",       "warned",    "attributed", "observed",
+          "discovered", "announced", "disclosed", "identified", "confirmed", NULL };
+  static WordSet first_set = { .words = first_words, .caseless = TRUE };
+  static WordSet said_set = { .words = said_words, .caseless = TRUE };
+  static const gchar *const before_words[]
+      = { "attribut", "behalf",    "linked",     "tied",     "traced",   "fund", "financ", "benefit",
+          "help",     "affiliate", "subsidiary", "branch",   "division", "unit", "arm",    "hacker",
+          "actor",    "group",     "attacker",   "operator", "spies",    NULL };
+  static WordSet before_set = { .words = before_words, .caseless = TRUE };
+  guchar first = *rest;
+  gboolean may_after = first >= 0x80 || first == '\'' || first == '-';
+  if (first == ' ' || (first >= '\t' && first <= '\r'))
+    {
+      const gchar *word = rest + separators_length (rest);
+      word_set_prepare (&first_set);
+      may_after = word_set_at (&first_set, word) >= 0 || word_set_in (&said_set, rest, G_MAXSIZE);
+    }
+  if (matches_if (may_after, home_after, rest)
+      || matches_if (word_set_in (&before_set, before, G_MAXSIZE), home_before, before))
     return TRUE;
   /* Right before an actor's or a reporter's name: "Russian APT28", "the
    * South Korean National Police Agency". */
@@ -1335,11 +1776,33 @@ names_an_actor (const ShrRecord *record, const gchar *s)
   return FALSE;
 }
 
+/* names_home() of the last region hit asked about: a region is asked
+ * about for itself, then again for the sector word after it ("Iran's
+ * military"). */
+typedef struct
+{
+  gint index;
+  gboolean home;
+} HomeMemo;
+
+static gboolean
+home_of (HomeMemo *memo, const gchar *text, GArray *hits, guint index)
+{
+  if (memo->index != (gint)index)
+    {
+      const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, index);
+      memo->home = names_home (text, hit->start, hit->end, hits, index);
+      memo->index = index;
+    }
+  return memo->home;
+}
+
 static void
 collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
   gint last_region = -1;
-  g_autoptr (GHashTable) cues = g_hash_table_new (g_direct_hash, g_direct_equal); /* start+1 -> 1 or 2 */
+  HomeMemo home = { -1, FALSE };
+  g_autoptr (GHashTable) cues = NULL; /* start+1 -> 1 or 2, made for the first sentence asked about */
   for (guint i = 0; i < hits->len; i++)
     {
       const ShrLexiconHit *hit = &g_array_index (hits, ShrLexiconHit, i);
@@ -1359,8 +1822,7 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           if (hit->start >= region->end && hit->start - region->end <= 8)
             {
               g_autofree gchar *gap = g_strndup (text + region->end, hit->start - region->end);
-              if (matches ("\\A(?:['’]s)?\\s*[\"“]?$", gap)
-                  && names_home (text, region->start, region->end, hits, last_region))
+              if (matches ("\\A(?:['’]s)?\\s*[\"“]?$", gap) && home_of (&home, text, hits, last_region))
                 continue;
             }
         }
@@ -1372,6 +1834,8 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         continue;
       gsize start, end;
       sentence_bounds (text, hit->start, &start, &end);
+      if (cues == NULL)
+        cues = g_hash_table_new (g_direct_hash, g_direct_equal);
       guint cue = GPOINTER_TO_UINT (g_hash_table_lookup (cues, GSIZE_TO_POINTER (start + 1)));
       if (cue == 0)
         {
@@ -1382,10 +1846,10 @@ collect_targets (ShrExtractContext *ctx, const gchar *text, GArray *hits)
         }
       if (cue != 2)
         continue;
-      if (!sector && names_home (text, hit->start, hit->end, hits, i))
+      if (!sector && home_of (&home, text, hits, i))
         continue;
       g_ptr_array_add (into, g_strdup (e->key));
-      set_evidence (ctx->record, sector ? "sectors" : "regions", text, hit->start);
+      set_evidence_span (ctx->record, sector ? "sectors" : "regions", text, start, end);
     }
 }
 
@@ -1398,27 +1862,31 @@ speaks_of_attackers (const gchar *text, GArray *hits)
   for (guint i = 0; i < hits->len; i++)
     if (g_array_index (hits, ShrLexiconHit, i).kind == SHR_LEXICON_ACTOR)
       return TRUE;
-  static const gchar *const words[]
-      = { "actor",
-          "Actor",
-          "APT",
-          "hacker",
-          "Hacker",
-          "group",
-          "Group",
-          "gang",
-          "espionage",
-          "ransomware",
-          "Ransomware",
-          "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97", /* 攻撃グループ */
-          "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85",                                     /* 攻撃者 */
-          "\xe9\x9b\x86\xe5\x9b\xa3",                                                 /* 集団 */
-          "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc",                         /* ハッカー */
-          "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0",                         /* ランサム */
-          NULL };
-  for (guint i = 0; words[i] != NULL; i++)
-    if (strstr (text, words[i]) != NULL)
-      return TRUE;
+  /* A word in either case is looked for once, without its first letter
+   * ("ctor" after an "a" or an "A"): a text that speaks of none is
+   * searched through for each. */
+  static const struct
+  {
+    const gchar *first; /* the bytes the word may start with, or "" */
+    const gchar *rest;
+  } words[] = {
+    { "aA", "ctor" },
+    { "hH", "acker" },
+    { "gG", "roup" },
+    { "rR", "ansomware" },
+    { "", "APT" },
+    { "", "gang" },
+    { "", "espionage" },
+    { "", "\xe6\x94\xbb\xe6\x92\x83\xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97" }, /* 攻撃グループ */
+    { "", "\xe6\x94\xbb\xe6\x92\x83\xe8\x80\x85" },                                     /* 攻撃者 */
+    { "", "\xe9\x9b\x86\xe5\x9b\xa3" },                                                 /* 集団 */
+    { "", "\xe3\x83\x8f\xe3\x83\x83\xe3\x82\xab\xe3\x83\xbc" },                         /* ハッカー */
+    { "", "\xe3\x83\xa9\xe3\x83\xb3\xe3\x82\xb5\xe3\x83\xa0" },                         /* ランサム */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    for (const gchar *hit = strstr (text, words[i].rest); hit != NULL; hit = strstr (hit + 1, words[i].rest))
+      if (*words[i].first == '\0' || (hit > text && strchr (words[i].first, hit[-1]) != NULL))
+        return TRUE;
   return FALSE;
 }
 
