@@ -815,7 +815,7 @@ might_give_aliases (const gchar *s)
                                         "\xe6\x97\xa7\xe7\xa7\xb0" /* 旧称 */,
                                         "\xe6\x97\xa7\xe5\x90\x8d" /* 旧名 */,
                                         NULL };
-  static WordSet set = { .words = words, .caseless = FALSE };
+  static WordSet set = { .words = words, .caseless = TRUE };
   return word_set_in (&set, s, 120);
 }
 

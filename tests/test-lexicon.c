@@ -260,6 +260,9 @@ test_aliases_given (void)
     { "Forest Blizzard, more commonly known as Fancy Bear or APT 28, continues", "Forest Blizzard",
       "Fancy Bear,APT 28" },
     { "Naikon APT (aka APT30 or Lotus Panda), and", "Naikon", "APT30,Lotus Panda" },
+    /* The wordings in capitals read as in lower case. */
+    { "Soft Cell (AKA Gallium), a group", "Soft Cell", "Gallium" },
+    { "Kimsuky, Also Known As Thallium, has", "Kimsuky", "Thallium" },
     { "Blackcat/AlphV ransomware group", "Blackcat", "AlphV" },
     { "RedMike (Salt Typhoon) exploits", "RedMike", "Salt Typhoon" },
     { "「MirrorFace」(別名 Earth Kasha)と呼ばれる", "「MirrorFace", "Earth Kasha" },
