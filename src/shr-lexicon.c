@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "shr-error.h"
+#include "shr-text.h"
 
 #define ALIAS_BLOCK 512
 
@@ -118,21 +119,6 @@ label_row_free (LabelRow *row)
 {
   g_strfreev (row->links);
   g_free (row);
-}
-
-/* The character at @p and its length: three-byte characters (kana,
- * kanji, most of a Japanese text) decoded here, the rest by GLib. */
-static inline gunichar
-char_at (const gchar *p, gsize *len)
-{
-  const guchar *b = (const guchar *)p;
-  if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
-    {
-      *len = 3;
-      return (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
-    }
-  *len = g_utf8_next_char (p) - p;
-  return g_utf8_get_char (p);
 }
 
 static gboolean
@@ -1029,7 +1015,7 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
        * hash lookup. */
       gboolean ascii = (guchar)*p < 0x80;
       gsize char_len = 1;
-      gunichar c = ascii ? (guchar)*p : char_at (p, &char_len);
+      gunichar c = ascii ? (guchar)*p : shr_text_char_at (p, &char_len);
       const gchar *next = p + char_len;
       gboolean word = is_word_char (c);
       gboolean word_start = !(word && prev_word);

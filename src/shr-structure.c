@@ -50,27 +50,6 @@ is_plain_japanese (gunichar c)
          || c == 0x3002 || (c >= 0x4E00 && c <= 0x9FFF);
 }
 
-/* The character that starts at @p, and its length in *@len: ASCII and
- * three-byte characters decoded here, the rest by GLib. Runs for every
- * character of headings and field keys. */
-static inline gunichar
-char_at (const gchar *p, gsize *len)
-{
-  const guchar *b = (const guchar *)p;
-  if (b[0] < 0x80)
-    {
-      *len = 1;
-      return b[0];
-    }
-  if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
-    {
-      *len = 3;
-      return (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
-    }
-  *len = g_utf8_next_char (p) - p;
-  return g_utf8_get_char (p);
-}
-
 /* NFKC, casefold, white space runs made one space, trimmed. */
 static gchar *
 normalize_phrase (const gchar *s, gssize len)
@@ -87,7 +66,7 @@ normalize_phrase (const gchar *s, gssize len)
           continue;
         }
       gsize cl = 0;
-      plain = i + 3 <= n && is_plain_japanese (char_at (s + i, &cl)) && cl == 3;
+      plain = i + 3 <= n && is_plain_japanese (shr_text_char_at (s + i, &cl)) && cl == 3;
       i += cl;
     }
   g_autofree gchar *nfkc = plain ? NULL : g_utf8_normalize (s, n, G_NORMALIZE_ALL_COMPOSE);
@@ -307,7 +286,7 @@ heading_core (const gchar *line, gsize len, guint *depth, gchar *out)
       for (;;)
         {
           gsize cl = 0;
-          gunichar c = *p ? char_at (p, &cl) : 0;
+          gunichar c = *p ? shr_text_char_at (p, &cl) : 0;
           if (!(*p && (is_decoration (c) || is_bracket (c) || *p == ' ' || c == 0x3000)))
             break;
           p = g_utf8_next_char (p);
@@ -381,7 +360,7 @@ may_start_heading (GHashTable *table, const gchar *core)
     }
   /* A kana or kanji folds to itself: looked up already. */
   gsize dl = 0;
-  if (cl == 3 && is_plain_japanese (char_at (core, &dl)))
+  if (cl == 3 && is_plain_japanese (shr_text_char_at (core, &dl)))
     return FALSE;
   g_autofree gchar *first = normalize_phrase (core, cl);
   g_autofree gchar *key = g_strconcat ("\x01", first, NULL);
@@ -761,7 +740,7 @@ split_cells (const gchar *text, const Line *l)
           /* Kana and kanji, most of a Japanese table, are wide without a
            * look at GLib's tables. */
           gsize cl = 1;
-          gunichar c = (guchar)*p >= 0xE1 ? char_at (p, &cl) : 0;
+          gunichar c = (guchar)*p >= 0xE1 ? shr_text_char_at (p, &cl) : 0;
           col += c != 0 && (is_plain_japanese (c) || g_unichar_iswide (c)) ? 2 : 1;
           p = g_utf8_next_char (p);
         }
@@ -969,7 +948,7 @@ split_field (const gchar *line, gchar **key, gchar **value)
             return FALSE;
           continue;
         }
-      gunichar c = char_at (p, &cl);
+      gunichar c = shr_text_char_at (p, &cl);
       if (c == ':' || c == 0xFF1A)
         {
           colon = p;

@@ -20,4 +20,25 @@ gchar **shr_text_split (const gchar *text, const gchar *sep);
  * replaced. NULL gives "". (transfer full) */
 gchar *shr_text_one_line (const gchar *text);
 
+/* The character at @p and its length in bytes (*@len): three-byte
+ * characters (kana, kanji, most of Japanese text) and ASCII are decoded
+ * inline, the rest by GLib. @p must be valid UTF-8. */
+static inline gunichar
+shr_text_char_at (const gchar *p, gsize *len)
+{
+  const guchar *b = (const guchar *)p;
+  if (b[0] < 0x80)
+    {
+      *len = 1;
+      return b[0];
+    }
+  if ((b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
+    {
+      *len = 3;
+      return (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F);
+    }
+  *len = g_utf8_next_char (p) - p;
+  return g_utf8_get_char (p);
+}
+
 G_END_DECLS
