@@ -1105,42 +1105,6 @@ shr_affected_from_prose (ShrExtractContext *ctx, const ShrDocument *doc)
 
 /* ---- sentences holding a word ----------------------------------------------- */
 
-/* Which of the @n sentences hold one of @words as written (case matters),
- * or NULL when none does: one strstr() per word over all the sentences at
- * once (ctx->sentence_text, one per line) instead of one per word and
- * sentence, which the passes below spent most of their time on. A word
- * outside ASCII is not looked for in a text all in ASCII. */
-static gboolean *
-sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words)
-{
-  gboolean *mask = NULL;
-  const GArray *starts = ctx->sentence_starts;
-  for (guint w = 0; words[w] != NULL; w++)
-    {
-      if (ctx->sentences_ascii && (guchar)words[w][0] >= 0x80)
-        continue;
-      for (const gchar *hit = strstr (ctx->sentence_text, words[w]); hit != NULL;
-           hit = strstr (hit + 1, words[w]))
-        {
-          gsize at = hit - ctx->sentence_text;
-          guint lo = 0, hi = starts->len;
-          while (hi - lo > 1)
-            {
-              guint mid = (lo + hi) / 2;
-              if (g_array_index (starts, gsize, mid) <= at)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          if (mask == NULL)
-            mask = g_new0 (gboolean, n);
-          if (lo < n)
-            mask[lo] = TRUE;
-        }
-    }
-  return mask;
-}
-
 /* Whether sentence @i, ASCII letters lower-cased, holds one of @words
  * (lower case). A caseless 's' or 'k' also matches ſ (U+017F) and the
  * Kelvin sign (U+212A): a caller whose words hold one lets a sentence
@@ -1335,7 +1299,7 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
   /* Every wording above holds one of these. */
   static const gchar *const condition_words[]
       = { "enabled", "configured", "default", "turned on", "exposed", "場合", "無効", "オフ", NULL };
-  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, condition_words);
+  g_autofree gboolean *holding = shr_sentences_holding (ctx, sentences->len, condition_words, FALSE);
   for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -1357,7 +1321,7 @@ shr_affected_conditions (ShrExtractContext *ctx, const ShrDocument *doc, GPtrArr
   static const gchar *feature_ja
       = "[^\\s、。「」]{2,30}[ \\t]?機能(?:に(?:おける|存在する)|の)[^。]{0,20}脆弱性";
   static const gchar *const feature_words[] = { "feature", "component", "機能", NULL };
-  g_autofree gboolean *naming_feature = sentences_holding (ctx, sentences->len, feature_words);
+  g_autofree gboolean *naming_feature = shr_sentences_holding (ctx, sentences->len, feature_words, FALSE);
   for (guint i = 0; naming_feature != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);
@@ -1418,7 +1382,7 @@ shr_affected_unaffected (ShrExtractContext *ctx, GPtrArray *sentences)
    * the word that says what the versions are not (or the Japanese 影響). */
   static const gchar *const unaffected_words[] = { "not ", "影響", "only", "Only", NULL };
   static const gchar *const affected_words[] = { "affected", "vulnerable", "impacted", NULL };
-  g_autofree gboolean *holding = sentences_holding (ctx, sentences->len, unaffected_words);
+  g_autofree gboolean *holding = shr_sentences_holding (ctx, sentences->len, unaffected_words, FALSE);
   for (guint i = 0; holding != NULL && i < sentences->len; i++)
     {
       const gchar *s = g_ptr_array_index (sentences, i);

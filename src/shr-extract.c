@@ -673,20 +673,20 @@ split_sentences (const gchar *text)
  * large alternation of case-insensitive patterns at every position of the
  * text, which dominated extraction. The caller then runs the pattern on
  * the candidate sentences alone. Returns NULL when no sentence qualifies. */
-static gboolean *
-candidate_sentences (const ShrExtractContext *ctx, guint n, const gchar *const *words)
+gboolean *
+shr_sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words, gboolean lower)
 {
   gboolean *mask = NULL;
   const GArray *starts = ctx->sentence_starts;
+  const gchar *text = lower ? ctx->sentence_lower : ctx->sentence_text;
   for (gsize w = 0; words[w] != NULL; w++)
     {
       /* A word in Japanese is not looked for in a text all in ASCII. */
       if (ctx->sentences_ascii && !is_ascii (words[w]))
         continue;
-      for (const gchar *hit = strstr (ctx->sentence_lower, words[w]); hit != NULL;
-           hit = strstr (hit + 1, words[w]))
+      for (const gchar *hit = strstr (text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
         {
-          gsize at = hit - ctx->sentence_lower;
+          gsize at = hit - text;
           guint lo = 0, hi = starts->len;
           while (hi - lo > 1)
             {
@@ -1095,7 +1095,7 @@ collect_severity (ShrExtractContext *ctx, GPtrArray *sentences)
   G_STATIC_ASSERT (G_N_ELEMENTS (words) == G_N_ELEMENTS (patterns));
   for (gsize p = 0; p < G_N_ELEMENTS (patterns); p++)
     {
-      g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words[p]);
+      g_autofree gboolean *candidates = shr_sentences_holding (ctx, sentences->len, words[p], TRUE);
       for (guint i = 0; candidates != NULL && i < sentences->len; i++)
         {
           if (!candidates[i])
@@ -1254,8 +1254,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
   static const gchar *const positive_words[]
       = { "exploit", "attack",      "abus",        "weaponiz", "weaponis", "leverag",
           "aware",   "in the wild", "in-the-wild", "悪用",     "攻撃",     NULL };
-  g_autofree gboolean *neg_candidates = candidate_sentences (ctx, sentences->len, negative_words);
-  g_autofree gboolean *pos_candidates = candidate_sentences (ctx, sentences->len, positive_words);
+  g_autofree gboolean *neg_candidates = shr_sentences_holding (ctx, sentences->len, negative_words, TRUE);
+  g_autofree gboolean *pos_candidates = shr_sentences_holding (ctx, sentences->len, positive_words, TRUE);
   if (neg_candidates == NULL && pos_candidates == NULL)
     return;
   gchar *neg_sentence = NULL;
@@ -1756,7 +1756,7 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
           "workaround", "mitigation", "solution", "remediation", "アップデート", "更新",
           "適用",       "対策",       "回避策",   "無効化",      "緩和策",       "バージョンアップ",
           "修正",       NULL };
-  g_autofree gboolean *candidates = candidate_sentences (ctx, sentences->len, words);
+  g_autofree gboolean *candidates = shr_sentences_holding (ctx, sentences->len, words, TRUE);
   for (guint i = 0;
        candidates != NULL && i < sentences->len && ctx->record->mitigations->len < SHR_MAX_MITIGATIONS; i++)
     {
@@ -1871,8 +1871,8 @@ collect_fixed_versions (ShrExtractContext *ctx, GPtrArray *sentences)
       = { "fixed",       "fixes",        "upgrade to",  "update to", "updated to", "patched in",
           "resolved in", "addressed in", "install the", "修正",      "対策済み",   NULL };
   static const gchar *const after_words[] = { "で修正", "アップデート", "更新", "以降へ", "以降に", NULL };
-  g_autofree gboolean *before = candidate_sentences (ctx, sentences->len, before_words);
-  g_autofree gboolean *after = candidate_sentences (ctx, sentences->len, after_words);
+  g_autofree gboolean *before = shr_sentences_holding (ctx, sentences->len, before_words, TRUE);
+  g_autofree gboolean *after = shr_sentences_holding (ctx, sentences->len, after_words, TRUE);
   for (guint i = 0; (before != NULL || after != NULL) && i < sentences->len; i++)
     {
       if (!(before != NULL && before[i]) && !(after != NULL && after[i]))

@@ -67,6 +67,14 @@ const ShrRecognizer *const *shr_recognizers (void);
 
 /* Helpers for recognisers (shr-extract.c). */
 
+/* (transfer full) Which of the @n sentences of the mail hold one of
+ * @words, as written or, with @lower, in their ASCII lower-cased copy
+ * (@words then in lower case): one strstr per word over all the sentences
+ * at once, far cheaper than a pattern at every position. NULL when none
+ * does. */
+gboolean *shr_sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words,
+                                 gboolean lower);
+
 /* (transfer full) The value of a "Key : value" line (any spacing around
  * the colon), with continuation lines that are indented, or NULL. */
 gchar *shr_field_value (const gchar *text, const gchar *key);
