@@ -274,7 +274,7 @@ shr_html_to_text (const gchar *html, gssize len, gsize max_bytes, gboolean *trun
   result->links = g_ptr_array_new_with_free_func (g_free);
   GString *title = NULL;
   GString *h1 = NULL;
-  GString *capture = NULL; /* where text goes besides the output */
+  GString *capture = NULL;                           /* where text goes besides the output */
   g_autoptr (GString) decoded = g_string_new (NULL); /* one text run, reused */
   gsize i = 0;
 

@@ -246,9 +246,10 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
               if (warnings != NULL)
                 {
                   g_autofree gchar *where = text_location (subtype);
-                  g_ptr_array_add (warnings,
-                                   g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing",
-                                                    where, charset));
+                  g_ptr_array_add (
+                      warnings,
+                      g_strdup_printf ("%s: unknown charset \"%s\"; the text was decoded by guessing", where,
+                                       charset));
                 }
               text = sniff_to_utf8 (data, len, &lossy);
             }
@@ -264,8 +265,9 @@ to_utf8 (const gchar *data, gsize len, const gchar *charset, GPtrArray *warnings
   if (lossy && warnings != NULL)
     {
       g_autofree gchar *where = text_location (subtype);
-      g_ptr_array_add (warnings, g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD",
-                                                  where, charset ? charset : "(none)"));
+      g_ptr_array_add (warnings,
+                       g_strdup_printf ("%s: bytes invalid in charset \"%s\" were replaced by U+FFFD", where,
+                                        charset ? charset : "(none)"));
     }
   return text;
 }
@@ -541,8 +543,7 @@ read_text_part (GMimePart *part, Level *level)
   if (g_ascii_strcasecmp (subtype, "html") == 0)
     {
       gboolean truncated = FALSE;
-      g_autoptr (ShrHtmlText) html
-          = shr_html_to_text (text, text_len, SHR_MAX_PART_TEXT_BYTES, &truncated);
+      g_autoptr (ShrHtmlText) html = shr_html_to_text (text, text_len, SHR_MAX_PART_TEXT_BYTES, &truncated);
       if (truncated)
         g_ptr_array_add (level->warnings, g_strdup ("text from an HTML part was cut at the size cap"));
       if (level->html_title == NULL && html->title != NULL)
