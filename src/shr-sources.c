@@ -52,11 +52,11 @@ after_id_opening (const gchar *pattern)
 /* The literal text every match of an id pattern starts with, lower-cased
  * ("\\b(cisco-sa-[\\w-]+)" → "cisco-sa-"), or NULL: a mail without it is
  * not tried against the pattern. */
-/* Whether the pattern from @p, inside the group it is in, has an
- * alternative at that level or above ("MFSA…|Mozilla Foundation Security
- * Advisory…"): then no literal starts every match. */
-static gboolean
-has_outer_alternative (const gchar *p)
+/* The first '|' from @p that is not inside a group opened after @p nor
+ * in a class: an alternative of the group @p stands in, or of the whole
+ * pattern; NULL when there is none. */
+static const gchar *
+outer_bar (const gchar *p)
 {
   gint depth = 0;
   gboolean klass = FALSE;
@@ -73,16 +73,18 @@ has_outer_alternative (const gchar *p)
       else if (!klass && *p == ')')
         depth--;
       else if (!klass && *p == '|' && depth <= 0)
-        return TRUE;
+        return p;
     }
-  return FALSE;
+  return NULL;
 }
 
 static gchar *
 literal_start (const gchar *pattern)
 {
   const gchar *p = after_id_opening (pattern);
-  if (has_outer_alternative (p))
+  /* "MFSA…|Mozilla Foundation Security Advisory…": no literal starts
+   * every match. */
+  if (outer_bar (p) != NULL)
     return NULL;
   GString *lit = literal_run (p, &p);
   if (lit->len < 2)
@@ -151,39 +153,21 @@ static gchar **
 literal_alternatives (const gchar *pattern)
 {
   GPtrArray *out = g_ptr_array_new ();
-  gint depth = 0;
-  gboolean klass = FALSE;
-  const gchar *start = pattern;
-  for (const gchar *p = pattern;; p++)
+  for (const gchar *start = pattern;;)
     {
-      if (*p == '\\' && p[1] != '\0')
+      const gchar *bar = outer_bar (start);
+      g_autofree gchar *alt = bar != NULL ? g_strndup (start, bar - start) : g_strdup (start);
+      gchar *lit = literal_start (alt);
+      if (lit == NULL)
         {
-          p++;
-          continue;
+          g_ptr_array_set_free_func (out, g_free);
+          g_ptr_array_unref (out);
+          return NULL;
         }
-      if (*p == '[')
-        klass = TRUE;
-      else if (*p == ']')
-        klass = FALSE;
-      else if (!klass && *p == '(')
-        depth++;
-      else if (!klass && *p == ')')
-        depth--;
-      if (*p == '\0' || (*p == '|' && depth == 0 && !klass))
-        {
-          g_autofree gchar *alt = g_strndup (start, p - start);
-          gchar *lit = literal_start (alt);
-          if (lit == NULL)
-            {
-              g_ptr_array_set_free_func (out, g_free);
-              g_ptr_array_unref (out);
-              return NULL;
-            }
-          g_ptr_array_add (out, lit);
-          if (*p == '\0')
-            break;
-          start = p + 1;
-        }
+      g_ptr_array_add (out, lit);
+      if (bar == NULL)
+        break;
+      start = bar + 1;
     }
   g_ptr_array_add (out, NULL);
   return (gchar **)g_ptr_array_free (out, FALSE);
