@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "shr-alloc.h"
 #include "shr-pipeline.h"

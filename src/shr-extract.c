@@ -2169,7 +2169,10 @@ find_items (const ShrRecord *parent, const gchar *body, ShrDocument **doc)
       = "^[ \\t]*(?:[-*•]\\s*)?(CVE-\\d{4}-\\d{4,7})[ \\t]+(?!\\()([A-Z][^\\n:|]{8,})$";
   /* Each pattern runs over the whole body, so it runs only when the body
    * holds a literal every match of it contains: most mails are no
-   * digest, and these two were the costliest GRegex matches of ingest. */
+   * digest, and these two were the costliest GRegex matches of ingest.
+   * Every id of the pattern below starts with one of id_literals (lower
+   * case): an id added to the pattern needs its literal here too, or
+   * digests of it are read as one advisory. */
   g_autofree gchar *lower = shr_ascii_lower_len (body, strlen (body));
   static const gchar *const id_literals[]
       = { "jvn", "dsa", "dla", "usn-", "rhsa-", "rhba-", "rhea-", "glsa", "icsa-", "fg-ir-", NULL };

@@ -113,9 +113,12 @@ shr_json_out_begin (ShrJsonOut *o, gboolean object)
         json_builder_begin_array (o->builder);
       return;
     }
+  /* One bit of filled per level: 63 levels at most (a record nests five
+   * deep); deeper would shift past the word. */
+  g_return_if_fail (o->depth < 63);
   text_element (o);
   g_string_append_c (o->text, object ? '{' : '[');
-  o->depth++; /* 64 levels at most (filled); a record nests five deep */
+  o->depth++;
   o->filled &= ~(G_GUINT64_CONSTANT (1) << o->depth);
 }
 
