@@ -1970,6 +1970,10 @@ read_context (void)
   static const gchar *fallback[] = { "UTF-8", "CP932", "EUC-JP", "CP1252", NULL };
   g_mime_parser_options_set_fallback_charsets (context->options, fallback);
   g_mime_parser_options_set_rfc2047_compliance_mode (context->options, GMIME_RFC_COMPLIANCE_LOOSE);
+  /* GMime opens and closes a Latin-1 converter of its own for each header
+   * it decodes from that charset; with none open elsewhere, glibc loads and
+   * unloads its gconv module every time. One kept open keeps it loaded. */
+  iconv_to_utf8 ("iso-8859-1");
   g_private_set (&key, context);
   return context;
 }
