@@ -22,7 +22,8 @@ typedef struct
   guint32 first_alias; /* the aliases ending here, in the order the lists give them */
   guint32 up;          /* the nearest ancestor where aliases end, 0 for none */
   guint16 n_edges;     /* TRIE_TAIL: no children, but the rest of the one
-                        * alias below, compared byte by byte */
+                        * alias below, compared byte by byte with its
+                        * spelling at ShrLexicon.tails + first_edge */
   guint16 n_aliases;
 } TrieNode;
 #define TRIE_TAIL G_MAXUINT16
@@ -105,6 +106,10 @@ struct _ShrLexicon
   guint8 *edge_bytes;
   const Alias **node_aliases;
   guint32 *dense; /* children by byte of the nodes with many */
+  /* The spellings the tails end, each NUL-terminated, side by side: a
+   * tail is compared without going through its Alias (every alias a
+   * word of the text starts like is a walk to its tail). */
+  guint8 *tails;
   /* Most places of a text begin no alias: the first three bytes of every
    * alias (every three an alias of one or two bytes begins), hashed into
    * a bitmap, say so before the trie is walked. */
@@ -760,6 +765,7 @@ typedef struct
   const Alias **aliases;
   guint n_nodes, n_edges, n_aliases, cap;
   const Alias *const *keys; /* the first Alias of each spelling, by spelling */
+  GByteArray *tails;
 } TrieBuild;
 
 /* Makes node @node from @keys [@lo, @hi), which all begin with the @depth
@@ -782,6 +788,8 @@ trie_fill (TrieBuild *tb, guint32 node, guint lo, guint hi, gsize depth, guint32
   if (tail)
     {
       t.n_edges = TRIE_TAIL;
+      t.first_edge = tb->tails->len;
+      g_byte_array_append (tb->tails, (const guint8 *)tb->keys[lo - 1]->norm, tb->keys[lo - 1]->len + 1);
       tb->nodes[node] = t;
       return;
     }
@@ -852,7 +860,8 @@ build_trie (ShrLexicon *lex)
                    .aliases = g_new (const Alias *, n_aliases + 1),
                    .cap = 2 * n + 16,
                    .n_nodes = 1,
-                   .keys = keys };
+                   .keys = keys,
+                   .tails = g_byte_array_new () };
   trie_fill (&tb, 0, 0, n, 0, 0);
   g_free (keys);
   /* A node with many children (the first letters, mostly) gets a child
@@ -874,6 +883,7 @@ build_trie (ShrLexicon *lex)
   lex->nodes = g_renew (TrieNode, tb.nodes, tb.n_nodes);
   lex->edge_bytes = g_renew (guint8, tb.bytes, tb.n_edges + 1);
   lex->node_aliases = tb.aliases;
+  lex->tails = g_byte_array_free (tb.tails, FALSE);
   g_clear_pointer (&lex->by_norm, g_hash_table_unref);
 }
 
@@ -955,6 +965,7 @@ shr_lexicon_free (ShrLexicon *lex)
   g_free (lex->edge_bytes);
   g_free (lex->dense);
   g_free (lex->node_aliases);
+  g_free (lex->tails);
   g_ptr_array_unref (lex->alias_blocks);
   g_string_chunk_free (lex->norms);
   g_string_free (lex->scratch, TRUE);
@@ -1033,11 +1044,11 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
                 const TrieNode *t = &lex->nodes[node];
                 if (t->n_edges == TRIE_TAIL)
                   {
-                    const Alias *a = lex->node_aliases[t->first_alias];
+                    const guint8 *tail = lex->tails + t->first_edge;
                     gsize k = i;
-                    while (k < a->len && b[k] == (guchar)a->norm[k])
+                    while (tail[k] != 0 && b[k] == tail[k])
                       k++;
-                    if (k == a->len)
+                    if (tail[k] == 0)
                       deepest = node;
                     break;
                   }
