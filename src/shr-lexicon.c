@@ -37,6 +37,21 @@ start_bit (guint b0, guint b1, guint b2)
 }
 #define TRIE_SPARSE 8
 
+#define TOKEN_BITS (1u << 16)
+
+/* The hash of the ASCII letters and digits at @b (lower-cased, as
+ * normalised), up to the first other byte; *@len is their count. */
+static inline guint
+token_bit (const guchar *b, gsize *len)
+{
+  guint32 h = 2166136261u;
+  gsize k = 0;
+  for (; g_ascii_isalnum (b[k]); k++)
+    h = (h ^ b[k]) * 16777619u;
+  *len = k;
+  return h >> (32 - 16);
+}
+
 typedef struct _Alias
 {
   const gchar *norm; /* normalised alias (in ShrLexicon.norms) */
@@ -114,6 +129,12 @@ struct _ShrLexicon
    * alias (every three an alias of one or two bytes begins), hashed into
    * a bitmap, say so before the trie is walked. */
   guint8 start_bits[START_BITS / 8];
+  /* Of the aliases that start with an ASCII letter or digit, the first
+   * word (its letters and digits): a word of the text that is not one
+   * starts none of them, since an alias that ends in a letter or digit
+   * must be followed by a boundary. English words that merely start like
+   * one ("use", "microcode") are dismissed here without a walk. */
+  guint8 token_bits[TOKEN_BITS / 8];
   GHashTable *product_names; /* normalised name -> ShrProductEntry* */
   GPtrArray *alias_vectors;  /* gchar** owned, for ShrProductEntry.aliases */
   GPtrArray *actor_vectors;  /* const gchar** owned (strings in @strings), for ShrActorEntry.aliases */
@@ -373,6 +394,12 @@ add_word (ShrLexicon *lex, const gchar *word, ShrLexiconKind kind, gconstpointer
   if (len == 0)
     return;
   const guchar *b = (const guchar *)norm;
+  if (g_ascii_isalnum (b[0]))
+    {
+      gsize token_len = 0;
+      guint bit = token_bit (b, &token_len);
+      lex->token_bits[bit / 8] |= 1 << (bit % 8);
+    }
   for (guint second = len > 1 ? b[1] : 0; second <= (len > 1 ? b[1] : 255u); second++)
     for (guint third = len > 2 ? b[2] : 0; third <= (len > 2 ? b[2] : 255u); third++)
       {
@@ -1038,7 +1065,14 @@ scan (const ShrLexicon *lex, const gchar *text, gint only_kind)
           /* Longest first: the deepest node the text leads to where
            * aliases end, then those above it. */
           guint32 deepest = 0;
-          if (lex->start_bits[bit / 8] & (1 << (bit % 8)))
+          gboolean may_start = lex->start_bits[bit / 8] & (1 << (bit % 8));
+          if (may_start && ascii && g_ascii_isalnum (b[0]))
+            {
+              gsize token_len = 0;
+              guint token = token_bit (b, &token_len);
+              may_start = lex->token_bits[token / 8] & (1 << (token % 8));
+            }
+          if (may_start)
             for (guint32 node = trie_child (lex, 0, b[0]), i = 1; node != 0; i++)
               {
                 const TrieNode *t = &lex->nodes[node];

@@ -285,6 +285,61 @@ test_aliases_given (void)
     }
 }
 
+/* Every spelling of every product in the shipped lists is found where a
+ * sentence writes it: the scan dismisses most places of a text before it
+ * walks its trie (first bytes, first word), and none of that may ever
+ * dismiss a real name. */
+static void
+check_spellings_found (const gchar *file)
+{
+  g_autofree gchar *path = g_build_filename (shr_lexicon_default_dir (), file, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *data = shr_lexicon_read_data (path, &error);
+  g_assert_no_error (error);
+  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+  guint checked = 0;
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      if (lines[l][0] == '#' || lines[l][0] == '\0')
+        continue;
+      g_auto (GStrv) f = g_strsplit (lines[l], "\t", -1);
+      if (g_strv_length (f) < 2 || f[1][0] == '\0')
+        continue;
+      g_autoptr (GPtrArray) spellings = g_ptr_array_new ();
+      g_ptr_array_add (spellings, f[1]);
+      g_auto (GStrv) aliases = g_strv_length (f) > 2 ? g_strsplit (f[2], "|", -1) : g_new0 (gchar *, 1);
+      for (guint i = 0; aliases[i] != NULL; i++)
+        if (!g_str_has_prefix (aliases[i], "cpe:") && !g_str_has_prefix (aliases[i], "pkg:"))
+          g_ptr_array_add (spellings, aliases[i]);
+      for (guint i = 0; i < spellings->len; i++)
+        {
+          const gchar *name = spellings->pdata[i];
+          name += name[0] == '~';
+          if (name[0] == '!')
+            continue;
+          name += name[0] == '=';
+          static const gchar lead[] = "Fixed: ";
+          g_autofree gchar *text = g_strconcat (lead, name, ", now.", NULL);
+          g_autoptr (GArray) hits = shr_lexicon_scan (lexicon (), SHR_LEXICON_PRODUCT, text);
+          gboolean found = FALSE;
+          for (guint h = 0; h < hits->len && !found; h++)
+            found = g_array_index (hits, ShrLexiconHit, h).start == strlen (lead);
+          if (!found)
+            g_test_message ("%s: \"%s\" not found in \"%s\"", file, name, text);
+          g_assert_true (found);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 100);
+}
+
+static void
+test_every_spelling_found (void)
+{
+  check_spellings_found ("products.tsv");
+  check_spellings_found ("products-kev.tsv");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -297,6 +352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lexicon/actors/names", test_actor_names);
   g_test_add_func ("/lexicon/actors/marks", test_actor_marks);
   g_test_add_func ("/lexicon/products/kev", test_kev_products);
+  g_test_add_func ("/lexicon/products/every-spelling-found", test_every_spelling_found);
   g_test_add_func ("/lexicon/vocabulary", test_word_tables);
   g_test_add_func ("/campaign/aliases-given", test_aliases_given);
   return g_test_run ();
