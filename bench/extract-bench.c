@@ -93,7 +93,7 @@ int
 main (int argc, char **argv)
 {
   /* As shirase sets its allocator up: the figures are its own. */
-  shr_alloc_tune (argv);
+  shr_alloc_tune ();
   gdouble seconds = 3.0;
   gint iterations = 0;
   g_auto (GStrv) rest = NULL;

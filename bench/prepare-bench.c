@@ -55,7 +55,7 @@ int
 main (int argc, char **argv)
 {
   /* As shirase sets its allocator up: the figures are its own. */
-  shr_alloc_tune (argv);
+  shr_alloc_tune ();
   const gchar *conf = NULL;
   gint iterations = 0;
   gdouble seconds = 3.0;

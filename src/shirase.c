@@ -70,8 +70,8 @@ print_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
-  shr_alloc_tune (argv);
   setlocale (LC_ALL, "");
+  shr_alloc_tune ();
   g_set_print_handler (print_stdout);
   g_set_printerr_handler (print_stderr);
   g_mime_init ();
