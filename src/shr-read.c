@@ -1978,6 +1978,105 @@ read_context (void)
   return context;
 }
 
+/* Just past the blank line that ends the header block of @raw, when each
+ * line before it is a header field ("Name:", the name printable ASCII) or
+ * the continuation of one; 0 otherwise (an mbox "From " line, a line
+ * GMime might take for the start of the body, no blank line at all). */
+static gsize
+header_block_end (const gchar *raw, gsize len)
+{
+  gsize at = 0;
+  while (at < len)
+    {
+      const gchar *line = raw + at;
+      const gchar *nl = memchr (line, '\n', len - at);
+      if (nl == NULL)
+        return 0;
+      gsize line_len = nl - line;
+      if (line_len > 0 && line[line_len - 1] == '\r')
+        line_len--;
+      if (line_len == 0)
+        return at == 0 ? 0 : (gsize)(nl - raw) + 1;
+      if (line[0] == ' ' || line[0] == '\t')
+        {
+          if (at == 0)
+            return 0;
+        }
+      else
+        {
+          gsize k = 0;
+          while (k < line_len && line[k] > ' ' && line[k] < 127 && line[k] != ':')
+            k++;
+          if (k == 0 || k == line_len || line[k] != ':')
+            return 0;
+        }
+      at = (gsize)(nl - raw) + 1;
+    }
+  return 0;
+}
+
+/* Whether the reader reads the header field @name (@len bytes) of a mail:
+ * the fields of take_headers(), take_envelope() and
+ * shr_message_automatic_reason(), and every Content-* field GMime reads
+ * the structure from. */
+static gboolean
+header_is_read (const gchar *name, gsize len)
+{
+  static const gchar *const read[]
+      = { "Subject",        "From",        "Date",          "Message-ID",
+          "In-Reply-To",    "References",  "List-Id",       "Authentication-Results",
+          "Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Reply",
+          "Precedence",     NULL };
+  if ((len > 8 && g_ascii_strncasecmp (name, "Content-", 8) == 0)
+      || (len > 10 && g_ascii_strncasecmp (name, "X-Shirase-", 10) == 0))
+    return TRUE;
+  for (gsize i = 0; read[i] != NULL; i++)
+    if (strlen (read[i]) == len && g_ascii_strncasecmp (name, read[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* @raw without the header fields the reader never reads (Received,
+ * DKIM-Signature, ARC-*, To, X-Mailer…, most of a real mail's header):
+ * GMime makes an object of every field, and with a warning callback set
+ * decodes every value as it adds it, which was most of the cost of
+ * parsing a mail. GMime warns of nothing in a field's value that the
+ * reader reports, and a header block with a line that is not a plain
+ * field is given whole (header_block_end()), so the warnings stay the
+ * same. NULL when nothing would be cut. */
+static GByteArray *
+without_unread_headers (const gchar *raw, gsize len)
+{
+  gsize body = header_block_end (raw, len);
+  if (body == 0)
+    return NULL;
+  GByteArray *out = NULL;
+  gboolean keep = TRUE;
+  for (gsize at = 0; at < body;)
+    {
+      const gchar *line = raw + at;
+      gsize next = (gsize)((const gchar *)memchr (line, '\n', body - at) - raw) + 1;
+      /* A field's first line decides for its continuation lines; the
+       * blank line that ends the block has no colon and stays. */
+      if (line[0] != ' ' && line[0] != '\t')
+        {
+          const gchar *colon = memchr (line, ':', next - at);
+          keep = colon == NULL || header_is_read (line, colon - line);
+        }
+      if (!keep && out == NULL)
+        {
+          out = g_byte_array_sized_new (len);
+          g_byte_array_append (out, (const guint8 *)raw, at);
+        }
+      else if (keep && out != NULL)
+        g_byte_array_append (out, (const guint8 *)line, next - at);
+      at = next;
+    }
+  if (out != NULL)
+    g_byte_array_append (out, (const guint8 *)raw + body, len - body);
+  return out;
+}
+
 /* Parses the message that @context's stream holds. (transfer full) The
  * object whose header list is the mail's headers: the mail's top MIME part
  * itself, with every header of the mail on it, or a GMimeMessage; NULL when
@@ -2068,8 +2167,10 @@ shr_message_read_bytes (GBytes *data, const gchar *name, GError **error)
    * once. @data outlives the stream's use and every object made from it
    * here; the context lets go of the bytes before returning. */
   ReadContext *context = read_context ();
-  context->view->data = (guint8 *)raw;
-  context->view->len = len;
+  /* Declared before @outer: freed after every object parsed from it. */
+  g_autoptr (GByteArray) read_part = without_unread_headers (raw, len);
+  context->view->data = read_part != NULL ? read_part->data : (guint8 *)raw;
+  context->view->len = read_part != NULL ? read_part->len : len;
   g_autoptr (GMimeObject) outer = parse_mail (context, m->warnings);
   if (outer == NULL)
     {

@@ -352,6 +352,75 @@ test_repeated_date (void)
   g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
 }
 
+/* A mail as a real server delivers it: most of its header is fields the
+ * reader never reads (Received, DKIM, ARC, X-MS-*), which GMime is not
+ * given; the fields it reads come out as before, folded or encoded. */
+static GString *
+mail_with_long_header (const gchar *subject, const gchar *mailer)
+{
+  GString *mail = g_string_new (NULL);
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf (mail,
+                            "Received: from relay%u.example.net (relay%u.example.net [192.0.2.%u])\r\n"
+                            "\tby mx.example.co.jp with ESMTPS id %u; Tue, 10 Mar 2026 09:00:0%u +0900\r\n",
+                            i, i, i + 1, 1000 + i, i);
+  g_string_append (mail, "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s1;\r\n"
+                         "\th=from:to:subject:date; bh=YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=;\r\n"
+                         "\tb=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n"
+                         "Authentication-Results: mx.example.co.jp; spf=pass smtp.mailfrom=example.org\r\n"
+                         "Authentication-Results: mx.example.co.jp; dkim=pass header.d=example.org\r\n"
+                         "ARC-Seal: i=1; a=rsa-sha256; t=1773100800; cv=none; d=example.net; s=arc\r\n"
+                         "From: Security Team <security@example.org>\r\n"
+                         "To: admins@example.co.jp,\r\n ops@example.co.jp\r\n");
+  g_string_append_printf (mail, "X-Mailer: %s\r\n", mailer);
+  g_string_append_printf (mail, "Subject: %s\r\n", subject);
+  g_string_append (mail, "Date: Tue, 10 Mar 2026 09:00:00 +0900\r\n"
+                         "Message-ID: <long-header@example.org>\r\n"
+                         "In-Reply-To: <earlier@example.org>\r\n"
+                         "References: <first@example.org>\r\n <earlier@example.org>\r\n"
+                         "List-Id: Example security announcements <security.example.org>\r\n"
+                         "Precedence: bulk\r\n"
+                         "X-MS-Exchange-Organization-SCL: 1\r\n"
+                         "X-Shirase-Test: 1\r\n"
+                         "MIME-Version: 1.0\r\n"
+                         "Content-Type: text/plain; charset=utf-8\r\n"
+                         "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+                         "A vulnerability has been found in the Example HTTP server =E2=80=94 tracked\r\n"
+                         "as CVE-2026-11111.\r\n");
+  return mail;
+}
+
+static void
+test_unread_headers (void)
+{
+  g_autoptr (GString) mail = mail_with_long_header (
+      "=?UTF-8?B?44K744Kt44Ol44Oq44OG44Kj5oOF5aCx?= Example HTTP\r\n server", "=?UTF-8?Q?bad,word?=");
+  g_autoptr (ShrMessage) m = NULL;
+  g_autoptr (ShrRecord) r = run_string (mail, &m);
+  g_assert_cmpstr (m->subject, ==, "セキュリティ情報 Example HTTP server");
+  g_assert_cmpstr (m->from, ==, "Security Team <security@example.org>");
+  g_assert_cmpstr (m->sender, ==, "security@example.org");
+  g_assert_cmpstr (m->message_id, ==, "long-header@example.org");
+  g_assert_cmpuint (m->references->len, ==, 2);
+  g_assert_cmpuint (m->auth_results->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (m->auth_results, 1), "dkim=pass"));
+  g_assert_cmpstr (m->list_id, ==, "Example security announcements <security.example.org>");
+  /* Precedence: bulk with a List-Id is a list's mail, not an automatic reply. */
+  g_assert_null (m->automatic);
+  g_assert_true (m->ours);
+  g_assert_cmpstr (r->date, ==, "2026-03-10T09:00:00+09");
+  assert_cve (r, "CVE-2026-11111");
+  g_assert_nonnull (strstr (r->summary, "server — tracked"));
+  g_assert_cmpuint (r->warnings->len, ==, 0);
+
+  /* The same malformed word in the Subject is read as GMime reads it. */
+  g_autoptr (GString) broken = mail_with_long_header ("=?UTF-8?Q?bad,word?= advisory", "Example Mailer 1.0");
+  g_autoptr (ShrMessage) b = NULL;
+  g_autoptr (ShrRecord) rb = run_string (broken, &b);
+  g_assert_cmpstr (b->subject, ==, "bad,word advisory");
+  assert_cve (rb, "CVE-2026-11111");
+}
+
 /* A multipart of @n parts, the advisory in the first. */
 static GString *
 many_parts (guint n)
@@ -840,6 +909,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/mime/boundary-at-end", test_boundary_at_end);
   g_test_add_func ("/hostile/mime/message-as-top-part", test_message_as_top_part);
   g_test_add_func ("/hostile/mime/repeated-date", test_repeated_date);
+  g_test_add_func ("/hostile/mime/unread-headers", test_unread_headers);
   g_test_add_func ("/hostile/mime/many-parts", test_many_parts);
   g_test_add_func ("/hostile/prescan/parts", test_prescan_parts);
   g_test_add_func ("/hostile/prescan/header-lines", test_prescan_header_lines);
