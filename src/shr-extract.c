@@ -963,12 +963,30 @@ cvss_from_structure (ShrExtractContext *ctx)
     }
 }
 
+/* Whether a line of @text starts with a CVE id, after blanks and table
+ * bars: where the rows below begin. Any newline counts as a line's end,
+ * and so, to be safe, does a byte of a character outside ASCII. */
+static gboolean
+has_cve_row (const gchar *text)
+{
+  for (const gchar *p = strcasestr (text, "cve-"); p != NULL; p = strcasestr (p + 4, "cve-"))
+    {
+      const gchar *q = p;
+      while (q > text && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '|'))
+        q--;
+      if (q == text || q[-1] == '\n' || q[-1] == '\r' || q[-1] == '\v' || q[-1] == '\f'
+          || (guchar)q[-1] >= 0x80)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Tables of "CVE-… 9.8 Critical CVSS:3.1/…" rows, as vendors print them. */
 static void
 collect_cvss_table (ShrExtractContext *ctx)
 {
   cvss_from_structure (ctx);
-  if (strstr (ctx->body, "CVSS") == NULL)
+  if (strstr (ctx->body, "CVSS") == NULL || !has_cve_row (ctx->body))
     return;
   g_auto (ShrMatches) m = { 0 };
   shr_matches_first (&m,
@@ -1157,6 +1175,37 @@ match_near_words (const gchar *pattern, const gchar *s, const gchar *lower, cons
   return FALSE;
 }
 
+/* Whether the lower-cased sentence @lower (@len bytes) holds one of
+ * @words: the literals one of which every match of a pattern holds, so
+ * that the pattern is not run where it cannot match. */
+static gboolean
+holds_any_word (const gchar *lower, gsize len, const gchar *const *words)
+{
+  for (gsize w = 0; words[w] != NULL; w++)
+    if (memmem (lower, len, words[w], strlen (words[w])) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @lower (@len bytes) may hold an English negation of
+ * exploitation: each wording is built on "not", "n't" or the word "no"
+ * (a byte of another script beside it may be a boundary too). */
+static gboolean
+may_negate_en (const gchar *lower, gsize len)
+{
+  if (memmem (lower, len, "not", 3) != NULL || memmem (lower, len, "n't", 3) != NULL)
+    return TRUE;
+  for (const gchar *p = memmem (lower, len, "no", 2); p != NULL;
+       p = memmem (p + 2, len - (gsize)(p + 2 - lower), "no", 2))
+    {
+      gboolean starts = p == lower || (!g_ascii_isalnum (p[-1]) && p[-1] != '_');
+      gboolean ends = p + 2 == lower + len || (!g_ascii_isalnum (p[2]) && p[2] != '_');
+      if (starts && ends)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Sentence-level reading of exploitation: a sentence that negates it is
  * read first, so "not aware of any exploitation in the wild" is never a
  * report of exploitation; conditional wording ("if exploited", 「悪用された
@@ -1283,7 +1332,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       static const gchar *const neg_en_words[]
           = { "exploit", "attack", "in the wild", "in-the-wild", "malicious", NULL };
       if (maybe_negative
-          && ((en && match_near_words (negative_en, s, lower, neg_en_words, 170, 40, NULL))
+          && ((en && may_negate_en (lower, lower_len)
+               && match_near_words (negative_en, s, lower, neg_en_words, 170, 40, NULL))
               || (ja && shr_regex_test (negative_ja, s))))
         {
           if (neg_sentence == NULL)
@@ -1293,7 +1343,11 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       g_autoptr (GMatchInfo) m = NULL;
       if (!maybe_positive)
         continue;
-      if ((en && shr_regex_test (hedged_en, s)) || (ja && shr_regex_test (hedged_ja, s)))
+      /* Every English hedge above holds one of these, as written. */
+      static const gchar *const hedged_en_words[]
+          = { "have been", "may be under", "ly exploited", "ly abu", "ly been ", "evidence", "report", NULL };
+      if ((en && holds_any_word (lower, lower_len, hedged_en_words) && shr_regex_test (hedged_en, s))
+          || (ja && shr_regex_test (hedged_ja, s)))
         {
           hedged = hedged != NULL ? hedged : s;
           continue;
@@ -1305,7 +1359,10 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
           if (!positive)
             {
               g_clear_pointer (&m, g_match_info_unref);
-              positive = g_regex_match (shr_regex (positive_en_far), s, 0, &m);
+              /* Its three wordings hold these. */
+              static const gchar *const far_words[] = { "aware", "exploited vulnerabilit", "been", NULL };
+              positive = holds_any_word (lower, lower_len, far_words)
+                         && g_regex_match (shr_regex (positive_en_far), s, 0, &m);
             }
         }
       if (!positive)
