@@ -871,6 +871,26 @@ read_lead_in_lists (ShrExtractContext *ctx, const gchar *text, const gchar *vend
     ja ? first_of (text, ja_fixes) : NULL,
     following == NULL ? NULL : following - MIN ((gsize)(following - text), strlen ("affects the ")),
   };
+  /* The English lead-ins stand within one line that holds "following":
+   * most mails have such lines and no lead-in, and those lines alone are
+   * tested before the text is walked from the first of them. */
+  if (from[2] != NULL)
+    {
+      gboolean any = FALSE;
+      for (const gchar *f = following; f != NULL && !any; f = strcasestr (f + 1, "following"))
+        {
+          const gchar *start = f;
+          while (start > text && start[-1] != '\n')
+            start--;
+          const gchar *end = strchr (f, '\n');
+          end = end != NULL ? end : f + strlen (f);
+          any = shr_regex_test_range (leads[2], text, start - text, end - text);
+          if (!any && *end != '\0')
+            f = end;
+        }
+      if (!any)
+        from[2] = NULL;
+    }
   for (guint k = 0; k < G_N_ELEMENTS (leads); k++)
     {
       if (from[k] == NULL)

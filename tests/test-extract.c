@@ -790,6 +790,20 @@ test_lead_in_lists (void)
   g_assert_nonnull (gw);
   g_assert_cmpuint (gw->affected->len, ==, 2);
   g_assert_cmpstr (gw->affected->pdata[0], ==, "4.2.0 and earlier");
+
+  /* The lead-in on a later line than another "following". */
+  g_autoptr (ShrRecord) later
+      = extract_text ("Example Proxy 7.3.2 released",
+                      "The following notes describe a request smuggling flaw in Example Proxy.\n"
+                      "It affects the following releases of Example Proxy:\n"
+                      "* Example Proxy 7.3.1 and earlier\n\nThanks to the reporter.\n");
+  const ShrProduct *proxy = NULL;
+  for (guint i = 0; i < later->products->len; i++)
+    if (strcmp (((ShrProduct *)later->products->pdata[i])->product, "Example Proxy") == 0)
+      proxy = later->products->pdata[i];
+  g_assert_nonnull (proxy);
+  g_assert_cmpuint (proxy->affected->len, ==, 1);
+  g_assert_cmpstr (proxy->affected->pdata[0], ==, "7.3.1 and earlier");
 }
 
 /* Shapes of release notes and bulletins: service releases of a train
