@@ -1504,7 +1504,8 @@ is_boilerplate_paragraph (const gchar *p, const gchar *title)
   g_autofree gchar *lower = ascii_lower (p);
   if ((strstr (lower, "subscri") != NULL || strstr (lower, "sign up") != NULL
        || strstr (lower, "click") != NULL || strstr (lower, "cookie") != NULL
-       || strstr (lower, "please") != NULL || strstr (lower, "this ") != NULL || strstr (p, "記事") != NULL
+       || strstr (lower, "please") != NULL || strstr (lower, "this a") != NULL
+       || strstr (lower, "this u") != NULL || strstr (lower, "this m") != NULL || strstr (p, "記事") != NULL
        || strstr (p, "ログイン") != NULL || strstr (p, "会員登録") != NULL)
       && shr_regex_test (
           "please (?:download|subscribe|register|sign up|click)|\\bsubscribe\\b|\\bsign up\\b"

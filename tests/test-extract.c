@@ -1121,6 +1121,30 @@ test_ascii_lower (void)
       }
 }
 
+/* The 原文 of a notice is the advisory's lead, never the page around it:
+ * an audience line or a subscription note before the lead is passed over. */
+static void
+test_summary_skips_page_notes (void)
+{
+  static const gchar *const notes[] = {
+    "This alert is relevant to organizations running Example Gateway.",
+    "This advisory was sent to subscribers of the Example security list.",
+    "This update is intended to customers who run Example Gateway appliances.",
+    "This message was sent to you because you subscribed to Example alerts.",
+    "Please subscribe to our newsletter for more alerts like this one.",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (notes); i++)
+    {
+      g_autofree gchar *body
+          = g_strdup_printf ("%s\n\nA critical flaw in Example Gateway 5.1 lets a remote attacker run code "
+                             "as root. It is tracked as CVE-2026-22222.\n",
+                             notes[i]);
+      g_autoptr (ShrRecord) r = extract_text ("Example Gateway flaw", body);
+      g_assert_nonnull (r->summary);
+      g_assert_true (g_str_has_prefix (r->summary, "A critical flaw in Example Gateway 5.1"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1154,6 +1178,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
+  g_test_add_func ("/extract/summary/page-notes", test_summary_skips_page_notes);
   g_test_add_func ("/extract/source-ids", test_source_ids);
   g_test_add_func ("/extract/distribution-builds", test_distribution_builds);
   g_test_add_func ("/extract/quoted-products", test_quoted_products);
