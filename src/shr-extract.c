@@ -1334,7 +1334,8 @@ collect_exploitation (ShrExtractContext *ctx, GPtrArray *sentences)
       if (maybe_negative
           && ((en && may_negate_en (lower, lower_len)
                && match_near_words (negative_en, s, lower, neg_en_words, 170, 40, NULL))
-              || (ja && shr_regex_test (negative_ja, s))))
+              || (ja && (strstr (s, "ない") != NULL || strstr (s, "ません") != NULL)
+                  && shr_regex_test (negative_ja, s))))
         {
           if (neg_sentence == NULL)
             neg_sentence = g_strdup (s);
@@ -1839,6 +1840,20 @@ collect_mitigations (ShrExtractContext *ctx, GPtrArray *sentences)
     }
 }
 
+/* Whether @s may name a release the way add_fixed_in()'s named pattern
+ * reads it: each holds "CU" and a digit, or "RTM", in any case (a byte
+ * outside ASCII may be a digit too). */
+static gboolean
+may_name_release (const gchar *s)
+{
+  if (strcasestr (s, "rtm") != NULL)
+    return TRUE;
+  for (const gchar *p = strcasestr (s, "cu"); p != NULL; p = strcasestr (p + 1, "cu"))
+    if (g_ascii_isdigit (p[2]) || (guchar)p[2] >= 0x80)
+      return TRUE;
+  return FALSE;
+}
+
 /* Adds the versions of @s that lie after byte @after (-1: anywhere) and end
  * before byte @before (-1: anywhere), unless written as affected ("… and
  * earlier"), to the product named closest before each. Returns how many. */
@@ -1851,9 +1866,11 @@ add_fixed_in (ShrRecord *r, const gchar *s, const gchar *version, const gchar *a
    * ("Exchange Server 2019 CU15 SU3"); data/builds.tsv places the latter. */
   static const gchar *named = "(?<![\\w.])((?:(?-i:[A-Z])[\\w.]*\\s+){1,4}?(?:\\d{4}|SE|Subscription "
                               "Edition)\\s+(?:CU\\d+|RTM)(?:\\s+SU\\s?\\d+)?)(?![\\w])";
-  const gchar *patterns[] = { version, named };
+  const gchar *patterns[] = { version, may_name_release (s) ? named : NULL };
   for (gsize k = 0; k < G_N_ELEMENTS (patterns); k++)
     {
+      if (patterns[k] == NULL)
+        continue;
       g_auto (ShrMatches) m = { 0 };
       shr_matches_first (&m, patterns[k], s);
       while (shr_matches_found (&m))
