@@ -397,6 +397,32 @@ add_vendor_equipment (ShrExtractContext *ctx, const gchar *text, const GArray *e
   return added;
 }
 
+/* Whether @gap may end in "for" or "on" and white space, at its end or at
+ * a line's, as "…\\s+(?:for|on)\\s+$" needs. A gap with a byte outside
+ * ASCII (another script's space or newline) may. */
+static gboolean
+may_end_in_for_or_on (const gchar *gap)
+{
+  gsize len = strlen (gap);
+  for (gsize i = 0; i < len; i++)
+    if ((guchar)gap[i] >= 0x80)
+      return TRUE;
+  for (gsize end = 0; end <= len; end++)
+    {
+      if (end < len && gap[end] != '\n' && gap[end] != '\r' && gap[end] != '\v' && gap[end] != '\f')
+        continue;
+      gsize k = end;
+      while (k > 0 && g_ascii_isspace (gap[k - 1]))
+        k--;
+      if (k == end)
+        continue;
+      if ((k >= 3 && g_ascii_strncasecmp (gap + k - 3, "for", 3) == 0)
+          || (k >= 2 && g_ascii_strncasecmp (gap + k - 2, "on", 2) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static guint
 add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
 {
@@ -426,7 +452,7 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
           while (from > 0 && ((guchar)text[from] & 0xC0) == 0x80)
             from--;
           g_autofree gchar *gap = g_strndup (text + from, hit->start - from);
-          platform = shr_regex_test ("\\d[\\w./-]*\\s+(?:for|on)\\s+$", gap);
+          platform = may_end_in_for_or_on (gap) && shr_regex_test ("\\d[\\w./-]*\\s+(?:for|on)\\s+$", gap);
         }
       /* "… for Windows and macOS", "Windows & macOS": the next of a list of
        * platforms is one too. */
