@@ -516,10 +516,58 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
  * 「IIJセキュアMXサービス」に不正アクセス, 同社製品「Example Gateway」の脆弱性.
  * A name with a word of Latin script, no sentence in it, next to a flaw
  * or an attack, is a product of the advisory. */
+/* Whether some 「 of @text follows, past white space, one of the words
+ * add_quoted_products() reads before a name (with の or である): where
+ * its pattern can match. */
+static gboolean
+may_quote_product (const gchar *text)
+{
+  static const gchar *const kinds[] = { "サービス",
+                                        "製品",
+                                        "ソフトウェア",
+                                        "ソフト",
+                                        "ソリューション",
+                                        "システム",
+                                        "機器",
+                                        "装置",
+                                        "アプリ",
+                                        "アプリケーション",
+                                        "ツール",
+                                        "ファームウェア",
+                                        "プラットフォーム",
+                                        "ルーター",
+                                        "ルータ",
+                                        "ゲートウェイ",
+                                        NULL };
+  static const gchar *const links[] = { "", "の", "である", NULL };
+  for (const gchar *q = strstr (text, "「"); q != NULL; q = strstr (q + 1, "「"))
+    {
+      const gchar *r = q;
+      while (r > text)
+        {
+          const gchar *prev = g_utf8_find_prev_char (text, r);
+          gunichar c = prev != NULL ? g_utf8_get_char (prev) : 0;
+          if (prev == NULL || !(g_unichar_isspace (c) || c == 0x85 || c == 0x180E))
+            break;
+          r = prev;
+        }
+      gsize before = r - text;
+      for (gsize k = 0; kinds[k] != NULL; k++)
+        for (gsize l = 0; links[l] != NULL; l++)
+          {
+            gsize kl = strlen (kinds[k]), ll = strlen (links[l]);
+            if (before >= kl + ll && memcmp (r - ll, links[l], ll) == 0
+                && memcmp (r - ll - kl, kinds[k], kl) == 0)
+              return TRUE;
+          }
+    }
+  return FALSE;
+}
+
 static void
 add_quoted_products (ShrExtractContext *ctx, const gchar *text)
 {
-  if (g_strcmp0 (ctx->record->lang, "ja") != 0 || strstr (text, "「") == NULL)
+  if (g_strcmp0 (ctx->record->lang, "ja") != 0 || !may_quote_product (text))
     return;
   static const gchar *quoted
       = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"

@@ -578,6 +578,14 @@ test_quoted_products (void)
   g_assert_cmpstr (r->lang, ==, "ja");
   g_assert_cmpuint (r->products->len, ==, 1);
   g_assert_cmpstr (((ShrProduct *)r->products->pdata[0])->product, ==, "Example Shareボックス");
+
+  /* With である and a space (an ideographic one) before the name. */
+  g_autoptr (ShrRecord) spaced
+      = extract_text ("エグザンプル社の製品に脆弱性",
+                      "エグザンプル株式会社は、同社のネットワーク機器である\u3000「Zexaline GW」に"
+                      "脆弱性があり、悪用した不正アクセスが確認されたと発表した。");
+  g_assert_cmpuint (spaced->products->len, ==, 1);
+  g_assert_cmpstr (((ShrProduct *)spaced->products->pdata[0])->product, ==, "Zexaline GW");
 }
 
 /* A vendor's equipment named by kind ("Juniper devices", 米SonicWall製VPN
