@@ -1037,9 +1037,17 @@ cvss_from_structure (ShrExtractContext *ctx)
     }
 }
 
-/* Whether a line of @text starts with a CVE id, after blanks and table
- * bars: where the rows below begin. Any newline counts as a line's end,
- * and so, to be safe, does a byte of a character outside ASCII. */
+/* Whether a digit may stand at @p as \\d reads it (any script's digit). */
+static gboolean
+may_be_digit (const gchar *p)
+{
+  return g_ascii_isdigit (*p) || (guchar)*p >= 0x80;
+}
+
+/* Whether a line of @text starts with a CVE id and a score, after blanks
+ * and table bars: where the rows below begin. Any newline counts as a
+ * line's end, and so, to be safe, does a byte of a character outside
+ * ASCII; so does such a byte count as a digit. */
 static gboolean
 has_cve_row (const gchar *text)
 {
@@ -1048,8 +1056,22 @@ has_cve_row (const gchar *text)
       const gchar *q = p;
       while (q > text && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '|'))
         q--;
-      if (q == text || q[-1] == '\n' || q[-1] == '\r' || q[-1] == '\v' || q[-1] == '\f'
-          || (guchar)q[-1] >= 0x80)
+      if (!(q == text || q[-1] == '\n' || q[-1] == '\r' || q[-1] == '\v' || q[-1] == '\f'
+            || (guchar)q[-1] >= 0x80))
+        continue;
+      const gchar *c = p + 4;
+      guint digits = 0;
+      for (; may_be_digit (c) && digits < 40; c++)
+        digits++;
+      if (digits < 4 || *c != '-')
+        continue;
+      for (c++, digits = 0; may_be_digit (c) && digits < 40; c++)
+        digits++;
+      if (digits < 4 || (*c != ' ' && *c != '\t' && *c != '|'))
+        continue;
+      while (*c == ' ' || *c == '\t' || *c == '|')
+        c++;
+      if (may_be_digit (c))
         return TRUE;
     }
   return FALSE;

@@ -1153,6 +1153,24 @@ test_summary_skips_page_notes (void)
     }
 }
 
+/* Rows of a CVE, its score and severity, as vendors print them under an
+ * advisory (no table header): each CVE takes its own score. */
+static void
+test_cvss_rows (void)
+{
+  g_autoptr (ShrRecord) r
+      = extract_text ("Example Router firmware 3.2.1 fixes two flaws",
+                      "Example Router firmware 3.2.1 fixes two vulnerabilities.\n\n"
+                      "CVE-2026-30001 9.8 Critical CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\n"
+                      "  | CVE-2026-30002 | 5.3 | Medium | CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N\n");
+  const ShrCve *a = shr_record_find_cve (r, "CVE-2026-30001");
+  const ShrCve *b = shr_record_find_cve (r, "CVE-2026-30002");
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpfloat (a->cvss, ==, 9.8);
+  g_assert_cmpfloat (b->cvss, ==, 5.3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1186,6 +1204,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/digest/items", test_digest_items);
   g_test_add_func ("/extract/conditions", test_conditions);
   g_test_add_func ("/extract/ascii-lower", test_ascii_lower);
+  g_test_add_func ("/extract/cvss/rows", test_cvss_rows);
   g_test_add_func ("/extract/summary/page-notes", test_summary_skips_page_notes);
   g_test_add_func ("/extract/source-ids", test_source_ids);
   g_test_add_func ("/extract/distribution-builds", test_distribution_builds);
