@@ -741,12 +741,57 @@ split_sentences (const gchar *text)
   return out;
 }
 
+#define PAIR_BUCKETS 1024
+
+static inline guint
+pair_bucket (guchar b0, guchar b1)
+{
+  return ((guint)b0 << 5 ^ b1) & (PAIR_BUCKETS - 1);
+}
+
+/* Chains every place of @text (@len bytes) by its first two bytes. */
+static void
+chain_pairs (const gchar *text, gsize len, guint32 **head, guint32 **next)
+{
+  *head = g_new0 (guint32, PAIR_BUCKETS);
+  *next = g_new (guint32, len > 0 ? len : 1);
+  for (gsize i = len > 1 ? len - 1 : 0; i-- > 0;)
+    {
+      guint b = pair_bucket (text[i], text[i + 1]);
+      (*next)[i] = (*head)[b];
+      (*head)[b] = (guint32)i + 1;
+    }
+}
+
+/* Marks in *@mask (made on first need, @n entries) the sentence of
+ * @starts that place @at of the joined text falls in. */
+static void
+mark_sentence (const GArray *starts, guint n, gsize at, gboolean **mask)
+{
+  guint lo = 0, hi = starts->len;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (g_array_index (starts, gsize, mid) <= at)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  if (*mask == NULL)
+    *mask = g_new0 (gboolean, n);
+  if (lo < n)
+    (*mask)[lo] = TRUE;
+}
+
 /* Which sentences may hold a match: those that contain one of @words (in
- * lower case; each pattern's alternatives all contain one of its words).
- * strstr() over all the sentences at once is far cheaper than running a
- * large alternation of case-insensitive patterns at every position of the
- * text, which dominated extraction. The caller then runs the pattern on
- * the candidate sentences alone. Returns NULL when no sentence qualifies. */
+ * lower case when @lower; each pattern's alternatives all contain one of
+ * its words). Looking the words up in all the sentences at once is far
+ * cheaper than running a large alternation of case-insensitive patterns
+ * at every position of the text, which dominated extraction; and looking
+ * each up along the chain of its first two bytes (join_sentences()) is
+ * cheaper than a scan of the whole text per word. The caller then runs
+ * the pattern on the candidate sentences alone. Returns NULL when no
+ * sentence qualifies. */
 gboolean *
 shr_sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const *words, gboolean lower)
 {
@@ -755,25 +800,26 @@ shr_sentences_holding (const ShrExtractContext *ctx, guint n, const gchar *const
   const gchar *text = lower ? ctx->sentence_lower : ctx->sentence_text;
   for (gsize w = 0; words[w] != NULL; w++)
     {
+      const gchar *word = words[w];
       /* A word in Japanese is not looked for in a text all in ASCII. */
-      if (ctx->sentences_ascii && !is_ascii (words[w]))
+      if (ctx->sentences_ascii && !is_ascii (word))
         continue;
-      for (const gchar *hit = strstr (text, words[w]); hit != NULL; hit = strstr (hit + 1, words[w]))
+      gsize word_len = strlen (word);
+      if (word_len < 2)
         {
-          gsize at = hit - text;
-          guint lo = 0, hi = starts->len;
-          while (hi - lo > 1)
-            {
-              guint mid = (lo + hi) / 2;
-              if (g_array_index (starts, gsize, mid) <= at)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          if (mask == NULL)
-            mask = g_new0 (gboolean, n);
-          if (lo < n)
-            mask[lo] = TRUE;
+          for (const gchar *hit = strstr (text, word); hit != NULL && *hit != '\0';
+               hit = strstr (hit + 1, word))
+            mark_sentence (starts, n, hit - text, &mask);
+          continue;
+        }
+      /* The chain of the text lower-cased serves both: it holds the same
+       * bytes at the same places, but for the case of ASCII letters. */
+      guint bucket = pair_bucket (g_ascii_tolower (word[0]), g_ascii_tolower (word[1]));
+      for (guint32 place = ctx->pair_head[bucket]; place != 0; place = ctx->pair_next[place - 1])
+        {
+          gsize at = place - 1;
+          if (at + word_len <= ctx->sentence_len && memcmp (text + at, word, word_len) == 0)
+            mark_sentence (starts, n, at, &mask);
         }
     }
   return mask;
@@ -791,9 +837,11 @@ join_sentences (ShrExtractContext *ctx, GPtrArray *sentences)
       g_string_append (text, g_ptr_array_index (sentences, i));
       g_string_append_c (text, '\n');
     }
+  ctx->sentence_len = text->len;
   ctx->sentence_text = g_string_free (text, FALSE);
   ctx->sentence_lower = ascii_lower (ctx->sentence_text);
   ctx->sentences_ascii = is_ascii (ctx->sentence_text);
+  chain_pairs (ctx->sentence_lower, ctx->sentence_len, &ctx->pair_head, &ctx->pair_next);
 }
 
 /* ---- generic passes ----------------------------------------------------- */
@@ -2270,6 +2318,8 @@ shr_extract_message (const ShrMessage *message, const ShrLexicon *lexicon)
   g_free (ctx.ids_lower);
   g_free (ctx.sentence_text);
   g_free (ctx.sentence_lower);
+  g_free (ctx.pair_head);
+  g_free (ctx.pair_next);
   g_array_unref (ctx.sentence_starts);
   if (ctx.named_vendors != NULL)
     g_hash_table_unref (ctx.named_vendors);

@@ -40,6 +40,13 @@ typedef struct
   gchar *sentence_lower;    /* the same, ASCII letters lower-cased */
   gboolean sentences_ascii; /* sentence_text is all ASCII */
   GArray *sentence_starts;  /* (element-type gsize) */
+  gsize sentence_len;       /* of sentence_text (and sentence_lower) */
+  /* Every place of sentence_lower chained by a hash of its first two
+   * bytes (place + 1; 0 ends a chain), in order: shr_sentences_holding()
+   * looks a word up where it may start instead of scanning the whole
+   * text once per word. */
+  guint32 *pair_head;
+  guint32 *pair_next;
   /* The vendors named anywhere in the subject or body (interned strings),
    * made on first need: an everyday product word counts only with its
    * vendor named. */
