@@ -127,6 +127,16 @@ extract_text (const gchar *subject, const gchar *body)
   return shr_extract_message (m, shr_lexicon_get_default (NULL));
 }
 
+/* The product of @r named @name, or NULL. */
+static const ShrProduct *
+product_named (const ShrRecord *r, const gchar *name)
+{
+  for (guint i = 0; i < r->products->len; i++)
+    if (g_strcmp0 (((ShrProduct *)r->products->pdata[i])->product, name) == 0)
+      return r->products->pdata[i];
+  return NULL;
+}
+
 /* Each way real texts say (or hedge, deny, or only imagine) exploitation,
  * in English and Japanese. */
 static void
@@ -791,10 +801,7 @@ test_lead_in_lists (void)
                       "The following versions are affected:\n"
                       "* Example Mail Gateway 4.2.0 and earlier\n* Example Mail Gateway 4.1.9 and earlier\n\n"
                       "Thanks to the reporter.\n");
-  const ShrProduct *gw = NULL;
-  for (guint i = 0; i < en->products->len; i++)
-    if (strcmp (((ShrProduct *)en->products->pdata[i])->product, "Example Mail Gateway") == 0)
-      gw = en->products->pdata[i];
+  const ShrProduct *gw = product_named (en, "Example Mail Gateway");
   g_assert_nonnull (gw);
   g_assert_cmpuint (gw->affected->len, ==, 2);
   g_assert_cmpstr (gw->affected->pdata[0], ==, "4.2.0 and earlier");
@@ -805,10 +812,7 @@ test_lead_in_lists (void)
                       "The following notes describe a request smuggling flaw in Example Proxy.\n"
                       "It affects the following releases of Example Proxy:\n"
                       "* Example Proxy 7.3.1 and earlier\n\nThanks to the reporter.\n");
-  const ShrProduct *proxy = NULL;
-  for (guint i = 0; i < later->products->len; i++)
-    if (strcmp (((ShrProduct *)later->products->pdata[i])->product, "Example Proxy") == 0)
-      proxy = later->products->pdata[i];
+  const ShrProduct *proxy = product_named (later, "Example Proxy");
   g_assert_nonnull (proxy);
   g_assert_cmpuint (proxy->affected->len, ==, 1);
   g_assert_cmpstr (proxy->affected->pdata[0], ==, "7.3.1 and earlier");
