@@ -516,29 +516,50 @@ add_product_hits (ShrExtractContext *ctx, const gchar *text, GArray *hits)
  * 「IIJセキュアMXサービス」に不正アクセス, 同社製品「Example Gateway」の脆弱性.
  * A name with a word of Latin script, no sentence in it, next to a flaw
  * or an attack, is a product of the advisory. */
+/* The kinds of thing a Japanese article names before a product in 「」
+ * (法人向けファイル共有サービス「…」, 同社製品「…」): one list for the
+ * pattern and for the gate that keeps it from running where it cannot
+ * match. A longer word stands before the shorter one it starts with. */
+static const gchar *const quoted_kinds[] = { "サービス",
+                                             "製品",
+                                             "ソフトウェア",
+                                             "ソフト",
+                                             "ソリューション",
+                                             "システム",
+                                             "機器",
+                                             "装置",
+                                             "アプリケーション",
+                                             "アプリ",
+                                             "ツール",
+                                             "ファームウェア",
+                                             "プラットフォーム",
+                                             "ルーター",
+                                             "ルータ",
+                                             "ゲートウェイ",
+                                             NULL };
+
+/* The pattern of add_quoted_products(): a kind word, の or である, and the
+ * name in 「」. Made once, from quoted_kinds. */
+static const gchar *
+quoted_pattern (void)
+{
+  static gsize made;
+  static gchar *pattern;
+  if (g_once_init_enter (&made))
+    {
+      g_autofree gchar *kinds = g_strjoinv ("|", (gchar **)quoted_kinds);
+      pattern = g_strdup_printf ("(%s)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」", kinds);
+      g_once_init_leave (&made, 1);
+    }
+  return pattern;
+}
+
 /* Whether some 「 of @text follows, past white space, one of the words
  * add_quoted_products() reads before a name (with の or である): where
  * its pattern can match. */
 static gboolean
 may_quote_product (const gchar *text)
 {
-  static const gchar *const kinds[] = { "サービス",
-                                        "製品",
-                                        "ソフトウェア",
-                                        "ソフト",
-                                        "ソリューション",
-                                        "システム",
-                                        "機器",
-                                        "装置",
-                                        "アプリ",
-                                        "アプリケーション",
-                                        "ツール",
-                                        "ファームウェア",
-                                        "プラットフォーム",
-                                        "ルーター",
-                                        "ルータ",
-                                        "ゲートウェイ",
-                                        NULL };
   static const gchar *const links[] = { "", "の", "である", NULL };
   for (const gchar *q = strstr (text, "「"); q != NULL; q = strstr (q + 1, "「"))
     {
@@ -552,12 +573,12 @@ may_quote_product (const gchar *text)
           r = prev;
         }
       gsize before = r - text;
-      for (gsize k = 0; kinds[k] != NULL; k++)
+      for (gsize k = 0; quoted_kinds[k] != NULL; k++)
         for (gsize l = 0; links[l] != NULL; l++)
           {
-            gsize kl = strlen (kinds[k]), ll = strlen (links[l]);
+            gsize kl = strlen (quoted_kinds[k]), ll = strlen (links[l]);
             if (before >= kl + ll && memcmp (r - ll, links[l], ll) == 0
-                && memcmp (r - ll - kl, kinds[k], kl) == 0)
+                && memcmp (r - ll - kl, quoted_kinds[k], kl) == 0)
               return TRUE;
           }
     }
@@ -569,10 +590,7 @@ add_quoted_products (ShrExtractContext *ctx, const gchar *text)
 {
   if (g_strcmp0 (ctx->record->lang, "ja") != 0 || !may_quote_product (text))
     return;
-  static const gchar *quoted
-      = "(サービス|製品|ソフトウェア|ソフト|ソリューション|システム|機器|装置|アプリ(?:ケーション)?|ツール|"
-        "ファームウェア"
-        "|プラットフォーム|ルーター|ルータ|ゲートウェイ)(?:の|である)?\\s*「([^「」。、\n()（）]{2,40})」";
+  const gchar *quoted = quoted_pattern ();
   g_auto (ShrMatches) m = { 0 };
   shr_matches_first (&m, quoted, text);
   for (; shr_matches_found (&m); shr_matches_next (&m))

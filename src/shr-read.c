@@ -1458,7 +1458,9 @@ add_references (GPtrArray *out, const gchar *value, gboolean newest_first)
 }
 
 /* What classification and the approval step need of the mail as received,
- * from its outermost header list, in one walk. */
+ * from its outermost header list, in one walk. A field read here, in
+ * take_headers() or in shr_message_automatic_reason() must be named in
+ * header_is_read(): GMime is not given the others. */
 static void
 take_envelope (ShrMessage *m, GMimeObject *outer)
 {
@@ -2043,10 +2045,14 @@ header_is_read (const gchar *name, gsize len)
  * parsing a mail. GMime warns of nothing in a field's value that the
  * reader reports, and a header block with a line that is not a plain
  * field is given whole (header_block_end()), so the warnings stay the
- * same. NULL when nothing would be cut. */
+ * same. NULL when nothing would be cut, or the mail is large. */
 static GByteArray *
 without_unread_headers (const gchar *raw, gsize len)
 {
+  /* The cut copies the body: for a large mail that is more memory than the
+   * fields ever cost. */
+  if (len > SHR_MAX_PART_TEXT_BYTES)
+    return NULL;
   gsize body = header_block_end (raw, len);
   if (body == 0)
     return NULL;
